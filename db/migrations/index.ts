@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import * as m001 from './001_initial';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Kysely<any>): Promise<void>;
+}
+
+/**
+ * Every migration, in order, statically imported so the list survives bundling into an asar.
+ * Versions only increase; PRAGMA user_version records the last one applied.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: m001.up },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,86 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { LedgerError } from '../shared/errors';
+import { LATEST_VERSION, MIGRATIONS } from './migrations';
+import type { Database, Db } from './schema';
+
+/** Written into every database of this app so a restore can tell ours from any other SQLite file. */
+export const APPLICATION_ID = 0x4d534c47; // "MSLG"
+
+export interface OpenDatabase {
+  readonly db: Db;
+  readonly sqlite: BetterSqlite3.Database;
+  readonly file: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Refuse to create a file that does not exist yet. */
+  readonly mustExist?: boolean;
+  readonly readonly?: boolean;
+}
+
+/**
+ * Opens (and migrates) a ledger database.
+ * @example const { db, close } = await openDatabase('S.db');
+ */
+export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<OpenDatabase> {
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false });
+  } catch (err) {
+    throw new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
+  }
+  try {
+    configure(sqlite, opts.readonly ?? false);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    if (!opts.readonly) await migrate(db, sqlite);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, sqlite, file, close: () => db.destroy() };
+}
+
+function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
+  // WAL keeps readers going during an import; FULL sync means a committed import survives a power cut.
+  if (!readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const appId = sqlite.pragma('application_id', { simple: true }) as number;
+  const version = sqlite.pragma('user_version', { simple: true }) as number;
+  const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;
+  if (hasTables && appId !== APPLICATION_ID) {
+    throw new LedgerError('E_NOT_LEDGER_DB', '这个文件不是民生工作督办台账的数据库,未做任何修改。');
+  }
+  if (version > LATEST_VERSION) {
+    throw new LedgerError(
+      'E_DB_FROM_FUTURE',
+      `这个数据库由更新版本的程序写入(数据库版本 ${version},本程序支持到 ${LATEST_VERSION})。请安装新版本后再打开,数据未做任何修改。`,
+      { version, supported: LATEST_VERSION },
+    );
+  }
+}
+
+async function migrate(db: Db, sqlite: BetterSqlite3.Database): Promise<void> {
+  const current = sqlite.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await db.transaction().execute(async (trx) => {
+      await m.up(trx);
+      await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(trx);
+      await sql.raw(`PRAGMA user_version = ${m.version}`).execute(trx);
+    });
+  }
+}
+
+/** The schema version a database file is at, without migrating it. */
+export function schemaVersion(sqlite: BetterSqlite3.Database): number {
+  return sqlite.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,230 @@
+import type { Comparator, PlanDef, Role, UnitKind } from '../../shared/domain';
+import { dueDate, monthlyPeriods, parsePeriod } from '../../shared/rules/periods';
+import type { Tx } from '../schema';
+
+/** The plan as the services use it: every row with its database id, in document order. */
+export interface PlanModel {
+  readonly id: string;
+  readonly year: number;
+  readonly title: string;
+  readonly issuedOn: string;
+  readonly issuer: string;
+  readonly revision: number;
+  readonly categories: readonly CategoryModel[];
+  readonly tasks: readonly TaskModel[];
+  /** Units named by this plan's tasks, in the fixed order (units.seq). */
+  readonly units: readonly UnitModel[];
+}
+
+export interface CategoryModel { readonly id: number; readonly no: string; readonly seq: number; readonly name: string }
+
+export interface IndicatorModel {
+  readonly id: number;
+  readonly no: number;
+  readonly name: string;
+  readonly comparator: Comparator;
+  readonly target: number;
+  readonly targetMax: number | null;
+  readonly unit: string;
+  readonly additive: boolean;
+  readonly source: string;
+}
+
+export interface TaskModel {
+  readonly id: number;
+  readonly no: number;
+  readonly categoryId: number;
+  readonly title: string;
+  readonly text: string;
+  readonly coUnitsOpenEnded: boolean;
+  /** Unit ids in document order; the first lead is the primary lead. */
+  readonly leadUnitIds: readonly number[];
+  readonly coUnitIds: readonly number[];
+  readonly indicators: readonly IndicatorModel[];
+}
+
+export interface UnitModel {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: UnitKind;
+  readonly seq: number;
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Stores a plan with its categories, tasks, indicators, units and twelve monthly periods.
+ * Units are shared across plans and matched by name or alias.
+ * @example await insertPlan(trx, PLAN_2019, { createdAt: now, dueDay: 5 })
+ */
+export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: string; dueDay: number }): Promise<void> {
+  await db
+    .insertInto('plans')
+    .values({
+      id: plan.id, year: plan.year, title: plan.title, issued_on: plan.issuedOn, issuer: plan.issuer,
+      revision: plan.revision, created_at: opts.createdAt,
+    })
+    .execute();
+
+  const unitIds = new Map<string, number>();
+  for (const u of plan.units) {
+    const id = await ensureUnit(db, u.name, u.kind, u.aliases);
+    unitIds.set(u.name, id);
+    for (const a of u.aliases) unitIds.set(a, id);
+  }
+
+  for (const c of plan.categories) {
+    const cat = await db
+      .insertInto('categories')
+      .values({ plan_id: plan.id, no: c.no, seq: c.seq, name: c.name })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const t of c.tasks) {
+      const task = await db
+        .insertInto('tasks')
+        .values({
+          plan_id: plan.id, category_id: cat.id, no: t.no, title: t.title, text: t.text,
+          co_units_open_ended: t.coUnitsOpenEnded ? 1 : 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (t.indicators.length > 0) {
+        await db
+          .insertInto('indicators')
+          .values(t.indicators.map((i) => ({
+            task_id: task.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target,
+            target_max: i.targetMax, unit: i.unit, additive: i.additive ? 1 : 0, source: i.source,
+          })))
+          .execute();
+      }
+      const roles: [string, Role][] = [
+        ...t.leadUnits.map((n): [string, Role] => [n, 'lead']),
+        ...t.coUnits.map((n): [string, Role] => [n, 'co']),
+      ];
+      let seq = 0;
+      for (const [name, role] of roles) {
+        const unitId = unitIds.get(name);
+        if (unitId === undefined) throw new Error(`plan ${plan.id}: task ${t.no} names unknown unit ${name}`);
+        await db.insertInto('task_units').values({ task_id: task.id, unit_id: unitId, role, seq: seq++ }).execute();
+      }
+    }
+  }
+
+  await db
+    .insertInto('periods')
+    .values(monthlyPeriods(plan.year).map((p) => ({
+      plan_id: plan.id, period: p, month: parsePeriod(p)!.month, due_on: dueDate(p, opts.dueDay),
+    })))
+    .execute();
+}
+
+async function ensureUnit(db: Tx, name: string, kind: UnitKind, aliases: readonly string[]): Promise<number> {
+  const existing = await findUnitByName(db, name);
+  let id: number;
+  if (existing) {
+    id = existing.id;
+  } else {
+    const next = await db.selectFrom('units').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+    const row = await db
+      .insertInto('units')
+      .values({ name, kind, seq: (next?.m ?? 0) + 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    id = row.id;
+  }
+  for (const alias of aliases) {
+    await db.insertInto('unit_aliases').values({ alias, unit_id: id }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  return id;
+}
+
+/** Finds a unit by its name or any alias (市教体厅 finds 市教体局). */
+export async function findUnitByName(db: Tx, name: string): Promise<{ id: number; name: string; kind: UnitKind } | null> {
+  const direct = await db.selectFrom('units').select(['id', 'name', 'kind']).where('name', '=', name).executeTakeFirst();
+  if (direct) return direct;
+  const viaAlias = await db
+    .selectFrom('unit_aliases')
+    .innerJoin('units', 'units.id', 'unit_aliases.unit_id')
+    .select(['units.id', 'units.name', 'units.kind'])
+    .where('unit_aliases.alias', '=', name)
+    .executeTakeFirst();
+  return viaAlias ?? null;
+}
+
+/** Loads a whole plan with ids, in document order. Returns null for an unknown plan id. */
+export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel | null> {
+  const plan = await db.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
+  if (!plan) return null;
+  const categories = await db.selectFrom('categories').selectAll().where('plan_id', '=', planId).orderBy('seq').execute();
+  const tasks = await db.selectFrom('tasks').selectAll().where('plan_id', '=', planId).orderBy('no').execute();
+  const indicators = await db
+    .selectFrom('indicators')
+    .innerJoin('tasks', 'tasks.id', 'indicators.task_id')
+    .selectAll('indicators')
+    .where('tasks.plan_id', '=', planId)
+    .orderBy('indicators.task_id')
+    .orderBy('indicators.no')
+    .execute();
+  const roles = await db
+    .selectFrom('task_units')
+    .innerJoin('tasks', 'tasks.id', 'task_units.task_id')
+    .select(['task_units.task_id', 'task_units.unit_id', 'task_units.role'])
+    .where('tasks.plan_id', '=', planId)
+    .orderBy('task_units.task_id')
+    .orderBy('task_units.seq')
+    .execute();
+  const unitIds = [...new Set(roles.map((r) => r.unit_id))];
+  const units = unitIds.length === 0 ? [] : await db.selectFrom('units').selectAll().where('id', 'in', unitIds).orderBy('seq').execute();
+  const aliases = unitIds.length === 0 ? [] : await db.selectFrom('unit_aliases').selectAll().where('unit_id', 'in', unitIds).orderBy('alias').execute();
+
+  return {
+    id: plan.id, year: plan.year, title: plan.title, issuedOn: plan.issued_on, issuer: plan.issuer, revision: plan.revision,
+    categories: categories.map((c) => ({ id: c.id, no: c.no, seq: c.seq, name: c.name })),
+    tasks: tasks.map((t) => ({
+      id: t.id, no: t.no, categoryId: t.category_id, title: t.title, text: t.text,
+      coUnitsOpenEnded: t.co_units_open_ended === 1,
+      leadUnitIds: roles.filter((r) => r.task_id === t.id && r.role === 'lead').map((r) => r.unit_id),
+      coUnitIds: roles.filter((r) => r.task_id === t.id && r.role === 'co').map((r) => r.unit_id),
+      indicators: indicators.filter((i) => i.task_id === t.id).map((i) => ({
+        id: i.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.target_max,
+        unit: i.unit, additive: i.additive === 1, source: i.source,
+      })),
+    })),
+    units: units.map((u) => ({
+      id: u.id, name: u.name, kind: u.kind, seq: u.seq,
+      aliases: aliases.filter((a) => a.unit_id === u.id).map((a) => a.alias),
+    })),
+  };
+}
+
+/** The plan back in the shape of the seed (PlanDef), e.g. for `ledger plan --json`. */
+export function planModelToDef(m: PlanModel): PlanDef {
+  const unitName = new Map(m.units.map((u) => [u.id, u.name]));
+  const name = (id: number) => unitName.get(id) ?? String(id);
+  return {
+    id: m.id, year: m.year, title: m.title, issuedOn: m.issuedOn, issuer: m.issuer, revision: m.revision,
+    categories: m.categories.map((c) => ({
+      no: c.no, seq: c.seq, name: c.name,
+      tasks: m.tasks.filter((t) => t.categoryId === c.id).map((t) => ({
+        no: t.no, title: t.title, text: t.text,
+        leadUnits: t.leadUnitIds.map(name), coUnits: t.coUnitIds.map(name), coUnitsOpenEnded: t.coUnitsOpenEnded,
+        indicators: t.indicators.map((i) => ({
+          no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax,
+          unit: i.unit, additive: i.additive, source: i.source,
+        })),
+      })),
+    })),
+    units: m.units.map((u) => ({ name: u.name, aliases: u.aliases, kind: u.kind })),
+  };
+}
+
+export interface PeriodRow { readonly id: number; readonly period: string; readonly month: number; readonly dueOn: string; readonly locked: boolean }
+
+export async function listPeriods(db: Tx, planId: string): Promise<PeriodRow[]> {
+  const rows = await db.selectFrom('periods').selectAll().where('plan_id', '=', planId).orderBy('period').execute();
+  return rows.map((r) => ({ id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 }));
+}
+
+export async function findPeriod(db: Tx, planId: string, period: string): Promise<PeriodRow | null> {
+  const r = await db.selectFrom('periods').selectAll().where('plan_id', '=', planId).where('period', '=', period).executeTakeFirst();
+  return r ? { id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 } : null;
+}

@@ -1,0 +1,124 @@
+import type { Generated, Kysely, Transaction } from 'kysely';
+import type { Comparator, Role, TaskStatus, UnitKind } from '../shared/domain';
+
+/** Row types of the store, as Kysely sees them. 0/1 columns are SQLite integers. */
+export interface SettingsTable { key: string; value: string }
+
+export interface PlansTable {
+  id: string;
+  year: number;
+  title: string;
+  issued_on: string;
+  issuer: string;
+  revision: number;
+  created_at: string;
+}
+
+export interface CategoriesTable { id: Generated<number>; plan_id: string; no: string; seq: number; name: string }
+
+export interface UnitsTable { id: Generated<number>; name: string; kind: UnitKind; seq: number }
+
+export interface UnitAliasesTable { alias: string; unit_id: number }
+
+export interface TasksTable {
+  id: Generated<number>;
+  plan_id: string;
+  category_id: number;
+  no: number;
+  title: string;
+  text: string;
+  co_units_open_ended: number;
+}
+
+export interface IndicatorsTable {
+  id: Generated<number>;
+  task_id: number;
+  no: number;
+  name: string;
+  comparator: Comparator;
+  target: number;
+  target_max: number | null;
+  unit: string;
+  additive: number;
+  source: string;
+}
+
+export interface TaskUnitsTable { task_id: number; unit_id: number; role: Role; seq: number }
+
+export interface PeriodsTable {
+  id: Generated<number>;
+  plan_id: string;
+  period: string;
+  month: number;
+  due_on: string;
+  locked: Generated<number>;
+}
+
+export type ReportSource = 'entry' | 'proxy' | 'package' | 'demo';
+
+export interface ReportsTable {
+  id: Generated<number>;
+  period_id: number;
+  unit_id: number;
+  task_id: number;
+  role: Role;
+  status: TaskStatus | null;
+  progress: string;
+  problems: string;
+  next_steps: string;
+  explanation: string;
+  funds_planned: number | null;
+  funds_available: number | null;
+  funds_spent: number | null;
+  contact: string;
+  phone: string;
+  entered_by: string;
+  proxy: number;
+  source: ReportSource;
+  package_id: string | null;
+  revision: number;
+  received_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReportValuesTable { report_id: number; indicator_id: number; value: number | null; note: string }
+
+export interface ReportHistoryTable {
+  id: Generated<number>;
+  report_id: number;
+  revision: number;
+  snapshot: string;
+  replaced_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  plans: PlansTable;
+  categories: CategoriesTable;
+  units: UnitsTable;
+  unit_aliases: UnitAliasesTable;
+  tasks: TasksTable;
+  indicators: IndicatorsTable;
+  task_units: TaskUnitsTable;
+  periods: PeriodsTable;
+  reports: ReportsTable;
+  report_values: ReportValuesTable;
+  report_history: ReportHistoryTable;
+  audit_log: AuditLogTable;
+}
+
+/** The database handle every query module takes first: the database itself or a transaction. */
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database> | Kysely<Database>;

@@ -1,0 +1,264 @@
+/**
+ * The `ledger` command line: `npm run -s ledger -- <command> [options]`.
+ * Plain Node over the same services the desktop app uses. Exit codes: 0 success,
+ * 1 refused (validation, bad input), 2 usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LedgerError, toErrorInfo } from '../shared/errors';
+import { LIGHT_LABELS } from '../shared/domain';
+import { periodLabel } from '../shared/rules/periods';
+import { loadPlanModel, planModelToDef } from '../db/queries/plan';
+import { getSetting } from '../db/queries/settings';
+import { activePlan, openLedger, type OpenLedger } from './services/context';
+import { enterReports, EntryItemsSchema } from './services/entry';
+import { initSummary } from './services/setup';
+import { fillDemo } from './services/demo';
+import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from './services/summaries';
+
+interface Args {
+  readonly command: string | undefined;
+  readonly positional: string[];
+  readonly options: Map<string, string>;
+  readonly flags: Set<string>;
+}
+
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'help']);
+
+export class UsageError extends LedgerError {
+  constructor(message: string) {
+    super('E_USAGE', message);
+  }
+}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      if (BOOLEAN_FLAGS.has(name)) {
+        flags.add(name);
+      } else if (eq !== -1) {
+        options.set(name, a.slice(eq + 1));
+      } else {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`选项 --${name} 缺少取值。`);
+        options.set(name, v);
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { command: positional.shift(), positional, options, flags };
+}
+
+const HELP = `民生工作督办台账 命令行
+
+用法: npm run -s ledger -- <命令> [选项]
+
+  init     --db FILE                                   新建汇总端数据库(内置2019年计划)
+  plan     --db FILE [--json]                          查看工作计划
+  enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
+                                                       录入一个单位一个月的进展(汇总端为代填)
+  summary  --db FILE --period YYYY-MM --by unit|task|category [--json]
+                                                       查看汇总
+  demo     --db FILE --through YYYY-MM                 填入演示数据(已标注【演示数据】)
+
+加 --json 输出机器可读的 JSON。退出码: 0 成功, 1 被拒绝, 2 用法错误。`;
+
+function need(args: Args, name: string): string {
+  const v = args.options.get(name);
+  if (v === undefined || v === '') throw new UsageError(`缺少选项 --${name}。运行 ledger --help 查看用法。`);
+  return v;
+}
+
+function checkOptions(args: Args, allowed: readonly string[]): void {
+  for (const k of args.options.keys()) {
+    if (!allowed.includes(k)) throw new UsageError(`命令 ${args.command} 不认识选项 --${k}。`);
+  }
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
+  const ledger = await openLedger(file, { mustExist: true, actor: process.env.LEDGER_ACTOR ?? '命令行' });
+  try {
+    return await fn(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** Runs one command; returns the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let json = false;
+  try {
+    const args = parseArgs(argv);
+    json = args.flags.has('json');
+    if (args.command === undefined || args.flags.has('help') || args.command === 'help') {
+      io.out(HELP);
+      return args.command === undefined && !args.flags.has('help') ? 2 : 0;
+    }
+    switch (args.command) {
+      case 'init': {
+        checkOptions(args, ['db']);
+        const file = need(args, 'db');
+        const ledger = await initSummary(file);
+        try {
+          const plan = await activePlan(ledger);
+          const fp = await getSetting(ledger.db, 'fingerprint');
+          const units = plan.units.filter((u) => u.kind === 'unit').length;
+          const groups = plan.units.length - units;
+          const result = { db: file, plan: plan.title, year: plan.year, tasks: plan.tasks.length, units, groups, fingerprint: fp };
+          if (json) io.out(JSON.stringify(result));
+          else io.out(`已新建汇总端数据库 ${file}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+        } finally {
+          await ledger.close();
+        }
+        return 0;
+      }
+      case 'plan': {
+        checkOptions(args, ['db']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const plan = await activePlan(l);
+          const def = planModelToDef((await loadPlanModel(l.db, plan.id))!);
+          if (json) {
+            io.out(JSON.stringify({
+              year: def.year, title: def.title, issuedOn: def.issuedOn, revision: def.revision,
+              categories: def.categories.map((c) => ({
+                no: c.no, name: c.name,
+                tasks: c.tasks.map((t) => ({
+                  no: t.no, title: t.title, text: t.text, leadUnits: t.leadUnits, coUnits: t.coUnits,
+                  coUnitsOpenEnded: t.coUnitsOpenEnded,
+                  indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive, source: i.source })),
+                })),
+              })),
+              units: def.units.map((u) => ({ name: u.name, aliases: u.aliases, kind: u.kind })),
+            }, null, 2));
+          } else {
+            const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版)`];
+            for (const c of def.categories) {
+              lines.push(`${c.no}、${c.name}`);
+              for (const t of c.tasks) {
+                lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}`);
+                for (const i of t.indicators) {
+                  const target = i.comparator === 'range' ? `${i.target}-${i.targetMax}` : String(i.target);
+                  lines.push(`      · ${i.name} ${i.comparator} ${target}${i.unit}  「${i.source}」`);
+                }
+              }
+            }
+            io.out(lines.join('\n'));
+          }
+          return 0;
+        });
+      }
+      case 'enter': {
+        checkOptions(args, ['db', 'unit', 'period', 'values', 'received']);
+        const file = need(args, 'db');
+        const valuesFile = need(args, 'values');
+        let raw: unknown;
+        try {
+          raw = JSON.parse(readFileSync(valuesFile, 'utf8'));
+        } catch (err) {
+          throw new LedgerError('E_VALIDATION', `无法读取录入文件 ${valuesFile}:${(err as Error).message}`);
+        }
+        const parsed = EntryItemsSchema.safeParse(raw);
+        if (!parsed.success) {
+          const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
+          throw new LedgerError('E_VALIDATION', `录入文件 ${valuesFile} 格式不对,未保存任何内容:\n${where.join('\n')}`);
+        }
+        const received = args.options.get('received');
+        return await withLedger(file, async (l) => {
+          const r = await enterReports(l, {
+            unit: need(args, 'unit'), period: need(args, 'period'), items: parsed.data,
+            ...(received ? { receivedOn: received } : {}),
+          });
+          if (json) io.out(JSON.stringify(r));
+          else {
+            io.out(`已保存 ${r.unit} ${periodLabel(r.period)} ${r.tasks.length} 项任务的进展${r.proxy ? '(汇总端代填,已记入审计日志)' : ''}。`);
+            for (const w of r.warnings) io.out(`  提示(已说明):${w.message}`);
+          }
+          return 0;
+        });
+      }
+      case 'summary': {
+        checkOptions(args, ['db', 'period', 'by']);
+        const by = need(args, 'by');
+        if (!['unit', 'task', 'category'].includes(by)) throw new UsageError('--by 只能是 unit、task 或 category。');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const d = await loadPeriodData(l, need(args, 'period'));
+          const h = header(d);
+          const title = `${h.planTitle} ${periodLabel(h.period)} 序时进度 ${pct(h.timeProgress)} 报送截止 ${h.dueOn}`;
+          if (by === 'unit') {
+            const rows = summaryByUnit(d);
+            if (json) io.out(JSON.stringify(rows.map((r) => ({
+              unit: r.unit, leadTasks: r.leadTasks, coTasks: r.coTasks, due: r.due, onTime: r.onTime, late: r.late,
+              missing: r.missing, completion: r.completion, green: r.green, yellow: r.yellow, red: r.red, state: r.state, receivedOn: r.receivedOn,
+            })), null, 2));
+            else {
+              io.out(title);
+              io.out('序号 单位  牵头/协同  按时/逾期/未报  完成度  绿/黄/红  报送情况');
+              for (const r of rows) {
+                io.out(`${String(r.seq).padStart(2)} ${r.unit}  ${r.leadTasks}/${r.coTasks}  ${r.onTime}/${r.late}/${r.missing}  ${pct(r.completion)}  ${r.green}/${r.yellow}/${r.red}  ${r.state}`);
+              }
+            }
+          } else if (by === 'task') {
+            const rows = summaryByTask(d);
+            if (json) io.out(JSON.stringify(rows, null, 2));
+            else {
+              io.out(title);
+              for (const t of rows) {
+                io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${t.status ?? '未报送'}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
+                for (const i of t.indicators) {
+                  io.out(`    · ${i.name} 目标 ${i.comparator === 'range' ? `${i.target}-${i.targetMax}` : i.target}${i.unit} 累计 ${i.value ?? '—'} 完成 ${pct(i.completion)} 超欠 ${i.gapPoints ?? '—'} 点 ${LIGHT_LABELS[i.light]}`);
+                }
+              }
+            }
+          } else {
+            const rows = summaryByCategory(d);
+            if (json) io.out(JSON.stringify(rows, null, 2));
+            else {
+              io.out(title);
+              for (const c of rows) io.out(`${c.no}、${c.name}  任务 ${c.tasks}  指标 ${c.indicators}  完成度 ${pct(c.completion)}  绿/黄/红 ${c.green}/${c.yellow}/${c.red}  未报 ${c.missing}`);
+            }
+          }
+          return 0;
+        });
+      }
+      case 'demo': {
+        checkOptions(args, ['db', 'through']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const r = await fillDemo(l, need(args, 'through'));
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已填入演示数据:${r.periods} 个月,${r.reports} 条报告(均标注【演示数据】)。`);
+          return 0;
+        });
+      }
+      default:
+        throw new UsageError(`不认识的命令「${args.command}」。运行 ledger --help 查看用法。`);
+    }
+  } catch (err) {
+    const info = toErrorInfo(err);
+    if (json) io.out(JSON.stringify({ error: info }));
+    else io.err(`错误 [${info.code}]:${info.message}`);
+    return info.code === 'E_USAGE' ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `ledger plan | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
+  run(process.argv.slice(2), { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') }).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write(`${String(err)}\n`); process.exitCode = 1; },
+  );
+}

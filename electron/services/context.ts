@@ -1,0 +1,73 @@
+import { openDatabase, type OpenDatabase } from '../../db/open';
+import type { Db } from '../../db/schema';
+import { getSetting } from '../../db/queries/settings';
+import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
+import { LedgerError } from '../../shared/errors';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
+import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
+
+/**
+ * What every service call gets: the database, a clock and who is acting. The app, the command line
+ * and the test bridge each build one; tests pass a fixed clock so outputs are stable.
+ */
+export interface Ctx {
+  readonly db: Db;
+  /** Path of the database file; the key file and backups live beside it. */
+  readonly file: string;
+  readonly now: () => Date;
+  readonly actor: string;
+}
+
+export type Role = 'summary' | 'unit';
+
+export interface OpenLedger extends Ctx {
+  readonly handle: OpenDatabase;
+  close(): Promise<void>;
+}
+
+export async function openLedger(file: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean } = {}): Promise<OpenLedger> {
+  const handle = await openDatabase(file, { mustExist: opts.mustExist ?? true });
+  return {
+    db: handle.db,
+    file,
+    handle,
+    now: opts.now ?? (() => new Date()),
+    actor: opts.actor ?? '本机用户',
+    close: () => handle.close(),
+  };
+}
+
+/** ISO timestamp of the context's clock. */
+export function nowIso(ctx: Pick<Ctx, 'now'>): string {
+  return ctx.now().toISOString();
+}
+
+/** Local calendar date (YYYY-MM-DD) of the context's clock: due dates are local dates. */
+export function today(ctx: Pick<Ctx, 'now'>): string {
+  const d = ctx.now();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export async function roleOf(ctx: Ctx): Promise<Role> {
+  const role = await getSetting(ctx.db, 'role');
+  if (role !== 'summary' && role !== 'unit') throw new LedgerError('E_NOT_LEDGER_DB', '数据库尚未初始化(缺少端类型设置)。');
+  return role;
+}
+
+export async function activePlan(ctx: Ctx): Promise<PlanModel> {
+  const id = await getSetting(ctx.db, 'plan_id');
+  const plan = id ? await loadPlanModel(ctx.db, id) : null;
+  if (!plan) throw new LedgerError('E_NOT_FOUND', '数据库中没有工作计划,请先初始化。');
+  return plan;
+}
+
+export async function thresholdsOf(ctx: Ctx): Promise<Thresholds> {
+  const y = await getSetting(ctx.db, 'yellow_points');
+  return y === null ? DEFAULT_THRESHOLDS : { yellowPoints: Number(y) };
+}
+
+export async function dueDayOf(ctx: Ctx): Promise<number> {
+  const d = await getSetting(ctx.db, 'due_day');
+  return d === null ? DEFAULT_DUE_DAY : Number(d);
+}

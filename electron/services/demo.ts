@@ -1,0 +1,97 @@
+import { LedgerError } from '../../shared/errors';
+import { parsePeriod } from '../../shared/rules/periods';
+import { appendAudit } from '../../db/queries/audit';
+import { listPeriods, type TaskModel, type IndicatorModel } from '../../db/queries/plan';
+import { writeReport } from '../../db/queries/reports';
+import { activePlan, nowIso, type Ctx } from './context';
+
+/** Marks every demo narrative so nobody mistakes it for a real report. */
+export const DEMO_MARK = '【演示数据】';
+
+/** Small deterministic PRNG (mulberry32) so the demo looks the same on every machine. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function demoValue(ind: IndicatorModel, pace: number, month: number): number {
+  if (ind.comparator === '<=') {
+    // Ceilings: most stay under, a slow one drifts over.
+    return round(ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace));
+  }
+  const share = Math.min(1, (pace * month) / 12);
+  return round(ind.target * share);
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/**
+ * Fills plausible, clearly marked demo progress for every reporting unit's tasks, from January
+ * through the given period, so a new installation has something to show. Some units report late,
+ * some lag behind 序时进度, and a few periods are left unreported.
+ */
+export async function fillDemo(ctx: Ctx, through: string): Promise<{ periods: number; reports: number }> {
+  const last = parsePeriod(through);
+  const plan = await activePlan(ctx);
+  if (!last || last.year !== plan.year) {
+    throw new LedgerError('E_USAGE', `--through 应为计划年度 ${plan.year} 内的月份,例如 ${plan.year}-06。`);
+  }
+  const periods = (await listPeriods(ctx.db, plan.id)).filter((p) => p.month <= last.month);
+  const at = nowIso(ctx);
+  let reports = 0;
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const unit of plan.units) {
+      if (unit.kind !== 'unit') continue;
+      const rand = rng(unit.seq * 7919);
+      const paceOf = new Map<number, number>();
+      const lateness = rand();
+      for (const period of periods) {
+        // The last few units in order skip the latest period: 未报送 shows up in the demo too.
+        if (period.month === last.month && unit.seq % 9 === 0) continue;
+        const daysAfterDue = lateness > 0.8 ? 3 : lateness > 0.65 && period.month % 2 === 0 ? 1 : -2;
+        const received = new Date(`${period.dueOn}T00:00:00Z`);
+        received.setUTCDate(received.getUTCDate() + daysAfterDue);
+        const receivedOn = received.toISOString().slice(0, 10);
+        for (const task of plan.tasks) {
+          const lead = task.leadUnitIds.includes(unit.id);
+          if (!lead && !task.coUnitIds.includes(unit.id)) continue;
+          const pace = paceOf.get(task.id) ?? 0.7 + rand() * 0.55;
+          paceOf.set(task.id, pace);
+          reports++;
+          await writeReport(trx, {
+            periodId: period.id, unitId: unit.id, taskId: task.id, role: lead ? 'lead' : 'co',
+            ...narrative(task, pace, period.month, lead),
+            fundsPlanned: null, fundsAvailable: null, fundsSpent: null,
+            contact: '演示联系人', phone: '0563-0000000', enteredBy: '演示数据', proxy: false, source: 'demo',
+            packageId: null, revision: 1, receivedOn,
+            values: lead ? task.indicators.map((i) => ({ indicatorId: i.id, value: demoValue(i, pace, period.month), note: '' })) : [],
+          }, at);
+        }
+      }
+    }
+    await appendAudit(trx, { at, actor: ctx.actor, action: 'demo.fill', entity: 'plan', entityId: plan.id, after: { through, reports } });
+  });
+  return { periods: periods.length, reports };
+}
+
+function narrative(task: TaskModel, pace: number, month: number, lead: boolean) {
+  const behind = pace * month < month * 0.9;
+  const done = pace * month >= 12;
+  return {
+    status: done ? ('已完成' as const) : ('推进中' as const),
+    progress: lead
+      ? `${DEMO_MARK}${task.title}按计划推进,截至${month}月底已完成阶段性工作。`
+      : `${DEMO_MARK}配合牵头单位推进${task.title}。`,
+    problems: behind ? `${DEMO_MARK}项目前期手续办理较慢,部分资金尚未到位。` : '',
+    nextSteps: behind ? `${DEMO_MARK}加快项目审批,督促资金拨付,确保按序时推进。` : '',
+    explanation: '',
+  };
+}

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import type { Role, TaskStatus } from '../../shared/domain';
+import { TASK_STATUSES } from '../../shared/domain';
+import { LedgerError } from '../../shared/errors';
+import { isPeriodId, previousPeriod } from '../../shared/rules/periods';
+import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
+import { appendAudit } from '../../db/queries/audit';
+import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
+import { EMPTY_FIELDS, listReports, valuesOf, writeReport, type Report, type ReportFields } from '../../db/queries/reports';
+import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
+
+/** One line of an entry file: either task-level fields, or one indicator's value (with `indicator`). */
+export const EntryItemSchema = z
+  .object({
+    task: z.number().int().positive(),
+    indicator: z.number().int().positive().optional(),
+    value: z.number().nullable().optional(),
+    note: z.string().max(4000).optional(),
+    status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable().optional(),
+    progress: z.string().optional(),
+    problems: z.string().optional(),
+    nextSteps: z.string().optional(),
+    explanation: z.string().optional(),
+    fundsPlanned: z.number().nullable().optional(),
+    fundsAvailable: z.number().nullable().optional(),
+    fundsSpent: z.number().nullable().optional(),
+    contact: z.string().max(100).optional(),
+    phone: z.string().max(40).optional(),
+  })
+  .strict();
+
+export type EntryItem = z.infer<typeof EntryItemSchema>;
+
+export const EntryItemsSchema = z.array(EntryItemSchema).max(10_000);
+
+export interface EnterInput {
+  readonly unit: string;
+  readonly period: string;
+  readonly items: readonly EntryItem[];
+  /** Date the summary office received a paper report (proxy entry); today by default. */
+  readonly receivedOn?: string;
+}
+
+export interface EnterResult {
+  readonly unit: string;
+  readonly period: string;
+  readonly proxy: boolean;
+  readonly tasks: readonly number[];
+  readonly warnings: readonly ValidationIssue[];
+}
+
+/** A unit's role on each task it leads or cooperates on. */
+export function rolesOfUnit(plan: PlanModel, unitId: number): Map<number, Role> {
+  const roles = new Map<number, Role>();
+  for (const t of plan.tasks) {
+    if (t.leadUnitIds.includes(unitId)) roles.set(t.id, 'lead');
+    else if (t.coUnitIds.includes(unitId)) roles.set(t.id, 'co');
+  }
+  return roles;
+}
+
+export async function resolveUnit(ctx: Ctx, plan: PlanModel, name: string): Promise<{ id: number; name: string }> {
+  const unit = await findUnitByName(ctx.db, name);
+  if (!unit || !plan.units.some((u) => u.id === unit.id)) {
+    throw new LedgerError('E_UNKNOWN_UNIT', `计划中没有名为「${name}」的责任单位。`);
+  }
+  if (unit.kind === 'group') {
+    throw new LedgerError('E_UNKNOWN_UNIT', `「${unit.name}」是成员单位集合,不是填报单位,请由其中具体单位填报。`);
+  }
+  return { id: unit.id, name: unit.name };
+}
+
+export async function resolvePeriod(ctx: Ctx, plan: PlanModel, period: string): Promise<PeriodRow> {
+  if (!isPeriodId(period)) throw new LedgerError('E_USAGE', `报送期「${period}」格式不对,应为 YYYY-MM,例如 2019-06。`);
+  const row = await findPeriod(ctx.db, plan.id, period);
+  if (!row) throw new LedgerError('E_NOT_FOUND', `计划「${plan.title}」没有报送期 ${period}。`);
+  return row;
+}
+
+/** The entry of one task as the validation rules see it, from stored fields and values. */
+export function toTaskEntry(
+  task: TaskModel,
+  role: Role,
+  fields: ReportFields,
+  values: ReadonlyMap<number, { value: number | null; note: string }>,
+  previous: ReadonlyMap<number, number>,
+): TaskEntry {
+  return {
+    taskNo: task.no, taskTitle: task.title, role,
+    status: fields.status, progress: fields.progress, problems: fields.problems, nextSteps: fields.nextSteps,
+    fundsPlanned: fields.fundsPlanned, fundsAvailable: fields.fundsAvailable, fundsSpent: fields.fundsSpent,
+    phone: fields.phone, explanation: fields.explanation,
+    indicators: task.indicators.map((i) => ({
+      no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
+      additive: i.additive, value: values.get(i.id)?.value ?? null, previous: previous.get(i.id) ?? null,
+      note: values.get(i.id)?.note ?? '',
+    })),
+  };
+}
+
+function fieldsOf(r: Report | undefined): ReportFields {
+  if (!r) return EMPTY_FIELDS;
+  const { status, progress, problems, nextSteps, explanation, fundsPlanned, fundsAvailable, fundsSpent, contact, phone } = r;
+  return { status, progress, problems, nextSteps, explanation, fundsPlanned, fundsAvailable, fundsSpent, contact, phone };
+}
+
+/**
+ * Validates every task of the entry and writes them in one transaction, or nothing at all.
+ * On a summary-office database the entry is a proxy entry (代填) of a paper report, marked as such.
+ */
+export async function enterReports(ctx: Ctx, input: EnterInput, mode: ValidationMode = 'save'): Promise<EnterResult> {
+  const items = EntryItemsSchema.parse(input.items);
+  const plan = await activePlan(ctx);
+  const unit = await resolveUnit(ctx, plan, input.unit);
+  const period = await resolvePeriod(ctx, plan, input.period);
+  if (period.locked) {
+    throw new LedgerError('E_PERIOD_LOCKED', `${input.period} 已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
+  }
+  const role = await roleOf(ctx);
+  const proxy = role === 'summary';
+  const receivedOn = proxy ? (input.receivedOn ?? today(ctx)) : null;
+  const thresholds = await thresholdsOf(ctx);
+  const roles = rolesOfUnit(plan, unit.id);
+  const tasksByNo = new Map(plan.tasks.map((t) => [t.no, t]));
+
+  const problems: ValidationIssue[] = [];
+  const touched = new Map<number, EntryItem[]>();
+  for (const item of items) {
+    const task = tasksByNo.get(item.task);
+    if (!task) {
+      problems.push({ level: 'error', code: 'UNKNOWN_TASK', taskNo: item.task, field: 'value', message: `计划中没有任务${item.task}。` });
+      continue;
+    }
+    if (!roles.has(task.id)) {
+      problems.push({ level: 'error', code: 'NOT_OWN_TASK', taskNo: item.task, field: 'value', message: `任务${task.no}「${task.title}」不是${unit.name}牵头或协同的任务。` });
+      continue;
+    }
+    if (item.indicator !== undefined && !task.indicators.some((i) => i.no === item.indicator)) {
+      problems.push({ level: 'error', code: 'UNKNOWN_TASK', taskNo: item.task, indicatorNo: item.indicator, field: 'value', message: `任务${task.no}「${task.title}」没有第${item.indicator}个指标。` });
+      continue;
+    }
+    const list = touched.get(task.id) ?? [];
+    list.push(item);
+    touched.set(task.id, list);
+  }
+
+  const existing = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
+  const prevId = previousPeriod(input.period);
+  const prevPeriod = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
+  const previous = prevPeriod ? await valuesOf(ctx.db, prevPeriod.id, unit.id) : new Map<number, number>();
+
+  const writes: { task: TaskModel; fields: ReportFields; values: Map<number, { value: number | null; note: string }> }[] = [];
+  const warnings: ValidationIssue[] = [];
+  for (const [taskId, taskItems] of touched) {
+    const task = plan.tasks.find((t) => t.id === taskId)!;
+    const before = existing.get(taskId);
+    const fields: { -readonly [K in keyof ReportFields]: ReportFields[K] } = { ...fieldsOf(before) };
+    const values = new Map((before?.values ?? []).map((v) => [v.indicatorId, { value: v.value, note: v.note }]));
+    for (const it of taskItems) {
+      if (it.indicator !== undefined) {
+        const ind = task.indicators.find((i) => i.no === it.indicator)!;
+        const old = values.get(ind.id) ?? { value: null, note: '' };
+        values.set(ind.id, { value: it.value === undefined ? old.value : it.value, note: it.note ?? old.note });
+        continue;
+      }
+      if (it.status !== undefined) fields.status = it.status;
+      if (it.progress !== undefined) fields.progress = it.progress;
+      if (it.problems !== undefined) fields.problems = it.problems;
+      if (it.nextSteps !== undefined) fields.nextSteps = it.nextSteps;
+      if (it.explanation !== undefined) fields.explanation = it.explanation;
+      else if (it.note !== undefined) fields.explanation = it.note;
+      if (it.fundsPlanned !== undefined) fields.fundsPlanned = it.fundsPlanned;
+      if (it.fundsAvailable !== undefined) fields.fundsAvailable = it.fundsAvailable;
+      if (it.fundsSpent !== undefined) fields.fundsSpent = it.fundsSpent;
+      if (it.contact !== undefined) fields.contact = it.contact;
+      if (it.phone !== undefined) fields.phone = it.phone;
+    }
+    const issues = validateTaskEntry(toTaskEntry(task, roles.get(taskId)!, fields, values, previous), period.month, mode, thresholds);
+    problems.push(...blockingIssues(issues));
+    warnings.push(...issues.filter((i) => i.level === 'warning' && i.explained));
+    writes.push({ task, fields, values });
+  }
+  if (problems.length > 0) {
+    throw new LedgerError('E_VALIDATION', `填报内容有 ${problems.length} 处问题,未保存任何内容:\n` + problems.map((p) => `· ${p.message}`).join('\n'), { issues: problems });
+  }
+
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const w of writes) {
+      const before = existing.get(w.task.id);
+      const values = w.task.indicators
+        .filter((i) => w.values.has(i.id))
+        .map((i) => ({ indicatorId: i.id, value: w.values.get(i.id)!.value, note: w.values.get(i.id)!.note }));
+      const { id } = await writeReport(trx, {
+        ...w.fields, periodId: period.id, unitId: unit.id, taskId: w.task.id, role: roles.get(w.task.id)!,
+        enteredBy: ctx.actor, proxy, source: proxy ? 'proxy' : 'entry', packageId: null,
+        revision: before?.revision ?? 1, receivedOn: proxy ? receivedOn : (before?.receivedOn ?? null), values,
+      }, at);
+      await appendAudit(trx, {
+        at, actor: ctx.actor, action: proxy ? 'report.proxy-entry' : 'report.enter', entity: 'report', entityId: String(id),
+        before: before ? { ...fieldsOf(before), values: before.values } : null,
+        after: { unit: unit.name, period: input.period, task: w.task.no, ...w.fields, values, proxy, receivedOn },
+      });
+    }
+  });
+  return { unit: unit.name, period: input.period, proxy, tasks: writes.map((w) => w.task.no), warnings };
+}

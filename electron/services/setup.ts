@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import type { PlanDef } from '../../shared/domain';
+import { LedgerError } from '../../shared/errors';
+import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
+import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { appendAudit } from '../../db/queries/audit';
+import { insertPlan } from '../../db/queries/plan';
+import { setSetting } from '../../db/queries/settings';
+import { openLedger, type OpenLedger } from './context';
+import { fingerprint, loadOrCreateKey } from './keys';
+
+export interface InitSummaryOptions {
+  readonly plan?: PlanDef;
+  readonly officeName?: string;
+  readonly dueDay?: number;
+  readonly now?: () => Date;
+  readonly actor?: string;
+}
+
+/** Name the summary office signs as, unless set up otherwise. */
+export const DEFAULT_OFFICE_NAME = '市民生工作办公室';
+
+/**
+ * Creates a new summary-office database with a plan (the embedded 2019 plan by default) and this
+ * installation's signing key. Refuses to touch an existing file.
+ * @example const ledger = await initSummary('S.db');
+ */
+export async function initSummary(file: string, opts: InitSummaryOptions = {}): Promise<OpenLedger> {
+  if (existsSync(file)) {
+    throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
+  }
+  const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
+  try {
+    const plan = opts.plan ?? PLAN_2019;
+    const dueDay = opts.dueDay ?? DEFAULT_DUE_DAY;
+    const key = loadOrCreateKey(file);
+    const at = ledger.now().toISOString();
+    await ledger.db.transaction().execute(async (trx) => {
+      await insertPlan(trx, plan, { createdAt: at, dueDay });
+      await setSetting(trx, 'role', 'summary');
+      await setSetting(trx, 'plan_id', plan.id);
+      await setSetting(trx, 'office_name', opts.officeName ?? DEFAULT_OFFICE_NAME);
+      await setSetting(trx, 'due_day', String(dueDay));
+      await setSetting(trx, 'yellow_points', String(DEFAULT_THRESHOLDS.yellowPoints));
+      await setSetting(trx, 'public_key', key.publicKey);
+      await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
+      await appendAudit(trx, {
+        at, actor: ledger.actor, action: 'plan.create', entity: 'plan', entityId: plan.id,
+        after: { title: plan.title, year: plan.year, revision: plan.revision, dueDay },
+      });
+    });
+    return ledger;
+  } catch (err) {
+    await ledger.close();
+    throw err;
+  }
+}

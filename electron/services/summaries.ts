@@ -1,0 +1,181 @@
+import type { Light, TaskStatus } from '../../shared/domain';
+import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
+import { isLate } from '../../shared/rules/periods';
+import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../shared/summaries';
+import type { PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
+import { listReports, type Report } from '../../db/queries/reports';
+import { activePlan, thresholdsOf, type Ctx } from './context';
+import { resolvePeriod } from './entry';
+
+/** Everything one period's summaries are computed from, read once. */
+export interface PeriodData {
+  readonly plan: PlanModel;
+  readonly period: PeriodRow;
+  readonly thresholds: Thresholds;
+  /** report by `${unitId}:${taskId}` */
+  readonly reports: ReadonlyMap<string, Report>;
+}
+
+export async function loadPeriodData(ctx: Ctx, period: string, plan?: PlanModel): Promise<PeriodData> {
+  const p = plan ?? (await activePlan(ctx));
+  const row = await resolvePeriod(ctx, p, period);
+  const reports = await listReports(ctx.db, row.id);
+  return {
+    plan: p, period: row, thresholds: await thresholdsOf(ctx),
+    reports: new Map(reports.map((r) => [`${r.unitId}:${r.taskId}`, r])),
+  };
+}
+
+export function header(d: PeriodData): PeriodSummaryHeader {
+  return {
+    planId: d.plan.id, planTitle: d.plan.title, period: d.period.period, month: d.period.month,
+    dueOn: d.period.dueOn, timeProgress: timeProgress(d.period.month),
+  };
+}
+
+/** A saved report counts as reported when it has a status and a value for every indicator. */
+export function isComplete(task: TaskModel, r: Report | undefined): r is Report {
+  if (!r || r.status === null) return false;
+  return task.indicators.every((i) => r.values.some((v) => v.indicatorId === i.id && v.value !== null));
+}
+
+function valueOf(r: Report | undefined, indicatorId: number): number | null {
+  return r?.values.find((v) => v.indicatorId === indicatorId)?.value ?? null;
+}
+
+function unitTaskLight(d: PeriodData, task: TaskModel, r: Report | undefined): Light {
+  return taskLight(
+    {
+      status: r ? r.status ?? '未开始' : null,
+      indicators: task.indicators.map((i) => ({ target: i, value: valueOf(r, i.id) })),
+    },
+    d.period.month,
+    d.thresholds,
+  );
+}
+
+/**
+ * The unit-by-unit summary: every reporting unit of the plan in the fixed order, including units
+ * that sent nothing. Counts are of the unit's lead tasks.
+ * @example summaryByUnit(await loadPeriodData(ctx, '2019-06'))
+ */
+export function summaryByUnit(d: PeriodData): UnitSummary[] {
+  const out: UnitSummary[] = [];
+  let seq = 0;
+  for (const unit of d.plan.units) {
+    if (unit.kind !== 'unit') continue;
+    const lead = d.plan.tasks.filter((t) => t.leadUnitIds.includes(unit.id));
+    const co = d.plan.tasks.filter((t) => t.coUnitIds.includes(unit.id));
+    let onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0;
+    let receivedOn: string | null = null;
+    const completions: number[] = [];
+    for (const task of lead) {
+      const r = d.reports.get(`${unit.id}:${task.id}`);
+      if (isComplete(task, r)) {
+        if (r.receivedOn !== null && isLate(r.receivedOn, d.period.dueOn)) late++;
+        else onTime++;
+        if (r.receivedOn !== null && (receivedOn === null || r.receivedOn > receivedOn)) receivedOn = r.receivedOn;
+      } else {
+        missing++;
+      }
+      const light = unitTaskLight(d, task, r);
+      if (light === 'green') green++;
+      else if (light === 'yellow') yellow++;
+      else if (light === 'red') red++;
+      for (const i of task.indicators) {
+        const v = valueOf(r, i.id);
+        completions.push(v === null ? 0 : completion(i, v));
+      }
+    }
+    const done = onTime + late;
+    const state: ReportState = lead.length === 0 ? '无牵头任务' : done === lead.length ? '已报送' : done === 0 ? '未报送' : '部分报送';
+    out.push({
+      unit: unit.name, seq: ++seq, leadTasks: lead.length, coTasks: co.length, due: lead.length,
+      onTime, late, missing, completion: meanCompletion(completions), green, yellow, red, state,
+      receivedOn, dueOn: d.period.dueOn,
+    });
+  }
+  return out;
+}
+
+/** Combined status of a task's lead reports: 已完成 only when every lead unit says so. */
+function combinedStatus(reports: readonly (Report | undefined)[]): TaskStatus | null {
+  const present = reports.filter((r): r is Report => r !== undefined && r.status !== null);
+  if (present.length === 0) return null;
+  if (present.length === reports.length && present.every((r) => r.status === '已完成')) return '已完成';
+  return present.some((r) => r.status !== '未开始') ? '推进中' : '未开始';
+}
+
+function joinNarrative(parts: readonly { unit: string; text: string }[]): string {
+  const filled = parts.filter((p) => p.text.trim() !== '');
+  if (filled.length <= 1) return filled[0]?.text ?? '';
+  return filled.map((p) => `【${p.unit}】${p.text}`).join('\n');
+}
+
+/**
+ * Task by task. With several lead units, additive figures are the sum of the lead units' own
+ * values; a rate is never summed or averaged: the primary (first-named) lead's value stands.
+ * Cooperating units' figures are contributions already inside the lead's, so never added.
+ */
+export function summaryByTask(d: PeriodData): TaskSummary[] {
+  const unitName = new Map(d.plan.units.map((u) => [u.id, u.name]));
+  const catName = new Map(d.plan.categories.map((c) => [c.id, `${c.no}、${c.name}`]));
+  return d.plan.tasks.map((task) => {
+    const leadReports = task.leadUnitIds.map((u) => d.reports.get(`${u}:${task.id}`));
+    const complete = leadReports.filter((r) => isComplete(task, r));
+    const status = combinedStatus(leadReports);
+    const indicators: IndicatorSummary[] = task.indicators.map((i) => {
+      const values = leadReports.map((r) => valueOf(r, i.id));
+      let value: number | null;
+      if (i.additive) {
+        const present = values.filter((v): v is number => v !== null);
+        value = present.length === 0 ? null : present.reduce((a, b) => a + b, 0);
+      } else {
+        value = values.find((v) => v !== null) ?? null;
+      }
+      return {
+        no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
+        additive: i.additive, value,
+        completion: value === null ? null : completion(i, value),
+        gapPoints: value === null ? null : gapPoints(i, value, d.period.month),
+        light: leadReports.every((r) => r === undefined) ? 'red' : indicatorLight(i, value, d.period.month, d.thresholds),
+      };
+    });
+    const light = taskLight(
+      { status, indicators: task.indicators.map((i, k) => ({ target: i, value: indicators[k]!.value })) },
+      d.period.month,
+      d.thresholds,
+    );
+    const narrative = (pick: (r: Report) => string) =>
+      joinNarrative(task.leadUnitIds.map((u, k) => ({ unit: unitName.get(u) ?? '', text: leadReports[k] ? pick(leadReports[k]!) : '' })));
+    return {
+      no: task.no, title: task.title, category: catName.get(task.categoryId) ?? '',
+      leadUnits: task.leadUnitIds.map((u) => unitName.get(u) ?? ''),
+      coUnits: task.coUnitIds.map((u) => unitName.get(u) ?? ''),
+      reportedLeads: complete.length, totalLeads: task.leadUnitIds.length, status,
+      indicators,
+      completion: meanCompletion(indicators.map((i) => i.completion ?? 0)),
+      light,
+      progress: narrative((r) => r.progress),
+      problems: narrative((r) => r.problems),
+      nextSteps: narrative((r) => r.nextSteps),
+    };
+  });
+}
+
+/** Category by category, from the task summaries. */
+export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] = summaryByTask(d)): CategorySummary[] {
+  return d.plan.categories.map((c) => {
+    const label = `${c.no}、${c.name}`;
+    const mine = tasks.filter((t) => t.category === label);
+    const completions = mine.flatMap((t) => t.indicators.map((i) => i.completion ?? 0));
+    return {
+      no: c.no, name: c.name, tasks: mine.length, indicators: completions.length,
+      completion: meanCompletion(completions),
+      green: mine.filter((t) => t.light === 'green').length,
+      yellow: mine.filter((t) => t.light === 'yellow').length,
+      red: mine.filter((t) => t.light === 'red').length,
+      missing: mine.filter((t) => t.reportedLeads === 0).length,
+    };
+  });
+}

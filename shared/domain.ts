@@ -1,0 +1,100 @@
+/**
+ * Domain types shared by the store, the services, the command line and the renderer.
+ * Pure TypeScript: no Node or DOM APIs (checked by ESLint).
+ */
+
+/**
+ * How a target is read:
+ * `>=` 以上/不低于/达到/plain "完成N" — at least; `<=` 以内/不超过/控制在 — a ceiling;
+ * `~` 约/左右 — approximately; `range` "1-2家" — between target and targetMax; `=` exactly N named items.
+ */
+export type Comparator = '>=' | '<=' | '~' | 'range' | '=';
+
+export const COMPARATORS: readonly Comparator[] = ['>=', '<=', '~', 'range', '='];
+
+/** One quantitative target in a task's text, e.g. "开展技能脱贫培训250人". */
+export interface IndicatorDef {
+  /** 1-based position within its task. */
+  readonly no: number;
+  readonly name: string;
+  readonly comparator: Comparator;
+  /** 万 multiplied out: 86.79万 → 867900. For `range`, the lower bound. */
+  readonly target: number;
+  /** Upper bound of a `range` target ("1-2家" → 2); null otherwise. */
+  readonly targetMax: number | null;
+  /** Unit of measure as written: 人, 个, %, ‰, 公里, 亩, 套, 户, 元 … */
+  readonly unit: string;
+  /** Counts, lengths and areas add up across units; rates (%, ‰) and per-person amounts do not. */
+  readonly additive: boolean;
+  /** The exact phrase of the source document the target comes from. */
+  readonly source: string;
+}
+
+export interface TaskDef {
+  /** 1…54, as numbered in the document. */
+  readonly no: number;
+  /** Text before the first 。 */
+  readonly title: string;
+  /** Full text of the task, without its number and without the (牵头责任单位…) parenthesis. */
+  readonly text: string;
+  readonly leadUnits: readonly string[];
+  readonly coUnits: readonly string[];
+  /** The document ends the cooperating list with 等: more units may be involved. */
+  readonly coUnitsOpenEnded: boolean;
+  readonly indicators: readonly IndicatorDef[];
+}
+
+export interface CategoryDef {
+  /** Chinese numeral as printed: 一 … 九 */
+  readonly no: string;
+  readonly seq: number;
+  readonly name: string;
+  readonly tasks: readonly TaskDef[];
+}
+
+/** `group` is a body such as "市安全生产委员会成员单位": listed, never a reporting unit itself. */
+export type UnitKind = 'unit' | 'group';
+
+export interface UnitDef {
+  /** Canonical name. */
+  readonly name: string;
+  /** Other spellings found in documents, e.g. 市教体厅 for 市教体局. */
+  readonly aliases: readonly string[];
+  readonly kind: UnitKind;
+}
+
+export interface PlanDef {
+  /** Stable id, e.g. "xuancheng-2019". */
+  readonly id: string;
+  readonly year: number;
+  readonly title: string;
+  /** ISO date the plan was issued. */
+  readonly issuedOn: string;
+  readonly issuer: string;
+  /** Grows when targets change mid-year. */
+  readonly revision: number;
+  readonly categories: readonly CategoryDef[];
+  /** In the fixed order every unit list and summary uses. */
+  readonly units: readonly UnitDef[];
+}
+
+export type TaskStatus = '未开始' | '推进中' | '已完成';
+export const TASK_STATUSES: readonly TaskStatus[] = ['未开始', '推进中', '已完成'];
+
+export type Role = 'lead' | 'co';
+
+export type Light = 'green' | 'yellow' | 'red' | 'none';
+
+export const LIGHT_LABELS: Readonly<Record<Light, string>> = {
+  green: '绿灯',
+  yellow: '黄灯',
+  red: '红灯',
+  none: '无',
+};
+
+/** A period is a month of the plan year, written YYYY-MM. */
+export type PeriodId = string;
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,202 @@
+import type { Comparator, Role, TaskStatus } from '../domain';
+import { indicatorLight, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
+
+/**
+ * Two levels, as in the offline statistical clients users know: errors block saving and
+ * exporting; warnings ask for a one-line explanation and then let the entry through.
+ */
+export type IssueLevel = 'error' | 'warning';
+
+export type IssueCode =
+  | 'NEGATIVE'
+  | 'NOT_A_NUMBER'
+  | 'BELOW_PREVIOUS'
+  | 'FUNDS_SPENT_OVER_AVAILABLE'
+  | 'FUNDS_AVAILABLE_OVER_PLANNED'
+  | 'FUNDS_NEGATIVE'
+  | 'OVER_3X_TARGET'
+  | 'BEHIND_NO_PLAN'
+  | 'MISSING_VALUE'
+  | 'MISSING_STATUS'
+  | 'BAD_PHONE'
+  | 'TOO_LONG'
+  | 'UNKNOWN_TASK'
+  | 'NOT_OWN_TASK';
+
+export type IssueField =
+  | 'value'
+  | 'note'
+  | 'status'
+  | 'progress'
+  | 'problems'
+  | 'nextSteps'
+  | 'fundsPlanned'
+  | 'fundsAvailable'
+  | 'fundsSpent'
+  | 'phone'
+  | 'explanation';
+
+export interface ValidationIssue {
+  readonly level: IssueLevel;
+  readonly code: IssueCode;
+  readonly taskNo: number;
+  readonly indicatorNo?: number;
+  readonly field: IssueField;
+  /** Plain Chinese naming the task, the indicator and the field. */
+  readonly message: string;
+  /** A warning that already carries its explanation no longer holds anything up. */
+  readonly explained?: boolean;
+}
+
+export interface IndicatorEntry {
+  readonly no: number;
+  readonly name: string;
+  readonly comparator: Comparator;
+  readonly target: number;
+  readonly targetMax: number | null;
+  readonly unit: string;
+  readonly additive: boolean;
+  /** This period's cumulative value (累计完成); null when not entered yet. */
+  readonly value: number | null;
+  /** Last period's cumulative value, null in the first period or when none was reported. */
+  readonly previous: number | null;
+  /** Explanation for this value (explains a drop or an outlier). */
+  readonly note: string;
+}
+
+export interface TaskEntry {
+  readonly taskNo: number;
+  readonly taskTitle: string;
+  readonly role: Role;
+  readonly status: TaskStatus | null;
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+  readonly fundsPlanned: number | null;
+  readonly fundsAvailable: number | null;
+  readonly fundsSpent: number | null;
+  readonly phone: string;
+  /** One-line explanation for task-level warnings (behind schedule with empty problems/next steps). */
+  readonly explanation: string;
+  readonly indicators: readonly IndicatorEntry[];
+}
+
+/** `save` lets a draft be incomplete; `export` needs a status and every value on lead tasks. */
+export type ValidationMode = 'save' | 'export';
+
+/** Longest narrative a field may hold: a package cell must stay under Excel's 32,767 limit. */
+export const MAX_TEXT_CHARS = 4000;
+
+const OUTLIER_FACTOR = 3;
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 10000) / 10000);
+}
+
+/**
+ * Validates one task's entry for a period.
+ * @example validateTaskEntry(entry, 6).filter((i) => i.level === 'error')
+ */
+export function validateTaskEntry(
+  entry: TaskEntry,
+  month: number,
+  mode: ValidationMode = 'save',
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const where = `任务${entry.taskNo}「${entry.taskTitle}」`;
+  const add = (i: Omit<ValidationIssue, 'taskNo'>) => issues.push({ taskNo: entry.taskNo, ...i });
+
+  let behind = false;
+  for (const ind of entry.indicators) {
+    const at = `${where}指标「${ind.name}」`;
+    const hasNote = ind.note.trim() !== '';
+    if (ind.value === null) {
+      if (mode === 'export' && entry.role === 'lead') {
+        add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」还没有填写。` });
+      }
+      continue;
+    }
+    if (!Number.isFinite(ind.value)) {
+      add({ level: 'error', code: 'NOT_A_NUMBER', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」不是有效数字。` });
+      continue;
+    }
+    if (ind.value < 0) {
+      add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」不能为负数(填的是 ${fmt(ind.value)})。` });
+      continue;
+    }
+    // Only cumulative (additive) figures must not fall; a rate or a ceiling may go down.
+    if (ind.additive && ind.previous !== null && ind.value < ind.previous && !hasNote) {
+      add({
+        level: 'error', code: 'BELOW_PREVIOUS', indicatorNo: ind.no, field: 'value',
+        message: `${at}的「累计完成」${fmt(ind.value)}${ind.unit}低于上期累计 ${fmt(ind.previous)}${ind.unit}:累计数只增不减,如确需调减,请在「说明」中写明原因。`,
+      });
+    }
+    const ceiling = ind.comparator === '<=';
+    const upper = ind.comparator === 'range' && ind.targetMax !== null ? ind.targetMax : ind.target;
+    if (!ceiling && upper > 0 && ind.value > OUTLIER_FACTOR * upper) {
+      add({
+        level: 'warning', code: 'OVER_3X_TARGET', indicatorNo: ind.no, field: 'note', explained: hasNote,
+        message: `${at}的「累计完成」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
+      });
+    }
+    const light = indicatorLight(ind, ind.value, month, thresholds);
+    if (light === 'yellow' || light === 'red') behind = true;
+  }
+
+  if (behind && (entry.problems.trim() === '' || entry.nextSteps.trim() === '')) {
+    const empty = [entry.problems.trim() === '' ? '「存在问题」' : '', entry.nextSteps.trim() === '' ? '「下步措施」' : ''].join('');
+    add({
+      level: 'warning', code: 'BEHIND_NO_PLAN', field: entry.problems.trim() === '' ? 'problems' : 'nextSteps',
+      explained: entry.explanation.trim() !== '',
+      message: `${where}落后于序时进度,但${empty}为空:请填写,或在「情况说明」中写一句原因。`,
+    });
+  }
+
+  if (mode === 'export' && entry.status === null) {
+    add({ level: 'error', code: 'MISSING_STATUS', field: 'status', message: `${where}还没有选择「推进状态」。` });
+  }
+
+  const funds: [IssueField, string, number | null][] = [
+    ['fundsPlanned', '计划资金', entry.fundsPlanned],
+    ['fundsAvailable', '到位资金', entry.fundsAvailable],
+    ['fundsSpent', '支出资金', entry.fundsSpent],
+  ];
+  for (const [field, label, v] of funds) {
+    if (v !== null && (!Number.isFinite(v) || v < 0)) {
+      add({ level: 'error', code: 'FUNDS_NEGATIVE', field, message: `${where}的「${label}」必须是不小于0的数字(万元)。` });
+    }
+  }
+  if (entry.fundsSpent !== null && entry.fundsAvailable !== null && entry.fundsSpent > entry.fundsAvailable) {
+    add({
+      level: 'error', code: 'FUNDS_SPENT_OVER_AVAILABLE', field: 'fundsSpent',
+      message: `${where}的「支出资金」${fmt(entry.fundsSpent)}万元大于「到位资金」${fmt(entry.fundsAvailable)}万元。`,
+    });
+  }
+  if (entry.fundsAvailable !== null && entry.fundsPlanned !== null && entry.fundsAvailable > entry.fundsPlanned) {
+    add({
+      level: 'error', code: 'FUNDS_AVAILABLE_OVER_PLANNED', field: 'fundsAvailable',
+      message: `${where}的「到位资金」${fmt(entry.fundsAvailable)}万元大于「计划资金」${fmt(entry.fundsPlanned)}万元。`,
+    });
+  }
+  if (entry.phone.trim() !== '' && !/^[0-9+\-() ]{5,20}$/.test(entry.phone.trim())) {
+    add({ level: 'error', code: 'BAD_PHONE', field: 'phone', message: `${where}的「联系电话」格式不正确(只能包含数字、空格和 - + ( ))。` });
+  }
+  const texts: [IssueField, string, string][] = [
+    ['progress', '工作进展', entry.progress],
+    ['problems', '存在问题', entry.problems],
+    ['nextSteps', '下步措施', entry.nextSteps],
+    ['explanation', '情况说明', entry.explanation],
+  ];
+  for (const [field, label, text] of texts) {
+    if (text.length > MAX_TEXT_CHARS) {
+      add({ level: 'error', code: 'TOO_LONG', field, message: `${where}的「${label}」超过 ${MAX_TEXT_CHARS} 字,请精简。` });
+    }
+  }
+  return issues;
+}
+
+/** Issues that stop a save or an export: every error, and every warning not yet explained. */
+export function blockingIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.filter((i) => i.level === 'error' || !i.explained);
+}

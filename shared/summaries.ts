@@ -1,0 +1,85 @@
+import type { Comparator, Light, TaskStatus } from './domain';
+
+/** Whether a unit has reported a period: every lead task saved (status and every value), some, or none. */
+export type ReportState = '已报送' | '部分报送' | '未报送' | '无牵头任务';
+
+/** One row of the unit-by-unit summary; counts are of the unit's lead tasks for the period. */
+export interface UnitSummary {
+  readonly unit: string;
+  /** Position in the fixed unit order (1-based). */
+  readonly seq: number;
+  readonly leadTasks: number;
+  readonly coTasks: number;
+  /** Lead-task reports due for the period. */
+  readonly due: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly missing: number;
+  /** Mean completion (0…1) of the lead tasks' indicators; null when they have none. */
+  readonly completion: number | null;
+  readonly green: number;
+  readonly yellow: number;
+  readonly red: number;
+  readonly state: ReportState;
+  /** Latest date the summary office received a report of this unit for the period. */
+  readonly receivedOn: string | null;
+  readonly dueOn: string;
+}
+
+export interface IndicatorSummary {
+  readonly no: number;
+  readonly name: string;
+  readonly comparator: Comparator;
+  readonly target: number;
+  readonly targetMax: number | null;
+  readonly unit: string;
+  readonly additive: boolean;
+  /** Task figure: additive indicators sum the lead units' values; a rate takes the primary lead's. */
+  readonly value: number | null;
+  readonly completion: number | null;
+  /** 超欠进度 in percentage points (negative = behind). */
+  readonly gapPoints: number | null;
+  readonly light: Light;
+}
+
+export interface TaskSummary {
+  readonly no: number;
+  readonly title: string;
+  readonly category: string;
+  readonly leadUnits: readonly string[];
+  readonly coUnits: readonly string[];
+  /** Lead units that sent a complete report / lead units in all. */
+  readonly reportedLeads: number;
+  readonly totalLeads: number;
+  readonly status: TaskStatus | null;
+  readonly indicators: readonly IndicatorSummary[];
+  readonly completion: number | null;
+  readonly light: Light;
+  /** Narratives of the lead units, joined, each marked with its unit when there are several. */
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+}
+
+export interface CategorySummary {
+  readonly no: string;
+  readonly name: string;
+  readonly tasks: number;
+  readonly indicators: number;
+  readonly completion: number | null;
+  readonly green: number;
+  readonly yellow: number;
+  readonly red: number;
+  /** Tasks with no complete lead report. */
+  readonly missing: number;
+}
+
+export interface PeriodSummaryHeader {
+  readonly planId: string;
+  readonly planTitle: string;
+  readonly period: string;
+  readonly month: number;
+  readonly dueOn: string;
+  /** 序时进度, 0…1 */
+  readonly timeProgress: number;
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../electron/cli';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { tempDir } from '../helpers/ledger';
+
+const exec = promisify(execFile);
+
+async function ledger(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('ledger command line', () => {
+  it('init, plan --json, enter, summary --by unit --json', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    const init = await ledger('init', '--db', db);
+    expect(init.code).toBe(0);
+    expect(init.out).toMatch(/本机密钥指纹:[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}/);
+
+    const again = await ledger('init', '--db', db);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('已存在');
+
+    const plan = await ledger('plan', '--db', db, '--json');
+    expect(plan.code).toBe(0);
+    const json = JSON.parse(plan.out);
+    expect(json.year).toBe(2019);
+    expect(json.categories).toHaveLength(9);
+    const tasks = json.categories.flatMap((c: { tasks: unknown[] }) => c.tasks);
+    expect(tasks).toHaveLength(54);
+    const t20 = tasks.find((t: { no: number }) => t.no === 20);
+    expect(t20.indicators[0]).toMatchObject({ comparator: '>=', target: 867900, unit: '人', source: expect.stringContaining('86.79万') });
+    expect(json.units).toHaveLength(PLAN_2019.units.length);
+    expect(json.units.find((u: { name: string }) => u.name === '市安全生产委员会成员单位').kind).toBe('group');
+
+    const values = join(dir, 'canlian.json');
+    writeFileSync(values, JSON.stringify([
+      { task: 24, status: '推进中', progress: '药费补助已发放' },
+      { task: 24, indicator: 1, value: 1632 },
+      { task: 24, indicator: 2, value: 214 },
+      { task: 24, indicator: 3, value: 30 },
+    ]));
+    const enter = await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', values, '--received', '2019-07-05');
+    expect(enter.code).toBe(0);
+    expect(enter.out).toContain('代填');
+
+    const summary = await ledger('summary', '--db', db, '--period', '2019-06', '--by', 'unit', '--json');
+    expect(summary.code).toBe(0);
+    const rows = JSON.parse(summary.out);
+    expect(rows[0]).toEqual(expect.objectContaining({ unit: '市人社局', missing: rows[0].leadTasks }));
+    expect(rows.find((r: { unit: string }) => r.unit === '市残联')).toMatchObject({
+      leadTasks: 1, coTasks: 1, due: 1, onTime: 1, late: 0, missing: 0, completion: 0.5, green: 1, yellow: 0, red: 0,
+    });
+
+    for (const by of ['task', 'category']) {
+      const r = await ledger('summary', '--db', db, '--period', '2019-06', '--by', by);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('2019年6月');
+    }
+  });
+
+  it('refuses a bad entry file with exit 1 and every problem listed; usage errors exit 2', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    await ledger('init', '--db', db);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ task: 24, indicator: 1, value: -1 }, { task: 24, fundsPlanned: 10, fundsAvailable: 20 }]));
+    const r = await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('不能为负数');
+    expect(r.err).toContain('「到位资金」20万元大于「计划资金」10万元');
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify([{ task: 24, vaule: 3 }]));
+    expect((await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', typo)).code).toBe(1);
+
+    expect((await ledger('summary', '--db', db, '--period', '2019-06')).code).toBe(2);
+    expect((await ledger('summary', '--db', db, '--period', '2019-06', '--by', 'county')).code).toBe(2);
+    expect((await ledger('frobnicate')).code).toBe(2);
+    expect((await ledger('plan', '--db', join(dir, 'missing.db'))).code).toBe(1);
+    expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+  });
+
+  it('runs as a real process through npm, with Chinese output and exit codes', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    const root = join(import.meta.dirname, '..', '..');
+    const { stdout } = await exec('npm', ['run', '-s', 'ledger', '--', 'init', '--db', db], { cwd: root });
+    expect(stdout).toContain('已新建汇总端数据库');
+    const demo = await exec('npm', ['run', '-s', 'ledger', '--', 'demo', '--db', db, '--through', '2019-06'], { cwd: root });
+    expect(demo.stdout).toContain('演示数据');
+    const err = await exec('npm', ['run', '-s', 'ledger', '--', 'summary', '--db', db, '--period', '2019-13', '--by', 'unit'], { cwd: root }).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('格式不对');
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toContain('"ledger"');
+  }, 60_000);
+});

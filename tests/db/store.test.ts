@@ -1,0 +1,65 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, APPLICATION_ID } from '../../db/open';
+import { LATEST_VERSION, MIGRATIONS } from '../../db/migrations';
+import { appendAudit, listAudit } from '../../db/queries/audit';
+import { createTestDb, tempDir } from '../helpers/ledger';
+
+describe('the store', () => {
+  it('is migrated to the latest version, with WAL, full sync and foreign keys', async () => {
+    const { sqlite } = await createTestDb();
+    expect(sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(sqlite.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('lists migrations with strictly increasing versions', () => {
+    MIGRATIONS.forEach((m, i) => expect(m.version).toBe(i + 1));
+  });
+
+  it('has only STRICT tables', async () => {
+    const { sqlite } = await createTestDb();
+    const tables = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[];
+    expect(tables.length).toBeGreaterThan(10);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
+  });
+
+  it('STRICT refuses text in a number column', async () => {
+    const { sqlite } = await createTestDb();
+    expect(() => sqlite.prepare(`INSERT INTO plans VALUES ('p', 'twenty', 't', '2019-01-01', 'x', 1, 'now')`).run()).toThrow(/cannot store TEXT/);
+  });
+
+  it('refuses a database written by a newer version of the app, without touching it', async () => {
+    const file = join(tempDir(), 'future.db');
+    const h = await openDatabase(file);
+    await h.close();
+    const raw = new BetterSqlite3(file);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    await expect(openDatabase(file)).rejects.toMatchObject({ code: 'E_DB_FROM_FUTURE', message: expect.stringContaining('更新版本') });
+    const again = new BetterSqlite3(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
+    again.close();
+  });
+
+  it('refuses another program’s SQLite file', async () => {
+    const file = join(tempDir(), 'other.db');
+    const raw = new BetterSqlite3(file);
+    raw.exec('CREATE TABLE t (x)');
+    raw.close();
+    await expect(openDatabase(file)).rejects.toMatchObject({ code: 'E_NOT_LEDGER_DB' });
+  });
+
+  it('keeps the audit log append-only', async () => {
+    const { db, sqlite } = await createTestDb();
+    await appendAudit(db, { at: '2019-07-01T00:00:00Z', actor: '测试', action: 'x', entity: 'y', entityId: '1', before: null, after: { a: 1 } });
+    expect(() => sqlite.prepare(`UPDATE audit_log SET actor = 'z'`).run()).toThrow(/只能追加/);
+    expect(() => sqlite.prepare(`DELETE FROM audit_log`).run()).toThrow(/只能追加/);
+    const rows = await listAudit(db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actor: '测试', after: { a: 1 } });
+  });
+});

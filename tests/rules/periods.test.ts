@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { dueDate, isLate, monthlyPeriods, parsePeriod, previousPeriod } from '../../shared/rules/periods';
+
+describe('periods and due dates', () => {
+  it('twelve monthly periods', () => {
+    expect(monthlyPeriods(2019)).toHaveLength(12);
+    expect(monthlyPeriods(2019)[0]).toBe('2019-01');
+    expect(monthlyPeriods(2019)[11]).toBe('2019-12');
+  });
+
+  it.each([
+    ['2019-06', 5, '2019-07-05'],
+    ['2019-12', 5, '2020-01-05'],
+    ['2019-01', 31, '2019-02-28'],
+    ['2020-01', 31, '2020-02-29'],
+    ['2019-03', 10, '2019-04-10'],
+  ])('%s due on day %i → %s', (p, day, due) => expect(dueDate(p, day)).toBe(due));
+
+  it('parses only real months', () => {
+    expect(parsePeriod('2019-13')).toBeNull();
+    expect(parsePeriod('2019-6')).toBeNull();
+    expect(parsePeriod('2019-06')).toEqual({ year: 2019, month: 6 });
+  });
+
+  it('January has no previous period: a plan year starts from zero', () => {
+    expect(previousPeriod('2019-01')).toBeNull();
+    expect(previousPeriod('2019-07')).toBe('2019-06');
+  });
+
+  it.each([
+    ['received on the due date is on time', '2019-07-05', '2019-07-05', false],
+    ['received the day before', '2019-07-04', '2019-07-05', false],
+    ['received a day after is late', '2019-07-06', '2019-07-05', true],
+    ['a timestamp is judged by its date', '2019-07-05T23:59:00', '2019-07-05', false],
+  ])('%s', (_n, received, due, late) => expect(isLate(received, due)).toBe(late));
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { blockingIssues, validateTaskEntry, type IndicatorEntry, type TaskEntry } from '../../shared/rules/validation';
+
+const indicator = (over: Partial<IndicatorEntry> = {}): IndicatorEntry => ({
+  no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true,
+  value: 125, previous: 100, note: '', ...over,
+});
+
+const entry = (over: Partial<TaskEntry> = {}): TaskEntry => ({
+  taskNo: 1, taskTitle: '实施技工大省技能培训工程', role: 'lead', status: '推进中',
+  progress: '已开展培训', problems: '', nextSteps: '', fundsPlanned: null, fundsAvailable: null, fundsSpent: null,
+  phone: '', explanation: '', indicators: [indicator()], ...over,
+});
+
+const codes = (e: TaskEntry, month = 6, mode: 'save' | 'export' = 'save') =>
+  validateTaskEntry(e, month, mode).map((i) => `${i.level}:${i.code}`);
+
+describe('errors block saving', () => {
+  it.each([
+    ['a negative value', entry({ indicators: [indicator({ value: -1 })] }), 'error:NEGATIVE'],
+    ['a cumulative value below last period without explanation', entry({ indicators: [indicator({ value: 90, previous: 100 })] }), 'error:BELOW_PREVIOUS'],
+    ['spent more than available', entry({ fundsPlanned: 100, fundsAvailable: 50, fundsSpent: 60 }), 'error:FUNDS_SPENT_OVER_AVAILABLE'],
+    ['available more than planned', entry({ fundsPlanned: 100, fundsAvailable: 150, fundsSpent: 10 }), 'error:FUNDS_AVAILABLE_OVER_PLANNED'],
+    ['negative funds', entry({ fundsPlanned: -1 }), 'error:FUNDS_NEGATIVE'],
+    ['a phone with letters', entry({ phone: 'abc123' }), 'error:BAD_PHONE'],
+  ])('%s', (_n, e, code) => expect(codes(e)).toContain(code));
+
+  it('a drop with an explanation goes through', () => {
+    expect(codes(entry({ indicators: [indicator({ value: 90, previous: 100, note: '核减重复统计10人' })] }))).not.toContain('error:BELOW_PREVIOUS');
+  });
+
+  it('a rate may go down: only cumulative (additive) figures must not fall', () => {
+    const rate = indicator({ name: '参保率', unit: '%', target: 95, additive: false, value: 93, previous: 94 });
+    expect(codes(entry({ indicators: [rate] }), 12)).not.toContain('error:BELOW_PREVIOUS');
+  });
+
+  it('messages name the task, the indicator and the field in plain Chinese', () => {
+    const [issue] = validateTaskEntry(entry({ indicators: [indicator({ value: 90, previous: 100 })] }), 6);
+    expect(issue!.message).toContain('任务1「实施技工大省技能培训工程」');
+    expect(issue!.message).toContain('指标「技能脱贫培训」');
+    expect(issue!.message).toContain('「累计完成」');
+    expect(issue!.message).toContain('上期累计 100人');
+    expect(issue).toMatchObject({ taskNo: 1, indicatorNo: 1, field: 'value' });
+  });
+});
+
+describe('warnings ask for an explanation', () => {
+  it('over 3× the target', () => {
+    const issues = validateTaskEntry(entry({ indicators: [indicator({ value: 800 })] }), 6);
+    expect(issues.map((i) => i.code)).toContain('OVER_3X_TARGET');
+    expect(blockingIssues(issues)).toHaveLength(1);
+    const explained = validateTaskEntry(entry({ indicators: [indicator({ value: 800, note: '含跨年度培训人数' })] }), 6);
+    expect(explained.find((i) => i.code === 'OVER_3X_TARGET')?.explained).toBe(true);
+    expect(blockingIssues(explained)).toHaveLength(0);
+  });
+
+  it('a range uses its upper bound for 3×', () => {
+    const r = indicator({ comparator: 'range', target: 1, targetMax: 2, value: 5 });
+    expect(codes(entry({ indicators: [r] }))).not.toContain('warning:OVER_3X_TARGET');
+    expect(codes(entry({ indicators: [{ ...r, value: 7 }] }))).toContain('warning:OVER_3X_TARGET');
+  });
+
+  it('behind 序时进度 with problems or next steps empty', () => {
+    const behind = entry({ indicators: [indicator({ value: 50, previous: 40 })] }); // 20% at month 6
+    expect(codes(behind)).toContain('warning:BEHIND_NO_PLAN');
+    expect(codes({ ...behind, problems: '资金未到位', nextSteps: '加快拨付' })).not.toContain('warning:BEHIND_NO_PLAN');
+    expect(blockingIssues(validateTaskEntry({ ...behind, explanation: '培训集中在下半年' }, 6))).toHaveLength(0);
+  });
+
+  it('on schedule needs no problems or next steps', () => {
+    expect(codes(entry({ indicators: [indicator({ value: 130 })] }))).toEqual([]);
+  });
+});
+
+describe('export needs a complete lead report', () => {
+  it('a missing value blocks export of a lead task but not a draft save', () => {
+    const e = entry({ indicators: [indicator({ value: null })] });
+    expect(codes(e, 6, 'save')).toEqual([]);
+    expect(codes(e, 6, 'export')).toContain('error:MISSING_VALUE');
+  });
+
+  it('a cooperating unit need not give values', () => {
+    expect(codes(entry({ role: 'co', indicators: [indicator({ value: null })] }), 6, 'export')).toEqual([]);
+  });
+
+  it('a task with no indicator still needs a status', () => {
+    expect(codes(entry({ indicators: [], status: null }), 6, 'export')).toContain('error:MISSING_STATUS');
+    expect(codes(entry({ indicators: [], status: '推进中' }), 6, 'export')).toEqual([]);
+  });
+});
