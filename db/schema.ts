@@ -103,6 +103,47 @@ export interface AuditLogTable {
   after: string | null;
 }
 
+export interface UnitKeysTable {
+  id: Generated<number>;
+  unit_id: number;
+  public_key: string;
+  fingerprint: string;
+  status: 'trusted' | 'retired';
+  accepted_at: string;
+  accepted_by: string;
+}
+
+export type PackageKindColumn = 'assignment' | 'report' | 'feedback';
+
+export interface PackagesTable {
+  package_id: string;
+  kind: PackageKindColumn;
+  direction: 'in' | 'out';
+  unit_id: number | null;
+  period: string | null;
+  revision: number;
+  signer: string;
+  file_name: string;
+  sha256: string;
+  size: number;
+  bytes: Uint8Array | null;
+  created_at: string;
+  received_at: string;
+  received_on: string | null;
+}
+
+export interface ReturnsTable {
+  id: Generated<number>;
+  unit_id: number;
+  period: string;
+  task_id: number;
+  comment: string;
+  created_at: string;
+  created_by: string;
+  feedback_package_id: string | null;
+  done: Generated<number>;
+}
+
 export interface Database {
   settings: SettingsTable;
   plans: PlansTable;
@@ -117,6 +158,9 @@ export interface Database {
   report_values: ReportValuesTable;
   report_history: ReportHistoryTable;
   audit_log: AuditLogTable;
+  unit_keys: UnitKeysTable;
+  packages: PackagesTable;
+  returns: ReturnsTable;
 }
 
 /** The database handle every query module takes first: the database itself or a transaction. */

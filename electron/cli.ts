@@ -3,7 +3,8 @@
  * Plain Node over the same services the desktop app uses. Exit codes: 0 success,
  * 1 refused (validation, bad input), 2 usage error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
@@ -13,7 +14,12 @@ import { getSetting } from '../db/queries/settings';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
 import { enterReports, EntryItemsSchema } from './services/entry';
 import { initSummary } from './services/setup';
+import { exportAssignment, exportFeedback, exportReport } from './services/packages';
+import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
+import { lockPeriod, reopenPeriod } from './services/periods';
+import { returnTask } from './services/returns';
 import { fillDemo } from './services/demo';
+import { writeSummaryWorkbook } from './services/reports';
 import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from './services/summaries';
 
 interface Args {
@@ -67,6 +73,20 @@ const HELP = `民生工作督办台账 命令行
   summary  --db FILE --period YYYY-MM --by unit|task|category [--json]
                                                        查看汇总
   demo     --db FILE --through YYYY-MM                 填入演示数据(已标注【演示数据】)
+  report   --db FILE --period YYYY-MM --out FILE.xlsx [--json]
+                                                       生成汇总表(总体情况、分单位、分任务、未报送及逾期、滞后事项、趋势)
+
+  数据包(U盘报送):
+  assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
+  init     --db U.db --from 任务包.xlsx                  填报端:按任务包新建数据库
+  export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
+  import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--json] 文件或文件夹...
+                                                       导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包)
+  return   --db S.db --unit 单位 --period YYYY-MM --task N --comment 意见   汇总端:退回一项任务
+  feedback --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成反馈包(回执和退回事项)
+  keys     --db FILE [--accept-from 填报包.xlsx] [--json] 查看密钥指纹;用某单位的填报包登记其新密钥
+  lock     --db S.db --period YYYY-MM                   关账锁定报送期
+  reopen   --db S.db --period YYYY-MM --reason 原因       重新开启报送期
 
 加 --json 输出机器可读的 JSON。退出码: 0 成功, 1 被拒绝, 2 用法错误。`;
 
@@ -85,6 +105,18 @@ function checkOptions(args: Args, allowed: readonly string[]): void {
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** `--out` may name a file or an existing folder (then the package keeps its own name). */
+function outTarget(out: string): { dir: string; name: string | null } {
+  if (existsSync(out) && statSync(out).isDirectory()) return { dir: out, name: null };
+  return { dir: dirname(resolve(out)), name: resolve(out) };
+}
+
+function renameTo(file: string, target: string | null): string {
+  if (target === null || resolve(file) === target) return file;
+  renameSync(file, target);
+  return target;
 }
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -110,8 +142,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db']);
+        checkOptions(args, ['db', 'from']);
         const file = need(args, 'db');
+        const from = args.options.get('from');
+        if (from !== undefined) {
+          const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行' });
+          try {
+            const self = await getSetting(unitLedger.db, 'self_unit');
+            const plan = await activePlan(unitLedger);
+            const fp = await getSetting(unitLedger.db, 'fingerprint');
+            const tasks = plan.tasks.filter((t) => plan.units.some((u) => u.name === self && (t.leadUnitIds.includes(u.id) || t.coUnitIds.includes(u.id)))).length;
+            if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
+            else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版)\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
+          } finally {
+            await unitLedger.close();
+          }
+          return 0;
+        }
         const ledger = await initSummary(file);
         try {
           const plan = await activePlan(ledger);
@@ -240,6 +287,115 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           const r = await fillDemo(l, need(args, 'through'));
           if (json) io.out(JSON.stringify(r));
           else io.out(`已填入演示数据:${r.periods} 个月,${r.reports} 条报告(均标注【演示数据】)。`);
+          return 0;
+        });
+      }
+      case 'assign': {
+        checkOptions(args, ['db', 'unit', 'out']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { dir, name } = outTarget(need(args, 'out'));
+          const r = await exportAssignment(l, { unit: need(args, 'unit'), outDir: dir });
+          const file = renameTo(r.file, name);
+          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
+          else io.out(`已生成任务包 ${file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
+          return 0;
+        });
+      }
+      case 'export': {
+        checkOptions(args, ['db', 'period', 'out']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { dir, name } = outTarget(need(args, 'out'));
+          const r = await exportReport(l, { period: need(args, 'period'), outDir: dir });
+          const file = renameTo(r.file, name);
+          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
+          else io.out(`已导出填报包 ${file}(第${r.revision}版)。`);
+          return 0;
+        });
+      }
+      case 'feedback': {
+        checkOptions(args, ['db', 'unit', 'out']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { dir, name } = outTarget(need(args, 'out'));
+          const r = await exportFeedback(l, { unit: need(args, 'unit'), outDir: dir });
+          const file = renameTo(r.file, name);
+          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
+          else io.out(`已生成反馈包 ${file}。`);
+          return 0;
+        });
+      }
+      case 'return': {
+        checkOptions(args, ['db', 'unit', 'period', 'task', 'comment']);
+        const task = Number(need(args, 'task'));
+        if (!Number.isInteger(task) || task < 1) throw new UsageError('--task 应为任务序号,例如 24。');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const r = await returnTask(l, { unit: need(args, 'unit'), period: need(args, 'period'), task, comment: need(args, 'comment') });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已退回 ${r.unit} ${periodLabel(r.period)} 任务${r.task}「${r.taskTitle}」,将随下一个反馈包发出。`);
+          return 0;
+        });
+      }
+      case 'import': {
+        checkOptions(args, ['db', 'received']);
+        if (args.positional.length === 0) throw new UsageError('请给出要导入的文件或文件夹。');
+        const received = args.options.get('received');
+        if (received !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(received)) throw new UsageError('--received 应为 YYYY-MM-DD。');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const results = await importFiles(l, args.positional, {
+            dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
+            ...(received ? { receivedOn: received } : {}),
+          });
+          if (json) io.out(JSON.stringify(results, null, 2));
+          else {
+            const word = { accepted: args.flags.has('dry-run') ? '可导入' : '已导入', duplicate: '重复', rejected: '拒收' } as const;
+            for (const r of results) {
+              io.out(`[${word[r.status]}] ${r.message}${r.code ? ` (${r.code})` : ''}`);
+              for (const c of r.changes ?? []) {
+                if (args.flags.has('dry-run')) io.out(`    任务${c.task}${c.indicator ? ` 指标${c.indicator}` : ''} ${c.field}:${c.before ?? '(空)'} → ${c.after ?? '(空)'}`);
+              }
+            }
+            const n = (s: string) => results.filter((r) => r.status === s).length;
+            io.out(`共 ${results.length} 个文件:${word.accepted} ${n('accepted')},重复 ${n('duplicate')},拒收 ${n('rejected')}。`);
+          }
+          return results.some((r) => r.status === 'rejected') ? 1 : 0;
+        });
+      }
+      case 'keys': {
+        checkOptions(args, ['db', 'accept-from']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const from = args.options.get('accept-from');
+          if (from !== undefined) {
+            const r = await acceptKeyFromFile(l, from);
+            if (json) io.out(JSON.stringify(r));
+            else io.out(`已登记 ${r.unit} 的新密钥 ${r.fingerprint}${r.previous ? `(替换 ${r.previous},已记入审计日志)` : ''}。`);
+            return 0;
+          }
+          const k = await listKeys(l);
+          if (json) io.out(JSON.stringify(k, null, 2));
+          else {
+            io.out(`本机密钥指纹:${k.own}`);
+            if (k.office) io.out(`汇总端密钥指纹:${k.office}`);
+            for (const p of k.pinned) io.out(`  ${p.unit}  ${p.fingerprint}  登记于 ${p.acceptedAt.slice(0, 10)}(${p.acceptedBy})`);
+            if (!k.office && k.pinned.length === 0) io.out('  尚未登记任何单位的密钥。');
+          }
+          return 0;
+        });
+      }
+      case 'lock':
+      case 'reopen': {
+        checkOptions(args, ['db', 'period', 'reason']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const r = args.command === 'lock' ? await lockPeriod(l, need(args, 'period')) : await reopenPeriod(l, need(args, 'period'), need(args, 'reason'));
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`${periodLabel(r.period)} ${r.locked ? '已关账锁定' : '已重新开启'}(已记入审计日志)。`);
+          return 0;
+        });
+      }
+      case 'report': {
+        checkOptions(args, ['db', 'period', 'out']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const r = await writeSummaryWorkbook(l, { period: need(args, 'period'), out: need(args, 'out') });
+          if (json) io.out(JSON.stringify({ out: r.out, sheets: r.sheets, units: r.units, tasks: r.tasks }));
+          else io.out(`已生成汇总表 ${r.out}(${periodLabel(need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
           return 0;
         });
       }

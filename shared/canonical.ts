@@ -22,11 +22,12 @@
  */
 export function canonicalJson(value: unknown): string {
   const parts: string[] = [];
-  write(value, parts, [], '$');
+  write(value, parts, new Set(), '$');
   return parts.join('');
 }
 
-function write(value: unknown, out: string[], stack: object[], path: string): void {
+/** `open` holds the objects being written right now: meeting one again means a cycle. */
+function write(value: unknown, out: string[], open: Set<object>, path: string): void {
   if (value === null) {
     out.push('null');
     return;
@@ -49,8 +50,8 @@ function write(value: unknown, out: string[], stack: object[], path: string): vo
       throw new TypeError(`canonicalJson: ${path} 的类型 ${typeof value} 不能写入 JSON`);
   }
 
-  if (stack.includes(value)) throw new TypeError(`canonicalJson: ${path} 存在循环引用`);
-  stack.push(value);
+  if (open.has(value)) throw new TypeError(`canonicalJson: ${path} 存在循环引用`);
+  open.add(value);
   if (Array.isArray(value)) {
     out.push('[');
     for (let i = 0; i < value.length; i++) {
@@ -58,7 +59,7 @@ function write(value: unknown, out: string[], stack: object[], path: string): vo
       const item: unknown = value[i];
       // An array slot cannot be dropped without shifting the rest: refuse rather than guess.
       if (item === undefined) throw new TypeError(`canonicalJson: ${path}[${i}] 是 undefined`);
-      write(item, out, stack, `${path}[${i}]`);
+      write(item, out, open, `${path}[${i}]`);
     }
     out.push(']');
   } else {
@@ -73,9 +74,9 @@ function write(value: unknown, out: string[], stack: object[], path: string): vo
     keys.forEach((key, i) => {
       if (i > 0) out.push(',');
       out.push(JSON.stringify(key), ':');
-      write(record[key], out, stack, `${path}.${key}`);
+      write(record[key], out, open, `${path}.${key}`);
     });
     out.push('}');
   }
-  stack.pop();
+  open.delete(value);
 }

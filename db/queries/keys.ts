@@ -1,0 +1,46 @@
+import type { Tx } from '../schema';
+
+export interface PinnedKey {
+  readonly unitId: number;
+  readonly unit: string;
+  readonly publicKey: string;
+  readonly fingerprint: string;
+  readonly acceptedAt: string;
+  readonly acceptedBy: string;
+}
+
+/** The key currently trusted for a unit, or null before its first accepted package. */
+export async function trustedKey(db: Tx, unitId: number): Promise<PinnedKey | null> {
+  const r = await db
+    .selectFrom('unit_keys')
+    .innerJoin('units', 'units.id', 'unit_keys.unit_id')
+    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
+    .where('unit_keys.unit_id', '=', unitId)
+    .where('unit_keys.status', '=', 'trusted')
+    .executeTakeFirst();
+  return r
+    ? { unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }
+    : null;
+}
+
+/** Every trusted key, in the fixed unit order. */
+export async function listTrustedKeys(db: Tx): Promise<PinnedKey[]> {
+  const rows = await db
+    .selectFrom('unit_keys')
+    .innerJoin('units', 'units.id', 'unit_keys.unit_id')
+    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
+    .where('unit_keys.status', '=', 'trusted')
+    .orderBy('units.seq')
+    .execute();
+  return rows.map((r) => ({ unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }));
+}
+
+/** Pins a key for a unit, retiring the one it replaces (kept, never deleted). */
+export async function pinKey(db: Tx, k: { unitId: number; publicKey: string; fingerprint: string; at: string; by: string }): Promise<void> {
+  await db.updateTable('unit_keys').set({ status: 'retired' }).where('unit_id', '=', k.unitId).where('status', '=', 'trusted').execute();
+  await db
+    .insertInto('unit_keys')
+    .values({ unit_id: k.unitId, public_key: k.publicKey, fingerprint: k.fingerprint, status: 'trusted', accepted_at: k.at, accepted_by: k.by })
+    .onConflict((oc) => oc.columns(['unit_id', 'public_key']).doUpdateSet({ status: 'trusted', accepted_at: k.at, accepted_by: k.by }))
+    .execute();
+}

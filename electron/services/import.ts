@@ -1,0 +1,432 @@
+/**
+ * Importing packages from a USB drive. Each file is verified, checked against what this
+ * computer knows (plan, unit, pinned key, revisions, locks) and merged in one transaction: all of
+ * it or none of it. One bad file never stops the rest of a batch.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ImportFileResult, ImportProgress, KeysView, ValueChange } from '../../shared/api';
+import type { ErrorCode } from '../../shared/errors';
+import type { PlanDef } from '../../shared/domain';
+import { LedgerError, toErrorInfo } from '../../shared/errors';
+import { periodLabel } from '../../shared/rules/periods';
+import { appendAudit } from '../../db/queries/audit';
+import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
+import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db/queries/plan';
+import { listReports, writeReport, type Report } from '../../db/queries/reports';
+import { getSetting, setSetting } from '../../db/queries/settings';
+import type { Tx } from '../../db/schema';
+import { activePlan, nowIso, openLedger, roleOf, today, type Ctx, type OpenLedger } from './context';
+import { sha256Hex } from './hash';
+import { fingerprint, loadOrCreateKey } from './keys';
+import { DEFAULT_LIMITS, readPackage, type VerifiedPackage } from './package-format';
+import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from './packages';
+
+export interface ImportOptions {
+  readonly dryRun?: boolean;
+  /** Trust on first use: accept the key of a unit that has none pinned yet (audited). */
+  readonly acceptNewKeys?: boolean;
+  /** Date the office received the batch (YYYY-MM-DD); today by default. */
+  readonly receivedOn?: string;
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Verifies bytes off the caller's thread in the app; in-process by default. */
+  readonly verify?: (bytes: Uint8Array) => Promise<VerifiedPackage> | VerifiedPackage;
+}
+
+/** A refusal for one file: a stable code and a Chinese message. */
+class Refusal extends LedgerError {}
+
+const refuse = (code: ErrorCode, message: string, details?: unknown): never => {
+  throw new Refusal(code, message, details);
+};
+
+/** Files to import from paths that may be files or folders (a folder: its .xlsx files, sorted). */
+export function expandPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p); // reported as unreadable below, in its place in the batch
+      continue;
+    }
+    if (st.isDirectory()) {
+      const names = readdirSync(p).filter((n) => /\.xlsx$/i.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
+      out.push(...names.map((n) => join(p, n)));
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+function readBounded(file: string): Uint8Array {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) refuse('E_NOT_A_PACKAGE', '不是文件');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof Refusal) throw err;
+    return refuse('E_UNREADABLE', '文件无法读取(不存在或没有权限)');
+  }
+  // Checked before reading: a huge file is refused without ever being loaded.
+  if (size > DEFAULT_LIMITS.maxFileBytes) refuse('E_TOO_LARGE', `文件过大(${(size / 1024 / 1024).toFixed(1)} MB),数据包不应超过 ${DEFAULT_LIMITS.maxFileBytes / 1024 / 1024} MB`);
+  try {
+    return readFileSync(file);
+  } catch {
+    return refuse('E_UNREADABLE', '文件无法读取');
+  }
+}
+
+/**
+ * Imports files and folders. Works on both sides: report packages at the summary office;
+ * feedback and (later) assignment packages at a unit.
+ * @example await importFiles(ctx, ['/media/usb'], { acceptNewKeys: true })
+ */
+export async function importFiles(ctx: Ctx, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportFileResult[]> {
+  const files = expandPaths(paths);
+  const role = await roleOf(ctx);
+  const results: ImportFileResult[] = [];
+  const verify = opts.verify ?? readPackage;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const name = basename(file);
+    opts.onProgress?.({ done: i, total: files.length, file: name });
+    try {
+      const bytes = readBounded(file);
+      const pkg = await verify(bytes);
+      const r = role === 'summary' ? await importAtSummary(ctx, pkg, bytes, name, opts) : await importAtUnit(ctx, pkg, bytes, name, opts);
+      results.push({ file: name, ...r });
+    } catch (err) {
+      const info = toErrorInfo(err);
+      if (info.code === 'E_INTERNAL' && !(err instanceof LedgerError)) {
+        // An unexpected failure is still one file's refusal, never the batch's end.
+        results.push({ file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` });
+      } else {
+        results.push({ file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`, ...(info.details && typeof info.details === 'object' && 'fingerprint' in info.details ? { fingerprint: String((info.details as { fingerprint: unknown }).fingerprint) } : {}) });
+      }
+    }
+  }
+  opts.onProgress?.({ done: files.length, total: files.length, file: '' });
+  return results;
+}
+
+type Outcome = Omit<ImportFileResult, 'file'>;
+
+async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
+  return (await db.selectFrom('packages').select('package_id').where('package_id', '=', packageId).executeTakeFirst()) !== undefined;
+}
+
+async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
+  const m = pkg.manifest;
+  await db.insertInto('packages').values({
+    package_id: m.packageId, kind: m.kind, direction: 'in', unit_id: unitId, period: m.periods[0] ?? null,
+    revision: m.revision, signer: m.signer, file_name: fileName, sha256: sha256Hex(bytes), size: bytes.byteLength,
+    bytes, created_at: m.createdAt, received_at: at, received_on: receivedOn,
+  }).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary office
+
+async function importAtSummary(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: ImportOptions): Promise<Outcome> {
+  const m = pkg.manifest;
+  if (m.kind !== 'report') {
+    refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
+  }
+  const office = (await getSetting(ctx.db, 'office_name')) ?? '';
+  if (m.to !== office) refuse('E_WRONG_RECIPIENT', `这个填报包是发给「${m.to}」的,不是本汇总端(${office})。`);
+  const plan = await activePlan(ctx);
+  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
+  const parsed = reportDataSchema.safeParse(pkg.content.data);
+  if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
+  const data = parsed.data!;
+  const unit = await findUnitByName(ctx.db, m.unit);
+  if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id) || data.unit !== m.unit || m.from !== m.unit) {
+    refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
+  }
+  const unitId = unit!.id;
+  const period = m.periods.length === 1 ? await findPeriod(ctx.db, plan.id, m.periods[0]!) : null;
+  if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', `报送期 ${m.periods.join(',')} 不在本计划中。`);
+
+  const pinned = await trustedKey(ctx.db, unitId);
+  let acceptKey = false;
+  if (!pinned) {
+    if (!opts.acceptNewKeys) {
+      refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个数据包,密钥指纹为 ${pkg.fingerprint}。请与该单位电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint });
+    }
+    acceptKey = true;
+  } else if (pinned.publicKey !== m.signerKey) {
+    refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinned.fingerprint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后在「设置-单位密钥」中接受新密钥。`, { fingerprint: pkg.fingerprint, pinned: pinned.fingerprint });
+  }
+
+  if (await isDuplicate(ctx.db, m.packageId)) {
+    return { status: 'duplicate', message: `文件「${fileName}」已导入过(${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版),未做任何改动。`, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
+  }
+  const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
+    .where('unit_id', '=', unitId).where('kind', '=', 'report').where('direction', '=', 'in').where('period', '=', m.periods[0]!).executeTakeFirst();
+  if (newest?.r != null && newest.r >= m.revision) {
+    refuse('E_STALE_REVISION', `${m.unit} ${periodLabel(m.periods[0]!)} 已导入第${newest.r}版,这个文件是第${m.revision}版,较旧,未导入。`);
+  }
+  if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
+
+  const tasks = mapReports(plan, unitId, data);
+  const existing = new Map((await listReports(ctx.db, period!.id, { unitId })).map((r) => [r.taskId, r]));
+  const changes = tasks.flatMap((t) => diff(t, existing.get(t.taskId)));
+  const receivedOn = opts.receivedOn ?? today(ctx);
+  const base = { unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint, changes } as const;
+  if (opts.dryRun) {
+    return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+  }
+
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    if (acceptKey) {
+      await pinKey(trx, { unitId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+      await appendAudit(trx, { at, actor: ctx.actor, action: 'key.accept-first', entity: 'unit', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
+    }
+    for (const t of tasks) {
+      const { id, before } = await writeReport(trx, {
+        ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
+        source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
+      }, at);
+      await appendAudit(trx, {
+        at, actor: ctx.actor, action: 'report.import', entity: 'report', entityId: String(id),
+        before: before ? { revision: before.revision, status: before.status, values: before.values } : null,
+        after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
+      });
+    }
+    await archive(trx, pkg, bytes, fileName, unitId, at, receivedOn);
+    await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt } });
+  });
+  return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+}
+
+interface MappedReport {
+  readonly taskId: number;
+  readonly taskNo: number;
+  readonly role: 'lead' | 'co';
+  readonly enteredBy: string;
+  readonly fields: Pick<Report, 'status' | 'progress' | 'problems' | 'nextSteps' | 'explanation' | 'fundsPlanned' | 'fundsAvailable' | 'fundsSpent' | 'contact' | 'phone'>;
+  readonly values: { indicatorId: number; value: number | null; note: string }[];
+  /** indicator id → its number within the task, for messages */
+  readonly indicatorNos: ReadonlyMap<number, number>;
+}
+
+/** Task and indicator numbers to this plan's rows; anything that does not fit refuses the package. */
+function mapReports(plan: PlanModel, unitId: number, data: ReportData): MappedReport[] {
+  const seen = new Set<number>();
+  return data.reports.map((r) => {
+    const t = plan.tasks.find((x) => x.no === r.task);
+    if (!t) return refuse('E_WRONG_PLAN', `填报包中的任务${r.task}不在本机的工作计划中(计划版本可能不一致)。`);
+    if (seen.has(t.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}出现了两次。`);
+    seen.add(t.no);
+    const role = t.leadUnitIds.includes(unitId) ? 'lead' : t.coUnitIds.includes(unitId) ? 'co' : null;
+    if (!role) return refuse('E_WRONG_PLAN', `任务${t.no}不是该单位牵头或协同的任务。`);
+    const values = r.values.map((v) => {
+      const ind = t.indicators.find((i) => i.no === v.indicator);
+      if (!ind) return refuse('E_WRONG_PLAN', `任务${t.no}没有第${v.indicator}个指标(计划版本可能不一致)。`);
+      return { indicatorId: ind.id, value: v.value, note: v.note };
+    });
+    return {
+      taskId: t.id, taskNo: t.no, role, enteredBy: r.enteredBy || data.unit,
+      fields: {
+        status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.nextSteps, explanation: r.explanation,
+        fundsPlanned: r.fundsPlanned, fundsAvailable: r.fundsAvailable, fundsSpent: r.fundsSpent, contact: r.contact, phone: r.phone,
+      },
+      values,
+      indicatorNos: new Map(t.indicators.map((i) => [i.id, i.no])),
+    };
+  });
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  status: '推进状态', progress: '工作进展', problems: '存在问题', nextSteps: '下步措施', explanation: '情况说明',
+  fundsPlanned: '计划资金', fundsAvailable: '到位资金', fundsSpent: '支出资金', contact: '联系人', phone: '联系电话',
+};
+
+/** What would change, value by value, old → new. */
+function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
+  const out: ValueChange[] = [];
+  for (const [k, v] of Object.entries(t.fields) as [keyof MappedReport['fields'], string | number | null][]) {
+    const old = before ? (before[k] as string | number | null) : null;
+    if ((old ?? '') !== (v ?? '')) out.push({ task: t.taskNo, indicator: null, field: FIELD_LABELS[k] ?? k, before: old, after: v });
+  }
+  for (const v of t.values) {
+    const old = before?.values.find((x) => x.indicatorId === v.indicatorId);
+    if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator: t.indicatorNos.get(v.indicatorId) ?? null, field: '累计完成', before: old?.value ?? null, after: v.value });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unit side
+
+async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: ImportOptions): Promise<Outcome> {
+  const m = pkg.manifest;
+  if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
+  const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
+  if (m.to !== self || m.unit !== self) refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给「${m.to}」的,不是本单位(${self})。`);
+  const officeKey = await getSetting(ctx.db, 'office_key');
+  if (officeKey !== m.signerKey) {
+    refuse('E_KEY_MISMATCH', `这个${KIND_LABELS[m.kind]}的签名密钥(${pkg.fingerprint})不是本机登记的汇总端密钥(${await getSetting(ctx.db, 'office_fingerprint')}),未导入。请与汇总端电话核实。`, { fingerprint: pkg.fingerprint });
+  }
+  const plan = await activePlan(ctx);
+  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`);
+  if (await isDuplicate(ctx.db, m.packageId)) {
+    return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
+  }
+  const at = nowIso(ctx);
+  if (m.kind === 'feedback') {
+    const parsed = feedbackDataSchema.safeParse(pkg.content.data);
+    if (!parsed.success) refuse('E_NOT_A_PACKAGE', '反馈包内容的结构不对,无法导入。');
+    const data = parsed.data!;
+    const unit = (await findUnitByName(ctx.db, self))!;
+    const returns = data.returns.map((r) => {
+      const t = plan.tasks.find((x) => x.no === r.task);
+      if (!t) return refuse('E_WRONG_PLAN', `反馈包中的任务${r.task}不在本机的工作计划中。`);
+      return { ...r, taskId: t.id };
+    });
+    const changes: ValueChange[] = returns.map((r) => ({ task: r.task, indicator: null, field: '退回意见', before: null, after: r.comment }));
+    if (!opts.dryRun) {
+      await ctx.db.transaction().execute(async (trx) => {
+        for (const r of returns) {
+          await trx.insertInto('returns').values({
+            unit_id: unit.id, period: r.period, task_id: r.taskId, comment: r.comment, created_at: r.createdAt,
+            created_by: m.from, feedback_package_id: m.packageId,
+          }).execute();
+        }
+        await archive(trx, pkg, bytes, fileName, unit.id, at, today(ctx));
+        await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length } });
+      });
+    }
+    const msg = returns.length > 0
+      ? `已导入反馈包:${returns.length} 项任务被退回,请修改后重新导出。回执 ${data.receipts.length} 份。`
+      : `已导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`;
+    return { status: 'accepted', message: (opts.dryRun ? '(预览)' : '') + msg, kind: m.kind, revision: m.revision, changes };
+  }
+  // A later assignment: targets changed mid-year.
+  const parsed = assignmentDataSchema.safeParse(pkg.content.data);
+  if (!parsed.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
+  const data = parsed.data!;
+  if (data.plan.revision < plan.revision) refuse('E_STALE_REVISION', `本机计划已是第${plan.revision}版,这个任务包是第${data.plan.revision}版,较旧,未导入。`);
+  if (data.plan.revision === plan.revision) {
+    return { status: 'duplicate', message: `本机计划已是第${plan.revision}版,无需更新。`, kind: m.kind, revision: m.revision };
+  }
+  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName);
+  return { status: 'accepted', message: `${opts.dryRun ? '(预览)' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化。`, kind: m.kind, revision: m.revision, changes };
+}
+
+/** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
+async function updatePlanTargets(
+  ctx: Ctx, plan: PlanModel, next: PlanDef, periods: readonly { period: string; dueOn: string }[],
+  dryRun: boolean, at: string, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string,
+): Promise<ValueChange[]> {
+  const changes: ValueChange[] = [];
+  const updates: { id: number; target: number; targetMax: number | null; name: string }[] = [];
+  for (const c of next.categories) {
+    for (const t of c.tasks) {
+      const mine = plan.tasks.find((x) => x.no === t.no);
+      if (!mine) continue;
+      for (const i of t.indicators) {
+        const cur = mine.indicators.find((x) => x.no === i.no);
+        if (!cur) continue;
+        if (cur.target !== i.target || cur.targetMax !== i.targetMax) {
+          changes.push({ task: t.no, indicator: i.no, field: '目标', before: cur.target, after: i.target });
+          updates.push({ id: cur.id, target: i.target, targetMax: i.targetMax, name: i.name });
+        }
+      }
+    }
+  }
+  if (!dryRun) {
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const u of updates) await trx.updateTable('indicators').set({ target: u.target, target_max: u.targetMax, name: u.name }).where('id', '=', u.id).execute();
+      for (const p of periods) await trx.updateTable('periods').set({ due_on: p.dueOn }).where('plan_id', '=', plan.id).where('period', '=', p.period).execute();
+      await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
+      const self = await getSetting(trx, 'self_unit');
+      const unit = self ? await findUnitByName(trx, self) : null;
+      await archive(trx, pkg, bytes, fileName, unit?.id ?? null, at, null);
+      await appendAudit(trx, { at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id, before: { revision: plan.revision }, after: { revision: next.revision, changes } });
+    });
+  }
+  return changes;
+}
+
+/**
+ * Sets up a unit's database from an assignment package and pins the summary office's key
+ * (trust on first use: the office's fingerprint is shown to be checked by phone).
+ */
+export async function initUnitFromAssignment(dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string } = {}): Promise<OpenLedger & { officeFingerprint: string }> {
+  if (existsSync(dbFile)) throw new LedgerError('E_EXISTS', `文件 ${dbFile} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
+  let pkg: VerifiedPackage;
+  let bytes: Uint8Array;
+  try {
+    bytes = readBounded(assignmentFile);
+    pkg = readPackage(bytes);
+  } catch (err) {
+    const info = toErrorInfo(err);
+    throw new LedgerError(info.code, `任务包「${basename(assignmentFile)}」无法使用:${info.message}`, info.details);
+  }
+  if (pkg.manifest.kind !== 'assignment') throw new LedgerError('E_NOT_A_PACKAGE', `「${basename(assignmentFile)}」是${KIND_LABELS[pkg.manifest.kind]},不是任务包。`);
+  const parsed = assignmentDataSchema.safeParse(pkg.content.data);
+  if (!parsed.success || parsed.data.unit !== pkg.manifest.to || parsed.data.office.publicKey !== pkg.manifest.signerKey) {
+    throw new LedgerError('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法使用。');
+  }
+  const data = parsed.data;
+  const ledger = await openLedger(dbFile, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? data.unit });
+  try {
+    const key = loadOrCreateKey(dbFile);
+    const at = nowIso(ledger);
+    await ledger.db.transaction().execute(async (trx) => {
+      await insertPlan(trx, data.plan, { createdAt: at, dueDay: 5 });
+      for (const p of data.periods) await trx.updateTable('periods').set({ due_on: p.dueOn }).where('plan_id', '=', data.plan.id).where('period', '=', p.period).execute();
+      await setSetting(trx, 'role', 'unit');
+      await setSetting(trx, 'plan_id', data.plan.id);
+      await setSetting(trx, 'self_unit', data.unit);
+      await setSetting(trx, 'office_name', data.office.name);
+      await setSetting(trx, 'office_key', data.office.publicKey);
+      await setSetting(trx, 'office_fingerprint', pkg.fingerprint);
+      await setSetting(trx, 'public_key', key.publicKey);
+      await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
+      const unit = await findUnitByName(trx, data.unit);
+      await archive(trx, pkg, bytes, basename(assignmentFile), unit?.id ?? null, at, null);
+      await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
+    });
+    return Object.assign(ledger, { officeFingerprint: pkg.fingerprint });
+  } catch (err) {
+    await ledger.close();
+    throw err;
+  }
+}
+
+/**
+ * Accepts the key a unit's package carries, replacing the pinned one (the old key is kept as
+ * retired). For a unit that reinstalled its computer; always audited.
+ */
+export async function acceptKeyFromFile(ctx: Ctx, file: string): Promise<{ unit: string; fingerprint: string; previous: string | null }> {
+  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以登记单位密钥。');
+  const pkg = readPackage(readBounded(file));
+  if (pkg.manifest.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
+  const plan = await activePlan(ctx);
+  const unit = await findUnitByName(ctx.db, pkg.manifest.unit);
+  if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id)) throw new LedgerError('E_UNKNOWN_UNIT', `本计划中没有名为「${pkg.manifest.unit}」的填报单位。`);
+  const before = await trustedKey(ctx.db, unit.id);
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    await pinKey(trx, { unitId: unit.id, publicKey: pkg.manifest.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+    await appendAudit(trx, { at, actor: ctx.actor, action: before ? 'key.replace' : 'key.accept-first', entity: 'unit', entityId: unit.name, before: before ? { fingerprint: before.fingerprint } : null, after: { fingerprint: pkg.fingerprint, file: basename(file) } });
+  });
+  return { unit: unit.name, fingerprint: pkg.fingerprint, previous: before?.fingerprint ?? null };
+}
+
+/** This installation's fingerprint, the pinned office key (unit side) and the units' keys (office side). */
+export async function listKeys(ctx: Ctx): Promise<KeysView> {
+  const pinned = await listTrustedKeys(ctx.db);
+  return {
+    own: (await getSetting(ctx.db, 'fingerprint')) ?? '',
+    office: await getSetting(ctx.db, 'office_fingerprint'),
+    pinned: pinned.map((k) => ({ unit: k.unit, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
+  };
+}

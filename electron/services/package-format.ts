@@ -1,0 +1,881 @@
+/**
+ * The signed Excel package codec (format 1): write a package workbook, and read one back from
+ * an untrusted file with every size bounded before a parser sees it. No database here.
+ *
+ * The format is specified in docs/package-format.md; keep the two in step.
+ *
+ * @example
+ *   const bytes = writePackage({ manifest, sheets: [cover, data], data: payload, key });
+ *   const { manifest, content, fingerprint } = readPackage(bytes); // throws PackageError
+ */
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import * as XLSX from 'xlsx';
+import { z } from 'zod';
+import { canonicalJson } from '../../shared/canonical';
+import { LedgerError } from '../../shared/errors';
+import { fingerprint as keyFingerprint, sign, verify } from './keys';
+import type { KeyPair } from './keys';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type CellValue = string | number | boolean | null;
+
+export interface SheetContent {
+  readonly name: string;
+  readonly rows: readonly (readonly CellValue[])[];
+  /** Column widths in characters (Excel's `wch`), first column first. Layout only: not compared. */
+  readonly colWidths?: readonly number[];
+}
+
+export type PackageKind = 'assignment' | 'report' | 'feedback';
+
+export interface Manifest {
+  format: 1;
+  kind: PackageKind;
+  packageId: string;
+  planId: string;
+  planRevision: number;
+  /** Sender: the unit name, or '汇总端' / the office name. */
+  from: string;
+  /** Recipient. */
+  to: string;
+  /** The unit the content is about. */
+  unit: string;
+  /** 'YYYY-MM' periods, possibly empty (an assignment). */
+  periods: string[];
+  revision: number;
+  /** ISO 8601 time stamp with an offset or Z (the sender's clock: not to be trusted alone). */
+  createdAt: string;
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of canonicalJson(content). */
+  contentHash: string;
+  /** fingerprint(signerKey). */
+  signer: string;
+  /** base64 of the raw 32-byte Ed25519 public key. */
+  signerKey: string;
+}
+
+export interface PackageContent {
+  /** The visible sheets, cover first, exactly as signed. */
+  sheets: SheetContent[];
+  /** The structured payload the importer uses. */
+  data: unknown;
+}
+
+export interface CellDiff {
+  sheet: string;
+  /** A1 reference. */
+  cell: string;
+  signed: CellValue;
+  found: CellValue;
+}
+
+export interface VerifiedPackage {
+  manifest: Manifest;
+  content: PackageContent;
+  fingerprint: string;
+}
+
+export type PackageErrorCode = 'E_NOT_A_PACKAGE' | 'E_UNREADABLE' | 'E_TOO_LARGE' | 'E_BAD_SIGNATURE' | 'E_TAMPERED';
+
+export interface PackageErrorDetails {
+  /** Differing cells (at most MAX_REPORTED_CELLS of them). */
+  cells?: CellDiff[];
+  /** How many cells differ in all, when `cells` had to be cut short. */
+  cellCount?: number;
+  /** Sheets missing, added or reordered. */
+  sheets?: { missing: string[]; extra: string[]; reordered: boolean };
+}
+
+/** A refusal with a stable code and a message a clerk can read. */
+export class PackageError extends LedgerError {
+  declare readonly code: PackageErrorCode;
+  declare readonly details?: PackageErrorDetails;
+
+  constructor(code: PackageErrorCode, message: string, details?: PackageErrorDetails) {
+    super(code, message, details);
+    this.name = 'PackageError';
+  }
+}
+
+export interface Limits {
+  /** Size of the file itself. */
+  maxFileBytes: number;
+  /** Sum of the uncompressed sizes the zip declares (and actually holds). */
+  maxUncompressedBytes: number;
+  maxZipEntries: number;
+  /** Rows with content, per sheet (the signature sheet included). */
+  maxRows: number;
+  /** Characters (UTF-16 code units) in one cell. */
+  maxCellChars: number;
+  /** Visible sheets; the workbook may hold one more, the signature sheet. */
+  maxSheets: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxFileBytes: 20 * MiB,
+  maxUncompressedBytes: 200 * MiB,
+  maxZipEntries: 200,
+  maxRows: 20_000,
+  maxCellChars: 32_767,
+  maxSheets: 20,
+});
+
+export const FORMAT_VERSION = 1;
+export const SIGNATURE_SHEET = '_ledger_signature';
+export const PACKAGE_MARKER = 'MINSHENG-LEDGER-PACKAGE';
+/** Content JSON is cut into cells of at most this many characters (Excel's limit is 32767). */
+export const CONTENT_CHUNK_CHARS = 30_000;
+
+/** An entry inflating to more than this, at a ratio above BOMB_RATIO, is treated as a bomb. */
+const BOMB_MIN_BYTES = 10 * MiB;
+const BOMB_RATIO = 200;
+const MAX_REPORTED_CELLS = 1000;
+const NAMED_IN_MESSAGE = 3;
+const MAX_XSTRING_DECODES = 4;
+/** Excel's own limit on a cell; the writer never writes more, whatever the reader's limits. */
+const EXCEL_MAX_CELL_CHARS = 32_767;
+const RESERVED_SHEET_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+// ---------------------------------------------------------------------------------------------
+// Shapes, checked strictly on both sides: the writer never writes what the reader would refuse.
+
+const text = (max: number) => z.string().min(1).max(max);
+
+const manifestSchema = z.strictObject({
+  format: z.literal(1),
+  kind: z.enum(['assignment', 'report', 'feedback']),
+  packageId: text(100),
+  planId: text(100),
+  planRevision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  from: text(200),
+  to: text(200),
+  unit: text(200),
+  periods: z.array(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)).max(1200),
+  revision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  createdAt: z.iso.datetime({ offset: true }),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  signer: z.string().regex(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/),
+  signerKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+});
+
+function contentSchema(limits: Limits) {
+  const cell = z.union([z.string().max(limits.maxCellChars), z.number(), z.boolean(), z.null()]);
+  const sheet = z.strictObject({
+    name: z.string().min(1).max(31),
+    rows: z.array(z.array(cell).max(16_384)).max(limits.maxRows),
+    colWidths: z.array(z.number().min(0).max(255)).max(16_384).optional(),
+  });
+  return z.strictObject({
+    sheets: z.array(sheet).min(1).max(limits.maxSheets),
+    data: z.unknown().refine((v) => v !== undefined, '缺少 data'),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface WritePackageInput {
+  readonly manifest: Omit<Manifest, 'format' | 'contentHash' | 'signer' | 'signerKey'>;
+  /** Visible sheets in order, the cover sheet "封面" first. Written exactly as given. */
+  readonly sheets: readonly SheetContent[];
+  /** The structured payload; must be canonical-JSON-able (plain objects, finite numbers). */
+  readonly data: unknown;
+  readonly key: KeyPair;
+}
+
+/**
+ * The bytes of a signed package workbook (xlsx). Throws LedgerError E_VALIDATION if the input
+ * could not be read back (bad sheet names, over-long cells, non-finite numbers …).
+ */
+export function writePackage(input: WritePackageInput): Buffer {
+  const content: PackageContent = {
+    sheets: input.sheets.map((s) => ({
+      name: s.name,
+      rows: s.rows.map((row) => row.map((v) => (typeof v === 'number' && Object.is(v, -0) ? 0 : v))),
+      ...(s.colWidths === undefined ? {} : { colWidths: [...s.colWidths] }),
+    })),
+    data: input.data,
+  };
+  checkWritable(content);
+
+  let contentJson: string;
+  try {
+    contentJson = canonicalJson(content);
+  } catch (err) {
+    throw new LedgerError('E_VALIDATION', `数据包内容无法序列化:${(err as Error).message}`);
+  }
+  const contentHash = sha256Hex(contentJson);
+
+  const manifestInput = manifestSchema.safeParse({
+    format: FORMAT_VERSION,
+    ...input.manifest,
+    contentHash,
+    signer: keyFingerprint(input.key.publicKey),
+    signerKey: input.key.publicKey,
+  });
+  if (!manifestInput.success) {
+    throw new LedgerError('E_VALIDATION', `数据包清单不完整或格式不对:${describeZodError(manifestInput.error)}`);
+  }
+  const manifest = manifestInput.data as Manifest;
+  const manifestJson = canonicalJson(manifest);
+  let signature: string;
+  try {
+    signature = sign(input.key.privateKeyPem, manifestJson);
+  } catch {
+    throw new LedgerError('E_VALIDATION', '签名私钥无效,无法签名');
+  }
+  if (!verify(manifest.signerKey, manifestJson, signature)) {
+    throw new LedgerError('E_VALIDATION', '签名密钥对不匹配:私钥与公钥不是一对');
+  }
+
+  const chunks = chunkText(cellSafeJson(contentJson), CONTENT_CHUNK_CHARS);
+  if (chunks.length + 4 > DEFAULT_LIMITS.maxRows) {
+    throw new LedgerError('E_VALIDATION', '数据包内容过大,超出导入端的行数限制');
+  }
+
+  const wb = XLSX.utils.book_new();
+  for (const sheet of content.sheets) {
+    XLSX.utils.book_append_sheet(wb, buildSheet(sheet), sheet.name);
+  }
+  const sigRows: CellValue[][] = [[PACKAGE_MARKER], [FORMAT_VERSION], [cellSafeJson(manifestJson)], [signature], ...chunks.map((c) => [c])];
+  XLSX.utils.book_append_sheet(wb, buildSheet({ name: SIGNATURE_SHEET, rows: sigRows, colWidths: [100] }), SIGNATURE_SHEET);
+  // Very hidden (2): not even listed under "Unhide" in Excel, so nobody trips over it.
+  wb.Workbook = {
+    ...(wb.Workbook ?? {}),
+    Sheets: wb.SheetNames.map((name) => ({ name, Hidden: name === SIGNATURE_SHEET ? 2 : 0 })),
+  };
+  const out = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true, bookSST: true }) as Buffer;
+
+  // Never hand the user a package the importer would refuse.
+  try {
+    readPackage(out);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new LedgerError('E_INTERNAL', `生成的数据包未通过自检:${why}`);
+  }
+  return out;
+}
+
+function checkWritable(content: PackageContent): void {
+  const parsed = contentSchema(DEFAULT_LIMITS).safeParse(content);
+  if (!parsed.success) {
+    throw new LedgerError('E_VALIDATION', `数据包内容格式不对:${describeZodError(parsed.error)}`);
+  }
+  const seen = new Set<string>();
+  for (const sheet of content.sheets) {
+    const why = sheetNameProblem(sheet.name);
+    if (why) throw new LedgerError('E_VALIDATION', `工作表名「${sheet.name}」不可用:${why}`);
+    const folded = sheet.name.toLowerCase();
+    if (seen.has(folded)) throw new LedgerError('E_VALIDATION', `工作表名「${sheet.name}」重复(Excel 不区分大小写)`);
+    seen.add(folded);
+    sheet.rows.forEach((row, r) =>
+      row.forEach((v, c) => {
+        const where = `表「${sheet.name}」${XLSX.utils.encode_cell({ r, c })}`;
+        if (typeof v === 'string') {
+          if (v.length > EXCEL_MAX_CELL_CHARS) throw new LedgerError('E_VALIDATION', `${where} 的文字超过 Excel 单元格上限 32767 字`);
+          if (UNSAVABLE_CHAR.test(v)) throw new LedgerError('E_VALIDATION', `${where} 含有无法保存到 Excel 的字符(不成对的代理项或 U+FFFE/U+FFFF),请删除后重试`);
+        } else if (typeof v === 'number' && !Number.isFinite(v)) {
+          throw new LedgerError('E_VALIDATION', `${where} 不是有限数值`);
+        }
+      }),
+    );
+  }
+}
+
+/** Not allowed in XML at all: writers replace them with U+FFFD on re-save, so they could never verify. */
+const UNSAVABLE_CHAR = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/;
+
+function sheetNameProblem(name: string): string | null {
+  if (name.length < 1 || name.length > 31) return '长度须为1到31个字符';
+  if (/[\\/?*[\]:]/.test(name)) return '不能含有 \\ / ? * [ ] :';
+  if (name.startsWith("'") || name.endsWith("'")) return '不能以单引号开头或结尾';
+  if (name.toLowerCase() === SIGNATURE_SHEET.toLowerCase()) return '这是签名页的保留名称';
+  if (RESERVED_SHEET_NAMES.has(name) || name.toLowerCase() === 'history') return '保留名称';
+  return null;
+}
+
+function buildSheet(sheet: SheetContent): XLSX.WorkSheet {
+  const ws: XLSX.WorkSheet = {};
+  let lastRow = -1;
+  let lastCol = -1;
+  sheet.rows.forEach((row, r) =>
+    row.forEach((v, c) => {
+      const cell = toCell(v);
+      if (!cell) return;
+      ws[XLSX.utils.encode_cell({ r, c })] = cell;
+      if (r > lastRow) lastRow = r;
+      if (c > lastCol) lastCol = c;
+    }),
+  );
+  ws['!ref'] = lastRow < 0 ? 'A1' : XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: lastRow, c: lastCol } });
+  if (sheet.colWidths && sheet.colWidths.length > 0) ws['!cols'] = sheet.colWidths.map((wch) => ({ wch }));
+  return ws;
+}
+
+/** Strings are always string cells (never formulas, never dates); '' and null are no cell at all. */
+function toCell(v: CellValue): XLSX.CellObject | null {
+  if (v === null || v === '') return null;
+  if (typeof v === 'string') return { t: 's', v: escapeXString(v) };
+  if (typeof v === 'number') return { t: 'n', v: Object.is(v, -0) ? 0 : v };
+  return { t: 'b', v };
+}
+
+/**
+ * OOXML strings (ST_Xstring) decode `_xHHHH_` as the character U+HHHH, and SheetJS writes text
+ * raw: a literal `_x0041_` would come back as `A`. Escaping the underscore as `_x005F_` keeps it.
+ */
+function escapeXString(s: string): string {
+  return s.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');
+}
+
+/**
+ * The same JSON value, spelt so that no spreadsheet program can alter it: `_` before x/X and the
+ * characters U+007F–U+009F, U+FFFE, U+FFFF become \uXXXX escapes. The `_xHHHH_` danger is real:
+ * SheetJS writes it raw on re-save and every reader then decodes it. Only canonicalJson of the
+ * parsed value is ever hashed or signed, so the spelling of the cell text does not matter.
+ */
+function cellSafeJson(json: string): string {
+  return json.replace(/_(?=[xX])|[\u007f-\u009f\ufffe\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Cut into pieces of at most `size` UTF-16 units, never between the halves of a surrogate pair. */
+function chunkText(s: string, size: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    let end = Math.min(i + size, s.length);
+    const last = s.charCodeAt(end - 1);
+    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    out.push(s.slice(i, end));
+    i = end;
+  }
+  return out.length > 0 ? out : [''];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Verify and decode a package from untrusted bytes. Throws PackageError; the steps and their
+ * order are those of docs/package-format.md, "Verification".
+ */
+export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT_LIMITS): VerifiedPackage {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // (a) size, before anything else looks at the bytes
+  if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
+  if (buf.length > limits.maxFileBytes) {
+    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
+  }
+
+  // (b) a zip whose directory we have walked ourselves, every entry's real size checked
+  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+  const entries = inspectZip(buf, limits);
+  if (!entries.some((e) => e.name === '[Content_Types].xml')) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+
+  // (c) parse with every sheet bounded
+  const wb = parseWorkbook(buf, limits);
+
+  // (d) the signature sheet and the shapes of what it holds
+  const sig = readSignatureSheet(wb);
+  const manifest = parseManifest(sig.manifestText);
+
+  // (e) signature and key fingerprint
+  const manifestJson = canonicalJson(manifest);
+  if (!verify(manifest.signerKey, manifestJson, sig.signature)) {
+    throw new PackageError('E_BAD_SIGNATURE', '签名无效:数据包的签名与清单不符,可能被改动过或不是由所示密钥签发');
+  }
+  const fingerprint = keyFingerprint(manifest.signerKey);
+  if (fingerprint !== manifest.signer) {
+    throw new PackageError('E_BAD_SIGNATURE', `签名无效:清单所列的密钥指纹 ${manifest.signer} 与签名公钥 ${fingerprint} 不符`);
+  }
+
+  // (f) the signed content, by its hash
+  const content = parseContent(sig.contentText, manifest, limits);
+
+  // (g) what a person sees must be what was signed
+  compareVisibleSheets(wb, content.sheets);
+
+  return { manifest, content, fingerprint };
+}
+
+// --- (b) the zip directory -------------------------------------------------------------------
+
+const SIG_LOCAL = 0x04034b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_EOCD = 0x06054b50;
+const SIG_ZIP64_LOCATOR = 0x07064b50;
+const EOCD_BYTES = 22;
+const CENTRAL_BYTES = 46;
+const LOCAL_BYTES = 30;
+
+interface ZipEntry {
+  readonly name: string;
+  readonly rawName: Buffer;
+  readonly flags: number;
+  readonly method: number;
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly localOffset: number;
+}
+
+const corrupt = (why: string) => new PackageError('E_UNREADABLE', `文件已损坏或不完整(${why}),请重新导出或重新拷贝`);
+const bomb = () => new PackageError('E_TOO_LARGE', '解压后过大,疑似压缩炸弹,已拒绝');
+
+/**
+ * Walks the End Of Central Directory record and the central directory, then each local header,
+ * and inflates every entry with its declared size as a hard cap. SheetJS trusts the local headers
+ * and inflates to the end of each stream, so both must agree with what we checked here.
+ */
+function inspectZip(buf: Buffer, limits: Limits): ZipEntry[] {
+  const eocd = findEocd(buf);
+  const diskNo = buf.readUInt16LE(eocd + 4);
+  const cdDisk = buf.readUInt16LE(eocd + 6);
+  const entriesOnDisk = buf.readUInt16LE(eocd + 8);
+  const entryCount = buf.readUInt16LE(eocd + 10);
+  const cdSize = buf.readUInt32LE(eocd + 12);
+  const cdOffset = buf.readUInt32LE(eocd + 16);
+
+  if (entryCount === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff
+      || (eocd >= 20 && buf.readUInt32LE(eocd - 20) === SIG_ZIP64_LOCATOR)) {
+    throw corrupt('不支持 ZIP64 格式');
+  }
+  if (diskNo !== 0 || cdDisk !== 0 || entriesOnDisk !== entryCount) throw corrupt('分卷压缩文件');
+  if (entryCount > limits.maxZipEntries) {
+    throw new PackageError('E_TOO_LARGE', `压缩包内文件过多(${entryCount} 个,上限 ${limits.maxZipEntries}),疑似压缩炸弹`);
+  }
+  if (entryCount === 0) throw corrupt('压缩包是空的');
+  if (cdOffset + cdSize > eocd) throw corrupt('目录位置超出文件范围');
+
+  // Pass 1: the central directory and the sizes it declares; nothing is inflated yet.
+  const entries: ZipEntry[] = [];
+  const names = new Set<string>();
+  let total = 0;
+  let p = cdOffset;
+  const cdEnd = cdOffset + cdSize;
+  for (let i = 0; i < entryCount; i++) {
+    if (p + CENTRAL_BYTES > cdEnd || buf.readUInt32LE(p) !== SIG_CENTRAL) throw corrupt('目录记录不完整');
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const uncompressedSize = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const localOffset = buf.readUInt32LE(p + 42);
+    const next = p + CENTRAL_BYTES + nameLen + extraLen + commentLen;
+    if (next > cdEnd) throw corrupt('目录记录不完整');
+    if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff) {
+      throw corrupt('不支持 ZIP64 格式');
+    }
+    const rawName = buf.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLen);
+    checkExtraFields(buf.subarray(p + CENTRAL_BYTES + nameLen, p + CENTRAL_BYTES + nameLen + extraLen));
+    const name = rawName.toString(flags & 0x800 ? 'utf8' : 'latin1');
+    if (names.has(name)) throw corrupt(`压缩包内文件名重复:${name}`);
+    names.add(name);
+
+    total += uncompressedSize;
+    if (total > limits.maxUncompressedBytes) throw bomb();
+    if (uncompressedSize > BOMB_MIN_BYTES && uncompressedSize > BOMB_RATIO * compressedSize) throw bomb();
+
+    if (flags & 0x0041) throw corrupt('文件已加密');
+    if (method !== 0 && method !== 8) throw corrupt(`不支持的压缩方式 ${method}`);
+    entries.push({ name, rawName, flags, method, crc, compressedSize, uncompressedSize, localOffset });
+    p = next;
+  }
+  if (p !== cdEnd) throw corrupt('目录长度不符');
+
+  // Pass 2: each local header agrees with the directory, and each entry really is the size it says.
+  for (const e of entries) {
+    const q = e.localOffset;
+    if (q + LOCAL_BYTES > cdOffset || buf.readUInt32LE(q) !== SIG_LOCAL) throw corrupt('文件记录缺失');
+    const flags = buf.readUInt16LE(q + 6);
+    const method = buf.readUInt16LE(q + 8);
+    const nameLen = buf.readUInt16LE(q + 26);
+    const extraLen = buf.readUInt16LE(q + 28);
+    const dataStart = q + LOCAL_BYTES + nameLen + extraLen;
+    if (flags !== e.flags || method !== e.method) throw corrupt('文件记录与目录不符');
+    if (dataStart > cdOffset || !buf.subarray(q + LOCAL_BYTES, q + LOCAL_BYTES + nameLen).equals(e.rawName)) {
+      throw corrupt('文件记录与目录不符');
+    }
+    checkExtraFields(buf.subarray(q + LOCAL_BYTES + nameLen, dataStart));
+    if (!(flags & 0x0008)) {
+      // Without a data descriptor the local header repeats the sizes; SheetJS reads these ones.
+      if (buf.readUInt32LE(q + 14) !== e.crc || buf.readUInt32LE(q + 18) !== e.compressedSize
+          || buf.readUInt32LE(q + 22) !== e.uncompressedSize) {
+        throw corrupt('文件记录与目录不符');
+      }
+    }
+    if (dataStart + e.compressedSize > cdOffset) throw corrupt('数据被截断');
+    const data = buf.subarray(dataStart, dataStart + e.compressedSize);
+    let plain: Buffer;
+    if (e.method === 0) {
+      if (e.compressedSize !== e.uncompressedSize) throw corrupt('文件大小不符');
+      plain = data;
+    } else {
+      try {
+        // The cap is the declared size: a stream that lies about its size fails here, not in SheetJS.
+        plain = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
+      } catch {
+        throw corrupt(`无法解压 ${e.name}`);
+      }
+    }
+    if (plain.length !== e.uncompressedSize) throw corrupt(`${e.name} 的大小不符`);
+    if (typeof zlib.crc32 === 'function' && zlib.crc32(plain) >>> 0 !== e.crc) throw corrupt(`${e.name} 校验和不符`);
+  }
+  return entries;
+}
+
+function findEocd(buf: Buffer): number {
+  if (buf.length < LOCAL_BYTES + EOCD_BYTES) throw corrupt('文件过短');
+  const stop = Math.max(0, buf.length - EOCD_BYTES - 0xffff);
+  let eocd = -1;
+  for (let i = buf.length - EOCD_BYTES; i >= stop; i--) {
+    if (buf.readUInt32LE(i) === SIG_EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw corrupt('找不到压缩包目录');
+  // The record and its comment end the file exactly, and no other EOCD-looking bytes follow it:
+  // SheetJS scans backwards from the very end and must land on the same record.
+  if (eocd + EOCD_BYTES + buf.readUInt16LE(eocd + 20) !== buf.length) throw corrupt('压缩包结尾不完整');
+  for (let i = eocd + 1; i + 4 <= buf.length; i++) {
+    if (buf.readUInt32LE(i) === SIG_EOCD) throw corrupt('压缩包结尾不完整');
+  }
+  return eocd;
+}
+
+/** Extra fields must be well formed, and none may be a ZIP64 field (SheetJS would honour its sizes). */
+function checkExtraFields(extra: Buffer): void {
+  let i = 0;
+  while (i < extra.length) {
+    if (i + 4 > extra.length) throw corrupt('扩展字段不完整');
+    const id = extra.readUInt16LE(i);
+    const size = extra.readUInt16LE(i + 2);
+    if (id === 0x0001) throw corrupt('不支持 ZIP64 格式');
+    i += 4 + size;
+    if (i > extra.length) throw corrupt('扩展字段不完整');
+  }
+}
+
+// --- (c) the workbook ------------------------------------------------------------------------
+
+/** What a cell holds once read: errors (#N/A …) are kept apart so they equal no signed value. */
+type FoundCell = { kind: 'value'; value: CellValue } | { kind: 'error'; text: string };
+
+interface ParsedSheet {
+  readonly name: string;
+  /** Dense rows of cells; holes are empty. */
+  readonly rows: readonly (readonly (FoundCell | undefined)[] | undefined)[];
+}
+
+interface ParsedWorkbook {
+  readonly sheets: readonly ParsedSheet[];
+}
+
+const ERROR_TEXT: Readonly<Record<number, string>> = {
+  0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA',
+};
+
+function parseWorkbook(buf: Buffer, limits: Limits): ParsedWorkbook {
+  let wb: XLSX.WorkBook;
+  try {
+    wb = XLSX.read(buf, {
+      type: 'buffer',
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      cellDates: false,
+      cellText: false,
+      cellNF: false,
+      sheetRows: limits.maxRows + 1,
+      dense: true,
+    });
+  } catch {
+    throw corrupt('无法解析工作簿');
+  }
+  const names: unknown = wb?.SheetNames;
+  if (!Array.isArray(names) || names.length === 0) throw corrupt('工作簿中没有工作表');
+  for (const name of names) {
+    if (typeof name !== 'string') throw corrupt('工作表名无效');
+    // These names reach plain objects inside parsers; refuse them outright.
+    if (RESERVED_SHEET_NAMES.has(name)) {
+      throw new PackageError('E_UNREADABLE', `工作表名「${name}」不允许使用,文件可能是恶意构造的`);
+    }
+  }
+  if (names.length > limits.maxSheets + 1) {
+    throw new PackageError('E_TOO_LARGE', `工作表过多(${names.length} 个,上限 ${limits.maxSheets + 1} 个)`);
+  }
+
+  const sheets: ParsedSheet[] = [];
+  for (const name of names as string[]) {
+    const ws = Object.prototype.hasOwnProperty.call(wb.Sheets, name) ? wb.Sheets[name] : undefined;
+    const data: unknown = ws?.['!data'] ?? [];
+    if (!Array.isArray(data)) throw corrupt('无法解析工作簿');
+    const rows: (FoundCell | undefined)[][] = [];
+    let lastRowWithContent = -1;
+    (data as unknown[]).forEach((row, r) => {
+      if (!Array.isArray(row)) return;
+      const out: (FoundCell | undefined)[] = [];
+      (row as (XLSX.CellObject | undefined)[]).forEach((cell, c) => {
+        const found = foundCell(cell);
+        if (!found) return;
+        if (found.kind === 'value' && typeof found.value === 'string' && found.value.length > limits.maxCellChars) {
+          throw new PackageError('E_TOO_LARGE', `表「${name}」${XLSX.utils.encode_cell({ r, c })} 的文字过长(${found.value.length} 字,上限 ${limits.maxCellChars} 字)`);
+        }
+        out[c] = found;
+        if (!isEmpty(found)) lastRowWithContent = r;
+      });
+      rows[r] = out;
+    });
+    if (lastRowWithContent + 1 > limits.maxRows) {
+      throw new PackageError('E_TOO_LARGE', `表「${name}」行数过多(上限 ${limits.maxRows} 行)`);
+    }
+    sheets.push({ name, rows });
+  }
+  return { sheets };
+}
+
+function foundCell(cell: XLSX.CellObject | undefined): FoundCell | undefined {
+  if (!cell || cell.v === undefined || cell.v === null) return undefined;
+  switch (cell.t) {
+    case 'e':
+      return { kind: 'error', text: ERROR_TEXT[cell.v as number] ?? '#ERROR' };
+    case 'n':
+      return { kind: 'value', value: Number(cell.v) };
+    case 'b':
+      return { kind: 'value', value: Boolean(cell.v) };
+    case 's':
+      return { kind: 'value', value: String(cell.v) };
+    default:
+      // 'd' is not produced with cellDates:false, 'z' not without sheetStubs; anything else as text.
+      return { kind: 'value', value: String(cell.v) };
+  }
+}
+
+function isEmpty(found: FoundCell | undefined): boolean {
+  return !found || (found.kind === 'value' && (found.value === null || found.value === ''));
+}
+
+// --- (d) the signature sheet -----------------------------------------------------------------
+
+interface SignatureCells {
+  readonly manifestText: string;
+  readonly signature: string;
+  readonly contentText: string;
+}
+
+function readSignatureSheet(wb: ParsedWorkbook): SignatureCells {
+  const notOurs = () => new PackageError('E_NOT_A_PACKAGE', '不是本系统生成的数据包,或签名页已被删除');
+  const sheet = wb.sheets.find((s) => s.name === SIGNATURE_SHEET);
+  if (!sheet) throw notOurs();
+  const colA = (r: number): FoundCell | undefined => sheet.rows[r]?.[0];
+  const str = (r: number): string | null => {
+    const f = colA(r);
+    return f && f.kind === 'value' && typeof f.value === 'string' ? f.value : null;
+  };
+  if (str(0) !== PACKAGE_MARKER) throw notOurs();
+
+  const version = colA(1);
+  const versionValue = version?.kind === 'value' ? version.value : null;
+  if (versionValue !== FORMAT_VERSION && versionValue !== String(FORMAT_VERSION)) {
+    throw new PackageError('E_UNREADABLE', `数据包格式版本「${versionValue === null ? '空' : String(versionValue)}」不受支持,请升级本程序后再导入`);
+  }
+
+  const manifestText = str(2);
+  const signature = str(3);
+  if (manifestText === null || signature === null) {
+    throw new PackageError('E_BAD_SIGNATURE', '签名无效:签名页缺少清单或签名');
+  }
+  const chunks: string[] = [];
+  for (let r = 4; r < sheet.rows.length; r++) {
+    const cell = colA(r);
+    if (isEmpty(cell)) break;
+    const s = str(r);
+    if (s === null) throw new PackageError('E_TAMPERED', `签名页内容被改动:A${r + 1} 不是文字`);
+    chunks.push(s);
+  }
+  return { manifestText, signature, contentText: chunks.join('') };
+}
+
+function parseManifest(textValue: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(textValue);
+  } catch {
+    throw new PackageError('E_BAD_SIGNATURE', '签名无效:签名页的清单无法解析');
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PackageError('E_BAD_SIGNATURE', `签名无效:签名页的清单格式不对(${describeZodError(parsed.error)})`);
+  }
+  return parsed.data as Manifest;
+}
+
+// --- (f) the signed content ------------------------------------------------------------------
+
+function parseContent(textValue: string, manifest: Manifest, limits: Limits): PackageContent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(textValue);
+  } catch {
+    throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法解析');
+  }
+  let hash: string;
+  try {
+    hash = sha256Hex(canonicalJson(raw));
+  } catch {
+    throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法规范化');
+  }
+  if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', '签名页内容被改动:内容摘要与签名清单不符');
+  const parsed = contentSchema(limits).safeParse(raw);
+  if (!parsed.success) {
+    // Signed as it is, yet not what format 1 allows: a faulty or newer writer, not an edit.
+    throw new PackageError('E_UNREADABLE', `数据包内容不符合格式规范(${describeZodError(parsed.error)}),请用相同版本的程序重新导出`);
+  }
+  if (parsed.data.sheets.some((s) => s.name === SIGNATURE_SHEET)) {
+    throw new PackageError('E_UNREADABLE', '数据包内容不符合格式规范(签名页名称被用作可见表)');
+  }
+  return parsed.data as PackageContent;
+}
+
+// --- (g) the visible sheets ------------------------------------------------------------------
+
+function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetContent[]): void {
+  const found = wb.sheets.filter((s) => s.name !== SIGNATURE_SHEET);
+  const foundByName = new Map(found.map((s) => [s.name, s]));
+  const signedNames = new Set(signedSheets.map((s) => s.name));
+  const missing = signedSheets.filter((s) => !foundByName.has(s.name)).map((s) => s.name);
+  const extra = found.filter((s) => !signedNames.has(s.name)).map((s) => s.name);
+  const common = signedSheets.map((s) => s.name).filter((n) => foundByName.has(n));
+  const foundOrder = found.map((s) => s.name).filter((n) => signedNames.has(n));
+  const reordered = common.some((n, i) => foundOrder[i] !== n);
+
+  const diffs: CellDiff[] = [];
+  let cellCount = 0;
+  const record = (d: CellDiff) => {
+    cellCount += 1;
+    if (diffs.length < MAX_REPORTED_CELLS) diffs.push(d);
+  };
+  for (const signed of signedSheets) {
+    compareSheet(signed.name, signed.rows, foundByName.get(signed.name)?.rows ?? [], record);
+  }
+  for (const name of extra) compareSheet(name, [], foundByName.get(name)!.rows, record);
+
+  if (cellCount === 0 && missing.length === 0 && extra.length === 0 && !reordered) return;
+
+  const parts: string[] = [];
+  for (const n of missing) parts.push(`缺少表「${n}」`);
+  for (const n of extra) parts.push(`多出表「${n}」`);
+  if (reordered) parts.push('表的顺序被调换');
+  const missingOrExtra = new Set([...missing, ...extra]);
+  const cellParts = diffs
+    .filter((d) => !missingOrExtra.has(d.sheet))
+    .slice(0, NAMED_IN_MESSAGE)
+    .map((d) => `表「${d.sheet}」${d.cell} 原值${showValue(d.signed)},现值${showValue(d.found)}`);
+  parts.push(...cellParts);
+  const named = cellParts.length;
+  const inChangedSheets = diffs.filter((d) => !missingOrExtra.has(d.sheet)).length;
+  let message = `数据包内容被改动:${parts.join(';')}`;
+  if (inChangedSheets > named || cellCount > diffs.length) message += ` 等,共 ${cellCount} 处`;
+  message += '。请让报送单位重新导出,不要手工修改数据包。';
+
+  const details: PackageErrorDetails = { cells: diffs };
+  if (cellCount > diffs.length) details.cellCount = cellCount;
+  if (missing.length > 0 || extra.length > 0 || reordered) details.sheets = { missing, extra, reordered };
+  throw new PackageError('E_TAMPERED', message, details);
+}
+
+function compareSheet(
+  name: string,
+  signedRows: readonly (readonly CellValue[])[],
+  foundRows: ParsedSheet['rows'],
+  record: (d: CellDiff) => void,
+): void {
+  const rowCount = Math.max(signedRows.length, foundRows.length);
+  for (let r = 0; r < rowCount; r++) {
+    const signedRow = signedRows[r] ?? [];
+    const foundRow = foundRows[r] ?? [];
+    const colCount = Math.max(signedRow.length, foundRow.length);
+    for (let c = 0; c < colCount; c++) {
+      const signed = signedRow[c] ?? null;
+      const found = foundRow[c];
+      if (!sameValue(signed, found)) {
+        record({ sheet: name, cell: XLSX.utils.encode_cell({ r, c }), signed, found: shownFound(found) });
+      }
+    }
+  }
+}
+
+/**
+ * Re-save tolerance: empty, '' and a missing cell are equal; numbers are equal at 15 significant
+ * digits (what LibreOffice keeps); text is equal once normalised (normaliseText). A number
+ * and the same digits as text differ: changing a cell's type is an edit.
+ */
+function sameValue(signed: CellValue, found: FoundCell | undefined): boolean {
+  if (found?.kind === 'error') return false;
+  const f = found?.value ?? null;
+  if (signed === null || signed === '') return f === null || f === '';
+  if (typeof signed === 'string') return typeof f === 'string' && (f === signed || normaliseText(f) === normaliseText(signed));
+  if (typeof signed === 'number') return typeof f === 'number' && round15(f) === round15(signed);
+  return f === signed;
+}
+
+/**
+ * Line ends as \n, and OOXML `_xHHHH_` escapes decoded, a few times over: writers disagree on
+ * them (SheetJS and ExcelJS write a literal `_x0041_` unescaped, LibreOffice loses one level of
+ * `_x005F_`), so "_x0041_" and "A" count as the same text. Only spellings of one text collapse.
+ */
+function normaliseText(s: string): string {
+  let out = s;
+  for (let i = 0; i < MAX_XSTRING_DECODES && out.includes('_x'); i++) {
+    const next = out.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (next === out) break;
+    out = next;
+  }
+  return out.replace(/\r\n?/g, '\n');
+}
+
+function round15(n: number): number {
+  return n === 0 ? 0 : Number(n.toPrecision(15));
+}
+
+function shownFound(found: FoundCell | undefined): CellValue {
+  if (!found) return null;
+  return found.kind === 'error' ? found.text : found.value;
+}
+
+function showValue(v: CellValue): string {
+  if (v === null || v === '') return '为空';
+  if (typeof v === 'string') return `“${v.length > 20 ? `${v.slice(0, 20)}…` : v}”`;
+  if (typeof v === 'boolean') return ` ${v ? 'TRUE' : 'FALSE'}`;
+  return ` ${v}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function sha256Hex(textValue: string): string {
+  return createHash('sha256').update(textValue, 'utf8').digest('hex');
+}
+
+function describeZodError(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return '未知错误';
+  const path = first.path.length > 0 ? first.path.map(String).join('.') : '(根)';
+  return `${path}:${first.message}`;
+}
+
+function formatBytes(n: number): string {
+  return n >= MiB ? `${(n / MiB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}

@@ -1,0 +1,419 @@
+/**
+ * Making the three kinds of signed package: assignment (任务包, office → unit), report
+ * (填报包, unit → office) and feedback (反馈包, office → unit). The codec is package-format.ts;
+ * this module decides what goes in them. Format: docs/package-format.md.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus } from '../../shared/domain';
+import type { ExportResult } from '../../shared/api';
+import { LedgerError } from '../../shared/errors';
+import { periodLabel, previousPeriod } from '../../shared/rules/periods';
+import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
+import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
+import { appendAudit } from '../../db/queries/audit';
+import { findPeriod, listPeriods, loadPlanModel, planModelToDef, type PlanModel } from '../../db/queries/plan';
+import { listReports, valuesOf, type Report } from '../../db/queries/reports';
+import { getSetting } from '../../db/queries/settings';
+import { sha256Hex } from './hash';
+import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
+import { resolvePeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
+import { fingerprint, loadKey } from './keys';
+import { writePackage, type CellValue, type Manifest, type PackageKind, type SheetContent } from './package-format';
+
+export interface ExportedPackage extends ExportResult {
+  /** Full path of the written file. */
+  readonly file: string;
+}
+
+export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
+  assignment: '任务包',
+  report: '填报包',
+  feedback: '反馈包',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Payload shapes: what each kind carries in its signed `data`. Checked strictly on import.
+
+const indicatorSchema = z.strictObject({
+  no: z.number().int().positive(),
+  name: z.string().min(1).max(200),
+  comparator: z.enum(COMPARATORS as ['>=', '<=', '~', 'range', '=']),
+  target: z.number().finite(),
+  targetMax: z.number().finite().nullable(),
+  unit: z.string().max(20),
+  additive: z.boolean(),
+  source: z.string().max(1000),
+});
+
+const planSchema = z.strictObject({
+  id: z.string().min(1).max(100),
+  year: z.number().int().min(2000).max(2100),
+  title: z.string().min(1).max(200),
+  issuedOn: z.string().max(10),
+  issuer: z.string().max(200),
+  revision: z.number().int().positive(),
+  categories: z.array(z.strictObject({
+    no: z.string().min(1).max(10),
+    seq: z.number().int().positive(),
+    name: z.string().min(1).max(200),
+    tasks: z.array(z.strictObject({
+      no: z.number().int().positive(),
+      title: z.string().min(1).max(500),
+      text: z.string().max(10_000),
+      leadUnits: z.array(z.string().min(1).max(100)).max(50),
+      coUnits: z.array(z.string().min(1).max(100)).max(100),
+      coUnitsOpenEnded: z.boolean(),
+      indicators: z.array(indicatorSchema).max(100),
+    })).max(500),
+  })).max(50),
+  units: z.array(z.strictObject({
+    name: z.string().min(1).max(100),
+    aliases: z.array(z.string().min(1).max(100)).max(20),
+    kind: z.enum(['unit', 'group']),
+  })).max(1000),
+});
+
+export const assignmentDataSchema = z.strictObject({
+  plan: planSchema,
+  periods: z.array(z.strictObject({ period: z.string().regex(/^\d{4}-\d{2}$/), dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })).max(120),
+  unit: z.string().min(1).max(100),
+  office: z.strictObject({ name: z.string().min(1).max(200), publicKey: z.string().max(100) }),
+});
+export type AssignmentData = z.infer<typeof assignmentDataSchema>;
+
+const num = z.number().finite().nullable();
+const narrative = z.string().max(4000);
+
+export const reportDataSchema = z.strictObject({
+  unit: z.string().min(1).max(100),
+  period: z.string().regex(/^\d{4}-\d{2}$/),
+  reports: z.array(z.strictObject({
+    task: z.number().int().positive(),
+    role: z.enum(['lead', 'co']),
+    status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable(),
+    progress: narrative,
+    problems: narrative,
+    nextSteps: narrative,
+    explanation: narrative,
+    fundsPlanned: num,
+    fundsAvailable: num,
+    fundsSpent: num,
+    contact: z.string().max(100),
+    phone: z.string().max(40),
+    enteredBy: z.string().max(100),
+    values: z.array(z.strictObject({ indicator: z.number().int().positive(), value: num, note: narrative })).max(100),
+  })).max(1000),
+});
+export type ReportData = z.infer<typeof reportDataSchema>;
+
+export const feedbackDataSchema = z.strictObject({
+  unit: z.string().min(1).max(100),
+  receipts: z.array(z.strictObject({
+    packageId: z.string().max(100),
+    period: z.string().max(7).nullable(),
+    revision: z.number().int(),
+    receivedOn: z.string().max(10).nullable(),
+  })).max(10_000),
+  returns: z.array(z.strictObject({
+    period: z.string().regex(/^\d{4}-\d{2}$/),
+    task: z.number().int().positive(),
+    comment: z.string().min(1).max(1000),
+    createdAt: z.string().max(40),
+  })).max(10_000),
+});
+export type FeedbackData = z.infer<typeof feedbackDataSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Writing a package file safely
+
+/** Local date-time for people (the cover sheet), e.g. 2019-07-03 10:00. */
+function localStamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** File names keep to characters every file system and USB stick accepts. */
+function safeName(s: string): string {
+  return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
+}
+
+/**
+ * Writes bytes under a temporary name in the same folder, flushes, then renames: a full disk or a
+ * pulled USB stick never leaves a half-written package under the real name.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOSPC' ? '磁盘空间不足' : e.code === 'EROFS' || e.code === 'EACCES' || e.code === 'EPERM' ? '文件夹只读或没有写入权限' : e.code === 'ENOENT' || e.code === 'ENOTDIR' ? '文件夹不存在' : e.message;
+    throw new LedgerError('E_WRITE_FAILED', `无法写入 ${file}:${why}。请换一个文件夹或U盘后重试,未留下不完整的文件。`);
+  }
+}
+
+interface Draft {
+  readonly kind: PackageKind;
+  readonly plan: PlanModel;
+  readonly to: string;
+  readonly unit: string;
+  readonly periods: string[];
+  readonly revision: number;
+  readonly sheets: SheetContent[];
+  readonly data: unknown;
+  readonly fileName: string;
+  readonly from: string;
+}
+
+async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string): Promise<{ exported: ExportedPackage; manifest: Manifest; bytes: Buffer }> {
+  const key = loadKey(ctx.file);
+  const packageId = randomUUID();
+  const createdAt = nowIso(ctx);
+  const cover: SheetContent = {
+    name: '封面',
+    colWidths: [18, 60],
+    rows: [
+      ['民生工作督办台账 · ' + KIND_LABELS[draft.kind]],
+      ['类型', KIND_LABELS[draft.kind]],
+      ['工作计划', `${draft.plan.title}(第${draft.plan.revision}版)`],
+      ['发送方', draft.from],
+      ['接收方', draft.to],
+      ['单位', draft.unit],
+      ['报送期', draft.periods.map(periodLabel).join('、') || '全年'],
+      ['生成时间', localStamp(ctx.now())],
+      ['版本号', draft.revision],
+      ['签名密钥指纹', fingerprint(key.publicKey)],
+      ['数据包编号', packageId],
+      [],
+      ['请勿修改本文件中的任何内容。本文件带有数字签名,任何改动都会在导入时被发现并拒收。'],
+    ],
+  };
+  const manifest = {
+    kind: draft.kind, packageId, planId: draft.plan.id, planRevision: draft.plan.revision,
+    from: draft.from, to: draft.to, unit: draft.unit, periods: draft.periods, revision: draft.revision, createdAt,
+  };
+  const bytes = writePackage({ manifest, sheets: [cover, ...draft.sheets], data: draft.data, key });
+  const file = join(outDir, draft.fileName);
+  writeFileAtomic(file, bytes);
+  return {
+    exported: { file, fileName: basename(file), folder: outDir, revision: draft.revision, packageId },
+    manifest: { ...manifest, format: 1, contentHash: '', signer: fingerprint(key.publicKey), signerKey: key.publicKey },
+    bytes,
+  };
+}
+
+async function recordOutgoing(ctx: Ctx, m: Manifest, unitId: number | null, fileName: string, bytes: Buffer): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('packages').values({
+      package_id: m.packageId, kind: m.kind, direction: 'out', unit_id: unitId, period: m.periods[0] ?? null,
+      revision: m.revision, signer: m.signer, file_name: fileName, sha256: sha256Hex(bytes), size: bytes.length,
+      bytes: null, created_at: m.createdAt, received_at: m.createdAt, received_on: null,
+    }).execute();
+    await appendAudit(trx, {
+      at: m.createdAt, actor: ctx.actor, action: `package.export.${m.kind}`, entity: 'package', entityId: m.packageId,
+      after: { kind: m.kind, to: m.to, unit: m.unit, periods: m.periods, revision: m.revision, file: fileName },
+    });
+  });
+}
+
+async function officeName(ctx: Ctx): Promise<string> {
+  return (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
+}
+
+async function requireRole(ctx: Ctx, role: 'summary' | 'unit', what: string): Promise<void> {
+  if ((await roleOf(ctx)) !== role) {
+    throw new LedgerError('E_WRONG_ROLE', role === 'summary' ? `只有汇总端可以${what}。` : `只有填报端可以${what}。`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignment: office → unit
+
+const fmtTarget = (i: { comparator: string; target: number; targetMax: number | null }) =>
+  i.comparator === 'range' ? `${i.target}-${i.targetMax}` : String(i.target);
+
+const COMPARATOR_WORDS: Readonly<Record<string, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
+
+/**
+ * The assignment package for one unit: the whole plan (so the unit sees the context), its own
+ * tasks marked, its periods and due dates, and the office's public key to pin.
+ */
+export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: string }): Promise<ExportedPackage> {
+  await requireRole(ctx, 'summary', '制作任务包');
+  const plan = await activePlan(ctx);
+  const unit = await resolveUnit(ctx, plan, opts.unit);
+  const roles = rolesOfUnit(plan, unit.id);
+  if (roles.size === 0) throw new LedgerError('E_UNKNOWN_UNIT', `${unit.name}在本计划中没有牵头或协同的任务。`);
+  const periods = await listPeriods(ctx.db, plan.id);
+  const office = await officeName(ctx);
+  const key = loadKey(ctx.file);
+  const def: PlanDef = planModelToDef(plan);
+  const unitName = new Map(plan.units.map((u) => [u.id, u.name]));
+  const rows: CellValue[][] = [['序号', '任务', '本单位职责', '牵头单位', '协同单位', '指标', '要求', '目标', '计量单位']];
+  for (const t of plan.tasks) {
+    const role = roles.get(t.id);
+    if (!role) continue;
+    const base: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同', t.leadUnitIds.map((u) => unitName.get(u)).join('、'), t.coUnitIds.map((u) => unitName.get(u)).join('、')];
+    if (t.indicators.length === 0) rows.push([...base, '(无量化指标,按进展填报)', '', '', '']);
+    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator] ?? i.comparator, fmtTarget(i), i.unit]);
+  }
+  const revision = plan.revision;
+  const { exported, manifest, bytes } = await signAndWrite(ctx, {
+    kind: 'assignment', plan, from: office, to: unit.name, unit: unit.name, periods: [], revision,
+    sheets: [
+      { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8] },
+      { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period), p.dueOn])], colWidths: [14, 14] },
+    ],
+    data: { plan: def, periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), unit: unit.name, office: { name: office, publicKey: key.publicKey } },
+    fileName: `任务包-${safeName(unit.name)}-${plan.year}-第${revision}版.xlsx`,
+  }, opts.outDir);
+  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
+  return exported;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report: unit → office
+
+function pctText(x: number | null): string {
+  return x === null ? '' : `${(x * 100).toFixed(1)}%`;
+}
+
+/**
+ * The unit's report package for a period: every lead task complete (status and every value) and
+ * nothing that validation blocks; cooperating tasks as far as entered. The revision grows with
+ * every export of this unit and period.
+ */
+export async function exportReport(ctx: Ctx, opts: { period: string; outDir: string }): Promise<ExportedPackage> {
+  await requireRole(ctx, 'unit', '导出填报包');
+  const plan = await activePlan(ctx);
+  const self = await getSetting(ctx.db, 'self_unit');
+  if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
+  const unit = await resolveUnit(ctx, plan, self);
+  const period = await resolvePeriod(ctx, plan, opts.period);
+  const roles = rolesOfUnit(plan, unit.id);
+  const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
+  const prevId = previousPeriod(opts.period);
+  const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
+  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  const thresholds = await thresholdsOf(ctx);
+
+  const problems: ValidationIssue[] = [];
+  const included: { taskNo: number; report: Report }[] = [];
+  for (const t of plan.tasks) {
+    const role = roles.get(t.id);
+    if (!role) continue;
+    const r = reports.get(t.id);
+    if (!r) {
+      if (role === 'lead') problems.push({ level: 'error', code: 'MISSING_STATUS', taskNo: t.no, field: 'status', message: `任务${t.no}「${t.title}」是本单位牵头任务,还没有填报。` });
+      continue;
+    }
+    const values = new Map(r.values.map((v) => [v.indicatorId, { value: v.value, note: v.note }]));
+    problems.push(...blockingIssues(validateTaskEntry(toTaskEntry(t, role, r, values, previous), period.month, 'export', thresholds)));
+    included.push({ taskNo: t.no, report: r });
+  }
+  if (problems.length > 0) {
+    throw new LedgerError('E_VALIDATION', `还有 ${problems.length} 处需要处理,未导出:\n` + problems.map((p) => `· ${p.message}`).join('\n'), { issues: problems });
+  }
+
+  const last = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
+    .where('kind', '=', 'report').where('direction', '=', 'out').where('period', '=', opts.period).executeTakeFirst();
+  const revision = (last?.r ?? 0) + 1;
+  const month = period.month;
+  const tp = timeProgress(month);
+  const dataRows: CellValue[][] = [['序号', '任务', '职责', '指标', '目标', '计量单位', '累计完成', '完成率', '序时进度', '灯号', '推进状态', '工作进展', '存在问题', '下步措施', '说明']];
+  const fundRows: CellValue[][] = [['序号', '任务', '计划资金(万元)', '到位资金(万元)', '支出资金(万元)', '联系人', '联系电话', '填报人']];
+  const payload: ReportData = { unit: unit.name, period: opts.period, reports: [] };
+  for (const { taskNo, report: r } of included) {
+    const t = plan.tasks.find((x) => x.no === taskNo)!;
+    const role = roles.get(t.id)!;
+    const narr: CellValue[] = [r.status ?? '', r.progress, r.problems, r.nextSteps, r.explanation];
+    const head: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同'];
+    if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', pctText(tp), '', ...narr]);
+    for (const i of t.indicators) {
+      const v = r.values.find((x) => x.indicatorId === i.id);
+      const value = v?.value ?? null;
+      dataRows.push([
+        ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${fmtTarget(i)}`, i.unit, value,
+        value === null ? '' : pctText(completion(i, value)), pctText(tp),
+        value === null ? '' : LIGHT_LABELS[indicatorLight(i, value, month, thresholds)], ...narr.slice(0, 4), v?.note ? `${v.note}${r.explanation ? `;${r.explanation}` : ''}` : r.explanation,
+      ]);
+    }
+    fundRows.push([t.no, t.title, r.fundsPlanned, r.fundsAvailable, r.fundsSpent, r.contact, r.phone, r.enteredBy]);
+    payload.reports.push({
+      task: t.no, role, status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.nextSteps,
+      explanation: r.explanation, fundsPlanned: r.fundsPlanned, fundsAvailable: r.fundsAvailable, fundsSpent: r.fundsSpent,
+      contact: r.contact, phone: r.phone, enteredBy: r.enteredBy,
+      values: t.indicators.flatMap((i) => {
+        const v = r.values.find((x) => x.indicatorId === i.id);
+        return v ? [{ indicator: i.no, value: v.value, note: v.note }] : [];
+      }),
+    });
+  }
+  const office = (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
+  const { exported, manifest, bytes } = await signAndWrite(ctx, {
+    kind: 'report', plan, from: unit.name, to: office, unit: unit.name, periods: [opts.period], revision,
+    sheets: [
+      { name: '填报数据', rows: dataRows, colWidths: [6, 28, 6, 26, 14, 8, 10, 8, 8, 6, 8, 40, 30, 30, 24] },
+      { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
+    ],
+    data: payload,
+    fileName: `填报包-${safeName(unit.name)}-${opts.period}-第${revision}版.xlsx`,
+  }, opts.outDir);
+  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
+  // A returned task counts as answered once a corrected report has gone out.
+  await ctx.db.updateTable('returns').set({ done: 1 }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
+  return exported;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feedback: office → unit
+
+/** Receipts for the unit's merged packages, and every return not yet sent. */
+export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: string }): Promise<ExportedPackage> {
+  await requireRole(ctx, 'summary', '制作反馈包');
+  const plan = await activePlan(ctx);
+  const unit = await resolveUnit(ctx, plan, opts.unit);
+  const receipts = await ctx.db.selectFrom('packages').select(['package_id', 'period', 'revision', 'received_on'])
+    .where('unit_id', '=', unit.id).where('direction', '=', 'in').where('kind', '=', 'report').orderBy('received_at').execute();
+  const open = await ctx.db.selectFrom('returns').innerJoin('tasks', 'tasks.id', 'returns.task_id')
+    .select(['returns.id', 'returns.period', 'returns.comment', 'returns.created_at', 'tasks.no', 'tasks.title'])
+    .where('returns.unit_id', '=', unit.id).where('returns.feedback_package_id', 'is', null).orderBy('returns.id').execute();
+  const office = await officeName(ctx);
+  const data: FeedbackData = {
+    unit: unit.name,
+    receipts: receipts.map((r) => ({ packageId: r.package_id, period: r.period, revision: r.revision, receivedOn: r.received_on })),
+    returns: open.map((r) => ({ period: r.period, task: r.no, comment: r.comment, createdAt: r.created_at })),
+  };
+  const { exported, manifest, bytes } = await signAndWrite(ctx, {
+    kind: 'feedback', plan, from: office, to: unit.name, unit: unit.name,
+    periods: [...new Set(open.map((r) => r.period))].sort(), revision: 1,
+    sheets: [
+      { name: '退回事项', rows: [['报送期', '序号', '任务', '退回意见', '退回时间'], ...open.map((r): CellValue[] => [periodLabel(r.period), r.no, r.title, r.comment, r.created_at.slice(0, 10)])], colWidths: [12, 6, 30, 50, 12] },
+      { name: '回执', rows: [['数据包编号', '报送期', '版本号', '收到日期'], ...receipts.map((r): CellValue[] => [r.package_id, r.period ? periodLabel(r.period) : '', r.revision, r.received_on ?? ''])], colWidths: [40, 12, 8, 12] },
+    ],
+    data,
+    fileName: `反馈包-${safeName(unit.name)}-${today(ctx).replaceAll('-', '')}-${randomUUID().slice(0, 4)}.xlsx`,
+  }, opts.outDir);
+  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
+  if (open.length > 0) {
+    await ctx.db.updateTable('returns').set({ feedback_package_id: manifest.packageId, done: 1 }).where('id', 'in', open.map((r) => r.id)).execute();
+  }
+  return exported;
+}
+
+/** The plan a unit database was set up from, for the assignment import (kept here to share the schema). */
+export async function currentPlanDef(ctx: Ctx): Promise<PlanDef> {
+  const plan = await activePlan(ctx);
+  return planModelToDef((await loadPlanModel(ctx.db, plan.id))!);
+}

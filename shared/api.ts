@@ -1,0 +1,324 @@
+/**
+ * The one typed contract between the renderer and the main process (and the loopback test
+ * bridge, which serves the same map). Channel names are `domain:verb`. Every request is
+ * validated with its zod schema on the main side before a handler runs; every answer is a
+ * `Result`. File paths never cross from the renderer: main shows the dialogs.
+ */
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+import type { Comparator, PeriodId, Role, TaskStatus } from './domain';
+import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
+import type { ValidationIssue } from './rules/validation';
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '报送期应为 YYYY-MM');
+const unitName = z.string().min(1).max(100);
+const shortText = z.string().max(4000);
+const money = z.number().finite().nullable();
+
+/** One line of an entry, as in `ledger enter`: task-level fields, or one indicator's value. */
+export const entryItemSchema = z
+  .object({
+    task: z.number().int().positive(),
+    indicator: z.number().int().positive().optional(),
+    value: z.number().nullable().optional(),
+    note: shortText.optional(),
+    status: z.enum(['未开始', '推进中', '已完成']).nullable().optional(),
+    progress: shortText.optional(),
+    problems: shortText.optional(),
+    nextSteps: shortText.optional(),
+    explanation: shortText.optional(),
+    fundsPlanned: money.optional(),
+    fundsAvailable: money.optional(),
+    fundsSpent: money.optional(),
+    contact: z.string().max(100).optional(),
+    phone: z.string().max(40).optional(),
+  })
+  .strict();
+
+export type EntryItemInput = z.infer<typeof entryItemSchema>;
+
+/** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
+export const requestSchemas = {
+  'app:info': z.object({}).strict(),
+  'app:setupSummary': z.object({ withDemo: z.boolean() }).strict(),
+  /** Main shows an open-file dialog for the assignment package. */
+  'app:setupUnit': z.object({}).strict(),
+
+  'plan:get': z.object({}).strict(),
+  'periods:list': z.object({}).strict(),
+  'periods:lock': z.object({ period }).strict(),
+  'periods:reopen': z.object({ period, reason: z.string().min(1).max(500) }).strict(),
+
+  /** The entry form of one unit for one period (unit side: this unit; summary side: proxy entry). */
+  'entry:get': z.object({ period, unit: unitName.optional() }).strict(),
+  'entry:save': z.object({ period, unit: unitName.optional(), items: z.array(entryItemSchema).max(10_000), receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+
+  /** Unit side: validate everything and write the report package into a folder chosen in a dialog. */
+  'packages:exportReport': z.object({ period }).strict(),
+  /** Summary side: the assignment package for one unit, saved where a dialog says. */
+  'packages:exportAssignment': z.object({ unit: unitName }).strict(),
+  /** Summary side: receipts and returned tasks for one unit. */
+  'packages:exportFeedback': z.object({ unit: unitName }).strict(),
+  /** Import packages chosen in a dialog (files or a folder). Progress arrives as `import:progress` events. */
+  'packages:import': z
+    .object({
+      mode: z.enum(['files', 'folder']),
+      dryRun: z.boolean(),
+      acceptNewKeys: z.boolean(),
+      receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    })
+    .strict(),
+  /** Import again the files of the last dialog (after accepting a key), without asking again. */
+  'packages:importAgain': z.object({ dryRun: z.boolean(), acceptNewKeys: z.boolean(), receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+
+  'keys:list': z.object({}).strict(),
+  /** Accept the (changed) key carried by a package file chosen in a dialog; audited. */
+  'keys:acceptFromFile': z.object({}).strict(),
+
+  'summary:byUnit': z.object({ period }).strict(),
+  'summary:byTask': z.object({ period }).strict(),
+  'summary:byCategory': z.object({ period }).strict(),
+  'summary:unitDetail': z.object({ period, unit: unitName }).strict(),
+  'summary:trend': z.object({}).strict(),
+
+  'returns:create': z.object({ period, unit: unitName, task: z.number().int().positive(), comment: z.string().min(1).max(1000) }).strict(),
+  'returns:list': z.object({ period: period.optional() }).strict(),
+
+  'reports:exportWorkbook': z.object({ period }).strict(),
+
+  'settings:get': z.object({}).strict(),
+  'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional() }).strict(),
+
+  'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export type RequestOf<C extends Channel> = z.infer<(typeof requestSchemas)[C]>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export interface AppInfo {
+  /** null before first start has chosen a side. */
+  readonly role: 'summary' | 'unit' | null;
+  readonly planTitle: string | null;
+  readonly year: number | null;
+  /** Unit side: which unit this computer reports for. */
+  readonly unit: string | null;
+  readonly officeName: string | null;
+  /** This computer's key fingerprint. */
+  readonly fingerprint: string | null;
+  /** Unit side: the pinned fingerprint of the summary office. */
+  readonly officeFingerprint: string | null;
+  readonly version: string;
+}
+
+export interface PlanView {
+  readonly id: string;
+  readonly year: number;
+  readonly title: string;
+  readonly revision: number;
+  readonly categories: readonly { readonly no: string; readonly name: string; readonly taskNos: readonly number[] }[];
+  readonly tasks: readonly {
+    readonly no: number;
+    readonly title: string;
+    readonly text: string;
+    readonly category: string;
+    readonly leadUnits: readonly string[];
+    readonly coUnits: readonly string[];
+    readonly indicators: readonly IndicatorView[];
+  }[];
+  /** Reporting units in the fixed order (groups excluded). */
+  readonly units: readonly string[];
+}
+
+export interface IndicatorView {
+  readonly no: number;
+  readonly name: string;
+  readonly comparator: Comparator;
+  readonly target: number;
+  readonly targetMax: number | null;
+  readonly unit: string;
+  readonly additive: boolean;
+}
+
+export interface PeriodView {
+  readonly period: PeriodId;
+  readonly month: number;
+  readonly dueOn: string;
+  readonly locked: boolean;
+  /** Unit side: 已报送 (exported), 草稿 (saved, not exported), 未填报; summary side: null. */
+  readonly state: '已导出' | '草稿' | '未填报' | null;
+  /** Unit side: the latest exported revision for this period, if any. */
+  readonly exportedRevision: number | null;
+}
+
+export interface EntryTaskView {
+  readonly no: number;
+  readonly title: string;
+  readonly text: string;
+  readonly role: Role;
+  readonly indicators: readonly (IndicatorView & {
+    readonly previous: number | null;
+    readonly value: number | null;
+    readonly note: string;
+  })[];
+  readonly status: TaskStatus | null;
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+  readonly explanation: string;
+  readonly fundsPlanned: number | null;
+  readonly fundsAvailable: number | null;
+  readonly fundsSpent: number | null;
+  readonly contact: string;
+  readonly phone: string;
+  /** Returned (退回) by the summary office with this comment, not yet re-exported. */
+  readonly returnComment: string | null;
+  readonly saved: boolean;
+}
+
+export interface EntryForm {
+  readonly unit: string;
+  readonly period: PeriodId;
+  readonly month: number;
+  readonly dueOn: string;
+  readonly locked: boolean;
+  readonly proxy: boolean;
+  readonly tasks: readonly EntryTaskView[];
+}
+
+export interface SaveResult {
+  readonly tasks: readonly number[];
+  readonly warnings: readonly ValidationIssue[];
+}
+
+export interface ExportResult {
+  /** File name (not the full path) and the folder it went to, for the message. */
+  readonly fileName: string;
+  readonly folder: string;
+  readonly revision: number;
+  readonly packageId: string;
+}
+
+export interface ValueChange {
+  readonly task: number;
+  readonly indicator: number | null;
+  readonly field: string;
+  readonly before: string | number | null;
+  readonly after: string | number | null;
+}
+
+export interface ImportFileResult {
+  readonly file: string;
+  readonly status: 'accepted' | 'duplicate' | 'rejected';
+  readonly code?: string;
+  readonly message: string;
+  readonly unit?: string;
+  readonly period?: string;
+  readonly revision?: number;
+  readonly kind?: 'assignment' | 'report' | 'feedback';
+  /** The signer's fingerprint (shown for a unit's first key). */
+  readonly fingerprint?: string;
+  readonly changes?: readonly ValueChange[];
+}
+
+export interface ImportProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly file: string;
+}
+
+export interface KeysView {
+  readonly own: string;
+  readonly office: string | null;
+  readonly pinned: readonly { readonly unit: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
+}
+
+export interface UnitDetail {
+  readonly header: PeriodSummaryHeader;
+  readonly unit: UnitSummary;
+  readonly tasks: readonly (TaskSummary & { readonly role: Role; readonly receivedOn: string | null; readonly proxy: boolean })[];
+}
+
+export interface TrendView {
+  readonly periods: readonly PeriodId[];
+  readonly overall: readonly { readonly period: PeriodId; readonly completion: number | null; readonly onTime: number; readonly late: number; readonly missing: number }[];
+  readonly units: readonly { readonly unit: string; readonly completion: readonly (number | null)[] }[];
+}
+
+export interface ReturnView {
+  readonly unit: string;
+  readonly period: PeriodId;
+  readonly task: number;
+  readonly taskTitle: string;
+  readonly comment: string;
+  readonly createdAt: string;
+  /** Summary side: sent in a feedback package; unit side: corrected and re-exported. */
+  readonly done: boolean;
+}
+
+export interface SettingsView {
+  readonly yellowPoints: number;
+  readonly dueDay: number;
+  readonly officeName: string | null;
+}
+
+export interface AuditView {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly entity: string;
+  readonly entityId: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** What each channel answers. A cancelled dialog answers `null`. */
+export interface ResponseMap {
+  'app:info': AppInfo;
+  'app:setupSummary': AppInfo;
+  'app:setupUnit': AppInfo | null;
+  'plan:get': PlanView;
+  'periods:list': readonly PeriodView[];
+  'periods:lock': PeriodView;
+  'periods:reopen': PeriodView;
+  'entry:get': EntryForm;
+  'entry:save': SaveResult;
+  'packages:exportReport': ExportResult | null;
+  'packages:exportAssignment': ExportResult | null;
+  'packages:exportFeedback': ExportResult | null;
+  'packages:import': readonly ImportFileResult[] | null;
+  'packages:importAgain': readonly ImportFileResult[];
+  'keys:list': KeysView;
+  'keys:acceptFromFile': { readonly unit: string; readonly fingerprint: string } | null;
+  'summary:byUnit': { readonly header: PeriodSummaryHeader; readonly rows: readonly UnitSummary[] };
+  'summary:byTask': { readonly header: PeriodSummaryHeader; readonly rows: readonly TaskSummary[] };
+  'summary:byCategory': { readonly header: PeriodSummaryHeader; readonly rows: readonly CategorySummary[] };
+  'summary:unitDetail': UnitDetail;
+  'summary:trend': TrendView;
+  'returns:create': ReturnView;
+  'returns:list': readonly ReturnView[];
+  'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
+  'settings:get': SettingsView;
+  'settings:update': SettingsView;
+  'audit:list': readonly AuditView[];
+}
+
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+/** Events main pushes to the renderer. */
+export interface EventMap {
+  'import:progress': ImportProgress;
+}
+
+/** The object the preload exposes as `window.ledger` (and the browser harness provides). */
+export interface LedgerApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends keyof EventMap>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}
+
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];

@@ -1,0 +1,173 @@
+/**
+ * A package opened and saved again without changes must still verify; a package with a visible
+ * cell changed must be refused naming exactly that cell, whoever saved it last.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type ExcelJSTypes from 'exceljs';
+import * as XLSX from 'xlsx';
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../electron/services/keys';
+import { PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
+import type { CellDiff } from '../../electron/services/package-format';
+import { editWithSheetJS, fixture, sampleReport, setCell, tempDir, testKey } from './helpers';
+
+const key = testKey('unit');
+const original = readPackage(fixture('report-signed-by-test-unit-key.xlsx'));
+
+type ExcelJSModule = typeof ExcelJSTypes;
+const ExcelJS: ExcelJSModule | null = await import('exceljs').then((m) => (m.default ?? m) as ExcelJSModule).catch(() => null);
+
+function hasSoffice(): boolean {
+  try {
+    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tampered(bytes: Buffer): PackageError {
+  try {
+    readPackage(bytes);
+  } catch (err) {
+    if (err instanceof PackageError) return err;
+    throw err;
+  }
+  throw new Error('the package verified, but it should not have');
+}
+
+function expectSameAsOriginal(bytes: Buffer): void {
+  const pkg = readPackage(bytes);
+  expect(pkg.fingerprint).toBe(fingerprint(key.publicKey));
+  expect(pkg.manifest).toEqual(original.manifest);
+  expect(pkg.content).toEqual(original.content);
+}
+
+describe('re-saved without changes, the package still verifies', () => {
+  it('by SheetJS (read and write again)', () => {
+    const resaved = editWithSheetJS(writePackage(sampleReport(key)), () => {});
+    expectSameAsOriginal(resaved);
+  });
+
+  it.skipIf(!ExcelJS)('by ExcelJS (load and save again)', async () => {
+    const wb = new ExcelJS!.Workbook();
+    await wb.xlsx.load(writePackage(sampleReport(key)) as unknown as ArrayBuffer);
+    expectSameAsOriginal(Buffer.from(await wb.xlsx.writeBuffer()));
+  });
+
+  it('by ExcelJS: committed fixture', () => {
+    expectSameAsOriginal(fixture('report-resaved-by-exceljs.xlsx'));
+  });
+
+  it('by LibreOffice Calc: committed fixture', () => {
+    const bytes = fixture('report-resaved-by-libreoffice.xlsx');
+    // What LibreOffice did to it: the signature sheet is now merely hidden, floats keep 15 digits.
+    const wb = XLSX.read(bytes, { type: 'buffer' });
+    expect(wb.Workbook?.Sheets?.find((s) => s.name === SIGNATURE_SHEET)?.Hidden).toBe(1);
+    expect(wb.Sheets['填报数据']!['E4']!.v).toBe(0.3);
+    expectSameAsOriginal(bytes);
+  });
+
+  it.skipIf(!hasSoffice())('by LibreOffice Calc, live', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'report.xlsx');
+    writeFileSync(input, writePackage(sampleReport(key)));
+    execFileSync('soffice', [
+      `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+      '--headless', '--convert-to', 'xlsx', '--outdir', path.join(dir, 'out'), input,
+    ], { stdio: 'ignore', timeout: 120_000 });
+    expectSameAsOriginal(readFileSync(path.join(dir, 'out', 'report.xlsx')));
+  }, 150_000);
+});
+
+describe('a visible cell changed is refused, cell by cell', () => {
+  const E2: CellDiff = { sheet: '填报数据', cell: 'E2', signed: 120, found: 150 };
+  const I2: CellDiff = { sheet: '填报数据', cell: 'I2', signed: '加快进度', found: '已完成' };
+
+  it('edited with SheetJS: one number and one text cell', () => {
+    const edited = editWithSheetJS(writePackage(sampleReport(key)), (wb) => {
+      const ws = wb.Sheets['填报数据']!;
+      setCell(ws, 'E2', { t: 'n', v: 150 });
+      setCell(ws, 'I2', { t: 's', v: '已完成' });
+    });
+    const err = tampered(edited);
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells).toEqual([E2, I2]);
+    expect(err.message).toContain('表「填报数据」E2 原值 120,现值 150');
+    expect(err.message).toContain('表「填报数据」I2 原值“加快进度”,现值“已完成”');
+  });
+
+  it('edited with SheetJS: committed fixture', () => {
+    const err = tampered(fixture('report-visible-cells-edited-by-sheetjs.xlsx'));
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells).toEqual([E2, I2]);
+  });
+
+  it('edited, then re-saved by LibreOffice: committed fixture', () => {
+    const err = tampered(fixture('report-visible-cell-edited-and-resaved.xlsx'));
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells).toEqual([E2]);
+    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2 原值 120,现值 150。请让报送单位重新导出,不要手工修改数据包。');
+  });
+
+  it('a number typed over as text is a change', () => {
+    const edited = editWithSheetJS(writePackage(sampleReport(key)), (wb) => {
+      setCell(wb.Sheets['填报数据']!, 'E2', { t: 's', v: '120' });
+    });
+    expect(tampered(edited).details?.cells).toEqual([{ ...E2, found: '120' }]);
+  });
+
+  it('a cell emptied, a cell filled in and an error value are changes', () => {
+    const edited = editWithSheetJS(writePackage(sampleReport(key)), (wb) => {
+      const ws = wb.Sheets['填报数据']!;
+      delete ws['B2'];
+      setCell(ws, 'H2', { t: 's', v: '新增问题' });
+      setCell(ws, 'L30', { t: 'n', v: 1 });
+      setCell(ws, 'F2', { t: 'e', v: 0x2a });
+    });
+    expect(tampered(edited).details?.cells).toEqual([
+      { sheet: '填报数据', cell: 'B2', signed: '开展技能脱贫培训', found: null },
+      { sheet: '填报数据', cell: 'F2', signed: 0.48, found: '#N/A' },
+      { sheet: '填报数据', cell: 'H2', signed: '', found: '新增问题' },
+      { sheet: '填报数据', cell: 'L30', signed: null, found: 1 },
+    ]);
+  });
+
+  it('sheets removed, added, renamed or reordered are changes', () => {
+    const bytes = writePackage(sampleReport(key));
+    const removed = tampered(editWithSheetJS(bytes, (wb) => {
+      wb.SheetNames = wb.SheetNames.filter((n) => n !== '说明');
+      delete wb.Sheets['说明'];
+    }));
+    expect(removed.code).toBe('E_TAMPERED');
+    expect(removed.details?.sheets).toEqual({ missing: ['说明'], extra: [], reordered: false });
+    expect(removed.message).toContain('缺少表「说明」');
+
+    const added = tampered(editWithSheetJS(bytes, (wb) => {
+      XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['补充']]), '补充说明');
+    }));
+    expect(added.details?.sheets).toEqual({ missing: [], extra: ['补充说明'], reordered: false });
+    expect(added.details?.cells).toEqual([{ sheet: '补充说明', cell: 'A1', signed: null, found: '补充' }]);
+
+    const reordered = tampered(editWithSheetJS(bytes, (wb) => {
+      wb.SheetNames = ['填报数据', '封面', ...wb.SheetNames.slice(2)];
+      if (wb.Workbook?.Sheets) wb.Workbook.Sheets = wb.SheetNames.map((name) => wb.Workbook!.Sheets!.find((s) => s.name === name)!);
+    }));
+    expect(reordered.details?.sheets).toEqual({ missing: [], extra: [], reordered: true });
+    expect(reordered.message).toContain('表的顺序被调换');
+  });
+
+  it('reports thousands of changes without listing them all in the message', () => {
+    const edited = editWithSheetJS(writePackage(sampleReport(key)), (wb) => {
+      const ws = wb.Sheets['说明']!;
+      for (let r = 1; r <= 1500; r++) setCell(ws, `A${r}`, { t: 'n', v: r });
+    });
+    const err = tampered(edited);
+    expect(err.details?.cells).toHaveLength(1000);
+    expect(err.details?.cellCount).toBe(1500);
+    expect(err.message).toContain('共 1500 处');
+    expect(err.message.length).toBeLessThan(300);
+  });
+});
