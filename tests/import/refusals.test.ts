@@ -1,0 +1,165 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as XLSX from 'xlsx';
+import { describe, expect, it } from 'vitest';
+import type { PlanDef } from '../../shared/domain';
+import { importFiles } from '../../electron/services/import';
+import { lockPeriod } from '../../electron/services/periods';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { CANLIAN_JUNE, createLoop, snapshotData, type Loop } from '../helpers/loop';
+
+const FIXTURES = new URL('../fixtures/packages/', import.meta.url).pathname;
+
+/** A loop in which 市残联's key is already pinned at the office (its June revision 1 merged). */
+async function pinnedLoop(): Promise<Loop & { good: string; canlian: Awaited<ReturnType<Loop['unit']>> }> {
+  const loop = await createLoop();
+  const canlian = await loop.unit('市残联');
+  const first = await loop.report(canlian, '2019-05', CANLIAN_JUNE);
+  const [r] = await importFiles(loop.office, [first], { acceptNewKeys: true });
+  expect(r!.status).toBe('accepted');
+  const good = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+  return Object.assign(loop, { good, canlian });
+}
+
+/** Edits cells of a real package the way a person would in a spreadsheet program, and saves it. */
+function editCells(src: string, dest: string, edits: Record<string, string | number>, sheet = '填报数据'): string {
+  const wb = XLSX.read(readFileSync(src), { type: 'buffer' });
+  const ws = wb.Sheets[sheet]!;
+  for (const [ref, v] of Object.entries(edits)) ws[ref] = typeof v === 'number' ? { t: 'n', v } : { t: 's', v };
+  writeFileSync(dest, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
+  return dest;
+}
+
+async function expectRefused(loop: Loop, file: string, code: string, opts: { acceptNewKeys?: boolean } = {}) {
+  const before = snapshotData(loop.office.handle.sqlite);
+  const [r] = await importFiles(loop.office, [file], opts);
+  expect(r, file).toMatchObject({ status: 'rejected', code });
+  expect(r!.message).toContain(file.split('/').pop()!);
+  expect(snapshotData(loop.office.handle.sqlite)).toBe(before);
+  return r!;
+}
+
+describe('refusals at the summary office: a stable code, the file named, the data unchanged', () => {
+  it('E_TAMPERED: a visible value edited and re-saved, reported cell by cell', async () => {
+    const loop = await pinnedLoop();
+    const wb = XLSX.read(readFileSync(loop.good), { type: 'buffer' });
+    const ws = wb.Sheets['填报数据']!;
+    const valueCell = Object.keys(ws).find((k) => ws[k]?.v === 214)!;
+    const file = editCells(loop.good, join(loop.dir, 'report-visible-value-edited.xlsx'), { [valueCell]: 400 });
+    const r = await expectRefused(loop, file, 'E_TAMPERED');
+    expect(r.message).toContain(`填报数据`);
+    expect(r.message).toContain(valueCell);
+    expect(r.message).toMatch(/214/);
+    expect(r.message).toMatch(/400/);
+  });
+
+  it('re-saved without changes by another program: accepted', async () => {
+    const loop = await pinnedLoop();
+    const wb = XLSX.read(readFileSync(loop.good), { type: 'buffer' });
+    const file = join(loop.dir, 'report-resaved-unchanged.xlsx');
+    writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
+    const [r] = await importFiles(loop.office, [file]);
+    expect(r).toMatchObject({ status: 'accepted', revision: 1, period: '2019-06' });
+  });
+
+  it('E_BAD_SIGNATURE: the hidden manifest edited', async () => {
+    const loop = await pinnedLoop();
+    const wb = XLSX.read(readFileSync(loop.good), { type: 'buffer' });
+    const sig = wb.Sheets['_ledger_signature']!;
+    sig['A3'] = { t: 's', v: String(sig['A3']!.v).replace('"revision":1', '"revision":9') };
+    const file = join(loop.dir, 'report-manifest-revision-forged.xlsx');
+    writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
+    await expectRefused(loop, file, 'E_BAD_SIGNATURE');
+  });
+
+  it('E_KEY_MISMATCH: the same unit name from another computer’s key', async () => {
+    const loop = await pinnedLoop();
+    const impostor = await loop.unit('市残联', { dbName: 'impostor.db' });
+    const file = await loop.report(impostor, '2019-07', [...CANLIAN_JUNE, { task: 24, problems: '资金到位慢', nextSteps: '加快发放' }]);
+    const r = await expectRefused(loop, file, 'E_KEY_MISMATCH', { acceptNewKeys: true });
+    expect(r.message).toContain('密钥与本机登记的不一致');
+  });
+
+  it('E_UNKNOWN_KEY: a unit’s first package without acceptance', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    const r = await expectRefused(loop, file, 'E_UNKNOWN_KEY');
+    expect(r.fingerprint).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  });
+
+  it('E_STALE_REVISION: an older revision after a newer one', async () => {
+    const loop = await pinnedLoop();
+    const rev1 = join(loop.dir, 'report-revision-1-kept-back.xlsx');
+    copyFileSync(loop.good, rev1);
+    const rev2 = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 220 }]);
+    expect((await importFiles(loop.office, [rev2]))[0]!.status).toBe('accepted');
+    await expectRefused(loop, rev1, 'E_STALE_REVISION');
+  });
+
+  it('E_PERIOD_LOCKED: a package for a closed period', async () => {
+    const loop = await pinnedLoop();
+    await lockPeriod(loop.office, '2019-06');
+    await expectRefused(loop, loop.good, 'E_PERIOD_LOCKED');
+  });
+
+  it('E_WRONG_RECIPIENT: a package addressed to another summary office, or an assignment package', async () => {
+    const loop = await createLoop();
+    const county = await loop.otherOffice({ name: 'county.db', officeName: '郎溪县民生办' });
+    const unit = await loop.unit('市残联', { office: county });
+    const file = await loop.report(unit, '2019-06', CANLIAN_JUNE);
+    await expectRefused(loop, file, 'E_WRONG_RECIPIENT', { acceptNewKeys: true });
+    const { exportAssignment } = await import('../../electron/services/packages');
+    const a = await exportAssignment(loop.office, { unit: '市残联', outDir: loop.dir });
+    await expectRefused(loop, a.file, 'E_WRONG_RECIPIENT', { acceptNewKeys: true });
+  });
+
+  it('E_WRONG_PLAN: a package of another plan', async () => {
+    const loop = await createLoop();
+    const other: PlanDef = { ...PLAN_2019, id: 'xuancheng-2020', year: 2020, title: '2020年全市民生工作要点' };
+    const office2020 = await loop.otherOffice({ name: 'office2020.db', plan: other });
+    const unit = await loop.unit('市残联', { office: office2020 });
+    const file = await loop.report(unit, '2020-06', CANLIAN_JUNE);
+    await expectRefused(loop, file, 'E_WRONG_PLAN', { acceptNewKeys: true });
+  });
+
+  it('E_UNKNOWN_UNIT: a unit the office’s plan does not have', async () => {
+    const loop = await createLoop();
+    const extra: PlanDef = {
+      ...PLAN_2019,
+      units: [...PLAN_2019.units, { name: '市气象局', aliases: [], kind: 'unit' }],
+      categories: PLAN_2019.categories.map((c) => c.no !== '九' ? c : {
+        ...c, tasks: [...c.tasks, { no: 55, title: '气象为农服务', text: '气象为农服务。', leadUnits: ['市气象局'], coUnits: [], coUnitsOpenEnded: false, indicators: [] }],
+      }),
+    };
+    const other = await loop.otherOffice({ name: 'other.db', plan: extra });
+    const unit = await loop.unit('市气象局', { office: other });
+    const file = await loop.report(unit, '2019-06', [{ task: 55, status: '推进中', progress: '开展气象服务' }]);
+    await expectRefused(loop, file, 'E_UNKNOWN_UNIT', { acceptNewKeys: true });
+  });
+
+  it('broken files: empty, not Excel, truncated, zip bomb, ordinary workbook', async () => {
+    const loop = await pinnedLoop();
+    const truncated = join(loop.dir, 'report-truncated-at-half.xlsx');
+    const bytes = readFileSync(loop.good);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expectRefused(loop, truncated, 'E_UNREADABLE');
+    await expectRefused(loop, join(FIXTURES, 'not-a-package-empty-file.xlsx'), 'E_NOT_A_PACKAGE');
+    await expectRefused(loop, join(FIXTURES, 'not-a-package-text-renamed.xlsx'), 'E_NOT_A_PACKAGE');
+    await expectRefused(loop, join(FIXTURES, 'not-a-package-png-renamed.xlsx'), 'E_NOT_A_PACKAGE');
+    await expectRefused(loop, join(FIXTURES, 'zip-bomb-300mib-of-zeros.xlsx'), 'E_TOO_LARGE');
+    await expectRefused(loop, join(FIXTURES, 'ordinary-workbook-without-signature-sheet.xlsx'), 'E_NOT_A_PACKAGE');
+  });
+
+  it('one bad file never stops the rest of a batch', async () => {
+    const loop = await pinnedLoop();
+    copyFileSync(join(FIXTURES, 'zip-bomb-300mib-of-zeros.xlsx'), join(loop.usb, '0-zip-bomb.xlsx'));
+    copyFileSync(join(FIXTURES, 'not-a-package-text-renamed.xlsx'), join(loop.usb, '1-text.xlsx'));
+    const results = await importFiles(loop.office, [loop.usb]);
+    const byFile = Object.fromEntries(results.map((r) => [r.file, r.status]));
+    expect(byFile['0-zip-bomb.xlsx']).toBe('rejected');
+    expect(byFile['1-text.xlsx']).toBe('rejected');
+    expect(byFile['填报包-市残联-2019-06-第1版.xlsx']).toBe('accepted');
+    expect(byFile['填报包-市残联-2019-05-第1版.xlsx']).toBe('duplicate');
+  });
+});
