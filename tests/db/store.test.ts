@@ -63,3 +63,26 @@ describe('the store', () => {
     expect(rows[0]).toMatchObject({ actor: '测试', after: { a: 1 } });
   });
 });
+
+describe('migrations', () => {
+  it('2 keeps version-1 data: migrate to 1, insert rows, migrate to 2, the rows are there and the new tables work', async () => {
+    const file = join(tempDir(), 'v1.db');
+    const raw = new BetterSqlite3(file);
+    const { Kysely, SqliteDialect, sql } = await import('kysely');
+    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: raw }) });
+    await MIGRATIONS[0]!.up(db);
+    await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(db);
+    await sql.raw('PRAGMA user_version = 1').execute(db);
+    raw.exec(`INSERT INTO units (id, name, kind, seq) VALUES (1, '市残联', 'unit', 1)`);
+    raw.exec(`INSERT INTO settings VALUES ('role', 'summary')`);
+    await db.destroy();
+
+    const h = await openDatabase(file);
+    expect(h.sqlite.pragma('user_version', { simple: true })).toBe(2);
+    expect(h.sqlite.prepare('SELECT name FROM units').all()).toEqual([{ name: '市残联' }]);
+    h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k1', 'F1', 'trusted', 'now', 't')`);
+    // one trusted key per unit, enforced by the schema
+    expect(() => h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k2', 'F2', 'trusted', 'now', 't')`)).toThrow(/UNIQUE/);
+    await h.close();
+  });
+});

@@ -1,0 +1,912 @@
+/**
+ * The summary workbook the summary office hands to leaders (汇总表): a formatted .xlsx written with
+ * ExcelJS (SheetJS community edition cannot write styles). Plain Node, never imports 'electron'.
+ *
+ * Every figure comes from the period summaries (summaries.ts) and the shared rules; this module only
+ * lays them out as official tables: merged title rows, bold bordered headers, number formats,
+ * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
+ */
+import { open, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
+import { LIGHT_LABELS, type Light } from '../../shared/domain';
+import { LedgerError } from '../../shared/errors';
+import { periodLabel } from '../../shared/rules/periods';
+import { scheduleClass } from '../../shared/rules/progress';
+import { headlineOf, overallCompletion, type Headline } from '../../shared/rules/headline';
+import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
+import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../shared/summaries';
+import { listPeriods } from '../../db/queries/plan';
+import { activePlan, today, type Ctx } from './context';
+import { header, isComplete, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit, type PeriodData } from './summaries';
+
+/** Sheet names, in workbook order. */
+export const SUMMARY_SHEETS = {
+  overview: '总体情况',
+  units: '分单位',
+  tasks: '分任务',
+  missing: '未报送及逾期',
+  lagging: '滞后事项',
+  trend: '趋势',
+} as const;
+
+export const SUMMARY_SHEET_NAMES: readonly string[] = Object.values(SUMMARY_SHEETS);
+
+/** Rows 1–2 are the merged title and subtitle, row 3 the column headers: frozen and printed on every page. */
+export const HEADER_ROWS = 3;
+
+export const PCT_FORMAT = '0.0%';
+export const POINTS_FORMAT = '+0.0;-0.0;0.0';
+export const DATE_FORMAT = 'yyyy-mm-dd';
+export const COUNT_FORMAT = '0';
+
+/** Light tints that print as pale greys; the symbol and the word tell the lights apart in black and white. */
+export const LIGHT_STYLE: Readonly<Record<Light, { symbol: string; fill: string | null; font: string }>> = {
+  green: { symbol: '●', fill: 'FFC6EFCE', font: 'FF006100' },
+  yellow: { symbol: '▲', fill: 'FFFFEB9C', font: 'FF7F6000' },
+  red: { symbol: '■', fill: 'FFFFC7CE', font: 'FF9C0006' },
+  none: { symbol: '', fill: null, font: 'FF000000' },
+};
+
+/** What a light cell says: symbol and word, e.g. "▲ 黄灯"; a task with no light shows —. */
+export function lightText(light: Light): string {
+  return light === 'none' ? '—' : `${LIGHT_STYLE[light].symbol} ${LIGHT_LABELS[light]}`;
+}
+
+export interface SummaryWorkbookOptions {
+  readonly period: string;
+  /** Date printed in the titles (YYYY-MM-DD); today by the context's clock unless given. */
+  readonly generatedOn?: string;
+}
+
+export interface SummaryWorkbookInfo {
+  readonly sheets: readonly string[];
+  /** Reporting units listed (every unit of the plan) and tasks listed. */
+  readonly units: number;
+  readonly tasks: number;
+}
+
+export interface WrittenSummaryWorkbook extends SummaryWorkbookInfo {
+  readonly out: string;
+}
+
+/**
+ * Builds the summary workbook of a period as .xlsx bytes.
+ * @example const xlsx = await buildSummaryWorkbook(ctx, { period: '2019-06' })
+ */
+export async function buildSummaryWorkbook(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Buffer> {
+  return (await buildSummary(ctx, opts)).buffer;
+}
+
+/**
+ * Builds the workbook and writes it to `out` through a temporary file in the same folder, renamed
+ * into place only once it is complete: a failure never leaves a half-written workbook behind.
+ * @example await writeSummaryWorkbook(ctx, { period: '2019-06', out: 'D:/汇总/2019年6月.xlsx' })
+ */
+export async function writeSummaryWorkbook(
+  ctx: Ctx,
+  opts: SummaryWorkbookOptions & { readonly out: string },
+): Promise<WrittenSummaryWorkbook> {
+  if (!/\.xlsx$/i.test(opts.out)) throw new LedgerError('E_USAGE', `输出文件「${opts.out}」应以 .xlsx 结尾。`);
+  const { buffer, info } = await buildSummary(ctx, opts);
+  const target = resolve(opts.out);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(buffer);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, target);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new LedgerError(
+      'E_WRITE_FAILED',
+      `无法写入汇总表「${opts.out}」:${writeFailureReason(code)}。请确认文件夹「${dir}」存在且可写,且同名文件没有在 Excel/WPS 中打开。`,
+      { dir, code },
+    );
+  }
+  return { out: opts.out, ...info };
+}
+
+function writeFailureReason(code: string): string {
+  switch (code) {
+    case 'ENOENT': case 'ENOTDIR': return '文件夹不存在';
+    case 'EACCES': case 'EPERM': return '没有写入权限,或文件正被其他程序占用';
+    case 'EBUSY': return '文件正被其他程序占用';
+    case 'EROFS': return '磁盘或U盘是只读的';
+    case 'ENOSPC': return '磁盘空间不足';
+    case 'EISDIR': return '已有同名的文件夹';
+    default: return code ? `系统错误 ${code}` : '未知错误';
+  }
+}
+
+// ───────────────────────────── building ─────────────────────────────
+
+interface Built {
+  readonly buffer: Buffer;
+  readonly info: SummaryWorkbookInfo;
+}
+
+/** Everything the sheets are laid out from, computed once by the summaries and the shared rules. */
+interface Model {
+  readonly data: PeriodData;
+  readonly head: PeriodSummaryHeader;
+  readonly units: readonly UnitSummary[];
+  readonly tasks: readonly TaskSummary[];
+  readonly categories: readonly CategorySummary[];
+  readonly headline: Headline;
+  readonly generatedOn: string;
+  readonly trend: readonly TrendPeriod[];
+}
+
+interface TrendPeriod {
+  readonly period: string;
+  readonly month: number;
+  readonly units: readonly UnitSummary[];
+  readonly headline: Headline;
+}
+
+async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Built> {
+  const generatedOn = opts.generatedOn ?? today(ctx);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(generatedOn)) throw new LedgerError('E_USAGE', `制表日期「${generatedOn}」应为 YYYY-MM-DD。`);
+  const plan = await activePlan(ctx);
+  const data = await loadPeriodData(ctx, opts.period, plan);
+  const head = header(data);
+  const units = summaryByUnit(data);
+  const tasks = summaryByTask(data);
+  const categories = summaryByCategory(data, tasks);
+  const headline = headlineOf(head, units, tasks);
+
+  const trend: TrendPeriod[] = [];
+  for (const p of await listPeriods(ctx.db, plan.id)) {
+    if (p.month > data.period.month) continue;
+    const d = p.period === data.period.period ? data : await loadPeriodData(ctx, p.period, plan);
+    const u = p.period === data.period.period ? units : summaryByUnit(d);
+    const t = p.period === data.period.period ? tasks : summaryByTask(d);
+    trend.push({ period: p.period, month: p.month, units: u, headline: headlineOf(header(d), u, t) });
+  }
+
+  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '民生工作督办台账';
+  wb.title = `${plan.title}落实情况汇总表(${periodLabel(head.period)})`;
+  wb.created = ctx.now();
+  wb.modified = ctx.now();
+
+  overviewSheet(wb, m);
+  unitsSheet(wb, m);
+  tasksSheet(wb, m);
+  missingSheet(wb, m);
+  laggingSheet(wb, m);
+  trendSheet(wb, m);
+
+  const bytes = await wb.xlsx.writeBuffer();
+  return {
+    buffer: Buffer.from(bytes as ArrayBuffer),
+    info: { sheets: SUMMARY_SHEET_NAMES, units: units.length, tasks: tasks.length },
+  };
+}
+
+// ───────────────────────────── cells and styles ─────────────────────────────
+
+const BODY_FONT = '宋体';
+const TITLE_FONT = '黑体';
+const BODY_SIZE = 10;
+const HEADER_FILL = 'FFD9D9D9';
+const SECTION_FILL = 'FFF2F2F2';
+const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
+const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+/** Excel's row height limit, in points. */
+const MAX_ROW_HEIGHT = 409;
+const LINE_HEIGHT = 14;
+
+/**
+ * How a column shows its cells. Numbers stay numbers: counts, percentages, points and dates are
+ * numeric cells with a number format; only names and narratives are text.
+ */
+type Kind = 'seq' | 'name' | 'narrative' | 'center' | 'count' | 'pct' | 'points' | 'value' | 'date' | 'light';
+
+interface Col {
+  readonly header: string;
+  readonly width: number;
+  readonly kind: Kind;
+}
+
+/** One cell's content: a plain value, or a value with its own number format, light or emphasis. */
+type Val = string | number | Date | null;
+interface Spec {
+  readonly v: Val;
+  readonly fmt?: string;
+  readonly light?: Light;
+  readonly bold?: boolean;
+  readonly fill?: string;
+}
+type CellIn = Val | Spec;
+
+function isSpec(c: CellIn): c is Spec {
+  return c !== null && typeof c === 'object' && !(c instanceof Date);
+}
+
+// Characters XML 1.0 cannot carry (they would make the file unreadable) and unpaired surrogates.
+// eslint-disable-next-line no-control-regex
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Excel's limit on the characters of one cell. */
+const MAX_CELL_CHARS = 32767;
+
+/**
+ * Text as it goes into a cell: always a plain string value (a shared string), never a formula,
+ * even when it begins with = + - @; characters XML cannot carry are dropped.
+ */
+export function cellText(s: string): string {
+  const clean = s.replace(XML_INVALID, '');
+  return clean.length > MAX_CELL_CHARS ? `${clean.slice(0, MAX_CELL_CHARS - 6)}…(已截断)` : clean;
+}
+
+function ymd(date: string): Date {
+  const [y, mo, d] = date.slice(0, 10).split('-').map(Number);
+  return new Date(Date.UTC(y!, mo! - 1, d!));
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((ymd(to).getTime() - ymd(from).getTime()) / 86_400_000);
+}
+
+function decimalsOf(v: number): number {
+  for (let d = 0; d < 4; d++) {
+    const scaled = v * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return d;
+  }
+  return 4;
+}
+
+function quoted(s: string): string {
+  const clean = s.replace(/["\\]/g, '');
+  return clean === '' ? '' : `"${clean}"`;
+}
+
+/**
+ * Number format of a figure with its unit of measure (and comparator), so 250 stays the number 250
+ * and still reads "250人"; a ceiling reads "≤5.46‰".
+ */
+function valueFormat(v: number, unit: string, prefix = ''): string {
+  const d = decimalsOf(v);
+  return `${quoted(prefix)}#,##0${d > 0 ? `.${'0'.repeat(d)}` : ''}${quoted(unit)}`;
+}
+
+const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>> = {
+  '>=': '', '=': '', '<=': '≤', '~': '约', range: '',
+};
+
+function targetCell(i: IndicatorSummary): CellIn {
+  if (i.comparator === 'range') return `${i.target}-${i.targetMax ?? ''}${i.unit}`;
+  return { v: i.target, fmt: valueFormat(i.target, i.unit, COMPARATOR_PREFIX[i.comparator]) };
+}
+
+function valueCell(i: IndicatorSummary): CellIn {
+  return i.value === null ? '未报' : { v: i.value, fmt: valueFormat(i.value, i.unit) };
+}
+
+function num(v: number | null): Val {
+  return v === null || !Number.isFinite(v) ? '—' : v;
+}
+
+const NUMERIC_FORMAT: Partial<Record<Kind, string>> = {
+  seq: COUNT_FORMAT, count: COUNT_FORMAT, pct: PCT_FORMAT, points: POINTS_FORMAT, date: DATE_FORMAT,
+};
+
+function alignmentOf(kind: Kind, v: Val): Partial<ExcelJS.Alignment> {
+  const horizontal = kind === 'name' || kind === 'narrative' ? 'left' : kind === 'value' && typeof v === 'number' ? 'right' : 'center';
+  return { horizontal, vertical: 'middle', wrapText: true };
+}
+
+/** Writes one cell with the column's format and a thin border. */
+function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn): void {
+  const spec: Spec = isSpec(input) ? input : { v: input };
+  const cell = ws.getCell(row, col);
+  const v = spec.v;
+  // Only strings, numbers and dates are ever assigned: never an object, so never a {formula}.
+  cell.value = typeof v === 'string' ? cellText(v) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
+  const fmt = spec.fmt ?? (typeof v === 'number' || v instanceof Date ? NUMERIC_FORMAT[kind] : undefined);
+  const light = spec.light ?? 'none';
+  const fill = spec.fill ?? LIGHT_STYLE[light].fill;
+  cell.style = {
+    font: { name: BODY_FONT, size: BODY_SIZE, bold: spec.bold ?? false, color: { argb: LIGHT_STYLE[light].font } },
+    alignment: alignmentOf(kind, typeof cell.value === 'string' ? cell.value : v),
+    border: BORDER,
+    ...(fmt ? { numFmt: fmt } : {}),
+    ...(fill ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } } } : {}),
+  };
+}
+
+function lightSpec(light: Light, bold = false): Spec {
+  return { v: lightText(light), light, bold };
+}
+
+/** Display width of text in Excel column units: CJK characters are about two digits wide. */
+function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += ch.codePointAt(0)! >= 0x2e80 ? 1.92 : 1.0;
+  return w;
+}
+
+/** Lines a text takes when wrapped in a column of the given width. */
+function linesIn(text: string, width: number): number {
+  // A column of width w holds w digits plus a few pixels of padding; keep a little in hand.
+  const usable = Math.max(1, width - 0.4);
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / usable)), 0);
+}
+
+function heightFor(lines: number): number {
+  return Math.min(MAX_ROW_HEIGHT, Math.max(18, lines * LINE_HEIGHT + 4));
+}
+
+/** The text a cell wraps; numbers and dates never wrap (their columns are wide enough for them). */
+function textOf(c: CellIn | undefined): string {
+  if (c === undefined) return '';
+  const v = isSpec(c) ? c.v : c;
+  return typeof v === 'string' ? v : '';
+}
+
+/** Lines the cells of a row need, given the widths of the columns they span. */
+function rowLines(cols: readonly Col[], cells: readonly (CellIn | undefined)[], spans: ReadonlyMap<number, number> = new Map()): number {
+  let lines = 1;
+  cells.forEach((c, k) => {
+    const col = cols[k];
+    if (!col || c === undefined) return;
+    const span = spans.get(k) ?? 1;
+    const width = cols.slice(k, k + span).reduce((a, x) => a + x.width, 0);
+    lines = Math.max(lines, linesIn(textOf(c), width));
+  });
+  return lines;
+}
+
+/**
+ * A sheet with frozen header rows and an A4 landscape print setup, fit to the page width, that
+ * repeats rows 1–3 on every page (the overview repeats only its title rows: its second table has
+ * headers of its own).
+ */
+function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts: { xSplit?: number; printTitleRows?: number } = {}): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, {
+    views: [{
+      state: 'frozen', xSplit: opts.xSplit ?? 0, ySplit: HEADER_ROWS,
+      topLeftCell: `${colLetter((opts.xSplit ?? 0) + 1)}${HEADER_ROWS + 1}`, activeCell: `A${HEADER_ROWS + 1}`,
+    }],
+    pageSetup: {
+      paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0,
+      horizontalCentered: true, printTitlesRow: `1:${opts.printTitleRows ?? HEADER_ROWS}`,
+      margins: { left: 0.4, right: 0.4, top: 0.55, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: `&C${name}  第 &P 页,共 &N 页` },
+  });
+  ws.columns = cols.map((c) => ({ width: c.width }));
+  return ws;
+}
+
+/** A4 landscape minus the margins set in newSheet, in points. */
+const PRINTABLE_WIDTH = 841.89 - (0.4 + 0.4) * 72;
+const PRINTABLE_HEIGHT = 595.28 - (0.55 + 0.6) * 72;
+
+/** A run of rows that must print on one page: a task with its indicator rows (merged cells), a small table. */
+interface Block { readonly first: number; readonly last: number }
+
+/**
+ * Page breaks so no block is split across pages: merged task cells cut by a page break would leave
+ * indicator rows without their task. The scale is what "fit to page width" will use, estimated
+ * from narrow columns (7 px a unit, no padding) so it errs high, and a page is taken as 96% full:
+ * a break we set comes a little early rather than after the printer has already broken the page.
+ */
+function keepTogether(ws: ExcelJS.Worksheet, cols: readonly Col[], blocks: readonly Block[], titleRows: number): void {
+  const widthPt = cols.reduce((a, c) => a + c.width, 0) * 7 * 0.75;
+  const scale = Math.min(1, PRINTABLE_WIDTH / widthPt);
+  const height = (first: number, last: number) => {
+    let h = 0;
+    for (let r = first; r <= last; r++) h += ws.getRow(r).height ?? 15;
+    return h;
+  };
+  const page = (PRINTABLE_HEIGHT / scale) * 0.96 - height(1, titleRows);
+  let used = height(titleRows + 1, (blocks[0]?.first ?? titleRows + 1) - 1);
+  for (const b of blocks) {
+    const h = height(b.first, b.last);
+    if (used > 0 && used + h > page) {
+      ws.getRow(b.first - 1).addPageBreak();
+      used = 0;
+    }
+    used += h;
+  }
+}
+
+function colLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/** Rows 1–3: merged title (plan, sheet, period), merged subtitle (序时进度, due date, date made), headers. */
+function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string): void {
+  const last = cols.length;
+  const totalWidth = cols.reduce((a, c) => a + c.width, 0);
+  const title = `${m.data.plan.title}落实情况${what}(${periodLabel(m.head.period)})`;
+  const t = ws.getCell(1, 1);
+  t.value = cellText(title);
+  t.style = {
+    font: { name: TITLE_FONT, size: 16, bold: true },
+    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+  };
+  ws.mergeCells(1, 1, 1, last);
+  ws.getRow(1).height = Math.min(MAX_ROW_HEIGHT, Math.ceil(textWidth(title) * 1.6 / totalWidth) * 22 + 10);
+
+  const sub = ws.getCell(2, 1);
+  sub.value = cellText(
+    `报告期:${periodLabel(m.head.period)}    序时进度:${(m.head.timeProgress * 100).toFixed(1)}%    报送截止:${m.head.dueOn}    制表日期:${m.generatedOn}`,
+  );
+  sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
+  ws.mergeCells(2, 1, 2, last);
+  ws.getRow(2).height = heightFor(linesIn(String(sub.value), totalWidth));
+
+  headerRow(ws, HEADER_ROWS, cols.map((c) => c.header), cols);
+}
+
+function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
+  labels.forEach((label, k) => {
+    const cell = ws.getCell(row, k + 1);
+    cell.value = cellText(label);
+    cell.style = {
+      font: { name: BODY_FONT, size: BODY_SIZE, bold: true },
+      alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+      border: BORDER,
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } },
+    };
+  });
+  ws.getRow(row).height = heightFor(rowLines(cols, labels));
+}
+
+/** A row across the whole table (a category, a section), merged, bold, shaded. */
+function sectionRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], text: string, opts: { border?: boolean; fill?: boolean } = {}): void {
+  const cell = ws.getCell(row, 1);
+  cell.value = cellText(text);
+  cell.style = {
+    font: { name: BODY_FONT, size: BODY_SIZE, bold: true },
+    alignment: { horizontal: 'left', vertical: 'middle', wrapText: true },
+    ...(opts.border === false ? {} : { border: BORDER }),
+    ...(opts.fill === false ? {} : { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: SECTION_FILL } } }),
+  };
+  for (let k = 2; k <= cols.length; k++) if (opts.border !== false) ws.getCell(row, k).style = { border: BORDER };
+  ws.mergeCells(row, 1, row, cols.length);
+  ws.getRow(row).height = heightFor(linesIn(text, cols.reduce((a, c) => a + c.width, 0)));
+}
+
+/** Writes a plain table row; returns the next row number. */
+function dataRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], cells: readonly CellIn[]): number {
+  cells.forEach((c, k) => put(ws, row, k + 1, cols[k]!.kind, c));
+  ws.getRow(row).height = heightFor(rowLines(cols, cells));
+  return row + 1;
+}
+
+/**
+ * Writes a task block: the task's own cells (`task`, by column index) merged down over its rows,
+ * and one row per indicator. Row heights are set so merged narratives are not cut off.
+ */
+function blockRows(
+  ws: ExcelJS.Worksheet,
+  start: number,
+  cols: readonly Col[],
+  task: ReadonlyMap<number, CellIn>,
+  rows: readonly (readonly (CellIn | undefined)[])[],
+  spans: ReadonlyMap<number, number> = new Map(),
+): number {
+  const n = rows.length;
+  const heights = rows.map((cells, r) => {
+    cells.forEach((c, k) => { if (c !== undefined && !task.has(k)) put(ws, start + r, k + 1, cols[k]!.kind, c); });
+    return heightFor(rowLines(cols, cells, spans));
+  });
+  let blockLines = 1;
+  for (const [k, c] of task) {
+    for (let r = 0; r < n; r++) put(ws, start + r, k + 1, cols[k]!.kind, r === 0 ? c : null);
+    blockLines = Math.max(blockLines, linesIn(textOf(c), cols[k]!.width));
+  }
+  const need = heightFor(blockLines);
+  const have = heights.reduce((a, b) => a + b, 0);
+  const extra = need > have ? (need - have) / n : 0;
+  heights.forEach((h, r) => { ws.getRow(start + r).height = Math.min(MAX_ROW_HEIGHT, Math.ceil(h + extra)); });
+  for (const [k, span] of spans) {
+    for (let r = 0; r < n; r++) {
+      for (let j = 1; j < span; j++) put(ws, start + r, k + 1 + j, cols[k + j]!.kind, null);
+      ws.mergeCells(start + r, k + 1, start + r, k + span);
+    }
+  }
+  if (n > 1) for (const k of task.keys()) ws.mergeCells(start, k + 1, start + n - 1, k + 1);
+  return start + n;
+}
+
+function joinNames(names: readonly string[]): string {
+  return names.length === 0 ? '' : names.join('、');
+}
+
+function narrativeOrBlank(text: string): string {
+  return text.trim() === '' ? '(未填写)' : text;
+}
+
+function statusText(t: TaskSummary): string {
+  const status = t.status ?? '未报送';
+  return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
+    ? `${status}(${t.reportedLeads}/${t.totalLeads}家已报)`
+    : status;
+}
+
+// ───────────────────────────── 总体情况 ─────────────────────────────
+
+const OVERVIEW_COLS: readonly Col[] = [
+  { header: '项目', width: 26, kind: 'name' },
+  { header: '数值', width: 12, kind: 'count' },
+  { header: '说明', width: 11, kind: 'narrative' },
+  { header: '', width: 11, kind: 'count' },
+  { header: '', width: 11, kind: 'count' },
+  { header: '', width: 11, kind: 'count' },
+  { header: '', width: 11, kind: 'count' },
+  { header: '', width: 13, kind: 'count' },
+];
+
+const CATEGORY_COLS: readonly Col[] = [
+  { header: '类别', width: 26, kind: 'name' },
+  { header: '任务(项)', width: 12, kind: 'count' },
+  { header: '量化指标(个)', width: 11, kind: 'count' },
+  { header: '平均完成度', width: 11, kind: 'pct' },
+  { header: `${lightText('green')}(项)`, width: 11, kind: 'count' },
+  { header: `${lightText('yellow')}(项)`, width: 11, kind: 'count' },
+  { header: `${lightText('red')}(项)`, width: 11, kind: 'count' },
+  { header: '无牵头单位报送(项)', width: 13, kind: 'count' },
+];
+
+function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = OVERVIEW_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.overview, cols, { printTitleRows: 2 });
+  titleRows(ws, cols, m, '汇总表');
+  ws.mergeCells(HEADER_ROWS, 3, HEADER_ROWS, cols.length);
+  const h = m.headline;
+  const names = (label: string, list: readonly string[]) => (list.length ? `${label}:${joinNames(list)}` : '');
+  type Item = readonly [label: string | Spec, value: CellIn, kind: Kind, note: string];
+  const items: Item[] = [
+    ['报告期', periodLabel(h.period), 'center', `${m.data.plan.year}年度第 ${h.month} 个月`],
+    ['序时进度', h.timeProgress, 'pct', `第 ${h.month} 月末应完成全年目标的 ${h.month}/12`],
+    ['报送截止日期', ymd(h.dueOn), 'date', '是否逾期以汇总端收到日期为准'],
+    ['任务(项)', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项;无量化指标(按状态考核)的 ${h.tasks - h.tasksWithIndicators} 项`],
+    ['量化指标(个)', h.indicators, 'count', ''],
+    ['责任单位(个)', h.units, 'count', `其中有牵头任务的 ${h.leadUnits} 个`],
+    ['已报送单位(个)', h.unitsReported, 'count', '牵头任务全部报送'],
+    ['部分报送单位(个)', h.unitsPartial, 'count', names('部分报送', h.partialUnitNames)],
+    ['未报送单位(个)', h.unitsMissing, 'count', names('未报送', h.missingUnitNames)],
+    ['应报牵头任务(份)', h.due, 'count', ''],
+    ['按时报送(份)', h.onTime, 'count', ''],
+    ['逾期报送(份)', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
+    ['未报送(份)', h.missing, 'count', '见「未报送及逾期」'],
+    [lightSpec('green'), h.green, 'count', '任务数:已完成或不低于序时进度'],
+    [lightSpec('yellow'), h.yellow, 'count', `任务数:落后序时进度不足 ${m.data.thresholds.yellowPoints} 个百分点,或无量化指标且未开始`],
+    [lightSpec('red'), h.red, 'count', `任务数:落后 ${m.data.thresholds.yellowPoints} 个百分点及以上、超出上限,或应报未报`],
+    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值'],
+    ['超欠序时进度(百分点)', num(h.gapPoints), 'points', '正数为超前,负数为滞后'],
+    ['超进度指标(个)', h.schedule['超进度'], 'count', '完成率高于序时进度,尚未完成全年目标'],
+    ['达进度指标(个)', h.schedule['达进度'], 'count', '完成率等于序时进度'],
+    ['欠进度指标(个)', h.schedule['欠进度'], 'count', '完成率低于序时进度,见「滞后事项」'],
+    ['已完成指标(个)', h.schedule['已完成'], 'count', '已达到全年目标(上限类指标未超出上限)'],
+    ['未报数指标(个)', h.noValue, 'count', '牵头单位尚未填报累计数'],
+  ];
+  let row = HEADER_ROWS + 1;
+  for (const [label, value, kind, note] of items) {
+    put(ws, row, 1, 'name', isSpec(label) ? { ...label, v: `${label.v}任务(项)` } : label);
+    put(ws, row, 2, kind, value);
+    put(ws, row, 3, 'narrative', note);
+    for (let k = 4; k <= cols.length; k++) put(ws, row, k, 'narrative', null);
+    ws.mergeCells(row, 3, row, cols.length);
+    ws.getRow(row).height = heightFor(linesIn(note, cols.slice(2).reduce((a, c) => a + c.width, 0)));
+    row++;
+  }
+
+  const categoryFirst = ++row;
+  sectionRow(ws, row++, cols, '分类别完成情况', { border: false, fill: false });
+  headerRow(ws, row++, CATEGORY_COLS.map((c) => c.header), CATEGORY_COLS);
+  for (const c of m.categories) {
+    row = dataRow(ws, row, CATEGORY_COLS, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+  }
+
+  const categoryLast = row - 1;
+  row++;
+  const notes = [
+    '说明:',
+    '1. 完成度 = 累计完成 / 全年目标(封顶100%);“约”类指标达到目标的95%即为完成;上限类指标(≤)不超过上限即为完成,不按序时进度考核。',
+    `2. 序时进度 = 月份 / 12。红黄绿灯:已完成或不低于序时进度为绿灯;落后不足 ${m.data.thresholds.yellowPoints} 个百分点为黄灯;落后更多、超出上限或应报未报为红灯。`,
+    '3. 单位平均完成度为其牵头任务各量化指标完成度的平均值;排名按平均完成度(精确到0.1%)从高到低,并列者名次相同,其后名次顺延(如1、2、2、4);无牵头量化指标的单位不参加排名。',
+    '4. 多个牵头单位的任务:可累加指标取各牵头单位之和,比率类指标取第一牵头单位的数值;协同单位的数字不重复相加。',
+  ].join('\n');
+  sectionRow(ws, row, cols, notes, { border: false, fill: false });
+  ws.getRow(row).getCell(1).font = { name: BODY_FONT, size: 9 };
+  keepTogether(ws, cols, [{ first: categoryFirst, last: categoryLast }, { first: row, last: row }], 2);
+}
+
+// ───────────────────────────── 分单位 ─────────────────────────────
+
+const UNIT_COLS: readonly Col[] = [
+  { header: '序号', width: 5, kind: 'seq' },
+  { header: '单位', width: 20, kind: 'name' },
+  { header: '牵头任务(应报)', width: 8, kind: 'count' },
+  { header: '协同任务', width: 7, kind: 'count' },
+  { header: '按时报送', width: 7, kind: 'count' },
+  { header: '逾期报送', width: 7, kind: 'count' },
+  { header: '未报送', width: 7, kind: 'count' },
+  { header: '报送情况', width: 10, kind: 'center' },
+  { header: '收到日期', width: 11, kind: 'date' },
+  { header: '平均完成度', width: 9, kind: 'pct' },
+  { header: lightText('green'), width: 7, kind: 'count' },
+  { header: lightText('yellow'), width: 7, kind: 'count' },
+  { header: lightText('red'), width: 7, kind: 'count' },
+  { header: '排名', width: 6, kind: 'count' },
+];
+
+function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = UNIT_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.units, cols);
+  titleRows(ws, cols, m, '分单位汇总表');
+  const ranks = rankUnitsByCompletion(m.units);
+  let row = HEADER_ROWS + 1;
+  m.units.forEach((u, k) => {
+    const rank = ranks[k] ?? null;
+    row = dataRow(ws, row, cols, [
+      u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing,
+      { v: u.state, bold: u.state === '未报送' || u.state === '部分报送' },
+      u.receivedOn === null ? '—' : ymd(u.receivedOn),
+      num(u.completion),
+      u.green, u.yellow, u.red,
+      rank === null ? rankLabel(rank) : rank,
+    ]);
+  });
+  const sum = (pick: (u: UnitSummary) => number) => m.units.reduce((a, u) => a + pick(u), 0);
+  const bold = (v: Val): Spec => ({ v, bold: true });
+  dataRow(ws, row, cols, [
+    null, bold('合计'), bold(sum((u) => u.leadTasks)), bold(sum((u) => u.coTasks)), bold(sum((u) => u.onTime)),
+    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(overallCompletion(m.units))),
+    bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
+  ]);
+}
+
+// ───────────────────────────── 分任务 ─────────────────────────────
+
+const TASK_COLS: readonly Col[] = [
+  { header: '序号', width: 4.5, kind: 'seq' },
+  { header: '任务', width: 17, kind: 'name' },
+  { header: '牵头单位', width: 10, kind: 'name' },
+  { header: '状态', width: 7, kind: 'center' },
+  { header: '指标', width: 18, kind: 'name' },
+  { header: '全年目标', width: 10, kind: 'value' },
+  { header: '累计完成', width: 10, kind: 'value' },
+  { header: '完成率', width: 7, kind: 'pct' },
+  { header: '序时进度', width: 7, kind: 'pct' },
+  { header: '超欠进度(百分点)', width: 8, kind: 'points' },
+  { header: '红黄绿灯', width: 7.5, kind: 'light' },
+  { header: '工作进展', width: 24, kind: 'narrative' },
+  { header: '存在问题', width: 18, kind: 'narrative' },
+  { header: '下步措施', width: 18, kind: 'narrative' },
+];
+
+/** Column indexes (0-based) of the task columns, merged down over a task's indicator rows. */
+const TASK_LEVEL = { no: 0, title: 1, lead: 2, status: 3, progress: 11, problems: 12, nextSteps: 13 } as const;
+
+function indicatorCells(i: IndicatorSummary, m: Model): (CellIn | undefined)[] {
+  const cells: (CellIn | undefined)[] = new Array(TASK_COLS.length).fill(undefined);
+  cells[4] = i.name;
+  cells[5] = targetCell(i);
+  cells[6] = valueCell(i);
+  cells[7] = num(i.completion);
+  // A ceiling has no schedule: it is met while under the limit.
+  cells[8] = i.comparator === '<=' ? '—' : m.head.timeProgress;
+  cells[9] = num(i.gapPoints);
+  cells[10] = lightSpec(i.light);
+  return cells;
+}
+
+function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = TASK_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.tasks, cols);
+  titleRows(ws, cols, m, '分任务汇总表');
+  let row = HEADER_ROWS + 1;
+  let category = '';
+  const blocks: Block[] = [];
+  for (const t of m.tasks) {
+    // A category row prints on the same page as its first task.
+    const first = row;
+    if (t.category !== category) {
+      category = t.category;
+      sectionRow(ws, row++, cols, category);
+    }
+    const task = new Map<number, CellIn>([
+      [TASK_LEVEL.no, t.no],
+      [TASK_LEVEL.title, t.title],
+      [TASK_LEVEL.lead, joinNames(t.leadUnits)],
+      [TASK_LEVEL.status, { v: statusText(t), bold: t.status === null }],
+      [TASK_LEVEL.progress, t.progress],
+      [TASK_LEVEL.problems, t.problems],
+      [TASK_LEVEL.nextSteps, t.nextSteps],
+    ]);
+    if (t.indicators.length === 0) {
+      // No number: the task is judged by its status, never shown as a made-up 100%.
+      const cells: (CellIn | undefined)[] = new Array(cols.length).fill(undefined);
+      cells[4] = `无量化指标,按状态考核:${t.status ?? '未报送'}`;
+      cells[10] = lightSpec(t.light);
+      row = blockRows(ws, row, cols, task, [cells], new Map([[4, 6]]));
+    } else {
+      row = blockRows(ws, row, cols, task, t.indicators.map((i) => indicatorCells(i, m)));
+    }
+    blocks.push({ first, last: row - 1 });
+  }
+  keepTogether(ws, cols, blocks, HEADER_ROWS);
+}
+
+// ───────────────────────────── 未报送及逾期 ─────────────────────────────
+
+const MISSING_COLS: readonly Col[] = [
+  { header: '序号', width: 5, kind: 'seq' },
+  { header: '单位', width: 18, kind: 'name' },
+  { header: '情况', width: 11, kind: 'center' },
+  { header: '牵头任务(应报)', width: 8, kind: 'count' },
+  { header: '按时报送', width: 7, kind: 'count' },
+  { header: '逾期报送', width: 7, kind: 'count' },
+  { header: '未报送', width: 7, kind: 'count' },
+  { header: '报送截止', width: 11, kind: 'date' },
+  { header: '收到日期', width: 11, kind: 'date' },
+  { header: '逾期天数', width: 7, kind: 'count' },
+  { header: '未报送的任务', width: 46, kind: 'narrative' },
+];
+
+/** What the missing/late sheet says about a unit, or null when it reported everything on time. */
+export function missingOrLate(u: UnitSummary): string | null {
+  const parts: string[] = [];
+  if (u.state === '未报送' || u.state === '部分报送') parts.push(u.state);
+  if (u.late > 0) parts.push('逾期报送');
+  return parts.length ? parts.join('、') : null;
+}
+
+function missingSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = MISSING_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.missing, cols);
+  titleRows(ws, cols, m, '未报送及逾期情况表');
+  const unitId = new Map(m.data.plan.units.map((u) => [u.name, u.id]));
+  let row = HEADER_ROWS + 1;
+  let seq = 0;
+  for (const u of m.units) {
+    const what = missingOrLate(u);
+    if (what === null) continue;
+    const id = unitId.get(u.unit);
+    const unreported = m.data.plan.tasks
+      .filter((t) => id !== undefined && t.leadUnitIds.includes(id))
+      .flatMap((t) => {
+        const r = m.data.reports.get(`${id}:${t.id}`);
+        if (isComplete(t, r)) return [];
+        return [`${t.no}. ${t.title}${r ? '(已录入但未填完)' : ''}`];
+      });
+    const daysLate = u.late > 0 && u.receivedOn !== null ? daysBetween(u.dueOn, u.receivedOn) : null;
+    row = dataRow(ws, row, cols, [
+      ++seq, u.unit, { v: what, bold: true }, u.leadTasks, u.onTime, u.late, u.missing,
+      ymd(u.dueOn), u.receivedOn === null ? '—' : ymd(u.receivedOn), daysLate ?? '—', unreported.join('\n'),
+    ]);
+  }
+  if (seq === 0) sectionRow(ws, row, cols, '本期各单位牵头任务均已按时报送。', { fill: false });
+}
+
+// ───────────────────────────── 滞后事项 ─────────────────────────────
+
+const LAGGING_COLS: readonly Col[] = [
+  { header: '序号', width: 4.5, kind: 'seq' },
+  { header: '任务', width: 17, kind: 'name' },
+  { header: '牵头单位', width: 10, kind: 'name' },
+  { header: '指标', width: 18, kind: 'name' },
+  { header: '全年目标', width: 10, kind: 'value' },
+  { header: '累计完成', width: 10, kind: 'value' },
+  { header: '完成率', width: 7, kind: 'pct' },
+  { header: '序时进度', width: 7, kind: 'pct' },
+  { header: '超欠进度(百分点)', width: 8, kind: 'points' },
+  { header: '红黄绿灯', width: 7.5, kind: 'light' },
+  { header: '存在问题', width: 26, kind: 'narrative' },
+  { header: '下步措施', width: 26, kind: 'narrative' },
+];
+
+/** Indicators behind 序时进度 (欠进度) with a reported value; unreported ones are on the missing sheet. */
+export function laggingIndicators(t: TaskSummary, month: number): IndicatorSummary[] {
+  return t.indicators.filter((i) => i.value !== null && scheduleClass(i, i.value, month) === '欠进度');
+}
+
+function laggingSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = LAGGING_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.lagging, cols);
+  titleRows(ws, cols, m, '滞后事项表');
+  let row = HEADER_ROWS + 1;
+  const blocks: Block[] = [];
+  for (const t of m.tasks) {
+    const lagging = laggingIndicators(t, m.head.month);
+    if (lagging.length === 0) continue;
+    const first = row;
+    const task = new Map<number, CellIn>([
+      [0, t.no], [1, t.title], [2, joinNames(t.leadUnits)],
+      [10, narrativeOrBlank(t.problems)], [11, narrativeOrBlank(t.nextSteps)],
+    ]);
+    row = blockRows(ws, row, cols, task, lagging.map((i) => {
+      const cells: (CellIn | undefined)[] = new Array(cols.length).fill(undefined);
+      cells[3] = i.name;
+      cells[4] = targetCell(i);
+      cells[5] = valueCell(i);
+      cells[6] = num(i.completion);
+      cells[7] = i.comparator === '<=' ? '—' : m.head.timeProgress;
+      cells[8] = num(i.gapPoints);
+      cells[9] = lightSpec(i.light);
+      return cells;
+    }));
+    blocks.push({ first, last: row - 1 });
+  }
+  if (blocks.length === 0) sectionRow(ws, row, cols, '本期没有落后于序时进度的指标。', { fill: false });
+  keepTogether(ws, cols, blocks, HEADER_ROWS);
+}
+
+// ───────────────────────────── 趋势 ─────────────────────────────
+
+/** Report state of a unit in one period, as the trend sheet prints it. */
+export function trendState(u: UnitSummary): string {
+  switch (u.state) {
+    case '已报送': return u.late > 0 ? '逾期' : '按时';
+    case '部分报送': return '部分报送';
+    case '未报送': return '未报送';
+    case '无牵头任务': return '—';
+  }
+}
+
+const TREND_STATE_FILL: Readonly<Record<string, string>> = {
+  逾期: LIGHT_STYLE.yellow.fill!, 部分报送: LIGHT_STYLE.yellow.fill!, 未报送: LIGHT_STYLE.red.fill!,
+};
+
+function trendCols(m: Model): Col[] {
+  const width = m.trend.length <= 6 ? 11 : 8.5;
+  return [
+    { header: '序号', width: 5, kind: 'seq' },
+    { header: '单位 / 项目', width: 20, kind: 'name' },
+    ...m.trend.map((p): Col => ({ header: `${p.month}月`, width, kind: 'pct' })),
+  ];
+}
+
+function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
+  const cols = trendCols(m);
+  const ws = newSheet(wb, SUMMARY_SHEETS.trend, cols, { xSplit: 2 });
+  titleRows(ws, cols, m, `趋势表(1-${m.head.month}月)`);
+  let row = HEADER_ROWS + 1;
+  const overall: readonly [string, Kind, (h: Headline) => Val][] = [
+    ['序时进度', 'pct', (h) => h.timeProgress],
+    ['全市平均完成度', 'pct', (h) => num(h.completion)],
+    ['超欠序时进度(百分点)', 'points', (h) => num(h.gapPoints)],
+    ['按时报送(份)', 'count', (h) => h.onTime],
+    ['逾期报送(份)', 'count', (h) => h.late],
+    ['未报送(份)', 'count', (h) => h.missing],
+  ];
+  sectionRow(ws, row++, cols, '全市');
+  for (const [label, kind, pick] of overall) {
+    const kinds = cols.map((c, k) => (k < 2 ? c : { ...c, kind }));
+    row = dataRow(ws, row, kinds, [null, { v: label, bold: true }, ...m.trend.map((p) => pick(p.headline))]);
+  }
+
+  const leading = m.units.filter((u) => u.leadTasks > 0);
+  const byPeriod = m.trend.map((p) => new Map(p.units.map((u) => [u.unit, u])));
+  sectionRow(ws, row++, cols, '各单位平均完成度(牵头任务量化指标)');
+  for (const u of leading) {
+    row = dataRow(ws, row, cols, [u.seq, u.unit, ...byPeriod.map((p) => num(p.get(u.unit)?.completion ?? null))]);
+  }
+  sectionRow(ws, row++, cols, '各单位报送情况');
+  const stateCols = cols.map((c, k): Col => (k < 2 ? c : { ...c, kind: 'center' }));
+  for (const u of leading) {
+    row = dataRow(ws, row, stateCols, [u.seq, u.unit, ...byPeriod.map((p) => {
+      const s = p.get(u.unit);
+      const text = s ? trendState(s) : '—';
+      const fill = TREND_STATE_FILL[text];
+      return fill ? { v: text, fill } : text;
+    })]);
+  }
+}
