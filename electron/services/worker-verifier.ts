@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LedgerError, type ErrorInfo } from '../../shared/errors';
+import type { VerifiedPackage } from './package-format';
+
+export interface WorkerVerifier {
+  verify(bytes: Uint8Array): Promise<VerifiedPackage>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs readPackage in a worker thread. `workerFile` is the built verify-worker.js in the app, or
+ * the .ts source under tests and the command line (then tsx is registered inside the worker, since
+ * Node 20 does not pass `--import` loaders on to workers).
+ * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
+ */
+export function createWorkerVerifier(workerFile: URL | string, opts: { resourceLimits?: { maxOldGenerationSizeMb?: number } } = {}): WorkerVerifier {
+  const href = workerFile instanceof URL ? workerFile.href : pathToFileURL(workerFile).href;
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (p: VerifiedPackage) => void; reject: (e: Error) => void }>();
+
+  const start = (): Worker => {
+    const w = new Worker(href.endsWith('.ts') ? tsBootstrap(href) : new URL(href), {
+      eval: href.endsWith('.ts'),
+      resourceLimits: { maxOldGenerationSizeMb: opts.resourceLimits?.maxOldGenerationSizeMb ?? 512 },
+    });
+    w.on('message', (msg: { id: number; ok: boolean; pkg?: VerifiedPackage; error?: ErrorInfo }) => {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.pkg!);
+      else p.reject(new LedgerError(msg.error!.code, msg.error!.message, msg.error!.details));
+    });
+    const fail = (why: string) => {
+      for (const p of pending.values()) p.reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
+      pending.clear();
+      worker = null;
+    };
+    w.on('error', (e) => fail(e.message));
+    w.on('exit', (code) => { if (pending.size > 0) fail(`校验进程退出,代码 ${code}`); worker = null; });
+    w.unref();
+    return w;
+  };
+
+  return {
+    verify(bytes) {
+      const w = (worker ??= start());
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.ref();
+        // Copied, not transferred: the caller keeps its bytes to archive them.
+        w.postMessage({ id, bytes });
+      }).finally(() => { if (pending.size === 0) worker?.unref(); }) as Promise<VerifiedPackage>;
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}
+
+/** Worker source that registers tsx's ESM loader, then loads the TypeScript worker. */
+function tsBootstrap(href: string): string {
+  const require = createRequire(fileURLToPath(href));
+  const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(href)}); })`;
+}
