@@ -223,6 +223,8 @@ export interface ImportFileResult {
   /** The signer's fingerprint (shown for a unit's first key). */
   readonly fingerprint?: string;
   readonly changes?: readonly ValueChange[];
+  /** E_TAMPERED: the cells a person changed, signed value → found value. */
+  readonly cells?: readonly { readonly sheet: string; readonly cell: string; readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null }[];
 }
 
 export interface ImportProgress {

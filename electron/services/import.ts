@@ -105,7 +105,12 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
         // An unexpected failure is still one file's refusal, never the batch's end.
         results.push({ file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` });
       } else {
-        results.push({ file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`, ...(info.details && typeof info.details === 'object' && 'fingerprint' in info.details ? { fingerprint: String((info.details as { fingerprint: unknown }).fingerprint) } : {}) });
+        const details = (info.details ?? {}) as { fingerprint?: unknown; cells?: ImportFileResult['cells'] };
+        results.push({
+          file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`,
+          ...(typeof details.fingerprint === 'string' ? { fingerprint: details.fingerprint } : {}),
+          ...(Array.isArray(details.cells) ? { cells: details.cells } : {}),
+        });
       }
     }
   }

@@ -51,6 +51,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     expect(r.message).toContain(valueCell);
     expect(r.message).toMatch(/214/);
     expect(r.message).toMatch(/400/);
+    expect(r.cells).toEqual([{ sheet: '填报数据', cell: valueCell, signed: 214, found: 400 }]);
   });
 
   it('re-saved without changes by another program: accepted', async () => {
