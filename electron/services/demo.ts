@@ -26,7 +26,9 @@ function demoValue(ind: IndicatorModel, pace: number, month: number): number {
     return round(ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace));
   }
   const share = Math.min(1, (pace * month) / 12);
-  return round(ind.target * share);
+  // Counts of schools, people, projects… are whole numbers; rates, lengths and areas need not be.
+  const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);
+  return whole ? Math.floor(ind.target * share) : round(ind.target * share);
 }
 
 function round(x: number): number {

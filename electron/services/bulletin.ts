@@ -1,0 +1,38 @@
+import { bulletinHtml, composeBulletin, type Bulletin } from '../../shared/bulletin';
+import { headlineOf } from '../../shared/rules/headline';
+import { rankUnitsByCompletion } from '../../shared/rules/ranking';
+import { getSetting } from '../../db/queries/settings';
+import { today, type Ctx } from './context';
+import { header, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
+
+export interface BulletinDraft {
+  readonly bulletin: Bulletin;
+  readonly timeProgress: number;
+}
+
+/**
+ * The bulletin of a period, composed from the same summaries every other view uses; its text is
+ * a draft the office edits before printing.
+ * @example const { bulletin } = await draftBulletin(ctx, { period: '2019-06' });
+ */
+export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: string }): Promise<BulletinDraft> {
+  const d = await loadPeriodData(ctx, opts.period);
+  const h = header(d);
+  const units = summaryByUnit(d);
+  const tasks = summaryByTask(d);
+  const bulletin = composeBulletin({
+    planYear: d.plan.year,
+    headline: headlineOf(h, units, tasks),
+    units,
+    ranks: rankUnitsByCompletion(units),
+    tasks,
+    office: (await getSetting(ctx.db, 'office_name')) ?? '',
+    date: opts.date ?? today(ctx),
+  });
+  return { bulletin, timeProgress: h.timeProgress };
+}
+
+/** The printable page of a (possibly edited) bulletin. */
+export function renderBulletin(draft: BulletinDraft): string {
+  return bulletinHtml(draft.bulletin, draft.timeProgress);
+}

@@ -1,0 +1,228 @@
+/**
+ * The printable bulletin (督查通报) of a period: composed from the summaries as editable text,
+ * then laid out as an A4 document. Pure TypeScript: the renderer edits it, main prints it
+ * (Electron's printToPDF; Chromium's page.pdf in the browser harness and the tests).
+ */
+import type { Headline } from './rules/headline';
+import type { Rank } from './rules/ranking';
+import type { TaskSummary, UnitSummary } from './summaries';
+
+export interface BulletinRow {
+  readonly task: number;
+  readonly title: string;
+  readonly lead: string;
+  readonly indicator: string;
+  readonly target: string;
+  readonly value: string;
+  readonly completion: string;
+  readonly gap: string;
+  readonly reason: string;
+}
+
+export interface RankingRow {
+  readonly rank: Rank;
+  readonly unit: string;
+  readonly completion: number | null;
+  readonly gapPoints: number | null;
+  readonly state: string;
+}
+
+/** Every text field can be edited before printing; tables come from the data. */
+export interface Bulletin {
+  readonly title: string;
+  readonly recipients: string;
+  readonly opening: string;
+  readonly overall: string;
+  readonly units: string;
+  readonly ranking: readonly RankingRow[];
+  readonly lagging: string;
+  readonly laggingRows: readonly BulletinRow[];
+  readonly reporting: string;
+  readonly requirements: string;
+  readonly behindRows: readonly BulletinRow[];
+  readonly onTrackRows: readonly BulletinRow[];
+  readonly office: string;
+  readonly date: string;
+}
+
+export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
+const listNames = (names: readonly string[]) => names.join('、');
+
+/** 2019年7月8日 */
+export function chineseDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+function rowsOf(tasks: readonly TaskSummary[], pick: (gap: number) => boolean): BulletinRow[] {
+  const out: BulletinRow[] = [];
+  for (const t of tasks) {
+    for (const i of t.indicators) {
+      if (i.gapPoints === null || i.completion === null || !pick(i.gapPoints)) continue;
+      out.push({
+        task: t.no, title: t.title, lead: t.leadUnits.join('、'), indicator: i.name,
+        target: `${i.comparator === 'range' ? `${i.target}-${i.targetMax}` : i.target}${i.unit}`,
+        value: `${i.value}${i.unit}`, completion: pct(i.completion), gap: pts(i.gapPoints),
+        reason: t.problems.trim() || '(未说明原因)',
+      });
+    }
+  }
+  return out;
+}
+
+export interface BulletinInput {
+  readonly planYear: number;
+  readonly headline: Headline;
+  readonly units: readonly UnitSummary[];
+  readonly ranks: readonly Rank[];
+  readonly tasks: readonly TaskSummary[];
+  readonly office: string;
+  /** ISO date the bulletin is dated. */
+  readonly date: string;
+}
+
+/**
+ * Composes the bulletin's text from a period's figures, in the shape these bulletins have.
+ * @example composeBulletin({ planYear: 2019, headline, units, ranks, tasks, office: '市民生办', date: '2019-07-10' }).title
+ */
+export function composeBulletin(input: BulletinInput): Bulletin {
+  const h = input.headline;
+  const m = h.month;
+  const span = m === 1 ? '1月' : `1至${m}月`;
+  const ranking: RankingRow[] = input.units
+    .map((u, k) => ({ rank: input.ranks[k] ?? null, unit: u.unit, completion: u.completion, gapPoints: u.completion === null ? null : Math.round((u.completion - h.timeProgress) * 1000) / 10, state: u.state }))
+    .filter((r) => r.rank !== null)
+    .sort((a, b) => (a.rank! - b.rank!) || 0);
+  const best = ranking.slice(0, 3).map((r) => r.unit);
+  const worst = ranking.slice(-3).reverse().map((r) => r.unit);
+  const behind = ranking.filter((r) => (r.gapPoints ?? 0) < 0).length;
+  const laggingRows = rowsOf(input.tasks, (g) => g < 0).sort((a, b) => Number(a.gap) - Number(b.gap));
+  const onTrackRows = rowsOf(input.tasks, (g) => g >= 0);
+  const overall =
+    `${input.planYear}年全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标。截至${m}月底,序时进度为${pct(h.timeProgress)},` +
+    `全市总体完成${pct(h.completion)},${h.gapPoints === null ? '' : h.gapPoints >= 0 ? `超序时进度${h.gapPoints.toFixed(1)}个百分点` : `落后序时进度${(-h.gapPoints).toFixed(1)}个百分点`}。` +
+    `已报送的量化指标中,已完成${h.schedule['已完成']}项、超进度${h.schedule['超进度']}项、达进度${h.schedule['达进度']}项、欠进度${h.schedule['欠进度']}项` +
+    `${h.noValue > 0 ? `,另有${h.noValue}项尚未报送数据` : ''}。按任务计,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
+  const units =
+    ranking.length === 0
+      ? '本期各单位均未报送量化数据。'
+      : `按牵头任务量化指标平均完成率排序(见下表),${listNames(best)}等单位推进较快,${listNames(worst)}等单位进度相对滞后` +
+        `${behind > 0 ? `,共有${behind}个单位落后于序时进度` : ''}。`;
+  const lagging =
+    laggingRows.length === 0
+      ? '本期无落后于序时进度的量化指标。'
+      : `共有${laggingRows.length}项量化指标落后于序时进度,主要是:` +
+        laggingRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。';
+  const reporting =
+    `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个。` +
+    `${h.lateUnitNames.length > 0 ? `逾期报送的单位:${listNames(h.lateUnitNames)}。` : '无逾期报送的单位。'}` +
+    `${h.partialUnitNames.length > 0 ? `部分报送的单位:${listNames(h.partialUnitNames)}。` : ''}` +
+    `${h.missingUnitNames.length > 0 ? `未报送的单位:${listNames(h.missingUnitNames)}。` : ''}`;
+  return {
+    title: `关于${span}全市民生工作推进情况的通报`,
+    recipients: '各县、市、区人民政府,市政府各部门、各直属机构:',
+    opening: `为加快推进${input.planYear}年全市民生工作,根据各牵头单位报送情况,现将${span}全市民生工作推进情况通报如下:`,
+    overall,
+    units,
+    ranking,
+    lagging,
+    laggingRows,
+    reporting,
+    requirements: '各牵头单位要对照年度目标任务,聚焦滞后事项,逐项分析原因,细化推进措施,确保按序时进度完成任务;协同单位要积极配合,形成工作合力;各单位要按时、准确报送进展情况。',
+    behindRows: laggingRows,
+    onTrackRows,
+    office: input.office,
+    date: chineseDate(input.date),
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const para = (s: string) => s.split(/\n+/).filter((l) => l.trim()).map((l) => `<p>${escapeHtml(l)}</p>`).join('');
+
+/**
+ * Completion by unit as a horizontal bar chart (SVG), with the 序时进度 line. Printed without
+ * colour the bars stay readable: behind-schedule bars are hatched.
+ */
+export function completionChartSvg(rows: readonly RankingRow[], timeProgress: number): string {
+  const width = 640;
+  const barH = 14;
+  const gap = 5;
+  const left = 150;
+  const plotW = width - left - 60;
+  const height = rows.length * (barH + gap) + 40;
+  const x = (v: number) => left + Math.max(0, Math.min(1, v)) * plotW;
+  const bars = rows.map((r, k) => {
+    const y = 20 + k * (barH + gap);
+    const c = r.completion ?? 0;
+    const behind = c < timeProgress;
+    return `<text x="${left - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11">${escapeHtml(r.unit)}</text>` +
+      `<rect x="${left}" y="${y}" width="${(x(c) - left).toFixed(1)}" height="${barH}" fill="${behind ? 'url(#hatch)' : '#1f5fa8'}" stroke="#1f5fa8" stroke-width="0.6"/>` +
+      `<text x="${(x(c) + 4).toFixed(1)}" y="${y + barH - 3}" font-size="10">${pct(r.completion)}</text>`;
+  });
+  const tp = x(timeProgress);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="各单位完成率">` +
+    `<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#b23a2e" stroke-width="2.2"/></pattern></defs>` +
+    bars.join('') +
+    `<line x1="${tp.toFixed(1)}" y1="12" x2="${tp.toFixed(1)}" y2="${height - 16}" stroke="#000" stroke-dasharray="4 3"/>` +
+    `<text x="${tp.toFixed(1)}" y="${height - 4}" text-anchor="middle" font-size="10">序时进度 ${pct(timeProgress)}</text></svg>`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], widths?: readonly string[]): string {
+  const cols = widths ? `<colgroup>${widths.map((w) => `<col style="width:${w}">`).join('')}</colgroup>` : '';
+  return `<table>${cols}<thead><tr>${head.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
+}
+
+const ITEM_HEAD = ['序号', '任务', '牵头单位', '指标', '目标', '累计完成', '完成率', '超欠进度(点)'];
+const ITEM_WIDTHS = ['6%', '22%', '13%', '19%', '10%', '11%', '9%', '10%'];
+const itemRows = (rows: readonly BulletinRow[]) => rows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.target, r.value, r.completion, r.gap]);
+
+/** Footer with page numbers, for Chromium's page.pdf and Electron's printToPDF alike. */
+export const BULLETIN_FOOTER = '<div style="width:100%;text-align:center;font-size:10px;font-family:serif;">— <span class="pageNumber"></span> —</div>';
+
+/**
+ * The bulletin as a self-contained A4 HTML document (no scripts, no remote content).
+ * @example bulletinHtml(composeBulletin(input), 0.5)
+ */
+export function bulletinHtml(b: Bulletin, timeProgress: number): string {
+  const css = `
+    @page { size: A4; margin: 25mm 22mm 22mm 22mm; }
+    body { font-family: "FangSong", "STFangsong", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 15.5px; line-height: 1.85; color: #000; margin: 0; }
+    h1 { font-family: "Noto Serif CJK SC", "SimSun", serif; font-weight: 700; font-size: 22px; text-align: center; margin: 0 0 18px; line-height: 1.5; }
+    h2 { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-size: 16px; font-weight: 700; margin: 14px 0 4px; text-indent: 2em; }
+    p { margin: 0; text-indent: 2em; text-align: justify; }
+    p.to { text-indent: 0; }
+    .sign { text-align: right; margin-top: 28px; }
+    .sign p { text-indent: 0; text-align: right; }
+    table { width: 100%; border-collapse: collapse; margin: 8px 0 10px; font-size: 11.5px; line-height: 1.45; page-break-inside: auto; }
+    thead { display: table-header-group; }
+    tr { page-break-inside: avoid; }
+    th, td { border: 0.8px solid #000; padding: 2px 4px; text-align: center; vertical-align: middle; }
+    td:nth-child(2) { text-align: left; }
+    th { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-weight: 700; background: #eee; }
+    .chart { margin: 6px 0 10px; page-break-inside: avoid; }
+    .attach { page-break-before: always; }
+    .attach h3 { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-size: 15px; margin: 0 0 4px; }
+    .attach h4 { font-family: "Noto Serif CJK SC", serif; text-align: center; font-size: 17px; margin: 0 0 8px; }`;
+  const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, pct(r.completion), r.gapPoints === null ? '—' : pts(r.gapPoints), r.state]);
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
+    `<title>${escapeHtml(b.title)}</title><style>${css}</style></head><body>` +
+    `<h1>${escapeHtml(b.title)}</h1>` +
+    `<p class="to">${escapeHtml(b.recipients)}</p>${para(b.opening)}` +
+    `<h2>一、总体情况</h2>${para(b.overall)}` +
+    `<h2>二、各单位推进情况</h2>${para(b.units)}` +
+    `<div class="chart">${completionChartSvg(b.ranking, timeProgress)}</div>` +
+    table(['名次', '单位', '完成率', '超欠序时进度(点)', '报送情况'], rankRows, ['10%', '34%', '16%', '20%', '20%']) +
+    `<h2>三、滞后事项</h2>${para(b.lagging)}` +
+    (b.laggingRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '落后(点)', '原因'], b.laggingRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '22%', '13%', '19%', '10%', '30%']) : '') +
+    `<h2>四、报送情况</h2>${para(b.reporting)}` +
+    `<h2>五、下步要求</h2>${para(b.requirements)}` +
+    `<div class="sign"><p>${escapeHtml(b.office)}</p><p>${escapeHtml(b.date)}</p></div>` +
+    `<div class="attach"><h3>附件1</h3><h4>欠序时进度事项清单</h4>${b.behindRows.length > 0 ? table(ITEM_HEAD, itemRows(b.behindRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
+    `<div class="attach"><h3>附件2</h3><h4>按序时进度推进事项清单</h4>${b.onTrackRows.length > 0 ? table(ITEM_HEAD, itemRows(b.onTrackRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
+    `</body></html>`;
+}
