@@ -9,6 +9,7 @@ import type { ErrorInfo } from './errors';
 import type { Comparator, PeriodId, Role, TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import type { ValidationIssue } from './rules/validation';
+import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -87,6 +88,10 @@ export const requestSchemas = {
   'returns:list': z.object({ period: period.optional() }).strict(),
 
   'reports:exportWorkbook': z.object({ period }).strict(),
+  /** The bulletin's generated draft text (the renderer lets the office edit it). */
+  'reports:bulletinDraft': z.object({ period }).strict(),
+  /** Prints the (edited) bulletin to PDF where a save dialog says (Electron's printToPDF). */
+  'reports:printBulletin': z.object({ period, edits: z.partialRecord(z.enum(EDITABLE_FIELDS), z.string().max(20_000)) }).strict(),
 
   'settings:get': z.object({}).strict(),
   'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional() }).strict(),
@@ -305,6 +310,8 @@ export interface ResponseMap {
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
+  'reports:bulletinDraft': { readonly bulletin: Bulletin; readonly timeProgress: number; readonly html: string };
+  'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;
   'settings:get': SettingsView;
   'settings:update': SettingsView;
   'audit:list': readonly AuditView[];
