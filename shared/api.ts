@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import type { Comparator, PeriodId, Role, TaskStatus } from './domain';
+import type { IndicatorDef, PeriodId, ReportFields, Role } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
@@ -139,15 +139,7 @@ export interface PlanView {
   readonly units: readonly string[];
 }
 
-export interface IndicatorView {
-  readonly no: number;
-  readonly name: string;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  readonly unit: string;
-  readonly additive: boolean;
-}
+export type IndicatorView = Omit<IndicatorDef, 'source'>;
 
 export interface PeriodView {
   readonly period: PeriodId;
@@ -160,7 +152,7 @@ export interface PeriodView {
   readonly exportedRevision: number | null;
 }
 
-export interface EntryTaskView {
+export interface EntryTaskView extends ReportFields {
   readonly no: number;
   readonly title: string;
   readonly text: string;
@@ -170,16 +162,6 @@ export interface EntryTaskView {
     readonly value: number | null;
     readonly note: string;
   })[];
-  readonly status: TaskStatus | null;
-  readonly progress: string;
-  readonly problems: string;
-  readonly nextSteps: string;
-  readonly explanation: string;
-  readonly fundsPlanned: number | null;
-  readonly fundsAvailable: number | null;
-  readonly fundsSpent: number | null;
-  readonly contact: string;
-  readonly phone: string;
   /** Returned (退回) by the summary office with this comment, not yet re-exported. */
   readonly returnComment: string | null;
   readonly saved: boolean;

@@ -83,6 +83,21 @@ export const TASK_STATUSES: readonly TaskStatus[] = ['未开始', '推进中', '
 
 export type Role = 'lead' | 'co';
 
+/** The fields a person enters for one task in one period (funds in 万元). */
+export interface ReportFields {
+  readonly status: TaskStatus | null;
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+  /** One-line explanation for task-level warnings. */
+  readonly explanation: string;
+  readonly fundsPlanned: number | null;
+  readonly fundsAvailable: number | null;
+  readonly fundsSpent: number | null;
+  readonly contact: string;
+  readonly phone: string;
+}
+
 export type Light = 'green' | 'yellow' | 'red' | 'none';
 
 export const LIGHT_LABELS: Readonly<Record<Light, string>> = {

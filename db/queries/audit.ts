@@ -1,3 +1,4 @@
+import type { AuditView } from '../../shared/api';
 import type { Tx } from '../schema';
 
 export interface AuditEntry {
@@ -31,16 +32,8 @@ export async function appendAudit(db: Tx, e: AuditEntry): Promise<void> {
     .execute();
 }
 
-export interface AuditRow {
-  readonly id: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly entity: string;
-  readonly entityId: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
+/** One audit line as every reader sees it (the same shape the UI gets). */
+export type AuditRow = AuditView;
 
 export async function listAudit(db: Tx, opts: { limit?: number; action?: string } = {}): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(opts.limit ?? 1000);

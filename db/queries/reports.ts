@@ -1,21 +1,10 @@
-import type { Role, TaskStatus } from '../../shared/domain';
+import type { ReportFields, Role } from '../../shared/domain';
+
+export type { ReportFields } from '../../shared/domain';
 import type { ReportSource, Tx } from '../schema';
 
 export interface ReportValue { readonly indicatorId: number; readonly value: number | null; readonly note: string }
 
-/** The fields a person enters for one task in one period. */
-export interface ReportFields {
-  readonly status: TaskStatus | null;
-  readonly progress: string;
-  readonly problems: string;
-  readonly nextSteps: string;
-  readonly explanation: string;
-  readonly fundsPlanned: number | null;
-  readonly fundsAvailable: number | null;
-  readonly fundsSpent: number | null;
-  readonly contact: string;
-  readonly phone: string;
-}
 
 export interface Report extends ReportFields {
   readonly id: number;
@@ -73,19 +62,8 @@ export async function listReports(db: Tx, periodId: number, opts: { unitId?: num
   }));
 }
 
-export interface WriteReport extends ReportFields {
-  readonly periodId: number;
-  readonly unitId: number;
-  readonly taskId: number;
-  readonly role: Role;
-  readonly enteredBy: string;
-  readonly proxy: boolean;
-  readonly source: ReportSource;
-  readonly packageId: string | null;
-  readonly revision: number;
-  readonly receivedOn: string | null;
-  readonly values: readonly ReportValue[];
-}
+/** What a write needs: a report without the ids and timestamps the store assigns. */
+export type WriteReport = Omit<Report, 'id' | 'createdAt' | 'updatedAt'>;
 
 /**
  * Inserts or replaces the report of (period, unit, task). A replaced version is kept whole in
