@@ -44,7 +44,7 @@ export const COUNT_FORMAT = '0';
 /** Light tints that print as pale greys; the symbol and the word tell the lights apart in black and white. */
 export const LIGHT_STYLE: Readonly<Record<Light, { symbol: string; fill: string | null; font: string }>> = {
   green: { symbol: '●', fill: 'FFC6EFCE', font: 'FF006100' },
-  yellow: { symbol: '▲', fill: 'FFFFEB9C', font: 'FF7F6000' },
+  yellow: { symbol: '▲', fill: 'FFFFEB9C', font: 'FF5A4500' },
   red: { symbol: '■', fill: 'FFFFC7CE', font: 'FF9C0006' },
   none: { symbol: '', fill: null, font: 'FF000000' },
 };
@@ -175,7 +175,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
-  wb.title = `${plan.title}落实情况汇总表(${periodLabel(head.period)})`;
+  wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period)}）`;
   wb.created = ctx.now();
   wb.modified = ctx.now();
 
@@ -245,7 +245,7 @@ const MAX_CELL_CHARS = 32767;
  */
 export function cellText(s: string): string {
   const clean = s.replace(XML_INVALID, '');
-  return clean.length > MAX_CELL_CHARS ? `${clean.slice(0, MAX_CELL_CHARS - 6)}…(已截断)` : clean;
+  return clean.length > MAX_CELL_CHARS ? `${clean.slice(0, MAX_CELL_CHARS - 6)}…（已截断）` : clean;
 }
 
 function ymd(date: string): Date {
@@ -283,6 +283,26 @@ const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>
   '>=': '', '=': '', '<=': '≤', '~': '约', range: '',
 };
 
+/** The figure as the number format shows it, to size its column. */
+function valueText(v: number, unit: string, prefix = ''): string {
+  const d = decimalsOf(v);
+  return `${prefix}${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit}`;
+}
+
+/** Width of the target and cumulative columns: wide enough for the longest figure, never narrower than given. */
+function withFigureWidths(cols: readonly Col[], indicators: readonly IndicatorSummary[]): Col[] {
+  let target = 0, value = 0;
+  for (const i of indicators) {
+    target = Math.max(target, textWidth(i.comparator === 'range' ? `${i.target}-${i.targetMax ?? ''}${i.unit}` : valueText(i.target, i.unit, COMPARATOR_PREFIX[i.comparator])));
+    if (i.value !== null) value = Math.max(value, textWidth(valueText(i.value, i.unit)));
+  }
+  return cols.map((c) => {
+    if (c.header === '全年目标') return { ...c, width: Math.max(c.width, Math.ceil(target + 1.5)) };
+    if (c.header === '累计完成') return { ...c, width: Math.max(c.width, Math.ceil(value + 1.5)) };
+    return c;
+  });
+}
+
 function targetCell(i: IndicatorSummary): CellIn {
   if (i.comparator === 'range') return `${i.target}-${i.targetMax ?? ''}${i.unit}`;
   return { v: i.target, fmt: valueFormat(i.target, i.unit, COMPARATOR_PREFIX[i.comparator]) };
@@ -302,7 +322,8 @@ const NUMERIC_FORMAT: Partial<Record<Kind, string>> = {
 
 function alignmentOf(kind: Kind, v: Val): Partial<ExcelJS.Alignment> {
   const horizontal = kind === 'name' || kind === 'narrative' ? 'left' : kind === 'value' && typeof v === 'number' ? 'right' : 'center';
-  return { horizontal, vertical: 'middle', wrapText: true };
+  // Text wraps; a number never does (LibreOffice would break "6,702.82人" over two lines).
+  return { horizontal, vertical: 'middle', wrapText: typeof v === 'string' };
 }
 
 /** Writes one cell with the column's format and a thin border. */
@@ -311,7 +332,8 @@ function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input:
   const cell = ws.getCell(row, col);
   const v = spec.v;
   // Only strings, numbers and dates are ever assigned: never an object, so never a {formula}.
-  cell.value = typeof v === 'string' ? cellText(v) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
+  // An empty narrative is an empty cell, not an empty string.
+  cell.value = typeof v === 'string' ? (v === '' ? null : cellText(v)) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
   const fmt = spec.fmt ?? (typeof v === 'number' || v instanceof Date ? NUMERIC_FORMAT[kind] : undefined);
   const light = spec.light ?? 'none';
   const fill = spec.fill ?? LIGHT_STYLE[light].fill;
@@ -382,9 +404,10 @@ function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts
       horizontalCentered: true, printTitlesRow: `1:${opts.printTitleRows ?? HEADER_ROWS}`,
       margins: { left: 0.4, right: 0.4, top: 0.55, bottom: 0.6, header: 0.3, footer: 0.3 },
     },
-    headerFooter: { oddFooter: `&C${name}  第 &P 页,共 &N 页` },
+    headerFooter: { oddFooter: `&C${name}  第 &P 页，共 &N 页` },
   });
-  ws.columns = cols.map((c) => ({ width: c.width }));
+  // ExcelJS drops a width of exactly 9 (its own default), which Excel then shows as 8.43.
+  ws.columns = cols.map((c) => ({ width: c.width === 9 ? 9.01 : c.width }));
   return ws;
 }
 
@@ -428,10 +451,10 @@ function colLetter(n: number): string {
 }
 
 /** Rows 1–3: merged title (plan, sheet, period), merged subtitle (序时进度, due date, date made), headers. */
-function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string): void {
+function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period)): void {
   const last = cols.length;
   const totalWidth = cols.reduce((a, c) => a + c.width, 0);
-  const title = `${m.data.plan.title}落实情况${what}(${periodLabel(m.head.period)})`;
+  const title = `${m.data.plan.title}落实情况${what}（${period}）`;
   const t = ws.getCell(1, 1);
   t.value = cellText(title);
   t.style = {
@@ -443,7 +466,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
 
   const sub = ws.getCell(2, 1);
   sub.value = cellText(
-    `报告期:${periodLabel(m.head.period)}    序时进度:${(m.head.timeProgress * 100).toFixed(1)}%    报送截止:${m.head.dueOn}    制表日期:${m.generatedOn}`,
+    `报告期：${periodLabel(m.head.period)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`,
   );
   sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
   ws.mergeCells(2, 1, 2, last);
@@ -453,7 +476,10 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
 }
 
 function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
-  labels.forEach((label, k) => {
+  // A header too long for its column breaks before its bracket ("牵头任务\n（应报）"), not mid-word.
+  const shown = labels.map((label, k) =>
+    !label.includes('\n') && linesIn(label, cols[k]?.width ?? 10) > 1 ? label.replace('（', '\n（') : label);
+  shown.forEach((label, k) => {
     const cell = ws.getCell(row, k + 1);
     cell.value = cellText(label);
     cell.style = {
@@ -463,7 +489,7 @@ function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[]
       fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } },
     };
   });
-  ws.getRow(row).height = heightFor(rowLines(cols, labels));
+  ws.getRow(row).height = heightFor(rowLines(cols, shown));
 }
 
 /** A row across the whole table (a category, a section), merged, bold, shaded. */
@@ -529,13 +555,13 @@ function joinNames(names: readonly string[]): string {
 }
 
 function narrativeOrBlank(text: string): string {
-  return text.trim() === '' ? '(未填写)' : text;
+  return text.trim() === '' ? '（未填写）' : text;
 }
 
 function statusText(t: TaskSummary): string {
   const status = t.status ?? '未报送';
   return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
-    ? `${status}(${t.reportedLeads}/${t.totalLeads}家已报)`
+    ? `${status}（${t.reportedLeads}/${t.totalLeads}家已报）`
     : status;
 }
 
@@ -554,13 +580,13 @@ const OVERVIEW_COLS: readonly Col[] = [
 
 const CATEGORY_COLS: readonly Col[] = [
   { header: '类别', width: 26, kind: 'name' },
-  { header: '任务(项)', width: 12, kind: 'count' },
-  { header: '量化指标(个)', width: 11, kind: 'count' },
+  { header: '任务（项）', width: 12, kind: 'count' },
+  { header: '量化指标（个）', width: 11, kind: 'count' },
   { header: '平均完成度', width: 11, kind: 'pct' },
-  { header: `${lightText('green')}(项)`, width: 11, kind: 'count' },
-  { header: `${lightText('yellow')}(项)`, width: 11, kind: 'count' },
-  { header: `${lightText('red')}(项)`, width: 11, kind: 'count' },
-  { header: '无牵头单位报送(项)', width: 13, kind: 'count' },
+  { header: `${lightText('green')}（项）`, width: 11, kind: 'count' },
+  { header: `${lightText('yellow')}（项）`, width: 11, kind: 'count' },
+  { header: `${lightText('red')}（项）`, width: 11, kind: 'count' },
+  { header: '未报送任务（项）', width: 13, kind: 'count' },
 ];
 
 function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
@@ -569,36 +595,36 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   titleRows(ws, cols, m, '汇总表');
   ws.mergeCells(HEADER_ROWS, 3, HEADER_ROWS, cols.length);
   const h = m.headline;
-  const names = (label: string, list: readonly string[]) => (list.length ? `${label}:${joinNames(list)}` : '');
+  const names = (label: string, list: readonly string[]) => (list.length ? `${label}：${joinNames(list)}` : '');
   type Item = readonly [label: string | Spec, value: CellIn, kind: Kind, note: string];
   const items: Item[] = [
     ['报告期', periodLabel(h.period), 'center', `${m.data.plan.year}年度第 ${h.month} 个月`],
     ['序时进度', h.timeProgress, 'pct', `第 ${h.month} 月末应完成全年目标的 ${h.month}/12`],
     ['报送截止日期', ymd(h.dueOn), 'date', '是否逾期以汇总端收到日期为准'],
-    ['任务(项)', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项;无量化指标(按状态考核)的 ${h.tasks - h.tasksWithIndicators} 项`],
-    ['量化指标(个)', h.indicators, 'count', ''],
-    ['责任单位(个)', h.units, 'count', `其中有牵头任务的 ${h.leadUnits} 个`],
-    ['已报送单位(个)', h.unitsReported, 'count', '牵头任务全部报送'],
-    ['部分报送单位(个)', h.unitsPartial, 'count', names('部分报送', h.partialUnitNames)],
-    ['未报送单位(个)', h.unitsMissing, 'count', names('未报送', h.missingUnitNames)],
-    ['应报牵头任务(份)', h.due, 'count', ''],
-    ['按时报送(份)', h.onTime, 'count', ''],
-    ['逾期报送(份)', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
-    ['未报送(份)', h.missing, 'count', '见「未报送及逾期」'],
-    [lightSpec('green'), h.green, 'count', '任务数:已完成或不低于序时进度'],
-    [lightSpec('yellow'), h.yellow, 'count', `任务数:落后序时进度不足 ${m.data.thresholds.yellowPoints} 个百分点,或无量化指标且未开始`],
-    [lightSpec('red'), h.red, 'count', `任务数:落后 ${m.data.thresholds.yellowPoints} 个百分点及以上、超出上限,或应报未报`],
+    ['任务（项）', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项；无量化指标（按状态考核）的 ${h.tasks - h.tasksWithIndicators} 项`],
+    ['量化指标（个）', h.indicators, 'count', ''],
+    ['责任单位（个）', h.units, 'count', `其中有牵头任务的 ${h.leadUnits} 个`],
+    ['已报送单位（个）', h.unitsReported, 'count', '牵头任务全部报送'],
+    ['部分报送单位（个）', h.unitsPartial, 'count', names('部分报送', h.partialUnitNames)],
+    ['未报送单位（个）', h.unitsMissing, 'count', names('未报送', h.missingUnitNames)],
+    ['应报牵头任务（份）', h.due, 'count', ''],
+    ['按时报送（份）', h.onTime, 'count', ''],
+    ['逾期报送（份）', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
+    ['未报送（份）', h.missing, 'count', '见「未报送及逾期」'],
+    [lightSpec('green'), h.green, 'count', '任务数：已完成或不低于序时进度'],
+    [lightSpec('yellow'), h.yellow, 'count', `任务数：落后序时进度不足 ${m.data.thresholds.yellowPoints} 个百分点，或无量化指标且未开始`],
+    [lightSpec('red'), h.red, 'count', `任务数：落后 ${m.data.thresholds.yellowPoints} 个百分点及以上、超出上限，或应报未报`],
     ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值'],
-    ['超欠序时进度(百分点)', num(h.gapPoints), 'points', '正数为超前,负数为滞后'],
-    ['超进度指标(个)', h.schedule['超进度'], 'count', '完成率高于序时进度,尚未完成全年目标'],
-    ['达进度指标(个)', h.schedule['达进度'], 'count', '完成率等于序时进度'],
-    ['欠进度指标(个)', h.schedule['欠进度'], 'count', '完成率低于序时进度,见「滞后事项」'],
-    ['已完成指标(个)', h.schedule['已完成'], 'count', '已达到全年目标(上限类指标未超出上限)'],
-    ['未报数指标(个)', h.noValue, 'count', '牵头单位尚未填报累计数'],
+    ['超欠序时进度（百分点）', num(h.gapPoints), 'points', '正数为超前，负数为滞后'],
+    ['超进度指标（个）', h.schedule['超进度'], 'count', '完成率高于序时进度，尚未完成全年目标'],
+    ['达进度指标（个）', h.schedule['达进度'], 'count', '完成率等于序时进度'],
+    ['欠进度指标（个）', h.schedule['欠进度'], 'count', '完成率低于序时进度，见「滞后事项」'],
+    ['已完成指标（个）', h.schedule['已完成'], 'count', '已达到全年目标（上限类指标未超出上限）'],
+    ['未报数指标（个）', h.noValue, 'count', '牵头单位尚未填报累计数'],
   ];
   let row = HEADER_ROWS + 1;
   for (const [label, value, kind, note] of items) {
-    put(ws, row, 1, 'name', isSpec(label) ? { ...label, v: `${label.v}任务(项)` } : label);
+    put(ws, row, 1, 'name', isSpec(label) ? { ...label, v: `${label.v}任务（项）` } : label);
     put(ws, row, 2, kind, value);
     put(ws, row, 3, 'narrative', note);
     for (let k = 4; k <= cols.length; k++) put(ws, row, k, 'narrative', null);
@@ -617,11 +643,11 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   const categoryLast = row - 1;
   row++;
   const notes = [
-    '说明:',
-    '1. 完成度 = 累计完成 / 全年目标(封顶100%);“约”类指标达到目标的95%即为完成;上限类指标(≤)不超过上限即为完成,不按序时进度考核。',
-    `2. 序时进度 = 月份 / 12。红黄绿灯:已完成或不低于序时进度为绿灯;落后不足 ${m.data.thresholds.yellowPoints} 个百分点为黄灯;落后更多、超出上限或应报未报为红灯。`,
-    '3. 单位平均完成度为其牵头任务各量化指标完成度的平均值;排名按平均完成度(精确到0.1%)从高到低,并列者名次相同,其后名次顺延(如1、2、2、4);无牵头量化指标的单位不参加排名。',
-    '4. 多个牵头单位的任务:可累加指标取各牵头单位之和,比率类指标取第一牵头单位的数值;协同单位的数字不重复相加。',
+    '说明：',
+    '1. 完成度 = 累计完成 / 全年目标（封顶100%）；“约”类指标达到目标的95%即为完成；上限类指标（≤）不超过上限即为完成，不按序时进度考核。',
+    `2. 序时进度 = 月份 / 12。红黄绿灯：已完成或不低于序时进度为绿灯；落后不足 ${m.data.thresholds.yellowPoints} 个百分点为黄灯；落后更多、超出上限或应报未报为红灯。`,
+    '3. 单位平均完成度为其牵头任务各量化指标完成度的平均值；排名按平均完成度（精确到0.1%）从高到低，并列者名次相同，其后名次顺延（如1、2、2、4）；无牵头量化指标的单位不参加排名。',
+    '4. 多个牵头单位的任务：可累加指标取各牵头单位之和，比率类指标取第一牵头单位的数值；协同单位的数字不重复相加。',
   ].join('\n');
   sectionRow(ws, row, cols, notes, { border: false, fill: false });
   ws.getRow(row).getCell(1).font = { name: BODY_FONT, size: 9 };
@@ -633,18 +659,18 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
 const UNIT_COLS: readonly Col[] = [
   { header: '序号', width: 5, kind: 'seq' },
   { header: '单位', width: 20, kind: 'name' },
-  { header: '牵头任务(应报)', width: 8, kind: 'count' },
-  { header: '协同任务', width: 7, kind: 'count' },
-  { header: '按时报送', width: 7, kind: 'count' },
-  { header: '逾期报送', width: 7, kind: 'count' },
-  { header: '未报送', width: 7, kind: 'count' },
-  { header: '报送情况', width: 10, kind: 'center' },
-  { header: '收到日期', width: 11, kind: 'date' },
-  { header: '平均完成度', width: 9, kind: 'pct' },
-  { header: lightText('green'), width: 7, kind: 'count' },
-  { header: lightText('yellow'), width: 7, kind: 'count' },
-  { header: lightText('red'), width: 7, kind: 'count' },
-  { header: '排名', width: 6, kind: 'count' },
+  { header: '牵头任务（应报）', width: 8.5, kind: 'count' },
+  { header: '协同任务', width: 8.5, kind: 'count' },
+  { header: '按时报送', width: 8.5, kind: 'count' },
+  { header: '逾期报送', width: 8.5, kind: 'count' },
+  { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '报送情况', width: 11.5, kind: 'center' },
+  { header: '收到日期', width: 12, kind: 'date' },
+  { header: '平均完成度', width: 10.5, kind: 'pct' },
+  { header: lightText('green'), width: 8, kind: 'count' },
+  { header: lightText('yellow'), width: 8, kind: 'count' },
+  { header: lightText('red'), width: 8, kind: 'count' },
+  { header: '排名', width: 6.5, kind: 'count' },
 ];
 
 function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
@@ -683,10 +709,10 @@ const TASK_COLS: readonly Col[] = [
   { header: '指标', width: 18, kind: 'name' },
   { header: '全年目标', width: 10, kind: 'value' },
   { header: '累计完成', width: 10, kind: 'value' },
-  { header: '完成率', width: 7, kind: 'pct' },
-  { header: '序时进度', width: 7, kind: 'pct' },
-  { header: '超欠进度(百分点)', width: 8, kind: 'points' },
-  { header: '红黄绿灯', width: 7.5, kind: 'light' },
+  { header: '完成率', width: 7.5, kind: 'pct' },
+  { header: '序时进度', width: 8.5, kind: 'pct' },
+  { header: '超欠进度\n（百分点）', width: 10, kind: 'points' },
+  { header: '红黄绿灯', width: 8.5, kind: 'light' },
   { header: '工作进展', width: 24, kind: 'narrative' },
   { header: '存在问题', width: 18, kind: 'narrative' },
   { header: '下步措施', width: 18, kind: 'narrative' },
@@ -709,7 +735,7 @@ function indicatorCells(i: IndicatorSummary, m: Model): (CellIn | undefined)[] {
 }
 
 function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
-  const cols = TASK_COLS;
+  const cols = withFigureWidths(TASK_COLS, m.tasks.flatMap((t) => t.indicators));
   const ws = newSheet(wb, SUMMARY_SHEETS.tasks, cols);
   titleRows(ws, cols, m, '分任务汇总表');
   let row = HEADER_ROWS + 1;
@@ -734,7 +760,7 @@ function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
     if (t.indicators.length === 0) {
       // No number: the task is judged by its status, never shown as a made-up 100%.
       const cells: (CellIn | undefined)[] = new Array(cols.length).fill(undefined);
-      cells[4] = `无量化指标,按状态考核:${t.status ?? '未报送'}`;
+      cells[4] = `无量化指标，按状态考核：${t.status ?? '未报送'}`;
       cells[10] = lightSpec(t.light);
       row = blockRows(ws, row, cols, task, [cells], new Map([[4, 6]]));
     } else {
@@ -751,13 +777,13 @@ const MISSING_COLS: readonly Col[] = [
   { header: '序号', width: 5, kind: 'seq' },
   { header: '单位', width: 18, kind: 'name' },
   { header: '情况', width: 11, kind: 'center' },
-  { header: '牵头任务(应报)', width: 8, kind: 'count' },
-  { header: '按时报送', width: 7, kind: 'count' },
-  { header: '逾期报送', width: 7, kind: 'count' },
-  { header: '未报送', width: 7, kind: 'count' },
-  { header: '报送截止', width: 11, kind: 'date' },
-  { header: '收到日期', width: 11, kind: 'date' },
-  { header: '逾期天数', width: 7, kind: 'count' },
+  { header: '牵头任务（应报）', width: 8.5, kind: 'count' },
+  { header: '按时报送', width: 8.5, kind: 'count' },
+  { header: '逾期报送', width: 8.5, kind: 'count' },
+  { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '报送截止', width: 12, kind: 'date' },
+  { header: '收到日期', width: 12, kind: 'date' },
+  { header: '逾期天数', width: 8.5, kind: 'count' },
   { header: '未报送的任务', width: 46, kind: 'narrative' },
 ];
 
@@ -785,7 +811,7 @@ function missingSheet(wb: ExcelJS.Workbook, m: Model): void {
       .flatMap((t) => {
         const r = m.data.reports.get(`${id}:${t.id}`);
         if (isComplete(t, r)) return [];
-        return [`${t.no}. ${t.title}${r ? '(已录入但未填完)' : ''}`];
+        return [`${t.no}. ${t.title}${r ? '（已录入但未填完）' : ''}`];
       });
     const daysLate = u.late > 0 && u.receivedOn !== null ? daysBetween(u.dueOn, u.receivedOn) : null;
     row = dataRow(ws, row, cols, [
@@ -805,10 +831,10 @@ const LAGGING_COLS: readonly Col[] = [
   { header: '指标', width: 18, kind: 'name' },
   { header: '全年目标', width: 10, kind: 'value' },
   { header: '累计完成', width: 10, kind: 'value' },
-  { header: '完成率', width: 7, kind: 'pct' },
-  { header: '序时进度', width: 7, kind: 'pct' },
-  { header: '超欠进度(百分点)', width: 8, kind: 'points' },
-  { header: '红黄绿灯', width: 7.5, kind: 'light' },
+  { header: '完成率', width: 7.5, kind: 'pct' },
+  { header: '序时进度', width: 8.5, kind: 'pct' },
+  { header: '超欠进度\n（百分点）', width: 10, kind: 'points' },
+  { header: '红黄绿灯', width: 8.5, kind: 'light' },
   { header: '存在问题', width: 26, kind: 'narrative' },
   { header: '下步措施', width: 26, kind: 'narrative' },
 ];
@@ -819,7 +845,7 @@ export function laggingIndicators(t: TaskSummary, month: number): IndicatorSumma
 }
 
 function laggingSheet(wb: ExcelJS.Workbook, m: Model): void {
-  const cols = LAGGING_COLS;
+  const cols = withFigureWidths(LAGGING_COLS, m.tasks.flatMap((t) => t.indicators));
   const ws = newSheet(wb, SUMMARY_SHEETS.lagging, cols);
   titleRows(ws, cols, m, '滞后事项表');
   let row = HEADER_ROWS + 1;
@@ -869,7 +895,7 @@ function trendCols(m: Model): Col[] {
   const width = m.trend.length <= 6 ? 11 : 8.5;
   return [
     { header: '序号', width: 5, kind: 'seq' },
-    { header: '单位 / 项目', width: 20, kind: 'name' },
+    { header: '单位 / 项目', width: 22, kind: 'name' },
     ...m.trend.map((p): Col => ({ header: `${p.month}月`, width, kind: 'pct' })),
   ];
 }
@@ -877,15 +903,15 @@ function trendCols(m: Model): Col[] {
 function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
   const cols = trendCols(m);
   const ws = newSheet(wb, SUMMARY_SHEETS.trend, cols, { xSplit: 2 });
-  titleRows(ws, cols, m, `趋势表(1-${m.head.month}月)`);
+  titleRows(ws, cols, m, '趋势表', m.head.month === 1 ? periodLabel(m.head.period) : `${m.data.plan.year}年1-${m.head.month}月`);
   let row = HEADER_ROWS + 1;
   const overall: readonly [string, Kind, (h: Headline) => Val][] = [
     ['序时进度', 'pct', (h) => h.timeProgress],
     ['全市平均完成度', 'pct', (h) => num(h.completion)],
-    ['超欠序时进度(百分点)', 'points', (h) => num(h.gapPoints)],
-    ['按时报送(份)', 'count', (h) => h.onTime],
-    ['逾期报送(份)', 'count', (h) => h.late],
-    ['未报送(份)', 'count', (h) => h.missing],
+    ['超欠序时进度（百分点）', 'points', (h) => num(h.gapPoints)],
+    ['按时报送（份）', 'count', (h) => h.onTime],
+    ['逾期报送（份）', 'count', (h) => h.late],
+    ['未报送（份）', 'count', (h) => h.missing],
   ];
   sectionRow(ws, row++, cols, '全市');
   for (const [label, kind, pick] of overall) {
@@ -895,7 +921,7 @@ function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
 
   const leading = m.units.filter((u) => u.leadTasks > 0);
   const byPeriod = m.trend.map((p) => new Map(p.units.map((u) => [u.unit, u])));
-  sectionRow(ws, row++, cols, '各单位平均完成度(牵头任务量化指标)');
+  sectionRow(ws, row++, cols, '各单位平均完成度（牵头任务量化指标）');
   for (const u of leading) {
     row = dataRow(ws, row, cols, [u.seq, u.unit, ...byPeriod.map((p) => num(p.get(u.unit)?.completion ?? null))]);
   }
