@@ -20,6 +20,7 @@ import { lockPeriod, reopenPeriod } from './services/periods';
 import { returnTask } from './services/returns';
 import { fillDemo } from './services/demo';
 import { writeSummaryWorkbook } from './services/reports';
+import { backupNow, checkDatabaseHealth, defaultBackupDir, listBackups, restoreBackup, type BackupInfo } from './services/backup';
 import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from './services/summaries';
 
 interface Args {
@@ -88,6 +89,11 @@ const HELP = `民生工作督办台账 命令行
   lock     --db S.db --period YYYY-MM                   关账锁定报送期
   reopen   --db S.db --period YYYY-MM --reason 原因       重新开启报送期
 
+  备份与恢复:
+  backup   --db FILE [--dir 文件夹] [--json]             立即备份(默认存到 FILE.backups/,保留最近20份,不含私钥)
+  backups  --db FILE [--dir 文件夹] [--json]             列出备份;数据库损坏时给出最近一份完好的备份
+  restore  --db FILE --from 备份.bak [--json]            从备份恢复(请先关闭程序;恢复前的数据库会另存一份)
+
 加 --json 输出机器可读的 JSON。退出码: 0 成功, 1 被拒绝, 2 用法错误。`;
 
 function need(args: Args, name: string): string {
@@ -119,15 +125,38 @@ function renameTo(file: string, target: string | null): string {
   return target;
 }
 
+const BACKUP_REASONS: Record<BackupInfo['reason'], string> = { manual: '手动备份', 'before-import': '导入前自动备份', 'before-restore': '恢复前自动备份' };
+const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
+const localTime = (iso: string) => {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+};
+
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
-  const ledger = await openLedger(file, { mustExist: true, actor: process.env.LEDGER_ACTOR ?? '命令行' });
   try {
-    return await fn(ledger);
-  } finally {
-    await ledger.close();
+    const ledger = await openLedger(file, { mustExist: true, actor: process.env.LEDGER_ACTOR ?? '命令行' });
+    try {
+      return await fn(ledger);
+    } finally {
+      await ledger.close();
+    }
+  } catch (err) {
+    throw damaged(err, file);
   }
+}
+
+/** A damaged database file is named as such, with the newest good backup to restore from. */
+function damaged(err: unknown, file: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return err;
+  const health = checkDatabaseHealth(file);
+  const last = health.ok ? null : health.lastGoodBackup;
+  return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏(${(err as Error).message})。${last
+    ? `最近一份完好的备份:${last.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${last.file}`
+    : '没有找到完好的备份。'}`);
 }
 
 /** Runs one command; returns the exit code. */
@@ -398,6 +427,50 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           else io.out(`已生成汇总表 ${r.out}(${periodLabel(need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
           return 0;
         });
+      }
+      case 'backup': {
+        checkOptions(args, ['db', 'dir']);
+        const dir = args.options.get('dir');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const b = await backupNow(l, { reason: 'manual', ...(dir ? { dir } : {}) });
+          if (json) io.out(JSON.stringify(b));
+          else io.out(`已备份数据库 ${l.file} 到 ${b.file}(${kb(b.bytes)})。私钥文件 ${l.file}.key 不在备份中,请另行妥善保管。`);
+          return 0;
+        });
+      }
+      case 'backups': {
+        // Works on a damaged database too: that is when the list is needed.
+        checkOptions(args, ['db', 'dir']);
+        const file = need(args, 'db');
+        const dir = args.options.get('dir') ?? defaultBackupDir(file);
+        const list = listBackups(file, dir);
+        const health = checkDatabaseHealth(file, { dir });
+        if (json) io.out(JSON.stringify(list, null, 2));
+        else {
+          if (!health.ok) {
+            io.out(`注意:${health.problem}`);
+            if (health.lastGoodBackup) io.out(`最近一份完好的备份:${health.lastGoodBackup.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${health.lastGoodBackup.file}`);
+            else io.out('没有找到完好的备份。');
+          }
+          if (list.length === 0) io.out(`数据库 ${file} 还没有备份(备份文件夹 ${dir})。`);
+          else {
+            io.out(`数据库 ${file} 的备份(${dir},共 ${list.length} 份,最新的在前):`);
+            for (const b of list) io.out(`  ${localTime(b.createdAt)}  ${BACKUP_REASONS[b.reason]}  ${kb(b.bytes)}  ${b.file}`);
+          }
+        }
+        return health.ok ? 0 : 1;
+      }
+      case 'restore': {
+        checkOptions(args, ['db', 'from']);
+        const file = need(args, 'db');
+        const r = await restoreBackup(file, need(args, 'from'), { actor: process.env.LEDGER_ACTOR ?? '命令行' });
+        if (json) io.out(JSON.stringify(r));
+        else {
+          io.out(`已从备份 ${r.restoredFrom} 恢复数据库 ${file}(已记入审计日志)。`);
+          if (r.safetyCopy) io.out(`恢复前的数据库已另存为 ${r.safetyCopy.file};如需撤销,用它再恢复一次。`);
+          if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);
+        }
+        return 0;
       }
       default:
         throw new UsageError(`不认识的命令「${args.command}」。运行 ledger --help 查看用法。`);

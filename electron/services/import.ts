@@ -17,6 +17,7 @@ import { listReports, writeReport, type Report } from '../../db/queries/reports'
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Tx } from '../../db/schema';
 import { activePlan, nowIso, openLedger, roleOf, today, type Ctx, type OpenLedger } from './context';
+import { backupNow } from './backup';
 import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
 import { DEFAULT_LIMITS, readPackage, type VerifiedPackage } from './package-format';
@@ -88,6 +89,10 @@ function readBounded(file: string): Uint8Array {
 export async function importFiles(ctx: Ctx, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportFileResult[]> {
   const files = expandPaths(paths);
   const role = await roleOf(ctx);
+  // A copy of the database before every batch that may write: whatever arrives on the USB drive,
+  // the office can go back. Without a backup, nothing is imported.
+  const backup = !opts.dryRun && files.length > 0 ? await backupNow(ctx, { reason: 'before-import', audit: false }) : null;
+  const withBackup = { ...opts, backupFile: backup ? basename(backup.file) : null };
   const results: ImportFileResult[] = [];
   const verify = opts.verify ?? readPackage;
   for (let i = 0; i < files.length; i++) {
@@ -97,7 +102,7 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
     try {
       const bytes = readBounded(file);
       const pkg = await verify(bytes);
-      const r = role === 'summary' ? await importAtSummary(ctx, pkg, bytes, name, opts) : await importAtUnit(ctx, pkg, bytes, name, opts);
+      const r = role === 'summary' ? await importAtSummary(ctx, pkg, bytes, name, withBackup) : await importAtUnit(ctx, pkg, bytes, name, withBackup);
       results.push({ file: name, ...r });
     } catch (err) {
       const info = toErrorInfo(err);
@@ -136,7 +141,10 @@ async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName
 // ---------------------------------------------------------------------------------------------
 // Summary office
 
-async function importAtSummary(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: ImportOptions): Promise<Outcome> {
+/** Options as each file sees them: with the name of the backup taken before the batch. */
+type FileOptions = ImportOptions & { readonly backupFile: string | null };
+
+async function importAtSummary(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
   const m = pkg.manifest;
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
@@ -204,7 +212,7 @@ async function importAtSummary(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array
       });
     }
     await archive(trx, pkg, bytes, fileName, unitId, at, receivedOn);
-    await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt } });
+    await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   });
   return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}。`, ...base };
 }
@@ -269,7 +277,7 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
 // ---------------------------------------------------------------------------------------------
 // Unit side
 
-async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: ImportOptions): Promise<Outcome> {
+async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
   const m = pkg.manifest;
   if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
@@ -304,7 +312,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
           }).execute();
         }
         await archive(trx, pkg, bytes, fileName, unit.id, at, today(ctx));
-        await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length } });
+        await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length, backup: opts.backupFile } });
       });
     }
     const msg = returns.length > 0

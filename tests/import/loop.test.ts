@@ -100,3 +100,24 @@ describe('the whole loop on real files', () => {
     expect(refused).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
   });
 });
+
+describe('a backup before every import batch', () => {
+  it('keeps the database as it was before the batch, and a dry run makes none', async () => {
+    const { listBackups, checkBackupFile } = await import('../../electron/services/backup');
+    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    await importFiles(loop.office, [loop.usb], { dryRun: true, acceptNewKeys: true });
+    expect(listBackups(loop.office.file)).toHaveLength(0);
+    await importFiles(loop.office, [loop.usb], { acceptNewKeys: true });
+    const backups = listBackups(loop.office.file);
+    expect(backups).toEqual([expect.objectContaining({ reason: 'before-import' })]);
+    await checkBackupFile(backups[0]!.file);
+    const copy = new BetterSqlite3(backups[0]!.file, { readonly: true });
+    expect(copy.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    copy.close();
+    const audit = await listAudit(loop.office.db, { action: 'package.import' });
+    expect(audit[0]!.after).toMatchObject({ backup: expect.stringContaining('before-import') });
+  });
+});

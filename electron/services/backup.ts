@@ -1,0 +1,592 @@
+/**
+ * Backups of the ledger database: SQLite's online backup API, a bounded history in a folder beside
+ * the database, restore with checks, and the start-up health check. Plain Node: never imports `electron`.
+ *
+ * Every file is written under a temporary name, fsynced and renamed into place, so a full disk, a
+ * read-only folder or a power cut never leaves a half-written file under a real name. The private key
+ * (`<db>.key`) is never copied: a backup holds the database only.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
+  renameSync, statSync, unlinkSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { appendAudit } from '../../db/queries/audit';
+import { APPLICATION_ID } from '../../db/open';
+import { LATEST_VERSION } from '../../db/migrations';
+import { LedgerError } from '../../shared/errors';
+import { openLedger, type Ctx } from './context';
+import { keyFilePath, loadKey } from './keys';
+
+export type BackupReason = 'manual' | 'before-import' | 'before-restore';
+
+export interface BackupInfo {
+  /** Full path of the backup file. */
+  readonly file: string;
+  readonly bytes: number;
+  /** ISO time the backup was made (by the ledger's clock), read back from the file name. */
+  readonly createdAt: string;
+  readonly reason: BackupReason;
+}
+
+export type BackupCtx = Ctx & { readonly handle?: { readonly sqlite: BetterSqlite3.Database } };
+
+export interface BackupOptions {
+  readonly reason: BackupReason;
+  /** Folder for the backups; `<db file>.backups/` beside the database by default. */
+  readonly dir?: string;
+  /** How many backups to keep in the folder (default 20); older ones are pruned after a new one succeeds. */
+  readonly keep?: number;
+  /**
+   * Write a `backup.create` audit line (default). The backup before an import batch does not: a
+   * refused batch must leave the data exactly as it was; each merged package's audit line names it.
+   */
+  readonly audit?: boolean;
+}
+
+export const DEFAULT_KEEP = 20;
+
+const REASONS: readonly BackupReason[] = ['manual', 'before-import', 'before-restore'];
+
+/** Where backups of a database go unless told otherwise: `S.db` → `S.db.backups/`. */
+export function defaultBackupDir(dbFile: string): string {
+  return `${dbFile}.backups`;
+}
+
+/**
+ * Backs up the open ledger with SQLite's online backup API: the copy holds every committed row, WAL
+ * included, while the app keeps running. Prunes the folder to `keep` files and audits `backup.create`.
+ * @example const b = await backupNow(ledger, { reason: 'before-import' }); // b.file = 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.before-import.bak'
+ */
+export async function backupNow(ctx: BackupCtx, opts: BackupOptions): Promise<BackupInfo> {
+  const dir = opts.dir ?? defaultBackupDir(ctx.file);
+  // A context without the raw handle (e.g. a plain Ctx) gets a second, read-only connection: in WAL
+  // mode it sees the same committed data.
+  const own = ctx.handle ? null : openSource(ctx.file);
+  let info: BackupInfo;
+  try {
+    info = await writeBackup(ctx.handle?.sqlite ?? own!, ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
+  } finally {
+    own?.close();
+  }
+  if (opts.audit !== false) await appendAudit(ctx.db, {
+    at: ctx.now().toISOString(), actor: ctx.actor, action: 'backup.create', entity: 'backup', entityId: basename(info.file),
+    after: { file: basename(info.file), dir, bytes: info.bytes, reason: info.reason },
+  });
+  return info;
+}
+
+/**
+ * Backups of `dbFile` in the folder, newest first. Only files named by this module are listed.
+ * @example listBackups('S.db')[0]?.file // the newest backup, or undefined
+ */
+export function listBackups(dbFile: string, dir: string = defaultBackupDir(dbFile)): BackupInfo[] {
+  return scan(dbFile, dir).map((e) => e.info);
+}
+
+export interface BackupCheck {
+  readonly userVersion: number;
+  readonly role: 'summary' | 'unit';
+  /** This installation's public key as recorded in the backup, if any. */
+  readonly publicKey: string | null;
+  readonly fingerprint: string | null;
+}
+
+/**
+ * Refuses anything that is not an intact database of this app and this version or older:
+ * E_NOT_LEDGER_DB (not ours), E_DB_FROM_FUTURE (newer program), E_UNREADABLE (damaged or incomplete).
+ * Reads the file into memory, so it never leaves `-wal`/`-shm` files beside it.
+ * @example checkBackupFile('S.db.backups/S.db.2019-07-03T02-00-00.000Z.manual.bak').userVersion // 2
+ */
+export function checkBackupFile(file: string): BackupCheck {
+  const name = basename(file);
+  let bytes: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw new LedgerError('E_NOT_FOUND', `「${file}」不是文件。`);
+    bytes = readFileSync(file);
+  } catch (err) {
+    if (err instanceof LedgerError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new LedgerError('E_NOT_FOUND', `找不到备份文件 ${file}。`);
+    throw new LedgerError('E_UNREADABLE', `无法读取备份文件 ${file}:${fsReason(err)}。`);
+  }
+  const header = readHeader(bytes, bytes.length);
+  if (!header) throw new LedgerError('E_NOT_LEDGER_DB', `文件「${name}」不是民生工作督办台账的数据库或备份,未做任何修改。`);
+  if (header.incomplete) throw new LedgerError('E_UNREADABLE', `备份文件「${name}」不完整(${header.incomplete}),可能复制时中断或已损坏,未做任何修改。`);
+  // A copy of a WAL-mode file opens in memory only once the header says "rollback journal"; the bytes
+  // are the same database either way, since the file itself holds every checkpointed page.
+  if (bytes[18] === 2) bytes[18] = 1;
+  if (bytes[19] === 2) bytes[19] = 1;
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(bytes, { readonly: true });
+  } catch (err) {
+    throw sqliteRefusal(err, name);
+  }
+  try {
+    const appId = sqlite.pragma('application_id', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) throw new LedgerError('E_NOT_LEDGER_DB', `文件「${name}」是 SQLite 数据库,但不是民生工作督办台账的数据库,未做任何修改。`);
+    const userVersion = sqlite.pragma('user_version', { simple: true }) as number;
+    if (userVersion > LATEST_VERSION) {
+      throw new LedgerError(
+        'E_DB_FROM_FUTURE',
+        `备份「${name}」由更新版本的程序写入(数据库版本 ${userVersion},本程序支持到 ${LATEST_VERSION})。请安装新版本后再恢复,未做任何修改。`,
+        { version: userVersion, supported: LATEST_VERSION },
+      );
+    }
+    const problems = (sqlite.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    if (problems.length !== 1 || problems[0] !== 'ok') {
+      throw new LedgerError('E_UNREADABLE', `备份文件「${name}」已损坏(完整性检查未通过),未做任何修改。`, { problems: problems.slice(0, 10) });
+    }
+    const setting = (key: string): string | null => {
+      const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+      return row?.value ?? null;
+    };
+    const role = setting('role');
+    if (role !== 'summary' && role !== 'unit') {
+      throw new LedgerError('E_NOT_LEDGER_DB', `备份「${name}」是尚未初始化的台账数据库(缺少端类型设置),不能用来恢复,未做任何修改。`);
+    }
+    return { userVersion, role, publicKey: setting('public_key'), fingerprint: setting('fingerprint') };
+  } catch (err) {
+    throw sqliteRefusal(err, name);
+  } finally {
+    sqlite.close();
+  }
+}
+
+export interface RestoreOptions {
+  readonly now?: () => Date;
+  readonly actor?: string;
+  /** Backup folder for the safety copy; `<db file>.backups/` by default. */
+  readonly dir?: string;
+  readonly keep?: number;
+}
+
+export interface RestoreResult {
+  readonly restoredFrom: string;
+  /** The database as it was just before the restore (so the restore can be undone), if it was readable. */
+  readonly safetyCopy: BackupInfo | null;
+  /** A damaged database is kept byte for byte beside itself (`S.db.<time>.damaged`) rather than lost. */
+  readonly damagedCopy: string | null;
+}
+
+/**
+ * Replaces the database with a backup. **The caller must have closed the database** (every connection,
+ * in this process and any other): the file is renamed over, and an open connection would keep writing
+ * to the old one. Checks the backup first and changes nothing if it is refused; keeps a `before-restore`
+ * copy of the current database; audits `backup.restore` in the restored database.
+ * @example await ledger.close(); await restoreBackup('S.db', 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.manual.bak');
+ */
+export async function restoreBackup(dbFile: string, backupFile: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+  const now = opts.now ?? (() => new Date());
+  const check = checkBackupFile(backupFile);
+  refuseForeignKey(dbFile, check, basename(backupFile));
+
+  let safetyCopy: BackupInfo | null = null;
+  let damagedCopy: string | null = null;
+  if (existsSync(dbFile)) {
+    const current = openHealthy(dbFile);
+    if (current) {
+      try {
+        safetyCopy = await writeBackup(current, dbFile, 'before-restore', now(), opts.dir ?? defaultBackupDir(dbFile), opts.keep ?? DEFAULT_KEEP);
+      } finally {
+        current.close();
+      }
+    } else {
+      damagedCopy = `${dbFile}.${stampOf(now())}.damaged`;
+      atomicWrite(damagedCopy, dirname(dbFile), (temp) => copyFileSync(dbFile, temp));
+    }
+  }
+
+  removeStaleTemps(dirname(dbFile), restoreTempPattern(basename(dbFile)));
+  atomicWrite(dbFile, dirname(dbFile), (temp) => {
+    copyFileSync(backupFile, temp);
+    // What gets installed is what was checked, even if the backup's medium changed meanwhile.
+    checkBackupFile(temp);
+    // A stale log of the old database would be replayed into the restored one and damage it.
+    for (const suffix of ['-wal', '-shm', '-journal']) removeIfPresent(`${dbFile}${suffix}`);
+  }, restoreTempName(dbFile));
+
+  const ledger = await openLedger(dbFile, { now, actor: opts.actor ?? '本机用户' });
+  try {
+    await appendAudit(ledger.db, {
+      at: now().toISOString(), actor: ledger.actor, action: 'backup.restore', entity: 'backup', entityId: basename(backupFile),
+      after: {
+        from: basename(backupFile), userVersion: check.userVersion,
+        safetyCopy: safetyCopy ? basename(safetyCopy.file) : null, damagedCopy: damagedCopy ? basename(damagedCopy) : null,
+      },
+    });
+  } finally {
+    await ledger.close();
+  }
+  return { restoredFrom: backupFile, safetyCopy, damagedCopy };
+}
+
+export type Health =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** One Chinese sentence for the user. */
+      readonly problem: string;
+      /** True when the file itself is damaged (restoring a backup helps); false when it is missing or cannot be opened. */
+      readonly damaged: boolean;
+      /** The newest backup that passes checkBackupFile, to offer the user. */
+      readonly lastGoodBackup: BackupInfo | null;
+    };
+
+/**
+ * The start-up check: is the database file intact? When it is not, names the newest good backup.
+ * Read-only apart from removing temporary files a crashed backup or restore left behind.
+ * @example const h = checkDatabaseHealth('S.db'); if (!h.ok) offerRestore(h.lastGoodBackup);
+ */
+export function checkDatabaseHealth(dbFile: string, opts: { readonly dir?: string } = {}): Health {
+  const dir = opts.dir ?? defaultBackupDir(dbFile);
+  removeStaleTemps(dirname(dbFile), restoreTempPattern(basename(dbFile)));
+  const bad = (problem: string, damaged: boolean): Health => ({ ok: false, problem, damaged, lastGoodBackup: lastGood(dbFile, dir) });
+  if (!existsSync(dbFile)) return bad(`找不到数据库文件 ${dbFile}。`, false);
+  // Without a WAL, the file alone must hold every page its header counts; a cut-off file fails here.
+  if (!existsSync(`${dbFile}-wal`)) {
+    const header = readHeaderOfFile(dbFile);
+    if (header?.incomplete) return bad(`数据库文件 ${dbFile} 不完整(${header.incomplete}),已损坏。`, true);
+  }
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    return isDamage(err) ? bad(`数据库文件 ${dbFile} 已损坏,无法打开。`, true) : bad(`无法打开数据库文件 ${dbFile}:${fsReason(err)}。`, false);
+  }
+  try {
+    const rows = (sqlite.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+    if (rows.length !== 1 || rows[0] !== 'ok') return bad(`数据库文件 ${dbFile} 已损坏(完整性检查未通过)。`, true);
+    return { ok: true };
+  } catch (err) {
+    return isDamage(err) ? bad(`数据库文件 ${dbFile} 已损坏,无法读取。`, true) : bad(`无法读取数据库文件 ${dbFile}:${fsReason(err)}。`, false);
+  } finally {
+    sqlite.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+interface Entry {
+  readonly info: BackupInfo;
+  readonly stamp: string;
+  readonly seq: number;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `S.db.2019-07-03T02-00-00.000Z.manual.bak`, or `…000Z.2.manual.bak` for a second one in the same millisecond. */
+function namePattern(base: string): RegExp {
+  return new RegExp(`^${escapeRegExp(base)}\\.(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3}Z)(?:\\.(\\d+))?\\.(${REASONS.join('|')})\\.bak$`);
+}
+
+function stampOf(d: Date): string {
+  return d.toISOString().replace(/:/g, '-');
+}
+
+function scan(dbFile: string, dir: string): Entry[] {
+  const pattern = namePattern(basename(dbFile));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const entries: Entry[] = [];
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const file = join(dir, name);
+    let bytes: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) continue;
+      bytes = st.size;
+    } catch {
+      continue;
+    }
+    const stamp = m[1]!;
+    const createdAt = stamp.replace(/T(\d{2})-(\d{2})-(\d{2})/, 'T$1:$2:$3');
+    entries.push({ info: { file, bytes, createdAt, reason: m[3] as BackupReason }, stamp, seq: m[2] ? Number(m[2]) : 1 });
+  }
+  return entries.sort((a, b) => (a.stamp === b.stamp ? b.seq - a.seq : a.stamp < b.stamp ? 1 : -1));
+}
+
+function lastGood(dbFile: string, dir: string): BackupInfo | null {
+  for (const b of listBackups(dbFile, dir)) {
+    try {
+      checkBackupFile(b.file);
+      return b;
+    } catch {
+      // a damaged or foreign backup is simply not offered
+    }
+  }
+  return null;
+}
+
+function openSource(file: string): BetterSqlite3.Database {
+  try {
+    return new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new LedgerError('E_UNREADABLE', `无法打开数据库文件 ${file} 进行备份:${fsReason(err)}。`);
+  }
+}
+
+/** The current database opened read-only, or null if it is damaged or cannot be read. */
+function openHealthy(dbFile: string): BetterSqlite3.Database | null {
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+  } catch {
+    return null;
+  }
+  try {
+    const rows = sqlite.pragma('quick_check') as { quick_check: string }[];
+    if (rows.length === 1 && rows[0]!.quick_check === 'ok') return sqlite;
+  } catch {
+    // damaged: handled below
+  }
+  sqlite.close();
+  return null;
+}
+
+/** A backup from another installation would leave this computer's key file signing for a database it does not belong to. */
+function refuseForeignKey(dbFile: string, check: BackupCheck, name: string): void {
+  if (check.publicKey === null || !existsSync(keyFilePath(dbFile))) return;
+  let own: string;
+  try {
+    own = loadKey(dbFile).publicKey;
+  } catch {
+    return; // an unreadable key file is reported where it is used; it says nothing about the backup
+  }
+  if (own !== check.publicKey) {
+    throw new LedgerError(
+      'E_KEY_MISMATCH',
+      `备份「${name}」属于另一台电脑或另一个数据库(备份中的本机密钥指纹 ${check.fingerprint ?? '未知'} 与本机密钥文件 ${keyFilePath(dbFile)} 不一致),未做任何修改。`,
+    );
+  }
+}
+
+async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reason: BackupReason, at: Date, dir: string, keep: number): Promise<BackupInfo> {
+  const base = basename(dbFile);
+  const fail = (err: unknown) => new LedgerError('E_WRITE_FAILED', `无法在备份文件夹 ${dir} 中写入备份:${fsReason(err)}。数据库本身未受影响。`, { dir });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw fail(err);
+  }
+  const final = join(dir, uniqueName(dir, base, stampOf(at), reason));
+  const temp = `${final}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await source.backup(temp);
+    const copy = new BetterSqlite3(temp, { fileMustExist: true });
+    try {
+      // The copy carries the source's WAL flag; a backup is one self-contained file.
+      copy.pragma('journal_mode = DELETE');
+      const rows = copy.pragma('quick_check') as { quick_check: string }[];
+      if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') throw new Error('备份副本未通过完整性检查');
+    } finally {
+      copy.close();
+    }
+    fsyncFile(temp);
+    renameSync(temp, final);
+    fsyncDir(dir);
+  } catch (err) {
+    removeTempSet(temp);
+    throw fail(err);
+  }
+  prune(dbFile, dir, keep, final);
+  const bytes = statSync(final).size;
+  return { file: final, bytes, createdAt: at.toISOString(), reason };
+}
+
+function uniqueName(dir: string, base: string, stamp: string, reason: BackupReason): string {
+  const taken = new Set(scan(base, dir).filter((e) => e.stamp === stamp).map((e) => e.seq));
+  let seq = 1;
+  while (taken.has(seq)) seq++;
+  return `${base}.${stamp}${seq === 1 ? '' : `.${seq}`}.${reason}.bak`;
+}
+
+/** Keeps the newest `keep` backups; only files matching our own name pattern are ever deleted. */
+function prune(dbFile: string, dir: string, keep: number, justMade: string): void {
+  // The new one is kept whatever its time: a clock set back must not make it the first to go.
+  const others = scan(dbFile, dir).filter((e) => e.info.file !== justMade);
+  for (const e of others.slice(Math.max(0, keep - 1))) removeIfPresent(e.info.file);
+  removeStaleTemps(dir, backupTempPattern(basename(dbFile)));
+}
+
+function backupTempPattern(base: string): RegExp {
+  return new RegExp(`^${escapeRegExp(base)}\\..+\\.bak\\.(\\d+)-[0-9a-f]{12}\\.tmp(?:-journal|-wal|-shm)?$`);
+}
+
+function restoreTempName(dbFile: string): string {
+  return `${dbFile}.restore.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+}
+
+function restoreTempPattern(base: string): RegExp {
+  return new RegExp(`^${escapeRegExp(base)}\\.(?:restore|[0-9TZ.-]+\\.damaged)\\.(\\d+)-[0-9a-f]{12}\\.tmp(?:-journal|-wal|-shm)?$`);
+}
+
+/** Removes temporary files of ours whose writing process is gone (a crash or power cut mid-write). */
+function removeStaleTemps(dir: string, pattern: RegExp): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    removeIfPresent(join(dir, name));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes `target` via `write(temp)`, then fsync and rename; on any failure no temp file is left. */
+function atomicWrite(target: string, dir: string, write: (temp: string) => void, temp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`): void {
+  try {
+    write(temp);
+    fsyncFile(temp);
+    renameSync(temp, target);
+    fsyncDir(dir);
+  } catch (err) {
+    removeTempSet(temp);
+    if (err instanceof LedgerError) throw err;
+    throw new LedgerError('E_WRITE_FAILED', `无法在文件夹 ${dir} 中写入 ${basename(target)}:${fsReason(err)}。未做任何修改。`, { dir });
+  }
+}
+
+function removeTempSet(temp: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) removeIfPresent(`${temp}${suffix}`);
+}
+
+function removeIfPresent(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function fsyncFile(file: string): void {
+  // r+ rather than r: Windows flushes only a handle opened for writing.
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a rename durable; Windows cannot open a folder and persists renames itself. */
+function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // not supported for folders here
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Header {
+  /** Why the file is shorter than its own header says, or null if it is complete. */
+  readonly incomplete: string | null;
+}
+
+const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * The SQLite file header (the first 100 bytes of a file `size` bytes long); null if this is not an
+ * SQLite database file at all.
+ */
+function readHeader(head: Buffer, size: number): Header | null {
+  if (head.length < 100 || !head.subarray(0, 16).equals(MAGIC)) return null;
+  const raw = head.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return { incomplete: '文件头已损坏' };
+  // The page count in the header is only meaningful when the change counter matches "version valid for".
+  const pages = head.readUInt32BE(24) === head.readUInt32BE(92) ? head.readUInt32BE(28) : 0;
+  if (size % pageSize !== 0) return { incomplete: `文件长度 ${size} 字节不是页大小 ${pageSize} 的整数倍` };
+  if (pages > 0 && pages * pageSize > size) return { incomplete: `应有 ${pages * pageSize} 字节,实际只有 ${size} 字节` };
+  return { incomplete: null };
+}
+
+function readHeaderOfFile(file: string): Header | null {
+  try {
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(100);
+      readSync(fd, head, 0, 100, 0);
+      return readHeader(head, size);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+function isDamage(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+function sqliteRefusal(err: unknown, name: string): LedgerError {
+  if (err instanceof LedgerError) return err;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB') return new LedgerError('E_UNREADABLE', `备份文件「${name}」已损坏,无法作为数据库打开,未做任何修改。`);
+  if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')) return new LedgerError('E_UNREADABLE', `备份文件「${name}」已损坏,未做任何修改。`);
+  if (typeof code === 'string' && /no such table/.test((err as Error).message)) {
+    return new LedgerError('E_NOT_LEDGER_DB', `文件「${name}」不是民生工作督办台账的数据库,未做任何修改。`);
+  }
+  return new LedgerError('E_UNREADABLE', `无法读取备份文件「${name}」:${(err as Error).message},未做任何修改。`);
+}
+
+/** A reason a person can act on, for the errors a full disk, a read-only folder or a bad path give. */
+function fsReason(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'SQLITE_FULL':
+      return '磁盘空间不足';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+    case 'SQLITE_READONLY':
+      return '文件夹只读或没有写入权限';
+    case 'ENOTDIR':
+    case 'ENOENT':
+      return '文件夹路径无效(路径中有同名文件,或文件夹不存在)';
+    case 'SQLITE_CANTOPEN':
+      return '无法在该处创建或打开文件(文件夹只读、没有权限或路径无效)';
+    case 'EIO':
+    case 'SQLITE_IOERR':
+      return '读写出错(U盘或磁盘可能已拔出或损坏)';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
