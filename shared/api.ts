@@ -97,6 +97,12 @@ export const requestSchemas = {
   'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional() }).strict(),
 
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
+
+  /** Backups (electron/services/backup.ts): on demand, the list, and restore of a listed one by its file name. */
+  'backup:create': z.object({}).strict(),
+  'backup:list': z.object({}).strict(),
+  /** Only a name from `backup:list` (never a path): main resolves it inside the backup folder, closes, restores, reopens. */
+  'backup:restore': z.object({ name: z.string().regex(/^[^/\\]+\.bak$/, '只能选择备份列表中的文件') }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -266,6 +272,14 @@ export interface AuditView {
   readonly after: unknown;
 }
 
+export interface BackupView {
+  /** File name inside the backup folder. */
+  readonly name: string;
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly reason: 'manual' | 'before-import' | 'before-restore';
+}
+
 /** What each channel answers. A cancelled dialog answers `null`. */
 export interface ResponseMap {
   'app:info': AppInfo;
@@ -297,6 +311,9 @@ export interface ResponseMap {
   'settings:get': SettingsView;
   'settings:update': SettingsView;
   'audit:list': readonly AuditView[];
+  'backup:create': BackupView;
+  'backup:list': readonly BackupView[];
+  'backup:restore': { readonly restoredFrom: string; readonly safetyCopy: string | null };
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];
