@@ -176,22 +176,36 @@ export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel |
   const units = unitIds.length === 0 ? [] : await db.selectFrom('units').selectAll().where('id', 'in', unitIds).orderBy('seq').execute();
   const aliases = unitIds.length === 0 ? [] : await db.selectFrom('unit_aliases').selectAll().where('unit_id', 'in', unitIds).orderBy('alias').execute();
 
+  // Grouped once: a plan with hundreds of units has thousands of roles (filtering them per task was quadratic).
+  const group = <T>(rows: readonly T[], key: (r: T) => number) => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) {
+      const list = m.get(key(r));
+      if (list) list.push(r);
+      else m.set(key(r), [r]);
+    }
+    return (k: number): readonly T[] => m.get(k) ?? [];
+  };
+  const rolesOf = group(roles, (r) => r.task_id);
+  const indicatorsOf = group(indicators, (i) => i.task_id);
+  const aliasesOf = group(aliases, (a) => a.unit_id);
+
   return {
     id: plan.id, year: plan.year, title: plan.title, issuedOn: plan.issued_on, issuer: plan.issuer, revision: plan.revision,
     categories: categories.map((c) => ({ id: c.id, no: c.no, seq: c.seq, name: c.name })),
     tasks: tasks.map((t) => ({
       id: t.id, no: t.no, categoryId: t.category_id, title: t.title, text: t.text,
       coUnitsOpenEnded: t.co_units_open_ended === 1,
-      leadUnitIds: roles.filter((r) => r.task_id === t.id && r.role === 'lead').map((r) => r.unit_id),
-      coUnitIds: roles.filter((r) => r.task_id === t.id && r.role === 'co').map((r) => r.unit_id),
-      indicators: indicators.filter((i) => i.task_id === t.id).map((i) => ({
+      leadUnitIds: rolesOf(t.id).filter((r) => r.role === 'lead').map((r) => r.unit_id),
+      coUnitIds: rolesOf(t.id).filter((r) => r.role === 'co').map((r) => r.unit_id),
+      indicators: indicatorsOf(t.id).map((i) => ({
         id: i.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.target_max,
         unit: i.unit, additive: i.additive === 1, source: i.source,
       })),
     })),
     units: units.map((u) => ({
       id: u.id, name: u.name, kind: u.kind, seq: u.seq,
-      aliases: aliases.filter((a) => a.unit_id === u.id).map((a) => a.alias),
+      aliases: aliasesOf(u.id).map((a) => a.alias),
     })),
   };
 }

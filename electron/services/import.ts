@@ -95,6 +95,9 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
   const withBackup = { ...opts, backupFile: backup ? basename(backup.file) : null };
   const results: ImportFileResult[] = [];
   const verify = opts.verify ?? readPackage;
+  // Reports never change the plan: the office reads it once per batch, not once per file
+  // (loading the plan is the biggest read of an import; see docs/performance.md).
+  const plan = role === 'summary' && files.length > 0 ? await activePlan(ctx) : null;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     const name = basename(file);
@@ -102,7 +105,7 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
     try {
       const bytes = readBounded(file);
       const pkg = await verify(bytes);
-      const r = role === 'summary' ? await importAtSummary(ctx, pkg, bytes, name, withBackup) : await importAtUnit(ctx, pkg, bytes, name, withBackup);
+      const r = plan ? await importAtSummary(ctx, plan, pkg, bytes, name, withBackup) : await importAtUnit(ctx, pkg, bytes, name, withBackup);
       results.push({ file: name, ...r });
     } catch (err) {
       const info = toErrorInfo(err);
@@ -144,17 +147,18 @@ async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName
 /** Options as each file sees them: with the name of the backup taken before the batch. */
 type FileOptions = ImportOptions & { readonly backupFile: string | null };
 
-async function importAtSummary(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
+async function importAtSummary(ctx: Ctx, plan: PlanModel, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
   const m = pkg.manifest;
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
   const office = (await getSetting(ctx.db, 'office_name')) ?? '';
   if (m.to !== office) refuse('E_WRONG_RECIPIENT', `这个填报包是发给「${m.to}」的,不是本汇总端(${office})。`);
-  const plan = await activePlan(ctx);
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
   const parsed = reportDataSchema.safeParse(pkg.content.data);
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
+  // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
+  if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
   const data = parsed.data!;
   const unit = await findUnitByName(ctx.db, m.unit);
   if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id) || data.unit !== m.unit || m.from !== m.unit) {
@@ -238,9 +242,12 @@ function mapReports(plan: PlanModel, unitId: number, data: ReportData): MappedRe
     seen.add(t.no);
     const role = t.leadUnitIds.includes(unitId) ? 'lead' : t.coUnitIds.includes(unitId) ? 'co' : null;
     if (!role) return refuse('E_WRONG_PLAN', `任务${t.no}不是该单位牵头或协同的任务。`);
+    const seenIndicators = new Set<number>();
     const values = r.values.map((v) => {
       const ind = t.indicators.find((i) => i.no === v.indicator);
       if (!ind) return refuse('E_WRONG_PLAN', `任务${t.no}没有第${v.indicator}个指标(计划版本可能不一致)。`);
+      if (seenIndicators.has(ind.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}的第${ind.no}个指标出现了两次。`);
+      seenIndicators.add(ind.no);
       return { indicatorId: ind.id, value: v.value, note: v.note };
     });
     return {

@@ -162,7 +162,16 @@ const manifestSchema = z.strictObject({
   signerKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
 });
 
+/** Built once per set of limits: a zod schema is costly to build and readPackage runs per file. */
+const contentSchemas = new WeakMap<Limits, ReturnType<typeof buildContentSchema>>();
+
 function contentSchema(limits: Limits) {
+  let schema = contentSchemas.get(limits);
+  if (!schema) contentSchemas.set(limits, (schema = buildContentSchema(limits)));
+  return schema;
+}
+
+function buildContentSchema(limits: Limits) {
   const cell = z.union([z.string().max(limits.maxCellChars), z.number(), z.boolean(), z.null()]);
   const sheet = z.strictObject({
     name: z.string().min(1).max(31),
@@ -376,13 +385,13 @@ export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT
   if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
     throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
   }
-  const entries = inspectZip(buf, limits);
+  const { entries, stored } = inspectZip(buf, limits);
   if (!entries.some((e) => e.name === '[Content_Types].xml')) {
     throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
   }
 
-  // (c) parse with every sheet bounded
-  const wb = parseWorkbook(buf, limits);
+  // (c) parse with every sheet bounded: the entries exactly as inflated and checked in (b)
+  const wb = parseWorkbook(stored, limits);
 
   // (d) the signature sheet and the shapes of what it holds
   const sig = readSignatureSheet(wb);
@@ -433,10 +442,11 @@ const bomb = () => new PackageError('E_TOO_LARGE', '解压后过大,疑似压缩
 
 /**
  * Walks the End Of Central Directory record and the central directory, then each local header,
- * and inflates every entry with its declared size as a hard cap. SheetJS trusts the local headers
- * and inflates to the end of each stream, so both must agree with what we checked here.
+ * and inflates every entry with its declared size as a hard cap. Returns the entries and, for the
+ * parser, the same entries rewritten uncompressed (`stored`): SheetJS then parses exactly the bytes
+ * checked here, and need not inflate them a second time with its own JavaScript inflater.
  */
-function inspectZip(buf: Buffer, limits: Limits): ZipEntry[] {
+function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored: Buffer } {
   const eocd = findEocd(buf);
   const diskNo = buf.readUInt16LE(eocd + 4);
   const cdDisk = buf.readUInt16LE(eocd + 6);
@@ -496,6 +506,10 @@ function inspectZip(buf: Buffer, limits: Limits): ZipEntry[] {
   if (p !== cdEnd) throw corrupt('目录长度不符');
 
   // Pass 2: each local header agrees with the directory, and each entry really is the size it says.
+  // Bounded by maxUncompressedBytes above; pages are only touched as entries are copied in.
+  const stored = Buffer.allocUnsafe(entries.reduce((n, e) => n + LOCAL_BYTES + CENTRAL_BYTES + 2 * e.rawName.length + e.uncompressedSize, EOCD_BYTES));
+  let out = 0;
+  const offsets: number[] = [];
   for (const e of entries) {
     const q = e.localOffset;
     if (q + LOCAL_BYTES > cdOffset || buf.readUInt32LE(q) !== SIG_LOCAL) throw corrupt('文件记录缺失');
@@ -532,8 +546,46 @@ function inspectZip(buf: Buffer, limits: Limits): ZipEntry[] {
     }
     if (plain.length !== e.uncompressedSize) throw corrupt(`${e.name} 的大小不符`);
     if (typeof zlib.crc32 === 'function' && zlib.crc32(plain) >>> 0 !== e.crc) throw corrupt(`${e.name} 校验和不符`);
+    offsets.push(out);
+    out = writeStoredHeader(stored, out, SIG_LOCAL, e);
+    out += plain.copy(stored, out);
   }
-  return entries;
+  const cdStart = out;
+  entries.forEach((e, i) => { out = writeStoredHeader(stored, out, SIG_CENTRAL, e, offsets[i]); });
+  stored.writeUInt32LE(SIG_EOCD, out);
+  stored.writeUInt32LE(0, out + 4); // this disk, disk of the directory
+  stored.writeUInt16LE(entries.length, out + 8);
+  stored.writeUInt16LE(entries.length, out + 10);
+  stored.writeUInt32LE(out - cdStart, out + 12);
+  stored.writeUInt32LE(cdStart, out + 16);
+  stored.writeUInt16LE(0, out + 20); // no comment
+  return { entries, stored };
+}
+
+/**
+ * A local header (with `localOffset` undefined) or a central directory record of an uncompressed
+ * entry, followed by its name; returns the offset after it. Only the UTF-8 name flag is kept.
+ */
+function writeStoredHeader(out: Buffer, at: number, signature: number, e: ZipEntry, localOffset?: number): number {
+  const central = signature === SIG_CENTRAL;
+  const head = central ? CENTRAL_BYTES : LOCAL_BYTES;
+  out.fill(0, at, at + head);
+  out.writeUInt32LE(signature, at);
+  let p = at + 4;
+  if (central) {
+    out.writeUInt16LE(20, p); // version made by
+    p += 2;
+  }
+  out.writeUInt16LE(20, p); // version needed
+  out.writeUInt16LE(e.flags & 0x0800, p + 2);
+  out.writeUInt16LE(0, p + 4); // stored
+  out.writeUInt32LE(0x00210000, p + 6); // 1980-01-01 00:00
+  out.writeUInt32LE(e.crc, p + 10);
+  out.writeUInt32LE(e.uncompressedSize, p + 14);
+  out.writeUInt32LE(e.uncompressedSize, p + 18);
+  out.writeUInt16LE(e.rawName.length, p + 22);
+  if (central) out.writeUInt32LE(localOffset!, at + 42);
+  return at + head + e.rawName.copy(out, at + head);
 }
 
 function findEocd(buf: Buffer): number {

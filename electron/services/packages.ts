@@ -156,11 +156,23 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
     }
     renameSync(temp, file);
   } catch (err) {
-    rmSync(temp, { force: true });
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOSPC' ? '磁盘空间不足' : e.code === 'EROFS' || e.code === 'EACCES' || e.code === 'EPERM' ? '文件夹只读或没有写入权限' : e.code === 'ENOENT' || e.code === 'ENOTDIR' ? '文件夹不存在' : e.message;
-    throw new LedgerError('E_WRITE_FAILED', `无法写入 ${file}:${why}。请换一个文件夹或U盘后重试,未留下不完整的文件。`);
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing to remove where the folder itself is missing or not a folder (rmSync: ENOTDIR).
+    }
+    throw writeFailure(file, err);
   }
+}
+
+/**
+ * The refusal for a file that could not be written, in words a clerk can act on.
+ * @example writeFailure('/media/usb/a.xlsx', { code: 'ENOSPC' }) // E_WRITE_FAILED 无法写入 …:磁盘空间不足…
+ */
+export function writeFailure(file: string, err: unknown): LedgerError {
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ENOSPC' ? '磁盘空间不足' : e.code === 'EROFS' || e.code === 'EACCES' || e.code === 'EPERM' ? '文件夹只读或没有写入权限' : e.code === 'ENOENT' || e.code === 'ENOTDIR' ? '文件夹不存在' : e.message;
+  return new LedgerError('E_WRITE_FAILED', `无法写入 ${file}:${why}。请换一个文件夹或U盘后重试,未留下不完整的文件。`);
 }
 
 interface Draft {

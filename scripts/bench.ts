@@ -1,0 +1,355 @@
+/**
+ * `npm run bench`: the figures of docs/performance.md. Prints them; asserts nothing (not run in CI).
+ *
+ *  1. Generates a year of report packages with the app's own services: 440 units (the 2019 plan's
+ *     37 reporting units and 11 county copies, scripts/bench-setup.ts), each set up from its
+ *     assignment package with its own key, entering and exporting all 12 periods: 5,280 packages.
+ *  2. Imports batches of 100, 1,000 and 5,000 of them, each into a fresh summary office, each in a
+ *     fresh child process (same start for all three; peak RSS is the child's own high-water mark).
+ *  3. Runs the same 1,000 packages through a floor in a child process: SheetJS parse + raw rows
+ *     into SQLite, one transaction per file, no verification. Prints the ratio.
+ *  4. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
+ *  5. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
+ *     units, every month) and times loadPeriodData + summaryByUnit / ByTask / ByCategory.
+ *
+ * Import batches and the floor run BENCH_REPEAT times (3 by default) and the median is reported: the
+ * machine may be shared. Peak RSS is the highest of the runs.
+ *
+ * Options (environment): BENCH_DIR=folder keeps everything there (else a temp folder, removed);
+ * BENCH_REUSE=<a kept run folder> measures again without generating the packages; BENCH_JSON=file
+ * writes the figures as JSON too.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import * as XLSX from 'xlsx';
+import { monthlyPeriods } from '../shared/rules/periods';
+import { insertPlan } from '../db/queries/plan';
+import { openLedger } from '../electron/services/context';
+import { importFiles } from '../electron/services/import';
+import { exportReport } from '../electron/services/packages';
+import { initSummary } from '../electron/services/setup';
+import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../electron/services/summaries';
+import { benchValue, countyPlan, exportYear, reportingUnits, setUpUnit } from './bench-setup';
+
+const SELF = fileURLToPath(import.meta.url);
+/** BENCH_QUICK=1: a small run to check the script itself, not for the figures. */
+const QUICK = process.env.BENCH_QUICK === '1';
+const BATCHES = QUICK ? [20, 100, 500] : [100, 1000, 5000];
+const FLOOR_BATCH = BATCHES[1]!;
+const BIG_BATCH = BATCHES[2]!;
+const IMPORT_COPIES = QUICK ? 1 : 11;
+const SUMMARY_COPIES = 24;
+const SUMMARY_VALUES = QUICK ? 100_000 : 1_000_000;
+const RUNS = 9;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+interface ImportFigures {
+  readonly files: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly values: number;
+  readonly ms: number;
+  readonly baseRssMb: number;
+  readonly maxRssMb: number;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: one import batch, or the floor, measured alone.
+
+async function childImport(db: string, dir: string): Promise<ImportFigures> {
+  const ledger = await openLedger(db, { actor: '基准测试' });
+  const baseRssMb = mb(process.memoryUsage().rss);
+  const t0 = performance.now();
+  const results = await importFiles(ledger, [dir], { acceptNewKeys: true, receivedOn: '2019-07-04' });
+  const ms = performance.now() - t0;
+  const values = (ledger.handle.sqlite.prepare('SELECT count(*) AS n FROM report_values').get() as { n: number }).n;
+  await ledger.close();
+  return {
+    files: results.length, accepted: results.filter((r) => r.status === 'accepted').length,
+    rejected: results.filter((r) => r.status === 'rejected').length, values, ms, baseRssMb,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+/** The floor: what any importer must do at least. Parse with SheetJS, insert every row as it is. */
+function childFloor(db: string, dir: string): ImportFigures {
+  const sqlite = new BetterSqlite3(db);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL'); // as the app: a committed file survives a power cut
+  sqlite.exec('CREATE TABLE raw_rows (file TEXT NOT NULL, sheet TEXT NOT NULL, r INTEGER NOT NULL, cells TEXT NOT NULL) STRICT');
+  const insert = sqlite.prepare('INSERT INTO raw_rows (file, sheet, r, cells) VALUES (?, ?, ?, ?)');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.xlsx')).sort();
+  const baseRssMb = mb(process.memoryUsage().rss);
+  const t0 = performance.now();
+  for (const f of files) {
+    const wb = XLSX.read(readFileSync(join(dir, f)), {
+      type: 'buffer', cellFormula: false, cellHTML: false, cellStyles: false, cellDates: false, cellText: false, cellNF: false, dense: true,
+    });
+    sqlite.transaction(() => {
+      for (const name of wb.SheetNames) {
+        const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name]!, { header: 1, raw: true });
+        rows.forEach((row, r) => insert.run(f, name, r, JSON.stringify(row)));
+      }
+    })();
+  }
+  const ms = performance.now() - t0;
+  sqlite.close();
+  return { files: files.length, accepted: files.length, rejected: 0, values: 0, ms, baseRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+function runChild<T = ImportFigures>(mode: 'import' | 'floor' | 'summaries', db: string, arg: string): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, db, arg], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(last) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: generate, measure, print.
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGb: Math.round(totalmem() / 1024 ** 3), freeGb: Math.round(freemem() / 1024 ** 3),
+    node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString(),
+  };
+}
+
+async function generate(dir: string) {
+  const plan = countyPlan(IMPORT_COPIES);
+  const units = reportingUnits(plan);
+  const issuing = await initSummary(join(dir, 'issuing-office.db'), { plan });
+  const out = join(dir, 'packages');
+  mkdirSync(out);
+  const t0 = performance.now();
+  let rsjDb = '';
+  for (const [i, name] of units.entries()) {
+    const dbFile = join(dir, 'units', `unit-${String(i).padStart(4, '0')}.db`);
+    mkdirSync(join(dir, 'units'), { recursive: true });
+    const unit = await setUpUnit(issuing, name, dbFile, join(dir, 'assignments'), () => new Date());
+    await exportYear(unit, plan, out);
+    await unit.close();
+    if (name === '市人社局') rsjDb = dbFile;
+    if ((i + 1) % 40 === 0) log(`  … ${i + 1}/${units.length} units, ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  }
+  await issuing.close();
+  const files = readdirSync(out).filter((f) => f.endsWith('.xlsx'));
+  const bytes = files.reduce((s, f) => s + statSync(join(out, f)).size, 0);
+  const gen = { units: units.length, out, files: files.length, bytes, ms: performance.now() - t0, rsjDb };
+  writeFileSync(join(dir, 'generation.json'), JSON.stringify(gen));
+  return { plan, ...gen };
+}
+
+/** A kept run's packages (BENCH_REUSE), measured again without making them anew. */
+function reuseGeneration(runDir: string) {
+  const gen = JSON.parse(readFileSync(join(runDir, 'generation.json'), 'utf8')) as Omit<Awaited<ReturnType<typeof generate>>, 'plan'>;
+  return { plan: countyPlan(IMPORT_COPIES), ...gen };
+}
+
+/** The median run by time; peak RSS is the highest of all runs. */
+function medianRun(runs: readonly ImportFigures[]): ImportFigures {
+  const mid = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+  return { ...mid, maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)) };
+}
+
+/** Files in the order an office receives them: January's from every unit, then February's … */
+function receivedOrder(out: string): string[] {
+  const files = readdirSync(out).filter((f) => f.endsWith('.xlsx'));
+  const period = (f: string) => /-(\d{4}-\d{2})-第/.exec(f)?.[1] ?? '';
+  return files.sort((a, b) => period(a).localeCompare(period(b)) || a.localeCompare(b));
+}
+
+function batchDir(dir: string, out: string, ordered: readonly string[], n: number): string {
+  const d = join(dir, `batch-${n}`);
+  mkdirSync(d);
+  for (const f of ordered.slice(0, n)) linkSync(join(out, f), join(d, f));
+  return d;
+}
+
+async function timeExport(rsjDb: string, dir: string) {
+  const ledger = await openLedger(rsjDb);
+  const outDir = join(dir, 'export-timing');
+  mkdirSync(outDir);
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const t0 = performance.now();
+    const r = await exportReport(ledger, { period: '2019-06', outDir });
+    times.push(performance.now() - t0);
+    if (i === 0) log(`  ${basename(r.file)} ${fmt(statSync(r.file).size / 1024)} KB`);
+  }
+  await ledger.close();
+  return { firstMs: times[0]!, medianMs: median(times.slice(1)), maxMs: Math.max(...times.slice(1)) };
+}
+
+/** Every unit reports every indicator of each of its tasks (lead and cooperating), every month. */
+function valuesPerPlanYear(plan: ReturnType<typeof countyPlan>): number {
+  const reporting = new Set(reportingUnits(plan));
+  return 12 * plan.categories.flatMap((c) => c.tasks).reduce((s, t) => s + [...t.leadUnits, ...t.coUnits].filter((u) => reporting.has(u)).length * t.indicators.length, 0);
+}
+
+async function buildSummaryDb(file: string) {
+  const t0 = performance.now();
+  const planOf = (year: number) => countyPlan(SUMMARY_COPIES, { id: `province-${year}`, year, maxCoUnits: Infinity });
+  const active = planOf(2019);
+  const years = Math.ceil(SUMMARY_VALUES / valuesPerPlanYear(active));
+  const office = await initSummary(file, { plan: active, actor: '基准测试' });
+  const createdAt = new Date().toISOString();
+  await office.db.transaction().execute(async (trx) => {
+    for (let y = 2019 - years + 1; y < 2019; y++) await insertPlan(trx, planOf(y), { createdAt, dueDay: 5 });
+  });
+  const s = office.handle.sqlite;
+  const insReport = s.prepare(`INSERT INTO reports (period_id, unit_id, task_id, role, status, progress, problems, next_steps, explanation,
+    funds_planned, funds_available, funds_spent, contact, phone, entered_by, proxy, source, package_id, revision, received_on, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, NULL, '张某', '0563-3021234', ?, 0, 'package', NULL, 1, ?, ?, ?)`);
+  const insValue = s.prepare('INSERT INTO report_values (report_id, indicator_id, value, note) VALUES (?, ?, ?, \'\')');
+  const unitKind = new Map((s.prepare('SELECT id, kind, name FROM units').all() as { id: number; kind: string; name: string }[]).map((u) => [u.id, u]));
+  s.transaction(() => {
+    for (const { id: planId } of s.prepare('SELECT id FROM plans').all() as { id: string }[]) {
+      const periods = s.prepare('SELECT id, month, due_on FROM periods WHERE plan_id = ?').all(planId) as { id: number; month: number; due_on: string }[];
+      const roles = s.prepare('SELECT tu.task_id, tu.unit_id, tu.role, t.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ?').all(planId) as { task_id: number; unit_id: number; role: string; title: string }[];
+      const inds = s.prepare('SELECT i.* FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ?').all(planId) as { id: number; task_id: number; no: number; name: string; comparator: '>=' | '<=' | '~' | 'range' | '='; target: number; target_max: number | null; unit: string; additive: number; source: string }[];
+      for (const p of periods) {
+        for (const r of roles) {
+          const unit = unitKind.get(r.unit_id)!;
+          if (unit.kind !== 'unit') continue;
+          const progress = `截至${p.month}月底,${r.title}按年度计划推进,各项指标按月调度。`;
+          const { lastInsertRowid } = insReport.run(p.id, r.unit_id, r.task_id, r.role, p.month === 12 ? '已完成' : '推进中', progress,
+            '部分项目前期手续办理周期较长。', '加强调度督查,确保按序时进度完成全年目标。', unit.name, p.due_on, createdAt, createdAt);
+          for (const i of inds) {
+            if (i.task_id !== r.task_id) continue;
+            insValue.run(lastInsertRowid, i.id, benchValue({ ...i, targetMax: i.target_max, additive: i.additive === 1 }, p.month));
+          }
+        }
+      }
+    }
+  })();
+  const count = (sql: string) => (s.prepare(sql).get() as { n: number }).n;
+  const shape = {
+    plans: count('SELECT count(*) AS n FROM plans'), units: count(`SELECT count(*) AS n FROM units WHERE kind = 'unit'`),
+    periods: count('SELECT count(*) AS n FROM periods'), reports: count('SELECT count(*) AS n FROM reports'),
+    values: count('SELECT count(*) AS n FROM report_values'), ms: performance.now() - t0,
+  };
+  return { office, shape };
+}
+
+interface SummaryFigures { medianMs: number; loadMs: number; firstMs: number; rows: number }
+
+/** In a fresh process, like the import batches: the parent's heap (5,280 packages made) would skew it. */
+async function childSummaries(db: string, period: string): Promise<Record<string, SummaryFigures>> {
+  const office = await openLedger(db);
+  try {
+    return await timeSummaries(office, period);
+  } finally {
+    await office.close();
+  }
+}
+
+async function timeSummaries(office: Awaited<ReturnType<typeof openLedger>>, period: string): Promise<Record<string, SummaryFigures>> {
+  const kinds = {
+    unit: (d: Awaited<ReturnType<typeof loadPeriodData>>) => summaryByUnit(d).length,
+    task: (d: Awaited<ReturnType<typeof loadPeriodData>>) => summaryByTask(d).length,
+    category: (d: Awaited<ReturnType<typeof loadPeriodData>>) => summaryByCategory(d).length,
+  };
+  const out: Record<string, SummaryFigures> = {};
+  for (const [name, fn] of Object.entries(kinds)) {
+    const total: number[] = [];
+    const load: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      const d = await loadPeriodData(office, period);
+      const t1 = performance.now();
+      rows = fn(d);
+      total.push(performance.now() - t0);
+      load.push(t1 - t0);
+    }
+    out[name] = { medianMs: median(total), loadMs: median(load), firstMs: total[0]!, rows };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const keep = process.env.BENCH_DIR;
+  const dir = keep ? (mkdirSync(keep, { recursive: true }), mkdtempSync(join(keep, 'run-'))) : mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const m = machine();
+  log(`民生工作督办台账 benchmark — ${m.date}`);
+  log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.platform}; work folder ${dir}`);
+  try {
+    const reuse = process.env.BENCH_REUSE;
+    log(reuse ? `\n[1/5] reusing the packages of ${reuse}` : '\n[1/5] generating report packages with the app (setup from assignment, entry, signed export) …');
+    const gen = reuse ? reuseGeneration(reuse) : await generate(dir);
+    log(`  ${fmt(gen.files)} packages from ${gen.units} units × 12 periods, ${fmt(gen.bytes / 1024 / 1024, 1)} MB, made in ${fmt(gen.ms / 1000, 1)} s`);
+
+    log(`\n[2/5] importing batches (each into a fresh summary office, in a fresh process; median of ${REPEAT}) …`);
+    const ordered = receivedOrder(gen.out);
+    const imports: Record<number, ImportFigures> = {};
+    for (const n of BATCHES) {
+      const folder = batchDir(dir, gen.out, ordered, n);
+      const runs: ImportFigures[] = [];
+      for (let r = 1; r <= REPEAT; r++) {
+        const db = join(dir, `office-${n}-${r}.db`);
+        await (await initSummary(db, { plan: gen.plan })).close();
+        runs.push(runChild('import', db, folder));
+      }
+      const f = (imports[n] = medianRun(runs));
+      log(`  ${fmt(n).padStart(5)} packages: ${fmt(f.ms / 1000, 2)} s (runs ${runs.map((x) => fmt(x.ms / 1000, 2)).join(' / ')}), ${fmt(f.files / (f.ms / 1000), 1)} packages/s, ${fmt(f.values / (f.ms / 1000))} values/s (${fmt(f.values)} values), ${f.accepted} accepted, ${f.rejected} rejected, peak RSS ${f.maxRssMb} MB`);
+    }
+    const marginal = (a: number, b: number) => (b - a) / ((imports[b]!.ms - imports[a]!.ms) / 1000);
+    log(`  marginal: packages ${fmt(BATCHES[0]! + 1)}–${fmt(FLOOR_BATCH)} at ${fmt(marginal(BATCHES[0]!, FLOOR_BATCH), 1)}/s, ${fmt(FLOOR_BATCH + 1)}–${fmt(BIG_BATCH)} at ${fmt(marginal(FLOOR_BATCH, BIG_BATCH), 1)}/s`);
+
+    log(`\n[3/5] floor on the same ${fmt(FLOOR_BATCH)} packages (SheetJS parse + raw rows into SQLite, no verification; median of ${REPEAT}) …`);
+    const floorRuns: ImportFigures[] = [];
+    for (let r = 1; r <= REPEAT; r++) floorRuns.push(runChild('floor', join(dir, `floor-${r}.db`), join(dir, `batch-${FLOOR_BATCH}`)));
+    const floor = medianRun(floorRuns);
+    const ratio = imports[FLOOR_BATCH]!.ms / floor.ms;
+    log(`  floor: ${fmt(floor.ms / 1000, 2)} s (runs ${floorRuns.map((x) => fmt(x.ms / 1000, 2)).join(' / ')}), ${fmt(floor.files / (floor.ms / 1000), 1)} packages/s; import/floor = ${fmt(ratio, 2)}× (${fmt(imports[FLOOR_BATCH]!.ms / FLOOR_BATCH, 2)} vs ${fmt(floor.ms / FLOOR_BATCH, 2)} ms per package)`);
+
+    log('\n[4/5] exporting one unit’s report package (市人社局, 2019-06) …');
+    const exp = await timeExport(gen.rsjDb, dir);
+    log(`  first ${fmt(exp.firstMs, 1)} ms, then median ${fmt(exp.medianMs, 1)} ms, max ${fmt(exp.maxMs, 1)} ms (10 runs)`);
+
+    log(`\n[5/5] summaries on a database of ≥ ${fmt(SUMMARY_VALUES)} indicator values …`);
+    const { office, shape } = await buildSummaryDb(join(dir, 'summary.db'));
+    log(`  filled in ${fmt(shape.ms / 1000, 1)} s: ${shape.plans} plans, ${fmt(shape.units)} units, ${fmt(shape.periods)} periods, ${fmt(shape.reports)} reports, ${fmt(shape.values)} values, ${fmt(statSync(join(dir, 'summary.db')).size / 1024 / 1024)} MB`);
+    await office.close();
+    const period = monthlyPeriods(2019)[5]!;
+    const sums = runChild<Record<string, SummaryFigures>>('summaries', join(dir, 'summary.db'), period);
+    for (const [k, v] of Object.entries(sums)) {
+      log(`  by ${k.padEnd(8)} ${period}: median ${fmt(v.medianMs, 1)} ms (loadPeriodData ${fmt(v.loadMs, 1)} ms), first ${fmt(v.firstMs, 1)} ms, ${v.rows} rows`);
+    }
+
+    const big = imports[BIG_BATCH]!;
+    log('\nSummary (targets in brackets)');
+    const rows: [string, string, string, boolean][] = [
+      ...BATCHES.map((n): [string, string, string, boolean] => [`import ${n}`, `${fmt(imports[n]!.files / (imports[n]!.ms / 1000), 1)} packages/s, ${fmt(imports[n]!.values / (imports[n]!.ms / 1000))} values/s`, 'linear', true]),
+      [`import / floor (${fmt(FLOOR_BATCH)})`, `${fmt(ratio, 2)}×`, '≤ 1.5×', ratio <= 1.5],
+      ...Object.entries(sums).map(([k, v]): [string, string, string, boolean] => [`summary by ${k}`, `${fmt(v.medianMs, 1)} ms`, '< 100 ms', v.medianMs < 100]),
+      [`peak RSS, ${fmt(BIG_BATCH)} import`, `${big.maxRssMb} MB`, '< 500 MB', big.maxRssMb < 500],
+      ['export one report package', `${fmt(exp.medianMs, 1)} ms`, '< 200 ms', exp.medianMs < 200],
+    ];
+    for (const [what, value, target, ok] of rows) log(`  ${what.padEnd(26)} ${value.padEnd(40)} [${target}] ${ok ? 'met' : 'NOT MET'}`);
+    if (process.env.BENCH_JSON) {
+      writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, generation: { files: gen.files, units: gen.units, bytes: gen.bytes, ms: gen.ms }, imports, floor, ratio, export: exp, summaryDb: shape, summaries: sums }, null, 2));
+    }
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') {
+  const [, mode, db, arg] = argv as [string, string, string, string];
+  const figures = mode === 'floor' ? childFloor(db, arg) : mode === 'summaries' ? await childSummaries(db, arg) : await childImport(db, arg);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} else {
+  await main();
+}
