@@ -11,10 +11,11 @@ import { LIGHT_LABELS } from '../shared/domain';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
+import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
 import { enterReports, EntryItemsSchema } from './services/entry';
 import { initSummary } from './services/setup';
-import { exportAssignment, exportFeedback, exportReport } from './services/packages';
+import { exportAssignment, exportFeedback, exportReport, writeFileAtomic } from './services/packages';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
 import { lockPeriod, reopenPeriod } from './services/periods';
 import { returnTask } from './services/returns';
@@ -94,6 +95,10 @@ const HELP = `民生工作督办台账 命令行
   backups  --db FILE [--dir 文件夹] [--json]             列出备份;数据库损坏时给出最近一份完好的备份
   restore  --db FILE --from 备份.bak [--json]            从备份恢复(请先关闭程序;恢复前的数据库会另存一份)
 
+  审计日志(只能追加,不能修改或删除):
+  audit    --db FILE [--limit N] [--out FILE.csv] [--json] 查看审计日志(最新的在前,默认最近100条);
+                                                       --out 导出为 CSV(默认全部,WPS/Excel 可直接打开)
+
 加 --json 输出机器可读的 JSON。退出码: 0 成功, 1 被拒绝, 2 用法错误。`;
 
 function need(args: Args, name: string): string {
@@ -157,6 +162,34 @@ function damaged(err: unknown, file: string): unknown {
   return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏(${(err as Error).message})。${last
     ? `最近一份完好的备份:${last.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${last.file}`
     : '没有找到完好的备份。'}`);
+}
+
+const AUDIT_LABELS: Readonly<Record<string, string>> = {
+  'plan.create': '新建计划', 'plan.update': '更新计划', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
+  'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
+  'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
+  'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
+  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
+  'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+};
+
+const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
+
+/**
+ * The audit log as CSV for WPS/Excel: a UTF-8 BOM so Chinese reads right, RFC 4180 quoting, and a
+ * leading ' on any cell a spreadsheet would take for a formula (= + - @), so none ever runs.
+ */
+function auditCsv(rows: readonly AuditRow[]): string {
+  const cell = (v: string) => {
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const json = (v: unknown) => (v === null ? '' : JSON.stringify(v));
+  const lines = [['序号', '时间', '操作人', '操作', '操作代码', '对象', '对象编号', '修改前', '修改后'].join(',')];
+  for (const r of rows) {
+    lines.push([String(r.id), localTime(r.at), r.actor, AUDIT_LABELS[r.action] ?? r.action, r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
+  }
+  return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
 /** Runs one command; returns the exit code. */
@@ -471,6 +504,31 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);
         }
         return 0;
+      }
+      case 'audit': {
+        checkOptions(args, ['db', 'limit', 'out']);
+        const out = args.options.get('out');
+        const limitText = args.options.get('limit');
+        const limit = limitText === undefined ? (out === undefined ? 100 : Number.MAX_SAFE_INTEGER) : Number(limitText);
+        if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 应为正整数,例如 100。');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const rows = await listAudit(l.db, { limit });
+          if (out !== undefined) {
+            writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows), 'utf8'));
+            if (json) io.out(JSON.stringify({ out, rows: rows.length }));
+            else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);
+          } else if (json) {
+            io.out(JSON.stringify(rows, null, 2));
+          } else {
+            io.out(`审计日志(最近 ${rows.length} 条,最新的在前):`);
+            for (const r of rows) {
+              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${AUDIT_LABELS[r.action] ?? r.action}(${r.action})  ${r.entity} ${r.entityId}`);
+              if (r.before !== null) io.out(`    修改前:${clip(JSON.stringify(r.before))}`);
+              if (r.after !== null) io.out(`    修改后:${clip(JSON.stringify(r.after))}`);
+            }
+          }
+          return 0;
+        });
       }
       default:
         throw new UsageError(`不认识的命令「${args.command}」。运行 ledger --help 查看用法。`);

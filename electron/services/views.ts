@@ -1,0 +1,272 @@
+/**
+ * Read models for the desktop app and the browser harness: the views `shared/api.ts` promises
+ * that no other service builds. Plain Node over db/queries and the summary functions; no logic of
+ * its own beyond shaping (the rules stay in shared/rules, the summaries in summaries.ts).
+ */
+import type {
+  AppInfo, AuditView, EntryForm, EntryTaskView, PeriodView, PlanView, SettingsView, TrendView, UnitDetail,
+} from '../../shared/api';
+import type { Light, Role } from '../../shared/domain';
+import { LedgerError } from '../../shared/errors';
+import { dueDate, previousPeriod } from '../../shared/rules/periods';
+import { completion, gapPoints, indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
+import type { IndicatorSummary } from '../../shared/summaries';
+import { appendAudit, listAudit } from '../../db/queries/audit';
+import { findPeriod, listPeriods, type PlanModel } from '../../db/queries/plan';
+import { listReports, valuesOf, type Report } from '../../db/queries/reports';
+import { getSetting, setSetting } from '../../db/queries/settings';
+import { activePlan, dueDayOf, nowIso, roleOf, thresholdsOf, type Ctx } from './context';
+import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
+import { header, isComplete, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
+
+/** Version shown in the app (package.json's, injected by the caller). */
+export async function appInfo(ctx: Ctx | null, version: string): Promise<AppInfo> {
+  if (ctx === null) {
+    return { role: null, planTitle: null, year: null, unit: null, officeName: null, fingerprint: null, officeFingerprint: null, version };
+  }
+  const role = await roleOf(ctx);
+  const plan = await activePlan(ctx);
+  return {
+    role,
+    planTitle: plan.title,
+    year: plan.year,
+    unit: role === 'unit' ? await getSetting(ctx.db, 'self_unit') : null,
+    officeName: await getSetting(ctx.db, 'office_name'),
+    fingerprint: await getSetting(ctx.db, 'fingerprint'),
+    officeFingerprint: role === 'unit' ? await getSetting(ctx.db, 'office_fingerprint') : null,
+    version,
+  };
+}
+
+/**
+ * The plan as the screens show it: categories, tasks with their units and indicators, and the
+ * reporting units in the fixed order (member-unit groups left out).
+ */
+export async function planView(ctx: Ctx): Promise<PlanView> {
+  const plan = await activePlan(ctx);
+  const unitName = new Map(plan.units.map((u) => [u.id, u.name]));
+  const catLabel = new Map(plan.categories.map((c) => [c.id, `${c.no}、${c.name}`]));
+  return {
+    id: plan.id, year: plan.year, title: plan.title, revision: plan.revision,
+    categories: plan.categories.map((c) => ({ no: c.no, name: c.name, taskNos: plan.tasks.filter((t) => t.categoryId === c.id).map((t) => t.no) })),
+    tasks: plan.tasks.map((t) => ({
+      no: t.no, title: t.title, text: t.text, category: catLabel.get(t.categoryId) ?? '',
+      leadUnits: t.leadUnitIds.map((u) => unitName.get(u) ?? ''),
+      coUnits: t.coUnitIds.map((u) => unitName.get(u) ?? ''),
+      indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive })),
+    })),
+    units: plan.units.filter((u) => u.kind === 'unit').map((u) => u.name),
+  };
+}
+
+async function selfUnit(ctx: Ctx): Promise<string> {
+  const self = await getSetting(ctx.db, 'self_unit');
+  if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
+  return self;
+}
+
+/**
+ * Every period with its due date and lock; on a unit's computer also what is done: 已导出 (the
+ * last export is newer than every saved change), 草稿 (saved since) or 未填报.
+ */
+export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
+  const plan = await activePlan(ctx);
+  const rows = await listPeriods(ctx.db, plan.id);
+  if ((await roleOf(ctx)) !== 'unit') {
+    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null }));
+  }
+  const unit = await resolveUnit(ctx, plan, await selfUnit(ctx));
+  const exports = await ctx.db.selectFrom('packages')
+    .select(['period', (eb) => eb.fn.max('revision').as('revision'), (eb) => eb.fn.max('created_at').as('at')])
+    .where('kind', '=', 'report').where('direction', '=', 'out').groupBy('period').execute();
+  const saved = await ctx.db.selectFrom('reports')
+    .select(['period_id', (eb) => eb.fn.max('updated_at').as('at')])
+    .where('unit_id', '=', unit.id).groupBy('period_id').execute();
+  const exportOf = new Map(exports.map((e) => [e.period, e]));
+  const savedAt = new Map(saved.map((s) => [s.period_id, s.at]));
+  return rows.map((p) => {
+    const ex = exportOf.get(p.period);
+    const changed = savedAt.get(p.id) ?? null;
+    const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
+    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null };
+  });
+}
+
+/**
+ * The entry form of one unit for one period: every task it leads or cooperates on, each indicator
+ * with last period's cumulative, and what is saved so far. On the unit's computer the unit is its
+ * own; at the summary office it is the unit being entered for (代填).
+ */
+export async function entryForm(ctx: Ctx, req: { period: string; unit?: string | undefined }): Promise<EntryForm> {
+  const role = await roleOf(ctx);
+  let unitName: string;
+  if (role === 'unit') {
+    unitName = await selfUnit(ctx);
+    if (req.unit !== undefined && req.unit !== unitName) throw new LedgerError('E_WRONG_ROLE', `本机是${unitName}的填报端,不能填报${req.unit}的数据。`);
+  } else {
+    if (req.unit === undefined) throw new LedgerError('E_USAGE', '汇总端代填时请先选择单位。');
+    unitName = req.unit;
+  }
+  const plan = await activePlan(ctx);
+  const unit = await resolveUnit(ctx, plan, unitName);
+  const period = await resolvePeriod(ctx, plan, req.period);
+  const roles = rolesOfUnit(plan, unit.id);
+  const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
+  const prevId = previousPeriod(req.period);
+  const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
+  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  const returns = await ctx.db.selectFrom('returns').select(['task_id', 'comment'])
+    .where('unit_id', '=', unit.id).where('period', '=', req.period).where('done', '=', 0).orderBy('id').execute();
+  const returnOf = new Map(returns.map((r) => [r.task_id, r.comment]));
+
+  const tasks: EntryTaskView[] = [];
+  for (const t of plan.tasks) {
+    const taskRole = roles.get(t.id);
+    if (!taskRole) continue;
+    const r = reports.get(t.id);
+    tasks.push({
+      no: t.no, title: t.title, text: t.text, role: taskRole,
+      indicators: t.indicators.map((i) => {
+        const v = r?.values.find((x) => x.indicatorId === i.id);
+        return {
+          no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive,
+          previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '',
+        };
+      }),
+      status: r?.status ?? null, progress: r?.progress ?? '', problems: r?.problems ?? '', nextSteps: r?.nextSteps ?? '',
+      explanation: r?.explanation ?? '', fundsPlanned: r?.fundsPlanned ?? null, fundsAvailable: r?.fundsAvailable ?? null,
+      fundsSpent: r?.fundsSpent ?? null, contact: r?.contact ?? '', phone: r?.phone ?? '',
+      returnComment: returnOf.get(t.id) ?? null, saved: r !== undefined,
+    });
+  }
+  // Lead tasks first, as the unit answers for them; document order within each group.
+  tasks.sort((a, b) => (a.role === b.role ? a.no - b.no : a.role === 'lead' ? -1 : 1));
+  return {
+    unit: unit.name, period: period.period, month: period.month, dueOn: period.dueOn, locked: period.locked,
+    proxy: role === 'summary', tasks,
+  };
+}
+
+function valueOf(r: Report | undefined, indicatorId: number): number | null {
+  return r?.values.find((v) => v.indicatorId === indicatorId)?.value ?? null;
+}
+
+/**
+ * One unit's own figures for a period, task by task: the drill-down from the unit-by-unit table.
+ * Lead tasks are judged as in the unit table (no report → red); a cooperating task counts only
+ * when reported, since its figures are part of the lead's.
+ */
+export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }): Promise<UnitDetail> {
+  const d = await loadPeriodData(ctx, req.period);
+  const unit = await resolveUnit(ctx, d.plan, req.unit);
+  const row = summaryByUnit(d).find((u) => u.unit === unit.name);
+  if (!row) throw new LedgerError('E_UNKNOWN_UNIT', `「${req.unit}」不是本计划的填报单位。`);
+  const roles = rolesOfUnit(d.plan, unit.id);
+  const all = new Map(summaryByTask(d).map((t) => [t.no, t]));
+  const month = d.period.month;
+  const tasks: UnitDetail['tasks'][number][] = [];
+  for (const task of d.plan.tasks) {
+    const role = roles.get(task.id);
+    if (!role) continue;
+    const base = all.get(task.no)!;
+    const r = d.reports.get(`${unit.id}:${task.id}`);
+    const indicators: IndicatorSummary[] = task.indicators.map((i) => {
+      const value = valueOf(r, i.id);
+      const light: Light = value !== null ? indicatorLight(i, value, month, d.thresholds) : role === 'lead' ? 'red' : 'none';
+      return {
+        no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive,
+        value, completion: value === null ? null : completion(i, value), gapPoints: value === null ? null : gapPoints(i, value, month), light,
+      };
+    });
+    const reported = task.indicators
+      .map((i, k) => ({ target: i, value: indicators[k]!.value }))
+      .filter((x) => role === 'lead' || x.value !== null);
+    const light: Light = !r && role === 'co'
+      ? 'none'
+      : taskLight({ status: r ? (r.status ?? '未开始') : null, indicators: reported }, month, d.thresholds);
+    const completions = indicators.filter((i) => role === 'lead' || i.completion !== null).map((i) => i.completion ?? 0);
+    tasks.push({
+      ...base,
+      reportedLeads: role === 'lead' && isComplete(task, r) ? 1 : 0,
+      totalLeads: role === 'lead' ? 1 : 0,
+      status: r?.status ?? null,
+      indicators,
+      completion: meanCompletion(completions),
+      light,
+      progress: r?.progress ?? '', problems: r?.problems ?? '', nextSteps: r?.nextSteps ?? '',
+      role: role satisfies Role, receivedOn: r?.receivedOn ?? null, proxy: r?.proxy ?? false,
+    });
+  }
+  tasks.sort((a, b) => (a.role === b.role ? a.no - b.no : a.role === 'lead' ? -1 : 1));
+  return { header: header(d), unit: row, tasks };
+}
+
+/**
+ * Completion and reporting over the periods that have any report so far (and every unit's
+ * completion in each), for the trend chart.
+ */
+export async function trendView(ctx: Ctx): Promise<TrendView> {
+  const plan: PlanModel = await activePlan(ctx);
+  const withData = await ctx.db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
+    .select('periods.period').where('periods.plan_id', '=', plan.id).distinct().execute();
+  const last = withData.map((r) => r.period).sort().at(-1);
+  const periods = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last).map((p) => p.period);
+  const overall: TrendView['overall'][number][] = [];
+  const byUnit = new Map<string, (number | null)[]>();
+  for (const period of periods) {
+    const d = await loadPeriodData(ctx, period, plan);
+    const units = summaryByUnit(d).filter((u) => u.state !== '无牵头任务');
+    const tasks = summaryByTask(d);
+    overall.push({
+      period,
+      completion: meanCompletion(tasks.flatMap((t) => t.indicators.map((i) => i.completion ?? 0))),
+      onTime: units.filter((u) => u.state === '已报送' && u.late === 0).length,
+      late: units.filter((u) => u.late > 0).length,
+      missing: units.filter((u) => u.state === '未报送' || (u.state === '部分报送' && u.late === 0)).length,
+    });
+    for (const u of units) {
+      const list = byUnit.get(u.unit) ?? [];
+      list.push(u.completion);
+      byUnit.set(u.unit, list);
+    }
+  }
+  return { periods, overall, units: [...byUnit].map(([unit, completion]) => ({ unit, completion })) };
+}
+
+export async function settingsView(ctx: Ctx): Promise<SettingsView> {
+  return {
+    yellowPoints: (await thresholdsOf(ctx)).yellowPoints,
+    dueDay: await dueDayOf(ctx),
+    officeName: await getSetting(ctx.db, 'office_name'),
+  };
+}
+
+/**
+ * Changes the light threshold or the due day (summary office only; audited). A new due day moves
+ * the due dates of the periods not yet locked: a closed period keeps the date it was judged by.
+ */
+export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined }): Promise<SettingsView> {
+  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以修改设置;填报端的报送期和截止日期来自任务包。');
+  const before = await settingsView(ctx);
+  const plan = await activePlan(ctx);
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    if (req.yellowPoints !== undefined) await setSetting(trx, 'yellow_points', String(req.yellowPoints));
+    if (req.dueDay !== undefined) {
+      await setSetting(trx, 'due_day', String(req.dueDay));
+      for (const p of await listPeriods(trx, plan.id)) {
+        if (!p.locked) await trx.updateTable('periods').set({ due_on: dueDate(p.period, req.dueDay) }).where('id', '=', p.id).execute();
+      }
+    }
+    await appendAudit(trx, {
+      at, actor: ctx.actor, action: 'settings.update', entity: 'settings', entityId: plan.id,
+      before: { yellowPoints: before.yellowPoints, dueDay: before.dueDay },
+      after: { yellowPoints: req.yellowPoints ?? before.yellowPoints, dueDay: req.dueDay ?? before.dueDay },
+    });
+  });
+  return settingsView(ctx);
+}
+
+export async function auditViews(ctx: Ctx, req: { limit?: number | undefined }): Promise<AuditView[]> {
+  return listAudit(ctx.db, { limit: req.limit ?? 500 });
+}

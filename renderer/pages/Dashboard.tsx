@@ -1,0 +1,267 @@
+/** 汇总端 period dashboard: 报送情况, unit by unit, task by task, category by category, charts. */
+import { useEffect, useMemo, useState } from 'react';
+import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ResponseOf, TrendView } from '../../shared/api';
+import type { CategorySummary, IndicatorSummary, TaskSummary, UnitSummary } from '../../shared/summaries';
+import { periodLabel } from '../../shared/rules/periods';
+import { call } from '../api';
+import { Chart } from '../components/Chart';
+import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, pct, shortDate, targetText, useErrorReporter } from '../components/common';
+import { useApp } from '../store';
+
+const { Text } = Typography;
+
+interface Data {
+  readonly units: ResponseOf<'summary:byUnit'>;
+  readonly tasks: ResponseOf<'summary:byTask'>;
+  readonly categories: ResponseOf<'summary:byCategory'>;
+  readonly trend: TrendView;
+}
+
+export function indicatorColumns(): ColumnsType<IndicatorSummary> {
+  return [
+    { title: '指标', dataIndex: 'name', ellipsis: true },
+    { title: '目标', key: 'target', width: 130, render: (_, i) => targetText(i) },
+    { title: '累计完成', dataIndex: 'value', width: 110, align: 'right', render: (v: number | null) => num(v) },
+    { title: '完成率', dataIndex: 'completion', width: 90, align: 'right', render: (v: number | null) => pct(v) },
+    { title: '超欠进度', dataIndex: 'gapPoints', width: 90, align: 'right', render: (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(1)}点`) },
+    { title: '灯号', dataIndex: 'light', width: 90, render: (l: IndicatorSummary['light']) => <LightTag light={l} /> },
+  ];
+}
+
+/** A task's indicators and narrative, under its row. */
+export function TaskExpansion({ task }: { readonly task: Pick<TaskSummary, 'indicators' | 'progress' | 'problems' | 'nextSteps'> }) {
+  return (
+    <div className="task-expansion">
+      {task.indicators.length > 0
+        ? <Table<IndicatorSummary> size="small" rowKey="no" pagination={false} columns={indicatorColumns()} dataSource={[...task.indicators]} />
+        : <Text type="secondary">本任务无量化指标,按进展填报。</Text>}
+      <dl className="narrative">
+        <dt>工作进展</dt><dd>{task.progress || '—'}</dd>
+        <dt>存在问题</dt><dd>{task.problems || '—'}</dd>
+        <dt>下步措施</dt><dd>{task.nextSteps || '—'}</dd>
+      </dl>
+    </div>
+  );
+}
+
+function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
+  const go = useApp((s) => s.go);
+  const reporting = rows.filter((r) => r.state !== '无牵头任务');
+  const onTime = reporting.filter((r) => r.state === '已报送' && r.late === 0);
+  const late = reporting.filter((r) => r.late > 0);
+  const missing = reporting.filter((r) => r.state === '未报送' || (r.state === '部分报送' && r.late === 0));
+  const group = (title: string, color: string, list: readonly UnitSummary[], testId: string) => (
+    <div className="reporting-group" data-testid={testId}>
+      <div className="reporting-title"><Tag color={color}>{title}</Tag><Text type="secondary">{list.length} 个单位</Text></div>
+      <div className="reporting-names">
+        {list.length === 0 ? <Text type="secondary">无</Text> : list.map((r) => (
+          <Button key={r.unit} size="small" type="link" onClick={() => go('unitDetail', r.unit)}>
+            {r.unit}{r.state === '部分报送' ? '(部分)' : ''}
+          </Button>
+        ))}
+      </div>
+    </div>
+  );
+  return (
+    <Card size="small" title="报送情况" className="reporting-card">
+      {group('按时报送', 'success', onTime, 'reporting-on-time')}
+      {group('逾期报送', 'warning', late, 'reporting-late')}
+      {group('未报送', 'error', missing, 'reporting-missing')}
+    </Card>
+  );
+}
+
+function UnitTable({ rows, timeProgress }: { readonly rows: readonly UnitSummary[]; readonly timeProgress: number }) {
+  const go = useApp((s) => s.go);
+  const columns: ColumnsType<UnitSummary> = [
+    { title: '序号', dataIndex: 'seq', width: 56, align: 'center' },
+    { title: '单位', dataIndex: 'unit', width: 150, render: (u: string) => <Button type="link" size="small" className="unit-link" onClick={() => go('unitDetail', u)}>{u}</Button> },
+    { title: '牵头/协同', key: 'tasks', width: 84, align: 'center', render: (_, r) => `${r.leadTasks}/${r.coTasks}` },
+    { title: '报送情况', key: 'state', width: 150, render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
+    { title: '收到日期', dataIndex: 'receivedOn', width: 90, render: (d: string | null) => shortDate(d) },
+    { title: '按时/逾期/未报', key: 'counts', width: 116, align: 'center', render: (_, r) => (r.leadTasks === 0 ? '—' : `${r.onTime}/${r.late}/${r.missing}`) },
+    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null) => <CompletionBar value={c} timeProgress={timeProgress} /> },
+    { title: '绿/黄/红', key: 'lights', width: 120, render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
+    { title: '操作', key: 'op', width: 70, render: (_, r) => <Button size="small" onClick={() => go('unitDetail', r.unit)}>明细</Button> },
+  ];
+  return (
+    <Table<UnitSummary>
+      size="small" rowKey="unit" pagination={false} columns={columns} dataSource={[...rows]}
+      className="unit-table" data-testid="unit-table" sticky
+      rowClassName={(r) => `unit-row-${r.seq}`}
+    />
+  );
+}
+
+function TaskTable({ rows, timeProgress }: { readonly rows: readonly TaskSummary[]; readonly timeProgress: number }) {
+  const columns: ColumnsType<TaskSummary> = [
+    { title: '序号', dataIndex: 'no', width: 56, align: 'center' },
+    { title: '任务', dataIndex: 'title', ellipsis: true },
+    { title: '牵头单位', key: 'lead', width: 170, ellipsis: true, render: (_, t) => t.leadUnits.join('、') },
+    { title: '报送', key: 'reported', width: 64, align: 'center', render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
+    { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
+    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null) => <CompletionBar value={c} timeProgress={timeProgress} /> },
+    { title: '灯号', dataIndex: 'light', width: 86, render: (l: TaskSummary['light']) => <LightTag light={l} /> },
+  ];
+  return (
+    <Table<TaskSummary>
+      size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} sticky
+      expandable={{ expandedRowRender: (t) => <TaskExpansion task={t} /> }}
+      data-testid="task-table"
+    />
+  );
+}
+
+function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) {
+  const columns: ColumnsType<CategorySummary> = [
+    { title: '类别', key: 'name', render: (_, c) => `${c.no}、${c.name}` },
+    { title: '任务', dataIndex: 'tasks', width: 70, align: 'center' },
+    { title: '指标', dataIndex: 'indicators', width: 70, align: 'center' },
+    { title: '完成度', dataIndex: 'completion', width: 180, render: (c: number | null) => <CompletionBar value={c} /> },
+    { title: '绿/黄/红', key: 'lights', width: 130, render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
+    { title: '无报送任务', dataIndex: 'missing', width: 100, align: 'center' },
+  ];
+  return <Table<CategorySummary> size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} data-testid="category-table" />;
+}
+
+function Charts({ data }: { readonly data: Data }) {
+  const tp = data.units.header.timeProgress;
+  const reporting = data.units.rows.filter((r) => r.leadTasks > 0);
+  const byUnit = useMemo(() => ({
+    title: { text: '各单位完成度', left: 'center', textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toFixed(1)}%` },
+    grid: { left: 130, right: 70, top: 56, bottom: 24 },
+    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'category', inverse: true, data: reporting.map((r) => r.unit), axisLabel: { interval: 0 } },
+    series: [{
+      type: 'bar', barMaxWidth: 14,
+      data: reporting.map((r) => ({
+        value: r.completion === null ? 0 : Math.round(r.completion * 1000) / 10,
+        itemStyle: { color: r.state === '未报送' ? LIGHT_COLORS.red : (r.completion ?? 0) >= tp ? LIGHT_COLORS.green : LIGHT_COLORS.yellow },
+      })),
+      label: {
+        show: true, position: 'right', fontSize: 11, color: '#595959',
+        formatter: (p: { dataIndex: number }) => {
+          const r = reporting[p.dataIndex]!;
+          return r.state === '未报送' ? '未报送' : r.completion === null ? '无量化指标' : pct(r.completion);
+        },
+      },
+      markLine: { symbol: 'none', label: { position: 'start', formatter: `序时进度 ${pct(tp)}`, color: '#1d39c4' }, lineStyle: { type: 'dashed', color: '#1d39c4' }, data: [{ xAxis: Math.round(tp * 1000) / 10 }] },
+    }],
+  }), [reporting, tp]);
+  const lights = useMemo(() => {
+    const count = (l: string) => data.tasks.rows.filter((t) => t.light === l).length;
+    return {
+      title: { text: '任务灯号分布', left: 'center', textStyle: { fontSize: 14 } },
+      tooltip: { trigger: 'item' },
+      legend: { bottom: 0 },
+      series: [{
+        type: 'pie', radius: ['40%', '65%'], label: { formatter: '{b} {c}项' },
+        data: [
+          { name: '绿灯', value: count('green'), itemStyle: { color: LIGHT_COLORS.green } },
+          { name: '黄灯', value: count('yellow'), itemStyle: { color: LIGHT_COLORS.yellow } },
+          { name: '红灯', value: count('red'), itemStyle: { color: LIGHT_COLORS.red } },
+        ],
+      }],
+    };
+  }, [data.tasks]);
+  const trend = useMemo(() => ({
+    title: { text: '完成度与报送趋势', left: 'center', textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 50, right: 50, top: 40, bottom: 50 },
+    xAxis: { type: 'category', data: data.trend.periods.map(periodLabel) },
+    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
+    series: [
+      { name: '全市平均完成度', type: 'line', data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
+      { name: '序时进度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.periods.map((p) => Math.round((Number(p.slice(5)) / 12) * 1000) / 10) },
+      { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
+      { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
+    ],
+  }), [data.trend]);
+  return (
+    <Row gutter={16}>
+      <Col span={14}><Card size="small"><Chart option={byUnit} height={Math.max(360, reporting.length * 20 + 60)} testId="chart-units" /></Card></Col>
+      <Col span={10}>
+        <Space orientation="vertical" style={{ width: '100%' }} size={16}>
+          <Card size="small"><Chart option={lights} height={280} testId="chart-lights" /></Card>
+          <Card size="small">{data.trend.periods.length === 0 ? <Empty description="还没有任何报送" /> : <Chart option={trend} height={320} testId="chart-trend" />}</Card>
+        </Space>
+      </Col>
+    </Row>
+  );
+}
+
+export function Dashboard() {
+  const period = useApp((s) => s.period);
+  const version = useApp((s) => s.version);
+  const [data, setData] = useState<Data | null>(null);
+  const [tab, setTab] = useState('units');
+  const [exporting, setExporting] = useState(false);
+  const report = useErrorReporter();
+  const { modal } = AntApp.useApp();
+
+  useEffect(() => {
+    if (!period) return;
+    let live = true;
+    setData(null);
+    Promise.all([
+      call('summary:byUnit', { period }), call('summary:byTask', { period }),
+      call('summary:byCategory', { period }), call('summary:trend', {}),
+    ]).then(([units, tasks, categories, trend]) => { if (live) setData({ units, tasks, categories, trend }); }, (err) => report(err));
+    return () => { live = false; };
+  }, [period, version]);
+
+  async function exportWorkbook() {
+    if (!period) return;
+    setExporting(true);
+    try {
+      const r = await call('reports:exportWorkbook', { period });
+      if (r) modal.success({ title: '汇总表已生成', content: <>已保存 <Text strong>{r.fileName}</Text><br />位置:{r.folder}</>, okText: '知道了' });
+    } catch (err) {
+      report(err, '汇总表未生成');
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  if (!period) return <Empty description="没有报送期" />;
+  if (!data) return <div className="page-loading"><Spin /></div>;
+  const h = data.units.header;
+  const rows = data.units.rows.filter((r) => r.state !== '无牵头任务');
+  const reported = rows.filter((r) => r.state === '已报送').length;
+  const late = rows.filter((r) => r.late > 0).length;
+  const missing = rows.filter((r) => r.state === '未报送').length;
+  const overall = data.trend.overall.find((o) => o.period === period)?.completion ?? null;
+
+  return (
+    <div data-testid="dashboard">
+      <Card size="small" className="stats-card">
+        <Row gutter={16} align="middle">
+          <Col flex="auto"><Statistic title="报送期" value={periodLabel(h.period)} /></Col>
+          <Col flex="auto"><Statistic title="报送截止" value={shortDate(h.dueOn)} /></Col>
+          <Col flex="auto"><Statistic title="序时进度" value={pct(h.timeProgress)} /></Col>
+          <Col flex="auto"><Statistic title="全市平均完成度" value={pct(overall)} styles={{ content: { color: overall !== null && overall >= h.timeProgress ? LIGHT_COLORS.green : LIGHT_COLORS.yellow } }} /></Col>
+          <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${rows.length}`} /></Col>
+          <Col flex="auto"><Statistic title="逾期" value={late} styles={{ content: { color: late ? LIGHT_COLORS.yellow : undefined } }} /></Col>
+          <Col flex="auto"><Statistic title="未报送" value={missing} styles={{ content: { color: missing ? LIGHT_COLORS.red : undefined } }} /></Col>
+          <Col><Button onClick={() => void exportWorkbook()} loading={exporting}>导出汇总表</Button></Col>
+        </Row>
+      </Card>
+      <Card size="small" className="content-card">
+        <Tabs
+          activeKey={tab}
+          onChange={setTab}
+          items={[
+            { key: 'units', label: '分单位', children: <><ReportingCard rows={data.units.rows} /><UnitTable rows={data.units.rows} timeProgress={h.timeProgress} /></> },
+            { key: 'tasks', label: '分任务', children: <TaskTable rows={data.tasks.rows} timeProgress={h.timeProgress} /> },
+            { key: 'categories', label: '分类别', children: <CategoryTable rows={data.categories.rows} /> },
+            { key: 'charts', label: '图表', children: <Charts data={data} /> },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}

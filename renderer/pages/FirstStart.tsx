@@ -1,0 +1,82 @@
+/** First start: this computer is either the summary office (embedded plan) or a unit (from its assignment package). */
+import { useState } from 'react';
+import { App as AntApp, Button, Card, Checkbox, Col, Row, Typography } from 'antd';
+import type { AppInfo } from '../../shared/api';
+import { call } from '../api';
+import { useErrorReporter } from '../components/common';
+import { useApp } from '../store';
+
+const { Title, Paragraph, Text } = Typography;
+
+export function FingerprintNotice({ info }: { readonly info: AppInfo }) {
+  return (
+    <div className="fingerprint-notice">
+      <Paragraph>
+        本机密钥指纹:<Text strong code className="fingerprint" data-testid="own-fingerprint">{info.fingerprint}</Text>
+      </Paragraph>
+      {info.officeFingerprint && (
+        <Paragraph>
+          汇总端密钥指纹:<Text strong code className="fingerprint" data-testid="office-fingerprint">{info.officeFingerprint}</Text>
+          <br />
+          <Text type="warning">请与汇总端电话核对这个指纹,一致后再开始填报。</Text>
+        </Paragraph>
+      )}
+      {info.role === 'summary' && <Paragraph type="secondary">请把本机指纹电话告知各填报单位,供他们核对任务包。</Paragraph>}
+    </div>
+  );
+}
+
+export function FirstStart() {
+  const [withDemo, setWithDemo] = useState(true);
+  const [busy, setBusy] = useState<'summary' | 'unit' | null>(null);
+  const load = useApp((s) => s.load);
+  const { modal } = AntApp.useApp();
+  const report = useErrorReporter();
+
+  async function setup(kind: 'summary' | 'unit') {
+    setBusy(kind);
+    try {
+      const info = kind === 'summary' ? await call('app:setupSummary', { withDemo }) : await call('app:setupUnit', {});
+      if (info === null) return;
+      await load();
+      modal.success({
+        title: kind === 'summary' ? '汇总端已建立' : `已按任务包建立${info.unit}的填报端`,
+        content: <FingerprintNotice info={info} />,
+        okText: '知道了',
+        width: 520,
+      });
+    } catch (err) {
+      report(err, '首次设置未完成');
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <div className="first-start">
+      <Title level={3}>欢迎使用民生工作督办台账</Title>
+      <Paragraph type="secondary">首次使用,请选择本机的用途。选定后不能更改。</Paragraph>
+      <Row gutter={24}>
+        <Col span={12}>
+          <Card title="汇总端" className="first-card" data-testid="choose-summary">
+            <Paragraph>市民生工作办公室使用:导入各单位的填报包,核验、汇总,按单位、任务、类别查看,退回修改,下发任务包。</Paragraph>
+            <Paragraph>使用内置的 2019 年宣城市民生工作要点(9 大类、54 项任务)。</Paragraph>
+            <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)}>同时填入演示数据(上半年,均标注【演示数据】)</Checkbox>
+            <div className="first-actions">
+              <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null} onClick={() => void setup('summary')}>设为汇总端</Button>
+            </div>
+          </Card>
+        </Col>
+        <Col span={12}>
+          <Card title="填报端" className="first-card" data-testid="choose-unit">
+            <Paragraph>各责任单位使用:每月填报牵头和协同任务的进展,导出签名的填报包,用U盘报送汇总端。</Paragraph>
+            <Paragraph>需要汇总端发来的<Text strong>任务包</Text>(任务包-单位名-2019-第1版.xlsx),请先插入U盘。</Paragraph>
+            <div className="first-actions">
+              <Button type="primary" size="large" loading={busy === 'unit'} disabled={busy !== null} onClick={() => void setup('unit')}>选择任务包…</Button>
+            </div>
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+/** Periods and due dates: at the office, lock (关账) and reopen (audited); at a unit, what is done, late or missing. */
+import { useState } from 'react';
+import { App as AntApp, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { PeriodView } from '../../shared/api';
+import { periodLabel } from '../../shared/rules/periods';
+import { call } from '../api';
+import { useErrorReporter } from '../components/common';
+import { todayIso, useApp } from '../store';
+
+const { Text, Paragraph } = Typography;
+
+/** A unit's period in words: exported, draft, not entered, and whether its due date has passed. */
+export function unitPeriodTag(p: PeriodView, today = todayIso()) {
+  const overdue = p.dueOn < today;
+  if (p.state === '已导出') return <Tag color="green">已导出 第{p.exportedRevision}版</Tag>;
+  if (p.state === '草稿') return <Tag color={overdue ? 'red' : 'gold'}>{overdue ? '草稿未导出·已过截止日' : '草稿未导出'}</Tag>;
+  return overdue ? <Tag color="red">未报送·已过截止日</Tag> : <Tag>未填报</Tag>;
+}
+
+export function PeriodsPage() {
+  const periods = useApp((s) => s.periods);
+  const info = useApp((s) => s.info);
+  const current = useApp((s) => s.period);
+  const changed = useApp((s) => s.changed);
+  const { setPeriod, go } = useApp.getState();
+  const [reopening, setReopening] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const report = useErrorReporter();
+  const { modal, message } = AntApp.useApp();
+  const summary = info?.role === 'summary';
+
+  function lock(period: string) {
+    modal.confirm({
+      title: `关账锁定 ${periodLabel(period)}?`,
+      content: '锁定后不能再录入、代填或导入这个报送期的数据;如需修改,要重新开启(记入审计日志)。',
+      okText: '锁定', cancelText: '取消',
+      onOk: async () => {
+        try {
+          await call('periods:lock', { period });
+          void message.success(`${periodLabel(period)} 已关账锁定`);
+          changed();
+        } catch (err) {
+          report(err, '未锁定');
+        }
+      },
+    });
+  }
+
+  async function reopen() {
+    if (!reopening) return;
+    try {
+      await call('periods:reopen', { period: reopening, reason });
+      void message.success(`${periodLabel(reopening)} 已重新开启(已记入审计日志)`);
+      setReopening(null);
+      setReason('');
+      changed();
+    } catch (err) {
+      report(err, '未重新开启');
+    }
+  }
+
+  const columns: ColumnsType<PeriodView> = [
+    { title: '报送期', dataIndex: 'period', width: 160, render: (p: string) => <>{periodLabel(p)}{p === current && <Tag color="blue" style={{ marginLeft: 6 }}>当前</Tag>}</> },
+    { title: '截止日期', dataIndex: 'dueOn', width: 120 },
+    { title: '序时进度', dataIndex: 'month', width: 100, render: (m: number) => `${((m / 12) * 100).toFixed(1)}%` },
+    summary
+      ? { title: '状态', dataIndex: 'locked', width: 120, render: (l: boolean) => (l ? <Tag color="purple">已关账</Tag> : <Tag color="green">开放</Tag>) }
+      : { title: '本单位', key: 'state', width: 200, render: (_, p) => <>{unitPeriodTag(p)}{p.locked && <Tag color="purple">已关账</Tag>}</> },
+    {
+      title: '操作', key: 'op', render: (_, p) => summary ? (
+        <>
+          <Button size="small" onClick={() => { setPeriod(p.period); go('dashboard'); }}>查看汇总</Button>{' '}
+          {p.locked
+            ? <Button size="small" onClick={() => setReopening(p.period)}>重新开启…</Button>
+            : <Button size="small" onClick={() => lock(p.period)}>关账锁定</Button>}
+        </>
+      ) : <Button size="small" onClick={() => { setPeriod(p.period); go('entry'); }}>填报</Button>,
+    },
+  ];
+
+  return (
+    <div data-testid="periods-page">
+      <Card size="small" className="stats-card" title="报送期与截止日期">
+        <Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {summary ? '每月一期,次月截止日前报送;逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。' : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
+        </Paragraph>
+      </Card>
+      <Card size="small" className="content-card">
+        <Table<PeriodView> size="small" rowKey="period" pagination={false} columns={columns} dataSource={[...periods]} />
+      </Card>
+      <Modal open={reopening !== null} title={reopening ? `重新开启 ${periodLabel(reopening)}` : ''} okText="重新开启" cancelText="取消"
+        okButtonProps={{ disabled: reason.trim() === '' }} onOk={() => void reopen()} onCancel={() => setReopening(null)} destroyOnHidden>
+        <Form layout="vertical">
+          <Form.Item label="原因(记入审计日志)" required>
+            <Input.TextArea rows={3} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/** Settings: this computer's fingerprint, the office's (at a unit), light thresholds and the due day (at the office). */
+import { useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, Descriptions, Form, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import type { BackupView } from '../../shared/api';
+import { call } from '../api';
+import { useErrorReporter } from '../components/common';
+import { useApp } from '../store';
+
+const { Text, Paragraph } = Typography;
+
+export function SettingsPage() {
+  const info = useApp((s) => s.info);
+  const settings = useApp((s) => s.settings);
+  const plan = useApp((s) => s.plan);
+  const load = useApp((s) => s.load);
+  const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? 10);
+  const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? 5);
+  const [busy, setBusy] = useState(false);
+  const report = useErrorReporter();
+  const { message } = AntApp.useApp();
+  const summary = info?.role === 'summary';
+  const [backups, setBackups] = useState<readonly BackupView[]>([]);
+  const { modal } = AntApp.useApp();
+
+  useEffect(() => {
+    setYellow(settings?.yellowPoints ?? 10);
+    setDueDay(settings?.dueDay ?? 5);
+  }, [settings]);
+
+  useEffect(() => {
+    call('backup:list', {}).then(setBackups, (err: unknown) => report(err));
+  }, []);
+
+  async function backupNow() {
+    try {
+      const b = await call('backup:create', {});
+      void message.success(`已备份:${b.name}`);
+      setBackups(await call('backup:list', {}));
+    } catch (err) {
+      report(err, '未备份');
+    }
+  }
+
+  function restore(b: BackupView) {
+    modal.confirm({
+      title: '恢复这个备份?',
+      width: 560,
+      content: <>数据库将恢复到 <Text strong>{b.createdAt.replace('T', ' ').slice(0, 16)}</Text> 的状态。恢复前会先把当前数据库另存为一个备份,可以再恢复回来。</>,
+      okText: '恢复', cancelText: '取消', okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          const r = await call('backup:restore', { name: b.name });
+          void message.success(`已恢复 ${r.restoredFrom}${r.safetyCopy ? `(恢复前的数据已另存为 ${r.safetyCopy})` : ''}`);
+          await load();
+          setBackups(await call('backup:list', {}));
+        } catch (err) {
+          report(err, '未恢复');
+        }
+      },
+    });
+  }
+
+  const REASONS: Record<BackupView['reason'], string> = { manual: '手动', 'before-import': '导入前自动', 'before-restore': '恢复前自动' };
+
+  async function save() {
+    setBusy(true);
+    try {
+      await call('settings:update', { ...(yellow !== null ? { yellowPoints: yellow } : {}), ...(dueDay !== null ? { dueDay } : {}) });
+      void message.success('设置已保存(已记入审计日志)');
+      await load();
+    } catch (err) {
+      report(err, '设置未保存');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!info) return null;
+  return (
+    <div data-testid="settings-page">
+      <Card size="small" className="stats-card" title="本机">
+        <Descriptions column={1} size="small" bordered styles={{ label: { width: 180 } }}>
+          <Descriptions.Item label="用途">{summary ? '汇总端' : `填报端(${info.unit})`}</Descriptions.Item>
+          <Descriptions.Item label="工作计划">{plan ? `${plan.title}(第${plan.revision}版)` : '—'}</Descriptions.Item>
+          {summary ? <Descriptions.Item label="汇总单位">{info.officeName}</Descriptions.Item> : <Descriptions.Item label="报送给">{info.officeName}</Descriptions.Item>}
+          <Descriptions.Item label="本机密钥指纹"><Text code strong className="fingerprint" data-testid="settings-fingerprint">{info.fingerprint}</Text></Descriptions.Item>
+          {!summary && <Descriptions.Item label="汇总端密钥指纹"><Text code strong className="fingerprint">{info.officeFingerprint}</Text></Descriptions.Item>}
+          <Descriptions.Item label="程序版本">{info.version}</Descriptions.Item>
+        </Descriptions>
+        <Paragraph type="secondary" className="hint">密钥指纹用于电话核对数据包的来源。私钥保存在本机数据库旁,不会进入任何数据包或备份。</Paragraph>
+      </Card>
+      <Card size="small" className="content-card" title="红黄绿灯与截止日期">
+        <Form layout="horizontal" labelCol={{ flex: '220px' }} disabled={!summary}>
+          <Form.Item label="黄灯阈值(落后序时进度)" extra="落后不足该百分点为黄灯,达到或超过为红灯。">
+            <Space.Compact><InputNumber min={1} max={50} value={yellow} onChange={setYellow} /><Space.Addon>个百分点</Space.Addon></Space.Compact>
+          </Form.Item>
+          <Form.Item label="报送截止日(次月)" extra="修改后,未关账报送期的截止日期一并调整。">
+            <Space.Compact><Space.Addon>每月</Space.Addon><InputNumber min={1} max={28} value={dueDay} onChange={setDueDay} /><Space.Addon>日</Space.Addon></Space.Compact>
+          </Form.Item>
+          {summary && <Form.Item label=" " colon={false}><Button type="primary" loading={busy} onClick={() => void save()}>保存设置</Button></Form.Item>}
+        </Form>
+        {!summary && <Paragraph type="secondary">填报端的阈值和截止日期由汇总端规定。</Paragraph>}
+      </Card>
+      <Card size="small" className="content-card" title="备份与恢复" extra={<Button onClick={() => void backupNow()}>立即备份</Button>}>
+        <Paragraph type="secondary">每次导入数据包前自动备份,保留最近 20 份。备份只含数据库,不含私钥。</Paragraph>
+        <Table<BackupView> size="small" rowKey="name" dataSource={[...backups]} pagination={backups.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
+          locale={{ emptyText: '还没有备份' }}
+          columns={[
+            { title: '时间', dataIndex: 'createdAt', width: 160, render: (d: string) => d.replace('T', ' ').slice(0, 16) },
+            { title: '类型', dataIndex: 'reason', width: 110, render: (r: BackupView['reason']) => <Tag>{REASONS[r]}</Tag> },
+            { title: '大小', dataIndex: 'bytes', width: 100, render: (n: number) => `${(n / 1024).toFixed(0)} KB` },
+            { title: '文件', dataIndex: 'name', ellipsis: true },
+            { title: '', key: 'op', width: 80, render: (_, b) => <Button size="small" danger onClick={() => restore(b)}>恢复…</Button> },
+          ]} />
+      </Card>
+    </div>
+  );
+}

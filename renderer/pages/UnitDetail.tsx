@@ -1,0 +1,136 @@
+/** Drill-down: one unit's tasks and indicators for the period; return a task, export feedback, enter a paper report. */
+import { useEffect, useState } from 'react';
+import { App as AntApp, Breadcrumb, Button, Card, Descriptions, Empty, Form, Input, Modal, Space, Spin, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ReturnView, UnitDetail as UnitDetailView } from '../../shared/api';
+import { periodLabel } from '../../shared/rules/periods';
+import { call } from '../api';
+import { CompletionBar, LightCounts, LightTag, StateTag, pct, shortDate, useErrorReporter } from '../components/common';
+import { useApp } from '../store';
+import { TaskExpansion } from './Dashboard';
+
+const { Text } = Typography;
+
+type DetailTask = UnitDetailView['tasks'][number];
+
+export function UnitDetail() {
+  const unit = useApp((s) => s.unit);
+  const period = useApp((s) => s.period);
+  const version = useApp((s) => s.version);
+  const go = useApp((s) => s.go);
+  const changed = useApp((s) => s.changed);
+  const [data, setData] = useState<UnitDetailView | null>(null);
+  const [returns, setReturns] = useState<readonly ReturnView[]>([]);
+  const [returning, setReturning] = useState<DetailTask | null>(null);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const report = useErrorReporter();
+  const { message, modal } = AntApp.useApp();
+
+  useEffect(() => {
+    if (!unit || !period) return;
+    let live = true;
+    setData(null);
+    Promise.all([call('summary:unitDetail', { period, unit }), call('returns:list', { period })])
+      .then(([d, r]) => { if (live) { setData(d); setReturns(r.filter((x) => x.unit === unit)); } }, (err) => report(err));
+    return () => { live = false; };
+  }, [unit, period, version]);
+
+  async function submitReturn() {
+    if (!returning || !unit || !period) return;
+    setBusy(true);
+    try {
+      const r = await call('returns:create', { period, unit, task: returning.no, comment });
+      void message.success(`已退回任务${r.task}「${r.taskTitle}」,将随下一个反馈包发给${r.unit}。`);
+      setReturning(null);
+      setComment('');
+      changed();
+    } catch (err) {
+      report(err, '未能退回');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function exportFeedback() {
+    if (!unit) return;
+    setBusy(true);
+    try {
+      const r = await call('packages:exportFeedback', { unit });
+      if (r) {
+        modal.success({ title: '反馈包已生成', content: <>已保存 <Text strong data-testid="feedback-file">{r.fileName}</Text><br />位置:{r.folder}<br />请用U盘交给{unit}导入。</>, okText: '知道了' });
+        changed();
+      }
+    } catch (err) {
+      report(err, '反馈包未生成');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!unit || !period) return <Empty description="请从汇总表中选择单位" />;
+  const pending = returns.filter((r) => !r.done);
+  const columns: ColumnsType<DetailTask> = [
+    { title: '序号', dataIndex: 'no', width: 56, align: 'center' },
+    { title: '任务', dataIndex: 'title', ellipsis: true, render: (t: string, r) => <>{t}{returns.some((x) => x.task === r.no) && <Tag color="orange" style={{ marginLeft: 6 }}>已退回</Tag>}</> },
+    { title: '职责', dataIndex: 'role', width: 64, render: (r: string) => (r === 'lead' ? <Tag color="blue">牵头</Tag> : <Tag>协同</Tag>) },
+    { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
+    { title: '收到', dataIndex: 'receivedOn', width: 90, render: (d: string | null, r) => <>{shortDate(d)}{r.proxy && <Tag style={{ marginLeft: 4 }}>代填</Tag>}</> },
+    { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null) => <CompletionBar value={c} timeProgress={data?.header.timeProgress} /> },
+    { title: '灯号', dataIndex: 'light', width: 86, render: (l: DetailTask['light']) => <LightTag light={l} /> },
+    { title: '操作', key: 'op', width: 76, render: (_, r) => <Button size="small" danger disabled={r.status === null} onClick={() => setReturning(r)} data-testid={`return-task-${r.no}`}>退回</Button> },
+  ];
+
+  return (
+    <div data-testid="unit-detail">
+      <Breadcrumb items={[{ title: <a onClick={() => go('dashboard')}>汇总</a> }, { title: unit }]} className="page-breadcrumb" />
+      {!data ? <div className="page-loading"><Spin /></div> : (
+        <>
+          <Card size="small" className="stats-card" title={`${unit} · ${periodLabel(period)}`} extra={
+            <Space>
+              <Button onClick={() => go('dashboard')} data-testid="back-to-dashboard">返回汇总</Button>
+              <Button onClick={() => go('proxy', unit)}>代填纸质报表</Button>
+              <Button type="primary" onClick={() => void exportFeedback()} loading={busy} data-testid="export-feedback">生成反馈包{pending.length > 0 ? `(${pending.length} 项退回)` : ''}</Button>
+            </Space>
+          }>
+            <Descriptions size="small" column={4}>
+              <Descriptions.Item label="报送情况"><StateTag state={data.unit.state} />{data.unit.late > 0 && <Tag color="warning">逾期</Tag>}</Descriptions.Item>
+              <Descriptions.Item label="收到日期">{shortDate(data.unit.receivedOn)}(截止 {shortDate(data.unit.dueOn)})</Descriptions.Item>
+              <Descriptions.Item label="完成度">{pct(data.unit.completion)}(序时 {pct(data.header.timeProgress)})</Descriptions.Item>
+              <Descriptions.Item label="牵头任务灯号"><LightCounts green={data.unit.green} yellow={data.unit.yellow} red={data.unit.red} /></Descriptions.Item>
+            </Descriptions>
+          </Card>
+          <Card size="small" className="content-card" title="任务与指标">
+            <Table<DetailTask>
+              size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...data.tasks]}
+              expandable={{ expandedRowRender: (t) => <TaskExpansion task={t} />, defaultExpandAllRows: data.tasks.length <= 4 }}
+              data-testid="unit-detail-table"
+            />
+          </Card>
+          {returns.length > 0 && (
+            <Card size="small" className="content-card" title="退回记录">
+              <Table<ReturnView> size="small" rowKey={(r) => `${r.task}-${r.createdAt}`} pagination={false} dataSource={[...returns]} columns={[
+                { title: '任务', key: 't', render: (_, r) => `${r.task}. ${r.taskTitle}` },
+                { title: '退回意见', dataIndex: 'comment' },
+                { title: '时间', dataIndex: 'createdAt', width: 100, render: (d: string) => d.slice(0, 10) },
+                { title: '状态', dataIndex: 'done', width: 110, render: (d: boolean) => (d ? <Tag color="green">已发反馈包</Tag> : <Tag color="orange">待发反馈包</Tag>) },
+              ]} />
+            </Card>
+          )}
+        </>
+      )}
+      <Modal
+        open={returning !== null}
+        title={returning ? `退回任务${returning.no}「${returning.title}」` : ''}
+        okText="退回" cancelText="取消" okButtonProps={{ danger: true, disabled: comment.trim() === '', loading: busy }}
+        onOk={() => void submitReturn()} onCancel={() => setReturning(null)} destroyOnHidden
+      >
+        <Form layout="vertical">
+          <Form.Item label="退回意见(单位将在反馈包中看到)" required>
+            <Input.TextArea id="return-comment" rows={4} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} showCount placeholder="例如:康复训练人数与残联年报不一致,请核实" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

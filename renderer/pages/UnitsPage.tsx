@@ -1,0 +1,115 @@
+/** 汇总端: the units in the fixed order, their pinned keys, and their assignment and feedback packages. */
+import { useEffect, useState } from 'react';
+import { App as AntApp, Button, Card, Space, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { ExportResult, KeysView, ReturnView } from '../../shared/api';
+import { call } from '../api';
+import { useErrorReporter } from '../components/common';
+import { useApp } from '../store';
+
+const { Text, Paragraph } = Typography;
+
+interface UnitRow {
+  readonly seq: number;
+  readonly unit: string;
+  readonly lead: number;
+  readonly co: number;
+  readonly fingerprint: string | null;
+  readonly acceptedAt: string | null;
+  readonly pendingReturns: number;
+}
+
+export function UnitsPage() {
+  const plan = useApp((s) => s.plan);
+  const version = useApp((s) => s.version);
+  const changed = useApp((s) => s.changed);
+  const go = useApp((s) => s.go);
+  const [keys, setKeys] = useState<KeysView | null>(null);
+  const [returns, setReturns] = useState<readonly ReturnView[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const report = useErrorReporter();
+  const { modal } = AntApp.useApp();
+
+  useEffect(() => {
+    Promise.all([call('keys:list', {}), call('returns:list', {})]).then(([k, r]) => { setKeys(k); setReturns(r); }, (err: unknown) => report(err));
+  }, [version]);
+
+  if (!plan) return null;
+  const rows: UnitRow[] = plan.units.map((unit, k) => {
+    const key = keys?.pinned.find((p) => p.unit === unit);
+    return {
+      seq: k + 1, unit,
+      lead: plan.tasks.filter((t) => t.leadUnits.includes(unit)).length,
+      co: plan.tasks.filter((t) => t.coUnits.includes(unit)).length,
+      fingerprint: key?.fingerprint ?? null, acceptedAt: key?.acceptedAt ?? null,
+      pendingReturns: returns.filter((r) => r.unit === unit && !r.done).length,
+    };
+  });
+
+  async function exportPackage(kind: 'assignment' | 'feedback', unit: string) {
+    setBusy(`${kind}:${unit}`);
+    try {
+      const r: ExportResult | null = kind === 'assignment' ? await call('packages:exportAssignment', { unit }) : await call('packages:exportFeedback', { unit });
+      if (r) {
+        modal.success({
+          title: kind === 'assignment' ? '任务包已生成' : '反馈包已生成', width: 560, okText: '知道了',
+          content: (
+            <div data-testid="package-result">
+              <Paragraph>文件:<Text strong copyable>{r.fileName}</Text></Paragraph>
+              <Paragraph>位置:{r.folder}</Paragraph>
+              {kind === 'assignment' && <Paragraph type="secondary">请用U盘交给{unit},并电话告知本机密钥指纹 <Text code>{keys?.own}</Text> 供对方核对。</Paragraph>}
+            </div>
+          ),
+        });
+        changed();
+      }
+    } catch (err) {
+      report(err, '数据包未生成');
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function acceptKey() {
+    try {
+      const r = await call('keys:acceptFromFile', {});
+      if (r) {
+        modal.success({ title: '已登记新密钥', content: <>{r.unit} 的密钥指纹:<Text code strong>{r.fingerprint}</Text>(已记入审计日志)</>, okText: '知道了' });
+        changed();
+      }
+    } catch (err) {
+      report(err, '未登记');
+    }
+  }
+
+  const columns: ColumnsType<UnitRow> = [
+    { title: '序号', dataIndex: 'seq', width: 56, align: 'center' },
+    { title: '单位', dataIndex: 'unit', width: 160, render: (u: string) => <Button type="link" size="small" onClick={() => go('unitDetail', u)}>{u}</Button> },
+    { title: '牵头/协同任务', key: 'tasks', width: 110, align: 'center', render: (_, r) => `${r.lead}/${r.co}` },
+    { title: '密钥指纹', dataIndex: 'fingerprint', width: 200, render: (f: string | null) => (f ? <Text code>{f}</Text> : <Text type="secondary">尚未报送</Text>) },
+    { title: '登记日期', dataIndex: 'acceptedAt', width: 100, render: (d: string | null) => d?.slice(0, 10) ?? '—' },
+    { title: '待发退回', dataIndex: 'pendingReturns', width: 86, align: 'center', render: (n: number) => (n > 0 ? <Tag color="orange">{n} 项</Tag> : '—') },
+    {
+      title: '数据包', key: 'op', render: (_, r) => (
+        <Space>
+          <Button size="small" loading={busy === `assignment:${r.unit}`} onClick={() => void exportPackage('assignment', r.unit)} data-testid={`assign-${r.unit}`}>生成任务包</Button>
+          <Button size="small" loading={busy === `feedback:${r.unit}`} onClick={() => void exportPackage('feedback', r.unit)} data-testid={`feedback-${r.unit}`}>生成反馈包</Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <div data-testid="units-page">
+      <Card size="small" className="stats-card" title="单位与密钥" extra={<Button onClick={() => void acceptKey()}>从填报包登记新密钥…</Button>}>
+        <Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          本机密钥指纹 <Text code strong className="fingerprint">{keys?.own ?? '…'}</Text>。任务包带有本机签名,各单位据此核对。单位第一次报送时登记其密钥;
+          单位重装程序后密钥会变化,核实后用「从填报包登记新密钥」更换。
+        </Paragraph>
+      </Card>
+      <Card size="small" className="content-card">
+        <Table<UnitRow> size="small" rowKey="unit" pagination={false} columns={columns} dataSource={rows} sticky data-testid="units-table" />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+/** App-wide state: who this computer is, the plan, the periods, the chosen period and page. */
+import { create } from 'zustand';
+import type { AppInfo, PeriodView, PlanView, SettingsView } from '../shared/api';
+import { call } from './api';
+
+export type Page =
+  | 'dashboard' | 'unitDetail' | 'import' | 'units' | 'periods' | 'proxy' | 'bulletin'
+  | 'entry' | 'settings' | 'audit';
+
+export interface AppState {
+  readonly loading: boolean;
+  readonly info: AppInfo | null;
+  readonly plan: PlanView | null;
+  readonly periods: readonly PeriodView[];
+  readonly settings: SettingsView | null;
+  /** The period every page shows (YYYY-MM). */
+  readonly period: string | null;
+  readonly page: Page;
+  /** Drill-down and proxy entry: the unit looked at. */
+  readonly unit: string | null;
+  /** Bumped after anything that changes data, so open pages reload. */
+  readonly version: number;
+  load(): Promise<void>;
+  refreshPeriods(): Promise<void>;
+  setPeriod(period: string): void;
+  go(page: Page, unit?: string | null): void;
+  changed(): void;
+}
+
+/** Local calendar date, YYYY-MM-DD. */
+export function todayIso(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The period being reported now: the first whose due date has not passed, else the last. */
+export function currentPeriod(periods: readonly PeriodView[], today = todayIso()): string | null {
+  return (periods.find((p) => p.dueOn >= today) ?? periods.at(-1))?.period ?? null;
+}
+
+export const useApp = create<AppState>((set, get) => ({
+  loading: true,
+  info: null,
+  plan: null,
+  periods: [],
+  settings: null,
+  period: null,
+  page: 'dashboard',
+  unit: null,
+  version: 0,
+
+  async load() {
+    set({ loading: true });
+    const info = await call('app:info', {});
+    if (info.role === null) {
+      set({ loading: false, info, plan: null, periods: [], settings: null, period: null });
+      return;
+    }
+    const [plan, periods, settings] = await Promise.all([call('plan:get', {}), call('periods:list', {}), call('settings:get', {})]);
+    let period = get().period;
+    if (!period || !periods.some((p) => p.period === period)) {
+      if (info.role === 'summary') {
+        // The office reads the latest period with reports; the one being reported now if none.
+        const trend = await call('summary:trend', {});
+        period = trend.periods.at(-1) ?? currentPeriod(periods);
+      } else {
+        period = currentPeriod(periods);
+      }
+    }
+    set({
+      loading: false, info, plan, periods, settings, period,
+      page: info.role === 'unit' && get().page === 'dashboard' ? 'entry' : get().page,
+    });
+  },
+
+  async refreshPeriods() {
+    set({ periods: await call('periods:list', {}) });
+  },
+
+  setPeriod(period) {
+    set({ period });
+  },
+
+  go(page, unit) {
+    set({ page, ...(unit !== undefined ? { unit } : {}) });
+    window.scrollTo(0, 0);
+  },
+
+  changed() {
+    set({ version: get().version + 1 });
+    void get().refreshPeriods();
+  },
+}));
