@@ -97,8 +97,10 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     .map((u, k) => ({ rank: input.ranks[k] ?? null, unit: u.unit, completion: u.completion, gapPoints: u.completion === null ? null : Math.round((u.completion - h.timeProgress) * 1000) / 10, state: u.state }))
     .filter((r) => r.rank !== null)
     .sort((a, b) => (a.rank! - b.rank!) || 0);
-  const best = ranking.slice(0, 3).map((r) => r.unit);
-  const worst = ranking.slice(-3).reverse().map((r) => r.unit);
+  // Only units that sent figures are named as fast or slow; silent ones are named in 四、报送情况.
+  const reported = ranking.filter((r) => r.state !== '未报送');
+  const best = reported.slice(0, 3).map((r) => r.unit);
+  const worst = reported.length > 3 ? reported.slice(-3).reverse().map((r) => r.unit) : [];
   const behind = ranking.filter((r) => (r.gapPoints ?? 0) < 0).length;
   const laggingRows = rowsOf(input.tasks, (g) => g < 0).sort((a, b) => Number(a.gap) - Number(b.gap));
   const onTrackRows = rowsOf(input.tasks, (g) => g >= 0);
@@ -108,15 +110,17 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     `已报送的量化指标中,已完成${h.schedule['已完成']}项、超进度${h.schedule['超进度']}项、达进度${h.schedule['达进度']}项、欠进度${h.schedule['欠进度']}项` +
     `${h.noValue > 0 ? `,另有${h.noValue}项尚未报送数据` : ''}。按任务计,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
   const units =
-    ranking.length === 0
+    reported.length === 0
       ? '本期各单位均未报送量化数据。'
-      : `按牵头任务量化指标平均完成率排序(见下表),${listNames(best)}等单位推进较快,${listNames(worst)}等单位进度相对滞后` +
+      : `按牵头任务量化指标平均完成率排序(见下表,未报送单位按0计),${listNames(best)}等单位推进较快` +
+        `${worst.length > 0 ? `,${listNames(worst)}等单位进度相对滞后` : ''}` +
         `${behind > 0 ? `,共有${behind}个单位落后于序时进度` : ''}。`;
   const lagging =
     laggingRows.length === 0
-      ? '本期无落后于序时进度的量化指标。'
+      ? `已报送的量化指标中没有落后于序时进度的${h.noValue > 0 ? `;另有${h.noValue}项指标尚未报送数据,见四、报送情况` : ''}。`
       : `共有${laggingRows.length}项量化指标落后于序时进度,主要是:` +
-        laggingRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。';
+        laggingRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。' +
+        (h.noValue > 0 ? `另有${h.noValue}项指标尚未报送数据。` : '');
   const reporting =
     `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个。` +
     `${h.lateUnitNames.length > 0 ? `逾期报送的单位:${listNames(h.lateUnitNames)}。` : '无逾期报送的单位。'}` +

@@ -76,3 +76,17 @@ describe('the printable bulletin (通报)', () => {
     }
   }, 60_000);
 });
+
+describe('bulletin wording when most units are silent', () => {
+  it('never names a unit that sent nothing as advancing fast', async () => {
+    const l = await createTestLedger({ now: fixedClock('2019-08-06T09:00:00') });
+    await enterReports(l, { unit: '市残联', period: '2019-07', items: [
+      { task: 24, status: '推进中', progress: '发放中' },
+      { task: 24, indicator: 1, value: 2000 }, { task: 24, indicator: 2, value: 300 }, { task: 24, indicator: 3, value: 40 },
+    ] });
+    const { bulletin: b } = await draftBulletin(l, { period: '2019-07' });
+    expect(b.units).toMatch(/^按牵头任务.*市残联等单位推进较快/);
+    expect(b.units).not.toContain('市人社局');
+    expect(b.lagging).toContain('尚未报送数据');
+  });
+});
