@@ -113,10 +113,11 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
         // An unexpected failure is still one file's refusal, never the batch's end.
         results.push({ file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` });
       } else {
-        const details = (info.details ?? {}) as { fingerprint?: unknown; cells?: ImportFileResult['cells'] };
+        const details = (info.details ?? {}) as { fingerprint?: unknown; unit?: unknown; cells?: ImportFileResult['cells'] };
         results.push({
           file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`,
           ...(typeof details.fingerprint === 'string' ? { fingerprint: details.fingerprint } : {}),
+          ...(typeof details.unit === 'string' ? { unit: details.unit } : {}),
           ...(Array.isArray(details.cells) ? { cells: details.cells } : {}),
         });
       }
@@ -172,11 +173,11 @@ async function importAtSummary(ctx: Ctx, plan: PlanModel, pkg: VerifiedPackage, 
   let acceptKey = false;
   if (!pinned) {
     if (!opts.acceptNewKeys) {
-      refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个数据包,密钥指纹为 ${pkg.fingerprint}。请与该单位电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint });
+      refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个数据包,密钥指纹为 ${pkg.fingerprint}。请与该单位电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint, unit: m.unit });
     }
     acceptKey = true;
   } else if (pinned.publicKey !== m.signerKey) {
-    refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinned.fingerprint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后在「设置-单位密钥」中接受新密钥。`, { fingerprint: pkg.fingerprint, pinned: pinned.fingerprint });
+    refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinned.fingerprint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后在「设置-单位密钥」中接受新密钥。`, { fingerprint: pkg.fingerprint, pinned: pinned.fingerprint, unit: m.unit });
   }
 
   if (await isDuplicate(ctx.db, m.packageId)) {

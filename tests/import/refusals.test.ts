@@ -87,6 +87,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     const r = await expectRefused(loop, file, 'E_UNKNOWN_KEY');
     expect(r.fingerprint).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+    expect(r.unit).toBe('市残联');
   });
 
   it('E_STALE_REVISION: an older revision after a newer one', async () => {
