@@ -8,12 +8,12 @@
  *   const bytes = writePackage({ manifest, sheets: [cover, data], data: payload, key });
  *   const { manifest, content, fingerprint } = readPackage(bytes); // throws PackageError
  */
-import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import { z } from 'zod';
 import { canonicalJson } from '../../shared/canonical';
 import { LedgerError } from '../../shared/errors';
+import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, sign, verify } from './keys';
 import type { KeyPair } from './keys';
 
@@ -917,9 +917,6 @@ function showValue(v: CellValue): string {
 
 // ---------------------------------------------------------------------------------------------
 
-function sha256Hex(textValue: string): string {
-  return createHash('sha256').update(textValue, 'utf8').digest('hex');
-}
 
 function describeZodError(error: z.ZodError): string {
   const first = error.issues[0];
