@@ -83,8 +83,20 @@ async function menu(page: Page, label: string): Promise<void> {
 }
 
 async function choosePeriod(page: Page, label: string): Promise<void> {
-  await page.getByTestId('period-select').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: label }).first().click();
+  // An antd dropdown can swallow a click while it is still animating open: check, and try again.
+  const select = page.getByTestId('period-select');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await select.click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first();
+    await option.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await option.click({ timeout: 5_000 }).catch(() => undefined);
+    for (let i = 0; i < 20; i++) {
+      if (((await select.textContent()) ?? '').includes(label)) return;
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`报送期选择框没有切换到 ${label}`);
 }
 
 function usbFiles(prefix: string): string[] {
