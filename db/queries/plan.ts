@@ -1,4 +1,4 @@
-import type { Comparator, PlanDef, Role, UnitKind } from '../../shared/domain';
+import type { IndicatorDef, PlanDef, Role, UnitKind } from '../../shared/domain';
 import { dueDate, monthlyPeriods, parsePeriod } from '../../shared/rules/periods';
 import type { Tx } from '../schema';
 
@@ -18,16 +18,9 @@ export interface PlanModel {
 
 export interface CategoryModel { readonly id: number; readonly no: string; readonly seq: number; readonly name: string }
 
-export interface IndicatorModel {
+/** An indicator of the seed's shape, with its database id. */
+export interface IndicatorModel extends IndicatorDef {
   readonly id: number;
-  readonly no: number;
-  readonly name: string;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  readonly unit: string;
-  readonly additive: boolean;
-  readonly source: string;
 }
 
 export interface TaskModel {
