@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
+import { percent } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
@@ -138,7 +139,7 @@ const localTime = (iso: string) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 };
 
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null) => percent(x);
 
 async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
   try {

@@ -3,6 +3,7 @@
  * then laid out as an A4 document. Pure TypeScript: the renderer edits it, main prints it
  * (Electron's printToPDF; Chromium's page.pdf in the browser harness and the tests).
  */
+import { percent } from './format';
 import type { Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
 import type { TaskSummary, UnitSummary } from './summaries';
@@ -48,7 +49,7 @@ export interface Bulletin {
 export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+const pct = (x: number | null | undefined) => percent(x);
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 const listNames = (names: readonly string[]) => names.join('、');
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus } from '../../shared/domain';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
+import { percent } from '../../shared/format';
 import { periodLabel, previousPeriod } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
@@ -297,9 +298,6 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
 // ---------------------------------------------------------------------------------------------
 // Report: unit → office
 
-function pctText(x: number | null): string {
-  return x === null ? '' : `${(x * 100).toFixed(1)}%`;
-}
 
 /**
  * The unit's report package for a period: every lead task complete (status and every value) and
@@ -351,13 +349,13 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
     const role = roles.get(t.id)!;
     const narr: CellValue[] = [r.status ?? '', r.progress, r.problems, r.nextSteps, r.explanation];
     const head: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同'];
-    if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', pctText(tp), '', ...narr]);
+    if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', percent(tp, ''), '', ...narr]);
     for (const i of t.indicators) {
       const v = r.values.find((x) => x.indicatorId === i.id);
       const value = v?.value ?? null;
       dataRows.push([
         ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${fmtTarget(i)}`, i.unit, value,
-        value === null ? '' : pctText(completion(i, value)), pctText(tp),
+        value === null ? '' : percent(completion(i, value)), percent(tp, ''),
         value === null ? '' : LIGHT_LABELS[indicatorLight(i, value, month, thresholds)], ...narr.slice(0, 4), v?.note ? `${v.note}${r.explanation ? `;${r.explanation}` : ''}` : r.explanation,
       ]);
     }

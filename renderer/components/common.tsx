@@ -1,5 +1,6 @@
 /** Small pieces every page uses: lights with colour and word, percentages, error messages. */
 import { App as AntApp, Progress, Tag, Tooltip } from 'antd';
+import { percent } from '../../shared/format';
 import type { Light } from '../../shared/domain';
 import { LIGHT_LABELS } from '../../shared/domain';
 import type { ReportState } from '../../shared/summaries';
@@ -37,7 +38,7 @@ export function LightCounts({ green, yellow, red }: { readonly green: number; re
 }
 
 export function pct(x: number | null | undefined, digits = 1): string {
-  return x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`;
+  return percent(x, '—', digits);
 }
 
 export function num(x: number | null | undefined): string {

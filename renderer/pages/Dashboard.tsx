@@ -4,7 +4,8 @@ import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, T
 import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, TrendView } from '../../shared/api';
 import type { CategorySummary, IndicatorSummary, TaskSummary, UnitSummary } from '../../shared/summaries';
-import { periodLabel } from '../../shared/rules/periods';
+import { parsePeriod, periodLabel } from '../../shared/rules/periods';
+import { timeProgress } from '../../shared/rules/progress';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, pct, shortDate, targetText, useErrorReporter } from '../components/common';
@@ -176,7 +177,7 @@ function Charts({ data }: { readonly data: Data }) {
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
     series: [
       { name: '全市平均完成度', type: 'line', data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
-      { name: '序时进度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.periods.map((p) => Math.round((Number(p.slice(5)) / 12) * 1000) / 10) },
+      { name: '序时进度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.periods.map((p) => Math.round(timeProgress(parsePeriod(p)!.month) * 1000) / 10) },
       { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
       { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
     ],

@@ -5,7 +5,8 @@ import type { ColumnsType } from 'antd/es/table';
 import type { PeriodView } from '../../shared/api';
 import { periodLabel } from '../../shared/rules/periods';
 import { call } from '../api';
-import { useErrorReporter } from '../components/common';
+import { pct, useErrorReporter } from '../components/common';
+import { timeProgress } from '../../shared/rules/progress';
 import { todayIso, useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -63,7 +64,7 @@ export function PeriodsPage() {
   const columns: ColumnsType<PeriodView> = [
     { title: '报送期', dataIndex: 'period', width: 160, render: (p: string) => <>{periodLabel(p)}{p === current && <Tag color="blue" style={{ marginLeft: 6 }}>当前</Tag>}</> },
     { title: '截止日期', dataIndex: 'dueOn', width: 120 },
-    { title: '序时进度', dataIndex: 'month', width: 100, render: (m: number) => `${((m / 12) * 100).toFixed(1)}%` },
+    { title: '序时进度', dataIndex: 'month', width: 100, render: (m: number) => pct(timeProgress(m)) },
     summary
       ? { title: '状态', dataIndex: 'locked', width: 120, render: (l: boolean) => (l ? <Tag color="purple">已关账</Tag> : <Tag color="green">开放</Tag>) }
       : { title: '本单位', key: 'state', width: 200, render: (_, p) => <>{unitPeriodTag(p)}{p.locked && <Tag color="purple">已关账</Tag>}</> },
