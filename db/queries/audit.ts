@@ -13,14 +13,17 @@ export interface AuditEntry {
 }
 
 /**
- * Appends one line to the audit log. There is deliberately no update or delete here:
- * the log is append-only, and triggers in the schema refuse anything else.
+ * Appends lines to the audit log, in the given order (one statement for a list). There is
+ * deliberately no update or delete here: the log is append-only, and triggers in the schema
+ * refuse anything else.
  * @example await appendAudit(trx, { at, actor: '市人社局', action: 'report.enter', entity: 'report', entityId: '12', after })
  */
-export async function appendAudit(db: Tx, e: AuditEntry): Promise<void> {
+export async function appendAudit(db: Tx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+  const list: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  if (list.length === 0) return;
   await db
     .insertInto('audit_log')
-    .values({
+    .values(list.map((e) => ({
       at: e.at,
       actor: e.actor,
       action: e.action,
@@ -28,7 +31,7 @@ export async function appendAudit(db: Tx, e: AuditEntry): Promise<void> {
       entity_id: e.entityId,
       before: e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === undefined ? null : JSON.stringify(e.after),
-    })
+    })))
     .execute();
 }
 

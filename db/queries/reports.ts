@@ -68,9 +68,11 @@ export type WriteReport = Omit<Report, 'id' | 'createdAt' | 'updatedAt'>;
 /**
  * Inserts or replaces the report of (period, unit, task). A replaced version is kept whole in
  * report_history, so nothing merged is ever lost. Returns the report id and what it replaced.
+ * A caller that has just read the unit's reports of the period in the same transaction passes the
+ * one being replaced as `known` (import does: two queries fewer per task).
  */
-export async function writeReport(db: Tx, r: WriteReport, at: string): Promise<{ id: number; before: Report | null }> {
-  const [before] = await listReports(db, r.periodId, { unitId: r.unitId, taskId: r.taskId });
+export async function writeReport(db: Tx, r: WriteReport, at: string, known?: { readonly before: Report | null }): Promise<{ id: number; before: Report | null }> {
+  const before = known ? known.before : (await listReports(db, r.periodId, { unitId: r.unitId, taskId: r.taskId }))[0];
   const cols = {
     role: r.role, status: r.status, progress: r.progress, problems: r.problems, next_steps: r.nextSteps,
     explanation: r.explanation, funds_planned: r.fundsPlanned, funds_available: r.fundsAvailable, funds_spent: r.fundsSpent,

@@ -3,19 +3,20 @@
  * computer knows (plan, unit, pinned key, revisions, locks) and merged in one transaction: all of
  * it or none of it. One bad file never stops the rest of a batch.
  */
+import type { ControlledTransaction } from 'kysely';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, KeysView, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
-import type { PlanDef } from '../../shared/domain';
+import type { PlanDef, UnitKind } from '../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { periodLabel } from '../../shared/rules/periods';
-import { appendAudit } from '../../db/queries/audit';
+import { appendAudit, type AuditEntry } from '../../db/queries/audit';
 import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
 import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReport, type Report } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
-import type { Tx } from '../../db/schema';
+import type { Database, Db, Tx } from '../../db/schema';
 import { activePlan, nowIso, openLedger, roleOf, today, type Ctx, type OpenLedger } from './context';
 import { backupNow } from './backup';
 import { sha256Hex } from './hash';
@@ -97,37 +98,151 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
   const verify = opts.verify ?? readPackage;
   // Reports never change the plan: the office reads it once per batch, not once per file
   // (loading the plan is the biggest read of an import; see docs/performance.md).
-  const plan = role === 'summary' && files.length > 0 ? await activePlan(ctx) : null;
+  const batch = role === 'summary' && files.length > 0 ? await summaryBatch(ctx) : null;
+  const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results) : null;
+  // The next files are read and verified while this one merges: with verification in a worker (the
+  // app), a batch on two cores takes about the longer of the two steps, not their sum.
+  const prepare = (file: string) => {
+    const p = (async () => {
+      const bytes = readBounded(file);
+      return { bytes, pkg: await verify(bytes) };
+    })();
+    p.catch(() => undefined); // awaited in its turn below; this only keeps an early refusal from counting as unhandled
+    return p;
+  };
+  const ahead: ReturnType<typeof prepare>[] = [];
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    const name = basename(file);
+    const name = basename(files[i]!);
+    while (ahead.length <= LOOKAHEAD && i + ahead.length < files.length) ahead.push(prepare(files[i + ahead.length]!));
+    const current = ahead.shift()!;
     opts.onProgress?.({ done: i, total: files.length, file: name });
     try {
-      const bytes = readBounded(file);
-      const pkg = await verify(bytes);
-      const r = plan ? await importAtSummary(ctx, plan, pkg, bytes, name, withBackup) : await importAtUnit(ctx, pkg, bytes, name, withBackup);
+      const { bytes, pkg } = await current;
+      const r = !batch
+        ? await importAtUnit(ctx, pkg, bytes, name, withBackup)
+        : group
+          ? await group.merge((db) => importAtSummary({ ...ctx, db }, batch, pkg, bytes, name, withBackup))
+          : await importAtSummary(ctx, batch, pkg, bytes, name, withBackup);
       results.push({ file: name, ...r });
+      if (r.status === 'accepted') group?.added(results.length - 1);
     } catch (err) {
-      const info = toErrorInfo(err);
-      if (info.code === 'E_INTERNAL' && !(err instanceof LedgerError)) {
-        // An unexpected failure is still one file's refusal, never the batch's end.
-        results.push({ file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` });
-      } else {
-        const details = (info.details ?? {}) as { fingerprint?: unknown; unit?: unknown; cells?: ImportFileResult['cells'] };
-        results.push({
-          file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`,
-          ...(typeof details.fingerprint === 'string' ? { fingerprint: details.fingerprint } : {}),
-          ...(typeof details.unit === 'string' ? { unit: details.unit } : {}),
-          ...(Array.isArray(details.cells) ? { cells: details.cells } : {}),
-        });
-      }
+      results.push(rejection(name, err));
     }
+    await group?.commitIfDue();
   }
+  await group?.commit();
   opts.onProgress?.({ done: files.length, total: files.length, file: '' });
   return results;
 }
 
 type Outcome = Omit<ImportFileResult, 'file'>;
+
+/** A file's refusal as the caller sees it: a code and a Chinese message naming the file. */
+function rejection(name: string, err: unknown): ImportFileResult {
+  const info = toErrorInfo(err);
+  if (info.code === 'E_INTERNAL' && !(err instanceof LedgerError)) {
+    // An unexpected failure is still one file's refusal, never the batch's end.
+    return { file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` };
+  }
+  const details = (info.details ?? {}) as { fingerprint?: unknown; unit?: unknown; cells?: ImportFileResult['cells'] };
+  return {
+    file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`,
+    ...(typeof details.fingerprint === 'string' ? { fingerprint: details.fingerprint } : {}),
+    ...(typeof details.unit === 'string' ? { unit: details.unit } : {}),
+    ...(Array.isArray(details.cells) ? { cells: details.cells } : {}),
+  };
+}
+
+/**
+ * Files read and queued for verification ahead of the one merging: enough that the worker never
+ * waits for the merge, few enough that memory stays a few files (each at most maxFileBytes).
+ */
+const LOOKAHEAD = 3;
+
+/** Packages merged per transaction at most, and how long a transaction stays open at most. */
+const GROUP_FILES = 50;
+const GROUP_MS = 250;
+
+/**
+ * Group commit: up to GROUP_FILES packages (or GROUP_MS of work) share one transaction, and so one
+ * fsync, which was a sixth of an import's time (docs/performance.md). Each package is merged inside
+ * its own SAVEPOINT, so a refused or failing file still leaves nothing behind, and a crash loses
+ * whole packages only (those of the open group; importing the folder again brings them in once).
+ * While a group is open it holds the connection: every query of the merge must use the `db` given.
+ */
+class MergeGroup {
+  private trx: ControlledTransaction<Database> | null = null;
+  private openedAt = 0;
+  /** Indexes in `results` of the packages merged in the open group. */
+  private merged: number[] = [];
+
+  constructor(private readonly db: Db, private readonly results: ImportFileResult[]) {}
+
+  async merge(work: (db: Tx) => Promise<Outcome>): Promise<Outcome> {
+    if (!this.trx) {
+      this.trx = await this.db.startTransaction().execute();
+      this.openedAt = performance.now();
+    }
+    const sp = await this.trx.savepoint('package').execute();
+    let out: Outcome;
+    try {
+      out = await work(sp);
+    } catch (err) {
+      try {
+        await sp.rollbackToSavepoint('package').execute();
+        await sp.releaseSavepoint('package').execute();
+      } catch {
+        // SQLite rolled the whole transaction back itself (disk full, I/O error): the packages
+        // merged before this one in the group are not in the database either.
+        await this.abandon(err);
+      }
+      // A refusal keeps its code; anything else failed while writing the database.
+      if (err instanceof LedgerError) throw err;
+      throw new LedgerError('E_WRITE_FAILED', `写入数据库失败(${toErrorInfo(err).message}),这个文件未导入,数据库未被改动。请检查磁盘空间后重新导入。`);
+    }
+    await sp.releaseSavepoint('package').execute();
+    return out;
+  }
+
+  /** The package at results[index] was merged in the open group. */
+  added(index: number): void {
+    this.merged.push(index);
+  }
+
+  async commitIfDue(): Promise<void> {
+    if (this.trx && (this.merged.length >= GROUP_FILES || performance.now() - this.openedAt >= GROUP_MS)) await this.commit();
+  }
+
+  async commit(): Promise<void> {
+    const trx = this.trx;
+    if (!trx) return;
+    try {
+      await trx.commit().execute();
+      this.trx = null;
+      this.merged = [];
+    } catch (err) {
+      await this.abandon(err);
+    }
+  }
+
+  /** The open group is lost: roll back what is left of it and refuse each of its packages. */
+  private async abandon(err: unknown): Promise<void> {
+    const trx = this.trx;
+    this.trx = null;
+    if (trx && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
+    const why = toErrorInfo(err).message;
+    for (const i of this.merged) {
+      const r = this.results[i]!;
+      this.results[i] = {
+        file: r.file, status: 'rejected', code: 'E_WRITE_FAILED',
+        message: `文件「${r.file}」未能导入:写入数据库失败(${why})。数据库未被改动,请检查磁盘空间后重新导入这个文件。`,
+        ...(r.unit ? { unit: r.unit } : {}),
+      };
+    }
+    this.merged = [];
+  }
+}
+
 
 async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
   return (await db.selectFrom('packages').select('package_id').where('package_id', '=', packageId).executeTakeFirst()) !== undefined;
@@ -148,12 +263,28 @@ async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName
 /** Options as each file sees them: with the name of the backup taken before the batch. */
 type FileOptions = ImportOptions & { readonly backupFile: string | null };
 
-async function importAtSummary(ctx: Ctx, plan: PlanModel, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
+/** What stays the same for every file of a batch at the office, read once. */
+interface SummaryBatch {
+  readonly plan: PlanModel;
+  readonly office: string;
+  /** Units looked up by the name a package gives (a name or an alias), as they are found. */
+  readonly units: Map<string, { id: number; name: string; kind: UnitKind } | null>;
+}
+
+async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
+  return { plan: await activePlan(ctx), office: (await getSetting(ctx.db, 'office_name')) ?? '', units: new Map() };
+}
+
+/**
+ * Checks one report package against the office's plan, keys and revisions and merges it. Writes
+ * go straight to `ctx.db`: the caller runs this inside a savepoint (or, for a dry run, writes nothing).
+ */
+async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
+  const { plan, office } = batch;
   const m = pkg.manifest;
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
-  const office = (await getSetting(ctx.db, 'office_name')) ?? '';
   if (m.to !== office) refuse('E_WRONG_RECIPIENT', `这个填报包是发给「${m.to}」的,不是本汇总端(${office})。`);
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
   const parsed = reportDataSchema.safeParse(pkg.content.data);
@@ -161,7 +292,8 @@ async function importAtSummary(ctx: Ctx, plan: PlanModel, pkg: VerifiedPackage, 
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
   const data = parsed.data!;
-  const unit = await findUnitByName(ctx.db, m.unit);
+  if (!batch.units.has(m.unit)) batch.units.set(m.unit, await findUnitByName(ctx.db, m.unit));
+  const unit = batch.units.get(m.unit);
   if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id) || data.unit !== m.unit || m.from !== m.unit) {
     refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
   }
@@ -200,25 +332,25 @@ async function importAtSummary(ctx: Ctx, plan: PlanModel, pkg: VerifiedPackage, 
   }
 
   const at = nowIso(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
-    if (acceptKey) {
-      await pinKey(trx, { unitId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
-      await appendAudit(trx, { at, actor: ctx.actor, action: 'key.accept-first', entity: 'unit', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
-    }
-    for (const t of tasks) {
-      const { id, before } = await writeReport(trx, {
-        ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
-        source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
-      }, at);
-      await appendAudit(trx, {
-        at, actor: ctx.actor, action: 'report.import', entity: 'report', entityId: String(id),
-        before: before ? { revision: before.revision, status: before.status, values: before.values } : null,
-        after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
-      });
-    }
-    await archive(trx, pkg, bytes, fileName, unitId, at, receivedOn);
-    await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
-  });
+  const audit: AuditEntry[] = [];
+  if (acceptKey) {
+    await pinKey(ctx.db, { unitId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+    audit.push({ at, actor: ctx.actor, action: 'key.accept-first', entity: 'unit', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
+  }
+  for (const t of tasks) {
+    const { id, before } = await writeReport(ctx.db, {
+      ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
+      source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
+    }, at, { before: existing.get(t.taskId) ?? null });
+    audit.push({
+      at, actor: ctx.actor, action: 'report.import', entity: 'report', entityId: String(id),
+      before: before ? { revision: before.revision, status: before.status, values: before.values } : null,
+      after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
+    });
+  }
+  await archive(ctx.db, pkg, bytes, fileName, unitId, at, receivedOn);
+  audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
+  await appendAudit(ctx.db, audit);
   return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}。`, ...base };
 }
 

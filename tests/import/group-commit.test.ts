@@ -1,0 +1,120 @@
+/**
+ * Group commit (electron/services/import.ts, MergeGroup): packages of a batch share transactions,
+ * each merged inside its own savepoint. Whatever fails while writing, a file's result says exactly
+ * whether it is in the database: a file reported accepted is wholly in, any other wholly out, and
+ * importing the folder again brings in the rest exactly once.
+ *
+ * The failures are made with triggers in the office's own database: RAISE(ABORT) fails one statement
+ * halfway through a package (its savepoint is rolled back), RAISE(ROLLBACK) makes SQLite roll back
+ * the whole open transaction itself (as disk full or an I/O error can), and a deferred foreign key
+ * makes the COMMIT fail.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { importFiles } from '../../electron/services/import';
+import { readPackage } from '../../electron/services/package-format';
+import { yearEntries } from '../../scripts/bench-setup';
+import { createLoop } from '../helpers/loop';
+
+const UNITS = ['市人社局', '市残联', '市教体局', '市住建局'];
+
+/** Four units' June packages on the USB drive, their keys already pinned at the office by May's. */
+async function fourPackages() {
+  const loop = await createLoop();
+  const units = [];
+  for (const name of UNITS) {
+    const unit = await loop.unit(name);
+    await loop.report(unit, '2019-05', yearEntries(PLAN_2019, name, '2019-05'));
+    units.push({ name, unit });
+  }
+  const may = await importFiles(loop.office, [loop.usb], { acceptNewKeys: true });
+  expect(may.map((r) => r.status)).toEqual(UNITS.map(() => 'accepted'));
+  for (const { name, unit } of units) await loop.report(unit, '2019-06', yearEntries(PLAN_2019, name, '2019-06'));
+  const files = readdirSync(loop.usb).filter((f) => f.includes('2019-06')).sort();
+  const june = files.map((f) => {
+    const pkg = readPackage(readFileSync(join(loop.usb, f)));
+    return { file: f, unit: pkg.manifest.unit, packageId: pkg.manifest.packageId, reports: (pkg.content.data as { reports: unknown[] }).reports.length };
+  });
+  const sqlite = loop.office.handle.sqlite;
+  const unitId = (name: string) => (sqlite.prepare('SELECT id FROM units WHERE name = ?').get(name) as { id: number }).id;
+  return { loop, june, sqlite, unitId, paths: files.map((f) => join(loop.usb, f)) };
+}
+
+/** How much of a package is in the database: [packages row, reports, package.import audit line]. */
+function presence(sqlite: BetterSqlite3.Database, packageId: string): number[] {
+  const n = (q: string) => (sqlite.prepare(q).get(packageId) as { n: number }).n;
+  return [
+    n('SELECT count(*) AS n FROM packages WHERE package_id = ?'),
+    n('SELECT count(*) AS n FROM reports WHERE package_id = ?'),
+    n(`SELECT count(*) AS n FROM audit_log WHERE action = 'package.import' AND entity_id = ?`),
+  ];
+}
+
+/** Each result agrees with the database: accepted means wholly in, anything else wholly out. */
+function expectResultsMatchDatabase(sqlite: BetterSqlite3.Database, june: { file: string; packageId: string; reports: number }[], statuses: string[]) {
+  june.forEach((p, i) => {
+    expect(presence(sqlite, p.packageId), `${p.file} (${statuses[i]})`).toEqual(statuses[i] === 'accepted' ? [1, p.reports, 1] : [0, 0, 0]);
+  });
+  expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+}
+
+describe('group commit: what a failing write leaves behind', () => {
+  it('a package failing halfway through its merge is wholly out; the packages before and after it in the same transaction are in', async () => {
+    const { loop, june, sqlite, unitId, paths } = await fourPackages();
+    const failing = june[2]!;
+    // Fails on the unit's second report of June: its first report row is already written by then.
+    sqlite.exec(`CREATE TRIGGER fail_halfway AFTER INSERT ON reports
+      WHEN NEW.unit_id = ${unitId(failing.unit)} AND (SELECT count(*) FROM reports r JOIN periods p ON p.id = r.period_id WHERE r.unit_id = NEW.unit_id AND p.period = '2019-06') >= 2
+      BEGIN SELECT RAISE(ABORT, '模拟写入失败'); END`);
+    const results = await importFiles(loop.office, paths);
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected', 'accepted']);
+    expect(results[2]).toMatchObject({ code: 'E_WRITE_FAILED', message: expect.stringContaining('写入数据库失败') });
+    expect(results[2]!.message).toContain('模拟写入失败');
+    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
+
+    sqlite.exec('DROP TRIGGER fail_halfway');
+    const again = await importFiles(loop.office, paths);
+    expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted', 'duplicate']);
+    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
+  });
+
+  it('when SQLite rolls back the whole open transaction, the packages merged before in it are reported not imported, and come in on the next import', async () => {
+    const { loop, june, sqlite, unitId, paths } = await fourPackages();
+    const failing = june[2]!;
+    sqlite.exec(`CREATE TRIGGER lose_transaction AFTER INSERT ON reports WHEN NEW.unit_id = ${unitId(failing.unit)}
+      BEGIN SELECT RAISE(ROLLBACK, '模拟磁盘错误'); END`);
+    const results = await importFiles(loop.office, paths);
+    // The first two were merged in the transaction SQLite threw away: they must not read "accepted".
+    expect(results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'E_WRITE_FAILED'], ['rejected', 'E_WRITE_FAILED'], ['rejected', 'E_WRITE_FAILED'], ['accepted', undefined],
+    ]);
+    expect(results[0]!.message).toMatch(/^文件「.+」未能导入:写入数据库失败.*请检查磁盘空间后重新导入这个文件。$/);
+    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
+
+    sqlite.exec('DROP TRIGGER lose_transaction');
+    const again = await importFiles(loop.office, paths);
+    expect(again.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'duplicate']);
+    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
+    expect((sqlite.prepare('SELECT count(*) AS n FROM report_history').get() as { n: number }).n).toBe(0); // nothing merged twice
+  });
+
+  it('a COMMIT that fails refuses every package of its group, and leaves none of them in', async () => {
+    const { loop, june, sqlite, unitId, paths } = await fourPackages();
+    // A deferred foreign key is checked only at COMMIT: the commit fails and the transaction stays open.
+    sqlite.exec(`CREATE TABLE commit_probe (unit_id INTEGER REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED);
+      CREATE TRIGGER fail_commit AFTER INSERT ON packages WHEN NEW.unit_id = ${unitId(june[3]!.unit)}
+      BEGIN INSERT INTO commit_probe VALUES (999999); END`);
+    const results = await importFiles(loop.office, paths);
+    expect(results.map((r) => [r.status, r.code])).toEqual(june.map(() => ['rejected', 'E_WRITE_FAILED']));
+    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
+    expect(sqlite.inTransaction).toBe(false); // rolled back, the connection free for the next import
+
+    sqlite.exec('DROP TRIGGER fail_commit');
+    const again = await importFiles(loop.office, paths);
+    expect(again.map((r) => r.status)).toEqual(june.map(() => 'accepted'));
+    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
+  });
+});
