@@ -19,7 +19,8 @@ export function createWorkerVerifier(workerFile: URL | string, opts: { resourceL
   const href = workerFile instanceof URL ? workerFile.href : pathToFileURL(workerFile).href;
   let worker: Worker | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (p: VerifiedPackage) => void; reject: (e: Error) => void }>();
+  // In the order posted: the worker answers one message at a time, in that order.
+  const pending = new Map<number, { bytes: Uint8Array; resolve: (p: VerifiedPackage) => void; reject: (e: Error) => void }>();
 
   const start = (): Worker => {
     const w = new Worker(href.endsWith('.ts') ? tsBootstrap(href) : new URL(href), {
@@ -32,15 +33,25 @@ export function createWorkerVerifier(workerFile: URL | string, opts: { resourceL
       pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.pkg!);
       else p.reject(new LedgerError(msg.error!.code, msg.error!.message, msg.error!.details));
+      if (pending.size === 0) w.unref();
     });
-    const fail = (why: string) => {
-      for (const p of pending.values()) p.reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
-      pending.clear();
+    const died = (why: string) => {
+      if (worker !== w) return; // 'error' and then 'exit' of the same death, or a worker closed on purpose
       worker = null;
+      // It died on the oldest file it was given; the files queued behind that one (the importer
+      // reads ahead) did nothing wrong and go to a fresh worker.
+      const [first] = pending;
+      if (first) {
+        pending.delete(first[0]);
+        first[1].reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
+      }
+      if (pending.size > 0) {
+        const fresh = (worker = start());
+        for (const [id, p] of pending) fresh.postMessage({ id, bytes: p.bytes });
+      }
     };
-    w.on('error', (e) => fail(e.message));
-    w.on('exit', (code) => { if (pending.size > 0) fail(`校验进程退出,代码 ${code}`); worker = null; });
-    w.unref();
+    w.on('error', (e) => died(e.message));
+    w.on('exit', (code) => died(`校验进程退出,代码 ${code}`));
     return w;
   };
 
@@ -48,16 +59,18 @@ export function createWorkerVerifier(workerFile: URL | string, opts: { resourceL
     verify(bytes) {
       const w = (worker ??= start());
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+      return new Promise<VerifiedPackage>((resolve, reject) => {
+        pending.set(id, { bytes, resolve, reject });
         w.ref();
         // Copied, not transferred: the caller keeps its bytes to archive them.
         w.postMessage({ id, bytes });
-      }).finally(() => { if (pending.size === 0) worker?.unref(); }) as Promise<VerifiedPackage>;
+      });
     },
     async close() {
       const w = worker;
       worker = null;
+      for (const p of pending.values()) p.reject(new LedgerError('E_UNREADABLE', '文件无法处理(校验已停止)'));
+      pending.clear();
       if (w) await w.terminate();
     },
   };

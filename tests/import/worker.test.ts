@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFiles } from '../../electron/services/import';
@@ -20,6 +21,29 @@ describe('verifying in a worker thread', () => {
       });
       expect(results.map((r) => [r.status, r.code ?? null])).toEqual([['accepted', null], ['rejected', 'E_TOO_LARGE']]);
       expect(progress).toEqual(['0/2', '1/2', '2/2']);
+    } finally {
+      await verifier.close();
+    }
+  });
+
+  it('a worker that dies on one file refuses that file only; the files read ahead of it are verified by a fresh worker', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const april = await loop.report(canlian, '2019-04', CANLIAN_JUNE);
+    const may = await loop.report(canlian, '2019-05', CANLIAN_JUNE);
+    const june = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    const crash = join(loop.dir, '致命文件.xlsx');
+    writeFileSync(crash, 'CRASH: the worker exits on this one');
+    const verifier = createWorkerVerifier(new URL('./crashing-worker.ts', import.meta.url));
+    try {
+      const results = await importFiles(loop.office, [april, crash, may, june], { acceptNewKeys: true, verify: (b) => verifier.verify(b) });
+      expect(results.map((r) => [r.file, r.status, r.code ?? null])).toEqual([
+        ['填报包-市残联-2019-04-第1版.xlsx', 'accepted', null],
+        ['致命文件.xlsx', 'rejected', 'E_UNREADABLE'],
+        ['填报包-市残联-2019-05-第1版.xlsx', 'accepted', null],
+        ['填报包-市残联-2019-06-第1版.xlsx', 'accepted', null],
+      ]);
+      expect(results[1]!.message).toContain('校验进程退出,代码 70');
     } finally {
       await verifier.close();
     }
