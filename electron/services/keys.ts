@@ -47,10 +47,10 @@ export function sign(privateKeyPem: string, data: Buffer | string): string {
 export function verify(publicKeyB64: string, data: Buffer | string, signatureB64: string): boolean {
   try {
     if (typeof publicKeyB64 !== 'string' || typeof signatureB64 !== 'string') return false;
-    const raw = decodeBase64Exact(publicKeyB64, RAW_PUBLIC_KEY_BYTES);
     const sig = decodeBase64Exact(signatureB64, SIGNATURE_BYTES);
-    if (!raw || !sig) return false;
-    return cryptoVerify(null, toBytes(data), publicKeyFromRaw(raw), sig);
+    const key = sig && publicKeyOf(publicKeyB64);
+    if (!key) return false;
+    return cryptoVerify(null, toBytes(data), key, sig);
   } catch {
     return false;
   }
@@ -122,6 +122,26 @@ function keyPairFromPrivate(privateKey: KeyObject): KeyPair {
   const publicKey = Buffer.from(jwk.x as string, 'base64url').toString('base64');
   const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   return { publicKey, privateKeyPem };
+}
+
+/**
+ * Verifying keys by their base64 text. An office checks hundreds of packages from the same few
+ * hundred units in a batch; building the key object each time was a tenth of verifying.
+ * Bounded: emptied when full (a batch has one key per unit).
+ */
+const KEY_CACHE_SIZE = 2048;
+const verifyingKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(publicKeyB64: string): KeyObject | null {
+  let key = verifyingKeys.get(publicKeyB64);
+  if (key === undefined) {
+    const raw = decodeBase64Exact(publicKeyB64, RAW_PUBLIC_KEY_BYTES);
+    if (!raw) return null;
+    key = publicKeyFromRaw(raw);
+    if (verifyingKeys.size >= KEY_CACHE_SIZE) verifyingKeys.clear();
+    verifyingKeys.set(publicKeyB64, key);
+  }
+  return key;
 }
 
 function publicKeyFromRaw(raw: Buffer): KeyObject {
