@@ -18,6 +18,7 @@ import { enterReports, EntryItemsSchema } from './services/entry';
 import { initSummary } from './services/setup';
 import { exportAssignment, exportFeedback, exportReport, writeFileAtomic } from './services/packages';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
+import { createWorkerVerifier } from './services/worker-verifier';
 import { lockPeriod, reopenPeriod } from './services/periods';
 import { returnTask } from './services/returns';
 import { fillDemo } from './services/demo';
@@ -403,10 +404,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const received = args.options.get('received');
         if (received !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(received)) throw new UsageError('--received 应为 YYYY-MM-DD。');
         return await withLedger(need(args, 'db'), async (l) => {
+          // Verified in a worker thread as in the app: a hostile file cannot take the command down,
+          // and on two cores verifying overlaps merging (docs/performance.md).
+          const verifier = createWorkerVerifier(new URL('./services/verify-worker.ts', import.meta.url));
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
-            ...(received ? { receivedOn: received } : {}),
-          });
+            ...(received ? { receivedOn: received } : {}), verify: (bytes) => verifier.verify(bytes),
+          }).finally(() => verifier.close());
           if (json) io.out(JSON.stringify(results, null, 2));
           else {
             const word = { accepted: args.flags.has('dry-run') ? '可导入' : '已导入', duplicate: '重复', rejected: '拒收' } as const;

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { LedgerError } from '../../shared/errors';
 import type { EventMap } from '../../shared/api';
+import { createWorkerVerifier } from '../services/worker-verifier';
 import { createHandlers, dispatch, LedgerSession, type DialogOptions, type Dialogs, type Emit, type PrintPdf } from '../services/api';
 
 /** One scripted answer: a path, several paths, or null for "cancelled". */
@@ -162,8 +163,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
     for (const s of streams) s.write(frame);
   };
+  // Verification in a worker thread, as the app does (electron/main.ts); here from the TypeScript source.
+  const verifier = createWorkerVerifier(new URL('../services/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
-    session, dialogs, emit,
+    session, dialogs, emit, verify: (bytes) => verifier.verify(bytes),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),
     version: opts.version ?? packageVersion(),
@@ -260,6 +263,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       streams.clear();
       await new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
+      await verifier.close();
       await session.close();
     },
   };
