@@ -323,12 +323,22 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
   const tasks = mapReports(plan, unitId, data);
+  // The unit's program never exports without every lead task; a package without one would leave
+  // that task's older revision standing beside this one, so it is refused whoever signed it.
+  const missing = plan.tasks.filter((t) => t.leadUnitIds.includes(unitId) && !tasks.some((x) => x.taskId === t.id));
+  if (missing.length > 0) {
+    refuse('E_WRONG_PLAN', `填报包缺少本单位牵头的任务${missing.map((t) => t.no).join('、')}(每个填报包都应包含全部牵头任务;该单位的工作计划可能与本机不一致),未导入。`);
+  }
+  // Values are cumulative figures and targets live here, so a unit still on an older plan revision
+  // is merged; the office is told, to remind the unit to import the latest assignment package.
+  const planNote = m.planRevision === plan.revision ? ''
+    : `;注意:该单位的工作计划是第${m.planRevision}版,本机是第${plan.revision}版,请提醒该单位导入最新的任务包`;
   const existing = new Map((await listReports(ctx.db, period!.id, { unitId })).map((r) => [r.taskId, r]));
   const changes = tasks.flatMap((t) => diff(t, existing.get(t.taskId)));
   const receivedOn = opts.receivedOn ?? today(ctx);
   const base = { unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint, changes } as const;
   if (opts.dryRun) {
-    return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+    return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
   }
 
   const at = nowIso(ctx);
@@ -351,7 +361,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   await archive(ctx.db, pkg, bytes, fileName, unitId, at, receivedOn);
   audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
-  return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+  return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
 }
 
 interface MappedReport {

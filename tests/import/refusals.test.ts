@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { PlanDef } from '../../shared/domain';
 import { importFiles } from '../../electron/services/import';
+import { loadKey } from '../../electron/services/keys';
+import { readPackage, writePackage } from '../../electron/services/package-format';
 import { lockPeriod } from '../../electron/services/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { CANLIAN_JUNE, createLoop, snapshotData, type Loop } from '../helpers/loop';
@@ -123,6 +126,29 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     const unit = await loop.unit('市残联', { office: office2020 });
     const file = await loop.report(unit, '2020-06', CANLIAN_JUNE);
     await expectRefused(loop, file, 'E_WRONG_PLAN', { acceptNewKeys: true });
+  });
+
+  it('E_WRONG_PLAN: a package signed with the unit’s own key but without one of its lead tasks', async () => {
+    const loop = await pinnedLoop();
+    const good = readPackage(readFileSync(loop.good));
+    const data = good.content.data as { reports: { task: number }[] };
+    expect(data.reports.map((r) => r.task)).toEqual([23, 24]); // 24 led by 市残联, 23 cooperated on
+    const file = join(loop.dir, 'report-signed-without-lead-task-24.xlsx');
+    writeFileSync(file, writePackage({
+      manifest: { ...good.manifest, packageId: randomUUID(), revision: good.manifest.revision + 1 },
+      sheets: good.content.sheets, data: { ...data, reports: data.reports.filter((r) => r.task !== 24) }, key: loadKey(loop.canlian.file),
+    }));
+    const r = await expectRefused(loop, file, 'E_WRONG_PLAN');
+    expect(r.message).toContain('填报包缺少本单位牵头的任务24');
+  });
+
+  it('a unit still on an older plan revision: merged, and the office is told to send the latest assignment', async () => {
+    const loop = await pinnedLoop();
+    // The office has since issued revision 2 of the plan; 市残联 has not imported it yet.
+    loop.office.handle.sqlite.prepare('UPDATE plans SET revision = 2').run();
+    const [r] = await importFiles(loop.office, [loop.good]);
+    expect(r).toMatchObject({ status: 'accepted' });
+    expect(r!.message).toContain('注意:该单位的工作计划是第1版,本机是第2版,请提醒该单位导入最新的任务包');
   });
 
   it('E_UNKNOWN_UNIT: a unit the office’s plan does not have', async () => {
