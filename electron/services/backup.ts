@@ -67,7 +67,10 @@ export async function backupNow(ctx: BackupCtx, opts: BackupOptions): Promise<Ba
   const own = ctx.handle ? null : openSource(ctx.file);
   let info: BackupInfo;
   try {
-    info = await writeBackup(ctx.handle?.sqlite ?? own!, ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
+    const write = () => writeBackup(ctx.handle?.sqlite ?? own!, ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
+    // On the shared connection the backup would copy what an open transaction has not committed yet
+    // (an import holds one across a group of packages): it waits for the connection instead.
+    info = ctx.handle ? await ctx.db.connection().execute(write) : await write();
   } finally {
     own?.close();
   }
