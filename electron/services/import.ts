@@ -153,6 +153,10 @@ function rejection(name: string, err: unknown): ImportFileResult {
   };
 }
 
+function writeFailed(err: unknown): LedgerError {
+  return new LedgerError('E_WRITE_FAILED', `写入数据库失败(${toErrorInfo(err).message}),这个文件未导入,数据库未被改动。请检查磁盘空间后重新导入。`);
+}
+
 /**
  * Files read and queued for verification ahead of the one merging: enough that the worker never
  * waits for the merge, few enough that memory stays a few files (each at most maxFileBytes).
@@ -180,7 +184,11 @@ class MergeGroup {
 
   async merge(work: (db: Tx) => Promise<Outcome>): Promise<Outcome> {
     if (!this.trx) {
-      this.trx = await this.db.startTransaction().execute();
+      try {
+        this.trx = await this.db.startTransaction().execute();
+      } catch (err) {
+        throw writeFailed(err);
+      }
       this.openedAt = performance.now();
     }
     const sp = await this.trx.savepoint('package').execute();
@@ -197,8 +205,7 @@ class MergeGroup {
         await this.abandon(err);
       }
       // A refusal keeps its code; anything else failed while writing the database.
-      if (err instanceof LedgerError) throw err;
-      throw new LedgerError('E_WRITE_FAILED', `写入数据库失败(${toErrorInfo(err).message}),这个文件未导入,数据库未被改动。请检查磁盘空间后重新导入。`);
+      throw err instanceof LedgerError ? err : writeFailed(err);
     }
     await sp.releaseSavepoint('package').execute();
     return out;
