@@ -784,11 +784,17 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
   } catch {
     throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法解析');
   }
-  let hash: string;
-  try {
-    hash = sha256Hex(canonicalJson(raw));
-  } catch {
-    throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法规范化');
+  // The writer stores the canonical text itself, so its hash is normally the signed one and the
+  // canonical form need not be built again (a tenth of verifying). Only a text that differs (a
+  // program that re-saved it rewrote a number) is canonicalised before hashing; a different text
+  // with the signed hash would be a SHA-256 preimage.
+  let hash = sha256Hex(textValue);
+  if (hash !== manifest.contentHash) {
+    try {
+      hash = sha256Hex(canonicalJson(raw));
+    } catch {
+      throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法规范化');
+    }
   }
   if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', '签名页内容被改动:内容摘要与签名清单不符');
   const parsed = contentSchema(limits).safeParse(raw);
