@@ -164,7 +164,7 @@ function writeFailed(err: unknown): LedgerError {
 const LOOKAHEAD = 3;
 
 /** Packages merged per transaction at most, and how long a transaction stays open at most. */
-const GROUP_FILES = 50;
+export const GROUP_FILES = 50;
 const GROUP_MS = 250;
 
 /**
