@@ -6,11 +6,10 @@
  *     assignment package with its own key, entering and exporting all 12 periods: 5,280 packages.
  *  2. Imports batches of 100, 1,000 and 5,000 of them, each into a fresh summary office, each in a
  *     fresh child process (same start for all three; peak RSS is the child's own high-water mark),
- *     as the app and `ledger import` do: verification in a worker thread, overlapping the merge. The
- *     1,000 batch is also imported with verification on the importing thread (the same work on one
- *     core), to show what the second core buys.
- *  3. Runs the same 1,000 packages through a floor in a child process: SheetJS parse + raw rows
- *     into SQLite, committed in groups as the app commits, no verification. Prints both ratios.
+ *     as the app and `ledger import` do: verification in a worker thread, overlapping the merge.
+ *  3. Runs the same 1,000 packages through a floor in a child process (SheetJS parse + raw rows
+ *     into SQLite, committed in groups as the app commits, no verification), each run beside an
+ *     import as the app does and one verified on the importing thread; prints the median ratios.
  *  4. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
  *  5. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
  *     units, every month) and times loadPeriodData + summaryByUnit / ByTask / ByCategory.
@@ -327,18 +326,29 @@ async function main(): Promise<void> {
     const marginal = (a: number, b: number) => (b - a) / ((imports[b]!.ms - imports[a]!.ms) / 1000);
     log(`  marginal: packages ${fmt(BATCHES[0]! + 1)}–${fmt(FLOOR_BATCH)} at ${fmt(marginal(BATCHES[0]!, FLOOR_BATCH), 1)}/s, ${fmt(FLOOR_BATCH + 1)}–${fmt(BIG_BATCH)} at ${fmt(marginal(FLOOR_BATCH, BIG_BATCH), 1)}/s`);
 
-    log(`  the same ${fmt(FLOOR_BATCH)} verified on the importing thread (one core does all the work):`);
-    const inline = await importRuns(FLOOR_BATCH, join(dir, `batch-${FLOOR_BATCH}`), 'inline');
-
-    log(`\n[3/5] floor on the same ${fmt(FLOOR_BATCH)} packages (SheetJS parse + raw rows into SQLite, ${GROUP_FILES} files per transaction as the app, no verification; median of ${REPEAT}) …`);
-    const floorRuns: ImportFigures[] = [];
-    for (let r = 1; r <= REPEAT; r++) floorRuns.push(runChild('floor', join(dir, `floor-${r}.db`), join(dir, `batch-${FLOOR_BATCH}`)));
-    const floor = medianRun(floorRuns);
-    const ratio = imports[FLOOR_BATCH]!.ms / floor.ms;
-    const inlineRatio = inline.ms / floor.ms;
+    // The ratio from runs side by side: floor, app, one thread, then again. Taken minutes apart, a
+    // shared machine's drift showed up as ±10 % in the ratio.
+    log(`\n[3/5] floor on the same ${fmt(FLOOR_BATCH)} packages (SheetJS parse + raw rows into SQLite, ${GROUP_FILES} files per transaction as the app, no verification), each run beside an import of them as the app does and one verified on the importing thread; median of ${REPEAT} …`);
+    const folder = join(dir, `batch-${FLOOR_BATCH}`);
+    const freshOffice = async (name: string) => {
+      const db = join(dir, name);
+      await (await initSummary(db, { plan: gen.plan })).close();
+      return db;
+    };
+    const rounds: { floor: ImportFigures; app: ImportFigures; inline: ImportFigures }[] = [];
+    for (let r = 1; r <= REPEAT; r++) {
+      const floorRun = runChild('floor', join(dir, `floor-${r}.db`), folder);
+      const app = runChild('import-worker', await freshOffice(`office-ratio-worker-${r}.db`), folder);
+      const inlineRun = runChild('import-inline', await freshOffice(`office-ratio-inline-${r}.db`), folder);
+      rounds.push({ floor: floorRun, app, inline: inlineRun });
+      log(`  round ${r}: floor ${fmt(floorRun.ms / 1000, 2)} s, app ${fmt(app.ms / 1000, 2)} s (${fmt(app.ms / floorRun.ms, 2)}×), one thread ${fmt(inlineRun.ms / 1000, 2)} s (${fmt(inlineRun.ms / floorRun.ms, 2)}×)`);
+    }
+    const ratio = median(rounds.map((x) => x.app.ms / x.floor.ms));
+    const inlineRatio = median(rounds.map((x) => x.inline.ms / x.floor.ms));
+    const floor = medianRun(rounds.map((x) => x.floor));
+    const inline = medianRun(rounds.map((x) => x.inline));
     const perPackage = (f: ImportFigures) => fmt(f.ms / f.files, 2);
-    log(`  floor: ${fmt(floor.ms / 1000, 2)} s (runs ${floorRuns.map((x) => fmt(x.ms / 1000, 2)).join(' / ')}), ${fmt(floor.files / (floor.ms / 1000), 1)} packages/s`);
-    log(`  import/floor = ${fmt(ratio, 2)}× as the app imports (${perPackage(imports[FLOOR_BATCH]!)} vs ${perPackage(floor)} ms per package); ${fmt(inlineRatio, 2)}× verifying on the same thread (${perPackage(inline)} ms per package)`);
+    log(`  median: floor ${perPackage(floor)} ms per package; import/floor = ${fmt(ratio, 2)}× as the app imports, ${fmt(inlineRatio, 2)}× verifying on the importing thread (${perPackage(inline)} ms per package, peak RSS ${inline.maxRssMb} MB)`);
 
     log('\n[4/5] exporting one unit’s report package (市人社局, 2019-06) …');
     const exp = await timeExport(gen.rsjDb, dir);
@@ -366,7 +376,7 @@ async function main(): Promise<void> {
     ];
     for (const [what, value, target, ok] of rows) log(`  ${what.padEnd(30)} ${value.padEnd(40)} [${target}] ${ok ? 'met' : 'NOT MET'}`);
     if (process.env.BENCH_JSON) {
-      writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, generation: { files: gen.files, units: gen.units, bytes: gen.bytes, ms: gen.ms }, imports, inline, floor, ratio, inlineRatio, export: exp, summaryDb: shape, summaries: sums }, null, 2));
+      writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, generation: { files: gen.files, units: gen.units, bytes: gen.bytes, ms: gen.ms }, imports, ratioRounds: rounds, floor, inline, ratio, inlineRatio, export: exp, summaryDb: shape, summaries: sums }, null, 2));
     }
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
