@@ -77,6 +77,29 @@ export async function resolvePeriod(ctx: Ctx, plan: PlanModel, period: string): 
   return row;
 }
 
+/** What entering, showing or exporting one unit's period starts from. */
+export interface UnitPeriod {
+  readonly plan: PlanModel;
+  readonly unit: { id: number; name: string };
+  readonly period: PeriodRow;
+  readonly roles: Map<number, Role>;
+  /** The unit's stored reports of the period, by task id. */
+  readonly reports: Map<number, Report>;
+  /** The unit's cumulative values of the previous period, by indicator id (for the increase checks). */
+  readonly previous: Map<number, number>;
+}
+
+export async function loadUnitPeriod(ctx: Ctx, unitName: string, periodId: string): Promise<UnitPeriod> {
+  const plan = await activePlan(ctx);
+  const unit = await resolveUnit(ctx, plan, unitName);
+  const period = await resolvePeriod(ctx, plan, periodId);
+  const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
+  const prevId = previousPeriod(periodId);
+  const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
+  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  return { plan, unit, period, roles: rolesOfUnit(plan, unit.id), reports, previous };
+}
+
 /** The entry of one task as the validation rules see it, from stored fields and values. */
 export function toTaskEntry(
   task: TaskModel,
@@ -110,9 +133,7 @@ function fieldsOf(r: Report | undefined): ReportFields {
  */
 export async function enterReports(ctx: Ctx, input: EnterInput, mode: ValidationMode = 'save'): Promise<EnterResult> {
   const items = EntryItemsSchema.parse(input.items);
-  const plan = await activePlan(ctx);
-  const unit = await resolveUnit(ctx, plan, input.unit);
-  const period = await resolvePeriod(ctx, plan, input.period);
+  const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, input.unit, input.period);
   if (period.locked) {
     throw new LedgerError('E_PERIOD_LOCKED', `${input.period} 已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
   }
@@ -120,7 +141,6 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
   const proxy = role === 'summary';
   const receivedOn = proxy ? (input.receivedOn ?? today(ctx)) : null;
   const thresholds = await thresholdsOf(ctx);
-  const roles = rolesOfUnit(plan, unit.id);
   const tasksByNo = new Map(plan.tasks.map((t) => [t.no, t]));
 
   const problems: ValidationIssue[] = [];
@@ -143,11 +163,6 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
     list.push(item);
     touched.set(task.id, list);
   }
-
-  const existing = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
-  const prevId = previousPeriod(input.period);
-  const prevPeriod = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
-  const previous = prevPeriod ? await valuesOf(ctx.db, prevPeriod.id, unit.id) : new Map<number, number>();
 
   const writes: { task: TaskModel; fields: ReportFields; values: Map<number, { value: number | null; note: string }> }[] = [];
   const warnings: ValidationIssue[] = [];

@@ -11,16 +11,16 @@ import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { percent } from '../../shared/format';
-import { periodLabel, previousPeriod } from '../../shared/rules/periods';
+import { periodLabel } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
-import { findPeriod, listPeriods, loadPlanModel, planModelToDef, type PlanModel } from '../../db/queries/plan';
-import { listReports, valuesOf, type Report } from '../../db/queries/reports';
+import { listPeriods, loadPlanModel, planModelToDef, type PlanModel } from '../../db/queries/plan';
+import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
 import { sha256Hex } from './hash';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
-import { resolvePeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
+import { loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey } from './keys';
 import { writePackage, type CellValue, type Manifest, type PackageKind, type SheetContent } from './package-format';
 
@@ -306,16 +306,9 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
  */
 export async function exportReport(ctx: Ctx, opts: { period: string; outDir: string }): Promise<ExportedPackage> {
   await requireRole(ctx, 'unit', '导出填报包');
-  const plan = await activePlan(ctx);
   const self = await getSetting(ctx.db, 'self_unit');
   if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
-  const unit = await resolveUnit(ctx, plan, self);
-  const period = await resolvePeriod(ctx, plan, opts.period);
-  const roles = rolesOfUnit(plan, unit.id);
-  const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
-  const prevId = previousPeriod(opts.period);
-  const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
-  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, self, opts.period);
   const thresholds = await thresholdsOf(ctx);
 
   const problems: ValidationIssue[] = [];

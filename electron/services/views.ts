@@ -8,15 +8,15 @@ import type {
 } from '../../shared/api';
 import type { Light, Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { dueDate, previousPeriod } from '../../shared/rules/periods';
+import { dueDate } from '../../shared/rules/periods';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import type { IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
-import { findPeriod, listPeriods, type PlanModel } from '../../db/queries/plan';
-import { listReports, valuesOf, type Report } from '../../db/queries/reports';
+import { listPeriods, type PlanModel } from '../../db/queries/plan';
+import type { Report } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, dueDayOf, nowIso, roleOf, thresholdsOf, type Ctx } from './context';
-import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
+import { loadUnitPeriod, resolveUnit, rolesOfUnit } from './entry';
 import { header, isComplete, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
@@ -107,14 +107,7 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
     if (req.unit === undefined) throw new LedgerError('E_USAGE', '汇总端代填时请先选择单位。');
     unitName = req.unit;
   }
-  const plan = await activePlan(ctx);
-  const unit = await resolveUnit(ctx, plan, unitName);
-  const period = await resolvePeriod(ctx, plan, req.period);
-  const roles = rolesOfUnit(plan, unit.id);
-  const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
-  const prevId = previousPeriod(req.period);
-  const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
-  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, unitName, req.period);
   const returns = await ctx.db.selectFrom('returns').select(['task_id', 'comment'])
     .where('unit_id', '=', unit.id).where('period', '=', req.period).where('done', '=', 0).orderBy('id').execute();
   const returnOf = new Map(returns.map((r) => [r.task_id, r.comment]));
