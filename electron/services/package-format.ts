@@ -352,7 +352,7 @@ function cellSafeJson(json: string): string {
 }
 
 /** Cut into pieces of at most `size` UTF-16 units, never between the halves of a surrogate pair. */
-function chunkText(s: string, size: number): string[] {
+export function chunkText(s: string, size: number): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {

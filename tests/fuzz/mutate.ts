@@ -10,8 +10,8 @@
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys';
-import { writePackage, type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/package-format';
-import { deflated, readZip, writeRawZip, writeZip, type RawZipEntry } from '../packages/helpers';
+import { chunkText, writePackage, type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/package-format';
+import { deflated, readZip, setCell, writeRawZip, writeZip, type RawZipEntry } from '../packages/helpers';
 
 // ---------------------------------------------------------------------------------------------
 // PRNG
@@ -152,15 +152,6 @@ function cellRefs(ws: XLSX.WorkSheet, filter: (c: XLSX.CellObject) => boolean = 
   return Object.keys(ws).filter((k) => !k.startsWith('!') && ws[k] && (ws[k] as XLSX.CellObject).v !== undefined && filter(ws[k] as XLSX.CellObject));
 }
 
-function setCell(ws: XLSX.WorkSheet, ref: string, cell: XLSX.CellObject): void {
-  ws[ref] = cell;
-  const range = XLSX.utils.decode_range(ws['!ref'] ?? 'A1');
-  const at = XLSX.utils.decode_cell(ref);
-  range.e.r = Math.max(range.e.r, at.r);
-  range.e.c = Math.max(range.e.c, at.c);
-  ws['!ref'] = XLSX.utils.encode_range(range);
-}
-
 /** A random visible sheet and one of its cells holding a value of the wanted kind. */
 function pickCell(wb: XLSX.WorkBook, r: Rng, filter?: (c: XLSX.CellObject) => boolean): { ws: XLSX.WorkSheet; ref: string; cell: XLSX.CellObject } {
   const candidates = visibleSheets(wb).flatMap((n) => cellRefs(wb.Sheets[n]!, filter).map((ref) => ({ ws: wb.Sheets[n]!, ref })));
@@ -210,20 +201,6 @@ function setSigColumn(wb: XLSX.WorkBook, values: readonly CellValue[]): void {
 
 /** Rows A5… of the signature sheet: the content JSON pieces. */
 const contentRows = (col: readonly CellValue[]) => col.slice(4).filter((v) => v !== null && v !== '');
-
-/** Cut into pieces of at most `size`, never between the halves of a surrogate pair. */
-function chunk(s: string, size: number): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    let end = Math.min(i + size, s.length);
-    const last = s.charCodeAt(end - 1);
-    if (end < s.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    out.push(s.slice(i, end));
-    i = end;
-  }
-  return out.length > 0 ? out : [''];
-}
 
 function nested(depth: number): string {
   return '['.repeat(depth) + ']'.repeat(depth);
@@ -636,7 +613,7 @@ export const MUTATORS: readonly Mutator[] = [
   })),
   sig('sig.content-rows-recut', false, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
-    setSigColumn(wb, [...col.slice(0, 4), ...chunk(contentRows(col).join(''), r.pick([1000, 7777, 29_999, 30_000]))]);
+    setSigColumn(wb, [...col.slice(0, 4), ...chunkText(contentRows(col).join(''), r.pick([1000, 7777, 29_999, 30_000]))]);
   })),
   sig('sig.content-row-dropped', true, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
@@ -657,17 +634,17 @@ export const MUTATORS: readonly Mutator[] = [
     let text = JSON.stringify(value, null, r.pick([1, 2, '\t']));
     if (r.chance(0.5)) text = text.replace(/[\u4e00-\u9fff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
     if (r.chance(0.5)) text = text.replace(/(?<=[:[,]\s*)(\d+)(?=\s*[,\]}])/g, (n) => r.pick([`${n}.0`, `${n}e0`, `${n}.000`]));
-    setSigColumn(wb, [...col.slice(0, 4), ...chunk(text, 30_000)]);
+    setSigColumn(wb, [...col.slice(0, 4), ...chunkText(text, 30_000)]);
   })),
   sig('sig.content-proto-key', true, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
     const text = contentRows(col).join('');
     const inject = r.pick(['"__proto__":{"polluted":true},', '"constructor":{"prototype":{"polluted":true}},', '"__proto__":null,']);
-    setSigColumn(wb, [...col.slice(0, 4), ...chunk(`{${inject}${text.slice(1)}`, 30_000)]);
+    setSigColumn(wb, [...col.slice(0, 4), ...chunkText(`{${inject}${text.slice(1)}`, 30_000)]);
   })),
   sig('sig.content-deeply-nested', true, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
-    setSigColumn(wb, [...col.slice(0, 4), ...chunk(`{"sheets":[],"data":${nested(r.pick([1000, 100_000, 250_000]))}}`, 30_000)]);
+    setSigColumn(wb, [...col.slice(0, 4), ...chunkText(`{"sheets":[],"data":${nested(r.pick([1000, 100_000, 250_000]))}}`, 30_000)]);
   })),
   sig('sig.content-not-json', true, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
