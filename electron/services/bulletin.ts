@@ -1,8 +1,7 @@
 import { bulletinHtml, composeBulletin, type Bulletin } from '../../shared/bulletin';
 import { headlineOf } from '../../shared/rules/headline';
 import { rankUnitsByCompletion } from '../../shared/rules/ranking';
-import { getSetting } from '../../db/queries/settings';
-import { today, type Ctx } from './context';
+import { officeName, today, type Ctx } from './context';
 import { header, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
 
 export interface BulletinDraft {
@@ -26,7 +25,7 @@ export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: str
     units,
     ranks: rankUnitsByCompletion(units),
     tasks,
-    office: (await getSetting(ctx.db, 'office_name')) ?? '',
+    office: await officeName(ctx),
     date: opts.date ?? today(ctx),
   });
   return { bulletin, timeProgress: h.timeProgress };

@@ -55,6 +55,18 @@ export async function roleOf(ctx: Ctx): Promise<Role> {
   return role;
 }
 
+/** Refuses an action this side may not take: 只有汇总端可以…/只有填报端可以… */
+export async function requireRole(ctx: Ctx, role: Role, what: string): Promise<void> {
+  if ((await roleOf(ctx)) !== role) {
+    throw new LedgerError('E_WRONG_ROLE', role === 'summary' ? `只有汇总端可以${what}。` : `只有填报端可以${what}。`);
+  }
+}
+
+/** The summary office's name: set up on both sides (office at init, unit from its assignment). */
+export async function officeName(ctx: Ctx): Promise<string> {
+  return (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
+}
+
 export async function activePlan(ctx: Ctx): Promise<PlanModel> {
   const id = await getSetting(ctx.db, 'plan_id');
   const plan = id ? await loadPlanModel(ctx.db, id) : null;

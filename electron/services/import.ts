@@ -17,7 +17,7 @@ import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db
 import { listReports, writeReport, type Report } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
-import { activePlan, nowIso, openLedger, roleOf, today, type Ctx, type OpenLedger } from './context';
+import { activePlan, nowIso, officeName, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger } from './context';
 import { backupNow } from './backup';
 import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
@@ -279,7 +279,7 @@ interface SummaryBatch {
 }
 
 async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
-  return { plan: await activePlan(ctx), office: (await getSetting(ctx.db, 'office_name')) ?? '', units: new Map() };
+  return { plan: await activePlan(ctx), office: await officeName(ctx), units: new Map() };
 }
 
 /**
@@ -576,7 +576,7 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
  * retired). For a unit that reinstalled its computer; always audited.
  */
 export async function acceptKeyFromFile(ctx: Ctx, file: string): Promise<{ unit: string; fingerprint: string; previous: string | null }> {
-  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以登记单位密钥。');
+  await requireRole(ctx, 'summary', '登记单位密钥');
   const pkg = readPackage(readBounded(file));
   if (pkg.manifest.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
   const plan = await activePlan(ctx);

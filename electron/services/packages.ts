@@ -15,11 +15,11 @@ import { periodLabel } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
-import { listPeriods, loadPlanModel, planModelToDef, type PlanModel } from '../../db/queries/plan';
+import { listPeriods, planModelToDef, type PlanModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
 import { sha256Hex } from './hash';
-import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
+import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type Ctx } from './context';
 import { loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey } from './keys';
 import { writePackage, type CellValue, type Manifest, type PackageKind, type SheetContent } from './package-format';
@@ -240,16 +240,6 @@ async function recordOutgoing(ctx: Ctx, m: Manifest, unitId: number | null, file
   });
 }
 
-async function officeName(ctx: Ctx): Promise<string> {
-  return (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
-}
-
-async function requireRole(ctx: Ctx, role: 'summary' | 'unit', what: string): Promise<void> {
-  if ((await roleOf(ctx)) !== role) {
-    throw new LedgerError('E_WRONG_ROLE', role === 'summary' ? `只有汇总端可以${what}。` : `只有填报端可以${what}。`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Assignment: office → unit
 
@@ -363,7 +353,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
       }),
     });
   }
-  const office = (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
+  const office = await officeName(ctx);
   const { exported, manifest, bytes } = await signAndWrite(ctx, {
     kind: 'report', plan, from: unit.name, to: office, unit: unit.name, periods: [opts.period], revision,
     sheets: [
@@ -413,10 +403,4 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: str
     await ctx.db.updateTable('returns').set({ feedback_package_id: manifest.packageId, done: 1 }).where('id', 'in', open.map((r) => r.id)).execute();
   }
   return exported;
-}
-
-/** The plan a unit database was set up from, for the assignment import (kept here to share the schema). */
-export async function currentPlanDef(ctx: Ctx): Promise<PlanDef> {
-  const plan = await activePlan(ctx);
-  return planModelToDef((await loadPlanModel(ctx.db, plan.id))!);
 }

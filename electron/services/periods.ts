@@ -2,11 +2,11 @@ import type { PeriodView } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { periodLabel } from '../../shared/rules/periods';
 import { appendAudit } from '../../db/queries/audit';
-import { activePlan, nowIso, roleOf, type Ctx } from './context';
+import { activePlan, nowIso, requireRole, type Ctx } from './context';
 import { resolvePeriod } from './entry';
 
 async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: string | null): Promise<PeriodView> {
-  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以关账或重新开启报送期。');
+  await requireRole(ctx, 'summary', '关账或重新开启报送期');
   const plan = await activePlan(ctx);
   const row = await resolvePeriod(ctx, plan, period);
   if (row.locked === locked) {

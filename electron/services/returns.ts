@@ -1,7 +1,7 @@
 import type { ReturnView } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { appendAudit } from '../../db/queries/audit';
-import { activePlan, nowIso, roleOf, type Ctx } from './context';
+import { activePlan, nowIso, requireRole, type Ctx } from './context';
 import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
 
 /**
@@ -9,7 +9,7 @@ import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
  * feedback package; the unit corrects and exports again, and the new revision replaces the old.
  */
 export async function returnTask(ctx: Ctx, opts: { unit: string; period: string; task: number; comment: string }): Promise<ReturnView> {
-  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以退回任务。');
+  await requireRole(ctx, 'summary', '退回任务');
   const plan = await activePlan(ctx);
   const unit = await resolveUnit(ctx, plan, opts.unit);
   await resolvePeriod(ctx, plan, opts.period);

@@ -15,7 +15,7 @@ import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, type PlanModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
-import { activePlan, dueDayOf, nowIso, roleOf, thresholdsOf, type Ctx } from './context';
+import { activePlan, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, type Ctx } from './context';
 import { loadUnitPeriod, resolveUnit, rolesOfUnit } from './entry';
 import { header, isComplete, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
 
@@ -239,7 +239,7 @@ export async function settingsView(ctx: Ctx): Promise<SettingsView> {
  * the due dates of the periods not yet locked: a closed period keeps the date it was judged by.
  */
 export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined }): Promise<SettingsView> {
-  if ((await roleOf(ctx)) !== 'summary') throw new LedgerError('E_WRONG_ROLE', '只有汇总端可以修改设置;填报端的报送期和截止日期来自任务包。');
+  await requireRole(ctx, 'summary', '修改设置;填报端的报送期和截止日期来自任务包');
   const before = await settingsView(ctx);
   const plan = await activePlan(ctx);
   const at = nowIso(ctx);
