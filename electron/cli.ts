@@ -14,7 +14,7 @@ import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
-import { enterReports, EntryItemsSchema } from './services/entry';
+import { enterReports, EntryItemsSchema, rolesOfUnit } from './services/entry';
 import { initSummary } from './services/setup';
 import { exportAssignment, exportFeedback, exportReport, writeFileAtomic } from './services/packages';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
@@ -215,7 +215,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
             const self = await getSetting(unitLedger.db, 'self_unit');
             const plan = await activePlan(unitLedger);
             const fp = await getSetting(unitLedger.db, 'fingerprint');
-            const tasks = plan.tasks.filter((t) => plan.units.some((u) => u.name === self && (t.leadUnitIds.includes(u.id) || t.coUnitIds.includes(u.id)))).length;
+            const unit = plan.units.find((u) => u.name === self);
+            const tasks = unit ? rolesOfUnit(plan, unit.id).size : 0;
             if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
             else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版)\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
           } finally {

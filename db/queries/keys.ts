@@ -9,30 +9,28 @@ export interface PinnedKey {
   readonly acceptedBy: string;
 }
 
+/** Trusted keys with their unit's name; narrowed by the two readers below. */
+const trustedKeys = (db: Tx) => db
+  .selectFrom('unit_keys')
+  .innerJoin('units', 'units.id', 'unit_keys.unit_id')
+  .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
+  .where('unit_keys.status', '=', 'trusted');
+
+type TrustedRow = Awaited<ReturnType<ReturnType<typeof trustedKeys>['executeTakeFirstOrThrow']>>;
+
+const toPinned = (r: TrustedRow): PinnedKey => ({
+  unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by,
+});
+
 /** The key currently trusted for a unit, or null before its first accepted package. */
 export async function trustedKey(db: Tx, unitId: number): Promise<PinnedKey | null> {
-  const r = await db
-    .selectFrom('unit_keys')
-    .innerJoin('units', 'units.id', 'unit_keys.unit_id')
-    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
-    .where('unit_keys.unit_id', '=', unitId)
-    .where('unit_keys.status', '=', 'trusted')
-    .executeTakeFirst();
-  return r
-    ? { unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }
-    : null;
+  const r = await trustedKeys(db).where('unit_keys.unit_id', '=', unitId).executeTakeFirst();
+  return r ? toPinned(r) : null;
 }
 
 /** Every trusted key, in the fixed unit order. */
 export async function listTrustedKeys(db: Tx): Promise<PinnedKey[]> {
-  const rows = await db
-    .selectFrom('unit_keys')
-    .innerJoin('units', 'units.id', 'unit_keys.unit_id')
-    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
-    .where('unit_keys.status', '=', 'trusted')
-    .orderBy('units.seq')
-    .execute();
-  return rows.map((r) => ({ unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }));
+  return (await trustedKeys(db).orderBy('units.seq').execute()).map(toPinned);
 }
 
 /** Pins a key for a unit, retiring the one it replaces (kept, never deleted). */

@@ -13,7 +13,7 @@ import {
 } from '../../shared/api';
 import { BULLETIN_FOOTER } from '../../shared/bulletin';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
-import { parsePeriod, periodId } from '../../shared/rules/periods';
+import { periodId, periodLabel } from '../../shared/rules/periods';
 import { getSetting } from '../../db/queries/settings';
 import { backupNow, listBackups, restoreBackup, type BackupInfo } from './backup';
 import { activePlan, openLedger, roleOf, type OpenLedger } from './context';
@@ -308,8 +308,7 @@ export function createHandlers(deps: ApiDeps) {
 
     'reports:exportWorkbook': async (req) => {
       const ctx = await session.require();
-      const p = parsePeriod(req.period);
-      const name = p ? `民生工作汇总表-${p.year}年${p.month}月.xlsx` : `民生工作汇总表-${req.period}.xlsx`;
+      const name = `民生工作汇总表-${periodLabel(req.period)}.xlsx`;
       const folder = await dialogs.chooseFolder({ title: '选择保存汇总表的文件夹', defaultName: name });
       if (!folder) return null;
       await writeSummaryWorkbook(ctx, { period: req.period, out: join(folder, name) });
@@ -326,8 +325,7 @@ export function createHandlers(deps: ApiDeps) {
       if (!deps.printPdf) throw new LedgerError('E_USAGE', '当前运行方式不能打印PDF,请在桌面程序中打印。');
       const draft = await draftBulletin(ctx, { period: req.period });
       const edited = { ...draft, bulletin: { ...draft.bulletin, ...req.edits } };
-      const p = parsePeriod(req.period);
-      const name = p ? `督查通报-${p.year}年${p.month}月.pdf` : `督查通报-${req.period}.pdf`;
+      const name = `督查通报-${periodLabel(req.period)}.pdf`;
       const folder = await dialogs.chooseFolder({ title: '选择保存通报PDF的文件夹', defaultName: name });
       if (!folder) return null;
       await deps.printPdf(renderBulletin(edited), join(folder, name), { footerTemplate: BULLETIN_FOOTER });

@@ -121,7 +121,8 @@ export function toTaskEntry(
   };
 }
 
-function fieldsOf(r: Report | undefined): ReportFields {
+/** Just the report fields of a stored report or a package's entry; the empty fields for none. */
+export function fieldsOf(r: ReportFields | undefined): ReportFields {
   if (!r) return EMPTY_FIELDS;
   const { status, progress, problems, nextSteps, explanation, fundsPlanned, fundsAvailable, fundsSpent, contact, phone } = r;
   return { status, progress, problems, nextSteps, explanation, fundsPlanned, fundsAvailable, fundsSpent, contact, phone };

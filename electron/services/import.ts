@@ -8,17 +8,18 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, KeysView, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
-import type { PlanDef, UnitKind } from '../../shared/domain';
+import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { periodLabel } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
 import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
 import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db/queries/plan';
-import { listReports, writeReport, type Report } from '../../db/queries/reports';
+import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
 import { activePlan, nowIso, officeName, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger } from './context';
 import { backupNow } from './backup';
+import { fieldsOf, rolesOfUnit } from './entry';
 import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
 import { DEFAULT_LIMITS, readPackage, type VerifiedPackage } from './package-format';
@@ -329,10 +330,12 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
-  const tasks = mapReports(plan, unitId, data);
+  const roles = rolesOfUnit(plan, unitId);
+  const tasks = mapReports(plan, roles, data);
   // The unit's program never exports without every lead task; a package without one would leave
   // that task's older revision standing beside this one, so it is refused whoever signed it.
-  const missing = plan.tasks.filter((t) => t.leadUnitIds.includes(unitId) && !tasks.some((x) => x.taskId === t.id));
+  const present = new Set(tasks.map((t) => t.taskId));
+  const missing = plan.tasks.filter((t) => roles.get(t.id) === 'lead' && !present.has(t.id));
   if (missing.length > 0) {
     refuse('E_WRONG_PLAN', `填报包缺少本单位牵头的任务${missing.map((t) => t.no).join('、')}(每个填报包都应包含全部牵头任务;该单位的工作计划可能与本机不一致),未导入。`);
   }
@@ -374,23 +377,23 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
 interface MappedReport {
   readonly taskId: number;
   readonly taskNo: number;
-  readonly role: 'lead' | 'co';
+  readonly role: Role;
   readonly enteredBy: string;
-  readonly fields: Pick<Report, 'status' | 'progress' | 'problems' | 'nextSteps' | 'explanation' | 'fundsPlanned' | 'fundsAvailable' | 'fundsSpent' | 'contact' | 'phone'>;
-  readonly values: { indicatorId: number; value: number | null; note: string }[];
+  readonly fields: ReportFields;
+  readonly values: ReportValue[];
   /** indicator id → its number within the task, for messages */
   readonly indicatorNos: ReadonlyMap<number, number>;
 }
 
 /** Task and indicator numbers to this plan's rows; anything that does not fit refuses the package. */
-function mapReports(plan: PlanModel, unitId: number, data: ReportData): MappedReport[] {
+function mapReports(plan: PlanModel, roles: ReadonlyMap<number, Role>, data: ReportData): MappedReport[] {
   const seen = new Set<number>();
   return data.reports.map((r) => {
     const t = plan.tasks.find((x) => x.no === r.task);
     if (!t) return refuse('E_WRONG_PLAN', `填报包中的任务${r.task}不在本机的工作计划中(计划版本可能不一致)。`);
     if (seen.has(t.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}出现了两次。`);
     seen.add(t.no);
-    const role = t.leadUnitIds.includes(unitId) ? 'lead' : t.coUnitIds.includes(unitId) ? 'co' : null;
+    const role = roles.get(t.id);
     if (!role) return refuse('E_WRONG_PLAN', `任务${t.no}不是该单位牵头或协同的任务。`);
     const seenIndicators = new Set<number>();
     const values = r.values.map((v) => {
@@ -402,17 +405,14 @@ function mapReports(plan: PlanModel, unitId: number, data: ReportData): MappedRe
     });
     return {
       taskId: t.id, taskNo: t.no, role, enteredBy: r.enteredBy || data.unit,
-      fields: {
-        status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.nextSteps, explanation: r.explanation,
-        fundsPlanned: r.fundsPlanned, fundsAvailable: r.fundsAvailable, fundsSpent: r.fundsSpent, contact: r.contact, phone: r.phone,
-      },
+      fields: fieldsOf(r),
       values,
       indicatorNos: new Map(t.indicators.map((i) => [i.id, i.no])),
     };
   });
 }
 
-const FIELD_LABELS: Readonly<Record<string, string>> = {
+const FIELD_LABELS: Readonly<Record<keyof ReportFields, string>> = {
   status: '推进状态', progress: '工作进展', problems: '存在问题', nextSteps: '下步措施', explanation: '情况说明',
   fundsPlanned: '计划资金', fundsAvailable: '到位资金', fundsSpent: '支出资金', contact: '联系人', phone: '联系电话',
 };
@@ -422,7 +422,7 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
   const out: ValueChange[] = [];
   for (const [k, v] of Object.entries(t.fields) as [keyof MappedReport['fields'], string | number | null][]) {
     const old = before ? (before[k] as string | number | null) : null;
-    if ((old ?? '') !== (v ?? '')) out.push({ task: t.taskNo, indicator: null, field: FIELD_LABELS[k] ?? k, before: old, after: v });
+    if ((old ?? '') !== (v ?? '')) out.push({ task: t.taskNo, indicator: null, field: FIELD_LABELS[k], before: old, after: v });
   }
   for (const v of t.values) {
     const old = before?.values.find((x) => x.indicatorId === v.indicatorId);
