@@ -156,7 +156,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const generatedOn = opts.generatedOn ?? today(ctx);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(generatedOn)) throw new LedgerError('E_USAGE', `制表日期「${generatedOn}」应为 YYYY-MM-DD。`);
   const plan = await activePlan(ctx);
-  const data = await loadPeriodData(ctx, opts.period, plan);
+  const data = await loadPeriodData(ctx, opts.period, { plan });
   const head = header(data);
   const units = summaryByUnit(data);
   const tasks = summaryByTask(data);
@@ -166,10 +166,13 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const trend: TrendPeriod[] = [];
   for (const p of await listPeriods(ctx.db, plan.id)) {
     if (p.month > data.period.month) continue;
-    const d = p.period === data.period.period ? data : await loadPeriodData(ctx, p.period, plan);
-    const u = p.period === data.period.period ? units : summaryByUnit(d);
-    const t = p.period === data.period.period ? tasks : summaryByTask(d);
-    trend.push({ period: p.period, month: p.month, units: u, headline: headlineOf(header(d), u, t) });
+    if (p.period === data.period.period) {
+      trend.push({ period: p.period, month: p.month, units, headline });
+      continue;
+    }
+    const d = await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds });
+    const u = summaryByUnit(d);
+    trend.push({ period: p.period, month: p.month, units: u, headline: headlineOf(header(d), u, summaryByTask(d)) });
   }
 
   const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };

@@ -16,12 +16,16 @@ export interface PeriodData {
   readonly reports: ReadonlyMap<string, Report>;
 }
 
-export async function loadPeriodData(ctx: Ctx, period: string, plan?: PlanModel): Promise<PeriodData> {
-  const p = plan ?? (await activePlan(ctx));
-  const row = await resolvePeriod(ctx, p, period);
+/**
+ * A period's data. A caller going over several periods passes what it has already read (the plan,
+ * the period rows from listPeriods, the thresholds), so each period costs one query for its reports.
+ */
+export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known: { plan?: PlanModel; thresholds?: Thresholds } = {}): Promise<PeriodData> {
+  const p = known.plan ?? (await activePlan(ctx));
+  const row = typeof period === 'string' ? await resolvePeriod(ctx, p, period) : period;
   const reports = await listReports(ctx.db, row.id);
   return {
-    plan: p, period: row, thresholds: await thresholdsOf(ctx),
+    plan: p, period: row, thresholds: known.thresholds ?? (await thresholdsOf(ctx)),
     reports: new Map(reports.map((r) => [`${r.unitId}:${r.taskId}`, r])),
   };
 }

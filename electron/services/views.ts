@@ -203,11 +203,13 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
   const withData = await ctx.db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
     .select('periods.period').where('periods.plan_id', '=', plan.id).distinct().execute();
   const last = withData.map((r) => r.period).sort().at(-1);
-  const periods = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last).map((p) => p.period);
+  const rows = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last);
+  const thresholds = await thresholdsOf(ctx);
   const overall: TrendView['overall'][number][] = [];
   const byUnit = new Map<string, (number | null)[]>();
-  for (const period of periods) {
-    const d = await loadPeriodData(ctx, period, plan);
+  for (const row of rows) {
+    const period = row.period;
+    const d = await loadPeriodData(ctx, row, { plan, thresholds });
     const units = summaryByUnit(d).filter((u) => u.state !== '无牵头任务');
     const tasks = summaryByTask(d);
     overall.push({
@@ -223,7 +225,7 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
       byUnit.set(u.unit, list);
     }
   }
-  return { periods, overall, units: [...byUnit].map(([unit, completion]) => ({ unit, completion })) };
+  return { periods: rows.map((r) => r.period), overall, units: [...byUnit].map(([unit, completion]) => ({ unit, completion })) };
 }
 
 export async function settingsView(ctx: Ctx): Promise<SettingsView> {
