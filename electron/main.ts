@@ -92,8 +92,6 @@ app.on('web-contents-created', (_e, contents) => {
 async function createWindow(): Promise<void> {
   const win = new BrowserWindow({ ...WINDOW_OPTIONS, show: false, webPreferences: { ...WINDOW_WEB_PREFERENCES, preload } });
   mainWindow = win;
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     mainWindow = null;

@@ -102,7 +102,7 @@ function ProxyEntry() {
 }
 
 export function App() {
-  const { loading, info, page, go, load } = useApp();
+  const { info, page, go, load } = useApp();
   const [failed, setFailed] = useState<string | null>(null);
 
   useEffect(() => {
@@ -112,7 +112,7 @@ export function App() {
   if (failed) {
     return <Result status="error" title="无法打开台账" subTitle={failed} extra={<Button onClick={() => location.reload()}>重试</Button>} />;
   }
-  if (loading && !info) return <div className="boot"><Spin size="large" /></div>;
+  if (!info) return <div className="boot"><Spin size="large" /></div>;
 
   const role = info?.role ?? null;
   const menu = role === 'summary' ? SUMMARY_MENU : UNIT_MENU;

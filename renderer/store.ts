@@ -8,7 +8,6 @@ export type Page =
   | 'entry' | 'settings' | 'audit';
 
 export interface AppState {
-  readonly loading: boolean;
   readonly info: AppInfo | null;
   readonly plan: PlanView | null;
   readonly periods: readonly PeriodView[];
@@ -40,7 +39,6 @@ export function currentPeriod(periods: readonly PeriodView[], today = todayIso()
 }
 
 export const useApp = create<AppState>((set, get) => ({
-  loading: true,
   info: null,
   plan: null,
   periods: [],
@@ -51,10 +49,9 @@ export const useApp = create<AppState>((set, get) => ({
   version: 0,
 
   async load() {
-    set({ loading: true });
     const info = await call('app:info', {});
     if (info.role === null) {
-      set({ loading: false, info, plan: null, periods: [], settings: null, period: null });
+      set({ info, plan: null, periods: [], settings: null, period: null });
       return;
     }
     const [plan, periods, settings] = await Promise.all([call('plan:get', {}), call('periods:list', {}), call('settings:get', {})]);
@@ -69,7 +66,7 @@ export const useApp = create<AppState>((set, get) => ({
       }
     }
     set({
-      loading: false, info, plan, periods, settings, period,
+      info, plan, periods, settings, period,
       page: info.role === 'unit' && get().page === 'dashboard' ? 'entry' : get().page,
     });
   },

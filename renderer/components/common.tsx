@@ -1,10 +1,8 @@
-/** Small pieces every page uses: lights with colour and word, percentages, error messages. */
+/** Small pieces every page uses: lights with colour and word, numbers, error messages. */
 import { App as AntApp, Progress, Tag, Tooltip } from 'antd';
-import { percent } from '../../shared/format';
 import type { Light } from '../../shared/domain';
 import { LIGHT_LABELS } from '../../shared/domain';
 import type { ReportState } from '../../shared/summaries';
-import { periodLabel } from '../../shared/rules/periods';
 
 export const LIGHT_COLORS: Readonly<Record<Light, string>> = {
   green: '#389e0d',
@@ -37,10 +35,6 @@ export function LightCounts({ green, yellow, red }: { readonly green: number; re
   );
 }
 
-export function pct(x: number | null | undefined, digits = 1): string {
-  return percent(x, '—', digits);
-}
-
 export function num(x: number | null | undefined): string {
   if (x === null || x === undefined) return '—';
   return Number.isInteger(x) ? x.toLocaleString('zh-CN') : x.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
@@ -71,10 +65,6 @@ export function targetText(i: { readonly comparator: string; readonly target: nu
   const words: Record<string, string> = { '>=': '≥', '<=': '≤', '~': '约', range: '', '=': '' };
   const t = i.comparator === 'range' ? `${num(i.target)}–${num(i.targetMax)}` : num(i.target);
   return `${words[i.comparator] ?? ''}${t}${i.unit}`;
-}
-
-export function periodText(period: string | null): string {
-  return period ? periodLabel(period) : '—';
 }
 
 /** 2019-08-05 → 8月5日 */

@@ -3,12 +3,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, TrendView } from '../../shared/api';
+import { percent } from '../../shared/format';
 import type { CategorySummary, IndicatorSummary, TaskSummary, UnitSummary } from '../../shared/summaries';
 import { parsePeriod, periodLabel } from '../../shared/rules/periods';
 import { timeProgress } from '../../shared/rules/progress';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
-import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, pct, shortDate, targetText, useErrorReporter } from '../components/common';
+import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
 const { Text } = Typography;
@@ -25,7 +26,7 @@ export function indicatorColumns(): ColumnsType<IndicatorSummary> {
     { title: '指标', dataIndex: 'name', ellipsis: true },
     { title: '目标', key: 'target', width: 130, render: (_, i) => targetText(i) },
     { title: '累计完成', dataIndex: 'value', width: 110, align: 'right', render: (v: number | null) => num(v) },
-    { title: '完成率', dataIndex: 'completion', width: 90, align: 'right', render: (v: number | null) => pct(v) },
+    { title: '完成率', dataIndex: 'completion', width: 90, align: 'right', render: (v: number | null) => percent(v) },
     { title: '超欠进度', dataIndex: 'gapPoints', width: 90, align: 'right', render: (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(1)}点`) },
     { title: '灯号', dataIndex: 'light', width: 90, render: (l: IndicatorSummary['light']) => <LightTag light={l} /> },
   ];
@@ -129,7 +130,7 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
 
 function Charts({ data }: { readonly data: Data }) {
   const tp = data.units.header.timeProgress;
-  const reporting = data.units.rows.filter((r) => r.leadTasks > 0);
+  const reporting = useMemo(() => data.units.rows.filter((r) => r.leadTasks > 0), [data.units.rows]);
   const byUnit = useMemo(() => ({
     title: { text: '各单位完成度', left: 'center', textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toFixed(1)}%` },
@@ -146,10 +147,10 @@ function Charts({ data }: { readonly data: Data }) {
         show: true, position: 'right', fontSize: 11, color: '#595959',
         formatter: (p: { dataIndex: number }) => {
           const r = reporting[p.dataIndex]!;
-          return r.state === '未报送' ? '未报送' : r.completion === null ? '无量化指标' : pct(r.completion);
+          return r.state === '未报送' ? '未报送' : r.completion === null ? '无量化指标' : percent(r.completion);
         },
       },
-      markLine: { symbol: 'none', label: { position: 'start', formatter: `序时进度 ${pct(tp)}`, color: '#1d39c4' }, lineStyle: { type: 'dashed', color: '#1d39c4' }, data: [{ xAxis: Math.round(tp * 1000) / 10 }] },
+      markLine: { symbol: 'none', label: { position: 'start', formatter: `序时进度 ${percent(tp)}`, color: '#1d39c4' }, lineStyle: { type: 'dashed', color: '#1d39c4' }, data: [{ xAxis: Math.round(tp * 1000) / 10 }] },
     }],
   }), [reporting, tp]);
   const lights = useMemo(() => {
@@ -243,8 +244,8 @@ export function Dashboard() {
         <Row gutter={16} align="middle">
           <Col flex="auto"><Statistic title="报送期" value={periodLabel(h.period)} /></Col>
           <Col flex="auto"><Statistic title="报送截止" value={shortDate(h.dueOn)} /></Col>
-          <Col flex="auto"><Statistic title="序时进度" value={pct(h.timeProgress)} /></Col>
-          <Col flex="auto"><Statistic title="全市平均完成度" value={pct(overall)} styles={{ content: { color: overall !== null && overall >= h.timeProgress ? LIGHT_COLORS.green : LIGHT_COLORS.yellow } }} /></Col>
+          <Col flex="auto"><Statistic title="序时进度" value={percent(h.timeProgress)} /></Col>
+          <Col flex="auto"><Statistic title="全市平均完成度" value={percent(overall)} styles={{ content: { color: overall !== null && overall >= h.timeProgress ? LIGHT_COLORS.green : LIGHT_COLORS.yellow } }} /></Col>
           <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${rows.length}`} /></Col>
           <Col flex="auto"><Statistic title="逾期" value={late} styles={{ content: { color: late ? LIGHT_COLORS.yellow : undefined } }} /></Col>
           <Col flex="auto"><Statistic title="未报送" value={missing} styles={{ content: { color: missing ? LIGHT_COLORS.red : undefined } }} /></Col>

@@ -4,16 +4,17 @@
  * with the same rules the services use (shared/rules). Errors block saving; warnings ask for a
  * one-line explanation. Used by the unit itself and by the summary office for 代填.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Alert, App as AntApp, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
 import { TASK_STATUSES, type TaskStatus } from '../../shared/domain';
+import { percent } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
-import { completion, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
+import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { ApiError, call } from '../api';
-import { LightTag, num, pct, shortDate, targetText, useErrorReporter } from '../components/common';
+import { LightTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { todayIso, useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -155,8 +156,8 @@ function TaskCard({ task, month, thresholds, issues, locked, onChange }: TaskCar
                       {i.unit && <Space.Addon>{i.unit}</Space.Addon>}
                     </Space.Compact>
                   </td>
-                  <td className="num" data-testid={`completion-${task.no}-${i.no}`}>{i.value === null || err ? '—' : pct(completion(i, i.value))}</td>
-                  <td className="num">{pct(tp)}</td>
+                  <td className="num" data-testid={`completion-${task.no}-${i.no}`}>{i.value === null || err ? '—' : percent(completion(i, i.value))}</td>
+                  <td className="num">{percent(tp)}</td>
                   <td data-testid={`light-${task.no}-${i.no}`}>{i.value === null || err ? <Text type="secondary">—</Text> : <LightTag light={indicatorLight(i, i.value, month, thresholds)} />}</td>
                   <td className="note-col">
                     <Input id={`n-${task.no}-${i.no}`} value={i.note} disabled={locked} status={warn ? 'warning' : ''} maxLength={4000}
@@ -246,8 +247,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   const [serverIssues, setServerIssues] = useState<readonly ValidationIssue[]>([]);
   const report = useErrorReporter();
   const { message, modal } = AntApp.useApp();
-  const top = useRef<HTMLDivElement>(null);
-  const thresholds: Thresholds = { yellowPoints: settings?.yellowPoints ?? 10 };
+  const thresholds: Thresholds = { yellowPoints: settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints };
   const forUnit = proxy ? unit : (info?.unit ?? null);
 
   async function reload() {
@@ -295,7 +295,6 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
         ...(proxy ? { unit: form.unit, receivedOn: receivedOn.format('YYYY-MM-DD') } : {}),
       });
       void message.success(proxy ? `已代填保存 ${r.tasks.length} 项任务(已记入审计日志)` : `已保存 ${r.tasks.length} 项任务(草稿)`);
-      await reload();
       changed();
       return true;
     } catch (err) {
@@ -349,13 +348,13 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   const returned = drafts.filter((t) => t.returnComment);
 
   return (
-    <div ref={top} onKeyDown={moveOnEnter} data-testid="entry-page">
+    <div onKeyDown={moveOnEnter} data-testid="entry-page">
       <Card size="small" className="entry-toolbar">
         <Row align="middle" gutter={16} wrap={false}>
           <Col flex="auto">
             <Space size={16} wrap>
               <Text strong className="entry-title">{proxy ? `代填:${form.unit}` : form.unit} · {periodLabel(form.period)}</Text>
-              <Text type="secondary">截止 {shortDate(form.dueOn)} · 序时进度 {pct(timeProgress(form.month))}</Text>
+              <Text type="secondary">截止 {shortDate(form.dueOn)} · 序时进度 {percent(timeProgress(form.month))}</Text>
               {!proxy && periodView?.state && <Tag color={periodView.state === '已导出' ? 'green' : periodView.state === '草稿' ? 'gold' : 'default'}>{periodView.state}{periodView.exportedRevision ? ` 第${periodView.exportedRevision}版` : ''}</Tag>}
               {errors > 0 && <Tag color="error" data-testid="error-count">错误 {errors} 处</Tag>}
               {unexplained > 0 && <Tag color="warning" data-testid="warning-count">待说明 {unexplained} 处</Tag>}

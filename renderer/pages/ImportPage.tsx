@@ -91,7 +91,7 @@ export function ImportPage() {
         <div data-testid="key-confirm">
           <Paragraph>以下单位是第一次报送,本机还没有登记它们的密钥。请电话联系这些单位,请对方读出其程序「设置」页上的本机密钥指纹,与下面的一致才能接受:</Paragraph>
           <ul className="key-list">
-            {list.map((r) => <li key={r.file}><Text strong>{r.unit ?? /这是(.+?)的第一个数据包/.exec(r.message)?.[1] ?? r.file}</Text><Text type="secondary">({r.file})</Text>:<Text code strong className="fingerprint" data-testid="new-key-fingerprint">{r.fingerprint}</Text></li>)}
+            {list.map((r) => <li key={r.file}><Text strong>{r.unit ?? r.file}</Text><Text type="secondary">({r.file})</Text>:<Text code strong className="fingerprint" data-testid="new-key-fingerprint">{r.fingerprint}</Text></li>)}
           </ul>
           <Paragraph type="secondary">接受后这些密钥会被登记(记入审计日志),以后只接受用同一密钥签名的数据包。</Paragraph>
         </div>

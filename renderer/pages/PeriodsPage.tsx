@@ -3,9 +3,10 @@ import { useState } from 'react';
 import { App as AntApp, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { PeriodView } from '../../shared/api';
+import { percent } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { call } from '../api';
-import { pct, useErrorReporter } from '../components/common';
+import { useErrorReporter } from '../components/common';
 import { timeProgress } from '../../shared/rules/progress';
 import { todayIso, useApp } from '../store';
 
@@ -64,7 +65,7 @@ export function PeriodsPage() {
   const columns: ColumnsType<PeriodView> = [
     { title: '报送期', dataIndex: 'period', width: 160, render: (p: string) => <>{periodLabel(p)}{p === current && <Tag color="blue" style={{ marginLeft: 6 }}>当前</Tag>}</> },
     { title: '截止日期', dataIndex: 'dueOn', width: 120 },
-    { title: '序时进度', dataIndex: 'month', width: 100, render: (m: number) => pct(timeProgress(m)) },
+    { title: '序时进度', dataIndex: 'month', width: 100, render: (m: number) => percent(timeProgress(m)) },
     summary
       ? { title: '状态', dataIndex: 'locked', width: 120, render: (l: boolean) => (l ? <Tag color="purple">已关账</Tag> : <Tag color="green">开放</Tag>) }
       : { title: '本单位', key: 'state', width: 200, render: (_, p) => <>{unitPeriodTag(p)}{p.locked && <Tag color="purple">已关账</Tag>}</> },

@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Form, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import type { BackupView } from '../../shared/api';
+import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
+import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
@@ -13,8 +15,8 @@ export function SettingsPage() {
   const settings = useApp((s) => s.settings);
   const plan = useApp((s) => s.plan);
   const load = useApp((s) => s.load);
-  const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? 10);
-  const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? 5);
+  const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
+  const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? DEFAULT_DUE_DAY);
   const [busy, setBusy] = useState(false);
   const report = useErrorReporter();
   const { message } = AntApp.useApp();
@@ -23,8 +25,8 @@ export function SettingsPage() {
   const { modal } = AntApp.useApp();
 
   useEffect(() => {
-    setYellow(settings?.yellowPoints ?? 10);
-    setDueDay(settings?.dueDay ?? 5);
+    setYellow(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
+    setDueDay(settings?.dueDay ?? DEFAULT_DUE_DAY);
   }, [settings]);
 
   useEffect(() => {

@@ -3,9 +3,10 @@ import { useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Card, Descriptions, Empty, Form, Input, Modal, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReturnView, UnitDetail as UnitDetailView } from '../../shared/api';
+import { percent } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { call } from '../api';
-import { CompletionBar, LightCounts, LightTag, StateTag, pct, shortDate, useErrorReporter } from '../components/common';
+import { CompletionBar, LightCounts, LightTag, StateTag, shortDate, useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 import { TaskExpansion } from './Dashboard';
 
@@ -96,7 +97,7 @@ export function UnitDetail() {
             <Descriptions size="small" column={4}>
               <Descriptions.Item label="报送情况"><StateTag state={data.unit.state} />{data.unit.late > 0 && <Tag color="warning">逾期</Tag>}</Descriptions.Item>
               <Descriptions.Item label="收到日期">{shortDate(data.unit.receivedOn)}(截止 {shortDate(data.unit.dueOn)})</Descriptions.Item>
-              <Descriptions.Item label="完成度">{pct(data.unit.completion)}(序时 {pct(data.header.timeProgress)})</Descriptions.Item>
+              <Descriptions.Item label="完成度">{percent(data.unit.completion)}(序时 {percent(data.header.timeProgress)})</Descriptions.Item>
               <Descriptions.Item label="牵头任务灯号"><LightCounts green={data.unit.green} yellow={data.unit.yellow} red={data.unit.red} /></Descriptions.Item>
             </Descriptions>
           </Card>
