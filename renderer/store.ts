@@ -59,8 +59,7 @@ export const useApp = create<AppState>((set, get) => ({
     if (!period || !periods.some((p) => p.period === period)) {
       if (info.role === 'summary') {
         // The office reads the latest period with reports; the one being reported now if none.
-        const trend = await call('summary:trend', {});
-        period = trend.periods.at(-1) ?? currentPeriod(periods);
+        period = periods.filter((p) => p.hasReports).at(-1)?.period ?? currentPeriod(periods);
       } else {
         period = currentPeriod(periods);
       }

@@ -156,6 +156,8 @@ export interface PeriodView {
   readonly state: '已导出' | '草稿' | '未填报' | null;
   /** Unit side: the latest exported revision for this period, if any. */
   readonly exportedRevision: number | null;
+  /** Some report of this period is stored (the office opens on the latest such period). */
+  readonly hasReports: boolean;
 }
 
 export interface EntryTaskView extends ReportFields {

@@ -4,6 +4,7 @@ import { periodLabel } from '../../shared/rules/periods';
 import { appendAudit } from '../../db/queries/audit';
 import { activePlan, nowIso, requireRole, type Ctx } from './context';
 import { resolvePeriod } from './entry';
+import { periodViews } from './views';
 
 async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: string | null): Promise<PeriodView> {
   await requireRole(ctx, 'summary', '关账或重新开启报送期');
@@ -20,7 +21,7 @@ async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: stri
       before: { locked: row.locked }, after: { locked, ...(reason ? { reason } : {}) },
     });
   });
-  return { period, month: row.month, dueOn: row.dueOn, locked, state: null, exportedRevision: null };
+  return (await periodViews(ctx)).find((p) => p.period === period)!;
 }
 
 /** Closes a summarised period: no entry or import may change it until it is reopened. Audited. */

@@ -69,11 +69,18 @@ async function selfUnit(ctx: Ctx): Promise<string> {
  * Every period with its due date and lock; on a unit's computer also what is done: 已导出 (the
  * last export is newer than every saved change), 草稿 (saved since) or 未填报.
  */
+async function periodsWithReports(ctx: Ctx, plan: PlanModel): Promise<string[]> {
+  const rows = await ctx.db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
+    .select('periods.period').where('periods.plan_id', '=', plan.id).distinct().execute();
+  return rows.map((r) => r.period);
+}
+
 export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
   const plan = await activePlan(ctx);
   const rows = await listPeriods(ctx.db, plan.id);
   if ((await roleOf(ctx)) !== 'unit') {
-    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null }));
+    const withReports = new Set(await periodsWithReports(ctx, plan));
+    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period) }));
   }
   const unit = await resolveUnit(ctx, plan, await selfUnit(ctx));
   const exports = await ctx.db.selectFrom('packages')
@@ -88,7 +95,7 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
     const ex = exportOf.get(p.period);
     const changed = savedAt.get(p.id) ?? null;
     const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
-    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null };
+    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null };
   });
 }
 
@@ -200,9 +207,7 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
  */
 export async function trendView(ctx: Ctx): Promise<TrendView> {
   const plan: PlanModel = await activePlan(ctx);
-  const withData = await ctx.db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
-    .select('periods.period').where('periods.plan_id', '=', plan.id).distinct().execute();
-  const last = withData.map((r) => r.period).sort().at(-1);
+  const last = (await periodsWithReports(ctx, plan)).sort().at(-1);
   const rows = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last);
   const thresholds = await thresholdsOf(ctx);
   const overall: TrendView['overall'][number][] = [];
