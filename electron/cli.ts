@@ -520,7 +520,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           const rows = await listAudit(l.db, { limit });
           if (out !== undefined) {
-            writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows), 'utf8'));
+            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows), 'utf8'));
             if (json) io.out(JSON.stringify({ out, rows: rows.length }));
             else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);
           } else if (json) {

@@ -7,10 +7,8 @@
  * (`<db>.key`) is never copied: a backup holds the database only.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
-  renameSync, statSync, unlinkSync,
-} from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { removeIfPresent, replaceFile } from './files';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit } from '../../db/queries/audit';
@@ -199,12 +197,12 @@ export async function restoreBackup(dbFile: string, backupFile: string, opts: Re
       }
     } else {
       damagedCopy = `${dbFile}.${stampOf(now())}.damaged`;
-      atomicWrite(damagedCopy, dirname(dbFile), (temp) => copyFileSync(dbFile, temp));
+      await atomicWrite(damagedCopy, (temp) => copyFileSync(dbFile, temp));
     }
   }
 
   removeStaleTemps(dirname(dbFile), restoreTempPattern(basename(dbFile)));
-  atomicWrite(dbFile, dirname(dbFile), (temp) => {
+  await atomicWrite(dbFile, (temp) => {
     copyFileSync(backupFile, temp);
     // What gets installed is what was checked, even if the backup's medium changed meanwhile.
     checkBackupFile(temp);
@@ -385,7 +383,7 @@ async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reaso
   }
   const final = join(dir, uniqueName(dir, base, stampOf(at), reason));
   const temp = `${final}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
-  try {
+  await replaceFile(final, temp, async () => {
     await source.backup(temp);
     const copy = new BetterSqlite3(temp, { fileMustExist: true });
     try {
@@ -396,13 +394,9 @@ async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reaso
     } finally {
       copy.close();
     }
-    fsyncFile(temp);
-    renameSync(temp, final);
-    fsyncDir(dir);
-  } catch (err) {
-    removeTempSet(temp);
+  }).catch((err: unknown) => {
     throw fail(err);
-  }
+  });
   prune(dbFile, dir, keep, final);
   const bytes = statSync(final).size;
   return { file: final, bytes, createdAt: at.toISOString(), reason };
@@ -461,57 +455,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Writes `target` via `write(temp)`, then fsync and rename; on any failure no temp file is left. */
-function atomicWrite(target: string, dir: string, write: (temp: string) => void, temp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`): void {
-  try {
-    write(temp);
-    fsyncFile(temp);
-    renameSync(temp, target);
-    fsyncDir(dir);
-  } catch (err) {
-    removeTempSet(temp);
+/** replaceFile with the restore's wording for a failure; a check's own refusal passes through. */
+async function atomicWrite(target: string, write: (temp: string) => void, temp = `${target}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`): Promise<void> {
+  await replaceFile(target, temp, write).catch((err: unknown) => {
     if (err instanceof LedgerError) throw err;
+    const dir = dirname(target);
     throw new LedgerError('E_WRITE_FAILED', `无法在文件夹 ${dir} 中写入 ${basename(target)}:${fsReason(err)}。未做任何修改。`, { dir });
-  }
-}
-
-function removeTempSet(temp: string): void {
-  for (const suffix of ['', '-journal', '-wal', '-shm']) removeIfPresent(`${temp}${suffix}`);
-}
-
-function removeIfPresent(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
-  }
-}
-
-function fsyncFile(file: string): void {
-  // r+ rather than r: Windows flushes only a handle opened for writing.
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Makes a rename durable; Windows cannot open a folder and persists renames itself. */
-function fsyncDir(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch {
-    // not supported for folders here
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 interface Header {

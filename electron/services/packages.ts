@@ -4,7 +4,8 @@
  * this module decides what goes in them. Format: docs/package-format.md.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { replaceFile } from './files';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus } from '../../shared/domain';
@@ -145,25 +146,10 @@ function safeName(s: string): string {
  * Writes bytes under a temporary name in the same folder, flushes, then renames: a full disk or a
  * pulled USB stick never leaves a half-written package under the real name.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (err) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Nothing to remove where the folder itself is missing or not a folder (rmSync: ENOTDIR).
-    }
+export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  await replaceFile(file, `${file}.${process.pid}.tmp`, (temp) => writeFileSync(temp, bytes)).catch((err: unknown) => {
     throw writeFailure(file, err);
-  }
+  });
 }
 
 /**
@@ -218,7 +204,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string): Promise<{ e
   };
   const bytes = writePackage({ manifest, sheets: [cover, ...draft.sheets], data: draft.data, key });
   const file = join(outDir, draft.fileName);
-  writeFileAtomic(file, bytes);
+  await writeFileAtomic(file, bytes);
   return {
     exported: { file, fileName: basename(file), folder: outDir, revision: draft.revision, packageId },
     manifest: { ...manifest, format: 1, contentHash: '', signer: fingerprint(key.publicKey), signerKey: key.publicKey },

@@ -6,7 +6,8 @@
  * lays them out as official tables: merged title rows, bold bordered headers, number formats,
  * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { replaceFile } from './files';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -94,16 +95,8 @@ export async function writeSummaryWorkbook(
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(buffer);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
+    await replaceFile(target, tmp, (t) => writeFileSync(t, buffer, { flag: 'wx', mode: 0o644 }));
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code ?? '';
     throw new LedgerError(
       'E_WRITE_FAILED',
