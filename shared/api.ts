@@ -6,14 +6,15 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import type { IndicatorDef, PeriodId, ReportFields, Role } from './domain';
+import { TASK_STATUSES, type IndicatorDef, type PeriodId, type ReportFields, type Role, type TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
+import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '报送期应为 YYYY-MM');
+const period = z.string().refine(isPeriodId, '报送期应为 YYYY-MM');
 const unitName = z.string().min(1).max(100);
 const shortText = z.string().max(4000);
 const money = z.number().finite().nullable();
@@ -25,7 +26,7 @@ export const entryItemSchema = z
     indicator: z.number().int().positive().optional(),
     value: z.number().nullable().optional(),
     note: shortText.optional(),
-    status: z.enum(['未开始', '推进中', '已完成']).nullable().optional(),
+    status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable().optional(),
     progress: shortText.optional(),
     problems: shortText.optional(),
     nextSteps: shortText.optional(),

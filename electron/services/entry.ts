@@ -1,36 +1,17 @@
 import { z } from 'zod';
-import type { Role, TaskStatus } from '../../shared/domain';
-import { TASK_STATUSES } from '../../shared/domain';
+import type { Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { isPeriodId, previousPeriod } from '../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
 import { EMPTY_FIELDS, listReports, valuesOf, writeReport, type Report, type ReportFields } from '../../db/queries/reports';
+import { entryItemSchema, type EntryItemInput } from '../../shared/api';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
 
-/** One line of an entry file: either task-level fields, or one indicator's value (with `indicator`). */
-export const EntryItemSchema = z
-  .object({
-    task: z.number().int().positive(),
-    indicator: z.number().int().positive().optional(),
-    value: z.number().nullable().optional(),
-    note: z.string().max(4000).optional(),
-    status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable().optional(),
-    progress: z.string().optional(),
-    problems: z.string().optional(),
-    nextSteps: z.string().optional(),
-    explanation: z.string().optional(),
-    fundsPlanned: z.number().nullable().optional(),
-    fundsAvailable: z.number().nullable().optional(),
-    fundsSpent: z.number().nullable().optional(),
-    contact: z.string().max(100).optional(),
-    phone: z.string().max(40).optional(),
-  })
-  .strict();
-
-export type EntryItem = z.infer<typeof EntryItemSchema>;
-
+/** One line of an entry (`ledger enter` file or the entry form): the same shape the typed API checks. */
+export const EntryItemSchema = entryItemSchema;
+export type EntryItem = EntryItemInput;
 export const EntryItemsSchema = z.array(EntryItemSchema).max(10_000);
 
 export interface EnterInput {
