@@ -697,11 +697,15 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
 
 // ───────────────────────────── 分任务 ─────────────────────────────
 
-const TASK_COLS: readonly Col[] = [
+/** A task's first columns, on the task and the lagging sheet. */
+const TASK_HEAD_COLS: readonly Col[] = [
   { header: '序号', width: 4.5, kind: 'seq' },
   { header: '任务', width: 17, kind: 'name' },
   { header: '牵头单位', width: 10, kind: 'name' },
-  { header: '状态', width: 7, kind: 'center' },
+];
+
+/** One indicator's columns, on the task and the lagging sheet (filled by indicatorCells). */
+const INDICATOR_COLS: readonly Col[] = [
   { header: '指标', width: 18, kind: 'name' },
   { header: '全年目标', width: 10, kind: 'value' },
   { header: '累计完成', width: 10, kind: 'value' },
@@ -709,6 +713,12 @@ const TASK_COLS: readonly Col[] = [
   { header: '序时进度', width: 8.5, kind: 'pct' },
   { header: '超欠进度\n（百分点）', width: 10, kind: 'points' },
   { header: '红黄绿灯', width: 8.5, kind: 'light' },
+];
+
+const TASK_COLS: readonly Col[] = [
+  ...TASK_HEAD_COLS,
+  { header: '状态', width: 7, kind: 'center' },
+  ...INDICATOR_COLS,
   { header: '工作进展', width: 24, kind: 'narrative' },
   { header: '存在问题', width: 18, kind: 'narrative' },
   { header: '下步措施', width: 18, kind: 'narrative' },
@@ -717,16 +727,14 @@ const TASK_COLS: readonly Col[] = [
 /** Column indexes (0-based) of the task columns, merged down over a task's indicator rows. */
 const TASK_LEVEL = { no: 0, title: 1, lead: 2, status: 3, progress: 11, problems: 12, nextSteps: 13 } as const;
 
-function indicatorCells(i: IndicatorSummary, m: Model): (CellIn | undefined)[] {
-  const cells: (CellIn | undefined)[] = new Array(TASK_COLS.length).fill(undefined);
-  cells[4] = i.name;
-  cells[5] = targetCell(i);
-  cells[6] = valueCell(i);
-  cells[7] = num(i.completion);
-  // A ceiling has no schedule: it is met while under the limit.
-  cells[8] = i.comparator === '<=' ? '—' : m.head.timeProgress;
-  cells[9] = num(i.gapPoints);
-  cells[10] = lightSpec(i.light);
+/** A row `width` wide holding an indicator's INDICATOR_COLS cells from column `at`. */
+function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number): (CellIn | undefined)[] {
+  const cells: (CellIn | undefined)[] = new Array(width).fill(undefined);
+  cells.splice(at, INDICATOR_COLS.length,
+    i.name, targetCell(i), valueCell(i), num(i.completion),
+    // A ceiling has no schedule: it is met while under the limit.
+    i.comparator === '<=' ? '—' : m.head.timeProgress,
+    num(i.gapPoints), lightSpec(i.light));
   return cells;
 }
 
@@ -760,7 +768,7 @@ function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
       cells[10] = lightSpec(t.light);
       row = blockRows(ws, row, cols, task, [cells], new Map([[4, 6]]));
     } else {
-      row = blockRows(ws, row, cols, task, t.indicators.map((i) => indicatorCells(i, m)));
+      row = blockRows(ws, row, cols, task, t.indicators.map((i) => indicatorCells(i, m, cols.length, TASK_HEAD_COLS.length + 1)));
     }
     blocks.push({ first, last: row - 1 });
   }
@@ -821,16 +829,8 @@ function missingSheet(wb: ExcelJS.Workbook, m: Model): void {
 // ───────────────────────────── 滞后事项 ─────────────────────────────
 
 const LAGGING_COLS: readonly Col[] = [
-  { header: '序号', width: 4.5, kind: 'seq' },
-  { header: '任务', width: 17, kind: 'name' },
-  { header: '牵头单位', width: 10, kind: 'name' },
-  { header: '指标', width: 18, kind: 'name' },
-  { header: '全年目标', width: 10, kind: 'value' },
-  { header: '累计完成', width: 10, kind: 'value' },
-  { header: '完成率', width: 7.5, kind: 'pct' },
-  { header: '序时进度', width: 8.5, kind: 'pct' },
-  { header: '超欠进度\n（百分点）', width: 10, kind: 'points' },
-  { header: '红黄绿灯', width: 8.5, kind: 'light' },
+  ...TASK_HEAD_COLS,
+  ...INDICATOR_COLS,
   { header: '存在问题', width: 26, kind: 'narrative' },
   { header: '下步措施', width: 26, kind: 'narrative' },
 ];
@@ -854,17 +854,7 @@ function laggingSheet(wb: ExcelJS.Workbook, m: Model): void {
       [0, t.no], [1, t.title], [2, joinNames(t.leadUnits)],
       [10, narrativeOrBlank(t.problems)], [11, narrativeOrBlank(t.nextSteps)],
     ]);
-    row = blockRows(ws, row, cols, task, lagging.map((i) => {
-      const cells: (CellIn | undefined)[] = new Array(cols.length).fill(undefined);
-      cells[3] = i.name;
-      cells[4] = targetCell(i);
-      cells[5] = valueCell(i);
-      cells[6] = num(i.completion);
-      cells[7] = i.comparator === '<=' ? '—' : m.head.timeProgress;
-      cells[8] = num(i.gapPoints);
-      cells[9] = lightSpec(i.light);
-      return cells;
-    }));
+    row = blockRows(ws, row, cols, task, lagging.map((i) => indicatorCells(i, m, cols.length, TASK_HEAD_COLS.length)));
     blocks.push({ first, last: row - 1 });
   }
   if (blocks.length === 0) sectionRow(ws, row, cols, '本期没有落后于序时进度的指标。', { fill: false });
