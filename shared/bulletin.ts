@@ -37,9 +37,9 @@ export interface Bulletin {
   readonly units: string;
   readonly ranking: readonly RankingRow[];
   readonly lagging: string;
-  readonly laggingRows: readonly BulletinRow[];
   readonly reporting: string;
   readonly requirements: string;
+  /** Indicators behind 序时进度, furthest behind first: the lagging section's table and 附件1. */
   readonly behindRows: readonly BulletinRow[];
   readonly onTrackRows: readonly BulletinRow[];
   readonly office: string;
@@ -49,7 +49,6 @@ export interface Bulletin {
 export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
-const pct = (x: number | null | undefined) => percent(x);
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 const listNames = (names: readonly string[]) => names.join('、');
 
@@ -67,7 +66,7 @@ function rowsOf(tasks: readonly TaskSummary[], pick: (gap: number) => boolean): 
       out.push({
         task: t.no, title: t.title, lead: t.leadUnits.join('、'), indicator: i.name,
         target: `${i.comparator === 'range' ? `${i.target}-${i.targetMax}` : i.target}${i.unit}`,
-        value: `${i.value}${i.unit}`, completion: pct(i.completion), gap: pts(i.gapPoints),
+        value: `${i.value}${i.unit}`, completion: percent(i.completion), gap: pts(i.gapPoints),
         reason: t.problems.trim() || '(未说明原因)',
       });
     }
@@ -103,11 +102,11 @@ export function composeBulletin(input: BulletinInput): Bulletin {
   const best = reported.slice(0, 3).map((r) => r.unit);
   const worst = reported.length > 3 ? reported.slice(-3).reverse().map((r) => r.unit) : [];
   const behind = ranking.filter((r) => (r.gapPoints ?? 0) < 0).length;
-  const laggingRows = rowsOf(input.tasks, (g) => g < 0).sort((a, b) => Number(a.gap) - Number(b.gap));
+  const behindRows = rowsOf(input.tasks, (g) => g < 0).sort((a, b) => Number(a.gap) - Number(b.gap));
   const onTrackRows = rowsOf(input.tasks, (g) => g >= 0);
   const overall =
-    `${input.planYear}年全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标。截至${m}月底,序时进度为${pct(h.timeProgress)},` +
-    `全市总体完成${pct(h.completion)},${h.gapPoints === null ? '' : h.gapPoints >= 0 ? `超序时进度${h.gapPoints.toFixed(1)}个百分点` : `落后序时进度${(-h.gapPoints).toFixed(1)}个百分点`}。` +
+    `${input.planYear}年全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标。截至${m}月底,序时进度为${percent(h.timeProgress)},` +
+    `全市总体完成${percent(h.completion)},${h.gapPoints === null ? '' : h.gapPoints >= 0 ? `超序时进度${h.gapPoints.toFixed(1)}个百分点` : `落后序时进度${(-h.gapPoints).toFixed(1)}个百分点`}。` +
     `已报送的量化指标中,已完成${h.schedule['已完成']}项、超进度${h.schedule['超进度']}项、达进度${h.schedule['达进度']}项、欠进度${h.schedule['欠进度']}项` +
     `${h.noValue > 0 ? `,另有${h.noValue}项尚未报送数据` : ''}。按任务计,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
   const units =
@@ -117,10 +116,10 @@ export function composeBulletin(input: BulletinInput): Bulletin {
         `${worst.length > 0 ? `,${listNames(worst)}等单位进度相对滞后` : ''}` +
         `${behind > 0 ? `,共有${behind}个单位落后于序时进度` : ''}。`;
   const lagging =
-    laggingRows.length === 0
+    behindRows.length === 0
       ? `已报送的量化指标中没有落后于序时进度的${h.noValue > 0 ? `;另有${h.noValue}项指标尚未报送数据,见四、报送情况` : ''}。`
-      : `共有${laggingRows.length}项量化指标落后于序时进度,主要是:` +
-        laggingRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。' +
+      : `共有${behindRows.length}项量化指标落后于序时进度,主要是:` +
+        behindRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。' +
         (h.noValue > 0 ? `另有${h.noValue}项指标尚未报送数据。` : '');
   const reporting =
     `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个。` +
@@ -135,10 +134,9 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     units,
     ranking,
     lagging,
-    laggingRows,
     reporting,
     requirements: '各牵头单位要对照年度目标任务,聚焦滞后事项,逐项分析原因,细化推进措施,确保按序时进度完成任务;协同单位要积极配合,形成工作合力;各单位要按时、准确报送进展情况。',
-    behindRows: laggingRows,
+    behindRows,
     onTrackRows,
     office: input.office,
     date: chineseDate(input.date),
@@ -166,14 +164,14 @@ export function completionChartSvg(rows: readonly RankingRow[], timeProgress: nu
     const behind = c < timeProgress;
     return `<text x="${left - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11">${escapeHtml(r.unit)}</text>` +
       `<rect x="${left}" y="${y}" width="${(x(c) - left).toFixed(1)}" height="${barH}" fill="${behind ? 'url(#hatch)' : '#1f5fa8'}" stroke="#1f5fa8" stroke-width="0.6"/>` +
-      `<text x="${(x(c) + 4).toFixed(1)}" y="${y + barH - 3}" font-size="10">${pct(r.completion)}</text>`;
+      `<text x="${(x(c) + 4).toFixed(1)}" y="${y + barH - 3}" font-size="10">${percent(r.completion)}</text>`;
   });
   const tp = x(timeProgress);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="各单位完成率">` +
     `<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#b23a2e" stroke-width="2.2"/></pattern></defs>` +
     bars.join('') +
     `<line x1="${tp.toFixed(1)}" y1="12" x2="${tp.toFixed(1)}" y2="${height - 16}" stroke="#000" stroke-dasharray="4 3"/>` +
-    `<text x="${tp.toFixed(1)}" y="${height - 4}" text-anchor="middle" font-size="10">序时进度 ${pct(timeProgress)}</text></svg>`;
+    `<text x="${tp.toFixed(1)}" y="${height - 4}" text-anchor="middle" font-size="10">序时进度 ${percent(timeProgress)}</text></svg>`;
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], widths?: readonly string[]): string {
@@ -213,7 +211,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     .attach { page-break-before: always; }
     .attach h3 { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-size: 15px; margin: 0 0 4px; }
     .attach h4 { font-family: "Noto Serif CJK SC", serif; text-align: center; font-size: 17px; margin: 0 0 8px; }`;
-  const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, pct(r.completion), r.gapPoints === null ? '—' : pts(r.gapPoints), r.state]);
+  const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, percent(r.completion), r.gapPoints === null ? '—' : pts(r.gapPoints), r.state]);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
     `<title>${escapeHtml(b.title)}</title><style>${css}</style></head><body>` +
     `<h1>${escapeHtml(b.title)}</h1>` +
@@ -223,7 +221,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     `<div class="chart">${completionChartSvg(b.ranking, timeProgress)}</div>` +
     table(['名次', '单位', '完成率', '超欠序时进度(点)', '报送情况'], rankRows, ['10%', '34%', '16%', '20%', '20%']) +
     `<h2>三、滞后事项</h2>${para(b.lagging)}` +
-    (b.laggingRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '落后(点)', '原因'], b.laggingRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '22%', '13%', '19%', '10%', '30%']) : '') +
+    (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '落后(点)', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '22%', '13%', '19%', '10%', '30%']) : '') +
     `<h2>四、报送情况</h2>${para(b.reporting)}` +
     `<h2>五、下步要求</h2>${para(b.requirements)}` +
     `<div class="sign"><p>${escapeHtml(b.office)}</p><p>${escapeHtml(b.date)}</p></div>` +

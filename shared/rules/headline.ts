@@ -5,9 +5,6 @@
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../summaries';
 import { meanCompletion, scheduleClass, type ScheduleClass } from './progress';
 
-/** The four classes bulletins count indicators by, in the order they print them. */
-export const SCHEDULE_CLASSES: readonly ScheduleClass[] = ['超进度', '达进度', '欠进度', '已完成'];
-
 export interface Headline {
   readonly period: string;
   readonly month: number;
