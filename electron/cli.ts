@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
-import { percent } from '../shared/format';
+import { percent, targetFigure } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
@@ -263,8 +263,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
               for (const t of c.tasks) {
                 lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}`);
                 for (const i of t.indicators) {
-                  const target = i.comparator === 'range' ? `${i.target}-${i.targetMax}` : String(i.target);
-                  lines.push(`      · ${i.name} ${i.comparator} ${target}${i.unit}  「${i.source}」`);
+                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  「${i.source}」`);
                 }
               }
             }
@@ -331,7 +330,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
               for (const t of rows) {
                 io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${t.status ?? '未报送'}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
                 for (const i of t.indicators) {
-                  io.out(`    · ${i.name} 目标 ${i.comparator === 'range' ? `${i.target}-${i.targetMax}` : i.target}${i.unit} 累计 ${i.value ?? '—'} 完成 ${pct(i.completion)} 超欠 ${i.gapPoints ?? '—'} 点 ${LIGHT_LABELS[i.light]}`);
+                  io.out(`    · ${i.name} 目标 ${targetFigure(i)}${i.unit} 累计 ${i.value ?? '—'} 完成 ${pct(i.completion)} 超欠 ${i.gapPoints ?? '—'} 点 ${LIGHT_LABELS[i.light]}`);
                 }
               }
             }

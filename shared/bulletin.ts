@@ -3,7 +3,7 @@
  * then laid out as an A4 document. Pure TypeScript: the renderer edits it, main prints it
  * (Electron's printToPDF; Chromium's page.pdf in the browser harness and the tests).
  */
-import { percent } from './format';
+import { percent, targetFigure } from './format';
 import type { Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
 import type { TaskSummary, UnitSummary } from './summaries';
@@ -65,7 +65,7 @@ function rowsOf(tasks: readonly TaskSummary[], pick: (gap: number) => boolean): 
       if (i.gapPoints === null || i.completion === null || !pick(i.gapPoints)) continue;
       out.push({
         task: t.no, title: t.title, lead: t.leadUnits.join('、'), indicator: i.name,
-        target: `${i.comparator === 'range' ? `${i.target}-${i.targetMax}` : i.target}${i.unit}`,
+        target: `${targetFigure(i)}${i.unit}`,
         value: `${i.value}${i.unit}`, completion: percent(i.completion), gap: pts(i.gapPoints),
         reason: t.problems.trim() || '(未说明原因)',
       });

@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { removeIfPresent, replaceFile } from './files';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit } from '../../db/queries/audit';
@@ -16,6 +15,7 @@ import { APPLICATION_ID } from '../../db/open';
 import { LATEST_VERSION } from '../../db/migrations';
 import { LedgerError } from '../../shared/errors';
 import { openLedger, type Ctx } from './context';
+import { removeIfPresent, replaceFile } from './files';
 import { keyFilePath, loadKey } from './keys';
 
 export type BackupReason = 'manual' | 'before-import' | 'before-restore';

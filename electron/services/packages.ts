@@ -5,13 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { replaceFile } from './files';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus } from '../../shared/domain';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
-import { percent } from '../../shared/format';
+import { percent, targetFigure } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
@@ -21,6 +20,7 @@ import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
 import { sha256Hex } from './hash';
 import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type Ctx } from './context';
+import { replaceFile } from './files';
 import { loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey } from './keys';
 import { writePackage, type CellValue, type Manifest, type PackageKind, type SheetContent } from './package-format';
@@ -229,9 +229,6 @@ async function recordOutgoing(ctx: Ctx, m: Manifest, unitId: number | null, file
 // ---------------------------------------------------------------------------------------------
 // Assignment: office → unit
 
-const fmtTarget = (i: { comparator: string; target: number; targetMax: number | null }) =>
-  i.comparator === 'range' ? `${i.target}-${i.targetMax}` : String(i.target);
-
 const COMPARATOR_WORDS: Readonly<Record<string, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
 
 /**
@@ -255,7 +252,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
     if (!role) continue;
     const base: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同', t.leadUnitIds.map((u) => unitName.get(u)).join('、'), t.coUnitIds.map((u) => unitName.get(u)).join('、')];
     if (t.indicators.length === 0) rows.push([...base, '(无量化指标,按进展填报)', '', '', '']);
-    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator] ?? i.comparator, fmtTarget(i), i.unit]);
+    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator] ?? i.comparator, targetFigure(i), i.unit]);
   }
   const revision = plan.revision;
   const { exported, manifest, bytes } = await signAndWrite(ctx, {
@@ -323,7 +320,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
       const v = r.values.find((x) => x.indicatorId === i.id);
       const value = v?.value ?? null;
       dataRows.push([
-        ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${fmtTarget(i)}`, i.unit, value,
+        ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${targetFigure(i)}`, i.unit, value,
         value === null ? '' : percent(completion(i, value)), percent(tp, ''),
         value === null ? '' : LIGHT_LABELS[indicatorLight(i, value, month, thresholds)], ...narr.slice(0, 4), v?.note ? `${v.note}${r.explanation ? `;${r.explanation}` : ''}` : r.explanation,
       ]);

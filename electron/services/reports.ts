@@ -7,12 +7,12 @@
  * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
  */
 import { writeFileSync } from 'node:fs';
-import { replaceFile } from './files';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { LIGHT_LABELS, type Light } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
+import { targetFigure } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { scheduleClass } from '../../shared/rules/progress';
 import { headlineOf, overallCompletion, type Headline } from '../../shared/rules/headline';
@@ -20,6 +20,7 @@ import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../shared/summaries';
 import { listPeriods } from '../../db/queries/plan';
 import { activePlan, today, type Ctx } from './context';
+import { replaceFile } from './files';
 import { header, isComplete, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit, type PeriodData } from './summaries';
 
 /** Sheet names, in workbook order. */
@@ -289,7 +290,7 @@ function valueText(v: number, unit: string, prefix = ''): string {
 function withFigureWidths(cols: readonly Col[], indicators: readonly IndicatorSummary[]): Col[] {
   let target = 0, value = 0;
   for (const i of indicators) {
-    target = Math.max(target, textWidth(i.comparator === 'range' ? `${i.target}-${i.targetMax ?? ''}${i.unit}` : valueText(i.target, i.unit, COMPARATOR_PREFIX[i.comparator])));
+    target = Math.max(target, textWidth(i.comparator === 'range' ? `${targetFigure(i)}${i.unit}` : valueText(i.target, i.unit, COMPARATOR_PREFIX[i.comparator])));
     if (i.value !== null) value = Math.max(value, textWidth(valueText(i.value, i.unit)));
   }
   return cols.map((c) => {
@@ -300,7 +301,7 @@ function withFigureWidths(cols: readonly Col[], indicators: readonly IndicatorSu
 }
 
 function targetCell(i: IndicatorSummary): CellIn {
-  if (i.comparator === 'range') return `${i.target}-${i.targetMax ?? ''}${i.unit}`;
+  if (i.comparator === 'range') return `${targetFigure(i)}${i.unit}`;
   return { v: i.target, fmt: valueFormat(i.target, i.unit, COMPARATOR_PREFIX[i.comparator]) };
 }
 
