@@ -26,6 +26,17 @@ export interface UnitSummary {
   readonly dueOn: string;
 }
 
+/**
+ * Where a unit stands in a period's reporting, as the dashboard and the trend count it: late if any
+ * lead task came in late, on time if all came in by the due date, otherwise missing (nothing yet,
+ * or part of it). Null for a unit that leads no task. (A unit with nothing in has nothing late.)
+ */
+export function reportingGroup(u: UnitSummary): 'onTime' | 'late' | 'missing' | null {
+  if (u.state === '无牵头任务') return null;
+  if (u.late > 0) return 'late';
+  return u.state === '已报送' ? 'onTime' : 'missing';
+}
+
 export interface IndicatorSummary {
   readonly no: number;
   readonly name: string;

@@ -10,7 +10,7 @@ import type { Light, Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { dueDate } from '../../shared/rules/periods';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
-import type { IndicatorSummary } from '../../shared/summaries';
+import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, type PlanModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
@@ -220,9 +220,9 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
     overall.push({
       period,
       completion: meanCompletion(tasks.flatMap((t) => t.indicators.map((i) => i.completion ?? 0))),
-      onTime: units.filter((u) => u.state === '已报送' && u.late === 0).length,
-      late: units.filter((u) => u.late > 0).length,
-      missing: units.filter((u) => u.state === '未报送' || (u.state === '部分报送' && u.late === 0)).length,
+      onTime: units.filter((u) => reportingGroup(u) === 'onTime').length,
+      late: units.filter((u) => reportingGroup(u) === 'late').length,
+      missing: units.filter((u) => reportingGroup(u) === 'missing').length,
     });
     for (const u of units) {
       const list = byUnit.get(u.unit) ?? [];

@@ -4,7 +4,7 @@ import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, T
 import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, TrendView } from '../../shared/api';
 import { percent } from '../../shared/format';
-import type { CategorySummary, IndicatorSummary, TaskSummary, UnitSummary } from '../../shared/summaries';
+import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { parsePeriod, periodLabel } from '../../shared/rules/periods';
 import { timeProgress } from '../../shared/rules/progress';
 import { call } from '../api';
@@ -50,10 +50,9 @@ export function TaskExpansion({ task }: { readonly task: Pick<TaskSummary, 'indi
 
 function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
   const go = useApp((s) => s.go);
-  const reporting = rows.filter((r) => r.state !== '无牵头任务');
-  const onTime = reporting.filter((r) => r.state === '已报送' && r.late === 0);
-  const late = reporting.filter((r) => r.late > 0);
-  const missing = reporting.filter((r) => r.state === '未报送' || (r.state === '部分报送' && r.late === 0));
+  const onTime = rows.filter((r) => reportingGroup(r) === 'onTime');
+  const late = rows.filter((r) => reportingGroup(r) === 'late');
+  const missing = rows.filter((r) => reportingGroup(r) === 'missing');
   const group = (title: string, color: string, list: readonly UnitSummary[], testId: string) => (
     <div className="reporting-group" data-testid={testId}>
       <div className="reporting-title"><Tag color={color}>{title}</Tag><Text type="secondary">{list.length} 个单位</Text></div>
