@@ -13,6 +13,7 @@ import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { periodLabel } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
 import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
+import { insertPackage } from '../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
@@ -258,11 +259,10 @@ async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
 
 async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
   const m = pkg.manifest;
-  await db.insertInto('packages').values({
-    package_id: m.packageId, kind: m.kind, direction: 'in', unit_id: unitId, period: m.periods[0] ?? null,
-    revision: m.revision, signer: m.signer, file_name: fileName, sha256: sha256Hex(bytes), size: bytes.byteLength,
-    bytes, created_at: m.createdAt, received_at: at, received_on: receivedOn,
-  }).execute();
+  await insertPackage(db, {
+    packageId: m.packageId, kind: m.kind, direction: 'in', unitId, periods: m.periods, revision: m.revision, signer: m.signer,
+    fileName, sha256: sha256Hex(bytes), size: bytes.byteLength, bytes, createdAt: m.createdAt, receivedAt: at, receivedOn,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

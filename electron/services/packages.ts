@@ -15,6 +15,7 @@ import { periodLabel } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
+import { insertPackage } from '../../db/queries/packages';
 import { listPeriods, planModelToDef, type PlanModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
@@ -22,8 +23,8 @@ import { sha256Hex } from './hash';
 import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type Ctx } from './context';
 import { replaceFile } from './files';
 import { loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
-import { fingerprint, loadKey } from './keys';
-import { writePackage, type CellValue, type Manifest, type PackageKind, type SheetContent } from './package-format';
+import { fingerprint, loadKey, type KeyPair } from './keys';
+import { writePackage, type CellValue, type PackageKind, type SheetContent } from './package-format';
 
 export interface ExportedPackage extends ExportResult {
   /** Full path of the written file. */
@@ -173,10 +174,13 @@ interface Draft {
   readonly data: unknown;
   readonly fileName: string;
   readonly from: string;
+  /** The unit the package is for or from, as recorded in the packages table. */
+  readonly unitId: number;
 }
 
-async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string): Promise<{ exported: ExportedPackage; manifest: Manifest; bytes: Buffer }> {
-  const key = loadKey(ctx.file);
+/** Signs and writes the package, then records it (with an audit line) as sent. */
+async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
+  const signer = fingerprint(key.publicKey);
   const packageId = randomUUID();
   const createdAt = nowIso(ctx);
   const cover: SheetContent = {
@@ -192,7 +196,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string): Promise<{ e
       ['报送期', draft.periods.map(periodLabel).join('、') || '全年'],
       ['生成时间', localStamp(ctx.now())],
       ['版本号', draft.revision],
-      ['签名密钥指纹', fingerprint(key.publicKey)],
+      ['签名密钥指纹', signer],
       ['数据包编号', packageId],
       [],
       ['请勿修改本文件中的任何内容。本文件带有数字签名,任何改动都会在导入时被发现并拒收。'],
@@ -205,25 +209,18 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string): Promise<{ e
   const bytes = writePackage({ manifest, sheets: [cover, ...draft.sheets], data: draft.data, key });
   const file = join(outDir, draft.fileName);
   await writeFileAtomic(file, bytes);
-  return {
-    exported: { file, fileName: basename(file), folder: outDir, revision: draft.revision, packageId },
-    manifest: { ...manifest, format: 1, contentHash: '', signer: fingerprint(key.publicKey), signerKey: key.publicKey },
-    bytes,
-  };
-}
-
-async function recordOutgoing(ctx: Ctx, m: Manifest, unitId: number | null, fileName: string, bytes: Buffer): Promise<void> {
+  const fileName = basename(file);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('packages').values({
-      package_id: m.packageId, kind: m.kind, direction: 'out', unit_id: unitId, period: m.periods[0] ?? null,
-      revision: m.revision, signer: m.signer, file_name: fileName, sha256: sha256Hex(bytes), size: bytes.length,
-      bytes: null, created_at: m.createdAt, received_at: m.createdAt, received_on: null,
-    }).execute();
+    await insertPackage(trx, {
+      packageId, kind: draft.kind, direction: 'out', unitId: draft.unitId, periods: draft.periods, revision: draft.revision, signer,
+      fileName, sha256: sha256Hex(bytes), size: bytes.length, bytes: null, createdAt, receivedAt: createdAt, receivedOn: null,
+    });
     await appendAudit(trx, {
-      at: m.createdAt, actor: ctx.actor, action: `package.export.${m.kind}`, entity: 'package', entityId: m.packageId,
-      after: { kind: m.kind, to: m.to, unit: m.unit, periods: m.periods, revision: m.revision, file: fileName },
+      at: createdAt, actor: ctx.actor, action: `package.export.${draft.kind}`, entity: 'package', entityId: packageId,
+      after: { kind: draft.kind, to: draft.to, unit: draft.unit, periods: draft.periods, revision: draft.revision, file: fileName },
     });
   });
+  return { file, fileName, folder: outDir, revision: draft.revision, packageId };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,17 +252,15 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
     for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator] ?? i.comparator, targetFigure(i), i.unit]);
   }
   const revision = plan.revision;
-  const { exported, manifest, bytes } = await signAndWrite(ctx, {
-    kind: 'assignment', plan, from: office, to: unit.name, unit: unit.name, periods: [], revision,
+  return signAndWrite(ctx, {
+    kind: 'assignment', plan, from: office, to: unit.name, unit: unit.name, unitId: unit.id, periods: [], revision,
     sheets: [
       { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8] },
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period), p.dueOn])], colWidths: [14, 14] },
     ],
     data: { plan: def, periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), unit: unit.name, office: { name: office, publicKey: key.publicKey } },
     fileName: `任务包-${safeName(unit.name)}-${plan.year}-第${revision}版.xlsx`,
-  }, opts.outDir);
-  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
-  return exported;
+  }, opts.outDir, key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,8 +332,8 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
     });
   }
   const office = await officeName(ctx);
-  const { exported, manifest, bytes } = await signAndWrite(ctx, {
-    kind: 'report', plan, from: unit.name, to: office, unit: unit.name, periods: [opts.period], revision,
+  const exported = await signAndWrite(ctx, {
+    kind: 'report', plan, from: unit.name, to: office, unit: unit.name, unitId: unit.id, periods: [opts.period], revision,
     sheets: [
       { name: '填报数据', rows: dataRows, colWidths: [6, 28, 6, 26, 14, 8, 10, 8, 8, 6, 8, 40, 30, 30, 24] },
       { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
@@ -346,7 +341,6 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
     data: payload,
     fileName: `填报包-${safeName(unit.name)}-${opts.period}-第${revision}版.xlsx`,
   }, opts.outDir);
-  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
   // A returned task counts as answered once a corrected report has gone out.
   await ctx.db.updateTable('returns').set({ done: 1 }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
   return exported;
@@ -371,8 +365,8 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: str
     receipts: receipts.map((r) => ({ packageId: r.package_id, period: r.period, revision: r.revision, receivedOn: r.received_on })),
     returns: open.map((r) => ({ period: r.period, task: r.no, comment: r.comment, createdAt: r.created_at })),
   };
-  const { exported, manifest, bytes } = await signAndWrite(ctx, {
-    kind: 'feedback', plan, from: office, to: unit.name, unit: unit.name,
+  const exported = await signAndWrite(ctx, {
+    kind: 'feedback', plan, from: office, to: unit.name, unit: unit.name, unitId: unit.id,
     periods: [...new Set(open.map((r) => r.period))].sort(), revision: 1,
     sheets: [
       { name: '退回事项', rows: [['报送期', '序号', '任务', '退回意见', '退回时间'], ...open.map((r): CellValue[] => [periodLabel(r.period), r.no, r.title, r.comment, r.created_at.slice(0, 10)])], colWidths: [12, 6, 30, 50, 12] },
@@ -381,9 +375,8 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: str
     data,
     fileName: `反馈包-${safeName(unit.name)}-${today(ctx).replaceAll('-', '')}-${randomUUID().slice(0, 4)}.xlsx`,
   }, opts.outDir);
-  await recordOutgoing(ctx, manifest, unit.id, exported.fileName, bytes);
   if (open.length > 0) {
-    await ctx.db.updateTable('returns').set({ feedback_package_id: manifest.packageId, done: 1 }).where('id', 'in', open.map((r) => r.id)).execute();
+    await ctx.db.updateTable('returns').set({ feedback_package_id: exported.packageId, done: 1 }).where('id', 'in', open.map((r) => r.id)).execute();
   }
   return exported;
 }
