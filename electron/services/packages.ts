@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type PlanDef, type TaskStatus } from '../../shared/domain';
+import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type PlanDef, type Role, type TaskStatus } from '../../shared/domain';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { percent, targetFigure } from '../../shared/format';
@@ -16,13 +16,13 @@ import { completion, indicatorLight, timeProgress } from '../../shared/rules/pro
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
 import { insertPackage } from '../../db/queries/packages';
-import { listPeriods, planModelToDef, type PlanModel } from '../../db/queries/plan';
+import { listPeriods, planModelToDef, type PlanModel, type TaskModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
 import { sha256Hex } from './hash';
 import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type Ctx } from './context';
 import { replaceFile } from './files';
-import { loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
+import { fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey, type KeyPair } from './keys';
 import { writePackage, type CellValue, type PackageKind, type SheetContent } from './package-format';
 
@@ -226,7 +226,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
 // ---------------------------------------------------------------------------------------------
 // Assignment: office → unit
 
-const COMPARATOR_WORDS: Readonly<Record<string, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
+const COMPARATOR_WORDS: Readonly<Record<Comparator, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
 
 /**
  * The assignment package for one unit: the whole plan (so the unit sees the context), its own
@@ -249,7 +249,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
     if (!role) continue;
     const base: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同', t.leadUnitIds.map((u) => unitName.get(u)).join('、'), t.coUnitIds.map((u) => unitName.get(u)).join('、')];
     if (t.indicators.length === 0) rows.push([...base, '(无量化指标,按进展填报)', '', '', '']);
-    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator] ?? i.comparator, targetFigure(i), i.unit]);
+    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator], targetFigure(i), i.unit]);
   }
   const revision = plan.revision;
   return signAndWrite(ctx, {
@@ -280,7 +280,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
   const thresholds = await thresholdsOf(ctx);
 
   const problems: ValidationIssue[] = [];
-  const included: { taskNo: number; report: Report }[] = [];
+  const included: { task: TaskModel; role: Role; report: Report; values: ReadonlyMap<number, { value: number | null; note: string }> }[] = [];
   for (const t of plan.tasks) {
     const role = roles.get(t.id);
     if (!role) continue;
@@ -291,7 +291,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
     }
     const values = new Map(r.values.map((v) => [v.indicatorId, { value: v.value, note: v.note }]));
     problems.push(...blockingIssues(validateTaskEntry(toTaskEntry(t, role, r, values, previous), period.month, 'export', thresholds)));
-    included.push({ taskNo: t.no, report: r });
+    included.push({ task: t, role, report: r, values });
   }
   if (problems.length > 0) {
     throw new LedgerError('E_VALIDATION', `还有 ${problems.length} 处需要处理,未导出:\n` + problems.map((p) => `· ${p.message}`).join('\n'), { issues: problems });
@@ -305,14 +305,12 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
   const dataRows: CellValue[][] = [['序号', '任务', '职责', '指标', '目标', '计量单位', '累计完成', '完成率', '序时进度', '灯号', '推进状态', '工作进展', '存在问题', '下步措施', '说明']];
   const fundRows: CellValue[][] = [['序号', '任务', '计划资金(万元)', '到位资金(万元)', '支出资金(万元)', '联系人', '联系电话', '填报人']];
   const payload: ReportData = { unit: unit.name, period: opts.period, reports: [] };
-  for (const { taskNo, report: r } of included) {
-    const t = plan.tasks.find((x) => x.no === taskNo)!;
-    const role = roles.get(t.id)!;
+  for (const { task: t, role, report: r, values } of included) {
     const narr: CellValue[] = [r.status ?? '', r.progress, r.problems, r.nextSteps, r.explanation];
     const head: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同'];
     if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', percent(tp, ''), '', ...narr]);
     for (const i of t.indicators) {
-      const v = r.values.find((x) => x.indicatorId === i.id);
+      const v = values.get(i.id);
       const value = v?.value ?? null;
       dataRows.push([
         ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${targetFigure(i)}`, i.unit, value,
@@ -322,11 +320,9 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
     }
     fundRows.push([t.no, t.title, r.fundsPlanned, r.fundsAvailable, r.fundsSpent, r.contact, r.phone, r.enteredBy]);
     payload.reports.push({
-      task: t.no, role, status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.nextSteps,
-      explanation: r.explanation, fundsPlanned: r.fundsPlanned, fundsAvailable: r.fundsAvailable, fundsSpent: r.fundsSpent,
-      contact: r.contact, phone: r.phone, enteredBy: r.enteredBy,
+      task: t.no, role, ...fieldsOf(r), enteredBy: r.enteredBy,
       values: t.indicators.flatMap((i) => {
-        const v = r.values.find((x) => x.indicatorId === i.id);
+        const v = values.get(i.id);
         return v ? [{ indicator: i.no, value: v.value, note: v.note }] : [];
       }),
     });
