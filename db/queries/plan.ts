@@ -231,6 +231,11 @@ export async function listPeriods(db: Tx, planId: string): Promise<PeriodRow[]> 
   return rows.map((r) => ({ id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 }));
 }
 
+/** Sets the due dates of a plan's periods (from an assignment package). */
+export async function setDueDates(db: Tx, planId: string, periods: readonly { period: string; dueOn: string }[]): Promise<void> {
+  for (const p of periods) await db.updateTable('periods').set({ due_on: p.dueOn }).where('plan_id', '=', planId).where('period', '=', p.period).execute();
+}
+
 export async function findPeriod(db: Tx, planId: string, period: string): Promise<PeriodRow | null> {
   const r = await db.selectFrom('periods').selectAll().where('plan_id', '=', planId).where('period', '=', period).executeTakeFirst();
   return r ? { id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 } : null;

@@ -10,11 +10,11 @@ import type { ImportFileResult, ImportProgress, KeysView, ValueChange } from '..
 import type { ErrorCode } from '../../shared/errors';
 import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
-import { periodLabel } from '../../shared/rules/periods';
+import { DEFAULT_DUE_DAY, periodLabel } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
 import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
-import { findPeriod, findUnitByName, insertPlan, type PlanModel } from '../../db/queries/plan';
+import { findPeriod, findUnitByName, insertPlan, setDueDates, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
@@ -449,11 +449,11 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const at = nowIso(ctx);
+  const unit = (await findUnitByName(ctx.db, self))!; // set up from its own assignment package
   if (m.kind === 'feedback') {
     const parsed = feedbackDataSchema.safeParse(pkg.content.data);
     if (!parsed.success) refuse('E_NOT_A_PACKAGE', '反馈包内容的结构不对,无法导入。');
     const data = parsed.data!;
-    const unit = (await findUnitByName(ctx.db, self))!;
     const returns = data.returns.map((r) => {
       const t = plan.tasks.find((x) => x.no === r.task);
       if (!t) return refuse('E_WRONG_PLAN', `反馈包中的任务${r.task}不在本机的工作计划中。`);
@@ -485,14 +485,14 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
   if (data.plan.revision === plan.revision) {
     return { status: 'duplicate', message: `本机计划已是第${plan.revision}版,无需更新。`, kind: m.kind, revision: m.revision };
   }
-  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName);
+  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName, unit.id);
   return { status: 'accepted', message: `${opts.dryRun ? '(预览)' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化。`, kind: m.kind, revision: m.revision, changes };
 }
 
 /** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
 async function updatePlanTargets(
   ctx: Ctx, plan: PlanModel, next: PlanDef, periods: readonly { period: string; dueOn: string }[],
-  dryRun: boolean, at: string, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string,
+  dryRun: boolean, at: string, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, unitId: number,
 ): Promise<ValueChange[]> {
   const changes: ValueChange[] = [];
   const updates: { id: number; target: number; targetMax: number | null; name: string }[] = [];
@@ -513,11 +513,9 @@ async function updatePlanTargets(
   if (!dryRun) {
     await ctx.db.transaction().execute(async (trx) => {
       for (const u of updates) await trx.updateTable('indicators').set({ target: u.target, target_max: u.targetMax, name: u.name }).where('id', '=', u.id).execute();
-      for (const p of periods) await trx.updateTable('periods').set({ due_on: p.dueOn }).where('plan_id', '=', plan.id).where('period', '=', p.period).execute();
+      await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
-      const self = await getSetting(trx, 'self_unit');
-      const unit = self ? await findUnitByName(trx, self) : null;
-      await archive(trx, pkg, bytes, fileName, unit?.id ?? null, at, null);
+      await archive(trx, pkg, bytes, fileName, unitId, at, null);
       await appendAudit(trx, { at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id, before: { revision: plan.revision }, after: { revision: next.revision, changes } });
     });
   }
@@ -550,8 +548,9 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
     const key = loadOrCreateKey(dbFile);
     const at = nowIso(ledger);
     await ledger.db.transaction().execute(async (trx) => {
-      await insertPlan(trx, data.plan, { createdAt: at, dueDay: 5 });
-      for (const p of data.periods) await trx.updateTable('periods').set({ due_on: p.dueOn }).where('plan_id', '=', data.plan.id).where('period', '=', p.period).execute();
+      // Due dates come from the office's assignment just after; the default only fills the rows first.
+      await insertPlan(trx, data.plan, { createdAt: at, dueDay: DEFAULT_DUE_DAY });
+      await setDueDates(trx, data.plan.id, data.periods);
       await setSetting(trx, 'role', 'unit');
       await setSetting(trx, 'plan_id', data.plan.id);
       await setSetting(trx, 'self_unit', data.unit);
