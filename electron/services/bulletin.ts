@@ -1,8 +1,7 @@
 import { bulletinHtml, composeBulletin, type Bulletin } from '../../shared/bulletin';
-import { headlineOf } from '../../shared/rules/headline';
 import { rankUnitsByCompletion } from '../../shared/rules/ranking';
 import { officeName, today, type Ctx } from './context';
-import { header, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
+import { loadPeriodData, periodFigures } from './summaries';
 
 export interface BulletinDraft {
   readonly bulletin: Bulletin;
@@ -16,12 +15,10 @@ export interface BulletinDraft {
  */
 export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: string }): Promise<BulletinDraft> {
   const d = await loadPeriodData(ctx, opts.period);
-  const h = header(d);
-  const units = summaryByUnit(d);
-  const tasks = summaryByTask(d);
+  const { head: h, units, tasks, headline } = periodFigures(d);
   const bulletin = composeBulletin({
     planYear: d.plan.year,
-    headline: headlineOf(h, units, tasks),
+    headline,
     units,
     ranks: rankUnitsByCompletion(units),
     tasks,

@@ -15,13 +15,13 @@ import { LedgerError } from '../../shared/errors';
 import { targetFigure } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { scheduleClass } from '../../shared/rules/progress';
-import { headlineOf, overallCompletion, type Headline } from '../../shared/rules/headline';
+import type { Headline } from '../../shared/rules/headline';
 import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../shared/summaries';
 import { listPeriods } from '../../db/queries/plan';
 import { activePlan, today, type Ctx } from './context';
 import { replaceFile } from './files';
-import { header, isComplete, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit, type PeriodData } from './summaries';
+import { isComplete, loadPeriodData, periodFigures, summaryByCategory, type PeriodData } from './summaries';
 
 /** Sheet names, in workbook order. */
 export const SUMMARY_SHEETS = {
@@ -151,11 +151,8 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   if (!/^\d{4}-\d{2}-\d{2}$/.test(generatedOn)) throw new LedgerError('E_USAGE', `制表日期「${generatedOn}」应为 YYYY-MM-DD。`);
   const plan = await activePlan(ctx);
   const data = await loadPeriodData(ctx, opts.period, { plan });
-  const head = header(data);
-  const units = summaryByUnit(data);
-  const tasks = summaryByTask(data);
+  const { head, units, tasks, headline } = periodFigures(data);
   const categories = summaryByCategory(data, tasks);
-  const headline = headlineOf(head, units, tasks);
 
   const trend: TrendPeriod[] = [];
   for (const p of await listPeriods(ctx.db, plan.id)) {
@@ -164,9 +161,8 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
       trend.push({ period: p.period, month: p.month, units, headline });
       continue;
     }
-    const d = await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds });
-    const u = summaryByUnit(d);
-    trend.push({ period: p.period, month: p.month, units: u, headline: headlineOf(header(d), u, summaryByTask(d)) });
+    const f = periodFigures(await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds }));
+    trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
   const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };
@@ -691,7 +687,7 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
   const bold = (v: Val): Spec => ({ v, bold: true });
   dataRow(ws, row, cols, [
     null, bold('合计'), bold(sum((u) => u.leadTasks)), bold(sum((u) => u.coTasks)), bold(sum((u) => u.onTime)),
-    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(overallCompletion(m.units))),
+    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(m.headline.completion)),
     bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
   ]);
 }

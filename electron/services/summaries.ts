@@ -1,6 +1,7 @@
 import type { Light, TaskStatus } from '../../shared/domain';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { isLate } from '../../shared/rules/periods';
+import { headlineOf, type Headline } from '../../shared/rules/headline';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../shared/summaries';
 import type { PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
 import { listReports, type Report } from '../../db/queries/reports';
@@ -35,6 +36,14 @@ export function header(d: PeriodData): PeriodSummaryHeader {
     planId: d.plan.id, planTitle: d.plan.title, period: d.period.period, month: d.period.month,
     dueOn: d.period.dueOn, timeProgress: timeProgress(d.period.month),
   };
+}
+
+/** A period's header, unit and task summaries and headline: what the workbook and the bulletin start from. */
+export function periodFigures(d: PeriodData): { head: PeriodSummaryHeader; units: UnitSummary[]; tasks: TaskSummary[]; headline: Headline } {
+  const head = header(d);
+  const units = summaryByUnit(d);
+  const tasks = summaryByTask(d);
+  return { head, units, tasks, headline: headlineOf(head, units, tasks) };
 }
 
 /** A saved report counts as reported when it has a status and a value for every indicator. */
