@@ -3,7 +3,7 @@ import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeP
 import { isLate } from '../../shared/rules/periods';
 import { headlineOf, type Headline } from '../../shared/rules/headline';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../shared/summaries';
-import type { PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
+import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
 import { listReports, type Report } from '../../db/queries/reports';
 import { activePlan, thresholdsOf, type Ctx } from './context';
 import { resolvePeriod } from './entry';
@@ -52,8 +52,20 @@ export function isComplete(task: TaskModel, r: Report | undefined): r is Report 
   return task.indicators.every((i) => r.values.some((v) => v.indicatorId === i.id && v.value !== null));
 }
 
-function valueOf(r: Report | undefined, indicatorId: number): number | null {
+/** A report's value of one indicator; null when not reported. */
+export function valueOf(r: Report | undefined, indicatorId: number): number | null {
   return r?.values.find((v) => v.indicatorId === indicatorId)?.value ?? null;
+}
+
+/** An indicator's figures for a value (null: not reported) in a month; the light is judged by the caller. */
+export function indicatorSummary(i: IndicatorModel, value: number | null, month: number, light: Light): IndicatorSummary {
+  return {
+    no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
+    additive: i.additive, value,
+    completion: value === null ? null : completion(i, value),
+    gapPoints: value === null ? null : gapPoints(i, value, month),
+    light,
+  };
 }
 
 function unitTaskLight(d: PeriodData, task: TaskModel, r: Report | undefined): Light {
@@ -146,13 +158,8 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
       } else {
         value = values.find((v) => v !== null) ?? null;
       }
-      return {
-        no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
-        additive: i.additive, value,
-        completion: value === null ? null : completion(i, value),
-        gapPoints: value === null ? null : gapPoints(i, value, d.period.month),
-        light: leadReports.every((r) => r === undefined) ? 'red' : indicatorLight(i, value, d.period.month, d.thresholds),
-      };
+      const light = leadReports.every((r) => r === undefined) ? 'red' : indicatorLight(i, value, d.period.month, d.thresholds);
+      return indicatorSummary(i, value, d.period.month, light);
     });
     const light = taskLight(
       { status, indicators: task.indicators.map((i, k) => ({ target: i, value: indicators[k]!.value })) },

@@ -9,15 +9,14 @@ import type {
 import type { Light, Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { dueDate } from '../../shared/rules/periods';
-import { completion, gapPoints, indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
+import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, type PlanModel } from '../../db/queries/plan';
-import type { Report } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, type Ctx } from './context';
-import { loadUnitPeriod, resolveUnit, rolesOfUnit } from './entry';
-import { header, isComplete, loadPeriodData, summaryByTask, summaryByUnit } from './summaries';
+import { fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit } from './entry';
+import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
 export async function appInfo(ctx: Ctx | null, version: string): Promise<AppInfo> {
@@ -133,9 +132,7 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
           previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '',
         };
       }),
-      status: r?.status ?? null, progress: r?.progress ?? '', problems: r?.problems ?? '', nextSteps: r?.nextSteps ?? '',
-      explanation: r?.explanation ?? '', fundsPlanned: r?.fundsPlanned ?? null, fundsAvailable: r?.fundsAvailable ?? null,
-      fundsSpent: r?.fundsSpent ?? null, contact: r?.contact ?? '', phone: r?.phone ?? '',
+      ...fieldsOf(r),
       returnComment: returnOf.get(t.id) ?? null, saved: r !== undefined,
     });
   }
@@ -145,10 +142,6 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
     unit: unit.name, period: period.period, month: period.month, dueOn: period.dueOn, locked: period.locked,
     proxy: role === 'summary', tasks,
   };
-}
-
-function valueOf(r: Report | undefined, indicatorId: number): number | null {
-  return r?.values.find((v) => v.indicatorId === indicatorId)?.value ?? null;
 }
 
 /**
@@ -173,10 +166,7 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
     const indicators: IndicatorSummary[] = task.indicators.map((i) => {
       const value = valueOf(r, i.id);
       const light: Light = value !== null ? indicatorLight(i, value, month, d.thresholds) : role === 'lead' ? 'red' : 'none';
-      return {
-        no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive,
-        value, completion: value === null ? null : completion(i, value), gapPoints: value === null ? null : gapPoints(i, value, month), light,
-      };
+      return indicatorSummary(i, value, month, light);
     });
     const reported = task.indicators
       .map((i, k) => ({ target: i, value: indicators[k]!.value }))
