@@ -16,7 +16,7 @@ import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { periodId, periodLabel } from '../../shared/rules/periods';
 import { getSetting } from '../../db/queries/settings';
 import { backupNow, listBackups, restoreBackup, type BackupInfo } from './backup';
-import { activePlan, openLedger, roleOf, type OpenLedger } from './context';
+import { activePlan, openLedger, type OpenLedger } from './context';
 import { fillDemo } from './demo';
 import { enterReports } from './entry';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './import';
@@ -229,13 +229,7 @@ export function createHandlers(deps: ApiDeps) {
     'entry:get': async (req) => entryForm(await session.require(), req),
 
     'entry:save': async (req) => {
-      const ctx = await session.require();
-      const unit = req.unit ?? ((await roleOf(ctx)) === 'unit' ? await getSetting(ctx.db, 'self_unit') : null);
-      if (!unit) throw new LedgerError('E_USAGE', '汇总端代填时请先选择单位。');
-      if ((await roleOf(ctx)) === 'unit' && unit !== (await getSetting(ctx.db, 'self_unit'))) {
-        throw new LedgerError('E_WRONG_ROLE', `本机不能填报${unit}的数据。`);
-      }
-      const r = await enterReports(ctx, { unit, period: req.period, items: req.items, ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}) });
+      const r = await enterReports(await session.require(), { unit: req.unit, period: req.period, items: req.items, ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}) });
       return { tasks: r.tasks, warnings: r.warnings };
     },
 

@@ -7,6 +7,7 @@ import { appendAudit } from '../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
 import { EMPTY_FIELDS, listReports, valuesOf, writeReport, type Report, type ReportFields } from '../../db/queries/reports';
 import { entryItemSchema, type EntryItemInput } from '../../shared/api';
+import { getSetting } from '../../db/queries/settings';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
 
 /** One line of an entry (`ledger enter` file or the entry form): the same shape the typed API checks. */
@@ -15,7 +16,8 @@ export type EntryItem = EntryItemInput;
 export const EntryItemsSchema = z.array(EntryItemSchema).max(10_000);
 
 export interface EnterInput {
-  readonly unit: string;
+  /** The unit entered for; on a unit's computer it may be left out (its own), and no other is allowed. */
+  readonly unit?: string | undefined;
   readonly period: string;
   readonly items: readonly EntryItem[];
   /** Date the summary office received a paper report (proxy entry); today by default. */
@@ -109,13 +111,34 @@ export function fieldsOf(r: ReportFields | undefined): ReportFields {
   return { status, progress, problems, nextSteps, explanation, fundsPlanned, fundsAvailable, fundsSpent, contact, phone };
 }
 
+/** This computer's own unit (a unit's database). */
+export async function selfUnit(ctx: Ctx): Promise<string> {
+  const self = await getSetting(ctx.db, 'self_unit');
+  if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
+  return self;
+}
+
+/**
+ * The unit an entry is for: on a unit's computer its own (another is refused), at the summary
+ * office the one being entered for (代填), which must be chosen.
+ */
+export async function entryUnit(ctx: Ctx, requested: string | undefined): Promise<string> {
+  if ((await roleOf(ctx)) === 'unit') {
+    const self = await selfUnit(ctx);
+    if (requested !== undefined && requested !== self && (await findUnitByName(ctx.db, requested))?.name !== self) throw new LedgerError('E_WRONG_ROLE', `本机是${self}的填报端,不能填报${requested}的数据。`);
+    return self;
+  }
+  if (requested === undefined) throw new LedgerError('E_USAGE', '汇总端代填时请先选择单位。');
+  return requested;
+}
+
 /**
  * Validates every task of the entry and writes them in one transaction, or nothing at all.
  * On a summary-office database the entry is a proxy entry (代填) of a paper report, marked as such.
  */
 export async function enterReports(ctx: Ctx, input: EnterInput, mode: ValidationMode = 'save'): Promise<EnterResult> {
   const items = EntryItemsSchema.parse(input.items);
-  const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, input.unit, input.period);
+  const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, await entryUnit(ctx, input.unit), input.period);
   if (period.locked) {
     throw new LedgerError('E_PERIOD_LOCKED', `${input.period} 已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
   }

@@ -15,7 +15,7 @@ import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, type Ctx } from './context';
-import { fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit } from './entry';
+import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry';
 import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
@@ -56,12 +56,6 @@ export async function planView(ctx: Ctx): Promise<PlanView> {
     })),
     units: plan.units.filter((u) => u.kind === 'unit').map((u) => u.name),
   };
-}
-
-async function selfUnit(ctx: Ctx): Promise<string> {
-  const self = await getSetting(ctx.db, 'self_unit');
-  if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
-  return self;
 }
 
 /**
@@ -105,15 +99,7 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
  */
 export async function entryForm(ctx: Ctx, req: { period: string; unit?: string | undefined }): Promise<EntryForm> {
   const role = await roleOf(ctx);
-  let unitName: string;
-  if (role === 'unit') {
-    unitName = await selfUnit(ctx);
-    if (req.unit !== undefined && req.unit !== unitName) throw new LedgerError('E_WRONG_ROLE', `本机是${unitName}的填报端,不能填报${req.unit}的数据。`);
-  } else {
-    if (req.unit === undefined) throw new LedgerError('E_USAGE', '汇总端代填时请先选择单位。');
-    unitName = req.unit;
-  }
-  const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, unitName, req.period);
+  const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, await entryUnit(ctx, req.unit), req.period);
   const returns = await ctx.db.selectFrom('returns').select(['task_id', 'comment'])
     .where('unit_id', '=', unit.id).where('period', '=', req.period).where('done', '=', 0).orderBy('id').execute();
   const returnOf = new Map(returns.map((r) => [r.task_id, r.comment]));

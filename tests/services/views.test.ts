@@ -52,6 +52,9 @@ describe('views on a unit computer', () => {
     expect(form.tasks[0]!.indicators[0]).toMatchObject({ no: 1, target: 3264, previous: 1400, value: 1632 });
     expect(form.tasks[0]!.progress).toBe('补充说明');
     await expect(entryForm(unit, { period: '2019-06', unit: '市人社局' })).rejects.toMatchObject({ code: 'E_WRONG_ROLE' });
+    // Saving for another unit is refused where the entry is written, so `ledger enter` cannot either.
+    await expect(enterReports(unit, { unit: '市人社局', period: '2019-06', items: [{ task: 1, progress: '冒填' }] }))
+      .rejects.toMatchObject({ code: 'E_WRONG_ROLE', message: '本机是市残联的填报端,不能填报市人社局的数据。' });
 
     // The office returns task 24; the unit sees the comment in its form until it exports again.
     await importFiles(loop.office, [rev1.file], { acceptNewKeys: true, receivedOn: '2019-07-04' });
