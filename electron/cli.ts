@@ -3,8 +3,8 @@
  * Plain Node over the same services the desktop app uses. Exit codes: 0 success,
  * 1 refused (validation, bad input), 2 usage error.
  */
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
@@ -16,7 +16,7 @@ import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
 import { enterReports, EntryItemsSchema, rolesOfUnit } from './services/entry';
 import { initSummary } from './services/setup';
-import { exportAssignment, exportFeedback, exportReport, writeFileAtomic } from './services/packages';
+import { exportAssignment, exportFeedback, exportReport, writeFileAtomic, type Destination } from './services/packages';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
 import { createWorkerVerifier } from './services/worker-verifier';
 import { lockPeriod, reopenPeriod } from './services/periods';
@@ -120,16 +120,10 @@ export interface Io {
   err(text: string): void;
 }
 
-/** `--out` may name a file or an existing folder (then the package keeps its own name). */
-function outTarget(out: string): { dir: string; name: string | null } {
-  if (existsSync(out) && statSync(out).isDirectory()) return { dir: out, name: null };
-  return { dir: dirname(resolve(out)), name: resolve(out) };
-}
-
-function renameTo(file: string, target: string | null): string {
-  if (target === null || resolve(file) === target) return file;
-  renameSync(file, target);
-  return target;
+/** `--out` may name a file or an existing folder (then the package keeps its standard name). */
+function destination(out: string): Destination {
+  if (existsSync(out) && statSync(out).isDirectory()) return { outDir: out };
+  return { outDir: dirname(resolve(out)), fileName: basename(out) };
 }
 
 const BACKUP_REASONS: Record<BackupInfo['reason'], string> = { manual: '手动备份', 'before-import': '导入前自动备份', 'before-restore': '恢复前自动备份' };
@@ -357,33 +351,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'assign': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { dir, name } = outTarget(need(args, 'out'));
-          const r = await exportAssignment(l, { unit: need(args, 'unit'), outDir: dir });
-          const file = renameTo(r.file, name);
-          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
-          else io.out(`已生成任务包 ${file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
+          const r = await exportAssignment(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已生成任务包 ${r.file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
           return 0;
         });
       }
       case 'export': {
         checkOptions(args, ['db', 'period', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { dir, name } = outTarget(need(args, 'out'));
-          const r = await exportReport(l, { period: need(args, 'period'), outDir: dir });
-          const file = renameTo(r.file, name);
-          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
-          else io.out(`已导出填报包 ${file}(第${r.revision}版)。`);
+          const r = await exportReport(l, { period: need(args, 'period'), ...destination(need(args, 'out')) });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已导出填报包 ${r.file}(第${r.revision}版)。`);
           return 0;
         });
       }
       case 'feedback': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { dir, name } = outTarget(need(args, 'out'));
-          const r = await exportFeedback(l, { unit: need(args, 'unit'), outDir: dir });
-          const file = renameTo(r.file, name);
-          if (json) io.out(JSON.stringify({ ...r, file, fileName: name ?? r.fileName }));
-          else io.out(`已生成反馈包 ${file}。`);
+          const r = await exportFeedback(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已生成反馈包 ${r.file}。`);
           return 0;
         });
       }

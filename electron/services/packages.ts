@@ -163,6 +163,12 @@ export function writeFailure(file: string, err: unknown): LedgerError {
   return new LedgerError('E_WRITE_FAILED', `无法写入 ${file}:${why}。请换一个文件夹或U盘后重试,未留下不完整的文件。`);
 }
 
+/** Where an exported package goes: a folder, and a file name of the caller's choosing or the standard one. */
+export interface Destination {
+  readonly outDir: string;
+  readonly fileName?: string | undefined;
+}
+
 interface Draft {
   readonly kind: PackageKind;
   readonly plan: PlanModel;
@@ -232,7 +238,7 @@ const COMPARATOR_WORDS: Readonly<Record<Comparator, string>> = { '>=': '不低�
  * The assignment package for one unit: the whole plan (so the unit sees the context), its own
  * tasks marked, its periods and due dates, and the office's public key to pin.
  */
-export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: string }): Promise<ExportedPackage> {
+export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destination): Promise<ExportedPackage> {
   await requireRole(ctx, 'summary', '制作任务包');
   const plan = await activePlan(ctx);
   const unit = await resolveUnit(ctx, plan, opts.unit);
@@ -259,7 +265,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period), p.dueOn])], colWidths: [14, 14] },
     ],
     data: { plan: def, periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), unit: unit.name, office: { name: office, publicKey: key.publicKey } },
-    fileName: `任务包-${safeName(unit.name)}-${plan.year}-第${revision}版.xlsx`,
+    fileName: opts.fileName ?? `任务包-${safeName(unit.name)}-${plan.year}-第${revision}版.xlsx`,
   }, opts.outDir, key);
 }
 
@@ -272,7 +278,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string; outDir: s
  * nothing that validation blocks; cooperating tasks as far as entered. The revision grows with
  * every export of this unit and period.
  */
-export async function exportReport(ctx: Ctx, opts: { period: string; outDir: string }): Promise<ExportedPackage> {
+export async function exportReport(ctx: Ctx, opts: { period: string } & Destination): Promise<ExportedPackage> {
   await requireRole(ctx, 'unit', '导出填报包');
   const self = await getSetting(ctx.db, 'self_unit');
   if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
@@ -335,7 +341,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
       { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
     ],
     data: payload,
-    fileName: `填报包-${safeName(unit.name)}-${opts.period}-第${revision}版.xlsx`,
+    fileName: opts.fileName ?? `填报包-${safeName(unit.name)}-${opts.period}-第${revision}版.xlsx`,
   }, opts.outDir);
   // A returned task counts as answered once a corrected report has gone out.
   await ctx.db.updateTable('returns').set({ done: 1 }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
@@ -346,7 +352,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string; outDir: str
 // Feedback: office → unit
 
 /** Receipts for the unit's merged packages, and every return not yet sent. */
-export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: string }): Promise<ExportedPackage> {
+export async function exportFeedback(ctx: Ctx, opts: { unit: string } & Destination): Promise<ExportedPackage> {
   await requireRole(ctx, 'summary', '制作反馈包');
   const plan = await activePlan(ctx);
   const unit = await resolveUnit(ctx, plan, opts.unit);
@@ -369,7 +375,7 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string; outDir: str
       { name: '回执', rows: [['数据包编号', '报送期', '版本号', '收到日期'], ...receipts.map((r): CellValue[] => [r.package_id, r.period ? periodLabel(r.period) : '', r.revision, r.received_on ?? ''])], colWidths: [40, 12, 8, 12] },
     ],
     data,
-    fileName: `反馈包-${safeName(unit.name)}-${today(ctx).replaceAll('-', '')}-${randomUUID().slice(0, 4)}.xlsx`,
+    fileName: opts.fileName ?? `反馈包-${safeName(unit.name)}-${today(ctx).replaceAll('-', '')}-${randomUUID().slice(0, 4)}.xlsx`,
   }, opts.outDir);
   if (open.length > 0) {
     await ctx.db.updateTable('returns').set({ feedback_package_id: exported.packageId, done: 1 }).where('id', 'in', open.map((r) => r.id)).execute();
