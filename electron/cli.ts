@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
-import { percent, targetFigure } from '../shared/format';
+import { localDate, percent, targetFigure } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
@@ -128,11 +128,7 @@ function destination(out: string): Destination {
 
 const BACKUP_REASONS: Record<BackupInfo['reason'], string> = { manual: '手动备份', 'before-import': '导入前自动备份', 'before-restore': '恢复前自动备份' };
 const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
-const localTime = (iso: string) => {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-};
+const localTime = (iso: string) => localDate(new Date(iso), 'seconds');
 
 const pct = (x: number | null) => percent(x);
 

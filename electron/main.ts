@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, Menu, session, type OpenDialogOptions } fro
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { localDate } from '../shared/format';
 import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
 import { checkDatabaseHealth, restoreBackup } from './services/backup';
 import { createWorkerVerifier } from './services/worker-verifier';
@@ -108,7 +109,7 @@ async function offerRestoreIfDamaged(dbFile: string): Promise<void> {
   const { response } = await dialog.showMessageBox({
     type: 'error', title: '数据库损坏', noLink: true,
     message: health.problem,
-    detail: backup ? `可以恢复最近的完好备份(${backup.createdAt.replace('T', ' ').slice(0, 16)})。当前文件会原样保留在旁边。` : '没有找到完好的备份。请联系技术人员。',
+    detail: backup ? `可以恢复最近的完好备份(${localDate(new Date(backup.createdAt), 'minutes')})。当前文件会原样保留在旁边。` : '没有找到完好的备份。请联系技术人员。',
     buttons: backup ? ['恢复备份', '退出'] : ['退出'],
   });
   if (backup && response === 0) {

@@ -1,6 +1,7 @@
 /** App-wide state: who this computer is, the plan, the periods, the chosen period and page. */
 import { create } from 'zustand';
 import type { AppInfo, PeriodView, PlanView, SettingsView } from '../shared/api';
+import { localDate } from '../shared/format';
 import { call } from './api';
 
 export type Page =
@@ -28,9 +29,7 @@ export interface AppState {
 
 /** Local calendar date, YYYY-MM-DD. */
 export function todayIso(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return localDate(new Date());
 }
 
 /** The period being reported now: the first whose due date has not passed, else the last. */

@@ -3,6 +3,7 @@ import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
 import { LedgerError } from '../../shared/errors';
+import { localDate } from '../../shared/format';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 
@@ -44,9 +45,7 @@ export function nowIso(ctx: Pick<Ctx, 'now'>): string {
 
 /** Local calendar date (YYYY-MM-DD) of the context's clock: due dates are local dates. */
 export function today(ctx: Pick<Ctx, 'now'>): string {
-  const d = ctx.now();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return localDate(ctx.now());
 }
 
 export async function roleOf(ctx: Ctx): Promise<Role> {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type PlanDef, type Role, type TaskStatus } from '../../shared/domain';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
-import { percent, targetFigure } from '../../shared/format';
+import { localDate, percent, targetFigure } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
@@ -133,11 +133,6 @@ export type FeedbackData = z.infer<typeof feedbackDataSchema>;
 // Writing a package file safely
 
 /** Local date-time for people (the cover sheet), e.g. 2019-07-03 10:00. */
-function localStamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 /** File names keep to characters every file system and USB stick accepts. */
 function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
@@ -200,7 +195,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       ['接收方', draft.to],
       ['单位', draft.unit],
       ['报送期', draft.periods.map(periodLabel).join('、') || '全年'],
-      ['生成时间', localStamp(ctx.now())],
+      ['生成时间', localDate(ctx.now(), 'minutes')],
       ['版本号', draft.revision],
       ['签名密钥指纹', signer],
       ['数据包编号', packageId],

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Card, Table, Typography } from 'antd';
 import type { AuditView } from '../../shared/api';
+import { localDate } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
@@ -31,7 +32,7 @@ export function AuditPage() {
       <Table<AuditView>
         size="small" rowKey="id" dataSource={[...rows]} pagination={{ pageSize: 20, showSizeChanger: false }}
         columns={[
-          { title: '时间', dataIndex: 'at', width: 150, render: (a: string) => a.replace('T', ' ').slice(0, 16) },
+          { title: '时间', dataIndex: 'at', width: 150, render: (a: string) => localDate(new Date(a), 'minutes') },
           { title: '操作人', dataIndex: 'actor', width: 110, ellipsis: true },
           { title: '操作', dataIndex: 'action', width: 110, render: (a: string) => ACTIONS[a] ?? a },
           { title: '对象', key: 'e', width: 170, ellipsis: true, render: (_, r) => `${r.entity} ${r.entityId}` },

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Form, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import type { BackupView } from '../../shared/api';
+import { localDate } from '../../shared/format';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
 import { call } from '../api';
@@ -47,7 +48,7 @@ export function SettingsPage() {
     modal.confirm({
       title: '恢复这个备份?',
       width: 560,
-      content: <>数据库将恢复到 <Text strong>{b.createdAt.replace('T', ' ').slice(0, 16)}</Text> 的状态。恢复前会先把当前数据库另存为一个备份,可以再恢复回来。</>,
+      content: <>数据库将恢复到 <Text strong>{localDate(new Date(b.createdAt), 'minutes')}</Text> 的状态。恢复前会先把当前数据库另存为一个备份,可以再恢复回来。</>,
       okText: '恢复', cancelText: '取消', okButtonProps: { danger: true },
       onOk: async () => {
         try {
@@ -108,7 +109,7 @@ export function SettingsPage() {
         <Table<BackupView> size="small" rowKey="name" dataSource={[...backups]} pagination={backups.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
           locale={{ emptyText: '还没有备份' }}
           columns={[
-            { title: '时间', dataIndex: 'createdAt', width: 160, render: (d: string) => d.replace('T', ' ').slice(0, 16) },
+            { title: '时间', dataIndex: 'createdAt', width: 160, render: (d: string) => localDate(new Date(d), 'minutes') },
             { title: '类型', dataIndex: 'reason', width: 110, render: (r: BackupView['reason']) => <Tag>{REASONS[r]}</Tag> },
             { title: '大小', dataIndex: 'bytes', width: 100, render: (n: number) => `${(n / 1024).toFixed(0)} KB` },
             { title: '文件', dataIndex: 'name', ellipsis: true },
