@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditActionLabel } from '../shared/api';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
 import { localDate, percent, targetFigure } from '../shared/format';
@@ -156,14 +157,6 @@ function damaged(err: unknown, file: string): unknown {
     : '没有找到完好的备份。'}`);
 }
 
-const AUDIT_LABELS: Readonly<Record<string, string>> = {
-  'plan.create': '新建计划', 'plan.update': '更新计划', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
-  'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
-  'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
-  'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
-  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
-  'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
-};
 
 const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 
@@ -179,7 +172,7 @@ function auditCsv(rows: readonly AuditRow[]): string {
   const json = (v: unknown) => (v === null ? '' : JSON.stringify(v));
   const lines = [['序号', '时间', '操作人', '操作', '操作代码', '对象', '对象编号', '修改前', '修改后'].join(',')];
   for (const r of rows) {
-    lines.push([String(r.id), localTime(r.at), r.actor, AUDIT_LABELS[r.action] ?? r.action, r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
+    lines.push([String(r.id), localTime(r.at), r.actor, auditActionLabel(r.action), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
@@ -511,7 +504,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           } else {
             io.out(`审计日志(最近 ${rows.length} 条,最新的在前):`);
             for (const r of rows) {
-              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${AUDIT_LABELS[r.action] ?? r.action}(${r.action})  ${r.entity} ${r.entityId}`);
+              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${auditActionLabel(r.action)}(${r.action})  ${r.entity} ${r.entityId}`);
               if (r.before !== null) io.out(`    修改前:${clip(JSON.stringify(r.before))}`);
               if (r.after !== null) io.out(`    修改后:${clip(JSON.stringify(r.after))}`);
             }

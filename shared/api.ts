@@ -264,6 +264,21 @@ export interface SettingsView {
   readonly officeName: string | null;
 }
 
+/** Audit actions in words, for the log's screen and its CSV export alike. */
+const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
+  'plan.create': '新建计划', 'plan.update': '更新计划', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
+  'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
+  'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
+  'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
+  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
+  'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+};
+
+/** An audit action in words; an action without a label shows as it is recorded. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action] ?? action;
+}
+
 export interface AuditView {
   readonly id: number;
   readonly at: string;

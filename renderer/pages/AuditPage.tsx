@@ -1,18 +1,12 @@
 /** The append-only audit log: who did what, when, before and after. */
 import { useEffect, useState } from 'react';
 import { Card, Table, Typography } from 'antd';
-import type { AuditView } from '../../shared/api';
+import { auditActionLabel, type AuditView } from '../../shared/api';
 import { localDate } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
-const ACTIONS: Readonly<Record<string, string>> = {
-  'plan.create': '建立计划', 'plan.update': '更新计划', 'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入报告',
-  'report.return': '退回', 'package.import': '导入数据包', 'package.import.feedback': '导入反馈包', 'package.export.assignment': '生成任务包',
-  'package.export.report': '导出填报包', 'package.export.feedback': '生成反馈包', 'key.accept-first': '登记密钥', 'key.replace': '更换密钥',
-  'period.lock': '关账', 'period.reopen': '重新开启', 'settings.update': '修改设置', 'demo.fill': '填入演示数据', 'unit.setup': '建立填报端',
-};
 
 function brief(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -34,7 +28,7 @@ export function AuditPage() {
         columns={[
           { title: '时间', dataIndex: 'at', width: 150, render: (a: string) => localDate(new Date(a), 'minutes') },
           { title: '操作人', dataIndex: 'actor', width: 110, ellipsis: true },
-          { title: '操作', dataIndex: 'action', width: 110, render: (a: string) => ACTIONS[a] ?? a },
+          { title: '操作', dataIndex: 'action', width: 110, render: (a: string) => auditActionLabel(a) },
           { title: '对象', key: 'e', width: 170, ellipsis: true, render: (_, r) => `${r.entity} ${r.entityId}` },
           { title: '内容', key: 'after', ellipsis: true, render: (_, r) => <Typography.Text type="secondary">{brief(r.after)}</Typography.Text> },
         ]}
