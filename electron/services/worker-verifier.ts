@@ -15,17 +15,21 @@ export interface WorkerVerifier {
  * Node 20 does not pass `--import` loaders on to workers).
  * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
  */
-export function createWorkerVerifier(workerFile: URL | string, opts: { resourceLimits?: { maxOldGenerationSizeMb?: number } } = {}): WorkerVerifier {
+/** A hostile file may take the worker's heap to this, never the app's. */
+const WORKER_HEAP_MB = 512;
+
+export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   const href = workerFile instanceof URL ? workerFile.href : pathToFileURL(workerFile).href;
+  const fromSource = href.endsWith('.ts');
   let worker: Worker | null = null;
   let nextId = 1;
   // In the order posted: the worker answers one message at a time, in that order.
   const pending = new Map<number, { bytes: Uint8Array; resolve: (p: VerifiedPackage) => void; reject: (e: Error) => void }>();
 
   const start = (): Worker => {
-    const w = new Worker(href.endsWith('.ts') ? tsBootstrap(href) : new URL(href), {
-      eval: href.endsWith('.ts'),
-      resourceLimits: { maxOldGenerationSizeMb: opts.resourceLimits?.maxOldGenerationSizeMb ?? 512 },
+    const w = new Worker(fromSource ? tsBootstrap(href) : new URL(href), {
+      eval: fromSource,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     w.on('message', (msg: { id: number; ok: boolean; pkg?: VerifiedPackage; error?: ErrorInfo }) => {
       const p = pending.get(msg.id);
