@@ -6,7 +6,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditActionLabel } from '../shared/api';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
 import { localDate, percent, targetFigure } from '../shared/format';
@@ -15,17 +14,11 @@ import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
-import { enterReports, EntryItemsSchema, rolesOfUnit } from './services/entry';
-import { initSummary } from './services/setup';
-import { exportAssignment, exportFeedback, exportReport, writeFileAtomic, type Destination } from './services/packages';
-import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './services/import';
-import { createWorkerVerifier } from './services/worker-verifier';
-import { lockPeriod, reopenPeriod } from './services/periods';
-import { returnTask } from './services/returns';
-import { fillDemo } from './services/demo';
-import { writeSummaryWorkbook } from './services/reports';
-import { backupNow, checkDatabaseHealth, defaultBackupDir, listBackups, restoreBackup, type BackupInfo } from './services/backup';
-import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from './services/summaries';
+import type { BackupInfo } from './services/backup';
+import type { Destination } from './services/packages';
+
+// Services are imported by the commands that use them: SheetJS, ExcelJS and the verifier's worker
+// cost more to load than most commands take to run (`ledger keys` starts in ~0.1 s, not ~1.6 s).
 
 interface Args {
   readonly command: string | undefined;
@@ -142,14 +135,15 @@ async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): P
       await ledger.close();
     }
   } catch (err) {
-    throw damaged(err, file);
+    throw await damaged(err, file);
   }
 }
 
 /** A damaged database file is named as such, with the newest good backup to restore from. */
-function damaged(err: unknown, file: string): unknown {
+async function damaged(err: unknown, file: string): Promise<unknown> {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return err;
+  const { checkDatabaseHealth } = await import('./services/backup');
   const health = checkDatabaseHealth(file);
   const last = health.ok ? null : health.lastGoodBackup;
   return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏(${(err as Error).message})。${last
@@ -164,7 +158,7 @@ const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
  * The audit log as CSV for WPS/Excel: a UTF-8 BOM so Chinese reads right, RFC 4180 quoting, and a
  * leading ' on any cell a spreadsheet would take for a formula (= + - @), so none ever runs.
  */
-function auditCsv(rows: readonly AuditRow[]): string {
+function auditCsv(rows: readonly AuditRow[], auditActionLabel: (action: string) => string): string {
   const cell = (v: string) => {
     const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -175,6 +169,12 @@ function auditCsv(rows: readonly AuditRow[]): string {
     lines.push([String(r.id), localTime(r.at), r.actor, auditActionLabel(r.action), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
+/** The verifier's worker beside this file: built (dist/cli, scripts/build-cli.mjs) or the source under tsx. */
+function verifyWorkerFile(): URL {
+  const built = !import.meta.url.endsWith('.ts');
+  return new URL(built ? './verify-worker.mjs' : './services/verify-worker.ts', import.meta.url);
 }
 
 /** Runs one command; returns the exit code. */
@@ -193,6 +193,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const file = need(args, 'db');
         const from = args.options.get('from');
         if (from !== undefined) {
+          const { initUnitFromAssignment } = await import('./services/import');
+          const { rolesOfUnit } = await import('./services/entry');
           const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行' });
           try {
             const self = await getSetting(unitLedger.db, 'self_unit');
@@ -207,6 +209,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           }
           return 0;
         }
+        const { initSummary } = await import('./services/setup');
         const ledger = await initSummary(file);
         try {
           const plan = await activePlan(ledger);
@@ -265,6 +268,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         } catch (err) {
           throw new LedgerError('E_VALIDATION', `无法读取录入文件 ${valuesFile}:${(err as Error).message}`);
         }
+        const { enterReports, EntryItemsSchema } = await import('./services/entry');
         const parsed = EntryItemsSchema.safeParse(raw);
         if (!parsed.success) {
           const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
@@ -288,6 +292,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         checkOptions(args, ['db', 'period', 'by']);
         const by = need(args, 'by');
         if (!['unit', 'task', 'category'].includes(by)) throw new UsageError('--by 只能是 unit、task 或 category。');
+        const { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } = await import('./services/summaries');
         return await withLedger(need(args, 'db'), async (l) => {
           const d = await loadPeriodData(l, need(args, 'period'));
           const h = header(d);
@@ -331,6 +336,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'demo': {
         checkOptions(args, ['db', 'through']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { fillDemo } = await import('./services/demo');
           const r = await fillDemo(l, need(args, 'through'));
           if (json) io.out(JSON.stringify(r));
           else io.out(`已填入演示数据:${r.periods} 个月,${r.reports} 条报告(均标注【演示数据】)。`);
@@ -340,6 +346,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'assign': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { exportAssignment } = await import('./services/packages');
           const r = await exportAssignment(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已生成任务包 ${r.file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
@@ -349,6 +356,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'export': {
         checkOptions(args, ['db', 'period', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { exportReport } = await import('./services/packages');
           const r = await exportReport(l, { period: need(args, 'period'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已导出填报包 ${r.file}(第${r.revision}版)。`);
@@ -358,6 +366,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'feedback': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { exportFeedback } = await import('./services/packages');
           const r = await exportFeedback(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已生成反馈包 ${r.file}。`);
@@ -369,6 +378,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const task = Number(need(args, 'task'));
         if (!Number.isInteger(task) || task < 1) throw new UsageError('--task 应为任务序号,例如 24。');
         return await withLedger(need(args, 'db'), async (l) => {
+          const { returnTask } = await import('./services/returns');
           const r = await returnTask(l, { unit: need(args, 'unit'), period: need(args, 'period'), task, comment: need(args, 'comment') });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已退回 ${r.unit} ${periodLabel(r.period)} 任务${r.task}「${r.taskTitle}」,将随下一个反馈包发出。`);
@@ -383,7 +393,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           // Verified in a worker thread as in the app: a hostile file cannot take the command down,
           // and on two cores verifying overlaps merging (docs/performance.md).
-          const verifier = createWorkerVerifier(new URL('./services/verify-worker.ts', import.meta.url));
+          const { importFiles } = await import('./services/import');
+          const { createWorkerVerifier } = await import('./services/worker-verifier');
+          const verifier = createWorkerVerifier(verifyWorkerFile());
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
             ...(received ? { receivedOn: received } : {}), verify: (bytes) => verifier.verify(bytes),
@@ -408,11 +420,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           const from = args.options.get('accept-from');
           if (from !== undefined) {
+            const { acceptKeyFromFile } = await import('./services/import');
             const r = await acceptKeyFromFile(l, from);
             if (json) io.out(JSON.stringify(r));
             else io.out(`已登记 ${r.unit} 的新密钥 ${r.fingerprint}${r.previous ? `(替换 ${r.previous},已记入审计日志)` : ''}。`);
             return 0;
           }
+          const { listKeys } = await import('./services/keys');
           const k = await listKeys(l);
           if (json) io.out(JSON.stringify(k, null, 2));
           else {
@@ -428,6 +442,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'reopen': {
         checkOptions(args, ['db', 'period', 'reason']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { lockPeriod, reopenPeriod } = await import('./services/periods');
           const r = args.command === 'lock' ? await lockPeriod(l, need(args, 'period')) : await reopenPeriod(l, need(args, 'period'), need(args, 'reason'));
           if (json) io.out(JSON.stringify(r));
           else io.out(`${periodLabel(r.period)} ${r.locked ? '已关账锁定' : '已重新开启'}(已记入审计日志)。`);
@@ -437,6 +452,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'report': {
         checkOptions(args, ['db', 'period', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
+          const { writeSummaryWorkbook } = await import('./services/reports');
           const r = await writeSummaryWorkbook(l, { period: need(args, 'period'), out: need(args, 'out') });
           if (json) io.out(JSON.stringify({ out: r.out, sheets: r.sheets, units: r.units, tasks: r.tasks }));
           else io.out(`已生成汇总表 ${r.out}(${periodLabel(need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
@@ -447,6 +463,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         checkOptions(args, ['db', 'dir']);
         const dir = args.options.get('dir');
         return await withLedger(need(args, 'db'), async (l) => {
+          const { backupNow } = await import('./services/backup');
           const b = await backupNow(l, { reason: 'manual', ...(dir ? { dir } : {}) });
           if (json) io.out(JSON.stringify(b));
           else io.out(`已备份数据库 ${l.file} 到 ${b.file}(${kb(b.bytes)})。私钥文件 ${l.file}.key 不在备份中,请另行妥善保管。`);
@@ -457,6 +474,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         // Works on a damaged database too: that is when the list is needed.
         checkOptions(args, ['db', 'dir']);
         const file = need(args, 'db');
+        const { checkDatabaseHealth, defaultBackupDir, listBackups } = await import('./services/backup');
         const dir = args.options.get('dir') ?? defaultBackupDir(file);
         const list = listBackups(file, dir);
         const health = checkDatabaseHealth(file, { dir });
@@ -478,6 +496,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'restore': {
         checkOptions(args, ['db', 'from']);
         const file = need(args, 'db');
+        const { restoreBackup } = await import('./services/backup');
         const r = await restoreBackup(file, need(args, 'from'), { actor: process.env.LEDGER_ACTOR ?? '命令行' });
         if (json) io.out(JSON.stringify(r));
         else {
@@ -494,9 +513,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const limit = limitText === undefined ? (out === undefined ? 100 : Number.MAX_SAFE_INTEGER) : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 应为正整数,例如 100。');
         return await withLedger(need(args, 'db'), async (l) => {
+          // The labels live beside the typed API (zod), which only this command needs.
+          const { auditActionLabel } = await import('../shared/api');
           const rows = await listAudit(l.db, { limit });
           if (out !== undefined) {
-            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows), 'utf8'));
+            const { writeFileAtomic } = await import('./services/packages');
+            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, auditActionLabel), 'utf8'));
             if (json) io.out(JSON.stringify({ out, rows: rows.length }));
             else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);
           } else if (json) {
@@ -523,11 +545,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** The process entry: `ledger` as built (scripts/ledger.mjs) or `tsx electron/cli.ts`. */
+export async function main(argv: readonly string[]): Promise<void> {
   // `ledger plan | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
-  run(process.argv.slice(2), { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') }).then(
-    (code) => { process.exitCode = code; },
-    (err) => { process.stderr.write(`${String(err)}\n`); process.exitCode = 1; },
-  );
+  try {
+    process.exitCode = await run(argv, { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') });
+  } catch (err) {
+    process.stderr.write(`${String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));

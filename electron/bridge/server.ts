@@ -71,6 +71,8 @@ export interface BridgeOptions {
   readonly token?: string;
   /** Enables `POST /__test/dialog`. */
   readonly testHooks?: boolean;
+  /** Who answers file dialogs: the scripted queue (tests, `npm run serve`) unless given. */
+  readonly dialogs?: Dialogs;
   readonly now?: () => Date;
   readonly actor?: string;
   readonly version?: string;
@@ -166,7 +168,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   // Verification in a worker thread, as the app does (electron/main.ts); here from the TypeScript source.
   const verifier = createWorkerVerifier(new URL('../services/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
-    session, dialogs, emit, verify: (bytes) => verifier.verify(bytes),
+    session, dialogs: opts.dialogs ?? dialogs, emit, verify: (bytes) => verifier.verify(bytes),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),
     version: opts.version ?? packageVersion(),

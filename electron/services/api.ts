@@ -19,7 +19,8 @@ import { backupNow, listBackups, restoreBackup, type BackupInfo } from './backup
 import { activePlan, openLedger, type OpenLedger } from './context';
 import { fillDemo } from './demo';
 import { enterReports } from './entry';
-import { acceptKeyFromFile, importFiles, initUnitFromAssignment, listKeys } from './import';
+import { acceptKeyFromFile, importFiles, initUnitFromAssignment } from './import';
+import { listKeys } from './keys';
 import type { VerifiedPackage } from './package-format';
 import { exportAssignment, exportFeedback, exportReport, type ExportedPackage } from './packages';
 import { lockPeriod, reopenPeriod } from './periods';

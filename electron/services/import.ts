@@ -6,13 +6,13 @@
 import type { ControlledTransaction } from 'kysely';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ImportFileResult, ImportProgress, KeysView, ValueChange } from '../../shared/api';
+import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
 import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { DEFAULT_DUE_DAY, periodLabel } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
-import { listTrustedKeys, pinKey, trustedKey } from '../../db/queries/keys';
+import { pinKey, trustedKey } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, setDueDates, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
@@ -588,14 +588,4 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string): Promise<{ unit:
     await appendAudit(trx, { at, actor: ctx.actor, action: before ? 'key.replace' : 'key.accept-first', entity: 'unit', entityId: unit.name, before: before ? { fingerprint: before.fingerprint } : null, after: { fingerprint: pkg.fingerprint, file: basename(file) } });
   });
   return { unit: unit.name, fingerprint: pkg.fingerprint, previous: before?.fingerprint ?? null };
-}
-
-/** This installation's fingerprint, the pinned office key (unit side) and the units' keys (office side). */
-export async function listKeys(ctx: Ctx): Promise<KeysView> {
-  const pinned = await listTrustedKeys(ctx.db);
-  return {
-    own: (await getSetting(ctx.db, 'fingerprint')) ?? '',
-    office: await getSetting(ctx.db, 'office_fingerprint'),
-    pinned: pinned.map((k) => ({ unit: k.unit, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
-  };
 }

@@ -7,7 +7,11 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import type { KeysView } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
+import { listTrustedKeys } from '../../db/queries/keys';
+import { getSetting } from '../../db/queries/settings';
+import type { Ctx } from './context';
 
 export interface KeyPair {
   /** base64 of the raw 32-byte Ed25519 public key. */
@@ -158,4 +162,14 @@ function decodeBase64Exact(text: string, bytes: number): Buffer | null {
 
 function toBytes(data: Buffer | string): Buffer {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+/** This installation's fingerprint, the pinned office key (unit side) and the units' keys (office side). */
+export async function listKeys(ctx: Ctx): Promise<KeysView> {
+  const pinned = await listTrustedKeys(ctx.db);
+  return {
+    own: (await getSetting(ctx.db, 'fingerprint')) ?? '',
+    office: await getSetting(ctx.db, 'office_fingerprint'),
+    pinned: pinned.map((k) => ({ unit: k.unit, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
+  };
 }

@@ -61,21 +61,35 @@ async function openPage(bridge: Bridge, day: string): Promise<Page> {
   return page;
 }
 
+/**
+ * Until every finite animation in the page (a modal or dropdown opening or closing, a chart growing)
+ * has finished; a page still animating after 10 s fails the test rather than being clicked into.
+ */
+async function settled(page: Page): Promise<void> {
+  // A function, not a string: the page's CSP forbids eval, as it should.
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 10_000 });
+}
+
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   const t0 = Date.now();
   // Let modals, messages and charts finish their animations first.
   await page.waitForTimeout(300);
-  // A function, not a string: the page's CSP forbids eval, as it should.
-  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 5000 }).catch(() => undefined);
+  await settled(page);
   const t1 = Date.now();
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
   if (process.env.E2E_TIMING) console.log(`${name}: ${t1 - t0} + ${Date.now() - t1} ms`);
 }
 
+/**
+ * Closes the dialog box and waits until no dialog box is left on screen. antd keeps closed ones in
+ * the page, hidden: waiting on the first one found returned at once while the one just closed was
+ * still fading out over the page and took the next click (the CI failure of issue 10).
+ */
 async function closeModal(page: Page, button = '知道了'): Promise<void> {
   await page.getByRole('button', { name: button, exact: true }).click();
-  await page.locator('.ant-modal-wrap').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
+  await settled(page);
 }
 
 async function menu(page: Page, label: string): Promise<void> {
@@ -83,20 +97,15 @@ async function menu(page: Page, label: string): Promise<void> {
 }
 
 async function choosePeriod(page: Page, label: string): Promise<void> {
-  // An antd dropdown can swallow a click while it is still animating open: check, and try again.
   const select = page.getByTestId('period-select');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await select.click();
-    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first();
-    await option.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
-    await option.click({ timeout: 5_000 }).catch(() => undefined);
-    for (let i = 0; i < 20; i++) {
-      if (((await select.textContent()) ?? '').includes(label)) return;
-      await page.waitForTimeout(100);
-    }
-    await page.keyboard.press('Escape');
-  }
-  throw new Error(`报送期选择框没有切换到 ${label}`);
+  await select.click();
+  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await dropdown.waitFor();
+  // A dropdown still sliding open moves under the pointer and can swallow the click.
+  await settled(page);
+  await dropdown.locator('.ant-select-item-option').filter({ hasText: label }).first().click();
+  await poll(() => select.textContent()).toContain(label);
+  await settled(page);
 }
 
 function usbFiles(prefix: string): string[] {
