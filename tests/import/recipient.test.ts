@@ -75,7 +75,7 @@ describe('a report is for the office whose key it names', () => {
     expect(refused.out).toContain('(E_WRONG_RECIPIENT)');
     expect(refused.out).toContain(`发给密钥指纹为 ${b} 的汇总端`);
     expect(refused.out).toContain(`本机汇总端的指纹是 ${a}`);
-    expect(refused.out).toContain('名称相同也不是同一个汇总端');
+    expect(refused.out).toContain('即使名称相同,也不是同一个汇总端');
     expect(snapshotFile(A)).toBe(before);
     expect((await keysOf(A)).own).toBe(a);
     expect(JSON.parse((await ledger('keys', '--db', A, '--json')).out).pinned).toEqual([]);
