@@ -362,7 +362,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
       acceptKey = true;
     } else {
       const pinnedPrint = fingerprint(pinnedKey);
-      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinnedPrint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后在「设置-单位密钥」中接受新密钥。`, { fingerprint: pkg.fingerprint, pinned: pinnedPrint, unit: m.unit });
+      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinnedPrint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后,在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件)。`, { fingerprint: pkg.fingerprint, pinned: pinnedPrint, unit: m.unit });
     }
   }
 

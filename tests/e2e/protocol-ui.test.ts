@@ -6,23 +6,21 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
+import type { Bridge } from '../../electron/bridge/server';
 import { enterReports } from '../../electron/services/entry';
 import { importFiles, initUnitFromAssignment } from '../../electron/services/import';
 import { exportAssignment, exportReport } from '../../electron/services/packages';
 import { initSummary } from '../../electron/services/setup';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { answerDialogs, ensureRendererBuilt, launchChromium, runningClock, SCREENSHOTS, scratch } from './harness';
+import { answerDialogs, ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const OFFICE_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
 
-let office: Bridge;
-let unit: Bridge;
-let browser: BrowserContext;
+let sides: TwoSides;
 let tmp: ReturnType<typeof scratch>;
 let inbox: string;
 const pageErrors: string[] = [];
@@ -31,26 +29,8 @@ function poll<T>(fn: () => Promise<T> | T) {
   return expect.poll(fn, { timeout: 20_000, interval: 100 });
 }
 
-async function openPage(bridge: Bridge, day: string): Promise<Page> {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (e) => pageErrors.push(`${bridge.origin}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${bridge.origin} console: ${m.text()}`); });
-  await page.addInitScript((offset: number) => {
-    const RealDate = Date;
-    class ShiftedDate extends RealDate {
-      constructor(...args: unknown[]) {
-        if (args.length === 0) super(RealDate.now() + offset);
-        else super(...(args as [string]));
-      }
-      static override now(): number {
-        return RealDate.now() + offset;
-      }
-    }
-    globalThis.Date = ShiftedDate as DateConstructor;
-  }, new Date(day).getTime() - Date.now());
-  await page.goto(bridge.url);
-  return page;
+function openPage(bridge: Bridge, day: string): Promise<Page> {
+  return openPageOn(sides.browser, bridge, day, pageErrors);
 }
 
 beforeAll(async () => {
@@ -77,23 +57,19 @@ beforeAll(async () => {
   copyFileSync(`${canlianDb}.key`, join(tmp.dir, 'minzheng.db.key'));
   await report('市民政局', join(tmp.dir, 'minzheng.db'), inbox);
   await s.close();
-  office = await startBridge({ dbFile: officeDb, testHooks: true, now: runningClock(OFFICE_DAY), actor: '汇总端' });
-  unit = await startBridge({ dbFile: canlianDb, testHooks: true, now: runningClock(UNIT_DAY), actor: '市残联' });
-  browser = await launchChromium(join(tmp.dir, 'profile'));
+  sides = await startTwoSides({ dir: tmp.dir, officeDb, unitDb: canlianDb, officeDay: OFFICE_DAY, unitDay: UNIT_DAY });
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await office?.close();
-  await unit?.close();
+  await sides?.close();
   tmp?.remove();
 });
 
 describe('issue 10 screens in Chromium', () => {
   it('a key of another unit: refused, the dialog names the unit it belongs to, registered as a shared key on purpose; the office renames itself', async () => {
-    const S = await openPage(office, OFFICE_DAY);
+    const S = await openPage(sides.office, OFFICE_DAY);
     await S.getByTestId('main-menu').getByText('导入填报包', { exact: true }).click();
-    await answerDialogs(office.origin, office.token, inbox);
+    await answerDialogs(sides.office.origin, sides.office.token, inbox);
     await S.getByTestId('import-folder').click();
     const dialog = S.getByTestId('shared-key-confirm');
     await poll(() => dialog.textContent()).toContain('市民政局');
@@ -121,7 +97,7 @@ describe('issue 10 screens in Chromium', () => {
   }, 120_000);
 
   it('a unit’s period picker shows the months not yet begun as 未开始 and does not let them be chosen', async () => {
-    const U = await openPage(unit, UNIT_DAY);
+    const U = await openPage(sides.unit, UNIT_DAY);
     await U.getByTestId('entry-page').waitFor();
     await poll(() => U.locator('.entry-title').textContent()).toBe('市残联 · 2019年7月');
     await U.getByTestId('period-select').click();
