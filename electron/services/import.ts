@@ -283,7 +283,7 @@ interface Preview {
   /** `${unitId}:${period}` → the highest revision */
   readonly revisions: Map<string, number>;
   /** unitId → the key accepted for it */
-  readonly keys: Map<number, string>;
+  readonly keys: Map<number, KeyHolder & { readonly publicKey: string }>;
 }
 
 /** What stays the same for every file of a batch at the office, read once. */
@@ -344,16 +344,17 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   const period = m.periods.length === 1 ? await findPeriod(ctx.db, plan.id, m.periods[0]!) : null;
   if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', `报送期 ${m.periods.join(',')} 不在本计划中。`);
 
-  const pinnedKey = (await trustedKey(ctx.db, unitId))?.publicKey ?? (opts.dryRun ? preview.keys.get(unitId) : undefined) ?? null;
+  const pinnedKey = (await trustedKey(ctx.db, unitId))?.publicKey ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;
   let acceptKey = false;
   if (pinnedKey !== m.signerKey) {
     // A key is one unit's identity. Offered as another unit's, it is not new, so accepting new keys
     // does not take it; a retired one counts too, since a retired key is the likeliest to have left
     // its computer (a reinstalled or handed-over PC) and be used to sign as someone else.
-    const others = (await holdersOfKey(ctx.db, m.signerKey)).filter((h) => h.unitId !== unitId);
+    const previewed = opts.dryRun ? [...preview.keys.values()].filter((k) => k.publicKey === m.signerKey) : [];
+    const others = [...await holdersOfKey(ctx.db, m.signerKey), ...previewed].filter((h) => h.unitId !== unitId);
     if (others.length > 0) {
       refuse('E_KEY_OF_OTHER_UNIT', `这个填报包自称来自${m.unit},签名密钥(${pkg.fingerprint})却已登记为${holdersText(others)}的密钥,未导入。一个密钥只属于一个单位:请电话与${m.unit}和${others[0]!.unit}核实。`
-        + `如果两个单位确实在同一台电脑上用同一个密钥填报,可以在「导入」页的密钥对话框中,或用命令 keys --accept-from 该文件 --shared-key,把它登记为${m.unit}的共用密钥(记入审计日志)。`, { fingerprint: pkg.fingerprint, unit: m.unit, holders: others.map((h) => h.unit) });
+        + `如果两个单位确实在同一台电脑上用同一个密钥填报,可以在「导入填报包」页弹出的对话框中确认,或用命令 keys --accept-from 该文件 --shared-key,把它登记为${m.unit}的共用密钥(记入审计日志)。`, { fingerprint: pkg.fingerprint, unit: m.unit, holders: others.map((h) => h.unit) });
     }
     if (pinnedKey === null) {
       if (!opts.acceptNewKeys) {
@@ -410,7 +411,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   if (opts.dryRun) {
     preview.packages.set(m.packageId, fileName);
     preview.revisions.set(revisionKey, m.revision);
-    if (acceptKey) preview.keys.set(unitId, m.signerKey);
+    if (acceptKey) preview.keys.set(unitId, { unitId, unit: m.unit, status: 'trusted', publicKey: m.signerKey });
     return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
   }
 
@@ -682,7 +683,7 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
   const others = (await holdersOfKey(ctx.db, m.signerKey)).filter((h) => h.unitId !== unit.id);
   if (others.length > 0 && !opts.sharedKey) {
     throw new LedgerError('E_KEY_OF_OTHER_UNIT', `「${basename(file)}」的签名密钥(${pkg.fingerprint})已登记为${holdersText(others)}的密钥,不能直接登记为${unit.name}的密钥。请电话与两个单位核实;`
-      + `如果它们确实在同一台电脑上用同一个密钥填报,请选择「登记为共用密钥」(命令行加 --shared-key),记入审计日志。`, { fingerprint: pkg.fingerprint, unit: unit.name, holders: others.map((h) => h.unit) });
+      + `如果它们确实在同一台电脑上用同一个密钥填报,请在「导入填报包」页导入这个文件,在弹出的对话框中确认登记为共用密钥(命令行:keys --accept-from 该文件 --shared-key),记入审计日志。`, { fingerprint: pkg.fingerprint, unit: unit.name, holders: others.map((h) => h.unit) });
   }
   const sharedWith = others.map((h) => h.unit);
   const warning = others.length > 0

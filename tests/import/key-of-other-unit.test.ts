@@ -96,6 +96,20 @@ describe('a key that belongs to another unit', () => {
     expect(snapshotData(loop.office.handle.sqlite)).toBe(before);
   });
 
+  it('two units new to the office with one key in the same batch: the second is refused, in the preview as in the import', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联', { dbName: 'canlian.db' });
+    copyFileSync(`${canlian.file}.key`, join(loop.dir, 'minzheng.db.key'));
+    const minzheng = await loop.unit('市民政局', { dbName: 'minzheng.db' });
+    const files = [await loop.report(canlian, '2019-06', CANLIAN_JUNE), await loop.report(minzheng, '2019-06', MINZHENG_JUNE)];
+    const outcome = (r: { status: string; code?: string }) => [r.status, r.code ?? null];
+    const preview = await importFiles(loop.office, files, { acceptNewKeys: true, dryRun: true });
+    expect(preview.map(outcome)).toEqual([['accepted', null], ['rejected', 'E_KEY_OF_OTHER_UNIT']]);
+    expect(preview[1]!.message).toContain('已登记为市残联(现用)的密钥');
+    const real = await importFiles(loop.office, files, { acceptNewKeys: true });
+    expect(real.map(outcome)).toEqual(preview.map(outcome));
+  });
+
   it('a unit’s own retired key is still a mismatch, not another unit’s', async () => {
     const loop = await sharedKeyLoop();
     const old = await loop.report(await createCanlianAgain(loop), '2019-06', CANLIAN_JUNE);
