@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { LIGHT_LABELS } from '../shared/domain';
-import { localDate, percent, targetFigure } from '../shared/format';
+import { localDate, percent, printable, targetFigure } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
@@ -27,7 +27,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -64,7 +64,7 @@ const HELP = `民生工作督办台账 命令行
 
 用法: npm run -s ledger -- <命令> [选项]
 
-  init     --db FILE                                   新建汇总端数据库(内置2019年计划)
+  init     --db FILE [--office 名称]                    新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室)
   plan     --db FILE [--json]                          查看工作计划
   enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
                                                        录入一个单位一个月的进展(汇总端为代填)
@@ -82,7 +82,9 @@ const HELP = `民生工作督办台账 命令行
                                                        导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包)
   return   --db S.db --unit 单位 --period YYYY-MM --task N --comment 意见   汇总端:退回一项任务
   feedback --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成反馈包(回执和退回事项)
-  keys     --db FILE [--accept-from 填报包.xlsx] [--json] 查看密钥指纹;用某单位的填报包登记其新密钥
+  keys     --db FILE [--accept-from 填报包.xlsx [--shared-key]] [--json]
+                                                       查看密钥指纹;用某单位的填报包登记其新密钥
+                                                       (--shared-key:该密钥已属于另一单位时,仍登记为共用密钥)
   lock     --db S.db --period YYYY-MM                   关账锁定报送期
   reopen   --db S.db --period YYYY-MM --reason 原因       重新开启报送期
 
@@ -177,8 +179,17 @@ function verifyWorkerFile(): URL {
   return new URL(built ? './verify-worker.mjs' : './services/verify-worker.ts', import.meta.url);
 }
 
+/**
+ * Everything printed passes through `printable`: file names and a package's fields come from a USB
+ * drive, and a control character or an ANSI escape in them must show, not act on the terminal.
+ */
+function terminalIo(io: Io): Io {
+  return { out: (t) => io.out(printable(t, 'lines')), err: (t) => io.err(printable(t, 'lines')) };
+}
+
 /** Runs one command; returns the exit code. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
+  const io = terminalIo(rawIo);
   let json = false;
   try {
     const args = parseArgs(argv);
@@ -189,9 +200,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db', 'from']);
+        checkOptions(args, ['db', 'from', 'office']);
         const file = need(args, 'db');
         const from = args.options.get('from');
+        const office = args.options.get('office');
+        if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
         if (from !== undefined) {
           const { initUnitFromAssignment } = await import('./services/import');
           const { rolesOfUnit } = await import('./services/entry');
@@ -210,15 +223,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           return 0;
         }
         const { initSummary } = await import('./services/setup');
-        const ledger = await initSummary(file);
+        const ledger = await initSummary(file, office === undefined ? {} : { officeName: office });
         try {
           const plan = await activePlan(ledger);
           const fp = await getSetting(ledger.db, 'fingerprint');
+          const officeName = await getSetting(ledger.db, 'office_name');
           const units = plan.units.filter((u) => u.kind === 'unit').length;
           const groups = plan.units.length - units;
-          const result = { db: file, plan: plan.title, year: plan.year, tasks: plan.tasks.length, units, groups, fingerprint: fp };
+          const result = { db: file, office: officeName, plan: plan.title, year: plan.year, tasks: plan.tasks.length, units, groups, fingerprint: fp };
           if (json) io.out(JSON.stringify(result));
-          else io.out(`已新建汇总端数据库 ${file}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+          else io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
         } finally {
           await ledger.close();
         }
@@ -403,10 +417,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           if (json) io.out(JSON.stringify(results, null, 2));
           else {
             const word = { accepted: args.flags.has('dry-run') ? '可导入' : '已导入', duplicate: '重复', rejected: '拒收' } as const;
+            // One line per file and per change, whatever a file name or a narrative holds (line breaks too).
             for (const r of results) {
-              io.out(`[${word[r.status]}] ${r.message}${r.code ? ` (${r.code})` : ''}`);
+              io.out(`[${word[r.status]}] ${printable(r.message)}${r.code ? ` (${r.code})` : ''}`);
               for (const c of r.changes ?? []) {
-                if (args.flags.has('dry-run')) io.out(`    任务${c.task}${c.indicator ? ` 指标${c.indicator}` : ''} ${c.field}:${c.before ?? '(空)'} → ${c.after ?? '(空)'}`);
+                if (args.flags.has('dry-run')) io.out(`    任务${c.task}${c.indicator ? ` 指标${c.indicator}` : ''} ${c.field}:${printable(String(c.before ?? '(空)'))} → ${printable(String(c.after ?? '(空)'))}`);
               }
             }
             const n = (s: string) => results.filter((r) => r.status === s).length;
@@ -417,13 +432,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       case 'keys': {
         checkOptions(args, ['db', 'accept-from']);
+        const sharedKey = args.flags.has('shared-key');
+        if (sharedKey && !args.options.has('accept-from')) throw new UsageError('--shared-key 要与 --accept-from 填报包.xlsx 一起使用。');
         return await withLedger(need(args, 'db'), async (l) => {
           const from = args.options.get('accept-from');
           if (from !== undefined) {
             const { acceptKeyFromFile } = await import('./services/import');
-            const r = await acceptKeyFromFile(l, from);
+            const r = await acceptKeyFromFile(l, from, { sharedKey });
             if (json) io.out(JSON.stringify(r));
-            else io.out(`已登记 ${r.unit} 的新密钥 ${r.fingerprint}${r.previous ? `(替换 ${r.previous},已记入审计日志)` : ''}。`);
+            else {
+              io.out(`已登记 ${r.unit} 的${r.sharedWith.length > 0 ? '共用' : '新'}密钥 ${r.fingerprint}${r.previous ? `(替换 ${r.previous})` : ''},已记入审计日志。`);
+              if (r.warning) io.err(r.warning);
+            }
             return 0;
           }
           const { listKeys } = await import('./services/keys');

@@ -54,11 +54,13 @@ function PeriodPicker() {
         data-testid="period-select"
         options={periods.map((p) => ({
           value: p.period,
+          // A unit enters and exports here: a month not yet begun is shown but cannot be chosen.
+          disabled: info?.role === 'unit' && !p.started,
           label: (
             <span className="period-option">
               {periodLabel(p.period)}<span className="muted">(截止{shortDate(p.dueOn)})</span>
               {p.locked && <Tag color="purple">已关账</Tag>}
-              {info?.role === 'unit' && unitPeriodTag(p)}
+              {info?.role === 'unit' && (p.started ? unitPeriodTag(p) : <Tag>未开始</Tag>)}
             </span>
           ),
         }))}

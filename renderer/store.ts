@@ -32,9 +32,11 @@ export function todayIso(): string {
   return localDate(new Date());
 }
 
-/** The period being reported now: the first whose due date has not passed, else the last. */
+/** The period being reported now: the first begun whose due date has not passed, else the last begun. */
 export function currentPeriod(periods: readonly PeriodView[], today = todayIso()): string | null {
-  return (periods.find((p) => p.dueOn >= today) ?? periods.at(-1))?.period ?? null;
+  const begun = periods.filter((p) => p.started);
+  const choices = begun.length > 0 ? begun : periods;
+  return (choices.find((p) => p.dueOn >= today) ?? choices.at(-1))?.period ?? null;
 }
 
 export const useApp = create<AppState>((set, get) => ({

@@ -23,8 +23,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import * as XLSX from 'xlsx';
@@ -166,6 +166,15 @@ async function generate(dir: string) {
   const gen = { units: units.length, out, files: files.length, bytes, ms: performance.now() - t0, rsjDb };
   writeFileSync(join(dir, 'generation.json'), JSON.stringify(gen));
   return { plan, ...gen };
+}
+
+/**
+ * A fresh summary office database for an import run: the office that issued the assignments, so it
+ * holds that office's key (every report names its recipient's key, and another office refuses it).
+ */
+async function summaryOffice(db: string, gen: { plan: ReturnType<typeof countyPlan>; out: string }): Promise<void> {
+  copyFileSync(join(dirname(gen.out), 'issuing-office.db.key'), `${db}.key`);
+  await (await initSummary(db, { plan: gen.plan })).close();
 }
 
 /** A kept run's packages (BENCH_REUSE), measured again without making them anew. */
@@ -315,7 +324,7 @@ async function main(): Promise<void> {
       const runs: ImportFigures[] = [];
       for (let r = 1; r <= REPEAT; r++) {
         const db = join(dir, `office-${n}-${mode}-${r}.db`);
-        await (await initSummary(db, { plan: gen.plan })).close();
+        await summaryOffice(db, gen);
         runs.push(runChild(`import-${mode}`, db, folder));
       }
       const f = medianRun(runs);
@@ -332,7 +341,7 @@ async function main(): Promise<void> {
     const folder = join(dir, `batch-${FLOOR_BATCH}`);
     const freshOffice = async (name: string) => {
       const db = join(dir, name);
-      await (await initSummary(db, { plan: gen.plan })).close();
+      await summaryOffice(db, gen);
       return db;
     };
     const rounds: { floor: ImportFigures; app: ImportFigures; inline: ImportFigures }[] = [];

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from './errors';
 import { TASK_STATUSES, type IndicatorDef, type PeriodId, type ReportFields, type Role, type TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
+import { printable } from './format';
 import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
@@ -40,6 +41,16 @@ export const entryItemSchema = z
   .strict();
 
 export type EntryItemInput = z.infer<typeof entryItemSchema>;
+
+/**
+ * The summary office's name, as `ledger init --office` and the settings page take it: it is signed into
+ * every package the office sends and printed on their covers.
+ * @example officeNameSchema.parse(' 郎溪县民生工作办公室 ') // '郎溪县民生工作办公室'
+ */
+export const officeNameSchema = z.string().trim()
+  .min(1, '汇总单位名称不能为空')
+  .max(50, '汇总单位名称最多 50 个字')
+  .refine((s) => printable(s) === s, '汇总单位名称不能含有控制字符或不可见字符');
 
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
 export const requestSchemas = {
@@ -76,8 +87,12 @@ export const requestSchemas = {
   'packages:importAgain': z.object({ dryRun: z.boolean(), acceptNewKeys: z.boolean(), receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
 
   'keys:list': z.object({}).strict(),
-  /** Accept the (changed) key carried by a package file chosen in a dialog; audited. */
-  'keys:acceptFromFile': z.object({}).strict(),
+  /**
+   * Accept the (changed) key carried by a report package; audited. The file is one of the last import
+   * (by its name, never a path) or, without `file`, chosen in a dialog. `sharedKey` accepts a key that
+   * already belongs to another unit, for this file's unit only, with a warning.
+   */
+  'keys:acceptFromFile': z.object({ file: z.string().max(255).regex(/^[^/\\]+$/, '只能选择上次导入的文件').optional(), sharedKey: z.boolean().optional() }).strict(),
 
   'summary:byUnit': z.object({ period }).strict(),
   'summary:byTask': z.object({ period }).strict(),
@@ -95,7 +110,7 @@ export const requestSchemas = {
   'reports:printBulletin': z.object({ period, edits: z.partialRecord(z.enum(EDITABLE_FIELDS), z.string().max(20_000)) }).strict(),
 
   'settings:get': z.object({}).strict(),
-  'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional() }).strict(),
+  'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional(), officeName: officeNameSchema.optional() }).strict(),
 
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
@@ -159,6 +174,8 @@ export interface PeriodView {
   readonly exportedRevision: number | null;
   /** Some report of this period is stored (the office opens on the latest such period). */
   readonly hasReports: boolean;
+  /** The period has begun by this computer's clock: nothing can be entered for a month not begun. */
+  readonly started: boolean;
 }
 
 export interface EntryTaskView extends ReportFields {
@@ -218,6 +235,8 @@ export interface ImportFileResult {
   readonly kind?: 'assignment' | 'report' | 'feedback';
   /** The signer's fingerprint (shown for a unit's first key). */
   readonly fingerprint?: string;
+  /** E_KEY_OF_OTHER_UNIT: the units the signing key already belongs to. */
+  readonly holders?: readonly string[];
   readonly changes?: readonly ValueChange[];
   /** E_TAMPERED: the cells a person changed, signed value → found value. */
   readonly cells?: readonly { readonly sheet: string; readonly cell: string; readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null }[];
@@ -270,7 +289,7 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
   'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
   'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
-  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
+  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
 };
 
@@ -315,7 +334,7 @@ export interface ResponseMap {
   'packages:import': readonly ImportFileResult[] | null;
   'packages:importAgain': readonly ImportFileResult[];
   'keys:list': KeysView;
-  'keys:acceptFromFile': { readonly unit: string; readonly fingerprint: string } | null;
+  'keys:acceptFromFile': { readonly unit: string; readonly fingerprint: string; readonly warning: string | null } | null;
   'summary:byUnit': { readonly header: PeriodSummaryHeader; readonly rows: readonly UnitSummary[] };
   'summary:byTask': { readonly header: PeriodSummaryHeader; readonly rows: readonly TaskSummary[] };
   'summary:byCategory': { readonly header: PeriodSummaryHeader; readonly rows: readonly CategorySummary[] };

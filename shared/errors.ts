@@ -22,9 +22,42 @@ export type ErrorCode =
   | 'E_KEY_MISMATCH'
   | 'E_WRONG_PLAN'
   | 'E_WRONG_RECIPIENT'
+  | 'E_KEY_OF_OTHER_UNIT'
+  | 'E_FUTURE_PERIOD'
   | 'E_STALE_REVISION'
   | 'E_WRITE_FAILED'
   | 'E_INTERNAL';
+
+/**
+ * Each code in a few words, for a screen that shows the code beside its message.
+ * @example ERROR_LABELS.E_WRONG_RECIPIENT // '不是发给本机的'
+ */
+export const ERROR_LABELS: Readonly<Record<ErrorCode, string>> = {
+  E_USAGE: '用法错误',
+  E_VALIDATION: '内容有误',
+  E_NOT_FOUND: '找不到',
+  E_EXISTS: '已存在',
+  E_DB_FROM_FUTURE: '数据库来自更新版本',
+  E_NOT_LEDGER_DB: '不是本程序的数据库',
+  E_UNKNOWN_UNIT: '不是本计划的单位',
+  E_PERIOD_LOCKED: '报送期已关账',
+  E_WRONG_ROLE: '本机不能这样操作',
+  E_KEY_FILE: '密钥文件有问题',
+  E_NOT_A_PACKAGE: '不是数据包',
+  E_UNREADABLE: '无法读取',
+  E_TOO_LARGE: '文件过大',
+  E_BAD_SIGNATURE: '签名无效',
+  E_TAMPERED: '内容被改动',
+  E_UNKNOWN_KEY: '首次报送,待核对密钥',
+  E_KEY_MISMATCH: '密钥与登记的不一致',
+  E_WRONG_PLAN: '计划不一致',
+  E_WRONG_RECIPIENT: '不是发给本机的',
+  E_KEY_OF_OTHER_UNIT: '密钥属于其他单位',
+  E_FUTURE_PERIOD: '报送期尚未开始',
+  E_STALE_REVISION: '版本较旧',
+  E_WRITE_FAILED: '写入失败',
+  E_INTERNAL: '程序内部错误',
+};
 
 export interface ErrorInfo {
   readonly code: ErrorCode;

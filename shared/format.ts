@@ -29,3 +29,21 @@ export function localDate(d: Date, time?: 'minutes' | 'seconds'): string {
   const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
   return `${date} ${time === 'seconds' ? `${hm}:${pad2(d.getSeconds())}` : hm}`;
 }
+
+/**
+ * Characters that act instead of showing: C0 and C1 controls (ESC starts an ANSI sequence, CR
+ * rewrites a line), and the invisible ones that reorder or hide text (bidi overrides, zero-width).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * Text from outside this computer (a file name, a package's fields) made harmless to print on a
+ * terminal or a screen: every character that would act instead of showing is written as a visible
+ * `\uXXXX` (the JSON escape, so printed JSON stays valid JSON). `lines` keeps line breaks, for
+ * output that is several lines of our own.
+ * @example printable('a\u001b[2Jb') // 'a\\u001B[2Jb'
+ */
+export function printable(text: string, keep: 'lines' | 'nothing' = 'nothing'): string {
+  return text.replace(UNPRINTABLE, (ch) => (keep === 'lines' && ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
+}

@@ -42,3 +42,22 @@ export async function pinKey(db: Tx, k: { unitId: number; publicKey: string; fin
     .onConflict((oc) => oc.columns(['unit_id', 'public_key']).doUpdateSet({ status: 'trusted', accepted_at: k.at, accepted_by: k.by }))
     .execute();
 }
+
+export interface KeyHolder {
+  readonly unitId: number;
+  readonly unit: string;
+  /** retired: the unit used it before its present key. */
+  readonly status: 'trusted' | 'retired';
+}
+
+/**
+ * Every unit this key is or was pinned to, in the fixed unit order: a key belongs to one unit, so
+ * another unit offering it is refused (import.ts).
+ * @example await holdersOfKey(db, key) // [{ unitId: 24, unit: '市残联', status: 'trusted' }]
+ */
+export async function holdersOfKey(db: Tx, publicKey: string): Promise<KeyHolder[]> {
+  const rows = await db.selectFrom('unit_keys').innerJoin('units', 'units.id', 'unit_keys.unit_id')
+    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.status'])
+    .where('unit_keys.public_key', '=', publicKey).orderBy('units.seq').execute();
+  return rows.map((r) => ({ unitId: r.unit_id, unit: r.name, status: r.status === 'trusted' ? 'trusted' : 'retired' }));
+}

@@ -19,7 +19,7 @@ import { backupNow, listBackups, restoreBackup, type BackupInfo } from './backup
 import { activePlan, openLedger, type OpenLedger } from './context';
 import { fillDemo } from './demo';
 import { enterReports } from './entry';
-import { acceptKeyFromFile, importFiles, initUnitFromAssignment } from './import';
+import { acceptKeyFromFile, expandPaths, importFiles, initUnitFromAssignment } from './import';
 import { listKeys } from './keys';
 import type { VerifiedPackage } from './package-format';
 import { exportAssignment, exportFeedback, exportReport, type ExportedPackage } from './packages';
@@ -274,13 +274,19 @@ export function createHandlers(deps: ApiDeps) {
 
     'keys:list': async () => listKeys(await session.require()),
 
-    'keys:acceptFromFile': async () => {
+    'keys:acceptFromFile': async (req) => {
       const ctx = await session.require();
-      const files = await dialogs.openFiles({ title: '选择该单位的填报包,登记其新密钥', filters: PACKAGE_FILTER });
-      const file = files?.[0];
-      if (!file) return null;
-      const r = await acceptKeyFromFile(ctx, file);
-      return { unit: r.unit, fingerprint: r.fingerprint };
+      let file: string | undefined;
+      if (req.file !== undefined) {
+        // Only a file of the last import, by its name: the renderer never gives a path.
+        file = lastImport ? expandPaths(lastImport).find((f) => basename(f) === req.file) : undefined;
+        if (!file) throw new LedgerError('E_NOT_FOUND', `上次导入的文件中没有「${req.file}」,请重新选择文件导入。`);
+      } else {
+        file = (await dialogs.openFiles({ title: '选择该单位的填报包,登记其新密钥', filters: PACKAGE_FILTER }))?.[0];
+        if (!file) return null;
+      }
+      const r = await acceptKeyFromFile(ctx, file, { sharedKey: req.sharedKey ?? false });
+      return { unit: r.unit, fingerprint: r.fingerprint, warning: r.warning };
     },
 
     'summary:byUnit': async (req) => {

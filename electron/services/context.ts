@@ -2,6 +2,7 @@ import { openDatabase, type OpenDatabase } from '../../db/open';
 import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
+import { officeNameSchema } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { localDate } from '../../shared/format';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
@@ -64,6 +65,16 @@ export async function requireRole(ctx: Ctx, role: Role, what: string): Promise<v
 /** The summary office's name: set up on both sides (office at init, unit from its assignment). */
 export async function officeName(ctx: Ctx): Promise<string> {
   return (await getSetting(ctx.db, 'office_name')) ?? '汇总端';
+}
+
+/**
+ * The office name as it will be signed into packages, or E_VALIDATION saying what is wrong with it.
+ * @example checkedOfficeName(' 郎溪县民生办 ') // '郎溪县民生办'
+ */
+export function checkedOfficeName(name: string): string {
+  const parsed = officeNameSchema.safeParse(name);
+  if (!parsed.success) throw new LedgerError('E_VALIDATION', `汇总单位名称「${name}」不可用:${parsed.error.issues[0]?.message ?? '格式不对'}。`);
+  return parsed.data;
 }
 
 export async function activePlan(ctx: Ctx): Promise<PlanModel> {

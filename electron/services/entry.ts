@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { isPeriodId, previousPeriod } from '../../shared/rules/periods';
+import { isPeriodId, previousPeriod, requireStarted } from '../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
@@ -139,6 +139,7 @@ export async function entryUnit(ctx: Ctx, requested: string | undefined): Promis
 export async function enterReports(ctx: Ctx, input: EnterInput, mode: ValidationMode = 'save'): Promise<EnterResult> {
   const items = EntryItemsSchema.parse(input.items);
   const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, await entryUnit(ctx, input.unit), input.period);
+  requireStarted(input.period, today(ctx), '填报');
   if (period.locked) {
     throw new LedgerError('E_PERIOD_LOCKED', `${input.period} 已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
   }

@@ -10,15 +10,15 @@ import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared
 import type { ErrorCode } from '../../shared/errors';
 import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
-import { DEFAULT_DUE_DAY, periodLabel } from '../../shared/rules/periods';
+import { DEFAULT_DUE_DAY, hasStarted, periodLabel, periodStart } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
-import { pinKey, trustedKey } from '../../db/queries/keys';
+import { holdersOfKey, pinKey, trustedKey, type KeyHolder } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, setDueDates, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
-import { activePlan, nowIso, officeName, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger } from './context';
+import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger } from './context';
 import { backupNow } from './backup';
 import { fieldsOf, rolesOfUnit } from './entry';
 import { sha256Hex } from './hash';
@@ -95,7 +95,7 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
   // A copy of the database before every batch that may write: whatever arrives on the USB drive,
   // the office can go back. Without a backup, nothing is imported.
   const backup = !opts.dryRun && files.length > 0 ? await backupNow(ctx, { reason: 'before-import', audit: false }) : null;
-  const withBackup = { ...opts, backupFile: backup ? basename(backup.file) : null };
+  const withBackup: FileOptions = { ...opts, backupFile: backup ? basename(backup.file) : null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() } };
   const results: ImportFileResult[] = [];
   const verify = opts.verify ?? readPackage;
   // Reports never change the plan: the office reads it once per batch, not once per file
@@ -128,7 +128,7 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
       results.push({ file: name, ...r });
       if (r.status === 'accepted') group?.added(results.length - 1);
     } catch (err) {
-      results.push(rejection(name, err));
+      results.push(rejection(name, err, opts.dryRun));
     }
     await group?.commitIfDue();
   }
@@ -139,18 +139,19 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
 
 type Outcome = Omit<ImportFileResult, 'file'>;
 
-/** A file's refusal as the caller sees it: a code and a Chinese message naming the file. */
-function rejection(name: string, err: unknown): ImportFileResult {
+/** A file's refusal as the caller sees it: a code and a Chinese message naming the file (a preview says what would happen). */
+function rejection(name: string, err: unknown, dryRun = false): ImportFileResult {
   const info = toErrorInfo(err);
   if (info.code === 'E_INTERNAL' && !(err instanceof LedgerError)) {
     // An unexpected failure is still one file's refusal, never the batch's end.
     return { file: name, status: 'rejected', code: 'E_UNREADABLE', message: `文件「${name}」无法处理:${info.message}` };
   }
-  const details = (info.details ?? {}) as { fingerprint?: unknown; unit?: unknown; cells?: ImportFileResult['cells'] };
+  const details = (info.details ?? {}) as { fingerprint?: unknown; unit?: unknown; holders?: unknown; cells?: ImportFileResult['cells'] };
   return {
-    file: name, status: 'rejected', code: info.code, message: `文件「${name}」被拒收:${info.message}`,
+    file: name, status: 'rejected', code: info.code, message: `文件「${name}」${dryRun ? '将被拒收' : '被拒收'}:${info.message}`,
     ...(typeof details.fingerprint === 'string' ? { fingerprint: details.fingerprint } : {}),
     ...(typeof details.unit === 'string' ? { unit: details.unit } : {}),
+    ...(Array.isArray(details.holders) ? { holders: details.holders as string[] } : {}),
     ...(Array.isArray(details.cells) ? { cells: details.cells } : {}),
   };
 }
@@ -269,18 +270,44 @@ async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName
 // Summary office
 
 /** Options as each file sees them: with the name of the backup taken before the batch. */
-type FileOptions = ImportOptions & { readonly backupFile: string | null };
+type FileOptions = ImportOptions & { readonly backupFile: string | null; readonly preview: Preview };
+
+/**
+ * What a dry run would have written so far in its batch, so that later files are judged as a real
+ * import would judge them: the same package twice is a duplicate, an older revision after a newer
+ * one is stale, a unit's first key is accepted once.
+ */
+interface Preview {
+  /** packageId → the file that brought it */
+  readonly packages: Map<string, string>;
+  /** `${unitId}:${period}` → the highest revision */
+  readonly revisions: Map<string, number>;
+  /** unitId → the key accepted for it */
+  readonly keys: Map<number, KeyHolder & { readonly publicKey: string }>;
+}
 
 /** What stays the same for every file of a batch at the office, read once. */
 interface SummaryBatch {
   readonly plan: PlanModel;
-  readonly office: string;
+  /** This office's key fingerprint: a report is for this office only if it names it. */
+  readonly fingerprint: string;
   /** Units looked up by the name a package gives (a name or an alias), as they are found. */
   readonly units: Map<string, { id: number; name: string; kind: UnitKind } | null>;
 }
 
 async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
-  return { plan: await activePlan(ctx), office: await officeName(ctx), units: new Map() };
+  return { plan: await activePlan(ctx), fingerprint: await ownFingerprint(ctx), units: new Map() };
+}
+
+async function ownFingerprint(ctx: Ctx): Promise<string> {
+  const own = await getSetting(ctx.db, 'fingerprint');
+  if (!own) throw new LedgerError('E_NOT_LEDGER_DB', '数据库中没有本机的密钥指纹,请先初始化。');
+  return own;
+}
+
+/** The units a key already belongs to, in words: 市残联(现用)、市民政局(已停用). */
+function holdersText(holders: readonly KeyHolder[]): string {
+  return holders.map((h) => `${h.unit}(${h.status === 'trusted' ? '现用' : '已停用'})`).join('、');
 }
 
 /**
@@ -288,12 +315,20 @@ async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
  * go straight to `ctx.db`: the caller runs this inside a savepoint (or, for a dry run, writes nothing).
  */
 async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
-  const { plan, office } = batch;
+  const { plan } = batch;
   const m = pkg.manifest;
+  const { preview } = opts;
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
-  if (m.to !== office) refuse('E_WRONG_RECIPIENT', `这个填报包是发给「${m.to}」的,不是本汇总端(${office})。`);
+  // Bound by key, never by name: two offices may well keep the same default name.
+  if (m.recipient === null) {
+    refuse('E_WRONG_RECIPIENT', `这个填报包没有写明接收方汇总端的密钥指纹,无法确认是发给本机(指纹 ${batch.fingerprint})的,未导入。请${m.unit}升级程序后重新导出。`, { recipient: null, own: batch.fingerprint });
+  }
+  if (m.recipient !== batch.fingerprint) {
+    refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端的指纹是 ${batch.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
+      + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
+  }
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
   const parsed = reportDataSchema.safeParse(pkg.content.data);
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
@@ -309,24 +344,50 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   const period = m.periods.length === 1 ? await findPeriod(ctx.db, plan.id, m.periods[0]!) : null;
   if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', `报送期 ${m.periods.join(',')} 不在本计划中。`);
 
-  const pinned = await trustedKey(ctx.db, unitId);
+  const pinnedKey = (await trustedKey(ctx.db, unitId))?.publicKey ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;
   let acceptKey = false;
-  if (!pinned) {
-    if (!opts.acceptNewKeys) {
-      refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个数据包,密钥指纹为 ${pkg.fingerprint}。请与该单位电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint, unit: m.unit });
+  if (pinnedKey !== m.signerKey) {
+    // A key is one unit's identity. Offered as another unit's, it is not new, so accepting new keys
+    // does not take it; a retired one counts too, since a retired key is the likeliest to have left
+    // its computer (a reinstalled or handed-over PC) and be used to sign as someone else.
+    const previewed = opts.dryRun ? [...preview.keys.values()].filter((k) => k.publicKey === m.signerKey) : [];
+    const others = [...await holdersOfKey(ctx.db, m.signerKey), ...previewed].filter((h) => h.unitId !== unitId);
+    if (others.length > 0) {
+      refuse('E_KEY_OF_OTHER_UNIT', `这个填报包自称来自${m.unit},签名密钥(${pkg.fingerprint})却已登记为${holdersText(others)}的密钥,未导入。一个密钥只属于一个单位:请电话与${m.unit}和${others[0]!.unit}核实。`
+        + `如果两个单位确实在同一台电脑上用同一个密钥填报,可以在「导入填报包」页弹出的对话框中确认,或用命令 keys --accept-from 该文件 --shared-key,把它登记为${m.unit}的共用密钥(记入审计日志)。`, { fingerprint: pkg.fingerprint, unit: m.unit, holders: others.map((h) => h.unit) });
     }
-    acceptKey = true;
-  } else if (pinned.publicKey !== m.signerKey) {
-    refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinned.fingerprint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后在「设置-单位密钥」中接受新密钥。`, { fingerprint: pkg.fingerprint, pinned: pinned.fingerprint, unit: m.unit });
+    if (pinnedKey === null) {
+      if (!opts.acceptNewKeys) {
+        refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个数据包,密钥指纹为 ${pkg.fingerprint}。请与该单位电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint, unit: m.unit });
+      }
+      acceptKey = true;
+    } else {
+      const pinnedPrint = fingerprint(pinnedKey);
+      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinnedPrint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后,在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件)。`, { fingerprint: pkg.fingerprint, pinned: pinnedPrint, unit: m.unit });
+    }
   }
 
-  if (await isDuplicate(ctx.db, m.packageId)) {
-    return { status: 'duplicate', message: `文件「${fileName}」已导入过(${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版),未做任何改动。`, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
+  // Judged by this office's clock (or the batch's received date, if earlier): the unit's clock may be wrong.
+  const day = opts.receivedOn && opts.receivedOn < today(ctx) ? { date: opts.receivedOn, what: '这批文件的收到日期' } : { date: today(ctx), what: '本机今天' };
+  if (!hasStarted(m.periods[0]!, day.date)) {
+    refuse('E_FUTURE_PERIOD', `这个填报包报送的是${periodLabel(m.periods[0]!)},该报送期从 ${periodStart(m.periods[0]!)} 才开始,${day.what}是 ${day.date}:还没有到这个月,未导入。`
+      + `可能是${m.unit}电脑的日期不对,请对方改正日期,到该月再填报导出。`, { unit: m.unit, period: m.periods[0] });
   }
+
+  const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
+  if (sameInBatch !== undefined || await isDuplicate(ctx.db, m.packageId)) {
+    const what = `${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版`;
+    const message = sameInBatch !== undefined
+      ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
+      : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
+    return { status: 'duplicate', message, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
+  }
+  const revisionKey = `${unitId}:${m.periods[0]!}`;
   const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
     .where('unit_id', '=', unitId).where('kind', '=', 'report').where('direction', '=', 'in').where('period', '=', m.periods[0]!).executeTakeFirst();
-  if (newest?.r != null && newest.r >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${periodLabel(m.periods[0]!)} 已导入第${newest.r}版,这个文件是第${m.revision}版,较旧,未导入。`);
+  const highest = Math.max(newest?.r ?? 0, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
+  if (highest >= m.revision) {
+    refuse('E_STALE_REVISION', `${m.unit} ${periodLabel(m.periods[0]!)} ${opts.dryRun && highest > (newest?.r ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
@@ -348,6 +409,9 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   const receivedOn = opts.receivedOn ?? today(ctx);
   const base = { unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint, changes } as const;
   if (opts.dryRun) {
+    preview.packages.set(m.packageId, fileName);
+    preview.revisions.set(revisionKey, m.revision);
+    if (acceptKey) preview.keys.set(unitId, { unitId, unit: m.unit, status: 'trusted', publicKey: m.signerKey });
     return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
   }
 
@@ -426,7 +490,9 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
   }
   for (const v of t.values) {
     const old = before?.values.find((x) => x.indicatorId === v.indicatorId);
-    if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator: t.indicatorNos.get(v.indicatorId) ?? null, field: '累计完成', before: old?.value ?? null, after: v.value });
+    const indicator = t.indicatorNos.get(v.indicatorId) ?? null;
+    if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator, field: '累计完成', before: old?.value ?? null, after: v.value });
+    if ((old?.note ?? '') !== v.note) out.push({ task: t.taskNo, indicator, field: '说明', before: old?.note || null, after: v.note || null });
   }
   return out;
 }
@@ -443,8 +509,19 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
   if (officeKey !== m.signerKey) {
     refuse('E_KEY_MISMATCH', `这个${KIND_LABELS[m.kind]}的签名密钥(${pkg.fingerprint})不是本机登记的汇总端密钥(${await getSetting(ctx.db, 'office_fingerprint')}),未导入。请与汇总端电话核实。`, { fingerprint: pkg.fingerprint });
   }
+  // Null: the office had no key of this unit when it wrote the package (docs/package-format.md §5);
+  // the pinned office signature above is what vouches for it then.
+  const own = await ownFingerprint(ctx);
+  if (m.recipient !== null && m.recipient !== own) {
+    refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给密钥指纹为 ${m.recipient} 的${self}填报端的,本机的指纹是 ${own},未导入。汇总端登记的是本单位以前的密钥(例如重装程序之前的):`
+      + `请先从本机导出一次填报包交给汇总端,由汇总端电话核实后登记本机的新密钥,再请汇总端重新生成${KIND_LABELS[m.kind]}。`, { recipient: m.recipient, own });
+  }
   const plan = await activePlan(ctx);
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`);
+  const sameInBatch = opts.dryRun ? opts.preview.packages.get(m.packageId) : undefined;
+  if (sameInBatch !== undefined) {
+    return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
+  }
   if (await isDuplicate(ctx.db, m.packageId)) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
@@ -472,10 +549,15 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
         await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length, backup: opts.backupFile } });
       });
     }
-    const msg = returns.length > 0
-      ? `已导入反馈包:${returns.length} 项任务被退回,请修改后重新导出。回执 ${data.receipts.length} 份。`
-      : `已导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`;
-    return { status: 'accepted', message: (opts.dryRun ? '(预览)' : '') + msg, kind: m.kind, revision: m.revision, changes };
+    if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
+    const message = opts.dryRun
+      ? (returns.length > 0
+        ? `(预览)将导入反馈包:${returns.length} 项任务将被退回,导入后请修改并重新导出。回执 ${data.receipts.length} 份。`
+        : `(预览)将导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`)
+      : (returns.length > 0
+        ? `已导入反馈包:${returns.length} 项任务被退回,请修改后重新导出。回执 ${data.receipts.length} 份。`
+        : `已导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`);
+    return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.
   const parsed = assignmentDataSchema.safeParse(pkg.content.data);
@@ -486,7 +568,8 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
     return { status: 'duplicate', message: `本机计划已是第${plan.revision}版,无需更新。`, kind: m.kind, revision: m.revision };
   }
   const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName, unit.id);
-  return { status: 'accepted', message: `${opts.dryRun ? '(预览)' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化。`, kind: m.kind, revision: m.revision, changes };
+  if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
+  return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化。`, kind: m.kind, revision: m.revision, changes };
 }
 
 /** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
@@ -570,22 +653,51 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
   }
 }
 
+export interface AcceptedKey {
+  readonly unit: string;
+  readonly fingerprint: string;
+  readonly previous: string | null;
+  /** Accepted as a shared key: the units it already belonged to, and the warning shown for it. */
+  readonly sharedWith: readonly string[];
+  readonly warning: string | null;
+}
+
 /**
  * Accepts the key a unit's package carries, replacing the pinned one (the old key is kept as
- * retired). For a unit that reinstalled its computer; always audited.
+ * retired). For a unit that reinstalled its computer; always audited. A key that already belongs
+ * to another unit is refused (E_KEY_OF_OTHER_UNIT) unless `sharedKey` accepts it on purpose, for
+ * the unit of this file only, with a warning naming the units it belongs to.
  */
-export async function acceptKeyFromFile(ctx: Ctx, file: string): Promise<{ unit: string; fingerprint: string; previous: string | null }> {
+export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly sharedKey?: boolean } = {}): Promise<AcceptedKey> {
   await requireRole(ctx, 'summary', '登记单位密钥');
   const pkg = readPackage(readBounded(file));
-  if (pkg.manifest.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
+  const m = pkg.manifest;
+  if (m.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
+  const own = await ownFingerprint(ctx);
+  if (m.recipient !== own) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `「${basename(file)}」是发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的汇总端的,本机指纹是 ${own}:不能用它登记密钥。请让该单位按本机的任务包建立填报端后重新导出。`);
+  }
   const plan = await activePlan(ctx);
-  const unit = await findUnitByName(ctx.db, pkg.manifest.unit);
-  if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id)) throw new LedgerError('E_UNKNOWN_UNIT', `本计划中没有名为「${pkg.manifest.unit}」的填报单位。`);
+  const unit = await findUnitByName(ctx.db, m.unit);
+  if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id)) throw new LedgerError('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
+  const others = (await holdersOfKey(ctx.db, m.signerKey)).filter((h) => h.unitId !== unit.id);
+  if (others.length > 0 && !opts.sharedKey) {
+    throw new LedgerError('E_KEY_OF_OTHER_UNIT', `「${basename(file)}」的签名密钥(${pkg.fingerprint})已登记为${holdersText(others)}的密钥,不能直接登记为${unit.name}的密钥。请电话与两个单位核实;`
+      + `如果它们确实在同一台电脑上用同一个密钥填报,请在「导入填报包」页导入这个文件,在弹出的对话框中确认登记为共用密钥(命令行:keys --accept-from 该文件 --shared-key),记入审计日志。`, { fingerprint: pkg.fingerprint, unit: unit.name, holders: others.map((h) => h.unit) });
+  }
+  const sharedWith = others.map((h) => h.unit);
+  const warning = others.length > 0
+    ? `注意:密钥 ${pkg.fingerprint} 同时是${holdersText(others)}的密钥。今后用这个密钥签名的数据包,既可以是${unit.name}的,也可以是${sharedWith.join('、')}的。`
+    : null;
   const before = await trustedKey(ctx.db, unit.id);
   const at = nowIso(ctx);
+  const action = others.length > 0 ? 'key.accept-shared' : before ? 'key.replace' : 'key.accept-first';
   await ctx.db.transaction().execute(async (trx) => {
-    await pinKey(trx, { unitId: unit.id, publicKey: pkg.manifest.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
-    await appendAudit(trx, { at, actor: ctx.actor, action: before ? 'key.replace' : 'key.accept-first', entity: 'unit', entityId: unit.name, before: before ? { fingerprint: before.fingerprint } : null, after: { fingerprint: pkg.fingerprint, file: basename(file) } });
+    await pinKey(trx, { unitId: unit.id, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+    await appendAudit(trx, {
+      at, actor: ctx.actor, action, entity: 'unit', entityId: unit.name, before: before ? { fingerprint: before.fingerprint } : null,
+      after: { fingerprint: pkg.fingerprint, file: basename(file), ...(others.length > 0 ? { sharedWith, warning } : {}) },
+    });
   });
-  return { unit: unit.name, fingerprint: pkg.fingerprint, previous: before?.fingerprint ?? null };
+  return { unit: unit.name, fingerprint: pkg.fingerprint, previous: before?.fingerprint ?? null, sharedWith, warning };
 }

@@ -1,5 +1,5 @@
 /**
- * The signed Excel package codec (format 1): write a package workbook, and read one back from
+ * The signed Excel package codec (format 2): write a package workbook, and read one back from
  * an untrusted file with every size bounded before a parser sees it. No database here.
  *
  * The format is specified in docs/package-format.md; keep the two in step.
@@ -32,15 +32,20 @@ export interface SheetContent {
 export type PackageKind = 'assignment' | 'report' | 'feedback';
 
 export interface Manifest {
-  format: 1;
+  format: 2;
   kind: PackageKind;
   packageId: string;
   planId: string;
   planRevision: number;
   /** Sender: the unit name, or '汇总端' / the office name. */
   from: string;
-  /** Recipient. */
+  /** Recipient, by name: for people (names can be the same; `recipient` is what binds). */
   to: string;
+  /**
+   * The recipient's key fingerprint: the office's for a report, the unit's for an assignment or
+   * feedback, or null when the office has no key of that unit yet (before its first report).
+   */
+  recipient: string | null;
   /** The unit the content is about. */
   unit: string;
   /** 'YYYY-MM' periods, possibly empty (an assignment). */
@@ -124,7 +129,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxSheets: 20,
 });
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Format 1 had no `recipient`: what it was made for cannot be told, so it is refused with a request to upgrade. */
+const FORMAT_BEFORE_RECIPIENT = 1;
 export const SIGNATURE_SHEET = '_ledger_signature';
 export const PACKAGE_MARKER = 'MINSHENG-LEDGER-PACKAGE';
 /** Content JSON is cut into cells of at most this many characters (Excel's limit is 32767). */
@@ -145,20 +152,23 @@ const RESERVED_SHEET_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const text = (max: number) => z.string().min(1).max(max);
 
+const fingerprintText = z.string().regex(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+
 const manifestSchema = z.strictObject({
-  format: z.literal(1),
+  format: z.literal(FORMAT_VERSION),
   kind: z.enum(['assignment', 'report', 'feedback']),
   packageId: text(100),
   planId: text(100),
   planRevision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   from: text(200),
   to: text(200),
+  recipient: fingerprintText.nullable(),
   unit: text(200),
   periods: z.array(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)).max(1200),
   revision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   createdAt: z.iso.datetime({ offset: true }),
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
-  signer: z.string().regex(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/),
+  signer: fingerprintText,
   signerKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
 });
 
@@ -741,6 +751,9 @@ function readSignatureSheet(wb: ParsedWorkbook): SignatureCells {
 
   const version = colA(1);
   const versionValue = version?.kind === 'value' ? version.value : null;
+  if (versionValue === FORMAT_BEFORE_RECIPIENT || versionValue === String(FORMAT_BEFORE_RECIPIENT)) {
+    throw new PackageError('E_UNREADABLE', '这个数据包是旧版程序生成的(数据包格式 1),没有写明接收方的密钥指纹,无法确认是发给本机的,未导入。请发送方把程序升级到新版后重新导出,再把新文件交来');
+  }
   if (versionValue !== FORMAT_VERSION && versionValue !== String(FORMAT_VERSION)) {
     throw new PackageError('E_UNREADABLE', `数据包格式版本「${versionValue === null ? '空' : String(versionValue)}」不受支持,请升级本程序后再导入`);
   }
@@ -799,7 +812,7 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
   if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', '签名页内容被改动:内容摘要与签名清单不符');
   const parsed = contentSchema(limits).safeParse(raw);
   if (!parsed.success) {
-    // Signed as it is, yet not what format 1 allows: a faulty or newer writer, not an edit.
+    // Signed as it is, yet not what this format allows: a faulty or newer writer, not an edit.
     throw new PackageError('E_UNREADABLE', `数据包内容不符合格式规范(${describeZodError(parsed.error)}),请用相同版本的程序重新导出`);
   }
   if (parsed.data.sheets.some((s) => s.name === SIGNATURE_SHEET)) {

@@ -11,10 +11,11 @@ import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type PlanDef
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { localDate, percent, targetFigure } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
+import { periodLabel, requireStarted } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
+import { trustedKey } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
 import { listPeriods, planModelToDef, type PlanModel, type TaskModel } from '../../db/queries/plan';
 import type { Report } from '../../db/queries/reports';
@@ -168,6 +169,8 @@ interface Draft {
   readonly kind: PackageKind;
   readonly plan: PlanModel;
   readonly to: string;
+  /** The recipient's key fingerprint; null for a unit whose key the office does not know yet. */
+  readonly recipient: string | null;
   readonly unit: string;
   readonly periods: string[];
   readonly revision: number;
@@ -193,6 +196,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       ['工作计划', `${draft.plan.title}(第${draft.plan.revision}版)`],
       ['发送方', draft.from],
       ['接收方', draft.to],
+      ['接收方密钥指纹', draft.recipient ?? '(尚未登记:该单位还没有报送过)'],
       ['单位', draft.unit],
       ['报送期', draft.periods.map(periodLabel).join('、') || '全年'],
       ['生成时间', localDate(ctx.now(), 'minutes')],
@@ -205,7 +209,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
   };
   const manifest = {
     kind: draft.kind, packageId, planId: draft.plan.id, planRevision: draft.plan.revision,
-    from: draft.from, to: draft.to, unit: draft.unit, periods: draft.periods, revision: draft.revision, createdAt,
+    from: draft.from, to: draft.to, recipient: draft.recipient, unit: draft.unit, periods: draft.periods, revision: draft.revision, createdAt,
   };
   const bytes = writePackage({ manifest, sheets: [cover, ...draft.sheets], data: draft.data, key });
   const file = join(outDir, draft.fileName);
@@ -218,10 +222,15 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
     });
     await appendAudit(trx, {
       at: createdAt, actor: ctx.actor, action: `package.export.${draft.kind}`, entity: 'package', entityId: packageId,
-      after: { kind: draft.kind, to: draft.to, unit: draft.unit, periods: draft.periods, revision: draft.revision, file: fileName },
+      after: { kind: draft.kind, to: draft.to, recipient: draft.recipient, unit: draft.unit, periods: draft.periods, revision: draft.revision, file: fileName },
     });
   });
   return { file, fileName, folder: outDir, revision: draft.revision, packageId };
+}
+
+/** The unit's pinned key fingerprint at the office, or null before its first report. */
+async function unitFingerprint(ctx: Ctx, unitId: number): Promise<string | null> {
+  return (await trustedKey(ctx.db, unitId))?.fingerprint ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +263,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destin
   }
   const revision = plan.revision;
   return signAndWrite(ctx, {
-    kind: 'assignment', plan, from: office, to: unit.name, unit: unit.name, unitId: unit.id, periods: [], revision,
+    kind: 'assignment', plan, from: office, to: unit.name, recipient: await unitFingerprint(ctx, unit.id), unit: unit.name, unitId: unit.id, periods: [], revision,
     sheets: [
       { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8] },
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period), p.dueOn])], colWidths: [14, 14] },
@@ -278,6 +287,10 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
   const self = await getSetting(ctx.db, 'self_unit');
   if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
   const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, self, opts.period);
+  requireStarted(opts.period, today(ctx), '导出填报包');
+  // The office's key pinned from the assignment: the report is for that office only, whatever its name.
+  const officeFingerprint = await getSetting(ctx.db, 'office_fingerprint');
+  if (!officeFingerprint) throw new LedgerError('E_NOT_LEDGER_DB', '本机没有登记汇总端的密钥指纹,请按汇总端的任务包重新建立填报端。');
   const thresholds = await thresholdsOf(ctx);
 
   const problems: ValidationIssue[] = [];
@@ -330,7 +343,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
   }
   const office = await officeName(ctx);
   const exported = await signAndWrite(ctx, {
-    kind: 'report', plan, from: unit.name, to: office, unit: unit.name, unitId: unit.id, periods: [opts.period], revision,
+    kind: 'report', plan, from: unit.name, to: office, recipient: officeFingerprint, unit: unit.name, unitId: unit.id, periods: [opts.period], revision,
     sheets: [
       { name: '填报数据', rows: dataRows, colWidths: [6, 28, 6, 26, 14, 8, 10, 8, 8, 6, 8, 40, 30, 30, 24] },
       { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
@@ -363,7 +376,7 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string } & Destinat
     returns: open.map((r) => ({ period: r.period, task: r.no, comment: r.comment, createdAt: r.created_at })),
   };
   const exported = await signAndWrite(ctx, {
-    kind: 'feedback', plan, from: office, to: unit.name, unit: unit.name, unitId: unit.id,
+    kind: 'feedback', plan, from: office, to: unit.name, recipient: await unitFingerprint(ctx, unit.id), unit: unit.name, unitId: unit.id,
     periods: [...new Set(open.map((r) => r.period))].sort(), revision: 1,
     sheets: [
       { name: '退回事项', rows: [['报送期', '序号', '任务', '退回意见', '退回时间'], ...open.map((r): CellValue[] => [periodLabel(r.period), r.no, r.title, r.comment, r.created_at.slice(0, 10)])], colWidths: [12, 6, 30, 50, 12] },

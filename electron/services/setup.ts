@@ -7,7 +7,7 @@ import { PLAN_2019 } from '../../seeds/plan2019';
 import { appendAudit } from '../../db/queries/audit';
 import { insertPlan } from '../../db/queries/plan';
 import { setSetting } from '../../db/queries/settings';
-import { openLedger, type OpenLedger } from './context';
+import { checkedOfficeName, openLedger, type OpenLedger } from './context';
 import { fingerprint, loadOrCreateKey } from './keys';
 
 export interface InitSummaryOptions {
@@ -30,6 +30,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
   if (existsSync(file)) {
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
+  const officeName = checkedOfficeName(opts.officeName ?? DEFAULT_OFFICE_NAME);
   const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
   try {
     const plan = opts.plan ?? PLAN_2019;
@@ -40,14 +41,14 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
       await insertPlan(trx, plan, { createdAt: at, dueDay });
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
-      await setSetting(trx, 'office_name', opts.officeName ?? DEFAULT_OFFICE_NAME);
+      await setSetting(trx, 'office_name', officeName);
       await setSetting(trx, 'due_day', String(dueDay));
       await setSetting(trx, 'yellow_points', String(DEFAULT_THRESHOLDS.yellowPoints));
       await setSetting(trx, 'public_key', key.publicKey);
       await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
       await appendAudit(trx, {
         at, actor: ledger.actor, action: 'plan.create', entity: 'plan', entityId: plan.id,
-        after: { title: plan.title, year: plan.year, revision: plan.revision, dueDay },
+        after: { title: plan.title, year: plan.year, revision: plan.revision, dueDay, officeName },
       });
     });
     return ledger;

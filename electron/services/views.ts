@@ -8,13 +8,13 @@ import type {
 } from '../../shared/api';
 import type { Light, Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { dueDate } from '../../shared/rules/periods';
+import { dueDate, hasStarted } from '../../shared/rules/periods';
 import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
-import { activePlan, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, type Ctx } from './context';
+import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
 import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry';
 import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries';
 
@@ -71,9 +71,10 @@ async function periodsWithReports(ctx: Ctx, plan: PlanModel): Promise<string[]> 
 export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
   const plan = await activePlan(ctx);
   const rows = await listPeriods(ctx.db, plan.id);
+  const day = today(ctx);
   if ((await roleOf(ctx)) !== 'unit') {
     const withReports = new Set(await periodsWithReports(ctx, plan));
-    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period) }));
+    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period), started: hasStarted(p.period, day) }));
   }
   const unit = await resolveUnit(ctx, plan, await selfUnit(ctx));
   const exports = await ctx.db.selectFrom('packages')
@@ -88,7 +89,7 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
     const ex = exportOf.get(p.period);
     const changed = savedAt.get(p.id) ?? null;
     const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
-    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null };
+    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null, started: hasStarted(p.period, day) };
   });
 }
 
@@ -218,16 +219,20 @@ export async function settingsView(ctx: Ctx): Promise<SettingsView> {
 }
 
 /**
- * Changes the light threshold or the due day (summary office only; audited). A new due day moves
- * the due dates of the periods not yet locked: a closed period keeps the date it was judged by.
+ * Changes the light threshold, the due day or the office's name (summary office only; audited). A
+ * new due day moves the due dates of the periods not yet locked: a closed period keeps the date it
+ * was judged by. A new name goes on the packages sent from now on; units that were set up with the
+ * old one still report here, as a report is bound to this office by its key, not its name.
  */
-export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined }): Promise<SettingsView> {
+export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined; officeName?: string | undefined }): Promise<SettingsView> {
   await requireRole(ctx, 'summary', '修改设置;填报端的报送期和截止日期来自任务包');
   const before = await settingsView(ctx);
   const plan = await activePlan(ctx);
   const at = nowIso(ctx);
+  const officeName = req.officeName === undefined ? undefined : checkedOfficeName(req.officeName);
   await ctx.db.transaction().execute(async (trx) => {
     if (req.yellowPoints !== undefined) await setSetting(trx, 'yellow_points', String(req.yellowPoints));
+    if (officeName !== undefined) await setSetting(trx, 'office_name', officeName);
     if (req.dueDay !== undefined) {
       await setSetting(trx, 'due_day', String(req.dueDay));
       for (const p of await listPeriods(trx, plan.id)) {
@@ -236,8 +241,8 @@ export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | un
     }
     await appendAudit(trx, {
       at, actor: ctx.actor, action: 'settings.update', entity: 'settings', entityId: plan.id,
-      before: { yellowPoints: before.yellowPoints, dueDay: before.dueDay },
-      after: { yellowPoints: req.yellowPoints ?? before.yellowPoints, dueDay: req.dueDay ?? before.dueDay },
+      before: { yellowPoints: before.yellowPoints, dueDay: before.dueDay, officeName: before.officeName },
+      after: { yellowPoints: req.yellowPoints ?? before.yellowPoints, dueDay: req.dueDay ?? before.dueDay, officeName: officeName ?? before.officeName },
     });
   });
   return settingsView(ctx);

@@ -2,15 +2,16 @@
 import { useEffect, useState } from 'react';
 import { Card, Table, Typography } from 'antd';
 import { auditActionLabel, type AuditView } from '../../shared/api';
-import { localDate } from '../../shared/format';
+import { localDate, printable } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
 
+/** Entries hold file names and fields from packages: shown through `printable`, as everything from a USB drive. */
 function brief(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const text = JSON.stringify(v);
+  const text = printable(JSON.stringify(v));
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 

@@ -10,7 +10,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
 import { TASK_STATUSES, type TaskStatus } from '../../shared/domain';
 import { percent } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
+import { periodLabel, periodStart } from '../../shared/rules/periods';
 import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { ApiError, call } from '../api';
@@ -345,6 +345,8 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   if (proxy && !unit) return <Empty description="请先在汇总表中选择要代填的单位" />;
   if (!form) return <div className="page-loading"><Spin /></div>;
   const periodView = useApp.getState().periods.find((p) => p.period === period);
+  // The service refuses too; here the buttons say so before anything is typed.
+  const notStarted = periodView?.started === false;
   const returned = drafts.filter((t) => t.returnComment);
 
   return (
@@ -364,12 +366,13 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
           <Col flex="none">
             <Space>
               {proxy && <><Text>收到日期</Text><DatePicker value={receivedOn} onChange={(d) => d && setReceivedOn(d)} allowClear={false} /></>}
-              <Button onClick={() => void save()} loading={busy === 'save'} disabled={form.locked || busy !== null} data-testid="save-draft">{proxy ? '保存代填' : '保存草稿'}</Button>
-              {!proxy && <Button type="primary" onClick={() => void exportReport()} loading={busy === 'export'} disabled={form.locked || busy !== null} data-testid="export-report">导出填报包…</Button>}
+              <Button onClick={() => void save()} loading={busy === 'save'} disabled={form.locked || notStarted || busy !== null} data-testid="save-draft">{proxy ? '保存代填' : '保存草稿'}</Button>
+              {!proxy && <Button type="primary" onClick={() => void exportReport()} loading={busy === 'export'} disabled={form.locked || notStarted || busy !== null} data-testid="export-report">导出填报包…</Button>}
             </Space>
           </Col>
         </Row>
       </Card>
+      {notStarted && <Alert type="info" showIcon className="page-alert" data-testid="period-not-started" title={`${periodLabel(form.period)}从 ${periodStart(form.period)} 才开始,还不能${proxy ? '代填' : '填报或导出'}。`} />}
       {form.locked && <Alert type="info" showIcon className="page-alert" title={`${periodLabel(form.period)} 已由汇总端关账锁定,不能再修改。`} />}
       {proxy && <Alert type="info" showIcon className="page-alert" title="汇总端代填纸质报表:保存后标注为「代填」,并记入审计日志。逾期以收到日期判断。" />}
       {returned.length > 0 && (

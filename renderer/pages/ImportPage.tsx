@@ -1,13 +1,17 @@
 /**
  * Import packages from a USB drive: several files or a whole folder; a dry-run preview of what
- * would change; a progress bar (file n of N); a per-file result table; and, for a unit's first
- * key, a confirmation dialog showing its fingerprint to check by phone.
+ * would change; a progress bar (file n of N); a per-file result table; for a unit's first key, a
+ * confirmation dialog showing its fingerprint to check by phone; and for a key that already belongs
+ * to another unit, a dialog that can register it as a shared key, with the warning shown.
+ * File names and messages come from a USB drive: they are shown through `printable`.
  */
 import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Checkbox, DatePicker, Empty, Progress, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import type { ImportFileResult, ImportProgress, ReturnView, ValueChange } from '../../shared/api';
+import { ERROR_LABELS, type ErrorCode } from '../../shared/errors';
+import { printable } from '../../shared/format';
 import { periodLabel } from '../../shared/rules/periods';
 import { call, onEvent } from '../api';
 import { useErrorReporter } from '../components/common';
@@ -30,8 +34,8 @@ function ChangesTable({ changes }: { readonly changes: readonly ValueChange[] })
         { title: '任务', dataIndex: 'task', width: 70 },
         { title: '指标', dataIndex: 'indicator', width: 70, render: (i: number | null) => i ?? '—' },
         { title: '栏目', dataIndex: 'field', width: 110 },
-        { title: '原值', dataIndex: 'before', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : String(v)) },
-        { title: '新值', dataIndex: 'after', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : String(v)) },
+        { title: '原值', dataIndex: 'before', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : printable(String(v))) },
+        { title: '新值', dataIndex: 'after', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : printable(String(v))) },
       ]}
     />
   );
@@ -73,7 +77,9 @@ export function ImportPage() {
       setAccepted(opts.acceptNewKeys);
       if (!opts.dryRun) changed();
       const unknown = r.filter((x) => x.code === 'E_UNKNOWN_KEY');
+      const ofOtherUnits = r.filter((x) => x.code === 'E_KEY_OF_OTHER_UNIT');
       if (unknown.length > 0) confirmKeys(unknown, opts.dryRun);
+      else if (ofOtherUnits.length > 0) confirmSharedKeys(ofOtherUnits, opts);
     } catch (err) {
       report(err, '导入未完成');
     } finally {
@@ -91,7 +97,7 @@ export function ImportPage() {
         <div data-testid="key-confirm">
           <Paragraph>以下单位是第一次报送,本机还没有登记它们的密钥。请电话联系这些单位,请对方读出其程序「设置」页上的本机密钥指纹,与下面的一致才能接受:</Paragraph>
           <ul className="key-list">
-            {list.map((r) => <li key={r.file}><Text strong>{r.unit ?? r.file}</Text><Text type="secondary">({r.file})</Text>:<Text code strong className="fingerprint" data-testid="new-key-fingerprint">{r.fingerprint}</Text></li>)}
+            {list.map((r) => <li key={r.file}><Text strong>{r.unit ?? printable(r.file)}</Text><Text type="secondary">({printable(r.file)})</Text>:<Text code strong className="fingerprint" data-testid="new-key-fingerprint">{r.fingerprint}</Text></li>)}
           </ul>
           <Paragraph type="secondary">接受后这些密钥会被登记(记入审计日志),以后只接受用同一密钥签名的数据包。</Paragraph>
         </div>
@@ -100,16 +106,58 @@ export function ImportPage() {
     });
   }
 
+  /**
+   * A key already registered for another unit is refused whatever the choice of new keys; only a
+   * deliberate choice, file by file, registers it as this unit's shared key (audited, warned).
+   */
+  function confirmSharedKeys(list: readonly ImportFileResult[], opts: { dryRun: boolean; acceptNewKeys: boolean }) {
+    modal.confirm({
+      title: '密钥已属于其他单位:请先核实',
+      width: 640,
+      okText: '确认两个单位共用这个密钥,登记并重新导入',
+      okButtonProps: { danger: true },
+      cancelText: '不登记',
+      content: (
+        <div data-testid="shared-key-confirm">
+          <Paragraph>以下数据包的签名密钥已经登记为别的单位的密钥。一个密钥通常只属于一个单位:可能是冒名文件,也可能是两个单位在同一台电脑上填报。请电话与双方核实。</Paragraph>
+          <ul className="key-list">
+            {list.map((r) => (
+              <li key={r.file}>
+                <Text strong>{r.unit ?? printable(r.file)}</Text><Text type="secondary">({printable(r.file)})</Text>:
+                <Text code strong className="fingerprint">{r.fingerprint}</Text>
+                <Text type="danger" data-testid="shared-key-warning"> 已属于 {(r.holders ?? []).join('、')}</Text>
+              </li>
+            ))}
+          </ul>
+          <Paragraph type="secondary">确认后,这个密钥同时登记为上面各单位的密钥(只针对这些文件所属的单位,记入审计日志),以后用它签名的数据包都会被接受为这些单位的。</Paragraph>
+        </div>
+      ),
+      onOk: async () => {
+        try {
+          const warnings: string[] = [];
+          for (const r of list) {
+            const accepted = await call('keys:acceptFromFile', { file: r.file, sharedKey: true });
+            if (accepted?.warning) warnings.push(accepted.warning);
+          }
+          if (warnings.length > 0) modal.warning({ title: '已登记为共用密钥', content: <div className="pre-line" data-testid="shared-key-accepted">{warnings.join('\n')}</div>, width: 600, okText: '知道了' });
+          await run(false, opts);
+        } catch (err) {
+          report(err, '未登记');
+        }
+      },
+    });
+  }
+
   const counts = results ? { ok: results.filter((r) => r.status === 'accepted').length, dup: results.filter((r) => r.status === 'duplicate').length, bad: results.filter((r) => r.status === 'rejected').length } : null;
   const canCommit = results !== null && wasDryRun && results.some((r) => r.status === 'accepted');
 
   const columns: ColumnsType<ImportFileResult> = [
-    { title: '文件', dataIndex: 'file', width: 260, ellipsis: true },
+    { title: '文件', dataIndex: 'file', width: 260, ellipsis: true, render: (f: string) => printable(f) },
     { title: '结果', dataIndex: 'status', width: 84, render: (s: ImportFileResult['status']) => <Tag color={STATUS[s].color}>{wasDryRun ? STATUS[s].preview : STATUS[s].word}</Tag> },
     { title: '单位', dataIndex: 'unit', width: 110, render: (u?: string) => u ?? '—' },
     { title: '报送期', dataIndex: 'period', width: 90, render: (p?: string) => (p ? periodLabel(p) : '—') },
     { title: '版本', dataIndex: 'revision', width: 64, render: (v?: number) => (v ? `第${v}版` : '—') },
-    { title: '说明', dataIndex: 'message', render: (m: string, r) => <span className={r.status === 'rejected' ? 'text-danger' : ''}>{m}{r.code ? <Text type="secondary">({r.code})</Text> : null}</span> },
+    { title: '说明', dataIndex: 'message', render: (m: string, r) => <span className={r.status === 'rejected' ? 'text-danger' : ''}>{printable(m)}{r.code ? <Text type="secondary">({ERROR_LABELS[r.code as ErrorCode] ?? r.code} {r.code})</Text> : null}</span> },
   ];
 
   return (

@@ -1,4 +1,5 @@
 import type { PeriodId } from '../domain';
+import { LedgerError } from '../errors';
 
 /** Day of the following month a monthly report is due, unless configured otherwise. */
 export const DEFAULT_DUE_DAY = 5;
@@ -60,6 +61,33 @@ export function previousPeriod(period: PeriodId): PeriodId | null {
  */
 export function isLate(receivedOn: string, dueOn: string): boolean {
   return receivedOn.slice(0, 10) > dueOn.slice(0, 10);
+}
+
+/**
+ * The day a period starts: its first day, a local date.
+ * @example periodStart('2019-12') // '2019-12-01'
+ */
+export function periodStart(period: PeriodId): string {
+  if (!parsePeriod(period)) throw new Error(`bad period ${period}`);
+  return `${period}-01`;
+}
+
+/**
+ * Whether a period has started by `today` (a local date, YYYY-MM-DD, from the injected clock). Nothing
+ * can be reported for a month that has not begun: entry, export, import and the period picker all ask here.
+ * @example hasStarted('2019-12', '2019-07-10') // false; hasStarted('2019-07', '2019-07-01') // true
+ */
+export function hasStarted(period: PeriodId, today: string): boolean {
+  return today.slice(0, 10) >= periodStart(period);
+}
+
+/**
+ * Refuses to `doing` (填报, 导出填报包 …) a period that has not started by `today`, naming both dates.
+ * @example requireStarted('2019-12', '2019-07-10', '填报') // throws E_FUTURE_PERIOD
+ */
+export function requireStarted(period: PeriodId, today: string, doing: string): void {
+  if (hasStarted(period, today)) return;
+  throw new LedgerError('E_FUTURE_PERIOD', `${periodLabel(period)}从 ${periodStart(period)} 才开始,本机今天是 ${today.slice(0, 10)},还不能${doing}。请到该月再${doing};如果本机日期不对,请先改正电脑的日期。`);
 }
 
 /** Display label, e.g. 2019年6月. */

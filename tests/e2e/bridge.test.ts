@@ -3,12 +3,17 @@
  * and the contract (unknown channel, invalid argument in Chinese), then the handlers through it.
  */
 import { request } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type Channel, type RequestOf, type ResponseOf, type Result } from '../../shared/api';
 import { createHandlers, dispatch, LedgerSession } from '../../electron/services/api';
 import { ScriptedDialogs, startBridge, type Bridge } from '../../electron/bridge/server';
+import { enterReports } from '../../electron/services/entry';
+import { initUnitFromAssignment } from '../../electron/services/import';
+import { exportReport } from '../../electron/services/packages';
+import { yearEntries } from '../../scripts/bench-setup';
+import { PLAN_2019 } from '../../seeds/plan2019';
 import { runningClock, scratch } from './harness';
 
 let bridge: Bridge;
@@ -161,6 +166,10 @@ describe('the same handlers through the bridge', () => {
     const periods = await value('periods:list', {});
     expect(periods).toHaveLength(12);
     expect(periods[5]).toMatchObject({ period: '2019-06', dueOn: '2019-07-05', locked: false, state: null });
+    // The bridge's clock reads 2019-07-08: August has not begun.
+    expect(periods.map((p) => p.started)).toEqual([true, true, true, true, true, true, true, false, false, false, false, false]);
+    const future = await invoke('entry:save', { period: '2019-08', unit: '市残联', items: [{ task: 24, status: '推进中' }] });
+    expect(future.ok ? null : future.error.code).toBe('E_FUTURE_PERIOD');
 
     const byUnit = await value('summary:byUnit', { period: '2019-06' });
     expect(byUnit.rows.map((r) => r.unit)).toEqual(plan.units);
@@ -196,7 +205,11 @@ describe('the same handlers through the bridge', () => {
       expect((invalid.error.details as { issues: unknown[] }).issues).toHaveLength(1);
     }
 
-    expect(await value('settings:update', { yellowPoints: 15, dueDay: 10 })).toMatchObject({ yellowPoints: 15, dueDay: 10 });
+    expect(await value('settings:update', { yellowPoints: 15, dueDay: 10 })).toMatchObject({ yellowPoints: 15, dueDay: 10, officeName: '市民生工作办公室' });
+    expect(await value('settings:update', { officeName: '宣城市民生工作办公室' })).toMatchObject({ yellowPoints: 15, officeName: '宣城市民生工作办公室' });
+    expect((await value('app:info', {})).officeName).toBe('宣城市民生工作办公室');
+    const badName = await invoke('settings:update', { officeName: '民生办\u001b[2J' });
+    expect(badName.ok ? null : badName.error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('控制字符') });
     expect((await value('periods:list', {}))[6]!.dueOn).toBe('2019-08-10');
     await value('periods:lock', { period: '2019-01' });
     expect((await value('periods:list', {}))[0]!.locked).toBe(true);
@@ -218,6 +231,46 @@ describe('the same handlers through the bridge', () => {
     const r = await value('packages:exportAssignment', { unit: '市残联' });
     expect(r).toMatchObject({ fileName: '任务包-市残联-2019-第1版.xlsx', folder: usb, revision: 1 });
     expect(bridge.dialogs.shown.at(-1)).toContain('市残联');
+  });
+
+  it('a key of another unit: refused on import, then registered as a shared key from the last import’s file, by name, with the warning', async () => {
+    const usb = join(tmp.dir, 'usb-shared');
+    const sent = join(tmp.dir, 'sent');
+    mkdirSync(usb);
+    mkdirSync(sent);
+    const unitFor = async (name: string, db: string) => {
+      bridge.dialogs.push(sent);
+      const a = (await value('packages:exportAssignment', { unit: name }))!;
+      const unit = await initUnitFromAssignment(join(tmp.dir, db), join(sent, a.fileName), { now: () => new Date('2019-07-08T10:00:00'), actor: name });
+      await enterReports(unit, { period: '2019-06', items: yearEntries(PLAN_2019, name, '2019-06') });
+      const r = await exportReport(unit, { period: '2019-06', outDir: usb });
+      await unit.close();
+      return r;
+    };
+    const canlian = await unitFor('市残联', 'canlian.db');
+    copyFileSync(join(tmp.dir, 'canlian.db.key'), join(tmp.dir, 'minzheng.db.key')); // 市民政局 signs with 市残联's key
+    const minzheng = await unitFor('市民政局', 'minzheng.db');
+
+    bridge.dialogs.push(usb);
+    const first = await value('packages:import', { mode: 'folder', dryRun: false, acceptNewKeys: true });
+    const byFile = new Map(first!.map((r) => [r.file, r]));
+    expect(byFile.get(canlian.fileName)).toMatchObject({ status: 'accepted' });
+    expect(byFile.get(minzheng.fileName)).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT', unit: '市民政局', holders: ['市残联'] });
+
+    const notInLastImport = await invoke('keys:acceptFromFile', { file: 'elsewhere.xlsx', sharedKey: true });
+    expect(notInLastImport.ok ? null : notInLastImport.error.code).toBe('E_NOT_FOUND');
+    const aPath = await invoke('keys:acceptFromFile', { file: '../secret.txt' });
+    expect(aPath.ok ? null : aPath.error.code).toBe('E_USAGE');
+    const notShared = await invoke('keys:acceptFromFile', { file: minzheng.fileName });
+    expect(notShared.ok ? null : notShared.error.code).toBe('E_KEY_OF_OTHER_UNIT');
+    const shown = bridge.dialogs.shown.length;
+    const shared = await value('keys:acceptFromFile', { file: minzheng.fileName, sharedKey: true });
+    expect(bridge.dialogs.shown).toHaveLength(shown); // no dialog: the file of the last import
+    expect(shared).toMatchObject({ unit: '市民政局', warning: expect.stringContaining('同时是市残联(现用)的密钥') });
+
+    const again = await value('packages:importAgain', { dryRun: false, acceptNewKeys: false });
+    expect(new Map(again.map((r) => [r.file, r.status])).get(minzheng.fileName)).toBe('accepted');
+    expect((await value('audit:list', { limit: 20 })).map((a) => a.action)).toContain('key.accept-shared');
   });
 });
 

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { startBridge, type Bridge } from '../../electron/bridge/server';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -72,4 +73,57 @@ export async function answerDialogs(origin: string, token: string, ...answers: (
     body: JSON.stringify({ answers }),
   });
   if (res.status !== 200) throw new Error(`dialog answers refused: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * A page of a bridge whose calendar (current period, overdue marks) starts on `day` and runs on.
+ * Date is shifted by a constant, so timers, animations and React's scheduler run as usual. Page
+ * errors and console errors are collected in `errors`, for the test to expect none.
+ */
+export async function openPageOn(browser: BrowserContext, bridge: Bridge, day: string, errors: string[]): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => errors.push(`${bridge.origin}: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${bridge.origin} console: ${m.text()}`); });
+  await page.addInitScript((offset: number) => {
+    const RealDate = Date;
+    class ShiftedDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(RealDate.now() + offset);
+        else super(...(args as [string]));
+      }
+      static override now(): number {
+        return RealDate.now() + offset;
+      }
+    }
+    globalThis.Date = ShiftedDate as DateConstructor;
+  }, new Date(day).getTime() - Date.now());
+  await page.goto(bridge.url);
+  return page;
+}
+
+export interface TwoSides {
+  readonly office: Bridge;
+  readonly unit: Bridge;
+  readonly browser: BrowserContext;
+  /** Closes the browser and both bridges. */
+  close(): Promise<void>;
+}
+
+/**
+ * The summary office and 市残联, each on its own bridge, database and running clock, and one
+ * Chromium (profile under `dir`) to look at both.
+ */
+export async function startTwoSides(opts: { readonly dir: string; readonly officeDb: string; readonly unitDb: string; readonly officeDay: string; readonly unitDay: string }): Promise<TwoSides> {
+  const office = await startBridge({ dbFile: opts.officeDb, testHooks: true, now: runningClock(opts.officeDay), actor: '汇总端' });
+  const unit = await startBridge({ dbFile: opts.unitDb, testHooks: true, now: runningClock(opts.unitDay), actor: '市残联' });
+  const browser = await launchChromium(join(opts.dir, 'profile'));
+  return {
+    office, unit, browser,
+    async close() {
+      await browser.close();
+      await office.close();
+      await unit.close();
+    },
+  };
 }

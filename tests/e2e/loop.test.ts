@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../../shared/rules/progress';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { answerDialogs, ensureRendererBuilt, launchChromium, runningClock, SCREENSHOTS, scratch } from './harness';
+import type { Bridge } from '../../electron/bridge/server';
+import { answerDialogs, ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const SUMMARY_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
 
+let sides: TwoSides;
 let office: Bridge;
 let unit: Bridge;
 let browser: BrowserContext;
@@ -37,28 +38,8 @@ function poll<T>(fn: () => Promise<T> | T) {
   return expect.poll(fn, { timeout: 20_000, interval: 100 });
 }
 
-async function openPage(bridge: Bridge, day: string): Promise<Page> {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (e) => pageErrors.push(`${bridge.origin}: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${bridge.origin} console: ${m.text()}`); });
-  // The page's calendar (current period, overdue marks) starts on the test's day and runs on.
-  // Date is shifted by a constant, so timers, animations and React's scheduler run as usual.
-  await page.addInitScript((offset: number) => {
-    const RealDate = Date;
-    class ShiftedDate extends RealDate {
-      constructor(...args: unknown[]) {
-        if (args.length === 0) super(RealDate.now() + offset);
-        else super(...(args as [string]));
-      }
-      static override now(): number {
-        return RealDate.now() + offset;
-      }
-    }
-    globalThis.Date = ShiftedDate as DateConstructor;
-  }, new Date(day).getTime() - Date.now());
-  await page.goto(bridge.url);
-  return page;
+function openPage(bridge: Bridge, day: string): Promise<Page> {
+  return openPageOn(browser, bridge, day, pageErrors);
 }
 
 /**
@@ -120,15 +101,12 @@ beforeAll(async () => {
   mkdirSync(usb);
   mkdirSync(join(tmp.dir, 'office'));
   mkdirSync(join(tmp.dir, 'unit'));
-  office = await startBridge({ dbFile: join(tmp.dir, 'office', 'ledger.db'), testHooks: true, now: runningClock(SUMMARY_DAY), actor: '汇总端' });
-  unit = await startBridge({ dbFile: join(tmp.dir, 'unit', 'ledger.db'), testHooks: true, now: runningClock(UNIT_DAY), actor: '市残联' });
-  browser = await launchChromium(join(tmp.dir, 'profile'));
+  sides = await startTwoSides({ dir: tmp.dir, officeDb: join(tmp.dir, 'office', 'ledger.db'), unitDb: join(tmp.dir, 'unit', 'ledger.db'), officeDay: SUMMARY_DAY, unitDay: UNIT_DAY });
+  ({ office, unit, browser } = sides);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await office?.close();
-  await unit?.close();
+  await sides?.close();
   tmp?.remove();
 });
 

@@ -244,8 +244,11 @@ const zip = (name: string, mustRefuse: boolean, apply: Mutator['apply']): Mutato
 const xml = (name: string, mustRefuse: boolean, apply: Mutator['apply']): Mutator => ({ name, family: 'xml', mustRefuse, apply });
 const sheet = (name: string, mustRefuse: boolean, apply: Mutator['apply']): Mutator => ({ name, family: 'sheet', mustRefuse, apply });
 const sig = (name: string, mustRefuse: boolean, apply: Mutator['apply']): Mutator => ({ name, family: 'signature', mustRefuse, apply });
-/** Periods the re-signed packages go to, so they never make the unsigned bases stale. */
-const SIGNED_PERIODS = ['2019-08', '2019-09', '2019-10', '2019-11', '2019-12'];
+/**
+ * Periods the re-signed packages go to, so they never make the unsigned bases (May, June) stale;
+ * all begun by the office's clock (2019-07-04), or every one would be E_FUTURE_PERIOD.
+ */
+const SIGNED_PERIODS = ['2019-01', '2019-02', '2019-03', '2019-04', '2019-07'];
 
 const signed = (name: string, apply: (data: ReportDataLike, r: Rng, base: Base) => { data: unknown; manifest?: Partial<Manifest> }): Mutator => ({
   name, family: 'signed', mustRefuse: false,
@@ -255,7 +258,7 @@ const signed = (name: string, apply: (data: ReportDataLike, r: Rng, base: Base) 
     const m = base.pkg.manifest;
     return writePackage({
       manifest: {
-        kind: m.kind, packageId: ctx.nextId(), planId: m.planId, planRevision: m.planRevision, from: m.from, to: m.to, unit: m.unit,
+        kind: m.kind, packageId: ctx.nextId(), planId: m.planId, planRevision: m.planRevision, from: m.from, to: m.to, recipient: m.recipient, unit: m.unit,
         periods: [period], revision: ctx.nextRevision(), createdAt: m.createdAt, ...manifest,
       },
       sheets: base.pkg.content.sheets,
@@ -669,7 +672,7 @@ export const MUTATORS: readonly Mutator[] = [
     const col = sigColumn(wb);
     const m = JSON.parse(String(col[2])) as Record<string, unknown>;
     const edits: (() => void)[] = [
-      () => { m.revision = 99; }, () => { m.unit = b.otherUnit; }, () => { m.periods = ['2019-07']; }, () => { m.to = '郎溪县民生办'; },
+      () => { m.revision = 99; }, () => { m.unit = b.otherUnit; }, () => { m.periods = ['2019-07']; }, () => { m.to = '郎溪县民生办'; }, () => { m.recipient = null; },
       () => { m.kind = 'feedback'; }, () => { m.createdAt = '2019-01-01T00:00:00Z'; }, () => { m.packageId = 'x'; },
       () => { m.signer = '0000-0000-0000-0000'; }, () => { m.contentHash = '0'.repeat(64); },
     ];
@@ -691,7 +694,7 @@ export const MUTATORS: readonly Mutator[] = [
   })),
   sig('sig.version-changed', true, (b, r) => withWorkbook(b.bytes, (wb) => {
     const col = sigColumn(wb);
-    col[1] = r.pick<CellValue>([2, 0, '2', '1.0', 1.0000001, true, null]);
+    col[1] = r.pick<CellValue>([3, 1, '1', 0, '3', '2.0', 2.0000001, true, null]);
     setSigColumn(wb, col);
   })),
   sig('sig.marker-changed', true, (b, r) => withWorkbook(b.bytes, (wb) => {
@@ -763,6 +766,7 @@ export const MUTATORS: readonly Mutator[] = [
     const edits: (() => { data: unknown; manifest?: Partial<Manifest> })[] = [
       () => ({ data: { ...d, period: '2019-07' } }),
       () => ({ data: { ...d, period: '2019-06' }, manifest: { periods: ['2019-06'] } }),
+      () => ({ data: { ...d, period: '2019-12' }, manifest: { periods: ['2019-12'] } }),
       () => ({ data: d, manifest: { periods: ['2020-01'] } }),
       () => ({ data: { ...d, period: '2019-13' }, manifest: { periods: ['2019-12'] } }),
       () => ({ data: d, manifest: { periods: ['2019-06', '2019-07'] } }),
@@ -777,6 +781,8 @@ export const MUTATORS: readonly Mutator[] = [
   }),
   signed('signed.wrong-kind-recipient-or-plan', (d, r) => r.pick<{ data: unknown; manifest?: Partial<Manifest> }>([
     { data: d, manifest: { to: '郎溪县民生办' } },
+    { data: d, manifest: { recipient: '0000-0000-0000-0000' } },
+    { data: d, manifest: { recipient: null } },
     { data: d, manifest: { kind: 'assignment' } },
     { data: d, manifest: { kind: 'feedback' } },
     { data: d, manifest: { planId: 'xuancheng-2020' } },

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PlanDef } from '../../shared/domain';
@@ -28,12 +28,18 @@ export interface Loop {
   readonly dir: string;
   readonly usb: string;
   readonly office: OpenLedger;
-  /** Sets a unit up from the office's assignment package, as a clerk would. */
-  unit(name: string, opts?: { office?: OpenLedger; dbName?: string }): Promise<OpenLedger>;
+  /**
+   * Sets a unit up from the office's assignment package, as a clerk would. The unit's clock reads
+   * `clock` (2019-07-02 15:00 by default): it can enter and export the months begun by then.
+   */
+  unit(name: string, opts?: { office?: OpenLedger; dbName?: string; clock?: string }): Promise<OpenLedger>;
   /** Saves the entry on the unit's computer and exports the report package; returns its path. */
   report(unit: OpenLedger, period: string, items: readonly EntryItem[]): Promise<string>;
-  /** A second summary office (another plan, another office name…), for files that must be refused. */
-  otherOffice(opts: { plan?: PlanDef; officeName?: string; name: string }): Promise<OpenLedger>;
+  /**
+   * A second summary office (another plan, another office name…), for files that must be refused.
+   * `sameKey`: it signs with this office's key, as the same office set up again with a new plan would.
+   */
+  otherOffice(opts: { plan?: PlanDef; officeName?: string; name: string; sameKey?: boolean }): Promise<OpenLedger>;
 }
 
 export async function createLoop(): Promise<Loop> {
@@ -52,7 +58,7 @@ export async function createLoop(): Promise<Loop> {
       const outDir = join(dir, `assign-${++n}`);
       mkdirSync(outDir);
       const a = await exportAssignment(from, { unit: name, outDir });
-      const u = await initUnitFromAssignment(join(dir, opts.dbName ?? `unit-${n}.db`), a.file, { now: fixedClock('2019-07-02T15:00:00'), actor: name });
+      const u = await initUnitFromAssignment(join(dir, opts.dbName ?? `unit-${n}.db`), a.file, { now: fixedClock(opts.clock ?? '2019-07-02T15:00:00'), actor: name });
       open.push(u);
       return u;
     },
@@ -60,7 +66,8 @@ export async function createLoop(): Promise<Loop> {
       await enterReports(unit, { unit: (await unit.db.selectFrom('settings').select('value').where('key', '=', 'self_unit').executeTakeFirstOrThrow()).value, period, items });
       return (await exportReport(unit, { period, outDir: usb })).file;
     },
-    async otherOffice({ plan, officeName, name }) {
+    async otherOffice({ plan, officeName, name, sameKey }) {
+      if (sameKey) copyFileSync(`${office.file}.key`, `${join(dir, name)}.key`);
       const o = await initSummary(join(dir, name), { now: fixedClock('2019-07-04T09:00:00'), ...(plan ? { plan } : {}), ...(officeName ? { officeName } : {}) });
       open.push(o);
       return o;

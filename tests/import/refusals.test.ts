@@ -122,8 +122,8 @@ describe('refusals at the summary office: a stable code, the file named, the dat
   it('E_WRONG_PLAN: a package of another plan', async () => {
     const loop = await createLoop();
     const other: PlanDef = { ...PLAN_2019, id: 'xuancheng-2020', year: 2020, title: '2020年全市民生工作要点' };
-    const office2020 = await loop.otherOffice({ name: 'office2020.db', plan: other });
-    const unit = await loop.unit('市残联', { office: office2020 });
+    const office2020 = await loop.otherOffice({ name: 'office2020.db', plan: other, sameKey: true });
+    const unit = await loop.unit('市残联', { office: office2020, clock: '2020-07-02T15:00:00' });
     const file = await loop.report(unit, '2020-06', CANLIAN_JUNE);
     await expectRefused(loop, file, 'E_WRONG_PLAN', { acceptNewKeys: true });
   });
@@ -160,7 +160,9 @@ describe('refusals at the summary office: a stable code, the file named, the dat
         ...c, tasks: [...c.tasks, { no: 55, title: '气象为农服务', text: '气象为农服务。', leadUnits: ['市气象局'], coUnits: [], coUnitsOpenEnded: false, indicators: [] }],
       }),
     };
-    const other = await loop.otherOffice({ name: 'other.db', plan: extra });
+    // The same office (same key) set up again on a plan with one more unit: only then can a report
+    // for this office name a unit its plan lacks.
+    const other = await loop.otherOffice({ name: 'other.db', plan: extra, sameKey: true });
     const unit = await loop.unit('市气象局', { office: other });
     const file = await loop.report(unit, '2019-06', [{ task: 55, status: '推进中', progress: '开展气象服务' }]);
     await expectRefused(loop, file, 'E_UNKNOWN_UNIT', { acceptNewKeys: true });

@@ -35,6 +35,8 @@ export const SAMPLE_MANIFEST = {
   planRevision: 1,
   from: '市人社局',
   to: '市民生办',
+  /** The office's key: fingerprint of the TEST-ONLY 'other' key, which plays the office here. */
+  recipient: 'C819-AB89-687F-E2E7',
   unit: '市人社局',
   periods: ['2019-03'],
   revision: 1,

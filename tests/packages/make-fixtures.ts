@@ -120,6 +120,19 @@ async function main(): Promise<void> {
     setCell(ws, 'A5', { t: 's', v: chunk.replace('"cumulative":120', '"cumulative":150') });
   }));
 
+  // What the program wrote before packages named their recipient's key (format 1): a validly signed
+  // manifest without `recipient`. Refused with a request to upgrade and export again.
+  save('report-format-1-without-recipient-key.xlsx', editWithSheetJS(valid, (wb) => {
+    const ws = signatureSheet(wb);
+    const manifest = JSON.parse(String(ws['A3']!.v)) as Record<string, unknown>;
+    delete manifest.recipient;
+    manifest.format = 1;
+    const json = canonicalJson(manifest);
+    setCell(ws, 'A2', { t: 'n', v: 1 });
+    setCell(ws, 'A3', { t: 's', v: json });
+    setCell(ws, 'A4', { t: 's', v: sign(unitKey.privateKeyPem, json) });
+  }));
+
   // Signed with another key, but the manifest names the unit's key: the signature cannot verify.
   save('report-signed-by-other-key-claiming-unit-key.xlsx', editWithSheetJS(writePackage(sampleReport(otherKey)), (wb) => {
     const ws = signatureSheet(wb);

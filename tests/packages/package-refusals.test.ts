@@ -112,8 +112,12 @@ describe('broken files', () => {
   });
 
   it('a workbook format version this program does not know', () => {
-    const bytes = editWithSheetJS(valid(), (wb) => setCell(wb.Sheets[SIGNATURE_SHEET]!, 'A2', { t: 'n', v: 2 }));
+    const bytes = editWithSheetJS(valid(), (wb) => setCell(wb.Sheets[SIGNATURE_SHEET]!, 'A2', { t: 'n', v: 3 }));
     expectRefused(bytes, 'E_UNREADABLE', '请升级本程序');
+  });
+
+  it('format 1, written before packages named their recipient’s key: refused, asking the sender to upgrade and export again', () => {
+    expectRefused(fixture('report-format-1-without-recipient-key.xlsx'), 'E_UNREADABLE', '请发送方把程序升级到新版后重新导出');
   });
 });
 

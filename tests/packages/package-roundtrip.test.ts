@@ -23,7 +23,7 @@ describe('writePackage → file → readPackage', () => {
 
     expect(pkg.fingerprint).toBe(fingerprint(key.publicKey));
     expect(pkg.manifest).toEqual({
-      format: 1,
+      format: 2,
       ...SAMPLE_MANIFEST,
       periods: [...SAMPLE_MANIFEST.periods],
       contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -60,7 +60,7 @@ describe('writePackage → file → readPackage', () => {
     expect(wb.Workbook?.Sheets?.map((s) => s.Hidden ?? 0)).toEqual([0, 0, 0, 2]);
     const sig = wb.Sheets[SIGNATURE_SHEET]!;
     expect(sig['A1']).toMatchObject({ t: 's', v: PACKAGE_MARKER });
-    expect(sig['A2']).toMatchObject({ t: 'n', v: 1 });
+    expect(sig['A2']).toMatchObject({ t: 'n', v: 2 });
     const manifest = JSON.parse(String(sig['A3']!.v)) as Record<string, unknown>;
     expect(manifest.signer).toBe(fingerprint(key.publicKey));
     expect(Buffer.from(String(sig['A4']!.v), 'base64')).toHaveLength(64);

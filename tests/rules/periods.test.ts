@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueDate, isLate, monthlyPeriods, parsePeriod, previousPeriod } from '../../shared/rules/periods';
+import { dueDate, hasStarted, isLate, monthlyPeriods, parsePeriod, periodStart, previousPeriod, requireStarted } from '../../shared/rules/periods';
 
 describe('periods and due dates', () => {
   it('twelve monthly periods', () => {
@@ -33,4 +33,17 @@ describe('periods and due dates', () => {
     ['received a day after is late', '2019-07-06', '2019-07-05', true],
     ['a timestamp is judged by its date', '2019-07-05T23:59:00', '2019-07-05', false],
   ])('%s', (_n, received, due, late) => expect(isLate(received, due)).toBe(late));
+
+  it('a period starts on its first day (a local date): not before', () => {
+    expect(periodStart('2019-12')).toBe('2019-12-01');
+    expect(hasStarted('2019-12', '2019-07-10')).toBe(false);
+    expect(hasStarted('2019-12', '2019-11-30')).toBe(false);
+    expect(hasStarted('2019-12', '2019-12-01')).toBe(true);
+    expect(hasStarted('2019-07', '2019-07-10')).toBe(true);
+    expect(hasStarted('2019-01', '2020-03-01')).toBe(true);
+    expect(() => requireStarted('2019-12', '2019-07-10', '导出填报包')).toThrow(expect.objectContaining({
+      code: 'E_FUTURE_PERIOD', message: expect.stringContaining('2019年12月从 2019-12-01 才开始,本机今天是 2019-07-10,还不能导出填报包'),
+    }));
+    expect(() => requireStarted('2019-07', '2019-07-01', '填报')).not.toThrow();
+  });
 });
