@@ -24,6 +24,10 @@ export type ErrorCode =
   | 'E_WRONG_RECIPIENT'
   | 'E_STALE_REVISION'
   | 'E_WRITE_FAILED'
+  /** The database file, its folder or its medium cannot be written (SQLITE_READONLY, a write-protected USB stick). */
+  | 'E_READ_ONLY'
+  /** Another program holds the database (or the import lock) beyond the time we wait. */
+  | 'E_DB_BUSY'
   | 'E_INTERNAL';
 
 export interface ErrorInfo {
