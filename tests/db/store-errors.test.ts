@@ -15,12 +15,15 @@ import { appendAudit, listAudit } from '../../db/queries/audit';
 import { createHandlers, dispatch, LedgerSession } from '../../electron/services/api';
 import { backupNow, listBackups } from '../../electron/services/backup';
 import { openLedger } from '../../electron/services/context';
+import { enterReports } from '../../electron/services/entry';
 import { importFiles } from '../../electron/services/import';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { yearEntries } from '../../scripts/bench-setup';
 import type { Dialogs } from '../../electron/services/api';
 import { runLedger } from '../helpers/cli';
 import { holdDatabase } from '../helpers/hold-db';
 import { tempDir } from '../helpers/ledger';
-import { juneAfterMay, snapshotData } from '../helpers/loop';
+import { createLoop, juneAfterMay, snapshotData } from '../helpers/loop';
 import { makeReadOnly } from '../helpers/read-only';
 
 const UNITS = ['市人社局', '市残联'];
@@ -208,6 +211,25 @@ describe('a read-only database', () => {
     // A backup that could not be recorded is not left behind as if it had been made.
     expect(listBackups(db)).toEqual(backups);
   }, 60_000);
+
+  it('a unit database set read-only: `ledger export` says E_READ_ONLY and leaves no package that the database does not know', async (t) => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联');
+    await enterReports(unit, { unit: '市残联', period: '2019-06', items: yearEntries(PLAN_2019, '市残联', '2019-06') });
+    await unit.close();
+    const out = join(loop.dir, 'out');
+    fs.mkdirSync(out);
+    const undo = makeReadOnly(unit.file);
+    if (!undo) return t.skip();
+    try {
+      const r = await runLedger('export', '--db', unit.file, '--period', '2019-06', '--out', out);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^错误 \[E_READ_ONLY\]:数据库文件 .*:文件是只读的/);
+      expect(fs.readdirSync(out)).toEqual([]);
+    } finally {
+      undo();
+    }
+  });
 
   it('a write-protected folder (a USB stick): the database cannot even be opened, and every command says why', async (t) => {
     const { db } = await officeWithJune();
