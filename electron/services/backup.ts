@@ -624,23 +624,16 @@ function sqliteRefusal(err: unknown, name: string): LedgerError {
 /** A reason a person can act on, for the errors a full disk, a read-only folder or a bad path give. */
 function fsReason(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOSPC':
-    case 'SQLITE_FULL':
+  if (code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST') return '文件夹路径无效(路径中有同名文件,或文件夹不存在)';
+  // Classified as every store failure is (db/errors.ts), worded for a folder rather than the database.
+  switch (failureOf(err)) {
+    case 'full':
       return '磁盘空间不足';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-    case 'SQLITE_READONLY':
+    case 'read-only':
       return '文件夹只读或没有写入权限';
-    case 'ENOTDIR':
-    case 'ENOENT':
-    case 'EEXIST':
-      return '文件夹路径无效(路径中有同名文件,或文件夹不存在)';
-    case 'SQLITE_CANTOPEN':
+    case 'cannot-open':
       return '无法在该处创建或打开文件(文件夹只读、没有权限或路径无效)';
-    case 'EIO':
-    case 'SQLITE_IOERR':
+    case 'io':
       return '读写出错(U盘或磁盘可能已拔出或损坏)';
     default:
       return err instanceof Error ? err.message : String(err);

@@ -86,7 +86,7 @@ async function acquire(dbFile: string, task: WriterTask, opts: LockOptions): Pro
     const mine: LockHolder = { pid: process.pid, host: hostname(), task, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
     if (tryCreate(dbFile, file, mine)) return holding(file, mine);
     const found = readHolder(file);
-    if (!found) continue; // released between our attempt and the read: try again at once
+    if (!found) continue; // no lock file: released between our attempt and the read, try again at once
     if (isStale(found)) {
       removeIfUnchanged(file, found);
       continue;
@@ -103,7 +103,8 @@ async function acquire(dbFile: string, task: WriterTask, opts: LockOptions): Pro
 
 /** 进程 1234(电脑 B),已进行 12 秒 */
 function who(holder: LockHolder): string {
-  return `进程 ${holder.pid}${holder.host === hostname() ? '' : `,电脑 ${holder.host}`},已进行 ${seconds(Date.now() - Date.parse(holder.since))} 秒`;
+  const pid = holder.pid > 0 ? `进程 ${holder.pid}` : '进程未知';
+  return `${pid}${holder.host === hostname() ? '' : `,电脑 ${holder.host}`},已进行 ${seconds(Date.now() - Date.parse(holder.since))} 秒`;
 }
 
 function waitingLine(holder: LockHolder, task: WriterTask, waitedMs: number, waitMs: number): string {
@@ -164,21 +165,23 @@ interface Found {
   readonly mtimeMs: number;
 }
 
+/** The lock's holder, or null when there is no lock file (any more). */
 function readHolder(file: string): Found | null {
-  let text: string;
   let mtimeMs: number;
   try {
     mtimeMs = statSync(file).mtimeMs;
-    text = readFileSync(file, 'utf8');
   } catch {
     return null;
   }
+  let text = '';
   let holder: LockHolder;
   try {
+    text = readFileSync(file, 'utf8');
     holder = JSON.parse(text) as LockHolder;
   } catch {
-    // Created but not yet written (or cut off by a crash): a holder with no pid, stale once old.
-    holder = { pid: 0, host: '', task: 'import', since: new Date(mtimeMs).toISOString(), token: '' };
+    // Created but not written yet, cut off by a crash, or unreadable: a holder we cannot name, waited
+    // for like any other and stale once old.
+    holder = { pid: 0, host: hostname(), task: 'import', since: new Date(mtimeMs).toISOString(), token: '' };
   }
   return { holder, text, mtimeMs };
 }
