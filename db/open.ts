@@ -1,6 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql,
+  type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig,
+} from 'kysely';
 import { LedgerError } from '../shared/errors';
+import { BUSY_TIMEOUT_MS, storeError } from './errors';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import type { Database, Db } from './schema';
 
@@ -27,17 +31,17 @@ export interface OpenOptions {
 export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<OpenDatabase> {
   let sqlite: BetterSqlite3.Database;
   try {
-    sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false });
+    sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
-    throw new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
+    throw storeError(err, file) ?? new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
   }
   try {
     configure(sqlite, opts.readonly ?? false);
   } catch (err) {
     sqlite.close();
-    throw err;
+    throw storeError(err, file) ?? err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new LedgerDialect({ database: withStatementCache(sqlite) }, file) });
   try {
     if (!opts.readonly) await migrate(db, sqlite);
   } catch (err) {
@@ -45,6 +49,57 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
     throw err;
   }
   return { db, sqlite, file, close: () => db.destroy() };
+}
+
+/** Kysely's SQLite dialect with the driver below. */
+class LedgerDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig, private readonly file: string) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new LedgerDriver(this.config, this.file);
+  }
+}
+
+/**
+ * Every transaction takes the write lock at BEGIN (BEGIN IMMEDIATE). A deferred transaction that has
+ * read and then writes cannot wait for another writer: SQLite answers SQLITE_BUSY(_SNAPSHOT) at once,
+ * without the busy timeout, because its snapshot may be stale. Taken at BEGIN, the lock waits up to
+ * BUSY_TIMEOUT_MS for another process's write to finish, then sees what it wrote. Every failure of the
+ * file itself (read-only, held by another program, full, damaged) leaves here as a StoreError.
+ */
+class LedgerDriver extends SqliteDriver {
+  private wrapped: DatabaseConnection | null = null;
+
+  constructor(config: SqliteDialectConfig, private readonly file: string) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    // SQLite has one connection per handle: wrapped once, the same object every time.
+    this.wrapped ??= reportingStoreErrors(connection, this.file);
+    return this.wrapped;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function reportingStoreErrors(connection: DatabaseConnection, file: string): DatabaseConnection {
+  return {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      try {
+        // The driver throws synchronously from better-sqlite3: awaited here, so that is caught too.
+        return await connection.executeQuery<R>(query);
+      } catch (err) {
+        throw storeError(err, file) ?? err;
+      }
+    },
+    streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
+  };
 }
 
 /** Prepared statements kept per connection; an import runs a few dozen distinct ones. */
@@ -79,7 +134,7 @@ function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
   if (!readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const appId = sqlite.pragma('application_id', { simple: true }) as number;
   const version = sqlite.pragma('user_version', { simple: true }) as number;
   const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;

@@ -12,6 +12,7 @@ import { localDate, percent, printable, targetFigure } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
 import { loadPlanModel, planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
+import { failureOf } from '../db/errors';
 import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup';
@@ -78,8 +79,9 @@ const HELP = `民生工作督办台账 命令行
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
   init     --db U.db --from 任务包.xlsx                  填报端:按任务包新建数据库
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
-  import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--json] 文件或文件夹...
-                                                       导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包)
+  import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
+                                                       导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包);
+                                                       另一个导入正在进行时等它完成,最多等 --wait 秒(默认600)
   return   --db S.db --unit 单位 --period YYYY-MM --task N --comment 意见   汇总端:退回一项任务
   feedback --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成反馈包(回执和退回事项)
   keys     --db FILE [--accept-from 填报包.xlsx [--shared-key]] [--json]
@@ -143,12 +145,11 @@ async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): P
 
 /** A damaged database file is named as such, with the newest good backup to restore from. */
 async function damaged(err: unknown, file: string): Promise<unknown> {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string' || !(code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return err;
+  if (failureOf(err) !== 'damaged') return err;
   const { checkDatabaseHealth } = await import('./services/backup');
   const health = checkDatabaseHealth(file);
   const last = health.ok ? null : health.lastGoodBackup;
-  return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏(${(err as Error).message})。${last
+  return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏。${last
     ? `最近一份完好的备份:${last.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${last.file}`
     : '没有找到完好的备份。'}`);
 }
@@ -400,10 +401,12 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         });
       }
       case 'import': {
-        checkOptions(args, ['db', 'received']);
+        checkOptions(args, ['db', 'received', 'wait']);
         if (args.positional.length === 0) throw new UsageError('请给出要导入的文件或文件夹。');
         const received = args.options.get('received');
         if (received !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(received)) throw new UsageError('--received 应为 YYYY-MM-DD。');
+        const wait = args.options.get('wait');
+        if (wait !== undefined && !/^\d+$/.test(wait)) throw new UsageError('--wait 应为等待的秒数,例如 600。');
         return await withLedger(need(args, 'db'), async (l) => {
           // Verified in a worker thread as in the app: a hostile file cannot take the command down,
           // and on two cores verifying overlaps merging (docs/performance.md).
@@ -413,6 +416,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
             ...(received ? { receivedOn: received } : {}), verify: (bytes) => verifier.verify(bytes),
+            ...(wait === undefined ? {} : { lockWaitMs: Number(wait) * 1000 }),
+            onProgress: (p) => { if (p.waiting) io.err(p.waiting); },
           }).finally(() => verifier.close());
           if (json) io.out(JSON.stringify(results, null, 2));
           else {
@@ -520,7 +525,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const r = await restoreBackup(file, need(args, 'from'), { actor: process.env.LEDGER_ACTOR ?? '命令行' });
         if (json) io.out(JSON.stringify(r));
         else {
-          io.out(`已从备份 ${r.restoredFrom} 恢复数据库 ${file}(已记入审计日志)。`);
+          io.out(`已从备份 ${r.restoredFrom} 恢复数据库 ${file}(已记入审计日志,第 ${r.restoreAuditId} 条)。`);
+          io.out(r.auditNotCarried ?? `审计日志未丢失:自该备份以来的 ${r.carriedAudit} 条审计记录已原样转入恢复后的数据库。`);
           if (r.safetyCopy) io.out(`恢复前的数据库已另存为 ${r.safetyCopy.file};如需撤销,用它再恢复一次。`);
           if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);
         }

@@ -246,6 +246,8 @@ export interface ImportProgress {
   readonly done: number;
   readonly total: number;
   readonly file: string;
+  /** Set while the import waits for another import into the same database: one line saying so. */
+  readonly waiting?: string;
 }
 
 export interface KeysView {
@@ -350,7 +352,14 @@ export interface ResponseMap {
   'audit:list': readonly AuditView[];
   'backup:create': BackupView;
   'backup:list': readonly BackupView[];
-  'backup:restore': { readonly restoredFrom: string; readonly safetyCopy: string | null };
+  'backup:restore': {
+    readonly restoredFrom: string;
+    readonly safetyCopy: string | null;
+    /** Audit lines made since the backup, carried into the restored database. */
+    readonly carriedAudit: number;
+    /** Why they could not be carried (the database was damaged), or null. */
+    readonly auditNotCarried: string | null;
+  };
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];

@@ -26,6 +26,10 @@ export type ErrorCode =
   | 'E_FUTURE_PERIOD'
   | 'E_STALE_REVISION'
   | 'E_WRITE_FAILED'
+  /** The database file, its folder or its medium cannot be written (SQLITE_READONLY, a write-protected USB stick). */
+  | 'E_READ_ONLY'
+  /** Another program holds the database (or the import lock) beyond the time we wait. */
+  | 'E_DB_BUSY'
   | 'E_INTERNAL';
 
 /**
@@ -56,6 +60,8 @@ export const ERROR_LABELS: Readonly<Record<ErrorCode, string>> = {
   E_FUTURE_PERIOD: '报送期尚未开始',
   E_STALE_REVISION: '版本较旧',
   E_WRITE_FAILED: '写入失败',
+  E_READ_ONLY: '数据库只读',
+  E_DB_BUSY: '数据库正被占用',
   E_INTERNAL: '程序内部错误',
 };
 

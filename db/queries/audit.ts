@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { AuditView } from '../../shared/api';
 import type { Tx } from '../schema';
 
@@ -47,4 +48,88 @@ export async function listAudit(db: Tx, opts: { limit?: number; action?: string 
     before: r.before === null ? null : JSON.parse(r.before),
     after: r.after === null ? null : JSON.parse(r.after),
   }));
+}
+
+/** An audit line as stored: its number, and its JSON columns as their text. */
+export interface StoredAuditLine {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly entity: string;
+  readonly entity_id: string;
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+export interface MissingAudit {
+  /** Lines of the current log the other one lacks, in their order, as stored. */
+  readonly lines: StoredAuditLine[];
+  /** The other log is the start of the current one (the usual case: a backup of this database). */
+  readonly prefix: boolean;
+}
+
+const STORED_COLUMNS = 'id, at, actor, action, entity, entity_id, before, after';
+
+/**
+ * The lines of `current`'s audit log that `other`'s does not have: what a restore of `other` would
+ * lose. The log only grows, so a backup's log is normally the start of the current one and the answer
+ * is the rest of it. A log from another line of history (a backup of a database restored meanwhile
+ * without this, or a copy made elsewhere) shares a start and then differs: past that point a current
+ * line counts as had when the other log holds one with the same content (time, actor, action, object,
+ * before, after), each of its lines matching once. Read as two streams, so a long shared history
+ * costs no memory.
+ * @example auditMissingFrom(currentDb, backupDb).lines.length // 1 (the period.lock since the backup)
+ */
+export function auditMissingFrom(current: BetterSqlite3.Database, other: BetterSqlite3.Database): MissingAudit {
+  const ours = current.prepare(`SELECT ${STORED_COLUMNS} FROM audit_log ORDER BY id`).iterate() as IterableIterator<StoredAuditLine>;
+  const theirs = other.prepare(`SELECT ${STORED_COLUMNS} FROM audit_log ORDER BY id`).iterate() as IterableIterator<StoredAuditLine>;
+  try {
+    let a = ours.next();
+    let b = theirs.next();
+    while (!a.done && !b.done && a.value.id === b.value.id && contentKey(a.value) === contentKey(b.value)) {
+      a = ours.next();
+      b = theirs.next();
+    }
+    const lines: StoredAuditLine[] = [];
+    if (b.done) {
+      for (; !a.done; a = ours.next()) lines.push(a.value);
+      return { lines, prefix: true };
+    }
+    const had = new Map<string, number>();
+    for (; !b.done; b = theirs.next()) {
+      const k = contentKey(b.value);
+      had.set(k, (had.get(k) ?? 0) + 1);
+    }
+    for (; !a.done; a = ours.next()) {
+      const k = contentKey(a.value);
+      const n = had.get(k) ?? 0;
+      if (n > 0) had.set(k, n - 1);
+      else lines.push(a.value);
+    }
+    return { lines, prefix: false };
+  } finally {
+    ours.return?.();
+    theirs.return?.();
+  }
+}
+
+function contentKey(l: StoredAuditLine): string {
+  return JSON.stringify([l.at, l.actor, l.action, l.entity, l.entity_id, l.before, l.after]);
+}
+
+/** Rows per INSERT: 7 values each, well under SQLite's limit on bound values. */
+const COPY_CHUNK = 500;
+
+/**
+ * Appends lines copied from another database verbatim (their own time, actor and content), in their
+ * order, numbered after the lines already here.
+ * @example await appendStoredAudit(trx, auditMissingFrom(current, backup).lines)
+ */
+export async function appendStoredAudit(db: Tx, lines: readonly StoredAuditLine[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += COPY_CHUNK) {
+    await db.insertInto('audit_log')
+      .values(lines.slice(i, i + COPY_CHUNK).map(({ id: _id, ...line }) => line))
+      .execute();
+  }
 }

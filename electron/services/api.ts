@@ -349,7 +349,10 @@ export function createHandlers(deps: ApiDeps) {
       const chosen = listBackups(session.dbFile).find((b) => basename(b.file) === req.name);
       if (!chosen) throw new LedgerError('E_NOT_FOUND', `备份列表中没有「${req.name}」。`);
       const r = await session.replace(() => restoreBackup(session.dbFile, chosen.file, { now, actor }));
-      return { restoredFrom: basename(r.restoredFrom), safetyCopy: r.safetyCopy ? basename(r.safetyCopy.file) : null };
+      return {
+        restoredFrom: basename(r.restoredFrom), safetyCopy: r.safetyCopy ? basename(r.safetyCopy.file) : null,
+        carriedAudit: r.carriedAudit, auditNotCarried: r.auditNotCarried,
+      };
     },
   } satisfies Handlers;
 }

@@ -10,13 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { appendAudit } from '../../db/queries/audit';
+import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../db/queries/audit';
 import { APPLICATION_ID } from '../../db/open';
+import { failureOf, storeError, StoreError } from '../../db/errors';
 import { LATEST_VERSION } from '../../db/migrations';
 import { LedgerError } from '../../shared/errors';
 import { openLedger, type Ctx } from './context';
-import { removeIfPresent, replaceFile } from './files';
+import { processAlive, removeIfPresent, replaceFile } from './files';
 import { keyFilePath, loadKey } from './keys';
+import { withWriterLock } from './writer-lock';
 
 export type BackupReason = 'manual' | 'before-import' | 'before-restore';
 
@@ -72,11 +74,59 @@ export async function backupNow(ctx: BackupCtx, opts: BackupOptions): Promise<Ba
   } finally {
     own?.close();
   }
-  if (opts.audit !== false) await appendAudit(ctx.db, {
-    at: ctx.now().toISOString(), actor: ctx.actor, action: 'backup.create', entity: 'backup', entityId: basename(info.file),
-    after: { file: basename(info.file), dir, bytes: info.bytes, reason: info.reason },
-  });
+  if (opts.audit !== false) {
+    await appendAudit(ctx.db, {
+      at: ctx.now().toISOString(), actor: ctx.actor, action: 'backup.create', entity: 'backup', entityId: basename(info.file),
+      after: { file: basename(info.file), dir, bytes: info.bytes, reason: info.reason },
+    }).catch((err: unknown) => {
+      // A read-only database can be copied but not told so: the command fails, and leaves no
+      // backup behind that the log does not know of.
+      removeIfPresent(info.file);
+      throw err;
+    });
+  }
   return info;
+}
+
+export interface PendingBackup {
+  /** Its file name, fixed before it is written: the audit lines of what the batch merges name it. */
+  readonly name: string;
+  /** Whether take() was called. */
+  readonly taken: boolean;
+  /** Writes it (once; later calls answer the same): the database as last committed. */
+  take(): Promise<BackupInfo>;
+}
+
+/**
+ * A backup written only when it is needed: an import batch takes it just before its first write is
+ * committed, so a batch that writes nothing (every file refused, a duplicate or a dry run) leaves no
+ * file behind and pushes no older backup out of the rotation. Always through a read-only connection of
+ * its own: it must copy what is committed, never the batch's open transaction on the shared one. Not
+ * audited: each merged package's audit line names it.
+ * @example const b = backupWhenNeeded(ledger, { reason: 'before-import' }); … await b.take();
+ */
+export function backupWhenNeeded(ctx: Ctx, opts: Omit<BackupOptions, 'audit'>): PendingBackup {
+  const dir = opts.dir ?? defaultBackupDir(ctx.file);
+  const at = ctx.now();
+  const name = uniqueName(dir, basename(ctx.file), stampOf(at), opts.reason);
+  let written: Promise<BackupInfo> | null = null;
+  return {
+    name,
+    get taken() {
+      return written !== null;
+    },
+    take() {
+      written ??= (async () => {
+        const own = openSource(ctx.file);
+        try {
+          return await writeBackup(own, ctx.file, opts.reason, at, dir, opts.keep ?? DEFAULT_KEEP, name);
+        } finally {
+          own.close();
+        }
+      })();
+      return written;
+    },
+  };
 }
 
 /**
@@ -102,6 +152,13 @@ export interface BackupCheck {
  * @example checkBackupFile('S.db.backups/S.db.2019-07-03T02-00-00.000Z.manual.bak').userVersion // 2
  */
 export function checkBackupFile(file: string): BackupCheck {
+  const { check, sqlite } = openChecked(file);
+  sqlite.close();
+  return check;
+}
+
+/** checkBackupFile, leaving the backup open (in memory, read-only) for the caller to read and close. */
+function openChecked(file: string): { check: BackupCheck; sqlite: BetterSqlite3.Database } {
   const name = basename(file);
   let bytes: Buffer;
   try {
@@ -149,11 +206,10 @@ export function checkBackupFile(file: string): BackupCheck {
     if (role !== 'summary' && role !== 'unit') {
       throw new LedgerError('E_NOT_LEDGER_DB', `备份「${name}」是尚未初始化的台账数据库(缺少端类型设置),不能用来恢复,未做任何修改。`);
     }
-    return { userVersion, role, publicKey: setting('public_key'), fingerprint: setting('fingerprint') };
+    return { check: { userVersion, role, publicKey: setting('public_key'), fingerprint: setting('fingerprint') }, sqlite };
   } catch (err) {
-    throw sqliteRefusal(err, name);
-  } finally {
     sqlite.close();
+    throw sqliteRefusal(err, name);
   }
 }
 
@@ -171,34 +227,59 @@ export interface RestoreResult {
   readonly safetyCopy: BackupInfo | null;
   /** A damaged database is kept byte for byte beside itself (`S.db.<time>.damaged`) rather than lost. */
   readonly damagedCopy: string | null;
+  /** Audit lines made since the backup (those it did not have), carried into the restored database. */
+  readonly carriedAudit: number;
+  /** Why lines since the backup could not be carried (the database was damaged), or null. */
+  readonly auditNotCarried: string | null;
+  /** The number of the restore's own audit line, after the carried ones. */
+  readonly restoreAuditId: number;
 }
 
 /**
  * Replaces the database with a backup. **The caller must have closed the database** (every connection,
  * in this process and any other): the file is renamed over, and an open connection would keep writing
- * to the old one. Checks the backup first and changes nothing if it is refused; keeps a `before-restore`
- * copy of the current database; audits `backup.restore` in the restored database.
+ * to the old one. Refused while another program imports into it (the writer lock). Checks the backup
+ * first and changes nothing if it is refused; keeps a `before-restore` copy of the current database.
+ * The audit log survives: every line of the current log that the backup does not have is carried into
+ * the restored database, in its order and with its own time, actor and content, and the restore's own
+ * `backup.restore` line follows them.
  * @example await ledger.close(); await restoreBackup('S.db', 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.manual.bak');
  */
 export async function restoreBackup(dbFile: string, backupFile: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
-  const now = opts.now ?? (() => new Date());
-  const check = checkBackupFile(backupFile);
-  refuseForeignKey(dbFile, check, basename(backupFile));
+  return withWriterLock(dbFile, 'restore', { waitMs: 0 }, () => restoreLocked(dbFile, backupFile, opts));
+}
 
+async function restoreLocked(dbFile: string, backupFile: string, opts: RestoreOptions): Promise<RestoreResult> {
+  const now = opts.now ?? (() => new Date());
+  const opened = openChecked(backupFile);
+  const check = opened.check;
+  let carried: MissingAudit | null = null;
+  let auditNotCarried: string | null = null;
   let safetyCopy: BackupInfo | null = null;
   let damagedCopy: string | null = null;
-  if (existsSync(dbFile)) {
-    const current = openHealthy(dbFile);
-    if (current) {
-      try {
-        safetyCopy = await writeBackup(current, dbFile, 'before-restore', now(), opts.dir ?? defaultBackupDir(dbFile), opts.keep ?? DEFAULT_KEEP);
-      } finally {
-        current.close();
+  try {
+    refuseForeignKey(dbFile, check, basename(backupFile));
+    if (existsSync(dbFile)) {
+      const current = openHealthy(dbFile);
+      if (current) {
+        try {
+          try {
+            carried = auditMissingFrom(current, opened.sqlite);
+          } catch (err) {
+            auditNotCarried = `当前数据库文件中读不到审计日志(${(err as Error).message}),没有可转入的记录。`;
+          }
+          safetyCopy = await writeBackup(current, dbFile, 'before-restore', now(), opts.dir ?? defaultBackupDir(dbFile), opts.keep ?? DEFAULT_KEEP);
+        } finally {
+          current.close();
+        }
+      } else {
+        damagedCopy = `${dbFile}.${stampOf(now())}.damaged`;
+        await atomicWrite(damagedCopy, (temp) => copyFileSync(dbFile, temp));
+        auditNotCarried = `原数据库已损坏,自备份以来的审计记录无法读出、未能转入恢复后的数据库;它们仍在保留的损坏文件 ${basename(damagedCopy)} 中。`;
       }
-    } else {
-      damagedCopy = `${dbFile}.${stampOf(now())}.damaged`;
-      await atomicWrite(damagedCopy, (temp) => copyFileSync(dbFile, temp));
     }
+  } finally {
+    opened.sqlite.close();
   }
 
   removeStaleTemps(dirname(dbFile), restoreTempPattern(basename(dbFile)));
@@ -210,19 +291,29 @@ export async function restoreBackup(dbFile: string, backupFile: string, opts: Re
     for (const suffix of ['-wal', '-shm', '-journal']) removeIfPresent(`${dbFile}${suffix}`);
   }, restoreTempName(dbFile));
 
+  const lines = carried?.lines ?? [];
   const ledger = await openLedger(dbFile, { now, actor: opts.actor ?? '本机用户' });
+  let restoreAuditId: number;
   try {
-    await appendAudit(ledger.db, {
-      at: now().toISOString(), actor: ledger.actor, action: 'backup.restore', entity: 'backup', entityId: basename(backupFile),
-      after: {
-        from: basename(backupFile), userVersion: check.userVersion,
-        safetyCopy: safetyCopy ? basename(safetyCopy.file) : null, damagedCopy: damagedCopy ? basename(damagedCopy) : null,
-      },
+    restoreAuditId = await ledger.db.transaction().execute(async (trx) => {
+      await appendStoredAudit(trx, lines);
+      await appendAudit(trx, {
+        at: now().toISOString(), actor: ledger.actor, action: 'backup.restore', entity: 'backup', entityId: basename(backupFile),
+        after: {
+          from: basename(backupFile), userVersion: check.userVersion,
+          safetyCopy: safetyCopy ? basename(safetyCopy.file) : null, damagedCopy: damagedCopy ? basename(damagedCopy) : null,
+          // The numbers the carried lines had before; they keep them when the backup is of this database.
+          carried: lines.length, ...(lines.length > 0 ? { carriedIds: [lines[0]!.id, lines.at(-1)!.id], sameHistory: carried!.prefix } : {}),
+          ...(auditNotCarried ? { auditNotCarried } : {}),
+        },
+      });
+      const last = await trx.selectFrom('audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+      return Number(last.id);
     });
   } finally {
     await ledger.close();
   }
-  return { restoredFrom: backupFile, safetyCopy, damagedCopy };
+  return { restoredFrom: backupFile, safetyCopy, damagedCopy, carriedAudit: lines.length, auditNotCarried, restoreAuditId };
 }
 
 export type Health =
@@ -346,12 +437,7 @@ function openHealthy(dbFile: string): BetterSqlite3.Database | null {
   } catch {
     return null;
   }
-  try {
-    const rows = sqlite.pragma('quick_check') as { quick_check: string }[];
-    if (rows.length === 1 && rows[0]!.quick_check === 'ok') return sqlite;
-  } catch {
-    // damaged: handled below
-  }
+  if (passesQuickCheck(sqlite)) return sqlite;
   sqlite.close();
   return null;
 }
@@ -373,15 +459,24 @@ function refuseForeignKey(dbFile: string, check: BackupCheck, name: string): voi
   }
 }
 
-async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reason: BackupReason, at: Date, dir: string, keep: number): Promise<BackupInfo> {
-  const base = basename(dbFile);
-  const fail = (err: unknown) => new LedgerError('E_WRITE_FAILED', `无法在备份文件夹 ${dir} 中写入备份:${fsReason(err)}。数据库本身未受影响。`, { dir });
+async function writeBackup(
+  source: BetterSqlite3.Database, dbFile: string, reason: BackupReason, at: Date, dir: string, keep: number,
+  name = uniqueName(dir, basename(dbFile), stampOf(at), reason),
+): Promise<BackupInfo> {
+  const fail = (err: unknown): LedgerError => {
+    // Damage found while copying may be the database's own: then that is what the person must hear
+    // (a backup of it cannot help), not a problem with the backup folder.
+    const failure = failureOf(err);
+    if (failure === 'busy') return storeError(err, dbFile)!;
+    if (failure === 'damaged' && !passesQuickCheck(source)) return new StoreError('damaged', dbFile, 'SQLITE_CORRUPT');
+    return new LedgerError('E_WRITE_FAILED', `无法在备份文件夹 ${dir} 中写入备份:${fsReason(err)}。数据库本身没有改动。`, { dir });
+  };
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
     throw fail(err);
   }
-  const final = join(dir, uniqueName(dir, base, stampOf(at), reason));
+  const final = join(dir, name);
   const temp = `${final}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   await replaceFile(final, temp, async () => {
     await source.backup(temp);
@@ -389,8 +484,7 @@ async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reaso
     try {
       // The copy carries the source's WAL flag; a backup is one self-contained file.
       copy.pragma('journal_mode = DELETE');
-      const rows = copy.pragma('quick_check') as { quick_check: string }[];
-      if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') throw new Error('备份副本未通过完整性检查');
+      if (!passesQuickCheck(copy)) throw Object.assign(new Error('备份副本未通过完整性检查'), { code: 'SQLITE_CORRUPT' });
     } finally {
       copy.close();
     }
@@ -402,6 +496,15 @@ async function writeBackup(source: BetterSqlite3.Database, dbFile: string, reaso
   return { file: final, bytes, createdAt: at.toISOString(), reason };
 }
 
+function passesQuickCheck(sqlite: BetterSqlite3.Database): boolean {
+  try {
+    const rows = sqlite.pragma('quick_check') as { quick_check: string }[];
+    return rows.length === 1 && rows[0]!.quick_check === 'ok';
+  } catch {
+    return false;
+  }
+}
+
 function uniqueName(dir: string, base: string, stamp: string, reason: BackupReason): string {
   const taken = new Set(scan(base, dir).filter((e) => e.stamp === stamp).map((e) => e.seq));
   let seq = 1;
@@ -409,11 +512,19 @@ function uniqueName(dir: string, base: string, stamp: string, reason: BackupReas
   return `${base}.${stamp}${seq === 1 ? '' : `.${seq}`}.${reason}.bak`;
 }
 
-/** Keeps the newest `keep` backups; only files matching our own name pattern are ever deleted. */
+/**
+ * Keeps the newest `keep` backups, and the newest copy made before a restore whatever its age: a restore
+ * replaces every row, and that copy is the only way to undo the latest one. Only files matching our own
+ * name pattern are ever deleted.
+ */
 function prune(dbFile: string, dir: string, keep: number, justMade: string): void {
+  const all = scan(dbFile, dir);
+  const undoLastRestore = all.find((e) => e.info.reason === 'before-restore')?.info.file;
   // The new one is kept whatever its time: a clock set back must not make it the first to go.
-  const others = scan(dbFile, dir).filter((e) => e.info.file !== justMade);
-  for (const e of others.slice(Math.max(0, keep - 1))) removeIfPresent(e.info.file);
+  const others = all.filter((e) => e.info.file !== justMade);
+  for (const e of others.slice(Math.max(0, keep - 1))) {
+    if (e.info.file !== undoLastRestore) removeIfPresent(e.info.file);
+  }
   removeStaleTemps(dir, backupTempPattern(basename(dbFile)));
 }
 
@@ -441,17 +552,8 @@ function removeStaleTemps(dir: string, pattern: RegExp): void {
     const m = pattern.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || processAlive(pid)) continue;
     removeIfPresent(join(dir, name));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -522,22 +624,16 @@ function sqliteRefusal(err: unknown, name: string): LedgerError {
 /** A reason a person can act on, for the errors a full disk, a read-only folder or a bad path give. */
 function fsReason(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  switch (code) {
-    case 'ENOSPC':
-    case 'SQLITE_FULL':
+  if (code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST') return '文件夹路径无效(路径中有同名文件,或文件夹不存在)';
+  // Classified as every store failure is (db/errors.ts), worded for a folder rather than the database.
+  switch (failureOf(err)) {
+    case 'full':
       return '磁盘空间不足';
-    case 'EACCES':
-    case 'EPERM':
-    case 'EROFS':
-    case 'SQLITE_READONLY':
+    case 'read-only':
       return '文件夹只读或没有写入权限';
-    case 'ENOTDIR':
-    case 'ENOENT':
-      return '文件夹路径无效(路径中有同名文件,或文件夹不存在)';
-    case 'SQLITE_CANTOPEN':
+    case 'cannot-open':
       return '无法在该处创建或打开文件(文件夹只读、没有权限或路径无效)';
-    case 'EIO':
-    case 'SQLITE_IOERR':
+    case 'io':
       return '读写出错(U盘或磁盘可能已拔出或损坏)';
     default:
       return err instanceof Error ? err.message : String(err);

@@ -31,6 +31,16 @@ export function removeIfPresent(file: string): void {
   }
 }
 
+/** Whether a process of this computer is still running (a leftover of ours is removed only when it is not). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function fsyncFile(file: string): void {
   // r+ rather than r: Windows flushes only a handle opened for writing.
   const fd = openSync(file, 'r+');

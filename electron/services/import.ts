@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
 import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
+import { failureOf, failureWords, StoreError, type StoreFailure } from '../../db/errors';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, periodLabel, periodStart } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
@@ -18,8 +19,9 @@ import { findPeriod, findUnitByName, insertPlan, setDueDates, type PlanModel } f
 import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
-import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger } from './context';
-import { backupNow } from './backup';
+import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from './context';
+import { backupWhenNeeded, type PendingBackup } from './backup';
+import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from './entry';
 import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
@@ -35,6 +37,8 @@ export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
   /** Verifies bytes off the caller's thread in the app; in-process by default. */
   readonly verify?: (bytes: Uint8Array) => Promise<VerifiedPackage> | VerifiedPackage;
+  /** How long to wait for another import into the same database at most (default DEFAULT_LOCK_WAIT_MS). */
+  readonly lockWaitMs?: number;
 }
 
 /** A refusal for one file: a stable code and a Chinese message. */
@@ -86,16 +90,40 @@ function readBounded(file: string): Uint8Array {
 
 /**
  * Imports files and folders. Works on both sides: report packages at the summary office;
- * feedback and (later) assignment packages at a unit.
+ * feedback and (later) assignment packages at a unit. One import at a time writes into a database,
+ * whichever program runs it: a second one waits for the first (saying so through onProgress), then
+ * finds what the first brought in as duplicates.
  * @example await importFiles(ctx, ['/media/usb'], { acceptNewKeys: true })
  */
 export async function importFiles(ctx: Ctx, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportFileResult[]> {
   const files = expandPaths(paths);
   const role = await roleOf(ctx);
-  // A copy of the database before every batch that may write: whatever arrives on the USB drive,
-  // the office can go back. Without a backup, nothing is imported.
-  const backup = !opts.dryRun && files.length > 0 ? await backupNow(ctx, { reason: 'before-import', audit: false }) : null;
-  const withBackup: FileOptions = { ...opts, backupFile: backup ? basename(backup.file) : null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() } };
+  if (opts.dryRun || files.length === 0) return importBatch(ctx, role, files, opts, null);
+  const lock = {
+    ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
+    onWait: (w: Waiting) => opts.onProgress?.({ done: 0, total: files.length, file: '', waiting: w.message }),
+  };
+  // A copy of the database before the batch's first write: whatever arrives on the USB drive, the
+  // office can go back. Without a backup, nothing is imported; a batch that writes nothing makes none.
+  return withWriterLock(ctx.file, 'import', lock, () => importBatch(ctx, role, files, opts, backupWhenNeeded(ctx, { reason: 'before-import' })));
+}
+
+/** The backup before a batch's first write could not be made: the batch stops, and none of it is imported. */
+class NoBackup extends Error {
+  constructor(readonly reason: unknown) {
+    super('no backup');
+  }
+}
+
+async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts: ImportOptions, backup: PendingBackup | null): Promise<ImportFileResult[]> {
+  const withBackup: FileOptions = { ...opts, backupFile: backup?.name ?? null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() } };
+  const takeBackup = async () => {
+    try {
+      await backup!.take();
+    } catch (err) {
+      throw new NoBackup(err);
+    }
+  };
   const results: ImportFileResult[] = [];
   const verify = opts.verify ?? readPackage;
   // Reports never change the plan: the office reads it once per batch, not once per file
@@ -120,15 +148,37 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
     opts.onProgress?.({ done: i, total: files.length, file: name });
     try {
       const { bytes, pkg } = await current;
-      const r = !batch
-        ? await importAtUnit(ctx, pkg, bytes, name, withBackup)
-        : group
-          ? await group.merge((db) => importAtSummary({ ...ctx, db }, batch, pkg, bytes, name, withBackup))
-          : await importAtSummary(ctx, batch, pkg, bytes, name, withBackup);
+      let r: Outcome;
+      if (!batch) {
+        // A unit's import commits its own transaction: a dry run of the file says first whether it will write.
+        if (backup && !backup.taken && (await importAtUnit(ctx, pkg, bytes, name, { ...withBackup, dryRun: true })).status === 'accepted') await takeBackup();
+        r = await importAtUnit(ctx, pkg, bytes, name, withBackup);
+      } else if (group) {
+        r = await group.merge((db) => importAtSummary({ ...ctx, db }, batch, pkg, bytes, name, withBackup));
+        // Merged but not committed: the copy is still the database as it was before the batch.
+        if (r.status === 'accepted' && backup && !backup.taken) await takeBackup();
+      } else {
+        r = await importAtSummary(ctx, batch, pkg, bytes, name, withBackup);
+      }
       results.push({ file: name, ...r });
       if (r.status === 'accepted') group?.added(results.length - 1);
-    } catch (err) {
-      results.push(rejection(name, err, opts.dryRun));
+    } catch (caught) {
+      if (caught instanceof NoBackup) {
+        await group?.rollback();
+        throw caught.reason;
+      }
+      const err = caught instanceof StoreError ? writeFailed(caught) : caught;
+      if (!(err instanceof WriteFailure)) {
+        results.push(rejection(name, err, opts.dryRun));
+      } else {
+        results.push({ file: name, status: 'rejected', code: err.code, message: `文件「${name}」未能导入:${err.message}` });
+        if (err.failure) {
+          // The database itself cannot be written (read-only, held by another program, full, damaged):
+          // the files after this one would only fail the same way, each after its own wait.
+          for (const rest of files.slice(i + 1)) results.push(notTried(basename(rest), err.failure));
+          break;
+        }
+      }
     }
     await group?.commitIfDue();
   }
@@ -156,8 +206,27 @@ function rejection(name: string, err: unknown, dryRun = false): ImportFileResult
   };
 }
 
-function writeFailed(err: unknown): LedgerError {
-  return new LedgerError('E_WRITE_FAILED', `写入数据库失败(${toErrorInfo(err).message}),这个文件未导入,数据库未被改动。请检查磁盘空间后重新导入。`);
+/** A file that could not be written into the database: why, in words from db/errors.ts. */
+class WriteFailure extends LedgerError {
+  constructor(readonly failure: StoreFailure | null, code: ErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+function writeFailed(err: unknown): WriteFailure {
+  const failure = failureOf(err);
+  if (!failure) {
+    const why = err instanceof Error ? err.message : String(err);
+    return new WriteFailure(null, 'E_WRITE_FAILED', `写入数据库失败(${why}),这个文件未导入,数据库未被改动。请重新导入这个文件;如仍失败,请联系技术人员。`);
+  }
+  const words = failureWords(failure);
+  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入,数据库未被改动。${words.advice}。`);
+}
+
+/** A file after the database failed: not tried, and said so. */
+function notTried(file: string, failure: StoreFailure): ImportFileResult {
+  const words = failureWords(failure);
+  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice}后重新导入。` };
 }
 
 /**
@@ -208,7 +277,7 @@ class MergeGroup {
         await this.abandon(err);
       }
       // A refusal keeps its code; anything else failed while writing the database.
-      throw err instanceof LedgerError ? err : writeFailed(err);
+      throw err instanceof LedgerError && !(err instanceof StoreError) ? err : writeFailed(err);
     }
     await sp.releaseSavepoint('package').execute();
     return out;
@@ -235,21 +304,26 @@ class MergeGroup {
     }
   }
 
-  /** The open group is lost: roll back what is left of it and refuse each of its packages. */
-  private async abandon(err: unknown): Promise<void> {
+  /** Drops the open group: nothing of it is written. */
+  async rollback(): Promise<void> {
     const trx = this.trx;
     this.trx = null;
+    this.merged = [];
     if (trx && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
-    const why = toErrorInfo(err).message;
-    for (const i of this.merged) {
+  }
+
+  /** The open group is lost: roll back what is left of it and refuse each of its packages. */
+  private async abandon(err: unknown): Promise<void> {
+    const merged = this.merged;
+    await this.rollback();
+    const failed = writeFailed(err);
+    for (const i of merged) {
       const r = this.results[i]!;
       this.results[i] = {
-        file: r.file, status: 'rejected', code: 'E_WRITE_FAILED',
-        message: `文件「${r.file}」未能导入:写入数据库失败(${why})。数据库未被改动,请检查磁盘空间后重新导入这个文件。`,
+        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}`,
         ...(r.unit ? { unit: r.unit } : {}),
       };
     }
-    this.merged = [];
   }
 }
 

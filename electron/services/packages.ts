@@ -22,7 +22,7 @@ import type { Report } from '../../db/queries/reports';
 import { getSetting } from '../../db/queries/settings';
 import { sha256Hex } from './hash';
 import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type Ctx } from './context';
-import { replaceFile } from './files';
+import { removeIfPresent, replaceFile } from './files';
 import { fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey, type KeyPair } from './keys';
 import { writePackage, type CellValue, type PackageKind, type SheetContent } from './package-format';
@@ -224,6 +224,11 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       at: createdAt, actor: ctx.actor, action: `package.export.${draft.kind}`, entity: 'package', entityId: packageId,
       after: { kind: draft.kind, to: draft.to, recipient: draft.recipient, unit: draft.unit, periods: draft.periods, revision: draft.revision, file: fileName },
     });
+  }).catch((err: unknown) => {
+    // Not recorded (a read-only or busy database): no package may be out there that this database does
+    // not know, or the next export would sign another one with the same revision.
+    removeIfPresent(file);
+    throw err;
   });
   return { file, fileName, folder: outDir, revision: draft.revision, packageId };
 }

@@ -177,7 +177,7 @@ export function ImportPage() {
         {(busy || (progress && progress.total > 0)) && (
           <div className="import-progress" data-testid="import-progress">
             <Progress percent={progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0} status={busy ? 'active' : 'normal'} />
-            <Text type="secondary">{progress ? (progress.done < progress.total ? `正在处理第 ${progress.done + 1} 个文件,共 ${progress.total} 个:${progress.file}` : `已处理 ${progress.total} 个文件`) : '正在读取…'}</Text>
+            <Text type="secondary">{progress?.waiting ?? (progress ? (progress.done < progress.total ? `正在处理第 ${progress.done + 1} 个文件,共 ${progress.total} 个:${progress.file}` : `已处理 ${progress.total} 个文件`) : '正在读取…')}</Text>
           </div>
         )}
       </Card>

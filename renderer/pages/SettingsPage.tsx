@@ -55,7 +55,7 @@ export function SettingsPage() {
       onOk: async () => {
         try {
           const r = await call('backup:restore', { name: b.name });
-          void message.success(`已恢复 ${r.restoredFrom}${r.safetyCopy ? `(恢复前的数据已另存为 ${r.safetyCopy})` : ''}`);
+          void message.success(`已恢复 ${r.restoredFrom}${r.safetyCopy ? `(恢复前的数据已另存为 ${r.safetyCopy})` : ''}。${r.auditNotCarried ?? `自该备份以来的 ${r.carriedAudit} 条审计记录已转入,审计日志未丢失。`}`);
           await load();
           setBackups(await call('backup:list', {}));
         } catch (err) {

@@ -5,7 +5,6 @@ import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
-import { run } from '../../electron/cli';
 import {
   backupNow, checkBackupFile, checkDatabaseHealth, defaultBackupDir, listBackups, restoreBackup, type BackupInfo,
 } from '../../electron/services/backup';
@@ -14,6 +13,7 @@ import { enterReports, type EntryItem } from '../../electron/services/entry';
 import { keyFilePath } from '../../electron/services/keys';
 import { initSummary } from '../../electron/services/setup';
 import { LedgerError } from '../../shared/errors';
+import { runLedger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
 
 // Pass-through, so one test can make the final rename fail as a full disk would.
@@ -323,64 +323,57 @@ describe('checkDatabaseHealth', () => {
 });
 
 describe('ledger backup / backups / restore', () => {
-  async function ledger(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
-
   it('backs up, lists, restores, and refuses with exit codes', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');
-    expect((await ledger('init', '--db', db)).code).toBe(0);
+    expect((await runLedger('init', '--db', db)).code).toBe(0);
 
-    const backup = await ledger('backup', '--db', db);
+    const backup = await runLedger('backup', '--db', db);
     expect(backup.code).toBe(0);
     expect(backup.out).toMatch(/^已备份数据库 .*S\.db 到 .*S\.db\.backups\/S\.db\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.manual\.bak(.*KB)/);
 
-    const list = await ledger('backups', '--db', db, '--json');
+    const list = await runLedger('backups', '--db', db, '--json');
     expect(list.code).toBe(0);
     const rows = JSON.parse(list.out) as BackupInfo[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ reason: 'manual', file: expect.stringContaining('S.db.backups') });
-    expect((await ledger('backups', '--db', db)).out).toContain(basename(rows[0]!.file));
+    expect((await runLedger('backups', '--db', db)).out).toContain(basename(rows[0]!.file));
 
     const values = join(dir, 'canlian.json');
     writeFileSync(values, JSON.stringify(CANLIAN_JUNE));
-    expect((await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', values)).code).toBe(0);
+    expect((await runLedger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', values)).code).toBe(0);
     expect(countRows(db, 'reports')).toBe(1);
 
-    const restore = await ledger('restore', '--db', db, '--from', rows[0]!.file);
+    const restore = await runLedger('restore', '--db', db, '--from', rows[0]!.file);
     expect(restore.code).toBe(0);
     expect(restore.out).toContain(`已从备份 ${rows[0]!.file} 恢复数据库 ${db}`);
     expect(restore.out).toMatch(/before-restore\.bak/);
     expect(countRows(db, 'reports')).toBe(0);
 
-    const json = await ledger('restore', '--db', db, '--from', rows[0]!.file, '--json');
+    const json = await runLedger('restore', '--db', db, '--from', rows[0]!.file, '--json');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toMatchObject({ restoredFrom: rows[0]!.file, safetyCopy: { reason: 'before-restore' } });
 
     const text = join(dir, 'notes.bak');
     writeFileSync(text, 'not a database');
-    const refused = await ledger('restore', '--db', db, '--from', text);
+    const refused = await runLedger('restore', '--db', db, '--from', text);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('E_NOT_LEDGER_DB');
-    expect((await ledger('restore', '--db', db)).code).toBe(2);
-    expect((await ledger('backup', '--db', db, '--from', text)).code).toBe(2);
+    expect((await runLedger('restore', '--db', db)).code).toBe(2);
+    expect((await runLedger('backup', '--db', db, '--from', text)).code).toBe(2);
 
     // A damaged database: `backups` says so and names the backup to restore.
     const pageSize = readFileSync(db).readUInt16BE(16);
     const fd = fs.openSync(db, 'r+');
     fs.writeSync(fd, Buffer.alloc(pageSize * 3, 0xa5), 0, pageSize * 3, pageSize);
     fs.closeSync(fd);
-    const damaged = await ledger('backups', '--db', db);
+    const damaged = await runLedger('backups', '--db', db);
     expect(damaged.code).toBe(1);
     expect(damaged.out).toContain('已损坏');
     expect(damaged.out).toMatch(/最近一份完好的备份:.*\.bak/);
     expect(damaged.out).toContain('restore --db');
     // Any other command on it says the same instead of an internal error.
-    const plan = await ledger('plan', '--db', db);
+    const plan = await runLedger('plan', '--db', db);
     expect(plan.code).toBe(1);
     expect(plan.err).toContain('E_UNREADABLE');
     expect(plan.err).toMatch(/已损坏.*最近一份完好的备份:.*\.bak/s);

@@ -6,8 +6,8 @@
  * (its packages row, every report and value it carries, its audit line) or wholly out; the next run
  * opens the database without help and completes the batch, every package in exactly once.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -20,6 +20,7 @@ import { readPackage } from '../../electron/services/package-format';
 import { exportReport, writeFailure } from '../../electron/services/packages';
 import { yearEntries } from '../../scripts/bench-setup';
 import { createLoop, snapshotData } from '../helpers/loop';
+import { makeReadOnly } from '../helpers/read-only';
 import { rng } from '../fuzz/mutate';
 
 const CHILD = fileURLToPath(new URL('./import-child.ts', import.meta.url));
@@ -161,20 +162,6 @@ describe('an import killed with SIGKILL', () => {
     expect(readdirSync(backups).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-'))).toEqual([]);
   }, 120_000);
 });
-
-/**
- * Makes a folder unwritable, as a write-protected USB stick is. chmod binds an ordinary user; root (as
- * CI runs) writes through it, but not through the immutable attribute. Returns how to undo it, or
- * null where neither works (then the errno mapping below still covers the message).
- */
-function makeReadOnly(dir: string): (() => void) | null {
-  if (process.getuid?.() !== 0) {
-    chmodSync(dir, 0o555);
-    return () => chmodSync(dir, 0o755);
-  }
-  if (spawnSync('chattr', ['+i', dir]).status !== 0) return null;
-  return () => { spawnSync('chattr', ['-i', dir]); };
-}
 
 describe('exporting to a place that cannot be written', () => {
   async function unitWithJune() {

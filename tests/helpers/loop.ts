@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PlanDef } from '../../shared/domain';
 import { enterReports, type EntryItem } from '../../electron/services/entry';
-import { initUnitFromAssignment } from '../../electron/services/import';
+import { importFiles, initUnitFromAssignment } from '../../electron/services/import';
 import { exportAssignment, exportReport } from '../../electron/services/packages';
 import { initSummary } from '../../electron/services/setup';
 import type { OpenLedger } from '../../electron/services/context';
 import { afterEach } from 'vitest';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { yearEntries } from '../../scripts/bench-setup';
 import { fixedClock, tempDir } from './ledger';
 
 const open: OpenLedger[] = [];
@@ -73,6 +75,25 @@ export async function createLoop(): Promise<Loop> {
       return o;
     },
   };
+}
+
+/**
+ * An office whose units have reported May (imported, so their keys are pinned) and exported June to
+ * the USB drive: the June files, sorted.
+ */
+export async function juneAfterMay(names: readonly string[]): Promise<{ loop: Loop; june: string[] }> {
+  const loop = await createLoop();
+  const units = [];
+  for (const name of names) {
+    const unit = await loop.unit(name);
+    await loop.report(unit, '2019-05', yearEntries(PLAN_2019, name, '2019-05'));
+    units.push({ name, unit });
+  }
+  const may = await importFiles(loop.office, [loop.usb], { acceptNewKeys: true });
+  if (may.some((r) => r.status !== 'accepted')) throw new Error(`May not imported: ${JSON.stringify(may)}`);
+  const june: string[] = [];
+  for (const { name, unit } of units) june.push(await loop.report(unit, '2019-06', yearEntries(PLAN_2019, name, '2019-06')));
+  return { loop, june: june.sort() };
 }
 
 /** Every row of every data table, so a refusal can be shown to have changed nothing at all. */

@@ -1,0 +1,103 @@
+/**
+ * What SQLite's failures mean to a clerk: the one table from SQLite's result codes (and the errno of
+ * the files beside the database) to our error codes and Chinese words. The database layer (db/open.ts)
+ * turns every failing query into a StoreError through it, so every command and the app say the same.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LedgerError, type ErrorCode } from '../shared/errors';
+
+/** How long a writer waits for another one holding the database before it gives up (PRAGMA busy_timeout). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open';
+
+interface Wording {
+  readonly code: ErrorCode;
+  /** What is wrong, said of the database file. */
+  readonly reason: string;
+  /** What to do about it. */
+  readonly advice: string;
+}
+
+const WORDING: Readonly<Record<StoreFailure, Wording>> = {
+  'read-only': {
+    code: 'E_READ_ONLY',
+    reason: '文件是只读的(文件设为只读,或所在文件夹、U盘有写保护)',
+    advice: '请取消只读属性,或把数据库复制到本机可写的文件夹后再试',
+  },
+  busy: {
+    code: 'E_DB_BUSY',
+    reason: `正被另一个程序占用(等待 ${BUSY_TIMEOUT_MS / 1000} 秒后仍未释放)`,
+    advice: '请等它完成,或关闭正在使用这个数据库的其他程序(另一个台账窗口、命令行或数据库工具)后再试',
+  },
+  full: { code: 'E_WRITE_FAILED', reason: '磁盘空间不足', advice: '请腾出磁盘空间后再试' },
+  io: { code: 'E_WRITE_FAILED', reason: '读写出错(磁盘或U盘可能已拔出或损坏)', advice: '请检查磁盘或U盘后再试' },
+  damaged: { code: 'E_UNREADABLE', reason: '文件已损坏', advice: '请从最近一份完好的备份恢复(命令行:ledger backups 列出备份)' },
+  'cannot-open': { code: 'E_NOT_FOUND', reason: '文件不存在、没有读取权限或路径无效', advice: '请检查文件路径' },
+};
+
+/** A failure of the database file itself (not of the data): read-only, held by another program, full, damaged… */
+export class StoreError extends LedgerError {
+  constructor(
+    readonly failure: StoreFailure,
+    readonly file: string,
+    /** SQLite's extended result code, or the errno, that it came from. */
+    readonly origin: string,
+  ) {
+    const w = WORDING[failure];
+    super(w.code, `数据库文件 ${file}:${w.reason},这次操作没有完成。${w.advice}。`);
+  }
+}
+
+/**
+ * The kind of store failure an error is, or null when it is about the data (a constraint, a trigger's
+ * refusal, a bug) rather than the file.
+ * @example failureOf({ code: 'SQLITE_BUSY_SNAPSHOT' }) // 'busy'
+ */
+export function failureOf(err: unknown): StoreFailure | null {
+  if (err instanceof StoreError) return err.failure;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'full';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'damaged';
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'cannot-open';
+  return null;
+}
+
+/**
+ * The StoreError for a failure on `file`, or null when `err` is not a store failure (pass it on as it is).
+ * SQLite cannot open the journal files beside a database in a write-protected folder, and says only
+ * SQLITE_CANTOPEN: that is told apart from a missing file by looking at the folder.
+ * @example throw storeError(err, 'S.db') ?? err
+ */
+export function storeError(err: unknown, file: string): StoreError | null {
+  if (err instanceof StoreError) return err;
+  let failure = failureOf(err);
+  if (failure === null) return null;
+  if (failure === 'cannot-open' && !writableFolder(dirname(file))) failure = 'read-only';
+  return new StoreError(failure, file, String((err as { code: unknown }).code));
+}
+
+/**
+ * Why a store failure happened and what to do, as phrases for a caller's own sentence.
+ * @example failureWords('read-only').code // 'E_READ_ONLY'
+ */
+export function failureWords(failure: StoreFailure): { readonly code: ErrorCode; readonly reason: string; readonly advice: string } {
+  const w = WORDING[failure];
+  return { code: w.code, reason: failure === 'full' || failure === 'io' ? w.reason : `数据库${w.reason}`, advice: w.advice };
+}
+
+function writableFolder(dir: string): boolean {
+  try {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return true; // a bad path, not a read-only one
+    // access() honours the immutable attribute and read-only mounts even for root, unlike the mode bits.
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
