@@ -2,7 +2,8 @@
  * Shared by the package tests and by make-fixtures.ts: the test-only keys, a sample report
  * package, and a small zip reader/writer for building hostile files by hand.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +90,27 @@ export function sampleSheets(key: KeyPair): SheetContent[] {
 
 export function sampleReport(key: KeyPair): WritePackageInput {
   return { manifest: SAMPLE_MANIFEST, sheets: sampleSheets(key), data: SAMPLE_DATA, key };
+}
+
+/** Debian's own Python, where python3-openpyxl is installed (a pyenv python3 on PATH may lack it). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+export function hasOpenpyxl(): boolean {
+  try {
+    execFileSync(SYSTEM_PYTHON, ['-c', 'import openpyxl'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Load and save again with openpyxl, as a clerk's Python script would. */
+export function resaveWithOpenpyxl(bytes: Buffer, dir: string): Buffer {
+  const input = path.join(dir, 'openpyxl-in.xlsx');
+  const output = path.join(dir, 'openpyxl-out.xlsx');
+  writeFileSync(input, bytes);
+  execFileSync(SYSTEM_PYTHON, ['-c', 'import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])', input, output], { stdio: 'inherit', timeout: 60_000 });
+  return readFileSync(output);
 }
 
 // --- SheetJS edits, as a person with a script would make them ------------------------------------

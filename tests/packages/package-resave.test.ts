@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../electron/services/keys';
 import { PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
 import type { CellDiff } from '../../electron/services/package-format';
-import { editWithSheetJS, fixture, sampleReport, setCell, tempDir, testKey } from './helpers';
+import { resaveExcelLike } from './excel-like';
+import { editWithSheetJS, fixture, hasOpenpyxl, readZip, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const original = readPackage(fixture('report-signed-by-test-unit-key.xlsx'));
@@ -68,6 +69,39 @@ describe('re-saved without changes, the package still verifies', () => {
     expect(wb.Workbook?.Sheets?.find((s) => s.name === SIGNATURE_SHEET)?.Hidden).toBe(1);
     expect(wb.Sheets['填报数据']!['E4']!.v).toBe(0.3);
     expectSameAsOriginal(bytes);
+  });
+
+  it('by openpyxl: committed fixture', () => {
+    const bytes = fixture('report-resaved-by-openpyxl.xlsx');
+    // What openpyxl did to it: no shared strings (every text an inline string, its characters as &#…;).
+    const entries = readZip(bytes);
+    expect(entries.some((e) => e.name === 'xl/sharedStrings.xml')).toBe(false);
+    expect(entries.find((e) => e.name === 'xl/worksheets/sheet2.xml')!.data.toString('utf8')).toContain('t="inlineStr"><is><t>&#24207;&#21495;</t>');
+    expectSameAsOriginal(bytes);
+  });
+
+  it.skipIf(!hasOpenpyxl())('by openpyxl, live', () => {
+    expectSameAsOriginal(resaveWithOpenpyxl(writePackage(sampleReport(key)), tempDir()));
+  });
+
+  it('as WPS and Excel write workbooks: committed fixture', () => {
+    const bytes = fixture('report-resaved-excel-like.xlsx');
+    const text = (name: string) => readZip(bytes).find((e) => e.name === name)!.data.toString('utf8');
+    // What such a writer does that ours never does (tests/packages/excel-like.ts).
+    expect(text('xl/_rels/workbook.xml.rels')).toContain('Target="/xl/worksheets/sheet2.xml"');
+    expect(text('xl/worksheets/sheet2.xml')).toMatch(/mc:Ignorable="x14ac[^"]*".*<sheetFormatPr defaultColWidth="9" defaultRowHeight="13.5" x14ac:dyDescent="0.15"\/>/);
+    // Rows and cells without `r`: each follows the one before.
+    expect(text('xl/worksheets/sheet2.xml')).toContain('<row spans="1:10"');
+    expect(text('xl/worksheets/sheet2.xml')).toContain('<c t="s"><v>');
+    expect(text('xl/worksheets/sheet2.xml')).toContain('ht="27" customHeight="1"');
+    expect(text('xl/styles.xml').match(/<xf /g)!.length).toBeGreaterThan(80);
+    expect(text('xl/sharedStrings.xml')).toContain('_x005F_x0041_ 字面文字');
+    expect(text('xl/workbook.xml')).toContain('<mc:AlternateContent');
+    expectSameAsOriginal(bytes);
+  });
+
+  it('as WPS and Excel write workbooks, live', () => {
+    expectSameAsOriginal(resaveExcelLike(writePackage(sampleReport(key))));
   });
 
   it.skipIf(!hasSoffice())('by LibreOffice Calc, live', () => {
