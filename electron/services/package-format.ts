@@ -380,25 +380,7 @@ export function chunkText(s: string, size: number): string[] {
  * order are those of docs/package-format.md, "Verification".
  */
 export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT_LIMITS): VerifiedPackage {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-  // (a) size, before anything else looks at the bytes
-  if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
-  if (buf.length > limits.maxFileBytes) {
-    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
-  }
-
-  // (b) a zip whose directory we have walked ourselves, every entry's real size checked
-  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-  }
-  const parts = inspectZip(buf, limits);
-  if (!parts.has('[content_types].xml')) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-  }
-
-  // (c) read the parts a package may hold, exactly as inflated and checked in (b)
-  const wb = parseWorkbook(parts, limits);
+  const wb = readWorkbookFile(bytes, limits);
 
   // (d) the signature sheet and the shapes of what it holds
   const sig = readSignatureSheet(wb);
@@ -421,6 +403,33 @@ export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT
   compareVisibleSheets(wb, content.sheets);
 
   return { manifest, content, fingerprint };
+}
+
+/**
+ * Steps (a) to (c) only: the workbook as stored, nothing verified. For `npm run bench`'s floor
+ * (the least any importer does); never trust what it returns.
+ * @example const { sheets } = readWorkbookFile(bytes);
+ */
+export function readWorkbookFile(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT_LIMITS): ParsedWorkbook {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // (a) size, before anything else looks at the bytes
+  if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
+  if (buf.length > limits.maxFileBytes) {
+    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
+  }
+
+  // (b) a zip whose directory we have walked ourselves, every entry's real size checked
+  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+  const parts = inspectZip(buf, limits);
+  if (!parts.has('[content_types].xml')) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+
+  // (c) read the parts a package may hold, exactly as inflated and checked in (b)
+  return parseWorkbook(parts, limits);
 }
 
 // --- (b) the zip directory -------------------------------------------------------------------
