@@ -27,7 +27,7 @@
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -219,8 +219,10 @@ function receivedOrder(out: string): string[] {
   return files.sort((a, b) => period(a).localeCompare(period(b)) || a.localeCompare(b));
 }
 
+/** The first n packages received, linked into their own folder (made once: the peer may reuse an import batch's). */
 function batchDir(dir: string, out: string, ordered: readonly string[], n: number): string {
   const d = join(dir, `batch-${n}`);
+  if (existsSync(d)) return d;
   mkdirSync(d);
   for (const f of ordered.slice(0, n)) linkSync(join(out, f), join(d, f));
   return d;

@@ -92,6 +92,16 @@ export function sampleReport(key: KeyPair): WritePackageInput {
   return { manifest: SAMPLE_MANIFEST, sheets: sampleSheets(key), data: SAMPLE_DATA, key };
 }
 
+/** Whether LibreOffice can be run here (Debian package libreoffice-calc-nogui). */
+export function hasSoffice(): boolean {
+  try {
+    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Debian's own Python, where python3-openpyxl is installed (a pyenv python3 on PATH may lack it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 

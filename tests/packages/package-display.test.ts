@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PackageError, readPackage, writePackage } from '../../electron/services/package-format';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
-import { sampleReport, tempDir, testKey } from './helpers';
+import { hasSoffice, sampleReport, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
@@ -79,15 +79,6 @@ describe('what does not change how a value reads is accepted', () => {
     expect(refusal(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
   });
 });
-
-function hasSoffice(): boolean {
-  try {
-    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** LibreOffice set to recalculate formulas on loading, as Excel does with a workbook from another program. */
 function recalcProfile(dir: string): string {

@@ -12,22 +12,13 @@ import { fingerprint } from '../../electron/services/keys';
 import { PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
 import type { CellDiff } from '../../electron/services/package-format';
 import { resaveExcelLike } from './excel-like';
-import { editWithSheetJS, fixture, hasOpenpyxl, readZip, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
+import { editWithSheetJS, fixture, hasOpenpyxl, hasSoffice, readZip, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const original = readPackage(fixture('report-signed-by-test-unit-key.xlsx'));
 
 type ExcelJSModule = typeof ExcelJSTypes;
 const ExcelJS: ExcelJSModule | null = await import('exceljs').then((m) => (m.default ?? m) as ExcelJSModule).catch(() => null);
-
-function hasSoffice(): boolean {
-  try {
-    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function tampered(bytes: Buffer): PackageError {
   try {
