@@ -4,8 +4,9 @@
  * this for every cell whose value matches what was signed, and refuses the package if anything does.
  *
  * The style rules are the ones that change reading, not taste: a number format other than General
- * (and "@" on text), text the colour of its background or too small to read, the "fill" alignment
- * that repeats the text. Borders, bold, italics, strike-through and fonts are left alone.
+ * (and "@" on text), text the colour of its background, too small to read or in a symbol font, the
+ * "fill" alignment that repeats the text, an indent that pushes it out of its cell. Borders, bold,
+ * italics, strike-through and other fonts are left alone.
  *
  * @example
  *   const why = cellProblem(wb, sheet, 1, 4, cell); // '使用了数字格式「"999"」' or null
@@ -21,6 +22,10 @@ const MIN_FONT_POINTS = 6;
 const MIN_ROW_POINTS = 5;
 /** Characters: a narrower column shows no digit. */
 const MIN_COL_CHARS = 1;
+/** Indent levels (about three characters each): more pushes a short value out of a narrow cell. */
+const MAX_INDENT = 3;
+/** Fonts whose glyphs are pictures, not the digits and letters stored: 120 reads as three symbols. */
+const SYMBOL_FONTS = /^(wingdings( [23])?|webdings|symbol|marlett|mt extra)$/i;
 
 const BLACK = 0x000000;
 const WHITE = 0xffffff;
@@ -78,6 +83,7 @@ function xfProblemOf(wb: ParsedWorkbook, i: number, isText: boolean): string | n
     const format = formatProblem(wb.styles, x.numFmt, isText);
     if (format) return format;
     if (x.fillAlign) return '设置了“填充”对齐,文字被重复显示';
+    if (!(x.indent <= MAX_INDENT)) return `缩进 ${x.indent} 级,文字可能被挤出单元格`;
   }
   return lookProblem(wb, xfs, xfs.map((x) => wb.styles.fonts[x.font]));
 }
@@ -114,6 +120,7 @@ function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Fo
   for (const font of fonts) {
     if (!font) continue;
     if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
+    if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
     const text = rgbOf(wb, font.color, BLACK);
     // Unreadable against every colour its background is made of (a pattern has two).
     if (backgrounds.some((bg) => bg.every((b) => contrast(text, b) < MIN_CONTRAST))) return '文字颜色与底色相同或几乎相同,看不见';

@@ -97,6 +97,7 @@ export interface ParsedSheet {
 export interface Font {
   readonly color: Color | undefined;
   readonly size: number | undefined;
+  readonly name: string | undefined;
 }
 
 /** A colour as SpreadsheetML gives it; resolved against the theme and palette when compared. */
@@ -121,6 +122,8 @@ export interface Xf {
   readonly parent: number;
   /** `horizontal="fill"`: the text is repeated to fill the cell. */
   readonly fillAlign: boolean;
+  /** Indent levels (each about three characters). */
+  readonly indent: number;
 }
 
 export interface Styles {
@@ -420,13 +423,15 @@ function readFont(x: XmlReader): Font {
   const depth = x.depth;
   let color: Color | undefined;
   let size: number | undefined;
+  let name: string | undefined;
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START || x.depth !== depth + 1) continue;
     if (x.local === 'color') color = readColor(x);
     else if (x.local === 'sz') size = numberAttr(x.attr('val'));
+    else if (x.local === 'name' || x.local === 'rFont') name = x.attr('val');
   }
-  return { color, size };
+  return { color, size, name };
 }
 
 function readColor(x: XmlReader): Color {
@@ -501,10 +506,14 @@ function readXf(x: XmlReader, isCellXf: boolean): Xf {
     fill: integerAttr(x.attr('fillId')) ?? 0,
     parent: isCellXf ? integerAttr(x.attr('xfId')) ?? 0 : -1,
     fillAlign: false,
+    indent: 0,
   };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
-    if (t === XML_START && x.local === 'alignment' && x.attr('horizontal') === 'fill') xf.fillAlign = true;
+    if (t !== XML_START || x.local !== 'alignment') continue;
+    xf.fillAlign = x.attr('horizontal') === 'fill';
+    const indent = x.attr('indent');
+    if (indent !== undefined) xf.indent = numberAttr(indent) ?? Infinity;
   }
   return xf;
 }

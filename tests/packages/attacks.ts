@@ -264,6 +264,21 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
     sheet: '填报数据', cell: 'E2', problem: /字号过小/,
   },
   {
+    name: 'a symbol font (Wingdings shows 120 as three pictures)',
+    build: styled('E2', { font: '<sz val="12"/><name val="Wingdings"/>' }),
+    sheet: '填报数据', cell: 'E2', problem: /符号字体「Wingdings」/,
+  },
+  {
+    name: 'a rich-text run in a symbol font',
+    build: (p) => edit(p, 'xl/sharedStrings.xml', '<si><t>加快进度</t></si>', '<si><r><rPr><rFont val="Webdings"/></rPr><t>加快</t></r><r><t>进度</t></r></si>'),
+    sheet: '填报数据', cell: 'I2', problem: /符号字体「Webdings」/,
+  },
+  {
+    name: 'an indent that pushes the value out of its narrow cell',
+    build: styled('E2', { alignment: 'horizontal="left" indent="15"' }),
+    sheet: '填报数据', cell: 'E2', problem: /缩进 15 级/,
+  },
+  {
     name: 'the "fill" alignment, which repeats the text across the cell',
     build: styled('A2', { alignment: 'horizontal="fill"' }),
     sheet: '填报数据', cell: 'A2', problem: /填充/,
