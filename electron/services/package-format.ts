@@ -739,8 +739,9 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   // The signature sheet is read, not compared: only what could show there besides its text.
   const sig = wb.sheets.find((s) => s.name === SIGNATURE_SHEET);
   if (sig) {
-    sig.rows.forEach((row, r) => row?.forEach((cell, c) => {
-      const problem = cell ? cellProblem(wb, sig, r, c, cell) : null;
+    sig.columns.forEach((cols, r) => cols?.forEach((c) => {
+      const cell = sig.rows[r]![c]!;
+      const problem = cellProblem(wb, sig, r, c, cell);
       if (problem) record({ sheet: sig.name, cell: encodeCell(r, c), signed: shownFound(cell), found: shownFound(cell), problem });
     }));
     sheetProblems(sig, [], record);
@@ -782,20 +783,20 @@ function compareSheet(
 ): void {
   const foundRows = sheet?.rows ?? [];
   const rowCount = Math.max(signedRows.length, foundRows.length);
+  const compare = (r: number, c: number, signed: CellValue, found: FoundCell | undefined) => {
+    if (!sameValue(signed, found)) {
+      record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), ...(found?.formula ? { problem: '含有公式' } : {}) });
+    } else if (found) {
+      const problem = cellProblem(wb, sheet!, r, c, found);
+      if (problem) record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), problem });
+    }
+  };
   for (let r = 0; r < rowCount; r++) {
     const signedRow = signedRows[r] ?? [];
     const foundRow = foundRows[r] ?? [];
-    const colCount = Math.max(signedRow.length, foundRow.length);
-    for (let c = 0; c < colCount; c++) {
-      const signed = signedRow[c] ?? null;
-      const found = foundRow[c];
-      if (!sameValue(signed, found)) {
-        record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), ...(found?.formula ? { problem: '含有公式' } : {}) });
-      } else if (found) {
-        const problem = cellProblem(wb, sheet!, r, c, found);
-        if (problem) record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), problem });
-      }
-    }
+    for (let c = 0; c < signedRow.length; c++) compare(r, c, signedRow[c] ?? null, foundRow[c]);
+    // Cells beyond the signed ones, by the columns that hold one (never all 16,384 of a row).
+    for (const c of sheet?.columns[r] ?? []) if (c >= signedRow.length) compare(r, c, null, foundRow[c]);
   }
 }
 

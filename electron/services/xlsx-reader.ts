@@ -84,6 +84,8 @@ export interface ParsedSheet {
   readonly state: SheetState;
   /** Dense rows (0-based), each a dense row of cells; holes are empty cells. */
   readonly rows: readonly (readonly (FoundCell | undefined)[] | undefined)[];
+  /** The columns of each row that hold a cell, ascending: one cell in column XFD is one, not 16,384. */
+  readonly columns: readonly (readonly number[] | undefined)[];
   readonly rowLooks: readonly (RowLook | undefined)[];
   readonly cols: readonly ColLook[];
   readonly defaultRowHeight: number | undefined;
@@ -624,6 +626,7 @@ const HEADER_FOOTER = new Set(['oddHeader', 'oddFooter', 'evenHeader', 'evenFoot
 
 function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: Styles, limits: ReaderLimits): ParsedSheet {
   const rows: (FoundCell | undefined)[][] = [];
+  const columns: number[][] = [];
   const rowLooks: (RowLook | undefined)[] = [];
   const cols: ColLook[] = [];
   const issues: { cell: string; problem: string }[] = [];
@@ -662,7 +665,7 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
     if (local === 'sheetData' && x.depth === 2) {
       if (sheetDataSeen) throw corrupt(`工作表「${ref.name}」有两份单元格数据`);
       sheetDataSeen = true;
-      readSheetData(x, ref, strings, styles, limits, rows, rowLooks);
+      readSheetData(x, ref, strings, styles, limits, { rows, columns }, rowLooks);
       continue;
     }
     switch (local) {
@@ -702,7 +705,7 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
       }
     }
   }
-  return { name: ref.name, state: ref.state, rows, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, issues };
+  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, issues };
 }
 
 function isOneCell(range: string): boolean {
@@ -731,7 +734,7 @@ const MAX_ROWS = 1_048_576;
 /** Reads `<sheetData>` (the reader is on its start tag) into rows; strict about order and shape. */
 function readSheetData(
   x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: Styles, limits: ReaderLimits,
-  rows: (FoundCell | undefined)[][], rowLooks: (RowLook | undefined)[],
+  out: SheetCells, rowLooks: (RowLook | undefined)[],
 ): void {
   const sheetName = ref.name;
   const bad = (why: string) => corrupt(`工作表「${sheetName}」${why}`);
@@ -758,7 +761,7 @@ function readSheetData(
       if (reading !== '' && depth === readingDepth) {
         reading = '';
       } else if (depth === 4 && cell) {
-        storeCell(cell, row, col, sheetName, strings, limits, rows, cells!);
+        storeCell(cell, row, col, sheetName, strings, limits, out, cells!);
         cell = null;
       } else if (depth === 3) {
         cells = null;
@@ -831,13 +834,18 @@ function readRowLook(x: XmlReader): RowLook | undefined {
 
 const EMPTY_TEXT = '';
 
+interface SheetCells {
+  readonly rows: (FoundCell | undefined)[][];
+  readonly columns: number[][];
+}
+
 function badCell(sheetName: string, row: number, col: number, why: string): WorkbookError {
   return corrupt(`工作表「${sheetName}」的单元格 ${encodeCell(row, col)} ${why}`);
 }
 
 function storeCell(
   d: CellDraft, row: number, col: number, sheetName: string, strings: SharedStrings,
-  limits: ReaderLimits, rows: (FoundCell | undefined)[][], cells: (FoundCell | undefined)[],
+  limits: ReaderLimits, out: SheetCells, cells: (FoundCell | undefined)[],
 ): void {
   let kind: FoundCell['kind'] = 'value';
   let value: CellValue = null;
@@ -897,7 +905,11 @@ function storeCell(
     throw new WorkbookError('E_TOO_LARGE', `表「${sheetName}」行数过多(上限 ${limits.maxRows} 行)`);
   }
   if (row >= limits.maxRows) return;
-  if (rows[row] !== cells) rows[row] = cells;
+  if (out.rows[row] !== cells) {
+    out.rows[row] = cells;
+    out.columns[row] = [];
+  }
+  out.columns[row]!.push(col);
   cells[col] = {
     kind, value, style: d.style, formula, richValue: d.richValue, sharedString,
     phonetic: d.phonetic || (sharedString >= 0 && strings.phonetic.has(sharedString)),

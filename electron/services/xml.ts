@@ -28,6 +28,7 @@ export class XmlError extends Error {
 const MAX_DEPTH = 128;
 /** LibreOffice writes 17 on a sheetView; nothing legitimate comes close to this. */
 const MAX_ATTRIBUTES = 100;
+const SMALL_ATTRIBUTE_COUNT = 8;
 const MAX_NAME = 200;
 
 /** Characters XML 1.0 does not allow anywhere in a document (surrogates cannot survive UTF-8 decoding). */
@@ -200,6 +201,7 @@ export class XmlReader {
     if (p === start + 1 || p - start - 1 > MAX_NAME) throw new XmlError('元素名无效');
     const name = src.slice(start + 1, p);
     let count = 0;
+    let seen: Set<string> | undefined;
     for (;;) {
       const spaced = isSpace(src.charCodeAt(p));
       while (isSpace(src.charCodeAt(p))) p++;
@@ -221,8 +223,15 @@ export class XmlReader {
       if (valueEnd < 0) throw new XmlError(`属性 ${attrName} 的值没有结束`);
       const lt = this.nextLt(p + 1);
       if (lt >= 0 && lt < valueEnd) throw new XmlError(`属性 ${attrName} 的值含有 <`);
-      // A repeated attribute is where two readers can disagree on which one counts.
-      for (let i = 0; i < count; i++) if (this.attrNames[i] === attrName) throw new XmlError(`元素 ${name} 的属性 ${attrName} 重复`);
+      // A repeated attribute is where two readers can disagree on which one counts. Elements have a
+      // few attributes; past that a set keeps the check linear.
+      if (count < SMALL_ATTRIBUTE_COUNT) {
+        for (let i = 0; i < count; i++) if (this.attrNames[i] === attrName) throw new XmlError(`元素 ${name} 的属性 ${attrName} 重复`);
+      } else {
+        seen ??= new Set(this.attrNames.slice(0, count));
+        if (seen.has(attrName)) throw new XmlError(`元素 ${name} 的属性 ${attrName} 重复`);
+        seen.add(attrName);
+      }
       if (count >= MAX_ATTRIBUTES) throw new XmlError(`元素 ${name} 的属性过多`);
       this.attrNames[count] = attrName;
       this.attrValues[count] = this.decoded(p + 1, valueEnd, true);

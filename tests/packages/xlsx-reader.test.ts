@@ -58,6 +58,24 @@ describe('read as the same values', () => {
   });
 });
 
+describe('time in proportion to the cells, not to the sheet\'s extent', () => {
+  it('19,000 rows each with one cell in the last column (XFD) are 19,000 changes, found in seconds', () => {
+    const rows = Array.from({ length: 19_000 }, (_x, i) => `<row r="${i + 10}"><c r="XFD${i + 10}"><v>1</v></c></row>`).join('');
+    const bytes = edit(signed, DATA_SHEET, '</sheetData>', `${rows}</sheetData>`);
+    const t0 = performance.now();
+    let err: PackageError | undefined;
+    try {
+      readPackage(bytes);
+    } catch (e) {
+      err = e as PackageError;
+    }
+    expect(performance.now() - t0).toBeLessThan(5_000); // column by column it was 311 million comparisons
+    expect(err?.code).toBe('E_TAMPERED');
+    expect(err?.details?.cellCount).toBe(19_000);
+    expect(err?.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'XFD10', signed: null, found: 1 });
+  });
+});
+
 describe('refused rather than guessed', () => {
   it('numbers other programs read otherwise: hexadecimal, spaces, Infinity', () => {
     for (const v of ['0x78', ' 120', '120 ', 'Infinity', '1e999', '12,0']) {

@@ -109,5 +109,8 @@ describe('time in proportion to size', () => {
     expect(timed(`<r>${'<a x="1" y="2" z="3"/>'.repeat(200_000)}</r>`)).toBeLessThan(5_000);
     expect(timed(`<r><t>${'&quot;&#x41;'.repeat(200_000)}</t></r>`)).toBeLessThan(5_000);
     expect(timed(`<r>${'<a>&lt;</a>\r\n'.repeat(100_000)}</r>`)).toBeLessThan(5_000);
+    // 100 attributes of equal length on each of 10,000 elements: checked for repeats in linear time.
+    const wide = `<a ${Array.from({ length: 100 }, (_v, i) => `n${String(i).padStart(3, '0')}="1"`).join(' ')}/>`;
+    expect(timed(`<r>${wide.repeat(10_000)}</r>`)).toBeLessThan(5_000);
   });
 });
