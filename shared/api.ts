@@ -219,8 +219,14 @@ export interface ImportFileResult {
   /** The signer's fingerprint (shown for a unit's first key). */
   readonly fingerprint?: string;
   readonly changes?: readonly ValueChange[];
-  /** E_TAMPERED: the cells a person changed, signed value → found value. */
-  readonly cells?: readonly { readonly sheet: string; readonly cell: string; readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null }[];
+  /**
+   * E_TAMPERED: the cells a person changed, signed value → found value; `problem` when the value is
+   * the signed one but shown otherwise (a formula, a number format, a hidden row …).
+   */
+  readonly cells?: readonly {
+    readonly sheet: string; readonly cell: string;
+    readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null; readonly problem?: string;
+  }[];
 }
 
 export interface ImportProgress {
