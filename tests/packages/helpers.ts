@@ -11,6 +11,7 @@ import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys';
 import { fingerprint } from '../../electron/services/keys';
+import { PackageError, readPackage } from '../../electron/services/package-format';
 import type { SheetContent, WritePackageInput } from '../../electron/services/package-format';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/packages');
@@ -90,6 +91,17 @@ export function sampleSheets(key: KeyPair): SheetContent[] {
 
 export function sampleReport(key: KeyPair): WritePackageInput {
   return { manifest: SAMPLE_MANIFEST, sheets: sampleSheets(key), data: SAMPLE_DATA, key };
+}
+
+/** The refusal of a package that must not verify. */
+export function refusalOf(bytes: Buffer): PackageError {
+  try {
+    readPackage(bytes);
+  } catch (err) {
+    if (err instanceof PackageError) return err;
+    throw err;
+  }
+  throw new Error('the package verified, but it should not have');
 }
 
 /** Whether LibreOffice can be run here (Debian package libreoffice-calc-nogui). */

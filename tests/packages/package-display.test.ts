@@ -10,26 +10,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PackageError, readPackage, writePackage } from '../../electron/services/package-format';
+import { readPackage, writePackage } from '../../electron/services/package-format';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
-import { hasSoffice, sampleReport, tempDir, testKey } from './helpers';
+import { hasSoffice, refusalOf, sampleReport, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
 
-function refusal(bytes: Buffer): PackageError {
-  try {
-    readPackage(bytes);
-  } catch (err) {
-    if (err instanceof PackageError) return err;
-    throw err;
-  }
-  throw new Error('the package verified, but it should not have');
-}
-
 describe('each way of showing something else is refused, naming the sheet and the cell', () => {
   it.each(DISPLAY_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
-    const err = refusal(attack.build(signed));
+    const err = refusalOf(attack.build(signed));
     expect(err.code).toBe('E_TAMPERED');
     const first = err.details?.cells?.[0];
     expect(first).toMatchObject({ sheet: attack.sheet, cell: attack.cell });
@@ -40,13 +30,13 @@ describe('each way of showing something else is refused, naming the sheet and th
   });
 
   it('the message gives the signed value beside what is wrong', () => {
-    const err = refusal(DISPLAY_ATTACKS.find((a) => a.name.startsWith('a custom number format'))!.build(signed));
+    const err = refusalOf(DISPLAY_ATTACKS.find((a) => a.name.startsWith('a custom number format'))!.build(signed));
     expect(err.message).toBe('数据包内容被改动:表「填报数据」E2(原值 120)使用了数字格式「"999"」。请让报送单位重新导出,不要手工修改数据包。');
     expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 120, problem: '使用了数字格式「"999"」' }]);
   });
 
   it('a changed value is still named as a change, with the formula that made it', () => {
-    const err = refusal(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><f>2*120</f><v>240</v></c>'));
+    const err = refusalOf(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><f>2*120</f><v>240</v></c>'));
     expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 240, problem: '含有公式' }]);
   });
 });
@@ -75,8 +65,8 @@ describe('what does not change how a value reads is accepted', () => {
     const bytes = edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f aca="false">TRUE()</f><v>1</v></c>');
     expect(readPackage(bytes).manifest.unit).toBe('市人社局');
     // … but not the other constant, nor another formula.
-    expect(refusal(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
-    expect(refusal(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+    expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+    expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
   });
 });
 
