@@ -135,6 +135,9 @@ function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Each imported package is merged in a savepoint, whose journal would otherwise be a temporary
+  // file written for every page the package touches (a third of its merge; docs/performance.md).
+  sqlite.pragma('temp_store = MEMORY');
   const appId = sqlite.pragma('application_id', { simple: true }) as number;
   const version = sqlite.pragma('user_version', { simple: true }) as number;
   const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;

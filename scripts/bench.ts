@@ -7,11 +7,15 @@
  *  2. Imports batches of 100, 1,000 and 5,000 of them, each into a fresh summary office, each in a
  *     fresh child process (same start for all three; peak RSS is the child's own high-water mark),
  *     as the app and `ledger import` do: verification in a worker thread, overlapping the merge.
- *  3. Runs the same 1,000 packages through a floor in a child process (SheetJS parse + raw rows
- *     into SQLite, committed in groups as the app commits, no verification), each run beside an
- *     import as the app does and one verified on the importing thread; prints the median ratios.
- *  4. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
- *  5. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
+ *  3. Runs the same 1,000 packages through a floor in a child process (the faster of SheetJS and
+ *     the app's own reader, parse only, + raw rows into SQLite, committed in groups as the app
+ *     commits, no verification), each run beside an import as the app does and one verified on the
+ *     importing thread; prints the median ratios.
+ *  4. Beside a clerk's pandas script (scripts/peer-pandas.py, when Debian's python3-pandas is
+ *     installed): both as whole processes on the same 500 packages, alternating; and the command
+ *     line's start-up (`ledger keys` minus `npm -v`).
+ *  5. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
+ *  6. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
  *     units, every month) and times loadPeriodData + summaryByUnit / ByTask / ByCategory.
  *
  * Import batches and the floor run BENCH_REPEAT times (3 by default) and the median is reported: the
@@ -21,9 +25,9 @@
  * BENCH_REUSE=<a kept run folder> measures again without generating the packages; BENCH_JSON=file
  * writes the figures as JSON too.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -35,14 +39,19 @@ import { GROUP_FILES, importFiles } from '../electron/services/import';
 import { exportReport } from '../electron/services/packages';
 import { initSummary } from '../electron/services/setup';
 import { createWorkerVerifier } from '../electron/services/worker-verifier';
+import { readWorkbookFile } from '../electron/services/package-format';
 import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../electron/services/summaries';
 import { benchValue, countyPlan, exportYear, reportingUnits, setUpUnit } from './bench-setup';
 
 const SELF = fileURLToPath(import.meta.url);
+const ROOT = dirname(dirname(SELF));
+/** Debian's own Python, where python3-pandas and python3-openpyxl are installed. */
+const PYTHON = '/usr/bin/python3';
 /** BENCH_QUICK=1: a small run to check the script itself, not for the figures. */
 const QUICK = process.env.BENCH_QUICK === '1';
 const BATCHES = QUICK ? [20, 100, 500] : [100, 1000, 5000];
 const FLOOR_BATCH = BATCHES[1]!;
+const PEER_BATCH = QUICK ? 100 : 500;
 const BIG_BATCH = BATCHES[2]!;
 const IMPORT_COPIES = QUICK ? 1 : 11;
 const SUMMARY_COPIES = 24;
@@ -95,8 +104,36 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   };
 }
 
-/** The floor: what any importer must do at least. Parse with SheetJS, insert every row as it is. */
-function childFloor(db: string, dir: string): ImportFigures {
+/** Parsers the floor can use: SheetJS, or the app's own reader (zip walk and XML, nothing verified). */
+type FloorParser = 'sheetjs' | 'reader';
+
+const SHEETJS_OPTIONS: XLSX.ParsingOptions = {
+  type: 'buffer', cellFormula: false, cellHTML: false, cellStyles: false, cellDates: false, cellText: false, cellNF: false, dense: true,
+};
+
+/** Every row of every sheet as an array of values, by the chosen parser. */
+function parseRows(bytes: Buffer, parser: FloorParser): { sheet: string; rows: unknown[][] }[] {
+  if (parser === 'sheetjs') {
+    const wb = XLSX.read(bytes, SHEETJS_OPTIONS);
+    return wb.SheetNames.map((name) => ({ sheet: name, rows: XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name]!, { header: 1, raw: true }) }));
+  }
+  return readWorkbookFile(bytes).sheets.map((s) => ({ sheet: s.name, rows: s.rows.filter((row) => row !== undefined).map((row) => Array.from(row!, (c) => c?.value ?? null)) }));
+}
+
+/** Parse only, both parsers, the same files: the floor uses the faster (docs/performance.md). */
+function childParsers(dir: string): Record<FloorParser, number> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.xlsx')).sort().map((f) => readFileSync(join(dir, f)));
+  const out = { sheetjs: 0, reader: 0 };
+  for (const parser of ['sheetjs', 'reader', 'sheetjs', 'reader'] as const) {
+    const t0 = performance.now();
+    for (const b of files) parseRows(b, parser);
+    out[parser] = (performance.now() - t0) / files.length; // the second, warm, run counts
+  }
+  return out;
+}
+
+/** The floor: what any importer must do at least. Parse, insert every row as it is. */
+function childFloor(db: string, dir: string, parser: FloorParser): ImportFigures {
   const sqlite = new BetterSqlite3(db);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL'); // as the app: a committed group survives a power cut
@@ -106,18 +143,13 @@ function childFloor(db: string, dir: string): ImportFigures {
   const baseRssMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
   files.forEach((f, i) => {
-    const wb = XLSX.read(readFileSync(join(dir, f)), {
-      type: 'buffer', cellFormula: false, cellHTML: false, cellStyles: false, cellDates: false, cellText: false, cellNF: false, dense: true,
-    });
+    const sheets = parseRows(readFileSync(join(dir, f)), parser);
     // Committed as the app commits: GROUP_FILES files per transaction, one fsync each.
     if (i % GROUP_FILES === 0) {
       if (sqlite.inTransaction) sqlite.exec('COMMIT');
       sqlite.exec('BEGIN');
     }
-    for (const name of wb.SheetNames) {
-      const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets[name]!, { header: 1, raw: true });
-      rows.forEach((row, r) => insert.run(f, name, r, JSON.stringify(row)));
-    }
+    for (const { sheet, rows } of sheets) rows.forEach((row, r) => insert.run(f, sheet, r, JSON.stringify(row)));
   });
   if (sqlite.inTransaction) sqlite.exec('COMMIT');
   const ms = performance.now() - t0;
@@ -125,8 +157,8 @@ function childFloor(db: string, dir: string): ImportFigures {
   return { files: files.length, accepted: files.length, rejected: 0, values: 0, ms, baseRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
-function runChild<T = ImportFigures>(mode: 'import-worker' | 'import-inline' | 'floor' | 'summaries', db: string, arg: string): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, db, arg], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runChild<T = ImportFigures>(mode: 'import-worker' | 'import-inline' | 'floor' | 'parsers' | 'summaries', db: string, arg: string, extra = ''): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, db, arg, extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(last) as T;
@@ -196,8 +228,10 @@ function receivedOrder(out: string): string[] {
   return files.sort((a, b) => period(a).localeCompare(period(b)) || a.localeCompare(b));
 }
 
+/** The first n packages received, linked into their own folder (made once: the peer may reuse an import batch's). */
 function batchDir(dir: string, out: string, ordered: readonly string[], n: number): string {
   const d = join(dir, `batch-${n}`);
+  if (existsSync(d)) return d;
   mkdirSync(d);
   for (const f of ordered.slice(0, n)) linkSync(join(out, f), join(d, f));
   return d;
@@ -305,6 +339,22 @@ async function timeSummaries(office: Awaited<ReturnType<typeof openLedger>>, per
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Whole processes: the clerk's pandas script and `ledger import`, timed from outside.
+
+function hasPandas(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import pandas, openpyxl'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Wall time of a whole process, start-up included; throws when it fails. */
+function wall(command: string, args: readonly string[], ok: (r: SpawnSyncReturns<string>) => boolean): number {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 || !ok(r)) throw new Error(`${command} ${args.slice(0, 4).join(' ')} … failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const keep = process.env.BENCH_DIR;
   const dir = keep ? (mkdirSync(keep, { recursive: true }), mkdtempSync(join(keep, 'run-'))) : mkdtempSync(join(tmpdir(), 'ledger-bench-'));
@@ -313,11 +363,11 @@ async function main(): Promise<void> {
   log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.platform}; work folder ${dir}`);
   try {
     const reuse = process.env.BENCH_REUSE;
-    log(reuse ? `\n[1/5] reusing the packages of ${reuse}` : '\n[1/5] generating report packages with the app (setup from assignment, entry, signed export) …');
+    log(reuse ? `\n[1/6] reusing the packages of ${reuse}` : '\n[1/6] generating report packages with the app (setup from assignment, entry, signed export) …');
     const gen = reuse ? reuseGeneration(reuse) : await generate(dir);
     log(`  ${fmt(gen.files)} packages from ${gen.units} units × 12 periods, ${fmt(gen.bytes / 1024 / 1024, 1)} MB, made in ${fmt(gen.ms / 1000, 1)} s`);
 
-    log(`\n[2/5] importing batches as the app and \`ledger import\` do (verification in a worker thread; each into a fresh summary office, in a fresh process; median of ${REPEAT}) …`);
+    log(`\n[2/6] importing batches as the app and \`ledger import\` do (verification in a worker thread; each into a fresh summary office, in a fresh process; median of ${REPEAT}) …`);
     const ordered = receivedOrder(gen.out);
     const imports: Record<number, ImportFigures> = {};
     const importRuns = async (n: number, folder: string, mode: VerifyMode) => {
@@ -337,8 +387,11 @@ async function main(): Promise<void> {
 
     // The ratio from runs side by side: floor, app, one thread, then again. Taken minutes apart, a
     // shared machine's drift showed up as ±10 % in the ratio.
-    log(`\n[3/5] floor on the same ${fmt(FLOOR_BATCH)} packages (SheetJS parse + raw rows into SQLite, ${GROUP_FILES} files per transaction as the app, no verification), each run beside an import of them as the app does and one verified on the importing thread; median of ${REPEAT} …`);
     const folder = join(dir, `batch-${FLOOR_BATCH}`);
+    const parsers = runChild<Record<FloorParser, number>>('parsers', '-', folder);
+    const floorParser: FloorParser = parsers.reader <= parsers.sheetjs ? 'reader' : 'sheetjs';
+    const parserName = { reader: 'the app\u2019s reader (zip walk and XML, no checks)', sheetjs: 'SheetJS' }[floorParser];
+    log(`\n[3/6] floor on the same ${fmt(FLOOR_BATCH)} packages (parse with the faster of SheetJS ${fmt(parsers.sheetjs, 2)} ms and the app\u2019s reader ${fmt(parsers.reader, 2)} ms per package: ${parserName}; raw rows into SQLite, ${GROUP_FILES} files per transaction as the app, no verification), each run beside an import of them as the app does and one verified on the importing thread; median of ${REPEAT} …`);
     const freshOffice = async (name: string) => {
       const db = join(dir, name);
       await summaryOffice(db, gen);
@@ -346,7 +399,7 @@ async function main(): Promise<void> {
     };
     const rounds: { floor: ImportFigures; app: ImportFigures; inline: ImportFigures }[] = [];
     for (let r = 1; r <= REPEAT; r++) {
-      const floorRun = runChild('floor', join(dir, `floor-${r}.db`), folder);
+      const floorRun = runChild('floor', join(dir, `floor-${r}.db`), folder, floorParser);
       const app = runChild('import-worker', await freshOffice(`office-ratio-worker-${r}.db`), folder);
       const inlineRun = runChild('import-inline', await freshOffice(`office-ratio-inline-${r}.db`), folder);
       rounds.push({ floor: floorRun, app, inline: inlineRun });
@@ -359,11 +412,34 @@ async function main(): Promise<void> {
     const perPackage = (f: ImportFigures) => fmt(f.ms / f.files, 2);
     log(`  median: floor ${perPackage(floor)} ms per package; import/floor = ${fmt(ratio, 2)}× as the app imports, ${fmt(inlineRatio, 2)}× verifying on the importing thread (${perPackage(inline)} ms per package, peak RSS ${inline.maxRssMb} MB)`);
 
-    log('\n[4/5] exporting one unit’s report package (市人社局, 2019-06) …');
+    const peerFolder = batchDir(dir, gen.out, ordered, PEER_BATCH);
+    const keysDb = await freshOffice('office-startup.db');
+    const npmV = median(Array.from({ length: 5 }, () => wall('npm', ['-v'], () => true)));
+    const keysMs = median(Array.from({ length: 5 }, () => wall('npm', ['run', '-s', 'ledger', '--', 'keys', '--db', keysDb], () => true)));
+    const startupMs = keysMs - npmV;
+    let peer: { rounds: { pandasMs: number; ledgerMs: number }[]; ratio: number } | null = null;
+    if (hasPandas()) {
+      log(`\n[4/6] ${fmt(PEER_BATCH)} packages: the clerk\u2019s pandas script (scripts/peer-pandas.py) and \`ledger import\` into a fresh office, each a whole process timed from outside, alternating; ${REPEAT} rounds …`);
+      const rounds: { pandasMs: number; ledgerMs: number }[] = [];
+      for (let r = 1; r <= REPEAT; r++) {
+        const pandasMs = wall(PYTHON, ['scripts/peer-pandas.py', peerFolder], (x) => x.stdout.includes(`"files": ${PEER_BATCH}`));
+        const db = await freshOffice(`office-peer-${r}.db`);
+        const ledgerMs = wall('npm', ['run', '-s', 'ledger', '--', 'import', '--db', db, '--accept-new-keys', peerFolder], (x) => x.stdout.includes(`已导入 ${PEER_BATCH},`));
+        rounds.push({ pandasMs, ledgerMs });
+        log(`  round ${r}: pandas ${fmt(pandasMs / 1000, 2)} s, ledger import ${fmt(ledgerMs / 1000, 2)} s: ${fmt(pandasMs / ledgerMs, 2)}× faster`);
+      }
+      peer = { rounds, ratio: median(rounds.map((x) => x.pandasMs / x.ledgerMs)) };
+      log(`  median: ledger import is ${fmt(peer.ratio, 2)}× as fast as the pandas script, whole process`);
+    } else {
+      log(`\n[4/6] the pandas peer skipped: ${PYTHON} cannot import pandas and openpyxl (Debian: apt-get install python3-pandas python3-openpyxl)`);
+    }
+    log(`  command line start-up: \`ledger keys\` ${fmt(keysMs)} ms − \`npm -v\` ${fmt(npmV)} ms = ${fmt(startupMs)} ms (median of 5)`);
+
+    log('\n[5/6] exporting one unit’s report package (市人社局, 2019-06) …');
     const exp = await timeExport(gen.rsjDb, dir);
     log(`  first ${fmt(exp.firstMs, 1)} ms, then median ${fmt(exp.medianMs, 1)} ms, max ${fmt(exp.maxMs, 1)} ms (10 runs)`);
 
-    log(`\n[5/5] summaries on a database of ≥ ${fmt(SUMMARY_VALUES)} indicator values …`);
+    log(`\n[6/6] summaries on a database of ≥ ${fmt(SUMMARY_VALUES)} indicator values …`);
     const { office, shape } = await buildSummaryDb(join(dir, 'summary.db'));
     log(`  filled in ${fmt(shape.ms / 1000, 1)} s: ${shape.plans} plans, ${fmt(shape.units)} units, ${fmt(shape.periods)} periods, ${fmt(shape.reports)} reports, ${fmt(shape.values)} values, ${fmt(statSync(join(dir, 'summary.db')).size / 1024 / 1024)} MB`);
     await office.close();
@@ -379,13 +455,15 @@ async function main(): Promise<void> {
       ...BATCHES.map((n): [string, string, string, boolean] => [`import ${n}`, `${fmt(imports[n]!.files / (imports[n]!.ms / 1000), 1)} packages/s, ${fmt(imports[n]!.values / (imports[n]!.ms / 1000))} values/s`, 'linear', true]),
       [`import / floor (${fmt(FLOOR_BATCH)}), app`, `${fmt(ratio, 2)}×`, '≤ 1.5×', ratio <= 1.5],
       [`import / floor, one thread`, `${fmt(inlineRatio, 2)}×`, '≤ 1.5×', inlineRatio <= 1.5],
+      ...(peer ? [[`pandas / ledger import (${fmt(PEER_BATCH)})`, `${fmt(peer.ratio, 2)}× as fast`, '≥ 5×', peer.ratio >= 5] as [string, string, string, boolean]] : []),
+      ['command line start-up', `${fmt(startupMs)} ms`, '< 300 ms', startupMs < 300],
       ...Object.entries(sums).map(([k, v]): [string, string, string, boolean] => [`summary by ${k}`, `${fmt(v.medianMs, 1)} ms`, '< 100 ms', v.medianMs < 100]),
       [`peak RSS, ${fmt(BIG_BATCH)} import`, `${big.maxRssMb} MB`, '< 500 MB', big.maxRssMb < 500],
       ['export one report package', `${fmt(exp.medianMs, 1)} ms`, '< 200 ms', exp.medianMs < 200],
     ];
     for (const [what, value, target, ok] of rows) log(`  ${what.padEnd(30)} ${value.padEnd(40)} [${target}] ${ok ? 'met' : 'NOT MET'}`);
     if (process.env.BENCH_JSON) {
-      writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, generation: { files: gen.files, units: gen.units, bytes: gen.bytes, ms: gen.ms }, imports, ratioRounds: rounds, floor, inline, ratio, inlineRatio, export: exp, summaryDb: shape, summaries: sums }, null, 2));
+      writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, generation: { files: gen.files, units: gen.units, bytes: gen.bytes, ms: gen.ms }, imports, ratioRounds: rounds, floor, floorParser, parsers, inline, ratio, inlineRatio, peer, startup: { npmMs: npmV, keysMs, ms: startupMs }, export: exp, summaryDb: shape, summaries: sums }, null, 2));
     }
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -395,7 +473,9 @@ async function main(): Promise<void> {
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') {
   const [, mode, db, arg] = argv as [string, string, string, string];
-  const figures = mode === 'floor' ? childFloor(db, arg) : mode === 'summaries' ? await childSummaries(db, arg) : await childImport(db, arg, mode === 'import-worker' ? 'worker' : 'inline');
+  const figures = mode === 'floor' ? childFloor(db, arg, argv[4] as FloorParser)
+    : mode === 'parsers' ? childParsers(arg)
+      : mode === 'summaries' ? await childSummaries(db, arg) : await childImport(db, arg, mode === 'import-worker' ? 'worker' : 'inline');
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } else {
   await main();

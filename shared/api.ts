@@ -238,8 +238,14 @@ export interface ImportFileResult {
   /** E_KEY_OF_OTHER_UNIT: the units the signing key already belongs to. */
   readonly holders?: readonly string[];
   readonly changes?: readonly ValueChange[];
-  /** E_TAMPERED: the cells a person changed, signed value → found value. */
-  readonly cells?: readonly { readonly sheet: string; readonly cell: string; readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null }[];
+  /**
+   * E_TAMPERED: the cells a person changed, signed value → found value; `problem` when the value is
+   * the signed one but shown otherwise (a formula, a number format, a hidden row …).
+   */
+  readonly cells?: readonly {
+    readonly sheet: string; readonly cell: string;
+    readonly signed: string | number | boolean | null; readonly found: string | number | boolean | null; readonly problem?: string;
+  }[];
 }
 
 export interface ImportProgress {

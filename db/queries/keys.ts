@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../schema';
 
 export interface PinnedKey {
@@ -9,12 +10,16 @@ export interface PinnedKey {
   readonly acceptedBy: string;
 }
 
-/** Trusted keys with their unit's name; narrowed by the two readers below. */
+/**
+ * Trusted keys with their unit's name; narrowed by the two readers below. 'trusted' is written into
+ * the SQL: bound as a parameter, the partial index unit_keys_one_trusted made SQLite prepare the
+ * statement again on every run (most of an import's key lookup).
+ */
 const trustedKeys = (db: Tx) => db
   .selectFrom('unit_keys')
   .innerJoin('units', 'units.id', 'unit_keys.unit_id')
   .select(['unit_keys.unit_id', 'units.name', 'unit_keys.public_key', 'unit_keys.fingerprint', 'unit_keys.accepted_at', 'unit_keys.accepted_by'])
-  .where('unit_keys.status', '=', 'trusted');
+  .where('unit_keys.status', '=', sql.lit('trusted'));
 
 type TrustedRow = Awaited<ReturnType<ReturnType<typeof trustedKeys>['executeTakeFirstOrThrow']>>;
 
@@ -35,7 +40,7 @@ export async function listTrustedKeys(db: Tx): Promise<PinnedKey[]> {
 
 /** Pins a key for a unit, retiring the one it replaces (kept, never deleted). */
 export async function pinKey(db: Tx, k: { unitId: number; publicKey: string; fingerprint: string; at: string; by: string }): Promise<void> {
-  await db.updateTable('unit_keys').set({ status: 'retired' }).where('unit_id', '=', k.unitId).where('status', '=', 'trusted').execute();
+  await db.updateTable('unit_keys').set({ status: 'retired' }).where('unit_id', '=', k.unitId).where('status', '=', sql.lit('trusted')).execute();
   await db
     .insertInto('unit_keys')
     .values({ unit_id: k.unitId, public_key: k.publicKey, fingerprint: k.fingerprint, status: 'trusted', accepted_at: k.at, accepted_by: k.by })

@@ -13,10 +13,10 @@ import { failureOf, failureWords, StoreError, type StoreFailure } from '../../db
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, periodLabel, periodStart } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
-import { holdersOfKey, pinKey, trustedKey, type KeyHolder } from '../../db/queries/keys';
+import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
-import { findPeriod, findUnitByName, insertPlan, setDueDates, type PlanModel } from '../../db/queries/plan';
-import { listReports, writeReport, type Report, type ReportValue } from '../../db/queries/reports';
+import { findPeriod, findUnitByName, insertPlan, setDueDates, type PeriodRow, type PlanModel } from '../../db/queries/plan';
+import { listReports, writeReports, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
 import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from './context';
@@ -129,7 +129,8 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   // Reports never change the plan: the office reads it once per batch, not once per file
   // (loading the plan is the biggest read of an import; see docs/performance.md).
   const batch = role === 'summary' && files.length > 0 ? await summaryBatch(ctx) : null;
-  const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results) : null;
+  // A lost group takes its key pins with it: the batch forgets the keys it has seen.
+  const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results, () => batch.keys.clear()) : null;
   // The next files are read and verified while this one merges: with verification in a worker (the
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
   const prepare = (file: string) => {
@@ -252,7 +253,7 @@ class MergeGroup {
   /** Indexes in `results` of the packages merged in the open group. */
   private merged: number[] = [];
 
-  constructor(private readonly db: Db, private readonly results: ImportFileResult[]) {}
+  constructor(private readonly db: Db, private readonly results: ImportFileResult[], private readonly onLost: () => void = () => {}) {}
 
   async merge(work: (db: Tx) => Promise<Outcome>): Promise<Outcome> {
     if (!this.trx) {
@@ -309,6 +310,7 @@ class MergeGroup {
     const trx = this.trx;
     this.trx = null;
     this.merged = [];
+    this.onLost();
     if (trx && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
   }
 
@@ -360,17 +362,39 @@ interface Preview {
   readonly keys: Map<number, KeyHolder & { readonly publicKey: string }>;
 }
 
-/** What stays the same for every file of a batch at the office, read once. */
+/**
+ * What a batch at the office reads once, not once per file: each query a package saves is a
+ * tenth of its merge (docs/performance.md).
+ */
 interface SummaryBatch {
   readonly plan: PlanModel;
   /** This office's key fingerprint: a report is for this office only if it names it. */
   readonly fingerprint: string;
   /** Units looked up by the name a package gives (a name or an alias), as they are found. */
   readonly units: Map<string, { id: number; name: string; kind: UnitKind } | null>;
+  readonly planUnitIds: ReadonlySet<number>;
+  readonly tasksByNo: ReadonlyMap<number, PlanModel['tasks'][number]>;
+  /** Periods by 'YYYY-MM' as they are found (an import never changes one). */
+  readonly periods: Map<string, PeriodRow | null>;
+  /** Keys by unit id as they are found; a unit whose key a package pins is looked up again. */
+  readonly keys: Map<number, PinnedKey | null>;
+  readonly roles: Map<number, ReadonlyMap<number, Role>>;
 }
 
 async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
-  return { plan: await activePlan(ctx), fingerprint: await ownFingerprint(ctx), units: new Map() };
+  const plan = await activePlan(ctx);
+  return {
+    plan, fingerprint: await ownFingerprint(ctx), units: new Map(),
+    planUnitIds: new Set(plan.units.map((u) => u.id)), tasksByNo: new Map(plan.tasks.map((t) => [t.no, t])),
+    periods: new Map(), keys: new Map(), roles: new Map(),
+  };
+}
+
+async function cached<K, V>(map: Map<K, V>, key: K, read: () => V | Promise<V>): Promise<V> {
+  if (map.has(key)) return map.get(key)!;
+  const v = await read();
+  map.set(key, v);
+  return v;
 }
 
 async function ownFingerprint(ctx: Ctx): Promise<string> {
@@ -409,16 +433,16 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
   const data = parsed.data!;
-  if (!batch.units.has(m.unit)) batch.units.set(m.unit, await findUnitByName(ctx.db, m.unit));
-  const unit = batch.units.get(m.unit);
-  if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id) || data.unit !== m.unit || m.from !== m.unit) {
+  const unit = await cached(batch.units, m.unit, () => findUnitByName(ctx.db, m.unit));
+  if (!unit || unit.kind !== 'unit' || !batch.planUnitIds.has(unit.id) || data.unit !== m.unit || m.from !== m.unit) {
     refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
   }
   const unitId = unit!.id;
-  const period = m.periods.length === 1 ? await findPeriod(ctx.db, plan.id, m.periods[0]!) : null;
+  const period = m.periods.length === 1 ? await cached(batch.periods, m.periods[0]!, () => findPeriod(ctx.db, plan.id, m.periods[0]!)) : null;
   if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', `报送期 ${m.periods.join(',')} 不在本计划中。`);
 
-  const pinnedKey = (await trustedKey(ctx.db, unitId))?.publicKey ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;
+  const pinnedKey = (await cached(batch.keys, unitId, () => trustedKey(ctx.db, unitId)))?.publicKey
+    ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;
   let acceptKey = false;
   if (pinnedKey !== m.signerKey) {
     // A key is one unit's identity. Offered as another unit's, it is not new, so accepting new keys
@@ -465,8 +489,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
-  const roles = rolesOfUnit(plan, unitId);
-  const tasks = mapReports(plan, roles, data);
+  const roles = await cached(batch.roles, unitId, () => rolesOfUnit(plan, unitId));
+  const tasks = mapReports(batch.tasksByNo, roles, data);
   // The unit's program never exports without every lead task; a package without one would leave
   // that task's older revision standing beside this one, so it is refused whoever signed it.
   const present = new Set(tasks.map((t) => t.taskId));
@@ -492,20 +516,22 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   const at = nowIso(ctx);
   const audit: AuditEntry[] = [];
   if (acceptKey) {
+    batch.keys.delete(unitId); // pinned inside this package's savepoint, which may yet roll back
     await pinKey(ctx.db, { unitId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
     audit.push({ at, actor: ctx.actor, action: 'key.accept-first', entity: 'unit', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
   }
-  for (const t of tasks) {
-    const { id, before } = await writeReport(ctx.db, {
-      ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
-      source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
-    }, at, { before: existing.get(t.taskId) ?? null });
+  const written = await writeReports(ctx.db, tasks.map((t) => ({
+    ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
+    source: 'package' as const, packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
+  })), at, existing);
+  tasks.forEach((t, i) => {
+    const { id, before } = written[i]!;
     audit.push({
       at, actor: ctx.actor, action: 'report.import', entity: 'report', entityId: String(id),
       before: before ? { revision: before.revision, status: before.status, values: before.values } : null,
       after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
     });
-  }
+  });
   await archive(ctx.db, pkg, bytes, fileName, unitId, at, receivedOn);
   audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
@@ -524,10 +550,10 @@ interface MappedReport {
 }
 
 /** Task and indicator numbers to this plan's rows; anything that does not fit refuses the package. */
-function mapReports(plan: PlanModel, roles: ReadonlyMap<number, Role>, data: ReportData): MappedReport[] {
+function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<number, Role>, data: ReportData): MappedReport[] {
   const seen = new Set<number>();
   return data.reports.map((r) => {
-    const t = plan.tasks.find((x) => x.no === r.task);
+    const t = tasksByNo.get(r.task);
     if (!t) return refuse('E_WRONG_PLAN', `填报包中的任务${r.task}不在本机的工作计划中(计划版本可能不一致)。`);
     if (seen.has(t.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}出现了两次。`);
     seen.add(t.no);

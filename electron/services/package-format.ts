@@ -16,11 +16,15 @@ import { LedgerError } from '../../shared/errors';
 import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, sign, verify } from './keys';
 import type { KeyPair } from './keys';
+import { cellProblem } from './xlsx-display';
+import { encodeCell, readWorkbook, WorkbookError } from './xlsx-reader';
+import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
 
 // ---------------------------------------------------------------------------------------------
 // Types
 
-export type CellValue = string | number | boolean | null;
+export type { CellValue } from './xlsx-reader';
+import type { CellValue } from './xlsx-reader';
 
 export interface SheetContent {
   readonly name: string;
@@ -69,11 +73,14 @@ export interface PackageContent {
 }
 
 export interface CellDiff {
+  /** '' for the workbook as a whole (e.g. an external link). */
   sheet: string;
-  /** A1 reference. */
+  /** A1 reference; '' for the workbook as a whole. */
   cell: string;
   signed: CellValue;
   found: CellValue;
+  /** When the value is the signed one but shown otherwise: why (a formula, a number format …). */
+  problem?: string;
 }
 
 export interface VerifiedPackage {
@@ -293,7 +300,7 @@ function checkWritable(content: PackageContent): void {
     seen.add(folded);
     sheet.rows.forEach((row, r) =>
       row.forEach((v, c) => {
-        const where = `表「${sheet.name}」${XLSX.utils.encode_cell({ r, c })}`;
+        const where = `表「${sheet.name}」${encodeCell(r, c)}`;
         if (typeof v === 'string') {
           if (v.length > EXCEL_MAX_CELL_CHARS) throw new LedgerError('E_VALIDATION', `${where} 的文字超过 Excel 单元格上限 32767 字`);
           if (UNSAVABLE_CHAR.test(v)) throw new LedgerError('E_VALIDATION', `${where} 含有无法保存到 Excel 的字符(不成对的代理项或 U+FFFE/U+FFFF),请删除后重试`);
@@ -383,25 +390,7 @@ export function chunkText(s: string, size: number): string[] {
  * order are those of docs/package-format.md, "Verification".
  */
 export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT_LIMITS): VerifiedPackage {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-  // (a) size, before anything else looks at the bytes
-  if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
-  if (buf.length > limits.maxFileBytes) {
-    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
-  }
-
-  // (b) a zip whose directory we have walked ourselves, every entry's real size checked
-  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-  }
-  const { entries, stored } = inspectZip(buf, limits);
-  if (!entries.some((e) => e.name === '[Content_Types].xml')) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-  }
-
-  // (c) parse with every sheet bounded: the entries exactly as inflated and checked in (b)
-  const wb = parseWorkbook(stored, limits);
+  const wb = readWorkbookFile(bytes, limits);
 
   // (d) the signature sheet and the shapes of what it holds
   const sig = readSignatureSheet(wb);
@@ -424,6 +413,33 @@ export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT
   compareVisibleSheets(wb, content.sheets);
 
   return { manifest, content, fingerprint };
+}
+
+/**
+ * Steps (a) to (c) only: the workbook as stored, nothing verified. For `npm run bench`'s floor
+ * (the least any importer does); never trust what it returns.
+ * @example const { sheets } = readWorkbookFile(bytes);
+ */
+export function readWorkbookFile(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT_LIMITS): ParsedWorkbook {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // (a) size, before anything else looks at the bytes
+  if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
+  if (buf.length > limits.maxFileBytes) {
+    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
+  }
+
+  // (b) a zip whose directory we have walked ourselves, every entry's real size checked
+  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+  const parts = inspectZip(buf, limits);
+  if (!parts.has('[content_types].xml')) {
+    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  }
+
+  // (c) read the parts a package may hold, exactly as inflated and checked in (b)
+  return parseWorkbook(parts, limits);
 }
 
 // --- (b) the zip directory -------------------------------------------------------------------
@@ -452,11 +468,10 @@ const bomb = () => new PackageError('E_TOO_LARGE', '解压后过大,疑似压缩
 
 /**
  * Walks the End Of Central Directory record and the central directory, then each local header,
- * and inflates every entry with its declared size as a hard cap. Returns the entries and, for the
- * parser, the same entries rewritten uncompressed (`stored`): SheetJS then parses exactly the bytes
- * checked here, and need not inflate them a second time with its own JavaScript inflater.
+ * and inflates every entry with its declared size as a hard cap. Returns the entries' contents by
+ * lower-cased name (part names are case-insensitive): the reader sees exactly the bytes checked here.
  */
-function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored: Buffer } {
+function inspectZip(buf: Buffer, limits: Limits): Parts {
   const eocd = findEocd(buf);
   const diskNo = buf.readUInt16LE(eocd + 4);
   const cdDisk = buf.readUInt16LE(eocd + 6);
@@ -501,8 +516,10 @@ function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored:
     const rawName = buf.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLen);
     checkExtraFields(buf.subarray(p + CENTRAL_BYTES + nameLen, p + CENTRAL_BYTES + nameLen + extraLen));
     const name = rawName.toString(flags & 0x800 ? 'utf8' : 'latin1');
-    if (names.has(name)) throw corrupt(`压缩包内文件名重复:${name}`);
-    names.add(name);
+    // Case folded: Excel finds parts by name whatever their case, so `xl/Workbook.xml` beside
+    // `xl/workbook.xml` would leave two programs reading two different workbooks.
+    if (names.has(name.toLowerCase())) throw corrupt(`压缩包内文件名重复:${name}`);
+    names.add(name.toLowerCase());
 
     total += uncompressedSize;
     if (total > limits.maxUncompressedBytes) throw bomb();
@@ -516,10 +533,8 @@ function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored:
   if (p !== cdEnd) throw corrupt('目录长度不符');
 
   // Pass 2: each local header agrees with the directory, and each entry really is the size it says.
-  // Bounded by maxUncompressedBytes above; pages are only touched as entries are copied in.
-  const stored = Buffer.allocUnsafe(entries.reduce((n, e) => n + LOCAL_BYTES + CENTRAL_BYTES + 2 * e.rawName.length + e.uncompressedSize, EOCD_BYTES));
-  let out = 0;
-  const offsets: number[] = [];
+  // Bounded by maxUncompressedBytes above.
+  const parts = new Map<string, Buffer>();
   for (const e of entries) {
     const q = e.localOffset;
     if (q + LOCAL_BYTES > cdOffset || buf.readUInt32LE(q) !== SIG_LOCAL) throw corrupt('文件记录缺失');
@@ -534,7 +549,7 @@ function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored:
     }
     checkExtraFields(buf.subarray(q + LOCAL_BYTES + nameLen, dataStart));
     if (!(flags & 0x0008)) {
-      // Without a data descriptor the local header repeats the sizes; SheetJS reads these ones.
+      // Without a data descriptor the local header repeats the sizes, and some readers use these ones.
       if (buf.readUInt32LE(q + 14) !== e.crc || buf.readUInt32LE(q + 18) !== e.compressedSize
           || buf.readUInt32LE(q + 22) !== e.uncompressedSize) {
         throw corrupt('文件记录与目录不符');
@@ -548,7 +563,7 @@ function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored:
       plain = data;
     } else {
       try {
-        // The cap is the declared size: a stream that lies about its size fails here, not in SheetJS.
+        // The cap is the declared size: a stream that lies about its size fails here.
         plain = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
       } catch {
         throw corrupt(`无法解压 ${e.name}`);
@@ -556,46 +571,9 @@ function inspectZip(buf: Buffer, limits: Limits): { entries: ZipEntry[]; stored:
     }
     if (plain.length !== e.uncompressedSize) throw corrupt(`${e.name} 的大小不符`);
     if (typeof zlib.crc32 === 'function' && zlib.crc32(plain) >>> 0 !== e.crc) throw corrupt(`${e.name} 校验和不符`);
-    offsets.push(out);
-    out = writeStoredHeader(stored, out, SIG_LOCAL, e);
-    out += plain.copy(stored, out);
+    parts.set(e.name.toLowerCase(), plain);
   }
-  const cdStart = out;
-  entries.forEach((e, i) => { out = writeStoredHeader(stored, out, SIG_CENTRAL, e, offsets[i]); });
-  stored.writeUInt32LE(SIG_EOCD, out);
-  stored.writeUInt32LE(0, out + 4); // this disk, disk of the directory
-  stored.writeUInt16LE(entries.length, out + 8);
-  stored.writeUInt16LE(entries.length, out + 10);
-  stored.writeUInt32LE(out - cdStart, out + 12);
-  stored.writeUInt32LE(cdStart, out + 16);
-  stored.writeUInt16LE(0, out + 20); // no comment
-  return { entries, stored };
-}
-
-/**
- * A local header (with `localOffset` undefined) or a central directory record of an uncompressed
- * entry, followed by its name; returns the offset after it. Only the UTF-8 name flag is kept.
- */
-function writeStoredHeader(out: Buffer, at: number, signature: number, e: ZipEntry, localOffset?: number): number {
-  const central = signature === SIG_CENTRAL;
-  const head = central ? CENTRAL_BYTES : LOCAL_BYTES;
-  out.fill(0, at, at + head);
-  out.writeUInt32LE(signature, at);
-  let p = at + 4;
-  if (central) {
-    out.writeUInt16LE(20, p); // version made by
-    p += 2;
-  }
-  out.writeUInt16LE(20, p); // version needed
-  out.writeUInt16LE(e.flags & 0x0800, p + 2);
-  out.writeUInt16LE(0, p + 4); // stored
-  out.writeUInt32LE(0x00210000, p + 6); // 1980-01-01 00:00
-  out.writeUInt32LE(e.crc, p + 10);
-  out.writeUInt32LE(e.uncompressedSize, p + 14);
-  out.writeUInt32LE(e.uncompressedSize, p + 18);
-  out.writeUInt16LE(e.rawName.length, p + 22);
-  if (central) out.writeUInt32LE(localOffset!, at + 42);
-  return at + head + e.rawName.copy(out, at + head);
+  return parts;
 }
 
 function findEocd(buf: Buffer): number {
@@ -610,7 +588,7 @@ function findEocd(buf: Buffer): number {
   }
   if (eocd < 0) throw corrupt('找不到压缩包目录');
   // The record and its comment end the file exactly, and no other EOCD-looking bytes follow it:
-  // SheetJS scans backwards from the very end and must land on the same record.
+  // A reader scanning backwards from the very end must land on the same record.
   if (eocd + EOCD_BYTES + buf.readUInt16LE(eocd + 20) !== buf.length) throw corrupt('压缩包结尾不完整');
   for (let i = eocd + 1; i + 4 <= buf.length; i++) {
     if (buf.readUInt32LE(i) === SIG_EOCD) throw corrupt('压缩包结尾不完整');
@@ -618,7 +596,7 @@ function findEocd(buf: Buffer): number {
   return eocd;
 }
 
-/** Extra fields must be well formed, and none may be a ZIP64 field (SheetJS would honour its sizes). */
+/** Extra fields must be well formed, and none may be a ZIP64 field (other readers would honour its sizes). */
 function checkExtraFields(extra: Buffer): void {
   let i = 0;
   while (i < extra.length) {
@@ -633,96 +611,12 @@ function checkExtraFields(extra: Buffer): void {
 
 // --- (c) the workbook ------------------------------------------------------------------------
 
-/** What a cell holds once read: errors (#N/A …) are kept apart so they equal no signed value. */
-type FoundCell = { kind: 'value'; value: CellValue } | { kind: 'error'; text: string };
-
-interface ParsedSheet {
-  readonly name: string;
-  /** Dense rows of cells; holes are empty. */
-  readonly rows: readonly (readonly (FoundCell | undefined)[] | undefined)[];
-}
-
-interface ParsedWorkbook {
-  readonly sheets: readonly ParsedSheet[];
-}
-
-const ERROR_TEXT: Readonly<Record<number, string>> = {
-  0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA',
-};
-
-function parseWorkbook(buf: Buffer, limits: Limits): ParsedWorkbook {
-  let wb: XLSX.WorkBook;
+function parseWorkbook(parts: Parts, limits: Limits): ParsedWorkbook {
   try {
-    wb = XLSX.read(buf, {
-      type: 'buffer',
-      cellFormula: false,
-      cellHTML: false,
-      cellStyles: false,
-      cellDates: false,
-      cellText: false,
-      cellNF: false,
-      sheetRows: limits.maxRows + 1,
-      dense: true,
-    });
-  } catch {
-    throw corrupt('无法解析工作簿');
-  }
-  const names: unknown = wb?.SheetNames;
-  if (!Array.isArray(names) || names.length === 0) throw corrupt('工作簿中没有工作表');
-  for (const name of names) {
-    if (typeof name !== 'string') throw corrupt('工作表名无效');
-    // These names reach plain objects inside parsers; refuse them outright.
-    if (RESERVED_SHEET_NAMES.has(name)) {
-      throw new PackageError('E_UNREADABLE', `工作表名「${name}」不允许使用,文件可能是恶意构造的`);
-    }
-  }
-  if (names.length > limits.maxSheets + 1) {
-    throw new PackageError('E_TOO_LARGE', `工作表过多(${names.length} 个,上限 ${limits.maxSheets + 1} 个)`);
-  }
-
-  const sheets: ParsedSheet[] = [];
-  for (const name of names as string[]) {
-    const ws = Object.prototype.hasOwnProperty.call(wb.Sheets, name) ? wb.Sheets[name] : undefined;
-    const data: unknown = ws?.['!data'] ?? [];
-    if (!Array.isArray(data)) throw corrupt('无法解析工作簿');
-    const rows: (FoundCell | undefined)[][] = [];
-    let lastRowWithContent = -1;
-    (data as unknown[]).forEach((row, r) => {
-      if (!Array.isArray(row)) return;
-      const out: (FoundCell | undefined)[] = [];
-      (row as (XLSX.CellObject | undefined)[]).forEach((cell, c) => {
-        const found = foundCell(cell);
-        if (!found) return;
-        if (found.kind === 'value' && typeof found.value === 'string' && found.value.length > limits.maxCellChars) {
-          throw new PackageError('E_TOO_LARGE', `表「${name}」${XLSX.utils.encode_cell({ r, c })} 的文字过长(${found.value.length} 字,上限 ${limits.maxCellChars} 字)`);
-        }
-        out[c] = found;
-        if (!isEmpty(found)) lastRowWithContent = r;
-      });
-      rows[r] = out;
-    });
-    if (lastRowWithContent + 1 > limits.maxRows) {
-      throw new PackageError('E_TOO_LARGE', `表「${name}」行数过多(上限 ${limits.maxRows} 行)`);
-    }
-    sheets.push({ name, rows });
-  }
-  return { sheets };
-}
-
-function foundCell(cell: XLSX.CellObject | undefined): FoundCell | undefined {
-  if (!cell || cell.v === undefined || cell.v === null) return undefined;
-  switch (cell.t) {
-    case 'e':
-      return { kind: 'error', text: ERROR_TEXT[cell.v as number] ?? '#ERROR' };
-    case 'n':
-      return { kind: 'value', value: Number(cell.v) };
-    case 'b':
-      return { kind: 'value', value: Boolean(cell.v) };
-    case 's':
-      return { kind: 'value', value: String(cell.v) };
-    default:
-      // 'd' is not produced with cellDates:false, 'z' not without sheetStubs; anything else as text.
-      return { kind: 'value', value: String(cell.v) };
+    return readWorkbook(parts, limits);
+  } catch (err) {
+    if (err instanceof WorkbookError) throw new PackageError(err.code, err.message);
+    throw err;
   }
 }
 
@@ -821,8 +715,13 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
   return parsed.data as PackageContent;
 }
 
-// --- (g) the visible sheets ------------------------------------------------------------------
+// --- (g) what a person sees -----------------------------------------------------------------
 
+/**
+ * Every sheet against the signed content, cell by cell, and how each matching cell is shown (a
+ * formula, a number format, a hidden row … xlsx-display.ts); then what sits on the sheets besides
+ * cells (comments, drawings, merges …) and parts of the workbook a package never has.
+ */
 function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetContent[]): void {
   const found = wb.sheets.filter((s) => s.name !== SIGNATURE_SHEET);
   const foundByName = new Map(found.map((s) => [s.name, s]));
@@ -839,10 +738,27 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
     cellCount += 1;
     if (diffs.length < MAX_REPORTED_CELLS) diffs.push(d);
   };
+  for (const problem of wb.workbookIssues) record({ sheet: '', cell: '', signed: null, found: null, problem: `带有${problem}` });
   for (const signed of signedSheets) {
-    compareSheet(signed.name, signed.rows, foundByName.get(signed.name)?.rows ?? [], record);
+    const sheet = foundByName.get(signed.name);
+    compareSheet(wb, signed.name, signed.rows, sheet, record);
+    if (sheet) sheetProblems(sheet, signed.rows, record);
   }
-  for (const name of extra) compareSheet(name, [], foundByName.get(name)!.rows, record);
+  for (const name of extra) {
+    const sheet = foundByName.get(name)!;
+    compareSheet(wb, name, [], sheet, record);
+    sheetProblems(sheet, [], record);
+  }
+  // The signature sheet is read, not compared: only what could show there besides its text.
+  const sig = wb.sheets.find((s) => s.name === SIGNATURE_SHEET);
+  if (sig) {
+    sig.columns.forEach((cols, r) => cols?.forEach((c) => {
+      const cell = sig.rows[r]![c]!;
+      const problem = cellProblem(wb, sig, r, c, cell);
+      if (problem) record({ sheet: sig.name, cell: encodeCell(r, c), signed: shownFound(cell), found: shownFound(cell), problem });
+    }));
+    sheetProblems(sig, [], record);
+  }
 
   if (cellCount === 0 && missing.length === 0 && extra.length === 0 && !reordered) return;
 
@@ -851,15 +767,11 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   for (const n of extra) parts.push(`多出表「${n}」`);
   if (reordered) parts.push('表的顺序被调换');
   const missingOrExtra = new Set([...missing, ...extra]);
-  const cellParts = diffs
-    .filter((d) => !missingOrExtra.has(d.sheet))
-    .slice(0, NAMED_IN_MESSAGE)
-    .map((d) => `表「${d.sheet}」${d.cell} 原值${showValue(d.signed)},现值${showValue(d.found)}`);
+  const named = diffs.filter((d) => !missingOrExtra.has(d.sheet));
+  const cellParts = named.slice(0, NAMED_IN_MESSAGE).map(describeDiff);
   parts.push(...cellParts);
-  const named = cellParts.length;
-  const inChangedSheets = diffs.filter((d) => !missingOrExtra.has(d.sheet)).length;
   let message = `数据包内容被改动:${parts.join(';')}`;
-  if (inChangedSheets > named || cellCount > diffs.length) message += ` 等,共 ${cellCount} 处`;
+  if (named.length > cellParts.length || cellCount > diffs.length) message += ` 等,共 ${cellCount} 处`;
   message += '。请让报送单位重新导出,不要手工修改数据包。';
 
   const details: PackageErrorDetails = { cells: diffs };
@@ -868,24 +780,57 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   throw new PackageError('E_TAMPERED', message, details);
 }
 
+function describeDiff(d: CellDiff): string {
+  if (d.problem === undefined) return `表「${d.sheet}」${d.cell} 原值${showValue(d.signed)},现值${showValue(d.found)}`;
+  if (d.sheet === '') return `工作簿${d.problem}`;
+  const signed = d.signed === null || d.signed === '' ? '' : `(原值${showValue(d.signed)})`;
+  return `表「${d.sheet}」${d.cell}${signed}${d.problem}`;
+}
+
 function compareSheet(
+  wb: ParsedWorkbook,
   name: string,
   signedRows: readonly (readonly CellValue[])[],
-  foundRows: ParsedSheet['rows'],
+  sheet: ParsedSheet | undefined,
   record: (d: CellDiff) => void,
 ): void {
+  const foundRows = sheet?.rows ?? [];
   const rowCount = Math.max(signedRows.length, foundRows.length);
+  const compare = (r: number, c: number, signed: CellValue, found: FoundCell | undefined) => {
+    if (!sameValue(signed, found)) {
+      record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), ...(found?.formula ? { problem: '含有公式' } : {}) });
+    } else if (found) {
+      const problem = cellProblem(wb, sheet!, r, c, found);
+      if (problem) record({ sheet: name, cell: encodeCell(r, c), signed, found: shownFound(found), problem });
+    }
+  };
   for (let r = 0; r < rowCount; r++) {
     const signedRow = signedRows[r] ?? [];
     const foundRow = foundRows[r] ?? [];
-    const colCount = Math.max(signedRow.length, foundRow.length);
-    for (let c = 0; c < colCount; c++) {
-      const signed = signedRow[c] ?? null;
-      const found = foundRow[c];
-      if (!sameValue(signed, found)) {
-        record({ sheet: name, cell: XLSX.utils.encode_cell({ r, c }), signed, found: shownFound(found) });
-      }
-    }
+    for (let c = 0; c < signedRow.length; c++) compare(r, c, signedRow[c] ?? null, foundRow[c]);
+    // Cells beyond the signed ones, by the columns that hold one (never all 16,384 of a row).
+    for (const c of sheet?.columns[r] ?? []) if (c >= signedRow.length) compare(r, c, null, foundRow[c]);
+  }
+}
+
+/** What sits on a sheet besides its cells' values, and a sheet (other than the signature's) hidden. */
+function sheetProblems(sheet: ParsedSheet, signedRows: readonly (readonly CellValue[])[], record: (d: CellDiff) => void): void {
+  const signedAt = (cell: string): CellValue => {
+    const m = /^([A-Z]+)(\d+)$/.exec(cell);
+    if (!m) return null;
+    let c = 0;
+    for (const ch of m[1]!) c = c * 26 + ch.charCodeAt(0) - 64;
+    return signedRows[Number(m[2]) - 1]?.[c - 1] ?? null;
+  };
+  if (sheet.state !== 'visible' && sheet.name !== SIGNATURE_SHEET) {
+    const r = signedRows.findIndex((row) => row.some((v) => v !== null && v !== ''));
+    const c = r < 0 ? 0 : signedRows[r]!.findIndex((v) => v !== null && v !== '');
+    const cell = encodeCell(Math.max(r, 0), c);
+    record({ sheet: sheet.name, cell, signed: signedAt(cell), found: null, problem: '所在的工作表被隐藏' });
+  }
+  for (const issue of sheet.issues) {
+    const signed = signedAt(issue.cell);
+    record({ sheet: sheet.name, cell: issue.cell, signed, found: signed, problem: issue.problem });
   }
 }
 
@@ -899,7 +844,7 @@ function sameValue(signed: CellValue, found: FoundCell | undefined): boolean {
   const f = found?.value ?? null;
   if (signed === null || signed === '') return f === null || f === '';
   if (typeof signed === 'string') return typeof f === 'string' && (f === signed || normaliseText(f) === normaliseText(signed));
-  if (typeof signed === 'number') return typeof f === 'number' && round15(f) === round15(signed);
+  if (typeof signed === 'number') return typeof f === 'number' && (f === signed || round15(f) === round15(signed));
   return f === signed;
 }
 
@@ -923,8 +868,7 @@ function round15(n: number): number {
 }
 
 function shownFound(found: FoundCell | undefined): CellValue {
-  if (!found) return null;
-  return found.kind === 'error' ? found.text : found.value;
+  return found ? found.value : null;
 }
 
 function showValue(v: CellValue): string {

@@ -479,6 +479,42 @@ export const MUTATORS: readonly Mutator[] = [
   xml('xml.dimension-lies', false, (b, r) => editXml(b.bytes, sheetEntry(b.bytes, r.pick(['封面', '填报数据', SIGNATURE])), (x) =>
     x.replace(/<dimension ref="[^"]*"\/>/, `<dimension ref="${r.pick(['A1', 'A1:XFD1048576', 'A1:A1048576', 'ZZZ9', 'A0:B-1'])}"/>`))),
 
+  // --- how the cells are shown (docs/package-format.md §7 g): the values stay as signed ------
+  xml('xml.number-format-on-a-cell', true, (b, r) => {
+    const code = r.pick(['&quot;999&quot;', '0;0;0;&quot;x&quot;', ';;;', '0.00%', 'yyyy-mm-dd', '[Red]0']);
+    const styled = editXml(b.bytes, 'xl/styles.xml', (x) => x
+      .replace(/<numFmts count="(\d+)">/, (_m, n: string) => `<numFmts count="${Number(n) + 1}"><numFmt numFmtId="200" formatCode="${code}"/>`)
+      .replace(/<cellXfs count="(\d+)">(.*?)<\/cellXfs>/, (_m, n: string, xfs: string) => `<cellXfs count="${Number(n) + 1}">${xfs}<xf numFmtId="200" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>`));
+    const s = (/<cellXfs count="(\d+)">/.exec(readZip(styled).find((e) => e.name === 'xl/styles.xml')!.data.toString('utf8'))?.[1] ?? '2');
+    return editXml(styled, sheetEntry(styled, r.pick(['封面', '填报数据'])), (x) => {
+      const cells = [...x.matchAll(/<c r="([A-Z]+\d+)"(?: t="[a-z]+")?><v>/g)];
+      const m = r.pick(cells);
+      return x.slice(0, m.index!) + m[0].replace(`r="${m[1]}"`, `r="${m[1]}" s="${Number(s) - 1}"`) + x.slice(m.index! + m[0].length);
+    });
+  }),
+  xml('xml.row-hidden', true, (b, r) => editXml(b.bytes, sheetEntry(b.bytes, r.pick(['封面', '填报数据'])), (x) => {
+    const rows = [...x.matchAll(/<row r="(\d+)"/g)];
+    const m = r.pick(rows);
+    const how = r.pick([' hidden="1"', ' ht="0" customHeight="1"', ' hidden="true"', ' outlineLevel="1" collapsed="1"']);
+    return x.slice(0, m.index!) + m[0] + how + x.slice(m.index! + m[0].length);
+  })),
+  xml('xml.column-hidden', true, (b, r) => editXml(b.bytes, sheetEntry(b.bytes, r.pick(['封面', '填报数据'])), (x) => {
+    const cols = [...x.matchAll(/<col min="\d+" max="\d+" width="[^"]*"/g)];
+    const m = r.pick(cols);
+    const shown = r.chance(0.5) ? `${m[0]} hidden="1"` : m[0].replace(/width="[^"]*"/, `width="${r.pick(['0', '0.1', '-5'])}"`);
+    return x.slice(0, m.index!) + shown + x.slice(m.index! + m[0].length);
+  })),
+  xml('xml.comment-on-a-cell', true, (b, r) => {
+    const part = sheetEntry(b.bytes, r.pick(['封面', '填报数据']));
+    const entries = readZip(b.bytes);
+    const xmlText = entries.find((e) => e.name === part)!.data.toString('utf8');
+    const ref = r.pick([...xmlText.matchAll(/<c r="([A-Z]+\d+)"/g)])[1]!;
+    const rels = part.replace(/([^/]+)$/, '_rels/$1.rels');
+    entries.push({ name: 'xl/comments9.xml', data: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>x</author></authors><commentList><comment ref="${ref}" authorId="0"><text><t>实际不是这个数</t></text></comment></commentList></comments>`) });
+    entries.push({ name: rels, data: Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdC9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments9.xml"/></Relationships>') });
+    return writeZip(entries);
+  }),
+
   // --- sheets, through SheetJS as a script would edit them ---------------------------------
   sheet('sheet.resaved-unchanged', false, (b) => withWorkbook(b.bytes, () => {})),
   sheet('sheet.cell-to-formula', true, (b, r) => withWorkbook(b.bytes, (wb) => {
@@ -486,7 +522,8 @@ export const MUTATORS: readonly Mutator[] = [
     const v = typeof cell.v === 'number' ? cell.v + 1 : `${String(cell.v)}x`;
     ws[ref] = r.chance(0.3) ? { t: typeof v === 'number' ? 'n' : 's', f: 'NOW()' } as XLSX.CellObject : { t: typeof v === 'number' ? 'n' : 's', v, f: r.pick(['1+1', 'A1&"x"', 'SUM(A:A)', 'HYPERLINK("http://example.invalid")']) };
   })),
-  sheet('sheet.formula-with-same-cached-value', false, (b, r) => withWorkbook(b.bytes, (wb) => {
+  sheet('sheet.formula-with-same-cached-value', true, (b, r) => withWorkbook(b.bytes, (wb) => {
+    // Programs recalculate on opening: the cached value is not what a person sees (§7 g).
     const { ref, ws, cell } = pickCell(wb, r);
     ws[ref] = { ...cell, f: typeof cell.v === 'number' ? `${cell.v}+0` : `"${String(cell.v).replace(/"/g, '""')}"` };
   })),
@@ -554,8 +591,8 @@ export const MUTATORS: readonly Mutator[] = [
     // Row 20,001 is the first a reader still reads (maxRows + 1) and must refuse.
     setCell(wb.Sheets[r.pick(wb.SheetNames)]!, `${r.pick(['A', 'B', 'Z'])}20001`, { t: 's', v: '多出的行' });
   })),
-  xml('xml.cell-far-below', false, (b, r) => editXml(b.bytes, sheetEntry(b.bytes, r.pick(['封面', '填报数据'])), (x) => {
-    // Beyond the rows a reader looks at (docs/package-format.md §8, known bound): never imported.
+  xml('xml.cell-far-below', true, (b, r) => editXml(b.bytes, sheetEntry(b.bytes, r.pick(['封面', '填报数据'])), (x) => {
+    // Far below the signed rows, past the row limit: the reader sees every row (§9, maxRows).
     const row = r.between(30_000, 1_048_576);
     return x.replace('</sheetData>', `<row r="${row}"><c r="A${row}" t="inlineStr"><is><t>远处的文字</t></is></c></row></sheetData>`);
   })),

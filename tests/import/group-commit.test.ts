@@ -9,14 +9,16 @@
  * the whole open transaction itself (as disk full or an I/O error can), and a deferred foreign key
  * makes the COMMIT fail.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupNow, type BackupInfo } from '../../electron/services/backup';
 import { importFiles } from '../../electron/services/import';
 import { readPackage } from '../../electron/services/package-format';
-import { juneAfterMay } from '../helpers/loop';
+import { createLoop, juneAfterMay } from '../helpers/loop';
+import { yearEntries } from '../../scripts/bench-setup';
+import { PLAN_2019 } from '../../seeds/plan2019';
 
 const UNITS = ['市人社局', '市残联', '市教体局', '市住建局'];
 
@@ -90,6 +92,22 @@ describe('group commit: what a failing write leaves behind', () => {
     expect(again.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'duplicate']);
     expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
     expect((sqlite.prepare('SELECT count(*) AS n FROM report_history').get() as { n: number }).n).toBe(0); // nothing merged twice
+  });
+
+  it('a key pinned in a transaction SQLite threw away is pinned again by the next package of that unit (the batch does not remember it)', async () => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联');
+    for (const period of ['2019-04', '2019-05', '2019-06']) await loop.report(unit, period, yearEntries(PLAN_2019, '市残联', period));
+    const paths = readdirSync(loop.usb).sort().map((f) => join(loop.usb, f));
+    const sqlite = loop.office.handle.sqlite;
+    // April pins the key and is merged; May reads the pinned key, then SQLite drops the transaction.
+    sqlite.exec(`CREATE TRIGGER lose_may AFTER INSERT ON reports WHEN NEW.period_id = (SELECT id FROM periods WHERE period = '2019-05')
+      BEGIN SELECT RAISE(ROLLBACK, '模拟磁盘错误'); END`);
+    const results = await importFiles(loop.office, paths, { acceptNewKeys: true });
+    expect(results.map((r) => [r.status, r.code])).toEqual([['rejected', 'E_WRITE_FAILED'], ['rejected', 'E_WRITE_FAILED'], ['accepted', undefined]]);
+    expect(results[2]!.message).toContain('已登记密钥');
+    const keys = sqlite.prepare(`SELECT count(*) AS n FROM unit_keys k JOIN units u ON u.id = k.unit_id WHERE u.name = '市残联' AND k.status = 'trusted'`).get() as { n: number };
+    expect(keys.n).toBe(1);
   });
 
   it('a COMMIT that fails refuses every package of its group, and leaves none of them in', async () => {

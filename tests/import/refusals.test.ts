@@ -57,6 +57,19 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     expect(r.cells).toEqual([{ sheet: '填报数据', cell: valueCell, signed: 214, found: 400 }]);
   });
 
+  it('E_TAMPERED: a signed value turned into a formula keeping it as the cached value, the cell and what is wrong in the result', async () => {
+    const loop = await pinnedLoop();
+    const wb = XLSX.read(readFileSync(loop.good), { type: 'buffer' });
+    const ws = wb.Sheets['填报数据']!;
+    const valueCell = Object.keys(ws).find((k) => ws[k]?.v === 214)!;
+    ws[valueCell] = { t: 'n', v: 214, f: '2*107' };
+    const file = join(loop.dir, 'report-value-behind-a-formula.xlsx');
+    writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
+    const r = await expectRefused(loop, file, 'E_TAMPERED');
+    expect(r.message).toContain(`表「填报数据」${valueCell}(原值 214)含有公式`);
+    expect(r.cells).toEqual([{ sheet: '填报数据', cell: valueCell, signed: 214, found: 214, problem: '含有公式' }]);
+  });
+
   it('re-saved without changes by another program: accepted', async () => {
     const loop = await pinnedLoop();
     const wb = XLSX.read(readFileSync(loop.good), { type: 'buffer' });

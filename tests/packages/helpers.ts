@@ -2,7 +2,8 @@
  * Shared by the package tests and by make-fixtures.ts: the test-only keys, a sample report
  * package, and a small zip reader/writer for building hostile files by hand.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys';
 import { fingerprint } from '../../electron/services/keys';
+import { PackageError, readPackage } from '../../electron/services/package-format';
 import type { SheetContent, WritePackageInput } from '../../electron/services/package-format';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/packages');
@@ -91,6 +93,48 @@ export function sampleSheets(key: KeyPair): SheetContent[] {
 
 export function sampleReport(key: KeyPair): WritePackageInput {
   return { manifest: SAMPLE_MANIFEST, sheets: sampleSheets(key), data: SAMPLE_DATA, key };
+}
+
+/** The refusal of a package that must not verify. */
+export function refusalOf(bytes: Buffer): PackageError {
+  try {
+    readPackage(bytes);
+  } catch (err) {
+    if (err instanceof PackageError) return err;
+    throw err;
+  }
+  throw new Error('the package verified, but it should not have');
+}
+
+/** Whether LibreOffice can be run here (Debian package libreoffice-calc-nogui). */
+export function hasSoffice(): boolean {
+  try {
+    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Debian's own Python, where python3-openpyxl is installed (a pyenv python3 on PATH may lack it). */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+export function hasOpenpyxl(): boolean {
+  try {
+    execFileSync(SYSTEM_PYTHON, ['-c', 'import openpyxl'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Load and save again with openpyxl, as a clerk's Python script would. */
+export function resaveWithOpenpyxl(bytes: Buffer, dir: string): Buffer {
+  const input = path.join(dir, 'openpyxl-in.xlsx');
+  const output = path.join(dir, 'openpyxl-out.xlsx');
+  writeFileSync(input, bytes);
+  execFileSync(SYSTEM_PYTHON, ['-c', 'import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])', input, output], { stdio: 'inherit', timeout: 60_000 });
+  return readFileSync(output);
 }
 
 // --- SheetJS edits, as a person with a script would make them ------------------------------------

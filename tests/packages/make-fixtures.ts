@@ -3,9 +3,10 @@
  *
  *   npx tsx tests/packages/make-fixtures.ts
  *
- * Needs LibreOffice (`soffice`, Debian package libreoffice-calc-nogui) for the re-saved fixtures
- * and exceljs (dev dependency) for the ExcelJS one. Every file is signed with the committed
- * TEST-ONLY keys, never with a real one.
+ * Needs LibreOffice (`soffice`, Debian package libreoffice-calc-nogui) for the re-saved fixtures,
+ * exceljs (dev dependency) for the ExcelJS one and openpyxl for Debian's own Python
+ * (`/usr/bin/python3`, package python3-openpyxl) for the openpyxl one. Every file is signed with
+ * the committed TEST-ONLY keys, never with a real one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import * as XLSX from 'xlsx';
 import { canonicalJson } from '../../shared/canonical';
 import { fingerprint, sign } from '../../electron/services/keys';
 import { SIGNATURE_SHEET, writePackage } from '../../electron/services/package-format';
-import { FIXTURES, editWithSheetJS, editZipText, sampleReport, setCell, tempDir, testKey, writeRawZip } from './helpers';
+import { resaveExcelLike } from './excel-like';
+import { FIXTURES, editWithSheetJS, editZipText, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey, writeRawZip } from './helpers';
 
 const unitKey = testKey('unit');
 const otherKey = testKey('other');
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
   const ej = new ExcelJS.Workbook();
   await ej.xlsx.load(valid as unknown as ArrayBuffer);
   save('report-resaved-by-exceljs.xlsx', Buffer.from(await ej.xlsx.writeBuffer()));
+  save('report-resaved-by-openpyxl.xlsx', resaveWithOpenpyxl(valid, work));
+  save('report-resaved-excel-like.xlsx', resaveExcelLike(valid));
 
   // --- visible cells changed: E_TAMPERED naming the cells
   const e2Edited = editZipText(valid, 'xl/worksheets/sheet2.xml', (xml) => xml.replace('<c r="E2"><v>120</v></c>', '<c r="E2"><v>150</v></c>'));

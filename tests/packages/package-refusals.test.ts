@@ -3,17 +3,17 @@
  * and for hostile zips, no parser or inflater ever sees the bytes.
  */
 import * as zlib from 'node:zlib';
-import * as XLSX from 'xlsx';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../shared/canonical';
 import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
 import type { Limits, PackageErrorCode } from '../../electron/services/package-format';
+import * as reader from '../../electron/services/xlsx-reader';
 import { deflated, editWithSheetJS, fixture, readZip, sampleReport, setCell, testKey, writeRawZip, writeZip } from './helpers';
 
-// Spies on the two things that could inflate a bomb: SheetJS's parser and zlib's inflater.
-vi.mock('xlsx', async (importOriginal) => {
-  const actual = await importOriginal<typeof XLSX>();
-  return { ...actual, read: vi.fn(actual.read) };
+// Spies on the two things that could inflate a bomb: the workbook reader and zlib's inflater.
+vi.mock('../../electron/services/xlsx-reader', async (importOriginal) => {
+  const actual = await importOriginal<typeof reader>();
+  return { ...actual, readWorkbook: vi.fn(actual.readWorkbook) };
 });
 vi.mock('node:zlib', async (importOriginal) => {
   const actual = await importOriginal<typeof zlib>();
@@ -21,7 +21,7 @@ vi.mock('node:zlib', async (importOriginal) => {
 });
 
 afterEach(() => {
-  vi.mocked(XLSX.read).mockClear();
+  vi.mocked(reader.readWorkbook).mockClear();
   vi.mocked(zlib.inflateRawSync).mockClear();
 });
 
@@ -30,7 +30,7 @@ const valid = () => writePackage(sampleReport(key));
 
 function refusal(bytes: Buffer, limits?: Limits): PackageError {
   // Building the file may have verified a package already (writePackage checks its own output).
-  vi.mocked(XLSX.read).mockClear();
+  vi.mocked(reader.readWorkbook).mockClear();
   vi.mocked(zlib.inflateRawSync).mockClear();
   try {
     readPackage(bytes, limits);
@@ -57,13 +57,13 @@ describe('not a package at all', () => {
   it('a PNG or a text file renamed .xlsx', () => {
     expectRefused(fixture('not-a-package-png-renamed.xlsx'), 'E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
     expectRefused(fixture('not-a-package-text-renamed.xlsx'), 'E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('a zip that is not a workbook', () => {
     const zip = writeZip([{ name: 'readme.txt', data: Buffer.from('hello') }]);
     expectRefused(zip, 'E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('an ordinary workbook without the signature sheet', () => {
@@ -83,7 +83,7 @@ describe('not a package at all', () => {
 describe('broken files', () => {
   it('a package cut short (first 60% of its bytes)', () => {
     expectRefused(fixture('report-truncated-first-60-percent.xlsx'), 'E_UNREADABLE', '文件已损坏或不完整');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('a package with bytes appended after the end', () => {
@@ -94,7 +94,7 @@ describe('broken files', () => {
     const entries = readZip(valid()).map(deflated);
     entries[0] = { ...entries[0]!, crc: (entries[0]!.crc + 1) >>> 0 };
     expectRefused(writeRawZip(entries), 'E_UNREADABLE', '校验和不符');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('an entry that inflates to more than it declares', () => {
@@ -102,7 +102,7 @@ describe('broken files', () => {
     const i = entries.findIndex((e) => e.name === 'xl/sharedStrings.xml');
     entries[i] = { ...entries[i]!, uncompressedSize: 100 };
     expectRefused(writeRawZip(entries), 'E_UNREADABLE', '文件已损坏或不完整');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('ZIP64 markers', () => {
@@ -124,10 +124,10 @@ describe('broken files', () => {
 describe('hostile files', () => {
   it('(the spies below do watch the reader: a good package is inflated and parsed once)', () => {
     const bytes = valid();
-    vi.mocked(XLSX.read).mockClear();
+    vi.mocked(reader.readWorkbook).mockClear();
     vi.mocked(zlib.inflateRawSync).mockClear();
     readPackage(bytes);
-    expect(XLSX.read).toHaveBeenCalledTimes(1);
+    expect(reader.readWorkbook).toHaveBeenCalledTimes(1);
     expect(zlib.inflateRawSync).toHaveBeenCalled();
   });
 
@@ -136,7 +136,7 @@ describe('hostile files', () => {
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const before = process.memoryUsage().arrayBuffers;
     expectRefused(bomb, 'E_TOO_LARGE', '解压后过大,疑似压缩炸弹');
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
     expect(zlib.inflateRawSync).not.toHaveBeenCalled();
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
   });
@@ -163,7 +163,7 @@ describe('limits', () => {
 
   it('file size, checked before anything else', () => {
     expectRefused(bytes, 'E_TOO_LARGE', '文件过大', limited({ maxFileBytes: 1000 }));
-    expect(XLSX.read).not.toHaveBeenCalled();
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
   it('number of zip entries', () => {

@@ -9,34 +9,16 @@ import type ExcelJSTypes from 'exceljs';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../electron/services/keys';
-import { PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
+import { SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
 import type { CellDiff } from '../../electron/services/package-format';
-import { editWithSheetJS, fixture, sampleReport, setCell, tempDir, testKey } from './helpers';
+import { resaveExcelLike } from './excel-like';
+import { editWithSheetJS, fixture, hasOpenpyxl, hasSoffice, refusalOf, readZip, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const original = readPackage(fixture('report-signed-by-test-unit-key.xlsx'));
 
 type ExcelJSModule = typeof ExcelJSTypes;
 const ExcelJS: ExcelJSModule | null = await import('exceljs').then((m) => (m.default ?? m) as ExcelJSModule).catch(() => null);
-
-function hasSoffice(): boolean {
-  try {
-    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function tampered(bytes: Buffer): PackageError {
-  try {
-    readPackage(bytes);
-  } catch (err) {
-    if (err instanceof PackageError) return err;
-    throw err;
-  }
-  throw new Error('the package verified, but it should not have');
-}
 
 function expectSameAsOriginal(bytes: Buffer): void {
   const pkg = readPackage(bytes);
@@ -70,6 +52,39 @@ describe('re-saved without changes, the package still verifies', () => {
     expectSameAsOriginal(bytes);
   });
 
+  it('by openpyxl: committed fixture', () => {
+    const bytes = fixture('report-resaved-by-openpyxl.xlsx');
+    // What openpyxl did to it: no shared strings (every text an inline string, its characters as &#…;).
+    const entries = readZip(bytes);
+    expect(entries.some((e) => e.name === 'xl/sharedStrings.xml')).toBe(false);
+    expect(entries.find((e) => e.name === 'xl/worksheets/sheet2.xml')!.data.toString('utf8')).toContain('t="inlineStr"><is><t>&#24207;&#21495;</t>');
+    expectSameAsOriginal(bytes);
+  });
+
+  it.skipIf(!hasOpenpyxl())('by openpyxl, live', () => {
+    expectSameAsOriginal(resaveWithOpenpyxl(writePackage(sampleReport(key)), tempDir()));
+  });
+
+  it('as WPS and Excel write workbooks: committed fixture', () => {
+    const bytes = fixture('report-resaved-excel-like.xlsx');
+    const text = (name: string) => readZip(bytes).find((e) => e.name === name)!.data.toString('utf8');
+    // What such a writer does that ours never does (tests/packages/excel-like.ts).
+    expect(text('xl/_rels/workbook.xml.rels')).toContain('Target="/xl/worksheets/sheet2.xml"');
+    expect(text('xl/worksheets/sheet2.xml')).toMatch(/mc:Ignorable="x14ac[^"]*".*<sheetFormatPr defaultColWidth="9" defaultRowHeight="13.5" x14ac:dyDescent="0.15"\/>/);
+    // Rows and cells without `r`: each follows the one before.
+    expect(text('xl/worksheets/sheet2.xml')).toContain('<row spans="1:10"');
+    expect(text('xl/worksheets/sheet2.xml')).toContain('<c t="s"><v>');
+    expect(text('xl/worksheets/sheet2.xml')).toContain('ht="27" customHeight="1"');
+    expect(text('xl/styles.xml').match(/<xf /g)!.length).toBeGreaterThan(80);
+    expect(text('xl/sharedStrings.xml')).toContain('_x005F_x0041_ 字面文字');
+    expect(text('xl/workbook.xml')).toContain('<mc:AlternateContent');
+    expectSameAsOriginal(bytes);
+  });
+
+  it('as WPS and Excel write workbooks, live', () => {
+    expectSameAsOriginal(resaveExcelLike(writePackage(sampleReport(key))));
+  });
+
   it.skipIf(!hasSoffice())('by LibreOffice Calc, live', () => {
     const dir = tempDir();
     const input = path.join(dir, 'report.xlsx');
@@ -92,7 +107,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
       setCell(ws, 'E2', { t: 'n', v: 150 });
       setCell(ws, 'I2', { t: 's', v: '已完成' });
     });
-    const err = tampered(edited);
+    const err = refusalOf(edited);
     expect(err.code).toBe('E_TAMPERED');
     expect(err.details?.cells).toEqual([E2, I2]);
     expect(err.message).toContain('表「填报数据」E2 原值 120,现值 150');
@@ -100,13 +115,13 @@ describe('a visible cell changed is refused, cell by cell', () => {
   });
 
   it('edited with SheetJS: committed fixture', () => {
-    const err = tampered(fixture('report-visible-cells-edited-by-sheetjs.xlsx'));
+    const err = refusalOf(fixture('report-visible-cells-edited-by-sheetjs.xlsx'));
     expect(err.code).toBe('E_TAMPERED');
     expect(err.details?.cells).toEqual([E2, I2]);
   });
 
   it('edited, then re-saved by LibreOffice: committed fixture', () => {
-    const err = tampered(fixture('report-visible-cell-edited-and-resaved.xlsx'));
+    const err = refusalOf(fixture('report-visible-cell-edited-and-resaved.xlsx'));
     expect(err.code).toBe('E_TAMPERED');
     expect(err.details?.cells).toEqual([E2]);
     expect(err.message).toBe('数据包内容被改动:表「填报数据」E2 原值 120,现值 150。请让报送单位重新导出,不要手工修改数据包。');
@@ -116,7 +131,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
     const edited = editWithSheetJS(writePackage(sampleReport(key)), (wb) => {
       setCell(wb.Sheets['填报数据']!, 'E2', { t: 's', v: '120' });
     });
-    expect(tampered(edited).details?.cells).toEqual([{ ...E2, found: '120' }]);
+    expect(refusalOf(edited).details?.cells).toEqual([{ ...E2, found: '120' }]);
   });
 
   it('a cell emptied, a cell filled in and an error value are changes', () => {
@@ -127,7 +142,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
       setCell(ws, 'L30', { t: 'n', v: 1 });
       setCell(ws, 'F2', { t: 'e', v: 0x2a });
     });
-    expect(tampered(edited).details?.cells).toEqual([
+    expect(refusalOf(edited).details?.cells).toEqual([
       { sheet: '填报数据', cell: 'B2', signed: '开展技能脱贫培训', found: null },
       { sheet: '填报数据', cell: 'F2', signed: 0.48, found: '#N/A' },
       { sheet: '填报数据', cell: 'H2', signed: '', found: '新增问题' },
@@ -137,7 +152,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
 
   it('sheets removed, added, renamed or reordered are changes', () => {
     const bytes = writePackage(sampleReport(key));
-    const removed = tampered(editWithSheetJS(bytes, (wb) => {
+    const removed = refusalOf(editWithSheetJS(bytes, (wb) => {
       wb.SheetNames = wb.SheetNames.filter((n) => n !== '说明');
       delete wb.Sheets['说明'];
     }));
@@ -145,13 +160,13 @@ describe('a visible cell changed is refused, cell by cell', () => {
     expect(removed.details?.sheets).toEqual({ missing: ['说明'], extra: [], reordered: false });
     expect(removed.message).toContain('缺少表「说明」');
 
-    const added = tampered(editWithSheetJS(bytes, (wb) => {
+    const added = refusalOf(editWithSheetJS(bytes, (wb) => {
       XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['补充']]), '补充说明');
     }));
     expect(added.details?.sheets).toEqual({ missing: [], extra: ['补充说明'], reordered: false });
     expect(added.details?.cells).toEqual([{ sheet: '补充说明', cell: 'A1', signed: null, found: '补充' }]);
 
-    const reordered = tampered(editWithSheetJS(bytes, (wb) => {
+    const reordered = refusalOf(editWithSheetJS(bytes, (wb) => {
       wb.SheetNames = ['填报数据', '封面', ...wb.SheetNames.slice(2)];
       if (wb.Workbook?.Sheets) wb.Workbook.Sheets = wb.SheetNames.map((name) => wb.Workbook!.Sheets!.find((s) => s.name === name)!);
     }));
@@ -164,7 +179,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
       const ws = wb.Sheets['说明']!;
       for (let r = 1; r <= 1500; r++) setCell(ws, `A${r}`, { t: 'n', v: r });
     });
-    const err = tampered(edited);
+    const err = refusalOf(edited);
     expect(err.details?.cells).toHaveLength(1000);
     expect(err.details?.cellCount).toBe(1500);
     expect(err.message).toContain('共 1500 处');

@@ -1,0 +1,210 @@
+/**
+ * How a cell of a package workbook reads on screen and on paper: what, besides its stored value,
+ * could make a person read something else there (docs/package-format.md §7 g). The verifier asks
+ * this for every cell whose value matches what was signed, and refuses the package if anything does.
+ *
+ * The style rules are the ones that change reading, not taste: a number format other than General
+ * (and "@" on text), text the colour of its background, too small to read or in a symbol font, the
+ * "fill" alignment that repeats the text, an indent that pushes it out of its cell. Borders, bold,
+ * italics, strike-through and other fonts are left alone.
+ *
+ * @example
+ *   const why = cellProblem(wb, sheet, 1, 4, cell); // '使用了数字格式「"999"」' or null
+ */
+import { colName } from './xlsx-reader';
+import type { Color, Font, FoundCell, ParsedSheet, ParsedWorkbook, Styles, Xf } from './xlsx-reader';
+
+/** Text below this contrast with its background (WCAG ratio; white on white is 1) cannot be read. */
+const MIN_CONTRAST = 1.5;
+/** Points: smaller text is a smudge. Spreadsheet defaults are 10–12. */
+const MIN_FONT_POINTS = 6;
+/** Points: a lower row shows no text (defaults are 12.8–15). */
+const MIN_ROW_POINTS = 5;
+/** Characters: a narrower column shows no digit. */
+const MIN_COL_CHARS = 1;
+/** Indent levels (about three characters each): more pushes a short value out of a narrow cell. */
+const MAX_INDENT = 3;
+/** Fonts whose glyphs are pictures, not the digits and letters stored: 120 reads as three symbols. */
+const SYMBOL_FONTS = /^(wingdings( [23])?|webdings|symbol|marlett|mt extra)$/i;
+
+const BLACK = 0x000000;
+const WHITE = 0xffffff;
+
+/** What makes the cell at r, c read otherwise than its value, or null. */
+export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c: number, cell: FoundCell): string | null {
+  if (cell.formula) return '含有公式';
+  if (cell.richValue) return '显示的是嵌入的图片或数据类型';
+  const value = cell.value;
+  if (value === null || value === '') return null;
+  if (cell.phonetic) return '带有拼音指南文字';
+
+  const row = sheet.rowLooks[r];
+  if (row?.hidden) return `所在的第 ${r + 1} 行被隐藏`;
+  if (sheet.rowsHiddenByDefault) return '所在工作表的行默认隐藏';
+  const height = row?.height ?? sheet.defaultRowHeight;
+  if (height !== undefined && !(height >= MIN_ROW_POINTS)) return `所在的第 ${r + 1} 行高度为 ${height},看不见`;
+  const col = sheet.cols.find((x) => x.min <= c && c <= x.max);
+  if (col?.hidden) return `所在的 ${colName(c)} 列被隐藏`;
+  const width = col?.width ?? sheet.defaultColWidth;
+  if (width !== undefined && !(width >= MIN_COL_CHARS)) return `所在的 ${colName(c)} 列宽度为 ${width},看不见`;
+  if ((row?.outlined || col?.outlined) && outlineCollapsed(sheet)) return '所在的行或列被分级折叠';
+  if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
+
+  // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
+  const isText = typeof value === 'string';
+  const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : undefined;
+  if (cell.style >= 0) return xfProblem(wb, cell.style, isText) ?? (runs ? runProblem(wb, cell.style, runs) : null);
+  for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
+    if (i < 0) continue;
+    const why = xfProblem(wb, i, isText) ?? (runs ? runProblem(wb, i, runs) : null);
+    if (why) return why;
+  }
+  return null;
+}
+
+/** Verdicts per workbook, by xf index and whether the value is text: a package has a few styles, and many cells. */
+const xfMemo = new WeakMap<ParsedWorkbook, Map<number, string | null>>();
+
+function xfProblem(wb: ParsedWorkbook, i: number, isText: boolean): string | null {
+  let memo = xfMemo.get(wb);
+  if (!memo) xfMemo.set(wb, (memo = new Map()));
+  const key = i * 2 + (isText ? 1 : 0);
+  let why = memo.get(key);
+  if (why === undefined) {
+    why = xfProblemOf(wb, i, isText);
+    memo.set(key, why);
+  }
+  return why;
+}
+
+function xfProblemOf(wb: ParsedWorkbook, i: number, isText: boolean): string | null {
+  const xfs = xfChain(wb.styles, i);
+  for (const x of xfs) {
+    const format = formatProblem(wb.styles, x.numFmt, isText);
+    if (format) return format;
+    if (x.fillAlign) return '设置了“填充”对齐,文字被重复显示';
+    if (!(x.indent <= MAX_INDENT)) return `缩进 ${x.indent} 级,文字可能被挤出单元格`;
+  }
+  return lookProblem(wb, xfs, xfs.map((x) => wb.styles.fonts[x.font]));
+}
+
+/** The cell format and the cell style it derives from: which one a program applies varies. */
+function xfChain(styles: Styles, i: number): Xf[] {
+  const xf = styles.cellXfs[i];
+  if (!xf) return []; // only xf 0 of a workbook without styles: General
+  const parent = xf.parent >= 0 ? styles.styleXfs[xf.parent] : undefined;
+  return parent ? [xf, parent] : [xf];
+}
+
+/** The runs of a rich-text string have fonts of their own. */
+function runProblem(wb: ParsedWorkbook, i: number, runs: readonly Font[]): string | null {
+  return lookProblem(wb, xfChain(wb.styles, i), runs);
+}
+
+/** Anything but General, and "@" (text) on text only: a format is how `"999"` shows for 240. */
+function formatProblem(styles: Styles, id: number, isText: boolean): string | null {
+  const code = styles.numFmts.get(id) ?? (id === 0 ? 'General' : id === 49 ? '@' : undefined);
+  if (code === undefined) return `使用了内置数字格式 ${id}`;
+  if (code.trim().toLowerCase() === 'general') return null;
+  if (code === '@' && isText) return null;
+  return `使用了数字格式「${code.length > 30 ? `${code.slice(0, 30)}…` : code}」`;
+}
+
+/** Text too small, or of its background's colour. */
+function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Font | undefined)[]): string | null {
+  const backgrounds = xfs.map((x) => {
+    const fill = wb.styles.fills[x.fill];
+    return fill?.colors ? fill.colors.map((col) => rgbOf(wb, col, BLACK)) : [WHITE];
+  });
+  if (backgrounds.length === 0) backgrounds.push([WHITE]);
+  for (const font of fonts) {
+    if (!font) continue;
+    if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
+    if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
+    const text = rgbOf(wb, font.color, BLACK);
+    // Unreadable against every colour its background is made of (a pattern has two).
+    if (backgrounds.some((bg) => bg.every((b) => contrast(text, b) < MIN_CONTRAST))) return '文字颜色与底色相同或几乎相同,看不见';
+  }
+  return null;
+}
+
+const collapsedMemo = new WeakMap<ParsedSheet, boolean>();
+
+function outlineCollapsed(sheet: ParsedSheet): boolean {
+  let v = collapsedMemo.get(sheet);
+  if (v === undefined) {
+    v = sheet.rowLooks.some((l) => l?.collapsed) || sheet.cols.some((l) => l.collapsed);
+    collapsedMemo.set(sheet, v);
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours
+
+/** Excel's default indexed palette (0–63); 64 is the system foreground, 65 the background. */
+const DEFAULT_PALETTE: readonly number[] = [
+  0x000000, 0xffffff, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0xff00ff, 0x00ffff,
+  0x000000, 0xffffff, 0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0xff00ff, 0x00ffff,
+  0x800000, 0x008000, 0x000080, 0x808000, 0x800080, 0x008080, 0xc0c0c0, 0x808080,
+  0x9999ff, 0x993366, 0xffffcc, 0xccffff, 0x660066, 0xff8080, 0x0066cc, 0xccccff,
+  0x000080, 0xff00ff, 0xffff00, 0x00ffff, 0x800080, 0x800000, 0x008080, 0x0000ff,
+  0x00ccff, 0xccffff, 0xccffcc, 0xffff99, 0x99ccff, 0xff99cc, 0xcc99ff, 0xffcc99,
+  0x3366ff, 0x33cccc, 0x99cc00, 0xffcc00, 0xff9900, 0xff6600, 0x666699, 0x969696,
+  0x003366, 0x339966, 0x003300, 0x333300, 0x993300, 0x993366, 0x333399, 0x333333,
+];
+
+/** A colour as shown: theme and palette resolved, tint applied; `fallback` for automatic. */
+function rgbOf(wb: ParsedWorkbook, color: Color | undefined, fallback: number): number {
+  if (!color) return fallback;
+  let rgb = fallback;
+  if (color.rgb !== undefined) rgb = color.rgb;
+  else if (color.theme !== undefined) rgb = wb.themeColors[color.theme] ?? fallback;
+  else if (color.indexed !== undefined) {
+    const i = color.indexed;
+    rgb = i === 64 ? BLACK : i === 65 ? WHITE : (wb.styles.palette?.[i] ?? DEFAULT_PALETTE[i] ?? fallback);
+  }
+  return color.tint === 0 ? rgb : tinted(rgb, color.tint);
+}
+
+/** ECMA-376 §18.8.19: tint moves the HLS lightness towards black (< 0) or white (> 0). */
+function tinted(rgb: number, tint: number): number {
+  const r = ((rgb >> 16) & 255) / 255;
+  const g = ((rgb >> 8) & 255) / 255;
+  const b = (rgb & 255) / 255;
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  let l = (max + min) / 2;
+  const d = max - min;
+  const s = d === 0 ? 0 : d / (1 - Math.abs(2 * l - 1));
+  let h = 0;
+  if (d !== 0) {
+    if (max === r) h = ((g - b) / d) % 6;
+    else if (max === g) h = (b - r) / d + 2;
+    else h = (r - g) / d + 4;
+    h /= 6;
+  }
+  l = tint < 0 ? l * (1 + tint) : l * (1 - tint) + tint;
+  const c = (1 - Math.abs(2 * l - 1)) * s;
+  const hp = ((h % 1) + 1) % 1 * 6;
+  const x = c * (1 - Math.abs((hp % 2) - 1));
+  const [r1, g1, b1] = hp < 1 ? [c, x, 0] : hp < 2 ? [x, c, 0] : hp < 3 ? [0, c, x] : hp < 4 ? [0, x, c] : hp < 5 ? [x, 0, c] : [c, 0, x];
+  const m = l - c / 2;
+  const to = (v: number) => Math.max(0, Math.min(255, Math.round((v + m) * 255)));
+  return (to(r1) << 16) | (to(g1) << 8) | to(b1);
+}
+
+/** WCAG 2 contrast ratio, 1 (same colour) to 21 (black on white). */
+function contrast(a: number, b: number): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+function luminance(rgb: number): number {
+  const ch = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * ch((rgb >> 16) & 255) + 0.7152 * ch((rgb >> 8) & 255) + 0.0722 * ch(rgb & 255);
+}

@@ -1,0 +1,1079 @@
+/**
+ * Reads a package workbook from the zip entries inspectZip inflated and checked: only the parts a
+ * package may hold, with xml.ts (no DOCTYPE, bounded, linear). Besides the cells it keeps what
+ * decides how a cell reads on screen and on paper (formulas, number formats, fonts and fills, hidden
+ * rows and columns, merges, conditional formats, objects on the sheet), so that the verifier can
+ * refuse a package whose display differs from what was signed (docs/package-format.md §7 g, §8).
+ * SheetJS stays the writer; it is no longer the reader.
+ *
+ * @example
+ *   const wb = readWorkbook(parts, { maxRows: 20_000, maxCellChars: 32_767, maxSheets: 20 });
+ *   wb.sheets[0].rows[1]?.[4]?.value; // E2
+ */
+import { isUtf8 } from 'node:buffer';
+import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlError, XmlReader } from './xml';
+
+export type CellValue = string | number | boolean | null;
+
+export type WorkbookErrorCode = 'E_UNREADABLE' | 'E_TOO_LARGE' | 'E_NOT_A_PACKAGE';
+
+/** A refusal while reading; package-format.ts turns it into a PackageError with the same code. */
+export class WorkbookError extends Error {
+  constructor(readonly code: WorkbookErrorCode, message: string) {
+    super(message);
+    this.name = 'WorkbookError';
+  }
+}
+
+export interface ReaderLimits {
+  /** Rows with content, per sheet. */
+  readonly maxRows: number;
+  readonly maxCellChars: number;
+  /** Visible sheets; one more (the signature sheet) is allowed. */
+  readonly maxSheets: number;
+}
+
+/** One cell as stored. Errors (#N/A …) and date cells keep their text and equal no signed value. */
+export interface FoundCell {
+  readonly kind: 'value' | 'error';
+  readonly value: CellValue;
+  /** Index into cellXfs; -1 when the cell has no `s` attribute. */
+  readonly style: number;
+  /** A formula (`<f>`), whatever its cached value: programs recalculate on opening. */
+  readonly formula: boolean;
+  /** The shared string it shows, or -1. */
+  readonly sharedString: number;
+  /** Rich value metadata (`vm`): an image or data type shown in the cell instead of the value. */
+  readonly richValue: boolean;
+  /** Its inline string carries phonetic guide text, which Excel can show above the cell. */
+  readonly phonetic: boolean;
+}
+
+export interface RowLook {
+  readonly hidden: boolean;
+  /** Points; undefined when the row does not set one. */
+  readonly height: number | undefined;
+  /** The row's style when it applies to its cells (`customFormat`), else -1. */
+  readonly style: number;
+  readonly outlined: boolean;
+  readonly collapsed: boolean;
+}
+
+export interface ColLook {
+  readonly min: number;
+  readonly max: number;
+  readonly hidden: boolean;
+  /** Characters; undefined when not set. */
+  readonly width: number | undefined;
+  readonly style: number;
+  readonly outlined: boolean;
+  readonly collapsed: boolean;
+}
+
+/** Something on a sheet (not in one cell's value) that changes what a person sees. */
+export interface SheetIssue {
+  /** The cell it concerns (A1 reference), as near as the file says. */
+  readonly cell: string;
+  readonly problem: string;
+}
+
+export type SheetState = 'visible' | 'hidden' | 'veryHidden';
+
+export interface ParsedSheet {
+  readonly name: string;
+  readonly state: SheetState;
+  /** Dense rows (0-based), each a dense row of cells; holes are empty cells. */
+  readonly rows: readonly (readonly (FoundCell | undefined)[] | undefined)[];
+  /** The columns of each row that hold a cell, ascending: one cell in column XFD is one, not 16,384. */
+  readonly columns: readonly (readonly number[] | undefined)[];
+  readonly rowLooks: readonly (RowLook | undefined)[];
+  readonly cols: readonly ColLook[];
+  readonly defaultRowHeight: number | undefined;
+  /** Rows are hidden unless they say otherwise (`sheetFormatPr zeroHeight`). */
+  readonly rowsHiddenByDefault: boolean;
+  readonly defaultColWidth: number | undefined;
+  readonly showZeros: boolean;
+  readonly issues: readonly SheetIssue[];
+}
+
+export interface Font {
+  readonly color: Color | undefined;
+  readonly size: number | undefined;
+  readonly name: string | undefined;
+}
+
+/** A colour as SpreadsheetML gives it; resolved against the theme and palette when compared. */
+export interface Color {
+  readonly rgb?: number;
+  readonly theme?: number;
+  readonly indexed?: number;
+  readonly auto?: boolean;
+  readonly tint: number;
+}
+
+export interface Fill {
+  /** What the cell's background is made of: nothing (the sheet's white), one colour, or several. */
+  readonly colors: readonly Color[] | null;
+}
+
+export interface Xf {
+  readonly numFmt: number;
+  readonly font: number;
+  readonly fill: number;
+  /** The cell style it derives from (cellStyleXfs), or -1. */
+  readonly parent: number;
+  /** `horizontal="fill"`: the text is repeated to fill the cell. */
+  readonly fillAlign: boolean;
+  /** Indent levels (each about three characters). */
+  readonly indent: number;
+}
+
+export interface Styles {
+  readonly numFmts: ReadonlyMap<number, string>;
+  readonly fonts: readonly Font[];
+  readonly fills: readonly Fill[];
+  readonly cellXfs: readonly Xf[];
+  readonly styleXfs: readonly Xf[];
+  /** The workbook's own indexed palette, when it replaces the default one. */
+  readonly palette: readonly number[] | null;
+}
+
+export interface SharedStrings {
+  readonly texts: readonly string[];
+  /** Fonts of rich-text runs, for the strings that have them. */
+  readonly runFonts: ReadonlyMap<number, readonly Font[]>;
+  /** Strings carrying phonetic guide text (`rPh`), which Excel can show above the cell. */
+  readonly phonetic: ReadonlySet<number>;
+}
+
+export interface ParsedWorkbook {
+  readonly sheets: readonly ParsedSheet[];
+  readonly strings: SharedStrings;
+  readonly styles: Styles;
+  /** Theme colours in SpreadsheetML's index order (lt1, dk1, lt2, dk2, accent1–6, hlink, folHlink). */
+  readonly themeColors: readonly number[];
+  /** Parts of the workbook (not of one sheet) a package never has. */
+  readonly workbookIssues: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts and relationships
+
+const corrupt = (why: string) => new WorkbookError('E_UNREADABLE', `文件已损坏或不完整(${why}),请重新导出或重新拷贝`);
+
+/** Zip entries by lower-cased name: OOXML part names are case-insensitive. */
+export type Parts = ReadonlyMap<string, Buffer>;
+
+function partText(parts: Parts, name: string): string | undefined {
+  const buf = parts.get(name.toLowerCase());
+  if (buf === undefined) return undefined;
+  const text = buf.toString('utf8');
+  // Invalid bytes decode as U+FFFD: only a text holding one needs the (second) full check.
+  if (text.includes('\uFFFD') && !isUtf8(buf)) throw corrupt(`${name} 不是有效的 UTF-8 文本`);
+  return text;
+}
+
+/** A reader over one part, whose XML errors name the part. */
+function xmlOf(name: string, text: string): XmlReader {
+  try {
+    return new XmlReader(text);
+  } catch (err) {
+    throw xmlFailure(name, err);
+  }
+}
+
+function xmlFailure(name: string, err: unknown): Error {
+  if (err instanceof XmlError) return corrupt(`${name} 不是有效的 XML:${err.message}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Runs `read` over a part's XML, turning XML errors into a refusal naming the part. */
+function withPart<T>(name: string, text: string, read: (x: XmlReader) => T): T {
+  const x = xmlOf(name, text);
+  try {
+    return read(x);
+  } catch (err) {
+    throw xmlFailure(name, err);
+  }
+}
+
+interface Rel {
+  readonly id: string;
+  /** The relationship type's last path segment: `worksheet`, `styles`, `comments` … */
+  readonly type: string;
+  /** The target part's name, resolved; '' for an external target. */
+  readonly target: string;
+}
+
+function relsPartOf(part: string): string {
+  const slash = part.lastIndexOf('/');
+  return `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
+}
+
+/** The relationships of a part (none when it has no .rels part). */
+function relsOf(parts: Parts, part: string): Rel[] {
+  const name = relsPartOf(part);
+  const text = partText(parts, name);
+  if (text === undefined) return [];
+  const base = part.slice(0, part.lastIndexOf('/') + 1);
+  return withPart(name, text, (x) => {
+    const out: Rel[] = [];
+    for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+      if (t !== XML_START || x.local !== 'Relationship') continue;
+      const id = x.attr('Id');
+      const type = x.attr('Type');
+      const target = x.attr('Target');
+      if (id === undefined || type === undefined || target === undefined) throw corrupt(`${name} 中的关系不完整`);
+      if (out.some((r) => r.id === id)) throw corrupt(`${name} 中的关系编号 ${id} 重复`);
+      const external = x.attr('TargetMode') === 'External';
+      out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target) });
+    }
+    return out;
+  });
+}
+
+/** A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). */
+function resolveTarget(base: string, target: string): string {
+  // What every writer writes: `worksheets/sheet1.xml`, or absolute `/xl/worksheets/sheet1.xml`.
+  if (!target.includes('%') && !target.includes('./') && !target.includes('//')) {
+    return target.charCodeAt(0) === 0x2f ? target.slice(1) : base + target;
+  }
+  let path = target;
+  try {
+    path = decodeURIComponent(target);
+  } catch {
+    // not percent-encoded after all: use it as written
+  }
+  const segments = (path.startsWith('/') ? path.slice(1) : base + path).split('/');
+  const out: string[] = [];
+  for (const s of segments) {
+    if (s === '..') out.pop();
+    else if (s !== '.' && s !== '') out.push(s);
+  }
+  return out.join('/');
+}
+
+/** Relationship types a package may have, by where they start. Anything else is refused. */
+const ROOT_RELS = new Set(['officeDocument', 'core-properties', 'extended-properties', 'custom-properties', 'thumbnail', 'classificationlabels']);
+const WORKBOOK_RELS = new Set(['worksheet', 'sharedStrings', 'styles', 'theme', 'sheetMetadata', 'calcChain', 'customXml']);
+const SHEET_RELS = new Set(['printerSettings']);
+
+/** What a relationship a package never has brings in, for the message. */
+function describeRel(type: string): string {
+  switch (type) {
+    case 'comments': case 'threadedComment': case 'person': return '批注';
+    case 'vmlDrawing': return '批注或图形对象';
+    case 'drawing': case 'image': case 'chart': case 'diagramData': return '图形对象(图片、形状、文本框或图表)';
+    case 'oleObject': case 'package': return '嵌入的 OLE 对象';
+    case 'control': case 'ctrlProp': return '控件';
+    case 'table': return '表格(列表)';
+    case 'hyperlink': return '超链接';
+    case 'externalLink': case 'externalLinkPath': return '外部链接';
+    case 'vbaProject': return '宏';
+    default: return `数据包中不应有的内容(${type})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workbook
+
+interface SheetRef {
+  readonly name: string;
+  readonly state: SheetState;
+  readonly part: string;
+}
+
+const RESERVED_SHEET_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook {
+  const workbookIssues: string[] = [];
+  const rootRels = relsOf(parts, '');
+  for (const r of rootRels) if (!ROOT_RELS.has(r.type)) workbookIssues.push(`${describeRel(r.type)}(${r.target || '外部'})`);
+  const main = rootRels.filter((r) => r.type === 'officeDocument');
+  if (main.length > 1) throw corrupt('有多个工作簿');
+  const workbookPart = main[0]?.target || 'xl/workbook.xml';
+  const workbookText = partText(parts, workbookPart);
+  if (workbookText === undefined) throw new WorkbookError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+
+  const rels = relsOf(parts, workbookPart);
+  for (const r of rels) if (!WORKBOOK_RELS.has(r.type)) workbookIssues.push(`${describeRel(r.type)}(${r.target || '外部'})`);
+  const relById = new Map(rels.map((r) => [r.id, r]));
+  const sheetRefs = withPart(workbookPart, workbookText, (x) => readSheetList(x, relById, limits));
+
+  const one = (type: string): string | undefined => {
+    const of = rels.filter((r) => r.type === type);
+    if (of.length > 1) throw corrupt(`工作簿有多个 ${type} 部件`);
+    return of[0]?.target || undefined;
+  };
+  const stringsPart = one('sharedStrings');
+  const stringsText = stringsPart === undefined ? undefined : partText(parts, stringsPart);
+  const strings = stringsText === undefined ? NO_STRINGS : withPart(stringsPart!, stringsText, readSharedStrings);
+  const stylesPart = one('styles');
+  const stylesText = stylesPart === undefined ? undefined : partText(parts, stylesPart);
+  const styles = stylesText === undefined ? NO_STYLES : withPart(stylesPart!, stylesText, readStyles);
+  const themePart = one('theme');
+  const themeText = themePart === undefined ? undefined : partText(parts, themePart);
+  const themeColors = themeText === undefined ? DEFAULT_THEME : withPart(themePart!, themeText, readThemeColors);
+
+  const sheets = sheetRefs.map((ref): ParsedSheet => {
+    const text = partText(parts, ref.part);
+    if (text === undefined) throw corrupt(`缺少工作表「${ref.name}」的数据`);
+    const sheet = withPart(ref.part, text, (x) => readSheet(x, ref, strings, styles, limits));
+    // Comments, drawings, pictures, tables, OLE objects: all come in through the sheet's relationships.
+    const objects = relsOf(parts, ref.part).filter((r) => !SHEET_RELS.has(r.type))
+      .map((r) => ({ cell: r.target ? anchorOf(parts, r.target) : 'A1', problem: `带有${describeRel(r.type)}` }));
+    return objects.length === 0 ? sheet : { ...sheet, issues: [...sheet.issues, ...objects] };
+  });
+  return { sheets, strings, styles, themeColors, workbookIssues };
+}
+
+function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: ReaderLimits): SheetRef[] {
+  const out: SheetRef[] = [];
+  const names = new Set<string>();
+  const partsSeen = new Set<string>();
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t !== XML_START || x.local !== 'sheet' || x.depth !== 3) continue;
+    const name = x.attr('name');
+    const id = x.prefixedAttr('id');
+    if (name === undefined || id === undefined) throw corrupt('工作表清单不完整');
+    // These names reach plain objects inside other programs; refuse them outright.
+    if (RESERVED_SHEET_NAMES.has(name)) throw new WorkbookError('E_UNREADABLE', `工作表名「${name}」不允许使用,文件可能是恶意构造的`);
+    const folded = name.toLowerCase();
+    if (names.has(folded)) throw corrupt(`工作表名「${name}」重复`);
+    names.add(folded);
+    const rel = relById.get(id);
+    if (!rel || rel.type !== 'worksheet' || !rel.target) throw corrupt(`找不到工作表「${name}」`);
+    const part = rel.target.toLowerCase();
+    if (partsSeen.has(part)) throw corrupt(`两个工作表指向同一份数据(${rel.target})`);
+    partsSeen.add(part);
+    const state = x.attr('state');
+    out.push({ name, state: state === undefined || state === 'visible' ? 'visible' : state === 'veryHidden' ? 'veryHidden' : 'hidden', part: rel.target });
+  }
+  if (out.length === 0) throw corrupt('工作簿中没有工作表');
+  if (out.length > limits.maxSheets + 1) {
+    throw new WorkbookError('E_TOO_LARGE', `工作表过多(${out.length} 个,上限 ${limits.maxSheets + 1} 个)`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared strings
+
+const NO_STRINGS: SharedStrings = { texts: [], runFonts: new Map(), phonetic: new Set() };
+
+function readSharedStrings(x: XmlReader): SharedStrings {
+  const texts: string[] = [];
+  const runFonts = new Map<number, Font[]>();
+  const phonetic = new Set<number>();
+  let text = '';
+  let inSi = false;
+  /** Depth of the `t` being read, or 0. */
+  let tDepth = 0;
+  let inPhonetic = false;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_TEXT) {
+      if (tDepth > 0) {
+        if (inPhonetic) {
+          if (x.text.trim() !== '') phonetic.add(texts.length);
+        } else {
+          text += x.text;
+        }
+      }
+      continue;
+    }
+    const local = x.local;
+    if (t === XML_START) {
+      if (local === 'si' && x.depth === 2) {
+        inSi = true;
+        text = '';
+      } else if (inSi && local === 't') {
+        tDepth = x.depth;
+      } else if (inSi && local === 'rPh') {
+        inPhonetic = true;
+      } else if (inSi && local === 'rPr') {
+        const fonts = runFonts.get(texts.length) ?? [];
+        fonts.push(readFont(x));
+        runFonts.set(texts.length, fonts);
+      }
+    } else if (local === 'si' && x.depth === 2) {
+      inSi = false;
+      texts.push(decodeXString(text));
+    } else if (local === 't' && x.depth === tDepth) {
+      tDepth = 0;
+    } else if (local === 'rPh') {
+      inPhonetic = false;
+    }
+  }
+  return { texts, runFonts, phonetic };
+}
+
+/**
+ * OOXML strings (ST_Xstring) spell characters XML cannot carry as `_xHHHH_`; one level is decoded,
+ * as Excel and SheetJS do (the comparison then tolerates further levels, §8).
+ */
+function decodeXString(s: string): string {
+  return s.includes('_x') ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))) : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles and theme
+
+const NO_STYLES: Styles = { numFmts: new Map(), fonts: [], fills: [], cellXfs: [], styleXfs: [], palette: null };
+
+/** Reads a `font`/`rPr` element's children (the reader is on its start tag). */
+function readFont(x: XmlReader): Font {
+  const depth = x.depth;
+  let color: Color | undefined;
+  let size: number | undefined;
+  let name: string | undefined;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END && x.depth === depth) break;
+    if (t !== XML_START || x.depth !== depth + 1) continue;
+    if (x.local === 'color') color = readColor(x);
+    else if (x.local === 'sz') size = numberAttr(x.attr('val'));
+    else if (x.local === 'name' || x.local === 'rFont') name = x.attr('val');
+  }
+  return { color, size, name };
+}
+
+function readColor(x: XmlReader): Color {
+  const rgb = x.attr('rgb');
+  const theme = x.attr('theme');
+  const indexed = x.attr('indexed');
+  const tint = numberAttr(x.attr('tint')) ?? 0;
+  return {
+    ...(rgb !== undefined ? { rgb: parseRgb(rgb) } : {}),
+    ...(theme !== undefined ? { theme: integerAttr(theme) ?? -1 } : {}),
+    ...(indexed !== undefined ? { indexed: integerAttr(indexed) ?? -1 } : {}),
+    ...(isOn(x.attr('auto')) ? { auto: true } : {}),
+    tint: Number.isFinite(tint) ? Math.max(-1, Math.min(1, tint)) : 0,
+  };
+}
+
+/** ARGB or RGB hex; the alpha is ignored, as Excel ignores it. Unreadable → black, as Excel shows it. */
+function parseRgb(s: string): number {
+  const hex = s.length === 8 ? s.slice(2) : s;
+  return /^[0-9A-Fa-f]{6}$/.test(hex) ? parseInt(hex, 16) : 0;
+}
+
+function readStyles(x: XmlReader): Styles {
+  const numFmts = new Map<number, string>();
+  const fonts: Font[] = [];
+  const fills: Fill[] = [];
+  const cellXfs: Xf[] = [];
+  const styleXfs: Xf[] = [];
+  let palette: number[] | null = null;
+  /** The list being read: its element name at depth 2. */
+  let list = '';
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END && x.depth === 2) list = '';
+    if (t !== XML_START) continue;
+    if (x.depth === 2) {
+      list = x.local;
+      continue;
+    }
+    if (x.depth !== 3) continue;
+    switch (list) {
+      case 'numFmts':
+        if (x.local === 'numFmt') {
+          const id = integerAttr(x.attr('numFmtId'));
+          if (id !== undefined) numFmts.set(id, x.attr('formatCode') ?? '');
+        }
+        break;
+      case 'fonts':
+        if (x.local === 'font') fonts.push(readFont(x));
+        break;
+      case 'fills':
+        if (x.local === 'fill') fills.push(readFill(x));
+        break;
+      case 'cellXfs':
+      case 'cellStyleXfs':
+        if (x.local === 'xf') (list === 'cellXfs' ? cellXfs : styleXfs).push(readXf(x, list === 'cellXfs'));
+        break;
+      case 'colors':
+        if (x.local === 'indexedColors') palette = readPalette(x);
+        break;
+      default:
+        break;
+    }
+  }
+  return { numFmts, fonts, fills, cellXfs, styleXfs, palette };
+}
+
+function readXf(x: XmlReader, isCellXf: boolean): Xf {
+  const depth = x.depth;
+  const xf = {
+    numFmt: integerAttr(x.attr('numFmtId')) ?? 0,
+    font: integerAttr(x.attr('fontId')) ?? 0,
+    fill: integerAttr(x.attr('fillId')) ?? 0,
+    parent: isCellXf ? integerAttr(x.attr('xfId')) ?? 0 : -1,
+    fillAlign: false,
+    indent: 0,
+  };
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END && x.depth === depth) break;
+    if (t !== XML_START || x.local !== 'alignment') continue;
+    xf.fillAlign = x.attr('horizontal') === 'fill';
+    const indent = x.attr('indent');
+    if (indent !== undefined) xf.indent = numberAttr(indent) ?? Infinity;
+  }
+  return xf;
+}
+
+function readFill(x: XmlReader): Fill {
+  const depth = x.depth;
+  let pattern: string | undefined;
+  let fg: Color | undefined;
+  let bg: Color | undefined;
+  const stops: Color[] = [];
+  let gradient = false;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END && x.depth === depth) break;
+    if (t !== XML_START) continue;
+    switch (x.local) {
+      case 'patternFill':
+        pattern = x.attr('patternType') ?? 'none';
+        break;
+      case 'gradientFill':
+        gradient = true;
+        break;
+      case 'fgColor':
+        fg = readColor(x);
+        break;
+      case 'bgColor':
+        bg = readColor(x);
+        break;
+      case 'color':
+        if (gradient) stops.push(readColor(x));
+        break;
+      default:
+        break;
+    }
+  }
+  if (gradient) return { colors: stops.length > 0 ? stops : null };
+  if (pattern === undefined || pattern === 'none') return { colors: null };
+  // The pattern's colours; automatic ones are the system's: foreground black, background white.
+  const fore = fg && !fg.auto ? fg : { indexed: 64, tint: 0 };
+  return { colors: pattern === 'solid' ? [fore] : [fore, bg && !bg.auto ? bg : { indexed: 65, tint: 0 }] };
+}
+
+function readPalette(x: XmlReader): number[] {
+  const depth = x.depth;
+  const out: number[] = [];
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END && x.depth === depth) break;
+    if (t === XML_START && x.local === 'rgbColor') out.push(parseRgb(x.attr('rgb') ?? ''));
+  }
+  return out;
+}
+
+/** Office's default theme, for a workbook without one. */
+const DEFAULT_THEME: readonly number[] = [0xffffff, 0x000000, 0xeeece1, 0x1f497d, 0x4f81bd, 0xc0504d, 0x9bbb59, 0x8064a2, 0x4bacc6, 0xf79646, 0x0000ff, 0x800080];
+/** The order of a:clrScheme's children as SpreadsheetML indexes them (light and dark swapped). */
+const THEME_SLOTS = ['lt1', 'dk1', 'lt2', 'dk2', 'accent1', 'accent2', 'accent3', 'accent4', 'accent5', 'accent6', 'hlink', 'folHlink'];
+
+function readThemeColors(x: XmlReader): number[] {
+  const out = [...DEFAULT_THEME];
+  let slot = -1;
+  let schemeDepth = 0;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END) {
+      if (x.local === 'clrScheme') break; // the rest of a theme (fonts, effects) says nothing about colour
+      continue;
+    }
+    if (t !== XML_START) continue;
+    if (x.local === 'clrScheme') {
+      schemeDepth = x.depth;
+    } else if (schemeDepth > 0 && x.depth === schemeDepth + 1) {
+      slot = THEME_SLOTS.indexOf(x.local);
+    } else if (schemeDepth > 0 && x.depth === schemeDepth + 2 && slot >= 0) {
+      if (x.local === 'srgbClr') out[slot] = parseRgb(x.attr('val') ?? '');
+      else if (x.local === 'sysClr') out[slot] = parseRgb(x.attr('lastClr') ?? (x.attr('val') === 'window' ? 'FFFFFF' : '000000'));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A worksheet
+
+interface CellDraft {
+  style: number;
+  type: string;
+  formula: boolean;
+  /** The formula's text, and its kind (`shared`, `array` …) when it has one. */
+  formulaText: string;
+  formulaKind: string | undefined;
+  richValue: boolean;
+  v: string | null;
+  inline: string | null;
+  phonetic: boolean;
+}
+
+/** Elements that put something on a sheet besides its cells' values, by local name. */
+const SHEET_ELEMENT_ISSUES: ReadonlyMap<string, string> = new Map([
+  ['mergeCell', '与其他单元格合并'],
+  ['conditionalFormatting', '设置了条件格式'],
+  ['dataValidation', '设置了数据有效性(可显示输入提示)'],
+  ['hyperlink', '带有超链接'],
+  ['sparklineGroup', '带有迷你图'],
+  ['slicer', '带有切片器'],
+  ['timelineRef', '带有日程表'],
+  ['webExtension', '带有加载项内容'],
+]);
+
+const HEADER_FOOTER = new Set(['oddHeader', 'oddFooter', 'evenHeader', 'evenFooter', 'firstHeader', 'firstFooter']);
+
+function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: Styles, limits: ReaderLimits): ParsedSheet {
+  const rows: (FoundCell | undefined)[][] = [];
+  const columns: number[][] = [];
+  const rowLooks: (RowLook | undefined)[] = [];
+  const cols: ColLook[] = [];
+  const issues: { cell: string; problem: string }[] = [];
+  let defaultRowHeight: number | undefined;
+  let rowsHiddenByDefault = false;
+  let defaultColWidth: number | undefined;
+  let showZeros = true;
+  let sheetDataSeen = false;
+  /** Text of the header/footer element being read, or null. */
+  let headerText: string | null = null;
+  /** An issue whose cells an `<xm:sqref>` child names (Excel 2010's conditional formats, validations). */
+  let awaitingSqref: { cell: string } | null = null;
+  let inSqref = false;
+
+  let t = x.next();
+  if (t !== XML_START || x.local !== 'worksheet') throw corrupt(`工作表「${ref.name}」的数据格式不对`);
+  for (t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_TEXT) {
+      if (headerText !== null) headerText += x.text;
+      else if (inSqref && awaitingSqref) {
+        awaitingSqref.cell = firstCellOf(x.text);
+        awaitingSqref = null;
+      }
+      continue;
+    }
+    const local: string = x.local;
+    if (t === XML_END) {
+      if (headerText !== null && HEADER_FOOTER.has(local)) {
+        if (headerFooterHasText(headerText)) issues.push({ cell: 'A1', problem: '页眉或页脚中有文字' });
+        headerText = null;
+      } else if (local === 'sqref') {
+        inSqref = false;
+      }
+      continue;
+    }
+    if (local === 'sheetData' && x.depth === 2) {
+      if (sheetDataSeen) throw corrupt(`工作表「${ref.name}」有两份单元格数据`);
+      sheetDataSeen = true;
+      readSheetData(x, ref, strings, styles, limits, { rows, columns }, rowLooks);
+      continue;
+    }
+    switch (local) {
+      case 'sheetView':
+        if (isOff(x.attr('showZeros'))) showZeros = false;
+        break;
+      case 'sheetFormatPr': {
+        const height = x.attr('defaultRowHeight');
+        if (height !== undefined) defaultRowHeight = numberAttr(height) ?? 0;
+        rowsHiddenByDefault = isOn(x.attr('zeroHeight'));
+        const width = x.attr('defaultColWidth') ?? x.attr('baseColWidth');
+        if (width !== undefined) defaultColWidth = numberAttr(width) ?? 0;
+        break;
+      }
+      case 'col':
+        cols.push(readCol(x));
+        break;
+      case 'sqref':
+        inSqref = true;
+        break;
+      default: {
+        if (HEADER_FOOTER.has(local)) {
+          headerText = '';
+          break;
+        }
+        let problem = SHEET_ELEMENT_ISSUES.get(local);
+        if (problem === undefined) break;
+        const where = x.attr('ref') ?? x.attr('sqref');
+        if (local === 'mergeCell') {
+          if (where === undefined || isOneCell(where)) break;
+          problem = `${problem}(${where})`;
+        }
+        const issue = { cell: where === undefined ? 'A1' : firstCellOf(where), problem };
+        issues.push(issue);
+        if (where === undefined) awaitingSqref = issue;
+        break;
+      }
+    }
+  }
+  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, issues };
+}
+
+function isOneCell(range: string): boolean {
+  const [a, b] = range.split(':');
+  return b === undefined || a === b;
+}
+
+function readCol(x: XmlReader): ColLook {
+  const min = integerAttr(x.attr('min'));
+  const max = integerAttr(x.attr('max'));
+  if (min === undefined || max === undefined || min < 1 || max < min || max > MAX_COLS) throw corrupt('列设置无效');
+  const width = x.attr('width');
+  return {
+    min: min - 1, max: max - 1,
+    hidden: isOn(x.attr('hidden')),
+    width: width === undefined ? undefined : numberAttr(width) ?? 0,
+    style: integerAttr(x.attr('style')) ?? -1,
+    outlined: (integerAttr(x.attr('outlineLevel')) ?? 0) > 0,
+    collapsed: isOn(x.attr('collapsed')),
+  };
+}
+
+const MAX_COLS = 16_384;
+const MAX_ROWS = 1_048_576;
+
+/** Reads `<sheetData>` (the reader is on its start tag) into rows; strict about order and shape. */
+function readSheetData(
+  x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: Styles, limits: ReaderLimits,
+  out: SheetCells, rowLooks: (RowLook | undefined)[],
+): void {
+  const sheetName = ref.name;
+  const bad = (why: string) => corrupt(`工作表「${sheetName}」${why}`);
+  // Depths: worksheet 1, sheetData 2, row 3, c 4, v/f/is 5, is/t and is/r 6, is/r/t 7.
+  let row = -1;
+  let col = -1;
+  let cells: (FoundCell | undefined)[] | null = null;
+  let cell: CellDraft | null = null;
+  /** What the text being read belongs to: 'v', 'f', 't' (inline string), 'rPh', or ''. */
+  let reading = '';
+  let readingDepth = 0;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    const depth = x.depth;
+    if (t === XML_TEXT) {
+      if (reading === 'v') cell!.v = (cell!.v ?? '') + x.text;
+      else if (reading === 'f') cell!.formulaText += x.text;
+      else if (reading === 't') cell!.inline = (cell!.inline ?? '') + x.text;
+      else if (reading === 'rPh') cell!.phonetic ||= x.text.trim() !== '';
+      else if (depth <= 4 && x.text.trim() !== '') throw bad('的数据中有多余的文字');
+      continue;
+    }
+    if (t === XML_END) {
+      if (depth === 2) return; // </sheetData>
+      if (reading !== '' && depth === readingDepth) {
+        reading = '';
+      } else if (depth === 4 && cell) {
+        storeCell(cell, row, col, sheetName, strings, limits, out, cells!);
+        cell = null;
+      } else if (depth === 3) {
+        cells = null;
+      }
+      continue;
+    }
+    const local = x.local;
+    if (depth === 3) {
+      if (local !== 'row') throw bad(`的数据中有不认识的元素 ${x.name}`);
+      const r = x.attr('r');
+      const next = r === undefined ? row + 2 : integerAttr(r);
+      if (next === undefined || next < 1 || next > MAX_ROWS) throw bad(`的行号 ${r ?? ''} 无效`);
+      if (next - 1 <= row) throw bad(`的行顺序错乱(第 ${next} 行)`);
+      row = next - 1;
+      col = -1;
+      cells = [];
+      const look = readRowLook(x);
+      if (look) rowLooks[row] = look;
+      continue;
+    }
+    if (depth === 4) {
+      if (local === 'extLst') continue;
+      if (local !== 'c') throw bad(`的行中有不认识的元素 ${x.name}`);
+      const r = x.attr('r');
+      let c = col + 1;
+      if (r !== undefined) {
+        const at = parseCellRef(r);
+        if (!at || at.row !== row) throw bad(`的单元格位置 ${r} 无效`);
+        c = at.col;
+      }
+      if (c <= col || c >= MAX_COLS) throw bad(`的单元格顺序错乱(${r ?? encodeCell(row, c)})`);
+      col = c;
+      const s = x.attr('s');
+      const style = s === undefined ? -1 : integerAttr(s);
+      if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
+      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false };
+      continue;
+    }
+    if (!cell) continue; // inside a row's extLst
+    if (depth === 5) {
+      if (local === 'v' || local === 'f') {
+        if (local === 'f') {
+          cell.formula = true;
+          cell.formulaKind = x.attr('t');
+        }
+        reading = local;
+        readingDepth = depth;
+      } else if (local !== 'is' && local !== 'extLst') {
+        throw bad(`的单元格 ${encodeCell(row, col)} 中有不认识的元素 ${x.name}`);
+      }
+      continue;
+    }
+    if (reading === '' && (local === 't' || local === 'rPh')) {
+      reading = local;
+      readingDepth = depth;
+    }
+  }
+}
+
+function readRowLook(x: XmlReader): RowLook | undefined {
+  const hidden = isOn(x.attr('hidden'));
+  const ht = x.attr('ht');
+  const s = x.attr('s');
+  const outlined = (integerAttr(x.attr('outlineLevel')) ?? 0) > 0;
+  const collapsed = isOn(x.attr('collapsed'));
+  const styled = s !== undefined && isOn(x.attr('customFormat'));
+  if (!hidden && ht === undefined && !styled && !outlined && !collapsed) return undefined;
+  return { hidden, height: ht === undefined ? undefined : numberAttr(ht) ?? 0, style: styled ? integerAttr(s) ?? -1 : -1, outlined, collapsed };
+}
+
+const EMPTY_TEXT = '';
+
+interface SheetCells {
+  readonly rows: (FoundCell | undefined)[][];
+  readonly columns: number[][];
+}
+
+function badCell(sheetName: string, row: number, col: number, why: string): WorkbookError {
+  return corrupt(`工作表「${sheetName}」的单元格 ${encodeCell(row, col)} ${why}`);
+}
+
+function storeCell(
+  d: CellDraft, row: number, col: number, sheetName: string, strings: SharedStrings,
+  limits: ReaderLimits, out: SheetCells, cells: (FoundCell | undefined)[],
+): void {
+  let kind: FoundCell['kind'] = 'value';
+  let value: CellValue = null;
+  let sharedString = -1;
+  if (d.inline !== null && d.type !== 'inlineStr') throw badCell(sheetName, row, col, '的内容与类型不符');
+  switch (d.type) {
+    case 'n':
+      if (d.v !== null && d.v !== EMPTY_TEXT) {
+        value = strictNumber(d.v);
+        if (value === null) throw badCell(sheetName, row, col, `的数值「${d.v.slice(0, 20)}」无效`);
+      }
+      break;
+    case 's': {
+      if (d.v === null) break;
+      const i = integerAttr(d.v.trim());
+      if (i === undefined || i >= strings.texts.length) throw badCell(sheetName, row, col, '引用的文字不存在');
+      value = strings.texts[i]!;
+      sharedString = i;
+      break;
+    }
+    case 'str':
+      if (d.v !== null) value = decodeXString(d.v);
+      break;
+    case 'inlineStr':
+      if (d.v !== null) throw badCell(sheetName, row, col, '的内容与类型不符');
+      if (d.inline !== null) value = decodeXString(d.inline);
+      break;
+    case 'b':
+      if (d.v === null) break;
+      if (d.v === '1' || d.v === 'true') value = true;
+      else if (d.v === '0' || d.v === 'false') value = false;
+      else throw badCell(sheetName, row, col, `的逻辑值「${d.v.slice(0, 20)}」无效`);
+      break;
+    case 'e':
+      if (d.v !== null) {
+        kind = 'error';
+        value = d.v;
+      }
+      break;
+    case 'd':
+      // A date cell shows a date: never what a package signs (dates are text), so it equals nothing.
+      if (d.v !== null) {
+        kind = 'error';
+        value = d.v;
+      }
+      break;
+    default:
+      throw badCell(sheetName, row, col, `的类型「${d.type}」无效`);
+  }
+  // LibreOffice saves every boolean as the formula TRUE() or FALSE(): a constant, shown as its value.
+  const formula = d.formula && !(typeof value === 'boolean' && d.formulaKind === undefined && d.formulaText.trim().toUpperCase() === (value ? 'TRUE()' : 'FALSE()'));
+  if (value === null && !formula && !d.richValue) return;
+  if (typeof value === 'string' && value.length > limits.maxCellChars) {
+    throw new WorkbookError('E_TOO_LARGE', `表「${sheetName}」${encodeCell(row, col)} 的文字过长(${value.length} 字,上限 ${limits.maxCellChars} 字)`);
+  }
+  if (row >= limits.maxRows && ((value !== null && value !== '') || formula)) {
+    throw new WorkbookError('E_TOO_LARGE', `表「${sheetName}」行数过多(上限 ${limits.maxRows} 行)`);
+  }
+  if (row >= limits.maxRows) return;
+  if (out.rows[row] !== cells) {
+    out.rows[row] = cells;
+    out.columns[row] = [];
+  }
+  out.columns[row]!.push(col);
+  cells[col] = {
+    kind, value, style: d.style, formula, richValue: d.richValue, sharedString,
+    phonetic: d.phonetic || (sharedString >= 0 && strings.phonetic.has(sharedString)),
+  };
+}
+
+/**
+ * xsd:double as spreadsheet programs write it: an optional sign, digits with an optional fraction
+ * and exponent. Number() alone would also take `0x78`, `Infinity` or spaces, which Excel and
+ * LibreOffice read differently (as 0, or not at all).
+ */
+function strictNumber(s: string): number | null {
+  const n = s.length;
+  if (n === 0 || n > 400) return null;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (c >= 0x30 && c <= 0x39) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 0x2e) {
+    c = s.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return null;
+  if (c === 0x65 || c === 0x45) {
+    c = s.charCodeAt(++i);
+    if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+    let exp = 0;
+    while (c >= 0x30 && c <= 0x39) {
+      exp++;
+      c = s.charCodeAt(++i);
+    }
+    if (exp === 0) return null;
+  }
+  if (i !== n) return null;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** A non-negative integer written plainly, or undefined. */
+function integerAttr(s: string | undefined): number | undefined {
+  if (s === undefined || s.length === 0 || s.length > 9) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  return Number(s);
+}
+
+/** A number attribute, or undefined when it is not one. */
+function numberAttr(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  return strictNumber(s.trim()) ?? undefined;
+}
+
+/**
+ * xsd:boolean flags, read the cautious way for what they do: a flag that hides something counts as
+ * set unless it plainly says false, a flag that shows something counts as off unless plainly true.
+ */
+function isOn(v: string | undefined): boolean {
+  return v !== undefined && v !== '0' && v !== 'false';
+}
+
+function isOff(v: string | undefined): boolean {
+  return v !== undefined && v !== '1' && v !== 'true';
+}
+
+/** Column letters for a 0-based index (0 → A, 26 → AA). */
+export function colName(c: number): string {
+  let s = '';
+  for (let n = c + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+export function encodeCell(r: number, c: number): string {
+  return `${colName(c)}${r + 1}`;
+}
+
+/** `E2` → { row: 1, col: 4 }; undefined when it is not a plain A1 reference inside the sheet. */
+function parseCellRef(s: string): { row: number; col: number } | undefined {
+  let i = 0;
+  let col = 0;
+  let c = s.charCodeAt(0);
+  while (c >= 0x41 && c <= 0x5a && i < 3) {
+    col = col * 26 + (c - 0x40);
+    c = s.charCodeAt(++i);
+  }
+  if (i === 0 || col > MAX_COLS) return undefined;
+  const digits = s.slice(i);
+  const row = integerAttr(digits);
+  if (row === undefined || row < 1 || row > MAX_ROWS || digits.charCodeAt(0) === 0x30) return undefined;
+  return { row: row - 1, col: col - 1 };
+}
+
+/** The first cell of a reference list (`B2:C3 E5` → `B2`), as written; A1 when there is none. */
+function firstCellOf(sqref: string): string {
+  const first = sqref.trim().split(/[\s:]/, 1)[0] ?? '';
+  const at = parseCellRef(first.replace(/\$/g, ''));
+  return at ? encodeCell(at.row, at.col) : 'A1';
+}
+
+/**
+ * Whether a header/footer prints text of its own. Its `&` codes (alignment, page number, sheet and
+ * file name, date, fonts, colours) print no text the file chose; `&&` is a literal `&`, and `&G` a
+ * picture.
+ */
+function headerFooterHasText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x26) {
+      if (!/\s/.test(s.charAt(i))) return true;
+      continue;
+    }
+    const code = s.charAt(i + 1);
+    i++;
+    if (code === '&' || code === 'G') return true;
+    if (code === '"') {
+      const end = s.indexOf('"', i + 1);
+      i = end < 0 ? s.length : end;
+    } else if (code === 'K') {
+      i += 6;
+    } else if (code >= '0' && code <= '9') {
+      while (s.charAt(i + 1) >= '0' && s.charAt(i + 1) <= '9') i++;
+    }
+  }
+  return false;
+}
+
+/** Where an object part (comments, drawing) sits on its sheet, as near as it says; A1 otherwise. */
+function anchorOf(parts: Parts, part: string): string {
+  let text: string | undefined;
+  try {
+    text = partText(parts, part);
+  } catch {
+    return 'A1';
+  }
+  if (text === undefined) return 'A1';
+  try {
+    const x = new XmlReader(text);
+    let want = '';
+    let row: number | undefined;
+    let col: number | undefined;
+    for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+      if (t === XML_START) {
+        const ref = x.attr('ref');
+        if ((x.local === 'comment' || x.local === 'threadedComment') && ref !== undefined) return firstCellOf(ref);
+        want = x.local === 'col' || x.local === 'Column' ? 'col' : x.local === 'row' || x.local === 'Row' ? 'row' : '';
+      } else if (t === XML_TEXT && want !== '') {
+        const n = integerAttr(x.text.trim());
+        if (want === 'col') col = n;
+        else row = n;
+        if (row !== undefined && col !== undefined) return encodeCell(Math.min(row, MAX_ROWS - 1), Math.min(col, MAX_COLS - 1));
+      } else {
+        want = '';
+      }
+    }
+  } catch {
+    // VML is often not well-formed XML; the object is refused all the same.
+  }
+  return 'A1';
+}

@@ -1,0 +1,118 @@
+/**
+ * What a person sees must be what was signed (docs/package-format.md §7 g): a formula, a number
+ * format or style that changes how a signed value reads, a comment, a drawing, a hidden row or
+ * column, a merge … each built for real by editing a signed package as an attacker would
+ * (tests/packages/attacks.ts), each refused as E_TAMPERED naming the sheet and the cell. Where
+ * LibreOffice can show it, the same file is opened there to prove the attack really changes what
+ * is displayed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPackage, writePackage } from '../../electron/services/package-format';
+import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
+import { hasSoffice, refusalOf, sampleReport, tempDir, testKey } from './helpers';
+
+const key = testKey('unit');
+const signed = writePackage(sampleReport(key));
+
+describe('each way of showing something else is refused, naming the sheet and the cell', () => {
+  it.each(DISPLAY_ATTACKS.map((a) => [a.name, a] as const))('%s', (_name, attack) => {
+    const err = refusalOf(attack.build(signed));
+    expect(err.code).toBe('E_TAMPERED');
+    const first = err.details?.cells?.[0];
+    expect(first).toMatchObject({ sheet: attack.sheet, cell: attack.cell });
+    expect(first?.problem).toMatch(attack.problem);
+    // The message a clerk reads names the place and what is wrong there.
+    expect(err.message).toContain(attack.sheet ? `表「${attack.sheet}」${attack.cell}` : '工作簿');
+    expect(err.message).toMatch(attack.problem);
+  });
+
+  it('the message gives the signed value beside what is wrong', () => {
+    const err = refusalOf(DISPLAY_ATTACKS.find((a) => a.name.startsWith('a custom number format'))!.build(signed));
+    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2(原值 120)使用了数字格式「"999"」。请让报送单位重新导出,不要手工修改数据包。');
+    expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 120, problem: '使用了数字格式「"999"」' }]);
+  });
+
+  it('a changed value is still named as a change, with the formula that made it', () => {
+    const err = refusalOf(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><f>2*120</f><v>240</v></c>'));
+    expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 240, problem: '含有公式' }]);
+  });
+});
+
+describe('what does not change how a value reads is accepted', () => {
+  it('the text format @ on a text cell', () => {
+    const { bytes, s } = withStyle(signed, { numFmt: 49 });
+    expect(readPackage(styleCell(bytes, 'B2', s)).manifest.unit).toBe('市人社局');
+  });
+
+  it('a custom format spelled General (as LibreOffice writes it), bold, a border, another font and a light fill', () => {
+    const { bytes, s } = withStyle(signed, {
+      numFmt: 'General', font: '<b/><sz val="11"/><color rgb="FF1F4E79"/><name val="宋体"/>',
+      fill: '<patternFill patternType="solid"><fgColor rgb="FFFFF2CC"/><bgColor indexed="64"/></patternFill>',
+    });
+    expect(readPackage(styleCell(bytes, 'E2', s)).manifest.unit).toBe('市人社局');
+  });
+
+  it('a hidden row, a merge or a format where nothing was signed (below the data)', () => {
+    let bytes = edit(signed, DATA_SHEET, '</sheetData>', '<row r="30" hidden="1"/></sheetData><mergeCells count="1"><mergeCell ref="A40:A40"/></mergeCells>');
+    bytes = edit(bytes, DATA_SHEET, '<col min="10" max="10" width="16.83203125" customWidth="1"/>', '<col min="10" max="10" width="16.83203125" customWidth="1"/><col min="20" max="20" width="0" hidden="1" customWidth="1"/>');
+    expect(readPackage(bytes).manifest.unit).toBe('市人社局');
+  });
+
+  it("LibreOffice's TRUE() and FALSE() for booleans (a constant of the same value)", () => {
+    const bytes = edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f aca="false">TRUE()</f><v>1</v></c>');
+    expect(readPackage(bytes).manifest.unit).toBe('市人社局');
+    // … but not the other constant, nor another formula.
+    expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+    expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+  });
+});
+
+/** LibreOffice set to recalculate formulas on loading, as Excel does with a workbook from another program. */
+function recalcProfile(dir: string): string {
+  const user = path.join(dir, 'user');
+  mkdirSync(user, { recursive: true });
+  writeFileSync(path.join(user, 'registrymodifications.xcu'), `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>`);
+  return dir;
+}
+
+describe.skipIf(!hasSoffice())('shown by LibreOffice: the attacks are real', () => {
+  const shown = DISPLAY_ATTACKS.filter((a) => a.shown);
+
+  it(`${shown.length} attacked packages display something other than what was signed (and the signed one does not)`, () => {
+    const dir = tempDir();
+    const convert = (files: string[], as: 'csv' | 'pdf', profile: string) => {
+      // One LibreOffice start for all the files: it takes seconds.
+      const filter = as === 'csv' ? 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,2' : 'pdf';
+      execFileSync('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', filter, '--outdir', path.join(dir, as), ...files], { stdio: 'ignore', timeout: 240_000 });
+    };
+    const text = (name: string, as: 'csv' | 'pdf') => as === 'csv'
+      ? readFileSync(path.join(dir, 'csv', `${name}-填报数据.csv`), 'utf8')
+      : execFileSync('pdftotext', ['-layout', path.join(dir, 'pdf', `${name}.pdf`), '-'], { encoding: 'utf8' });
+    const files = shown.map((a, i) => {
+      const file = path.join(dir, `attack-${i}.xlsx`);
+      writeFileSync(file, a.build(signed));
+      return file;
+    });
+    const original = path.join(dir, 'signed.xlsx');
+    writeFileSync(original, signed);
+    const plain = path.join(dir, 'profile-plain');
+    const recalc = recalcProfile(path.join(dir, 'profile-recalc'));
+    convert([original, ...files.filter((_f, i) => shown[i]!.shown!.as === 'csv' && !shown[i]!.shown!.recalc)], 'csv', plain);
+    convert([original, ...files.filter((_f, i) => shown[i]!.shown!.as === 'pdf')], 'pdf', plain);
+    const recalcFiles = files.filter((_f, i) => shown[i]!.shown!.recalc);
+    if (recalcFiles.length > 0) convert(recalcFiles, 'csv', recalc);
+    expect(readdirSync(path.join(dir, 'csv')).length).toBeGreaterThan(1);
+
+    shown.forEach((attack, i) => {
+      const as = attack.shown!.as;
+      expect(attack.shown!.worked(text(`attack-${i}`, as)), `${attack.name}: LibreOffice shows the signed value`).toBe(true);
+      expect(attack.shown!.worked(text('signed', as)), `${attack.name}: the check cannot tell the signed package apart`).toBe(false);
+    });
+  }, 600_000);
+});

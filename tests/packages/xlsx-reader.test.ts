@@ -1,0 +1,119 @@
+/**
+ * The package reader (electron/services/xlsx-reader.ts) on real packages edited the way other
+ * writers write, or the way a hostile file would: what it reads as the same values, and what it
+ * refuses as unreadable rather than guess how Excel or LibreOffice would read it.
+ */
+import { describe, expect, it } from 'vitest';
+import { PackageError, readPackage, writePackage } from '../../electron/services/package-format';
+import { DATA_SHEET, edit } from './attacks';
+import { deflated, editZipText, readZip, sampleReport, testKey, writeRawZip } from './helpers';
+
+const key = testKey('unit');
+const signed = writePackage(sampleReport(key));
+const original = readPackage(signed);
+
+function verifiesAsSigned(bytes: Buffer): void {
+  const pkg = readPackage(bytes);
+  expect(pkg.content).toEqual(original.content);
+}
+
+function refusedAs(bytes: Buffer, code: string, message: string | RegExp): void {
+  let err: unknown;
+  try {
+    readPackage(bytes);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(PackageError);
+  expect((err as PackageError).code).toBe(code);
+  expect((err as PackageError).message).toMatch(message);
+}
+
+describe('read as the same values', () => {
+  it('rows and cells without `r` (each follows the one before), as the spec allows', () => {
+    const bytes = editZipText(signed, DATA_SHEET, (x) => x
+      .replace('<row r="3">', '<row>')
+      .replace('<c r="B3" t="s">', '<c t="s">')
+      .replace('<c r="C3" t="s">', '<c t="s">'));
+    verifiesAsSigned(bytes);
+  });
+
+  it('inline strings, formula-less `t="str"` text, booleans written true/false, rich-text runs, phonetic properties', () => {
+    let bytes = edit(signed, DATA_SHEET, '<c r="I2" t="s"><v>26</v></c>', '<c r="I2" t="inlineStr"><is><r><t>加快</t></r><r><rPr><b/></rPr><t>进度</t></r></is></c>');
+    bytes = edit(bytes, DATA_SHEET, '<c r="J2" t="s"><v>27</v></c>', '<c r="J2" t="str"><v>0563-1234567</v></c>');
+    bytes = edit(bytes, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><v>true</v></c>');
+    bytes = edit(bytes, 'xl/sharedStrings.xml', '<si><t>加快进度</t></si>', '<si><t>加快进度</t><phoneticPr fontId="0" type="noConversion"/></si>');
+    verifiesAsSigned(bytes);
+  });
+
+  it('absolute `/xl/…` targets, part names in another case, CDATA text', () => {
+    let bytes = editZipText(signed, 'xl/_rels/workbook.xml.rels', (x) => x.replace('Target="worksheets/sheet2.xml"', 'Target="/XL/Worksheets/Sheet2.xml"'));
+    bytes = edit(bytes, 'xl/sharedStrings.xml', '<si><t>加快进度</t></si>', '<si><t><![CDATA[加快]]>进度</t></si>');
+    verifiesAsSigned(bytes);
+  });
+
+  it('a sheet named toString or hasOwnProperty is just a name (the change is in its name)', () => {
+    const bytes = editZipText(signed, 'xl/workbook.xml', (x) => x.replace('name="说明"', 'name="hasOwnProperty"'));
+    refusedAs(bytes, 'E_TAMPERED', '缺少表「说明」;多出表「hasOwnProperty」');
+  });
+});
+
+describe('time in proportion to the cells, not to the sheet\'s extent', () => {
+  it('19,000 rows each with one cell in the last column (XFD) are 19,000 changes, found in seconds', () => {
+    const rows = Array.from({ length: 19_000 }, (_x, i) => `<row r="${i + 10}"><c r="XFD${i + 10}"><v>1</v></c></row>`).join('');
+    const bytes = edit(signed, DATA_SHEET, '</sheetData>', `${rows}</sheetData>`);
+    const t0 = performance.now();
+    let err: PackageError | undefined;
+    try {
+      readPackage(bytes);
+    } catch (e) {
+      err = e as PackageError;
+    }
+    expect(performance.now() - t0).toBeLessThan(5_000); // column by column it was 311 million comparisons
+    expect(err?.code).toBe('E_TAMPERED');
+    expect(err?.details?.cellCount).toBe(19_000);
+    expect(err?.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'XFD10', signed: null, found: 1 });
+  });
+});
+
+describe('refused rather than guessed', () => {
+  it('numbers other programs read otherwise: hexadecimal, spaces, Infinity', () => {
+    for (const v of ['0x78', ' 120', '120 ', 'Infinity', '1e999', '12,0']) {
+      refusedAs(edit(signed, DATA_SHEET, '<v>120</v>', `<v>${v}</v>`), 'E_UNREADABLE', /E2 的数值/);
+    }
+  });
+
+  it('rows or cells out of order, or one cell twice', () => {
+    refusedAs(editZipText(signed, DATA_SHEET, (x) => x.replace('<row r="3">', '<row r="2">')), 'E_UNREADABLE', '行顺序错乱');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><v>120</v></c><c r="E2"><v>150</v></c>'), 'E_UNREADABLE', '单元格顺序错乱');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E3"><v>120</v></c>'), 'E_UNREADABLE', '单元格位置 E3 无效');
+  });
+
+  it('two sheets with the same data, or a sheet whose data is missing', () => {
+    refusedAs(editZipText(signed, 'xl/_rels/workbook.xml.rels', (x) => x.replace('Target="worksheets/sheet3.xml"', 'Target="worksheets/sheet2.xml"')), 'E_UNREADABLE', '两个工作表指向同一份数据');
+    const entries = readZip(signed).filter((e) => e.name !== 'xl/worksheets/sheet3.xml');
+    refusedAs(writeRawZip(entries.map(deflated)), 'E_UNREADABLE', '缺少工作表「说明」的数据');
+  });
+
+  it('two entries whose names differ only in case (Excel would read either)', () => {
+    const entries = readZip(signed);
+    entries.push({ name: 'xl/Worksheets/Sheet2.xml', data: entries.find((e) => e.name === DATA_SHEET)!.data });
+    refusedAs(writeRawZip(entries.map(deflated)), 'E_UNREADABLE', '文件名重复');
+  });
+
+  it('a cell type or content that does not fit, a style that does not exist', () => {
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2" t="x"><v>120</v></c>'), 'E_UNREADABLE', '类型「x」无效');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><v>yes</v></c>'), 'E_UNREADABLE', '逻辑值');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2" s="7"><v>120</v></c>'), 'E_UNREADABLE', '样式编号无效');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2" t="inlineStr"><v>120</v></c>'), 'E_UNREADABLE', '内容与类型不符');
+    refusedAs(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><x/></c>'), 'E_UNREADABLE', '不认识的元素 x');
+  });
+
+  it('an XML part with a DOCTYPE, or not UTF-8', () => {
+    refusedAs(editZipText(signed, 'xl/sharedStrings.xml', (x) => x.replace('?>', '?><!DOCTYPE sst [<!ENTITY e "x">]>')), 'E_UNREADABLE', /sharedStrings.xml 不是有效的 XML:含有不允许的 DOCTYPE/);
+    const entries = readZip(signed);
+    const sst = entries.find((e) => e.name === 'xl/sharedStrings.xml')!;
+    sst.data = Buffer.concat([sst.data.subarray(0, 200), Buffer.from([0xc3, 0x28]), sst.data.subarray(200)]);
+    refusedAs(writeRawZip(entries.map(deflated)), 'E_UNREADABLE', '不是有效的 UTF-8');
+  });
+});
