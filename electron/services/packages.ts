@@ -25,7 +25,8 @@ import { activePlan, nowIso, officeName, requireRole, thresholdsOf, today, type 
 import { removeIfPresent, replaceFile } from './files';
 import { fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, toTaskEntry } from './entry';
 import { fingerprint, loadKey, type KeyPair } from './keys';
-import { writePackage, type CellValue, type PackageKind, type SheetContent } from './package-format';
+import { type CellValue, type PackageKind, type SheetContent } from './package-format';
+import { writePackage } from './package-writer';
 
 export interface ExportedPackage extends ExportResult {
   /** Full path of the written file. */

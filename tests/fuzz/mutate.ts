@@ -10,7 +10,8 @@
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys';
-import { chunkText, writePackage, type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/package-format';
+import { type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/package-format';
+import { chunkText, writePackage } from '../../electron/services/package-writer';
 import { deflated, readZip, setCell, writeRawZip, writeZip, type RawZipEntry } from '../packages/helpers';
 
 // ---------------------------------------------------------------------------------------------

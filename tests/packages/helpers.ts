@@ -12,7 +12,8 @@ import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys';
 import { fingerprint } from '../../electron/services/keys';
 import { PackageError, readPackage } from '../../electron/services/package-format';
-import type { SheetContent, WritePackageInput } from '../../electron/services/package-format';
+import type { SheetContent } from '../../electron/services/package-format';
+import type { WritePackageInput } from '../../electron/services/package-writer';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/packages');
 

@@ -16,7 +16,8 @@ import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
 import { canonicalJson } from '../../shared/canonical';
 import { fingerprint, sign } from '../../electron/services/keys';
-import { SIGNATURE_SHEET, writePackage } from '../../electron/services/package-format';
+import { SIGNATURE_SHEET } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
 import { resaveExcelLike } from './excel-like';
 import { FIXTURES, editWithSheetJS, editZipText, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey, writeRawZip } from './helpers';
 

@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPackage, writePackage } from '../../electron/services/package-format';
+import { readPackage } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
 import { hasSoffice, refusalOf, sampleReport, tempDir, testKey } from './helpers';
 

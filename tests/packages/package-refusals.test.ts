@@ -5,7 +5,8 @@
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../shared/canonical';
-import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage, writePackage } from '../../electron/services/package-format';
+import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
 import type { Limits, PackageErrorCode } from '../../electron/services/package-format';
 import * as reader from '../../electron/services/xlsx-reader';
 import { deflated, editWithSheetJS, fixture, readZip, sampleReport, setCell, testKey, writeRawZip, writeZip } from './helpers';

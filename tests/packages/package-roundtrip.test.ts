@@ -4,10 +4,10 @@ import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical';
 import { fingerprint, generateKeyPair } from '../../electron/services/keys';
-import {
-  CONTENT_CHUNK_CHARS, DEFAULT_LIMITS, PACKAGE_MARKER, SIGNATURE_SHEET, readPackage, writePackage,
-} from '../../electron/services/package-format';
-import type { SheetContent, WritePackageInput } from '../../electron/services/package-format';
+import { CONTENT_CHUNK_CHARS, DEFAULT_LIMITS, PACKAGE_MARKER, SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
+import type { SheetContent } from '../../electron/services/package-format';
+import type { WritePackageInput } from '../../electron/services/package-writer';
 import { SAMPLE_DATA, SAMPLE_MANIFEST, fixture, readZip, sampleReport, sampleSheets, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');

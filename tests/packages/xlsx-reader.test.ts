@@ -4,7 +4,8 @@
  * refuses as unreadable rather than guess how Excel or LibreOffice would read it.
  */
 import { describe, expect, it } from 'vitest';
-import { PackageError, readPackage, writePackage } from '../../electron/services/package-format';
+import { PackageError, readPackage } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
 import { DATA_SHEET, edit } from './attacks';
 import { deflated, editZipText, readZip, sampleReport, testKey, writeRawZip } from './helpers';
 
