@@ -1,5 +1,5 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
-import type { Comparator, Role, TaskStatus, UnitKind } from '../shared/domain';
+import type { Comparator, IndicatorKind, ReportingFrequency, Role, TaskStatus, UnitKind } from '../shared/domain';
 
 /** Row types of the store, as Kysely sees them. 0/1 columns are SQLite integers. */
 export interface SettingsTable { key: string; value: string }
@@ -12,6 +12,7 @@ export interface PlansTable {
   issuer: string;
   revision: number;
   created_at: string;
+  frequency: ReportingFrequency;
 }
 
 export interface CategoriesTable { id: Generated<number>; plan_id: string; no: string; seq: number; name: string }
@@ -41,6 +42,8 @@ export interface IndicatorsTable {
   unit: string;
   additive: number;
   source: string;
+  kind: IndicatorKind;
+  deadline: number | null;
 }
 
 export interface TaskUnitsTable { task_id: number; unit_id: number; role: Role; seq: number }

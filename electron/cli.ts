@@ -7,10 +7,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
-import { LIGHT_LABELS } from '../shared/domain';
+import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS } from '../shared/domain';
 import { localDate, percent, printable, targetFigure } from '../shared/format';
 import { periodLabel } from '../shared/rules/periods';
-import { loadPlanModel, planModelToDef } from '../db/queries/plan';
+import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { listAudit, type AuditRow } from '../db/queries/audit';
@@ -242,29 +242,28 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'plan': {
         checkOptions(args, ['db']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const plan = await activePlan(l);
-          const def = planModelToDef((await loadPlanModel(l.db, plan.id))!);
+          const def = planModelToDef(await activePlan(l));
           if (json) {
             io.out(JSON.stringify({
-              year: def.year, title: def.title, issuedOn: def.issuedOn, revision: def.revision,
+              year: def.year, title: def.title, issuedOn: def.issuedOn, revision: def.revision, frequency: def.frequency,
               categories: def.categories.map((c) => ({
                 no: c.no, name: c.name,
                 tasks: c.tasks.map((t) => ({
                   no: t.no, title: t.title, text: t.text, leadUnits: t.leadUnits, coUnits: t.coUnits,
                   coUnitsOpenEnded: t.coUnitsOpenEnded,
-                  indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive, source: i.source })),
+                  indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive, kind: i.kind, deadline: i.deadline, source: i.source })),
                 })),
               })),
               units: def.units.map((u) => ({ name: u.name, aliases: u.aliases, kind: u.kind })),
             }, null, 2));
           } else {
-            const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版)`];
+            const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版,${FREQUENCY_LABELS[def.frequency]}报送)`];
             for (const c of def.categories) {
               lines.push(`${c.no}、${c.name}`);
               for (const t of c.tasks) {
                 lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}`);
                 for (const i of t.indicators) {
-                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  「${i.source}」`);
+                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  ${INDICATOR_KIND_LABELS[i.kind]}${i.deadline === null ? '' : `(${i.deadline}月底前)`}  「${i.source}」`);
                 }
               }
             }

@@ -32,6 +32,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import * as XLSX from 'xlsx';
+import type { IndicatorKind } from '../shared/domain';
 import { monthlyPeriods } from '../shared/rules/periods';
 import { insertPlan } from '../db/queries/plan';
 import { openLedger } from '../electron/services/context';
@@ -278,7 +279,7 @@ async function buildSummaryDb(file: string) {
     for (const { id: planId } of s.prepare('SELECT id FROM plans').all() as { id: string }[]) {
       const periods = s.prepare('SELECT id, month, due_on FROM periods WHERE plan_id = ?').all(planId) as { id: number; month: number; due_on: string }[];
       const roles = s.prepare('SELECT tu.task_id, tu.unit_id, tu.role, t.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ?').all(planId) as { task_id: number; unit_id: number; role: string; title: string }[];
-      const inds = s.prepare('SELECT i.* FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ?').all(planId) as { id: number; task_id: number; no: number; name: string; comparator: '>=' | '<=' | '~' | 'range' | '='; target: number; target_max: number | null; unit: string; additive: number; source: string }[];
+      const inds = s.prepare('SELECT i.* FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ?').all(planId) as { id: number; task_id: number; no: number; name: string; comparator: '>=' | '<=' | '~' | 'range' | '='; target: number; target_max: number | null; unit: string; additive: number; source: string; kind: IndicatorKind; deadline: number | null }[];
       for (const p of periods) {
         for (const r of roles) {
           const unit = unitKind.get(r.unit_id)!;

@@ -19,6 +19,11 @@
  * - target has 万 multiplied out (86.79万 → 867900); `source` still quotes the document as printed.
  * - additive: counts, lengths and areas sum across reporting units (true); % and ‰ rates and the
  *   per-person 自付费用 caps in 元 do not (false).
+ * - kind (how the indicator is judged, shared/domain.ts IndicatorKind), phrase by phrase: 'growth' for the one
+ *   增长 target (任务5 人均可支配收入增长9%左右); 'level' for every rate, share, ratio and per-person amount (毛入学率,
+ *   参保率, 报销/支付比例, 发放率, 监测完成率, 破案率, "50%的社区达标创建", 消除比例, 利用率, 占乡镇总数比例, 成灾率,
+ *   受害率, 个人年度自付费用 caps); 'cumulative' for every count, length and area. The plan sets no milestone with a
+ *   number (no "N月底前完成N个"): deadlines are null throughout. Non-additive ⇔ level or growth.
  * - 名 is recorded as 人. Where a phrase repeats in the document (任务40 "新开工4个项目" twice), `source`
  *   includes the preceding words so that it occurs only once.
  */
@@ -31,6 +36,7 @@ export const PLAN_2019: PlanDef = {
   issuedOn: '2019-04-24',
   issuer: '宣城市人民政府',
   revision: 1,
+  frequency: 'monthly',
   categories: [
     {
       no: '一',
@@ -45,11 +51,11 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市退役军人事务局', '市农业农村局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, source: '开展技能脱贫培训250人' },
-            { no: 2, name: '企业新录用人员培训', comparator: '>=', target: 12100, targetMax: null, unit: '人', additive: true, source: '企业新录用人员培训12100人' },
-            { no: 3, name: '新技工系统培养', comparator: '>=', target: 1100, targetMax: null, unit: '人', additive: true, source: '新技工系统培养1100人' },
-            { no: 4, name: '退役士兵培训', comparator: '>=', target: 530, targetMax: null, unit: '人', additive: true, source: '退役士兵培训530人' },
-            { no: 5, name: '新型职业农民培育', comparator: '>=', target: 2004, targetMax: null, unit: '人', additive: true, source: '新型职业农民培育2004人' },
+            { no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '开展技能脱贫培训250人' },
+            { no: 2, name: '企业新录用人员培训', comparator: '>=', target: 12100, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '企业新录用人员培训12100人' },
+            { no: 3, name: '新技工系统培养', comparator: '>=', target: 1100, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '新技工系统培养1100人' },
+            { no: 4, name: '退役士兵培训', comparator: '>=', target: 530, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '退役士兵培训530人' },
+            { no: 5, name: '新型职业农民培育', comparator: '>=', target: 2004, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '新型职业农民培育2004人' },
           ],
         },
         {
@@ -60,8 +66,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '省级农民工返乡创业示范园', comparator: 'range', target: 1, targetMax: 2, unit: '家', additive: true, source: '支持建设1-2家省级农民工返乡创业示范园' },
-            { no: 2, name: '开发公益性岗位', comparator: '>=', target: 1800, targetMax: null, unit: '个', additive: true, source: '开发1800个公益性岗位' },
+            { no: 1, name: '省级农民工返乡创业示范园', comparator: 'range', target: 1, targetMax: 2, unit: '家', additive: true, kind: 'cumulative', deadline: null, source: '支持建设1-2家省级农民工返乡创业示范园' },
+            { no: 2, name: '开发公益性岗位', comparator: '>=', target: 1800, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '开发1800个公益性岗位' },
           ],
         },
         {
@@ -72,7 +78,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市发改委', '市教体局', '市科技局', '市经信局', '市商务局', '市市场监管局', '团市委', '市妇联', '人行宣城支行'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '申报安徽省青年创业园', comparator: '>=', target: 1, targetMax: null, unit: '家', additive: true, source: '积极争取申报1家安徽省青年创业园' },
+            { no: 1, name: '申报安徽省青年创业园', comparator: '>=', target: 1, targetMax: null, unit: '家', additive: true, kind: 'cumulative', deadline: null, source: '积极争取申报1家安徽省青年创业园' },
           ],
         },
         {
@@ -83,10 +89,10 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '省级电商示范镇', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, source: '创建3个省级电商示范镇' },
-            { no: 2, name: '电商示范村', comparator: '>=', target: 20, targetMax: null, unit: '个', additive: true, source: '20个电商示范村' },
-            { no: 3, name: '年网销额超1000万元的农村电商企业', comparator: '>=', target: 8, targetMax: null, unit: '个', additive: true, source: '年网销额超1000万元的农村电商企业8个以上' },
-            { no: 4, name: '年网销额超100万元电商品牌', comparator: '>=', target: 8, targetMax: null, unit: '个', additive: true, source: '年网销额超100万元电商品牌8个以上' },
+            { no: 1, name: '省级电商示范镇', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '创建3个省级电商示范镇' },
+            { no: 2, name: '电商示范村', comparator: '>=', target: 20, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '20个电商示范村' },
+            { no: 3, name: '年网销额超1000万元的农村电商企业', comparator: '>=', target: 8, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '年网销额超1000万元的农村电商企业8个以上' },
+            { no: 4, name: '年网销额超100万元电商品牌', comparator: '>=', target: 8, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '年网销额超100万元电商品牌8个以上' },
           ],
         },
         {
@@ -97,7 +103,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市促进城镇居民增收工作联席会议成员单位', '市促进农村常住居民人均可支配收入增长联席会议成员单位'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '农村常住居民人均可支配收入增长', comparator: '~', target: 9, targetMax: null, unit: '%', additive: false, source: '农村常住居民人均可支配收入增长9%左右' },
+            { no: 1, name: '农村常住居民人均可支配收入增长', comparator: '~', target: 9, targetMax: null, unit: '%', additive: false, kind: 'growth', deadline: null, source: '农村常住居民人均可支配收入增长9%左右' },
           ],
         },
         {
@@ -133,9 +139,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '新建公办幼儿园', comparator: '>=', target: 8, targetMax: null, unit: '所', additive: true, source: '新建8所公办幼儿园' },
-            { no: 2, name: '改扩建公办幼儿园', comparator: '>=', target: 4, targetMax: null, unit: '所', additive: true, source: '改扩建4所公办幼儿园' },
-            { no: 3, name: '幼儿资助', comparator: '~', target: 2700, targetMax: null, unit: '人次', additive: true, source: '开展幼儿资助约2700人次' },
+            { no: 1, name: '新建公办幼儿园', comparator: '>=', target: 8, targetMax: null, unit: '所', additive: true, kind: 'cumulative', deadline: null, source: '新建8所公办幼儿园' },
+            { no: 2, name: '改扩建公办幼儿园', comparator: '>=', target: 4, targetMax: null, unit: '所', additive: true, kind: 'cumulative', deadline: null, source: '改扩建4所公办幼儿园' },
+            { no: 3, name: '幼儿资助', comparator: '~', target: 2700, targetMax: null, unit: '人次', additive: true, kind: 'cumulative', deadline: null, source: '开展幼儿资助约2700人次' },
           ],
         },
         {
@@ -155,7 +161,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市发改委', '市财政局', '市人社局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '高中阶段教育毛入学率', comparator: '>=', target: 96, targetMax: null, unit: '%', additive: false, source: '高中阶段教育毛入学率达到96%以上' },
+            { no: 1, name: '高中阶段教育毛入学率', comparator: '>=', target: 96, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '高中阶段教育毛入学率达到96%以上' },
           ],
         },
         {
@@ -175,9 +181,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市发改委', '市科技局', '市经信局', '市财政局', '市人社局', '市农业农村局', '宣城职院', '皖南医药卫生学校'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '省级示范(特色)学校', comparator: '>=', target: 5, targetMax: null, unit: '个', additive: true, source: '完成5个省级示范(特色)学校' },
-            { no: 2, name: '示范专业', comparator: '>=', target: 18, targetMax: null, unit: '个', additive: true, source: '18个示范专业' },
-            { no: 3, name: '示范实训基地', comparator: '>=', target: 18, targetMax: null, unit: '个', additive: true, source: '18个示范实训基地' },
+            { no: 1, name: '省级示范(特色)学校', comparator: '>=', target: 5, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '完成5个省级示范(特色)学校' },
+            { no: 2, name: '示范专业', comparator: '>=', target: 18, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '18个示范专业' },
+            { no: 3, name: '示范实训基地', comparator: '>=', target: 18, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '18个示范实训基地' },
           ],
         },
       ],
@@ -195,7 +201,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '智医助理应用试点新增县', comparator: '=', target: 2, targetMax: null, unit: '个', additive: true, source: '项目应用试点增加郎溪县和旌德县2个县' },
+            { no: 1, name: '智医助理应用试点新增县', comparator: '=', target: 2, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '项目应用试点增加郎溪县和旌德县2个县' },
           ],
         },
         {
@@ -206,9 +212,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市卫健委', '市扶贫局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '县域医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 3000, targetMax: null, unit: '元', additive: false, source: '个人年度自付合规费用分别不超过0.3万元' },
-            { no: 2, name: '市级医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 5000, targetMax: null, unit: '元', additive: false, source: '分别不超过0.3万元、0.5万元' },
-            { no: 3, name: '省级医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 10000, targetMax: null, unit: '元', additive: false, source: '分别不超过0.3万元、0.5万元、1万元' },
+            { no: 1, name: '县域医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 3000, targetMax: null, unit: '元', additive: false, kind: 'level', deadline: null, source: '个人年度自付合规费用分别不超过0.3万元' },
+            { no: 2, name: '市级医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 5000, targetMax: null, unit: '元', additive: false, kind: 'level', deadline: null, source: '分别不超过0.3万元、0.5万元' },
+            { no: 3, name: '省级医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 10000, targetMax: null, unit: '元', additive: false, kind: 'level', deadline: null, source: '分别不超过0.3万元、0.5万元、1万元' },
           ],
         },
         {
@@ -228,9 +234,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '微型企业接触职业病危害劳动者培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, source: '至少完成微型企业250名接触职业病危害劳动者的培训' },
-            { no: 2, name: '职业病监测信息上报', comparator: '>=', target: 7500, targetMax: null, unit: '条', additive: true, source: '职业病监测信息不低于7500条' },
-            { no: 3, name: '职业病监测完成率', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, source: '监测完成率不低于50%' },
+            { no: 1, name: '微型企业接触职业病危害劳动者培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '至少完成微型企业250名接触职业病危害劳动者的培训' },
+            { no: 2, name: '职业病监测信息上报', comparator: '>=', target: 7500, targetMax: null, unit: '条', additive: true, kind: 'cumulative', deadline: null, source: '职业病监测信息不低于7500条' },
+            { no: 3, name: '职业病监测完成率', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '监测完成率不低于50%' },
           ],
         },
         {
@@ -257,8 +263,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '城乡居民基本医疗保险参保率', comparator: '>=', target: 95, targetMax: null, unit: '%', additive: false, source: '参保率稳定在95%以上' },
-            { no: 2, name: '政策范围内住院费用报销比例', comparator: '~', target: 75, targetMax: null, unit: '%', additive: false, source: '政策范围内住院费用报销比例稳定在75%左右' },
+            { no: 1, name: '城乡居民基本医疗保险参保率', comparator: '>=', target: 95, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '参保率稳定在95%以上' },
+            { no: 2, name: '政策范围内住院费用报销比例', comparator: '~', target: 75, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '政策范围内住院费用报销比例稳定在75%左右' },
           ],
         },
         {
@@ -269,7 +275,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '城乡大病保险支付比例', comparator: '>=', target: 60, targetMax: null, unit: '%', additive: false, source: '城乡大病保险支付比例达到60%以上' },
+            { no: 1, name: '城乡大病保险支付比例', comparator: '>=', target: 60, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '城乡大病保险支付比例达到60%以上' },
           ],
         },
         {
@@ -280,8 +286,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '城乡居民养老保险当年缴费总人数', comparator: '>=', target: 867900, targetMax: null, unit: '人', additive: true, source: '当年缴费总人数达到86.79万' },
-            { no: 2, name: '符合条件人员养老金发放率', comparator: '>=', target: 100, targetMax: null, unit: '%', additive: false, source: '符合条件人员养老金发放率达到100%' },
+            { no: 1, name: '城乡居民养老保险当年缴费总人数', comparator: '>=', target: 867900, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '当年缴费总人数达到86.79万' },
+            { no: 2, name: '符合条件人员养老金发放率', comparator: '>=', target: 100, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '符合条件人员养老金发放率达到100%' },
           ],
         },
         {
@@ -301,7 +307,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '智慧养老试点', comparator: '>=', target: 1, targetMax: null, unit: '个', additive: true, source: '在全市推行1个智慧养老试点' },
+            { no: 1, name: '智慧养老试点', comparator: '>=', target: 1, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '在全市推行1个智慧养老试点' },
           ],
         },
         {
@@ -321,9 +327,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '贫困精神残疾人药费补助', comparator: '>=', target: 3264, targetMax: null, unit: '人', additive: true, source: '为全市3264名贫困精神残疾人提供药费补助' },
-            { no: 2, name: '残疾儿童康复训练', comparator: '>=', target: 428, targetMax: null, unit: '人', additive: true, source: '为428名视力、听力、言语、肢体、智力等残疾儿童和孤独症儿童提供康复训练' },
-            { no: 3, name: '肢体残疾儿童适配假肢矫形器和辅具', comparator: '>=', target: 60, targetMax: null, unit: '人', additive: true, source: '为60 名肢体残疾儿童适配假肢矫形器和适配辅具' },
+            { no: 1, name: '贫困精神残疾人药费补助', comparator: '>=', target: 3264, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '为全市3264名贫困精神残疾人提供药费补助' },
+            { no: 2, name: '残疾儿童康复训练', comparator: '>=', target: 428, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '为428名视力、听力、言语、肢体、智力等残疾儿童和孤独症儿童提供康复训练' },
+            { no: 3, name: '肢体残疾儿童适配假肢矫形器和辅具', comparator: '>=', target: 60, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '为60 名肢体残疾儿童适配假肢矫形器和适配辅具' },
           ],
         },
         {
@@ -334,7 +340,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '棚改新开工', comparator: '>=', target: 5365, targetMax: null, unit: '套', additive: true, source: '棚改新开工任务5365套' },
+            { no: 1, name: '棚改新开工', comparator: '>=', target: 5365, targetMax: null, unit: '套', additive: true, kind: 'cumulative', deadline: null, source: '棚改新开工任务5365套' },
           ],
         },
         {
@@ -345,8 +351,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '城市老旧小区整治改造项目', comparator: '>=', target: 42, targetMax: null, unit: '个', additive: true, source: '全市完成城市老旧小区整治改造项目42个' },
-            { no: 2, name: '农村危房存量改造', comparator: '>=', target: 1456, targetMax: null, unit: '户', additive: true, source: '完成1456户农村危房存量改造' },
+            { no: 1, name: '城市老旧小区整治改造项目', comparator: '>=', target: 42, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '全市完成城市老旧小区整治改造项目42个' },
+            { no: 2, name: '农村危房存量改造', comparator: '>=', target: 1456, targetMax: null, unit: '户', additive: true, kind: 'cumulative', deadline: null, source: '完成1456户农村危房存量改造' },
           ],
         },
         {
@@ -382,7 +388,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市委宣传部', '市教体局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '免费开放公共文化场馆', comparator: '>=', target: 121, targetMax: null, unit: '个', additive: true, source: '免费开放121个公共文化场馆' },
+            { no: 1, name: '免费开放公共文化场馆', comparator: '>=', target: 121, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '免费开放121个公共文化场馆' },
           ],
         },
         {
@@ -436,7 +442,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '办理法律援助案件', comparator: '>=', target: 3556, targetMax: null, unit: '件', additive: true, source: '办理法律援助案件3556件' },
+            { no: 1, name: '办理法律援助案件', comparator: '>=', target: 3556, targetMax: null, unit: '件', additive: true, kind: 'cumulative', deadline: null, source: '办理法律援助案件3556件' },
           ],
         },
         {
@@ -465,7 +471,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市教体局', '市司法局', '市应急局', '市委网信办'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '八类严重暴力犯罪案件破案率', comparator: '>=', target: 85, targetMax: null, unit: '%', additive: false, source: '八类严重暴力犯罪案件破案率达85%以上' },
+            { no: 1, name: '八类严重暴力犯罪案件破案率', comparator: '>=', target: 85, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '八类严重暴力犯罪案件破案率达85%以上' },
           ],
         },
         {
@@ -476,7 +482,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市交运局', '市应急局', '市教体局', '市消防支队'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '消防安全社区达标创建比例', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, source: '50%的社区达标创建' },
+            { no: 1, name: '消防安全社区达标创建比例', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '50%的社区达标创建' },
           ],
         },
         {
@@ -503,11 +509,11 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '排涝能力建设续建项目基本完成主体工程', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, source: '基本完成2018年开工的3个项目主体工程建设' },
-            { no: 2, name: '排涝能力建设新开工项目', comparator: '>=', target: 4, targetMax: null, unit: '个', additive: true, source: '3个项目主体工程建设;新开工4个项目' },
-            { no: 3, name: '中小河流治理续建项目基本完成主体工程', comparator: '>=', target: 10, targetMax: null, unit: '个', additive: true, source: '基本完成2018年开工建设的10个项目主体工程建设' },
-            { no: 4, name: '中小河流治理新开工项目', comparator: '>=', target: 4, targetMax: null, unit: '个', additive: true, source: '10个项目主体工程建设;新开工4个项目' },
-            { no: 5, name: '小型水库除险加固新开工', comparator: '>=', target: 12, targetMax: null, unit: '座', additive: true, source: '新开工12座小水库除险加固项目' },
+            { no: 1, name: '排涝能力建设续建项目基本完成主体工程', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '基本完成2018年开工的3个项目主体工程建设' },
+            { no: 2, name: '排涝能力建设新开工项目', comparator: '>=', target: 4, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '3个项目主体工程建设;新开工4个项目' },
+            { no: 3, name: '中小河流治理续建项目基本完成主体工程', comparator: '>=', target: 10, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '基本完成2018年开工建设的10个项目主体工程建设' },
+            { no: 4, name: '中小河流治理新开工项目', comparator: '>=', target: 4, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '10个项目主体工程建设;新开工4个项目' },
+            { no: 5, name: '小型水库除险加固新开工', comparator: '>=', target: 12, targetMax: null, unit: '座', additive: true, kind: 'cumulative', deadline: null, source: '新开工12座小水库除险加固项目' },
           ],
         },
         {
@@ -518,8 +524,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市财政局', '市生态环境局', '市水利局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '改造市本级污水管网', comparator: '>=', target: 30, targetMax: null, unit: '公里', additive: true, source: '改造市本级污水管网30公里' },
-            { no: 2, name: '城市黑臭水体消除比例', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, source: '城市黑臭水体消除比例达到90%以上' },
+            { no: 1, name: '改造市本级污水管网', comparator: '>=', target: 30, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '改造市本级污水管网30公里' },
+            { no: 2, name: '城市黑臭水体消除比例', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '城市黑臭水体消除比例达到90%以上' },
           ],
         },
         {
@@ -566,8 +572,8 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '农村公路扩面延伸工程', comparator: '>=', target: 575.6, targetMax: null, unit: '公里', additive: true, source: '实施农村公路扩面延伸工程575.6公里' },
-            { no: 2, name: '农村公路养护提升工程', comparator: '>=', target: 156, targetMax: null, unit: '公里', additive: true, source: '农村公路养护提升工程156公里' },
+            { no: 1, name: '农村公路扩面延伸工程', comparator: '>=', target: 575.6, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '实施农村公路扩面延伸工程575.6公里' },
+            { no: 2, name: '农村公路养护提升工程', comparator: '>=', target: 156, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '农村公路养护提升工程156公里' },
           ],
         },
       ],
@@ -594,12 +600,12 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市发改委', '市生态环境局', '市经信局', '市财政局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '秸秆综合利用率', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, source: '秸秆综合利用率达到90%以上' },
-            { no: 2, name: '秸秆机械化还田示范片', comparator: '>=', target: 3, targetMax: null, unit: '处', additive: true, source: '新建秸秆机械化还田示范片3处' },
-            { no: 3, name: '秸秆饲料化商品化利用试点项目', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, source: '秸秆饲料化商品化利用试点项目1处' },
-            { no: 4, name: '大中型秸秆沼气集中供气工程', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, source: '大中型秸秆沼气集中供气工程1处' },
-            { no: 5, name: '秸秆固化成型燃料生产点', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, source: '秸秆固化成型燃料生产点1处' },
-            { no: 6, name: '粮食主产县标准化收储中心个数占乡镇总数比例', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, source: '标准化收储中心个数达到乡镇总数的50%以上' },
+            { no: 1, name: '秸秆综合利用率', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '秸秆综合利用率达到90%以上' },
+            { no: 2, name: '秸秆机械化还田示范片', comparator: '>=', target: 3, targetMax: null, unit: '处', additive: true, kind: 'cumulative', deadline: null, source: '新建秸秆机械化还田示范片3处' },
+            { no: 3, name: '秸秆饲料化商品化利用试点项目', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, kind: 'cumulative', deadline: null, source: '秸秆饲料化商品化利用试点项目1处' },
+            { no: 4, name: '大中型秸秆沼气集中供气工程', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, kind: 'cumulative', deadline: null, source: '大中型秸秆沼气集中供气工程1处' },
+            { no: 5, name: '秸秆固化成型燃料生产点', comparator: '>=', target: 1, targetMax: null, unit: '处', additive: true, kind: 'cumulative', deadline: null, source: '秸秆固化成型燃料生产点1处' },
+            { no: 6, name: '粮食主产县标准化收储中心个数占乡镇总数比例', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '标准化收储中心个数达到乡镇总数的50%以上' },
           ],
         },
         {
@@ -628,9 +634,9 @@ export const PLAN_2019: PlanDef = {
           coUnits: [],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '林业有害生物成灾率', comparator: '<=', target: 5.46, targetMax: null, unit: '‰', additive: false, source: '林业有害生物成灾率控制在5.46‰以内' },
-            { no: 2, name: '森林火灾受害率', comparator: '<=', target: 0.4, targetMax: null, unit: '‰', additive: false, source: '森林火灾受害率控制在0.4‰以内' },
-            { no: 3, name: '人工造林', comparator: '>=', target: 16000, targetMax: null, unit: '亩', additive: true, source: '完成人工造林1.6万亩' },
+            { no: 1, name: '林业有害生物成灾率', comparator: '<=', target: 5.46, targetMax: null, unit: '‰', additive: false, kind: 'level', deadline: null, source: '林业有害生物成灾率控制在5.46‰以内' },
+            { no: 2, name: '森林火灾受害率', comparator: '<=', target: 0.4, targetMax: null, unit: '‰', additive: false, kind: 'level', deadline: null, source: '森林火灾受害率控制在0.4‰以内' },
+            { no: 3, name: '人工造林', comparator: '>=', target: 16000, targetMax: null, unit: '亩', additive: true, kind: 'cumulative', deadline: null, source: '完成人工造林1.6万亩' },
           ],
         },
       ],
@@ -666,7 +672,7 @@ export const PLAN_2019: PlanDef = {
           coUnits: ['市农业农村局', '市扶贫局'],
           coUnitsOpenEnded: false,
           indicators: [
-            { no: 1, name: '资产收益扶贫覆盖贫困村', comparator: '>=', target: 40, targetMax: null, unit: '个', additive: true, source: '在全市40个以上贫困村' },
+            { no: 1, name: '资产收益扶贫覆盖贫困村', comparator: '>=', target: 40, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '在全市40个以上贫困村' },
           ],
         },
       ],

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { TASK_STATUSES, type IndicatorDef, type PeriodId, type ReportFields, type Role, type TaskStatus } from './domain';
+import { TASK_STATUSES, type IndicatorFields, type PeriodId, type ReportFields, type Role, type TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import { printable } from './format';
 import { isPeriodId } from './rules/periods';
@@ -161,7 +161,7 @@ export interface PlanView {
   readonly units: readonly string[];
 }
 
-export type IndicatorView = Omit<IndicatorDef, 'source'>;
+export type IndicatorView = IndicatorFields;
 
 export interface PeriodView {
   readonly period: PeriodId;

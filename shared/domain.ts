@@ -12,6 +12,33 @@ export type Comparator = '>=' | '<=' | '~' | 'range' | '=';
 
 export const COMPARATORS: readonly Comparator[] = ['>=', '<=', '~', 'range', '='];
 
+/**
+ * How an indicator is judged, as the office's own bulletins judge it ("未达到序时进度(进展情况占比低于
+ * 序时进度或增幅低于目标任务)"):
+ * - `cumulative` (counts, lengths, areas, amounts): its share of the annual target against 序时进度;
+ * - `level` (rates, shares, ratios, averages: 参保率95%, 成灾率5.46‰): the latest value against the target itself;
+ * - `growth` (增长9%左右, 增幅): growth to date against the target growth;
+ * - `milestone` (年内建成, 6月底前完成): no penalty until its deadline month, red after it until done.
+ */
+export type IndicatorKind = 'cumulative' | 'level' | 'growth' | 'milestone';
+
+export const INDICATOR_KINDS: readonly IndicatorKind[] = ['cumulative', 'level', 'growth', 'milestone'];
+
+export const INDICATOR_KIND_LABELS: Readonly<Record<IndicatorKind, string>> = {
+  cumulative: '累计类', level: '水平类', growth: '增幅类', milestone: '节点类',
+};
+
+/**
+ * The words a value and the previous period's value go by, per kind: 累计 only where values add up
+ * over the year; a rate has a 当前值, a growth target an 增幅, a milestone a 完成情况.
+ */
+export const VALUE_WORDS: Readonly<Record<IndicatorKind, { readonly value: string; readonly previous: string }>> = {
+  cumulative: { value: '累计完成', previous: '上期累计' },
+  level: { value: '当前值', previous: '上期值' },
+  growth: { value: '增幅', previous: '上期增幅' },
+  milestone: { value: '完成情况', previous: '上期完成情况' },
+};
+
 /** One quantitative target in a task's text, e.g. "开展技能脱贫培训250人". */
 export interface IndicatorDef {
   /** 1-based position within its task. */
@@ -26,8 +53,20 @@ export interface IndicatorDef {
   readonly unit: string;
   /** Counts, lengths and areas add up across units; rates (%, ‰) and per-person amounts do not. */
   readonly additive: boolean;
+  readonly kind: IndicatorKind;
+  /** A milestone's deadline: the month (1…12) by whose end it must be done; null for the other kinds. */
+  readonly deadline: number | null;
   /** The exact phrase of the source document the target comes from. */
   readonly source: string;
+}
+
+/** An indicator without its source phrase: what every view, entry and summary of it carries. */
+export type IndicatorFields = Omit<IndicatorDef, 'source'>;
+
+/** Just the IndicatorFields of an indicator (a stored one has an id and its source besides). */
+export function indicatorFields(i: IndicatorFields): IndicatorFields {
+  const { no, name, comparator, target, targetMax, unit, additive, kind, deadline } = i;
+  return { no, name, comparator, target, targetMax, unit, additive, kind, deadline };
 }
 
 export interface TaskDef {
@@ -73,10 +112,16 @@ export interface PlanDef {
   readonly issuer: string;
   /** Grows when targets change mid-year. */
   readonly revision: number;
+  /** How often units report: every month, or every quarter (periods end in March, June, September, December). */
+  readonly frequency: ReportingFrequency;
   readonly categories: readonly CategoryDef[];
   /** In the fixed order every unit list and summary uses. */
   readonly units: readonly UnitDef[];
 }
+
+export type ReportingFrequency = 'monthly' | 'quarterly';
+
+export const FREQUENCY_LABELS: Readonly<Record<ReportingFrequency, string>> = { monthly: '按月', quarterly: '按季度' };
 
 export type TaskStatus = '未开始' | '推进中' | '已完成';
 export const TASK_STATUSES: readonly TaskStatus[] = ['未开始', '推进中', '已完成'];

@@ -1,4 +1,4 @@
-import type { Comparator, Light, TaskStatus } from './domain';
+import type { IndicatorFields, Light, TaskStatus } from './domain';
 
 /** Whether a unit has reported a period: every lead task saved (status and every value), some, or none. */
 export type ReportState = '已报送' | '部分报送' | '未报送' | '无牵头任务';
@@ -37,14 +37,7 @@ export function reportingGroup(u: UnitSummary): 'onTime' | 'late' | 'missing' | 
   return u.state === '已报送' ? 'onTime' : 'missing';
 }
 
-export interface IndicatorSummary {
-  readonly no: number;
-  readonly name: string;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  readonly unit: string;
-  readonly additive: boolean;
+export interface IndicatorSummary extends IndicatorFields {
   /** Task figure: additive indicators sum the lead units' values; a rate takes the primary lead's. */
   readonly value: number | null;
   readonly completion: number | null;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001_initial';
 import * as m002 from './002_packages';
+import * as m003 from './003_indicator_kinds';
 
 export interface Migration {
   readonly version: number;
@@ -15,6 +16,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'packages', up: m002.up },
+  { version: 3, name: 'indicator kinds', up: m003.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

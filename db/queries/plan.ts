@@ -1,5 +1,5 @@
-import type { IndicatorDef, PlanDef, Role, UnitKind } from '../../shared/domain';
-import { dueDate, monthlyPeriods, parsePeriod } from '../../shared/rules/periods';
+import type { IndicatorDef, PlanDef, ReportingFrequency, Role, UnitKind } from '../../shared/domain';
+import { dueDate, parsePeriod, planPeriods } from '../../shared/rules/periods';
 import type { Tx } from '../schema';
 
 /** The plan as the services use it: every row with its database id, in document order. */
@@ -10,6 +10,7 @@ export interface PlanModel {
   readonly issuedOn: string;
   readonly issuer: string;
   readonly revision: number;
+  readonly frequency: ReportingFrequency;
   readonly categories: readonly CategoryModel[];
   readonly tasks: readonly TaskModel[];
   /** Units named by this plan's tasks, in the fixed order (units.seq). */
@@ -54,7 +55,7 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
     .insertInto('plans')
     .values({
       id: plan.id, year: plan.year, title: plan.title, issued_on: plan.issuedOn, issuer: plan.issuer,
-      revision: plan.revision, created_at: opts.createdAt,
+      revision: plan.revision, created_at: opts.createdAt, frequency: plan.frequency,
     })
     .execute();
 
@@ -85,7 +86,7 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
           .insertInto('indicators')
           .values(t.indicators.map((i) => ({
             task_id: task.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target,
-            target_max: i.targetMax, unit: i.unit, additive: i.additive ? 1 : 0, source: i.source,
+            target_max: i.targetMax, unit: i.unit, additive: i.additive ? 1 : 0, source: i.source, kind: i.kind, deadline: i.deadline,
           })))
           .execute();
       }
@@ -104,7 +105,7 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
 
   await db
     .insertInto('periods')
-    .values(monthlyPeriods(plan.year).map((p) => ({
+    .values(planPeriods(plan.year, plan.frequency).map((p) => ({
       plan_id: plan.id, period: p, month: parsePeriod(p)!.month, due_on: dueDate(p, opts.dueDay),
     })))
     .execute();
@@ -184,7 +185,7 @@ export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel |
   const aliasesOf = group(aliases, (a) => a.unit_id);
 
   return {
-    id: plan.id, year: plan.year, title: plan.title, issuedOn: plan.issued_on, issuer: plan.issuer, revision: plan.revision,
+    id: plan.id, year: plan.year, title: plan.title, issuedOn: plan.issued_on, issuer: plan.issuer, revision: plan.revision, frequency: plan.frequency,
     categories: categories.map((c) => ({ id: c.id, no: c.no, seq: c.seq, name: c.name })),
     tasks: tasks.map((t) => ({
       id: t.id, no: t.no, categoryId: t.category_id, title: t.title, text: t.text,
@@ -193,7 +194,7 @@ export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel |
       coUnitIds: rolesOf(t.id).filter((r) => r.role === 'co').map((r) => r.unit_id),
       indicators: indicatorsOf(t.id).map((i) => ({
         id: i.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.target_max,
-        unit: i.unit, additive: i.additive === 1, source: i.source,
+        unit: i.unit, additive: i.additive === 1, source: i.source, kind: i.kind, deadline: i.deadline,
       })),
     })),
     units: units.map((u) => ({
@@ -208,7 +209,7 @@ export function planModelToDef(m: PlanModel): PlanDef {
   const unitName = new Map(m.units.map((u) => [u.id, u.name]));
   const name = (id: number) => unitName.get(id) ?? String(id);
   return {
-    id: m.id, year: m.year, title: m.title, issuedOn: m.issuedOn, issuer: m.issuer, revision: m.revision,
+    id: m.id, year: m.year, title: m.title, issuedOn: m.issuedOn, issuer: m.issuer, revision: m.revision, frequency: m.frequency,
     categories: m.categories.map((c) => ({
       no: c.no, seq: c.seq, name: c.name,
       tasks: m.tasks.filter((t) => t.categoryId === c.id).map((t) => ({
@@ -216,7 +217,7 @@ export function planModelToDef(m: PlanModel): PlanDef {
         leadUnits: t.leadUnitIds.map(name), coUnits: t.coUnitIds.map(name), coUnitsOpenEnded: t.coUnitsOpenEnded,
         indicators: t.indicators.map((i) => ({
           no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax,
-          unit: i.unit, additive: i.additive, source: i.source,
+          unit: i.unit, additive: i.additive, source: i.source, kind: i.kind, deadline: i.deadline,
         })),
       })),
     })),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../../shared/domain';
+import { indicatorFields, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { isPeriodId, previousPeriod, requireStarted } from '../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
@@ -97,8 +97,7 @@ export function toTaskEntry(
     fundsPlanned: fields.fundsPlanned, fundsAvailable: fields.fundsAvailable, fundsSpent: fields.fundsSpent,
     phone: fields.phone, explanation: fields.explanation,
     indicators: task.indicators.map((i) => ({
-      no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
-      additive: i.additive, value: values.get(i.id)?.value ?? null, previous: previous.get(i.id) ?? null,
+      ...indicatorFields(i), value: values.get(i.id)?.value ?? null, previous: previous.get(i.id) ?? null,
       note: values.get(i.id)?.note ?? '',
     })),
   };

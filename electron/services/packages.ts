@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { COMPARATORS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type PlanDef, type Role, type TaskStatus } from '../../shared/domain';
+import { COMPARATORS, INDICATOR_KINDS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type IndicatorKind, type PlanDef, type Role, type TaskStatus } from '../../shared/domain';
+import { inferKind, kindProblem } from '../../shared/rules/kinds';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
 import { localDate, percent, targetFigure } from '../../shared/format';
@@ -42,6 +43,8 @@ export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Payload shapes: what each kind carries in its signed `data`. Checked strictly on import.
 
+// `kind`, `deadline` and `frequency` came with issue 11: a package written before them still imports,
+// its indicators' kinds inferred as migration 003 infers them for a stored plan.
 const indicatorSchema = z.strictObject({
   no: z.number().int().positive(),
   name: z.string().min(1).max(200),
@@ -51,6 +54,13 @@ const indicatorSchema = z.strictObject({
   unit: z.string().max(20),
   additive: z.boolean(),
   source: z.string().max(1000),
+  kind: z.enum(INDICATOR_KINDS as [IndicatorKind, ...IndicatorKind[]]).optional(),
+  deadline: z.number().int().min(1).max(12).nullable().optional(),
+}).transform((i, ctx) => {
+  const out = { ...i, kind: i.kind ?? inferKind(i), deadline: i.deadline ?? null };
+  const problem = kindProblem(out);
+  if (problem) ctx.addIssue({ code: 'custom', message: `指标「${i.name}」:${problem}` });
+  return out;
 });
 
 const planSchema = z.strictObject({
@@ -60,6 +70,7 @@ const planSchema = z.strictObject({
   issuedOn: z.string().max(10),
   issuer: z.string().max(200),
   revision: z.number().int().positive(),
+  frequency: z.enum(['monthly', 'quarterly']).default('monthly'),
   categories: z.array(z.strictObject({
     no: z.string().min(1).max(10),
     seq: z.number().int().positive(),
@@ -199,7 +210,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       ['接收方', draft.to],
       ['接收方密钥指纹', draft.recipient ?? '(尚未登记:该单位还没有报送过)'],
       ['单位', draft.unit],
-      ['报送期', draft.periods.map(periodLabel).join('、') || '全年'],
+      ['报送期', draft.periods.map((p) => periodLabel(p)).join('、') || '全年'],
       ['生成时间', localDate(ctx.now(), 'minutes')],
       ['版本号', draft.revision],
       ['签名密钥指纹', signer],

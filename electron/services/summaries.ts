@@ -1,4 +1,4 @@
-import type { Light, TaskStatus } from '../../shared/domain';
+import { indicatorFields, type Light, type TaskStatus } from '../../shared/domain';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { isLate } from '../../shared/rules/periods';
 import { headlineOf, type Headline } from '../../shared/rules/headline';
@@ -60,8 +60,7 @@ export function valueOf(r: Report | undefined, indicatorId: number): number | nu
 /** An indicator's figures for a value (null: not reported) in a month; the light is judged by the caller. */
 export function indicatorSummary(i: IndicatorModel, value: number | null, month: number, light: Light): IndicatorSummary {
   return {
-    no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
-    additive: i.additive, value,
+    ...indicatorFields(i), value,
     completion: value === null ? null : completion(i, value),
     gapPoints: value === null ? null : gapPoints(i, value, month),
     light,

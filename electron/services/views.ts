@@ -6,7 +6,7 @@
 import type {
   AppInfo, AuditView, EntryForm, EntryTaskView, PeriodView, PlanView, SettingsView, TrendView, UnitDetail,
 } from '../../shared/api';
-import type { Light, Role } from '../../shared/domain';
+import { indicatorFields, type Light, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { dueDate, hasStarted } from '../../shared/rules/periods';
 import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
@@ -52,7 +52,7 @@ export async function planView(ctx: Ctx): Promise<PlanView> {
       no: t.no, title: t.title, text: t.text, category: catLabel.get(t.categoryId) ?? '',
       leadUnits: t.leadUnitIds.map((u) => unitName.get(u) ?? ''),
       coUnits: t.coUnitIds.map((u) => unitName.get(u) ?? ''),
-      indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive })),
+      indicators: t.indicators.map(indicatorFields),
     })),
     units: plan.units.filter((u) => u.kind === 'unit').map((u) => u.name),
   };
@@ -114,10 +114,7 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
       no: t.no, title: t.title, text: t.text, role: taskRole,
       indicators: t.indicators.map((i) => {
         const v = r?.values.find((x) => x.indicatorId === i.id);
-        return {
-          no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive,
-          previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '',
-        };
+        return { ...indicatorFields(i), previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '' };
       }),
       ...fieldsOf(r),
       returnComment: returnOf.get(t.id) ?? null, saved: r !== undefined,

@@ -173,7 +173,7 @@ function Charts({ data }: { readonly data: Data }) {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
     grid: { left: 50, right: 50, top: 40, bottom: 50 },
-    xAxis: { type: 'category', data: data.trend.periods.map(periodLabel) },
+    xAxis: { type: 'category', data: data.trend.periods.map((p) => periodLabel(p)) },
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
     series: [
       { name: '全市平均完成度', type: 'line', data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },

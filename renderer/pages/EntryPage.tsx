@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Alert, App as AntApp, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
-import { TASK_STATUSES, type TaskStatus } from '../../shared/domain';
+import { indicatorFields, TASK_STATUSES, type TaskStatus } from '../../shared/domain';
 import { percent } from '../../shared/format';
 import { periodLabel, periodStart } from '../../shared/rules/periods';
 import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
@@ -33,10 +33,7 @@ export function toTaskEntry(t: TaskDraft): TaskEntry {
     taskNo: t.no, taskTitle: t.title, role: t.role, status: t.status, progress: t.progress, problems: t.problems,
     nextSteps: t.nextSteps, fundsPlanned: t.fundsPlanned, fundsAvailable: t.fundsAvailable, fundsSpent: t.fundsSpent,
     phone: t.phone, explanation: t.explanation,
-    indicators: t.indicators.map((i) => ({
-      no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
-      additive: i.additive, value: i.value, previous: i.previous, note: i.note,
-    })),
+    indicators: t.indicators.map((i) => ({ ...indicatorFields(i), value: i.value, previous: i.previous, note: i.note })),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Comparator, Light, TaskStatus } from '../domain';
+import type { Comparator, IndicatorKind, Light, TaskStatus } from '../domain';
 
 /** Traffic-light thresholds, configurable in Settings. */
 export interface Thresholds {
@@ -24,6 +24,29 @@ export interface IndicatorTarget {
   readonly comparator: Comparator;
   readonly target: number;
   readonly targetMax: number | null;
+  readonly kind: IndicatorKind;
+  /** A milestone's deadline month; null for the other kinds. */
+  readonly deadline: number | null;
+  /** %, ‰ …: a level or growth figure in these is behind its target by percentage (or per-mille) points. */
+  readonly unit: string;
+}
+
+/**
+ * What is due by the end of `month`, as a share of the target: 序时进度 for a cumulative target; the
+ * target itself for a level or a growth rate (a rate is not scaled by the month); nothing for a
+ * milestone until its deadline month, all of it from then on.
+ * @example expectedShare({ kind: 'cumulative', … }, 6) // 0.5; expectedShare({ kind: 'level', … }, 6) // 1
+ */
+export function expectedShare(ind: Pick<IndicatorTarget, 'kind' | 'deadline'>, month: number): number {
+  switch (ind.kind) {
+    case 'cumulative':
+      return timeProgress(month);
+    case 'level':
+    case 'growth':
+      return 1;
+    case 'milestone':
+      return month >= (ind.deadline ?? 12) ? 1 : 0;
+  }
 }
 
 /**
@@ -32,7 +55,7 @@ export interface IndicatorTarget {
  * `~` counts as reached at 95% of the target; `range` at its lower bound.
  * @example completion({ comparator: '>=', target: 250, targetMax: null }, 125) // 0.5
  */
-export function completion(ind: IndicatorTarget, value: number): number {
+export function completion(ind: Pick<IndicatorTarget, 'comparator' | 'target' | 'targetMax'>, value: number): number {
   if (!Number.isFinite(value)) return 0;
   switch (ind.comparator) {
     case '<=':
@@ -57,18 +80,42 @@ function clamp01(x: number): number {
 }
 
 /** Whether an indicator's target is met. A ceiling is met while the value stays under it. */
-export function isMet(ind: IndicatorTarget, value: number): boolean {
+export function isMet(ind: Pick<IndicatorTarget, 'comparator' | 'target' | 'targetMax'>, value: number): boolean {
   return completion(ind, value) >= 1;
 }
 
+/** Units whose figures are themselves percentages: a level is behind its target by points of them. */
+const POINT_UNITS = new Set(['%', '‰']);
+
 /**
- * 超欠进度 in percentage points against 序时进度 (negative = behind). A ceiling has no schedule:
- * it is 0 while met and negative by how far it is over.
+ * How far a level or growth figure is from its target, signed (negative = short of it): in the
+ * indicator's own points for % and ‰ ("低于目标2个百分点"), else in per cent of the target. For a
+ * ceiling, being under it counts as ahead.
+ */
+function pointsAgainstTarget(ind: IndicatorTarget, value: number): number {
+  const ahead = ind.comparator === '<=' ? ind.target - value : value - ind.target;
+  if (POINT_UNITS.has(ind.unit)) return ahead;
+  return ind.target === 0 ? (ahead >= 0 ? 0 : -100) : (ahead / Math.abs(ind.target)) * 100;
+}
+
+/**
+ * 超欠进度 in points (negative = behind), each kind in its own terms: a cumulative figure against
+ * 序时进度 (a ceiling has no schedule: 0 while met, negative by how far it is over); a level or growth
+ * figure against its target (pointsAgainstTarget); a milestone is not behind before its deadline month.
+ * @example gapPoints({ kind: 'cumulative', comparator: '>=', target: 100, … }, 45, 6) // -5
+ * @example gapPoints({ kind: 'level', comparator: '>=', target: 95, unit: '%', … }, 93, 6) // -2
  */
 export function gapPoints(ind: IndicatorTarget, value: number, month: number): number {
   const c = completion(ind, value);
-  const expected = ind.comparator === '<=' ? 1 : timeProgress(month);
-  return round2((c - expected) * 100);
+  switch (ind.kind) {
+    case 'cumulative':
+      return round2((c - (ind.comparator === '<=' ? 1 : timeProgress(month))) * 100);
+    case 'level':
+    case 'growth':
+      return round2(pointsAgainstTarget(ind, value));
+    case 'milestone':
+      return c >= 1 || month < (ind.deadline ?? 12) ? 0 : round2((c - 1) * 100);
+  }
 }
 
 function round2(x: number): number {
@@ -76,9 +123,12 @@ function round2(x: number): number {
 }
 
 /**
- * Light of one indicator: green when met or at/above 序时进度; yellow when behind by less than the
- * threshold; red when behind by more. A ceiling is green while met, red once over.
- * @example indicatorLight({ comparator: '>=', target: 100, targetMax: null }, 45, 6) // 'yellow'
+ * Light of one indicator, each kind in its own terms: green when met (done is done) or on schedule;
+ * yellow when behind by less than the threshold (points behind 序时进度 for a cumulative figure, points
+ * behind the target for a level or growth figure); red when behind by more. A ceiling is red once over,
+ * in every kind; a milestone is green until its deadline month and red from then on until done.
+ * @example indicatorLight({ kind: 'cumulative', comparator: '>=', target: 100, … }, 45, 6) // 'yellow'
+ * @example indicatorLight({ kind: 'level', comparator: '>=', target: 95, unit: '%', … }, 93, 6) // 'yellow'
  */
 export function indicatorLight(
   ind: IndicatorTarget,
@@ -90,8 +140,9 @@ export function indicatorLight(
   const c = completion(ind, value);
   if (c >= 1) return 'green';
   if (ind.comparator === '<=') return 'red';
+  if (ind.kind === 'milestone') return month < (ind.deadline ?? 12) ? 'green' : 'red';
   // Rounded so 0.5 − 0.4 is exactly 10 points, not 9.999…: the threshold must cut where people count.
-  const behind = Math.round((timeProgress(month) - c) * 100 * 1e6) / 1e6;
+  const behind = Math.round(-gapPoints(ind, value, month) * 1e6) / 1e6;
   if (behind <= 0) return 'green';
   return behind < thresholds.yellowPoints ? 'yellow' : 'red';
 }
@@ -131,9 +182,13 @@ export function meanCompletion(values: readonly number[]): number | null {
 /** 超进度 / 达进度 / 欠进度 / 已完成, as bulletins count indicators. */
 export type ScheduleClass = '已完成' | '超进度' | '达进度' | '欠进度';
 
+/**
+ * How a bulletin counts an indicator. 已完成 is a cumulative target or a milestone reached, or a level or
+ * growth target met in the year's last period (met earlier it may still slip: 达进度).
+ */
 export function scheduleClass(ind: IndicatorTarget, value: number, month: number): ScheduleClass {
   const c = completion(ind, value);
-  if (c >= 1) return '已完成';
+  if (c >= 1) return ind.kind === 'level' || ind.kind === 'growth' ? (month === 12 ? '已完成' : '达进度') : '已完成';
   const gap = gapPoints(ind, value, month);
   if (gap > 0) return '超进度';
   if (gap === 0) return '达进度';

@@ -1,4 +1,4 @@
-import type { Comparator, Role, TaskStatus } from '../domain';
+import { VALUE_WORDS, type IndicatorFields, type IndicatorKind, type Role, type TaskStatus } from '../domain';
 import { indicatorLight, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
 
 /**
@@ -48,14 +48,7 @@ export interface ValidationIssue {
   readonly explained?: boolean;
 }
 
-export interface IndicatorEntry {
-  readonly no: number;
-  readonly name: string;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  readonly unit: string;
-  readonly additive: boolean;
+export interface IndicatorEntry extends IndicatorFields {
   /** This period's cumulative value (累计完成); null when not entered yet. */
   readonly value: number | null;
   /** Last period's cumulative value, null in the first period or when none was reported. */
@@ -89,6 +82,8 @@ export const MAX_TEXT_CHARS = 4000;
 
 const OUTLIER_FACTOR = 3;
 
+const MAY_FALL: Readonly<Record<IndicatorKind, boolean>> = { cumulative: false, milestone: false, level: true, growth: true };
+
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 10000) / 10000);
 }
@@ -110,26 +105,29 @@ export function validateTaskEntry(
   let behind = false;
   for (const ind of entry.indicators) {
     const at = `${where}指标「${ind.name}」`;
+    const words = VALUE_WORDS[ind.kind];
     const hasNote = ind.note.trim() !== '';
     if (ind.value === null) {
       if (mode === 'export' && entry.role === 'lead') {
-        add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」还没有填写。` });
+        add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」还没有填写。` });
       }
       continue;
     }
     if (!Number.isFinite(ind.value)) {
-      add({ level: 'error', code: 'NOT_A_NUMBER', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」不是有效数字。` });
+      add({ level: 'error', code: 'NOT_A_NUMBER', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」不是有效数字。` });
       continue;
     }
-    if (ind.value < 0) {
-      add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at}的「累计完成」不能为负数(填的是 ${fmt(ind.value)})。` });
+    // A growth rate can fall below zero (a decline); a count, a rate or a share cannot.
+    if (ind.value < 0 && ind.kind !== 'growth') {
+      add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」不能为负数(填的是 ${fmt(ind.value)})。` });
       continue;
     }
-    // Only cumulative (additive) figures must not fall; a rate or a ceiling may go down.
-    if (ind.additive && ind.previous !== null && ind.value < ind.previous && !hasNote) {
+    // What is done stays done: a cumulative figure or a milestone's count may not fall without a word
+    // of why; a level or a growth rate may go down from one period to the next.
+    if (!MAY_FALL[ind.kind] && ind.previous !== null && ind.value < ind.previous && !hasNote) {
       add({
         level: 'error', code: 'BELOW_PREVIOUS', indicatorNo: ind.no, field: 'value',
-        message: `${at}的「累计完成」${fmt(ind.value)}${ind.unit}低于上期累计 ${fmt(ind.previous)}${ind.unit}:累计数只增不减,如确需调减,请在「说明」中写明原因。`,
+        message: `${at}的「${words.value}」${fmt(ind.value)}${ind.unit}低于${words.previous} ${fmt(ind.previous)}${ind.unit}:${ind.kind === 'milestone' ? '已完成的不会减少' : '累计数只增不减'},如确需调减,请在「说明」中写明原因。`,
       });
     }
     const ceiling = ind.comparator === '<=';
@@ -137,7 +135,7 @@ export function validateTaskEntry(
     if (!ceiling && upper > 0 && ind.value > OUTLIER_FACTOR * upper) {
       add({
         level: 'warning', code: 'OVER_3X_TARGET', indicatorNo: ind.no, field: 'note', explained: hasNote,
-        message: `${at}的「累计完成」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
+        message: `${at}的「${words.value}」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
       });
     }
     const light = indicatorLight(ind, ind.value, month, thresholds);
@@ -149,7 +147,7 @@ export function validateTaskEntry(
     add({
       level: 'warning', code: 'BEHIND_NO_PLAN', field: entry.problems.trim() === '' ? 'problems' : 'nextSteps',
       explained: entry.explanation.trim() !== '',
-      message: `${where}落后于序时进度,但${empty}为空:请填写,或在「情况说明」中写一句原因。`,
+      message: `${where}有指标落后于序时进度或未达到目标,但${empty}为空:请填写,或在「情况说明」中写一句原因。`,
     });
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, APPLICATION_ID } from '../../db/open';
 import { LATEST_VERSION, MIGRATIONS } from '../../db/migrations';
+import { PLAN_2019 } from '../../seeds/plan2019';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { createTestDb, tempDir } from '../helpers/ledger';
 
@@ -29,7 +30,7 @@ describe('the store', () => {
 
   it('STRICT refuses text in a number column', async () => {
     const { sqlite } = await createTestDb();
-    expect(() => sqlite.prepare(`INSERT INTO plans VALUES ('p', 'twenty', 't', '2019-01-01', 'x', 1, 'now')`).run()).toThrow(/cannot store TEXT/);
+    expect(() => sqlite.prepare(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('p', 'twenty', 't', '2019-01-01', 'x', 1, 'now')`).run()).toThrow(/cannot store TEXT/);
   });
 
   it('refuses a database written by a newer version of the app, without touching it', async () => {
@@ -78,11 +79,41 @@ describe('migrations', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    expect(h.sqlite.pragma('user_version', { simple: true })).toBe(2);
+    expect(h.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(h.sqlite.prepare('SELECT name FROM units').all()).toEqual([{ name: '市残联' }]);
     h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k1', 'F1', 'trusted', 'now', 't')`);
     // one trusted key per unit, enforced by the schema
     expect(() => h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k2', 'F2', 'trusted', 'now', 't')`)).toThrow(/UNIQUE/);
+    await h.close();
+  });
+
+  it('3 gives a version-2 database of the 2019 plan the hand-checked kinds of seeds/plan2019.ts, and the plan reports monthly', async () => {
+    const file = join(tempDir(), 'v2.db');
+    const raw = new BetterSqlite3(file);
+    const { Kysely, SqliteDialect, sql } = await import('kysely');
+    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: raw }) });
+    await MIGRATIONS[0]!.up(db);
+    await MIGRATIONS[1]!.up(db);
+    await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(db);
+    await sql.raw('PRAGMA user_version = 2').execute(db);
+    // The plan's rows as version 2 stored them: no kind, no deadline, no frequency.
+    raw.exec(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('${PLAN_2019.id}', 2019, 't', '2019-04-24', 'i', 1, 'now')`);
+    raw.exec(`INSERT INTO categories (id, plan_id, no, seq, name) VALUES (1, '${PLAN_2019.id}', '一', 1, 'c')`);
+    const tasks = PLAN_2019.categories.flatMap((c) => c.tasks);
+    const insertTask = raw.prepare(`INSERT INTO tasks (id, plan_id, category_id, no, title, text) VALUES (?, '${PLAN_2019.id}', 1, ?, 't', 'x')`);
+    const insertIndicator = raw.prepare('INSERT INTO indicators (task_id, no, name, comparator, target, target_max, unit, additive, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const t of tasks) {
+      insertTask.run(t.no, t.no);
+      for (const i of t.indicators) insertIndicator.run(t.no, i.no, i.name, i.comparator, i.target, i.targetMax, i.unit, i.additive ? 1 : 0, i.source);
+    }
+    await db.destroy();
+
+    const h = await openDatabase(file);
+    const stored = h.sqlite.prepare('SELECT task_id AS task, no, kind, deadline FROM indicators ORDER BY task_id, no').all();
+    expect(stored).toEqual(tasks.flatMap((t) => t.indicators.map((i) => ({ task: t.no, no: i.no, kind: i.kind, deadline: i.deadline }))));
+    expect(stored.filter((r) => (r as { kind: string }).kind !== 'cumulative')).toHaveLength(17);
+    expect(h.sqlite.prepare('SELECT frequency FROM plans').get()).toEqual({ frequency: 'monthly' });
+    expect(() => h.sqlite.exec(`UPDATE indicators SET kind = 'rate'`)).toThrow(/CHECK/);
     await h.close();
   });
 });

@@ -4,7 +4,8 @@ import {
   completion, gapPoints, indicatorLight, isMet, meanCompletion, scheduleClass, taskLight, timeProgress, worstLight,
 } from '../../shared/rules/progress';
 
-const ind = (comparator: Comparator, target: number, targetMax: number | null = null) => ({ comparator, target, targetMax });
+/** A cumulative count (kinds other than cumulative: tests/rules/kinds.test.ts). */
+const ind = (comparator: Comparator, target: number, targetMax: number | null = null) => ({ comparator, target, targetMax, kind: 'cumulative' as const, deadline: null, unit: '个' });
 
 describe('序时进度', () => {
   it.each([

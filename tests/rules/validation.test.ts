@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blockingIssues, validateTaskEntry, type IndicatorEntry, type TaskEntry } from '../../shared/rules/validation';
 
 const indicator = (over: Partial<IndicatorEntry> = {}): IndicatorEntry => ({
-  no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true,
+  no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null,
   value: 125, previous: 100, note: '', ...over,
 });
 
@@ -29,9 +29,29 @@ describe('errors block saving', () => {
     expect(codes(entry({ indicators: [indicator({ value: 90, previous: 100, note: '核减重复统计10人' })] }))).not.toContain('error:BELOW_PREVIOUS');
   });
 
-  it('a rate may go down: only cumulative (additive) figures must not fall', () => {
-    const rate = indicator({ name: '参保率', unit: '%', target: 95, additive: false, value: 93, previous: 94 });
+  it('a level or a growth rate may go down; a cumulative figure or a milestone may not', () => {
+    const rate = indicator({ name: '参保率', unit: '%', target: 95, additive: false, kind: 'level', value: 93, previous: 94 });
     expect(codes(entry({ indicators: [rate] }), 12)).not.toContain('error:BELOW_PREVIOUS');
+    const growth = indicator({ name: '人均可支配收入增长', unit: '%', comparator: '~', target: 9, additive: false, kind: 'growth', value: 5, previous: 6 });
+    expect(codes(entry({ indicators: [growth] }), 12)).not.toContain('error:BELOW_PREVIOUS');
+    const milestone = indicator({ name: '建成示范园', unit: '个', target: 2, kind: 'milestone', deadline: 6, value: 1, previous: 2 });
+    expect(codes(entry({ indicators: [milestone] }), 12)).toContain('error:BELOW_PREVIOUS');
+  });
+
+  it('a growth rate may be negative (a decline); nothing else may', () => {
+    const growth = indicator({ name: '收入增长', unit: '%', target: 9, additive: false, kind: 'growth', value: -1.5, previous: null });
+    expect(codes(entry({ indicators: [growth] }))).not.toContain('error:NEGATIVE');
+    expect(codes(entry({ indicators: [indicator({ kind: 'level', additive: false, value: -1.5, previous: null })] }))).toContain('error:NEGATIVE');
+  });
+
+  it('messages use the words of the kind: 当前值 for a level, 增幅 for growth, 完成情况 for a milestone', () => {
+    const level = indicator({ name: '参保率', unit: '%', target: 95, additive: false, kind: 'level', value: -1 });
+    expect(validateTaskEntry(entry({ indicators: [level] }), 6)[0]!.message).toContain('「当前值」不能为负数');
+    const growth = indicator({ name: '收入增长', unit: '%', target: 9, additive: false, kind: 'growth', value: null });
+    expect(validateTaskEntry(entry({ indicators: [growth] }), 6, 'export')[0]!.message).toContain('「增幅」还没有填写');
+    const milestone = indicator({ name: '示范园', unit: '个', target: 2, kind: 'milestone', deadline: 6, value: 1, previous: 2 });
+    const [issue] = validateTaskEntry(entry({ indicators: [milestone] }), 6);
+    expect(issue!.message).toContain('「完成情况」1个低于上期完成情况 2个');
   });
 
   it('messages name the task, the indicator and the field in plain Chinese', () => {
