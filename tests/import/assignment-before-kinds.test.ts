@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initUnitFromAssignment } from '../../electron/services/import';
 import { loadKey } from '../../electron/services/keys';
-import { writePackage } from '../../electron/services/package-format';
+import { writePackage } from '../../electron/services/package-writer';
 import { initSummary } from '../../electron/services/setup';
 import { activePlan } from '../../electron/services/context';
 import { planPeriods, dueDate } from '../../shared/rules/periods';
