@@ -115,7 +115,7 @@ export function SettingsPage() {
           <Form.Item label="黄灯阈值(落后序时进度)" extra="落后不足该百分点为黄灯,达到或超过为红灯。">
             <Space.Compact><InputNumber min={1} max={50} value={yellow} onChange={setYellow} /><Space.Addon>个百分点</Space.Addon></Space.Compact>
           </Form.Item>
-          <Form.Item label="报送截止日(次月)" extra="修改后,未关账报送期的截止日期一并调整。">
+          <Form.Item label="报送截止日(次月)" extra={`${settings?.frequency === 'quarterly' ? '按季度报送时,为季度结束后次月的这一天。' : ''}修改后,未关账报送期的截止日期一并调整。`}>
             <Space.Compact><Space.Addon>每月</Space.Addon><InputNumber min={1} max={28} value={dueDay} onChange={setDueDay} /><Space.Addon>日</Space.Addon></Space.Compact>
           </Form.Item>
           {summary && <Form.Item label=" " colon={false}><Button type="primary" loading={busy} onClick={() => void save()}>保存设置</Button></Form.Item>}

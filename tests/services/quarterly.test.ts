@@ -13,7 +13,7 @@ import { enterReports, type EntryItem } from '../../electron/services/entry';
 import { importFiles } from '../../electron/services/import';
 import { exportAssignment } from '../../electron/services/packages';
 import { header, loadPeriodData, summaryByTask, summaryByUnit } from '../../electron/services/summaries';
-import { entryForm, periodViews, planView, settingsView, updateSettings } from '../../electron/services/views';
+import { entryForm, periodViews, planView, settingsView, trendView, updateSettings } from '../../electron/services/views';
 import { listPeriods } from '../../db/queries/plan';
 import { listAudit } from '../../db/queries/audit';
 import { createLoop } from '../helpers/loop';
@@ -88,6 +88,8 @@ describe('a quarterly office, end to end', () => {
     // At the office too, 上期 of the June quarter is March (the proxy form shows the imported 1-3月 figures).
     const proxy = await entryForm(office, { period: '2019-06', unit: '市残联' });
     expect(proxy.tasks.find((t) => t.no === 24)!.indicators.map((i) => [i.previous, i.value])).toEqual([[816, 1632], [107, 214], [15, 30]]);
+    // The trend goes by quarter: one point for each quarter reported so far.
+    expect((await trendView(office)).overall.map((o) => [o.period, o.onTime, o.late])).toEqual([['2019-03', 0, 1], ['2019-06', 1, 0]]);
   });
 
   it('a monthly period id is refused in a quarterly plan with the periods it has, at entry and in the summaries', async () => {
