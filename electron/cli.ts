@@ -7,9 +7,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
-import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS } from '../shared/domain';
+import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../shared/domain';
 import { localDate, percent, printable, targetFigure } from '../shared/format';
-import { periodLabel } from '../shared/rules/periods';
+import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
@@ -65,10 +65,13 @@ const HELP = `民生工作督办台账 命令行
 
 用法: npm run -s ledger -- <命令> [选项]
 
-  init     --db FILE [--office 名称]                    新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室)
+  init     --db FILE [--office 名称] [--frequency monthly|quarterly]
+                                                       新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室;
+                                                       报送频率默认按月,quarterly 为按季度)
   plan     --db FILE [--json]                          查看工作计划
   enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
-                                                       录入一个单位一个月的进展(汇总端为代填)
+                                                       录入一个单位一期的进展(汇总端为代填;按季度报送时
+                                                       报送期以季度的最后一个月表示,如 2019-06 为 1-6月)
   summary  --db FILE --period YYYY-MM --by unit|task|category [--json]
                                                        查看汇总
   demo     --db FILE --through YYYY-MM                 填入演示数据(已标注【演示数据】)
@@ -129,6 +132,19 @@ const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 const localTime = (iso: string) => localDate(new Date(iso), 'seconds');
 
 const pct = (x: number | null) => percent(x);
+
+/** A period as the open ledger's plan names it: 2019年6月, or 2019年1-6月 when it reports quarterly. */
+async function labelOf(l: OpenLedger, period: string): Promise<string> {
+  return periodLabel(period, (await activePlan(l)).frequency);
+}
+
+/** `--frequency`: monthly (按月) or quarterly (按季度). */
+function frequencyOption(value: string | undefined): ReportingFrequency | undefined {
+  if (value === undefined) return undefined;
+  const f = REPORTING_FREQUENCIES.find((x) => x === value || FREQUENCY_LABELS[x] === value);
+  if (!f) throw new UsageError(`--frequency 只能是 monthly(按月)或 quarterly(按季度),不是「${value}」。`);
+  return f;
+}
 
 async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
   try {
@@ -201,11 +217,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db', 'from', 'office']);
+        checkOptions(args, ['db', 'from', 'office', 'frequency']);
         const file = need(args, 'db');
         const from = args.options.get('from');
         const office = args.options.get('office');
+        const frequency = frequencyOption(args.options.get('frequency'));
         if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
+        if (from !== undefined && frequency !== undefined) throw new UsageError('--frequency 只用于新建汇总端;填报端的报送频率来自任务包。');
         if (from !== undefined) {
           const { initUnitFromAssignment } = await import('./services/import');
           const { rolesOfUnit } = await import('./services/entry');
@@ -216,24 +234,24 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             const fp = await getSetting(unitLedger.db, 'fingerprint');
             const unit = plan.units.find((u) => u.name === self);
             const tasks = unit ? rolesOfUnit(plan, unit.id).size : 0;
-            if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
-            else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版)\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
+            if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, frequency: plan.frequency, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
+            else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版,${planPeriodsText(plan.year, plan.frequency)})\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
           } finally {
             await unitLedger.close();
           }
           return 0;
         }
         const { initSummary } = await import('./services/setup');
-        const ledger = await initSummary(file, office === undefined ? {} : { officeName: office });
+        const ledger = await initSummary(file, { ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }) });
         try {
           const plan = await activePlan(ledger);
           const fp = await getSetting(ledger.db, 'fingerprint');
           const officeName = await getSetting(ledger.db, 'office_name');
           const units = plan.units.filter((u) => u.kind === 'unit').length;
           const groups = plan.units.length - units;
-          const result = { db: file, office: officeName, plan: plan.title, year: plan.year, tasks: plan.tasks.length, units, groups, fingerprint: fp };
+          const result = { db: file, office: officeName, plan: plan.title, year: plan.year, frequency: plan.frequency, tasks: plan.tasks.length, units, groups, fingerprint: fp };
           if (json) io.out(JSON.stringify(result));
-          else io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+          else io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
         } finally {
           await ledger.close();
         }
@@ -296,7 +314,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           });
           if (json) io.out(JSON.stringify(r));
           else {
-            io.out(`已保存 ${r.unit} ${periodLabel(r.period)} ${r.tasks.length} 项任务的进展${r.proxy ? '(汇总端代填,已记入审计日志)' : ''}。`);
+            io.out(`已保存 ${r.unit} ${await labelOf(l, r.period)} ${r.tasks.length} 项任务的进展${r.proxy ? '(汇总端代填,已记入审计日志)' : ''}。`);
             for (const w of r.warnings) io.out(`  提示(已说明):${w.message}`);
           }
           return 0;
@@ -310,7 +328,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           const d = await loadPeriodData(l, need(args, 'period'));
           const h = header(d);
-          const title = `${h.planTitle} ${periodLabel(h.period)} 序时进度 ${pct(h.timeProgress)} 报送截止 ${h.dueOn}`;
+          const title = `${h.planTitle} ${periodLabel(h.period, h.frequency)} 序时进度 ${pct(h.timeProgress)} 报送截止 ${h.dueOn}`;
           if (by === 'unit') {
             const rows = summaryByUnit(d);
             if (json) io.out(JSON.stringify(rows.map((r) => ({
@@ -353,7 +371,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { fillDemo } = await import('./services/demo');
           const r = await fillDemo(l, need(args, 'through'));
           if (json) io.out(JSON.stringify(r));
-          else io.out(`已填入演示数据:${r.periods} 个月,${r.reports} 条报告(均标注【演示数据】)。`);
+          else io.out(`已填入演示数据:${r.periods} 个${PERIOD_UNIT_WORDS[(await activePlan(l)).frequency]},${r.reports} 条报告(均标注【演示数据】)。`);
           return 0;
         });
       }
@@ -395,7 +413,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { returnTask } = await import('./services/returns');
           const r = await returnTask(l, { unit: need(args, 'unit'), period: need(args, 'period'), task, comment: need(args, 'comment') });
           if (json) io.out(JSON.stringify(r));
-          else io.out(`已退回 ${r.unit} ${periodLabel(r.period)} 任务${r.task}「${r.taskTitle}」,将随下一个反馈包发出。`);
+          else io.out(`已退回 ${r.unit} ${await labelOf(l, r.period)} 任务${r.task}「${r.taskTitle}」,将随下一个反馈包发出。`);
           return 0;
         });
       }
@@ -469,7 +487,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { lockPeriod, reopenPeriod } = await import('./services/periods');
           const r = args.command === 'lock' ? await lockPeriod(l, need(args, 'period')) : await reopenPeriod(l, need(args, 'period'), need(args, 'reason'));
           if (json) io.out(JSON.stringify(r));
-          else io.out(`${periodLabel(r.period)} ${r.locked ? '已关账锁定' : '已重新开启'}(已记入审计日志)。`);
+          else io.out(`${await labelOf(l, r.period)} ${r.locked ? '已关账锁定' : '已重新开启'}(已记入审计日志)。`);
           return 0;
         });
       }
@@ -479,7 +497,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { writeSummaryWorkbook } = await import('./services/reports');
           const r = await writeSummaryWorkbook(l, { period: need(args, 'period'), out: need(args, 'out') });
           if (json) io.out(JSON.stringify({ out: r.out, sheets: r.sheets, units: r.units, tasks: r.tasks }));
-          else io.out(`已生成汇总表 ${r.out}(${periodLabel(need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
+          else io.out(`已生成汇总表 ${r.out}(${await labelOf(l, need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
           return 0;
         });
       }

@@ -2,7 +2,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Layout, Menu, Result, Select, Space, Spin, Tag } from 'antd';
 import type { MenuProps } from 'antd';
-import { periodLabel } from '../shared/rules/periods';
 import { shortDate } from './components/common';
 import { AuditPage } from './pages/AuditPage';
 import { BulletinPage } from './pages/BulletinPage';
@@ -14,7 +13,7 @@ import { PeriodsPage, unitPeriodTag } from './pages/PeriodsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { UnitDetail } from './pages/UnitDetail';
 import { UnitsPage } from './pages/UnitsPage';
-import { useApp, type Page } from './store';
+import { useApp, usePeriodLabel, type Page } from './store';
 
 const { Header, Sider, Content } = Layout;
 
@@ -42,6 +41,7 @@ function PeriodPicker() {
   const period = useApp((s) => s.period);
   const info = useApp((s) => s.info);
   const setPeriod = useApp((s) => s.setPeriod);
+  const label = usePeriodLabel();
   return (
     <Space className="period-picker">
       <span className="header-label">报送期</span>
@@ -54,11 +54,11 @@ function PeriodPicker() {
         data-testid="period-select"
         options={periods.map((p) => ({
           value: p.period,
-          // A unit enters and exports here: a month not yet begun is shown but cannot be chosen.
+          // A unit enters and exports here: a period not yet begun is shown but cannot be chosen.
           disabled: info?.role === 'unit' && !p.started,
           label: (
             <span className="period-option">
-              {periodLabel(p.period)}<span className="muted">(截止{shortDate(p.dueOn)})</span>
+              {label(p.period)}<span className="muted">(截止{shortDate(p.dueOn)})</span>
               {p.locked && <Tag color="purple">已关账</Tag>}
               {info?.role === 'unit' && (p.started ? unitPeriodTag(p) : <Tag>未开始</Tag>)}
             </span>

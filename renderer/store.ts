@@ -1,7 +1,10 @@
 /** App-wide state: who this computer is, the plan, the periods, the chosen period and page. */
+import { useCallback } from 'react';
 import { create } from 'zustand';
 import type { AppInfo, PeriodView, PlanView, SettingsView } from '../shared/api';
+import type { ReportingFrequency } from '../shared/domain';
 import { localDate } from '../shared/format';
+import { periodLabel } from '../shared/rules/periods';
 import { call } from './api';
 
 export type Page =
@@ -37,6 +40,17 @@ export function currentPeriod(periods: readonly PeriodView[], today = todayIso()
   const begun = periods.filter((p) => p.started);
   const choices = begun.length > 0 ? begun : periods;
   return (choices.find((p) => p.dueOn >= today) ?? choices.at(-1))?.period ?? null;
+}
+
+/** The plan's reporting frequency (monthly until the plan is loaded). */
+export function useFrequency(): ReportingFrequency {
+  return useApp((s) => s.plan?.frequency ?? 'monthly');
+}
+
+/** Names a period as the plan does: 2019年6月, or 2019年1-6月 when it reports quarterly. */
+export function usePeriodLabel(): (period: string) => string {
+  const frequency = useFrequency();
+  return useCallback((period: string) => periodLabel(period, frequency), [frequency]);
 }
 
 export const useApp = create<AppState>((set, get) => ({

@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { PlanDef, TaskDef, UnitDef } from '../shared/domain';
-import { monthlyPeriods, parsePeriod } from '../shared/rules/periods';
+import { parsePeriod, planPeriods } from '../shared/rules/periods';
 import { PLAN_2019 } from '../seeds/plan2019';
 import { getSetting } from '../db/queries/settings';
 import type { OpenLedger } from '../electron/services/context';
@@ -121,7 +121,7 @@ export async function setUpUnit(office: OpenLedger, name: string, dbFile: string
 }
 
 /** Enters and exports each period's report package of the unit into `outDir`; returns the files. */
-export async function exportYear(unit: OpenLedger, plan: PlanDef, outDir: string, periods: readonly string[] = monthlyPeriods(plan.year)): Promise<string[]> {
+export async function exportYear(unit: OpenLedger, plan: PlanDef, outDir: string, periods: readonly string[] = planPeriods(plan.year, plan.frequency)): Promise<string[]> {
   const self = (await getSetting(unit.db, 'self_unit'))!;
   const files: string[] = [];
   for (const period of periods) {

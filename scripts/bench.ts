@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import * as XLSX from 'xlsx';
 import type { IndicatorKind } from '../shared/domain';
-import { monthlyPeriods } from '../shared/rules/periods';
+import { planPeriods } from '../shared/rules/periods';
 import { insertPlan } from '../db/queries/plan';
 import { openLedger } from '../electron/services/context';
 import { GROUP_FILES, importFiles } from '../electron/services/import';
@@ -444,7 +444,7 @@ async function main(): Promise<void> {
     const { office, shape } = await buildSummaryDb(join(dir, 'summary.db'));
     log(`  filled in ${fmt(shape.ms / 1000, 1)} s: ${shape.plans} plans, ${fmt(shape.units)} units, ${fmt(shape.periods)} periods, ${fmt(shape.reports)} reports, ${fmt(shape.values)} values, ${fmt(statSync(join(dir, 'summary.db')).size / 1024 / 1024)} MB`);
     await office.close();
-    const period = monthlyPeriods(2019)[5]!;
+    const period = planPeriods(2019, 'monthly')[5]!;
     const sums = runChild<Record<string, SummaryFigures>>('summaries', join(dir, 'summary.db'), period);
     for (const [k, v] of Object.entries(sums)) {
       log(`  by ${k.padEnd(8)} ${period}: median ${fmt(v.medianMs, 1)} ms (loadPeriodData ${fmt(v.loadMs, 1)} ms), first ${fmt(v.firstMs, 1)} ms, ${v.rows} rows`);

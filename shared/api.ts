@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { TASK_STATUSES, type IndicatorFields, type PeriodId, type ReportFields, type Role, type TaskStatus } from './domain';
+import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import { printable } from './format';
 import { isPeriodId } from './rules/periods';
@@ -19,6 +19,7 @@ const period = z.string().refine(isPeriodId, '报送期应为 YYYY-MM');
 const unitName = z.string().min(1).max(100);
 const shortText = z.string().max(4000);
 const money = z.number().finite().nullable();
+const frequency = z.enum(REPORTING_FREQUENCIES as [ReportingFrequency, ...ReportingFrequency[]]);
 
 /** One line of an entry, as in `ledger enter`: task-level fields, or one indicator's value. */
 export const entryItemSchema = z
@@ -55,7 +56,8 @@ export const officeNameSchema = z.string().trim()
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
-  'app:setupSummary': z.object({ withDemo: z.boolean() }).strict(),
+  /** The embedded plan, reported monthly unless `frequency` says quarterly. */
+  'app:setupSummary': z.object({ withDemo: z.boolean(), frequency: frequency.optional() }).strict(),
   /** Main shows an open-file dialog for the assignment package. */
   'app:setupUnit': z.object({}).strict(),
 
@@ -110,7 +112,8 @@ export const requestSchemas = {
   'reports:printBulletin': z.object({ period, edits: z.partialRecord(z.enum(EDITABLE_FIELDS), z.string().max(20_000)) }).strict(),
 
   'settings:get': z.object({}).strict(),
-  'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional(), officeName: officeNameSchema.optional() }).strict(),
+  /** `frequency` is refused once any report exists (SettingsView.frequencyLocked). */
+  'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional(), officeName: officeNameSchema.optional(), frequency: frequency.optional() }).strict(),
 
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
@@ -147,6 +150,8 @@ export interface PlanView {
   readonly year: number;
   readonly title: string;
   readonly revision: number;
+  /** Monthly or quarterly: how every period is named (periodLabel) and which periods there are. */
+  readonly frequency: ReportingFrequency;
   readonly categories: readonly { readonly no: string; readonly name: string; readonly taskNos: readonly number[] }[];
   readonly tasks: readonly {
     readonly no: number;
@@ -289,6 +294,9 @@ export interface SettingsView {
   readonly yellowPoints: number;
   readonly dueDay: number;
   readonly officeName: string | null;
+  readonly frequency: ReportingFrequency;
+  /** Some report is stored: the frequency can no longer change. */
+  readonly frequencyLocked: boolean;
 }
 
 /** Audit actions in words, for the log's screen and its CSV export alike. */

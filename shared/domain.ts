@@ -121,6 +121,8 @@ export interface PlanDef {
 
 export type ReportingFrequency = 'monthly' | 'quarterly';
 
+export const REPORTING_FREQUENCIES: readonly ReportingFrequency[] = ['monthly', 'quarterly'];
+
 export const FREQUENCY_LABELS: Readonly<Record<ReportingFrequency, string>> = { monthly: '按月', quarterly: '按季度' };
 
 export type TaskStatus = '未开始' | '推进中' | '已完成';

@@ -1,4 +1,4 @@
-import type { IndicatorFields, Light, TaskStatus } from './domain';
+import type { IndicatorFields, Light, ReportingFrequency, TaskStatus } from './domain';
 
 /** Whether a unit has reported a period: every lead task saved (status and every value), some, or none. */
 export type ReportState = '已报送' | '部分报送' | '未报送' | '无牵头任务';
@@ -82,6 +82,9 @@ export interface PeriodSummaryHeader {
   readonly planId: string;
   readonly planTitle: string;
   readonly period: string;
+  /** The plan's: how the period is named (2019年6月, or 2019年1-6月 for a quarter). */
+  readonly frequency: ReportingFrequency;
+  /** The period's (last) month: 序时进度 is month/12. */
   readonly month: number;
   readonly dueOn: string;
   /** 序时进度, 0…1 */

@@ -103,12 +103,40 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
     }
   }
 
+  await insertPeriods(db, plan.id, plan.year, plan.frequency, opts.dueDay);
+}
+
+/** A plan year's periods at a frequency, each due on `dueDay` of the month after it. */
+async function insertPeriods(db: Tx, planId: string, year: number, frequency: ReportingFrequency, dueDay: number): Promise<void> {
   await db
     .insertInto('periods')
-    .values(planPeriods(plan.year, plan.frequency).map((p) => ({
-      plan_id: plan.id, period: p, month: parsePeriod(p)!.month, due_on: dueDate(p, opts.dueDay),
+    .values(planPeriods(year, frequency).map((p) => ({
+      plan_id: planId, period: p, month: parsePeriod(p)!.month, due_on: dueDate(p, dueDay),
     })))
     .execute();
+}
+
+/**
+ * Changes how often a plan reports: its periods are made again at the new frequency (locks and due dates
+ * with them). Only for a plan without any report yet, which the caller checks (planHasReports): a report
+ * belongs to a period, and deleting its period would delete it.
+ * @example await setPlanFrequency(trx, 'xuancheng-2019', 'quarterly', 5)
+ */
+export async function setPlanFrequency(db: Tx, planId: string, frequency: ReportingFrequency, dueDay: number): Promise<void> {
+  const plan = await db.selectFrom('plans').select('year').where('id', '=', planId).executeTakeFirstOrThrow();
+  await db.updateTable('plans').set({ frequency }).where('id', '=', planId).execute();
+  await db.deleteFrom('periods').where('plan_id', '=', planId).execute();
+  await insertPeriods(db, planId, plan.year, frequency, dueDay);
+}
+
+/**
+ * Whether any report (entered, imported, proxy or demo) is stored for a plan's periods.
+ * @example await planHasReports(db, 'xuancheng-2019') // false on a new office
+ */
+export async function planHasReports(db: Tx, planId: string): Promise<boolean> {
+  const row = await db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
+    .select('reports.id').where('periods.plan_id', '=', planId).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 async function ensureUnit(db: Tx, name: string, kind: UnitKind, aliases: readonly string[]): Promise<number> {

@@ -13,7 +13,8 @@ import {
 } from '../../shared/api';
 import { BULLETIN_FOOTER } from '../../shared/bulletin';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
-import { periodId, periodLabel } from '../../shared/rules/periods';
+import { parsePeriod, periodLabel, planPeriods } from '../../shared/rules/periods';
+import type { ReportingFrequency } from '../../shared/domain';
 import { getSetting } from '../../db/queries/settings';
 import { backupNow, listBackups, restoreBackup, type BackupInfo } from './backup';
 import { activePlan, openLedger, type OpenLedger } from './context';
@@ -171,12 +172,13 @@ function exported(p: ExportedPackage): ExportResult {
 }
 
 /**
- * The demo fills the months already due by the clock, at most the first half year: a new
- * installation has something to show and the rest of the year is left to enter.
+ * The demo fills the periods already over by the clock, at most the first half year (the first period
+ * at least): a new installation has something to show and the rest of the year is left to enter.
  */
-function demoThrough(year: number, now: Date): string {
+function demoThrough(year: number, frequency: ReportingFrequency, now: Date): string {
   const month = now.getFullYear() > year ? 6 : now.getFullYear() < year ? 1 : Math.min(6, Math.max(1, now.getMonth()));
-  return periodId(year, month);
+  const periods = planPeriods(year, frequency);
+  return periods.filter((p) => parsePeriod(p)!.month <= month).at(-1) ?? periods[0]!;
 }
 
 export function createHandlers(deps: ApiDeps) {
@@ -205,10 +207,10 @@ export function createHandlers(deps: ApiDeps) {
     'app:info': async () => appInfo(await session.current(), version),
 
     'app:setupSummary': async (req) => {
-      const ledger = await session.create((file) => initSummary(file, { now, actor }));
+      const ledger = await session.create((file) => initSummary(file, { now, actor, ...(req.frequency ? { frequency: req.frequency } : {}) }));
       if (req.withDemo) {
         const plan = await activePlan(ledger);
-        await fillDemo(ledger, demoThrough(plan.year, now()));
+        await fillDemo(ledger, demoThrough(plan.year, plan.frequency, now()));
       }
       return appInfo(ledger, version);
     },
@@ -309,7 +311,7 @@ export function createHandlers(deps: ApiDeps) {
 
     'reports:exportWorkbook': async (req) => {
       const ctx = await session.require();
-      const name = `民生工作汇总表-${periodLabel(req.period)}.xlsx`;
+      const name = `民生工作汇总表-${periodLabel(req.period, (await activePlan(ctx)).frequency)}.xlsx`;
       const folder = await dialogs.chooseFolder({ title: '选择保存汇总表的文件夹', defaultName: name });
       if (!folder) return null;
       await writeSummaryWorkbook(ctx, { period: req.period, out: join(folder, name) });
@@ -326,7 +328,7 @@ export function createHandlers(deps: ApiDeps) {
       if (!deps.printPdf) throw new LedgerError('E_USAGE', '当前运行方式不能打印PDF,请在桌面程序中打印。');
       const draft = await draftBulletin(ctx, { period: req.period });
       const edited = { ...draft, bulletin: { ...draft.bulletin, ...req.edits } };
-      const name = `督查通报-${periodLabel(req.period)}.pdf`;
+      const name = `督查通报-${periodLabel(req.period, (await activePlan(ctx)).frequency)}.pdf`;
       const folder = await dialogs.chooseFolder({ title: '选择保存通报PDF的文件夹', defaultName: name });
       if (!folder) return null;
       await deps.printPdf(renderBulletin(edited), join(folder, name), { footerTemplate: BULLETIN_FOOTER });

@@ -1,5 +1,5 @@
 import { LedgerError } from '../../shared/errors';
-import { parsePeriod } from '../../shared/rules/periods';
+import { isPeriodOf, parsePeriod, planPeriodsText } from '../../shared/rules/periods';
 import { appendAudit } from '../../db/queries/audit';
 import { listPeriods, type TaskModel, type IndicatorModel } from '../../db/queries/plan';
 import { writeReport } from '../../db/queries/reports';
@@ -36,15 +36,15 @@ function round(x: number): number {
 }
 
 /**
- * Fills plausible, clearly marked demo progress for every reporting unit's tasks, from January
- * through the given period, so a new installation has something to show. Some units report late,
- * some lag behind 序时进度, and a few periods are left unreported.
+ * Fills plausible, clearly marked demo progress for every reporting unit's tasks, from the year's first
+ * period through the given one (months, or quarters for a quarterly plan), so a new installation has
+ * something to show. Some units report late, some lag behind 序时进度, and a few periods are left unreported.
  */
 export async function fillDemo(ctx: Ctx, through: string): Promise<{ periods: number; reports: number }> {
   const last = parsePeriod(through);
   const plan = await activePlan(ctx);
-  if (!last || last.year !== plan.year) {
-    throw new LedgerError('E_USAGE', `--through 应为计划年度 ${plan.year} 内的月份,例如 ${plan.year}-06。`);
+  if (!last || last.year !== plan.year || !isPeriodOf(through, plan.frequency)) {
+    throw new LedgerError('E_USAGE', `--through 应为计划年度 ${plan.year} 的一个报送期,例如 ${plan.year}-06;本计划${planPeriodsText(plan.year, plan.frequency)}。`);
   }
   const periods = (await listPeriods(ctx.db, plan.id)).filter((p) => p.month <= last.month);
   const at = nowIso(ctx);

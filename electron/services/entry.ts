@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { indicatorFields, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { isPeriodId, previousPeriod, requireStarted } from '../../shared/rules/periods';
+import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
@@ -56,7 +56,7 @@ export async function resolveUnit(ctx: Ctx, plan: PlanModel, name: string): Prom
 export async function resolvePeriod(ctx: Ctx, plan: PlanModel, period: string): Promise<PeriodRow> {
   if (!isPeriodId(period)) throw new LedgerError('E_USAGE', `报送期「${period}」格式不对,应为 YYYY-MM,例如 2019-06。`);
   const row = await findPeriod(ctx.db, plan.id, period);
-  if (!row) throw new LedgerError('E_NOT_FOUND', `计划「${plan.title}」没有报送期 ${period}。`);
+  if (!row) throw new LedgerError('E_NOT_FOUND', `计划「${plan.title}」没有报送期 ${period}:本计划${planPeriodsText(plan.year, plan.frequency)}。`);
   return row;
 }
 
@@ -77,7 +77,7 @@ export async function loadUnitPeriod(ctx: Ctx, unitName: string, periodId: strin
   const unit = await resolveUnit(ctx, plan, unitName);
   const period = await resolvePeriod(ctx, plan, periodId);
   const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
-  const prevId = previousPeriod(periodId);
+  const prevId = previousPeriod(periodId, plan.frequency);
   const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
   const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
   return { plan, unit, period, roles: rolesOfUnit(plan, unit.id), reports, previous };
@@ -138,9 +138,9 @@ export async function entryUnit(ctx: Ctx, requested: string | undefined): Promis
 export async function enterReports(ctx: Ctx, input: EnterInput, mode: ValidationMode = 'save'): Promise<EnterResult> {
   const items = EntryItemsSchema.parse(input.items);
   const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, await entryUnit(ctx, input.unit), input.period);
-  requireStarted(input.period, today(ctx), '填报');
+  requireStarted(input.period, today(ctx), plan.frequency, '填报');
   if (period.locked) {
-    throw new LedgerError('E_PERIOD_LOCKED', `${input.period} 已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
+    throw new LedgerError('E_PERIOD_LOCKED', `${periodLabel(input.period, plan.frequency)}(${input.period})已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
   }
   const role = await roleOf(ctx);
   const proxy = role === 'summary';

@@ -8,14 +8,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
-import type { PlanDef, ReportFields, Role, UnitKind } from '../../shared/domain';
+import { FREQUENCY_LABELS, type PlanDef, type ReportFields, type Role, type UnitKind } from '../../shared/domain';
 import { failureOf, failureWords, StoreError, type StoreFailure } from '../../db/errors';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
-import { DEFAULT_DUE_DAY, hasStarted, periodLabel, periodStart } from '../../shared/rules/periods';
+import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../db/queries/keys';
 import { insertPackage } from '../../db/queries/packages';
-import { findPeriod, findUnitByName, insertPlan, setDueDates, type PeriodRow, type PlanModel } from '../../db/queries/plan';
+import { findPeriod, findUnitByName, insertPlan, planHasReports, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../db/queries/plan';
 import { listReports, writeReports, type Report, type ReportValue } from '../../db/queries/reports';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import type { Database, Db, Tx } from '../../db/schema';
@@ -439,7 +439,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   }
   const unitId = unit!.id;
   const period = m.periods.length === 1 ? await cached(batch.periods, m.periods[0]!, () => findPeriod(ctx.db, plan.id, m.periods[0]!)) : null;
-  if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', `报送期 ${m.periods.join(',')} 不在本计划中。`);
+  if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', notAPeriodOfPlan(plan, m.periods, m.unit));
 
   const pinnedKey = (await cached(batch.keys, unitId, () => trustedKey(ctx.db, unitId)))?.publicKey
     ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;
@@ -467,14 +467,17 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
 
   // Judged by this office's clock (or the batch's received date, if earlier): the unit's clock may be wrong.
   const day = opts.receivedOn && opts.receivedOn < today(ctx) ? { date: opts.receivedOn, what: '这批文件的收到日期' } : { date: today(ctx), what: '本机今天' };
-  if (!hasStarted(m.periods[0]!, day.date)) {
-    refuse('E_FUTURE_PERIOD', `这个填报包报送的是${periodLabel(m.periods[0]!)},该报送期从 ${periodStart(m.periods[0]!)} 才开始,${day.what}是 ${day.date}:还没有到这个月,未导入。`
-      + `可能是${m.unit}电脑的日期不对,请对方改正日期,到该月再填报导出。`, { unit: m.unit, period: m.periods[0] });
+  const { frequency } = plan;
+  const label = periodLabel(m.periods[0]!, frequency);
+  if (!hasStarted(m.periods[0]!, day.date, frequency)) {
+    const word = PERIOD_UNIT_WORDS[frequency];
+    refuse('E_FUTURE_PERIOD', `这个填报包报送的是${label},该报送期从 ${periodStart(m.periods[0]!, frequency)} 才开始,${day.what}是 ${day.date}:还没有到这个${word},未导入。`
+      + `可能是${m.unit}电脑的日期不对,请对方改正日期,到该${word}再填报导出。`, { unit: m.unit, period: m.periods[0] });
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
   if (sameInBatch !== undefined || await isDuplicate(ctx.db, m.packageId)) {
-    const what = `${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版`;
+    const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
       ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
       : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
@@ -485,9 +488,9 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
     .where('unit_id', '=', unitId).where('kind', '=', 'report').where('direction', '=', 'in').where('period', '=', m.periods[0]!).executeTakeFirst();
   const highest = Math.max(newest?.r ?? 0, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${periodLabel(m.periods[0]!)} ${opts.dryRun && highest > (newest?.r ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > (newest?.r ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
   }
-  if (period!.locked) refuse('E_PERIOD_LOCKED', `${periodLabel(period!.period)} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
+  if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
   const roles = await cached(batch.roles, unitId, () => rolesOfUnit(plan, unitId));
   const tasks = mapReports(batch.tasksByNo, roles, data);
@@ -510,7 +513,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
     preview.packages.set(m.packageId, fileName);
     preview.revisions.set(revisionKey, m.revision);
     if (acceptKey) preview.keys.set(unitId, { unitId, unit: m.unit, status: 'trusted', publicKey: m.signerKey });
-    return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
+    return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${label} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
   }
 
   const at = nowIso(ctx);
@@ -535,7 +538,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
   await archive(ctx.db, pkg, bytes, fileName, unitId, at, receivedOn);
   audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
-  return { status: 'accepted', message: `已导入 ${m.unit} ${periodLabel(m.periods[0]!)} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
+  return { status: 'accepted', message: `已导入 ${m.unit} ${label} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
 }
 
 interface MappedReport {
@@ -547,6 +550,18 @@ interface MappedReport {
   readonly values: ReportValue[];
   /** indicator id → its number within the task, for messages */
   readonly indicatorNos: ReadonlyMap<number, number>;
+}
+
+/**
+ * Why a report's period is not one of the plan's, in words: most often a unit still on an assignment made
+ * before the office chose another reporting frequency (a monthly 2019-05 at a quarterly office).
+ */
+function notAPeriodOfPlan(plan: PlanModel, periods: readonly string[], unit: string): string {
+  const period = periods.length === 1 ? periods[0]! : periods.join(',');
+  const otherFrequency = plan.frequency === 'quarterly' ? 'monthly' : 'quarterly';
+  const fromOtherFrequency = isPeriodId(period) && Number(period.slice(0, 4)) === plan.year && !isPeriodOf(period, plan.frequency) && isPeriodOf(period, otherFrequency);
+  return `这个填报包报送的是 ${period}${fromOtherFrequency ? `(${periodLabel(period, otherFrequency)},${FREQUENCY_LABELS[otherFrequency]}报送的报送期)` : ''},不是本计划的报送期,未导入。本计划${planPeriodsText(plan.year, plan.frequency)}。`
+    + (fromOtherFrequency ? `${unit}的程序可能是按改为${FREQUENCY_LABELS[plan.frequency]}报送之前的任务包建立的:请从本机重新生成${unit}的任务包,对方导入后按新的报送期重新填报导出。` : '');
 }
 
 /** Task and indicator numbers to this plan's rows; anything that does not fit refuses the package. */
@@ -664,12 +679,19 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
   const data = parsed.data!;
   if (data.plan.revision < plan.revision) refuse('E_STALE_REVISION', `本机计划已是第${plan.revision}版,这个任务包是第${data.plan.revision}版,较旧,未导入。`);
-  if (data.plan.revision === plan.revision) {
+  // The office may choose another reporting frequency before any report exists, without a new plan revision.
+  const newFrequency = data.plan.frequency !== plan.frequency;
+  if (data.plan.revision === plan.revision && !newFrequency) {
     return { status: 'duplicate', message: `本机计划已是第${plan.revision}版,无需更新。`, kind: m.kind, revision: m.revision };
+  }
+  if (newFrequency && await planHasReports(ctx.db, plan.id)) {
+    refuse('E_WRONG_PLAN', `这个任务包把报送频率从「${FREQUENCY_LABELS[plan.frequency]}」改为「${FREQUENCY_LABELS[data.plan.frequency]}」,本机已经有${FREQUENCY_LABELS[plan.frequency]}填报的内容,报送期不能再改,未导入。`
+      + `请与汇总端联系:这些内容汇总端不能接收;如需改为${FREQUENCY_LABELS[data.plan.frequency]}报送,请在另一台电脑(或另一个数据库文件)上按这个任务包重新建立填报端,再按新的报送期填报。`);
   }
   const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName, unit.id);
   if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
-  return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化。`, kind: m.kind, revision: m.revision, changes };
+  const frequencyNote = newFrequency ? `;报送频率改为「${FREQUENCY_LABELS[data.plan.frequency]}」,报送期随之改为 ${data.periods.map((p) => periodLabel(p.period, data.plan.frequency)).join('、')}` : '';
+  return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化${frequencyNote}。`, kind: m.kind, revision: m.revision, changes };
 }
 
 /** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
@@ -696,10 +718,17 @@ async function updatePlanTargets(
   if (!dryRun) {
     await ctx.db.transaction().execute(async (trx) => {
       for (const u of updates) await trx.updateTable('indicators').set({ target: u.target, target_max: u.targetMax, name: u.name }).where('id', '=', u.id).execute();
+      // Due dates come from the assignment just after; the default only fills the new rows first.
+      if (next.frequency !== plan.frequency) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
       await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
       await archive(trx, pkg, bytes, fileName, unitId, at, null);
-      await appendAudit(trx, { at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id, before: { revision: plan.revision }, after: { revision: next.revision, changes } });
+      const refrequenced = next.frequency !== plan.frequency;
+      await appendAudit(trx, {
+        at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id,
+        before: { revision: plan.revision, ...(refrequenced ? { frequency: plan.frequency } : {}) },
+        after: { revision: next.revision, ...(refrequenced ? { frequency: next.frequency } : {}), changes },
+      });
     });
   }
   return changes;

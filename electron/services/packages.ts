@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { COMPARATORS, INDICATOR_KINDS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type IndicatorKind, type PlanDef, type Role, type TaskStatus } from '../../shared/domain';
+import { COMPARATORS, INDICATOR_KINDS, LIGHT_LABELS, TASK_STATUSES, type Comparator, type IndicatorKind, type PlanDef, type ReportingFrequency, type Role, type TaskStatus } from '../../shared/domain';
 import { inferKind, kindProblem } from '../../shared/rules/kinds';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
@@ -146,6 +146,15 @@ export type FeedbackData = z.infer<typeof feedbackDataSchema>;
 // Writing a package file safely
 
 /** Local date-time for people (the cover sheet), e.g. 2019-07-03 10:00. */
+/**
+ * A period in a package's file name: the period id for a month (sorts by name); for a quarter what a clerk
+ * reads, since 2019-06 would read as June alone.
+ * @example periodFileTag('2019-06', 'quarterly') // '2019年1-6月'
+ */
+function periodFileTag(period: string, frequency: ReportingFrequency): string {
+  return frequency === 'monthly' ? period : periodLabel(period, frequency);
+}
+
 /** File names keep to characters every file system and USB stick accepts. */
 function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
@@ -210,7 +219,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       ['接收方', draft.to],
       ['接收方密钥指纹', draft.recipient ?? '(尚未登记:该单位还没有报送过)'],
       ['单位', draft.unit],
-      ['报送期', draft.periods.map((p) => periodLabel(p)).join('、') || '全年'],
+      ['报送期', draft.periods.map((p) => periodLabel(p, draft.plan.frequency)).join('、') || '全年'],
       ['生成时间', localDate(ctx.now(), 'minutes')],
       ['版本号', draft.revision],
       ['签名密钥指纹', signer],
@@ -283,7 +292,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destin
     kind: 'assignment', plan, from: office, to: unit.name, recipient: await unitFingerprint(ctx, unit.id), unit: unit.name, unitId: unit.id, periods: [], revision,
     sheets: [
       { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8] },
-      { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period), p.dueOn])], colWidths: [14, 14] },
+      { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period, plan.frequency), p.dueOn])], colWidths: [14, 14] },
     ],
     data: { plan: def, periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), unit: unit.name, office: { name: office, publicKey: key.publicKey } },
     fileName: opts.fileName ?? `任务包-${safeName(unit.name)}-${plan.year}-第${revision}版.xlsx`,
@@ -304,7 +313,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
   const self = await getSetting(ctx.db, 'self_unit');
   if (!self) throw new LedgerError('E_NOT_LEDGER_DB', '本机尚未设置填报单位。');
   const { plan, unit, period, roles, reports, previous } = await loadUnitPeriod(ctx, self, opts.period);
-  requireStarted(opts.period, today(ctx), '导出填报包');
+  requireStarted(opts.period, today(ctx), plan.frequency, '导出填报包');
   // The office's key pinned from the assignment: the report is for that office only, whatever its name.
   const officeFingerprint = await getSetting(ctx.db, 'office_fingerprint');
   if (!officeFingerprint) throw new LedgerError('E_NOT_LEDGER_DB', '本机没有登记汇总端的密钥指纹,请按汇总端的任务包重新建立填报端。');
@@ -366,7 +375,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
       { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
     ],
     data: payload,
-    fileName: opts.fileName ?? `填报包-${safeName(unit.name)}-${opts.period}-第${revision}版.xlsx`,
+    fileName: opts.fileName ?? `填报包-${safeName(unit.name)}-${periodFileTag(opts.period, plan.frequency)}-第${revision}版.xlsx`,
   }, opts.outDir);
   // A returned task counts as answered once a corrected report has gone out.
   await ctx.db.updateTable('returns').set({ done: 1 }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
@@ -396,8 +405,8 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string } & Destinat
     kind: 'feedback', plan, from: office, to: unit.name, recipient: await unitFingerprint(ctx, unit.id), unit: unit.name, unitId: unit.id,
     periods: [...new Set(open.map((r) => r.period))].sort(), revision: 1,
     sheets: [
-      { name: '退回事项', rows: [['报送期', '序号', '任务', '退回意见', '退回时间'], ...open.map((r): CellValue[] => [periodLabel(r.period), r.no, r.title, r.comment, r.created_at.slice(0, 10)])], colWidths: [12, 6, 30, 50, 12] },
-      { name: '回执', rows: [['数据包编号', '报送期', '版本号', '收到日期'], ...receipts.map((r): CellValue[] => [r.package_id, r.period ? periodLabel(r.period) : '', r.revision, r.received_on ?? ''])], colWidths: [40, 12, 8, 12] },
+      { name: '退回事项', rows: [['报送期', '序号', '任务', '退回意见', '退回时间'], ...open.map((r): CellValue[] => [periodLabel(r.period, plan.frequency), r.no, r.title, r.comment, r.created_at.slice(0, 10)])], colWidths: [12, 6, 30, 50, 12] },
+      { name: '回执', rows: [['数据包编号', '报送期', '版本号', '收到日期'], ...receipts.map((r): CellValue[] => [r.package_id, r.period ? periodLabel(r.period, plan.frequency) : '', r.revision, r.received_on ?? ''])], colWidths: [40, 12, 8, 12] },
     ],
     data,
     fileName: opts.fileName ?? `反馈包-${safeName(unit.name)}-${today(ctx).replaceAll('-', '')}-${randomUUID().slice(0, 4)}.xlsx`,

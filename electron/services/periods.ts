@@ -11,7 +11,7 @@ async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: stri
   const plan = await activePlan(ctx);
   const row = await resolvePeriod(ctx, plan, period);
   if (row.locked === locked) {
-    throw new LedgerError('E_VALIDATION', `${periodLabel(period)} ${locked ? '已经关账锁定' : '没有锁定'},无需重复操作。`);
+    throw new LedgerError('E_VALIDATION', `${periodLabel(period, plan.frequency)} ${locked ? '已经关账锁定' : '没有锁定'},无需重复操作。`);
   }
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => {

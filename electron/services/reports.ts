@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { LIGHT_LABELS, type Light } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { targetFigure } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
+import { periodLabel, periodShortLabel } from '../../shared/rules/periods';
 import { scheduleClass } from '../../shared/rules/progress';
 import type { Headline } from '../../shared/rules/headline';
 import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
@@ -168,7 +168,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
-  wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period)}）`;
+  wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period, head.frequency)}）`;
   wb.created = ctx.now();
   wb.modified = ctx.now();
 
@@ -444,7 +444,7 @@ function colLetter(n: number): string {
 }
 
 /** Rows 1–3: merged title (plan, sheet, period), merged subtitle (序时进度, due date, date made), headers. */
-function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period)): void {
+function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period, m.head.frequency)): void {
   const last = cols.length;
   const totalWidth = cols.reduce((a, c) => a + c.width, 0);
   const title = `${m.data.plan.title}落实情况${what}（${period}）`;
@@ -459,7 +459,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
 
   const sub = ws.getCell(2, 1);
   sub.value = cellText(
-    `报告期：${periodLabel(m.head.period)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`,
+    `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`,
   );
   sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
   ws.mergeCells(2, 1, 2, last);
@@ -591,7 +591,7 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   const names = (label: string, list: readonly string[]) => (list.length ? `${label}：${joinNames(list)}` : '');
   type Item = readonly [label: string | Spec, value: CellIn, kind: Kind, note: string];
   const items: Item[] = [
-    ['报告期', periodLabel(h.period), 'center', `${m.data.plan.year}年度第 ${h.month} 个月`],
+    ['报告期', periodLabel(h.period, m.head.frequency), 'center', m.head.frequency === 'quarterly' ? `${m.data.plan.year}年度第 ${h.month / 3} 季度` : `${m.data.plan.year}年度第 ${h.month} 个月`],
     ['序时进度', h.timeProgress, 'pct', `第 ${h.month} 月末应完成全年目标的 ${h.month}/12`],
     ['报送截止日期', ymd(h.dueOn), 'date', '是否逾期以汇总端收到日期为准'],
     ['任务（项）', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项；无量化指标（按状态考核）的 ${h.tasks - h.tasksWithIndicators} 项`],
@@ -879,14 +879,14 @@ function trendCols(m: Model): Col[] {
   return [
     { header: '序号', width: 5, kind: 'seq' },
     { header: '单位 / 项目', width: 22, kind: 'name' },
-    ...m.trend.map((p): Col => ({ header: `${p.month}月`, width, kind: 'pct' })),
+    ...m.trend.map((p): Col => ({ header: periodShortLabel(p.period, m.head.frequency), width, kind: 'pct' })),
   ];
 }
 
 function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
   const cols = trendCols(m);
   const ws = newSheet(wb, SUMMARY_SHEETS.trend, cols, { xSplit: 2 });
-  titleRows(ws, cols, m, '趋势表', m.head.month === 1 ? periodLabel(m.head.period) : `${m.data.plan.year}年1-${m.head.month}月`);
+  titleRows(ws, cols, m, '趋势表', m.head.month === 1 ? periodLabel(m.head.period, m.head.frequency) : `${m.data.plan.year}年1-${m.head.month}月`);
   let row = HEADER_ROWS + 1;
   const overall: readonly [string, Kind, (h: Headline) => Val][] = [
     ['序时进度', 'pct', (h) => h.timeProgress],

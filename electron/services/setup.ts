@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { PlanDef } from '../../shared/domain';
+import type { PlanDef, ReportingFrequency } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
@@ -13,6 +13,8 @@ import { fingerprint, loadOrCreateKey } from './keys';
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;
   readonly officeName?: string;
+  /** How often units report; the plan's own (monthly for the 2019 plan) unless chosen. */
+  readonly frequency?: ReportingFrequency;
   readonly dueDay?: number;
   readonly now?: () => Date;
   readonly actor?: string;
@@ -33,7 +35,8 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
   const officeName = checkedOfficeName(opts.officeName ?? DEFAULT_OFFICE_NAME);
   const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
   try {
-    const plan = opts.plan ?? PLAN_2019;
+    const base = opts.plan ?? PLAN_2019;
+    const plan: PlanDef = { ...base, frequency: opts.frequency ?? base.frequency };
     const dueDay = opts.dueDay ?? DEFAULT_DUE_DAY;
     const key = loadOrCreateKey(file);
     const at = ledger.now().toISOString();
@@ -48,7 +51,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
       await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
       await appendAudit(trx, {
         at, actor: ledger.actor, action: 'plan.create', entity: 'plan', entityId: plan.id,
-        after: { title: plan.title, year: plan.year, revision: plan.revision, dueDay, officeName },
+        after: { title: plan.title, year: plan.year, revision: plan.revision, frequency: plan.frequency, dueDay, officeName },
       });
     });
     return ledger;

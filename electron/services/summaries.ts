@@ -33,7 +33,7 @@ export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known
 
 export function header(d: PeriodData): PeriodSummaryHeader {
   return {
-    planId: d.plan.id, planTitle: d.plan.title, period: d.period.period, month: d.period.month,
+    planId: d.plan.id, planTitle: d.plan.title, period: d.period.period, frequency: d.plan.frequency, month: d.period.month,
     dueOn: d.period.dueOn, timeProgress: timeProgress(d.period.month),
   };
 }

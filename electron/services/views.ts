@@ -6,13 +6,13 @@
 import type {
   AppInfo, AuditView, EntryForm, EntryTaskView, PeriodView, PlanView, SettingsView, TrendView, UnitDetail,
 } from '../../shared/api';
-import { indicatorFields, type Light, type Role } from '../../shared/domain';
+import { FREQUENCY_LABELS, indicatorFields, type Light, type ReportingFrequency, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { dueDate, hasStarted } from '../../shared/rules/periods';
 import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
-import { listPeriods, type PlanModel } from '../../db/queries/plan';
+import { listPeriods, planHasReports, setPlanFrequency, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
 import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry';
@@ -46,7 +46,7 @@ export async function planView(ctx: Ctx): Promise<PlanView> {
   const unitName = new Map(plan.units.map((u) => [u.id, u.name]));
   const catLabel = new Map(plan.categories.map((c) => [c.id, `${c.no}、${c.name}`]));
   return {
-    id: plan.id, year: plan.year, title: plan.title, revision: plan.revision,
+    id: plan.id, year: plan.year, title: plan.title, revision: plan.revision, frequency: plan.frequency,
     categories: plan.categories.map((c) => ({ no: c.no, name: c.name, taskNos: plan.tasks.filter((t) => t.categoryId === c.id).map((t) => t.no) })),
     tasks: plan.tasks.map((t) => ({
       no: t.no, title: t.title, text: t.text, category: catLabel.get(t.categoryId) ?? '',
@@ -74,7 +74,7 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
   const day = today(ctx);
   if ((await roleOf(ctx)) !== 'unit') {
     const withReports = new Set(await periodsWithReports(ctx, plan));
-    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period), started: hasStarted(p.period, day) }));
+    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period), started: hasStarted(p.period, day, plan.frequency) }));
   }
   const unit = await resolveUnit(ctx, plan, await selfUnit(ctx));
   const exports = await ctx.db.selectFrom('packages')
@@ -89,7 +89,7 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
     const ex = exportOf.get(p.period);
     const changed = savedAt.get(p.id) ?? null;
     const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
-    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null, started: hasStarted(p.period, day) };
+    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null, started: hasStarted(p.period, day, plan.frequency) };
   });
 }
 
@@ -208,38 +208,52 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
 }
 
 export async function settingsView(ctx: Ctx): Promise<SettingsView> {
+  const plan = await activePlan(ctx);
   return {
     yellowPoints: (await thresholdsOf(ctx)).yellowPoints,
     dueDay: await dueDayOf(ctx),
     officeName: await getSetting(ctx.db, 'office_name'),
+    frequency: plan.frequency,
+    frequencyLocked: await planHasReports(ctx.db, plan.id),
   };
 }
 
 /**
- * Changes the light threshold, the due day or the office's name (summary office only; audited). A
- * new due day moves the due dates of the periods not yet locked: a closed period keeps the date it
- * was judged by. A new name goes on the packages sent from now on; units that were set up with the
- * old one still report here, as a report is bound to this office by its key, not its name.
+ * Changes the light threshold, the due day, the office's name or the reporting frequency (summary office
+ * only; audited). A new due day moves the due dates of the periods not yet locked: a closed period keeps
+ * the date it was judged by. A new name goes on the packages sent from now on; units that were set up
+ * with the old one still report here, as a report is bound to this office by its key, not its name. A new
+ * frequency makes the plan's periods again, so only while no report exists: once one does, its period
+ * and the 上期 it was checked against would change under it.
  */
-export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined; officeName?: string | undefined }): Promise<SettingsView> {
+export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined; officeName?: string | undefined; frequency?: ReportingFrequency | undefined }): Promise<SettingsView> {
   await requireRole(ctx, 'summary', '修改设置;填报端的报送期和截止日期来自任务包');
   const before = await settingsView(ctx);
   const plan = await activePlan(ctx);
   const at = nowIso(ctx);
   const officeName = req.officeName === undefined ? undefined : checkedOfficeName(req.officeName);
+  const frequency = req.frequency !== undefined && req.frequency !== before.frequency ? req.frequency : undefined;
+  if (frequency !== undefined && before.frequencyLocked) {
+    throw new LedgerError('E_VALIDATION', `已有报送数据(填报、导入、代填或演示数据),不能再把报送频率从「${FREQUENCY_LABELS[before.frequency]}」改为「${FREQUENCY_LABELS[frequency]}」:`
+      + '已报送的数据属于现有的报送期,改了频率,它们的报送期和上期数都会变。报送频率只能在开始报送之前设定;设置未做任何修改。');
+  }
   await ctx.db.transaction().execute(async (trx) => {
     if (req.yellowPoints !== undefined) await setSetting(trx, 'yellow_points', String(req.yellowPoints));
     if (officeName !== undefined) await setSetting(trx, 'office_name', officeName);
-    if (req.dueDay !== undefined) {
-      await setSetting(trx, 'due_day', String(req.dueDay));
+    if (req.dueDay !== undefined) await setSetting(trx, 'due_day', String(req.dueDay));
+    if (frequency !== undefined) {
+      // Checked again inside the write: an import may have landed since settingsView read it.
+      if (await planHasReports(trx, plan.id)) throw new LedgerError('E_VALIDATION', '刚刚有报送数据写入,报送频率不能再修改;设置未做任何修改。');
+      await setPlanFrequency(trx, plan.id, frequency, req.dueDay ?? before.dueDay);
+    } else if (req.dueDay !== undefined) {
       for (const p of await listPeriods(trx, plan.id)) {
         if (!p.locked) await trx.updateTable('periods').set({ due_on: dueDate(p.period, req.dueDay) }).where('id', '=', p.id).execute();
       }
     }
     await appendAudit(trx, {
       at, actor: ctx.actor, action: 'settings.update', entity: 'settings', entityId: plan.id,
-      before: { yellowPoints: before.yellowPoints, dueDay: before.dueDay, officeName: before.officeName },
-      after: { yellowPoints: req.yellowPoints ?? before.yellowPoints, dueDay: req.dueDay ?? before.dueDay, officeName: officeName ?? before.officeName },
+      before: { yellowPoints: before.yellowPoints, dueDay: before.dueDay, officeName: before.officeName, frequency: before.frequency },
+      after: { yellowPoints: req.yellowPoints ?? before.yellowPoints, dueDay: req.dueDay ?? before.dueDay, officeName: officeName ?? before.officeName, frequency: frequency ?? before.frequency },
     });
   });
   return settingsView(ctx);

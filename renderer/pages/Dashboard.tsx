@@ -10,7 +10,7 @@ import { timeProgress } from '../../shared/rules/progress';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
-import { useApp } from '../store';
+import { useApp, usePeriodLabel } from '../store';
 
 const { Text } = Typography;
 
@@ -129,6 +129,7 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
 
 function Charts({ data }: { readonly data: Data }) {
   const tp = data.units.header.timeProgress;
+  const label = usePeriodLabel();
   const reporting = useMemo(() => data.units.rows.filter((r) => r.leadTasks > 0), [data.units.rows]);
   const byUnit = useMemo(() => ({
     title: { text: '各单位完成度', left: 'center', textStyle: { fontSize: 14 } },
@@ -173,7 +174,7 @@ function Charts({ data }: { readonly data: Data }) {
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
     grid: { left: 50, right: 50, top: 40, bottom: 50 },
-    xAxis: { type: 'category', data: data.trend.periods.map((p) => periodLabel(p)) },
+    xAxis: { type: 'category', data: data.trend.periods.map(label) },
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
     series: [
       { name: '全市平均完成度', type: 'line', data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
@@ -181,7 +182,7 @@ function Charts({ data }: { readonly data: Data }) {
       { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
       { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
     ],
-  }), [data.trend]);
+  }), [data.trend, label]);
   return (
     <Row gutter={16}>
       <Col span={14}><Card size="small"><Chart option={byUnit} height={Math.max(360, reporting.length * 20 + 60)} testId="chart-units" /></Card></Col>
@@ -241,7 +242,7 @@ export function Dashboard() {
     <div data-testid="dashboard">
       <Card size="small" className="stats-card">
         <Row gutter={16} align="middle">
-          <Col flex="auto"><Statistic title="报送期" value={periodLabel(h.period)} /></Col>
+          <Col flex="auto"><Statistic title="报送期" value={periodLabel(h.period, h.frequency)} /></Col>
           <Col flex="auto"><Statistic title="报送截止" value={shortDate(h.dueOn)} /></Col>
           <Col flex="auto"><Statistic title="序时进度" value={percent(h.timeProgress)} /></Col>
           <Col flex="auto"><Statistic title="全市平均完成度" value={percent(overall)} styles={{ content: { color: overall !== null && overall >= h.timeProgress ? LIGHT_COLORS.green : LIGHT_COLORS.yellow } }} /></Col>

@@ -15,7 +15,7 @@ import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress
 import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { ApiError, call } from '../api';
 import { LightTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
-import { todayIso, useApp } from '../store';
+import { todayIso, useApp, useFrequency } from '../store';
 
 const { Text, Paragraph } = Typography;
 
@@ -236,6 +236,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   const settings = useApp((s) => s.settings);
   const version = useApp((s) => s.version);
   const changed = useApp((s) => s.changed);
+  const frequency = useFrequency();
   const [form, setForm] = useState<EntryForm | null>(null);
   const [drafts, setDrafts] = useState<TaskDraft[]>([]);
   const [dirty, setDirty] = useState(false);
@@ -352,7 +353,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
         <Row align="middle" gutter={16} wrap={false}>
           <Col flex="auto">
             <Space size={16} wrap>
-              <Text strong className="entry-title">{proxy ? `代填:${form.unit}` : form.unit} · {periodLabel(form.period)}</Text>
+              <Text strong className="entry-title">{proxy ? `代填:${form.unit}` : form.unit} · {periodLabel(form.period, frequency)}</Text>
               <Text type="secondary">截止 {shortDate(form.dueOn)} · 序时进度 {percent(timeProgress(form.month))}</Text>
               {!proxy && periodView?.state && <Tag color={periodView.state === '已导出' ? 'green' : periodView.state === '草稿' ? 'gold' : 'default'}>{periodView.state}{periodView.exportedRevision ? ` 第${periodView.exportedRevision}版` : ''}</Tag>}
               {errors > 0 && <Tag color="error" data-testid="error-count">错误 {errors} 处</Tag>}
@@ -369,8 +370,8 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
           </Col>
         </Row>
       </Card>
-      {notStarted && <Alert type="info" showIcon className="page-alert" data-testid="period-not-started" title={`${periodLabel(form.period)}从 ${periodStart(form.period)} 才开始,还不能${proxy ? '代填' : '填报或导出'}。`} />}
-      {form.locked && <Alert type="info" showIcon className="page-alert" title={`${periodLabel(form.period)} 已由汇总端关账锁定,不能再修改。`} />}
+      {notStarted && <Alert type="info" showIcon className="page-alert" data-testid="period-not-started" title={`${periodLabel(form.period, frequency)}从 ${periodStart(form.period, frequency)} 才开始,还不能${proxy ? '代填' : '填报或导出'}。`} />}
+      {form.locked && <Alert type="info" showIcon className="page-alert" title={`${periodLabel(form.period, frequency)} 已由汇总端关账锁定,不能再修改。`} />}
       {proxy && <Alert type="info" showIcon className="page-alert" title="汇总端代填纸质报表:保存后标注为「代填」,并记入审计日志。逾期以收到日期判断。" />}
       {returned.length > 0 && (
         <Alert type="warning" showIcon className="page-alert" data-testid="returned-summary"

@@ -1,7 +1,8 @@
 /** First start: this computer is either the summary office (embedded plan) or a unit (from its assignment package). */
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Checkbox, Col, Row, Typography } from 'antd';
+import { App as AntApp, Button, Card, Checkbox, Col, Radio, Row, Typography } from 'antd';
 import type { AppInfo } from '../../shared/api';
+import { FREQUENCY_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../../shared/domain';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
@@ -28,6 +29,7 @@ export function FingerprintNotice({ info }: { readonly info: AppInfo }) {
 
 export function FirstStart() {
   const [withDemo, setWithDemo] = useState(true);
+  const [frequency, setFrequency] = useState<ReportingFrequency>('monthly');
   const [busy, setBusy] = useState<'summary' | 'unit' | null>(null);
   const load = useApp((s) => s.load);
   const { modal } = AntApp.useApp();
@@ -36,7 +38,7 @@ export function FirstStart() {
   async function setup(kind: 'summary' | 'unit') {
     setBusy(kind);
     try {
-      const info = kind === 'summary' ? await call('app:setupSummary', { withDemo }) : await call('app:setupUnit', {});
+      const info = kind === 'summary' ? await call('app:setupSummary', { withDemo, frequency }) : await call('app:setupUnit', {});
       if (info === null) return;
       await load();
       modal.success({
@@ -61,6 +63,11 @@ export function FirstStart() {
           <Card title="汇总端" className="first-card" data-testid="choose-summary">
             <Paragraph>市民生工作办公室使用:导入各单位的填报包,核验、汇总,按单位、任务、类别查看,退回修改,下发任务包。</Paragraph>
             <Paragraph>使用内置的 2019 年宣城市民生工作要点(9 大类、54 项任务)。</Paragraph>
+            <div className="first-frequency">
+              <span>各单位报送:</span>
+              <Radio.Group value={frequency} onChange={(e) => setFrequency(e.target.value as ReportingFrequency)} data-testid="choose-frequency"
+                options={REPORTING_FREQUENCIES.map((f) => ({ value: f, label: f === 'monthly' ? `${FREQUENCY_LABELS[f]}(每月一期)` : `${FREQUENCY_LABELS[f]}(1-3月、1-6月……)` }))} />
+            </div>
             <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)}>同时填入演示数据(上半年,均标注【演示数据】)</Checkbox>
             <div className="first-actions">
               <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null} onClick={() => void setup('summary')}>设为汇总端</Button>
@@ -69,7 +76,7 @@ export function FirstStart() {
         </Col>
         <Col span={12}>
           <Card title="填报端" className="first-card" data-testid="choose-unit">
-            <Paragraph>各责任单位使用:每月填报牵头和协同任务的进展,导出签名的填报包,用U盘报送汇总端。</Paragraph>
+            <Paragraph>各责任单位使用:每期(按月或按季度,由汇总端规定)填报牵头和协同任务的进展,导出签名的填报包,用U盘报送汇总端。</Paragraph>
             <Paragraph>需要汇总端发来的<Text strong>任务包</Text>(任务包-单位名-2019-第1版.xlsx),请先插入U盘。</Paragraph>
             <div className="first-actions">
               <Button type="primary" size="large" loading={busy === 'unit'} disabled={busy !== null} onClick={() => void setup('unit')}>选择任务包…</Button>

@@ -12,10 +12,9 @@ import type { Dayjs } from 'dayjs';
 import type { ImportFileResult, ImportProgress, ReturnView, ValueChange } from '../../shared/api';
 import { ERROR_LABELS, type ErrorCode } from '../../shared/errors';
 import { printable } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
 import { call, onEvent } from '../api';
 import { useErrorReporter } from '../components/common';
-import { todayIso, useApp } from '../store';
+import { todayIso, useApp, usePeriodLabel } from '../store';
 
 const { Text, Paragraph } = Typography;
 
@@ -42,8 +41,10 @@ function ChangesTable({ changes }: { readonly changes: readonly ValueChange[] })
 }
 
 export function ImportPage() {
+  const periodLabel = usePeriodLabel();
   const info = useApp((s) => s.info);
   const changed = useApp((s) => s.changed);
+  const load = useApp((s) => s.load);
   const go = useApp((s) => s.go);
   const summary = info?.role === 'summary';
   const [dryRun, setDryRun] = useState(summary);
@@ -76,6 +77,8 @@ export function ImportPage() {
       setWasDryRun(opts.dryRun);
       setAccepted(opts.acceptNewKeys);
       if (!opts.dryRun) changed();
+      // A new assignment may bring another reporting frequency: the plan's periods and their names change.
+      if (!opts.dryRun && r.some((x) => x.kind === 'assignment' && x.status === 'accepted')) await load();
       const unknown = r.filter((x) => x.code === 'E_UNKNOWN_KEY');
       const ofOtherUnits = r.filter((x) => x.code === 'E_KEY_OF_OTHER_UNIT');
       if (unknown.length > 0) confirmKeys(unknown, opts.dryRun);

@@ -4,11 +4,10 @@ import { App as AntApp, Button, Card, Form, Input, Modal, Table, Tag, Typography
 import type { ColumnsType } from 'antd/es/table';
 import type { PeriodView } from '../../shared/api';
 import { percent } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { timeProgress } from '../../shared/rules/progress';
-import { todayIso, useApp } from '../store';
+import { todayIso, useApp, useFrequency, usePeriodLabel } from '../store';
 
 const { Text, Paragraph } = Typography;
 
@@ -31,6 +30,8 @@ export function PeriodsPage() {
   const report = useErrorReporter();
   const { modal, message } = AntApp.useApp();
   const summary = info?.role === 'summary';
+  const periodLabel = usePeriodLabel();
+  const quarterly = useFrequency() === 'quarterly';
 
   function lock(period: string) {
     modal.confirm({
@@ -85,7 +86,7 @@ export function PeriodsPage() {
     <div data-testid="periods-page">
       <Card size="small" className="stats-card" title="报送期与截止日期">
         <Paragraph type="secondary" style={{ marginBottom: 0 }}>
-          {summary ? '每月一期,次月截止日前报送;逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。' : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
+          {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
         </Paragraph>
       </Card>
       <Card size="small" className="content-card">

@@ -1,7 +1,8 @@
 /** Settings: this computer's fingerprint, the office's (at a unit), the office's name, light thresholds and the due day (at the office). */
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
 import type { BackupView } from '../../shared/api';
+import { FREQUENCY_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../../shared/domain';
 import { localDate } from '../../shared/format';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
@@ -19,6 +20,7 @@ export function SettingsPage() {
   const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
   const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? DEFAULT_DUE_DAY);
   const [officeName, setOfficeName] = useState(settings?.officeName ?? '');
+  const [frequency, setFrequency] = useState<ReportingFrequency>(settings?.frequency ?? 'monthly');
   const [busy, setBusy] = useState(false);
   const report = useErrorReporter();
   const { message } = AntApp.useApp();
@@ -30,6 +32,7 @@ export function SettingsPage() {
     setYellow(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
     setDueDay(settings?.dueDay ?? DEFAULT_DUE_DAY);
     setOfficeName(settings?.officeName ?? '');
+    setFrequency(settings?.frequency ?? 'monthly');
   }, [settings]);
 
   useEffect(() => {
@@ -71,7 +74,8 @@ export function SettingsPage() {
     setBusy(true);
     try {
       const renamed = officeName.trim() !== (settings?.officeName ?? '') ? { officeName } : {};
-      await call('settings:update', { ...(yellow !== null ? { yellowPoints: yellow } : {}), ...(dueDay !== null ? { dueDay } : {}), ...renamed });
+      const refrequenced = frequency !== settings?.frequency ? { frequency } : {};
+      await call('settings:update', { ...(yellow !== null ? { yellowPoints: yellow } : {}), ...(dueDay !== null ? { dueDay } : {}), ...renamed, ...refrequenced });
       void message.success('设置已保存(已记入审计日志)');
       await load();
     } catch (err) {
@@ -95,17 +99,23 @@ export function SettingsPage() {
         </Descriptions>
         <Paragraph type="secondary" className="hint">密钥指纹用于电话核对数据包的来源。私钥保存在本机数据库旁,不会进入任何数据包或备份。</Paragraph>
       </Card>
-      <Card size="small" className="content-card" title={summary ? '汇总单位、红黄绿灯与截止日期' : '红黄绿灯与截止日期'}>
+      <Card size="small" className="content-card" title={summary ? '汇总单位、报送频率、红黄绿灯与截止日期' : '报送频率、红黄绿灯与截止日期'}>
         <Form layout="horizontal" labelCol={{ flex: '220px' }} disabled={!summary}>
           {summary && (
             <Form.Item label="汇总单位名称" extra="写在本机发出的任务包、反馈包及其封面上。各单位按密钥指纹认本机,改名不影响它们报送。">
               <Input value={officeName} maxLength={50} onChange={(e) => setOfficeName(e.target.value)} style={{ maxWidth: 360 }} data-testid="office-name" />
             </Form.Item>
           )}
+          <Form.Item label="报送频率" extra={summary
+            ? (settings?.frequencyLocked ? '已有报送数据,报送频率不能再修改。' : '按季度时,报送期为 1-3月、1-6月、1-9月、1-12月(累计到季度末),季度结束后的次月截止日前报送。只能在开始报送之前修改;修改后请重新生成各单位的任务包。')
+            : '由汇总端在任务包中规定。'}>
+            <Radio.Group value={frequency} onChange={(e) => setFrequency(e.target.value as ReportingFrequency)} disabled={settings?.frequencyLocked ?? true} data-testid="settings-frequency"
+              options={REPORTING_FREQUENCIES.map((f) => ({ value: f, label: FREQUENCY_LABELS[f] }))} />
+          </Form.Item>
           <Form.Item label="黄灯阈值(落后序时进度)" extra="落后不足该百分点为黄灯,达到或超过为红灯。">
             <Space.Compact><InputNumber min={1} max={50} value={yellow} onChange={setYellow} /><Space.Addon>个百分点</Space.Addon></Space.Compact>
           </Form.Item>
-          <Form.Item label="报送截止日(次月)" extra="修改后,未关账报送期的截止日期一并调整。">
+          <Form.Item label="报送截止日(次月)" extra={`${settings?.frequency === 'quarterly' ? '按季度报送时,为季度结束后次月的这一天。' : ''}修改后,未关账报送期的截止日期一并调整。`}>
             <Space.Compact><Space.Addon>每月</Space.Addon><InputNumber min={1} max={28} value={dueDay} onChange={setDueDay} /><Space.Addon>日</Space.Addon></Space.Compact>
           </Form.Item>
           {summary && <Form.Item label=" " colon={false}><Button type="primary" loading={busy} onClick={() => void save()}>保存设置</Button></Form.Item>}

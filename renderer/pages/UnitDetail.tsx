@@ -4,10 +4,9 @@ import { App as AntApp, Breadcrumb, Button, Card, Descriptions, Empty, Form, Inp
 import type { ColumnsType } from 'antd/es/table';
 import type { ReturnView, UnitDetail as UnitDetailView } from '../../shared/api';
 import { percent } from '../../shared/format';
-import { periodLabel } from '../../shared/rules/periods';
 import { call } from '../api';
 import { CompletionBar, LightCounts, LightTag, StateTag, shortDate, useErrorReporter } from '../components/common';
-import { useApp } from '../store';
+import { useApp, usePeriodLabel } from '../store';
 import { TaskExpansion } from './Dashboard';
 
 const { Text } = Typography;
@@ -20,6 +19,7 @@ export function UnitDetail() {
   const version = useApp((s) => s.version);
   const go = useApp((s) => s.go);
   const changed = useApp((s) => s.changed);
+  const periodLabel = usePeriodLabel();
   const [data, setData] = useState<UnitDetailView | null>(null);
   const [returns, setReturns] = useState<readonly ReturnView[]>([]);
   const [returning, setReturning] = useState<DetailTask | null>(null);

@@ -1,7 +1,7 @@
-import type { PeriodId, ReportingFrequency } from '../domain';
+import { FREQUENCY_LABELS, type PeriodId, type ReportingFrequency } from '../domain';
 import { LedgerError } from '../errors';
 
-/** Day of the following month a monthly report is due, unless configured otherwise. */
+/** Day of the month after a period (a month, or a quarter's last month) its report is due, unless configured otherwise. */
 export const DEFAULT_DUE_DAY = 5;
 
 const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -25,11 +25,6 @@ export function periodId(year: number, month: number): PeriodId {
   return `${year}-${String(month).padStart(2, '0')}`;
 }
 
-/** The twelve monthly periods of a plan year, in order. */
-export function monthlyPeriods(year: number): PeriodId[] {
-  return Array.from({ length: 12 }, (_, i) => periodId(year, i + 1));
-}
-
 /** Months per period: a quarterly plan's period is named by the last month of its quarter (2019-03 = 1-3月). */
 const MONTHS_PER_PERIOD: Readonly<Record<ReportingFrequency, number>> = { monthly: 1, quarterly: 3 };
 
@@ -42,8 +37,28 @@ export function planPeriods(year: number, frequency: ReportingFrequency): Period
   return Array.from({ length: 12 / step }, (_, i) => periodId(year, (i + 1) * step));
 }
 
+/**
+ * Whether a period id names one of a frequency's periods: any month monthly, a quarter's last month quarterly.
+ * @example isPeriodOf('2019-05', 'quarterly') // false
+ */
+export function isPeriodOf(period: string, frequency: ReportingFrequency): boolean {
+  const p = parsePeriod(period);
+  return p !== null && p.month % MONTHS_PER_PERIOD[frequency] === 0;
+}
+
+/**
+ * A plan year's periods in words, for a message that says which periods there are.
+ * @example planPeriodsText(2019, 'quarterly') // '按季度报送,报送期为 2019-03(2019年1-3月)、2019-06(2019年1-6月)、…'
+ */
+export function planPeriodsText(year: number, frequency: ReportingFrequency): string {
+  const list = frequency === 'monthly'
+    ? `${periodId(year, 1)} 至 ${periodId(year, 12)} 每月一期`
+    : planPeriods(year, frequency).map((p) => `${p}(${periodLabel(p, frequency)})`).join('、') + ',以季度的最后一个月表示';
+  return `${FREQUENCY_LABELS[frequency]}报送,报送期为 ${list}`;
+}
+
 /** The first month a period covers: itself monthly, the first month of its quarter quarterly. */
-export function firstMonthOf(period: PeriodId, frequency: ReportingFrequency = 'monthly'): number {
+export function firstMonthOf(period: PeriodId, frequency: ReportingFrequency): number {
   const p = parsePeriod(period);
   if (!p) throw new Error(`bad period ${period}`);
   return p.month - MONTHS_PER_PERIOD[frequency] + 1;
@@ -54,8 +69,9 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
- * Due date of a monthly period: the given day of the next month (clamped to that month's length).
- * @example dueDate('2019-12') // '2020-01-05'
+ * Due date of a period: the given day of the month after it (clamped to that month's length). A quarter is
+ * named by its last month, so it is due in the month after the quarter.
+ * @example dueDate('2019-12') // '2020-01-05'; dueDate('2019-06') // '2019-07-05' (also for 1-6月 quarterly)
  */
 export function dueDate(period: PeriodId, dueDay = DEFAULT_DUE_DAY): string {
   const p = parsePeriod(period);
@@ -66,8 +82,11 @@ export function dueDate(period: PeriodId, dueDay = DEFAULT_DUE_DAY): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** The period before, or null for the year's first (a new plan year starts from zero). */
-export function previousPeriod(period: PeriodId, frequency: ReportingFrequency = 'monthly'): PeriodId | null {
+/**
+ * The period before (上期), or null for the year's first (a new plan year starts from zero).
+ * @example previousPeriod('2019-06', 'monthly') // '2019-05'; previousPeriod('2019-06', 'quarterly') // '2019-03'
+ */
+export function previousPeriod(period: PeriodId, frequency: ReportingFrequency): PeriodId | null {
   const p = parsePeriod(period);
   const step = MONTHS_PER_PERIOD[frequency];
   if (!p || p.month <= step) return null;
@@ -84,29 +103,32 @@ export function isLate(receivedOn: string, dueOn: string): boolean {
 }
 
 /**
- * The day a period starts: its first day, a local date.
- * @example periodStart('2019-12') // '2019-12-01'
+ * The day a period starts: its first day, a local date (a quarter's: its first month's).
+ * @example periodStart('2019-12', 'monthly') // '2019-12-01'; periodStart('2019-12', 'quarterly') // '2019-10-01'
  */
-export function periodStart(period: PeriodId, frequency: ReportingFrequency = 'monthly'): string {
+export function periodStart(period: PeriodId, frequency: ReportingFrequency): string {
   return `${period.slice(0, 4)}-${String(firstMonthOf(period, frequency)).padStart(2, '0')}-01`;
 }
 
 /**
  * Whether a period has started by `today` (a local date, YYYY-MM-DD, from the injected clock). Nothing
- * can be reported for a month that has not begun: entry, export, import and the period picker all ask here.
- * @example hasStarted('2019-12', '2019-07-10') // false; hasStarted('2019-07', '2019-07-01') // true
+ * can be reported for a period that has not begun: entry, export, import and the period picker all ask here.
+ * @example hasStarted('2019-12', '2019-07-10', 'monthly') // false; hasStarted('2019-09', '2019-07-01', 'quarterly') // true
  */
-export function hasStarted(period: PeriodId, today: string, frequency: ReportingFrequency = 'monthly'): boolean {
+export function hasStarted(period: PeriodId, today: string, frequency: ReportingFrequency): boolean {
   return today.slice(0, 10) >= periodStart(period, frequency);
 }
 
+/** A period in a sentence: 月 or 季度 (请到该季度再填报). */
+export const PERIOD_UNIT_WORDS: Readonly<Record<ReportingFrequency, string>> = { monthly: '月', quarterly: '季度' };
+
 /**
  * Refuses to `doing` (填报, 导出填报包 …) a period that has not started by `today`, naming both dates.
- * @example requireStarted('2019-12', '2019-07-10', '填报') // throws E_FUTURE_PERIOD
+ * @example requireStarted('2019-12', '2019-07-10', 'monthly', '填报') // throws E_FUTURE_PERIOD
  */
-export function requireStarted(period: PeriodId, today: string, doing: string): void {
-  if (hasStarted(period, today)) return;
-  throw new LedgerError('E_FUTURE_PERIOD', `${periodLabel(period)}从 ${periodStart(period)} 才开始,本机今天是 ${today.slice(0, 10)},还不能${doing}。请到该月再${doing};如果本机日期不对,请先改正电脑的日期。`);
+export function requireStarted(period: PeriodId, today: string, frequency: ReportingFrequency, doing: string): void {
+  if (hasStarted(period, today, frequency)) return;
+  throw new LedgerError('E_FUTURE_PERIOD', `${periodLabel(period, frequency)}从 ${periodStart(period, frequency)} 才开始,本机今天是 ${today.slice(0, 10)},还不能${doing}。请到该${PERIOD_UNIT_WORDS[frequency]}再${doing};如果本机日期不对,请先改正电脑的日期。`);
 }
 
 /**
@@ -114,8 +136,18 @@ export function requireStarted(period: PeriodId, today: string, doing: string): 
  * from January: 1-6月 for the second quarter's report).
  * @example periodLabel('2019-06', 'quarterly') // '2019年1-6月'
  */
-export function periodLabel(period: PeriodId, frequency: ReportingFrequency = 'monthly'): string {
+export function periodLabel(period: PeriodId, frequency: ReportingFrequency): string {
   const p = parsePeriod(period);
   if (!p) return period;
-  return frequency === 'quarterly' ? `${p.year}年1-${p.month}月` : `${p.year}年${p.month}月`;
+  return `${p.year}年${periodShortLabel(period, frequency)}`;
+}
+
+/**
+ * A period without its year, for a column of one year's periods (the trend): 6月, or 1-6月 for a quarter.
+ * @example periodShortLabel('2019-06', 'quarterly') // '1-6月'
+ */
+export function periodShortLabel(period: PeriodId, frequency: ReportingFrequency): string {
+  const p = parsePeriod(period);
+  if (!p) return period;
+  return frequency === 'quarterly' ? `1-${p.month}月` : `${p.month}月`;
 }

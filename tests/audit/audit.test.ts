@@ -55,7 +55,7 @@ describe('the audit log', () => {
 
     // The plan, when the office was set up.
     let rows = audit();
-    expect(rows).toEqual([expect.objectContaining({ action: 'plan.create', entity: 'plan', entityId: 'xuancheng-2019', before: null, after: { title: '2019年全市民生工作要点', year: 2019, revision: 1, dueDay: 5, officeName: '市民生工作办公室' } })]);
+    expect(rows).toEqual([expect.objectContaining({ action: 'plan.create', entity: 'plan', entityId: 'xuancheng-2019', before: null, after: { title: '2019年全市民生工作要点', year: 2019, revision: 1, frequency: 'monthly', dueDay: 5, officeName: '市民生工作办公室' } })]);
     byWhoWhen(rows, office);
 
     // Proxy entry (代填) from a paper form: marked as such; a correction shows what it replaced.
@@ -107,7 +107,7 @@ describe('the audit log', () => {
       expect.objectContaining({ action: 'report.return', entity: 'return', before: null, after: { unit: '市残联', period: '2019-06', task: 24, comment: '请核实康复训练人数' } }),
       expect.objectContaining({ action: 'period.lock', entityId: '2019-06', before: { locked: false }, after: { locked: true } }),
       expect.objectContaining({ action: 'period.reopen', entityId: '2019-06', before: { locked: true }, after: { locked: false, reason: '市残联更正数据' } }),
-      expect.objectContaining({ action: 'settings.update', before: { yellowPoints: 10, dueDay: 5, officeName: '市民生工作办公室' }, after: { yellowPoints: 15, dueDay: 5, officeName: '市民生工作办公室' } }),
+      expect.objectContaining({ action: 'settings.update', before: { yellowPoints: 10, dueDay: 5, officeName: '市民生工作办公室', frequency: 'monthly' }, after: { yellowPoints: 15, dueDay: 5, officeName: '市民生工作办公室', frequency: 'monthly' } }),
     ]);
     byWhoWhen(rows, office);
 

@@ -87,6 +87,36 @@ describe('ledger command line', () => {
     expect(existsSync(join(dir, 'missing.db'))).toBe(false);
   });
 
+  it('init --frequency quarterly: the plan reports by quarter, demo fills quarters, summary is headed 2019年1-6月 at 序时进度 50%', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'Q.db');
+    const init = await ledger('init', '--db', db, '--frequency', 'quarterly');
+    expect(init.code).toBe(0);
+    expect(init.out).toContain('报送:按季度报送,报送期为 2019-03(2019年1-3月)、2019-06(2019年1-6月)、2019-09(2019年1-9月)、2019-12(2019年1-12月)');
+    expect((await ledger('plan', '--db', db)).out.split('\n')[0]).toBe('2019年全市民生工作要点(2019-04-24 印发,第 1 版,按季度报送)');
+    expect(JSON.parse((await ledger('plan', '--db', db, '--json')).out).frequency).toBe('quarterly');
+
+    const demo = await ledger('demo', '--db', db, '--through', '2019-06');
+    expect(demo).toMatchObject({ code: 0, out: expect.stringMatching(/^已填入演示数据:2 个季度,\d+ 条报告/) });
+    const unit = await ledger('summary', '--db', db, '--period', '2019-06', '--by', 'unit');
+    expect(unit.code).toBe(0);
+    expect(unit.out.split('\n')[0]).toBe('2019年全市民生工作要点 2019年1-6月 序时进度 50.0% 报送截止 2019-07-05');
+    const task = await ledger('summary', '--db', db, '--period', '2019-03', '--by', 'task');
+    expect(task.out.split('\n')[0]).toBe('2019年全市民生工作要点 2019年1-3月 序时进度 25.0% 报送截止 2019-04-05');
+
+    // A month that is not a quarter's last is no period of this plan: refused (exit 1) with the periods there are.
+    const may = await ledger('summary', '--db', db, '--period', '2019-05', '--by', 'unit');
+    expect(may).toMatchObject({ code: 1, err: expect.stringContaining('没有报送期 2019-05:本计划按季度报送,报送期为 2019-03(2019年1-3月)') });
+    expect((await ledger('demo', '--db', db, '--through', '2019-05')).err).toContain('--through 应为计划年度 2019 的一个报送期');
+    const lock = await ledger('lock', '--db', db, '--period', '2019-06');
+    expect(lock.out).toBe('2019年1-6月 已关账锁定(已记入审计日志)。');
+
+    expect(await ledger('init', '--db', join(dir, 'W.db'), '--frequency', 'weekly')).toMatchObject({ code: 2, err: expect.stringContaining('--frequency 只能是 monthly(按月)或 quarterly(按季度)') });
+    expect(existsSync(join(dir, 'W.db'))).toBe(false);
+    const monthly = await ledger('init', '--db', join(dir, 'M.db'), '--frequency', '按月');
+    expect(monthly.out).toContain('报送:按月报送,报送期为 2019-01 至 2019-12 每月一期');
+  });
+
   it('runs as a real process through npm, with Chinese output and exit codes', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');

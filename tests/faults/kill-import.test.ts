@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { monthlyPeriods } from '../../shared/rules/periods';
+import { planPeriods } from '../../shared/rules/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { enterReports } from '../../electron/services/entry';
 import { importFiles } from '../../electron/services/import';
@@ -104,7 +104,7 @@ describe('an import killed with SIGKILL', () => {
       // The units export January … November, so their clocks read December.
       const unit = await loop.unit(name, { clock: '2019-12-02T15:00:00' });
       // January pins the unit's key at the office; February … November make the batch.
-      for (const period of monthlyPeriods(2019).slice(0, 11)) {
+      for (const period of planPeriods(2019, 'monthly').slice(0, 11)) {
         await enterReports(unit, { unit: name, period, items: yearEntries(PLAN_2019, name, period) });
         const { file } = await exportReport(unit, { period, outDir: period === '2019-01' ? loop.usb : batch });
         if (period === '2019-01') firsts.push(file);

@@ -5,6 +5,7 @@ import { afterEach } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/open';
 import { initSummary } from '../../electron/services/setup';
 import type { OpenLedger } from '../../electron/services/context';
+import type { ReportingFrequency } from '../../shared/domain';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -33,10 +34,10 @@ export async function createTestDb(): Promise<OpenDatabase> {
   return handle;
 }
 
-/** A summary-office ledger on the embedded 2019 plan, on a real file, with a fixed clock. */
-export async function createTestLedger(opts: { now?: () => Date; name?: string } = {}): Promise<OpenLedger> {
+/** A summary-office ledger on the embedded 2019 plan (monthly unless told), on a real file, with a fixed clock. */
+export async function createTestLedger(opts: { now?: () => Date; name?: string; frequency?: ReportingFrequency } = {}): Promise<OpenLedger> {
   const file = join(tempDir(), opts.name ?? 'summary.db');
-  const ledger = await initSummary(file, { now: opts.now ?? fixedClock(), actor: '测试汇总端' });
+  const ledger = await initSummary(file, { now: opts.now ?? fixedClock(), actor: '测试汇总端', ...(opts.frequency ? { frequency: opts.frequency } : {}) });
   cleanups.push(() => ledger.close());
   return ledger;
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PlanDef } from '../../shared/domain';
+import type { PlanDef, ReportingFrequency } from '../../shared/domain';
 import { enterReports, type EntryItem } from '../../electron/services/entry';
 import { importFiles, initUnitFromAssignment } from '../../electron/services/import';
 import { exportAssignment, exportReport } from '../../electron/services/packages';
@@ -44,11 +44,12 @@ export interface Loop {
   otherOffice(opts: { plan?: PlanDef; officeName?: string; name: string; sameKey?: boolean }): Promise<OpenLedger>;
 }
 
-export async function createLoop(): Promise<Loop> {
+/** An office on the embedded plan (monthly unless `frequency` says otherwise), its clock on 2019-07-04. */
+export async function createLoop(opts: { frequency?: ReportingFrequency } = {}): Promise<Loop> {
   const dir = tempDir('ledger-loop-');
   const usb = join(dir, 'usb');
   mkdirSync(usb);
-  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock('2019-07-04T09:00:00'), actor: '汇总端测试' });
+  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock('2019-07-04T09:00:00'), actor: '汇总端测试', ...opts });
   open.push(office);
   let n = 0;
   return {

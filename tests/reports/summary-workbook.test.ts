@@ -296,6 +296,31 @@ describe('summary workbook: content against the database', () => {
     expect(find('市民政局', stateStart)[8]).toBe('部分报送');
     expect(find('市交运局', stateStart)[8]).toBe('未报送');
   });
+
+  it('a quarterly plan: 趋势 has four columns, 1-3月 to 1-12月 at 序时进度 3/12 to 12/12; every title names the quarter', async () => {
+    const l = await createTestLedger({ now: fixedClock('2020-01-12T09:00:00'), frequency: 'quarterly' });
+    await fillDemo(l, '2019-12');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await buildSummaryWorkbook(l, { period: '2019-12' })) as unknown as ArrayBuffer);
+    const ws = sheet(wb, '趋势');
+    expect(ws.getRow(3).values).toEqual([undefined, '序号', '单位 / 项目', '1-3月', '1-6月', '1-9月', '1-12月']);
+    expect(ws.columnCount).toBe(6);
+    const body = rows(ws);
+    const find = (label: string) => body.find((r) => r[2] === label)!;
+    expect(find('序时进度').slice(3)).toEqual([0.25, 0.5, 0.75, 1]);
+    const quarters = ['2019-03', '2019-06', '2019-09', '2019-12'];
+    for (const [k, period] of quarters.entries()) {
+      const units = summaryByUnit(await loadPeriodData(l, period));
+      const withC = units.filter((u) => u.completion !== null);
+      expect(find('全市平均完成度')[3 + k], period).toBeCloseTo(withC.reduce((a, u) => a + u.completion!, 0) / withC.length, 12);
+      expect(find('按时报送（份）')[3 + k], period).toBe(units.reduce((a, u) => a + u.onTime, 0));
+    }
+    expect(String(ws.getCell('A1').value)).toBe('2019年全市民生工作要点落实情况趋势表（2019年1-12月）');
+    expect(String(sheet(wb, '分单位').getCell('A1').value)).toBe('2019年全市民生工作要点落实情况分单位汇总表（2019年1-12月）');
+    expect(String(sheet(wb, '分任务').getCell('A2').value)).toContain('报告期：2019年1-12月    序时进度：100.0%    报送截止：2020-01-05');
+    const overview = rows(sheet(wb, '总体情况')).find((r) => r[1] === '报告期')!;
+    expect(overview.slice(2, 4)).toEqual(['2019年1-12月', '2019年度第 4 季度']);
+  });
 });
 
 describe('summary workbook: formatting that matters', () => {
