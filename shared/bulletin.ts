@@ -81,8 +81,13 @@ const BEHIND_GROUPS: readonly { readonly kinds: readonly IndicatorKind[]; readon
   { kinds: ['milestone'], words: '节点类指标逾期未完成' },
 ];
 
+/** How many of a group 总体情况 names, furthest behind first; the rest are in 附件1. */
+const NAMED_PER_GROUP = 6;
+
+/** The indicators behind, group by group, furthest behind first within each (plan order among equals). */
 function groupedBehind(behind: readonly BehindIndicator[]): BehindIndicator[][] {
-  return BEHIND_GROUPS.map((g) => behind.filter((b) => g.kinds.includes(b.indicator.kind)));
+  return BEHIND_GROUPS.map((g) => behind.filter((b) => g.kinds.includes(b.indicator.kind))
+    .sort((a, b) => (a.indicator.gapPoints ?? 0) - (b.indicator.gapPoints ?? 0)));
 }
 
 export interface BulletinInput {
@@ -120,7 +125,8 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     i.value !== null && !isBehind(i, i.value, m) ? [rowOf(t, { ...i, value: i.value })] : []));
   const named = groups
     .map((list, k) => (list.length === 0 ? '' : `${BEHIND_GROUPS[k]!.words}${list.length}项:` +
-      list.map((b) => `「${b.indicator.name}」(${b.task.leadUnits.join('、')},${gapText(b.indicator)})`).join('、')))
+      list.slice(0, NAMED_PER_GROUP).map((b) => `「${b.indicator.name}」(${b.task.leadUnits.join('、')},${gapText(b.indicator)})`).join('、') +
+      (list.length > NAMED_PER_GROUP ? `等,详见附件1` : '')))
     .filter((s) => s !== '');
   const notReported = c.noValue > 0 ? `另有${c.noValue}项指标尚未报送数据。` : '';
   const overall =
@@ -199,7 +205,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], wi
 }
 
 const ITEM_HEAD = ['序号', '任务', '牵头单位', '指标', '目标', '进展情况', '完成率', '超欠进度'];
-const ITEM_WIDTHS = ['5%', '19%', '11%', '17%', '8%', '14%', '8%', '18%'];
+const ITEM_WIDTHS = ['6%', '17%', '10%', '16%', '8%', '13%', '8%', '22%'];
 const itemRows = (rows: readonly BulletinRow[]) => rows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.target, r.value, r.completion, r.gap]);
 
 /** Footer with page numbers, for Chromium's page.pdf and Electron's printToPDF alike. */
@@ -239,7 +245,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     `<div class="chart">${completionChartSvg(b.ranking, timeProgress)}</div>` +
     table(['名次', '单位', '完成率', '未达到序时进度指标(项)', '报送情况'], rankRows, ['10%', '32%', '16%', '22%', '20%']) +
     `<h2>三、滞后事项</h2>${para(b.lagging)}` +
-    (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '超欠进度', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['5%', '19%', '12%', '17%', '17%', '30%']) : '') +
+    (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '超欠进度', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '18%', '11%', '16%', '21%', '28%']) : '') +
     `<h2>四、报送情况</h2>${para(b.reporting)}` +
     `<h2>五、下步要求</h2>${para(b.requirements)}` +
     `<div class="sign"><p>${escapeHtml(b.office)}</p><p>${escapeHtml(b.date)}</p></div>` +

@@ -89,7 +89,7 @@ export function gapWords(i: Pick<WordedIndicator, 'kind' | 'comparator' | 'unit'
 /**
  * 超欠进度 in words, the same on the screen, in the workbook, the bulletin and the command line: a
  * milestone by its state (已完成, 未到时限, 逾期未完成), any other kind by gapWords; an approximate
- * target reached a little under it reads 基本达到目标(低于目标1.0个百分点).
+ * target reached a little under it reads 基本达到目标(差1.0个百分点).
  * @example gapText({ kind: 'level', comparator: '>=', unit: '%', deadline: null, completion: 0.98, gapPoints: -2 }) // '低于目标2.0个百分点'
  */
 export function gapText(i: WordedIndicator & { readonly completion: number | null; readonly gapPoints: number | null }): string {
@@ -102,7 +102,7 @@ export function gapText(i: WordedIndicator & { readonly completion: number | nul
   const w = gapWords(i);
   const figure = w.unit === null ? '' : `${Math.abs(g).toFixed(1)}${w.unit}`;
   // 约/左右: a little under the target still reaches it.
-  if (g < 0 && (i.completion ?? 0) >= 1) return `基本${w.even}(${w.behind}${figure})`;
+  if (g < 0 && (i.completion ?? 0) >= 1) return `基本${w.even}(差${figure})`;
   return g > 0 ? `${w.ahead}${figure}` : g < 0 ? `${w.behind}${figure}` : w.even;
 }
 

@@ -281,16 +281,21 @@ function valueText(v: number, unit: string, prefix = ''): string {
   return `${prefix}${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit}`;
 }
 
-/** Width of the target and value columns: wide enough for the longest figure, never narrower than given. */
+/**
+ * Width of the target, value and 超欠进度 columns: wide enough for the longest figure as its number
+ * format shows it (a number never wraps: too narrow, it shows ###), never narrower than given.
+ */
 function withFigureWidths(cols: readonly Col[], indicators: readonly IndicatorSummary[]): Col[] {
-  let target = 0, value = 0;
+  let target = 0, value = 0, gap = 0;
   for (const i of indicators) {
     target = Math.max(target, textWidth(i.comparator === 'range' ? `${targetFigure(i)}${i.unit}` : valueText(i.target, i.unit, COMPARATOR_PREFIX[i.comparator])));
     if (i.value !== null) value = Math.max(value, textWidth(valueText(i.value, i.unit, valueWord(i))));
+    if (i.gapPoints !== null && typeof gapCell(i) !== 'string') gap = Math.max(gap, textWidth(gapText(i)));
   }
   return cols.map((c) => {
     if (c.header === TARGET_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(target + 1.5)) };
     if (c.header === VALUE_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(value + 1.5)) };
+    if (c.header === GAP_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(gap + 1.5)) };
     return c;
   });
 }
@@ -618,12 +623,23 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   const y = m.data.thresholds.yellowPoints;
   const names = (label: string, list: readonly string[]) => (list.length ? `${label}：${joinNames(list)}` : '');
   type Item = readonly [label: string | Spec, value: CellIn, kind: Kind, note: string];
+  // What is on schedule first, as the bulletin's 总体情况 opens; then the lights, then who reported.
   const items: Item[] = [
     ['报告期', periodLabel(h.period), 'center', `${m.data.plan.year}年度第 ${h.month} 个月`],
-    ['序时进度', h.timeProgress, 'pct', `累计类指标第 ${h.month} 月末应完成全年目标的 ${h.month}/12；水平类、增幅类对照目标值，节点类对照完成时限，均不按月折算`],
+    ['序时进度', h.timeProgress, 'pct', `累计类第 ${h.month} 月末应完成全年目标的 ${h.month}/12；水平类、增幅类对照目标值`],
     ['报送截止日期', ymd(h.dueOn), 'date', '是否逾期以汇总端收到日期为准'],
     ['任务（项）', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项；无量化指标（按状态考核）的 ${h.tasks - h.tasksWithIndicators} 项`],
     ['量化指标（个）', h.indicators, 'count', kindsNote(m.tasks)],
+    ['量化指标任务（项）', c.total, 'count', '已报数的量化指标，各按本类口径判断'],
+    ['达到序时进度（项）', c.onSchedule, 'count', '累计类不低于序时进度，水平类、增幅类达到目标，节点类未逾期'],
+    ['达到序时进度占比', num(c.share), 'pct', '达到序时进度的项数 / 量化指标任务项数'],
+    ['其中已完成（项）', c.done, 'count', '已达到全年目标（水平类、增幅类以12月为准）'],
+    ['未达到序时进度（项）', c.behind, 'count', '进展情况占比低于序时进度或增幅低于目标任务，见「滞后事项」'],
+    ['未报数指标（个）', c.noValue, 'count', '牵头单位尚未填报，不计入量化指标任务'],
+    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值；含水平类、增幅类，不与序时进度比较'],
+    [lightSpec('green'), h.green, 'count', '任务数：已完成，或各指标均达到序时进度（按各类口径）'],
+    [lightSpec('yellow'), h.yellow, 'count', `任务数：有指标未达到序时进度、差距不足 ${y} 个百分点，或无量化指标且未开始`],
+    [lightSpec('red'), h.red, 'count', `任务数：差距 ${y} 个百分点及以上、超出上限、节点类逾期，或应报未报`],
     ['责任单位（个）', h.units, 'count', `其中有牵头任务的 ${h.leadUnits} 个`],
     ['已报送单位（个）', h.unitsReported, 'count', '牵头任务全部报送'],
     ['部分报送单位（个）', h.unitsPartial, 'count', names('部分报送', h.partialUnitNames)],
@@ -632,16 +648,6 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
     ['按时报送（份）', h.onTime, 'count', ''],
     ['逾期报送（份）', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
     ['未报送（份）', h.missing, 'count', '见「未报送及逾期」'],
-    [lightSpec('green'), h.green, 'count', '任务数：已完成，或各指标均达到序时进度（累计类不低于序时进度，水平类、增幅类达到目标，节点类未逾期）'],
-    [lightSpec('yellow'), h.yellow, 'count', `任务数：有指标未达到序时进度，差距不足 ${y} 个百分点；或无量化指标且未开始`],
-    [lightSpec('red'), h.red, 'count', `任务数：差距达到 ${y} 个百分点及以上、超出上限、节点类逾期未完成，或应报未报`],
-    ['量化指标任务（项）', c.total, 'count', '已报数的量化指标，各按本类口径判断是否达到序时进度'],
-    ['达到序时进度（项）', c.onSchedule, 'count', '累计类不低于序时进度，水平类、增幅类达到目标，节点类未逾期'],
-    ['达到序时进度占比', num(c.share), 'pct', '达到序时进度的项数 / 量化指标任务项数'],
-    ['其中已完成（项）', c.done, 'count', '已达到全年目标（上限类未超出上限；水平类、增幅类以12月为准）'],
-    ['未达到序时进度（项）', c.behind, 'count', '进展情况占比低于序时进度或增幅低于目标任务，见「滞后事项」'],
-    ['未报数指标（个）', c.noValue, 'count', '牵头单位尚未填报数值，不计入量化指标任务'],
-    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值；含水平类、增幅类（当前值 / 目标值），只作排序和趋势参考，不与序时进度比较'],
   ];
   let row = HEADER_ROWS + 1;
   for (const [label, value, kind, note] of items) {
@@ -733,6 +739,7 @@ const TASK_HEAD_COLS: readonly Col[] = [
 const TARGET_HEADER = '全年目标';
 /** The office's own word for the figure of any kind ("进展情况占比低于序时进度"); each cell says which figure it is. */
 const VALUE_HEADER = '进展情况';
+const GAP_HEADER = '超欠进度';
 
 /** One indicator's columns, on the task and the lagging sheet (filled by indicatorCells). */
 const INDICATOR_COLS: readonly Col[] = [
@@ -741,7 +748,7 @@ const INDICATOR_COLS: readonly Col[] = [
   { header: VALUE_HEADER, width: 12, kind: 'value' },
   { header: '完成率', width: 7.5, kind: 'pct' },
   { header: '序时进度', width: 8.5, kind: 'pct' },
-  { header: '超欠进度', width: 14, kind: 'points' },
+  { header: GAP_HEADER, width: 12, kind: 'points' },
   { header: '红黄绿灯', width: 8.5, kind: 'light' },
 ];
 

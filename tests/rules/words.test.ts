@@ -27,7 +27,7 @@ const GAPS: readonly (readonly [string, IndicatorTarget, number, number, string]
   ['level % short of its target in June too', ind('level', '>=', 95, '%'), 93, 6, '低于目标2.0个百分点'],
   ['level % above its target', ind('level', '>=', 60, '%'), 61.5, 6, '高于目标1.5个百分点'],
   ['level % at its target', ind('level', '=', 100, '%'), 100, 6, '达到目标'],
-  ['level ~ within 5 % of it', ind('level', '~', 75, '%'), 74, 6, '基本达到目标(低于目标1.0个百分点)'],
+  ['level ~ within 5 % of it', ind('level', '~', 75, '%'), 74, 6, '基本达到目标(差1.0个百分点)'],
   ['level ‰ ceiling under it', ind('level', '<=', 5.46, '‰'), 5, 6, '低于上限0.5个千分点'],
   ['level ‰ ceiling over it', ind('level', '<=', 0.4, '‰'), 0.5, 6, '超出上限0.1个千分点'],
   ['level per head, per cent of target', ind('level', '>=', 5000, '元'), 4600, 6, '低于目标8.0%'],
