@@ -47,6 +47,14 @@ afterAll(async () => {
   tmp?.remove();
 });
 
+/** The office's dashboard on June. */
+async function openJune(): Promise<Page> {
+  const page = await openPageOn(browser, office, DAY, pageErrors);
+  await page.getByTestId('dashboard').waitFor();
+  await choosePeriod(page, '2019年6月');
+  return page;
+}
+
 /** Scrolls an element to the middle of the window, for the picture. */
 async function centre(l: Locator): Promise<void> {
   await l.evaluate((el) => (el as unknown as { scrollIntoView(o: { block: string }): void }).scrollIntoView({ block: 'center' }));
@@ -70,9 +78,7 @@ function expectedRow(task: number, indicator: number): { word: string; gap: stri
 
 describe('each kind in its own words on the screens', () => {
   it('the headline counts what is on schedule as the bulletin does; the task view words a level, the growth task and a cumulative task each in its own terms', async () => {
-    const S = await openPageOn(browser, office, DAY, pageErrors);
-    await S.getByTestId('dashboard').waitFor();
-    await choosePeriod(S, '2019年6月');
+    const S = await openJune();
     expect(counts.total).toBeGreaterThan(40);
     await poll(() => S.getByTestId('headline-on-schedule').textContent()).toContain(`${counts.onSchedule}/ ${counts.total} 项 · ${percent(counts.share)}`);
     await poll(() => S.getByTestId('headline-behind').textContent()).toBe(`未达到序时进度${counts.behind}项`);
@@ -135,9 +141,7 @@ describe('each kind in its own words on the screens', () => {
   }, 180_000);
 
   it('a unit\'s drill-down and its entry form: 当前值/上期值 and 目标值 for its rates; 93% insured in June is 黄灯, not a share of the year', async () => {
-    const S = await openPageOn(browser, office, DAY, pageErrors);
-    await S.getByTestId('dashboard').waitFor();
-    await choosePeriod(S, '2019年6月');
+    const S = await openJune();
     await S.getByTestId('unit-table').locator('.unit-link', { hasText: '市医保局' }).click();
     const detail = S.getByTestId('unit-detail-table');
     await detail.waitFor();
@@ -161,9 +165,7 @@ describe('each kind in its own words on the screens', () => {
   }, 180_000);
 
   it('a unit leading every kind but milestones: 增幅 5% in June is 黄灯, a 发放率 of 90.8% is 黄灯, a count keeps 累计完成 and 序时进度', async () => {
-    const S = await openPageOn(browser, office, DAY, pageErrors);
-    await S.getByTestId('dashboard').waitFor();
-    await choosePeriod(S, '2019年6月');
+    const S = await openJune();
     await menu(S, '代填纸质报表');
     await S.getByTestId('proxy-unit').click();
     await S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '市人社局' }).first().click();
