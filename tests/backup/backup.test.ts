@@ -4,6 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { LATEST_VERSION } from '../../db/migrations';
 import { listAudit } from '../../db/queries/audit';
 import {
   backupNow, checkBackupFile, checkDatabaseHealth, defaultBackupDir, listBackups, restoreBackup, type BackupInfo,
@@ -81,7 +82,7 @@ describe('backupNow', () => {
       const pem = readFileSync(keyFilePath(l.file), 'utf8');
       const keyBody = pem.split('\n')[1]!;
       expect(readFileSync(b.file).includes(keyBody)).toBe(false);
-      expect(checkBackupFile(b.file)).toMatchObject({ role: 'summary', userVersion: 2 });
+      expect(checkBackupFile(b.file)).toMatchObject({ role: 'summary', userVersion: LATEST_VERSION });
 
       const audit = await listAudit(l.db, { action: 'backup.create' });
       expect(audit).toHaveLength(1);
