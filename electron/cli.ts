@@ -8,8 +8,9 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../shared/domain';
-import { localDate, percent, printable, targetFigure } from '../shared/format';
+import { gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
+import { scheduleCounts } from '../shared/rules/headline';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
@@ -346,11 +347,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             const rows = summaryByTask(d);
             if (json) io.out(JSON.stringify(rows, null, 2));
             else {
+              const c = scheduleCounts(rows, h.month);
               io.out(title);
+              io.out(`量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${pct(c.share)},其中${c.done}项已完成;未达到序时进度${c.behind}项;未报数${c.noValue}项`);
               for (const t of rows) {
                 io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${t.status ?? '未报送'}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
                 for (const i of t.indicators) {
-                  io.out(`    · ${i.name} 目标 ${targetFigure(i)}${i.unit} 累计 ${i.value ?? '—'} 完成 ${pct(i.completion)} 超欠 ${i.gapPoints ?? '—'} 点 ${LIGHT_LABELS[i.light]}`);
+                  io.out(`    · ${i.name}(${INDICATOR_KIND_LABELS[i.kind]}) 目标 ${targetFigure(i)}${i.unit} ${valueWord(i)} ${i.value === null ? '未报' : `${i.value}${i.unit}`} 完成率 ${pct(i.completion)} ${gapText(i)} ${LIGHT_LABELS[i.light]}`);
                 }
               }
             }

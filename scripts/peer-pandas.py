@@ -47,8 +47,10 @@ def main():
         data = data.iloc[1:].assign(单位=fields.get('单位'), 报送期=fields.get('报送期'))
         frames.append(data)
     table = pd.concat(frames, ignore_index=True)
-    table['累计完成'] = pd.to_numeric(table['累计完成'], errors='coerce')
-    groups = table.groupby(['单位', '报送期']).agg(指标=('指标', 'count'), 累计=('累计完成', 'sum'))
+    # The figures of every kind share one column; only the 累计完成 ones add up (a rate or a growth does not).
+    value = pd.to_numeric(table['进展情况'], errors='coerce')
+    table['累计'] = value.where(table['填报口径'] == '累计完成')
+    groups = table.groupby(['单位', '报送期']).agg(指标=('指标', 'count'), 累计=('累计', 'sum'))
     seconds = time.perf_counter() - start
     print(json.dumps({'files': len(files), 'rows': int(len(table)), 'groups': int(len(groups)), 'seconds': round(seconds, 3)}))
 

@@ -275,7 +275,8 @@ export interface UnitDetail {
 
 export interface TrendView {
   readonly periods: readonly PeriodId[];
-  readonly overall: readonly { readonly period: PeriodId; readonly completion: number | null; readonly onTime: number; readonly late: number; readonly missing: number }[];
+  /** completion: the headline's 全市平均完成度; onSchedule: the share of reported indicators at or ahead of what is due (M/N). */
+  readonly overall: readonly { readonly period: PeriodId; readonly completion: number | null; readonly onSchedule: number | null; readonly onTime: number; readonly late: number; readonly missing: number }[];
   readonly units: readonly { readonly unit: string; readonly completion: readonly (number | null)[] }[];
 }
 

@@ -3,19 +3,23 @@
  * then laid out as an A4 document. Pure TypeScript: the renderer edits it, main prints it
  * (Electron's printToPDF; Chromium's page.pdf in the browser harness and the tests).
  */
-import { percent, targetFigure } from './format';
-import type { Headline } from './rules/headline';
+import type { IndicatorKind } from './domain';
+import { gapText, percent, targetFigure, valueWord } from './format';
+import { behindIndicators, isBehind, type BehindIndicator, type Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
-import type { TaskSummary, UnitSummary } from './summaries';
+import type { IndicatorSummary, TaskSummary, UnitSummary } from './summaries';
 
 export interface BulletinRow {
   readonly task: number;
   readonly title: string;
   readonly lead: string;
   readonly indicator: string;
+  readonly kind: IndicatorKind;
   readonly target: string;
+  /** The value with what it is: 累计完成1632人, 当前值93%, 增幅5%. */
   readonly value: string;
   readonly completion: string;
+  /** 超欠进度 in the kind's own words: 落后序时进度5.0个百分点, 低于目标2.0个百分点. */
   readonly gap: string;
   readonly reason: string;
 }
@@ -24,7 +28,8 @@ export interface RankingRow {
   readonly rank: Rank;
   readonly unit: string;
   readonly completion: number | null;
-  readonly gapPoints: number | null;
+  /** The unit's lead indicators behind in their own terms; null when it reported no value. */
+  readonly behind: number | null;
   readonly state: string;
 }
 
@@ -39,7 +44,7 @@ export interface Bulletin {
   readonly lagging: string;
   readonly reporting: string;
   readonly requirements: string;
-  /** Indicators behind 序时进度, furthest behind first: the lagging section's table and 附件1. */
+  /** Indicators behind in their own terms (未达到序时进度), grouped by kind: the lagging section's table and 附件1. */
   readonly behindRows: readonly BulletinRow[];
   readonly onTrackRows: readonly BulletinRow[];
   readonly office: string;
@@ -49,7 +54,6 @@ export interface Bulletin {
 export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
-const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 const listNames = (names: readonly string[]) => names.join('、');
 
 /** 2019年7月8日 */
@@ -58,20 +62,32 @@ export function chineseDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-function rowsOf(tasks: readonly TaskSummary[], pick: (gap: number) => boolean): BulletinRow[] {
-  const out: BulletinRow[] = [];
-  for (const t of tasks) {
-    for (const i of t.indicators) {
-      if (i.gapPoints === null || i.completion === null || !pick(i.gapPoints)) continue;
-      out.push({
-        task: t.no, title: t.title, lead: t.leadUnits.join('、'), indicator: i.name,
-        target: `${targetFigure(i)}${i.unit}`,
-        value: `${i.value}${i.unit}`, completion: percent(i.completion), gap: pts(i.gapPoints),
-        reason: t.problems.trim() || '(未说明原因)',
-      });
-    }
-  }
-  return out;
+function rowOf(t: TaskSummary, i: IndicatorSummary & { readonly value: number }): BulletinRow {
+  return {
+    task: t.no, title: t.title, lead: t.leadUnits.join('、'), indicator: i.name, kind: i.kind,
+    target: `${targetFigure(i)}${i.unit}`,
+    value: `${valueWord(i)}${i.value}${i.unit}`, completion: percent(i.completion), gap: gapText(i),
+    reason: t.problems.trim() || '(未说明原因)',
+  };
+}
+
+/**
+ * How 总体情况 names what is behind, kind by kind, as the office's bulletins do: a cumulative share
+ * behind 序时进度, a level or growth figure short of its target ("增幅低于目标任务"), a milestone overdue.
+ */
+const BEHIND_GROUPS: readonly { readonly kinds: readonly IndicatorKind[]; readonly words: string }[] = [
+  { kinds: ['cumulative'], words: '累计类指标落后于序时进度' },
+  { kinds: ['level', 'growth'], words: '水平类、增幅类指标未达到目标' },
+  { kinds: ['milestone'], words: '节点类指标逾期未完成' },
+];
+
+/** How many of a group 总体情况 names, furthest behind first; the rest are in 附件1. */
+const NAMED_PER_GROUP = 6;
+
+/** The indicators behind, group by group, furthest behind first within each (plan order among equals). */
+function groupedBehind(behind: readonly BehindIndicator[]): BehindIndicator[][] {
+  return BEHIND_GROUPS.map((g) => behind.filter((b) => g.kinds.includes(b.indicator.kind))
+    .sort((a, b) => (a.indicator.gapPoints ?? 0) - (b.indicator.gapPoints ?? 0)));
 }
 
 export interface BulletinInput {
@@ -91,36 +107,45 @@ export interface BulletinInput {
  */
 export function composeBulletin(input: BulletinInput): Bulletin {
   const h = input.headline;
+  const c = h.counts;
   const m = h.month;
   const span = m === 1 ? '1月' : `1至${m}月`;
   const ranking: RankingRow[] = input.units
-    .map((u, k) => ({ rank: input.ranks[k] ?? null, unit: u.unit, completion: u.completion, gapPoints: u.completion === null ? null : Math.round((u.completion - h.timeProgress) * 1000) / 10, state: u.state }))
+    .map((u, k) => ({ rank: input.ranks[k] ?? null, unit: u.unit, completion: u.completion, behind: u.indicatorsReported === 0 ? null : u.indicatorsBehind, state: u.state }))
     .filter((r) => r.rank !== null)
     .sort((a, b) => (a.rank! - b.rank!) || 0);
   // Only units that sent figures are named as fast or slow; silent ones are named in 四、报送情况.
   const reported = ranking.filter((r) => r.state !== '未报送');
   const best = reported.slice(0, 3).map((r) => r.unit);
   const worst = reported.length > 3 ? reported.slice(-3).reverse().map((r) => r.unit) : [];
-  const behind = ranking.filter((r) => (r.gapPoints ?? 0) < 0).length;
-  const behindRows = rowsOf(input.tasks, (g) => g < 0).sort((a, b) => Number(a.gap) - Number(b.gap));
-  const onTrackRows = rowsOf(input.tasks, (g) => g >= 0);
+  const unitsBehind = ranking.filter((r) => (r.behind ?? 0) > 0).length;
+  const groups = groupedBehind(behindIndicators(input.tasks, m));
+  const behindRows = groups.flat().map((b) => rowOf(b.task, b.indicator));
+  const onTrackRows = input.tasks.flatMap((t) => t.indicators.flatMap((i) =>
+    i.value !== null && !isBehind(i, i.value, m) ? [rowOf(t, { ...i, value: i.value })] : []));
+  const named = groups
+    .map((list, k) => (list.length === 0 ? '' : `${BEHIND_GROUPS[k]!.words}${list.length}项:` +
+      list.slice(0, NAMED_PER_GROUP).map((b) => `「${b.indicator.name}」(${b.task.leadUnits.join('、')},${gapText(b.indicator)})`).join('、') +
+      (list.length > NAMED_PER_GROUP ? `等,详见附件1` : '')))
+    .filter((s) => s !== '');
+  const notReported = c.noValue > 0 ? `另有${c.noValue}项指标尚未报送数据。` : '';
   const overall =
-    `${input.planYear}年全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标。截至${m}月底,序时进度为${percent(h.timeProgress)},` +
-    `全市总体完成${percent(h.completion)},${h.gapPoints === null ? '' : h.gapPoints >= 0 ? `超序时进度${h.gapPoints.toFixed(1)}个百分点` : `落后序时进度${(-h.gapPoints).toFixed(1)}个百分点`}。` +
-    `已报送的量化指标中,已完成${h.schedule['已完成']}项、超进度${h.schedule['超进度']}项、达进度${h.schedule['达进度']}项、欠进度${h.schedule['欠进度']}项` +
-    `${h.noValue > 0 ? `,另有${h.noValue}项尚未报送数据` : ''}。按任务计,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
+    (c.total === 0
+      ? `截至${m}月底,全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标,尚无牵头单位报送量化指标数据。`
+      : `截至${m}月底,全市民生工作量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${percent(c.share)},其中${c.done}项已完成;` +
+        `未达到序时进度${c.behind}项(进展情况占比低于序时进度或增幅低于目标任务,下同)` +
+        `${named.length > 0 ? `。其中,${named.join(';')}` : ''}。${notReported}`) +
+    `按任务计,共${h.tasks}项任务,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
   const units =
     reported.length === 0
       ? '本期各单位均未报送量化数据。'
       : `按牵头任务量化指标平均完成率排序(见下表,未报送单位按0计),${listNames(best)}等单位推进较快` +
         `${worst.length > 0 ? `,${listNames(worst)}等单位进度相对滞后` : ''}` +
-        `${behind > 0 ? `,共有${behind}个单位落后于序时进度` : ''}。`;
+        `${unitsBehind > 0 ? `,共有${unitsBehind}个单位有指标未达到序时进度` : ''}。`;
   const lagging =
     behindRows.length === 0
-      ? `已报送的量化指标中没有落后于序时进度的${h.noValue > 0 ? `;另有${h.noValue}项指标尚未报送数据,见四、报送情况` : ''}。`
-      : `共有${behindRows.length}项量化指标落后于序时进度,主要是:` +
-        behindRows.slice(0, 5).map((r) => `任务${r.task}「${r.indicator}」(${r.lead},落后${r.gap.replace('-', '')}个百分点)`).join(';') + '。' +
-        (h.noValue > 0 ? `另有${h.noValue}项指标尚未报送数据。` : '');
+      ? `已报送的量化指标均达到序时进度${c.noValue > 0 ? `;另有${c.noValue}项指标尚未报送数据,见四、报送情况` : ''}。`
+      : `未达到序时进度的${behindRows.length}项量化指标及牵头单位说明的原因见下表。${c.noValue > 0 ? `另有${c.noValue}项指标尚未报送数据,见四、报送情况。` : ''}`;
   const reporting =
     `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个。` +
     `${h.lateUnitNames.length > 0 ? `逾期报送的单位:${listNames(h.lateUnitNames)}。` : '无逾期报送的单位。'}` +
@@ -147,8 +172,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
 const para = (s: string) => s.split(/\n+/).filter((l) => l.trim()).map((l) => `<p>${escapeHtml(l)}</p>`).join('');
 
 /**
- * Completion by unit as a horizontal bar chart (SVG), with the 序时进度 line. Printed without
- * colour the bars stay readable: behind-schedule bars are hatched.
+ * Completion by unit as a horizontal bar chart (SVG). A unit's mean completion mixes kinds (a level's
+ * is value/target all year), so no 序时进度 line is drawn across it: the bars of units with an
+ * indicator behind in its own terms are hatched, which also reads when printed without colour.
  */
 export function completionChartSvg(rows: readonly RankingRow[], timeProgress: number): string {
   const width = 640;
@@ -161,17 +187,15 @@ export function completionChartSvg(rows: readonly RankingRow[], timeProgress: nu
   const bars = rows.map((r, k) => {
     const y = 20 + k * (barH + gap);
     const c = r.completion ?? 0;
-    const behind = c < timeProgress;
+    const behind = (r.behind ?? 0) > 0;
     return `<text x="${left - 6}" y="${y + barH - 3}" text-anchor="end" font-size="11">${escapeHtml(r.unit)}</text>` +
       `<rect x="${left}" y="${y}" width="${(x(c) - left).toFixed(1)}" height="${barH}" fill="${behind ? 'url(#hatch)' : '#1f5fa8'}" stroke="#1f5fa8" stroke-width="0.6"/>` +
       `<text x="${(x(c) + 4).toFixed(1)}" y="${y + barH - 3}" font-size="10">${percent(r.completion)}</text>`;
   });
-  const tp = x(timeProgress);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="各单位完成率">` +
     `<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#b23a2e" stroke-width="2.2"/></pattern></defs>` +
     bars.join('') +
-    `<line x1="${tp.toFixed(1)}" y1="12" x2="${tp.toFixed(1)}" y2="${height - 16}" stroke="#000" stroke-dasharray="4 3"/>` +
-    `<text x="${tp.toFixed(1)}" y="${height - 4}" text-anchor="middle" font-size="10">序时进度 ${percent(timeProgress)}</text></svg>`;
+    `<text x="${left}" y="${height - 4}" font-size="10">斜线:有指标未达到序时进度的单位(累计类指标序时进度${percent(timeProgress)},水平类、增幅类对照目标值)</text></svg>`;
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], widths?: readonly string[]): string {
@@ -180,8 +204,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], wi
     rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
 }
 
-const ITEM_HEAD = ['序号', '任务', '牵头单位', '指标', '目标', '累计完成', '完成率', '超欠进度(点)'];
-const ITEM_WIDTHS = ['6%', '22%', '13%', '19%', '10%', '11%', '9%', '10%'];
+const ITEM_HEAD = ['序号', '任务', '牵头单位', '指标', '目标', '进展情况', '完成率', '超欠进度'];
+const ITEM_WIDTHS = ['6%', '17%', '10%', '16%', '8%', '13%', '8%', '22%'];
 const itemRows = (rows: readonly BulletinRow[]) => rows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.target, r.value, r.completion, r.gap]);
 
 /** Footer with page numbers, for Chromium's page.pdf and Electron's printToPDF alike. */
@@ -211,7 +235,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     .attach { page-break-before: always; }
     .attach h3 { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-size: 15px; margin: 0 0 4px; }
     .attach h4 { font-family: "Noto Serif CJK SC", serif; text-align: center; font-size: 17px; margin: 0 0 8px; }`;
-  const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, percent(r.completion), r.gapPoints === null ? '—' : pts(r.gapPoints), r.state]);
+  const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, percent(r.completion), r.behind === null ? '—' : String(r.behind), r.state]);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
     `<title>${escapeHtml(b.title)}</title><style>${css}</style></head><body>` +
     `<h1>${escapeHtml(b.title)}</h1>` +
@@ -219,13 +243,13 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     `<h2>一、总体情况</h2>${para(b.overall)}` +
     `<h2>二、各单位推进情况</h2>${para(b.units)}` +
     `<div class="chart">${completionChartSvg(b.ranking, timeProgress)}</div>` +
-    table(['名次', '单位', '完成率', '超欠序时进度(点)', '报送情况'], rankRows, ['10%', '34%', '16%', '20%', '20%']) +
+    table(['名次', '单位', '完成率', '未达到序时进度指标(项)', '报送情况'], rankRows, ['10%', '32%', '16%', '22%', '20%']) +
     `<h2>三、滞后事项</h2>${para(b.lagging)}` +
-    (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '落后(点)', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '22%', '13%', '19%', '10%', '30%']) : '') +
+    (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '超欠进度', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '18%', '11%', '16%', '21%', '28%']) : '') +
     `<h2>四、报送情况</h2>${para(b.reporting)}` +
     `<h2>五、下步要求</h2>${para(b.requirements)}` +
     `<div class="sign"><p>${escapeHtml(b.office)}</p><p>${escapeHtml(b.date)}</p></div>` +
-    `<div class="attach"><h3>附件1</h3><h4>欠序时进度事项清单</h4>${b.behindRows.length > 0 ? table(ITEM_HEAD, itemRows(b.behindRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
-    `<div class="attach"><h3>附件2</h3><h4>按序时进度推进事项清单</h4>${b.onTrackRows.length > 0 ? table(ITEM_HEAD, itemRows(b.onTrackRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
+    `<div class="attach"><h3>附件1</h3><h4>未达到序时进度事项清单</h4>${b.behindRows.length > 0 ? table(ITEM_HEAD, itemRows(b.behindRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
+    `<div class="attach"><h3>附件2</h3><h4>达到序时进度事项清单</h4>${b.onTrackRows.length > 0 ? table(ITEM_HEAD, itemRows(b.onTrackRows), ITEM_WIDTHS) : '<p>无。</p>'}</div>` +
     `</body></html>`;
 }

@@ -1,3 +1,5 @@
+import { VALUE_WORDS, type IndicatorFields } from './domain';
+
 /**
  * How figures are printed everywhere (CLI, packages, bulletin, UI): one place, so a percentage
  * reads the same on every screen and paper.
@@ -14,6 +16,94 @@ export function percent(x: number | null | undefined, empty = '—', digits = 1)
  */
 export function targetFigure(i: { readonly comparator: string; readonly target: number; readonly targetMax: number | null }): string {
   return i.comparator === 'range' ? `${i.target}-${i.targetMax ?? ''}` : String(i.target);
+}
+
+/** The fields that decide how an indicator's figures are worded. */
+export type WordedIndicator = Pick<IndicatorFields, 'kind' | 'comparator' | 'unit' | 'deadline'>;
+
+/**
+ * A milestone's deadline as the plan's documents write it.
+ * @example deadlineText(6) // '6月底前'
+ */
+export function deadlineText(deadline: number | null): string {
+  return `${deadline ?? 12}月底前`;
+}
+
+/**
+ * What an indicator's value is called where one table holds several kinds: 累计完成, 当前值, 增幅, and
+ * for a milestone 完成情况 with its deadline.
+ * @example valueWord({ kind: 'milestone', deadline: 6, … }) // '完成情况(6月底前)'
+ */
+export function valueWord(i: Pick<WordedIndicator, 'kind' | 'deadline'>): string {
+  const word = VALUE_WORDS[i.kind].value;
+  return i.kind === 'milestone' ? `${word}(${deadlineText(i.deadline)})` : word;
+}
+
+/**
+ * What a 序时进度 column says of an indicator the month does not scale, or null for one it does (a
+ * cumulative target: the column shows m/12). A level or growth figure is held to its 目标值 all year, a
+ * milestone to its deadline, and a ceiling has no schedule (it is met while under the limit).
+ * @example scheduleWord({ kind: 'level', comparator: '>=', … }) // '目标值'
+ */
+export function scheduleWord(i: WordedIndicator): string | null {
+  if (i.comparator === '<=') return '—';
+  switch (i.kind) {
+    case 'cumulative': return null;
+    case 'level': case 'growth': return '目标值';
+    case 'milestone': return deadlineText(i.deadline);
+  }
+}
+
+/**
+ * How 超欠进度 (gapPoints) is worded for a cumulative, level or growth indicator: the words ahead of,
+ * behind and even with what is due, and what follows the figure (null: no figure is shown). A
+ * cumulative figure is judged against 序时进度; a level or growth figure against its target, in
+ * percentage (or per-mille) points where the figure is itself a rate, else in per cent of the target.
+ * The workbook builds its number formats from these same words, so screen and paper read alike.
+ */
+export interface GapWords {
+  readonly ahead: string;
+  readonly behind: string;
+  readonly even: string;
+  readonly unit: string | null;
+}
+
+export function gapWords(i: Pick<WordedIndicator, 'kind' | 'comparator' | 'unit'>): GapWords {
+  const points = i.unit === '%' ? '个百分点' : i.unit === '‰' ? '个千分点' : '%';
+  const ceiling = i.comparator === '<=';
+  switch (i.kind) {
+    case 'cumulative':
+    case 'milestone':
+      // A cumulative ceiling is 0 while met and negative by its completion once over: no figure reads right.
+      return ceiling
+        ? { ahead: '未超上限', behind: '超出上限', even: '未超上限', unit: null }
+        : { ahead: '超序时进度', behind: '落后序时进度', even: '与序时进度持平', unit: '个百分点' };
+    case 'level':
+    case 'growth':
+      return ceiling
+        ? { ahead: '低于上限', behind: '超出上限', even: '等于上限', unit: points }
+        : { ahead: '高于目标', behind: '低于目标', even: '达到目标', unit: points };
+  }
+}
+
+/**
+ * 超欠进度 in words, the same on the screen, in the workbook, the bulletin and the command line: a
+ * milestone by its state (已完成, 未到时限, 逾期未完成), any other kind by gapWords; an approximate
+ * target reached a little under it reads 基本达到目标(差1.0个百分点).
+ * @example gapText({ kind: 'level', comparator: '>=', unit: '%', deadline: null, completion: 0.98, gapPoints: -2 }) // '低于目标2.0个百分点'
+ */
+export function gapText(i: WordedIndicator & { readonly completion: number | null; readonly gapPoints: number | null }): string {
+  const g = i.gapPoints;
+  if (g === null) return '—';
+  if (i.kind === 'milestone' && i.comparator !== '<=') {
+    if ((i.completion ?? 0) >= 1) return '已完成';
+    return g < 0 ? `逾期未完成(${deadlineText(i.deadline)})` : `未到时限(${deadlineText(i.deadline)})`;
+  }
+  const w = gapWords(i);
+  const figure = w.unit === null ? '' : `${Math.abs(g).toFixed(1)}${w.unit}`;
+  // 约/左右: a little under the target still reaches it.
+  if (g < 0 && (i.completion ?? 0) >= 1) return `基本${w.even}(差${figure})`;
+  return g > 0 ? `${w.ahead}${figure}` : g < 0 ? `${w.behind}${figure}` : w.even;
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

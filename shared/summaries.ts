@@ -17,6 +17,12 @@ export interface UnitSummary {
   readonly missing: number;
   /** Mean completion (0…1) of the lead tasks' indicators; null when they have none. */
   readonly completion: number | null;
+  /**
+   * The unit's own lead indicators with a value, and those of them behind in their own terms: what says
+   * a unit is behind, as a mean completion mixing kinds cannot be set against 序时进度.
+   */
+  readonly indicatorsReported: number;
+  readonly indicatorsBehind: number;
   readonly green: number;
   readonly yellow: number;
   readonly red: number;
@@ -41,7 +47,7 @@ export interface IndicatorSummary extends IndicatorFields {
   /** Task figure: additive indicators sum the lead units' values; a rate takes the primary lead's. */
   readonly value: number | null;
   readonly completion: number | null;
-  /** 超欠进度 in percentage points (negative = behind). */
+  /** 超欠进度, each kind in its own terms (progress.ts gapPoints; worded by format.ts gapText), negative = behind. */
   readonly gapPoints: number | null;
   readonly light: Light;
 }

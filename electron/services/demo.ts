@@ -20,15 +20,41 @@ function rng(seed: number): () => number {
   };
 }
 
-function demoValue(ind: IndicatorModel, pace: number, month: number): number {
+/**
+ * A plausible value of an indicator in a month, for a unit going at `pace` (0.7 slow … 1.25 fast), each
+ * kind as such figures move: a count grows through the year; a rate stands near its target all year, a
+ * little under it for a slow unit; a growth rate hovers around its target; a milestone is reached once,
+ * by its deadline at a good pace and later at a slow one.
+ */
+function demoValue(ind: IndicatorModel, pace: number, month: number, leads: number): number {
   if (ind.comparator === '<=') {
     // Ceilings: most stay under, a slow one drifts over.
     return round(ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace));
   }
-  const share = Math.min(1, (pace * month) / 12);
-  // Counts of schools, people, projects… are whole numbers; rates, lengths and areas need not be.
-  const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);
-  return whole ? Math.floor(ind.target * share) : round(ind.target * share);
+  switch (ind.kind) {
+    case 'cumulative': {
+      // Lead units of one task share a target that adds up: the task figure is the sum of their parts.
+      const share = Math.min(1, (pace * month) / 12) / (ind.additive ? leads : 1);
+      // Counts of schools, people, projects… are whole numbers; lengths and areas need not be.
+      const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);
+      return whole ? Math.floor(ind.target * share) : round(ind.target * share);
+    }
+    case 'level': {
+      const v = ind.target * (0.915 + 0.085 * pace + 0.001 * month);
+      return ind.unit === '%' ? round1(Math.min(100, v)) : round(v);
+    }
+    case 'growth':
+      return round1(ind.target * (0.8 + 0.2 * pace) + 0.2 * Math.sin(month));
+    case 'milestone': {
+      const doneIn = Math.ceil((ind.deadline ?? 12) / pace);
+      const target = ind.target / (ind.additive ? leads : 1);
+      return month >= doneIn ? target : Math.floor((target * month) / doneIn);
+    }
+  }
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function round(x: number): number {
@@ -38,7 +64,8 @@ function round(x: number): number {
 /**
  * Fills plausible, clearly marked demo progress for every reporting unit's tasks, from the year's first
  * period through the given one (months, or quarters for a quarterly plan), so a new installation has
- * something to show. Some units report late, some lag behind 序时进度, and a few periods are left unreported.
+ * something to show. Some units report late, some lag behind what is due (序时进度, a rate's target),
+ * and a few periods are left unreported.
  */
 export async function fillDemo(ctx: Ctx, through: string): Promise<{ periods: number; reports: number }> {
   const last = parsePeriod(through);
@@ -74,7 +101,7 @@ export async function fillDemo(ctx: Ctx, through: string): Promise<{ periods: nu
             fundsPlanned: null, fundsAvailable: null, fundsSpent: null,
             contact: '演示联系人', phone: '0563-0000000', enteredBy: '演示数据', proxy: false, source: 'demo',
             packageId: null, revision: 1, receivedOn,
-            values: lead ? task.indicators.map((i) => ({ indicatorId: i.id, value: demoValue(i, pace, period.month), note: '' })) : [],
+            values: lead ? task.indicators.map((i) => ({ indicatorId: i.id, value: demoValue(i, pace, period.month, task.leadUnitIds.length), note: '' })) : [],
           }, at);
         }
       }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
-import { FREQUENCY_LABELS, type PlanDef, type ReportFields, type Role, type UnitKind } from '../../shared/domain';
+import { FREQUENCY_LABELS, VALUE_WORDS, type PlanDef, type ReportFields, type Role, type UnitKind } from '../../shared/domain';
 import { failureOf, failureWords, StoreError, type StoreFailure } from '../../db/errors';
 import { LedgerError, toErrorInfo } from '../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../shared/rules/periods';
@@ -550,6 +550,8 @@ interface MappedReport {
   readonly values: ReportValue[];
   /** indicator id → its number within the task, for messages */
   readonly indicatorNos: ReadonlyMap<number, number>;
+  /** What each indicator's value is called in the preview of changes: 累计完成, 当前值, 增幅, 完成情况. */
+  readonly valueWords: ReadonlyMap<number, string>;
 }
 
 /**
@@ -587,6 +589,7 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
       fields: fieldsOf(r),
       values,
       indicatorNos: new Map(t.indicators.map((i) => [i.id, i.no])),
+      valueWords: new Map(t.indicators.map((i) => [i.id, VALUE_WORDS[i.kind].value])),
     };
   });
 }
@@ -606,7 +609,7 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
   for (const v of t.values) {
     const old = before?.values.find((x) => x.indicatorId === v.indicatorId);
     const indicator = t.indicatorNos.get(v.indicatorId) ?? null;
-    if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator, field: '累计完成', before: old?.value ?? null, after: v.value });
+    if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator, field: t.valueWords.get(v.indicatorId) ?? VALUE_WORDS.cumulative.value, before: old?.value ?? null, after: v.value });
     if ((old?.note ?? '') !== v.note) out.push({ task: t.taskNo, indicator, field: '说明', before: old?.note || null, after: v.note || null });
   }
   return out;

@@ -11,7 +11,7 @@ import { COMPARATORS, INDICATOR_KINDS, LIGHT_LABELS, TASK_STATUSES, type Compara
 import { inferKind, kindProblem } from '../../shared/rules/kinds';
 import type { ExportResult } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
-import { localDate, percent, targetFigure } from '../../shared/format';
+import { localDate, percent, scheduleWord, targetFigure, valueWord } from '../../shared/format';
 import { periodLabel, requireStarted } from '../../shared/rules/periods';
 import { completion, indicatorLight, timeProgress } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type ValidationIssue } from '../../shared/rules/validation';
@@ -279,19 +279,19 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destin
   const key = loadKey(ctx.file);
   const def: PlanDef = planModelToDef(plan);
   const unitName = new Map(plan.units.map((u) => [u.id, u.name]));
-  const rows: CellValue[][] = [['序号', '任务', '本单位职责', '牵头单位', '协同单位', '指标', '要求', '目标', '计量单位']];
+  const rows: CellValue[][] = [['序号', '任务', '本单位职责', '牵头单位', '协同单位', '指标', '要求', '目标', '计量单位', '填报口径']];
   for (const t of plan.tasks) {
     const role = roles.get(t.id);
     if (!role) continue;
     const base: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同', t.leadUnitIds.map((u) => unitName.get(u)).join('、'), t.coUnitIds.map((u) => unitName.get(u)).join('、')];
-    if (t.indicators.length === 0) rows.push([...base, '(无量化指标,按进展填报)', '', '', '']);
-    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator], targetFigure(i), i.unit]);
+    if (t.indicators.length === 0) rows.push([...base, '(无量化指标,按进展填报)', '', '', '', '']);
+    for (const i of t.indicators) rows.push([...base, i.name, COMPARATOR_WORDS[i.comparator], targetFigure(i), i.unit, valueWord(i)]);
   }
   const revision = plan.revision;
   return signAndWrite(ctx, {
     kind: 'assignment', plan, from: office, to: unit.name, recipient: await unitFingerprint(ctx, unit.id), unit: unit.name, unitId: unit.id, periods: [], revision,
     sheets: [
-      { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8] },
+      { name: '任务清单', rows, colWidths: [6, 30, 10, 20, 30, 30, 8, 10, 8, 18] },
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period, plan.frequency), p.dueOn])], colWidths: [14, 14] },
     ],
     data: { plan: def, periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), unit: unit.name, office: { name: office, publicKey: key.publicKey } },
@@ -342,19 +342,21 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
   const revision = (last?.r ?? 0) + 1;
   const month = period.month;
   const tp = timeProgress(month);
-  const dataRows: CellValue[][] = [['序号', '任务', '职责', '指标', '目标', '计量单位', '累计完成', '完成率', '序时进度', '灯号', '推进状态', '工作进展', '存在问题', '下步措施', '说明']];
+  // One column for the figure of every kind, and beside it what that figure is: 累计完成 only where it adds up.
+  const dataRows: CellValue[][] = [['序号', '任务', '职责', '指标', '目标', '计量单位', '填报口径', '进展情况', '完成率', '序时进度', '灯号', '推进状态', '工作进展', '存在问题', '下步措施', '说明']];
   const fundRows: CellValue[][] = [['序号', '任务', '计划资金(万元)', '到位资金(万元)', '支出资金(万元)', '联系人', '联系电话', '填报人']];
   const payload: ReportData = { unit: unit.name, period: opts.period, reports: [] };
   for (const { task: t, role, report: r, values } of included) {
     const narr: CellValue[] = [r.status ?? '', r.progress, r.problems, r.nextSteps, r.explanation];
     const head: CellValue[] = [t.no, t.title, role === 'lead' ? '牵头' : '协同'];
-    if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', percent(tp, ''), '', ...narr]);
+    // A task with no number is judged by its status: nothing of it is scaled by 序时进度.
+    if (t.indicators.length === 0) dataRows.push([...head, '(无量化指标)', '', '', '', '', '', '', '', ...narr]);
     for (const i of t.indicators) {
       const v = values.get(i.id);
       const value = v?.value ?? null;
       dataRows.push([
-        ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${targetFigure(i)}`, i.unit, value,
-        value === null ? '' : percent(completion(i, value)), percent(tp, ''),
+        ...head, i.name, `${COMPARATOR_WORDS[i.comparator]}${targetFigure(i)}`, i.unit, valueWord(i), value,
+        value === null ? '' : percent(completion(i, value)), scheduleWord(i) ?? percent(tp, ''),
         value === null ? '' : LIGHT_LABELS[indicatorLight(i, value, month, thresholds)], ...narr.slice(0, 4), v?.note ? `${v.note}${r.explanation ? `;${r.explanation}` : ''}` : r.explanation,
       ]);
     }
@@ -371,7 +373,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
   const exported = await signAndWrite(ctx, {
     kind: 'report', plan, from: unit.name, to: office, recipient: officeFingerprint, unit: unit.name, unitId: unit.id, periods: [opts.period], revision,
     sheets: [
-      { name: '填报数据', rows: dataRows, colWidths: [6, 28, 6, 26, 14, 8, 10, 8, 8, 6, 8, 40, 30, 30, 24] },
+      { name: '填报数据', rows: dataRows, colWidths: [6, 28, 6, 26, 14, 8, 18, 10, 8, 10, 6, 8, 40, 30, 30, 24] },
       { name: '资金及联系人', rows: fundRows, colWidths: [6, 28, 14, 14, 14, 10, 16, 10] },
     ],
     data: payload,

@@ -10,12 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import { LIGHT_LABELS, type Light } from '../../shared/domain';
+import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { targetFigure } from '../../shared/format';
+import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../shared/format';
 import { periodLabel, periodShortLabel } from '../../shared/rules/periods';
-import { scheduleClass } from '../../shared/rules/progress';
-import type { Headline } from '../../shared/rules/headline';
+import { isBehind, type Headline } from '../../shared/rules/headline';
 import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../shared/summaries';
 import { listPeriods } from '../../db/queries/plan';
@@ -282,16 +281,21 @@ function valueText(v: number, unit: string, prefix = ''): string {
   return `${prefix}${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit}`;
 }
 
-/** Width of the target and cumulative columns: wide enough for the longest figure, never narrower than given. */
+/**
+ * Width of the target, value and 超欠进度 columns: wide enough for the longest figure as its number
+ * format shows it (a number never wraps: too narrow, it shows ###), never narrower than given.
+ */
 function withFigureWidths(cols: readonly Col[], indicators: readonly IndicatorSummary[]): Col[] {
-  let target = 0, value = 0;
+  let target = 0, value = 0, gap = 0;
   for (const i of indicators) {
     target = Math.max(target, textWidth(i.comparator === 'range' ? `${targetFigure(i)}${i.unit}` : valueText(i.target, i.unit, COMPARATOR_PREFIX[i.comparator])));
-    if (i.value !== null) value = Math.max(value, textWidth(valueText(i.value, i.unit)));
+    if (i.value !== null) value = Math.max(value, textWidth(valueText(i.value, i.unit, valueWord(i))));
+    if (i.gapPoints !== null && typeof gapCell(i) !== 'string') gap = Math.max(gap, textWidth(gapText(i)));
   }
   return cols.map((c) => {
-    if (c.header === '全年目标') return { ...c, width: Math.max(c.width, Math.ceil(target + 1.5)) };
-    if (c.header === '累计完成') return { ...c, width: Math.max(c.width, Math.ceil(value + 1.5)) };
+    if (c.header === TARGET_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(target + 1.5)) };
+    if (c.header === VALUE_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(value + 1.5)) };
+    if (c.header === GAP_HEADER) return { ...c, width: Math.max(c.width, Math.ceil(gap + 1.5)) };
     return c;
   });
 }
@@ -301,8 +305,28 @@ function targetCell(i: IndicatorSummary): CellIn {
   return { v: i.target, fmt: valueFormat(i.target, i.unit, COMPARATOR_PREFIX[i.comparator]) };
 }
 
+/** The value stays a number; its format says what it is (累计完成, 当前值, 增幅, 完成情况) and its unit. */
 function valueCell(i: IndicatorSummary): CellIn {
-  return i.value === null ? '未报' : { v: i.value, fmt: valueFormat(i.value, i.unit) };
+  return i.value === null ? '未报' : { v: i.value, fmt: valueFormat(i.value, i.unit, valueWord(i)) };
+}
+
+/**
+ * A number format that words 超欠进度 as gapText does ("落后序时进度5.0个百分点", "低于目标2.0个百分点"):
+ * positive, negative (shown without its sign) and zero sections from the same GapWords.
+ */
+export function gapFormat(w: GapWords): string {
+  const figure = w.unit === null ? '' : `0.0${quoted(w.unit)}`;
+  return `${quoted(w.ahead)}${figure};${quoted(w.behind)}${figure};${quoted(w.even)}`;
+}
+
+/**
+ * 超欠进度: a number formatted in the kind's words; what a format cannot tell from the number alone is
+ * words only (a milestone's state, an approximate target reached a little under it).
+ */
+function gapCell(i: IndicatorSummary): CellIn {
+  if (i.gapPoints === null) return '—';
+  if ((i.kind === 'milestone' && i.comparator !== '<=') || (i.gapPoints < 0 && (i.completion ?? 0) >= 1)) return gapText(i);
+  return { v: i.gapPoints, fmt: gapFormat(gapWords(i)) };
 }
 
 function num(v: number | null): Val {
@@ -582,20 +606,40 @@ const CATEGORY_COLS: readonly Col[] = [
   { header: '未报送任务（项）', width: 13, kind: 'count' },
 ];
 
+/** How many indicators of each kind: "累计类 45 个、水平类 16 个、增幅类 1 个". */
+function kindsNote(tasks: readonly TaskSummary[]): string {
+  const all = tasks.flatMap((t) => t.indicators);
+  return INDICATOR_KINDS.map((k) => [k, all.filter((i) => i.kind === k).length] as const)
+    .filter(([, n]) => n > 0).map(([k, n]) => `${INDICATOR_KIND_LABELS[k]} ${n} 个`).join('、');
+}
+
 function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   const cols = OVERVIEW_COLS;
   const ws = newSheet(wb, SUMMARY_SHEETS.overview, cols, { printTitleRows: 2 });
   titleRows(ws, cols, m, '汇总表');
   ws.mergeCells(HEADER_ROWS, 3, HEADER_ROWS, cols.length);
   const h = m.headline;
+  const c = h.counts;
+  const y = m.data.thresholds.yellowPoints;
   const names = (label: string, list: readonly string[]) => (list.length ? `${label}：${joinNames(list)}` : '');
   type Item = readonly [label: string | Spec, value: CellIn, kind: Kind, note: string];
+  // What is on schedule first, as the bulletin's 总体情况 opens; then the lights, then who reported.
   const items: Item[] = [
     ['报告期', periodLabel(h.period, m.head.frequency), 'center', m.head.frequency === 'quarterly' ? `${m.data.plan.year}年度第 ${h.month / 3} 季度` : `${m.data.plan.year}年度第 ${h.month} 个月`],
-    ['序时进度', h.timeProgress, 'pct', `第 ${h.month} 月末应完成全年目标的 ${h.month}/12`],
+    ['序时进度', h.timeProgress, 'pct', `累计类第 ${h.month} 月末应完成全年目标的 ${h.month}/12；水平类、增幅类对照目标值`],
     ['报送截止日期', ymd(h.dueOn), 'date', '是否逾期以汇总端收到日期为准'],
     ['任务（项）', h.tasks, 'count', `有量化指标的 ${h.tasksWithIndicators} 项；无量化指标（按状态考核）的 ${h.tasks - h.tasksWithIndicators} 项`],
-    ['量化指标（个）', h.indicators, 'count', ''],
+    ['量化指标（个）', h.indicators, 'count', kindsNote(m.tasks)],
+    ['量化指标任务（项）', c.total, 'count', '已报数的量化指标，各按本类口径判断'],
+    ['达到序时进度（项）', c.onSchedule, 'count', '累计类不低于序时进度，水平类、增幅类达到目标，节点类未逾期'],
+    ['达到序时进度占比', num(c.share), 'pct', '达到序时进度的项数 / 量化指标任务项数'],
+    ['其中已完成（项）', c.done, 'count', '已达到全年目标（水平类、增幅类以12月为准）'],
+    ['未达到序时进度（项）', c.behind, 'count', '进展情况占比低于序时进度或增幅低于目标任务，见「滞后事项」'],
+    ['未报数指标（个）', c.noValue, 'count', '牵头单位尚未填报，不计入量化指标任务'],
+    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值；含水平类、增幅类，不与序时进度比较'],
+    [lightSpec('green'), h.green, 'count', '任务数：已完成，或各指标均达到序时进度（按各类口径）'],
+    [lightSpec('yellow'), h.yellow, 'count', `任务数：有指标未达到序时进度、差距不足 ${y} 个百分点，或无量化指标且未开始`],
+    [lightSpec('red'), h.red, 'count', `任务数：差距 ${y} 个百分点及以上、超出上限、节点类逾期，或应报未报`],
     ['责任单位（个）', h.units, 'count', `其中有牵头任务的 ${h.leadUnits} 个`],
     ['已报送单位（个）', h.unitsReported, 'count', '牵头任务全部报送'],
     ['部分报送单位（个）', h.unitsPartial, 'count', names('部分报送', h.partialUnitNames)],
@@ -604,16 +648,6 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
     ['按时报送（份）', h.onTime, 'count', ''],
     ['逾期报送（份）', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
     ['未报送（份）', h.missing, 'count', '见「未报送及逾期」'],
-    [lightSpec('green'), h.green, 'count', '任务数：已完成或不低于序时进度'],
-    [lightSpec('yellow'), h.yellow, 'count', `任务数：落后序时进度不足 ${m.data.thresholds.yellowPoints} 个百分点，或无量化指标且未开始`],
-    [lightSpec('red'), h.red, 'count', `任务数：落后 ${m.data.thresholds.yellowPoints} 个百分点及以上、超出上限，或应报未报`],
-    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值'],
-    ['超欠序时进度（百分点）', num(h.gapPoints), 'points', '正数为超前，负数为滞后'],
-    ['超进度指标（个）', h.schedule['超进度'], 'count', '完成率高于序时进度，尚未完成全年目标'],
-    ['达进度指标（个）', h.schedule['达进度'], 'count', '完成率等于序时进度'],
-    ['欠进度指标（个）', h.schedule['欠进度'], 'count', '完成率低于序时进度，见「滞后事项」'],
-    ['已完成指标（个）', h.schedule['已完成'], 'count', '已达到全年目标（上限类指标未超出上限）'],
-    ['未报数指标（个）', h.noValue, 'count', '牵头单位尚未填报累计数'],
   ];
   let row = HEADER_ROWS + 1;
   for (const [label, value, kind, note] of items) {
@@ -637,10 +671,11 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   row++;
   const notes = [
     '说明：',
-    '1. 完成度 = 累计完成 / 全年目标（封顶100%）；“约”类指标达到目标的95%即为完成；上限类指标（≤）不超过上限即为完成，不按序时进度考核。',
-    `2. 序时进度 = 月份 / 12。红黄绿灯：已完成或不低于序时进度为绿灯；落后不足 ${m.data.thresholds.yellowPoints} 个百分点为黄灯；落后更多、超出上限或应报未报为红灯。`,
-    '3. 单位平均完成度为其牵头任务各量化指标完成度的平均值；排名按平均完成度（精确到0.1%）从高到低，并列者名次相同，其后名次顺延（如1、2、2、4）；无牵头量化指标的单位不参加排名。',
-    '4. 多个牵头单位的任务：可累加指标取各牵头单位之和，比率类指标取第一牵头单位的数值；协同单位的数字不重复相加。',
+    '1. 完成度 = 进展情况 / 全年目标（封顶100%）；“约”类指标达到目标的95%即为完成；上限类指标（≤）不超过上限即为完成，不按序时进度考核。',
+    '2. 序时进度 = 月份 / 12，只用于累计类指标（数量、长度、面积、金额等）；水平类指标（参保率、占比等）以当前值对照目标值，增幅类以增幅对照目标增幅，均不按月折算；节点类指标在完成时限前不算滞后，逾期未完成为红灯。',
+    `3. 红黄绿灯：达到序时进度为绿灯；未达到的，差距不足 ${y} 个百分点为黄灯（累计类按落后序时进度的百分点，水平类、增幅类按低于目标的百分点，非百分比指标按低于目标的百分比），差距更大、超出上限、节点类逾期或应报未报为红灯。`,
+    '4. 单位平均完成度为其牵头任务各量化指标完成度的平均值；排名按平均完成度（精确到0.1%）从高到低，并列者名次相同，其后名次顺延（如1、2、2、4）；无牵头量化指标的单位不参加排名。',
+    '5. 多个牵头单位的任务：可累加指标取各牵头单位之和，比率类指标取第一牵头单位的数值；协同单位的数字不重复相加。',
   ].join('\n');
   sectionRow(ws, row, cols, notes, { border: false, fill: false });
   ws.getRow(row).getCell(1).font = { name: BODY_FONT, size: 9 };
@@ -701,14 +736,19 @@ const TASK_HEAD_COLS: readonly Col[] = [
   { header: '牵头单位', width: 10, kind: 'name' },
 ];
 
+const TARGET_HEADER = '全年目标';
+/** The office's own word for the figure of any kind ("进展情况占比低于序时进度"); each cell says which figure it is. */
+const VALUE_HEADER = '进展情况';
+const GAP_HEADER = '超欠进度';
+
 /** One indicator's columns, on the task and the lagging sheet (filled by indicatorCells). */
 const INDICATOR_COLS: readonly Col[] = [
   { header: '指标', width: 18, kind: 'name' },
-  { header: '全年目标', width: 10, kind: 'value' },
-  { header: '累计完成', width: 10, kind: 'value' },
+  { header: TARGET_HEADER, width: 10, kind: 'value' },
+  { header: VALUE_HEADER, width: 12, kind: 'value' },
   { header: '完成率', width: 7.5, kind: 'pct' },
   { header: '序时进度', width: 8.5, kind: 'pct' },
-  { header: '超欠进度\n（百分点）', width: 10, kind: 'points' },
+  { header: GAP_HEADER, width: 12, kind: 'points' },
   { header: '红黄绿灯', width: 8.5, kind: 'light' },
 ];
 
@@ -729,9 +769,9 @@ function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number
   const cells: (CellIn | undefined)[] = new Array(width).fill(undefined);
   cells.splice(at, INDICATOR_COLS.length,
     i.name, targetCell(i), valueCell(i), num(i.completion),
-    // A ceiling has no schedule: it is met while under the limit.
-    i.comparator === '<=' ? '—' : m.head.timeProgress,
-    num(i.gapPoints), lightSpec(i.light));
+    // Only a cumulative target is scaled by the month; the others say what they are held to.
+    scheduleWord(i) ?? m.head.timeProgress,
+    gapCell(i), lightSpec(i.light));
   return cells;
 }
 
@@ -832,9 +872,9 @@ const LAGGING_COLS: readonly Col[] = [
   { header: '下步措施', width: 26, kind: 'narrative' },
 ];
 
-/** Indicators behind 序时进度 (欠进度) with a reported value; unreported ones are on the missing sheet. */
+/** Indicators with a reported value behind in their own terms (未达到序时进度); unreported ones are on the missing sheet. */
 export function laggingIndicators(t: TaskSummary, month: number): IndicatorSummary[] {
-  return t.indicators.filter((i) => i.value !== null && scheduleClass(i, i.value, month) === '欠进度');
+  return t.indicators.filter((i) => i.value !== null && isBehind(i, i.value, month));
 }
 
 function laggingSheet(wb: ExcelJS.Workbook, m: Model): void {
@@ -854,7 +894,7 @@ function laggingSheet(wb: ExcelJS.Workbook, m: Model): void {
     row = blockRows(ws, row, cols, task, lagging.map((i) => indicatorCells(i, m, cols.length, TASK_HEAD_COLS.length)));
     blocks.push({ first, last: row - 1 });
   }
-  if (blocks.length === 0) sectionRow(ws, row, cols, '本期没有落后于序时进度的指标。', { fill: false });
+  if (blocks.length === 0) sectionRow(ws, row, cols, '本期没有未达到序时进度的指标。', { fill: false });
   keepTogether(ws, cols, blocks, HEADER_ROWS);
 }
 
@@ -890,8 +930,8 @@ function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
   let row = HEADER_ROWS + 1;
   const overall: readonly [string, Kind, (h: Headline) => Val][] = [
     ['序时进度', 'pct', (h) => h.timeProgress],
+    ['达到序时进度指标占比', 'pct', (h) => num(h.counts.share)],
     ['全市平均完成度', 'pct', (h) => num(h.completion)],
-    ['超欠序时进度（百分点）', 'points', (h) => num(h.gapPoints)],
     ['按时报送（份）', 'count', (h) => h.onTime],
     ['逾期报送（份）', 'count', (h) => h.late],
     ['未报送（份）', 'count', (h) => h.missing],

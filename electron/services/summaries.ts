@@ -1,7 +1,7 @@
 import { indicatorFields, type Light, type TaskStatus } from '../../shared/domain';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { isLate } from '../../shared/rules/periods';
-import { headlineOf, type Headline } from '../../shared/rules/headline';
+import { headlineOf, isBehind, type Headline } from '../../shared/rules/headline';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../shared/summaries';
 import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
 import { listReports, type Report } from '../../db/queries/reports';
@@ -90,7 +90,7 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
     if (unit.kind !== 'unit') continue;
     const lead = d.plan.tasks.filter((t) => t.leadUnitIds.includes(unit.id));
     const co = d.plan.tasks.filter((t) => t.coUnitIds.includes(unit.id));
-    let onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0;
+    let onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0, indicatorsReported = 0, indicatorsBehind = 0;
     let receivedOn: string | null = null;
     const completions: number[] = [];
     for (const task of lead) {
@@ -109,13 +109,16 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
       for (const i of task.indicators) {
         const v = valueOf(r, i.id);
         completions.push(v === null ? 0 : completion(i, v));
+        if (v === null) continue;
+        indicatorsReported++;
+        if (isBehind(i, v, d.period.month)) indicatorsBehind++;
       }
     }
     const done = onTime + late;
     const state: ReportState = lead.length === 0 ? '无牵头任务' : done === lead.length ? '已报送' : done === 0 ? '未报送' : '部分报送';
     out.push({
       unit: unit.name, seq: ++seq, leadTasks: lead.length, coTasks: co.length, due: lead.length,
-      onTime, late, missing, completion: meanCompletion(completions), green, yellow, red, state,
+      onTime, late, missing, completion: meanCompletion(completions), indicatorsReported, indicatorsBehind, green, yellow, red, state,
       receivedOn, dueOn: d.period.dueOn,
     });
   }

@@ -9,6 +9,7 @@ import type {
 import { FREQUENCY_LABELS, indicatorFields, type Light, type ReportingFrequency, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { dueDate, hasStarted } from '../../shared/rules/periods';
+import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
 import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
@@ -193,7 +194,9 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
     const tasks = summaryByTask(d);
     overall.push({
       period,
-      completion: meanCompletion(tasks.flatMap((t) => t.indicators.map((i) => i.completion ?? 0))),
+      // The figures of the headline and the workbook, so the trend's last point is the headline's.
+      completion: overallCompletion(units),
+      onSchedule: scheduleCounts(tasks, row.month).share,
       onTime: units.filter((u) => reportingGroup(u) === 'onTime').length,
       late: units.filter((u) => reportingGroup(u) === 'late').length,
       missing: units.filter((u) => reportingGroup(u) === 'missing').length,

@@ -11,6 +11,9 @@ export const LIGHT_COLORS: Readonly<Record<Light, string>> = {
   none: '#8c8c8c',
 };
 
+/** A table's sticky header stays below the app's own sticky header (52 px, .app-header), not under it. */
+export const STICKY_HEADER = { offsetHeader: 52 } as const;
+
 const LIGHT_TAG: Readonly<Record<Light, string>> = { green: 'success', yellow: 'warning', red: 'error', none: 'default' };
 const LIGHT_MARK: Readonly<Record<Light, string>> = { green: '●', yellow: '▲', red: '■', none: '—' };
 
@@ -40,10 +43,12 @@ export function num(x: number | null | undefined): string {
   return Number.isInteger(x) ? x.toLocaleString('zh-CN') : x.toLocaleString('zh-CN', { maximumFractionDigits: 2 });
 }
 
-/** Completion as a small bar with its number. */
-export function CompletionBar({ value, timeProgress }: { readonly value: number | null; readonly timeProgress?: number }) {
+/**
+ * Completion as a small bar with its number, yellow when something under it is behind in its own terms
+ * (a completion mixing kinds is never set against 序时进度 itself).
+ */
+export function CompletionBar({ value, behind = false }: { readonly value: number | null; readonly behind?: boolean }) {
   if (value === null) return <span className="muted">—</span>;
-  const behind = timeProgress !== undefined && value < timeProgress;
   return (
     <Progress
       percent={Math.round(value * 1000) / 10}

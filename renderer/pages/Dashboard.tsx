@@ -1,15 +1,16 @@
 /** 汇总端 period dashboard: 报送情况, unit by unit, task by task, category by category, charts. */
 import { useEffect, useMemo, useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, TrendView } from '../../shared/api';
-import { percent } from '../../shared/format';
+import { INDICATOR_KIND_LABELS } from '../../shared/domain';
+import { gapText, percent, valueWord } from '../../shared/format';
 import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
-import { parsePeriod, periodLabel } from '../../shared/rules/periods';
-import { timeProgress } from '../../shared/rules/progress';
+import { periodLabel } from '../../shared/rules/periods';
+import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
-import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
+import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, STICKY_HEADER, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { useApp, usePeriodLabel } from '../store';
 
 const { Text } = Typography;
@@ -21,13 +22,17 @@ interface Data {
   readonly trend: TrendView;
 }
 
+/** An indicator's figures in its kind's words: what the value is (累计完成, 当前值, 增幅, 完成情况) and 超欠进度 against what is due. */
 export function indicatorColumns(): ColumnsType<IndicatorSummary> {
   return [
-    { title: '指标', dataIndex: 'name', ellipsis: true },
+    { title: '指标', dataIndex: 'name', ellipsis: true, render: (n: string, i) => <>{n} <Tag className="kind-tag">{INDICATOR_KIND_LABELS[i.kind]}</Tag></> },
     { title: '目标', key: 'target', width: 130, render: (_, i) => targetText(i) },
-    { title: '累计完成', dataIndex: 'value', width: 110, align: 'right', render: (v: number | null) => num(v) },
-    { title: '完成率', dataIndex: 'completion', width: 90, align: 'right', render: (v: number | null) => percent(v) },
-    { title: '超欠进度', dataIndex: 'gapPoints', width: 90, align: 'right', render: (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(1)}点`) },
+    {
+      title: '进展情况', dataIndex: 'value', width: 170, align: 'right',
+      render: (v: number | null, i) => (v === null ? '—' : <><Text type="secondary" className="value-word">{valueWord(i)}</Text> {num(v)}{i.unit}</>),
+    },
+    { title: '完成率', dataIndex: 'completion', width: 80, align: 'right', render: (v: number | null) => percent(v) },
+    { title: '超欠进度', dataIndex: 'gapPoints', width: 220, render: (_, i) => <span data-testid="gap-text">{gapText(i)}</span> },
     { title: '灯号', dataIndex: 'light', width: 90, render: (l: IndicatorSummary['light']) => <LightTag light={l} /> },
   ];
 }
@@ -74,7 +79,7 @@ function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
   );
 }
 
-function UnitTable({ rows, timeProgress }: { readonly rows: readonly UnitSummary[]; readonly timeProgress: number }) {
+function UnitTable({ rows }: { readonly rows: readonly UnitSummary[] }) {
   const go = useApp((s) => s.go);
   const columns: ColumnsType<UnitSummary> = [
     { title: '序号', dataIndex: 'seq', width: 56, align: 'center' },
@@ -83,32 +88,32 @@ function UnitTable({ rows, timeProgress }: { readonly rows: readonly UnitSummary
     { title: '报送情况', key: 'state', width: 150, render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
     { title: '收到日期', dataIndex: 'receivedOn', width: 90, render: (d: string | null) => shortDate(d) },
     { title: '按时/逾期/未报', key: 'counts', width: 116, align: 'center', render: (_, r) => (r.leadTasks === 0 ? '—' : `${r.onTime}/${r.late}/${r.missing}`) },
-    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null) => <CompletionBar value={c} timeProgress={timeProgress} /> },
+    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, r) => <CompletionBar value={c} behind={r.indicatorsBehind > 0} /> },
     { title: '绿/黄/红', key: 'lights', width: 120, render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
     { title: '操作', key: 'op', width: 70, render: (_, r) => <Button size="small" onClick={() => go('unitDetail', r.unit)}>明细</Button> },
   ];
   return (
     <Table<UnitSummary>
       size="small" rowKey="unit" pagination={false} columns={columns} dataSource={[...rows]}
-      className="unit-table" data-testid="unit-table" sticky
+      className="unit-table" data-testid="unit-table" sticky={STICKY_HEADER}
       rowClassName={(r) => `unit-row-${r.seq}`}
     />
   );
 }
 
-function TaskTable({ rows, timeProgress }: { readonly rows: readonly TaskSummary[]; readonly timeProgress: number }) {
+function TaskTable({ rows }: { readonly rows: readonly TaskSummary[] }) {
   const columns: ColumnsType<TaskSummary> = [
     { title: '序号', dataIndex: 'no', width: 56, align: 'center' },
     { title: '任务', dataIndex: 'title', ellipsis: true },
     { title: '牵头单位', key: 'lead', width: 170, ellipsis: true, render: (_, t) => t.leadUnits.join('、') },
     { title: '报送', key: 'reported', width: 64, align: 'center', render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
     { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
-    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null) => <CompletionBar value={c} timeProgress={timeProgress} /> },
+    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, t) => <CompletionBar value={c} behind={t.light === 'yellow' || t.light === 'red'} /> },
     { title: '灯号', dataIndex: 'light', width: 86, render: (l: TaskSummary['light']) => <LightTag light={l} /> },
   ];
   return (
     <Table<TaskSummary>
-      size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} sticky
+      size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} sticky={STICKY_HEADER}
       expandable={{ expandedRowRender: (t) => <TaskExpansion task={t} /> }}
       data-testid="task-table"
     />
@@ -128,7 +133,6 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
 }
 
 function Charts({ data }: { readonly data: Data }) {
-  const tp = data.units.header.timeProgress;
   const label = usePeriodLabel();
   const reporting = useMemo(() => data.units.rows.filter((r) => r.leadTasks > 0), [data.units.rows]);
   const byUnit = useMemo(() => ({
@@ -141,7 +145,8 @@ function Charts({ data }: { readonly data: Data }) {
       type: 'bar', barMaxWidth: 14,
       data: reporting.map((r) => ({
         value: r.completion === null ? 0 : Math.round(r.completion * 1000) / 10,
-        itemStyle: { color: r.state === '未报送' ? LIGHT_COLORS.red : (r.completion ?? 0) >= tp ? LIGHT_COLORS.green : LIGHT_COLORS.yellow },
+        // A unit's mean completion mixes kinds: its colour says whether any indicator is behind in its own terms.
+        itemStyle: { color: r.state === '未报送' ? LIGHT_COLORS.red : r.indicatorsBehind > 0 ? LIGHT_COLORS.yellow : LIGHT_COLORS.green },
       })),
       label: {
         show: true, position: 'right', fontSize: 11, color: '#595959',
@@ -150,9 +155,8 @@ function Charts({ data }: { readonly data: Data }) {
           return r.state === '未报送' ? '未报送' : r.completion === null ? '无量化指标' : percent(r.completion);
         },
       },
-      markLine: { symbol: 'none', label: { position: 'start', formatter: `序时进度 ${percent(tp)}`, color: '#1d39c4' }, lineStyle: { type: 'dashed', color: '#1d39c4' }, data: [{ xAxis: Math.round(tp * 1000) / 10 }] },
     }],
-  }), [reporting, tp]);
+  }), [reporting]);
   const lights = useMemo(() => {
     const count = (l: string) => data.tasks.rows.filter((t) => t.light === l).length;
     return {
@@ -170,15 +174,16 @@ function Charts({ data }: { readonly data: Data }) {
     };
   }, [data.tasks]);
   const trend = useMemo(() => ({
-    title: { text: '完成度与报送趋势', left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: '进度与报送趋势', left: 'center', textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
-    grid: { left: 50, right: 50, top: 40, bottom: 50 },
+    // Room under the month labels for two rows of legend.
+    grid: { left: 50, right: 50, top: 40, bottom: 76 },
     xAxis: { type: 'category', data: data.trend.periods.map(label) },
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
     series: [
-      { name: '全市平均完成度', type: 'line', data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
-      { name: '序时进度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.periods.map((p) => Math.round(timeProgress(parsePeriod(p)!.month) * 1000) / 10) },
+      { name: '达到序时进度占比', type: 'line', data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
+      { name: '全市平均完成度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
       { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
       { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
     ],
@@ -236,7 +241,8 @@ export function Dashboard() {
   const reported = rows.filter((r) => r.state === '已报送').length;
   const late = rows.filter((r) => r.late > 0).length;
   const missing = rows.filter((r) => r.state === '未报送').length;
-  const overall = data.trend.overall.find((o) => o.period === period)?.completion ?? null;
+  const overall = overallCompletion(data.units.rows);
+  const counts = scheduleCounts(data.tasks.rows, h.month);
 
   return (
     <div data-testid="dashboard">
@@ -245,7 +251,13 @@ export function Dashboard() {
           <Col flex="auto"><Statistic title="报送期" value={periodLabel(h.period, h.frequency)} /></Col>
           <Col flex="auto"><Statistic title="报送截止" value={shortDate(h.dueOn)} /></Col>
           <Col flex="auto"><Statistic title="序时进度" value={percent(h.timeProgress)} /></Col>
-          <Col flex="auto"><Statistic title="全市平均完成度" value={percent(overall)} styles={{ content: { color: overall !== null && overall >= h.timeProgress ? LIGHT_COLORS.green : LIGHT_COLORS.yellow } }} /></Col>
+          <Col flex="auto" data-testid="headline-on-schedule">
+            <Tooltip title={`量化指标任务${counts.total}项(已报数),各按本类口径:累计类对照序时进度,水平类、增幅类对照目标值,节点类对照完成时限;另有${counts.noValue}项未报数`}>
+              <Statistic title="达到序时进度" value={counts.onSchedule} suffix={`/ ${counts.total} 项 · ${percent(counts.share)}`} />
+            </Tooltip>
+          </Col>
+          <Col flex="auto" data-testid="headline-behind"><Statistic title="未达到序时进度" value={counts.behind} suffix="项" styles={{ content: { color: counts.behind ? LIGHT_COLORS.yellow : undefined } }} /></Col>
+          <Col flex="auto"><Statistic title="全市平均完成度" value={percent(overall)} /></Col>
           <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${rows.length}`} /></Col>
           <Col flex="auto"><Statistic title="逾期" value={late} styles={{ content: { color: late ? LIGHT_COLORS.yellow : undefined } }} /></Col>
           <Col flex="auto"><Statistic title="未报送" value={missing} styles={{ content: { color: missing ? LIGHT_COLORS.red : undefined } }} /></Col>
@@ -257,8 +269,8 @@ export function Dashboard() {
           activeKey={tab}
           onChange={setTab}
           items={[
-            { key: 'units', label: '分单位', children: <><ReportingCard rows={data.units.rows} /><UnitTable rows={data.units.rows} timeProgress={h.timeProgress} /></> },
-            { key: 'tasks', label: '分任务', children: <TaskTable rows={data.tasks.rows} timeProgress={h.timeProgress} /> },
+            { key: 'units', label: '分单位', children: <><ReportingCard rows={data.units.rows} /><UnitTable rows={data.units.rows} /></> },
+            { key: 'tasks', label: '分任务', children: <TaskTable rows={data.tasks.rows} /> },
             { key: 'categories', label: '分类别', children: <CategoryTable rows={data.categories.rows} /> },
             { key: 'charts', label: '图表', children: <Charts data={data} /> },
           ]}

@@ -1,6 +1,7 @@
 /**
- * The entry form of one unit for one period: every indicator with its target, last period's
- * cumulative, this period's cumulative, completion, 序时进度 and light, recomputed as the clerk types
+ * The entry form of one unit for one period: every indicator with its target, last period's value and
+ * this period's, each in its kind's words (累计完成, 当前值, 增幅, 完成情况), completion, what is due
+ * (序时进度, 目标值 or the deadline) and light, recomputed as the clerk types
  * with the same rules the services use (shared/rules). Errors block saving; warnings ask for a
  * one-line explanation. Used by the unit itself and by the summary office for 代填.
  */
@@ -8,8 +9,8 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Alert, App as AntApp, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
-import { indicatorFields, TASK_STATUSES, type TaskStatus } from '../../shared/domain';
-import { percent } from '../../shared/format';
+import { indicatorFields, INDICATOR_KIND_LABELS, TASK_STATUSES, VALUE_WORDS, type IndicatorKind, type TaskStatus } from '../../shared/domain';
+import { percent, scheduleWord } from '../../shared/format';
 import { periodLabel, periodStart } from '../../shared/rules/periods';
 import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
@@ -88,6 +89,11 @@ function moveOnEnter(e: KeyboardEvent<HTMLDivElement>) {
   }
 }
 
+/** What the clerk types, per kind: a cumulative figure from January on, a level as it stands now. */
+const VALUE_PLACEHOLDER: Readonly<Record<IndicatorKind, string>> = {
+  cumulative: '年初至今累计', level: '当前数值', growth: '年初至今增幅', milestone: '已完成数',
+};
+
 interface TaskCardProps {
   readonly task: TaskDraft;
   readonly month: number;
@@ -129,7 +135,7 @@ function TaskCard({ task, month, thresholds, issues, locked, onChange }: TaskCar
         <table className="indicator-table">
           <thead>
             <tr>
-              <th>指标</th><th className="num">目标</th><th className="num">上期累计</th><th className="input-col">本期累计</th>
+              <th>指标</th><th className="num">目标</th><th className="num">上期</th><th className="input-col">本期</th>
               <th className="num">完成率</th><th className="num">序时进度</th><th>灯号</th><th className="note-col">说明</th>
             </tr>
           </thead>
@@ -138,23 +144,28 @@ function TaskCard({ task, month, thresholds, issues, locked, onChange }: TaskCar
               const rowIssues = issues.filter((x) => x.indicatorNo === i.no);
               const err = rowIssues.some((x) => x.level === 'error');
               const warn = rowIssues.some((x) => x.level === 'warning' && !x.explained);
+              const words = VALUE_WORDS[i.kind];
               return [
                 <tr key={i.no} data-testid={`indicator-${task.no}-${i.no}`}>
-                  <td className="ind-name">{i.name}{task.role === 'co' && <Text type="secondary">(协办情况,选填)</Text>}</td>
+                  <td className="ind-name">
+                    {i.name} <Tag className="kind-tag">{INDICATOR_KIND_LABELS[i.kind]}</Tag>
+                    {task.role === 'co' && <Text type="secondary">(协办情况,选填)</Text>}
+                  </td>
                   <td className="num">{targetText(i)}</td>
-                  <td className="num">{num(i.previous)}</td>
+                  <td className="num" data-testid={`previous-${task.no}-${i.no}`}><Text type="secondary" className="value-word">{words.previous}</Text> {num(i.previous)}</td>
                   <td className="input-col">
                     <Space.Compact>
+                      <Space.Addon className="value-addon" data-testid={`value-word-${task.no}-${i.no}`}>{words.value}</Space.Addon>
                       <InputNumber
                         id={`v-${task.no}-${i.no}`} value={i.value} disabled={locked} status={err ? 'error' : warn ? 'warning' : ''}
                         onChange={(v) => setInd(i.no, { value: typeof v === 'number' ? v : null })}
-                        style={{ width: i.unit ? 110 : 150 }} placeholder="累计数" aria-label={`${i.name} 本期累计`}
+                        style={{ width: i.unit ? 110 : 150 }} placeholder={VALUE_PLACEHOLDER[i.kind]} aria-label={`${i.name} ${words.value}`}
                       />
                       {i.unit && <Space.Addon>{i.unit}</Space.Addon>}
                     </Space.Compact>
                   </td>
                   <td className="num" data-testid={`completion-${task.no}-${i.no}`}>{i.value === null || err ? '—' : percent(completion(i, i.value))}</td>
-                  <td className="num">{percent(tp)}</td>
+                  <td className="num" data-testid={`due-${task.no}-${i.no}`}>{scheduleWord(i) ?? percent(tp)}</td>
                   <td data-testid={`light-${task.no}-${i.no}`}>{i.value === null || err ? <Text type="secondary">—</Text> : <LightTag light={indicatorLight(i, i.value, month, thresholds)} />}</td>
                   <td className="note-col">
                     <Input id={`n-${task.no}-${i.no}`} value={i.note} disabled={locked} status={warn ? 'warning' : ''} maxLength={4000}
@@ -218,7 +229,7 @@ function TaskCard({ task, month, thresholds, issues, locked, onChange }: TaskCar
           <Col span={6} />
         </Row>
         <Form.Item
-          label={<Tooltip title="落后于序时进度而「存在问题」「下步措施」未填时,写一句原因即可通过">情况说明</Tooltip>}
+          label={<Tooltip title="有指标未达到序时进度(累计类落后序时进度,水平类、增幅类低于目标,节点类逾期)而「存在问题」「下步措施」未填时,写一句原因即可通过">情况说明</Tooltip>}
           validateStatus={status('explanation')}
           help={behind.length > 0 || at('explanation').length > 0 ? <IssueText issues={[...behind, ...at('explanation')]} /> : undefined}
         >
@@ -354,7 +365,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
           <Col flex="auto">
             <Space size={16} wrap>
               <Text strong className="entry-title">{proxy ? `代填:${form.unit}` : form.unit} · {periodLabel(form.period, frequency)}</Text>
-              <Text type="secondary">截止 {shortDate(form.dueOn)} · 序时进度 {percent(timeProgress(form.month))}</Text>
+              <Text type="secondary">截止 {shortDate(form.dueOn)} · 累计类指标序时进度 {percent(timeProgress(form.month))}</Text>
               {!proxy && periodView?.state && <Tag color={periodView.state === '已导出' ? 'green' : periodView.state === '草稿' ? 'gold' : 'default'}>{periodView.state}{periodView.exportedRevision ? ` 第${periodView.exportedRevision}版` : ''}</Tag>}
               {errors > 0 && <Tag color="error" data-testid="error-count">错误 {errors} 处</Tag>}
               {unexplained > 0 && <Tag color="warning" data-testid="warning-count">待说明 {unexplained} 处</Tag>}

@@ -112,7 +112,7 @@ export function SettingsPage() {
             <Radio.Group value={frequency} onChange={(e) => setFrequency(e.target.value as ReportingFrequency)} disabled={settings?.frequencyLocked ?? true} data-testid="settings-frequency"
               options={REPORTING_FREQUENCIES.map((f) => ({ value: f, label: FREQUENCY_LABELS[f] }))} />
           </Form.Item>
-          <Form.Item label="黄灯阈值(落后序时进度)" extra="落后不足该百分点为黄灯,达到或超过为红灯。">
+          <Form.Item label="黄灯阈值" extra="一个阈值,各类指标按自己的口径计:累计类落后序时进度、水平类和增幅类低于目标,不足该数(个百分点)为黄灯,达到或超过为红灯。">
             <Space.Compact><InputNumber min={1} max={50} value={yellow} onChange={setYellow} /><Space.Addon>个百分点</Space.Addon></Space.Compact>
           </Form.Item>
           <Form.Item label="报送截止日(次月)" extra={`${settings?.frequency === 'quarterly' ? '按季度报送时,为季度结束后次月的这一天。' : ''}修改后,未关账报送期的截止日期一并调整。`}>

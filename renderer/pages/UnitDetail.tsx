@@ -77,7 +77,7 @@ export function UnitDetail() {
     { title: '职责', dataIndex: 'role', width: 64, render: (r: string) => (r === 'lead' ? <Tag color="blue">牵头</Tag> : <Tag>协同</Tag>) },
     { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
     { title: '收到', dataIndex: 'receivedOn', width: 90, render: (d: string | null, r) => <>{shortDate(d)}{r.proxy && <Tag style={{ marginLeft: 4 }}>代填</Tag>}</> },
-    { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null) => <CompletionBar value={c} timeProgress={data?.header.timeProgress} /> },
+    { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null, r) => <CompletionBar value={c} behind={r.light === 'yellow' || r.light === 'red'} /> },
     { title: '灯号', dataIndex: 'light', width: 86, render: (l: DetailTask['light']) => <LightTag light={l} /> },
     { title: '操作', key: 'op', width: 76, render: (_, r) => <Button size="small" danger disabled={r.status === null} onClick={() => setReturning(r)} data-testid={`return-task-${r.no}`}>退回</Button> },
   ];
@@ -97,7 +97,10 @@ export function UnitDetail() {
             <Descriptions size="small" column={4}>
               <Descriptions.Item label="报送情况"><StateTag state={data.unit.state} />{data.unit.late > 0 && <Tag color="warning">逾期</Tag>}</Descriptions.Item>
               <Descriptions.Item label="收到日期">{shortDate(data.unit.receivedOn)}(截止 {shortDate(data.unit.dueOn)})</Descriptions.Item>
-              <Descriptions.Item label="完成度">{percent(data.unit.completion)}(序时 {percent(data.header.timeProgress)})</Descriptions.Item>
+              <Descriptions.Item label="完成度">
+                {percent(data.unit.completion)}
+                {data.unit.indicatorsReported > 0 && <Text type="secondary">(达到序时进度 {data.unit.indicatorsReported - data.unit.indicatorsBehind}/{data.unit.indicatorsReported} 项)</Text>}
+              </Descriptions.Item>
               <Descriptions.Item label="牵头任务灯号"><LightCounts green={data.unit.green} yellow={data.unit.yellow} red={data.unit.red} /></Descriptions.Item>
             </Descriptions>
           </Card>

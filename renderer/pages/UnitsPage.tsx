@@ -4,7 +4,7 @@ import { App as AntApp, Button, Card, Space, Table, Tag, Typography } from 'antd
 import type { ColumnsType } from 'antd/es/table';
 import type { ExportResult, KeysView, ReturnView } from '../../shared/api';
 import { call } from '../api';
-import { useErrorReporter } from '../components/common';
+import { STICKY_HEADER, useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -108,7 +108,7 @@ export function UnitsPage() {
         </Paragraph>
       </Card>
       <Card size="small" className="content-card">
-        <Table<UnitRow> size="small" rowKey="unit" pagination={false} columns={columns} dataSource={rows} sticky data-testid="units-table" />
+        <Table<UnitRow> size="small" rowKey="unit" pagination={false} columns={columns} dataSource={rows} sticky={STICKY_HEADER} data-testid="units-table" />
       </Card>
     </div>
   );

@@ -2,8 +2,71 @@
  * The headline figures of a period (总体情况), from the unit and task summaries: what the summary
  * workbook's first sheet and the renderer's overview both show. Pure TypeScript.
  */
-import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../summaries';
-import { meanCompletion, scheduleClass, type ScheduleClass } from './progress';
+import type { IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../summaries';
+import { meanCompletion, scheduleClass } from './progress';
+
+/**
+ * 量化指标任务 counted as the office's bulletins count them ("量化指标任务N项,达到序时进度M项,占比P%,
+ * 其中K项已完成;未达到序时进度J项"), each indicator judged in its own terms (scheduleClass).
+ */
+export interface ScheduleCounts {
+  /** N: the quantitative indicators with a reported value; one not reported yet is in `noValue`, not here. */
+  readonly total: number;
+  /** M: at or ahead of what is due (a cumulative share against 序时进度, a level or growth figure its target, a milestone not overdue). */
+  readonly onSchedule: number;
+  /** K: of those, done for the year. */
+  readonly done: number;
+  /** J = N − M: behind (进展情况占比低于序时进度或增幅低于目标任务). */
+  readonly behind: number;
+  /** M / N, or null when nothing is reported. */
+  readonly share: number | null;
+  /** Indicators with no value reported yet. */
+  readonly noValue: number;
+}
+
+/** An indicator of a task that is behind in its own terms (欠进度), with the task it belongs to. */
+export interface BehindIndicator {
+  readonly task: TaskSummary;
+  readonly indicator: IndicatorSummary & { readonly value: number };
+}
+
+/**
+ * Whether an indicator with a value is behind in its own terms: the one test the bulletin, the
+ * workbook's 滞后事项 and the counts share.
+ * @example isBehind({ kind: 'level', comparator: '>=', target: 95, unit: '%', … }, 93, 6) // true
+ */
+export function isBehind(i: Parameters<typeof scheduleClass>[0], value: number, month: number): boolean {
+  return scheduleClass(i, value, month) === '欠进度';
+}
+
+/**
+ * The counts of a period's indicators, from the task summaries (the task figure of each indicator):
+ * the bulletin's 总体情况, the workbook's 总体情况 and the dashboard's headline all take them from here.
+ * @example scheduleCounts(summaryByTask(d), 6) // { total: 40, onSchedule: 31, done: 4, behind: 9, share: 0.775, noValue: 22 }
+ */
+export function scheduleCounts(tasks: readonly Pick<TaskSummary, 'indicators'>[], month: number): ScheduleCounts {
+  let total = 0, onSchedule = 0, done = 0, noValue = 0;
+  for (const t of tasks) {
+    for (const i of t.indicators) {
+      if (i.value === null) { noValue++; continue; }
+      total++;
+      const c = scheduleClass(i, i.value, month);
+      if (c === '欠进度') continue;
+      onSchedule++;
+      if (c === '已完成') done++;
+    }
+  }
+  return { total, onSchedule, done, behind: total - onSchedule, share: total === 0 ? null : onSchedule / total, noValue };
+}
+
+/**
+ * The indicators behind in their own terms, task by task in plan order.
+ * @example behindIndicators(summaryByTask(d), 6).map((b) => b.indicator.name)
+ */
+export function behindIndicators(tasks: readonly TaskSummary[], month: number): BehindIndicator[] {
+  return tasks.flatMap((task) => task.indicators.flatMap((i) =>
+    i.value !== null && isBehind(i, i.value, month) ? [{ task, indicator: { ...i, value: i.value } }] : []));
+}
 
 export interface Headline {
   readonly period: string;
@@ -35,14 +98,13 @@ export interface Headline {
   readonly green: number;
   readonly yellow: number;
   readonly red: number;
-  /** Overall completion: the mean of the units' completions (units with lead indicators), 0…1. */
+  /**
+   * Overall completion: the mean of the units' completions (units with lead indicators), 0…1. It
+   * mixes kinds (a level's completion is value/target), so it ranks and trends but is never set
+   * against 序时进度: `counts` says what is on schedule.
+   */
   readonly completion: number | null;
-  /** Overall completion against 序时进度, in percentage points (negative = behind). */
-  readonly gapPoints: number | null;
-  /** Indicators with a value, by 超进度 / 达进度 / 欠进度 / 已完成. */
-  readonly schedule: Readonly<Record<ScheduleClass, number>>;
-  /** Indicators with no value reported yet. */
-  readonly noValue: number;
+  readonly counts: ScheduleCounts;
 }
 
 /**
@@ -56,19 +118,10 @@ export function overallCompletion(units: readonly Pick<UnitSummary, 'completion'
 
 /**
  * Headline figures of a period.
- * @example headlineOf(header(d), summaryByUnit(d), summaryByTask(d)).schedule['欠进度']
+ * @example headlineOf(header(d), summaryByUnit(d), summaryByTask(d)).counts.behind
  */
 export function headlineOf(h: PeriodSummaryHeader, units: readonly UnitSummary[], tasks: readonly TaskSummary[]): Headline {
   const leading = units.filter((u) => u.leadTasks > 0);
-  const schedule: Record<ScheduleClass, number> = { 超进度: 0, 达进度: 0, 欠进度: 0, 已完成: 0 };
-  let noValue = 0;
-  for (const t of tasks) {
-    for (const i of t.indicators) {
-      if (i.value === null) noValue++;
-      else schedule[scheduleClass(i, i.value, h.month)]++;
-    }
-  }
-  const completion = overallCompletion(units);
   const sum = (pick: (u: UnitSummary) => number) => leading.reduce((a, u) => a + pick(u), 0);
   return {
     period: h.period, month: h.month, dueOn: h.dueOn, timeProgress: h.timeProgress,
@@ -90,9 +143,7 @@ export function headlineOf(h: PeriodSummaryHeader, units: readonly UnitSummary[]
     green: tasks.filter((t) => t.light === 'green').length,
     yellow: tasks.filter((t) => t.light === 'yellow').length,
     red: tasks.filter((t) => t.light === 'red').length,
-    completion,
-    gapPoints: completion === null ? null : Math.round((completion - h.timeProgress) * 10000) / 100,
-    schedule,
-    noValue,
+    completion: overallCompletion(units),
+    counts: scheduleCounts(tasks, h.month),
   };
 }

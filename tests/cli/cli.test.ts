@@ -66,6 +66,31 @@ describe('ledger command line', () => {
     }
   });
 
+  it('summary --by task words each kind in its own terms (issue 11)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    expect((await ledger('init', '--db', db)).code).toBe(0);
+    const enter = async (unit: string, items: unknown[]) => {
+      const file = join(dir, `${unit}.json`);
+      writeFileSync(file, JSON.stringify(items));
+      expect((await ledger('enter', '--db', db, '--unit', unit, '--period', '2019-06', '--values', file, '--received', '2019-07-05')).code).toBe(0);
+    };
+    await enter('市医保局', [{ task: 18, status: '推进中', progress: '推进中', problems: '外出务工人员参保难', nextSteps: '上门动员' }, { task: 18, indicator: 1, value: 93 }, { task: 18, indicator: 2, value: 76 }]);
+    await enter('市人社局', [{ task: 5, status: '推进中', progress: '推进中', problems: '价格走低', nextSteps: '拓宽渠道' }, { task: 5, indicator: 1, value: 5 }]);
+    await enter('市残联', [{ task: 24, status: '推进中', progress: '推进中', problems: '机构少', nextSteps: '增加机构' }, { task: 24, indicator: 1, value: 1632 }, { task: 24, indicator: 2, value: 300 }, { task: 24, indicator: 3, value: 20 }]);
+    const r = await ledger('summary', '--db', db, '--period', '2019-06', '--by', 'task');
+    expect(r.code).toBe(0);
+    const line = (name: string) => r.out.split('\n').find((l) => l.includes(`· ${name}`))!;
+    expect(line('城乡居民基本医疗保险参保率')).toBe('    · 城乡居民基本医疗保险参保率(水平类) 目标 95% 当前值 93% 完成率 97.9% 低于目标2.0个百分点 黄灯');
+    expect(line('政策范围内住院费用报销比例')).toBe('    · 政策范围内住院费用报销比例(水平类) 目标 75% 当前值 76% 完成率 100.0% 高于目标1.0个百分点 绿灯');
+    expect(line('农村常住居民人均可支配收入增长')).toBe('    · 农村常住居民人均可支配收入增长(增幅类) 目标 9% 增幅 5% 完成率 58.5% 低于目标4.0个百分点 黄灯');
+    expect(line('肢体残疾儿童适配假肢矫形器和辅具')).toBe('    · 肢体残疾儿童适配假肢矫形器和辅具(累计类) 目标 60人 累计完成 20人 完成率 33.3% 落后序时进度16.7个百分点 红灯');
+    expect(line('残疾儿童康复训练')).toContain('累计完成 300人 完成率 70.1% 超序时进度20.1个百分点 绿灯');
+    expect(line('城乡大病保险支付比例')).toContain('当前值 未报');
+    for (const l of r.out.split('\n').filter((x) => x.includes('(水平类)') || x.includes('(增幅类)'))) expect(l).not.toContain('累计');
+    expect(r.out).toContain('量化指标任务6项,达到序时进度3项,占比50.0%,其中0项已完成;未达到序时进度3项;未报数56项');
+  });
+
   it('refuses a bad entry file with exit 1 and every problem listed; usage errors exit 2', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');

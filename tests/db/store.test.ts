@@ -65,15 +65,21 @@ describe('the store', () => {
   });
 });
 
+/** A database file migrated to `version` only, as an older program left it, with its raw handle. */
+async function databaseAtVersion(name: string, version: number) {
+  const file = join(tempDir(), name);
+  const raw = new BetterSqlite3(file);
+  const { Kysely, SqliteDialect, sql } = await import('kysely');
+  const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: raw }) });
+  for (const m of MIGRATIONS.slice(0, version)) await m.up(db);
+  await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(db);
+  await sql.raw(`PRAGMA user_version = ${version}`).execute(db);
+  return { file, raw, db };
+}
+
 describe('migrations', () => {
   it('2 keeps version-1 data: migrate to 1, insert rows, migrate to 2, the rows are there and the new tables work', async () => {
-    const file = join(tempDir(), 'v1.db');
-    const raw = new BetterSqlite3(file);
-    const { Kysely, SqliteDialect, sql } = await import('kysely');
-    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: raw }) });
-    await MIGRATIONS[0]!.up(db);
-    await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(db);
-    await sql.raw('PRAGMA user_version = 1').execute(db);
+    const { file, raw, db } = await databaseAtVersion('v1.db', 1);
     raw.exec(`INSERT INTO units (id, name, kind, seq) VALUES (1, '市残联', 'unit', 1)`);
     raw.exec(`INSERT INTO settings VALUES ('role', 'summary')`);
     await db.destroy();
@@ -88,14 +94,7 @@ describe('migrations', () => {
   });
 
   it('3 gives a version-2 database of the 2019 plan the hand-checked kinds of seeds/plan2019.ts, and the plan reports monthly', async () => {
-    const file = join(tempDir(), 'v2.db');
-    const raw = new BetterSqlite3(file);
-    const { Kysely, SqliteDialect, sql } = await import('kysely');
-    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: raw }) });
-    await MIGRATIONS[0]!.up(db);
-    await MIGRATIONS[1]!.up(db);
-    await sql.raw(`PRAGMA application_id = ${APPLICATION_ID}`).execute(db);
-    await sql.raw('PRAGMA user_version = 2').execute(db);
+    const { file, raw, db } = await databaseAtVersion('v2.db', 2);
     // The plan's rows as version 2 stored them: no kind, no deadline, no frequency.
     raw.exec(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('${PLAN_2019.id}', 2019, 't', '2019-04-24', 'i', 1, 'now')`);
     raw.exec(`INSERT INTO categories (id, plan_id, no, seq, name) VALUES (1, '${PLAN_2019.id}', '一', 1, 'c')`);

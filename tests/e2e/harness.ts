@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -126,4 +127,56 @@ export async function startTwoSides(opts: { readonly dir: string; readonly offic
       await unit.close();
     },
   };
+}
+
+/** What the page-side callbacks use (the tests are compiled without the DOM library). */
+export interface PageGlobals {
+  readonly document: {
+    readonly activeElement: { readonly id: string } | null;
+    getAnimations(): { readonly playState: string; readonly effect: { getTiming(): { readonly iterations?: number } } | null }[];
+  };
+}
+
+/** Polls until the UI shows it; generous, since CI runs the suite on two busy cores. */
+export function poll<T>(fn: () => Promise<T> | T) {
+  return expect.poll(fn, { timeout: 20_000, interval: 100 });
+}
+
+/**
+ * Until every finite animation in the page (a modal or dropdown opening or closing, a chart growing)
+ * has finished; a page still animating after 10 s fails the test rather than being clicked into.
+ */
+export async function settled(page: Page): Promise<void> {
+  // A function, not a string: the page's CSP forbids eval, as it should.
+  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 10_000 });
+}
+
+/** A screenshot of the page under tests/e2e/screenshots/, once it has stopped moving. */
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  const t0 = Date.now();
+  // Let modals, messages and charts finish their animations first.
+  await page.waitForTimeout(300);
+  await settled(page);
+  const t1 = Date.now();
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+  if (process.env.E2E_TIMING) console.log(`${name}: ${t1 - t0} + ${Date.now() - t1} ms`);
+}
+
+/** Opens a page from the main menu. */
+export async function menu(page: Page, label: string): Promise<void> {
+  await page.getByTestId('main-menu').getByText(label, { exact: true }).click();
+}
+
+/** Chooses a period in the period picker and waits until the page shows it. */
+export async function choosePeriod(page: Page, label: string): Promise<void> {
+  const select = page.getByTestId('period-select');
+  await select.click();
+  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await dropdown.waitFor();
+  // A dropdown still sliding open moves under the pointer and can swallow the click.
+  await settled(page);
+  await dropdown.locator('.ant-select-item-option').filter({ hasText: label }).first().click();
+  await poll(() => select.textContent()).toContain(label);
+  await settled(page);
 }

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../../shared/rules/progress';
 import type { Bridge } from '../../electron/bridge/server';
-import { answerDialogs, ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, choosePeriod, ensureRendererBuilt, menu, openPageOn, poll, SCREENSHOTS, scratch, settled, shot, startTwoSides, type PageGlobals, type TwoSides } from './harness';
 
 const SUMMARY_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -25,41 +25,8 @@ let tmp: ReturnType<typeof scratch>;
 let usb: string;
 const pageErrors: string[] = [];
 
-/** What the page-side callbacks use (the tests are compiled without the DOM library). */
-interface PageGlobals {
-  readonly document: {
-    readonly activeElement: { readonly id: string } | null;
-    getAnimations(): { readonly playState: string; readonly effect: { getTiming(): { readonly iterations?: number } } | null }[];
-  };
-}
-
-/** Polls until the UI shows it; generous, since CI runs the suite on two busy cores. */
-function poll<T>(fn: () => Promise<T> | T) {
-  return expect.poll(fn, { timeout: 20_000, interval: 100 });
-}
-
 function openPage(bridge: Bridge, day: string): Promise<Page> {
   return openPageOn(browser, bridge, day, pageErrors);
-}
-
-/**
- * Until every finite animation in the page (a modal or dropdown opening or closing, a chart growing)
- * has finished; a page still animating after 10 s fails the test rather than being clicked into.
- */
-async function settled(page: Page): Promise<void> {
-  // A function, not a string: the page's CSP forbids eval, as it should.
-  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 10_000 });
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  const t0 = Date.now();
-  // Let modals, messages and charts finish their animations first.
-  await page.waitForTimeout(300);
-  await settled(page);
-  const t1 = Date.now();
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
-  if (process.env.E2E_TIMING) console.log(`${name}: ${t1 - t0} + ${Date.now() - t1} ms`);
 }
 
 /**
@@ -70,22 +37,6 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
 async function closeModal(page: Page, button = '知道了'): Promise<void> {
   await page.getByRole('button', { name: button, exact: true }).click();
   await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-  await settled(page);
-}
-
-async function menu(page: Page, label: string): Promise<void> {
-  await page.getByTestId('main-menu').getByText(label, { exact: true }).click();
-}
-
-async function choosePeriod(page: Page, label: string): Promise<void> {
-  const select = page.getByTestId('period-select');
-  await select.click();
-  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-  await dropdown.waitFor();
-  // A dropdown still sliding open moves under the pointer and can swallow the click.
-  await settled(page);
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: label }).first().click();
-  await poll(() => select.textContent()).toContain(label);
   await settled(page);
 }
 
@@ -287,7 +238,7 @@ describe('the full loop through the UI in Chromium', () => {
     await menu(S, '汇总与报送情况');
     await S.getByTestId('unit-table').locator('tr', { hasText: '市残联' }).locator('.unit-link').click();
     const training = S.getByTestId('unit-detail-table').locator('.task-expansion tr.ant-table-row', { hasText: '残疾儿童康复训练' });
-    await poll(() => training.locator('td').nth(2).textContent()).toBe('250');
+    await poll(() => training.locator('td').nth(2).textContent()).toBe('累计完成 250人'); // the value with what it is: a count adds up
     await poll(() => training.textContent()).toContain('58.4%');
     await menu(S, '设置');
     await S.getByTestId('settings-page').waitFor();

@@ -15,7 +15,7 @@ import { exportAssignment, exportReport } from '../../electron/services/packages
 import { initSummary } from '../../electron/services/setup';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { answerDialogs, ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, ensureRendererBuilt, openPageOn, poll, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const OFFICE_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -24,10 +24,6 @@ let sides: TwoSides;
 let tmp: ReturnType<typeof scratch>;
 let inbox: string;
 const pageErrors: string[] = [];
-
-function poll<T>(fn: () => Promise<T> | T) {
-  return expect.poll(fn, { timeout: 20_000, interval: 100 });
-}
 
 function openPage(bridge: Bridge, day: string): Promise<Page> {
   return openPageOn(sides.browser, bridge, day, pageErrors);

@@ -4,13 +4,14 @@ import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { LIGHT_LABELS } from '../../shared/domain';
+import { gapText, scheduleWord, valueWord } from '../../shared/format';
 import { scheduleClass } from '../../shared/rules/progress';
 import { competitionRanks } from '../../shared/rules/ranking';
 import { enterReports, type EntryItem } from '../../electron/services/entry';
 import { fillDemo } from '../../electron/services/demo';
 import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../../electron/services/summaries';
 import {
-  buildSummaryWorkbook, lightText, missingOrLate, PCT_FORMAT, POINTS_FORMAT, SUMMARY_SHEET_NAMES, trendState, writeSummaryWorkbook,
+  buildSummaryWorkbook, lightText, missingOrLate, PCT_FORMAT, SUMMARY_SHEET_NAMES, trendState, writeSummaryWorkbook,
 } from '../../electron/services/reports';
 import { run } from '../../electron/cli';
 import { createTestLedger, fixedClock, tempDir } from '../helpers/ledger';
@@ -155,8 +156,8 @@ describe('summary workbook: content against the database', () => {
         expect(r[6]).toBe(i.comparator === 'range' ? `${i.target}-${i.targetMax}${i.unit}` : i.target);
         expect(r[7]).toBe(i.value ?? '未报');
         expect(r[8]).toBe(orDash(i.completion));
-        expect(r[9]).toBe(i.comparator === '<=' ? '—' : header(d).timeProgress);
-        expect(r[10]).toBe(orDash(i.gapPoints));
+        expect(r[9]).toBe(scheduleWord(i) ?? header(d).timeProgress);
+        expect(r[10]).toBe(i.gapPoints === null ? '—' : typeof r[10] === 'string' ? gapText(i) : i.gapPoints);
         expect(r[11]).toBe(lightText(i.light));
         expect(r[11]).toContain(LIGHT_LABELS[i.light]);
       });
@@ -182,6 +183,7 @@ describe('summary workbook: content against the database', () => {
     const sum = (f: (u: (typeof units)[number]) => number) => units.reduce((a, u) => a + f(u), 0);
     const indicators = tasks.flatMap((t) => t.indicators);
     const classes = indicators.filter((i) => i.value !== null).map((i) => scheduleClass(i, i.value!, 6));
+    const behind = classes.filter((c) => c === '欠进度').length;
     const withCompletion = units.filter((u) => u.completion !== null);
     const overall = withCompletion.reduce((a, u) => a + u.completion!, 0) / withCompletion.length;
     const expected: Record<string, unknown> = {
@@ -201,11 +203,11 @@ describe('summary workbook: content against the database', () => {
       '▲ 黄灯任务（项）': tasks.filter((t) => t.light === 'yellow').length,
       '■ 红灯任务（项）': tasks.filter((t) => t.light === 'red').length,
       全市平均完成度: overall,
-      '超欠序时进度（百分点）': Math.round((overall - 0.5) * 10000) / 100,
-      '超进度指标（个）': classes.filter((c) => c === '超进度').length,
-      '达进度指标（个）': classes.filter((c) => c === '达进度').length,
-      '欠进度指标（个）': classes.filter((c) => c === '欠进度').length,
-      '已完成指标（个）': classes.filter((c) => c === '已完成').length,
+      '量化指标任务（项）': classes.length,
+      '达到序时进度（项）': classes.length - behind,
+      达到序时进度占比: (classes.length - behind) / classes.length,
+      '其中已完成（项）': classes.filter((c) => c === '已完成').length,
+      '未达到序时进度（项）': behind,
       '未报数指标（个）': indicators.filter((i) => i.value === null).length,
     };
     for (const [label, value] of Object.entries(expected)) {
@@ -213,7 +215,10 @@ describe('summary workbook: content against the database', () => {
       else expect(byLabel.get(label), label).toBe(value);
     }
     expect(ymd(byLabel.get('报送截止日期')!)).toBe('2019-07-05');
-    expect((expected['欠进度指标（个）'] as number) > 0 && (expected['部分报送单位（个）'] as number) > 0).toBe(true);
+    expect(behind > 0 && (expected['部分报送单位（个）'] as number) > 0).toBe(true);
+    expect(byLabel.has('超欠序时进度（百分点）')).toBe(false); // a mean mixing kinds is never set against 序时进度
+    expect(byLabel.get('量化指标（个）')).toBe(62);
+    expect(rows(ws).find((r) => r[1] === '量化指标（个）')![3]).toBe('累计类 45 个、水平类 16 个、增幅类 1 个');
 
     const categories = summaryByCategory(d, tasks);
     const body = rows(ws);
@@ -276,6 +281,7 @@ describe('summary workbook: content against the database', () => {
     const find = (label: string, after = 0) => body.slice(after).find((r) => r[2] === label)!;
     const sections = body.map((r, k) => [r[1], k] as const).filter(([v]) => typeof v === 'string');
     expect(sections.map(([v]) => v)).toEqual(['全市', '各单位平均完成度（牵头任务量化指标）', '各单位报送情况']);
+    expect(body.some((r) => r[2] === '超欠序时进度（百分点）')).toBe(false);
     const completionStart = sections[1]![1];
     const stateStart = sections[2]![1];
     for (let month = 1; month <= 6; month++) {
@@ -284,6 +290,9 @@ describe('summary workbook: content against the database', () => {
       const withC = units.filter((u) => u.completion !== null);
       expect(find('序时进度')[2 + month]).toBeCloseTo(month / 12, 12);
       expect(find('全市平均完成度')[2 + month]).toBeCloseTo(withC.reduce((a, u) => a + u.completion!, 0) / withC.length, 12);
+      const judged = summaryByTask(await loadPeriodData(l, `2019-0${month}`)).flatMap((t) => t.indicators)
+        .filter((i) => i.value !== null).map((i) => scheduleClass(i, i.value!, month));
+      expect(find('达到序时进度指标占比')[2 + month]).toBeCloseTo(judged.filter((c) => c !== '欠进度').length / judged.length, 12);
       expect(find('按时报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.onTime, 0));
       expect(find('逾期报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.late, 0));
       expect(find('未报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.missing, 0));
@@ -320,6 +329,54 @@ describe('summary workbook: content against the database', () => {
     expect(String(sheet(wb, '分任务').getCell('A2').value)).toContain('报告期：2019年1-12月    序时进度：100.0%    报送截止：2020-01-05');
     const overview = rows(sheet(wb, '总体情况')).find((r) => r[1] === '报告期')!;
     expect(overview.slice(2, 4)).toEqual(['2019年1-12月', '2019年度第 4 季度']);
+  });
+});
+
+describe('summary workbook: each kind in its own words (issue 11)', () => {
+  it('分任务 and 滞后事项: the value says what it is, 序时进度 only for a cumulative target, 超欠进度 against what is due, as another reader shows them', async () => {
+    const { l, buffer, wb } = await fixture();
+    const d = await loadPeriodData(l, PERIOD);
+    const tasks = summaryByTask(d);
+    const x = XLSX.read(buffer, { type: 'buffer', cellNF: true });
+    for (const name of ['分任务', '滞后事项']) {
+      const header = (sheet(wb, name).getRow(3).values as unknown[]).map(String);
+      expect(header, name).toEqual(expect.arrayContaining(['进展情况', '序时进度', '超欠进度']));
+      expect(header.join(), name).not.toContain('累计');
+    }
+    const ws = sheet(wb, '分任务');
+    const sx = x.Sheets['分任务']!;
+    const shown = (col: string, row: number) => sx[`${col}${row}`]?.w;
+    let checked = 0;
+    for (let r = 4; r <= ws.rowCount; r++) {
+      const no = ws.getRow(r).getCell(1).value;
+      const name = ws.getRow(r).getCell(5).value;
+      const i = tasks.find((t) => t.no === no)?.indicators.find((k) => k.name === name);
+      if (!i || i.value === null) continue;
+      checked++;
+      // SheetJS renders the number formats: what Excel or WPS would show in the cell.
+      expect(shown('G', r), `${name} 进展情况`).toBe(`${valueWord(i)}${i.value.toLocaleString('en-US', { maximumFractionDigits: 4 })}${i.unit}`);
+      expect(shown('J', r), `${name} 超欠进度`).toBe(gapText(i));
+      if (i.kind !== 'cumulative') expect(shown('G', r)).not.toContain('累计');
+    }
+    expect(checked).toBeGreaterThan(40);
+    const rowOf = (task: number, indicator: string) => {
+      for (let r = 4; r <= ws.rowCount; r++) if (ws.getRow(r).getCell(1).value === task && ws.getRow(r).getCell(5).value === indicator) return r;
+      throw new Error(`no row for ${task} ${indicator}`);
+    };
+    const insured = rowOf(18, '城乡居民基本医疗保险参保率');
+    expect(shown('G', insured)).toMatch(/^当前值\d+(\.\d)?%$/);
+    expect(shown('I', insured)).toBe('目标值');
+    expect(shown('J', insured)).toMatch(/^(低于目标\d+\.\d个百分点|高于目标\d+\.\d个百分点|达到目标)$/);
+    const income = rowOf(5, '农村常住居民人均可支配收入增长');
+    expect(shown('G', income)).toMatch(/^增幅\d+(\.\d)?%$/);
+    expect(shown('I', income)).toBe('目标值');
+    const drugs = rowOf(24, '贫困精神残疾人药费补助');
+    expect(shown('G', drugs)).toBe('累计完成1,632人');
+    expect(shown('I', drugs)).toBe('50.0%');
+    expect(shown('J', drugs)).toBe('与序时进度持平');
+    const blight = rowOf(51, '林业有害生物成灾率');
+    expect(shown('I', blight)).toBe('—'); // a ceiling has no schedule
+    expect(shown('J', blight)).toMatch(/^(低于上限\d+\.\d+个千分点|超出上限\d+\.\d+个千分点|等于上限)$/);
   });
 });
 
@@ -361,7 +418,7 @@ describe('summary workbook: formatting that matters', () => {
     expect(first.getCell(1).value).toBe(1);
     expect(first.getCell(8).numFmt).toBe(PCT_FORMAT);
     expect(first.getCell(9).numFmt).toBe(PCT_FORMAT);
-    expect(first.getCell(10).numFmt).toBe(POINTS_FORMAT);
+    expect(first.getCell(10).numFmt).toBe('"超序时进度"0.0"个百分点";"落后序时进度"0.0"个百分点";"与序时进度持平"');
     expect(first.getCell(6).numFmt).toBe('#,##0"人"');
     for (const c of [2, 5, 12, 13, 14]) expect(first.getCell(c).alignment.wrapText, `column ${c}`).toBe(true);
     expect(first.getCell(12).alignment.horizontal).toBe('left');
@@ -448,7 +505,7 @@ describe('writing the workbook', () => {
     await wb2.xlsx.load(b as unknown as ArrayBuffer);
     for (const ws of wb.worksheets) expect(rows(ws)).toEqual(rows(sheet(wb2, ws.name)));
     expect(rows(sheet(wb, '分单位'))).toHaveLength(37 + 1);
-    expect(rows(sheet(wb, '滞后事项'))[0]![1]).toBe('本期没有落后于序时进度的指标。');
+    expect(rows(sheet(wb, '滞后事项'))[0]![1]).toBe('本期没有未达到序时进度的指标。');
     expect(sheet(wb, '趋势').getRow(3).values).toEqual([undefined, '序号', '单位 / 项目', '1月']);
   });
 
