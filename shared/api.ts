@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from './errors';
 import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
-import { printable } from './format';
+import { officeNameProblem } from './format';
 import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
@@ -48,10 +48,10 @@ export type EntryItemInput = z.infer<typeof entryItemSchema>;
  * every package the office sends and printed on their covers.
  * @example officeNameSchema.parse(' 郎溪县民生工作办公室 ') // '郎溪县民生工作办公室'
  */
-export const officeNameSchema = z.string().trim()
-  .min(1, '汇总单位名称不能为空')
-  .max(50, '汇总单位名称最多 50 个字')
-  .refine((s) => printable(s) === s, '汇总单位名称不能含有控制字符或不可见字符');
+export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
+  const problem = officeNameProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
 export const requestSchemas = {

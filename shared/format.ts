@@ -137,3 +137,18 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e
 export function printable(text: string, keep: 'lines' | 'nothing' = 'nothing'): string {
   return text.replace(UNPRINTABLE, (ch) => (keep === 'lines' && ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
 }
+
+/** Longest office name: it is signed into every package the office sends and printed on their covers. */
+export const OFFICE_NAME_MAX = 50;
+
+/**
+ * What is wrong with an office name (as `ledger init --office` and the settings page take it, trimmed),
+ * or null. Plain, not a zod schema: the command line checks it without loading the typed API.
+ * @example officeNameProblem('郎溪县民生工作办公室') // null
+ */
+export function officeNameProblem(name: string): string | null {
+  if (name.length === 0) return '汇总单位名称不能为空';
+  if (name.length > OFFICE_NAME_MAX) return `汇总单位名称最多 ${OFFICE_NAME_MAX} 个字`;
+  if (printable(name) !== name) return '汇总单位名称不能含有控制字符或不可见字符';
+  return null;
+}

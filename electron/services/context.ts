@@ -2,9 +2,8 @@ import { openDatabase, type OpenDatabase } from '../../db/open';
 import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
-import { officeNameSchema } from '../../shared/api';
 import { LedgerError } from '../../shared/errors';
-import { localDate } from '../../shared/format';
+import { localDate, officeNameProblem } from '../../shared/format';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 
@@ -72,9 +71,10 @@ export async function officeName(ctx: Ctx): Promise<string> {
  * @example checkedOfficeName(' 郎溪县民生办 ') // '郎溪县民生办'
  */
 export function checkedOfficeName(name: string): string {
-  const parsed = officeNameSchema.safeParse(name);
-  if (!parsed.success) throw new LedgerError('E_VALIDATION', `汇总单位名称「${name}」不可用:${parsed.error.issues[0]?.message ?? '格式不对'}。`);
-  return parsed.data;
+  const trimmed = name.trim();
+  const problem = officeNameProblem(trimmed);
+  if (problem) throw new LedgerError('E_VALIDATION', `汇总单位名称「${name}」不可用:${problem}。`);
+  return trimmed;
 }
 
 export async function activePlan(ctx: Ctx): Promise<PlanModel> {
