@@ -427,15 +427,17 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         if (received !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(received)) throw new UsageError('--received 应为 YYYY-MM-DD。');
         const wait = args.options.get('wait');
         if (wait !== undefined && !/^\d+$/.test(wait)) throw new UsageError('--wait 应为等待的秒数,例如 600。');
+        // Verified in a worker thread as in the app: a hostile file cannot take the command down,
+        // and on two cores verifying overlaps merging (docs/performance.md). The worker starts first,
+        // so that it loads while this thread opens the database and reads the plan.
+        const { createWorkerVerifier } = await import('./services/worker-verifier');
+        const verifier = createWorkerVerifier(verifyWorkerFile());
+        verifier.warm();
         return await withLedger(need(args, 'db'), async (l) => {
-          // Verified in a worker thread as in the app: a hostile file cannot take the command down,
-          // and on two cores verifying overlaps merging (docs/performance.md).
           const { importFiles } = await import('./services/import');
-          const { createWorkerVerifier } = await import('./services/worker-verifier');
-          const verifier = createWorkerVerifier(verifyWorkerFile());
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
-            ...(received ? { receivedOn: received } : {}), verify: (bytes) => verifier.verify(bytes),
+            ...(received ? { receivedOn: received } : {}), read: (file) => verifier.read(file),
             ...(wait === undefined ? {} : { lockWaitMs: Number(wait) * 1000 }),
             onProgress: (p) => { if (p.waiting) io.err(p.waiting); },
           }).finally(() => verifier.close());

@@ -140,7 +140,7 @@ void app.whenReady().then(async () => {
   const handlers = createHandlers({
     session: ledgerSession, dialogs, printPdf, version, actor: '本机用户',
     emit: emitter(() => mainWindow?.webContents ?? null),
-    verify: (bytes) => verifier.verify(bytes),
+    read: (file) => verifier.read(file),
   });
   registerIpc(handlers, indexUrl);
   app.on('before-quit', () => {

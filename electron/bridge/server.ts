@@ -168,7 +168,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   // Verification in a worker thread, as the app does (electron/main.ts); here from the TypeScript source.
   const verifier = createWorkerVerifier(new URL('../services/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
-    session, dialogs: opts.dialogs ?? dialogs, emit, verify: (bytes) => verifier.verify(bytes),
+    session, dialogs: opts.dialogs ?? dialogs, emit, read: (file) => verifier.read(file),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),
     version: opts.version ?? packageVersion(),

@@ -22,7 +22,7 @@ import { fillDemo } from './demo';
 import { enterReports } from './entry';
 import { acceptKeyFromFile, expandPaths, importFiles, initUnitFromAssignment } from './import';
 import { listKeys } from './keys';
-import type { VerifiedPackage } from './package-format';
+import type { PackageFile } from './package-format';
 import { exportAssignment, exportFeedback, exportReport, type ExportedPackage } from './packages';
 import { lockPeriod, reopenPeriod } from './periods';
 import { writeSummaryWorkbook } from './reports';
@@ -148,7 +148,8 @@ export interface ApiDeps {
   /** Absent where nothing can print: printing then says so. */
   readonly printPdf?: PrintPdf;
   /** Verifies package bytes off the main thread (the app's worker); in-process by default. */
-  readonly verify?: (bytes: Uint8Array) => Promise<VerifiedPackage>;
+  /** Reads and verifies a package file off the main thread (the worker); in-process without it. */
+  readonly read?: (file: string) => Promise<PackageFile>;
 }
 
 /** Where a host keeps its database: one file in the app's data folder. */
@@ -195,7 +196,7 @@ export function createHandlers(deps: ApiDeps) {
       acceptNewKeys: req.acceptNewKeys,
       ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}),
       onProgress: (p) => emit('import:progress', p),
-      ...(deps.verify ? { verify: deps.verify } : {}),
+      ...(deps.read ? { read: deps.read } : {}),
     });
   }
 

@@ -4,7 +4,7 @@
  * it or none of it. One bad file never stops the rest of a batch.
  */
 import type { ControlledTransaction } from 'kysely';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../shared/api';
 import type { ErrorCode } from '../../shared/errors';
@@ -25,8 +25,8 @@ import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from './entry';
 import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
-import { DEFAULT_LIMITS, readPackage, type VerifiedPackage } from './package-format';
-import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from './packages';
+import { readPackageFile, type PackageFile, type VerifiedPackage } from './package-format';
+import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from './package-data';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -35,8 +35,8 @@ export interface ImportOptions {
   /** Date the office received the batch (YYYY-MM-DD); today by default. */
   readonly receivedOn?: string;
   readonly onProgress?: (p: ImportProgress) => void;
-  /** Verifies bytes off the caller's thread in the app; in-process by default. */
-  readonly verify?: (bytes: Uint8Array) => Promise<VerifiedPackage> | VerifiedPackage;
+  /** Reads and verifies a file, in a worker thread in the app (createWorkerVerifier); in-process by default. */
+  readonly read?: (file: string) => Promise<PackageFile> | PackageFile;
   /** How long to wait for another import into the same database at most (default DEFAULT_LOCK_WAIT_MS). */
   readonly lockWaitMs?: number;
 }
@@ -69,24 +69,6 @@ export function expandPaths(paths: readonly string[]): string[] {
   return out;
 }
 
-function readBounded(file: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) refuse('E_NOT_A_PACKAGE', '不是文件');
-    size = st.size;
-  } catch (err) {
-    if (err instanceof Refusal) throw err;
-    return refuse('E_UNREADABLE', '文件无法读取(不存在或没有权限)');
-  }
-  // Checked before reading: a huge file is refused without ever being loaded.
-  if (size > DEFAULT_LIMITS.maxFileBytes) refuse('E_TOO_LARGE', `文件过大(${(size / 1024 / 1024).toFixed(1)} MB),数据包不应超过 ${DEFAULT_LIMITS.maxFileBytes / 1024 / 1024} MB`);
-  try {
-    return readFileSync(file);
-  } catch {
-    return refuse('E_UNREADABLE', '文件无法读取');
-  }
-}
 
 /**
  * Imports files and folders. Works on both sides: report packages at the summary office;
@@ -125,7 +107,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     }
   };
   const results: ImportFileResult[] = [];
-  const verify = opts.verify ?? readPackage;
+  const read = opts.read ?? readPackageFile;
   // Reports never change the plan: the office reads it once per batch, not once per file
   // (loading the plan is the biggest read of an import; see docs/performance.md).
   const batch = role === 'summary' && files.length > 0 ? await summaryBatch(ctx) : null;
@@ -134,10 +116,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   // The next files are read and verified while this one merges: with verification in a worker (the
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
   const prepare = (file: string) => {
-    const p = (async () => {
-      const bytes = readBounded(file);
-      return { bytes, pkg: await verify(bytes) };
-    })();
+    const p = (async () => read(file))();
     p.catch(() => undefined); // awaited in its turn below; this only keeps an early refusal from counting as unhandled
     return p;
   };
@@ -746,8 +725,7 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
   let pkg: VerifiedPackage;
   let bytes: Uint8Array;
   try {
-    bytes = readBounded(assignmentFile);
-    pkg = readPackage(bytes);
+    ({ bytes, pkg } = readPackageFile(assignmentFile));
   } catch (err) {
     const info = toErrorInfo(err);
     throw new LedgerError(info.code, `任务包「${basename(assignmentFile)}」无法使用:${info.message}`, info.details);
@@ -802,7 +780,7 @@ export interface AcceptedKey {
  */
 export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly sharedKey?: boolean } = {}): Promise<AcceptedKey> {
   await requireRole(ctx, 'summary', '登记单位密钥');
-  const pkg = readPackage(readBounded(file));
+  const { pkg } = readPackageFile(file);
   const m = pkg.manifest;
   if (m.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
   const own = await ownFingerprint(ctx);

@@ -8,6 +8,7 @@
  * @example
  *   const { manifest, content, fingerprint } = readPackage(bytes); // throws PackageError
  */
+import { readFileSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import { canonicalJson } from '../../shared/canonical';
@@ -200,6 +201,39 @@ function buildContentSchema(limits: Limits) {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
+
+/** A package file as read from the USB drive: its bytes (to be archived) and what they verify as. */
+export interface PackageFile {
+  readonly bytes: Uint8Array;
+  readonly pkg: VerifiedPackage;
+}
+
+/**
+ * Reads a package file and verifies it. The size is checked before the file is loaded, so a huge file
+ * is refused without ever being read. The bytes are the file's own buffer (transferable from a worker).
+ * Throws PackageError: E_NOT_A_PACKAGE (not a file), E_UNREADABLE, E_TOO_LARGE, and readPackage's.
+ */
+export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): PackageFile {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new PackageError('E_NOT_A_PACKAGE', '不是文件');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof PackageError) throw err;
+    throw new PackageError('E_UNREADABLE', '文件无法读取(不存在或没有权限)');
+  }
+  if (size > limits.maxFileBytes) {
+    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(size)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new PackageError('E_UNREADABLE', '文件无法读取');
+  }
+  return { bytes, pkg: readPackage(bytes, limits) };
+}
 
 /**
  * Verify and decode a package from untrusted bytes. Throws PackageError; the steps and their

@@ -1,14 +1,18 @@
 /**
- * Worker thread that parses and verifies package bytes, so a large or hostile file never blocks
- * the main process's event loop (the window stays responsive during an import).
+ * Worker thread that reads and verifies package files, so a large or hostile file never blocks
+ * the main process's event loop (the window stays responsive during an import), and the importing
+ * thread spends its time merging. The file's bytes go back transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/errors';
-import { readPackage } from './package-format';
+import { readPackageFile } from './package-format';
 
-parentPort?.on('message', (msg: { id: number; bytes: Uint8Array }) => {
+parentPort?.on('message', (msg: { id: number; file: string }) => {
   try {
-    parentPort!.postMessage({ id: msg.id, ok: true, pkg: readPackage(msg.bytes) });
+    const { bytes, pkg } = readPackageFile(msg.file);
+    // A buffer of its own (a small file may share Node's pool), so it can be handed over whole.
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.from(bytes);
+    parentPort!.postMessage({ id: msg.id, ok: true, bytes: owned, pkg }, [owned.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: toErrorInfo(err) });
   }

@@ -2,15 +2,18 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LedgerError, type ErrorInfo } from '../../shared/errors';
-import type { VerifiedPackage } from './package-format';
+import type { PackageFile, VerifiedPackage } from './package-format';
 
 export interface WorkerVerifier {
-  verify(bytes: Uint8Array): Promise<VerifiedPackage>;
+  /** Reads and verifies a package file in the worker (package-format.ts readPackageFile). */
+  read(file: string): Promise<PackageFile>;
+  /** Starts the worker now rather than at the first file, so that its start overlaps the caller's own. */
+  warm(): void;
   close(): Promise<void>;
 }
 
 /**
- * Runs readPackage in a worker thread. `workerFile` is the built verify-worker.js in the app, or
+ * Runs readPackageFile in a worker thread. `workerFile` is the built verify-worker.js in the app, or
  * the .ts source under tests and the command line (then tsx is registered inside the worker, since
  * Node 20 does not pass `--import` loaders on to workers).
  * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
@@ -24,18 +27,18 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   let worker: Worker | null = null;
   let nextId = 1;
   // In the order posted: the worker answers one message at a time, in that order.
-  const pending = new Map<number, { bytes: Uint8Array; resolve: (p: VerifiedPackage) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { file: string; resolve: (p: PackageFile) => void; reject: (e: Error) => void }>();
 
   const start = (): Worker => {
     const w = new Worker(fromSource ? tsBootstrap(href) : new URL(href), {
       eval: fromSource,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    w.on('message', (msg: { id: number; ok: boolean; pkg?: VerifiedPackage; error?: ErrorInfo }) => {
+    w.on('message', (msg: { id: number; ok: boolean; bytes?: Uint8Array; pkg?: VerifiedPackage; error?: ErrorInfo }) => {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
-      if (msg.ok) p.resolve(msg.pkg!);
+      if (msg.ok) p.resolve({ bytes: msg.bytes!, pkg: msg.pkg! });
       else p.reject(new LedgerError(msg.error!.code, msg.error!.message, msg.error!.details));
       if (pending.size === 0) w.unref();
     });
@@ -51,7 +54,7 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
       }
       if (pending.size > 0) {
         const fresh = (worker = start());
-        for (const [id, p] of pending) fresh.postMessage({ id, bytes: p.bytes });
+        for (const [id, p] of pending) fresh.postMessage({ id, file: p.file });
       }
     };
     w.on('error', (e) => died(e.message));
@@ -60,15 +63,18 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   };
 
   return {
-    verify(bytes) {
+    read(file) {
       const w = (worker ??= start());
       const id = nextId++;
-      return new Promise<VerifiedPackage>((resolve, reject) => {
-        pending.set(id, { bytes, resolve, reject });
+      return new Promise<PackageFile>((resolve, reject) => {
+        pending.set(id, { file, resolve, reject });
         w.ref();
-        // Copied, not transferred: the caller keeps its bytes to archive them.
-        w.postMessage({ id, bytes });
+        w.postMessage({ id, file });
       });
+    },
+    warm() {
+      // Unreferenced while idle: a warm worker never keeps the process alive by itself.
+      (worker ??= start()).unref();
     },
     async close() {
       const w = worker;

@@ -15,7 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupNow, type BackupInfo } from '../../electron/services/backup';
 import { importFiles } from '../../electron/services/import';
-import { readPackage } from '../../electron/services/package-format';
+import { readPackage, readPackageFile } from '../../electron/services/package-format';
 import { createLoop, juneAfterMay } from '../helpers/loop';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
@@ -132,14 +132,14 @@ describe('group commit: what a failing write leaves behind', () => {
     // Verification that takes a while, one file after another as in the worker, so the import holds
     // its transaction open while it waits for the next file.
     let queue: Promise<unknown> = Promise.resolve();
-    const slowVerify = (bytes: Uint8Array) => {
-      const done = queue.then(() => new Promise((r) => setTimeout(r, 60))).then(() => readPackage(bytes));
+    const slowRead = (file: string) => {
+      const done = queue.then(() => new Promise((r) => setTimeout(r, 60))).then(() => readPackageFile(file));
       queue = done;
       return done;
     };
     let backup: Promise<BackupInfo> | null = null;
     const results = await importFiles(loop.office, paths, {
-      verify: slowVerify,
+      read: slowRead,
       onProgress: (p) => {
         if (p.done === 2 && !backup) backup = backupNow(loop.office, { reason: 'manual' }); // two packages merged, uncommitted
       },

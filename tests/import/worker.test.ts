@@ -17,7 +17,7 @@ describe('verifying in a worker thread', () => {
       const bomb = join(new URL('../fixtures/packages/', import.meta.url).pathname, 'zip-bomb-300mib-of-zeros.xlsx');
       const progress: string[] = [];
       const results = await importFiles(loop.office, [good, bomb], {
-        acceptNewKeys: true, verify: (b) => verifier.verify(b), onProgress: (p) => progress.push(`${p.done}/${p.total}`),
+        acceptNewKeys: true, read: (f) => verifier.read(f), onProgress: (p) => progress.push(`${p.done}/${p.total}`),
       });
       expect(results.map((r) => [r.status, r.code ?? null])).toEqual([['accepted', null], ['rejected', 'E_TOO_LARGE']]);
       expect(progress).toEqual(['0/2', '1/2', '2/2']);
@@ -36,7 +36,7 @@ describe('verifying in a worker thread', () => {
     writeFileSync(crash, 'CRASH: the worker exits on this one');
     const verifier = createWorkerVerifier(new URL('./crashing-worker.ts', import.meta.url));
     try {
-      const results = await importFiles(loop.office, [april, crash, may, june], { acceptNewKeys: true, verify: (b) => verifier.verify(b) });
+      const results = await importFiles(loop.office, [april, crash, may, june], { acceptNewKeys: true, read: (f) => verifier.read(f) });
       expect(results.map((r) => [r.file, r.status, r.code ?? null])).toEqual([
         ['填报包-市残联-2019-04-第1版.xlsx', 'accepted', null],
         ['致命文件.xlsx', 'rejected', 'E_UNREADABLE'],
