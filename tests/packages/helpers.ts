@@ -107,26 +107,26 @@ export function refusalOf(bytes: Buffer): PackageError {
   throw new Error('the package verified, but it should not have');
 }
 
-/** Whether LibreOffice can be run here (Debian package libreoffice-calc-nogui). */
-export function hasSoffice(): boolean {
-  try {
-    execFileSync('soffice', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Debian's own Python, where python3-openpyxl is installed (a pyenv python3 on PATH may lack it). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
-export function hasOpenpyxl(): boolean {
-  try {
-    execFileSync(SYSTEM_PYTHON, ['-c', 'import openpyxl'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * LibreOffice and openpyxl, the programs a clerk re-saves packages with. Missing is a failure, not a skip
+ * (as with Chromium): CI installs them (.ci/run), and a test that silently does not run proves nothing.
+ */
+export function requireResavers(): void {
+  const missing: string[] = [];
+  const runs = (cmd: string, args: string[]) => {
+    try {
+      execFileSync(cmd, args, { stdio: 'ignore', timeout: 60_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!runs('soffice', ['--version'])) missing.push('LibreOffice 的 soffice(apt-get install libreoffice-calc-nogui)');
+  if (!runs(SYSTEM_PYTHON, ['-c', 'import openpyxl'])) missing.push(`${SYSTEM_PYTHON} 的 openpyxl(apt-get install python3-openpyxl)`);
+  if (missing.length > 0) throw new Error(`找不到${missing.join('、')}:数据包重新保存的测试需要它们,.ci/run 会安装。`);
 }
 
 /** Load and save again with openpyxl, as a clerk's Python script would. */

@@ -9,11 +9,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage } from '../../electron/services/package-format';
 import { writePackage } from '../../electron/services/package-writer';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
-import { hasSoffice, refusalOf, sampleReport, tempDir, testKey } from './helpers';
+import { refusalOf, requireResavers, sampleReport, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
@@ -82,7 +82,8 @@ function recalcProfile(dir: string): string {
   return dir;
 }
 
-describe.skipIf(!hasSoffice())('shown by LibreOffice: the attacks are real', () => {
+describe('shown by LibreOffice: the attacks are real', () => {
+  beforeAll(requireResavers, 120_000);
   const shown = DISPLAY_ATTACKS.filter((a) => a.shown);
 
   it(`${shown.length} attacked packages display something other than what was signed (and the signed one does not)`, () => {

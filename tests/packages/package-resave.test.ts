@@ -5,21 +5,20 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type ExcelJSTypes from 'exceljs';
+import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../electron/services/keys';
 import { SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
 import { writePackage } from '../../electron/services/package-writer';
 import type { CellDiff } from '../../electron/services/package-format';
 import { resaveExcelLike } from './excel-like';
-import { editWithSheetJS, fixture, hasOpenpyxl, hasSoffice, refusalOf, readZip, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
+import { editWithSheetJS, fixture, refusalOf, readZip, requireResavers, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const original = readPackage(fixture('report-signed-by-test-unit-key.xlsx'));
 
-type ExcelJSModule = typeof ExcelJSTypes;
-const ExcelJS: ExcelJSModule | null = await import('exceljs').then((m) => (m.default ?? m) as ExcelJSModule).catch(() => null);
+beforeAll(requireResavers, 120_000);
 
 function expectSameAsOriginal(bytes: Buffer): void {
   const pkg = readPackage(bytes);
@@ -34,8 +33,8 @@ describe('re-saved without changes, the package still verifies', () => {
     expectSameAsOriginal(resaved);
   });
 
-  it.skipIf(!ExcelJS)('by ExcelJS (load and save again)', async () => {
-    const wb = new ExcelJS!.Workbook();
+  it('by ExcelJS (load and save again)', async () => {
+    const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(writePackage(sampleReport(key)) as unknown as ArrayBuffer);
     expectSameAsOriginal(Buffer.from(await wb.xlsx.writeBuffer()));
   });
@@ -62,7 +61,7 @@ describe('re-saved without changes, the package still verifies', () => {
     expectSameAsOriginal(bytes);
   });
 
-  it.skipIf(!hasOpenpyxl())('by openpyxl, live', () => {
+  it('by openpyxl, live', () => {
     expectSameAsOriginal(resaveWithOpenpyxl(writePackage(sampleReport(key)), tempDir()));
   });
 
@@ -86,7 +85,7 @@ describe('re-saved without changes, the package still verifies', () => {
     expectSameAsOriginal(resaveExcelLike(writePackage(sampleReport(key))));
   });
 
-  it.skipIf(!hasSoffice())('by LibreOffice Calc, live', () => {
+  it('by LibreOffice Calc, live', () => {
     const dir = tempDir();
     const input = path.join(dir, 'report.xlsx');
     writeFileSync(input, writePackage(sampleReport(key)));
