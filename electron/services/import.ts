@@ -23,9 +23,8 @@ import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, t
 import { backupWhenNeeded, type PendingBackup } from './backup';
 import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from './entry';
-import { sha256Hex } from './hash';
 import { fingerprint, loadOrCreateKey } from './keys';
-import { readPackageFile, type PackageFile, type VerifiedPackage } from './package-format';
+import { readPackageFile, type PackageFile } from './package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from './package-data';
 
 export interface ImportOptions {
@@ -127,18 +126,18 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     const current = ahead.shift()!;
     opts.onProgress?.({ done: i, total: files.length, file: name });
     try {
-      const { bytes, pkg } = await current;
+      const received = await current;
       let r: Outcome;
       if (!batch) {
         // A unit's import commits its own transaction: a dry run of the file says first whether it will write.
-        if (backup && !backup.taken && (await importAtUnit(ctx, pkg, bytes, name, { ...withBackup, dryRun: true })).status === 'accepted') await takeBackup();
-        r = await importAtUnit(ctx, pkg, bytes, name, withBackup);
+        if (backup && !backup.taken && (await importAtUnit(ctx, received, name, { ...withBackup, dryRun: true })).status === 'accepted') await takeBackup();
+        r = await importAtUnit(ctx, received, name, withBackup);
       } else if (group) {
-        r = await group.merge((db) => importAtSummary({ ...ctx, db }, batch, pkg, bytes, name, withBackup));
+        r = await group.merge((db) => importAtSummary({ ...ctx, db }, batch, received, name, withBackup));
         // Merged but not committed: the copy is still the database as it was before the batch.
         if (r.status === 'accepted' && backup && !backup.taken) await takeBackup();
       } else {
-        r = await importAtSummary(ctx, batch, pkg, bytes, name, withBackup);
+        r = await importAtSummary(ctx, batch, received, name, withBackup);
       }
       results.push({ file: name, ...r });
       if (r.status === 'accepted') group?.added(results.length - 1);
@@ -313,11 +312,11 @@ async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
   return (await db.selectFrom('packages').select('package_id').where('package_id', '=', packageId).executeTakeFirst()) !== undefined;
 }
 
-async function archive(db: Tx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
+async function archive(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
   const m = pkg.manifest;
   await insertPackage(db, {
     packageId: m.packageId, kind: m.kind, direction: 'in', unitId, periods: m.periods, revision: m.revision, signer: m.signer,
-    fileName, sha256: sha256Hex(bytes), size: bytes.byteLength, bytes, createdAt: m.createdAt, receivedAt: at, receivedOn,
+    fileName, sha256, size: bytes.byteLength, bytes, createdAt: m.createdAt, receivedAt: at, receivedOn,
   });
 }
 
@@ -391,7 +390,8 @@ function holdersText(holders: readonly KeyHolder[]): string {
  * Checks one report package against the office's plan, keys and revisions and merges it. Writes
  * go straight to `ctx.db`: the caller runs this inside a savepoint (or, for a dry run, writes nothing).
  */
-async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
+async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageFile, fileName: string, opts: FileOptions): Promise<Outcome> {
+  const { pkg } = received;
   const { plan } = batch;
   const m = pkg.manifest;
   const { preview } = opts;
@@ -407,7 +407,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
       + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
-  const parsed = reportDataSchema.safeParse(pkg.content.data);
+  const parsed = reportDataSchema.safeParse(pkg.data);
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
@@ -514,7 +514,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, pkg: VerifiedPacka
       after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
     });
   });
-  await archive(ctx.db, pkg, bytes, fileName, unitId, at, receivedOn);
+  await archive(ctx.db, received, fileName, unitId, at, receivedOn);
   audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
   return { status: 'accepted', message: `已导入 ${m.unit} ${label} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
@@ -597,7 +597,8 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
 // ---------------------------------------------------------------------------------------------
 // Unit side
 
-async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, opts: FileOptions): Promise<Outcome> {
+async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, opts: FileOptions): Promise<Outcome> {
+  const { pkg } = received;
   const m = pkg.manifest;
   if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
@@ -625,7 +626,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
   const at = nowIso(ctx);
   const unit = (await findUnitByName(ctx.db, self))!; // set up from its own assignment package
   if (m.kind === 'feedback') {
-    const parsed = feedbackDataSchema.safeParse(pkg.content.data);
+    const parsed = feedbackDataSchema.safeParse(pkg.data);
     if (!parsed.success) refuse('E_NOT_A_PACKAGE', '反馈包内容的结构不对,无法导入。');
     const data = parsed.data!;
     const returns = data.returns.map((r) => {
@@ -642,7 +643,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
             created_by: m.from, feedback_package_id: m.packageId,
           }).execute();
         }
-        await archive(trx, pkg, bytes, fileName, unit.id, at, today(ctx));
+        await archive(trx, received, fileName, unit.id, at, today(ctx));
         await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length, backup: opts.backupFile } });
       });
     }
@@ -657,7 +658,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
     return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.
-  const parsed = assignmentDataSchema.safeParse(pkg.content.data);
+  const parsed = assignmentDataSchema.safeParse(pkg.data);
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
   const data = parsed.data!;
   if (data.plan.revision < plan.revision) refuse('E_STALE_REVISION', `本机计划已是第${plan.revision}版,这个任务包是第${data.plan.revision}版,较旧,未导入。`);
@@ -670,7 +671,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
     refuse('E_WRONG_PLAN', `这个任务包把报送频率从「${FREQUENCY_LABELS[plan.frequency]}」改为「${FREQUENCY_LABELS[data.plan.frequency]}」,本机已经有${FREQUENCY_LABELS[plan.frequency]}填报的内容,报送期不能再改,未导入。`
       + `请与汇总端联系:这些内容汇总端不能接收;如需改为${FREQUENCY_LABELS[data.plan.frequency]}报送,请在另一台电脑(或另一个数据库文件)上按这个任务包重新建立填报端,再按新的报送期填报。`);
   }
-  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, pkg, bytes, fileName, unit.id);
+  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, received, fileName, unit.id);
   if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
   const frequencyNote = newFrequency ? `;报送频率改为「${FREQUENCY_LABELS[data.plan.frequency]}」,报送期随之改为 ${data.periods.map((p) => periodLabel(p.period, data.plan.frequency)).join('、')}` : '';
   return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化${frequencyNote}。`, kind: m.kind, revision: m.revision, changes };
@@ -679,7 +680,7 @@ async function importAtUnit(ctx: Ctx, pkg: VerifiedPackage, bytes: Uint8Array, f
 /** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
 async function updatePlanTargets(
   ctx: Ctx, plan: PlanModel, next: PlanDef, periods: readonly { period: string; dueOn: string }[],
-  dryRun: boolean, at: string, pkg: VerifiedPackage, bytes: Uint8Array, fileName: string, unitId: number,
+  dryRun: boolean, at: string, received: PackageFile, fileName: string, unitId: number,
 ): Promise<ValueChange[]> {
   const changes: ValueChange[] = [];
   const updates: { id: number; target: number; targetMax: number | null; name: string }[] = [];
@@ -704,7 +705,7 @@ async function updatePlanTargets(
       if (next.frequency !== plan.frequency) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
       await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
-      await archive(trx, pkg, bytes, fileName, unitId, at, null);
+      await archive(trx, received, fileName, unitId, at, null);
       const refrequenced = next.frequency !== plan.frequency;
       await appendAudit(trx, {
         at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id,
@@ -722,16 +723,16 @@ async function updatePlanTargets(
  */
 export async function initUnitFromAssignment(dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string } = {}): Promise<OpenLedger & { officeFingerprint: string }> {
   if (existsSync(dbFile)) throw new LedgerError('E_EXISTS', `文件 ${dbFile} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
-  let pkg: VerifiedPackage;
-  let bytes: Uint8Array;
+  let received: PackageFile;
   try {
-    ({ bytes, pkg } = readPackageFile(assignmentFile));
+    received = readPackageFile(assignmentFile);
   } catch (err) {
     const info = toErrorInfo(err);
     throw new LedgerError(info.code, `任务包「${basename(assignmentFile)}」无法使用:${info.message}`, info.details);
   }
+  const { pkg } = received;
   if (pkg.manifest.kind !== 'assignment') throw new LedgerError('E_NOT_A_PACKAGE', `「${basename(assignmentFile)}」是${KIND_LABELS[pkg.manifest.kind]},不是任务包。`);
-  const parsed = assignmentDataSchema.safeParse(pkg.content.data);
+  const parsed = assignmentDataSchema.safeParse(pkg.data);
   if (!parsed.success || parsed.data.unit !== pkg.manifest.to || parsed.data.office.publicKey !== pkg.manifest.signerKey) {
     throw new LedgerError('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法使用。');
   }
@@ -753,7 +754,7 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
       await setSetting(trx, 'public_key', key.publicKey);
       await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
       const unit = await findUnitByName(trx, data.unit);
-      await archive(trx, pkg, bytes, basename(assignmentFile), unit?.id ?? null, at, null);
+      await archive(trx, received, basename(assignmentFile), unit?.id ?? null, at, null);
       await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
     });
     return Object.assign(ledger, { officeFingerprint: pkg.fingerprint });

@@ -202,10 +202,21 @@ function buildContentSchema(limits: Limits) {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** A package file as read from the USB drive: its bytes (to be archived) and what they verify as. */
+/**
+ * What an importer keeps of a verified package: its manifest, signer and payload. The visible sheets,
+ * already checked against the signed content, stay behind (a worker need not copy them across).
+ */
+export interface ReceivedPackage {
+  readonly manifest: Manifest;
+  readonly fingerprint: string;
+  readonly data: unknown;
+}
+
+/** A package file as read from the USB drive: its bytes and their SHA-256 (to be archived) and what they verify as. */
 export interface PackageFile {
   readonly bytes: Uint8Array;
-  readonly pkg: VerifiedPackage;
+  readonly sha256: string;
+  readonly pkg: ReceivedPackage;
 }
 
 /**
@@ -232,7 +243,8 @@ export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): 
   } catch {
     throw new PackageError('E_UNREADABLE', '文件无法读取');
   }
-  return { bytes, pkg: readPackage(bytes, limits) };
+  const { manifest, fingerprint, content } = readPackage(bytes, limits);
+  return { bytes, sha256: sha256Hex(bytes), pkg: { manifest, fingerprint, data: content.data } };
 }
 
 /**

@@ -9,10 +9,10 @@ import { readPackageFile } from './package-format';
 
 parentPort?.on('message', (msg: { id: number; file: string }) => {
   try {
-    const { bytes, pkg } = readPackageFile(msg.file);
+    const read = readPackageFile(msg.file);
     // A buffer of its own (a small file may share Node's pool), so it can be handed over whole.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.from(bytes);
-    parentPort!.postMessage({ id: msg.id, ok: true, bytes: owned, pkg }, [owned.buffer as ArrayBuffer]);
+    const bytes = read.bytes.byteOffset === 0 && read.bytes.byteLength === read.bytes.buffer.byteLength ? read.bytes : Uint8Array.from(read.bytes);
+    parentPort!.postMessage({ id: msg.id, ok: true, file: { ...read, bytes } }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: toErrorInfo(err) });
   }

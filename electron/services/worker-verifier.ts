@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LedgerError, type ErrorInfo } from '../../shared/errors';
-import type { PackageFile, VerifiedPackage } from './package-format';
+import type { PackageFile } from './package-format';
 
 export interface WorkerVerifier {
   /** Reads and verifies a package file in the worker (package-format.ts readPackageFile). */
@@ -34,11 +34,11 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
       eval: fromSource,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    w.on('message', (msg: { id: number; ok: boolean; bytes?: Uint8Array; pkg?: VerifiedPackage; error?: ErrorInfo }) => {
+    w.on('message', (msg: { id: number; ok: boolean; file?: PackageFile; error?: ErrorInfo }) => {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
-      if (msg.ok) p.resolve({ bytes: msg.bytes!, pkg: msg.pkg! });
+      if (msg.ok) p.resolve(msg.file!);
       else p.reject(new LedgerError(msg.error!.code, msg.error!.message, msg.error!.details));
       if (pending.size === 0) w.unref();
     });

@@ -11,8 +11,7 @@ import { readPackageFile } from '../../electron/services/package-format';
 parentPort?.on('message', (msg: { id: number; file: string }) => {
   if (readFileSync(msg.file).subarray(0, 5).toString('latin1') === 'CRASH') process.exit(70);
   try {
-    const { bytes, pkg } = readPackageFile(msg.file);
-    parentPort!.postMessage({ id: msg.id, ok: true, bytes, pkg });
+    parentPort!.postMessage({ id: msg.id, ok: true, file: readPackageFile(msg.file) });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: toErrorInfo(err) });
   }
