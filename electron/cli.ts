@@ -8,14 +8,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../shared/domain';
-import { gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
+import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { listAudit, type AuditRow } from '../db/queries/audit';
-import { activePlan, openLedger, type OpenLedger } from './services/context';
+import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup';
 import type { Destination } from './services/packages';
 
@@ -136,7 +136,7 @@ const pct = (x: number | null) => percent(x);
 
 /** A period as the open ledger's plan names it: 2019年6月, or 2019年1-6月 when it reports quarterly. */
 async function labelOf(l: OpenLedger, period: string): Promise<string> {
-  return periodLabel(period, (await activePlan(l)).frequency);
+  return periodLabel(period, await activeFrequency(l));
 }
 
 /** `--frequency`: monthly (按月) or quarterly (按季度). */
@@ -265,15 +265,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           if (json) {
             io.out(JSON.stringify({
               year: def.year, title: def.title, issuedOn: def.issuedOn, revision: def.revision, frequency: def.frequency,
-              categories: def.categories.map((c) => ({
-                no: c.no, name: c.name,
-                tasks: c.tasks.map((t) => ({
-                  no: t.no, title: t.title, text: t.text, leadUnits: t.leadUnits, coUnits: t.coUnits,
-                  coUnitsOpenEnded: t.coUnitsOpenEnded,
-                  indicators: t.indicators.map((i) => ({ no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, additive: i.additive, kind: i.kind, deadline: i.deadline, source: i.source })),
-                })),
-              })),
-              units: def.units.map((u) => ({ name: u.name, aliases: u.aliases, kind: u.kind })),
+              categories: def.categories.map(({ no, name, tasks }) => ({ no, name, tasks })),
+              units: def.units,
             }, null, 2));
           } else {
             const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版,${FREQUENCY_LABELS[def.frequency]}报送)`];
@@ -282,7 +275,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
               for (const t of c.tasks) {
                 lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}`);
                 for (const i of t.indicators) {
-                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  ${INDICATOR_KIND_LABELS[i.kind]}${i.deadline === null ? '' : `(${i.deadline}月底前)`}  「${i.source}」`);
+                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  ${INDICATOR_KIND_LABELS[i.kind]}${i.deadline === null ? '' : `(${deadlineText(i.deadline)})`}  「${i.source}」`);
                 }
               }
             }
@@ -374,7 +367,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { fillDemo } = await import('./services/demo');
           const r = await fillDemo(l, need(args, 'through'));
           if (json) io.out(JSON.stringify(r));
-          else io.out(`已填入演示数据:${r.periods} 个${PERIOD_UNIT_WORDS[(await activePlan(l)).frequency]},${r.reports} 条报告(均标注【演示数据】)。`);
+          else io.out(`已填入演示数据:${r.periods} 个${PERIOD_UNIT_WORDS[await activeFrequency(l)]},${r.reports} 条报告(均标注【演示数据】)。`);
           return 0;
         });
       }
@@ -433,6 +426,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const { createWorkerVerifier } = await import('./services/worker-verifier');
         const verifier = createWorkerVerifier(verifyWorkerFile());
         verifier.warm();
+        // Closed whatever happens, a database that would not open included.
         return await withLedger(need(args, 'db'), async (l) => {
           const { importFiles } = await import('./services/import');
           const results = await importFiles(l, args.positional, {
@@ -440,7 +434,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             ...(received ? { receivedOn: received } : {}), read: (file) => verifier.read(file),
             ...(wait === undefined ? {} : { lockWaitMs: Number(wait) * 1000 }),
             onProgress: (p) => { if (p.waiting) io.err(p.waiting); },
-          }).finally(() => verifier.close());
+          });
           if (json) io.out(JSON.stringify(results, null, 2));
           else {
             const word = { accepted: args.flags.has('dry-run') ? '可导入' : '已导入', duplicate: '重复', rejected: '拒收' } as const;
@@ -455,7 +449,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             io.out(`共 ${results.length} 个文件:${word.accepted} ${n('accepted')},重复 ${n('duplicate')},拒收 ${n('rejected')}。`);
           }
           return results.some((r) => r.status === 'rejected') ? 1 : 0;
-        });
+        }).finally(() => verifier.close());
       }
       case 'keys': {
         checkOptions(args, ['db', 'accept-from']);

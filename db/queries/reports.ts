@@ -66,14 +66,11 @@ export async function listReports(db: Tx, periodId: number, opts: { unitId?: num
 export type WriteReport = Omit<Report, 'id' | 'createdAt' | 'updatedAt'>;
 
 /**
- * Inserts or replaces the report of (period, unit, task). A replaced version is kept whole in
- * report_history, so nothing merged is ever lost. Returns the report id and what it replaced.
- * A caller that has just read the unit's reports of the period in the same transaction passes the
- * one being replaced as `known` (import does: two queries fewer per task).
+ * Inserts or replaces the report of (period, unit, task), as writeReports does for several.
  * @example const { id } = await writeReport(trx, report, nowIso(ctx));
  */
-export async function writeReport(db: Tx, r: WriteReport, at: string, known?: { readonly before: Report | null }): Promise<{ id: number; before: Report | null }> {
-  const before = known ? known.before : (await listReports(db, r.periodId, { unitId: r.unitId, taskId: r.taskId }))[0];
+export async function writeReport(db: Tx, r: WriteReport, at: string): Promise<{ id: number; before: Report | null }> {
+  const [before] = await listReports(db, r.periodId, { unitId: r.unitId, taskId: r.taskId });
   const [written] = await writeReports(db, [r], at, new Map(before ? [[r.taskId, before]] : []));
   return written!;
 }

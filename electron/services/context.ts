@@ -2,6 +2,7 @@ import { openDatabase, type OpenDatabase } from '../../db/open';
 import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
+import type { ReportingFrequency } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { localDate, officeNameProblem } from '../../shared/format';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
@@ -77,10 +78,20 @@ export function checkedOfficeName(name: string): string {
   return trimmed;
 }
 
+const noPlan = () => new LedgerError('E_NOT_FOUND', '数据库中没有工作计划,请先初始化。');
+
+/** How often the active plan reports, read without loading the plan. */
+export async function activeFrequency(ctx: Ctx): Promise<ReportingFrequency> {
+  const id = await getSetting(ctx.db, 'plan_id');
+  const row = id ? await ctx.db.selectFrom('plans').select('frequency').where('id', '=', id).executeTakeFirst() : undefined;
+  if (!row) throw noPlan();
+  return row.frequency;
+}
+
 export async function activePlan(ctx: Ctx): Promise<PlanModel> {
   const id = await getSetting(ctx.db, 'plan_id');
   const plan = id ? await loadPlanModel(ctx.db, id) : null;
-  if (!plan) throw new LedgerError('E_NOT_FOUND', '数据库中没有工作计划,请先初始化。');
+  if (!plan) throw noPlan();
   return plan;
 }
 

@@ -5,7 +5,7 @@ import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarte
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
 import { appendAudit } from '../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
-import { EMPTY_FIELDS, listReports, valuesOf, writeReport, type Report, type ReportFields } from '../../db/queries/reports';
+import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../db/queries/reports';
 import { entryItemSchema, type EntryItemInput } from '../../shared/api';
 import { getSetting } from '../../db/queries/settings';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
@@ -206,22 +206,29 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
 
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => {
-    for (const w of writes) {
-      const before = existing.get(w.task.id);
+    // Read again inside the write, all tasks at once: another program may have imported into this
+    // period since the form was read, and what is replaced goes whole into the history.
+    const current = new Map((await listReports(trx, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
+    const rows = writes.map((w) => {
+      const before = current.get(w.task.id);
       const values = w.task.indicators
         .filter((i) => w.values.has(i.id))
         .map((i) => ({ indicatorId: i.id, value: w.values.get(i.id)!.value, note: w.values.get(i.id)!.note }));
-      const { id } = await writeReport(trx, {
+      return {
         ...w.fields, periodId: period.id, unitId: unit.id, taskId: w.task.id, role: roles.get(w.task.id)!,
-        enteredBy: ctx.actor, proxy, source: proxy ? 'proxy' : 'entry', packageId: null,
+        enteredBy: ctx.actor, proxy, source: proxy ? 'proxy' as const : 'entry' as const, packageId: null,
         revision: before?.revision ?? 1, receivedOn: proxy ? receivedOn : (before?.receivedOn ?? null), values,
-      }, at);
-      await appendAudit(trx, {
+      };
+    });
+    const written = await writeReports(trx, rows, at, current);
+    await appendAudit(trx, writes.map((w, k) => {
+      const { id, before } = written[k]!;
+      return {
         at, actor: ctx.actor, action: proxy ? 'report.proxy-entry' : 'report.enter', entity: 'report', entityId: String(id),
         before: before ? { ...fieldsOf(before), values: before.values } : null,
-        after: { unit: unit.name, period: input.period, task: w.task.no, ...w.fields, values, proxy, receivedOn },
-      });
-    }
+        after: { unit: unit.name, period: input.period, task: w.task.no, ...w.fields, values: rows[k]!.values, proxy, receivedOn },
+      };
+    }));
   });
   return { unit: unit.name, period: input.period, proxy, tasks: writes.map((w) => w.task.no), warnings };
 }

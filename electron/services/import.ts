@@ -97,13 +97,17 @@ class NoBackup extends Error {
 }
 
 async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts: ImportOptions, backup: PendingBackup | null): Promise<ImportFileResult[]> {
-  const withBackup: FileOptions = { ...opts, backupFile: backup?.name ?? null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() } };
-  const takeBackup = async () => {
-    try {
-      await backup!.take();
-    } catch (err) {
-      throw new NoBackup(err);
-    }
+  const withBackup: FileOptions = {
+    ...opts, backupFile: backup?.name ?? null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() },
+    // Written through a connection of its own, it copies what is committed: called with a package's
+    // writes made but not committed, it is the database as it was before the batch.
+    backupBeforeCommit: async () => {
+      try {
+        await backup?.take();
+      } catch (err) {
+        throw new NoBackup(err);
+      }
+    },
   };
   const results: ImportFileResult[] = [];
   const read = opts.read ?? readPackageFile;
@@ -115,7 +119,8 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   // The next files are read and verified while this one merges: with verification in a worker (the
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
   const prepare = (file: string) => {
-    const p = (async () => read(file))();
+    // In a promise even when `read` runs here and throws at once: the refusal is the file's, in its turn.
+    const p = Promise.resolve().then(() => read(file));
     p.catch(() => undefined); // awaited in its turn below; this only keeps an early refusal from counting as unhandled
     return p;
   };
@@ -129,13 +134,10 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
       const received = await current;
       let r: Outcome;
       if (!batch) {
-        // A unit's import commits its own transaction: a dry run of the file says first whether it will write.
-        if (backup && !backup.taken && (await importAtUnit(ctx, received, name, { ...withBackup, dryRun: true })).status === 'accepted') await takeBackup();
         r = await importAtUnit(ctx, received, name, withBackup);
       } else if (group) {
         r = await group.merge((db) => importAtSummary({ ...ctx, db }, batch, received, name, withBackup));
-        // Merged but not committed: the copy is still the database as it was before the batch.
-        if (r.status === 'accepted' && backup && !backup.taken) await takeBackup();
+        if (r.status === 'accepted') await withBackup.backupBeforeCommit();
       } else {
         r = await importAtSummary(ctx, batch, received, name, withBackup);
       }
@@ -324,7 +326,12 @@ async function archive(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: st
 // Summary office
 
 /** Options as each file sees them: with the name of the backup taken before the batch. */
-type FileOptions = ImportOptions & { readonly backupFile: string | null; readonly preview: Preview };
+type FileOptions = ImportOptions & {
+  readonly backupFile: string | null;
+  readonly preview: Preview;
+  /** Makes the batch's backup (once) if it has none yet: called after a file's writes, before they are committed. */
+  readonly backupBeforeCommit: () => Promise<void>;
+};
 
 /**
  * What a dry run would have written so far in its batch, so that later files are judged as a real
@@ -645,16 +652,14 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
         }
         await archive(trx, received, fileName, unit.id, at, today(ctx));
         await appendAudit(trx, { at, actor: ctx.actor, action: 'package.import.feedback', entity: 'package', entityId: m.packageId, after: { returns: data.returns, receipts: data.receipts.length, backup: opts.backupFile } });
+        await opts.backupBeforeCommit();
       });
     }
     if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
-    const message = opts.dryRun
-      ? (returns.length > 0
-        ? `(预览)将导入反馈包:${returns.length} 项任务将被退回,导入后请修改并重新导出。回执 ${data.receipts.length} 份。`
-        : `(预览)将导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`)
-      : (returns.length > 0
-        ? `已导入反馈包:${returns.length} 项任务被退回,请修改后重新导出。回执 ${data.receipts.length} 份。`
-        : `已导入反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`);
+    const [did, will] = opts.dryRun ? ['(预览)将导入', '将被退回,导入后请修改并重新导出'] : ['已导入', '被退回,请修改后重新导出'];
+    const message = returns.length > 0
+      ? `${did}反馈包:${returns.length} 项任务${will}。回执 ${data.receipts.length} 份。`
+      : `${did}反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`;
     return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.
@@ -671,7 +676,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     refuse('E_WRONG_PLAN', `这个任务包把报送频率从「${FREQUENCY_LABELS[plan.frequency]}」改为「${FREQUENCY_LABELS[data.plan.frequency]}」,本机已经有${FREQUENCY_LABELS[plan.frequency]}填报的内容,报送期不能再改,未导入。`
       + `请与汇总端联系:这些内容汇总端不能接收;如需改为${FREQUENCY_LABELS[data.plan.frequency]}报送,请在另一台电脑(或另一个数据库文件)上按这个任务包重新建立填报端,再按新的报送期填报。`);
   }
-  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, !!opts.dryRun, at, received, fileName, unit.id);
+  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, opts, at, received, fileName, unit.id);
   if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
   const frequencyNote = newFrequency ? `;报送频率改为「${FREQUENCY_LABELS[data.plan.frequency]}」,报送期随之改为 ${data.periods.map((p) => periodLabel(p.period, data.plan.frequency)).join('、')}` : '';
   return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化${frequencyNote}。`, kind: m.kind, revision: m.revision, changes };
@@ -680,7 +685,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
 /** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
 async function updatePlanTargets(
   ctx: Ctx, plan: PlanModel, next: PlanDef, periods: readonly { period: string; dueOn: string }[],
-  dryRun: boolean, at: string, received: PackageFile, fileName: string, unitId: number,
+  opts: FileOptions, at: string, received: PackageFile, fileName: string, unitId: number,
 ): Promise<ValueChange[]> {
   const changes: ValueChange[] = [];
   const updates: { id: number; target: number; targetMax: number | null; name: string }[] = [];
@@ -698,20 +703,21 @@ async function updatePlanTargets(
       }
     }
   }
-  if (!dryRun) {
+  if (!opts.dryRun) {
+    const refrequenced = next.frequency !== plan.frequency;
     await ctx.db.transaction().execute(async (trx) => {
       for (const u of updates) await trx.updateTable('indicators').set({ target: u.target, target_max: u.targetMax, name: u.name }).where('id', '=', u.id).execute();
       // Due dates come from the assignment just after; the default only fills the new rows first.
-      if (next.frequency !== plan.frequency) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
+      if (refrequenced) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
       await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
       await archive(trx, received, fileName, unitId, at, null);
-      const refrequenced = next.frequency !== plan.frequency;
       await appendAudit(trx, {
         at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id,
         before: { revision: plan.revision, ...(refrequenced ? { frequency: plan.frequency } : {}) },
         after: { revision: next.revision, ...(refrequenced ? { frequency: next.frequency } : {}), changes },
       });
+      await opts.backupBeforeCommit();
     });
   }
   return changes;

@@ -16,7 +16,7 @@ import { LedgerError } from '../../shared/errors';
 import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, verify } from './keys';
 import { cellProblem } from './xlsx-display';
-import { encodeCell, readWorkbook, WorkbookError } from './xlsx-reader';
+import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +149,6 @@ const BOMB_RATIO = 200;
 const MAX_REPORTED_CELLS = 1000;
 const NAMED_IN_MESSAGE = 3;
 const MAX_XSTRING_DECODES = 4;
-export const RESERVED_SHEET_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 // ---------------------------------------------------------------------------------------------
 // Shapes, checked strictly on both sides: the writer never writes what the reader would refuse.
@@ -234,9 +233,7 @@ export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): 
     if (err instanceof PackageError) throw err;
     throw new PackageError('E_UNREADABLE', '文件无法读取(不存在或没有权限)');
   }
-  if (size > limits.maxFileBytes) {
-    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(size)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
-  }
+  if (size > limits.maxFileBytes) throw tooLarge(size, limits);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -287,9 +284,7 @@ export function readWorkbookFile(bytes: Buffer | Uint8Array, limits: Limits = DE
 
   // (a) size, before anything else looks at the bytes
   if (buf.length === 0) throw new PackageError('E_NOT_A_PACKAGE', '文件为空');
-  if (buf.length > limits.maxFileBytes) {
-    throw new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(buf.length)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
-  }
+  if (buf.length > limits.maxFileBytes) throw tooLarge(buf.length, limits);
 
   // (b) a zip whose directory we have walked ourselves, every entry's real size checked
   if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
@@ -678,11 +673,8 @@ function compareSheet(
 /** What sits on a sheet besides its cells' values, and a sheet (other than the signature's) hidden. */
 function sheetProblems(sheet: ParsedSheet, signedRows: readonly (readonly CellValue[])[], record: (d: CellDiff) => void): void {
   const signedAt = (cell: string): CellValue => {
-    const m = /^([A-Z]+)(\d+)$/.exec(cell);
-    if (!m) return null;
-    let c = 0;
-    for (const ch of m[1]!) c = c * 26 + ch.charCodeAt(0) - 64;
-    return signedRows[Number(m[2]) - 1]?.[c - 1] ?? null;
+    const at = parseCellRef(cell);
+    return at ? (signedRows[at.row]?.[at.col] ?? null) : null;
   };
   if (sheet.state !== 'visible' && sheet.name !== SIGNATURE_SHEET) {
     const r = signedRows.findIndex((row) => row.some((v) => v !== null && v !== ''));
@@ -717,8 +709,8 @@ function sameValue(signed: CellValue, found: FoundCell | undefined): boolean {
  */
 function normaliseText(s: string): string {
   let out = s;
-  for (let i = 0; i < MAX_XSTRING_DECODES && out.includes('_x'); i++) {
-    const next = out.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (let i = 0; i < MAX_XSTRING_DECODES; i++) {
+    const next = decodeXString(out);
     if (next === out) break;
     out = next;
   }
@@ -748,6 +740,10 @@ export function describeZodError(error: z.ZodError): string {
   if (!first) return '未知错误';
   const path = first.path.length > 0 ? first.path.map(String).join('.') : '(根)';
   return `${path}:${first.message}`;
+}
+
+function tooLarge(bytes: number, limits: Limits): PackageError {
+  return new PackageError('E_TOO_LARGE', `文件过大(${formatBytes(bytes)}),数据包不应超过 ${formatBytes(limits.maxFileBytes)}`);
 }
 
 function formatBytes(n: number): string {

@@ -12,10 +12,10 @@ import { LedgerError } from '../../shared/errors';
 import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, sign, verify } from './keys';
 import type { KeyPair } from './keys';
-import { encodeCell } from './xlsx-reader';
+import { encodeCell, RESERVED_SHEET_NAMES } from './xlsx-reader';
 import {
   CONTENT_CHUNK_CHARS, contentSchema, DEFAULT_LIMITS, describeZodError, FORMAT_VERSION, manifestSchema, PACKAGE_MARKER,
-  readPackage, RESERVED_SHEET_NAMES, SIGNATURE_SHEET, type CellValue, type Manifest, type PackageContent, type SheetContent,
+  readPackage, SIGNATURE_SHEET, type CellValue, type Manifest, type PackageContent, type SheetContent,
 } from './package-format';
 
 /** Excel's own limit on a cell; the writer never writes more, whatever the reader's limits. */

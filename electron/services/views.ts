@@ -211,7 +211,10 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
 }
 
 export async function settingsView(ctx: Ctx): Promise<SettingsView> {
-  const plan = await activePlan(ctx);
+  return settingsOf(ctx, await activePlan(ctx));
+}
+
+async function settingsOf(ctx: Ctx, plan: PlanModel): Promise<SettingsView> {
   return {
     yellowPoints: (await thresholdsOf(ctx)).yellowPoints,
     dueDay: await dueDayOf(ctx),
@@ -231,8 +234,8 @@ export async function settingsView(ctx: Ctx): Promise<SettingsView> {
  */
 export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | undefined; dueDay?: number | undefined; officeName?: string | undefined; frequency?: ReportingFrequency | undefined }): Promise<SettingsView> {
   await requireRole(ctx, 'summary', '修改设置;填报端的报送期和截止日期来自任务包');
-  const before = await settingsView(ctx);
   const plan = await activePlan(ctx);
+  const before = await settingsOf(ctx, plan);
   const at = nowIso(ctx);
   const officeName = req.officeName === undefined ? undefined : checkedOfficeName(req.officeName);
   const frequency = req.frequency !== undefined && req.frequency !== before.frequency ? req.frequency : undefined;

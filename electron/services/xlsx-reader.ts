@@ -283,7 +283,8 @@ interface SheetRef {
   readonly part: string;
 }
 
-const RESERVED_SHEET_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/** Names that reach plain objects inside spreadsheet libraries: never a sheet of a package. */
+export const RESERVED_SHEET_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook {
   const workbookIssues: string[] = [];
@@ -411,7 +412,7 @@ function readSharedStrings(x: XmlReader): SharedStrings {
  * OOXML strings (ST_Xstring) spell characters XML cannot carry as `_xHHHH_`; one level is decoded,
  * as Excel and SheetJS do (the comparison then tolerates further levels, §8).
  */
-function decodeXString(s: string): string {
+export function decodeXString(s: string): string {
   return s.includes('_x') ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))) : s;
 }
 
@@ -995,7 +996,7 @@ export function encodeCell(r: number, c: number): string {
 }
 
 /** `E2` → { row: 1, col: 4 }; undefined when it is not a plain A1 reference inside the sheet. */
-function parseCellRef(s: string): { row: number; col: number } | undefined {
+export function parseCellRef(s: string): { row: number; col: number } | undefined {
   let i = 0;
   let col = 0;
   let c = s.charCodeAt(0);
