@@ -16,8 +16,8 @@ import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { listAudit, type AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
-import type { BackupInfo } from './services/backup';
-import type { Destination } from './services/packages';
+import type { BackupInfo } from './services/backup/backup';
+import type { Destination } from './services/packages/packages';
 
 // Services are imported by the commands that use them: SheetJS, ExcelJS and the verifier's worker
 // cost more to load than most commands take to run (`ledger keys` starts in ~0.1 s, not ~1.6 s).
@@ -163,7 +163,7 @@ async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): P
 /** A damaged database file is named as such, with the newest good backup to restore from. */
 async function damaged(err: unknown, file: string): Promise<unknown> {
   if (failureOf(err) !== 'damaged') return err;
-  const { checkDatabaseHealth } = await import('./services/backup');
+  const { checkDatabaseHealth } = await import('./services/backup/backup');
   const health = checkDatabaseHealth(file);
   const last = health.ok ? null : health.lastGoodBackup;
   return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏。${last
@@ -194,7 +194,7 @@ function auditCsv(rows: readonly AuditRow[], auditActionLabel: (action: string) 
 /** The verifier's worker beside this file: built (dist/cli, scripts/build-cli.mjs) or the source under tsx. */
 function verifyWorkerFile(): URL {
   const built = !import.meta.url.endsWith('.ts');
-  return new URL(built ? './verify-worker.mjs' : './services/verify-worker.ts', import.meta.url);
+  return new URL(built ? './verify-worker.mjs' : './services/packages/verify-worker.ts', import.meta.url);
 }
 
 /**
@@ -226,8 +226,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
         if (from !== undefined && frequency !== undefined) throw new UsageError('--frequency 只用于新建汇总端;填报端的报送频率来自任务包。');
         if (from !== undefined) {
-          const { initUnitFromAssignment } = await import('./services/import');
-          const { rolesOfUnit } = await import('./services/entry');
+          const { initUnitFromAssignment } = await import('./services/import/import');
+          const { rolesOfUnit } = await import('./services/entry/entry');
           const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行' });
           try {
             const self = await getSetting(unitLedger.db, 'self_unit');
@@ -242,7 +242,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           }
           return 0;
         }
-        const { initSummary } = await import('./services/setup');
+        const { initSummary } = await import('./services/plan/setup');
         const ledger = await initSummary(file, { ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }) });
         try {
           const plan = await activePlan(ledger);
@@ -294,7 +294,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         } catch (err) {
           throw new LedgerError('E_VALIDATION', `无法读取录入文件 ${valuesFile}:${(err as Error).message}`);
         }
-        const { enterReports, EntryItemsSchema } = await import('./services/entry');
+        const { enterReports, EntryItemsSchema } = await import('./services/entry/entry');
         const parsed = EntryItemsSchema.safeParse(raw);
         if (!parsed.success) {
           const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
@@ -318,7 +318,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         checkOptions(args, ['db', 'period', 'by']);
         const by = need(args, 'by');
         if (!['unit', 'task', 'category'].includes(by)) throw new UsageError('--by 只能是 unit、task 或 category。');
-        const { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } = await import('./services/summaries');
+        const { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } = await import('./services/summaries/summaries');
         return await withLedger(need(args, 'db'), async (l) => {
           const d = await loadPeriodData(l, need(args, 'period'));
           const h = header(d);
@@ -364,7 +364,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'demo': {
         checkOptions(args, ['db', 'through']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { fillDemo } = await import('./services/demo');
+          const { fillDemo } = await import('./services/entry/demo');
           const r = await fillDemo(l, need(args, 'through'));
           if (json) io.out(JSON.stringify(r));
           else io.out(`已填入演示数据:${r.periods} 个${PERIOD_UNIT_WORDS[await activeFrequency(l)]},${r.reports} 条报告(均标注【演示数据】)。`);
@@ -374,7 +374,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'assign': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { exportAssignment } = await import('./services/packages');
+          const { exportAssignment } = await import('./services/packages/packages');
           const r = await exportAssignment(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已生成任务包 ${r.file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
@@ -384,7 +384,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'export': {
         checkOptions(args, ['db', 'period', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { exportReport } = await import('./services/packages');
+          const { exportReport } = await import('./services/packages/packages');
           const r = await exportReport(l, { period: need(args, 'period'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已导出填报包 ${r.file}(第${r.revision}版)。`);
@@ -394,7 +394,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'feedback': {
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { exportFeedback } = await import('./services/packages');
+          const { exportFeedback } = await import('./services/packages/packages');
           const r = await exportFeedback(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已生成反馈包 ${r.file}。`);
@@ -406,7 +406,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const task = Number(need(args, 'task'));
         if (!Number.isInteger(task) || task < 1) throw new UsageError('--task 应为任务序号,例如 24。');
         return await withLedger(need(args, 'db'), async (l) => {
-          const { returnTask } = await import('./services/returns');
+          const { returnTask } = await import('./services/entry/returns');
           const r = await returnTask(l, { unit: need(args, 'unit'), period: need(args, 'period'), task, comment: need(args, 'comment') });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已退回 ${r.unit} ${await labelOf(l, r.period)} 任务${r.task}「${r.taskTitle}」,将随下一个反馈包发出。`);
@@ -423,12 +423,12 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         // Verified in a worker thread as in the app: a hostile file cannot take the command down,
         // and on two cores verifying overlaps merging (docs/performance.md). The worker starts first,
         // so that it loads while this thread opens the database and reads the plan.
-        const { createWorkerVerifier } = await import('./services/worker-verifier');
+        const { createWorkerVerifier } = await import('./services/packages/worker-verifier');
         const verifier = createWorkerVerifier(verifyWorkerFile());
         verifier.warm();
         // Closed whatever happens, a database that would not open included.
         return await withLedger(need(args, 'db'), async (l) => {
-          const { importFiles } = await import('./services/import');
+          const { importFiles } = await import('./services/import/import');
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
             ...(received ? { receivedOn: received } : {}), read: (file) => verifier.read(file),
@@ -458,7 +458,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           const from = args.options.get('accept-from');
           if (from !== undefined) {
-            const { acceptKeyFromFile } = await import('./services/import');
+            const { acceptKeyFromFile } = await import('./services/import/import');
             const r = await acceptKeyFromFile(l, from, { sharedKey });
             if (json) io.out(JSON.stringify(r));
             else {
@@ -467,7 +467,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             }
             return 0;
           }
-          const { listKeys } = await import('./services/keys');
+          const { listKeys } = await import('./services/keys/keys');
           const k = await listKeys(l);
           if (json) io.out(JSON.stringify(k, null, 2));
           else {
@@ -483,7 +483,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'reopen': {
         checkOptions(args, ['db', 'period', 'reason']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { lockPeriod, reopenPeriod } = await import('./services/periods');
+          const { lockPeriod, reopenPeriod } = await import('./services/entry/periods');
           const r = args.command === 'lock' ? await lockPeriod(l, need(args, 'period')) : await reopenPeriod(l, need(args, 'period'), need(args, 'reason'));
           if (json) io.out(JSON.stringify(r));
           else io.out(`${await labelOf(l, r.period)} ${r.locked ? '已关账锁定' : '已重新开启'}(已记入审计日志)。`);
@@ -493,7 +493,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'report': {
         checkOptions(args, ['db', 'period', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
-          const { writeSummaryWorkbook } = await import('./services/reports');
+          const { writeSummaryWorkbook } = await import('./services/summaries/reports');
           const r = await writeSummaryWorkbook(l, { period: need(args, 'period'), out: need(args, 'out') });
           if (json) io.out(JSON.stringify({ out: r.out, sheets: r.sheets, units: r.units, tasks: r.tasks }));
           else io.out(`已生成汇总表 ${r.out}(${await labelOf(l, need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
@@ -504,7 +504,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         checkOptions(args, ['db', 'dir']);
         const dir = args.options.get('dir');
         return await withLedger(need(args, 'db'), async (l) => {
-          const { backupNow } = await import('./services/backup');
+          const { backupNow } = await import('./services/backup/backup');
           const b = await backupNow(l, { reason: 'manual', ...(dir ? { dir } : {}) });
           if (json) io.out(JSON.stringify(b));
           else io.out(`已备份数据库 ${l.file} 到 ${b.file}(${kb(b.bytes)})。私钥文件 ${l.file}.key 不在备份中,请另行妥善保管。`);
@@ -515,7 +515,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         // Works on a damaged database too: that is when the list is needed.
         checkOptions(args, ['db', 'dir']);
         const file = need(args, 'db');
-        const { checkDatabaseHealth, defaultBackupDir, listBackups } = await import('./services/backup');
+        const { checkDatabaseHealth, defaultBackupDir, listBackups } = await import('./services/backup/backup');
         const dir = args.options.get('dir') ?? defaultBackupDir(file);
         const list = listBackups(file, dir);
         const health = checkDatabaseHealth(file, { dir });
@@ -537,7 +537,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'restore': {
         checkOptions(args, ['db', 'from']);
         const file = need(args, 'db');
-        const { restoreBackup } = await import('./services/backup');
+        const { restoreBackup } = await import('./services/backup/backup');
         const r = await restoreBackup(file, need(args, 'from'), { actor: process.env.LEDGER_ACTOR ?? '命令行' });
         if (json) io.out(JSON.stringify(r));
         else {
@@ -559,7 +559,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { auditActionLabel } = await import('../shared/api');
           const rows = await listAudit(l.db, { limit });
           if (out !== undefined) {
-            const { writeFileAtomic } = await import('./services/packages');
+            const { writeFileAtomic } = await import('./services/packages/packages');
             await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, auditActionLabel), 'utf8'));
             if (json) io.out(JSON.stringify({ out, rows: rows.length }));
             else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);

@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { localDate } from '../shared/format';
 import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
-import { checkDatabaseHealth, restoreBackup } from './services/backup';
-import { createWorkerVerifier } from './services/worker-verifier';
+import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
+import { createWorkerVerifier } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
 import { WINDOW_OPTIONS, WINDOW_WEB_PREFERENCES } from './window-options';
 

@@ -13,9 +13,9 @@ import { parsePeriod, planPeriods } from '../shared/rules/periods';
 import { PLAN_2019 } from '../seeds/plan2019';
 import { getSetting } from '../db/queries/settings';
 import type { OpenLedger } from '../electron/services/context';
-import { enterReports, type EntryItem } from '../electron/services/entry';
-import { initUnitFromAssignment } from '../electron/services/import';
-import { exportAssignment, exportReport } from '../electron/services/packages';
+import { enterReports, type EntryItem } from '../electron/services/entry/entry';
+import { initUnitFromAssignment } from '../electron/services/import/import';
+import { exportAssignment, exportReport } from '../electron/services/packages/packages';
 
 /** Counties and districts of 宣城, then development zones: names for the unit copies. */
 export const COUNTIES = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县', '宣城经开区', '宣城高新区', '郎溪经开区', '广德经开区', '宁国经开区', '泾县经开区', '绩溪经开区', '旌德经开区'];

@@ -36,12 +36,12 @@ import type { IndicatorKind } from '../shared/domain';
 import { planPeriods } from '../shared/rules/periods';
 import { insertPlan } from '../db/queries/plan';
 import { openLedger } from '../electron/services/context';
-import { GROUP_FILES, importFiles } from '../electron/services/import';
-import { exportReport } from '../electron/services/packages';
-import { initSummary } from '../electron/services/setup';
-import { createWorkerVerifier } from '../electron/services/worker-verifier';
-import { readWorkbookFile } from '../electron/services/package-format';
-import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../electron/services/summaries';
+import { GROUP_FILES, importFiles } from '../electron/services/import/import';
+import { exportReport } from '../electron/services/packages/packages';
+import { initSummary } from '../electron/services/plan/setup';
+import { createWorkerVerifier } from '../electron/services/packages/worker-verifier';
+import { readWorkbookFile } from '../electron/services/packages/package-format';
+import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../electron/services/summaries/summaries';
 import { benchValue, countyPlan, exportYear, reportingUnits, setUpUnit } from './bench-setup';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -87,7 +87,7 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   const ledger = await openLedger(db, { actor: '基准测试' });
   // The app's worker is the built verify-worker.mjs; here its TypeScript source, which starts slower
   // (tsx inside the worker), so it is started before the clock and its start is printed apart.
-  const verifier = mode === 'worker' ? createWorkerVerifier(new URL('../electron/services/verify-worker.ts', import.meta.url)) : null;
+  const verifier = mode === 'worker' ? createWorkerVerifier(new URL('../electron/services/packages/verify-worker.ts', import.meta.url)) : null;
   const w0 = performance.now();
   await verifier?.read(join(dir, 'no-such-file.xlsx')).catch(() => undefined); // refused at once: only the worker's start is timed
   const workerStartMs = verifier ? performance.now() - w0 : undefined;

@@ -26,7 +26,7 @@ export async function buildCli() {
   const startedAt = Date.now();
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { ledger: 'electron/cli.ts', 'verify-worker': 'electron/services/verify-worker.ts' },
+    entryPoints: { ledger: 'electron/cli.ts', 'verify-worker': 'electron/services/packages/verify-worker.ts' },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

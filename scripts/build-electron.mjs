@@ -39,7 +39,7 @@ await Promise.all([
   // archive, where neither node_modules nor package.json's "type" can be seen.
   build({
     ...common,
-    entryPoints: { 'verify-worker': 'electron/services/verify-worker.ts' },
+    entryPoints: { 'verify-worker': 'electron/services/packages/verify-worker.ts' },
     outdir: 'dist/electron',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

@@ -117,7 +117,7 @@ export const requestSchemas = {
 
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
-  /** Backups (electron/services/backup.ts): on demand, the list, and restore of a listed one by its file name. */
+  /** Backups (electron/services/backup/backup.ts): on demand, the list, and restore of a listed one by its file name. */
   'backup:create': z.object({}).strict(),
   'backup:list': z.object({}).strict(),
   /** Only a name from `backup:list` (never a path): main resolves it inside the backup folder, closes, restores, reopens. */

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { LedgerError } from '../../shared/errors';
 import type { EventMap } from '../../shared/api';
-import { createWorkerVerifier } from '../services/worker-verifier';
+import { createWorkerVerifier } from '../services/packages/worker-verifier';
 import { createHandlers, dispatch, LedgerSession, type DialogOptions, type Dialogs, type Emit, type PrintPdf } from '../services/api';
 
 /** One scripted answer: a path, several paths, or null for "cancelled". */
@@ -166,7 +166,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     for (const s of streams) s.write(frame);
   };
   // Verification in a worker thread, as the app does (electron/main.ts); here from the TypeScript source.
-  const verifier = createWorkerVerifier(new URL('../services/verify-worker.ts', import.meta.url));
+  const verifier = createWorkerVerifier(new URL('../services/packages/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
     session, dialogs: opts.dialogs ?? dialogs, emit, read: (file) => verifier.read(file),
     ...(opts.now ? { now: opts.now } : {}),

@@ -16,8 +16,8 @@ import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, planHasReports, setPlanFrequency, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
-import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry';
-import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries';
+import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
+import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
 export async function appInfo(ctx: Ctx | null, version: string): Promise<AppInfo> {

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { appendStoredAudit, type AuditRow, type StoredAuditLine } from '../../db/queries/audit';
-import { backupNow, listBackups, restoreBackup } from '../../electron/services/backup';
+import { backupNow, listBackups, restoreBackup } from '../../electron/services/backup/backup';
 import { openLedger } from '../../electron/services/context';
-import { lockPeriod, reopenPeriod } from '../../electron/services/periods';
-import { initSummary } from '../../electron/services/setup';
+import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
+import { initSummary } from '../../electron/services/plan/setup';
 import { runLedger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
 

@@ -8,11 +8,11 @@ import { LATEST_VERSION } from '../../db/migrations';
 import { listAudit } from '../../db/queries/audit';
 import {
   backupNow, checkBackupFile, checkDatabaseHealth, defaultBackupDir, listBackups, restoreBackup, type BackupInfo,
-} from '../../electron/services/backup';
+} from '../../electron/services/backup/backup';
 import { openLedger, type OpenLedger } from '../../electron/services/context';
-import { enterReports, type EntryItem } from '../../electron/services/entry';
-import { keyFilePath } from '../../electron/services/keys';
-import { initSummary } from '../../electron/services/setup';
+import { enterReports, type EntryItem } from '../../electron/services/entry/entry';
+import { keyFilePath } from '../../electron/services/keys/keys';
+import { initSummary } from '../../electron/services/plan/setup';
 import { LedgerError } from '../../shared/errors';
 import { runLedger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';

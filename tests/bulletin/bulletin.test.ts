@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { BULLETIN_FOOTER } from '../../shared/bulletin';
-import { enterReports, type EntryItem } from '../../electron/services/entry';
-import { fillDemo } from '../../electron/services/demo';
-import { draftBulletin, renderBulletin } from '../../electron/services/bulletin';
-import { loadPeriodData, summaryByUnit } from '../../electron/services/summaries';
+import { enterReports, type EntryItem } from '../../electron/services/entry/entry';
+import { fillDemo } from '../../electron/services/entry/demo';
+import { draftBulletin, renderBulletin } from '../../electron/services/summaries/bulletin';
+import { loadPeriodData, summaryByUnit } from '../../electron/services/summaries/summaries';
 import { createTestLedger, fixedClock, tempDir } from '../helpers/ledger';
 import type { OpenLedger } from '../../electron/services/context';
 

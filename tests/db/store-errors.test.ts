@@ -13,10 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { BUSY_TIMEOUT_MS, failureOf, storeError } from '../../db/errors';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { createHandlers, dispatch, LedgerSession } from '../../electron/services/api';
-import { backupNow, listBackups } from '../../electron/services/backup';
+import { backupNow, listBackups } from '../../electron/services/backup/backup';
 import { openLedger } from '../../electron/services/context';
-import { enterReports } from '../../electron/services/entry';
-import { importFiles } from '../../electron/services/import';
+import { enterReports } from '../../electron/services/entry/entry';
+import { importFiles } from '../../electron/services/import/import';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
 import type { Dialogs } from '../../electron/services/api';
@@ -253,7 +253,7 @@ describe('a read-only database', () => {
 describe('a damaged database', () => {
   it('a backup of it says the database is damaged, never that it is unaffected', async () => {
     const dir = tempDir();
-    const { initSummary } = await import('../../electron/services/setup');
+    const { initSummary } = await import('../../electron/services/plan/setup');
     const l = await initSummary(join(dir, 'S.db'));
     await l.close();
     // Garbage over pages 2 to 4, as a failing disk would leave; opening reads page 1 only.

@@ -13,9 +13,9 @@ import { gapText, percent, valueWord } from '../../shared/format';
 import { scheduleCounts, type ScheduleCounts } from '../../shared/rules/headline';
 import type { TaskSummary } from '../../shared/summaries';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { fillDemo } from '../../electron/services/demo';
-import { initSummary } from '../../electron/services/setup';
-import { loadPeriodData, summaryByTask } from '../../electron/services/summaries';
+import { fillDemo } from '../../electron/services/entry/demo';
+import { initSummary } from '../../electron/services/plan/setup';
+import { loadPeriodData, summaryByTask } from '../../electron/services/summaries/summaries';
 import { choosePeriod, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 
 const DAY = '2019-07-10T10:00:00';

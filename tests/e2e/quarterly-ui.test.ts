@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/bridge/server';
-import { initUnitFromAssignment } from '../../electron/services/import';
-import { exportAssignment } from '../../electron/services/packages';
-import { initSummary } from '../../electron/services/setup';
+import { initUnitFromAssignment } from '../../electron/services/import/import';
+import { exportAssignment } from '../../electron/services/packages/packages';
+import { initSummary } from '../../electron/services/plan/setup';
 import { ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const OFFICE_DAY = '2019-07-10T10:00:00';

@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { listBackups } from '../../electron/services/backup';
-import { readPackage } from '../../electron/services/package-format';
-import { withWriterLock } from '../../electron/services/writer-lock';
+import { listBackups } from '../../electron/services/backup/backup';
+import { readPackage } from '../../electron/services/packages/package-format';
+import { withWriterLock } from '../../electron/services/import/writer-lock';
 import { yearEntries } from '../../scripts/bench-setup';
 import { createLoop } from '../helpers/loop';
 

@@ -7,7 +7,7 @@
  * Prints `ready`, then `file <i>` before each file, then `done <statuses as JSON>`.
  */
 import { openLedger } from '../../electron/services/context';
-import { importFiles } from '../../electron/services/import';
+import { importFiles } from '../../electron/services/import/import';
 
 const [db, folder] = process.argv.slice(2);
 if (!db || !folder) {

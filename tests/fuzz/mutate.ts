@@ -9,9 +9,9 @@
  */
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
-import type { KeyPair } from '../../electron/services/keys';
-import { type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/package-format';
-import { chunkText, writePackage } from '../../electron/services/package-writer';
+import type { KeyPair } from '../../electron/services/keys/keys';
+import { type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/packages/package-format';
+import { chunkText, writePackage } from '../../electron/services/packages/package-writer';
 import { deflated, readZip, setCell, writeRawZip, writeZip, type RawZipEntry } from '../packages/helpers';
 
 // ---------------------------------------------------------------------------------------------

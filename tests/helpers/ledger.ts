@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/open';
-import { initSummary } from '../../electron/services/setup';
+import { initSummary } from '../../electron/services/plan/setup';
 import type { OpenLedger } from '../../electron/services/context';
 import type { ReportingFrequency } from '../../shared/domain';
 

@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initUnitFromAssignment } from '../../electron/services/import';
-import { loadKey } from '../../electron/services/keys';
-import { writePackage } from '../../electron/services/package-writer';
-import { initSummary } from '../../electron/services/setup';
+import { initUnitFromAssignment } from '../../electron/services/import/import';
+import { loadKey } from '../../electron/services/keys/keys';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import { initSummary } from '../../electron/services/plan/setup';
 import { activePlan } from '../../electron/services/context';
 import { planPeriods, dueDate } from '../../shared/rules/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';

@@ -1,5 +1,5 @@
 /**
- * The backup an import makes (electron/services/import.ts with backupWhenNeeded): taken just before
+ * The backup an import makes (electron/services/import/import.ts with backupWhenNeeded): taken just before
  * the batch's first write, so a batch that writes nothing leaves no file behind and pushes no older
  * backup out of the rotation; a batch that writes is preceded by a copy holding none of it.
  */
@@ -8,11 +8,11 @@ import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
-import { defaultBackupDir, listBackups } from '../../electron/services/backup';
-import { importFiles } from '../../electron/services/import';
-import { readPackage } from '../../electron/services/package-format';
-import { exportFeedback } from '../../electron/services/packages';
-import { returnTask } from '../../electron/services/returns';
+import { defaultBackupDir, listBackups } from '../../electron/services/backup/backup';
+import { importFiles } from '../../electron/services/import/import';
+import { readPackage } from '../../electron/services/packages/package-format';
+import { exportFeedback } from '../../electron/services/packages/packages';
+import { returnTask } from '../../electron/services/entry/returns';
 import { CANLIAN_JUNE, createLoop, snapshotData } from '../helpers/loop';
 
 const NOT_A_PACKAGE = new URL('../fixtures/packages/not-a-package-text-renamed.xlsx', import.meta.url).pathname;

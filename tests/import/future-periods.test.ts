@@ -4,9 +4,9 @@
  * are injected.
  */
 import { describe, expect, it } from 'vitest';
-import { enterReports } from '../../electron/services/entry';
-import { importFiles } from '../../electron/services/import';
-import { exportReport } from '../../electron/services/packages';
+import { enterReports } from '../../electron/services/entry/entry';
+import { importFiles } from '../../electron/services/import/import';
+import { exportReport } from '../../electron/services/packages/packages';
 import { periodViews } from '../../electron/services/views';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';

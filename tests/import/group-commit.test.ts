@@ -1,5 +1,5 @@
 /**
- * Group commit (electron/services/import.ts, MergeGroup): packages of a batch share transactions,
+ * Group commit (electron/services/import/import.ts, MergeGroup): packages of a batch share transactions,
  * each merged inside its own savepoint. Whatever fails while writing, a file's result says exactly
  * whether it is in the database: a file reported accepted is wholly in, any other wholly out, and
  * importing the folder again brings in the rest exactly once.
@@ -13,9 +13,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backupNow, type BackupInfo } from '../../electron/services/backup';
-import { importFiles } from '../../electron/services/import';
-import { readPackage, readPackageFile } from '../../electron/services/package-format';
+import { backupNow, type BackupInfo } from '../../electron/services/backup/backup';
+import { importFiles } from '../../electron/services/import/import';
+import { readPackage, readPackageFile } from '../../electron/services/packages/package-format';
 import { createLoop, juneAfterMay } from '../helpers/loop';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';

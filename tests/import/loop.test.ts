@@ -2,12 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
-import { exportFeedback } from '../../electron/services/packages';
-import { importFiles } from '../../electron/services/import';
-import { listKeys } from '../../electron/services/keys';
-import { listReturns, returnTask } from '../../electron/services/returns';
-import { loadPeriodData, summaryByTask, summaryByUnit } from '../../electron/services/summaries';
-import { enterReports } from '../../electron/services/entry';
+import { exportFeedback } from '../../electron/services/packages/packages';
+import { importFiles } from '../../electron/services/import/import';
+import { listKeys } from '../../electron/services/keys/keys';
+import { listReturns, returnTask } from '../../electron/services/entry/returns';
+import { loadPeriodData, summaryByTask, summaryByUnit } from '../../electron/services/summaries/summaries';
+import { enterReports } from '../../electron/services/entry/entry';
 import { CANLIAN_JUNE, createLoop } from '../helpers/loop';
 
 describe('the whole loop on real files', () => {
@@ -88,7 +88,7 @@ describe('the whole loop on real files', () => {
     const canlian = await loop.unit('市残联');
     await loop.office.db.updateTable('indicators').set({ target: 500 }).where('source', 'like', '%428名%').execute();
     await loop.office.db.updateTable('plans').set({ revision: 2 }).execute();
-    const { exportAssignment } = await import('../../electron/services/packages');
+    const { exportAssignment } = await import('../../electron/services/packages/packages');
     const a2 = await exportAssignment(loop.office, { unit: '市残联', outDir: loop.usb });
     const [r] = await importFiles(canlian, [a2.file]);
     expect(r).toMatchObject({ status: 'accepted', kind: 'assignment', changes: [{ task: 24, indicator: 2, field: '目标', before: 428, after: 500 }] });
@@ -104,7 +104,7 @@ describe('the whole loop on real files', () => {
 
 describe('a backup before every import batch', () => {
   it('keeps the database as it was before the batch, and a dry run makes none', async () => {
-    const { listBackups, checkBackupFile } = await import('../../electron/services/backup');
+    const { listBackups, checkBackupFile } = await import('../../electron/services/backup/backup');
     const BetterSqlite3 = (await import('better-sqlite3')).default;
     const loop = await createLoop();
     const canlian = await loop.unit('市残联');

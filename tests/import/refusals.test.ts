@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { PlanDef } from '../../shared/domain';
-import { importFiles } from '../../electron/services/import';
-import { loadKey } from '../../electron/services/keys';
-import { readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
-import { lockPeriod } from '../../electron/services/periods';
+import { importFiles } from '../../electron/services/import/import';
+import { loadKey } from '../../electron/services/keys/keys';
+import { readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import { lockPeriod } from '../../electron/services/entry/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { CANLIAN_JUNE, createLoop, snapshotData, type Loop } from '../helpers/loop';
 
@@ -128,7 +128,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     const unit = await loop.unit('市残联', { office: county });
     const file = await loop.report(unit, '2019-06', CANLIAN_JUNE);
     await expectRefused(loop, file, 'E_WRONG_RECIPIENT', { acceptNewKeys: true });
-    const { exportAssignment } = await import('../../electron/services/packages');
+    const { exportAssignment } = await import('../../electron/services/packages/packages');
     const a = await exportAssignment(loop.office, { unit: '市残联', outDir: loop.dir });
     await expectRefused(loop, a.file, 'E_WRONG_RECIPIENT', { acceptNewKeys: true });
   });

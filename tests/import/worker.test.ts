@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importFiles } from '../../electron/services/import';
-import { createWorkerVerifier } from '../../electron/services/worker-verifier';
+import { importFiles } from '../../electron/services/import/import';
+import { createWorkerVerifier } from '../../electron/services/packages/worker-verifier';
 import { CANLIAN_JUNE, createLoop } from '../helpers/loop';
 
-const WORKER = new URL('../../electron/services/verify-worker.ts', import.meta.url);
+const WORKER = new URL('../../electron/services/packages/verify-worker.ts', import.meta.url);
 
 describe('verifying in a worker thread', () => {
   it('imports through the worker with the same results as in-process, refusals keep their codes', async () => {

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
-import type { KeyPair } from '../../electron/services/keys';
-import { fingerprint } from '../../electron/services/keys';
-import { PackageError, readPackage } from '../../electron/services/package-format';
-import type { SheetContent } from '../../electron/services/package-format';
-import type { WritePackageInput } from '../../electron/services/package-writer';
+import type { KeyPair } from '../../electron/services/keys/keys';
+import { fingerprint } from '../../electron/services/keys/keys';
+import { PackageError, readPackage } from '../../electron/services/packages/package-format';
+import type { SheetContent } from '../../electron/services/packages/package-format';
+import type { WritePackageInput } from '../../electron/services/packages/package-writer';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/packages');
 

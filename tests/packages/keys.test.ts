@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LedgerError } from '../../shared/errors';
-import { fingerprint, generateKeyPair, keyFilePath, loadKey, loadOrCreateKey, sign, verify } from '../../electron/services/keys';
+import { fingerprint, generateKeyPair, keyFilePath, loadKey, loadOrCreateKey, sign, verify } from '../../electron/services/keys/keys';
 import { FIXTURES, tempDir, testKey } from './helpers';
 
 const FINGERPRINT = /^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/;

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
-import { importFiles } from '../../electron/services/import';
-import { exportAssignment } from '../../electron/services/packages';
-import type { EntryItem } from '../../electron/services/entry';
+import { importFiles } from '../../electron/services/import/import';
+import { exportAssignment } from '../../electron/services/packages/packages';
+import type { EntryItem } from '../../electron/services/entry/entry';
 import { createLoop } from '../helpers/loop';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';

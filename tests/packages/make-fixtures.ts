@@ -15,9 +15,9 @@ import * as zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
 import { canonicalJson } from '../../shared/canonical';
-import { fingerprint, sign } from '../../electron/services/keys';
-import { SIGNATURE_SHEET } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
+import { fingerprint, sign } from '../../electron/services/keys/keys';
+import { SIGNATURE_SHEET } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
 import { resaveExcelLike } from './excel-like';
 import { FIXTURES, editWithSheetJS, editZipText, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey, writeRawZip } from './helpers';
 

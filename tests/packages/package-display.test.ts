@@ -10,8 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
+import { readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
 import { refusalOf, requireResavers, sampleReport, tempDir, testKey } from './helpers';
 

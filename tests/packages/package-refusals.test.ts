@@ -5,14 +5,14 @@
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../shared/canonical';
-import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
-import type { Limits, PackageErrorCode } from '../../electron/services/package-format';
-import * as reader from '../../electron/services/xlsx-reader';
+import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import type { Limits, PackageErrorCode } from '../../electron/services/packages/package-format';
+import * as reader from '../../electron/services/packages/xlsx-reader';
 import { deflated, editWithSheetJS, fixture, readZip, sampleReport, setCell, testKey, writeRawZip, writeZip } from './helpers';
 
 // Spies on the two things that could inflate a bomb: the workbook reader and zlib's inflater.
-vi.mock('../../electron/services/xlsx-reader', async (importOriginal) => {
+vi.mock('../../electron/services/packages/xlsx-reader', async (importOriginal) => {
   const actual = await importOriginal<typeof reader>();
   return { ...actual, readWorkbook: vi.fn(actual.readWorkbook) };
 });

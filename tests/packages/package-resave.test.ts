@@ -8,10 +8,10 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import * as XLSX from 'xlsx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint } from '../../electron/services/keys';
-import { SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
-import type { CellDiff } from '../../electron/services/package-format';
+import { fingerprint } from '../../electron/services/keys/keys';
+import { SIGNATURE_SHEET, readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import type { CellDiff } from '../../electron/services/packages/package-format';
 import { resaveExcelLike } from './excel-like';
 import { editWithSheetJS, fixture, refusalOf, readZip, requireResavers, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 

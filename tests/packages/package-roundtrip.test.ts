@@ -3,11 +3,11 @@ import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical';
-import { fingerprint, generateKeyPair } from '../../electron/services/keys';
-import { CONTENT_CHUNK_CHARS, DEFAULT_LIMITS, PACKAGE_MARKER, SIGNATURE_SHEET, readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
-import type { SheetContent } from '../../electron/services/package-format';
-import type { WritePackageInput } from '../../electron/services/package-writer';
+import { fingerprint, generateKeyPair } from '../../electron/services/keys/keys';
+import { CONTENT_CHUNK_CHARS, DEFAULT_LIMITS, PACKAGE_MARKER, SIGNATURE_SHEET, readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import type { SheetContent } from '../../electron/services/packages/package-format';
+import type { WritePackageInput } from '../../electron/services/packages/package-writer';
 import { SAMPLE_DATA, SAMPLE_MANIFEST, fixture, readZip, sampleReport, sampleSheets, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');

@@ -1,11 +1,11 @@
 /**
- * The package reader (electron/services/xlsx-reader.ts) on real packages edited the way other
+ * The package reader (electron/services/packages/xlsx-reader.ts) on real packages edited the way other
  * writers write, or the way a hostile file would: what it reads as the same values, and what it
  * refuses as unreadable rather than guess how Excel or LibreOffice would read it.
  */
 import { describe, expect, it } from 'vitest';
-import { PackageError, readPackage } from '../../electron/services/package-format';
-import { writePackage } from '../../electron/services/package-writer';
+import { PackageError, readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
 import { DATA_SHEET, edit } from './attacks';
 import { deflated, editZipText, readZip, sampleReport, testKey, writeRawZip } from './helpers';
 

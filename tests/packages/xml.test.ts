@@ -1,9 +1,9 @@
 /**
- * The XML tokenizer of untrusted package parts (electron/services/xml.ts): what it refuses, what it
+ * The XML tokenizer of untrusted package parts (electron/services/packages/xml.ts): what it refuses, what it
  * decodes, and that hostile input costs time in proportion to its size.
  */
 import { describe, expect, it } from 'vitest';
-import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlError, XmlReader } from '../../electron/services/xml';
+import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlError, XmlReader } from '../../electron/services/packages/xml';
 
 /** Every token as text: `<name a=v>`, `</name>`, `"text"`. */
 function tokens(xml: string): string[] {

@@ -7,12 +7,12 @@ import { LIGHT_LABELS } from '../../shared/domain';
 import { gapText, scheduleWord, valueWord } from '../../shared/format';
 import { scheduleClass } from '../../shared/rules/progress';
 import { competitionRanks } from '../../shared/rules/ranking';
-import { enterReports, type EntryItem } from '../../electron/services/entry';
-import { fillDemo } from '../../electron/services/demo';
-import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../../electron/services/summaries';
+import { enterReports, type EntryItem } from '../../electron/services/entry/entry';
+import { fillDemo } from '../../electron/services/entry/demo';
+import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../../electron/services/summaries/summaries';
 import {
   buildSummaryWorkbook, lightText, missingOrLate, PCT_FORMAT, SUMMARY_SHEET_NAMES, trendState, writeSummaryWorkbook,
-} from '../../electron/services/reports';
+} from '../../electron/services/summaries/reports';
 import { run } from '../../electron/cli';
 import { createTestLedger, fixedClock, tempDir } from '../helpers/ledger';
 import type { OpenLedger } from '../../electron/services/context';

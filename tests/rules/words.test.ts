@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Comparator, IndicatorKind } from '../../shared/domain';
 import { deadlineText, gapText, gapWords, scheduleWord, valueWord } from '../../shared/format';
 import { completion, gapPoints, type IndicatorTarget } from '../../shared/rules/progress';
-import { gapFormat } from '../../electron/services/reports';
+import { gapFormat } from '../../electron/services/summaries/reports';
 
 const ind = (kind: IndicatorKind, comparator: Comparator, target: number, unit: string, extra: Partial<IndicatorTarget> = {}): IndicatorTarget =>
   ({ kind, comparator, target, targetMax: null, unit, deadline: null, ...extra });

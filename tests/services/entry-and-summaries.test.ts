@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
 import { listPeriods } from '../../db/queries/plan';
 import { activePlan } from '../../electron/services/context';
-import { enterReports, type EntryItem } from '../../electron/services/entry';
-import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../../electron/services/summaries';
-import { fillDemo, DEMO_MARK } from '../../electron/services/demo';
+import { enterReports, type EntryItem } from '../../electron/services/entry/entry';
+import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../../electron/services/summaries/summaries';
+import { fillDemo, DEMO_MARK } from '../../electron/services/entry/demo';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { createTestLedger, fixedClock } from '../helpers/ledger';
 

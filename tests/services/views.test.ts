@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { enterReports } from '../../electron/services/entry';
-import { importFiles, initUnitFromAssignment } from '../../electron/services/import';
-import { exportAssignment, exportFeedback, exportReport } from '../../electron/services/packages';
-import { returnTask } from '../../electron/services/returns';
+import { enterReports } from '../../electron/services/entry/entry';
+import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
+import { exportAssignment, exportFeedback, exportReport } from '../../electron/services/packages/packages';
+import { returnTask } from '../../electron/services/entry/returns';
 import { entryForm, periodViews, trendView, unitDetail, updateSettings } from '../../electron/services/views';
 import type { OpenLedger } from '../../electron/services/context';
 import { CANLIAN_JUNE, createLoop } from '../helpers/loop';

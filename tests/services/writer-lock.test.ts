@@ -1,5 +1,5 @@
 /**
- * The writer lock (electron/services/writer-lock.ts): one long writer at a time on a database file,
+ * The writer lock (electron/services/import/writer-lock.ts): one long writer at a time on a database file,
  * across processes; a second one waits and is told so, a stale lock is taken over, a wait is bounded.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImportProgress } from '../../shared/api';
 import { createHandlers, LedgerSession } from '../../electron/services/api';
-import { backupNow, restoreBackup } from '../../electron/services/backup';
-import { withWriterLock, writerLockHolder, writerLockPath, type Waiting } from '../../electron/services/writer-lock';
+import { backupNow, restoreBackup } from '../../electron/services/backup/backup';
+import { withWriterLock, writerLockHolder, writerLockPath, type Waiting } from '../../electron/services/import/writer-lock';
 import { createTestLedger, tempDir } from '../helpers/ledger';
 import { makeReadOnly } from '../helpers/read-only';
 

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { PlanDef, ReportingFrequency } from '../../shared/domain';
-import { LedgerError } from '../../shared/errors';
-import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
-import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
-import { PLAN_2019 } from '../../seeds/plan2019';
-import { appendAudit } from '../../db/queries/audit';
-import { insertPlan } from '../../db/queries/plan';
-import { setSetting } from '../../db/queries/settings';
-import { checkedOfficeName, openLedger, type OpenLedger } from './context';
-import { fingerprint, loadOrCreateKey } from './keys';
+import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
+import { LedgerError } from '../../../shared/errors';
+import { DEFAULT_DUE_DAY } from '../../../shared/rules/periods';
+import { DEFAULT_THRESHOLDS } from '../../../shared/rules/progress';
+import { PLAN_2019 } from '../../../seeds/plan2019';
+import { appendAudit } from '../../../db/queries/audit';
+import { insertPlan } from '../../../db/queries/plan';
+import { setSetting } from '../../../db/queries/settings';
+import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
+import { fingerprint, loadOrCreateKey } from '../keys/keys';
 
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;

@@ -1,10 +1,10 @@
-import type { PeriodView } from '../../shared/api';
-import { LedgerError } from '../../shared/errors';
-import { periodLabel } from '../../shared/rules/periods';
-import { appendAudit } from '../../db/queries/audit';
-import { activePlan, nowIso, requireRole, type Ctx } from './context';
+import type { PeriodView } from '../../../shared/api';
+import { LedgerError } from '../../../shared/errors';
+import { periodLabel } from '../../../shared/rules/periods';
+import { appendAudit } from '../../../db/queries/audit';
+import { activePlan, nowIso, requireRole, type Ctx } from '../context';
 import { resolvePeriod } from './entry';
-import { periodViews } from './views';
+import { periodViews } from '../views';
 
 async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: string | null): Promise<PeriodView> {
   await requireRole(ctx, 'summary', '关账或重新开启报送期');

@@ -7,11 +7,11 @@
  *   const bytes = writePackage({ manifest, sheets: [cover, data], data: payload, key });
  */
 import * as XLSX from 'xlsx';
-import { canonicalJson } from '../../shared/canonical';
-import { LedgerError } from '../../shared/errors';
+import { canonicalJson } from '../../../shared/canonical';
+import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
-import { fingerprint as keyFingerprint, sign, verify } from './keys';
-import type { KeyPair } from './keys';
+import { fingerprint as keyFingerprint, sign, verify } from '../keys/keys';
+import type { KeyPair } from '../keys/keys';
 import { encodeCell, RESERVED_SHEET_NAMES } from './xlsx-reader';
 import {
   CONTENT_CHUNK_CHARS, contentSchema, DEFAULT_LIMITS, describeZodError, FORMAT_VERSION, manifestSchema, PACKAGE_MARKER,

@@ -13,9 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LedgerError } from '../../shared/errors';
-import { storeError } from '../../db/errors';
-import { processAlive, removeIfPresent } from './files';
+import { LedgerError } from '../../../shared/errors';
+import { storeError } from '../../../db/errors';
+import { processAlive, removeIfPresent } from '../files';
 
 export type WriterTask = 'import' | 'restore';
 

@@ -1,12 +1,12 @@
-import { indicatorFields, type Light, type TaskStatus } from '../../shared/domain';
-import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
-import { isLate } from '../../shared/rules/periods';
-import { headlineOf, isBehind, type Headline } from '../../shared/rules/headline';
-import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../shared/summaries';
-import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../db/queries/plan';
-import { listReports, type Report } from '../../db/queries/reports';
-import { activePlan, thresholdsOf, type Ctx } from './context';
-import { resolvePeriod } from './entry';
+import { indicatorFields, type Light, type TaskStatus } from '../../../shared/domain';
+import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../../shared/rules/progress';
+import { isLate } from '../../../shared/rules/periods';
+import { headlineOf, isBehind, type Headline } from '../../../shared/rules/headline';
+import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../../db/queries/plan';
+import { listReports, type Report } from '../../../db/queries/reports';
+import { activePlan, thresholdsOf, type Ctx } from '../context';
+import { resolvePeriod } from '../entry/entry';
 
 /** Everything one period's summaries are computed from, read once. */
 export interface PeriodData {

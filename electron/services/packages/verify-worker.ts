@@ -4,7 +4,7 @@
  * thread spends its time merging. The file's bytes go back transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
-import { toErrorInfo } from '../../shared/errors';
+import { toErrorInfo } from '../../../shared/errors';
 import { readPackageFile } from './package-format';
 
 parentPort?.on('message', (msg: { id: number; file: string }) => {

@@ -10,15 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../db/queries/audit';
-import { APPLICATION_ID } from '../../db/open';
-import { failureOf, storeError, StoreError } from '../../db/errors';
-import { LATEST_VERSION } from '../../db/migrations';
-import { LedgerError } from '../../shared/errors';
-import { openLedger, type Ctx } from './context';
-import { processAlive, removeIfPresent, replaceFile } from './files';
-import { keyFilePath, loadKey } from './keys';
-import { withWriterLock } from './writer-lock';
+import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
+import { APPLICATION_ID } from '../../../db/open';
+import { failureOf, storeError, StoreError } from '../../../db/errors';
+import { LATEST_VERSION } from '../../../db/migrations';
+import { LedgerError } from '../../../shared/errors';
+import { openLedger, type Ctx } from '../context';
+import { processAlive, removeIfPresent, replaceFile } from '../files';
+import { keyFilePath, loadKey } from '../keys/keys';
+import { withWriterLock } from '../import/writer-lock';
 
 export type BackupReason = 'manual' | 'before-import' | 'before-restore';
 

@@ -1,7 +1,7 @@
-import type { ReturnView } from '../../shared/api';
-import { LedgerError } from '../../shared/errors';
-import { appendAudit } from '../../db/queries/audit';
-import { activePlan, nowIso, requireRole, type Ctx } from './context';
+import type { ReturnView } from '../../../shared/api';
+import { LedgerError } from '../../../shared/errors';
+import { appendAudit } from '../../../db/queries/audit';
+import { activePlan, nowIso, requireRole, type Ctx } from '../context';
 import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
 
 /**

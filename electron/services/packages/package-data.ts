@@ -3,8 +3,8 @@
  * §10). Apart from packages.ts, which makes packages, so that importing one never loads the writer (SheetJS).
  */
 import { z } from 'zod';
-import { COMPARATORS, INDICATOR_KINDS, TASK_STATUSES, type IndicatorKind, type TaskStatus } from '../../shared/domain';
-import { inferKind, kindProblem } from '../../shared/rules/kinds';
+import { COMPARATORS, INDICATOR_KINDS, TASK_STATUSES, type IndicatorKind, type TaskStatus } from '../../../shared/domain';
+import { inferKind, kindProblem } from '../../../shared/rules/kinds';
 import type { PackageKind } from './package-format';
 
 export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {

@@ -235,7 +235,7 @@ function relsOf(parts: Parts, part: string): Rel[] {
 /** A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). */
 function resolveTarget(base: string, target: string): string {
   // What every writer writes: `worksheets/sheet1.xml`, or absolute `/xl/worksheets/sheet1.xml`.
-  if (!target.includes('%') && !target.includes('./') && !target.includes('//')) {
+  if (!target.includes('%') && !target.includes('..') && !target.includes('//')) {
     return target.charCodeAt(0) === 0x2f ? target.slice(1) : base + target;
   }
   let path = target;

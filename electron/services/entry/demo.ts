@@ -1,9 +1,9 @@
-import { LedgerError } from '../../shared/errors';
-import { isPeriodOf, parsePeriod, planPeriodsText } from '../../shared/rules/periods';
-import { appendAudit } from '../../db/queries/audit';
-import { listPeriods, type TaskModel, type IndicatorModel } from '../../db/queries/plan';
-import { writeReport } from '../../db/queries/reports';
-import { activePlan, nowIso, type Ctx } from './context';
+import { LedgerError } from '../../../shared/errors';
+import { isPeriodOf, parsePeriod, planPeriodsText } from '../../../shared/rules/periods';
+import { appendAudit } from '../../../db/queries/audit';
+import { listPeriods, type TaskModel, type IndicatorModel } from '../../../db/queries/plan';
+import { writeReport } from '../../../db/queries/reports';
+import { activePlan, nowIso, type Ctx } from '../context';
 
 /** Marks every demo narrative so nobody mistakes it for a real report. */
 export const DEMO_MARK = '【演示数据】';

@@ -10,16 +10,16 @@ import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../shared/domain';
-import { LedgerError } from '../../shared/errors';
-import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../shared/format';
-import { periodLabel, periodShortLabel } from '../../shared/rules/periods';
-import { isBehind, type Headline } from '../../shared/rules/headline';
-import { rankLabel, rankUnitsByCompletion } from '../../shared/rules/ranking';
-import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../shared/summaries';
-import { listPeriods } from '../../db/queries/plan';
-import { activePlan, today, type Ctx } from './context';
-import { replaceFile } from './files';
+import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
+import { LedgerError } from '../../../shared/errors';
+import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../../shared/format';
+import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
+import { isBehind, type Headline } from '../../../shared/rules/headline';
+import { rankLabel, rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import { listPeriods } from '../../../db/queries/plan';
+import { activePlan, today, type Ctx } from '../context';
+import { replaceFile } from '../files';
 import { isComplete, loadPeriodData, periodFigures, summaryByCategory, type PeriodData } from './summaries';
 
 /** Sheet names, in workbook order. */

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { indicatorFields, type Role } from '../../shared/domain';
-import { LedgerError } from '../../shared/errors';
-import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../shared/rules/periods';
-import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
-import { appendAudit } from '../../db/queries/audit';
-import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../db/queries/plan';
-import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../db/queries/reports';
-import { entryItemSchema, type EntryItemInput } from '../../shared/api';
-import { getSetting } from '../../db/queries/settings';
-import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from './context';
+import { indicatorFields, type Role } from '../../../shared/domain';
+import { LedgerError } from '../../../shared/errors';
+import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../../shared/rules/periods';
+import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../../shared/rules/validation';
+import { appendAudit } from '../../../db/queries/audit';
+import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../../db/queries/plan';
+import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../../db/queries/reports';
+import { entryItemSchema, type EntryItemInput } from '../../../shared/api';
+import { getSetting } from '../../../db/queries/settings';
+import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from '../context';
 
 /** One line of an entry (`ledger enter` file or the entry form): the same shape the typed API checks. */
 export const EntryItemSchema = entryItemSchema;

@@ -1,6 +1,6 @@
-import { bulletinHtml, composeBulletin, type Bulletin } from '../../shared/bulletin';
-import { rankUnitsByCompletion } from '../../shared/rules/ranking';
-import { officeName, today, type Ctx } from './context';
+import { bulletinHtml, composeBulletin, type Bulletin } from '../../../shared/bulletin';
+import { rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import { officeName, today, type Ctx } from '../context';
 import { loadPeriodData, periodFigures } from './summaries';
 
 export interface BulletinDraft {

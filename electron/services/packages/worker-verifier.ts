@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LedgerError, type ErrorInfo } from '../../shared/errors';
+import { LedgerError, type ErrorInfo } from '../../../shared/errors';
 import type { PackageFile } from './package-format';
 
 export interface WorkerVerifier {

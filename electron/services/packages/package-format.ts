@@ -11,10 +11,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
-import { canonicalJson } from '../../shared/canonical';
-import { LedgerError } from '../../shared/errors';
+import { canonicalJson } from '../../../shared/canonical';
+import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
-import { fingerprint as keyFingerprint, verify } from './keys';
+import { fingerprint as keyFingerprint, verify } from '../keys/keys';
 import { cellProblem } from './xlsx-display';
 import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';

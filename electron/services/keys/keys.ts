@@ -7,11 +7,11 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import type { KeysView } from '../../shared/api';
-import { LedgerError } from '../../shared/errors';
-import { listTrustedKeys } from '../../db/queries/keys';
-import { getSetting } from '../../db/queries/settings';
-import type { Ctx } from './context';
+import type { KeysView } from '../../../shared/api';
+import { LedgerError } from '../../../shared/errors';
+import { listTrustedKeys } from '../../../db/queries/keys';
+import { getSetting } from '../../../db/queries/settings';
+import type { Ctx } from '../context';
 
 export interface KeyPair {
   /** base64 of the raw 32-byte Ed25519 public key. */

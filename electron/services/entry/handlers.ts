@@ -1,0 +1,22 @@
+/** Entering a period's progress, the periods themselves, and returns of a task to its unit. */
+import { type DomainHandlers, type HandlerDeps } from '../host';
+import { entryForm, periodViews } from '../views';
+import { enterReports } from './entry';
+import { lockPeriod, reopenPeriod } from './periods';
+import { listReturns, returnTask } from './returns';
+
+export function entryHandlers(deps: HandlerDeps) {
+  const { session } = deps;
+  return {
+    'entry:get': async (req) => entryForm(await session.require(), req),
+    'entry:save': async (req) => {
+      const r = await enterReports(await session.require(), { unit: req.unit, period: req.period, items: req.items, ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}) });
+      return { tasks: r.tasks, warnings: r.warnings };
+    },
+    'periods:list': async () => periodViews(await session.require()),
+    'periods:lock': async (req) => lockPeriod(await session.require(), req.period),
+    'periods:reopen': async (req) => reopenPeriod(await session.require(), req.period, req.reason),
+    'returns:create': async (req) => returnTask(await session.require(), req),
+    'returns:list': async (req) => listReturns(await session.require(), req.period ? { period: req.period } : {}),
+  } satisfies DomainHandlers<'entry:get' | 'entry:save' | 'periods:list' | 'periods:lock' | 'periods:reopen' | 'returns:create' | 'returns:list'>;
+}

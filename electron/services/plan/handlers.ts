@@ -1,0 +1,46 @@
+/** First start (either side), the plan and the office's settings. */
+import type { ReportingFrequency } from '../../../shared/domain';
+import { LedgerError } from '../../../shared/errors';
+import { parsePeriod, planPeriods } from '../../../shared/rules/periods';
+import { activePlan } from '../context';
+import { fillDemo } from '../entry/demo';
+import { initUnitFromAssignment } from '../import/import';
+import { PACKAGE_FILTER, type DomainHandlers, type HandlerDeps } from '../host';
+import { appInfo, planView, settingsView, updateSettings } from '../views';
+import { initSummary } from './setup';
+
+/**
+ * The demo fills the periods already over by the clock, at most the first half year (the first period
+ * at least): a new installation has something to show and the rest of the year is left to enter.
+ */
+function demoThrough(year: number, frequency: ReportingFrequency, now: Date): string {
+  const month = now.getFullYear() > year ? 6 : now.getFullYear() < year ? 1 : Math.min(6, Math.max(1, now.getMonth()));
+  const periods = planPeriods(year, frequency);
+  return periods.filter((p) => parsePeriod(p)!.month <= month).at(-1) ?? periods[0]!;
+}
+
+export function planHandlers(deps: HandlerDeps) {
+  const { session, dialogs, now, actor, version } = deps;
+  return {
+    'app:info': async () => appInfo(await session.current(), version),
+    'app:setupSummary': async (req) => {
+      const ledger = await session.create((file) => initSummary(file, { now, actor, ...(req.frequency ? { frequency: req.frequency } : {}) }));
+      if (req.withDemo) {
+        const plan = await activePlan(ledger);
+        await fillDemo(ledger, demoThrough(plan.year, plan.frequency, now()));
+      }
+      return appInfo(ledger, version);
+    },
+    'app:setupUnit': async () => {
+      if (await session.current()) throw new LedgerError('E_EXISTS', '本机已经完成首次设置,不能再次设置。');
+      const files = await dialogs.openFiles({ title: '选择汇总端发来的任务包', filters: PACKAGE_FILTER });
+      const file = files?.[0];
+      if (!file) return null;
+      const ledger = await session.create((dbFile) => initUnitFromAssignment(dbFile, file, { now, actor }));
+      return appInfo(ledger, version);
+    },
+    'plan:get': async () => planView(await session.require()),
+    'settings:get': async () => settingsView(await session.require()),
+    'settings:update': async (req) => updateSettings(await session.require(), req),
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'settings:get' | 'settings:update'>;
+}
