@@ -29,6 +29,9 @@ export interface TasksTable {
   title: string;
   text: string;
   co_units_open_ended: number;
+  leader: string | null;
+  subordinate_role: Role | null;
+  subordinate_phrase: string | null;
 }
 
 export interface IndicatorsTable {

@@ -20,7 +20,7 @@ import { exportAssignment, exportReport } from '../electron/services/packages/pa
 /** Counties and districts of 宣城, then development zones: names for the unit copies. */
 export const COUNTIES = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县', '宣城经开区', '宣城高新区', '郎溪经开区', '广德经开区', '宁国经开区', '泾县经开区', '绩溪经开区', '旌德经开区'];
 
-/** The cap on cooperating units per task that an assignment package allows (packages.ts planSchema). */
+/** The cap on cooperating units per task that an assignment package allows (shared/plan.ts planSchema). */
 export const ASSIGNMENT_MAX_CO_UNITS = 100;
 
 function countyName(county: string, unit: string): string {

@@ -50,6 +50,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: ['市退役军人事务局', '市农业农村局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '技能脱贫培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '开展技能脱贫培训250人' },
             { no: 2, name: '企业新录用人员培训', comparator: '>=', target: 12100, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '企业新录用人员培训12100人' },
@@ -65,6 +67,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '省级农民工返乡创业示范园', comparator: 'range', target: 1, targetMax: 2, unit: '家', additive: true, kind: 'cumulative', deadline: null, source: '支持建设1-2家省级农民工返乡创业示范园' },
             { no: 2, name: '开发公益性岗位', comparator: '>=', target: 1800, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '开发1800个公益性岗位' },
@@ -77,6 +81,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: ['市发改委', '市教体局', '市科技局', '市经信局', '市商务局', '市市场监管局', '团市委', '市妇联', '人行宣城支行'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '申报安徽省青年创业园', comparator: '>=', target: 1, targetMax: null, unit: '家', additive: true, kind: 'cumulative', deadline: null, source: '积极争取申报1家安徽省青年创业园' },
           ],
@@ -88,6 +94,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市商务局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '省级电商示范镇', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '创建3个省级电商示范镇' },
             { no: 2, name: '电商示范村', comparator: '>=', target: 20, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '20个电商示范村' },
@@ -102,6 +110,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局', '市农业农村局'],
           coUnits: ['市促进城镇居民增收工作联席会议成员单位', '市促进农村常住居民人均可支配收入增长联席会议成员单位'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '农村常住居民人均可支配收入增长', comparator: '~', target: 9, targetMax: null, unit: '%', additive: false, kind: 'growth', deadline: null, source: '农村常住居民人均可支配收入增长9%左右' },
           ],
@@ -113,6 +123,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: ['市清欠农民工工资领导小组成员单位'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -122,6 +134,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市教体局', '市公安局', '市财政局', '市自然资源和规划局', '市水利局', '市文旅局', '市卫健委', '市市场监管局', '市林业局', '人行宣城支行'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
       ],
@@ -138,6 +152,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市教体局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '新建公办幼儿园', comparator: '>=', target: 8, targetMax: null, unit: '所', additive: true, kind: 'cumulative', deadline: null, source: '新建8所公办幼儿园' },
             { no: 2, name: '改扩建公办幼儿园', comparator: '>=', target: 4, targetMax: null, unit: '所', additive: true, kind: 'cumulative', deadline: null, source: '改扩建4所公办幼儿园' },
@@ -151,6 +167,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市教体局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -160,6 +178,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市教体局'],
           coUnits: ['市发改委', '市财政局', '市人社局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '高中阶段教育毛入学率', comparator: '>=', target: 96, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '高中阶段教育毛入学率达到96%以上' },
           ],
@@ -171,6 +191,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市教体局'],
           coUnits: ['市人社局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -180,6 +202,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市教体局'],
           coUnits: ['市发改委', '市科技局', '市经信局', '市财政局', '市人社局', '市农业农村局', '宣城职院', '皖南医药卫生学校'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '省级示范(特色)学校', comparator: '>=', target: 5, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '完成5个省级示范(特色)学校' },
             { no: 2, name: '示范专业', comparator: '>=', target: 18, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '18个示范专业' },
@@ -200,6 +224,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市卫健委'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '智医助理应用试点新增县', comparator: '=', target: 2, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '项目应用试点增加郎溪县和旌德县2个县' },
           ],
@@ -211,6 +237,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市医保局'],
           coUnits: ['市卫健委', '市扶贫局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '县域医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 3000, targetMax: null, unit: '元', additive: false, kind: 'level', deadline: null, source: '个人年度自付合规费用分别不超过0.3万元' },
             { no: 2, name: '市级医疗机构就诊个人年度自付合规费用', comparator: '<=', target: 5000, targetMax: null, unit: '元', additive: false, kind: 'level', deadline: null, source: '分别不超过0.3万元、0.5万元' },
@@ -224,6 +252,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市卫健委'],
           coUnits: ['市发改委'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -233,6 +263,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市卫健委'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '微型企业接触职业病危害劳动者培训', comparator: '>=', target: 250, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '至少完成微型企业250名接触职业病危害劳动者的培训' },
             { no: 2, name: '职业病监测信息上报', comparator: '>=', target: 7500, targetMax: null, unit: '条', additive: true, kind: 'cumulative', deadline: null, source: '职业病监测信息不低于7500条' },
@@ -246,6 +278,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市卫健委'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
       ],
@@ -262,6 +296,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市医保局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '城乡居民基本医疗保险参保率', comparator: '>=', target: 95, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '参保率稳定在95%以上' },
             { no: 2, name: '政策范围内住院费用报销比例', comparator: '~', target: 75, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '政策范围内住院费用报销比例稳定在75%左右' },
@@ -274,6 +310,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市医保局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '城乡大病保险支付比例', comparator: '>=', target: 60, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '城乡大病保险支付比例达到60%以上' },
           ],
@@ -285,6 +323,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '城乡居民养老保险当年缴费总人数', comparator: '>=', target: 867900, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '当年缴费总人数达到86.79万' },
             { no: 2, name: '符合条件人员养老金发放率', comparator: '>=', target: 100, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '符合条件人员养老金发放率达到100%' },
@@ -297,6 +337,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市人社局'],
           coUnits: ['市财政局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -306,6 +348,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市民政局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '智慧养老试点', comparator: '>=', target: 1, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '在全市推行1个智慧养老试点' },
           ],
@@ -317,6 +361,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市民政局'],
           coUnits: ['市医保局', '市总工会', '市残联'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -326,6 +372,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市残联'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '贫困精神残疾人药费补助', comparator: '>=', target: 3264, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '为全市3264名贫困精神残疾人提供药费补助' },
             { no: 2, name: '残疾儿童康复训练', comparator: '>=', target: 428, targetMax: null, unit: '人', additive: true, kind: 'cumulative', deadline: null, source: '为428名视力、听力、言语、肢体、智力等残疾儿童和孤独症儿童提供康复训练' },
@@ -339,6 +387,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市住建局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '棚改新开工', comparator: '>=', target: 5365, targetMax: null, unit: '套', additive: true, kind: 'cumulative', deadline: null, source: '棚改新开工任务5365套' },
           ],
@@ -350,6 +400,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市住建局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '城市老旧小区整治改造项目', comparator: '>=', target: 42, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '全市完成城市老旧小区整治改造项目42个' },
             { no: 2, name: '农村危房存量改造', comparator: '>=', target: 1456, targetMax: null, unit: '户', additive: true, kind: 'cumulative', deadline: null, source: '完成1456户农村危房存量改造' },
@@ -362,6 +414,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市住建局'],
           coUnits: ['市民政局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -371,6 +425,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市民政局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
       ],
@@ -387,6 +443,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市文旅局'],
           coUnits: ['市委宣传部', '市教体局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '免费开放公共文化场馆', comparator: '>=', target: 121, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '免费开放121个公共文化场馆' },
           ],
@@ -398,6 +456,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市文旅局'],
           coUnits: ['市发改委', '市财政局', '市住建局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -407,6 +467,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市文旅局'],
           coUnits: ['市教体局', '市住建局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
       ],
@@ -423,6 +485,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市财政局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -432,6 +496,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -441,6 +507,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市司法局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '办理法律援助案件', comparator: '>=', target: 3556, targetMax: null, unit: '件', additive: true, kind: 'cumulative', deadline: null, source: '办理法律援助案件3556件' },
           ],
@@ -452,6 +520,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市委组织部'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -461,6 +531,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市司法局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -470,6 +542,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市公安局'],
           coUnits: ['市教体局', '市司法局', '市应急局', '市委网信办'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '八类严重暴力犯罪案件破案率', comparator: '>=', target: 85, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '八类严重暴力犯罪案件破案率达85%以上' },
           ],
@@ -481,6 +555,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市公安局'],
           coUnits: ['市交运局', '市应急局', '市教体局', '市消防支队'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '消防安全社区达标创建比例', comparator: '>=', target: 50, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '50%的社区达标创建' },
           ],
@@ -492,6 +568,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市应急局'],
           coUnits: ['市安全生产委员会成员单位'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
       ],
@@ -508,6 +586,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市水利局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '排涝能力建设续建项目基本完成主体工程', comparator: '>=', target: 3, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '基本完成2018年开工的3个项目主体工程建设' },
             { no: 2, name: '排涝能力建设新开工项目', comparator: '>=', target: 4, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '3个项目主体工程建设;新开工4个项目' },
@@ -523,6 +603,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市城管执法局', '市住建局'],
           coUnits: ['市财政局', '市生态环境局', '市水利局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '改造市本级污水管网', comparator: '>=', target: 30, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '改造市本级污水管网30公里' },
             { no: 2, name: '城市黑臭水体消除比例', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '城市黑臭水体消除比例达到90%以上' },
@@ -535,6 +617,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市水利局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -544,6 +628,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市住建局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -553,6 +639,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市住建局', '市生态环境局', '市卫健委'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -562,6 +650,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市应急局'],
           coUnits: ['市财政局', '市住建局', '宣城银保监分局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -571,6 +661,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市交运局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '农村公路扩面延伸工程', comparator: '>=', target: 575.6, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '实施农村公路扩面延伸工程575.6公里' },
             { no: 2, name: '农村公路养护提升工程', comparator: '>=', target: 156, targetMax: null, unit: '公里', additive: true, kind: 'cumulative', deadline: null, source: '农村公路养护提升工程156公里' },
@@ -590,6 +682,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市生态环境局'],
           coUnits: ['市发改委', '市科技局', '市经信局', '市住建局', '市城管执法局', '市商务局', '市公安局', '市自然资源和规划局', '市交运局', '市水利局'],
           coUnitsOpenEnded: true,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -599,6 +693,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市发改委', '市生态环境局', '市经信局', '市财政局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '秸秆综合利用率', comparator: '>=', target: 90, targetMax: null, unit: '%', additive: false, kind: 'level', deadline: null, source: '秸秆综合利用率达到90%以上' },
             { no: 2, name: '秸秆机械化还田示范片', comparator: '>=', target: 3, targetMax: null, unit: '处', additive: true, kind: 'cumulative', deadline: null, source: '新建秸秆机械化还田示范片3处' },
@@ -615,6 +711,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市生态环境局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -624,6 +722,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市生态环境局'],
           coUnits: ['市科技局', '市经信局', '市住建局', '市自然资源和规划局', '市农业农村局', '市水利局', '市卫健委'],
           coUnitsOpenEnded: true,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -633,6 +733,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市林业局'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '林业有害生物成灾率', comparator: '<=', target: 5.46, targetMax: null, unit: '‰', additive: false, kind: 'level', deadline: null, source: '林业有害生物成灾率控制在5.46‰以内' },
             { no: 2, name: '森林火灾受害率', comparator: '<=', target: 0.4, targetMax: null, unit: '‰', additive: false, kind: 'level', deadline: null, source: '森林火灾受害率控制在0.4‰以内' },
@@ -653,6 +755,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市农业农村局'],
           coUnits: ['市扶贫局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -662,6 +766,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市委组织部'],
           coUnits: [],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [],
         },
         {
@@ -671,6 +777,8 @@ export const PLAN_2019: PlanDef = {
           leadUnits: ['市财政局'],
           coUnits: ['市农业农村局', '市扶贫局'],
           coUnitsOpenEnded: false,
+          leader: null,
+          subordinates: null,
           indicators: [
             { no: 1, name: '资产收益扶贫覆盖贫困村', comparator: '>=', target: 40, targetMax: null, unit: '个', additive: true, kind: 'cumulative', deadline: null, source: '在全市40个以上贫困村' },
           ],

@@ -80,7 +80,20 @@ export interface TaskDef {
   readonly coUnits: readonly string[];
   /** The document ends the cooperating list with 等: more units may be involved. */
   readonly coUnitsOpenEnded: boolean;
+  /** 牵头负责领导 as the notice names it ("副市长 张三"); null where the notice names none. */
+  readonly leader: string | null;
+  /**
+   * The subordinate governments the notice names as a group (各县、市、区政府; 各乡镇人民政府 in a county's plan):
+   * not a unit called that, but every subordinate office (下级汇总端), leading or cooperating; null where none.
+   */
+  readonly subordinates: SubordinateGroup | null;
   readonly indicators: readonly IndicatorDef[];
+}
+
+/** Subordinate offices named as a group in a task's units, with the phrase as printed. */
+export interface SubordinateGroup {
+  readonly role: Role;
+  readonly phrase: string;
 }
 
 export interface CategoryDef {

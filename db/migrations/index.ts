@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import * as m001 from './001_initial';
 import * as m002 from './002_packages';
 import * as m003 from './003_indicator_kinds';
+import * as m004 from './004_task_leaders';
 
 export interface Migration {
   readonly version: number;
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'packages', up: m002.up },
   { version: 3, name: 'indicator kinds', up: m003.up },
+  { version: 4, name: 'task leaders', up: m004.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

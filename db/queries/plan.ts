@@ -1,4 +1,4 @@
-import type { IndicatorDef, PlanDef, ReportingFrequency, Role, UnitKind } from '../../shared/domain';
+import type { IndicatorDef, PlanDef, ReportingFrequency, Role, SubordinateGroup, UnitKind } from '../../shared/domain';
 import { dueDate, parsePeriod, planPeriods } from '../../shared/rules/periods';
 import type { Tx } from '../schema';
 
@@ -31,6 +31,8 @@ export interface TaskModel {
   readonly title: string;
   readonly text: string;
   readonly coUnitsOpenEnded: boolean;
+  readonly leader: string | null;
+  readonly subordinates: SubordinateGroup | null;
   /** Unit ids in document order; the first lead is the primary lead. */
   readonly leadUnitIds: readonly number[];
   readonly coUnitIds: readonly number[];
@@ -78,6 +80,7 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
         .values({
           plan_id: plan.id, category_id: cat.id, no: t.no, title: t.title, text: t.text,
           co_units_open_ended: t.coUnitsOpenEnded ? 1 : 0,
+          leader: t.leader, subordinate_role: t.subordinates?.role ?? null, subordinate_phrase: t.subordinates?.phrase ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -218,6 +221,8 @@ export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel |
     tasks: tasks.map((t) => ({
       id: t.id, no: t.no, categoryId: t.category_id, title: t.title, text: t.text,
       coUnitsOpenEnded: t.co_units_open_ended === 1,
+      leader: t.leader,
+      subordinates: t.subordinate_role === null || t.subordinate_phrase === null ? null : { role: t.subordinate_role, phrase: t.subordinate_phrase },
       leadUnitIds: rolesOf(t.id).filter((r) => r.role === 'lead').map((r) => r.unit_id),
       coUnitIds: rolesOf(t.id).filter((r) => r.role === 'co').map((r) => r.unit_id),
       indicators: indicatorsOf(t.id).map((i) => ({
@@ -243,6 +248,7 @@ export function planModelToDef(m: PlanModel): PlanDef {
       tasks: m.tasks.filter((t) => t.categoryId === c.id).map((t) => ({
         no: t.no, title: t.title, text: t.text,
         leadUnits: t.leadUnitIds.map(name), coUnits: t.coUnitIds.map(name), coUnitsOpenEnded: t.coUnitsOpenEnded,
+        leader: t.leader, subordinates: t.subordinates,
         indicators: t.indicators.map((i) => ({
           no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax,
           unit: i.unit, additive: i.additive, source: i.source, kind: i.kind, deadline: i.deadline,

@@ -171,7 +171,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
       ...PLAN_2019,
       units: [...PLAN_2019.units, { name: '市气象局', aliases: [], kind: 'unit' }],
       categories: PLAN_2019.categories.map((c) => c.no !== '九' ? c : {
-        ...c, tasks: [...c.tasks, { no: 55, title: '气象为农服务', text: '气象为农服务。', leadUnits: ['市气象局'], coUnits: [], coUnitsOpenEnded: false, indicators: [] }],
+        ...c, tasks: [...c.tasks, { no: 55, title: '气象为农服务', text: '气象为农服务。', leadUnits: ['市气象局'], coUnits: [], coUnitsOpenEnded: false, leader: null, subordinates: null, indicators: [] }],
       }),
     };
     // The same office (same key) set up again on a plan with one more unit: only then can a report

@@ -3,8 +3,8 @@
  * §10). Apart from packages.ts, which makes packages, so that importing one never loads the writer (SheetJS).
  */
 import { z } from 'zod';
-import { COMPARATORS, INDICATOR_KINDS, TASK_STATUSES, type IndicatorKind, type TaskStatus } from '../../../shared/domain';
-import { inferKind, kindProblem } from '../../../shared/rules/kinds';
+import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain';
+import { planSchema } from '../../../shared/plan';
 import type { PackageKind } from './package-format';
 
 export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
@@ -12,55 +12,6 @@ export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
   report: '填报包',
   feedback: '反馈包',
 };
-
-// `kind`, `deadline` and `frequency` came with issue 11: a package written before them still imports,
-// its indicators' kinds inferred as migration 003 infers them for a stored plan.
-const indicatorSchema = z.strictObject({
-  no: z.number().int().positive(),
-  name: z.string().min(1).max(200),
-  comparator: z.enum(COMPARATORS as ['>=', '<=', '~', 'range', '=']),
-  target: z.number().finite(),
-  targetMax: z.number().finite().nullable(),
-  unit: z.string().max(20),
-  additive: z.boolean(),
-  source: z.string().max(1000),
-  kind: z.enum(INDICATOR_KINDS as [IndicatorKind, ...IndicatorKind[]]).optional(),
-  deadline: z.number().int().min(1).max(12).nullable().optional(),
-}).transform((i, ctx) => {
-  const out = { ...i, kind: i.kind ?? inferKind(i), deadline: i.deadline ?? null };
-  const problem = kindProblem(out);
-  if (problem) ctx.addIssue({ code: 'custom', message: `指标「${i.name}」:${problem}` });
-  return out;
-});
-
-const planSchema = z.strictObject({
-  id: z.string().min(1).max(100),
-  year: z.number().int().min(2000).max(2100),
-  title: z.string().min(1).max(200),
-  issuedOn: z.string().max(10),
-  issuer: z.string().max(200),
-  revision: z.number().int().positive(),
-  frequency: z.enum(['monthly', 'quarterly']).default('monthly'),
-  categories: z.array(z.strictObject({
-    no: z.string().min(1).max(10),
-    seq: z.number().int().positive(),
-    name: z.string().min(1).max(200),
-    tasks: z.array(z.strictObject({
-      no: z.number().int().positive(),
-      title: z.string().min(1).max(500),
-      text: z.string().max(10_000),
-      leadUnits: z.array(z.string().min(1).max(100)).max(50),
-      coUnits: z.array(z.string().min(1).max(100)).max(100),
-      coUnitsOpenEnded: z.boolean(),
-      indicators: z.array(indicatorSchema).max(100),
-    })).max(500),
-  })).max(50),
-  units: z.array(z.strictObject({
-    name: z.string().min(1).max(100),
-    aliases: z.array(z.string().min(1).max(100)).max(20),
-    kind: z.enum(['unit', 'group']),
-  })).max(1000),
-});
 
 export const assignmentDataSchema = z.strictObject({
   plan: planSchema,

@@ -1,0 +1,82 @@
+/**
+ * A plan as data crosses a boundary (an assignment package, a plan file in JSON, the plan editor's
+ * request): the one strict shape it is checked against, and what a plan parse answers.
+ */
+import { z } from 'zod';
+import { COMPARATORS, INDICATOR_KINDS, type IndicatorKind, type PlanDef } from './domain';
+import { inferKind, kindProblem } from './rules/kinds';
+
+// `kind`, `deadline` and `frequency` came with issue 11, `leader` and `subordinates` with issue 12: a package
+// written before them still imports, its indicators' kinds inferred as migration 003 infers them for a stored plan.
+export const indicatorSchema = z.strictObject({
+  no: z.number().int().positive(),
+  name: z.string().min(1).max(200),
+  comparator: z.enum(COMPARATORS as ['>=', '<=', '~', 'range', '=']),
+  target: z.number().finite(),
+  targetMax: z.number().finite().nullable(),
+  unit: z.string().max(20),
+  additive: z.boolean(),
+  source: z.string().max(1000),
+  kind: z.enum(INDICATOR_KINDS as [IndicatorKind, ...IndicatorKind[]]).optional(),
+  deadline: z.number().int().min(1).max(12).nullable().optional(),
+}).transform((i, ctx) => {
+  const out = { ...i, kind: i.kind ?? inferKind(i), deadline: i.deadline ?? null };
+  const problem = kindProblem(out);
+  if (problem) ctx.addIssue({ code: 'custom', message: `指标「${i.name}」:${problem}` });
+  return out;
+});
+
+export const planSchema = z.strictObject({
+  id: z.string().min(1).max(100),
+  year: z.number().int().min(2000).max(2100),
+  title: z.string().min(1).max(200),
+  issuedOn: z.string().max(10),
+  issuer: z.string().max(200),
+  revision: z.number().int().positive(),
+  frequency: z.enum(['monthly', 'quarterly']).default('monthly'),
+  categories: z.array(z.strictObject({
+    no: z.string().min(1).max(10),
+    seq: z.number().int().positive(),
+    name: z.string().min(1).max(200),
+    tasks: z.array(z.strictObject({
+      no: z.number().int().positive(),
+      title: z.string().min(1).max(500),
+      text: z.string().max(10_000),
+      leadUnits: z.array(z.string().min(1).max(100)).max(50),
+      coUnits: z.array(z.string().min(1).max(100)).max(100),
+      coUnitsOpenEnded: z.boolean(),
+      leader: z.string().min(1).max(100).nullable().default(null),
+      subordinates: z.strictObject({ role: z.enum(['lead', 'co']), phrase: z.string().min(1).max(100) }).nullable().default(null),
+      indicators: z.array(indicatorSchema).max(100),
+    })).max(500),
+  })).max(50),
+  units: z.array(z.strictObject({
+    name: z.string().min(1).max(100),
+    aliases: z.array(z.string().min(1).max(100)).max(20),
+    kind: z.enum(['unit', 'group']),
+  })).max(1000),
+});
+
+/** Something a person must confirm in a parsed plan: a doubtful phrase, a guessed unit, a proposed kind. */
+export interface PlanReviewItem {
+  /** The task's number; null for the plan as a whole (its title, year, a unit list). */
+  readonly task: number | null;
+  readonly indicator?: number;
+  readonly reason: string;
+}
+
+/** What stops a parsed plan from being used, named where it is ("第3行 G列(目标)" or "任务12"). */
+export interface PlanProblem {
+  readonly where: string;
+  readonly message: string;
+}
+
+/**
+ * A plan read from a notice (.docx, .txt, pasted text), a 责任分解表 (.xlsx) or a plan file (.json):
+ * usable when `errors` is empty; `review` lists what a person should look at before confirming.
+ */
+export interface ParsedPlan {
+  readonly plan: PlanDef;
+  readonly review: readonly PlanReviewItem[];
+  readonly errors: readonly PlanProblem[];
+}
