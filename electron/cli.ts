@@ -263,11 +263,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return await withLedger(need(args, 'db'), async (l) => {
           const def = planModelToDef(await activePlan(l));
           if (json) {
-            io.out(JSON.stringify({
-              year: def.year, title: def.title, issuedOn: def.issuedOn, revision: def.revision, frequency: def.frequency,
-              categories: def.categories.map(({ no, name, tasks }) => ({ no, name, tasks })),
-              units: def.units,
-            }, null, 2));
+            // The whole plan, so that the file read back (init --plan, plan revise --from) is this plan.
+            io.out(JSON.stringify(def, null, 2));
           } else {
             const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版,${FREQUENCY_LABELS[def.frequency]}报送)`];
             for (const c of def.categories) {

@@ -1,0 +1,89 @@
+/**
+ * Reads a plan from a file a person chose: a plan in JSON (what `ledger plan --json` and `ledger plan
+ * parse --json` print), and, by its extension, the other forms a plan arrives in. Never throws for what
+ * is in the file: every problem comes back in `errors`, named where it is, in Chinese.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { LedgerError } from '../../../shared/errors';
+import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
+import type { PlanDef } from '../../../shared/domain';
+
+/** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
+export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
+
+/**
+ * A plan file's bytes, refusing what cannot be a plan before reading it whole.
+ * @example planFileBytes('2020年要点.docx')
+ */
+export function planFileBytes(file: string): Buffer {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new LedgerError('E_NOT_FOUND', `「${basename(file)}」不是文件。`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof LedgerError) throw err;
+    throw new LedgerError('E_NOT_FOUND', `找不到文件「${file}」。`);
+  }
+  if (size > MAX_PLAN_FILE_BYTES) {
+    throw new LedgerError('E_TOO_LARGE', `「${basename(file)}」有 ${Math.round(size / 1024 / 1024)} MB,不像工作计划(通知或责任分解表一般不到 1 MB),未读取。`);
+  }
+  return readFileSync(file);
+}
+
+/** A problem found in the file as a whole. */
+function fileProblem(file: string, message: string): PlanProblem {
+  return { where: basename(file), message };
+}
+
+const EMPTY_PLAN: PlanDef = {
+  id: '', year: 0, title: '', issuedOn: '', issuer: '', revision: 1, frequency: 'monthly', categories: [], units: [],
+};
+
+/** A file that gave no plan at all: only its problems. */
+export function unusable(file: string, message: string): ParsedPlan {
+  return { plan: EMPTY_PLAN, review: [], errors: [fileProblem(file, message)] };
+}
+
+/**
+ * A plan in JSON: the plan itself (`ledger plan --json`) or a parse's answer (`ledger plan parse --json`,
+ * whose `review` and `errors` are dropped: they were about the document it came from).
+ */
+export function parsePlanJson(file: string, text: string): ParsedPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch (err) {
+    return unusable(file, `不是有效的 JSON:${(err as Error).message}`);
+  }
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const { review: _review, errors: _errors, ...rest } = raw as Record<string, unknown>;
+    raw = rest;
+  }
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      plan: EMPTY_PLAN, review: [],
+      errors: parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })),
+    };
+  }
+  return { plan: parsed.data, review: [], errors: [] };
+}
+
+/**
+ * Reads a plan file by its extension.
+ * @example const { plan, review, errors } = await readPlanFile('plan.json')
+ */
+export async function readPlanFile(file: string): Promise<ParsedPlan> {
+  const ext = extname(file).toLowerCase();
+  switch (ext) {
+    case '.json':
+      return parsePlanJson(file, planFileBytes(file).toString('utf8'));
+    case '.doc':
+    case '.wps':
+      return unusable(file, `${ext} 是旧版 Word/WPS 格式,请在 WPS 或 Word 中「另存为」.docx 后再选择。`);
+    default:
+      return unusable(file, `不认识「${ext || '无扩展名'}」文件:工作计划请用通知的 .docx 或 .txt、责任分解表 .xlsx,或 ledger plan --json 导出的 .json。`);
+  }
+}
