@@ -10,6 +10,7 @@ import { EntryPage } from './pages/EntryPage';
 import { FirstStart } from './pages/FirstStart';
 import { ImportPage } from './pages/ImportPage';
 import { PeriodsPage, unitPeriodTag } from './pages/PeriodsPage';
+import { PlanPage } from './pages/PlanPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { UnitDetail } from './pages/UnitDetail';
 import { UnitsPage } from './pages/UnitsPage';
@@ -24,6 +25,7 @@ const SUMMARY_MENU: MenuProps['items'] = [
   { key: 'proxy', label: '代填纸质报表' },
   { key: 'bulletin', label: '督查通报' },
   { key: 'periods', label: '报送期与关账' },
+  { key: 'plan', label: '工作计划' },
   { key: 'settings', label: '设置' },
   { key: 'audit', label: '审计日志' },
 ];
@@ -78,6 +80,7 @@ function PageView({ page }: { readonly page: Page }) {
     case 'proxy': return <ProxyEntry />;
     case 'bulletin': return <BulletinPage />;
     case 'periods': return <PeriodsPage />;
+    case 'plan': return <PlanPage />;
     case 'entry': return <EntryPage />;
     case 'settings': return <SettingsPage />;
     case 'audit': return <AuditPage />;

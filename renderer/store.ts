@@ -9,7 +9,7 @@ import { call } from './api';
 
 export type Page =
   | 'dashboard' | 'unitDetail' | 'import' | 'units' | 'periods' | 'proxy' | 'bulletin'
-  | 'entry' | 'settings' | 'audit';
+  | 'entry' | 'settings' | 'audit' | 'plan';
 
 export interface AppState {
   readonly info: AppInfo | null;

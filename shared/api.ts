@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
+import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
+import { planSchema, type ParsedPlan } from './plan';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import { officeNameProblem } from './format';
 import { isPeriodId } from './rules/periods';
@@ -56,12 +57,19 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
-  /** The embedded plan, reported monthly unless `frequency` says quarterly. */
-  'app:setupSummary': z.object({ withDemo: z.boolean(), frequency: frequency.optional() }).strict(),
+  /**
+   * A summary office on the embedded plan, or on `plan` (one a person read with plan:parseFile and confirmed),
+   * reported monthly unless `frequency` says quarterly; refused while the plan has problems (planProblems).
+   */
+  'app:setupSummary': z.object({ withDemo: z.boolean(), frequency: frequency.optional(), plan: planSchema.optional(), officeName: officeNameSchema.optional() }).strict(),
   /** Main shows an open-file dialog for the assignment package. */
   'app:setupUnit': z.object({}).strict(),
 
   'plan:get': z.object({}).strict(),
+  /** The whole plan (every field a plan file carries), for the plan page and its editor. */
+  'plan:def': z.object({}).strict(),
+  /** Main shows an open-file dialog (a notice .docx/.txt, a 责任分解表 .xlsx, a plan .json) and reads the plan in it; works before first start. */
+  'plan:parseFile': z.object({}).strict(),
   'periods:list': z.object({}).strict(),
   'periods:lock': z.object({ period }).strict(),
   'periods:reopen': z.object({ period, reason: z.string().min(1).max(500) }).strict(),
@@ -167,6 +175,12 @@ export interface PlanView {
 }
 
 export type IndicatorView = IndicatorFields;
+
+/** A plan file read for a person to look at before using it: the file's name and what was read. */
+export interface PlanFileView {
+  readonly fileName: string;
+  readonly parsed: ParsedPlan;
+}
 
 export interface PeriodView {
   readonly period: PeriodId;
@@ -340,6 +354,8 @@ export interface ResponseMap {
   'app:setupSummary': AppInfo;
   'app:setupUnit': AppInfo | null;
   'plan:get': PlanView;
+  'plan:def': PlanDef;
+  'plan:parseFile': PlanFileView | null;
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;
   'periods:reopen': PeriodView;

@@ -26,7 +26,7 @@ export const indicatorSchema = z.strictObject({
   return out;
 });
 
-export const planSchema = z.strictObject({
+export const planSchema: z.ZodType<PlanDef> = z.strictObject({
   id: z.string().min(1).max(100),
   year: z.number().int().min(2000).max(2100),
   title: z.string().min(1).max(200),
@@ -79,4 +79,54 @@ export interface ParsedPlan {
   readonly plan: PlanDef;
   readonly review: readonly PlanReviewItem[];
   readonly errors: readonly PlanProblem[];
+}
+
+/**
+ * What makes a plan unusable whatever it was read from: the store and every package rely on these.
+ * Task numbers are a task's identity in packages, so they are unique; every task has a lead unit; every
+ * unit a task names is in the unit list (by name or alias), and no name means two units.
+ * @example planProblems(PLAN_2019) // []
+ */
+export function planProblems(plan: PlanDef): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const add = (where: string, message: string) => problems.push({ where, message });
+  if (plan.title.trim() === '') add('计划', '缺少计划标题');
+  const known = new Map<string, string>();
+  for (const u of plan.units) {
+    for (const n of [u.name, ...u.aliases]) {
+      const other = known.get(n);
+      if (other !== undefined && other !== u.name) add('单位', `「${n}」同时是「${other}」和「${u.name}」的名称或别名`);
+      else if (other === u.name && n === u.name) add('单位', `单位「${n}」列了两次`);
+      known.set(n, u.name);
+    }
+  }
+  const taskNos = new Set<number>();
+  let tasks = 0;
+  for (const c of plan.categories) {
+    if (c.name.trim() === '') add(`类别${c.no}`, '缺少类别名称');
+    for (const t of c.tasks) {
+      tasks++;
+      const where = `任务${t.no}`;
+      if (taskNos.has(t.no)) add(where, `任务序号 ${t.no} 重复`);
+      taskNos.add(t.no);
+      if (t.leadUnits.length === 0 && t.subordinates?.role !== 'lead') add(where, '没有牵头单位');
+      for (const n of [...t.leadUnits, ...t.coUnits]) {
+        if (!known.has(n)) add(where, `单位「${n}」不在单位名单中`);
+      }
+      const roles = [...t.leadUnits, ...t.coUnits].map((n) => known.get(n) ?? n);
+      const twice = roles.find((n, i) => roles.indexOf(n) !== i);
+      if (twice !== undefined) add(where, `「${twice}」在本任务中列了两次`);
+      const indicatorNos = new Set<number>();
+      for (const i of t.indicators) {
+        const iw = `${where} 指标${i.no}(${i.name})`;
+        if (indicatorNos.has(i.no)) add(iw, `指标序号 ${i.no} 重复`);
+        indicatorNos.add(i.no);
+        if (i.comparator === 'range' ? i.targetMax === null || i.targetMax < i.target : i.targetMax !== null) {
+          add(iw, i.comparator === 'range' ? '区间目标须有不小于下限的上限' : '只有区间目标有目标上限');
+        }
+      }
+    }
+  }
+  if (tasks === 0) add('计划', '没有任务');
+  return problems;
 }

@@ -1,10 +1,15 @@
-/** First start: this computer is either the summary office (embedded plan) or a unit (from its assignment package). */
+/**
+ * First start: this computer is either the summary office (on the embedded plan or on the office's own
+ * plan read from its notice or 责任分解表) or a unit (from its assignment package).
+ */
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Checkbox, Col, Radio, Row, Typography } from 'antd';
-import type { AppInfo } from '../../shared/api';
+import { App as AntApp, Button, Card, Checkbox, Col, Input, Modal, Radio, Row, Space, Typography } from 'antd';
+import type { AppInfo, PlanFileView } from '../../shared/api';
+import { officeNameProblem } from '../../shared/format';
 import { FREQUENCY_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../../shared/domain';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
+import { PlanPreview } from '../components/PlanPreview';
 import { useApp } from '../store';
 
 const { Title, Paragraph, Text } = Typography;
@@ -27,18 +32,49 @@ export function FingerprintNotice({ info }: { readonly info: AppInfo }) {
   );
 }
 
+/** The office's name proposed from the plan's issuer: 郎溪县人民政府 → 郎溪县民生工作办公室. */
+function proposedOfficeName(issuer: string): string {
+  const place = /^(.+?[省市县区旗])(?:人民政府|政府)?/.exec(issuer.trim())?.[1];
+  return place ? `${place}民生工作办公室` : '';
+}
+
 export function FirstStart() {
   const [withDemo, setWithDemo] = useState(true);
+  const [planSource, setPlanSource] = useState<'embedded' | 'file'>('embedded');
+  const [chosen, setChosen] = useState<PlanFileView | null>(null);
+  const [previewOpen, setPreviewOpen] = useState(false);
+  const [officeName, setOfficeName] = useState('');
   const [frequency, setFrequency] = useState<ReportingFrequency>('monthly');
   const [busy, setBusy] = useState<'summary' | 'unit' | null>(null);
   const load = useApp((s) => s.load);
   const { modal } = AntApp.useApp();
   const report = useErrorReporter();
 
+  async function choosePlan() {
+    try {
+      const read = await call('plan:parseFile', {});
+      if (read === null) return;
+      setChosen(read);
+      setOfficeName((name) => name || proposedOfficeName(read.parsed.plan.issuer));
+      setPreviewOpen(true);
+    } catch (err) {
+      report(err, '无法读取工作计划');
+    }
+  }
+
+  const ownPlan = planSource === 'file' ? chosen : null;
+  const nameProblem = ownPlan && officeName.trim() !== '' ? officeNameProblem(officeName) : null;
+  const summaryBlocked = planSource === 'file' && (ownPlan === null || ownPlan.parsed.errors.length > 0 || nameProblem !== null);
+
   async function setup(kind: 'summary' | 'unit') {
     setBusy(kind);
     try {
-      const info = kind === 'summary' ? await call('app:setupSummary', { withDemo, frequency }) : await call('app:setupUnit', {});
+      const info = kind === 'summary'
+        ? await call('app:setupSummary', {
+          withDemo: withDemo && ownPlan === null, frequency,
+          ...(ownPlan ? { plan: ownPlan.parsed.plan, ...(officeName.trim() ? { officeName: officeName.trim() } : {}) } : {}),
+        })
+        : await call('app:setupUnit', {});
       if (info === null) return;
       await load();
       modal.success({
@@ -62,15 +98,31 @@ export function FirstStart() {
         <Col span={12}>
           <Card title="汇总端" className="first-card" data-testid="choose-summary">
             <Paragraph>市民生工作办公室使用:导入各单位的填报包,核验、汇总,按单位、任务、类别查看,退回修改,下发任务包。</Paragraph>
-            <Paragraph>使用内置的 2019 年宣城市民生工作要点(9 大类、54 项任务)。</Paragraph>
+            <Radio.Group className="first-plan" value={planSource} onChange={(e) => setPlanSource(e.target.value as 'embedded' | 'file')} data-testid="choose-plan-source"
+              options={[
+                { value: 'embedded', label: '使用内置的 2019 年宣城市民生工作要点(9 大类、54 项任务)' },
+                { value: 'file', label: '使用本地区的工作计划:通知(.docx、.txt)或责任分解表(.xlsx)' },
+              ]} />
+            {planSource === 'file' && (
+              <div className="first-own-plan">
+                <Space wrap>
+                  <Button onClick={() => void choosePlan()} data-testid="choose-plan-file">{chosen ? '另选文件…' : '选择文件…'}</Button>
+                  {chosen && <Button type="link" onClick={() => setPreviewOpen(true)} data-testid="show-plan">{chosen.parsed.plan.title || chosen.fileName}</Button>}
+                </Space>
+                {chosen && chosen.parsed.errors.length > 0 && <Paragraph type="danger">这个计划有 {chosen.parsed.errors.length} 处问题,请查看并改正后重新选择。</Paragraph>}
+                <Input addonBefore="本汇总端名称" value={officeName} onChange={(e) => setOfficeName(e.target.value)} placeholder="如 郎溪县民生工作办公室" maxLength={60} data-testid="office-name"
+                  status={nameProblem ? 'error' : undefined} />
+                {nameProblem && <Text type="danger">{nameProblem}</Text>}
+              </div>
+            )}
             <div className="first-frequency">
               <span>各单位报送:</span>
               <Radio.Group value={frequency} onChange={(e) => setFrequency(e.target.value as ReportingFrequency)} data-testid="choose-frequency"
                 options={REPORTING_FREQUENCIES.map((f) => ({ value: f, label: f === 'monthly' ? `${FREQUENCY_LABELS[f]}(每月一期)` : `${FREQUENCY_LABELS[f]}(1-3月、1-6月……)` }))} />
             </div>
-            <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)}>同时填入演示数据(上半年,均标注【演示数据】)</Checkbox>
+            {planSource === 'embedded' && <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)}>同时填入演示数据(上半年,均标注【演示数据】)</Checkbox>}
             <div className="first-actions">
-              <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null} onClick={() => void setup('summary')}>设为汇总端</Button>
+              <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null || summaryBlocked} onClick={() => void setup('summary')} data-testid="setup-summary">设为汇总端</Button>
             </div>
           </Card>
         </Col>
@@ -84,6 +136,12 @@ export function FirstStart() {
           </Card>
         </Col>
       </Row>
+      <Modal open={previewOpen && chosen !== null} width={1100} title="核对工作计划" onCancel={() => setPreviewOpen(false)} data-testid="plan-preview-modal"
+        footer={[
+          <Button key="close" onClick={() => setPreviewOpen(false)}>{chosen && chosen.parsed.errors.length > 0 ? '关闭' : '已核对'}</Button>,
+        ]}>
+        {chosen && <PlanPreview parsed={chosen.parsed} fileName={chosen.fileName} />}
+      </Modal>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { readPlanFile } from '../../electron/services/plan/read';
+import { planProblems } from '../../shared/plan';
 import { runLedger as ledger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
 
@@ -36,5 +37,27 @@ describe('readPlanFile', () => {
     const doc = join(dir, '要点.doc');
     writeFileSync(doc, 'x');
     expect((await readPlanFile(doc)).errors[0]!.message).toContain('另存为');
+  });
+});
+
+describe('planProblems', () => {
+  const task = PLAN_2019.categories[0]!.tasks[0]!;
+  const withTask = (t: Partial<typeof task>) => ({
+    ...PLAN_2019,
+    categories: [{ ...PLAN_2019.categories[0]!, tasks: [{ ...task, ...t }, ...PLAN_2019.categories[0]!.tasks.slice(1)] }, ...PLAN_2019.categories.slice(1)],
+  });
+
+  it('finds nothing wrong with the embedded plan', () => {
+    expect(planProblems(PLAN_2019)).toEqual([]);
+  });
+
+  it.each([
+    ['a task without a lead unit', withTask({ leadUnits: [] }), '任务1', '没有牵头单位'],
+    ['a unit not in the list', withTask({ coUnits: ['市气象局'] }), '任务1', '单位「市气象局」不在单位名单中'],
+    ['a duplicate task number', withTask({ no: 2 }), '任务2', '任务序号 2 重复'],
+    ['a unit twice in one task, once by its alias', { ...withTask({ coUnits: ['市教体局', '市教体厅'] }) }, '任务1', '「市教体局」在本任务中列了两次'],
+    ['a range without its upper bound', withTask({ indicators: [{ ...task.indicators[0]!, comparator: 'range' }] }), '任务1 指标1(技能脱贫培训)', '区间目标须有不小于下限的上限'],
+  ])('%s', (_what, plan, where, message) => {
+    expect(planProblems(plan)).toEqual([{ where, message }]);
   });
 });

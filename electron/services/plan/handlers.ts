@@ -1,12 +1,15 @@
 /** First start (either side), the plan and the office's settings. */
+import { basename } from 'node:path';
 import type { ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { parsePeriod, planPeriods } from '../../../shared/rules/periods';
+import { planModelToDef } from '../../../db/queries/plan';
 import { activePlan } from '../context';
 import { fillDemo } from '../entry/demo';
 import { initUnitFromAssignment } from '../import/import';
-import { PACKAGE_FILTER, type DomainHandlers, type HandlerDeps } from '../host';
+import { PACKAGE_FILTER, type DomainHandlers, type FileFilter, type HandlerDeps } from '../host';
 import { appInfo, planView, settingsView, updateSettings } from '../views';
+import { readPlanFile } from './read';
 import { initSummary } from './setup';
 
 /**
@@ -19,12 +22,16 @@ function demoThrough(year: number, frequency: ReportingFrequency, now: Date): st
   return periods.filter((p) => parsePeriod(p)!.month <= month).at(-1) ?? periods[0]!;
 }
 
+const PLAN_FILTER: readonly FileFilter[] = [{ name: '工作计划 (*.docx, *.txt, *.xlsx, *.json)', extensions: ['docx', 'txt', 'xlsx', 'json'] }];
+
 export function planHandlers(deps: HandlerDeps) {
   const { session, dialogs, now, actor, version } = deps;
   return {
     'app:info': async () => appInfo(await session.current(), version),
     'app:setupSummary': async (req) => {
-      const ledger = await session.create((file) => initSummary(file, { now, actor, ...(req.frequency ? { frequency: req.frequency } : {}) }));
+      const ledger = await session.create((file) => initSummary(file, {
+        now, actor, ...(req.frequency ? { frequency: req.frequency } : {}), ...(req.plan ? { plan: req.plan } : {}), ...(req.officeName ? { officeName: req.officeName } : {}),
+      }));
       if (req.withDemo) {
         const plan = await activePlan(ledger);
         await fillDemo(ledger, demoThrough(plan.year, plan.frequency, now()));
@@ -40,7 +47,13 @@ export function planHandlers(deps: HandlerDeps) {
       return appInfo(ledger, version);
     },
     'plan:get': async () => planView(await session.require()),
+    'plan:def': async () => planModelToDef(await activePlan(await session.require())),
+    'plan:parseFile': async () => {
+      const file = (await dialogs.openFiles({ title: '选择工作计划:通知(.docx、.txt)、责任分解表(.xlsx)或计划文件(.json)', filters: PLAN_FILTER }))?.[0];
+      if (!file) return null;
+      return { fileName: basename(file), parsed: await readPlanFile(file) };
+    },
     'settings:get': async () => settingsView(await session.require()),
     'settings:update': async (req) => updateSettings(await session.require(), req),
-  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'settings:get' | 'settings:update'>;
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'settings:get' | 'settings:update'>;
 }

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
-import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
+import { planProblems, planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
 import type { PlanDef } from '../../../shared/domain';
 
 /** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
@@ -68,7 +68,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
       errors: parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })),
     };
   }
-  return { plan: parsed.data, review: [], errors: [] };
+  return { plan: parsed.data, review: [], errors: planProblems(parsed.data) };
 }
 
 /**

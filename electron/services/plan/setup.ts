@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
+import { planProblems } from '../../../shared/plan';
 import { DEFAULT_DUE_DAY } from '../../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../../shared/rules/progress';
 import { PLAN_2019 } from '../../../seeds/plan2019';
@@ -33,6 +34,11 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
   const officeName = checkedOfficeName(opts.officeName ?? DEFAULT_OFFICE_NAME);
+  // A plan from a file was checked when it was read; checked again here, as the store relies on it.
+  const problems = opts.plan ? planProblems(opts.plan) : [];
+  if (problems.length > 0) {
+    throw new LedgerError('E_VALIDATION', `工作计划有 ${problems.length} 处问题,未建立汇总端:\n${problems.slice(0, 20).map((p) => `· ${p.where}:${p.message}`).join('\n')}`, { problems });
+  }
   const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
   try {
     const base = opts.plan ?? PLAN_2019;
