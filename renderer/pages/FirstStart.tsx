@@ -39,7 +39,8 @@ function proposedOfficeName(issuer: string): string {
 }
 
 export function FirstStart() {
-  const [withDemo, setWithDemo] = useState(true);
+  // Off unless asked for: a real office must not begin with a year of made-up reports (issue 14).
+  const [withDemo, setWithDemo] = useState(false);
   const [planSource, setPlanSource] = useState<'embedded' | 'file'>('embedded');
   const [chosen, setChosen] = useState<PlanFileView | null>(null);
   const [previewOpen, setPreviewOpen] = useState(false);
@@ -120,7 +121,7 @@ export function FirstStart() {
               <Radio.Group value={frequency} onChange={(e) => setFrequency(e.target.value as ReportingFrequency)} data-testid="choose-frequency"
                 options={REPORTING_FREQUENCIES.map((f) => ({ value: f, label: f === 'monthly' ? `${FREQUENCY_LABELS[f]}(每月一期)` : `${FREQUENCY_LABELS[f]}(1-3月、1-6月……)` }))} />
             </div>
-            {planSource === 'embedded' && <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)}>同时填入演示数据(上半年,均标注【演示数据】)</Checkbox>}
+            {planSource === 'embedded' && <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)} data-testid="with-demo">填入演示数据,用于试用和培训(上半年,均标注【演示数据】;正式使用请不要勾选)</Checkbox>}
             <div className="first-actions">
               <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null || summaryBlocked} onClick={() => void setup('summary')} data-testid="setup-summary">设为汇总端</Button>
             </div>

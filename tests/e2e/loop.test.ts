@@ -67,6 +67,7 @@ describe('the full loop through the UI in Chromium', () => {
     const S = await openPage(office, SUMMARY_DAY);
     await S.getByRole('button', { name: '设为汇总端' }).waitFor();
     await shot(S, '01-first-start');
+    await S.getByTestId('with-demo').click(); // demo data is off by default
     await S.getByRole('button', { name: '设为汇总端' }).click();
     const officeFingerprint = (await S.getByTestId('own-fingerprint').textContent())!.trim();
     expect(officeFingerprint).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);

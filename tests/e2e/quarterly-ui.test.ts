@@ -65,6 +65,7 @@ describe('a quarterly plan in Chromium', () => {
     await S.getByTestId('choose-frequency').getByText('按季度').click();
     await poll(() => S.getByTestId('choose-frequency').locator('.ant-radio-wrapper-checked').textContent()).toBe('按季度(1-3月、1-6月……)');
     await S.screenshot({ path: join(SCREENSHOTS, '40-first-start-quarterly.png') });
+    await S.getByTestId('with-demo').click(); // demo data is off by default
     await S.getByRole('button', { name: '设为汇总端' }).click();
     await S.getByRole('button', { name: '知道了', exact: true }).click();
     await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
