@@ -2,7 +2,7 @@
  * A plan as read from a file, for a person to check before it is used: its figures, what stops it
  * (errors), what to confirm (review), and every task with its units and indicators.
  */
-import { Alert, Descriptions, List, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Table, Tabs, Tag, Typography } from 'antd';
 import type { PlanDef, TaskDef } from '../../shared/domain';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { deadlineText } from '../../shared/format';
@@ -50,7 +50,7 @@ export function PlanPreview({ parsed, fileName }: { readonly parsed: ParsedPlan;
       {errors.length > 0 && (
         <Alert type="error" showIcon className="plan-preview-alert" data-testid="plan-errors"
           title={`有 ${errors.length} 处问题,改正后才能使用这个计划`}
-          description={<List size="small" dataSource={errors.slice(0, 50)} renderItem={(e) => <List.Item>{e.where}:{e.message}</List.Item>} />} />
+          description={<ul className="plain-list">{errors.slice(0, 50).map((e, k) => <li key={k}>{e.where}:{e.message}</li>)}</ul>} />
       )}
       <Tabs className="plan-preview-tabs" items={[
         {
@@ -78,15 +78,17 @@ export function PlanPreview({ parsed, fileName }: { readonly parsed: ParsedPlan;
         {
           key: 'review', label: `需核对(${review.length})`,
           children: review.length === 0 ? <Text type="secondary">没有需要核对的地方。</Text> : (
-            <List size="small" data-testid="plan-review" dataSource={[...review]}
-              renderItem={(r) => <List.Item><Text strong>{reviewWhere(r)}</Text>:{r.reason}</List.Item>} />
+            <ul className="plain-list rows" data-testid="plan-review">
+              {review.map((r, k) => <li key={k}><Text strong>{reviewWhere(r)}</Text>:{r.reason}</li>)}
+            </ul>
           ),
         },
         {
           key: 'units', label: `单位(${plan.units.length})`,
           children: (
-            <List size="small" dataSource={[...plan.units]}
-              renderItem={(u) => <List.Item>{u.name}{u.aliases.length > 0 && <Text type="secondary">(又作 {u.aliases.join('、')})</Text>}{u.kind === 'group' && <Tag>成员单位集合</Tag>}</List.Item>} />
+            <ul className="plain-list rows">
+              {plan.units.map((u) => <li key={u.name}>{u.name}{u.aliases.length > 0 && <Text type="secondary">(又作 {u.aliases.join('、')})</Text>}{u.kind === 'group' && <Tag>成员单位集合</Tag>}</li>)}
+            </ul>
           ),
         },
       ]} />

@@ -111,8 +111,11 @@ export function FirstStart() {
                   {chosen && <Button type="link" onClick={() => setPreviewOpen(true)} data-testid="show-plan">{chosen.parsed.plan.title || chosen.fileName}</Button>}
                 </Space>
                 {chosen && chosen.parsed.errors.length > 0 && <Paragraph type="danger">这个计划有 {chosen.parsed.errors.length} 处问题,请查看并改正后重新选择。</Paragraph>}
-                <Input addonBefore="本汇总端名称" value={officeName} onChange={(e) => setOfficeName(e.target.value)} placeholder="如 郎溪县民生工作办公室" maxLength={60} data-testid="office-name"
-                  status={nameProblem ? 'error' : undefined} />
+                <label className="first-office-name">
+                  <span>本汇总端名称</span>
+                  <Input value={officeName} onChange={(e) => setOfficeName(e.target.value)} placeholder="如 郎溪县民生工作办公室" maxLength={60} data-testid="office-name"
+                    status={nameProblem ? 'error' : undefined} />
+                </label>
                 {nameProblem && <Text type="danger">{nameProblem}</Text>}
               </div>
             )}
