@@ -30,14 +30,14 @@ function chineseNumber(s: string): number {
 }
 
 /**
- * Full-width digits, letters, ％ and ． as ASCII (a notice typed in a Chinese input method mixes both);
- * the ideographic space as a space. Chinese punctuation stays as printed.
+ * Full-width forms (U+FF01…U+FF5E: digits, letters, ，：；（）％ …) as their ASCII twins, the ideographic
+ * space as a space: notices mix both, and the 2019 seed itself is printed with the ASCII ones. 、 。 “” stay.
  */
 export function normalizeNoticeText(text: string): string {
   return text
     .replace(/^\ufeff/, '')
-    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/％/g, '%').replace(/．/g, '.').replace(/[\u3000\u00a0]/g, ' ')
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u3000\u00a0]/g, ' ')
     .replace(/\r\n?/g, '\n');
 }
 
@@ -256,7 +256,7 @@ function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried
   if (/[A-Za-z.]/.test(prevChar) || /^[A-Za-z]/.test(after)) return null; // PM2.5, 5G
   if (quoted(taskText.slice(0, piece.start + at))) return null;
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
-  if (/[〔\[【]$/.test(before)) return null;
+  if (/[〔[【]$/.test(before)) return null;
   let magnitude = 1;
   const mag = /^\s*(万|亿)/.exec(after);
   if (mag) {
@@ -306,13 +306,13 @@ function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried
   }
 
   const restAfter = after.slice(tail.length);
-  // The words before the figure, from the last list mark on ("…水泥尘和高温等28种职业病监测信息不低于"),
+  // The words before the figure, after an enumeration's count ("…水泥尘和高温等28种职业病监测信息不低于"),
   // and the noun after it ("新建8所公办幼儿园"): a short verb before joins the noun after.
-  const beforeName = cleanName(before.split(/、|等\d+(?:\.\d+)?[种类项个]?/).at(-1) ?? '');
+  const beforeName = cleanName(before.split(/等\d+(?:\.\d+)?[种类项个]?/).at(-1) ?? '');
   const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*的/, ''));
   let name = afterName.length > 1 ? (beforeName.length <= 4 ? beforeName + afterName : afterName) : beforeName + afterName;
   if (name === '' && carried) {
-    name = `${carried.name.replace(/(.*)$/, '')}(${text.trim()})`.slice(0, 60);
+    name = `${carried.name.replace(/\([^(]*\)$/, '')}(${text.trim()})`.slice(0, 60);
     needsReview.push(`指标名称按上一项「${carried.name}」拼成,请核对。`);
   }
   if (unit === '') {
