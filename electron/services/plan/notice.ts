@@ -167,7 +167,7 @@ function readAssignment(text: string, into: Assignment): void {
 // Targets
 
 /** Units of measure a target is counted in ("名" is recorded as 人, as the 2019 plan does). */
-const MEASURES = ['平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
+const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
   '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
 const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
 const NUMBER_TOKEN = /(\d+(?:\.\d+)?)(?:\s*(?:-|~|～|—|–|至|到)\s*(\d+(?:\.\d+)?))?/g;
@@ -177,6 +177,8 @@ const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|�
 
 interface Found {
   readonly source: string;
+  /** Where the source starts in the task's text. */
+  readonly at: number;
   readonly name: string;
   readonly comparator: Comparator;
   readonly target: number;
@@ -211,7 +213,7 @@ function pieces(text: string): Piece[] {
       const clauseStart = s.index + c.index;
       // A deadline is the figure's when its own clause names it, or a clause before it that holds no
       // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
-      const upToClause = (/\d/.test(previous) ? '' : previous) + clause;
+      const upToClause = (/\d/.test(withoutYears(previous).replace(/\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?/g, '')) ? '' : previous) + clause;
       previous = clause;
       // Split at 、/和/及 only where a figure lies on both sides: "视力、听力…" stays one item.
       const seps = [...clause.matchAll(/[、和及]/g)].map((m) => m.index);
@@ -321,9 +323,12 @@ function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried
     else needsReview.push(`「${text.trim()}」没有计量单位,请补上。`);
   }
   const bare = text.slice(0, at).trim() === '' && restAfter.trim() === '';
-  const source = bare ? taskText.slice(piece.clauseStart, piece.start + text.length).trim() : text.trim();
+  const from = bare ? piece.clauseStart : piece.start;
+  const printed = taskText.slice(from, piece.start + text.length);
+  const source = printed.trim();
+  const sourceAt = from + (printed.length - printed.trimStart().length);
   const additive = !(unit === '%' || unit === '‰' || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
-  return { found: { source, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
+  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
 }
 
 interface TaskTargets {
@@ -361,17 +366,14 @@ function readTargets(text: string): TaskTargets {
 
 /** Each source occurs once in its task's text: a repeated phrase takes the words before it until it does. */
 function uniqueSources(found: readonly Found[], text: string): Found[] {
-  const used = new Set<string>();
   return found.map((f) => {
-    let source = f.source;
-    let start = text.indexOf(source);
-    while ((occurrences(text, source) > 1 || used.has(source)) && start > 0) {
-      start = Math.max(0, start - 1);
-      while (start > 0 && !/[,,。;;、]/.test(text[start - 1]!)) start--;
-      source = text.slice(start, text.indexOf(f.source, start) + f.source.length);
+    let start = f.at;
+    const end = f.at + f.source.length;
+    while (occurrences(text, text.slice(start, end)) > 1 && start > 0) {
+      start--;
+      while (start > 0 && !/[,。;、]/.test(text[start - 1]!)) start--;
     }
-    used.add(source);
-    return { ...f, source };
+    return { ...f, source: text.slice(start, end).trim() };
   });
 }
 
