@@ -75,7 +75,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
 /**
  * A .txt notice's text, its encoding detected, never guessed: UTF-8 (with or without a BOM), UTF-16 with
  * its BOM (Notepad's 'Unicode'), else GB18030 (what WPS and Notepad save as 'ANSI' on Chinese Windows).
- * Null, with the reason, where none of them reads it.
+ * Where none of them reads it, the reason, in Chinese.
  * @example decodeNoticeText(readFileSync('要点.txt')) // { text: '2020年全县民生工作要点…' }
  */
 export function decodeNoticeText(bytes: Buffer): { text: string } | { problem: string } {
