@@ -1,6 +1,9 @@
 // A notice as the file a clerk picks: a county plan (several lines per task, 县 units, 各乡镇人民政府) read
 // end to end from .txt in every encoding Windows editors save, and from .docx files LibreOffice made from
-// the documents beside them in tests/fixtures/plans/ (.txt, .html with <ol>, .fodt with automatic numbering).
+// the documents beside them in tests/fixtures/plans/ (.txt, .html with <ol>, .fodt with automatic numbering):
+//   soffice --headless --infilter="Text (encoded):UTF8,,," --convert-to docx:"MS Word 2007 XML" county-plan-several-lines-per-task.txt
+//   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-auto-numbered.html
+//   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-auto-numbered-headings.fodt
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mammoth from 'mammoth';
