@@ -13,7 +13,7 @@ const wide = (s: string) => s.replace(/[0-9A-Za-z.,:;()%]/g, (c) => String.fromC
 const HEAD = '2020年全县民生工作要点\n';
 const tasksOf = (text: string): TaskDef[] => parseNoticeText(text).plan.categories.flatMap((c) => c.tasks);
 /** The indicators one task's sentence gives, in the seed's layout. */
-const indicatorsOf = (sentence: string): IndicatorDef[] => tasksOf(`${HEAD}一、民生\n1.测试任务。${sentence}(牵头责任单位:县民政局)`)[0]!.indicators;
+const indicatorsOf = (sentence: string): readonly IndicatorDef[] => tasksOf(`${HEAD}一、民生\n1.测试任务。${sentence}(牵头责任单位:县民政局)`)[0]!.indicators;
 const figure = (i: IndicatorDef) => ({ comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, kind: i.kind, deadline: i.deadline });
 const roles = (t: TaskDef) => ({ no: t.no, lead: t.leadUnits, co: t.coUnits, openEnded: t.coUnitsOpenEnded, leader: t.leader, subordinates: t.subordinates });
 

@@ -175,16 +175,10 @@ const AT_LEAST = /以上|不低于|不少于|达到|至少|超过|达/;
 const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于/;
 const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
 
-interface Found {
-  readonly source: string;
+/** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
+interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'> {
   /** Where the source starts in the task's text. */
   readonly at: number;
-  readonly name: string;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  readonly unit: string;
-  readonly additive: boolean;
   readonly sentence: string;
   /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
   readonly upToClause: string;
