@@ -422,7 +422,6 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
 
   const categories: { no: string; name: string; at: number }[] = [];
   const drafts: DraftTask[] = [];
-  let firstLeadsNoted = false;
   for (const line of classified) {
     if (line.kind === 'category') {
       categories.push({ no: line.no, name: line.name, at: line.at });
@@ -452,12 +451,10 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       }
     }
   }
-  for (const d of drafts) {
-    if (d.assignment.firstLeadsNoted) firstLeadsNoted = true;
-  }
+  // The note that the first unit listed leads is printed once and holds for every item (下同).
+  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted);
 
   // Head: title, date, issuer.
-  const allLines = lines;
   let title = '';
   for (const l of head) {
     const m = TITLE_LINE.exec(l);
@@ -471,13 +468,13 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     title = (opts.fileName ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').slice(0, 60) || '工作计划';
     review.push({ task: null, reason: `通知里找不到计划标题(……要点/计划/方案),暂用「${title}」,请改为正式标题。` });
   }
-  const dates = allLines.map(isoDate).filter((d): d is string => d !== null);
+  const dates = lines.map(isoDate).filter((d): d is string => d !== null);
   const issuedOn = dates[0] ?? '';
   if (!issuedOn) review.push({ task: null, reason: '通知里找不到印发日期(如“2019年4月24日”一行),请补上。' });
   const yearFromTitle = /(\d{4})年/.exec(title);
   const year = yearFromTitle ? Number(yearFromTitle[1]) : issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
   if (!year) errors.push({ where: '标题', message: `标题「${title}」和印发日期都没有年份,无法确定计划年度。请在标题中写明年份(如“2020年全县民生工作要点”)。` });
-  let issuer = allLines.find((l) => ISSUER_LINE.test(l)) ?? '';
+  let issuer = lines.find((l) => ISSUER_LINE.test(l)) ?? '';
   const issuedBy = /^(.{2,30}?)关于印发/.exec(head.find((l) => /关于印发/.test(l)) ?? '');
   if (!issuer && issuedBy) issuer = issuedBy[1]!;
   if (!issuer) review.push({ task: null, reason: '通知没有写明印发机关(落款),请补上(如“××县人民政府”)。' });
