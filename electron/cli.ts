@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
-import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../shared/domain';
+import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type PlanDef, type ReportingFrequency } from '../shared/domain';
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
@@ -70,6 +70,8 @@ const HELP = `民生工作督办台账 命令行
                                                        新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室;
                                                        报送频率默认按月,quarterly 为按季度)
   plan     --db FILE [--json]                          查看工作计划
+  plan parse FILE [--json]                             从通知(.docx、.txt)或计划文件(.json)读出工作计划,列出
+                                                       需要核对的地方;有错误时退出码为 1(不需要 --db)
   enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
                                                        录入一个单位一期的进展(汇总端为代填;按季度报送时
                                                        报送期以季度的最后一个月表示,如 2019-06 为 1-6月)
@@ -133,6 +135,22 @@ const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 const localTime = (iso: string) => localDate(new Date(iso), 'seconds');
 
 const pct = (x: number | null) => percent(x);
+
+/** A plan as `ledger plan` prints it: categories, tasks with their units, indicators with their source. */
+function planText(def: PlanDef): string {
+  const lines = [`${def.title}(${def.issuedOn || '印发日期未知'} 印发,第 ${def.revision} 版,${FREQUENCY_LABELS[def.frequency]}报送)`];
+  for (const c of def.categories) {
+    lines.push(`${c.no}、${c.name}`);
+    for (const t of c.tasks) {
+      const subordinates = t.subordinates ? `  ${t.subordinates.role === 'lead' ? '牵头' : '协同'}下级:${t.subordinates.phrase}` : '';
+      lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}${subordinates}${t.leader ? `  牵头领导:${t.leader}` : ''}`);
+      for (const i of t.indicators) {
+        lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  ${INDICATOR_KIND_LABELS[i.kind]}${i.deadline === null ? '' : `(${deadlineText(i.deadline)})`}  「${i.source}」`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
 
 /** A period as the open ledger's plan names it: 2019年6月, or 2019年1-6月 when it reports quarterly. */
 async function labelOf(l: OpenLedger, period: string): Promise<string> {
@@ -259,25 +277,32 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return 0;
       }
       case 'plan': {
+        if (args.positional[0] === 'parse') {
+          // A plan read from a notice (.docx, .txt) or a plan file: no ledger needed to look at it.
+          checkOptions(args, []);
+          const file = args.positional[1];
+          if (!file) throw new UsageError('用法:ledger plan parse 文件(.docx、.txt 或 .json)[--json]');
+          const { readPlanFile } = await import('./services/plan/read');
+          const { plan, review, errors } = await readPlanFile(file);
+          if (json) io.out(JSON.stringify({ ...plan, review, errors }, null, 2));
+          else {
+            if (plan.categories.length > 0) io.out(planText(plan));
+            if (review.length > 0) {
+              io.out(`\n请核对(${review.length} 处):`);
+              for (const r of review) io.out(`  · ${r.task === null ? '计划' : `任务${r.task}${r.indicator === undefined ? '' : ` 指标${r.indicator}`}`}:${r.reason}`);
+            }
+            if (errors.length > 0) {
+              io.err(`无法使用这份计划(${errors.length} 处错误):`);
+              for (const e of errors) io.err(`  · ${e.where}:${e.message}`);
+            }
+          }
+          return errors.length === 0 ? 0 : 1;
+        }
         checkOptions(args, ['db']);
         return await withLedger(need(args, 'db'), async (l) => {
           const def = planModelToDef(await activePlan(l));
-          if (json) {
-            // The whole plan, so that the file read back (init --plan, plan revise --from) is this plan.
-            io.out(JSON.stringify(def, null, 2));
-          } else {
-            const lines = [`${def.title}(${def.issuedOn} 印发,第 ${def.revision} 版,${FREQUENCY_LABELS[def.frequency]}报送)`];
-            for (const c of def.categories) {
-              lines.push(`${c.no}、${c.name}`);
-              for (const t of c.tasks) {
-                lines.push(`  ${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}${t.coUnits.length ? `  协同:${t.coUnits.join('、')}${t.coUnitsOpenEnded ? '等' : ''}` : ''}`);
-                for (const i of t.indicators) {
-                  lines.push(`      · ${i.name} ${i.comparator} ${targetFigure(i)}${i.unit}  ${INDICATOR_KIND_LABELS[i.kind]}${i.deadline === null ? '' : `(${deadlineText(i.deadline)})`}  「${i.source}」`);
-                }
-              }
-            }
-            io.out(lines.join('\n'));
-          }
+          // The whole plan, so that the file read back (init --plan, plan revise --from) is this plan.
+          io.out(json ? JSON.stringify(def, null, 2) : planText(def));
           return 0;
         });
       }

@@ -24,3 +24,48 @@ export function kindProblem(i: Pick<IndicatorDef, 'kind' | 'deadline' | 'additiv
   }
   return null;
 }
+
+const CN_DIGITS: Readonly<Record<string, number>> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+/** 6, 十, 十二 → 6, 10, 12 (a month as a notice writes it). */
+function monthNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (s.startsWith('十')) return 10 + (CN_DIGITS[s.slice(1)] ?? 0);
+  return CN_DIGITS[s] ?? 0;
+}
+
+/**
+ * The month by whose end a notice's deadline phrase falls due, or null where the text names none:
+ * 年内/年底前 → 12, 6月底前 → 6, 10月前 (before October) → 9, 三季度末 → 9, 上半年 → 6. A bare year
+ * (2019年) is not a deadline.
+ * @example deadlineMonth('确保6月底前完成') // 6
+ */
+export function deadlineMonth(text: string): number | null {
+  for (const m of text.matchAll(/(\d{1,2}|十[一二]?|[一二三四五六七八九])月(底|末|份)?(\d{1,2}日)?(前|之前|以前)?/g)) {
+    const month = monthNumber(m[1]!);
+    const endOf = m[2] !== undefined && m[2] !== '份';
+    const before = m[4] !== undefined;
+    if (month < 1 || month > 12 || !(endOf || before)) continue;
+    // "10月前" and "10月1日前" fall due before October begins; "10月底前" and "10月15日前" within it.
+    const day = m[3] ? Number(m[3].slice(0, -1)) : null;
+    if (before && !endOf && (day === null || day === 1)) return Math.max(1, month - 1);
+    return month;
+  }
+  const quarter = /(?:第)?([一二三四1-4])季度(?:末|底)/.exec(text);
+  if (quarter) return monthNumber(quarter[1]!) * 3;
+  if (/上半年/.test(text)) return 6;
+  if (/年内|年底|年末|年度内/.test(text)) return 12;
+  return null;
+}
+
+/**
+ * The kind a notice's phrase proposes for a target: a count due by a deadline the same sentence names
+ * ("6月底前完成3个") is a milestone; otherwise inferKind. A rate or growth figure stays what it is even
+ * beside 年内: it is judged by its value, and the deadline is left for a person to confirm.
+ * @example proposeKind({ name: '新建公办幼儿园', source: '6月底前新建8所公办幼儿园', additive: true }, 6) // { kind: 'milestone', deadline: 6 }
+ */
+export function proposeKind(i: Pick<IndicatorDef, 'name' | 'source' | 'additive'>, deadline: number | null): { kind: IndicatorKind; deadline: number | null } {
+  const kind = inferKind(i);
+  if (kind === 'cumulative' && deadline !== null) return { kind: 'milestone', deadline };
+  return { kind, deadline: null };
+}

@@ -328,7 +328,7 @@ const bomb = () => new PackageError('E_TOO_LARGE', '解压后过大,疑似压缩
  * and inflates every entry with its declared size as a hard cap. Returns the entries' contents by
  * lower-cased name (part names are case-insensitive): the reader sees exactly the bytes checked here.
  */
-function inspectZip(buf: Buffer, limits: Limits): Parts {
+export function inspectZip(buf: Buffer, limits: Limits): Parts {
   const eocd = findEocd(buf);
   const diskNo = buf.readUInt16LE(eocd + 4);
   const cdDisk = buf.readUInt16LE(eocd + 6);

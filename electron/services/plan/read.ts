@@ -8,6 +8,7 @@ import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
 import { planProblems, planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
 import type { PlanDef } from '../../../shared/domain';
+import { parseNoticeText } from './notice';
 
 /** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
 export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
@@ -72,6 +73,51 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
 }
 
 /**
+ * A .txt notice's text, its encoding detected, never guessed: UTF-8 (with or without a BOM), UTF-16 with
+ * its BOM (Notepad's 'Unicode'), else GB18030 (what WPS and Notepad save as 'ANSI' on Chinese Windows).
+ * Where none of them reads it, the reason, in Chinese.
+ * @example decodeNoticeText(readFileSync('要点.txt')) // { text: '2020年全县民生工作要点…' }
+ */
+export function decodeNoticeText(bytes: Buffer): { text: string } | { problem: string } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeAs('utf-8', bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeAs('utf-16le', bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeAs('utf-16be', bytes.subarray(2));
+  // UTF-16 without its BOM is full of zero bytes; no Chinese text in UTF-8 or GB18030 has any.
+  if (bytes.includes(0)) return { problem: '像是没有字节顺序标记的 UTF-16 文本,无法确定编码。请在记事本或 WPS 中另存为“UTF-8”后再选择。' };
+  const utf8 = decodeAs('utf-8', bytes);
+  return 'text' in utf8 ? utf8 : decodeAs('gb18030', bytes);
+}
+
+function decodeAs(encoding: string, bytes: Buffer): { text: string } | { problem: string } {
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { problem: `不是 UTF-8、UTF-16 或 GB18030(GBK)编码的文本,无法读取。请在记事本或 WPS 中另存为“UTF-8”后再选择。` };
+  }
+}
+
+/** A notice as .docx: a zip holding word/document.xml, read by mammoth with its automatic numbers. */
+async function readDocx(file: string): Promise<ParsedPlan> {
+  const bytes = planFileBytes(file);
+  const name = basename(file);
+  if (bytes.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+    return unusable(file, `「${name}」其实是旧版 Word/WPS(.doc)格式,只是扩展名为 .docx。请在 WPS 或 Word 中「另存为」.docx 后再选择。`);
+  }
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) {
+    return unusable(file, `「${name}」不是 Word 文档(.docx),可能已损坏或只是改了扩展名。请在 WPS 或 Word 中打开后另存为 .docx 再选择。`);
+  }
+  const { docxLines } = await import('./docx');
+  let lines: string[];
+  try {
+    lines = await docxLines(bytes);
+  } catch (err) {
+    const why = err instanceof LedgerError ? err.message : '文件内容不完整或不是 Word 文档';
+    return unusable(file, `无法读取「${name}」:${why}。请在 WPS 或 Word 中打开后另存为 .docx 再选择。`);
+  }
+  return parseNoticeText(lines.join('\n'), { fileName: name });
+}
+
+/**
  * Reads a plan file by its extension.
  * @example const { plan, review, errors } = await readPlanFile('plan.json')
  */
@@ -80,6 +126,13 @@ export async function readPlanFile(file: string): Promise<ParsedPlan> {
   switch (ext) {
     case '.json':
       return parsePlanJson(file, planFileBytes(file).toString('utf8'));
+    case '.txt': {
+      const decoded = decodeNoticeText(planFileBytes(file));
+      if ('problem' in decoded) return unusable(file, decoded.problem);
+      return parseNoticeText(decoded.text, { fileName: basename(file) });
+    }
+    case '.docx':
+      return readDocx(file);
     case '.doc':
     case '.wps':
       return unusable(file, `${ext} 是旧版 Word/WPS 格式,请在 WPS 或 Word 中「另存为」.docx 后再选择。`);

@@ -1,0 +1,613 @@
+/**
+ * A plan read from the text of a notice (要点, 计划: the .docx or .txt a city or county office sends, or text
+ * pasted in), in any of the layouts real notices use, in any mix:
+ * - `一、类别` headings and `N.标题。正文…(牵头责任单位:A,协同责任单位:B、C等)` (the 2019 seed);
+ * - a units line `责任单位:A、B、C(列第一位者为牵头单位,下同)`, the first one leading;
+ * - several lines per task: a numbered target line, then `牵头负责领导:`, `牵头责任单位:`, `协同责任单位:`.
+ * Pure logic: the caller reads the file (read.ts). Whatever a person must confirm goes to `review`; only
+ * what makes the plan unusable goes to `errors`.
+ */
+import { createHash } from 'node:crypto';
+import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
+import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
+import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
+
+export interface NoticeOptions {
+  /** The file the text came from, named in messages and a last resort for the title. */
+  readonly fileName?: string;
+}
+
+const CN_NUM = '一二三四五六七八九十百〇零两';
+const CN_VALUE: Readonly<Record<string, number>> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** 一 … 九十九 as a number (十二 → 12, 二十 → 20); 0 when it is not one. */
+function chineseNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  const m = /^([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)$/.exec(s);
+  if (!m || s === '') return 0;
+  if (!m[2]) return CN_VALUE[m[1]!] ?? 0;
+  return (m[1] ? CN_VALUE[m[1]]! : 1) * 10 + (m[3] ? CN_VALUE[m[3]]! : 0);
+}
+
+/**
+ * Full-width forms (U+FF01…U+FF5E: digits, letters, ，：；（）％ …) as their ASCII twins, the ideographic
+ * space as a space: notices mix both, and the 2019 seed itself is printed with the ASCII ones. 、 。 “” stay.
+ */
+export function normalizeNoticeText(text: string): string {
+  return text
+    .replace(/^\ufeff/, '')
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u3000\u00a0]/g, ' ')
+    .replace(/\r\n?/g, '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+type Line =
+  | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number }
+  | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number }
+  | { readonly kind: 'text'; readonly text: string; readonly at: number };
+
+const DECIMAL_ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
+const PAREN_DECIMAL_ITEM = /^[((](\d{1,3})[))]\s*(.*)$/;
+const PAREN_CN_ITEM = new RegExp(`^[((]([${CN_NUM}]{1,3})[))]\\s*(.*)$`);
+const SHI_ITEM = new RegExp(`^([${CN_NUM}]{1,3})是\\s*(.*)$`);
+const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
+
+/** Headings are short and end no sentence. */
+const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
+
+function classify(lines: readonly string[]): Line[] {
+  const has = (re: RegExp) => lines.some((l) => re.test(l));
+  const decimalTasks = has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM);
+  // (一) numbers tasks in a notice that has no 1. / (1) items; beside them it is a sub-heading.
+  const parenCnIsHeading = decimalTasks;
+  // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
+  const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM);
+  let lastTask = 0;
+  return lines.map((l, at): Line => {
+    const line = classifyLine(l, at);
+    if (line.kind === 'task') lastTask = line.no;
+    return line;
+  });
+
+  function classifyLine(l: string, at: number): Line {
+    // "4.65岁以上老年人…" is task 4 when task 3 came before it, not the figure 4.65.
+    const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
+    if (decimalStart && Number(decimalStart[1]) === lastTask + 1) return { kind: 'task', no: lastTask + 1, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
+    let m = CATEGORY.exec(l);
+    if (m && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+    m = PAREN_CN_ITEM.exec(l);
+    if (m) {
+      if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+      if (!parenCnIsHeading) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
+    }
+    m = DECIMAL_ITEM.exec(l) ?? PAREN_DECIMAL_ITEM.exec(l);
+    if (m) return { kind: 'task', no: Number(m[1]), printed: m[1]!, rest: m[2]!, at };
+    m = SHI_ITEM.exec(l);
+    if (m && shiIsTask) return { kind: 'task', no: chineseNumber(m[1]!), printed: `${m[1]}是`, rest: m[2]!, at };
+    return { kind: 'text', text: l, at };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units
+
+const LEADER_LABEL = '(?:牵头负责领导|牵头领导|责任领导|分管领导|负责领导)';
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头部门)';
+const CO_LABEL = '(?:协同责任单位|协同单位|配合单位|协办单位|参与单位|责任配合单位|配合部门)';
+const BOTH_LABEL = '(?:责任单位|责任部门)';
+const LABEL = new RegExp(`(${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`, 'g');
+/** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
+const ASSIGNMENT_LINE = new RegExp(`^(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`);
+const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
+/** "(列第一位者为牵头单位,下同)" and its variants: the first unit listed leads. */
+const FIRST_LEADS_NOTE = /[((][^))]*(?:第一位|排名第一|首位|第一个)[^))]*牵头[^))]*[))]/;
+/** Subordinate governments named as a group: 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各乡镇(街道). */
+const SUBORDINATES = /各(?:县|市|区|乡|镇|街道|[、()()])+?(?:人民政府|政府|办事处)|各乡镇(?:[((]街道[))]|、街道)?/;
+
+interface UnitList {
+  readonly units: string[];
+  readonly openEnded: boolean;
+  readonly subordinates: string | null;
+}
+
+function readUnitList(value: string): UnitList {
+  let s = value.replace(FIRST_LEADS_NOTE, '').trim().replace(/[。.;;,,]+$/, '');
+  let subordinates: string | null = null;
+  const sub = SUBORDINATES.exec(s);
+  if (sub) {
+    subordinates = sub[0];
+    s = s.slice(0, sub.index) + '、' + s.slice(sub.index + sub[0].length);
+  }
+  let openEnded = false;
+  const units: string[] = [];
+  for (const piece of s.split(/[、,,;;]/)) {
+    let name = piece.trim();
+    const etc = /等(?:单位|部门|相关单位|有关单位)?$/.exec(name);
+    if (etc) {
+      openEnded = true;
+      name = name.slice(0, etc.index).trim();
+    }
+    if (name !== '' && !units.includes(name)) units.push(name);
+  }
+  return { units, openEnded, subordinates };
+}
+
+interface Assignment {
+  leader?: string;
+  leads?: UnitList;
+  cos?: UnitList;
+  /** 责任单位:A、B、C — who leads depends on the notice's note. */
+  both?: UnitList;
+  /** The note that the first one leads was on this list. */
+  firstLeadsNoted?: boolean;
+}
+
+/** "牵头责任单位:A,协同责任单位:B、C等" and the like, into its parts. */
+function readAssignment(text: string, into: Assignment): void {
+  const marks = [...text.matchAll(LABEL)];
+  marks.forEach((m, i) => {
+    const value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
+    const label = m[1]!;
+    if (new RegExp(`^${LEADER_LABEL}$`).test(label)) {
+      const leader = value.trim().replace(/[。.;;,,]+$/, '');
+      if (leader) into.leader = leader;
+    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = readUnitList(value);
+    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = readUnitList(value);
+    else {
+      into.both = readUnitList(value);
+      if (FIRST_LEADS_NOTE.test(value)) into.firstLeadsNoted = true;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+/** Units of measure a target is counted in ("名" is recorded as 人, as the 2019 plan does). */
+const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
+  '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
+const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
+const NUMBER_TOKEN = /(\d+(?:\.\d+)?)(?:\s*(?:-|~|～|—|–|至|到)\s*(\d+(?:\.\d+)?))?/g;
+const AT_LEAST = /以上|不低于|不少于|达到|至少|超过|达/;
+const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于/;
+const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
+
+/** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
+interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'> {
+  /** Where the source starts in the task's text. */
+  readonly at: number;
+  readonly sentence: string;
+  /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
+  readonly upToClause: string;
+  readonly needsReview: string[];
+}
+
+interface Piece {
+  readonly text: string;
+  /** Where it starts in the task's text. */
+  readonly start: number;
+  /** Its clause's start, for a list item that says only "0.5万元". */
+  readonly clauseStart: number;
+  readonly sentence: string;
+  readonly upToClause: string;
+}
+
+/** Clauses (split at ,;。) and, inside one, list items that each hold a figure ("3个…、20个…"). */
+function pieces(text: string): Piece[] {
+  const out: Piece[] = [];
+  const sentenceRe = /[^。;;!?!?]+[。;;!?!?]?/g;
+  for (const s of text.matchAll(sentenceRe)) {
+    const sentence = s[0];
+    let previous = '';
+    for (const c of sentence.matchAll(/[^,,。;;!?!?]+/g)) {
+      const clause = c[0];
+      const clauseStart = s.index + c.index;
+      // A deadline is the figure's when its own clause names it, or a clause before it that holds no
+      // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
+      const upToClause = (/\d/.test(withoutYears(previous).replace(/\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?/g, '')) ? '' : previous) + clause;
+      previous = clause;
+      // Split at 、/和/及 only where a figure lies on both sides: "视力、听力…" stays one item.
+      const seps = [...clause.matchAll(/[、和及]/g)].map((m) => m.index);
+      let from = 0;
+      for (let k = 0; k < seps.length; k++) {
+        const at = seps[k]!;
+        const next = k + 1 < seps.length ? seps[k + 1]! : clause.length;
+        if (/\d/.test(clause.slice(from, at)) && /^\D{0,20}\d/.test(clause.slice(at + 1, next))) {
+          out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause });
+          from = at + 1;
+        }
+      }
+      out.push({ text: clause.slice(from), start: clauseStart + from, clauseStart, sentence, upToClause });
+    }
+  }
+  return out;
+}
+
+/** Inside “…” or "…": a name ("351"工程, “健康宣城2030”), not a figure. */
+function quoted(before: string): boolean {
+  const open = (before.match(/[“「『]/g) ?? []).length - (before.match(/[”」』]/g) ?? []).length;
+  return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
+}
+
+const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+/** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
+const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不超过|不高于|至少|超过|分别|约为|约|达|低于|以上|以内|左右|以下|提高到|提高至|降至|下降到)+$/;
+
+function cleanName(s: string): string {
+  return s.trim().replace(VERB_PREFIX, '').replace(/^(?:的|了)/, '').replace(COMPARATOR_TAIL, '').replace(/[的,,、]+$/, '').trim().slice(0, 40);
+}
+
+type Scan = { readonly found: Found } | { readonly review: string } | null;
+
+/** Reads one figure in a piece, or says why it is not a target (null: plainly not one, e.g. a year). */
+function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried: Found | undefined): Scan {
+  const text = piece.text;
+  const at = m.index!;
+  const before = text.slice(0, at);
+  let after = text.slice(at + m[0].length);
+  const prevChar = before.slice(-1);
+  if (/[A-Za-z.]/.test(prevChar) || /^[A-Za-z]/.test(after)) return null; // PM2.5, 5G
+  if (quoted(taskText.slice(0, piece.start + at))) return null;
+  if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
+  if (/[〔[【]$/.test(before)) return null;
+  let magnitude = 1;
+  const mag = /^\s*(万|亿)/.exec(after);
+  if (mag) {
+    magnitude = mag[1] === '万' ? 10_000 : 100_000_000;
+    after = after.slice(mag[0].length);
+  }
+  const measure = MEASURE_RE.exec(after);
+  if (!measure && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
+  let unit = measure ? measure[1]! : '';
+  if (measure) after = after.slice(measure[0].length);
+  if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
+  if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
+  if (unit === '名') unit = '人';
+
+  // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
+  if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
+  if (/(?:(?<!不)超过?|额|(?<!不)高于|按|等)\s*$/.test(before) && (/^\s*(?:以上|以下)?的/.test(after) || /按\s*$/.test(before) || /等\s*$/.test(before))) return null;
+  if (/按\s*$/.test(before)) return null;
+  const sentencePart = piece.sentence;
+  if (/基础上/.test(sentencePart) && /(?:已|完成|\d{4}年)/.test(before)) {
+    return { review: `「${text.trim()}」像是已完成的基数(……的基础上),未作为指标;如是目标请手工添加。` };
+  }
+  if (/^[^,,。]*范围/.test(after)) {
+    return { review: `「${text.trim()}」像是实施范围,未作为指标;如是目标请手工添加。` };
+  }
+
+  const needsReview: string[] = [];
+  // 86.79万: multiplied out without the float's tail (867900, not 867900.0000000001).
+  const times = (n: string) => Number((Number(n) * magnitude).toPrecision(12));
+  const lo = times(m[1]!);
+  const hi = m[2] !== undefined ? times(m[2]) : null;
+  const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
+  const window = before.slice(-8) + tail;
+  let comparator: Comparator;
+  if (hi !== null) comparator = 'range';
+  else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
+  else if (AT_MOST.test(window.replace(/不低于|不少于/g, ''))) comparator = '<=';
+  else if (AT_LEAST.test(window)) comparator = '>=';
+  else if (carried && before.trim() === '') comparator = carried.comparator;
+  else comparator = '>=';
+
+  // "郎溪县和旌德县2个县": the items are named and counted exactly.
+  const noun = after.trim().slice(0, 1);
+  if (comparator === '>=' && unit === '个' && noun) {
+    const named = before.replace(VERB_PREFIX, '').split(/[和、及]/).map((s) => s.trim()).filter((s) => s !== '');
+    if (named.length === lo && named.length > 1 && named.every((s) => s.endsWith(noun))) comparator = '=';
+  }
+
+  const restAfter = after.slice(tail.length);
+  // The words before the figure, after an enumeration's count ("…水泥尘和高温等28种职业病监测信息不低于"),
+  // and the noun after it ("新建8所公办幼儿园"): a short verb before joins the noun after.
+  const beforeName = cleanName(before.split(/等\d+(?:\.\d+)?[种类项个]?/).at(-1) ?? '');
+  const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*的/, ''));
+  let name = afterName.length > 1 ? (beforeName.length <= 4 ? beforeName + afterName : afterName) : beforeName + afterName;
+  if (name === '' && carried) {
+    name = `${carried.name.replace(/\([^(]*\)$/, '')}(${text.trim()})`.slice(0, 60);
+    needsReview.push(`指标名称按上一项「${carried.name}」拼成,请核对。`);
+  }
+  if (unit === '') {
+    const implied = /(人|户|个)数$/.exec(cleanName(before));
+    if (implied) unit = implied[1]!;
+    else needsReview.push(`「${text.trim()}」没有计量单位,请补上。`);
+  }
+  const bare = text.slice(0, at).trim() === '' && restAfter.trim() === '';
+  const from = bare ? piece.clauseStart : piece.start;
+  const printed = taskText.slice(from, piece.start + text.length);
+  const source = printed.trim();
+  const sourceAt = from + (printed.length - printed.trimStart().length);
+  const additive = !(unit === '%' || unit === '‰' || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
+}
+
+interface TaskTargets {
+  readonly found: Found[];
+  readonly review: string[];
+  readonly errors: string[];
+}
+
+function readTargets(text: string): TaskTargets {
+  const found: Found[] = [];
+  const review: string[] = [];
+  const errors: string[] = [];
+  for (const piece of pieces(text)) {
+    let carried = found.at(-1);
+    if (carried && carried.sentence !== piece.sentence) carried = undefined;
+    for (const m of piece.text.matchAll(NUMBER_TOKEN)) {
+      const r = readFigure(piece, m, text, carried);
+      if (r === null) continue;
+      if ('review' in r) { review.push(r.review); continue; }
+      const f = r.found;
+      if (f.targetMax !== null && f.targetMax < f.target) {
+        errors.push(`「${f.source}」的范围下限大于上限,无法读出目标。`);
+        continue;
+      }
+      if (!Number.isFinite(f.target)) {
+        errors.push(`「${f.source}」的数字无法读出。`);
+        continue;
+      }
+      found.push(f);
+      carried = f;
+    }
+  }
+  return { found: uniqueSources(found, text), review, errors };
+}
+
+/** Each source occurs once in its task's text: a repeated phrase takes the words before it until it does. */
+function uniqueSources(found: readonly Found[], text: string): Found[] {
+  return found.map((f) => {
+    let start = f.at;
+    const end = f.at + f.source.length;
+    while (occurrences(text, text.slice(start, end)) > 1 && start > 0) {
+      start--;
+      while (start > 0 && !/[,。;、]/.test(text[start - 1]!)) start--;
+    }
+    return { ...f, source: text.slice(start, end).trim() };
+  });
+}
+
+function occurrences(text: string, part: string): number {
+  let n = 0;
+  for (let i = text.indexOf(part); i !== -1; i = text.indexOf(part, i + 1)) n++;
+  return n;
+}
+
+/** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
+const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月)/g, '');
+
+// ---------------------------------------------------------------------------------------------
+// The notice's head: title, date, issuer
+
+const TITLE_LINE = /^(?:.{0,40}关于印发)?[《]?(.{2,60}?(?:要点|计划|方案|清单|任务分工|责任分解))[》]?(?:的通知)?(?:[((].{1,20}[))])?$/;
+const ISSUER_LINE = /^[\u4e00-\u9fa5]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组)$/;
+
+function isoDate(line: string): string | null {
+  const m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(line);
+  if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  const c = new RegExp(`^([${CN_NUM}]{4})年([${CN_NUM}]{1,3})月([${CN_NUM}]{1,3})日$`).exec(line);
+  if (!c) return null;
+  const year = [...c[1]!].map((d) => CN_VALUE[d] ?? 0).join('');
+  return `${year}-${String(chineseNumber(c[2]!)).padStart(2, '0')}-${String(chineseNumber(c[3]!)).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface DraftTask {
+  no: number;
+  printed: string;
+  category: number;
+  at: number;
+  text: string;
+  assignment: Assignment;
+  /** Its units have been named: free text after them is no longer the task's. */
+  closed: boolean;
+}
+
+/**
+ * Reads a plan from a notice's text.
+ * @example const { plan, review, errors } = parseNoticeText(readFileSync('要点.txt', 'utf8'), { fileName: '要点.txt' })
+ */
+export function parseNoticeText(input: string, opts: NoticeOptions = {}): ParsedPlan {
+  const lines = normalizeNoticeText(input).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const review: PlanReviewItem[] = [];
+  const errors: PlanProblem[] = [];
+  const classified = classify(lines);
+  const firstBody = classified.findIndex((l) => l.kind !== 'text');
+  const head = lines.slice(0, firstBody === -1 ? lines.length : firstBody);
+
+  const categories: { no: string; name: string; at: number }[] = [];
+  const drafts: DraftTask[] = [];
+  for (const line of classified) {
+    if (line.kind === 'category') {
+      categories.push({ no: line.no, name: line.name, at: line.at });
+      continue;
+    }
+    const open = drafts.at(-1);
+    if (line.kind === 'task') {
+      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: line.rest, assignment: {}, closed: false };
+      const paren = ASSIGNMENT_PAREN.exec(task.text);
+      if (paren) {
+        readAssignment(paren[1]!, task.assignment);
+        task.text = task.text.slice(0, paren.index).trim();
+        task.closed = true;
+      }
+      drafts.push(task);
+    } else if (open) {
+      const paren = ASSIGNMENT_PAREN.exec(line.text);
+      if (ASSIGNMENT_LINE.test(line.text)) {
+        readAssignment(line.text, open.assignment);
+        open.closed = true;
+      } else if (!open.closed && paren) {
+        open.text += line.text.slice(0, paren.index).trim();
+        readAssignment(paren[1]!, open.assignment);
+        open.closed = true;
+      } else if (!open.closed) {
+        open.text += line.text;
+      }
+    }
+  }
+  // The note that the first unit listed leads is printed once and holds for every item (下同).
+  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted);
+
+  // Head: title, date, issuer.
+  let title = '';
+  for (const l of head) {
+    const m = TITLE_LINE.exec(l);
+    if (m && !/[。,,::]/.test(l)) { title = m[1]!; break; }
+  }
+  if (!title) {
+    const quotedTitle = head.map((l) => /《([^》]{2,60}?(?:要点|计划|方案|清单))》/.exec(l)).find((m) => m);
+    if (quotedTitle) title = quotedTitle[1]!;
+  }
+  if (!title) {
+    title = (opts.fileName ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').slice(0, 60) || '工作计划';
+    review.push({ task: null, reason: `通知里找不到计划标题(……要点/计划/方案),暂用「${title}」,请改为正式标题。` });
+  }
+  const dates = lines.map(isoDate).filter((d): d is string => d !== null);
+  const issuedOn = dates[0] ?? '';
+  if (!issuedOn) review.push({ task: null, reason: '通知里找不到印发日期(如“2019年4月24日”一行),请补上。' });
+  const yearFromTitle = /(\d{4})年/.exec(title);
+  const year = yearFromTitle ? Number(yearFromTitle[1]) : issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
+  if (!year) errors.push({ where: '标题', message: `标题「${title}」和印发日期都没有年份,无法确定计划年度。请在标题中写明年份(如“2020年全县民生工作要点”)。` });
+  let issuer = lines.find((l) => ISSUER_LINE.test(l)) ?? '';
+  const issuedBy = /^(.{2,30}?)关于印发/.exec(head.find((l) => /关于印发/.test(l)) ?? '');
+  if (!issuer && issuedBy) issuer = issuedBy[1]!;
+  if (!issuer) review.push({ task: null, reason: '通知没有写明印发机关(落款),请补上(如“××县人民政府”)。' });
+
+  if (drafts.length === 0) {
+    errors.push({ where: opts.fileName ?? '通知', message: '没有找到任何编号的工作任务(如“1.”“(一)”开头的段落)。请确认选择的是工作要点或计划的正文。' });
+  }
+
+  // Tasks.
+  const seen = new Map<number, DraftTask>();
+  const unitOrder: string[] = [];
+  const groupKinds = new Map<string, UnitDef['kind']>();
+  const tasksByCategory = new Map<number, TaskDef[]>();
+  const addUnit = (name: string) => {
+    if (!unitOrder.includes(name)) unitOrder.push(name);
+    groupKinds.set(name, /成员单位$|成员$/.test(name) ? 'group' : 'unit');
+  };
+  if (drafts.some((d) => d.category === -1)) {
+    review.push({ task: null, reason: '部分任务前没有“一、……”类别标题,已归入类别「工作任务」,请核对。' });
+  }
+  let bothWithoutNote = false;
+  for (const d of drafts) {
+    const where = `任务${d.printed}(第${d.at + 1}行)`;
+    if (seen.has(d.no)) {
+      errors.push({ where, message: `任务序号 ${d.no} 重复(第${seen.get(d.no)!.at + 1}行已有),请检查编号。` });
+      continue;
+    }
+    seen.set(d.no, d);
+    const a = d.assignment;
+    let leads: UnitList = a.leads ?? { units: [], openEnded: false, subordinates: null };
+    let cos: UnitList = a.cos ?? { units: [], openEnded: false, subordinates: null };
+    if (a.both) {
+      const [first, ...rest] = a.both.units;
+      leads = { units: [...leads.units, ...(first ? [first] : [])], openEnded: false, subordinates: leads.subordinates };
+      cos = { units: [...cos.units, ...rest], openEnded: cos.openEnded || a.both.openEnded, subordinates: cos.subordinates ?? a.both.subordinates };
+      if (!firstLeadsNoted && rest.length > 0) bothWithoutNote = true;
+    }
+    let subordinates: SubordinateGroup | null = null;
+    if (leads.subordinates) subordinates = { role: 'lead', phrase: leads.subordinates };
+    else if (cos.subordinates) subordinates = { role: 'co', phrase: cos.subordinates };
+    if (leads.units.length === 0 && subordinates?.role !== 'lead') {
+      errors.push({ where, message: `任务${d.printed}没有牵头单位。请在该任务后写明“牵头责任单位:××”或“责任单位:××、××”。` });
+    }
+    const coUnits = cos.units.filter((u) => !leads.units.includes(u));
+    for (const u of leads.units) addUnit(u);
+    for (const u of coUnits) addUnit(u);
+
+    const text = d.text.trim();
+    const title = (/^[^。]*/.exec(text)![0] || text).slice(0, 500);
+    const targets = readTargets(text);
+    for (const e of targets.errors) errors.push({ where, message: e });
+    for (const r of targets.review) review.push({ task: d.no, reason: r });
+    const indicators: IndicatorDef[] = targets.found.map((f, k) => {
+      const deadline = deadlineMonth(withoutYears(f.upToClause));
+      const { kind, deadline: due } = proposeKind(f, deadline);
+      for (const r of f.needsReview) review.push({ task: d.no, indicator: k + 1, reason: r });
+      if (kind === 'milestone') {
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限,按节点类(${due}月底前)提出,请确认。` });
+      } else if (deadline !== null) {
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
+      } else if (f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) {
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」可能是变化幅度而不是水平,按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
+      }
+      return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
+    });
+    const due = deadlineMonth(withoutYears(text));
+    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) !== null)) {
+      review.push({ task: d.no, reason: indicators.length === 0
+        ? `任务有完成时限(${due}月底前)但没有数量目标;如需按节点考核,请手工添加指标。`
+        : `任务有完成时限(${due}月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。` });
+    }
+    const task: TaskDef = {
+      no: d.no, title, text, leadUnits: leads.units, coUnits, coUnitsOpenEnded: cos.openEnded || leads.openEnded,
+      leader: a.leader ?? null, subordinates, indicators,
+    };
+    const list = tasksByCategory.get(d.category) ?? [];
+    list.push(task);
+    tasksByCategory.set(d.category, list);
+  }
+  if (bothWithoutNote) {
+    review.push({ task: null, reason: '“责任单位”列了多个单位,通知没有说明哪个牵头,已按列第一位者为牵头单位,请核对。' });
+  }
+
+  const cats: CategoryDef[] = [];
+  const orphan = tasksByCategory.get(-1);
+  if (orphan) cats.push({ no: '一', seq: 1, name: '工作任务', tasks: orphan });
+  categories.forEach((c, k) => {
+    const tasks = tasksByCategory.get(k) ?? [];
+    if (tasks.length === 0) return;
+    cats.push({ no: c.no, seq: cats.length + 1, name: c.name, tasks });
+  });
+
+  const units = unitsWithAliases(unitOrder, groupKinds, review);
+  const canonical = new Map(units.flatMap((u) => u.aliases.map((a) => [a, u.name] as const)));
+  const named = (list: readonly string[]) => [...new Set(list.map((u) => canonical.get(u) ?? u))];
+  const plan: PlanDef = {
+    id: `plan-${year}-${createHash('sha256').update(title).digest('hex').slice(0, 8)}`,
+    year, title, issuedOn, issuer, revision: 1, frequency: 'monthly',
+    categories: cats.map((c) => ({ ...c, tasks: c.tasks.map((t) => ({ ...t, leadUnits: named(t.leadUnits), coUnits: named(t.coUnits) })) })),
+    units,
+  };
+  const checked = planSchema.safeParse(plan);
+  if (!checked.success && errors.length === 0) {
+    for (const i of checked.error.issues.slice(0, 20)) errors.push({ where: i.path.join('.') || '计划', message: i.message });
+  }
+  return { plan, review, errors };
+}
+
+/** The spelling of a unit name that only punctuation, width or spaces tell apart. */
+const unitKey = (name: string) => name.replace(/[\s()()]/g, '');
+
+/**
+ * Units in order of first appearance. Names that differ only in punctuation or spacing are one unit (the
+ * first spelling canonical, the rest aliases); names that differ in their last character only (局/厅) are listed for a person to merge.
+ */
+function unitsWithAliases(order: readonly string[], kinds: ReadonlyMap<string, UnitDef['kind']>, review: PlanReviewItem[]): UnitDef[] {
+  const byKey = new Map<string, { name: string; aliases: string[]; kind: UnitDef['kind'] }>();
+  for (const name of order) {
+    const key = unitKey(name);
+    const known = byKey.get(key);
+    if (known) known.aliases.push(name);
+    else byKey.set(key, { name, aliases: [], kind: kinds.get(name) ?? 'unit' });
+  }
+  const units = [...byKey.values()];
+  for (let i = 0; i < units.length; i++) {
+    for (let j = i + 1; j < units.length; j++) {
+      const a = units[i]!.name;
+      const b = units[j]!.name;
+      // Only the last character: 市教体局/市教体厅 may be one office, 市财政局/市民政局 are two.
+      if (a.length === b.length && a.length >= 4 && a.slice(0, -1) === b.slice(0, -1)) {
+        review.push({ task: null, reason: `单位「${a}」和「${b}」只差一个字,可能是同一单位的不同写法,请确认后合并。` });
+      }
+    }
+  }
+  return units;
+}

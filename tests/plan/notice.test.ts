@@ -1,0 +1,316 @@
+// parseNoticeText on small notices written for each test: every layout real notices use, the ways they
+// number items, the targets and the numbers that are not targets, kinds and deadlines, and the errors.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { IndicatorDef, TaskDef } from '../../shared/domain';
+import { planSchema } from '../../shared/plan';
+import { deadlineMonth } from '../../shared/rules/kinds';
+import { parseNoticeText } from '../../electron/services/plan/notice';
+
+/** The same text typed with a Chinese input method: full-width digits, letters and punctuation. */
+const wide = (s: string) => s.replace(/[0-9A-Za-z.,:;()%]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+const HEAD = '2020年全县民生工作要点\n';
+const tasksOf = (text: string): TaskDef[] => parseNoticeText(text).plan.categories.flatMap((c) => c.tasks);
+/** The indicators one task's sentence gives, in the seed's layout. */
+const indicatorsOf = (sentence: string): readonly IndicatorDef[] => tasksOf(`${HEAD}一、民生\n1.测试任务。${sentence}(牵头责任单位:县民政局)`)[0]!.indicators;
+const figure = (i: IndicatorDef) => ({ comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit, kind: i.kind, deadline: i.deadline });
+const roles = (t: TaskDef) => ({ no: t.no, lead: t.leadUnits, co: t.coUnits, openEnded: t.coUnitsOpenEnded, leader: t.leader, subordinates: t.subordinates });
+
+describe('parseNoticeText: layouts', () => {
+  const layouts: { name: string; text: string; tasks: ReturnType<typeof roles>[] }[] = [
+    {
+      name: "the seed's: a closing parenthesis with the lead and the cooperating units, 等 left open",
+      text: `${HEAD}一、稳定就业\n1.实施技能培训。开展培训250人。(牵头责任单位:县人社局,协同责任单位:县财政局、县农业农村局等)\n2.保障工资支付。加强欠薪治理。(牵头责任单位:县人社局、县住建局)`,
+      tasks: [
+        { no: 1, lead: ['县人社局'], co: ['县财政局', '县农业农村局'], openEnded: true, leader: null, subordinates: null },
+        { no: 2, lead: ['县人社局', '县住建局'], co: [], openEnded: false, leader: null, subordinates: null },
+      ],
+    },
+    {
+      name: 'one line of units, the first leading, as the note says once for all items (下同)',
+      text: `${HEAD}一、稳定就业\n1.实施技能培训。开展培训250人。\n责任单位:县人社局、县财政局、县教体局(列第一位者为牵头单位,下同)\n2.保障工资支付。\n责任单位:县住建局、县人社局`,
+      tasks: [
+        { no: 1, lead: ['县人社局'], co: ['县财政局', '县教体局'], openEnded: false, leader: null, subordinates: null },
+        { no: 2, lead: ['县住建局'], co: ['县人社局'], openEnded: false, leader: null, subordinates: null },
+      ],
+    },
+    {
+      name: 'several lines per task: the target line, then 牵头负责领导, 牵头责任单位, 协同责任单位',
+      text: `${HEAD}一、稳定就业\n1.城镇新增就业2800人以上。\n牵头负责领导:副县长 王建国。\n牵头责任单位:县人社局。\n协同责任单位:县财政局、县商务局等,各县、市、区政府。`,
+      tasks: [
+        { no: 1, lead: ['县人社局'], co: ['县财政局', '县商务局'], openEnded: true, leader: '副县长 王建国', subordinates: { role: 'co', phrase: '各县、市、区政府' } },
+      ],
+    },
+    {
+      name: 'all three layouts mixed in one notice, typed with full-width digits and punctuation',
+      text: wide(`${HEAD}一、稳定就业\n1.实施技能培训。开展培训250人。(牵头责任单位:县人社局)\n2.保障工资支付。\n责任单位:县住建局、县人社局(列第一位者为牵头单位,下同)\n二、教育\n3.新建幼儿园3所。\n牵头负责领导:副县长 李红梅。\n牵头责任单位:县教体局。\n协同责任单位:各乡镇人民政府。`),
+      tasks: [
+        { no: 1, lead: ['县人社局'], co: [], openEnded: false, leader: null, subordinates: null },
+        { no: 2, lead: ['县住建局'], co: ['县人社局'], openEnded: false, leader: null, subordinates: null },
+        { no: 3, lead: ['县教体局'], co: [], openEnded: false, leader: '副县长 李红梅', subordinates: { role: 'co', phrase: '各乡镇人民政府' } },
+      ],
+    },
+  ];
+  it.each(layouts)('$name', ({ text, tasks }) => {
+    const parsed = parseNoticeText(text);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.plan.categories.flatMap((c) => c.tasks).map(roles)).toEqual(tasks);
+  });
+
+  it('keeps a task text whole across lines until its units, and drops the closing paragraph after the last task', () => {
+    const [t] = tasksOf(`${HEAD}一、民生\n1.实施技能培训。开展培训250人,\n企业新录用人员培训120人。\n牵头责任单位:县人社局。\n各乡镇、县直各单位要加强组织领导。`);
+    expect(t!.title).toBe('实施技能培训');
+    expect(t!.text).toBe('实施技能培训。开展培训250人,企业新录用人员培训120人。');
+    expect(t!.indicators.map((i) => i.target)).toEqual([250, 120]);
+  });
+
+  it('reads 责任单位 without a note as the first leading, and asks a person to confirm it', () => {
+    const parsed = parseNoticeText(`${HEAD}1.保障工资支付。\n责任单位:县住建局、县人社局`);
+    expect(roles(parsed.plan.categories[0]!.tasks[0]!)).toMatchObject({ lead: ['县住建局'], co: ['县人社局'] });
+    expect(parsed.plan.categories[0]!.name).toBe('工作任务');
+    expect(parsed.review.some((r) => r.reason.includes('没有说明哪个牵头'))).toBe(true);
+  });
+});
+
+describe('parseNoticeText: how items are numbered', () => {
+  const styles: { name: string; first: string; second: string }[] = [
+    { name: '1.', first: '1.', second: '2.' },
+    { name: '1、', first: '1、', second: '2、' },
+    { name: 'full-width 1.', first: wide('1.'), second: wide('2.') },
+    { name: '(1)', first: '(1)', second: '(2)' },
+    { name: 'full-width (1)', first: wide('(1)'), second: wide('(2)') },
+    { name: '(一)', first: '(一)', second: '(二)' },
+    { name: '一是', first: '一是', second: '二是' },
+  ];
+  it.each(styles)('numbers tasks written $name', ({ first, second }) => {
+    const tasks = tasksOf(`${HEAD}一、民生\n${first}实施技能培训。(牵头责任单位:县人社局)\n${second}保障工资支付。(牵头责任单位:县住建局)`);
+    expect(tasks.map((t) => [t.no, t.title])).toEqual([[1, '实施技能培训'], [2, '保障工资支付']]);
+  });
+
+  it('reads (一) as a heading where the tasks are numbered 1. under it', () => {
+    const parsed = parseNoticeText(`${HEAD}(一)稳定就业\n1.实施技能培训。(牵头责任单位:县人社局)\n(二)办好教育\n2.新建幼儿园。(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.no)])).toEqual([['一', '稳定就业', [1]], ['二', '办好教育', [2]]]);
+  });
+
+  it('takes "4.65岁以上…" after task 3 as task 4, not as the figure 4.65', () => {
+    const tasks = tasksOf(`${HEAD}3.推进养老服务。(牵头责任单位:县民政局)\n4.65岁以上老年人健康管理率达到70%。(牵头责任单位:县卫健委)`);
+    expect(tasks.map((t) => t.no)).toEqual([3, 4]);
+    expect(tasks[1]!.indicators.map(figure)).toEqual([{ comparator: '>=', target: 70, targetMax: null, unit: '%', kind: 'level', deadline: null }]);
+  });
+});
+
+describe('parseNoticeText: subordinate governments and groups of units', () => {
+  it.each([
+    ['各县、市、区政府'], ['各县(市、区)政府'], ['各县市区人民政府'], ['各乡镇人民政府'], ['各县(市、区)人民政府'],
+  ])('%s is the subordinate offices as a group, never a unit', (phrase) => {
+    const parsed = parseNoticeText(`${HEAD}1.推进改厕。\n牵头责任单位:县农业农村局。\n协同责任单位:县卫健委,${phrase}。`);
+    const t = parsed.plan.categories[0]!.tasks[0]!;
+    expect(t.subordinates).toEqual({ role: 'co', phrase });
+    expect(t.coUnits).toEqual(['县卫健委']);
+    expect(parsed.plan.units.map((u) => u.name)).toEqual(['县农业农村局', '县卫健委']);
+  });
+
+  it('lets subordinate governments lead a task without a unit of their own', () => {
+    const parsed = parseNoticeText(`${HEAD}1.推进改厕。\n牵头责任单位:各乡镇人民政府。\n协同责任单位:县农业农村局。`);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.plan.categories[0]!.tasks[0]!.subordinates).toEqual({ role: 'lead', phrase: '各乡镇人民政府' });
+  });
+
+  it('keeps a body such as 县安全生产委员会成员单位 as a unit of kind group', () => {
+    const parsed = parseNoticeText(`${HEAD}1.提升安全生产能力。(牵头责任单位:县应急局,协同责任单位:县安全生产委员会成员单位)`);
+    expect(parsed.plan.units).toEqual([
+      { name: '县应急局', aliases: [], kind: 'unit' },
+      { name: '县安全生产委员会成员单位', aliases: [], kind: 'group' },
+    ]);
+  });
+
+  it('lists units in order of first appearance, leads before cooperating units, task by task', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。(牵头责任单位:县人社局,协同责任单位:县财政局)\n2.乙。(牵头责任单位:县教体局,协同责任单位:县人社局、县住建局)`);
+    expect(parsed.plan.units.map((u) => u.name)).toEqual(['县人社局', '县财政局', '县教体局', '县住建局']);
+  });
+
+  it('merges spellings that differ only by spaces or brackets, and asks about names one last character apart', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。(牵头责任单位:县委宣传部)\n2.乙。(牵头责任单位:县委 宣传部,协同责任单位:县教体局)\n3.丙。(牵头责任单位:县教体厅)`);
+    expect(parsed.plan.units).toEqual([
+      { name: '县委宣传部', aliases: ['县委 宣传部'], kind: 'unit' },
+      { name: '县教体局', aliases: [], kind: 'unit' },
+      { name: '县教体厅', aliases: [], kind: 'unit' },
+    ]);
+    expect(parsed.plan.categories[0]!.tasks[1]!.leadUnits).toEqual(['县委宣传部']);
+    expect(parsed.review.filter((r) => r.reason.includes('只差一个字')).map((r) => r.reason)).toEqual([
+      '单位「县教体局」和「县教体厅」只差一个字,可能是同一单位的不同写法,请确认后合并。',
+    ]);
+  });
+});
+
+describe('parseNoticeText: targets', () => {
+  const targets: { phrase: string; comparator: string; target: number; targetMax?: number; unit: string; kind: string }[] = [
+    { phrase: '开展技能培训250人', comparator: '>=', target: 250, unit: '人', kind: 'cumulative' },
+    { phrase: '新增城镇就业1200人以上', comparator: '>=', target: 1200, unit: '人', kind: 'cumulative' },
+    { phrase: '监测信息不低于7500条', comparator: '>=', target: 7500, unit: '条', kind: 'cumulative' },
+    { phrase: '培训人数不少于300名', comparator: '>=', target: 300, unit: '人', kind: 'cumulative' },
+    { phrase: '毛入学率达到96%', comparator: '>=', target: 96, unit: '%', kind: 'level' },
+    { phrase: '至少完成培训250名', comparator: '>=', target: 250, unit: '人', kind: 'cumulative' },
+    { phrase: '成灾率控制在5.46‰以内', comparator: '<=', target: 5.46, unit: '‰', kind: 'level' },
+    { phrase: '城镇登记失业率控制在4.5%', comparator: '<=', target: 4.5, unit: '%', kind: 'level' },
+    { phrase: '个人自付费用不超过0.3万元', comparator: '<=', target: 3000, unit: '元', kind: 'level' },
+    { phrase: '婴儿死亡率低于5‰', comparator: '<=', target: 5, unit: '‰', kind: 'level' },
+    { phrase: '开展幼儿资助约2700人次', comparator: '~', target: 2700, unit: '人次', kind: 'cumulative' },
+    { phrase: '报销比例稳定在75%左右', comparator: '~', target: 75, unit: '%', kind: 'level' },
+    { phrase: '农村居民人均可支配收入增长9%左右', comparator: '~', target: 9, unit: '%', kind: 'growth' },
+    { phrase: '完成农村改厕1-2万户', comparator: 'range', target: 10_000, targetMax: 20_000, unit: '户', kind: 'cumulative' },
+    { phrase: '当年缴费总人数达到86.79万', comparator: '>=', target: 867_900, unit: '人', kind: 'cumulative' },
+    { phrase: '发放创业担保贷款2.5亿元', comparator: '>=', target: 250_000_000, unit: '元', kind: 'cumulative' },
+    { phrase: '完成人工造林1.6万亩', comparator: '>=', target: 16_000, unit: '亩', kind: 'cumulative' },
+    { phrase: '项目应用试点增加甲县和乙县2个县', comparator: '=', target: 2, unit: '个', kind: 'cumulative' },
+  ];
+  it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
+    const found = indicatorsOf(`${phrase}。`);
+    expect(found.map(figure)).toEqual([{ comparator, target, targetMax, unit, kind, deadline: null }]);
+    expect(found[0]!.source).toBe(phrase);
+  });
+
+  it('reads a list under one comparator (分别不超过A、B、C) as three targets, each source unique in the task', () => {
+    const found = indicatorsOf('在县域、市级医疗机构就诊个人年度自付费用分别不超过0.3万元、0.5万元、1万元。');
+    expect(found.map((i) => [i.comparator, i.target, i.unit, i.additive])).toEqual([['<=', 3000, '元', false], ['<=', 5000, '元', false], ['<=', 10_000, '元', false]]);
+    expect(new Set(found.map((i) => i.source)).size).toBe(3);
+  });
+
+  it('makes a repeated phrase unique by the words before it', () => {
+    const found = indicatorsOf('实施排涝工程,新开工4个项目;实施河流治理,新开工4个项目。');
+    expect(found.map((i) => i.source)).toEqual(['实施排涝工程,新开工4个项目', '实施河流治理,新开工4个项目']);
+  });
+});
+
+describe('parseNoticeText: numbers that are not targets', () => {
+  const traps: { name: string; sentence: string }[] = [
+    { name: 'a year', sentence: '力争2022年全面完成改革' },
+    { name: 'a month deadline', sentence: '6月底前全面完成改革' },
+    { name: 'a date', sentence: '10月1日起施行新办法' },
+    { name: 'a document number', sentence: '按照宣政〔2019〕12号文件要求推进' },
+    { name: 'a document number in square brackets', sentence: '按照皖政[2017]58号文件推进' },
+    { name: 'PM2.5 in a name', sentence: '加强PM2.5和臭氧协同治理' },
+    { name: '5G in a name', sentence: '推进5G网络覆盖' },
+    { name: '十三五 and 三大革命 (numerals in names)', sentence: '完成“十三五”规划,推进农村“三大革命”' },
+    { name: 'a quoted project name', sentence: '实施健康脱贫“351”和“180”工程' },
+    { name: 'a hotline', sentence: '畅通12345热线诉求渠道' },
+    { name: 'an age range', sentence: '组织16-24岁失业青年参加见习' },
+    { name: 'a duration', sentence: '参加3-12个月就业见习' },
+    { name: 'a subsidy paid', sentence: '给予一次性1000元求职创业补贴' },
+    { name: 'a subsidy before its amount', sentence: '给予补贴1000元' },
+    { name: 'the size that makes a firm count', sentence: '扶持年网销额超1000万元的电商企业' },
+    { name: 'a share applied', sentence: '再按80%给予补偿' },
+    { name: 'an enumeration’s count', sentence: '上报苯、铅等28种职业病监测信息' },
+    { name: 'a multiple', sentence: '报酬不低于人均收入2倍标准' },
+  ];
+  it.each(traps)('$name: 「$sentence」 gives no indicator', ({ sentence }) => {
+    expect(indicatorsOf(`${sentence}。`)).toEqual([]);
+  });
+
+  it.each([
+    ['a baseline (在…完成N个…的基础上)', '在2018年完成422个改革村的基础上,全面推开改革', '基数'],
+    ['a scope (N个县…范围内)', '试点6个县(市、区)范围内的全部农户参加保险', '范围'],
+  ])('%s goes to review, not silently out', (_name, sentence, word) => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。${sentence}。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.filter((r) => r.task === 1).map((r) => r.reason).join('')).toContain(word);
+  });
+
+  it('asks for a unit where a figure in 万 has none it can tell', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。覆盖达到3.5万。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.target, i.unit])).toEqual([[35_000, '']]);
+    expect(parsed.review).toContainEqual({ task: 1, indicator: 1, reason: '「覆盖达到3.5万」没有计量单位,请补上。' });
+  });
+});
+
+describe('parseNoticeText: kinds and deadlines', () => {
+  it.each([
+    ['6月底前完成改造项目3个', 'milestone', 6],
+    ['年内建成村级综合服务中心5个', 'milestone', 12],
+    ['三季度末前完成农村公路改造20公里', 'milestone', 9],
+    ['6月底前,完成老旧小区改造8个', 'milestone', 6],
+  ])('「%s」 is proposed as a %s due in month %i, and listed for review', (sentence, kind, deadline) => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。${sentence}。(牵头责任单位:县民政局)`);
+    const [i] = parsed.plan.categories[0]!.tasks[0]!.indicators;
+    expect([i!.kind, i!.deadline]).toEqual([kind, deadline]);
+    expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('节点类'))).toBe(true);
+  });
+
+  it('keeps a rate a level beside 年内, asking a person; a deadline in another clause is not the figure’s', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。实现年内破案率达85%以上。\n(牵头责任单位:县公安局)\n2.乙。6月底前新建幼儿园2所,毛入园率达到92%以上。(牵头责任单位:县教体局)`);
+    const [t1, t2] = parsed.plan.categories[0]!.tasks;
+    expect(t1!.indicators.map(figure)).toEqual([{ comparator: '>=', target: 85, targetMax: null, unit: '%', kind: 'level', deadline: null }]);
+    expect(parsed.review.some((r) => r.task === 1 && r.reason.includes('按水平类提出'))).toBe(true);
+    expect(t2!.indicators.map((i) => [i.kind, i.deadline])).toEqual([['milestone', 6], ['level', null]]);
+  });
+
+  it('names a task whose deadline has no figure to attach to', () => {
+    const parsed = parseNoticeText(`${HEAD}1.推进改革。确保2019年10月前全面完成试点任务。(牵头责任单位:县农业农村局)`);
+    expect(parsed.review).toContainEqual({ task: 1, reason: '任务有完成时限(9月底前)但没有数量目标;如需按节点考核,请手工添加指标。' });
+  });
+
+  it.each([
+    ['年内', 12], ['年底前', 12], ['6月底前', 6], ['6月30日前', 6], ['10月前', 9], ['10月1日前', 9], ['十月底前', 10],
+    ['三季度末', 9], ['第二季度末', 6], ['上半年', 6], ['2019年', null], ['每月', null],
+  ])('deadlineMonth(%s) = %s', (phrase, month) => {
+    expect(deadlineMonth(phrase)).toBe(month);
+  });
+
+  it('holds kindProblem for every proposed kind: the plan passes the strict schema', () => {
+    const parsed = parseNoticeText(readFileSync(new URL('../fixtures/plans/county-plan-several-lines-per-task.txt', import.meta.url), 'utf8'));
+    expect(planSchema.safeParse(parsed.plan).success).toBe(true);
+  });
+});
+
+describe('parseNoticeText: the plan as a whole', () => {
+  it('reads title, year, date and issuer; the id follows year and title', () => {
+    const text = '各乡镇人民政府:\n泾县人民政府\n二〇二一年三月五日\n2021年全县民生工作要点\n1.甲。(牵头责任单位:县民政局)';
+    const { plan, review } = parseNoticeText(text);
+    expect({ ...plan, categories: undefined, units: undefined }).toEqual({
+      id: plan.id, year: 2021, title: '2021年全县民生工作要点', issuedOn: '2021-03-05', issuer: '泾县人民政府', revision: 1, frequency: 'monthly',
+      categories: undefined, units: undefined,
+    });
+    expect(plan.id).toMatch(/^plan-2021-[0-9a-f]{8}$/);
+    expect(parseNoticeText(text).plan.id).toBe(plan.id);
+    expect(parseNoticeText(text.replace('民生工作要点', '民生实事计划')).plan.id).not.toBe(plan.id);
+    expect(review.map((r) => r.reason)).toEqual(['部分任务前没有“一、……”类别标题,已归入类别「工作任务」,请核对。']);
+  });
+
+  it('takes the issuer from 关于印发 and the title from its 《》, and asks for what it cannot find', () => {
+    const withIssuer = parseNoticeText('宣城市人民政府关于印发《2019年全市民生工作要点》的通知\n1.甲。(牵头责任单位:市民政局)');
+    expect([withIssuer.plan.issuer, withIssuer.plan.title, withIssuer.plan.year]).toEqual(['宣城市人民政府', '2019年全市民生工作要点', 2019]);
+    const bare = parseNoticeText('2020年全县民生工作要点\n1.甲。(牵头责任单位:县民政局)');
+    expect(bare.review.map((r) => r.reason)).toEqual([
+      '通知里找不到印发日期(如“2019年4月24日”一行),请补上。',
+      '通知没有写明印发机关(落款),请补上(如“××县人民政府”)。',
+      '部分任务前没有“一、……”类别标题,已归入类别「工作任务」,请核对。',
+    ]);
+  });
+});
+
+describe('parseNoticeText: what makes a plan unusable', () => {
+  it('names no tasks found', () => {
+    expect(parseNoticeText('2020年全县民生工作要点\n请各单位认真落实。', { fileName: '要点.txt' }).errors).toEqual([
+      { where: '要点.txt', message: '没有找到任何编号的工作任务(如“1.”“(一)”开头的段落)。请确认选择的是工作要点或计划的正文。' },
+    ]);
+  });
+
+  it('names a task with no lead unit, and duplicate task numbers, by task and line', () => {
+    const { errors } = parseNoticeText(`${HEAD}1.甲。(牵头责任单位:县民政局)\n2.乙。开展培训250人。\n2.丙。(牵头责任单位:县人社局)`);
+    expect(errors).toEqual([
+      { where: '任务2(第3行)', message: '任务2没有牵头单位。请在该任务后写明“牵头责任单位:××”或“责任单位:××、××”。' },
+      { where: '任务2(第4行)', message: '任务序号 2 重复(第3行已有),请检查编号。' },
+    ]);
+  });
+
+  it('names a target that cannot be read', () => {
+    const { errors } = parseNoticeText(`${HEAD}1.甲。建设示范园5-2家。(牵头责任单位:县民政局)`);
+    expect(errors).toEqual([{ where: '任务1(第2行)', message: '「建设示范园5-2家」的范围下限大于上限,无法读出目标。' }]);
+  });
+
+  it('names a notice with no year at all', () => {
+    const { errors } = parseNoticeText('全县民生工作要点\n1.甲。(牵头责任单位:县民政局)');
+    expect(errors.map((e) => e.where)).toEqual(['标题']);
+  });
+});
