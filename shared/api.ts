@@ -227,6 +227,8 @@ export interface ValueChange {
   readonly field: string;
   readonly before: string | number | null;
   readonly after: string | number | null;
+  /** The change in a sentence, where it is not one value of a task (a plan revision: a unit renamed, a task added). */
+  readonly words?: string;
 }
 
 export interface ImportFileResult {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
+import { planProblems } from '../../../shared/plan-check';
 import { DEFAULT_DUE_DAY } from '../../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../../shared/rules/progress';
 import { PLAN_2019 } from '../../../seeds/plan2019';
@@ -33,6 +34,10 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
   const officeName = checkedOfficeName(opts.officeName ?? DEFAULT_OFFICE_NAME);
+  const problems = opts.plan ? planProblems(opts.plan) : [];
+  if (problems.length > 0) {
+    throw new LedgerError('E_VALIDATION', `工作计划有 ${problems.length} 处问题,未新建数据库:\n${problems.map((p) => `· ${p.where}:${p.message}`).join('\n')}`, { problems });
+  }
   const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
   try {
     const base = opts.plan ?? PLAN_2019;
@@ -41,7 +46,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const key = loadOrCreateKey(file);
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
-      await insertPlan(trx, plan, { createdAt: at, dueDay });
+      await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
       await setSetting(trx, 'office_name', officeName);
