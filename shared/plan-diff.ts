@@ -109,6 +109,12 @@ export function diffPlans(before: PlanDef, after: PlanDef): PlanDiff {
   for (const a of after.units) {
     if (!beforeNames.has(a.name) && !becameNames.has(a.name)) changes.push({ kind: 'unit-added', unit: a.name, words: `新增单位「${a.name}」${a.kind === 'group' ? '(成员单位集合)' : ''}` });
     const b = before.units.find((x) => x.name === a.name);
+    // The old name of a renamed or merged unit becomes an alias as a matter of course: said once, above.
+    const aliases = (u: { aliases: readonly string[] }) => u.aliases.filter((n) => !(n in renamed)).join('、');
+    const was = before.units.find((x) => now(x.name) === a.name && !(x.name in renamed)) ?? b;
+    if (was && aliases(was) !== aliases(a)) {
+      changes.push({ kind: 'unit-changed', unit: a.name, field: '别名', before: aliases(was), after: aliases(a), words: `单位「${a.name}」别名:${aliases(was) || '(无)'} → ${aliases(a) || '(无)'}` });
+    }
     if (b && b.kind !== a.kind) {
       const word = (k: string) => (k === 'group' ? '成员单位集合' : '填报单位');
       changes.push({ kind: 'unit-changed', unit: a.name, field: '类型', before: word(b.kind), after: word(a.kind), words: `单位「${a.name}」类型:${word(b.kind)} → ${word(a.kind)}` });

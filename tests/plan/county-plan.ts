@@ -71,3 +71,19 @@ export const COUNTY_PLAN: PlanDef = {
     { name: '县安委会成员单位', aliases: [], kind: 'group' },
   ],
 };
+
+type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+
+/** A copy of a plan changed by `edit`, as a person edits a plan file for a revision. */
+export function editPlan(plan: PlanDef, edit: (p: Mutable<PlanDef>) => void): PlanDef {
+  const copy = structuredClone(plan) as Mutable<PlanDef>;
+  edit(copy);
+  return copy;
+}
+
+/** Task `no` of a plan being edited. */
+export function taskOf(p: Mutable<PlanDef>, no: number): Mutable<TaskDef> {
+  const t = p.categories.flatMap((c) => c.tasks).find((x) => x.no === no);
+  if (!t) throw new Error(`no task ${no}`);
+  return t;
+}
