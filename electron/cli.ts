@@ -70,9 +70,10 @@ const HELP = `民生工作督办台账 命令行
   init     --db FILE [--office 名称] [--frequency monthly|quarterly]
                                                        新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室;
                                                        报送频率默认按月,quarterly 为按季度)
-  init     --db FILE --plan 计划文件 [--office 名称] [--frequency monthly|quarterly]
+  init     --db FILE --plan 计划文件 [--office 名称] [--frequency monthly|quarterly] [--carry-from 上年.db]
                                                        按计划文件(.json 等)新建汇总端;计划有错误时不新建,
-                                                       列出错误;显示待确认事项
+                                                       列出错误;显示待确认事项。--carry-from:新一年接续上年
+                                                       台账(沿用本机密钥、名称、设置和各单位密钥)
   plan     --db FILE [--json]                          查看工作计划
   plan revise --db FILE --from 计划文件 [--dry-run] [--out 文件夹] [--json]
                                                        修订工作计划:先列出变化(--dry-run 只列出),保存为新版本;
@@ -88,7 +89,9 @@ const HELP = `民生工作督办台账 命令行
 
   数据包(U盘报送):
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
-  init     --db U.db --from 任务包.xlsx                  填报端:按任务包新建数据库
+  init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
+                                                       填报端:按任务包新建数据库(--carry-from:新一年接续,
+                                                       沿用本机密钥和上年登记的汇总端密钥)
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
   import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
                                                        导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包);
@@ -271,7 +274,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db', 'from', 'office', 'frequency', 'plan']);
+        checkOptions(args, ['db', 'from', 'office', 'frequency', 'plan', 'carry-from']);
+        const carryFrom = args.options.get('carry-from');
         const file = need(args, 'db');
         const from = args.options.get('from');
         const planFile = args.options.get('plan');
@@ -283,7 +287,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         if (from !== undefined) {
           const { initUnitFromAssignment } = await import('./services/import/import');
           const { rolesOfUnit } = await import('./services/entry/entry');
-          const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行' });
+          const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行', ...(carryFrom === undefined ? {} : { carryFrom }) });
           try {
             const self = await getSetting(unitLedger.db, 'self_unit');
             const plan = await activePlan(unitLedger);
@@ -291,6 +295,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             const unit = plan.units.find((u) => u.name === self);
             const tasks = unit ? rolesOfUnit(plan, unit.id).size : 0;
             if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, frequency: plan.frequency, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
+            else if (carryFrom !== undefined) io.out(`已按任务包新建填报端数据库 ${file}(接续上年台账 ${carryFrom},上年台账保持不变)\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版,${planPeriodsText(plan.year, plan.frequency)})\n汇总端密钥指纹:${unitLedger.officeFingerprint}(与上年登记的相同,无需再核对)\n本机密钥指纹:${fp}(沿用上年的密钥)`);
             else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版,${planPeriodsText(plan.year, plan.frequency)})\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
           } finally {
             await unitLedger.close();
@@ -301,6 +306,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const parsed = planFile === undefined ? null : await readCheckedPlan(planFile);
         const ledger = await initSummary(file, {
           ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }), ...(parsed ? { plan: parsed.plan } : {}),
+          ...(carryFrom === undefined ? {} : { carryFrom }),
         });
         try {
           const plan = await activePlan(ledger);
@@ -313,6 +319,10 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           if (json) io.out(JSON.stringify(result));
           else {
             io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+            if (carryFrom !== undefined) {
+              const { listTrustedKeys } = await import('../db/queries/keys');
+              io.out(`已接续上年台账 ${carryFrom}(上年台账保持不变,仍可用 --db ${carryFrom} 查看):本机密钥不变(各单位无需重新核对指纹),沿用汇总单位名称和设置,${(await listTrustedKeys(ledger.db)).length} 个单位的密钥已登记`);
+            }
             if (parsed) io.out(`待确认事项:${review.length} 项${review.length > 0 ? '(请逐项核对;如需改动,改好计划文件后用 ledger plan revise 修订)' : ''}`);
             for (const r of review) io.out(`  · ${r.task === null ? '计划' : `任务${r.task}`}${r.indicator === undefined ? '' : ` 指标${r.indicator}`}:${r.reason}`);
           }

@@ -19,13 +19,14 @@ import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports,
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { diffPlans } from '../../../shared/plan-diff';
 import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
-import { getSetting, setSetting } from '../../../db/queries/settings';
+import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
 import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from '../packages/package-data';
 
@@ -652,7 +653,11 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
       + `请先从本机导出一次填报包交给汇总端,由汇总端电话核实后登记本机的新密钥,再请汇总端重新生成${KIND_LABELS[m.kind]}。`, { recipient: m.recipient, own });
   }
   const plan = await activePlan(ctx);
-  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`);
+  if (m.planId !== plan.id) {
+    const next = m.kind === 'assignment' ? assignmentDataSchema.safeParse(pkg.data).data?.plan : undefined;
+    refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`
+      + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的任务包:新一年请新建填报端,保留本机密钥,不用重新核对指纹:ledger init --db 新文件.db --from 该任务包 --carry-from ${basename(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : ''));
+  }
   const sameInBatch = opts.dryRun ? opts.preview.packages.get(m.packageId) : undefined;
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
@@ -755,7 +760,9 @@ async function updatePlan(
  * Sets up a unit's database from an assignment package and pins the summary office's key
  * (trust on first use: the office's fingerprint is shown to be checked by phone).
  */
-export async function initUnitFromAssignment(dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string } = {}): Promise<OpenLedger & { officeFingerprint: string }> {
+export async function initUnitFromAssignment(
+  dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string; carryFrom?: string } = {},
+): Promise<OpenLedger & { officeFingerprint: string }> {
   if (existsSync(dbFile)) throw new LedgerError('E_EXISTS', `文件 ${dbFile} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   let received: PackageFile;
   try {
@@ -771,7 +778,12 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
     throw new LedgerError('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法使用。');
   }
   const data = parsed.data;
-  const ledger = await openLedger(dbFile, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? data.unit });
+  const carried = opts.carryFrom === undefined ? null : await carriedForUnit(opts.carryFrom, pkg, data.plan, data.unit);
+  const takeBackKey = carried ? carryKeyFile(carried.file, dbFile) : () => undefined;
+  const ledger = await openLedger(dbFile, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? data.unit }).catch((err: unknown) => {
+    takeBackKey();
+    throw err;
+  });
   try {
     const key = loadOrCreateKey(dbFile);
     const at = nowIso(ledger);
@@ -790,12 +802,37 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
       const unit = await findUnitByName(trx, data.unit);
       await archive(trx, received, basename(assignmentFile), unit?.id ?? null, at, null);
       await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
+      if (carried) {
+        await appendAudit(trx, { at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: data.plan.id, after: { from: basename(carried.file), year: carried.year, planId: carried.planId, fingerprint: fingerprint(key.publicKey) } });
+      }
     });
     return Object.assign(ledger, { officeFingerprint: pkg.fingerprint });
   } catch (err) {
     await ledger.close();
+    takeBackKey();
     throw err;
   }
+}
+
+/**
+ * Last year's unit ledger, checked against the new year's assignment: signed by the office key pinned
+ * last year (so no new phone check), for this unit (by its name or a name it went by), and addressed to
+ * this unit's key where the office named one.
+ */
+async function carriedForUnit(file: string, { manifest, fingerprint: officePrint }: PackageFile['pkg'], plan: PlanDef, unit: string): Promise<Carried> {
+  const carried = await readCarried(file, 'unit', plan);
+  const s = (k: SettingKey) => carried.settings.get(k) ?? '';
+  if (s('office_key') !== manifest.signerKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `新任务包的签名密钥(${officePrint})不是上年台账登记的汇总端密钥(${s('office_fingerprint')}),未新建。请电话与汇总端核实;确认汇总端换了密钥的,不用 --carry-from,按新任务包重新建立填报端并核对指纹。`);
+  }
+  const names = [unit, ...plan.units.find((u) => u.name === unit)?.aliases ?? []];
+  if (!names.includes(s('self_unit'))) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `新任务包是发给「${unit}」的,上年台账「${basename(file)}」是「${s('self_unit')}」的,未新建。请选择本单位的任务包。`);
+  }
+  if (manifest.recipient !== null && manifest.recipient !== s('fingerprint')) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `新任务包是发给密钥指纹为 ${manifest.recipient} 的填报端的,上年台账的密钥指纹是 ${s('fingerprint')},未新建。请在原来那台电脑上接续,或请汇总端重新生成任务包。`);
+  }
+  return carried;
 }
 
 export interface AcceptedKey {
