@@ -4,7 +4,6 @@
  * revision history, and sent as new assignment packages to the units whose tasks changed.
  */
 import type { PlanDef } from '../../../shared/domain';
-import { FREQUENCY_LABELS } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
 import { diffPlans, type PlanDiff } from '../../../shared/plan-diff';
@@ -33,9 +32,6 @@ async function refusals(db: Tx, current: PlanDef, next: PlanDef, diff: PlanDiff)
     return [`这是 ${next.year} 年的工作计划,本台账是 ${current.year} 年的「${current.title}」:修订只能改同一年的计划。新一年的计划请新建台账(ledger init --plan 新计划文件)。`];
   }
   const out: string[] = [];
-  if (next.frequency !== current.frequency) {
-    out.push(`计划文件的报送频率是「${FREQUENCY_LABELS[next.frequency]}」,本台账是「${FREQUENCY_LABELS[current.frequency]}」:修订不改报送频率,请把计划文件的 frequency 改回 ${current.frequency};改报送频率请在「设置」页办理。`);
-  }
   out.push(...planProblems(next).map((p) => `${p.where}:${p.message}`));
   out.push(...await mergeConflicts(db, diff.renamed));
   // A new name already used by a unit this plan no longer names would make two units one without saying so.
@@ -51,14 +47,15 @@ async function refusals(db: Tx, current: PlanDef, next: PlanDef, diff: PlanDiff)
 /**
  * Compares `next` with the stored plan and, unless `dryRun`, saves it as the next revision; with `outDir`,
  * writes a new assignment package for each unit whose tasks changed. Refuses (E_VALIDATION, E_WRONG_PLAN)
- * with every reason, changing nothing. The plan keeps its id and its reporting frequency.
+ * with every reason, changing nothing. The plan keeps its id and its reporting frequency, whatever the file says.
  * @example const r = await revisePlan(ledger, parsed.plan, { dryRun: true }); r.diff.changes.map((c) => c.words)
  */
 export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRun?: boolean; readonly outDir?: string } = {}): Promise<RevisionResult> {
   await requireRole(ctx, 'summary', '修订工作计划');
   const model = await activePlan(ctx);
   const current = planModelToDef(model);
-  const revised: PlanDef = { ...next, id: current.id, revision: current.revision + 1 };
+  // A notice says nothing of how often units report: a revision keeps the office's frequency (设置页 changes it).
+  const revised: PlanDef = { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency };
   const diff = diffPlans(current, revised);
   const refused = await refusals(ctx.db, current, revised, diff);
   if (refused.length > 0) {
