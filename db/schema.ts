@@ -15,7 +15,15 @@ export interface PlansTable {
   frequency: ReportingFrequency;
 }
 
-export interface CategoriesTable { id: Generated<number>; plan_id: string; no: string; seq: number; name: string }
+export interface CategoriesTable {
+  id: Generated<number>;
+  plan_id: string;
+  no: string;
+  seq: number;
+  name: string;
+  /** As tasks.retired_revision, for a category a revision removed while a retired task stays in it. */
+  retired_revision: Generated<number | null>;
+}
 
 export interface UnitsTable { id: Generated<number>; name: string; kind: UnitKind; seq: number }
 
@@ -32,6 +40,8 @@ export interface TasksTable {
   leader: string | null;
   subordinate_role: Role | null;
   subordinate_phrase: string | null;
+  /** The plan revision that removed the task while reports named it (kept, never shown as the plan's); null while in the plan. */
+  retired_revision: Generated<number | null>;
 }
 
 export interface IndicatorsTable {
@@ -47,6 +57,8 @@ export interface IndicatorsTable {
   source: string;
   kind: IndicatorKind;
   deadline: number | null;
+  /** As tasks.retired_revision, for an indicator a revision removed while reports carried a value of it. */
+  retired_revision: Generated<number | null>;
 }
 
 export interface TaskUnitsTable { task_id: number; unit_id: number; role: Role; seq: number }
@@ -150,6 +162,16 @@ export interface ReturnsTable {
   done: Generated<number>;
 }
 
+/** Every revision of a plan: the PlanDef as it then was (JSON), when, by whom, and its PlanDiff from the one before. */
+export interface PlanRevisionsTable {
+  plan_id: string;
+  revision: number;
+  plan: string;
+  created_at: string;
+  actor: string;
+  diff: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   plans: PlansTable;
@@ -167,6 +189,7 @@ export interface Database {
   unit_keys: UnitKeysTable;
   packages: PackagesTable;
   returns: ReturnsTable;
+  plan_revisions: PlanRevisionsTable;
 }
 
 /** The database handle every query module takes first: the database itself or a transaction. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
+import type { ParsedPlan } from '../shared/plan';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type PlanDef, type ReportingFrequency } from '../shared/domain';
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
@@ -69,9 +70,16 @@ const HELP = `民生工作督办台账 命令行
   init     --db FILE [--office 名称] [--frequency monthly|quarterly]
                                                        新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室;
                                                        报送频率默认按月,quarterly 为按季度)
+  init     --db FILE --plan 计划文件 [--office 名称] [--frequency monthly|quarterly] [--carry-from 上年.db]
+                                                       按计划文件(.json 等)新建汇总端;计划有错误时不新建,
+                                                       列出错误;显示待确认事项。--carry-from:新一年接续上年
+                                                       台账(沿用本机密钥、名称、设置和各单位密钥)
   plan     --db FILE [--json]                          查看工作计划
   plan parse FILE [--json]                             从通知(.docx、.txt)或计划文件(.json)读出工作计划,列出
                                                        需要核对的地方;有错误时退出码为 1(不需要 --db)
+  plan revise --db FILE --from 计划文件 [--dry-run] [--out 文件夹] [--json]
+                                                       修订工作计划:先列出变化(--dry-run 只列出),保存为新版本;
+                                                       --out 为任务有变化的单位生成新任务包
   enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
                                                        录入一个单位一期的进展(汇总端为代填;按季度报送时
                                                        报送期以季度的最后一个月表示,如 2019-06 为 1-6月)
@@ -83,7 +91,9 @@ const HELP = `民生工作督办台账 命令行
 
   数据包(U盘报送):
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
-  init     --db U.db --from 任务包.xlsx                  填报端:按任务包新建数据库
+  init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
+                                                       填报端:按任务包新建数据库(--carry-from:新一年接续,
+                                                       沿用本机密钥和上年登记的汇总端密钥)
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
   import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
                                                        导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包);
@@ -223,6 +233,52 @@ function terminalIo(io: Io): Io {
   return { out: (t) => io.out(printable(t, 'lines')), err: (t) => io.err(printable(t, 'lines')) };
 }
 
+/**
+ * A plan file read for use (`init --plan`, `plan revise --from`): refused with every problem the file has, by
+ * where it is, when it has any.
+ */
+async function readCheckedPlan(file: string): Promise<ParsedPlan> {
+  const { readPlanFile } = await import('./services/plan/read');
+  const parsed = await readPlanFile(file);
+  if (parsed.errors.length > 0) {
+    throw new LedgerError('E_VALIDATION', `计划文件「${basename(file)}」有 ${parsed.errors.length} 处错误,未做任何修改:\n${parsed.errors.map((e) => `· ${e.where}:${e.message}`).join('\n')}\n请改正后重新运行。`, { errors: parsed.errors });
+  }
+  return parsed;
+}
+
+/** `ledger plan revise`: the differences first; saved as the next revision unless --dry-run; new assignment packages with --out. */
+async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
+  checkOptions(args, ['db', 'from', 'out']);
+  const dryRun = args.flags.has('dry-run');
+  const outDir = args.options.get('out');
+  if (outDir !== undefined && !(existsSync(outDir) && statSync(outDir).isDirectory())) throw new UsageError(`--out 应是一个已有的文件夹,「${outDir}」不是。`);
+  const parsed = await readCheckedPlan(need(args, 'from'));
+  return await withLedger(need(args, 'db'), async (l) => {
+    const { revisePlan } = await import('./services/plan/revise');
+    const r = await revisePlan(l, parsed.plan, { dryRun, ...(outDir === undefined ? {} : { outDir }) });
+    if (json) {
+      io.out(JSON.stringify({ ...r, packages: r.packages.map((p) => ({ unit: p.unit, file: p.file })) }, null, 2));
+      return 0;
+    }
+    const { changes, units } = r.diff;
+    if (changes.length === 0) {
+      io.out(`计划文件与本机第${r.from}版工作计划相同,没有需要修订的内容,未做任何修改。`);
+      return 0;
+    }
+    io.out(`${dryRun ? '(预览,未保存)' : ''}第${r.from}版 → 第${r.from + 1}版,共 ${changes.length} 处变化:`);
+    for (const c of changes) io.out(`  · ${c.words}`);
+    io.out(units.length > 0 ? `任务有变化的单位(${units.length} 个,需要新的任务包):${units.join('、')}` : '没有单位的任务发生变化。');
+    if (dryRun) {
+      io.out('以上为预览,未做任何修改。确认后去掉 --dry-run 再运行一次即保存为新版本。');
+      return 0;
+    }
+    io.out(`已保存为第${r.to}版工作计划,已记入审计日志。以前各版本的报送数据保持不变;按旧版本填报的填报包仍可导入。`);
+    for (const p of r.packages) io.out(`  已生成 ${p.unit} 的任务包 ${p.file}`);
+    if (outDir === undefined && units.length > 0) io.out(`请为以上单位生成新的任务包(ledger assign,或运行本命令时加 --out 文件夹)。`);
+    return 0;
+  });
+}
+
 /** Runs one command; returns the exit code. */
 export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const io = terminalIo(rawIo);
@@ -236,9 +292,12 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db', 'from', 'office', 'frequency']);
+        checkOptions(args, ['db', 'from', 'office', 'frequency', 'plan', 'carry-from']);
+        const carryFrom = args.options.get('carry-from');
         const file = need(args, 'db');
         const from = args.options.get('from');
+        const planFile = args.options.get('plan');
+        if (from !== undefined && planFile !== undefined) throw new UsageError('--plan 只用于新建汇总端;填报端的工作计划来自任务包。');
         const office = args.options.get('office');
         const frequency = frequencyOption(args.options.get('frequency'));
         if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
@@ -246,7 +305,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         if (from !== undefined) {
           const { initUnitFromAssignment } = await import('./services/import/import');
           const { rolesOfUnit } = await import('./services/entry/entry');
-          const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行' });
+          const unitLedger = await initUnitFromAssignment(file, from, { actor: process.env.LEDGER_ACTOR ?? '命令行', ...(carryFrom === undefined ? {} : { carryFrom }) });
           try {
             const self = await getSetting(unitLedger.db, 'self_unit');
             const plan = await activePlan(unitLedger);
@@ -254,6 +313,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             const unit = plan.units.find((u) => u.name === self);
             const tasks = unit ? rolesOfUnit(plan, unit.id).size : 0;
             if (json) io.out(JSON.stringify({ db: file, unit: self, plan: plan.title, frequency: plan.frequency, tasks, officeFingerprint: unitLedger.officeFingerprint, fingerprint: fp }));
+            else if (carryFrom !== undefined) io.out(`已按任务包新建填报端数据库 ${file}(接续上年台账 ${carryFrom},上年台账保持不变)\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版,${planPeriodsText(plan.year, plan.frequency)})\n汇总端密钥指纹:${unitLedger.officeFingerprint}(与上年登记的相同,无需再核对)\n本机密钥指纹:${fp}(沿用上年的密钥)`);
             else io.out(`已按任务包新建填报端数据库 ${file}\n单位:${self}(${tasks} 项任务)\n计划:${plan.title}(第${plan.revision}版,${planPeriodsText(plan.year, plan.frequency)})\n汇总端密钥指纹:${unitLedger.officeFingerprint}(请与汇总端电话核对)\n本机密钥指纹:${fp}`);
           } finally {
             await unitLedger.close();
@@ -261,16 +321,29 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           return 0;
         }
         const { initSummary } = await import('./services/plan/setup');
-        const ledger = await initSummary(file, { ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }) });
+        const parsed = planFile === undefined ? null : await readCheckedPlan(planFile);
+        const ledger = await initSummary(file, {
+          ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }), ...(parsed ? { plan: parsed.plan } : {}),
+          ...(carryFrom === undefined ? {} : { carryFrom }),
+        });
         try {
           const plan = await activePlan(ledger);
           const fp = await getSetting(ledger.db, 'fingerprint');
           const officeName = await getSetting(ledger.db, 'office_name');
           const units = plan.units.filter((u) => u.kind === 'unit').length;
           const groups = plan.units.length - units;
-          const result = { db: file, office: officeName, plan: plan.title, year: plan.year, frequency: plan.frequency, tasks: plan.tasks.length, units, groups, fingerprint: fp };
+          const review = parsed?.review ?? [];
+          const result = { db: file, office: officeName, plan: plan.title, year: plan.year, frequency: plan.frequency, tasks: plan.tasks.length, units, groups, fingerprint: fp, review: review.length };
           if (json) io.out(JSON.stringify(result));
-          else io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+          else {
+            io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+            if (carryFrom !== undefined) {
+              const { listTrustedKeys } = await import('../db/queries/keys');
+              io.out(`已接续上年台账 ${carryFrom}(上年台账保持不变,仍可用 --db ${carryFrom} 查看):本机密钥不变(各单位无需重新核对指纹),沿用汇总单位名称和设置,${(await listTrustedKeys(ledger.db)).length} 个单位的密钥已登记`);
+            }
+            if (parsed) io.out(`待确认事项:${review.length} 项${review.length > 0 ? '(请逐项核对;如需改动,改好计划文件后用 ledger plan revise 修订)' : ''}`);
+            for (const r of review) io.out(`  · ${r.task === null ? '计划' : `任务${r.task}`}${r.indicator === undefined ? '' : ` 指标${r.indicator}`}:${r.reason}`);
+          }
         } finally {
           await ledger.close();
         }
@@ -298,6 +371,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           }
           return errors.length === 0 ? 0 : 1;
         }
+        if (args.positional[0] === 'revise') return await planRevise(args, io, json);
         checkOptions(args, ['db']);
         return await withLedger(need(args, 'db'), async (l) => {
           const def = planModelToDef(await activePlan(l));
@@ -464,7 +538,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             for (const r of results) {
               io.out(`[${word[r.status]}] ${printable(r.message)}${r.code ? ` (${r.code})` : ''}`);
               for (const c of r.changes ?? []) {
-                if (args.flags.has('dry-run')) io.out(`    任务${c.task}${c.indicator ? ` 指标${c.indicator}` : ''} ${c.field}:${printable(String(c.before ?? '(空)'))} → ${printable(String(c.after ?? '(空)'))}`);
+                if (args.flags.has('dry-run') && c.words !== undefined) io.out(`    ${printable(c.words)}`);
+                else if (args.flags.has('dry-run')) io.out(`    任务${c.task}${c.indicator ? ` 指标${c.indicator}` : ''} ${c.field}:${printable(String(c.before ?? '(空)'))} → ${printable(String(c.after ?? '(空)'))}`);
               }
             }
             const n = (s: string) => results.filter((r) => r.status === s).length;

@@ -241,6 +241,8 @@ export interface ValueChange {
   readonly field: string;
   readonly before: string | number | null;
   readonly after: string | number | null;
+  /** The change in a sentence, where it is not one value of a task (a plan revision: a unit renamed, a task added). */
+  readonly words?: string;
 }
 
 export interface ImportFileResult {
@@ -316,7 +318,7 @@ export interface SettingsView {
 
 /** Audit actions in words, for the log's screen and its CSV export alike. */
 const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
-  'plan.create': '新建计划', 'plan.update': '更新计划', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
+  'plan.create': '新建计划', 'plan.update': '更新计划', 'plan.revise': '修订计划', 'plan.carry': '接续上年台账', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
   'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
   'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
   'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',

@@ -1,5 +1,6 @@
-import type { IndicatorDef, PlanDef, ReportingFrequency, Role, SubordinateGroup, UnitKind } from '../../shared/domain';
+import type { IndicatorDef, PlanDef, ReportingFrequency, Role, SubordinateGroup, TaskDef, UnitKind } from '../../shared/domain';
 import { dueDate, parsePeriod, planPeriods } from '../../shared/rules/periods';
+import type { PlanDiff } from '../../shared/plan-diff';
 import type { Tx } from '../schema';
 
 /** The plan as the services use it: every row with its database id, in document order. */
@@ -52,7 +53,7 @@ export interface UnitModel {
  * Units are shared across plans and matched by name or alias.
  * @example await insertPlan(trx, PLAN_2019, { createdAt: now, dueDay: 5 })
  */
-export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: string; dueDay: number }): Promise<void> {
+export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: string; dueDay: number; actor?: string }): Promise<void> {
   await db
     .insertInto('plans')
     .values({
@@ -61,52 +62,56 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
     })
     .execute();
 
-  const unitIds = new Map<string, number>();
-  for (const u of plan.units) {
-    const id = await ensureUnit(db, u.name, u.kind, u.aliases);
-    unitIds.set(u.name, id);
-    for (const a of u.aliases) unitIds.set(a, id);
-  }
-
+  const unitIds = await ensureUnits(db, plan.units);
   for (const c of plan.categories) {
     const cat = await db
       .insertInto('categories')
       .values({ plan_id: plan.id, no: c.no, seq: c.seq, name: c.name })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const t of c.tasks) {
-      const task = await db
-        .insertInto('tasks')
-        .values({
-          plan_id: plan.id, category_id: cat.id, no: t.no, title: t.title, text: t.text,
-          co_units_open_ended: t.coUnitsOpenEnded ? 1 : 0,
-          leader: t.leader, subordinate_role: t.subordinates?.role ?? null, subordinate_phrase: t.subordinates?.phrase ?? null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (t.indicators.length > 0) {
-        await db
-          .insertInto('indicators')
-          .values(t.indicators.map((i) => ({
-            task_id: task.id, no: i.no, name: i.name, comparator: i.comparator, target: i.target,
-            target_max: i.targetMax, unit: i.unit, additive: i.additive ? 1 : 0, source: i.source, kind: i.kind, deadline: i.deadline,
-          })))
-          .execute();
-      }
-      const roles: [string, Role][] = [
-        ...t.leadUnits.map((n): [string, Role] => [n, 'lead']),
-        ...t.coUnits.map((n): [string, Role] => [n, 'co']),
-      ];
-      let seq = 0;
-      for (const [name, role] of roles) {
-        const unitId = unitIds.get(name);
-        if (unitId === undefined) throw new Error(`plan ${plan.id}: task ${t.no} names unknown unit ${name}`);
-        await db.insertInto('task_units').values({ task_id: task.id, unit_id: unitId, role, seq: seq++ }).execute();
-      }
-    }
+    for (const t of c.tasks) await insertTask(db, plan.id, cat.id, t, unitIds);
   }
 
   await insertPeriods(db, plan.id, plan.year, plan.frequency, opts.dueDay);
+  await recordPlanRevision(db, { plan, at: opts.createdAt, actor: opts.actor ?? '', diff: null });
+}
+
+/**
+ * Keeps a revision of a plan: the plan as it is at that revision, when, by whom, and what changed.
+ * @example await recordPlanRevision(trx, { plan, at, actor: '汇总端', diff })
+ */
+export async function recordPlanRevision(db: Tx, r: { plan: PlanDef; at: string; actor: string; diff: PlanDiff | null }): Promise<void> {
+  await db.insertInto('plan_revisions').values({
+    plan_id: r.plan.id, revision: r.plan.revision, plan: JSON.stringify(r.plan), created_at: r.at, actor: r.actor,
+    diff: r.diff === null ? null : JSON.stringify(r.diff),
+  }).execute();
+}
+
+export interface PlanRevisionRow {
+  readonly revision: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly plan: PlanDef;
+  /** Null for the first revision kept (the plan as set up, or as it was when the database was upgraded). */
+  readonly diff: PlanDiff | null;
+}
+
+/**
+ * The plan as it was at a revision, or null where that revision was never kept (before the database kept them).
+ * @example (await planAtRevision(db, 'langxi-2020', 1))?.units.map((u) => u.name)
+ */
+export async function planAtRevision(db: Tx, planId: string, revision: number): Promise<PlanDef | null> {
+  const row = await db.selectFrom('plan_revisions').select('plan').where('plan_id', '=', planId).where('revision', '=', revision).executeTakeFirst();
+  return row ? JSON.parse(row.plan) as PlanDef : null;
+}
+
+/**
+ * Every kept revision of a plan, oldest first.
+ * @example (await listPlanRevisions(db, 'langxi-2020')).map((r) => r.revision) // [1, 2]
+ */
+export async function listPlanRevisions(db: Tx, planId: string): Promise<PlanRevisionRow[]> {
+  const rows = await db.selectFrom('plan_revisions').selectAll().where('plan_id', '=', planId).orderBy('revision').execute();
+  return rows.map((r) => ({ revision: r.revision, at: r.created_at, actor: r.actor, plan: JSON.parse(r.plan) as PlanDef, diff: r.diff === null ? null : JSON.parse(r.diff) as PlanDiff }));
 }
 
 /** A plan year's periods at a frequency, each due on `dueDay` of the month after it. */
@@ -140,6 +145,60 @@ export async function planHasReports(db: Tx, planId: string): Promise<boolean> {
   const row = await db.selectFrom('reports').innerJoin('periods', 'periods.id', 'reports.period_id')
     .select('reports.id').where('periods.plan_id', '=', planId).limit(1).executeTakeFirst();
   return row !== undefined;
+}
+
+/** Every unit of a plan's list, found or created, with its aliases: name or alias → unit id. */
+export async function ensureUnits(db: Tx, units: PlanDef['units']): Promise<Map<string, number>> {
+  const unitIds = new Map<string, number>();
+  for (const u of units) {
+    const id = await ensureUnit(db, u.name, u.kind, u.aliases);
+    unitIds.set(u.name, id);
+    for (const a of u.aliases) unitIds.set(a, id);
+  }
+  return unitIds;
+}
+
+/** Stores one task of a plan with its indicators and units (by name or alias, as `ensureUnits` found them). */
+export async function insertTask(db: Tx, planId: string, categoryId: number, t: TaskDef, unitIds: ReadonlyMap<string, number>): Promise<number> {
+  const task = await db
+    .insertInto('tasks')
+    .values({ plan_id: planId, category_id: categoryId, no: t.no, ...taskColumns(t) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (t.indicators.length > 0) await db.insertInto('indicators').values(t.indicators.map((i) => ({ task_id: task.id, ...indicatorColumns(i) }))).execute();
+  await setTaskUnits(db, task.id, t, unitIds);
+  return task.id;
+}
+
+/** A task's own columns, as a revision sets them again. */
+export function taskColumns(t: TaskDef) {
+  return {
+    title: t.title, text: t.text, co_units_open_ended: t.coUnitsOpenEnded ? 1 : 0,
+    leader: t.leader, subordinate_role: t.subordinates?.role ?? null, subordinate_phrase: t.subordinates?.phrase ?? null,
+  };
+}
+
+/** An indicator's own columns (its number included), as a revision sets them again. */
+export function indicatorColumns(i: IndicatorDef) {
+  return {
+    no: i.no, name: i.name, comparator: i.comparator, target: i.target, target_max: i.targetMax, unit: i.unit,
+    additive: i.additive ? 1 : 0, source: i.source, kind: i.kind, deadline: i.deadline,
+  };
+}
+
+/** A task's lead and cooperating units, in the document's order (the first lead is the primary one), replacing any before. */
+export async function setTaskUnits(db: Tx, taskId: number, t: TaskDef, unitIds: ReadonlyMap<string, number>): Promise<void> {
+  await db.deleteFrom('task_units').where('task_id', '=', taskId).execute();
+  const roles: [string, Role][] = [
+    ...t.leadUnits.map((n): [string, Role] => [n, 'lead']),
+    ...t.coUnits.map((n): [string, Role] => [n, 'co']),
+  ];
+  let seq = 0;
+  for (const [name, role] of roles) {
+    const unitId = unitIds.get(name);
+    if (unitId === undefined) throw new Error(`task ${t.no} names unknown unit ${name}`);
+    await db.insertInto('task_units').values({ task_id: taskId, unit_id: unitId, role, seq: seq++ }).execute();
+  }
 }
 
 async function ensureUnit(db: Tx, name: string, kind: UnitKind, aliases: readonly string[]): Promise<number> {
@@ -179,13 +238,16 @@ export async function findUnitByName(db: Tx, name: string): Promise<{ id: number
 export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel | null> {
   const plan = await db.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
   if (!plan) return null;
-  const categories = await db.selectFrom('categories').selectAll().where('plan_id', '=', planId).orderBy('seq').execute();
-  const tasks = await db.selectFrom('tasks').selectAll().where('plan_id', '=', planId).orderBy('no').execute();
+  // What a revision retired stays stored with its reports, and is no longer the plan (docs: README 计划修订).
+  const categories = await db.selectFrom('categories').selectAll().where('plan_id', '=', planId).where('retired_revision', 'is', null).orderBy('seq').execute();
+  const tasks = await db.selectFrom('tasks').selectAll().where('plan_id', '=', planId).where('retired_revision', 'is', null).orderBy('no').execute();
   const indicators = await db
     .selectFrom('indicators')
     .innerJoin('tasks', 'tasks.id', 'indicators.task_id')
     .selectAll('indicators')
     .where('tasks.plan_id', '=', planId)
+    .where('tasks.retired_revision', 'is', null)
+    .where('indicators.retired_revision', 'is', null)
     .orderBy('indicators.task_id')
     .orderBy('indicators.no')
     .execute();
@@ -194,6 +256,7 @@ export async function loadPlanModel(db: Tx, planId: string): Promise<PlanModel |
     .innerJoin('tasks', 'tasks.id', 'task_units.task_id')
     .select(['task_units.task_id', 'task_units.unit_id', 'task_units.role'])
     .where('tasks.plan_id', '=', planId)
+    .where('tasks.retired_revision', 'is', null)
     .orderBy('task_units.task_id')
     .orderBy('task_units.seq')
     .execute();

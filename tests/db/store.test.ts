@@ -5,6 +5,7 @@ import { openDatabase, APPLICATION_ID } from '../../db/open';
 import { LATEST_VERSION, MIGRATIONS } from '../../db/migrations';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { appendAudit, listAudit } from '../../db/queries/audit';
+import { loadPlanModel, planModelToDef } from '../../db/queries/plan';
 import { createTestDb, tempDir } from '../helpers/ledger';
 
 describe('the store', () => {
@@ -113,6 +114,32 @@ describe('migrations', () => {
     expect(stored.filter((r) => (r as { kind: string }).kind !== 'cumulative')).toHaveLength(17);
     expect(h.sqlite.prepare('SELECT frequency FROM plans').get()).toEqual({ frequency: 'monthly' });
     expect(() => h.sqlite.exec(`UPDATE indicators SET kind = 'rate'`)).toThrow(/CHECK/);
+    await h.close();
+  });
+
+  it('5 keeps a version-4 database’s plan as it is as its current revision, with nothing retired, and a kept revision cannot be rewritten', async () => {
+    const { file, raw, db } = await databaseAtVersion('v4.db', 4);
+    raw.exec(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at, frequency) VALUES ('langxi-2020', 2020, '2020年全县民生工作要点', '2020-03-20', '郎溪县人民政府', 3, '2020-03-21T01:00:00.000Z', 'quarterly')`);
+    raw.exec(`INSERT INTO categories (id, plan_id, no, seq, name) VALUES (1, 'langxi-2020', '一', 1, '稳定和扩大就业')`);
+    raw.exec(`INSERT INTO units (id, name, kind, seq) VALUES (1, '县人社局', 'unit', 2), (2, '县教体局', 'unit', 1)`);
+    raw.exec(`INSERT INTO unit_aliases (alias, unit_id) VALUES ('县教育局', 2)`);
+    raw.exec(`INSERT INTO tasks (id, plan_id, category_id, no, title, text, co_units_open_ended, leader, subordinate_role, subordinate_phrase) VALUES (1, 'langxi-2020', 1, 1, '开展职业技能培训', '开展职业技能培训。', 1, '副县长 张三', 'co', '各乡镇人民政府')`);
+    raw.exec(`INSERT INTO indicators (task_id, no, name, comparator, target, target_max, unit, additive, source, kind, deadline) VALUES (1, 1, '职业技能培训', '>=', 1200, NULL, '人', 1, '开展职业技能培训1200人', 'cumulative', NULL)`);
+    raw.exec(`INSERT INTO task_units (task_id, unit_id, role, seq) VALUES (1, 1, 'lead', 0), (1, 2, 'co', 1)`);
+    await db.destroy();
+
+    const h = await openDatabase(file);
+    const kept = h.sqlite.prepare('SELECT plan_id, revision, created_at, actor, diff, plan FROM plan_revisions').all() as { plan: string }[];
+    expect(kept).toEqual([{ plan_id: 'langxi-2020', revision: 3, created_at: '2020-03-21T01:00:00.000Z', actor: '升级程序', diff: null, plan: expect.any(String) }]);
+    const plan = JSON.parse(kept[0]!.plan);
+    expect(plan).toEqual(planModelToDef((await loadPlanModel(h.db, 'langxi-2020'))!));
+    expect(plan).toMatchObject({
+      revision: 3, frequency: 'quarterly',
+      units: [{ name: '县教体局', aliases: ['县教育局'], kind: 'unit' }, { name: '县人社局', aliases: [], kind: 'unit' }],
+      categories: [{ tasks: [{ leadUnits: ['县人社局'], coUnits: ['县教体局'], coUnitsOpenEnded: true, leader: '副县长 张三', subordinates: { role: 'co', phrase: '各乡镇人民政府' } }] }],
+    });
+    expect(h.sqlite.prepare('SELECT retired_revision FROM tasks UNION ALL SELECT retired_revision FROM indicators UNION ALL SELECT retired_revision FROM categories').all()).toEqual([{ retired_revision: null }, { retired_revision: null }, { retired_revision: null }]);
+    expect(() => h.sqlite.exec(`UPDATE plan_revisions SET actor = 'x'`)).toThrow(/只能追加/);
     await h.close();
   });
 });

@@ -44,12 +44,16 @@ export interface Loop {
   otherOffice(opts: { plan?: PlanDef; officeName?: string; name: string; sameKey?: boolean }): Promise<OpenLedger>;
 }
 
-/** An office on the embedded plan (monthly unless `frequency` says otherwise), its clock on 2019-07-04. */
-export async function createLoop(opts: { frequency?: ReportingFrequency } = {}): Promise<Loop> {
+/**
+ * An office on the embedded plan (or `plan`; monthly unless `frequency` says otherwise), its clock on 2019-07-04
+ * (or `clock`); `unitClock` is the units' default clock (2019-07-02 15:00).
+ */
+export async function createLoop(opts: { frequency?: ReportingFrequency; plan?: PlanDef; clock?: string; unitClock?: string } = {}): Promise<Loop> {
   const dir = tempDir('ledger-loop-');
   const usb = join(dir, 'usb');
   mkdirSync(usb);
-  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock('2019-07-04T09:00:00'), actor: '汇总端测试', ...opts });
+  const { clock = '2019-07-04T09:00:00', unitClock = '2019-07-02T15:00:00', ...setup } = opts;
+  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock(clock), actor: '汇总端测试', ...setup });
   open.push(office);
   let n = 0;
   return {
@@ -61,7 +65,7 @@ export async function createLoop(opts: { frequency?: ReportingFrequency } = {}):
       const outDir = join(dir, `assign-${++n}`);
       mkdirSync(outDir);
       const a = await exportAssignment(from, { unit: name, outDir });
-      const u = await initUnitFromAssignment(join(dir, opts.dbName ?? `unit-${n}.db`), a.file, { now: fixedClock(opts.clock ?? '2019-07-02T15:00:00'), actor: name });
+      const u = await initUnitFromAssignment(join(dir, opts.dbName ?? `unit-${n}.db`), a.file, { now: fixedClock(opts.clock ?? unitClock), actor: name });
       open.push(u);
       return u;
     },

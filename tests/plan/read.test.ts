@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { readPlanFile } from '../../electron/services/plan/read';
-import { planProblems } from '../../shared/plan';
+import { planProblems } from '../../shared/plan-check';
 import { runLedger as ledger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
 
@@ -52,11 +52,12 @@ describe('planProblems', () => {
   });
 
   it.each([
-    ['a task without a lead unit', withTask({ leadUnits: [] }), '任务1', '没有牵头单位'],
-    ['a unit not in the list', withTask({ coUnits: ['市气象局'] }), '任务1', '单位「市气象局」不在单位名单中'],
-    ['a duplicate task number', withTask({ no: 2 }), '任务2', '任务序号 2 重复'],
-    ['a unit twice in one task, once by its alias', { ...withTask({ coUnits: ['市教体局', '市教体厅'] }) }, '任务1', '「市教体局」在本任务中列了两次'],
-    ['a range without its upper bound', withTask({ indicators: [{ ...task.indicators[0]!, comparator: 'range' }] }), '任务1 指标1(技能脱贫培训)', '区间目标须有不小于下限的上限'],
+    ['a task without a lead unit', withTask({ leadUnits: [] }), '任务1', '「实施技工大省技能培训工程」没有牵头单位,请补上牵头单位。'],
+    ['a unit not in the list', withTask({ coUnits: ['市气象局'] }), '任务1', '协同单位「市气象局」不在单位名单中:请把它加入单位名单,或改为名单中的名称。'],
+    ['a duplicate task number', withTask({ no: 2 }), '任务2', '任务序号 2 出现了两次,每项任务的序号应不同。'],
+    ['a unit twice in one task, once by its alias', withTask({ coUnits: ['市教体局', '市教体厅'] }), '任务1', '协同单位中「市教体局」列了两次(含别名),请只保留一次。'],
+    ['a unit both leading and cooperating', withTask({ coUnits: ['市人社局'] }), '任务1', '「市人社局」既是牵头单位又是协同单位,请只保留一种。'],
+    ['a range without its upper bound', withTask({ indicators: [{ ...task.indicators[0]!, comparator: 'range' }] }), '任务1 指标1', '区间目标「技能脱贫培训」须有不小于下限的上限。'],
   ])('%s', (_what, plan, where, message) => {
     expect(planProblems(plan)).toEqual([{ where, message }]);
   });

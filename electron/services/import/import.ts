@@ -15,15 +15,18 @@ import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS,
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { insertPackage } from '../../../db/queries/packages';
-import { findPeriod, findUnitByName, insertPlan, planHasReports, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
+import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
+import { applyPlanRevision } from '../../../db/queries/plan-revision';
+import { diffPlans } from '../../../shared/plan-diff';
 import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
-import { getSetting, setSetting } from '../../../db/queries/settings';
+import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
 import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from '../packages/package-data';
 
@@ -364,6 +367,8 @@ interface SummaryBatch {
   /** Keys by unit id as they are found; a unit whose key a package pins is looked up again. */
   readonly keys: Map<number, PinnedKey | null>;
   readonly roles: Map<number, ReadonlyMap<number, Role>>;
+  /** `${plan revision}:${unit name}` → the task numbers that unit led at that revision (null: revision not kept). */
+  readonly leadTasks: Map<string, ReadonlySet<number> | null>;
 }
 
 async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
@@ -371,8 +376,16 @@ async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
   return {
     plan, fingerprint: await ownFingerprint(ctx), units: new Map(),
     planUnitIds: new Set(plan.units.map((u) => u.id)), tasksByNo: new Map(plan.tasks.map((t) => [t.no, t])),
-    periods: new Map(), keys: new Map(), roles: new Map(),
+    periods: new Map(), keys: new Map(), roles: new Map(), leadTasks: new Map(),
   };
+}
+
+/** The numbers of the tasks a unit (by a name it had then) led at a kept plan revision; null where the revision was not kept. */
+async function leadTasksAt(db: Tx, planId: string, revision: number, unit: string): Promise<ReadonlySet<number> | null> {
+  const then = await planAtRevision(db, planId, revision);
+  if (!then) return null;
+  const names = new Set([unit, ...then.units.filter((u) => u.name === unit || u.aliases.includes(unit)).flatMap((u) => [u.name, ...u.aliases])]);
+  return new Set(then.categories.flatMap((c) => c.tasks).filter((t) => t.leadUnits.some((n) => names.has(n))).map((t) => t.no));
 }
 
 async function cached<K, V>(map: Map<K, V>, key: K, read: () => V | Promise<V>): Promise<V> {
@@ -479,18 +492,24 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
   const roles = await cached(batch.roles, unitId, () => rolesOfUnit(plan, unitId));
-  const tasks = mapReports(batch.tasksByNo, roles, data);
+  // A unit still on an older plan revision reports what that revision asked of it: what the plan no
+  // longer asks (a task or indicator removed, a role taken away) is left out, never a reason to refuse.
+  const older = m.planRevision < plan.revision;
+  const skipped: string[] = [];
+  const tasks = mapReports(batch.tasksByNo, roles, data, older ? skipped : null);
   // The unit's program never exports without every lead task; a package without one would leave
   // that task's older revision standing beside this one, so it is refused whoever signed it.
+  // On an older revision, the lead tasks of that revision are the ones it must hold.
   const present = new Set(tasks.map((t) => t.taskId));
-  const missing = plan.tasks.filter((t) => roles.get(t.id) === 'lead' && !present.has(t.id));
+  const leadThen = older ? await cached(batch.leadTasks, `${m.planRevision}:${m.unit}`, () => leadTasksAt(ctx.db, plan.id, m.planRevision, m.unit)) : null;
+  const missing = plan.tasks.filter((t) => roles.get(t.id) === 'lead' && !present.has(t.id) && (leadThen?.has(t.no) ?? true));
   if (missing.length > 0) {
     refuse('E_WRONG_PLAN', `填报包缺少本单位牵头的任务${missing.map((t) => t.no).join('、')}(每个填报包都应包含全部牵头任务;该单位的工作计划可能与本机不一致),未导入。`);
   }
   // Values are cumulative figures and targets live here, so a unit still on an older plan revision
   // is merged; the office is told, to remind the unit to import the latest assignment package.
   const planNote = m.planRevision === plan.revision ? ''
-    : `;注意:该单位的工作计划是第${m.planRevision}版,本机是第${plan.revision}版,请提醒该单位导入最新的任务包`;
+    : `;注意:该单位的工作计划是第${m.planRevision}版,本机是第${plan.revision}版,请提醒该单位导入最新的任务包${skipped.length > 0 ? `(本计划已不再要求的${skipped.join('、')}未导入)` : ''}`;
   const existing = new Map((await listReports(ctx.db, period!.id, { unitId })).map((r) => [r.taskId, r]));
   const changes = tasks.flatMap((t) => diff(t, existing.get(t.taskId)));
   const receivedOn = opts.receivedOn ?? today(ctx);
@@ -553,18 +572,26 @@ function notAPeriodOfPlan(plan: PlanModel, periods: readonly string[], unit: str
 }
 
 /** Task and indicator numbers to this plan's rows; anything that does not fit refuses the package. */
-function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<number, Role>, data: ReportData): MappedReport[] {
+function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<number, Role>, data: ReportData, skipped: string[] | null): MappedReport[] {
   const seen = new Set<number>();
-  return data.reports.map((r) => {
+  return data.reports.flatMap((r) => {
     const t = tasksByNo.get(r.task);
+    const role = t && roles.get(t.id);
+    if (skipped && (!t || !role)) {
+      skipped.push(`任务${r.task}`);
+      return [];
+    }
     if (!t) return refuse('E_WRONG_PLAN', `填报包中的任务${r.task}不在本机的工作计划中(计划版本可能不一致)。`);
     if (seen.has(t.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}出现了两次。`);
     seen.add(t.no);
-    const role = roles.get(t.id);
     if (!role) return refuse('E_WRONG_PLAN', `任务${t.no}不是该单位牵头或协同的任务。`);
     const seenIndicators = new Set<number>();
-    const values = r.values.map((v) => {
+    const values = r.values.flatMap((v) => {
       const ind = t.indicators.find((i) => i.no === v.indicator);
+      if (!ind && skipped) {
+        skipped.push(`任务${t.no}的第${v.indicator}个指标`);
+        return [];
+      }
       if (!ind) return refuse('E_WRONG_PLAN', `任务${t.no}没有第${v.indicator}个指标(计划版本可能不一致)。`);
       if (seenIndicators.has(ind.no)) return refuse('E_TAMPERED', `填报包中任务${t.no}的第${ind.no}个指标出现了两次。`);
       seenIndicators.add(ind.no);
@@ -609,7 +636,11 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   const m = pkg.manifest;
   if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
-  if (m.to !== self || m.unit !== self) refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给「${m.to}」的,不是本单位(${self})。`);
+  // A revision that renamed this unit (or merged its misspelt name into the right one) addresses its new
+  // assignment to the new name, keeping the old one as an alias.
+  const renamedTo = m.kind === 'assignment' && m.to !== self && assignmentDataSchema.safeParse(pkg.data).data?.plan.units.some((u) => u.name === m.to && u.aliases.includes(self));
+  const addressee = renamedTo ? m.to : self;
+  if (m.to !== addressee || m.unit !== addressee) refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给「${m.to}」的,不是本单位(${self})。`);
   const officeKey = await getSetting(ctx.db, 'office_key');
   if (officeKey !== m.signerKey) {
     refuse('E_KEY_MISMATCH', `这个${KIND_LABELS[m.kind]}的签名密钥(${pkg.fingerprint})不是本机登记的汇总端密钥(${await getSetting(ctx.db, 'office_fingerprint')}),未导入。请与汇总端电话核实。`, { fingerprint: pkg.fingerprint });
@@ -622,7 +653,11 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
       + `请先从本机导出一次填报包交给汇总端,由汇总端电话核实后登记本机的新密钥,再请汇总端重新生成${KIND_LABELS[m.kind]}。`, { recipient: m.recipient, own });
   }
   const plan = await activePlan(ctx);
-  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`);
+  if (m.planId !== plan.id) {
+    const next = m.kind === 'assignment' ? assignmentDataSchema.safeParse(pkg.data).data?.plan : undefined;
+    refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`
+      + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的任务包:新一年请新建填报端,保留本机密钥,不用重新核对指纹:ledger init --db 新文件.db --from 该任务包 --carry-from ${basename(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : ''));
+  }
   const sameInBatch = opts.dryRun ? opts.preview.packages.get(m.packageId) : undefined;
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
@@ -676,42 +711,40 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     refuse('E_WRONG_PLAN', `这个任务包把报送频率从「${FREQUENCY_LABELS[plan.frequency]}」改为「${FREQUENCY_LABELS[data.plan.frequency]}」,本机已经有${FREQUENCY_LABELS[plan.frequency]}填报的内容,报送期不能再改,未导入。`
       + `请与汇总端联系:这些内容汇总端不能接收;如需改为${FREQUENCY_LABELS[data.plan.frequency]}报送,请在另一台电脑(或另一个数据库文件)上按这个任务包重新建立填报端,再按新的报送期填报。`);
   }
-  const changes = await updatePlanTargets(ctx, plan, data.plan, data.periods, opts, at, received, fileName, unit.id);
+  const changes = await updatePlan(ctx, plan, data.plan, data.periods, opts, at, received, fileName);
   if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
   const frequencyNote = newFrequency ? `;报送频率改为「${FREQUENCY_LABELS[data.plan.frequency]}」,报送期随之改为 ${data.periods.map((p) => periodLabel(p.period, data.plan.frequency)).join('、')}` : '';
   return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化${frequencyNote}。`, kind: m.kind, revision: m.revision, changes };
 }
 
-/** Updates targets and due dates from a newer assignment; indicators are matched by task and number. */
-async function updatePlanTargets(
+/**
+ * Makes the unit's plan the newer assignment's: every change of the revision (targets, indicators, tasks,
+ * roles, units renamed or merged, order), its frequency and due dates. Reports stored here are never
+ * rewritten; what the revision removed is retired where this unit has reported it.
+ */
+async function updatePlan(
   ctx: Ctx, plan: PlanModel, next: PlanDef, periods: readonly { period: string; dueOn: string }[],
-  opts: FileOptions, at: string, received: PackageFile, fileName: string, unitId: number,
+  opts: FileOptions, at: string, received: PackageFile, fileName: string,
 ): Promise<ValueChange[]> {
-  const changes: ValueChange[] = [];
-  const updates: { id: number; target: number; targetMax: number | null; name: string }[] = [];
-  for (const c of next.categories) {
-    for (const t of c.tasks) {
-      const mine = plan.tasks.find((x) => x.no === t.no);
-      if (!mine) continue;
-      for (const i of t.indicators) {
-        const cur = mine.indicators.find((x) => x.no === i.no);
-        if (!cur) continue;
-        if (cur.target !== i.target || cur.targetMax !== i.targetMax) {
-          changes.push({ task: t.no, indicator: i.no, field: '目标', before: cur.target, after: i.target });
-          updates.push({ id: cur.id, target: i.target, targetMax: i.targetMax, name: i.name });
-        }
-      }
-    }
-  }
+  const diff = next.revision > plan.revision ? diffPlans(planModelToDef(plan), next) : null;
+  const changes: ValueChange[] = (diff?.changes ?? []).map((c) => ({
+    task: c.task ?? 0, indicator: c.indicator ?? null, field: c.field ?? c.kind, before: c.before ?? null, after: c.after ?? null, words: c.words,
+  }));
   if (!opts.dryRun) {
     const refrequenced = next.frequency !== plan.frequency;
     await ctx.db.transaction().execute(async (trx) => {
-      for (const u of updates) await trx.updateTable('indicators').set({ target: u.target, target_max: u.targetMax, name: u.name }).where('id', '=', u.id).execute();
+      const self = (await getSetting(trx, 'self_unit')) ?? '';
+      if (diff) {
+        await applyPlanRevision(trx, plan.id, next, diff.renamed);
+        await recordPlanRevision(trx, { plan: next, at, actor: ctx.actor, diff });
+        if (diff.renamed[self]) await setSetting(trx, 'self_unit', diff.renamed[self]);
+      }
       // Due dates come from the assignment just after; the default only fills the new rows first.
       if (refrequenced) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
       await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
-      await archive(trx, received, fileName, unitId, at, null);
+      const unit = await findUnitByName(trx, diff?.renamed[self] ?? self);
+      await archive(trx, received, fileName, unit?.id ?? null, at, null);
       await appendAudit(trx, {
         at, actor: ctx.actor, action: 'plan.update', entity: 'plan', entityId: plan.id,
         before: { revision: plan.revision, ...(refrequenced ? { frequency: plan.frequency } : {}) },
@@ -727,7 +760,9 @@ async function updatePlanTargets(
  * Sets up a unit's database from an assignment package and pins the summary office's key
  * (trust on first use: the office's fingerprint is shown to be checked by phone).
  */
-export async function initUnitFromAssignment(dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string } = {}): Promise<OpenLedger & { officeFingerprint: string }> {
+export async function initUnitFromAssignment(
+  dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string; carryFrom?: string } = {},
+): Promise<OpenLedger & { officeFingerprint: string }> {
   if (existsSync(dbFile)) throw new LedgerError('E_EXISTS', `文件 ${dbFile} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   let received: PackageFile;
   try {
@@ -743,13 +778,18 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
     throw new LedgerError('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法使用。');
   }
   const data = parsed.data;
-  const ledger = await openLedger(dbFile, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? data.unit });
+  const carried = opts.carryFrom === undefined ? null : await carriedForUnit(opts.carryFrom, pkg, data.plan, data.unit);
+  const takeBackKey = carried ? carryKeyFile(carried.file, dbFile) : () => undefined;
+  const ledger = await openLedger(dbFile, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? data.unit }).catch((err: unknown) => {
+    takeBackKey();
+    throw err;
+  });
   try {
     const key = loadOrCreateKey(dbFile);
     const at = nowIso(ledger);
     await ledger.db.transaction().execute(async (trx) => {
       // Due dates come from the office's assignment just after; the default only fills the rows first.
-      await insertPlan(trx, data.plan, { createdAt: at, dueDay: DEFAULT_DUE_DAY });
+      await insertPlan(trx, data.plan, { createdAt: at, dueDay: DEFAULT_DUE_DAY, actor: ledger.actor });
       await setDueDates(trx, data.plan.id, data.periods);
       await setSetting(trx, 'role', 'unit');
       await setSetting(trx, 'plan_id', data.plan.id);
@@ -762,12 +802,37 @@ export async function initUnitFromAssignment(dbFile: string, assignmentFile: str
       const unit = await findUnitByName(trx, data.unit);
       await archive(trx, received, basename(assignmentFile), unit?.id ?? null, at, null);
       await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
+      if (carried) {
+        await appendAudit(trx, { at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: data.plan.id, after: { from: basename(carried.file), year: carried.year, planId: carried.planId, fingerprint: fingerprint(key.publicKey) } });
+      }
     });
     return Object.assign(ledger, { officeFingerprint: pkg.fingerprint });
   } catch (err) {
     await ledger.close();
+    takeBackKey();
     throw err;
   }
+}
+
+/**
+ * Last year's unit ledger, checked against the new year's assignment: signed by the office key pinned
+ * last year (so no new phone check), for this unit (by its name or a name it went by), and addressed to
+ * this unit's key where the office named one.
+ */
+async function carriedForUnit(file: string, { manifest, fingerprint: officePrint }: PackageFile['pkg'], plan: PlanDef, unit: string): Promise<Carried> {
+  const carried = await readCarried(file, 'unit', plan);
+  const s = (k: SettingKey) => carried.settings.get(k) ?? '';
+  if (s('office_key') !== manifest.signerKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `新任务包的签名密钥(${officePrint})不是上年台账登记的汇总端密钥(${s('office_fingerprint')}),未新建。请电话与汇总端核实;确认汇总端换了密钥的,不用 --carry-from,按新任务包重新建立填报端并核对指纹。`);
+  }
+  const names = [unit, ...plan.units.find((u) => u.name === unit)?.aliases ?? []];
+  if (!names.includes(s('self_unit'))) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `新任务包是发给「${unit}」的,上年台账「${basename(file)}」是「${s('self_unit')}」的,未新建。请选择本单位的任务包。`);
+  }
+  if (manifest.recipient !== null && manifest.recipient !== s('fingerprint')) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `新任务包是发给密钥指纹为 ${manifest.recipient} 的填报端的,上年台账的密钥指纹是 ${s('fingerprint')},未新建。请在原来那台电脑上接续,或请汇总端重新生成任务包。`);
+  }
+  return carried;
 }
 
 export interface AcceptedKey {

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { LIGHT_LABELS, type Comparator, type PlanDef, type ReportingFrequency, type Role } from '../../../shared/domain';
+import { LIGHT_LABELS, type PlanDef, type ReportingFrequency, type Role } from '../../../shared/domain';
+import { COMPARATOR_WORDS } from '../../../shared/plan-diff';
 import type { ExportResult } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { localDate, percent, scheduleWord, targetFigure, valueWord } from '../../../shared/format';
@@ -152,8 +153,6 @@ async function unitFingerprint(ctx: Ctx, unitId: number): Promise<string | null>
 
 // ---------------------------------------------------------------------------------------------
 // Assignment: office → unit
-
-const COMPARATOR_WORDS: Readonly<Record<Comparator, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
 
 /**
  * The assignment package for one unit: the whole plan (so the unit sees the context), its own

@@ -6,7 +6,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
-import { planProblems, planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
+import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
+import { planProblems } from '../../../shared/plan-check';
 import type { PlanDef } from '../../../shared/domain';
 import { parseNoticeText } from './notice';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
-import { planProblems } from '../../../shared/plan';
+import { planProblems } from '../../../shared/plan-check';
 import { DEFAULT_DUE_DAY } from '../../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../../shared/rules/progress';
 import { PLAN_2019 } from '../../../seeds/plan2019';
@@ -10,6 +11,7 @@ import { insertPlan } from '../../../db/queries/plan';
 import { setSetting } from '../../../db/queries/settings';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
 
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;
@@ -17,6 +19,8 @@ export interface InitSummaryOptions {
   /** How often units report; the plan's own (monthly for the 2019 plan) unless chosen. */
   readonly frequency?: ReportingFrequency;
   readonly dueDay?: number;
+  /** Last year's office database: its key, name, settings and the units' pinned keys carry over (plan/carry.ts). */
+  readonly carryFrom?: string;
   readonly now?: () => Date;
   readonly actor?: string;
 }
@@ -33,36 +37,48 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
   if (existsSync(file)) {
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
-  const officeName = checkedOfficeName(opts.officeName ?? DEFAULT_OFFICE_NAME);
-  // A plan from a file was checked when it was read; checked again here, as the store relies on it.
+  const base = opts.plan ?? PLAN_2019;
+  const carried = opts.carryFrom === undefined ? null : await readCarried(opts.carryFrom, 'summary', base);
+  const officeName = checkedOfficeName(opts.officeName ?? carried?.settings.get('office_name') ?? DEFAULT_OFFICE_NAME);
   const problems = opts.plan ? planProblems(opts.plan) : [];
   if (problems.length > 0) {
-    throw new LedgerError('E_VALIDATION', `工作计划有 ${problems.length} 处问题,未建立汇总端:\n${problems.slice(0, 20).map((p) => `· ${p.where}:${p.message}`).join('\n')}`, { problems });
+    throw new LedgerError('E_VALIDATION', `工作计划有 ${problems.length} 处问题,未新建数据库:\n${problems.map((p) => `· ${p.where}:${p.message}`).join('\n')}`, { problems });
   }
-  const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' });
+  const takeBackKey = carried ? carryKeyFile(carried.file, file) : () => undefined;
+  const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' }).catch((err: unknown) => {
+    takeBackKey();
+    throw err;
+  });
   try {
-    const base = opts.plan ?? PLAN_2019;
     const plan: PlanDef = { ...base, frequency: opts.frequency ?? base.frequency };
-    const dueDay = opts.dueDay ?? DEFAULT_DUE_DAY;
+    const dueDay = opts.dueDay ?? Number(carried?.settings.get('due_day') ?? DEFAULT_DUE_DAY);
     const key = loadOrCreateKey(file);
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
-      await insertPlan(trx, plan, { createdAt: at, dueDay });
+      await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
       await setSetting(trx, 'office_name', officeName);
       await setSetting(trx, 'due_day', String(dueDay));
-      await setSetting(trx, 'yellow_points', String(DEFAULT_THRESHOLDS.yellowPoints));
+      await setSetting(trx, 'yellow_points', carried?.settings.get('yellow_points') ?? String(DEFAULT_THRESHOLDS.yellowPoints));
       await setSetting(trx, 'public_key', key.publicKey);
       await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
       await appendAudit(trx, {
         at, actor: ledger.actor, action: 'plan.create', entity: 'plan', entityId: plan.id,
         after: { title: plan.title, year: plan.year, revision: plan.revision, frequency: plan.frequency, dueDay, officeName },
       });
+      if (carried) {
+        const keys = await pinCarriedKeys(trx, carried, plan);
+        await appendAudit(trx, {
+          at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: plan.id,
+          after: { from: basename(carried.file), year: carried.year, planId: carried.planId, officeFingerprint: fingerprint(key.publicKey), keys },
+        });
+      }
     });
     return ledger;
   } catch (err) {
     await ledger.close();
+    takeBackKey();
     throw err;
   }
 }

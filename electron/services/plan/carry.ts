@@ -1,0 +1,103 @@
+/**
+ * A new year starts a new ledger file; the year before stays in its own file, readable as it was (`--db`).
+ * One file per year, because a year's ledger is a whole (plan, periods, reports, backups, audit log) and
+ * one active plan per file is what every view, package and backup assumes. What carries over from last
+ * year's file: this computer's signing key (the units keep trusting the office, the office keeps its
+ * name for them), the office's name and settings, and the units' pinned keys, so nobody checks a
+ * fingerprint by phone again.
+ */
+import { chmodSync, copyFileSync, constants, existsSync, unlinkSync } from 'node:fs';
+import { basename } from 'node:path';
+import { LedgerError } from '../../../shared/errors';
+import type { PlanDef } from '../../../shared/domain';
+import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
+import { findUnitByName } from '../../../db/queries/plan';
+import { getSetting, type SettingKey } from '../../../db/queries/settings';
+import type { Tx } from '../../../db/schema';
+import { activePlan, openLedger, roleOf, type Role } from '../context';
+import { keyFilePath } from '../keys/keys';
+
+/** What a new year's ledger takes from last year's file. */
+export interface Carried {
+  readonly file: string;
+  readonly year: number;
+  readonly planId: string;
+  readonly settings: ReadonlyMap<SettingKey, string>;
+  /** Office side: every unit's trusted key, with every name the unit went by. */
+  readonly keys: readonly { readonly names: readonly string[]; readonly unit: string; readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
+}
+
+/** Settings a new year keeps from the last, per side. */
+const CARRIED_SETTINGS: Readonly<Record<Role, readonly SettingKey[]>> = {
+  summary: ['office_name', 'due_day', 'yellow_points'],
+  unit: ['self_unit', 'office_name', 'office_key', 'office_fingerprint', 'fingerprint'],
+};
+
+/**
+ * Reads last year's ledger `file` for a new year's ledger of side `role` on `plan`: refused (nothing
+ * created) when it is not a ledger of that side, or its plan is not of an earlier year.
+ * @example const carried = await readCarried('S2019.db', 'summary', plan2020)
+ */
+export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title'>): Promise<Carried> {
+  if (!existsSync(file)) throw new LedgerError('E_NOT_FOUND', `找不到上年的数据库文件「${file}」。`);
+  const old = await openLedger(file, { mustExist: true });
+  try {
+    const side = await roleOf(old);
+    if (side !== role) {
+      throw new LedgerError('E_WRONG_ROLE', `「${basename(file)}」是${side === 'summary' ? '汇总端' : '填报端'}的数据库,不能用来接续${role === 'summary' ? '汇总端' : '填报端'}。`);
+    }
+    const last = await activePlan(old);
+    if (last.year >= plan.year) {
+      throw new LedgerError('E_WRONG_PLAN', `「${basename(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。同一年的计划调整请用 ledger plan revise。`);
+    }
+    const settings = new Map<SettingKey, string>();
+    for (const key of CARRIED_SETTINGS[role]) {
+      const value = await getSetting(old.db, key);
+      if (value !== null) settings.set(key, value);
+    }
+    const keys = [];
+    for (const k of await listTrustedKeys(old.db)) {
+      const aliases = await old.db.selectFrom('unit_aliases').select('alias').where('unit_id', '=', k.unitId).execute();
+      keys.push({ names: [k.unit, ...aliases.map((a) => a.alias)], unit: k.unit, publicKey: k.publicKey, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy });
+    }
+    return { file, year: last.year, planId: last.id, settings, keys };
+  } finally {
+    await old.close();
+  }
+}
+
+/**
+ * Gives the new ledger `to` last year's signing key: a copy of its key file, readable by its owner only.
+ * Returns a function that takes the copy back if the new ledger is not made after all.
+ */
+export function carryKeyFile(from: string, to: string): () => void {
+  const source = keyFilePath(from);
+  const target = keyFilePath(to);
+  if (!existsSync(source)) throw new LedgerError('E_KEY_FILE', `上年数据库「${basename(from)}」旁边没有签名密钥文件 ${basename(source)}:请把它和数据库放在同一文件夹后重试。`);
+  if (existsSync(target)) throw new LedgerError('E_EXISTS', `密钥文件 ${target} 已存在,为防止覆盖,未做任何修改。请换一个数据库文件名。`);
+  copyFileSync(source, target, constants.COPYFILE_EXCL);
+  chmodSync(target, 0o600);
+  // Only the copy made here is taken back: the file did not exist before.
+  return () => {
+    try {
+      unlinkSync(target);
+    } catch { /* already gone */ }
+  };
+}
+
+/**
+ * Pins, in the new year's ledger, last year's key of every unit the new plan still has (by its name or any
+ * name it went by), as it was accepted then. Returns the units whose keys were carried.
+ */
+export async function pinCarriedKeys(db: Tx, carried: Carried, plan: PlanDef): Promise<{ unit: string; fingerprint: string }[]> {
+  const out: { unit: string; fingerprint: string }[] = [];
+  for (const k of carried.keys) {
+    const now = plan.units.find((u) => u.kind === 'unit' && [u.name, ...u.aliases].some((n) => k.names.includes(n)));
+    if (!now) continue;
+    const unit = await findUnitByName(db, now.name);
+    if (!unit) continue;
+    await pinKey(db, { unitId: unit.id, publicKey: k.publicKey, fingerprint: k.fingerprint, at: k.acceptedAt, by: k.acceptedBy });
+    out.push({ unit: now.name, fingerprint: k.fingerprint });
+  }
+  return out;
+}

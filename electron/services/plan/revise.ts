@@ -1,0 +1,89 @@
+/**
+ * A plan revision at the summary office: the plan edited (a file from `ledger plan --json`, a notice, a
+ * template), compared with the stored one, and, once seen, saved as revision N+1: audited, kept in the
+ * revision history, and sent as new assignment packages to the units whose tasks changed.
+ */
+import type { PlanDef } from '../../../shared/domain';
+import { LedgerError } from '../../../shared/errors';
+import { planProblems } from '../../../shared/plan-check';
+import { diffPlans, type PlanDiff } from '../../../shared/plan-diff';
+import { appendAudit } from '../../../db/queries/audit';
+import { planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
+import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revision';
+import type { Tx } from '../../../db/schema';
+import { activePlan, nowIso, requireRole, type Ctx } from '../context';
+import { exportAssignment, type ExportedPackage } from '../packages/packages';
+
+export interface RevisionResult {
+  /** The revision the plan was at, and the one it is at now (the same after a dry run or when nothing changed). */
+  readonly from: number;
+  readonly to: number;
+  readonly dryRun: boolean;
+  readonly diff: PlanDiff;
+  /** New assignment packages written (with `outDir`), one per unit of `diff.units` that still has tasks. */
+  readonly packages: readonly (ExportedPackage & { readonly unit: string })[];
+}
+
+/**
+ * Why `next` cannot revise the stored plan `current`, in Chinese; none when it can.
+ */
+async function refusals(db: Tx, current: PlanDef, next: PlanDef, diff: PlanDiff): Promise<string[]> {
+  if (next.year !== current.year) {
+    return [`这是 ${next.year} 年的工作计划,本台账是 ${current.year} 年的「${current.title}」:修订只能改同一年的计划。新一年的计划请新建台账(ledger init --plan 新计划文件)。`];
+  }
+  const out: string[] = [];
+  out.push(...planProblems(next).map((p) => `${p.where}:${p.message}`));
+  out.push(...await mergeConflicts(db, diff.renamed));
+  // A new name already used by a unit this plan no longer names would make two units one without saying so.
+  for (const [from, to] of Object.entries(diff.renamed)) {
+    if (diff.changes.some((c) => c.kind === 'unit-renamed' && c.from === from)) {
+      const holder = await db.selectFrom('units').select('id').where('name', '=', to).executeTakeFirst();
+      if (holder) out.push(`单位「${from}」要改名为「${to}」,但本台账已有名为「${to}」的单位:如果两者是同一个单位,请在计划文件中把「${from}」写进「${to}」的别名(合并)。`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Compares `next` with the stored plan and, unless `dryRun`, saves it as the next revision; with `outDir`,
+ * writes a new assignment package for each unit whose tasks changed. Refuses (E_VALIDATION, E_WRONG_PLAN)
+ * with every reason, changing nothing. The plan keeps its id and its reporting frequency, whatever the file says.
+ * @example const r = await revisePlan(ledger, parsed.plan, { dryRun: true }); r.diff.changes.map((c) => c.words)
+ */
+export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRun?: boolean; readonly outDir?: string } = {}): Promise<RevisionResult> {
+  await requireRole(ctx, 'summary', '修订工作计划');
+  const model = await activePlan(ctx);
+  const current = planModelToDef(model);
+  // A notice says nothing of how often units report: a revision keeps the office's frequency (设置页 changes it).
+  const revised: PlanDef = { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency };
+  const diff = diffPlans(current, revised);
+  const refused = await refusals(ctx.db, current, revised, diff);
+  if (refused.length > 0) {
+    const code = revised.year !== current.year ? 'E_WRONG_PLAN' : 'E_VALIDATION';
+    throw new LedgerError(code, `工作计划未修订:\n${refused.map((r) => `· ${r}`).join('\n')}`, { problems: refused });
+  }
+  const unchanged = diff.changes.length === 0;
+  if (opts.dryRun || unchanged) return { from: current.revision, to: current.revision, dryRun: opts.dryRun ?? false, diff, packages: [] };
+
+  const at = nowIso(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    await applyPlanRevision(trx, current.id, revised, diff.renamed);
+    await recordPlanRevision(trx, { plan: revised, at, actor: ctx.actor, diff });
+    await appendAudit(trx, {
+      at, actor: ctx.actor, action: 'plan.revise', entity: 'plan', entityId: current.id,
+      before: { revision: current.revision },
+      after: { revision: revised.revision, changes: diff.changes.map((c) => c.words), units: diff.units, diff },
+    });
+  });
+  const packages: (ExportedPackage & { unit: string })[] = [];
+  if (opts.outDir !== undefined) {
+    const plan = await activePlan(ctx);
+    for (const unit of diff.units) {
+      const u = plan.units.find((x) => x.name === unit);
+      // A unit the revision took every task from gets no package: it has nothing left to report.
+      if (!u || !plan.tasks.some((t) => t.leadUnitIds.includes(u.id) || t.coUnitIds.includes(u.id))) continue;
+      packages.push({ unit, ...await exportAssignment(ctx, { unit, outDir: opts.outDir }) });
+    }
+  }
+  return { from: current.revision, to: revised.revision, dryRun: false, diff, packages };
+}
