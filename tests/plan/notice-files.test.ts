@@ -42,6 +42,7 @@ describe('a county plan notice, parsed end to end', () => {
       [4, '>=', 70, null, '%', 'level', null, '65岁以上老年人健康管理率达到70%以上'],
       [4, '~', 35_000, null, '人', 'cumulative', null, '家庭医生签约服务覆盖约3.5万人'],
       [5, '>=', 36.5, null, '公里', 'cumulative', null, '实施农村公路提质改造工程36.5公里'],
+      [5, '>=', 1, null, '项', 'milestone', 9, '三季度末前完成招标'],
       [6, 'range', 1200, 1500, '户', 'cumulative', null, '完成农村改厕1200-1500户'],
     ]);
     expect(p.units.map((u) => `${u.name}:${u.kind}`)).toEqual([
@@ -51,7 +52,7 @@ describe('a county plan notice, parsed end to end', () => {
     expect(review).toEqual([
       { task: 2, indicator: 1, reason: '「6月底前新增农村公益性岗位120个」所在句有完成时限,按节点类(6月底前)提出,请确认。' },
       { task: 3, indicator: 1, reason: '「年内新建、改扩建公办幼儿园3所」所在句有完成时限,按节点类(12月底前)提出,请确认。' },
-      { task: 5, reason: '任务有完成时限(9月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。' },
+      { task: 5, indicator: 2, reason: '「三季度末前完成招标」有完成时限但没有数量,按节点类(9月底前完成1项)提出,请确认。' },
     ]);
     expect(planSchema.parse(p)).toEqual(p);
   });

@@ -186,7 +186,7 @@ describe('parseNoticeText: targets', () => {
 describe('parseNoticeText: numbers that are not targets', () => {
   const traps: { name: string; sentence: string }[] = [
     { name: 'a year', sentence: '力争2022年全面完成改革' },
-    { name: 'a month deadline', sentence: '6月底前全面完成改革' },
+    { name: 'a month deadline', sentence: '6月底前召开全县推进会议' },
     { name: 'a date', sentence: '10月1日起施行新办法' },
     { name: 'a document number', sentence: '按照宣政〔2019〕12号文件要求推进' },
     { name: 'a document number in square brackets', sentence: '按照皖政[2017]58号文件推进' },
@@ -245,9 +245,19 @@ describe('parseNoticeText: kinds and deadlines', () => {
     expect(t2!.indicators.map((i) => [i.kind, i.deadline])).toEqual([['milestone', 6], ['level', null]]);
   });
 
-  it('names a task whose deadline has no figure to attach to', () => {
-    const parsed = parseNoticeText(`${HEAD}1.推进改革。确保2019年10月前全面完成试点任务。(牵头责任单位:县农业农村局)`);
-    expect(parsed.review).toContainEqual({ task: 1, reason: '任务有完成时限(9月底前)但没有数量目标;如需按节点考核,请手工添加指标。' });
+  it('makes a deadline with something to finish and no figure a milestone of one item, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.推进改革。确保2019年10月前全面完成试点任务。(牵头责任单位:县农业农村局)\n2.建设学校。6月底前完成县第三中学新校区建设。(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories[0]!.tasks.flatMap((t) => t.indicators.map((i) => [t.no, i.name, i.target, i.unit, i.kind, i.deadline, i.source]))).toEqual([
+      [1, '试点任务', 1, '项', 'milestone', 9, '确保2019年10月前全面完成试点任务'],
+      [2, '县第三中学新校区建设', 1, '项', 'milestone', 6, '6月底前完成县第三中学新校区建设'],
+    ]);
+    expect(parsed.review).toContainEqual({ task: 2, indicator: 1, reason: '「6月底前完成县第三中学新校区建设」有完成时限但没有数量,按节点类(6月底前完成1项)提出,请确认。' });
+  });
+
+  it('names a task whose deadline has nothing to finish and no figure', () => {
+    const parsed = parseNoticeText(`${HEAD}1.推进改革。年内持续推进试点工作。(牵头责任单位:县农业农村局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review).toContainEqual({ task: 1, reason: '任务有完成时限(12月底前)但没有数量目标;如需按节点考核,请手工添加指标。' });
   });
 
   it.each([

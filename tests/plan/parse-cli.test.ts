@@ -19,7 +19,8 @@ describe('ledger plan parse', () => {
     expect(lines).toContain('  1. 城镇新增就业2800人以上,城镇登记失业率控制在4%以内  牵头:县人社局  协同:县财政局、县商务局等  协同下级:各乡镇人民政府  牵头领导:副县长 王建国');
     expect(lines).toContain('      · 新增农村公益性岗位 >= 120个  节点类(6月底前)  「6月底前新增农村公益性岗位120个」');
     expect(lines).toContain('请核对(3 处):');
-    expect(lines).toContain('  · 任务5:任务有完成时限(9月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。');
+    expect(lines).toContain('      · 招标 >= 1项  节点类(9月底前)  「三季度末前完成招标」');
+    expect(lines).toContain('  · 任务5 指标2:「三季度末前完成招标」有完成时限但没有数量,按节点类(9月底前完成1项)提出,请确认。');
   });
 
   it('--json prints the whole plan with review and errors, and that file reads back as the same plan', async () => {

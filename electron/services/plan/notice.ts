@@ -232,7 +232,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不超过|不高于|至少|超过|分别|约为|约|达|低于|以上|以内|左右|以下|提高到|提高至|降至|下降到)+$/;
 
@@ -376,6 +376,9 @@ function occurrences(text: string, part: string): number {
   for (let i = text.indexOf(part); i !== -1; i = text.indexOf(part, i + 1)) n++;
   return n;
 }
+
+/** What a milestone without a figure finishes by its deadline. */
+const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
 
 /** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
 const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月)/g, '');
@@ -540,6 +543,17 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       }
       return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
     });
+    // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
+    // counted as one item (1项) done by its month.
+    for (const clause of text.match(/[^,;。]+/g) ?? []) {
+      const due = deadlineMonth(withoutYears(clause));
+      if (due === null || !MILESTONE_VERB.test(clause) || targets.found.some((f) => f.upToClause.includes(clause))) continue;
+      const source = clause.trim();
+      if (occurrences(text, source) !== 1) continue;
+      const name = cleanName(withoutYears(source)) || source.slice(0, 40);
+      indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
+      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。` });
+    }
     const due = deadlineMonth(withoutYears(text));
     if (due !== null && !indicators.some((i) => i.kind === 'milestone' || deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) !== null)) {
       review.push({ task: d.no, reason: indicators.length === 0
