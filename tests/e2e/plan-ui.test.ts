@@ -27,7 +27,8 @@ function openPage(bridge: Bridge, day: string): Promise<Page> {
 }
 
 async function closeModal(page: Page, button = '知道了'): Promise<void> {
-  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: button, exact: true }).click();
+  // .last(): the dialog's own button, not the close cross that antd also names 关闭.
+  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: button, exact: true }).last().click();
   await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
   await settled(page);
 }
@@ -115,6 +116,9 @@ describe('a county office on its own plan in Chromium', () => {
     await U.locator('#progress-2').fill('一季度城镇新增就业600人。');
     await U.locator('#contact-2').fill('张某');
     await U.locator('#phone-2').fill('0563-7021234');
+    // Task 3 (农村居民收入增长, a growth target led by 县农业农村局): 县人社局 cooperates.
+    await U.getByTestId('task-card-3').getByText('推进中', { exact: true }).click();
+    await U.locator('#progress-3').fill('配合开展农民工返乡创业培训。');
     await U.getByTestId('save-draft').click();
     await poll(() => U.locator('.ant-message').textContent()).toContain('已保存');
     await answerDialogs(unit.origin, unit.token, usb);
