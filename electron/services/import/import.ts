@@ -14,7 +14,7 @@ import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
-import { insertPackage } from '../../../db/queries/packages';
+import { hasPackage, insertPackage, newestReportRevision } from '../../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, planHasReports, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
 import { getSetting, setSetting } from '../../../db/queries/settings';
@@ -310,10 +310,6 @@ class MergeGroup {
 }
 
 
-async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
-  return (await db.selectFrom('packages').select('package_id').where('package_id', '=', packageId).executeTakeFirst()) !== undefined;
-}
-
 async function archive(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
   const m = pkg.manifest;
   await insertPackage(db, {
@@ -462,7 +458,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
-  if (sameInBatch !== undefined || await isDuplicate(ctx.db, m.packageId)) {
+  if (sameInBatch !== undefined || await hasPackage(ctx.db, m.packageId)) {
     const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
       ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
@@ -470,11 +466,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     return { status: 'duplicate', message, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
   }
   const revisionKey = `${unitId}:${m.periods[0]!}`;
-  const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
-    .where('unit_id', '=', unitId).where('kind', '=', 'report').where('direction', '=', 'in').where('period', '=', m.periods[0]!).executeTakeFirst();
-  const highest = Math.max(newest?.r ?? 0, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
+  const newest = await newestReportRevision(ctx.db, unitId, m.periods[0]!);
+  const highest = Math.max(newest, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > (newest?.r ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
@@ -627,7 +622,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
   }
-  if (await isDuplicate(ctx.db, m.packageId)) {
+  if (await hasPackage(ctx.db, m.packageId)) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const at = nowIso(ctx);
