@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson } from '../../../shared/canonical';
 import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
