@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { canonicalJson } from '../../../shared/canonical';
 import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
-import { fingerprint as keyFingerprint, verify } from '../keys/keys';
+import { fingerprint as keyFingerprint, verify } from '../keys/signing';
 import { cellProblem } from './xlsx-display';
 import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
