@@ -25,7 +25,7 @@ import { withWriterLock, type Waiting } from './writer-lock';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
-import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from '../packages/package-data';
+import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -410,11 +410,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
-  const parsed = reportDataSchema.safeParse(pkg.data);
-  if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
+  if (!pkg.report) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
-  const data = parsed.data!;
+  const data = pkg.report!;
   const unit = await cached(batch.units, m.unit, () => findUnitByName(ctx.db, m.unit));
   if (!unit || unit.kind !== 'unit' || !batch.planUnitIds.has(unit.id) || data.unit !== m.unit || m.from !== m.unit) {
     refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
