@@ -3,7 +3,7 @@
  * computer knows (plan, unit, pinned key, revisions, locks) and merged in one transaction: all of
  * it or none of it. One bad file never stops the rest of a batch.
  */
-import type { ControlledTransaction } from 'kysely';
+import { CompiledQuery, type ControlledTransaction } from 'kysely';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../../shared/api';
@@ -216,6 +216,10 @@ function notTried(file: string, failure: StoreFailure): ImportFileResult {
  */
 const LOOKAHEAD = 3;
 
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT package');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('ROLLBACK TO SAVEPOINT package');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('RELEASE SAVEPOINT package');
+
 /** Packages merged per transaction at most, and how long a transaction stays open at most. */
 export const GROUP_FILES = 50;
 const GROUP_MS = 250;
@@ -244,14 +248,17 @@ class MergeGroup {
       }
       this.openedAt = performance.now();
     }
-    const sp = await this.trx.savepoint('package').execute();
+    // Plain statements on the group's transaction: Kysely's savepoint() builds a transaction object
+    // for each one, a tenth of a package's merge on the importing thread (docs/performance.md).
+    const trx = this.trx;
+    await trx.executeQuery(SAVEPOINT);
     let out: Outcome;
     try {
-      out = await work(sp);
+      out = await work(trx);
     } catch (err) {
       try {
-        await sp.rollbackToSavepoint('package').execute();
-        await sp.releaseSavepoint('package').execute();
+        await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+        await trx.executeQuery(RELEASE_SAVEPOINT);
       } catch {
         // SQLite rolled the whole transaction back itself (disk full, I/O error): the packages
         // merged before this one in the group are not in the database either.
@@ -260,7 +267,7 @@ class MergeGroup {
       // A refusal keeps its code; anything else failed while writing the database.
       throw err instanceof LedgerError && !(err instanceof StoreError) ? err : writeFailed(err);
     }
-    await sp.releaseSavepoint('package').execute();
+    await trx.executeQuery(RELEASE_SAVEPOINT);
     return out;
   }
 
