@@ -4,7 +4,7 @@
  * validated with its zod schema on the main side before a handler runs; every answer is a
  * `Result`. File paths never cross from the renderer: main shows the dialogs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorInfo } from './errors';
 import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
 import { planSchema, type ParsedPlan } from './plan';

@@ -2,7 +2,7 @@
  * A plan as data crosses a boundary (an assignment package, a plan file in JSON, the plan editor's
  * request): the one strict shape it is checked against, and what a plan parse answers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPARATORS, INDICATOR_KINDS, type IndicatorKind, type PlanDef } from './domain';
 import { inferKind, kindProblem } from './rules/kinds';
 

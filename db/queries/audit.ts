@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AuditView } from '../../shared/api';
+import { compiledRows, P } from '../compiled';
 import type { Tx } from '../schema';
 
 export interface AuditEntry {
@@ -13,6 +14,10 @@ export interface AuditEntry {
   readonly after?: unknown;
 }
 
+const insertAudit = compiledRows((db, rows) => db.insertInto('audit_log').values(rows), {
+  at: P, actor: P, action: P, entity: P, entity_id: P, before: P, after: P,
+});
+
 /**
  * Appends lines to the audit log, in the given order (one statement for a list). There is
  * deliberately no update or delete here: the log is append-only, and triggers in the schema
@@ -22,18 +27,11 @@ export interface AuditEntry {
 export async function appendAudit(db: Tx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
   const list: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (list.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(list.map((e) => ({
-      at: e.at,
-      actor: e.actor,
-      action: e.action,
-      entity: e.entity,
-      entity_id: e.entityId,
-      before: e.before === undefined ? null : JSON.stringify(e.before),
-      after: e.after === undefined ? null : JSON.stringify(e.after),
-    })))
-    .execute();
+  const params: unknown[] = [];
+  for (const e of list) {
+    params.push(e.at, e.actor, e.action, e.entity, e.entityId, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after));
+  }
+  await insertAudit.query(list.length).run(db, params);
 }
 
 /** One audit line as every reader sees it (the same shape the UI gets). */

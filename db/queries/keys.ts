@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiled, P } from '../compiled';
 import type { Tx } from '../schema';
 
 export interface PinnedKey {
@@ -23,13 +24,15 @@ const trustedKeys = (db: Tx) => db
 
 type TrustedRow = Awaited<ReturnType<ReturnType<typeof trustedKeys>['executeTakeFirstOrThrow']>>;
 
+const trustedOfUnit = compiled((db) => trustedKeys(db).where('unit_keys.unit_id', '=', P));
+
 const toPinned = (r: TrustedRow): PinnedKey => ({
   unitId: r.unit_id, unit: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by,
 });
 
 /** The key currently trusted for a unit, or null before its first accepted package. */
 export async function trustedKey(db: Tx, unitId: number): Promise<PinnedKey | null> {
-  const r = await trustedKeys(db).where('unit_keys.unit_id', '=', unitId).executeTakeFirst();
+  const [r] = await trustedOfUnit.run(db, [unitId]);
   return r ? toPinned(r) : null;
 }
 
@@ -38,14 +41,16 @@ export async function listTrustedKeys(db: Tx): Promise<PinnedKey[]> {
   return (await trustedKeys(db).orderBy('units.seq').execute()).map(toPinned);
 }
 
+const retireTrusted = compiled((db) => db.updateTable('unit_keys').set({ status: sql.lit('retired') }).where('unit_id', '=', P).where('status', '=', sql.lit('trusted')));
+const insertTrusted = compiled((db) => db
+  .insertInto('unit_keys')
+  .values({ unit_id: P, public_key: P, fingerprint: P, status: sql.lit('trusted'), accepted_at: P, accepted_by: P })
+  .onConflict((oc) => oc.columns(['unit_id', 'public_key']).doUpdateSet({ status: sql.lit('trusted'), accepted_at: P, accepted_by: P })));
+
 /** Pins a key for a unit, retiring the one it replaces (kept, never deleted). */
 export async function pinKey(db: Tx, k: { unitId: number; publicKey: string; fingerprint: string; at: string; by: string }): Promise<void> {
-  await db.updateTable('unit_keys').set({ status: 'retired' }).where('unit_id', '=', k.unitId).where('status', '=', sql.lit('trusted')).execute();
-  await db
-    .insertInto('unit_keys')
-    .values({ unit_id: k.unitId, public_key: k.publicKey, fingerprint: k.fingerprint, status: 'trusted', accepted_at: k.at, accepted_by: k.by })
-    .onConflict((oc) => oc.columns(['unit_id', 'public_key']).doUpdateSet({ status: 'trusted', accepted_at: k.at, accepted_by: k.by }))
-    .execute();
+  await retireTrusted.run(db, [k.unitId]);
+  await insertTrusted.run(db, [k.unitId, k.publicKey, k.fingerprint, k.at, k.by, k.at, k.by]);
 }
 
 export interface KeyHolder {
@@ -60,9 +65,11 @@ export interface KeyHolder {
  * another unit offering it is refused (import.ts).
  * @example await holdersOfKey(db, key) // [{ unitId: 24, unit: '市残联', status: 'trusted' }]
  */
+const holdersQuery = compiled((db) => db.selectFrom('unit_keys').innerJoin('units', 'units.id', 'unit_keys.unit_id')
+  .select(['unit_keys.unit_id', 'units.name', 'unit_keys.status'])
+  .where('unit_keys.public_key', '=', P).orderBy('units.seq'));
+
 export async function holdersOfKey(db: Tx, publicKey: string): Promise<KeyHolder[]> {
-  const rows = await db.selectFrom('unit_keys').innerJoin('units', 'units.id', 'unit_keys.unit_id')
-    .select(['unit_keys.unit_id', 'units.name', 'unit_keys.status'])
-    .where('unit_keys.public_key', '=', publicKey).orderBy('units.seq').execute();
+  const rows = await holdersQuery.run(db, [publicKey]);
   return rows.map((r) => ({ unitId: r.unit_id, unit: r.name, status: r.status === 'trusted' ? 'trusted' : 'retired' }));
 }

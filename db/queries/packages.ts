@@ -1,3 +1,4 @@
+import { compiled, P } from '../compiled';
 import type { PackageKindColumn, Tx } from '../schema';
 
 /** One package sent or received: what the manifest says, and the file as it was written or read. */
@@ -20,11 +21,34 @@ export interface PackageRecord {
   readonly receivedOn: string | null;
 }
 
+const insertQuery = compiled((db) => db.insertInto('packages').values({
+  package_id: P, kind: P, direction: P, unit_id: P, period: P, revision: P, signer: P, file_name: P, sha256: P, size: P,
+  bytes: P, created_at: P, received_at: P, received_on: P,
+}));
+
 /** Records a package in the packages table (sent by this computer, or received and merged). */
 export async function insertPackage(db: Tx, p: PackageRecord): Promise<void> {
-  await db.insertInto('packages').values({
-    package_id: p.packageId, kind: p.kind, direction: p.direction, unit_id: p.unitId, period: p.periods[0] ?? null,
-    revision: p.revision, signer: p.signer, file_name: p.fileName, sha256: p.sha256, size: p.size,
-    bytes: p.bytes, created_at: p.createdAt, received_at: p.receivedAt, received_on: p.receivedOn,
-  }).execute();
+  await insertQuery.run(db, [
+    p.packageId, p.kind, p.direction, p.unitId, p.periods[0] ?? null, p.revision, p.signer, p.fileName, p.sha256, p.size,
+    p.bytes, p.createdAt, p.receivedAt, p.receivedOn,
+  ]);
+}
+
+const existsQuery = compiled((db) => db.selectFrom('packages').select('package_id').where('package_id', '=', P));
+
+/** Whether a package with this id is already recorded (sent or received). */
+export async function hasPackage(db: Tx, packageId: string): Promise<boolean> {
+  return (await existsQuery.run(db, [packageId])).length > 0;
+}
+
+const newestQuery = compiled((db) => db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
+  .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P));
+
+/**
+ * The highest revision of a unit's report for a period received so far, 0 before the first.
+ * @example await newestReportRevision(db, unitId, '2019-06') // 2
+ */
+export async function newestReportRevision(db: Tx, unitId: number, period: string): Promise<number> {
+  const [row] = await newestQuery.run(db, [unitId, 'report', 'in', period]);
+  return row?.r ?? 0;
 }

@@ -1,6 +1,7 @@
 import type { IndicatorDef, PlanDef, ReportingFrequency, Role, SubordinateGroup, TaskDef, UnitKind } from '../../shared/domain';
 import { dueDate, parsePeriod, planPeriods } from '../../shared/rules/periods';
 import type { PlanDiff } from '../../shared/plan-diff';
+import { compiled, P } from '../compiled';
 import type { Tx } from '../schema';
 
 /** The plan as the services use it: every row with its database id, in document order. */
@@ -221,16 +222,18 @@ async function ensureUnit(db: Tx, name: string, kind: UnitKind, aliases: readonl
   return id;
 }
 
+const unitByName = compiled((db) => db.selectFrom('units').select(['id', 'name', 'kind']).where('name', '=', P));
+const unitByAlias = compiled((db) => db
+  .selectFrom('unit_aliases')
+  .innerJoin('units', 'units.id', 'unit_aliases.unit_id')
+  .select(['units.id', 'units.name', 'units.kind'])
+  .where('unit_aliases.alias', '=', P));
+
 /** Finds a unit by its name or any alias (市教体厅 finds 市教体局). */
 export async function findUnitByName(db: Tx, name: string): Promise<{ id: number; name: string; kind: UnitKind } | null> {
-  const direct = await db.selectFrom('units').select(['id', 'name', 'kind']).where('name', '=', name).executeTakeFirst();
+  const [direct] = await unitByName.run(db, [name]);
   if (direct) return direct;
-  const viaAlias = await db
-    .selectFrom('unit_aliases')
-    .innerJoin('units', 'units.id', 'unit_aliases.unit_id')
-    .select(['units.id', 'units.name', 'units.kind'])
-    .where('unit_aliases.alias', '=', name)
-    .executeTakeFirst();
+  const [viaAlias] = await unitByAlias.run(db, [name]);
   return viaAlias ?? null;
 }
 

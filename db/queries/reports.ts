@@ -1,6 +1,7 @@
 import type { ReportFields, Role } from '../../shared/domain';
 
 export type { ReportFields } from '../../shared/domain';
+import { compiled, compiledRows, P } from '../compiled';
 import type { ReportSource, Tx } from '../schema';
 
 export interface ReportValue { readonly indicatorId: number; readonly value: number | null; readonly note: string }
@@ -33,19 +34,11 @@ export const EMPTY_FIELDS: ReportFields = {
  * @example await listReports(db, period.id, { unitId })
  */
 export async function listReports(db: Tx, periodId: number, opts: { unitId?: number; taskId?: number } = {}): Promise<Report[]> {
-  let q = db.selectFrom('reports').selectAll().where('period_id', '=', periodId);
-  if (opts.unitId !== undefined) q = q.where('unit_id', '=', opts.unitId);
-  if (opts.taskId !== undefined) q = q.where('task_id', '=', opts.taskId);
-  const rows = await q.orderBy('id').execute();
+  const q = reportQueries(opts.unitId !== undefined, opts.taskId !== undefined);
+  const params = [periodId, ...(opts.unitId !== undefined ? [opts.unitId] : []), ...(opts.taskId !== undefined ? [opts.taskId] : [])];
+  const rows = await q.reports.run(db, params);
   if (rows.length === 0) return [];
-  let vq = db
-    .selectFrom('report_values')
-    .innerJoin('reports', 'reports.id', 'report_values.report_id')
-    .select(['report_values.report_id', 'report_values.indicator_id', 'report_values.value', 'report_values.note'])
-    .where('reports.period_id', '=', periodId);
-  if (opts.unitId !== undefined) vq = vq.where('reports.unit_id', '=', opts.unitId);
-  if (opts.taskId !== undefined) vq = vq.where('reports.task_id', '=', opts.taskId);
-  const values = await vq.execute();
+  const values = await q.values.run(db, params);
   const byReport = new Map<number, ReportValue[]>();
   for (const v of values) {
     let list = byReport.get(v.report_id);
@@ -61,6 +54,30 @@ export async function listReports(db: Tx, periodId: number, opts: { unitId?: num
     values: (byReport.get(r.id) ?? []).sort((a, b) => a.indicatorId - b.indicatorId),
   }));
 }
+
+/** listReports' two queries, for a period and optionally a unit and a task; parameters in that order. */
+const reportQueries = (() => {
+  const make = (byUnit: boolean, byTask: boolean) => ({
+    reports: compiled((db) => {
+      let q = db.selectFrom('reports').selectAll().where('period_id', '=', P);
+      if (byUnit) q = q.where('unit_id', '=', P);
+      if (byTask) q = q.where('task_id', '=', P);
+      return q.orderBy('id');
+    }),
+    values: compiled((db) => {
+      let q = db
+        .selectFrom('report_values')
+        .innerJoin('reports', 'reports.id', 'report_values.report_id')
+        .select(['report_values.report_id', 'report_values.indicator_id', 'report_values.value', 'report_values.note'])
+        .where('reports.period_id', '=', P);
+      if (byUnit) q = q.where('reports.unit_id', '=', P);
+      if (byTask) q = q.where('reports.task_id', '=', P);
+      return q;
+    }),
+  });
+  const variants = [make(false, false), make(false, true), make(true, false), make(true, true)];
+  return (byUnit: boolean, byTask: boolean) => variants[(byUnit ? 2 : 0) + (byTask ? 1 : 0)]!;
+})();
 
 /** What a write needs: a report without the ids and timestamps the store assigns. */
 export type WriteReport = Omit<Report, 'id' | 'createdAt' | 'updatedAt'>;
@@ -87,12 +104,10 @@ const VALUES_PER_INSERT = 2_000;
  * @example const written = await writeReports(trx, reports, at, new Map(stored.map((r) => [r.taskId, r])));
  */
 export async function writeReports(db: Tx, reports: readonly WriteReport[], at: string, before: ReadonlyMap<number, Report>): Promise<{ id: number; before: Report | null }[]> {
-  const columns = (r: WriteReport) => ({
-    role: r.role, status: r.status, progress: r.progress, problems: r.problems, next_steps: r.nextSteps,
-    explanation: r.explanation, funds_planned: r.fundsPlanned, funds_available: r.fundsAvailable, funds_spent: r.fundsSpent,
-    contact: r.contact, phone: r.phone, entered_by: r.enteredBy, proxy: r.proxy ? 1 : 0, source: r.source,
-    package_id: r.packageId, revision: r.revision, received_on: r.receivedOn, updated_at: at,
-  });
+  const columns = (r: WriteReport) => [
+    r.role, r.status, r.progress, r.problems, r.nextSteps, r.explanation, r.fundsPlanned, r.fundsAvailable, r.fundsSpent,
+    r.contact, r.phone, r.enteredBy, r.proxy ? 1 : 0, r.source, r.packageId, r.revision, r.receivedOn, at,
+  ];
   const idByTask = new Map<number, number>();
   const fresh: WriteReport[] = [];
   for (const r of reports) {
@@ -101,25 +116,37 @@ export async function writeReports(db: Tx, reports: readonly WriteReport[], at: 
       fresh.push(r);
       continue;
     }
-    await db.insertInto('report_history').values({ report_id: old.id, revision: old.revision, snapshot: JSON.stringify(old), replaced_at: at }).execute();
-    await db.updateTable('reports').set(columns(r)).where('id', '=', old.id).execute();
-    await db.deleteFrom('report_values').where('report_id', '=', old.id).execute();
+    await insertHistory.run(db, [old.id, old.revision, JSON.stringify(old), at]);
+    await updateReport.run(db, [...columns(r), old.id]);
+    await deleteValues.run(db, [old.id]);
     idByTask.set(r.taskId, old.id);
   }
   for (let i = 0; i < fresh.length; i += REPORTS_PER_INSERT) {
-    const rows = await db
-      .insertInto('reports')
-      .values(fresh.slice(i, i + REPORTS_PER_INSERT).map((r) => ({ ...columns(r), period_id: r.periodId, unit_id: r.unitId, task_id: r.taskId, created_at: at })))
-      .returning(['id', 'task_id'])
-      .execute();
+    const part = fresh.slice(i, i + REPORTS_PER_INSERT);
+    const rows = await insertReports.query(part.length).run(db, part.flatMap((r) => [...columns(r), r.periodId, r.unitId, r.taskId, at]));
     for (const row of rows) idByTask.set(row.task_id, row.id);
   }
-  const values = reports.flatMap((r) => r.values.map((v) => ({ report_id: idByTask.get(r.taskId)!, indicator_id: v.indicatorId, value: v.value, note: v.note })));
+  const values = reports.flatMap((r) => r.values.map((v) => [idByTask.get(r.taskId)!, v.indicatorId, v.value, v.note]));
   for (let i = 0; i < values.length; i += VALUES_PER_INSERT) {
-    await db.insertInto('report_values').values(values.slice(i, i + VALUES_PER_INSERT)).execute();
+    const part = values.slice(i, i + VALUES_PER_INSERT);
+    await insertValues.query(part.length).run(db, part.flat());
   }
   return reports.map((r) => ({ id: idByTask.get(r.taskId)!, before: before.get(r.taskId) ?? null }));
 }
+
+/** A report's columns as writeReports gives them, in its order; new rows add period, unit, task and creation time. */
+const REPORT_COLUMNS = {
+  role: P, status: P, progress: P, problems: P, next_steps: P, explanation: P, funds_planned: P, funds_available: P, funds_spent: P,
+  contact: P, phone: P, entered_by: P, proxy: P, source: P, package_id: P, revision: P, received_on: P, updated_at: P,
+};
+const insertHistory = compiled((db) => db.insertInto('report_history').values({ report_id: P, revision: P, snapshot: P, replaced_at: P }));
+const updateReport = compiled((db) => db.updateTable('reports').set(REPORT_COLUMNS).where('id', '=', P));
+const deleteValues = compiled((db) => db.deleteFrom('report_values').where('report_id', '=', P));
+const insertReports = compiledRows(
+  (db, rows) => db.insertInto('reports').values(rows).returning(['id', 'task_id']),
+  { ...REPORT_COLUMNS, period_id: P, unit_id: P, task_id: P, created_at: P },
+);
+const insertValues = compiledRows((db, rows) => db.insertInto('report_values').values(rows), { report_id: P, indicator_id: P, value: P, note: P });
 
 /** Cumulative values a unit reported for a period, by indicator id (used as "last period's cumulative"). */
 export async function valuesOf(db: Tx, periodId: number, unitId: number): Promise<Map<number, number>> {

@@ -5,7 +5,7 @@
  * through `emit`. Every request is checked against its zod schema in `dispatch` before a handler runs,
  * and every answer is a `Result`; thrown errors become `{ code, message }` in Chinese.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS, requestSchemas, type Channel, type Result } from '../../shared/api';
 import { toErrorInfo } from '../../shared/errors';
 import { backupHandlers } from './backup/handlers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { indicatorFields, type Role } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../../shared/rules/periods';

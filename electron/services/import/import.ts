@@ -3,7 +3,7 @@
  * computer knows (plan, unit, pinned key, revisions, locks) and merged in one transaction: all of
  * it or none of it. One bad file never stops the rest of a batch.
  */
-import type { ControlledTransaction } from 'kysely';
+import { CompiledQuery, type ControlledTransaction } from 'kysely';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../../shared/api';
@@ -14,7 +14,7 @@ import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
-import { insertPackage } from '../../../db/queries/packages';
+import { hasPackage, insertPackage, newestReportRevision } from '../../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { diffPlans } from '../../../shared/plan-diff';
@@ -28,7 +28,7 @@ import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
-import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, reportDataSchema, type ReportData } from '../packages/package-data';
+import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -219,6 +219,10 @@ function notTried(file: string, failure: StoreFailure): ImportFileResult {
  */
 const LOOKAHEAD = 3;
 
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT package');
+const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('ROLLBACK TO SAVEPOINT package');
+const RELEASE_SAVEPOINT = CompiledQuery.raw('RELEASE SAVEPOINT package');
+
 /** Packages merged per transaction at most, and how long a transaction stays open at most. */
 export const GROUP_FILES = 50;
 const GROUP_MS = 250;
@@ -247,14 +251,17 @@ class MergeGroup {
       }
       this.openedAt = performance.now();
     }
-    const sp = await this.trx.savepoint('package').execute();
+    // Plain statements on the group's transaction: Kysely's savepoint() builds a transaction object
+    // for each one, a tenth of a package's merge on the importing thread (docs/performance.md).
+    const trx = this.trx;
+    await trx.executeQuery(SAVEPOINT);
     let out: Outcome;
     try {
-      out = await work(sp);
+      out = await work(trx);
     } catch (err) {
       try {
-        await sp.rollbackToSavepoint('package').execute();
-        await sp.releaseSavepoint('package').execute();
+        await trx.executeQuery(ROLLBACK_TO_SAVEPOINT);
+        await trx.executeQuery(RELEASE_SAVEPOINT);
       } catch {
         // SQLite rolled the whole transaction back itself (disk full, I/O error): the packages
         // merged before this one in the group are not in the database either.
@@ -263,7 +270,7 @@ class MergeGroup {
       // A refusal keeps its code; anything else failed while writing the database.
       throw err instanceof LedgerError && !(err instanceof StoreError) ? err : writeFailed(err);
     }
-    await sp.releaseSavepoint('package').execute();
+    await trx.executeQuery(RELEASE_SAVEPOINT);
     return out;
   }
 
@@ -312,10 +319,6 @@ class MergeGroup {
   }
 }
 
-
-async function isDuplicate(db: Tx, packageId: string): Promise<boolean> {
-  return (await db.selectFrom('packages').select('package_id').where('package_id', '=', packageId).executeTakeFirst()) !== undefined;
-}
 
 async function archive(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
   const m = pkg.manifest;
@@ -427,11 +430,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }
   if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
-  const parsed = reportDataSchema.safeParse(pkg.data);
-  if (!parsed.success) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
+  if (!pkg.report) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
-  const data = parsed.data!;
+  const data = pkg.report!;
   const unit = await cached(batch.units, m.unit, () => findUnitByName(ctx.db, m.unit));
   if (!unit || unit.kind !== 'unit' || !batch.planUnitIds.has(unit.id) || data.unit !== m.unit || m.from !== m.unit) {
     refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
@@ -475,7 +477,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
-  if (sameInBatch !== undefined || await isDuplicate(ctx.db, m.packageId)) {
+  if (sameInBatch !== undefined || await hasPackage(ctx.db, m.packageId)) {
     const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
       ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
@@ -483,11 +485,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     return { status: 'duplicate', message, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
   }
   const revisionKey = `${unitId}:${m.periods[0]!}`;
-  const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
-    .where('unit_id', '=', unitId).where('kind', '=', 'report').where('direction', '=', 'in').where('period', '=', m.periods[0]!).executeTakeFirst();
-  const highest = Math.max(newest?.r ?? 0, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
+  const newest = await newestReportRevision(ctx.db, unitId, m.periods[0]!);
+  const highest = Math.max(newest, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > (newest?.r ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
@@ -662,7 +663,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
   }
-  if (await isDuplicate(ctx.db, m.packageId)) {
+  if (await hasPackage(ctx.db, m.packageId)) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const at = nowIso(ctx);

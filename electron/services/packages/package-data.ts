@@ -2,7 +2,7 @@
  * What each kind of package carries in its signed `data`, checked strictly on import (docs/package-format.md
  * §10). Apart from packages.ts, which makes packages, so that importing one never loads the writer (SheetJS).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain';
 import { planSchema } from '../../../shared/plan';
 import type { PackageKind } from './package-format';

@@ -10,11 +10,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson } from '../../../shared/canonical';
 import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
-import { fingerprint as keyFingerprint, verify } from '../keys/keys';
+import { fingerprint as keyFingerprint, verify } from '../keys/signing';
+import { reportDataSchema, type ReportData } from './package-data';
 import { cellProblem } from './xlsx-display';
 import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
@@ -209,6 +210,12 @@ export interface ReceivedPackage {
   readonly manifest: Manifest;
   readonly fingerprint: string;
   readonly data: unknown;
+  /**
+   * A report package's data if it has the strict shape of a report (package-data.ts), else null (and
+   * for the other kinds): checked where the file is verified, in the worker, so that the importing
+   * thread, which merges and is the slower of the two, does not (docs/performance.md).
+   */
+  readonly report: ReportData | null;
 }
 
 /** A package file as read from the USB drive: its bytes and their SHA-256 (to be archived) and what they verify as. */
@@ -241,7 +248,9 @@ export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): 
     throw new PackageError('E_UNREADABLE', '文件无法读取');
   }
   const { manifest, fingerprint, content } = readPackage(bytes, limits);
-  return { bytes, sha256: sha256Hex(bytes), pkg: { manifest, fingerprint, data: content.data } };
+  const report = manifest.kind === 'report' ? reportDataSchema.safeParse(content.data).data ?? null : null;
+  // The report is the data itself, checked (a strict shape changes nothing): one object, cloned once to the importing thread.
+  return { bytes, sha256: sha256Hex(bytes), pkg: { manifest, fingerprint, data: report ?? content.data, report } };
 }
 
 /**

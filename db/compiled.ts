@@ -1,0 +1,74 @@
+import {
+  CompiledQuery, DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql,
+  type Compilable, type RawBuilder,
+} from 'kysely';
+import type { Database, Tx } from './schema';
+
+/** Compiles only: never connected to a database. */
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+});
+
+/**
+ * A parameter's place in a query built by `compiled`, filled by position (SQLite numbers `?` in
+ * the order they appear in the text).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stands for a value of whatever column it is compared with or written to
+export const P: RawBuilder<any> = sql.raw('?');
+
+export interface Compiled<R> {
+  readonly sql: string;
+  /** Runs the query on `db` (a transaction or savepoint included) with `params` in the order of their `P`. */
+  run(db: Tx, params: readonly unknown[]): Promise<R[]>;
+}
+
+/**
+ * A query Kysely builds and compiles once, run with new parameters every time. On the import's hot
+ * path, building and compiling a dozen small queries per package cost more than SQLite running them
+ * (docs/performance.md). Every value must be a `P`: a value bound any other way would be frozen
+ * into the compiled query, so that is refused when it is compiled.
+ * @example const dup = compiled((db) => db.selectFrom('packages').select('package_id').where('package_id', '=', P));
+ *          const rows = await dup.run(trx, [packageId]);
+ */
+export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>): Compiled<R> {
+  // Compiled at its first run, not when its module loads: a command that never runs it never pays.
+  let query: { sql: string; places: number } | null = null;
+  const compile = () => {
+    const q = build(compiler).compile();
+    if (q.parameters.length > 0) throw new Error(`compiled(): every value must be P, found ${q.parameters.length} bound: ${q.sql}`);
+    return { sql: q.sql, places: q.sql.split('?').length - 1 };
+  };
+  return {
+    get sql() {
+      return (query ??= compile()).sql;
+    },
+    async run(db, params) {
+      const q = (query ??= compile());
+      if (params.length !== q.places) throw new Error(`compiled(): ${q.places} parameters expected, ${params.length} given: ${q.sql}`);
+      return (await db.executeQuery<R>(CompiledQuery.raw(q.sql, [...params]))).rows;
+    },
+  };
+}
+
+/**
+ * `compiled` for an INSERT of a varying number of rows: compiled once per row count. `row` gives a
+ * row's columns, each `P`; the parameters go row after row, each row's in the order of its columns.
+ * @example const insertValues = compiledRows((db, rows) => db.insertInto('report_values').values(rows), { report_id: P, indicator_id: P, value: P, note: P });
+ */
+export function compiledRows<T extends Record<string, RawBuilder<unknown>>, R>(
+  build: (db: Kysely<Database>, rows: T[]) => Compilable<R>, row: T,
+): { query(rows: number): Compiled<R> } {
+  const byCount = new Map<number, Compiled<R>>();
+  return {
+    query(rows) {
+      let q = byCount.get(rows);
+      if (!q) byCount.set(rows, (q = compiled((db) => build(db, Array.from({ length: rows }, () => row)))));
+      return q;
+    },
+  };
+}
