@@ -8,6 +8,7 @@ import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
 import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
 import type { PlanDef } from '../../../shared/domain';
+import { parsePlanWorkbook } from './template-read';
 
 /** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
 export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
@@ -80,6 +81,11 @@ export async function readPlanFile(file: string): Promise<ParsedPlan> {
   switch (ext) {
     case '.json':
       return parsePlanJson(file, planFileBytes(file).toString('utf8'));
+    case '.xlsx':
+      return parsePlanWorkbook(file, planFileBytes(file));
+    case '.xls':
+    case '.et':
+      return unusable(file, `${ext} 是旧版 Excel/WPS 表格格式,请在 WPS 或 Excel 中「另存为」.xlsx 后再选择。`);
     case '.doc':
     case '.wps':
       return unusable(file, `${ext} 是旧版 Word/WPS 格式,请在 WPS 或 Word 中「另存为」.docx 后再选择。`);
