@@ -154,6 +154,7 @@ class TemplateReader {
     if (missing.length > 0) {
       this.errors.push({ where: basename(file), message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
     }
+    // A sheet without all its columns cannot be read row by row: each row would repeat the same complaint.
     if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return failed(this.errors);
 
     const head = this.planFields(planSheet);
@@ -362,7 +363,7 @@ class TemplateReader {
       rows.push({ row: r, taskNo: current, cells });
       byTask.set(current, rows);
     }
-    if (byTask.size === 0 && this.errors.length === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
+    if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
 
     const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
     for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
