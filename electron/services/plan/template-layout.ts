@@ -37,8 +37,8 @@ export interface TaskColumn {
  * export → edit → read round trip would otherwise lose.
  */
 export const TASK_COLUMNS: readonly TaskColumn[] = [
-  { key: 'category', header: '类别', width: 12, ofTask: true },
-  { key: 'taskNo', header: '任务序号', width: 6, ofTask: true },
+  { key: 'category', header: '类别', width: 14, ofTask: true },
+  { key: 'taskNo', header: '任务序号', width: 8, ofTask: true },
   { key: 'title', header: '任务', width: 18, ofTask: true },
   { key: 'text', header: '任务内容', width: 40, ofTask: true },
   { key: 'indicator', header: '指标', width: 16, ofTask: false },

@@ -192,10 +192,13 @@ function tasksSheet(wb: ExcelJS.Workbook, plan: PlanDef | null): void {
     TASK_COLUMNS.forEach((col, k) => {
       const v = values[col.key] ?? null;
       put(ws, r, k + 1, v, ALIGN[col.key]);
-      if (typeof v === 'string') lines = Math.max(lines, linesIn(v, col.width));
+      // A column's width less one: LibreOffice's fallback for 宋体 sets CJK text a little wider than Excel.
+      if (typeof v === 'string') lines = Math.max(lines, linesIn(v, col.width - 1));
     });
     ws.getRow(r).height = heightFor(lines);
   }
+  // The spare rows are for typing, not for paper: an exported plan prints its own rows only.
+  if (plan) ws.pageSetup.printArea = `A1:${colLetter(TASK_COLUMNS.length)}${first + rows.length - 1}`;
   const at = (key: TaskColumnKey) => TASK_COLUMNS.findIndex((c) => c.key === key) + 1;
   const measures = [...new Set([...(plan ? plan.categories.flatMap((c) => c.tasks.flatMap((t) => t.indicators.map((i) => i.unit))) : []), ...COMMON_MEASURES])]
     .filter((u) => u !== '' && !u.includes(','));
@@ -243,7 +246,9 @@ function unitsSheet(wb: ExcelJS.Workbook, plan: PlanDef | null): void {
   );
   const units = plan?.units ?? [];
   const first = TEMPLATE_HEADER_ROW + 1;
-  const last = first + units.length + SPARE_UNIT_ROWS - 1;
+  // An exported list prints as it is (a unit added below it still reaches the drop-downs, which take
+  // SPARE_UNIT_ROWS more); the blank template gives bordered rows to type into.
+  const last = first + (plan ? units.length : SPARE_UNIT_ROWS) - 1;
   for (let r = first; r <= last; r++) {
     const u = units[r - first];
     put(ws, r, 1, u?.name ?? '', 'left');
@@ -251,7 +256,7 @@ function unitsSheet(wb: ExcelJS.Workbook, plan: PlanDef | null): void {
     put(ws, r, 3, u ? UNIT_KIND_WORDS[u.kind] : '', 'center');
     ws.getRow(r).height = heightFor(u ? linesIn(u.name, widths[0]!) : 1);
   }
-  dropDown(ws, 3, first, last, inlineList(Object.values(UNIT_KIND_WORDS)), true, '类型只能是「单位」或「成员单位集合」。');
+  dropDown(ws, 3, first, first + units.length + SPARE_UNIT_ROWS - 1, inlineList(Object.values(UNIT_KIND_WORDS)), true, '类型只能是「单位」或「成员单位集合」。');
 }
 
 /** What each column means and takes, as the reader checks it. */
