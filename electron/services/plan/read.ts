@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
 import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
-import type { PlanDef } from '../../../shared/domain';
+import { noPlan } from './parsed';
 import { parsePlanWorkbook } from './template-read';
 
 /** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
@@ -38,13 +38,9 @@ function fileProblem(file: string, message: string): PlanProblem {
   return { where: basename(file), message };
 }
 
-const EMPTY_PLAN: PlanDef = {
-  id: '', year: 0, title: '', issuedOn: '', issuer: '', revision: 1, frequency: 'monthly', categories: [], units: [],
-};
-
 /** A file that gave no plan at all: only its problems. */
 export function unusable(file: string, message: string): ParsedPlan {
-  return { plan: EMPTY_PLAN, review: [], errors: [fileProblem(file, message)] };
+  return noPlan([fileProblem(file, message)]);
 }
 
 /**
@@ -64,10 +60,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    return {
-      plan: EMPTY_PLAN, review: [],
-      errors: parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })),
-    };
+    return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
   return { plan: parsed.data, review: [], errors: [] };
 }

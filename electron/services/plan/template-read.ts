@@ -14,6 +14,7 @@ import { kindProblem } from '../../../shared/rules/kinds';
 import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { PackageError, readWorkbookFile } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
+import { noPlan } from './parsed';
 import {
   COMPARATOR_WORDS, DEADLINE_WORDS, FREQUENCY_WORDS, KIND_WORDS, PLAN_FIELDS, TASK_COLUMNS, TEMPLATE_SHEETS,
   UNIT_HEADERS, UNIT_KIND_WORDS, type TaskColumnKey,
@@ -35,17 +36,9 @@ export function parsePlanWorkbook(file: string, bytes: Buffer): ParsedPlan {
   } catch (err) {
     if (!(err instanceof PackageError)) throw err;
     const why = err.code === 'E_NOT_A_PACKAGE' ? '不是 Excel 工作簿(.xlsx)' : err.message.replace('数据包', '工作簿');
-    return failed([{ where: basename(file), message: `${why}。请在 WPS 或 Excel 中打开后另存为 .xlsx 再选择。` }]);
+    return noPlan([{ where: basename(file), message: `${why}。请在 WPS 或 Excel 中打开后另存为 .xlsx 再选择。` }]);
   }
   return new TemplateReader(sheets).read(file);
-}
-
-const EMPTY_PLAN: PlanDef = {
-  id: '', year: 0, title: '', issuedOn: '', issuer: '', revision: 1, frequency: 'monthly', categories: [], units: [],
-};
-
-function failed(errors: PlanProblem[]): ParsedPlan {
-  return { plan: EMPTY_PLAN, review: [], errors };
 }
 
 // ───────────────────────────── cell values ─────────────────────────────
@@ -155,7 +148,7 @@ class TemplateReader {
       this.errors.push({ where: basename(file), message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
     }
     // A sheet without all its columns cannot be read row by row: each row would repeat the same complaint.
-    if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return failed(this.errors);
+    if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return noPlan(this.errors);
 
     const head = this.planFields(planSheet);
     const units = this.units(unitSheet);
