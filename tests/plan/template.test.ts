@@ -277,6 +277,10 @@ describe('ledger plan template, filled in by a script', () => {
       [{ where: '「责任分解」第8行 C列(任务)', message: '任务序号1的「任务」与第7行不同:同一任务的各行须一致,或只在第一行填写。' }]],
     ['a 区间 without 目标上限', [['set', '责任分解', 'H5', null]],
       [{ where: '「责任分解」第5行 H列(目标上限)', message: '比较为「区间」时请填写目标上限(如 1-2家:目标 1,目标上限 2)。' }]],
+    ['an error value left by a formula', [['set', '责任分解', 'G4', '#N/A']],
+      [{ where: '「责任分解」第4行 G列(目标)', message: '是错误值「#N/A」:请填写目标,不要用公式。' }]],
+    ['one category number for two categories', [['set', '责任分解', 'A4', '一、办好公平优质教育']],
+      [{ where: '「责任分解」第4行 A列(类别)', message: '类别序号「一」在第7行是「稳定和扩大就业」,这里是「办好公平优质教育」:不同类别请用不同的序号。' }]],
     ['a missing header column', [['set', '责任分解', 'H3', null]],
       [{ where: '「责任分解」第3行', message: '缺少「目标上限」列:请不要删除或改动表头,可从模板复制表头。' }]],
     ['an unknown 报送频率 and 类型', [['set', '计划信息', 'B8', '每月'], ['set', '单位名单', 'C5', '部门']], [

@@ -132,6 +132,8 @@ function chineseNumeral(n: number): string {
 class TemplateReader {
   private readonly errors: PlanProblem[] = [];
   private readonly review: PlanReviewItem[] = [];
+  /** Where a cell shows an error value (#N/A), already named. */
+  private readonly errorCells = new Set<string>();
 
   constructor(private readonly sheets: readonly SheetValues[]) {}
 
@@ -168,6 +170,8 @@ class TemplateReader {
 
   private problem(sheet: SheetValues, row: number, col: number | null, header: string | null, message: string): void {
     const where = col === null ? `「${sheet.name}」第${row + 1}行` : `「${sheet.name}」第${row + 1}行 ${colName(col)}列${header ? `(${header})` : ''}`;
+    // A cell holding an error value is named once for it, not again for what its text is not.
+    if (this.errorCells.has(where)) return;
     this.errors.push({ where, message });
   }
 
@@ -336,6 +340,11 @@ class TemplateReader {
       for (const c of TASK_COLUMNS) {
         const col = colOf(c.key);
         const got = col === undefined ? null : this.textAt(sheet, r, col);
+        // A formula that failed (#N/A, #REF!) shows no value: named here, once, whatever the column.
+        if (got?.cell.error) {
+          this.problem(sheet, r, col!, c.header, `是错误值「${got.text}」:请填写${c.header},不要用公式。`);
+          this.errorCells.add(this.errors.at(-1)!.where);
+        }
         if (got) cells.set(c.key, got);
       }
       if (cells.size === 0) continue;
@@ -370,6 +379,10 @@ class TemplateReader {
       let cat = categories.find((c) => c.name === catName);
       if (cat && catNo !== null && cat.no !== null && cat.no !== catNo) {
         this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别「${catName}」在第${cat.row + 1}行编为「${cat.no}」,这里是「${catNo}」:同一类别请写同样的序号。`);
+      }
+      const sameNo = catNo === null ? undefined : categories.find((c) => c.no === catNo && c.name !== catName);
+      if (!cat && sameNo) {
+        this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别序号「${catNo}」在第${sameNo.row + 1}行是「${sameNo.name}」,这里是「${catName}」:不同类别请用不同的序号。`);
       }
       if (!cat) {
         cat = { no: catNo, name: catName, tasks: [], row: own.category.row };
@@ -474,10 +487,6 @@ class TemplateReader {
       const got = r.cells.get(key);
       if (!got) return null;
       const { cell } = got;
-      if (cell.error) {
-        bad(key, `是错误值「${got.text}」:请填写数字。`);
-        return null;
-      }
       if (typeof cell.value === 'number') {
         // 95% typed into a cell is stored as 0.95; the plan keeps it as 95 with the unit %.
         if (cell.shownAs !== 'percent') return cell.value;
