@@ -250,6 +250,13 @@ describe('ledger plan template, filled in by a script', () => {
     expect(read.plan).toEqual(COUNTY_PLAN);
   });
 
+  it('lists a unit no task names for review, and reads the plan with it', async () => {
+    const read = await filled('unused-unit', unitRow(9, '县文旅局', null, '单位'));
+    expect(read.errors).toEqual([]);
+    expect(read.review).toEqual([...COUNTY_REVIEW, { task: null, reason: '「单位名单」中的「县文旅局」没有牵头或协同任何任务,请确认是否需要。' }]);
+    expect(read.plan.units.map((u) => u.name)).toEqual([...COUNTY_PLAN.units.map((u) => u.name), '县文旅局']);
+  });
+
   it('reads the same county plan after a LibreOffice re-save', async () => {
     const file = editWithOpenpyxl(blank, COUNTY_FILL, join(dir, 'county-for-libreoffice.xlsx'));
     const read = await readPlanFile(resaveWithLibreOffice(file, dir));

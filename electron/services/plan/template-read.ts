@@ -156,6 +156,10 @@ class TemplateReader {
     const units = this.units(unitSheet);
     const categories = this.tasks(taskSheet, units);
     const plan: PlanDef = { ...head, revision: 1, categories, units: units.list };
+    const named = new Set(categories.flatMap((c) => c.tasks.flatMap((t) => [...t.leadUnits, ...t.coUnits])));
+    for (const u of units.list) {
+      if (!named.has(u.name)) this.review.push({ task: null, reason: `「${TEMPLATE_SHEETS.units}」中的「${u.name}」没有牵头或协同任何任务,请确认是否需要。` });
+    }
     if (this.errors.length === 0) {
       // The last guard: the strict shape every plan is held to (lengths, counts), named by task.
       const checked = planSchema.safeParse(plan);
