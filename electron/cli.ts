@@ -75,11 +75,13 @@ const HELP = `民生工作督办台账 命令行
                                                        列出错误;显示待确认事项。--carry-from:新一年接续上年
                                                        台账(沿用本机密钥、名称、设置和各单位密钥)
   plan     --db FILE [--json]                          查看工作计划
-  plan parse FILE [--json]                             从通知(.docx、.txt)或计划文件(.json)读出工作计划,列出
+  plan parse FILE [--json]                             从通知(.docx、.txt)、责任分解表(.xlsx)或计划文件(.json)读出工作计划,列出
                                                        需要核对的地方;有错误时退出码为 1(不需要 --db)
   plan revise --db FILE --from 计划文件 [--dry-run] [--out 文件夹] [--json]
                                                        修订工作计划:先列出变化(--dry-run 只列出),保存为新版本;
                                                        --out 为任务有变化的单位生成新任务包
+  plan template --out FILE.xlsx                        生成空白责任分解表(每个指标一行,带下拉列表和填写说明)
+  plan export --db FILE --out FILE.xlsx                把当前工作计划导出为责任分解表(改好后可再读回)
   enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
                                                        录入一个单位一期的进展(汇总端为代填;按季度报送时
                                                        报送期以季度的最后一个月表示,如 2019-06 为 1-6月)
@@ -132,6 +134,26 @@ function checkOptions(args: Args, allowed: readonly string[]): void {
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** `ledger plan template --out FILE.xlsx` and `ledger plan export --db FILE --out FILE.xlsx`: the 责任分解表. */
+async function planWorkbookCommand(sub: 'template' | 'export', args: Args, io: Io, json: boolean): Promise<number> {
+  if (args.positional.length > 1) throw new UsageError(`ledger plan ${sub} 不需要 ${args.positional.slice(1).join(' ')}:输出文件用 --out 指定。`);
+  const { exportPlanWorkbook, writeBlankTemplate } = await import('./services/plan/template');
+  const { TEMPLATE_SHEETS } = await import('./services/plan/template-layout');
+  const sheets = Object.values(TEMPLATE_SHEETS).join('、');
+  if (sub === 'template') {
+    checkOptions(args, ['out']);
+    const r = await writeBlankTemplate(need(args, 'out'), new Date());
+    io.out(json ? JSON.stringify(r) : `已生成空白责任分解表 ${r.out}\n工作表:${sheets}。填好后用 ledger plan parse ${basename(r.out)} 检查。`);
+    return 0;
+  }
+  checkOptions(args, ['db', 'out']);
+  return await withLedger(need(args, 'db'), async (l) => {
+    const r = await exportPlanWorkbook(l, need(args, 'out'));
+    io.out(json ? JSON.stringify(r) : `已把工作计划导出为责任分解表 ${r.out}(${r.tasks} 项任务,${r.rows} 行,${r.units} 个单位)\n工作表:${sheets}`);
+    return 0;
+  });
 }
 
 /** `--out` may name a file or an existing folder (then the package keeps its standard name). */
@@ -350,11 +372,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return 0;
       }
       case 'plan': {
+        const sub = args.positional[0];
+        if (sub === 'template' || sub === 'export') return await planWorkbookCommand(sub, args, io, json);
         if (args.positional[0] === 'parse') {
-          // A plan read from a notice (.docx, .txt) or a plan file: no ledger needed to look at it.
+          // A plan read from a notice (.docx, .txt), a 责任分解表 (.xlsx) or a plan file: no ledger needed to look at it.
           checkOptions(args, []);
           const file = args.positional[1];
-          if (!file) throw new UsageError('用法:ledger plan parse 文件(.docx、.txt 或 .json)[--json]');
+          if (!file) throw new UsageError('用法:ledger plan parse 文件(通知 .docx、.txt,责任分解表 .xlsx,或 .json)[--json]');
           const { readPlanFile } = await import('./services/plan/read');
           const { plan, review, errors } = await readPlanFile(file);
           if (json) io.out(JSON.stringify({ ...plan, review, errors }, null, 2));

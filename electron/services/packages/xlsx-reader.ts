@@ -1078,3 +1078,55 @@ function anchorOf(parts: Parts, part: string): string {
   }
   return 'A1';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cell values for readers of other workbooks (the 责任分解表): what a cell holds and how it is shown
+
+/** How a number is shown: as itself, as a percentage (0.95 shows 95%), or as a date (a day serial). */
+export type ShownAs = 'plain' | 'percent' | 'date';
+
+/** One cell as a person sees it: its value (a formula's last result), an error text, and how it is shown. */
+export interface ShownCell {
+  readonly value: CellValue;
+  /** #N/A, #DIV/0! …: `value` is the error's text. */
+  readonly error: boolean;
+  readonly shownAs: ShownAs;
+}
+
+export interface SheetValues {
+  readonly name: string;
+  readonly state: SheetState;
+  /** Dense rows (0-based) of dense cells; holes are empty cells. */
+  readonly rows: readonly (readonly (ShownCell | undefined)[] | undefined)[];
+}
+
+/** Built-in number formats that show a percentage or a date (ECMA-376 §18.8.30). */
+const BUILTIN_PERCENT = new Set([9, 10]);
+const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+
+function shownAs(styles: Styles, style: number): ShownAs {
+  const id = style >= 0 ? styles.cellXfs[style]?.numFmt ?? 0 : 0;
+  if (BUILTIN_PERCENT.has(id)) return 'percent';
+  if (BUILTIN_DATE.has(id)) return 'date';
+  const code = styles.numFmts.get(id);
+  if (code === undefined) return 'plain';
+  // Literal text ("…", \x) and bracketed parts ([Red], [$-804]) say nothing about what the number is.
+  const bare = code.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, '');
+  if (bare.includes('%')) return 'percent';
+  return /[ymdhs]/i.test(bare) && !/^general$/i.test(bare.trim()) ? 'date' : 'plain';
+}
+
+/**
+ * Every sheet's cells as values, with how each number is shown: for reading a workbook a person filled
+ * in (not a package: nothing here is verified), from `readWorkbookFile`'s bounded parse.
+ * @example sheetValues(readWorkbookFile(bytes))[0].rows[3]?.[6]?.value // G4
+ */
+export function sheetValues(wb: ParsedWorkbook): SheetValues[] {
+  return wb.sheets.map((s) => ({
+    name: s.name,
+    state: s.state,
+    rows: s.rows.map((row) => row?.map((c) => c === undefined ? undefined : {
+      value: c.value, error: c.kind === 'error', shownAs: typeof c.value === 'number' ? shownAs(wb.styles, c.style) : 'plain',
+    })),
+  }));
+}

@@ -8,8 +8,9 @@ import { basename, extname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
 import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
 import { planProblems } from '../../../shared/plan-check';
-import type { PlanDef } from '../../../shared/domain';
 import { parseNoticeText } from './notice';
+import { noPlan } from './parsed';
+import { parsePlanWorkbook } from './template-read';
 
 /** A notice or a 责任分解表 is a few hundred KB; anything far larger is not a plan. */
 export const MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024;
@@ -39,13 +40,9 @@ function fileProblem(file: string, message: string): PlanProblem {
   return { where: basename(file), message };
 }
 
-const EMPTY_PLAN: PlanDef = {
-  id: '', year: 0, title: '', issuedOn: '', issuer: '', revision: 1, frequency: 'monthly', categories: [], units: [],
-};
-
 /** A file that gave no plan at all: only its problems. */
 export function unusable(file: string, message: string): ParsedPlan {
-  return { plan: EMPTY_PLAN, review: [], errors: [fileProblem(file, message)] };
+  return noPlan([fileProblem(file, message)]);
 }
 
 /**
@@ -65,10 +62,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    return {
-      plan: EMPTY_PLAN, review: [],
-      errors: parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })),
-    };
+    return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
   return { plan: parsed.data, review: [], errors: planProblems(parsed.data) };
 }
@@ -134,6 +128,11 @@ export async function readPlanFile(file: string): Promise<ParsedPlan> {
     }
     case '.docx':
       return readDocx(file);
+    case '.xlsx':
+      return parsePlanWorkbook(file, planFileBytes(file));
+    case '.xls':
+    case '.et':
+      return unusable(file, `${ext} 是旧版 Excel/WPS 表格格式,请在 WPS 或 Excel 中「另存为」.xlsx 后再选择。`);
     case '.doc':
     case '.wps':
       return unusable(file, `${ext} 是旧版 Word/WPS 格式,请在 WPS 或 Word 中「另存为」.docx 后再选择。`);

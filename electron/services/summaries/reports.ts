@@ -6,9 +6,6 @@
  * lays them out as official tables: merged title rows, bold bordered headers, number formats,
  * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
  */
-import { writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
@@ -19,7 +16,10 @@ import { rankLabel, rankUnitsByCompletion } from '../../../shared/rules/ranking'
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, today, type Ctx } from '../context';
-import { replaceFile } from '../files';
+import {
+  A4_MARGINS, BODY_FONT, BODY_SIZE, BORDER, HEADER_STYLE, MAX_ROW_HEIGHT, SECTION_FILL, TITLE_STYLE,
+  a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, writeWorkbookFile,
+} from '../workbook-style';
 import { isComplete, loadPeriodData, periodFigures, summaryByCategory, type PeriodData } from './summaries';
 
 /** Sheet names, in workbook order. */
@@ -89,34 +89,9 @@ export async function writeSummaryWorkbook(
   ctx: Ctx,
   opts: SummaryWorkbookOptions & { readonly out: string },
 ): Promise<WrittenSummaryWorkbook> {
-  if (!/\.xlsx$/i.test(opts.out)) throw new LedgerError('E_USAGE', `输出文件「${opts.out}」应以 .xlsx 结尾。`);
   const { buffer, info } = await buildSummary(ctx, opts);
-  const target = resolve(opts.out);
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await replaceFile(target, tmp, (t) => writeFileSync(t, buffer, { flag: 'wx', mode: 0o644 }));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new LedgerError(
-      'E_WRITE_FAILED',
-      `无法写入汇总表「${opts.out}」:${writeFailureReason(code)}。请确认文件夹「${dir}」存在且可写,且同名文件没有在 Excel/WPS 中打开。`,
-      { dir, code },
-    );
-  }
+  await writeWorkbookFile(opts.out, buffer, '汇总表');
   return { out: opts.out, ...info };
-}
-
-function writeFailureReason(code: string): string {
-  switch (code) {
-    case 'ENOENT': case 'ENOTDIR': return '文件夹不存在';
-    case 'EACCES': case 'EPERM': return '没有写入权限,或文件正被其他程序占用';
-    case 'EBUSY': return '文件正被其他程序占用';
-    case 'EROFS': return '磁盘或U盘是只读的';
-    case 'ENOSPC': return '磁盘空间不足';
-    case 'EISDIR': return '已有同名的文件夹';
-    default: return code ? `系统错误 ${code}` : '未知错误';
-  }
 }
 
 // ───────────────────────────── building ─────────────────────────────
@@ -187,16 +162,6 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
 
 // ───────────────────────────── cells and styles ─────────────────────────────
 
-const BODY_FONT = '宋体';
-const TITLE_FONT = '黑体';
-const BODY_SIZE = 10;
-const HEADER_FILL = 'FFD9D9D9';
-const SECTION_FILL = 'FFF2F2F2';
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-/** Excel's row height limit, in points. */
-const MAX_ROW_HEIGHT = 409;
-const LINE_HEIGHT = 14;
 
 /**
  * How a column shows its cells. Numbers stay numbers: counts, percentages, points and dates are
@@ -223,21 +188,6 @@ type CellIn = Val | Spec;
 
 function isSpec(c: CellIn): c is Spec {
   return c !== null && typeof c === 'object' && !(c instanceof Date);
-}
-
-// Characters XML 1.0 cannot carry (they would make the file unreadable) and unpaired surrogates.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Excel's limit on the characters of one cell. */
-const MAX_CELL_CHARS = 32767;
-
-/**
- * Text as it goes into a cell: always a plain string value (a shared string), never a formula,
- * even when it begins with = + - @; characters XML cannot carry are dropped.
- */
-export function cellText(s: string): string {
-  const clean = s.replace(XML_INVALID, '');
-  return clean.length > MAX_CELL_CHARS ? `${clean.slice(0, MAX_CELL_CHARS - 6)}…（已截断）` : clean;
 }
 
 function ymd(date: string): Date {
@@ -367,24 +317,6 @@ function lightSpec(light: Light, bold = false): Spec {
   return { v: lightText(light), light, bold };
 }
 
-/** Display width of text in Excel column units: CJK characters are about two digits wide. */
-function textWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += ch.codePointAt(0)! >= 0x2e80 ? 1.92 : 1.0;
-  return w;
-}
-
-/** Lines a text takes when wrapped in a column of the given width. */
-function linesIn(text: string, width: number): number {
-  // A column of width w holds w digits plus a few pixels of padding; keep a little in hand.
-  const usable = Math.max(1, width - 0.4);
-  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / usable)), 0);
-}
-
-function heightFor(lines: number): number {
-  return Math.min(MAX_ROW_HEIGHT, Math.max(18, lines * LINE_HEIGHT + 4));
-}
-
 /** The text a cell wraps; numbers and dates never wrap (their columns are wide enough for them). */
 function textOf(c: CellIn | undefined): string {
   if (c === undefined) return '';
@@ -416,12 +348,7 @@ function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts
       state: 'frozen', xSplit: opts.xSplit ?? 0, ySplit: HEADER_ROWS,
       topLeftCell: `${colLetter((opts.xSplit ?? 0) + 1)}${HEADER_ROWS + 1}`, activeCell: `A${HEADER_ROWS + 1}`,
     }],
-    pageSetup: {
-      paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0,
-      horizontalCentered: true, printTitlesRow: `1:${opts.printTitleRows ?? HEADER_ROWS}`,
-      margins: { left: 0.4, right: 0.4, top: 0.55, bottom: 0.6, header: 0.3, footer: 0.3 },
-    },
-    headerFooter: { oddFooter: `&C${name}  第 &P 页，共 &N 页` },
+    ...a4Landscape(name, opts.printTitleRows ?? HEADER_ROWS),
   });
   // ExcelJS drops a width of exactly 9 (its own default), which Excel then shows as 8.43.
   ws.columns = cols.map((c) => ({ width: c.width === 9 ? 9.01 : c.width }));
@@ -429,8 +356,8 @@ function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts
 }
 
 /** A4 landscape minus the margins set in newSheet, in points. */
-const PRINTABLE_WIDTH = 841.89 - (0.4 + 0.4) * 72;
-const PRINTABLE_HEIGHT = 595.28 - (0.55 + 0.6) * 72;
+const PRINTABLE_WIDTH = 841.89 - (A4_MARGINS.left + A4_MARGINS.right) * 72;
+const PRINTABLE_HEIGHT = 595.28 - (A4_MARGINS.top + A4_MARGINS.bottom) * 72;
 
 /** A run of rows that must print on one page: a task with its indicator rows (merged cells), a small table. */
 interface Block { readonly first: number; readonly last: number }
@@ -461,12 +388,6 @@ function keepTogether(ws: ExcelJS.Worksheet, cols: readonly Col[], blocks: reado
   }
 }
 
-function colLetter(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-}
-
 /** Rows 1–3: merged title (plan, sheet, period), merged subtitle (序时进度, due date, date made), headers. */
 function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period, m.head.frequency)): void {
   const last = cols.length;
@@ -474,10 +395,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
   const title = `${m.data.plan.title}落实情况${what}（${period}）`;
   const t = ws.getCell(1, 1);
   t.value = cellText(title);
-  t.style = {
-    font: { name: TITLE_FONT, size: 16, bold: true },
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-  };
+  t.style = { ...TITLE_STYLE };
   ws.mergeCells(1, 1, 1, last);
   ws.getRow(1).height = Math.min(MAX_ROW_HEIGHT, Math.ceil(textWidth(title) * 1.6 / totalWidth) * 22 + 10);
 
@@ -499,12 +417,7 @@ function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[]
   shown.forEach((label, k) => {
     const cell = ws.getCell(row, k + 1);
     cell.value = cellText(label);
-    cell.style = {
-      font: { name: BODY_FONT, size: BODY_SIZE, bold: true },
-      alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-      border: BORDER,
-      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } },
-    };
+    cell.style = { ...HEADER_STYLE };
   });
   ws.getRow(row).height = heightFor(rowLines(cols, shown));
 }

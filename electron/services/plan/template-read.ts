@@ -1,0 +1,566 @@
+/**
+ * Reads a 责任分解表 (.xlsx) back into a plan, strictly: every problem is collected and named by sheet, row
+ * and column in Chinese ("「责任分解」第12行 G列(目标)": "「约3千」不是数字"), never only the first.
+ *
+ * The file comes from a person's USB drive: it is read with the project's own bounded reader (size caps,
+ * our zip walk, no SheetJS), and what an office suite does to a file is accepted: numbers stored as text
+ * ("12,100", full-width digits, "86.79万" with 万/亿 multiplied out), spaces around values, percentages
+ * shown as 95%, rows in any order (tasks are ordered by 任务序号), blank rows, extra columns, and sheets
+ * renamed (each sheet is found by its headers when its name is not there).
+ */
+import { basename } from 'node:path';
+import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
+import { kindProblem } from '../../../shared/rules/kinds';
+import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
+import { PackageError, readWorkbookFile } from '../packages/package-format';
+import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
+import { noPlan } from './parsed';
+import {
+  COMPARATOR_WORDS, DEADLINE_WORDS, FREQUENCY_WORDS, KIND_WORDS, PLAN_FIELDS, TASK_COLUMNS, TEMPLATE_SHEETS,
+  UNIT_HEADERS, UNIT_KIND_WORDS, type TaskColumnKey,
+} from './template-layout';
+
+/** More than this many problems is a wrong file, not a file to correct line by line. */
+const MAX_PROBLEMS = 200;
+/** Header rows are looked for among the first rows of a sheet (the template has them on row 3). */
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * A 责任分解表 read back: the plan, what a person should confirm, and every problem found.
+ * @example const { plan, review, errors } = parsePlanWorkbook('2020年责任分解表.xlsx', bytes)
+ */
+export function parsePlanWorkbook(file: string, bytes: Buffer): ParsedPlan {
+  let sheets: SheetValues[];
+  try {
+    sheets = sheetValues(readWorkbookFile(bytes));
+  } catch (err) {
+    if (!(err instanceof PackageError)) throw err;
+    const why = err.code === 'E_NOT_A_PACKAGE' ? '不是 Excel 工作簿(.xlsx)' : err.message.replace('数据包', '工作簿');
+    return noPlan([{ where: basename(file), message: `${why}。请在 WPS 或 Excel 中打开后另存为 .xlsx 再选择。` }]);
+  }
+  return new TemplateReader(sheets).read(file);
+}
+
+// ───────────────────────────── cell values ─────────────────────────────
+
+/** Full-width digits and signs as office suites and input methods type them. */
+function halfWidth(s: string): string {
+  return s.replace(/[\uff10-\uff19\uff0b\uff0d\uff0e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+}
+
+/** Text with spaces (also full-width and non-breaking) trimmed from both ends. */
+function trimmed(s: string): string {
+  return s.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/g, '');
+}
+
+/** A word from a drop-down, however it was typed: no spaces anywhere, half-width digits. */
+function word(s: string): string {
+  return halfWidth(s).replace(/[\s\u3000\u00a0]+/g, '');
+}
+
+/** A decimal written out, shifted `places` to the left of its point (万 = 4, 亿 = 8) without float error. */
+function scaled(int: string, frac: string, places: number): number {
+  const digits = int + frac + '0'.repeat(places);
+  const point = int.length + places;
+  return Number(`${digits.slice(0, point)}.${digits.slice(point)}`);
+}
+
+/** "12,100", "86.79万", "1.2亿", "-3" as a number; null when it is not a plain number. */
+export function numberFromText(text: string): number | null {
+  const s = halfWidth(text).replace(/[\s\u3000\u00a0,，]+/g, '');
+  const m = /^([+-]?)(\d+)(?:\.(\d+))?(万|亿)?$/.exec(s);
+  if (!m) return null;
+  const v = scaled(m[2]!, m[3] ?? '', m[4] === '万' ? 4 : m[4] === '亿' ? 8 : 0);
+  return m[1] === '-' ? -v : v;
+}
+
+/** Excel's day serial (1900 system) as YYYY-MM-DD. */
+function serialDate(serial: number): string {
+  return new Date(Math.round((serial - 25569) * 86_400_000)).toISOString().slice(0, 10);
+}
+
+function isoDate(y: number, m: number, d: number): string | null {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+// ───────────────────────────── reading ─────────────────────────────
+
+interface Found {
+  readonly sheet: SheetValues;
+  /** 0-based row of the headers. */
+  readonly headerRow: number;
+  /** 0-based column of each header found. */
+  readonly columns: ReadonlyMap<string, number>;
+}
+
+/** A task's cells as one row gives them, with where each came from. */
+interface TaskRow {
+  readonly row: number;
+  readonly taskNo: number;
+  readonly cells: ReadonlyMap<TaskColumnKey, { text: string; cell: ShownCell }>;
+}
+
+const HEADER_OF: Readonly<Record<TaskColumnKey, string>> = Object.fromEntries(TASK_COLUMNS.map((c) => [c.key, c.header])) as Record<TaskColumnKey, string>;
+const INDICATOR_KEYS: readonly TaskColumnKey[] = TASK_COLUMNS.filter((c) => !c.ofTask).map((c) => c.key);
+type TaskKey = 'category' | 'title' | 'text' | 'lead' | 'co' | 'leader';
+const TASK_KEYS: readonly TaskKey[] = ['category', 'title', 'text', 'lead', 'co', 'leader'];
+/** A task's own field as its first row that fills it gives it. */
+type TaskFields = Record<TaskKey, { readonly text: string; readonly row: number } | null>;
+
+const COMPARATOR_OF: ReadonlyMap<string, Comparator> = new Map(Object.entries(COMPARATOR_WORDS).map(([k, w]) => [w, k as Comparator]));
+const KIND_OF: ReadonlyMap<string, IndicatorKind> = new Map(Object.entries(KIND_WORDS).map(([k, w]) => [w, k as IndicatorKind]));
+const UNIT_KIND_OF: ReadonlyMap<string, UnitKind> = new Map(Object.entries(UNIT_KIND_WORDS).map(([k, w]) => [w, k as UnitKind]));
+const FREQUENCY_OF: ReadonlyMap<string, ReportingFrequency> = new Map(Object.entries(FREQUENCY_WORDS).map(([k, w]) => [w, k as ReportingFrequency]));
+
+/**
+ * Subordinate governments named as a group: 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各街道办事处.
+ * Found before a cell is split at 、, which the phrase itself contains.
+ */
+const SUBORDINATE_PHRASE = /各[县市区乡镇街道(（)）、]+?(?:人民政府|政府|办事处)/;
+
+const NUMERALS = '零一二三四五六七八九';
+
+/** 1 → 一, 12 → 十二, 20 → 二十: a category's number when its cell gives none. */
+function chineseNumeral(n: number): string {
+  if (n < 10) return NUMERALS[n]!;
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? '' : NUMERALS[tens]}十${n % 10 === 0 ? '' : NUMERALS[n % 10]}`;
+}
+
+class TemplateReader {
+  private readonly errors: PlanProblem[] = [];
+  private readonly review: PlanReviewItem[] = [];
+  /** Where a cell shows an error value (#N/A), already named. */
+  private readonly errorCells = new Set<string>();
+
+  constructor(private readonly sheets: readonly SheetValues[]) {}
+
+  read(file: string): ParsedPlan {
+    const taskSheet = this.find(TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标']);
+    const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind]);
+    const planSheet = this.findByLabels(TEMPLATE_SHEETS.plan, [PLAN_FIELDS.title, PLAN_FIELDS.year]);
+    const missing = [
+      !taskSheet && `「${TEMPLATE_SHEETS.tasks}」(表头含 任务序号、指标 等列)`,
+      !unitSheet && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
+      !planSheet && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
+    ].filter((x): x is string => typeof x === 'string');
+    if (missing.length > 0) {
+      this.errors.push({ where: basename(file), message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
+    }
+    // A sheet without all its columns cannot be read row by row: each row would repeat the same complaint.
+    if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return noPlan(this.errors);
+
+    const head = this.planFields(planSheet);
+    const units = this.units(unitSheet);
+    const categories = this.tasks(taskSheet, units);
+    const plan: PlanDef = { ...head, revision: 1, categories, units: units.list };
+    const named = new Set(categories.flatMap((c) => c.tasks.flatMap((t) => [...t.leadUnits, ...t.coUnits])));
+    for (const u of units.list) {
+      if (!named.has(u.name)) this.review.push({ task: null, reason: `「${TEMPLATE_SHEETS.units}」中的「${u.name}」没有牵头或协同任何任务,请确认是否需要。` });
+    }
+    if (this.errors.length === 0) {
+      // The last guard: the strict shape every plan is held to (lengths, counts), named by task.
+      const checked = planSchema.safeParse(plan);
+      if (!checked.success) {
+        for (const issue of checked.error.issues) this.errors.push({ where: this.pathWhere(plan, issue.path), message: issue.message });
+      }
+    }
+    return { plan, review: this.review, errors: this.errors.slice(0, MAX_PROBLEMS) };
+  }
+
+  // ─── where things are ───
+
+  private problem(sheet: SheetValues, row: number, col: number | null, header: string | null, message: string): void {
+    const where = col === null ? `「${sheet.name}」第${row + 1}行` : `「${sheet.name}」第${row + 1}行 ${colName(col)}列${header ? `(${header})` : ''}`;
+    // A cell holding an error value is named once for it, not again for what its text is not.
+    if (this.errorCells.has(where)) return;
+    this.errors.push({ where, message });
+  }
+
+  private pathWhere(plan: PlanDef, path: readonly PropertyKey[]): string {
+    if (path[0] === 'categories' && path[2] === 'tasks' && typeof path[1] === 'number' && typeof path[3] === 'number') {
+      const task = plan.categories[path[1]]?.tasks[path[3]];
+      if (task) return `任务${task.no}${path[4] === 'indicators' && typeof path[5] === 'number' ? ` 指标${Number(path[5]) + 1}` : ''}`;
+    }
+    return path.join('.');
+  }
+
+  private textAt(sheet: SheetValues, row: number, col: number): { text: string; cell: ShownCell } | null {
+    const cell = sheet.rows[row]?.[col];
+    if (cell === undefined || cell.value === null) return null;
+    const text = typeof cell.value === 'string' ? trimmed(cell.value) : String(cell.value);
+    return text === '' ? null : { text, cell };
+  }
+
+  /** The row (within the first few) holding all of `headers`, and where each header is. */
+  private headersOf(sheet: SheetValues, headers: readonly string[]): Found | null {
+    for (let r = 0; r < Math.min(HEADER_SEARCH_ROWS, sheet.rows.length); r++) {
+      const columns = new Map<string, number>();
+      sheet.rows[r]?.forEach((c, k) => {
+        if (typeof c?.value === 'string') {
+          const h = word(c.value);
+          if (!columns.has(h)) columns.set(h, k);
+        }
+      });
+      if (headers.every((h) => columns.has(h))) return { sheet, headerRow: r, columns };
+    }
+    return null;
+  }
+
+  /**
+   * A sheet by its name, or else the first sheet whose headers include `key` headers. A sheet found whose
+   * headers lack some of `headers` is named with the missing columns (the rest of it cannot be read).
+   */
+  private find(name: string, headers: readonly string[], key: readonly string[]): Found | null {
+    const candidates = [...this.sheets.filter((s) => s.name === name), ...this.sheets.filter((s) => s.name !== name)];
+    for (const sheet of candidates) {
+      const found = this.headersOf(sheet, key);
+      if (!found) continue;
+      const lacking = headers.filter((h) => !found.columns.has(h));
+      if (lacking.length > 0) {
+        this.problem(sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
+      }
+      return found;
+    }
+    return null;
+  }
+
+  /** A sheet of labelled rows (A: label, B: value): by name, or else the first whose A column has all `labels`. */
+  private findByLabels(name: string, labels: readonly string[]): SheetValues | null {
+    const has = (s: SheetValues) => {
+      const seen = new Set(s.rows.map((row) => typeof row?.[0]?.value === 'string' ? word(row[0].value) : ''));
+      return labels.every((l) => seen.has(l));
+    };
+    return this.sheets.find((s) => s.name === name && has(s)) ?? this.sheets.find(has) ?? null;
+  }
+
+  // ─── 计划信息 ───
+
+  private planFields(sheet: SheetValues): Omit<PlanDef, 'revision' | 'categories' | 'units'> {
+    const at = new Map<string, number>();
+    sheet.rows.forEach((row, r) => {
+      const label = typeof row?.[0]?.value === 'string' ? word(row[0].value) : '';
+      if (label !== '' && !at.has(label)) at.set(label, r);
+    });
+    const field = (label: string) => {
+      const r = at.get(label);
+      return r === undefined ? null : { row: r, got: this.textAt(sheet, r, 1) };
+    };
+    const bad = (label: string, message: string) => this.problem(sheet, at.get(label)!, 1, label, message);
+
+    const title = field(PLAN_FIELDS.title)?.got?.text ?? '';
+    if (title === '') this.problem(sheet, at.get(PLAN_FIELDS.title)!, 1, PLAN_FIELDS.title, '请填写计划标题,如「2020年全县民生工作要点」。');
+
+    let year = 0;
+    const y = field(PLAN_FIELDS.year)?.got;
+    if (!y) bad(PLAN_FIELDS.year, '请填写年度,如 2020。');
+    else {
+      const n = typeof y.cell.value === 'number' ? y.cell.value : numberFromText(y.text.replace(/年$/, ''));
+      if (n === null || !Number.isInteger(n) || n < 2000 || n > 2100) bad(PLAN_FIELDS.year, `「${y.text}」不是年度:请填写四位数的年份,如 2020。`);
+      else year = n;
+    }
+
+    let issuedOn = '';
+    const d = field(PLAN_FIELDS.issuedOn);
+    if (d === null) {
+      this.problem(sheet, 0, null, null, `缺少「${PLAN_FIELDS.issuedOn}」行:请从模板复制。`);
+    } else if (d.got) {
+      const { text, cell } = d.got;
+      const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(halfWidth(text));
+      const date = typeof cell.value === 'number' && cell.shownAs === 'date' ? serialDate(cell.value) : m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : null;
+      if (date === null) bad(PLAN_FIELDS.issuedOn, `「${text}」不是日期:请写成 2020-03-15 的样子。`);
+      else issuedOn = date;
+    }
+
+    const issuer = field(PLAN_FIELDS.issuer)?.got?.text ?? '';
+
+    let frequency: ReportingFrequency = 'monthly';
+    const f = field(PLAN_FIELDS.frequency);
+    if (f?.got) {
+      const got = FREQUENCY_OF.get(word(f.got.text));
+      if (got === undefined) bad(PLAN_FIELDS.frequency, `「${f.got.text}」不是可选的报送频率:请从下拉列表选择「按月」或「按季度」。`);
+      else frequency = got;
+    }
+
+    // A new plan has no id yet: one is made from its year (the office's own plans differ by year).
+    const id = field(PLAN_FIELDS.id)?.got?.text ?? (year > 0 ? `plan-${year}` : 'plan');
+    return { id, year, title, issuedOn, issuer, frequency };
+  }
+
+  // ─── 单位名单 ───
+
+  private units(found: Found): { list: UnitDef[]; byName: ReadonlyMap<string, string> } {
+    const { sheet, headerRow, columns } = found;
+    const list: UnitDef[] = [];
+    const byName = new Map<string, string>();
+    const seenAt = new Map<string, number>();
+    const nameCol = columns.get(UNIT_HEADERS.name)!;
+    const aliasCol = columns.get(UNIT_HEADERS.aliases);
+    const kindCol = columns.get(UNIT_HEADERS.kind);
+    for (let r = headerRow + 1; r < sheet.rows.length; r++) {
+      const name = this.textAt(sheet, r, nameCol)?.text ?? '';
+      const aliasText = aliasCol === undefined ? '' : this.textAt(sheet, r, aliasCol)?.text ?? '';
+      const kindText = kindCol === undefined ? null : this.textAt(sheet, r, kindCol);
+      if (name === '' && aliasText === '' && kindText === null) continue;
+      if (name === '') {
+        this.problem(sheet, r, nameCol, UNIT_HEADERS.name, '单位名称为空:请填写名称,或删除这一行。');
+        continue;
+      }
+      let kind: UnitKind = 'unit';
+      if (kindText) {
+        const k = UNIT_KIND_OF.get(word(kindText.text));
+        if (k === undefined) this.problem(sheet, r, kindCol!, UNIT_HEADERS.kind, `「${kindText.text}」不是可选的类型:请从下拉列表选择「单位」或「成员单位集合」。`);
+        else kind = k;
+      } else if (kindCol !== undefined) {
+        this.problem(sheet, r, kindCol, UNIT_HEADERS.kind, '请从下拉列表选择类型:「单位」或「成员单位集合」。');
+      }
+      const aliases = [...new Set(splitNames(aliasText))].filter((a) => a !== name);
+      for (const n of [name, ...aliases]) {
+        const before = seenAt.get(n);
+        if (before !== undefined) {
+          this.problem(sheet, r, n === name ? nameCol : aliasCol!, n === name ? UNIT_HEADERS.name : UNIT_HEADERS.aliases, `「${n}」与第${before + 1}行重复:每个名称(含别名)只能出现一次。`);
+        } else {
+          seenAt.set(n, r);
+          byName.set(n, name);
+        }
+      }
+      list.push({ name, aliases, kind });
+    }
+    if (list.length === 0) this.problem(sheet, headerRow + 1, nameCol, UNIT_HEADERS.name, '单位名单是空的:请逐行填写责任单位。');
+    return { list, byName };
+  }
+
+  // ─── 责任分解 ───
+
+  private tasks(found: Found, units: { byName: ReadonlyMap<string, string> }): CategoryDef[] {
+    const { sheet, headerRow, columns } = found;
+    const colOf = (key: TaskColumnKey) => columns.get(HEADER_OF[key]);
+    const byTask = new Map<number, TaskRow[]>();
+    let current: number | null = null;
+    for (let r = headerRow + 1; r < sheet.rows.length; r++) {
+      const cells = new Map<TaskColumnKey, { text: string; cell: ShownCell }>();
+      for (const c of TASK_COLUMNS) {
+        const col = colOf(c.key);
+        const got = col === undefined ? null : this.textAt(sheet, r, col);
+        // A formula that failed (#N/A, #REF!) shows no value: named here, once, whatever the column.
+        if (got?.cell.error) {
+          this.problem(sheet, r, col!, c.header, `是错误值「${got.text}」:请填写${c.header},不要用公式。`);
+          this.errorCells.add(this.errors.at(-1)!.where);
+        }
+        if (got) cells.set(c.key, got);
+      }
+      if (cells.size === 0) continue;
+      const noCell = cells.get('taskNo');
+      if (noCell) {
+        const n = typeof noCell.cell.value === 'number' ? noCell.cell.value : numberFromText(noCell.text);
+        if (n === null || !Number.isInteger(n) || n < 1) {
+          this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, `「${noCell.text}」不是任务序号:请填写正整数,如 12。`);
+          current = null;
+          continue;
+        }
+        current = n;
+      } else if (current === null) {
+        this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, '任务序号为空:请填写这一行所属任务的序号。');
+        continue;
+      }
+      const rows = byTask.get(current) ?? [];
+      rows.push({ row: r, taskNo: current, cells });
+      byTask.set(current, rows);
+    }
+    if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
+
+    const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
+    for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
+      const rows = byTask.get(no)!;
+      const own = this.taskFields(sheet, colOf, rows);
+      const task = this.task(sheet, colOf, no, rows, own, units.byName);
+      if (!task || own.category === null) continue;
+      const m = /^([一二三四五六七八九十]+)\s*[、.．,，]\s*(.+)$/.exec(own.category.text);
+      const catNo = m ? m[1]! : null;
+      const catName = m ? m[2]! : own.category.text;
+      let cat = categories.find((c) => c.name === catName);
+      if (cat && catNo !== null && cat.no !== null && cat.no !== catNo) {
+        this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别「${catName}」在第${cat.row + 1}行编为「${cat.no}」,这里是「${catNo}」:同一类别请写同样的序号。`);
+      }
+      const sameNo = catNo === null ? undefined : categories.find((c) => c.no === catNo && c.name !== catName);
+      if (!cat && sameNo) {
+        this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别序号「${catNo}」在第${sameNo.row + 1}行是「${sameNo.name}」,这里是「${catName}」:不同类别请用不同的序号。`);
+      }
+      if (!cat) {
+        cat = { no: catNo, name: catName, tasks: [], row: own.category.row };
+        categories.push(cat);
+      }
+      cat.tasks.push(task);
+    }
+    return categories.map((c, k) => ({ no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks }));
+  }
+
+  /** The task's own cells: the first row that fills each, every other row blank or the same. */
+  private taskFields(
+    sheet: SheetValues, colOf: (k: TaskColumnKey) => number | undefined, rows: readonly TaskRow[],
+  ): TaskFields {
+    const out: TaskFields = { category: null, title: null, text: null, lead: null, co: null, leader: null };
+    for (const key of TASK_KEYS) {
+      for (const r of rows) {
+        const got = r.cells.get(key);
+        if (!got) continue;
+        const first = out[key];
+        if (first === null) out[key] = { text: got.text, row: r.row };
+        else if (first.text !== got.text) {
+          this.problem(sheet, r.row, colOf(key)!, HEADER_OF[key], `任务序号${r.taskNo}的「${HEADER_OF[key]}」与第${first.row + 1}行不同:同一任务的各行须一致,或只在第一行填写。`);
+        }
+      }
+    }
+    return out;
+  }
+
+  private task(
+    sheet: SheetValues, colOf: (k: TaskColumnKey) => number | undefined, no: number, rows: readonly TaskRow[],
+    own: TaskFields, byName: ReadonlyMap<string, string>,
+  ): TaskDef | null {
+    const firstRow = rows[0]!.row;
+    const before = this.errors.length;
+    if (own.category === null) this.problem(sheet, firstRow, colOf('category')!, HEADER_OF.category, `任务${no}没有类别:请填写如「一、稳定和扩大就业」。`);
+    if (own.title === null) this.problem(sheet, firstRow, colOf('title')!, HEADER_OF.title, `任务${no}没有填写任务名称。`);
+
+    let subordinates: SubordinateGroup | null = null;
+    const unitList = (role: 'lead' | 'co') => {
+      const got = own[role];
+      if (got === null) return { names: [] as string[], openEnded: false };
+      let text = got.text;
+      const phrase = SUBORDINATE_PHRASE.exec(text);
+      if (phrase) {
+        if (subordinates) {
+          this.problem(sheet, got.row, colOf(role)!, HEADER_OF[role], `下级政府的统称「${phrase[0]}」只能写在牵头单位或协同单位之一。`);
+        } else {
+          subordinates = { role, phrase: phrase[0] };
+        }
+        text = text.replace(phrase[0], NAME_BREAK);
+      }
+      const parts = splitNames(text);
+      let openEnded = false;
+      if (role === 'co' && parts.length > 0 && parts.at(-1)!.endsWith('等')) {
+        const last = parts.at(-1)!.slice(0, -1);
+        if (last === '') parts.pop();
+        else parts[parts.length - 1] = last;
+        openEnded = true;
+      }
+      const names: string[] = [];
+      for (const p of parts) {
+        const canonical = byName.get(p);
+        if (canonical === undefined) {
+          this.problem(sheet, got.row, colOf(role)!, HEADER_OF[role], `「${p}」不在「${TEMPLATE_SHEETS.units}」中:请改为名单中的名称,或先在「${TEMPLATE_SHEETS.units}」中添加这个单位。`);
+        } else if (!names.includes(canonical)) {
+          names.push(canonical);
+        }
+      }
+      return { names, openEnded };
+    };
+    const lead = unitList('lead');
+    const co = unitList('co');
+    const sub = subordinates as SubordinateGroup | null;
+    if (lead.names.length === 0 && sub?.role !== 'lead' && own.lead === null) {
+      this.problem(sheet, firstRow, colOf('lead')!, HEADER_OF.lead, `任务${no}没有牵头单位:每项任务至少要有一个牵头单位。`);
+    }
+
+    const indicators: IndicatorDef[] = [];
+    for (const r of rows) {
+      if (!INDICATOR_KEYS.some((k) => r.cells.has(k))) continue;
+      const i = this.indicator(sheet, colOf, r, indicators.length + 1);
+      if (i) indicators.push(i);
+    }
+    if (this.errors.length > before) return null;
+    return {
+      no, title: own.title!.text, text: own.text?.text ?? '', leadUnits: lead.names, coUnits: co.names,
+      coUnitsOpenEnded: co.openEnded, leader: own.leader?.text ?? null, subordinates: sub, indicators,
+    };
+  }
+
+  private indicator(sheet: SheetValues, colOf: (k: TaskColumnKey) => number | undefined, r: TaskRow, no: number): IndicatorDef | null {
+    const before = this.errors.length;
+    const bad = (key: TaskColumnKey, message: string) => this.problem(sheet, r.row, colOf(key) ?? 0, HEADER_OF[key], message);
+    const text = (key: TaskColumnKey) => r.cells.get(key)?.text ?? '';
+
+    const name = text('indicator');
+    if (name === '') bad('indicator', '填写了指标的目标等列,但没有指标名称:请填写指标,或清空这一行的指标各列。');
+    const unit = text('unit');
+
+    const number = (key: 'target' | 'targetMax'): number | null => {
+      const got = r.cells.get(key);
+      if (!got) return null;
+      const { cell } = got;
+      if (typeof cell.value === 'number') {
+        // 95% typed into a cell is stored as 0.95; the plan keeps it as 95 with the unit %.
+        if (cell.shownAs !== 'percent') return cell.value;
+        if (unit !== '%') {
+          bad(key, `显示为百分数,但计量单位是「${unit}」:百分数请填写数字(如 95)并在计量单位填 %。`);
+          return null;
+        }
+        return Number((cell.value * 100).toPrecision(12));
+      }
+      const v = numberFromText(unit === '%' ? got.text.replace(/[%％]$/, '') : got.text);
+      if (v === null) bad(key, `「${got.text}」不是数字:请只填写数字,如 12100、86.79万。`);
+      return v;
+    };
+
+    let comparator: Comparator = '>=';
+    const compText = text('comparator');
+    if (compText === '') bad('comparator', '请从下拉列表选择比较方式:不低于、不超过、约、区间、等于。');
+    else {
+      const c = COMPARATOR_OF.get(word(compText));
+      if (c === undefined) bad('comparator', `「${compText}」不是可选的比较方式:请从下拉列表选择不低于、不超过、约、区间或等于。`);
+      else comparator = c;
+    }
+
+    const target = number('target');
+    if (target === null && !r.cells.has('target')) bad('target', '请填写目标数字。');
+    const targetMax = number('targetMax');
+    if (comparator === 'range') {
+      if (targetMax === null && !r.cells.has('targetMax')) bad('targetMax', '比较为「区间」时请填写目标上限(如 1-2家:目标 1,目标上限 2)。');
+      else if (targetMax !== null && target !== null && targetMax < target) bad('targetMax', `目标上限 ${targetMax} 小于目标 ${target}。`);
+    } else if (r.cells.has('targetMax')) {
+      bad('targetMax', `只有比较为「区间」时才填目标上限;这一行的比较是「${COMPARATOR_WORDS[comparator]}」。`);
+    }
+
+    let kind: IndicatorKind;
+    const kindText = text('kind');
+    if (kindText === '') {
+      kind = unit === '%' || unit === '‰' ? 'level' : /增长|增幅/.test(name) ? 'growth' : 'cumulative';
+      this.review.push({ task: r.taskNo, indicator: no, reason: `指标「${name}」未填指标类型,已按指标推断为「${KIND_WORDS[kind]}」,请核对(第${r.row + 1}行)。` });
+    } else {
+      const k = KIND_OF.get(word(kindText));
+      if (k === undefined) {
+        bad('kind', `「${kindText}」不是可选的指标类型:请从下拉列表选择累计类、水平类、增幅类或节点类。`);
+        kind = 'cumulative';
+      } else {
+        kind = k;
+      }
+    }
+
+    let deadline: number | null = null;
+    const deadlineText = text('deadline');
+    if (deadlineText !== '') {
+      const k = DEADLINE_WORDS.indexOf(word(deadlineText));
+      if (k < 0) bad('deadline', `「${deadlineText}」不是可选的完成时限:请从下拉列表选择1月至12月。`);
+      else deadline = k + 1;
+    }
+    // Counts, lengths and areas add up across units; rates, shares and growth figures do not.
+    const additive = kind === 'cumulative' || kind === 'milestone';
+    const why = kindProblem({ kind, deadline, additive });
+    if (why && this.errors.length === before) bad(kind === 'milestone' || deadline !== null ? 'deadline' : 'kind', `${why}。`);
+
+    if (this.errors.length > before || target === null) return null;
+    const source = text('source') || `${name}${comparator === 'range' ? `${target}-${targetMax}` : `${COMPARATOR_WORDS[comparator]}${target}`}${unit}`;
+    return { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
+  }
+}
+
+/** Marks where a group's phrase was cut out of a unit cell, so the names around it stay apart. */
+const NAME_BREAK = '、';
+
+/** Names in one cell: split at 、 , , ; ; and line breaks, each trimmed, blanks dropped. */
+function splitNames(text: string): string[] {
+  return text.split(/[、,，;；\r\n]+/).map(trimmed).filter((s) => s !== '');
+}

@@ -1,0 +1,36 @@
+"""Edits a workbook as a person's script would, with openpyxl, then saves it: the round-trip tests of the
+责任分解表 use it. Usage: openpyxl-edit.py IN.xlsx OUT.xlsx OPS.json, where OPS is a list of
+  ["set", sheet, cell, value]        value null clears the cell; a number stays a number
+  ["format", sheet, cell, numFmt]    e.g. "0%": 0.95 then shows 95%
+  ["date", sheet, cell, "YYYY-MM-DD"] a date cell
+  ["replace", sheet, old, new]       in every text cell of the sheet, as Find & Replace does
+  ["rename", old, new]               a sheet
+"""
+import datetime
+import json
+import sys
+
+import openpyxl
+
+src, dst, ops_file = sys.argv[1:4]
+wb = openpyxl.load_workbook(src)
+with open(ops_file, encoding="utf-8") as f:
+    ops = json.load(f)
+for op in ops:
+    kind = op[0]
+    if kind == "set":
+        wb[op[1]][op[2]].value = op[3]
+    elif kind == "format":
+        wb[op[1]][op[2]].number_format = op[3]
+    elif kind == "date":
+        wb[op[1]][op[2]].value = datetime.datetime.strptime(op[3], "%Y-%m-%d")
+    elif kind == "replace":
+        for row in wb[op[1]].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and op[2] in cell.value:
+                    cell.value = cell.value.replace(op[2], op[3])
+    elif kind == "rename":
+        wb[op[1]].title = op[2]
+    else:
+        raise SystemExit("unknown op " + kind)
+wb.save(dst)
