@@ -3,6 +3,7 @@ import * as m001 from './001_initial';
 import * as m002 from './002_packages';
 import * as m003 from './003_indicator_kinds';
 import * as m004 from './004_task_leaders';
+import * as m006 from './006_levels';
 
 export interface Migration {
   readonly version: number;
@@ -19,6 +20,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'packages', up: m002.up },
   { version: 3, name: 'indicator kinds', up: m003.up },
   { version: 4, name: 'task leaders', up: m004.up },
+  // 5 is plan revisions (another branch); the integrator renumbers if they land apart.
+  { version: 6, name: 'subordinate offices and quotas', up: m006.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,6 +10,7 @@ import { insertPlan } from '../../../db/queries/plan';
 import { setSetting } from '../../../db/queries/settings';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { seedDefaultOffices } from '../levels/offices';
 
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;
@@ -48,6 +49,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
       await insertPlan(trx, plan, { createdAt: at, dueDay });
+      await seedDefaultOffices(trx, plan.id);
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
       await setSetting(trx, 'office_name', officeName);

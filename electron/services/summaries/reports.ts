@@ -187,24 +187,24 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
 
 // ───────────────────────────── cells and styles ─────────────────────────────
 
-const BODY_FONT = '宋体';
-const TITLE_FONT = '黑体';
-const BODY_SIZE = 10;
+export const BODY_FONT = '宋体';
+export const TITLE_FONT = '黑体';
+export const BODY_SIZE = 10;
 const HEADER_FILL = 'FFD9D9D9';
 const SECTION_FILL = 'FFF2F2F2';
 const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+export const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 /** Excel's row height limit, in points. */
-const MAX_ROW_HEIGHT = 409;
+export const MAX_ROW_HEIGHT = 409;
 const LINE_HEIGHT = 14;
 
 /**
  * How a column shows its cells. Numbers stay numbers: counts, percentages, points and dates are
  * numeric cells with a number format; only names and narratives are text.
  */
-type Kind = 'seq' | 'name' | 'narrative' | 'center' | 'count' | 'pct' | 'points' | 'value' | 'date' | 'light';
+export type Kind = 'seq' | 'name' | 'narrative' | 'center' | 'count' | 'pct' | 'points' | 'value' | 'date' | 'light';
 
-interface Col {
+export interface Col {
   readonly header: string;
   readonly width: number;
   readonly kind: Kind;
@@ -219,7 +219,7 @@ interface Spec {
   readonly bold?: boolean;
   readonly fill?: string;
 }
-type CellIn = Val | Spec;
+export type CellIn = Val | Spec;
 
 function isSpec(c: CellIn): c is Spec {
   return c !== null && typeof c === 'object' && !(c instanceof Date);
@@ -266,17 +266,17 @@ function quoted(s: string): string {
  * Number format of a figure with its unit of measure (and comparator), so 250 stays the number 250
  * and still reads "250人"; a ceiling reads "≤5.46‰".
  */
-function valueFormat(v: number, unit: string, prefix = ''): string {
+export function valueFormat(v: number, unit: string, prefix = ''): string {
   const d = decimalsOf(v);
   return `${quoted(prefix)}#,##0${d > 0 ? `.${'0'.repeat(d)}` : ''}${quoted(unit)}`;
 }
 
-const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>> = {
+export const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>> = {
   '>=': '', '=': '', '<=': '≤', '~': '约', range: '',
 };
 
 /** The figure as the number format shows it, to size its column. */
-function valueText(v: number, unit: string, prefix = ''): string {
+export function valueText(v: number, unit: string, prefix = ''): string {
   const d = decimalsOf(v);
   return `${prefix}${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit}`;
 }
@@ -344,7 +344,7 @@ function alignmentOf(kind: Kind, v: Val): Partial<ExcelJS.Alignment> {
 }
 
 /** Writes one cell with the column's format and a thin border. */
-function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn): void {
+export function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn): void {
   const spec: Spec = isSpec(input) ? input : { v: input };
   const cell = ws.getCell(row, col);
   const v = spec.v;
@@ -368,20 +368,20 @@ function lightSpec(light: Light, bold = false): Spec {
 }
 
 /** Display width of text in Excel column units: CJK characters are about two digits wide. */
-function textWidth(s: string): number {
+export function textWidth(s: string): number {
   let w = 0;
   for (const ch of s) w += ch.codePointAt(0)! >= 0x2e80 ? 1.92 : 1.0;
   return w;
 }
 
 /** Lines a text takes when wrapped in a column of the given width. */
-function linesIn(text: string, width: number): number {
+export function linesIn(text: string, width: number): number {
   // A column of width w holds w digits plus a few pixels of padding; keep a little in hand.
   const usable = Math.max(1, width - 0.4);
   return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / usable)), 0);
 }
 
-function heightFor(lines: number): number {
+export function heightFor(lines: number): number {
   return Math.min(MAX_ROW_HEIGHT, Math.max(18, lines * LINE_HEIGHT + 4));
 }
 
@@ -410,7 +410,7 @@ function rowLines(cols: readonly Col[], cells: readonly (CellIn | undefined)[], 
  * repeats rows 1–3 on every page (the overview repeats only its title rows: its second table has
  * headers of its own).
  */
-function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts: { xSplit?: number; printTitleRows?: number } = {}): ExcelJS.Worksheet {
+export function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts: { xSplit?: number; printTitleRows?: number } = {}): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, {
     views: [{
       state: 'frozen', xSplit: opts.xSplit ?? 0, ySplit: HEADER_ROWS,
@@ -461,7 +461,7 @@ function keepTogether(ws: ExcelJS.Worksheet, cols: readonly Col[], blocks: reado
   }
 }
 
-function colLetter(n: number): string {
+export function colLetter(n: number): string {
   let s = '';
   for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
   return s;
@@ -492,7 +492,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
   headerRow(ws, HEADER_ROWS, cols.map((c) => c.header), cols);
 }
 
-function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
+export function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
   // A header too long for its column breaks before its bracket ("牵头任务\n（应报）"), not mid-word.
   const shown = labels.map((label, k) =>
     !label.includes('\n') && linesIn(label, cols[k]?.width ?? 10) > 1 ? label.replace('（', '\n（') : label);
@@ -525,7 +525,7 @@ function sectionRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], te
 }
 
 /** Writes a plain table row; returns the next row number. */
-function dataRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], cells: readonly CellIn[]): number {
+export function dataRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], cells: readonly CellIn[]): number {
   cells.forEach((c, k) => put(ws, row, k + 1, cols[k]!.kind, c));
   ws.getRow(row).height = heightFor(rowLines(cols, cells));
   return row + 1;
