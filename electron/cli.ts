@@ -562,12 +562,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const to = args.options.get('to');
         if ((action === 'rename' || action === 'move') && to === undefined) throw new UsageError(action === 'rename' ? '--rename 原名 要与 --to 新名 一起使用。' : '--move 名称 要与 --to 位置 一起使用(位置1为第一)。');
         if (action !== 'rename' && action !== 'move' && to !== undefined) throw new UsageError('--to 只与 --rename 或 --move 一起使用。');
+        if (action === 'move' && !/^\d+$/.test(to!)) throw new UsageError(`--to 应为位置序号(1为第一),不是「${to}」。`);
         return await withLedger(need(args, 'db'), async (l) => {
           const o = await import('./services/levels/offices');
           const view = action === 'add' ? await o.addOffice(l, need(args, 'add'))
             : action === 'remove' ? await o.removeOffice(l, need(args, 'remove'))
               : action === 'rename' ? await o.renameOfficeNamed(l, need(args, 'rename'), to!)
-                : action === 'move' ? await o.moveOffice(l, need(args, 'move'), /^\d+$/.test(to!) ? Number(to) : Number.NaN)
+                : action === 'move' ? await o.moveOffice(l, need(args, 'move'), Number(to))
                   : await o.officesView(l);
           if (json) io.out(JSON.stringify(view, null, 2));
           else {

@@ -8,15 +8,19 @@ import type { Comparator, IndicatorKind } from './domain';
 /** The seven county-level divisions of 宣城市, in the order its documents list them: the embedded plan's offices. */
 export const XUANCHENG_OFFICES: readonly string[] = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县'];
 
-/** Characters that end a place name at a level of government, longest first where one contains another. */
-const LEVEL_WORDS = ['自治区', '省', '市', '州', '盟', '县', '旗', '区', '乡', '镇'] as const;
+/**
+ * Words that end a place name at a level of government, longest first where one contains another. 州 alone is
+ * not one: it ends the names of cities and districts (杭州市, 宣州区); a prefecture is a 自治州.
+ */
+const LEVEL_WORDS = ['自治区', '自治州', '省', '市', '盟', '县', '旗', '区', '乡', '镇'] as const;
 
 /**
  * What an office calls its own departments taken together where offices are compared: 市本级 for a city's
  * office, 县本级 for a county's, 区本级 for a district's. One rule: the level word that ends the first place
  * name in the office's name. A name that begins with a level word is at that level (市民生工作办公室), unless
  * another level word follows within two characters: then the first is part of the place name (镇江市, 市中区).
- * An autonomous region's own is 区本级, as they call it. A name without a level word gives 本级.
+ * An autonomous region's own is 区本级 and a prefecture's 州本级, as they call them. A name without a level word
+ * gives 本级.
  * @example ownLabel('郎溪县民生工作办公室') // '县本级'
  */
 export function ownLabel(officeName: string): string {
@@ -26,7 +30,7 @@ export function ownLabel(officeName: string): string {
     const word = levelAt(i);
     if (!word) continue;
     if (i === 0 && (levelAt(word.length) || levelAt(word.length + 1))) continue;
-    return `${word === '自治区' ? '区' : word}本级`;
+    return `${word.startsWith('自治') ? word.slice(2) : word}本级`;
   }
   return '本级';
 }

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import type { QuotaGridView, QuotaRowView } from '../../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
-import { blankQuotaText, isSplit } from '../../../shared/levels';
+import { blankQuotaText, isSplit, quotaProblem } from '../../../shared/levels';
 import { targetFigure } from '../../../shared/format';
 import { activePlan, today, type Ctx } from '../context';
 import { DEFAULT_LIMITS, readWorkbookFile } from '../packages/package-format';
@@ -152,8 +152,8 @@ function shown(c: FoundCell | undefined): string {
 
 /** What a quota cell holds: a number, blank, or why it is neither. */
 function quotaValue(c: FoundCell | undefined, blankWord: string): number | null | string {
+  if (c?.formula) return `是公式${shown(c)},请直接填数字`;
   if (c === undefined || c.value === null) return null;
-  if (c.formula) return `是公式${shown(c)},请直接填数字`;
   if (c.kind === 'error') return `是错误值或日期${shown(c)},请填数字`;
   if (typeof c.value === 'number') return c.value;
   if (typeof c.value === 'string') {
@@ -234,8 +234,9 @@ export async function readQuotaTable(ctx: Ctx, file: string): Promise<ReadQuotaT
     [null, ...grid.offices].forEach((office, j) => {
       const c = first + j;
       const v = quotaValue(at(row, c), blankWord);
-      if (typeof v === 'string') problems.push(`${where(row, c)}:${v}`);
-      else quotas.push({ task: r.task, indicator: r.indicator, office, value: v });
+      const problem = typeof v === 'string' ? v : v === null ? null : quotaProblem(r.kind, v);
+      if (problem !== null) problems.push(`${where(row, c)}:${problem}`);
+      else if (typeof v !== 'string') quotas.push({ task: r.task, indicator: r.indicator, office, value: v });
     });
     const reason = at(row, reasonCol);
     if (reason !== undefined && reason.value !== null && (reason.formula || typeof reason.value !== 'string')) {
