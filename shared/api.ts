@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import type { ErrorInfo } from './errors';
-import { REPORTING_FREQUENCIES, TASK_STATUSES, type Comparator, type IndicatorFields, type IndicatorKind, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
+import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
 import { planSchema, type ParsedPlan } from './plan';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import { officeNameProblem } from './format';
 import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
-import type { QuotaTotals } from './levels';
+import type { QuotaRowInput, QuotaTotals } from './levels';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -343,7 +343,7 @@ export interface OfficesView {
 }
 
 /** One indicator's row of the decomposition grid. Quotas null are blank: 无任务 (同目标 where the target is not split). */
-export interface QuotaRowView extends QuotaTotals {
+export interface QuotaRowView extends QuotaRowInput, QuotaTotals {
   /** 类别 as printed: 一、稳定和扩大就业. */
   readonly category: string;
   readonly task: number;
@@ -351,14 +351,6 @@ export interface QuotaRowView extends QuotaTotals {
   readonly indicator: number;
   readonly name: string;
   readonly unit: string;
-  readonly kind: IndicatorKind;
-  readonly comparator: Comparator;
-  readonly target: number;
-  readonly targetMax: number | null;
-  /** 本级's own share. */
-  readonly own: number | null;
-  /** In the order of `QuotaGridView.offices`. */
-  readonly quotas: readonly (number | null)[];
   readonly reason: string | null;
 }
 

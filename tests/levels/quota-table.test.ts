@@ -42,6 +42,14 @@ wb.save(sys.argv[2])`;
   execFileSync(SYSTEM_PYTHON, ['-c', script, file, out, JSON.stringify(cells)], { stdio: 'inherit', timeout: 60_000 });
 }
 
+/** The office's table written into a fresh folder. */
+async function exported(l: OpenLedger): Promise<{ dir: string; file: string }> {
+  const dir = tempDir();
+  const file = join(dir, 'quota.xlsx');
+  await writeQuotaTable(l, file);
+  return { dir, file };
+}
+
 function resaveWithLibreOffice(file: string, dir: string): string {
   execFileSync('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'xlsx', '--outdir', join(dir, 'lo'), file], { stdio: 'ignore', timeout: 120_000 });
   return join(dir, 'lo', 'quota.xlsx');
@@ -71,9 +79,7 @@ describe('the quota table', () => {
   it('reads back unchanged as written, and after a LibreOffice re-save', async () => {
     requireResavers();
     const l = await decomposed();
-    const dir = tempDir();
-    const file = join(dir, 'quota.xlsx');
-    await writeQuotaTable(l, file);
+    const { dir, file } = await exported(l);
     const before = await quotaGrid(l);
     const audited = (await listAudit(l.db)).length;
     expect((await importQuotaTable(l, file)).changes).toEqual([]);
@@ -87,9 +93,7 @@ describe('the quota table', () => {
   it('an openpyxl edit: the dry run lists each change before → after and writes nothing; then it is applied and audited with the file', async () => {
     requireResavers();
     const l = await decomposed();
-    const dir = tempDir();
-    const file = join(dir, 'quota.xlsx');
-    await writeQuotaTable(l, file);
+    const { dir, file } = await exported(l);
     const edited = join(dir, '任务分解表-改.xlsx');
     // 郎溪县 120 → 100 (now it adds up), 广德市 gets 30 of 任务1 指标2, 宣州区's 任务1 指标1 cleared, the reason cleared.
     editWithOpenpyxl(file, edited, { I4: 100, J5: 30, H4: null, Q4: null });
@@ -113,9 +117,7 @@ describe('the quota table', () => {
   it('refuses a table with problems, every one named by sheet, row and column, and applies none of it', async () => {
     requireResavers();
     const l = await decomposed();
-    const dir = tempDir();
-    const file = join(dir, 'quota.xlsx');
-    await writeQuotaTable(l, file);
+    const { dir, file } = await exported(l);
     const bad = join(dir, 'bad.xlsx');
     editWithOpenpyxl(file, bad, {
       J4: 30, // a good edit, not applied with the rest
@@ -138,9 +140,7 @@ describe('the quota table', () => {
 
   it('refuses a table whose offices are not this office’s (renamed since), a file that is not a table, and one without the sheet', async () => {
     const l = await decomposed();
-    const dir = tempDir();
-    const file = join(dir, 'quota.xlsx');
-    await writeQuotaTable(l, file);
+    const { dir, file } = await exported(l);
     await renameOfficeNamed(l, '广德市', '广德县');
     await expect(importQuotaTable(l, file)).rejects.toMatchObject({
       code: 'E_VALIDATION',
