@@ -4,7 +4,7 @@
  * where a cumulative row does not add up, and the list of subordinate offices. A blank cell is 无任务, never 0.
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { OfficesView, QuotaGridView, QuotaRowView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
@@ -27,19 +27,39 @@ function signed(x: number): string {
 
 type Edit = (r: QuotaRowView, change: (d: Draft) => Draft) => void;
 
-/** One quota cell; memoised, so typing in one cell does not re-render the other five hundred. */
+/**
+ * One quota cell: a plain input, memoised, so typing in one cell does not re-render the other five hundred
+ * (antd's InputNumber in every cell made the page take seconds to draw on a busy PC). What cannot be read as a
+ * number stays on screen in red and is not kept.
+ */
 const QuotaInput = memo(function QuotaInput({ row, k, value, testId, onEdit }: {
   readonly row: QuotaRowView; readonly k: number; readonly value: number | null; readonly testId: string; readonly onEdit: Edit;
 }) {
-  const problem = value === null ? null : quotaProblem(row.kind, value);
+  const [text, setText] = useState(value === null ? '' : String(value));
+  useEffect(() => { setText((t) => (parseQuota(t) === value ? t : value === null ? '' : String(value))); }, [value]);
+  const parsed = parseQuota(text);
+  const problem = parsed === undefined ? '不是数字' : parsed === null ? null : quotaProblem(row.kind, parsed);
   return (
-    <InputNumber
-      size="small" controls={false} value={value} status={problem ? 'error' : undefined} title={problem ?? undefined}
-      placeholder={blankQuotaText(row.kind)} className="quota-input" data-testid={testId}
-      onChange={(x) => onEdit(row, (d) => ({ ...d, cells: d.cells.map((c, j) => (j === k ? (typeof x === 'number' ? x : null) : c)) }))}
+    <input
+      className={`quota-input${problem ? ' quota-input-error' : ''}`} value={text} inputMode="decimal" title={problem ?? undefined}
+      placeholder={blankQuotaText(row.kind)} data-testid={testId}
+      onChange={(e) => {
+        const t = e.target.value;
+        setText(t);
+        const v = parseQuota(t);
+        if (v !== undefined) onEdit(row, (d) => ({ ...d, cells: d.cells.map((c, j) => (j === k ? v : c)) }));
+      }}
     />
   );
 });
+
+/** A cell's text as a quota: null when blank, undefined when it is not a number. */
+function parseQuota(text: string): number | null | undefined {
+  const t = text.trim().replace(/,/g, '');
+  if (t === '') return null;
+  const v = Number(t);
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(t) && Number.isFinite(v) ? v : undefined;
+}
 
 export function QuotasPage() {
   const version = useApp((s) => s.version);
