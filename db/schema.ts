@@ -171,6 +171,16 @@ export interface PlanRevisionsTable {
   actor: string;
   diff: string | null;
 }
+/** A subordinate office (下级汇总端), in the office's fixed order. */
+export interface OfficesTable { id: Generated<number>; name: string; seq: number }
+
+/** A subordinate office's quota of an indicator; no row is 无任务. */
+export interface QuotasTable { indicator_id: number; office_id: number; value: number }
+
+/** 本级's own share of an indicator; no row is 无任务. */
+export interface OwnQuotasTable { indicator_id: number; value: number }
+
+export interface QuotaReasonsTable { indicator_id: number; reason: string }
 
 export interface Database {
   settings: SettingsTable;
@@ -190,6 +200,10 @@ export interface Database {
   packages: PackagesTable;
   returns: ReturnsTable;
   plan_revisions: PlanRevisionsTable;
+  offices: OfficesTable;
+  quotas: QuotasTable;
+  own_quotas: OwnQuotasTable;
+  quota_reasons: QuotaReasonsTable;
 }
 
 /** The database handle every query module takes first: the database itself or a transaction. */

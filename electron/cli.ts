@@ -113,6 +113,15 @@ const HELP = `民生工作督办台账 命令行
   backups  --db FILE [--dir 文件夹] [--json]             列出备份;数据库损坏时给出最近一份完好的备份
   restore  --db FILE --from 备份.bak [--json]            从备份恢复(请先关闭程序;恢复前的数据库会另存一份)
 
+  下级汇总端与任务分解:
+  offices  --db S.db [--json]                          列出下级汇总端(按顺序)及本级的名称(市本级/县本级)
+           [--add 名称 | --remove 名称 | --rename 原名 --to 新名 | --move 名称 --to 位置]
+                                                       添加(排在最后)、删除(已分解任务的不能删)、改名、调整顺序(位置1为第一)
+  quota    --db S.db [--json]                          查看任务分解:合计与目标不一致、尚未说明原因的指标
+  quota    --db S.db --out 任务分解表.xlsx               导出任务分解表(每个指标一行:本级、各下级汇总端、合计、差额、说明)
+  quota    --db S.db --from 任务分解表.xlsx [--dry-run]  读回填好的任务分解表(全部生效或全部不生效);
+                                                       --dry-run 只列出将要发生的修改。累计类指标空白为无任务(不是0)
+
   审计日志(只能追加,不能修改或删除):
   audit    --db FILE [--limit N] [--out FILE.csv] [--json] 查看审计日志(最新的在前,默认最近100条);
                                                        --out 导出为 CSV(默认全部,WPS/Excel 可直接打开)
@@ -668,6 +677,79 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);
         }
         return 0;
+      }
+      case 'offices': {
+        checkOptions(args, ['db', 'add', 'remove', 'rename', 'move', 'to']);
+        const actions = (['add', 'remove', 'rename', 'move'] as const).filter((a) => args.options.has(a));
+        if (actions.length > 1) throw new UsageError(`--${actions.join('、--')} 一次只能用一个。`);
+        const action = actions[0];
+        const to = args.options.get('to');
+        if ((action === 'rename' || action === 'move') && to === undefined) throw new UsageError(action === 'rename' ? '--rename 原名 要与 --to 新名 一起使用。' : '--move 名称 要与 --to 位置 一起使用(位置1为第一)。');
+        if (action !== 'rename' && action !== 'move' && to !== undefined) throw new UsageError('--to 只与 --rename 或 --move 一起使用。');
+        if (action === 'move' && !/^\d+$/.test(to!)) throw new UsageError(`--to 应为位置序号(1为第一),不是「${to}」。`);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const o = await import('./services/levels/offices');
+          const view = action === 'add' ? await o.addOffice(l, need(args, 'add'))
+            : action === 'remove' ? await o.removeOffice(l, need(args, 'remove'))
+              : action === 'rename' ? await o.renameOfficeNamed(l, need(args, 'rename'), to!)
+                : action === 'move' ? await o.moveOffice(l, need(args, 'move'), Number(to))
+                  : await o.officesView(l);
+          if (json) io.out(JSON.stringify(view, null, 2));
+          else {
+            if (action) io.out('已修改下级汇总端(已记入审计日志)。');
+            io.out(`本级:${view.own}(本单位各部门合计)`);
+            if (view.offices.length === 0) {
+              io.out('下级汇总端:尚未设置。');
+              if (view.subordinatePhrases.length > 0) io.out(`计划中有 ${view.tasksNamingSubordinates} 项任务由「${view.subordinatePhrases.join('」「')}」承担,请用 --add 名称 逐个列出下级汇总端。`);
+            } else {
+              io.out(`下级汇总端(${view.offices.length} 个):`);
+              view.offices.forEach((name, k) => io.out(`  ${k + 1}. ${name}`));
+            }
+          }
+          return 0;
+        });
+      }
+      case 'quota': {
+        checkOptions(args, ['db', 'out', 'from']);
+        const out = args.options.get('out');
+        const from = args.options.get('from');
+        if (out !== undefined && from !== undefined) throw new UsageError('--out(导出)和 --from(读回)一次只能用一个。');
+        if (args.flags.has('dry-run') && from === undefined) throw new UsageError('--dry-run 只与 --from 一起使用。');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const levels = await import('./services/levels/quota-table');
+          const { quotaGrid } = await import('./services/levels/quotas');
+          const unexplainedLines = (rows: readonly { task: number; indicator: number; name: string; difference: number | null }[]) =>
+            rows.map((r) => `  任务${r.task} 指标${r.indicator}「${r.name}」差额 ${r.difference! > 0 ? '+' : ''}${r.difference},请说明原因`);
+          if (out !== undefined) {
+            const r = await levels.writeQuotaTable(l, out);
+            if (json) io.out(JSON.stringify(r));
+            else io.out(`已导出任务分解表 ${r.out}(${r.rows} 个指标,${r.offices} 个下级汇总端)。`);
+            return 0;
+          }
+          if (from !== undefined) {
+            const dryRun = args.flags.has('dry-run');
+            const r = await levels.importQuotaTable(l, from, { dryRun });
+            if (json) io.out(JSON.stringify(r, null, 2));
+            else {
+              const show = (v: number | string | null) => (v === null ? '(空)' : String(v));
+              io.out(r.changes.length === 0 ? `任务分解表 ${from} 与本机一致,没有修改。`
+                : `${dryRun ? '试读' : '已读回'}任务分解表 ${from}:${r.changes.length} 处${dryRun ? '将修改(未保存)' : '修改(已记入审计日志)'}`);
+              for (const c of r.changes) io.out(`  任务${c.task} 指标${c.indicator}「${c.name}」${c.column}:${show(c.before)} → ${show(c.after)}`);
+              if (r.unexplained.length > 0) io.out(`合计与目标不一致、尚未说明原因的指标 ${r.unexplained.length} 个:\n${unexplainedLines(r.unexplained).join('\n')}`);
+            }
+            return 0;
+          }
+          const grid = await quotaGrid(l);
+          const split = grid.rows.filter((r) => r.split);
+          const unexplained = split.filter((r) => r.needsReason && r.reason === null);
+          if (json) io.out(JSON.stringify(grid, null, 2));
+          else {
+            io.out(`任务分解:${grid.own} + ${grid.offices.length} 个下级汇总端;累计类指标 ${split.length} 个,已分解 ${split.filter((r) => r.total !== null).length} 个,与${grid.targetHeader}一致 ${split.filter((r) => r.total !== null && !r.needsReason).length} 个。`);
+            if (unexplained.length > 0) io.out(`合计与目标不一致、尚未说明原因的指标 ${unexplained.length} 个:\n${unexplainedLines(unexplained).join('\n')}`);
+            io.out('导出表格:ledger quota --db 文件 --out 任务分解表.xlsx');
+          }
+          return 0;
+        });
       }
       case 'audit': {
         checkOptions(args, ['db', 'limit', 'out']);

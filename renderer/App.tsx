@@ -11,6 +11,7 @@ import { FirstStart } from './pages/FirstStart';
 import { ImportPage } from './pages/ImportPage';
 import { PeriodsPage, unitPeriodTag } from './pages/PeriodsPage';
 import { PlanPage } from './pages/PlanPage';
+import { QuotasPage } from './pages/QuotasPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { UnitDetail } from './pages/UnitDetail';
 import { UnitsPage } from './pages/UnitsPage';
@@ -26,6 +27,7 @@ const SUMMARY_MENU: MenuProps['items'] = [
   { key: 'bulletin', label: '督查通报' },
   { key: 'periods', label: '报送期与关账' },
   { key: 'plan', label: '工作计划' },
+  { key: 'quotas', label: '任务分解' },
   { key: 'settings', label: '设置' },
   { key: 'audit', label: '审计日志' },
 ];
@@ -81,6 +83,7 @@ function PageView({ page }: { readonly page: Page }) {
     case 'bulletin': return <BulletinPage />;
     case 'periods': return <PeriodsPage />;
     case 'plan': return <PlanPage />;
+    case 'quotas': return <QuotasPage />;
     case 'entry': return <EntryPage />;
     case 'settings': return <SettingsPage />;
     case 'audit': return <AuditPage />;

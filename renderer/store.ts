@@ -9,7 +9,7 @@ import { call } from './api';
 
 export type Page =
   | 'dashboard' | 'unitDetail' | 'import' | 'units' | 'periods' | 'proxy' | 'bulletin'
-  | 'entry' | 'settings' | 'audit' | 'plan';
+  | 'entry' | 'settings' | 'audit' | 'plan' | 'quotas';
 
 export interface AppState {
   readonly info: AppInfo | null;

@@ -13,6 +13,7 @@ import { officeNameProblem } from './format';
 import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
+import type { QuotaRowInput, QuotaTotals } from './levels';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -20,6 +21,7 @@ const period = z.string().refine(isPeriodId, '报送期应为 YYYY-MM');
 const unitName = z.string().min(1).max(100);
 const shortText = z.string().max(4000);
 const money = z.number().finite().nullable();
+const officeName = z.string().max(60);
 const frequency = z.enum(REPORTING_FREQUENCIES as [ReportingFrequency, ...ReportingFrequency[]]);
 
 /** One line of an entry, as in `ledger enter`: task-level fields, or one indicator's value. */
@@ -122,6 +124,21 @@ export const requestSchemas = {
   'settings:get': z.object({}).strict(),
   /** `frequency` is refused once any report exists (SettingsView.frequencyLocked). */
   'settings:update': z.object({ yellowPoints: z.number().min(1).max(50).optional(), dueDay: z.number().int().min(1).max(28).optional(), officeName: officeNameSchema.optional(), frequency: frequency.optional() }).strict(),
+
+  /** Subordinate offices (下级汇总端), edited by name; every change audited. */
+  'offices:list': z.object({}).strict(),
+  'offices:add': z.object({ name: officeName }).strict(),
+  'offices:remove': z.object({ name: officeName }).strict(),
+  'offices:rename': z.object({ from: officeName, to: officeName }).strict(),
+  /** `position` 1 is the first of the list. */
+  'offices:move': z.object({ name: officeName, position: z.number().int().min(1).max(1000) }).strict(),
+  /** 任务分解: the grid of quotas (indicators × 本级 and offices). */
+  'quotas:get': z.object({}).strict(),
+  /** Quota cells (`office` null: 本级; `value` null: blank, 无任务) and reasons, saved all or nothing and audited. */
+  'quotas:save': z.object({
+    quotas: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), office: officeName.nullable(), value: z.number().finite().nullable() }).strict()).max(20_000),
+    reasons: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), reason: z.string().max(500).nullable() }).strict()).max(5_000),
+  }).strict(),
 
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
@@ -316,6 +333,50 @@ export interface SettingsView {
   readonly frequencyLocked: boolean;
 }
 
+export interface OfficesView {
+  /** What the office calls its own departments taken together: 市本级, 县本级 (shared/levels.ts ownLabel). */
+  readonly own: string;
+  /** Subordinate offices in their fixed order. */
+  readonly offices: readonly string[];
+  /** How the plan names its subordinates as a group (各县、市、区政府; 各乡镇人民政府), for the prompt to list them. */
+  readonly subordinatePhrases: readonly string[];
+  /** Tasks the plan gives to its subordinates as a group. */
+  readonly tasksNamingSubordinates: number;
+}
+
+/** One indicator's row of the decomposition grid. Quotas null are blank: 无任务 (同目标 where the target is not split). */
+export interface QuotaRowView extends QuotaRowInput, QuotaTotals {
+  /** 类别 as printed: 一、稳定和扩大就业. */
+  readonly category: string;
+  readonly task: number;
+  readonly taskTitle: string;
+  readonly indicator: number;
+  readonly name: string;
+  readonly unit: string;
+  readonly reason: string | null;
+}
+
+export interface QuotaGridView {
+  readonly officeName: string;
+  /** 市本级 / 县本级. */
+  readonly own: string;
+  /** 全市目标 / 全县目标. */
+  readonly targetHeader: string;
+  readonly offices: readonly string[];
+  readonly rows: readonly QuotaRowView[];
+}
+
+/** One cell a save changed: an office's (or 本级's) quota, or the row's 说明. */
+export interface QuotaChangeView {
+  readonly task: number;
+  readonly indicator: number;
+  readonly name: string;
+  /** An office's name, the 本级 label, or 说明. */
+  readonly column: string;
+  readonly before: number | string | null;
+  readonly after: number | string | null;
+}
+
 /** Audit actions in words, for the log's screen and its CSV export alike. */
 const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'plan.create': '新建计划', 'plan.update': '更新计划', 'plan.revise': '修订计划', 'plan.carry': '接续上年台账', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
@@ -323,7 +384,8 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
   'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
-  'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+  'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
+  'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
 };
 
 /** An audit action in words; an action without a label shows as it is recorded. */
@@ -382,6 +444,13 @@ export interface ResponseMap {
   'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;
   'settings:get': SettingsView;
   'settings:update': SettingsView;
+  'offices:list': OfficesView;
+  'offices:add': OfficesView;
+  'offices:remove': OfficesView;
+  'offices:rename': OfficesView;
+  'offices:move': OfficesView;
+  'quotas:get': QuotaGridView;
+  'quotas:save': { readonly changes: readonly QuotaChangeView[]; readonly grid: QuotaGridView };
   'audit:list': readonly AuditView[];
   'backup:create': BackupView;
   'backup:list': readonly BackupView[];

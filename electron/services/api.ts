@@ -12,6 +12,7 @@ import { backupHandlers } from './backup/handlers';
 import { entryHandlers } from './entry/handlers';
 import type { ApiDeps, Handlers, HandlerDeps } from './host';
 import { importHandlers } from './import/handlers';
+import { levelHandlers } from './levels/handlers';
 import { packageHandlers } from './packages/handlers';
 import { planHandlers } from './plan/handlers';
 import { summaryHandlers } from './summaries/handlers';
@@ -28,6 +29,7 @@ export function createHandlers(api: ApiDeps): Handlers {
     ...importHandlers(deps),
     ...summaryHandlers(deps),
     ...backupHandlers(deps),
+    ...levelHandlers(deps),
   } satisfies Handlers;
 }
 

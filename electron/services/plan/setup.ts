@@ -12,6 +12,7 @@ import { setSetting } from '../../../db/queries/settings';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
+import { seedDefaultOffices } from '../levels/offices';
 
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;
@@ -56,6 +57,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
       await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
+      await seedDefaultOffices(trx, plan.id);
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
       await setSetting(trx, 'office_name', officeName);

@@ -169,22 +169,22 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
  */
 type Kind = 'seq' | 'name' | 'narrative' | 'center' | 'count' | 'pct' | 'points' | 'value' | 'date' | 'light';
 
-interface Col {
+export interface Col {
   readonly header: string;
   readonly width: number;
   readonly kind: Kind;
 }
 
 /** One cell's content: a plain value, or a value with its own number format, light or emphasis. */
-type Val = string | number | Date | null;
-interface Spec {
+export type Val = string | number | Date | null;
+export interface Spec {
   readonly v: Val;
   readonly fmt?: string;
   readonly light?: Light;
   readonly bold?: boolean;
   readonly fill?: string;
 }
-type CellIn = Val | Spec;
+export type CellIn = Val | Spec;
 
 function isSpec(c: CellIn): c is Spec {
   return c !== null && typeof c === 'object' && !(c instanceof Date);
@@ -216,12 +216,12 @@ function quoted(s: string): string {
  * Number format of a figure with its unit of measure (and comparator), so 250 stays the number 250
  * and still reads "250人"; a ceiling reads "≤5.46‰".
  */
-function valueFormat(v: number, unit: string, prefix = ''): string {
+export function valueFormat(v: number, unit: string, prefix = ''): string {
   const d = decimalsOf(v);
   return `${quoted(prefix)}#,##0${d > 0 ? `.${'0'.repeat(d)}` : ''}${quoted(unit)}`;
 }
 
-const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>> = {
+export const COMPARATOR_PREFIX: Readonly<Record<IndicatorSummary['comparator'], string>> = {
   '>=': '', '=': '', '<=': '≤', '~': '约', range: '',
 };
 
@@ -342,7 +342,7 @@ function rowLines(cols: readonly Col[], cells: readonly (CellIn | undefined)[], 
  * repeats rows 1–3 on every page (the overview repeats only its title rows: its second table has
  * headers of its own).
  */
-function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts: { xSplit?: number; printTitleRows?: number } = {}): ExcelJS.Worksheet {
+export function newSheet(wb: ExcelJS.Workbook, name: string, cols: readonly Col[], opts: { xSplit?: number; printTitleRows?: number } = {}): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, {
     views: [{
       state: 'frozen', xSplit: opts.xSplit ?? 0, ySplit: HEADER_ROWS,
@@ -410,7 +410,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
   headerRow(ws, HEADER_ROWS, cols.map((c) => c.header), cols);
 }
 
-function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
+export function headerRow(ws: ExcelJS.Worksheet, row: number, labels: readonly string[], cols: readonly Col[]): void {
   // A header too long for its column breaks before its bracket ("牵头任务\n（应报）"), not mid-word.
   const shown = labels.map((label, k) =>
     !label.includes('\n') && linesIn(label, cols[k]?.width ?? 10) > 1 ? label.replace('（', '\n（') : label);
@@ -438,7 +438,7 @@ function sectionRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], te
 }
 
 /** Writes a plain table row; returns the next row number. */
-function dataRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], cells: readonly CellIn[]): number {
+export function dataRow(ws: ExcelJS.Worksheet, row: number, cols: readonly Col[], cells: readonly CellIn[]): number {
   cells.forEach((c, k) => put(ws, row, k + 1, cols[k]!.kind, c));
   ws.getRow(row).height = heightFor(rowLines(cols, cells));
   return row + 1;
