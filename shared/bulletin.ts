@@ -4,6 +4,7 @@
  * (Electron's printToPDF; Chromium's page.pdf in the browser harness and the tests).
  */
 import type { IndicatorKind } from './domain';
+import { levelWord, scopeWord } from './levels';
 import { gapText, percent, targetFigure, valueWord } from './format';
 import { behindIndicators, isBehind, type BehindIndicator, type Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
@@ -102,6 +103,16 @@ export interface BulletinInput {
 }
 
 /**
+ * Whom a bulletin goes to, by the office's level, as its notices address them: a city's the counties and its
+ * departments; a county's or a district's the townships (and street offices) and its departments.
+ */
+export function recipientsOf(office: string): string {
+  const level = levelWord(office) || '市';
+  const below = level === '省' ? '各市人民政府' : level === '县' || level === '旗' ? '各乡镇人民政府' : level === '区' ? '各街道办事处、乡镇人民政府' : '各县、市、区人民政府';
+  return `${below},${level}政府各部门、各直属机构:`;
+}
+
+/**
  * Composes the bulletin's text from a period's figures, in the shape these bulletins have.
  * @example composeBulletin({ planYear: 2019, headline, units, ranks, tasks, office: '市民生办', date: '2019-07-10' }).title
  */
@@ -128,11 +139,12 @@ export function composeBulletin(input: BulletinInput): Bulletin {
       list.slice(0, NAMED_PER_GROUP).map((b) => `「${b.indicator.name}」(${b.task.leadUnits.join('、')},${gapText(b.indicator)})`).join('、') +
       (list.length > NAMED_PER_GROUP ? `等,详见附件1` : '')))
     .filter((s) => s !== '');
+  const scope = scopeWord(input.office);
   const notReported = c.noValue > 0 ? `另有${c.noValue}项指标尚未报送数据。` : '';
   const overall =
     (c.total === 0
-      ? `截至${m}月底,全市民生工作共${h.tasks}项任务、${h.indicators}项量化指标,尚无牵头单位报送量化指标数据。`
-      : `截至${m}月底,全市民生工作量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${percent(c.share)},其中${c.done}项已完成;` +
+      ? `截至${m}月底,${scope}民生工作共${h.tasks}项任务、${h.indicators}项量化指标,尚无牵头单位报送量化指标数据。`
+      : `截至${m}月底,${scope}民生工作量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${percent(c.share)},其中${c.done}项已完成;` +
         `未达到序时进度${c.behind}项(进展情况占比低于序时进度或增幅低于目标任务,下同)` +
         `${named.length > 0 ? `。其中,${named.join(';')}` : ''}。${notReported}`) +
     `按任务计,共${h.tasks}项任务,绿灯${h.green}项、黄灯${h.yellow}项、红灯${h.red}项。`;
@@ -152,9 +164,9 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     `${h.partialUnitNames.length > 0 ? `部分报送的单位:${listNames(h.partialUnitNames)}。` : ''}` +
     `${h.missingUnitNames.length > 0 ? `未报送的单位:${listNames(h.missingUnitNames)}。` : ''}`;
   return {
-    title: `关于${span}全市民生工作推进情况的通报`,
-    recipients: '各县、市、区人民政府,市政府各部门、各直属机构:',
-    opening: `为加快推进${input.planYear}年全市民生工作,根据各牵头单位报送情况,现将${span}全市民生工作推进情况通报如下:`,
+    title: `关于${span}${scope}民生工作推进情况的通报`,
+    recipients: recipientsOf(input.office),
+    opening: `为加快推进${input.planYear}年${scope}民生工作,根据各牵头单位报送情况,现将${span}${scope}民生工作推进情况通报如下:`,
     overall,
     units,
     ranking,

@@ -24,15 +24,32 @@ const LEVEL_WORDS = ['自治区', '自治州', '省', '市', '盟', '县', '旗'
  * @example ownLabel('郎溪县民生工作办公室') // '县本级'
  */
 export function ownLabel(officeName: string): string {
+  return `${levelWord(officeName)}本级`;
+}
+
+/**
+ * The level word of an office (市, 县, 区, 州 …) by the rule of ownLabel; '' when its name has none.
+ * @example levelWord('郎溪县民生工作办公室') // '县'
+ */
+export function levelWord(officeName: string): string {
   const name = officeName.trim();
   const levelAt = (i: number) => LEVEL_WORDS.find((w) => name.startsWith(w, i));
   for (let i = 0; i < name.length; i++) {
     const word = levelAt(i);
     if (!word) continue;
     if (i === 0 && (levelAt(word.length) || levelAt(word.length + 1))) continue;
-    return `${word.startsWith('自治') ? word.slice(2) : word}本级`;
+    return word.startsWith('自治') ? word.slice(2) : word;
   }
-  return '本级';
+  return '';
+}
+
+/**
+ * What a headline calls the office's whole area: 全市 for a city's office, 全县 for a county's (全市平均完成度,
+ * 全县民生工作). An office whose name has no level word keeps 全市, the word the app always used.
+ * @example scopeWord('郎溪县民生工作办公室') // '全县'
+ */
+export function scopeWord(officeName: string | null): string {
+  return `全${levelWord(officeName ?? '') || '市'}`;
 }
 
 /**

@@ -24,9 +24,10 @@ function reviewWhere(r: PlanReviewItem): string {
   return r.indicator === undefined ? `任务${r.task}` : `任务${r.task} 指标${r.indicator}`;
 }
 
+/** As the notice writes them: 县财政局、县农业农村局等,各乡镇人民政府 (等 closes the named units, not the group). */
 function units(names: readonly string[], subordinates: string | null, openEnded = false): string {
-  const all = [...names, ...(subordinates ? [subordinates] : [])];
-  return all.length === 0 ? '—' : `${all.join('、')}${openEnded ? '等' : ''}`;
+  const named = names.length === 0 ? '' : `${names.join('、')}${openEnded ? '等' : ''}`;
+  return [named, subordinates ?? ''].filter((x) => x !== '').join(',') || '—';
 }
 
 export function PlanPreview({ parsed, fileName }: { readonly parsed: ParsedPlan; readonly fileName?: string }) {

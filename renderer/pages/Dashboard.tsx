@@ -8,6 +8,7 @@ import { gapText, percent, valueWord } from '../../shared/format';
 import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { periodLabel } from '../../shared/rules/periods';
 import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
+import { scopeWord } from '../../shared/levels';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, STICKY_HEADER, num, shortDate, targetText, useErrorReporter } from '../components/common';
@@ -133,6 +134,7 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
 }
 
 function Charts({ data }: { readonly data: Data }) {
+  const scope = useScope();
   const label = usePeriodLabel();
   const reporting = useMemo(() => data.units.rows.filter((r) => r.leadTasks > 0), [data.units.rows]);
   const byUnit = useMemo(() => ({
@@ -183,11 +185,11 @@ function Charts({ data }: { readonly data: Data }) {
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
     series: [
       { name: '达到序时进度占比', type: 'line', data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
-      { name: '全市平均完成度', type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
+      { name: `${scope}平均完成度`, type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
       { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
       { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
     ],
-  }), [data.trend, label]);
+  }), [data.trend, label, scope]);
   return (
     <Row gutter={16}>
       <Col span={14}><Card size="small"><Chart option={byUnit} height={Math.max(360, reporting.length * 20 + 60)} testId="chart-units" /></Card></Col>
@@ -201,7 +203,13 @@ function Charts({ data }: { readonly data: Data }) {
   );
 }
 
+/** 全市 or 全县, by this office's name. */
+function useScope(): string {
+  return scopeWord(useApp((s) => s.info?.officeName ?? null));
+}
+
 export function Dashboard() {
+  const scope = useScope();
   const period = useApp((s) => s.period);
   const version = useApp((s) => s.version);
   const [data, setData] = useState<Data | null>(null);
@@ -257,7 +265,7 @@ export function Dashboard() {
             </Tooltip>
           </Col>
           <Col flex="auto" data-testid="headline-behind"><Statistic title="未达到序时进度" value={counts.behind} suffix="项" styles={{ content: { color: counts.behind ? LIGHT_COLORS.yellow : undefined } }} /></Col>
-          <Col flex="auto"><Statistic title="全市平均完成度" value={percent(overall)} /></Col>
+          <Col flex="auto"><Statistic title={`${scope}平均完成度`} value={percent(overall)} /></Col>
           <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${rows.length}`} /></Col>
           <Col flex="auto"><Statistic title="逾期" value={late} styles={{ content: { color: late ? LIGHT_COLORS.yellow : undefined } }} /></Col>
           <Col flex="auto"><Statistic title="未报送" value={missing} styles={{ content: { color: missing ? LIGHT_COLORS.red : undefined } }} /></Col>

@@ -72,7 +72,7 @@ describe('a county office on its own plan in Chromium', () => {
     await poll(() => modal.getByTestId('preview-tasks').textContent()).toBe('8 项(3 个类别)');
     const tasks = modal.getByTestId('preview-task-table');
     await poll(() => tasks.textContent()).toContain('牵头领导:副县长 王明');
-    await poll(() => tasks.textContent()).toContain('各乡镇人民政府');
+    await poll(() => tasks.textContent()).toContain('县财政局、县农业农村局等,各乡镇人民政府');
     await poll(() => tasks.textContent()).toContain('节点类');
     await poll(() => tasks.textContent()).toContain('增幅类');
     expect(await modal.getByTestId('plan-errors').count()).toBe(0);
@@ -139,6 +139,8 @@ describe('a county office on its own plan in Chromium', () => {
     await choosePeriod(S, '2020年3月');
     const row = S.getByTestId('unit-table').locator('tr', { hasText: '县人社局' });
     await poll(() => row.textContent()).toContain('已报送');
+    // A county's headline speaks of the county: 全县, not 全市.
+    await poll(() => S.getByTestId('dashboard').locator('.ant-statistic-title').allTextContents()).toContain('全县平均完成度');
     await shot(S, '53-county-dashboard');
     expect(pageErrors).toEqual([]);
   }, 300_000);

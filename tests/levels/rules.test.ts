@@ -3,7 +3,8 @@
  * and 合计/差额 per kind, where a blank quota is 无任务 (left out), never 0.
  */
 import { describe, expect, it } from 'vitest';
-import { blankQuotaText, isSplit, officeTarget, ownLabel, quotaProblem, quotaTotals, type QuotaRowInput } from '../../shared/levels';
+import { blankQuotaText, isSplit, officeTarget, ownLabel, quotaProblem, quotaTotals, scopeWord, type QuotaRowInput } from '../../shared/levels';
+import { recipientsOf } from '../../shared/bulletin';
 
 describe('ownLabel: the word for the office’s own departments, from its level', () => {
   it.each([
@@ -82,5 +83,18 @@ describe('what an office is held to, and what a quota may be', () => {
     expect(quotaProblem('cumulative', -1)).toBe('不能为负数');
     expect(quotaProblem('cumulative', Number.NaN)).toBe('不是数字');
     expect(quotaProblem('cumulative', 12.5)).toBeNull();
+  });
+});
+
+describe('what a headline and a bulletin call the office’s area and whom it addresses', () => {
+  it.each([
+    ['市民生工作办公室', '全市', '各县、市、区人民政府,市政府各部门、各直属机构:'],
+    ['郎溪县民生工作办公室', '全县', '各乡镇人民政府,县政府各部门、各直属机构:'],
+    ['宣州区民生办', '全区', '各街道办事处、乡镇人民政府,区政府各部门、各直属机构:'],
+    ['安徽省民生工作领导小组办公室', '全省', '各市人民政府,省政府各部门、各直属机构:'],
+    ['民生工作办公室', '全市', '各县、市、区人民政府,市政府各部门、各直属机构:'],
+  ])('%s: %s', (office, scope, recipients) => {
+    expect(scopeWord(office)).toBe(scope);
+    expect(recipientsOf(office)).toBe(recipients);
   });
 });

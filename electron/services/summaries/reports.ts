@@ -15,7 +15,8 @@ import { isBehind, type Headline } from '../../../shared/rules/headline';
 import { rankLabel, rankUnitsByCompletion } from '../../../shared/rules/ranking';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import { listPeriods } from '../../../db/queries/plan';
-import { activePlan, today, type Ctx } from '../context';
+import { activePlan, officeName, today, type Ctx } from '../context';
+import { scopeWord } from '../../../shared/levels';
 import {
   A4_MARGINS, BODY_FONT, BODY_SIZE, BORDER, HEADER_STYLE, MAX_ROW_HEIGHT, SECTION_FILL, TITLE_STYLE,
   a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, writeWorkbookFile,
@@ -111,6 +112,8 @@ interface Model {
   readonly headline: Headline;
   readonly generatedOn: string;
   readonly trend: readonly TrendPeriod[];
+  /** 全市 or 全县: what the headline calls the office's whole area. */
+  readonly scope: string;
 }
 
 interface TrendPeriod {
@@ -139,7 +142,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
-  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend };
+  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)) };
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
   wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period, head.frequency)}）`;
@@ -549,7 +552,7 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
     ['其中已完成（项）', c.done, 'count', '已达到全年目标（水平类、增幅类以12月为准）'],
     ['未达到序时进度（项）', c.behind, 'count', '进展情况占比低于序时进度或增幅低于目标任务，见「滞后事项」'],
     ['未报数指标（个）', c.noValue, 'count', '牵头单位尚未填报，不计入量化指标任务'],
-    ['全市平均完成度', num(h.completion), 'pct', '各牵头单位平均完成度的平均值；含水平类、增幅类，不与序时进度比较'],
+    [`${m.scope}平均完成度`, num(h.completion), 'pct', '各牵头单位平均完成度的平均值；含水平类、增幅类，不与序时进度比较'],
     [lightSpec('green'), h.green, 'count', '任务数：已完成，或各指标均达到序时进度（按各类口径）'],
     [lightSpec('yellow'), h.yellow, 'count', `任务数：有指标未达到序时进度、差距不足 ${y} 个百分点，或无量化指标且未开始`],
     [lightSpec('red'), h.red, 'count', `任务数：差距 ${y} 个百分点及以上、超出上限、节点类逾期，或应报未报`],
@@ -844,12 +847,12 @@ function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
   const overall: readonly [string, Kind, (h: Headline) => Val][] = [
     ['序时进度', 'pct', (h) => h.timeProgress],
     ['达到序时进度指标占比', 'pct', (h) => num(h.counts.share)],
-    ['全市平均完成度', 'pct', (h) => num(h.completion)],
+    [`${m.scope}平均完成度`, 'pct', (h) => num(h.completion)],
     ['按时报送（份）', 'count', (h) => h.onTime],
     ['逾期报送（份）', 'count', (h) => h.late],
     ['未报送（份）', 'count', (h) => h.missing],
   ];
-  sectionRow(ws, row++, cols, '全市');
+  sectionRow(ws, row++, cols, m.scope);
   for (const [label, kind, pick] of overall) {
     const kinds = cols.map((c, k) => (k < 2 ? c : { ...c, kind }));
     row = dataRow(ws, row, kinds, [null, { v: label, bold: true }, ...m.trend.map((p) => pick(p.headline))]);
