@@ -72,6 +72,14 @@ export const requestSchemas = {
   'plan:def': z.object({}).strict(),
   /** Main shows an open-file dialog (a notice .docx/.txt, a 责任分解表 .xlsx, a plan .json) and reads the plan in it; works before first start. */
   'plan:parseFile': z.object({}).strict(),
+  /** The plan as a 责任分解表 (.xlsx), saved where a dialog says: to edit in WPS and read back with plan:revisePreview. */
+  'plan:exportTemplate': z.object({}).strict(),
+  /** Main shows an open-file dialog for the revised plan and answers what saving it would change (nothing is saved). */
+  'plan:revisePreview': z.object({}).strict(),
+  /** Saves `plan` (from plan:revisePreview) as the plan's next revision: audited, kept in the history. */
+  'plan:revise': z.object({ plan: planSchema }).strict(),
+  /** Every kept revision of the plan, newest first, with its changes in words. */
+  'plan:history': z.object({}).strict(),
   'periods:list': z.object({}).strict(),
   'periods:lock': z.object({ period }).strict(),
   'periods:reopen': z.object({ period, reason: z.string().min(1).max(500) }).strict(),
@@ -86,6 +94,8 @@ export const requestSchemas = {
   'packages:exportAssignment': z.object({ unit: unitName }).strict(),
   /** Summary side: receipts and returned tasks for one unit. */
   'packages:exportFeedback': z.object({ unit: unitName }).strict(),
+  /** Summary side: the assignment packages of several units into one folder a dialog says (after a revision, or all at once). */
+  'packages:exportAssignments': z.object({ units: z.array(unitName).min(1).max(1000) }).strict(),
   /** Import packages chosen in a dialog (files or a folder). Progress arrives as `import:progress` events. */
   'packages:import': z
     .object({
@@ -192,6 +202,23 @@ export interface PlanView {
 }
 
 export type IndicatorView = IndicatorFields;
+
+/** A plan revision, saved or only previewed: from which to which, every change in words, the units needing a new assignment. */
+export interface RevisionView {
+  readonly from: number;
+  readonly to: number;
+  readonly dryRun: boolean;
+  readonly changes: readonly string[];
+  readonly units: readonly string[];
+}
+
+/** One kept revision of the plan. */
+export interface RevisionHistoryView {
+  readonly revision: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly changes: readonly string[];
+}
 
 /** A plan file read for a person to look at before using it: the file's name and what was read. */
 export interface PlanFileView {
@@ -420,6 +447,10 @@ export interface ResponseMap {
   'plan:get': PlanView;
   'plan:def': PlanDef;
   'plan:parseFile': PlanFileView | null;
+  'plan:exportTemplate': { readonly fileName: string; readonly folder: string } | null;
+  'plan:revisePreview': (PlanFileView & { readonly revision: RevisionView | null }) | null;
+  'plan:revise': RevisionView;
+  'plan:history': readonly RevisionHistoryView[];
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;
   'periods:reopen': PeriodView;
@@ -428,6 +459,7 @@ export interface ResponseMap {
   'packages:exportReport': ExportResult | null;
   'packages:exportAssignment': ExportResult | null;
   'packages:exportFeedback': ExportResult | null;
+  'packages:exportAssignments': { readonly folder: string; readonly written: readonly (ExportResult & { readonly unit: string })[] } | null;
   'packages:import': readonly ImportFileResult[] | null;
   'packages:importAgain': readonly ImportFileResult[];
   'keys:list': KeysView;

@@ -1,28 +1,147 @@
-/** 工作计划: the plan this office runs, as its tasks, units and indicators, with its revision. */
+/**
+ * 工作计划: the plan this office runs, its revisions, and how it is revised: export the 责任分解表, edit it in
+ * WPS (or take a revised notice), choose it, see every difference before saving, then send the units whose
+ * tasks changed their new assignment packages.
+ */
 import { useEffect, useState } from 'react';
-import { Card, Spin, Typography } from 'antd';
+import { App as AntApp, Button, Card, Modal, Space, Tabs, Timeline, Typography } from 'antd';
+import type { PlanFileView, RevisionHistoryView, RevisionView } from '../../shared/api';
 import type { PlanDef } from '../../shared/domain';
+import { localDate } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { PlanPreview } from '../components/PlanPreview';
 import { useApp } from '../store';
 
-const { Text } = Typography;
+const { Text, Paragraph } = Typography;
+
+type Preview = PlanFileView & { readonly revision: RevisionView | null };
+
+function Changes({ changes }: { readonly changes: readonly string[] }) {
+  return <ul className="plain-list rows" data-testid="revision-changes">{changes.map((c, k) => <li key={k}>{c}</li>)}</ul>;
+}
 
 export function PlanPage() {
   const version = useApp((s) => s.version);
+  const changed = useApp((s) => s.changed);
+  const load = useApp((s) => s.load);
   const [plan, setPlan] = useState<PlanDef | null>(null);
+  const [history, setHistory] = useState<readonly RevisionHistoryView[]>([]);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [saved, setSaved] = useState<RevisionView | null>(null);
+  const [busy, setBusy] = useState(false);
   const report = useErrorReporter();
+  const { modal } = AntApp.useApp();
 
   useEffect(() => {
     call('plan:def', {}).then(setPlan, (err: unknown) => report(err, '无法读取工作计划'));
+    call('plan:history', {}).then(setHistory, (err: unknown) => report(err, '无法读取修订记录'));
     // The plan reloads when data changes (version); report is a new function each render.
   }, [version]);
 
-  if (!plan) return <Spin />;
+  async function exportTemplate() {
+    try {
+      const r = await call('plan:exportTemplate', {});
+      if (r) modal.success({ title: '责任分解表已导出', content: <>已保存 <Text strong data-testid="template-file">{r.fileName}</Text><br />位置:{r.folder}<br />可在 WPS 中修改后,用「从文件修订计划」读回。</>, okText: '知道了' });
+    } catch (err) {
+      report(err, '责任分解表未导出');
+    }
+  }
+
+  async function choose() {
+    setBusy(true);
+    try {
+      const p = await call('plan:revisePreview', {});
+      if (p) setPreview(p);
+    } catch (err) {
+      report(err, '不能用这个文件修订计划');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function save() {
+    if (!preview) return;
+    setBusy(true);
+    try {
+      const r = await call('plan:revise', { plan: preview.parsed.plan });
+      setPreview(null);
+      setSaved(r);
+      await load();
+      changed();
+    } catch (err) {
+      report(err, '计划未修订');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function sendAssignments(units: readonly string[]) {
+    try {
+      const r = await call('packages:exportAssignments', { units: [...units] });
+      if (!r) return;
+      setSaved(null);
+      modal.success({
+        title: `已生成 ${r.written.length} 个任务包`, okText: '知道了', width: 560,
+        content: <><div>位置:{r.folder}</div><ul className="plain-list" data-testid="assignments-written">{r.written.map((w) => <li key={w.unit}>{w.fileName}</li>)}</ul></>,
+      });
+    } catch (err) {
+      report(err, '任务包未全部生成');
+    }
+  }
+
+  if (!plan) return null;
+  const rev = preview?.revision ?? null;
+  const nothing = rev !== null && rev.changes.length === 0;
   return (
-    <Card title={<>{plan.title} <Text type="secondary">第 {plan.revision} 版</Text></>} data-testid="plan-page">
-      <PlanPreview parsed={{ plan, review: [], errors: [] }} />
+    <Card data-testid="plan-page"
+      title={<>{plan.title} <Text type="secondary">第 {plan.revision} 版</Text></>}
+      extra={<Space>
+        <Button onClick={() => void exportTemplate()} data-testid="export-template">导出责任分解表…</Button>
+        <Button type="primary" loading={busy} onClick={() => void choose()} data-testid="revise-from-file">从文件修订计划…</Button>
+      </Space>}>
+      <Tabs items={[
+        { key: 'plan', label: '当前计划', children: <PlanPreview parsed={{ plan, review: [], errors: [] }} /> },
+        {
+          key: 'history', label: `修订记录(${history.length})`,
+          children: (
+            <Timeline data-testid="revision-history" items={history.map((h) => ({
+              key: h.revision,
+              content: (
+                <>
+                  <Text strong>第 {h.revision} 版</Text> <Text type="secondary">{localDate(new Date(h.at), 'minutes')} · {h.actor}</Text>
+                  {h.changes.length === 0 ? <Paragraph type="secondary">建立时的计划</Paragraph> : <Changes changes={h.changes} />}
+                </>
+              ),
+            }))} />
+          ),
+        },
+      ]} />
+
+      <Modal open={preview !== null} width={1100} title={preview ? `修订计划:${preview.fileName}` : ''} onCancel={() => setPreview(null)} data-testid="revise-modal"
+        footer={[
+          <Button key="cancel" onClick={() => setPreview(null)}>取消</Button>,
+          <Button key="save" type="primary" loading={busy} disabled={rev === null || nothing} onClick={() => void save()} data-testid="save-revision">
+            {rev ? `保存为第 ${rev.from + 1} 版` : '保存'}
+          </Button>,
+        ]}>
+        {preview && rev === null && <PlanPreview parsed={preview.parsed} fileName={preview.fileName} />}
+        {rev && (nothing ? <Paragraph>这个文件与当前计划(第 {rev.from} 版)相同,没有需要修订的内容。</Paragraph> : (
+          <>
+            <Paragraph>第 {rev.from} 版 → 第 {rev.from + 1} 版,共 <Text strong data-testid="revision-count">{rev.changes.length}</Text> 处变化。已存的报送数据不会被改写;删除的任务或指标若已有数据则退出计划、数据保留。</Paragraph>
+            <Changes changes={rev.changes} />
+            {rev.units.length > 0 && <Paragraph className="revision-units">任务有变化的单位({rev.units.length} 个,保存后需要新的任务包):{rev.units.join('、')}</Paragraph>}
+          </>
+        ))}
+      </Modal>
+
+      <Modal open={saved !== null} title={saved ? `已保存为第 ${saved.to} 版工作计划` : ''} onCancel={() => setSaved(null)} data-testid="revised-modal"
+        footer={[
+          <Button key="later" onClick={() => setSaved(null)}>以后再说</Button>,
+          ...(saved && saved.units.length > 0 ? [<Button key="send" type="primary" onClick={() => void sendAssignments(saved.units)} data-testid="send-assignments">生成这些单位的任务包…</Button>] : []),
+        ]}>
+        {saved && <Paragraph>已记入审计日志和修订记录。{saved.units.length > 0 ? `任务有变化的 ${saved.units.length} 个单位需要新的任务包:${saved.units.join('、')}。` : '没有单位需要新的任务包。'}</Paragraph>}
+      </Modal>
     </Card>
   );
 }

@@ -6,7 +6,7 @@
  * assignment for 县人社局, the unit set up from it enters and exports March, and the office imports it and
  * sees the unit reported. Screenshots at 1366×768 in tests/e2e/screenshots/.
  */
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,35 @@ describe('a county office on its own plan in Chromium', () => {
     // A county's headline speaks of the county: 全县, not 全市.
     await poll(() => S.getByTestId('dashboard').locator('.ant-statistic-title').allTextContents()).toContain('全县平均完成度');
     await shot(S, '53-county-dashboard');
+
+    // Mid-year the county raises task 1's target in a revised notice: 工作计划 shows every difference
+    // first, saves revision 2, keeps it in the history, and writes task 1's three units their new assignment packages.
+    await menu(S, '工作计划');
+    const template = join(tmp.dir, 'notices', '责任分解表.xlsx');
+    await answerDialogs(office.origin, office.token, template);
+    await S.getByTestId('export-template').click();
+    await poll(() => S.getByTestId('template-file').textContent()).toBe('责任分解表.xlsx');
+    expect(existsSync(template)).toBe(true);
+    await closeModal(S);
+    const revised = join(tmp.dir, 'notices', '郎溪县2020年民生工作要点(修订).txt');
+    writeFileSync(revised, readFileSync(NOTICE.replace(/\.docx$/, '.txt'), 'utf8').replace('3000人次以上', '3500人次以上'));
+    await answerDialogs(office.origin, office.token, revised);
+    await S.getByTestId('revise-from-file').click();
+    const changes = S.getByTestId('revise-modal').getByTestId('revision-changes');
+    await poll(() => changes.textContent()).toContain('3500');
+    await poll(() => S.getByTestId('revise-modal').textContent()).toContain('任务有变化的单位(3 个,保存后需要新的任务包):县人社局、县财政局、县农业农村局');
+    await shot(S, '54-plan-revision-preview');
+    await S.getByTestId('save-revision').click();
+    await poll(() => S.getByTestId('revised-modal').textContent()).toContain('已保存为第 2 版工作计划');
+    await answerDialogs(office.origin, office.token, usb);
+    await S.getByTestId('send-assignments').click();
+    await poll(() => S.getByTestId('assignments-written').locator('li').allTextContents())
+      .toEqual(['任务包-县人社局-2020-第2版.xlsx', '任务包-县财政局-2020-第2版.xlsx', '任务包-县农业农村局-2020-第2版.xlsx']);
+    await closeModal(S);
+    await poll(() => S.getByTestId('plan-page').locator('.ant-card-head-title').textContent()).toContain('第 2 版');
+    await S.getByRole('tab', { name: /修订记录/ }).click();
+    await poll(() => S.getByTestId('revision-history').textContent()).toContain('第 2 版');
+    await shot(S, '55-plan-history');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

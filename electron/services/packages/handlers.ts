@@ -20,10 +20,18 @@ export function packageHandlers(deps: HandlerDeps) {
       const folder = await dialogs.chooseFolder({ title: `选择保存${req.unit}任务包的文件夹(如U盘)` });
       return folder ? exported(await exportAssignment(ctx, { unit: req.unit, outDir: folder })) : null;
     },
+    'packages:exportAssignments': async (req) => {
+      const ctx = await session.require();
+      const folder = await dialogs.chooseFolder({ title: `选择保存 ${req.units.length} 个单位任务包的文件夹(如U盘)` });
+      if (!folder) return null;
+      const written = [];
+      for (const unit of req.units) written.push({ unit, ...exported(await exportAssignment(ctx, { unit, outDir: folder })) });
+      return { folder, written };
+    },
     'packages:exportFeedback': async (req) => {
       const ctx = await session.require();
       const folder = await dialogs.chooseFolder({ title: `选择保存${req.unit}反馈包的文件夹(如U盘)` });
       return folder ? exported(await exportFeedback(ctx, { unit: req.unit, outDir: folder })) : null;
     },
-  } satisfies DomainHandlers<'packages:exportReport' | 'packages:exportAssignment' | 'packages:exportFeedback'>;
+  } satisfies DomainHandlers<'packages:exportReport' | 'packages:exportAssignment' | 'packages:exportFeedback' | 'packages:exportAssignments'>;
 }

@@ -1,15 +1,18 @@
 /** First start (either side), the plan and the office's settings. */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { parsePeriod, planPeriods } from '../../../shared/rules/periods';
-import { planModelToDef } from '../../../db/queries/plan';
+import type { RevisionView } from '../../../shared/api';
+import { listPlanRevisions, planModelToDef } from '../../../db/queries/plan';
 import { activePlan } from '../context';
 import { fillDemo } from '../entry/demo';
 import { initUnitFromAssignment } from '../import/import';
 import { PACKAGE_FILTER, type DomainHandlers, type FileFilter, type HandlerDeps } from '../host';
 import { appInfo, planView, settingsView, updateSettings } from '../views';
 import { readPlanFile } from './read';
+import { revisePlan, type RevisionResult } from './revise';
+import { exportPlanWorkbook } from './template';
 import { initSummary } from './setup';
 
 /**
@@ -23,6 +26,10 @@ function demoThrough(year: number, frequency: ReportingFrequency, now: Date): st
 }
 
 const PLAN_FILTER: readonly FileFilter[] = [{ name: '工作计划 (*.docx, *.txt, *.xlsx, *.json)', extensions: ['docx', 'txt', 'xlsx', 'json'] }];
+
+function revisionView(r: RevisionResult): RevisionView {
+  return { from: r.from, to: r.to, dryRun: r.dryRun, changes: r.diff.changes.map((c) => c.words), units: r.diff.units };
+}
 
 export function planHandlers(deps: HandlerDeps) {
   const { session, dialogs, now, actor, version } = deps;
@@ -53,7 +60,31 @@ export function planHandlers(deps: HandlerDeps) {
       if (!file) return null;
       return { fileName: basename(file), parsed: await readPlanFile(file) };
     },
+    'plan:exportTemplate': async () => {
+      const ctx = await session.require();
+      const plan = await activePlan(ctx);
+      const name = `责任分解表-${plan.title}-第${plan.revision}版.xlsx`;
+      const file = await dialogs.saveFile({ title: '保存责任分解表(可在 WPS 中修改后用于修订计划)', defaultName: name, filters: [{ name: 'Excel 表格 (*.xlsx)', extensions: ['xlsx'] }] });
+      if (!file) return null;
+      await exportPlanWorkbook(ctx, file);
+      return { fileName: basename(file), folder: dirname(file) };
+    },
+    'plan:revisePreview': async () => {
+      const ctx = await session.require();
+      const file = (await dialogs.openFiles({ title: '选择修订后的工作计划:责任分解表(.xlsx)、通知(.docx、.txt)或计划文件(.json)', filters: PLAN_FILTER }))?.[0];
+      if (!file) return null;
+      const parsed = await readPlanFile(file);
+      const revision = parsed.errors.length > 0 ? null : revisionView(await revisePlan(ctx, parsed.plan, { dryRun: true }));
+      return { fileName: basename(file), parsed, revision };
+    },
+    'plan:revise': async (req) => revisionView(await revisePlan(await session.require(), req.plan)),
+    'plan:history': async () => {
+      const ctx = await session.require();
+      const plan = await activePlan(ctx);
+      return (await listPlanRevisions(ctx.db, plan.id)).reverse()
+        .map((r) => ({ revision: r.revision, at: r.at, actor: r.actor, changes: r.diff?.changes.map((c) => c.words) ?? [] }));
+    },
     'settings:get': async () => settingsView(await session.require()),
     'settings:update': async (req) => updateSettings(await session.require(), req),
-  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'settings:get' | 'settings:update'>;
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:history' | 'settings:get' | 'settings:update'>;
 }
