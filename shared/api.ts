@@ -72,6 +72,8 @@ export const requestSchemas = {
   'plan:def': z.object({}).strict(),
   /** Main shows an open-file dialog (a notice .docx/.txt, a 责任分解表 .xlsx, a plan .json) and reads the plan in it; works before first start. */
   'plan:parseFile': z.object({}).strict(),
+  /** A notice's text pasted in (from WPS, a web page, a chat): read as `ledger plan parse` reads a .txt; works before first start. */
+  'plan:parseText': z.object({ text: z.string().min(1).max(2_000_000) }).strict(),
   /** The plan as a 责任分解表 (.xlsx), saved where a dialog says: to edit in WPS and read back with plan:revisePreview. */
   'plan:exportTemplate': z.object({}).strict(),
   /** Main shows an open-file dialog for the revised plan and answers what saving it would change (nothing is saved). */
@@ -447,6 +449,7 @@ export interface ResponseMap {
   'plan:get': PlanView;
   'plan:def': PlanDef;
   'plan:parseFile': PlanFileView | null;
+  'plan:parseText': PlanFileView;
   'plan:exportTemplate': { readonly fileName: string; readonly folder: string } | null;
   'plan:revisePreview': (PlanFileView & { readonly revision: RevisionView | null }) | null;
   'plan:revise': RevisionView;

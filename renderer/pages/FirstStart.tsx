@@ -45,16 +45,19 @@ export function FirstStart() {
   const [chosen, setChosen] = useState<PlanFileView | null>(null);
   const [previewOpen, setPreviewOpen] = useState(false);
   const [officeName, setOfficeName] = useState('');
+  const [pasting, setPasting] = useState(false);
+  const [pasted, setPasted] = useState('');
   const [frequency, setFrequency] = useState<ReportingFrequency>('monthly');
   const [busy, setBusy] = useState<'summary' | 'unit' | null>(null);
   const load = useApp((s) => s.load);
   const { modal } = AntApp.useApp();
   const report = useErrorReporter();
 
-  async function choosePlan() {
+  async function choosePlan(text?: string) {
     try {
-      const read = await call('plan:parseFile', {});
+      const read = text === undefined ? await call('plan:parseFile', {}) : await call('plan:parseText', { text });
       if (read === null) return;
+      setPasting(false);
       setChosen(read);
       setOfficeName((name) => name || proposedOfficeName(read.parsed.plan.issuer));
       setPreviewOpen(true);
@@ -108,6 +111,7 @@ export function FirstStart() {
               <div className="first-own-plan">
                 <Space wrap>
                   <Button onClick={() => void choosePlan()} data-testid="choose-plan-file">{chosen ? '另选文件…' : '选择文件…'}</Button>
+                  <Button onClick={() => setPasting(true)} data-testid="paste-plan">粘贴通知文字…</Button>
                   {chosen && <Button type="link" onClick={() => setPreviewOpen(true)} data-testid="show-plan">{chosen.parsed.plan.title || chosen.fileName}</Button>}
                 </Space>
                 {chosen && chosen.parsed.errors.length > 0 && <Paragraph type="danger">这个计划有 {chosen.parsed.errors.length} 处问题,请查看并改正后重新选择。</Paragraph>}
@@ -140,6 +144,14 @@ export function FirstStart() {
           </Card>
         </Col>
       </Row>
+      <Modal open={pasting} width={760} title="粘贴通知文字" onCancel={() => setPasting(false)} data-testid="paste-modal"
+        footer={[
+          <Button key="cancel" onClick={() => setPasting(false)}>取消</Button>,
+          <Button key="read" type="primary" disabled={pasted.trim() === ''} onClick={() => void choosePlan(pasted)} data-testid="read-pasted">读取</Button>,
+        ]}>
+        <Paragraph type="secondary">从 WPS、网页或聊天记录中复制通知全文(含标题、各类别和各项任务的责任单位),粘贴到下面。</Paragraph>
+        <Input.TextArea rows={16} value={pasted} onChange={(e) => setPasted(e.target.value)} data-testid="pasted-text" />
+      </Modal>
       <Modal open={previewOpen && chosen !== null} width={1100} title="核对工作计划" onCancel={() => setPreviewOpen(false)} data-testid="plan-preview-modal"
         footer={[
           <Button key="close" onClick={() => setPreviewOpen(false)}>{chosen && chosen.parsed.errors.length > 0 ? '关闭' : '已核对'}</Button>,

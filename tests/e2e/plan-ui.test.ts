@@ -54,11 +54,10 @@ describe('a county office on its own plan in Chromium', () => {
     await S.getByTestId('choose-plan-source').getByText('使用本地区的工作计划', { exact: false }).click();
     await expect(S.getByTestId('setup-summary').isDisabled()).resolves.toBe(true);
 
-    // A plan with a problem: shown with the problem, and the office cannot be set up on it.
-    const broken = join(tmp.dir, 'notices', '缺牵头单位.txt');
-    writeFileSync(broken, '2020年全县民生工作要点\n一、稳定和扩大就业\n1.城镇新增就业2200人。\n');
-    await answerDialogs(office.origin, office.token, broken);
-    await S.getByTestId('choose-plan-file').click();
+    // A plan with a problem, pasted as text: shown with the problem, and the office cannot be set up on it.
+    await S.getByTestId('paste-plan').click();
+    await S.getByTestId('pasted-text').fill('2020年全县民生工作要点\n一、稳定和扩大就业\n1.城镇新增就业2200人。\n');
+    await S.getByTestId('read-pasted').click();
     const modal = S.locator('.ant-modal-wrap:visible');
     await poll(() => modal.getByTestId('plan-errors').textContent()).toContain('任务1');
     await closeModal(S, '关闭');

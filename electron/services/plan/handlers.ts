@@ -10,6 +10,7 @@ import { fillDemo } from '../entry/demo';
 import { initUnitFromAssignment } from '../import/import';
 import { PACKAGE_FILTER, type DomainHandlers, type FileFilter, type HandlerDeps } from '../host';
 import { appInfo, planView, settingsView, updateSettings } from '../views';
+import { parseNoticeText } from './notice';
 import { readPlanFile } from './read';
 import { revisePlan, type RevisionResult } from './revise';
 import { exportPlanWorkbook } from './template';
@@ -60,6 +61,7 @@ export function planHandlers(deps: HandlerDeps) {
       if (!file) return null;
       return { fileName: basename(file), parsed: await readPlanFile(file) };
     },
+    'plan:parseText': async (req) => ({ fileName: '粘贴的通知文字', parsed: parseNoticeText(req.text) }),
     'plan:exportTemplate': async () => {
       const ctx = await session.require();
       const plan = await activePlan(ctx);
@@ -86,5 +88,5 @@ export function planHandlers(deps: HandlerDeps) {
     },
     'settings:get': async () => settingsView(await session.require()),
     'settings:update': async (req) => updateSettings(await session.require(), req),
-  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:history' | 'settings:get' | 'settings:update'>;
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:parseText' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:history' | 'settings:get' | 'settings:update'>;
 }
