@@ -57,6 +57,6 @@ describe('ledger plan parse', () => {
     expect(missing.err).toMatch(/^错误 \[E_NOT_FOUND\]:找不到文件「.*没有这个文件.docx」。$/);
     const usage = await ledger('plan', 'parse');
     expect(usage.code).toBe(2);
-    expect(usage.err).toBe('错误 [E_USAGE]:用法:ledger plan parse 文件(.docx、.txt 或 .json)[--json]');
+    expect(usage.err).toBe('错误 [E_USAGE]:用法:ledger plan parse 文件(通知 .docx、.txt,责任分解表 .xlsx,或 .json)[--json]');
   });
 });
