@@ -57,6 +57,13 @@ export const planSchema: z.ZodType<PlanDef> = z.strictObject({
   })).max(1000),
 });
 
+/**
+ * Subordinate governments named as a group (TaskDef.subordinates), in a notice or a 责任分解表 cell alike:
+ * 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各街道办事处, 各乡镇(街道). Looked for before a list is split at 、,
+ * which the phrase itself contains.
+ */
+export const SUBORDINATE_GROUP = /各(?:县|市|区|乡|镇|街道|[、()\uFF08\uFF09])+?(?:人民政府|政府|办事处)|各乡镇(?:[(\uFF08]街道[)\uFF09]|、街道)?/;
+
 /** Something a person must confirm in a parsed plan: a doubtful phrase, a guessed unit, a proposed kind. */
 export interface PlanReviewItem {
   /** The task's number; null for the plan as a whole (its title, year, a unit list). */

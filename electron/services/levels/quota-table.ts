@@ -6,7 +6,7 @@
  * sheet, row and column; the whole table is applied or nothing is.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { QuotaGridView, QuotaRowView } from '../../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../../shared/domain';
@@ -15,10 +15,9 @@ import { blankQuotaText, isSplit, quotaProblem } from '../../../shared/levels';
 import { targetFigure } from '../../../shared/format';
 import { activePlan, today, type Ctx } from '../context';
 import { DEFAULT_LIMITS, readWorkbookFile } from '../packages/package-format';
-import { writeFileAtomic } from '../packages/packages';
 import { colName, type FoundCell, type ParsedSheet } from '../packages/xlsx-reader';
 import { COMPARATOR_PREFIX, HEADER_ROWS, LIGHT_STYLE, dataRow, headerRow, newSheet, valueFormat, type CellIn, type Col } from '../summaries/reports';
-import { BODY_FONT, BODY_SIZE, MAX_ROW_HEIGHT, TITLE_FONT, cellText, colLetter, heightFor, linesIn, textWidth } from '../workbook-style';
+import { BODY_FONT, BODY_SIZE, MAX_ROW_HEIGHT, TITLE_FONT, cellText, colLetter, heightFor, linesIn, textWidth, writeWorkbookFile } from '../workbook-style';
 import { quotaGrid, REASON_COLUMN, saveQuotas, type QuotaEdit, type ReasonEdit, type SavedQuotas } from './quotas';
 
 export const QUOTA_SHEET = '任务分解';
@@ -71,6 +70,11 @@ function fixedCells(r: QuotaRowView): (string | number)[] {
  * @example const bytes = await buildQuotaTable(ctx)
  */
 export async function buildQuotaTable(ctx: Ctx): Promise<Buffer> {
+  return (await quotaWorkbook(ctx)).buffer;
+}
+
+/** The table's bytes, and the grid they were laid out from (so a caller need not read it again). */
+async function quotaWorkbook(ctx: Ctx): Promise<{ buffer: Buffer; grid: QuotaGridView }> {
   const grid = await quotaGrid(ctx);
   const plan = await activePlan(ctx);
   const cols = columns(grid);
@@ -121,7 +125,7 @@ export async function buildQuotaTable(ctx: Ctx): Promise<Buffer> {
     diff.value = { formula: `IF(${none},"",${difference})`, result: r.difference ?? '' };
     if (r.needsReason) diff.style = { ...diff.style, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: LIGHT_STYLE.yellow.fill! } } };
   });
-  return Buffer.from(await wb.xlsx.writeBuffer() as ArrayBuffer);
+  return { buffer: Buffer.from(await wb.xlsx.writeBuffer() as ArrayBuffer), grid };
 }
 
 /**
@@ -129,10 +133,8 @@ export async function buildQuotaTable(ctx: Ctx): Promise<Buffer> {
  * @example await writeQuotaTable(ctx, 'D:/任务分解表.xlsx') // { out, rows: 62, offices: 7 }
  */
 export async function writeQuotaTable(ctx: Ctx, out: string): Promise<{ out: string; rows: number; offices: number }> {
-  if (!/\.xlsx$/i.test(out)) throw new LedgerError('E_USAGE', `输出文件「${out}」应以 .xlsx 结尾。`);
-  const bytes = await buildQuotaTable(ctx);
-  await writeFileAtomic(resolve(out), bytes);
-  const grid = await quotaGrid(ctx);
+  const { buffer, grid } = await quotaWorkbook(ctx);
+  await writeWorkbookFile(out, buffer, '任务分解表');
   return { out, rows: grid.rows.length, offices: grid.offices.length };
 }
 

@@ -11,7 +11,7 @@ import { initUnitFromAssignment } from '../import/import';
 import { PACKAGE_FILTER, type DomainHandlers, type FileFilter, type HandlerDeps } from '../host';
 import { appInfo, planView, settingsView, updateSettings } from '../views';
 import { parseNoticeText } from './notice';
-import { readPlanFile } from './read';
+import { readPlanFile, withPlanProblems } from './read';
 import { revisePlan, type RevisionResult } from './revise';
 import { exportPlanWorkbook } from './template';
 import { initSummary } from './setup';
@@ -61,7 +61,7 @@ export function planHandlers(deps: HandlerDeps) {
       if (!file) return null;
       return { fileName: basename(file), parsed: await readPlanFile(file) };
     },
-    'plan:parseText': async (req) => ({ fileName: '粘贴的通知文字', parsed: parseNoticeText(req.text) }),
+    'plan:parseText': async (req) => ({ fileName: '粘贴的通知文字', parsed: withPlanProblems(parseNoticeText(req.text)) }),
     'plan:exportTemplate': async () => {
       const ctx = await session.require();
       const plan = await activePlan(ctx);

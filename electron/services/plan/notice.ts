@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
-import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
+import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
@@ -104,8 +104,6 @@ const ASSIGNMENT_LINE = new RegExp(`^(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL
 const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
 /** "(列第一位者为牵头单位,下同)" and its variants: the first unit listed leads. */
 const FIRST_LEADS_NOTE = /[((][^))]*(?:第一位|排名第一|首位|第一个)[^))]*牵头[^))]*[))]/;
-/** Subordinate governments named as a group: 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各乡镇(街道). */
-const SUBORDINATES = /各(?:县|市|区|乡|镇|街道|[、()()])+?(?:人民政府|政府|办事处)|各乡镇(?:[((]街道[))]|、街道)?/;
 
 interface UnitList {
   readonly units: string[];
@@ -116,7 +114,7 @@ interface UnitList {
 function readUnitList(value: string): UnitList {
   let s = value.replace(FIRST_LEADS_NOTE, '').trim().replace(/[。.;;,,]+$/, '');
   let subordinates: string | null = null;
-  const sub = SUBORDINATES.exec(s);
+  const sub = SUBORDINATE_GROUP.exec(s);
   if (sub) {
     subordinates = sub[0];
     s = s.slice(0, sub.index) + '、' + s.slice(sub.index + sub[0].length);

@@ -64,7 +64,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   if (!parsed.success) {
     return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
-  return { plan: parsed.data, review: [], errors: planProblems(parsed.data) };
+  return { plan: parsed.data, review: [], errors: [] };
 }
 
 /**
@@ -117,6 +117,19 @@ async function readDocx(file: string): Promise<ParsedPlan> {
  * @example const { plan, review, errors } = await readPlanFile('plan.json')
  */
 export async function readPlanFile(file: string): Promise<ParsedPlan> {
+  return withPlanProblems(await readByExtension(file));
+}
+
+/**
+ * A plan its reader found nothing wrong with, checked as init and revise will check it (planProblems), so
+ * that a person sees at once why it cannot be used, whatever it was read from.
+ * @example withPlanProblems(parseNoticeText(pasted))
+ */
+export function withPlanProblems(parsed: ParsedPlan): ParsedPlan {
+  return parsed.errors.length > 0 ? parsed : { ...parsed, errors: planProblems(parsed.plan) };
+}
+
+async function readByExtension(file: string): Promise<ParsedPlan> {
   const ext = extname(file).toLowerCase();
   switch (ext) {
     case '.json':

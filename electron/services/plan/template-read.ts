@@ -11,7 +11,7 @@
 import { basename } from 'node:path';
 import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
 import { kindProblem } from '../../../shared/rules/kinds';
-import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
+import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { PackageError, readWorkbookFile } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
 import { noPlan } from './parsed';
@@ -114,11 +114,6 @@ const KIND_OF: ReadonlyMap<string, IndicatorKind> = new Map(Object.entries(KIND_
 const UNIT_KIND_OF: ReadonlyMap<string, UnitKind> = new Map(Object.entries(UNIT_KIND_WORDS).map(([k, w]) => [w, k as UnitKind]));
 const FREQUENCY_OF: ReadonlyMap<string, ReportingFrequency> = new Map(Object.entries(FREQUENCY_WORDS).map(([k, w]) => [w, k as ReportingFrequency]));
 
-/**
- * Subordinate governments named as a group: 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各街道办事处.
- * Found before a cell is split at 、, which the phrase itself contains.
- */
-const SUBORDINATE_PHRASE = /各[县市区乡镇街道(（)）、]+?(?:人民政府|政府|办事处)/;
 
 const NUMERALS = '零一二三四五六七八九';
 
@@ -430,7 +425,7 @@ class TemplateReader {
       const got = own[role];
       if (got === null) return { names: [] as string[], openEnded: false };
       let text = got.text;
-      const phrase = SUBORDINATE_PHRASE.exec(text);
+      const phrase = SUBORDINATE_GROUP.exec(text);
       if (phrase) {
         if (subordinates) {
           this.problem(sheet, got.row, colOf(role)!, HEADER_OF[role], `下级政府的统称「${phrase[0]}」只能写在牵头单位或协同单位之一。`);
