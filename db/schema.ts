@@ -131,13 +131,15 @@ export interface UnitKeysTable {
   accepted_by: string;
 }
 
-export type PackageKindColumn = 'assignment' | 'report' | 'feedback';
+export type PackageKindColumn = 'assignment' | 'report' | 'feedback' | 'allocation' | 'rollup';
 
 export interface PackagesTable {
   package_id: string;
   kind: PackageKindColumn;
   direction: 'in' | 'out';
   unit_id: number | null;
+  /** The subordinate office an allocation went to or a roll-up came from (migration 007). */
+  office_id: Generated<number | null>;
   period: string | null;
   revision: number;
   signer: string;
@@ -182,6 +184,49 @@ export interface OwnQuotasTable { indicator_id: number; value: number }
 
 export interface QuotaReasonsTable { indicator_id: number; reason: string }
 
+/** A subordinate office's pinned key, as unit_keys for units. */
+export interface OfficeKeysTable {
+  id: Generated<number>;
+  office_id: number;
+  public_key: string;
+  fingerprint: string;
+  status: 'trusted' | 'retired';
+  accepted_at: string;
+  accepted_by: string;
+}
+
+/** The parent office (上级汇总端) this office was set up from; id is always 1. */
+export interface ParentOfficeTable {
+  id: number;
+  name: string;
+  public_key: string;
+  fingerprint: string;
+  plan_id: string;
+  office_name: string;
+  pinned_at: string;
+}
+
+/** The current roll-up (汇总包) of a subordinate office for a period; data is its RollupData as JSON. */
+export interface RollupsTable {
+  id: Generated<number>;
+  office_id: number;
+  period: string;
+  revision: number;
+  package_id: string;
+  received_on: string | null;
+  created_at: string;
+  data: string;
+}
+
+export interface RollupHistoryTable {
+  id: Generated<number>;
+  rollup_id: number;
+  revision: number;
+  package_id: string;
+  data: string;
+  replaced_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   plans: PlansTable;
@@ -204,6 +249,10 @@ export interface Database {
   quotas: QuotasTable;
   own_quotas: OwnQuotasTable;
   quota_reasons: QuotaReasonsTable;
+  office_keys: OfficeKeysTable;
+  parent_office: ParentOfficeTable;
+  rollups: RollupsTable;
+  rollup_history: RollupHistoryTable;
 }
 
 /** The database handle every query module takes first: the database itself or a transaction. */

@@ -299,7 +299,7 @@ export interface ImportFileResult {
   readonly unit?: string;
   readonly period?: string;
   readonly revision?: number;
-  readonly kind?: 'assignment' | 'report' | 'feedback';
+  readonly kind?: 'assignment' | 'report' | 'feedback' | 'allocation' | 'rollup';
   /** The signer's fingerprint (shown for a unit's first key). */
   readonly fingerprint?: string;
   /** E_KEY_OF_OTHER_UNIT: the units the signing key already belongs to. */

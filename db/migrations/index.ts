@@ -5,6 +5,7 @@ import * as m003 from './003_indicator_kinds';
 import * as m004 from './004_task_leaders';
 import * as m005 from './005_plan_revisions';
 import * as m006 from './006_levels';
+import * as m007 from './007_rollups';
 
 export interface Migration {
   readonly version: number;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'task leaders', up: m004.up },
   { version: 5, name: 'plan revisions', up: m005.up },
   { version: 6, name: 'subordinate offices and quotas', up: m006.up },
+  { version: 7, name: 'allocations and roll-ups between offices', up: m007.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

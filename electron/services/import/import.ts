@@ -636,6 +636,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   const { pkg } = received;
   const m = pkg.manifest;
   if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
+  if (m.kind === 'allocation' || m.kind === 'rollup') refuse('E_WRONG_RECIPIENT', `这是汇总端之间传递的${KIND_LABELS[m.kind]},应在汇总端使用,不是填报端。`);
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
   // A revision that renamed this unit (or merged its misspelt name into the right one) addresses its new
   // assignment to the new name, keeping the old one as an alias.

@@ -11,6 +11,8 @@ export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
   assignment: '任务包',
   report: '填报包',
   feedback: '反馈包',
+  allocation: '下达包',
+  rollup: '汇总包',
 };
 
 export const assignmentDataSchema = z.strictObject({

@@ -33,7 +33,8 @@ export interface SheetContent {
   readonly colWidths?: readonly number[];
 }
 
-export type PackageKind = 'assignment' | 'report' | 'feedback';
+/** 任务包, 填报包, 反馈包 between an office and its units; 下达包 (allocation) and 汇总包 (rollup) between offices. */
+export type PackageKind = 'assignment' | 'report' | 'feedback' | 'allocation' | 'rollup';
 
 export interface Manifest {
   format: 2;
@@ -161,7 +162,7 @@ const fingerprintText = z.string().regex(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
 /** Shared with the writer (package-writer.ts): it never writes what this reader would refuse. */
 export const manifestSchema = z.strictObject({
   format: z.literal(FORMAT_VERSION),
-  kind: z.enum(['assignment', 'report', 'feedback']),
+  kind: z.enum(['assignment', 'report', 'feedback', 'allocation', 'rollup']),
   packageId: text(100),
   planId: text(100),
   planRevision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),

@@ -1,0 +1,80 @@
+/**
+ * What a 汇总包 (roll-up, kind `rollup`) carries from a subordinate office to its parent, and what a 下达包
+ * (allocation, kind `allocation`) carries from an office to a subordinate office: the strict shapes both
+ * sides check (the writer never writes what the reader would refuse). docs/package-format.md §10 describes
+ * them for people. Pure TypeScript: no Node or DOM APIs.
+ *
+ * Indicators are named as everywhere in packages: by task number and indicator number of the plan the
+ * parent allotted (a subordinate office's plan is its parent's, with its own quotas as targets, so the
+ * numbers are the same on both sides).
+ */
+import * as z from 'zod';
+import { TASK_STATUSES, type TaskStatus } from './domain';
+import { isPeriodId } from './rules/periods';
+
+const count = z.number().int().min(0).max(1_000_000);
+const text = (max: number) => z.string().max(max);
+const name = z.string().min(1).max(200);
+const publicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
+
+/** One indicator's figure for the office as a whole. */
+export const rollupIndicatorSchema = z.strictObject({
+  task: z.number().int().positive(),
+  indicator: z.number().int().positive(),
+  /** The target the office is held to (its quota, or the plan's target for a level/growth one); null = 无任务. */
+  target: z.number().finite().nullable(),
+  /** The office's figure; null while no unit has reported one for the period. */
+  value: z.number().finite().nullable(),
+  /**
+   * How the figure was made: `sum` of the units' cumulative values; `lead` the lead unit's value (a level,
+   * growth or milestone indicator: never an average of units, since the plan has no numerator/denominator).
+   */
+  basis: z.enum(['sum', 'lead']),
+  /** How many units' values the figure holds. */
+  units: count,
+});
+
+/** One task as the office reports it upward: its lead unit's status and narrative. */
+export const rollupTaskSchema = z.strictObject({
+  task: z.number().int().positive(),
+  /** The office's own lead unit of the task (郎溪县人社局); null when none of its units leads it. */
+  lead: name.nullable(),
+  status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable(),
+  progress: text(4000),
+  problems: text(4000),
+  nextSteps: text(4000),
+  light: z.enum(['green', 'yellow', 'red', 'none']),
+});
+
+/** What the office's units owed for the period and what came in (its reporting completeness). */
+export const rollupCompletenessSchema = z.strictObject({
+  units: count,
+  due: count,
+  onTime: count,
+  late: count,
+  missing: count,
+});
+
+/** A lagging item (滞后事项) of the office: a red indicator or a task not reported, with its unit. */
+export const rollupLaggingSchema = z.strictObject({
+  task: z.number().int().positive(),
+  indicator: z.number().int().positive().nullable(),
+  unit: name,
+  reason: text(400),
+});
+
+export const rollupDataSchema = z.strictObject({
+  /** The sending office: the name its parent lists it under (郎溪县) and its own public key (= signerKey). */
+  office: z.strictObject({ name, publicKey }),
+  period: z.string().refine(isPeriodId, '报送期应为 YYYY-MM'),
+  completeness: rollupCompletenessSchema,
+  indicators: z.array(rollupIndicatorSchema).max(10_000),
+  tasks: z.array(rollupTaskSchema).max(10_000),
+  lagging: z.array(rollupLaggingSchema).max(10_000),
+});
+
+export type RollupIndicator = z.infer<typeof rollupIndicatorSchema>;
+export type RollupTask = z.infer<typeof rollupTaskSchema>;
+export type RollupCompleteness = z.infer<typeof rollupCompletenessSchema>;
+export type RollupLagging = z.infer<typeof rollupLaggingSchema>;
+export type RollupData = z.infer<typeof rollupDataSchema>;
