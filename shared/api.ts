@@ -80,6 +80,8 @@ export const requestSchemas = {
   'plan:revisePreview': z.object({}).strict(),
   /** Saves `plan` (from plan:revisePreview) as the plan's next revision: audited, kept in the history. */
   'plan:revise': z.object({ plan: planSchema }).strict(),
+  /** The plan the in-app editor built, compared with the stored one as a plan file is (a dry run of plan:revise). */
+  'plan:previewEdit': z.object({ plan: planSchema }).strict(),
   /** Every kept revision of the plan, newest first, with its changes in words. */
   'plan:history': z.object({}).strict(),
   'periods:list': z.object({}).strict(),
@@ -453,6 +455,7 @@ export interface ResponseMap {
   'plan:exportTemplate': { readonly fileName: string; readonly folder: string } | null;
   'plan:revisePreview': (PlanFileView & { readonly revision: RevisionView | null }) | null;
   'plan:revise': RevisionView;
+  'plan:previewEdit': RevisionView;
   'plan:history': readonly RevisionHistoryView[];
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;

@@ -62,20 +62,22 @@ function editedIndicator(i: IndicatorDef, set: Partial<IndicatorEditFields>): In
     // A comparator that is not a range has no upper bound; a kind that is not a milestone no deadline month.
     targetMax: next.comparator === RANGE ? next.targetMax : null,
     deadline: kind === 'milestone' ? (next.deadline ?? 12) : null,
-    additive: set.kind !== undefined || set.unit !== undefined ? additiveOf(next) : i.additive,
+    // Only a new kind or unit re-decides it: a notice's 人均 figure keeps what the reader found.
+    additive: next.kind !== i.kind || next.unit.trim() !== i.unit ? additiveOf(next) : i.additive,
   };
 }
 
 function cleanTaskFields<T extends Partial<TaskFields>>(set: T, where: string): T {
-  const out: Partial<TaskFields> = { ...set };
-  if (set.title !== undefined) {
-    out.title = set.title.trim();
-    if (out.title === '') refuse(`${where}的标题不能为空。`);
-  }
-  if (set.leader !== undefined) out.leader = set.leader === null || set.leader.trim() === '' ? null : set.leader.trim();
-  if (set.leadUnits !== undefined) out.leadUnits = [...new Set(set.leadUnits)];
-  if (set.coUnits !== undefined) out.coUnits = [...new Set(set.coUnits)];
-  return out as T;
+  const title = set.title?.trim();
+  if (title === '') refuse(`${where}的标题不能为空。`);
+  const leader = set.leader === undefined ? undefined : (set.leader?.trim() || null);
+  return {
+    ...set,
+    ...(title === undefined ? {} : { title }),
+    ...(leader === undefined ? {} : { leader }),
+    ...(set.leadUnits ? { leadUnits: [...new Set(set.leadUnits)] } : {}),
+    ...(set.coUnits ? { coUnits: [...new Set(set.coUnits)] } : {}),
+  };
 }
 
 /** A unit's name replaced by another in every task's roles, each name listed once, a lead not also cooperating. */

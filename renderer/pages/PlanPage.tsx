@@ -1,7 +1,7 @@
 /**
- * 工作计划: the plan this office runs, its revisions, and how it is revised: export the 责任分解表, edit it in
- * WPS (or take a revised notice), choose it, see every difference before saving, then send the units whose
- * tasks changed their new assignment packages.
+ * 工作计划: the plan this office runs, its revisions, and how it is revised: edit it here (编辑计划), or export
+ * the 责任分解表, edit it in WPS (or take a revised notice) and choose it; either way see every difference
+ * before saving, then send the units whose tasks changed their new assignment packages.
  */
 import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Modal, Space, Tabs, Timeline, Typography } from 'antd';
@@ -10,6 +10,7 @@ import type { PlanDef } from '../../shared/domain';
 import { localDate } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
+import { PlanEditor } from '../components/PlanEditor';
 import { PlanPreview } from '../components/PlanPreview';
 import { useApp } from '../store';
 
@@ -30,6 +31,7 @@ export function PlanPage() {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [saved, setSaved] = useState<RevisionView | null>(null);
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
   const report = useErrorReporter();
   const { modal } = AntApp.useApp();
 
@@ -60,12 +62,26 @@ export function PlanPage() {
     }
   }
 
+  /** The editor's plan, compared with the stored one exactly as a chosen file is. */
+  async function previewEdit(edited: PlanDef) {
+    setBusy(true);
+    try {
+      const revision = await call('plan:previewEdit', { plan: edited });
+      setPreview({ fileName: '在程序中编辑的计划', parsed: { plan: edited, review: [], errors: [] }, revision });
+    } catch (err) {
+      report(err, '这些修改不能保存');
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function save() {
     if (!preview) return;
     setBusy(true);
     try {
       const r = await call('plan:revise', { plan: preview.parsed.plan });
       setPreview(null);
+      setEditing(false);
       setSaved(r);
       await load();
       changed();
@@ -97,6 +113,7 @@ export function PlanPage() {
     <Card data-testid="plan-page"
       title={<>{plan.title} <Text type="secondary">第 {plan.revision} 版</Text></>}
       extra={<Space>
+        <Button onClick={() => setEditing(true)} data-testid="edit-plan">编辑计划…</Button>
         <Button onClick={() => void exportTemplate()} data-testid="export-template">导出责任分解表…</Button>
         <Button type="primary" loading={busy} onClick={() => void choose()} data-testid="revise-from-file">从文件修订计划…</Button>
       </Space>}>
@@ -117,6 +134,8 @@ export function PlanPage() {
           ),
         },
       ]} />
+
+      {editing && <PlanEditor plan={plan} busy={busy} onPreview={(p) => void previewEdit(p)} onCancel={() => setEditing(false)} />}
 
       <Modal open={preview !== null} width={1100} title={preview ? `修订计划:${preview.fileName}` : ''} onCancel={() => setPreview(null)} data-testid="revise-modal"
         footer={[

@@ -80,6 +80,7 @@ export function planHandlers(deps: HandlerDeps) {
       return { fileName: basename(file), parsed, revision };
     },
     'plan:revise': async (req) => revisionView(await revisePlan(await session.require(), req.plan)),
+    'plan:previewEdit': async (req) => revisionView(await revisePlan(await session.require(), req.plan, { dryRun: true })),
     'plan:history': async () => {
       const ctx = await session.require();
       const plan = await activePlan(ctx);
@@ -88,5 +89,5 @@ export function planHandlers(deps: HandlerDeps) {
     },
     'settings:get': async () => settingsView(await session.require()),
     'settings:update': async (req) => updateSettings(await session.require(), req),
-  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:parseText' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:history' | 'settings:get' | 'settings:update'>;
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:parseText' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:previewEdit' | 'plan:history' | 'settings:get' | 'settings:update'>;
 }

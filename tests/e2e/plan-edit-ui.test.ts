@@ -1,0 +1,96 @@
+/**
+ * 编辑计划 in Chromium over the loopback bridge (issue 12 item 5): on the county plan the office raises task 1's
+ * target and renames 县教体局, sees the differences (the same words a revised file gets), saves revision 2, and
+ * finds it in 修订记录; the store holds the edited plan. Screenshots at 1366×768 in tests/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type Bridge } from '../../electron/bridge/server';
+import { activePlan, openLedger } from '../../electron/services/context';
+import { initSummary } from '../../electron/services/plan/setup';
+import { COUNTY_PLAN } from '../plan/county-plan';
+import { ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+
+const DAY = '2020-04-08T10:00:00';
+
+let tmp: ReturnType<typeof scratch>;
+let bridge: Bridge;
+let browser: BrowserContext;
+let dbFile: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  tmp = scratch('ledger-e2e-plan-edit-');
+  dbFile = join(tmp.dir, 'office.db');
+  await (await initSummary(dbFile, { plan: COUNTY_PLAN, officeName: '郎溪县民生工作办公室', now: () => new Date(DAY) })).close();
+  bridge = await startBridge({ dbFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
+  browser = await launchChromium(join(tmp.dir, 'profile'));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  tmp?.remove();
+});
+
+const visibleModal = (page: Page) => page.locator('.ant-modal-wrap:visible');
+
+describe('编辑计划 in Chromium', () => {
+  it('edits a target and renames a unit, shows the differences, saves revision 2 and lists it in 修订记录', async () => {
+    const S = await openPageOn(browser, bridge, DAY, pageErrors);
+    await menu(S, '工作计划');
+    await S.getByTestId('edit-plan').click();
+    const editor = S.getByTestId('plan-editor');
+    await editor.getByTestId('edit-task-1').click();
+    const target = S.getByTestId('task-modal').getByTestId('target-0');
+    await poll(() => target.inputValue()).toBe('1200');
+    await target.fill('1500');
+    await settled(S);
+    await shot(S, '56-plan-edit-task');
+    await S.getByTestId('task-ok').click();
+    await poll(() => S.getByTestId('task-modal').count()).toBe(0);
+    await poll(() => editor.getByTestId('editor-tasks').textContent()).toContain('职业技能培训 ≥1,500人');
+
+    await editor.getByRole('tab', { name: /单位/ }).click();
+    await editor.getByTestId('rename-县教体局').click();
+    await editor.getByTestId('unit-new-name').fill('县教育体育局');
+    await editor.getByTestId('unit-rename-ok').click();
+    await poll(() => editor.getByTestId('editor-units').textContent()).toContain('县教育体育局(又作 县教体局、县教育局)');
+    await shot(S, '57-plan-edit-units');
+
+    await editor.getByTestId('editor-preview').click();
+    const diff = S.getByTestId('revise-modal');
+    await poll(() => diff.getByTestId('revision-changes').locator('li').allTextContents()).toEqual([
+      '单位「县教体局」改名为「县教育体育局」(原名称保留为别名,旧数据包仍可导入)',
+      '任务1 指标1「职业技能培训」目标:1200 → 1500',
+    ]);
+    expect(await diff.textContent()).toContain('任务有变化的单位(3 个,保存后需要新的任务包):县人社局、县农业农村局、县教育体育局');
+    await shot(S, '58-plan-edit-diff');
+    await diff.getByTestId('save-revision').click();
+
+    const saved = S.getByTestId('revised-modal');
+    await poll(() => saved.textContent()).toContain('已保存为第 2 版工作计划');
+    await visibleModal(S).getByRole('button', { name: '以后再说', exact: true }).last().click();
+    await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
+    await settled(S);
+    await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('第 2 版');
+    await S.getByRole('tab', { name: /修订记录/ }).click();
+    await poll(() => S.getByTestId('revision-history').textContent()).toContain('任务1 指标1「职业技能培训」目标:1200 → 1500');
+    await shot(S, '59-plan-edit-history');
+
+    const ledger = await openLedger(dbFile);
+    try {
+      const plan = await activePlan(ledger);
+      expect(plan.revision).toBe(2);
+      expect(plan.units.find((u) => u.name === '县教育体育局')?.aliases).toEqual(['县教体局', '县教育局']);
+      expect(plan.tasks.find((t) => t.no === 1)!.indicators[0]!.target).toBe(1500);
+    } finally {
+      await ledger.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+});
