@@ -1,4 +1,5 @@
 import type { IndicatorDef, IndicatorKind } from '../domain';
+import { chineseNumeral } from '../numerals';
 
 /**
  * The kind of an indicator whose plan does not say (an assignment package from before kinds existed):
@@ -25,13 +26,10 @@ export function kindProblem(i: Pick<IndicatorDef, 'kind' | 'deadline' | 'additiv
   return null;
 }
 
-const CN_DIGITS: Readonly<Record<string, number>> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-
 /** 6, 十, 十二 → 6, 10, 12 (a month as a notice writes it). */
 function monthNumber(s: string): number {
   if (/^\d+$/.test(s)) return Number(s);
-  if (s.startsWith('十')) return 10 + (CN_DIGITS[s.slice(1)] ?? 0);
-  return CN_DIGITS[s] ?? 0;
+  return chineseNumeral(s) ?? 0;
 }
 
 /**

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { IndicatorDef, TaskDef } from '../../shared/domain';
 import { planSchema } from '../../shared/plan';
+import { chineseNumeral } from '../../shared/numerals';
 import { deadlineMonth } from '../../shared/rules/kinds';
 import { parseNoticeText } from '../../electron/services/plan/notice';
 
@@ -180,6 +181,63 @@ describe('parseNoticeText: targets', () => {
   it('makes a repeated phrase unique by the words before it', () => {
     const found = indicatorsOf('实施排涝工程,新开工4个项目;实施河流治理,新开工4个项目。');
     expect(found.map((i) => i.source)).toEqual(['实施排涝工程,新开工4个项目', '实施河流治理,新开工4个项目']);
+  });
+});
+
+describe('parseNoticeText: targets in Chinese numerals', () => {
+  it.each([
+    ['三', 3], ['十二', 12], ['二十', 20], ['两千', 2000], ['一百万', 1_000_000], ['三万五千', 35_000], ['一千零五', 1005],
+    ['一二', null], ['二〇二〇', null], ['十三五', null], ['百', null], ['千万', null], ['是', null],
+  ])('chineseNumeral(%s) = %s', (s, value) => {
+    expect(chineseNumeral(s)).toBe(value);
+  });
+
+  it.each([
+    { phrase: '新建三个社区养老服务中心', target: 3, unit: '个' },
+    { phrase: '新建十二所公办幼儿园', target: 12, unit: '所' },
+    { phrase: '培训农村劳动力两千人', target: 2000, unit: '人' },
+    { phrase: '发放助学金一百万元', target: 1_000_000, unit: '元' },
+    { phrase: '完成人工造林三万五千亩', target: 35_000, unit: '亩' },
+    { phrase: '开展义诊不少于二十场', target: 20, unit: '场' },
+  ])('$phrase → $target $unit, keeping its source phrase', ({ phrase, target, unit }) => {
+    const found = indicatorsOf(`${phrase}。`);
+    expect(found.map((i) => [i.comparator, i.target, i.targetMax, i.unit])).toEqual([['>=', target, null, unit]]);
+    expect(found[0]!.source).toBe(phrase);
+  });
+
+  it('reads a list of counts in Chinese numerals as one indicator each', () => {
+    const found = indicatorsOf('新建三所幼儿园、两个养老服务中心。');
+    expect(found.map((i) => [i.target, i.unit, i.source])).toEqual([[3, '所', '新建三所幼儿园'], [2, '个', '两个养老服务中心']]);
+  });
+
+  it.each([
+    ['一是 (an item marker inside a sentence)', '一是加强就业服务,二是强化技能培训'],
+    ['第一 (an ordinal)', '开展第一批试点,推进第三个年度行动'],
+    ['一批 (a batch, no count)', '推出一批就业岗位'],
+    ['一站式 (a kind of service)', '推行一站式服务'],
+    ['一网通办 (a slogan)', '推进政务服务一网通办'],
+    ['一次性 (a way of paying)', '发放一次性补贴'],
+    ['十三五 and 三大革命', '总结十三五经验,推进农村三大革命'],
+    ['千家万户 (no leading digit)', '把温暖送到千家万户'],
+    ['三支一扶 (a programme’s name)', '招募三支一扶人员'],
+    ['二期工程 (a phase)', '推进二期工程建设'],
+    ['一户一档 (a way of keeping records)', '建立一户一档'],
+    ['a year in Chinese numerals', '力争二〇二二年全面完成'],
+    ['a month in Chinese numerals', '十二月底前召开推进会'],
+  ])('%s: 「%s」 gives no indicator', (_name, sentence) => {
+    expect(indicatorsOf(`${sentence}。`)).toEqual([]);
+  });
+
+  it('asks a person about 一 before a measure where something is to be built, instead of reading it in or out silently', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。建成一所标准化幼儿园。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review).toContainEqual({ task: 1, reason: '「建成一所标准化幼儿园」中的「一所」可能是数量目标,也可能只是「一」的习惯说法,未作为指标;如是目标请手工添加。' });
+  });
+
+  it('sends a count that only gives an example (……九处遗址等一批) to review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。维修九处遗址等一批革命旧址。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.map((r) => r.reason)).toContain('「维修九处遗址等一批革命旧址」的数字是举例(……等一批),未作为指标;如是目标请手工添加。');
   });
 });
 

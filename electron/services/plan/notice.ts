@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
+import { chineseNumeral, CHINESE_NUMERAL_CHARS } from '../../../shared/numerals';
 import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
@@ -18,15 +19,10 @@ export interface NoticeOptions {
 }
 
 const CN_NUM = '一二三四五六七八九十百〇零两';
-const CN_VALUE: Readonly<Record<string, number>> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-
 /** 一 … 九十九 as a number (十二 → 12, 二十 → 20); 0 when it is not one. */
 function chineseNumber(s: string): number {
   if (/^\d+$/.test(s)) return Number(s);
-  const m = /^([一二三四五六七八九]?)(十?)([一二三四五六七八九]?)$/.exec(s);
-  if (!m || s === '') return 0;
-  if (!m[2]) return CN_VALUE[m[1]!] ?? 0;
-  return (m[1] ? CN_VALUE[m[1]]! : 1) * 10 + (m[3] ? CN_VALUE[m[3]]! : 0);
+  return chineseNumeral(s) ?? 0;
 }
 
 /**
@@ -169,6 +165,12 @@ const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', 
   '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
 const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
 const NUMBER_TOKEN = /(\d+(?:\.\d+)?)(?:\s*(?:-|~|～|—|–|至|到)\s*(\d+(?:\.\d+)?))?/g;
+/** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
+const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*`, 'g');
+/** A Chinese numeral counting something a target is counted in (三所, 两千人), as a list item holds one. */
+const NUMERAL_COUNT = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*\\s*(?:${MEASURES.join('|')})`);
+/** Whether a piece of text holds a figure, in digits or counted in Chinese numerals. */
+const hasFigure = (s: string) => /\d/.test(s) || NUMERAL_COUNT.test(s);
 const AT_LEAST = /以上|不低于|不少于|达到|至少|超过|达/;
 const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于/;
 const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
@@ -213,7 +215,7 @@ function pieces(text: string): Piece[] {
       for (let k = 0; k < seps.length; k++) {
         const at = seps[k]!;
         const next = k + 1 < seps.length ? seps[k + 1]! : clause.length;
-        if (/\d/.test(clause.slice(from, at)) && /^\D{0,20}\d/.test(clause.slice(at + 1, next))) {
+        if (hasFigure(clause.slice(from, at)) && hasFigure(clause.slice(at + 1, next).slice(0, 24))) {
           out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause });
           from = at + 1;
         }
@@ -240,12 +242,44 @@ function cleanName(s: string): string {
 
 type Scan = { readonly found: Found } | { readonly review: string } | null;
 
+/** A number in a piece: where it stands, as printed, and its bounds (a range has two). */
+interface Figure {
+  readonly at: number;
+  readonly printed: string;
+  readonly lo: number;
+  readonly hi: number | null;
+  /** Written in Chinese numerals (三所, 两千人). */
+  readonly numeral: boolean;
+}
+
+/** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
+function figures(text: string): Figure[] {
+  const out: Figure[] = [...text.matchAll(NUMBER_TOKEN)].map((m) => ({ at: m.index, printed: m[0], lo: Number(m[1]), hi: m[2] === undefined ? null : Number(m[2]), numeral: false }));
+  for (const m of text.matchAll(NUMERAL_TOKEN)) {
+    // A trailing 万/亿 is left to be multiplied out, as it is after digits (一百万元 = 一百 × 万元).
+    const printed = m[0].replace(/[万亿]+$/, '');
+    const value = chineseNumeral(printed);
+    if (value !== null) out.push({ at: m.index, printed, lo: value, hi: null, numeral: true });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** A figure in Chinese numerals that is a word, not a count: 第一, 三支一扶, 二期工程, 一批, 一次性. */
+function numeralWord(f: Figure, before: string, unit: string, rest: string, text: string): Scan | undefined {
+  if (/第\s*$/.test(before) || unit === '期') return null;
+  if (new RegExp(`^[${CHINESE_NUMERAL_CHARS}]`).test(rest)) return null;
+  if (f.printed !== '一') return undefined;
+  // 一 before a measure is mostly an article ("建立一个机制"); where something is to be built, a person decides.
+  if (unit === '批' || unit === '次' || !/建成|新建|新增|建设|完成|创建|打造/.test(before)) return null;
+  return { review: `「${text.trim()}」中的「一${unit}」可能是数量目标,也可能只是「一」的习惯说法,未作为指标;如是目标请手工添加。` };
+}
+
 /** Reads one figure in a piece, or says why it is not a target (null: plainly not one, e.g. a year). */
-function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried: Found | undefined): Scan {
+function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | undefined): Scan {
   const text = piece.text;
-  const at = m.index!;
+  const at = f.at;
   const before = text.slice(0, at);
-  let after = text.slice(at + m[0].length);
+  let after = text.slice(at + f.printed.length);
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || /^[A-Za-z]/.test(after)) return null; // PM2.5, 5G
   if (quoted(taskText.slice(0, piece.start + at))) return null;
@@ -264,6 +298,10 @@ function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
+  if (f.numeral) {
+    const word = numeralWord(f, before, unit, after, text);
+    if (word !== undefined) return word;
+  }
 
   // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
   if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
@@ -273,15 +311,18 @@ function readFigure(piece: Piece, m: RegExpMatchArray, taskText: string, carried
   if (/基础上/.test(sentencePart) && /(?:已|完成|\d{4}年)/.test(before)) {
     return { review: `「${text.trim()}」像是已完成的基数(……的基础上),未作为指标;如是目标请手工添加。` };
   }
+  if (/^[^,,。]*等一(?:批|系列)/.test(after)) {
+    return { review: `「${text.trim()}」的数字是举例(……等一批),未作为指标;如是目标请手工添加。` };
+  }
   if (/^[^,,。]*范围/.test(after)) {
     return { review: `「${text.trim()}」像是实施范围,未作为指标;如是目标请手工添加。` };
   }
 
   const needsReview: string[] = [];
   // 86.79万: multiplied out without the float's tail (867900, not 867900.0000000001).
-  const times = (n: string) => Number((Number(n) * magnitude).toPrecision(12));
-  const lo = times(m[1]!);
-  const hi = m[2] !== undefined ? times(m[2]) : null;
+  const times = (n: number) => Number((n * magnitude).toPrecision(12));
+  const lo = times(f.lo);
+  const hi = f.hi === null ? null : times(f.hi);
   const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
   const window = before.slice(-8) + tail;
   let comparator: Comparator;
@@ -336,8 +377,8 @@ function readTargets(text: string): TaskTargets {
   for (const piece of pieces(text)) {
     let carried = found.at(-1);
     if (carried && carried.sentence !== piece.sentence) carried = undefined;
-    for (const m of piece.text.matchAll(NUMBER_TOKEN)) {
-      const r = readFigure(piece, m, text, carried);
+    for (const figure of figures(piece.text)) {
+      const r = readFigure(piece, figure, text, carried);
       if (r === null) continue;
       if ('review' in r) { review.push(r.review); continue; }
       const f = r.found;
@@ -392,7 +433,8 @@ function isoDate(line: string): string | null {
   if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
   const c = new RegExp(`^([${CN_NUM}]{4})年([${CN_NUM}]{1,3})月([${CN_NUM}]{1,3})日$`).exec(line);
   if (!c) return null;
-  const year = [...c[1]!].map((d) => CN_VALUE[d] ?? 0).join('');
+  // A year is read digit by digit (二〇二〇), not as a number.
+  const year = [...c[1]!].map((d) => chineseNumeral(d) ?? 0).join('');
   return `${year}-${String(chineseNumber(c[2]!)).padStart(2, '0')}-${String(chineseNumber(c[3]!)).padStart(2, '0')}`;
 }
 

@@ -1,0 +1,51 @@
+/**
+ * Numbers written in Chinese numerals, as notices write counts (三个, 十二所, 两千人, 一百万元) and headings
+ * (二十、). One reader for the plan parser's headings, targets and deadline months. Pure: no Node or DOM.
+ */
+
+const DIGITS: Readonly<Record<string, number>> = { 〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const UNITS: Readonly<Record<string, number>> = { 十: 10, 百: 100, 千: 1000 };
+const SECTIONS: Readonly<Record<string, number>> = { 万: 10_000, 亿: 100_000_000 };
+
+/** The characters a Chinese numeral is written with. */
+export const CHINESE_NUMERAL_CHARS = '〇零一二两三四五六七八九十百千万亿';
+
+/**
+ * The value of a Chinese numeral, or null when `s` is not one: digits follow one another only where a
+ * 零 stands for a missing place (一千零五), every 十/百/千 follows a digit (十 may begin: 十二).
+ * @example chineseNumeral('两千') // 2000
+ * @example chineseNumeral('一百万') // 1000000
+ */
+export function chineseNumeral(s: string): number | null {
+  if (s === '') return null;
+  let total = 0;
+  let section = 0;
+  let digit: number | null = null;
+  let lastUnit = Infinity;
+  for (const ch of s) {
+    const d = DIGITS[ch];
+    const unit = UNITS[ch];
+    const big = SECTIONS[ch];
+    if (d !== undefined) {
+      // 一二 is not a number (a year read digit by digit, 二〇二〇, is not a count either).
+      if (digit !== null && digit !== 0) return null;
+      digit = d;
+    } else if (unit !== undefined) {
+      if (unit >= lastUnit) return null;
+      if (digit === null && !(unit === 10 && section === 0 && total === 0)) return null;
+      section += (digit ?? 1) * unit;
+      lastUnit = unit;
+      digit = null;
+    } else if (big !== undefined) {
+      const part = section + (digit ?? 0);
+      if (part === 0) return null;
+      total = (total + part) * big;
+      section = 0;
+      digit = null;
+      lastUnit = Infinity;
+    } else {
+      return null;
+    }
+  }
+  return total + section + (digit ?? 0);
+}
