@@ -4,6 +4,9 @@
 //   soffice --headless --infilter="Text (encoded):UTF8,,," --convert-to docx:"MS Word 2007 XML" county-plan-several-lines-per-task.txt
 //   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-auto-numbered.html
 //   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-auto-numbered-headings.fodt
+//   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-headings-numbered-by-style.fodt
+// and seed-layout-headings-numbered-by-style-xml-only.docx is that file with the one <w:pStyle w:val="Heading1"/>
+// taken out of word/numbering.xml (Python's zipfile), so that only word/styles.xml numbers the headings.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mammoth from 'mammoth';
@@ -117,6 +120,28 @@ describe('.docx notices made by LibreOffice', () => {
       [2, '>=', 200_000_000, '元', 'cumulative'],
       [3, '<=', 35, '微克/立方米', 'level'],
       [3, '>=', 85, '%', 'level'],
+    ]);
+  });
+
+  // LibreOffice's outline numbering, like Word's 标题 1 with a numbered style: the heading paragraphs have no numPr
+  // of their own, their style in word/styles.xml has. The tasks are a list whose count runs on across them.
+  it.each([
+    ['its numbering level names the style too (as LibreOffice and Word write it)', 'seed-layout-headings-numbered-by-style.docx'],
+    ['only word/styles.xml numbers it (mammoth sees no numbering at all)', 'seed-layout-headings-numbered-by-style-xml-only.docx'],
+  ])('puts back 一、 headings numbered through their paragraph style: %s', async (_what, name) => {
+    const raw = await mammoth.extractRawText({ path: plan(name) });
+    expect(raw.value).not.toContain('一、');
+    const { plan: p, errors } = await readPlanFile(plan(name));
+    expect(errors).toEqual([]);
+    expect(p.categories.map((c) => [c.no, c.name, c.tasks.map((t) => [t.no, t.leadUnits, t.coUnits])])).toEqual([
+      ['一', '提升就业质量', [[1, ['区人社局'], ['区财政局', '区教体局']], [2, ['区人社局'], ['区财政局', '人行区支行']]]],
+      ['二', '改善生态环境', [[3, ['区生态环境局'], ['区住建局']]]],
+    ]);
+    expect(p.categories.flatMap((c) => c.tasks).flatMap((t) => t.indicators.map((i) => [t.no, i.comparator, i.target, i.unit, i.source]))).toEqual([
+      [1, '>=', 3000, '人次', '开展职业技能培训三千人次'],
+      [2, '>=', 200_000_000, '元', '发放创业担保贷款不少于2亿元'],
+      [3, '<=', 35, '微克/立方米', 'PM2.5平均浓度控制在35微克/立方米以内'],
+      [3, '>=', 12, '个', '新建十二个空气质量监测站'],
     ]);
   });
 

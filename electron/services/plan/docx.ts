@@ -3,11 +3,12 @@
  * Word's automatic numbering is not text: mammoth's extractRawText drops it, and a notice's task numbers
  * are often exactly that ("1." made by the list, not typed). Here they are put back as Word shows them:
  * the list's start, its format (1. / 一、 / (1)) and its count running on across the headings between
- * its items, read from word/numbering.xml.
+ * its items, read from word/numbering.xml. A paragraph is numbered by its own numPr or, as headings of
+ * Word's 标题 1 and LibreOffice's outline numbering are, by its paragraph style's (word/styles.xml).
  */
 import mammoth from 'mammoth';
 import { DEFAULT_LIMITS, inspectZip } from '../packages/package-format';
-import { XML_EOF, XML_START, XmlReader } from '../packages/xml';
+import { XML_END, XML_EOF, XML_START, XmlReader } from '../packages/xml';
 
 /** The parts of mammoth's document model read here (mammoth ships no types for them). */
 interface DocNode {
@@ -19,10 +20,8 @@ interface DocNode {
 
 interface Paragraph {
   readonly text: string;
-  readonly numbered: boolean;
   /** mammoth's numbering level: one object per list level, all mammoth tells of the list. */
   readonly list: object | null;
-  readonly level: number;
 }
 
 function rawText(node: DocNode): string {
@@ -35,7 +34,7 @@ function rawText(node: DocNode): string {
 function paragraphs(node: DocNode, out: Paragraph[]): Paragraph[] {
   if (node.type === 'paragraph') {
     const n = node.numbering ?? null;
-    out.push({ text: rawText(node).trim(), numbered: n !== null, list: n && n.isOrdered ? n : null, level: n ? Number(n.level) || 0 : 0 });
+    out.push({ text: rawText(node).trim(), list: n && n.isOrdered ? n : null });
     return out;
   }
   for (const child of node.children ?? []) paragraphs(child, out);
@@ -55,6 +54,8 @@ interface Numbering {
   readonly abstracts: Map<string, Map<number, Level>>;
   /** numId → its abstractNumId and the starts it overrides */
   readonly nums: Map<string, { abstractId: string; starts: Map<number, number> }>;
+  /** Paragraph styleId → the level that names it (w:lvl/w:pStyle): a style's level where its numPr gives none. */
+  readonly styleLevels: Map<string, number>;
 }
 
 const val = (x: XmlReader) => x.prefixedAttr('val') ?? '';
@@ -62,9 +63,11 @@ const val = (x: XmlReader) => x.prefixedAttr('val') ?? '';
 function readNumbering(xml: string): Numbering {
   const abstracts = new Map<string, Map<number, Level>>();
   const nums = new Map<string, { abstractId: string; starts: Map<number, number> }>();
+  const styleLevels = new Map<string, number>();
   const x = new XmlReader(xml);
   let levels: Map<number, Level> | null = null;
   let level: Level | null = null;
+  let ilvl = 0;
   let num: { abstractId: string; starts: Map<number, number> } | null = null;
   let overrideLevel = -1;
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
@@ -83,8 +86,12 @@ function readNumbering(xml: string): Numbering {
       case 'lvl':
         if (levels) {
           level = { start: 1, format: 'decimal', text: '' };
-          levels.set(Number(x.prefixedAttr('ilvl') ?? 0), level);
+          ilvl = Number(x.prefixedAttr('ilvl') ?? 0);
+          levels.set(ilvl, level);
         }
+        break;
+      case 'pStyle':
+        if (level && levels) styleLevels.set(val(x), ilvl);
         break;
       case 'start':
         if (level && levels) level.start = Number(val(x)) || 0;
@@ -106,20 +113,98 @@ function readNumbering(xml: string): Numbering {
         break;
     }
   }
-  return { abstracts, nums };
+  return { abstracts, nums, styleLevels };
 }
 
-/** numId and level of each paragraph of word/document.xml that has them, in document order. */
-function numberedInDocument(xml: string): { numId: string; ilvl: number }[] {
-  const out: { numId: string; ilvl: number }[] = [];
+/** A paragraph's (or a paragraph style's) numPr: either part may be missing. */
+interface NumPr {
+  numId?: string;
+  ilvl?: number;
+}
+
+interface ParagraphStyle extends NumPr {
+  basedOn?: string;
+}
+
+/** The numPr and parent of every paragraph style of word/styles.xml. */
+function readStyles(xml: string): Map<string, ParagraphStyle> {
+  const styles = new Map<string, ParagraphStyle>();
   const x = new XmlReader(xml);
-  let ilvl = 0;
+  let style: ParagraphStyle | null = null;
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t !== XML_START) continue;
-    if (x.local === 'numPr') ilvl = 0;
-    else if (x.local === 'ilvl') ilvl = Number(val(x)) || 0;
-    else if (x.local === 'numId' && val(x) !== '0') out.push({ numId: val(x), ilvl });
+    if (x.local === 'style') {
+      style = x.prefixedAttr('type') === 'paragraph' ? {} : null;
+      if (style) styles.set(x.prefixedAttr('styleId') ?? '', style);
+    } else if (style) {
+      if (x.local === 'basedOn') style.basedOn = val(x);
+      else if (x.local === 'numId') style.numId = val(x);
+      else if (x.local === 'ilvl') style.ilvl = Number(val(x)) || 0;
+    }
   }
+  return styles;
+}
+
+/**
+ * The list a paragraph of style `styleId` belongs to through its style (or the styles it is based on), as
+ * Word resolves it: the nearest numId, the style's own ilvl or else the level naming the style; null for none.
+ */
+function styleNumbering(styleId: string, styles: ReadonlyMap<string, ParagraphStyle>, numbering: Numbering): { numId: string; ilvl: number } | null {
+  let ilvl: number | undefined;
+  const seen = new Set<string>();
+  for (let id: string | undefined = styleId; id !== undefined && !seen.has(id); id = styles.get(id)?.basedOn) {
+    seen.add(id);
+    const s = styles.get(id);
+    if (!s) break;
+    ilvl ??= s.ilvl;
+    if (s.numId !== undefined) return s.numId === '0' ? null : { numId: s.numId, ilvl: ilvl ?? numbering.styleLevels.get(styleId) ?? 0 };
+  }
+  return null;
+}
+
+/**
+ * Every paragraph of word/document.xml in document order, with the list it is numbered in (its own numPr,
+ * else its style's; numId 0 turns a style's numbering off), or null.
+ */
+function paragraphNumbering(xml: string, styles: ReadonlyMap<string, ParagraphStyle>, numbering: Numbering): ({ numId: string; ilvl: number } | null)[] {
+  const out: ({ numId: string; ilvl: number } | null)[] = [];
+  let own: NumPr = {};
+  let style: string | null = null;
+  const flush = () => {
+    const byStyle = style === null ? null : styleNumbering(style, styles, numbering);
+    const numId = own.numId ?? byStyle?.numId;
+    out[out.length - 1] = numId === undefined || numId === '0' ? null : { numId, ilvl: own.ilvl ?? byStyle?.ilvl ?? 0 };
+  };
+  const x = new XmlReader(xml);
+  // A tracked change keeps the paragraph's earlier properties (w:pPrChange): not what Word shows now.
+  let earlier = 0;
+  for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    if (t === XML_END) {
+      if (x.local === 'pPrChange') earlier--;
+      continue;
+    }
+    if (t !== XML_START) continue;
+    if (x.local === 'pPrChange') earlier++;
+    if (earlier > 0) continue;
+    switch (x.local) {
+      case 'p':
+        if (out.length > 0) flush();
+        out.push(null);
+        own = {};
+        style = null;
+        break;
+      case 'pStyle':
+        style = val(x);
+        break;
+      case 'numId':
+        own.numId = val(x);
+        break;
+      case 'ilvl':
+        own.ilvl = Number(val(x)) || 0;
+        break;
+    }
+  }
+  if (out.length > 0) flush();
   return out;
 }
 
@@ -165,9 +250,8 @@ function labels(numbering: Numbering, items: readonly { numId: string; ilvl: num
 }
 
 /**
- * The lines of a .docx with its automatic numbers restored. Where the numbering part cannot be matched
- * paragraph for paragraph with what mammoth read (numbering from a paragraph style), each ordered list
- * is counted from 1 as "N.".
+ * The lines of a .docx with its automatic numbers restored. Where word/document.xml cannot be matched
+ * paragraph for paragraph with what mammoth read, each list mammoth saw is counted from 1 as "N.".
  * Throws what inspectZip refuses; the caller words it for the person.
  */
 export async function docxLines(bytes: Buffer): Promise<string[]> {
@@ -182,32 +266,35 @@ export async function docxLines(bytes: Buffer): Promise<string[]> {
   });
   if (root === null) return [];
   const paras = paragraphs(root, []);
-  const numberedParas = paras.filter((p) => p.numbered);
 
-  let printed: string[] | null = null;
+  // Each paragraph's label as Word draws it, by position; null where the two readings do not line up.
+  let printed: (string | null)[] | null = null;
   const numberingXml = parts.get('word/numbering.xml');
   const documentXml = parts.get('word/document.xml');
-  if (numberingXml && documentXml && numberedParas.length > 0) {
-    const items = numberedInDocument(documentXml.toString('utf8'));
-    if (items.length === numberedParas.length) printed = labels(readNumbering(numberingXml.toString('utf8')), items);
+  if (numberingXml && documentXml) {
+    const numbering = readNumbering(numberingXml.toString('utf8'));
+    const stylesXml = parts.get('word/styles.xml');
+    const styles = stylesXml ? readStyles(stylesXml.toString('utf8')) : new Map<string, ParagraphStyle>();
+    const inDocument = paragraphNumbering(documentXml.toString('utf8'), styles, numbering);
+    if (inDocument.length === paras.length) {
+      const items = inDocument.filter((n) => n !== null);
+      const words = labels(numbering, items);
+      let k = 0;
+      printed = inDocument.map((n) => (n === null ? null : words[k++]!));
+    }
   }
 
   const counts = new Map<object, number>();
-  let k = 0;
   const lines: string[] = [];
-  for (const p of paras) {
+  paras.forEach((p, k) => {
     let label = '';
-    if (p.numbered) {
-      const word = printed?.[k];
-      k++;
-      if (word !== undefined) label = word;
-      else if (p.list) {
-        const n = (counts.get(p.list) ?? 0) + 1;
-        counts.set(p.list, n);
-        label = `${n}.`;
-      }
+    if (printed) label = printed[k] ?? '';
+    else if (p.list) {
+      const n = (counts.get(p.list) ?? 0) + 1;
+      counts.set(p.list, n);
+      label = `${n}.`;
     }
     if (p.text !== '' || label !== '') lines.push(label + p.text);
-  }
+  });
   return lines;
 }
