@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { localDate } from '../shared/format';
 import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
 import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
+import { latestYearFile } from './services/plan/years';
 import { createWorkerVerifier } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
 import { WINDOW_OPTIONS, WINDOW_WEB_PREFERENCES } from './window-options';
@@ -132,7 +133,8 @@ void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
   const version = (JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as { version: string }).version;
-  const dbFile = defaultDbFile(dataDir);
+  // The newest year's ledger; earlier years stay beside it, opened read-only from the 工作计划 page.
+  const dbFile = await latestYearFile(defaultDbFile(dataDir));
   await offerRestoreIfDamaged(dbFile);
   const ledgerSession = new LedgerSession(dbFile, { actor: '本机用户' });
   // Worker threads cannot start from inside the asar archive: the worker ships unpacked beside it.

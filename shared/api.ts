@@ -84,6 +84,14 @@ export const requestSchemas = {
   'plan:previewEdit': z.object({ plan: planSchema }).strict(),
   /** Every kept revision of the plan, newest first, with its changes in words. */
   'plan:history': z.object({}).strict(),
+  /** This office's ledgers, one per year, newest first (plan/years.ts). */
+  'years:list': z.object({}).strict(),
+  /** Opens the ledger of `year`: the newest to work in, an earlier one read-only. */
+  'years:open': z.object({ year: z.number().int().min(2000).max(2100) }).strict(),
+  /** Main shows an open-file dialog for the new year's plan (notice or 责任分解表) and answers it parsed. */
+  'years:preview': z.object({}).strict(),
+  /** Starts the new year on `plan` (from years:preview): a new ledger beside this one, carrying key, name and units' keys. */
+  'years:start': z.object({ plan: planSchema }).strict(),
   'periods:list': z.object({}).strict(),
   'periods:lock': z.object({ period }).strict(),
   'periods:reopen': z.object({ period, reason: z.string().min(1).max(500) }).strict(),
@@ -182,6 +190,19 @@ export interface AppInfo {
   /** Unit side: the pinned fingerprint of the summary office. */
   readonly officeFingerprint: string | null;
   readonly version: string;
+  /** The year of an earlier year's ledger being looked at (read-only); null while this year's is open. */
+  readonly readOnlyYear: number | null;
+}
+
+/** One year's ledger of this office, as the year switcher lists it. */
+export interface LedgerYearView {
+  readonly year: number;
+  readonly title: string;
+  readonly fileName: string;
+  /** The ledger open now. */
+  readonly open: boolean;
+  /** The newest year's: the one worked in; the others open read-only. */
+  readonly latest: boolean;
 }
 
 export interface PlanView {
@@ -457,6 +478,10 @@ export interface ResponseMap {
   'plan:revise': RevisionView;
   'plan:previewEdit': RevisionView;
   'plan:history': readonly RevisionHistoryView[];
+  'years:list': readonly LedgerYearView[];
+  'years:open': AppInfo;
+  'years:preview': (PlanFileView & { readonly ledgerFileName: string }) | null;
+  'years:start': AppInfo;
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;
   'periods:reopen': PeriodView;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultDbFile, type DialogOptions, type Dialogs } from '../services/api';
+import { latestYearFile } from '../services/plan/years';
 import { startBridge } from './server';
 
 /** package.json's productName: Electron names the user data folder after it. */
@@ -103,7 +104,7 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): 
 async function main(): Promise<void> {
   const dataDir = userDataDir();
   mkdirSync(dataDir, { recursive: true });
-  const dbFile = defaultDbFile(dataDir);
+  const dbFile = await latestYearFile(defaultDbFile(dataDir));
   const dialogs = new TerminalDialogs();
   const bridge = await startBridge({ dbFile, dialogs });
   process.stdout.write(`数据库:${dbFile}\n地址:${bridge.url}\n`);

@@ -15,6 +15,7 @@ import { importHandlers } from './import/handlers';
 import { levelHandlers } from './levels/handlers';
 import { packageHandlers } from './packages/handlers';
 import { planHandlers } from './plan/handlers';
+import { refusingWritesToEarlierYears } from './plan/years';
 import { summaryHandlers } from './summaries/handlers';
 
 export { defaultDbFile, LedgerSession, type ApiDeps, type DialogOptions, type Dialogs, type Emit, type FileFilter, type Handlers, type PrintPdf } from './host';
@@ -22,7 +23,7 @@ export { defaultDbFile, LedgerSession, type ApiDeps, type DialogOptions, type Di
 /** One map from every domain's handlers: `satisfies Handlers` fails to compile if a channel has none. */
 export function createHandlers(api: ApiDeps): Handlers {
   const deps: HandlerDeps = { ...api, now: api.now ?? (() => new Date()), actor: api.actor ?? '本机用户', version: api.version ?? '0.0.0' };
-  return {
+  return refusingWritesToEarlierYears(api.session, {
     ...planHandlers(deps),
     ...entryHandlers(deps),
     ...packageHandlers(deps),
@@ -30,7 +31,7 @@ export function createHandlers(api: ApiDeps): Handlers {
     ...summaryHandlers(deps),
     ...backupHandlers(deps),
     ...levelHandlers(deps),
-  } satisfies Handlers;
+  } satisfies Handlers);
 }
 
 // ---------------------------------------------------------------------------------------------

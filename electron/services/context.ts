@@ -27,8 +27,8 @@ export interface OpenLedger extends Ctx {
   close(): Promise<void>;
 }
 
-export async function openLedger(file: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean } = {}): Promise<OpenLedger> {
-  const handle = await openDatabase(file, { mustExist: opts.mustExist ?? true });
+export async function openLedger(file: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean } = {}): Promise<OpenLedger> {
+  const handle = await openDatabase(file, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false });
   return {
     db: handle.db,
     file,

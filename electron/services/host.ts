@@ -48,11 +48,38 @@ export type Emit = <E extends keyof EventMap>(event: E, payload: EventMap[E]) =>
  */
 export class LedgerSession {
   private opening: Promise<OpenLedger | null> | null = null;
+  private file: string;
+  private earlier: number | null = null;
 
   constructor(
-    readonly dbFile: string,
+    dbFile: string,
     private readonly opts: { readonly now?: () => Date; readonly actor?: string } = {},
-  ) {}
+  ) {
+    this.file = dbFile;
+  }
+
+  /** The database file open now: this year's, or an earlier year's being looked at. */
+  get dbFile(): string {
+    return this.file;
+  }
+
+  /** The year of the earlier year's ledger open read-only, or null while this year's is open. */
+  get readOnlyYear(): number | null {
+    return this.earlier;
+  }
+
+  /**
+   * Closes the open ledger and opens `file` instead: this year's ledger, or (with `readOnlyYear`) an
+   * earlier year's, read-only. A file that does not open leaves the one before open.
+   */
+  async switchTo(file: string, readOnlyYear: number | null): Promise<OpenLedger> {
+    const next = await openLedger(file, { mustExist: true, readonly: readOnlyYear !== null, ...this.opts });
+    await this.close();
+    this.file = file;
+    this.earlier = readOnlyYear;
+    this.opening = Promise.resolve(next);
+    return next;
+  }
 
   /** The open ledger, or null before first start. */
   current(): Promise<OpenLedger | null> {
@@ -96,8 +123,8 @@ export class LedgerSession {
   }
 
   private async open(): Promise<OpenLedger | null> {
-    if (!existsSync(this.dbFile)) return null;
-    const l = await openLedger(this.dbFile, { mustExist: true, ...this.opts });
+    if (!existsSync(this.file)) return null;
+    const l = await openLedger(this.file, { mustExist: true, readonly: this.earlier !== null, ...this.opts });
     if ((await getSetting(l.db, 'role')) === null) {
       // A first start interrupted before it finished: no side chosen yet, nothing entered.
       await l.close();

@@ -20,9 +20,9 @@ import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit
 import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
-export async function appInfo(ctx: Ctx | null, version: string): Promise<AppInfo> {
+export async function appInfo(ctx: Ctx | null, version: string, readOnlyYear: number | null = null): Promise<AppInfo> {
   if (ctx === null) {
-    return { role: null, planTitle: null, year: null, unit: null, officeName: null, fingerprint: null, officeFingerprint: null, version };
+    return { role: null, planTitle: null, year: null, unit: null, officeName: null, fingerprint: null, officeFingerprint: null, version, readOnlyYear: null };
   }
   const role = await roleOf(ctx);
   const plan = await activePlan(ctx);
@@ -35,6 +35,7 @@ export async function appInfo(ctx: Ctx | null, version: string): Promise<AppInfo
     fingerprint: await getSetting(ctx.db, 'fingerprint'),
     officeFingerprint: role === 'unit' ? await getSetting(ctx.db, 'office_fingerprint') : null,
     version,
+    readOnlyYear,
   };
 }
 

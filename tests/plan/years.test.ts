@@ -1,12 +1,15 @@
 // A new year starts a new ledger file (`init --carry-from`), the year before stays readable with `--db` as it
 // was: the office keeps its key, name and settings, the units' pinned keys carry over (no new phone check),
 // and a unit starts the new year from the new assignment package, keeping its own key.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { getSetting } from '../../db/queries/settings';
+import { createHandlers, dispatch, LedgerSession, type Dialogs, type Handlers } from '../../electron/services/api';
 import { openLedger, type OpenLedger } from '../../electron/services/context';
+import { initSummary } from '../../electron/services/plan/setup';
+import { latestYearFile, yearFile } from '../../electron/services/plan/years';
 import { enterReports } from '../../electron/services/entry/entry';
 import { importFiles } from '../../electron/services/import/import';
 import { listKeys } from '../../electron/services/keys/keys';
@@ -14,7 +17,7 @@ import { exportAssignment, exportReport } from '../../electron/services/packages
 import { yearEntries } from '../../scripts/bench-setup';
 import { runLedger as ledger } from '../helpers/cli';
 import { fixedClock } from '../helpers/ledger';
-import { CANLIAN_JUNE, createLoop } from '../helpers/loop';
+import { CANLIAN_JUNE, createLoop, snapshotData } from '../helpers/loop';
 import { editPlan } from './county-plan';
 
 const PLAN_2020 = editPlan(PLAN_2019, (p) => {
@@ -98,5 +101,89 @@ describe('a new year', () => {
     expect(refused.err).toContain('E_KEY_MISMATCH');
     expect(existsSync(u)).toBe(false);
     expect(existsSync(`${u}.key`)).toBe(false);
+  });
+});
+
+describe('years in the app', () => {
+  /** Handlers over `session` whose open-file dialogs answer `answers`, one per dialog. */
+  function appOn(session: LedgerSession, answers: string[]): Handlers {
+    const dialogs: Dialogs = { openFiles: async () => [answers.shift()!], openFolder: async () => null, chooseFolder: async () => null, saveFile: async () => null };
+    return createHandlers({ session, dialogs, emit: () => undefined, now: fixedClock('2020-04-10T09:00:00'), actor: '汇总端测试' });
+  }
+  async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
+    const r = await p;
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value;
+  }
+
+  it('starts 2020 beside 2019 (key, name, units’ keys carried) and works in it; 2019 opens read-only from the year switcher, writes refused in Chinese', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    expect((await importFiles(loop.office, [loop.usb], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+    const office2019 = await listKeys(loop.office);
+    const notice = join(loop.dir, '2020年民生工作要点.json');
+    writeFileSync(notice, JSON.stringify(PLAN_2020));
+    const sameYear = join(loop.dir, '2019年修订.json');
+    writeFileSync(sameYear, JSON.stringify({ ...PLAN_2019, id: 'again' }));
+
+    const session = new LedgerSession(loop.office.file, { now: fixedClock('2020-04-10T09:00:00'), actor: '汇总端测试' });
+    const app = appOn(session, [sameYear, notice]);
+    try {
+      expect(await ok(dispatch(app, 'years:list', {}))).toEqual([{ year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: true, latest: true }]);
+
+      // A plan of the same year cannot start a new year: it is shown with the reason, and refused if sent anyway.
+      const same = await ok(dispatch(app, 'years:preview', {}));
+      expect(same!.parsed.errors).toEqual([{ where: '年度', message: '这是 2019 年的计划,本台账已是 2019 年的:新的一年须是 2020 年或以后。同一年的计划调整请用「编辑计划」。' }]);
+      expect(await dispatch(app, 'years:start', { plan: same!.parsed.plan })).toMatchObject({ ok: false, error: { code: 'E_WRONG_PLAN' } });
+
+      const preview = await ok(dispatch(app, 'years:preview', {}));
+      expect(preview).toMatchObject({ fileName: '2020年民生工作要点.json', ledgerFileName: 'office-2020.db', parsed: { errors: [] } });
+      const before2019 = snapshotData(loop.office.handle.sqlite);
+      const started = await ok(dispatch(app, 'years:start', { plan: preview!.parsed.plan }));
+      expect(started).toMatchObject({ year: 2020, planTitle: '2020年全市民生工作要点', fingerprint: office2019.own, officeName: '市民生工作办公室', readOnlyYear: null });
+      expect(session.dbFile).toBe(yearFile(loop.office.file, 2020));
+      expect(basename(session.dbFile)).toBe('office-2020.db');
+      expect((await ok(dispatch(app, 'keys:list', {}))).pinned).toEqual([expect.objectContaining({ unit: '市残联', fingerprint: office2019.pinned[0]!.fingerprint })]);
+      expect(snapshotData(loop.office.handle.sqlite)).toBe(before2019);
+      expect(await ok(dispatch(app, 'years:list', {}))).toEqual([
+        { year: 2020, title: '2020年全市民生工作要点', fileName: 'office-2020.db', open: true, latest: true },
+        { year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: false, latest: false },
+      ]);
+      // At the next start the app opens the newest year.
+      expect(await latestYearFile(loop.office.file)).toBe(session.dbFile);
+
+      // 2019, read-only: its summary as it was; every write refused, naming the year and the way back.
+      expect(await ok(dispatch(app, 'years:open', { year: 2019 }))).toMatchObject({ year: 2019, readOnlyYear: 2019 });
+      const june = await ok(dispatch(app, 'summary:byUnit', { period: '2019-06' }));
+      expect(june.rows.find((r) => r.unit === '市残联')).toMatchObject({ due: 1, missing: 0, state: '已报送' });
+      const mtime = statSync(loop.office.file).mtimeMs;
+      for (const [channel, req] of [['settings:update', { yellowPoints: 20 }], ['periods:lock', { period: '2019-06' }], ['plan:previewEdit', { plan: PLAN_2019 }], ['years:preview', {}]] as const) {
+        expect(await dispatch(app, channel, req)).toEqual({ ok: false, error: { code: 'E_READ_ONLY', message: expect.stringMatching(/^正在查看 2019 年的台账:往年的台账只能查看、打印和导出,不能(修改|开始新的一年)。要继续工作,请在「工作计划」页的年度中选回今年的台账。$/) } });
+      }
+      expect(snapshotData(loop.office.handle.sqlite)).toBe(before2019);
+      expect(statSync(loop.office.file).mtimeMs).toBe(mtime);
+      expect(await dispatch(app, 'years:open', { year: 2018 })).toEqual({ ok: false, error: { code: 'E_NOT_FOUND', message: '本机没有 2018 年的台账。可选的年度:2020、2019。' } });
+
+      // Back to 2020: writable again.
+      expect(await ok(dispatch(app, 'years:open', { year: 2020 }))).toMatchObject({ year: 2020, readOnlyYear: null });
+      expect(await dispatch(app, 'settings:update', { yellowPoints: 20 })).toMatchObject({ ok: true });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('lists only this office’s ledgers: a file of another office beside them, named like a year, is neither listed nor opened at start', async () => {
+    const loop = await createLoop();
+    const stranger = await initSummary(join(loop.dir, 'office-2021.db'), { plan: { ...PLAN_2020, id: 'x-2021', year: 2021 }, now: fixedClock('2021-01-05T09:00:00') });
+    await stranger.close();
+    writeFileSync(join(loop.dir, 'office-2022.db'), 'not a database');
+    expect(await latestYearFile(loop.office.file)).toBe(loop.office.file);
+    const session = new LedgerSession(loop.office.file);
+    try {
+      expect((await ok(dispatch(appOn(session, []), 'years:list', {}))).map((y) => y.fileName)).toEqual(['office.db']);
+    } finally {
+      await session.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import { readPlanFile, withPlanProblems } from './read';
 import { revisePlan, type RevisionResult } from './revise';
 import { exportPlanWorkbook } from './template';
 import { initSummary } from './setup';
+import { ledgerYears, openYear, previewNewYear, startNewYear } from './years';
 
 /**
  * The demo fills the periods already over by the clock, at most the first half year (the first period
@@ -35,7 +36,7 @@ function revisionView(r: RevisionResult): RevisionView {
 export function planHandlers(deps: HandlerDeps) {
   const { session, dialogs, now, actor, version } = deps;
   return {
-    'app:info': async () => appInfo(await session.current(), version),
+    'app:info': async () => appInfo(await session.current(), version, session.readOnlyYear),
     'app:setupSummary': async (req) => {
       const ledger = await session.create((file) => initSummary(file, {
         now, actor, ...(req.frequency ? { frequency: req.frequency } : {}), ...(req.plan ? { plan: req.plan } : {}), ...(req.officeName ? { officeName: req.officeName } : {}),
@@ -87,7 +88,20 @@ export function planHandlers(deps: HandlerDeps) {
       return (await listPlanRevisions(ctx.db, plan.id)).reverse()
         .map((r) => ({ revision: r.revision, at: r.at, actor: r.actor, changes: r.diff?.changes.map((c) => c.words) ?? [] }));
     },
+    'years:list': async () => ledgerYears(session),
+    'years:open': async (req) => {
+      await openYear(session, req.year);
+      return appInfo(await session.require(), version, session.readOnlyYear);
+    },
+    'years:preview': async () => {
+      const file = (await dialogs.openFiles({ title: '选择新一年的工作计划:通知(.docx、.txt)或责任分解表(.xlsx)', filters: PLAN_FILTER }))?.[0];
+      return file ? previewNewYear(session, file) : null;
+    },
+    'years:start': async (req) => {
+      await startNewYear(session, req.plan, { now, actor });
+      return appInfo(await session.require(), version, session.readOnlyYear);
+    },
     'settings:get': async () => settingsView(await session.require()),
     'settings:update': async (req) => updateSettings(await session.require(), req),
-  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:parseText' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:previewEdit' | 'plan:history' | 'settings:get' | 'settings:update'>;
+  } satisfies DomainHandlers<'app:info' | 'app:setupSummary' | 'app:setupUnit' | 'plan:get' | 'plan:def' | 'plan:parseFile' | 'plan:parseText' | 'plan:exportTemplate' | 'plan:revisePreview' | 'plan:revise' | 'plan:previewEdit' | 'plan:history' | 'years:list' | 'years:open' | 'years:preview' | 'years:start' | 'settings:get' | 'settings:update'>;
 }
