@@ -150,6 +150,11 @@ export function App() {
           </Sider>
           <Content className="app-content">
             {role === 'unit' && info?.officeFingerprint === null && <Alert type="warning" title="尚未登记汇总端密钥" />}
+            {info.readOnlyYear !== null && (
+              <Alert type="info" showIcon className="read-only-year" data-testid="read-only-year"
+                title={`正在查看 ${info.readOnlyYear} 年的台账(只读):可以查看、打印和导出,不能修改。`}
+                action={<Button size="small" onClick={() => go('plan')}>切换年度</Button>} />
+            )}
             <PageView page={page} />
           </Content>
         </Layout>

@@ -4,8 +4,8 @@
  * before saving, then send the units whose tasks changed their new assignment packages.
  */
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Modal, Space, Tabs, Timeline, Typography } from 'antd';
-import type { PlanFileView, RevisionHistoryView, RevisionView } from '../../shared/api';
+import { App as AntApp, Button, Card, Modal, Select, Space, Tabs, Timeline, Typography } from 'antd';
+import type { LedgerYearView, PlanFileView, RevisionHistoryView, RevisionView } from '../../shared/api';
 import type { PlanDef } from '../../shared/domain';
 import { localDate } from '../../shared/format';
 import { call } from '../api';
@@ -17,6 +17,7 @@ import { useApp } from '../store';
 const { Text, Paragraph } = Typography;
 
 type Preview = PlanFileView & { readonly revision: RevisionView | null };
+type NewYear = PlanFileView & { readonly ledgerFileName: string };
 
 function Changes({ changes }: { readonly changes: readonly string[] }) {
   return <ul className="plain-list rows" data-testid="revision-changes">{changes.map((c, k) => <li key={k}>{c}</li>)}</ul>;
@@ -26,18 +27,22 @@ export function PlanPage() {
   const version = useApp((s) => s.version);
   const changed = useApp((s) => s.changed);
   const load = useApp((s) => s.load);
+  const readOnlyYear = useApp((s) => s.info?.readOnlyYear ?? null);
   const [plan, setPlan] = useState<PlanDef | null>(null);
   const [history, setHistory] = useState<readonly RevisionHistoryView[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [saved, setSaved] = useState<RevisionView | null>(null);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [years, setYears] = useState<readonly LedgerYearView[]>([]);
+  const [newYear, setNewYear] = useState<NewYear | null>(null);
   const report = useErrorReporter();
   const { modal } = AntApp.useApp();
 
   useEffect(() => {
     call('plan:def', {}).then(setPlan, (err: unknown) => report(err, '无法读取工作计划'));
     call('plan:history', {}).then(setHistory, (err: unknown) => report(err, '无法读取修订记录'));
+    call('years:list', {}).then(setYears, (err: unknown) => report(err, '无法列出各年度的台账'));
     // The plan reloads when data changes (version); report is a new function each render.
   }, [version]);
 
@@ -57,6 +62,48 @@ export function PlanPage() {
       if (p) setPreview(p);
     } catch (err) {
       report(err, '不能用这个文件修订计划');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** Opens another year's ledger (an earlier one read-only); every page then shows that year. */
+  async function openYear(year: number) {
+    setBusy(true);
+    try {
+      await call('years:open', { year });
+      await load();
+      changed();
+    } catch (err) {
+      report(err, `未能打开 ${year} 年的台账`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function chooseNewYear() {
+    setBusy(true);
+    try {
+      const p = await call('years:preview', {});
+      if (p) setNewYear(p);
+    } catch (err) {
+      report(err, '不能用这个文件开始新的一年');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function startNewYear() {
+    if (!newYear) return;
+    setBusy(true);
+    try {
+      const info = await call('years:start', { plan: newYear.parsed.plan });
+      setNewYear(null);
+      await load();
+      changed();
+      modal.success({ title: `已开始 ${info.year} 年的台账`, okText: '知道了', content: `${info.planTitle}。本机密钥和各单位已登记的密钥都已接续,请为各单位生成新一年的任务包。往年的台账可在「年度」中查看。` });
+    } catch (err) {
+      report(err, '新的一年未开始');
     } finally {
       setBusy(false);
     }
@@ -113,9 +160,17 @@ export function PlanPage() {
     <Card data-testid="plan-page"
       title={<>{plan.title} <Text type="secondary">第 {plan.revision} 版</Text></>}
       extra={<Space>
-        <Button onClick={() => setEditing(true)} data-testid="edit-plan">编辑计划…</Button>
-        <Button onClick={() => void exportTemplate()} data-testid="export-template">导出责任分解表…</Button>
-        <Button type="primary" loading={busy} onClick={() => void choose()} data-testid="revise-from-file">从文件修订计划…</Button>
+        <span className="header-label-dark">年度</span>
+        <Select size="middle" value={years.find((y) => y.open)?.year ?? plan.year} onChange={(y: number) => void openYear(y)} data-testid="year-select" popupMatchSelectWidth={false}
+          options={years.map((y) => ({ value: y.year, label: `${y.year}年${y.latest ? '' : '(只读)'}` }))} />
+        {readOnlyYear === null ? (
+          <>
+            <Button onClick={() => setEditing(true)} data-testid="edit-plan">编辑计划…</Button>
+            <Button onClick={() => void exportTemplate()} data-testid="export-template">导出责任分解表…</Button>
+            <Button type="primary" loading={busy} onClick={() => void choose()} data-testid="revise-from-file">从文件修订计划…</Button>
+            <Button loading={busy} onClick={() => void chooseNewYear()} data-testid="new-year">开始新的一年…</Button>
+          </>
+        ) : <Button onClick={() => void exportTemplate()} data-testid="export-template">导出责任分解表…</Button>}
       </Space>}>
       <Tabs items={[
         { key: 'plan', label: '当前计划', children: <PlanPreview parsed={{ plan, review: [], errors: [] }} /> },
@@ -152,6 +207,24 @@ export function PlanPage() {
             {rev.units.length > 0 && <Paragraph className="revision-units">任务有变化的单位({rev.units.length} 个,保存后需要新的任务包):{rev.units.join('、')}</Paragraph>}
           </>
         ))}
+      </Modal>
+
+      <Modal open={newYear !== null} width={1100} title={newYear ? `开始新的一年:${newYear.fileName}` : ''} onCancel={() => setNewYear(null)} data-testid="new-year-modal"
+        footer={[
+          <Button key="cancel" onClick={() => setNewYear(null)}>取消</Button>,
+          <Button key="start" type="primary" loading={busy} disabled={!newYear || newYear.parsed.errors.length > 0} onClick={() => void startNewYear()} data-testid="start-new-year">
+            {newYear ? `开始 ${newYear.parsed.plan.year} 年` : '开始'}
+          </Button>,
+        ]}>
+        {newYear && (
+          <>
+            <Paragraph data-testid="new-year-note">
+              将在本机新建台账 <Text strong>{newYear.ledgerFileName}</Text>(与今年的台账在同一文件夹):沿用本机签名密钥(各单位无需重新核对指纹)、汇总单位名称、
+              报送频率和设置,各单位已登记的密钥一并接续。{plan.year} 年的台账保持不变,以后可在「年度」中查看(只读)。
+            </Paragraph>
+            <PlanPreview parsed={newYear.parsed} fileName={newYear.fileName} />
+          </>
+        )}
       </Modal>
 
       <Modal open={saved !== null} title={saved ? `已保存为第 ${saved.to} 版工作计划` : ''} onCancel={() => setSaved(null)} data-testid="revised-modal"

@@ -1,9 +1,11 @@
 /**
  * 编辑计划 in Chromium over the loopback bridge (issue 12 item 5): on the county plan the office raises task 1's
  * target and renames 县教体局, sees the differences (the same words a revised file gets), saves revision 2, and
- * finds it in 修订记录; the store holds the edited plan. Screenshots at 1366×768 in tests/e2e/screenshots/.
+ * finds it in 修订记录; the store holds the edited plan. Then the years (item 6): 开始新的一年 on the 2021 plan
+ * makes office-2021.db beside office.db and works in it; 2020 opens read-only from the year switcher, its
+ * settings cannot be saved. Screenshots at 1366×768 in tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { activePlan, openLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
 import { COUNTY_PLAN } from '../plan/county-plan';
+import { answerDialogs } from './harness';
 import { ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 
 const DAY = '2020-04-08T10:00:00';
@@ -91,6 +94,39 @@ describe('编辑计划 in Chromium', () => {
     } finally {
       await ledger.close();
     }
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('starts 2021 beside 2020 and works in it; 2020 opens read-only, its settings cannot be saved', async () => {
+    const plan2021 = join(tmp.dir, '2021年全县民生工作要点.json');
+    writeFileSync(plan2021, JSON.stringify({ ...COUNTY_PLAN, id: 'langxi-2021', year: 2021, title: '2021年全县民生工作要点', issuedOn: '2021-03-01' }));
+    const S = await openPageOn(browser, bridge, DAY, pageErrors);
+    await menu(S, '工作计划');
+    await answerDialogs(bridge.origin, bridge.token, plan2021);
+    await S.getByTestId('new-year').click();
+    const modal = S.getByTestId('new-year-modal');
+    await poll(() => modal.getByTestId('new-year-note').textContent()).toContain('office-2021.db');
+    await shot(S, '60-new-year-preview');
+    await modal.getByTestId('start-new-year').click();
+    await poll(() => S.locator('.ant-modal-wrap:visible').textContent()).toContain('已开始 2021 年的台账');
+    await visibleModal(S).getByRole('button', { name: '知道了', exact: true }).last().click();
+    await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
+    await settled(S);
+    expect(existsSync(join(tmp.dir, 'office-2021.db'))).toBe(true);
+    await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('2021年全县民生工作要点');
+
+    // The year switcher: 2020, read-only.
+    await S.getByTestId('year-select').click();
+    await S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '2020年(只读)' }).click();
+    await poll(() => S.getByTestId('read-only-year').textContent()).toContain('正在查看 2020 年的台账(只读)');
+    await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('2020年全县民生工作要点');
+    expect(await S.getByTestId('edit-plan').count()).toBe(0);
+    await S.mouse.wheel(0, -5000); // the banner sits above the plan, under the sticky header when scrolled
+    await shot(S, '61-earlier-year-read-only');
+    await menu(S, '设置');
+    await S.getByRole('button', { name: '保存设置' }).click();
+    await poll(() => S.locator('.ant-message').textContent()).toContain('正在查看 2020 年的台账');
+    await shot(S, '62-earlier-year-write-refused');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
