@@ -55,89 +55,57 @@ export function PlanPage() {
     }
   }
 
-  async function choose() {
+  /** Runs `work` with the page busy; what goes wrong is shown under `failure`. */
+  async function whileBusy(failure: string, work: () => Promise<void>) {
     setBusy(true);
     try {
-      const p = await call('plan:revisePreview', {});
-      if (p) setPreview(p);
+      await work();
     } catch (err) {
-      report(err, '不能用这个文件修订计划');
+      report(err, failure);
     } finally {
       setBusy(false);
     }
   }
+
+  const choose = () => whileBusy('不能用这个文件修订计划', async () => {
+    const p = await call('plan:revisePreview', {});
+    if (p) setPreview(p);
+  });
 
   /** Opens another year's ledger (an earlier one read-only); every page then shows that year. */
-  async function openYear(year: number) {
-    setBusy(true);
-    try {
-      await call('years:open', { year });
-      await load();
-      changed();
-    } catch (err) {
-      report(err, `未能打开 ${year} 年的台账`);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const openYear = (year: number) => whileBusy(`未能打开 ${year} 年的台账`, async () => {
+    await call('years:open', { year });
+    await load();
+    changed();
+  });
 
-  async function chooseNewYear() {
-    setBusy(true);
-    try {
-      const p = await call('years:preview', {});
-      if (p) setNewYear(p);
-    } catch (err) {
-      report(err, '不能用这个文件开始新的一年');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const chooseNewYear = () => whileBusy('不能用这个文件开始新的一年', async () => {
+    const p = await call('years:preview', {});
+    if (p) setNewYear(p);
+  });
 
-  async function startNewYear() {
-    if (!newYear) return;
-    setBusy(true);
-    try {
-      const info = await call('years:start', { plan: newYear.parsed.plan });
-      setNewYear(null);
-      await load();
-      changed();
-      modal.success({ title: `已开始 ${info.year} 年的台账`, okText: '知道了', content: `${info.planTitle}。本机密钥和各单位已登记的密钥都已接续,请为各单位生成新一年的任务包。往年的台账可在「年度」中查看。` });
-    } catch (err) {
-      report(err, '新的一年未开始');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const startNewYear = (next: NewYear) => whileBusy('新的一年未开始', async () => {
+    const info = await call('years:start', { plan: next.parsed.plan });
+    setNewYear(null);
+    await load();
+    changed();
+    modal.success({ title: `已开始 ${info.year} 年的台账`, okText: '知道了', content: `${info.planTitle}。本机密钥和各单位已登记的密钥都已接续,请为各单位生成新一年的任务包。往年的台账可在「年度」中查看。` });
+  });
 
   /** The editor's plan, compared with the stored one exactly as a chosen file is. */
-  async function previewEdit(edited: PlanDef) {
-    setBusy(true);
-    try {
-      const revision = await call('plan:previewEdit', { plan: edited });
-      setPreview({ fileName: '在程序中编辑的计划', parsed: { plan: edited, review: [], errors: [] }, revision });
-    } catch (err) {
-      report(err, '这些修改不能保存');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const previewEdit = (edited: PlanDef) => whileBusy('这些修改不能保存', async () => {
+    const revision = await call('plan:previewEdit', { plan: edited });
+    setPreview({ fileName: '在程序中编辑的计划', parsed: { plan: edited, review: [], errors: [] }, revision });
+  });
 
-  async function save() {
-    if (!preview) return;
-    setBusy(true);
-    try {
-      const r = await call('plan:revise', { plan: preview.parsed.plan });
-      setPreview(null);
-      setEditing(false);
-      setSaved(r);
-      await load();
-      changed();
-    } catch (err) {
-      report(err, '计划未修订');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = (chosen: Preview) => whileBusy('计划未修订', async () => {
+    const r = await call('plan:revise', { plan: chosen.parsed.plan });
+    setPreview(null);
+    setEditing(false);
+    setSaved(r);
+    await load();
+    changed();
+  });
 
   async function sendAssignments(units: readonly string[]) {
     try {
@@ -195,7 +163,7 @@ export function PlanPage() {
       <Modal open={preview !== null} width={1100} title={preview ? `修订计划:${preview.fileName}` : ''} onCancel={() => setPreview(null)} data-testid="revise-modal"
         footer={[
           <Button key="cancel" onClick={() => setPreview(null)}>取消</Button>,
-          <Button key="save" type="primary" loading={busy} disabled={rev === null || nothing} onClick={() => void save()} data-testid="save-revision">
+          <Button key="save" type="primary" loading={busy} disabled={rev === null || nothing} onClick={() => { if (preview) void save(preview); }} data-testid="save-revision">
             {rev ? `保存为第 ${rev.from + 1} 版` : '保存'}
           </Button>,
         ]}>
@@ -212,7 +180,7 @@ export function PlanPage() {
       <Modal open={newYear !== null} width={1100} title={newYear ? `开始新的一年:${newYear.fileName}` : ''} onCancel={() => setNewYear(null)} data-testid="new-year-modal"
         footer={[
           <Button key="cancel" onClick={() => setNewYear(null)}>取消</Button>,
-          <Button key="start" type="primary" loading={busy} disabled={!newYear || newYear.parsed.errors.length > 0} onClick={() => void startNewYear()} data-testid="start-new-year">
+          <Button key="start" type="primary" loading={busy} disabled={!newYear || newYear.parsed.errors.length > 0} onClick={() => { if (newYear) void startNewYear(newYear); }} data-testid="start-new-year">
             {newYear ? `开始 ${newYear.parsed.plan.year} 年` : '开始'}
           </Button>,
         ]}>

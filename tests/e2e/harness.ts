@@ -3,7 +3,7 @@
  * loopback bridge on fresh temporary databases, and Debian's Chromium driven by playwright-core.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
@@ -125,6 +125,37 @@ export async function startTwoSides(opts: { readonly dir: string; readonly offic
       await browser.close();
       await office.close();
       await unit.close();
+    },
+  };
+}
+
+export interface OneOffice {
+  readonly dir: string;
+  readonly dbFile: string;
+  readonly bridge: Bridge;
+  readonly browser: BrowserContext;
+  /** Closes the browser and the bridge and removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * A summary office on the database `init` makes (office.db in a fresh folder), its bridge on a running clock
+ * from `day`, and one Chromium to look at it.
+ */
+export async function startOffice(opts: { readonly prefix: string; readonly day: string; readonly init: (dbFile: string) => Promise<{ close(): Promise<void> }> }): Promise<OneOffice> {
+  ensureRendererBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const tmp = scratch(opts.prefix);
+  const dbFile = join(tmp.dir, 'office.db');
+  await (await opts.init(dbFile)).close();
+  const bridge = await startBridge({ dbFile, testHooks: true, now: runningClock(opts.day), actor: '汇总端' });
+  const browser = await launchChromium(join(tmp.dir, 'profile'));
+  return {
+    dir: tmp.dir, dbFile, bridge, browser,
+    async close() {
+      await browser.close();
+      await bridge.close();
+      tmp.remove();
     },
   };
 }

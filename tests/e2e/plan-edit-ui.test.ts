@@ -5,46 +5,33 @@
  * makes office-2021.db beside office.db and works in it; 2020 opens read-only from the year switcher, its
  * settings cannot be saved. Screenshots at 1366×768 in tests/e2e/screenshots/.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { activePlan, openLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
 import { COUNTY_PLAN } from '../plan/county-plan';
-import { answerDialogs } from './harness';
-import { ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, menu, openPageOn, poll, settled, shot, startOffice, type OneOffice } from './harness';
 
 const DAY = '2020-04-08T10:00:00';
 
-let tmp: ReturnType<typeof scratch>;
-let bridge: Bridge;
-let browser: BrowserContext;
-let dbFile: string;
+let office: OneOffice;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  tmp = scratch('ledger-e2e-plan-edit-');
-  dbFile = join(tmp.dir, 'office.db');
-  await (await initSummary(dbFile, { plan: COUNTY_PLAN, officeName: '郎溪县民生工作办公室', now: () => new Date(DAY) })).close();
-  bridge = await startBridge({ dbFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
-  browser = await launchChromium(join(tmp.dir, 'profile'));
+  office = await startOffice({ prefix: 'ledger-e2e-plan-edit-', day: DAY, init: (dbFile) => initSummary(dbFile, { plan: COUNTY_PLAN, officeName: '郎溪县民生工作办公室', now: () => new Date(DAY) }) });
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  tmp?.remove();
+  await office?.close();
 });
 
 const visibleModal = (page: Page) => page.locator('.ant-modal-wrap:visible');
 
 describe('编辑计划 in Chromium', () => {
   it('edits a target and renames a unit, shows the differences, saves revision 2 and lists it in 修订记录', async () => {
-    const S = await openPageOn(browser, bridge, DAY, pageErrors);
+    const S = await openPageOn(office.browser, office.bridge, DAY, pageErrors);
     await menu(S, '工作计划');
     await S.getByTestId('edit-plan').click();
     const editor = S.getByTestId('plan-editor');
@@ -85,7 +72,7 @@ describe('编辑计划 in Chromium', () => {
     await poll(() => S.getByTestId('revision-history').textContent()).toContain('任务1 指标1「职业技能培训」目标:1200 → 1500');
     await shot(S, '59-plan-edit-history');
 
-    const ledger = await openLedger(dbFile);
+    const ledger = await openLedger(office.dbFile);
     try {
       const plan = await activePlan(ledger);
       expect(plan.revision).toBe(2);
@@ -98,11 +85,11 @@ describe('编辑计划 in Chromium', () => {
   }, 300_000);
 
   it('starts 2021 beside 2020 and works in it; 2020 opens read-only, its settings cannot be saved', async () => {
-    const plan2021 = join(tmp.dir, '2021年全县民生工作要点.json');
+    const plan2021 = join(office.dir, '2021年全县民生工作要点.json');
     writeFileSync(plan2021, JSON.stringify({ ...COUNTY_PLAN, id: 'langxi-2021', year: 2021, title: '2021年全县民生工作要点', issuedOn: '2021-03-01' }));
-    const S = await openPageOn(browser, bridge, DAY, pageErrors);
+    const S = await openPageOn(office.browser, office.bridge, DAY, pageErrors);
     await menu(S, '工作计划');
-    await answerDialogs(bridge.origin, bridge.token, plan2021);
+    await answerDialogs(office.bridge.origin, office.bridge.token, plan2021);
     await S.getByTestId('new-year').click();
     const modal = S.getByTestId('new-year-modal');
     await poll(() => modal.getByTestId('new-year-note').textContent()).toContain('office-2021.db');
@@ -112,7 +99,7 @@ describe('编辑计划 in Chromium', () => {
     await visibleModal(S).getByRole('button', { name: '知道了', exact: true }).last().click();
     await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
     await settled(S);
-    expect(existsSync(join(tmp.dir, 'office-2021.db'))).toBe(true);
+    expect(existsSync(join(office.dir, 'office-2021.db'))).toBe(true);
     await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('2021年全县民生工作要点');
 
     // The year switcher: 2020, read-only.

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { getSetting } from '../../db/queries/settings';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/api';
 import { createHandlers, dispatch, LedgerSession, type Dialogs, type Handlers } from '../../electron/services/api';
 import { openLedger, type OpenLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
@@ -110,10 +111,11 @@ describe('years in the app', () => {
     const dialogs: Dialogs = { openFiles: async () => [answers.shift()!], openFolder: async () => null, chooseFolder: async () => null, saveFile: async () => null };
     return createHandlers({ session, dialogs, emit: () => undefined, now: fixedClock('2020-04-10T09:00:00'), actor: '汇总端测试' });
   }
-  async function ok<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
-    const r = await p;
+  /** A channel's answer through dispatch (its request checked as the app's are); a refusal fails the test. */
+  async function call<C extends Channel>(app: Handlers, channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> {
+    const r = await dispatch(app, channel, req);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return r.value;
+    return r.value as ResponseOf<C>;
   }
 
   it('starts 2020 beside 2019 (key, name, units’ keys carried) and works in it; 2019 opens read-only from the year switcher, writes refused in Chinese', async () => {
@@ -130,23 +132,23 @@ describe('years in the app', () => {
     const session = new LedgerSession(loop.office.file, { now: fixedClock('2020-04-10T09:00:00'), actor: '汇总端测试' });
     const app = appOn(session, [sameYear, notice]);
     try {
-      expect(await ok(dispatch(app, 'years:list', {}))).toEqual([{ year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: true, latest: true }]);
+      expect(await call(app, 'years:list', {})).toEqual([{ year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: true, latest: true }]);
 
       // A plan of the same year cannot start a new year: it is shown with the reason, and refused if sent anyway.
-      const same = await ok(dispatch(app, 'years:preview', {}));
+      const same = await call(app, 'years:preview', {});
       expect(same!.parsed.errors).toEqual([{ where: '年度', message: '这是 2019 年的计划,本台账已是 2019 年的:新的一年须是 2020 年或以后。同一年的计划调整请用「编辑计划」。' }]);
       expect(await dispatch(app, 'years:start', { plan: same!.parsed.plan })).toMatchObject({ ok: false, error: { code: 'E_WRONG_PLAN' } });
 
-      const preview = await ok(dispatch(app, 'years:preview', {}));
+      const preview = await call(app, 'years:preview', {});
       expect(preview).toMatchObject({ fileName: '2020年民生工作要点.json', ledgerFileName: 'office-2020.db', parsed: { errors: [] } });
       const before2019 = snapshotData(loop.office.handle.sqlite);
-      const started = await ok(dispatch(app, 'years:start', { plan: preview!.parsed.plan }));
+      const started = await call(app, 'years:start', { plan: preview!.parsed.plan });
       expect(started).toMatchObject({ year: 2020, planTitle: '2020年全市民生工作要点', fingerprint: office2019.own, officeName: '市民生工作办公室', readOnlyYear: null });
       expect(session.dbFile).toBe(yearFile(loop.office.file, 2020));
       expect(basename(session.dbFile)).toBe('office-2020.db');
-      expect((await ok(dispatch(app, 'keys:list', {}))).pinned).toEqual([expect.objectContaining({ unit: '市残联', fingerprint: office2019.pinned[0]!.fingerprint })]);
+      expect((await call(app, 'keys:list', {})).pinned).toEqual([expect.objectContaining({ unit: '市残联', fingerprint: office2019.pinned[0]!.fingerprint })]);
       expect(snapshotData(loop.office.handle.sqlite)).toBe(before2019);
-      expect(await ok(dispatch(app, 'years:list', {}))).toEqual([
+      expect(await call(app, 'years:list', {})).toEqual([
         { year: 2020, title: '2020年全市民生工作要点', fileName: 'office-2020.db', open: true, latest: true },
         { year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: false, latest: false },
       ]);
@@ -154,8 +156,8 @@ describe('years in the app', () => {
       expect(await latestYearFile(loop.office.file)).toBe(session.dbFile);
 
       // 2019, read-only: its summary as it was; every write refused, naming the year and the way back.
-      expect(await ok(dispatch(app, 'years:open', { year: 2019 }))).toMatchObject({ year: 2019, readOnlyYear: 2019 });
-      const june = await ok(dispatch(app, 'summary:byUnit', { period: '2019-06' }));
+      expect(await call(app, 'years:open', { year: 2019 })).toMatchObject({ year: 2019, readOnlyYear: 2019 });
+      const june = await call(app, 'summary:byUnit', { period: '2019-06' });
       expect(june.rows.find((r) => r.unit === '市残联')).toMatchObject({ due: 1, missing: 0, state: '已报送' });
       const mtime = statSync(loop.office.file).mtimeMs;
       for (const [channel, req] of [['settings:update', { yellowPoints: 20 }], ['periods:lock', { period: '2019-06' }], ['plan:previewEdit', { plan: PLAN_2019 }], ['years:preview', {}]] as const) {
@@ -166,7 +168,7 @@ describe('years in the app', () => {
       expect(await dispatch(app, 'years:open', { year: 2018 })).toEqual({ ok: false, error: { code: 'E_NOT_FOUND', message: '本机没有 2018 年的台账。可选的年度:2020、2019。' } });
 
       // Back to 2020: writable again.
-      expect(await ok(dispatch(app, 'years:open', { year: 2020 }))).toMatchObject({ year: 2020, readOnlyYear: null });
+      expect(await call(app, 'years:open', { year: 2020 })).toMatchObject({ year: 2020, readOnlyYear: null });
       expect(await dispatch(app, 'settings:update', { yellowPoints: 20 })).toMatchObject({ ok: true });
     } finally {
       await session.close();
@@ -181,7 +183,7 @@ describe('years in the app', () => {
     expect(await latestYearFile(loop.office.file)).toBe(loop.office.file);
     const session = new LedgerSession(loop.office.file);
     try {
-      expect((await ok(dispatch(appOn(session, []), 'years:list', {}))).map((y) => y.fileName)).toEqual(['office.db']);
+      expect((await call(appOn(session, []), 'years:list', {})).map((y) => y.fileName)).toEqual(['office.db']);
     } finally {
       await session.close();
     }
