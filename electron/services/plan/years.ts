@@ -46,7 +46,10 @@ async function readYearFile(file: string): Promise<YearFile | null> {
   let l: OpenLedger | null = null;
   try {
     l = await openLedger(file, { mustExist: true, readonly: true });
-    const plan = await activePlan(l);
+    // Read-only, an earlier year's file is not migrated: only what every version of the store has is read.
+    const planId = await getSetting(l.db, 'plan_id');
+    const plan = planId === null ? undefined : await l.db.selectFrom('plans').select(['year', 'title']).where('id', '=', planId).executeTakeFirst();
+    if (!plan) return null;
     return { file, year: plan.year, title: plan.title, role: await roleOf(l), fingerprint: await getSetting(l.db, 'fingerprint') };
   } catch {
     // Not a ledger (a half-made first start, another program's file): not a year of this office.
