@@ -29,6 +29,7 @@ import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
+import { importAllocation } from '../levels/allocation';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -418,6 +419,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const { plan } = batch;
   const m = pkg.manifest;
   const { preview } = opts;
+  // A later 下达包 from the parent this office was set up from (levels/allocation.ts).
+  if (m.kind === 'allocation') return importAllocation(ctx, received, fileName, opts);
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
