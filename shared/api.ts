@@ -152,6 +152,16 @@ export const requestSchemas = {
     reasons: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), reason: z.string().max(500).nullable() }).strict()).max(5_000),
   }).strict(),
 
+  /** 下达包 (issue 13 item 3): the plan and one subordinate office's targets, signed, into a folder a dialog says. */
+  'offices:exportAllocation': z.object({ office: officeName }).strict(),
+  /** First start: main shows an open-file dialog for the parent's 下达包 and answers what setting up from it would do (nothing is written). */
+  'app:chooseAllocation': z.object({}).strict(),
+  /**
+   * First start from the 下达包 chosen with app:chooseAllocation: this office's name and its units' names as the
+   * person confirmed them (parent's name → own name; a unit not named keeps the proposed name).
+   */
+  'app:setupOffice': z.object({ officeName: officeNameSchema.optional(), names: z.record(unitName, unitName) }).strict(),
+
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
   /** Backups (electron/services/backup/backup.ts): on demand, the list, and restore of a listed one by its file name. */
@@ -279,6 +289,41 @@ export interface ExportResult {
   readonly folder: string;
   readonly revision: number;
   readonly packageId: string;
+}
+
+/** A 下达包 written: where, and how many indicators carry a task for the office and how many are 无任务. */
+export interface AllocationExport extends ExportResult {
+  readonly office: string;
+  readonly tasked: number;
+  readonly noTask: number;
+}
+
+/** One of the parent's units and the name the office will give its own. */
+export interface ProposedUnit {
+  readonly parent: string;
+  readonly name: string;
+  /** Whether the name is the rule's proposal (shared/levels.ts proposeUnitName), not one a person gave. */
+  readonly proposed: boolean;
+}
+
+/** What a person sees before an office is set up from its parent's 下达包, and confirms. */
+export interface AllocationPreview {
+  readonly fileName: string;
+  readonly parent: string;
+  /** The parent's key fingerprint, to be checked by phone. */
+  readonly parentFingerprint: string;
+  readonly planTitle: string;
+  readonly planYear: number;
+  readonly planRevision: number;
+  /** The name the parent lists this office under (郎溪县). */
+  readonly office: string;
+  /** The name this office will sign as unless another is chosen (郎溪县民生工作办公室). */
+  readonly officeName: string;
+  readonly tasks: number;
+  /** Indicators held to a target, and those allotted 无任务. */
+  readonly tasked: number;
+  readonly noTask: number;
+  readonly units: readonly ProposedUnit[];
 }
 
 export interface ValueChange {
@@ -486,6 +531,9 @@ export interface ResponseMap {
   'offices:move': OfficesView;
   'quotas:get': QuotaGridView;
   'quotas:save': { readonly changes: readonly QuotaChangeView[]; readonly grid: QuotaGridView };
+  'offices:exportAllocation': AllocationExport | null;
+  'app:chooseAllocation': AllocationPreview | null;
+  'app:setupOffice': { readonly info: AppInfo; readonly preview: AllocationPreview };
   'audit:list': readonly AuditView[];
   'backup:create': BackupView;
   'backup:list': readonly BackupView[];

@@ -5,7 +5,7 @@
  * plan through the same revision as any other (plan/revise.ts).
  */
 import { basename } from 'node:path';
-import type { ImportFileResult } from '../../../shared/api';
+import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUnit } from '../../../shared/api';
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { targetFigure } from '../../../shared/format';
@@ -33,11 +33,7 @@ import { quotaGrid } from './quotas';
 // Writing: office → subordinate office
 
 /** A 下达包 written, with how many indicators it gives the office a task and how many are 无任务. */
-export interface ExportedAllocation extends ExportedPackage {
-  readonly office: string;
-  readonly tasked: number;
-  readonly noTask: number;
-}
+export type ExportedAllocation = ExportedPackage & AllocationExport;
 
 /**
  * The 下达包 for one subordinate office: the whole plan, the office's target of every indicator (its quota; the
@@ -141,34 +137,6 @@ export function setupKindOf(file: string): PackageKind {
 
 // ---------------------------------------------------------------------------------------------
 // Setting a subordinate office up
-
-/** One of the parent's units and the name the office will give its own. */
-export interface ProposedUnit {
-  readonly parent: string;
-  readonly name: string;
-  /** Whether the name is the rule's proposal (not one a person gave). */
-  readonly proposed: boolean;
-}
-
-/** What a person sees before the office is set up from a 下达包, and confirms. */
-export interface AllocationPreview {
-  readonly fileName: string;
-  readonly parent: string;
-  /** The parent's key fingerprint, to be checked by phone. */
-  readonly parentFingerprint: string;
-  readonly planTitle: string;
-  readonly planYear: number;
-  readonly planRevision: number;
-  /** The name the parent lists this office under (郎溪县). */
-  readonly office: string;
-  /** The name this office will sign as unless another is chosen (郎溪县民生工作办公室). */
-  readonly officeName: string;
-  readonly tasks: number;
-  /** Indicators held to a target, and those allotted 无任务. */
-  readonly tasked: number;
-  readonly noTask: number;
-  readonly units: readonly ProposedUnit[];
-}
 
 /** What a person may change before the office is set up: its own name and its units' names (parent name → own). */
 export interface OfficeSetupChoices {
