@@ -460,6 +460,7 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+  'package.export.allocation': '导出下达包', 'package.import.allocation': '导入下达包', 'office.setup': '按下达包建立本级汇总端',
 };
 
 /** An audit action in words; an action without a label shows as it is recorded. */
