@@ -287,8 +287,8 @@ async function readCheckedPlan(file: string): Promise<ParsedPlan> {
 async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
   checkOptions(args, ['db', 'from', 'out']);
   const dryRun = args.flags.has('dry-run');
-  const outDir = args.options.get('out');
-  if (outDir !== undefined && !(existsSync(outDir) && statSync(outDir).isDirectory())) throw new UsageError(`--out 应是一个已有的文件夹,「${outDir}」不是。`);
+  const out = args.options.get('out');
+  const outDir = out === undefined ? undefined : destinationFolder(out);
   const parsed = await readCheckedPlan(need(args, 'from'));
   return await withLedger(need(args, 'db'), async (l) => {
     const { revisePlan } = await import('./services/plan/revise');

@@ -10,19 +10,20 @@ import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { targetFigure } from '../../../shared/format';
 import { isSplit, officePlan, officeTarget, proposeUnitName } from '../../../shared/levels';
+import { changeLines } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
 import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit } from '../../../db/queries/audit';
 import { listOffices } from '../../../db/queries/levels';
-import { hasPackage, insertPackage } from '../../../db/queries/packages';
+import { hasPackage } from '../../../db/queries/packages';
 import { loadParentUnits, saveParentUnits } from '../../../db/queries/parent-units';
 import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/plan';
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
-import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
 import { loadKey } from '../keys/keys';
 import { readPackageFile, type CellValue, type PackageFile, type PackageKind } from '../packages/package-format';
+import { archive } from '../packages/archive';
 import { KIND_LABELS } from '../packages/package-data';
 import { safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
@@ -197,15 +198,6 @@ function planFrom(data: AllocationData, units: readonly ProposedUnit[]): PlanDef
   return officePlan(data.plan, data.targets, new Map(units.map((u) => [u.parent, u.name])), data.parent.name);
 }
 
-/** Keeps a received 下达包 (its bytes, as every package received) in the packages table. */
-async function archiveAllocation(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: string, at: string): Promise<void> {
-  const m = pkg.manifest;
-  await insertPackage(db, {
-    packageId: m.packageId, kind: 'allocation', direction: 'in', unitId: null, periods: m.periods, revision: m.revision, signer: m.signer,
-    fileName, sha256, size: bytes.byteLength, bytes, createdAt: m.createdAt, receivedAt: at, receivedOn: null,
-  });
-}
-
 /**
  * Creates a subordinate summary office from its parent's 下达包: its plan is the parent's with its own targets
  * (officePlan), its units the parent's under their own names (proposed, or as given), its subordinate list
@@ -228,7 +220,7 @@ export async function initOfficeFromAllocation(
       await setDueDates(trx, plan.id, data.periods);
       await setParent(trx, { name: data.parent.name, publicKey: data.parent.publicKey, fingerprint, planId: data.plan.id, officeName: data.office, pinnedAt: at });
       await saveParentUnits(trx, new Map(preview.units.map((u) => [u.parent, u.name])));
-      await archiveAllocation(trx, received, basename(file), at);
+      await archive(trx, received, basename(file), null, at, null);
       await appendAudit(trx, {
         at, actor: opts.actor ?? preview.officeName, action: 'office.setup', entity: 'office', entityId: preview.officeName,
         after: {
@@ -296,13 +288,13 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
     if (diff.changes.length > 0) await saveRevision(ctx.db, ctx, prepared, at, { allocation: m.packageId, parentRevision: data.plan.revision });
     await saveParentUnits(ctx.db, new Map(newUnits.map((u) => [u.parent, u.name])));
     if (data.office !== parent!.officeName) await setParent(ctx.db, { ...parent!, officeName: data.office });
-    await archiveAllocation(ctx.db, received, fileName, at);
+    await archive(ctx.db, received, fileName, null, at, null);
     await appendAudit(ctx.db, {
       at, actor: ctx.actor, action: 'package.import.allocation', entity: 'package', entityId: m.packageId,
       after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office } : {}) },
     });
   }
-  const changes = diff.changes.map((c) => ({ task: c.task ?? 0, indicator: c.indicator ?? null, field: c.field ?? c.kind, before: c.before ?? null, after: c.after ?? null, words: c.words }));
+  const changes = changeLines(diff);
   const will = opts.dryRun ? '(预览)将' : '已';
   const message = diff.changes.length === 0
     ? `${will}导入上级下达包:本地任务没有变化,工作计划仍是第${current.revision}版。`
