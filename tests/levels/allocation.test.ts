@@ -228,6 +228,23 @@ describe('a later 下达包 at the county', () => {
     expect((await importFiles(lx, [older.file]))[0]).toMatchObject({ status: 'rejected', code: 'E_STALE_REVISION' });
   });
 
+  it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {
+    const { dir, c, lx } = await setUp();
+    const assignment = await exportAssignment(lx, { unit: '郎溪县人力资源和社会保障局', outDir: usb(dir, 'assign') });
+    const unit = keep(await initUnitFromAssignment(join(dir, 'unit.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00') }));
+    await enterReports(unit, { unit: '郎溪县人力资源和社会保障局', period: '2019-06', items: yearEntries(planModelToDef(await activePlan(unit)), '郎溪县人力资源和社会保障局', '2019-06') });
+    const report = await exportReport(unit, { period: '2019-06', outDir: usb(dir, 'reports') });
+    // The city takes 技能脱贫培训 from 郎溪县 (无任务): the county's plan no longer asks for it.
+    await saveQuotas(c, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: null }], reasons: [] });
+    const later = await exportAllocation({ ...c, now: fixedClock('2019-07-05T09:00:00') }, { office: '郎溪县', outDir: usb(dir, 'later') });
+
+    const results = await importFiles(lx, [later.file, report.file], { acceptNewKeys: true });
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    expect(results[1]!.message).toContain('该单位的工作计划是第1版,本机是第2版');
+    expect(results[1]!.message).toContain('本计划已不再要求的任务1的第1个指标未导入');
+    expect(indicatorOf(await activePlan(lx), 1, 1)).toBeUndefined();
+  });
+
   it('refused, changing nothing: addressed to another key, to another office, signed by another parent, on another plan, tampered', async () => {
     const { dir, c, lx } = await setUp();
     const before = snapshotData(lx.handle.sqlite);

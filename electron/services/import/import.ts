@@ -412,8 +412,13 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const { plan } = batch;
   const m = pkg.manifest;
   const { preview } = opts;
-  // A later 下达包 from the parent this office was set up from (levels/allocation.ts).
-  if (m.kind === 'allocation') return importAllocation(ctx, received, fileName, opts);
+  // A later 下达包 from the parent this office was set up from (levels/allocation.ts). It revises the plan: the
+  // reports after it in the batch are judged against the new one, read inside the same transaction.
+  if (m.kind === 'allocation') {
+    const r = await importAllocation(ctx, received, fileName, opts);
+    if (r.status === 'accepted' && !opts.dryRun) Object.assign(batch, await summaryBatch(ctx));
+    return r;
+  }
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
