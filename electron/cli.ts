@@ -346,7 +346,7 @@ function unitNameChoices(args: Args): Record<string, string> {
 
 /** `ledger init --from 下达包.xlsx`: a subordinate summary office, its units' names proposed (or given); --dry-run only shows them. */
 async function initFromAllocation(args: Args, io: Io, json: boolean, file: string, from: string): Promise<number> {
-  for (const o of ['plan', 'frequency', 'carry-from'] as const) {
+  for (const o of ['frequency', 'carry-from'] as const) {
     if (args.options.has(o)) throw new UsageError(`--${o} 不用于按上级下达包新建汇总端:工作计划和报送频率来自下达包。`);
   }
   const { initOfficeFromAllocation, previewAllocation } = await import('./services/levels/allocation');
@@ -421,11 +421,11 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const carryFrom = args.options.get('carry-from');
         const file = need(args, 'db');
         const from = args.options.get('from');
+        const planFile = args.options.get('plan');
+        if (from !== undefined && planFile !== undefined) throw new UsageError('--plan 只用于新建汇总端;填报端和按下达包建立的汇总端的工作计划来自数据包。');
         if (from !== undefined && (await import('./services/levels/allocation')).setupKindOf(from) === 'allocation') return await initFromAllocation(args, io, json, file, from);
         if (args.options.has('units') || args.options.has('rename')) throw new UsageError('--units 和 --rename 只用于按上级下达包新建汇总端(--from 下达包.xlsx)。');
         if (args.flags.has('dry-run')) throw new UsageError('init 的 --dry-run 只用于按上级下达包新建汇总端(--from 下达包.xlsx)。');
-        const planFile = args.options.get('plan');
-        if (from !== undefined && planFile !== undefined) throw new UsageError('--plan 只用于新建汇总端;填报端的工作计划来自任务包。');
         const office = args.options.get('office');
         const frequency = frequencyOption(args.options.get('frequency'));
         if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
