@@ -227,6 +227,9 @@ export interface RollupHistoryTable {
   replaced_at: string;
 }
 
+/** Which unit of this office stands for which unit of its parent (migration 008). */
+export interface ParentUnitsTable { parent_name: string; name: string }
+
 export interface Database {
   settings: SettingsTable;
   plans: PlansTable;
@@ -253,6 +256,7 @@ export interface Database {
   parent_office: ParentOfficeTable;
   rollups: RollupsTable;
   rollup_history: RollupHistoryTable;
+  parent_units: ParentUnitsTable;
 }
 
 /** The database handle every query module takes first: the database itself or a transaction. */

@@ -30,7 +30,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -93,12 +93,18 @@ const HELP = `民生工作督办台账 命令行
 
   数据包(U盘报送):
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
+  assign   --db S.db --office 下级汇总端 --out FILE.xlsx 汇总端:生成某下级汇总端的下达包(计划和它的分解任务)
+  assign   --db S.db --all-offices --out 文件夹          汇总端:为每个下级汇总端各生成一个下达包
   init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
                                                        填报端:按任务包新建数据库(--carry-from:新一年接续,
                                                        沿用本机密钥和上年登记的汇总端密钥)
+  init     --db X.db --from 下达包.xlsx [--office 名称] [--units 对照表] [--rename 上级名称=本地名称,...] [--dry-run]
+                                                       按上级下达包新建本级汇总端(名称默认「县名+民生工作办公室」);
+                                                       各单位名称按上级名称拟定(市人社局→郎溪县人社局),
+                                                       --dry-run 只列出拟定的名称(可存为对照表改好后用 --units)
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
   import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
-                                                       导入数据包(汇总端导入填报包;填报端导入反馈包/新任务包);
+                                                       导入数据包(汇总端导入填报包和上级的新下达包;填报端导入反馈包/新任务包);
                                                        另一个导入正在进行时等它完成,最多等 --wait 秒(默认600)
   return   --db S.db --unit 单位 --period YYYY-MM --task N --comment 意见   汇总端:退回一项任务
   feedback --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成反馈包(回执和退回事项)
@@ -281,8 +287,8 @@ async function readCheckedPlan(file: string): Promise<ParsedPlan> {
 async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
   checkOptions(args, ['db', 'from', 'out']);
   const dryRun = args.flags.has('dry-run');
-  const outDir = args.options.get('out');
-  if (outDir !== undefined && !(existsSync(outDir) && statSync(outDir).isDirectory())) throw new UsageError(`--out 应是一个已有的文件夹,「${outDir}」不是。`);
+  const out = args.options.get('out');
+  const outDir = out === undefined ? undefined : destinationFolder(out);
   const parsed = await readCheckedPlan(need(args, 'from'));
   return await withLedger(need(args, 'db'), async (l) => {
     const { revisePlan } = await import('./services/plan/revise');
@@ -310,6 +316,94 @@ async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
   });
 }
 
+/**
+ * Own names of the parent's units given on the command line: `--units 对照表` (one `上级名称=本地名称` a line, as
+ * `init --dry-run` prints them; # begins a comment) and `--rename 上级名称=本地名称[,…]`, which wins.
+ */
+function unitNameChoices(args: Args): Record<string, string> {
+  const names: Record<string, string> = {};
+  const take = (pair: string, where: string) => {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new UsageError(`${where}「${pair}」应写成 上级名称=本地名称,例如 市人社局=郎溪县人力资源和社会保障局。`);
+    names[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  };
+  const mapFile = args.options.get('units');
+  if (mapFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(mapFile, 'utf8').replace(/^\ufeff/, '');
+    } catch (err) {
+      throw new LedgerError('E_UNREADABLE', `无法读取单位名称对照表 ${mapFile}:${(err as Error).message}`);
+    }
+    text.split(/\r?\n/).forEach((line, k) => {
+      const t = line.replace(/#.*/, '').trim();
+      if (t) take(t, `${basename(mapFile)} 第${k + 1}行`);
+    });
+  }
+  for (const pair of (args.options.get('rename') ?? '').split(/[,,]/).map((p) => p.trim()).filter(Boolean)) take(pair, '--rename');
+  return names;
+}
+
+/** `ledger init --from 下达包.xlsx`: a subordinate summary office, its units' names proposed (or given); --dry-run only shows them. */
+async function initFromAllocation(args: Args, io: Io, json: boolean, file: string, from: string): Promise<number> {
+  for (const o of ['frequency', 'carry-from'] as const) {
+    if (args.options.has(o)) throw new UsageError(`--${o} 不用于按上级下达包新建汇总端:工作计划和报送频率来自下达包。`);
+  }
+  const { initOfficeFromAllocation, previewAllocation } = await import('./services/levels/allocation');
+  const office = args.options.get('office');
+  const choices = { names: unitNameChoices(args), ...(office === undefined ? {} : { officeName: office }) };
+  const unitLines = (units: readonly { parent: string; name: string }[]) => units.map((u) => `  ${u.parent}=${u.name}`);
+  if (args.flags.has('dry-run')) {
+    const p = previewAllocation(from, choices);
+    if (json) io.out(JSON.stringify(p, null, 2));
+    else {
+      io.out(`(预览,未新建)下达包 ${p.fileName}:${p.parent} 发给「${p.office}」\n上级汇总端密钥指纹:${p.parentFingerprint}(请与上级电话核对)\n计划:${p.planTitle}(上级第${p.planRevision}版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n本级汇总单位:${p.officeName}`);
+      io.out(`单位名称(上级名称=本地名称,共 ${p.units.length} 个;可把下面几行存为文件,改好后用 --units 文件 新建,或用 --rename 上级名称=本地名称):`);
+      for (const line of unitLines(p.units)) io.out(line);
+    }
+    return 0;
+  }
+  const ledger = await initOfficeFromAllocation(file, from, { ...choices, actor: process.env.LEDGER_ACTOR ?? '命令行' });
+  try {
+    const p = ledger.preview;
+    const fp = await getSetting(ledger.db, 'fingerprint');
+    if (json) io.out(JSON.stringify({ db: file, ...p, fingerprint: fp }));
+    else {
+      io.out(`已按上级下达包新建汇总端数据库 ${file}\n本级汇总单位:${p.officeName}(上级列为「${p.office}」)\n上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}(请与上级电话核对)`);
+      io.out(`计划:${p.planTitle}(上级第${p.planRevision}版;本级第1版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n下级汇总端:尚未设置(如需,用 ledger offices --add 添加)`);
+      io.out(`单位(${p.units.length} 个,上级名称=本地名称):`);
+      for (const line of unitLines(p.units)) io.out(line);
+      io.out(`本机密钥指纹:${fp}(请电话告知各填报单位核对)\n下一步:为各单位生成任务包(ledger assign --db ${basename(file)} --unit 单位 --out 文件夹)。`);
+    }
+  } finally {
+    await ledger.close();
+  }
+  return 0;
+}
+
+/** `ledger assign --office 名称 | --all-offices`: 下达包 for subordinate offices. */
+async function assignOffices(args: Args, io: Io, json: boolean): Promise<number> {
+  return await withLedger(need(args, 'db'), async (l) => {
+    const { exportAllocation, exportAllocations } = await import('./services/levels/allocation');
+    const out = need(args, 'out');
+    const written = args.flags.has('all-offices')
+      ? await exportAllocations(l, { outDir: destinationFolder(out) })
+      : [await exportAllocation(l, { office: need(args, 'office'), ...destination(out) })];
+    if (json) io.out(JSON.stringify(written.length === 1 && !args.flags.has('all-offices') ? written[0] : written));
+    else {
+      for (const r of written) io.out(`已生成「${r.office}」的下达包 ${r.file}(计划第${r.revision}版;本地任务 ${r.tasked} 个指标,无任务 ${r.noTask} 个)。`);
+      io.out('请用U盘交给下级汇总端,并电话告知本机密钥指纹。');
+    }
+    return 0;
+  });
+}
+
+/** `--out` for several packages: an existing folder. */
+function destinationFolder(out: string): string {
+  if (!(existsSync(out) && statSync(out).isDirectory())) throw new UsageError(`--out 应是一个已有的文件夹,「${out}」不是。`);
+  return out;
+}
+
 /** Runs one command; returns the exit code. */
 export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const io = terminalIo(rawIo);
@@ -323,12 +417,15 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
     }
     switch (args.command) {
       case 'init': {
-        checkOptions(args, ['db', 'from', 'office', 'frequency', 'plan', 'carry-from']);
+        checkOptions(args, ['db', 'from', 'office', 'frequency', 'plan', 'carry-from', 'units', 'rename']);
         const carryFrom = args.options.get('carry-from');
         const file = need(args, 'db');
         const from = args.options.get('from');
         const planFile = args.options.get('plan');
-        if (from !== undefined && planFile !== undefined) throw new UsageError('--plan 只用于新建汇总端;填报端的工作计划来自任务包。');
+        if (from !== undefined && planFile !== undefined) throw new UsageError('--plan 只用于新建汇总端;填报端和按下达包建立的汇总端的工作计划来自数据包。');
+        if (from !== undefined && (await import('./services/levels/allocation')).setupKindOf(from) === 'allocation') return await initFromAllocation(args, io, json, file, from);
+        if (args.options.has('units') || args.options.has('rename')) throw new UsageError('--units 和 --rename 只用于按上级下达包新建汇总端(--from 下达包.xlsx)。');
+        if (args.flags.has('dry-run')) throw new UsageError('init 的 --dry-run 只用于按上级下达包新建汇总端(--from 下达包.xlsx)。');
         const office = args.options.get('office');
         const frequency = frequencyOption(args.options.get('frequency'));
         if (from !== undefined && office !== undefined) throw new UsageError('--office 只用于新建汇总端;填报端的汇总单位名称来自任务包。');
@@ -501,7 +598,10 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         });
       }
       case 'assign': {
-        checkOptions(args, ['db', 'unit', 'out']);
+        checkOptions(args, ['db', 'unit', 'office', 'out']);
+        const targets = [args.options.has('unit'), args.options.has('office'), args.flags.has('all-offices')].filter(Boolean).length;
+        if (targets !== 1) throw new UsageError('请用 --unit 单位(任务包)、--office 下级汇总端(下达包)或 --all-offices(每个下级汇总端一个下达包)中的一个。');
+        if (!args.options.has('unit')) return await assignOffices(args, io, json);
         return await withLedger(need(args, 'db'), async (l) => {
           const { exportAssignment } = await import('./services/packages/packages');
           const r = await exportAssignment(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });

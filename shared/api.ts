@@ -162,6 +162,16 @@ export const requestSchemas = {
     reasons: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), reason: z.string().max(500).nullable() }).strict()).max(5_000),
   }).strict(),
 
+  /** 下达包 (issue 13 item 3): the plan and one subordinate office's targets, signed, into a folder a dialog says. */
+  'offices:exportAllocation': z.object({ office: officeName }).strict(),
+  /** First start: main shows an open-file dialog for the parent's 下达包 and answers what setting up from it would do (nothing is written). */
+  'app:chooseAllocation': z.object({}).strict(),
+  /**
+   * First start from the 下达包 chosen with app:chooseAllocation: this office's name and its units' names as the
+   * person confirmed them (parent's name → own name; a unit not named keeps the proposed name).
+   */
+  'app:setupOffice': z.object({ officeName: officeNameSchema.optional(), names: z.record(unitName, unitName) }).strict(),
+
   'audit:list': z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
 
   /** Backups (electron/services/backup/backup.ts): on demand, the list, and restore of a listed one by its file name. */
@@ -304,6 +314,41 @@ export interface ExportResult {
   readonly packageId: string;
 }
 
+/** A 下达包 written: where, and how many indicators carry a task for the office and how many are 无任务. */
+export interface AllocationExport extends ExportResult {
+  readonly office: string;
+  readonly tasked: number;
+  readonly noTask: number;
+}
+
+/** One of the parent's units and the name the office will give its own. */
+export interface ProposedUnit {
+  readonly parent: string;
+  readonly name: string;
+  /** Whether the name is the rule's proposal (shared/levels.ts proposeUnitName), not one a person gave. */
+  readonly proposed: boolean;
+}
+
+/** What a person sees before an office is set up from its parent's 下达包, and confirms. */
+export interface AllocationPreview {
+  readonly fileName: string;
+  readonly parent: string;
+  /** The parent's key fingerprint, to be checked by phone. */
+  readonly parentFingerprint: string;
+  readonly planTitle: string;
+  readonly planYear: number;
+  readonly planRevision: number;
+  /** The name the parent lists this office under (郎溪县). */
+  readonly office: string;
+  /** The name this office will sign as unless another is chosen (郎溪县民生工作办公室). */
+  readonly officeName: string;
+  readonly tasks: number;
+  /** Indicators held to a target, and those allotted 无任务. */
+  readonly tasked: number;
+  readonly noTask: number;
+  readonly units: readonly ProposedUnit[];
+}
+
 export interface ValueChange {
   readonly task: number;
   readonly indicator: number | null;
@@ -438,6 +483,7 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+  'package.export.allocation': '导出下达包', 'package.import.allocation': '导入下达包', 'office.setup': '按下达包建立本级汇总端',
 };
 
 /** An audit action in words; an action without a label shows as it is recorded. */
@@ -514,6 +560,9 @@ export interface ResponseMap {
   'offices:move': OfficesView;
   'quotas:get': QuotaGridView;
   'quotas:save': { readonly changes: readonly QuotaChangeView[]; readonly grid: QuotaGridView };
+  'offices:exportAllocation': AllocationExport | null;
+  'app:chooseAllocation': AllocationPreview | null;
+  'app:setupOffice': { readonly info: AppInfo; readonly preview: AllocationPreview };
   'audit:list': readonly AuditView[];
   'backup:create': BackupView;
   'backup:list': readonly BackupView[];

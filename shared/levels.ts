@@ -3,7 +3,7 @@
  * services, the command line, the quota table and the renderer's grid share, so a sum or a difference reads
  * the same everywhere. Pure TypeScript: no Node or DOM APIs.
  */
-import type { Comparator, IndicatorKind } from './domain';
+import type { Comparator, IndicatorDef, IndicatorKind, PlanDef } from './domain';
 
 /** The seven county-level divisions of 宣城市, in the order its documents list them: the embedded plan's offices. */
 export const XUANCHENG_OFFICES: readonly string[] = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县'];
@@ -32,15 +32,23 @@ export function ownLabel(officeName: string): string {
  * @example levelWord('郎溪县民生工作办公室') // '县'
  */
 export function levelWord(officeName: string): string {
+  return firstPlace(officeName)?.level ?? '';
+}
+
+/**
+ * The first place name in an office's name and its level word, by the rule of ownLabel; null when it has none.
+ * @example firstPlace('宣城市民生工作办公室') // { place: '宣城市', level: '市' }
+ */
+function firstPlace(officeName: string): { readonly place: string; readonly level: string } | null {
   const name = officeName.trim();
   const levelAt = (i: number) => LEVEL_WORDS.find((w) => name.startsWith(w, i));
   for (let i = 0; i < name.length; i++) {
     const word = levelAt(i);
     if (!word) continue;
     if (i === 0 && (levelAt(word.length) || levelAt(word.length + 1))) continue;
-    return word.startsWith('自治') ? word.slice(2) : word;
+    return { place: name.slice(0, i + word.length), level: word.startsWith('自治') ? word.slice(2) : word };
   }
-  return '';
+  return null;
 }
 
 /**
@@ -143,4 +151,85 @@ export function officeNameProblemOf(name: string, own: string): string | null {
   if (name.endsWith('本级') || name === own) return `「${name}」是本级各部门的合称,不是下级汇总端`;
   if (QUOTA_TABLE_WORDS.includes(name)) return `「${name}」是任务分解表的列名`;
   return null;
+}
+
+/**
+ * Bodies a county calls by its level word alone, not by its full name: the party committee and its organs
+ * (县委组织部, 县纪委), the people's congress and the CPPCC (县人大常委会, 县政协), the court and procuratorate
+ * (县人民法院) and the people's organisations (县妇联, 县总工会, 县残联), as their own seals and documents read.
+ * Government departments take the full name (郎溪县人社局), as the county government's documents list them.
+ */
+const SHORT_FORM_BODIES = ['委', '纪委', '人大', '政协', '人民法院', '人民检察院', '妇联', '总工会', '科协', '残联', '工商联', '文联', '侨联', '红十字会'];
+
+/**
+ * The name a subordinate office's own unit is proposed under, from the name of the parent's unit (one rule,
+ * edited by a person before the units are set up):
+ * - a unit of the parent's level (市人社局, 宣城市人社局) becomes the subordinate's: its full name for a government
+ *   department (郎溪县人社局), its level word alone for the bodies of SHORT_FORM_BODIES (市委组织部 → 县委组织部,
+ *   市妇联 → 县妇联);
+ * - 团市委 → 团县委, the youth league's own word order;
+ * - 市中级人民法院 → 县人民法院: a county has no intermediate court, its court is the basic people's court;
+ * - a name without the parent's level word (宣城供电公司, 国网公司) keeps its name: it is not the parent's own.
+ * The parent's level is that of its office name (市 when the name has none, as scopeWord reads it).
+ * @example proposeUnitName('市人社局', '市民生工作办公室', '郎溪县') // '郎溪县人社局'
+ */
+export function proposeUnitName(unit: string, parentOffice: string, office: string): string {
+  const parent = firstPlace(parentOffice) ?? { place: '市', level: '市' };
+  const short = levelWord(office) || office;
+  if (unit === `团${parent.level}委`) return `团${short}委`;
+  const prefix = [parent.place, parent.level].find((p) => unit.startsWith(p) && unit.length > p.length);
+  if (prefix === undefined) return unit;
+  const rest = unit.slice(prefix.length);
+  if (rest === '中级人民法院') return `${short}人民法院`;
+  return SHORT_FORM_BODIES.some((b) => rest.startsWith(b)) ? `${short}${rest}` : `${office}${rest}`;
+}
+
+/**
+ * What a subordinate office's plan calls its own subordinates where the parent's named them as a group: a
+ * city's 各县、市、区政府 are, in a county's plan, its 各乡镇人民政府; a province's 各市人民政府 a city's 各县、市、区政府.
+ * @example subordinatePhrase('各县、市、区政府', '市民生工作办公室') // '各乡镇人民政府'
+ */
+export function subordinatePhrase(phrase: string, parentOffice: string): string {
+  const level = levelWord(parentOffice) || '市';
+  return level === '省' ? '各县、市、区政府' : level === '市' || level === '州' || level === '盟' ? '各乡镇人民政府' : phrase;
+}
+
+/** One indicator's figure in a 下达包: the target the office is held to (officeTarget), null for 无任务. */
+export interface AllottedTarget { readonly task: number; readonly indicator: number; readonly value: number | null }
+
+/**
+ * A subordinate office's plan from its parent's: the same tasks under the same numbers, its own units (the
+ * parent's renamed by `names`, parent name → own name), and each indicator held to its allotted target.
+ * An indicator allotted 无任务 is left out of the task, the other indicators keep their numbers: the office's
+ * units report nothing on it and no view counts it, and a 汇总包 still names indicators as the parent numbers
+ * them. A range quota (one figure) is "at least" that figure.
+ * @example officePlan(parentPlan, [{ task: 1, indicator: 1, value: 40 }], names, '市民生工作办公室').categories[0].tasks[0].indicators[0].target // 40
+ */
+export function officePlan(parent: PlanDef, targets: readonly AllottedTarget[], names: ReadonlyMap<string, string>, parentOffice: string): PlanDef {
+  const allotted = new Map(targets.map((t) => [`${t.task}.${t.indicator}`, t.value]));
+  // A task may name a unit by one of its aliases: each is the unit's own name at the office.
+  const own = new Map(parent.units.flatMap((u) => [u.name, ...u.aliases].map((n) => [n, names.get(u.name) ?? u.name] as const)));
+  const rename = (n: string) => own.get(n) ?? n;
+  const held = (taskNo: number, i: IndicatorDef): IndicatorDef[] => {
+    const value = allotted.get(`${taskNo}.${i.no}`) ?? null;
+    if (value === null) return [];
+    // An unsplit indicator allotted its own target is held to the plan's as it is (a range stays a range).
+    if (value === i.target && !isSplit(i.kind)) return [i];
+    return [i.comparator === 'range' ? { ...i, comparator: '>=', target: value, targetMax: null } : { ...i, target: value }];
+  };
+  return {
+    ...parent,
+    categories: parent.categories.map((c) => ({
+      ...c,
+      tasks: c.tasks.map((t) => ({
+        ...t,
+        leadUnits: t.leadUnits.map(rename),
+        coUnits: t.coUnits.map(rename),
+        subordinates: t.subordinates && { ...t.subordinates, phrase: subordinatePhrase(t.subordinates.phrase, parentOffice) },
+        indicators: t.indicators.flatMap((i) => held(t.no, i)),
+      })),
+    })),
+    // The parent's aliases are other spellings of the parent's units, not of the office's own.
+    units: parent.units.map((u) => ({ name: names.get(u.name) ?? u.name, aliases: [], kind: u.kind })),
+  };
 }

@@ -8,6 +8,7 @@
  */
 import { INDICATOR_KIND_LABELS, type Comparator, type IndicatorDef, type PlanDef, type TaskDef } from './domain';
 import { deadlineText, targetFigure } from './format';
+import type { ValueChange } from './api';
 
 /** How a comparator reads in a sentence: 不低于 1200人. */
 export const COMPARATOR_WORDS: Readonly<Record<Comparator, string>> = { '>=': '不低于', '<=': '不超过', '~': '约', range: '区间', '=': '等于' };
@@ -203,4 +204,15 @@ export function diffPlans(before: PlanDef, after: PlanDef): PlanDiff {
 
   const units = after.units.filter((u) => u.kind === 'unit' && touched.has(u.name)).map((u) => u.name);
   return { changes, units, renamed };
+}
+
+/**
+ * A revision's changes as an import lists them (a later 任务包 at a unit, a later 下达包 at an office): one line each,
+ * with its sentence.
+ * @example changeLines(diffPlans(a, b))[0] // { task: 1, indicator: 1, field: '目标', before: 250, after: 300, words: '任务1 指标1「…」目标:250 → 300' }
+ */
+export function changeLines(diff: PlanDiff | null): ValueChange[] {
+  return (diff?.changes ?? []).map((c) => ({
+    task: c.task ?? 0, indicator: c.indicator ?? null, field: c.field ?? c.kind, before: c.before ?? null, after: c.after ?? null, words: c.words,
+  }));
 }

@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { TASK_STATUSES, type TaskStatus } from './domain';
+import { planSchema } from './plan';
 import { isPeriodId } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
@@ -78,3 +79,26 @@ export type RollupTask = z.infer<typeof rollupTaskSchema>;
 export type RollupCompleteness = z.infer<typeof rollupCompletenessSchema>;
 export type RollupLagging = z.infer<typeof rollupLaggingSchema>;
 export type RollupData = z.infer<typeof rollupDataSchema>;
+
+/** The period list of a 下达包, as a 任务包 carries it: every reporting period of the plan with its due date. */
+const allocationPeriodSchema = z.strictObject({ period: z.string().refine(isPeriodId, '报送期应为 YYYY-MM'), dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+
+/**
+ * A 下达包's data: the parent's plan as it is, the office it is for (by the name the parent lists it under),
+ * the parent itself (its key = signerKey), the periods, and per indicator of the plan the target the office is
+ * held to (shared/levels.ts officeTarget): its quota, the plan's target for a level, growth or milestone
+ * indicator without one, or null for 无任务.
+ */
+export const allocationDataSchema = z.strictObject({
+  plan: planSchema,
+  office: name,
+  parent: z.strictObject({ name, publicKey }),
+  periods: z.array(allocationPeriodSchema).max(120),
+  targets: z.array(z.strictObject({
+    task: z.number().int().positive(),
+    indicator: z.number().int().positive(),
+    value: z.number().finite().nullable(),
+  })).max(10_000),
+});
+
+export type AllocationData = z.infer<typeof allocationDataSchema>;

@@ -4,11 +4,12 @@
  */
 import { useState } from 'react';
 import { App as AntApp, Button, Card, Checkbox, Col, Input, Modal, Radio, Row, Space, Typography } from 'antd';
-import type { AppInfo, PlanFileView } from '../../shared/api';
+import type { AllocationPreview, AppInfo, PlanFileView } from '../../shared/api';
 import { officeNameProblem } from '../../shared/format';
 import { FREQUENCY_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../../shared/domain';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
+import { OfficeFromAllocation } from '../components/OfficeFromAllocation';
 import { PlanPreview } from '../components/PlanPreview';
 import { useApp } from '../store';
 
@@ -94,6 +95,21 @@ export function FirstStart() {
     }
   }
 
+  async function officeSetUp(info: AppInfo, p: AllocationPreview) {
+    await load();
+    modal.success({
+      title: `已建立${info.officeName}`,
+      content: (
+        <div className="fingerprint-notice">
+          <Paragraph>上级汇总端:{p.parent},密钥指纹 <Text strong code className="fingerprint">{p.parentFingerprint}</Text>(请电话核对)</Paragraph>
+          <FingerprintNotice info={info} />
+        </div>
+      ),
+      okText: '知道了',
+      width: 560,
+    });
+  }
+
   return (
     <div className="first-start">
       <Title level={3}>欢迎使用民生工作督办台账</Title>
@@ -130,7 +146,11 @@ export function FirstStart() {
             </div>
             {planSource === 'embedded' && <Checkbox checked={withDemo} onChange={(e) => setWithDemo(e.target.checked)} data-testid="with-demo">填入演示数据,用于试用和培训(上半年,均标注【演示数据】;正式使用请不要勾选)</Checkbox>}
             <div className="first-actions">
-              <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null || summaryBlocked} onClick={() => void setup('summary')} data-testid="setup-summary">设为汇总端</Button>
+              <Space wrap>
+                <Button type="primary" size="large" loading={busy === 'summary'} disabled={busy !== null || summaryBlocked} onClick={() => void setup('summary')} data-testid="setup-summary">设为汇总端</Button>
+                <OfficeFromAllocation disabled={busy !== null} onDone={(info, p) => void officeSetUp(info, p)} />
+              </Space>
+              <Paragraph type="secondary" className="small-note">县(市、区)的汇总端:用上级汇总端发来的<Text strong>下达包</Text>建立,计划和本地任务来自下达包。</Paragraph>
             </div>
           </Card>
         </Col>

@@ -68,6 +68,7 @@ export function QuotasPage() {
   const [drafts, setDrafts] = useState<ReadonlyMap<string, Draft>>(new Map());
   const [offices, setOffices] = useState<OfficesView | null>(null);
   const [editing, setEditing] = useState(false);
+  const [allocating, setAllocating] = useState(false);
   const [busy, setBusy] = useState(false);
   const report = useErrorReporter();
   const { message } = AntApp.useApp();
@@ -192,6 +193,7 @@ export function QuotasPage() {
           <Space>
             {unexplained > 0 && <Tag color="warning" data-testid="quota-unexplained">{unexplained} 个指标与{grid.targetHeader}不一致,待说明</Tag>}
             <Button onClick={() => setEditing(true)} data-testid="edit-offices">下级汇总端…</Button>
+            <Button onClick={() => setAllocating(true)} disabled={offices.offices.length === 0 || pendingCount > 0} title={pendingCount > 0 ? '请先保存或放弃修改' : undefined} data-testid="open-allocations">生成下达包…</Button>
             <Button onClick={() => setDrafts(new Map())} disabled={pendingCount === 0}>放弃修改</Button>
             <Button type="primary" onClick={save} loading={busy} disabled={pendingCount === 0} data-testid="quota-save">
               保存{pendingCount > 0 ? `(${pendingCount}处)` : ''}
@@ -218,6 +220,7 @@ export function QuotasPage() {
           rowClassName={(r) => (r.split ? '' : 'quota-whole')}
         />
       </Card>
+      <AllocationsModal open={allocating} offices={offices.offices} onClose={() => setAllocating(false)} />
       <OfficesModal open={editing} view={offices} onClose={() => setEditing(false)} onChange={(v) => { setOffices(v); changed(); }} />
     </div>
   );
@@ -275,6 +278,47 @@ function OfficesModal({ open, view, onClose, onChange }: {
           onPressEnter={async () => { if (await run(() => call('offices:add', { name }))) setName(''); }} />
         <Button type="primary" onClick={async () => { if (await run(() => call('offices:add', { name }))) setName(''); }} disabled={name.trim() === ''}>添加</Button>
       </Space.Compact>
+    </Modal>
+  );
+}
+
+/** A 下达包 per subordinate office: the plan and its targets as saved in the grid, into a folder a dialog says. */
+function AllocationsModal({ open, offices, onClose }: { readonly open: boolean; readonly offices: readonly string[]; readonly onClose: () => void }) {
+  const [written, setWritten] = useState<ReadonlyMap<string, string>>(new Map());
+  const [busy, setBusy] = useState<string | null>(null);
+  const report = useErrorReporter();
+  const { message } = AntApp.useApp();
+
+  async function write(office: string) {
+    setBusy(office);
+    try {
+      const r = await call('offices:exportAllocation', { office });
+      if (r === null) return;
+      setWritten((prev) => new Map(prev).set(office, r.fileName));
+      void message.success(`已生成「${office}」的下达包 ${r.fileName}(本地任务 ${r.tasked} 个指标,无任务 ${r.noTask} 个),保存在 ${r.folder}`);
+    } catch (err) {
+      report(err, `「${office}」的下达包未生成`);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Modal open={open} title="生成下达包" onCancel={onClose} footer={<Button onClick={onClose} data-testid="allocations-done">完成</Button>} width={640}>
+      <Text type="secondary">下达包含工作计划和该下级汇总端的分解任务(按已保存的任务分解),带数字签名。用U盘交给下级汇总端,并电话告知本机密钥指纹。</Text>
+      <Table
+        size="small" rowKey="office" pagination={false} data-testid="allocations-table" style={{ marginTop: 12 }}
+        dataSource={offices.map((office, k) => ({ office, k }))}
+        columns={[
+          { title: '序号', key: 'seq', width: 56, render: (_: unknown, r) => r.k + 1 },
+          { title: '下级汇总端', dataIndex: 'office' },
+          { title: '已生成', key: 'file', render: (_: unknown, r) => written.get(r.office) ?? '' },
+          {
+            title: '操作', key: 'actions', width: 120,
+            render: (_: unknown, r) => <Button size="small" loading={busy === r.office} disabled={busy !== null} onClick={() => void write(r.office)} data-testid={`allocate-${r.office}`}>生成下达包</Button>,
+          },
+        ]}
+      />
     </Modal>
   );
 }

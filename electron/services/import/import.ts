@@ -14,10 +14,10 @@ import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
-import { hasPackage, insertPackage, newestReportRevision } from '../../../db/queries/packages';
+import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
-import { diffPlans } from '../../../shared/plan-diff';
+import { changeLines, diffPlans } from '../../../shared/plan-diff';
 import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
 import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
@@ -29,6 +29,8 @@ import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, type PackageFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
+import { importAllocation } from '../levels/allocation';
+import { archive } from '../packages/archive';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -320,14 +322,6 @@ class MergeGroup {
 }
 
 
-async function archive(db: Tx, { pkg, bytes, sha256 }: PackageFile, fileName: string, unitId: number | null, at: string, receivedOn: string | null): Promise<void> {
-  const m = pkg.manifest;
-  await insertPackage(db, {
-    packageId: m.packageId, kind: m.kind, direction: 'in', unitId, periods: m.periods, revision: m.revision, signer: m.signer,
-    fileName, sha256, size: bytes.byteLength, bytes, createdAt: m.createdAt, receivedAt: at, receivedOn,
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Summary office
 
@@ -418,6 +412,13 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const { plan } = batch;
   const m = pkg.manifest;
   const { preview } = opts;
+  // A later 下达包 from the parent this office was set up from (levels/allocation.ts). It revises the plan: the
+  // reports after it in the batch are judged against the new one, read inside the same transaction.
+  if (m.kind === 'allocation') {
+    const r = await importAllocation(ctx, received, fileName, opts);
+    if (r.status === 'accepted' && !opts.dryRun) Object.assign(batch, await summaryBatch(ctx));
+    return r;
+  }
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
@@ -729,9 +730,7 @@ async function updatePlan(
   opts: FileOptions, at: string, received: PackageFile, fileName: string,
 ): Promise<ValueChange[]> {
   const diff = next.revision > plan.revision ? diffPlans(planModelToDef(plan), next) : null;
-  const changes: ValueChange[] = (diff?.changes ?? []).map((c) => ({
-    task: c.task ?? 0, indicator: c.indicator ?? null, field: c.field ?? c.kind, before: c.before ?? null, after: c.after ?? null, words: c.words,
-  }));
+  const changes = changeLines(diff);
   if (!opts.dryRun) {
     const refrequenced = next.frequency !== plan.frequency;
     await ctx.db.transaction().execute(async (trx) => {

@@ -1,10 +1,16 @@
-/** Subordinate offices (下级汇总端) and the decomposition of targets into their quotas (任务分解). */
-import { type DomainHandlers, type HandlerDeps } from '../host';
+/** Subordinate offices (下级汇总端), the decomposition of targets into their quotas (任务分解), and the 下达包. */
+import type { AllocationPreview } from '../../../shared/api';
+import { LedgerError } from '../../../shared/errors';
+import { PACKAGE_FILTER, type DomainHandlers, type HandlerDeps } from '../host';
+import { appInfo } from '../views';
+import { exportAllocation, initOfficeFromAllocation, previewAllocation } from './allocation';
 import { addOffice, moveOffice, officesView, removeOffice, renameOfficeNamed } from './offices';
 import { quotaGrid, saveQuotas } from './quotas';
 
 export function levelHandlers(deps: HandlerDeps) {
-  const { session } = deps;
+  const { session, dialogs, now, actor, version } = deps;
+  // The 下达包 chosen at first start: confirmed by a second call, which never takes a path from the renderer.
+  let chosenAllocation: string | null = null;
   return {
     'offices:list': async () => officesView(await session.require()),
     'offices:add': async (req) => addOffice(await session.require(), req.name),
@@ -17,5 +23,32 @@ export function levelHandlers(deps: HandlerDeps) {
       const saved = await saveQuotas(ctx, req, { source: '任务分解页' });
       return { changes: saved.changes, grid: await quotaGrid(ctx) };
     },
-  } satisfies DomainHandlers<'offices:list' | 'offices:add' | 'offices:remove' | 'offices:rename' | 'offices:move' | 'quotas:get' | 'quotas:save'>;
+    'offices:exportAllocation': async (req) => {
+      const ctx = await session.require();
+      const folder = await dialogs.chooseFolder({ title: `选择保存${req.office}下达包的文件夹(如U盘)` });
+      if (!folder) return null;
+      const r = await exportAllocation(ctx, { office: req.office, outDir: folder });
+      return { fileName: r.fileName, folder: r.folder, revision: r.revision, packageId: r.packageId, office: r.office, tasked: r.tasked, noTask: r.noTask };
+    },
+    'app:chooseAllocation': async () => {
+      if (await session.current()) throw new LedgerError('E_EXISTS', '本机已经完成首次设置,不能再次设置。');
+      const file = (await dialogs.openFiles({ title: '选择上级汇总端发来的下达包', filters: PACKAGE_FILTER }))?.[0];
+      if (!file) return null;
+      const preview = previewAllocation(file);
+      chosenAllocation = file;
+      return preview;
+    },
+    'app:setupOffice': async (req) => {
+      const file = chosenAllocation;
+      if (file === null) throw new LedgerError('E_NOT_FOUND', '请先选择上级汇总端发来的下达包。');
+      let preview: AllocationPreview | null = null;
+      const ledger = await session.create(async (dbFile) => {
+        const made = await initOfficeFromAllocation(dbFile, file, { now, actor, names: req.names, ...(req.officeName ? { officeName: req.officeName } : {}) });
+        preview = made.preview;
+        return made;
+      });
+      chosenAllocation = null;
+      return { info: await appInfo(ledger, version), preview: preview! };
+    },
+  } satisfies DomainHandlers<'offices:list' | 'offices:add' | 'offices:remove' | 'offices:rename' | 'offices:move' | 'quotas:get' | 'quotas:save' | 'offices:exportAllocation' | 'app:chooseAllocation' | 'app:setupOffice'>;
 }

@@ -48,7 +48,7 @@ function periodFileTag(period: string, frequency: ReportingFrequency): string {
 }
 
 /** File names keep to characters every file system and USB stick accepts. */
-function safeName(s: string): string {
+export function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
 }
 
@@ -78,7 +78,7 @@ export interface Destination {
   readonly fileName?: string | undefined;
 }
 
-interface Draft {
+export interface Draft {
   readonly kind: PackageKind;
   readonly plan: PlanModel;
   readonly to: string;
@@ -91,12 +91,14 @@ interface Draft {
   readonly data: unknown;
   readonly fileName: string;
   readonly from: string;
-  /** The unit the package is for or from, as recorded in the packages table. */
-  readonly unitId: number;
+  /** The unit the package is for or from, as recorded in the packages table; null for one between offices. */
+  readonly unitId: number | null;
+  /** The subordinate office a package between offices is for or from. */
+  readonly officeId?: number;
 }
 
 /** Signs and writes the package, then records it (with an audit line) as sent. */
-async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
+export async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
   const signer = fingerprint(key.publicKey);
   const packageId = randomUUID();
   const createdAt = nowIso(ctx);
@@ -109,7 +111,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
       ['工作计划', `${draft.plan.title}(第${draft.plan.revision}版)`],
       ['发送方', draft.from],
       ['接收方', draft.to],
-      ['接收方密钥指纹', draft.recipient ?? '(尚未登记:该单位还没有报送过)'],
+      ['接收方密钥指纹', draft.recipient ?? (draft.kind === 'allocation' ? '(尚未登记:该下级汇总端还没有报送过汇总包)' : '(尚未登记:该单位还没有报送过)')],
       ['单位', draft.unit],
       ['报送期', draft.periods.map((p) => periodLabel(p, draft.plan.frequency)).join('、') || '全年'],
       ['生成时间', localDate(ctx.now(), 'minutes')],
@@ -130,7 +132,7 @@ async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair
   const fileName = basename(file);
   await ctx.db.transaction().execute(async (trx) => {
     await insertPackage(trx, {
-      packageId, kind: draft.kind, direction: 'out', unitId: draft.unitId, periods: draft.periods, revision: draft.revision, signer,
+      packageId, kind: draft.kind, direction: 'out', unitId: draft.unitId, officeId: draft.officeId ?? null, periods: draft.periods, revision: draft.revision, signer,
       fileName, sha256: sha256Hex(bytes), size: bytes.length, bytes: null, createdAt, receivedAt: createdAt, receivedOn: null,
     });
     await appendAudit(trx, {

@@ -44,13 +44,19 @@ async function refusals(db: Tx, current: PlanDef, next: PlanDef, diff: PlanDiff)
   return out;
 }
 
+/** A revision compared with the stored plan and found acceptable: what saveRevision stores. */
+export interface PreparedRevision {
+  readonly current: PlanDef;
+  readonly revised: PlanDef;
+  readonly diff: PlanDiff;
+}
+
 /**
- * Compares `next` with the stored plan and, unless `dryRun`, saves it as the next revision; with `outDir`,
- * writes a new assignment package for each unit whose tasks changed. Refuses (E_VALIDATION, E_WRONG_PLAN)
- * with every reason, changing nothing. The plan keeps its id and its reporting frequency, whatever the file says.
- * @example const r = await revisePlan(ledger, parsed.plan, { dryRun: true }); r.diff.changes.map((c) => c.words)
+ * `next` as the stored plan's next revision, compared with it; refused (E_VALIDATION, E_WRONG_PLAN) with every
+ * reason. The plan keeps its id and its reporting frequency, whatever `next` says. Reads through `ctx.db`, so a
+ * caller inside a transaction passes it as ctx.db.
  */
-export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRun?: boolean; readonly outDir?: string } = {}): Promise<RevisionResult> {
+export async function prepareRevision(ctx: Ctx, next: PlanDef): Promise<PreparedRevision> {
   await requireRole(ctx, 'summary', '修订工作计划');
   const model = await activePlan(ctx);
   const current = planModelToDef(model);
@@ -62,19 +68,38 @@ export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRu
     const code = revised.year !== current.year ? 'E_WRONG_PLAN' : 'E_VALIDATION';
     throw new LedgerError(code, `工作计划未修订:\n${refused.map((r) => `· ${r}`).join('\n')}`, { problems: refused });
   }
+  return { current, revised, diff };
+}
+
+/**
+ * Stores a prepared revision as the plan's next one, audited and kept in the revision history; `source` says in
+ * the audit line where it came from (a 下达包). The caller holds the transaction.
+ */
+export async function saveRevision(db: Tx, ctx: Pick<Ctx, 'actor'>, r: PreparedRevision, at: string, source?: Readonly<Record<string, unknown>>): Promise<void> {
+  const { current, revised, diff } = r;
+  await applyPlanRevision(db, current.id, revised, diff.renamed);
+  await recordPlanRevision(db, { plan: revised, at, actor: ctx.actor, diff });
+  await appendAudit(db, {
+    at, actor: ctx.actor, action: 'plan.revise', entity: 'plan', entityId: current.id,
+    before: { revision: current.revision },
+    after: { revision: revised.revision, changes: diff.changes.map((c) => c.words), units: diff.units, diff, ...source },
+  });
+}
+
+/**
+ * Compares `next` with the stored plan and, unless `dryRun`, saves it as the next revision; with `outDir`,
+ * writes a new assignment package for each unit whose tasks changed. Refuses (E_VALIDATION, E_WRONG_PLAN)
+ * with every reason, changing nothing. The plan keeps its id and its reporting frequency, whatever the file says.
+ * @example const r = await revisePlan(ledger, parsed.plan, { dryRun: true }); r.diff.changes.map((c) => c.words)
+ */
+export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRun?: boolean; readonly outDir?: string } = {}): Promise<RevisionResult> {
+  const prepared = await prepareRevision(ctx, next);
+  const { current, revised, diff } = prepared;
   const unchanged = diff.changes.length === 0;
   if (opts.dryRun || unchanged) return { from: current.revision, to: current.revision, dryRun: opts.dryRun ?? false, diff, packages: [] };
 
   const at = nowIso(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
-    await applyPlanRevision(trx, current.id, revised, diff.renamed);
-    await recordPlanRevision(trx, { plan: revised, at, actor: ctx.actor, diff });
-    await appendAudit(trx, {
-      at, actor: ctx.actor, action: 'plan.revise', entity: 'plan', entityId: current.id,
-      before: { revision: current.revision },
-      after: { revision: revised.revision, changes: diff.changes.map((c) => c.words), units: diff.units, diff },
-    });
-  });
+  await ctx.db.transaction().execute(async (trx) => saveRevision(trx, ctx, prepared, at));
   const packages: (ExportedPackage & { unit: string })[] = [];
   if (opts.outDir !== undefined) {
     const plan = await activePlan(ctx);

@@ -9,6 +9,7 @@ import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
 import { insertPlan } from '../../../db/queries/plan';
 import { setSetting } from '../../../db/queries/settings';
+import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
@@ -24,6 +25,10 @@ export interface InitSummaryOptions {
   readonly carryFrom?: string;
   readonly now?: () => Date;
   readonly actor?: string;
+  /** Whether the embedded plan's default subordinate offices are listed (yes unless told): a county set up from its parent's 下达包 starts with none. */
+  readonly defaultOffices?: boolean;
+  /** More of the set-up, written in the same transaction (a county pins its parent): all of it or none. */
+  readonly within?: (trx: Tx, at: string) => Promise<void>;
 }
 
 /** Name the summary office signs as, unless set up otherwise. */
@@ -57,7 +62,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
       await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
-      await seedDefaultOffices(trx, plan.id);
+      if (opts.defaultOffices ?? true) await seedDefaultOffices(trx, plan.id);
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
       await setSetting(trx, 'office_name', officeName);
@@ -69,6 +74,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
         at, actor: ledger.actor, action: 'plan.create', entity: 'plan', entityId: plan.id,
         after: { title: plan.title, year: plan.year, revision: plan.revision, frequency: plan.frequency, dueDay, officeName },
       });
+      await opts.within?.(trx, at);
       if (carried) {
         const keys = await pinCarriedKeys(trx, carried, plan);
         await appendAudit(trx, {

@@ -1,0 +1,305 @@
+/**
+ * The 下达包 (kind `allocation`, docs/package-format.md §10): an office hands one of its subordinate offices the
+ * plan with that office's targets (任务分解), signed. The subordinate office is set up from it (a summary office
+ * of its own, its parent's key pinned, its units proposed from the parent's names), and a later one revises its
+ * plan through the same revision as any other (plan/revise.ts).
+ */
+import { basename } from 'node:path';
+import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUnit } from '../../../shared/api';
+import type { PlanDef } from '../../../shared/domain';
+import { LedgerError, toErrorInfo } from '../../../shared/errors';
+import { targetFigure } from '../../../shared/format';
+import { isSplit, officePlan, officeTarget, proposeUnitName } from '../../../shared/levels';
+import { changeLines } from '../../../shared/plan-diff';
+import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
+import { periodLabel } from '../../../shared/rules/periods';
+import { appendAudit } from '../../../db/queries/audit';
+import { listOffices } from '../../../db/queries/levels';
+import { hasPackage } from '../../../db/queries/packages';
+import { loadParentUnits, saveParentUnits } from '../../../db/queries/parent-units';
+import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/plan';
+import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
+import { getSetting } from '../../../db/queries/settings';
+import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
+import { loadKey } from '../keys/keys';
+import { readPackageFile, type CellValue, type PackageFile, type PackageKind } from '../packages/package-format';
+import { archive } from '../packages/archive';
+import { KIND_LABELS } from '../packages/package-data';
+import { safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';
+import { prepareRevision, saveRevision } from '../plan/revise';
+import { initSummary } from '../plan/setup';
+import { quotaGrid } from './quotas';
+
+// ---------------------------------------------------------------------------------------------
+// Writing: office → subordinate office
+
+/** A 下达包 written, with how many indicators it gives the office a task and how many are 无任务. */
+export type ExportedAllocation = ExportedPackage & AllocationExport;
+
+/**
+ * The 下达包 for one subordinate office: the whole plan, the office's target of every indicator (its quota; the
+ * plan's target for an unsplit one without a quota; null, 无任务, for a blank cumulative one), the periods, and
+ * this office's public key to pin. Addressed to the office's pinned key, or to no key before its first 汇总包.
+ * @example await exportAllocation(ctx, { office: '郎溪县', outDir: '/media/usb' })
+ */
+export async function exportAllocation(ctx: Ctx, opts: { office: string } & Destination): Promise<ExportedAllocation> {
+  await requireRole(ctx, 'summary', '制作下达包');
+  const plan = await activePlan(ctx);
+  const offices = await listOffices(ctx.db);
+  const office = offices.find((o) => o.name === opts.office.trim());
+  if (!office) {
+    throw new LedgerError('E_NOT_FOUND', `没有名为「${opts.office}」的下级汇总端。现有:${offices.length ? offices.map((o) => o.name).join('、') : '(无,请先在「任务分解」页或用 ledger offices --add 添加)'}。`);
+  }
+  const grid = await quotaGrid(ctx);
+  const column = grid.offices.indexOf(office.name);
+  const targets = grid.rows.map((r) => ({ task: r.task, indicator: r.indicator, value: officeTarget(r, r.quotas[column] ?? null) }));
+  const periods = await listPeriods(ctx.db, plan.id);
+  const from = await officeName(ctx);
+  const key = loadKey(ctx.file);
+  const recipient = (await listOfficeKeys(ctx.db)).find((k) => k.officeId === office.id && k.status === 'trusted')?.fingerprint ?? null;
+  const rows: CellValue[][] = [['序号', '任务', '指标', '计量单位', grid.targetHeader, '本地任务']];
+  grid.rows.forEach((r, k) => {
+    const value = targets[k]!.value;
+    const local = value === null ? '无任务' : !isSplit(r.kind) && value === r.target ? targetFigure(r) : value;
+    rows.push([`${r.task}-${r.indicator}`, `${r.task}. ${r.taskTitle}`, r.name, r.unit, targetFigure(r), local]);
+  });
+  const data: AllocationData = {
+    plan: planModelToDef(plan), office: office.name, parent: { name: from, publicKey: key.publicKey },
+    periods: periods.map((p) => ({ period: p.period, dueOn: p.dueOn })), targets,
+  };
+  const written = await signAndWrite(ctx, {
+    kind: 'allocation', plan, from, to: office.name, recipient, unit: office.name, unitId: null, officeId: office.id, periods: [], revision: plan.revision,
+    sheets: [
+      { name: '指标分解', rows, colWidths: [8, 36, 30, 10, 12, 12] },
+      { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period, plan.frequency), p.dueOn])], colWidths: [14, 14] },
+    ],
+    data,
+    fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${today(ctx).replaceAll('-', '')}.xlsx`,
+  }, opts.outDir, key);
+  const tasked = targets.filter((t) => t.value !== null).length;
+  return { ...written, office: office.name, tasked, noTask: targets.length - tasked };
+}
+
+/** A 下达包 for every subordinate office, in the list's order. @example await exportAllocations(ctx, { outDir }) */
+export async function exportAllocations(ctx: Ctx, opts: Destination): Promise<ExportedAllocation[]> {
+  await requireRole(ctx, 'summary', '制作下达包');
+  const offices = await listOffices(ctx.db);
+  if (offices.length === 0) throw new LedgerError('E_NOT_FOUND', '还没有下级汇总端,请先在「任务分解」页或用 ledger offices --add 添加。');
+  const out: ExportedAllocation[] = [];
+  for (const o of offices) out.push(await exportAllocation(ctx, { office: o.name, outDir: opts.outDir }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+const malformed = () => new LedgerError('E_NOT_A_PACKAGE', '下达包内容的结构不对,无法使用。请向上级汇总端索取新的下达包。');
+
+/**
+ * A verified 下达包's data, checked strictly and against its manifest: for the office it names, signed by the
+ * parent it names, on the plan it names, one target for every indicator of that plan and nothing else.
+ */
+export function allocationOf({ pkg }: PackageFile): AllocationData {
+  const m = pkg.manifest;
+  if (m.kind !== 'allocation') throw new LedgerError('E_NOT_A_PACKAGE', `这是${KIND_LABELS[m.kind]},不是下达包。`);
+  const parsed = allocationDataSchema.safeParse(pkg.data);
+  if (!parsed.success) throw malformed();
+  const data = parsed.data;
+  if (data.office !== m.to || data.office !== m.unit || data.parent.publicKey !== m.signerKey || data.plan.id !== m.planId || data.plan.revision !== m.planRevision) throw malformed();
+  const indicators = data.plan.categories.flatMap((c) => c.tasks.flatMap((t) => t.indicators.map((i) => `${t.no}.${i.no}`)));
+  const given = data.targets.map((t) => `${t.task}.${t.indicator}`);
+  if (new Set(given).size !== given.length || given.length !== indicators.length || !indicators.every((k) => given.includes(k))) throw malformed();
+  return data;
+}
+
+/** Reads and verifies a 下达包 file; every refusal names the file. */
+function readAllocationFile(file: string): { received: PackageFile; data: AllocationData } {
+  try {
+    const received = readPackageFile(file);
+    return { received, data: allocationOf(received) };
+  } catch (err) {
+    const info = toErrorInfo(err);
+    throw new LedgerError(info.code, `下达包「${basename(file)}」无法使用:${info.message}`, info.details);
+  }
+}
+
+/**
+ * The kind of package a file is, verified: what `init --from` sets up from it (a unit from a 任务包, an office
+ * from a 下达包). A file that does not verify is refused here, naming the file, whatever it claims to be.
+ */
+export function setupKindOf(file: string): PackageKind {
+  try {
+    return readPackageFile(file).pkg.manifest.kind;
+  } catch (err) {
+    const info = toErrorInfo(err);
+    throw new LedgerError(info.code, `「${basename(file)}」无法使用:${info.message}`, info.details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setting a subordinate office up
+
+/** What a person may change before the office is set up: its own name and its units' names (parent name → own). */
+export interface OfficeSetupChoices {
+  readonly officeName?: string;
+  readonly names?: Readonly<Record<string, string>>;
+}
+
+/** The name an office set up from a 下达包 signs as unless told: 郎溪县 → 郎溪县民生工作办公室. */
+export function defaultOfficeName(office: string): string {
+  return `${office}民生工作办公室`;
+}
+
+/**
+ * The own name of every unit of the parent's plan: the rule's proposal unless a person gave another; refused
+ * (E_VALIDATION) where a name given is for no unit of the plan, is blank or too long, or two units would share one.
+ */
+function ownNames(data: AllocationData, given: Readonly<Record<string, string>> = {}): ProposedUnit[] {
+  const problems: string[] = [];
+  const parents = new Set(data.plan.units.map((u) => u.name));
+  for (const k of Object.keys(given)) if (!parents.has(k)) problems.push(`上级计划中没有单位「${k}」,不能为它指定名称`);
+  const units = data.plan.units.map((u): ProposedUnit => {
+    const own = given[u.name]?.trim();
+    return own === undefined ? { parent: u.name, name: proposeUnitName(u.name, data.parent.name, data.office), proposed: true } : { parent: u.name, name: own, proposed: false };
+  });
+  for (const u of units) {
+    if (u.name.length === 0) problems.push(`「${u.parent}」的本地名称不能为空`);
+    else if (u.name.length > 100) problems.push(`「${u.parent}」的本地名称不能超过100个字`);
+  }
+  const holders = new Map<string, string[]>();
+  for (const u of units) holders.set(u.name, [...(holders.get(u.name) ?? []), u.parent]);
+  for (const [name, of] of holders) if (of.length > 1) problems.push(`「${of.join('」「')}」的本地名称都是「${name}」,请给它们不同的名称`);
+  if (problems.length > 0) throw new LedgerError('E_VALIDATION', `单位名称有 ${problems.length} 处问题,未新建:\n${problems.map((p) => `· ${p}`).join('\n')}`, { problems });
+  return units;
+}
+
+/**
+ * What setting an office up from this 下达包 would do, for a person to check (nothing is written).
+ * @example previewAllocation('下达包-郎溪县.xlsx').units[0] // { parent: '市人社局', name: '郎溪县人社局', proposed: true }
+ */
+export function previewAllocation(file: string, choices: OfficeSetupChoices = {}): AllocationPreview {
+  const { received, data } = readAllocationFile(file);
+  return previewOf(received, data, basename(file), choices);
+}
+
+function previewOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): AllocationPreview {
+  const units = ownNames(data, choices.names);
+  const tasked = data.targets.filter((t) => t.value !== null).length;
+  return {
+    fileName, parent: data.parent.name, parentFingerprint: received.pkg.fingerprint,
+    planTitle: data.plan.title, planYear: data.plan.year, planRevision: data.plan.revision,
+    office: data.office, officeName: choices.officeName?.trim() || defaultOfficeName(data.office),
+    tasks: data.plan.categories.reduce((n, c) => n + c.tasks.length, 0), tasked, noTask: data.targets.length - tasked, units,
+  };
+}
+
+/** The office's plan from a 下达包: the parent's, its own units' names, its targets; its own revision count starts at 1. */
+function planFrom(data: AllocationData, units: readonly ProposedUnit[]): PlanDef {
+  return officePlan(data.plan, data.targets, new Map(units.map((u) => [u.parent, u.name])), data.parent.name);
+}
+
+/**
+ * Creates a subordinate summary office from its parent's 下达包: its plan is the parent's with its own targets
+ * (officePlan), its units the parent's under their own names (proposed, or as given), its subordinate list
+ * empty; it pins the parent's key (trust on first use: the fingerprint is shown to be checked by phone) and
+ * signs as `<office>民生工作办公室` unless told otherwise. All of it or nothing.
+ * @example const county = await initOfficeFromAllocation('郎溪县.db', '下达包-郎溪县.xlsx', { names: { 市人社局: '郎溪县人力资源和社会保障局' } })
+ */
+export async function initOfficeFromAllocation(
+  dbFile: string, file: string, opts: OfficeSetupChoices & { readonly now?: () => Date; readonly actor?: string } = {},
+): Promise<OpenLedger & { readonly preview: AllocationPreview }> {
+  const { received, data } = readAllocationFile(file);
+  const preview = previewOf(received, data, basename(file), opts);
+  const plan = { ...planFrom(data, preview.units), revision: 1 };
+  const fingerprint = received.pkg.fingerprint;
+  const ledger = await initSummary(dbFile, {
+    plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false,
+    ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? preview.officeName,
+    within: async (trx, at) => {
+      // The parent's due dates to begin with: the office may set its own units' earlier (设置页).
+      await setDueDates(trx, plan.id, data.periods);
+      await setParent(trx, { name: data.parent.name, publicKey: data.parent.publicKey, fingerprint, planId: data.plan.id, officeName: data.office, pinnedAt: at });
+      await saveParentUnits(trx, new Map(preview.units.map((u) => [u.parent, u.name])));
+      await archive(trx, received, basename(file), null, at, null);
+      await appendAudit(trx, {
+        at, actor: opts.actor ?? preview.officeName, action: 'office.setup', entity: 'office', entityId: preview.officeName,
+        after: {
+          parent: data.parent.name, parentFingerprint: fingerprint, listedAs: data.office, planId: data.plan.id, parentRevision: data.plan.revision,
+          tasked: preview.tasked, noTask: preview.noTask, renamed: preview.units.filter((u) => !u.proposed).map((u) => ({ [u.parent]: u.name })),
+        },
+      });
+    },
+  });
+  return Object.assign(ledger, { preview });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A later 下达包, imported at the subordinate office
+
+/**
+ * A later 下达包 (quotas changed, or the parent's plan revised) at the office it was for: signed by the pinned
+ * parent key, addressed to this office's key or to none, on the parent's plan, newer than the last one taken.
+ * Its targets become the office's next plan revision (plan/revise.ts), so the units whose tasks changed need new
+ * 任务包. Writes through `ctx.db` (the import's savepoint); with `dryRun` only says what would change.
+ */
+export async function importAllocation(ctx: Ctx, received: PackageFile, fileName: string, opts: { readonly dryRun?: boolean } = {}): Promise<Omit<ImportFileResult, 'file'>> {
+  const { pkg } = received;
+  const m = pkg.manifest;
+  const parent = await getParent(ctx.db);
+  if (!parent) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `本机汇总端不是按上级汇总端的下达包建立的,不能导入下达包(这个下达包是「${m.from}」发给「${m.to}」的)。`
+      + `如果本机应作为「${m.to}」的汇总端,请另建一个数据库:ledger init --db 新文件.db --from 该下达包(或在首次设置时选「用上级下达包建立本级汇总端」)。`);
+  }
+  if (m.signerKey !== parent!.publicKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `这个下达包的签名密钥(${pkg.fingerprint})不是本机登记的上级汇总端「${parent!.name}」的密钥(${parent!.fingerprint}),未导入。请电话与上级汇总端核实。`, { fingerprint: pkg.fingerprint });
+  }
+  const own = await getSetting(ctx.db, 'fingerprint');
+  if (m.recipient !== null && m.recipient !== own) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机的指纹是 ${own}:即使名称相同,也不是发给本机的,未导入。请上级汇总端核对后重新生成。`, { recipient: m.recipient, own });
+  }
+  // Before the parent has this office's key (its first 汇总包), the name the parent lists it under is all that
+  // tells one of its offices from another; once addressed to the key, a new name in the parent's list is taken.
+  if (m.recipient === null && m.to !== parent!.officeName) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是「${m.from}」发给「${m.to}」的,本机是「${parent!.officeName}」的汇总端,未导入。请把它交给${m.to}。`, { recipient: null, own });
+  }
+  if (m.planId !== parent!.planId) {
+    throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`);
+  }
+  const data = allocationOf(received);
+  if (await hasPackage(ctx.db, m.packageId)) {
+    return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
+  }
+  const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('created_at').as('at'))
+    .where('kind', '=', 'allocation').where('direction', '=', 'in').executeTakeFirst();
+  if (newest?.at && newest.at > m.createdAt) {
+    throw new LedgerError('E_STALE_REVISION', `本机已按上级 ${newest.at.slice(0, 10)} 生成的下达包更新过,这个下达包是 ${m.createdAt.slice(0, 10)} 生成的,较旧,未导入。`);
+  }
+  // The units the office named at set-up keep their names; a unit new to the parent's plan gets the rule's.
+  const known = await loadParentUnits(ctx.db);
+  const units = data.plan.units.map((u): ProposedUnit => {
+    const name = [u.name, ...u.aliases].map((n) => known.get(n)).find((n) => n !== undefined);
+    return { parent: u.name, name: name ?? proposeUnitName(u.name, data.parent.name, data.office), proposed: name === undefined };
+  });
+  const prepared = await prepareRevision(ctx, planFrom(data, units));
+  const { diff, current, revised } = prepared;
+  const newUnits = units.filter((u) => u.proposed);
+  const at = nowIso(ctx);
+  if (!opts.dryRun) {
+    if (diff.changes.length > 0) await saveRevision(ctx.db, ctx, prepared, at, { allocation: m.packageId, parentRevision: data.plan.revision });
+    await saveParentUnits(ctx.db, new Map(newUnits.map((u) => [u.parent, u.name])));
+    if (data.office !== parent!.officeName) await setParent(ctx.db, { ...parent!, officeName: data.office });
+    await archive(ctx.db, received, fileName, null, at, null);
+    await appendAudit(ctx.db, {
+      at, actor: ctx.actor, action: 'package.import.allocation', entity: 'package', entityId: m.packageId,
+      after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office } : {}) },
+    });
+  }
+  const changes = changeLines(diff);
+  const will = opts.dryRun ? '(预览)将' : '已';
+  const message = diff.changes.length === 0
+    ? `${will}导入上级下达包:本地任务没有变化,工作计划仍是第${current.revision}版。`
+    : `${will}按上级下达包把工作计划从第${current.revision}版更新到第${revised.revision}版:${diff.changes.length} 处变化。`
+      + (diff.units.length > 0 ? `任务有变化的单位(${diff.units.length} 个)需要新的任务包:${diff.units.join('、')}(ledger assign --unit 单位,或「单位、密钥与数据包」页)。` : '')
+      + (newUnits.length > 0 ? `上级计划新增单位,本地名称按规则拟定为:${newUnits.map((u) => `${u.parent} → ${u.name}`).join('、')}。` : '');
+  return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
+}
