@@ -67,14 +67,14 @@ describe('下达包 in Chromium', () => {
     await S.getByTestId('allocate-郎溪县').click();
     await poll(() => S.locator('.ant-message').textContent()).toContain('已生成「郎溪县」的下达包');
     await poll(() => S.getByTestId('allocations-table').textContent()).toContain('下达包-郎溪县-2019-第1版');
-    await shot(S, '62-summary-allocations');
+    await shot(S, '72-summary-allocations');
     await closeModal(S, '完成');
     const [file] = readdirSync(usb).filter((n) => n.startsWith('下达包-郎溪县'));
     expect(file).toBeDefined();
 
     const C = await openPageOn(browser, county, DAY, pageErrors);
     await C.getByTestId('setup-from-allocation').waitFor();
-    await shot(C, '61-first-start-with-allocation');
+    await shot(C, '71-first-start-with-allocation');
     await answerDialogs(county.origin, county.token, join(usb, file!));
     await C.getByTestId('setup-from-allocation').click();
     const dialog = C.getByTestId('allocation-modal');
@@ -86,10 +86,10 @@ describe('下达包 in Chromium', () => {
     expect(await renshe.inputValue()).toBe('郎溪县人社局');
     await renshe.fill('郎溪县人力资源和社会保障局');
     await poll(() => dialog.getByText('已修改').count()).toBe(1);
-    await shot(C, '63-first-start-from-allocation');
+    await shot(C, '73-first-start-from-allocation');
     await C.getByTestId('confirm-office').click();
     await poll(() => C.locator('.ant-modal-confirm-title').textContent()).toBe('已建立郎溪县民生工作办公室');
-    await shot(C, '64-first-start-from-allocation-done');
+    await shot(C, '74-first-start-from-allocation-done');
     await closeModal(C, '知道了');
     expect(pageErrors).toEqual([]);
 

@@ -93,7 +93,7 @@ describe('编辑计划 in Chromium', () => {
     await S.getByTestId('new-year').click();
     const modal = S.getByTestId('new-year-modal');
     await poll(() => modal.getByTestId('new-year-note').textContent()).toContain('office-2021.db');
-    await shot(S, '60-new-year-preview');
+    await shot(S, '66-new-year-preview');
     await modal.getByTestId('start-new-year').click();
     await poll(() => S.locator('.ant-modal-wrap:visible').textContent()).toContain('已开始 2021 年的台账');
     await visibleModal(S).getByRole('button', { name: '知道了', exact: true }).last().click();
@@ -109,11 +109,11 @@ describe('编辑计划 in Chromium', () => {
     await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('2020年全县民生工作要点');
     expect(await S.getByTestId('edit-plan').count()).toBe(0);
     await S.mouse.wheel(0, -5000); // the banner sits above the plan, under the sticky header when scrolled
-    await shot(S, '61-earlier-year-read-only');
+    await shot(S, '67-earlier-year-read-only');
     await menu(S, '设置');
     await S.getByRole('button', { name: '保存设置' }).click();
     await poll(() => S.locator('.ant-message').textContent()).toContain('正在查看 2020 年的台账');
-    await shot(S, '62-earlier-year-write-refused');
+    await shot(S, '68-earlier-year-write-refused');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
