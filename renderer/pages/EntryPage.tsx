@@ -11,7 +11,7 @@
  * 必填/选填 come from shared/rules/required.ts, the rule the export applies. A proxy entry names what the unit
  * already reported and asks before replacing it; the received date is kept unless the clerk picks another.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, App as AntApp, Button, Card, Checkbox, Col, DatePicker, Empty, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
@@ -21,7 +21,7 @@ import { periodLabel, periodStart } from '../../shared/rules/periods';
 import { completion, DEFAULT_THRESHOLDS, indicatorLight, taskLight, timeProgress, type Thresholds } from '../../shared/rules/progress';
 import { isRequired, requiredWord, type RequiredField } from '../../shared/rules/required';
 import { priorWords } from '../../shared/proxy';
-import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../shared/rules/validation';
+import { blockingIssues, validateTaskEntry, type IssueField, type TaskEntry, type ValidationIssue } from '../../shared/rules/validation';
 import { ApiError, call } from '../api';
 import { LightTag, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { todayIso, useApp, useFrequency } from '../store';
@@ -69,9 +69,6 @@ export function itemsOf(drafts: readonly TaskDraft[], reporter: Reporter, own: R
   return items;
 }
 
-function issuesOf(drafts: readonly TaskDraft[], month: number, mode: ValidationMode, thresholds: Thresholds): Map<number, ValidationIssue[]> {
-  return new Map(drafts.map((t) => [t.no, validateTaskEntry(toTaskEntry(t), month, mode, thresholds)]));
-}
 
 function IssueText({ issues }: { readonly issues: readonly ValidationIssue[] }) {
   if (issues.length === 0) return null;
@@ -164,6 +161,45 @@ function ownContacts(form: EntryForm): Set<number> {
   return new Set(form.tasks.filter((t) => t.saved && (t.contact !== '' || t.phone !== '') && (t.contact !== form.reporter.contact || t.phone !== form.reporter.phone)).map((t) => t.no));
 }
 
+/** One task's checks: what the card shows, what holds up the export, and a bad report-level phone. */
+interface TaskChecks {
+  readonly shown: readonly ValidationIssue[];
+  readonly forExport: readonly ValidationIssue[];
+  readonly reporterPhone: readonly ValidationIssue[];
+}
+
+/**
+ * Every task's checks, each worked out again only when that task (or the report's contact it uses)
+ * changed: typing in one task of ten leaves the other nine cards as they are.
+ */
+function useIssues(drafts: readonly TaskDraft[], reporter: Reporter, own: ReadonlySet<number>, month: number | null, thresholds: Thresholds): Map<number, TaskChecks> {
+  const cache = useRef(new Map<number, { key: readonly unknown[]; checks: TaskChecks }>());
+  return useMemo(() => {
+    const out = new Map<number, TaskChecks>();
+    if (month === null) return out;
+    for (const t of drafts) {
+      const mine = own.has(t.no);
+      const key = [t, mine, mine ? '' : reporter.contact, mine ? '' : reporter.phone, month, thresholds];
+      const hit = cache.current.get(t.no);
+      if (hit && hit.key.every((k, n) => k === key[n])) {
+        out.set(t.no, hit.checks);
+        continue;
+      }
+      const entry = toTaskEntry(withReporter(t, reporter, own));
+      const all = validateTaskEntry(entry, month, 'save', thresholds);
+      const phone = all.filter((i) => i.code === 'BAD_PHONE');
+      const checks: TaskChecks = {
+        shown: mine ? all : all.filter((i) => i.code !== 'BAD_PHONE'),
+        forExport: validateTaskEntry(entry, month, 'export', thresholds),
+        reporterPhone: mine ? [] : phone,
+      };
+      cache.current.set(t.no, { key, checks });
+      out.set(t.no, checks);
+    }
+    return out;
+  }, [drafts, reporter, own, month, thresholds]);
+}
+
 /** What the clerk types, per kind: a cumulative figure from January on, a level as it stands now. */
 const VALUE_PLACEHOLDER: Readonly<Record<IndicatorKind, string>> = {
   cumulative: '年初至今累计', level: '当前数值', growth: '年初至今增幅', milestone: '已完成数',
@@ -177,11 +213,12 @@ interface TaskCardProps {
   readonly locked: boolean;
   /** The task has a contact and phone of its own, not the report's. */
   readonly ownContact: boolean;
-  readonly onOwnContact: (own: boolean) => void;
+  readonly onOwnContact: (no: number, own: boolean) => void;
   readonly onChange: (next: TaskDraft) => void;
 }
 
-function TaskCard({ task, month, thresholds, issues, locked, ownContact, onOwnContact, onChange }: TaskCardProps) {
+/** One task's card; drawn again only when its own draft, issues or settings change (a long form stays quick to type in). */
+const TaskCard = memo(function TaskCard({ task, month, thresholds, issues, locked, ownContact, onOwnContact, onChange }: TaskCardProps) {
   const tp = timeProgress(month);
   const set = <K extends keyof TaskDraft>(k: K, v: TaskDraft[K]) => onChange({ ...task, [k]: v });
   const setInd = (no: number, patch: Partial<IndicatorDraft>) =>
@@ -267,7 +304,7 @@ function TaskCard({ task, month, thresholds, issues, locked, ownContact, onOwnCo
             </Form.Item>
           </Col>
           <Col span={12} className="own-contact">
-            <Checkbox tabIndex={-1} checked={ownContact} onChange={(e) => onOwnContact(e.target.checked)} data-testid={`own-contact-${task.no}`}>本任务联系人与全表不同</Checkbox>
+            <Checkbox tabIndex={-1} checked={ownContact} onChange={(e) => onOwnContact(task.no, e.target.checked)} data-testid={`own-contact-${task.no}`}>本任务联系人与全表不同</Checkbox>
           </Col>
         </Row>
         {ownContact && (
@@ -325,7 +362,7 @@ function TaskCard({ task, month, thresholds, issues, locked, ownContact, onOwnCo
       </Form>
     </Card>
   );
-}
+});
 
 /** The index beside the form: every task with its state; a click jumps to the task (not a Tab stop). */
 function TaskIndex({ drafts, states }: { readonly drafts: readonly TaskDraft[]; readonly states: ReadonlyMap<number, TaskState> }) {
@@ -374,7 +411,8 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   const [serverIssues, setServerIssues] = useState<readonly ValidationIssue[]>([]);
   const report = useErrorReporter();
   const { message, modal } = AntApp.useApp();
-  const thresholds: Thresholds = { yellowPoints: settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints };
+  const yellowPoints = settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints;
+  const thresholds: Thresholds = useMemo(() => ({ yellowPoints }), [yellowPoints]);
   const forUnit = proxy ? unit : (info?.unit ?? null);
   const pageRef = useRef<HTMLDivElement>(null);
   const shownFor = useRef<string | null>(null);
@@ -426,23 +464,23 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
     else entryFields(pageRef.current)[0]?.focus({ preventScroll: true });
   }, [form]);
 
-  const withContacts = useMemo(() => drafts.map((t) => withReporter(t, reporter, own)), [drafts, reporter, own]);
-  const rawIssues = useMemo(() => (form ? issuesOf(withContacts, form.month, 'save', thresholds) : new Map<number, ValidationIssue[]>()), [withContacts, form, thresholds.yellowPoints]);
+  const checks = useIssues(drafts, reporter, own, form?.month ?? null, thresholds);
+  const issues = useMemo(() => new Map([...checks].map(([no, c]) => [no, c.shown])), [checks]);
   // A bad report-level phone is one problem, shown at the report's phone, not once per task.
-  const reporterPhoneIssue = [...rawIssues].flatMap(([no, list]) => (own.has(no) ? [] : list.filter((i) => i.code === 'BAD_PHONE')))[0];
-  const issues = useMemo(() => new Map([...rawIssues].map(([no, list]) => [no, own.has(no) ? list : list.filter((i) => i.code !== 'BAD_PHONE')])), [rawIssues, own]);
-  const exportIssues = useMemo(() => (form ? issuesOf(withContacts, form.month, 'export', thresholds) : new Map<number, ValidationIssue[]>()), [withContacts, form, thresholds.yellowPoints]);
+  const reporterPhoneIssue = [...checks.values()].flatMap((c) => c.reporterPhone)[0];
   const blocking = [...(reporterPhoneIssue ? [{ ...reporterPhoneIssue, message: `全表「联系电话」格式不正确(只能包含数字、空格和 - + ( ))。` }] : []), ...[...issues.values()].flatMap((list) => blockingIssues(list))];
   const errors = blocking.filter((i) => i.level === 'error').length;
   const unexplained = blocking.length - errors;
-  const states = new Map(drafts.map((t) => [t.no, taskState(t, issues.get(t.no) ?? [], exportIssues.get(t.no) ?? [], touched.has(t.no))]));
+  const states = new Map(drafts.map((t) => [t.no, taskState(t, issues.get(t.no) ?? [], checks.get(t.no)?.forExport ?? [], touched.has(t.no))]));
+  const reporterNow = useRef(reporter);
+  reporterNow.current = reporter;
 
-  function update(next: TaskDraft) {
+  const update = useCallback((next: TaskDraft) => {
     setDrafts((list) => list.map((t) => (t.no === next.no ? next : t)));
     setTouched((s) => new Set(s).add(next.no));
-  }
+  }, []);
 
-  function setOwnContact(no: number, yes: boolean) {
+  const setOwnContact = useCallback((no: number, yes: boolean) => {
     setOwn((s) => {
       const next = new Set(s);
       if (yes) next.add(no);
@@ -450,9 +488,9 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
       return next;
     });
     // A task's own contact starts from the report's, to be changed where it differs.
-    if (yes) update({ ...drafts.find((t) => t.no === no)!, contact: reporter.contact, phone: reporter.phone });
-    else setTouched((s) => new Set(s).add(no));
-  }
+    if (yes) setDrafts((list) => list.map((t) => (t.no === no ? { ...t, contact: reporterNow.current.contact, phone: reporterNow.current.phone } : t)));
+    setTouched((s) => new Set(s).add(no));
+  }, []);
 
   function showProblems(title: string, list: readonly ValidationIssue[]) {
     modal.error({
@@ -526,7 +564,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   async function exportReport() {
     if (!period || !form) return;
     if (dirty && !(await save())) return;
-    const forExport = [...exportIssues.values()].flatMap((l) => blockingIssues(l));
+    const forExport = [...checks.values()].flatMap((c) => blockingIssues(c.forExport));
     if (forExport.length > 0) {
       showProblems(`还有 ${forExport.length} 处需要处理,不能导出`, forExport);
       return;
@@ -638,7 +676,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
             </Card>
             {drafts.map((t) => (
               <TaskCard key={t.no} task={t} month={form.month} thresholds={thresholds} issues={issues.get(t.no) ?? []} locked={form.locked}
-                ownContact={own.has(t.no)} onOwnContact={(yes) => setOwnContact(t.no, yes)} onChange={update} />
+                ownContact={own.has(t.no)} onOwnContact={setOwnContact} onChange={update} />
             ))}
             <div className="print-only signature" data-testid="print-signature">
               <span>填报人:{reporter.filledBy}</span><span>联系电话:{reporter.phone}</span><span>单位负责人(签字):</span><span>单位(盖章)</span><span>日期:</span>
