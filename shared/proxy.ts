@@ -3,6 +3,7 @@
  * how it came (a package revision, an earlier proxy entry, demo data), in words the clerk reads on
  * the form, in the confirm dialog and in the refusal of a save that was not confirmed. Pure TypeScript.
  */
+import { shortDate } from './format';
 
 /** One way a unit's reports of a period came in, and the tasks it holds. */
 export interface PriorSubmission {
@@ -18,11 +19,6 @@ export interface PriorSubmission {
   readonly tasks: readonly number[];
 }
 
-function day(iso: string | null): string {
-  if (!iso) return '—';
-  const [, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return `${m}月${d}日`;
-}
 
 /**
  * One submission in words; the 填报人 only where it names more than the unit.
@@ -32,10 +28,10 @@ function day(iso: string | null): string {
 export function submissionWords(p: PriorSubmission, unit: string): string {
   const by = p.enteredBy && p.enteredBy !== unit ? `,填报人${p.enteredBy}` : '';
   switch (p.source) {
-    case 'package': return `第${p.revision}版填报包(${day(p.receivedOn)}收到${by})`;
-    case 'proxy': return `汇总端代填(收到日期${day(p.receivedOn)},${day(p.at)}由${p.enteredBy || '汇总端'}录入)`;
-    case 'demo': return `演示数据(收到日期${day(p.receivedOn)})`;
-    case 'entry': return `本单位填报(${day(p.at)}保存)`;
+    case 'package': return `第${p.revision}版填报包(${shortDate(p.receivedOn)}收到${by})`;
+    case 'proxy': return `汇总端代填(收到日期${shortDate(p.receivedOn)},${shortDate(p.at)}由${p.enteredBy || '汇总端'}录入)`;
+    case 'demo': return `演示数据(收到日期${shortDate(p.receivedOn)})`;
+    case 'entry': return `本单位填报(${shortDate(p.at)}保存)`;
   }
 }
 
