@@ -121,7 +121,11 @@ function moveThroughInputs(e: KeyboardEvent<HTMLDivElement>): void {
   if (at < 0) return;
   const next = fields[tab && e.shiftKey ? at - 1 : at + 1];
   if (!next) return;
+  // Handled before the input sees the key, and number inputs do not re-read themselves on blur (changeOnBlur):
+  // typed fast, their own Enter or blur handling re-read the text from a render that had not caught up with the
+  // last key and showed 10 where 105 was entered (and saved).
   e.preventDefault();
+  e.stopPropagation();
   next.focus();
 }
 
@@ -274,7 +278,7 @@ const TaskCard = memo(function TaskCard({ task, month, thresholds, issues, locke
                     <Space.Compact>
                       <Space.Addon className="value-addon" data-testid={`value-word-${task.no}-${i.no}`}>{words.value}</Space.Addon>
                       <InputNumber
-                        id={`v-${task.no}-${i.no}`} value={i.value} disabled={locked} status={err ? 'error' : warn ? 'warning' : ''}
+                        changeOnBlur={false} id={`v-${task.no}-${i.no}`} value={i.value} disabled={locked} status={err ? 'error' : warn ? 'warning' : ''}
                         onChange={(v) => setInd(i.no, { value: typeof v === 'number' ? v : null })}
                         style={{ width: i.unit ? 110 : 150 }} placeholder={VALUE_PLACEHOLDER[i.kind]} aria-label={`${i.name} ${words.value}`}
                       />
@@ -337,17 +341,17 @@ const TaskCard = memo(function TaskCard({ task, month, thresholds, issues, locke
         <Row gutter={16}>
           <Col span={6}>
             <Form.Item label="计划资金(万元)" validateStatus={status('fundsPlanned')} help={help('fundsPlanned')}>
-              <InputNumber id={`fp-${task.no}`} value={task.fundsPlanned} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsPlanned', typeof v === 'number' ? v : null)} />
+              <InputNumber changeOnBlur={false} id={`fp-${task.no}`} value={task.fundsPlanned} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsPlanned', typeof v === 'number' ? v : null)} />
             </Form.Item>
           </Col>
           <Col span={6}>
             <Form.Item label="到位资金(万元)" validateStatus={status('fundsAvailable')} help={help('fundsAvailable')}>
-              <InputNumber id={`fa-${task.no}`} value={task.fundsAvailable} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsAvailable', typeof v === 'number' ? v : null)} />
+              <InputNumber changeOnBlur={false} id={`fa-${task.no}`} value={task.fundsAvailable} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsAvailable', typeof v === 'number' ? v : null)} />
             </Form.Item>
           </Col>
           <Col span={6}>
             <Form.Item label="支出资金(万元)" validateStatus={status('fundsSpent')} help={help('fundsSpent')}>
-              <InputNumber id={`fs-${task.no}`} value={task.fundsSpent} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsSpent', typeof v === 'number' ? v : null)} />
+              <InputNumber changeOnBlur={false} id={`fs-${task.no}`} value={task.fundsSpent} min={0} style={{ width: '100%' }} onChange={(v) => set('fundsSpent', typeof v === 'number' ? v : null)} />
             </Form.Item>
           </Col>
           <Col span={6} />
@@ -617,7 +621,7 @@ export function EntryPage({ proxy = false }: { readonly proxy?: boolean }) {
   };
 
   return (
-    <div onKeyDown={onKeyDown} onFocus={(e) => { if (e.target.id) lastField.current = e.target.id; }} ref={pageRef} data-testid="entry-page" className="entry-page">
+    <div onKeyDownCapture={onKeyDown} onFocus={(e) => { if (e.target.id) lastField.current = e.target.id; }} ref={pageRef} data-testid="entry-page" className="entry-page">
       <Card size="small" className="entry-toolbar">
         <Row align="middle" gutter={16} wrap={false}>
           <Col flex="auto">

@@ -178,6 +178,28 @@ describe('the entry form of a long unit, by keyboard only', () => {
       for (const i of t.indicators) expect(i.note).toBe('');
     }
     expect(saved.reporter).toEqual({ contact: REPORTER.contact, phone: REPORTER.phone, filledBy: REPORTER.filledBy });
+    // And the screen shows what was saved: typed fast, a number input once showed 10 where 105 went in.
+    for (const t of saved.tasks) {
+      for (const i of t.indicators) expect(await page.locator(`#v-${t.no}-${i.no}`).inputValue(), `任务${t.no}指标${i.no}`).toBe(String(i.value));
+      for (const [id, v] of [['fp', t.fundsPlanned], ['fa', t.fundsAvailable], ['fs', t.fundsSpent]] as const) {
+        expect(await page.locator(`#${id}-${t.no}`).inputValue(), `任务${t.no} ${id}`).toBe(String(v));
+      }
+    }
+
+    // 打印: the filled form alone on A4 pages, with the 填报人 and a line to sign; no index, no menu, no buttons.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('entry-index').isVisible()).toBe(false);
+    expect(await page.getByTestId('main-menu').isVisible()).toBe(false);
+    expect(await page.getByTestId('save-draft').isVisible()).toBe(false);
+    expect(await page.getByTestId('print-signature').textContent()).toContain(`填报人:${REPORTER.filledBy}`);
+    expect(await page.getByTestId('print-signature').textContent()).toContain('单位负责人(签字)');
+    await shot(page, 'entry-print');
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    const pages = [...pdf.matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(pages.length).toBeGreaterThan(1);
+    // A4 portrait is 595 × 842 points.
+    for (const [w, h] of pages) expect([Math.round(w!), Math.round(h!)]).toEqual([595, 842]);
+    await page.emulateMedia({ media: 'screen' });
 
     // Export: no problem list, the package written at the first attempt.
     const usb = join(tmp.dir, 'usb-renshe');
