@@ -30,7 +30,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices', 'replace']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -82,9 +82,11 @@ const HELP = `民生工作督办台账 命令行
                                                        --out 为任务有变化的单位生成新任务包
   plan template --out FILE.xlsx                        生成空白责任分解表(每个指标一行,带下拉列表和填写说明)
   plan export --db FILE --out FILE.xlsx                把当前工作计划导出为责任分解表(改好后可再读回)
-  enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD]
+  enter    --db FILE --unit 单位 --period YYYY-MM --values FILE.json [--received YYYY-MM-DD] [--replace]
                                                        录入一个单位一期的进展(汇总端为代填;按季度报送时
-                                                       报送期以季度的最后一个月表示,如 2019-06 为 1-6月)
+                                                       报送期以季度的最后一个月表示,如 2019-06 为 1-6月;
+                                                       代填替换单位已报送的内容须加 --replace,收到日期
+                                                       不给 --received 时沿用原收到日期)
   summary  --db FILE --period YYYY-MM --by unit|task|category [--json]
                                                        查看汇总
   demo     --db FILE --through YYYY-MM                 填入演示数据(已标注【演示数据】)
@@ -530,7 +532,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         return await withLedger(file, async (l) => {
           const r = await enterReports(l, {
             unit: need(args, 'unit'), period: need(args, 'period'), items: parsed.data,
-            ...(received ? { receivedOn: received } : {}),
+            receivedOn: received, replace: args.flags.has('replace'),
           });
           if (json) io.out(JSON.stringify(r));
           else {

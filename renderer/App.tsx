@@ -141,7 +141,7 @@ export function App() {
       ) : (
         <Layout>
           <Sider width={188} theme="light" className="app-sider">
-            <Menu mode="inline" selectedKeys={[selected]} items={menu} onClick={(e) => go(e.key as Page)} data-testid="main-menu" />
+            <Menu mode="inline" selectedKeys={[selected]} items={menu} onClick={(e) => go(e.key as Page, e.key === 'proxy' ? null : undefined)} data-testid="main-menu" />
             <div className="sider-foot">
               <div>{info?.planTitle}</div>
               <div>本机指纹</div>

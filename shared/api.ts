@@ -12,6 +12,7 @@ import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } f
 import { officeNameProblem } from './format';
 import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
+import type { PriorSubmission } from './proxy';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
 
@@ -98,7 +99,14 @@ export const requestSchemas = {
 
   /** The entry form of one unit for one period (unit side: this unit; summary side: proxy entry). */
   'entry:get': z.object({ period, unit: unitName.optional() }).strict(),
-  'entry:save': z.object({ period, unit: unitName.optional(), items: z.array(entryItemSchema).max(10_000), receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+  /**
+   * Saves the entry. Proxy entry: `receivedOn` only when the clerk set it on purpose (otherwise each task keeps
+   * the date of what it replaces); `replace` once the clerk confirmed replacing what the unit reported.
+   */
+  'entry:save': z.object({
+    period, unit: unitName.optional(), items: z.array(entryItemSchema).max(10_000), receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    replace: z.boolean().optional(), filledBy: z.string().max(100).optional(),
+  }).strict(),
 
   /** Unit side: validate everything and write the report package into a folder chosen in a dialog. */
   'packages:exportReport': z.object({ period }).strict(),
@@ -285,6 +293,8 @@ export interface EntryTaskView extends ReportFields {
     readonly previous: number | null;
     readonly value: number | null;
     readonly note: string;
+    /** The plan's sentence the target comes from, shown beside the indicator. */
+    readonly source: string;
   })[];
   /** Returned (退回) by the summary office with this comment, not yet re-exported. */
   readonly returnComment: string | null;
@@ -299,6 +309,10 @@ export interface EntryForm {
   readonly locked: boolean;
   readonly proxy: boolean;
   readonly tasks: readonly EntryTaskView[];
+  /** Summary side: how what the unit reported for this period came in, which a proxy entry would replace; empty on a unit's computer. */
+  readonly prior: readonly PriorSubmission[];
+  /** Typed once per report: the contact and phone most of the saved tasks carry, and the 填报人 (empty when none was typed). */
+  readonly reporter: { readonly contact: string; readonly phone: string; readonly filledBy: string };
 }
 
 export interface SaveResult {

@@ -109,6 +109,16 @@ export function gapText(i: WordedIndicator & { readonly completion: number | nul
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
+ * A date as the screens and messages write it, without the year; '—' for none.
+ * @example shortDate('2019-08-05') // '8月5日'
+ */
+export function shortDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const [, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${m}月${d}日`;
+}
+
+/**
  * A local calendar date, YYYY-MM-DD (due dates and received dates are local dates), and with
  * `time` the local time after it: 'minutes' → HH:mm, 'seconds' → HH:mm:ss.
  * @example localDate(new Date(2019, 6, 5, 9, 3)) // '2019-07-05'; with 'minutes' '2019-07-05 09:03'

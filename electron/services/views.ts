@@ -16,7 +16,7 @@ import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, planHasReports, setPlanFrequency, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
-import { entryUnit, fieldsOf, loadUnitPeriod, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
+import { entryUnit, fieldsOf, loadUnitPeriod, priorSubmissions, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
 import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
@@ -95,6 +95,15 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
   });
 }
 
+/** The value most of them carry (the first of equals), ignoring blanks; '' for none. */
+function mostCommon(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v.trim() !== '') counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = '';
+  for (const [v, n] of counts) if (n > (counts.get(best) ?? 0)) best = v;
+  return best;
+}
+
 /**
  * The entry form of one unit for one period: every task it leads or cooperates on, each indicator
  * with last period's cumulative, and what is saved so far. On the unit's computer the unit is its
@@ -116,7 +125,7 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
       no: t.no, title: t.title, text: t.text, role: taskRole,
       indicators: t.indicators.map((i) => {
         const v = r?.values.find((x) => x.indicatorId === i.id);
-        return { ...indicatorFields(i), previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '' };
+        return { ...indicatorFields(i), source: i.source, previous: previous.get(i.id) ?? null, value: v?.value ?? null, note: v?.note ?? '' };
       }),
       ...fieldsOf(r),
       returnComment: returnOf.get(t.id) ?? null, saved: r !== undefined,
@@ -124,9 +133,16 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
   }
   // Lead tasks first, as the unit answers for them; document order within each group.
   tasks.sort((a, b) => (a.role === b.role ? a.no - b.no : a.role === 'lead' ? -1 : 1));
+  const saved = [...reports.values()];
   return {
     unit: unit.name, period: period.period, month: period.month, dueOn: period.dueOn, locked: period.locked,
     proxy: role === 'summary', tasks,
+    prior: role === 'summary' ? priorSubmissions(plan, reports) : [],
+    reporter: {
+      contact: mostCommon(saved.map((r) => r.contact)), phone: mostCommon(saved.map((r) => r.phone)),
+      // This computer's own user is who saves when no 填报人 is typed: not a name to offer back.
+      filledBy: mostCommon(saved.map((r) => r.enteredBy).filter((n) => n !== ctx.actor && n !== unit.name)),
+    },
   };
 }
 

@@ -72,12 +72,7 @@ export function targetText(i: { readonly comparator: string; readonly target: nu
   return `${words[i.comparator] ?? ''}${t}${i.unit}`;
 }
 
-/** 2019-08-05 → 8月5日 */
-export function shortDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const [, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return `${m}月${d}日`;
-}
+export { shortDate } from '../../shared/format';
 
 /** Shows an API error: short ones as a message, long ones (lists of problems) in a dialog. */
 export function useErrorReporter(): (err: unknown, title?: string) => void {

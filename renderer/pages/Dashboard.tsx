@@ -7,7 +7,7 @@ import { INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { gapText, percent, valueWord } from '../../shared/format';
 import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { periodLabel } from '../../shared/rules/periods';
-import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
+import { headlineOf } from '../../shared/rules/headline';
 import { scopeWord } from '../../shared/levels';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
@@ -245,12 +245,10 @@ export function Dashboard() {
   if (!period) return <Empty description="没有报送期" />;
   if (!data) return <div className="page-loading"><Spin /></div>;
   const h = data.units.header;
-  const rows = data.units.rows.filter((r) => r.state !== '无牵头任务');
-  const reported = rows.filter((r) => r.state === '已报送').length;
-  const late = rows.filter((r) => r.late > 0).length;
-  const missing = rows.filter((r) => r.state === '未报送').length;
-  const overall = overallCompletion(data.units.rows);
-  const counts = scheduleCounts(data.tasks.rows, h.month);
+  // The workbook's 总体情况 and the bulletin take their figures from this same function (tests/reports/one-figure.test.ts).
+  const headline = headlineOf(h, data.units.rows, data.tasks.rows);
+  const { counts, completion: overall, unitsReported: reported, leadUnits, unitsMissing: missing } = headline;
+  const late = headline.lateUnitNames.length;
 
   return (
     <div data-testid="dashboard">
@@ -266,7 +264,7 @@ export function Dashboard() {
           </Col>
           <Col flex="auto" data-testid="headline-behind"><Statistic title="未达到序时进度" value={counts.behind} suffix="项" styles={{ content: { color: counts.behind ? LIGHT_COLORS.yellow : undefined } }} /></Col>
           <Col flex="auto"><Statistic title={`${scope}平均完成度`} value={percent(overall)} /></Col>
-          <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${rows.length}`} /></Col>
+          <Col flex="auto"><Statistic title="已报送单位" value={reported} suffix={`/ ${leadUnits}`} /></Col>
           <Col flex="auto"><Statistic title="逾期" value={late} styles={{ content: { color: late ? LIGHT_COLORS.yellow : undefined } }} /></Col>
           <Col flex="auto"><Statistic title="未报送" value={missing} styles={{ content: { color: missing ? LIGHT_COLORS.red : undefined } }} /></Col>
           <Col><Button onClick={() => void exportWorkbook()} loading={exporting}>导出汇总表</Button></Col>

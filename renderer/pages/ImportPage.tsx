@@ -14,6 +14,7 @@ import { ERROR_LABELS, type ErrorCode } from '../../shared/errors';
 import { printable } from '../../shared/format';
 import { call, onEvent } from '../api';
 import { useErrorReporter } from '../components/common';
+import { openEntryAt } from './EntryPage';
 import { todayIso, useApp, usePeriodLabel } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -209,7 +210,7 @@ export function ImportPage() {
                 { title: '任务', key: 't', width: 260, render: (_, r) => `${r.task}. ${r.taskTitle}` },
                 { title: '退回意见', dataIndex: 'comment' },
                 { title: '状态', dataIndex: 'done', width: 110, render: (d: boolean) => (d ? <Tag color="green">已重新导出</Tag> : <Tag color="orange">待修改</Tag>) },
-                { title: '', key: 'op', width: 80, render: (_, r) => <Button size="small" onClick={() => { useApp.getState().setPeriod(r.period); go('entry'); }}>去修改</Button> },
+                { title: '', key: 'op', width: 80, render: (_, r) => <Button size="small" onClick={() => { openEntryAt(r.task); useApp.getState().setPeriod(r.period); go('entry'); }}>去修改</Button> },
               ]} />
           )}
         </Card>

@@ -1,5 +1,6 @@
 import { VALUE_WORDS, type IndicatorFields, type IndicatorKind, type Role, type TaskStatus } from '../domain';
 import { indicatorLight, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
+import { isRequired } from './required';
 
 /**
  * Two levels, as in the offline statistical clients users know: errors block saving and
@@ -74,7 +75,7 @@ export interface TaskEntry {
   readonly indicators: readonly IndicatorEntry[];
 }
 
-/** `save` lets a draft be incomplete; `export` needs a status and every value on lead tasks. */
+/** `save` lets a draft be incomplete; `export` needs what shared/rules/required.ts marks 必填 for the task's role. */
 export type ValidationMode = 'save' | 'export';
 
 /** Longest narrative a field may hold: a package cell must stay under Excel's 32,767 limit. */
@@ -108,7 +109,7 @@ export function validateTaskEntry(
     const words = VALUE_WORDS[ind.kind];
     const hasNote = ind.note.trim() !== '';
     if (ind.value === null) {
-      if (mode === 'export' && entry.role === 'lead') {
+      if (mode === 'export' && isRequired(entry.role, 'value')) {
         add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」还没有填写。` });
       }
       continue;
@@ -151,7 +152,7 @@ export function validateTaskEntry(
     });
   }
 
-  if (mode === 'export' && entry.status === null) {
+  if (mode === 'export' && entry.status === null && isRequired(entry.role, 'status')) {
     add({ level: 'error', code: 'MISSING_STATUS', field: 'status', message: `${where}还没有选择「推进状态」。` });
   }
 

@@ -66,7 +66,7 @@ describe('the audit log', () => {
     expect(task24.before).toBeNull();
     expect(task24.after).toMatchObject({ unit: '市残联', period: '2019-06', proxy: true, receivedOn: '2019-07-04', status: '推进中', values: expect.arrayContaining([expect.objectContaining({ value: 214 })]) });
     byWhoWhen(rows, office);
-    await enterReports(office, { unit: '市残联', period: '2019-06', items: [{ task: 24, indicator: 2, value: 220 }] });
+    await enterReports(office, { unit: '市残联', period: '2019-06', items: [{ task: 24, indicator: 2, value: 220 }], replace: true });
     rows = audit();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.before).toMatchObject({ status: '推进中', values: expect.arrayContaining([expect.objectContaining({ value: 214 })]) });

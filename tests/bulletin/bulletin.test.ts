@@ -42,7 +42,7 @@ describe('the printable bulletin (通报)', () => {
     expect(existsSync(CHROMIUM), 'Debian chromium must be installed (.ci/run installs it)').toBe(true);
     const l = await createTestLedger({ now: fixedClock('2019-07-10T09:00:00') });
     await fillDemo(l, '2019-06');
-    await enterReports(l, { unit: '市残联', period: '2019-06', items: [{ task: 24, problems: '<b>药费</b>发放滞后', nextSteps: '加快发放' }] });
+    await enterReports(l, { unit: '市残联', period: '2019-06', items: [{ task: 24, problems: '<b>药费</b>发放滞后', nextSteps: '加快发放' }], replace: true });
     const draft = await draftBulletin(l, { period: '2019-06' });
     const edited = { ...draft, bulletin: { ...draft.bulletin, requirements: '请各单位于7月20日前报送整改情况。<script>alert(1)</script>' } };
     const html = renderBulletin(edited);

@@ -134,8 +134,9 @@ describe('the full loop through the UI in Chromium', () => {
 
     await card24.getByText('推进中', { exact: true }).click();
     await U.locator('#progress-24').fill('已为2000名贫困精神残疾人发放药费补助,康复训练260人。');
-    await U.locator('#contact-24').fill('王某');
-    await U.locator('#phone-24').fill('0563-3021234');
+    // Contact and phone once for the report (issue 14): every task of the package carries them.
+    await U.locator('#r-contact').fill('王某');
+    await U.locator('#r-phone').fill('0563-3021234');
     await U.getByTestId('task-card-23').getByText('推进中', { exact: true }).click();
     await U.locator('#progress-23').fill('配合市民政局发放困难残疾人生活补贴。');
     await U.getByTestId('save-draft').click();
@@ -213,6 +214,8 @@ describe('the full loop through the UI in Chromium', () => {
     await shot(U, '14-unit-feedback-imported');
     await U.getByTestId('unit-returns').getByRole('button', { name: '去修改' }).click();
     await poll(() => U.getByTestId('return-comment-24').textContent()).toContain('康复训练人数与残联年报不一致,请核实');
+    // 去修改 opens the form at the returned task, the cursor in its first input.
+    await poll(() => U.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.id)).toBe('v-24-1');
     await U.locator('#v-24-2').fill('250');
     await U.getByTestId('save-draft').click();
     await poll(() => U.locator('.ant-message').textContent()).toContain('已保存');

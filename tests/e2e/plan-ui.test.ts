@@ -107,14 +107,12 @@ describe('a county office on its own plan in Chromium', () => {
     await U.locator('#v-1-1').fill('800');
     await U.getByTestId('task-card-1').getByText('推进中', { exact: true }).click();
     await U.locator('#progress-1').fill('一季度开展职业技能培训800人次。');
-    await U.locator('#contact-1').fill('张某');
-    await U.locator('#phone-1').fill('0563-7021234');
+    await U.locator('#r-contact').fill('张某');
+    await U.locator('#r-phone').fill('0563-7021234');
     await U.locator('#v-2-1').fill('600');
     await U.locator('#v-2-2').fill('3.6');
     await U.getByTestId('task-card-2').getByText('推进中', { exact: true }).click();
     await U.locator('#progress-2').fill('一季度城镇新增就业600人。');
-    await U.locator('#contact-2').fill('张某');
-    await U.locator('#phone-2').fill('0563-7021234');
     // Task 3 (农村居民收入增长, a growth target led by 县农业农村局): 县人社局 cooperates.
     await U.getByTestId('task-card-3').getByText('推进中', { exact: true }).click();
     await U.locator('#progress-3').fill('配合开展农民工返乡创业培训。');

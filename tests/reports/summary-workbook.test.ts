@@ -50,9 +50,9 @@ interface Fixture {
 async function fixture(): Promise<Fixture> {
   const l = await createTestLedger({ now: fixedClock('2019-07-12T09:00:00') });
   await fillDemo(l, PERIOD);
-  await enterReports(l, { unit: '市残联', period: PERIOD, items: CANLIAN, receivedOn: '2019-07-04' });
-  await enterReports(l, { unit: '市商务局', period: PERIOD, items: SHANGWU, receivedOn: '2019-07-09' });
-  await enterReports(l, { unit: '市民政局', period: PERIOD, items: MINZHENG, receivedOn: '2019-07-10' });
+  await enterReports(l, { unit: '市残联', period: PERIOD, items: CANLIAN, receivedOn: '2019-07-04', replace: true });
+  await enterReports(l, { unit: '市商务局', period: PERIOD, items: SHANGWU, receivedOn: '2019-07-09', replace: true });
+  await enterReports(l, { unit: '市民政局', period: PERIOD, items: MINZHENG, receivedOn: '2019-07-10', replace: true });
   const file = join(tempDir(), '汇总表.xlsx');
   const r = await writeSummaryWorkbook(l, { period: PERIOD, out: file });
   expect(r).toMatchObject({ out: file, sheets: SUMMARY_SHEET_NAMES, units: 37, tasks: 54 });

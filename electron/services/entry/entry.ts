@@ -7,6 +7,7 @@ import { appendAudit } from '../../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../../db/queries/plan';
 import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../../db/queries/reports';
 import { entryItemSchema, type EntryItemInput } from '../../../shared/api';
+import { priorWords, type PriorSubmission } from '../../../shared/proxy';
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from '../context';
 
@@ -20,8 +21,19 @@ export interface EnterInput {
   readonly unit?: string | undefined;
   readonly period: string;
   readonly items: readonly EntryItem[];
-  /** Date the summary office received a paper report (proxy entry); today by default. */
-  readonly receivedOn?: string;
+  /**
+   * Date the summary office received a paper report (proxy entry), set on purpose by the clerk. Left
+   * out, a task keeps the received date of what it replaces (an on-time package stays on time) and a
+   * task with nothing before gets today.
+   */
+  readonly receivedOn?: string | undefined;
+  /**
+   * A proxy entry replacing what a unit already reported (its package, an earlier proxy entry) must
+   * say so: the clerk has been shown what is replaced and confirmed it. Without it the save is refused.
+   */
+  readonly replace?: boolean | undefined;
+  /** 填报人 of the report, typed once for all its tasks; this computer's user when left empty. */
+  readonly filledBy?: string | undefined;
 }
 
 export interface EnterResult {
@@ -81,6 +93,23 @@ export async function loadUnitPeriod(ctx: Ctx, unitName: string, periodId: strin
   const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
   const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
   return { plan, unit, period, roles: rolesOfUnit(plan, unit.id), reports, previous };
+}
+
+/**
+ * How the unit's stored reports of a period came in, one entry per package revision, proxy entry or
+ * demo fill, each with its tasks (by number, in plan order): what a proxy entry would replace.
+ */
+export function priorSubmissions(plan: PlanModel, reports: ReadonlyMap<number, Report>, taskIds?: ReadonlySet<number>): PriorSubmission[] {
+  const groups = new Map<string, { -readonly [K in keyof PriorSubmission]: PriorSubmission[K] } & { tasks: number[] }>();
+  for (const task of plan.tasks) {
+    const r = reports.get(task.id);
+    if (!r || (taskIds && !taskIds.has(task.id))) continue;
+    const key = [r.source, r.packageId ?? '', r.revision, r.receivedOn ?? '', r.enteredBy, r.source === 'package' ? '' : r.updatedAt.slice(0, 10)].join('|');
+    const g = groups.get(key) ?? { source: r.source, revision: r.revision, receivedOn: r.receivedOn, enteredBy: r.enteredBy, at: r.updatedAt, tasks: [] };
+    g.tasks.push(task.no);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
 
 /** The entry of one task as the validation rules see it, from stored fields and values. */
@@ -144,7 +173,7 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
   }
   const role = await roleOf(ctx);
   const proxy = role === 'summary';
-  const receivedOn = proxy ? (input.receivedOn ?? today(ctx)) : null;
+  const filledBy = input.filledBy?.trim() || ctx.actor;
   const thresholds = await thresholdsOf(ctx);
   const tasksByNo = new Map(plan.tasks.map((t) => [t.no, t]));
 
@@ -203,8 +232,16 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
   if (problems.length > 0) {
     throw new LedgerError('E_VALIDATION', `填报内容有 ${problems.length} 处问题,未保存任何内容:\n` + problems.map((p) => `· ${p.message}`).join('\n'), { issues: problems });
   }
+  if (proxy && !input.replace) {
+    const replaced = priorSubmissions(plan, existing, new Set(touched.keys()));
+    if (replaced.length > 0) {
+      throw new LedgerError('E_EXISTS', `代填将替换单位已报送的内容,未保存:\n${priorWords(unit.name, replaced).map((w) => `· ${w}`).join('\n')}\n请核对后确认替换(命令行加 --replace)。`, { prior: replaced });
+    }
+  }
 
   const at = nowIso(ctx);
+  // A correction typed in from paper does not make an on-time report late: only a date the clerk sets does.
+  const receivedOnOf = (before: Report | undefined) => input.receivedOn ?? before?.receivedOn ?? today(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     // Read again inside the write, all tasks at once: another program may have imported into this
     // period since the form was read, and what is replaced goes whole into the history.
@@ -216,8 +253,8 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
         .map((i) => ({ indicatorId: i.id, value: w.values.get(i.id)!.value, note: w.values.get(i.id)!.note }));
       return {
         ...w.fields, periodId: period.id, unitId: unit.id, taskId: w.task.id, role: roles.get(w.task.id)!,
-        enteredBy: ctx.actor, proxy, source: proxy ? 'proxy' as const : 'entry' as const, packageId: null,
-        revision: before?.revision ?? 1, receivedOn: proxy ? receivedOn : (before?.receivedOn ?? null), values,
+        enteredBy: filledBy, proxy, source: proxy ? 'proxy' as const : 'entry' as const, packageId: null,
+        revision: before?.revision ?? 1, receivedOn: proxy ? receivedOnOf(before) : (before?.receivedOn ?? null), values,
       };
     });
     const written = await writeReports(trx, rows, at, current);
@@ -226,7 +263,7 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
       return {
         at, actor: ctx.actor, action: proxy ? 'report.proxy-entry' : 'report.enter', entity: 'report', entityId: String(id),
         before: before ? { ...fieldsOf(before), values: before.values } : null,
-        after: { unit: unit.name, period: input.period, task: w.task.no, ...w.fields, values: rows[k]!.values, proxy, receivedOn },
+        after: { unit: unit.name, period: input.period, task: w.task.no, ...w.fields, values: rows[k]!.values, proxy, receivedOn: rows[k]!.receivedOn, enteredBy: filledBy },
       };
     }));
   });

@@ -10,7 +10,7 @@ export function entryHandlers(deps: HandlerDeps) {
   return {
     'entry:get': async (req) => entryForm(await session.require(), req),
     'entry:save': async (req) => {
-      const r = await enterReports(await session.require(), { unit: req.unit, period: req.period, items: req.items, ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}) });
+      const r = await enterReports(await session.require(), { unit: req.unit, period: req.period, items: req.items, receivedOn: req.receivedOn, replace: req.replace, filledBy: req.filledBy });
       return { tasks: r.tasks, warnings: r.warnings };
     },
     'periods:list': async () => periodViews(await session.require()),
