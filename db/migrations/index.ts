@@ -6,6 +6,7 @@ import * as m004 from './004_task_leaders';
 import * as m005 from './005_plan_revisions';
 import * as m006 from './006_levels';
 import * as m007 from './007_rollups';
+import * as m010 from './010_deadlines_returns_starts';
 
 export interface Migration {
   readonly version: number;
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'plan revisions', up: m005.up },
   { version: 6, name: 'subordinate offices and quotas', up: m006.up },
   { version: 7, name: 'allocations and roll-ups between offices', up: m007.up },
+  { version: 10, name: 'due dates by hand, returns answered and closed, units starting mid-year', up: m010.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

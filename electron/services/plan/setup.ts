@@ -10,6 +10,7 @@ import { appendAudit } from '../../../db/queries/audit';
 import { insertPlan } from '../../../db/queries/plan';
 import { setSetting } from '../../../db/queries/settings';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
+import { ruleDueOf } from '../deadlines';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
 import { seedDefaultOffices } from '../levels/offices';
@@ -56,7 +57,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const key = loadOrCreateKey(file);
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
-      await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
+      await insertPlan(trx, plan, { createdAt: at, dueOn: ruleDueOf(dueDay), actor: ledger.actor });
       await seedDefaultOffices(trx, plan.id);
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);
