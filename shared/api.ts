@@ -128,6 +128,10 @@ export const requestSchemas = {
 
   'returns:create': z.object({ period, unit: unitName, task: z.number().int().positive(), comment: z.string().min(1).max(1000) }).strict(),
   'returns:list': z.object({ period: period.optional() }).strict(),
+  /** The period a unit starts reporting from (a unit set up or added mid-year), with a reason; audited. Unit side: its own. */
+  'units:setStart': z.object({ unit: unitName.optional(), period, reason: z.string().min(1).max(500) }).strict(),
+  /** A unit's opening cumulative values (上期累计 of its first period); null clears one; audited. Unit side: its own. */
+  'units:setOpening': z.object({ unit: unitName.optional(), values: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000) }).strict(),
   /** Summary side: closes a return (the corrected report was read and is accepted); audited. */
   'returns:close': z.object({ id: z.number().int().positive() }).strict(),
 
@@ -380,6 +384,14 @@ export interface ReturnView {
   readonly closedAt: string | null;
 }
 
+/** The period a unit starts reporting from, and why. */
+export interface UnitStartView {
+  readonly unit: string;
+  readonly period: PeriodId;
+  readonly how: 'plan' | 'setup' | 'revision' | 'hand';
+  readonly reason: string | null;
+}
+
 /** A return's life: 已退回 → 已发反馈包 → 已重报 (第N版) → 已关闭. */
 export type ReturnStage = '已退回' | '已发反馈包' | '已重报' | '已关闭';
 
@@ -506,6 +518,8 @@ export interface ResponseMap {
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
   'returns:close': ReturnView;
+  'units:setStart': UnitStartView;
+  'units:setOpening': { readonly unit: string; readonly start: PeriodId; readonly values: number };
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
   'reports:bulletinDraft': { readonly bulletin: Bulletin; readonly timeProgress: number; readonly html: string };
   'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;

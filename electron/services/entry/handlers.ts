@@ -4,6 +4,7 @@ import { entryForm, periodViews } from '../views';
 import { enterReports } from './entry';
 import { lockPeriod, reopenPeriod, setPeriodDue } from './periods';
 import { closeReturn, listReturns, returnTask } from './returns';
+import { setOpeningValues, setUnitStart } from './starts';
 
 export function entryHandlers(deps: HandlerDeps) {
   const { session } = deps;
@@ -20,5 +21,7 @@ export function entryHandlers(deps: HandlerDeps) {
     'returns:create': async (req) => returnTask(await session.require(), req),
     'returns:list': async (req) => listReturns(await session.require(), req.period ? { period: req.period } : {}),
     'returns:close': async (req) => closeReturn(await session.require(), req.id),
-  } satisfies DomainHandlers<'entry:get' | 'entry:save' | 'periods:list' | 'periods:lock' | 'periods:reopen' | 'periods:setDue' | 'returns:create' | 'returns:list' | 'returns:close'>;
+    'units:setStart': async (req) => setUnitStart(await session.require(), req),
+    'units:setOpening': async (req) => setOpeningValues(await session.require(), req),
+  } satisfies DomainHandlers<'entry:get' | 'entry:save' | 'periods:list' | 'periods:lock' | 'periods:reopen' | 'periods:setDue' | 'returns:create' | 'returns:list' | 'returns:close' | 'units:setStart' | 'units:setOpening'>;
 }
