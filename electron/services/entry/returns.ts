@@ -45,16 +45,17 @@ export async function returnTask(ctx: Ctx, opts: { unit: string; period: string;
 }
 
 /**
- * Marks the returns of a unit's period that a newly imported report answers: those of its tasks, made
- * before this import and not yet answered or closed, become 已重报 with the revision. Answers the audit
- * lines for the caller's transaction and the task numbers answered.
+ * Marks the returns of a unit's period that a newly imported report answers: those of its tasks not yet
+ * answered or closed become 已重报 with the revision. An import is always of a newer revision than the one
+ * stored (older ones are refused), so an open return is about a revision this one replaces. Answers the
+ * audit lines for the caller's transaction and the task numbers answered.
  */
 export async function answerReturns(db: Tx, opts: { unitId: number; unit: string; period: string; taskIds: readonly number[]; revision: number; at: string; actor: string }): Promise<{ audit: AuditEntry[]; tasks: number[] }> {
   if (opts.taskIds.length === 0) return { audit: [], tasks: [] };
   const open = await db.selectFrom('returns').innerJoin('tasks', 'tasks.id', 'returns.task_id')
     .select(['returns.id', 'tasks.no', 'returns.feedback_package_id'])
     .where('returns.unit_id', '=', opts.unitId).where('returns.period', '=', opts.period).where('returns.task_id', 'in', [...opts.taskIds])
-    .where('returns.answered_revision', 'is', null).where('returns.closed_at', 'is', null).where('returns.created_at', '<', opts.at)
+    .where('returns.answered_revision', 'is', null).where('returns.closed_at', 'is', null)
     .orderBy('returns.id').execute();
   if (open.length === 0) return { audit: [], tasks: [] };
   await db.updateTable('returns').set({ answered_revision: opts.revision, answered_at: opts.at }).where('id', 'in', open.map((r) => r.id)).execute();
