@@ -57,6 +57,9 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
 });
 
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
+/** Opening cumulative values of a unit (上期累计 of its first period): `ledger opening --values` reads the same list. */
+export const openingValuesSchema = z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000);
+
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
   /**
@@ -131,7 +134,7 @@ export const requestSchemas = {
   /** The period a unit starts reporting from (a unit set up or added mid-year), with a reason; audited. Unit side: its own. */
   'units:setStart': z.object({ unit: unitName.optional(), period, reason: z.string().min(1).max(500) }).strict(),
   /** A unit's opening cumulative values (上期累计 of its first period); null clears one; audited. Unit side: its own. */
-  'units:setOpening': z.object({ unit: unitName.optional(), values: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000) }).strict(),
+  'units:setOpening': z.object({ unit: unitName.optional(), values: openingValuesSchema }).strict(),
   /** Summary side: closes a return (the corrected report was read and is accepted); audited. */
   'returns:close': z.object({ id: z.number().int().positive() }).strict(),
 
@@ -457,6 +460,9 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
+  'period.due.set': '设定截止日期', 'period.due.rule': '截止日期恢复按规则', 'period.due.recompute': '截止日期按节假日顺延',
+  'return.answered': '退回已重报', 'return.close': '关闭退回',
+  'unit.start': '单位起报期', 'unit.start.set': '设定单位起报期', 'unit.opening': '期初累计数',
 };
 
 /** An audit action in words; an action without a label shows as it is recorded. */

@@ -5,6 +5,8 @@
  * period M falls in: earlier periods are not 未报送 for it. The office (or the unit) can set it by hand,
  * audited. Opening values are 上期累计 of the unit's first period, so its first report's increase is right.
  */
+import type * as z from 'zod';
+import { openingValuesSchema } from '../../../shared/api';
 import type { PeriodId, ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodOf, parsePeriod, periodLabel, planPeriods, planPeriodsText } from '../../../shared/rules/periods';
@@ -98,7 +100,9 @@ export async function openingValues(db: Tx, unitId: number): Promise<Map<number,
   return new Map(rows.map((r) => [r.indicator_id, r.value]));
 }
 
-export interface OpeningValueInput { readonly task: number; readonly indicator: number; readonly value: number | null }
+/** Opening values as `ledger opening --values` and units:setOpening take them. */
+export const OpeningValuesSchema = openingValuesSchema;
+export type OpeningValueInput = z.infer<typeof openingValuesSchema>[number];
 
 /**
  * Sets a unit's opening cumulative values: what it had done before its first period here (null clears
