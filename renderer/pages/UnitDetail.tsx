@@ -13,6 +13,9 @@ const { Text } = Typography;
 
 type DetailTask = UnitDetailView['tasks'][number];
 
+/** 已退回 and 已发反馈包 wait for the unit; 已重报 waits for the office to read it; 已关闭 is done. */
+const RETURN_STAGE_COLOR: Readonly<Record<ReturnView['stage'], string>> = { 已退回: 'orange', 已发反馈包: 'gold', 已重报: 'blue', 已关闭: 'green' };
+
 export function UnitDetail() {
   const unit = useApp((s) => s.unit);
   const period = useApp((s) => s.period);
@@ -50,6 +53,16 @@ export function UnitDetail() {
       report(err, '未能退回');
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function closeReturn(r: ReturnView) {
+    try {
+      await call('returns:close', { id: r.id });
+      void message.success(`已关闭任务${r.task}的退回(第${r.answeredRevision}版已核对,已记入审计日志)。`);
+      changed();
+    } catch (err) {
+      report(err, '未关闭');
     }
   }
 
@@ -117,7 +130,8 @@ export function UnitDetail() {
                 { title: '任务', key: 't', render: (_, r) => `${r.task}. ${r.taskTitle}` },
                 { title: '退回意见', dataIndex: 'comment' },
                 { title: '时间', dataIndex: 'createdAt', width: 100, render: (d: string) => d.slice(0, 10) },
-                { title: '状态', dataIndex: 'done', width: 110, render: (d: boolean) => (d ? <Tag color="green">已发反馈包</Tag> : <Tag color="orange">待发反馈包</Tag>) },
+                { title: '状态', dataIndex: 'stage', width: 130, render: (stage: ReturnView['stage'], r) => <Tag color={RETURN_STAGE_COLOR[stage]} data-testid={`return-stage-${r.task}`}>{stage}{stage === '已重报' && r.answeredRevision !== null ? ` 第${r.answeredRevision}版` : ''}</Tag> },
+                { title: '操作', key: 'op', width: 110, render: (_, r) => (r.stage === '已重报' ? <Button size="small" onClick={() => void closeReturn(r)}>核对无误,关闭</Button> : null) },
               ]} />
             </Card>
           )}
