@@ -3,7 +3,7 @@ import { listAudit } from '../../db/queries/audit';
 import { planModelToDef } from '../../db/queries/plan';
 import { activePlan, type Ctx } from '../../electron/services/context';
 import { enterReports } from '../../electron/services/entry/entry';
-import { periodOfDay, setOpeningValues, setUnitStart, unitStart } from '../../electron/services/entry/starts';
+import { firstOwedPeriod, setOpeningValues, setUnitStart, unitStart } from '../../electron/services/entry/starts';
 import { revisePlan } from '../../electron/services/plan/revise';
 import { loadPeriodData, periodFigures } from '../../electron/services/summaries/summaries';
 import { entryForm, periodViews, trendView } from '../../electron/services/views';
@@ -73,7 +73,7 @@ describe('a unit set up mid-year', () => {
   });
 
   it('a unit a plan revision adds starts from the period of the revision', async () => {
-    const loop = await createLoop({ clock: '2019-08-20T09:00:00' });
+    const loop = await createLoop({ clock: '2019-08-20T09:00:00' }); // July was due 8月5日: the first owed is August
     const def = planModelToDef(await activePlan(loop.office));
     const next = {
       ...def,
@@ -91,10 +91,13 @@ describe('a unit set up mid-year', () => {
   });
 
   it.each([
-    [2019, 'monthly', '2019-10-12', '2019-10'],
-    [2019, 'quarterly', '2019-10-12', '2019-12'],
-    [2019, 'monthly', '2020-02-01', '2019-01'],
-  ] as const)('the period a day falls in: %i %s %s → %s', (year, frequency, day, period) => {
-    expect(periodOfDay(year, frequency, day)).toBe(period);
+    ['2019-10-12', '2019-10'], // September was due 10月8日: passed
+    ['2019-10-08', '2019-09'], // set up on September's due date, it still owes September
+    ['2019-07-02', '2019-06'], // June is due 7月5日
+    ['2018-12-01', '2019-01'],
+    ['2020-02-01', '2019-01'], // after the year: the whole year
+  ])('set up on %s, the first period owed is %s', (day, period) => {
+    const periods = ['2019-01', '2019-06', '2019-09', '2019-10', '2019-12'].map((p) => ({ period: p, dueOn: { '2019-01': '2019-02-11', '2019-06': '2019-07-05', '2019-09': '2019-10-08', '2019-10': '2019-11-05', '2019-12': '2020-01-06' }[p]! }));
+    expect(firstOwedPeriod(periods, day)).toBe(period);
   });
 });

@@ -1,17 +1,17 @@
 /**
  * The period a unit starts reporting from, and its opening cumulative values. A unit named in the plan
- * when the office set it up reports from the plan's first period. A unit set up from its assignment in
- * month M (its own computer), or added to the plan by a revision in month M (the office), starts from the
- * period M falls in: earlier periods are not 未报送 for it. The office (or the unit) can set it by hand,
+ * when the office set it up reports from the plan's first period. A unit set up from its assignment (its
+ * own computer), or added to the plan by a revision (the office), starts from the first period still due
+ * on that day: earlier periods are not 未报送 for it. The office (or the unit) can set it by hand,
  * audited. Opening values are 上期累计 of the unit's first period, so its first report's increase is right.
  */
 import type * as z from 'zod';
 import { openingValuesSchema } from '../../../shared/api';
-import type { PeriodId, ReportingFrequency } from '../../../shared/domain';
+import type { PeriodId } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
-import { isPeriodOf, parsePeriod, periodLabel, planPeriods, planPeriodsText } from '../../../shared/rules/periods';
+import { isPeriodOf, periodLabel, planPeriods, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit } from '../../../db/queries/audit';
-import type { PlanModel } from '../../../db/queries/plan';
+import { listPeriods, type PlanModel } from '../../../db/queries/plan';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, type Ctx } from '../context';
 import { entryUnit, resolveUnit } from './entry';
@@ -27,8 +27,8 @@ export interface UnitStart {
 
 const HOW_WORDS: Readonly<Record<StartHow, string>> = {
   plan: '计划建立时即有此单位,从第一期起报送',
-  setup: '按本机建库(导入任务包)时间起报',
-  revision: '计划修订时新增此单位,从修订当期起报送',
+  setup: '从本机建库(导入任务包)时尚未截止的第一期起报送',
+  revision: '计划修订时新增此单位,从修订时尚未截止的第一期起报送',
   hand: '手工设定',
 };
 
@@ -38,15 +38,13 @@ export function startWords(s: UnitStart): string {
 }
 
 /**
- * The period a day falls in, for a plan year: the month (or quarter) of `day`; a day outside the plan's
- * year gives the first period (a unit set up for last year's plan, or ahead of it, owes the whole year).
- * @example periodOfDay(2019, 'quarterly', '2019-10-12') // '2019-12'
+ * The first period a unit set up (or added) on `day` owes: the first whose due date is that day or later,
+ * so a unit set up on 7月2日 still owes June (due 7月5日) and one set up on 10月12日 starts with October.
+ * After the year's last due date it owes the whole year: it is set up for a report of that year.
+ * @example firstOwedPeriod([{ period: '2019-09', dueOn: '2019-10-08' }, { period: '2019-10', dueOn: '2019-11-05' }], '2019-10-12') // '2019-10'
  */
-export function periodOfDay(year: number, frequency: ReportingFrequency, day: string): PeriodId {
-  const periods = planPeriods(year, frequency);
-  if (Number(day.slice(0, 4)) !== year) return periods[0]!;
-  const month = Number(day.slice(5, 7));
-  return periods.find((p) => parsePeriod(p)!.month >= month)!;
+export function firstOwedPeriod(periods: readonly { period: string; dueOn: string }[], day: string): PeriodId {
+  return (periods.find((p) => p.dueOn >= day) ?? periods[0]!).period;
 }
 
 /** Every unit's start that is not the plan's first period, by unit id. */
@@ -142,7 +140,7 @@ export async function setOpeningValues(ctx: Ctx, req: { unit?: string | undefine
   return { unit: unit.name, start: start.period, values: rows.length };
 }
 
-/** On a unit's computer set up from its assignment on `day`: it starts from the period that day falls in. */
-export async function recordSetupStart(db: Tx, opts: { planId: string; year: number; frequency: ReportingFrequency; unitId: number; unit: string; at: string; actor: string; day: string }): Promise<void> {
-  await recordStart(db, { planId: opts.planId, unitId: opts.unitId, period: periodOfDay(opts.year, opts.frequency, opts.day), how: 'setup', at: opts.at, actor: opts.actor, unit: opts.unit });
+/** On a unit's computer set up from its assignment on `day`: it starts from the first period still due then. */
+export async function recordSetupStart(db: Tx, opts: { planId: string; unitId: number; unit: string; at: string; actor: string; day: string }): Promise<void> {
+  await recordStart(db, { planId: opts.planId, unitId: opts.unitId, period: firstOwedPeriod(await listPeriods(db, opts.planId), opts.day), how: 'setup', at: opts.at, actor: opts.actor, unit: opts.unit });
 }

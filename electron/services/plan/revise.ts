@@ -8,11 +8,11 @@ import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
 import { diffPlans, type PlanDiff } from '../../../shared/plan-diff';
 import { appendAudit } from '../../../db/queries/audit';
-import { findUnitByName, planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
+import { findUnitByName, listPeriods, planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
 import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revision';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, requireRole, today, type Ctx } from '../context';
-import { periodOfDay, recordStart } from '../entry/starts';
+import { firstOwedPeriod, recordStart } from '../entry/starts';
 import { exportAssignment, type ExportedPackage } from '../packages/packages';
 
 export interface RevisionResult {
@@ -72,10 +72,11 @@ export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRu
     await recordPlanRevision(trx, { plan: revised, at, actor: ctx.actor, diff });
     // A unit the revision brings into the plan owes the periods from the one it was added in.
     const before = new Set(current.units.flatMap((u) => [u.name, ...u.aliases]));
+    const periods = await listPeriods(trx, current.id);
     for (const u of revised.units) {
       if (u.kind !== 'unit' || before.has(u.name) || u.aliases.some((a) => before.has(a)) || Object.values(diff.renamed).includes(u.name)) continue;
       const row = await findUnitByName(trx, u.name);
-      if (row) await recordStart(trx, { planId: current.id, unitId: row.id, unit: u.name, period: periodOfDay(current.year, current.frequency, today(ctx)), how: 'revision', at, actor: ctx.actor });
+      if (row) await recordStart(trx, { planId: current.id, unitId: row.id, unit: u.name, period: firstOwedPeriod(periods, today(ctx)), how: 'revision', at, actor: ctx.actor });
     }
     await appendAudit(trx, {
       at, actor: ctx.actor, action: 'plan.revise', entity: 'plan', entityId: current.id,
