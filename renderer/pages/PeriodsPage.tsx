@@ -15,7 +15,7 @@ const { Text, Paragraph } = Typography;
 /** A unit's period in words: exported, draft, not entered, and whether its due date has passed (on the due date itself it has not). */
 export function unitPeriodTag(p: PeriodView, today = todayIso()) {
   const overdue = p.dueOn < today;
-  if (p.beforeStart && p.state === '未填报') return <Tag>未起报(本单位从以后的报送期开始,此期无需报送)</Tag>;
+  if (p.beforeStart && p.state === '未填报') return <Tag>未起报·此期无需报送</Tag>;
   if (p.state === '已导出') return <Tag color="green">已导出 第{p.exportedRevision}版</Tag>;
   if (p.state === '草稿') return <Tag color={overdue ? 'red' : 'gold'}>{overdue ? '草稿未导出·已过截止日' : '草稿未导出'}</Tag>;
   return overdue ? <Tag color="red">未报送·已过截止日</Tag> : <Tag>未填报</Tag>;
