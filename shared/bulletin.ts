@@ -126,7 +126,7 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     .filter((r) => r.rank !== null)
     .sort((a, b) => (a.rank! - b.rank!) || 0);
   // Only units that sent figures are named as fast or slow; silent ones are named in 四、报送情况.
-  const reported = ranking.filter((r) => r.state !== '未报送');
+  const reported = ranking.filter((r) => r.state === '已报送' || r.state === '部分报送');
   const best = reported.slice(0, 3).map((r) => r.unit);
   const worst = reported.length > 3 ? reported.slice(-3).reverse().map((r) => r.unit) : [];
   const unitsBehind = ranking.filter((r) => (r.behind ?? 0) > 0).length;

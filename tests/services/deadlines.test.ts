@@ -41,6 +41,10 @@ describe('September 2019: due 10月5日, inside the National Day holiday, moves 
     expect(dueDay.headline.missingUnitNames).not.toContain('市人社局');
     expect(dueDay.headline.unitsWaiting).toBeGreaterThan(0);
     expect(dueDay.tasks.find((t) => t.leadUnits.includes('市人社局') && t.leadUnits.length === 1)!.light).toBe('none');
+    // Nor is a unit that has sent nothing yet named among the fast or the slow.
+    const onDueDay = (await draftBulletin(office, { period: '2019-09' })).bulletin;
+    expect(onDueDay.units).not.toContain('市人社局');
+    expect(onDueDay.reporting).toContain('尚未到截止日期');
     const detail = await unitDetail(office, { period: '2019-09', unit: '市人社局' });
     expect(detail.tasks.filter((t) => t.role === 'lead').every((t) => t.light === 'none')).toBe(true);
 
