@@ -1,9 +1,9 @@
 /** Periods and due dates: at the office, lock (关账) and reopen (audited); at a unit, what is done, late or missing. */
 import { useState } from 'react';
-import { App as AntApp, Button, Card, DatePicker, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { ColumnsType } from 'antd/es/table';
-import type { PeriodView } from '../../shared/api';
+import type { EntryForm, PeriodView } from '../../shared/api';
 import { percent } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
@@ -32,11 +32,39 @@ export function PeriodsPage() {
   const [dueOf, setDueOf] = useState<PeriodView | null>(null);
   const [dueOn, setDueOn] = useState<Dayjs | null>(null);
   const [dueReason, setDueReason] = useState('');
+
   const report = useErrorReporter();
   const { modal, message } = AntApp.useApp();
   const summary = info?.role === 'summary';
   const periodLabel = usePeriodLabel();
   const quarterly = useFrequency() === 'quarterly';
+  const [opening, setOpening] = useState<{ form: EntryForm; values: Map<string, number | null> } | null>(null);
+  const firstOwed = summary ? undefined : periods.find((p) => !p.beforeStart);
+  const startedMidYear = !summary && periods.some((p) => p.beforeStart);
+
+  async function openOpening() {
+    if (!firstOwed) return;
+    try {
+      const form = await call('entry:get', { period: firstOwed.period });
+      const values = new Map(form.tasks.flatMap((t) => t.indicators.filter((i) => i.kind === 'cumulative').map((i) => [`${t.no}:${i.no}`, i.previous] as const)));
+      setOpening({ form, values });
+    } catch (err) {
+      report(err);
+    }
+  }
+
+  async function saveOpening() {
+    if (!opening) return;
+    try {
+      const values = [...opening.values].map(([k, value]) => ({ task: Number(k.split(':')[0]), indicator: Number(k.split(':')[1]), value }));
+      const r = await call('units:setOpening', { values });
+      void message.success(`已保存期初累计数 ${r.values} 项,作为${periodLabel(r.start)}的上期累计(已记入审计日志)`);
+      setOpening(null);
+      changed();
+    } catch (err) {
+      report(err, '期初累计数未保存');
+    }
+  }
 
   function lock(period: string) {
     modal.confirm({
@@ -119,6 +147,7 @@ export function PeriodsPage() {
     <div data-testid="periods-page">
       <Card size="small" className="stats-card" title="报送期与截止日期">
         <Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {startedMidYear && firstOwed && <>本单位从 <Text strong>{periodLabel(firstOwed.period)}</Text> 起报送,此前各期无需报送。<Button size="small" onClick={() => void openOpening()} data-testid="open-opening">录入期初累计数…</Button><br /></>}
           {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};截止日遇周末或法定节假日顺延到下一个工作日(调休上班日算工作日),也可以逐期手工设定;截止日当天收到的不算逾期,逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
         </Paragraph>
       </Card>
@@ -137,6 +166,22 @@ export function PeriodsPage() {
             <Input.TextArea rows={2} value={dueReason} maxLength={500} onChange={(e) => setDueReason(e.target.value)} data-testid="due-reason-input" />
           </Form.Item>
         </Form>
+      </Modal>
+      <Modal open={opening !== null} title={`期初累计数(${firstOwed ? periodLabel(firstOwed.period) : ''}的上期累计)`} okText="保存" cancelText="取消" width={760}
+        onOk={() => void saveOpening()} onCancel={() => setOpening(null)} destroyOnHidden>
+        <Paragraph type="secondary">本单位起报之前已经完成的累计数(只限累计类指标),作为第一次填报的「上期累计」;不填的按 0 计。保存记入审计日志。</Paragraph>
+        <Table size="small" pagination={false} rowKey={(r) => `${r.task}:${r.indicator}`} data-testid="opening-table"
+          dataSource={opening ? opening.form.tasks.flatMap((t) => t.indicators.filter((i) => i.kind === 'cumulative').map((i) => ({ task: t.no, title: t.title, indicator: i.no, name: i.name, unit: i.unit }))) : []}
+          columns={[
+            { title: '任务', key: 't', render: (_, r) => `${r.task}. ${r.title}` },
+            { title: '指标', dataIndex: 'name' },
+            {
+              title: '期初累计', key: 'v', width: 180, render: (_, r) => (
+                <InputNumber min={0} value={opening?.values.get(`${r.task}:${r.indicator}`) ?? null} suffix={r.unit} data-testid={`opening-${r.task}-${r.indicator}`}
+                  onChange={(v) => setOpening((o) => (o ? { ...o, values: new Map(o.values).set(`${r.task}:${r.indicator}`, v) } : o))} />
+              ),
+            },
+          ]} />
       </Modal>
       <Modal open={reopening !== null} title={reopening ? `重新开启 ${periodLabel(reopening)}` : ''} okText="重新开启" cancelText="取消"
         okButtonProps={{ disabled: reason.trim() === '' }} onOk={() => void reopen()} onCancel={() => setReopening(null)} destroyOnHidden>

@@ -1,8 +1,9 @@
 /**
  * Deadlines and a unit set up mid-year, in Chromium over the loopback bridge (issue 14 items 2 and 7).
  * The office's 报送期 page on 2019-10-08 shows September due on 10月8日 with why (10月5日 is in the National
- * Day holiday), sets November's date by hand with a reason, and shows it so; 市残联, set up from its
- * assignment on 10月12日, sees January–September as 未起报, not red. Screenshots at 1366×768.
+ * Day holiday), sets November's date by hand with a reason, and shows it so, and sets 市残联 to start in
+ * October; 市残联, set up from its assignment on 10月12日, sees January–September as 未起报, not red, and enters
+ * its opening cumulative values, which its form shows as 上期累计. Screenshots at 1366×768.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,8 +75,26 @@ describe('deadlines on the 报送期 page', () => {
     await settled(S);
     await shot(S, '62-periods-deadline-by-hand');
 
+    // 市残联 takes on its task from October: September is no longer owed by it.
+    await menu(S, '汇总与报送情况');
+    await S.getByTestId('unit-table').locator('tr', { hasText: '市残联' }).locator('.unit-link').click();
+    await S.getByTestId('unit-detail').waitFor();
+    await S.getByTestId('set-start').click();
+    const start = S.locator('.ant-modal-wrap:visible');
+    await start.getByTestId('start-period').click();
+    const dropdown = S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    await dropdown.waitFor();
+    await settled(S);
+    await dropdown.locator('.ant-select-item-option').filter({ hasText: '2019年10月' }).first().click();
+    await start.getByTestId('start-reason').fill('10月起承担贫困残疾人康复任务');
+    await start.getByRole('button', { name: '保存' }).last().click();
+    await poll(() => S.locator('.ant-modal-wrap:visible').count()).toBe(0);
+    await poll(() => S.getByTestId('unit-detail').textContent()).toContain('未起报');
+    await shot(S, '64-unit-detail-starts-in-october');
+
     await menu(S, '审计日志');
     await poll(() => S.locator('body').textContent()).toContain('设定截止日期');
+    expect(await S.locator('body').textContent()).toContain('设定单位起报期');
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
@@ -90,6 +109,16 @@ describe('deadlines on the 报送期 page', () => {
     expect(await rows.nth(9).textContent()).toContain('未填报');
     expect(await U.getByTestId('periods-page').textContent()).not.toContain('已过截止日');
     await shot(U, '63-unit-periods-mid-year');
+
+    // What it had done before October, as its first 上期累计.
+    await U.getByTestId('open-opening').click();
+    const dialog = U.locator('.ant-modal-wrap:visible');
+    await dialog.getByTestId('opening-24-1').locator('input').fill('2400');
+    await shot(U, '65-unit-opening-values');
+    await dialog.getByRole('button', { name: '保存' }).last().click();
+    await poll(() => U.locator('.ant-modal-wrap:visible').count()).toBe(0);
+    await menu(U, '本期填报');
+    await poll(() => U.getByTestId('previous-24-1').textContent()).toContain('2,400');
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

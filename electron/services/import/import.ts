@@ -809,8 +809,8 @@ export async function initUnitFromAssignment(
       await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
       const unit = await findUnitByName(trx, data.unit);
       await archive(trx, received, basename(assignmentFile), unit?.id ?? null, at, null);
-      if (unit) await recordSetupStart(trx, { planId: data.plan.id, unitId: unit.id, unit: unit.name, at, actor: ledger.actor, day: today(ledger) });
       await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
+      if (unit) await recordSetupStart(trx, { planId: data.plan.id, unitId: unit.id, unit: unit.name, at, actor: ledger.actor, day: today(ledger) });
       if (carried) {
         await appendAudit(trx, { at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: data.plan.id, after: { from: basename(carried.file), year: carried.year, planId: carried.planId, fingerprint: fingerprint(key.publicKey) } });
       }
