@@ -113,7 +113,8 @@ describe('deadlines on the 报送期 page', () => {
     // What it had done before October, as its first 上期累计.
     await U.getByTestId('open-opening').click();
     const dialog = U.locator('.ant-modal-wrap:visible');
-    await dialog.getByTestId('opening-24-1').locator('input').fill('2400');
+    // Lead tasks come first: task 24's first indicator (贫困精神残疾人药费补助) is the first input.
+    await dialog.getByRole('spinbutton').first().fill('2400');
     await shot(U, '65-unit-opening-values');
     await dialog.getByRole('button', { name: '保存' }).last().click();
     await poll(() => U.locator('.ant-modal-wrap:visible').count()).toBe(0);
