@@ -70,6 +70,9 @@ export interface PeriodsTable {
   month: number;
   due_on: string;
   locked: Generated<number>;
+  /** 1 when the office set due_on by hand (it then wins over the rule); migration 009. */
+  due_by_hand: Generated<number>;
+  due_reason: Generated<string | null>;
 }
 
 export type ReportSource = 'entry' | 'proxy' | 'package' | 'demo';
@@ -162,7 +165,25 @@ export interface ReturnsTable {
   created_by: string;
   feedback_package_id: string | null;
   done: Generated<number>;
+  /** The report revision that answered the return (已重报), and when it came in; migration 009. */
+  answered_revision: Generated<number | null>;
+  answered_at: Generated<string | null>;
+  closed_at: Generated<string | null>;
+  closed_by: Generated<string | null>;
 }
+
+/** The period a unit starts reporting from; no row: the plan's first period (migration 009). */
+export interface UnitStartsTable {
+  plan_id: string;
+  unit_id: number;
+  period: string;
+  /** setup: the unit's computer was set up then; revision: a plan revision added the unit; hand: the office set it. */
+  how: 'setup' | 'revision' | 'hand';
+  reason: string | null;
+}
+
+/** A unit's cumulative values before its first period (上期累计 of that period). */
+export interface OpeningValuesTable { unit_id: number; indicator_id: number; value: number }
 
 /** Every revision of a plan: the PlanDef as it then was (JSON), when, by whom, and its PlanDiff from the one before. */
 export interface PlanRevisionsTable {
@@ -247,6 +268,8 @@ export interface Database {
   unit_keys: UnitKeysTable;
   packages: PackagesTable;
   returns: ReturnsTable;
+  unit_starts: UnitStartsTable;
+  opening_values: OpeningValuesTable;
   plan_revisions: PlanRevisionsTable;
   offices: OfficesTable;
   quotas: QuotasTable;

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as z from 'zod';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import type { ParsedPlan } from '../shared/plan';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type PlanDef, type ReportingFrequency } from '../shared/domain';
@@ -113,6 +114,14 @@ const HELP = `民生工作督办台账 命令行
   keys     --db FILE [--accept-from 填报包.xlsx [--shared-key]] [--json]
                                                        查看密钥指纹;用某单位的填报包登记其新密钥
                                                        (--shared-key:该密钥已属于另一单位时,仍登记为共用密钥)
+  periods  --db FILE [--json]                          报送期、截止日期(遇周末、法定节假日顺延到下一个工作日)和顺延原因
+  periods  --db S.db --set YYYY-MM --due YYYY-MM-DD --reason 原因
+                                                       汇总端:手工设定一期的截止日期(优先于规则,记入审计日志);
+                                                       --due rule 恢复按规则
+  start    --db FILE [--unit 单位] --period YYYY-MM --reason 原因
+                                                       设定单位的起报期(年中建立或新增的单位,此前各期不算未报送)
+  opening  --db FILE [--unit 单位] --values FILE.json   录入单位起报期的期初累计数(上期累计),
+                                                       FILE.json 为 [{"task":24,"indicator":1,"value":2400}]
   lock     --db S.db --period YYYY-MM                   关账锁定报送期
   reopen   --db S.db --period YYYY-MM --reason 原因       重新开启报送期
 
@@ -212,6 +221,22 @@ function frequencyOption(value: string | undefined): ReportingFrequency | undefi
   const f = REPORTING_FREQUENCIES.find((x) => x === value || FREQUENCY_LABELS[x] === value);
   if (!f) throw new UsageError(`--frequency 只能是 monthly(按月)或 quarterly(按季度),不是「${value}」。`);
   return f;
+}
+
+/** A JSON list a command reads from a file (`enter --values`, `opening --values`), or E_VALIDATION naming the items that do not fit. */
+function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new LedgerError('E_VALIDATION', `无法读取${what} ${file}:${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
+    throw new LedgerError('E_VALIDATION', `${what} ${file} 格式不对,未保存任何内容:\n${where.join('\n')}`);
+  }
+  return parsed.data;
 }
 
 async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
@@ -515,24 +540,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'enter': {
         checkOptions(args, ['db', 'unit', 'period', 'values', 'received']);
         const file = need(args, 'db');
-        const valuesFile = need(args, 'values');
-        let raw: unknown;
-        try {
-          raw = JSON.parse(readFileSync(valuesFile, 'utf8'));
-        } catch (err) {
-          throw new LedgerError('E_VALIDATION', `无法读取录入文件 ${valuesFile}:${(err as Error).message}`);
-        }
         const { enterReports, EntryItemsSchema } = await import('./services/entry/entry');
-        const parsed = EntryItemsSchema.safeParse(raw);
-        if (!parsed.success) {
-          const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
-          throw new LedgerError('E_VALIDATION', `录入文件 ${valuesFile} 格式不对,未保存任何内容:\n${where.join('\n')}`);
-        }
+        const items = readJsonList(need(args, 'values'), EntryItemsSchema, '录入文件');
         const received = args.options.get('received');
         return await withLedger(file, async (l) => {
           const r = await enterReports(l, {
-            unit: need(args, 'unit'), period: need(args, 'period'), items: parsed.data,
-            receivedOn: received, replace: args.flags.has('replace'),
+            unit: need(args, 'unit'), period: need(args, 'period'), items,
+            ...(received ? { receivedOn: received } : {}), replace: args.flags.has('replace'),
           });
           if (json) io.out(JSON.stringify(r));
           else {
@@ -708,6 +722,50 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             for (const p of k.pinned) io.out(`  ${p.unit}  ${p.fingerprint}  登记于 ${p.acceptedAt.slice(0, 10)}(${p.acceptedBy})`);
             if (!k.office && k.pinned.length === 0) io.out('  尚未登记任何单位的密钥。');
           }
+          return 0;
+        });
+      }
+      case 'periods': {
+        checkOptions(args, ['db', 'set', 'due', 'reason']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { periodViews } = await import('./services/views');
+          const set = args.options.get('set');
+          if (set !== undefined) {
+            const { setPeriodDue } = await import('./services/entry/periods');
+            const due = need(args, 'due');
+            const r = await setPeriodDue(l, { period: set, dueOn: due === 'rule' ? null : due, reason: args.options.get('reason') ?? '' });
+            if (json) io.out(JSON.stringify(r));
+            else io.out(`${await labelOf(l, r.period)} 截止日期:${r.dueOn}${r.dueNote ? `,${r.dueNote}` : ''}。已记入审计日志。`);
+            return 0;
+          }
+          if (args.options.has('due') || args.options.has('reason')) throw new UsageError('--due 和 --reason 要与 --set YYYY-MM 一起使用。');
+          const rows = await periodViews(l);
+          if (json) { io.out(JSON.stringify(rows, null, 2)); return 0; }
+          for (const p of rows) {
+            const note = [p.dueByHand ? '手工设定' : null, p.dueNote, p.dueWarning, p.locked ? '已关账' : null, p.beforeStart ? '未起报' : null].filter((x) => x !== null).join(';');
+            io.out(`${p.period}  ${(await labelOf(l, p.period)).padEnd(10)}  截止 ${p.dueOn}${note ? `  ${note}` : ''}`);
+          }
+          return 0;
+        });
+      }
+      case 'start': {
+        checkOptions(args, ['db', 'unit', 'period', 'reason']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { setUnitStart } = await import('./services/entry/starts');
+          const r = await setUnitStart(l, { unit: args.options.get('unit'), period: need(args, 'period'), reason: need(args, 'reason') });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`${r.unit} 从 ${await labelOf(l, r.period)} 起报送,此前各期不算未报送(已记入审计日志)。`);
+          return 0;
+        });
+      }
+      case 'opening': {
+        checkOptions(args, ['db', 'unit', 'values']);
+        const { OpeningValuesSchema, setOpeningValues } = await import('./services/entry/starts');
+        const values = readJsonList(need(args, 'values'), OpeningValuesSchema, '期初累计数文件');
+        return await withLedger(need(args, 'db'), async (l) => {
+          const r = await setOpeningValues(l, { unit: args.options.get('unit'), values });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已保存 ${r.unit} 的期初累计数 ${r.values} 项,作为 ${await labelOf(l, r.start)} 的上期累计(已记入审计日志)。`);
           return 0;
         });
       }

@@ -35,6 +35,7 @@ import * as XLSX from 'xlsx';
 import type { IndicatorKind } from '../shared/domain';
 import { planPeriods } from '../shared/rules/periods';
 import { insertPlan } from '../db/queries/plan';
+import { ruleDueOf } from '../electron/services/deadlines';
 import { openLedger } from '../electron/services/context';
 import { GROUP_FILES, importFiles } from '../electron/services/import/import';
 import { exportReport } from '../electron/services/packages/packages';
@@ -267,7 +268,7 @@ async function buildSummaryDb(file: string) {
   const office = await initSummary(file, { plan: active, actor: '基准测试' });
   const createdAt = new Date().toISOString();
   await office.db.transaction().execute(async (trx) => {
-    for (let y = 2019 - years + 1; y < 2019; y++) await insertPlan(trx, planOf(y), { createdAt, dueDay: 5 });
+    for (let y = 2019 - years + 1; y < 2019; y++) await insertPlan(trx, planOf(y), { createdAt, dueOn: ruleDueOf(5) });
   });
   const s = office.handle.sqlite;
   const insReport = s.prepare(`INSERT INTO reports (period_id, unit_id, task_id, role, status, progress, problems, next_steps, explanation,

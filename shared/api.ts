@@ -58,6 +58,9 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
 });
 
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
+/** Opening cumulative values of a unit (上期累计 of its first period): `ledger opening --values` reads the same list. */
+export const openingValuesSchema = z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000);
+
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
   /**
@@ -96,6 +99,8 @@ export const requestSchemas = {
   'periods:list': z.object({}).strict(),
   'periods:lock': z.object({ period }).strict(),
   'periods:reopen': z.object({ period, reason: z.string().min(1).max(500) }).strict(),
+  /** Summary side: a period's due date set by hand (with a reason), or `dueOn: null` back to the rule; audited. */
+  'periods:setDue': z.object({ period, dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(), reason: z.string().max(500) }).strict(),
 
   /** The entry form of one unit for one period (unit side: this unit; summary side: proxy entry). */
   'entry:get': z.object({ period, unit: unitName.optional() }).strict(),
@@ -144,6 +149,12 @@ export const requestSchemas = {
 
   'returns:create': z.object({ period, unit: unitName, task: z.number().int().positive(), comment: z.string().min(1).max(1000) }).strict(),
   'returns:list': z.object({ period: period.optional() }).strict(),
+  /** The period a unit starts reporting from (a unit set up or added mid-year), with a reason; audited. Unit side: its own. */
+  'units:setStart': z.object({ unit: unitName.optional(), period, reason: z.string().min(1).max(500) }).strict(),
+  /** A unit's opening cumulative values (上期累计 of its first period); null clears one; audited. Unit side: its own. */
+  'units:setOpening': z.object({ unit: unitName.optional(), values: openingValuesSchema }).strict(),
+  /** Summary side: closes a return (the corrected report was read and is accepted); audited. */
+  'returns:close': z.object({ id: z.number().int().positive() }).strict(),
 
   'reports:exportWorkbook': z.object({ period }).strict(),
   /** The bulletin's generated draft text (the renderer lets the office edit it). */
@@ -282,6 +293,19 @@ export interface PeriodView {
   readonly hasReports: boolean;
   /** The period has begun by this computer's clock: nothing can be entered for a month not begun. */
   readonly started: boolean;
+  /**
+   * Summary side: why the date is what it is (10月5日为国庆节假期,顺延至10月8日; or the office's own date
+   * and reason), null when the due day itself is a working day; unit side: null.
+   */
+  readonly dueNote: string | null;
+  /** Summary side: the office set this date by hand (it wins over the rule). */
+  readonly dueByHand: boolean;
+  /** Summary side: the date by the rule (due day moved to a working day), what 恢复按规则 goes back to. */
+  readonly ruleDueOn: string | null;
+  /** Summary side: the holiday data does not know the year (weekends only were skipped). */
+  readonly dueWarning: string | null;
+  /** Unit side: before the period this unit starts reporting from (set up mid-year): nothing is due. */
+  readonly beforeStart: boolean;
 }
 
 export interface EntryTaskView extends ReportFields {
@@ -433,7 +457,28 @@ export interface ReturnView {
   readonly createdAt: string;
   /** Summary side: sent in a feedback package; unit side: corrected and re-exported. */
   readonly done: boolean;
+  readonly id: number;
+  /**
+   * Where the return stands: 已退回 (not sent yet), 已发反馈包, 已重报 (a later revision of the unit's
+   * report of that period, with the task in it, was imported) and 已关闭 (the office accepted it).
+   */
+  readonly stage: ReturnStage;
+  /** The revision of the unit's report that answered it (已重报), and when it came in. */
+  readonly answeredRevision: number | null;
+  readonly answeredAt: string | null;
+  readonly closedAt: string | null;
 }
+
+/** The period a unit starts reporting from, and why. */
+export interface UnitStartView {
+  readonly unit: string;
+  readonly period: PeriodId;
+  readonly how: 'plan' | 'setup' | 'revision' | 'hand';
+  readonly reason: string | null;
+}
+
+/** A return's life: 已退回 → 已发反馈包 → 已重报 (第N版) → 已关闭. */
+export type ReturnStage = '已退回' | '已发反馈包' | '已重报' | '已关闭';
 
 export interface SettingsView {
   readonly yellowPoints: number;
@@ -498,6 +543,9 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
   'package.export.allocation': '导出下达包', 'package.import.allocation': '导入下达包', 'office.setup': '按下达包建立本级汇总端',
+  'period.due.set': '设定截止日期', 'period.due.rule': '截止日期恢复按规则', 'period.due.recompute': '截止日期按节假日顺延',
+  'return.answered': '退回已重报', 'return.close': '关闭退回',
+  'unit.start': '单位起报期', 'unit.start.set': '设定单位起报期', 'unit.opening': '期初累计数',
 };
 
 /** An audit action in words; an action without a label shows as it is recorded. */
@@ -545,6 +593,7 @@ export interface ResponseMap {
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;
   'periods:reopen': PeriodView;
+  'periods:setDue': PeriodView;
   'entry:get': EntryForm;
   'entry:save': SaveResult;
   'packages:exportReport': ExportResult | null;
@@ -562,6 +611,9 @@ export interface ResponseMap {
   'summary:trend': TrendView;
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
+  'returns:close': ReturnView;
+  'units:setStart': UnitStartView;
+  'units:setOpening': { readonly unit: string; readonly start: PeriodId; readonly values: number };
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
   'reports:bulletinDraft': { readonly bulletin: Bulletin; readonly timeProgress: number; readonly html: string };
   'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;

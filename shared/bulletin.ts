@@ -126,7 +126,7 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     .filter((r) => r.rank !== null)
     .sort((a, b) => (a.rank! - b.rank!) || 0);
   // Only units that sent figures are named as fast or slow; silent ones are named in 四、报送情况.
-  const reported = ranking.filter((r) => r.state !== '未报送');
+  const reported = ranking.filter((r) => r.state === '已报送' || r.state === '部分报送');
   const best = reported.slice(0, 3).map((r) => r.unit);
   const worst = reported.length > 3 ? reported.slice(-3).reverse().map((r) => r.unit) : [];
   const unitsBehind = ranking.filter((r) => (r.behind ?? 0) > 0).length;
@@ -159,7 +159,7 @@ export function composeBulletin(input: BulletinInput): Bulletin {
       ? `已报送的量化指标均达到序时进度${c.noValue > 0 ? `;另有${c.noValue}项指标尚未报送数据,见四、报送情况` : ''}。`
       : `未达到序时进度的${behindRows.length}项量化指标及牵头单位说明的原因见下表。${c.noValue > 0 ? `另有${c.noValue}项指标尚未报送数据,见四、报送情况。` : ''}`;
   const reporting =
-    `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个。` +
+    `本期应报送单位${h.leadUnits}个,已报送${h.unitsReported}个,部分报送${h.unitsPartial}个,未报送${h.unitsMissing}个${h.unitsWaiting > 0 ? `,尚未到截止日期${h.unitsWaiting}个` : ''}。` +
     `${h.lateUnitNames.length > 0 ? `逾期报送的单位:${listNames(h.lateUnitNames)}。` : '无逾期报送的单位。'}` +
     `${h.partialUnitNames.length > 0 ? `部分报送的单位:${listNames(h.partialUnitNames)}。` : ''}` +
     `${h.missingUnitNames.length > 0 ? `未报送的单位:${listNames(h.missingUnitNames)}。` : ''}`;

@@ -1,7 +1,11 @@
 import type { IndicatorFields, Light, ReportingFrequency, TaskStatus } from './domain';
 
-/** Whether a unit has reported a period: every lead task saved (status and every value), some, or none. */
-export type ReportState = '已报送' | '部分报送' | '未报送' | '无牵头任务';
+/**
+ * Whether a unit has reported a period: every lead task saved (status and every value), some, or none;
+ * none before the due date has passed is 待报送 (the due date itself included), and none for a period
+ * before the one a unit set up mid-year starts from is 未起报 (it owes nothing there).
+ */
+export type ReportState = '已报送' | '部分报送' | '未报送' | '待报送' | '未起报' | '无牵头任务';
 
 /** One row of the unit-by-unit summary; counts are of the unit's lead tasks for the period. */
 export interface UnitSummary {
@@ -10,7 +14,7 @@ export interface UnitSummary {
   readonly seq: number;
   readonly leadTasks: number;
   readonly coTasks: number;
-  /** Lead-task reports due for the period. */
+  /** Lead-task reports due for the period (none before the unit's first period). */
   readonly due: number;
   readonly onTime: number;
   readonly late: number;
@@ -35,11 +39,13 @@ export interface UnitSummary {
 /**
  * Where a unit stands in a period's reporting, as the dashboard and the trend count it: late if any
  * lead task came in late, on time if all came in by the due date, otherwise missing (nothing yet,
- * or part of it). Null for a unit that leads no task. (A unit with nothing in has nothing late.)
+ * or part of it), waiting while nothing is in and the due date has not passed. Null for a unit that
+ * leads no task or owes nothing yet (未起报). (A unit with nothing in has nothing late.)
  */
-export function reportingGroup(u: UnitSummary): 'onTime' | 'late' | 'missing' | null {
-  if (u.state === '无牵头任务') return null;
+export function reportingGroup(u: UnitSummary): 'onTime' | 'late' | 'missing' | 'waiting' | null {
+  if (u.state === '无牵头任务' || u.state === '未起报') return null;
   if (u.late > 0) return 'late';
+  if (u.state === '待报送') return 'waiting';
   return u.state === '已报送' ? 'onTime' : 'missing';
 }
 

@@ -7,6 +7,7 @@ import * as m005 from './005_plan_revisions';
 import * as m006 from './006_levels';
 import * as m007 from './007_rollups';
 import * as m008 from './008_parent_units';
+import * as m009 from './009_deadlines_returns_starts';
 
 export interface Migration {
   readonly version: number;
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'subordinate offices and quotas', up: m006.up },
   { version: 7, name: 'allocations and roll-ups between offices', up: m007.up },
   { version: 8, name: 'own units of the parent office\'s units', up: m008.up },
+  { version: 9, name: 'due dates by hand, returns answered and closed, units starting mid-year', up: m009.up },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

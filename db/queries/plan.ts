@@ -1,8 +1,10 @@
 import type { IndicatorDef, PlanDef, ReportingFrequency, Role, SubordinateGroup, TaskDef, UnitKind } from '../../shared/domain';
-import { dueDate, parsePeriod, planPeriods } from '../../shared/rules/periods';
+import { parsePeriod, planPeriods } from '../../shared/rules/periods';
+import type { PeriodId } from '../../shared/domain';
 import type { PlanDiff } from '../../shared/plan-diff';
 import { compiled, P } from '../compiled';
-import type { Tx } from '../schema';
+import type { Selectable } from 'kysely';
+import type { PeriodsTable, Tx } from '../schema';
 
 /** The plan as the services use it: every row with its database id, in document order. */
 export interface PlanModel {
@@ -50,11 +52,11 @@ export interface UnitModel {
 }
 
 /**
- * Stores a plan with its categories, tasks, indicators, units and twelve monthly periods.
- * Units are shared across plans and matched by name or alias.
- * @example await insertPlan(trx, PLAN_2019, { createdAt: now, dueDay: 5 })
+ * Stores a plan with its categories, tasks, indicators, units and periods, each period due on the
+ * date `dueOn` gives it (the services' due-date rule). Units are shared across plans and matched by name or alias.
+ * @example await insertPlan(trx, PLAN_2019, { createdAt: now, dueOn: (p) => periodDue(p, 5, cal).dueOn })
  */
-export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: string; dueDay: number; actor?: string }): Promise<void> {
+export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: string; dueOn: DueOf; actor?: string }): Promise<void> {
   await db
     .insertInto('plans')
     .values({
@@ -73,7 +75,7 @@ export async function insertPlan(db: Tx, plan: PlanDef, opts: { createdAt: strin
     for (const t of c.tasks) await insertTask(db, plan.id, cat.id, t, unitIds);
   }
 
-  await insertPeriods(db, plan.id, plan.year, plan.frequency, opts.dueDay);
+  await insertPeriods(db, plan.id, plan.year, plan.frequency, opts.dueOn);
   await recordPlanRevision(db, { plan, at: opts.createdAt, actor: opts.actor ?? '', diff: null });
 }
 
@@ -115,12 +117,15 @@ export async function listPlanRevisions(db: Tx, planId: string): Promise<PlanRev
   return rows.map((r) => ({ revision: r.revision, at: r.created_at, actor: r.actor, plan: JSON.parse(r.plan) as PlanDef, diff: r.diff === null ? null : JSON.parse(r.diff) as PlanDiff }));
 }
 
-/** A plan year's periods at a frequency, each due on `dueDay` of the month after it. */
-async function insertPeriods(db: Tx, planId: string, year: number, frequency: ReportingFrequency, dueDay: number): Promise<void> {
+/** The due date of a period, as the services' rule makes it. */
+export type DueOf = (period: PeriodId) => string;
+
+/** A plan year's periods at a frequency, each due on the date `dueOn` gives it. */
+async function insertPeriods(db: Tx, planId: string, year: number, frequency: ReportingFrequency, dueOn: DueOf): Promise<void> {
   await db
     .insertInto('periods')
     .values(planPeriods(year, frequency).map((p) => ({
-      plan_id: planId, period: p, month: parsePeriod(p)!.month, due_on: dueDate(p, dueDay),
+      plan_id: planId, period: p, month: parsePeriod(p)!.month, due_on: dueOn(p),
     })))
     .execute();
 }
@@ -129,13 +134,13 @@ async function insertPeriods(db: Tx, planId: string, year: number, frequency: Re
  * Changes how often a plan reports: its periods are made again at the new frequency (locks and due dates
  * with them). Only for a plan without any report yet, which the caller checks (planHasReports): a report
  * belongs to a period, and deleting its period would delete it.
- * @example await setPlanFrequency(trx, 'xuancheng-2019', 'quarterly', 5)
+ * @example await setPlanFrequency(trx, 'xuancheng-2019', 'quarterly', (p) => periodDue(p, 5, cal).dueOn)
  */
-export async function setPlanFrequency(db: Tx, planId: string, frequency: ReportingFrequency, dueDay: number): Promise<void> {
+export async function setPlanFrequency(db: Tx, planId: string, frequency: ReportingFrequency, dueOn: DueOf): Promise<void> {
   const plan = await db.selectFrom('plans').select('year').where('id', '=', planId).executeTakeFirstOrThrow();
   await db.updateTable('plans').set({ frequency }).where('id', '=', planId).execute();
   await db.deleteFrom('periods').where('plan_id', '=', planId).execute();
-  await insertPeriods(db, planId, plan.year, frequency, dueDay);
+  await insertPeriods(db, planId, plan.year, frequency, dueOn);
 }
 
 /**
@@ -325,11 +330,23 @@ export function planModelToDef(m: PlanModel): PlanDef {
   };
 }
 
-export interface PeriodRow { readonly id: number; readonly period: string; readonly month: number; readonly dueOn: string; readonly locked: boolean }
+export interface PeriodRow {
+  readonly id: number;
+  readonly period: string;
+  readonly month: number;
+  readonly dueOn: string;
+  readonly locked: boolean;
+  /** The office's reason when it set dueOn by hand; null when dueOn is the rule's (or, at a unit, the office's package's). */
+  readonly dueByHand: string | null;
+}
+
+function periodRow(r: Selectable<PeriodsTable>): PeriodRow {
+  return { id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1, dueByHand: r.due_by_hand === 1 ? (r.due_reason ?? '') : null };
+}
 
 export async function listPeriods(db: Tx, planId: string): Promise<PeriodRow[]> {
   const rows = await db.selectFrom('periods').selectAll().where('plan_id', '=', planId).orderBy('period').execute();
-  return rows.map((r) => ({ id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 }));
+  return rows.map(periodRow);
 }
 
 /** Sets the due dates of a plan's periods (from an assignment package). */
@@ -339,5 +356,5 @@ export async function setDueDates(db: Tx, planId: string, periods: readonly { pe
 
 export async function findPeriod(db: Tx, planId: string, period: string): Promise<PeriodRow | null> {
   const r = await db.selectFrom('periods').selectAll().where('plan_id', '=', planId).where('period', '=', period).executeTakeFirst();
-  return r ? { id: r.id, period: r.period, month: r.month, dueOn: r.due_on, locked: r.locked === 1 } : null;
+  return r ? periodRow(r) : null;
 }

@@ -1,4 +1,5 @@
 import { openDatabase, type OpenDatabase } from '../../db/open';
+import { StoreError } from '../../db/errors';
 import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
@@ -6,7 +7,7 @@ import type { ReportingFrequency } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
 import { localDate, officeNameProblem } from '../../shared/format';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/rules/progress';
-import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
+import { settleOnOpen, storedDueDay } from './deadlines';
 
 /**
  * What every service call gets: the database, a clock and who is acting. The app, the command line
@@ -29,7 +30,7 @@ export interface OpenLedger extends Ctx {
 
 export async function openLedger(file: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean } = {}): Promise<OpenLedger> {
   const handle = await openDatabase(file, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false });
-  return {
+  const ledger: OpenLedger = {
     db: handle.db,
     file,
     handle,
@@ -37,6 +38,18 @@ export async function openLedger(file: string, opts: { now?: () => Date; actor?:
     actor: opts.actor ?? '本机用户',
     close: () => handle.close(),
   };
+  // An earlier year opened read-only is shown as it was: nothing is settled in it.
+  if (!opts.readonly) try {
+    await settleOnOpen(ledger.db, nowIso(ledger), ledger.actor);
+  } catch (err) {
+    // A damaged, read-only or busy file must still open (to back up, restore or read): the dates are
+    // settled on the next open that can write, and the operation that follows reports the file's failure.
+    if (!(err instanceof StoreError)) {
+      await ledger.close();
+      throw err;
+    }
+  }
+  return ledger;
 }
 
 /** ISO timestamp of the context's clock. */
@@ -100,7 +113,6 @@ export async function thresholdsOf(ctx: Ctx): Promise<Thresholds> {
   return y === null ? DEFAULT_THRESHOLDS : { yellowPoints: Number(y) };
 }
 
-export async function dueDayOf(ctx: Ctx): Promise<number> {
-  const d = await getSetting(ctx.db, 'due_day');
-  return d === null ? DEFAULT_DUE_DAY : Number(d);
+export function dueDayOf(ctx: Ctx): Promise<number> {
+  return storedDueDay(ctx.db);
 }

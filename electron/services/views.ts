@@ -8,16 +8,18 @@ import type {
 } from '../../shared/api';
 import { FREQUENCY_LABELS, indicatorFields, type Light, type ReportingFrequency, type Role } from '../../shared/domain';
 import { LedgerError } from '../../shared/errors';
-import { dueDate, hasStarted } from '../../shared/rules/periods';
+import { hasStarted } from '../../shared/rules/periods';
 import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
 import { indicatorLight, meanCompletion, taskLight } from '../../shared/rules/progress';
 import { reportingGroup, type IndicatorSummary } from '../../shared/summaries';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { listPeriods, planHasReports, setPlanFrequency, type PlanModel } from '../../db/queries/plan';
 import { getSetting, setSetting } from '../../db/queries/settings';
+import { dueOfPeriod, ruleDueOf, settleDueDates } from './deadlines';
+import { unitStart, unitStarts } from './entry/starts';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
 import { entryUnit, fieldsOf, loadUnitPeriod, priorSubmissions, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
-import { header, indicatorSummary, isComplete, loadPeriodData, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
+import { header, indicatorSummary, isComplete, loadPeriodData, owedNow, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
 export async function appInfo(ctx: Ctx | null, version: string, readOnlyYear: number | null = null): Promise<AppInfo> {
@@ -76,9 +78,18 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
   const day = today(ctx);
   if ((await roleOf(ctx)) !== 'unit') {
     const withReports = new Set(await periodsWithReports(ctx, plan));
-    return rows.map((p) => ({ period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period), started: hasStarted(p.period, day, plan.frequency) }));
+    const dueDay = await dueDayOf(ctx);
+    return rows.map((p) => {
+      const due = dueOfPeriod(p, dueDay);
+      return {
+        period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state: null, exportedRevision: null, hasReports: withReports.has(p.period),
+        started: hasStarted(p.period, day, plan.frequency),
+        dueNote: due.note, dueByHand: p.dueByHand !== null, ruleDueOn: due.workingOn, dueWarning: due.warning, beforeStart: false,
+      };
+    });
   }
   const unit = await resolveUnit(ctx, plan, await selfUnit(ctx));
+  const start = await unitStart(ctx.db, plan, unit.id);
   const exports = await ctx.db.selectFrom('packages')
     .select(['period', (eb) => eb.fn.max('revision').as('revision'), (eb) => eb.fn.max('created_at').as('at')])
     .where('kind', '=', 'report').where('direction', '=', 'out').groupBy('period').execute();
@@ -91,7 +102,11 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
     const ex = exportOf.get(p.period);
     const changed = savedAt.get(p.id) ?? null;
     const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
-    return { period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null, started: hasStarted(p.period, day, plan.frequency) };
+    return {
+      period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null,
+      started: hasStarted(p.period, day, plan.frequency),
+      dueNote: null, dueByHand: false, ruleDueOn: null, dueWarning: null, beforeStart: p.period < start.period,
+    };
   });
 }
 
@@ -148,7 +163,7 @@ export async function entryForm(ctx: Ctx, req: { period: string; unit?: string |
 
 /**
  * One unit's own figures for a period, task by task: the drill-down from the unit-by-unit table.
- * Lead tasks are judged as in the unit table (no report → red); a cooperating task counts only
+ * Lead tasks are judged as in the unit table (no report once the due date has passed → red); a cooperating task counts only
  * when reported, since its figures are part of the lead's.
  */
 export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }): Promise<UnitDetail> {
@@ -157,6 +172,7 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
   const row = summaryByUnit(d).find((u) => u.unit === unit.name);
   if (!row) throw new LedgerError('E_UNKNOWN_UNIT', `「${req.unit}」不是本计划的填报单位。`);
   const roles = rolesOfUnit(d.plan, unit.id);
+  const owed = owedNow(d, unit.id);
   const all = new Map(summaryByTask(d).map((t) => [t.no, t]));
   const month = d.period.month;
   const tasks: UnitDetail['tasks'][number][] = [];
@@ -167,13 +183,13 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
     const r = d.reports.get(`${unit.id}:${task.id}`);
     const indicators: IndicatorSummary[] = task.indicators.map((i) => {
       const value = valueOf(r, i.id);
-      const light: Light = value !== null ? indicatorLight(i, value, month, d.thresholds) : role === 'lead' ? 'red' : 'none';
+      const light: Light = value !== null ? indicatorLight(i, value, month, d.thresholds) : role === 'lead' && owed ? 'red' : 'none';
       return indicatorSummary(i, value, month, light);
     });
     const reported = task.indicators
       .map((i, k) => ({ target: i, value: indicators[k]!.value }))
       .filter((x) => role === 'lead' || x.value !== null);
-    const light: Light = !r && role === 'co'
+    const light: Light = !r && (role === 'co' || !owed)
       ? 'none'
       : taskLight({ status: r ? (r.status ?? '未开始') : null, indicators: reported }, month, d.thresholds);
     const completions = indicators.filter((i) => role === 'lead' || i.completion !== null).map((i) => i.completion ?? 0);
@@ -202,11 +218,12 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
   const last = (await periodsWithReports(ctx, plan)).sort().at(-1);
   const rows = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last);
   const thresholds = await thresholdsOf(ctx);
+  const starts = await unitStarts(ctx.db, plan.id);
   const overall: TrendView['overall'][number][] = [];
   const byUnit = new Map<string, (number | null)[]>();
   for (const row of rows) {
     const period = row.period;
-    const d = await loadPeriodData(ctx, row, { plan, thresholds });
+    const d = await loadPeriodData(ctx, row, { plan, thresholds, starts });
     const units = summaryByUnit(d).filter((u) => u.state !== '无牵头任务');
     const tasks = summaryByTask(d);
     overall.push({
@@ -243,8 +260,8 @@ async function settingsOf(ctx: Ctx, plan: PlanModel): Promise<SettingsView> {
 
 /**
  * Changes the light threshold, the due day, the office's name or the reporting frequency (summary office
- * only; audited). A new due day moves the due dates of the periods not yet locked: a closed period keeps
- * the date it was judged by. A new name goes on the packages sent from now on; units that were set up
+ * only; audited). A new due day moves the due dates of the periods not yet locked (to a working day, as
+ * every rule date): a closed period keeps the date it was judged by, and a date set by hand stays. A new name goes on the packages sent from now on; units that were set up
  * with the old one still report here, as a report is bound to this office by its key, not its name. A new
  * frequency makes the plan's periods again, so only while no report exists: once one does, its period
  * and the 上期 it was checked against would change under it.
@@ -267,11 +284,9 @@ export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | un
     if (frequency !== undefined) {
       // Checked again inside the write: an import may have landed since settingsView read it.
       if (await planHasReports(trx, plan.id)) throw new LedgerError('E_VALIDATION', '刚刚有报送数据写入,报送频率不能再修改;设置未做任何修改。');
-      await setPlanFrequency(trx, plan.id, frequency, req.dueDay ?? before.dueDay);
+      await setPlanFrequency(trx, plan.id, frequency, ruleDueOf(req.dueDay ?? before.dueDay));
     } else if (req.dueDay !== undefined) {
-      for (const p of await listPeriods(trx, plan.id)) {
-        if (!p.locked) await trx.updateTable('periods').set({ due_on: dueDate(p.period, req.dueDay) }).where('id', '=', p.id).execute();
-      }
+      await settleDueDates(trx, { planId: plan.id, dueDay: req.dueDay, at, actor: ctx.actor, why: `截止日改为每月${req.dueDay}日` });
     }
     await appendAudit(trx, {
       at, actor: ctx.actor, action: 'settings.update', entity: 'settings', entityId: plan.id,

@@ -60,7 +60,7 @@ export function CompletionBar({ value, behind = false }: { readonly value: numbe
   );
 }
 
-const STATE_COLOR: Readonly<Record<ReportState, string>> = { 已报送: 'success', 部分报送: 'warning', 未报送: 'error', 无牵头任务: 'default' };
+const STATE_COLOR: Readonly<Record<ReportState, string>> = { 已报送: 'success', 部分报送: 'warning', 未报送: 'error', 待报送: 'processing', 未起报: 'default', 无牵头任务: 'default' };
 
 export function StateTag({ state }: { readonly state: ReportState }) {
   return <Tag color={STATE_COLOR[state]}>{state}</Tag>;

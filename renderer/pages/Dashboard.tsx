@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { ResponseOf, TrendView } from '../../shared/api';
+import type { ResponseOf, ReturnView, TrendView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { gapText, percent, valueWord } from '../../shared/format';
 import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
@@ -54,11 +54,28 @@ export function TaskExpansion({ task }: { readonly task: Pick<TaskSummary, 'indi
   );
 }
 
+/** Returns of the period not closed yet, for the reporting card: the office follows each to 已关闭. */
+function useOpenReturns(): readonly ReturnView[] {
+  const period = useApp((s) => s.period);
+  const version = useApp((s) => s.version);
+  const [returns, setReturns] = useState<readonly ReturnView[]>([]);
+  const report = useErrorReporter();
+  useEffect(() => {
+    if (!period) return;
+    let live = true;
+    call('returns:list', { period }).then((r) => { if (live) setReturns(r.filter((x) => x.stage !== '已关闭')); }, (err) => report(err));
+    return () => { live = false; };
+  }, [period, version]);
+  return returns;
+}
+
 function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
   const go = useApp((s) => s.go);
+  const returns = useOpenReturns();
   const onTime = rows.filter((r) => reportingGroup(r) === 'onTime');
   const late = rows.filter((r) => reportingGroup(r) === 'late');
   const missing = rows.filter((r) => reportingGroup(r) === 'missing');
+  const waiting = rows.filter((r) => reportingGroup(r) === 'waiting');
   const group = (title: string, color: string, list: readonly UnitSummary[], testId: string) => (
     <div className="reporting-group" data-testid={testId}>
       <div className="reporting-title"><Tag color={color}>{title}</Tag><Text type="secondary">{list.length} 个单位</Text></div>
@@ -76,6 +93,19 @@ function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
       {group('按时报送', 'success', onTime, 'reporting-on-time')}
       {group('逾期报送', 'warning', late, 'reporting-late')}
       {group('未报送', 'error', missing, 'reporting-missing')}
+      {waiting.length > 0 && group('待报送(未过截止日)', 'processing', waiting, 'reporting-waiting')}
+      {returns.length > 0 && (
+        <div className="reporting-group" data-testid="reporting-returns">
+          <div className="reporting-title"><Tag color="orange">退回跟踪</Tag><Text type="secondary">{returns.length} 项未关闭</Text></div>
+          <div className="reporting-names">
+            {returns.map((r) => (
+              <Button key={r.id} size="small" type="link" onClick={() => go('unitDetail', r.unit)}>
+                {r.unit} 任务{r.task}:{r.stage}{r.stage === '已重报' && r.answeredRevision !== null ? `(第${r.answeredRevision}版)` : ''}
+              </Button>
+            ))}
+          </div>
+        </div>
+      )}
     </Card>
   );
 }
@@ -154,7 +184,7 @@ function Charts({ data }: { readonly data: Data }) {
         show: true, position: 'right', fontSize: 11, color: '#595959',
         formatter: (p: { dataIndex: number }) => {
           const r = reporting[p.dataIndex]!;
-          return r.state === '未报送' ? '未报送' : r.completion === null ? '无量化指标' : percent(r.completion);
+          return r.state === '未报送' || r.state === '未起报' ? r.state : r.completion === null ? '无量化指标' : percent(r.completion);
         },
       },
     }],

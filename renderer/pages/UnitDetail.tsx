@@ -1,6 +1,6 @@
 /** Drill-down: one unit's tasks and indicators for the period; return a task, export feedback, enter a paper report. */
 import { useEffect, useState } from 'react';
-import { App as AntApp, Breadcrumb, Button, Card, Descriptions, Empty, Form, Input, Modal, Space, Spin, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Breadcrumb, Button, Card, Descriptions, Empty, Form, Input, Modal, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReturnView, UnitDetail as UnitDetailView } from '../../shared/api';
 import { percent } from '../../shared/format';
@@ -12,6 +12,9 @@ import { TaskExpansion } from './Dashboard';
 const { Text } = Typography;
 
 type DetailTask = UnitDetailView['tasks'][number];
+
+/** 已退回 and 已发反馈包 wait for the unit; 已重报 waits for the office to read it; 已关闭 is done. */
+const RETURN_STAGE_COLOR: Readonly<Record<ReturnView['stage'], string>> = { 已退回: 'orange', 已发反馈包: 'gold', 已重报: 'blue', 已关闭: 'green' };
 
 export function UnitDetail() {
   const unit = useApp((s) => s.unit);
@@ -25,6 +28,9 @@ export function UnitDetail() {
   const [returning, setReturning] = useState<DetailTask | null>(null);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
+  const [starting, setStarting] = useState<string | null>(null);
+  const [startReason, setStartReason] = useState('');
+  const periods = useApp((s) => s.periods);
   const report = useErrorReporter();
   const { message, modal } = AntApp.useApp();
 
@@ -53,6 +59,29 @@ export function UnitDetail() {
     }
   }
 
+  async function closeReturn(r: ReturnView) {
+    try {
+      await call('returns:close', { id: r.id });
+      void message.success(`已关闭任务${r.task}的退回(第${r.answeredRevision}版已核对,已记入审计日志)。`);
+      changed();
+    } catch (err) {
+      report(err, '未关闭');
+    }
+  }
+
+  async function saveStart() {
+    if (!unit || !starting) return;
+    try {
+      const r = await call('units:setStart', { unit, period: starting, reason: startReason });
+      void message.success(`${r.unit} 从 ${periodLabel(r.period)} 起报送,此前各期不算未报送(已记入审计日志)。`);
+      setStarting(null);
+      setStartReason('');
+      changed();
+    } catch (err) {
+      report(err, '起报期未修改');
+    }
+  }
+
   async function exportFeedback() {
     if (!unit) return;
     setBusy(true);
@@ -75,7 +104,7 @@ export function UnitDetail() {
     { title: '序号', dataIndex: 'no', width: 56, align: 'center' },
     { title: '任务', dataIndex: 'title', ellipsis: true, render: (t: string, r) => <>{t}{returns.some((x) => x.task === r.no) && <Tag color="orange" style={{ marginLeft: 6 }}>已退回</Tag>}</> },
     { title: '职责', dataIndex: 'role', width: 64, render: (r: string) => (r === 'lead' ? <Tag color="blue">牵头</Tag> : <Tag>协同</Tag>) },
-    { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
+    { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? (data?.unit.state === '待报送' || data?.unit.state === '未起报' ? <Text type="secondary">{data.unit.state}</Text> : <Text type="danger">未报送</Text>) },
     { title: '收到', dataIndex: 'receivedOn', width: 90, render: (d: string | null, r) => <>{shortDate(d)}{r.proxy && <Tag style={{ marginLeft: 4 }}>代填</Tag>}</> },
     { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null, r) => <CompletionBar value={c} behind={r.light === 'yellow' || r.light === 'red'} /> },
     { title: '灯号', dataIndex: 'light', width: 86, render: (l: DetailTask['light']) => <LightTag light={l} /> },
@@ -91,6 +120,7 @@ export function UnitDetail() {
             <Space>
               <Button onClick={() => go('dashboard')} data-testid="back-to-dashboard">返回汇总</Button>
               <Button onClick={() => go('proxy', unit)}>代填纸质报表</Button>
+              <Button onClick={() => setStarting(period)} data-testid="set-start">起报期…</Button>
               <Button type="primary" onClick={() => void exportFeedback()} loading={busy} data-testid="export-feedback">生成反馈包{pending.length > 0 ? `(${pending.length} 项退回)` : ''}</Button>
             </Space>
           }>
@@ -117,7 +147,8 @@ export function UnitDetail() {
                 { title: '任务', key: 't', render: (_, r) => `${r.task}. ${r.taskTitle}` },
                 { title: '退回意见', dataIndex: 'comment' },
                 { title: '时间', dataIndex: 'createdAt', width: 100, render: (d: string) => d.slice(0, 10) },
-                { title: '状态', dataIndex: 'done', width: 110, render: (d: boolean) => (d ? <Tag color="green">已发反馈包</Tag> : <Tag color="orange">待发反馈包</Tag>) },
+                { title: '状态', dataIndex: 'stage', width: 130, render: (stage: ReturnView['stage'], r) => <Tag color={RETURN_STAGE_COLOR[stage]} data-testid={`return-stage-${r.task}`}>{stage}{stage === '已重报' && r.answeredRevision !== null ? ` 第${r.answeredRevision}版` : ''}</Tag> },
+                { title: '操作', key: 'op', width: 110, render: (_, r) => (r.stage === '已重报' ? <Button size="small" onClick={() => void closeReturn(r)}>核对无误,关闭</Button> : null) },
               ]} />
             </Card>
           )}
@@ -132,6 +163,18 @@ export function UnitDetail() {
         <Form layout="vertical">
           <Form.Item label="退回意见(单位将在反馈包中看到)" required>
             <Input.TextArea id="return-comment" rows={4} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} showCount placeholder="例如:康复训练人数与残联年报不一致,请核实" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={starting !== null} title={`${unit} 从哪一期起报送`} okText="保存" cancelText="取消" destroyOnHidden
+        okButtonProps={{ disabled: startReason.trim() === '' }} onOk={() => void saveStart()} onCancel={() => setStarting(null)}>
+        <Text type="secondary">年中设立或新承担任务的单位,起报期之前的各期对它不算未报送。修改记入审计日志。</Text>
+        <Form layout="vertical" style={{ marginTop: 12 }}>
+          <Form.Item label="起报期" required>
+            <Select value={starting} onChange={setStarting} options={periods.map((p) => ({ value: p.period, label: periodLabel(p.period) }))} data-testid="start-period" />
+          </Form.Item>
+          <Form.Item label="原因(记入审计日志)" required>
+            <Input.TextArea rows={2} value={startReason} maxLength={500} onChange={(e) => setStartReason(e.target.value)} data-testid="start-reason" />
           </Form.Item>
         </Form>
       </Modal>

@@ -85,6 +85,8 @@ export interface Headline {
   readonly unitsReported: number;
   readonly unitsPartial: number;
   readonly unitsMissing: number;
+  /** Units with nothing in while the due date has not passed (待报送): not 未报送 yet. */
+  readonly unitsWaiting: number;
   /** Names of units that sent nothing, and of units with at least one late report, in the fixed order. */
   readonly missingUnitNames: readonly string[];
   readonly partialUnitNames: readonly string[];
@@ -121,7 +123,8 @@ export function overallCompletion(units: readonly Pick<UnitSummary, 'completion'
  * @example headlineOf(header(d), summaryByUnit(d), summaryByTask(d)).counts.behind
  */
 export function headlineOf(h: PeriodSummaryHeader, units: readonly UnitSummary[], tasks: readonly TaskSummary[]): Headline {
-  const leading = units.filter((u) => u.leadTasks > 0);
+  // A unit that starts later in the year (未起报) owes nothing this period and is not counted as one that should report.
+  const leading = units.filter((u) => u.leadTasks > 0 && u.state !== '未起报');
   const sum = (pick: (u: UnitSummary) => number) => leading.reduce((a, u) => a + pick(u), 0);
   return {
     period: h.period, month: h.month, dueOn: h.dueOn, timeProgress: h.timeProgress,
@@ -133,6 +136,7 @@ export function headlineOf(h: PeriodSummaryHeader, units: readonly UnitSummary[]
     unitsReported: leading.filter((u) => u.state === '已报送').length,
     unitsPartial: leading.filter((u) => u.state === '部分报送').length,
     unitsMissing: leading.filter((u) => u.state === '未报送').length,
+    unitsWaiting: leading.filter((u) => u.state === '待报送').length,
     missingUnitNames: leading.filter((u) => u.state === '未报送').map((u) => u.unit),
     partialUnitNames: leading.filter((u) => u.state === '部分报送').map((u) => u.unit),
     lateUnitNames: leading.filter((u) => u.late > 0).map((u) => u.unit),

@@ -103,6 +103,15 @@ export function isLate(receivedOn: string, dueOn: string): boolean {
 }
 
 /**
+ * Whether a period's due date has passed by `today` (a local date from the injected clock): only then is a
+ * unit that has not reported 未报送. On the due date itself it still has the day.
+ * @example isOverdue('2019-10-08', '2019-10-08') // false; isOverdue('2019-10-08', '2019-10-09') // true
+ */
+export function isOverdue(dueOn: string, today: string): boolean {
+  return today.slice(0, 10) > dueOn.slice(0, 10);
+}
+
+/**
  * The day a period starts: its first day, a local date (a quarter's: its first month's).
  * @example periodStart('2019-12', 'monthly') // '2019-12-01'; periodStart('2019-12', 'quarterly') // '2019-10-01'
  */

@@ -129,7 +129,11 @@ describe('the audit log', () => {
     const canlian = await loop.unit('市残联');
     const audit = auditReader(canlian);
     let rows = audit();
-    expect(rows).toEqual([expect.objectContaining({ action: 'unit.setup', entityId: '市残联', actor: '市残联', after: expect.objectContaining({ plan: 'xuancheng-2019', revision: 1 }) })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ action: 'unit.setup', entityId: '市残联', actor: '市残联', after: expect.objectContaining({ plan: 'xuancheng-2019', revision: 1 }) }),
+      // Set up on 2019-07-02, it owes June (due 7月5日) and what follows.
+      expect.objectContaining({ action: 'unit.start', entityId: '市残联', actor: '市残联', after: expect.objectContaining({ period: '2019-06' }) }),
+    ]);
     await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     rows = audit();
     expect(actions(rows)).toEqual(['report.enter', 'report.enter', 'package.export.report']);

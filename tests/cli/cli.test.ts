@@ -127,7 +127,7 @@ describe('ledger command line', () => {
     expect(unit.code).toBe(0);
     expect(unit.out.split('\n')[0]).toBe('2019年全市民生工作要点 2019年1-6月 序时进度 50.0% 报送截止 2019-07-05');
     const task = await ledger('summary', '--db', db, '--period', '2019-03', '--by', 'task');
-    expect(task.out.split('\n')[0]).toBe('2019年全市民生工作要点 2019年1-3月 序时进度 25.0% 报送截止 2019-04-05');
+    expect(task.out.split('\n')[0]).toBe('2019年全市民生工作要点 2019年1-3月 序时进度 25.0% 报送截止 2019-04-08');
 
     // A month that is not a quarter's last is no period of this plan: refused (exit 1) with the periods there are.
     const may = await ledger('summary', '--db', db, '--period', '2019-05', '--by', 'unit');

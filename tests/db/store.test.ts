@@ -95,6 +95,26 @@ describe('migrations', () => {
     await h.close();
   });
 
+  it('9 keeps a version-7 database’s periods and returns: due dates are the rule’s (not set by hand), returns open, no unit starts late', async () => {
+    const { file, raw, db } = await databaseAtVersion('v7.db', 7);
+    raw.exec(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at, frequency) VALUES ('xuancheng-2019', 2019, 't', '2019-04-24', 'i', 1, 'now', 'monthly')`);
+    raw.exec(`INSERT INTO periods (id, plan_id, period, month, due_on, locked) VALUES (9, 'xuancheng-2019', '2019-09', 9, '2019-10-05', 0)`);
+    raw.exec(`INSERT INTO units (id, name, kind, seq) VALUES (1, '市残联', 'unit', 1)`);
+    raw.exec(`INSERT INTO categories (id, plan_id, no, seq, name) VALUES (1, 'xuancheng-2019', '一', 1, 'c')`);
+    raw.exec(`INSERT INTO tasks (id, plan_id, category_id, no, title, text) VALUES (24, 'xuancheng-2019', 1, 24, 't', 'x')`);
+    raw.exec(`INSERT INTO returns (unit_id, period, task_id, comment, created_at, created_by, feedback_package_id, done) VALUES (1, '2019-06', 24, '请核实', 'now', '汇总端', 'pkg-1', 1)`);
+    await db.destroy();
+
+    const h = await openDatabase(file);
+    expect(h.sqlite.prepare('SELECT due_on, due_by_hand, due_reason FROM periods').get()).toEqual({ due_on: '2019-10-05', due_by_hand: 0, due_reason: null });
+    expect(h.sqlite.prepare('SELECT feedback_package_id, answered_revision, closed_at FROM returns').get()).toEqual({ feedback_package_id: 'pkg-1', answered_revision: null, closed_at: null });
+    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM unit_starts').get()).toEqual({ n: 0 });
+    expect(() => h.sqlite.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'guess')`)).toThrow(/CHECK/);
+    h.sqlite.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'setup')`);
+    expect(() => h.sqlite.exec(`UPDATE periods SET due_by_hand = 2`)).toThrow(/CHECK/);
+    await h.close();
+  });
+
   it('3 gives a version-2 database of the 2019 plan the hand-checked kinds of seeds/plan2019.ts, and the plan reports monthly', async () => {
     const { file, raw, db } = await databaseAtVersion('v2.db', 2);
     // The plan's rows as version 2 stored them: no kind, no deadline, no frequency.

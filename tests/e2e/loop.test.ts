@@ -177,7 +177,9 @@ describe('the full loop through the UI in Chromium', () => {
     await poll(() => row.textContent()).toContain(`${(expected * 100).toFixed(1)}%`);
     await poll(() => row.locator('.light-counts').textContent()).toBe('●1▲0■0');
     await poll(() => S.getByTestId('reporting-on-time').textContent()).toContain('市残联');
-    await poll(() => S.getByTestId('reporting-missing').textContent()).toContain('市人社局');
+    // July is due on 8月5日: on 8月3日 a unit with nothing in is 待报送, not yet 未报送.
+    await poll(() => S.getByTestId('reporting-waiting').textContent()).toContain('市人社局');
+    expect(await S.getByTestId('reporting-missing').textContent()).not.toContain('市人社局');
     await shot(S, '12-summary-july-units');
 
     await row.locator('.unit-link').click();

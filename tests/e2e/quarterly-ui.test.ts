@@ -74,7 +74,8 @@ describe('a quarterly plan in Chromium', () => {
     await poll(() => S.getByTestId('dashboard').locator('.ant-statistic').first().textContent()).toBe('报送期2019年1-6月');
     const picker = await pickerOptions(S);
     expect(picker.texts).toEqual([
-      `${QUARTERS[0]}(截止4月5日)`, `${QUARTERS[1]}(截止7月5日)`, `${QUARTERS[2]}(截止10月5日)`, `${QUARTERS[3]}(截止1月5日)`,
+      // Due on the 5th after each quarter, moved to the next working day: 清明, 国庆, a Sunday.
+      `${QUARTERS[0]}(截止4月8日)`, `${QUARTERS[1]}(截止7月5日)`, `${QUARTERS[2]}(截止10月8日)`, `${QUARTERS[3]}(截止1月6日)`,
     ]);
     await S.waitForTimeout(400); // the dropdown's opening animation, for the picture only
     await S.screenshot({ path: join(SCREENSHOTS, '41-summary-quarterly-period-picker.png') });
@@ -91,7 +92,9 @@ describe('a quarterly plan in Chromium', () => {
     await poll(() => rows.count()).toBe(4);
     // The period chosen in the picker (1-3月) is marked 当前.
     expect(await rows.locator('td:first-child').allTextContents()).toEqual([`${QUARTERS[0]}当前`, ...QUARTERS.slice(1)]);
-    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(['2019-04-05', '2019-07-05', '2019-10-05', '2020-01-05']);
+    // Each due date, then why it moved where it did.
+    expect((await rows.locator('td:nth-child(2)').allTextContents()).map((t) => t.slice(0, 10))).toEqual(['2019-04-08', '2019-07-05', '2019-10-08', '2020-01-06']);
+    expect(await rows.nth(2).locator('td:nth-child(2)').textContent()).toContain('10月5日为国庆节假期,顺延至10月8日');
     await poll(() => S.getByTestId('periods-page').textContent()).toContain('每季度一期');
 
     await S.getByTestId('main-menu').getByText('设置', { exact: true }).click();

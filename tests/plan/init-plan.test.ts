@@ -104,7 +104,9 @@ describe('ledger init --plan', () => {
       const byUnit = summaryByUnit(d);
       expect(byUnit.map((u) => u.unit)).toEqual(['县人社局', '县农业农村局', '县民政局', '县教体局', '县住建局', '县残联']);
       expect(byUnit.find((u) => u.unit === '县人社局')).toMatchObject({ state: '已报送', missing: 0 });
-      expect(byUnit.find((u) => u.unit === '县残联')).toMatchObject({ state: '未报送' });
+      // June is due on 2020-07-06 (7月5日 is a Sunday): on 7月4日 县残联 still has time, after the 6th it has not reported.
+      expect(byUnit.find((u) => u.unit === '县残联')).toMatchObject({ state: '待报送' });
+      expect(summaryByUnit(await loadPeriodData({ ...office, now: fixedClock('2020-07-07T09:00:00') }, '2020-06')).find((u) => u.unit === '县残联')).toMatchObject({ state: '未报送' });
       const byTask = summaryByTask(d);
       expect(byTask.find((t) => t.no === 1)!.indicators.map((i) => i.value)).toEqual([600, 1500]);
       expect(byTask.find((t) => t.no === 2)!.indicators.map((i) => [i.kind, i.value])).toEqual([['growth', 8.5]]);
@@ -120,7 +122,8 @@ describe('ledger init --plan', () => {
       expect(cells.some((c) => c.includes('县人社局'))).toBe(true);
       expect(cells.some((c) => c.includes('建成县第二幼儿园'))).toBe(true);
 
-      const { bulletin } = await draftBulletin(office, { period: '2020-06' });
+      // Drafted after June's due date, the bulletin names the unit that has not reported.
+      const { bulletin } = await draftBulletin({ ...office, now: fixedClock('2020-07-07T09:00:00') }, { period: '2020-06' });
       const text = JSON.stringify(bulletin);
       expect(text).toContain('郎溪县民生办');
       expect(text).toContain('县残联');

@@ -326,7 +326,7 @@ describe('summary workbook: content against the database', () => {
     }
     expect(String(ws.getCell('A1').value)).toBe('2019年全市民生工作要点落实情况趋势表（2019年1-12月）');
     expect(String(sheet(wb, '分单位').getCell('A1').value)).toBe('2019年全市民生工作要点落实情况分单位汇总表（2019年1-12月）');
-    expect(String(sheet(wb, '分任务').getCell('A2').value)).toContain('报告期：2019年1-12月    序时进度：100.0%    报送截止：2020-01-05');
+    expect(String(sheet(wb, '分任务').getCell('A2').value)).toContain('报告期：2019年1-12月    序时进度：100.0%    报送截止：2020-01-06');
     const overview = rows(sheet(wb, '总体情况')).find((r) => r[1] === '报告期')!;
     expect(overview.slice(2, 4)).toEqual(['2019年1-12月', '2019年度第 4 季度']);
   });

@@ -17,7 +17,7 @@ const CANLIAN_JUNE: EntryItem[] = [
 ];
 
 describe('a new summary-office database', () => {
-  it('holds the embedded 2019 plan with twelve monthly periods due on the 5th', async () => {
+  it('holds the embedded 2019 plan with twelve monthly periods due on the 5th, moved to the next working day', async () => {
     const l = await createTestLedger();
     const plan = await activePlan(l);
     expect(plan.tasks).toHaveLength(54);
@@ -26,7 +26,9 @@ describe('a new summary-office database', () => {
     const periods = await listPeriods(l.db, plan.id);
     expect(periods.map((p) => p.period)).toHaveLength(12);
     expect(periods[5]).toMatchObject({ period: '2019-06', dueOn: '2019-07-05', locked: false });
-    expect(periods[11]).toMatchObject({ period: '2019-12', dueOn: '2020-01-05' });
+    // 2020-01-05 is a Sunday; 2019-10-05 is inside the National Day holiday.
+    expect(periods[11]).toMatchObject({ period: '2019-12', dueOn: '2020-01-06' });
+    expect(periods[8]).toMatchObject({ period: '2019-09', dueOn: '2019-10-08' });
     expect(plan.units.find((u) => u.name === '市教体局')?.aliases).toContain('市教体厅');
   });
 });
@@ -100,7 +102,7 @@ describe('summaries', () => {
   });
 
   it('a report with a value missing is not counted as reported', async () => {
-    const l = await createTestLedger();
+    const l = await createTestLedger({ now: fixedClock('2019-07-08T09:00:00') });
     await enterReports(l, { unit: '市残联', period: '2019-06', items: CANLIAN_JUNE.slice(0, 3) });
     const canlian = summaryByUnit(await loadPeriodData(l, '2019-06')).find((r) => r.unit === '市残联')!;
     expect(canlian).toMatchObject({ missing: 1, state: '未报送', red: 1 });
@@ -126,7 +128,7 @@ describe('summaries', () => {
   });
 
   it('by category: nine categories, tasks counted once', async () => {
-    const l = await createTestLedger();
+    const l = await createTestLedger({ now: fixedClock('2019-07-08T09:00:00') });
     const cats = summaryByCategory(await loadPeriodData(l, '2019-06'));
     expect(cats.map((c) => c.no)).toEqual(['一', '二', '三', '四', '五', '六', '七', '八', '九']);
     expect(cats.reduce((a, c) => a + c.tasks, 0)).toBe(54);
@@ -143,7 +145,7 @@ describe('summaries', () => {
 
 describe('demo data', () => {
   it('fills marked progress for every unit and leaves some units unreported in the last month', async () => {
-    const l = await createTestLedger();
+    const l = await createTestLedger({ now: fixedClock('2019-07-08T09:00:00') });
     const r = await fillDemo(l, '2019-06');
     expect(r.periods).toBe(6);
     const d = await loadPeriodData(l, '2019-06');

@@ -39,16 +39,17 @@ describe('a quarterly office, end to end', () => {
     const loop = await createLoop({ frequency: 'quarterly' });
     const office = loop.office;
     expect((await planView(office)).frequency).toBe('quarterly');
-    // Four periods named by the quarter's last month, each due on the 5th of the month after the quarter.
+    // Four periods named by the quarter's last month, each due on the 5th of the month after the quarter,
+    // moved to the next working day (清明 2019-04-05, 国庆 2019-10-05, Sunday 2020-01-05).
     expect((await listPeriods(office.db, 'xuancheng-2019')).map((p) => [p.period, p.month, p.dueOn])).toEqual([
-      ['2019-03', 3, '2019-04-05'], ['2019-06', 6, '2019-07-05'], ['2019-09', 9, '2019-10-05'], ['2019-12', 12, '2020-01-05'],
+      ['2019-03', 3, '2019-04-08'], ['2019-06', 6, '2019-07-05'], ['2019-09', 9, '2019-10-08'], ['2019-12', 12, '2020-01-06'],
     ]);
 
     // The unit takes the office's frequency from its assignment; on 2019-07-02 the third quarter has begun, the fourth not.
     const unit = await loop.unit('市残联');
     expect((await planView(unit)).frequency).toBe('quarterly');
     expect((await periodViews(unit)).map((p) => [p.period, p.dueOn, p.started])).toEqual([
-      ['2019-03', '2019-04-05', true], ['2019-06', '2019-07-05', true], ['2019-09', '2019-10-05', true], ['2019-12', '2020-01-05', false],
+      ['2019-03', '2019-04-08', true], ['2019-06', '2019-07-05', true], ['2019-09', '2019-10-08', true], ['2019-12', '2020-01-06', false],
     ]);
     await expect(enterReports(unit, { period: '2019-12', items: canlian(0.75, '提前填报') })).rejects.toMatchObject({
       code: 'E_FUTURE_PERIOD', message: expect.stringContaining('2019年1-12月从 2019-10-01 才开始'),
@@ -81,9 +82,9 @@ describe('a quarterly office, end to end', () => {
       [1632, 0.5, 0, 'green'], [214, 0.5, 0, 'green'], [30, 0.5, 0, 'green'],
     ]);
     expect(summaryByUnit(june).find((u) => u.unit === '市残联')).toMatchObject({ onTime: 1, late: 0, state: '已报送', completion: 0.5 });
-    // 1-3月 was due on 2019-04-05: received in July, it is late; at 3/12 its quarter share is on schedule.
+    // 1-3月 was due on 2019-04-08 (4月5日 清明): received in July, it is late; at 3/12 its quarter share is on schedule.
     const march = await loadPeriodData(office, '2019-03');
-    expect(header(march)).toMatchObject({ timeProgress: 0.25, dueOn: '2019-04-05' });
+    expect(header(march)).toMatchObject({ timeProgress: 0.25, dueOn: '2019-04-08' });
     expect(summaryByUnit(march).find((u) => u.unit === '市残联')).toMatchObject({ onTime: 0, late: 1, completion: 0.25, green: 1 });
     // At the office too, 上期 of the June quarter is March (the proxy form shows the imported 1-3月 figures).
     const proxy = await entryForm(office, { period: '2019-06', unit: '市残联' });

@@ -73,7 +73,8 @@ describe('views on a unit computer', () => {
 
 describe('views at the office', () => {
   it('the drill-down of a unit: its own figures, lead tasks first, a cooperating task counted only when reported', async () => {
-    const loop = await createLoop();
+    // After June's due date (2019-07-05): a lead task with nothing in is red.
+    const loop = await createLoop({ clock: '2019-07-08T09:00:00' });
     const none = await unitDetail(loop.office, { period: '2019-06', unit: '市残联' });
     expect(none.unit).toMatchObject({ unit: '市残联', state: '未报送', missing: 1 });
     expect(none.tasks.map((t) => [t.no, t.role, t.light, t.status])).toEqual([[24, 'lead', 'red', null], [23, 'co', 'none', null]]);

@@ -10,6 +10,7 @@ import { entryItemSchema, type EntryItemInput } from '../../../shared/api';
 import { priorWords, type PriorSubmission } from '../../../shared/proxy';
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from '../context';
+import { openingValues, unitStart } from './starts';
 
 /** One line of an entry (`ledger enter` file or the entry form): the same shape the typed API checks. */
 export const EntryItemSchema = entryItemSchema;
@@ -80,7 +81,7 @@ export interface UnitPeriod {
   readonly roles: Map<number, Role>;
   /** The unit's stored reports of the period, by task id. */
   readonly reports: Map<number, Report>;
-  /** The unit's cumulative values of the previous period, by indicator id (for the increase checks). */
+  /** The unit's cumulative values of the previous period (in its first period: its opening values), by indicator id (for the increase checks). */
   readonly previous: Map<number, number>;
 }
 
@@ -91,7 +92,12 @@ export async function loadUnitPeriod(ctx: Ctx, unitName: string, periodId: strin
   const reports = new Map((await listReports(ctx.db, period.id, { unitId: unit.id })).map((r) => [r.taskId, r]));
   const prevId = previousPeriod(periodId, plan.frequency);
   const prev = prevId ? await findPeriod(ctx.db, plan.id, prevId) : null;
-  const previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  let previous = prev ? await valuesOf(ctx.db, prev.id, unit.id) : new Map<number, number>();
+  // A unit's first period (set up or added mid-year) starts from its opening values where nothing earlier is stored.
+  if ((await unitStart(ctx.db, plan, unit.id)).period === periodId) {
+    const opening = await openingValues(ctx.db, unit.id);
+    if (opening.size > 0) previous = new Map([...opening, ...previous]);
+  }
   return { plan, unit, period, roles: rolesOfUnit(plan, unit.id), reports, previous };
 }
 

@@ -21,6 +21,9 @@ import { changeLines, diffPlans } from '../../../shared/plan-diff';
 import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
 import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
+import { ruleDueOf } from '../deadlines';
+import { answerReturns } from '../entry/returns';
+import { recordSetupStart } from '../entry/starts';
 import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
@@ -542,10 +545,13 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       after: { unit: m.unit, period: m.periods[0], task: t.taskNo, revision: m.revision, status: t.fields.status, values: t.values, packageId: m.packageId },
     });
   });
+  const answered = await answerReturns(ctx.db, { unitId, unit: m.unit, period: m.periods[0]!, taskIds: tasks.map((t) => t.taskId), revision: m.revision, at, actor: ctx.actor });
+  audit.push(...answered.audit);
   await archive(ctx.db, received, fileName, unitId, at, receivedOn);
   audit.push({ at, actor: ctx.actor, action: 'package.import', entity: 'package', entityId: m.packageId, after: { file: fileName, unit: m.unit, period: m.periods[0], revision: m.revision, changes: changes.length, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
-  return { status: 'accepted', message: `已导入 ${m.unit} ${label} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
+  const answeredNote = answered.tasks.length > 0 ? `;退回的任务${answered.tasks.join('、')}已重报,请核对后关闭退回` : '';
+  return { status: 'accepted', message: `已导入 ${m.unit} ${label} 第${m.revision}版(${tasks.length} 项任务,${changes.length} 处变化)${acceptKey ? `,已登记密钥 ${pkg.fingerprint}` : ''}${answeredNote}${planNote}。`, ...base };
 }
 
 interface MappedReport {
@@ -741,7 +747,7 @@ async function updatePlan(
         if (diff.renamed[self]) await setSetting(trx, 'self_unit', diff.renamed[self]);
       }
       // Due dates come from the assignment just after; the default only fills the new rows first.
-      if (refrequenced) await setPlanFrequency(trx, plan.id, next.frequency, DEFAULT_DUE_DAY);
+      if (refrequenced) await setPlanFrequency(trx, plan.id, next.frequency, ruleDueOf(DEFAULT_DUE_DAY));
       await setDueDates(trx, plan.id, periods);
       await trx.updateTable('plans').set({ revision: next.revision }).where('id', '=', plan.id).execute();
       const unit = await findUnitByName(trx, diff?.renamed[self] ?? self);
@@ -790,7 +796,7 @@ export async function initUnitFromAssignment(
     const at = nowIso(ledger);
     await ledger.db.transaction().execute(async (trx) => {
       // Due dates come from the office's assignment just after; the default only fills the rows first.
-      await insertPlan(trx, data.plan, { createdAt: at, dueDay: DEFAULT_DUE_DAY, actor: ledger.actor });
+      await insertPlan(trx, data.plan, { createdAt: at, dueOn: ruleDueOf(DEFAULT_DUE_DAY), actor: ledger.actor });
       await setDueDates(trx, data.plan.id, data.periods);
       await setSetting(trx, 'role', 'unit');
       await setSetting(trx, 'plan_id', data.plan.id);
@@ -803,6 +809,7 @@ export async function initUnitFromAssignment(
       const unit = await findUnitByName(trx, data.unit);
       await archive(trx, received, basename(assignmentFile), unit?.id ?? null, at, null);
       await appendAudit(trx, { at, actor: ledger.actor, action: 'unit.setup', entity: 'unit', entityId: data.unit, after: { plan: data.plan.id, revision: data.plan.revision, office: data.office.name, officeFingerprint: pkg.fingerprint } });
+      if (unit) await recordSetupStart(trx, { planId: data.plan.id, unitId: unit.id, unit: unit.name, at, actor: ledger.actor, day: today(ledger) });
       if (carried) {
         await appendAudit(trx, { at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: data.plan.id, after: { from: basename(carried.file), year: carried.year, planId: carried.planId, fingerprint: fingerprint(key.publicKey) } });
       }

@@ -272,7 +272,7 @@ export async function exportReport(ctx: Ctx, opts: { period: string } & Destinat
     fileName: opts.fileName ?? `填报包-${safeName(unit.name)}-${periodFileTag(opts.period, plan.frequency)}-第${revision}版.xlsx`,
   }, opts.outDir);
   // A returned task counts as answered once a corrected report has gone out.
-  await ctx.db.updateTable('returns').set({ done: 1 }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
+  await ctx.db.updateTable('returns').set({ done: 1, answered_revision: revision, answered_at: nowIso(ctx) }).where('unit_id', '=', unit.id).where('period', '=', opts.period).where('done', '=', 0).execute();
   return exported;
 }
 

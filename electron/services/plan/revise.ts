@@ -8,10 +8,11 @@ import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
 import { diffPlans, type PlanDiff } from '../../../shared/plan-diff';
 import { appendAudit } from '../../../db/queries/audit';
-import { planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
+import { findUnitByName, listPeriods, planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
 import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revision';
 import type { Tx } from '../../../db/schema';
-import { activePlan, nowIso, requireRole, type Ctx } from '../context';
+import { activePlan, nowIso, requireRole, today, type Ctx } from '../context';
+import { firstOwedPeriod, recordStart } from '../entry/starts';
 import { exportAssignment, type ExportedPackage } from '../packages/packages';
 
 export interface RevisionResult {
@@ -75,10 +76,18 @@ export async function prepareRevision(ctx: Ctx, next: PlanDef): Promise<Prepared
  * Stores a prepared revision as the plan's next one, audited and kept in the revision history; `source` says in
  * the audit line where it came from (a 下达包). The caller holds the transaction.
  */
-export async function saveRevision(db: Tx, ctx: Pick<Ctx, 'actor'>, r: PreparedRevision, at: string, source?: Readonly<Record<string, unknown>>): Promise<void> {
+export async function saveRevision(db: Tx, ctx: Pick<Ctx, 'actor' | 'now'>, r: PreparedRevision, at: string, source?: Readonly<Record<string, unknown>>): Promise<void> {
   const { current, revised, diff } = r;
   await applyPlanRevision(db, current.id, revised, diff.renamed);
   await recordPlanRevision(db, { plan: revised, at, actor: ctx.actor, diff });
+  // A unit the revision brings into the plan owes the periods from the one it was added in.
+  const before = new Set(current.units.flatMap((u) => [u.name, ...u.aliases]));
+  const periods = await listPeriods(db, current.id);
+  for (const u of revised.units) {
+    if (u.kind !== 'unit' || before.has(u.name) || u.aliases.some((a) => before.has(a)) || Object.values(diff.renamed).includes(u.name)) continue;
+    const row = await findUnitByName(db, u.name);
+    if (row) await recordStart(db, { planId: current.id, unitId: row.id, unit: u.name, period: firstOwedPeriod(periods, today(ctx)), how: 'revision', at, actor: ctx.actor });
+  }
   await appendAudit(db, {
     at, actor: ctx.actor, action: 'plan.revise', entity: 'plan', entityId: current.id,
     before: { revision: current.revision },

@@ -11,6 +11,7 @@ import { insertPlan } from '../../../db/queries/plan';
 import { setSetting } from '../../../db/queries/settings';
 import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
+import { ruleDueOf } from '../deadlines';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
 import { seedDefaultOffices } from '../levels/offices';
@@ -61,7 +62,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     const key = loadOrCreateKey(file);
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
-      await insertPlan(trx, plan, { createdAt: at, dueDay, actor: ledger.actor });
+      await insertPlan(trx, plan, { createdAt: at, dueOn: ruleDueOf(dueDay), actor: ledger.actor });
       if (opts.defaultOffices ?? true) await seedDefaultOffices(trx, plan.id);
       await setSetting(trx, 'role', 'summary');
       await setSetting(trx, 'plan_id', plan.id);

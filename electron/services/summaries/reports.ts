@@ -138,7 +138,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
       trend.push({ period: p.period, month: p.month, units, headline });
       continue;
     }
-    const f = periodFigures(await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds }));
+    const f = periodFigures(await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds, starts: data.starts }));
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
@@ -822,6 +822,8 @@ export function trendState(u: UnitSummary): string {
     case '已报送': return u.late > 0 ? '逾期' : '按时';
     case '部分报送': return '部分报送';
     case '未报送': return '未报送';
+    case '待报送': return '待报送';
+    case '未起报': return '未起报';
     case '无牵头任务': return '—';
   }
 }

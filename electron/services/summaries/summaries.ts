@@ -1,12 +1,14 @@
 import { indicatorFields, type Light, type TaskStatus } from '../../../shared/domain';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../../shared/rules/progress';
-import { isLate } from '../../../shared/rules/periods';
+import { isLate, isOverdue } from '../../../shared/rules/periods';
+import type { PeriodId } from '../../../shared/domain';
 import { headlineOf, isBehind, type Headline } from '../../../shared/rules/headline';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../../db/queries/plan';
 import { listReports, type Report } from '../../../db/queries/reports';
-import { activePlan, thresholdsOf, type Ctx } from '../context';
+import { activePlan, thresholdsOf, today, type Ctx } from '../context';
 import { resolvePeriod } from '../entry/entry';
+import { unitStarts } from '../entry/starts';
 
 /** Everything one period's summaries are computed from, read once. */
 export interface PeriodData {
@@ -15,20 +17,39 @@ export interface PeriodData {
   readonly thresholds: Thresholds;
   /** report by `${unitId}:${taskId}` */
   readonly reports: ReadonlyMap<string, Report>;
+  /** Today by the injected clock: before the period's due date has passed, nothing missing is 未报送 yet. */
+  readonly today: string;
+  /** The period each unit set up or added mid-year starts from (unit id → period); the others start with the plan. */
+  readonly starts: ReadonlyMap<number, PeriodId>;
 }
 
 /**
  * A period's data. A caller going over several periods passes what it has already read (the plan,
  * the period rows from listPeriods, the thresholds), so each period costs one query for its reports.
  */
-export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known: { plan?: PlanModel; thresholds?: Thresholds } = {}): Promise<PeriodData> {
+export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known: { plan?: PlanModel; thresholds?: Thresholds; starts?: ReadonlyMap<number, PeriodId> } = {}): Promise<PeriodData> {
   const p = known.plan ?? (await activePlan(ctx));
   const row = typeof period === 'string' ? await resolvePeriod(ctx, p, period) : period;
   const reports = await listReports(ctx.db, row.id);
   return {
     plan: p, period: row, thresholds: known.thresholds ?? (await thresholdsOf(ctx)),
     reports: new Map(reports.map((r) => [`${r.unitId}:${r.taskId}`, r])),
+    today: today(ctx), starts: known.starts ?? (await unitStarts(ctx.db, p.id)),
   };
+}
+
+/** Whether a unit owes this period at all: not for periods before the one it started from. */
+export function owesPeriod(d: PeriodData, unitId: number): boolean {
+  const start = d.starts.get(unitId);
+  return start === undefined || start <= d.period.period;
+}
+
+/**
+ * Whether a unit's missing report of this period is 未报送 (red) now: it owes the period and the due date
+ * has passed. On the due date itself the unit still has the day.
+ */
+export function owedNow(d: PeriodData, unitId: number): boolean {
+  return owesPeriod(d, unitId) && isOverdue(d.period.dueOn, d.today);
 }
 
 export function header(d: PeriodData): PeriodSummaryHeader {
@@ -67,7 +88,8 @@ export function indicatorSummary(i: IndicatorModel, value: number | null, month:
   };
 }
 
-function unitTaskLight(d: PeriodData, task: TaskModel, r: Report | undefined): Light {
+function unitTaskLight(d: PeriodData, task: TaskModel, r: Report | undefined, owed: boolean): Light {
+  if (!r && !owed) return 'none';
   return taskLight(
     {
       status: r ? r.status ?? '未开始' : null,
@@ -90,6 +112,8 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
     if (unit.kind !== 'unit') continue;
     const lead = d.plan.tasks.filter((t) => t.leadUnitIds.includes(unit.id));
     const co = d.plan.tasks.filter((t) => t.coUnitIds.includes(unit.id));
+    const owes = owesPeriod(d, unit.id);
+    const owed = owes && isOverdue(d.period.dueOn, d.today);
     let onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0, indicatorsReported = 0, indicatorsBehind = 0;
     let receivedOn: string | null = null;
     const completions: number[] = [];
@@ -99,25 +123,30 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
         if (r.receivedOn !== null && isLate(r.receivedOn, d.period.dueOn)) late++;
         else onTime++;
         if (r.receivedOn !== null && (receivedOn === null || r.receivedOn > receivedOn)) receivedOn = r.receivedOn;
-      } else {
+      } else if (owes) {
         missing++;
       }
-      const light = unitTaskLight(d, task, r);
+      const light = unitTaskLight(d, task, r, owed);
       if (light === 'green') green++;
       else if (light === 'yellow') yellow++;
       else if (light === 'red') red++;
       for (const i of task.indicators) {
         const v = valueOf(r, i.id);
-        completions.push(v === null ? 0 : completion(i, v));
+        // A unit that does not owe the period yet weighs only with what it did report.
+        if (v !== null || owes) completions.push(v === null ? 0 : completion(i, v));
         if (v === null) continue;
         indicatorsReported++;
         if (isBehind(i, v, d.period.month)) indicatorsBehind++;
       }
     }
     const done = onTime + late;
-    const state: ReportState = lead.length === 0 ? '无牵头任务' : done === lead.length ? '已报送' : done === 0 ? '未报送' : '部分报送';
+    const state: ReportState = lead.length === 0 ? '无牵头任务'
+      : done === lead.length ? '已报送'
+        : done > 0 ? '部分报送'
+          : !owes ? '未起报'
+            : owed ? '未报送' : '待报送';
     out.push({
-      unit: unit.name, seq: ++seq, leadTasks: lead.length, coTasks: co.length, due: lead.length,
+      unit: unit.name, seq: ++seq, leadTasks: lead.length, coTasks: co.length, due: owes ? lead.length : 0,
       onTime, late, missing, completion: meanCompletion(completions), indicatorsReported, indicatorsBehind, green, yellow, red, state,
       receivedOn, dueOn: d.period.dueOn,
     });
@@ -149,6 +178,7 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
   const catName = new Map(d.plan.categories.map((c) => [c.id, `${c.no}、${c.name}`]));
   return d.plan.tasks.map((task) => {
     const leadReports = task.leadUnitIds.map((u) => d.reports.get(`${u}:${task.id}`));
+    const owed = task.leadUnitIds.some((u) => owedNow(d, u));
     const complete = leadReports.filter((r) => isComplete(task, r));
     const status = combinedStatus(leadReports);
     const indicators: IndicatorSummary[] = task.indicators.map((i) => {
@@ -160,10 +190,10 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
       } else {
         value = values.find((v) => v !== null) ?? null;
       }
-      const light = leadReports.every((r) => r === undefined) ? 'red' : indicatorLight(i, value, d.period.month, d.thresholds);
+      const light = leadReports.every((r) => r === undefined) ? (owed ? 'red' : 'none') : indicatorLight(i, value, d.period.month, d.thresholds);
       return indicatorSummary(i, value, d.period.month, light);
     });
-    const light = taskLight(
+    const light = status === null && !owed ? 'none' : taskLight(
       { status, indicators: task.indicators.map((i, k) => ({ target: i, value: indicators[k]!.value })) },
       d.period.month,
       d.thresholds,

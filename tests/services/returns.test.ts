@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listAudit } from '../../db/queries/audit';
+import { closeReturn, listReturns, returnTask } from '../../electron/services/entry/returns';
+import { importFiles } from '../../electron/services/import/import';
+import { exportFeedback } from '../../electron/services/packages/packages';
+import { entryForm } from '../../electron/services/views';
+import { CANLIAN_JUNE, createLoop } from '../helpers/loop';
+
+/** 市残联's June with the figures of task 24 raised after the office's return. */
+const CANLIAN_JUNE_CORRECTED = CANLIAN_JUNE.map((i) => (i.task === 24 && i.indicator === 1 ? { ...i, value: 1700 } : i));
+
+describe('a return followed through: 已退回 → 已发反馈包 → 已重报 (第2版) → 已关闭', () => {
+  it('the corrected 第2版 marks it 已重报 with its revision at the office; the office closes it; every step audited', async () => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联');
+    await importFiles(loop.office, [await loop.report(unit, '2019-06', CANLIAN_JUNE)], { acceptNewKeys: true });
+
+    const made = await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '药费补助人数与民政口径不一致,请核实' });
+    expect(made).toMatchObject({ stage: '已退回', answeredRevision: null, closedAt: null });
+    // Closing before the unit answered is refused with what to wait for.
+    await expect(closeReturn(loop.office, made.id)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('还是「已退回」:市残联还没有报来改正后的新版本') });
+
+    const out = join(loop.dir, 'feedback');
+    mkdirSync(out);
+    const feedback = await exportFeedback(loop.office, { unit: '市残联', outDir: out });
+    expect((await listReturns(loop.office))[0]).toMatchObject({ id: made.id, stage: '已发反馈包' });
+
+    // The unit sees it returned until it exports the correction.
+    await importFiles(unit, [feedback.file]);
+    expect((await listReturns(unit))[0]).toMatchObject({ stage: '已退回', task: 24 });
+    expect((await entryForm(unit, { period: '2019-06' })).tasks.find((t) => t.no === 24)!.returnComment).toBe('药费补助人数与民政口径不一致,请核实');
+    const second = await loop.report(unit, '2019-06', CANLIAN_JUNE_CORRECTED);
+    expect((await listReturns(unit))[0]).toMatchObject({ stage: '已重报', answeredRevision: 2 });
+
+    const [imported] = await importFiles(loop.office, [second]);
+    expect(imported).toMatchObject({ status: 'accepted', revision: 2, message: expect.stringContaining('退回的任务24已重报,请核对后关闭退回') });
+    const answered = (await listReturns(loop.office, { period: '2019-06' }))[0]!;
+    expect(answered).toMatchObject({ id: made.id, stage: '已重报', answeredRevision: 2, answeredAt: expect.any(String), closedAt: null });
+    expect((await listAudit(loop.office.db, { action: 'return.answered' }))[0]).toMatchObject({
+      entityId: String(made.id), before: { stage: '已发反馈包' }, after: { stage: '已重报', unit: '市残联', period: '2019-06', task: 24, revision: 2 },
+    });
+
+    const closed = await closeReturn(loop.office, made.id);
+    expect(closed).toMatchObject({ stage: '已关闭', answeredRevision: 2, closedAt: expect.any(String) });
+    expect((await listAudit(loop.office.db, { action: 'return.close' }))[0]).toMatchObject({ before: { stage: '已重报' }, after: { stage: '已关闭', revision: 2 } });
+    await expect(closeReturn(loop.office, made.id)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('已经关闭') });
+    await expect(closeReturn(unit, made.id)).rejects.toMatchObject({ code: 'E_WRONG_ROLE' });
+  });
+
+  it('a report of another period does not answer it', async () => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联');
+    await importFiles(loop.office, [await loop.report(unit, '2019-06', CANLIAN_JUNE)], { acceptNewKeys: true });
+    const made = await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 23, comment: '协办情况请写具体' });
+    // May's report is another period: the June return stays open.
+    await importFiles(loop.office, [await loop.report(unit, '2019-05', CANLIAN_JUNE)]);
+    expect((await listReturns(loop.office))[0]).toMatchObject({ id: made.id, stage: '已退回', answeredRevision: null });
+  });
+});
