@@ -412,6 +412,7 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
   'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
   'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
+  'package.export.rollup': '生成汇总包', 'package.import.rollup': '导入汇总包', 'rollup.import': '导入下级汇总数据', 'office-key.accept-first': '登记下级汇总端密钥',
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',

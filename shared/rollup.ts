@@ -9,7 +9,8 @@
  * numbers are the same on both sides).
  */
 import * as z from 'zod';
-import { TASK_STATUSES, type TaskStatus } from './domain';
+import { TASK_STATUSES, type IndicatorKind, type TaskStatus } from './domain';
+import { isSplit } from './levels';
 import { isPeriodId } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
@@ -72,6 +73,58 @@ export const rollupDataSchema = z.strictObject({
   tasks: z.array(rollupTaskSchema).max(10_000),
   lagging: z.array(rollupLaggingSchema).max(10_000),
 });
+
+/**
+ * How an indicator's figure is made for a whole area: a cumulative one (counts, lengths, areas, amounts) is
+ * summed over units and offices; any other kind is the lead unit's own figure, never an average.
+ * @example rollupBasis('level') // 'lead'
+ */
+export function rollupBasis(kind: IndicatorKind): 'sum' | 'lead' {
+  return isSplit(kind) ? 'sum' : 'lead';
+}
+
+/** Where one office (or 本级) stands for a period at its parent, judged against its quotas. */
+export interface OfficeStanding {
+  readonly office: string;
+  /** 本级: the office's own departments, not a subordinate office. */
+  readonly own: boolean;
+  /** The roll-up the figures come from (a subordinate office's); null for 本级 or while none came in. */
+  readonly revision: number | null;
+  readonly receivedOn: string | null;
+  /** Tasks the office owes for the period: those with an indicator it has a target for (无任务 left out), and those with none. */
+  readonly due: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly missing: number;
+  /** Mean completion (0…1) of its indicators against its own targets; null when it has none. */
+  readonly completion: number | null;
+  readonly green: number;
+  readonly yellow: number;
+  readonly red: number;
+}
+
+/** One column of an indicator's row: the office's target (null = 无任务) and its figure. */
+export interface OfficeFigure {
+  readonly target: number | null;
+  readonly value: number | null;
+}
+
+/** One indicator across 本级 and the offices, with the whole area's figure. */
+export interface OfficeIndicatorRow {
+  readonly task: number;
+  readonly indicator: number;
+  readonly name: string;
+  readonly unit: string;
+  readonly kind: IndicatorKind;
+  readonly basis: 'sum' | 'lead';
+  /** The area's target (全市目标). */
+  readonly target: number;
+  readonly own: OfficeFigure;
+  /** In the office order. */
+  readonly offices: readonly OfficeFigure[];
+  /** The area's figure: 本级 + offices for a cumulative indicator; 本级's own figure for any other. */
+  readonly total: number | null;
+}
 
 export type RollupIndicator = z.infer<typeof rollupIndicatorSchema>;
 export type RollupTask = z.infer<typeof rollupTaskSchema>;

@@ -7,6 +7,8 @@ export interface PackageRecord {
   readonly kind: PackageKindColumn;
   readonly direction: 'in' | 'out';
   readonly unitId: number | null;
+  /** The subordinate office a 汇总包 came from (kinds allocation and rollup); none for a unit's packages. */
+  readonly officeId?: number | null;
   /** The manifest's periods; the first is recorded (report packages have exactly one). */
   readonly periods: readonly string[];
   readonly revision: number;
@@ -22,14 +24,14 @@ export interface PackageRecord {
 }
 
 const insertQuery = compiled((db) => db.insertInto('packages').values({
-  package_id: P, kind: P, direction: P, unit_id: P, period: P, revision: P, signer: P, file_name: P, sha256: P, size: P,
+  package_id: P, kind: P, direction: P, unit_id: P, office_id: P, period: P, revision: P, signer: P, file_name: P, sha256: P, size: P,
   bytes: P, created_at: P, received_at: P, received_on: P,
 }));
 
 /** Records a package in the packages table (sent by this computer, or received and merged). */
 export async function insertPackage(db: Tx, p: PackageRecord): Promise<void> {
   await insertQuery.run(db, [
-    p.packageId, p.kind, p.direction, p.unitId, p.periods[0] ?? null, p.revision, p.signer, p.fileName, p.sha256, p.size,
+    p.packageId, p.kind, p.direction, p.unitId, p.officeId ?? null, p.periods[0] ?? null, p.revision, p.signer, p.fileName, p.sha256, p.size,
     p.bytes, p.createdAt, p.receivedAt, p.receivedOn,
   ]);
 }

@@ -43,12 +43,12 @@ export interface ExportedPackage extends ExportResult {
  * reads, since 2019-06 would read as June alone.
  * @example periodFileTag('2019-06', 'quarterly') // '2019年1-6月'
  */
-function periodFileTag(period: string, frequency: ReportingFrequency): string {
+export function periodFileTag(period: string, frequency: ReportingFrequency): string {
   return frequency === 'monthly' ? period : periodLabel(period, frequency);
 }
 
 /** File names keep to characters every file system and USB stick accepts. */
-function safeName(s: string): string {
+export function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
 }
 
@@ -78,7 +78,7 @@ export interface Destination {
   readonly fileName?: string | undefined;
 }
 
-interface Draft {
+export interface Draft {
   readonly kind: PackageKind;
   readonly plan: PlanModel;
   readonly to: string;
@@ -91,12 +91,12 @@ interface Draft {
   readonly data: unknown;
   readonly fileName: string;
   readonly from: string;
-  /** The unit the package is for or from, as recorded in the packages table. */
-  readonly unitId: number;
+  /** The unit the package is for or from, as recorded in the packages table; null for a package between offices. */
+  readonly unitId: number | null;
 }
 
 /** Signs and writes the package, then records it (with an audit line) as sent. */
-async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
+export async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
   const signer = fingerprint(key.publicKey);
   const packageId = randomUUID();
   const createdAt = nowIso(ctx);
