@@ -1,0 +1,95 @@
+/**
+ * `ledger summary --by office` (issue 13 item 5) on real files: every subordinate office in order, reported or
+ * not, against its quotas; 市本级 from the city's own units; per indicator the city total = 本级 + offices for a
+ * cumulative one; a blank quota is 无任务 (no target, left out), never 0.
+ */
+import { describe, expect, it } from 'vitest';
+import { importFiles } from '../../electron/services/import/import';
+import { saveQuotas } from '../../electron/services/levels/quotas';
+import { isSplit } from '../../shared/levels';
+import type { OfficeIndicatorRow } from '../../shared/rollup';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { runLedger } from '../helpers/cli';
+import { cityWithCounties, rsjEntries } from './levels-loop';
+
+interface Row { office: string; due: number; onTime: number; late: number; missing: number; completion: number | null; green: number; yellow: number; red: number; revision: number | null }
+
+/** Tasks every office owes whatever its quotas: those with a target that is not split, and those with no number at all. */
+const owedByAll = PLAN_2019.categories.flatMap((c) => c.tasks).filter((t) => t.indicators.length === 0 || t.indicators.some((i) => !isSplit(i.kind))).length;
+
+async function cityJune() {
+  const lv = await cityWithCounties(['郎溪县', '广德市'], { cityOffices: ['宣州区', '郎溪县', '广德市'] });
+  // 技能脱贫培训 250人: 市本级 70, 郎溪县 100, 广德市 80, 宣州区 blank (无任务). 企业新录用人员培训: only 广德市 has a quota.
+  await saveQuotas(lv.city, { quotas: [
+    { task: 1, indicator: 1, office: null, value: 70 }, { task: 1, indicator: 1, office: '郎溪县', value: 100 }, { task: 1, indicator: 1, office: '广德市', value: 80 },
+    { task: 1, indicator: 2, office: '广德市', value: 5000 },
+  ], reasons: [] });
+  const langxi = lv.counties.get('郎溪县')!;
+  const guangde = lv.counties.get('广德市')!;
+  await lv.report(langxi, await lv.loop.unit('市人社局', { office: langxi }), '2019-06', rsjEntries('2019-06', { '1.1': 40, '1.2': 900 }));
+  await lv.report(guangde, await lv.loop.unit('市人社局', { office: guangde }), '2019-06', rsjEntries('2019-06', { '1.1': 30, '1.2': 2600 }));
+  await lv.report(lv.city, await lv.loop.unit('市人社局'), '2019-06', rsjEntries('2019-06', { '1.1': 35, '1.2': 3000 }));
+  const rollups = [await lv.rollup(langxi, '2019-06'), await lv.rollup(guangde, '2019-06')];
+  expect((await importFiles(lv.city, rollups, { acceptNewKeys: true })).map((r) => r.status)).toEqual(['accepted', 'accepted']);
+  return lv;
+}
+
+describe('ledger summary --by office', () => {
+  it('each county against its quota, 宣州区 listed though it sent nothing, and the city total equal to 本级 + offices', async () => {
+    const lv = await cityJune();
+    const r = await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json');
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.out) as { own: Row; offices: Row[]; indicators: OfficeIndicatorRow[] };
+    expect(v.offices.map((o) => [o.office, o.revision])).toEqual([['宣州区', null], ['郎溪县', 1], ['广德市', 1]]);
+    expect(v.own.office).toBe('市本级');
+
+    const training = v.indicators.find((i) => i.task === 1 && i.indicator === 1)!;
+    expect(training).toMatchObject({ name: '技能脱贫培训', basis: 'sum', target: 250, own: { target: 70, value: 35 } });
+    expect(training.offices).toEqual([{ target: null, value: null }, { target: 100, value: 40 }, { target: 80, value: 30 }]);
+    expect(training.total).toBe(35 + 40 + 30);
+    // Every cumulative indicator: the total is 本级 + the offices' figures; a rate is 本级's own figure, never summed.
+    for (const i of v.indicators) {
+      const parts = [i.own.value, ...i.offices.map((o) => o.value)].filter((x): x is number => x !== null);
+      if (i.basis === 'sum') expect(i.total).toBeCloseTo(parts.reduce((a, b) => a + b, 0), 6);
+      else expect(i.total).toBe(i.own.value);
+    }
+    const pension = v.indicators.find((i) => i.task === 20 && i.indicator === 2)!;
+    expect(pension).toMatchObject({ basis: 'lead', total: pension.own.value });
+    expect(pension.offices.map((o) => o.target)).toEqual([100, 100, 100]);
+
+    // 宣州区 sent nothing: every task it owes is missing and red. It owes no task whose targets are all split and blank.
+    const [xuanzhou, langxi, guangde] = v.offices;
+    expect(xuanzhou).toMatchObject({ due: owedByAll, onTime: 0, late: 0, missing: owedByAll, red: owedByAll, completion: 0 });
+    // 郎溪县 owes task 1 besides (its quota of 技能脱贫培训); 广德市 too (two quotas, one task).
+    expect(langxi!.due).toBe(owedByAll + 1);
+    expect(guangde!.due).toBe(owedByAll + 1);
+    for (const o of [langxi!, guangde!]) {
+      expect(o.onTime + o.late + o.missing).toBe(o.due);
+      expect(o.green + o.yellow + o.red).toBe(o.due);
+      expect(o.late).toBe(0);
+    }
+  });
+
+  it('a blank quota is 无任务: no target, out of the office’s completion, whatever the office reported for it', async () => {
+    const lv = await cityJune();
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[]; indicators: OfficeIndicatorRow[] };
+    const newHires = v.indicators.find((i) => i.task === 1 && i.indicator === 2)!;
+    // 郎溪县 reported 900 for it, but has no quota: 无任务, not a target of 0; its figure still counts in the city total.
+    expect(newHires.offices[1]).toEqual({ target: null, value: 900 });
+    expect(newHires.total).toBe(3000 + 900 + 2600);
+    // Raising 郎溪县's figure on an indicator it has no task for does not change how it stands.
+    const before = v.offices[1]!;
+    const again = await cityWithCounties(['郎溪县'], { cityOffices: ['宣州区', '郎溪县', '广德市'] });
+    await saveQuotas(again.city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 100 }], reasons: [] });
+    const county = again.counties.get('郎溪县')!;
+    await again.report(county, await again.loop.unit('市人社局', { office: county }), '2019-06', rsjEntries('2019-06', { '1.1': 40, '1.2': 12000 }));
+    await importFiles(again.city, [await again.rollup(county, '2019-06')], { acceptNewKeys: true });
+    const after = (JSON.parse((await runLedger('summary', '--db', again.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] }).offices[1]!;
+    expect(after).toMatchObject({ due: before.due, completion: before.completion, green: before.green, yellow: before.yellow, red: before.red });
+
+    const text = await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office');
+    expect(text.out).toContain('任务1 指标1 技能脱贫培训(人)  合计 105/250  市本级 35/70  宣州区 无任务  郎溪县 40/100  广德市 30/80');
+    expect(text.out).toContain(' 1 宣州区  未报送  ');
+    expect(text.out).toContain(' 2 郎溪县  第1版 2019-07-04  ');
+  });
+});
