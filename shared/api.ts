@@ -14,6 +14,7 @@ import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
+import type { ByOfficeView } from './rollup';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -123,6 +124,10 @@ export const requestSchemas = {
   'summary:byCategory': z.object({ period }).strict(),
   'summary:unitDetail': z.object({ period, unit: unitName }).strict(),
   'summary:trend': z.object({}).strict(),
+  /** 分县区: every subordinate office against its quotas, 本级, and each indicator's total (levels/figures.ts). */
+  'summary:byOffice': z.object({ period }).strict(),
+  /** A subordinate office: its 汇总包 of a period for its parent, saved where a dialog says. */
+  'levels:rollup': z.object({ period }).strict(),
 
   'returns:create': z.object({ period, unit: unitName, task: z.number().int().positive(), comment: z.string().min(1).max(1000) }).strict(),
   'returns:list': z.object({ period: period.optional() }).strict(),
@@ -371,6 +376,8 @@ export interface OfficesView {
   readonly subordinatePhrases: readonly string[];
   /** Tasks the plan gives to its subordinates as a group. */
   readonly tasksNamingSubordinates: number;
+  /** The office this one rolls up to (汇总包), and the name it is listed under there; null for an office at the top. */
+  readonly parent: { readonly name: string; readonly officeName: string } | null;
 }
 
 /** One indicator's row of the decomposition grid. Quotas null are blank: 无任务 (同目标 where the target is not split). */
@@ -473,6 +480,8 @@ export interface ResponseMap {
   'summary:byCategory': { readonly header: PeriodSummaryHeader; readonly rows: readonly CategorySummary[] };
   'summary:unitDetail': UnitDetail;
   'summary:trend': TrendView;
+  'summary:byOffice': ByOfficeView;
+  'levels:rollup': (ExportResult & { readonly office: string; readonly parent: string }) | null;
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;

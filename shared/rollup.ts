@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { TASK_STATUSES, type IndicatorKind, type TaskStatus } from './domain';
 import { isSplit } from './levels';
+import type { PeriodSummaryHeader } from './summaries';
 import { isPeriodId } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
@@ -124,6 +125,18 @@ export interface OfficeIndicatorRow {
   readonly offices: readonly OfficeFigure[];
   /** The area's figure: 本级 + offices for a cumulative indicator; 本级's own figure for any other. */
   readonly total: number | null;
+}
+
+/** The parent's view of its subordinate offices for a period (summary:byOffice, `ledger summary --by office`). */
+export interface ByOfficeView {
+  readonly head: PeriodSummaryHeader;
+  /** 本级: the office's own departments (市本级 / 县本级), judged against 本级's own quotas. */
+  readonly own: OfficeStanding;
+  /** Every subordinate office in order, whether its roll-up came in or not. */
+  readonly offices: readonly OfficeStanding[];
+  readonly indicators: readonly OfficeIndicatorRow[];
+  /** The office this one rolls up to (its 汇总包 go there), and the name it is listed under there; null at the top. */
+  readonly parent: { readonly name: string; readonly officeName: string } | null;
 }
 
 export type RollupIndicator = z.infer<typeof rollupIndicatorSchema>;

@@ -1,8 +1,8 @@
 /** Periods and due dates: at the office, lock (关账) and reopen (audited); at a unit, what is done, late or missing. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { PeriodView } from '../../shared/api';
+import type { OfficesView, PeriodView } from '../../shared/api';
 import { percent } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
@@ -32,6 +32,21 @@ export function PeriodsPage() {
   const summary = info?.role === 'summary';
   const periodLabel = usePeriodLabel();
   const quarterly = useFrequency() === 'quarterly';
+  // An office set up from its parent's 下达包 sends that parent a 汇总包 for each period.
+  const [parent, setParent] = useState<OfficesView['parent']>(null);
+  useEffect(() => {
+    if (!summary) return;
+    call('offices:list', {}).then((v) => setParent(v.parent), (err: unknown) => report(err, '未能读取上级汇总端'));
+  }, [summary]);
+
+  async function rollup(period: string) {
+    try {
+      const r = await call('levels:rollup', { period });
+      if (r) void message.success(`已生成${r.office} ${periodLabel(period)}的汇总包(第${r.revision}版):${r.folder}/${r.fileName}。请用U盘报送${r.parent}。`, 8);
+    } catch (err) {
+      report(err, '未生成汇总包');
+    }
+  }
 
   function lock(period: string) {
     modal.confirm({
@@ -74,6 +89,7 @@ export function PeriodsPage() {
       title: '操作', key: 'op', render: (_, p) => summary ? (
         <>
           <Button size="small" onClick={() => { setPeriod(p.period); go('dashboard'); }}>查看汇总</Button>{' '}
+          {parent && p.started && <><Button size="small" data-testid={`rollup-${p.period}`} onClick={() => void rollup(p.period)}>生成汇总包(报上级)</Button>{' '}</>}
           {p.locked
             ? <Button size="small" onClick={() => setReopening(p.period)}>重新开启…</Button>
             : <Button size="small" onClick={() => lock(p.period)}>关账锁定</Button>}
@@ -86,7 +102,7 @@ export function PeriodsPage() {
     <div data-testid="periods-page">
       <Card size="small" className="stats-card" title="报送期与截止日期">
         <Paragraph type="secondary" style={{ marginBottom: 0 }}>
-          {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
+          {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。${parent ? `本机是${parent.name}的下级汇总端(「${parent.officeName}」):每期汇总后生成汇总包,用U盘报送上级。` : ''}` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
         </Paragraph>
       </Card>
       <Card size="small" className="content-card">

@@ -4,6 +4,8 @@
  * the county for a cumulative indicator, and the city's own lead unit's figure for a rate.
  */
 import { describe, expect, it } from 'vitest';
+import { ScriptedDialogs } from '../../electron/bridge/server';
+import { createHandlers, dispatch, LedgerSession } from '../../electron/services/api';
 import { importFiles } from '../../electron/services/import/import';
 import { summaryByOffice } from '../../electron/services/levels/figures';
 import { exportRollup } from '../../electron/services/levels/rollup';
@@ -57,5 +59,40 @@ describe('county → city → province', () => {
     expect((await importFiles(province, [second]))[0]).toMatchObject({ status: 'accepted', revision: 2 });
     const after = await summaryByOffice(province, '2019-06');
     expect(after.indicators.find((i) => i.task === 24 && i.indicator === 1)!.offices[0]!.value).toBe(1632);
+  });
+});
+
+describe('the app’s channels', () => {
+  it('levels:rollup refuses an office at the top before asking for a folder; a county writes where the dialog says; summary:byOffice answers the city’s view', async () => {
+    const lv = await cityWithCounties(['郎溪县']);
+    const county = lv.counties.get('郎溪县')!;
+    await lv.report(county, await lv.loop.unit('市人社局', { office: county }), '2019-06', rsjEntries('2019-06', { '1.1': 40 }));
+    const sessions = [new LedgerSession(lv.city.file, { now: lv.city.now }), new LedgerSession(county.file, { now: county.now })];
+    try {
+      const [atCity, atCounty] = sessions.map((session) => {
+        const dialogs = new ScriptedDialogs();
+        return { dialogs, handlers: createHandlers({ session, dialogs, emit: () => {} }) };
+      });
+      atCity!.dialogs.push(lv.toCity);
+      const top = await dispatch(atCity!.handlers, 'levels:rollup', { period: '2019-06' });
+      expect(top).toMatchObject({ ok: false, error: { code: 'E_NOT_FOUND', message: expect.stringContaining('没有上级汇总端') } });
+      expect(atCity!.dialogs.shown).toEqual([]);
+
+      atCounty!.dialogs.push(lv.toCity);
+      const sent = await dispatch(atCounty!.handlers, 'levels:rollup', { period: '2019-06' });
+      expect(sent).toMatchObject({ ok: true, value: { office: '郎溪县', parent: '市民生工作办公室', revision: 1, folder: lv.toCity } });
+      expect(atCounty!.dialogs.shown).toEqual(['选择保存2019年6月汇总包的文件夹(U盘)']);
+      expect((await dispatch(atCounty!.handlers, 'offices:list', {}))).toMatchObject({ ok: true, value: { parent: { name: '市民生工作办公室', officeName: '郎溪县' } } });
+
+      expect((await importFiles(lv.city, [lv.toCity], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
+      const view = await dispatch(atCity!.handlers, 'summary:byOffice', { period: '2019-06' });
+      if (!view.ok) throw new Error(view.error.message);
+      const v = view.value as Awaited<ReturnType<typeof summaryByOffice>>;
+      expect(v.parent).toBeNull();
+      expect(v.offices.map((o) => [o.office, o.revision])).toEqual([['郎溪县', 1]]);
+      expect(v.indicators.find((i) => i.task === 1 && i.indicator === 1)!.offices).toEqual([{ target: null, value: 40 }]);
+    } finally {
+      for (const s of sessions) await s.close();
+    }
   });
 });

@@ -13,11 +13,12 @@ import { isLate } from '../../../shared/rules/periods';
 import { completion, meanCompletion, taskLight, type IndicatorTarget } from '../../../shared/rules/progress';
 import { isBehind } from '../../../shared/rules/headline';
 import { gapText } from '../../../shared/format';
-import { rollupBasis, rollupDataSchema, type OfficeFigure, type OfficeIndicatorRow, type OfficeStanding, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
+import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeStanding, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, TaskModel } from '../../../db/queries/plan';
 import { listOffices, loadQuotas } from '../../../db/queries/levels';
 import { listRollups } from '../../../db/queries/rollups';
+import { parentNames } from './offices';
 import type { TaskStatus } from '../../../shared/domain';
 import { officeName, type Ctx } from '../context';
 import { indicatorSummary, isComplete, loadPeriodData, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
@@ -190,22 +191,13 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
   return { office: c.name, own: c.own, revision: c.revision, receivedOn: c.receivedOn, due, onTime, late, missing, completion: meanCompletion(completions), green, yellow, red };
 }
 
-export interface ByOffice {
-  readonly head: PeriodSummaryHeader;
-  /** 本级: the office's own departments (市本级 / 县本级), judged against 本级's own quotas. */
-  readonly own: OfficeStanding;
-  /** Every subordinate office in order, whether its roll-up came in or not. */
-  readonly offices: readonly OfficeStanding[];
-  readonly indicators: readonly OfficeIndicatorRow[];
-}
-
 /**
  * The parent's view of its subordinate offices for a period: each office against its quotas from its current
  * roll-up (an office with none is all missing and red), 本级 from the office's own units, and per indicator
  * the area's figure (本级 + offices for a cumulative one).
  * @example (await summaryByOffice(ctx, '2019-06')).offices.map((o) => o.office) // ['宣州区', '郎溪县', …]
  */
-export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffice> {
+export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOfficeView> {
   const f = await areaFigures(ctx, period);
   const { quotas } = await loadQuotas(ctx.db, f.data.plan.id);
   const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
@@ -242,6 +234,7 @@ export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffic
   const figure = (c: Column, a: AreaIndicator): OfficeFigure => ({ target: c.target(a.indicator), value: c.value(a) });
   return {
     head: f.head,
+    parent: await parentNames(ctx),
     own: standing(f, ownColumn),
     offices: officeColumns.map((c) => standing(f, c)),
     indicators: f.indicators.map((a) => ({

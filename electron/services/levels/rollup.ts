@@ -10,7 +10,7 @@ import { COMPARATOR_WORDS } from '../../../shared/plan-diff';
 import { requireStarted } from '../../../shared/rules/periods';
 import { completion } from '../../../shared/rules/progress';
 import { rollupDataSchema } from '../../../shared/rollup';
-import { getParent } from '../../../db/queries/rollups';
+import { getParent, type ParentRow } from '../../../db/queries/rollups';
 import { activePlan, officeName, requireRole, today, type Ctx } from '../context';
 import { resolvePeriod } from '../entry/entry';
 import { loadKey } from '../keys/keys';
@@ -24,17 +24,21 @@ export interface ExportedRollup extends ExportedPackage {
   readonly parent: string;
 }
 
+/** The parent this office rolls up to, or a refusal that says why there is none (asked before a folder is). */
+export async function requireParent(ctx: Ctx): Promise<ParentRow> {
+  const parent = await getParent(ctx.db);
+  if (parent) return parent;
+  throw new LedgerError('E_NOT_FOUND', `本汇总端(${await officeName(ctx)})没有上级汇总端,不能生成汇总包。汇总包由下级汇总端报给上级:`
+    + '只有按上级发来的下达包建立的汇总端(ledger init --from 下达包.xlsx)才有上级。本机是最高一级的,请直接查看汇总和生成汇总表。');
+}
+
 /**
  * Writes the office's 汇总包 for a period to its parent; revisions 1, 2, 3 … per period.
  * @example await exportRollup(ctx, { period: '2019-06', outDir: '/media/usb' })
  */
 export async function exportRollup(ctx: Ctx, opts: { readonly period: string } & Destination): Promise<ExportedRollup> {
   await requireRole(ctx, 'summary', '生成汇总包');
-  const parent = await getParent(ctx.db);
-  if (!parent) {
-    throw new LedgerError('E_NOT_FOUND', `本汇总端(${await officeName(ctx)})没有上级汇总端,不能生成汇总包。汇总包由下级汇总端报给上级:`
-      + '只有按上级发来的下达包建立的汇总端(ledger init --from 下达包.xlsx)才有上级。本机是最高一级的,请直接查看汇总和生成汇总表。');
-  }
+  const parent = await requireParent(ctx);
   const plan = await activePlan(ctx);
   const period = await resolvePeriod(ctx, plan, opts.period);
   requireStarted(period.period, today(ctx), plan.frequency, '生成汇总包');
