@@ -155,8 +155,8 @@ interface Column {
   readonly own: boolean;
   readonly revision: number | null;
   readonly receivedOn: string | null;
-  /** A task's status as the column reported it: undefined when nothing came in for it. */
-  status(task: TaskModel): TaskStatus | null | undefined;
+  /** A task's status as the column reported it: null when nothing came in for it (red, as a unit's unreported task). */
+  status(task: TaskModel): TaskStatus | null;
   /** Whether the column reported the task in full, and late. */
   reported(task: TaskModel): { complete: boolean; late: boolean };
   value(a: AreaIndicator): number | null;
@@ -181,8 +181,7 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
     if (!r.complete) missing++;
     else if (r.late) late++;
     else onTime++;
-    const status = c.status(task);
-    const light = taskLight({ status: status === undefined ? null : status ?? '未开始', indicators: held }, month, f.data.thresholds);
+    const light = taskLight({ status: c.status(task), indicators: held }, month, f.data.thresholds);
     if (light === 'green') green++;
     else if (light === 'yellow') yellow++;
     else if (light === 'red') red++;
@@ -207,7 +206,7 @@ export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffic
 
   const ownColumn: Column = {
     name: ownLabel(f.officeName), own: true, revision: null, receivedOn: null,
-    status: (task) => (task.leadUnitIds.some((u) => f.data.reports.has(`${u}:${task.id}`)) ? taskSummary.get(task.no)!.status : undefined),
+    status: (task) => (task.leadUnitIds.some((u) => f.data.reports.has(`${u}:${task.id}`)) ? taskSummary.get(task.no)!.status ?? '未开始' : null),
     reported: (task) => {
       const reports = task.leadUnitIds.map((u) => f.data.reports.get(`${u}:${task.id}`));
       const complete = reports.every((r) => isComplete(task, r));
@@ -221,7 +220,7 @@ export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffic
     const taskOf = (task: TaskModel) => r?.data.tasks.find((t) => t.task === task.no);
     return {
       name: o.name, own: false, revision: r?.revision ?? null, receivedOn: r?.receivedOn ?? null,
-      status: (task) => (r ? taskOf(task)?.status ?? null : undefined),
+      status: (task) => taskOf(task)?.status ?? null,
       reported: (task) => {
         const complete = r !== null && (taskOf(task)?.status ?? null) !== null
           && task.indicators.every((i) => targetOf(i, o.id) === null || f.indicators.find((a) => a.indicator.id === i.id)!.offices[k] !== null);
