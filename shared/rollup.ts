@@ -9,7 +9,7 @@
  * numbers are the same on both sides).
  */
 import * as z from 'zod';
-import { TASK_STATUSES, type IndicatorKind, type TaskStatus } from './domain';
+import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from './domain';
 import { isSplit } from './levels';
 import type { PeriodSummaryHeader } from './summaries';
 import { isPeriodId } from './rules/periods';
@@ -102,6 +102,22 @@ export interface OfficeStanding {
   readonly green: number;
   readonly yellow: number;
   readonly red: number;
+  /** The tasks it owes, in plan order, for the drill-down. */
+  readonly tasks: readonly OfficeTaskRow[];
+}
+
+/** One task an office (or 本级) owes for the period, as its parent sees it. */
+export interface OfficeTaskRow {
+  readonly task: number;
+  readonly title: string;
+  /** Null: not reported. */
+  readonly status: TaskStatus | null;
+  readonly reported: 'onTime' | 'late' | 'missing';
+  readonly light: Light;
+  /** The lead unit's narrative (for an office: as its 汇总包 carried it). */
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
 }
 
 /** One column of an indicator's row: the office's target (null = 无任务) and its figure. */

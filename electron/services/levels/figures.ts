@@ -13,7 +13,7 @@ import { isLate } from '../../../shared/rules/periods';
 import { completion, meanCompletion, taskLight, type IndicatorTarget } from '../../../shared/rules/progress';
 import { isBehind } from '../../../shared/rules/headline';
 import { gapText } from '../../../shared/format';
-import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeStanding, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
+import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, TaskModel } from '../../../db/queries/plan';
 import { listOffices, loadQuotas } from '../../../db/queries/levels';
@@ -161,12 +161,15 @@ interface Column {
   reported(task: TaskModel): { complete: boolean; late: boolean };
   value(a: AreaIndicator): number | null;
   target(i: IndicatorModel): number | null;
+  /** The lead unit's narrative of the task, as the column has it. */
+  narrative(task: TaskModel): Pick<OfficeTaskRow, 'progress' | 'problems' | 'nextSteps'>;
 }
 
 function standing(f: AreaFigures, c: Column): OfficeStanding {
   const month = f.head.month;
   let due = 0, onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0;
   const completions: number[] = [];
+  const tasks: OfficeTaskRow[] = [];
   const byTask = new Map<number, AreaIndicator[]>();
   for (const a of f.indicators) byTask.set(a.task.id, [...(byTask.get(a.task.id) ?? []), a]);
   for (const task of f.data.plan.tasks) {
@@ -178,16 +181,19 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
     if (task.indicators.length > 0 && held.length === 0) continue;
     due++;
     const r = c.reported(task);
-    if (!r.complete) missing++;
-    else if (r.late) late++;
+    const reported = !r.complete ? 'missing' : r.late ? 'late' : 'onTime';
+    if (reported === 'missing') missing++;
+    else if (reported === 'late') late++;
     else onTime++;
-    const light = taskLight({ status: c.status(task), indicators: held }, month, f.data.thresholds);
+    const status = c.status(task);
+    const light = taskLight({ status, indicators: held }, month, f.data.thresholds);
+    tasks.push({ task: task.no, title: task.title, status, reported, light, ...c.narrative(task) });
     if (light === 'green') green++;
     else if (light === 'yellow') yellow++;
     else if (light === 'red') red++;
     for (const h of held) completions.push(h.value === null ? 0 : completion(h.target, h.value));
   }
-  return { office: c.name, own: c.own, revision: c.revision, receivedOn: c.receivedOn, due, onTime, late, missing, completion: meanCompletion(completions), green, yellow, red };
+  return { office: c.name, own: c.own, revision: c.revision, receivedOn: c.receivedOn, due, onTime, late, missing, completion: meanCompletion(completions), green, yellow, red, tasks };
 }
 
 /**
@@ -214,6 +220,10 @@ export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffic
     },
     value: (a) => a.own,
     target: (i) => targetOf(i, null),
+    narrative: (task) => {
+      const t = taskSummary.get(task.no)!;
+      return { progress: t.progress, problems: t.problems, nextSteps: t.nextSteps };
+    },
   };
   const officeColumns = f.offices.map((o, k): Column => {
     const r = o.rollup;
@@ -228,6 +238,10 @@ export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOffic
       },
       value: (a) => a.offices[k] ?? null,
       target: (i) => targetOf(i, o.id),
+      narrative: (task) => {
+        const t = taskOf(task);
+        return { progress: t?.progress ?? '', problems: t?.problems ?? '', nextSteps: t?.nextSteps ?? '' };
+      },
     };
   });
   const figure = (c: Column, a: AreaIndicator): OfficeFigure => ({ target: c.target(a.indicator), value: c.value(a) });
