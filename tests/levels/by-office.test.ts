@@ -3,7 +3,10 @@
  * not, against its quotas; 市本级 from the city's own units; per indicator the city total = 本级 + offices for a
  * cumulative one; a blank quota is 无任务 (no target, left out), never 0.
  */
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { writeSummaryWorkbook } from '../../electron/services/summaries/reports';
 import { importFiles } from '../../electron/services/import/import';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { isSplit } from '../../shared/levels';
@@ -93,5 +96,31 @@ describe('ledger summary --by office', () => {
     expect(text.out).toContain('任务1 指标1 技能脱贫培训(人)  合计 105/250  市本级 35/70  宣州区 无任务  郎溪县 40/100  广德市 30/80');
     expect(text.out).toContain(' 1 宣州区  未报送  ');
     expect(text.out).toContain(' 2 郎溪县  第1版 2019-07-04  ');
+  });
+
+  it('the summary workbook’s 分县区 sheet: one row per office in order with its roll-up and rank, 本级 after them; none for an office without offices', async () => {
+    const lv = await cityJune();
+    const out = join(lv.loop.dir, '汇总表.xlsx');
+    const r = await writeSummaryWorkbook(lv.city, { period: '2019-06', out });
+    expect(r.sheets).toContain('分县区');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.getWorksheet('分县区')!;
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { own: Row; offices: Row[] };
+    const rowOf = (n: number) => (ws.getRow(n).values as unknown[]).slice(1, 14);
+    expect(rowOf(3)).toEqual(['序号', '下级汇总端', '汇总包', '收到日期', '应报任务', '按时报送', '逾期报送', '未报送', '平均完成度', '● 绿灯', '▲ 黄灯', '■ 红灯', '排名']);
+    // Ranked by completion: 郎溪县 (40 of 100) and 广德市 (30 of 80) above 宣州区, which sent nothing.
+    const [xz, lx, gd] = v.offices;
+    const ranked = [lx!, gd!].sort((a, b) => b.completion! - a.completion!);
+    const rankOf = (o: Row) => (o === xz ? 3 : ranked.indexOf(o) + 1);
+    expect(rowOf(4)).toEqual([1, '宣州区', '未报送', '—', xz!.due, 0, 0, xz!.due, 0, 0, 0, xz!.due, rankOf(xz!)]);
+    expect(rowOf(5).slice(0, 3)).toEqual([2, '郎溪县', '第1版']);
+    expect(rowOf(5).slice(4)).toEqual([lx!.due, lx!.onTime, lx!.late, lx!.missing, lx!.completion, lx!.green, lx!.yellow, lx!.red, rankOf(lx!)]);
+    expect(rowOf(6).slice(12)).toEqual([rankOf(gd!)]);
+    expect(rowOf(7).slice(0, 5)).toEqual([undefined, '市本级', '本级各单位', '—', v.own.due]);
+
+    const top = await cityWithCounties([]);
+    const none = await writeSummaryWorkbook(top.city, { period: '2019-06', out: join(top.loop.dir, '汇总表.xlsx') });
+    expect(none.sheets).not.toContain('分县区');
   });
 });
