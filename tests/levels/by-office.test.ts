@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { writeSummaryWorkbook } from '../../electron/services/summaries/reports';
+import { draftBulletin, renderBulletin } from '../../electron/services/summaries/bulletin';
 import { importFiles } from '../../electron/services/import/import';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { isSplit } from '../../shared/levels';
@@ -122,5 +123,24 @@ describe('ledger summary --by office', () => {
     const top = await cityWithCounties([]);
     const none = await writeSummaryWorkbook(top.city, { period: '2019-06', out: join(top.loop.dir, '汇总表.xlsx') });
     expect(none.sheets).not.toContain('分县区');
+  });
+
+  it('the bulletin ranks the offices that rolled up, names the silent ones, and has no such section before any roll-up', async () => {
+    const lv = await cityJune();
+    const { bulletin } = await draftBulletin(lv.city, { period: '2019-06' });
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] };
+    const [, lx, gd] = v.offices;
+    const [first, second] = lx!.completion! >= gd!.completion! ? [lx!, gd!] : [gd!, lx!];
+    expect(bulletin.officeRanking.map((r) => [r.rank, r.office, r.state])).toEqual([[1, first.office, '第1版'], [2, second.office, '第1版'], [3, '宣州区', '未报送']]);
+    expect(bulletin.offices).toBe(`按各县(市、区)分解任务的量化指标平均完成率排序(见下表,空白任务不计,未报送汇总包的按0计),${first.office}、${second.office}推进较快。未报送汇总包的:宣州区。`);
+    const html = renderBulletin({ bulletin, timeProgress: 0.5 });
+    expect(html).toContain('<th>名次</th><th>下级汇总端</th><th>完成率</th><th>红灯任务(项)</th><th>汇总包</th>');
+    expect(html).toContain(`<td>1</td><td>${first.office}</td>`);
+    expect(html).toContain('<td>3</td><td>宣州区</td><td>0.0%</td>');
+
+    const quiet = await cityWithCounties(['郎溪县']);
+    const none = (await draftBulletin(quiet.city, { period: '2019-06' })).bulletin;
+    expect([none.offices, none.officeRanking]).toEqual(['', []]);
+    expect(renderBulletin({ bulletin: none, timeProgress: 0.5 })).not.toContain('下级汇总端');
   });
 });
