@@ -11,7 +11,7 @@ import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
 import { scopeWord } from '../../shared/levels';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
-import { OfficeTable } from './OfficesView';
+import { Narrative, OfficeTable } from './OfficesView';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, STICKY_HEADER, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { useApp, usePeriodLabel } from '../store';
 
@@ -48,11 +48,7 @@ export function TaskExpansion({ task }: { readonly task: Pick<TaskSummary, 'indi
       {task.indicators.length > 0
         ? <Table<IndicatorSummary> size="small" rowKey="no" pagination={false} columns={indicatorColumns()} dataSource={[...task.indicators]} />
         : <Text type="secondary">本任务无量化指标,按进展填报。</Text>}
-      <dl className="narrative">
-        <dt>工作进展</dt><dd>{task.progress || '—'}</dd>
-        <dt>存在问题</dt><dd>{task.problems || '—'}</dd>
-        <dt>下步措施</dt><dd>{task.nextSteps || '—'}</dd>
-      </dl>
+      <Narrative task={task} />
     </div>
   );
 }

@@ -5,10 +5,22 @@
 import { Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { blankQuotaText } from '../../shared/levels';
+import type { TaskSummary } from '../../shared/summaries';
 import type { ByOfficeView, OfficeFigure, OfficeIndicatorRow, OfficeStanding, OfficeTaskRow } from '../../shared/rollup';
 import { CompletionBar, LightCounts, LightTag, STICKY_HEADER, num, shortDate } from '../components/common';
 
 const { Text } = Typography;
+
+/** A task's 工作进展, 存在问题 and 下步措施 as reported (— where empty): the 分任务 and 分县区 drill-downs. */
+export function Narrative({ task }: { readonly task: Pick<TaskSummary, 'progress' | 'problems' | 'nextSteps'> }) {
+  return (
+    <dl className="narrative">
+      <dt>工作进展</dt><dd>{task.progress || '—'}</dd>
+      <dt>存在问题</dt><dd>{task.problems || '—'}</dd>
+      <dt>下步措施</dt><dd>{task.nextSteps || '—'}</dd>
+    </dl>
+  );
+}
 
 const REPORTED: Readonly<Record<OfficeTaskRow['reported'], { readonly label: string; readonly color: string }>> = {
   onTime: { label: '按时', color: 'success' },
@@ -50,11 +62,7 @@ function OfficeTasks({ view, column }: { readonly view: ByOfficeView; readonly c
                   ]}
                 />
               )}
-              <dl className="narrative">
-                <dt>工作进展</dt><dd>{t.progress || '—'}</dd>
-                <dt>存在问题</dt><dd>{t.problems || '—'}</dd>
-                <dt>下步措施</dt><dd>{t.nextSteps || '—'}</dd>
-              </dl>
+              <Narrative task={t} />
             </div>
           );
         },
