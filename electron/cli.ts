@@ -88,8 +88,8 @@ const HELP = `民生工作督办台账 命令行
                                                        报送期以季度的最后一个月表示,如 2019-06 为 1-6月;
                                                        代填替换单位已报送的内容须加 --replace,收到日期
                                                        不给 --received 时沿用原收到日期)
-  summary  --db FILE --period YYYY-MM --by unit|task|category [--json]
-                                                       查看汇总
+  summary  --db FILE --period YYYY-MM --by unit|task|category|office [--json]
+                                                       查看汇总(office:分县区,各下级汇总端对照其任务数,及本级和合计)
   demo     --db FILE --through YYYY-MM                 填入演示数据(已标注【演示数据】)
   report   --db FILE --period YYYY-MM --out FILE.xlsx [--json]
                                                        生成汇总表(总体情况、分单位、分任务、未报送及逾期、滞后事项、趋势)
@@ -106,6 +106,7 @@ const HELP = `民生工作督办台账 命令行
                                                        各单位名称按上级名称拟定(市人社局→郎溪县人社局),
                                                        --dry-run 只列出拟定的名称(可存为对照表改好后用 --units)
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
+  rollup   --db S.db --period YYYY-MM --out 文件夹       下级汇总端:生成本级一期的汇总包,报送上级汇总端(导入用 import)
   import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
                                                        导入数据包(汇总端导入填报包和上级的新下达包;填报端导入反馈包/新任务包);
                                                        另一个导入正在进行时等它完成,最多等 --wait 秒(默认600)
@@ -425,6 +426,33 @@ async function assignOffices(args: Args, io: Io, json: boolean): Promise<number>
   });
 }
 
+/** `ledger summary --by office`: every subordinate office against its quotas, 本级, and each indicator's area total. */
+async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<number> {
+  return await withLedger(need(args, 'db'), async (l) => {
+    const { summaryByOffice } = await import('./services/levels/figures');
+    const v = await summaryByOffice(l, need(args, 'period'));
+    if (json) {
+      const row = (o: typeof v.own) => ({ office: o.office, due: o.due, onTime: o.onTime, late: o.late, missing: o.missing, completion: o.completion, green: o.green, yellow: o.yellow, red: o.red, revision: o.revision, receivedOn: o.receivedOn });
+      io.out(JSON.stringify({ period: v.head.period, own: row(v.own), offices: v.offices.map(row), indicators: v.indicators }, null, 2));
+      return 0;
+    }
+    const h = v.head;
+    io.out(`${h.planTitle} ${periodLabel(h.period, h.frequency)} 分县区 序时进度 ${pct(h.timeProgress)} 报送截止 ${h.dueOn}`);
+    io.out('序号 下级汇总端  汇总包  应报/按时/逾期/未报  完成度  绿/黄/红');
+    [...v.offices, v.own].forEach((o, k) => {
+      const got = o.own ? '本级各单位' : o.revision === null ? '未报送' : `第${o.revision}版 ${o.receivedOn ?? ''}`;
+      io.out(`${o.own ? '  ' : String(k + 1).padStart(2)} ${o.office}  ${got}  ${o.due}/${o.onTime}/${o.late}/${o.missing}  ${pct(o.completion)}  ${o.green}/${o.yellow}/${o.red}`);
+    });
+    const cell = (f: { target: number | null; value: number | null }, word: string) => (f.target === null ? word : `${f.value ?? '未报'}/${f.target}`);
+    io.out(`\n分指标(数值/目标;累计类合计 = ${v.own.office} + 各下级汇总端,其他类为${v.own.office}牵头单位的数值;无任务不计):`);
+    for (const r of v.indicators) {
+      const blank = r.basis === 'sum' ? '无任务' : '同目标';
+      io.out(`  任务${r.task} 指标${r.indicator} ${r.name}(${r.unit})  合计 ${r.total ?? '未报'}/${r.target}  ${v.own.office} ${cell(r.own, blank)}  ${v.offices.map((o, k) => `${o.office} ${cell(r.offices[k]!, blank)}`).join('  ')}`);
+    }
+    return 0;
+  });
+}
+
 /** `--out` for several packages: an existing folder. */
 function destinationFolder(out: string): string {
   if (!(existsSync(out) && statSync(out).isDirectory())) throw new UsageError(`--out 应是一个已有的文件夹,「${out}」不是。`);
@@ -559,7 +587,8 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
       case 'summary': {
         checkOptions(args, ['db', 'period', 'by']);
         const by = need(args, 'by');
-        if (!['unit', 'task', 'category'].includes(by)) throw new UsageError('--by 只能是 unit、task 或 category。');
+        if (!['unit', 'task', 'category', 'office'].includes(by)) throw new UsageError('--by 只能是 unit、task、category 或 office。');
+        if (by === 'office') return await byOfficeCommand(args, io, json);
         const { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } = await import('./services/summaries/summaries');
         return await withLedger(need(args, 'db'), async (l) => {
           const d = await loadPeriodData(l, need(args, 'period'));
@@ -623,6 +652,16 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const r = await exportAssignment(l, { unit: need(args, 'unit'), ...destination(need(args, 'out')) });
           if (json) io.out(JSON.stringify(r));
           else io.out(`已生成任务包 ${r.file}(计划第${r.revision}版)。请用U盘交给该单位,并电话告知本机密钥指纹。`);
+          return 0;
+        });
+      }
+      case 'rollup': {
+        checkOptions(args, ['db', 'period', 'out']);
+        return await withLedger(need(args, 'db'), async (l) => {
+          const { exportRollup } = await import('./services/levels/rollup');
+          const r = await exportRollup(l, { period: need(args, 'period'), ...destination(need(args, 'out')) });
+          if (json) io.out(JSON.stringify(r));
+          else io.out(`已生成${r.office} ${await labelOf(l, need(args, 'period'))}的汇总包 ${r.file}(第${r.revision}版),报送上级:${r.parent}。请用U盘交给上级汇总端。`);
           return 0;
         });
       }

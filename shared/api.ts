@@ -15,6 +15,7 @@ import type { ValidationIssue } from './rules/validation';
 import type { PriorSubmission } from './proxy';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
+import type { ByOfficeView } from './rollup';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -146,6 +147,10 @@ export const requestSchemas = {
   'summary:byCategory': z.object({ period }).strict(),
   'summary:unitDetail': z.object({ period, unit: unitName }).strict(),
   'summary:trend': z.object({}).strict(),
+  /** 分县区: every subordinate office against its quotas, 本级, and each indicator's total (levels/figures.ts). */
+  'summary:byOffice': z.object({ period }).strict(),
+  /** A subordinate office: its 汇总包 of a period for its parent, saved where a dialog says. */
+  'levels:rollup': z.object({ period }).strict(),
 
   'returns:create': z.object({ period, unit: unitName, task: z.number().int().positive(), comment: z.string().min(1).max(1000) }).strict(),
   'returns:list': z.object({ period: period.optional() }).strict(),
@@ -498,6 +503,8 @@ export interface OfficesView {
   readonly subordinatePhrases: readonly string[];
   /** Tasks the plan gives to its subordinates as a group. */
   readonly tasksNamingSubordinates: number;
+  /** The office this one rolls up to (汇总包), and the name it is listed under there; null for an office at the top. */
+  readonly parent: { readonly name: string; readonly officeName: string } | null;
 }
 
 /** One indicator's row of the decomposition grid. Quotas null are blank: 无任务 (同目标 where the target is not split). */
@@ -539,6 +546,7 @@ const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
   'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
   'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
+  'package.export.rollup': '生成汇总包', 'package.import.rollup': '导入汇总包', 'rollup.import': '导入下级汇总数据', 'office-key.accept-first': '登记下级汇总端密钥',
   'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
   'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
   'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
@@ -609,6 +617,8 @@ export interface ResponseMap {
   'summary:byCategory': { readonly header: PeriodSummaryHeader; readonly rows: readonly CategorySummary[] };
   'summary:unitDetail': UnitDetail;
   'summary:trend': TrendView;
+  'summary:byOffice': ByOfficeView;
+  'levels:rollup': (ExportResult & { readonly office: string; readonly parent: string }) | null;
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
   'returns:close': ReturnView;

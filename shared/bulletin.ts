@@ -9,6 +9,7 @@ import { gapText, percent, targetFigure, valueWord } from './format';
 import { behindIndicators, isBehind, type BehindIndicator, type Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
 import type { IndicatorSummary, TaskSummary, UnitSummary } from './summaries';
+import type { OfficeStanding } from './rollup';
 
 export interface BulletinRow {
   readonly task: number;
@@ -34,6 +35,16 @@ export interface RankingRow {
   readonly state: string;
 }
 
+/** A subordinate office (县区) in the ranking by completion against its quotas. */
+export interface OfficeRankingRow {
+  readonly rank: Rank;
+  readonly office: string;
+  readonly completion: number | null;
+  readonly red: number;
+  /** 第2版 (its roll-up), or 未报送. */
+  readonly state: string;
+}
+
 /** Every text field can be edited before printing; tables come from the data. */
 export interface Bulletin {
   readonly title: string;
@@ -42,6 +53,9 @@ export interface Bulletin {
   readonly overall: string;
   readonly units: string;
   readonly ranking: readonly RankingRow[];
+  /** 各县区推进情况: '' and no rows for an office without subordinate offices. */
+  readonly offices: string;
+  readonly officeRanking: readonly OfficeRankingRow[];
   readonly lagging: string;
   readonly reporting: string;
   readonly requirements: string;
@@ -52,7 +66,7 @@ export interface Bulletin {
   readonly date: string;
 }
 
-export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
+export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'offices', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 const listNames = (names: readonly string[]) => names.join('、');
@@ -100,6 +114,14 @@ export interface BulletinInput {
   readonly office: string;
   /** ISO date the bulletin is dated. */
   readonly date: string;
+  /** The subordinate offices in order, against their quotas, with their ranks (summary:byOffice); none or empty: no section. */
+  readonly offices?: readonly { readonly standing: OfficeStanding; readonly rank: Rank }[];
+}
+
+/** What a bulletin calls an office's subordinates together: 各县(市、区) for a city, 各市 for a province, 各乡镇 for a county. */
+export function subordinatesWord(office: string): string {
+  const level = levelWord(office);
+  return level === '省' ? '各市' : level === '县' || level === '旗' ? '各乡镇' : level === '区' ? '各街道、乡镇' : '各县(市、区)';
 }
 
 /**
@@ -163,6 +185,17 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     `${h.lateUnitNames.length > 0 ? `逾期报送的单位:${listNames(h.lateUnitNames)}。` : '无逾期报送的单位。'}` +
     `${h.partialUnitNames.length > 0 ? `部分报送的单位:${listNames(h.partialUnitNames)}。` : ''}` +
     `${h.missingUnitNames.length > 0 ? `未报送的单位:${listNames(h.missingUnitNames)}。` : ''}`;
+  const officeRanking: OfficeRankingRow[] = (input.offices ?? [])
+    .map(({ standing: o, rank }) => ({ rank, office: o.office, completion: o.completion, red: o.red, state: o.revision === null ? '未报送' : `第${o.revision}版` }))
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+  const sent = officeRanking.filter((r) => r.state !== '未报送');
+  const silent = officeRanking.filter((r) => r.state === '未报送').map((r) => r.office);
+  const below = subordinatesWord(input.office);
+  const offices = officeRanking.length === 0 ? ''
+    : sent.length === 0 ? `${below}均未报送汇总包${silent.length > 0 ? `:${listNames(silent)}` : ''}。`
+      : `按${below}分解任务的量化指标平均完成率排序(见下表,空白任务不计,未报送汇总包的按0计),${listNames(sent.slice(0, 3).map((r) => r.office))}推进较快` +
+        `${sent.length > 3 ? `,${listNames(sent.slice(-3).reverse().map((r) => r.office))}进度相对滞后` : ''}。` +
+        `${silent.length > 0 ? `未报送汇总包的:${listNames(silent)}。` : ''}`;
   return {
     title: `关于${span}${scope}民生工作推进情况的通报`,
     recipients: recipientsOf(input.office),
@@ -170,6 +203,8 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     overall,
     units,
     ranking,
+    offices,
+    officeRanking,
     lagging,
     reporting,
     requirements: '各牵头单位要对照年度目标任务,聚焦滞后事项,逐项分析原因,细化推进措施,确保按序时进度完成任务;协同单位要积极配合,形成工作合力;各单位要按时、准确报送进展情况。',
@@ -256,6 +291,8 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
     `<h2>二、各单位推进情况</h2>${para(b.units)}` +
     `<div class="chart">${completionChartSvg(b.ranking, timeProgress)}</div>` +
     table(['名次', '单位', '完成率', '未达到序时进度指标(项)', '报送情况'], rankRows, ['10%', '32%', '16%', '22%', '20%']) +
+    (b.officeRanking.length > 0 ? para(b.offices) + table(['名次', '下级汇总端', '完成率', '红灯任务(项)', '汇总包'],
+      b.officeRanking.map((r) => [String(r.rank ?? '—'), r.office, percent(r.completion), String(r.red), r.state]), ['10%', '32%', '16%', '22%', '20%']) : '') +
     `<h2>三、滞后事项</h2>${para(b.lagging)}` +
     (b.behindRows.length > 0 ? table(['序号', '任务', '牵头单位', '指标', '超欠进度', '原因'], b.behindRows.map((r) => [String(r.task), r.title, r.lead, r.indicator, r.gap, r.reason]), ['6%', '18%', '11%', '16%', '21%', '28%']) : '') +
     `<h2>四、报送情况</h2>${para(b.reporting)}` +

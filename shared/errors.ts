@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'E_WRONG_PLAN'
   | 'E_WRONG_RECIPIENT'
   | 'E_KEY_OF_OTHER_UNIT'
+  /** A 汇总包 from an office that is not in this office's list of subordinate offices (下级汇总端). */
+  | 'E_UNKNOWN_OFFICE'
   | 'E_FUTURE_PERIOD'
   | 'E_STALE_REVISION'
   | 'E_WRITE_FAILED'
@@ -57,6 +59,7 @@ export const ERROR_LABELS: Readonly<Record<ErrorCode, string>> = {
   E_WRONG_PLAN: '计划不一致',
   E_WRONG_RECIPIENT: '不是发给本机的',
   E_KEY_OF_OTHER_UNIT: '密钥属于其他单位',
+  E_UNKNOWN_OFFICE: '不是本机的下级汇总端',
   E_FUTURE_PERIOD: '报送期尚未开始',
   E_STALE_REVISION: '版本较旧',
   E_WRITE_FAILED: '写入失败',

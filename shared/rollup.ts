@@ -9,8 +9,10 @@
  * numbers are the same on both sides).
  */
 import * as z from 'zod';
-import { TASK_STATUSES, type TaskStatus } from './domain';
+import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from './domain';
+import { isSplit } from './levels';
 import { planSchema } from './plan';
+import type { PeriodSummaryHeader } from './summaries';
 import { isPeriodId } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
@@ -73,6 +75,86 @@ export const rollupDataSchema = z.strictObject({
   tasks: z.array(rollupTaskSchema).max(10_000),
   lagging: z.array(rollupLaggingSchema).max(10_000),
 });
+
+/**
+ * How an indicator's figure is made for a whole area: a cumulative one (counts, lengths, areas, amounts) is
+ * summed over units and offices; any other kind is the lead unit's own figure, never an average.
+ * @example rollupBasis('level') // 'lead'
+ */
+export function rollupBasis(kind: IndicatorKind): 'sum' | 'lead' {
+  return isSplit(kind) ? 'sum' : 'lead';
+}
+
+/** Where one office (or 本级) stands for a period at its parent, judged against its quotas. */
+export interface OfficeStanding {
+  readonly office: string;
+  /** 本级: the office's own departments, not a subordinate office. */
+  readonly own: boolean;
+  /** The roll-up the figures come from (a subordinate office's); null for 本级 or while none came in. */
+  readonly revision: number | null;
+  readonly receivedOn: string | null;
+  /** Tasks the office owes for the period: those with an indicator it has a target for (无任务 left out), and those with none. */
+  readonly due: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly missing: number;
+  /** Mean completion (0…1) of its indicators against its own targets; null when it has none. */
+  readonly completion: number | null;
+  readonly green: number;
+  readonly yellow: number;
+  readonly red: number;
+  /** The tasks it owes, in plan order, for the drill-down. */
+  readonly tasks: readonly OfficeTaskRow[];
+}
+
+/** One task an office (or 本级) owes for the period, as its parent sees it. */
+export interface OfficeTaskRow {
+  readonly task: number;
+  readonly title: string;
+  /** Null: not reported. */
+  readonly status: TaskStatus | null;
+  readonly reported: 'onTime' | 'late' | 'missing';
+  readonly light: Light;
+  /** The lead unit's narrative (for an office: as its 汇总包 carried it). */
+  readonly progress: string;
+  readonly problems: string;
+  readonly nextSteps: string;
+}
+
+/** One column of an indicator's row: the office's target (null = 无任务) and its figure. */
+export interface OfficeFigure {
+  readonly target: number | null;
+  readonly value: number | null;
+}
+
+/** One indicator across 本级 and the offices, with the whole area's figure. */
+export interface OfficeIndicatorRow {
+  readonly task: number;
+  readonly indicator: number;
+  readonly name: string;
+  readonly unit: string;
+  readonly kind: IndicatorKind;
+  readonly basis: 'sum' | 'lead';
+  /** The area's target (全市目标). */
+  readonly target: number;
+  readonly own: OfficeFigure;
+  /** In the office order. */
+  readonly offices: readonly OfficeFigure[];
+  /** The area's figure: 本级 + offices for a cumulative indicator; 本级's own figure for any other. */
+  readonly total: number | null;
+}
+
+/** The parent's view of its subordinate offices for a period (summary:byOffice, `ledger summary --by office`). */
+export interface ByOfficeView {
+  readonly head: PeriodSummaryHeader;
+  /** 本级: the office's own departments (市本级 / 县本级), judged against 本级's own quotas. */
+  readonly own: OfficeStanding;
+  /** Every subordinate office in order, whether its roll-up came in or not. */
+  readonly offices: readonly OfficeStanding[];
+  readonly indicators: readonly OfficeIndicatorRow[];
+  /** The office this one rolls up to (its 汇总包 go there), and the name it is listed under there; null at the top. */
+  readonly parent: { readonly name: string; readonly officeName: string } | null;
+}
 
 export type RollupIndicator = z.infer<typeof rollupIndicatorSchema>;
 export type RollupTask = z.infer<typeof rollupTaskSchema>;

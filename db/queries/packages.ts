@@ -7,7 +7,7 @@ export interface PackageRecord {
   readonly kind: PackageKindColumn;
   readonly direction: 'in' | 'out';
   readonly unitId: number | null;
-  /** The subordinate office a 下达包 went to or a 汇总包 came from (migration 007); absent for the other kinds. */
+  /** The subordinate office a 下达包 went to or a 汇总包 came from (migration 007); null for a unit's packages. */
   readonly officeId?: number | null;
   /** The manifest's periods; the first is recorded (report packages have exactly one). */
   readonly periods: readonly string[];

@@ -8,7 +8,7 @@ import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
 const LABELS: Readonly<Record<EditableField, string>> = {
-  title: '标题', recipients: '主送', opening: '开头', overall: '总体情况', units: '各单位情况', lagging: '滞后事项',
+  title: '标题', recipients: '主送', opening: '开头', overall: '总体情况', units: '各单位情况', offices: '各县区情况', lagging: '滞后事项',
   reporting: '报送情况', requirements: '工作要求', office: '落款单位', date: '日期',
 };
 
@@ -48,7 +48,7 @@ export function BulletinPage() {
       <Col span={10}>
         <Card size="small" className="content-card" title="通报文字(可修改)" extra={<Button type="primary" loading={busy} onClick={() => void print()}>打印为PDF…</Button>}>
           <Form layout="vertical">
-            {EDITABLE_FIELDS.map((f) => (
+            {EDITABLE_FIELDS.filter((f) => f !== 'offices' || draft.bulletin.officeRanking.length > 0).map((f) => (
               <Form.Item key={f} label={LABELS[f]}>
                 <Input.TextArea autoSize={{ minRows: 1, maxRows: 8 }} value={edits[f] ?? draft.bulletin[f]} onChange={(e) => setEdits({ ...edits, [f]: e.target.value })} />
               </Form.Item>

@@ -11,6 +11,7 @@ import { headlineOf } from '../../shared/rules/headline';
 import { scopeWord } from '../../shared/levels';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
+import { Narrative, OfficeTable } from './OfficesView';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, STICKY_HEADER, num, shortDate, targetText, useErrorReporter } from '../components/common';
 import { useApp, usePeriodLabel } from '../store';
 
@@ -21,6 +22,8 @@ interface Data {
   readonly tasks: ResponseOf<'summary:byTask'>;
   readonly categories: ResponseOf<'summary:byCategory'>;
   readonly trend: TrendView;
+  /** 分县区: shown when the office has subordinate offices. */
+  readonly offices: ResponseOf<'summary:byOffice'>;
 }
 
 /** An indicator's figures in its kind's words: what the value is (累计完成, 当前值, 增幅, 完成情况) and 超欠进度 against what is due. */
@@ -45,11 +48,7 @@ export function TaskExpansion({ task }: { readonly task: Pick<TaskSummary, 'indi
       {task.indicators.length > 0
         ? <Table<IndicatorSummary> size="small" rowKey="no" pagination={false} columns={indicatorColumns()} dataSource={[...task.indicators]} />
         : <Text type="secondary">本任务无量化指标,按进展填报。</Text>}
-      <dl className="narrative">
-        <dt>工作进展</dt><dd>{task.progress || '—'}</dd>
-        <dt>存在问题</dt><dd>{task.problems || '—'}</dd>
-        <dt>下步措施</dt><dd>{task.nextSteps || '—'}</dd>
-      </dl>
+      <Narrative task={task} />
     </div>
   );
 }
@@ -254,8 +253,8 @@ export function Dashboard() {
     setData(null);
     Promise.all([
       call('summary:byUnit', { period }), call('summary:byTask', { period }),
-      call('summary:byCategory', { period }), call('summary:trend', {}),
-    ]).then(([units, tasks, categories, trend]) => { if (live) setData({ units, tasks, categories, trend }); }, (err) => report(err));
+      call('summary:byCategory', { period }), call('summary:trend', {}), call('summary:byOffice', { period }),
+    ]).then(([units, tasks, categories, trend, offices]) => { if (live) setData({ units, tasks, categories, trend, offices }); }, (err) => report(err));
     return () => { live = false; };
   }, [period, version]);
 
@@ -306,6 +305,7 @@ export function Dashboard() {
           onChange={setTab}
           items={[
             { key: 'units', label: '分单位', children: <><ReportingCard rows={data.units.rows} /><UnitTable rows={data.units.rows} /></> },
+            ...(data.offices.offices.length > 0 ? [{ key: 'offices', label: '分县区', children: <OfficeTable view={data.offices} /> }] : []),
             { key: 'tasks', label: '分任务', children: <TaskTable rows={data.tasks.rows} /> },
             { key: 'categories', label: '分类别', children: <CategoryTable rows={data.categories.rows} /> },
             { key: 'charts', label: '图表', children: <Charts data={data} /> },

@@ -1,9 +1,9 @@
 /** Periods and due dates: at the office, lock (关账) and reopen (audited); at a unit, what is done, late or missing. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { ColumnsType } from 'antd/es/table';
-import type { EntryForm, PeriodView } from '../../shared/api';
+import type { EntryForm, OfficesView, PeriodView } from '../../shared/api';
 import { percent } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
@@ -63,6 +63,22 @@ export function PeriodsPage() {
       changed();
     } catch (err) {
       report(err, '期初累计数未保存');
+    }
+  }
+
+  // An office set up from its parent's 下达包 sends that parent a 汇总包 for each period.
+  const [parent, setParent] = useState<OfficesView['parent']>(null);
+  useEffect(() => {
+    if (!summary) return;
+    call('offices:list', {}).then((v) => setParent(v.parent), (err: unknown) => report(err, '未能读取上级汇总端'));
+  }, [summary]);
+
+  async function rollup(period: string) {
+    try {
+      const r = await call('levels:rollup', { period });
+      if (r) void message.success(`已生成${r.office} ${periodLabel(period)}的汇总包(第${r.revision}版):${r.folder}/${r.fileName}。请用U盘报送${r.parent}。`, 8);
+    } catch (err) {
+      report(err, '未生成汇总包');
     }
   }
 
@@ -135,6 +151,7 @@ export function PeriodsPage() {
         <>
           <Button size="small" onClick={() => { setPeriod(p.period); go('dashboard'); }}>查看汇总</Button>{' '}
           <Button size="small" disabled={p.locked} onClick={() => editDue(p)}>设定截止日期…</Button>{' '}
+          {parent && p.started && <><Button size="small" data-testid={`rollup-${p.period}`} onClick={() => void rollup(p.period)}>生成汇总包(报上级)</Button>{' '}</>}
           {p.locked
             ? <Button size="small" onClick={() => setReopening(p.period)}>重新开启…</Button>
             : <Button size="small" onClick={() => lock(p.period)}>关账锁定</Button>}
@@ -148,7 +165,7 @@ export function PeriodsPage() {
       <Card size="small" className="stats-card" title="报送期与截止日期">
         <Paragraph type="secondary" style={{ marginBottom: 0 }}>
           {startedMidYear && firstOwed && <>本单位从 <Text strong>{periodLabel(firstOwed.period)}</Text> 起报送,此前各期无需报送。<Button size="small" onClick={() => void openOpening()} data-testid="open-opening">录入期初累计数…</Button><br /></>}
-          {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};截止日遇周末或法定节假日顺延到下一个工作日(调休上班日算工作日),也可以逐期手工设定;截止日当天收到的不算逾期,逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
+          {summary ? `${quarterly ? '每季度一期(累计到季度末,如 1-6月),季度结束后的次月截止日前报送' : '每月一期,次月截止日前报送'};截止日遇周末或法定节假日顺延到下一个工作日(调休上班日算工作日),也可以逐期手工设定;截止日当天收到的不算逾期,逾期以汇总端收到日期为准。汇总完毕的报送期可以关账锁定。${parent ? `本机是${parent.name}的下级汇总端(「${parent.officeName}」):每期汇总后生成汇总包,用U盘报送上级。` : ''}` : <>截止日期由汇总端在任务包中规定。今天是 <Text strong>{todayIso()}</Text>。</>}
         </Paragraph>
       </Card>
       <Card size="small" className="content-card">

@@ -57,3 +57,12 @@ export function rankUnitsByCompletion(
 export function rankLabel(rank: Rank): string {
   return rank === null ? '—' : String(rank);
 }
+
+/**
+ * Ranks of subordinate offices by completion against their quotas, highest first, in the order given; an office
+ * that owes nothing this period is not ranked.
+ * @example rankOfficesByCompletion([{ due: 3, completion: 0.4 }, { due: 3, completion: 0 }]) // [1, 2]
+ */
+export function rankOfficesByCompletion(offices: readonly { readonly due: number; readonly completion: number | null }[]): Rank[] {
+  return rankUnitsByCompletion(offices.map((o) => ({ leadTasks: o.due, completion: o.completion })));
+}

@@ -42,7 +42,7 @@ describe('subordinate offices', () => {
   it('an office on another plan starts with none, is 县本级 by its name, and is told which phrase of its plan asks for the list', async () => {
     const l = await initSummary(join(tempDir(), 'langxi.db'), { plan: COUNTY_PLAN, officeName: '郎溪县民生工作办公室', now: fixedClock() });
     try {
-      expect(await officesView(l)).toEqual({ own: '县本级', offices: [], subordinatePhrases: ['各乡镇人民政府'], tasksNamingSubordinates: 2 });
+      expect(await officesView(l)).toEqual({ own: '县本级', offices: [], subordinatePhrases: ['各乡镇人民政府'], tasksNamingSubordinates: 2, parent: null });
     } finally {
       await l.close();
     }

@@ -82,9 +82,9 @@ const ymd = (d: ExcelJS.CellValue) => (d instanceof Date ? d.toISOString().slice
 const orDash = (x: number | null) => (x === null ? '—' : x);
 
 describe('summary workbook: content against the database', () => {
-  it('has the six sheets in order, and 分单位 lists every unit in the fixed order with its figures and rank', async () => {
+  it('has the seven sheets in order (分县区: the embedded plan lists 宣城’s seven offices), and 分单位 lists every unit in the fixed order with its figures and rank', async () => {
     const { l, wb } = await fixture();
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['总体情况', '分单位', '分任务', '未报送及逾期', '滞后事项', '趋势']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['总体情况', '分单位', '分任务', '未报送及逾期', '滞后事项', '趋势', '分县区']);
     const units = summaryByUnit(await loadPeriodData(l, PERIOD));
     const ws = sheet(wb, '分单位');
     expect(ws.getRow(3).values).toEqual([

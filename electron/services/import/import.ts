@@ -15,6 +15,7 @@ import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS,
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
+import { importRollup, wrongLevel, type RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { changeLines, diffPlans } from '../../../shared/plan-diff';
@@ -106,7 +107,7 @@ class NoBackup extends Error {
 
 async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts: ImportOptions, backup: PendingBackup | null): Promise<ImportFileResult[]> {
   const withBackup: FileOptions = {
-    ...opts, backupFile: backup?.name ?? null, preview: { packages: new Map(), revisions: new Map(), keys: new Map() },
+    ...opts, backupFile: backup?.name ?? null, preview: { packages: new Map(), revisions: new Map(), keys: new Map(), rollups: { revisions: new Map(), keys: new Map() } },
     // Written through a connection of its own, it copies what is committed: called with a package's
     // writes made but not committed, it is the database as it was before the batch.
     backupBeforeCommit: async () => {
@@ -348,6 +349,8 @@ interface Preview {
   readonly revisions: Map<string, number>;
   /** unitId → the key accepted for it */
   readonly keys: Map<number, KeyHolder & { readonly publicKey: string }>;
+  /** The same for 汇总包 from subordinate offices. */
+  readonly rollups: RollupPreview;
 }
 
 /**
@@ -422,6 +425,9 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     if (r.status === 'accepted' && !opts.dryRun) Object.assign(batch, await summaryBatch(ctx));
     return r;
   }
+  if (m.kind === 'rollup') {
+    return importRollup(ctx, batch, received, fileName, { ...opts, packages: preview.packages, rollups: preview.rollups });
+  }
   if (m.kind !== 'report') {
     refuse('E_WRONG_RECIPIENT', `这是发给单位的${KIND_LABELS[m.kind]},应在填报端导入,不是汇总端。`);
   }
@@ -430,6 +436,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     refuse('E_WRONG_RECIPIENT', `这个填报包没有写明接收方汇总端的密钥指纹,无法确认是发给本机(指纹 ${batch.fingerprint})的,未导入。请${m.unit}升级程序后重新导出。`, { recipient: null, own: batch.fingerprint });
   }
   if (m.recipient !== batch.fingerprint) {
+    const level = await wrongLevel(ctx, m);
+    if (level !== null) refuse('E_WRONG_RECIPIENT', level, { recipient: m.recipient, own: batch.fingerprint });
     refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端的指纹是 ${batch.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
       + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }

@@ -1,4 +1,4 @@
-/** Subordinate offices (下级汇总端), the decomposition of targets into their quotas (任务分解), and the 下达包. */
+/** Subordinate offices (下级汇总端), the decomposition of targets into their quotas (任务分解), the 下达包, and roll-ups (汇总包, 分县区). */
 import type { AllocationPreview } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { PACKAGE_FILTER, type DomainHandlers, type HandlerDeps } from '../host';
@@ -6,6 +6,10 @@ import { appInfo } from '../views';
 import { exportAllocation, initOfficeFromAllocation, previewAllocation } from './allocation';
 import { addOffice, moveOffice, officesView, removeOffice, renameOfficeNamed } from './offices';
 import { quotaGrid, saveQuotas } from './quotas';
+import { summaryByOffice } from './figures';
+import { exportRollup, requireParent } from './rollup';
+import { periodLabel } from '../../../shared/rules/periods';
+import { activeFrequency } from '../context';
 
 export function levelHandlers(deps: HandlerDeps) {
   const { session, dialogs, now, actor, version } = deps;
@@ -50,5 +54,14 @@ export function levelHandlers(deps: HandlerDeps) {
       chosenAllocation = null;
       return { info: await appInfo(ledger, version), preview: preview! };
     },
-  } satisfies DomainHandlers<'offices:list' | 'offices:add' | 'offices:remove' | 'offices:rename' | 'offices:move' | 'quotas:get' | 'quotas:save' | 'offices:exportAllocation' | 'app:chooseAllocation' | 'app:setupOffice'>;
+    'summary:byOffice': async (req) => summaryByOffice(await session.require(), req.period),
+    'levels:rollup': async (req) => {
+      const ctx = await session.require();
+      await requireParent(ctx);
+      const folder = await dialogs.chooseFolder({ title: `选择保存${periodLabel(req.period, await activeFrequency(ctx))}汇总包的文件夹(U盘)` });
+      if (!folder) return null;
+      const r = await exportRollup(ctx, { period: req.period, outDir: folder });
+      return { fileName: r.fileName, folder: r.folder, revision: r.revision, packageId: r.packageId, office: r.office, parent: r.parent };
+    },
+  } satisfies DomainHandlers<'offices:list' | 'offices:add' | 'offices:remove' | 'offices:rename' | 'offices:move' | 'quotas:get' | 'quotas:save' | 'summary:byOffice' | 'levels:rollup' | 'offices:exportAllocation' | 'app:chooseAllocation' | 'app:setupOffice'>;
 }

@@ -8,6 +8,7 @@ import { officeNameProblemOf, ownLabel, XUANCHENG_OFFICES } from '../../../share
 import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
 import { countQuotasOf, deleteOffice, insertOffice, listOffices, renameOffice, setOfficeOrder, type OfficeRow } from '../../../db/queries/levels';
+import { getParent } from '../../../db/queries/rollups';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, officeName, requireRole, type Ctx } from '../context';
 
@@ -19,6 +20,12 @@ import { activePlan, nowIso, officeName, requireRole, type Ctx } from '../contex
 export async function seedDefaultOffices(db: Tx, planId: string): Promise<void> {
   if (planId !== PLAN_2019.id) return;
   for (const name of XUANCHENG_OFFICES) await insertOffice(db, name);
+}
+
+/** The office this one rolls up to, by name, or null at the top. */
+export async function parentNames(ctx: Ctx): Promise<OfficesView['parent']> {
+  const parent = await getParent(ctx.db);
+  return parent ? { name: parent.name, officeName: parent.officeName } : null;
 }
 
 /**
@@ -36,6 +43,7 @@ export async function officesView(ctx: Ctx): Promise<OfficesView> {
     offices: offices.map((o) => o.name),
     subordinatePhrases: phrases,
     tasksNamingSubordinates: tasksNaming,
+    parent: await parentNames(ctx),
   };
 }
 

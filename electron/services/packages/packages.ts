@@ -43,7 +43,7 @@ export interface ExportedPackage extends ExportResult {
  * reads, since 2019-06 would read as June alone.
  * @example periodFileTag('2019-06', 'quarterly') // '2019年1-6月'
  */
-function periodFileTag(period: string, frequency: ReportingFrequency): string {
+export function periodFileTag(period: string, frequency: ReportingFrequency): string {
   return frequency === 'monthly' ? period : periodLabel(period, frequency);
 }
 

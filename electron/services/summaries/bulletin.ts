@@ -1,5 +1,6 @@
 import { bulletinHtml, composeBulletin, type Bulletin } from '../../../shared/bulletin';
-import { rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import { rankOfficesByCompletion, rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import { summaryByOffice } from '../levels/figures';
 import { officeName, today, type Ctx } from '../context';
 import { loadPeriodData, periodFigures } from './summaries';
 
@@ -16,6 +17,8 @@ export interface BulletinDraft {
 export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: string }): Promise<BulletinDraft> {
   const d = await loadPeriodData(ctx, opts.period);
   const { head: h, units, tasks, headline } = periodFigures(d);
+  const { offices } = await summaryByOffice(ctx, d.period.period);
+  const officeRanks = rankOfficesByCompletion(offices);
   const bulletin = composeBulletin({
     planYear: d.plan.year,
     headline,
@@ -24,6 +27,8 @@ export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: str
     tasks,
     office: await officeName(ctx),
     date: opts.date ?? today(ctx),
+    // Only once an office has rolled up this period: an office that does not use 汇总包 gets no section of its seven silent counties.
+    offices: offices.some((o) => o.revision !== null) ? offices.map((standing, k) => ({ standing, rank: officeRanks[k] ?? null })) : [],
   });
   return { bulletin, timeProgress: h.timeProgress };
 }

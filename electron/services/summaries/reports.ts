@@ -12,7 +12,9 @@ import { LedgerError } from '../../../shared/errors';
 import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../../shared/format';
 import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
 import { isBehind, type Headline } from '../../../shared/rules/headline';
-import { rankLabel, rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../../../shared/rules/ranking';
+import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
+import { summaryByOffice } from '../levels/figures';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
@@ -31,6 +33,8 @@ export const SUMMARY_SHEETS = {
   missing: '未报送及逾期',
   lagging: '滞后事项',
   trend: '趋势',
+  /** Last, and only for an office with subordinate offices. */
+  offices: '分县区',
 } as const;
 
 export const SUMMARY_SHEET_NAMES: readonly string[] = Object.values(SUMMARY_SHEETS);
@@ -114,6 +118,8 @@ interface Model {
   readonly trend: readonly TrendPeriod[];
   /** 全市 or 全县: what the headline calls the office's whole area. */
   readonly scope: string;
+  /** 分县区: the subordinate offices against their quotas; null for an office without any. */
+  readonly offices: ByOfficeView | null;
 }
 
 interface TrendPeriod {
@@ -142,7 +148,9 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
-  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)) };
+  const byOffice = await summaryByOffice(ctx, data.period.period);
+  const offices = byOffice.offices.length > 0 ? byOffice : null;
+  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), offices };
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
   wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period, head.frequency)}）`;
@@ -155,11 +163,12 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   missingSheet(wb, m);
   laggingSheet(wb, m);
   trendSheet(wb, m);
+  if (offices) officesSheet(wb, m, offices);
 
   const bytes = await wb.xlsx.writeBuffer();
   return {
     buffer: Buffer.from(bytes as ArrayBuffer),
-    info: { sheets: SUMMARY_SHEET_NAMES, units: units.length, tasks: tasks.length },
+    info: { sheets: SUMMARY_SHEET_NAMES.filter((n) => offices || n !== SUMMARY_SHEETS.offices), units: units.length, tasks: tasks.length },
   };
 }
 
@@ -641,6 +650,42 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
     bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(m.headline.completion)),
     bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
   ]);
+}
+
+// ───────────────────────────── 分县区 ─────────────────────────────
+
+const OFFICE_COLS: readonly Col[] = [
+  { header: '序号', width: 5, kind: 'seq' },
+  { header: '下级汇总端', width: 14, kind: 'name' },
+  { header: '汇总包', width: 9, kind: 'center' },
+  { header: '收到日期', width: 12, kind: 'date' },
+  { header: '应报任务', width: 8.5, kind: 'count' },
+  { header: '按时报送', width: 8.5, kind: 'count' },
+  { header: '逾期报送', width: 8.5, kind: 'count' },
+  { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '平均完成度', width: 10.5, kind: 'pct' },
+  { header: lightText('green'), width: 8, kind: 'count' },
+  { header: lightText('yellow'), width: 8, kind: 'count' },
+  { header: lightText('red'), width: 8, kind: 'count' },
+  { header: '排名', width: 6.5, kind: 'count' },
+];
+
+/** Each subordinate office against its quotas (blank = 无任务, left out), ranked by completion, and 本级 after them. */
+function officesSheet(wb: ExcelJS.Workbook, m: Model, v: ByOfficeView): void {
+  const cols = OFFICE_COLS;
+  const ws = newSheet(wb, SUMMARY_SHEETS.offices, cols);
+  titleRows(ws, cols, m, '分县区汇总表');
+  const ranks = rankOfficesByCompletion(v.offices);
+  let row = HEADER_ROWS + 1;
+  const line = (seq: CellIn, o: OfficeStanding, rank: CellIn) => dataRow(ws, row, cols, [
+    seq, o.own ? { v: o.office, bold: true } : o.office,
+    o.own ? '本级各单位' : o.revision === null ? { v: '未报送', bold: true } : `第${o.revision}版`,
+    o.receivedOn === null ? '—' : ymd(o.receivedOn),
+    o.due, o.onTime, o.late, o.missing, num(o.completion), o.green, o.yellow, o.red, rank,
+  ]);
+  v.offices.forEach((o, k) => { row = line(k + 1, o, ranks[k] ?? rankLabel(null)); });
+  row = line(null, v.own, rankLabel(null));
+  sectionRow(ws, row, cols, '各下级汇总端按本级为其分解的任务考核:空白为无任务,不计入完成度和灯号;汇总包未报送的,应报任务均计为未报送、红灯。', { fill: false });
 }
 
 // ───────────────────────────── 分任务 ─────────────────────────────

@@ -1,0 +1,181 @@
+/**
+ * A 汇总包 at the parent office, through the same import as units' reports (import.ts): bound to this office
+ * by key, from an office of its list whose key is pinned as units' are, for its plan and a started period;
+ * duplicates skipped, older revisions refused, a later revision replacing the earlier one (kept in
+ * rollup_history). Writes go straight to `ctx.db`: the caller runs this inside the package's savepoint.
+ */
+import type { ImportFileResult } from '../../../shared/api';
+import { LedgerError } from '../../../shared/errors';
+import { hasStarted, periodLabel, periodStart, PERIOD_UNIT_WORDS, planPeriodsText } from '../../../shared/rules/periods';
+import { rollupDataSchema } from '../../../shared/rollup';
+import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
+import { holdersOfKey } from '../../../db/queries/keys';
+import { listOffices } from '../../../db/queries/levels';
+import { hasPackage } from '../../../db/queries/packages';
+import { findPeriod, type PlanModel } from '../../../db/queries/plan';
+import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
+import { getSetting } from '../../../db/queries/settings';
+import { nowIso, today, type Ctx } from '../context';
+import { archive } from '../packages/archive';
+import { fingerprint } from '../keys/keys';
+import type { Manifest, PackageFile } from '../packages/package-format';
+
+/** What a dry run would have written so far in its batch, for the roll-ups after it. */
+export interface RollupPreview {
+  /** `${officeId}:${period}` → the highest revision */
+  readonly revisions: Map<string, number>;
+  /** officeId → the key accepted for it */
+  readonly keys: Map<number, string>;
+}
+
+export interface RollupImportOptions {
+  readonly dryRun?: boolean | undefined;
+  readonly acceptNewKeys?: boolean | undefined;
+  readonly receivedOn?: string | undefined;
+  readonly backupFile: string | null;
+  /** packageId → the file that brought it, across the whole batch */
+  readonly packages: Map<string, string>;
+  readonly rollups: RollupPreview;
+}
+
+const refuse = (code: LedgerError['code'], message: string, details?: unknown): never => {
+  throw new LedgerError(code, message, details);
+};
+
+/**
+ * Why a report addressed to another key is at the wrong level, in plain words, or null: one of a subordinate
+ * office's units (it goes to that office, which rolls it up), or this office's own report to its parent.
+ * @example await wrongLevel(ctx, manifest) // '这个填报包是郎溪县的单位(郎溪县人社局)报给郎溪县汇总端的……'
+ */
+export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit' | 'to'>): Promise<string | null> {
+  if (m.recipient === null) return null;
+  const offices = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
+  const office = (await listOfficeKeys(ctx.db)).find((k) => k.fingerprint === m.recipient);
+  if (office) {
+    const name = offices.get(office.officeId) ?? m.to;
+    return `这个填报包是${name}的单位(${m.unit})报给${name}汇总端(「${m.to}」)的,不是报给本机的,未导入。下级的单位向本级汇总端报送,`
+      + `由${name}汇总端导入后生成汇总包报给本机:请把这个文件交给${name}汇总端导入。`;
+  }
+  const parent = await getParent(ctx.db);
+  if (parent && parent.fingerprint === m.recipient) {
+    return `这个填报包是报给上级汇总端(${parent.name})的,不是报给本机的,未导入。${m.unit}是上级的单位,请把这个文件交给上级汇总端导入。`;
+  }
+  return null;
+}
+
+/**
+ * Checks one 汇总包 against this office (key, plan, office list, pinned keys, period, revisions) and stores it.
+ * @example await importRollup(ctx, { plan, fingerprint }, received, '汇总包-郎溪县-2019-06-第1版.xlsx', opts)
+ */
+export async function importRollup(
+  ctx: Ctx, here: { readonly plan: PlanModel; readonly fingerprint: string }, received: PackageFile, fileName: string, opts: RollupImportOptions,
+): Promise<Omit<ImportFileResult, 'file'>> {
+  const { pkg } = received;
+  const m = pkg.manifest;
+  const { plan } = here;
+  if (m.recipient !== here.fingerprint) {
+    refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的上级汇总端(「${m.to}」)的,本机的指纹是 ${here.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
+      + `请电话与${m.unit}核对:它的汇总端是按哪个上级的下达包建立的。`, { recipient: m.recipient, own: here.fingerprint });
+  }
+  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个汇总包属于另一个工作计划(${m.planId}),本机是「${plan.title}」(${plan.id}),未导入。请确认${m.unit}是按本机的下达包建立的。`);
+  const offices = await listOffices(ctx.db);
+  const office = offices.find((o) => o.name === m.unit);
+  if (!office) {
+    refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,未导入。本机的下级汇总端:${offices.map((o) => o.name).join('、') || '(尚未设置)'}。`
+      + '如果它应当向本机报送,请先在「任务分解」页的「下级汇总端…」中添加它(名称须一致),再导入。', { unit: m.unit });
+  }
+  const parsed = rollupDataSchema.safeParse(pkg.data);
+  if (!parsed.success || parsed.data.office.name !== m.unit || parsed.data.office.publicKey !== m.signerKey || m.from.trim() === '') {
+    refuse('E_NOT_A_PACKAGE', '汇总包内容的结构不对(或与封面写的下级汇总端不一致),无法导入。');
+  }
+  const data = parsed.data!;
+  if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `汇总包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
+  const periodId = m.periods.length === 1 ? m.periods[0]! : null;
+  const period = periodId === null ? null : await findPeriod(ctx.db, plan.id, periodId);
+  if (!period || data.period !== periodId) {
+    refuse('E_WRONG_PLAN', `这个汇总包报送的是 ${m.periods.join(',') || '(未写明)'},不是本计划的报送期,未导入。本计划${planPeriodsText(plan.year, plan.frequency)}。`);
+  }
+  const tasks = new Map(plan.tasks.map((t) => [t.no, t]));
+  const unknown = [
+    ...data.indicators.filter((i) => !tasks.get(i.task)?.indicators.some((x) => x.no === i.indicator)).map((i) => `任务${i.task} 指标${i.indicator}`),
+    ...data.tasks.filter((t) => !tasks.has(t.task)).map((t) => `任务${t.task}`),
+  ];
+  if (unknown.length > 0) refuse('E_WRONG_PLAN', `汇总包中的${unknown.slice(0, 5).join('、')}不在本机的工作计划中(计划版本可能不一致),未导入。`);
+
+  const officeId = office!.id;
+  const keys = await listOfficeKeys(ctx.db);
+  const pinned = keys.find((k) => k.officeId === officeId && k.status === 'trusted')?.publicKey ?? (opts.dryRun ? opts.rollups.keys.get(officeId) : undefined) ?? null;
+  let acceptKey = false;
+  if (pinned !== m.signerKey) {
+    // A key is one party's identity: a unit's, another office's, or this office's own is never a new office key.
+    const byName = new Map(offices.map((o) => [o.id, o.name]));
+    const otherOffices = [
+      ...keys.filter((k) => k.publicKey === m.signerKey && k.officeId !== officeId).map((k) => byName.get(k.officeId) ?? ''),
+      ...(opts.dryRun ? [...opts.rollups.keys].filter(([id, k]) => k === m.signerKey && id !== officeId).map(([id]) => byName.get(id) ?? '') : []),
+    ];
+    const units = (await holdersOfKey(ctx.db, m.signerKey)).map((h) => h.unit);
+    const own = m.signerKey === (await getSetting(ctx.db, 'public_key')) ? ['本机汇总端'] : [];
+    const holders = [...own, ...otherOffices, ...units];
+    if (holders.length > 0) {
+      refuse('E_KEY_OF_OTHER_UNIT', `这个汇总包自称来自${m.unit},签名密钥(${pkg.fingerprint})却已登记为${holders.join('、')}的密钥,未导入。一个密钥只属于一方:请电话与${m.unit}核实。`,
+        { fingerprint: pkg.fingerprint, unit: m.unit, holders });
+    }
+    if (pinned === null) {
+      if (!opts.acceptNewKeys) {
+        refuse('E_UNKNOWN_KEY', `这是${m.unit}的第一个汇总包,密钥指纹为 ${pkg.fingerprint}。请与${m.unit}汇总端电话核对指纹,确认后选择「接受新密钥」再导入。`, { fingerprint: pkg.fingerprint, unit: m.unit });
+      }
+      acceptKey = true;
+    } else {
+      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${fingerprint(pinned)},收到 ${pkg.fingerprint}),未导入。可能是对方重装了程序,也可能是冒名文件:请电话与${m.unit}核实。`,
+        { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit });
+    }
+  }
+
+  // Judged by this office's clock (or the batch's received date, if earlier): the sender's clock may be wrong.
+  const day = opts.receivedOn && opts.receivedOn < today(ctx) ? { date: opts.receivedOn, what: '这批文件的收到日期' } : { date: today(ctx), what: '本机今天' };
+  const label = periodLabel(periodId!, plan.frequency);
+  if (!hasStarted(periodId!, day.date, plan.frequency)) {
+    refuse('E_FUTURE_PERIOD', `这个汇总包报送的是${label},该报送期从 ${periodStart(periodId!, plan.frequency)} 才开始,${day.what}是 ${day.date}:还没有到这个${PERIOD_UNIT_WORDS[plan.frequency]},未导入。`
+      + `可能是${m.unit}汇总端电脑的日期不对,请对方改正后重新生成。`, { unit: m.unit, period: periodId });
+  }
+  const sameInBatch = opts.dryRun ? opts.packages.get(m.packageId) : undefined;
+  const what = `${m.unit} ${label} 汇总包第${m.revision}版`;
+  const base = { unit: m.unit, period: periodId!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint } as const;
+  if (sameInBatch !== undefined || await hasPackage(ctx.db, m.packageId)) {
+    const message = sameInBatch !== undefined ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。` : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
+    return { status: 'duplicate', message, ...base };
+  }
+  const stored = await getRollup(ctx.db, officeId, periodId!);
+  const revisionKey = `${officeId}:${periodId}`;
+  const highest = Math.max(stored?.revision ?? 0, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
+  if (highest >= m.revision) {
+    refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${opts.dryRun && highest > (stored?.revision ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+  }
+  if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
+
+  const replaces = stored ? `,替换第${stored.revision}版` : '';
+  const summary = `${data.indicators.filter((i) => i.value !== null).length} 个指标有数值,${data.tasks.length} 项任务,滞后事项 ${data.lagging.length} 项`;
+  if (opts.dryRun) {
+    opts.packages.set(m.packageId, fileName);
+    opts.rollups.revisions.set(revisionKey, m.revision);
+    if (acceptKey) opts.rollups.keys.set(officeId, m.signerKey);
+    return { status: 'accepted', message: `(预览)将导入 ${what}${replaces}:${summary}${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+  }
+  const at = nowIso(ctx);
+  const receivedOn = opts.receivedOn ?? today(ctx);
+  const audit: AuditEntry[] = [];
+  if (acceptKey) {
+    await pinOfficeKey(ctx.db, { officeId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+    audit.push({ at, actor: ctx.actor, action: 'office-key.accept-first', entity: 'office', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
+  }
+  await storeRollup(ctx.db, { officeId, period: periodId!, revision: m.revision, packageId: m.packageId, receivedOn, createdAt: m.createdAt, data: JSON.stringify(data) }, at);
+  await archive(ctx.db, received, fileName, null, at, receivedOn, officeId);
+  audit.push({
+    at, actor: ctx.actor, action: 'rollup.import', entity: 'office', entityId: m.unit,
+    before: stored ? { revision: stored.revision, packageId: stored.packageId } : null,
+    after: { period: periodId, revision: m.revision, packageId: m.packageId, completeness: data.completeness, indicators: data.indicators.length, lagging: data.lagging.length },
+  });
+  audit.push({ at, actor: ctx.actor, action: 'package.import.rollup', entity: 'package', entityId: m.packageId, after: { file: fileName, office: m.unit, from: m.from, period: periodId, revision: m.revision, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
+  await appendAudit(ctx.db, audit);
+  return { status: 'accepted', message: `已导入 ${what}${replaces}:${summary}${acceptKey ? `,已登记${m.unit}的密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+}
