@@ -14,6 +14,7 @@ import { isPeriodId } from './rules/periods';
 import type { ValidationIssue } from './rules/validation';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
+import { OFFICE_TABLES, type OfficeTable } from './table-view';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -128,6 +129,11 @@ export const requestSchemas = {
   'returns:list': z.object({ period: period.optional() }).strict(),
 
   'reports:exportWorkbook': z.object({ period }).strict(),
+  /**
+   * One dashboard table as shown (分单位/分任务/分类别): the shown rows' keys in their order (TableSpec.key) and the
+   * query in words; main recomputes the rows and writes them laid out as the summary workbook's sheet, where a dialog says.
+   */
+  'reports:exportTable': z.object({ period, table: z.enum(OFFICE_TABLES as [OfficeTable, ...OfficeTable[]]), keys: z.array(z.string().min(1).max(100)).max(2000), note: z.string().max(500).optional() }).strict(),
   /** The bulletin's generated draft text (the renderer lets the office edit it). */
   'reports:bulletinDraft': z.object({ period }).strict(),
   /** Prints the (edited) bulletin to PDF where a save dialog says (Electron's printToPDF). */
@@ -475,6 +481,7 @@ export interface ResponseMap {
   'returns:create': ReturnView;
   'returns:list': readonly ReturnView[];
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
+  'reports:exportTable': { readonly fileName: string; readonly folder: string; readonly rows: number } | null;
   'reports:bulletinDraft': { readonly bulletin: Bulletin; readonly timeProgress: number; readonly html: string };
   'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;
   'settings:get': SettingsView;

@@ -7,13 +7,14 @@
  * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
  */
 import ExcelJS from 'exceljs';
-import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
+import { assertNever, INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../../shared/format';
 import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
-import { isBehind, type Headline } from '../../../shared/rules/headline';
+import { isBehind, overallCompletion, type Headline } from '../../../shared/rules/headline';
 import { rankLabel, rankUnitsByCompletion } from '../../../shared/rules/ranking';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
 import { scopeWord } from '../../../shared/levels';
@@ -114,6 +115,8 @@ interface Model {
   readonly trend: readonly TrendPeriod[];
   /** 全市 or 全县: what the headline calls the office's whole area. */
   readonly scope: string;
+  /** A selection's query in words (a table exported as shown on screen), printed under the title; '' for none. */
+  readonly note: string;
 }
 
 interface TrendPeriod {
@@ -123,7 +126,8 @@ interface TrendPeriod {
   readonly headline: Headline;
 }
 
-async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Built> {
+/** The figures of a period, once; `trend` also those of every period up to it (the trend sheet). */
+async function buildModel(ctx: Ctx, opts: SummaryWorkbookOptions, withTrend: boolean): Promise<Model> {
   const generatedOn = opts.generatedOn ?? today(ctx);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(generatedOn)) throw new LedgerError('E_USAGE', `制表日期「${generatedOn}」应为 YYYY-MM-DD。`);
   const plan = await activePlan(ctx);
@@ -132,7 +136,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const categories = summaryByCategory(data, tasks);
 
   const trend: TrendPeriod[] = [];
-  for (const p of await listPeriods(ctx.db, plan.id)) {
+  for (const p of withTrend ? await listPeriods(ctx.db, plan.id) : []) {
     if (p.month > data.period.month) continue;
     if (p.period === data.period.period) {
       trend.push({ period: p.period, month: p.month, units, headline });
@@ -142,12 +146,21 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
-  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)) };
+  return { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), note: '' };
+}
+
+function newWorkbook(ctx: Ctx, m: Model, what: string): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
-  wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period, head.frequency)}）`;
+  wb.title = `${m.data.plan.title}落实情况${what}（${periodLabel(m.head.period, m.head.frequency)}）`;
   wb.created = ctx.now();
   wb.modified = ctx.now();
+  return wb;
+}
+
+async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Built> {
+  const m = await buildModel(ctx, opts, true);
+  const wb = newWorkbook(ctx, m, '汇总表');
 
   overviewSheet(wb, m);
   unitsSheet(wb, m);
@@ -159,7 +172,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const bytes = await wb.xlsx.writeBuffer();
   return {
     buffer: Buffer.from(bytes as ArrayBuffer),
-    info: { sheets: SUMMARY_SHEET_NAMES, units: units.length, tasks: tasks.length },
+    info: { sheets: SUMMARY_SHEET_NAMES, units: m.units.length, tasks: m.tasks.length },
   };
 }
 
@@ -404,7 +417,8 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
 
   const sub = ws.getCell(2, 1);
   sub.value = cellText(
-    `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`,
+    `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`
+    + (m.note === '' ? '' : `\n选取：${m.note}`),
   );
   sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
   ws.mergeCells(2, 1, 2, last);
@@ -598,6 +612,87 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   keepTogether(ws, cols, [{ first: categoryFirst, last: categoryLast }, { first: row, last: row }], 2);
 }
 
+/** 分类别 on a sheet of its own: the overview's category table, for a table exported as shown on screen. */
+function categoriesSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly CategorySummary[]): void {
+  const cols = CATEGORY_COLS;
+  const ws = newSheet(wb, '分类别', cols);
+  titleRows(ws, cols, m, '分类别汇总表');
+  let row = HEADER_ROWS + 1;
+  for (const c of shown) {
+    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+  }
+}
+
+// ───────────────────────────── a table as shown ─────────────────────────────
+
+export interface TableWorkbookOptions extends SummaryWorkbookOptions {
+  readonly table: OfficeTable;
+  /** The shown rows' keys (TableSpec.key: unit names, task numbers, category numerals), in the order shown. */
+  readonly keys: readonly string[];
+  /** The query in words (queryNote), printed under the title. */
+  readonly note?: string;
+}
+
+/** Picks the rows named by `keys`, in that order; a key the period's summary lacks is refused by name. */
+function pick<R>(rows: readonly R[], spec: TableSpec<R>, keys: readonly string[]): R[] {
+  const byKey = new Map(rows.map((r) => [spec.key(r), r]));
+  return keys.map((k) => {
+    const r = byKey.get(k);
+    if (!r) throw new LedgerError('E_NOT_FOUND', `要导出的表中有「${k}」,但本期汇总中已没有这一行(计划可能刚修订过)。请刷新页面后再导出。`);
+    return r;
+  });
+}
+
+/**
+ * One table of the dashboard as it is shown (the rows kept by its search and filters, in its order),
+ * laid out as the same sheet of the summary workbook.
+ * @example await buildTableWorkbook(ctx, { period: '2019-09', table: 'units', keys: ['市人社局', '市财政局'] })
+ */
+export async function buildTableWorkbook(ctx: Ctx, opts: TableWorkbookOptions): Promise<{ readonly buffer: Buffer; readonly rows: number }> {
+  const base = await buildModel(ctx, opts, false);
+  const m: Model = { ...base, note: opts.note ?? '' };
+  let rows: number;
+  let wb: ExcelJS.Workbook;
+  switch (opts.table) {
+    case 'units': {
+      const shown = pick(m.units, UNIT_TABLE, opts.keys);
+      wb = newWorkbook(ctx, m, UNIT_TABLE.title);
+      unitsSheet(wb, m, shown);
+      rows = shown.length;
+      break;
+    }
+    case 'tasks': {
+      const shown = pick(m.tasks, TASK_TABLE, opts.keys);
+      wb = newWorkbook(ctx, m, TASK_TABLE.title);
+      tasksSheet(wb, m, shown);
+      rows = shown.length;
+      break;
+    }
+    case 'categories': {
+      const shown = pick(m.categories, CATEGORY_TABLE, opts.keys);
+      wb = newWorkbook(ctx, m, CATEGORY_TABLE.title);
+      categoriesSheet(wb, m, shown);
+      rows = shown.length;
+      break;
+    }
+    default: assertNever(opts.table, 'table');
+  }
+  return { buffer: Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer), rows };
+}
+
+/** The file name of an exported table: 民生工作分单位汇总表-2019年9月.xlsx. */
+export function tableFileName(table: OfficeTable, period: string, frequency: PeriodSummaryHeader['frequency']): string {
+  const title = { units: UNIT_TABLE.title, tasks: TASK_TABLE.title, categories: CATEGORY_TABLE.title }[table];
+  return `民生工作${title}-${periodLabel(period, frequency)}.xlsx`;
+}
+
+/** buildTableWorkbook written to `out` through a temporary file (writeWorkbookFile). */
+export async function writeTableWorkbook(ctx: Ctx, opts: TableWorkbookOptions & { readonly out: string }): Promise<{ readonly out: string; readonly rows: number }> {
+  const { buffer, rows } = await buildTableWorkbook(ctx, opts);
+  await writeWorkbookFile(opts.out, buffer, '表格');
+  return { out: opts.out, rows };
+}
+
 // ───────────────────────────── 分单位 ─────────────────────────────
 
 const UNIT_COLS: readonly Col[] = [
@@ -617,14 +712,16 @@ const UNIT_COLS: readonly Col[] = [
   { header: '排名', width: 6.5, kind: 'count' },
 ];
 
-function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
+/** `shown`: the rows to print, in their order (a table as shown on screen); every unit by default. Ranks are among all units. */
+function unitsSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly UnitSummary[] = m.units): void {
   const cols = UNIT_COLS;
   const ws = newSheet(wb, SUMMARY_SHEETS.units, cols);
   titleRows(ws, cols, m, '分单位汇总表');
   const ranks = rankUnitsByCompletion(m.units);
+  const rankOf = new Map(m.units.map((u, k) => [u.unit, ranks[k] ?? null]));
   let row = HEADER_ROWS + 1;
-  m.units.forEach((u, k) => {
-    const rank = ranks[k] ?? null;
+  shown.forEach((u) => {
+    const rank = rankOf.get(u.unit) ?? null;
     row = dataRow(ws, row, cols, [
       u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing,
       { v: u.state, bold: u.state === '未报送' || u.state === '部分报送' },
@@ -634,11 +731,11 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
       rank === null ? rankLabel(rank) : rank,
     ]);
   });
-  const sum = (pick: (u: UnitSummary) => number) => m.units.reduce((a, u) => a + pick(u), 0);
+  const sum = (pick: (u: UnitSummary) => number) => shown.reduce((a, u) => a + pick(u), 0);
   const bold = (v: Val): Spec => ({ v, bold: true });
   dataRow(ws, row, cols, [
     null, bold('合计'), bold(sum((u) => u.leadTasks)), bold(sum((u) => u.coTasks)), bold(sum((u) => u.onTime)),
-    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(m.headline.completion)),
+    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(shown === m.units ? m.headline.completion : overallCompletion(shown))),
     bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
   ]);
 }
@@ -691,14 +788,15 @@ function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number
   return cells;
 }
 
-function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
-  const cols = withFigureWidths(TASK_COLS, m.tasks.flatMap((t) => t.indicators));
+/** `shown`: the tasks to print, in their order (a table as shown on screen); every task by default. */
+function tasksSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly TaskSummary[] = m.tasks): void {
+  const cols = withFigureWidths(TASK_COLS, shown.flatMap((t) => t.indicators));
   const ws = newSheet(wb, SUMMARY_SHEETS.tasks, cols);
   titleRows(ws, cols, m, '分任务汇总表');
   let row = HEADER_ROWS + 1;
   let category = '';
   const blocks: Block[] = [];
-  for (const t of m.tasks) {
+  for (const t of shown) {
     // A category row prints on the same page as its first task.
     const first = row;
     if (t.category !== category) {
