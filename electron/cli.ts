@@ -30,7 +30,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-units']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -93,6 +93,7 @@ const HELP = `民生工作督办台账 命令行
 
   数据包(U盘报送):
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
+  assign   --db S.db --all-units --out 文件夹            汇总端:生成全部任务包(每个有任务的单位一个),列出生成的文件
   init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
                                                        填报端:按任务包新建数据库(--carry-from:新一年接续,
                                                        沿用本机密钥和上年登记的汇总端密钥)
@@ -310,6 +311,26 @@ async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
   });
 }
 
+/** `ledger assign --all-units --out DIR`: every unit's assignment package into one folder, and the list of them. */
+async function assignAll(args: Args, io: Io, json: boolean): Promise<number> {
+  if (args.options.has('unit')) throw new UsageError('--all-units 与 --unit 只能选一个。');
+  checkOptions(args, ['db', 'out']);
+  const outDir = need(args, 'out');
+  if (!(existsSync(outDir) && statSync(outDir).isDirectory())) throw new UsageError(`--all-units 时 --out 应是一个已有的文件夹,「${outDir}」不是。`);
+  return await withLedger(need(args, 'db'), async (l) => {
+    const { exportAllAssignments } = await import('./services/packages/packages');
+    const written = await exportAllAssignments(l, { outDir });
+    if (json) {
+      io.out(JSON.stringify({ folder: outDir, written: written.map((p) => ({ unit: p.unit, file: p.fileName, revision: p.revision, packageId: p.packageId })) }, null, 2));
+      return 0;
+    }
+    io.out(`已在 ${outDir} 生成 ${written.length} 个任务包:`);
+    written.forEach((p, k) => io.out(`  ${k + 1}. ${p.unit}  ${p.fileName}(计划第${p.revision}版)`));
+    io.out('请用U盘分别交给各单位,并电话告知本机密钥指纹。');
+    return 0;
+  });
+}
+
 /** Runs one command; returns the exit code. */
 export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
   const io = terminalIo(rawIo);
@@ -501,6 +522,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         });
       }
       case 'assign': {
+        if (args.flags.has('all-units')) return await assignAll(args, io, json);
         checkOptions(args, ['db', 'unit', 'out']);
         return await withLedger(need(args, 'db'), async (l) => {
           const { exportAssignment } = await import('./services/packages/packages');

@@ -99,6 +99,8 @@ export const requestSchemas = {
   'packages:exportFeedback': z.object({ unit: unitName }).strict(),
   /** Summary side: the assignment packages of several units into one folder a dialog says (after a revision, or all at once). */
   'packages:exportAssignments': z.object({ units: z.array(unitName).min(1).max(1000) }).strict(),
+  /** Summary side: 生成全部任务包, every unit with a task, into one folder a dialog says; answers the list written. */
+  'packages:exportAllAssignments': z.object({}).strict(),
   /** Import packages chosen in a dialog (files or a folder). Progress arrives as `import:progress` events. */
   'packages:import': z
     .object({
@@ -469,6 +471,7 @@ export interface ResponseMap {
   'packages:exportAssignment': ExportResult | null;
   'packages:exportFeedback': ExportResult | null;
   'packages:exportAssignments': { readonly folder: string; readonly written: readonly (ExportResult & { readonly unit: string })[] } | null;
+  'packages:exportAllAssignments': { readonly folder: string; readonly written: readonly (ExportResult & { readonly unit: string })[] } | null;
   'packages:import': readonly ImportFileResult[] | null;
   'packages:importAgain': readonly ImportFileResult[];
   'keys:list': KeysView;
