@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import type { ParsedPlan } from '../shared/plan';
+import type { AuditText } from '../shared/audit';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type PlanDef, type ReportingFrequency } from '../shared/domain';
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
@@ -15,7 +16,7 @@ import { scheduleCounts } from '../shared/rules/headline';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
-import { listAudit, type AuditRow } from '../db/queries/audit';
+import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
@@ -238,15 +239,17 @@ const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
  * The audit log as CSV for WPS/Excel: a UTF-8 BOM so Chinese reads right, RFC 4180 quoting, and a
  * leading ' on any cell a spreadsheet would take for a formula (= + - @), so none ever runs.
  */
-function auditCsv(rows: readonly AuditRow[], auditActionLabel: (action: string) => string): string {
+function auditCsv(rows: readonly AuditRow[], words: (r: AuditRow) => AuditText): string {
   const cell = (v: string) => {
     const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const json = (v: unknown) => (v === null ? '' : JSON.stringify(v));
-  const lines = [['序号', '时间', '操作人', '操作', '操作代码', '对象', '对象编号', '修改前', '修改后'].join(',')];
+  // The words first, for people; the raw line after them, for whoever checks the words.
+  const lines = [['序号', '时间', '操作人', '操作', '对象', '内容', '操作代码', '对象类别', '对象编号', '修改前', '修改后'].join(',')];
   for (const r of rows) {
-    lines.push([String(r.id), localTime(r.at), r.actor, auditActionLabel(r.action), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
+    const w = words(r);
+    lines.push([String(r.id), localTime(r.at), r.actor, w.action, w.object, w.changes.join('\n'), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
@@ -780,12 +783,14 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const limit = limitText === undefined ? (out === undefined ? 100 : Number.MAX_SAFE_INTEGER) : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 应为正整数,例如 100。');
         return await withLedger(need(args, 'db'), async (l) => {
-          // The labels live beside the typed API (zod), which only this command needs.
-          const { auditActionLabel } = await import('../shared/api');
-          const rows = await listAudit(l.db, { limit });
+          const { describeAudit } = await import('../shared/audit');
+          const { auditViews } = await import('./services/views');
+          const rows = await auditViews(l, { limit });
+          const frequency = await activeFrequency(l);
+          const words = (r: AuditRow) => describeAudit(r, { frequency, ...(r.indicators ? { indicators: r.indicators } : {}) });
           if (out !== undefined) {
             const { writeFileAtomic } = await import('./services/packages/packages');
-            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, auditActionLabel), 'utf8'));
+            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, words), 'utf8'));
             if (json) io.out(JSON.stringify({ out, rows: rows.length }));
             else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);
           } else if (json) {
@@ -793,9 +798,9 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           } else {
             io.out(`审计日志(最近 ${rows.length} 条,最新的在前):`);
             for (const r of rows) {
-              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${auditActionLabel(r.action)}(${r.action})  ${r.entity} ${r.entityId}`);
-              if (r.before !== null) io.out(`    修改前:${clip(JSON.stringify(r.before))}`);
-              if (r.after !== null) io.out(`    修改后:${clip(JSON.stringify(r.after))}`);
+              const w = words(r);
+              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${w.action}  ${w.object}`);
+              for (const c of w.changes) io.out(`    ${clip(c)}`);
             }
           }
           return 0;

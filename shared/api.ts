@@ -414,22 +414,6 @@ export interface QuotaChangeView {
   readonly after: number | string | null;
 }
 
-/** Audit actions in words, for the log's screen and its CSV export alike. */
-const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
-  'plan.create': '新建计划', 'plan.update': '更新计划', 'plan.revise': '修订计划', 'plan.carry': '接续上年台账', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
-  'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
-  'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
-  'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
-  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
-  'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
-  'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
-};
-
-/** An audit action in words; an action without a label shows as it is recorded. */
-export function auditActionLabel(action: string): string {
-  return AUDIT_ACTION_LABELS[action] ?? action;
-}
-
 export interface AuditView {
   readonly id: number;
   readonly at: string;
@@ -439,6 +423,8 @@ export interface AuditView {
   readonly entityId: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** Names of the indicators a report line holds values of, by stored id (audit:list fills them in, for describeAudit). */
+  readonly indicators?: Readonly<Record<string, string>>;
 }
 
 export interface BackupView {
