@@ -5,7 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, TrendView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { gapText, percent, valueWord } from '../../shared/format';
-import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
+import { reportingGroup, rowLight, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { periodLabel } from '../../shared/rules/periods';
 import { overallCompletion, scheduleCounts } from '../../shared/rules/headline';
 import { scopeWord } from '../../shared/levels';
@@ -98,7 +98,7 @@ function UnitTable({ rows }: { readonly rows: readonly UnitSummary[] }) {
     { title: '报送情况', width: 150, ...view.column('state'), render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
     { title: '收到日期', dataIndex: 'receivedOn', width: 104, ...view.column('receivedOn'), render: (d: string | null) => shortDate(d) },
     { title: '按时/逾期/未报', key: 'counts', width: 116, align: 'center', render: (_, r) => (r.leadTasks === 0 ? '—' : `${r.onTime}/${r.late}/${r.missing}`) },
-    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} behind={r.indicatorsBehind > 0} /> },
+    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', width: 130, ...view.column('lights'), render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
     { title: '操作', key: 'op', width: 70, render: (_, r) => <Button size="small" onClick={() => go('unitDetail', r.unit)}>明细</Button> },
   ];
@@ -131,7 +131,7 @@ function TaskTable({ rows }: { readonly rows: readonly TaskSummary[] }) {
     { title: '牵头单位', key: 'lead', width: 170, ellipsis: true, render: (_, t) => t.leadUnits.join('、') },
     { title: '报送', width: 76, align: 'center', ...view.column('reported'), render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
     { title: '状态', dataIndex: 'status', width: 90, ...view.column('status'), render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
-    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, t) => <CompletionBar value={c} behind={t.light === 'yellow' || t.light === 'red'} /> },
+    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, t) => <CompletionBar value={c} light={t.light} /> },
     { title: '灯号', dataIndex: 'light', width: 96, ...view.column('light'), render: (l: TaskSummary['light']) => <LightTag light={l} /> },
   ];
   return (
@@ -153,7 +153,7 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
     { title: '类别', key: 'name', render: (_, c) => `${c.no}、${c.name}` },
     { title: '任务', dataIndex: 'tasks', width: 80, align: 'center', ...view.column('tasks') },
     { title: '指标', dataIndex: 'indicators', width: 80, align: 'center', ...view.column('indicators') },
-    { title: '完成度', dataIndex: 'completion', width: 190, ...view.column('completion'), render: (c: number | null) => <CompletionBar value={c} /> },
+    { title: '完成度', dataIndex: 'completion', width: 190, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', width: 140, ...view.column('lights'), render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
     { title: '无报送任务', dataIndex: 'missing', width: 120, align: 'center', ...view.column('missing') },
   ];
@@ -179,8 +179,8 @@ function Charts({ data }: { readonly data: Data }) {
       type: 'bar', barMaxWidth: 14,
       data: reporting.map((r) => ({
         value: r.completion === null ? 0 : Math.round(r.completion * 1000) / 10,
-        // A unit's mean completion mixes kinds: its colour says whether any indicator is behind in its own terms.
-        itemStyle: { color: r.state === '未报送' ? LIGHT_COLORS.red : r.indicatorsBehind > 0 ? LIGHT_COLORS.yellow : LIGHT_COLORS.green },
+        // The colour of the unit's light, as its bar in the table (rowLight): not a scale of the figure, which mixes kinds.
+        itemStyle: { color: LIGHT_COLORS[rowLight(r)] },
       })),
       label: {
         show: true, position: 'right', fontSize: 11, color: '#595959',
@@ -214,21 +214,26 @@ function Charts({ data }: { readonly data: Data }) {
     // Room under the month labels for two rows of legend.
     grid: { left: 50, right: 50, top: 40, bottom: 76 },
     xAxis: { type: 'category', data: data.trend.periods.map(label) },
-    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
-    series: [
-      { name: '达到序时进度占比', type: 'line', data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
-      { name: `${scope}平均完成度`, type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
-      { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
-      { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
+    yAxis: [
+      { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      // Unit counts on the scale of all reporting units, pale and narrow: the lines are what the chart is for.
+      { type: 'value', name: '单位数', minInterval: 1, max: Math.max(1, reporting.length), splitLine: { show: false } },
     ],
-  }), [data.trend, label, scope]);
+    series: [
+      { name: '达到序时进度占比', type: 'line', z: 3, lineStyle: { width: 3 }, symbolSize: 7, data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
+      { name: `${scope}平均完成度`, type: 'line', z: 3, lineStyle: { type: 'dashed', width: 2 }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
+      { name: '逾期单位', type: 'bar', yAxisIndex: 1, barMaxWidth: 10, itemStyle: { color: LIGHT_COLORS.yellow, opacity: 0.35 }, data: data.trend.overall.map((o) => o.late) },
+      { name: '未报送单位', type: 'bar', yAxisIndex: 1, barMaxWidth: 10, itemStyle: { color: LIGHT_COLORS.red, opacity: 0.35 }, data: data.trend.overall.map((o) => o.missing) },
+    ],
+  }), [data.trend, label, scope, reporting.length]);
+  // The trend first, at the top of the right column: on a 1366×768 screen it is seen without scrolling.
   return (
     <Row gutter={16}>
       <Col span={14}><Card size="small"><Chart option={byUnit} height={Math.max(360, reporting.length * 20 + 60)} testId="chart-units" /></Card></Col>
       <Col span={10}>
         <Space orientation="vertical" style={{ width: '100%' }} size={16}>
-          <Card size="small"><Chart option={lights} height={280} testId="chart-lights" /></Card>
-          <Card size="small">{data.trend.periods.length === 0 ? <Empty description="还没有任何报送" /> : <Chart option={trend} height={320} testId="chart-trend" />}</Card>
+          <Card size="small">{data.trend.periods.length === 0 ? <Empty description="还没有任何报送" /> : <Chart option={trend} height={300} testId="chart-trend" />}</Card>
+          <Card size="small"><Chart option={lights} height={260} testId="chart-lights" /></Card>
         </Space>
       </Col>
     </Row>

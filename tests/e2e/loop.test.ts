@@ -73,7 +73,9 @@ describe('the full loop through the UI in Chromium', () => {
     expect(officeFingerprint).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
     await closeModal(S);
     await S.getByTestId('unit-table').waitFor();
-    await poll(() => S.getByTestId('unit-table').locator('tr.ant-table-row').count()).toBe(37);
+    // The 20 units that lead a task; the 17 that only cooperate are behind the switch.
+    await poll(() => S.getByTestId('unit-table').locator('tr.ant-table-row').count()).toBe(20);
+    expect(await S.getByTestId('show-co-only').isChecked()).toBe(false);
     await shot(S, '02-summary-dashboard-units');
     await S.getByRole('tab', { name: '分任务' }).click();
     await S.getByTestId('task-table').locator('tr.ant-table-row').first().waitFor();
