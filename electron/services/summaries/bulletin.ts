@@ -24,6 +24,7 @@ export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: str
     tasks,
     office: await officeName(ctx),
     date: opts.date ?? today(ctx),
+    issue: h.frequency === 'quarterly' ? h.month / 3 : h.month,
   });
   return { bulletin, timeProgress: h.timeProgress };
 }
