@@ -20,7 +20,7 @@ import { activePlan, officeName, today, type Ctx } from '../context';
 import { scopeWord } from '../../../shared/levels';
 import {
   A4_MARGINS, BODY_FONT, BODY_SIZE, BORDER, HEADER_STYLE, MAX_ROW_HEIGHT, SECTION_FILL, TITLE_STYLE,
-  a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, writeWorkbookFile,
+  a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, wrapAtWords, writeWorkbookFile,
 } from '../workbook-style';
 import { isComplete, loadPeriodData, periodFigures, summaryByCategory, type PeriodData } from './summaries';
 
@@ -309,14 +309,19 @@ function alignmentOf(kind: Kind, v: Val): Partial<ExcelJS.Alignment> {
   return { horizontal, vertical: 'middle', wrapText: typeof v === 'string' };
 }
 
-/** Writes one cell with the column's format and a thin border. */
-function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn): void {
+/** A cell's text as written: names (tasks, units, indicators) in narrow columns break between words. */
+function shownText(kind: Kind, text: string, width: number): string {
+  return kind === 'name' ? wrapAtWords(text, width) : text;
+}
+
+/** Writes one cell with the column's format and a thin border; `width` is the column's, or the columns' it spans. */
+function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn, width = ws.getColumn(col).width ?? 10): void {
   const spec: Spec = isSpec(input) ? input : { v: input };
   const cell = ws.getCell(row, col);
   const v = spec.v;
   // Only strings, numbers and dates are ever assigned: never an object, so never a {formula}.
   // An empty narrative is an empty cell, not an empty string.
-  cell.value = typeof v === 'string' ? (v === '' ? null : cellText(v)) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
+  cell.value = typeof v === 'string' ? (v === '' ? null : cellText(shownText(kind, v, width))) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
   const fmt = spec.fmt ?? (typeof v === 'number' || v instanceof Date ? NUMERIC_FORMAT[kind] : undefined);
   const light = spec.light ?? 'none';
   const fill = spec.fill ?? LIGHT_STYLE[light].fill;
@@ -348,7 +353,7 @@ function rowLines(cols: readonly Col[], cells: readonly (CellIn | undefined)[], 
     if (!col || c === undefined) return;
     const span = spans.get(k) ?? 1;
     const width = cols.slice(k, k + span).reduce((a, x) => a + x.width, 0);
-    lines = Math.max(lines, linesIn(textOf(c), width));
+    lines = Math.max(lines, linesIn(shownText(col.kind, textOf(c), width), width));
   });
   return lines;
 }
@@ -474,14 +479,15 @@ function blockRows(
   spans: ReadonlyMap<number, number> = new Map(),
 ): number {
   const n = rows.length;
+  const spanWidth = (k: number) => cols.slice(k, k + (spans.get(k) ?? 1)).reduce((a, x) => a + x.width, 0);
   const heights = rows.map((cells, r) => {
-    cells.forEach((c, k) => { if (c !== undefined && !task.has(k)) put(ws, start + r, k + 1, cols[k]!.kind, c); });
+    cells.forEach((c, k) => { if (c !== undefined && !task.has(k)) put(ws, start + r, k + 1, cols[k]!.kind, c, spanWidth(k)); });
     return heightFor(rowLines(cols, cells, spans));
   });
   let blockLines = 1;
   for (const [k, c] of task) {
     for (let r = 0; r < n; r++) put(ws, start + r, k + 1, cols[k]!.kind, r === 0 ? c : null);
-    blockLines = Math.max(blockLines, linesIn(textOf(c), cols[k]!.width));
+    blockLines = Math.max(blockLines, linesIn(shownText(cols[k]!.kind, textOf(c), cols[k]!.width), cols[k]!.width));
   }
   const need = heightFor(blockLines);
   const have = heights.reduce((a, b) => a + b, 0);
