@@ -1,10 +1,12 @@
 /** 汇总端: the units in the fixed order, their pinned keys, and their assignment and feedback packages. */
 import { useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App as AntApp, Button, Card, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ExportResult, KeysView, ReturnView } from '../../shared/api';
 import { call } from '../api';
 import { STICKY_HEADER, useErrorReporter } from '../components/common';
+import { useTableView } from '../components/TableTools';
+import type { TableSpec } from '../../shared/table-view';
 import { useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -18,6 +20,21 @@ interface UnitRow {
   readonly acceptedAt: string | null;
   readonly pendingReturns: number;
 }
+
+/** The units page's table: searched by name or fingerprint, filtered by whether a key is pinned or a return waits. */
+const KEY_TABLE: TableSpec<UnitRow> = {
+  title: '单位与密钥',
+  key: (r) => r.unit,
+  text: (r) => `${r.unit} ${r.fingerprint ?? ''}`,
+  sort: {
+    seq: { label: '序号', value: (r) => r.seq },
+    tasks: { label: '牵头任务数', value: (r) => r.lead },
+  },
+  filter: {
+    key: { label: '密钥', values: (r) => [r.fingerprint ? '已登记' : '未登记'] },
+    returns: { label: '待发退回', values: (r) => [r.pendingReturns > 0 ? '有待发退回' : '无'] },
+  },
+};
 
 export function UnitsPage() {
   const plan = useApp((s) => s.plan);
@@ -34,17 +51,19 @@ export function UnitsPage() {
     Promise.all([call('keys:list', {}), call('returns:list', {})]).then(([k, r]) => { setKeys(k); setReturns(r); }, (err: unknown) => report(err));
   }, [version]);
 
-  if (!plan) return null;
-  const rows: UnitRow[] = plan.units.map((unit, k) => {
+  const rows: UnitRow[] = (plan?.units ?? []).map((unit, k) => {
     const key = keys?.pinned.find((p) => p.unit === unit);
     return {
       seq: k + 1, unit,
-      lead: plan.tasks.filter((t) => t.leadUnits.includes(unit)).length,
-      co: plan.tasks.filter((t) => t.coUnits.includes(unit)).length,
+      lead: plan!.tasks.filter((t) => t.leadUnits.includes(unit)).length,
+      co: plan!.tasks.filter((t) => t.coUnits.includes(unit)).length,
       fingerprint: key?.fingerprint ?? null, acceptedAt: key?.acceptedAt ?? null,
       pendingReturns: returns.filter((r) => r.unit === unit && !r.done).length,
     };
   });
+
+  const view = useTableView(rows, KEY_TABLE);
+  if (!plan) return null;
 
   async function exportPackage(kind: 'assignment' | 'feedback', unit: string) {
     setBusy(`${kind}:${unit}`);
@@ -108,16 +127,16 @@ export function UnitsPage() {
   }
 
   const columns: ColumnsType<UnitRow> = [
-    { title: '序号', dataIndex: 'seq', width: 56, align: 'center' },
+    { title: '序号', dataIndex: 'seq', width: 70, align: 'center', ...view.column('seq') },
     { title: '单位', dataIndex: 'unit', width: 160, render: (u: string) => <Button type="link" size="small" onClick={() => go('unitDetail', u)}>{u}</Button> },
-    { title: '牵头/协同任务', key: 'tasks', width: 110, align: 'center', render: (_, r) => `${r.lead}/${r.co}` },
+    { title: '牵头/协同任务', width: 124, align: 'center', ...view.column('tasks'), render: (_, r) => `${r.lead}/${r.co}` },
     {
       // A key is pinned by the unit's first imported package; a unit may have reported by proxy entry without one.
-      title: '密钥指纹', dataIndex: 'fingerprint', width: 200,
+      title: '密钥指纹', dataIndex: 'fingerprint', width: 200, ...view.column('key'),
       render: (f: string | null) => (f ? <Text code>{f}</Text> : <Tooltip title="该单位还没有导入过填报包。代填的报表不登记密钥;导入其第一个填报包时核对并登记。"><Text type="secondary">未登记</Text></Tooltip>),
     },
     { title: '登记日期', dataIndex: 'acceptedAt', width: 100, render: (d: string | null) => d?.slice(0, 10) ?? '—' },
-    { title: '待发退回', dataIndex: 'pendingReturns', width: 86, align: 'center', render: (n: number) => (n > 0 ? <Tag color="orange">{n} 项</Tag> : '—') },
+    { title: '待发退回', dataIndex: 'pendingReturns', width: 100, align: 'center', ...view.column('returns'), render: (n: number) => (n > 0 ? <Tag color="orange">{n} 项</Tag> : '—') },
     {
       title: '数据包', key: 'op', render: (_, r) => (
         <Space>
@@ -140,7 +159,13 @@ export function UnitsPage() {
         </Paragraph>
       </Card>
       <Card size="small" className="content-card">
-        <Table<UnitRow> size="small" rowKey="unit" pagination={false} columns={columns} dataSource={rows} sticky={STICKY_HEADER} data-testid="units-table" />
+        <div className="table-toolbar">
+          <Space wrap>
+            <Input.Search allowClear placeholder="搜索单位或指纹" style={{ width: 260 }} value={view.query.search} onChange={(e) => view.setSearch(e.target.value)} data-testid="search-keys" />
+            <Text type="secondary">显示 {view.rows.length} / {rows.length} 个单位</Text>
+          </Space>
+        </div>
+        <Table<UnitRow> size="small" rowKey="unit" pagination={false} columns={columns} dataSource={[...view.rows]} onChange={view.onChange} sticky={STICKY_HEADER} data-testid="units-table" />
       </Card>
     </div>
   );

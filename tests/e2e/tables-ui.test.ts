@@ -196,6 +196,10 @@ describe('office tables that work', () => {
     expect(text).not.toContain('尚未报送');
     expect(text).toContain('未登记');
     await shot(S, 'tables-07-keys-page');
+    await S.getByTestId('search-keys').locator('input').fill('残联');
+    await poll(() => table.locator('tr.ant-table-row').count()).toBe(1);
+    await S.getByTestId('search-keys').locator('input').fill('');
+    await poll(() => table.locator('tr.ant-table-row').count()).toBe(units.length);
 
     const folder = join(tmp.dir, 'all-assignments');
     mkdirSync(folder);
