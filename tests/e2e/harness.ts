@@ -168,6 +168,14 @@ export async function menu(page: Page, label: string): Promise<void> {
   await page.getByTestId('main-menu').getByText(label, { exact: true }).click();
 }
 
+/** The office's dashboard on a period (its label, 2019年6月), in a new page of the browser. */
+export async function openDashboardOn(browser: BrowserContext, bridge: Bridge, day: string, errors: string[], period: string): Promise<Page> {
+  const page = await openPageOn(browser, bridge, day, errors);
+  await page.getByTestId('dashboard').waitFor();
+  await choosePeriod(page, period);
+  return page;
+}
+
 /** Chooses a period in the period picker and waits until the page shows it. */
 export async function choosePeriod(page: Page, label: string): Promise<void> {
   const select = page.getByTestId('period-select');

@@ -16,7 +16,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { fillDemo } from '../../electron/services/entry/demo';
 import { initSummary } from '../../electron/services/plan/setup';
 import { loadPeriodData, summaryByTask } from '../../electron/services/summaries/summaries';
-import { choosePeriod, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { ensureRendererBuilt, launchChromium, menu, openDashboardOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 
 const DAY = '2019-07-10T10:00:00';
 
@@ -48,11 +48,8 @@ afterAll(async () => {
 });
 
 /** The office's dashboard on June. */
-async function openJune(): Promise<Page> {
-  const page = await openPageOn(browser, office, DAY, pageErrors);
-  await page.getByTestId('dashboard').waitFor();
-  await choosePeriod(page, '2019年6月');
-  return page;
+function openJune(): Promise<Page> {
+  return openDashboardOn(browser, office, DAY, pageErrors, '2019年6月');
 }
 
 /** Scrolls an element to the middle of the window, for the picture. */

@@ -17,7 +17,7 @@ import { enterReports } from '../../electron/services/entry/entry';
 import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
 import { initSummary } from '../../electron/services/plan/setup';
 import { loadPeriodData, summaryByCategory, summaryByUnit } from '../../electron/services/summaries/summaries';
-import { answerDialogs, choosePeriod, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot, VIEWPORT } from './harness';
+import { answerDialogs, choosePeriod, ensureRendererBuilt, launchChromium, menu, openDashboardOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot, VIEWPORT } from './harness';
 
 const DAY = '2019-10-12T10:00:00';
 
@@ -53,9 +53,7 @@ afterAll(async () => {
 });
 
 async function openSeptember(): Promise<Page> {
-  const page = await openPageOn(browser, office, DAY, pageErrors);
-  await page.getByTestId('dashboard').waitFor();
-  await choosePeriod(page, '2019年9月');
+  const page = await openDashboardOn(browser, office, DAY, pageErrors, '2019年9月');
   await page.getByTestId('unit-table').waitFor();
   return page;
 }

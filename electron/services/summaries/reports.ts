@@ -657,33 +657,18 @@ function pick<R>(rows: readonly R[], spec: TableSpec<R>, keys: readonly string[]
 export async function buildTableWorkbook(ctx: Ctx, opts: TableWorkbookOptions): Promise<{ readonly buffer: Buffer; readonly rows: number }> {
   const base = await buildModel(ctx, opts, false);
   const m: Model = { ...base, note: opts.note ?? '' };
-  let rows: number;
-  let wb: ExcelJS.Workbook;
-  switch (opts.table) {
-    case 'units': {
-      const shown = pick(m.units, UNIT_TABLE, opts.keys);
-      wb = newWorkbook(ctx, m, UNIT_TABLE.title);
-      unitsSheet(wb, m, shown);
-      rows = shown.length;
-      break;
-    }
-    case 'tasks': {
-      const shown = pick(m.tasks, TASK_TABLE, opts.keys);
-      wb = newWorkbook(ctx, m, TASK_TABLE.title);
-      tasksSheet(wb, m, shown);
-      rows = shown.length;
-      break;
-    }
-    case 'categories': {
-      const shown = pick(m.categories, CATEGORY_TABLE, opts.keys);
-      wb = newWorkbook(ctx, m, CATEGORY_TABLE.title);
-      categoriesSheet(wb, m, shown);
-      rows = shown.length;
-      break;
-    }
-    default: assertNever(opts.table, 'table');
-  }
-  return { buffer: Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer), rows };
+  /** The rows `keys` name, laid out by `sheet` in a workbook of their own. */
+  const shown = <R>(rows: readonly R[], spec: TableSpec<R>, sheet: (wb: ExcelJS.Workbook, m: Model, shown: readonly R[]) => void) => {
+    const picked = pick(rows, spec, opts.keys);
+    const wb = newWorkbook(ctx, m, spec.title);
+    sheet(wb, m, picked);
+    return { wb, rows: picked.length };
+  };
+  const built = opts.table === 'units' ? shown(m.units, UNIT_TABLE, unitsSheet)
+    : opts.table === 'tasks' ? shown(m.tasks, TASK_TABLE, tasksSheet)
+      : opts.table === 'categories' ? shown(m.categories, CATEGORY_TABLE, categoriesSheet)
+        : assertNever(opts.table, 'table');
+  return { buffer: Buffer.from((await built.wb.xlsx.writeBuffer()) as ArrayBuffer), rows: built.rows };
 }
 
 /** The file name of an exported table: 民生工作分单位汇总表-2019年9月.xlsx. */
