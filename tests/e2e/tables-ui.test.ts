@@ -106,7 +106,7 @@ describe('office tables that work', () => {
     expect(names).toEqual(expected);
     expect(ws.getRow(4 + expected.length).getCell(2).value).toBe('合计');
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 
   it('the sticky table header stays below the app header and leaves the period picker usable', async () => {
     const S = await openSeptember();
@@ -127,7 +127,7 @@ describe('office tables that work', () => {
     await shot(S, 'tables-03-sticky-header');
     await choosePeriod(S, '2019年8月');
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 
   it('bars take the colour of the row\'s light, the same on the unit and the category tables; the trend chart is in view at 1366×768', async () => {
     const S = await openSeptember();
@@ -167,7 +167,7 @@ describe('office tables that work', () => {
     expect(text).not.toMatch(/\d(?:\.\d+)?点/);
     expect(text).toContain('个百分点');
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('the audit log reads in plain Chinese: action, object, before → after', async () => {
     const S = await openSeptember();
@@ -183,7 +183,7 @@ describe('office tables that work', () => {
     expect(text).not.toMatch(/[{}"]|indicatorId|before|after/);
     await shot(S, 'tables-06-audit-log');
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 
   it('the keys page says 未登记 (not 尚未报送) for units that reported without a package, and 生成全部任务包 writes and lists every one', async () => {
     const S = await openSeptember();
@@ -212,5 +212,5 @@ describe('office tables that work', () => {
     expect(readdirSync(folder).filter((f) => f.endsWith('.xlsx'))).toHaveLength(units.length);
     expect(existsSync(join(folder, `任务包-${units.at(-1)!.unit}-2019-第1版.xlsx`))).toBe(true);
     expect(pageErrors).toEqual([]);
-  }, 150_000);
+  }, 180_000);
 });
