@@ -11,17 +11,15 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowLight, type CategorySummary, type UnitSummary } from '../../shared/summaries';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { fillDemo } from '../../electron/services/entry/demo';
+import type { Bridge } from '../../electron/bridge/server';
 import { enterReports } from '../../electron/services/entry/entry';
 import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
-import { initSummary } from '../../electron/services/plan/setup';
 import { loadPeriodData, summaryByCategory, summaryByUnit } from '../../electron/services/summaries/summaries';
-import { answerDialogs, choosePeriod, ensureRendererBuilt, launchChromium, menu, openDashboardOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot, VIEWPORT } from './harness';
+import { answerDialogs, choosePeriod, menu, openDashboardOn, poll, settled, shot, startDemoOffice, VIEWPORT, type DemoOffice } from './harness';
 
 const DAY = '2019-10-12T10:00:00';
 
-let tmp: ReturnType<typeof scratch>;
+let demo: DemoOffice;
 let office: Bridge;
 let browser: BrowserContext;
 let units: UnitSummary[];
@@ -29,27 +27,22 @@ let categories: CategorySummary[];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  tmp = scratch('ledger-e2e-tables-');
-  const db = join(tmp.dir, 'office.db');
-  const s = await initSummary(db, { now: () => new Date(DAY), actor: '汇总端' });
-  await fillDemo(s, '2019-09');
-  await enterReports(s, { unit: '市残联', period: '2019-09', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 3300 }], receivedOn: '2019-10-08' });
-  await lockPeriod(s, '2019-08');
-  await reopenPeriod(s, '2019-08', '补录市残联8月的说明');
-  const d = await loadPeriodData(s, '2019-09');
-  units = summaryByUnit(d);
-  categories = summaryByCategory(d);
-  await s.close();
-  office = await startBridge({ dbFile: db, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
-  browser = await launchChromium(join(tmp.dir, 'profile'));
+  demo = await startDemoOffice({
+    prefix: 'ledger-e2e-tables-', day: DAY, through: '2019-09',
+    prepare: async (s) => {
+      await enterReports(s, { unit: '市残联', period: '2019-09', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 3300 }], receivedOn: '2019-10-08' });
+      await lockPeriod(s, '2019-08');
+      await reopenPeriod(s, '2019-08', '补录市残联8月的说明');
+      const d = await loadPeriodData(s, '2019-09');
+      units = summaryByUnit(d);
+      categories = summaryByCategory(d);
+    },
+  });
+  ({ office, browser } = demo);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await office?.close();
-  tmp?.remove();
+  await demo?.close();
 });
 
 async function openSeptember(): Promise<Page> {
@@ -90,7 +83,7 @@ describe('office tables that work', () => {
     await poll(() => unitNames(S)).toEqual(expected);
     await poll(() => S.getByTestId('shown-units').textContent()).toBe(`显示 ${leading.length} / ${leading.length} 行`);
 
-    const folder = join(tmp.dir, 'exports');
+    const folder = join(demo.dir, 'exports');
     mkdirSync(folder);
     await answerDialogs(office.origin, office.token, folder);
     await S.getByTestId('export-units').click();
@@ -199,7 +192,7 @@ describe('office tables that work', () => {
     await S.getByTestId('search-keys').locator('input').fill('');
     await poll(() => table.locator('tr.ant-table-row').count()).toBe(units.length);
 
-    const folder = join(tmp.dir, 'all-assignments');
+    const folder = join(demo.dir, 'all-assignments');
     mkdirSync(folder);
     await answerDialogs(office.origin, office.token, folder);
     await S.getByTestId('assign-all').click();
