@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type * as z from 'zod';
 import { LedgerError, toErrorInfo } from '../shared/errors';
 import type { ParsedPlan } from '../shared/plan';
+import type { AuditText } from '../shared/audit';
 import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUENCIES, type PlanDef, type ReportingFrequency } from '../shared/domain';
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
@@ -16,7 +17,7 @@ import { scheduleCounts } from '../shared/rules/headline';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
-import { listAudit, type AuditRow } from '../db/queries/audit';
+import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
@@ -31,7 +32,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices', 'replace']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices', 'replace', 'all-units']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -98,6 +99,7 @@ const HELP = `民生工作督办台账 命令行
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
   assign   --db S.db --office 下级汇总端 --out FILE.xlsx 汇总端:生成某下级汇总端的下达包(计划和它的分解任务)
   assign   --db S.db --all-offices --out 文件夹          汇总端:为每个下级汇总端各生成一个下达包
+  assign   --db S.db --all-units --out 文件夹            汇总端:生成全部任务包(每个有任务的单位一个),列出生成的文件
   init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
                                                        填报端:按任务包新建数据库(--carry-from:新一年接续,
                                                        沿用本机密钥和上年登记的汇总端密钥)
@@ -271,15 +273,17 @@ const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
  * The audit log as CSV for WPS/Excel: a UTF-8 BOM so Chinese reads right, RFC 4180 quoting, and a
  * leading ' on any cell a spreadsheet would take for a formula (= + - @), so none ever runs.
  */
-function auditCsv(rows: readonly AuditRow[], auditActionLabel: (action: string) => string): string {
+function auditCsv(rows: readonly AuditRow[], words: (r: AuditRow) => AuditText): string {
   const cell = (v: string) => {
     const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const json = (v: unknown) => (v === null ? '' : JSON.stringify(v));
-  const lines = [['序号', '时间', '操作人', '操作', '操作代码', '对象', '对象编号', '修改前', '修改后'].join(',')];
+  // The words first, for people; the raw line after them, for whoever checks the words.
+  const lines = [['序号', '时间', '操作人', '操作', '对象', '内容', '操作代码', '对象类别', '对象编号', '修改前', '修改后'].join(',')];
   for (const r of rows) {
-    lines.push([String(r.id), localTime(r.at), r.actor, auditActionLabel(r.action), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
+    const w = words(r);
+    lines.push([String(r.id), localTime(r.at), r.actor, w.action, w.object, w.changes.join('\n'), r.action, r.entity, r.entityId, json(r.before), json(r.after)].map(cell).join(','));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
@@ -449,6 +453,26 @@ async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<numbe
       const blank = r.basis === 'sum' ? '无任务' : '同目标';
       io.out(`  任务${r.task} 指标${r.indicator} ${r.name}(${r.unit})  合计 ${r.total ?? '未报'}/${r.target}  ${v.own.office} ${cell(r.own, blank)}  ${v.offices.map((o, k) => `${o.office} ${cell(r.offices[k]!, blank)}`).join('  ')}`);
     }
+    return 0;
+  });
+}
+
+/** `ledger assign --all-units --out DIR`: every unit's assignment package into one folder, and the list of them. */
+async function assignAll(args: Args, io: Io, json: boolean): Promise<number> {
+  if (args.options.has('unit')) throw new UsageError('--all-units 与 --unit 只能选一个。');
+  checkOptions(args, ['db', 'out']);
+  const outDir = need(args, 'out');
+  if (!(existsSync(outDir) && statSync(outDir).isDirectory())) throw new UsageError(`--all-units 时 --out 应是一个已有的文件夹,「${outDir}」不是。`);
+  return await withLedger(need(args, 'db'), async (l) => {
+    const { exportAllAssignments } = await import('./services/packages/packages');
+    const written = await exportAllAssignments(l, { outDir });
+    if (json) {
+      io.out(JSON.stringify({ folder: outDir, written: written.map((p) => ({ unit: p.unit, file: p.fileName, revision: p.revision, packageId: p.packageId })) }, null, 2));
+      return 0;
+    }
+    io.out(`已在 ${outDir} 生成 ${written.length} 个任务包:`);
+    written.forEach((p, k) => io.out(`  ${k + 1}. ${p.unit}  ${p.fileName}(计划第${p.revision}版)`));
+    io.out('请用U盘分别交给各单位,并电话告知本机密钥指纹。');
     return 0;
   });
 }
@@ -643,6 +667,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         });
       }
       case 'assign': {
+        if (args.flags.has('all-units')) return await assignAll(args, io, json);
         checkOptions(args, ['db', 'unit', 'office', 'out']);
         const targets = [args.options.has('unit'), args.options.has('office'), args.flags.has('all-offices')].filter(Boolean).length;
         if (targets !== 1) throw new UsageError('请用 --unit 单位(任务包)、--office 下级汇总端(下达包)或 --all-offices(每个下级汇总端一个下达包)中的一个。');
@@ -957,12 +982,14 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         const limit = limitText === undefined ? (out === undefined ? 100 : Number.MAX_SAFE_INTEGER) : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 应为正整数,例如 100。');
         return await withLedger(need(args, 'db'), async (l) => {
-          // The labels live beside the typed API (zod), which only this command needs.
-          const { auditActionLabel } = await import('../shared/api');
-          const rows = await listAudit(l.db, { limit });
+          const { describeAudit } = await import('../shared/audit');
+          const { auditViews } = await import('./services/views');
+          const rows = await auditViews(l, { limit });
+          const frequency = await activeFrequency(l);
+          const words = (r: AuditRow) => describeAudit(r, { frequency, ...(r.indicators ? { indicators: r.indicators } : {}) });
           if (out !== undefined) {
             const { writeFileAtomic } = await import('./services/packages/packages');
-            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, auditActionLabel), 'utf8'));
+            await writeFileAtomic(resolve(out), Buffer.from(auditCsv(rows, words), 'utf8'));
             if (json) io.out(JSON.stringify({ out, rows: rows.length }));
             else io.out(`已导出审计日志 ${out}(${rows.length} 条,最新的在前)。`);
           } else if (json) {
@@ -970,9 +997,9 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           } else {
             io.out(`审计日志(最近 ${rows.length} 条,最新的在前):`);
             for (const r of rows) {
-              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${auditActionLabel(r.action)}(${r.action})  ${r.entity} ${r.entityId}`);
-              if (r.before !== null) io.out(`    修改前:${clip(JSON.stringify(r.before))}`);
-              if (r.after !== null) io.out(`    修改后:${clip(JSON.stringify(r.after))}`);
+              const w = words(r);
+              io.out(`#${r.id}  ${localTime(r.at)}  ${r.actor}  ${w.action}  ${w.object}`);
+              for (const c of w.changes) io.out(`    ${clip(c)}`);
             }
           }
           return 0;

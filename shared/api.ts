@@ -16,6 +16,7 @@ import type { PriorSubmission } from './proxy';
 import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
 import type { ByOfficeView } from './rollup';
+import { OFFICE_TABLES, type OfficeTable } from './table-view';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
@@ -122,6 +123,8 @@ export const requestSchemas = {
   'packages:exportFeedback': z.object({ unit: unitName }).strict(),
   /** Summary side: the assignment packages of several units into one folder a dialog says (after a revision, or all at once). */
   'packages:exportAssignments': z.object({ units: z.array(unitName).min(1).max(1000) }).strict(),
+  /** Summary side: 生成全部任务包, every unit with a task, into one folder a dialog says; answers the list written. */
+  'packages:exportAllAssignments': z.object({}).strict(),
   /** Import packages chosen in a dialog (files or a folder). Progress arrives as `import:progress` events. */
   'packages:import': z
     .object({
@@ -162,6 +165,11 @@ export const requestSchemas = {
   'returns:close': z.object({ id: z.number().int().positive() }).strict(),
 
   'reports:exportWorkbook': z.object({ period }).strict(),
+  /**
+   * One dashboard table as shown (分单位/分任务/分类别): the shown rows' keys in their order (TableSpec.key) and the
+   * query in words; main recomputes the rows and writes them laid out as the summary workbook's sheet, where a dialog says.
+   */
+  'reports:exportTable': z.object({ period, table: z.enum(OFFICE_TABLES as [OfficeTable, ...OfficeTable[]]), keys: z.array(z.string().min(1).max(100)).max(2000), note: z.string().max(500).optional() }).strict(),
   /** The bulletin's generated draft text (the renderer lets the office edit it). */
   'reports:bulletinDraft': z.object({ period }).strict(),
   /** Prints the (edited) bulletin to PDF where a save dialog says (Electron's printToPDF). */
@@ -540,27 +548,6 @@ export interface QuotaChangeView {
   readonly after: number | string | null;
 }
 
-/** Audit actions in words, for the log's screen and its CSV export alike. */
-const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
-  'plan.create': '新建计划', 'plan.update': '更新计划', 'plan.revise': '修订计划', 'plan.carry': '接续上年台账', 'unit.setup': '建立填报端', 'settings.update': '修改设置',
-  'report.enter': '填报', 'report.proxy-entry': '代填', 'report.import': '导入填报', 'report.return': '退回',
-  'package.import': '导入填报包', 'package.import.feedback': '导入反馈包', 'package.export.report': '导出填报包',
-  'package.export.assignment': '导出任务包', 'package.export.feedback': '导出反馈包',
-  'package.export.rollup': '生成汇总包', 'package.import.rollup': '导入汇总包', 'rollup.import': '导入下级汇总数据', 'office-key.accept-first': '登记下级汇总端密钥',
-  'key.accept-first': '登记单位密钥', 'key.replace': '更换单位密钥', 'key.accept-shared': '登记共用密钥', 'period.lock': '关账', 'period.reopen': '重新开启报送期',
-  'office.add': '添加下级汇总端', 'office.remove': '删除下级汇总端', 'office.rename': '重命名下级汇总端', 'office.move': '调整下级汇总端顺序',
-  'quota.set': '任务分解', 'demo.fill': '填入演示数据', 'backup.create': '备份', 'backup.restore': '从备份恢复',
-  'package.export.allocation': '导出下达包', 'package.import.allocation': '导入下达包', 'office.setup': '按下达包建立本级汇总端',
-  'period.due.set': '设定截止日期', 'period.due.rule': '截止日期恢复按规则', 'period.due.recompute': '截止日期按节假日顺延',
-  'return.answered': '退回已重报', 'return.close': '关闭退回',
-  'unit.start': '单位起报期', 'unit.start.set': '设定单位起报期', 'unit.opening': '期初累计数',
-};
-
-/** An audit action in words; an action without a label shows as it is recorded. */
-export function auditActionLabel(action: string): string {
-  return AUDIT_ACTION_LABELS[action] ?? action;
-}
-
 export interface AuditView {
   readonly id: number;
   readonly at: string;
@@ -570,6 +557,8 @@ export interface AuditView {
   readonly entityId: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** Names of the indicators a report line holds values of, by stored id (audit:list fills them in, for describeAudit). */
+  readonly indicators?: Readonly<Record<string, string>>;
 }
 
 export interface BackupView {
@@ -608,6 +597,7 @@ export interface ResponseMap {
   'packages:exportAssignment': ExportResult | null;
   'packages:exportFeedback': ExportResult | null;
   'packages:exportAssignments': { readonly folder: string; readonly written: readonly (ExportResult & { readonly unit: string })[] } | null;
+  'packages:exportAllAssignments': { readonly folder: string; readonly written: readonly (ExportResult & { readonly unit: string })[] } | null;
   'packages:import': readonly ImportFileResult[] | null;
   'packages:importAgain': readonly ImportFileResult[];
   'keys:list': KeysView;
@@ -625,6 +615,7 @@ export interface ResponseMap {
   'units:setStart': UnitStartView;
   'units:setOpening': { readonly unit: string; readonly start: PeriodId; readonly values: number };
   'reports:exportWorkbook': { readonly fileName: string; readonly folder: string } | null;
+  'reports:exportTable': { readonly fileName: string; readonly folder: string; readonly rows: number } | null;
   'reports:bulletinDraft': { readonly bulletin: Bulletin; readonly timeProgress: number; readonly html: string };
   'reports:printBulletin': { readonly fileName: string; readonly folder: string } | null;
   'settings:get': SettingsView;

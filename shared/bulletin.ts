@@ -47,6 +47,8 @@ export interface OfficeRankingRow {
 
 /** Every text field can be edited before printing; tables come from the data. */
 export interface Bulletin {
+  /** 文号, printed above the title: 〔2019〕第9期 by default, the period's place in the year. */
+  readonly docNo: string;
   readonly title: string;
   readonly recipients: string;
   readonly opening: string;
@@ -66,7 +68,7 @@ export interface Bulletin {
   readonly date: string;
 }
 
-export const EDITABLE_FIELDS = ['title', 'recipients', 'opening', 'overall', 'units', 'offices', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
+export const EDITABLE_FIELDS = ['docNo', 'title', 'recipients', 'opening', 'overall', 'units', 'offices', 'lagging', 'reporting', 'requirements', 'office', 'date'] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 const listNames = (names: readonly string[]) => names.join('、');
@@ -116,12 +118,22 @@ export interface BulletinInput {
   readonly date: string;
   /** The subordinate offices in order, against their quotas, with their ranks (summary:byOffice); none or empty: no section. */
   readonly offices?: readonly { readonly standing: OfficeStanding; readonly rank: Rank }[];
+  /** The period's place in the year (9 for September; 2 for 1-6月 of a quarterly plan): the 文号's number. */
+  readonly issue: number;
 }
 
 /** What a bulletin calls an office's subordinates together: 各县(市、区) for a city, 各市 for a province, 各乡镇 for a county. */
 export function subordinatesWord(office: string): string {
   const level = levelWord(office);
   return level === '省' ? '各市' : level === '县' || level === '旗' ? '各乡镇' : level === '区' ? '各街道、乡镇' : '各县(市、区)';
+}
+
+/**
+ * The 文号 a bulletin carries unless the office writes its own: the year in 〔〕 and the issue.
+ * @example docNumber(2019, 9) // '〔2019〕第9期'
+ */
+export function docNumber(year: number, issue: number): string {
+  return `〔${year}〕第${issue}期`;
 }
 
 /**
@@ -136,7 +148,7 @@ export function recipientsOf(office: string): string {
 
 /**
  * Composes the bulletin's text from a period's figures, in the shape these bulletins have.
- * @example composeBulletin({ planYear: 2019, headline, units, ranks, tasks, office: '市民生办', date: '2019-07-10' }).title
+ * @example composeBulletin({ planYear: 2019, headline, units, ranks, tasks, office: '市民生办', date: '2019-07-10', issue: 6 }).title
  */
 export function composeBulletin(input: BulletinInput): Bulletin {
   const h = input.headline;
@@ -197,6 +209,7 @@ export function composeBulletin(input: BulletinInput): Bulletin {
         `${sent.length > 3 ? `,${listNames(sent.slice(-3).reverse().map((r) => r.office))}进度相对滞后` : ''}。` +
         `${silent.length > 0 ? `未报送汇总包的:${listNames(silent)}。` : ''}`;
   return {
+    docNo: docNumber(input.planYear, input.issue),
     title: `关于${span}${scope}民生工作推进情况的通报`,
     recipients: recipientsOf(input.office),
     opening: `为加快推进${input.planYear}年${scope}民生工作,根据各牵头单位报送情况,现将${span}${scope}民生工作推进情况通报如下:`,
@@ -266,6 +279,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
   const css = `
     @page { size: A4; margin: 25mm 22mm 22mm 22mm; }
     body { font-family: "FangSong", "STFangsong", "Noto Serif CJK SC", "Source Han Serif SC", serif; font-size: 15.5px; line-height: 1.85; color: #000; margin: 0; }
+    .docno { text-align: center; text-indent: 0; font-size: 15.5px; margin: 0 0 6px; }
     h1 { font-family: "Noto Serif CJK SC", "SimSun", serif; font-weight: 700; font-size: 22px; text-align: center; margin: 0 0 18px; line-height: 1.5; }
     h2 { font-family: "Noto Sans CJK SC", "SimHei", sans-serif; font-size: 16px; font-weight: 700; margin: 14px 0 4px; text-indent: 2em; }
     p { margin: 0; text-indent: 2em; text-align: justify; }
@@ -285,6 +299,7 @@ export function bulletinHtml(b: Bulletin, timeProgress: number): string {
   const rankRows = b.ranking.map((r) => [String(r.rank ?? '—'), r.unit, percent(r.completion), r.behind === null ? '—' : String(r.behind), r.state]);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` +
     `<title>${escapeHtml(b.title)}</title><style>${css}</style></head><body>` +
+    (b.docNo.trim() === '' ? '' : `<p class="docno">${escapeHtml(b.docNo)}</p>`) +
     `<h1>${escapeHtml(b.title)}</h1>` +
     `<p class="to">${escapeHtml(b.recipients)}</p>${para(b.opening)}` +
     `<h2>一、总体情况</h2>${para(b.overall)}` +

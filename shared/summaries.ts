@@ -102,3 +102,13 @@ export interface PeriodSummaryHeader {
   /** 序时进度, 0…1 */
   readonly timeProgress: number;
 }
+
+/**
+ * The light a row's completion is coloured by, on every table and chart alike (its bar in the table, its
+ * bar in 各单位完成度): a unit or a category by the worst light of its tasks (a task due and not reported is
+ * red), so the same light is the same colour wherever it is drawn. 'none' where it has no task with a light.
+ * @example rowLight({ green: 3, yellow: 1, red: 0 }) // 'yellow'
+ */
+export function rowLight(r: { readonly green: number; readonly yellow: number; readonly red: number }): Light {
+  return r.red > 0 ? 'red' : r.yellow > 0 ? 'yellow' : r.green > 0 ? 'green' : 'none';
+}

@@ -297,6 +297,32 @@ export async function updateSettings(ctx: Ctx, req: { yellowPoints?: number | un
   return settingsView(ctx);
 }
 
+/** The stored indicator ids a line's values name (a report line's before and after). */
+function indicatorIdsOf(line: AuditView): number[] {
+  const ids: number[] = [];
+  for (const side of [line.before, line.after]) {
+    const values = side !== null && typeof side === 'object' ? (side as { values?: unknown }).values : undefined;
+    if (Array.isArray(values)) for (const v of values) if (typeof (v as { indicatorId?: unknown })?.indicatorId === 'number') ids.push((v as { indicatorId: number }).indicatorId);
+  }
+  return ids;
+}
+
+/**
+ * The latest audit lines, each report line with the names of the indicators it holds values of, so
+ * describeAudit (shared/audit.ts) says 技能脱贫培训:120 → 150 and not a stored id.
+ */
 export async function auditViews(ctx: Ctx, req: { limit?: number | undefined }): Promise<AuditView[]> {
-  return listAudit(ctx.db, { limit: req.limit ?? 500 });
+  const lines = await listAudit(ctx.db, { limit: req.limit ?? 500 });
+  const ids = [...new Set(lines.flatMap(indicatorIdsOf))];
+  if (ids.length === 0) return lines;
+  const names = new Map<number, string>();
+  // In chunks: SQLite limits the parameters of one statement.
+  for (let k = 0; k < ids.length; k += 500) {
+    const rows = await ctx.db.selectFrom('indicators').select(['id', 'name']).where('id', 'in', ids.slice(k, k + 500)).execute();
+    for (const r of rows) names.set(r.id, r.name);
+  }
+  return lines.map((line) => {
+    const own = indicatorIdsOf(line);
+    return own.length === 0 ? line : { ...line, indicators: Object.fromEntries(own.filter((id) => names.has(id)).map((id) => [String(id), names.get(id)!])) };
+  });
 }

@@ -51,6 +51,69 @@ export function linesIn(text: string, width: number): number {
   return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / usable)), 0);
 }
 
+const WORDS = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/** A line cut after its list punctuation (、，；), so a unit's name or a clause is one piece where it fits. */
+const CLAUSE = /[^、，,；;。：:）)]*[、，,；;。：:）)]?/g;
+
+/**
+ * The words of a clause, a one-character word joined to its neighbour (市|退役军人 → 市退役军人,
+ * 事务|局 → 事务局, 技工|大|省 → 技工大省): alone on a line it reads as a broken word.
+ */
+function words(clause: string): string[] {
+  const out: string[] = [];
+  let lead = '';
+  for (const { segment } of WORDS.segment(clause)) {
+    if ([...segment].length > 1 || /^[、，,；;。：:）)]$/.test(segment)) {
+      out.push(lead + segment);
+      lead = '';
+    } else if (out.length === 0) {
+      lead += segment;
+    } else {
+      out[out.length - 1] += segment;
+    }
+  }
+  if (lead !== '') out.push(lead);
+  return out;
+}
+
+/**
+ * Text for a narrow column, broken into lines at word boundaries rather than wherever the column ends
+ * (Excel and WPS break Chinese between any two characters: 技能培训工/程, 市退役军人事务/局). Each line is
+ * kept a little narrower than the column, so the spreadsheet does not break it again; a word wider than
+ * the column is broken between its characters.
+ * @example wrapAtWords('实施技工大省技能培训工程', 17) // '实施技工大省技能\n培训工程'
+ */
+export function wrapAtWords(text: string, width: number): string {
+  // As linesIn reckons a column's room, so both agree on where lines end.
+  const usable = Math.max(2, width - 0.4);
+  return text.split('\n').map((line) => {
+    if (textWidth(line) <= usable) return line;
+    const pieces: string[] = [];
+    for (const clause of line.match(CLAUSE) ?? []) {
+      if (clause === '') continue;
+      if (textWidth(clause) <= usable) { pieces.push(clause); continue; }
+      for (const word of words(clause)) {
+        if (textWidth(word) <= usable) pieces.push(word);
+        else pieces.push(...word);
+      }
+    }
+    const lines: string[] = [];
+    let current = '';
+    for (const piece of pieces) {
+      // Punctuation never starts a line.
+      if (current !== '' && textWidth(current + piece) > usable && !/^[、，,；;。：:）)]/.test(piece)) {
+        lines.push(current);
+        current = piece;
+      } else {
+        current += piece;
+      }
+    }
+    if (current !== '') lines.push(current);
+    return lines.join('\n');
+  }).join('\n');
+}
+
 /** Row height (points) for a number of wrapped lines, within Excel's limit. */
 export function heightFor(lines: number): number {
   return Math.min(MAX_ROW_HEIGHT, Math.max(18, lines * LINE_HEIGHT + 4));

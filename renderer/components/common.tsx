@@ -44,18 +44,19 @@ export function num(x: number | null | undefined): string {
 }
 
 /**
- * Completion as a small bar with its number, yellow when something under it is behind in its own terms
- * (a completion mixing kinds is never set against 序时进度 itself).
+ * Completion as a small bar with its number, in the colour of the row's light (rowLight for a unit or a
+ * category, a task's own light): one scale for every table and chart.
  */
-export function CompletionBar({ value, behind = false }: { readonly value: number | null; readonly behind?: boolean }) {
+export function CompletionBar({ value, light }: { readonly value: number | null; readonly light: Light }) {
   if (value === null) return <span className="muted">—</span>;
   return (
     <Progress
       percent={Math.round(value * 1000) / 10}
       size="small"
-      strokeColor={behind ? LIGHT_COLORS.yellow : LIGHT_COLORS.green}
+      strokeColor={LIGHT_COLORS[light]}
       format={(p) => `${(p ?? 0).toFixed(1)}%`}
       style={{ minWidth: 120, margin: 0 }}
+      data-light={light}
     />
   );
 }

@@ -1,37 +1,45 @@
-/** The append-only audit log: who did what, when, before and after. */
+/** The append-only audit log in plain Chinese: when, who, what was done, to what, before → after. */
 import { useEffect, useState } from 'react';
 import { Card, Table, Typography } from 'antd';
-import { auditActionLabel, type AuditView } from '../../shared/api';
-import { localDate, printable } from '../../shared/format';
+import type { AuditView } from '../../shared/api';
+import { describeAudit } from '../../shared/audit';
+import { localDate } from '../../shared/format';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
-import { useApp } from '../store';
+import { useApp, useFrequency } from '../store';
 
-
-/** Entries hold file names and fields from packages: shown through `printable`, as everything from a USB drive. */
-function brief(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const text = printable(JSON.stringify(v));
-  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
-}
+/** How many changes a line shows before it says how many more (a plan revision can hold dozens). */
+const SHOWN_CHANGES = 6;
 
 export function AuditPage() {
   const version = useApp((s) => s.version);
+  const frequency = useFrequency();
   const [rows, setRows] = useState<readonly AuditView[]>([]);
   const report = useErrorReporter();
   useEffect(() => {
     call('audit:list', { limit: 500 }).then(setRows, (err: unknown) => report(err));
   }, [version]);
+  const words = (r: AuditView) => describeAudit(r, { frequency, ...(r.indicators ? { indicators: r.indicators } : {}) });
   return (
     <Card size="small" className="content-card" title="审计日志(只能追加,不能修改或删除)">
       <Table<AuditView>
-        size="small" rowKey="id" dataSource={[...rows]} pagination={{ pageSize: 20, showSizeChanger: false }}
+        size="small" rowKey="id" dataSource={[...rows]} pagination={{ pageSize: 20, showSizeChanger: false }} data-testid="audit-table"
         columns={[
-          { title: '时间', dataIndex: 'at', width: 150, render: (a: string) => localDate(new Date(a), 'minutes') },
+          { title: '时间', dataIndex: 'at', width: 140, render: (a: string) => localDate(new Date(a), 'minutes') },
           { title: '操作人', dataIndex: 'actor', width: 110, ellipsis: true },
-          { title: '操作', dataIndex: 'action', width: 110, render: (a: string) => auditActionLabel(a) },
-          { title: '对象', key: 'e', width: 170, ellipsis: true, render: (_, r) => `${r.entity} ${r.entityId}` },
-          { title: '内容', key: 'after', ellipsis: true, render: (_, r) => <Typography.Text type="secondary">{brief(r.after)}</Typography.Text> },
+          { title: '操作', key: 'action', width: 120, render: (_, r) => <span title={r.action}>{words(r).action}</span> },
+          { title: '对象', key: 'object', width: 230, render: (_, r) => words(r).object },
+          {
+            title: '内容(修改前 → 修改后)', key: 'changes', render: (_, r) => {
+              const changes = words(r).changes;
+              return (
+                <ul className="audit-changes">
+                  {changes.slice(0, SHOWN_CHANGES).map((c, k) => <li key={k}>{c}</li>)}
+                  {changes.length > SHOWN_CHANGES && <li><Typography.Text type="secondary">……另有 {changes.length - SHOWN_CHANGES} 项</Typography.Text></li>}
+                </ul>
+              );
+            },
+          },
         ]}
       />
     </Card>

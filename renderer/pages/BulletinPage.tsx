@@ -8,7 +8,7 @@ import { useErrorReporter } from '../components/common';
 import { useApp } from '../store';
 
 const LABELS: Readonly<Record<EditableField, string>> = {
-  title: '标题', recipients: '主送', opening: '开头', overall: '总体情况', units: '各单位情况', offices: '各县区情况', lagging: '滞后事项',
+  docNo: '文号', title: '标题', recipients: '主送', opening: '开头', overall: '总体情况', units: '各单位情况', offices: '各县区情况', lagging: '滞后事项',
   reporting: '报送情况', requirements: '工作要求', office: '落款单位', date: '日期',
 };
 

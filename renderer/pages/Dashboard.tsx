@@ -1,11 +1,11 @@
 /** 汇总端 period dashboard: 报送情况, unit by unit, task by task, category by category, charts. */
 import { useEffect, useMemo, useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Empty, Row, Space, Spin, Statistic, Switch, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, ReturnView, TrendView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { gapText, percent, valueWord } from '../../shared/format';
-import { reportingGroup, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
+import { reportingGroup, rowLight, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { periodLabel } from '../../shared/rules/periods';
 import { headlineOf } from '../../shared/rules/headline';
 import { scopeWord } from '../../shared/levels';
@@ -13,6 +13,8 @@ import { call } from '../api';
 import { Chart } from '../components/Chart';
 import { Narrative, OfficeTable } from './OfficesView';
 import { CompletionBar, LIGHT_COLORS, LightCounts, LightTag, StateTag, STICKY_HEADER, num, shortDate, targetText, useErrorReporter } from '../components/common';
+import { TableToolbar, useTableView } from '../components/TableTools';
+import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE } from '../../shared/table-view';
 import { useApp, usePeriodLabel } from '../store';
 
 const { Text } = Typography;
@@ -111,55 +113,85 @@ function ReportingCard({ rows }: { readonly rows: readonly UnitSummary[] }) {
 
 function UnitTable({ rows }: { readonly rows: readonly UnitSummary[] }) {
   const go = useApp((s) => s.go);
+  const period = useApp((s) => s.period)!;
+  // Units that only cooperate have nothing of their own to report: their rows would be all —. Hidden by
+  // default so the table is the reporting units; the switch says how many and shows them (the workbook lists all).
+  const [showCoOnly, setShowCoOnly] = useState(false);
+  const coOnly = rows.filter((r) => r.leadTasks === 0).length;
+  const base = useMemo(() => (showCoOnly ? rows : rows.filter((r) => r.leadTasks > 0)), [rows, showCoOnly]);
+  const view = useTableView(base, UNIT_TABLE);
   const columns: ColumnsType<UnitSummary> = [
-    { title: '序号', dataIndex: 'seq', width: 56, align: 'center' },
-    { title: '单位', dataIndex: 'unit', width: 150, render: (u: string) => <Button type="link" size="small" className="unit-link" onClick={() => go('unitDetail', u)}>{u}</Button> },
-    { title: '牵头/协同', key: 'tasks', width: 84, align: 'center', render: (_, r) => `${r.leadTasks}/${r.coTasks}` },
-    { title: '报送情况', key: 'state', width: 150, render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
-    { title: '收到日期', dataIndex: 'receivedOn', width: 90, render: (d: string | null) => shortDate(d) },
+    { title: '序号', dataIndex: 'seq', width: 70, align: 'center', ...view.column('seq') },
+    { title: '单位', dataIndex: 'unit', width: 150, ...view.column('unit'), render: (u: string) => <Button type="link" size="small" className="unit-link" onClick={() => go('unitDetail', u)}>{u}</Button> },
+    { title: '牵头/协同', width: 100, align: 'center', ...view.column('tasks'), render: (_, r) => `${r.leadTasks}/${r.coTasks}` },
+    { title: '报送情况', width: 150, ...view.column('state'), render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
+    { title: '收到日期', dataIndex: 'receivedOn', width: 104, ...view.column('receivedOn'), render: (d: string | null) => shortDate(d) },
     { title: '按时/逾期/未报', key: 'counts', width: 116, align: 'center', render: (_, r) => (r.leadTasks === 0 ? '—' : `${r.onTime}/${r.late}/${r.missing}`) },
-    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, r) => <CompletionBar value={c} behind={r.indicatorsBehind > 0} /> },
-    { title: '绿/黄/红', key: 'lights', width: 120, render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
+    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
+    { title: '绿/黄/红', width: 130, ...view.column('lights'), render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
     { title: '操作', key: 'op', width: 70, render: (_, r) => <Button size="small" onClick={() => go('unitDetail', r.unit)}>明细</Button> },
   ];
   return (
-    <Table<UnitSummary>
-      size="small" rowKey="unit" pagination={false} columns={columns} dataSource={[...rows]}
-      className="unit-table" data-testid="unit-table" sticky={STICKY_HEADER}
-      rowClassName={(r) => `unit-row-${r.seq}`}
-    />
+    <>
+      <TableToolbar view={view} spec={UNIT_TABLE} table="units" period={period} total={base.length} placeholder="搜索单位"
+        notes={showCoOnly || coOnly === 0 ? [] : ['不含无牵头任务的单位']}
+        extra={coOnly > 0 && (
+          <Space size={6}>
+            <Switch size="small" checked={showCoOnly} onChange={setShowCoOnly} data-testid="show-co-only" />
+            <span>显示无牵头任务的单位({coOnly} 个)</span>
+          </Space>
+        )} />
+      <Table<UnitSummary>
+        size="small" rowKey="unit" pagination={false} columns={columns} dataSource={[...view.rows]} onChange={view.onChange}
+        className="unit-table" data-testid="unit-table" sticky={STICKY_HEADER}
+        rowClassName={(r) => `unit-row-${r.seq}`}
+      />
+    </>
   );
 }
 
 function TaskTable({ rows }: { readonly rows: readonly TaskSummary[] }) {
+  const period = useApp((s) => s.period)!;
+  const view = useTableView(rows, TASK_TABLE);
   const columns: ColumnsType<TaskSummary> = [
-    { title: '序号', dataIndex: 'no', width: 56, align: 'center' },
+    { title: '序号', dataIndex: 'no', width: 70, align: 'center', ...view.column('no') },
     { title: '任务', dataIndex: 'title', ellipsis: true },
+    { title: '类别', dataIndex: 'category', width: 150, ellipsis: true, ...view.column('category') },
     { title: '牵头单位', key: 'lead', width: 170, ellipsis: true, render: (_, t) => t.leadUnits.join('、') },
-    { title: '报送', key: 'reported', width: 64, align: 'center', render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
-    { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
-    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, t) => <CompletionBar value={c} behind={t.light === 'yellow' || t.light === 'red'} /> },
-    { title: '灯号', dataIndex: 'light', width: 86, render: (l: TaskSummary['light']) => <LightTag light={l} /> },
+    { title: '报送', width: 76, align: 'center', ...view.column('reported'), render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
+    { title: '状态', dataIndex: 'status', width: 90, ...view.column('status'), render: (s: string | null) => s ?? <Text type="danger">未报送</Text> },
+    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, t) => <CompletionBar value={c} light={t.light} /> },
+    { title: '灯号', dataIndex: 'light', width: 96, ...view.column('light'), render: (l: TaskSummary['light']) => <LightTag light={l} /> },
   ];
   return (
-    <Table<TaskSummary>
-      size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} sticky={STICKY_HEADER}
-      expandable={{ expandedRowRender: (t) => <TaskExpansion task={t} /> }}
-      data-testid="task-table"
-    />
+    <>
+      <TableToolbar view={view} spec={TASK_TABLE} table="tasks" period={period} total={rows.length} placeholder="搜索任务、单位、指标或进展" />
+      <Table<TaskSummary>
+        size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...view.rows]} sticky={STICKY_HEADER} onChange={view.onChange}
+        expandable={{ expandedRowRender: (t) => <TaskExpansion task={t} /> }}
+        data-testid="task-table"
+      />
+    </>
   );
 }
 
 function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) {
+  const period = useApp((s) => s.period)!;
+  const view = useTableView(rows, CATEGORY_TABLE);
   const columns: ColumnsType<CategorySummary> = [
     { title: '类别', key: 'name', render: (_, c) => `${c.no}、${c.name}` },
-    { title: '任务', dataIndex: 'tasks', width: 70, align: 'center' },
-    { title: '指标', dataIndex: 'indicators', width: 70, align: 'center' },
-    { title: '完成度', dataIndex: 'completion', width: 180, render: (c: number | null) => <CompletionBar value={c} /> },
-    { title: '绿/黄/红', key: 'lights', width: 130, render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
-    { title: '无报送任务', dataIndex: 'missing', width: 100, align: 'center' },
+    { title: '任务', dataIndex: 'tasks', width: 80, align: 'center', ...view.column('tasks') },
+    { title: '指标', dataIndex: 'indicators', width: 80, align: 'center', ...view.column('indicators') },
+    { title: '完成度', dataIndex: 'completion', width: 190, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
+    { title: '绿/黄/红', width: 140, ...view.column('lights'), render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
+    { title: '无报送任务', dataIndex: 'missing', width: 120, align: 'center', ...view.column('missing') },
   ];
-  return <Table<CategorySummary> size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...rows]} data-testid="category-table" />;
+  return (
+    <>
+      <TableToolbar view={view} spec={CATEGORY_TABLE} table="categories" period={period} total={rows.length} placeholder="搜索类别" />
+      <Table<CategorySummary> size="small" rowKey="no" pagination={false} columns={columns} dataSource={[...view.rows]} onChange={view.onChange} data-testid="category-table" />
+    </>
+  );
 }
 
 function Charts({ data }: { readonly data: Data }) {
@@ -176,8 +208,8 @@ function Charts({ data }: { readonly data: Data }) {
       type: 'bar', barMaxWidth: 14,
       data: reporting.map((r) => ({
         value: r.completion === null ? 0 : Math.round(r.completion * 1000) / 10,
-        // A unit's mean completion mixes kinds: its colour says whether any indicator is behind in its own terms.
-        itemStyle: { color: r.state === '未报送' ? LIGHT_COLORS.red : r.indicatorsBehind > 0 ? LIGHT_COLORS.yellow : LIGHT_COLORS.green },
+        // The colour of the unit's light, as its bar in the table (rowLight): not a scale of the figure, which mixes kinds.
+        itemStyle: { color: LIGHT_COLORS[rowLight(r)] },
       })),
       label: {
         show: true, position: 'right', fontSize: 11, color: '#595959',
@@ -211,21 +243,26 @@ function Charts({ data }: { readonly data: Data }) {
     // Room under the month labels for two rows of legend.
     grid: { left: 50, right: 50, top: 40, bottom: 76 },
     xAxis: { type: 'category', data: data.trend.periods.map(label) },
-    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: '单位数', minInterval: 1 }],
-    series: [
-      { name: '达到序时进度占比', type: 'line', data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
-      { name: `${scope}平均完成度`, type: 'line', lineStyle: { type: 'dashed' }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
-      { name: '逾期单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.yellow }, data: data.trend.overall.map((o) => o.late) },
-      { name: '未报送单位', type: 'bar', yAxisIndex: 1, itemStyle: { color: LIGHT_COLORS.red }, data: data.trend.overall.map((o) => o.missing) },
+    yAxis: [
+      { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      // Unit counts on the scale of all reporting units, pale and narrow: the lines are what the chart is for.
+      { type: 'value', name: '单位数', minInterval: 1, max: Math.max(1, reporting.length), splitLine: { show: false } },
     ],
-  }), [data.trend, label, scope]);
+    series: [
+      { name: '达到序时进度占比', type: 'line', z: 3, lineStyle: { width: 3 }, symbolSize: 7, data: data.trend.overall.map((o) => (o.onSchedule === null ? null : Math.round(o.onSchedule * 1000) / 10)) },
+      { name: `${scope}平均完成度`, type: 'line', z: 3, lineStyle: { type: 'dashed', width: 2 }, data: data.trend.overall.map((o) => (o.completion === null ? null : Math.round(o.completion * 1000) / 10)) },
+      { name: '逾期单位', type: 'bar', yAxisIndex: 1, barMaxWidth: 10, itemStyle: { color: LIGHT_COLORS.yellow, opacity: 0.35 }, data: data.trend.overall.map((o) => o.late) },
+      { name: '未报送单位', type: 'bar', yAxisIndex: 1, barMaxWidth: 10, itemStyle: { color: LIGHT_COLORS.red, opacity: 0.35 }, data: data.trend.overall.map((o) => o.missing) },
+    ],
+  }), [data.trend, label, scope, reporting.length]);
+  // The trend first, at the top of the right column: on a 1366×768 screen it is seen without scrolling.
   return (
     <Row gutter={16}>
       <Col span={14}><Card size="small"><Chart option={byUnit} height={Math.max(360, reporting.length * 20 + 60)} testId="chart-units" /></Card></Col>
       <Col span={10}>
         <Space orientation="vertical" style={{ width: '100%' }} size={16}>
-          <Card size="small"><Chart option={lights} height={280} testId="chart-lights" /></Card>
-          <Card size="small">{data.trend.periods.length === 0 ? <Empty description="还没有任何报送" /> : <Chart option={trend} height={320} testId="chart-trend" />}</Card>
+          <Card size="small">{data.trend.periods.length === 0 ? <Empty description="还没有任何报送" /> : <Chart option={trend} height={300} testId="chart-trend" />}</Card>
+          <Card size="small"><Chart option={lights} height={260} testId="chart-lights" /></Card>
         </Space>
       </Col>
     </Row>

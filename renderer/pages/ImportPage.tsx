@@ -26,13 +26,17 @@ const STATUS: Readonly<Record<ImportFileResult['status'], { color: string; word:
 };
 
 function ChangesTable({ changes }: { readonly changes: readonly ValueChange[] }) {
+  const plan = useApp((s) => s.plan);
+  // The package names tasks and indicators by number; a clerk knows them by name.
+  const taskOf = (no: number) => plan?.tasks.find((t) => t.no === no);
+  const indicatorName = (c: ValueChange) => (c.indicator === null ? '—' : taskOf(c.task)?.indicators.find((i) => i.no === c.indicator)?.name ?? `指标${c.indicator}`);
   return (
     <Table<ValueChange>
       size="small" pagination={changes.length > 12 ? { pageSize: 12, size: 'small' } : false}
-      rowKey={(c) => `${c.task}-${c.indicator}-${c.field}`} dataSource={[...changes]}
+      rowKey={(c) => `${c.task}-${c.indicator}-${c.field}`} dataSource={[...changes]} data-testid="import-changes"
       columns={[
-        { title: '任务', dataIndex: 'task', width: 70 },
-        { title: '指标', dataIndex: 'indicator', width: 70, render: (i: number | null) => i ?? '—' },
+        { title: '任务', dataIndex: 'task', width: 200, ellipsis: true, render: (no: number) => { const t = taskOf(no); return t ? `${no}. ${t.title}` : no; } },
+        { title: '指标', key: 'indicator', width: 200, ellipsis: true, render: (_, c) => indicatorName(c) },
         { title: '栏目', dataIndex: 'field', width: 110 },
         { title: '原值', dataIndex: 'before', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : printable(String(v))) },
         { title: '新值', dataIndex: 'after', ellipsis: true, render: (v: unknown) => (v === null || v === '' ? <Text type="secondary">(空)</Text> : printable(String(v))) },
@@ -159,7 +163,7 @@ export function ImportPage() {
     { title: '文件', dataIndex: 'file', width: 260, ellipsis: true, render: (f: string) => printable(f) },
     { title: '结果', dataIndex: 'status', width: 84, render: (s: ImportFileResult['status']) => <Tag color={STATUS[s].color}>{wasDryRun ? STATUS[s].preview : STATUS[s].word}</Tag> },
     { title: '单位', dataIndex: 'unit', width: 110, render: (u?: string) => u ?? '—' },
-    { title: '报送期', dataIndex: 'period', width: 90, render: (p?: string) => (p ? periodLabel(p) : '—') },
+    { title: '报送期', dataIndex: 'period', width: 120, className: 'nowrap', render: (p?: string) => (p ? periodLabel(p) : '—') },
     { title: '版本', dataIndex: 'revision', width: 64, render: (v?: number) => (v ? `第${v}版` : '—') },
     { title: '说明', dataIndex: 'message', render: (m: string, r) => <span className={r.status === 'rejected' ? 'text-danger' : ''}>{printable(m)}{r.code ? <Text type="secondary">({ERROR_LABELS[r.code as ErrorCode] ?? r.code} {r.code})</Text> : null}</span> },
   ];
@@ -206,7 +210,7 @@ export function ImportPage() {
           {returns.length === 0 ? <Empty description="没有退回的任务" /> : (
             <Table<ReturnView> size="small" pagination={false} rowKey={(r) => `${r.period}-${r.task}-${r.createdAt}`} dataSource={[...returns]} data-testid="unit-returns"
               columns={[
-                { title: '报送期', dataIndex: 'period', width: 90, render: (p: string) => periodLabel(p) },
+                { title: '报送期', dataIndex: 'period', width: 120, className: 'nowrap', render: (p: string) => periodLabel(p) },
                 { title: '任务', key: 't', width: 260, render: (_, r) => `${r.task}. ${r.taskTitle}` },
                 { title: '退回意见', dataIndex: 'comment' },
                 { title: '状态', dataIndex: 'done', width: 110, render: (d: boolean) => (d ? <Tag color="green">已重新导出</Tag> : <Tag color="orange">待修改</Tag>) },

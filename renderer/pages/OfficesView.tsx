@@ -5,7 +5,7 @@
 import { Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { blankQuotaText } from '../../shared/levels';
-import type { TaskSummary } from '../../shared/summaries';
+import { rowLight, type TaskSummary } from '../../shared/summaries';
 import type { ByOfficeView, OfficeFigure, OfficeIndicatorRow, OfficeStanding, OfficeTaskRow } from '../../shared/rollup';
 import { CompletionBar, LightCounts, LightTag, STICKY_HEADER, num, shortDate } from '../components/common';
 
@@ -87,7 +87,7 @@ export function OfficeTable({ view }: { readonly view: ByOfficeView }) {
         : <Space size={4}><Tag color={r.late > 0 ? 'warning' : 'success'}>第{r.revision}版</Tag><Text type="secondary">{shortDate(r.receivedOn)}</Text></Space>),
     },
     { title: '应报/按时/逾期/未报', key: 'counts', width: 150, align: 'center', render: (_, r) => `${r.due}/${r.onTime}/${r.late}/${r.missing}` },
-    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, r) => <CompletionBar value={c} behind={r.red + r.yellow > 0} /> },
+    { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', key: 'lights', width: 120, render: (_, r) => <LightCounts green={r.green} yellow={r.yellow} red={r.red} /> },
   ];
   return (

@@ -106,7 +106,7 @@ export function UnitDetail() {
     { title: '职责', dataIndex: 'role', width: 64, render: (r: string) => (r === 'lead' ? <Tag color="blue">牵头</Tag> : <Tag>协同</Tag>) },
     { title: '状态', dataIndex: 'status', width: 76, render: (s: string | null) => s ?? (data?.unit.state === '待报送' || data?.unit.state === '未起报' ? <Text type="secondary">{data.unit.state}</Text> : <Text type="danger">未报送</Text>) },
     { title: '收到', dataIndex: 'receivedOn', width: 90, render: (d: string | null, r) => <>{shortDate(d)}{r.proxy && <Tag style={{ marginLeft: 4 }}>代填</Tag>}</> },
-    { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null, r) => <CompletionBar value={c} behind={r.light === 'yellow' || r.light === 'red'} /> },
+    { title: '完成度', dataIndex: 'completion', width: 160, render: (c: number | null, r) => <CompletionBar value={c} light={r.light} /> },
     { title: '灯号', dataIndex: 'light', width: 86, render: (l: DetailTask['light']) => <LightTag light={l} /> },
     { title: '操作', key: 'op', width: 76, render: (_, r) => <Button size="small" danger disabled={r.status === null} onClick={() => setReturning(r)} data-testid={`return-task-${r.no}`}>退回</Button> },
   ];

@@ -158,8 +158,11 @@ describe('the audit log', () => {
 
     expect(await run(['audit', '--db', loop.office.file], io)).toBe(0);
     expect(out[0]).toBe('审计日志(最近 4 条,最新的在前):');
-    expect(out[1]).toMatch(/^#4 {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}汇总端测试 {2}关账\(period\.lock\) {2}period 2019-06$/);
-    expect(out).toContain('    修改前:{"locked":false}');
+    expect(out[1]).toMatch(/^#4 {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}汇总端测试 {2}关账 {2}报送期 2019年6月$/);
+    expect(out[2]).toBe('    未关账 → 已关账');
+    // The proxy entry in words: who it was for, the fields and the indicators by name, not ids.
+    expect(out).toContain('    推进状态:推进中');
+    expect(out.some((l) => /^ {4}\S+:\(空\) → \d/.test(l) && !l.includes('编号'))).toBe(true);
 
     out.length = 0;
     expect(await run(['audit', '--db', loop.office.file, '--json', '--limit', '2'], io)).toBe(0);
@@ -174,9 +177,9 @@ describe('the audit log', () => {
     const bytes = readFileSync(csvFile);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: WPS and Excel read Chinese right
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
-    expect(lines[0]).toBe('序号,时间,操作人,操作,操作代码,对象,对象编号,修改前,修改后');
-    expect(lines[1]).toMatch(/^4,[^,]+,汇总端测试,关账,period\.lock,period,2019-06,"\{""locked"":false\}","\{""locked"":true\}"$/);
-    expect(lines.filter((l) => l !== '')).toHaveLength(5);
+    expect(lines[0]).toBe('序号,时间,操作人,操作,对象,内容,操作代码,对象类别,对象编号,修改前,修改后');
+    expect(lines[1]).toMatch(/^4,[^,]+,汇总端测试,关账,报送期 2019年6月,未关账 → 已关账,period\.lock,period,2019-06,"\{""locked"":false\}","\{""locked"":true\}"$/);
+    expect(lines.filter((l) => /^\d+,/.test(l))).toHaveLength(4);
     expect(readdirSync(loop.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
 
     out.length = 0;

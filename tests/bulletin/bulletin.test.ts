@@ -19,6 +19,7 @@ describe('the printable bulletin (通报)', () => {
     await fillDemo(l, '2019-06');
     const { bulletin: b } = await draftBulletin(l, { period: '2019-06' });
     expect(b.title).toBe('关于1至6月全市民生工作推进情况的通报');
+    expect(b.docNo).toBe('〔2019〕第6期');
     expect(b.opening).toContain('现将1至6月全市民生工作推进情况通报如下:');
     expect(b.date).toBe('2019年7月10日');
     const units = summaryByUnit(await loadPeriodData(l, '2019-06'));
@@ -44,7 +45,7 @@ describe('the printable bulletin (通报)', () => {
     await fillDemo(l, '2019-06');
     await enterReports(l, { unit: '市残联', period: '2019-06', items: [{ task: 24, problems: '<b>药费</b>发放滞后', nextSteps: '加快发放' }], replace: true });
     const draft = await draftBulletin(l, { period: '2019-06' });
-    const edited = { ...draft, bulletin: { ...draft.bulletin, requirements: '请各单位于7月20日前报送整改情况。<script>alert(1)</script>' } };
+    const edited = { ...draft, bulletin: { ...draft.bulletin, docNo: '宣民生办〔2019〕6号', requirements: '请各单位于7月20日前报送整改情况。<script>alert(1)</script>' } };
     const html = renderBulletin(edited);
     expect(html).toContain('请各单位于7月20日前报送整改情况。&lt;script&gt;');
     expect(html).not.toContain('<script>');
@@ -61,6 +62,8 @@ describe('the printable bulletin (通报)', () => {
       expect(info).toMatch(/Page size:.*\(A4\)/); // A4 portrait: 595 × 842 pt
       const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
       expect(text).toContain('关于1至6月全市民生工作推进情况的通报');
+      // The 文号 above the title, as the office wrote it.
+      expect(text).toMatch(/宣民生办〔2019〕6号\s+关于1至6月/);
       expect(text).toContain('一、总体情况');
       expect(text).toContain('五、下步要求');
       expect(text).toContain('请各单位于7月20日前报送整改情况');
@@ -77,6 +80,16 @@ describe('the printable bulletin (通报)', () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe('the bulletin\'s 文号', () => {
+  it('is the period\'s place in the year by default, a quarter\'s number for a quarterly plan, and left out when cleared', async () => {
+    const q = await createTestLedger({ now: fixedClock('2019-07-10T09:00:00'), frequency: 'quarterly' });
+    const draft = await draftBulletin(q, { period: '2019-06' });
+    expect(draft.bulletin.docNo).toBe('〔2019〕第2期');
+    expect(renderBulletin(draft)).toContain('<p class="docno">〔2019〕第2期</p>');
+    expect(renderBulletin({ ...draft, bulletin: { ...draft.bulletin, docNo: ' ' } })).not.toContain('class="docno"');
+  });
 });
 
 describe('bulletin wording when most units are silent', () => {

@@ -7,6 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
+import type { OpenLedger } from '../../electron/services/context';
+import { fillDemo } from '../../electron/services/entry/demo';
+import { initSummary } from '../../electron/services/plan/setup';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -197,6 +200,50 @@ export async function shot(page: Page, name: string, fullPage = false): Promise<
 /** Opens a page from the main menu. */
 export async function menu(page: Page, label: string): Promise<void> {
   await page.getByTestId('main-menu').getByText(label, { exact: true }).click();
+}
+
+export interface DemoOffice {
+  readonly dir: string;
+  readonly office: Bridge;
+  readonly browser: BrowserContext;
+  /** Closes the browser and the bridge, and removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * A summary office on the embedded plan with demo data through `through`, changed further by `prepare`
+ * (which may also read its figures), served by a bridge whose clock starts on `day`, and a Chromium to look at it.
+ */
+export async function startDemoOffice(opts: { readonly prefix: string; readonly day: string; readonly through: string; readonly prepare?: (s: OpenLedger) => Promise<void> }): Promise<DemoOffice> {
+  ensureRendererBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const tmp = scratch(opts.prefix);
+  const db = join(tmp.dir, 'office.db');
+  const s = await initSummary(db, { now: () => new Date(opts.day), actor: '汇总端' });
+  try {
+    await fillDemo(s, opts.through);
+    await opts.prepare?.(s);
+  } finally {
+    await s.close();
+  }
+  const office = await startBridge({ dbFile: db, testHooks: true, now: runningClock(opts.day), actor: '汇总端' });
+  const browser = await launchChromium(join(tmp.dir, 'profile'));
+  return {
+    dir: tmp.dir, office, browser,
+    async close() {
+      await browser.close();
+      await office.close();
+      tmp.remove();
+    },
+  };
+}
+
+/** The office's dashboard on a period (its label, 2019年6月), in a new page of the browser. */
+export async function openDashboardOn(browser: BrowserContext, bridge: Bridge, day: string, errors: string[], period: string): Promise<Page> {
+  const page = await openPageOn(browser, bridge, day, errors);
+  await page.getByTestId('dashboard').waitFor();
+  await choosePeriod(page, period);
+  return page;
 }
 
 /** Chooses a period in the period picker and waits until the page shows it. */

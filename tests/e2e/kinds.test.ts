@@ -5,22 +5,18 @@
  * unit that leads rates (市医保局) and of one that leads every kind but milestones (市人社局), and the
  * threshold's line in the settings. Screenshots at 1366×768 go to tests/e2e/screenshots/kinds-*.png.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gapText, percent, valueWord } from '../../shared/format';
 import { scheduleCounts, type ScheduleCounts } from '../../shared/rules/headline';
 import type { TaskSummary } from '../../shared/summaries';
-import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { fillDemo } from '../../electron/services/entry/demo';
-import { initSummary } from '../../electron/services/plan/setup';
+import type { Bridge } from '../../electron/bridge/server';
 import { loadPeriodData, summaryByTask } from '../../electron/services/summaries/summaries';
-import { choosePeriod, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { menu, openDashboardOn, poll, settled, shot, startDemoOffice, type DemoOffice } from './harness';
 
 const DAY = '2019-07-10T10:00:00';
 
-let tmp: ReturnType<typeof scratch>;
+let demo: DemoOffice;
 let office: Bridge;
 let browser: BrowserContext;
 let tasks: TaskSummary[];
@@ -28,31 +24,23 @@ let counts: ScheduleCounts;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  ensureRendererBuilt();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  tmp = scratch('ledger-e2e-kinds-');
-  const db = join(tmp.dir, 'office.db');
-  const s = await initSummary(db, { now: () => new Date(DAY), actor: '汇总端' });
-  await fillDemo(s, '2019-06');
-  tasks = summaryByTask(await loadPeriodData(s, '2019-06'));
-  counts = scheduleCounts(tasks, 6);
-  await s.close();
-  office = await startBridge({ dbFile: db, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
-  browser = await launchChromium(join(tmp.dir, 'profile'));
+  demo = await startDemoOffice({
+    prefix: 'ledger-e2e-kinds-', day: DAY, through: '2019-06',
+    prepare: async (s) => {
+      tasks = summaryByTask(await loadPeriodData(s, '2019-06'));
+      counts = scheduleCounts(tasks, 6);
+    },
+  });
+  ({ office, browser } = demo);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await office?.close();
-  tmp?.remove();
+  await demo?.close();
 });
 
 /** The office's dashboard on June. */
-async function openJune(): Promise<Page> {
-  const page = await openPageOn(browser, office, DAY, pageErrors);
-  await page.getByTestId('dashboard').waitFor();
-  await choosePeriod(page, '2019年6月');
-  return page;
+function openJune(): Promise<Page> {
+  return openDashboardOn(browser, office, DAY, pageErrors, '2019年6月');
 }
 
 /** Scrolls an element to the middle of the window, for the picture. */

@@ -73,7 +73,9 @@ describe('the full loop through the UI in Chromium', () => {
     expect(officeFingerprint).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
     await closeModal(S);
     await S.getByTestId('unit-table').waitFor();
-    await poll(() => S.getByTestId('unit-table').locator('tr.ant-table-row').count()).toBe(37);
+    // The 20 units that lead a task; the 17 that only cooperate are behind the switch.
+    await poll(() => S.getByTestId('unit-table').locator('tr.ant-table-row').count()).toBe(20);
+    expect(await S.getByTestId('show-co-only').isChecked()).toBe(false);
     await shot(S, '02-summary-dashboard-units');
     await S.getByRole('tab', { name: '分任务' }).click();
     await S.getByTestId('task-table').locator('tr.ant-table-row').first().waitFor();
@@ -238,6 +240,19 @@ describe('the full loop through the UI in Chromium', () => {
     await answerDialogs(office.origin, office.token, [join(usb, '填报包-市残联-2019-07-第2版.xlsx'), join(usb, '填报包-市残联-2019-07-第1版.xlsx')]);
     await S.getByTestId('import-files').click();
     await poll(() => S.getByTestId('import-results').textContent()).toContain('260');
+    // The changes name the task and the indicator, not their numbers; the period stays on one line (not 2019年7/月).
+    const changes = S.getByTestId('import-changes').first();
+    expect(await changes.textContent()).toContain('24. ');
+    const indicatorCells = await changes.locator('tr.ant-table-row td:nth-child(2)').allTextContents();
+    expect(indicatorCells.length).toBeGreaterThan(0);
+    for (const c of indicatorCells) expect(c).toMatch(/^(—|[^\d].*[\u4e00-\u9fff].*)$/);
+    const periodCell = S.getByTestId('import-results').locator('td.nowrap', { hasText: '2019年7月' }).first();
+    expect(await periodCell.evaluate((el) => {
+      const doc = (globalThis as unknown as { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } } }).document;
+      const range = doc.createRange();
+      range.selectNodeContents(el);
+      return range.getClientRects().length;
+    })).toBe(1);
     await S.getByTestId('commit-import').click();
     await poll(() => S.getByTestId('import-summary').textContent()).toContain('已导入 1');
     await poll(() => S.getByTestId('import-results').textContent()).toContain('未做任何改动');

@@ -78,6 +78,8 @@ function rows(ws: ExcelJS.Worksheet, from = 4): ExcelJS.CellValue[][] {
   return out;
 }
 
+/** A name as the plan has it: the workbook breaks names in narrow columns into lines between words. */
+const unwrapped = (v: ExcelJS.CellValue | undefined) => (typeof v === 'string' ? v.replace(/\n/g, '') : v);
 const ymd = (d: ExcelJS.CellValue) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 const orDash = (x: number | null) => (x === null ? '—' : x);
 
@@ -132,12 +134,21 @@ describe('summary workbook: content against the database', () => {
     expect(taskRows).toHaveLength(tasks.reduce((a, t) => a + Math.max(1, t.indicators.length), 0));
     expect([...new Set(taskRows.map((r) => r[1]))]).toEqual(tasks.map((t) => t.no));
 
+    // Narrow columns break names between words, never inside one (技能培训工/程, 市退役军人事务/局).
+    expect(taskRows.find((r) => r[1] === 1)![2]).toBe('实施技工大省技能\n培训工程');
+    expect(taskRows.find((r) => r[1] === 1)![3]).toBe('市人社局');
+    for (const r of taskRows) {
+      for (const c of [r[2], r[3], r[5]]) {
+        const lines = typeof c === 'string' ? c.split('\n') : [];
+        for (const line of lines.slice(1)) expect(line, String(c)).not.toMatch(/^[、，局程]/);
+      }
+    }
     for (const t of tasks) {
       const mine = taskRows.filter((r) => r[1] === t.no);
       // Merged task cells read back as the master's value on every row.
       for (const r of mine) {
-        expect(r[2]).toBe(t.title);
-        expect(r[3]).toBe(t.leadUnits.join('、'));
+        expect(unwrapped(r[2])).toBe(t.title);
+        expect(unwrapped(r[3])).toBe(t.leadUnits.join('、'));
         expect(r[12]).toBe(t.progress === '' ? null : t.progress);
         expect(r[13]).toBe(t.problems === '' ? null : t.problems);
         expect(r[14]).toBe(t.nextSteps === '' ? null : t.nextSteps);
@@ -152,7 +163,7 @@ describe('summary workbook: content against the database', () => {
       }
       t.indicators.forEach((i, k) => {
         const r = mine[k]!;
-        expect(r[5]).toBe(i.name);
+        expect(unwrapped(r[5])).toBe(i.name);
         expect(r[6]).toBe(i.comparator === 'range' ? `${i.target}-${i.targetMax}${i.unit}` : i.target);
         expect(r[7]).toBe(i.value ?? '未报');
         expect(r[8]).toBe(orDash(i.completion));
@@ -262,14 +273,14 @@ describe('summary workbook: content against the database', () => {
     expect(lagging).toHaveLength(expected.length);
     expected.forEach(({ t, i }, k) => {
       const r = lagging[k]!;
-      expect([r[1], r[2], r[3], r[4]]).toEqual([t.no, t.title, t.leadUnits.join('、'), i.name]);
+      expect([r[1], unwrapped(r[2]), unwrapped(r[3]), unwrapped(r[4])]).toEqual([t.no, t.title, t.leadUnits.join('、'), i.name]);
       expect([r[6], r[7], r[9]]).toEqual([i.value, i.completion, i.gapPoints]);
       expect(r[9] as number).toBeLessThan(0);
       expect(r[11]).toBe(t.problems === '' ? '（未填写）' : t.problems);
       expect(r[12]).toBe(t.nextSteps === '' ? '（未填写）' : t.nextSteps);
     });
     const shangwu = lagging.filter((r) => r[1] === 4);
-    expect(shangwu.map((r) => r[4])).toEqual(['年网销额超1000万元的农村电商企业', '年网销额超100万元电商品牌']);
+    expect(shangwu.map((r) => unwrapped(r[4]))).toEqual(['年网销额超1000万元的农村电商企业', '年网销额超100万元电商品牌']);
     expect(shangwu[0]![11]).toBe('部分电商企业网销额统计口径不一');
   });
 
@@ -349,7 +360,7 @@ describe('summary workbook: each kind in its own words (issue 11)', () => {
     let checked = 0;
     for (let r = 4; r <= ws.rowCount; r++) {
       const no = ws.getRow(r).getCell(1).value;
-      const name = ws.getRow(r).getCell(5).value;
+      const name = unwrapped(ws.getRow(r).getCell(5).value);
       const i = tasks.find((t) => t.no === no)?.indicators.find((k) => k.name === name);
       if (!i || i.value === null) continue;
       checked++;
@@ -360,7 +371,7 @@ describe('summary workbook: each kind in its own words (issue 11)', () => {
     }
     expect(checked).toBeGreaterThan(40);
     const rowOf = (task: number, indicator: string) => {
-      for (let r = 4; r <= ws.rowCount; r++) if (ws.getRow(r).getCell(1).value === task && ws.getRow(r).getCell(5).value === indicator) return r;
+      for (let r = 4; r <= ws.rowCount; r++) if (ws.getRow(r).getCell(1).value === task && unwrapped(ws.getRow(r).getCell(5).value) === indicator) return r;
       throw new Error(`no row for ${task} ${indicator}`);
     };
     const insured = rowOf(18, '城乡居民基本医疗保险参保率');

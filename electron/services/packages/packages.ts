@@ -191,6 +191,23 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destin
   }, opts.outDir, key);
 }
 
+/**
+ * 生成全部任务包: the assignment package of every unit with a task (leading or cooperating) into one folder,
+ * in the plan's unit order; the answer is the list of what was written.
+ * @example (await exportAllAssignments(ctx, { outDir: 'E:/任务包' })).map((p) => p.fileName)
+ */
+export async function exportAllAssignments(ctx: Ctx, opts: { readonly outDir: string }): Promise<(ExportedPackage & { readonly unit: string })[]> {
+  await requireRole(ctx, 'summary', '制作任务包');
+  const plan = await activePlan(ctx);
+  const written: (ExportedPackage & { unit: string })[] = [];
+  for (const u of plan.units) {
+    // A group reports through its members; a unit the plan gives no task (after a revision) has nothing to report.
+    if (u.kind !== 'unit' || rolesOfUnit(plan, u.id).size === 0) continue;
+    written.push({ unit: u.name, ...(await exportAssignment(ctx, { unit: u.name, outDir: opts.outDir })) });
+  }
+  return written;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report: unit → office
 

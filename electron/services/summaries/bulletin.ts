@@ -29,6 +29,7 @@ export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: str
     date: opts.date ?? today(ctx),
     // Only once an office has rolled up this period: an office that does not use 汇总包 gets no section of its seven silent counties.
     offices: offices.some((o) => o.revision !== null) ? offices.map((standing, k) => ({ standing, rank: officeRanks[k] ?? null })) : [],
+    issue: h.frequency === 'quarterly' ? h.month / 3 : h.month,
   });
   return { bulletin, timeProgress: h.timeProgress };
 }

@@ -7,7 +7,7 @@ import { activePlan } from '../context';
 import { type DomainHandlers, type HandlerDeps } from '../host';
 import { trendView, unitDetail } from '../views';
 import { draftBulletin, renderBulletin } from './bulletin';
-import { writeSummaryWorkbook } from './reports';
+import { tableFileName, writeSummaryWorkbook, writeTableWorkbook } from './reports';
 import { header, loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from './summaries';
 
 export function summaryHandlers(deps: HandlerDeps) {
@@ -40,6 +40,14 @@ export function summaryHandlers(deps: HandlerDeps) {
       await writeSummaryWorkbook(ctx, { period: req.period, out: join(folder, name) });
       return { fileName: name, folder };
     },
+    'reports:exportTable': async (req) => {
+      const ctx = await session.require();
+      const name = tableFileName(req.table, req.period, (await activePlan(ctx)).frequency);
+      const folder = await dialogs.chooseFolder({ title: '选择保存表格的文件夹', defaultName: name });
+      if (!folder) return null;
+      const r = await writeTableWorkbook(ctx, { period: req.period, table: req.table, keys: req.keys, ...(req.note === undefined ? {} : { note: req.note }), out: join(folder, name) });
+      return { fileName: name, folder, rows: r.rows };
+    },
     'reports:bulletinDraft': async (req) => {
       const draft = await draftBulletin(await session.require(), { period: req.period });
       return { bulletin: draft.bulletin, timeProgress: draft.timeProgress, html: renderBulletin(draft) };
@@ -55,5 +63,5 @@ export function summaryHandlers(deps: HandlerDeps) {
       await deps.printPdf(renderBulletin(edited), join(folder, name), { footerTemplate: BULLETIN_FOOTER });
       return { fileName: name, folder };
     },
-  } satisfies DomainHandlers<'summary:byUnit' | 'summary:byTask' | 'summary:byCategory' | 'summary:unitDetail' | 'summary:trend' | 'reports:exportWorkbook' | 'reports:bulletinDraft' | 'reports:printBulletin'>;
+  } satisfies DomainHandlers<'summary:byUnit' | 'summary:byTask' | 'summary:byCategory' | 'summary:unitDetail' | 'summary:trend' | 'reports:exportWorkbook' | 'reports:exportTable' | 'reports:bulletinDraft' | 'reports:printBulletin'>;
 }

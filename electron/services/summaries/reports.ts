@@ -7,21 +7,22 @@
  * frozen headers and an A4 landscape print setup that repeats the header rows on every page.
  */
 import ExcelJS from 'exceljs';
-import { INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
+import { assertNever, INDICATOR_KIND_LABELS, INDICATOR_KINDS, LIGHT_LABELS, type Light } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords } from '../../../shared/format';
 import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
-import { isBehind, type Headline } from '../../../shared/rules/headline';
+import { isBehind, overallCompletion, type Headline } from '../../../shared/rules/headline';
 import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../../../shared/rules/ranking';
 import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
 import { summaryByOffice } from '../levels/figures';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
 import { scopeWord } from '../../../shared/levels';
 import {
   A4_MARGINS, BODY_FONT, BODY_SIZE, BORDER, HEADER_STYLE, MAX_ROW_HEIGHT, SECTION_FILL, TITLE_STYLE,
-  a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, writeWorkbookFile,
+  a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, wrapAtWords, writeWorkbookFile,
 } from '../workbook-style';
 import { isComplete, loadPeriodData, periodFigures, summaryByCategory, type PeriodData } from './summaries';
 
@@ -120,6 +121,8 @@ interface Model {
   readonly scope: string;
   /** 分县区: the subordinate offices against their quotas; null for an office without any. */
   readonly offices: ByOfficeView | null;
+  /** A selection's query in words (a table exported as shown on screen), printed under the title; '' for none. */
+  readonly note: string;
 }
 
 interface TrendPeriod {
@@ -129,7 +132,8 @@ interface TrendPeriod {
   readonly headline: Headline;
 }
 
-async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Built> {
+/** The figures of a period, once; `trend` also those of every period up to it (the trend sheet). */
+async function buildModel(ctx: Ctx, opts: SummaryWorkbookOptions, withTrend: boolean): Promise<Model> {
   const generatedOn = opts.generatedOn ?? today(ctx);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(generatedOn)) throw new LedgerError('E_USAGE', `制表日期「${generatedOn}」应为 YYYY-MM-DD。`);
   const plan = await activePlan(ctx);
@@ -138,7 +142,7 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   const categories = summaryByCategory(data, tasks);
 
   const trend: TrendPeriod[] = [];
-  for (const p of await listPeriods(ctx.db, plan.id)) {
+  for (const p of withTrend ? await listPeriods(ctx.db, plan.id) : []) {
     if (p.month > data.period.month) continue;
     if (p.period === data.period.period) {
       trend.push({ period: p.period, month: p.month, units, headline });
@@ -150,12 +154,21 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
 
   const byOffice = await summaryByOffice(ctx, data.period.period);
   const offices = byOffice.offices.length > 0 ? byOffice : null;
-  const m: Model = { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), offices };
+  return { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), offices, note: '' };
+}
+
+function newWorkbook(ctx: Ctx, m: Model, what: string): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = '民生工作督办台账';
-  wb.title = `${plan.title}落实情况汇总表（${periodLabel(head.period, head.frequency)}）`;
+  wb.title = `${m.data.plan.title}落实情况${what}（${periodLabel(m.head.period, m.head.frequency)}）`;
   wb.created = ctx.now();
   wb.modified = ctx.now();
+  return wb;
+}
+
+async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Built> {
+  const m = await buildModel(ctx, opts, true);
+  const wb = newWorkbook(ctx, m, '汇总表');
 
   overviewSheet(wb, m);
   unitsSheet(wb, m);
@@ -163,12 +176,12 @@ async function buildSummary(ctx: Ctx, opts: SummaryWorkbookOptions): Promise<Bui
   missingSheet(wb, m);
   laggingSheet(wb, m);
   trendSheet(wb, m);
-  if (offices) officesSheet(wb, m, offices);
+  if (m.offices) officesSheet(wb, m, m.offices);
 
   const bytes = await wb.xlsx.writeBuffer();
   return {
     buffer: Buffer.from(bytes as ArrayBuffer),
-    info: { sheets: SUMMARY_SHEET_NAMES.filter((n) => offices || n !== SUMMARY_SHEETS.offices), units: units.length, tasks: tasks.length },
+    info: { sheets: SUMMARY_SHEET_NAMES.filter((n) => m.offices || n !== SUMMARY_SHEETS.offices), units: m.units.length, tasks: m.tasks.length },
   };
 }
 
@@ -305,14 +318,19 @@ function alignmentOf(kind: Kind, v: Val): Partial<ExcelJS.Alignment> {
   return { horizontal, vertical: 'middle', wrapText: typeof v === 'string' };
 }
 
-/** Writes one cell with the column's format and a thin border. */
-function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn): void {
+/** A cell's text as written: names (tasks, units, indicators) in narrow columns break between words. */
+function shownText(kind: Kind, text: string, width: number): string {
+  return kind === 'name' ? wrapAtWords(text, width) : text;
+}
+
+/** Writes one cell with the column's format and a thin border; `width` is the column's, or the columns' it spans. */
+function put(ws: ExcelJS.Worksheet, row: number, col: number, kind: Kind, input: CellIn, width = ws.getColumn(col).width ?? 10): void {
   const spec: Spec = isSpec(input) ? input : { v: input };
   const cell = ws.getCell(row, col);
   const v = spec.v;
   // Only strings, numbers and dates are ever assigned: never an object, so never a {formula}.
   // An empty narrative is an empty cell, not an empty string.
-  cell.value = typeof v === 'string' ? (v === '' ? null : cellText(v)) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
+  cell.value = typeof v === 'string' ? (v === '' ? null : cellText(shownText(kind, v, width))) : typeof v === 'number' && !Number.isFinite(v) ? '—' : v;
   const fmt = spec.fmt ?? (typeof v === 'number' || v instanceof Date ? NUMERIC_FORMAT[kind] : undefined);
   const light = spec.light ?? 'none';
   const fill = spec.fill ?? LIGHT_STYLE[light].fill;
@@ -344,7 +362,7 @@ function rowLines(cols: readonly Col[], cells: readonly (CellIn | undefined)[], 
     if (!col || c === undefined) return;
     const span = spans.get(k) ?? 1;
     const width = cols.slice(k, k + span).reduce((a, x) => a + x.width, 0);
-    lines = Math.max(lines, linesIn(textOf(c), width));
+    lines = Math.max(lines, linesIn(shownText(col.kind, textOf(c), width), width));
   });
   return lines;
 }
@@ -413,7 +431,8 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
 
   const sub = ws.getCell(2, 1);
   sub.value = cellText(
-    `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`,
+    `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`
+    + (m.note === '' ? '' : `\n选取：${m.note}`),
   );
   sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
   ws.mergeCells(2, 1, 2, last);
@@ -469,14 +488,15 @@ function blockRows(
   spans: ReadonlyMap<number, number> = new Map(),
 ): number {
   const n = rows.length;
+  const spanWidth = (k: number) => cols.slice(k, k + (spans.get(k) ?? 1)).reduce((a, x) => a + x.width, 0);
   const heights = rows.map((cells, r) => {
-    cells.forEach((c, k) => { if (c !== undefined && !task.has(k)) put(ws, start + r, k + 1, cols[k]!.kind, c); });
+    cells.forEach((c, k) => { if (c !== undefined && !task.has(k)) put(ws, start + r, k + 1, cols[k]!.kind, c, spanWidth(k)); });
     return heightFor(rowLines(cols, cells, spans));
   });
   let blockLines = 1;
   for (const [k, c] of task) {
     for (let r = 0; r < n; r++) put(ws, start + r, k + 1, cols[k]!.kind, r === 0 ? c : null);
-    blockLines = Math.max(blockLines, linesIn(textOf(c), cols[k]!.width));
+    blockLines = Math.max(blockLines, linesIn(shownText(cols[k]!.kind, textOf(c), cols[k]!.width), cols[k]!.width));
   }
   const need = heightFor(blockLines);
   const have = heights.reduce((a, b) => a + b, 0);
@@ -607,6 +627,72 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   keepTogether(ws, cols, [{ first: categoryFirst, last: categoryLast }, { first: row, last: row }], 2);
 }
 
+/** 分类别 on a sheet of its own: the overview's category table, for a table exported as shown on screen. */
+function categoriesSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly CategorySummary[]): void {
+  const cols = CATEGORY_COLS;
+  const ws = newSheet(wb, '分类别', cols);
+  titleRows(ws, cols, m, '分类别汇总表');
+  let row = HEADER_ROWS + 1;
+  for (const c of shown) {
+    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+  }
+}
+
+// ───────────────────────────── a table as shown ─────────────────────────────
+
+export interface TableWorkbookOptions extends SummaryWorkbookOptions {
+  readonly table: OfficeTable;
+  /** The shown rows' keys (TableSpec.key: unit names, task numbers, category numerals), in the order shown. */
+  readonly keys: readonly string[];
+  /** The query in words (queryNote), printed under the title. */
+  readonly note?: string;
+}
+
+/** Picks the rows named by `keys`, in that order; a key the period's summary lacks is refused by name. */
+function pick<R>(rows: readonly R[], spec: TableSpec<R>, keys: readonly string[]): R[] {
+  const byKey = new Map(rows.map((r) => [spec.key(r), r]));
+  return keys.map((k) => {
+    const r = byKey.get(k);
+    if (!r) throw new LedgerError('E_NOT_FOUND', `要导出的表中有「${k}」,但本期汇总中已没有这一行(计划可能刚修订过)。请刷新页面后再导出。`);
+    return r;
+  });
+}
+
+/**
+ * One table of the dashboard as it is shown (the rows kept by its search and filters, in its order),
+ * laid out as the same sheet of the summary workbook.
+ * @example await buildTableWorkbook(ctx, { period: '2019-09', table: 'units', keys: ['市人社局', '市财政局'] })
+ */
+export async function buildTableWorkbook(ctx: Ctx, opts: TableWorkbookOptions): Promise<{ readonly buffer: Buffer; readonly rows: number }> {
+  const base = await buildModel(ctx, opts, false);
+  const m: Model = { ...base, note: opts.note ?? '' };
+  /** The rows `keys` name, laid out by `sheet` in a workbook of their own. */
+  const shown = <R>(rows: readonly R[], spec: TableSpec<R>, sheet: (wb: ExcelJS.Workbook, m: Model, shown: readonly R[]) => void) => {
+    const picked = pick(rows, spec, opts.keys);
+    const wb = newWorkbook(ctx, m, spec.title);
+    sheet(wb, m, picked);
+    return { wb, rows: picked.length };
+  };
+  const built = opts.table === 'units' ? shown(m.units, UNIT_TABLE, unitsSheet)
+    : opts.table === 'tasks' ? shown(m.tasks, TASK_TABLE, tasksSheet)
+      : opts.table === 'categories' ? shown(m.categories, CATEGORY_TABLE, categoriesSheet)
+        : assertNever(opts.table, 'table');
+  return { buffer: Buffer.from((await built.wb.xlsx.writeBuffer()) as ArrayBuffer), rows: built.rows };
+}
+
+/** The file name of an exported table: 民生工作分单位汇总表-2019年9月.xlsx. */
+export function tableFileName(table: OfficeTable, period: string, frequency: PeriodSummaryHeader['frequency']): string {
+  const title = { units: UNIT_TABLE.title, tasks: TASK_TABLE.title, categories: CATEGORY_TABLE.title }[table];
+  return `民生工作${title}-${periodLabel(period, frequency)}.xlsx`;
+}
+
+/** buildTableWorkbook written to `out` through a temporary file (writeWorkbookFile). */
+export async function writeTableWorkbook(ctx: Ctx, opts: TableWorkbookOptions & { readonly out: string }): Promise<{ readonly out: string; readonly rows: number }> {
+  const { buffer, rows } = await buildTableWorkbook(ctx, opts);
+  await writeWorkbookFile(opts.out, buffer, '表格');
+  return { out: opts.out, rows };
+}
+
 // ───────────────────────────── 分单位 ─────────────────────────────
 
 const UNIT_COLS: readonly Col[] = [
@@ -626,14 +712,16 @@ const UNIT_COLS: readonly Col[] = [
   { header: '排名', width: 6.5, kind: 'count' },
 ];
 
-function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
+/** `shown`: the rows to print, in their order (a table as shown on screen); every unit by default. Ranks are among all units. */
+function unitsSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly UnitSummary[] = m.units): void {
   const cols = UNIT_COLS;
   const ws = newSheet(wb, SUMMARY_SHEETS.units, cols);
   titleRows(ws, cols, m, '分单位汇总表');
   const ranks = rankUnitsByCompletion(m.units);
+  const rankOf = new Map(m.units.map((u, k) => [u.unit, ranks[k] ?? null]));
   let row = HEADER_ROWS + 1;
-  m.units.forEach((u, k) => {
-    const rank = ranks[k] ?? null;
+  shown.forEach((u) => {
+    const rank = rankOf.get(u.unit) ?? null;
     row = dataRow(ws, row, cols, [
       u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing,
       { v: u.state, bold: u.state === '未报送' || u.state === '部分报送' },
@@ -643,11 +731,11 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model): void {
       rank === null ? rankLabel(rank) : rank,
     ]);
   });
-  const sum = (pick: (u: UnitSummary) => number) => m.units.reduce((a, u) => a + pick(u), 0);
+  const sum = (pick: (u: UnitSummary) => number) => shown.reduce((a, u) => a + pick(u), 0);
   const bold = (v: Val): Spec => ({ v, bold: true });
   dataRow(ws, row, cols, [
     null, bold('合计'), bold(sum((u) => u.leadTasks)), bold(sum((u) => u.coTasks)), bold(sum((u) => u.onTime)),
-    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(m.headline.completion)),
+    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(shown === m.units ? m.headline.completion : overallCompletion(shown))),
     bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
   ]);
 }
@@ -736,14 +824,15 @@ function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number
   return cells;
 }
 
-function tasksSheet(wb: ExcelJS.Workbook, m: Model): void {
-  const cols = withFigureWidths(TASK_COLS, m.tasks.flatMap((t) => t.indicators));
+/** `shown`: the tasks to print, in their order (a table as shown on screen); every task by default. */
+function tasksSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly TaskSummary[] = m.tasks): void {
+  const cols = withFigureWidths(TASK_COLS, shown.flatMap((t) => t.indicators));
   const ws = newSheet(wb, SUMMARY_SHEETS.tasks, cols);
   titleRows(ws, cols, m, '分任务汇总表');
   let row = HEADER_ROWS + 1;
   let category = '';
   const blocks: Block[] = [];
-  for (const t of m.tasks) {
+  for (const t of shown) {
     // A category row prints on the same page as its first task.
     const first = row;
     if (t.category !== category) {
