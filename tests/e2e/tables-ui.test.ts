@@ -30,7 +30,7 @@ beforeAll(async () => {
   demo = await startDemoOffice({
     prefix: 'ledger-e2e-tables-', day: DAY, through: '2019-09',
     prepare: async (s) => {
-      await enterReports(s, { unit: '市残联', period: '2019-09', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 3300 }], receivedOn: '2019-10-08' });
+      await enterReports(s, { unit: '市残联', period: '2019-09', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 3300 }], receivedOn: '2019-10-08', replace: true });
       await lockPeriod(s, '2019-08');
       await reopenPeriod(s, '2019-08', '补录市残联8月的说明');
       const d = await loadPeriodData(s, '2019-09');

@@ -167,8 +167,12 @@ function quotaValue(c: FoundCell | undefined, blankWord: string): number | null 
 function sameFixed(found: FoundCell | undefined, want: string | number): boolean {
   if (found === undefined || found.value === null) return false;
   if (typeof want === 'number') return typeof found.value === 'number' && Math.abs(found.value - want) < 1e-9;
-  return typeof found.value === 'string' && found.value.trim() === want;
+  // Names in narrow columns are written broken into lines at word boundaries (wrapAtWords), and a clerk may break
+  // them again in WPS: the line breaks are not part of the name.
+  return typeof found.value === 'string' && unbroken(found.value) === unbroken(want);
 }
+
+const unbroken = (text: string): string => text.replace(/\s*\n\s*/g, '').trim();
 
 export interface ReadQuotaTable {
   readonly quotas: readonly QuotaEdit[];
