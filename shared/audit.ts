@@ -220,6 +220,54 @@ export function describeAudit(line: AuditLine, names: AuditNames = {}): AuditTex
         a['来源'] ? `来源:${shown(a['来源'])}` : null,
       ]);
     }
+    case 'period.due.set':
+    case 'period.due.rule':
+    case 'period.due.recompute':
+      return text(`报送期 ${period(line.entityId, names)}`, [
+        arrow('截止日期', b.dueOn, a.dueOn),
+        line.action === 'period.due.set' ? '手工设定' : line.action === 'period.due.rule' ? '恢复按规则' : null,
+        a.reason ? `原因:${shown(a.reason)}` : null,
+        a.movedBecause ? shown(a.movedBecause) : null,
+      ]);
+    case 'return.answered':
+    case 'return.close':
+      return text(`退回 ${reportObject(a, names)}`, [
+        arrow('状态', b.stage, a.stage),
+        typeof a.revision === 'number' ? `重报第${a.revision}版` : null,
+      ]);
+    case 'unit.start':
+      return text(`${id}的起报期`, [`${period(a.period, names)}起`, a.how ? shown(a.how) : null]);
+    case 'unit.start.set':
+      return text(`${id}的起报期`, [arrow('起报期', period(b.period, names), period(a.period, names)), a.reason ? `原因:${shown(a.reason)}` : null]);
+    case 'unit.opening': {
+      const labels = Object.keys(a).filter((k) => k !== 'start');
+      return text(`${id}的期初累计数`, [`作为${period(a.start, names)}的上期累计`, ...labels.map((k) => arrow(k, b[k], a[k]))]);
+    }
+    case 'office.setup':
+      return text(`本级汇总端「${id}」`, [
+        `按${shown(a.parent)}的下达包建立(上级名单中为「${shown(a.listedAs)}」)`,
+        a.parentFingerprint ? `上级密钥指纹:${shown(a.parentFingerprint)}` : null,
+        typeof a.tasked === 'number' ? `本地任务 ${a.tasked} 个指标,无任务 ${shown(a.noTask)} 个` : null,
+      ]);
+    case 'package.import.allocation':
+      return text(`下达包「${shown(a.file)}」`, [
+        `来自:${shown(a.from)}`,
+        typeof a.parentRevision === 'number' ? `上级计划第${a.parentRevision}版` : null,
+        typeof a.changes === 'number' ? `本级计划 ${a.changes} 处变化` : null,
+      ]);
+    case 'package.import.rollup':
+      return text(`汇总包「${shown(a.file)}」`, [
+        `来自:${shown(a.office)}`, `报送期:${period(a.period, names)}`, typeof a.revision === 'number' ? `第${a.revision}版` : null,
+        a.receivedOn ? `收到日期:${shown(a.receivedOn)}` : null,
+      ]);
+    case 'rollup.import':
+      return text(`下级汇总端「${id}」${period(a.period, names)}的汇总数据`, [
+        line.before ? arrow('版本', `第${shown(b.revision)}版`, `第${shown(a.revision)}版`) : `第${shown(a.revision)}版`,
+        typeof a.indicators === 'number' ? `${a.indicators} 个指标` : null,
+        typeof a.lagging === 'number' ? `滞后事项 ${a.lagging} 项` : null,
+      ]);
+    case 'office-key.accept-first':
+      return text(`下级汇总端「${id}」的密钥`, [arrow('密钥指纹', null, a.fingerprint)]);
     case 'demo.fill':
       return text('演示数据', [`填入至${period(a.through, names)},共 ${shown(a.reports)} 条报告(均标注【演示数据】)`]);
     case 'backup.create':

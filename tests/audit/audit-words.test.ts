@@ -80,7 +80,7 @@ describe('the audit log in plain Chinese', () => {
     const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     await importFiles(loop.office, [file], { acceptNewKeys: true });
     // A proxy entry over the imported report: one value and the status change, and the received date is set.
-    await enterReports(loop.office, { unit: '市残联', period: '2019-06', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 2000 }], receivedOn: '2019-07-06' });
+    await enterReports(loop.office, { unit: '市残联', period: '2019-06', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 2000 }], receivedOn: '2019-07-06', replace: true });
     await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实培训人数' });
     await updateSettings(loop.office, { yellowPoints: 8, dueDay: 10 });
     await lockPeriod(loop.office, '2019-06');
@@ -119,5 +119,29 @@ describe('the audit log in plain Chinese', () => {
     const unknown = describeAudit({ action: 'deadline.set', entity: 'period', entityId: '2019-09', before: { dueOn: '2019-10-05' }, after: { dueOn: '2019-10-08' } });
     expect(unknown.action).toBe('deadline.set');
     expect(unknown.changes).toEqual(['修改前:{"dueOn":"2019-10-05"}', '修改后:{"dueOn":"2019-10-08"}']);
+  });
+});
+
+describe('the audit lines of deadlines, returns, mid-year units, 下达包 and 汇总包', () => {
+  // As the services record them (entry/periods.ts, deadlines.ts, entry/returns.ts, entry/starts.ts, levels/).
+  const lines = [
+    { action: 'period.due.recompute', entity: 'period', entityId: '2019-09', before: { dueOn: '2019-10-05' }, after: { dueOn: '2019-10-08', why: 'open', movedBecause: '10月5日为国庆节假期,顺延至10月8日' } },
+    { action: 'period.due.set', entity: 'period', entityId: '2019-09', before: { dueOn: '2019-10-08', byHand: false }, after: { dueOn: '2019-10-10', byHand: true, reason: '市政府要求' } },
+    { action: 'return.answered', entity: 'return', entityId: '3', before: { stage: '已发反馈包' }, after: { stage: '已重报', unit: '市残联', period: '2019-06', task: 24, revision: 2 } },
+    { action: 'unit.start.set', entity: 'unit', entityId: '市残联', before: { period: '2019-01', how: '计划建立时即有此单位' }, after: { period: '2019-10', reason: '10月新设' } },
+    { action: 'unit.opening', entity: 'unit', entityId: '市残联', before: { 康复训练人数: null }, after: { start: '2019-10', 康复训练人数: 1200 } },
+    { action: 'office.setup', entity: 'office', entityId: '郎溪县民生工作办公室', after: { parent: '市民生工作办公室', parentFingerprint: '8A4A-57D3-5265-EE58', listedAs: '郎溪县', planId: 'xuancheng-2019', parentRevision: 1, tasked: 19, noTask: 43, renamed: [] } },
+    { action: 'rollup.import', entity: 'office', entityId: '郎溪县', before: { revision: 1, packageId: 'a' }, after: { period: '2019-06', revision: 2, packageId: 'b', completeness: {}, indicators: 11, lagging: 3 } },
+    { action: 'office-key.accept-first', entity: 'office', entityId: '郎溪县', before: null, after: { fingerprint: 'C504-4E59-40E0-9E29', packageId: 'b' } },
+  ];
+  it.each(lines)('$action reads as plain Chinese', (line) => {
+    const t = describeAudit(line);
+    expect(t.action).not.toBe(line.action);
+    expect(t.changes.length).toBeGreaterThan(0);
+    for (const s of [t.object, ...t.changes]) expect(s, s).not.toMatch(RAW);
+  });
+  it('says what moved a deadline and what a return became', () => {
+    expect(describeAudit(lines[0]!).changes).toEqual(['截止日期:2019-10-05 → 2019-10-08', '10月5日为国庆节假期,顺延至10月8日']);
+    expect(describeAudit(lines[2]!)).toMatchObject({ object: '退回 市残联 2019年6月 任务24', changes: ['状态:已发反馈包 → 已重报', '重报第2版'] });
   });
 });
