@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, describeAudit, type AuditText } from '../../shared/audit';
+import { AUDIT_ACTIONS, describeAudit, type AuditLine, type AuditText } from '../../shared/audit';
 import { enterReports } from '../../electron/services/entry/entry';
 import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
 import { returnTask } from '../../electron/services/entry/returns';
@@ -124,13 +124,13 @@ describe('the audit log in plain Chinese', () => {
 
 describe('the audit lines of deadlines, returns, mid-year units, 下达包 and 汇总包', () => {
   // As the services record them (entry/periods.ts, deadlines.ts, entry/returns.ts, entry/starts.ts, levels/).
-  const lines = [
+  const lines: AuditLine[] = [
     { action: 'period.due.recompute', entity: 'period', entityId: '2019-09', before: { dueOn: '2019-10-05' }, after: { dueOn: '2019-10-08', why: 'open', movedBecause: '10月5日为国庆节假期,顺延至10月8日' } },
     { action: 'period.due.set', entity: 'period', entityId: '2019-09', before: { dueOn: '2019-10-08', byHand: false }, after: { dueOn: '2019-10-10', byHand: true, reason: '市政府要求' } },
     { action: 'return.answered', entity: 'return', entityId: '3', before: { stage: '已发反馈包' }, after: { stage: '已重报', unit: '市残联', period: '2019-06', task: 24, revision: 2 } },
     { action: 'unit.start.set', entity: 'unit', entityId: '市残联', before: { period: '2019-01', how: '计划建立时即有此单位' }, after: { period: '2019-10', reason: '10月新设' } },
     { action: 'unit.opening', entity: 'unit', entityId: '市残联', before: { 康复训练人数: null }, after: { start: '2019-10', 康复训练人数: 1200 } },
-    { action: 'office.setup', entity: 'office', entityId: '郎溪县民生工作办公室', after: { parent: '市民生工作办公室', parentFingerprint: '8A4A-57D3-5265-EE58', listedAs: '郎溪县', planId: 'xuancheng-2019', parentRevision: 1, tasked: 19, noTask: 43, renamed: [] } },
+    { action: 'office.setup', entity: 'office', entityId: '郎溪县民生工作办公室', before: null, after: { parent: '市民生工作办公室', parentFingerprint: '8A4A-57D3-5265-EE58', listedAs: '郎溪县', planId: 'xuancheng-2019', parentRevision: 1, tasked: 19, noTask: 43, renamed: [] } },
     { action: 'rollup.import', entity: 'office', entityId: '郎溪县', before: { revision: 1, packageId: 'a' }, after: { period: '2019-06', revision: 2, packageId: 'b', completeness: {}, indicators: 11, lagging: 3 } },
     { action: 'office-key.accept-first', entity: 'office', entityId: '郎溪县', before: null, after: { fingerprint: 'C504-4E59-40E0-9E29', packageId: 'b' } },
   ];
