@@ -13,6 +13,12 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** Closes a ledger the test opened once the test is over (before its temporary folder is removed). */
+export function closeAfterTest<T extends OpenLedger>(ledger: T): T {
+  cleanups.push(() => ledger.close());
+  return ledger;
+}
+
 /** A fresh temporary folder, removed after the test. */
 export function tempDir(prefix = 'ledger-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
 import { listOffices } from '../../db/queries/levels';
 import { loadParentUnits } from '../../db/queries/parent-units';
@@ -31,17 +31,10 @@ import { loadPeriodData, summaryByTask, summaryByUnit } from '../../electron/ser
 import { scopeWord } from '../../shared/levels';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { fixedClock, tempDir } from '../helpers/ledger';
+import { closeAfterTest, fixedClock, tempDir } from '../helpers/ledger';
 import { snapshotData } from '../helpers/loop';
 
-const open: OpenLedger[] = [];
-const keep = <T extends OpenLedger>(l: T): T => {
-  open.push(l);
-  return l;
-};
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const keep = closeAfterTest;
 
 const clock = fixedClock('2019-07-04T09:00:00');
 

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planModelToDef } from '../../db/queries/plan';
 import { activePlan, type OpenLedger } from '../../electron/services/context';
 import { enterReports } from '../../electron/services/entry/entry';
@@ -20,16 +20,9 @@ import { exportRollup } from '../../electron/services/levels/rollup';
 import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
 import { yearEntries } from '../../scripts/bench-setup';
-import { fixedClock, tempDir } from '../helpers/ledger';
+import { closeAfterTest, fixedClock, tempDir } from '../helpers/ledger';
 
-const open: OpenLedger[] = [];
-const keep = <T extends OpenLedger>(l: T): T => {
-  open.push(l);
-  return l;
-};
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const keep = closeAfterTest;
 
 const clock = fixedClock('2019-07-04T09:00:00');
 
