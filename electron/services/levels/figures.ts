@@ -63,11 +63,12 @@ const sumOf = (values: readonly (number | null)[]): number | null => {
 };
 
 /**
- * The area's figures for a period, read once.
+ * The area's figures for a period, read once; `loaded` is the period's data when the caller has it already (the
+ * workbook, the bulletin), so it is not read a second time.
  * @example (await areaFigures(ctx, '2019-06')).indicators[0] // { basis: 'sum', own: 120, offices: [40, null, …], value: 160, … }
  */
-export async function areaFigures(ctx: Ctx, period: string): Promise<AreaFigures> {
-  const data = await loadPeriodData(ctx, period);
+export async function areaFigures(ctx: Ctx, period: string, loaded?: PeriodData): Promise<AreaFigures> {
+  const data = loaded ?? await loadPeriodData(ctx, period);
   const { head, units, tasks } = periodFigures(data);
   const offices = await listOffices(ctx.db);
   const stored = new Map((await listRollups(ctx.db, data.period.period)).map((r) => [r.officeId, r]));
@@ -202,8 +203,8 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
  * the area's figure (本级 + offices for a cumulative one).
  * @example (await summaryByOffice(ctx, '2019-06')).offices.map((o) => o.office) // ['宣州区', '郎溪县', …]
  */
-export async function summaryByOffice(ctx: Ctx, period: string): Promise<ByOfficeView> {
-  const f = await areaFigures(ctx, period);
+export async function summaryByOffice(ctx: Ctx, period: string, loaded?: PeriodData): Promise<ByOfficeView> {
+  const f = await areaFigures(ctx, period, loaded);
   const { quotas } = await loadQuotas(ctx.db, f.data.plan.id);
   const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
   const targetOf = (i: IndicatorModel, officeId: number | null) => officeTarget(i, quotaOf.get(`${i.id}:${officeId ?? 'own'}`) ?? null);

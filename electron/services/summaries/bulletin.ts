@@ -17,7 +17,7 @@ export interface BulletinDraft {
 export async function draftBulletin(ctx: Ctx, opts: { period: string; date?: string }): Promise<BulletinDraft> {
   const d = await loadPeriodData(ctx, opts.period);
   const { head: h, units, tasks, headline } = periodFigures(d);
-  const { offices } = await summaryByOffice(ctx, d.period.period);
+  const { offices } = await summaryByOffice(ctx, d.period.period, d);
   const officeRanks = rankOfficesByCompletion(offices);
   const bulletin = composeBulletin({
     planYear: d.plan.year,

@@ -152,8 +152,9 @@ async function buildModel(ctx: Ctx, opts: SummaryWorkbookOptions, withTrend: boo
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
-  const byOffice = await summaryByOffice(ctx, data.period.period);
-  const offices = byOffice.offices.length > 0 ? byOffice : null;
+  // 分县区 is a sheet of the whole workbook only: a table exported as shown has no use for it.
+  const byOffice = withTrend ? await summaryByOffice(ctx, data.period.period, data) : null;
+  const offices = byOffice && byOffice.offices.length > 0 ? byOffice : null;
   return { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), offices, note: '' };
 }
 
