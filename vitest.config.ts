@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suites that run a second time on PostgreSQL (issue 15): the store, import, summary and report tests.
+ * Each test's ledger comes from tests/helpers/ledger.ts testLocation, which follows the project.
+ */
+export const POSTGRES_SUITES = [
+  'tests/db/store.test.ts',
+  'tests/services/entry-and-summaries.test.ts',
+  'tests/reports/summary-workbook.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     environment: 'node',
     // better-sqlite3 is a native module: forks isolate it more reliably than worker threads.
     pool: 'forks',
     testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_SUITES,
+          env: { LEDGER_TEST_DIALECT: 'postgres' },
+          globalSetup: ['tests/helpers/pg-server.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,18 +1,41 @@
 import {
-  CompiledQuery, DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql,
+  CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
+  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql,
   type Compilable, type RawBuilder,
 } from 'kysely';
+import { isPostgres } from './dialect/postgres';
+import type { Dialect } from './location';
 import type { Database, Tx } from './schema';
 
-/** Compiles only: never connected to a database. */
-const compiler = new Kysely<Database>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+/** Compiles only: never connected to a database. One per dialect, made when first needed. */
+const compilers: Partial<Record<Dialect, Kysely<Database>>> = {};
+
+function compilerFor(dialect: Dialect): Kysely<Database> {
+  return (compilers[dialect] ??= new Kysely<Database>({
+    dialect: dialect === 'postgres'
+      ? {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new PostgresIntrospector(db),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      }
+      : {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
+  }));
+}
+
+/**
+ * PostgreSQL numbers its parameters ($1, $2 …) where SQLite writes `?`: each P's `?`, in order, outside the
+ * quoted names and strings of the compiled text.
+ */
+function numberedPlaces(text: string): string {
+  let n = 0;
+  return text.replace(/("(?:[^"]|"")*"|'(?:[^']|'')*')|\?/g, (m, quoted: string | undefined) => quoted ?? `$${++n}`);
+}
 
 /**
  * A parameter's place in a query built by `compiled`, filled by position (SQLite numbers `?` in
@@ -37,18 +60,20 @@ export interface Compiled<R> {
  */
 export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>): Compiled<R> {
   // Compiled at its first run, not when its module loads: a command that never runs it never pays.
-  let query: { sql: string; places: number } | null = null;
-  const compile = () => {
-    const q = build(compiler).compile();
+  const queries: Partial<Record<Dialect, { sql: string; places: number }>> = {};
+  const compile = (dialect: Dialect) => {
+    const q = build(compilerFor(dialect)).compile();
     if (q.parameters.length > 0) throw new Error(`compiled(): every value must be P, found ${q.parameters.length} bound: ${q.sql}`);
-    return { sql: q.sql, places: q.sql.split('?').length - 1 };
+    const places = q.sql.split('?').length - 1;
+    return { sql: dialect === 'postgres' ? numberedPlaces(q.sql) : q.sql, places };
   };
   return {
     get sql() {
-      return (query ??= compile()).sql;
+      return (queries.sqlite ??= compile('sqlite')).sql;
     },
     async run(db, params) {
-      const q = (query ??= compile());
+      const dialect: Dialect = isPostgres(db) ? 'postgres' : 'sqlite';
+      const q = (queries[dialect] ??= compile(dialect));
       if (params.length !== q.places) throw new Error(`compiled(): ${q.places} parameters expected, ${params.length} given: ${q.sql}`);
       return (await db.executeQuery<R>(CompiledQuery.raw(q.sql, [...params]))).rows;
     },

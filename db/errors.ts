@@ -10,7 +10,7 @@ import { LedgerError, type ErrorCode } from '../shared/errors';
 /** How long a writer waits for another one holding the database before it gives up (PRAGMA busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open';
+export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable';
 
 interface Wording {
   readonly code: ErrorCode;
@@ -35,18 +35,39 @@ const WORDING: Readonly<Record<StoreFailure, Wording>> = {
   io: { code: 'E_WRITE_FAILED', reason: '读写出错(磁盘或U盘可能已拔出或损坏)', advice: '请检查磁盘或U盘后再试' },
   damaged: { code: 'E_UNREADABLE', reason: '文件已损坏', advice: '请从最近一份完好的备份恢复(命令行:ledger backups 列出备份)' },
   'cannot-open': { code: 'E_NOT_FOUND', reason: '文件不存在、没有读取权限或路径无效', advice: '请检查文件路径' },
+  unreachable: {
+    code: 'E_DB_UNREACHABLE',
+    reason: '连接不上(服务器未开机或未启动数据库、地址或端口不对、用户名或密码不对,或数据库不存在)',
+    advice: '请检查地址和网络,密码放在环境变量 PGPASSWORD 或 .pgpass 文件中;仍不行请联系服务器管理员',
+  },
 };
+
+/**
+ * PostgreSQL's SQLSTATE classes (and the socket errors of a server that cannot be reached) as the same
+ * failures: a server database is "read-only", "busy" or "full" for a clerk just as a file is.
+ */
+function postgresFailure(code: string): StoreFailure | null {
+  if (code === '25006' || code === '42501') return 'read-only'; // read-only transaction, no privilege to write
+  if (code === '55P03' || code === '40P01' || code === '57014') return 'busy'; // lock not available, deadlock, lock/statement timeout
+  if (code === '53100') return 'full';
+  if (code === '58030' || code.startsWith('08')) return 'io'; // I/O error, connection lost mid-way
+  if (code === 'XX001' || code === 'XX002') return 'damaged';
+  if (code === '28P01' || code === '28000' || code === '3D000' || code === '57P03'
+    || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') return 'unreachable';
+  return null;
+}
 
 /** A failure of the database file itself (not of the data): read-only, held by another program, full, damaged… */
 export class StoreError extends LedgerError {
   constructor(
     readonly failure: StoreFailure,
+    /** The database file, or `PostgreSQL user@host:port/db` (shownLocation: never a password). */
     readonly file: string,
-    /** SQLite's extended result code, or the errno, that it came from. */
+    /** SQLite's extended result code, PostgreSQL's SQLSTATE, or the errno, that it came from. */
     readonly origin: string,
   ) {
     const w = WORDING[failure];
-    super(w.code, `数据库文件 ${file}:${w.reason},这次操作没有完成。${w.advice}。`);
+    super(w.code, `${file.startsWith('PostgreSQL ') ? '数据库' : '数据库文件'} ${file}:${w.reason},这次操作没有完成。${w.advice}。`);
   }
 }
 
@@ -65,7 +86,7 @@ export function failureOf(err: unknown): StoreFailure | null {
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'damaged';
   if (code.startsWith('SQLITE_CANTOPEN')) return 'cannot-open';
-  return null;
+  return postgresFailure(code);
 }
 
 /**
@@ -78,7 +99,7 @@ export function storeError(err: unknown, file: string): StoreError | null {
   if (err instanceof StoreError) return err;
   let failure = failureOf(err);
   if (failure === null) return null;
-  if (failure === 'cannot-open' && !writableFolder(dirname(file))) failure = 'read-only';
+  if (failure === 'cannot-open' && !file.startsWith('PostgreSQL ') && !writableFolder(dirname(file))) failure = 'read-only';
   return new StoreError(failure, file, String((err as { code: unknown }).code));
 }
 

@@ -1,10 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql,
-  type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteDialectConfig,
-} from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { LedgerError } from '../shared/errors';
+import { LedgerDialect, withStatementCache } from './dialect/sqlite';
+import { createPool, LedgerPostgresDialect, readIdentity, writeIdentity } from './dialect/postgres';
 import { BUSY_TIMEOUT_MS, storeError } from './errors';
+import { parseLocation, shownLocation, type Dialect, type Location } from './location';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import type { Database, Db } from './schema';
 
@@ -13,22 +15,37 @@ export const APPLICATION_ID = 0x4d534c47; // "MSLG"
 
 export interface OpenDatabase {
   readonly db: Db;
-  readonly sqlite: BetterSqlite3.Database;
+  readonly dialect: Dialect;
+  /** The SQLite handle (backups, pragmas); null on PostgreSQL. */
+  readonly sqlite: BetterSqlite3.Database | null;
+  /**
+   * A path on this PC that files live beside (`<file>.key`, `<file>.backups/`): the database file itself, or
+   * for PostgreSQL its folder under LEDGER_HOME (location.ts).
+   */
   readonly file: string;
+  /** Where the store is, as given to openDatabase (a file path or a postgres:// URL). */
+  readonly location: string;
+  /** The store as messages name it: the file, or `PostgreSQL user@host:port/db` (never a password). */
+  readonly shown: string;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** Refuse to create a file that does not exist yet. */
+  /** Refuse to create a file that does not exist yet (on PostgreSQL: a database without a ledger in it). */
   readonly mustExist?: boolean;
   readonly readonly?: boolean;
 }
 
 /**
- * Opens (and migrates) a ledger database.
+ * Opens (and migrates) a ledger database: a SQLite file, or a PostgreSQL database given as postgres://….
  * @example const { db, close } = await openDatabase('S.db');
  */
-export async function openDatabase(file: string, opts: OpenOptions = {}): Promise<OpenDatabase> {
+export async function openDatabase(where: string, opts: OpenOptions = {}): Promise<OpenDatabase> {
+  const loc = parseLocation(where);
+  return loc.dialect === 'postgres' ? openPostgres(loc, opts) : openSqlite(loc.file, opts);
+}
+
+async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase> {
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
@@ -48,85 +65,53 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
     await db.destroy();
     throw err;
   }
-  return { db, sqlite, file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, file, location: file, shown: file, close: () => db.destroy() };
 }
 
-/** Kysely's SQLite dialect with the driver below. */
-class LedgerDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig, private readonly file: string) {
-    super(config);
-  }
-
-  override createDriver(): Driver {
-    return new LedgerDriver(this.config, this.file);
-  }
-}
-
-/**
- * Every transaction takes the write lock at BEGIN (BEGIN IMMEDIATE). A deferred transaction that has
- * read and then writes cannot wait for another writer: SQLite answers SQLITE_BUSY(_SNAPSHOT) at once,
- * without the busy timeout, because its snapshot may be stale. Taken at BEGIN, the lock waits up to
- * BUSY_TIMEOUT_MS for another process's write to finish, then sees what it wrote. Every failure of the
- * file itself (read-only, held by another program, full, damaged) leaves here as a StoreError.
- */
-class LedgerDriver extends SqliteDriver {
-  private wrapped: DatabaseConnection | null = null;
-
-  constructor(config: SqliteDialectConfig, private readonly file: string) {
-    super(config);
-  }
-
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await super.acquireConnection();
-    // SQLite has one connection per handle: wrapped once, the same object every time.
-    this.wrapped ??= reportingStoreErrors(connection, this.file);
-    return this.wrapped;
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-function reportingStoreErrors(connection: DatabaseConnection, file: string): DatabaseConnection {
-  return {
-    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      try {
-        // The driver throws synchronously from better-sqlite3: awaited here, so that is caught too.
-        return await connection.executeQuery<R>(query);
-      } catch (err) {
-        throw storeError(err, file) ?? err;
+async function openPostgres(loc: Extract<Location, { dialect: 'postgres' }>, opts: OpenOptions): Promise<OpenDatabase> {
+  const shown = shownLocation(loc);
+  // The folder for this office's key and files on this PC (location.ts ledgerHome).
+  mkdirSync(dirname(loc.local), { recursive: true });
+  const pool = createPool(loc.url, opts.readonly ?? false);
+  const db = new Kysely<Database>({ dialect: new LedgerPostgresDialect(pool, shown) });
+  try {
+    const id = await readIdentity(db);
+    checkIdentity(id.hasTables, id.applicationId, id.version);
+    if (opts.mustExist && id.applicationId === null) {
+      throw new LedgerError('E_NOT_FOUND', `数据库 ${shown} 里还没有台账,请先初始化(ledger init --db postgres://${loc.shown})。`);
+    }
+    if (!opts.readonly && id.version < LATEST_VERSION) {
+      // The migrations are SQLite's statements, read as PostgreSQL's (dialect/postgres.ts postgresDdl).
+      const ddl = new Kysely<Database>({ dialect: new LedgerPostgresDialect(pool, shown, true) });
+      for (const m of MIGRATIONS) {
+        await ddl.transaction().execute(async (trx) => {
+          // Read again under the write lock: another clerk's program may have migrated meanwhile.
+          const now = await readIdentity(trx);
+          if (now.version >= m.version) return;
+          await m.up(trx);
+          await writeIdentity(trx, APPLICATION_ID, m.version);
+        });
       }
-    },
-    streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
-  };
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, dialect: 'postgres', sqlite: null, file: loc.local, location: loc.url, shown, close: () => db.destroy() };
 }
 
-/** Prepared statements kept per connection; an import runs a few dozen distinct ones. */
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * Kysely's SQLite driver prepares every query anew, and preparing was a tenth of an import's time
- * (docs/performance.md). Statements are reused by their SQL text, the least recently used dropped
- * first. Safe because the driver runs one query at a time to completion (`all`/`run`) and the app
- * never streams (`iterate`) a query while running the same SQL again.
- */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sqlText: string) {
-      let stmt = cache.get(sqlText);
-      if (stmt) {
-        cache.delete(sqlText);
-      } else {
-        stmt = sqlite.prepare(sqlText);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(sqlText, stmt);
-      return stmt;
-    },
-  };
+/** Refuses a store that is not a ledger's, or one written by a newer version of the program. */
+function checkIdentity(hasTables: boolean, appId: number | null, version: number): void {
+  if (hasTables && appId !== APPLICATION_ID) {
+    throw new LedgerError('E_NOT_LEDGER_DB', '这个文件不是民生工作督办台账的数据库,未做任何修改。');
+  }
+  if (version > LATEST_VERSION) {
+    throw new LedgerError(
+      'E_DB_FROM_FUTURE',
+      `这个数据库由更新版本的程序写入(数据库版本 ${version},本程序支持到 ${LATEST_VERSION})。请安装新版本后再打开,数据未做任何修改。`,
+      { version, supported: LATEST_VERSION },
+    );
+  }
 }
 
 function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
@@ -141,16 +126,7 @@ function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
   const appId = sqlite.pragma('application_id', { simple: true }) as number;
   const version = sqlite.pragma('user_version', { simple: true }) as number;
   const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;
-  if (hasTables && appId !== APPLICATION_ID) {
-    throw new LedgerError('E_NOT_LEDGER_DB', '这个文件不是民生工作督办台账的数据库,未做任何修改。');
-  }
-  if (version > LATEST_VERSION) {
-    throw new LedgerError(
-      'E_DB_FROM_FUTURE',
-      `这个数据库由更新版本的程序写入(数据库版本 ${version},本程序支持到 ${LATEST_VERSION})。请安装新版本后再打开,数据未做任何修改。`,
-      { version, supported: LATEST_VERSION },
-    );
-  }
+  checkIdentity(hasTables, appId, version);
 }
 
 async function migrate(db: Db, sqlite: BetterSqlite3.Database): Promise<void> {

@@ -97,7 +97,7 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   const results = await importFiles(ledger, [dir], { acceptNewKeys: true, receivedOn: '2020-01-05', ...(verifier ? { read: (f: string) => verifier.read(f) } : {}) });
   const ms = performance.now() - t0;
   await verifier?.close();
-  const values = (ledger.handle.sqlite.prepare('SELECT count(*) AS n FROM report_values').get() as { n: number }).n;
+  const values = (ledger.handle.sqlite!.prepare('SELECT count(*) AS n FROM report_values').get() as { n: number }).n;
   await ledger.close();
   return {
     files: results.length, accepted: results.filter((r) => r.status === 'accepted').length,
@@ -271,16 +271,16 @@ async function buildSummaryDb(file: string) {
     for (let y = 2019 - years + 1; y < 2019; y++) await insertPlan(trx, planOf(y), { createdAt, dueOn: ruleDueOf(5) });
   });
   const s = office.handle.sqlite;
-  const insReport = s.prepare(`INSERT INTO reports (period_id, unit_id, task_id, role, status, progress, problems, next_steps, explanation,
+  const insReport = s!.prepare(`INSERT INTO reports (period_id, unit_id, task_id, role, status, progress, problems, next_steps, explanation,
     funds_planned, funds_available, funds_spent, contact, phone, entered_by, proxy, source, package_id, revision, received_on, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, NULL, '张某', '0563-3021234', ?, 0, 'package', NULL, 1, ?, ?, ?)`);
-  const insValue = s.prepare('INSERT INTO report_values (report_id, indicator_id, value, note) VALUES (?, ?, ?, \'\')');
-  const unitKind = new Map((s.prepare('SELECT id, kind, name FROM units').all() as { id: number; kind: string; name: string }[]).map((u) => [u.id, u]));
-  s.transaction(() => {
-    for (const { id: planId } of s.prepare('SELECT id FROM plans').all() as { id: string }[]) {
-      const periods = s.prepare('SELECT id, month, due_on FROM periods WHERE plan_id = ?').all(planId) as { id: number; month: number; due_on: string }[];
-      const roles = s.prepare('SELECT tu.task_id, tu.unit_id, tu.role, t.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ?').all(planId) as { task_id: number; unit_id: number; role: string; title: string }[];
-      const inds = s.prepare('SELECT i.* FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ?').all(planId) as { id: number; task_id: number; no: number; name: string; comparator: '>=' | '<=' | '~' | 'range' | '='; target: number; target_max: number | null; unit: string; additive: number; source: string; kind: IndicatorKind; deadline: number | null }[];
+  const insValue = s!.prepare('INSERT INTO report_values (report_id, indicator_id, value, note) VALUES (?, ?, ?, \'\')');
+  const unitKind = new Map((s!.prepare('SELECT id, kind, name FROM units').all() as { id: number; kind: string; name: string }[]).map((u) => [u.id, u]));
+  s!.transaction(() => {
+    for (const { id: planId } of s!.prepare('SELECT id FROM plans').all() as { id: string }[]) {
+      const periods = s!.prepare('SELECT id, month, due_on FROM periods WHERE plan_id = ?').all(planId) as { id: number; month: number; due_on: string }[];
+      const roles = s!.prepare('SELECT tu.task_id, tu.unit_id, tu.role, t.title FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ?').all(planId) as { task_id: number; unit_id: number; role: string; title: string }[];
+      const inds = s!.prepare('SELECT i.* FROM indicators i JOIN tasks t ON t.id = i.task_id WHERE t.plan_id = ?').all(planId) as { id: number; task_id: number; no: number; name: string; comparator: '>=' | '<=' | '~' | 'range' | '='; target: number; target_max: number | null; unit: string; additive: number; source: string; kind: IndicatorKind; deadline: number | null }[];
       for (const p of periods) {
         for (const r of roles) {
           const unit = unitKind.get(r.unit_id)!;
@@ -296,7 +296,7 @@ async function buildSummaryDb(file: string) {
       }
     }
   })();
-  const count = (sql: string) => (s.prepare(sql).get() as { n: number }).n;
+  const count = (sql: string) => (s!.prepare(sql).get() as { n: number }).n;
   const shape = {
     plans: count('SELECT count(*) AS n FROM plans'), units: count(`SELECT count(*) AS n FROM units WHERE kind = 'unit'`),
     periods: count('SELECT count(*) AS n FROM periods'), reports: count('SELECT count(*) AS n FROM reports'),

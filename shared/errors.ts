@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'E_READ_ONLY'
   /** Another program holds the database (or the import lock) beyond the time we wait. */
   | 'E_DB_BUSY'
+  /** A PostgreSQL server that cannot be reached, or refuses this user or database. */
+  | 'E_DB_UNREACHABLE'
   | 'E_INTERNAL';
 
 /**
@@ -65,6 +67,7 @@ export const ERROR_LABELS: Readonly<Record<ErrorCode, string>> = {
   E_WRITE_FAILED: '写入失败',
   E_READ_ONLY: '数据库只读',
   E_DB_BUSY: '数据库正被占用',
+  E_DB_UNREACHABLE: '连不上数据库服务器',
   E_INTERNAL: '程序内部错误',
 };
 

@@ -28,11 +28,12 @@ export interface OpenLedger extends Ctx {
   close(): Promise<void>;
 }
 
-export async function openLedger(file: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean } = {}): Promise<OpenLedger> {
-  const handle = await openDatabase(file, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false });
+export async function openLedger(location: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean } = {}): Promise<OpenLedger> {
+  const handle = await openDatabase(location, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false });
   const ledger: OpenLedger = {
     db: handle.db,
-    file,
+    // Where the key and backups live: the file itself, or a PostgreSQL database's folder on this PC.
+    file: handle.file,
     handle,
     now: opts.now ?? (() => new Date()),
     actor: opts.actor ?? '本机用户',

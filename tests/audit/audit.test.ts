@@ -26,7 +26,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 function auditReader(ledger: OpenLedger) {
   let last = 0;
   return (): AuditView[] => {
-    const rows = ledger.handle.sqlite.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(last) as {
+    const rows = ledger.handle.sqlite!.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(last) as {
       id: number; at: string; actor: string; action: string; entity: string; entity_id: string; before: string | null; after: string | null;
     }[];
     last = rows.at(-1)?.id ?? last;
@@ -198,9 +198,9 @@ describe('the audit log', () => {
   it('is append-only: the database refuses an update or a delete', async () => {
     const loop = await createLoop();
     const sqlite = loop.office.handle.sqlite;
-    expect(() => sqlite.prepare(`UPDATE audit_log SET actor = 'x'`).run()).toThrow(/审计日志只能追加,不能修改/);
-    expect(() => sqlite.prepare('DELETE FROM audit_log').run()).toThrow(/审计日志只能追加,不能删除/);
-    expect((sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n).toBe(1);
+    expect(() => sqlite!.prepare(`UPDATE audit_log SET actor = 'x'`).run()).toThrow(/审计日志只能追加,不能修改/);
+    expect(() => sqlite!.prepare('DELETE FROM audit_log').run()).toThrow(/审计日志只能追加,不能删除/);
+    expect((sqlite!.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n).toBe(1);
   });
 
   it('is append-only in the code: nothing outside db/migrations updates, deletes or replaces its rows', () => {

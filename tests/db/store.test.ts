@@ -6,16 +6,22 @@ import { LATEST_VERSION, MIGRATIONS } from '../../db/migrations';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { appendAudit, listAudit } from '../../db/queries/audit';
 import { loadPlanModel, planModelToDef } from '../../db/queries/plan';
-import { createTestDb, tempDir } from '../helpers/ledger';
+import { createTestDb, tempDir, testDialect } from '../helpers/ledger';
+import { readIdentity } from '../../db/dialect/postgres';
+import { sql } from 'kysely';
 
 describe('the store', () => {
-  it('is migrated to the latest version, with WAL, full sync and foreign keys', async () => {
-    const { sqlite } = await createTestDb();
-    expect(sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-    expect(sqlite.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
-    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+  it('is migrated to the latest version, with WAL, full sync and foreign keys (PostgreSQL: its identity row)', async () => {
+    const h = await createTestDb();
+    if (h.sqlite) {
+      expect(h.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      expect(h.sqlite.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+      expect(h.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(h.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+      expect(h.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    } else {
+      expect(await readIdentity(h.db)).toEqual({ applicationId: APPLICATION_ID, version: LATEST_VERSION, hasTables: true });
+    }
   });
 
   it('lists migrations with strictly increasing versions', () => {
@@ -23,16 +29,25 @@ describe('the store', () => {
     MIGRATIONS.forEach((m, i) => expect(m.version).toBeGreaterThan(MIGRATIONS[i - 1]?.version ?? 0));
   });
 
-  it('has only STRICT tables', async () => {
+  // PostgreSQL's column types are always strict: the next test shows it refusing text.
+  it.skipIf(testDialect() === 'postgres')('has only STRICT tables', async () => {
     const { sqlite } = await createTestDb();
-    const tables = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[];
+    const tables = sqlite!.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`).all() as { name: string; sql: string }[];
     expect(tables.length).toBeGreaterThan(10);
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT$/);
   });
 
-  it('STRICT refuses text in a number column', async () => {
-    const { sqlite } = await createTestDb();
-    expect(() => sqlite.prepare(`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('p', 'twenty', 't', '2019-01-01', 'x', 1, 'now')`).run()).toThrow(/cannot store TEXT/);
+  it('refuses text in a number column', async () => {
+    const { db, dialect } = await createTestDb();
+    await expect(sql`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('p', 'twenty', 't', '2019-01-01', 'x', 1, 'now')`.execute(db))
+      .rejects.toThrow(dialect === 'sqlite' ? /cannot store TEXT/ : /invalid input syntax for type integer/);
+  });
+
+  it('refuses a period that is not YYYY-MM, by the schema', async () => {
+    const { db } = await createTestDb();
+    await sql`INSERT INTO plans (id, year, title, issued_on, issuer, revision, created_at) VALUES ('p', 2019, 't', '2019-01-01', 'x', 1, 'now')`.execute(db);
+    await sql`INSERT INTO periods (plan_id, period, month, due_on) VALUES ('p', '2019-07', 7, '2019-08-05')`.execute(db);
+    await expect(sql`INSERT INTO periods (plan_id, period, month, due_on) VALUES ('p', '2019-7', 7, '2019-08-05')`.execute(db)).rejects.toThrow(/CHECK|check constraint/);
   });
 
   it('refuses a database written by a newer version of the app, without touching it', async () => {
@@ -57,10 +72,11 @@ describe('the store', () => {
   });
 
   it('keeps the audit log append-only', async () => {
-    const { db, sqlite } = await createTestDb();
+    const { db, dialect } = await createTestDb();
     await appendAudit(db, { at: '2019-07-01T00:00:00Z', actor: '测试', action: 'x', entity: 'y', entityId: '1', before: null, after: { a: 1 } });
-    expect(() => sqlite.prepare(`UPDATE audit_log SET actor = 'z'`).run()).toThrow(/只能追加/);
-    expect(() => sqlite.prepare(`DELETE FROM audit_log`).run()).toThrow(/只能追加/);
+    await expect(sql`UPDATE audit_log SET actor = 'z'`.execute(db)).rejects.toThrow(/只能追加/);
+    await expect(sql`DELETE FROM audit_log`.execute(db)).rejects.toThrow(/只能追加/);
+    if (dialect === 'postgres') await expect(sql`TRUNCATE audit_log`.execute(db)).rejects.toThrow(/只能追加/);
     const rows = await listAudit(db);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor: '测试', after: { a: 1 } });
@@ -87,11 +103,11 @@ describe('migrations', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    expect(h.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-    expect(h.sqlite.prepare('SELECT name FROM units').all()).toEqual([{ name: '市残联' }]);
-    h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k1', 'F1', 'trusted', 'now', 't')`);
+    expect(h.sqlite!.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(h.sqlite!.prepare('SELECT name FROM units').all()).toEqual([{ name: '市残联' }]);
+    h.sqlite!.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k1', 'F1', 'trusted', 'now', 't')`);
     // one trusted key per unit, enforced by the schema
-    expect(() => h.sqlite.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k2', 'F2', 'trusted', 'now', 't')`)).toThrow(/UNIQUE/);
+    expect(() => h.sqlite!.exec(`INSERT INTO unit_keys (unit_id, public_key, fingerprint, status, accepted_at, accepted_by) VALUES (1, 'k2', 'F2', 'trusted', 'now', 't')`)).toThrow(/UNIQUE/);
     await h.close();
   });
 
@@ -106,12 +122,12 @@ describe('migrations', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    expect(h.sqlite.prepare('SELECT due_on, due_by_hand, due_reason FROM periods').get()).toEqual({ due_on: '2019-10-05', due_by_hand: 0, due_reason: null });
-    expect(h.sqlite.prepare('SELECT feedback_package_id, answered_revision, closed_at FROM returns').get()).toEqual({ feedback_package_id: 'pkg-1', answered_revision: null, closed_at: null });
-    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM unit_starts').get()).toEqual({ n: 0 });
-    expect(() => h.sqlite.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'guess')`)).toThrow(/CHECK/);
-    h.sqlite.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'setup')`);
-    expect(() => h.sqlite.exec(`UPDATE periods SET due_by_hand = 2`)).toThrow(/CHECK/);
+    expect(h.sqlite!.prepare('SELECT due_on, due_by_hand, due_reason FROM periods').get()).toEqual({ due_on: '2019-10-05', due_by_hand: 0, due_reason: null });
+    expect(h.sqlite!.prepare('SELECT feedback_package_id, answered_revision, closed_at FROM returns').get()).toEqual({ feedback_package_id: 'pkg-1', answered_revision: null, closed_at: null });
+    expect(h.sqlite!.prepare('SELECT COUNT(*) AS n FROM unit_starts').get()).toEqual({ n: 0 });
+    expect(() => h.sqlite!.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'guess')`)).toThrow(/CHECK/);
+    h.sqlite!.exec(`INSERT INTO unit_starts (plan_id, unit_id, period, how) VALUES ('xuancheng-2019', 1, '2019-10', 'setup')`);
+    expect(() => h.sqlite!.exec(`UPDATE periods SET due_by_hand = 2`)).toThrow(/CHECK/);
     await h.close();
   });
 
@@ -130,11 +146,11 @@ describe('migrations', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    const stored = h.sqlite.prepare('SELECT task_id AS task, no, kind, deadline FROM indicators ORDER BY task_id, no').all();
+    const stored = h.sqlite!.prepare('SELECT task_id AS task, no, kind, deadline FROM indicators ORDER BY task_id, no').all();
     expect(stored).toEqual(tasks.flatMap((t) => t.indicators.map((i) => ({ task: t.no, no: i.no, kind: i.kind, deadline: i.deadline }))));
     expect(stored.filter((r) => (r as { kind: string }).kind !== 'cumulative')).toHaveLength(17);
-    expect(h.sqlite.prepare('SELECT frequency FROM plans').get()).toEqual({ frequency: 'monthly' });
-    expect(() => h.sqlite.exec(`UPDATE indicators SET kind = 'rate'`)).toThrow(/CHECK/);
+    expect(h.sqlite!.prepare('SELECT frequency FROM plans').get()).toEqual({ frequency: 'monthly' });
+    expect(() => h.sqlite!.exec(`UPDATE indicators SET kind = 'rate'`)).toThrow(/CHECK/);
     await h.close();
   });
 
@@ -150,7 +166,7 @@ describe('migrations', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    const kept = h.sqlite.prepare('SELECT plan_id, revision, created_at, actor, diff, plan FROM plan_revisions').all() as { plan: string }[];
+    const kept = h.sqlite!.prepare('SELECT plan_id, revision, created_at, actor, diff, plan FROM plan_revisions').all() as { plan: string }[];
     expect(kept).toEqual([{ plan_id: 'langxi-2020', revision: 3, created_at: '2020-03-21T01:00:00.000Z', actor: '升级程序', diff: null, plan: expect.any(String) }]);
     const plan = JSON.parse(kept[0]!.plan);
     expect(plan).toEqual(planModelToDef((await loadPlanModel(h.db, 'langxi-2020'))!));
@@ -159,8 +175,8 @@ describe('migrations', () => {
       units: [{ name: '县教体局', aliases: ['县教育局'], kind: 'unit' }, { name: '县人社局', aliases: [], kind: 'unit' }],
       categories: [{ tasks: [{ leadUnits: ['县人社局'], coUnits: ['县教体局'], coUnitsOpenEnded: true, leader: '副县长 张三', subordinates: { role: 'co', phrase: '各乡镇人民政府' } }] }],
     });
-    expect(h.sqlite.prepare('SELECT retired_revision FROM tasks UNION ALL SELECT retired_revision FROM indicators UNION ALL SELECT retired_revision FROM categories').all()).toEqual([{ retired_revision: null }, { retired_revision: null }, { retired_revision: null }]);
-    expect(() => h.sqlite.exec(`UPDATE plan_revisions SET actor = 'x'`)).toThrow(/只能追加/);
+    expect(h.sqlite!.prepare('SELECT retired_revision FROM tasks UNION ALL SELECT retired_revision FROM indicators UNION ALL SELECT retired_revision FROM categories').all()).toEqual([{ retired_revision: null }, { retired_revision: null }, { retired_revision: null }]);
+    expect(() => h.sqlite!.exec(`UPDATE plan_revisions SET actor = 'x'`)).toThrow(/只能追加/);
     await h.close();
   });
 });

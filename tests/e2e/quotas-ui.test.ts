@@ -84,7 +84,7 @@ describe('任务分解 in Chromium', () => {
     try {
       const row = (await quotaGrid(l)).rows[0]!;
       expect(row).toMatchObject({ own: null, quotas: [100, 120, null, null, null, null, null], total: 220, difference: -30, reason: '广德市今年无此项任务,余30人由市本级统筹' });
-      expect(l.handle.sqlite.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 2 });
+      expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 2 });
     } finally {
       await l.close();
     }

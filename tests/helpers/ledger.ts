@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/open';
 import { initSummary } from '../../electron/services/plan/setup';
 import type { OpenLedger } from '../../electron/services/context';
@@ -32,9 +33,46 @@ export function fixedClock(iso = '2019-07-03T10:00:00'): () => Date {
   return () => new Date(t);
 }
 
-/** The one factory for a bare database: a real SQLite file, migrated to the latest version. */
+/**
+ * The store this run's tests stand on: SQLite files, or PostgreSQL in the `postgres` vitest project
+ * (LEDGER_TEST_DIALECT, with the server tests/helpers/pg-server.ts started).
+ */
+export function testDialect(): 'sqlite' | 'postgres' {
+  return process.env.LEDGER_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+let admin: pg.Pool | null = null;
+afterAll(async () => {
+  await admin?.end();
+  admin = null;
+});
+
+/**
+ * Where a test's ledger goes: `<temp>/<name>` on SQLite; on PostgreSQL a new empty database (named after
+ * `name`), dropped after the test, with LEDGER_HOME (keys, backups) in a temporary folder.
+ * @example const where = await testLocation('summary.db'); await initSummary(where, …)
+ */
+export async function testLocation(name = 'test.db'): Promise<string> {
+  const dir = tempDir();
+  if (testDialect() === 'sqlite') return join(dir, name);
+  const server = process.env.LEDGER_TEST_PG;
+  if (!server) throw new Error('LEDGER_TEST_PG is not set: the postgres project starts its server in tests/helpers/pg-server.ts');
+  process.env.LEDGER_HOME = dir;
+  admin ??= new pg.Pool({ connectionString: server, max: 1 });
+  const db = `t_${name.replace(/\W+/g, '_').toLowerCase()}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await admin.query(`CREATE DATABASE "${db}"`);
+  // Registered after tempDir's removal so it runs before it (cleanups run last-first), after the ledger's close.
+  cleanups.splice(cleanups.length - 1, 0, async () => {
+    await admin?.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+  });
+  const url = new URL(server);
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+/** The one factory for a bare database: a real SQLite file (or PostgreSQL database), migrated to the latest version. */
 export async function createTestDb(): Promise<OpenDatabase> {
-  const file = join(tempDir(), 'test.db');
+  const file = await testLocation('test.db');
   const handle = await openDatabase(file);
   cleanups.push(() => handle.close());
   return handle;
@@ -42,7 +80,7 @@ export async function createTestDb(): Promise<OpenDatabase> {
 
 /** A summary-office ledger on the embedded 2019 plan (monthly unless told), on a real file, with a fixed clock. */
 export async function createTestLedger(opts: { now?: () => Date; name?: string; frequency?: ReportingFrequency } = {}): Promise<OpenLedger> {
-  const file = join(tempDir(), opts.name ?? 'summary.db');
+  const file = await testLocation(opts.name ?? 'summary.db');
   const ledger = await initSummary(file, { now: opts.now ?? fixedClock(), actor: '测试汇总端', ...(opts.frequency ? { frequency: opts.frequency } : {}) });
   cleanups.push(() => ledger.close());
   return ledger;

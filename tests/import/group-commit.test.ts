@@ -30,7 +30,7 @@ async function fourPackages() {
     return { file: basename(path), unit: pkg.manifest.unit, packageId: pkg.manifest.packageId, reports: (pkg.content.data as { reports: unknown[] }).reports.length };
   });
   const sqlite = loop.office.handle.sqlite;
-  const unitId = (name: string) => (sqlite.prepare('SELECT id FROM units WHERE name = ?').get(name) as { id: number }).id;
+  const unitId = (name: string) => (sqlite!.prepare('SELECT id FROM units WHERE name = ?').get(name) as { id: number }).id;
   return { loop, june, sqlite, unitId, paths };
 }
 
@@ -57,25 +57,25 @@ describe('group commit: what a failing write leaves behind', () => {
     const { loop, june, sqlite, unitId, paths } = await fourPackages();
     const failing = june[2]!;
     // Fails on the unit's second report of June: its first report row is already written by then.
-    sqlite.exec(`CREATE TRIGGER fail_halfway AFTER INSERT ON reports
+    sqlite!.exec(`CREATE TRIGGER fail_halfway AFTER INSERT ON reports
       WHEN NEW.unit_id = ${unitId(failing.unit)} AND (SELECT count(*) FROM reports r JOIN periods p ON p.id = r.period_id WHERE r.unit_id = NEW.unit_id AND p.period = '2019-06') >= 2
       BEGIN SELECT RAISE(ABORT, '模拟写入失败'); END`);
     const results = await importFiles(loop.office, paths);
     expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected', 'accepted']);
     expect(results[2]).toMatchObject({ code: 'E_WRITE_FAILED', message: expect.stringContaining('写入数据库失败') });
     expect(results[2]!.message).toContain('模拟写入失败');
-    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
+    expectResultsMatchDatabase(sqlite!, june, results.map((r) => r.status));
 
-    sqlite.exec('DROP TRIGGER fail_halfway');
+    sqlite!.exec('DROP TRIGGER fail_halfway');
     const again = await importFiles(loop.office, paths);
     expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted', 'duplicate']);
-    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
+    expectResultsMatchDatabase(sqlite!, june, june.map(() => 'accepted'));
   });
 
   it('when SQLite rolls back the whole open transaction, the packages merged before in it are reported not imported, and come in on the next import', async () => {
     const { loop, june, sqlite, unitId, paths } = await fourPackages();
     const failing = june[2]!;
-    sqlite.exec(`CREATE TRIGGER lose_transaction AFTER INSERT ON reports WHEN NEW.unit_id = ${unitId(failing.unit)}
+    sqlite!.exec(`CREATE TRIGGER lose_transaction AFTER INSERT ON reports WHEN NEW.unit_id = ${unitId(failing.unit)}
       BEGIN SELECT RAISE(ROLLBACK, '模拟磁盘错误'); END`);
     const results = await importFiles(loop.office, paths);
     // The first two were merged in the transaction SQLite threw away: they must not read "accepted".
@@ -85,13 +85,13 @@ describe('group commit: what a failing write leaves behind', () => {
     expect(results[0]!.message).toMatch(/^文件「.+」未能导入:写入数据库失败\(模拟磁盘错误\),这个文件未导入,数据库未被改动。请重新导入这个文件;如仍失败,请联系技术人员。$/);
     // A cause nobody knows is not told to be a full disk.
     expect(results[0]!.message).not.toContain('磁盘空间');
-    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
+    expectResultsMatchDatabase(sqlite!, june, results.map((r) => r.status));
 
-    sqlite.exec('DROP TRIGGER lose_transaction');
+    sqlite!.exec('DROP TRIGGER lose_transaction');
     const again = await importFiles(loop.office, paths);
     expect(again.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted', 'duplicate']);
-    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
-    expect((sqlite.prepare('SELECT count(*) AS n FROM report_history').get() as { n: number }).n).toBe(0); // nothing merged twice
+    expectResultsMatchDatabase(sqlite!, june, june.map(() => 'accepted'));
+    expect((sqlite!.prepare('SELECT count(*) AS n FROM report_history').get() as { n: number }).n).toBe(0); // nothing merged twice
   });
 
   it('a key pinned in a transaction SQLite threw away is pinned again by the next package of that unit (the batch does not remember it)', async () => {
@@ -101,30 +101,30 @@ describe('group commit: what a failing write leaves behind', () => {
     const paths = readdirSync(loop.usb).sort().map((f) => join(loop.usb, f));
     const sqlite = loop.office.handle.sqlite;
     // April pins the key and is merged; May reads the pinned key, then SQLite drops the transaction.
-    sqlite.exec(`CREATE TRIGGER lose_may AFTER INSERT ON reports WHEN NEW.period_id = (SELECT id FROM periods WHERE period = '2019-05')
+    sqlite!.exec(`CREATE TRIGGER lose_may AFTER INSERT ON reports WHEN NEW.period_id = (SELECT id FROM periods WHERE period = '2019-05')
       BEGIN SELECT RAISE(ROLLBACK, '模拟磁盘错误'); END`);
     const results = await importFiles(loop.office, paths, { acceptNewKeys: true });
     expect(results.map((r) => [r.status, r.code])).toEqual([['rejected', 'E_WRITE_FAILED'], ['rejected', 'E_WRITE_FAILED'], ['accepted', undefined]]);
     expect(results[2]!.message).toContain('已登记密钥');
-    const keys = sqlite.prepare(`SELECT count(*) AS n FROM unit_keys k JOIN units u ON u.id = k.unit_id WHERE u.name = '市残联' AND k.status = 'trusted'`).get() as { n: number };
+    const keys = sqlite!.prepare(`SELECT count(*) AS n FROM unit_keys k JOIN units u ON u.id = k.unit_id WHERE u.name = '市残联' AND k.status = 'trusted'`).get() as { n: number };
     expect(keys.n).toBe(1);
   });
 
   it('a COMMIT that fails refuses every package of its group, and leaves none of them in', async () => {
     const { loop, june, sqlite, unitId, paths } = await fourPackages();
     // A deferred foreign key is checked only at COMMIT: the commit fails and the transaction stays open.
-    sqlite.exec(`CREATE TABLE commit_probe (unit_id INTEGER REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED);
+    sqlite!.exec(`CREATE TABLE commit_probe (unit_id INTEGER REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED);
       CREATE TRIGGER fail_commit AFTER INSERT ON packages WHEN NEW.unit_id = ${unitId(june[3]!.unit)}
       BEGIN INSERT INTO commit_probe VALUES (999999); END`);
     const results = await importFiles(loop.office, paths);
     expect(results.map((r) => [r.status, r.code])).toEqual(june.map(() => ['rejected', 'E_WRITE_FAILED']));
-    expectResultsMatchDatabase(sqlite, june, results.map((r) => r.status));
-    expect(sqlite.inTransaction).toBe(false); // rolled back, the connection free for the next import
+    expectResultsMatchDatabase(sqlite!, june, results.map((r) => r.status));
+    expect(sqlite!.inTransaction).toBe(false); // rolled back, the connection free for the next import
 
-    sqlite.exec('DROP TRIGGER fail_commit');
+    sqlite!.exec('DROP TRIGGER fail_commit');
     const again = await importFiles(loop.office, paths);
     expect(again.map((r) => r.status)).toEqual(june.map(() => 'accepted'));
-    expectResultsMatchDatabase(sqlite, june, june.map(() => 'accepted'));
+    expectResultsMatchDatabase(sqlite!, june, june.map(() => 'accepted'));
   });
 
   it('a backup asked for while a group is open waits for its commit: it never holds a package the database might still drop', async () => {

@@ -124,13 +124,13 @@ describe('a report is for the office whose key it names', () => {
     const reinstalled = await loop.unit('市残联', { dbName: 'canlian-new.db' });
     const newKey = (await listKeys(reinstalled)).own;
     const feedback = await exportFeedback(loop.office, { unit: '市残联', outDir: loop.dir });
-    const before = snapshotData(reinstalled.handle.sqlite);
+    const before = snapshotData(reinstalled.handle.sqlite!);
     const [r] = await importFiles(reinstalled, [feedback.file]);
     expect(r).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
     expect(r!.message).toContain(`发给密钥指纹为 ${oldKey} 的市残联填报端`);
     expect(r!.message).toContain(`本机的指纹是 ${newKey}`);
     expect(r!.message).toContain('登记本机的新密钥');
-    expect(snapshotData(reinstalled.handle.sqlite)).toBe(before);
+    expect(snapshotData(reinstalled.handle.sqlite!)).toBe(before);
   });
 
   it('the office name is settable (init, settings; audited), goes on the packages it sends, and a renamed office still receives reports bound to its key', async () => {
@@ -185,9 +185,9 @@ describe('a report is for the office whose key it names', () => {
     const other = await loop.otherOffice({ name: 'other.db' });
     const unit = await loop.unit('市残联', { office: other });
     const file = await loop.report(unit, '2019-06', CANLIAN_JUNE);
-    const before = snapshotData(loop.office.handle.sqlite);
+    const before = snapshotData(loop.office.handle.sqlite!);
     await expect(acceptKeyFromFile(loop.office, file)).rejects.toMatchObject({ code: 'E_WRONG_RECIPIENT' });
-    expect(snapshotData(loop.office.handle.sqlite)).toBe(before);
+    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
   });
 
   it('a report that names no recipient is refused by the office', async () => {

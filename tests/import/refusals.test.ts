@@ -35,11 +35,11 @@ function editCells(src: string, dest: string, edits: Record<string, string | num
 }
 
 async function expectRefused(loop: Loop, file: string, code: string, opts: { acceptNewKeys?: boolean } = {}) {
-  const before = snapshotData(loop.office.handle.sqlite);
+  const before = snapshotData(loop.office.handle.sqlite!);
   const [r] = await importFiles(loop.office, [file], opts);
   expect(r, file).toMatchObject({ status: 'rejected', code });
   expect(r!.message).toContain(file.split('/').pop()!);
-  expect(snapshotData(loop.office.handle.sqlite)).toBe(before);
+  expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
   return r!;
 }
 
@@ -159,7 +159,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
   it('a unit still on an older plan revision: merged, and the office is told to send the latest assignment', async () => {
     const loop = await pinnedLoop();
     // The office has since issued revision 2 of the plan; 市残联 has not imported it yet.
-    loop.office.handle.sqlite.prepare('UPDATE plans SET revision = 2').run();
+    loop.office.handle.sqlite!.prepare('UPDATE plans SET revision = 2').run();
     const [r] = await importFiles(loop.office, [loop.good]);
     expect(r).toMatchObject({ status: 'accepted' });
     expect(r!.message).toContain('注意:该单位的工作计划是第1版,本机是第2版,请提醒该单位导入最新的任务包');

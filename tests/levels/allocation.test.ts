@@ -85,7 +85,7 @@ describe('下达包: written by the city, each county set up from its own', () =
     expect(quotaSheet(xuanzhou.file).find((r) => r[0] === '10-1')![5]).toBe('96');
 
     // Recorded as sent to the office (not to a unit), and audited.
-    const sent = c.handle.sqlite.prepare(`SELECT kind, direction, unit_id, office_id, revision FROM packages WHERE kind = 'allocation' ORDER BY rowid`).all();
+    const sent = c.handle.sqlite!.prepare(`SELECT kind, direction, unit_id, office_id, revision FROM packages WHERE kind = 'allocation' ORDER BY rowid`).all();
     const offices = await listOffices(c.db);
     expect(sent).toEqual([
       { kind: 'allocation', direction: 'out', unit_id: null, office_id: offices.find((o) => o.name === '郎溪县')!.id, revision: 1 },
@@ -120,7 +120,7 @@ describe('下达包: written by the city, each county set up from its own', () =
     });
     expect(lx.preview.parentFingerprint).toBe(fingerprint(cityKey.publicKey));
     expect((await loadParentUnits(lx.db)).get('市委组织部')).toBe('县委组织部');
-    expect(lx.handle.sqlite.prepare(`SELECT kind, direction, length(bytes) > 0 AS kept FROM packages`).all()).toEqual([{ kind: 'allocation', direction: 'in', kept: 1 }]);
+    expect(lx.handle.sqlite!.prepare(`SELECT kind, direction, length(bytes) > 0 AS kept FROM packages`).all()).toEqual([{ kind: 'allocation', direction: 'in', kept: 1 }]);
     expect((await listAudit(lx.db)).map((a) => a.action)).toEqual(['office.setup', 'plan.create']);
   });
 
@@ -240,7 +240,7 @@ describe('a later 下达包 at the county', () => {
 
   it('refused, changing nothing: addressed to another key, to another office, signed by another parent, on another plan, tampered', async () => {
     const { dir, c, lx } = await setUp();
-    const before = snapshotData(lx.handle.sqlite);
+    const before = snapshotData(lx.handle.sqlite!);
     const officeId = async (name: string) => (await listOffices(c.db)).find((o) => o.name === name)!.id;
 
     // Addressed to another key: whatever the names say (郎溪县 to 郎溪县).
@@ -264,7 +264,7 @@ describe('a later 下达包 at the county', () => {
     ]);
     expect(results[0]!.message).toContain(`是发给密钥指纹为 ${fingerprint(stranger.publicKey)} 的汇总端(「郎溪县」)的`);
     expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机是「郎溪县」的汇总端');
-    expect(snapshotData(lx.handle.sqlite)).toBe(before);
+    expect(snapshotData(lx.handle.sqlite!)).toBe(before);
 
     // A visible cell changed in Excel: refused at set-up and at import, naming the cell.
     const genuine = await exportAllocation(c, { office: '宣州区', outDir: usb(dir, 'tamper') });

@@ -20,12 +20,12 @@ describe('migration 008', () => {
     await db.destroy();
 
     const h = await openDatabase(file);
-    expect(h.sqlite.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-    expect(h.sqlite.prepare('SELECT office_name FROM parent_office').all()).toEqual([{ office_name: '郎溪县' }]);
+    expect(h.sqlite!.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(h.sqlite!.prepare('SELECT office_name FROM parent_office').all()).toEqual([{ office_name: '郎溪县' }]);
     await saveParentUnits(h.db, new Map([['市人社局', '郎溪县人社局'], ['团市委', '团县委']]));
     await saveParentUnits(h.db, new Map([['市人社局', '郎溪县人力资源和社会保障局']]));
     expect(await loadParentUnits(h.db)).toEqual(new Map([['市人社局', '郎溪县人力资源和社会保障局'], ['团市委', '团县委']]));
-    expect(() => h.sqlite.exec(`INSERT INTO parent_units (parent_name, name) VALUES ('市妇联', ' ')`)).toThrow(/CHECK/);
+    expect(() => h.sqlite!.exec(`INSERT INTO parent_units (parent_name, name) VALUES ('市妇联', ' ')`)).toThrow(/CHECK/);
     await h.close();
   });
 });

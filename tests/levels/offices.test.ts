@@ -123,20 +123,20 @@ async function databaseBefore(version: number, settings: Record<string, string>)
 describe('migration 6', () => {
   it('gives an office already on the embedded plan its seven divisions, and nothing to an office on another plan or a unit', async () => {
     const on2019 = await openDatabase(await databaseBefore(4, { role: 'summary', plan_id: 'xuancheng-2019' }));
-    expect(on2019.sqlite.prepare('SELECT name FROM offices ORDER BY seq').all().map((r) => (r as { name: string }).name)).toEqual(XUANCHENG_OFFICES);
+    expect(on2019.sqlite!.prepare('SELECT name FROM offices ORDER BY seq').all().map((r) => (r as { name: string }).name)).toEqual(XUANCHENG_OFFICES);
     await on2019.close();
     for (const settings of [{ role: 'summary', plan_id: 'langxi-2019' }, { role: 'unit', plan_id: 'xuancheng-2019' }]) {
       const h = await openDatabase(await databaseBefore(4, settings));
-      expect(h.sqlite.prepare('SELECT count(*) AS n FROM offices').get()).toEqual({ n: 0 });
+      expect(h.sqlite!.prepare('SELECT count(*) AS n FROM offices').get()).toEqual({ n: 0 });
       await h.close();
     }
   });
 
   it('the store itself keeps no NULL quota (a blank is no row), no blank office name and no blank reason', async () => {
     const h = await openDatabase(await databaseBefore(4, { role: 'summary', plan_id: 'xuancheng-2019' }));
-    expect(() => h.sqlite.prepare(`INSERT INTO offices (name, seq) VALUES ('  ', 9)`).run()).toThrow(/CHECK/);
-    expect(() => h.sqlite.prepare(`INSERT INTO quotas (indicator_id, office_id, value) VALUES (1, 1, NULL)`).run()).toThrow(/NOT NULL/);
-    expect(() => h.sqlite.prepare(`INSERT INTO quota_reasons (indicator_id, reason) VALUES (1, ' ')`).run()).toThrow(/CHECK/);
+    expect(() => h.sqlite!.prepare(`INSERT INTO offices (name, seq) VALUES ('  ', 9)`).run()).toThrow(/CHECK/);
+    expect(() => h.sqlite!.prepare(`INSERT INTO quotas (indicator_id, office_id, value) VALUES (1, 1, NULL)`).run()).toThrow(/NOT NULL/);
+    expect(() => h.sqlite!.prepare(`INSERT INTO quota_reasons (indicator_id, reason) VALUES (1, ' ')`).run()).toThrow(/CHECK/);
     await h.close();
   });
 });

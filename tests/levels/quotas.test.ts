@@ -38,7 +38,7 @@ describe('任务分解', () => {
     expect((await rowOf(l, 1, 1)).reason).toBe('多分解20人,留有余量');
 
     // Blank is no row, never a 0: only the three cells set are stored.
-    const stored = l.handle.sqlite.prepare('SELECT value FROM quotas UNION ALL SELECT value FROM own_quotas').all();
+    const stored = l.handle.sqlite!.prepare('SELECT value FROM quotas UNION ALL SELECT value FROM own_quotas').all();
     expect(stored.map((r) => (r as { value: number }).value).sort()).toEqual([100, 120, 50]);
 
     const audit = (await listAudit(l.db)).filter((a) => a.action === 'quota.set').reverse();
@@ -55,7 +55,7 @@ describe('任务分解', () => {
     const again = await saveQuotas(l, { quotas: [{ task: 1, indicator: 1, office: '泾县', value: 250 }], reasons: [{ task: 1, indicator: 1, reason: '' }] });
     expect(again.changes).toEqual([]);
     await saveQuotas(l, { quotas: [{ task: 1, indicator: 1, office: '泾县', value: null }], reasons: [] });
-    expect(l.handle.sqlite.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
+    expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
     expect(await rowOf(l, 1, 1)).toMatchObject({ total: null, difference: null, needsReason: false });
     expect((await listAudit(l.db)).filter((a) => a.action === 'quota.set')).toHaveLength(2);
   });
@@ -91,7 +91,7 @@ describe('任务分解', () => {
       '· 任务1 指标1「技能脱贫培训」 说明:不能超过500个字',
     ].join('\n'));
     // Nothing of the good edits was kept.
-    expect(l.handle.sqlite.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
+    expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
     expect((await listAudit(l.db)).filter((a) => a.action === 'quota.set')).toEqual([]);
   });
 

@@ -62,7 +62,7 @@ describe('ledger rollup: the county’s 汇总包', () => {
     // Revisions grow per period, recorded as sent.
     expect(readPackageFile(await lv.rollup(county, '2019-06')).pkg.manifest.revision).toBe(2);
     expect(readPackageFile(await lv.rollup(county, '2019-05')).pkg.manifest.revision).toBe(1);
-    expect(county.handle.sqlite.prepare(`SELECT kind, direction, period, revision, unit_id, office_id FROM packages WHERE kind = 'rollup' ORDER BY rowid`).all()).toEqual([
+    expect(county.handle.sqlite!.prepare(`SELECT kind, direction, period, revision, unit_id, office_id FROM packages WHERE kind = 'rollup' ORDER BY rowid`).all()).toEqual([
       { kind: 'rollup', direction: 'out', period: '2019-06', revision: 1, unit_id: null, office_id: null },
       { kind: 'rollup', direction: 'out', period: '2019-06', revision: 2, unit_id: null, office_id: null },
       { kind: 'rollup', direction: 'out', period: '2019-05', revision: 1, unit_id: null, office_id: null },
@@ -74,7 +74,7 @@ describe('ledger rollup: the county’s 汇总包', () => {
     const lv = await cityWithCounties([]);
     const err = await exportRollup(lv.city, { period: '2019-06', outDir: lv.toCity }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('没有上级汇总端,不能生成汇总包') });
-    expect(lv.city.handle.sqlite.prepare(`SELECT count(*) AS n FROM packages WHERE kind = 'rollup'`).get()).toEqual({ n: 0 });
+    expect(lv.city.handle.sqlite!.prepare(`SELECT count(*) AS n FROM packages WHERE kind = 'rollup'`).get()).toEqual({ n: 0 });
   });
 });
 
@@ -87,7 +87,7 @@ describe('importing 汇总包 at the city', () => {
     await lv.report(guangde, await lv.loop.unit('市人社局', { office: guangde }), '2019-06', rsjEntries('2019-06', { '1.1': 30 }));
     const files = [await lv.rollup(langxi, '2019-06'), await lv.rollup(guangde, '2019-06')];
 
-    const before = snapshotData(lv.city.handle.sqlite);
+    const before = snapshotData(lv.city.handle.sqlite!);
     const unknown = await importFiles(lv.city, files);
     expect(unknown.map((r) => [r.status, r.code, r.unit])).toEqual([['rejected', 'E_UNKNOWN_KEY', '郎溪县'], ['rejected', 'E_UNKNOWN_KEY', '广德市']]);
     expect(unknown[0]!.message).toContain('这是郎溪县的第一个汇总包');
@@ -95,7 +95,7 @@ describe('importing 汇总包 at the city', () => {
     const preview = await importFiles(lv.city, [...files, files[0]!], { dryRun: true, acceptNewKeys: true });
     expect(preview.map((r) => r.status)).toEqual(['accepted', 'accepted', 'duplicate']);
     expect(preview[0]!.message).toMatch(/^\(预览\)将导入 郎溪县 2019年6月 汇总包第1版:.*将接受新密钥/);
-    expect(snapshotData(lv.city.handle.sqlite)).toBe(before);
+    expect(snapshotData(lv.city.handle.sqlite!)).toBe(before);
 
     const done = await importFiles(lv.city, files, { acceptNewKeys: true });
     expect(done.map((r) => [r.status, r.kind, r.unit, r.revision])).toEqual([['accepted', 'rollup', '郎溪县', 1], ['accepted', 'rollup', '广德市', 1]]);
@@ -103,7 +103,7 @@ describe('importing 汇总包 at the city', () => {
     expect((await listOfficeKeys(lv.city.db)).map((k) => [k.officeId, k.status])).toEqual([[offices.get('郎溪县'), 'trusted'], [offices.get('广德市'), 'trusted']]);
     const stored = await getRollup(lv.city.db, offices.get('郎溪县')!, '2019-06');
     expect(JSON.parse(stored!.data).indicators[0]).toMatchObject({ task: 1, indicator: 1, value: 40 });
-    const archived = lv.city.handle.sqlite.prepare(`SELECT office_id, unit_id, bytes FROM packages WHERE kind = 'rollup' AND direction = 'in' ORDER BY rowid`).all() as { office_id: number; unit_id: null; bytes: Buffer }[];
+    const archived = lv.city.handle.sqlite!.prepare(`SELECT office_id, unit_id, bytes FROM packages WHERE kind = 'rollup' AND direction = 'in' ORDER BY rowid`).all() as { office_id: number; unit_id: null; bytes: Buffer }[];
     expect(archived.map((a) => a.office_id)).toEqual([offices.get('郎溪县'), offices.get('广德市')]);
     expect(Buffer.compare(archived[0]!.bytes, readFileSync(files[0]!))).toBe(0);
     const actions = (await listAudit(lv.city.db)).map((a) => a.action);
@@ -119,7 +119,7 @@ describe('importing 汇总包 at the city', () => {
     const now = await getRollup(lv.city.db, offices.get('郎溪县')!, '2019-06');
     expect(now!.revision).toBe(2);
     expect(JSON.parse(now!.data).indicators.find((i: { task: number }) => i.task === 24).value).toBe(1632);
-    expect(lv.city.handle.sqlite.prepare('SELECT revision FROM rollup_history').all()).toEqual([{ revision: 1 }]);
+    expect(lv.city.handle.sqlite!.prepare('SELECT revision FROM rollup_history').all()).toEqual([{ revision: 1 }]);
     const audit = (await listAudit(lv.city.db)).find((a) => a.action === 'rollup.import')!;
     expect(audit).toMatchObject({ entityId: '郎溪县', before: { revision: 1 }, after: { revision: 2, period: '2019-06' } });
 
@@ -162,7 +162,7 @@ describe('importing 汇总包 at the city', () => {
     // 郎溪县 signing with the key of one of the city's own units (pinned here when it reported).
     const cityUnit = await lv.loop.unit('市人社局');
     await lv.report(lv.city, cityUnit, '2019-06', rsjEntries('2019-06'));
-    const before = snapshotData(lv.city.handle.sqlite);
+    const before = snapshotData(lv.city.handle.sqlite!);
     copyFileSync(`${cityUnit.file}.key`, join(lv.loop.dir, 'impostor.db.key'));
     const impostor = await initSummary(join(lv.loop.dir, 'impostor.db'), { now: fixedClock('2019-07-04T09:00:00'), officeName: '郎溪县民生工作办公室' });
     await pinParent(impostor, lv.city, '郎溪县');
@@ -177,7 +177,7 @@ describe('importing 汇总包 at the city', () => {
     expect(r[2]!.message).toContain('属于另一个工作计划(xuancheng-2019-b)');
     expect(r[3]!.message).toContain('郎溪县的密钥与本机登记的不一致');
     expect(r[5]!.message).toContain('这个填报包是郎溪县的单位(市残联)报给郎溪县汇总端(「郎溪县民生工作办公室」)的,不是报给本机的');
-    expect(snapshotData(lv.city.handle.sqlite)).toBe(before);
+    expect(snapshotData(lv.city.handle.sqlite!)).toBe(before);
 
     // A county refuses its own unit's report only when it is not its own: the same file imports there.
     expect((await importFiles(langxi, [unitReport], { acceptNewKeys: true }))[0]!.status).toBe('accepted');

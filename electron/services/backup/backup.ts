@@ -19,6 +19,7 @@ import { openLedger, type Ctx } from '../context';
 import { processAlive, removeIfPresent, replaceFile } from '../files';
 import { keyFilePath, loadKey } from '../keys/keys';
 import { withWriterLock } from '../import/writer-lock';
+import { isPostgres } from '../../../db/dialect/postgres';
 
 export type BackupReason = 'manual' | 'before-import' | 'before-restore';
 
@@ -31,7 +32,7 @@ export interface BackupInfo {
   readonly reason: BackupReason;
 }
 
-export type BackupCtx = Ctx & { readonly handle?: { readonly sqlite: BetterSqlite3.Database } };
+export type BackupCtx = Ctx & { readonly handle?: { readonly sqlite: BetterSqlite3.Database | null } };
 
 export interface BackupOptions {
   readonly reason: BackupReason;
@@ -61,6 +62,7 @@ export function defaultBackupDir(dbFile: string): string {
  * @example const b = await backupNow(ledger, { reason: 'before-import' }); // b.file = 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.before-import.bak'
  */
 export async function backupNow(ctx: BackupCtx, opts: BackupOptions): Promise<BackupInfo> {
+  if (isPostgres(ctx.db)) throw new LedgerError('E_USAGE', 'PostgreSQL 上的台账请用 pg_dump 备份(见 README「PostgreSQL」一节)。');
   const dir = opts.dir ?? defaultBackupDir(ctx.file);
   // A context without the raw handle (e.g. a plain Ctx) gets a second, read-only connection: in WAL
   // mode it sees the same committed data.

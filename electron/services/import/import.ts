@@ -28,6 +28,7 @@ import { recordSetupStart } from '../entry/starts';
 import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
+import { isPostgres } from '../../../db/dialect/postgres';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
@@ -93,6 +94,10 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
     ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
     onWait: (w: Waiting) => opts.onProgress?.({ done: 0, total: files.length, file: '', waiting: w.message }),
   };
+  // On PostgreSQL several clerks import at once: each package's writes take the database's own write lock
+  // (db/dialect/postgres.ts) while the files are read and verified side by side, and the server's backups
+  // (pg_dump, base backups) stand where a SQLite office keeps a copy of its file before each batch.
+  if (isPostgres(ctx.db)) return importBatch(ctx, role, files, opts, null);
   // A copy of the database before the batch's first write: whatever arrives on the USB drive, the
   // office can go back. Without a backup, nothing is imported; a batch that writes nothing makes none.
   return withWriterLock(ctx.file, 'import', lock, () => importBatch(ctx, role, files, opts, backupWhenNeeded(ctx, { reason: 'before-import' })));

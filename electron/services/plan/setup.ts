@@ -8,7 +8,8 @@ import { DEFAULT_THRESHOLDS } from '../../../shared/rules/progress';
 import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
 import { insertPlan } from '../../../db/queries/plan';
-import { setSetting } from '../../../db/queries/settings';
+import { getSetting, setSetting } from '../../../db/queries/settings';
+import { localBase } from '../../../db/location';
 import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { ruleDueOf } from '../deadlines';
@@ -51,15 +52,21 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
   if (problems.length > 0) {
     throw new LedgerError('E_VALIDATION', `工作计划有 ${problems.length} 处问题,未新建数据库:\n${problems.map((p) => `· ${p.where}:${p.message}`).join('\n')}`, { problems });
   }
-  const takeBackKey = carried ? carryKeyFile(carried.file, file) : () => undefined;
+  const takeBackKey = carried ? carryKeyFile(carried.file, localBase(file)) : () => undefined;
   const ledger = await openLedger(file, { mustExist: false, ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? '汇总端' }).catch((err: unknown) => {
     takeBackKey();
     throw err;
   });
+  // A server database has no file to find beforehand: one that already holds a ledger is left as it is.
+  if (await getSetting(ledger.db, 'role').catch(() => null)) {
+    await ledger.close();
+    takeBackKey();
+    throw new LedgerError('E_EXISTS', `数据库 ${ledger.handle.shown} 里已经有台账,为防止覆盖数据,未做任何修改。`);
+  }
   try {
     const plan: PlanDef = { ...base, frequency: opts.frequency ?? base.frequency };
     const dueDay = opts.dueDay ?? Number(carried?.settings.get('due_day') ?? DEFAULT_DUE_DAY);
-    const key = loadOrCreateKey(file);
+    const key = loadOrCreateKey(ledger.file);
     const at = ledger.now().toISOString();
     await ledger.db.transaction().execute(async (trx) => {
       await insertPlan(trx, plan, { createdAt: at, dueOn: ruleDueOf(dueDay), actor: ledger.actor });
