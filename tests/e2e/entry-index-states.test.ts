@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, RequestOf, ResponseOf } from '../../shared/api';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { enterReports } from '../../electron/services/entry/entry';
 import { returnTask } from '../../electron/services/entry/returns';
@@ -24,7 +23,7 @@ import { exportAssignment, exportFeedback, exportReport } from '../../electron/s
 import { initSummary } from '../../electron/services/plan/setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { answerDialogs, ensureRendererBuilt, launchChromium, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, ensureRendererBuilt, invoke, launchChromium, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 import type { BrowserContext } from 'playwright-core';
 
 const UNIT_DAY = '2019-07-03T10:00:00';
@@ -68,15 +67,6 @@ afterAll(async () => {
   await unit?.close();
   tmp?.remove();
 });
-
-async function invoke<C extends Channel>(bridge: Bridge, channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const res = await fetch(`${bridge.origin}/api/invoke`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-token': bridge.token }, body: JSON.stringify({ channel, request }),
-  });
-  const r = (await res.json()) as { ok: true; value: ResponseOf<C> } | { ok: false; error: { message: string } };
-  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
-  return r.value;
-}
 
 /** The id of the input in focus. */
 function focused(page: Page): Promise<string> {
