@@ -32,7 +32,7 @@ interface Args {
   readonly flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices', 'replace', 'all-units']);
+const BOOLEAN_FLAGS = new Set(['json', 'dry-run', 'accept-new-keys', 'shared-key', 'help', 'all-offices', 'replace', 'all-units', 'no-quotas-ok']);
 
 export class UsageError extends LedgerError {
   constructor(message: string) {
@@ -99,6 +99,8 @@ const HELP = `民生工作督办台账 命令行
   assign   --db S.db --unit 单位 --out FILE.xlsx         汇总端:生成某单位的任务包
   assign   --db S.db --office 下级汇总端 --out FILE.xlsx 汇总端:生成某下级汇总端的下达包(计划和它的分解任务)
   assign   --db S.db --all-offices --out 文件夹          汇总端:为每个下级汇总端各生成一个下达包
+                                                       某下级汇总端一个任务都没有分解时不生成(它将没有累计类目标),
+                                                       确实要下达请加 --no-quotas-ok;部分未分解时提醒个数
   assign   --db S.db --all-units --out 文件夹            汇总端:生成全部任务包(每个有任务的单位一个),列出生成的文件
   init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
                                                        填报端:按任务包新建数据库(--carry-from:新一年接续,
@@ -418,14 +420,16 @@ async function assignOffices(args: Args, io: Io, json: boolean): Promise<number>
   return await withLedger(need(args, 'db'), async (l) => {
     const { exportAllocation, exportAllocations } = await import('./services/levels/allocation');
     const out = need(args, 'out');
+    const noQuotasOk = args.flags.has('no-quotas-ok');
     const written = args.flags.has('all-offices')
-      ? await exportAllocations(l, { outDir: destinationFolder(out) })
-      : [await exportAllocation(l, { office: need(args, 'office'), ...destination(out) })];
+      ? await exportAllocations(l, { outDir: destinationFolder(out), noQuotasOk })
+      : [await exportAllocation(l, { office: need(args, 'office'), noQuotasOk, ...destination(out) })];
     if (json) io.out(JSON.stringify(written.length === 1 && !args.flags.has('all-offices') ? written[0] : written));
     else {
       for (const r of written) io.out(`已生成「${r.office}」的下达包 ${r.file}(计划第${r.revision}版;本地任务 ${r.tasked} 个指标,无任务 ${r.noTask} 个)。`);
       io.out('请用U盘交给下级汇总端,并电话告知本机密钥指纹。');
     }
+    for (const r of written) if (r.warning) io.err(`提醒:${r.warning}`);
     return 0;
   });
 }

@@ -194,8 +194,11 @@ export const requestSchemas = {
     reasons: z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), reason: z.string().max(500).nullable() }).strict()).max(5_000),
   }).strict(),
 
-  /** 下达包 (issue 13 item 3): the plan and one subordinate office's targets, signed, into a folder a dialog says. */
-  'offices:exportAllocation': z.object({ office: officeName }).strict(),
+  /**
+   * 下达包 (issue 13 item 3): the plan and one subordinate office's targets, signed, into a folder a dialog says.
+   * Refused for an office with no quota at all unless `noQuotasOk` (the person confirmed it after being told).
+   */
+  'offices:exportAllocation': z.object({ office: officeName, noQuotasOk: z.boolean().optional() }).strict(),
   /** First start: main shows an open-file dialog for the parent's 下达包 and answers what setting up from it would do (nothing is written). */
   'app:chooseAllocation': z.object({}).strict(),
   /**
@@ -370,6 +373,8 @@ export interface AllocationExport extends ExportResult {
   readonly office: string;
   readonly tasked: number;
   readonly noTask: number;
+  /** Cumulative targets left without a quota for the office, in words (shared/levels.ts quotaGapWarning); null when none. */
+  readonly warning: string | null;
 }
 
 /** One of the parent's units and the name the office will give its own. */

@@ -126,6 +126,53 @@ export function officeTarget(i: { readonly kind: IndicatorKind; readonly target:
   return isSplit(i.kind) ? null : i.target;
 }
 
+/**
+ * Whether an office's cell of a row is 未分解: a cumulative target with no quota for that office (its 下达包
+ * would carry 无任务 there). A target that is not split is never 未分解: the office keeps it as it is.
+ * @example unallocated({ kind: 'cumulative', quotas: [40, null] }, 1) // true
+ */
+export function unallocated(row: { readonly kind: IndicatorKind; readonly quotas: readonly (number | null)[] }, column: number): boolean {
+  return isSplit(row.kind) && (row.quotas[column] ?? null) === null;
+}
+
+/** How far one office's quotas cover the cumulative targets, as its 下达包 would carry them. */
+export interface QuotaGap {
+  readonly office: string;
+  /** Cumulative indicators in the plan (the ones split among the offices). */
+  readonly cumulative: number;
+  /** Of those, how many have no quota for this office: 无任务 in its 下达包. */
+  readonly missing: number;
+}
+
+/**
+ * Every office's gap, in the offices' order, from the rows of the decomposition grid.
+ * @example quotaGaps(grid.rows, grid.offices)[0] // { office: '宣州区', cumulative: 45, missing: 45 }
+ */
+export function quotaGaps(rows: readonly { readonly kind: IndicatorKind; readonly quotas: readonly (number | null)[] }[], offices: readonly string[]): QuotaGap[] {
+  const cumulative = rows.filter((r) => isSplit(r.kind)).length;
+  return offices.map((office, k) => ({ office, cumulative, missing: rows.filter((r) => unallocated(r, k)).length }));
+}
+
+/** Not one cumulative target has a quota for the office: its 下达包 would give it no cumulative target at all. */
+export function hasNoQuota(gap: QuotaGap): boolean {
+  return gap.cumulative > 0 && gap.missing === gap.cumulative;
+}
+
+/**
+ * What to tell a person before an office's 下达包 is written, or null when every cumulative target has its
+ * quota: the office would get no cumulative target at all, or some of them would be 无任务 (how many).
+ * @example quotaGapWarning({ office: '郎溪县', cumulative: 45, missing: 43 }) // '「郎溪县」还有 43 个累计类指标没有分解任务(共 45 个)…'
+ */
+export function quotaGapWarning(gap: QuotaGap): string | null {
+  if (gap.missing === 0) return null;
+  if (hasNoQuota(gap)) {
+    return `「${gap.office}」还没有分解任何任务:${gap.cumulative} 个累计类指标都没有填${gap.office}的任务,下达包里它们都将是「无任务」,`
+      + `${gap.office}将没有任何累计类目标(水平类、增幅类、节点类指标沿用原目标)。请先在「任务分解」页填好${gap.office}的任务再生成下达包。`;
+  }
+  return `「${gap.office}」还有 ${gap.missing} 个累计类指标没有分解任务(共 ${gap.cumulative} 个),下达包里这些指标将是「无任务」,不计入${gap.office}的完成情况。`
+    + '如是遗漏,请在「任务分解」页补上后重新生成下达包。';
+}
+
 /** Why a quota a person typed cannot be kept, or null. A cumulative quota of 0 is refused: blank is 无任务. */
 export function quotaProblem(kind: IndicatorKind, value: number): string | null {
   if (!Number.isFinite(value)) return '不是数字';

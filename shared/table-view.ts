@@ -4,7 +4,9 @@
  * exported to Excel (reports:exportTable, which gets the shown rows' keys) are the same rows.
  * Pure TypeScript.
  */
+import type { QuotaRowView } from './api';
 import { LIGHT_LABELS, type Light } from './domain';
+import { isSplit, unallocated } from './levels';
 import type { CategorySummary, TaskSummary, UnitSummary } from './summaries';
 
 export type SortOrder = 'ascend' | 'descend';
@@ -152,6 +154,32 @@ export const CATEGORY_TABLE: TableSpec<CategorySummary> = {
     lights: { label: '灯号', values: lightsOf },
   },
 };
+
+/** How far a row of 任务分解 is shared out among the offices in view. */
+export type QuotaState = '未分解' | '已分解' | '不分解';
+
+/**
+ * 任务分解 (QuotasPage): searched in the task's number and title, the indicator and the category; sorted by task
+ * number, indicator name or 差额; filtered by 分解情况 over the offices in view (`scope`: their columns in the
+ * grid's office order): 未分解 where one of them has no quota for a cumulative target (its 下达包 would say 无任务).
+ * @example tableRows(grid.rows, quotaTable([1]), { search: '培训', sort: null, filters: { state: ['未分解'] } }) // 郎溪县's blanks
+ */
+export function quotaTable(scope: readonly number[]): TableSpec<QuotaRowView> {
+  const state = (r: QuotaRowView): QuotaState => (!isSplit(r.kind) ? '不分解' : scope.some((k) => unallocated(r, k)) ? '未分解' : '已分解');
+  return {
+    title: '任务分解表',
+    key: (r) => `${r.task}-${r.indicator}`,
+    text: (r) => `${r.task} ${r.taskTitle} ${r.name} ${r.category}`,
+    sort: {
+      task: { label: '任务序号', value: (r) => r.task },
+      indicator: { label: '指标名称', value: (r) => r.name },
+      difference: { label: '差额', value: (r) => r.difference },
+    },
+    filter: {
+      total: { label: '分解情况', values: (r) => [state(r)] },
+    },
+  };
+}
 
 export type OfficeTable = 'units' | 'tasks' | 'categories';
 export const OFFICE_TABLES: readonly OfficeTable[] = ['units', 'tasks', 'categories'];

@@ -4,13 +4,15 @@
  * where a cumulative row does not add up, and the list of subordinate offices. A blank cell is 无任务, never 0.
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { OfficesView, QuotaGridView, QuotaRowView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
-import { blankQuotaText, quotaProblem, quotaTotals } from '../../shared/levels';
+import { blankQuotaText, hasNoQuota, quotaGaps, quotaGapWarning, quotaProblem, quotaTotals, type QuotaGap } from '../../shared/levels';
+import { quotaTable } from '../../shared/table-view';
 import { call } from '../api';
 import { num, STICKY_HEADER, targetText, useErrorReporter } from '../components/common';
+import { useTableView } from '../components/TableTools';
 import { useApp } from '../store';
 
 const { Text } = Typography;
@@ -19,6 +21,7 @@ const { Text } = Typography;
 interface Draft { readonly cells: readonly (number | null)[]; readonly reason: string }
 
 const keyOf = (r: Pick<QuotaRowView, 'task' | 'indicator'>) => `${r.task}-${r.indicator}`;
+const NO_ROWS: readonly QuotaRowView[] = [];
 const draftOf = (r: QuotaRowView): Draft => ({ cells: [r.own, ...r.quotas], reason: r.reason ?? '' });
 
 function signed(x: number): string {
@@ -70,8 +73,19 @@ export function QuotasPage() {
   const [editing, setEditing] = useState(false);
   const [allocating, setAllocating] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** The one office looked at (its column alone, and what 未分解 means), or null for all of them. */
+  const [office, setOffice] = useState<string | null>(null);
   const report = useErrorReporter();
   const { message } = AntApp.useApp();
+  const officeNames = grid?.offices;
+  const scope = useMemo(() => {
+    const all = officeNames ?? [];
+    const k = office === null ? -1 : all.indexOf(office);
+    return k < 0 ? all.map((_, j) => j) : [k];
+  }, [officeNames, office]);
+  const spec = useMemo(() => quotaTable(scope), [scope]);
+  // Narrowed and sorted on the saved figures: a row being typed in does not jump away or vanish.
+  const view = useTableView(grid?.rows ?? NO_ROWS, spec);
 
   useEffect(() => {
     Promise.all([call('quotas:get', {}), call('offices:list', {})]).then(([g, o]) => {
@@ -123,8 +137,16 @@ export function QuotasPage() {
     return quotaTotals({ ...r, own: d.cells[0] ?? null, quotas: d.cells.slice(1) }).needsReason && d.reason.trim() === '';
   }).length;
 
-  const firstOfTask = new Set(grid.rows.filter((r, k) => k === 0 || grid.rows[k - 1]!.task !== r.task).map(keyOf));
-  const taskSpan = (r: QuotaRowView) => (firstOfTask.has(keyOf(r)) ? grid.rows.filter((x) => x.task === r.task).length : 0);
+  // A task's cell spans its indicators where they stand together in the rows shown (sorted by name they may not).
+  const shown = view.rows;
+  const spans = new Map<string, number>();
+  shown.forEach((r, k) => {
+    if (k > 0 && shown[k - 1]!.task === r.task) return;
+    let n = 1;
+    while (shown[k + n]?.task === r.task) n++;
+    spans.set(keyOf(r), n);
+  });
+  const taskSpan = (r: QuotaRowView) => spans.get(keyOf(r)) ?? 0;
 
   const quotaColumn = (title: string, k: number): ColumnsType<QuotaRowView>[number] => ({
     title, key: `q${k}`, width: 66, align: 'right',
@@ -135,19 +157,19 @@ export function QuotasPage() {
 
   const columns: ColumnsType<QuotaRowView> = [
     {
-      title: '任务', key: 'task', width: 108, fixed: 'left',
+      title: '任务', width: 108, fixed: 'left', ...view.column('task'),
       onCell: (r) => ({ rowSpan: taskSpan(r) }),
       render: (_: unknown, r) => <span><span className="task-no">{r.task}.</span> {r.taskTitle}</span>,
     },
     {
-      title: '指标', key: 'indicator', width: 124, fixed: 'left',
+      title: '指标', width: 124, fixed: 'left', ...view.column('indicator'),
       render: (_: unknown, r) => <span>{r.name} <Tag className="kind-tag">{INDICATOR_KIND_LABELS[r.kind]}</Tag></span>,
     },
     { title: grid.targetHeader, key: 'target', width: 86, fixed: 'left', align: 'right', render: (_: unknown, r) => targetText(r) },
     quotaColumn(grid.own, 0),
-    ...grid.offices.map((o, k) => quotaColumn(o, k + 1)),
+    ...scope.map((k) => quotaColumn(grid.offices[k]!, k + 1)),
     {
-      title: '合计', key: 'total', width: 62, align: 'right',
+      title: '合计', width: 76, align: 'right', ...view.column('total'),
       render: (_: unknown, r) => {
         const d = draft(r);
         const t = quotaTotals({ ...r, own: d.cells[0] ?? null, quotas: d.cells.slice(1) });
@@ -156,7 +178,7 @@ export function QuotasPage() {
       },
     },
     {
-      title: '差额', key: 'difference', width: 62, align: 'right',
+      title: '差额', width: 70, align: 'right', ...view.column('difference'),
       render: (_: unknown, r) => {
         const d = draft(r);
         const t = quotaTotals({ ...r, own: d.cells[0] ?? null, quotas: d.cells.slice(1) });
@@ -214,13 +236,22 @@ export function QuotasPage() {
           累计类指标:{grid.own}与各下级汇总端的任务相加应等于{grid.targetHeader};空白为<Text strong>无任务</Text>(不是0,不计入该单位的完成情况)。
           水平类、增幅类、节点类指标不分解,空白为同{grid.targetHeader}。
         </Text>
+        <div className="table-toolbar">
+          <Space wrap>
+            <Input.Search allowClear placeholder="搜索任务或指标名称" style={{ width: 240 }} value={view.query.search}
+              onChange={(e) => view.setSearch(e.target.value)} data-testid="search-quotas" />
+            <Select<string> allowClear placeholder="全部下级汇总端" style={{ width: 170 }} value={office !== null && grid.offices.includes(office) ? office : undefined} data-testid="quota-office"
+              options={grid.offices.map((o) => ({ label: o, value: o }))} onChange={(v) => setOffice(v ?? null)} />
+            <Text type="secondary" data-testid="shown-quotas">显示 {shown.length} / {grid.rows.length} 个指标</Text>
+          </Space>
+        </div>
         <Table<QuotaRowView>
-          size="small" bordered rowKey={keyOf} pagination={false} sticky={STICKY_HEADER}
-          scroll={{ x: 'max-content' }} columns={columns} dataSource={[...grid.rows]} className="quota-grid" data-testid="quota-grid"
+          size="small" bordered rowKey={keyOf} pagination={false} sticky={STICKY_HEADER} onChange={view.onChange}
+          scroll={{ x: 'max-content' }} columns={columns} dataSource={[...shown]} className="quota-grid" data-testid="quota-grid"
           rowClassName={(r) => (r.split ? '' : 'quota-whole')}
         />
       </Card>
-      <AllocationsModal open={allocating} offices={offices.offices} onClose={() => setAllocating(false)} />
+      <AllocationsModal open={allocating} gaps={quotaGaps(grid.rows, grid.offices)} onClose={() => setAllocating(false)} />
       <OfficesModal open={editing} view={offices} onClose={() => setEditing(false)} onChange={(v) => { setOffices(v); changed(); }} />
     </div>
   );
@@ -282,20 +313,26 @@ function OfficesModal({ open, view, onClose, onChange }: {
   );
 }
 
-/** A 下达包 per subordinate office: the plan and its targets as saved in the grid, into a folder a dialog says. */
-function AllocationsModal({ open, offices, onClose }: { readonly open: boolean; readonly offices: readonly string[]; readonly onClose: () => void }) {
+/**
+ * A 下达包 per subordinate office: the plan and its targets as saved in the grid, into a folder a dialog says.
+ * Beside each office, how many cumulative targets it has no quota for; an office with none at all is written
+ * only after the clerk confirms, being told it would get no cumulative target.
+ */
+function AllocationsModal({ open, gaps, onClose }: { readonly open: boolean; readonly gaps: readonly QuotaGap[]; readonly onClose: () => void }) {
   const [written, setWritten] = useState<ReadonlyMap<string, string>>(new Map());
   const [busy, setBusy] = useState<string | null>(null);
   const report = useErrorReporter();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
 
-  async function write(office: string) {
+  async function write(office: string, noQuotasOk: boolean) {
     setBusy(office);
     try {
-      const r = await call('offices:exportAllocation', { office });
+      const r = await call('offices:exportAllocation', { office, noQuotasOk });
       if (r === null) return;
       setWritten((prev) => new Map(prev).set(office, r.fileName));
-      void message.success(`已生成「${office}」的下达包 ${r.fileName}(本地任务 ${r.tasked} 个指标,无任务 ${r.noTask} 个),保存在 ${r.folder}`);
+      const done = `已生成「${office}」的下达包 ${r.fileName}(本地任务 ${r.tasked} 个指标,无任务 ${r.noTask} 个),保存在 ${r.folder}`;
+      if (r.warning) void message.warning(`${done}。${r.warning}`, 8);
+      else void message.success(done);
     } catch (err) {
       report(err, `「${office}」的下达包未生成`);
     } finally {
@@ -303,19 +340,37 @@ function AllocationsModal({ open, offices, onClose }: { readonly open: boolean; 
     }
   }
 
+  function ask(gap: QuotaGap) {
+    if (!hasNoQuota(gap)) {
+      void write(gap.office, false);
+      return;
+    }
+    modal.confirm({
+      title: `仍要生成「${gap.office}」的下达包吗?`, okText: '仍然生成', cancelText: '先去分解', width: 520,
+      content: <div data-testid="no-quota-confirm">{quotaGapWarning(gap)}</div>,
+      onOk: () => { void write(gap.office, true); },
+    });
+  }
+
   return (
-    <Modal open={open} title="生成下达包" onCancel={onClose} footer={<Button onClick={onClose} data-testid="allocations-done">完成</Button>} width={640}>
+    <Modal open={open} title="生成下达包" onCancel={onClose} footer={<Button onClick={onClose} data-testid="allocations-done">完成</Button>} width={680}>
       <Text type="secondary">下达包含工作计划和该下级汇总端的分解任务(按已保存的任务分解),带数字签名。用U盘交给下级汇总端,并电话告知本机密钥指纹。</Text>
       <Table
         size="small" rowKey="office" pagination={false} data-testid="allocations-table" style={{ marginTop: 12 }}
-        dataSource={offices.map((office, k) => ({ office, k }))}
+        dataSource={gaps.map((gap, k) => ({ ...gap, k }))}
         columns={[
           { title: '序号', key: 'seq', width: 56, render: (_: unknown, r) => r.k + 1 },
           { title: '下级汇总端', dataIndex: 'office' },
+          {
+            title: '未分解的累计类指标', key: 'missing', width: 170,
+            render: (_: unknown, r) => (r.missing === 0
+              ? <Text type="success">已全部分解</Text>
+              : <Text type={hasNoQuota(r) ? 'danger' : 'warning'} data-testid={`allocation-gap-${r.office}`}>{hasNoQuota(r) ? `全部 ${r.cumulative} 个都未分解` : `${r.missing} / ${r.cumulative} 个`}</Text>),
+          },
           { title: '已生成', key: 'file', render: (_: unknown, r) => written.get(r.office) ?? '' },
           {
             title: '操作', key: 'actions', width: 120,
-            render: (_: unknown, r) => <Button size="small" loading={busy === r.office} disabled={busy !== null} onClick={() => void write(r.office)} data-testid={`allocate-${r.office}`}>生成下达包</Button>,
+            render: (_: unknown, r) => <Button size="small" loading={busy === r.office} disabled={busy !== null} onClick={() => ask(r)} data-testid={`allocate-${r.office}`}>生成下达包</Button>,
           },
         ]}
       />

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, EntryForm, RequestOf, ResponseOf } from '../../shared/api';
+import type { EntryForm } from '../../shared/api';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { enterReports } from '../../electron/services/entry/entry';
 import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
@@ -23,7 +23,7 @@ import { exportAssignment, exportReport } from '../../electron/services/packages
 import { initSummary } from '../../electron/services/plan/setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { answerDialogs, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, ensureRendererBuilt, invoke, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 
 const UNIT_DAY = '2019-07-02T10:00:00';
 const OFFICE_DAY = '2019-11-05T09:00:00';
@@ -45,15 +45,6 @@ afterAll(async () => {
   for (const b of bridges) await b.close();
   tmp?.remove();
 });
-
-async function invoke<C extends Channel>(bridge: Bridge, channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-  const res = await fetch(`${bridge.origin}/api/invoke`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-token': bridge.token }, body: JSON.stringify({ channel, request }),
-  });
-  const r = (await res.json()) as { ok: true; value: ResponseOf<C> } | { ok: false; error: { message: string } };
-  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
-  return r.value;
-}
 
 /** What the page has in focus: the input's id, or for a status button the id of its group. */
 function focused(page: Page): Promise<string> {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/api';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import type { OpenLedger } from '../../electron/services/context';
 import { fillDemo } from '../../electron/services/entry/demo';
@@ -67,6 +68,16 @@ export async function launchChromium(profileDir: string): Promise<BrowserContext
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+/** Calls one channel of a bridge as the page would, to read back what it saved; a refusal fails the test with its message. */
+export async function invoke<C extends Channel>(bridge: Bridge, channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+  const res = await fetch(`${bridge.origin}/api/invoke`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-token': bridge.token }, body: JSON.stringify({ channel, request }),
+  });
+  const r = (await res.json()) as { ok: true; value: ResponseOf<C> } | { ok: false; error: { message: string } };
+  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
+  return r.value;
 }
 
 /** Queues the answers the next file dialogs of a bridge give (the test-only endpoint). */

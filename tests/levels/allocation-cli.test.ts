@@ -8,24 +8,75 @@ import { describe, expect, it } from 'vitest';
 import { runLedger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
 
+/** Quotas set as `ledger quota --from` would, through the service. */
+async function setQuotas(city: string, quotas: readonly { task: number; indicator: number; office: string; value: number }[]): Promise<void> {
+  const { saveQuotas } = await import('../../electron/services/levels/quotas');
+  const { openLedger } = await import('../../electron/services/context');
+  const l = await openLedger(city);
+  try {
+    await saveQuotas(l, { quotas, reasons: [] });
+  } finally {
+    await l.close();
+  }
+}
+
 async function cityWithAllocation(): Promise<{ dir: string; city: string; file: string }> {
   const dir = tempDir();
   const city = join(dir, 'city.db');
   expect((await runLedger('init', '--db', city)).code).toBe(0);
+  await setQuotas(city, [{ task: 1, indicator: 1, office: '郎溪县', value: 40 }]);
   const r = await runLedger('assign', '--db', city, '--office', '郎溪县', '--out', dir, '--json');
   expect(r.code).toBe(0);
   return { dir, city, file: JSON.parse(r.out).file as string };
 }
 
 describe('ledger assign --office', () => {
-  it('writes the 下达包 and says how many indicators carry a task; --all-offices writes one per office', async () => {
+  it('writes the 下达包 and says how many indicators carry a task, warning of the cumulative ones left 无任务', async () => {
     const { dir, city } = await cityWithAllocation();
+    await setQuotas(city, [{ task: 1, indicator: 2, office: '宣州区', value: 2000 }, { task: 4, indicator: 2, office: '宣州区', value: 3 }]);
     const r = await runLedger('assign', '--db', city, '--office', '宣州区', '--out', join(dir, '宣州区.xlsx'));
-    expect(r).toMatchObject({ code: 0, out: `已生成「宣州区」的下达包 ${join(dir, '宣州区.xlsx')}(计划第1版;本地任务 17 个指标,无任务 45 个)。\n请用U盘交给下级汇总端,并电话告知本机密钥指纹。` });
+    expect(r).toEqual({
+      code: 0, out: `已生成「宣州区」的下达包 ${join(dir, '宣州区.xlsx')}(计划第1版;本地任务 19 个指标,无任务 43 个)。\n请用U盘交给下级汇总端,并电话告知本机密钥指纹。`,
+      err: '提醒:「宣州区」还有 43 个累计类指标没有分解任务(共 45 个),下达包里这些指标将是「无任务」,不计入宣州区的完成情况。如是遗漏,请在「任务分解」页补上后重新生成下达包。',
+    });
+  });
+
+  it('an office with no quota at all: the warning, exit 1 and no file; --no-quotas-ok writes it, still saying so', async () => {
+    const { dir, city } = await cityWithAllocation();
+    const out = join(dir, 'gd');
+    mkdirSync(out);
+    const refused = await runLedger('assign', '--db', city, '--office', '广德市', '--out', out);
+    expect(refused).toEqual({
+      code: 1, out: '',
+      err: '错误 [E_VALIDATION]:「广德市」还没有分解任何任务:45 个累计类指标都没有填广德市的任务,下达包里它们都将是「无任务」,广德市将没有任何累计类目标(水平类、增幅类、节点类指标沿用原目标)。'
+        + '请先在「任务分解」页填好广德市的任务再生成下达包。确实要这样下达的,请确认后再生成(命令行加 --no-quotas-ok)。',
+    });
+    expect(readdirSync(out)).toEqual([]);
+    const json = await runLedger('assign', '--db', city, '--office', '广德市', '--out', out, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ error: { code: 'E_VALIDATION', details: { noQuotas: ['广德市'] } } });
+
+    const r = await runLedger('assign', '--db', city, '--office', '广德市', '--out', out, '--no-quotas-ok');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('(计划第1版;本地任务 17 个指标,无任务 45 个)');
+    expect(r.err).toContain('提醒:「广德市」还没有分解任何任务');
+    expect(readdirSync(out).filter((f) => f.startsWith('下达包-广德市'))).toHaveLength(1);
+  });
+
+  it('--all-offices: refused while any office has no quota, naming them all; --no-quotas-ok writes one per office', async () => {
+    const { dir, city } = await cityWithAllocation();
     const all = join(dir, 'all');
     mkdirSync(all);
-    expect((await runLedger('assign', '--db', city, '--all-offices', '--out', all)).code).toBe(0);
+    const refused = await runLedger('assign', '--db', city, '--all-offices', '--out', all);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('错误 [E_VALIDATION]:6 个下级汇总端还没有分解任何任务:宣州区、广德市、宁国市、泾县、绩溪县、旌德县。下达包里它们的 45 个累计类指标都将是「无任务」');
+    expect(readdirSync(all)).toEqual([]);
+    const r = await runLedger('assign', '--db', city, '--all-offices', '--out', all, '--no-quotas-ok');
+    expect(r.code).toBe(0);
     expect(readdirSync(all).filter((f) => f.startsWith('下达包-'))).toHaveLength(7);
+    // Every office short of quotas is named: 郎溪县 with 44 left, the six with none.
+    expect(r.err.split('\n')).toHaveLength(7);
+    expect(r.err).toContain('提醒:「郎溪县」还有 44 个累计类指标没有分解任务(共 45 个)');
   });
 
   it('exactly one of --unit, --office, --all-offices (exit 2); an office not in the list is named (exit 1)', async () => {
@@ -73,11 +124,7 @@ describe('ledger init --from 下达包', () => {
     expect((await runLedger('init', '--db', county, '--from', file)).code).toBe(0);
     const later = join(dir, 'later');
     mkdirSync(later);
-    const { saveQuotas } = await import('../../electron/services/levels/quotas');
-    const { openLedger } = await import('../../electron/services/context');
-    const l = await openLedger(city);
-    await saveQuotas(l, { quotas: [{ task: 4, indicator: 2, office: '郎溪县', value: 3 }], reasons: [] });
-    await l.close();
+    await setQuotas(city, [{ task: 4, indicator: 2, office: '郎溪县', value: 3 }]);
     const a = JSON.parse((await runLedger('assign', '--db', city, '--office', '郎溪县', '--out', join(later, 'x.xlsx'), '--json')).out).file as string;
     const r = await runLedger('import', '--db', county, a);
     expect(r.code).toBe(0);

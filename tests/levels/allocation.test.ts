@@ -171,11 +171,51 @@ describe('下达包: written by the city, each county set up from its own', () =
     expect(JSON.stringify(bulletin)).toContain('全县');
   });
 
-  it('--all-offices: one 下达包 per office, in the list’s order', async () => {
+  it('--all-offices: one 下达包 per office, in the list’s order, once the offices without any quota are confirmed', async () => {
     const dir = tempDir('allocation-');
-    const written = await exportAllocations(await city(dir), { outDir: usb(dir) });
+    const c = await city(dir);
+    // Five of the seven have no quota at all: nothing is written until the office says it means it.
+    await expect(exportAllocations(c, { outDir: usb(dir) })).rejects.toMatchObject({
+      code: 'E_VALIDATION', details: { noQuotas: ['广德市', '宁国市', '泾县', '绩溪县', '旌德县'] },
+      message: expect.stringContaining('5 个下级汇总端还没有分解任何任务:广德市、宁国市、泾县、绩溪县、旌德县。下达包里它们的 45 个累计类指标都将是「无任务」'),
+    });
+    expect(readdirSync(join(dir, 'usb'))).toHaveLength(0);
+    const written = await exportAllocations(c, { outDir: usb(dir), noQuotasOk: true });
     expect(written.map((w) => w.office)).toEqual(['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县']);
     expect(readdirSync(join(dir, 'usb'))).toHaveLength(7);
+  });
+});
+
+describe('a 下达包 for an office whose quotas are missing (issue 13 follow-up)', () => {
+  it('no quota at all: refused before anything is written, saying the office would get no cumulative target; written once confirmed', async () => {
+    const dir = tempDir('allocation-');
+    const c = await city(dir);
+    const out = usb(dir);
+    await expect(exportAllocation(c, { office: '广德市', outDir: out })).rejects.toMatchObject({
+      code: 'E_VALIDATION', details: { noQuotas: ['广德市'] },
+      message: '「广德市」还没有分解任何任务:45 个累计类指标都没有填广德市的任务,下达包里它们都将是「无任务」,广德市将没有任何累计类目标(水平类、增幅类、节点类指标沿用原目标)。'
+        + '请先在「任务分解」页填好广德市的任务再生成下达包。确实要这样下达的,请确认后再生成(命令行加 --no-quotas-ok)。',
+    });
+    expect(readdirSync(out)).toEqual([]);
+    const confirmed = await exportAllocation(c, { office: '广德市', outDir: out, noQuotasOk: true });
+    expect(confirmed).toMatchObject({ tasked: 17, noTask: 45, warning: expect.stringContaining('「广德市」还没有分解任何任务') });
+    expect(quotaSheet(confirmed.file).slice(1).filter((r) => r[5] === '无任务')).toHaveLength(45);
+  });
+
+  it('some quotas: written, with how many cumulative targets are 无任务 for it; all of them: no warning', async () => {
+    const dir = tempDir('allocation-');
+    const c = await city(dir);
+    // 宣州区 has one of the 45 (任务1 指标2), 郎溪县 two (任务1 指标1 and 2; its 毛入学率 is a level, not counted).
+    const xuanzhou = await exportAllocation(c, { office: '宣州区', outDir: usb(dir) });
+    expect(xuanzhou.warning).toBe('「宣州区」还有 44 个累计类指标没有分解任务(共 45 个),下达包里这些指标将是「无任务」,不计入宣州区的完成情况。如是遗漏,请在「任务分解」页补上后重新生成下达包。');
+    expect((await exportAllocation(c, { office: '郎溪县', outDir: usb(dir, 'lx') })).warning).toContain('还有 43 个累计类指标没有分解任务(共 45 个)');
+
+    const plan = await activePlan(c);
+    const cumulative = plan.tasks.flatMap((t) => t.indicators.filter((i) => i.kind === 'cumulative').map((i) => ({ task: t.no, indicator: i.no, office: '泾县', value: 1 })));
+    expect(cumulative).toHaveLength(45);
+    await saveQuotas(c, { quotas: cumulative, reasons: [] });
+    const jingxian = await exportAllocation(c, { office: '泾县', outDir: usb(dir, 'jx') });
+    expect(jingxian).toMatchObject({ tasked: 62, noTask: 0, warning: null });
   });
 });
 
@@ -251,12 +291,13 @@ describe('a later 下达包 at the county', () => {
     const toXuanzhou = await exportAllocation(c, { office: '宣州区', outDir: usb(dir, 'xz') });
     // Another city (its own key) with an office of the same name.
     const otherCity = keep(await initSummary(join(dir, 'other-city.db'), { now: clock }));
-    const fromOtherCity = await exportAllocation(otherCity, { office: '郎溪县', outDir: usb(dir, 'other-city') });
+    // Neither of these two has set a quota: confirmed, as its clerk would be asked to.
+    const fromOtherCity = await exportAllocation(otherCity, { office: '郎溪县', outDir: usb(dir, 'other-city'), noQuotasOk: true });
     // The same city's key on another plan.
     copyFileSync(`${c.file}.key`, join(dir, 'city-2.db.key'));
     const samekeyOtherPlan = keep(await initSummary(join(dir, 'city-2.db'), { now: clock, plan: { ...PLAN_2019, id: 'xuancheng-2019-b' } }));
     await addOffice(samekeyOtherPlan, '郎溪县');
-    const otherPlan = await exportAllocation(samekeyOtherPlan, { office: '郎溪县', outDir: usb(dir, 'other-plan') });
+    const otherPlan = await exportAllocation(samekeyOtherPlan, { office: '郎溪县', outDir: usb(dir, 'other-plan'), noQuotasOk: true });
 
     const results = await importFiles(lx, [toOtherKey.file, toXuanzhou.file, fromOtherCity.file, otherPlan.file]);
     expect(results.map((r) => [r.status, r.code])).toEqual([

@@ -9,7 +9,7 @@ import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUni
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { targetFigure } from '../../../shared/format';
-import { isSplit, officePlan, officeTarget, proposeUnitName } from '../../../shared/levels';
+import { hasNoQuota, isSplit, officePlan, officeTarget, proposeUnitName, quotaGaps, quotaGapWarning, type QuotaGap } from '../../../shared/levels';
 import { changeLines } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
 import { periodLabel } from '../../../shared/rules/periods';
@@ -40,9 +40,11 @@ export type ExportedAllocation = ExportedPackage & AllocationExport;
  * The 下达包 for one subordinate office: the whole plan, the office's target of every indicator (its quota; the
  * plan's target for an unsplit one without a quota; null, 无任务, for a blank cumulative one), the periods, and
  * this office's public key to pin. Addressed to the office's pinned key, or to no key before its first 汇总包.
+ * Refused (E_VALIDATION, nothing written) while the office has no quota at all, unless `noQuotasOk`: such a
+ * 下达包 gives it no cumulative target; cumulative targets left blank for it otherwise are named in `warning`.
  * @example await exportAllocation(ctx, { office: '郎溪县', outDir: '/media/usb' })
  */
-export async function exportAllocation(ctx: Ctx, opts: { office: string } & Destination): Promise<ExportedAllocation> {
+export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuotasOk?: boolean } & Destination): Promise<ExportedAllocation> {
   await requireRole(ctx, 'summary', '制作下达包');
   const plan = await activePlan(ctx);
   const offices = await listOffices(ctx.db);
@@ -52,6 +54,8 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string } & Dest
   }
   const grid = await quotaGrid(ctx);
   const column = grid.offices.indexOf(office.name);
+  const gap = quotaGaps(grid.rows, grid.offices)[column]!;
+  if (hasNoQuota(gap) && !opts.noQuotasOk) throw noQuotaError([gap]);
   const targets = grid.rows.map((r) => ({ task: r.task, indicator: r.indicator, value: officeTarget(r, r.quotas[column] ?? null) }));
   const periods = await listPeriods(ctx.db, plan.id);
   const from = await officeName(ctx);
@@ -77,16 +81,41 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string } & Dest
     fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${today(ctx).replaceAll('-', '')}.xlsx`,
   }, opts.outDir, key);
   const tasked = targets.filter((t) => t.value !== null).length;
-  return { ...written, office: office.name, tasked, noTask: targets.length - tasked };
+  return { ...written, office: office.name, tasked, noTask: targets.length - tasked, warning: quotaGapWarning(gap) };
 }
 
-/** A 下达包 for every subordinate office, in the list's order. @example await exportAllocations(ctx, { outDir }) */
-export async function exportAllocations(ctx: Ctx, opts: Destination): Promise<ExportedAllocation[]> {
+/**
+ * Every subordinate office's quota gap (quotaGaps), to warn before any 下达包 is written.
+ * @example (await allocationGaps(ctx)).filter(hasNoQuota) // the offices that would get no cumulative target
+ */
+export async function allocationGaps(ctx: Ctx): Promise<QuotaGap[]> {
+  const grid = await quotaGrid(ctx);
+  return quotaGaps(grid.rows, grid.offices);
+}
+
+/** The refusal for offices with no quota at all, saying how to go on anyway. */
+function noQuotaError(gaps: readonly QuotaGap[]): LedgerError {
+  const go = '确实要这样下达的,请确认后再生成(命令行加 --no-quotas-ok)。';
+  const offices = gaps.map((g) => g.office);
+  const message = gaps.length === 1
+    ? `${quotaGapWarning(gaps[0]!)}${go}`
+    : `${gaps.length} 个下级汇总端还没有分解任何任务:${offices.join('、')}。下达包里它们的 ${gaps[0]!.cumulative} 个累计类指标都将是「无任务」,`
+      + `它们将没有任何累计类目标。请先在「任务分解」页填好它们的任务;${go}`;
+  return new LedgerError('E_VALIDATION', message, { noQuotas: offices });
+}
+
+/**
+ * A 下达包 for every subordinate office, in the list's order; none is written while an office has no quota at
+ * all, unless `noQuotasOk`. @example await exportAllocations(ctx, { outDir })
+ */
+export async function exportAllocations(ctx: Ctx, opts: { readonly outDir: string; readonly noQuotasOk?: boolean }): Promise<ExportedAllocation[]> {
   await requireRole(ctx, 'summary', '制作下达包');
   const offices = await listOffices(ctx.db);
   if (offices.length === 0) throw new LedgerError('E_NOT_FOUND', '还没有下级汇总端,请先在「任务分解」页或用 ledger offices --add 添加。');
+  const none = (await allocationGaps(ctx)).filter(hasNoQuota);
+  if (none.length > 0 && !opts.noQuotasOk) throw noQuotaError(none);
   const out: ExportedAllocation[] = [];
-  for (const o of offices) out.push(await exportAllocation(ctx, { office: o.name, outDir: opts.outDir }));
+  for (const o of offices) out.push(await exportAllocation(ctx, { office: o.name, outDir: opts.outDir, noQuotasOk: true }));
   return out;
 }
 

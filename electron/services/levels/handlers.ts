@@ -31,8 +31,8 @@ export function levelHandlers(deps: HandlerDeps) {
       const ctx = await session.require();
       const folder = await dialogs.chooseFolder({ title: `选择保存${req.office}下达包的文件夹(如U盘)` });
       if (!folder) return null;
-      const r = await exportAllocation(ctx, { office: req.office, outDir: folder });
-      return { fileName: r.fileName, folder: r.folder, revision: r.revision, packageId: r.packageId, office: r.office, tasked: r.tasked, noTask: r.noTask };
+      const r = await exportAllocation(ctx, { office: req.office, outDir: folder, noQuotasOk: req.noQuotasOk ?? false });
+      return { fileName: r.fileName, folder: r.folder, revision: r.revision, packageId: r.packageId, office: r.office, tasked: r.tasked, noTask: r.noTask, warning: r.warning };
     },
     'app:chooseAllocation': async () => {
       if (await session.current()) throw new LedgerError('E_EXISTS', '本机已经完成首次设置,不能再次设置。');
