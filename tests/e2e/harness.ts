@@ -97,7 +97,8 @@ export async function answerDialogs(origin: string, token: string, ...answers: (
  */
 export async function openPageOn(browser: BrowserContext, bridge: Bridge, day: string, errors: string[]): Promise<Page> {
   const page = await browser.newPage();
-  page.setDefaultTimeout(20_000);
+  // Generous: on a loaded 2-core machine (CI with other suites beside) the first screen has taken over 20 s.
+  page.setDefaultTimeout(45_000);
   page.on('pageerror', (e) => errors.push(`${bridge.origin}: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`${bridge.origin} console: ${m.text()}`); });
   await page.addInitScript((offset: number) => {
