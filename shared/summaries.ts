@@ -14,11 +14,17 @@ export interface UnitSummary {
   readonly seq: number;
   readonly leadTasks: number;
   readonly coTasks: number;
-  /** Lead-task reports due for the period (none before the unit's first period). */
+  /**
+   * Lead-task reports due for the period (none before the unit's first period), each counted once by
+   * reportTiming (shared/rules/periods.ts): onTime + late + missing + waiting = due.
+   */
   readonly due: number;
   readonly onTime: number;
   readonly late: number;
+  /** Not in full and the due date has passed (未报). */
   readonly missing: number;
+  /** Not in full yet and the due date has not passed, the due date itself included (待报): not 未报 yet. */
+  readonly waiting: number;
   /** Mean completion (0…1) of the lead tasks' indicators; null when they have none. */
   readonly completion: number | null;
   /**

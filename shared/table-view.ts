@@ -111,6 +111,7 @@ export const UNIT_TABLE: TableSpec<UnitSummary> = {
     unit: { label: '单位', value: (u) => u.unit },
     tasks: { label: '牵头任务数', value: (u) => u.leadTasks },
     receivedOn: { label: '收到日期', value: (u) => u.receivedOn },
+    waiting: { label: '待报任务数', value: (u) => (u.leadTasks === 0 ? null : u.waiting) },
     completion: { label: '完成度', value: (u) => u.completion },
     red: { label: '红灯数', value: (u) => (u.leadTasks === 0 ? null : u.red) },
   },
