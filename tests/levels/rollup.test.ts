@@ -49,8 +49,9 @@ describe('ledger rollup: the county’s 汇总包', () => {
     expect(data.tasks.find((t) => t.task === 24)).toMatchObject({ lead: '市残联', status: null, light: 'red' });
     expect(data.lagging).toContainEqual({ task: 24, indicator: null, unit: '市残联', reason: '未报送' });
     expect(data.lagging).toContainEqual({ task: 5, indicator: null, unit: '市农业农村局', reason: '未报送' });
-    expect(data.completeness).toMatchObject({ onTime: 7, late: 0 });
-    expect(data.completeness.missing).toBe(data.completeness.due - 7);
+    // Written on 07-04, before June's due date (07-05): what the others have not sent is 待报, not 未报.
+    expect(data.completeness).toMatchObject({ onTime: 7, late: 0, missing: 0 });
+    expect(data.completeness.waiting).toBe(data.completeness.due - 7);
 
     // People read it in the visible sheets: one row per indicator, with how the figure was made.
     const { content } = readPackage(readFileSync(file));
