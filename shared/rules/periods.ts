@@ -127,9 +127,6 @@ export function reportTiming(report: { readonly receivedOn: string | null } | nu
 /** 按时 / 逾期 / 未报 (due date passed, none in full) / 待报 (not due yet, none in full yet). */
 export type ReportTiming = 'onTime' | 'late' | 'missing' | 'waiting';
 
-/** The words for each, as the tables' columns and the CLI name them. */
-export const REPORT_TIMING_LABELS: Readonly<Record<ReportTiming, string>> = { onTime: '按时', late: '逾期', missing: '未报', waiting: '待报' };
-
 /**
  * The day a period starts: its first day, a local date (a quarter's: its first month's).
  * @example periodStart('2019-12', 'monthly') // '2019-12-01'; periodStart('2019-12', 'quarterly') // '2019-10-01'
