@@ -131,12 +131,18 @@ describe('分县区 and the 汇总包: the same rule at the county that writes i
 
   it('the county’s 汇总包 counts its units’ tasks not in as 待报 before the due date and 未报 after; the city reads what was written', async () => {
     const { lv, rollup } = await september();
-    const completeness = (file: string) => rollupDataSchema.parse(readPackageFile(file).pkg.data).completeness;
-    const onDue = completeness(await rollup(DUE));
+    const dataOf = (file: string) => rollupDataSchema.parse(readPackageFile(file).pkg.data);
+    const due = dataOf(await rollup(DUE));
+    const onDue = due.completeness;
     expect(onDue).toMatchObject({ onTime: 7, late: 0, missing: 0, waiting: onDue.due - 7 });
     expect(onDue.waiting).toBeGreaterThan(0);
-    const dayAfter = completeness(await rollup(AFTER));
+    const after = dataOf(await rollup(AFTER));
+    const dayAfter = after.completeness;
     expect(dayAfter).toMatchObject({ due: onDue.due, onTime: 7, late: 0, missing: onDue.due - 7, waiting: 0 });
+    // Its 滞后事项 name the units not in only once they are 未报: none on the due date, 市残联 the day after.
+    expect(due.lagging.filter((l) => l.reason === '未报送')).toEqual([]);
+    expect(after.lagging).toContainEqual({ task: 24, indicator: null, unit: '市残联', reason: '未报送' });
+    expect(after.lagging).toContainEqual({ task: 5, indicator: null, unit: '市农业农村局', reason: '未报送' });
     // The sheet people read says the same.
     const sheet = readPackage(readFileSync(join(lv.toCity, `汇总包-郎溪县-${DUE}.xlsx`))).content.sheets.find((s) => s.name === '报送及滞后事项')!;
     expect(sheet.rows[0]![1]).toBe(`${onDue.units} 个单位牵头任务 ${onDue.due} 项:按时 7,逾期 0,未报送 0,待报送(未到截止日期)${onDue.waiting}`);

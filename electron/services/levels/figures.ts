@@ -21,7 +21,7 @@ import { listRollups } from '../../../db/queries/rollups';
 import { parentNames } from './offices';
 import type { TaskStatus } from '../../../shared/domain';
 import { officeName, type Ctx } from '../context';
-import { indicatorSummary, isComplete, loadPeriodData, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
+import { indicatorSummary, isComplete, loadPeriodData, owedNow, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
 
 /** A subordinate office's current roll-up of the period, as stored. */
 export interface ReceivedRollup {
@@ -132,7 +132,8 @@ export function rollupDataOf(f: AreaFigures, office: { readonly name: string; re
   f.data.plan.tasks.forEach((task, k) => {
     const t = f.tasks[k]!;
     const leads = t.leadUnits.join('、') || f.officeName;
-    const unreported = t.leadUnits.filter((_, j) => !isComplete(task, f.data.reports.get(`${task.leadUnitIds[j]}:${task.id}`)));
+    // Lagging only once the due date has passed: before then what is not in is 待报, not 未报送 (nor for a unit not started yet).
+    const unreported = t.leadUnits.filter((_, j) => owedNow(f.data, task.leadUnitIds[j]!) && !isComplete(task, f.data.reports.get(`${task.leadUnitIds[j]}:${task.id}`)));
     if (unreported.length > 0) lagging.push({ task: t.no, indicator: null, unit: clip(unreported.join('、'), 200), reason: '未报送' });
     for (const a of byTask.get(t.no) ?? []) {
       if (a.value === null || !isBehind(a.indicator, a.value, month)) continue;
