@@ -651,7 +651,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             if (json) io.out(JSON.stringify(rows, null, 2));
             else {
               io.out(title);
-              for (const c of rows) io.out(`${c.no}、${c.name}  任务 ${c.tasks}  指标 ${c.indicators}  完成度 ${pct(c.completion)}  绿/黄/红 ${c.green}/${c.yellow}/${c.red}  未报 ${c.missing}`);
+              for (const c of rows) io.out(`${c.no}、${c.name}  任务 ${c.tasks}  指标 ${c.indicators}  完成度 ${pct(c.completion)}  绿/黄/红 ${c.green}/${c.yellow}/${c.red}  未报 ${c.missing}  待报 ${c.waiting}`);
             }
           }
           return 0;

@@ -93,8 +93,9 @@ export interface CategorySummary {
   readonly green: number;
   readonly yellow: number;
   readonly red: number;
-  /** Tasks with no complete lead report. */
+  /** Tasks with no lead report in full, by reportTiming: 未报 once the due date has passed, 待报 until then. */
   readonly missing: number;
+  readonly waiting: number;
 }
 
 export interface PeriodSummaryHeader {

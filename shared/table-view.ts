@@ -147,7 +147,8 @@ export const CATEGORY_TABLE: TableSpec<CategorySummary> = {
     tasks: { label: '任务数', value: (c) => c.tasks },
     indicators: { label: '指标数', value: (c) => c.indicators },
     completion: { label: '完成度', value: (c) => c.completion },
-    missing: { label: '无报送任务数', value: (c) => c.missing },
+    missing: { label: '未报送任务数', value: (c) => c.missing },
+    waiting: { label: '待报送任务数', value: (c) => c.waiting },
   },
   filter: {
     lights: { label: '灯号', values: lightsOf },

@@ -186,7 +186,8 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
     { title: '指标', dataIndex: 'indicators', width: 80, align: 'center', ...view.column('indicators') },
     { title: '完成度', dataIndex: 'completion', width: 190, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', width: 140, ...view.column('lights'), render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
-    { title: '无报送任务', dataIndex: 'missing', width: 120, align: 'center', ...view.column('missing') },
+    { title: '未报送任务', dataIndex: 'missing', width: 110, align: 'center', ...view.column('missing') },
+    { title: '待报送任务', dataIndex: 'waiting', width: 110, align: 'center', ...view.column('waiting') },
   ];
   return (
     <>

@@ -21,7 +21,7 @@ import { readPackage, readPackageFile } from '../../electron/services/packages/p
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { draftBulletin } from '../../electron/services/summaries/bulletin';
 import { writeSummaryWorkbook } from '../../electron/services/summaries/reports';
-import { loadPeriodData, periodFigures } from '../../electron/services/summaries/summaries';
+import { loadPeriodData, periodFigures, summaryByCategory, summaryByTask } from '../../electron/services/summaries/summaries';
 import { rollupDataSchema, rollupStateText, type OfficeStanding } from '../../shared/rollup';
 import type { UnitSummary } from '../../shared/summaries';
 import { UNIT_TABLE, tableRows } from '../../shared/table-view';
@@ -87,6 +87,17 @@ describe('a unit: 待报 until its due date has passed, 未报 after', () => {
     expect(after.headline).toMatchObject({ waiting: 0, missing: after.headline.due - after.headline.onTime - after.headline.late });
     expectIdentity(after.units);
 
+    // 分类别: the tasks no lead has sent in full are 待报送 on the due date and 未报送 the day after.
+    for (const [day, timing] of [[DUE, 'waiting'], [AFTER, 'missing']] as const) {
+      const d = await loadPeriodData(on(office, day), SEPTEMBER);
+      const tasks = summaryByTask(d);
+      const categories = summaryByCategory(d, tasks);
+      const unreported = tasks.filter((t) => t.reportedLeads === 0).length;
+      expect(unreported).toBeGreaterThan(0);
+      expect(categories.reduce((n, c) => n + c[timing], 0)).toBe(unreported);
+      expect(categories.reduce((n, c) => n + c[timing === 'waiting' ? 'missing' : 'waiting'], 0)).toBe(0);
+    }
+
     // The table sorts by 待报 (units without lead tasks last), and the workbook prints it beside 未报送.
     const due = await figures(DUE);
     const byWaiting = tableRows(due.units.filter((u) => u.leadTasks > 0), UNIT_TABLE, { search: '', filters: {}, sort: { column: 'waiting', order: 'ascend' } });
@@ -114,6 +125,8 @@ describe('a unit: 待报 until its due date has passed, 未报 after', () => {
     const text = (await ledgerOn(AFTER, 'summary', '--db', office.file, '--period', SEPTEMBER, '--by', 'unit')).out;
     expect(text).toContain('序号 单位  牵头/协同  按时/逾期/未报/待报');
     expect(text).toMatch(/ 市人社局 {2}7\/\d+ {2}1\/0\/6\/0 /);
+    const byCategory = (await ledgerOn(DUE, 'summary', '--db', office.file, '--period', SEPTEMBER, '--by', 'category')).out;
+    expect(byCategory).toMatch(/未报 0 {2}待报 [1-9]/);
   });
 });
 

@@ -238,7 +238,7 @@ describe('summary workbook: content against the database', () => {
     const start = body.findIndex((r) => r[1] === '类别');
     expect(start).toBeGreaterThan(0);
     categories.forEach((c, k) => {
-      expect(body[start + 1 + k]!.slice(1, 9)).toEqual([`${c.no}、${c.name}`, c.tasks, c.indicators, orDash(c.completion), c.green, c.yellow, c.red, c.missing]);
+      expect(body[start + 1 + k]!.slice(1, 10)).toEqual([`${c.no}、${c.name}`, c.tasks, c.indicators, orDash(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
     });
   });
 

@@ -539,6 +539,7 @@ const OVERVIEW_COLS: readonly Col[] = [
   { header: '', width: 11, kind: 'count' },
   { header: '', width: 11, kind: 'count' },
   { header: '', width: 13, kind: 'count' },
+  { header: '', width: 13, kind: 'count' },
 ];
 
 const CATEGORY_COLS: readonly Col[] = [
@@ -550,6 +551,7 @@ const CATEGORY_COLS: readonly Col[] = [
   { header: `${lightText('yellow')}（项）`, width: 11, kind: 'count' },
   { header: `${lightText('red')}（项）`, width: 11, kind: 'count' },
   { header: '未报送任务（项）', width: 13, kind: 'count' },
+  { header: '待报送任务（项）', width: 13, kind: 'count' },
 ];
 
 /** How many indicators of each kind: "累计类 45 个、水平类 16 个、增幅类 1 个". */
@@ -611,7 +613,7 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   sectionRow(ws, row++, cols, '分类别完成情况', { border: false, fill: false });
   headerRow(ws, row++, CATEGORY_COLS.map((c) => c.header), CATEGORY_COLS);
   for (const c of m.categories) {
-    row = dataRow(ws, row, CATEGORY_COLS, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+    row = dataRow(ws, row, CATEGORY_COLS, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
   }
 
   const categoryLast = row - 1;
@@ -636,7 +638,7 @@ function categoriesSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly Categor
   titleRows(ws, cols, m, '分类别汇总表');
   let row = HEADER_ROWS + 1;
   for (const c of shown) {
-    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
   }
 }
 

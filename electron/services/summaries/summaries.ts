@@ -216,9 +216,11 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
 
 /** Category by category, from the task summaries. */
 export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] = summaryByTask(d)): CategorySummary[] {
+  const notIn = reportTiming(null, d.period.dueOn, d.today);
   return d.plan.categories.map((c) => {
     const label = `${c.no}、${c.name}`;
     const mine = tasks.filter((t) => t.category === label);
+    const unreported = mine.filter((t) => t.reportedLeads === 0).length;
     const completions = mine.flatMap((t) => t.indicators.map((i) => i.completion ?? 0));
     return {
       no: c.no, name: c.name, tasks: mine.length, indicators: completions.length,
@@ -226,7 +228,8 @@ export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] =
       green: mine.filter((t) => t.light === 'green').length,
       yellow: mine.filter((t) => t.light === 'yellow').length,
       red: mine.filter((t) => t.light === 'red').length,
-      missing: mine.filter((t) => t.reportedLeads === 0).length,
+      missing: notIn === 'missing' ? unreported : 0,
+      waiting: notIn === 'waiting' ? unreported : 0,
     };
   });
 }
