@@ -14,6 +14,7 @@ import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUE
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
+import { rollupStateText } from '../shared/rollup';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
@@ -440,16 +441,16 @@ async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<numbe
     const { summaryByOffice } = await import('./services/levels/figures');
     const v = await summaryByOffice(l, need(args, 'period'));
     if (json) {
-      const row = (o: typeof v.own) => ({ office: o.office, due: o.due, onTime: o.onTime, late: o.late, missing: o.missing, completion: o.completion, green: o.green, yellow: o.yellow, red: o.red, revision: o.revision, receivedOn: o.receivedOn });
+      const row = (o: typeof v.own) => ({ office: o.office, due: o.due, onTime: o.onTime, late: o.late, missing: o.missing, waiting: o.waiting, completion: o.completion, green: o.green, yellow: o.yellow, red: o.red, revision: o.revision, receivedOn: o.receivedOn });
       io.out(JSON.stringify({ period: v.head.period, own: row(v.own), offices: v.offices.map(row), indicators: v.indicators }, null, 2));
       return 0;
     }
     const h = v.head;
     io.out(`${h.planTitle} ${periodLabel(h.period, h.frequency)} 分县区 序时进度 ${pct(h.timeProgress)} 报送截止 ${h.dueOn}`);
-    io.out('序号 下级汇总端  汇总包  应报/按时/逾期/未报  完成度  绿/黄/红');
+    io.out('序号 下级汇总端  汇总包  应报/按时/逾期/未报/待报  完成度  绿/黄/红');
     [...v.offices, v.own].forEach((o, k) => {
-      const got = o.own ? '本级各单位' : o.revision === null ? '未报送' : `第${o.revision}版 ${o.receivedOn ?? ''}`;
-      io.out(`${o.own ? '  ' : String(k + 1).padStart(2)} ${o.office}  ${got}  ${o.due}/${o.onTime}/${o.late}/${o.missing}  ${pct(o.completion)}  ${o.green}/${o.yellow}/${o.red}`);
+      const got = o.revision === null ? rollupStateText(o) : `第${o.revision}版 ${o.receivedOn ?? ''}`;
+      io.out(`${o.own ? '  ' : String(k + 1).padStart(2)} ${o.office}  ${got}  ${o.due}/${o.onTime}/${o.late}/${o.missing}/${o.waiting}  ${pct(o.completion)}  ${o.green}/${o.yellow}/${o.red}`);
     });
     const cell = (f: { target: number | null; value: number | null }, word: string) => (f.target === null ? word : `${f.value ?? '未报'}/${f.target}`);
     io.out(`\n分指标(数值/目标;累计类合计 = ${v.own.office} + 各下级汇总端,其他类为${v.own.office}牵头单位的数值;无任务不计):`);
@@ -626,13 +627,13 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             const rows = summaryByUnit(d);
             if (json) io.out(JSON.stringify(rows.map((r) => ({
               unit: r.unit, leadTasks: r.leadTasks, coTasks: r.coTasks, due: r.due, onTime: r.onTime, late: r.late,
-              missing: r.missing, completion: r.completion, green: r.green, yellow: r.yellow, red: r.red, state: r.state, receivedOn: r.receivedOn,
+              missing: r.missing, waiting: r.waiting, completion: r.completion, green: r.green, yellow: r.yellow, red: r.red, state: r.state, receivedOn: r.receivedOn,
             })), null, 2));
             else {
               io.out(title);
-              io.out('序号 单位  牵头/协同  按时/逾期/未报  完成度  绿/黄/红  报送情况');
+              io.out('序号 单位  牵头/协同  按时/逾期/未报/待报  完成度  绿/黄/红  报送情况');
               for (const r of rows) {
-                io.out(`${String(r.seq).padStart(2)} ${r.unit}  ${r.leadTasks}/${r.coTasks}  ${r.onTime}/${r.late}/${r.missing}  ${pct(r.completion)}  ${r.green}/${r.yellow}/${r.red}  ${r.state}`);
+                io.out(`${String(r.seq).padStart(2)} ${r.unit}  ${r.leadTasks}/${r.coTasks}  ${r.onTime}/${r.late}/${r.missing}/${r.waiting}  ${pct(r.completion)}  ${r.green}/${r.yellow}/${r.red}  ${r.state}`);
               }
             }
           } else if (by === 'task') {
@@ -654,7 +655,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
             if (json) io.out(JSON.stringify(rows, null, 2));
             else {
               io.out(title);
-              for (const c of rows) io.out(`${c.no}、${c.name}  任务 ${c.tasks}  指标 ${c.indicators}  完成度 ${pct(c.completion)}  绿/黄/红 ${c.green}/${c.yellow}/${c.red}  未报 ${c.missing}`);
+              for (const c of rows) io.out(`${c.no}、${c.name}  任务 ${c.tasks}  指标 ${c.indicators}  完成度 ${pct(c.completion)}  绿/黄/红 ${c.green}/${c.yellow}/${c.red}  未报 ${c.missing}  待报 ${c.waiting}`);
             }
           }
           return 0;

@@ -9,7 +9,7 @@ import { gapText, percent, targetFigure, valueWord } from './format';
 import { behindIndicators, isBehind, type BehindIndicator, type Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
 import type { IndicatorSummary, TaskSummary, UnitSummary } from './summaries';
-import type { OfficeStanding } from './rollup';
+import { rollupStateText, type OfficeStanding } from './rollup';
 
 export interface BulletinRow {
   readonly task: number;
@@ -41,7 +41,7 @@ export interface OfficeRankingRow {
   readonly office: string;
   readonly completion: number | null;
   readonly red: number;
-  /** 第2版 (its roll-up), or 未报送. */
+  /** 第2版 (its roll-up), 待报送 (none yet, not due yet) or 未报送 (rollupStateText). */
   readonly state: string;
 }
 
@@ -198,16 +198,18 @@ export function composeBulletin(input: BulletinInput): Bulletin {
     `${h.partialUnitNames.length > 0 ? `部分报送的单位:${listNames(h.partialUnitNames)}。` : ''}` +
     `${h.missingUnitNames.length > 0 ? `未报送的单位:${listNames(h.missingUnitNames)}。` : ''}`;
   const officeRanking: OfficeRankingRow[] = (input.offices ?? [])
-    .map(({ standing: o, rank }) => ({ rank, office: o.office, completion: o.completion, red: o.red, state: o.revision === null ? '未报送' : `第${o.revision}版` }))
+    .map(({ standing: o, rank }) => ({ rank, office: o.office, completion: o.completion, red: o.red, state: rollupStateText(o) }))
     .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
-  const sent = officeRanking.filter((r) => r.state !== '未报送');
+  const sent = officeRanking.filter((r) => r.state !== '未报送' && r.state !== '待报送');
   const silent = officeRanking.filter((r) => r.state === '未报送').map((r) => r.office);
+  const notYet = officeRanking.filter((r) => r.state === '待报送').map((r) => r.office);
+  const notYetText = notYet.length > 0 ? `尚未到截止日期、还未报送汇总包的:${listNames(notYet)}。` : '';
   const below = subordinatesWord(input.office);
   const offices = officeRanking.length === 0 ? ''
-    : sent.length === 0 ? `${below}均未报送汇总包${silent.length > 0 ? `:${listNames(silent)}` : ''}。`
+    : sent.length === 0 ? `${silent.length > 0 ? `${below}均未报送汇总包:${listNames(silent)}。` : ''}${notYetText}`
       : `按${below}分解任务的量化指标平均完成率排序(见下表,空白任务不计,未报送汇总包的按0计),${listNames(sent.slice(0, 3).map((r) => r.office))}推进较快` +
         `${sent.length > 3 ? `,${listNames(sent.slice(-3).reverse().map((r) => r.office))}进度相对滞后` : ''}。` +
-        `${silent.length > 0 ? `未报送汇总包的:${listNames(silent)}。` : ''}`;
+        `${silent.length > 0 ? `未报送汇总包的:${listNames(silent)}。` : ''}${notYetText}`;
   return {
     docNo: docNumber(input.planYear, input.issue),
     title: `关于${span}${scope}民生工作推进情况的通报`,

@@ -13,7 +13,7 @@ import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from '
 import { isSplit } from './levels';
 import { planSchema } from './plan';
 import type { PeriodSummaryHeader } from './summaries';
-import { isPeriodId } from './rules/periods';
+import { isPeriodId, type ReportTiming } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
 const text = (max: number) => z.string().max(max);
@@ -49,13 +49,21 @@ export const rollupTaskSchema = z.strictObject({
   light: z.enum(['green', 'yellow', 'red', 'none']),
 });
 
-/** What the office's units owed for the period and what came in (its reporting completeness). */
+/**
+ * What the office's units owed for the period and what came in (its reporting completeness), counted by
+ * reportTiming on the sending office's clock the day it wrote the package: onTime + late + missing + waiting = due.
+ */
 export const rollupCompletenessSchema = z.strictObject({
   units: count,
   due: count,
   onTime: count,
   late: count,
   missing: count,
+  /**
+   * Lead tasks not in yet while the due date had not passed (待报). A 汇总包 written before this field existed
+   * has none: it reads as 0, as that version counted such tasks among `missing`.
+   */
+  waiting: count.default(0),
 });
 
 /** A lagging item (滞后事项) of the office: a red indicator or a task not reported, with its unit. */
@@ -93,11 +101,17 @@ export interface OfficeStanding {
   /** The roll-up the figures come from (a subordinate office's); null for 本级 or while none came in. */
   readonly revision: number | null;
   readonly receivedOn: string | null;
-  /** Tasks the office owes for the period: those with an indicator it has a target for (无任务 left out), and those with none. */
+  /**
+   * Tasks the office owes for the period: those with an indicator it has a target for (无任务 left out), and those
+   * with none; each counted once by reportTiming on this office's clock: onTime + late + missing + waiting = due.
+   */
   readonly due: number;
   readonly onTime: number;
   readonly late: number;
+  /** Not in full (no 汇总包, or the task not in it in full) and the due date has passed (未报). */
   readonly missing: number;
+  /** Not in full yet and the due date has not passed (待报). */
+  readonly waiting: number;
   /** Mean completion (0…1) of its indicators against its own targets; null when it has none. */
   readonly completion: number | null;
   readonly green: number;
@@ -107,13 +121,24 @@ export interface OfficeStanding {
   readonly tasks: readonly OfficeTaskRow[];
 }
 
+/**
+ * What an office's 汇总包 column says: its revision (第2版); without one 待报送 while the due date has not passed
+ * (every task it owes is waiting), 未报送 after; 本级各单位 for 本级, which sends none.
+ * @example rollupStateText({ own: false, revision: null, missing: 0, waiting: 12, … }) // '待报送'
+ */
+export function rollupStateText(o: Pick<OfficeStanding, 'own' | 'revision' | 'missing' | 'waiting'>): string {
+  if (o.own) return '本级各单位';
+  if (o.revision !== null) return `第${o.revision}版`;
+  return o.missing === 0 && o.waiting > 0 ? '待报送' : '未报送';
+}
+
 /** One task an office (or 本级) owes for the period, as its parent sees it. */
 export interface OfficeTaskRow {
   readonly task: number;
   readonly title: string;
   /** Null: not reported. */
   readonly status: TaskStatus | null;
-  readonly reported: 'onTime' | 'late' | 'missing';
+  readonly reported: ReportTiming;
   readonly light: Light;
   /** The lead unit's narrative (for an office: as its 汇总包 carried it). */
   readonly progress: string;

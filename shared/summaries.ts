@@ -14,11 +14,17 @@ export interface UnitSummary {
   readonly seq: number;
   readonly leadTasks: number;
   readonly coTasks: number;
-  /** Lead-task reports due for the period (none before the unit's first period). */
+  /**
+   * Lead-task reports due for the period (none before the unit's first period), each counted once by
+   * reportTiming (shared/rules/periods.ts): onTime + late + missing + waiting = due.
+   */
   readonly due: number;
   readonly onTime: number;
   readonly late: number;
+  /** Not in full and the due date has passed (未报). */
   readonly missing: number;
+  /** Not in full yet and the due date has not passed, the due date itself included (待报): not 未报 yet. */
+  readonly waiting: number;
   /** Mean completion (0…1) of the lead tasks' indicators; null when they have none. */
   readonly completion: number | null;
   /**
@@ -37,16 +43,17 @@ export interface UnitSummary {
 }
 
 /**
- * Where a unit stands in a period's reporting, as the dashboard and the trend count it: late if any
- * lead task came in late, on time if all came in by the due date, otherwise missing (nothing yet,
- * or part of it), waiting while nothing is in and the due date has not passed. Null for a unit that
- * leads no task or owes nothing yet (未起报). (A unit with nothing in has nothing late.)
+ * Where a unit stands in a period's reporting, as the dashboard and the trend count it, from its task counts:
+ * late if any lead task came in late; missing if any is 未报 (the due date has passed without it); waiting while
+ * what is not in yet is only 待报 (nothing in, or part of it, before the due date has passed); otherwise on time.
+ * Null for a unit that leads no task or owes nothing yet (未起报).
+ * @example reportingGroup({ state: '部分报送', onTime: 1, late: 0, missing: 0, waiting: 6, … }) // 'waiting'
  */
 export function reportingGroup(u: UnitSummary): 'onTime' | 'late' | 'missing' | 'waiting' | null {
   if (u.state === '无牵头任务' || u.state === '未起报') return null;
   if (u.late > 0) return 'late';
-  if (u.state === '待报送') return 'waiting';
-  return u.state === '已报送' ? 'onTime' : 'missing';
+  if (u.missing > 0) return 'missing';
+  return u.waiting > 0 ? 'waiting' : 'onTime';
 }
 
 export interface IndicatorSummary extends IndicatorFields {
@@ -86,8 +93,9 @@ export interface CategorySummary {
   readonly green: number;
   readonly yellow: number;
   readonly red: number;
-  /** Tasks with no complete lead report. */
+  /** Tasks with no lead report in full, by reportTiming: 未报 once the due date has passed, 待报 until then. */
   readonly missing: number;
+  readonly waiting: number;
 }
 
 export interface PeriodSummaryHeader {

@@ -113,6 +113,7 @@ export const UNIT_TABLE: TableSpec<UnitSummary> = {
     unit: { label: '单位', value: (u) => u.unit },
     tasks: { label: '牵头任务数', value: (u) => u.leadTasks },
     receivedOn: { label: '收到日期', value: (u) => u.receivedOn },
+    waiting: { label: '待报任务数', value: (u) => (u.leadTasks === 0 ? null : u.waiting) },
     completion: { label: '完成度', value: (u) => u.completion },
     red: { label: '红灯数', value: (u) => (u.leadTasks === 0 ? null : u.red) },
   },
@@ -148,7 +149,8 @@ export const CATEGORY_TABLE: TableSpec<CategorySummary> = {
     tasks: { label: '任务数', value: (c) => c.tasks },
     indicators: { label: '指标数', value: (c) => c.indicators },
     completion: { label: '完成度', value: (c) => c.completion },
-    missing: { label: '无报送任务数', value: (c) => c.missing },
+    missing: { label: '未报送任务数', value: (c) => c.missing },
+    waiting: { label: '待报送任务数', value: (c) => c.waiting },
   },
   filter: {
     lights: { label: '灯号', values: lightsOf },

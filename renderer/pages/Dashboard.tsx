@@ -124,10 +124,12 @@ function UnitTable({ rows }: { readonly rows: readonly UnitSummary[] }) {
     { title: '序号', dataIndex: 'seq', width: 70, align: 'center', ...view.column('seq') },
     { title: '单位', dataIndex: 'unit', width: 150, ...view.column('unit'), render: (u: string) => <Button type="link" size="small" className="unit-link" onClick={() => go('unitDetail', u)}>{u}</Button> },
     { title: '牵头/协同', width: 100, align: 'center', ...view.column('tasks'), render: (_, r) => `${r.leadTasks}/${r.coTasks}` },
-    { title: '报送情况', width: 150, ...view.column('state'), render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
+    { title: '报送情况', width: 140, ...view.column('state'), render: (_, r) => <Space size={4}><StateTag state={r.state} />{r.late > 0 && <Tag color="warning">逾期</Tag>}</Space> },
     { title: '收到日期', dataIndex: 'receivedOn', width: 104, ...view.column('receivedOn'), render: (d: string | null) => shortDate(d) },
     { title: '按时/逾期/未报', key: 'counts', width: 116, align: 'center', render: (_, r) => (r.leadTasks === 0 ? '—' : `${r.onTime}/${r.late}/${r.missing}`) },
-    { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
+    // Not yet due and not in yet: apart from 未报, so the day a month opens shows no 未报.
+    { title: '待报', key: 'waiting', width: 64, align: 'center', ...view.column('waiting'), render: (_, r) => (r.leadTasks === 0 ? '—' : r.waiting) },
+    { title: '完成度', dataIndex: 'completion', width: 160, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', width: 130, ...view.column('lights'), render: (_, r) => (r.leadTasks === 0 ? '—' : <LightCounts green={r.green} yellow={r.yellow} red={r.red} />) },
     { title: '操作', key: 'op', width: 70, render: (_, r) => <Button size="small" onClick={() => go('unitDetail', r.unit)}>明细</Button> },
   ];
@@ -184,7 +186,8 @@ function CategoryTable({ rows }: { readonly rows: readonly CategorySummary[] }) 
     { title: '指标', dataIndex: 'indicators', width: 80, align: 'center', ...view.column('indicators') },
     { title: '完成度', dataIndex: 'completion', width: 190, ...view.column('completion'), render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', width: 140, ...view.column('lights'), render: (_, c) => <LightCounts green={c.green} yellow={c.yellow} red={c.red} /> },
-    { title: '无报送任务', dataIndex: 'missing', width: 120, align: 'center', ...view.column('missing') },
+    { title: '未报送任务', dataIndex: 'missing', width: 110, align: 'center', ...view.column('missing') },
+    { title: '待报送任务', dataIndex: 'waiting', width: 110, align: 'center', ...view.column('waiting') },
   ];
   return (
     <>

@@ -6,7 +6,7 @@ import { Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { blankQuotaText } from '../../shared/levels';
 import { rowLight, type TaskSummary } from '../../shared/summaries';
-import type { ByOfficeView, OfficeFigure, OfficeIndicatorRow, OfficeStanding, OfficeTaskRow } from '../../shared/rollup';
+import { rollupStateText, type ByOfficeView, type OfficeFigure, type OfficeIndicatorRow, type OfficeStanding, type OfficeTaskRow } from '../../shared/rollup';
 import { CompletionBar, LightCounts, LightTag, STICKY_HEADER, num, shortDate } from '../components/common';
 
 const { Text } = Typography;
@@ -26,6 +26,7 @@ const REPORTED: Readonly<Record<OfficeTaskRow['reported'], { readonly label: str
   onTime: { label: '按时', color: 'success' },
   late: { label: '逾期', color: 'warning' },
   missing: { label: '未报送', color: 'error' },
+  waiting: { label: '待报送', color: 'processing' },
 };
 
 /** The office's figure of one indicator: 数值/目标, or 无任务 (同目标 where the target is not split). */
@@ -83,10 +84,11 @@ export function OfficeTable({ view }: { readonly view: ByOfficeView }) {
     { title: '下级汇总端', dataIndex: 'office', width: 130, render: (o: string, r) => (r.own ? <Text strong>{o}</Text> : o) },
     {
       title: '汇总包', key: 'rollup', width: 170,
-      render: (_, r) => (r.own ? <Text type="secondary">本级各单位</Text> : r.revision === null ? <Tag color="error">未报送</Tag>
+      render: (_, r) => (r.own ? <Text type="secondary">{rollupStateText(r)}</Text> : r.revision === null ? <Tag color={r.missing > 0 ? 'error' : 'processing'}>{rollupStateText(r)}</Tag>
         : <Space size={4}><Tag color={r.late > 0 ? 'warning' : 'success'}>第{r.revision}版</Tag><Text type="secondary">{shortDate(r.receivedOn)}</Text></Space>),
     },
     { title: '应报/按时/逾期/未报', key: 'counts', width: 150, align: 'center', render: (_, r) => `${r.due}/${r.onTime}/${r.late}/${r.missing}` },
+    { title: '待报', dataIndex: 'waiting', width: 72, align: 'center' },
     { title: '完成度', dataIndex: 'completion', width: 170, render: (c: number | null, r) => <CompletionBar value={c} light={rowLight(r)} /> },
     { title: '绿/黄/红', key: 'lights', width: 120, render: (_, r) => <LightCounts green={r.green} yellow={r.yellow} red={r.red} /> },
   ];

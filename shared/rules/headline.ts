@@ -91,11 +91,12 @@ export interface Headline {
   readonly missingUnitNames: readonly string[];
   readonly partialUnitNames: readonly string[];
   readonly lateUnitNames: readonly string[];
-  /** Lead-task reports due, and how they came in. */
+  /** Lead-task reports due, and how they came in (onTime + late + missing + waiting = due). */
   readonly due: number;
   readonly onTime: number;
   readonly late: number;
   readonly missing: number;
+  readonly waiting: number;
   /** Task lights. */
   readonly green: number;
   readonly yellow: number;
@@ -144,6 +145,7 @@ export function headlineOf(h: PeriodSummaryHeader, units: readonly UnitSummary[]
     onTime: sum((u) => u.onTime),
     late: sum((u) => u.late),
     missing: sum((u) => u.missing),
+    waiting: sum((u) => u.waiting),
     green: tasks.filter((t) => t.light === 'green').length,
     yellow: tasks.filter((t) => t.light === 'yellow').length,
     red: tasks.filter((t) => t.light === 'red').length,

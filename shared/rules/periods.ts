@@ -112,6 +112,22 @@ export function isOverdue(dueOn: string, today: string): boolean {
 }
 
 /**
+ * How one lead task's report of a period stands by `today` (the injected clock's local date), the one rule every
+ * count of 按时/逾期/未报/待报 takes: a report in full is on time or late by the date the summary office received it
+ * (none recorded: on time); without one it is missing only once the due date has passed, and waiting (待报) until
+ * then, the due date itself included. `dueOn` is the period's due date as it stands (moved past a holiday, or set by hand).
+ * @example reportTiming(null, '2019-10-08', '2019-10-08') // 'waiting'; reportTiming(null, '2019-10-08', '2019-10-09') // 'missing'
+ * @example reportTiming({ receivedOn: '2019-10-09' }, '2019-10-08', '2019-10-09') // 'late'
+ */
+export function reportTiming(report: { readonly receivedOn: string | null } | null, dueOn: string, today: string): ReportTiming {
+  if (report !== null) return report.receivedOn !== null && isLate(report.receivedOn, dueOn) ? 'late' : 'onTime';
+  return isOverdue(dueOn, today) ? 'missing' : 'waiting';
+}
+
+/** 按时 / 逾期 / 未报 (due date passed, none in full) / 待报 (not due yet, none in full yet). */
+export type ReportTiming = 'onTime' | 'late' | 'missing' | 'waiting';
+
+/**
  * The day a period starts: its first day, a local date (a quarter's: its first month's).
  * @example periodStart('2019-12', 'monthly') // '2019-12-01'; periodStart('2019-12', 'quarterly') // '2019-10-01'
  */

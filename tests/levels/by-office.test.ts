@@ -14,9 +14,14 @@ import { isSplit } from '../../shared/levels';
 import type { OfficeIndicatorRow } from '../../shared/rollup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { runLedger } from '../helpers/cli';
+import { fixedClock } from '../helpers/ledger';
+import type { OpenLedger } from '../../electron/services/context';
 import { cityWithCounties, rsjEntries } from './levels-loop';
 
-interface Row { office: string; due: number; onTime: number; late: number; missing: number; completion: number | null; green: number; yellow: number; red: number; revision: number | null }
+interface Row { office: string; due: number; onTime: number; late: number; missing: number; waiting: number; completion: number | null; green: number; yellow: number; red: number; revision: number | null }
+
+/** The office on 2019-07-08, after June's due date (07-05): what the CLI, on today's clock, also sees. */
+const afterDue = (office: OpenLedger): OpenLedger => ({ ...office, now: fixedClock('2019-07-08T09:00:00') });
 
 /** Tasks every office owes whatever its quotas: those with a target that is not split, and those with no number at all. */
 const owedByAll = PLAN_2019.categories.flatMap((c) => c.tasks).filter((t) => t.indicators.length === 0 || t.indicators.some((i) => !isSplit(i.kind))).length;
@@ -63,12 +68,12 @@ describe('ledger summary --by office', () => {
 
     // 宣州区 sent nothing: every task it owes is missing and red. It owes no task whose targets are all split and blank.
     const [xuanzhou, langxi, guangde] = v.offices;
-    expect(xuanzhou).toMatchObject({ due: owedByAll, onTime: 0, late: 0, missing: owedByAll, red: owedByAll, completion: 0 });
+    expect(xuanzhou).toMatchObject({ due: owedByAll, onTime: 0, late: 0, missing: owedByAll, waiting: 0, red: owedByAll, completion: 0 });
     // 郎溪县 owes task 1 besides (its quota of 技能脱贫培训); 广德市 too (two quotas, one task).
     expect(langxi!.due).toBe(owedByAll + 1);
     expect(guangde!.due).toBe(owedByAll + 1);
     for (const o of [langxi!, guangde!]) {
-      expect(o.onTime + o.late + o.missing).toBe(o.due);
+      expect(o.onTime + o.late + o.missing + o.waiting).toBe(o.due);
       expect(o.green + o.yellow + o.red).toBe(o.due);
       expect(o.late).toBe(0);
       // Only 市人社局 reports in each county: every task missing there came in without a status, and is red.
@@ -102,22 +107,23 @@ describe('ledger summary --by office', () => {
   it('the summary workbook’s 分县区 sheet: one row per office in order with its roll-up and rank, 本级 after them; none for an office without offices', async () => {
     const lv = await cityJune();
     const out = join(lv.loop.dir, '汇总表.xlsx');
-    const r = await writeSummaryWorkbook(lv.city, { period: '2019-06', out });
+    // Written the day the CLI reads (its clock is today's, long after June's due date of 2019-07-05).
+    const r = await writeSummaryWorkbook(afterDue(lv.city), { period: '2019-06', out });
     expect(r.sheets).toContain('分县区');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     const ws = wb.getWorksheet('分县区')!;
     const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { own: Row; offices: Row[] };
-    const rowOf = (n: number) => (ws.getRow(n).values as unknown[]).slice(1, 14);
-    expect(rowOf(3)).toEqual(['序号', '下级汇总端', '汇总包', '收到日期', '应报任务', '按时报送', '逾期报送', '未报送', '平均完成度', '● 绿灯', '▲ 黄灯', '■ 红灯', '排名']);
+    const rowOf = (n: number) => (ws.getRow(n).values as unknown[]).slice(1, 15);
+    expect(rowOf(3)).toEqual(['序号', '下级汇总端', '汇总包', '收到日期', '应报任务', '按时报送', '逾期报送', '未报送', '待报送', '平均完成度', '● 绿灯', '▲ 黄灯', '■ 红灯', '排名']);
     // Ranked by completion: 郎溪县 (40 of 100) and 广德市 (30 of 80) above 宣州区, which sent nothing.
     const [xz, lx, gd] = v.offices;
     const ranked = [lx!, gd!].sort((a, b) => b.completion! - a.completion!);
     const rankOf = (o: Row) => (o === xz ? 3 : ranked.indexOf(o) + 1);
-    expect(rowOf(4)).toEqual([1, '宣州区', '未报送', '—', xz!.due, 0, 0, xz!.due, 0, 0, 0, xz!.due, rankOf(xz!)]);
+    expect(rowOf(4)).toEqual([1, '宣州区', '未报送', '—', xz!.due, 0, 0, xz!.due, 0, 0, 0, 0, xz!.due, rankOf(xz!)]);
     expect(rowOf(5).slice(0, 3)).toEqual([2, '郎溪县', '第1版']);
-    expect(rowOf(5).slice(4)).toEqual([lx!.due, lx!.onTime, lx!.late, lx!.missing, lx!.completion, lx!.green, lx!.yellow, lx!.red, rankOf(lx!)]);
-    expect(rowOf(6).slice(12)).toEqual([rankOf(gd!)]);
+    expect(rowOf(5).slice(4)).toEqual([lx!.due, lx!.onTime, lx!.late, lx!.missing, lx!.waiting, lx!.completion, lx!.green, lx!.yellow, lx!.red, rankOf(lx!)]);
+    expect(rowOf(6).slice(13)).toEqual([rankOf(gd!)]);
     expect(rowOf(7).slice(0, 5)).toEqual([undefined, '市本级', '本级各单位', '—', v.own.due]);
 
     const top = await cityWithCounties([]);
@@ -127,7 +133,7 @@ describe('ledger summary --by office', () => {
 
   it('the bulletin ranks the offices that rolled up, names the silent ones, and has no such section before any roll-up', async () => {
     const lv = await cityJune();
-    const { bulletin } = await draftBulletin(lv.city, { period: '2019-06' });
+    const { bulletin } = await draftBulletin(afterDue(lv.city), { period: '2019-06' });
     const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] };
     const [, lx, gd] = v.offices;
     const [first, second] = lx!.completion! >= gd!.completion! ? [lx!, gd!] : [gd!, lx!];

@@ -90,7 +90,7 @@ describe('summary workbook: content against the database', () => {
     const units = summaryByUnit(await loadPeriodData(l, PERIOD));
     const ws = sheet(wb, '分单位');
     expect(ws.getRow(3).values).toEqual([
-      undefined, '序号', '单位', '牵头任务\n（应报）', '协同任务', '按时报送', '逾期报送', '未报送', '报送情况', '收到日期',
+      undefined, '序号', '单位', '牵头任务\n（应报）', '协同任务', '按时报送', '逾期报送', '未报送', '待报送', '报送情况', '收到日期',
       '平均完成度', '● 绿灯', '▲ 黄灯', '■ 红灯', '排名',
     ]);
     const body = rows(ws);
@@ -98,24 +98,25 @@ describe('summary workbook: content against the database', () => {
     const expectedRanks = competitionRanks(units.map((u) => (u.leadTasks > 0 ? u.completion : null)), { decimals: 3 });
     units.forEach((u, k) => {
       const row = body[k]!;
-      expect(row.slice(1, 9)).toEqual([u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing, u.state]);
-      expect(ymd(row[9]!)).toBe(u.receivedOn ?? '—');
-      expect(row[10]).toBe(orDash(u.completion));
-      expect(row.slice(11, 14)).toEqual([u.green, u.yellow, u.red]);
-      expect(row[14]).toBe(orDash(expectedRanks[k] ?? null));
+      expect(row.slice(1, 10)).toEqual([u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing, u.waiting, u.state]);
+      expect(ymd(row[10]!)).toBe(u.receivedOn ?? '—');
+      expect(row[11]).toBe(orDash(u.completion));
+      expect(row.slice(12, 15)).toEqual([u.green, u.yellow, u.red]);
+      expect(row[15]).toBe(orDash(expectedRanks[k] ?? null));
     });
     const total = body[units.length]!;
     expect(total[2]).toBe('合计');
     expect(total[5]).toBe(units.reduce((a, u) => a + u.onTime, 0));
     expect(total[7]).toBe(units.reduce((a, u) => a + u.missing, 0));
+    expect(total[8]).toBe(units.reduce((a, u) => a + u.waiting, 0));
 
     // The tie: 市残联 and 市商务局 both at 50.0% share a place, and the next place is skipped (1, 2, 2, 4).
-    const rankOf = (name: string) => body.find((r) => r[2] === name)![14];
+    const rankOf = (name: string) => body.find((r) => r[2] === name)![15];
     expect(units.find((u) => u.unit === '市残联')!.completion).toBe(0.5);
     expect(units.find((u) => u.unit === '市商务局')!.completion).toBe(0.5);
     const tied = rankOf('市残联') as number;
     expect(rankOf('市商务局')).toBe(tied);
-    const places = body.slice(0, units.length).map((r) => r[14]).filter((r): r is number => typeof r === 'number');
+    const places = body.slice(0, units.length).map((r) => r[15]).filter((r): r is number => typeof r === 'number');
     expect(places).not.toContain(tied + 1);
     expect(places).toContain(tied + 2);
     expect(rankOf('市退役军人事务局')).toBe('—');
@@ -210,6 +211,7 @@ describe('summary workbook: content against the database', () => {
       '按时报送（份）': sum((u) => u.onTime),
       '逾期报送（份）': sum((u) => u.late),
       '未报送（份）': sum((u) => u.missing),
+      '待报送（份）': sum((u) => u.waiting),
       '● 绿灯任务（项）': tasks.filter((t) => t.light === 'green').length,
       '▲ 黄灯任务（项）': tasks.filter((t) => t.light === 'yellow').length,
       '■ 红灯任务（项）': tasks.filter((t) => t.light === 'red').length,
@@ -236,7 +238,7 @@ describe('summary workbook: content against the database', () => {
     const start = body.findIndex((r) => r[1] === '类别');
     expect(start).toBeGreaterThan(0);
     categories.forEach((c, k) => {
-      expect(body[start + 1 + k]!.slice(1, 9)).toEqual([`${c.no}、${c.name}`, c.tasks, c.indicators, orDash(c.completion), c.green, c.yellow, c.red, c.missing]);
+      expect(body[start + 1 + k]!.slice(1, 10)).toEqual([`${c.no}、${c.name}`, c.tasks, c.indicators, orDash(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
     });
   });
 
@@ -255,16 +257,16 @@ describe('summary workbook: content against the database', () => {
       const r = missing[k]!;
       expect(r[1]).toBe(k + 1);
       expect(r[3]).toBe(missingOrLate(u));
-      expect(r.slice(4, 8)).toEqual([u.leadTasks, u.onTime, u.late, u.missing]);
-      expect(ymd(r[8]!)).toBe('2019-07-05');
-      expect(ymd(r[9]!)).toBe(u.receivedOn ?? '—');
+      expect(r.slice(4, 9)).toEqual([u.leadTasks, u.onTime, u.late, u.missing, u.waiting]);
+      expect(ymd(r[9]!)).toBe('2019-07-05');
+      expect(ymd(r[10]!)).toBe(u.receivedOn ?? '—');
     });
     const minzheng = missing.find((r) => r[2] === '市民政局')!;
     expect(minzheng[3]).toBe('部分报送、逾期报送');
-    expect(minzheng[10]).toBe(5); // received 07-10, due 07-05
-    expect(minzheng[11]).toBe('22. 推进社会养老服务体系和养老智慧化建设\n28. 推行基本殡葬服务');
+    expect(minzheng[11]).toBe(5); // received 07-10, due 07-05
+    expect(minzheng[12]).toBe('22. 推进社会养老服务体系和养老智慧化建设\n28. 推行基本殡葬服务');
     expect(missing.find((r) => r[2] === '市交运局')![3]).toBe('未报送');
-    expect(missing.find((r) => r[2] === '市商务局')![10]).toBe(4);
+    expect(missing.find((r) => r[2] === '市商务局')![11]).toBe(4);
 
     const lagging = rows(sheet(wb, '滞后事项'));
     const expected = tasks.flatMap((t) =>
@@ -307,6 +309,7 @@ describe('summary workbook: content against the database', () => {
       expect(find('按时报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.onTime, 0));
       expect(find('逾期报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.late, 0));
       expect(find('未报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.missing, 0));
+      expect(find('待报送（份）')[2 + month]).toBe(leading.reduce((a, u) => a + u.waiting, 0));
       for (const u of leading) {
         expect(find(u.unit, completionStart)[2 + month], `${u.unit} ${month}月`).toBe(orDash(u.completion));
         expect(find(u.unit, stateStart)[2 + month], `${u.unit} ${month}月`).toBe(trendState(u));
@@ -419,10 +422,10 @@ describe('summary workbook: formatting that matters', () => {
 
     const units = sheet(wb, '分单位');
     const canlian = units.getRows(4, 40)!.find((r) => r.getCell(2).value === '市残联')!;
-    expect(canlian.getCell(10).value).toBe(0.5);
-    expect(canlian.getCell(10).numFmt).toBe(PCT_FORMAT);
-    expect(canlian.getCell(9).value).toBeInstanceOf(Date);
-    expect(canlian.getCell(9).numFmt).toBe('yyyy-mm-dd');
+    expect(canlian.getCell(11).value).toBe(0.5);
+    expect(canlian.getCell(11).numFmt).toBe(PCT_FORMAT);
+    expect(canlian.getCell(10).value).toBeInstanceOf(Date);
+    expect(canlian.getCell(10).numFmt).toBe('yyyy-mm-dd');
 
     const tasks = sheet(wb, '分任务');
     const first = tasks.getRow(5);
@@ -467,7 +470,7 @@ describe('summary workbook: formatting that matters', () => {
 
     const ux = x.Sheets['分单位']!;
     const canlianRow = XLSX.utils.sheet_to_json<unknown[]>(ux, { header: 1 }).findIndex((r) => r[1] === '市残联') + 1;
-    expect(ux[`J${canlianRow}`]).toMatchObject({ t: 'n', v: 0.5, z: '0.0%', w: '50.0%' });
+    expect(ux[`K${canlianRow}`]).toMatchObject({ t: 'n', v: 0.5, z: '0.0%', w: '50.0%' });
     expect(ux[`C${canlianRow}`]).toMatchObject({ t: 'n', v: 1 });
     expect(sx['F5']).toMatchObject({ t: 'n', v: 250, w: '250人' });
     expect(sx['J5']).toMatchObject({ t: 'n' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayOffReason, handDueProblem, nextWorkingDay, periodDue, WEEKENDS_ONLY } from '../../shared/rules/deadlines';
-import { isLate, isOverdue } from '../../shared/rules/periods';
+import { isLate, isOverdue, reportTiming } from '../../shared/rules/periods';
 import { workCalendar } from '../../electron/services/calendar';
 
 const cal = workCalendar();
@@ -63,6 +63,29 @@ describe('due dates move to the next working day (chinese-days)', () => {
     expect(isLate('2019-10-09', dueOn)).toBe(true);
     expect(isOverdue(dueOn, '2019-10-08')).toBe(false);
     expect(isOverdue(dueOn, '2019-10-09')).toBe(true);
+  });
+
+  it.each([
+    // today, a report in full received on (null: none yet), how it stands against the due date moved to 10月8日
+    ['2019-10-07', null, 'waiting'], // the day before: nothing in is 待报, not 未报
+    ['2019-10-08', null, 'waiting'], // the due date itself: the unit still has the day
+    ['2019-10-09', null, 'missing'], // the day after: 未报
+    ['2019-10-07', '2019-10-07', 'onTime'],
+    ['2019-10-08', '2019-10-08', 'onTime'], // received on the moved due date: on time, though 10月5日 has passed
+    ['2019-10-09', '2019-10-09', 'late'],
+    ['2019-10-12', '2019-10-08', 'onTime'], // judged by when it came in, not by today
+  ] as const)('on %s, a report received %s is %s', (today, receivedOn, timing) => {
+    const { dueOn } = periodDue('2019-09', 5, cal);
+    expect(reportTiming(receivedOn === null ? null : { receivedOn }, dueOn, today)).toBe(timing);
+  });
+
+  it('a report in full with no received date recorded (entered at the office) is on time; by hand, the hand date is the one judged', () => {
+    expect(reportTiming({ receivedOn: null }, '2019-10-08', '2019-12-31')).toBe('onTime');
+    const { dueOn } = periodDue('2019-09', 5, cal, { on: '2019-10-10', reason: '国庆后统一报送' });
+    expect(reportTiming(null, dueOn, '2019-10-09')).toBe('waiting');
+    expect(reportTiming(null, dueOn, '2019-10-10')).toBe('waiting');
+    expect(reportTiming(null, dueOn, '2019-10-11')).toBe('missing');
+    expect(reportTiming({ receivedOn: '2019-10-10' }, dueOn, '2019-10-11')).toBe('onTime');
   });
 
   it.each([

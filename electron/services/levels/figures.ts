@@ -9,11 +9,11 @@
  * indicator is left out of that office's completion and lights, never judged against 0.
  */
 import { officeTarget, ownLabel } from '../../../shared/levels';
-import { isLate } from '../../../shared/rules/periods';
+import { reportTiming, type ReportTiming } from '../../../shared/rules/periods';
 import { completion, meanCompletion, taskLight, type IndicatorTarget } from '../../../shared/rules/progress';
 import { isBehind } from '../../../shared/rules/headline';
 import { gapText } from '../../../shared/format';
-import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
+import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupCompleteness, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, TaskModel } from '../../../db/queries/plan';
 import { listOffices, loadQuotas } from '../../../db/queries/levels';
@@ -21,7 +21,7 @@ import { listRollups } from '../../../db/queries/rollups';
 import { parentNames } from './offices';
 import type { TaskStatus } from '../../../shared/domain';
 import { officeName, type Ctx } from '../context';
-import { indicatorSummary, isComplete, loadPeriodData, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
+import { indicatorSummary, isComplete, loadPeriodData, owedNow, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
 
 /** A subordinate office's current roll-up of the period, as stored. */
 export interface ReceivedRollup {
@@ -118,7 +118,7 @@ export function rollupDataOf(f: AreaFigures, office: { readonly name: string; re
   const month = f.head.month;
   const { thresholds } = f.data;
   const reporting = f.units.filter((u) => u.state !== '无牵头任务');
-  const count = (k: 'due' | 'onTime' | 'late' | 'missing') => reporting.reduce((n, u) => n + u[k], 0);
+  const count = (k: keyof RollupCompleteness & keyof UnitSummary) => reporting.reduce((n, u) => n + u[k], 0);
   const byTask = new Map<number, AreaIndicator[]>();
   for (const a of f.indicators) byTask.set(a.task.no, [...(byTask.get(a.task.no) ?? []), a]);
   const tasks: RollupTask[] = f.tasks.map((t) => ({
@@ -132,7 +132,8 @@ export function rollupDataOf(f: AreaFigures, office: { readonly name: string; re
   f.data.plan.tasks.forEach((task, k) => {
     const t = f.tasks[k]!;
     const leads = t.leadUnits.join('、') || f.officeName;
-    const unreported = t.leadUnits.filter((_, j) => !isComplete(task, f.data.reports.get(`${task.leadUnitIds[j]}:${task.id}`)));
+    // Lagging only once the due date has passed: before then what is not in is 待报, not 未报送 (nor for a unit not started yet).
+    const unreported = t.leadUnits.filter((_, j) => owedNow(f.data, task.leadUnitIds[j]!) && !isComplete(task, f.data.reports.get(`${task.leadUnitIds[j]}:${task.id}`)));
     if (unreported.length > 0) lagging.push({ task: t.no, indicator: null, unit: clip(unreported.join('、'), 200), reason: '未报送' });
     for (const a of byTask.get(t.no) ?? []) {
       if (a.value === null || !isBehind(a.indicator, a.value, month)) continue;
@@ -143,7 +144,7 @@ export function rollupDataOf(f: AreaFigures, office: { readonly name: string; re
   return {
     office,
     period: f.head.period,
-    completeness: { units: reporting.length, due: count('due'), onTime: count('onTime'), late: count('late'), missing: count('missing') },
+    completeness: { units: reporting.length, due: count('due'), onTime: count('onTime'), late: count('late'), missing: count('missing'), waiting: count('waiting') },
     indicators: f.indicators.map((a) => ({ task: a.task.no, indicator: a.indicator.no, target: a.indicator.target, value: a.value, basis: a.basis, units: a.units })),
     tasks,
     lagging,
@@ -158,8 +159,8 @@ interface Column {
   readonly receivedOn: string | null;
   /** A task's status as the column reported it: null when nothing came in for it (red, as a unit's unreported task). */
   status(task: TaskModel): TaskStatus | null;
-  /** Whether the column reported the task in full, and late. */
-  reported(task: TaskModel): { complete: boolean; late: boolean };
+  /** The column's report of the task in full, with the date it came in (null: none recorded); null while not in full. */
+  reported(task: TaskModel): { readonly receivedOn: string | null } | null;
   value(a: AreaIndicator): number | null;
   target(i: IndicatorModel): number | null;
   /** The lead unit's narrative of the task, as the column has it. */
@@ -168,7 +169,8 @@ interface Column {
 
 function standing(f: AreaFigures, c: Column): OfficeStanding {
   const month = f.head.month;
-  let due = 0, onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0;
+  const counts: Record<ReportTiming, number> = { onTime: 0, late: 0, missing: 0, waiting: 0 };
+  let due = 0, green = 0, yellow = 0, red = 0;
   const completions: number[] = [];
   const tasks: OfficeTaskRow[] = [];
   const byTask = new Map<number, AreaIndicator[]>();
@@ -181,20 +183,18 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
     // Every indicator 无任务: the office owes nothing of the task.
     if (task.indicators.length > 0 && held.length === 0) continue;
     due++;
-    const r = c.reported(task);
-    const reported = !r.complete ? 'missing' : r.late ? 'late' : 'onTime';
-    if (reported === 'missing') missing++;
-    else if (reported === 'late') late++;
-    else onTime++;
+    const reported = reportTiming(c.reported(task), f.data.period.dueOn, f.data.today);
+    counts[reported]++;
     const status = c.status(task);
-    const light = taskLight({ status, indicators: held }, month, f.data.thresholds);
+    // Nothing in yet and not due yet: no light, as for a unit (a task due and not reported is red).
+    const light = reported === 'waiting' && status === null ? 'none' : taskLight({ status, indicators: held }, month, f.data.thresholds);
     tasks.push({ task: task.no, title: task.title, status, reported, light, ...c.narrative(task) });
     if (light === 'green') green++;
     else if (light === 'yellow') yellow++;
     else if (light === 'red') red++;
     for (const h of held) completions.push(h.value === null ? 0 : completion(h.target, h.value));
   }
-  return { office: c.name, own: c.own, revision: c.revision, receivedOn: c.receivedOn, due, onTime, late, missing, completion: meanCompletion(completions), green, yellow, red, tasks };
+  return { office: c.name, own: c.own, revision: c.revision, receivedOn: c.receivedOn, due, ...counts, completion: meanCompletion(completions), green, yellow, red, tasks };
 }
 
 /**
@@ -208,7 +208,6 @@ export async function summaryByOffice(ctx: Ctx, period: string, loaded?: PeriodD
   const { quotas } = await loadQuotas(ctx.db, f.data.plan.id);
   const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
   const targetOf = (i: IndicatorModel, officeId: number | null) => officeTarget(i, quotaOf.get(`${i.id}:${officeId ?? 'own'}`) ?? null);
-  const dueOn = f.data.period.dueOn;
   const taskSummary = new Map(f.tasks.map((t) => [t.no, t]));
 
   const ownColumn: Column = {
@@ -216,8 +215,10 @@ export async function summaryByOffice(ctx: Ctx, period: string, loaded?: PeriodD
     status: (task) => (task.leadUnitIds.some((u) => f.data.reports.has(`${u}:${task.id}`)) ? taskSummary.get(task.no)!.status ?? '未开始' : null),
     reported: (task) => {
       const reports = task.leadUnitIds.map((u) => f.data.reports.get(`${u}:${task.id}`));
-      const complete = reports.every((r) => isComplete(task, r));
-      return { complete, late: complete && reports.some((r) => r!.receivedOn !== null && isLate(r!.receivedOn, dueOn)) };
+      if (!reports.every((r) => isComplete(task, r))) return null;
+      // In full once the last lead's report came in: late if that one was.
+      const dates = reports.flatMap((r) => (r?.receivedOn ? [r.receivedOn] : []));
+      return { receivedOn: dates.length === 0 ? null : dates.reduce((a, b) => (b > a ? b : a)) };
     },
     value: (a) => a.own,
     target: (i) => targetOf(i, null),
@@ -235,7 +236,7 @@ export async function summaryByOffice(ctx: Ctx, period: string, loaded?: PeriodD
       reported: (task) => {
         const complete = r !== null && (taskOf(task)?.status ?? null) !== null
           && task.indicators.every((i) => targetOf(i, o.id) === null || f.indicators.find((a) => a.indicator.id === i.id)!.offices[k] !== null);
-        return { complete, late: complete && r!.receivedOn !== null && isLate(r!.receivedOn, dueOn) };
+        return complete ? { receivedOn: r.receivedOn } : null;
       },
       value: (a) => a.offices[k] ?? null,
       target: (i) => targetOf(i, o.id),

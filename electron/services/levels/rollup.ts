@@ -67,7 +67,7 @@ export async function exportRollup(ctx: Ctx, opts: { readonly period: string } &
   }
   const c = data.completeness;
   const laggingRows: CellValue[][] = [
-    ['报送情况', `${c.units} 个单位牵头任务 ${c.due} 项:按时 ${c.onTime},逾期 ${c.late},未报送 ${c.missing}`],
+    ['报送情况', `${c.units} 个单位牵头任务 ${c.due} 项:按时 ${c.onTime},逾期 ${c.late},未报送 ${c.missing},待报送(未到截止日期)${c.waiting}`],
     [],
     ['序号', '任务', '指标', '单位', '情况'],
     ...data.lagging.map((l): CellValue[] => [l.task, tasks.get(l.task)?.title ?? '', l.indicator === null ? '' : tasks.get(l.task)?.indicators.find((i) => i.no === l.indicator)?.name ?? '', l.unit, l.reason]),

@@ -13,7 +13,7 @@ import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords
 import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
 import { isBehind, overallCompletion, type Headline } from '../../../shared/rules/headline';
 import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../../../shared/rules/ranking';
-import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
+import { rollupStateText, type ByOfficeView, type OfficeStanding } from '../../../shared/rollup';
 import { summaryByOffice } from '../levels/figures';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
@@ -539,6 +539,7 @@ const OVERVIEW_COLS: readonly Col[] = [
   { header: '', width: 11, kind: 'count' },
   { header: '', width: 11, kind: 'count' },
   { header: '', width: 13, kind: 'count' },
+  { header: '', width: 13, kind: 'count' },
 ];
 
 const CATEGORY_COLS: readonly Col[] = [
@@ -550,6 +551,7 @@ const CATEGORY_COLS: readonly Col[] = [
   { header: `${lightText('yellow')}（项）`, width: 11, kind: 'count' },
   { header: `${lightText('red')}（项）`, width: 11, kind: 'count' },
   { header: '未报送任务（项）', width: 13, kind: 'count' },
+  { header: '待报送任务（项）', width: 13, kind: 'count' },
 ];
 
 /** How many indicators of each kind: "累计类 45 个、水平类 16 个、增幅类 1 个". */
@@ -593,7 +595,8 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
     ['应报牵头任务（份）', h.due, 'count', ''],
     ['按时报送（份）', h.onTime, 'count', ''],
     ['逾期报送（份）', h.late, 'count', names('有逾期的单位', h.lateUnitNames)],
-    ['未报送（份）', h.missing, 'count', '见「未报送及逾期」'],
+    ['未报送（份）', h.missing, 'count', '已过截止日期仍未报送，见「未报送及逾期」'],
+    ['待报送（份）', h.waiting, 'count', '尚未到截止日期、还未报送，不计为未报送'],
   ];
   let row = HEADER_ROWS + 1;
   for (const [label, value, kind, note] of items) {
@@ -610,7 +613,7 @@ function overviewSheet(wb: ExcelJS.Workbook, m: Model): void {
   sectionRow(ws, row++, cols, '分类别完成情况', { border: false, fill: false });
   headerRow(ws, row++, CATEGORY_COLS.map((c) => c.header), CATEGORY_COLS);
   for (const c of m.categories) {
-    row = dataRow(ws, row, CATEGORY_COLS, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+    row = dataRow(ws, row, CATEGORY_COLS, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
   }
 
   const categoryLast = row - 1;
@@ -635,7 +638,7 @@ function categoriesSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly Categor
   titleRows(ws, cols, m, '分类别汇总表');
   let row = HEADER_ROWS + 1;
   for (const c of shown) {
-    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing]);
+    row = dataRow(ws, row, cols, [`${c.no}、${c.name}`, c.tasks, c.indicators, num(c.completion), c.green, c.yellow, c.red, c.missing, c.waiting]);
   }
 }
 
@@ -704,6 +707,7 @@ const UNIT_COLS: readonly Col[] = [
   { header: '按时报送', width: 8.5, kind: 'count' },
   { header: '逾期报送', width: 8.5, kind: 'count' },
   { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '待报送', width: 8.5, kind: 'count' },
   { header: '报送情况', width: 11.5, kind: 'center' },
   { header: '收到日期', width: 12, kind: 'date' },
   { header: '平均完成度', width: 10.5, kind: 'pct' },
@@ -724,7 +728,7 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly UnitSummary[
   shown.forEach((u) => {
     const rank = rankOf.get(u.unit) ?? null;
     row = dataRow(ws, row, cols, [
-      u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing,
+      u.seq, u.unit, u.leadTasks, u.coTasks, u.onTime, u.late, u.missing, u.waiting,
       { v: u.state, bold: u.state === '未报送' || u.state === '部分报送' },
       u.receivedOn === null ? '—' : ymd(u.receivedOn),
       num(u.completion),
@@ -736,7 +740,7 @@ function unitsSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly UnitSummary[
   const bold = (v: Val): Spec => ({ v, bold: true });
   dataRow(ws, row, cols, [
     null, bold('合计'), bold(sum((u) => u.leadTasks)), bold(sum((u) => u.coTasks)), bold(sum((u) => u.onTime)),
-    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), null, null, bold(num(shown === m.units ? m.headline.completion : overallCompletion(shown))),
+    bold(sum((u) => u.late)), bold(sum((u) => u.missing)), bold(sum((u) => u.waiting)), null, null, bold(num(shown === m.units ? m.headline.completion : overallCompletion(shown))),
     bold(sum((u) => u.green)), bold(sum((u) => u.yellow)), bold(sum((u) => u.red)), null,
   ]);
 }
@@ -752,6 +756,7 @@ const OFFICE_COLS: readonly Col[] = [
   { header: '按时报送', width: 8.5, kind: 'count' },
   { header: '逾期报送', width: 8.5, kind: 'count' },
   { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '待报送', width: 8.5, kind: 'count' },
   { header: '平均完成度', width: 10.5, kind: 'pct' },
   { header: lightText('green'), width: 8, kind: 'count' },
   { header: lightText('yellow'), width: 8, kind: 'count' },
@@ -768,13 +773,13 @@ function officesSheet(wb: ExcelJS.Workbook, m: Model, v: ByOfficeView): void {
   let row = HEADER_ROWS + 1;
   const line = (seq: CellIn, o: OfficeStanding, rank: CellIn) => dataRow(ws, row, cols, [
     seq, o.own ? { v: o.office, bold: true } : o.office,
-    o.own ? '本级各单位' : o.revision === null ? { v: '未报送', bold: true } : `第${o.revision}版`,
+    o.own || o.revision !== null ? rollupStateText(o) : { v: rollupStateText(o), bold: o.missing > 0 },
     o.receivedOn === null ? '—' : ymd(o.receivedOn),
-    o.due, o.onTime, o.late, o.missing, num(o.completion), o.green, o.yellow, o.red, rank,
+    o.due, o.onTime, o.late, o.missing, o.waiting, num(o.completion), o.green, o.yellow, o.red, rank,
   ]);
   v.offices.forEach((o, k) => { row = line(k + 1, o, ranks[k] ?? rankLabel(null)); });
   row = line(null, v.own, rankLabel(null));
-  sectionRow(ws, row, cols, '各下级汇总端按本级为其分解的任务考核:空白为无任务,不计入完成度和灯号;汇总包未报送的,应报任务均计为未报送、红灯。', { fill: false });
+  sectionRow(ws, row, cols, '各下级汇总端按本级为其分解的任务考核:空白为无任务,不计入完成度和灯号;汇总包未报送的,过了截止日期应报任务均计为未报送、红灯,截止日期前(含当天)计为待报送。', { fill: false });
 }
 
 // ───────────────────────────── 分任务 ─────────────────────────────
@@ -873,6 +878,7 @@ const MISSING_COLS: readonly Col[] = [
   { header: '按时报送', width: 8.5, kind: 'count' },
   { header: '逾期报送', width: 8.5, kind: 'count' },
   { header: '未报送', width: 8.5, kind: 'count' },
+  { header: '待报送', width: 8.5, kind: 'count' },
   { header: '报送截止', width: 12, kind: 'date' },
   { header: '收到日期', width: 12, kind: 'date' },
   { header: '逾期天数', width: 8.5, kind: 'count' },
@@ -907,7 +913,7 @@ function missingSheet(wb: ExcelJS.Workbook, m: Model): void {
       });
     const daysLate = u.late > 0 && u.receivedOn !== null ? daysBetween(u.dueOn, u.receivedOn) : null;
     row = dataRow(ws, row, cols, [
-      ++seq, u.unit, { v: what, bold: true }, u.leadTasks, u.onTime, u.late, u.missing,
+      ++seq, u.unit, { v: what, bold: true }, u.leadTasks, u.onTime, u.late, u.missing, u.waiting,
       ymd(u.dueOn), u.receivedOn === null ? '—' : ymd(u.receivedOn), daysLate ?? '—', unreported.join('\n'),
     ]);
   }
@@ -988,6 +994,7 @@ function trendSheet(wb: ExcelJS.Workbook, m: Model): void {
     ['按时报送（份）', 'count', (h) => h.onTime],
     ['逾期报送（份）', 'count', (h) => h.late],
     ['未报送（份）', 'count', (h) => h.missing],
+    ['待报送（份）', 'count', (h) => h.waiting],
   ];
   sectionRow(ws, row++, cols, m.scope);
   for (const [label, kind, pick] of overall) {

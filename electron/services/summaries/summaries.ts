@@ -1,6 +1,6 @@
 import { indicatorFields, type Light, type TaskStatus } from '../../../shared/domain';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../../shared/rules/progress';
-import { isLate, isOverdue } from '../../../shared/rules/periods';
+import { isOverdue, reportTiming, type ReportTiming } from '../../../shared/rules/periods';
 import type { PeriodId } from '../../../shared/domain';
 import { headlineOf, isBehind, type Headline } from '../../../shared/rules/headline';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
@@ -114,18 +114,16 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
     const co = d.plan.tasks.filter((t) => t.coUnitIds.includes(unit.id));
     const owes = owesPeriod(d, unit.id);
     const owed = owes && isOverdue(d.period.dueOn, d.today);
-    let onTime = 0, late = 0, missing = 0, green = 0, yellow = 0, red = 0, indicatorsReported = 0, indicatorsBehind = 0;
+    const counts: Record<ReportTiming, number> = { onTime: 0, late: 0, missing: 0, waiting: 0 };
+    let green = 0, yellow = 0, red = 0, indicatorsReported = 0, indicatorsBehind = 0;
     let receivedOn: string | null = null;
     const completions: number[] = [];
     for (const task of lead) {
       const r = d.reports.get(`${unit.id}:${task.id}`);
-      if (isComplete(task, r)) {
-        if (r.receivedOn !== null && isLate(r.receivedOn, d.period.dueOn)) late++;
-        else onTime++;
-        if (r.receivedOn !== null && (receivedOn === null || r.receivedOn > receivedOn)) receivedOn = r.receivedOn;
-      } else if (owes) {
-        missing++;
-      }
+      const complete = isComplete(task, r);
+      // A period the unit does not owe counts only what it did report in full.
+      if (complete || owes) counts[reportTiming(complete ? r : null, d.period.dueOn, d.today)]++;
+      if (complete && r.receivedOn !== null && (receivedOn === null || r.receivedOn > receivedOn)) receivedOn = r.receivedOn;
       const light = unitTaskLight(d, task, r, owed);
       if (light === 'green') green++;
       else if (light === 'yellow') yellow++;
@@ -139,6 +137,7 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
         if (isBehind(i, v, d.period.month)) indicatorsBehind++;
       }
     }
+    const { onTime, late, missing, waiting } = counts;
     const done = onTime + late;
     const state: ReportState = lead.length === 0 ? '无牵头任务'
       : done === lead.length ? '已报送'
@@ -147,7 +146,7 @@ export function summaryByUnit(d: PeriodData): UnitSummary[] {
             : owed ? '未报送' : '待报送';
     out.push({
       unit: unit.name, seq: ++seq, leadTasks: lead.length, coTasks: co.length, due: owes ? lead.length : 0,
-      onTime, late, missing, completion: meanCompletion(completions), indicatorsReported, indicatorsBehind, green, yellow, red, state,
+      onTime, late, missing, waiting, completion: meanCompletion(completions), indicatorsReported, indicatorsBehind, green, yellow, red, state,
       receivedOn, dueOn: d.period.dueOn,
     });
   }
@@ -217,9 +216,11 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
 
 /** Category by category, from the task summaries. */
 export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] = summaryByTask(d)): CategorySummary[] {
+  const notIn = reportTiming(null, d.period.dueOn, d.today);
   return d.plan.categories.map((c) => {
     const label = `${c.no}、${c.name}`;
     const mine = tasks.filter((t) => t.category === label);
+    const unreported = mine.filter((t) => t.reportedLeads === 0).length;
     const completions = mine.flatMap((t) => t.indicators.map((i) => i.completion ?? 0));
     return {
       no: c.no, name: c.name, tasks: mine.length, indicators: completions.length,
@@ -227,7 +228,8 @@ export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] =
       green: mine.filter((t) => t.light === 'green').length,
       yellow: mine.filter((t) => t.light === 'yellow').length,
       red: mine.filter((t) => t.light === 'red').length,
-      missing: mine.filter((t) => t.reportedLeads === 0).length,
+      missing: notIn === 'missing' ? unreported : 0,
+      waiting: notIn === 'waiting' ? unreported : 0,
     };
   });
 }
