@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 export const POSTGRES_SUITES = [
   'tests/backup/pg-backup.test.ts',
   'tests/db/store.test.ts',
+  'tests/e2e/settings-postgres-ui.test.ts',
   'tests/services/entry-and-summaries.test.ts',
   'tests/reports/summary-workbook.test.ts',
 ];
