@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
  * Each test's ledger comes from tests/helpers/ledger.ts testLocation, which follows the project.
  */
 export const POSTGRES_SUITES = [
+  'tests/backup/pg-backup.test.ts',
   'tests/db/store.test.ts',
+  'tests/e2e/settings-postgres-ui.test.ts',
   'tests/services/entry-and-summaries.test.ts',
   'tests/reports/summary-workbook.test.ts',
 ];

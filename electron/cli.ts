@@ -18,6 +18,7 @@ import { rollupStateText } from '../shared/rollup';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
+import { localBase } from '../db/location';
 import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
@@ -135,6 +136,7 @@ const HELP = `民生工作督办台账 命令行
   backup   --db FILE [--dir 文件夹] [--json]             立即备份(默认存到 FILE.backups/,保留最近20份,不含私钥)
   backups  --db FILE [--dir 文件夹] [--json]             列出备份;数据库损坏时给出最近一份完好的备份
   restore  --db FILE --from 备份.bak [--json]            从备份恢复(请先关闭程序;恢复前的数据库会另存一份)
+           --db postgres://…:backup 用 pg_dump 存到 LEDGER_HOME 下;restore 由服务器管理员用 pg_restore 执行
 
   下级汇总端与任务分解:
   offices  --db S.db [--json]                          列出下级汇总端(按顺序)及本级的名称(市本级/县本级)
@@ -874,10 +876,12 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         // Works on a damaged database too: that is when the list is needed.
         checkOptions(args, ['db', 'dir']);
         const file = need(args, 'db');
-        const { checkDatabaseHealth, defaultBackupDir, listBackups } = await import('./services/backup/backup');
-        const dir = args.options.get('dir') ?? defaultBackupDir(file);
-        const list = listBackups(file, dir);
-        const health = checkDatabaseHealth(file, { dir });
+        const { checkStoreHealth, defaultBackupDir, listBackups } = await import('./services/backup/backup');
+        // A PostgreSQL database's backups are beside its local base under LEDGER_HOME.
+        const base = localBase(file);
+        const dir = args.options.get('dir') ?? defaultBackupDir(base);
+        const list = listBackups(base, dir);
+        const health = await checkStoreHealth(file, { dir });
         if (json) io.out(JSON.stringify(list, null, 2));
         else {
           if (!health.ok) {

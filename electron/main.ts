@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { localDate } from '../shared/format';
 import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
-import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
+import { checkDatabaseHealth, checkStoreHealth, restoreBackup } from './services/backup/backup';
+import { readStoreChoice, useLedgerHome, type StoreChoice } from './services/store/store';
 import { latestYearFile } from './services/plan/years';
 import { createWorkerVerifier } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
@@ -120,6 +121,29 @@ async function offerRestoreIfDamaged(dbFile: string): Promise<void> {
   app.exit(1);
 }
 
+/**
+ * The start-up check of a server database is a connection (backup.ts checkStoreHealth). When it fails the person
+ * chooses: quit (and fix the network or the password), or work on this computer's own ledger, forgetting the choice.
+ */
+async function chosenServerReachable(choice: StoreChoice | null, choiceFile: string): Promise<StoreChoice | null> {
+  if (!choice) return null;
+  useLedgerHome(choice.ledgerHome);
+  const health = await checkStoreHealth(choice.location);
+  if (health.ok) return choice;
+  const { response } = await dialog.showMessageBox({
+    type: 'error', title: '连接不上服务器上的台账', noLink: true,
+    message: health.problem,
+    detail: '可以先退出,检查网络、服务器和密码(PGPASSWORD 或 .pgpass)后再打开;也可以改用本机自己的台账(以后可在「设置」中重新连接服务器)。',
+    buttons: ['退出', '改用本机的台账'],
+  });
+  if (response === 1) {
+    rmSync(choiceFile, { force: true });
+    return null;
+  }
+  app.exit(1);
+  return choice;
+}
+
 app.on('second-instance', () => {
   if (mainWindow) {
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -134,13 +158,17 @@ void app.whenReady().then(async () => {
   mkdirSync(dataDir, { recursive: true });
   const version = (JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as { version: string }).version;
   // The newest year's ledger; earlier years stay beside it, opened read-only from the 工作计划 page.
-  const dbFile = await latestYearFile(defaultDbFile(dataDir));
-  await offerRestoreIfDamaged(dbFile);
+  const localDbFile = () => latestYearFile(defaultDbFile(dataDir));
+  // Or the office's PostgreSQL database chosen in the settings (store/store.ts), with its key folder.
+  const store = { choiceFile: join(dataDir, 'store.json'), localDbFile };
+  const choice = await chosenServerReachable(readStoreChoice(store.choiceFile), store.choiceFile);
+  const dbFile = choice?.location ?? await localDbFile();
+  if (!choice) await offerRestoreIfDamaged(dbFile);
   const ledgerSession = new LedgerSession(dbFile, { actor: '本机用户' });
   // Worker threads cannot start from inside the asar archive: the worker ships unpacked beside it.
   const verifier = createWorkerVerifier(join(here, 'verify-worker.mjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'));
   const handlers = createHandlers({
-    session: ledgerSession, dialogs, printPdf, version, actor: '本机用户',
+    session: ledgerSession, dialogs, printPdf, version, actor: '本机用户', store,
     emit: emitter(() => mainWindow?.webContents ?? null),
     read: (file) => verifier.read(file),
   });

@@ -63,6 +63,15 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
 /** Opening cumulative values of a unit (上期累计 of its first period): `ledger opening --values` reads the same list. */
 export const openingValuesSchema = z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000);
 
+/**
+ * A PostgreSQL server database as the settings page takes it: postgres://用户名@服务器:端口/数据库名, never with a
+ * password (it would be stored and shown; PGPASSWORD or .pgpass give it).
+ * @example postgresAddressSchema.parse(' postgres://clerk@10.0.0.5/ledger ') // 'postgres://clerk@10.0.0.5/ledger'
+ */
+export const postgresAddressSchema = z.string().trim().max(500)
+  .regex(/^postgres(?:ql)?:\/\/[^\s/]+\/[^\s/]+$/i, 'PostgreSQL 地址应写作 postgres://用户名@服务器:端口/数据库名')
+  .refine((s) => !/^[^:]+:\/\/[^@/]*:[^@/]*@/.test(s), '地址里不能写密码:请把密码放在环境变量 PGPASSWORD 或 .pgpass 文件中');
+
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
   /**
@@ -214,6 +223,16 @@ export const requestSchemas = {
   'backup:list': z.object({}).strict(),
   /** Only a name from `backup:list` (never a path): main resolves it inside the backup folder, closes, restores, reopens. */
   'backup:restore': z.object({ name: z.string().regex(/^[^/\\]+\.bak$/, '只能选择备份列表中的文件') }).strict(),
+
+  /** Where this installation's ledger is (issue 15): its own file, or an office's PostgreSQL database. */
+  'store:get': z.object({}).strict(),
+  /**
+   * Works on the office's PostgreSQL database from now on (and at every start): main then asks, in a folder
+   * dialog, for the folder holding the office's key files (LEDGER_HOME), opens the database and remembers both.
+   */
+  'store:connect': z.object({ address: postgresAddressSchema }).strict(),
+  /** Back to this computer's own ledger file. */
+  'store:useLocal': z.object({}).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -646,6 +665,21 @@ export interface ResponseMap {
     /** Why they could not be carried (the database was damaged), or null. */
     readonly auditNotCarried: string | null;
   };
+  'store:get': StoreView;
+  /** null: the folder dialog was cancelled, nothing changed. */
+  'store:connect': StoreView | null;
+  'store:useLocal': StoreView;
+}
+
+/** Where the ledger is: this computer's file, or a PostgreSQL server database (never with a password). */
+export interface StoreView {
+  readonly kind: 'local' | 'postgres';
+  /** The file, or `PostgreSQL 用户@服务器:端口/库`. */
+  readonly shown: string;
+  /** The folder of the office's key and backups on this computer (LEDGER_HOME), on PostgreSQL. */
+  readonly ledgerHome: string | null;
+  /** Whether this host can switch (the desktop app and the bridge can; a host without a place to remember the choice cannot). */
+  readonly canSwitch: boolean;
 }
 
 export type ResponseOf<C extends Channel> = ResponseMap[C];

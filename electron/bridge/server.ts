@@ -77,6 +77,11 @@ export interface BridgeOptions {
   readonly actor?: string;
   readonly version?: string;
   readonly printPdf?: PrintPdf;
+  /**
+   * Where a PostgreSQL store chosen in the settings is remembered (store/store.ts); without it the store cannot
+   * be switched. Switching back to the own ledger opens `dbFile`.
+   */
+  readonly storeChoiceFile?: string;
 }
 
 export interface Bridge {
@@ -169,6 +174,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const verifier = createWorkerVerifier(new URL('../services/packages/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
     session, dialogs: opts.dialogs ?? dialogs, emit, read: (file) => verifier.read(file),
+    ...(opts.storeChoiceFile ? { store: { choiceFile: opts.storeChoiceFile, localDbFile: async () => opts.dbFile } } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),
     version: opts.version ?? packageVersion(),

@@ -16,6 +16,7 @@ import { levelHandlers } from './levels/handlers';
 import { packageHandlers } from './packages/handlers';
 import { planHandlers } from './plan/handlers';
 import { refusingWritesToEarlierYears } from './plan/years';
+import { storeHandlers } from './store/handlers';
 import { summaryHandlers } from './summaries/handlers';
 
 export { defaultDbFile, LedgerSession, type ApiDeps, type DialogOptions, type Dialogs, type Emit, type FileFilter, type Handlers, type PrintPdf } from './host';
@@ -31,6 +32,7 @@ export function createHandlers(api: ApiDeps): Handlers {
     ...summaryHandlers(deps),
     ...backupHandlers(deps),
     ...levelHandlers(deps),
+    ...storeHandlers(deps),
   } satisfies Handlers);
 }
 

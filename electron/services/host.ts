@@ -10,6 +10,8 @@ import { LedgerError } from '../../shared/errors';
 import { getSetting } from '../../db/queries/settings';
 import { openLedger, type OpenLedger } from './context';
 import type { PackageFile } from './packages/package-format';
+import type { StoreHost } from './store/store';
+import { isPostgresUrl } from '../../db/location';
 
 
 export interface FileFilter { readonly name: string; readonly extensions: readonly string[] }
@@ -123,7 +125,8 @@ export class LedgerSession {
   }
 
   private async open(): Promise<OpenLedger | null> {
-    if (!existsSync(this.file)) return null;
+    // A server database is there or refused by openLedger in words; only a file can be not made yet.
+    if (!isPostgresUrl(this.file) && !existsSync(this.file)) return null;
     const l = await openLedger(this.file, { mustExist: true, readonly: this.earlier !== null, ...this.opts });
     if ((await getSetting(l.db, 'role')) === null) {
       // A first start interrupted before it finished: no side chosen yet, nothing entered.
@@ -154,6 +157,8 @@ export interface ApiDeps {
   /** Verifies package bytes off the main thread (the app's worker); in-process by default. */
   /** Reads and verifies a package file off the main thread (the worker); in-process without it. */
   readonly read?: (file: string) => Promise<PackageFile>;
+  /** Where the host remembers a PostgreSQL store chosen in the settings; absent, the store cannot be switched. */
+  readonly store?: StoreHost;
 }
 
 /** Where a host keeps its database: one file in the app's data folder. */

@@ -1,7 +1,7 @@
 /** Settings: this computer's fingerprint, the office's (at a unit), the office's name, light thresholds and the due day (at the office). */
 import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
-import type { BackupView } from '../../shared/api';
+import type { BackupView, StoreView } from '../../shared/api';
 import { FREQUENCY_LABELS, REPORTING_FREQUENCIES, type ReportingFrequency } from '../../shared/domain';
 import { localDate } from '../../shared/format';
 import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
@@ -17,6 +17,10 @@ export function SettingsPage() {
   const settings = useApp((s) => s.settings);
   const plan = useApp((s) => s.plan);
   const load = useApp((s) => s.load);
+  const go = useApp((s) => s.go);
+  const [store, setStore] = useState<StoreView | null>(null);
+  const [address, setAddress] = useState('');
+  const [switching, setSwitching] = useState(false);
   const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
   const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? DEFAULT_DUE_DAY);
   const [officeName, setOfficeName] = useState(settings?.officeName ?? '');
@@ -37,7 +41,25 @@ export function SettingsPage() {
 
   useEffect(() => {
     call('backup:list', {}).then(setBackups, (err: unknown) => report(err));
+    call('store:get', {}).then(setStore, (err: unknown) => report(err));
   }, []);
+
+  /** Switches the ledger under every page: they all load again, from the dashboard. */
+  async function switchStore(to: () => Promise<StoreView | null>, done: (s: StoreView) => string, failed: string) {
+    setSwitching(true);
+    try {
+      const next = await to();
+      if (next === null) return;
+      setStore(next);
+      await load();
+      void message.success(done(next));
+      go('dashboard');
+    } catch (err) {
+      report(err, failed);
+    } finally {
+      setSwitching(false);
+    }
+  }
 
   async function backupNow() {
     try {
@@ -122,8 +144,36 @@ export function SettingsPage() {
         </Form>
         {!summary && <Paragraph type="secondary">填报端的阈值和截止日期由汇总端规定。</Paragraph>}
       </Card>
+      {store && (
+        <Card size="small" className="content-card" title="台账数据库" data-testid="store-card">
+          <Descriptions column={1} size="small" bordered styles={{ label: { width: 180 } }}>
+            <Descriptions.Item label="当前使用">{store.kind === 'postgres' ? '单位服务器上的 PostgreSQL 数据库' : '本机的台账文件'}</Descriptions.Item>
+            <Descriptions.Item label="位置"><Text code data-testid="store-shown">{store.shown}</Text></Descriptions.Item>
+            {store.ledgerHome && <Descriptions.Item label="密钥文件夹">{store.ledgerHome}</Descriptions.Item>}
+          </Descriptions>
+          {store.canSwitch && (
+            <Form layout="horizontal" labelCol={{ flex: '220px' }} style={{ marginTop: 12 }}>
+              <Form.Item label="连接服务器上的台账"
+                extra="几位同事同时导入、填报,或单位要求数据放在服务器上时使用(兼容 KingbaseES、openGauss)。地址里不写密码:请在本机设置环境变量 PGPASSWORD 或 .pgpass 文件。点「连接…」后选择存放本单位密钥文件的文件夹。">
+                <Space.Compact style={{ width: '100%', maxWidth: 560 }}>
+                  <Input value={address} onChange={(e) => setAddress(e.target.value)} placeholder="postgres://用户名@服务器:端口/数据库名" data-testid="store-address" />
+                  <Button type="primary" loading={switching} disabled={address.trim() === ''} data-testid="store-connect"
+                    onClick={() => void switchStore(() => call('store:connect', { address }), (s) => `已连接 ${s.shown},以后启动时也打开它。`, '未连接')}>连接…</Button>
+                </Space.Compact>
+              </Form.Item>
+              {store.kind === 'postgres' && (
+                <Form.Item label=" " colon={false}>
+                  <Button loading={switching} onClick={() => void switchStore(() => call('store:useLocal', {}), () => '已改回本机的台账。', '未能改回本机的台账')}>改回本机的台账</Button>
+                </Form.Item>
+              )}
+            </Form>
+          )}
+        </Card>
+      )}
       <Card size="small" className="content-card" title="备份与恢复" extra={<Button onClick={() => void backupNow()}>立即备份</Button>}>
-        <Paragraph type="secondary">每次导入数据包前自动备份,保留最近 20 份。备份只含数据库,不含私钥。</Paragraph>
+        <Paragraph type="secondary">{store?.kind === 'postgres'
+          ? '服务器上的台账用 pg_dump 备份到密钥文件夹旁,保留最近 20 份;导入前不另做备份(由服务器的备份负责)。恢复请交服务器管理员执行。'
+          : '每次导入数据包前自动备份,保留最近 20 份。备份只含数据库,不含私钥。'}</Paragraph>
         <Table<BackupView> size="small" rowKey="name" dataSource={[...backups]} pagination={backups.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
           locale={{ emptyText: '还没有备份' }}
           columns={[

@@ -11,7 +11,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { basename, dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
-import { APPLICATION_ID } from '../../../db/open';
+import { APPLICATION_ID, openDatabase } from '../../../db/open';
 import { failureOf, storeError, StoreError } from '../../../db/errors';
 import { LATEST_VERSION } from '../../../db/migrations';
 import { LedgerError } from '../../../shared/errors';
@@ -20,6 +20,9 @@ import { processAlive, removeIfPresent, replaceFile } from '../files';
 import { keyFilePath, loadKey } from '../keys/keys';
 import { withWriterLock } from '../import/writer-lock';
 import { isPostgres } from '../../../db/dialect/postgres';
+import { isConnectionComplaint, pgDump, pgDumpContents } from '../../../db/dialect/postgres-tools';
+import { parseLocation, type Location } from '../../../db/location';
+import { sql } from 'kysely';
 
 export type BackupReason = 'manual' | 'before-import' | 'before-restore';
 
@@ -32,7 +35,7 @@ export interface BackupInfo {
   readonly reason: BackupReason;
 }
 
-export type BackupCtx = Ctx & { readonly handle?: { readonly sqlite: BetterSqlite3.Database | null } };
+export type BackupCtx = Ctx & { readonly handle?: { readonly sqlite: BetterSqlite3.Database | null; readonly location?: string } };
 
 export interface BackupOptions {
   readonly reason: BackupReason;
@@ -62,19 +65,23 @@ export function defaultBackupDir(dbFile: string): string {
  * @example const b = await backupNow(ledger, { reason: 'before-import' }); // b.file = 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.before-import.bak'
  */
 export async function backupNow(ctx: BackupCtx, opts: BackupOptions): Promise<BackupInfo> {
-  if (isPostgres(ctx.db)) throw new LedgerError('E_USAGE', 'PostgreSQL 上的台账请用 pg_dump 备份(见 README「PostgreSQL」一节)。');
   const dir = opts.dir ?? defaultBackupDir(ctx.file);
-  // A context without the raw handle (e.g. a plain Ctx) gets a second, read-only connection: in WAL
-  // mode it sees the same committed data.
-  const own = ctx.handle ? null : openSource(ctx.file);
   let info: BackupInfo;
-  try {
-    const write = () => writeBackup(ctx.handle?.sqlite ?? own!, ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
-    // On the shared connection the backup would copy what an open transaction has not committed yet
-    // (an import holds one across a group of packages): it waits for the connection instead.
-    info = ctx.handle ? await ctx.db.connection().execute(write) : await write();
-  } finally {
-    own?.close();
+  // The one place backups differ by store: a server database is copied by its own pg_dump, into the same
+  // folder under the same names (ctx.file is its local base under LEDGER_HOME).
+  if (isPostgres(ctx.db)) info = await writePgDump(serverOf(ctx), ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
+  else {
+    // A context without the raw handle (e.g. a plain Ctx) gets a second, read-only connection: in WAL
+    // mode it sees the same committed data.
+    const own = ctx.handle ? null : openSource(ctx.file);
+    try {
+      const write = () => writeBackup(ctx.handle?.sqlite ?? own!, ctx.file, opts.reason, ctx.now(), dir, opts.keep ?? DEFAULT_KEEP);
+      // On the shared connection the backup would copy what an open transaction has not committed yet
+      // (an import holds one across a group of packages): it waits for the connection instead.
+      info = ctx.handle ? await ctx.db.connection().execute(write) : await write();
+    } finally {
+      own?.close();
+    }
   }
   if (opts.audit !== false) {
     await appendAudit(ctx.db, {
@@ -248,6 +255,8 @@ export interface RestoreResult {
  * @example await ledger.close(); await restoreBackup('S.db', 'S.db.backups/S.db.2019-07-03T02-00-00.000Z.manual.bak');
  */
 export async function restoreBackup(dbFile: string, backupFile: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+  const loc = parseLocation(dbFile);
+  if (loc.dialect === 'postgres') throw serverRestoreRefusal(loc.shown, backupFile);
   return withWriterLock(dbFile, 'restore', { waitMs: 0 }, () => restoreLocked(dbFile, backupFile, opts));
 }
 
@@ -360,6 +369,83 @@ export function checkDatabaseHealth(dbFile: string, opts: { readonly dir?: strin
   } finally {
     sqlite.close();
   }
+}
+
+/**
+ * The start-up check of any store: a SQLite file's integrity (checkDatabaseHealth), or for a PostgreSQL
+ * database a connection to it: the server keeps its own files intact, what can fail from here is reaching it.
+ * @example const h = await checkStoreHealth('postgres://clerk@10.0.0.5/ledger'); if (!h.ok) warn(h.problem);
+ */
+export async function checkStoreHealth(location: string, opts: { readonly dir?: string } = {}): Promise<Health> {
+  const loc = parseLocation(location);
+  if (loc.dialect === 'sqlite') return checkDatabaseHealth(loc.file, opts);
+  let handle: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  try {
+    handle = await openDatabase(location, { mustExist: true, readonly: true });
+    await sql`SELECT 1`.execute(handle.db);
+    return { ok: true };
+  } catch (err) {
+    // No backup is offered: a server database is restored by its administrator (serverRestoreRefusal).
+    return { ok: false, problem: err instanceof Error ? err.message : String(err), damaged: false, lastGoodBackup: null };
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Why a server database is not restored from here, and the administrator's command that does it. Restoring
+ * replaces every row while other clerks' programs stay connected and writing: only the administrator, with
+ * every program stopped, can do that safely, and the audit lines since the backup must be carried over by hand.
+ */
+function serverRestoreRefusal(shown: string, backupFile: string): LedgerError {
+  return new LedgerError(
+    'E_USAGE',
+    `服务器上的台账(PostgreSQL ${shown})不能由本程序恢复:其他科员的程序可能正连着它,恢复会替换全部数据。`
+      + `请把备份文件 ${backupFile} 交给服务器管理员,由他停止各台电脑上的台账程序后,在服务器上执行:`
+      + `pg_restore --clean --if-exists -d "postgres://${shown}" "${backupFile}"。恢复后自该备份以来的审计记录需由管理员从原库另行导出保存。未做任何修改。`,
+  );
+}
+
+/** The server database of an open PostgreSQL ledger (its address carries no password: location.ts refuses one). */
+function serverOf(ctx: BackupCtx): Extract<Location, { dialect: 'postgres' }> {
+  const loc = ctx.handle?.location ? parseLocation(ctx.handle.location) : null;
+  if (loc?.dialect !== 'postgres') throw new LedgerError('E_INTERNAL', 'PostgreSQL 台账的备份需要打开的数据库连接(openLedger)。');
+  return loc;
+}
+
+/**
+ * pg_dump (custom format) of the server database into the backup folder, under the names and rotation SQLite's
+ * backups have: written under a temporary name, its table of contents read back with pg_restore, then renamed.
+ */
+async function writePgDump(server: Extract<Location, { dialect: 'postgres' }>, base: string, reason: BackupReason, at: Date, dir: string, keep: number): Promise<BackupInfo> {
+  const folderFailure = (err: unknown) => new LedgerError('E_WRITE_FAILED', `无法在备份文件夹 ${dir} 中写入备份:${fsReason(err)}。数据库本身没有改动。`, { dir });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw folderFailure(err);
+  }
+  const final = join(dir, uniqueName(dir, basename(base), stampOf(at), reason));
+  const temp = `${final}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  await replaceFile(final, temp, async () => {
+    await pgDump(server.url, temp);
+    await pgDumpContents(temp);
+  }).catch((err: unknown) => {
+    if (err instanceof LedgerError) throw err;
+    const text = err instanceof Error ? err.message : String(err);
+    const tool = (err as { tool?: string }).tool;
+    if (tool === 'pg_dump' && isConnectionComplaint(text)) {
+      throw new LedgerError('E_DB_UNREACHABLE', `pg_dump 未能读出服务器上的台账 ${server.shown}:${firstLines(text)}。请检查地址、网络和密码(PGPASSWORD 或 .pgpass),pg_dump 的版本不能低于服务器的版本。`);
+    }
+    if (tool) throw new LedgerError('E_WRITE_FAILED', `${tool} 未能写出或读回备份文件 ${basename(final)}:${firstLines(text)}。数据库本身没有改动。`, { dir });
+    throw folderFailure(err);
+  });
+  prune(base, dir, keep, final);
+  return { file: final, bytes: statSync(final).size, createdAt: at.toISOString(), reason };
+}
+
+/** A client program's complaint, short enough for a message. */
+function firstLines(text: string): string {
+  return text.split('\n').slice(0, 3).join(' ').slice(0, 400);
 }
 
 // ---------------------------------------------------------------------------------------------------

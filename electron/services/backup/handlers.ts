@@ -15,14 +15,12 @@ export function backupHandlers(deps: HandlerDeps) {
   return {
     'audit:list': async (req) => auditViews(await session.require(), req),
     'backup:create': async () => backupView(await backupNow(await session.require(), { reason: 'manual' })),
-    'backup:list': async () => {
-      await session.require();
-      return listBackups(session.dbFile).map(backupView);
-    },
+    // Backups live beside the ledger's local base: the file, or a PostgreSQL database's place under LEDGER_HOME.
+    'backup:list': async () => listBackups((await session.require()).file).map(backupView),
     'backup:restore': async (req) => {
-      await session.require();
+      const ledger = await session.require();
       // Only a file the list names: the renderer never gives a path.
-      const chosen = listBackups(session.dbFile).find((b) => basename(b.file) === req.name);
+      const chosen = listBackups(ledger.file).find((b) => basename(b.file) === req.name);
       if (!chosen) throw new LedgerError('E_NOT_FOUND', `备份列表中没有「${req.name}」。`);
       const r = await session.replace(() => restoreBackup(session.dbFile, chosen.file, { now, actor }));
       return {

@@ -13,6 +13,7 @@ import { CHANNELS, type Channel, type LedgerYearView, type PlanFileView } from '
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { getSetting } from '../../../db/queries/settings';
+import { isPostgresUrl } from '../../../db/location';
 import { activePlan, openLedger, roleOf, type OpenLedger } from '../context';
 import type { Handlers, LedgerSession } from '../host';
 import { readPlanFile } from './read';
@@ -63,6 +64,8 @@ async function readYearFile(file: string): Promise<YearFile | null> {
 async function officeYears(current: string): Promise<YearFile[]> {
   const self = await readYearFile(current);
   if (!self) return [];
+  // A server database is one year's ledger; there are no files beside it to list.
+  if (isPostgresUrl(current)) return [self];
   const stem = stemOf(current);
   const names = readdirSync(dirname(current)).filter((n) => n.endsWith('.db') && stemOf(n) === stem && (n === `${stem}.db` || YEAR_SUFFIX.test(n.slice(0, -3))));
   const out: YearFile[] = [];
@@ -156,7 +159,7 @@ const READABLE: ReadonlySet<Channel> = new Set<Channel>([
   'app:info', 'plan:get', 'plan:def', 'plan:history', 'plan:exportTemplate', 'plan:parseFile', 'plan:parseText',
   'periods:list', 'entry:get', 'keys:list', 'summary:byUnit', 'summary:byTask', 'summary:byCategory', 'summary:unitDetail',
   'summary:trend', 'returns:list', 'reports:exportWorkbook', 'reports:bulletinDraft', 'reports:printBulletin',
-  'settings:get', 'offices:list', 'quotas:get', 'audit:list', 'backup:list', 'years:list', 'years:open',
+  'settings:get', 'offices:list', 'quotas:get', 'audit:list', 'backup:list', 'years:list', 'years:open', 'store:get',
 ]);
 
 /**
