@@ -12,7 +12,7 @@ import type { OpenLedger } from '../../electron/services/context';
 import { afterEach } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { fixedClock, tempDir, testLocation } from './ledger';
+import { fixedClock, tempDir, testDialect, testLocation } from './ledger';
 
 const open: OpenLedger[] = [];
 afterEach(async () => {
@@ -57,7 +57,9 @@ export async function createLoop(opts: { frequency?: ReportingFrequency; plan?: 
   const usb = join(dir, 'usb');
   mkdirSync(usb);
   const { clock = '2019-07-04T09:00:00', unitClock = '2019-07-02T15:00:00', ...setup } = opts;
-  const office = await initSummary(await testLocation('office.db'), { now: fixedClock(clock), actor: '汇总端测试', ...setup });
+  // A SQLite office stays in the loop's folder, where tests look for its backups, temporary files and other years.
+  const where = testDialect() === 'sqlite' ? join(dir, 'office.db') : await testLocation('office.db');
+  const office = await initSummary(where, { now: fixedClock(clock), actor: '汇总端测试', ...setup });
   open.push(office);
   let n = 0;
   return {
