@@ -8,8 +8,17 @@ export const POSTGRES_SUITES = [
   'tests/backup/pg-backup.test.ts',
   'tests/db/store.test.ts',
   'tests/e2e/settings-postgres-ui.test.ts',
-  'tests/services/entry-and-summaries.test.ts',
+  'tests/import/assignment-before-kinds.test.ts',
+  'tests/import/dry-run.test.ts',
+  'tests/import/future-periods.test.ts',
+  'tests/import/group-commit.test.ts',
+  'tests/import/key-of-other-unit.test.ts',
+  'tests/import/loop.test.ts',
+  'tests/import/pg-concurrent.test.ts',
+  'tests/import/recipient.test.ts',
+  'tests/import/refusals.test.ts',
   'tests/reports/summary-workbook.test.ts',
+  'tests/services/entry-and-summaries.test.ts',
 ];
 
 export default defineConfig({

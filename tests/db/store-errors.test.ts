@@ -23,7 +23,7 @@ import type { Dialogs } from '../../electron/services/api';
 import { runLedger } from '../helpers/cli';
 import { holdDatabase } from '../helpers/hold-db';
 import { tempDir } from '../helpers/ledger';
-import { createLoop, juneAfterMay, snapshotData } from '../helpers/loop';
+import { createLoop, juneAfterMay, snapshotOf } from '../helpers/loop';
 import { makeReadOnly } from '../helpers/read-only';
 
 const UNITS = ['市人社局', '市残联'];
@@ -38,14 +38,6 @@ async function officeWithJune() {
   return { loop, db: loop.office.file, june };
 }
 
-function snapshot(db: string): string {
-  const sqlite = new BetterSqlite3(db, { readonly: true });
-  try {
-    return snapshotData(sqlite);
-  } finally {
-    sqlite.close();
-  }
-}
 
 const stubDialogs: Dialogs = {
   openFiles: async () => null, openFolder: async () => null, chooseFolder: async () => null, saveFile: async () => null,
@@ -136,7 +128,7 @@ describe('a second writer waits for the first', () => {
 describe('a database held by another program beyond the wait', () => {
   it('`ledger lock` and `ledger import` say so (E_DB_BUSY), change nothing, and work once it lets go', async () => {
     const { db, june } = await officeWithJune();
-    const before = snapshot(db);
+    const before = await snapshotOf(db);
     const backups = listBackups(db);
     const other = await holdDatabase(db, { mode: 'EXCLUSIVE', holdMs: 60_000 });
     try {
@@ -159,7 +151,7 @@ describe('a database held by another program beyond the wait', () => {
       await other.release();
     }
     // The other program's one line is all that changed; no backup was made for a batch that wrote nothing.
-    expect(snapshot(db)).not.toBe(before);
+    expect(await snapshotOf(db)).not.toBe(before);
     expect(listBackups(db)).toEqual(backups);
     expect((await runLedger('lock', '--db', db, '--period', '2019-01')).code).toBe(0);
     expect((await runLedger('import', '--db', db, june)).code).toBe(0);
@@ -171,7 +163,7 @@ describe('a read-only database', () => {
     const { db, june, loop } = await officeWithJune();
     const values = join(loop.dir, 'values.json');
     fs.writeFileSync(values, JSON.stringify([{ task: 1, status: '推进中', progress: '培训在推进' }]));
-    const before = snapshot(db);
+    const before = await snapshotOf(db);
     const backups = listBackups(db);
     const undo = makeReadOnly(db);
     if (!undo) return t.skip();
@@ -207,7 +199,7 @@ describe('a read-only database', () => {
     } finally {
       undo();
     }
-    expect(snapshot(db)).toBe(before);
+    expect(await snapshotOf(db)).toBe(before);
     // A backup that could not be recorded is not left behind as if it had been made.
     expect(listBackups(db)).toEqual(backups);
   }, 60_000);

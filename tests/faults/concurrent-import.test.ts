@@ -8,10 +8,8 @@
  * load on the machine, the app is importing when they start (this process holds the same lock); they
  * start together, are told to wait, and once the app is done they race each other for the database.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
@@ -20,8 +18,8 @@ import { readPackage } from '../../electron/services/packages/package-format';
 import { withWriterLock } from '../../electron/services/import/writer-lock';
 import { yearEntries } from '../../scripts/bench-setup';
 import { createLoop } from '../helpers/loop';
+import { spawnLedger } from '../helpers/cli';
 
-const CLI = fileURLToPath(new URL('../../electron/cli.ts', import.meta.url));
 const UNITS = ['市人社局', '市残联', '市教体局'];
 const MONTHS = ['2019-02', '2019-03', '2019-04', '2019-05'];
 const WAITING = '另一个导入正在进行,请稍候';
@@ -33,18 +31,7 @@ interface Run {
 }
 
 function ledgerImport(db: string, folder: string, actor: string): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', '--db', db, '--accept-new-keys', '--received', '2019-06-10', '--json', folder], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEDGER_ACTOR: actor },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-  const exit = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { actor, stderr: () => stderr, exit };
+  return { actor, ...spawnLedger(['import', '--db', db, '--accept-new-keys', '--received', '2019-06-10', '--json', folder], { LEDGER_ACTOR: actor }) };
 }
 
 /** Polls until `check` holds; fails (never hangs) after `ms`, saying what was awaited. */

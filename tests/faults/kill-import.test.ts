@@ -175,7 +175,7 @@ describe('exporting to a place that cannot be written', () => {
 
   it('a folder path that is a file, or a folder that does not exist: E_WRITE_FAILED naming the file, nothing left, nothing recorded', async () => {
     const { loop, unit } = await unitWithJune();
-    const before = snapshotData(unit.handle.sqlite!);
+    const before = await snapshotData(unit.db);
     const aFile = join(loop.dir, 'not-a-folder.txt');
     writeFileSync(aFile, 'x');
     for (const outDir of [join(aFile, 'usb'), join(loop.dir, 'no-such-usb', 'sub')]) {
@@ -184,14 +184,14 @@ describe('exporting to a place that cannot be written', () => {
       expect((err as Error).message).toContain('文件夹不存在');
     }
     expect(noTemps(loop.dir)).toEqual([]);
-    expect(snapshotData(unit.handle.sqlite!)).toBe(before); // no revision used up, nothing recorded
+    expect(await snapshotData(unit.db)).toBe(before); // no revision used up, nothing recorded
     const ok = await exportReport(unit, { period: '2019-06', outDir: loop.usb });
     expect(ok.fileName).toBe('填报包-市残联-2019-06-第1版.xlsx');
   });
 
   it.skipIf(!existsSync('/dev/full'))('a full disk (the temporary file on /dev/full): E_WRITE_FAILED 磁盘空间不足, no half-written file', async () => {
     const { loop, unit } = await unitWithJune();
-    const before = snapshotData(unit.handle.sqlite!);
+    const before = await snapshotData(unit.db);
     const target = join(loop.usb, '填报包-市残联-2019-06-第1版.xlsx');
     // writeFileAtomic writes `<file>.<pid>.tmp` first: point that name at a device that is always full.
     symlinkSync('/dev/full', `${target}.${process.pid}.tmp`);
@@ -199,12 +199,12 @@ describe('exporting to a place that cannot be written', () => {
       code: 'E_WRITE_FAILED', message: expect.stringMatching(/无法写入 .*填报包-市残联-2019-06-第1版\.xlsx:磁盘空间不足/),
     });
     expect(readdirSync(loop.usb)).toEqual([]);
-    expect(snapshotData(unit.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(unit.db)).toBe(before);
   });
 
   it('a read-only folder: E_WRITE_FAILED 只读, nothing left, nothing recorded', async (t) => {
     const { loop, unit } = await unitWithJune();
-    const before = snapshotData(unit.handle.sqlite!);
+    const before = await snapshotData(unit.db);
     const undo = makeReadOnly(loop.usb);
     if (!undo) return t.skip();
     try {
@@ -212,7 +212,7 @@ describe('exporting to a place that cannot be written', () => {
         code: 'E_WRITE_FAILED', message: expect.stringContaining('文件夹只读或没有写入权限'),
       });
       expect(readdirSync(loop.usb)).toEqual([]);
-      expect(snapshotData(unit.handle.sqlite!)).toBe(before);
+      expect(await snapshotData(unit.db)).toBe(before);
     } finally {
       undo();
     }

@@ -101,7 +101,7 @@ describe('import fuzz', () => {
     const dir = join(loop.dir, 'fuzz');
     mkdirSync(dir);
     const sqlite = loop.office.handle.sqlite;
-    let snapshot = snapshotData(sqlite!);
+    let snapshot = await snapshotData(loop.office.db);
 
     for (let i = 0; i < ITERATIONS; i++) {
       const mutator = MUTATORS[i % MUTATORS.length]!;
@@ -130,7 +130,7 @@ describe('import fuzz', () => {
         // An unexpected exception is turned into a refusal by importFiles; its message gives it away.
         expect(res.message, where).not.toContain('程序内部错误');
         expect(res.message, where).toContain(`fuzz-${String(i).padStart(5, '0')}`);
-        const after = snapshotData(sqlite!);
+        const after = await snapshotData(loop.office.db);
         expect(after === snapshot, `${where}: data changed after a refusal (${res.code})`).toBe(true);
       } else {
         expect(mutator.mustRefuse, `${where}: ${res.status}, but only a refusal is right: ${res.message}`).toBe(false);
@@ -145,7 +145,7 @@ describe('import fuzz', () => {
           expect(pkg.manifest, where).toEqual(original!.pkg.manifest);
           expect(canonicalJson(pkg.content), where).toBe(canonicalJson(original!.pkg.content));
         }
-        const after = snapshotData(sqlite!);
+        const after = await snapshotData(loop.office.db);
         if (res.status === 'duplicate') {
           expect(after === snapshot, `${where}: a duplicate changed data`).toBe(true);
         } else {
@@ -191,16 +191,16 @@ describe('bugs the fuzz found, kept as regressions', () => {
 
   it('a signed report of revision 0 is refused with a code (was a CHECK constraint failure inside the merge)', async () => {
     const { loop, sign } = await signerForCanlian();
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const [r] = await importFiles(loop.office, [sign('report-revision-zero.xlsx', { revision: 0 })]);
     expect(r).toMatchObject({ status: 'rejected', code: 'E_NOT_A_PACKAGE' });
     expect(r!.message).toContain('版本号');
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 
   it('a signed report naming one indicator twice is refused with a code (was a PRIMARY KEY failure inside the merge)', async () => {
     const { loop, sign } = await signerForCanlian();
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const file = sign('report-indicator-twice.xlsx', { data: (d) => {
       const task24 = d.reports.find((x) => x.values.length > 0)!;
       task24.values.push({ ...task24.values[0]!, value: 7 });
@@ -208,6 +208,6 @@ describe('bugs the fuzz found, kept as regressions', () => {
     const [r] = await importFiles(loop.office, [file]);
     expect(r).toMatchObject({ status: 'rejected', code: 'E_TAMPERED' });
     expect(r!.message).toContain('出现了两次');
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 });

@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase } from '../../db/open';
+import type { Db } from '../../db/schema';
 import type { PlanDef, ReportingFrequency } from '../../shared/domain';
 import { enterReports, type EntryItem } from '../../electron/services/entry/entry';
 import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
@@ -10,7 +12,7 @@ import type { OpenLedger } from '../../electron/services/context';
 import { afterEach } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { fixedClock, tempDir } from './ledger';
+import { fixedClock, tempDir, testDialect, testLocation } from './ledger';
 
 const open: OpenLedger[] = [];
 afterEach(async () => {
@@ -46,14 +48,18 @@ export interface Loop {
 
 /**
  * An office on the embedded plan (or `plan`; monthly unless `frequency` says otherwise), its clock on 2019-07-04
- * (or `clock`); `unitClock` is the units' default clock (2019-07-02 15:00).
+ * (or `clock`); `unitClock` is the units' default clock (2019-07-02 15:00). The office's store follows the
+ * test project (tests/helpers/ledger.ts testLocation: a file, or a PostgreSQL database); units and other
+ * offices are SQLite files, as a unit's single PC keeps them.
  */
 export async function createLoop(opts: { frequency?: ReportingFrequency; plan?: PlanDef; clock?: string; unitClock?: string } = {}): Promise<Loop> {
   const dir = tempDir('ledger-loop-');
   const usb = join(dir, 'usb');
   mkdirSync(usb);
   const { clock = '2019-07-04T09:00:00', unitClock = '2019-07-02T15:00:00', ...setup } = opts;
-  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock(clock), actor: '汇总端测试', ...setup });
+  // A SQLite office stays in the loop's folder, where tests look for its backups, temporary files and other years.
+  const where = testDialect() === 'sqlite' ? join(dir, 'office.db') : await testLocation('office.db');
+  const office = await initSummary(where, { now: fixedClock(clock), actor: '汇总端测试', ...setup });
   open.push(office);
   let n = 0;
   return {
@@ -101,10 +107,26 @@ export async function juneAfterMay(names: readonly string[]): Promise<{ loop: Lo
   return { loop, june: june.sort() };
 }
 
-/** Every row of every data table, so a refusal can be shown to have changed nothing at all. */
-export function snapshotData(sqlite: BetterSqlite3.Database): string {
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
-  const out: Record<string, unknown[]> = {};
-  for (const { name } of tables) out[name] = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
-  return JSON.stringify(out, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+/**
+ * Every row of every data table, so a refusal can be shown to have changed nothing at all. Rows are sorted
+ * as text, so the snapshot reads the same whatever order the store returns them in (SQLite or PostgreSQL).
+ */
+export async function snapshotData(db: Db): Promise<string> {
+  const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
+  const out: Record<string, string[]> = {};
+  for (const name of tables) {
+    const rows = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(name)}`.execute(db)).rows;
+    out[name] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v))).sort();
+  }
+  return JSON.stringify(out);
+}
+
+/** snapshotData of a store no program has open (a file or a PostgreSQL database), opened read-only for it. */
+export async function snapshotOf(location: string): Promise<string> {
+  const handle = await openDatabase(location, { mustExist: true, readonly: true });
+  try {
+    return await snapshotData(handle.db);
+  } finally {
+    await handle.close();
+  }
 }

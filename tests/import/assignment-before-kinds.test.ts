@@ -13,14 +13,14 @@ import { initSummary } from '../../electron/services/plan/setup';
 import { activePlan } from '../../electron/services/context';
 import { planPeriods, dueDate } from '../../shared/rules/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { tempDir } from '../helpers/ledger';
+import { tempDir, testLocation } from '../helpers/ledger';
 
 describe('an assignment package from before indicator kinds', () => {
   it('sets up the unit, with every indicator of the 2019 plan given its hand-checked kind', async () => {
     const dir = tempDir();
-    const officeDb = join(dir, 'S.db');
-    await (await initSummary(officeDb)).close();
-    const key = loadKey(officeDb);
+    const office = await initSummary(await testLocation('S.db'));
+    const key = loadKey(office.file);
+    await office.close();
     const { frequency: _frequency, ...planWithoutFrequency } = PLAN_2019;
     const olderPlan = {
       ...planWithoutFrequency,

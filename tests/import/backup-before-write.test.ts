@@ -88,14 +88,14 @@ describe('the backup before an import', () => {
     const june = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     // Where the backups go is a file, not a folder.
     writeFileSync(defaultBackupDir(loop.office.file), '不是文件夹');
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const err = await importFiles(loop.office, [june], { acceptNewKeys: true }).then(() => null, (e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_WRITE_FAILED', message: expect.stringMatching(/^无法在备份文件夹 .*office\.db\.backups 中写入备份:文件夹路径无效.*数据库本身没有改动。$/) });
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
     expect(loop.office.handle.sqlite!.inTransaction).toBe(false);
 
     expect((await importFiles(loop.office, [NOT_A_PACKAGE])).map((r) => r.code)).toEqual(['E_NOT_A_PACKAGE']);
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 
   it('the copy is made from what is committed, though the batch holds its first package uncommitted meanwhile', async () => {

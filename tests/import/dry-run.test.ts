@@ -39,9 +39,9 @@ describe('the dry run', () => {
     renameSync(rev1, join(loop.usb, '填报包-市残联-2019-06-第9版-其实是第1版.xlsx'));
     writeFileSync(join(loop.usb, '填报包-坏文件.xlsx'), 'not a package');
 
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const preview = await importFiles(loop.office, [loop.usb], { dryRun: true, acceptNewKeys: true });
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
     const byFile = new Map(preview.map((r) => [r.file, r]));
     expect(byFile.get('填报包-市残联-2019-05-第1版.xlsx')).toMatchObject({ status: 'duplicate', message: expect.stringContaining('已导入过') });
     expect(byFile.get('填报包-市残联-2019-06-第2版.xlsx')).toMatchObject({ status: 'accepted', message: expect.stringMatching(/^\(预览\)将导入 市残联 2019年6月 第2版/) });
@@ -83,9 +83,9 @@ describe('the dry run', () => {
     await loop.office.db.updateTable('plans').set({ revision: 2 }).execute();
     const assignment = await exportAssignment(loop.office, { unit: '市残联', outDir: loop.dir });
 
-    const before = snapshotData(canlian.handle.sqlite!);
+    const before = await snapshotData(canlian.db);
     const preview = await importFiles(canlian, [feedback.file, copy, assignment.file, join(loop.dir, 'missing.xlsx')], { dryRun: true });
-    expect(snapshotData(canlian.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(canlian.db)).toBe(before);
     expect(preview.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'accepted', 'rejected']);
     expect(preview[0]!.message).toBe('(预览)将导入反馈包:1 项任务将被退回,导入后请修改并重新导出。回执 1 份。');
     expect(preview[1]!.message).toContain('与本批的「');

@@ -23,12 +23,12 @@ describe('periods that have not started', () => {
   it('the repro: on 2019-07-10 a unit can neither enter nor export 2019-12, and is told both dates', async () => {
     const loop = await createLoop();
     const unit = at(await loop.unit('市残联'), '2019-07-10T09:00:00');
-    const before = snapshotData(unit.handle.sqlite!);
+    const before = await snapshotData(unit.db);
     await expect(enterReports(unit, { period: '2019-12', items: canlian('2019-12') })).rejects.toMatchObject({
       code: 'E_FUTURE_PERIOD', message: '2019年12月从 2019-12-01 才开始,本机今天是 2019-07-10,还不能填报。请到该月再填报;如果本机日期不对,请先改正电脑的日期。',
     });
     await expect(exportReport(unit, { period: '2019-12', outDir: loop.usb })).rejects.toMatchObject({ code: 'E_FUTURE_PERIOD', message: expect.stringContaining('还不能导出填报包') });
-    expect(snapshotData(unit.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(unit.db)).toBe(before);
 
     // July has begun: entered and exported as usual.
     await enterReports(unit, { period: '2019-07', items: canlian('2019-07') });
@@ -47,14 +47,14 @@ describe('periods that have not started', () => {
     const unit = await loop.unit('市残联', { clock: '2019-12-02T10:00:00' });
     const file = await loop.report(unit, '2019-12', canlian('2019-12'));
     const office = at(loop.office, '2019-07-10T09:00:00');
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     for (const dryRun of [true, false]) {
       const [r] = await importFiles(office, [file], { acceptNewKeys: true, dryRun });
       expect(r).toMatchObject({ status: 'rejected', code: 'E_FUTURE_PERIOD', unit: '市残联' });
       expect(r!.message).toContain('报送的是2019年12月,该报送期从 2019-12-01 才开始,本机今天是 2019-07-10');
       expect(r!.message).toContain('可能是市残联电脑的日期不对');
     }
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
 
     // A batch received earlier than the month began is refused by that date too.
     const [early] = await importFiles(at(loop.office, '2019-12-20T09:00:00'), [file], { acceptNewKeys: true, receivedOn: '2019-11-28' });

@@ -43,21 +43,21 @@ describe('a key that belongs to another unit', () => {
   it('the repro: 市残联’s pinned key offered as 市民政局’s first key is refused with E_KEY_OF_OTHER_UNIT, even with accept-new-keys, naming 市残联; nothing changes', async () => {
     const loop = await sharedKeyLoop();
     const file = await loop.report(loop.minzheng, '2019-06', MINZHENG_JUNE);
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     for (const dryRun of [true, false]) {
       const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true, dryRun });
       expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT', unit: '市民政局', fingerprint: loop.canlianKey, holders: ['市残联'] });
       expect(r!.message).toContain(`签名密钥(${loop.canlianKey})却已登记为市残联(现用)的密钥`);
       expect(r!.message).toContain('--shared-key');
     }
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
     expect((await listKeys(loop.office)).pinned.map((k) => k.unit)).toEqual(['市残联']);
   });
 
   it('`keys --accept-from` alone refuses it too; with --shared-key it is registered for 市民政局 only, with a warning naming 市残联, audited; then the report comes in', async () => {
     const loop = await sharedKeyLoop();
     const file = await loop.report(loop.minzheng, '2019-06', MINZHENG_JUNE);
-    const db = loop.office.file;
+    const db = loop.office.handle.location;
 
     const plain = await ledger('keys', '--db', db, '--accept-from', file);
     expect(plain.code).toBe(1);
@@ -90,11 +90,11 @@ describe('a key that belongs to another unit', () => {
     expect(accepted).toMatchObject({ unit: '市残联', previous: loop.canlianKey, sharedWith: [], warning: null });
 
     const file = await loop.report(loop.minzheng, '2019-06', MINZHENG_JUNE);
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true });
     expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT' });
     expect(r!.message).toContain('已登记为市残联(已停用)的密钥');
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 
   it('two units new to the office with one key in the same batch: the second is refused, in the preview as in the import', async () => {

@@ -2,9 +2,8 @@
  * Issue 10 item 1: a package is bound to its recipient's key, never to a name. Offices A and B may
  * both keep the default name 市民生工作办公室; a unit set up from B's assignment reports to B only.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli';
 import { listAudit } from '../../db/queries/audit';
@@ -18,8 +17,9 @@ import { writePackage } from '../../electron/services/packages/package-writer';
 import { exportAssignment, exportFeedback, exportReport } from '../../electron/services/packages/packages';
 import { DEFAULT_OFFICE_NAME, initSummary } from '../../electron/services/plan/setup';
 import { settingsView, updateSettings } from '../../electron/services/views';
-import { CANLIAN_JUNE, createLoop, snapshotData } from '../helpers/loop';
-import { fixedClock, tempDir } from '../helpers/ledger';
+import { CANLIAN_JUNE, createLoop, snapshotData, snapshotOf } from '../helpers/loop';
+import { fixedClock, tempDir, testLocation } from '../helpers/ledger';
+import { openDatabase } from '../../db/open';
 
 async function ledger(...argv: string[]) {
   const out: string[] = [];
@@ -28,15 +28,6 @@ async function ledger(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** Every row of a database file, read without the program. */
-function snapshotFile(file: string): string {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    return snapshotData(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** The cover sheet's rows as label → value. */
 function cover(file: string): Map<string, unknown> {
@@ -47,7 +38,8 @@ function cover(file: string): Map<string, unknown> {
 describe('a report is for the office whose key it names', () => {
   it('the repro: A and B both keep the default name; a unit assigned by B reports; `ledger import --db A.db --accept-new-keys` refuses it with E_WRONG_RECIPIENT and changes nothing; B takes it', async () => {
     const dir = tempDir();
-    const [A, B, U] = ['A.db', 'B.db', 'U.db'].map((f) => join(dir, f)) as [string, string, string];
+    const [A, B] = [await testLocation('A.db'), await testLocation('B.db')];
+    const U = join(dir, 'U.db');
     const usb = join(dir, 'usb');
     mkdirSync(usb);
     expect((await ledger('init', '--db', A)).code).toBe(0);
@@ -71,14 +63,14 @@ describe('a report is for the office whose key it names', () => {
     expect(cover(report).get('接收方')).toBe(DEFAULT_OFFICE_NAME);
     expect(cover(report).get('接收方密钥指纹')).toBe(b);
 
-    const before = snapshotFile(A);
+    const before = await snapshotOf(A);
     const refused = await ledger('import', '--db', A, '--accept-new-keys', report);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('(E_WRONG_RECIPIENT)');
     expect(refused.out).toContain(`发给密钥指纹为 ${b} 的汇总端`);
     expect(refused.out).toContain(`本机汇总端的指纹是 ${a}`);
     expect(refused.out).toContain('即使名称相同,也不是同一个汇总端');
-    expect(snapshotFile(A)).toBe(before);
+    expect(await snapshotOf(A)).toBe(before);
     expect((await keysOf(A)).own).toBe(a);
     expect(JSON.parse((await ledger('keys', '--db', A, '--json')).out).pinned).toEqual([]);
 
@@ -124,18 +116,18 @@ describe('a report is for the office whose key it names', () => {
     const reinstalled = await loop.unit('市残联', { dbName: 'canlian-new.db' });
     const newKey = (await listKeys(reinstalled)).own;
     const feedback = await exportFeedback(loop.office, { unit: '市残联', outDir: loop.dir });
-    const before = snapshotData(reinstalled.handle.sqlite!);
+    const before = await snapshotData(reinstalled.db);
     const [r] = await importFiles(reinstalled, [feedback.file]);
     expect(r).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
     expect(r!.message).toContain(`发给密钥指纹为 ${oldKey} 的市残联填报端`);
     expect(r!.message).toContain(`本机的指纹是 ${newKey}`);
     expect(r!.message).toContain('登记本机的新密钥');
-    expect(snapshotData(reinstalled.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(reinstalled.db)).toBe(before);
   });
 
   it('the office name is settable (init, settings; audited), goes on the packages it sends, and a renamed office still receives reports bound to its key', async () => {
     const dir = tempDir();
-    const office = await initSummary(join(dir, 'S.db'), { officeName: '郎溪县民生工作办公室', now: fixedClock('2019-07-04T09:00:00') });
+    const office = await initSummary(await testLocation('S.db'), { officeName: '郎溪县民生工作办公室', now: fixedClock('2019-07-04T09:00:00') });
     try {
       expect(await getSetting(office.db, 'office_name')).toBe('郎溪县民生工作办公室');
       const usb = join(dir, 'usb');
@@ -170,14 +162,15 @@ describe('a report is for the office whose key it names', () => {
   });
 
   it('`ledger init --office` names the office; a name with control characters is refused before any file is made', async () => {
-    const dir = tempDir();
-    const ok = await ledger('init', '--db', join(dir, 'S.db'), '--office', '宣州区民生工作办公室');
+    const ok = await ledger('init', '--db', await testLocation('S.db'), '--office', '宣州区民生工作办公室');
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('汇总单位:宣州区民生工作办公室');
-    const bad = await ledger('init', '--db', join(dir, 'T.db'), '--office', 'a\rb');
+    const T = await testLocation('T.db');
+    const bad = await ledger('init', '--db', T, '--office', 'a\rb');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('E_VALIDATION');
-    expect(existsSync(join(dir, 'T.db'))).toBe(false);
+    // No file made, or on PostgreSQL no ledger in the database.
+    await expect(openDatabase(T, { mustExist: true })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
   });
 
   it('a report for another office cannot be used to register a key either', async () => {
@@ -185,9 +178,9 @@ describe('a report is for the office whose key it names', () => {
     const other = await loop.otherOffice({ name: 'other.db' });
     const unit = await loop.unit('市残联', { office: other });
     const file = await loop.report(unit, '2019-06', CANLIAN_JUNE);
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     await expect(acceptKeyFromFile(loop.office, file)).rejects.toMatchObject({ code: 'E_WRONG_RECIPIENT' });
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 
   it('a report that names no recipient is refused by the office', async () => {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { PlanDef } from '../../shared/domain';
-import { importFiles } from '../../electron/services/import/import';
+import { GROUP_MS, importFiles } from '../../electron/services/import/import';
 import { loadKey } from '../../electron/services/keys/keys';
-import { readPackage } from '../../electron/services/packages/package-format';
+import { readPackage, readPackageFile } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { lockPeriod } from '../../electron/services/entry/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { CANLIAN_JUNE, createLoop, snapshotData, type Loop } from '../helpers/loop';
+import { CANLIAN_JUNE, createLoop, juneAfterMay, snapshotData, type Loop } from '../helpers/loop';
 
 const FIXTURES = new URL('../fixtures/packages/', import.meta.url).pathname;
 
@@ -35,11 +35,11 @@ function editCells(src: string, dest: string, edits: Record<string, string | num
 }
 
 async function expectRefused(loop: Loop, file: string, code: string, opts: { acceptNewKeys?: boolean } = {}) {
-  const before = snapshotData(loop.office.handle.sqlite!);
+  const before = await snapshotData(loop.office.db);
   const [r] = await importFiles(loop.office, [file], opts);
   expect(r, file).toMatchObject({ status: 'rejected', code });
   expect(r!.message).toContain(file.split('/').pop()!);
-  expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+  expect(await snapshotData(loop.office.db)).toBe(before);
   return r!;
 }
 
@@ -122,6 +122,32 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     await expectRefused(loop, loop.good, 'E_PERIOD_LOCKED');
   });
 
+  it('E_PERIOD_LOCKED: a period closed by another clerk while a batch imports refuses the packages merged after it', async () => {
+    const { loop, june } = await juneAfterMay(['市人社局', '市残联', '市教体局']);
+    // The second file is slow to verify, so the first transaction is committed after it; the period is
+    // closed before the third file is merged, as a clerk at another computer would between two transactions.
+    let closePeriod!: () => void;
+    const closed = new Promise<unknown>((resolve, reject) => {
+      closePeriod = () => { lockPeriod(loop.office, '2019-06').then(resolve, reject); };
+    });
+    const read = async (file: string) => {
+      if (file === june[1]) await new Promise((r) => setTimeout(r, 2 * GROUP_MS));
+      if (file === june[2]) await closed;
+      return readPackageFile(file);
+    };
+    let asked = false;
+    const results = await importFiles(loop.office, june, {
+      read,
+      onProgress: (p) => {
+        if (p.done === 2 && !asked) {
+          asked = true;
+          closePeriod();
+        }
+      },
+    });
+    expect(results.map((r) => [r.status, r.code ?? null])).toEqual([['accepted', null], ['accepted', null], ['rejected', 'E_PERIOD_LOCKED']]);
+  });
+
   it('E_WRONG_RECIPIENT: a package addressed to another summary office, or an assignment package', async () => {
     const loop = await createLoop();
     const county = await loop.otherOffice({ name: 'county.db', officeName: '郎溪县民生办' });
@@ -159,7 +185,7 @@ describe('refusals at the summary office: a stable code, the file named, the dat
   it('a unit still on an older plan revision: merged, and the office is told to send the latest assignment', async () => {
     const loop = await pinnedLoop();
     // The office has since issued revision 2 of the plan; 市残联 has not imported it yet.
-    loop.office.handle.sqlite!.prepare('UPDATE plans SET revision = 2').run();
+    await loop.office.db.updateTable('plans').set({ revision: 2 }).execute();
     const [r] = await importFiles(loop.office, [loop.good]);
     expect(r).toMatchObject({ status: 'accepted' });
     expect(r!.message).toContain('注意:该单位的工作计划是第1版,本机是第2版,请提醒该单位导入最新的任务包');

@@ -280,7 +280,7 @@ describe('a later 下达包 at the county', () => {
 
   it('refused, changing nothing: addressed to another key, to another office, signed by another parent, on another plan, tampered', async () => {
     const { dir, c, lx } = await setUp();
-    const before = snapshotData(lx.handle.sqlite!);
+    const before = await snapshotData(lx.db);
     const officeId = async (name: string) => (await listOffices(c.db)).find((o) => o.name === name)!.id;
 
     // Addressed to another key: whatever the names say (郎溪县 to 郎溪县).
@@ -305,7 +305,7 @@ describe('a later 下达包 at the county', () => {
     ]);
     expect(results[0]!.message).toContain(`是发给密钥指纹为 ${fingerprint(stranger.publicKey)} 的汇总端(「郎溪县」)的`);
     expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机是「郎溪县」的汇总端');
-    expect(snapshotData(lx.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(lx.db)).toBe(before);
 
     // A visible cell changed in Excel: refused at set-up and at import, naming the cell.
     const genuine = await exportAllocation(c, { office: '宣州区', outDir: usb(dir, 'tamper') });

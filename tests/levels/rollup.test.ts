@@ -88,7 +88,7 @@ describe('importing 汇总包 at the city', () => {
     await lv.report(guangde, await lv.loop.unit('市人社局', { office: guangde }), '2019-06', rsjEntries('2019-06', { '1.1': 30 }));
     const files = [await lv.rollup(langxi, '2019-06'), await lv.rollup(guangde, '2019-06')];
 
-    const before = snapshotData(lv.city.handle.sqlite!);
+    const before = await snapshotData(lv.city.db);
     const unknown = await importFiles(lv.city, files);
     expect(unknown.map((r) => [r.status, r.code, r.unit])).toEqual([['rejected', 'E_UNKNOWN_KEY', '郎溪县'], ['rejected', 'E_UNKNOWN_KEY', '广德市']]);
     expect(unknown[0]!.message).toContain('这是郎溪县的第一个汇总包');
@@ -96,7 +96,7 @@ describe('importing 汇总包 at the city', () => {
     const preview = await importFiles(lv.city, [...files, files[0]!], { dryRun: true, acceptNewKeys: true });
     expect(preview.map((r) => r.status)).toEqual(['accepted', 'accepted', 'duplicate']);
     expect(preview[0]!.message).toMatch(/^\(预览\)将导入 郎溪县 2019年6月 汇总包第1版:.*将接受新密钥/);
-    expect(snapshotData(lv.city.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(lv.city.db)).toBe(before);
 
     const done = await importFiles(lv.city, files, { acceptNewKeys: true });
     expect(done.map((r) => [r.status, r.kind, r.unit, r.revision])).toEqual([['accepted', 'rollup', '郎溪县', 1], ['accepted', 'rollup', '广德市', 1]]);
@@ -163,7 +163,7 @@ describe('importing 汇总包 at the city', () => {
     // 郎溪县 signing with the key of one of the city's own units (pinned here when it reported).
     const cityUnit = await lv.loop.unit('市人社局');
     await lv.report(lv.city, cityUnit, '2019-06', rsjEntries('2019-06'));
-    const before = snapshotData(lv.city.handle.sqlite!);
+    const before = await snapshotData(lv.city.db);
     copyFileSync(`${cityUnit.file}.key`, join(lv.loop.dir, 'impostor.db.key'));
     const impostor = await initSummary(join(lv.loop.dir, 'impostor.db'), { now: fixedClock('2019-07-04T09:00:00'), officeName: '郎溪县民生工作办公室' });
     await pinParent(impostor, lv.city, '郎溪县');
@@ -178,7 +178,7 @@ describe('importing 汇总包 at the city', () => {
     expect(r[2]!.message).toContain('属于另一个工作计划(xuancheng-2019-b)');
     expect(r[3]!.message).toContain('郎溪县的密钥与本机登记的不一致');
     expect(r[5]!.message).toContain('这个填报包是郎溪县的单位(市残联)报给郎溪县汇总端(「郎溪县民生工作办公室」)的,不是报给本机的');
-    expect(snapshotData(lv.city.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(lv.city.db)).toBe(before);
 
     // A county refuses its own unit's report only when it is not its own: the same file imports there.
     expect((await importFiles(langxi, [unitReport], { acceptNewKeys: true }))[0]!.status).toBe('accepted');

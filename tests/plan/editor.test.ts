@@ -102,7 +102,7 @@ describe('an edited plan is saved through the revise path', () => {
       }
       taskOf(p, 1).indicators[0]!.target = 1500;
     });
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const dry = await revisePlan(loop.office, edited, { dryRun: true });
     expect(dry.diff).toEqual((await revisePlan(loop.office, file, { dryRun: true })).diff);
     expect(dry.diff.changes.map((c) => c.words)).toEqual([
@@ -110,7 +110,7 @@ describe('an edited plan is saved through the revise path', () => {
       '任务1 指标1「职业技能培训」目标:1200 → 1500',
     ]);
     expect(dry.diff.units).toEqual(['县人社局', '县农业农村局', '县教育体育局']);
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
 
     const saved = await revisePlan(loop.office, edited);
     expect(saved).toMatchObject({ from: 1, to: 2, dryRun: false });
@@ -123,12 +123,12 @@ describe('an edited plan is saved through the revise path', () => {
   it('refuses an edit that leaves a task without a lead unit, with planProblems’ words, saving nothing', async () => {
     const loop = await county();
     const current = planModelToDef(await activePlan(loop.office));
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const edited = applyPlanEdit(current, { kind: 'task', task: 6, set: { leadUnits: [] } });
     await expect(revisePlan(loop.office, edited, { dryRun: true })).rejects.toMatchObject({
       code: 'E_VALIDATION', message: expect.stringContaining('任务6:「推进残疾人康复服务」没有牵头单位,请补上牵头单位。'),
     });
     await expect(revisePlan(loop.office, edited)).rejects.toMatchObject({ code: 'E_VALIDATION' });
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 });

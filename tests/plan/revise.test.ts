@@ -64,7 +64,7 @@ describe('ledger plan revise', () => {
     // A plan file says quarterly (a notice's parse does not know the office's frequency): the revision keeps monthly.
     const file = planFile(loop.dir, { ...REV2, frequency: 'quarterly' });
 
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
     const dry = await ledger('plan', 'revise', '--db', loop.office.file, '--from', file, '--dry-run');
     expect(dry.err).toBe('');
     expect(dry.code).toBe(0);
@@ -79,7 +79,7 @@ describe('ledger plan revise', () => {
       '任务有变化的单位(6 个,需要新的任务包):县人社局、县农业农村局、县民政局、县教育体育局、县残联、县医保局',
       '以上为预览,未做任何修改。确认后去掉 --dry-run 再运行一次即保存为新版本。',
     ]);
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
 
     const out = join(loop.dir, 'rev2-packages');
     mkdirSync(out);
@@ -119,7 +119,7 @@ describe('ledger plan revise', () => {
       taskOf(p, 5).coUnits.push('县民证局');
     });
     const loop = await createLoop({ plan: misspelt, clock: '2020-07-04T09:00:00', unitClock: '2020-07-02T15:00:00' });
-    const before = snapshotData(loop.office.handle.sqlite!);
+    const before = await snapshotData(loop.office.db);
 
     const nextYear = await ledger('plan', 'revise', '--db', loop.office.file, '--from', planFile(loop.dir, { ...misspelt, year: 2021, id: 'langxi-2021' }));
     expect(nextYear.code).toBe(1);
@@ -130,7 +130,7 @@ describe('ledger plan revise', () => {
     const r = await ledger('plan', 'revise', '--db', loop.office.file, '--from', planFile(loop.dir, unknown));
     expect(r.code).toBe(1);
     expect(r.err).toContain('任务3:协同单位「县卫健委」不在单位名单中');
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(before);
+    expect(await snapshotData(loop.office.db)).toBe(before);
 
     // Both the misspelt and the right unit report task 5 for June: merging would leave two reports of one task.
     const wrong = await loop.unit('县民证局');
@@ -143,12 +143,12 @@ describe('ledger plan revise', () => {
       p.units.find((u) => u.name === '县民政局')!.aliases.push('县民证局');
       taskOf(p, 5).coUnits = ['县残联', '县安委会成员单位'];
     });
-    const imported = snapshotData(loop.office.handle.sqlite!);
+    const imported = await snapshotData(loop.office.db);
     await expect(revisePlan(loop.office, merged)).rejects.toMatchObject({
       code: 'E_VALIDATION',
       message: expect.stringContaining('「县民证局」和「县民政局」都报送了2020-06 的任务5'),
     });
-    expect(snapshotData(loop.office.handle.sqlite!)).toBe(imported);
+    expect(await snapshotData(loop.office.db)).toBe(imported);
   });
 
   it('merges a misspelt unit into the right one: its reports and key move to it, and its old packages still import under the right name', async () => {

@@ -141,13 +141,13 @@ describe('years in the app', () => {
 
       const preview = await call(app, 'years:preview', {});
       expect(preview).toMatchObject({ fileName: '2020年民生工作要点.json', ledgerFileName: 'office-2020.db', parsed: { errors: [] } });
-      const before2019 = snapshotData(loop.office.handle.sqlite!);
+      const before2019 = await snapshotData(loop.office.db);
       const started = await call(app, 'years:start', { plan: preview!.parsed.plan });
       expect(started).toMatchObject({ year: 2020, planTitle: '2020年全市民生工作要点', fingerprint: office2019.own, officeName: '市民生工作办公室', readOnlyYear: null });
       expect(session.dbFile).toBe(yearFile(loop.office.file, 2020));
       expect(basename(session.dbFile)).toBe('office-2020.db');
       expect((await call(app, 'keys:list', {})).pinned).toEqual([expect.objectContaining({ unit: '市残联', fingerprint: office2019.pinned[0]!.fingerprint })]);
-      expect(snapshotData(loop.office.handle.sqlite!)).toBe(before2019);
+      expect(await snapshotData(loop.office.db)).toBe(before2019);
       expect(await call(app, 'years:list', {})).toEqual([
         { year: 2020, title: '2020年全市民生工作要点', fileName: 'office-2020.db', open: true, latest: true },
         { year: 2019, title: '2019年全市民生工作要点', fileName: 'office.db', open: false, latest: false },
@@ -163,7 +163,7 @@ describe('years in the app', () => {
       for (const [channel, req] of [['settings:update', { yellowPoints: 20 }], ['periods:lock', { period: '2019-06' }], ['plan:previewEdit', { plan: PLAN_2019 }], ['years:preview', {}]] as const) {
         expect(await dispatch(app, channel, req)).toEqual({ ok: false, error: { code: 'E_READ_ONLY', message: expect.stringMatching(/^正在查看 2019 年的台账:往年的台账只能查看、打印和导出,不能(修改|开始新的一年)。要继续工作,请在「工作计划」页的年度中选回今年的台账。$/) } });
       }
-      expect(snapshotData(loop.office.handle.sqlite!)).toBe(before2019);
+      expect(await snapshotData(loop.office.db)).toBe(before2019);
       expect(statSync(loop.office.file).mtimeMs).toBe(mtime);
       expect(await dispatch(app, 'years:open', { year: 2018 })).toEqual({ ok: false, error: { code: 'E_NOT_FOUND', message: '本机没有 2018 年的台账。可选的年度:2020、2019。' } });
 

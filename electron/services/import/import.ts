@@ -128,8 +128,13 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   // Reports never change the plan: the office reads it once per batch, not once per file
   // (loading the plan is the biggest read of an import; see docs/performance.md).
   const batch = role === 'summary' && files.length > 0 ? await summaryBatch(ctx) : null;
-  // A lost group takes its key pins with it: the batch forgets the keys it has seen.
-  const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results, () => batch.keys.clear()) : null;
+  // What another writer may change between two of this batch's transactions (keys pinned, periods locked: on
+  // PostgreSQL other clerks' imports commit in between), and what a lost group takes with it (its key pins).
+  const forget = () => {
+    batch?.keys.clear();
+    batch?.periods.clear();
+  };
+  const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results, forget) : null;
   // The next files are read and verified while this one merges: with verification in a worker (the
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
   const prepare = (file: string) => {
@@ -236,7 +241,7 @@ const RELEASE_SAVEPOINT = CompiledQuery.raw('RELEASE SAVEPOINT package');
 
 /** Packages merged per transaction at most, and how long a transaction stays open at most. */
 export const GROUP_FILES = 50;
-const GROUP_MS = 250;
+export const GROUP_MS = 250;
 
 /**
  * Group commit: up to GROUP_FILES packages (or GROUP_MS of work) share one transaction, and so one
@@ -251,7 +256,8 @@ class MergeGroup {
   /** Indexes in `results` of the packages merged in the open group. */
   private merged: number[] = [];
 
-  constructor(private readonly db: Db, private readonly results: ImportFileResult[], private readonly onLost: () => void = () => {}) {}
+  /** `forget`: the batch's cached reads are out of date, when a transaction begins and when one is lost. */
+  constructor(private readonly db: Db, private readonly results: ImportFileResult[], private readonly forget: () => void = () => {}) {}
 
   async merge(work: (db: Tx) => Promise<Outcome>): Promise<Outcome> {
     if (!this.trx) {
@@ -261,6 +267,7 @@ class MergeGroup {
         throw writeFailed(err);
       }
       this.openedAt = performance.now();
+      this.forget();
     }
     // Plain statements on the group's transaction: Kysely's savepoint() builds a transaction object
     // for each one, a tenth of a package's merge on the importing thread (docs/performance.md).
@@ -311,7 +318,7 @@ class MergeGroup {
     const trx = this.trx;
     this.trx = null;
     this.merged = [];
-    this.onLost();
+    this.forget();
     if (trx && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
   }
 
