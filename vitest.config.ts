@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
  * Each test's ledger comes from tests/helpers/ledger.ts testLocation, which follows the project.
  */
 export const POSTGRES_SUITES = [
+  'tests/cli/server-database.test.ts',
   'tests/db/store.test.ts',
   'tests/services/entry-and-summaries.test.ts',
   'tests/reports/summary-workbook.test.ts',
