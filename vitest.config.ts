@@ -5,10 +5,19 @@ import { defineConfig } from 'vitest/config';
  * Each test's ledger comes from tests/helpers/ledger.ts testLocation, which follows the project.
  */
 export const POSTGRES_SUITES = [
+  'tests/audit/audit-words.test.ts',
+  'tests/bulletin/bulletin.test.ts',
   'tests/cli/server-database.test.ts',
   'tests/db/store.test.ts',
-  'tests/services/entry-and-summaries.test.ts',
   'tests/reports/summary-workbook.test.ts',
+  'tests/services/deadlines.test.ts',
+  'tests/services/entry-and-summaries.test.ts',
+  'tests/services/midyear.test.ts',
+  'tests/services/proxy-entry.test.ts',
+  'tests/services/quarterly.test.ts',
+  'tests/services/required-export.test.ts',
+  'tests/services/returns.test.ts',
+  'tests/services/views.test.ts',
 ];
 
 export default defineConfig({

@@ -10,7 +10,7 @@ import type { OpenLedger } from '../../electron/services/context';
 import { afterEach } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { fixedClock, tempDir } from './ledger';
+import { fixedClock, tempDir, testLocation } from './ledger';
 
 const open: OpenLedger[] = [];
 afterEach(async () => {
@@ -53,7 +53,7 @@ export async function createLoop(opts: { frequency?: ReportingFrequency; plan?: 
   const usb = join(dir, 'usb');
   mkdirSync(usb);
   const { clock = '2019-07-04T09:00:00', unitClock = '2019-07-02T15:00:00', ...setup } = opts;
-  const office = await initSummary(join(dir, 'office.db'), { now: fixedClock(clock), actor: '汇总端测试', ...setup });
+  const office = await initSummary(await testLocation('office.db'), { now: fixedClock(clock), actor: '汇总端测试', ...setup });
   open.push(office);
   let n = 0;
   return {
