@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export const POSTGRES_SUITES = [
   'tests/audit/audit-words.test.ts',
+  'tests/audit/audit.test.ts',
   'tests/bulletin/bulletin.test.ts',
   'tests/cli/server-database.test.ts',
   'tests/db/store.test.ts',
