@@ -10,6 +10,7 @@ export const POSTGRES_SUITES = [
   'tests/bulletin/bulletin.test.ts',
   'tests/cli/server-database.test.ts',
   'tests/db/store.test.ts',
+  'tests/levels/allocation-cli.test.ts',
   'tests/levels/by-office.test.ts',
   'tests/levels/city-and-counties.test.ts',
   'tests/levels/cli.test.ts',
