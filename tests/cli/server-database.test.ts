@@ -3,7 +3,6 @@
 // `PostgreSQL user@host:port/db` and never with a password; its key lives under LEDGER_HOME.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -14,6 +13,7 @@ import { ledgerYears, startNewYear } from '../../electron/services/plan/years';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import type { PlanDef } from '../../shared/domain';
 import { runLedger as ledger } from '../helpers/cli';
+import { freePort } from '../helpers/pg-server';
 import { fixedClock, tempDir, testDialect, testLocation } from '../helpers/ledger';
 import { editPlan, taskOf } from '../plan/county-plan';
 
@@ -26,17 +26,6 @@ const PLAN_2020 = editPlan(PLAN_2019, (p) => {
 
 const shown = (where: string) => shownLocation(parseLocation(where));
 const fingerprintIn = (out: string) => /本机密钥指纹:([0-9A-F]{4}(?:-[0-9A-F]{4}){3})/.exec(out)?.[1];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The test server's address with another user, port or database. */
 function serverWith(change: { user?: string; port?: number; db?: string }): string {
