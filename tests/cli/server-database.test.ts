@@ -3,10 +3,12 @@
 // `PostgreSQL user@host:port/db` and never with a password; its key lives under LEDGER_HOME.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { CONNECT_TIMEOUT_MS } from '../../db/dialect/postgres';
 import { localBase, parseLocation, shownLocation, typedStore } from '../../db/location';
 import { LedgerSession } from '../../electron/services/host';
 import { ledgerYears, startNewYear } from '../../electron/services/plan/years';
@@ -180,6 +182,21 @@ describe('a server database that cannot be reached', () => {
       expect(r.err).not.toContain('pw-in-url-3');
     }
   });
+
+  // A server that takes the connection and never answers needs no PostgreSQL: run once, in the sqlite project.
+  it.skipIf(onServer)(`a server that never answers: E_DB_UNREACHABLE after ${CONNECT_TIMEOUT_MS / 1000} s, not the system's TCP timeout`, async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const where = `postgres://clerk@127.0.0.1:${(silent.address() as { port: number }).port}/ledger`;
+      // The test's own timeout is the bound: well under the minutes a TCP timeout takes.
+      expectUnreachable(await ledger('keys', '--db', where), where);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  }, CONNECT_TIMEOUT_MS + 20_000);
 
   it('the real command: exit code 1, one line in Chinese, no stack trace, PGPASSWORD never printed', async () => {
     const port = await freePort();
