@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
  * Each test's ledger comes from tests/helpers/ledger.ts testLocation, which follows the project.
  */
 export const POSTGRES_SUITES = [
+  'tests/audit/audit-words.test.ts',
+  'tests/audit/audit.test.ts',
   'tests/backup/pg-backup.test.ts',
+  'tests/bulletin/bulletin.test.ts',
+  'tests/cli/server-database.test.ts',
   'tests/db/store.test.ts',
   'tests/e2e/settings-postgres-ui.test.ts',
   'tests/import/assignment-before-kinds.test.ts',
@@ -17,8 +21,21 @@ export const POSTGRES_SUITES = [
   'tests/import/pg-concurrent.test.ts',
   'tests/import/recipient.test.ts',
   'tests/import/refusals.test.ts',
+  'tests/levels/allocation-cli.test.ts',
+  'tests/levels/by-office.test.ts',
+  'tests/levels/city-and-counties.test.ts',
+  'tests/levels/cli.test.ts',
+  'tests/levels/quota-table.test.ts',
+  'tests/levels/quotas.test.ts',
   'tests/reports/summary-workbook.test.ts',
+  'tests/services/deadlines.test.ts',
   'tests/services/entry-and-summaries.test.ts',
+  'tests/services/midyear.test.ts',
+  'tests/services/proxy-entry.test.ts',
+  'tests/services/quarterly.test.ts',
+  'tests/services/required-export.test.ts',
+  'tests/services/returns.test.ts',
+  'tests/services/views.test.ts',
 ];
 
 export default defineConfig({

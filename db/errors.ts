@@ -53,7 +53,7 @@ function postgresFailure(code: string): StoreFailure | null {
   if (code === '58030' || code.startsWith('08')) return 'io'; // I/O error, connection lost mid-way
   if (code === 'XX001' || code === 'XX002') return 'damaged';
   if (code === '28P01' || code === '28000' || code === '3D000' || code === '57P03'
-    || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') return 'unreachable';
+    || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') return 'unreachable';
   return null;
 }
 

@@ -4,7 +4,7 @@
  * apart by what a user typed after `--db` or chose in the settings.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LedgerError } from '../shared/errors';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -52,7 +52,8 @@ export function parseLocation(s: string, env: NodeJS.ProcessEnv = process.env): 
   } catch {
     throw new LedgerError('E_VALIDATION', `数据库地址「${redactPassword(s)}」无法识别。PostgreSQL 地址的写法:postgres://用户名@服务器:端口/数据库名。`);
   }
-  if (url.password) {
+  // libpq also takes a password as ?password=…: refused for the same reason as one before the @.
+  if (url.password || [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'password')) {
     throw new LedgerError('E_VALIDATION', '数据库地址里不能写密码(会留在命令记录和进程列表里)。请把密码放在环境变量 PGPASSWORD 或 .pgpass 文件中,地址只写 postgres://用户名@服务器/数据库名。');
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -78,6 +79,26 @@ export function localBase(s: string): string {
 /** What to call the store in a message: the file, or the server database without any password. */
 export function shownLocation(loc: Location): string {
   return loc.dialect === 'sqlite' ? loc.file : `PostgreSQL ${loc.shown}`;
+}
+
+/**
+ * What a message calls a store given as typed: the file's name, or `PostgreSQL user@host:port/db` (never a
+ * password).
+ * @example storeName('/data/S2019.db') // 'S2019.db'
+ */
+export function storeName(s: string): string {
+  const loc = parseLocation(s);
+  return loc.dialect === 'sqlite' ? basename(loc.file) : shownLocation(loc);
+}
+
+/**
+ * What to type after `--db` to name the store again, for a hint a command prints: the file's name, or the
+ * server database's address without any password (user, host, port and database are all a clerk needs).
+ * @example typedStore('postgres://clerk@10.0.0.5/ledger') // 'postgres://clerk@10.0.0.5:5432/ledger'
+ */
+export function typedStore(s: string): string {
+  const loc = parseLocation(s);
+  return loc.dialect === 'sqlite' ? basename(loc.file) : `postgres://${loc.shown}`;
 }
 
 function redactPassword(s: string): string {

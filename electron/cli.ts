@@ -18,7 +18,7 @@ import { rollupStateText } from '../shared/rollup';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
-import { localBase } from '../db/location';
+import { isPostgresUrl, localBase, parseLocation, shownLocation, typedStore } from '../db/location';
 import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
@@ -151,6 +151,8 @@ const HELP = `民生工作督办台账 命令行
   audit    --db FILE [--limit N] [--out FILE.csv] [--json] 查看审计日志(最新的在前,默认最近100条);
                                                        --out 导出为 CSV(默认全部,WPS/Excel 可直接打开)
 
+汇总端的 --db 也可以是 PostgreSQL 服务器数据库:postgres://用户名@服务器:端口/数据库名(密码放在环境变量 PGPASSWORD
+或 .pgpass 文件中,不写在地址里;本机密钥在 LEDGER_HOME 文件夹,默认 ~/.minsheng-ledger)。填报端只用数据库文件。
 加 --json 输出机器可读的 JSON。退出码: 0 成功, 1 被拒绝, 2 用法错误。`;
 
 function need(args: Args, name: string): string {
@@ -262,7 +264,8 @@ async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): P
 
 /** A damaged database file is named as such, with the newest good backup to restore from. */
 async function damaged(err: unknown, file: string): Promise<unknown> {
-  if (failureOf(err) !== 'damaged') return err;
+  // A server database has no file to check here, nor backups beside it: its StoreError says what to do.
+  if (failureOf(err) !== 'damaged' || isPostgresUrl(file)) return err;
   const { checkDatabaseHealth } = await import('./services/backup/backup');
   const health = checkDatabaseHealth(file);
   const last = health.ok ? null : health.lastGoodBackup;
@@ -406,11 +409,11 @@ async function initFromAllocation(args: Args, io: Io, json: boolean, file: strin
     const fp = await getSetting(ledger.db, 'fingerprint');
     if (json) io.out(JSON.stringify({ db: file, ...p, fingerprint: fp }));
     else {
-      io.out(`已按上级下达包新建汇总端数据库 ${file}\n本级汇总单位:${p.officeName}(上级列为「${p.office}」)\n上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}(请与上级电话核对)`);
+      io.out(`已按上级下达包新建汇总端数据库 ${shownLocation(parseLocation(file))}\n本级汇总单位:${p.officeName}(上级列为「${p.office}」)\n上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}(请与上级电话核对)`);
       io.out(`计划:${p.planTitle}(上级第${p.planRevision}版;本级第1版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n下级汇总端:尚未设置(如需,用 ledger offices --add 添加)`);
       io.out(`单位(${p.units.length} 个,上级名称=本地名称):`);
       for (const line of unitLines(p.units)) io.out(line);
-      io.out(`本机密钥指纹:${fp}(请电话告知各填报单位核对)\n下一步:为各单位生成任务包(ledger assign --db ${basename(file)} --unit 单位 --out 文件夹)。`);
+      io.out(`本机密钥指纹:${fp}(请电话告知各填报单位核对)\n下一步:为各单位生成任务包(ledger assign --db ${typedStore(file)} --unit 单位 --out 文件夹)。`);
     }
   } finally {
     await ledger.close();
@@ -550,7 +553,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const result = { db: file, office: officeName, plan: plan.title, year: plan.year, frequency: plan.frequency, tasks: plan.tasks.length, units, groups, fingerprint: fp, review: review.length };
           if (json) io.out(JSON.stringify(result));
           else {
-            io.out(`已新建汇总端数据库 ${file}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+            io.out(`已新建汇总端数据库 ${shownLocation(parseLocation(file))}\n汇总单位:${officeName}\n计划:${plan.title}(${plan.tasks.length} 项任务,${units} 个责任单位,${groups} 个成员单位集合)\n报送:${planPeriodsText(plan.year, plan.frequency)}\n本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
             if (carryFrom !== undefined) {
               const { listTrustedKeys } = await import('../db/queries/keys');
               io.out(`已接续上年台账 ${carryFrom}(上年台账保持不变,仍可用 --db ${carryFrom} 查看):本机密钥不变(各单位无需重新核对指纹),沿用汇总单位名称和设置,${(await listTrustedKeys(ledger.db)).length} 个单位的密钥已登记`);

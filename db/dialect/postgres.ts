@@ -9,7 +9,7 @@ import {
   CompiledQuery, PostgresAdapter, PostgresDialect, PostgresDriver, sql,
   type DatabaseConnection, type Driver, type TransactionSettings,
 } from 'kysely';
-import { storeError } from '../errors';
+import { StoreError, storeError } from '../errors';
 
 /**
  * The key of the advisory lock every write transaction takes at BEGIN: the same number the SQLite files carry
@@ -22,8 +22,28 @@ export const WRITE_LOCK_KEY = 0x4d534c47;
 /** How long a write waits for another clerk's write before it is refused as busy (E_DB_BUSY). */
 export const PG_LOCK_TIMEOUT_MS = 120_000;
 
+/** How long opening a connection may take before the server counts as unreachable (E_DB_UNREACHABLE). */
+export const CONNECT_TIMEOUT_MS = 15_000;
+
 const INT8 = 20;
 const NUMERIC = 1700;
+
+/**
+ * pg's client, closing its socket when connecting fails. pg leaves it open when the failure is its own (no
+ * password to give a server that asks for one): the server then waits for the password until its
+ * authentication timeout, and the command could not exit, nor the database be dropped, before it.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
+  override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
+    if (!callback) return super.connect();
+    super.connect((err: Error | null) => {
+      if (err) (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      callback(err, this);
+    });
+  }
+}
 
 /**
  * A pool for one ledger database. count(*) and sums come back as int8 and numeric, which `pg` gives as
@@ -33,7 +53,11 @@ const NUMERIC = 1700;
 export function createPool(url: string, readonly: boolean): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
+    Client: ClosingClient,
     max: 4,
+    // A server that does not answer (switched off, a wrong address on the intranet) is said so within this
+    // time, not after the system's TCP timeout of minutes.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'minsheng-ledger',
     // An earlier year, or a check, opened read-only is refused every write by the server itself.
     ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),
@@ -79,7 +103,9 @@ class LedgerPostgresDriver extends PostgresDriver {
     try {
       connection = await super.acquireConnection();
     } catch (err) {
-      throw storeError(err, this.shown) ?? err;
+      // Whatever stops a connection is the server being unreachable for a clerk: pg says some of it without a
+      // SQLSTATE (its connect timeout; a server asking for a password PGPASSWORD and .pgpass do not give).
+      throw storeError(err, this.shown) ?? new StoreError('unreachable', this.shown, String((err as { code?: unknown }).code ?? 'connect'));
     }
     let w = this.wrapped.get(connection);
     if (!w) {

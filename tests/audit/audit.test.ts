@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { AuditView } from '../../shared/api';
 import { run } from '../../electron/cli';
@@ -25,10 +26,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Audit lines written since the last call, oldest first, with before/after parsed. */
 function auditReader(ledger: OpenLedger) {
   let last = 0;
-  return (): AuditView[] => {
-    const rows = ledger.handle.sqlite!.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').all(last) as {
-      id: number; at: string; actor: string; action: string; entity: string; entity_id: string; before: string | null; after: string | null;
-    }[];
+  return async (): Promise<AuditView[]> => {
+    const rows = await ledger.db.selectFrom('audit_log').selectAll().where('id', '>', last).orderBy('id').execute();
     last = rows.at(-1)?.id ?? last;
     return rows.map((r) => ({
       id: r.id, at: r.at, actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id,
@@ -54,31 +53,31 @@ describe('the audit log', () => {
     const audit = auditReader(office);
 
     // The plan, when the office was set up.
-    let rows = audit();
+    let rows = await audit();
     expect(rows).toEqual([expect.objectContaining({ action: 'plan.create', entity: 'plan', entityId: 'xuancheng-2019', before: null, after: { title: '2019年全市民生工作要点', year: 2019, revision: 1, frequency: 'monthly', dueDay: 5, officeName: '市民生工作办公室' } })]);
     byWhoWhen(rows, office);
 
     // Proxy entry (代填) from a paper form: marked as such; a correction shows what it replaced.
     await enterReports(office, { unit: '市残联', period: '2019-06', items: CANLIAN_JUNE, receivedOn: '2019-07-04' });
-    rows = audit();
+    rows = await audit();
     expect(actions(rows)).toEqual(['report.proxy-entry', 'report.proxy-entry']);
     const task24 = rows.find((r) => (r.after as { task: number }).task === 24)!;
     expect(task24.before).toBeNull();
     expect(task24.after).toMatchObject({ unit: '市残联', period: '2019-06', proxy: true, receivedOn: '2019-07-04', status: '推进中', values: expect.arrayContaining([expect.objectContaining({ value: 214 })]) });
     byWhoWhen(rows, office);
     await enterReports(office, { unit: '市残联', period: '2019-06', items: [{ task: 24, indicator: 2, value: 220 }], replace: true });
-    rows = audit();
+    rows = await audit();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.before).toMatchObject({ status: '推进中', values: expect.arrayContaining([expect.objectContaining({ value: 214 })]) });
     expect(rows[0]!.after).toMatchObject({ values: expect.arrayContaining([expect.objectContaining({ value: 220 })]) });
 
     // Import: the key pinned on first use, each report replaced (before = the proxy entry), the package.
     const canlian = await loop.unit('市残联');
-    expect(actions(audit())).toEqual(['package.export.assignment']);
+    expect(actions(await audit())).toEqual(['package.export.assignment']);
     const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     const [imported] = await importFiles(office, [file], { acceptNewKeys: true, receivedOn: '2019-07-05' });
     expect(imported!.status).toBe('accepted');
-    rows = audit();
+    rows = await audit();
     expect(actions(rows)).toEqual(['key.accept-first', 'report.import', 'report.import', 'package.import']);
     byWhoWhen(rows, office);
     const fingerprint = (await listKeys(canlian)).own;
@@ -90,10 +89,10 @@ describe('the audit log', () => {
 
     // A new key for a known unit, accepted explicitly: the old and the new fingerprint.
     const reinstalled = await loop.unit('市残联', { dbName: 'reinstalled.db' });
-    expect(actions(audit())).toEqual(['package.export.assignment']);
+    expect(actions(await audit())).toEqual(['package.export.assignment']);
     const fromNewKey = await loop.report(reinstalled, '2019-07', [...CANLIAN_JUNE, { task: 24, problems: '资金到位慢', nextSteps: '加快发放' }]);
     await acceptKeyFromFile(office, fromNewKey);
-    rows = audit();
+    rows = await audit();
     expect(rows).toEqual([expect.objectContaining({ action: 'key.replace', entityId: '市残联', before: { fingerprint }, after: { fingerprint: (await listKeys(reinstalled)).own, file: '填报包-市残联-2019-07-第1版.xlsx' } })]);
     byWhoWhen(rows, office);
 
@@ -102,7 +101,7 @@ describe('the audit log', () => {
     await lockPeriod(office, '2019-06');
     await reopenPeriod(office, '2019-06', '市残联更正数据');
     await updateSettings(office, { yellowPoints: 15 });
-    rows = audit();
+    rows = await audit();
     expect(rows).toEqual([
       expect.objectContaining({ action: 'report.return', entity: 'return', before: null, after: { unit: '市残联', period: '2019-06', task: 24, comment: '请核实康复训练人数' } }),
       expect.objectContaining({ action: 'period.lock', entityId: '2019-06', before: { locked: false }, after: { locked: true } }),
@@ -113,13 +112,13 @@ describe('the audit log', () => {
 
     // Demo data: one line for the whole fill, naming how much it wrote.
     await fillDemo(office, '2019-02');
-    rows = audit();
+    rows = await audit();
     expect(rows).toEqual([expect.objectContaining({ action: 'demo.fill', entity: 'plan', after: { through: '2019-02', reports: expect.any(Number) } })]);
     byWhoWhen(rows, office);
 
     // Packages made here are recorded too.
     await exportAssignment(office, { unit: '市人社局', outDir: loop.dir });
-    rows = audit();
+    rows = await audit();
     expect(rows).toEqual([expect.objectContaining({ action: 'package.export.assignment', entity: 'package', after: expect.objectContaining({ kind: 'assignment', to: '市人社局' }) })]);
     byWhoWhen(rows, office);
   });
@@ -128,14 +127,14 @@ describe('the audit log', () => {
     const loop = await createLoop();
     const canlian = await loop.unit('市残联');
     const audit = auditReader(canlian);
-    let rows = audit();
+    let rows = await audit();
     expect(rows).toEqual([
       expect.objectContaining({ action: 'unit.setup', entityId: '市残联', actor: '市残联', after: expect.objectContaining({ plan: 'xuancheng-2019', revision: 1 }) }),
       // Set up on 2019-07-02, it owes June (due 7月5日) and what follows.
       expect.objectContaining({ action: 'unit.start', entityId: '市残联', actor: '市残联', after: expect.objectContaining({ period: '2019-06' }) }),
     ]);
     await loop.report(canlian, '2019-06', CANLIAN_JUNE);
-    rows = audit();
+    rows = await audit();
     expect(actions(rows)).toEqual(['report.enter', 'report.enter', 'package.export.report']);
     byWhoWhen(rows, canlian);
     expect(rows[0]!.after).toMatchObject({ proxy: false, unit: '市残联', period: '2019-06' });
@@ -144,7 +143,7 @@ describe('the audit log', () => {
     await loop.office.db.updateTable('plans').set({ revision: 2 }).execute();
     const a2 = await exportAssignment(loop.office, { unit: '市残联', outDir: loop.usb });
     await importFiles(canlian, [a2.file]);
-    rows = audit();
+    rows = await audit();
     expect(rows).toEqual([expect.objectContaining({ action: 'plan.update', before: { revision: 1 }, after: { revision: 2, changes: [expect.objectContaining({ task: 24, indicator: 2, before: 428, after: 500 })] } })]);
     byWhoWhen(rows, canlian);
   });
@@ -156,7 +155,7 @@ describe('the audit log', () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
 
-    expect(await run(['audit', '--db', loop.office.file], io)).toBe(0);
+    expect(await run(['audit', '--db', loop.office.handle.location], io)).toBe(0);
     expect(out[0]).toBe('审计日志(最近 4 条,最新的在前):');
     expect(out[1]).toMatch(/^#4 {2}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} {2}汇总端测试 {2}关账 {2}报送期 2019年6月$/);
     expect(out[2]).toBe('    未关账 → 已关账');
@@ -165,14 +164,14 @@ describe('the audit log', () => {
     expect(out.some((l) => /^ {4}\S+:\(空\) → \d/.test(l) && !l.includes('编号'))).toBe(true);
 
     out.length = 0;
-    expect(await run(['audit', '--db', loop.office.file, '--json', '--limit', '2'], io)).toBe(0);
+    expect(await run(['audit', '--db', loop.office.handle.location, '--json', '--limit', '2'], io)).toBe(0);
     const json = JSON.parse(out.join('\n')) as AuditView[];
     expect(json.map((r) => r.action)).toEqual(['period.lock', 'report.proxy-entry']);
     expect(json[0]).toMatchObject({ actor: '汇总端测试', before: { locked: false }, after: { locked: true } });
 
     out.length = 0;
     const csvFile = join(loop.dir, '审计日志.csv');
-    expect(await run(['audit', '--db', loop.office.file, '--out', csvFile], io)).toBe(0);
+    expect(await run(['audit', '--db', loop.office.handle.location, '--out', csvFile], io)).toBe(0);
     expect(out).toEqual([`已导出审计日志 ${csvFile}(4 条,最新的在前)。`]);
     const bytes = readFileSync(csvFile);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM: WPS and Excel read Chinese right
@@ -183,7 +182,7 @@ describe('the audit log', () => {
     expect(readdirSync(loop.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
 
     out.length = 0;
-    expect(await run(['audit', '--db', loop.office.file, '--limit', 'x'], io)).toBe(2);
+    expect(await run(['audit', '--db', loop.office.handle.location, '--limit', 'x'], io)).toBe(2);
   });
 
   it('a cell a spreadsheet would run as a formula is exported as text', async () => {
@@ -191,16 +190,16 @@ describe('the audit log', () => {
     const actor = { ...loop.office, actor: '=HYPERLINK("http://example.invalid","点我")' };
     await lockPeriod(actor, '2019-03');
     const csvFile = join(loop.dir, 'a.csv');
-    expect(await run(['audit', '--db', loop.office.file, '--out', csvFile], { out: () => {}, err: () => {} })).toBe(0);
+    expect(await run(['audit', '--db', loop.office.handle.location, '--out', csvFile], { out: () => {}, err: () => {} })).toBe(0);
     expect(readFileSync(csvFile, 'utf8')).toContain(`,"'=HYPERLINK(""http://example.invalid"",""点我"")",`);
   });
 
   it('is append-only: the database refuses an update or a delete', async () => {
     const loop = await createLoop();
-    const sqlite = loop.office.handle.sqlite;
-    expect(() => sqlite!.prepare(`UPDATE audit_log SET actor = 'x'`).run()).toThrow(/审计日志只能追加,不能修改/);
-    expect(() => sqlite!.prepare('DELETE FROM audit_log').run()).toThrow(/审计日志只能追加,不能删除/);
-    expect((sqlite!.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n).toBe(1);
+    const db = loop.office.db;
+    await expect(sql`UPDATE audit_log SET actor = 'x'`.execute(db)).rejects.toThrow(/审计日志只能追加,不能修改/);
+    await expect(sql`DELETE FROM audit_log`.execute(db)).rejects.toThrow(/审计日志只能追加,不能删除/);
+    expect(await db.selectFrom('audit_log').select('actor').execute()).toEqual([{ actor: '汇总端测试' }]);
   });
 
   it('is append-only in the code: nothing outside db/migrations updates, deletes or replaces its rows', () => {

@@ -158,7 +158,7 @@ describe('an import killed with SIGKILL', () => {
     } finally {
       sqlite.close();
     }
-    const backups = join(loop.dir, 'office.db.backups');
+    const backups = `${loop.office.file}.backups`;
     expect(readdirSync(backups).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-'))).toEqual([]);
   }, 120_000);
 });

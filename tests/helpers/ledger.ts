@@ -42,6 +42,8 @@ export function testDialect(): 'sqlite' | 'postgres' {
 }
 
 let admin: pg.Pool | null = null;
+/** The running test's LEDGER_HOME on PostgreSQL, set by its first testLocation. */
+let home: string | null = null;
 afterAll(async () => {
   await admin?.end();
   admin = null;
@@ -49,7 +51,8 @@ afterAll(async () => {
 
 /**
  * Where a test's ledger goes: `<temp>/<name>` on SQLite; on PostgreSQL a new empty database (named after
- * `name`), dropped after the test, with LEDGER_HOME (keys, backups) in a temporary folder.
+ * `name`), dropped after the test, with LEDGER_HOME (keys, backups) in a temporary folder, the same for every
+ * store of the test.
  * @example const where = await testLocation('summary.db'); await initSummary(where, …)
  */
 export async function testLocation(name = 'test.db'): Promise<string> {
@@ -57,7 +60,12 @@ export async function testLocation(name = 'test.db'): Promise<string> {
   if (testDialect() === 'sqlite') return join(dir, name);
   const server = process.env.LEDGER_TEST_PG;
   if (!server) throw new Error('LEDGER_TEST_PG is not set: the postgres project starts its server in tests/helpers/pg-server.ts');
-  process.env.LEDGER_HOME = dir;
+  // One LEDGER_HOME for the whole test: a ledger's key is looked for there each time it is opened.
+  if (home === null) {
+    home = dir;
+    process.env.LEDGER_HOME = dir;
+    cleanups.push(() => { home = null; });
+  }
   admin ??= new pg.Pool({ connectionString: server, max: 1 });
   const db = `t_${name.replace(/\W+/g, '_').toLowerCase()}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   await admin.query(`CREATE DATABASE "${db}"`);

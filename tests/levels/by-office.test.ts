@@ -46,7 +46,7 @@ async function cityJune() {
 describe('ledger summary --by office', () => {
   it('each county against its quota, 宣州区 listed though it sent nothing, and the city total equal to 本级 + offices', async () => {
     const lv = await cityJune();
-    const r = await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json');
+    const r = await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json');
     expect(r.code).toBe(0);
     const v = JSON.parse(r.out) as { own: Row; offices: Row[]; indicators: OfficeIndicatorRow[] };
     expect(v.offices.map((o) => [o.office, o.revision])).toEqual([['宣州区', null], ['郎溪县', 1], ['广德市', 1]]);
@@ -83,7 +83,7 @@ describe('ledger summary --by office', () => {
 
   it('a blank quota is 无任务: no target, out of the office’s completion, whatever the office reported for it', async () => {
     const lv = await cityJune();
-    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[]; indicators: OfficeIndicatorRow[] };
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[]; indicators: OfficeIndicatorRow[] };
     const newHires = v.indicators.find((i) => i.task === 1 && i.indicator === 2)!;
     // 郎溪县 reported 900 for it, but has no quota: 无任务, not a target of 0; its figure still counts in the city total.
     expect(newHires.offices[1]).toEqual({ target: null, value: 900 });
@@ -95,10 +95,10 @@ describe('ledger summary --by office', () => {
     const county = again.counties.get('郎溪县')!;
     await again.report(county, await again.loop.unit('市人社局', { office: county }), '2019-06', rsjEntries('2019-06', { '1.1': 40, '1.2': 12000 }));
     await importFiles(again.city, [await again.rollup(county, '2019-06')], { acceptNewKeys: true });
-    const after = (JSON.parse((await runLedger('summary', '--db', again.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] }).offices[1]!;
+    const after = (JSON.parse((await runLedger('summary', '--db', again.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] }).offices[1]!;
     expect(after).toMatchObject({ due: before.due, completion: before.completion, green: before.green, yellow: before.yellow, red: before.red });
 
-    const text = await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office');
+    const text = await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office');
     expect(text.out).toContain('任务1 指标1 技能脱贫培训(人)  合计 105/250  市本级 35/70  宣州区 无任务  郎溪县 40/100  广德市 30/80');
     expect(text.out).toContain(' 1 宣州区  未报送  ');
     expect(text.out).toContain(' 2 郎溪县  第1版 2019-07-04  ');
@@ -113,7 +113,7 @@ describe('ledger summary --by office', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     const ws = wb.getWorksheet('分县区')!;
-    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { own: Row; offices: Row[] };
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { own: Row; offices: Row[] };
     const rowOf = (n: number) => (ws.getRow(n).values as unknown[]).slice(1, 15);
     expect(rowOf(3)).toEqual(['序号', '下级汇总端', '汇总包', '收到日期', '应报任务', '按时报送', '逾期报送', '未报送', '待报送', '平均完成度', '● 绿灯', '▲ 黄灯', '■ 红灯', '排名']);
     // Ranked by completion: 郎溪县 (40 of 100) and 广德市 (30 of 80) above 宣州区, which sent nothing.
@@ -134,7 +134,7 @@ describe('ledger summary --by office', () => {
   it('the bulletin ranks the offices that rolled up, names the silent ones, and has no such section before any roll-up', async () => {
     const lv = await cityJune();
     const { bulletin } = await draftBulletin(afterDue(lv.city), { period: '2019-06' });
-    const v = JSON.parse((await runLedger('summary', '--db', lv.city.file, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] };
+    const v = JSON.parse((await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { offices: Row[] };
     const [, lx, gd] = v.offices;
     const [first, second] = lx!.completion! >= gd!.completion! ? [lx!, gd!] : [gd!, lx!];
     expect(bulletin.officeRanking.map((r) => [r.rank, r.office, r.state])).toEqual([[1, first.office, '第1版'], [2, second.office, '第1版'], [3, '宣州区', '未报送']]);

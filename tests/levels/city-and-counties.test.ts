@@ -20,7 +20,7 @@ import { exportRollup } from '../../electron/services/levels/rollup';
 import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
 import { yearEntries } from '../../scripts/bench-setup';
-import { closeAfterTest, fixedClock, tempDir } from '../helpers/ledger';
+import { closeAfterTest, fixedClock, tempDir, testLocation } from '../helpers/ledger';
 
 const keep = closeAfterTest;
 
@@ -35,7 +35,7 @@ function folder(dir: string, name: string): string {
 /** A county set up from its 下达包, its 人社局 set up from the county's 任务包, reporting June; the county imports it. */
 async function county(dir: string, city: OpenLedger, name: string): Promise<{ office: OpenLedger; unit: OpenLedger }> {
   const allocation = await exportAllocation(city, { office: name, outDir: folder(dir, 'to-counties') });
-  const office = keep(await initOfficeFromAllocation(join(dir, `${name}.db`), allocation.file, { now: clock, actor: `${name}民生办` }));
+  const office = keep(await initOfficeFromAllocation(await testLocation(`${name}.db`), allocation.file, { now: clock, actor: `${name}民生办` }));
   const unitName = `${name}人社局`;
   const assignment = await exportAssignment(office, { unit: unitName, outDir: folder(dir, `${name}-units`) });
   const unit = keep(await initUnitFromAssignment(join(dir, `${name}-rsj.db`), assignment.file, { now: fixedClock('2019-07-02T15:00:00'), actor: unitName }));
@@ -60,7 +60,7 @@ async function report(office: OpenLedger, unit: OpenLedger, dir: string, values:
 describe('city and counties: quotas down, roll-ups up, all through real packages', () => {
   it('each county set up from its 下达包 reports against its quota; the city total is the sum; a later roll-up replaces the earlier; a blank stays 无任务', async () => {
     const dir = tempDir('levels-loop-');
-    const city = keep(await initSummary(join(dir, 'city.db'), { now: clock, actor: '市民生办' }));
+    const city = keep(await initSummary(await testLocation('city.db'), { now: clock, actor: '市民生办' }));
     await setOffices(city, ['郎溪县', '宣州区']);
     // 任务1 指标1 技能脱贫培训 (全市 250人): 郎溪县 40, 宣州区 30; 指标2 企业新录用人员培训: 郎溪县 3000, 宣州区 blank.
     await saveQuotas(city, { quotas: [

@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLedger } from '../helpers/cli';
-import { tempDir } from '../helpers/ledger';
+import { tempDir, testLocation } from '../helpers/ledger';
 
 async function office(): Promise<string> {
-  const db = join(tempDir(), 'S.db');
+  const db = await testLocation('S.db');
   expect((await runLedger('init', '--db', db)).code).toBe(0);
   return db;
 }

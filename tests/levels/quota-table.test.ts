@@ -113,7 +113,7 @@ describe('the quota table', () => {
     const rows = (await quotaGrid(l)).rows;
     expect(rows[0]).toMatchObject({ own: 50, quotas: [null, 100, null, null, null, null, null], total: 150, reason: null });
     expect(rows[1]).toMatchObject({ quotas: [null, null, 30, null, null, null, null] });
-    expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas WHERE value = 0').get()).toEqual({ n: 0 });
+    expect(await l.db.selectFrom('quotas').select('value').where('value', '=', 0).execute()).toEqual([]);
     const audit = (await listAudit(l.db)).filter((a) => a.action === 'quota.set');
     expect(audit[0]!.after).toMatchObject({ 广德市: 30, 来源: '任务分解表-改.xlsx' });
   }, 150_000);

@@ -1,5 +1,5 @@
 /**
- * 任务分解 through the services on real SQLite files (issue 13 item 2): quotas and 本级's share per kind, a
+ * 任务分解 through the services on real stores (SQLite files, PostgreSQL in the postgres project) (issue 13 item 2): quotas and 本级's share per kind, a
  * blank stored as no row (never a 0), the difference and the reason asked for, all-or-nothing refusals with
  * the task, indicator and office named, and one audit line per indicator changed.
  */
@@ -9,6 +9,10 @@ import { quotaGrid, saveQuotas } from '../../electron/services/levels/quotas';
 import { createTestLedger } from '../helpers/ledger';
 
 /** 任务1 指标1 技能脱贫培训 250人 (cumulative); 任务5's 人均可支配收入增长 (growth); 任务7 毛入学率 (level). */
+/** How many quota rows are stored (a blank is no row). */
+const quotaRows = async (l: Awaited<ReturnType<typeof createTestLedger>>) =>
+  Number((await l.db.selectFrom('quotas').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
 const rowOf = async (l: Awaited<ReturnType<typeof createTestLedger>>, task: number, indicator: number) =>
   (await quotaGrid(l)).rows.find((r) => r.task === task && r.indicator === indicator)!;
 
@@ -38,8 +42,8 @@ describe('任务分解', () => {
     expect((await rowOf(l, 1, 1)).reason).toBe('多分解20人,留有余量');
 
     // Blank is no row, never a 0: only the three cells set are stored.
-    const stored = l.handle.sqlite!.prepare('SELECT value FROM quotas UNION ALL SELECT value FROM own_quotas').all();
-    expect(stored.map((r) => (r as { value: number }).value).sort()).toEqual([100, 120, 50]);
+    const stored = [...await l.db.selectFrom('quotas').select('value').execute(), ...await l.db.selectFrom('own_quotas').select('value').execute()];
+    expect(stored.map((r) => r.value).sort()).toEqual([100, 120, 50]);
 
     const audit = (await listAudit(l.db)).filter((a) => a.action === 'quota.set').reverse();
     expect(audit.map((a) => [a.entityId, a.before, a.after])).toEqual([
@@ -55,7 +59,7 @@ describe('任务分解', () => {
     const again = await saveQuotas(l, { quotas: [{ task: 1, indicator: 1, office: '泾县', value: 250 }], reasons: [{ task: 1, indicator: 1, reason: '' }] });
     expect(again.changes).toEqual([]);
     await saveQuotas(l, { quotas: [{ task: 1, indicator: 1, office: '泾县', value: null }], reasons: [] });
-    expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
+    expect(await quotaRows(l)).toBe(0);
     expect(await rowOf(l, 1, 1)).toMatchObject({ total: null, difference: null, needsReason: false });
     expect((await listAudit(l.db)).filter((a) => a.action === 'quota.set')).toHaveLength(2);
   });
@@ -91,7 +95,7 @@ describe('任务分解', () => {
       '· 任务1 指标1「技能脱贫培训」 说明:不能超过500个字',
     ].join('\n'));
     // Nothing of the good edits was kept.
-    expect(l.handle.sqlite!.prepare('SELECT count(*) AS n FROM quotas').get()).toEqual({ n: 0 });
+    expect(await quotaRows(l)).toBe(0);
     expect((await listAudit(l.db)).filter((a) => a.action === 'quota.set')).toEqual([]);
   });
 

@@ -528,14 +528,14 @@ describe('writing the workbook', () => {
     const out = join(tempDir(), 'summary.xlsx');
     const lines: string[] = [];
     const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
-    expect(await run(['report', '--db', l.file, '--period', PERIOD, '--out', out], io)).toBe(0);
+    expect(await run(['report', '--db', l.handle.location, '--period', PERIOD, '--out', out], io)).toBe(0);
     expect(lines.join('\n')).toContain(`已生成汇总表 ${out}`);
     expect(existsSync(out)).toBe(true);
     lines.length = 0;
-    expect(await run(['report', '--db', l.file, '--period', PERIOD, '--out', out, '--json'], io)).toBe(0);
+    expect(await run(['report', '--db', l.handle.location, '--period', PERIOD, '--out', out, '--json'], io)).toBe(0);
     expect(JSON.parse(lines.join(''))).toEqual({ out, sheets: [...SUMMARY_SHEET_NAMES], units: 37, tasks: 54 });
     lines.length = 0;
-    expect(await run(['report', '--db', l.file, '--period', PERIOD], io)).toBe(2);
+    expect(await run(['report', '--db', l.handle.location, '--period', PERIOD], io)).toBe(2);
     expect(lines.join('')).toContain('--out');
   });
 });

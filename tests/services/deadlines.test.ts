@@ -126,7 +126,7 @@ describe('an office database made before holidays were counted', () => {
     await office.db.updateTable('periods').set({ due_on: '2019-10-05' }).where('period', '=', '2019-09').execute();
     await office.db.updateTable('periods').set({ due_on: '2019-02-05', locked: 1 }).where('period', '=', '2019-01').execute();
     await office.db.updateTable('periods').set({ due_on: '2020-01-05' }).where('period', '=', '2019-12').execute();
-    const file = office.file;
+    const file = office.handle.location;
     await office.close();
 
     const again = await openLedger(file, { now: fixedClock('2026-11-30T08:00:00'), actor: '汇总端' });

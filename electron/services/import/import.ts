@@ -10,6 +10,7 @@ import type { ImportFileResult, ImportProgress, ValueChange } from '../../../sha
 import type { ErrorCode } from '../../../shared/errors';
 import { FREQUENCY_LABELS, VALUE_WORDS, type PlanDef, type ReportFields, type Role, type UnitKind } from '../../../shared/domain';
 import { failureOf, failureWords, StoreError, type StoreFailure } from '../../../db/errors';
+import { isPostgresUrl, storeName } from '../../../db/location';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
@@ -790,6 +791,10 @@ async function updatePlan(
 export async function initUnitFromAssignment(
   dbFile: string, assignmentFile: string, opts: { now?: () => Date; actor?: string; carryFrom?: string } = {},
 ): Promise<OpenLedger & { officeFingerprint: string }> {
+  if (isPostgresUrl(dbFile)) {
+    // A unit fills in its own figures on its own PC and hands them over on a USB drive: one file is its ledger.
+    throw new LedgerError('E_USAGE', `填报端在本单位的电脑上用一个数据库文件,不用服务器数据库(${storeName(dbFile)}):请把 --db 改为文件名,例如 --db 本单位.db。服务器数据库只用于汇总端。`);
+  }
   if (existsSync(dbFile)) throw new LedgerError('E_EXISTS', `文件 ${dbFile} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   let received: PackageFile;
   try {

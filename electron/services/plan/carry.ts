@@ -16,6 +16,7 @@ import { getSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Tx } from '../../../db/schema';
 import { activePlan, openLedger, roleOf, type Role } from '../context';
 import { keyFilePath } from '../keys/keys';
+import { isPostgresUrl, localBase, storeName } from '../../../db/location';
 
 /** What a new year's ledger takes from last year's file. */
 export interface Carried {
@@ -39,16 +40,16 @@ const CARRIED_SETTINGS: Readonly<Record<Role, readonly SettingKey[]>> = {
  * @example const carried = await readCarried('S2019.db', 'summary', plan2020)
  */
 export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title'>): Promise<Carried> {
-  if (!existsSync(file)) throw new LedgerError('E_NOT_FOUND', `找不到上年的数据库文件「${file}」。`);
+  if (!isPostgresUrl(file) && !existsSync(file)) throw new LedgerError('E_NOT_FOUND', `找不到上年的数据库文件「${file}」。`);
   const old = await openLedger(file, { mustExist: true });
   try {
     const side = await roleOf(old);
     if (side !== role) {
-      throw new LedgerError('E_WRONG_ROLE', `「${basename(file)}」是${side === 'summary' ? '汇总端' : '填报端'}的数据库,不能用来接续${role === 'summary' ? '汇总端' : '填报端'}。`);
+      throw new LedgerError('E_WRONG_ROLE', `「${storeName(file)}」是${side === 'summary' ? '汇总端' : '填报端'}的数据库,不能用来接续${role === 'summary' ? '汇总端' : '填报端'}。`);
     }
     const last = await activePlan(old);
     if (last.year >= plan.year) {
-      throw new LedgerError('E_WRONG_PLAN', `「${basename(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。同一年的计划调整请用 ledger plan revise。`);
+      throw new LedgerError('E_WRONG_PLAN', `「${storeName(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。同一年的计划调整请用 ledger plan revise。`);
     }
     const settings = new Map<SettingKey, string>();
     for (const key of CARRIED_SETTINGS[role]) {
@@ -67,13 +68,17 @@ export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 
 }
 
 /**
- * Gives the new ledger `to` last year's signing key: a copy of its key file, readable by its owner only.
+ * Gives the new ledger, whose files live beside `to` (localBase), last year's signing key: a copy of its key file, readable by its owner only.
  * Returns a function that takes the copy back if the new ledger is not made after all.
  */
 export function carryKeyFile(from: string, to: string): () => void {
-  const source = keyFilePath(from);
+  const source = keyFilePath(localBase(from));
   const target = keyFilePath(to);
-  if (!existsSync(source)) throw new LedgerError('E_KEY_FILE', `上年数据库「${basename(from)}」旁边没有签名密钥文件 ${basename(source)}:请把它和数据库放在同一文件夹后重试。`);
+  if (!existsSync(source)) {
+    throw new LedgerError('E_KEY_FILE', isPostgresUrl(from)
+      ? `本机没有上年数据库 ${storeName(from)} 的签名密钥文件 ${source}:请在保管该密钥的电脑上新建,或把密钥文件复制到这个位置后重试。`
+      : `上年数据库「${basename(from)}」旁边没有签名密钥文件 ${basename(source)}:请把它和数据库放在同一文件夹后重试。`);
+  }
   if (existsSync(target)) throw new LedgerError('E_EXISTS', `密钥文件 ${target} 已存在,为防止覆盖,未做任何修改。请换一个数据库文件名。`);
   copyFileSync(source, target, constants.COPYFILE_EXCL);
   chmodSync(target, 0o600);

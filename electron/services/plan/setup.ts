@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
@@ -9,7 +8,7 @@ import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
 import { insertPlan } from '../../../db/queries/plan';
 import { getSetting, setSetting } from '../../../db/queries/settings';
-import { localBase } from '../../../db/location';
+import { isPostgresUrl, localBase, storeName } from '../../../db/location';
 import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { ruleDueOf } from '../deadlines';
@@ -42,7 +41,7 @@ export const DEFAULT_OFFICE_NAME = '市民生工作办公室';
  * @example const ledger = await initSummary('S.db');
  */
 export async function initSummary(file: string, opts: InitSummaryOptions = {}): Promise<OpenLedger> {
-  if (existsSync(file)) {
+  if (!isPostgresUrl(file) && existsSync(file)) {
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
   const base = opts.plan ?? PLAN_2019;
@@ -87,7 +86,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
         const keys = await pinCarriedKeys(trx, carried, plan);
         await appendAudit(trx, {
           at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: plan.id,
-          after: { from: basename(carried.file), year: carried.year, planId: carried.planId, officeFingerprint: fingerprint(key.publicKey), keys },
+          after: { from: storeName(carried.file), year: carried.year, planId: carried.planId, officeFingerprint: fingerprint(key.publicKey), keys },
         });
       }
     });

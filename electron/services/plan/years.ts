@@ -13,7 +13,7 @@ import { CHANNELS, type Channel, type LedgerYearView, type PlanFileView } from '
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { getSetting } from '../../../db/queries/settings';
-import { isPostgresUrl } from '../../../db/location';
+import { isPostgresUrl, storeName, typedStore } from '../../../db/location';
 import { activePlan, openLedger, roleOf, type OpenLedger } from '../context';
 import type { Handlers, LedgerSession } from '../host';
 import { readPlanFile } from './read';
@@ -64,7 +64,7 @@ async function readYearFile(file: string): Promise<YearFile | null> {
 async function officeYears(current: string): Promise<YearFile[]> {
   const self = await readYearFile(current);
   if (!self) return [];
-  // A server database is one year's ledger; there are no files beside it to list.
+  // A server database's years are other databases, not files beside it: only the open one is known here.
   if (isPostgresUrl(current)) return [self];
   const stem = stemOf(current);
   const names = readdirSync(dirname(current)).filter((n) => n.endsWith('.db') && stemOf(n) === stem && (n === `${stem}.db` || YEAR_SUFFIX.test(n.slice(0, -3))));
@@ -93,7 +93,7 @@ export async function latestYearFile(file: string): Promise<string> {
  */
 export async function ledgerYears(session: LedgerSession): Promise<LedgerYearView[]> {
   const years = await officeYears(session.dbFile);
-  return years.map((y, k) => ({ year: y.year, title: y.title, fileName: basename(y.file), open: y.file === session.dbFile, latest: k === 0 }));
+  return years.map((y, k) => ({ year: y.year, title: y.title, fileName: storeName(y.file), open: y.file === session.dbFile, latest: k === 0 }));
 }
 
 /**
@@ -121,6 +121,7 @@ export async function openYear(session: LedgerSession, year: number): Promise<vo
  */
 export async function startNewYear(session: LedgerSession, plan: PlanDef, opts: { readonly now: () => Date; readonly actor: string }): Promise<void> {
   refuseWhileEarlierYear(session, '开始新的一年');
+  refuseNewYearOnServer(session);
   const ctx = await session.require();
   const current = await activePlan(ctx);
   if (plan.year <= current.year) {
@@ -139,12 +140,24 @@ export async function startNewYear(session: LedgerSession, plan: PlanDef, opts: 
  */
 export async function previewNewYear(session: LedgerSession, file: string): Promise<PlanFileView & { readonly ledgerFileName: string }> {
   refuseWhileEarlierYear(session, '开始新的一年');
+  refuseNewYearOnServer(session);
   const current = await activePlan(await session.require());
   const parsed = await readPlanFile(file);
   const late = parsed.errors.length === 0 && parsed.plan.year <= current.year
     ? [{ where: '年度', message: `这是 ${parsed.plan.year} 年的计划,本台账已是 ${current.year} 年的:新的一年须是 ${current.year + 1} 年或以后。同一年的计划调整请用「编辑计划」。` }]
     : [];
   return { fileName: basename(file), parsed: { ...parsed, errors: [...parsed.errors, ...late] }, ledgerFileName: basename(yearFile(session.dbFile, parsed.plan.year)) };
+}
+
+/**
+ * On a server the new year is a new database, which only the server's administrator can create: the clerk
+ * is told how, and the ledger sets it up from the command line carrying this year's key, name and settings.
+ */
+function refuseNewYearOnServer(session: LedgerSession): void {
+  if (!isPostgresUrl(session.dbFile)) return;
+  const here = typedStore(session.dbFile);
+  const next = `${here.slice(0, here.lastIndexOf('/') + 1)}新数据库名`;
+  throw new LedgerError('E_USAGE', `台账在服务器数据库(${storeName(session.dbFile)})上:新的一年是一个新的数据库,不能在这里开始。请服务器管理员新建一个空数据库,再运行 ledger init --db ${next} --plan 新一年的计划文件 --carry-from ${here}(沿用本机密钥、名称、设置和各单位密钥),然后在设置中改为连接新数据库。今年的台账保持不变。`);
 }
 
 function refuseWhileEarlierYear(session: LedgerSession, what: string): void {
