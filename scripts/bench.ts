@@ -7,25 +7,25 @@
  *  2. Imports batches of 100, 1,000 and 5,000 of them, each into a fresh summary office, each in a
  *     fresh child process (same start for all three; peak RSS is the child's own high-water mark),
  *     as the app and `ledger import` do: verification in a worker thread, overlapping the merge.
- *  3. Runs the same 1,000 packages through a floor in a child process (the faster of SheetJS and
+ *  3. The same on PostgreSQL (issue 15), measured right after SQLite's: the import batches in-process;
+ *     `ledger import` of the 1,000 as a whole process on both stores, alternating; and the 1,000 split
+ *     between 4 `ledger import` processes importing at once into one PostgreSQL office (each package
+ *     must be there once). The server: LEDGER_BENCH_PG=postgres://user@host:port/db (its user may
+ *     CREATE DATABASE; the bench's databases are dropped afterwards), else a throw-away cluster with
+ *     PostgreSQL's durable defaults (scripts/pg-cluster.ts), else the section says why it is skipped.
+ *  4. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
+ *     units, every month), the same way on SQLite and on PostgreSQL, and times loadPeriodData +
+ *     summaryByUnit / ByTask / ByCategory, summaryByOffice and the period's summary workbook.
+ *  5. Runs the same 1,000 packages through a floor in a child process (the faster of SheetJS and
  *     the app's own reader, parse only, + raw rows into SQLite, committed in groups as the app
  *     commits, no verification), each run beside an import as the app does and one verified on the
  *     importing thread; prints the median ratios.
- *  4. Beside a clerk's pandas script (scripts/peer-pandas.py, when Debian's python3-pandas is
+ *  6. Beside a clerk's pandas script (scripts/peer-pandas.py, when Debian's python3-pandas is
  *     installed): both as whole processes on the same 500 packages, alternating; and the command
  *     line's start-up (`ledger keys` minus `npm -v`).
- *  5. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
- *  6. Fills a summary database with ≥ 1,000,000 indicator values directly (many plan years, ~900
- *     units, every month) and times loadPeriodData + summaryByUnit / ByTask / ByCategory, summaryByOffice
- *     and the period's summary workbook.
- *  7. The same on PostgreSQL beside SQLite (issue 15): the import batches in-process, the whole `ledger
- *     import` process of the floor's batch on both stores alternating, that batch split between 4
- *     `ledger import` processes importing at once into one PostgreSQL office, and the summaries of 6 on
- *     the same data. The server: LEDGER_BENCH_PG=postgres://user@host:port/db (its user may CREATE
- *     DATABASE; the bench's databases are dropped afterwards), else a throw-away cluster with PostgreSQL's
- *     durable defaults (scripts/pg-cluster.ts), else the section says why it was skipped.
+ *  7. Times exporting one unit's report package (市人社局, the unit with the most lead tasks).
  *
- * Import batches and the floor run BENCH_REPEAT times (3 by default) and the median is reported: the
+ * Import batches, whole processes and the floor run BENCH_REPEAT times (3 by default) and the median is reported: the
  * machine may be shared. Peak RSS is the highest of the runs.
  *
  * Options (environment): BENCH_DIR=folder keeps everything there (else a temp folder, removed);
