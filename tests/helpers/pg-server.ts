@@ -6,6 +6,9 @@
  */
 import { serverBin, startCluster } from '../../scripts/pg-cluster';
 
+// Tests that need a port nothing listens on (an unreachable server) take it from here, as before the move.
+export { freePort } from '../../scripts/pg-cluster';
+
 export default async function setup(): Promise<(() => void) | undefined> {
   if (process.env.LEDGER_TEST_PG) return undefined;
   if (!serverBin()) {
