@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, afterEach } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../db/open';
 import { initSummary } from '../../electron/services/plan/setup';
+import { createDatabase } from '../../scripts/pg-cluster';
 import type { OpenLedger } from '../../electron/services/context';
 import type { ReportingFrequency } from '../../shared/domain';
 
@@ -68,14 +69,12 @@ export async function testLocation(name = 'test.db'): Promise<string> {
   }
   admin ??= new pg.Pool({ connectionString: server, max: 1 });
   const db = `t_${name.replace(/\W+/g, '_').toLowerCase()}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await admin.query(`CREATE DATABASE "${db}"`);
+  const url = await createDatabase(admin, server, db);
   // Registered after tempDir's removal so it runs before it (cleanups run last-first), after the ledger's close.
   cleanups.splice(cleanups.length - 1, 0, async () => {
     await admin?.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
   });
-  const url = new URL(server);
-  url.pathname = `/${db}`;
-  return url.toString();
+  return url;
 }
 
 /** The one factory for a bare database: a real SQLite file (or PostgreSQL database), migrated to the latest version. */
