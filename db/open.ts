@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { LedgerError } from '../shared/errors';
 import { LedgerDialect, withStatementCache } from './dialect/sqlite';
-import { createPool, LedgerPostgresDialect, readIdentity, writeIdentity } from './dialect/postgres';
+import { LedgerPostgresDialect, readIdentity, writeIdentity } from './dialect/postgres';
 import { BUSY_TIMEOUT_MS, storeError } from './errors';
 import { parseLocation, shownLocation, type Dialect, type Location } from './location';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
@@ -72,6 +72,7 @@ async function openPostgres(loc: Extract<Location, { dialect: 'postgres' }>, opt
   const shown = shownLocation(loc);
   // The folder for this office's key and files on this PC (location.ts ledgerHome).
   mkdirSync(dirname(loc.local), { recursive: true });
+  const { createPool } = await import('./dialect/postgres-pool');
   const pool = createPool(loc.url, opts.readonly ?? false);
   const db = new Kysely<Database>({ dialect: new LedgerPostgresDialect(pool, shown) });
   try {

@@ -13,7 +13,7 @@ import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from '
 import { isSplit } from './levels';
 import { planSchema } from './plan';
 import type { PeriodSummaryHeader } from './summaries';
-import { isPeriodId, type ReportTiming } from './rules/periods';
+import { isPeriodId, type ReportTiming, type TimingCounts } from './rules/periods';
 
 const count = z.number().int().min(0).max(1_000_000);
 const text = (max: number) => z.string().max(max);
@@ -93,25 +93,18 @@ export function rollupBasis(kind: IndicatorKind): 'sum' | 'lead' {
   return isSplit(kind) ? 'sum' : 'lead';
 }
 
-/** Where one office (or 本级) stands for a period at its parent, judged against its quotas. */
-export interface OfficeStanding {
+/**
+ * Where one office (or 本级) stands for a period at its parent, judged against its quotas. `due`: the tasks it
+ * owes, those with an indicator it has a target for (无任务 left out) and those with none, on this office's clock;
+ * `missing` counts no 汇总包, or a task not in it in full.
+ */
+export interface OfficeStanding extends TimingCounts {
   readonly office: string;
   /** 本级: the office's own departments, not a subordinate office. */
   readonly own: boolean;
   /** The roll-up the figures come from (a subordinate office's); null for 本级 or while none came in. */
   readonly revision: number | null;
   readonly receivedOn: string | null;
-  /**
-   * Tasks the office owes for the period: those with an indicator it has a target for (无任务 left out), and those
-   * with none; each counted once by reportTiming on this office's clock: onTime + late + missing + waiting = due.
-   */
-  readonly due: number;
-  readonly onTime: number;
-  readonly late: number;
-  /** Not in full (no 汇总包, or the task not in it in full) and the due date has passed (未报). */
-  readonly missing: number;
-  /** Not in full yet and the due date has not passed (待报). */
-  readonly waiting: number;
   /** Mean completion (0…1) of its indicators against its own targets; null when it has none. */
   readonly completion: number | null;
   readonly green: number;

@@ -1,4 +1,5 @@
 import type { IndicatorFields, Light, ReportingFrequency, TaskStatus } from './domain';
+import type { TimingCounts } from './rules/periods';
 
 /**
  * Whether a unit has reported a period: every lead task saved (status and every value), some, or none;
@@ -7,24 +8,16 @@ import type { IndicatorFields, Light, ReportingFrequency, TaskStatus } from './d
  */
 export type ReportState = '已报送' | '部分报送' | '未报送' | '待报送' | '未起报' | '无牵头任务';
 
-/** One row of the unit-by-unit summary; counts are of the unit's lead tasks for the period. */
-export interface UnitSummary {
+/**
+ * One row of the unit-by-unit summary; counts are of the unit's lead tasks for the period (`due`: none before
+ * the unit's first period).
+ */
+export interface UnitSummary extends TimingCounts {
   readonly unit: string;
   /** Position in the fixed unit order (1-based). */
   readonly seq: number;
   readonly leadTasks: number;
   readonly coTasks: number;
-  /**
-   * Lead-task reports due for the period (none before the unit's first period), each counted once by
-   * reportTiming (shared/rules/periods.ts): onTime + late + missing + waiting = due.
-   */
-  readonly due: number;
-  readonly onTime: number;
-  readonly late: number;
-  /** Not in full and the due date has passed (未报). */
-  readonly missing: number;
-  /** Not in full yet and the due date has not passed, the due date itself included (待报): not 未报 yet. */
-  readonly waiting: number;
   /** Mean completion (0…1) of the lead tasks' indicators; null when they have none. */
   readonly completion: number | null;
   /**

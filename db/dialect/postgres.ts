@@ -3,7 +3,7 @@
  * back, the write lock every transaction takes, the schema's SQLite DDL read as PostgreSQL's, and where the
  * schema version is kept. The queries themselves are the same Kysely queries as on SQLite.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Kysely} from 'kysely';
 import {
   CompiledQuery, PostgresAdapter, PostgresDialect, PostgresDriver, sql,
@@ -24,55 +24,6 @@ export const PG_LOCK_TIMEOUT_MS = 120_000;
 
 /** How long opening a connection may take before the server counts as unreachable (E_DB_UNREACHABLE). */
 export const CONNECT_TIMEOUT_MS = 15_000;
-
-const INT8 = 20;
-const NUMERIC = 1700;
-
-/**
- * pg's client, closing its socket when connecting fails. pg leaves it open when the failure is its own (no
- * password to give a server that asks for one): the server then waits for the password until its
- * authentication timeout, and the command could not exit, nor the database be dropped, before it.
- */
-class ClosingClient extends pg.Client {
-  override connect(): Promise<pg.Client>;
-  override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
-  override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
-    if (!callback) return super.connect();
-    super.connect((err: Error | null) => {
-      if (err) (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-      callback(err, this);
-    });
-  }
-}
-
-/**
- * A pool for one ledger database. count(*) and sums come back as int8 and numeric, which `pg` gives as
- * strings to keep precision: here they are numbers, as SQLite gives them (every count and id of a ledger
- * is far below 2^53).
- */
-export function createPool(url: string, readonly: boolean): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
-    Client: ClosingClient,
-    max: 4,
-    // A server that does not answer (switched off, a wrong address on the intranet) is said so within this
-    // time, not after the system's TCP timeout of minutes.
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: 'minsheng-ledger',
-    // An earlier year, or a check, opened read-only is refused every write by the server itself.
-    ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === INT8 || oid === NUMERIC) return (v: string) => (v === null ? null : Number(v));
-        return pg.types.getTypeParser(oid, format ?? 'text');
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
-  // A server restarting, or an administrator ending sessions, breaks the idle connections: the pool drops
-  // them and the next query connects anew. Without a listener, Node would end the whole program.
-  pool.on('error', () => undefined);
-  return pool;
-}
 
 /** Kysely's PostgreSQL dialect with the driver below. */
 export class LedgerPostgresDialect extends PostgresDialect {
@@ -124,10 +75,6 @@ class LedgerPostgresDriver extends PostgresDriver {
 
   override async releaseConnection(connection: DatabaseConnection): Promise<void> {
     await super.releaseConnection((this.inner.get(connection) ?? connection) as never);
-  }
-
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await super.commitTransaction((this.inner.get(connection) ?? connection) as never);
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -128,6 +128,19 @@ export function reportTiming(report: { readonly receivedOn: string | null } | nu
 export type ReportTiming = 'onTime' | 'late' | 'missing' | 'waiting';
 
 /**
+ * A period's reports counted by reportTiming, each once: onTime + late + missing + waiting = due.
+ * `missing` is 未报 (the due date has passed, nothing in full); `waiting` is 待报 (not due yet, the due date
+ * itself included), never counted as 未报.
+ */
+export interface TimingCounts {
+  readonly due: number;
+  readonly onTime: number;
+  readonly late: number;
+  readonly missing: number;
+  readonly waiting: number;
+}
+
+/**
  * The day a period starts: its first day, a local date (a quarter's: its first month's).
  * @example periodStart('2019-12', 'monthly') // '2019-12-01'; periodStart('2019-12', 'quarterly') // '2019-10-01'
  */
