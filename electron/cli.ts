@@ -871,7 +871,7 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
           const { backupNow } = await import('./services/backup/backup');
           const b = await backupNow(l, { reason: 'manual', ...(dir ? { dir } : {}) });
           if (json) io.out(JSON.stringify(b));
-          else io.out(`已备份数据库 ${l.file} 到 ${b.file}(${kb(b.bytes)})。私钥文件 ${l.file}.key 不在备份中,请另行妥善保管。`);
+          else io.out(`已备份数据库 ${l.handle.shown} 到 ${b.file}(${kb(b.bytes)})。私钥文件 ${l.file}.key 不在备份中,请另行妥善保管。`);
           return 0;
         });
       }
