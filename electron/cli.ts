@@ -23,6 +23,7 @@ import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
+import type { WorkerVerifier } from './services/packages/worker-verifier';
 
 // Services are imported by the commands that use them: SheetJS, ExcelJS and the verifier's worker
 // cost more to load than most commands take to run (`ledger keys` starts in ~0.1 s, not ~1.6 s).
@@ -296,6 +297,13 @@ function auditCsv(rows: readonly AuditRow[], words: (r: AuditRow) => AuditText):
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * `ledger import` reads this far ahead before the import itself has loaded: about what the worker
+ * verifies while this thread opens the database and reads the plan (0.2 s; docs/performance.md).
+ */
+const START_AHEAD_FILES = 64;
+const START_AHEAD_BYTES = 32 * 1024 * 1024;
+
 /** The verifier's worker beside this file: built (dist/cli, scripts/build-cli.mjs) or the source under tsx. */
 function verifyWorkerFile(): URL {
   const built = !import.meta.url.endsWith('.ts');
@@ -493,8 +501,14 @@ function destinationFolder(out: string): string {
   return out;
 }
 
+/** What the launcher (scripts/ledger.mjs) started before this module loaded. */
+export interface Started {
+  /** `ledger import`'s verifier, its worker already loading (docs/performance.md). */
+  readonly verifier?: WorkerVerifier;
+}
+
 /** Runs one command; returns the exit code. */
-export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
+export async function run(argv: readonly string[], rawIo: Io, started: Started = {}): Promise<number> {
   const io = terminalIo(rawIo);
   let json = false;
   try {
@@ -742,9 +756,12 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
         // Verified in a worker thread as in the app: a hostile file cannot take the command down,
         // and on two cores verifying overlaps merging (docs/performance.md). The worker starts first,
         // so that it loads while this thread opens the database and reads the plan.
-        const { createWorkerVerifier } = await import('./services/packages/worker-verifier');
-        const verifier = createWorkerVerifier(verifyWorkerFile());
+        const verifier = started.verifier ?? (await import('./services/packages/worker-verifier')).createWorkerVerifier(verifyWorkerFile());
         verifier.warm();
+        // The first files are read while this thread loads the import and opens the database.
+        const { expandPaths, readAheadCount } = await import('./services/import/files');
+        const files = expandPaths(args.positional);
+        verifier.readAhead(files.slice(0, readAheadCount(files, 0, START_AHEAD_FILES, START_AHEAD_BYTES)));
         // Closed whatever happens, a database that would not open included.
         return await withLedger(need(args, 'db'), async (l) => {
           const { importFiles } = await import('./services/import/import');
@@ -1029,11 +1046,11 @@ export async function run(argv: readonly string[], rawIo: Io): Promise<number> {
 }
 
 /** The process entry: `ledger` as built (scripts/ledger.mjs) or `tsx electron/cli.ts`. */
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], started: Started = {}): Promise<void> {
   // `ledger plan | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); });
   try {
-    process.exitCode = await run(argv, { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') });
+    process.exitCode = await run(argv, { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') }, started);
   } catch (err) {
     process.stderr.write(`${String(err)}\n`);
     process.exitCode = 1;

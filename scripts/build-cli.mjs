@@ -1,6 +1,7 @@
 // Builds the `ledger` command line into dist/cli with esbuild, as the main process is built:
 //   ledger.mjs         the CLI; each command's services are a chunk loaded only when that command runs;
 //   verify-worker.mjs  the package verifier's worker thread;
+//   verifier.mjs       what starts that worker, loaded first by scripts/ledger.mjs for `ledger import`;
 //   inputs.json        the source files it was built from, so scripts/ledger.mjs can tell when it is stale.
 // Run by `npm ci`/`npm install` (prepare) and, when a source file changed since, by scripts/ledger.mjs.
 // Kysely and zod are bundled (hundreds of small modules: resolving them cost more than the command);
@@ -26,7 +27,7 @@ export async function buildCli() {
   const startedAt = Date.now();
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { ledger: 'electron/cli.ts', 'verify-worker': 'electron/services/packages/verify-worker.ts' },
+    entryPoints: { ledger: 'electron/cli.ts', 'verify-worker': 'electron/services/packages/verify-worker.ts', verifier: 'electron/services/packages/worker-verifier.ts' },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -42,7 +43,7 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   mkdirSync(outDir, { recursive: true });
-  const isEntry = (path) => /[\\/](ledger|verify-worker)\.mjs(\.map)?$/.test(path);
+  const isEntry = (path) => /[\\/](ledger|verify-worker|verifier)\.mjs(\.map)?$/.test(path);
   const files = [...result.outputFiles].sort((a, b) => Number(isEntry(a.path)) - Number(isEntry(b.path)));
   for (const f of files) writeAtomic(f.path, f.contents);
   pruneOldChunks(new Set(files.map((f) => f.path)));

@@ -4,7 +4,7 @@
  * How fast it starts is measured by `npm run bench` (docs/performance.md), not asserted here.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ export async function resolve(specifier, context, next) {
 }
 
 describe('the built ledger command', () => {
-  it('`ledger keys` loads neither SheetJS, ExcelJS nor the verifier worker; `ledger report` does load ExcelJS', async () => {
+  it('`ledger keys` loads neither SheetJS, ExcelJS nor the verifier worker; `ledger import` neither SheetJS nor ExcelJS; `ledger report` does load ExcelJS', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');
     await exec(process.execPath, [LAUNCHER, 'init', '--db', db], { cwd: ROOT });
@@ -42,6 +42,15 @@ describe('the built ledger command', () => {
     expect(keys.stdout).toMatch(/本机密钥指纹:[0-9A-F]{4}(-[0-9A-F]{4}){3}/);
     expect(keys.loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true); // the hook saw the modules
     expect(keys.loaded.filter((u) => /\/node_modules\/(xlsx|exceljs)\//.test(u) || /verify-worker/.test(u))).toEqual([]);
+
+    // An import of report packages never writes one: neither SheetJS nor ExcelJS (a 下达包 loads its module when one comes).
+    const drive = join(dir, 'U盘');
+    mkdirSync(drive);
+    writeFileSync(join(drive, '不是数据包.xlsx'), 'not a zip');
+    const imported = await ledgerLoading(dir, 'import', '--db', db, drive).catch((err: { stdout: string; code: number }) => ({ ...err, loaded: readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean) }));
+    expect(imported.stdout).toContain('拒收 1');
+    expect(imported.loaded.some((u) => /\/dist\/cli\/import-[^/]+\.mjs$/.test(u))).toBe(true);
+    expect(imported.loaded.filter((u) => /\/node_modules\/(xlsx|exceljs)\//.test(u))).toEqual([]);
 
     const report = await ledgerLoading(dir, 'report', '--db', db, '--period', '2019-06', '--out', join(dir, '汇总表.xlsx'));
     expect(report.stdout).toContain('已生成汇总表');

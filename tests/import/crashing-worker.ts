@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/errors';
-import { readPackageFile } from '../../electron/services/packages/package-format';
+import { readVerifiedFile } from '../../electron/services/packages/package-format';
 
 parentPort?.on('message', (msg: { id: number; file: string }) => {
   if (readFileSync(msg.file).subarray(0, 5).toString('latin1') === 'CRASH') process.exit(70);
   try {
-    parentPort!.postMessage({ id: msg.id, ok: true, file: readPackageFile(msg.file) });
+    parentPort!.postMessage({ id: msg.id, ok: true, file: readVerifiedFile(msg.file) });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, ok: false, error: toErrorInfo(err) });
   }

@@ -4,8 +4,8 @@
  * it or none of it. One bad file never stops the rest of a batch.
  */
 import { CompiledQuery, type ControlledTransaction } from 'kysely';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ImportFileResult, ImportProgress, ValueChange } from '../../../shared/api';
 import type { ErrorCode } from '../../../shared/errors';
 import { FREQUENCY_LABELS, VALUE_WORDS, type PlanDef, type ReportFields, type Role, type UnitKind } from '../../../shared/domain';
@@ -33,10 +33,12 @@ import { isPostgres } from '../../../db/dialect/postgres';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
-import { readPackageFile, type PackageFile } from '../packages/package-format';
+import { readPackageFile, readVerifiedFile, withReport, type PackageFile, type VerifiedFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
-import { importAllocation } from '../levels/allocation';
 import { archive } from '../packages/archive';
+import { expandPaths, sizeOf } from './files';
+
+export { expandPaths } from './files';
 
 export interface ImportOptions {
   readonly dryRun?: boolean;
@@ -46,7 +48,7 @@ export interface ImportOptions {
   readonly receivedOn?: string;
   readonly onProgress?: (p: ImportProgress) => void;
   /** Reads and verifies a file, in a worker thread in the app (createWorkerVerifier); in-process by default. */
-  readonly read?: (file: string) => Promise<PackageFile> | PackageFile;
+  readonly read?: (file: string) => Promise<VerifiedFile> | VerifiedFile;
   /** How long to wait for another import into the same database at most (default DEFAULT_LOCK_WAIT_MS). */
   readonly lockWaitMs?: number;
 }
@@ -57,28 +59,6 @@ class Refusal extends LedgerError {}
 const refuse = (code: ErrorCode, message: string, details?: unknown): never => {
   throw new Refusal(code, message, details);
 };
-
-/** Files to import from paths that may be files or folders (a folder: its .xlsx files, sorted). */
-export function expandPaths(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      out.push(p); // reported as unreadable below, in its place in the batch
-      continue;
-    }
-    if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => /\.xlsx$/i.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
-      out.push(...names.map((n) => join(p, n)));
-    } else {
-      out.push(p);
-    }
-  }
-  return out;
-}
-
 
 /**
  * Imports files and folders. Works on both sides: report packages at the summary office;
@@ -125,7 +105,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     },
   };
   const results: ImportFileResult[] = [];
-  const read = opts.read ?? readPackageFile;
+  const read = opts.read ?? readVerifiedFile;
   // Reports never change the plan: the office reads it once per batch, not once per file
   // (loading the plan is the biggest read of an import; see docs/performance.md).
   const batch = role === 'summary' && files.length > 0 ? await summaryBatch(ctx) : null;
@@ -144,14 +124,22 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     p.catch(() => undefined); // awaited in its turn below; this only keeps an early refusal from counting as unhandled
     return p;
   };
-  const ahead: ReturnType<typeof prepare>[] = [];
+  const ahead: { read: ReturnType<typeof prepare>; bytes: number }[] = [];
+  let bytesAhead = 0;
   for (let i = 0; i < files.length; i++) {
     const name = basename(files[i]!);
-    while (ahead.length <= LOOKAHEAD && i + ahead.length < files.length) ahead.push(prepare(files[i + ahead.length]!));
-    const current = ahead.shift()!;
+    while (ahead.length < LOOKAHEAD_FILES && i + ahead.length < files.length) {
+      const file = files[i + ahead.length]!;
+      const bytes = sizeOf(file);
+      if (ahead.length > 0 && bytesAhead + bytes > LOOKAHEAD_BYTES) break;
+      ahead.push({ read: prepare(file), bytes });
+      bytesAhead += bytes;
+    }
+    const { read: current, bytes } = ahead.shift()!;
+    bytesAhead -= bytes;
     opts.onProgress?.({ done: i, total: files.length, file: name });
     try {
-      const received = await current;
+      const received = withReport(await current);
       let r: Outcome;
       if (!batch) {
         r = await importAtUnit(ctx, received, name, withBackup);
@@ -231,10 +219,12 @@ function notTried(file: string, failure: StoreFailure): ImportFileResult {
 }
 
 /**
- * Files read and queued for verification ahead of the one merging: enough that the worker never
- * waits for the merge, few enough that memory stays a few files (each at most maxFileBytes).
+ * Files read and queued for verification ahead of the one merging: enough that the worker keeps
+ * verifying while a group commits (about 15 ms, five packages), few enough that memory stays bounded
+ * whatever the drive holds (each file is at most maxFileBytes).
  */
-const LOOKAHEAD = 3;
+export const LOOKAHEAD_FILES = 16;
+export const LOOKAHEAD_BYTES = 32 * 1024 * 1024;
 
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT package');
 const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('ROLLBACK TO SAVEPOINT package');
@@ -434,6 +424,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   // A later 下达包 from the parent this office was set up from (levels/allocation.ts). It revises the plan: the
   // reports after it in the batch are judged against the new one, read inside the same transaction.
   if (m.kind === 'allocation') {
+    // Loaded here only: it brings the package writer (SheetJS) and plan set-up, which reports never need.
+    const { importAllocation } = await import('../levels/allocation');
     const r = await importAllocation(ctx, received, fileName, opts);
     if (r.status === 'accepted' && !opts.dryRun) Object.assign(batch, await summaryBatch(ctx));
     return r;

@@ -213,10 +213,26 @@ export interface ReceivedPackage {
   readonly data: unknown;
   /**
    * A report package's data if it has the strict shape of a report (package-data.ts), else null (and
-   * for the other kinds): checked where the file is verified, in the worker, so that the importing
-   * thread, which merges and is the slower of the two, does not (docs/performance.md).
+   * for the other kinds). With a worker, checked on the importing thread when the worker hands the file
+   * over (worker-verifier.ts): since the worker is also started early and JIT tiers were tuned, verifying
+   * is the slower of the two threads, and the shape is work that needs no isolation (docs/performance.md).
    */
   readonly report: ReportData | null;
+}
+
+/** A package file as the worker verified it, its report's shape not yet checked (withReport). */
+export interface VerifiedFile {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  readonly pkg: Omit<ReceivedPackage, 'report'>;
+}
+
+/** The file with its report's strict shape checked: `pkg.report` the data, or null (not a report, or not that shape). */
+export function withReport(file: VerifiedFile): PackageFile {
+  const { pkg } = file;
+  const report = pkg.manifest.kind === 'report' ? reportDataSchema.safeParse(pkg.data).data ?? null : null;
+  // The report is the data itself, checked (a strict shape changes nothing): one object, not two.
+  return { ...file, pkg: { ...pkg, data: report ?? pkg.data, report } };
 }
 
 /** A package file as read from the USB drive: its bytes and their SHA-256 (to be archived) and what they verify as. */
@@ -232,6 +248,11 @@ export interface PackageFile {
  * Throws PackageError: E_NOT_A_PACKAGE (not a file), E_UNREADABLE, E_TOO_LARGE, and readPackage's.
  */
 export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): PackageFile {
+  return withReport(readVerifiedFile(file, limits));
+}
+
+/** readPackageFile without the report's shape: what the worker does (verify-worker.ts). */
+export function readVerifiedFile(file: string, limits: Limits = DEFAULT_LIMITS): VerifiedFile {
   let size: number;
   try {
     const st = statSync(file);
@@ -249,9 +270,7 @@ export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): 
     throw new PackageError('E_UNREADABLE', '文件无法读取');
   }
   const { manifest, fingerprint, content } = readPackage(bytes, limits);
-  const report = manifest.kind === 'report' ? reportDataSchema.safeParse(content.data).data ?? null : null;
-  // The report is the data itself, checked (a strict shape changes nothing): one object, cloned once to the importing thread.
-  return { bytes, sha256: sha256Hex(bytes), pkg: { manifest, fingerprint, data: report ?? content.data, report } };
+  return { bytes, sha256: sha256Hex(bytes), pkg: { manifest, fingerprint, data: content.data } };
 }
 
 /**

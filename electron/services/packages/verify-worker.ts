@@ -5,11 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../../shared/errors';
-import { readPackageFile } from './package-format';
+import { readVerifiedFile } from './package-format';
 
 parentPort?.on('message', (msg: { id: number; file: string }) => {
   try {
-    const read = readPackageFile(msg.file);
+    const read = readVerifiedFile(msg.file);
     // A buffer of its own (a small file may share Node's pool), so it can be handed over whole.
     const bytes = read.bytes.byteOffset === 0 && read.bytes.byteLength === read.bytes.buffer.byteLength ? read.bytes : Uint8Array.from(read.bytes);
     parentPort!.postMessage({ id: msg.id, ok: true, file: { ...read, bytes } }, [bytes.buffer as ArrayBuffer]);

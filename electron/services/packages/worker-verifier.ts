@@ -2,18 +2,23 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LedgerError, type ErrorInfo } from '../../../shared/errors';
-import type { PackageFile } from './package-format';
+import type { VerifiedFile } from './package-format';
 
 export interface WorkerVerifier {
-  /** Reads and verifies a package file in the worker (package-format.ts readPackageFile). */
-  read(file: string): Promise<PackageFile>;
+  /** Reads and verifies a package file in the worker (package-format.ts readVerifiedFile). */
+  read(file: string): Promise<VerifiedFile>;
   /** Starts the worker now rather than at the first file, so that its start overlaps the caller's own. */
   warm(): void;
+  /**
+   * Starts reading these files now, before anyone asks: `read` of one of them later takes what was
+   * read (once). The caller bounds how many and how large (import/files.ts readAheadCount).
+   */
+  readAhead(files: readonly string[]): void;
   close(): Promise<void>;
 }
 
 /**
- * Runs readPackageFile in a worker thread. `workerFile` is the built verify-worker.js in the app, or
+ * Runs readVerifiedFile in a worker thread. `workerFile` is the built verify-worker.js in the app, or
  * the .ts source under tests and the command line (then tsx is registered inside the worker, since
  * Node 20 does not pass `--import` loaders on to workers).
  * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
@@ -27,14 +32,16 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   let worker: Worker | null = null;
   let nextId = 1;
   // In the order posted: the worker answers one message at a time, in that order.
-  const pending = new Map<number, { file: string; resolve: (p: PackageFile) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { file: string; resolve: (p: VerifiedFile) => void; reject: (e: Error) => void }>();
+  /** Files read ahead and not yet asked for. */
+  const early = new Map<string, Promise<VerifiedFile>>();
 
   const start = (): Worker => {
     const w = new Worker(fromSource ? tsBootstrap(href) : new URL(href), {
       eval: fromSource,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    w.on('message', (msg: { id: number; ok: boolean; file?: PackageFile; error?: ErrorInfo }) => {
+    w.on('message', (msg: { id: number; ok: boolean; file?: VerifiedFile; error?: ErrorInfo }) => {
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
@@ -62,15 +69,30 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
     return w;
   };
 
+  const post = (file: string) => {
+    const w = (worker ??= start());
+    const id = nextId++;
+    return new Promise<VerifiedFile>((resolve, reject) => {
+      pending.set(id, { file, resolve, reject });
+      w.ref();
+      w.postMessage({ id, file });
+    });
+  };
+
   return {
     read(file) {
-      const w = (worker ??= start());
-      const id = nextId++;
-      return new Promise<PackageFile>((resolve, reject) => {
-        pending.set(id, { file, resolve, reject });
-        w.ref();
-        w.postMessage({ id, file });
-      });
+      const ready = early.get(file);
+      if (!ready) return post(file);
+      early.delete(file);
+      return ready;
+    },
+    readAhead(files) {
+      for (const file of files) {
+        if (early.has(file)) continue;
+        const p = post(file);
+        p.catch(() => undefined); // a refusal is the file's, given to whoever asks for it; never unhandled meanwhile
+        early.set(file, p);
+      }
     },
     warm() {
       // Unreferenced while idle: a warm worker never keeps the process alive by itself.
@@ -79,6 +101,7 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
     async close() {
       const w = worker;
       worker = null;
+      early.clear();
       for (const p of pending.values()) p.reject(new LedgerError('E_UNREADABLE', '文件无法处理(校验已停止)'));
       pending.clear();
       if (w) await w.terminate();

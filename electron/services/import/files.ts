@@ -1,0 +1,52 @@
+/**
+ * Which files an import reads, and how far ahead of the merge they are read: plain Node, loaded by
+ * the command line before the import's own modules, so that the verifier starts on the first files
+ * while the rest of the program is still loading (docs/performance.md).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Files to import from paths that may be files or folders (a folder: its .xlsx files, sorted). */
+export function expandPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p); // reported as unreadable by the import, in its place in the batch
+      continue;
+    }
+    if (st.isDirectory()) {
+      const names = readdirSync(p).filter((n) => /\.xlsx$/i.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
+      out.push(...names.map((n) => join(p, n)));
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** A file's size for the read-ahead budget; one that cannot be read costs nothing (it is refused at once). */
+export function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * How many of `files`, from `from` on, fit in a read-ahead of at most `maxFiles` files and `maxBytes`
+ * bytes in all: always at least one, so a single file larger than the budget is still read.
+ */
+export function readAheadCount(files: readonly string[], from: number, maxFiles: number, maxBytes: number): number {
+  let n = 0;
+  let bytes = 0;
+  while (from + n < files.length && n < maxFiles) {
+    bytes += sizeOf(files[from + n]!);
+    if (n > 0 && bytes > maxBytes) break;
+    n++;
+  }
+  return n;
+}
