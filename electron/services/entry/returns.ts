@@ -2,6 +2,7 @@ import type { ReturnStage, ReturnView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
+import { compiled, P } from '../../../db/compiled';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, requireRole, roleOf, type Ctx } from '../context';
 import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
@@ -45,6 +46,16 @@ export async function returnTask(ctx: Ctx, opts: { unit: string; period: string;
 }
 
 /**
+ * A unit's period's returns not yet answered nor closed: compiled once, since every imported report asks
+ * (docs/performance.md); its tasks are picked out after, so that the query never changes with their number.
+ */
+const openReturnsQuery = compiled((db) => db.selectFrom('returns').innerJoin('tasks', 'tasks.id', 'returns.task_id')
+  .select(['returns.id', 'returns.task_id', 'tasks.no', 'returns.feedback_package_id'])
+  .where('returns.unit_id', '=', P).where('returns.period', '=', P)
+  .where('returns.answered_revision', 'is', null).where('returns.closed_at', 'is', null)
+  .orderBy('returns.id'));
+
+/**
  * Marks the returns of a unit's period that a newly imported report answers: those of its tasks not yet
  * answered or closed become 已重报 with the revision. An import is always of a newer revision than the one
  * stored (older ones are refused), so an open return is about a revision this one replaces. Answers the
@@ -52,11 +63,8 @@ export async function returnTask(ctx: Ctx, opts: { unit: string; period: string;
  */
 export async function answerReturns(db: Tx, opts: { unitId: number; unit: string; period: string; taskIds: readonly number[]; revision: number; at: string; actor: string }): Promise<{ audit: AuditEntry[]; tasks: number[] }> {
   if (opts.taskIds.length === 0) return { audit: [], tasks: [] };
-  const open = await db.selectFrom('returns').innerJoin('tasks', 'tasks.id', 'returns.task_id')
-    .select(['returns.id', 'tasks.no', 'returns.feedback_package_id'])
-    .where('returns.unit_id', '=', opts.unitId).where('returns.period', '=', opts.period).where('returns.task_id', 'in', [...opts.taskIds])
-    .where('returns.answered_revision', 'is', null).where('returns.closed_at', 'is', null)
-    .orderBy('returns.id').execute();
+  const tasks = new Set(opts.taskIds);
+  const open = (await openReturnsQuery.run(db, [opts.unitId, opts.period])).filter((r) => tasks.has(r.task_id));
   if (open.length === 0) return { audit: [], tasks: [] };
   await db.updateTable('returns').set({ answered_revision: opts.revision, answered_at: opts.at }).where('id', 'in', open.map((r) => r.id)).execute();
   return {
