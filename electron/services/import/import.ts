@@ -118,13 +118,17 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   const group = batch && !opts.dryRun ? new MergeGroup(ctx.db, results, forget) : null;
   // The next files are read and verified while this one merges: with verification in a worker (the
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
-  const prepare = (file: string) => {
+  const prepare = (file: string, bytes: number) => {
     // In a promise even when `read` runs here and throws at once: the refusal is the file's, in its turn.
-    const p = Promise.resolve().then(() => read(file));
-    p.catch(() => undefined); // awaited in its turn below; this only keeps an early refusal from counting as unhandled
-    return p;
+    const entry = { read: Promise.resolve().then(() => read(file)), bytes, settled: false };
+    const settle = () => { entry.settled = true; };
+    entry.read.then(settle, settle); // also keeps an early refusal from counting as unhandled: it is awaited in its turn below
+    return entry;
   };
-  const ahead: { read: ReturnType<typeof prepare>; bytes: number }[] = [];
+  // On PostgreSQL other clerks' imports wait for this one's write lock while its group is open: the group is
+  // committed before waiting for a file still being verified, so that they write meanwhile (docs/performance.md).
+  const shared = isPostgres(ctx.db);
+  const ahead: ReturnType<typeof prepare>[] = [];
   let bytesAhead = 0;
   for (let i = 0; i < files.length; i++) {
     const name = basename(files[i]!);
@@ -132,14 +136,15 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
       const file = files[i + ahead.length]!;
       const bytes = sizeOf(file);
       if (ahead.length > 0 && bytesAhead + bytes > LOOKAHEAD_BYTES) break;
-      ahead.push({ read: prepare(file), bytes });
+      ahead.push(prepare(file, bytes));
       bytesAhead += bytes;
     }
-    const { read: current, bytes } = ahead.shift()!;
-    bytesAhead -= bytes;
+    const current = ahead.shift()!;
+    bytesAhead -= current.bytes;
     opts.onProgress?.({ done: i, total: files.length, file: name });
+    if (shared && !current.settled) await group?.commit();
     try {
-      const received = withReport(await current);
+      const received = withReport(await current.read);
       let r: Outcome;
       if (!batch) {
         r = await importAtUnit(ctx, received, name, withBackup);
