@@ -14,7 +14,7 @@ import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUE
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
-import { rollupStateText } from '../shared/rollup';
+import { rollupStateText } from '../shared/levels';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';

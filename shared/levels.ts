@@ -4,6 +4,7 @@
  * the same everywhere. Pure TypeScript: no Node or DOM APIs.
  */
 import type { Comparator, IndicatorDef, IndicatorKind, PlanDef } from './domain';
+import type { OfficeStanding } from './rollup';
 
 /** The seven county-level divisions of 宣城市, in the order its documents list them: the embedded plan's offices. */
 export const XUANCHENG_OFFICES: readonly string[] = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县'];
@@ -279,4 +280,15 @@ export function officePlan(parent: PlanDef, targets: readonly AllottedTarget[], 
     // The parent's aliases are other spellings of the parent's units, not of the office's own.
     units: parent.units.map((u) => ({ name: names.get(u.name) ?? u.name, aliases: [], kind: u.kind })),
   };
+}
+
+/**
+ * What an office's 汇总包 column says: its revision (第2版); without one 待报送 while the due date has not passed
+ * (every task it owes is waiting), 未报送 after; 本级各单位 for 本级, which sends none.
+ * @example rollupStateText({ own: false, revision: null, missing: 0, waiting: 12, … }) // '待报送'
+ */
+export function rollupStateText(o: Pick<OfficeStanding, 'own' | 'revision' | 'missing' | 'waiting'>): string {
+  if (o.own) return '本级各单位';
+  if (o.revision !== null) return `第${o.revision}版`;
+  return o.missing === 0 && o.waiting > 0 ? '待报送' : '未报送';
 }

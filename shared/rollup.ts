@@ -11,6 +11,9 @@
 import * as z from 'zod';
 import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from './domain';
 import { isSplit } from './levels';
+
+// Here for the modules that read rollups; it lives beside the levels so the command line loads no zod for it.
+export { rollupStateText } from './levels';
 import { planSchema } from './plan';
 import type { PeriodSummaryHeader } from './summaries';
 import { isPeriodId, type ReportTiming, type TimingCounts } from './rules/periods';
@@ -112,17 +115,6 @@ export interface OfficeStanding extends TimingCounts {
   readonly red: number;
   /** The tasks it owes, in plan order, for the drill-down. */
   readonly tasks: readonly OfficeTaskRow[];
-}
-
-/**
- * What an office's 汇总包 column says: its revision (第2版); without one 待报送 while the due date has not passed
- * (every task it owes is waiting), 未报送 after; 本级各单位 for 本级, which sends none.
- * @example rollupStateText({ own: false, revision: null, missing: 0, waiting: 12, … }) // '待报送'
- */
-export function rollupStateText(o: Pick<OfficeStanding, 'own' | 'revision' | 'missing' | 'waiting'>): string {
-  if (o.own) return '本级各单位';
-  if (o.revision !== null) return `第${o.revision}版`;
-  return o.missing === 0 && o.waiting > 0 ? '待报送' : '未报送';
 }
 
 /** One task an office (or 本级) owes for the period, as its parent sees it. */
