@@ -29,6 +29,7 @@ export const POSTGRES_SUITES = [
   'tests/levels/quota-table.test.ts',
   'tests/levels/quotas.test.ts',
   'tests/reports/summary-workbook.test.ts',
+  'tests/services/browser-store.test.ts',
   'tests/services/deadlines.test.ts',
   'tests/services/entry-and-summaries.test.ts',
   'tests/services/midyear.test.ts',

@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { localDate } from '../shared/format';
 import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
-import { checkDatabaseHealth, checkStoreHealth, restoreBackup } from './services/backup/backup';
-import { readStoreChoice, useLedgerHome, type StoreChoice } from './services/store/store';
+import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
+import { rememberedStore, type StoreChoice } from './services/store/store';
 import { latestYearFile } from './services/plan/years';
 import { createWorkerVerifier } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
@@ -125,14 +125,14 @@ async function offerRestoreIfDamaged(dbFile: string): Promise<void> {
  * The start-up check of a server database is a connection (backup.ts checkStoreHealth). When it fails the person
  * chooses: quit (and fix the network or the password), or work on this computer's own ledger, forgetting the choice.
  */
-async function chosenServerReachable(choice: StoreChoice | null, choiceFile: string): Promise<StoreChoice | null> {
-  if (!choice) return null;
-  useLedgerHome(choice.ledgerHome);
-  const health = await checkStoreHealth(choice.location);
-  if (health.ok) return choice;
+async function chosenServerReachable(choiceFile: string): Promise<StoreChoice | null> {
+  const remembered = await rememberedStore(choiceFile);
+  if (!remembered) return null;
+  const { choice, problem } = remembered;
+  if (problem === null) return choice;
   const { response } = await dialog.showMessageBox({
     type: 'error', title: '连接不上服务器上的台账', noLink: true,
-    message: health.problem,
+    message: problem,
     detail: '可以先退出,检查网络、服务器和密码(PGPASSWORD 或 .pgpass)后再打开;也可以改用本机自己的台账(以后可在「设置」中重新连接服务器)。',
     buttons: ['退出', '改用本机的台账'],
   });
@@ -161,7 +161,7 @@ void app.whenReady().then(async () => {
   const localDbFile = () => latestYearFile(defaultDbFile(dataDir));
   // Or the office's PostgreSQL database chosen in the settings (store/store.ts), with its key folder.
   const store = { choiceFile: join(dataDir, 'store.json'), localDbFile };
-  const choice = await chosenServerReachable(readStoreChoice(store.choiceFile), store.choiceFile);
+  const choice = await chosenServerReachable(store.choiceFile);
   const dbFile = choice?.location ?? await localDbFile();
   if (!choice) await offerRestoreIfDamaged(dbFile);
   const ledgerSession = new LedgerSession(dbFile, { actor: '本机用户' });

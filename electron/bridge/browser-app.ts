@@ -13,6 +13,8 @@ import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { defaultDbFile, type DialogOptions, type Dialogs } from '../services/api';
 import { latestYearFile } from '../services/plan/years';
+import { rememberedStore } from '../services/store/store';
+import { parseLocation, shownLocation } from '../../db/location';
 import { startBridge } from './server';
 
 /** package.json's productName: Electron names the user data folder after it. */
@@ -101,13 +103,31 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): 
   });
 }
 
+/**
+ * The store this start opens, as the desktop app chooses it: the office's server database remembered in the
+ * settings (store.json beside the ledger files, the same file the app keeps), else this computer's own newest
+ * ledger. A server that does not answer is said in the terminal and the own ledger opens for this time; the
+ * choice is kept, so the next start tries the server again (a terminal has no dialog to ask in).
+ */
+export async function browserStore(dataDir: string, say: (line: string) => void): Promise<{ dbFile: string; choiceFile: string; localDbFile: () => Promise<string> }> {
+  const choiceFile = join(dataDir, 'store.json');
+  const localDbFile = () => latestYearFile(defaultDbFile(dataDir));
+  const remembered = await rememberedStore(choiceFile);
+  if (remembered && remembered.problem !== null) {
+    say(`连接不上设置中选择的服务器上的台账(${shownLocation(parseLocation(remembered.choice.location))}):${remembered.problem}\n`
+      + '这次先打开本机自己的台账。检查网络、服务器和密码(PGPASSWORD 或 .pgpass)后重新启动,会再连接服务器;也可以在「设置」中改回本机的台账。\n');
+  }
+  const dbFile = remembered && remembered.problem === null ? remembered.choice.location : await localDbFile();
+  return { dbFile, choiceFile, localDbFile };
+}
+
 async function main(): Promise<void> {
   const dataDir = userDataDir();
   mkdirSync(dataDir, { recursive: true });
-  const dbFile = await latestYearFile(defaultDbFile(dataDir));
+  const { dbFile, choiceFile, localDbFile } = await browserStore(dataDir, (line) => process.stdout.write(line));
   const dialogs = new TerminalDialogs();
-  const bridge = await startBridge({ dbFile, dialogs });
-  process.stdout.write(`数据库:${dbFile}\n地址:${bridge.url}\n`);
+  const bridge = await startBridge({ dbFile, dialogs, storeChoiceFile: choiceFile, localDbFile });
+  process.stdout.write(`数据库:${shownLocation(parseLocation(dbFile))}\n地址:${bridge.url}\n`);
   const opened = await openBrowser(bridge.url);
   process.stdout.write(opened ? '已在默认浏览器中打开。选择文件时请在这里输入路径。按 Ctrl+C 结束。\n'
     : '没有找到默认浏览器,请在浏览器中打开上面的地址。选择文件时请在这里输入路径。按 Ctrl+C 结束。\n');

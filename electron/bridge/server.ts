@@ -79,9 +79,11 @@ export interface BridgeOptions {
   readonly printPdf?: PrintPdf;
   /**
    * Where a PostgreSQL store chosen in the settings is remembered (store/store.ts); without it the store cannot
-   * be switched. Switching back to the own ledger opens `dbFile`.
+   * be switched. Switching back to the own ledger opens `localDbFile`.
    */
   readonly storeChoiceFile?: string;
+  /** This computer's own ledger file, opened when the settings switch back from a server; `dbFile` by default. */
+  readonly localDbFile?: () => Promise<string>;
 }
 
 export interface Bridge {
@@ -174,7 +176,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const verifier = createWorkerVerifier(new URL('../services/packages/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
     session, dialogs: opts.dialogs ?? dialogs, emit, read: (file) => verifier.read(file),
-    ...(opts.storeChoiceFile ? { store: { choiceFile: opts.storeChoiceFile, localDbFile: async () => opts.dbFile } } : {}),
+    ...(opts.storeChoiceFile ? { store: { choiceFile: opts.storeChoiceFile, localDbFile: opts.localDbFile ?? (async () => opts.dbFile) } } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),
     version: opts.version ?? packageVersion(),

@@ -12,6 +12,7 @@ import { LedgerError } from '../../../shared/errors';
 import { removeIfPresent, replaceFile } from '../files';
 import type { LedgerSession } from '../host';
 import { keyFilePath } from '../keys/keys';
+import { checkStoreHealth } from '../backup/backup';
 
 /** A PostgreSQL database and the folder its key files are in on this computer. */
 export interface StoreChoice {
@@ -40,6 +41,19 @@ export function readStoreChoice(file: string): StoreChoice | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * At start: the server store remembered in `choiceFile`, its key folder applied (LEDGER_HOME), and why it cannot
+ * be reached now (null: it answers). Null when none is remembered. The host says what then happens: the app asks,
+ * the browser mode opens the own ledger for this time and keeps the choice.
+ */
+export async function rememberedStore(choiceFile: string): Promise<{ choice: StoreChoice; problem: string | null } | null> {
+  const choice = readStoreChoice(choiceFile);
+  if (!choice) return null;
+  useLedgerHome(choice.ledgerHome);
+  const health = await checkStoreHealth(choice.location);
+  return { choice, problem: health.ok ? null : health.problem };
 }
 
 /** LEDGER_HOME for this process: location.ts reads it when it places a PostgreSQL ledger's files on this PC. */
