@@ -83,6 +83,17 @@ export class LedgerSession {
     return next;
   }
 
+  /**
+   * Closes the open ledger and works on `file` from now on, opened on first use: this computer's own ledger file
+   * when it may not be made yet (a first start that joined a server and then went back), so that the first
+   * start shows again.
+   */
+  async switchToUnmade(file: string): Promise<void> {
+    await this.close();
+    this.file = file;
+    this.earlier = null;
+  }
+
   /** The open ledger, or null before first start. */
   current(): Promise<OpenLedger | null> {
     this.opening ??= this.open().catch((err: unknown) => {

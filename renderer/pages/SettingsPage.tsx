@@ -8,6 +8,7 @@ import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
+import { SERVER_ADDRESS_HELP, ServerConnect } from '../components/ServerConnect';
 import { useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -19,7 +20,6 @@ export function SettingsPage() {
   const load = useApp((s) => s.load);
   const go = useApp((s) => s.go);
   const [store, setStore] = useState<StoreView | null>(null);
-  const [address, setAddress] = useState('');
   const [switching, setSwitching] = useState(false);
   const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
   const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? DEFAULT_DUE_DAY);
@@ -154,12 +154,9 @@ export function SettingsPage() {
           {store.canSwitch && (
             <Form layout="horizontal" labelCol={{ flex: '220px' }} style={{ marginTop: 12 }}>
               <Form.Item label="连接服务器上的台账"
-                extra="几位同事同时导入、填报,或单位要求数据放在服务器上时使用(兼容 KingbaseES、openGauss)。地址里不写密码:请在本机设置环境变量 PGPASSWORD 或 .pgpass 文件。点「连接…」后选择存放本单位密钥文件的文件夹。">
-                <Space.Compact style={{ width: '100%', maxWidth: 560 }}>
-                  <Input value={address} onChange={(e) => setAddress(e.target.value)} placeholder="postgres://用户名@服务器:端口/数据库名" data-testid="store-address" />
-                  <Button type="primary" loading={switching} disabled={address.trim() === ''} data-testid="store-connect"
-                    onClick={() => void switchStore(() => call('store:connect', { address }), (s) => `已连接 ${s.shown},以后启动时也打开它。`, '未连接')}>连接…</Button>
-                </Space.Compact>
+                extra={`几位同事同时导入、填报,或单位要求数据放在服务器上时使用(兼容 KingbaseES、openGauss)。${SERVER_ADDRESS_HELP}`}>
+                <ServerConnect busy={switching}
+                  onConnect={(address) => void switchStore(() => call('store:connect', { address }), (s) => `已连接 ${s.shown},以后启动时也打开它。`, '未连接')} />
               </Form.Item>
               {store.kind === 'postgres' && (
                 <Form.Item label=" " colon={false}>

@@ -4,7 +4,7 @@
  * key files in the dialog, and the dashboard then shows the server's ledger; the choice is remembered for the next
  * start. Runs in the postgres project (it needs the test server); screenshot 79-settings-postgres.png at 1366×768.
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLocation } from '../../db/location';
@@ -97,6 +97,47 @@ describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromi
       expect(await page.getByTestId('store-card').textContent()).toContain(keys);
       await page.getByTestId('store-card').scrollIntoViewIfNeeded();
       await shot(page, '79-settings-postgres');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await bridge.close();
+    }
+  }, 240_000);
+
+  it('at the first start, joins the office’s ledger on the server instead of making one; going back to the own ledger shows the first start again', async () => {
+    ensureRendererBuilt();
+    const dir = tempDir('ledger-e2e-pg-first-');
+    const localFile = join(dir, 'office.db'); // never made: this computer joins the server's ledger
+    const server = await testLocation('county');
+    const made = await initSummary(server, { now: () => new Date(DAY), officeName: '郎溪县民生工作办公室', actor: '汇总端' });
+    await made.close();
+    const keys = join(dir, '密钥');
+    mkdirSync(keys);
+    const keyName = basename(keyFilePath(serverOf(server).local));
+    copyFileSync(join(process.env.LEDGER_HOME!, keyName), join(keys, keyName));
+
+    const choiceFile = join(dir, 'store.json');
+    const bridge = await startBridge({ dbFile: localFile, storeChoiceFile: choiceFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
+    const browser = await launchChromium(join(dir, 'profile'));
+    const errors: string[] = [];
+    try {
+      const page = await openPageOn(browser, bridge, DAY, errors);
+      await page.getByTestId('first-server').waitFor({ timeout: 90_000 });
+      await page.getByTestId('first-server').getByTestId('store-address').fill(server);
+      await page.getByTestId('first-server').scrollIntoViewIfNeeded();
+      await shot(page, '80-first-start-server');
+      await answerDialogs(bridge.origin, bridge.token, keys);
+      await page.getByTestId('first-server').getByTestId('store-connect').click();
+      await poll(() => page.locator('.role-tag').textContent()).toContain('郎溪县民生工作办公室');
+      expect(readStoreChoice(choiceFile)).toEqual({ location: server, ledgerHome: keys });
+      expect(existsSync(localFile)).toBe(false);
+
+      await menu(page, '设置');
+      await page.getByTestId('store-card').waitFor();
+      await page.getByRole('button', { name: '改回本机的台账' }).click();
+      await page.getByTestId('choose-summary').waitFor();
+      expect(readStoreChoice(choiceFile)).toBeNull();
+      expect(existsSync(localFile)).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -100,9 +100,12 @@ export async function connectStore(session: LedgerSession, host: StoreHost, addr
   await writeChoice(host.choiceFile, { location: address, ledgerHome: folder });
 }
 
-/** Back to this computer's own ledger file; the choice is forgotten. */
+/** Back to this computer's own ledger file (or its first start, if it has none); the choice is forgotten. */
 export async function useLocalStore(session: LedgerSession, host: StoreHost): Promise<void> {
-  await session.switchTo(await host.localDbFile(), null);
+  const local = await host.localDbFile();
+  // Joined a server at the first start: there is no own ledger yet, and the first start shows again.
+  if (existsSync(local)) await session.switchTo(local, null);
+  else await session.switchToUnmade(local);
   removeIfPresent(host.choiceFile);
 }
 
