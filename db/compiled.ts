@@ -55,14 +55,17 @@ export interface Compiled<R> {
  * path, building and compiling a dozen small queries per package cost more than SQLite running them
  * (docs/performance.md). Every value must be a `P`: a value bound any other way would be frozen
  * into the compiled query, so that is refused when it is compiled.
+ * `forms.postgres`, when given, is the same query written for PostgreSQL's planner: the same parameters in the
+ * same order and the same rows; the one place a query differs between the two stores.
  * @example const dup = compiled((db) => db.selectFrom('packages').select('package_id').where('package_id', '=', P));
  *          const rows = await dup.run(trx, [packageId]);
  */
-export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>): Compiled<R> {
+export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>, forms: { readonly postgres?: (db: Kysely<Database>) => Compilable<R> } = {}): Compiled<R> {
   // Compiled at its first run, not when its module loads: a command that never runs it never pays.
   const queries: Partial<Record<Dialect, { sql: string; places: number }>> = {};
   const compile = (dialect: Dialect) => {
-    const q = build(compilerFor(dialect)).compile();
+    // Where the two planners need the same question asked differently, the PostgreSQL form (same parameters, same rows).
+    const q = (dialect === 'postgres' ? forms.postgres ?? build : build)(compilerFor(dialect)).compile();
     if (q.parameters.length > 0) throw new Error(`compiled(): every value must be P, found ${q.parameters.length} bound: ${q.sql}`);
     const places = q.sql.split('?').length - 1;
     return { sql: dialect === 'postgres' ? numberedPlaces(q.sql) : q.sql, places };
