@@ -35,6 +35,9 @@ describe('编辑计划 in Chromium', () => {
     await menu(S, '工作计划');
     await S.getByTestId('edit-plan').click();
     const editor = S.getByTestId('plan-editor');
+    // The editor opens with an animation; on a loaded machine a click during it was lost (CI, 2026-11-30).
+    await editor.getByTestId('edit-task-1').waitFor();
+    await settled(S);
     await editor.getByTestId('edit-task-1').click();
     const target = S.getByTestId('task-modal').getByTestId('target-0');
     await poll(() => target.inputValue()).toBe('1200');
