@@ -9,10 +9,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { localDate } from '../shared/format';
-import { createHandlers, defaultDbFile, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
+import { createHandlers, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
 import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
-import { rememberedStore, type StoreChoice } from './services/store/store';
-import { latestYearFile } from './services/plan/years';
+import { rememberedStore, storeHostIn, type StoreChoice } from './services/store/store';
 import { createWorkerVerifier } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
 import { WINDOW_OPTIONS, WINDOW_WEB_PREFERENCES } from './window-options';
@@ -157,12 +156,11 @@ void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
   const version = (JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as { version: string }).version;
-  // The newest year's ledger; earlier years stay beside it, opened read-only from the 工作计划 page.
-  const localDbFile = () => latestYearFile(defaultDbFile(dataDir));
-  // Or the office's PostgreSQL database chosen in the settings (store/store.ts), with its key folder.
-  const store = { choiceFile: join(dataDir, 'store.json'), localDbFile };
+  // The newest year's ledger (earlier years stay beside it, opened read-only from the 工作计划 page), or the
+  // office's PostgreSQL database chosen in the settings (store/store.ts), with its key folder.
+  const store = storeHostIn(dataDir);
   const choice = await chosenServerReachable(store.choiceFile);
-  const dbFile = choice?.location ?? await localDbFile();
+  const dbFile = choice?.location ?? await store.localDbFile();
   if (!choice) await offerRestoreIfDamaged(dbFile);
   const ledgerSession = new LedgerSession(dbFile, { actor: '本机用户' });
   // Worker threads cannot start from inside the asar archive: the worker ships unpacked beside it.

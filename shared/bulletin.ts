@@ -9,7 +9,8 @@ import { gapText, percent, targetFigure, valueWord } from './format';
 import { behindIndicators, isBehind, type BehindIndicator, type Headline } from './rules/headline';
 import type { Rank } from './rules/ranking';
 import type { IndicatorSummary, TaskSummary, UnitSummary } from './summaries';
-import { rollupStateText, type OfficeStanding } from './rollup';
+import { rollupStateText } from './levels';
+import type { OfficeStanding } from './rollup';
 
 export interface BulletinRow {
   readonly task: number;

@@ -11,9 +11,6 @@
 import * as z from 'zod';
 import { TASK_STATUSES, type IndicatorKind, type Light, type TaskStatus } from './domain';
 import { isSplit } from './levels';
-
-// Here for the modules that read rollups; it lives beside the levels so the command line loads no zod for it.
-export { rollupStateText } from './levels';
 import { planSchema } from './plan';
 import type { PeriodSummaryHeader } from './summaries';
 import { isPeriodId, type ReportTiming, type TimingCounts } from './rules/periods';

@@ -11,9 +11,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { defaultDbFile, type DialogOptions, type Dialogs } from '../services/api';
-import { latestYearFile } from '../services/plan/years';
-import { rememberedStore } from '../services/store/store';
+import type { DialogOptions, Dialogs } from '../services/api';
+import { rememberedStore, storeHostIn, type StoreHost } from '../services/store/store';
 import { parseLocation, shownLocation } from '../../db/location';
 import { startBridge } from './server';
 
@@ -109,9 +108,8 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): 
  * ledger. A server that does not answer is said in the terminal and the own ledger opens for this time; the
  * choice is kept, so the next start tries the server again (a terminal has no dialog to ask in).
  */
-export async function browserStore(dataDir: string, say: (line: string) => void): Promise<{ dbFile: string; choiceFile: string; localDbFile: () => Promise<string> }> {
-  const choiceFile = join(dataDir, 'store.json');
-  const localDbFile = () => latestYearFile(defaultDbFile(dataDir));
+export async function browserStore(dataDir: string, say: (line: string) => void): Promise<StoreHost & { dbFile: string }> {
+  const { choiceFile, localDbFile } = storeHostIn(dataDir);
   const remembered = await rememberedStore(choiceFile);
   if (remembered && remembered.problem !== null) {
     say(`连接不上设置中选择的服务器上的台账(${shownLocation(parseLocation(remembered.choice.location))}):${remembered.problem}\n`

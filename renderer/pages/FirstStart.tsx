@@ -11,7 +11,7 @@ import { call } from '../api';
 import { useErrorReporter } from '../components/common';
 import { OfficeFromAllocation } from '../components/OfficeFromAllocation';
 import { PlanPreview } from '../components/PlanPreview';
-import { SERVER_ADDRESS_HELP, ServerConnect } from '../components/ServerConnect';
+import { SERVER_ADDRESS_HELP, ServerConnect, useStoreSwitch } from '../components/ServerConnect';
 import { useApp } from '../store';
 
 const { Title, Paragraph, Text } = Typography;
@@ -52,29 +52,14 @@ export function FirstStart() {
   const [frequency, setFrequency] = useState<ReportingFrequency>('monthly');
   const [busy, setBusy] = useState<'summary' | 'unit' | null>(null);
   const [store, setStore] = useState<StoreView | null>(null);
-  const [connecting, setConnecting] = useState(false);
+  const { switching, connect } = useStoreSwitch();
   const load = useApp((s) => s.load);
-  const { message, modal } = AntApp.useApp();
+  const { modal } = AntApp.useApp();
   const report = useErrorReporter();
 
   useEffect(() => {
     call('store:get', {}).then(setStore, (err: unknown) => report(err));
   }, []);
-
-  /** A colleague already made the office's ledger on the server: this computer joins it instead of setting up. */
-  async function joinServer(address: string) {
-    setConnecting(true);
-    try {
-      const joined = await call('store:connect', { address });
-      if (joined === null) return;
-      await load();
-      void message.success(`已连接 ${joined.shown},以后启动时也打开它。`);
-    } catch (err) {
-      report(err, '未连接');
-    } finally {
-      setConnecting(false);
-    }
-  }
 
   async function choosePlan(text?: string) {
     try {
@@ -188,8 +173,9 @@ export function FirstStart() {
       </Row>
       {store?.canSwitch && (
         <Card title="已有单位服务器上的台账" className="first-card first-server" data-testid="first-server">
+          {/* A colleague already made the office's ledger on the server: this computer joins it instead of setting up. */}
           <Paragraph>汇总端的台账已由同事建在单位的 PostgreSQL 服务器上时,在这里连接它,本机不再另建台账。{SERVER_ADDRESS_HELP}</Paragraph>
-          <ServerConnect busy={connecting || busy !== null} onConnect={(address) => void joinServer(address)} />
+          <ServerConnect busy={switching || busy !== null} onConnect={(address) => void connect(address)} />
         </Card>
       )}
       <Modal open={pasting} width={760} title="粘贴通知文字" onCancel={() => setPasting(false)} data-testid="paste-modal"

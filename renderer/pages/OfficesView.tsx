@@ -6,7 +6,8 @@ import { Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { blankQuotaText } from '../../shared/levels';
 import { rowLight, type TaskSummary } from '../../shared/summaries';
-import { rollupStateText, type ByOfficeView, type OfficeFigure, type OfficeIndicatorRow, type OfficeStanding, type OfficeTaskRow } from '../../shared/rollup';
+import { rollupStateText } from '../../shared/levels';
+import type { ByOfficeView, OfficeFigure, OfficeIndicatorRow, OfficeStanding, OfficeTaskRow } from '../../shared/rollup';
 import { CompletionBar, LightCounts, LightTag, STICKY_HEADER, num, shortDate } from '../components/common';
 
 const { Text } = Typography;

@@ -8,7 +8,7 @@ import { DEFAULT_DUE_DAY } from '../../shared/rules/periods';
 import { DEFAULT_THRESHOLDS } from '../../shared/rules/progress';
 import { call } from '../api';
 import { useErrorReporter } from '../components/common';
-import { SERVER_ADDRESS_HELP, ServerConnect } from '../components/ServerConnect';
+import { SERVER_ADDRESS_HELP, ServerConnect, useStoreSwitch } from '../components/ServerConnect';
 import { useApp } from '../store';
 
 const { Text, Paragraph } = Typography;
@@ -20,7 +20,10 @@ export function SettingsPage() {
   const load = useApp((s) => s.load);
   const go = useApp((s) => s.go);
   const [store, setStore] = useState<StoreView | null>(null);
-  const [switching, setSwitching] = useState(false);
+  const { switching, switchStore, connect } = useStoreSwitch((next) => {
+    setStore(next);
+    go('dashboard');
+  });
   const [yellow, setYellow] = useState<number | null>(settings?.yellowPoints ?? DEFAULT_THRESHOLDS.yellowPoints);
   const [dueDay, setDueDay] = useState<number | null>(settings?.dueDay ?? DEFAULT_DUE_DAY);
   const [officeName, setOfficeName] = useState(settings?.officeName ?? '');
@@ -44,22 +47,6 @@ export function SettingsPage() {
     call('store:get', {}).then(setStore, (err: unknown) => report(err));
   }, []);
 
-  /** Switches the ledger under every page: they all load again, from the dashboard. */
-  async function switchStore(to: () => Promise<StoreView | null>, done: (s: StoreView) => string, failed: string) {
-    setSwitching(true);
-    try {
-      const next = await to();
-      if (next === null) return;
-      setStore(next);
-      await load();
-      void message.success(done(next));
-      go('dashboard');
-    } catch (err) {
-      report(err, failed);
-    } finally {
-      setSwitching(false);
-    }
-  }
 
   async function backupNow() {
     try {
@@ -156,7 +143,7 @@ export function SettingsPage() {
               <Form.Item label="连接服务器上的台账"
                 extra={`几位同事同时导入、填报,或单位要求数据放在服务器上时使用(兼容 KingbaseES、openGauss)。${SERVER_ADDRESS_HELP}`}>
                 <ServerConnect busy={switching}
-                  onConnect={(address) => void switchStore(() => call('store:connect', { address }), (s) => `已连接 ${s.shown},以后启动时也打开它。`, '未连接')} />
+                  onConnect={(address) => void connect(address)} />
               </Form.Item>
               {store.kind === 'postgres' && (
                 <Form.Item label=" " colon={false}>

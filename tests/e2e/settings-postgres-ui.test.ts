@@ -12,6 +12,7 @@ import { startBridge } from '../../electron/bridge/server';
 import { fillDemo } from '../../electron/services/entry/demo';
 import { keyFilePath } from '../../electron/services/keys/keys';
 import { initSummary } from '../../electron/services/plan/setup';
+import type { OpenLedger } from '../../electron/services/context';
 import { readStoreChoice } from '../../electron/services/store/store';
 import { tempDir, testDialect, testLocation } from '../helpers/ledger';
 import type { Page } from 'playwright-core';
@@ -34,6 +35,22 @@ function serverOf(address: string): { local: string; shown: string } {
   return loc;
 }
 
+/**
+ * The office's ledger on the server, made by a colleague (its key lands in the test's LEDGER_HOME), and this
+ * clerk's copy of the office's key in a folder of their own under `dir`.
+ */
+async function serverLedger(dir: string, name: string, officeName: string, fill: (made: OpenLedger) => Promise<unknown> = async () => undefined) {
+  const server = await testLocation(name);
+  const made = await initSummary(server, { now: () => new Date(DAY), officeName, actor: '汇总端' });
+  await fill(made);
+  await made.close();
+  const keys = join(dir, '密钥');
+  mkdirSync(keys);
+  const keyName = basename(keyFilePath(serverOf(server).local));
+  copyFileSync(join(process.env.LEDGER_HOME!, keyName), join(keys, keyName));
+  return { server, keys };
+}
+
 // The server is the postgres project's (tests/helpers/pg-server.ts); the sqlite project has none to switch to.
 describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromium', () => {
   it('types the server address, chooses the key folder, and the dashboard shows the server’s ledger; remembered for the next start', async () => {
@@ -43,16 +60,7 @@ describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromi
     const localFile = join(dir, 'office.db');
     await (await initSummary(localFile, { now: () => new Date(DAY), officeName: '本机测试民生办', actor: '汇总端' })).close();
 
-    // The office's ledger on the server, made by a colleague (its key lands in that LEDGER_HOME).
-    const server = await testLocation('city');
-    const made = await initSummary(server, { now: () => new Date(DAY), officeName: '宣城市民生工作办公室', actor: '汇总端' });
-    await fillDemo(made, '2019-06');
-    await made.close();
-    // This clerk's copy of the office's key, in a folder of their own.
-    const keys = join(dir, '密钥');
-    mkdirSync(keys);
-    const keyName = basename(keyFilePath(serverOf(server).local));
-    copyFileSync(join(process.env.LEDGER_HOME!, keyName), join(keys, keyName));
+    const { server, keys } = await serverLedger(dir, 'city', '宣城市民生工作办公室', (made) => fillDemo(made, '2019-06'));
     const empty = join(dir, '空文件夹');
     mkdirSync(empty);
 
@@ -108,13 +116,7 @@ describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromi
     ensureRendererBuilt();
     const dir = tempDir('ledger-e2e-pg-first-');
     const localFile = join(dir, 'office.db'); // never made: this computer joins the server's ledger
-    const server = await testLocation('county');
-    const made = await initSummary(server, { now: () => new Date(DAY), officeName: '郎溪县民生工作办公室', actor: '汇总端' });
-    await made.close();
-    const keys = join(dir, '密钥');
-    mkdirSync(keys);
-    const keyName = basename(keyFilePath(serverOf(server).local));
-    copyFileSync(join(process.env.LEDGER_HOME!, keyName), join(keys, keyName));
+    const { server, keys } = await serverLedger(dir, 'county', '郎溪县民生工作办公室');
 
     const choiceFile = join(dir, 'store.json');
     const bridge = await startBridge({ dbFile: localFile, storeChoiceFile: choiceFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });

@@ -37,15 +37,21 @@ export function sizeOf(file: string): number {
 }
 
 /**
- * How many of `files`, from `from` on, fit in a read-ahead of at most `maxFiles` files and `maxBytes`
- * bytes in all: always at least one, so a single file larger than the budget is still read.
+ * Whether one more file of `bytes` fits a read-ahead that holds `count` files of `held` bytes, at most `maxFiles`
+ * and `maxBytes`: the first always does, so a single file larger than the budget is still read.
  */
+export function fitsReadAhead(count: number, held: number, bytes: number, maxFiles: number, maxBytes: number): boolean {
+  return count < maxFiles && (count === 0 || held + bytes <= maxBytes);
+}
+
+/** How many of `files`, from `from` on, fit in one read-ahead (fitsReadAhead). */
 export function readAheadCount(files: readonly string[], from: number, maxFiles: number, maxBytes: number): number {
   let n = 0;
-  let bytes = 0;
+  let held = 0;
   while (from + n < files.length && n < maxFiles) {
-    bytes += sizeOf(files[from + n]!);
-    if (n > 0 && bytes > maxBytes) break;
+    const bytes = sizeOf(files[from + n]!);
+    if (!fitsReadAhead(n, held, bytes, maxFiles, maxBytes)) break;
+    held += bytes;
     n++;
   }
   return n;

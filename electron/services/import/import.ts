@@ -36,7 +36,7 @@ import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readPackageFile, readVerifiedFile, withReport, type PackageFile, type VerifiedFile } from '../packages/package-format';
 import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
 import { archive } from '../packages/archive';
-import { expandPaths, sizeOf } from './files';
+import { expandPaths, fitsReadAhead, sizeOf } from './files';
 
 export { expandPaths } from './files';
 
@@ -135,7 +135,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     while (ahead.length < LOOKAHEAD_FILES && i + ahead.length < files.length) {
       const file = files[i + ahead.length]!;
       const bytes = sizeOf(file);
-      if (ahead.length > 0 && bytesAhead + bytes > LOOKAHEAD_BYTES) break;
+      if (!fitsReadAhead(ahead.length, bytesAhead, bytes, LOOKAHEAD_FILES, LOOKAHEAD_BYTES)) break;
       ahead.push(prepare(file, bytes));
       bytesAhead += bytes;
     }
@@ -228,8 +228,8 @@ function notTried(file: string, failure: StoreFailure): ImportFileResult {
  * verifying while a group commits (about 15 ms, five packages), few enough that memory stays bounded
  * whatever the drive holds (each file is at most maxFileBytes).
  */
-export const LOOKAHEAD_FILES = 16;
-export const LOOKAHEAD_BYTES = 32 * 1024 * 1024;
+const LOOKAHEAD_FILES = 16;
+const LOOKAHEAD_BYTES = 32 * 1024 * 1024;
 
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT package');
 const ROLLBACK_TO_SAVEPOINT = CompiledQuery.raw('ROLLBACK TO SAVEPOINT package');

@@ -4,7 +4,7 @@
  * remembered in a small file of the host's (the app's data folder), read at every start. Plain Node.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import * as z from 'zod';
 import { ledgerHome, parseLocation, shownLocation } from '../../../db/location';
 import type { StoreView } from '../../../shared/api';
@@ -13,6 +13,8 @@ import { removeIfPresent, replaceFile } from '../files';
 import type { LedgerSession } from '../host';
 import { keyFilePath } from '../keys/keys';
 import { checkStoreHealth } from '../backup/backup';
+import { defaultDbFile } from '../host';
+import { latestYearFile } from '../plan/years';
 
 /** A PostgreSQL database and the folder its key files are in on this computer. */
 export interface StoreChoice {
@@ -27,6 +29,14 @@ export interface StoreHost {
   readonly choiceFile: string;
   /** This computer's own (newest year's) ledger file. */
   localDbFile(): Promise<string>;
+}
+
+/**
+ * The store host of an installation's data folder: the choice in its store.json, the own ledger its newest
+ * year's file. The desktop app and `npm start`'s browser mode keep the same folder, so they share both.
+ */
+export function storeHostIn(dataDir: string): StoreHost {
+  return { choiceFile: join(dataDir, 'store.json'), localDbFile: () => latestYearFile(defaultDbFile(dataDir)) };
 }
 
 /**

@@ -13,7 +13,8 @@ import { gapText, gapWords, scheduleWord, targetFigure, valueWord, type GapWords
 import { periodLabel, periodShortLabel } from '../../../shared/rules/periods';
 import { isBehind, overallCompletion, type Headline } from '../../../shared/rules/headline';
 import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../../../shared/rules/ranking';
-import { rollupStateText, type ByOfficeView, type OfficeStanding } from '../../../shared/rollup';
+import { rollupStateText } from '../../../shared/levels';
+import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
 import { summaryByOffice } from '../levels/figures';
 import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
