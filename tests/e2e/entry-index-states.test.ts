@@ -18,7 +18,7 @@ import { enterReports } from '../../electron/services/entry/entry';
 import { returnTask } from '../../electron/services/entry/returns';
 import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
 import { reportDataSchema } from '../../electron/services/packages/package-data';
-import { readPackageFile } from '../../electron/services/packages/package-format';
+import { readPackageFile } from '../../electron/services/packages/package-data';
 import { exportAssignment, exportFeedback, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
 import { PLAN_2019 } from '../../seeds/plan2019';

@@ -10,7 +10,7 @@ import { importFiles } from '../../electron/services/import/import';
 import { summaryByOffice } from '../../electron/services/levels/figures';
 import { exportRollup } from '../../electron/services/levels/rollup';
 import { saveQuotas } from '../../electron/services/levels/quotas';
-import { readPackageFile } from '../../electron/services/packages/package-format';
+import { readPackageFile } from '../../electron/services/packages/package-data';
 import { rollupDataSchema } from '../../shared/rollup';
 import { cityWithCounties, pinParent, rsjEntries, setOffices } from './levels-loop';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandlers, dispatch, LedgerSession } from '../../electron/services/api';
 import { activePlan } from '../../electron/services/context';
 import { rolesOfUnit } from '../../electron/services/entry/entry';
-import { readPackageFile } from '../../electron/services/packages/package-format';
+import { readPackageFile } from '../../electron/services/packages/package-data';
 import { runLedger } from '../helpers/cli';
 import { createTestLedger, tempDir } from '../helpers/ledger';
 

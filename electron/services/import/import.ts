@@ -33,8 +33,8 @@ import { isPostgres } from '../../../db/dialect/postgres';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
-import { readPackageFile, readVerifiedFile, withReport, type PackageFile, type VerifiedFile } from '../packages/package-format';
-import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, type ReportData } from '../packages/package-data';
+import { readVerifiedFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
+import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, readPackageFile, withReport, type ReportData } from '../packages/package-data';
 import { archive } from '../packages/archive';
 import { expandPaths, fitsReadAhead, sizeOf } from './files';
 

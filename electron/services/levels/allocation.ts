@@ -22,7 +22,8 @@ import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollup
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
 import { loadKey } from '../keys/keys';
-import { readPackageFile, type CellValue, type PackageFile, type PackageKind } from '../packages/package-format';
+import { type CellValue, type PackageFile, type PackageKind } from '../packages/package-format';
+import { readPackageFile } from '../packages/package-data';
 import { archive } from '../packages/archive';
 import { KIND_LABELS } from '../packages/package-data';
 import { safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain';
 import { planSchema } from '../../../shared/plan';
-import type { PackageKind } from './package-format';
+import { DEFAULT_LIMITS, readVerifiedFile, type Limits, type PackageFile, type PackageKind, type VerifiedFile } from './package-format';
 
 export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
   assignment: '任务包',
@@ -26,7 +26,8 @@ export type AssignmentData = z.infer<typeof assignmentDataSchema>;
 const num = z.number().finite().nullable();
 const narrative = z.string().max(4000);
 
-export const reportDataSchema = z.strictObject({
+/** Compiled (z.compile): checked for every report a batch brings, on the importing thread (package-format.ts manifestSchema). */
+export const reportDataSchema = z.compile(z.strictObject({
   unit: z.string().min(1).max(100),
   period: z.string().regex(/^\d{4}-\d{2}$/),
   reports: z.array(z.strictObject({
@@ -45,7 +46,7 @@ export const reportDataSchema = z.strictObject({
     enteredBy: z.string().max(100),
     values: z.array(z.strictObject({ indicator: z.number().int().positive(), value: num, note: narrative })).max(100),
   })).max(1000),
-});
+}));
 export type ReportData = z.infer<typeof reportDataSchema>;
 
 export const feedbackDataSchema = z.strictObject({
@@ -64,3 +65,23 @@ export const feedbackDataSchema = z.strictObject({
   })).max(10_000),
 });
 export type FeedbackData = z.infer<typeof feedbackDataSchema>;
+
+// Here, not in package-format.ts, so that the verifying worker never loads the payloads' schemas (nor the
+// plan's): it verifies, and the importing thread checks a report's shape when the file is handed over.
+
+/** The file with its report's strict shape checked: `pkg.report` the data, or null (not a report, or not that shape). */
+export function withReport(file: VerifiedFile): PackageFile {
+  const { pkg } = file;
+  const report = pkg.manifest.kind === 'report' ? reportDataSchema.safeParse(pkg.data).data ?? null : null;
+  // The report is the data itself, checked (a strict shape changes nothing): one object, not two.
+  return { ...file, pkg: { ...pkg, data: report ?? pkg.data, report } };
+}
+
+/**
+ * Reads a package file and verifies it. The size is checked before the file is loaded, so a huge file
+ * is refused without ever being read. The bytes are the file's own buffer (transferable from a worker).
+ * Throws PackageError: E_NOT_A_PACKAGE (not a file), E_UNREADABLE, E_TOO_LARGE, and readPackage's.
+ */
+export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): PackageFile {
+  return withReport(readVerifiedFile(file, limits));
+}

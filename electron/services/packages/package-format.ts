@@ -15,7 +15,7 @@ import { canonicalJson } from '../../../shared/canonical';
 import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, verify } from '../keys/signing';
-import { reportDataSchema, type ReportData } from './package-data';
+import type { ReportData } from './package-data';
 import { cellProblem } from './xlsx-display';
 import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
@@ -159,8 +159,13 @@ const text = (max: number) => z.string().min(1).max(max);
 
 const fingerprintText = z.string().regex(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
 
-/** Shared with the writer (package-writer.ts): it never writes what this reader would refuse. */
-export const manifestSchema = z.strictObject({
+/**
+ * Shared with the writer (package-writer.ts): it never writes what this reader would refuse. The hot
+ * shapes (this, the content, a report's payload) are compiled by zod (`z.compile`): the same schema and
+ * verdicts, checked by generated code, the runtime parser run only to word a refusal. A batch checks every
+ * package's, and the runtime parse was a tenth of verifying (tests/packages/compiled-shapes.test.ts).
+ */
+export const manifestSchema = z.compile(z.strictObject({
   format: z.literal(FORMAT_VERSION),
   kind: z.enum(['assignment', 'report', 'feedback', 'allocation', 'rollup']),
   packageId: text(100),
@@ -176,7 +181,7 @@ export const manifestSchema = z.strictObject({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   signer: fingerprintText,
   signerKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
-});
+}));
 
 /** Built once per set of limits: a zod schema is costly to build and readPackage runs per file. */
 const contentSchemas = new WeakMap<Limits, ReturnType<typeof buildContentSchema>>();
@@ -194,51 +199,10 @@ function buildContentSchema(limits: Limits) {
     rows: z.array(z.array(cell).max(16_384)).max(limits.maxRows),
     colWidths: z.array(z.number().min(0).max(255)).max(16_384).optional(),
   });
-  return z.strictObject({
+  return z.compile(z.strictObject({
     sheets: z.array(sheet).min(1).max(limits.maxSheets),
     data: z.unknown().refine((v) => v !== undefined, '缺少 data'),
-  });
-}
-
-/**
- * The content schema's common case without zod, for the file just read: every package of a batch has
- * its content checked, and zod's union per cell cost the verifying thread a tenth of its time (cold, as
- * an import runs). It accepts a subset of what contentSchema does (tests/packages/content-shape.test.ts
- * mutates contents and compares); anything it does not accept gets contentSchema's verdict and words.
- */
-export function plainContent(raw: unknown, limits: Limits): raw is PackageContent {
-  if (!isPlainRecord(raw) || raw.data === undefined || !onlyKeys(raw, 2, 'sheets', 'data')) return false;
-  const sheets = raw.sheets;
-  if (!Array.isArray(sheets) || sheets.length < 1 || sheets.length > limits.maxSheets) return false;
-  for (const sheet of sheets) {
-    if (!isPlainRecord(sheet)) return false;
-    const { name, rows, colWidths } = sheet;
-    if (!onlyKeys(sheet, colWidths === undefined ? 2 : 3, 'name', 'rows', 'colWidths')) return false;
-    if (typeof name !== 'string' || name.length < 1 || name.length > 31) return false;
-    if (!Array.isArray(rows) || rows.length > limits.maxRows) return false;
-    for (const row of rows) {
-      if (!Array.isArray(row) || row.length > 16_384) return false;
-      for (const cell of row) {
-        if (cell === null || typeof cell === 'boolean' || (typeof cell === 'number' && Number.isFinite(cell))) continue;
-        if (typeof cell !== 'string' || cell.length > limits.maxCellChars) return false;
-      }
-    }
-    if (colWidths !== undefined) {
-      if (!Array.isArray(colWidths) || colWidths.length > 16_384) return false;
-      for (const w of colWidths) if (typeof w !== 'number' || !(w >= 0 && w <= 255)) return false;
-    }
-  }
-  return true;
-}
-
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
-/** Exactly `count` own keys, each one of `allowed`: a strict object's keys. */
-function onlyKeys(v: Record<string, unknown>, count: number, ...allowed: string[]): boolean {
-  const keys = Object.keys(v);
-  return keys.length === count && keys.every((k) => allowed.includes(k));
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,19 +225,11 @@ export interface ReceivedPackage {
   readonly report: ReportData | null;
 }
 
-/** A package file as the worker verified it, its report's shape not yet checked (withReport). */
+/** A package file as the worker verified it, its report's shape not yet checked (package-data.ts withReport). */
 export interface VerifiedFile {
   readonly bytes: Uint8Array;
   readonly sha256: string;
   readonly pkg: Omit<ReceivedPackage, 'report'>;
-}
-
-/** The file with its report's strict shape checked: `pkg.report` the data, or null (not a report, or not that shape). */
-export function withReport(file: VerifiedFile): PackageFile {
-  const { pkg } = file;
-  const report = pkg.manifest.kind === 'report' ? reportDataSchema.safeParse(pkg.data).data ?? null : null;
-  // The report is the data itself, checked (a strict shape changes nothing): one object, not two.
-  return { ...file, pkg: { ...pkg, data: report ?? pkg.data, report } };
 }
 
 /** A package file as read from the USB drive: its bytes and their SHA-256 (to be archived) and what they verify as. */
@@ -281,15 +237,6 @@ export interface PackageFile {
   readonly bytes: Uint8Array;
   readonly sha256: string;
   readonly pkg: ReceivedPackage;
-}
-
-/**
- * Reads a package file and verifies it. The size is checked before the file is loaded, so a huge file
- * is refused without ever being read. The bytes are the file's own buffer (transferable from a worker).
- * Throws PackageError: E_NOT_A_PACKAGE (not a file), E_UNREADABLE, E_TOO_LARGE, and readPackage's.
- */
-export function readPackageFile(file: string, limits: Limits = DEFAULT_LIMITS): PackageFile {
-  return withReport(readVerifiedFile(file, limits));
 }
 
 /** readPackageFile without the report's shape: what the worker does (verify-worker.ts). */
@@ -639,7 +586,7 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
     }
   }
   if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', '签名页内容被改动:内容摘要与签名清单不符');
-  const content = plainContent(raw, limits) ? raw : checkedContent(raw, limits);
+  const content = checkedContent(raw, limits);
   if (content.sheets.some((s) => s.name === SIGNATURE_SHEET)) {
     throw new PackageError('E_UNREADABLE', '数据包内容不符合格式规范(签名页名称被用作可见表)');
   }
