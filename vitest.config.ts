@@ -10,6 +10,7 @@ export const POSTGRES_SUITES = [
   'tests/backup/pg-backup.test.ts',
   'tests/bulletin/bulletin.test.ts',
   'tests/cli/server-database.test.ts',
+  'tests/db/compiled.test.ts',
   'tests/db/store.test.ts',
   'tests/e2e/settings-postgres-ui.test.ts',
   'tests/import/assignment-before-kinds.test.ts',

@@ -4,6 +4,7 @@ import {
   type Compilable, type RawBuilder,
 } from 'kysely';
 import { isPostgres } from './dialect/postgres';
+import { directRunner } from './dialect/sqlite';
 import type { Dialect } from './location';
 import type { Database, Tx } from './schema';
 
@@ -78,6 +79,8 @@ export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>, form
       const dialect: Dialect = isPostgres(db) ? 'postgres' : 'sqlite';
       const q = (queries[dialect] ??= compile(dialect));
       if (params.length !== q.places) throw new Error(`compiled(): ${q.places} parameters expected, ${params.length} given: ${q.sql}`);
+      const direct = dialect === 'sqlite' ? directRunner(db) : null;
+      if (direct) return direct(q.sql, params) as R[];
       return (await db.executeQuery<R>(CompiledQuery.raw(q.sql, [...params]))).rows;
     },
   };

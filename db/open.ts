@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { LedgerError } from '../shared/errors';
-import { LedgerDialect, withStatementCache } from './dialect/sqlite';
+import { LedgerDialect, registerRunner, withStatementCache } from './dialect/sqlite';
 import { LedgerPostgresDialect, readIdentity, writeIdentity } from './dialect/postgres';
 import { BUSY_TIMEOUT_MS, storeError } from './errors';
 import { parseLocation, shownLocation, type Dialect, type Location } from './location';
@@ -58,7 +58,9 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase
     sqlite.close();
     throw storeError(err, file) ?? err;
   }
-  const db = new Kysely<Database>({ dialect: new LedgerDialect({ database: withStatementCache(sqlite) }, file) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new LedgerDialect({ database: statements }, file) });
+  registerRunner(db, statements, file);
   try {
     if (!opts.readonly) await migrate(db, sqlite);
   } catch (err) {
