@@ -286,6 +286,10 @@ function normaliseLineEnds(s: string): string {
 
 /** One pass: JSON text (the signature sheet) is full of &quot;, so this is a hot loop. */
 function decodeReferences(s: string): string {
+  // The signature sheet's JSON as a rule holds no reference but &quot;: one native replace, then the loop only
+  // for a text that still has an `&` (another reference, or a malformed one to refuse).
+  const quoted = s.replaceAll('&quot;', '"');
+  if (!quoted.includes('&')) return quoted;
   let out = '';
   let from = 0;
   for (let amp = s.indexOf('&'); amp >= 0; amp = s.indexOf('&', from)) {
