@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { activePlan, openLedger } from '../../electron/services/context';
@@ -14,7 +14,7 @@ import { fingerprint, loadKey } from '../../electron/services/keys/keys';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { initSummary } from '../../electron/services/plan/setup';
 import { getSetting } from '../../db/queries/settings';
-import { answerDialogs, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, closeModal, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, scratch, SCREENSHOTS, shot } from './harness';
 
 const DAY = '2019-07-10T10:00:00';
 
@@ -50,11 +50,6 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-async function closeModal(page: Page, button: string): Promise<void> {
-  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: button, exact: true }).last().click();
-  await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-  await settled(page);
-}
 
 describe('下达包 in Chromium', () => {
   it('the city writes 郎溪县’s 下达包 from 任务分解; a new computer becomes 郎溪县’s office from it, one unit renamed', async () => {

@@ -198,6 +198,18 @@ export async function settled(page: Page): Promise<void> {
     .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity), undefined, { timeout: 10_000 });
 }
 
+/**
+ * Closes the dialog on top with its `button` (its own, not antd's close cross) and waits until no dialog is
+ * left. The page settles first as well as after: under load a click during a dialog's opening animation was
+ * lost (CI of 2026-11-30, plan-ui: the 任务包 dialog opening as the revision dialog closed).
+ */
+export async function closeModal(page: Page, button = '知道了'): Promise<void> {
+  await settled(page);
+  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: button, exact: true }).last().click();
+  await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
+  await settled(page);
+}
+
 /** A screenshot of the page under tests/e2e/screenshots/, once it has stopped moving. */
 export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   const t0 = Date.now();

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../../shared/rules/progress';
 import type { Bridge } from '../../electron/bridge/server';
-import { answerDialogs, choosePeriod, ensureRendererBuilt, menu, openPageOn, poll, SCREENSHOTS, scratch, settled, shot, startTwoSides, type PageGlobals, type TwoSides } from './harness';
+import { answerDialogs, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, type PageGlobals, poll, scratch, SCREENSHOTS, shot, startTwoSides, type TwoSides } from './harness';
 
 const SUMMARY_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -34,11 +34,6 @@ function openPage(bridge: Bridge, day: string): Promise<Page> {
  * the page, hidden: waiting on the first one found returned at once while the one just closed was
  * still fading out over the page and took the next click (the CI failure of issue 10).
  */
-async function closeModal(page: Page, button = '知道了'): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-  await settled(page);
-}
 
 function usbFiles(prefix: string): string[] {
   return readdirSync(usb).filter((n) => n.startsWith(prefix)).sort();

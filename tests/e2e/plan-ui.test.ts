@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/bridge/server';
-import { answerDialogs, choosePeriod, ensureRendererBuilt, menu, openPageOn, poll, SCREENSHOTS, scratch, settled, shot, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, poll, scratch, SCREENSHOTS, shot, startTwoSides, type TwoSides } from './harness';
 
 const NOTICE = join(import.meta.dirname, '../fixtures/plans/county-notice-2020-langxi.docx');
 const OFFICE_DAY = '2020-04-08T10:00:00';
@@ -26,12 +26,6 @@ function openPage(bridge: Bridge, day: string): Promise<Page> {
   return openPageOn(sides.browser, bridge, day, pageErrors);
 }
 
-async function closeModal(page: Page, button = '知道了'): Promise<void> {
-  // .last(): the dialog's own button, not the close cross that antd also names 关闭.
-  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: button, exact: true }).last().click();
-  await poll(() => page.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-  await settled(page);
-}
 
 beforeAll(async () => {
   ensureRendererBuilt();

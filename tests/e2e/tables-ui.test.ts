@@ -15,7 +15,7 @@ import type { Bridge } from '../../electron/bridge/server';
 import { enterReports } from '../../electron/services/entry/entry';
 import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
 import { loadPeriodData, summaryByCategory, summaryByUnit } from '../../electron/services/summaries/summaries';
-import { answerDialogs, choosePeriod, menu, openDashboardOn, poll, settled, shot, startDemoOffice, VIEWPORT, type DemoOffice } from './harness';
+import { answerDialogs, choosePeriod, closeModal, type DemoOffice, menu, openDashboardOn, poll, settled, shot, startDemoOffice, VIEWPORT } from './harness';
 
 const DAY = '2019-10-12T10:00:00';
 
@@ -55,10 +55,6 @@ const unitRows = (page: Page) => page.getByTestId('unit-table').locator('tr.ant-
 const unitNames = (page: Page) => unitRows(page).locator('.unit-link').allTextContents();
 
 /** The dialog's own button, in the modal that is showing. */
-async function closeModal(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-modal-wrap:visible').getByRole('button', { name }).last().click();
-  await settled(page);
-}
 
 describe('office tables that work', () => {
   it('the unit table: units with no lead task behind a switch, searched, sorted by completion and exported as shown', async () => {
