@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { ErrorInfo } from './errors';
-import { REPORTING_FREQUENCIES, TASK_STATUSES, type IndicatorFields, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role, type TaskStatus } from './domain';
+import { REPORTING_FREQUENCIES, type IndicatorFields, type PeriodId, type PlanDef, type ReportFields, type ReportingFrequency, type Role } from './domain';
 import { planSchema, type ParsedPlan } from './plan';
 import type { CategorySummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from './summaries';
 import { officeNameProblem } from './format';
@@ -17,37 +17,15 @@ import { EDITABLE_FIELDS, type Bulletin } from './bulletin';
 import type { QuotaRowInput, QuotaTotals } from './levels';
 import type { ByOfficeView } from './rollup';
 import { OFFICE_TABLES, type OfficeTable } from './table-view';
+import { entryItemSchema, openingValuesSchema } from './entry-items';
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
 const period = z.string().refine(isPeriodId, '报送期应为 YYYY-MM');
 const unitName = z.string().min(1).max(100);
-const shortText = z.string().max(4000);
-const money = z.number().finite().nullable();
 const officeName = z.string().max(60);
 const frequency = z.enum(REPORTING_FREQUENCIES as [ReportingFrequency, ...ReportingFrequency[]]);
 
-/** One line of an entry, as in `ledger enter`: task-level fields, or one indicator's value. */
-export const entryItemSchema = z
-  .object({
-    task: z.number().int().positive(),
-    indicator: z.number().int().positive().optional(),
-    value: z.number().nullable().optional(),
-    note: shortText.optional(),
-    status: z.enum(TASK_STATUSES as [TaskStatus, ...TaskStatus[]]).nullable().optional(),
-    progress: shortText.optional(),
-    problems: shortText.optional(),
-    nextSteps: shortText.optional(),
-    explanation: shortText.optional(),
-    fundsPlanned: money.optional(),
-    fundsAvailable: money.optional(),
-    fundsSpent: money.optional(),
-    contact: z.string().max(100).optional(),
-    phone: z.string().max(40).optional(),
-  })
-  .strict();
-
-export type EntryItemInput = z.infer<typeof entryItemSchema>;
 
 /**
  * The summary office's name, as `ledger init --office` and the settings page take it: it is signed into
@@ -60,8 +38,6 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
 });
 
 /** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
-/** Opening cumulative values of a unit (上期累计 of its first period): `ledger opening --values` reads the same list. */
-export const openingValuesSchema = z.array(z.object({ task: z.number().int().positive(), indicator: z.number().int().positive(), value: z.number().nullable() }).strict()).max(1000);
 
 /**
  * A PostgreSQL server database as the settings page takes it: postgres://用户名@服务器:端口/数据库名, never with a

@@ -14,7 +14,8 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, App as AntApp, Button, Card, Checkbox, Col, DatePicker, Empty, Form, Input, InputNumber, Radio, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import type { EntryForm, EntryItemInput, EntryTaskView } from '../../shared/api';
+import type { EntryForm, EntryTaskView } from '../../shared/api';
+import type { EntryItemInput } from '../../shared/entry-items';
 import { indicatorFields, INDICATOR_KIND_LABELS, TASK_STATUSES, VALUE_WORDS, type IndicatorKind, type TaskStatus } from '../../shared/domain';
 import { percent, scheduleWord } from '../../shared/format';
 import { periodLabel, periodStart } from '../../shared/rules/periods';

@@ -6,7 +6,7 @@ import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue
 import { appendAudit } from '../../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../../db/queries/plan';
 import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../../db/queries/reports';
-import { entryItemSchema, type EntryItemInput } from '../../../shared/api';
+import { entryItemSchema, type EntryItemInput } from '../../../shared/entry-items';
 import { priorWords, type PriorSubmission } from '../../../shared/proxy';
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, roleOf, thresholdsOf, today, type Ctx } from '../context';

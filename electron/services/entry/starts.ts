@@ -6,7 +6,7 @@
  * audited. Opening values are 上期累计 of the unit's first period, so its first report's increase is right.
  */
 import type * as z from 'zod';
-import { openingValuesSchema } from '../../../shared/api';
+import { openingValuesSchema } from '../../../shared/entry-items';
 import type { PeriodId } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodOf, periodLabel, planPeriods, planPeriodsText } from '../../../shared/rules/periods';

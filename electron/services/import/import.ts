@@ -16,7 +16,7 @@ import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS,
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
-import { importRollup, wrongLevel, type RollupPreview } from '../levels/rollup-import';
+import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { changeLines, diffPlans } from '../../../shared/plan-diff';
@@ -34,7 +34,7 @@ import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readVerifiedFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
-import { assignmentDataSchema, feedbackDataSchema, KIND_LABELS, readPackageFile, withReport, type ReportData } from '../packages/package-data';
+import { feedbackDataSchema, KIND_LABELS, readPackageFile, withReport, type ReportData } from '../packages/package-data';
 import { archive } from '../packages/archive';
 import { expandPaths, fitsReadAhead, sizeOf } from './files';
 
@@ -436,6 +436,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     return r;
   }
   if (m.kind === 'rollup') {
+    // Loaded here only, as the 下达包's module: reports never need the roll-up's schemas nor the plan's.
+    const { importRollup } = await import('../levels/rollup-import');
     return importRollup(ctx, batch, received, fileName, { ...opts, packages: preview.packages, rollups: preview.rollups });
   }
   if (m.kind !== 'report') {
@@ -446,6 +448,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     refuse('E_WRONG_RECIPIENT', `这个填报包没有写明接收方汇总端的密钥指纹,无法确认是发给本机(指纹 ${batch.fingerprint})的,未导入。请${m.unit}升级程序后重新导出。`, { recipient: null, own: batch.fingerprint });
   }
   if (m.recipient !== batch.fingerprint) {
+    const { wrongLevel } = await import('../levels/rollup-import');
     const level = await wrongLevel(ctx, m);
     if (level !== null) refuse('E_WRONG_RECIPIENT', level, { recipient: m.recipient, own: batch.fingerprint });
     refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端的指纹是 ${batch.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
@@ -657,6 +660,11 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
 // ---------------------------------------------------------------------------------------------
 // Unit side
 
+/** The 任务包's payload shape, with the plan's: loaded when an assignment comes, never for a batch of reports. */
+async function assignmentShape() {
+  return (await import('../packages/assignment-data')).assignmentDataSchema;
+}
+
 async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, opts: FileOptions): Promise<Outcome> {
   const { pkg } = received;
   const m = pkg.manifest;
@@ -665,7 +673,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
   // A revision that renamed this unit (or merged its misspelt name into the right one) addresses its new
   // assignment to the new name, keeping the old one as an alias.
-  const renamedTo = m.kind === 'assignment' && m.to !== self && assignmentDataSchema.safeParse(pkg.data).data?.plan.units.some((u) => u.name === m.to && u.aliases.includes(self));
+  const renamedTo = m.kind === 'assignment' && m.to !== self && (await assignmentShape()).safeParse(pkg.data).data?.plan.units.some((u) => u.name === m.to && u.aliases.includes(self));
   const addressee = renamedTo ? m.to : self;
   if (m.to !== addressee || m.unit !== addressee) refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给「${m.to}」的,不是本单位(${self})。`);
   const officeKey = await getSetting(ctx.db, 'office_key');
@@ -681,7 +689,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   }
   const plan = await activePlan(ctx);
   if (m.planId !== plan.id) {
-    const next = m.kind === 'assignment' ? assignmentDataSchema.safeParse(pkg.data).data?.plan : undefined;
+    const next = m.kind === 'assignment' ? (await assignmentShape()).safeParse(pkg.data).data?.plan : undefined;
     refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`
       + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的任务包:新一年请新建填报端,保留本机密钥,不用重新核对指纹:ledger init --db 新文件.db --from 该任务包 --carry-from ${basename(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : ''));
   }
@@ -725,7 +733,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.
-  const parsed = assignmentDataSchema.safeParse(pkg.data);
+  const parsed = (await assignmentShape()).safeParse(pkg.data);
   if (!parsed.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
   const data = parsed.data!;
   if (data.plan.revision < plan.revision) refuse('E_STALE_REVISION', `本机计划已是第${plan.revision}版,这个任务包是第${data.plan.revision}版,较旧,未导入。`);
@@ -802,7 +810,7 @@ export async function initUnitFromAssignment(
   }
   const { pkg } = received;
   if (pkg.manifest.kind !== 'assignment') throw new LedgerError('E_NOT_A_PACKAGE', `「${basename(assignmentFile)}」是${KIND_LABELS[pkg.manifest.kind]},不是任务包。`);
-  const parsed = assignmentDataSchema.safeParse(pkg.data);
+  const parsed = (await assignmentShape()).safeParse(pkg.data);
   if (!parsed.success || parsed.data.unit !== pkg.manifest.to || parsed.data.office.publicKey !== pkg.manifest.signerKey) {
     throw new LedgerError('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法使用。');
   }

@@ -4,7 +4,6 @@
  */
 import * as z from 'zod';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain';
-import { planSchema } from '../../../shared/plan';
 import { DEFAULT_LIMITS, readVerifiedFile, type Limits, type PackageFile, type PackageKind, type VerifiedFile } from './package-format';
 
 export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
@@ -14,14 +13,6 @@ export const KIND_LABELS: Readonly<Record<PackageKind, string>> = {
   allocation: '下达包',
   rollup: '汇总包',
 };
-
-export const assignmentDataSchema = z.strictObject({
-  plan: planSchema,
-  periods: z.array(z.strictObject({ period: z.string().regex(/^\d{4}-\d{2}$/), dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })).max(120),
-  unit: z.string().min(1).max(100),
-  office: z.strictObject({ name: z.string().min(1).max(200), publicKey: z.string().max(100) }),
-});
-export type AssignmentData = z.infer<typeof assignmentDataSchema>;
 
 const num = z.number().finite().nullable();
 const narrative = z.string().max(4000);
