@@ -26,7 +26,6 @@ const unitName = z.string().min(1).max(100);
 const officeName = z.string().max(60);
 const frequency = z.enum(REPORTING_FREQUENCIES as [ReportingFrequency, ...ReportingFrequency[]]);
 
-
 /**
  * The summary office's name, as `ledger init --office` and the settings page take it: it is signed into
  * every package the office sends and printed on their covers.
@@ -37,8 +36,6 @@ export const officeNameSchema = z.string().trim().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
-
 /**
  * A PostgreSQL server database as the settings page takes it: postgres://用户名@服务器:端口/数据库名, never with a
  * password (it would be stored and shown; PGPASSWORD or .pgpass give it).
@@ -48,6 +45,7 @@ export const postgresAddressSchema = z.string().trim().max(500)
   .regex(/^postgres(?:ql)?:\/\/[^\s/]+\/[^\s/]+$/i, 'PostgreSQL 地址应写作 postgres://用户名@服务器:端口/数据库名')
   .refine((s) => !/^[^:]+:\/\/[^@/]*:[^@/]*@/.test(s), '地址里不能写密码:请把密码放在环境变量 PGPASSWORD 或 .pgpass 文件中');
 
+/** Request schemas, one per channel. `z.void()`-like channels take an empty object. */
 export const requestSchemas = {
   'app:info': z.object({}).strict(),
   /**

@@ -51,6 +51,21 @@ async function serverLedger(dir: string, name: string, officeName: string, fill:
   return { server, keys };
 }
 
+/** The office's app over the bridge on `localFile`, its store choice remembered in `dir`, open in Chromium. */
+async function officePage(dir: string, localFile: string) {
+  const choiceFile = join(dir, 'store.json');
+  const bridge = await startBridge({ dbFile: localFile, storeChoiceFile: choiceFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
+  const browser = await launchChromium(join(dir, 'profile'));
+  const errors: string[] = [];
+  try {
+    return { choiceFile, bridge, browser, errors, page: await openPageOn(browser, bridge, DAY, errors) };
+  } catch (err) {
+    await browser.close();
+    await bridge.close();
+    throw err;
+  }
+}
+
 // The server is the postgres project's (tests/helpers/pg-server.ts); the sqlite project has none to switch to.
 describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromium', () => {
   it('types the server address, chooses the key folder, and the dashboard shows the server’s ledger; remembered for the next start', async () => {
@@ -64,12 +79,8 @@ describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromi
     const empty = join(dir, '空文件夹');
     mkdirSync(empty);
 
-    const choiceFile = join(dir, 'store.json');
-    const bridge = await startBridge({ dbFile: localFile, storeChoiceFile: choiceFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
-    const browser = await launchChromium(join(dir, 'profile'));
-    const errors: string[] = [];
+    const { choiceFile, bridge, browser, page, errors } = await officePage(dir, localFile);
     try {
-      const page = await openPageOn(browser, bridge, DAY, errors);
       await page.getByTestId('main-menu').waitFor({ timeout: 90_000 });
       await poll(() => page.locator('.role-tag').textContent()).toContain('本机测试民生办');
       await menu(page, '设置');
@@ -118,12 +129,8 @@ describe.skipIf(testDialect() !== 'postgres')('settings → PostgreSQL in Chromi
     const localFile = join(dir, 'office.db'); // never made: this computer joins the server's ledger
     const { server, keys } = await serverLedger(dir, 'county', '郎溪县民生工作办公室');
 
-    const choiceFile = join(dir, 'store.json');
-    const bridge = await startBridge({ dbFile: localFile, storeChoiceFile: choiceFile, testHooks: true, now: runningClock(DAY), actor: '汇总端' });
-    const browser = await launchChromium(join(dir, 'profile'));
-    const errors: string[] = [];
+    const { choiceFile, bridge, browser, page, errors } = await officePage(dir, localFile);
     try {
-      const page = await openPageOn(browser, bridge, DAY, errors);
       await page.getByTestId('first-server').waitFor({ timeout: 90_000 });
       await page.getByTestId('first-server').getByTestId('store-address').fill(server);
       await page.getByTestId('first-server').scrollIntoViewIfNeeded();

@@ -22,10 +22,9 @@ import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollup
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
 import { loadKey } from '../keys/keys';
-import { type CellValue, type PackageFile, type PackageKind } from '../packages/package-format';
-import { readPackageFile } from '../packages/package-data';
+import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
-import { KIND_LABELS } from '../packages/package-data';
+import { KIND_LABELS, readPackageFile } from '../packages/package-data';
 import { safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';

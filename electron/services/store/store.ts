@@ -10,10 +10,9 @@ import { ledgerHome, parseLocation, shownLocation } from '../../../db/location';
 import type { StoreView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { removeIfPresent, replaceFile } from '../files';
-import type { LedgerSession } from '../host';
 import { keyFilePath } from '../keys/keys';
 import { checkStoreHealth } from '../backup/backup';
-import { defaultDbFile } from '../host';
+import { defaultDbFile, type LedgerSession } from '../host';
 import { latestYearFile } from '../plan/years';
 
 /** A PostgreSQL database and the folder its key files are in on this computer. */
