@@ -764,10 +764,10 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         verifier.readAhead(files.slice(0, readAheadCount(files, 0, START_AHEAD_FILES, START_AHEAD_BYTES)));
         // Closed whatever happens, a database that would not open included.
         return await withLedger(need(args, 'db'), async (l) => {
-          const { importFiles } = await import('./services/import/import');
+          const { importFiles, verifyingWith } = await import('./services/import/import');
           const results = await importFiles(l, args.positional, {
             dryRun: args.flags.has('dry-run'), acceptNewKeys: args.flags.has('accept-new-keys'),
-            ...(received ? { receivedOn: received } : {}), read: (file) => verifier.read(file),
+            ...(received ? { receivedOn: received } : {}), ...verifyingWith(verifier),
             ...(wait === undefined ? {} : { lockWaitMs: Number(wait) * 1000 }),
             onProgress: (p) => { if (p.waiting) io.err(p.waiting); },
           });

@@ -168,7 +168,7 @@ void app.whenReady().then(async () => {
   const handlers = createHandlers({
     session: ledgerSession, dialogs, printPdf, version, actor: '本机用户', store,
     emit: emitter(() => mainWindow?.webContents ?? null),
-    read: (file) => verifier.read(file),
+    verifier,
   });
   registerIpc(handlers, indexUrl);
   app.on('before-quit', () => {

@@ -48,7 +48,7 @@ import { insertPlan } from '../db/queries/plan';
 import type { Database, Tx } from '../db/schema';
 import { ruleDueOf } from '../electron/services/deadlines';
 import { openLedger } from '../electron/services/context';
-import { GROUP_FILES, importFiles } from '../electron/services/import/import';
+import { GROUP_FILES, importFiles, verifyingWith } from '../electron/services/import/import';
 import { exportReport } from '../electron/services/packages/packages';
 import { initSummary } from '../electron/services/plan/setup';
 import { createWorkerVerifier } from '../electron/services/packages/worker-verifier';
@@ -109,7 +109,7 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   const workerStartMs = verifier ? performance.now() - w0 : undefined;
   const baseRssMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
-  const results = await importFiles(ledger, [dir], { acceptNewKeys: true, receivedOn: '2020-01-05', ...(verifier ? { read: (f: string) => verifier.read(f) } : {}) });
+  const results = await importFiles(ledger, [dir], { acceptNewKeys: true, receivedOn: '2020-01-05', ...(verifier ? verifyingWith(verifier) : {}) });
   const ms = performance.now() - t0;
   await verifier?.close();
   const values = await countRows(ledger.db, 'report_values');

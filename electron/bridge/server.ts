@@ -175,7 +175,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   // Verification in a worker thread, as the app does (electron/main.ts); here from the TypeScript source.
   const verifier = createWorkerVerifier(new URL('../services/packages/verify-worker.ts', import.meta.url));
   const handlers = createHandlers({
-    session, dialogs: opts.dialogs ?? dialogs, emit, read: (file) => verifier.read(file),
+    session, dialogs: opts.dialogs ?? dialogs, emit, verifier,
     ...(opts.storeChoiceFile ? { store: { choiceFile: opts.storeChoiceFile, localDbFile: opts.localDbFile ?? (async () => opts.dbFile) } } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.actor ? { actor: opts.actor } : {}),

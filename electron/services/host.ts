@@ -9,7 +9,7 @@ import type { Channel, EventMap, RequestOf, ResponseOf } from '../../shared/api'
 import { LedgerError } from '../../shared/errors';
 import { getSetting } from '../../db/queries/settings';
 import { openLedger, type OpenLedger } from './context';
-import type { VerifiedFile } from './packages/package-format';
+import type { WorkerVerifier } from './packages/worker-verifier';
 import type { StoreHost } from './store/store';
 import { isPostgresUrl } from '../../db/location';
 
@@ -165,8 +165,8 @@ export interface ApiDeps {
   readonly version?: string;
   /** Absent where nothing can print: printing then says so. */
   readonly printPdf?: PrintPdf;
-  /** Reads and verifies a package file off the main thread (the worker); in-process without it. */
-  readonly read?: (file: string) => Promise<VerifiedFile>;
+  /** Reads and verifies package files off the main thread (the worker); in-process without it. */
+  readonly verifier?: Pick<WorkerVerifier, 'read' | 'help'>;
   /** Where the host remembers a PostgreSQL store chosen in the settings; absent, the store cannot be switched. */
   readonly store?: StoreHost;
 }

@@ -4,7 +4,7 @@ import { LedgerError } from '../../../shared/errors';
 import type { OpenLedger } from '../context';
 import { PACKAGE_FILTER, type DomainHandlers, type HandlerDeps } from '../host';
 import { listKeys } from '../keys/keys';
-import { acceptKeyFromFile, expandPaths, importFiles } from './import';
+import { acceptKeyFromFile, expandPaths, importFiles, verifyingWith } from './import';
 
 export function importHandlers(deps: HandlerDeps) {
   const { session, dialogs, emit } = deps;
@@ -17,7 +17,7 @@ export function importHandlers(deps: HandlerDeps) {
       acceptNewKeys: req.acceptNewKeys,
       ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}),
       onProgress: (p) => emit('import:progress', p),
-      ...(deps.read ? { read: deps.read } : {}),
+      ...(deps.verifier ? verifyingWith(deps.verifier) : {}),
     });
   }
 

@@ -33,7 +33,8 @@ import { isPostgres } from '../../../db/dialect/postgres';
 import { fieldsOf, rolesOfUnit } from '../entry/entry';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
-import { readVerifiedFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
+import { readVerifiedFile, readVerifiedSmallFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
+import type { WorkerVerifier } from '../packages/worker-verifier';
 import { feedbackDataSchema, KIND_LABELS, readPackageFile, withReport, type ReportData } from '../packages/package-data';
 import { archive } from '../packages/archive';
 import { expandPaths, fitsReadAhead, sizeOf } from './files';
@@ -49,8 +50,21 @@ export interface ImportOptions {
   readonly onProgress?: (p: ImportProgress) => void;
   /** Reads and verifies a file, in a worker thread in the app (createWorkerVerifier); in-process by default. */
   readonly read?: (file: string) => Promise<VerifiedFile> | VerifiedFile;
+  /**
+   * Called before waiting for a file `read` has not finished: verifies one waiting file on this thread and
+   * says so, or returns false when there is nothing to do but wait (WorkerVerifier.help).
+   */
+  readonly whileWaiting?: (file: string) => boolean;
   /** How long to wait for another import into the same database at most (default DEFAULT_LOCK_WAIT_MS). */
   readonly lockWaitMs?: number;
+}
+
+/**
+ * The options that verify in the worker, this thread verifying small files the worker has not started
+ * while it would wait (the app, `ledger import`, the bench).
+ */
+export function verifyingWith(verifier: Pick<WorkerVerifier, 'read' | 'help'>): Pick<ImportOptions, 'read' | 'whileWaiting'> {
+  return { read: (file) => verifier.read(file), whileWaiting: (file) => verifier.help(file, readVerifiedSmallFile) };
 }
 
 /** A refusal for one file: a stable code and a Chinese message. */
@@ -120,7 +134,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
   // app), a batch on two cores takes about the longer of the two steps, not their sum.
   const prepare = (file: string, bytes: number) => {
     // In a promise even when `read` runs here and throws at once: the refusal is the file's, in its turn.
-    const entry = { read: Promise.resolve().then(() => read(file)), bytes, settled: false };
+    const entry = { file, read: Promise.resolve().then(() => read(file)), bytes, settled: false };
     const settle = () => { entry.settled = true; };
     entry.read.then(settle, settle); // also keeps an early refusal from counting as unhandled: it is awaited in its turn below
     return entry;
@@ -143,6 +157,8 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
     bytesAhead -= current.bytes;
     opts.onProgress?.({ done: i, total: files.length, file: name });
     if (shared && !current.settled) await group?.commit();
+    // Rather than wait idle for the worker, this thread verifies files it has not started (docs/performance.md).
+    if (!current.settled && opts.whileWaiting) while (opts.whileWaiting(current.file)) { /* one more verified here */ }
     try {
       const received = withReport(await current.read);
       let r: Outcome;

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { LedgerError, type ErrorInfo } from '../../../shared/errors';
+import { LedgerError, toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { CLAIM_SLOTS, isDone, newClaims, offer, takeHere, type Claim } from './claims';
 import type { VerifiedFile } from './package-format';
 
 export interface WorkerVerifier {
@@ -14,6 +15,15 @@ export interface WorkerVerifier {
    * read (once). The caller bounds how many and how large (import/files.ts readAheadCount).
    */
   readAhead(files: readonly string[]): void;
+  /**
+   * Called by an importer about to wait for `file`: while the worker has not finished it, verifies one
+   * file sent to the worker and not yet started (that one, or the next) with `readHere` on this thread,
+   * so that both cores verify instead of one waiting. True when it verified one; false when there is
+   * nothing to do but wait. `readHere` gives null for a file it leaves to the worker (too large to hold
+   * this thread up with: package-format.ts readVerifiedSmallFile).
+   * @example while (verifier.help(file, readVerifiedSmallFile)) { /* verified another meanwhile *\/ }
+   */
+  help(file: string, readHere: (file: string) => VerifiedFile | null): boolean;
   close(): Promise<void>;
 }
 
@@ -23,6 +33,14 @@ export interface WorkerVerifier {
  * Node 20 does not pass `--import` loaders on to workers).
  * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
  */
+interface Pending {
+  readonly file: string;
+  readonly resolve: (p: VerifiedFile) => void;
+  readonly reject: (e: Error) => void;
+  /** Absent when this thread may not take the file over (help). */
+  readonly claim: Claim | undefined;
+}
+
 /** A hostile file may take the worker's heap to this, never the app's. */
 const WORKER_HEAP_MB = 512;
 
@@ -31,23 +49,33 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   const fromSource = href.endsWith('.ts');
   let worker: Worker | null = null;
   let nextId = 1;
-  // In the order posted: the worker answers one message at a time, in that order.
-  const pending = new Map<number, { file: string; resolve: (p: VerifiedFile) => void; reject: (e: Error) => void }>();
+  // In the order posted: the worker answers one message at a time, in that order (skipping the files
+  // verified here meanwhile, which leave this map when taken).
+  const pending = new Map<number, Pending>();
+  const claims = newClaims();
+  /** Slots of the files in flight: a slot is offered again only once its file has left. */
+  const slots = new Map<number, number>();
+  const settle = (id: number) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (p?.claim && slots.get(p.claim.slot) === id) slots.delete(p.claim.slot);
+    if (pending.size === 0) worker?.unref();
+    return p;
+  };
   /** Files read ahead and not yet asked for. */
   const early = new Map<string, Promise<VerifiedFile>>();
 
   const start = (): Worker => {
     const w = new Worker(fromSource ? tsBootstrap(href) : new URL(href), {
       eval: fromSource,
+      workerData: { claims },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
     w.on('message', (msg: { id: number; ok: boolean; file?: VerifiedFile; error?: ErrorInfo }) => {
-      const p = pending.get(msg.id);
+      const p = settle(msg.id);
       if (!p) return;
-      pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.file!);
       else p.reject(new LedgerError(msg.error!.code, msg.error!.message, msg.error!.details));
-      if (pending.size === 0) w.unref();
     });
     const died = (why: string) => {
       if (worker !== w) return; // 'error' and then 'exit' of the same death, or a worker closed on purpose
@@ -55,13 +83,10 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
       // It died on the oldest file it was given; the files queued behind that one (the importer
       // reads ahead) did nothing wrong and go to a fresh worker.
       const [first] = pending;
-      if (first) {
-        pending.delete(first[0]);
-        first[1].reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
-      }
+      if (first) settle(first[0])!.reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
       if (pending.size > 0) {
         const fresh = (worker = start());
-        for (const [id, p] of pending) fresh.postMessage({ id, file: p.file });
+        for (const [id, p] of pending) fresh.postMessage({ id, file: p.file, slot: p.claim?.slot });
       }
     };
     w.on('error', (e) => died(e.message));
@@ -69,14 +94,36 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
     return w;
   };
 
-  const post = (file: string) => {
+  /** `claimable`: this thread may take the file over while it waits (help). */
+  const post = (file: string, claimable = true) => {
     const w = (worker ??= start());
     const id = nextId++;
+    const slot = id % CLAIM_SLOTS;
+    const claim: Claim | undefined = claimable && !slots.has(slot) ? { slot, id } : undefined;
+    if (claim) {
+      slots.set(slot, id);
+      offer(claims, claim);
+    }
     return new Promise<VerifiedFile>((resolve, reject) => {
-      pending.set(id, { file, resolve, reject });
+      pending.set(id, { file, resolve, reject, claim });
       w.ref();
-      w.postMessage({ id, file });
+      w.postMessage({ id, file, slot: claim?.slot });
     });
+  };
+
+  /** Verifies here a file the worker has not started; a file readHere declines goes back to the worker. */
+  const verifyHere = (p: Pending, readHere: (file: string) => VerifiedFile | null) => {
+    let read: VerifiedFile | null;
+    try {
+      read = readHere(p.file);
+    } catch (err) {
+      // Worded and coded exactly as the worker's refusal of the same file would be.
+      const info = toErrorInfo(err);
+      p.reject(new LedgerError(info.code, info.message, info.details));
+      return;
+    }
+    if (read) p.resolve(read);
+    else post(p.file, false).then(p.resolve, p.reject);
   };
 
   return {
@@ -93,6 +140,23 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
         p.catch(() => undefined); // a refusal is the file's, given to whoever asks for it; never unhandled meanwhile
         early.set(file, p);
       }
+    },
+    help(file, readHere) {
+      let waitingFor: Pending | undefined;
+      for (const p of pending.values()) {
+        if (p.file === file) {
+          waitingFor = p;
+          break;
+        }
+      }
+      if (!waitingFor?.claim || isDone(claims, waitingFor.claim)) return false;
+      for (const [id, p] of pending) {
+        if (!p.claim || !takeHere(claims, p.claim)) continue;
+        settle(id);
+        verifyHere(p, readHere);
+        return true;
+      }
+      return false;
     },
     warm() {
       // Unreferenced while idle: a warm worker never keeps the process alive by itself.
