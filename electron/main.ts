@@ -12,7 +12,7 @@ import { localDate } from '../shared/format';
 import { createHandlers, LedgerSession, type DialogOptions, type Dialogs, type PrintPdf } from './services/api';
 import { checkDatabaseHealth, restoreBackup } from './services/backup/backup';
 import { rememberedStore, storeHostIn, type StoreChoice } from './services/store/store';
-import { createWorkerVerifier } from './services/packages/worker-verifier';
+import { createWorkerVerifier, tuneV8ForBatches } from './services/packages/worker-verifier';
 import { emitter, registerIpc } from './ipc';
 import { WINDOW_OPTIONS, WINDOW_WEB_PREFERENCES } from './window-options';
 
@@ -163,6 +163,7 @@ void app.whenReady().then(async () => {
   const dbFile = choice?.location ?? await store.localDbFile();
   if (!choice) await offerRestoreIfDamaged(dbFile);
   const ledgerSession = new LedgerSession(dbFile, { actor: '本机用户' });
+  tuneV8ForBatches();
   // Worker threads cannot start from inside the asar archive: the worker ships unpacked beside it.
   const verifier = createWorkerVerifier(join(here, 'verify-worker.mjs').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'));
   const handlers = createHandlers({

@@ -51,7 +51,7 @@ import { openLedger } from '../electron/services/context';
 import { GROUP_FILES, importFiles, verifyingWith } from '../electron/services/import/import';
 import { exportReport } from '../electron/services/packages/packages';
 import { initSummary } from '../electron/services/plan/setup';
-import { createWorkerVerifier } from '../electron/services/packages/worker-verifier';
+import { createWorkerVerifier, tuneV8ForBatches } from '../electron/services/packages/worker-verifier';
 import { readWorkbookFile } from '../electron/services/packages/package-format';
 import { loadPeriodData, summaryByCategory, summaryByTask, summaryByUnit } from '../electron/services/summaries/summaries';
 import { buildSummaryWorkbook } from '../electron/services/summaries/reports';
@@ -103,6 +103,8 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   const ledger = await openLedger(db, { actor: '基准测试' });
   // The app's worker is the built verify-worker.mjs; here its TypeScript source, which starts slower
   // (tsx inside the worker), so it is started before the clock and its start is printed apart.
+  // As the app imports (electron/main.ts); the floor keeps V8's defaults, which suit it better.
+  if (mode === 'worker') tuneV8ForBatches();
   const verifier = mode === 'worker' ? createWorkerVerifier(new URL('../electron/services/packages/verify-worker.ts', import.meta.url)) : null;
   const w0 = performance.now();
   await verifier?.read(join(dir, 'no-such-file.xlsx')).catch(() => undefined); // refused at once: only the worker's start is timed

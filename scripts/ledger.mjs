@@ -3,7 +3,6 @@
 // first (about a second), so the command never runs stale code. Plain JavaScript: nothing to compile
 // before it starts.
 import { readFileSync, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,12 +28,8 @@ if (isStale()) {
 // (docs/performance.md); any other command never starts it.
 const started = {};
 if (process.argv[2] === 'import') {
-  // A batch is over in a second or two: V8's default tiers hot functions up after ~66 KB of bytecode
-  // run, and optimizing them (on the same two cores) cost more than it gave back before the batch ended.
-  // 15 times later: 500 packages 1.67 → 1.51 s, 1,000 2.41 → 2.18 s, 5,000 unchanged (docs/performance.md).
-  // Set before the worker starts, so both threads run with it.
-  setFlagsFromString('--interrupt-budget=1000000');
-  const { createWorkerVerifier } = await import(pathToFileURL(join(root, 'dist', 'cli', 'verifier.mjs')).href);
+  const { createWorkerVerifier, tuneV8ForBatches } = await import(pathToFileURL(join(root, 'dist', 'cli', 'verifier.mjs')).href);
+  tuneV8ForBatches();
   started.verifier = createWorkerVerifier(pathToFileURL(join(root, 'dist', 'cli', 'verify-worker.mjs')));
   started.verifier.warm();
 }
