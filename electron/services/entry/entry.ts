@@ -5,7 +5,7 @@ import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarte
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../../shared/rules/validation';
 import { appendAudit } from '../../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../../db/queries/plan';
-import { EMPTY_FIELDS, listReports, valuesOf, writeReports, type Report, type ReportFields } from '../../../db/queries/reports';
+import { EMPTY_FIELDS, listReports, reportRow, valuesOf, writeReports, type Report, type ReportFields } from '../../../db/queries/reports';
 import { entryItemSchema, type EntryItemInput } from '../../../shared/entry-items';
 import { priorWords, type PriorSubmission } from '../../../shared/proxy';
 import { getSetting } from '../../../db/queries/settings';
@@ -257,11 +257,11 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
       const values = w.task.indicators
         .filter((i) => w.values.has(i.id))
         .map((i) => ({ indicatorId: i.id, value: w.values.get(i.id)!.value, note: w.values.get(i.id)!.note }));
-      return {
-        ...w.fields, periodId: period.id, unitId: unit.id, taskId: w.task.id, role: roles.get(w.task.id)!,
-        enteredBy: filledBy, proxy, source: proxy ? 'proxy' as const : 'entry' as const, packageId: null,
+      return reportRow(w.fields, {
+        periodId: period.id, unitId: unit.id, taskId: w.task.id, role: roles.get(w.task.id)!,
+        enteredBy: filledBy, proxy, source: proxy ? 'proxy' : 'entry', packageId: null,
         revision: before?.revision ?? 1, receivedOn: proxy ? receivedOnOf(before) : (before?.receivedOn ?? null), values,
-      };
+      });
     });
     const written = await writeReports(trx, rows, at, current);
     await appendAudit(trx, writes.map((w, k) => {

@@ -20,7 +20,7 @@ import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { changeLines, diffPlans } from '../../../shared/plan-diff';
-import { listReports, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
+import { listReports, reportRow, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
 import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
 import { ruleDueOf } from '../deadlines';
@@ -570,9 +570,9 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     await pinKey(ctx.db, { unitId, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
     audit.push({ at, actor: ctx.actor, action: 'key.accept-first', entity: 'unit', entityId: m.unit, before: null, after: { fingerprint: pkg.fingerprint, packageId: m.packageId } });
   }
-  const written = await writeReports(ctx.db, tasks.map((t) => ({
-    ...t.fields, periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
-    source: 'package' as const, packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
+  const written = await writeReports(ctx.db, tasks.map((t) => reportRow(t.fields, {
+    periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
+    source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
   })), at, existing);
   tasks.forEach((t, i) => {
     const { id, before } = written[i]!;
