@@ -28,12 +28,6 @@ export interface WorkerVerifier {
   close(): Promise<void>;
 }
 
-/**
- * Runs readVerifiedFile in a worker thread. `workerFile` is the built verify-worker.js in the app, or
- * the .ts source under tests and the command line (then tsx is registered inside the worker, since
- * Node 20 does not pass `--import` loaders on to workers).
- * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
- */
 interface Pending {
   readonly file: string;
   readonly resolve: (p: VerifiedFile) => void;
@@ -45,6 +39,12 @@ interface Pending {
 /** A hostile file may take the worker's heap to this, never the app's. */
 const WORKER_HEAP_MB = 512;
 
+/**
+ * Runs readVerifiedFile in a worker thread. `workerFile` is the built verify-worker.js in the app, or
+ * the .ts source under tests and the command line (then tsx is registered inside the worker, since
+ * Node 20 does not pass `--import` loaders on to workers).
+ * A worker that dies (out of memory on a hostile file) fails the file in hand and is restarted.
+ */
 export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
   const href = workerFile instanceof URL ? workerFile.href : pathToFileURL(workerFile).href;
   const fromSource = href.endsWith('.ts');
@@ -87,7 +87,11 @@ export function createWorkerVerifier(workerFile: URL | string): WorkerVerifier {
       if (first) settle(first[0])!.reject(new LedgerError('E_UNREADABLE', `文件无法处理(${why})`));
       if (pending.size > 0) {
         const fresh = (worker = start());
-        for (const [id, p] of pending) fresh.postMessage({ id, file: p.file, slot: p.claim?.slot });
+        for (const [id, p] of pending) {
+          // Offered anew: a file the dead worker finished, its answer lost with it, is verified again.
+          if (p.claim) offer(claims, p.claim);
+          fresh.postMessage({ id, file: p.file, slot: p.claim?.slot });
+        }
       }
     };
     w.on('error', (e) => died(e.message));
