@@ -22,7 +22,7 @@ export interface WorkerVerifier {
    * so that both cores verify instead of one waiting. True when it verified one; false when there is
    * nothing to do but wait. `readHere` gives null for a file it leaves to the worker (too large to hold
    * this thread up with: package-format.ts readVerifiedSmallFile).
-   * @example while (verifier.help(file, readVerifiedSmallFile)) { /* verified another meanwhile *\/ }
+   * @example while (verifier.help(file, readVerifiedSmallFile)) continue; // one more verified here each time
    */
   help(file: string, readHere: (file: string) => VerifiedFile | null): boolean;
   close(): Promise<void>;
