@@ -452,7 +452,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     return r;
   }
   if (m.kind === 'rollup') {
-    // Loaded here only, as the 下达包's module: reports never need the roll-up's schemas nor the plan's.
+    // Loaded only when a 汇总包 comes, as the 下达包's module is: reports never need the roll-up's schemas nor the plan's.
     const { importRollup } = await import('../levels/rollup-import');
     return importRollup(ctx, batch, received, fileName, { ...opts, packages: preview.packages, rollups: preview.rollups });
   }
@@ -687,9 +687,11 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   if (m.kind === 'report') refuse('E_WRONG_RECIPIENT', '这是单位报给汇总端的填报包,应在汇总端导入。');
   if (m.kind === 'allocation' || m.kind === 'rollup') refuse('E_WRONG_RECIPIENT', `这是汇总端之间传递的${KIND_LABELS[m.kind]},应在汇总端使用,不是填报端。`);
   const self = (await getSetting(ctx.db, 'self_unit')) ?? '';
+  // A 任务包's payload, checked once: its units name this unit, its plan's year and its targets are read below.
+  const assignment = m.kind === 'assignment' ? (await assignmentShape()).safeParse(pkg.data) : null;
   // A revision that renamed this unit (or merged its misspelt name into the right one) addresses its new
   // assignment to the new name, keeping the old one as an alias.
-  const renamedTo = m.kind === 'assignment' && m.to !== self && (await assignmentShape()).safeParse(pkg.data).data?.plan.units.some((u) => u.name === m.to && u.aliases.includes(self));
+  const renamedTo = m.to !== self && assignment?.data?.plan.units.some((u) => u.name === m.to && u.aliases.includes(self));
   const addressee = renamedTo ? m.to : self;
   if (m.to !== addressee || m.unit !== addressee) refuse('E_WRONG_RECIPIENT', `这个${KIND_LABELS[m.kind]}是发给「${m.to}」的,不是本单位(${self})。`);
   const officeKey = await getSetting(ctx.db, 'office_key');
@@ -705,7 +707,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   }
   const plan = await activePlan(ctx);
   if (m.planId !== plan.id) {
-    const next = m.kind === 'assignment' ? (await assignmentShape()).safeParse(pkg.data).data?.plan : undefined;
+    const next = assignment?.data?.plan;
     refuse('E_WRONG_PLAN', `这个${KIND_LABELS[m.kind]}属于另一个工作计划(${m.planId})。`
       + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的任务包:新一年请新建填报端,保留本机密钥,不用重新核对指纹:ledger init --db 新文件.db --from 该任务包 --carry-from ${basename(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : ''));
   }
@@ -749,9 +751,8 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.
-  const parsed = (await assignmentShape()).safeParse(pkg.data);
-  if (!parsed.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
-  const data = parsed.data!;
+  if (!assignment?.success) refuse('E_NOT_A_PACKAGE', '任务包内容的结构不对,无法导入。');
+  const data = assignment!.data!;
   if (data.plan.revision < plan.revision) refuse('E_STALE_REVISION', `本机计划已是第${plan.revision}版,这个任务包是第${data.plan.revision}版,较旧,未导入。`);
   // The office may choose another reporting frequency before any report exists, without a new plan revision.
   const newFrequency = data.plan.frequency !== plan.frequency;
