@@ -436,6 +436,111 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
     // The whole printout: where the value falls among the pages depends on the fonts' widths (Carlito or not).
     shown: { as: 'pdf', worked: (t) => !/\b120\b/.test(t) },
   },
+  // --- found by an independent attack round (2026-11-30): each accepted before
+  {
+    name: 'a sheetData in mc:Fallback (LibreOffice shows it, Excel takes the mc:Choice): a row nobody signed',
+    build: (p) => edit(p, DATA_SHEET, '</sheetData>', '</sheetData><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="x14"/><mc:Fallback><sheetData><row r="8"><c r="A8" t="inlineStr"><is><t>本表数据已作废</t></is></c></row></sheetData></mc:Fallback></mc:AlternateContent>'),
+    sheet: '填报数据', cell: 'A1', problem: /不同程序显示不同的内容\(.*mc:Fallback\/sheetData\)/,
+    shown: { as: 'csv', worked: (t) => t.includes('本表数据已作废') },
+  },
+  {
+    name: 'a number format id written " 200" (xsd allows the space; LibreOffice applies format 200)',
+    build: (p) => {
+      const { bytes, s } = withStyle(p, { numFmt: '&quot;999&quot;' });
+      return styleCell(editZipText(bytes, STYLES, (x) => x.replace('numFmtId="200" fontId', 'numFmtId=" 200" fontId')), 'E2', s);
+    },
+    sheet: '填报数据', cell: 'E2', problem: /数字格式「"999"」/,
+    shown: { as: 'csv', worked: (t) => csvCell(t, 1, 4) === '999' },
+  },
+  {
+    name: 'a font id written "+1" (a white font)',
+    build: (p) => {
+      const { bytes, s } = withStyle(p, { font: '<sz val="12"/><color rgb="FFFFFFFF"/><name val="Calibri"/>' });
+      return styleCell(editZipText(bytes, STYLES, (x) => x.replace(/(<xf numFmtId="0" fontId=")(\d+)(" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1")/, '$1+$2$3')), 'E2', s);
+    },
+    sheet: '填报数据', cell: 'E2', problem: /文字颜色与底色/,
+  },
+  {
+    name: 'an inline string (not a shared one) with a white rich-text run',
+    build: (p) => edit(p, DATA_SHEET, '<c r="I2" t="s"><v>26</v></c>', '<c r="I2" t="inlineStr"><is><r><rPr><color rgb="FFFFFFFF"/></rPr><t>加快</t></r><r><t>进度</t></r></is></c>'),
+    sheet: '填报数据', cell: 'I2', problem: /文字颜色与底色/,
+  },
+  {
+    name: 'the theme\'s text colour (dk1) given as scRGB white',
+    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:scrgbClr r="100000" g="100000" b="100000"/></a:dk1>')),
+    sheet: '', cell: '', problem: /主题颜色dk1的写法无法核对/,
+  },
+  {
+    name: 'the theme\'s text colour (dk1) as black lightened to white (lumOff)',
+    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:srgbClr val="000000"><a:lumMod val="0"/><a:lumOff val="100000"/></a:srgbClr></a:dk1>')),
+    sheet: '', cell: '', problem: /主题颜色dk1的写法无法核对/,
+  },
+  {
+    name: 'the theme\'s text colour (dk1) as the window\'s colour (white), lastClr saying black',
+    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:sysClr val="window" lastClr="000000"/></a:dk1>')),
+    sheet: '封面', cell: 'A1', problem: /文字颜色与底色/,
+  },
+  {
+    name: 'a gradient fill LibreOffice paints black, under black text',
+    build: styled('E2', { fill: '<gradientFill degree="90"><stop position="0"><color rgb="FF000000"/></stop><stop position="0.99"><color rgb="FF000000"/></stop><stop position="1"><color rgb="FFFFFFFF"/></stop></gradientFill>' }),
+    sheet: '填报数据', cell: 'E2', problem: /渐变底色/,
+  },
+  {
+    name: 'a dense pattern (darkGray, 75 % black) under black text',
+    build: styled('E2', { fill: '<patternFill patternType="darkGray"><fgColor rgb="FF000000"/><bgColor rgb="FFFFFFFF"/></patternFill>' }),
+    sheet: '填报数据', cell: 'E2', problem: /文字颜色与底色/,
+  },
+  {
+    name: 'shrink to fit in a narrow column',
+    build: styled('E2', { alignment: 'shrinkToFit="1"' }),
+    sheet: '填报数据', cell: 'E2', problem: /缩小字体填充/,
+  },
+  {
+    name: 'stacked text (textRotation 255)',
+    build: styled('E2', { alignment: 'textRotation="255"' }),
+    sheet: '填报数据', cell: 'E2', problem: /旋转或竖排/,
+  },
+  {
+    name: 'a superscript font',
+    build: styled('E2', { font: '<vertAlign val="superscript"/><sz val="6"/><name val="Calibri"/>' }),
+    sheet: '填报数据', cell: 'E2', problem: /上标或下标/,
+  },
+  {
+    name: 'a symbol font under its Mac name (ZapfDingbats)',
+    build: styled('E2', { font: '<sz val="12"/><name val="ZapfDingbats"/>' }),
+    sheet: '填报数据', cell: 'E2', problem: /符号字体「ZapfDingbats」/,
+  },
+  {
+    name: 'a column too narrow for the number (prints ###)',
+    build: (p) => edit(p, DATA_SHEET, '<col min="5" max="5" width="10.83203125" customWidth="1"/>', '<col min="5" max="5" width="1.5" customWidth="1"/>'),
+    sheet: '填报数据', cell: 'E2', problem: /数字显示为 ###/,
+  },
+  {
+    name: 'a row 6 points high (the text is clipped)',
+    build: (p) => edit(p, DATA_SHEET, '<row r="2">', '<row r="2" ht="6" customHeight="1">'),
+    sheet: '填报数据', cell: 'A2', problem: /第 2 行高度为 6/,
+  },
+  {
+    name: 'a header whose &K is followed by no colour (&KFF已作废 prints "FF已作废")',
+    build: (p) => edit(p, DATA_SHEET, '</sheetData>', '</sheetData><headerFooter><oddHeader>&amp;KFF已作废</oddHeader></headerFooter>'),
+    sheet: '填报数据', cell: 'A1', problem: /页眉或页脚/,
+    shown: { as: 'pdf', worked: (t) => t.includes('FF已作废') },
+  },
+  {
+    name: 'a print area leaving the figures out of the printout',
+    build: (p) => edit(p, 'xl/workbook.xml', '</sheets>', '</sheets><definedNames><definedName name="_xlnm.Print_Area" localSheetId="1">\'填报数据\'!$A$1:$B$1</definedName></definedNames>'),
+    sheet: '', cell: '', problem: /打印区域/,
+  },
+  {
+    name: 'a table nobody signed on the signature sheet',
+    build: (p) => edit(p, 'xl/worksheets/sheet4.xml', '<c r="A1" t="s"><v>48</v></c>', '<c r="A1" t="s"><v>48</v></c><c r="B1" t="inlineStr"><is><t>累计完成 240</t></is></c>'),
+    sheet: '_ledger_signature', cell: 'B1', problem: /签名以外的内容/,
+  },
+  {
+    name: 'the signature sheet made visible',
+    build: (p) => edit(p, 'xl/workbook.xml', ' state="veryHidden"/>', '/>'),
+    sheet: '_ledger_signature', cell: 'A1', problem: /签名页被设为可见/,
+  },
   {
     name: 'zero values not shown (sheetView showZeros="0")',
     build: (p) => edit(p, DATA_SHEET, '<sheetView workbookViewId="0"/>', '<sheetView workbookViewId="0" showZeros="0"/>'),

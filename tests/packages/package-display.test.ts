@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
-import { refusalOf, requireResavers, sampleReport, tempDir, testKey } from './helpers';
+import { editZipText, refusalOf, requireResavers, sampleReport, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
@@ -39,6 +39,40 @@ describe('each way of showing something else is refused, naming the sheet and th
   it('a changed value is still named as a change, with the formula that made it', () => {
     const err = refusalOf(edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><f>2*120</f><v>240</v></c>'));
     expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 240, problem: '含有公式' }]);
+  });
+});
+
+describe('content a spreadsheet program skips is not read as the package\'s', () => {
+  const Q = 'xmlns:q="urn:x-not-spreadsheetml"';
+
+  it('signed rows in a sheetData of another namespace, other rows in mc:Fallback: refused, the sheet read as programs show it', () => {
+    const err = refusalOf(editZipText(signed, DATA_SHEET, (xml) => xml
+      .replace(/<(\/?)(sheetData|row|c|v)([ >])/g, '<$1q:$2$3').replace('<q:sheetData>', `<q:sheetData ${Q}>`)
+      .replace('</q:sheetData>', '</q:sheetData><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="q"/><mc:Fallback><sheetData><row r="2"><c r="E2"><v>240</v></c></row></sheetData></mc:Fallback></mc:AlternateContent>')));
+    expect(err.code).toBe('E_TAMPERED');
+    // What LibreOffice shows of the sheet (nothing but the Fallback) is what was compared: no signed cell is there.
+    expect(err.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'A1', signed: '序号', found: null });
+    expect(err.message).toContain('等,共');
+  });
+
+  it('a text piece in another namespace is not part of the text (加快进度 read as 加快, as LibreOffice shows it)', () => {
+    const err = refusalOf(edit(signed, 'xl/sharedStrings.xml', '<si><t>加快进度</t></si>', `<si><t>加快</t><q:t ${Q}>进度</q:t></si>`));
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'I2', signed: '加快进度', found: '加快' });
+  });
+
+  it('a value in another namespace, two values in one cell, an element inside a value, two font lists: refused as unreadable', () => {
+    const cases: [Buffer, RegExp][] = [
+      [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', `<c r="E2"><q:v ${Q}>120</q:v></c>`), /E2 中有不认识的元素 q:v/],
+      [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><v>12</v><v>0</v></c>'), /E2 有两个 <v>/],
+      [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', `<c r="E2"><v>12<q:x ${Q}/>0</v></c>`), /E2 中有多余的元素 q:x/],
+      [editZipText(signed, 'xl/styles.xml', (x) => x.replace('</styleSheet>', '<fonts count="1"><font><color rgb="FFFFFFFF"/></font></fonts></styleSheet>')), /两份 fonts/],
+    ];
+    for (const [bytes, why] of cases) {
+      const err = refusalOf(bytes);
+      expect(err.code).toBe('E_UNREADABLE');
+      expect(err.message).toMatch(why);
+    }
   });
 });
 

@@ -15,6 +15,8 @@ import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
+import { listOffices } from '../../../db/queries/levels';
+import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
 import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
@@ -428,6 +430,29 @@ async function ownFingerprint(ctx: Ctx): Promise<string> {
   return own;
 }
 
+/**
+ * The offices a key belongs to: this office's own, the 上级汇总端 it was set up from, and its 下级汇总端s.
+ * An office's key is never a unit's, whatever is accepted on purpose: a report signed with it would be the
+ * office speaking for a unit (docs/package-format.md §10).
+ */
+async function officesOfKey(ctx: Ctx, publicKey: string): Promise<string[]> {
+  const out: string[] = [];
+  if (publicKey === await getSetting(ctx.db, 'public_key')) out.push('本机汇总端');
+  const parent = await getParent(ctx.db);
+  if (parent?.publicKey === publicKey) out.push(`上级汇总端「${parent.name}」`);
+  const keys = (await listOfficeKeys(ctx.db)).filter((k) => k.publicKey === publicKey);
+  if (keys.length > 0) {
+    const names = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
+    for (const k of keys) out.push(`下级汇总端「${names.get(k.officeId) ?? k.officeId}」`);
+  }
+  return out;
+}
+
+function refuseOfficeKey(offices: readonly string[], unit: string, print: string, what: string): never {
+  throw new LedgerError('E_KEY_OF_OTHER_UNIT', `${what}自称来自${unit},签名密钥(${print})却是${offices.join('、')}的密钥,不是任何单位的密钥,未导入,也不能登记为单位的密钥。`
+    + `请电话与${unit}核实,请它用自己电脑上按任务包建立的填报端重新导出。`, { fingerprint: print, unit, holders: [...offices] });
+}
+
 /** The units a key already belongs to, in words: 市残联(现用)、市民政局(已停用). */
 function holdersText(holders: readonly KeyHolder[]): string {
   return holders.map((h) => `${h.unit}(${h.status === 'trusted' ? '现用' : '已停用'})`).join('、');
@@ -490,6 +515,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     // A key is one unit's identity. Offered as another unit's, it is not new, so accepting new keys
     // does not take it; a retired one counts too, since a retired key is the likeliest to have left
     // its computer (a reinstalled or handed-over PC) and be used to sign as someone else.
+    const offices = await officesOfKey(ctx, m.signerKey);
+    if (offices.length > 0) refuseOfficeKey(offices, m.unit, pkg.fingerprint, '这个填报包');
     const previewed = opts.dryRun ? [...preview.keys.values()].filter((k) => k.publicKey === m.signerKey) : [];
     const others = [...await holdersOfKey(ctx.db, m.signerKey), ...previewed].filter((h) => h.unitId !== unitId);
     if (others.length > 0) {
@@ -917,6 +944,8 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
   const plan = await activePlan(ctx);
   const unit = await findUnitByName(ctx.db, m.unit);
   if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id)) throw new LedgerError('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
+  const offices = await officesOfKey(ctx, m.signerKey);
+  if (offices.length > 0) refuseOfficeKey(offices, unit.name, pkg.fingerprint, `「${basename(file)}」`);
   const others = (await holdersOfKey(ctx.db, m.signerKey)).filter((h) => h.unitId !== unit.id);
   if (others.length > 0 && !opts.sharedKey) {
     throw new LedgerError('E_KEY_OF_OTHER_UNIT', `「${basename(file)}」的签名密钥(${pkg.fingerprint})已登记为${holdersText(others)}的密钥,不能直接登记为${unit.name}的密钥。请电话与两个单位核实;`

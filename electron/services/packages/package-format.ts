@@ -681,10 +681,16 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   // The signature sheet is read, not compared: only what could show there besides its text.
   const sig = wb.sheets.find((s) => s.name === SIGNATURE_SHEET);
   if (sig) {
+    // Its text is column A down to the first empty row (readSignatureSheet); anything else there is a
+    // table nobody signed, which shows if the sheet is unhidden.
+    let end = 4;
+    while (!isEmpty(sig.rows[end]?.[0])) end++;
+    if (sig.state === 'visible') record({ sheet: sig.name, cell: 'A1', signed: null, found: null, problem: '签名页被设为可见' });
     sig.columns.forEach((cols, r) => cols?.forEach((c) => {
       const cell = sig.rows[r]![c]!;
-      const problem = cellProblem(wb, sig, r, c, cell);
-      if (problem) record({ sheet: sig.name, cell: encodeCell(r, c), signed: shownFound(cell), found: shownFound(cell), problem });
+      const extra = (c > 0 || r >= end) && !isEmpty(cell);
+      const problem = extra ? '签名页上有签名以外的内容' : cellProblem(wb, sig, r, c, cell);
+      if (problem) record({ sheet: sig.name, cell: encodeCell(r, c), signed: extra ? null : shownFound(cell), found: shownFound(cell), problem });
     }));
     sheetProblems(sig, [], record);
   }

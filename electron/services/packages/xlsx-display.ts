@@ -14,18 +14,21 @@
 import { colName } from './xlsx-reader';
 import type { Color, Font, FoundCell, ParsedSheet, ParsedWorkbook, Styles, Xf } from './xlsx-reader';
 
-/** Text below this contrast with its background (WCAG ratio; white on white is 1) cannot be read. */
-const MIN_CONTRAST = 1.5;
+/** Text below this contrast with its background (WCAG ratio; white on white is 1; WCAG asks 3 of large text) is hard to read. */
+const MIN_CONTRAST = 3;
 /** Points: smaller text is a smudge. Spreadsheet defaults are 10–12. */
 const MIN_FONT_POINTS = 6;
-/** Points: a lower row shows no text (defaults are 12.8–15). */
-const MIN_ROW_POINTS = 5;
+/** Points: a lower row clips its text (defaults are 12.8–15). */
+const MIN_ROW_POINTS = 8;
 /** Characters: a narrower column shows no digit. */
 const MIN_COL_CHARS = 1;
 /** Indent levels (about three characters each): more pushes a short value out of a narrow cell. */
 const MAX_INDENT = 3;
-/** Fonts whose glyphs are pictures, not the digits and letters stored: 120 reads as three symbols. */
-const SYMBOL_FONTS = /^(wingdings( [23])?|webdings|symbol|marlett|mt extra)$/i;
+/**
+ * Fonts whose glyphs are pictures, not the digits and letters stored: 120 reads as three symbols. The
+ * Windows, Mac and Linux ones, under their names and their common aliases.
+ */
+const SYMBOL_FONTS = /^(wingdings( [23])?|webdings|symbol|marlett|mt extra|(itc )?zapf ?dingbats( itc)?|dingbats|d050000l|opensymbol|bookshelf symbol \d*|segoe mdl2 assets|segoe fluent icons|holomdl2 assets|ms reference specialty|ms outlook|wingdings\d?)$/i;
 
 const BLACK = 0x000000;
 const WHITE = 0xffffff;
@@ -47,12 +50,14 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   if (col?.hidden) return `所在的 ${colName(c)} 列被隐藏`;
   const width = col?.width ?? sheet.defaultColWidth;
   if (width !== undefined && !(width >= MIN_COL_CHARS)) return `所在的 ${colName(c)} 列宽度为 ${width},看不见`;
+  // General rounds decimals to the column, but a number whose whole part does not fit shows as ###.
+  if (width !== undefined && typeof value === 'number' && width < wholeDigits(value)) return `所在的 ${colName(c)} 列宽度为 ${width},数字显示为 ###`;
   if ((row?.outlined || col?.outlined) && outlineCollapsed(sheet)) return '所在的行或列被分级折叠';
   if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
 
   // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
   const isText = typeof value === 'string';
-  const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : undefined;
+  const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts;
   if (cell.style >= 0) return xfProblem(wb, cell.style, isText) ?? (runs ? runProblem(wb, cell.style, runs) : null);
   for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
     if (i < 0) continue;
@@ -84,6 +89,8 @@ function xfProblemOf(wb: ParsedWorkbook, i: number, isText: boolean): string | n
     if (format) return format;
     if (x.fillAlign) return '设置了“填充”对齐,文字被重复显示';
     if (!(x.indent <= MAX_INDENT)) return `缩进 ${x.indent} 级,文字可能被挤出单元格`;
+    if (x.shrink) return '设置了“缩小字体填充”,文字可能小得看不清';
+    if (x.rotated) return '文字被旋转或竖排,可能被行高截去';
   }
   return lookProblem(wb, xfs, xfs.map((x) => wb.styles.fonts[x.font]));
 }
@@ -112,14 +119,19 @@ function formatProblem(styles: Styles, id: number, isText: boolean): string | nu
 
 /** Text too small, or of its background's colour. */
 function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Font | undefined)[]): string | null {
+  for (const x of xfs) if (wb.styles.fills[x.fill]?.gradient) return '使用了渐变底色,各程序画出的颜色不同,文字可能看不清';
   const backgrounds = xfs.map((x) => {
     const fill = wb.styles.fills[x.fill];
-    return fill?.colors ? fill.colors.map((col) => rgbOf(wb, col, BLACK)) : [WHITE];
+    if (!fill?.colors) return [WHITE];
+    const colors = fill.colors.map((col) => rgbOf(wb, col, BLACK));
+    // A pattern of two colours reads as their mix, more of the foreground the denser it is.
+    return colors.length === 2 ? [mix(colors[0]!, colors[1]!, fill.coverage)] : colors;
   });
   if (backgrounds.length === 0) backgrounds.push([WHITE]);
   for (const font of fonts) {
     if (!font) continue;
     if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
+    if (font.raised) return '文字被设为上标或下标,字号变小';
     if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
     const text = rgbOf(wb, font.color, BLACK);
     // Unreadable against every colour its background is made of (a pattern has two).
@@ -192,6 +204,20 @@ function tinted(rgb: number, tint: number): number {
   const m = l - c / 2;
   const to = (v: number) => Math.max(0, Math.min(255, Math.round((v + m) * 255)));
   return (to(r1) << 16) | (to(g1) << 8) | to(b1);
+}
+
+/** Digits of a number's whole part, with its sign: what General cannot shorten. */
+function wholeDigits(v: number): number {
+  const whole = Math.trunc(Math.abs(v));
+  // Past 11 digits General switches to 1.2E+11, which takes about eight characters.
+  const digits = whole >= 1e11 ? 8 : String(whole).length;
+  return digits + (v < 0 ? 1 : 0);
+}
+
+/** Two colours mixed, `share` of the first. */
+function mix(a: number, b: number, share: number): number {
+  const ch = (shift: number) => Math.round(((a >> shift) & 255) * share + ((b >> shift) & 255) * (1 - share));
+  return (ch(16) << 16) | (ch(8) << 8) | ch(0);
 }
 
 /** WCAG 2 contrast ratio, 1 (same colour) to 21 (black on white). */

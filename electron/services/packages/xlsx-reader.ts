@@ -47,6 +47,8 @@ export interface FoundCell {
   readonly richValue: boolean;
   /** Its inline string carries phonetic guide text, which Excel can show above the cell. */
   readonly phonetic: boolean;
+  /** The fonts of its inline string's rich-text runs (a shared string's are in SharedStrings). */
+  readonly runFonts?: readonly Font[];
 }
 
 export interface RowLook {
@@ -100,6 +102,8 @@ export interface Font {
   readonly color: Color | undefined;
   readonly size: number | undefined;
   readonly name: string | undefined;
+  /** Superscript or subscript: smaller, and off the line. */
+  readonly raised: boolean;
 }
 
 /** A colour as SpreadsheetML gives it; resolved against the theme and palette when compared. */
@@ -114,6 +118,10 @@ export interface Color {
 export interface Fill {
   /** What the cell's background is made of: nothing (the sheet's white), one colour, or several. */
   readonly colors: readonly Color[] | null;
+  /** A gradient: programs paint its stops differently (LibreOffice as one colour). */
+  readonly gradient: boolean;
+  /** Of a pattern of two colours, the share the first covers (gray125: 0.125), for the colour the eye sees. */
+  readonly coverage: number;
 }
 
 export interface Xf {
@@ -126,6 +134,10 @@ export interface Xf {
   readonly fillAlign: boolean;
   /** Indent levels (each about three characters). */
   readonly indent: number;
+  /** `shrinkToFit`: the text is made as small as the column needs. */
+  readonly shrink: boolean;
+  /** `textRotation` other than 0: turned or stacked text, clipped by the row. */
+  readonly rotated: boolean;
 }
 
 export interface Styles {
@@ -173,10 +185,15 @@ function partText(parts: Parts, name: string): string | undefined {
   return text;
 }
 
+/** The namespaces each kind of part is read in (transitional and strict OOXML); elements of any other are skipped. */
+const SPREADSHEETML: ReadonlySet<string> = new Set(['http://schemas.openxmlformats.org/spreadsheetml/2006/main', 'http://purl.oclc.org/ooxml/spreadsheetml/main']);
+const DRAWINGML: ReadonlySet<string> = new Set(['http://schemas.openxmlformats.org/drawingml/2006/main', 'http://purl.oclc.org/ooxml/drawingml/main']);
+const RELATIONSHIPS: ReadonlySet<string> = new Set(['http://schemas.openxmlformats.org/package/2006/relationships']);
+
 /** A reader over one part, whose XML errors name the part. */
-function xmlOf(name: string, text: string): XmlReader {
+function xmlOf(name: string, text: string, namespaces: ReadonlySet<string>): XmlReader {
   try {
-    return new XmlReader(text);
+    return new XmlReader(text, { namespaces });
   } catch (err) {
     throw xmlFailure(name, err);
   }
@@ -187,15 +204,28 @@ function xmlFailure(name: string, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** Runs `read` over a part's XML, turning XML errors into a refusal naming the part. */
-function withPart<T>(name: string, text: string, read: (x: XmlReader) => T): T {
-  const x = xmlOf(name, text);
+/**
+ * Runs `read` over a part's XML, turning XML errors into a refusal naming the part. Content of the part's
+ * own namespace inside an element of another (mc:AlternateContent, an unknown extension) is shown by some
+ * programs and not others: `shadowed` hears of it (a refusal of the package), or the part is refused.
+ */
+function withPart<T>(name: string, text: string, namespaces: ReadonlySet<string>, read: (x: XmlReader) => T, shadowed?: (what: string) => void): T {
+  const x = xmlOf(name, text, namespaces);
+  let out: T;
   try {
-    return read(x);
+    out = read(x);
   } catch (err) {
     throw xmlFailure(name, err);
   }
+  if (x.shadowed !== undefined) {
+    if (!shadowed) throw corrupt(`${name} 中的 ${x.shadowed} 在不认识的元素里`);
+    shadowed(`${name} 中的 ${x.shadowed}`);
+  }
+  return out;
 }
+
+/** What a program shows of content inside mc:AlternateContent or an unknown element: not the same everywhere. */
+export const SHADOWED_CONTENT = '不同程序显示不同的内容';
 
 interface Rel {
   readonly id: string;
@@ -216,7 +246,7 @@ function relsOf(parts: Parts, part: string): Rel[] {
   const text = partText(parts, name);
   if (text === undefined) return [];
   const base = part.slice(0, part.lastIndexOf('/') + 1);
-  return withPart(name, text, (x) => {
+  return withPart(name, text, RELATIONSHIPS, (x) => {
     const out: Rel[] = [];
     for (let t = x.next(); t !== XML_EOF; t = x.next()) {
       if (t !== XML_START || x.local !== 'Relationship') continue;
@@ -299,7 +329,8 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const rels = relsOf(parts, workbookPart);
   for (const r of rels) if (!WORKBOOK_RELS.has(r.type)) workbookIssues.push(`${describeRel(r.type)}(${r.target || '外部'})`);
   const relById = new Map(rels.map((r) => [r.id, r]));
-  const sheetRefs = withPart(workbookPart, workbookText, (x) => readSheetList(x, relById, limits));
+  const shadowed = (what: string) => workbookIssues.push(`${SHADOWED_CONTENT}(${what})`);
+  const sheetRefs = withPart(workbookPart, workbookText, SPREADSHEETML, (x) => readSheetList(x, relById, limits, workbookIssues), shadowed);
 
   const one = (type: string): string | undefined => {
     const of = rels.filter((r) => r.type === type);
@@ -308,18 +339,21 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   };
   const stringsPart = one('sharedStrings');
   const stringsText = stringsPart === undefined ? undefined : partText(parts, stringsPart);
-  const strings = stringsText === undefined ? NO_STRINGS : withPart(stringsPart!, stringsText, readSharedStrings);
+  const strings = stringsText === undefined ? NO_STRINGS : withPart(stringsPart!, stringsText, SPREADSHEETML, readSharedStrings, shadowed);
   const stylesPart = one('styles');
   const stylesText = stylesPart === undefined ? undefined : partText(parts, stylesPart);
-  const styles = stylesText === undefined ? NO_STYLES : withPart(stylesPart!, stylesText, readStyles);
+  const styles = stylesText === undefined ? NO_STYLES : withPart(stylesPart!, stylesText, SPREADSHEETML, readStyles, shadowed);
   const themePart = one('theme');
   const themeText = themePart === undefined ? undefined : partText(parts, themePart);
-  const themeColors = themeText === undefined ? DEFAULT_THEME : withPart(themePart!, themeText, readThemeColors);
+  const themeColors = themeText === undefined ? DEFAULT_THEME : withPart(themePart!, themeText, DRAWINGML, (x) => readThemeColors(x, workbookIssues), shadowed);
 
   const sheets = sheetRefs.map((ref): ParsedSheet => {
     const text = partText(parts, ref.part);
     if (text === undefined) throw corrupt(`缺少工作表「${ref.name}」的数据`);
-    const sheet = withPart(ref.part, text, (x) => readSheet(x, ref, strings, styles, limits));
+    const sheetShadowed: SheetIssue[] = [];
+    const read = withPart(ref.part, text, SPREADSHEETML, (x) => readSheet(x, ref, strings, styles, limits),
+      (what) => sheetShadowed.push({ cell: 'A1', problem: `含有${SHADOWED_CONTENT}(${what})` }));
+    const sheet = sheetShadowed.length === 0 ? read : { ...read, issues: [...sheetShadowed, ...read.issues] };
     // Comments, drawings, pictures, tables, OLE objects: all come in through the sheet's relationships.
     const objects = relsOf(parts, ref.part).filter((r) => !SHEET_RELS.has(r.type))
       .map((r) => ({ cell: r.target ? anchorOf(parts, r.target) : 'A1', problem: `带有${describeRel(r.type)}` }));
@@ -328,11 +362,16 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   return { sheets, strings, styles, themeColors, workbookIssues };
 }
 
-function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: ReaderLimits): SheetRef[] {
+function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: ReaderLimits, issues: string[]): SheetRef[] {
   const out: SheetRef[] = [];
   const names = new Set<string>();
   const partsSeen = new Set<string>();
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
+    // A print area leaves out of the printout what it does not cover; a package never sets one.
+    if (t === XML_START && x.local === 'definedName' && x.attr('name')?.trim().toLowerCase() === '_xlnm.print_area') {
+      issues.push('打印区域(打印时只印出其中的单元格)');
+      continue;
+    }
     if (t !== XML_START || x.local !== 'sheet' || x.depth !== 3) continue;
     const name = x.attr('name');
     const id = x.prefixedAttr('id');
@@ -387,6 +426,8 @@ function readSharedStrings(x: XmlReader): SharedStrings {
       if (local === 'si' && x.depth === 2) {
         inSi = true;
         text = '';
+      } else if (tDepth > 0) {
+        throw corrupt(`共享文字的 <t> 中有元素 ${x.name}`);
       } else if (inSi && local === 't') {
         tDepth = x.depth;
       } else if (inSi && local === 'rPh') {
@@ -427,14 +468,16 @@ function readFont(x: XmlReader): Font {
   let color: Color | undefined;
   let size: number | undefined;
   let name: string | undefined;
+  let raised = false;
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START || x.depth !== depth + 1) continue;
     if (x.local === 'color') color = readColor(x);
     else if (x.local === 'sz') size = numberAttr(x.attr('val'));
     else if (x.local === 'name' || x.local === 'rFont') name = x.attr('val');
+    else if (x.local === 'vertAlign') raised = x.attr('val') === 'superscript' || x.attr('val') === 'subscript';
   }
-  return { color, size, name };
+  return { color, size, name, raised };
 }
 
 function readColor(x: XmlReader): Color {
@@ -466,11 +509,15 @@ function readStyles(x: XmlReader): Styles {
   let palette: number[] | null = null;
   /** The list being read: its element name at depth 2. */
   let list = '';
+  const lists = new Set<string>();
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === 2) list = '';
     if (t !== XML_START) continue;
     if (x.depth === 2) {
       list = x.local;
+      // Two font lists and the like: one program takes the first, another the last.
+      if (list !== '' && lists.has(list)) throw corrupt(`样式中有两份 ${list}`);
+      lists.add(list);
       continue;
     }
     if (x.depth !== 3) continue;
@@ -510,6 +557,8 @@ function readXf(x: XmlReader, isCellXf: boolean): Xf {
     parent: isCellXf ? integerAttr(x.attr('xfId')) ?? 0 : -1,
     fillAlign: false,
     indent: 0,
+    shrink: false,
+    rotated: false,
   };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
@@ -517,6 +566,9 @@ function readXf(x: XmlReader, isCellXf: boolean): Xf {
     xf.fillAlign = x.attr('horizontal') === 'fill';
     const indent = x.attr('indent');
     if (indent !== undefined) xf.indent = numberAttr(indent) ?? Infinity;
+    xf.shrink = isOn(x.attr('shrinkToFit'));
+    const rotation = x.attr('textRotation');
+    xf.rotated = rotation !== undefined && numberAttr(rotation) !== 0;
   }
   return xf;
 }
@@ -551,12 +603,20 @@ function readFill(x: XmlReader): Fill {
         break;
     }
   }
-  if (gradient) return { colors: stops.length > 0 ? stops : null };
-  if (pattern === undefined || pattern === 'none') return { colors: null };
+  if (gradient) return { colors: stops.length > 0 ? stops : null, gradient: true, coverage: 1 };
+  if (pattern === undefined || pattern === 'none') return { colors: null, gradient: false, coverage: 1 };
   // The pattern's colours; automatic ones are the system's: foreground black, background white.
   const fore = fg && !fg.auto ? fg : { indexed: 64, tint: 0 };
-  return { colors: pattern === 'solid' ? [fore] : [fore, bg && !bg.auto ? bg : { indexed: 65, tint: 0 }] };
+  if (pattern === 'solid') return { colors: [fore], gradient: false, coverage: 1 };
+  return { colors: [fore, bg && !bg.auto ? bg : { indexed: 65, tint: 0 }], gradient: false, coverage: Object.hasOwn(PATTERN_COVERAGE, pattern) ? PATTERN_COVERAGE[pattern]! : 0.5 };
 }
+
+/** The share of a cell a pattern's foreground colour covers (ECMA-376 §18.18.55, as Excel draws them). */
+const PATTERN_COVERAGE: Readonly<Record<string, number>> = {
+  gray0625: 0.0625, gray125: 0.125, lightGray: 0.25, mediumGray: 0.5, darkGray: 0.75,
+  lightHorizontal: 0.25, lightVertical: 0.25, lightDown: 0.25, lightUp: 0.25, lightGrid: 0.4375, lightTrellis: 0.375,
+  darkHorizontal: 0.5, darkVertical: 0.5, darkDown: 0.5, darkUp: 0.5, darkGrid: 0.75, darkTrellis: 0.75,
+};
 
 function readPalette(x: XmlReader): number[] {
   const depth = x.depth;
@@ -573,10 +633,24 @@ const DEFAULT_THEME: readonly number[] = [0xffffff, 0x000000, 0xeeece1, 0x1f497d
 /** The order of a:clrScheme's children as SpreadsheetML indexes them (light and dark swapped). */
 const THEME_SLOTS = ['lt1', 'dk1', 'lt2', 'dk2', 'accent1', 'accent2', 'accent3', 'accent4', 'accent5', 'accent6', 'hlink', 'folHlink'];
 
-function readThemeColors(x: XmlReader): number[] {
+/**
+ * System colours as Windows shows them by default: Office paints `sysClr` with the computer's colour,
+ * not the `lastClr` written beside it.
+ */
+const SYSTEM_COLORS: Readonly<Record<string, number>> = { windowText: 0x000000, window: 0xffffff };
+
+/**
+ * The theme's colour scheme as plain colours. Themes programs write give each colour as `srgbClr` or
+ * the window's `sysClr`; any other way (scRGB, HSL, a preset name, a transform such as lumMod, another
+ * system colour) is one this reader would have to imitate Office in: it is refused as a workbook issue.
+ */
+function readThemeColors(x: XmlReader, issues: string[]): number[] {
   const out = [...DEFAULT_THEME];
   let slot = -1;
   let schemeDepth = 0;
+  const unusual = (what: string) => {
+    if (!issues.some((i) => i.startsWith('主题颜色'))) issues.push(`主题颜色${THEME_SLOTS[slot] ?? ''}的写法无法核对(${what})`);
+  };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END) {
       if (x.local === 'clrScheme') break; // the rest of a theme (fonts, effects) says nothing about colour
@@ -589,7 +663,10 @@ function readThemeColors(x: XmlReader): number[] {
       slot = THEME_SLOTS.indexOf(x.local);
     } else if (schemeDepth > 0 && x.depth === schemeDepth + 2 && slot >= 0) {
       if (x.local === 'srgbClr') out[slot] = parseRgb(x.attr('val') ?? '');
-      else if (x.local === 'sysClr') out[slot] = parseRgb(x.attr('lastClr') ?? (x.attr('val') === 'window' ? 'FFFFFF' : '000000'));
+      else if (x.local === 'sysClr' && Object.hasOwn(SYSTEM_COLORS, x.attr('val') ?? '')) out[slot] = SYSTEM_COLORS[x.attr('val')!]!;
+      else unusual(x.name);
+    } else if (schemeDepth > 0 && x.depth > schemeDepth + 2 && slot >= 0) {
+      unusual(x.name);
     }
   }
   return out;
@@ -609,6 +686,10 @@ interface CellDraft {
   v: string | null;
   inline: string | null;
   phonetic: boolean;
+  /** Fonts of an inline string's rich-text runs. */
+  runFonts: Font[] | null;
+  /** Which of v, f and is the cell had: one of each at most. */
+  parts: string;
 }
 
 /** Elements that put something on a sheet besides its cells' values, by local name. */
@@ -654,11 +735,13 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
       continue;
     }
     const local: string = x.local;
+    // Extensions (x14:conditionalFormatting, xm:sqref …) are found whatever their namespace; looks only in the main one.
+    const anyLocal: string = x.anyLocal;
     if (t === XML_END) {
       if (headerText !== null && HEADER_FOOTER.has(local)) {
         if (headerFooterHasText(headerText)) issues.push({ cell: 'A1', problem: '页眉或页脚中有文字' });
         headerText = null;
-      } else if (local === 'sqref') {
+      } else if (anyLocal === 'sqref') {
         inSqref = false;
       }
       continue;
@@ -684,18 +767,19 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
       case 'col':
         cols.push(readCol(x));
         break;
-      case 'sqref':
-        inSqref = true;
-        break;
       default: {
+        if (anyLocal === 'sqref') {
+          inSqref = true;
+          break;
+        }
         if (HEADER_FOOTER.has(local)) {
           headerText = '';
           break;
         }
-        let problem = SHEET_ELEMENT_ISSUES.get(local);
+        let problem = SHEET_ELEMENT_ISSUES.get(anyLocal);
         if (problem === undefined) break;
         const where = x.attr('ref') ?? x.attr('sqref');
-        if (local === 'mergeCell') {
+        if (anyLocal === 'mergeCell') {
           if (where === undefined || isOneCell(where)) break;
           problem = `${problem}(${where})`;
         }
@@ -798,11 +882,18 @@ function readSheetData(
       const s = x.attr('s');
       const style = s === undefined ? -1 : integerAttr(s);
       if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
-      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false };
+      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false, runFonts: null, parts: '' };
       continue;
     }
     if (!cell) continue; // inside a row's extLst
+    // Nothing goes inside a value, a formula or a text: `<v>16<x/>32</v>` reads differently in every program.
+    if (reading !== '' && reading !== 'rPh') throw bad(`的单元格 ${encodeCell(row, col)} 中有多余的元素 ${x.name}`);
     if (depth === 5) {
+      if (local === 'v' || local === 'f' || local === 'is') {
+        // Two values in one cell (`<v>16</v><v>32</v>`): one program shows the first, another the last.
+        if (cell.parts.includes(local)) throw bad(`的单元格 ${encodeCell(row, col)} 有两个 <${local}>`);
+        cell.parts += ` ${local}`;
+      }
       if (local === 'v' || local === 'f') {
         if (local === 'f') {
           cell.formula = true;
@@ -818,6 +909,8 @@ function readSheetData(
     if (reading === '' && (local === 't' || local === 'rPh')) {
       reading = local;
       readingDepth = depth;
+    } else if (reading === '' && local === 'rPr' && depth === 7) {
+      (cell.runFonts ??= []).push(readFont(x));
     }
   }
 }
@@ -914,6 +1007,7 @@ function storeCell(
   cells[col] = {
     kind, value, style: d.style, formula, richValue: d.richValue, sharedString,
     phonetic: d.phonetic || (sharedString >= 0 && strings.phonetic.has(sharedString)),
+    ...(d.runFonts ? { runFonts: d.runFonts } : {}),
   };
 }
 
@@ -956,9 +1050,18 @@ function strictNumber(s: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** A non-negative integer written plainly, or undefined. */
-function integerAttr(s: string | undefined): number | undefined {
-  if (s === undefined || s.length === 0 || s.length > 9) return undefined;
+/**
+ * A non-negative integer as xsd:unsignedInt reads it, or undefined: surrounding spaces and a `+` are
+ * allowed there, and LibreOffice applies `numFmtId=" 200"` as format 200, so this reader must too.
+ */
+function integerAttr(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  let s = raw;
+  const c0 = s.charCodeAt(0);
+  const cn = s.charCodeAt(s.length - 1);
+  if (c0 === 0x20 || c0 === 0x09 || c0 === 0x0a || c0 === 0x0d || cn === 0x20 || cn === 0x09 || cn === 0x0a || cn === 0x0d) s = s.trim();
+  if (s.charCodeAt(0) === 0x2b) s = s.slice(1);
+  if (s.length === 0 || s.length > 9) return undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
@@ -1006,8 +1109,9 @@ export function parseCellRef(s: string): { row: number; col: number } | undefine
   }
   if (i === 0 || col > MAX_COLS) return undefined;
   const digits = s.slice(i);
-  const row = integerAttr(digits);
-  if (row === undefined || row < 1 || row > MAX_ROWS || digits.charCodeAt(0) === 0x30) return undefined;
+  // Digits only: the lenience of integerAttr (spaces, `+`) is not what a cell reference allows.
+  const row = /^[1-9]\d{0,6}$/.test(digits) ? Number(digits) : undefined;
+  if (row === undefined || row > MAX_ROWS) return undefined;
   return { row: row - 1, col: col - 1 };
 }
 
@@ -1037,7 +1141,10 @@ function headerFooterHasText(s: string): boolean {
       const end = s.indexOf('"', i + 1);
       i = end < 0 ? s.length : end;
     } else if (code === 'K') {
-      i += 6;
+      // A colour: six hex digits (&KFF0000), or a theme colour and its tint (&K01+000); anything else after
+      // &K is printed as text (&KFF已作废 prints "FF已作废").
+      const colour = s.slice(i + 1, i + 7);
+      if (/^(?:[0-9A-Fa-f]{6}|\d\d[+-]\d{3})$/.test(colour)) i += 6;
     } else if (code >= '0' && code <= '9') {
       while (s.charAt(i + 1) >= '0' && s.charAt(i + 1) <= '9') i++;
     }

@@ -53,11 +53,35 @@ function endsName(c: number): boolean {
   return c !== c || isSpace(c) || c === SLASH || c === GT || c === EQ;
 }
 
+/**
+ * Which namespaces a reader reads. An element of any other namespace (an extension, `mc:AlternateContent`,
+ * or one a file made up) is skipped with everything inside it, as a spreadsheet program skips what it
+ * does not know: its tokens come with `local` '' and `foreign` set, so no reader of a part matches them.
+ */
+export interface XmlReaderOptions {
+  readonly namespaces?: ReadonlySet<string>;
+}
+
 export class XmlReader {
   /** Qualified name of the element just started or ended. */
   name = '';
-  /** Its name without the namespace prefix. */
+  /**
+   * Its name without the namespace prefix; '' for an element outside the namespaces read (and
+   * for everything inside one), when the reader was given `namespaces`.
+   */
   local = '';
+  /** The local name whatever the namespace: for finding extensions (x14:conditionalFormatting …) to refuse. */
+  anyLocal = '';
+  /** The current token is, or is inside, an element of a namespace not read. */
+  foreign = false;
+  /**
+   * The first element of a namespace read that sits inside one that is not, outside an extension list's
+   * `ext` (`mc:Fallback/sheetData`): what programs show there differs (Excel takes mc:Choice, LibreOffice
+   * mc:Fallback), so a reader refuses the part rather than pick one.
+   */
+  shadowed: string | undefined;
+  /** The namespace of the element just started or ended ('' for none). */
+  ns = '';
   /** Number of elements open around the current token (the started element included). */
   depth = 0;
   /** The decoded text of an XML_TEXT token. */
@@ -77,10 +101,20 @@ export class XmlReader {
   private readonly stack: string[] = [];
   private pendingEnd = false;
   private rootSeen = false;
+  private readonly namespaces: ReadonlySet<string> | undefined;
+  /** Prefix → namespace in scope, and what each element's declarations replaced (undone at its end). */
+  private readonly bound = new Map<string, string>();
+  private readonly unbind: { depth: number; prefix: string; was: string | undefined }[] = [];
+  /** Depth of the outermost element not read, and of the `ext` of an extension list around the token (0: none). */
+  private foreignDepth = 0;
+  private extDepth = 0;
+  /** Depth of the element whose end was the last token: its scopes close before the next token. */
+  private endedDepth = 0;
 
-  constructor(private readonly src: string) {
+  constructor(private readonly src: string, options: XmlReaderOptions = {}) {
     if (FORBIDDEN_CHAR.test(src)) throw new XmlError('含有 XML 不允许的控制字符');
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
+    this.namespaces = options.namespaces;
   }
 
   /** The value of the unprefixed attribute `name` of the element just started. */
@@ -107,10 +141,12 @@ export class XmlReader {
   }
 
   next(): XmlToken {
+    if (this.endedDepth > 0) this.closeScopes();
     if (this.pendingEnd) {
       this.pendingEnd = false;
       this.depth = this.stack.length;
       this.stack.pop();
+      this.endedDepth = this.depth;
       return XML_END;
     }
     const src = this.src;
@@ -131,6 +167,7 @@ export class XmlReader {
         }
         this.text = this.decoded(start, end, false);
         this.depth = this.stack.length;
+        this.foreign = this.foreignDepth > 0;
         return XML_TEXT;
       }
       const c1 = src.charCodeAt(start + 1);
@@ -155,6 +192,7 @@ export class XmlReader {
           this.pos = end + 3;
           this.text = normaliseLineEnds(src.slice(start + 9, end));
           this.depth = this.stack.length;
+          this.foreign = this.foreignDepth > 0;
           return XML_TEXT;
         }
         // <!DOCTYPE …>, <!ENTITY …> and anything else of the kind: entities are how XML bombs and
@@ -188,8 +226,9 @@ export class XmlReader {
     const open = this.stack.pop();
     if (open !== name) throw new XmlError(open === undefined ? `多余的结束标记 ${name}` : `元素 ${open} 的结束标记写成了 ${name}`);
     this.pos = p + 1;
-    this.setName(name);
     this.depth = this.stack.length + 1;
+    this.setName(name, this.nsOf(name));
+    this.endedDepth = this.depth;
     return XML_END;
   }
 
@@ -244,10 +283,40 @@ export class XmlReader {
     if (this.stack.length >= MAX_DEPTH) throw new XmlError(`元素嵌套超过 ${MAX_DEPTH} 层`);
     this.stack.push(name);
     this.rootSeen = true;
-    this.setName(name);
     this.depth = this.stack.length;
+    this.declare(count);
+    this.setName(name, this.nsOf(name));
     this.pendingEnd = selfClosing;
     return XML_START;
+  }
+
+  /** The element's own `xmlns` declarations, in scope until its end. */
+  private declare(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const n = this.attrNames[i]!;
+      if (n.charCodeAt(0) !== 0x78 /* x */ || !n.startsWith('xmlns') || (n.length > 5 && n.charCodeAt(5) !== 0x3a)) continue;
+      const prefix = n.length > 5 ? n.slice(6) : '';
+      this.unbind.push({ depth: this.depth, prefix, was: this.bound.get(prefix) });
+      this.bound.set(prefix, this.attrValues[i]!);
+    }
+  }
+
+  private nsOf(name: string): string {
+    const colon = name.indexOf(':');
+    return this.bound.get(colon < 0 ? '' : name.slice(0, colon)) ?? '';
+  }
+
+  /** After an element's end: its declarations go out of scope, and so does being inside it. */
+  private closeScopes(): void {
+    const depth = this.endedDepth;
+    this.endedDepth = 0;
+    while (this.unbind.length > 0 && this.unbind[this.unbind.length - 1]!.depth === depth) {
+      const u = this.unbind.pop()!;
+      if (u.was === undefined) this.bound.delete(u.prefix);
+      else this.bound.set(u.prefix, u.was);
+    }
+    if (this.foreignDepth === depth) this.foreignDepth = 0;
+    if (this.extDepth === depth) this.extDepth = 0;
   }
 
   private nextLt(from: number): number {
@@ -273,10 +342,29 @@ export class XmlReader {
     return amp ? decodeReferences(raw) : raw;
   }
 
-  private setName(name: string): void {
+  private setName(name: string, ns: string): void {
     this.name = name;
+    this.ns = ns;
     const colon = name.indexOf(':');
-    this.local = colon < 0 ? name : name.slice(colon + 1);
+    const local = colon < 0 ? name : name.slice(colon + 1);
+    this.anyLocal = local;
+    const read = this.namespaces;
+    if (read === undefined) {
+      this.local = local;
+      return;
+    }
+    const depth = this.depth;
+    const isRead = read.has(ns);
+    if (this.foreignDepth === 0 && !isRead) this.foreignDepth = depth;
+    this.foreign = this.foreignDepth > 0;
+    if (this.foreign) {
+      if (isRead && this.extDepth === 0 && this.shadowed === undefined) this.shadowed = `${this.stack[this.stack.length - 2]}/${name}`;
+      this.local = '';
+      return;
+    }
+    // Inside an extension list, Excel's extensions hold elements of the main namespace (x14:dxf/font): not shown by themselves.
+    if (this.extDepth === 0 && local === 'ext') this.extDepth = depth;
+    this.local = local;
   }
 }
 
