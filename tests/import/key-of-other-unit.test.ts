@@ -39,6 +39,27 @@ async function sharedKeyLoop(): Promise<Loop & { canlianKey: string; minzheng: A
   return Object.assign(loop, { canlianKey, minzheng });
 }
 
+describe('an office\'s key is never a unit\'s', () => {
+  it('a report signed with the office\'s own key (its key file copied to a unit) is refused with and without accept-new-keys, and `keys --accept-from … --shared-key` does not take it', async () => {
+    const loop = await createLoop();
+    const db = loop.office.handle.location;
+    copyFileSync(`${db}.key`, join(loop.dir, 'minzheng.db.key'));
+    const minzheng = await loop.unit('市民政局', { dbName: 'minzheng.db' });
+    const file = await loop.report(minzheng, '2019-06', MINZHENG_JUNE);
+    const before = await snapshotData(loop.office.db);
+    for (const dryRun of [true, false]) {
+      const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true, dryRun });
+      expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT', unit: '市民政局', holders: ['本机汇总端'] });
+      expect(r!.message).toContain('却是本机汇总端的密钥,不是任何单位的密钥');
+    }
+    const shared = await ledger('keys', '--db', db, '--accept-from', file, '--shared-key');
+    expect(shared.code).toBe(1);
+    expect(shared.err).toContain('E_KEY_OF_OTHER_UNIT');
+    expect(await snapshotData(loop.office.db)).toBe(before);
+    expect((await listKeys(loop.office)).pinned).toEqual([]);
+  });
+});
+
 describe('a key that belongs to another unit', () => {
   it('the repro: 市残联’s pinned key offered as 市民政局’s first key is refused with E_KEY_OF_OTHER_UNIT, even with accept-new-keys, naming 市残联; nothing changes', async () => {
     const loop = await sharedKeyLoop();
