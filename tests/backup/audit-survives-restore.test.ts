@@ -216,4 +216,29 @@ describe('rotation', () => {
     expect(fs.existsSync(older.file)).toBe(false);
     expect(left.at(-1)!.file).toBe(newest.file);
   });
+
+  it('restoring the oldest backup kept, or undoing a restore from its copy when the folder is full, keeps the file being restored and succeeds', async () => {
+    const now = tickingClock();
+    let l = await initSummary(join(tempDir(), 'S.db'), { now, actor: '汇总端' });
+    const file = l.file;
+    for (let i = 0; i < 20; i++) await backupNow(l, { reason: 'manual' });
+    await l.close();
+    const oldest = listBackups(file).at(-1)!;
+    const first = await restoreBackup(file, oldest.file, { now });
+    expect(first.safetyCopy).not.toBeNull();
+    expect(fs.existsSync(oldest.file)).toBe(true);
+
+    // The program's advice after a restore: restore its before-restore copy to undo it, even 20 backups later.
+    l = await openLedger(file, { now });
+    try {
+      for (let i = 0; i < 20; i++) await backupNow(l, { reason: 'manual' });
+    } finally {
+      await l.close();
+    }
+    const undo = first.safetyCopy!.file;
+    expect(fs.existsSync(undo)).toBe(true);
+    const second = await restoreBackup(file, undo, { now });
+    expect(second.safetyCopy).not.toBeNull();
+    expect(fs.existsSync(undo)).toBe(true);
+  });
 });

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
 import { APPLICATION_ID, openDatabase } from '../../../db/open';
@@ -279,7 +279,9 @@ async function restoreLocked(dbFile: string, backupFile: string, opts: RestoreOp
           } catch (err) {
             auditNotCarried = `当前数据库文件中读不到审计日志(${(err as Error).message}),没有可转入的记录。`;
           }
-          safetyCopy = await writeBackup(current, dbFile, 'before-restore', now(), opts.dir ?? defaultBackupDir(dbFile), opts.keep ?? DEFAULT_KEEP);
+          // The backup being restored may be the oldest one kept (or the last restore's undo copy): the rotation after
+          // this copy must not delete it before it is read.
+          safetyCopy = await writeBackup(current, dbFile, 'before-restore', now(), opts.dir ?? defaultBackupDir(dbFile), opts.keep ?? DEFAULT_KEEP, undefined, backupFile);
         } finally {
           current.close();
         }
@@ -549,7 +551,7 @@ function refuseForeignKey(dbFile: string, check: BackupCheck, name: string): voi
 
 async function writeBackup(
   source: BetterSqlite3.Database, dbFile: string, reason: BackupReason, at: Date, dir: string, keep: number,
-  name = uniqueName(dir, basename(dbFile), stampOf(at), reason),
+  name = uniqueName(dir, basename(dbFile), stampOf(at), reason), spare?: string,
 ): Promise<BackupInfo> {
   const fail = (err: unknown): LedgerError => {
     // Damage found while copying may be the database's own: then that is what the person must hear
@@ -579,7 +581,7 @@ async function writeBackup(
   }).catch((err: unknown) => {
     throw fail(err);
   });
-  prune(dbFile, dir, keep, final);
+  prune(dbFile, dir, keep, final, spare);
   const bytes = statSync(final).size;
   return { file: final, bytes, createdAt: at.toISOString(), reason };
 }
@@ -605,13 +607,14 @@ function uniqueName(dir: string, base: string, stamp: string, reason: BackupReas
  * replaces every row, and that copy is the only way to undo the latest one. Only files matching our own
  * name pattern are ever deleted.
  */
-function prune(dbFile: string, dir: string, keep: number, justMade: string): void {
+function prune(dbFile: string, dir: string, keep: number, justMade: string, spare?: string): void {
   const all = scan(dbFile, dir);
   const undoLastRestore = all.find((e) => e.info.reason === 'before-restore')?.info.file;
+  const spared = spare === undefined ? undefined : resolve(spare);
   // The new one is kept whatever its time: a clock set back must not make it the first to go.
   const others = all.filter((e) => e.info.file !== justMade);
   for (const e of others.slice(Math.max(0, keep - 1))) {
-    if (e.info.file !== undoLastRestore) removeIfPresent(e.info.file);
+    if (e.info.file !== undoLastRestore && resolve(e.info.file) !== spared) removeIfPresent(e.info.file);
   }
   removeStaleTemps(dir, backupTempPattern(basename(dbFile)));
 }
