@@ -266,4 +266,24 @@ describe('a damaged database', () => {
     expect(cli.err).toMatch(/^错误 \[E_UNREADABLE\]:数据库文件 .*S\.db 已损坏。/);
     expect(cli.err).not.toMatch(/未受影响|没有改动/);
   });
+  it('an import into it, where an index of the reports is damaged, says so and never that the database was not changed', async () => {
+    const { loop, june } = await juneAfterMay(['市残联']);
+    const file = loop.office.handle.location;
+    const root = (loop.office.handle as unknown as { sqlite: BetterSqlite3.Database }).sqlite
+      .prepare("select rootpage from sqlite_master where type = 'index' and tbl_name = 'reports' order by rootpage limit 1").get() as { rootpage: number };
+    await loop.office.close();
+    const pageSize = fs.readFileSync(file).readUInt16BE(16);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0), 0, pageSize, (root.rootpage - 1) * pageSize);
+    fs.closeSync(fd);
+    const office = await openLedger(file);
+    try {
+      const [r] = await importFiles(office, june, { acceptNewKeys: true });
+      expect(r).toMatchObject({ status: 'rejected', code: 'E_UNREADABLE' });
+      expect(r!.message).toContain('已损坏');
+      expect(r!.message).not.toMatch(/未被改动|未受影响|没有改动/);
+    } finally {
+      await office.close();
+    }
+  });
 });

@@ -30,7 +30,7 @@ const HANG_MS = 10_000;
 /** Refusal codes of an import, as documented in README (导入) and docs/package-format.md §9–§10. */
 const DOCUMENTED_CODES = new Set([
   'E_NOT_A_PACKAGE', 'E_UNREADABLE', 'E_TOO_LARGE', 'E_BAD_SIGNATURE', 'E_TAMPERED', 'E_UNKNOWN_KEY', 'E_KEY_MISMATCH',
-  'E_WRONG_PLAN', 'E_WRONG_RECIPIENT', 'E_STALE_REVISION', 'E_PERIOD_LOCKED', 'E_UNKNOWN_UNIT', 'E_FUTURE_PERIOD', 'E_KEY_OF_OTHER_UNIT',
+  'E_WRONG_PLAN', 'E_WRONG_RECIPIENT', 'E_STALE_REVISION', 'E_PERIOD_LOCKED', 'E_UNKNOWN_UNIT', 'E_FUTURE_PERIOD', 'E_KEY_OF_OTHER_UNIT', 'E_VALIDATION',
 ]);
 
 const outcomes = new Map<string, number>();

@@ -19,7 +19,7 @@ import { listOffices } from '../../../db/queries/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
 import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
-import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel } from '../../../db/queries/plan';
+import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { changeLines, diffPlans } from '../../../shared/plan-diff';
 import { listReports, reportRow, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
@@ -32,7 +32,8 @@ import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, t
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
 import { isPostgres } from '../../../db/dialect/postgres';
-import { fieldsOf, rolesOfUnit } from '../entry/entry';
+import { fieldsOf, rolesOfUnit, toTaskEntry } from '../entry/entry';
+import { blockingIssues, validateTaskEntry, type IssueCode } from '../../../shared/rules/validation';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readVerifiedFile, readVerifiedSmallFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
@@ -232,7 +233,9 @@ function writeFailed(err: unknown): WriteFailure {
     return new WriteFailure(null, 'E_WRITE_FAILED', `写入数据库失败(${why}),这个文件未导入,数据库未被改动。请重新导入这个文件;如仍失败,请联系技术人员。`);
   }
   const words = failureWords(failure);
-  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入,数据库未被改动。${words.advice}。`);
+  // A damaged database was damaged before this file: "not changed" would read as "fine".
+  const unchanged = failure === 'damaged' ? '' : ',数据库未被改动';
+  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入${unchanged}。${words.advice}。`);
 }
 
 /** A file after the database failed: not tried, and said so. */
@@ -669,6 +672,7 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
       seenIndicators.add(ind.no);
       return { indicatorId: ind.id, value: v.value, note: v.note };
     });
+    refuseAgainstEntryRules(t, role, fieldsOf(r), values);
     return {
       taskId: t.id, taskNo: t.no, role, enteredBy: r.enteredBy || data.unit,
       fields: fieldsOf(r),
@@ -677,6 +681,23 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
       valueWords: new Map(t.indicators.map((i) => [i.id, VALUE_WORDS[i.kind].value])),
     };
   });
+}
+
+/**
+ * The entry rules that hold whatever the office's plan version and earlier data: a unit's program
+ * refuses to export such figures, so a package carrying them comes from an older or altered program,
+ * and the office is the last place to stop a negative count or an unexplained 1.7e308 turning green.
+ */
+const CONTEXT_FREE_RULES: ReadonlySet<IssueCode> = new Set(['NEGATIVE', 'NOT_A_NUMBER', 'FUNDS_NEGATIVE', 'FUNDS_SPENT_OVER_AVAILABLE', 'FUNDS_AVAILABLE_OVER_PLANNED', 'OVER_3X_TARGET', 'TOO_LONG']);
+const NO_PREVIOUS: ReadonlyMap<number, number> = new Map();
+
+function refuseAgainstEntryRules(t: TaskModel, role: Role, fields: ReportFields, values: readonly { indicatorId: number; value: number | null; note: string }[]): void {
+  const byId = new Map(values.map((v) => [v.indicatorId, v]));
+  const broken = blockingIssues(validateTaskEntry(toTaskEntry(t, role, fields, byId, NO_PREVIOUS), 12, 'save')).filter((i) => CONTEXT_FREE_RULES.has(i.code));
+  if (broken.length > 0) {
+    refuse('E_VALIDATION', `填报包中的数据不符合填报规则:${broken.slice(0, 3).map((i) => i.message).join('')}${broken.length > 3 ? `等 ${broken.length} 处` : ''}未导入。`
+      + '本程序导出时不允许这样的数据,这个文件可能是旧版或被改动过的程序导出的:请电话与该单位核实,请它用正式版程序改正后重新导出。');
+  }
 }
 
 const FIELD_LABELS: Readonly<Record<keyof ReportFields, string>> = {

@@ -47,9 +47,21 @@ export function periodFileTag(period: string, frequency: ReportingFrequency): st
   return frequency === 'monthly' ? period : periodLabel(period, frequency);
 }
 
-/** File names keep to characters every file system and USB stick accepts. */
+/** Characters of a name kept in a file name: with the rest of the name it stays far below 255 bytes (Chinese is 3 bytes each). */
+const NAME_CHARS = 40;
+
+/**
+ * File names keep to characters every file system and USB stick accepts, and that a directory listing
+ * shows as they are: no control characters, escape sequences, bidi overrides or invisible characters
+ * (a unit's name comes from a plan file). A name cut short keeps a tag of the whole, so two long names
+ * never share a file.
+ * @example safeName('市\u001b[31m残联') // '市_[31m残联'
+ */
 export function safeName(s: string): string {
-  return s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80);
+  const clean = s.replace(/[\\/:*?"<>|\s\p{Cc}\p{Cf}\p{Co}\p{Cs}]+/gu, '_').replace(/^[._]+|[._ ]+$/g, '') || '_';
+  const chars = Array.from(clean);
+  if (chars.length <= NAME_CHARS) return clean;
+  return `${chars.slice(0, NAME_CHARS - 7).join('')}…${sha256Hex(Buffer.from(s, 'utf8')).slice(0, 6)}`;
 }
 
 /**

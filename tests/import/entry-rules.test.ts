@@ -1,0 +1,41 @@
+/**
+ * The office applies the entry rules that hold whatever its plan version and earlier data (a negative
+ * count, funds spent over funds available, a figure over 3× its target without a word of why): a unit's
+ * program refuses to export them, so a signed package carrying them comes from an older or altered
+ * program, and it must not show as a green light in the summary.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importFiles } from '../../electron/services/import/import';
+import { loadKey } from '../../electron/services/keys/keys';
+import { readPackage } from '../../electron/services/packages/package-format';
+import { writePackage } from '../../electron/services/packages/package-writer';
+import type { ReportData } from '../../electron/services/packages/package-data';
+import { CANLIAN_JUNE, createLoop, snapshotData } from '../helpers/loop';
+
+const firstValue = (d: ReportData) => d.reports.find((r) => r.values.length > 0)!.values[0]!;
+
+describe('a signed report whose figures break the entry rules', () => {
+  it.each([
+    ['a negative count', (d: ReportData) => { firstValue(d).value = -5; }, /不能为负数/],
+    ['1.7e308, without a word of why', (d: ReportData) => { Object.assign(firstValue(d), { value: 1.7e308, note: '' }); }, /超过目标.*的3倍/],
+    ['funds spent over funds available', (d: ReportData) => { Object.assign(d.reports[0]!, { fundsAvailable: 10, fundsSpent: 20, fundsPlanned: 30 }); }, /「支出资金」20万元大于「到位资金」10万元/],
+  ])('%s is refused (E_VALIDATION), naming the rule; nothing changes', async (_name, change, why) => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const good = readPackage(readFileSync(await loop.report(canlian, '2019-06', CANLIAN_JUNE)));
+    const data = structuredClone(good.content.data) as ReportData;
+    change(data);
+    const file = join(loop.dir, 'report-figures-the-unit-could-not-export.xlsx');
+    writeFileSync(file, writePackage({ manifest: good.manifest, sheets: good.content.sheets, data, key: loadKey(canlian.file) }));
+    const before = await snapshotData(loop.office.db);
+    for (const dryRun of [true, false]) {
+      const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true, dryRun });
+      expect(r).toMatchObject({ status: 'rejected', code: 'E_VALIDATION' });
+      expect(r!.message).toMatch(why);
+      expect(r!.message).toContain('旧版或被改动过的程序');
+    }
+    expect(await snapshotData(loop.office.db)).toBe(before);
+  });
+});
