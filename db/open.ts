@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { LedgerError } from '../shared/errors';
 import { LedgerDialect, registerRunner, withStatementCache } from './dialect/sqlite';
 import { LedgerPostgresDialect, readIdentity, writeIdentity } from './dialect/postgres';
-import { BUSY_TIMEOUT_MS, storeError } from './errors';
+import { BUSY_TIMEOUT_MS, storeError, StoreError } from './errors';
 import { parseLocation, shownLocation, type Dialect, type Location } from './location';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 import type { Database, Db } from './schema';
@@ -46,6 +46,9 @@ export async function openDatabase(where: string, opts: OpenOptions = {}): Promi
 }
 
 async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase> {
+  // A ledger emptied to 0 bytes (a power cut mid-copy) would open as a new, empty database and be given
+  // a fresh schema: it is a damaged ledger, whose backups are the way back.
+  if (opts.mustExist && sizeOf(file) === 0) throw new StoreError('damaged', file, 'SQLITE_NOTADB');
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
@@ -68,6 +71,14 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase
     throw err;
   }
   return { db, dialect: 'sqlite', sqlite, file, location: file, shown: file, close: () => db.destroy() };
+}
+
+function sizeOf(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
 }
 
 async function openPostgres(loc: Extract<Location, { dialect: 'postgres' }>, opts: OpenOptions): Promise<OpenDatabase> {

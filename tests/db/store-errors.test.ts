@@ -266,6 +266,19 @@ describe('a damaged database', () => {
     expect(cli.err).toMatch(/^错误 \[E_UNREADABLE\]:数据库文件 .*S\.db 已损坏。/);
     expect(cli.err).not.toMatch(/未受影响|没有改动/);
   });
+  it('a database emptied to 0 bytes is damaged: commands refuse it (pointing to backups) and never write a new schema into it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'S.db');
+    fs.writeFileSync(file, '');
+    for (const argv of [['audit'], ['lock', '--period', '2019-01'], ['backup']]) {
+      const cli = await runLedger(...argv, '--db', file);
+      expect(cli.code).toBe(1);
+      expect(cli.err).toMatch(/^错误 \[E_UNREADABLE\]:数据库文件 .*S\.db 已损坏。/);
+    }
+    expect(fs.statSync(file).size).toBe(0);
+    expect(fs.existsSync(join(dir, 'S.db.backups'))).toBe(false);
+  });
+
   it('an import into it, where an index of the reports is damaged, says so and never that the database was not changed', async () => {
     const { loop, june } = await juneAfterMay(['市残联']);
     const file = loop.office.handle.location;
