@@ -2,7 +2,7 @@
  * Issue 10 item 1: a package is bound to its recipient's key, never to a name. Offices A and B may
  * both keep the default name 市民生工作办公室; a unit set up from B's assignment reports to B only.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli';
@@ -181,6 +181,21 @@ describe('a report is for the office whose key it names', () => {
     const before = await snapshotData(loop.office.db);
     await expect(acceptKeyFromFile(loop.office, file)).rejects.toMatchObject({ code: 'E_WRONG_RECIPIENT' });
     expect(await snapshotData(loop.office.db)).toBe(before);
+  });
+
+  it('an office whose key file was replaced by another office\'s signs nothing: assign refuses (E_KEY_MISMATCH), writes no file', async () => {
+    const loop = await createLoop();
+    const other = await initSummary(join(loop.dir, 'other.db'));
+    await other.close();
+    const db = loop.office.handle.location;
+    writeFileSync(`${db}.key`, readFileSync(join(loop.dir, 'other.db.key')));
+    const out = join(loop.dir, 'usb-of-the-wrong-key');
+    mkdirSync(out);
+    const cli = await ledger('assign', '--db', db, '--unit', '市残联', '--out', out);
+    expect(cli.code).toBe(1);
+    expect(cli.err).toContain('E_KEY_MISMATCH');
+    expect(cli.err).toContain('不是这个数据库建立时的密钥');
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('a report that names no recipient is refused by the office', async () => {

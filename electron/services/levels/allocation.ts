@@ -21,11 +21,10 @@ import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/pl
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
-import { loadKey } from '../keys/keys';
 import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
 import { KIND_LABELS, readPackageFile } from '../packages/package-data';
-import { safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';
+import { safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';
 import { quotaGrid } from './quotas';
@@ -59,7 +58,7 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuota
   const targets = grid.rows.map((r) => ({ task: r.task, indicator: r.indicator, value: officeTarget(r, r.quotas[column] ?? null) }));
   const periods = await listPeriods(ctx.db, plan.id);
   const from = await officeName(ctx);
-  const key = loadKey(ctx.file);
+  const key = await signingKey(ctx);
   const recipient = (await listOfficeKeys(ctx.db)).find((k) => k.officeId === office.id && k.status === 'trusted')?.fingerprint ?? null;
   const rows: CellValue[][] = [['序号', '任务', '指标', '计量单位', grid.targetHeader, '本地任务']];
   grid.rows.forEach((r, k) => {

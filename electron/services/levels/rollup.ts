@@ -13,9 +13,8 @@ import { rollupDataSchema } from '../../../shared/rollup';
 import { getParent, type ParentRow } from '../../../db/queries/rollups';
 import { activePlan, officeName, requireRole, today, type Ctx } from '../context';
 import { resolvePeriod } from '../entry/entry';
-import { loadKey } from '../keys/keys';
 import type { CellValue } from '../packages/package-format';
-import { periodFileTag, safeName, signAndWrite, type Destination, type ExportedPackage } from '../packages/packages';
+import { periodFileTag, safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { areaFigures, rollupDataOf } from './figures';
 
 export interface ExportedRollup extends ExportedPackage {
@@ -43,7 +42,7 @@ export async function exportRollup(ctx: Ctx, opts: { readonly period: string } &
   const period = await resolvePeriod(ctx, plan, opts.period);
   requireStarted(period.period, today(ctx), plan.frequency, '生成汇总包');
   const figures = await areaFigures(ctx, period.period);
-  const key = loadKey(ctx.file);
+  const key = await signingKey(ctx);
   // The writer never signs what the parent would refuse.
   const checked = rollupDataSchema.safeParse(rollupDataOf(figures, { name: parent.officeName, publicKey: key.publicKey }));
   if (!checked.success) throw new LedgerError('E_INTERNAL', `汇总包内容不符合格式,未生成:${checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join(';')}`);

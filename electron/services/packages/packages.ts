@@ -109,8 +109,23 @@ export interface Draft {
   readonly officeId?: number;
 }
 
+/**
+ * This computer's key for this database: the key file beside it must be the one the database was set up
+ * with. Another office's key file copied in would sign packages every recipient refuses, found out weeks later.
+ */
+export async function signingKey(ctx: Ctx): Promise<KeyPair> {
+  const key = loadKey(ctx.file);
+  const own = await getSetting(ctx.db, 'public_key');
+  if (own && own !== key.publicKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `本机密钥文件 ${ctx.file}.key(指纹 ${fingerprint(key.publicKey)})不是这个数据库建立时的密钥(指纹 ${fingerprint(own)}),未签名、未生成任何数据包。`
+      + '可能是把另一台电脑或另一个数据库的密钥文件复制到了这里:请找回这个数据库原来的密钥文件放回原处。');
+  }
+  return key;
+}
+
 /** Signs and writes the package, then records it (with an audit line) as sent. */
-export async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, key: KeyPair = loadKey(ctx.file)): Promise<ExportedPackage> {
+export async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, signWith?: KeyPair): Promise<ExportedPackage> {
+  const key = signWith ?? await signingKey(ctx);
   const signer = fingerprint(key.publicKey);
   const packageId = randomUUID();
   const createdAt = nowIso(ctx);
@@ -180,7 +195,7 @@ export async function exportAssignment(ctx: Ctx, opts: { unit: string } & Destin
   if (roles.size === 0) throw new LedgerError('E_UNKNOWN_UNIT', `${unit.name}在本计划中没有牵头或协同的任务。`);
   const periods = await listPeriods(ctx.db, plan.id);
   const office = await officeName(ctx);
-  const key = loadKey(ctx.file);
+  const key = await signingKey(ctx);
   const def: PlanDef = planModelToDef(plan);
   const unitName = new Map(plan.units.map((u) => [u.id, u.name]));
   const rows: CellValue[][] = [['序号', '任务', '本单位职责', '牵头单位', '协同单位', '指标', '要求', '目标', '计量单位', '填报口径']];
