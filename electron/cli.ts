@@ -15,6 +15,7 @@ import { deadlineText, gapText, localDate, percent, printable, targetFigure, val
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
 import { rollupStateText } from '../shared/levels';
+import { issueWords } from '../shared/zod-words';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
@@ -240,11 +241,12 @@ function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string): T {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new LedgerError('E_VALIDATION', `无法读取${what} ${file}:${(err as Error).message}`);
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : err instanceof SyntaxError ? '不是有效的 JSON 文本(请检查括号、引号和逗号)' : '无法读取该文件(请检查文件是否存在、能否打开)';
+    throw new LedgerError('E_VALIDATION', `无法读取${what} ${file}:${why}`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${i.path.slice(1).join('.')}:${i.message}`);
+    const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${issueWords(i, i.path.slice(1))}`);
     throw new LedgerError('E_VALIDATION', `${what} ${file} 格式不对,未保存任何内容:\n${where.join('\n')}`);
   }
   return parsed.data;

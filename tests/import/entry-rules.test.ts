@@ -39,3 +39,37 @@ describe('a signed report whose figures break the entry rules', () => {
     expect(await snapshotData(loop.office.db)).toBe(before);
   });
 });
+
+describe('the received date of a batch', () => {
+  it('a date after today (a mistyped year) is refused before anything is read or written', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    const before = await snapshotData(loop.office.db);
+    await expect(importFiles(loop.office, [file], { acceptNewKeys: true, receivedOn: '2999-07-04' }))
+      .rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('收到日期 2999-07-04 晚于今天') });
+    expect(await snapshotData(loop.office.db)).toBe(before);
+  });
+});
+
+describe('a signed report that contradicts itself', () => {
+  it('names what disagrees (unit, period) instead of calling a unit or period of the plan unknown', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const good = readPackage(readFileSync(await loop.report(canlian, '2019-06', CANLIAN_JUNE)));
+    const key = loadKey(canlian.file);
+    const cases: [string, Parameters<typeof writePackage>[0], RegExp][] = [
+      ['unit', { manifest: good.manifest, sheets: good.content.sheets, data: { ...(good.content.data as object), unit: '市总工会' }, key }, /单位名称前后不一致.*填报内容写「市总工会」/],
+      ['period', { manifest: good.manifest, sheets: good.content.sheets, data: { ...(good.content.data as object), period: '2019-07' }, key }, /报送期前后不一致\(签名清单写 2019-06,填报内容写 2019-07\)/],
+      ['periods', { manifest: { ...good.manifest, periods: [] }, sheets: good.content.sheets, data: good.content.data, key }, /写明了 0 个报送期/],
+    ];
+    for (const [name, pkg, why] of cases) {
+      const file = join(loop.dir, `report-contradicting-its-${name}.xlsx`);
+      writeFileSync(file, writePackage(pkg));
+      const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true });
+      expect(r, name).toMatchObject({ status: 'rejected' });
+      expect(r!.message, name).toMatch(why);
+      expect(r!.message, name).not.toContain('本计划中没有');
+    }
+  });
+});

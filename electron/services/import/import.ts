@@ -85,6 +85,10 @@ const refuse = (code: ErrorCode, message: string, details?: unknown): never => {
  * @example await importFiles(ctx, ['/media/usb'], { acceptNewKeys: true })
  */
 export async function importFiles(ctx: Ctx, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportFileResult[]> {
+  // A mistyped year (2030 for 2020) would file every report of the batch as late.
+  if (opts.receivedOn !== undefined && opts.receivedOn > today(ctx)) {
+    throw new LedgerError('E_VALIDATION', `收到日期 ${opts.receivedOn} 晚于今天(${today(ctx)}),没有导入任何文件。请填写这批文件实际收到的日期。`);
+  }
   const files = expandPaths(paths);
   const role = await roleOf(ctx);
   if (opts.dryRun || files.length === 0) return importBatch(ctx, role, files, opts, null);
@@ -504,12 +508,17 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
   const data = pkg.report!;
   const unit = await cached(batch.units, m.unit, () => findUnitByName(ctx.db, m.unit));
-  if (!unit || unit.kind !== 'unit' || !batch.planUnitIds.has(unit.id) || data.unit !== m.unit || m.from !== m.unit) {
-    refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
+  if (!unit || unit.kind !== 'unit' || !batch.planUnitIds.has(unit.id)) refuse('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
+  if (data.unit !== m.unit || m.from !== m.unit) {
+    refuse('E_UNKNOWN_UNIT', `填报包中的单位名称前后不一致(签名清单写「${m.unit}」,发送方写「${m.from}」,填报内容写「${data.unit}」),未导入。本程序导出的数据包不会这样:请让该单位用本程序重新导出。`);
   }
   const unitId = unit!.id;
-  const period = m.periods.length === 1 ? await cached(batch.periods, m.periods[0]!, () => findPeriod(ctx.db, plan.id, m.periods[0]!)) : null;
-  if (!period || data.period !== m.periods[0]) refuse('E_WRONG_PLAN', notAPeriodOfPlan(plan, m.periods, m.unit));
+  if (m.periods.length !== 1) refuse('E_WRONG_PLAN', `填报包写明了 ${m.periods.length} 个报送期,一个填报包应当只报一个报送期,未导入。请让该单位用本程序重新导出。`);
+  const period = await cached(batch.periods, m.periods[0]!, () => findPeriod(ctx.db, plan.id, m.periods[0]!));
+  if (!period) refuse('E_WRONG_PLAN', notAPeriodOfPlan(plan, m.periods, m.unit));
+  if (data.period !== m.periods[0]) {
+    refuse('E_WRONG_PLAN', `填报包中的报送期前后不一致(签名清单写 ${m.periods[0]},填报内容写 ${data.period}),未导入。本程序导出的数据包不会这样:请让该单位用本程序重新导出。`);
+  }
 
   const pinnedKey = (await cached(batch.keys, unitId, () => trustedKey(ctx.db, unitId)))?.publicKey
     ?? (opts.dryRun ? preview.keys.get(unitId)?.publicKey : undefined) ?? null;

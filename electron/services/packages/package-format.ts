@@ -11,6 +11,7 @@
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import * as z from 'zod';
+import { issueWords } from '../../../shared/zod-words';
 import { canonicalJson } from '../../../shared/canonical';
 import { LedgerError } from '../../../shared/errors';
 import { sha256Hex } from './hash';
@@ -815,9 +816,7 @@ function showValue(v: CellValue): string {
 
 export function describeZodError(error: z.ZodError): string {
   const first = error.issues[0];
-  if (!first) return '未知错误';
-  const path = first.path.length > 0 ? first.path.map(String).join('.') : '(根)';
-  return `${path}:${first.message}`;
+  return first ? issueWords(first) : '未知错误';
 }
 
 function tooLarge(bytes: number, limits: Limits): PackageError {
