@@ -44,6 +44,18 @@ class LedgerDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  /**
+   * SQLite rolls a transaction back itself on some errors (a full disk, SQLITE_FULL): Kysely's rollback then
+   * fails with "no transaction is active", and that error would hide the one that says what happened.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 function reportingStoreErrors(connection: DatabaseConnection, file: string): DatabaseConnection {

@@ -242,6 +242,23 @@ describe('a read-only database', () => {
   });
 });
 
+describe('a transaction SQLite has already rolled back (as it does on a full disk)', () => {
+  it('fails with the error that rolled it back, not with "no transaction is active" from the rollback after it', async () => {
+    const { createTestLedger } = await import('../helpers/ledger');
+    const { sql } = await import('kysely');
+    const l = await createTestLedger();
+    try {
+      const err = await l.db.transaction().execute(async (trx) => {
+        await sql`rollback`.execute(trx);
+        throw new Error('数据库或磁盘已满');
+      }).then(() => null, (e: unknown) => e as Error);
+      expect(err?.message).toBe('数据库或磁盘已满');
+    } finally {
+      await l.close();
+    }
+  });
+});
+
 describe('a damaged database', () => {
   it('a backup of it says the database is damaged, never that it is unaffected', async () => {
     const dir = tempDir();

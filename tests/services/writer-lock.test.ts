@@ -87,6 +87,12 @@ describe('withWriterLock', () => {
     utimesSync(lock, hourAgo, hourAgo);
     expect(await withWriterLock(db, 'import', { waitMs: 0 }, async () => 'ran')).toBe('ran');
 
+    // Empty, left by a write that failed on a full disk 20 seconds ago: no import would ever write it now.
+    writeFileSync(lock, '');
+    const twentySecondsAgo = new Date(Date.now() - 20_000);
+    utimesSync(lock, twentySecondsAgo, twentySecondsAgo);
+    expect(await withWriterLock(db, 'import', { waitMs: 0 }, async () => 'ran')).toBe('ran');
+
     // A live holder on another computer sharing the folder: waited for, not taken over.
     writeFileSync(lock, JSON.stringify({ pid: 1, host: 'another-pc', task: 'import', since: new Date().toISOString(), token: 'live' }));
     const err = await withWriterLock(db, 'import', { waitMs: 300 }, async () => 'ran').then(() => null, (e: unknown) => e);

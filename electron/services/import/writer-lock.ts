@@ -134,9 +134,13 @@ function tryCreate(dbFile: string, file: string, mine: LockHolder): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(mine));
-  } finally {
+  } catch (err) {
+    // A full disk: an empty lock file left behind would hold every later import for ten minutes.
     closeSync(fd);
+    removeIfPresent(file);
+    throw storeError(err, dbFile) ?? err;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -186,8 +190,12 @@ function readHolder(file: string): Found | null {
   return { holder, text, mtimeMs };
 }
 
+/** An empty lock is written within milliseconds of being created; one this old was left by a failed write. */
+const EMPTY_STALE_MS = 10_000;
+
 function isStale(found: Found): boolean {
-  if (Date.now() - found.mtimeMs > STALE_MS) return true;
+  const age = Date.now() - found.mtimeMs;
+  if (age > STALE_MS || (found.text === '' && age > EMPTY_STALE_MS)) return true;
   const { pid, host } = found.holder;
   return host === hostname() && pid > 0 && !processAlive(pid);
 }
