@@ -167,16 +167,37 @@ describe('restore carries the audit lines the backup lacks', () => {
     expectCarried(before2, lines(b1.file), lines(file));
   });
 
-  it('a damaged database: nothing can be carried, and the result and the command say so and where the lines are', async () => {
+  /** A database whose pages of `table` (its root page) a failing disk overwrote. */
+  async function damagedAt(table: string, type: 'table' | 'index'): Promise<{ db: string; backup: { file: string } }> {
     const dir = tempDir();
     const db = join(dir, 'S.db');
     expect((await runLedger('init', '--db', db)).code).toBe(0);
     const backup = JSON.parse((await runLedger('backup', '--db', db, '--json')).out) as { file: string };
     expect((await runLedger('lock', '--db', db, '--period', '2019-01')).code).toBe(0);
+    const probe = new BetterSqlite3(db, { readonly: true });
+    const { rootpage } = probe.prepare('select rootpage from sqlite_master where type = ? and tbl_name = ? order by rootpage limit 1').get(type, table) as { rootpage: number };
+    probe.close();
     const pageSize = fs.readFileSync(db).readUInt16BE(16);
     const fd = fs.openSync(db, 'r+');
-    fs.writeSync(fd, Buffer.alloc(pageSize * 3, 0xa5), 0, pageSize * 3, pageSize);
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);
     fs.closeSync(fd);
+    return { db, backup };
+  }
+
+  it('a database damaged elsewhere (an index of the reports) whose audit log still reads: its entries since the backup are carried, numbered on', async () => {
+    const { db, backup } = await damagedAt('reports', 'index');
+    const r = await runLedger('restore', '--db', db, '--from', backup.file, '--json');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out) as { carriedAudit: number; auditNotCarried: string | null; damagedCopy: string };
+    expect(result.carriedAudit).toBe(2); // the backup itself, and the lock
+    expect(result.auditNotCarried).toBeNull();
+    const after = lines(db);
+    expect(after.filter((x) => x.action === 'period.lock' && x.entity_id === '2019-01')).toHaveLength(1);
+    expect(after.map((x) => x.id)).toEqual(after.map((_x, i) => i + 1));
+  });
+
+  it('a damaged audit log: nothing can be carried, and the result and the command say so and where the lines are', async () => {
+    const { db, backup } = await damagedAt('audit_log', 'table');
 
     const r = await runLedger('restore', '--db', db, '--from', backup.file, '--json');
     expect(r.code).toBe(0);

@@ -288,7 +288,10 @@ async function restoreLocked(dbFile: string, backupFile: string, opts: RestoreOp
       } else {
         damagedCopy = `${dbFile}.${stampOf(now())}.damaged`;
         await atomicWrite(damagedCopy, (temp) => copyFileSync(dbFile, temp));
-        auditNotCarried = `原数据库已损坏,自备份以来的审计记录无法读出、未能转入恢复后的数据库;它们仍在保留的损坏文件 ${basename(damagedCopy)} 中。`;
+        // Damage is often elsewhere (an index of the reports): the audit log may still read whole, and then
+        // its entries since the backup are carried as from a healthy file.
+        carried = readAuditOfDamaged(dbFile, opened.sqlite);
+        auditNotCarried = carried ? null : `原数据库已损坏,自备份以来的审计记录无法读出、未能转入恢复后的数据库;它们仍在保留的损坏文件 ${basename(damagedCopy)} 中。`;
       }
     }
   } finally {
@@ -516,6 +519,22 @@ function openSource(file: string): BetterSqlite3.Database {
     return new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   } catch (err) {
     throw new LedgerError('E_UNREADABLE', `无法打开数据库文件 ${file} 进行备份:${fsReason(err)}。`);
+  }
+}
+
+/** The audit entries a damaged database holds beyond the backup's, when its audit log still reads; else null. */
+function readAuditOfDamaged(dbFile: string, backup: BetterSqlite3.Database): MissingAudit | null {
+  let sqlite: BetterSqlite3.Database | null = null;
+  try {
+    sqlite = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+    // The audit table's own pages must be sound: integrity_check of that table alone.
+    const rows = sqlite.pragma('quick_check(audit_log)') as { quick_check: string }[];
+    if (rows.length !== 1 || rows[0]!.quick_check !== 'ok') return null;
+    return auditMissingFrom(sqlite, backup);
+  } catch {
+    return null;
+  } finally {
+    sqlite?.close();
   }
 }
 
