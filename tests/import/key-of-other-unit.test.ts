@@ -60,6 +60,22 @@ describe('an office\'s key is never a unit\'s', () => {
   });
 });
 
+describe('a key already the unit\'s', () => {
+  it('`keys --accept-from` a file signed with the unit\'s present key changes nothing and says so (no key.replace in the audit log)', async () => {
+    const loop = await createLoop();
+    const canlian = await loop.unit('市残联');
+    const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
+    expect((await importFiles(loop.office, [file], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
+    const before = await snapshotData(loop.office.db);
+    const cli = await ledger('keys', '--db', loop.office.handle.location, '--accept-from', file);
+    expect(cli.code).toBe(1);
+    expect(cli.err).toContain('E_EXISTS');
+    expect(cli.err).toContain('市残联的现用密钥已经是');
+    expect(await snapshotData(loop.office.db)).toBe(before);
+    expect((await listAudit(loop.office.db, { limit: 5 })).some((a) => a.action === 'key.replace')).toBe(false);
+  });
+});
+
 describe('a key that belongs to another unit', () => {
   it('the repro: 市残联’s pinned key offered as 市民政局’s first key is refused with E_KEY_OF_OTHER_UNIT, even with accept-new-keys, naming 市残联; nothing changes', async () => {
     const loop = await sharedKeyLoop();
@@ -116,6 +132,11 @@ describe('a key that belongs to another unit', () => {
     expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT' });
     expect(r!.message).toContain('已登记为市残联(已停用)的密钥');
     expect(await snapshotData(loop.office.db)).toBe(before);
+
+    // Registered on purpose as 市民政局's shared key, the warning does not promise 市残联 can still use it.
+    const shared = await acceptKeyFromFile(loop.office, file, { sharedKey: true });
+    expect(shared.warning).toContain('今后用这个密钥签名的数据包只能是市民政局的');
+    expect(shared.warning).toContain('市残联用它签名的数据包仍会被拒收');
   });
 
   it('two units new to the office with one key in the same batch: the second is refused, in the preview as in the import', async () => {

@@ -982,10 +982,17 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
       + `如果它们确实在同一台电脑上用同一个密钥填报,请在「导入填报包」页导入这个文件,在弹出的对话框中确认登记为共用密钥(命令行:keys --accept-from 该文件 --shared-key),记入审计日志。`, { fingerprint: pkg.fingerprint, unit: unit.name, holders: others.map((h) => h.unit) });
   }
   const sharedWith = others.map((h) => h.unit);
+  const current = others.filter((h) => h.status === 'trusted').map((h) => h.unit);
+  const retired = others.filter((h) => h.status !== 'trusted').map((h) => h.unit);
   const warning = others.length > 0
-    ? `注意:密钥 ${pkg.fingerprint} 同时是${holdersText(others)}的密钥。今后用这个密钥签名的数据包,既可以是${unit.name}的,也可以是${sharedWith.join('、')}的。`
+    ? `注意:密钥 ${pkg.fingerprint} 同时是${holdersText(others)}的密钥。`
+      + (current.length > 0 ? `今后用这个密钥签名的数据包,既可以是${unit.name}的,也可以是${current.join('、')}的。` : `今后用这个密钥签名的数据包只能是${unit.name}的。`)
+      + (retired.length > 0 ? `它是${retired.join('、')}已停用的密钥:${retired.join('、')}用它签名的数据包仍会被拒收。` : '')
     : null;
   const before = await trustedKey(ctx.db, unit.id);
+  if (before?.publicKey === m.signerKey) {
+    throw new LedgerError('E_EXISTS', `${unit.name}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  }
   const at = nowIso(ctx);
   const action = others.length > 0 ? 'key.accept-shared' : before ? 'key.replace' : 'key.accept-first';
   await ctx.db.transaction().execute(async (trx) => {
