@@ -1,11 +1,11 @@
 /** zod's messages are English; a clerk reads these ones (a file of figures, a package's manifest) in Chinese. */
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { issueWords } from '../../shared/zod-words';
 
 describe('what a clerk reads about a malformed file is Chinese', () => {
-  it('zod issues in words: types, sizes, formats, unknown fields', async () => {
-    const z = await import('zod');
-    const { issueWords } = await import('../../shared/zod-words');
-    const words = (schema: import('zod').ZodType, v: unknown) => {
+  it('zod issues in words: types, sizes, formats, unknown fields', () => {
+    const words = (schema: z.ZodType, v: unknown) => {
       const r = schema.safeParse(v);
       return r.success ? '' : issueWords(r.error.issues[0]!);
     };
