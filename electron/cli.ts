@@ -197,6 +197,9 @@ async function planWorkbookCommand(sub: 'template' | 'export', args: Args, io: I
 /** `--out` may name a file or an existing folder (then the package keeps its standard name). */
 function destination(out: string): Destination {
   if (existsSync(out) && statSync(out).isDirectory()) return { outDir: out };
+  // `usb/` for a folder that is not there, or a name without .xlsx: a folder was meant, and a file of that
+  // name (without an extension, overwritten by the next export) would be lost on the drive.
+  if (/[\\/]$/.test(out) || !/\.xlsx$/i.test(out)) throw new UsageError(`--out 应是一个已有的文件夹,或以 .xlsx 结尾的文件名;「${out}」都不是(文件夹不存在时请先建立)。`);
   return { outDir: dirname(resolve(out)), fileName: basename(out) };
 }
 

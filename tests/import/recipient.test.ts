@@ -2,7 +2,7 @@
  * Issue 10 item 1: a package is bound to its recipient's key, never to a name. Offices A and B may
  * both keep the default name 市民生工作办公室; a unit set up from B's assignment reports to B only.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli';
@@ -54,6 +54,13 @@ describe('a report is for the office whose key it names', () => {
     const values = join(dir, 'canlian.json');
     writeFileSync(values, JSON.stringify(CANLIAN_JUNE));
     expect((await ledger('enter', '--db', U, '--unit', '市残联', '--period', '2019-06', '--values', values)).code).toBe(0);
+    // A folder that is not there (`usb2/`), or a name without .xlsx, is a usage error: no file without an extension on the drive.
+    for (const out of [join(dir, 'usb2') + '/', join(dir, 'usb2')]) {
+      const wrong = await ledger('export', '--db', U, '--period', '2019-06', '--out', out);
+      expect(wrong.code).toBe(2);
+      expect(wrong.err).toContain('--out 应是一个已有的文件夹,或以 .xlsx 结尾的文件名');
+    }
+    expect(existsSync(join(dir, 'usb2'))).toBe(false);
     expect((await ledger('export', '--db', U, '--period', '2019-06', '--out', usb)).code).toBe(0);
     const report = join(usb, '填报包-市残联-2019-06-第1版.xlsx');
 
