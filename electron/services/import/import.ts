@@ -245,7 +245,7 @@ function writeFailed(err: unknown): WriteFailure {
 /** A file after the database failed: not tried, and said so. */
 function notTried(file: string, failure: StoreFailure): ImportFileResult {
   const words = failureWords(failure);
-  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice}后重新导入。` };
+  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。` };
 }
 
 /**
