@@ -405,6 +405,8 @@ interface SummaryBatch {
   readonly roles: Map<number, ReadonlyMap<number, Role>>;
   /** `${plan revision}:${unit name}` → the task numbers that unit led at that revision (null: revision not kept). */
   readonly leadTasks: Map<string, ReadonlySet<number> | null>;
+  /** Every office key and whose it is (officeKeyHolders), read once; a roll-up pinning one reads them again. */
+  officeKeys?: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
 }
 
 async function summaryBatch(ctx: Ctx): Promise<SummaryBatch> {
@@ -442,15 +444,17 @@ async function ownFingerprint(ctx: Ctx): Promise<string> {
  * An office's key is never a unit's, whatever is accepted on purpose: a report signed with it would be the
  * office speaking for a unit (docs/package-format.md §10).
  */
-async function officesOfKey(ctx: Ctx, publicKey: string): Promise<string[]> {
-  const out: string[] = [];
-  if (publicKey === await getSetting(ctx.db, 'public_key')) out.push('本机汇总端');
+async function officeKeyHolders(ctx: Ctx): Promise<ReadonlyMap<string, readonly string[]>> {
+  const out = new Map<string, string[]>();
+  const add = (key: string, who: string) => out.set(key, [...out.get(key) ?? [], who]);
+  const own = await getSetting(ctx.db, 'public_key');
+  if (own) add(own, '本机汇总端');
   const parent = await getParent(ctx.db);
-  if (parent?.publicKey === publicKey) out.push(`上级汇总端「${parent.name}」`);
-  const keys = (await listOfficeKeys(ctx.db)).filter((k) => k.publicKey === publicKey);
+  if (parent) add(parent.publicKey, `上级汇总端「${parent.name}」`);
+  const keys = await listOfficeKeys(ctx.db);
   if (keys.length > 0) {
     const names = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
-    for (const k of keys) out.push(`下级汇总端「${names.get(k.officeId) ?? k.officeId}」`);
+    for (const k of keys) add(k.publicKey, `下级汇总端「${names.get(k.officeId) ?? k.officeId}」`);
   }
   return out;
 }
@@ -486,6 +490,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   if (m.kind === 'rollup') {
     // Loaded only when a 汇总包 comes, as the 下达包's module is: reports never need the roll-up's schemas nor the plan's.
     const { importRollup } = await import('../levels/rollup-import');
+    batch.officeKeys = undefined;
     return importRollup(ctx, batch, received, fileName, { ...opts, packages: preview.packages, rollups: preview.rollups });
   }
   if (m.kind !== 'report') {
@@ -527,7 +532,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     // A key is one unit's identity. Offered as another unit's, it is not new, so accepting new keys
     // does not take it; a retired one counts too, since a retired key is the likeliest to have left
     // its computer (a reinstalled or handed-over PC) and be used to sign as someone else.
-    const offices = await officesOfKey(ctx, m.signerKey);
+    const offices = (await (batch.officeKeys ??= officeKeyHolders(ctx))).get(m.signerKey) ?? [];
     if (offices.length > 0) refuseOfficeKey(offices, m.unit, pkg.fingerprint, '这个填报包');
     const previewed = opts.dryRun ? [...preview.keys.values()].filter((k) => k.publicKey === m.signerKey) : [];
     const others = [...await holdersOfKey(ctx.db, m.signerKey), ...previewed].filter((h) => h.unitId !== unitId);
@@ -974,7 +979,7 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
   const plan = await activePlan(ctx);
   const unit = await findUnitByName(ctx.db, m.unit);
   if (!unit || unit.kind !== 'unit' || !plan.units.some((u) => u.id === unit.id)) throw new LedgerError('E_UNKNOWN_UNIT', `本计划中没有名为「${m.unit}」的填报单位。`);
-  const offices = await officesOfKey(ctx, m.signerKey);
+  const offices = (await officeKeyHolders(ctx)).get(m.signerKey) ?? [];
   if (offices.length > 0) refuseOfficeKey(offices, unit.name, pkg.fingerprint, `「${basename(file)}」`);
   const others = (await holdersOfKey(ctx.db, m.signerKey)).filter((h) => h.unitId !== unit.id);
   if (others.length > 0 && !opts.sharedKey) {

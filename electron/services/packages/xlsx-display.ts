@@ -51,13 +51,13 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   const width = col?.width ?? sheet.defaultColWidth;
   if (width !== undefined && !(width >= MIN_COL_CHARS)) return `所在的 ${colName(c)} 列宽度为 ${width},看不见`;
   // General rounds decimals to the column, but a number whose whole part does not fit shows as ###.
-  if (width !== undefined && typeof value === 'number' && width < wholeDigits(value)) return `所在的 ${colName(c)} 列宽度为 ${width},数字显示为 ###`;
+  if (width !== undefined && width < 12 && typeof value === 'number' && width < wholeDigits(value)) return `所在的 ${colName(c)} 列宽度为 ${width},数字显示为 ###`;
   if ((row?.outlined || col?.outlined) && outlineCollapsed(sheet)) return '所在的行或列被分级折叠';
   if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
 
   // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
   const isText = typeof value === 'string';
-  const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts;
+  const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts ?? undefined;
   if (cell.style >= 0) return xfProblem(wb, cell.style, isText) ?? (runs ? runProblem(wb, cell.style, runs) : null);
   for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
     if (i < 0) continue;

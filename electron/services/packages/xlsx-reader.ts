@@ -47,8 +47,8 @@ export interface FoundCell {
   readonly richValue: boolean;
   /** Its inline string carries phonetic guide text, which Excel can show above the cell. */
   readonly phonetic: boolean;
-  /** The fonts of its inline string's rich-text runs (a shared string's are in SharedStrings). */
-  readonly runFonts?: readonly Font[];
+  /** The fonts of its inline string's rich-text runs (a shared string's are in SharedStrings); null for none. */
+  readonly runFonts: readonly Font[] | null;
 }
 
 export interface RowLook {
@@ -688,8 +688,8 @@ interface CellDraft {
   phonetic: boolean;
   /** Fonts of an inline string's rich-text runs. */
   runFonts: Font[] | null;
-  /** Which of v, f and is the cell had: one of each at most. */
-  parts: string;
+  /** Which of v, f and is the cell had (PART_BITS): one of each at most. */
+  parts: number;
 }
 
 /** Elements that put something on a sheet besides its cells' values, by local name. */
@@ -882,17 +882,18 @@ function readSheetData(
       const s = x.attr('s');
       const style = s === undefined ? -1 : integerAttr(s);
       if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
-      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false, runFonts: null, parts: '' };
+      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false, runFonts: null, parts: 0 };
       continue;
     }
     if (!cell) continue; // inside a row's extLst
     // Nothing goes inside a value, a formula or a text: `<v>16<x/>32</v>` reads differently in every program.
     if (reading !== '' && reading !== 'rPh') throw bad(`的单元格 ${encodeCell(row, col)} 中有多余的元素 ${x.name}`);
     if (depth === 5) {
-      if (local === 'v' || local === 'f' || local === 'is') {
+      const bit = local === 'v' ? 1 : local === 'f' ? 2 : local === 'is' ? 4 : 0;
+      if (bit !== 0) {
         // Two values in one cell (`<v>16</v><v>32</v>`): one program shows the first, another the last.
-        if (cell.parts.includes(local)) throw bad(`的单元格 ${encodeCell(row, col)} 有两个 <${local}>`);
-        cell.parts += ` ${local}`;
+        if ((cell.parts & bit) !== 0) throw bad(`的单元格 ${encodeCell(row, col)} 有两个 <${local}>`);
+        cell.parts |= bit;
       }
       if (local === 'v' || local === 'f') {
         if (local === 'f') {
@@ -1007,7 +1008,7 @@ function storeCell(
   cells[col] = {
     kind, value, style: d.style, formula, richValue: d.richValue, sharedString,
     phonetic: d.phonetic || (sharedString >= 0 && strings.phonetic.has(sharedString)),
-    ...(d.runFonts ? { runFonts: d.runFonts } : {}),
+    runFonts: d.runFonts,
   };
 }
 

@@ -110,11 +110,14 @@ export class XmlReader {
   private extDepth = 0;
   /** Depth of the element whose end was the last token: its scopes close before the next token. */
   private endedDepth = 0;
+  private defaultNs = '';
+  private defaultRead = false;
 
   constructor(private readonly src: string, options: XmlReaderOptions = {}) {
     if (FORBIDDEN_CHAR.test(src)) throw new XmlError('含有 XML 不允许的控制字符');
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
     this.namespaces = options.namespaces;
+    this.defaultRead = this.namespaces === undefined;
   }
 
   /** The value of the unprefixed attribute `name` of the element just started. */
@@ -227,7 +230,7 @@ export class XmlReader {
     if (open !== name) throw new XmlError(open === undefined ? `多余的结束标记 ${name}` : `元素 ${open} 的结束标记写成了 ${name}`);
     this.pos = p + 1;
     this.depth = this.stack.length + 1;
-    this.setName(name, this.nsOf(name));
+    this.setName(name);
     this.endedDepth = this.depth;
     return XML_END;
   }
@@ -240,6 +243,7 @@ export class XmlReader {
     if (p === start + 1 || p - start - 1 > MAX_NAME) throw new XmlError('元素名无效');
     const name = src.slice(start + 1, p);
     let count = 0;
+    let declares = false;
     let seen: Set<string> | undefined;
     for (;;) {
       const spaced = isSpace(src.charCodeAt(p));
@@ -272,6 +276,7 @@ export class XmlReader {
         seen.add(attrName);
       }
       if (count >= MAX_ATTRIBUTES) throw new XmlError(`元素 ${name} 的属性过多`);
+      if (attrName.charCodeAt(0) === 0x78 /* x */ && attrName.startsWith('xmlns')) declares = true;
       this.attrNames[count] = attrName;
       this.attrValues[count] = this.decoded(p + 1, valueEnd, true);
       count++;
@@ -284,8 +289,8 @@ export class XmlReader {
     this.stack.push(name);
     this.rootSeen = true;
     this.depth = this.stack.length;
-    this.declare(count);
-    this.setName(name, this.nsOf(name));
+    if (declares) this.declare(count);
+    this.setName(name);
     this.pendingEnd = selfClosing;
     return XML_START;
   }
@@ -298,13 +303,15 @@ export class XmlReader {
       const prefix = n.length > 5 ? n.slice(6) : '';
       this.unbind.push({ depth: this.depth, prefix, was: this.bound.get(prefix) });
       this.bound.set(prefix, this.attrValues[i]!);
+      if (prefix === '') this.setDefault(this.attrValues[i]!);
     }
   }
 
-  private nsOf(name: string): string {
-    const colon = name.indexOf(':');
-    return this.bound.get(colon < 0 ? '' : name.slice(0, colon)) ?? '';
+  private setDefault(ns: string): void {
+    this.defaultNs = ns;
+    this.defaultRead = this.namespaces?.has(ns) ?? true;
   }
+
 
   /** After an element's end: its declarations go out of scope, and so does being inside it. */
   private closeScopes(): void {
@@ -314,6 +321,7 @@ export class XmlReader {
       const u = this.unbind.pop()!;
       if (u.was === undefined) this.bound.delete(u.prefix);
       else this.bound.set(u.prefix, u.was);
+      if (u.prefix === '') this.setDefault(u.was ?? '');
     }
     if (this.foreignDepth === depth) this.foreignDepth = 0;
     if (this.extDepth === depth) this.extDepth = 0;
@@ -342,19 +350,29 @@ export class XmlReader {
     return amp ? decodeReferences(raw) : raw;
   }
 
-  private setName(name: string, ns: string): void {
+  private setName(name: string): void {
     this.name = name;
-    this.ns = ns;
     const colon = name.indexOf(':');
-    const local = colon < 0 ? name : name.slice(colon + 1);
+    let local: string;
+    let ns: string;
+    let isRead: boolean;
+    // Most elements have no prefix: the default namespace and whether it is read are kept at hand.
+    if (colon < 0) {
+      local = name;
+      ns = this.defaultNs;
+      isRead = this.defaultRead;
+    } else {
+      local = name.slice(colon + 1);
+      ns = this.bound.get(name.slice(0, colon)) ?? '';
+      isRead = this.namespaces?.has(ns) ?? true;
+    }
+    this.ns = ns;
     this.anyLocal = local;
-    const read = this.namespaces;
-    if (read === undefined) {
+    if (this.namespaces === undefined) {
       this.local = local;
       return;
     }
     const depth = this.depth;
-    const isRead = read.has(ns);
     if (this.foreignDepth === 0 && !isRead) this.foreignDepth = depth;
     this.foreign = this.foreignDepth > 0;
     if (this.foreign) {
