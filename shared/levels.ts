@@ -292,3 +292,17 @@ export function rollupStateText(o: Pick<OfficeStanding, 'own' | 'revision' | 'mi
   if (o.revision !== null) return `第${o.revision}版`;
   return o.missing === 0 && o.waiting > 0 ? '待报送' : '未报送';
 }
+
+/**
+ * How an office that holds a key is named in a refusal's `holders` (E_KEY_OF_OTHER_UNIT): this office,
+ * its parent or a subordinate office. A key of theirs is never a unit's, so no screen offers to share it.
+ */
+export const OFFICE_HOLDER = {
+  own: '本机汇总端',
+  parent: (name: string) => `上级汇总端「${name}」`,
+  subordinate: (name: string) => `下级汇总端「${name}」`,
+} as const;
+
+export function isOfficeHolder(holder: string): boolean {
+  return holder === OFFICE_HOLDER.own || /^[上下]级汇总端「.*」$/.test(holder);
+}

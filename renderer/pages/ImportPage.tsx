@@ -12,6 +12,7 @@ import type { Dayjs } from 'dayjs';
 import type { ImportFileResult, ImportProgress, ReturnView, ValueChange } from '../../shared/api';
 import { ERROR_LABELS, type ErrorCode } from '../../shared/errors';
 import { printable } from '../../shared/format';
+import { isOfficeHolder } from '../../shared/levels';
 import { call, onEvent } from '../api';
 import { useErrorReporter } from '../components/common';
 import { openEntryAt } from './EntryPage';
@@ -85,7 +86,8 @@ export function ImportPage() {
       // A new assignment may bring another reporting frequency: the plan's periods and their names change.
       if (!opts.dryRun && r.some((x) => x.kind === 'assignment' && x.status === 'accepted')) await load();
       const unknown = r.filter((x) => x.code === 'E_UNKNOWN_KEY');
-      const ofOtherUnits = r.filter((x) => x.code === 'E_KEY_OF_OTHER_UNIT');
+      // An office's key (this one's, a parent's, a county's) is never a unit's: nothing to offer to share.
+      const ofOtherUnits = r.filter((x) => x.code === 'E_KEY_OF_OTHER_UNIT' && !(x.holders ?? []).some(isOfficeHolder));
       if (unknown.length > 0) confirmKeys(unknown, opts.dryRun);
       else if (ofOtherUnits.length > 0) confirmSharedKeys(ofOtherUnits, opts);
     } catch (err) {

@@ -7,6 +7,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../electron/cli';
+import { isOfficeHolder } from '../../shared/levels';
 import { listAudit } from '../../db/queries/audit';
 import { acceptKeyFromFile, importFiles } from '../../electron/services/import/import';
 import { listKeys } from '../../electron/services/keys/keys';
@@ -51,6 +52,8 @@ describe('an office\'s key is never a unit\'s', () => {
       const [r] = await importFiles(loop.office, [file], { acceptNewKeys: true, dryRun });
       expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT', unit: '市民政局', holders: ['本机汇总端'] });
       expect(r!.message).toContain('却是本机汇总端的密钥,不是任何单位的密钥');
+      // So the import page offers no "shared key" dialog for it (a unit's key would get one).
+      expect(r!.holders!.every(isOfficeHolder)).toBe(true);
     }
     const shared = await ledger('keys', '--db', db, '--accept-from', file, '--shared-key');
     expect(shared.code).toBe(1);
@@ -86,6 +89,7 @@ describe('a key that belongs to another unit', () => {
       expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_OF_OTHER_UNIT', unit: '市民政局', fingerprint: loop.canlianKey, holders: ['市残联'] });
       expect(r!.message).toContain(`签名密钥(${loop.canlianKey})却已登记为市残联(现用)的密钥`);
       expect(r!.message).toContain('--shared-key');
+      expect(r!.holders!.some(isOfficeHolder)).toBe(false);
     }
     expect(await snapshotData(loop.office.db)).toBe(before);
     expect((await listKeys(loop.office)).pinned.map((k) => k.unit)).toEqual(['市残联']);

@@ -16,6 +16,7 @@ import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS,
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { listOffices } from '../../../db/queries/levels';
+import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
 import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
@@ -448,13 +449,13 @@ async function officeKeyHolders(ctx: Ctx): Promise<ReadonlyMap<string, readonly 
   const out = new Map<string, string[]>();
   const add = (key: string, who: string) => out.set(key, [...out.get(key) ?? [], who]);
   const own = await getSetting(ctx.db, 'public_key');
-  if (own) add(own, '本机汇总端');
+  if (own) add(own, OFFICE_HOLDER.own);
   const parent = await getParent(ctx.db);
-  if (parent) add(parent.publicKey, `上级汇总端「${parent.name}」`);
+  if (parent) add(parent.publicKey, OFFICE_HOLDER.parent(parent.name));
   const keys = await listOfficeKeys(ctx.db);
   if (keys.length > 0) {
     const names = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
-    for (const k of keys) add(k.publicKey, `下级汇总端「${names.get(k.officeId) ?? k.officeId}」`);
+    for (const k of keys) add(k.publicKey, OFFICE_HOLDER.subordinate(names.get(k.officeId) ?? String(k.officeId)));
   }
   return out;
 }

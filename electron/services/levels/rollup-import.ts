@@ -8,6 +8,7 @@ import type { ImportFileResult } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { hasStarted, periodLabel, periodStart, PERIOD_UNIT_WORDS, planPeriodsText } from '../../../shared/rules/periods';
 import { rollupDataSchema } from '../../../shared/rollup';
+import { OFFICE_HOLDER } from '../../../shared/levels';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices } from '../../../db/queries/levels';
@@ -114,7 +115,7 @@ export async function importRollup(
       ...(opts.dryRun ? [...opts.rollups.keys].filter(([id, k]) => k === m.signerKey && id !== officeId).map(([id]) => byName.get(id) ?? '') : []),
     ];
     const units = (await holdersOfKey(ctx.db, m.signerKey)).map((h) => h.unit);
-    const own = m.signerKey === (await getSetting(ctx.db, 'public_key')) ? ['本机汇总端'] : [];
+    const own = m.signerKey === (await getSetting(ctx.db, 'public_key')) ? [OFFICE_HOLDER.own] : [];
     const holders = [...own, ...otherOffices, ...units];
     if (holders.length > 0) {
       refuse('E_KEY_OF_OTHER_UNIT', `这个汇总包自称来自${m.unit},签名密钥(${pkg.fingerprint})却已登记为${holders.join('、')}的密钥,未导入。一个密钥只属于一方:请电话与${m.unit}核实。`,
