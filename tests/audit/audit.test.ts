@@ -75,7 +75,7 @@ describe('the audit log', () => {
     const canlian = await loop.unit('市残联');
     expect(actions(await audit())).toEqual(['package.export.assignment']);
     const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
-    const [imported] = await importFiles(office, [file], { acceptNewKeys: true, receivedOn: '2019-07-05' });
+    const [imported] = await importFiles(office, [file], { acceptNewKeys: true, receivedOn: '2019-07-03' });
     expect(imported!.status).toBe('accepted');
     rows = await audit();
     expect(actions(rows)).toEqual(['key.accept-first', 'report.import', 'report.import', 'package.import']);
@@ -85,7 +85,7 @@ describe('the audit log', () => {
     const imported24 = rows.find((r) => r.action === 'report.import' && (r.after as { task: number }).task === 24)!;
     expect(imported24.before).toMatchObject({ revision: 1, status: '推进中', values: expect.arrayContaining([expect.objectContaining({ value: 220 })]) });
     expect(imported24.after).toMatchObject({ unit: '市残联', period: '2019-06', revision: 1, values: expect.arrayContaining([expect.objectContaining({ value: 214 })]) });
-    expect(rows[3]).toMatchObject({ entity: 'package', after: { file: '填报包-市残联-2019-06-第1版.xlsx', unit: '市残联', period: '2019-06', revision: 1, receivedOn: '2019-07-05' } });
+    expect(rows[3]).toMatchObject({ entity: 'package', after: { file: '填报包-市残联-2019-06-第1版.xlsx', unit: '市残联', period: '2019-06', revision: 1, receivedOn: '2019-07-03' } });
 
     // A new key for a known unit, accepted explicitly: the old and the new fingerprint.
     const reinstalled = await loop.unit('市残联', { dbName: 'reinstalled.db' });

@@ -10,7 +10,7 @@ import { run } from '../../electron/cli';
 import { isOfficeHolder } from '../../shared/levels';
 import { listAudit } from '../../db/queries/audit';
 import { acceptKeyFromFile, importFiles } from '../../electron/services/import/import';
-import { listKeys } from '../../electron/services/keys/keys';
+import { keyFilePath, listKeys } from '../../electron/services/keys/keys';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
 import { CANLIAN_JUNE, createLoop, snapshotData, type Loop } from '../helpers/loop';
@@ -44,7 +44,7 @@ describe('an office\'s key is never a unit\'s', () => {
   it('a report signed with the office\'s own key (its key file copied to a unit) is refused with and without accept-new-keys, and `keys --accept-from … --shared-key` does not take it', async () => {
     const loop = await createLoop();
     const db = loop.office.handle.location;
-    copyFileSync(`${db}.key`, join(loop.dir, 'minzheng.db.key'));
+    copyFileSync(keyFilePath(loop.office.file), join(loop.dir, 'minzheng.db.key'));
     const minzheng = await loop.unit('市民政局', { dbName: 'minzheng.db' });
     const file = await loop.report(minzheng, '2019-06', MINZHENG_JUNE);
     const before = await snapshotData(loop.office.db);

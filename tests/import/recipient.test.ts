@@ -11,7 +11,7 @@ import { getSetting } from '../../db/queries/settings';
 import { enterReports } from '../../electron/services/entry/entry';
 import { acceptKeyFromFile, importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
 import { listKeys } from '../../electron/services/keys/keys';
-import { loadKey } from '../../electron/services/keys/keys';
+import { keyFilePath, loadKey } from '../../electron/services/keys/keys';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { exportAssignment, exportFeedback, exportReport } from '../../electron/services/packages/packages';
@@ -195,7 +195,7 @@ describe('a report is for the office whose key it names', () => {
     const other = await initSummary(join(loop.dir, 'other.db'));
     await other.close();
     const db = loop.office.handle.location;
-    writeFileSync(`${db}.key`, readFileSync(join(loop.dir, 'other.db.key')));
+    writeFileSync(keyFilePath(loop.office.file), readFileSync(join(loop.dir, 'other.db.key')));
     const out = join(loop.dir, 'usb-of-the-wrong-key');
     mkdirSync(out);
     const cli = await ledger('assign', '--db', db, '--unit', '市残联', '--out', out);
