@@ -100,27 +100,30 @@ export function validateTaskEntry(
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const where = `任务${entry.taskNo}「${entry.taskTitle}」`;
   const add = (i: Omit<ValidationIssue, 'taskNo'>) => issues.push({ taskNo: entry.taskNo, ...i });
+  // The words naming the task and the indicator are built only for an issue: the office checks every
+  // task of every package it imports, and nearly all pass.
+  let named: string | undefined;
+  const task = () => (named ??= `任务${entry.taskNo}「${entry.taskTitle}」`);
 
   let behind = false;
   for (const ind of entry.indicators) {
-    const at = `${where}指标「${ind.name}」`;
+    const at = () => `${task()}指标「${ind.name}」`;
     const words = VALUE_WORDS[ind.kind];
     const hasNote = ind.note.trim() !== '';
     if (ind.value === null) {
       if (mode === 'export' && isRequired(entry.role, 'value')) {
-        add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」还没有填写。` });
+        add({ level: 'error', code: 'MISSING_VALUE', indicatorNo: ind.no, field: 'value', message: `${at()}的「${words.value}」还没有填写。` });
       }
       continue;
     }
     if (!Number.isFinite(ind.value)) {
-      add({ level: 'error', code: 'NOT_A_NUMBER', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」不是有效数字。` });
+      add({ level: 'error', code: 'NOT_A_NUMBER', indicatorNo: ind.no, field: 'value', message: `${at()}的「${words.value}」不是有效数字。` });
       continue;
     }
     // A growth rate can fall below zero (a decline); a count, a rate or a share cannot.
     if (ind.value < 0 && ind.kind !== 'growth') {
-      add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at}的「${words.value}」不能为负数(填的是 ${fmt(ind.value)})。` });
+      add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at()}的「${words.value}」不能为负数(填的是 ${fmt(ind.value)})。` });
       continue;
     }
     // What is done stays done: a cumulative figure or a milestone's count may not fall without a word
@@ -128,7 +131,7 @@ export function validateTaskEntry(
     if (!MAY_FALL[ind.kind] && ind.previous !== null && ind.value < ind.previous && !hasNote) {
       add({
         level: 'error', code: 'BELOW_PREVIOUS', indicatorNo: ind.no, field: 'value',
-        message: `${at}的「${words.value}」${fmt(ind.value)}${ind.unit}低于${words.previous} ${fmt(ind.previous)}${ind.unit}:${ind.kind === 'milestone' ? '已完成的不会减少' : '累计数只增不减'},如确需调减,请在「说明」中写明原因。`,
+        message: `${at()}的「${words.value}」${fmt(ind.value)}${ind.unit}低于${words.previous} ${fmt(ind.previous)}${ind.unit}:${ind.kind === 'milestone' ? '已完成的不会减少' : '累计数只增不减'},如确需调减,请在「说明」中写明原因。`,
       });
     }
     const ceiling = ind.comparator === '<=';
@@ -136,7 +139,7 @@ export function validateTaskEntry(
     if (!ceiling && upper > 0 && ind.value > OUTLIER_FACTOR * upper) {
       add({
         level: 'warning', code: 'OVER_3X_TARGET', indicatorNo: ind.no, field: 'note', explained: hasNote,
-        message: `${at}的「${words.value}」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
+        message: `${at()}的「${words.value}」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
       });
     }
     const light = indicatorLight(ind, ind.value, month, thresholds);
@@ -148,12 +151,12 @@ export function validateTaskEntry(
     add({
       level: 'warning', code: 'BEHIND_NO_PLAN', field: entry.problems.trim() === '' ? 'problems' : 'nextSteps',
       explained: entry.explanation.trim() !== '',
-      message: `${where}有指标落后于序时进度或未达到目标,但${empty}为空:请填写,或在「情况说明」中写一句原因。`,
+      message: `${task()}有指标落后于序时进度或未达到目标,但${empty}为空:请填写,或在「情况说明」中写一句原因。`,
     });
   }
 
   if (mode === 'export' && entry.status === null && isRequired(entry.role, 'status')) {
-    add({ level: 'error', code: 'MISSING_STATUS', field: 'status', message: `${where}还没有选择「推进状态」。` });
+    add({ level: 'error', code: 'MISSING_STATUS', field: 'status', message: `${task()}还没有选择「推进状态」。` });
   }
 
   const funds: [IssueField, string, number | null][] = [
@@ -163,23 +166,23 @@ export function validateTaskEntry(
   ];
   for (const [field, label, v] of funds) {
     if (v !== null && (!Number.isFinite(v) || v < 0)) {
-      add({ level: 'error', code: 'FUNDS_NEGATIVE', field, message: `${where}的「${label}」必须是不小于0的数字(万元)。` });
+      add({ level: 'error', code: 'FUNDS_NEGATIVE', field, message: `${task()}的「${label}」必须是不小于0的数字(万元)。` });
     }
   }
   if (entry.fundsSpent !== null && entry.fundsAvailable !== null && entry.fundsSpent > entry.fundsAvailable) {
     add({
       level: 'error', code: 'FUNDS_SPENT_OVER_AVAILABLE', field: 'fundsSpent',
-      message: `${where}的「支出资金」${fmt(entry.fundsSpent)}万元大于「到位资金」${fmt(entry.fundsAvailable)}万元。`,
+      message: `${task()}的「支出资金」${fmt(entry.fundsSpent)}万元大于「到位资金」${fmt(entry.fundsAvailable)}万元。`,
     });
   }
   if (entry.fundsAvailable !== null && entry.fundsPlanned !== null && entry.fundsAvailable > entry.fundsPlanned) {
     add({
       level: 'error', code: 'FUNDS_AVAILABLE_OVER_PLANNED', field: 'fundsAvailable',
-      message: `${where}的「到位资金」${fmt(entry.fundsAvailable)}万元大于「计划资金」${fmt(entry.fundsPlanned)}万元。`,
+      message: `${task()}的「到位资金」${fmt(entry.fundsAvailable)}万元大于「计划资金」${fmt(entry.fundsPlanned)}万元。`,
     });
   }
   if (entry.phone.trim() !== '' && !/^[0-9+\-() ]{5,20}$/.test(entry.phone.trim())) {
-    add({ level: 'error', code: 'BAD_PHONE', field: 'phone', message: `${where}的「联系电话」格式不正确(只能包含数字、空格和 - + ( ))。` });
+    add({ level: 'error', code: 'BAD_PHONE', field: 'phone', message: `${task()}的「联系电话」格式不正确(只能包含数字、空格和 - + ( ))。` });
   }
   const texts: [IssueField, string, string][] = [
     ['progress', '工作进展', entry.progress],
@@ -189,7 +192,7 @@ export function validateTaskEntry(
   ];
   for (const [field, label, text] of texts) {
     if (text.length > MAX_TEXT_CHARS) {
-      add({ level: 'error', code: 'TOO_LONG', field, message: `${where}的「${label}」超过 ${MAX_TEXT_CHARS} 字,请精简。` });
+      add({ level: 'error', code: 'TOO_LONG', field, message: `${task()}的「${label}」超过 ${MAX_TEXT_CHARS} 字,请精简。` });
     }
   }
   return issues;

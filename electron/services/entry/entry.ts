@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { indicatorFields, type Role } from '../../../shared/domain';
+import type { Role } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../../shared/rules/validation';
@@ -131,10 +131,14 @@ export function toTaskEntry(
     status: fields.status, progress: fields.progress, problems: fields.problems, nextSteps: fields.nextSteps,
     fundsPlanned: fields.fundsPlanned, fundsAvailable: fields.fundsAvailable, fundsSpent: fields.fundsSpent,
     phone: fields.phone, explanation: fields.explanation,
-    indicators: task.indicators.map((i) => ({
-      ...indicatorFields(i), value: values.get(i.id)?.value ?? null, previous: previous.get(i.id) ?? null,
-      note: values.get(i.id)?.note ?? '',
-    })),
+    // One literal, not a spread of indicatorFields: the office builds this for every task of every package it imports.
+    indicators: task.indicators.map((i) => {
+      const v = values.get(i.id);
+      return {
+        no: i.no, name: i.name, comparator: i.comparator, target: i.target, targetMax: i.targetMax, unit: i.unit,
+        additive: i.additive, kind: i.kind, deadline: i.deadline, value: v?.value ?? null, previous: previous.get(i.id) ?? null, note: v?.note ?? '',
+      };
+    }),
   };
 }
 
