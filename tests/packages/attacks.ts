@@ -135,6 +135,9 @@ const drawing = (content: string, extra: { name: string; xml: string | Buffer; c
   return drawingRels.length > 0 ? withParts(bytes, [], drawingRels, 'xl/drawings/_rels/drawing1.xml.rels') : bytes;
 };
 
+/** The theme's text colour (dk1, which every cell in the default font uses) written as `colour`. */
+const withDk1 = (colour: string) => (pkg: Buffer) => editZipText(pkg, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, `<a:dk1>${colour}</a:dk1>`));
+
 const csvCell = (text: string, row: number, col: number) => text.split('\n')[row]?.split(',')[col];
 
 export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
@@ -241,7 +244,7 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
   },
   {
     name: 'the theme\'s text colour (dk1) turned white: every cell in the default font vanishes',
-    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:srgbClr val="FFFFFF"/></a:dk1>')),
+    build: withDk1('<a:srgbClr val="FFFFFF"/>'),
     sheet: '封面', cell: 'A1', problem: /文字颜色与底色/,
   },
   {
@@ -467,17 +470,17 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
   },
   {
     name: 'the theme\'s text colour (dk1) given as scRGB white',
-    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:scrgbClr r="100000" g="100000" b="100000"/></a:dk1>')),
+    build: withDk1('<a:scrgbClr r="100000" g="100000" b="100000"/>'),
     sheet: '', cell: '', problem: /主题颜色dk1的写法无法核对/,
   },
   {
     name: 'the theme\'s text colour (dk1) as black lightened to white (lumOff)',
-    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:srgbClr val="000000"><a:lumMod val="0"/><a:lumOff val="100000"/></a:srgbClr></a:dk1>')),
+    build: withDk1('<a:srgbClr val="000000"><a:lumMod val="0"/><a:lumOff val="100000"/></a:srgbClr>'),
     sheet: '', cell: '', problem: /主题颜色dk1的写法无法核对/,
   },
   {
     name: 'the theme\'s text colour (dk1) as the window\'s colour (white), lastClr saying black',
-    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:sysClr val="window" lastClr="000000"/></a:dk1>')),
+    build: withDk1('<a:sysClr val="window" lastClr="000000"/>'),
     sheet: '封面', cell: 'A1', problem: /文字颜色与底色/,
   },
   {

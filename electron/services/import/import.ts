@@ -441,7 +441,7 @@ async function ownFingerprint(ctx: Ctx): Promise<string> {
 }
 
 /**
- * The offices a key belongs to: this office's own, the 上级汇总端 it was set up from, and its 下级汇总端s.
+ * Every office key and whose it is: this office's own, the 上级汇总端 it was set up from, and its 下级汇总端s.
  * An office's key is never a unit's, whatever is accepted on purpose: a report signed with it would be the
  * office speaking for a unit (docs/package-format.md §10).
  */

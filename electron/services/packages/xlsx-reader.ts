@@ -1057,10 +1057,7 @@ function strictNumber(s: string): number | null {
  */
 function integerAttr(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  let s = raw;
-  const c0 = s.charCodeAt(0);
-  const cn = s.charCodeAt(s.length - 1);
-  if (c0 === 0x20 || c0 === 0x09 || c0 === 0x0a || c0 === 0x0d || cn === 0x20 || cn === 0x09 || cn === 0x0a || cn === 0x0d) s = s.trim();
+  let s = raw.trim();
   if (s.charCodeAt(0) === 0x2b) s = s.slice(1);
   if (s.length === 0 || s.length > 9) return undefined;
   for (let i = 0; i < s.length; i++) {

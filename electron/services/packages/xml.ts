@@ -56,7 +56,7 @@ function endsName(c: number): boolean {
 /**
  * Which namespaces a reader reads. An element of any other namespace (an extension, `mc:AlternateContent`,
  * or one a file made up) is skipped with everything inside it, as a spreadsheet program skips what it
- * does not know: its tokens come with `local` '' and `foreign` set, so no reader of a part matches them.
+ * does not know: its elements come with `local` '', so no reader of a part matches them.
  */
 export interface XmlReaderOptions {
   readonly namespaces?: ReadonlySet<string>;
@@ -72,16 +72,12 @@ export class XmlReader {
   local = '';
   /** The local name whatever the namespace: for finding extensions (x14:conditionalFormatting …) to refuse. */
   anyLocal = '';
-  /** The current token is, or is inside, an element of a namespace not read. */
-  foreign = false;
   /**
    * The first element of a namespace read that sits inside one that is not, outside an extension list's
    * `ext` (`mc:Fallback/sheetData`): what programs show there differs (Excel takes mc:Choice, LibreOffice
    * mc:Fallback), so a reader refuses the part rather than pick one.
    */
   shadowed: string | undefined;
-  /** The namespace of the element just started or ended ('' for none). */
-  ns = '';
   /** Number of elements open around the current token (the started element included). */
   depth = 0;
   /** The decoded text of an XML_TEXT token. */
@@ -110,7 +106,7 @@ export class XmlReader {
   private extDepth = 0;
   /** Depth of the element whose end was the last token: its scopes close before the next token. */
   private endedDepth = 0;
-  private defaultNs = '';
+  /** Whether the default namespace in scope is read: most elements have no prefix. */
   private defaultRead = false;
 
   constructor(private readonly src: string, options: XmlReaderOptions = {}) {
@@ -170,7 +166,6 @@ export class XmlReader {
         }
         this.text = this.decoded(start, end, false);
         this.depth = this.stack.length;
-        this.foreign = this.foreignDepth > 0;
         return XML_TEXT;
       }
       const c1 = src.charCodeAt(start + 1);
@@ -195,8 +190,7 @@ export class XmlReader {
           this.pos = end + 3;
           this.text = normaliseLineEnds(src.slice(start + 9, end));
           this.depth = this.stack.length;
-          this.foreign = this.foreignDepth > 0;
-          return XML_TEXT;
+            return XML_TEXT;
         }
         // <!DOCTYPE …>, <!ENTITY …> and anything else of the kind: entities are how XML bombs and
         // external fetches get in, and no spreadsheet part needs one.
@@ -308,7 +302,6 @@ export class XmlReader {
   }
 
   private setDefault(ns: string): void {
-    this.defaultNs = ns;
     this.defaultRead = this.namespaces?.has(ns) ?? true;
   }
 
@@ -353,20 +346,9 @@ export class XmlReader {
   private setName(name: string): void {
     this.name = name;
     const colon = name.indexOf(':');
-    let local: string;
-    let ns: string;
-    let isRead: boolean;
-    // Most elements have no prefix: the default namespace and whether it is read are kept at hand.
-    if (colon < 0) {
-      local = name;
-      ns = this.defaultNs;
-      isRead = this.defaultRead;
-    } else {
-      local = name.slice(colon + 1);
-      ns = this.bound.get(name.slice(0, colon)) ?? '';
-      isRead = this.namespaces?.has(ns) ?? true;
-    }
-    this.ns = ns;
+    const local = colon < 0 ? name : name.slice(colon + 1);
+    // Most elements have no prefix: whether the default namespace is read is kept at hand.
+    const isRead = colon < 0 ? this.defaultRead : this.namespaces?.has(this.bound.get(name.slice(0, colon)) ?? '') ?? true;
     this.anyLocal = local;
     if (this.namespaces === undefined) {
       this.local = local;
@@ -374,8 +356,7 @@ export class XmlReader {
     }
     const depth = this.depth;
     if (this.foreignDepth === 0 && !isRead) this.foreignDepth = depth;
-    this.foreign = this.foreignDepth > 0;
-    if (this.foreign) {
+    if (this.foreignDepth > 0) {
       if (isRead && this.extDepth === 0 && this.shadowed === undefined) this.shadowed = `${this.stack[this.stack.length - 2]}/${name}`;
       this.local = '';
       return;
