@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, PackageError, SIGNATURE_SHEET, readPackage } from '../.
 import { writePackage } from '../../electron/services/packages/package-writer';
 import type { Limits, PackageErrorCode } from '../../electron/services/packages/package-format';
 import * as reader from '../../electron/services/packages/xlsx-reader';
-import { deflated, editWithSheetJS, fixture, readZip, sampleReport, setCell, testKey, writeRawZip, writeZip } from './helpers';
+import { deflated, editWithSheetJS, editZipText, fixture, readZip, sampleReport, setCell, testKey, writeRawZip, writeZip } from './helpers';
 
 // Spies on the two things that could inflate a bomb: the workbook reader and zlib's inflater.
 vi.mock('../../electron/services/packages/xlsx-reader', async (importOriginal) => {
@@ -98,6 +98,26 @@ describe('broken files', () => {
     expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
+  it('a part bearing the checksum and sizes of a part read before, with other bytes', () => {
+    // The verifier reuses a part it has inflated before (InflatedParts): only when the stored bytes are the same.
+    const entries = readZip(valid()).map(deflated);
+    const i = entries.findIndex((e) => e.name === 'xl/styles.xml');
+    const original = readZip(valid())[i]!.data.toString('utf8');
+    const forged = original.replace(/<sz val="(\d)(\d)"\/>/, (_m, a: string, b: string) => `<sz val="${b}${a}"/>`);
+    expect(forged).not.toBe(original);
+    expect(forged.length).toBe(original.length);
+    readPackage(valid()); // the original styles are now the ones read before
+    entries[i] = { ...entries[i]!, stored: zlib.deflateRawSync(Buffer.from(forged, 'utf8')) };
+    expectRefused(writeRawZip(entries), 'E_UNREADABLE', '校验和不符');
+  });
+
+  it('a refusal found in a part is found again in the same bytes (only clean readings are reused)', () => {
+    const hostile = editZipText(valid(), 'xl/theme/theme1.xml', (x) => x.replace(/<a:dk1>.*?<\/a:dk1>/, '<a:dk1><a:scrgbClr r="0" g="0" b="0"/></a:dk1>'));
+    const first = expectRefused(hostile, 'E_TAMPERED', /主题颜色dk1/);
+    expect(readPackage(valid()).manifest.kind).toBe('report');
+    expect(expectRefused(hostile, 'E_TAMPERED').message).toBe(first.message);
+  });
+
   it('an entry that inflates to more than it declares', () => {
     const entries = readZip(valid()).map(deflated);
     const i = entries.findIndex((e) => e.name === 'xl/sharedStrings.xml');
@@ -124,7 +144,8 @@ describe('broken files', () => {
 
 describe('hostile files', () => {
   it('(the spies below do watch the reader: a good package is inflated and parsed once)', () => {
-    const bytes = valid();
+    // A part no earlier test has: parts read before are reused, not inflated again (InflatedParts).
+    const bytes = editZipText(valid(), 'docProps/app.xml', (x) => x.replace('?>', '?><!-- a part not read before -->'));
     vi.mocked(reader.readWorkbook).mockClear();
     vi.mocked(zlib.inflateRawSync).mockClear();
     readPackage(bytes);

@@ -178,7 +178,10 @@ export type Parts = ReadonlyMap<string, Buffer>;
 
 function partText(parts: Parts, name: string): string | undefined {
   const buf = parts.get(name.toLowerCase());
-  if (buf === undefined) return undefined;
+  return buf === undefined ? undefined : textOf(buf, name);
+}
+
+function textOf(buf: Buffer, name: string): string {
   const text = buf.toString('utf8');
   // Invalid bytes decode as U+FFFD: only a text holding one needs the (second) full check.
   if (text.includes('\uFFFD') && !isUtf8(buf)) throw corrupt(`${name} 不是有效的 UTF-8 文本`);
@@ -224,8 +227,39 @@ function withPart<T>(name: string, text: string, namespaces: ReadonlySet<string>
   return out;
 }
 
+/**
+ * What was read of a part, kept with the part's Buffer: inspectZip hands over the same Buffer for a part whose
+ * stored bytes it has inflated before (package-format.ts `InflatedParts`), so a batch from one writer reads its
+ * theme, styles and relationships once. Kept by what the part was read as (`use`, with the part's name, which
+ * messages name) and only when reading it left no issue: a reused reading is exactly what reading it again gives.
+ */
+const readings = new WeakMap<Buffer, Map<string, unknown>>();
+
+/** Reads a part by `read` (given the issues array it reports into), or reuses a clean reading of the same bytes. */
+function readPart<T>(parts: Parts, name: string, use: string, issues: string[], read: (text: string, issues: string[]) => T): T | undefined {
+  const buf = parts.get(name.toLowerCase());
+  if (buf === undefined) return undefined;
+  const key = `${use}:${name}`;
+  const kept = readings.get(buf);
+  if (kept?.has(key)) return kept.get(key) as T;
+  const own: string[] = [];
+  const value = read(textOf(buf, name), own);
+  if (own.length === 0) {
+    if (kept) kept.set(key, value);
+    else readings.set(buf, new Map([[key, value]]));
+  } else {
+    issues.push(...own);
+  }
+  return value;
+}
+
 /** What a program shows of content inside mc:AlternateContent or an unknown element: not the same everywhere. */
 export const SHADOWED_CONTENT = '不同程序显示不同的内容';
+
+/** A `shadowed` callback of withPart that reports into a workbook's issues. */
+function shadowedInto(issues: string[]): (what: string) => void {
+  return (what) => issues.push(`${SHADOWED_CONTENT}(${what})`);
+}
 
 interface Rel {
   readonly id: string;
@@ -241,12 +275,10 @@ function relsPartOf(part: string): string {
 }
 
 /** The relationships of a part (none when it has no .rels part). */
-function relsOf(parts: Parts, part: string): Rel[] {
+function relsOf(parts: Parts, part: string): readonly Rel[] {
   const name = relsPartOf(part);
-  const text = partText(parts, name);
-  if (text === undefined) return [];
   const base = part.slice(0, part.lastIndexOf('/') + 1);
-  return withPart(name, text, RELATIONSHIPS, (x) => {
+  return readPart(parts, name, 'rels', [], (text) => withPart(name, text, RELATIONSHIPS, (x) => {
     const out: Rel[] = [];
     for (let t = x.next(); t !== XML_EOF; t = x.next()) {
       if (t !== XML_START || x.local !== 'Relationship') continue;
@@ -259,7 +291,7 @@ function relsOf(parts: Parts, part: string): Rel[] {
       out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target) });
     }
     return out;
-  });
+  })) ?? [];
 }
 
 /** A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). */
@@ -329,7 +361,7 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const rels = relsOf(parts, workbookPart);
   for (const r of rels) if (!WORKBOOK_RELS.has(r.type)) workbookIssues.push(`${describeRel(r.type)}(${r.target || '外部'})`);
   const relById = new Map(rels.map((r) => [r.id, r]));
-  const shadowed = (what: string) => workbookIssues.push(`${SHADOWED_CONTENT}(${what})`);
+  const shadowed = shadowedInto(workbookIssues);
   const sheetRefs = withPart(workbookPart, workbookText, SPREADSHEETML, (x) => readSheetList(x, relById, limits, workbookIssues), shadowed);
 
   const one = (type: string): string | undefined => {
@@ -341,11 +373,11 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const stringsText = stringsPart === undefined ? undefined : partText(parts, stringsPart);
   const strings = stringsText === undefined ? NO_STRINGS : withPart(stringsPart!, stringsText, SPREADSHEETML, readSharedStrings, shadowed);
   const stylesPart = one('styles');
-  const stylesText = stylesPart === undefined ? undefined : partText(parts, stylesPart);
-  const styles = stylesText === undefined ? NO_STYLES : withPart(stylesPart!, stylesText, SPREADSHEETML, readStyles, shadowed);
+  const styles = (stylesPart === undefined ? undefined : readPart(parts, stylesPart, 'styles', workbookIssues,
+    (text, issues) => withPart(stylesPart, text, SPREADSHEETML, readStyles, shadowedInto(issues)))) ?? NO_STYLES;
   const themePart = one('theme');
-  const themeText = themePart === undefined ? undefined : partText(parts, themePart);
-  const themeColors = themeText === undefined ? DEFAULT_THEME : withPart(themePart!, themeText, DRAWINGML, (x) => readThemeColors(x, workbookIssues), shadowed);
+  const themeColors = (themePart === undefined ? undefined : readPart(parts, themePart, 'theme', workbookIssues,
+    (text, issues) => withPart(themePart, text, DRAWINGML, (x) => readThemeColors(x, issues), shadowedInto(issues)))) ?? DEFAULT_THEME;
 
   const sheets = sheetRefs.map((ref): ParsedSheet => {
     const text = partText(parts, ref.part);
