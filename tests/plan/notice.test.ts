@@ -59,6 +59,16 @@ describe('parseNoticeText: layouts', () => {
     expect(parsed.plan.categories.flatMap((c) => c.tasks).map(roles)).toEqual(tasks);
   });
 
+  it('a notice pasted from a web page: zero-width spaces, a bidi mark and a stray control character in unit names do not make look-alike units', () => {
+    const parsed = parseNoticeText(`${HEAD}一、稳定就业\n1.实施技能培训。开展培训250人。(牵头责任单位:县人社局\u200b,协同责任单位:县财政局\u200e、县教体局\u0007)\n2.保障工资支付。(牵头责任单位:\ufeff县人社局)`);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.plan.categories[0]!.tasks.map(roles)).toEqual([
+      { no: 1, lead: ['县人社局'], co: ['县财政局', '县教体局'], openEnded: false, leader: null, subordinates: null },
+      { no: 2, lead: ['县人社局'], co: [], openEnded: false, leader: null, subordinates: null },
+    ]);
+    expect(parsed.plan.units.map((u) => u.name).sort()).toEqual(['县人社局', '县教体局', '县财政局']);
+  });
+
   it('keeps a task text whole across lines until its units, and drops the closing paragraph after the last task', () => {
     const [t] = tasksOf(`${HEAD}一、民生\n1.实施技能培训。开展培训250人,\n企业新录用人员培训120人。\n牵头责任单位:县人社局。\n各乡镇、县直各单位要加强组织领导。`);
     expect(t!.title).toBe('实施技能培训');

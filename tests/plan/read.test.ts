@@ -61,4 +61,20 @@ describe('planProblems', () => {
   ])('%s', (_what, plan, where, message) => {
     expect(planProblems(plan)).toEqual([{ where, message }]);
   });
+
+  it.each([
+    ['an ANSI escape', '\u001b[31m市财政局', '单位「\\u001B[31m市财政局」'],
+    ['a zero-width space', '市财政局\u200b', '单位「市财政局\\u200B」'],
+    ['a right-to-left override', '市\u202e局政财', '单位「市\\u202E局政财」'],
+    ['a trailing space', '市财政局 ', '单位「市财政局 」'],
+  ])('a unit name with %s: two names that look alike would be two units', (_what, name, where) => {
+    // The unit renamed everywhere it is named, so only the name itself is wrong.
+    const rename = (n: string) => (n === '市财政局' ? name : n);
+    const plan = {
+      ...PLAN_2019,
+      units: PLAN_2019.units.map((u) => ({ ...u, name: rename(u.name) })),
+      categories: PLAN_2019.categories.map((c) => ({ ...c, tasks: c.tasks.map((t) => ({ ...t, leadUnits: t.leadUnits.map(rename), coUnits: t.coUnits.map(rename) })) })),
+    };
+    expect(planProblems(plan)).toEqual([{ where, message: expect.stringContaining('含有控制字符、不可见字符或首尾空格') }]);
+  });
 });

@@ -28,14 +28,22 @@ function chineseNumber(s: string): number {
 /**
  * Full-width forms (U+FF01…U+FF5E: digits, letters, ，：；（）％ …) as their ASCII twins, the ideographic
  * space as a space: notices mix both, and the 2019 seed itself is printed with the ASCII ones. 、 。 “” stay.
+ * Invisible characters text pasted from a web page carries (zero-width spaces and joiners, bidi marks, soft
+ * hyphens, a BOM) are dropped and other control characters made spaces: inside a unit's name they would make
+ * 县教体局 and 县教体局\u200b two units that look the same.
  */
 export function normalizeNoticeText(text: string): string {
   return text
-    .replace(/^\ufeff/, '')
+    .replace(INVISIBLE, '')
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\u00a0]/g, ' ')
-    .replace(/\r\n?/g, '\n');
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, ' ');
 }
+
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 // ---------------------------------------------------------------------------------------------
 // Lines
