@@ -44,13 +44,21 @@ export async function hasPackage(db: Tx, packageId: string): Promise<boolean> {
 }
 
 const newestQuery = compiled((db) => db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
-  .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P));
+  .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P));
+
+const newestOfOfficeQuery = compiled((db) => db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
+  .where('office_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P));
 
 /**
- * The highest revision of a unit's report for a period received so far, 0 before the first.
- * @example await newestReportRevision(db, unitId, '2019-06') // 2
+ * The highest revision of a unit's report (or, with `office`, a subordinate office's roll-up) for a period
+ * received so far from the key `signer` (a fingerprint), 0 before the first. By key: a sender that reinstalls
+ * starts again at 第1版 under its new key, which the office accepted on purpose; a package of an older key is
+ * refused before its revision is looked at, as that key is no longer the sender's.
+ * @example await newestRevision(db, { unitId }, '2019-06', 'AB12-…') // 2
  */
-export async function newestReportRevision(db: Tx, unitId: number, period: string): Promise<number> {
-  const [row] = await newestQuery.run(db, [unitId, 'report', 'in', period]);
+export async function newestRevision(db: Tx, of: { unitId: number } | { officeId: number }, period: string, signer: string): Promise<number> {
+  const [row] = 'unitId' in of
+    ? await newestQuery.run(db, [of.unitId, 'report', 'in', period, signer])
+    : await newestOfOfficeQuery.run(db, [of.officeId, 'rollup', 'in', period, signer]);
   return row?.r ?? 0;
 }

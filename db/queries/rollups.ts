@@ -84,7 +84,7 @@ export async function listRollups(db: Tx, period: string): Promise<RollupRow[]> 
 
 /**
  * Stores a roll-up as the office's current one for its period; the one it replaces goes to rollup_history.
- * The caller has checked that the revision is higher than the stored one.
+ * The caller has checked that the revision is higher than any stored from the same key (newestRevision).
  * @returns the revision it replaced, or null for the office's first of the period
  */
 export async function storeRollup(db: Tx, r: Omit<RollupRow, 'id'>, replacedAt: string): Promise<number | null> {

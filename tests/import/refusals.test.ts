@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
 import type { PlanDef } from '../../shared/domain';
-import { GROUP_MS, importFiles } from '../../electron/services/import/import';
+import { acceptKeyFromFile, GROUP_MS, importFiles } from '../../electron/services/import/import';
 import { loadKey } from '../../electron/services/keys/keys';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { readPackageFile } from '../../electron/services/packages/package-data';
@@ -33,6 +33,15 @@ function editCells(src: string, dest: string, edits: Record<string, string | num
   for (const [ref, v] of Object.entries(edits)) ws[ref] = typeof v === 'number' ? { t: 'n', v } : { t: 's', v };
   writeFileSync(dest, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
   return dest;
+}
+
+/** 市残联's June figure for task 24's second indicator at the office, and the revision it came in. */
+async function task24Value(loop: Loop): Promise<{ revision: number; value: number | null }> {
+  return loop.office.db.selectFrom('reports as r')
+    .innerJoin('units as u', 'u.id', 'r.unit_id').innerJoin('periods as p', 'p.id', 'r.period_id').innerJoin('tasks as t', 't.id', 'r.task_id')
+    .innerJoin('report_values as v', 'v.report_id', 'r.id').innerJoin('indicators as i', 'i.id', 'v.indicator_id')
+    .select(['r.revision', 'v.value']).where('u.name', '=', '市残联').where('p.period', '=', '2019-06').where('t.no', '=', 24).where('i.no', '=', 2)
+    .executeTakeFirstOrThrow();
 }
 
 async function expectRefused(loop: Loop, file: string, code: string, opts: { acceptNewKeys?: boolean } = {}) {
@@ -115,6 +124,29 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     const rev2 = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 220 }]);
     expect((await importFiles(loop.office, [rev2]))[0]!.status).toBe('accepted');
     await expectRefused(loop, rev1, 'E_STALE_REVISION');
+  });
+
+  it('a unit that reinstalled (its new key accepted at the office) starts again at 第1版, and it replaces the old key\'s 第2版', async () => {
+    const loop = await pinnedLoop();
+    const [june1] = await importFiles(loop.office, [loop.good]);
+    expect(june1).toMatchObject({ status: 'accepted', revision: 1 });
+    const rev2 = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 220 }]);
+    expect((await importFiles(loop.office, [rev2]))[0]).toMatchObject({ status: 'accepted', revision: 2 });
+
+    const reinstalled = await loop.unit('市残联', { dbName: 'canlian-reinstalled.db' });
+    const again = await loop.report(reinstalled, '2019-06', [...CANLIAN_JUNE, { task: 24, indicator: 2, value: 230 }]);
+    await acceptKeyFromFile(loop.office, again);
+    const [r] = await importFiles(loop.office, [again]);
+    expect(r).toMatchObject({ status: 'accepted', revision: 1 });
+    expect(await task24Value(loop)).toEqual({ revision: 1, value: 230 });
+    // The new key's own numbering still holds: its 第1版 again is a duplicate, a later one replaces it.
+    expect((await importFiles(loop.office, [again]))[0]!.status).toBe('duplicate');
+    const next = await loop.report(reinstalled, '2019-06', [{ task: 24, indicator: 2, value: 240 }]);
+    expect((await importFiles(loop.office, [next]))[0]).toMatchObject({ status: 'accepted', revision: 2 });
+    expect(await task24Value(loop)).toEqual({ revision: 2, value: 240 });
+    // And the old computer's packages no longer count, whatever their number.
+    const oldKey = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 999 }]);
+    await expectRefused(loop, oldKey, 'E_KEY_MISMATCH');
   });
 
   it('E_PERIOD_LOCKED: a package for a closed period', async () => {

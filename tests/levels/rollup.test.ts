@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/queries/audit';
 import { getRollup, listOfficeKeys } from '../../db/queries/rollups';
 import { listOffices } from '../../db/queries/levels';
-import { importFiles } from '../../electron/services/import/import';
+import { acceptKeyFromFile, importFiles } from '../../electron/services/import/import';
 import { exportRollup } from '../../electron/services/levels/rollup';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { readPackageFile } from '../../electron/services/packages/package-data';
@@ -19,7 +19,7 @@ import { PLAN_2019 } from '../../seeds/plan2019';
 import { fixedClock } from '../helpers/ledger';
 import { editWithSheetJS, setCell } from '../packages/helpers';
 import { CANLIAN_JUNE, snapshotData } from '../helpers/loop';
-import { cityWithCounties, pinParent, rsjEntries } from './levels-loop';
+import { cityWithCounties, pinParent, rsjEntries, setOffices } from './levels-loop';
 
 const dataOf = (file: string) => rollupDataSchema.parse(readPackageFile(file).pkg.data);
 const indicatorOf = (file: string, task: number, indicator: number) => dataOf(file).indicators.find((i) => i.task === task && i.indicator === indicator)!;
@@ -132,6 +132,37 @@ describe('importing 汇总包 at the city', () => {
     const late = await importFiles(lv.city, batch);
     expect(late.map((r) => [r.status, r.code])).toEqual([['accepted', undefined], ['rejected', 'E_STALE_REVISION']]);
     expect(late[1]!.message).toContain('郎溪县 2019年6月 的汇总包已导入第4版,这个文件是第3版,较旧,未导入');
+  });
+
+  it('a county that reinstalled: its new key is accepted from its 汇总包 on purpose (audited), and its 第1版 replaces the old key\'s 第2版', async () => {
+    const lv = await cityWithCounties(['郎溪县']);
+    const langxi = lv.counties.get('郎溪县')!;
+    await lv.report(langxi, await lv.loop.unit('市人社局', { office: langxi }), '2019-06', rsjEntries('2019-06', { '1.1': 40 }));
+    expect((await importFiles(lv.city, [await lv.rollup(langxi, '2019-06')], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
+    expect((await importFiles(lv.city, [await lv.rollup(langxi, '2019-06')]))[0]).toMatchObject({ status: 'accepted', revision: 2 });
+
+    // The county's computer reinstalled: a new office, a new key, its units' reports again.
+    const again = await lv.loop.otherOffice({ name: '郎溪县-重装.db', officeName: '郎溪县民生工作办公室' });
+    await setOffices(again, []);
+    await pinParent(again, lv.city, '郎溪县');
+    await lv.report(again, await lv.loop.unit('市人社局', { office: again, dbName: '郎溪县人社局-重装.db' }), '2019-06', rsjEntries('2019-06', { '1.1': 55 }));
+    const fromNew = await lv.rollup(again, '2019-06');
+    const refused = (await importFiles(lv.city, [fromNew], { acceptNewKeys: true }))[0]!;
+    expect(refused).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+    expect(refused.message).toContain('keys --accept-from');
+
+    const accepted = await acceptKeyFromFile(lv.city, fromNew);
+    expect(accepted).toMatchObject({ unit: '郎溪县', fingerprint: refused.fingerprint, previous: expect.stringMatching(/^[0-9A-F]{4}-/) });
+    await expect(acceptKeyFromFile(lv.city, fromNew)).rejects.toMatchObject({ code: 'E_EXISTS' });
+    expect((await listAudit(lv.city.db)).filter((a) => a.action === 'office-key.replace')).toMatchObject([{ entityId: '郎溪县', before: { fingerprint: accepted.previous }, after: { fingerprint: accepted.fingerprint } }]);
+
+    const r = (await importFiles(lv.city, [fromNew]))[0]!;
+    expect(r).toMatchObject({ status: 'accepted', revision: 1, message: expect.stringContaining('替换第2版') });
+    const office = (await listOffices(lv.city.db)).find((o) => o.name === '郎溪县')!;
+    expect(JSON.parse((await getRollup(lv.city.db, office.id, '2019-06'))!.data).indicators[0]).toMatchObject({ task: 1, indicator: 1, value: 55 });
+    // The old computer's roll-ups no longer count, whatever their number.
+    const fromOld = await lv.rollup(langxi, '2019-06');
+    expect((await importFiles(lv.city, [fromOld]))[0]).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
   });
 
   it('refuses what is not a roll-up of one of its offices for its plan, naming why, and changes nothing', async () => {

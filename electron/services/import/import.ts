@@ -18,7 +18,7 @@ import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
-import { hasPackage, newestReportRevision } from '../../../db/queries/packages';
+import { hasPackage, newestRevision } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
@@ -570,8 +570,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
     return { status: 'duplicate', message, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
   }
-  const revisionKey = `${unitId}:${m.periods[0]!}`;
-  const newest = await newestReportRevision(ctx.db, unitId, m.periods[0]!);
+  const revisionKey = `${unitId}:${m.periods[0]!}:${m.signer}`;
+  const newest = await newestRevision(ctx.db, { unitId }, m.periods[0]!, m.signer);
   const highest = Math.max(newest, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
     refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
@@ -964,7 +964,8 @@ export interface AcceptedKey {
 
 /**
  * Accepts the key a unit's package carries, replacing the pinned one (the old key is kept as
- * retired). For a unit that reinstalled its computer; always audited. A key that already belongs
+ * retired). For a unit that reinstalled its computer; always audited. A subordinate office's 汇总包 does
+ * the same for that office's key (levels/rollup-import.ts `acceptOfficeKey`). A key that already belongs
  * to another unit is refused (E_KEY_OF_OTHER_UNIT) unless `sharedKey` accepts it on purpose, for
  * the unit of this file only, with a warning naming the units it belongs to.
  */
@@ -972,8 +973,12 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
   await requireRole(ctx, 'summary', '登记单位密钥');
   const { pkg } = readPackageFile(file);
   const m = pkg.manifest;
-  if (m.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包来登记它的密钥。');
   const own = await ownFingerprint(ctx);
+  if (m.kind === 'rollup') {
+    const { acceptOfficeKey } = await import('../levels/rollup-import');
+    return { ...await acceptOfficeKey(ctx, pkg, basename(file), own), sharedWith: [], warning: null };
+  }
+  if (m.kind !== 'report') throw new LedgerError('E_NOT_A_PACKAGE', '请选择该单位的填报包(或下级汇总端的汇总包)来登记它的密钥。');
   if (m.recipient !== own) {
     throw new LedgerError('E_WRONG_RECIPIENT', `「${basename(file)}」是发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的汇总端的,本机指纹是 ${own}:不能用它登记密钥。请让该单位按本机的任务包建立填报端后重新导出。`);
   }

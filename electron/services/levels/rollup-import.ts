@@ -12,7 +12,7 @@ import { OFFICE_HOLDER } from '../../../shared/levels';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices } from '../../../db/queries/levels';
-import { hasPackage } from '../../../db/queries/packages';
+import { hasPackage, newestRevision } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
@@ -108,15 +108,7 @@ export async function importRollup(
   const pinned = keys.find((k) => k.officeId === officeId && k.status === 'trusted')?.publicKey ?? (opts.dryRun ? opts.rollups.keys.get(officeId) : undefined) ?? null;
   let acceptKey = false;
   if (pinned !== m.signerKey) {
-    // A key is one party's identity: a unit's, another office's, or this office's own is never a new office key.
-    const byName = new Map(offices.map((o) => [o.id, o.name]));
-    const otherOffices = [
-      ...keys.filter((k) => k.publicKey === m.signerKey && k.officeId !== officeId).map((k) => byName.get(k.officeId) ?? ''),
-      ...(opts.dryRun ? [...opts.rollups.keys].filter(([id, k]) => k === m.signerKey && id !== officeId).map(([id]) => byName.get(id) ?? '') : []),
-    ];
-    const units = (await holdersOfKey(ctx.db, m.signerKey)).map((h) => h.unit);
-    const own = m.signerKey === (await getSetting(ctx.db, 'public_key')) ? [OFFICE_HOLDER.own] : [];
-    const holders = [...own, ...otherOffices, ...units];
+    const holders = await otherHolders(ctx, offices, keys, officeId, m.signerKey, opts.dryRun ? opts.rollups.keys : undefined);
     if (holders.length > 0) {
       refuse('E_KEY_OF_OTHER_UNIT', `这个汇总包自称来自${m.unit},签名密钥(${pkg.fingerprint})却已登记为${holders.join('、')}的密钥,未导入。一个密钥只属于一方:请电话与${m.unit}核实。`,
         { fingerprint: pkg.fingerprint, unit: m.unit, holders });
@@ -127,7 +119,8 @@ export async function importRollup(
       }
       acceptKey = true;
     } else {
-      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${fingerprint(pinned)},收到 ${pkg.fingerprint}),未导入。可能是对方重装了程序,也可能是冒名文件:请电话与${m.unit}核实。`,
+      refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${fingerprint(pinned)},收到 ${pkg.fingerprint}),未导入。可能是对方重装了程序,也可能是冒名文件:请电话与${m.unit}核实指纹后,`
+        + `在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件),再导入。`,
         { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit });
     }
   }
@@ -147,10 +140,12 @@ export async function importRollup(
     return { status: 'duplicate', message, ...base };
   }
   const stored = await getRollup(ctx.db, officeId, periodId!);
-  const revisionKey = `${officeId}:${periodId}`;
-  const highest = Math.max(stored?.revision ?? 0, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
+  // Compared within the key's own numbering (newestRevision): a county that reinstalled starts again at 第1版.
+  const revisionKey = `${officeId}:${periodId}:${m.signer}`;
+  const newest = await newestRevision(ctx.db, { officeId }, periodId!, m.signer);
+  const highest = Math.max(newest, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${opts.dryRun && highest > (stored?.revision ?? 0) ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
@@ -179,4 +174,53 @@ export async function importRollup(
   audit.push({ at, actor: ctx.actor, action: 'package.import.rollup', entity: 'package', entityId: m.packageId, after: { file: fileName, office: m.unit, from: m.from, period: periodId, revision: m.revision, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
   return { status: 'accepted', message: `已导入 ${what}${replaces}:${summary}${acceptKey ? `,已登记${m.unit}的密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+}
+
+/**
+ * Who else a key already belongs to, as a subordinate office's new key: this office itself, another subordinate
+ * office (pinned, or accepted earlier in a dry run's batch), or a unit. A key is one party's identity.
+ */
+async function otherHolders(ctx: Ctx, offices: readonly { id: number; name: string }[], keys: readonly { officeId: number; publicKey: string }[], officeId: number, key: string, previewed?: ReadonlyMap<number, string>): Promise<string[]> {
+  const byName = new Map(offices.map((o) => [o.id, o.name]));
+  const otherOffices = [
+    ...keys.filter((k) => k.publicKey === key && k.officeId !== officeId).map((k) => byName.get(k.officeId) ?? ''),
+    ...[...previewed ?? []].filter(([id, k]) => k === key && id !== officeId).map(([id]) => byName.get(id) ?? ''),
+  ];
+  const units = (await holdersOfKey(ctx.db, key)).map((h) => h.unit);
+  const own = key === (await getSetting(ctx.db, 'public_key')) ? [OFFICE_HOLDER.own] : [];
+  return [...new Set([...own, ...otherOffices, ...units])];
+}
+
+/**
+ * Accepts the key a subordinate office's 汇总包 carries, replacing the pinned one (kept as retired): for a county
+ * that reinstalled its summary computer, after a phone check of the fingerprint. Audited. Refused when the file is
+ * not addressed to this office, the office is not on its list, or the key is already another party's.
+ * @example await acceptOfficeKey(ctx, received.pkg, '汇总包-郎溪县-2019-06-第1版.xlsx') // { unit: '郎溪县', previous: '…' }
+ */
+export async function acceptOfficeKey(ctx: Ctx, pkg: PackageFile['pkg'], fileName: string, ownPrint: string): Promise<{ unit: string; fingerprint: string; previous: string | null }> {
+  const m = pkg.manifest;
+  if (m.recipient !== ownPrint) {
+    refuse('E_WRONG_RECIPIENT', `「${fileName}」是发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的汇总端的,本机指纹是 ${ownPrint}:不能用它登记密钥。请让${m.unit}按本机的下达包建立汇总端后重新生成汇总包。`);
+  }
+  const offices = await listOffices(ctx.db);
+  const office = offices.find((o) => o.name === m.unit);
+  if (!office) refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,不能登记它的密钥。`, { unit: m.unit });
+  const keys = await listOfficeKeys(ctx.db);
+  const holders = await otherHolders(ctx, offices, keys, office!.id, m.signerKey);
+  if (holders.length > 0) {
+    refuse('E_KEY_OF_OTHER_UNIT', `「${fileName}」的签名密钥(${pkg.fingerprint})已登记为${holders.join('、')}的密钥,不能登记为${m.unit}的密钥。一个密钥只属于一方:请电话与${m.unit}核实。`,
+      { fingerprint: pkg.fingerprint, unit: m.unit, holders });
+  }
+  const before = keys.find((k) => k.officeId === office!.id && k.status === 'trusted');
+  if (before?.publicKey === m.signerKey) refuse('E_EXISTS', `${m.unit}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  const at = nowIso(ctx);
+  const previous = before ? fingerprint(before.publicKey) : null;
+  await ctx.db.transaction().execute(async (trx) => {
+    await pinOfficeKey(trx, { officeId: office!.id, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
+    await appendAudit(trx, {
+      at, actor: ctx.actor, action: previous ? 'office-key.replace' : 'office-key.accept-first', entity: 'office', entityId: m.unit,
+      before: previous ? { fingerprint: previous } : null, after: { fingerprint: pkg.fingerprint, file: fileName },
+    });
+  });
+  return { unit: m.unit, fingerprint: pkg.fingerprint, previous };
 }
