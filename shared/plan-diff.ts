@@ -2,7 +2,8 @@
  * What a plan revision changes, item by item and in Chinese words: what `ledger plan revise` shows before
  * it saves, the 计划管理 page shows, and the audit log and the revision history keep. Pure: no Node or DOM.
  *
- * Tasks are matched by number and indicators by task and number, as report packages name them. A unit of
+ * Tasks are matched by number and indicators by task and number, as report packages name them (a plan read from
+ * a table or a notice is first numbered by name, numberIndicatorsByName). A unit of
  * the new plan whose aliases hold the name of a unit of the old one is that unit renamed, or, when its own
  * name was on the old list too, the old one merged into it (a misspelt name into the right one).
  */
@@ -76,6 +77,42 @@ function indicatorValue(i: IndicatorDef, field: (typeof INDICATOR_FIELDS)[number
  * The differences from one plan to the next, and the units that need a new assignment package.
  * @example diffPlans(plan, { ...plan, units: renamed }).changes[0].words // '单位「县教育局」改名为「县教体局」(原名称保留为别名,旧数据包仍可导入)'
  */
+/**
+ * `after` with each task's indicators numbered as `before` numbers them, matched by name. A plan read from a
+ * 责任分解表 or a notice numbers indicators by their order, so a row deleted, inserted or sorted would give every
+ * indicator after it the number, and with it the reported values, of another. An indicator whose name is new
+ * keeps its own number when the indicator that had it is gone by name too (a rename); otherwise, and for a
+ * name given twice, it takes the task's next unused number.
+ * @example numberIndicatorsByName(plan, withoutRow3).categories[0].tasks[0].indicators.map((i) => i.no) // [1, 2, 4, 5]
+ */
+export function numberIndicatorsByName(before: PlanDef, after: PlanDef): PlanDef {
+  const oldTasks = new Map(before.categories.flatMap((c) => c.tasks).map((t) => [t.no, t]));
+  const renumber = (t: TaskDef): TaskDef => {
+    const old = oldTasks.get(t.no);
+    if (!old) return t;
+    const nos: (number | undefined)[] = t.indicators.map(() => undefined);
+    const used = new Set<number>();
+    const take = (k: number, no: number) => {
+      nos[k] = no;
+      used.add(no);
+    };
+    t.indicators.forEach((i, k) => {
+      const same = old.indicators.find((o) => !used.has(o.no) && o.name.trim() === i.name.trim());
+      if (same) take(k, same.no);
+    });
+    const newNames = new Set(t.indicators.map((i) => i.name.trim()));
+    t.indicators.forEach((i, k) => {
+      const at = old.indicators.find((o) => o.no === i.no);
+      if (nos[k] === undefined && at && !used.has(at.no) && !newNames.has(at.name.trim())) take(k, at.no);
+    });
+    // Every number given above is one of `old`'s: past the largest of them none is taken.
+    let next = Math.max(0, ...old.indicators.map((o) => o.no)) + 1;
+    const indicators = t.indicators.map((i, k) => ({ ...i, no: nos[k] ?? next++ }));
+    return indicators.every((i, k) => i.no === t.indicators[k]!.no) ? t : { ...t, indicators };
+  };
+  return { ...after, categories: after.categories.map((c) => ({ ...c, tasks: c.tasks.map(renumber) })) };
+}
+
 export function diffPlans(before: PlanDef, after: PlanDef): PlanDiff {
   const changes: PlanChange[] = [];
   const touched = new Set<string>();

@@ -1,7 +1,8 @@
 // diffPlans: each kind of difference a revision can make, in the words a clerk reads, and the units that
 // need a new assignment package because of it.
 import { describe, expect, it } from 'vitest';
-import { diffPlans } from '../../shared/plan-diff';
+import { diffPlans, numberIndicatorsByName } from '../../shared/plan-diff';
+import { PLAN_2019 } from '../../seeds/plan2019';
 import { COUNTY_PLAN, editPlan, taskOf } from './county-plan';
 
 const cases: { name: string; edit: Parameters<typeof editPlan>[1]; words: string[]; units: string[] }[] = [
@@ -114,5 +115,29 @@ describe('diffPlans', () => {
     expect(d.changes.map((c) => c.words)).toEqual(['单位「县民证局」并入「县民政局」(「县民证局」保留为别名,其任务、数据和密钥归「县民政局」)']);
     expect(d.renamed).toEqual({ 县民证局: '县民政局' });
     expect(d.units).toEqual(['县民政局']);
+  });
+});
+
+describe('numberIndicatorsByName: a plan read from a table or a notice, whose indicators are numbered by their rows', () => {
+  const task1 = PLAN_2019.categories[0]!.tasks[0]!;
+  /** Task 1 of the 2019 plan with its indicators as the rows give them: names in this order, numbered 1, 2, 3… */
+  const rows = (...names: string[]) => editPlan(PLAN_2019, (p) => {
+    taskOf(p, 1).indicators = names.map((n, k) => ({ ...(task1.indicators.find((i) => i.name === n) ?? { ...task1.indicators[0]!, name: n }), no: k + 1 }));
+  });
+  const numbered = (p: typeof PLAN_2019) => numberIndicatorsByName(PLAN_2019, p).categories[0]!.tasks[0]!.indicators.map((i) => [i.no, i.name]);
+  const [a, b, c, d, e] = task1.indicators.map((i) => i.name) as [string, string, string, string, string];
+
+  it.each([
+    ['a row deleted in the middle', rows(a, b, d, e), [[1, a], [2, b], [4, d], [5, e]]],
+    ['a row inserted in the middle: the new one takes the next free number', rows(a, b, '新增指标', c, d, e), [[1, a], [2, b], [6, '新增指标'], [3, c], [4, d], [5, e]]],
+    ['the rows sorted', rows(e, d, c, b, a), [[5, e], [4, d], [3, c], [2, b], [1, a]]],
+    ['one renamed in its place: still that indicator (the diff says renamed)', rows(a, b, '新技工培养', d, e), [[1, a], [2, b], [3, '新技工培养'], [4, d], [5, e]]],
+    ['a row pasted twice: the copy is a new indicator', rows(a, b, c, c, d, e), [[1, a], [2, b], [3, c], [6, c], [4, d], [5, e]]],
+  ])('%s', (_what, plan, nos) => {
+    expect(numbered(plan)).toEqual(nos);
+  });
+
+  it('leaves a plan whose numbers already match alone (the same object), and a new task as it is', () => {
+    expect(numberIndicatorsByName(PLAN_2019, PLAN_2019).categories[0]!.tasks[0]).toBe(task1);
   });
 });

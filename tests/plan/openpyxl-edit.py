@@ -5,6 +5,7 @@
   ["date", sheet, cell, "YYYY-MM-DD"] a date cell
   ["replace", sheet, old, new]       in every text cell of the sheet, as Find & Replace does
   ["rename", old, new]               a sheet
+  ["delete-row", sheet, text]        the first row holding a cell whose text is exactly `text`, as a person deletes a row
 """
 import datetime
 import json
@@ -31,6 +32,10 @@ for op in ops:
                     cell.value = cell.value.replace(op[2], op[3])
     elif kind == "rename":
         wb[op[1]].title = op[2]
+    elif kind == "delete-row":
+        ws = wb[op[1]]
+        row = next(c.row for r in ws.iter_rows() for c in r if c.value == op[2])
+        ws.delete_rows(row)
     else:
         raise SystemExit("unknown op " + kind)
 wb.save(dst)

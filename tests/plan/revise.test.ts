@@ -17,6 +17,10 @@ import { loadPeriodData, summaryByTask } from '../../electron/services/summaries
 import { yearEntries } from '../../scripts/bench-setup';
 import { runLedger as ledger } from '../helpers/cli';
 import { createLoop, snapshotData } from '../helpers/loop';
+import { tempDir } from '../helpers/ledger';
+import { openDatabase } from '../../db/open';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { editWithOpenpyxl } from './edit-xlsx';
 import { COUNTY_PLAN, editPlan, taskOf } from './county-plan';
 
 /**
@@ -220,5 +224,40 @@ describe('a unit on the revised plan', () => {
     const [julyResult] = await importFiles(loop.office, [july]);
     expect(julyResult).toMatchObject({ status: 'accepted', unit: '县教育体育局' });
     expect(julyResult!.message).not.toContain('注意');
+  });
+});
+
+describe('a revision read from the 责任分解表', () => {
+  it('a row deleted in the middle of a task: every other indicator keeps its number and its reported values; the deleted one is retired, not given to its neighbour', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    expect((await ledger('init', '--db', db)).code).toBe(0);
+    const values = join(dir, 'rsj.json');
+    const june = [250, 12100, 1100, 530, 2004].map((_t, k) => ({ task: 1, indicator: k + 1, value: 10 * (k + 1) }));
+    writeFileSync(values, JSON.stringify([...yearEntries(PLAN_2019, '市人社局', '2019-06').filter((e) => e.task !== 1 || e.indicator === undefined), ...june]));
+    expect((await ledger('enter', '--db', db, '--unit', '市人社局', '--period', '2019-06', '--values', values, '--received', '2019-07-05')).code).toBe(0);
+    const table = join(dir, '2019年责任分解表.xlsx');
+    expect((await ledger('plan', 'export', '--db', db, '--out', table)).code).toBe(0);
+    const edited = editWithOpenpyxl(table, [['delete-row', '责任分解', '新技工系统培养']], join(dir, '删去一行.xlsx'));
+
+    const dry = await ledger('plan', 'revise', '--db', db, '--from', edited, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('任务1 删除指标3「新技工系统培养」');
+    expect(dry.out).not.toMatch(/任务1 指标\d「[^」]*」名称/);
+    expect((await ledger('plan', 'revise', '--db', db, '--from', edited)).code).toBe(0);
+
+    const stored = await openDatabase(db);
+    const byName = await stored.db.selectFrom('report_values as v').innerJoin('indicators as i', 'i.id', 'v.indicator_id')
+      .innerJoin('tasks as t', 't.id', 'i.task_id').select(['i.no', 'i.name', 'v.value']).where('t.no', '=', 1).orderBy('i.no').execute();
+    await stored.close();
+    expect(byName).toEqual([
+      { no: 1, name: '技能脱贫培训', value: 10 },
+      { no: 2, name: '企业新录用人员培训', value: 20 },
+      { no: 3, name: '新技工系统培养', value: 30 },
+      { no: 4, name: '退役士兵培训', value: 40 },
+      { no: 5, name: '新型职业农民培育', value: 50 },
+    ]);
+    const plan = JSON.parse((await ledger('plan', '--db', db, '--json')).out) as PlanDef;
+    expect(plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.no, i.name])).toEqual([[1, '技能脱贫培训'], [2, '企业新录用人员培训'], [4, '退役士兵培训'], [5, '新型职业农民培育']]);
   });
 });

@@ -6,7 +6,7 @@
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
-import { diffPlans, type PlanDiff } from '../../../shared/plan-diff';
+import { diffPlans, numberIndicatorsByName, type PlanDiff } from '../../../shared/plan-diff';
 import { appendAudit } from '../../../db/queries/audit';
 import { findUnitByName, listPeriods, planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
 import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revision';
@@ -62,7 +62,7 @@ export async function prepareRevision(ctx: Ctx, next: PlanDef): Promise<Prepared
   const model = await activePlan(ctx);
   const current = planModelToDef(model);
   // A notice says nothing of how often units report: a revision keeps the office's frequency (设置页 changes it).
-  const revised: PlanDef = { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency };
+  const revised: PlanDef = numberIndicatorsByName(current, { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency });
   const diff = diffPlans(current, revised);
   const refused = await refusals(ctx.db, current, revised, diff);
   if (refused.length > 0) {
