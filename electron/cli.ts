@@ -815,8 +815,10 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           else {
             io.out(`本机密钥指纹:${k.own}`);
             if (k.office) io.out(`汇总端密钥指纹:${k.office}`);
+            if (k.parent) io.out(`上级汇总端(${k.parent.name})密钥指纹:${k.parent.fingerprint}`);
             for (const p of k.pinned) io.out(`  ${p.unit}  ${p.fingerprint}  登记于 ${p.acceptedAt.slice(0, 10)}(${p.acceptedBy})`);
-            if (!k.office && k.pinned.length === 0) io.out('  尚未登记任何单位的密钥。');
+            for (const o of k.offices) io.out(`  下级汇总端 ${o.office}  ${o.fingerprint}  登记于 ${o.acceptedAt.slice(0, 10)}(${o.acceptedBy})`);
+            if (!k.office && k.pinned.length === 0 && k.offices.length === 0) io.out('  尚未登记任何单位的密钥。');
           }
           return 0;
         });

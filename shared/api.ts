@@ -444,6 +444,9 @@ export interface KeysView {
   readonly own: string;
   readonly office: string | null;
   readonly pinned: readonly { readonly unit: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
+  /** Subordinate offices' keys (下级汇总端), and the parent office this one reports to (上级汇总端). */
+  readonly offices: readonly { readonly office: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
+  readonly parent: { readonly name: string; readonly fingerprint: string } | null;
 }
 
 export interface UnitDetail {

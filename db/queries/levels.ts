@@ -37,6 +37,13 @@ export async function countQuotasOf(db: Tx, officeId: number): Promise<number> {
   return Number(row.n);
 }
 
+/** What an office has sent or been sent that is kept for good: its roll-ups, its packages either way, its keys. */
+export async function countRecordsOf(db: Tx, officeId: number): Promise<{ rollups: number; packages: number; keys: number }> {
+  const count = async (table: 'rollups' | 'packages' | 'office_keys') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('office_id', '=', officeId).executeTakeFirstOrThrow()).n);
+  return { rollups: await count('rollups'), packages: await count('packages'), keys: await count('office_keys') };
+}
+
 /** Every quota of a plan's indicators: `officeId` null is 本级's own share. Blank quotas have no row. */
 export interface QuotaRow { readonly indicatorId: number; readonly officeId: number | null; readonly value: number }
 

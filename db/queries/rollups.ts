@@ -43,6 +43,13 @@ export async function listOfficeKeys(db: Tx): Promise<OfficeKeyRow[]> {
   return rows.map((r) => ({ officeId: r.office_id, publicKey: r.public_key, fingerprint: r.fingerprint, status: r.status }));
 }
 
+/** Each subordinate office's trusted key, by the office's name, in the list's order: what `keys` shows. */
+export async function listTrustedOfficeKeys(db: Tx): Promise<{ office: string; fingerprint: string; acceptedAt: string; acceptedBy: string }[]> {
+  const rows = await db.selectFrom('office_keys as k').innerJoin('offices as o', 'o.id', 'k.office_id')
+    .select(['o.name', 'k.fingerprint', 'k.accepted_at', 'k.accepted_by']).where('k.status', '=', 'trusted').orderBy('o.seq').execute();
+  return rows.map((r) => ({ office: r.name, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }));
+}
+
 /** Pins a key as the office's trusted one, retiring the one it replaces. */
 export async function pinOfficeKey(db: Tx, k: { officeId: number; publicKey: string; fingerprint: string; at: string; by: string }): Promise<void> {
   await db.updateTable('office_keys').set({ status: 'retired' }).where('office_id', '=', k.officeId).where('status', '=', 'trusted').execute();

@@ -155,8 +155,18 @@ export function UnitsPage() {
       </Space>}>
         <Paragraph type="secondary" style={{ marginBottom: 0 }}>
           本机密钥指纹 <Text code strong className="fingerprint">{keys?.own ?? '…'}</Text>。任务包带有本机签名,各单位据此核对。单位第一次报送时登记其密钥;
-          单位重装程序后密钥会变化,核实后用「从填报包登记新密钥」更换。
+          单位重装程序后密钥会变化,核实后用「从填报包登记新密钥」更换(下级汇总端重装后,选它的汇总包)。
         </Paragraph>
+        {keys?.parent && (
+          <Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="parent-key">
+            上级汇总端「{keys.parent.name}」的密钥指纹 <Text code>{keys.parent.fingerprint}</Text>
+          </Paragraph>
+        )}
+        {keys && keys.offices.length > 0 && (
+          <Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="office-keys">
+            下级汇总端的密钥指纹:{keys.offices.map((o, k) => <span key={o.office}>{k > 0 ? ';' : ''}{o.office} <Text code>{o.fingerprint}</Text></span>)}
+          </Paragraph>
+        )}
       </Card>
       <Card size="small" className="content-card">
         <div className="table-toolbar">

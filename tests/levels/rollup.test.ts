@@ -11,6 +11,8 @@ import { getRollup, listOfficeKeys } from '../../db/queries/rollups';
 import { listOffices } from '../../db/queries/levels';
 import { acceptKeyFromFile, importFiles } from '../../electron/services/import/import';
 import { exportRollup } from '../../electron/services/levels/rollup';
+import { removeOffice } from '../../electron/services/levels/offices';
+import { listKeys } from '../../electron/services/keys/keys';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { readPackageFile } from '../../electron/services/packages/package-data';
 import { rollupDataSchema } from '../../shared/rollup';
@@ -156,6 +158,10 @@ describe('importing 汇总包 at the city', () => {
     await expect(acceptKeyFromFile(lv.city, fromNew)).rejects.toMatchObject({ code: 'E_EXISTS' });
     expect((await listAudit(lv.city.db)).filter((a) => a.action === 'office-key.replace')).toMatchObject([{ entityId: '郎溪县', before: { fingerprint: accepted.previous }, after: { fingerprint: accepted.fingerprint } }]);
 
+    // Both ends can read the fingerprints they hold, to compare over the phone.
+    expect((await listKeys(lv.city)).offices).toEqual([{ office: '郎溪县', fingerprint: accepted.fingerprint, acceptedAt: expect.any(String), acceptedBy: expect.any(String) }]);
+    expect((await listKeys(again)).parent).toEqual({ name: '市民生工作办公室', fingerprint: (await listKeys(lv.city)).own });
+
     const r = (await importFiles(lv.city, [fromNew]))[0]!;
     expect(r).toMatchObject({ status: 'accepted', revision: 1, message: expect.stringContaining('替换第2版') });
     const office = (await listOffices(lv.city.db)).find((o) => o.name === '郎溪县')!;
@@ -163,6 +169,16 @@ describe('importing 汇总包 at the city', () => {
     // The old computer's roll-ups no longer count, whatever their number.
     const fromOld = await lv.rollup(langxi, '2019-06');
     expect((await importFiles(lv.city, [fromOld]))[0]).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+  });
+
+  it('an office that has sent a roll-up cannot be removed from the list (its records are kept): a plain refusal, nothing changed', async () => {
+    const lv = await cityWithCounties(['郎溪县']);
+    const langxi = lv.counties.get('郎溪县')!;
+    await lv.report(langxi, await lv.loop.unit('市人社局', { office: langxi }), '2019-06', rsjEntries('2019-06'));
+    expect((await importFiles(lv.city, [await lv.rollup(langxi, '2019-06')], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
+    const before = await snapshotData(lv.city.db);
+    await expect(removeOffice(lv.city, '郎溪县')).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('已有1 份汇总数据、1 个收发的数据包、已登记的密钥') });
+    expect(await snapshotData(lv.city.db)).toBe(before);
   });
 
   it('refuses what is not a roll-up of one of its offices for its plan, naming why, and changes nothing', async () => {

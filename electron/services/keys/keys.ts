@@ -10,6 +10,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, u
 import type { KeysView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { listTrustedKeys } from '../../../db/queries/keys';
+import { getParent, listTrustedOfficeKeys } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import type { Ctx } from '../context';
 
@@ -100,9 +101,12 @@ function keyPairFromPrivate(privateKey: KeyObject): KeyPair {
 /** This installation's fingerprint, the pinned office key (unit side) and the units' keys (office side). */
 export async function listKeys(ctx: Ctx): Promise<KeysView> {
   const pinned = await listTrustedKeys(ctx.db);
+  const parent = await getParent(ctx.db);
   return {
     own: (await getSetting(ctx.db, 'fingerprint')) ?? '',
     office: await getSetting(ctx.db, 'office_fingerprint'),
     pinned: pinned.map((k) => ({ unit: k.unit, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
+    offices: await listTrustedOfficeKeys(ctx.db),
+    parent: parent && { name: parent.name, fingerprint: parent.fingerprint },
   };
 }

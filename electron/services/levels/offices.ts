@@ -7,7 +7,7 @@ import { LedgerError } from '../../../shared/errors';
 import { officeNameProblemOf, ownLabel, XUANCHENG_OFFICES } from '../../../shared/levels';
 import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
-import { countQuotasOf, deleteOffice, insertOffice, listOffices, renameOffice, setOfficeOrder, type OfficeRow } from '../../../db/queries/levels';
+import { countQuotasOf, countRecordsOf, deleteOffice, insertOffice, listOffices, renameOffice, setOfficeOrder, type OfficeRow } from '../../../db/queries/levels';
 import { getParent } from '../../../db/queries/rollups';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, officeName, requireRole, type Ctx } from '../context';
@@ -88,6 +88,12 @@ export async function removeOffice(ctx: Ctx, raw: string): Promise<OfficesView> 
   const quotas = await countQuotasOf(ctx.db, office.id);
   if (quotas > 0) {
     throw new LedgerError('E_VALIDATION', `「${office.name}」已分解了 ${quotas} 项指标的任务,不能删除。请先在任务分解中把它这一列清空(留空即无任务),再删除。`, { quotas });
+  }
+  // Its roll-ups, the 下达包 sent to it and its keys are records kept for good: an office that has them stays.
+  const kept = await countRecordsOf(ctx.db, office.id);
+  if (kept.rollups + kept.packages + kept.keys > 0) {
+    const what = [kept.rollups > 0 ? `${kept.rollups} 份汇总数据` : '', kept.packages > 0 ? `${kept.packages} 个收发的数据包` : '', kept.keys > 0 ? '已登记的密钥' : ''].filter(Boolean).join('、');
+    throw new LedgerError('E_VALIDATION', `「${office.name}」已有${what},这些记录须保留,不能删除。如名称有误请改名;如它今后不再报送,保留在名单中即可。`, kept);
   }
   const rest = offices.filter((o) => o !== office);
   return change(ctx, 'office.remove', office.name, { name: office.name, position: offices.indexOf(office) + 1 }, null, async (trx) => {
