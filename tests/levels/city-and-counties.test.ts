@@ -19,6 +19,7 @@ import { saveQuotas } from '../../electron/services/levels/quotas';
 import { exportRollup } from '../../electron/services/levels/rollup';
 import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
+import { revisePlan } from '../../electron/services/plan/revise';
 import { yearEntries } from '../../scripts/bench-setup';
 import { closeAfterTest, fixedClock, tempDir, testLocation } from '../helpers/ledger';
 
@@ -78,6 +79,8 @@ describe('city and counties: quotas down, roll-ups up, all through real packages
     ];
     const imported = await importFiles(city, rollups, { acceptNewKeys: true });
     expect(imported.map((r) => [r.status, r.kind])).toEqual([['accepted', 'rollup'], ['accepted', 'rollup']]);
+    // Counties set up from their 下达包 report the targets they were given: nothing to point out.
+    expect(imported.map((r) => r.message).join('')).not.toContain('不一致');
 
     const byOffice = async () => {
       const v = await summaryByOffice(city, '2019-06');
@@ -118,5 +121,15 @@ describe('city and counties: quotas down, roll-ups up, all through real packages
     expect(row(1, 1).total).toBe(33 + xzSkills!);
     // The first revision again is stale: nothing changes.
     expect((await importFiles(city, [rollups[0]!])).map((r) => r.status)).toEqual(['duplicate']);
+
+    // 郎溪县 lowers its own target (40 → 20) by a plan revision: the city still judges by 40, and says so on import.
+    const lowered = planModelToDef(await activePlan(lx.office));
+    const edited = { ...lowered, categories: lowered.categories.map((c) => ({ ...c, tasks: c.tasks.map((t) => t.no !== 1 ? t : { ...t, indicators: t.indicators.map((i) => i.no === 1 ? { ...i, target: 20 } : i) }) })) };
+    await revisePlan(lx.office, edited);
+    const third = await exportRollup(lx.office, { period: '2019-06', outDir: toCity });
+    const [noted] = await importFiles(city, [third.file]);
+    expect(noted).toMatchObject({ status: 'accepted', revision: 3 });
+    expect(noted!.message).toContain('注意:郎溪县的目标与本机下达的不一致(任务1 指标1 本机下达 40,汇总包中为 20)');
+    expect((await byOffice()).row(1, 1).offices[0]!.target).toBe(40);
   });
 });

@@ -8,10 +8,10 @@ import type { ImportFileResult } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { hasStarted, periodLabel, periodStart, PERIOD_UNIT_WORDS, planPeriodsText } from '../../../shared/rules/periods';
 import { rollupDataSchema } from '../../../shared/rollup';
-import { OFFICE_HOLDER } from '../../../shared/levels';
+import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
-import { listOffices } from '../../../db/queries/levels';
+import { listOffices, loadQuotas } from '../../../db/queries/levels';
 import { hasPackage, newestRevision } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
@@ -150,12 +150,13 @@ export async function importRollup(
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
   const replaces = stored ? `,替换第${stored.revision}版` : '';
+  const targetNote = await targetsNote(ctx, plan, officeId, m.unit, data.indicators);
   const summary = `${data.indicators.filter((i) => i.value !== null).length} 个指标有数值,${data.tasks.length} 项任务,滞后事项 ${data.lagging.length} 项`;
   if (opts.dryRun) {
     opts.packages.set(m.packageId, fileName);
     opts.rollups.revisions.set(revisionKey, m.revision);
     if (acceptKey) opts.rollups.keys.set(officeId, m.signerKey);
-    return { status: 'accepted', message: `(预览)将导入 ${what}${replaces}:${summary}${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+    return { status: 'accepted', message: `(预览)将导入 ${what}${replaces}:${summary}${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${targetNote}。`, ...base };
   }
   const at = nowIso(ctx);
   const receivedOn = opts.receivedOn ?? today(ctx);
@@ -173,7 +174,25 @@ export async function importRollup(
   });
   audit.push({ at, actor: ctx.actor, action: 'package.import.rollup', entity: 'package', entityId: m.packageId, after: { file: fileName, office: m.unit, from: m.from, period: periodId, revision: m.revision, receivedOn, createdAt: m.createdAt, backup: opts.backupFile } });
   await appendAudit(ctx.db, audit);
-  return { status: 'accepted', message: `已导入 ${what}${replaces}:${summary}${acceptKey ? `,已登记${m.unit}的密钥 ${pkg.fingerprint}` : ''}。`, ...base };
+  return { status: 'accepted', message: `已导入 ${what}${replaces}:${summary}${acceptKey ? `,已登记${m.unit}的密钥 ${pkg.fingerprint}` : ''}${targetNote}。`, ...base };
+}
+
+/**
+ * A note when the targets a 汇总包 reports differ from those this office handed down (its quotas, or the plan's
+ * target where it is not split): the county revised its plan, or has not imported the latest 下达包. This office
+ * judges the figures by its own targets either way, so without the note neither side would see the difference.
+ */
+async function targetsNote(ctx: Ctx, plan: PlanModel, officeId: number, office: string, indicators: readonly { task: number; indicator: number; target: number | null }[]): Promise<string> {
+  const quota = new Map((await loadQuotas(ctx.db, plan.id)).quotas.filter((q) => q.officeId === officeId).map((q) => [q.indicatorId, q.value]));
+  const tasks = new Map(plan.tasks.map((t) => [t.no, t]));
+  const differs = indicators.flatMap((i) => {
+    const def = tasks.get(i.task)?.indicators.find((x) => x.no === i.indicator);
+    const ours = def ? officeTarget(def, quota.get(def.id) ?? null) : i.target;
+    return ours === i.target ? [] : [`任务${i.task} 指标${i.indicator} 本机下达 ${ours ?? '无任务'},汇总包中为 ${i.target ?? '无任务'}`];
+  });
+  if (differs.length === 0) return '';
+  const shown = differs.slice(0, 5).join(';') + (differs.length > 5 ? ` 等 ${differs.length} 处` : '');
+  return `;注意:${office}的目标与本机下达的不一致(${shown}),本机仍按下达的目标统计。${office}可能改过计划,或还没有导入最新的下达包,请与其核实`;
 }
 
 /**
