@@ -43,22 +43,33 @@ export async function hasPackage(db: Tx, packageId: string): Promise<boolean> {
   return (await existsQuery.run(db, [packageId])).length > 0;
 }
 
-const newestQuery = compiled((db) => db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
-  .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P));
+const newestQuery = compiled((db) => db.selectFrom('packages').select(['revision', 'created_at'])
+  .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P)
+  .orderBy('revision', 'desc').limit(P));
 
-const newestOfOfficeQuery = compiled((db) => db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
-  .where('office_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P));
+const newestOfOfficeQuery = compiled((db) => db.selectFrom('packages').select(['revision', 'created_at'])
+  .where('office_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P)
+  .orderBy('revision', 'desc').limit(P));
 
 /**
  * The highest revision of a unit's report (or, with `office`, a subordinate office's roll-up) for a period
  * received so far from the key `signer` (a fingerprint), 0 before the first. By key: a sender that reinstalls
  * starts again at 第1版 under its new key, which the office accepted on purpose; a package of an older key is
  * refused before its revision is looked at, as that key is no longer the sender's.
- * @example await newestRevision(db, { unitId }, '2019-06', 'AB12-…') // 2
+ * @example await newestRevision(db, { unitId }, '2019-06', 'AB12-…') // { revision: 2, createdAt: '2019-07-03T…' }
  */
-export async function newestRevision(db: Tx, of: { unitId: number } | { officeId: number }, period: string, signer: string): Promise<number> {
+export async function newestRevision(db: Tx, of: { unitId: number } | { officeId: number }, period: string, signer: string): Promise<{ revision: number; createdAt: string | null }> {
   const [row] = 'unitId' in of
-    ? await newestQuery.run(db, [of.unitId, 'report', 'in', period, signer])
-    : await newestOfOfficeQuery.run(db, [of.officeId, 'rollup', 'in', period, signer]);
-  return row?.r ?? 0;
+    ? await newestQuery.run(db, [of.unitId, 'report', 'in', period, signer, 1])
+    : await newestOfOfficeQuery.run(db, [of.officeId, 'rollup', 'in', period, signer, 1]);
+  return { revision: row?.revision ?? 0, createdAt: row?.created_at ?? null };
+}
+
+/**
+ * What to say of a refused older revision that was made after the newest one imported (by the sender's own
+ * clock): the sender restored a backup of its computer, so its numbering went back. Exporting again counts on.
+ */
+export function restoredHint(newest: { revision: number; createdAt: string | null }, createdAt: string): string {
+  if (newest.createdAt === null || createdAt <= newest.createdAt) return '';
+  return `这个文件比已导入的第${newest.revision}版生成得晚,对方可能从备份恢复过数据:请对方再导出,版本号高于第${newest.revision}版(每导出一次加1)的文件才能导入。`;
 }

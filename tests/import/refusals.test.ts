@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { PlanDef } from '../../shared/domain';
 import { acceptKeyFromFile, GROUP_MS, importFiles } from '../../electron/services/import/import';
 import { loadKey } from '../../electron/services/keys/keys';
+import { openLedger } from '../../electron/services/context';
+import { fixedClock } from '../helpers/ledger';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { readPackageFile } from '../../electron/services/packages/package-data';
 import { writePackage } from '../../electron/services/packages/package-writer';
@@ -123,7 +125,8 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     copyFileSync(loop.good, rev1);
     const rev2 = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 220 }]);
     expect((await importFiles(loop.office, [rev2]))[0]!.status).toBe('accepted');
-    await expectRefused(loop, rev1, 'E_STALE_REVISION');
+    // Made no later than the newest: plainly older, nothing said of backups.
+    expect((await expectRefused(loop, rev1, 'E_STALE_REVISION')).message).not.toContain('备份');
   });
 
   it('a unit that reinstalled (its new key accepted at the office) starts again at 第1版, and it replaces the old key\'s 第2版', async () => {
@@ -147,6 +150,25 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     // And the old computer's packages no longer count, whatever their number.
     const oldKey = await loop.report(loop.canlian, '2019-06', [{ task: 24, indicator: 2, value: 999 }]);
     await expectRefused(loop, oldKey, 'E_KEY_MISMATCH');
+  });
+
+  it('E_STALE_REVISION after the unit restored a backup: made later than the newest imported, so the message says to export again', async () => {
+    const loop = await pinnedLoop();
+    expect((await importFiles(loop.office, [loop.good]))[0]!.status).toBe('accepted');
+    // The unit keeps a copy of its ledger (a backup) after 第1版, exports 第2版 (imported), then goes back to the copy.
+    const backup = join(loop.dir, 'canlian-backup.db');
+    await loop.canlian.close();
+    copyFileSync(loop.canlian.file, backup);
+    copyFileSync(`${loop.canlian.file}.key`, `${backup}.key`);
+    const canlian = await openLedger(loop.canlian.file, { now: fixedClock('2019-07-02T15:00:00'), actor: '市残联' });
+    const rev2 = await loop.report(canlian, '2019-06', [{ task: 24, indicator: 2, value: 220 }]);
+    expect((await importFiles(loop.office, [rev2]))[0]).toMatchObject({ status: 'accepted', revision: 2 });
+    await canlian.close();
+    const restored = await openLedger(backup, { now: fixedClock('2019-07-03T09:00:00'), actor: '市残联' });
+    const again = await loop.report(restored, '2019-06', [{ task: 24, indicator: 2, value: 225 }]);
+    await restored.close();
+    const r = await expectRefused(loop, again, 'E_STALE_REVISION');
+    expect(r.message).toContain('已导入第2版,这个文件是第2版,较旧,未导入。这个文件比已导入的第2版生成得晚,对方可能从备份恢复过数据');
   });
 
   it('E_PERIOD_LOCKED: a package for a closed period', async () => {

@@ -18,7 +18,7 @@ import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
-import { hasPackage, newestRevision } from '../../../db/queries/packages';
+import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
@@ -572,9 +572,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
   const revisionKey = `${unitId}:${m.periods[0]!}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { unitId }, m.periods[0]!, m.signer);
-  const highest = Math.max(newest, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
+  const highest = Math.max(newest.revision, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${label} ${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    const inBatch = opts.dryRun && highest > newest.revision;
+    refuse('E_STALE_REVISION', `${m.unit} ${label} ${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 

@@ -12,7 +12,7 @@ import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices, loadQuotas } from '../../../db/queries/levels';
-import { hasPackage, newestRevision } from '../../../db/queries/packages';
+import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
@@ -143,9 +143,10 @@ export async function importRollup(
   // Compared within the key's own numbering (newestRevision): a county that reinstalled starts again at 第1版.
   const revisionKey = `${officeId}:${periodId}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { officeId }, periodId!, m.signer);
-  const highest = Math.max(newest, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
+  const highest = Math.max(newest.revision, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
   if (highest >= m.revision) {
-    refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${opts.dryRun && highest > newest ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。`);
+    const inBatch = opts.dryRun && highest > newest.revision;
+    refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);
   }
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
