@@ -258,7 +258,9 @@ describe('a later 下达包 at the county', () => {
     expect((await importFiles(lx, [first.file]))[0]).toMatchObject({ status: 'duplicate' });
     // An older one not yet imported here (written before the later one) is stale.
     const older = await exportAllocation(c, { office: '郎溪县', outDir: usb(dir, 'older') });
-    expect((await importFiles(lx, [older.file]))[0]).toMatchObject({ status: 'rejected', code: 'E_STALE_REVISION' });
+    const stale = (await importFiles(lx, [older.file]))[0]!;
+    expect(stale).toMatchObject({ status: 'rejected', code: 'E_STALE_REVISION' });
+    expect(stale.message).toMatch(/已按上级 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的下达包更新过,这个下达包是 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的/);
   });
 
   it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {

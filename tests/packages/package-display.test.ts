@@ -32,7 +32,7 @@ describe('each way of showing something else is refused, naming the sheet and th
 
   it('the message gives the signed value beside what is wrong', () => {
     const err = refusalOf(DISPLAY_ATTACKS.find((a) => a.name.startsWith('a custom number format'))!.build(signed));
-    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2(原值 120)使用了数字格式「"999"」。请让报送单位重新导出,不要手工修改数据包。');
+    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2(原值 120)使用了数字格式「"999"」。请让发送方重新导出,不要手工修改数据包。');
     expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E2', signed: 120, found: 120, problem: '使用了数字格式「"999"」' }]);
   });
 

@@ -124,7 +124,7 @@ describe('a visible cell changed is refused, cell by cell', () => {
     const err = refusalOf(fixture('report-visible-cell-edited-and-resaved.xlsx'));
     expect(err.code).toBe('E_TAMPERED');
     expect(err.details?.cells).toEqual([E2]);
-    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2 原值 120,现值 150。请让报送单位重新导出,不要手工修改数据包。');
+    expect(err.message).toBe('数据包内容被改动:表「填报数据」E2 原值 120,现值 150。请让发送方重新导出,不要手工修改数据包。');
   });
 
   it('a number typed over as text is a change', () => {

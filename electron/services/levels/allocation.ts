@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUnit } from '../../../shared/api';
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
-import { targetFigure } from '../../../shared/format';
+import { localDate, targetFigure } from '../../../shared/format';
 import { hasNoQuota, isSplit, officePlan, officeTarget, proposeUnitName, quotaGaps, quotaGapWarning, type QuotaGap } from '../../../shared/levels';
 import { changeLines } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
@@ -300,7 +300,9 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('created_at').as('at'))
     .where('kind', '=', 'allocation').where('direction', '=', 'in').executeTakeFirst();
   if (newest?.at && newest.at > m.createdAt) {
-    throw new LedgerError('E_STALE_REVISION', `本机已按上级 ${newest.at.slice(0, 10)} 生成的下达包更新过,这个下达包是 ${m.createdAt.slice(0, 10)} 生成的,较旧,未导入。`);
+    // To the minute: two 下达包 of one day are told apart (by the date alone the older read as made the same day).
+    const when = (iso: string) => localDate(new Date(iso), 'minutes');
+    throw new LedgerError('E_STALE_REVISION', `本机已按上级 ${when(newest.at)} 生成的下达包更新过,这个下达包是 ${when(m.createdAt)} 生成的,较旧,未导入。`);
   }
   // The units the office named at set-up keep their names; a unit new to the parent's plan gets the rule's.
   const known = await loadParentUnits(ctx.db);

@@ -744,7 +744,7 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   parts.push(...cellParts);
   let message = `数据包内容被改动:${parts.join(';')}`;
   if (named.length > cellParts.length || cellCount > diffs.length) message += ` 等,共 ${cellCount} 处`;
-  message += '。请让报送单位重新导出,不要手工修改数据包。';
+  message += '。请让发送方重新导出,不要手工修改数据包。';
 
   const details: PackageErrorDetails = { cells: diffs };
   if (cellCount > diffs.length) details.cellCount = cellCount;
