@@ -217,6 +217,18 @@ describe('a 下达包 for an office whose quotas are missing (issue 13 follow-up
     const jingxian = await exportAllocation(c, { office: '泾县', outDir: usb(dir, 'jx') });
     expect(jingxian).toMatchObject({ tasked: 62, noTask: 0, warning: null });
   });
+
+  it('a share typed wrong (7000 for 70, the city target 250): the 下达包 is written with a warning naming it; once a reason is given, none', async () => {
+    const dir = tempDir('allocation-');
+    const c = await city(dir);
+    await saveQuotas(c, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 7000 }], reasons: [] });
+    const typo = await exportAllocation(c, { office: '郎溪县', outDir: usb(dir) });
+    expect(typo.warning).toContain('下达给郎溪县的指标中有 1 个的分解合计超过目标,且未说明原因:任务1 指标1「技能脱贫培训」(郎溪县 7000,全市目标 250,各级合计超出 6750)');
+    // The other county's package names none of it: its own shares are not the ones over.
+    expect((await exportAllocation(c, { office: '宣州区', outDir: usb(dir, 'xz') })).warning).not.toContain('超过目标');
+    await saveQuotas(c, { quotas: [], reasons: [{ task: 1, indicator: 1, reason: '含两年任务' }] });
+    expect((await exportAllocation(c, { office: '郎溪县', outDir: usb(dir, 'lx2') })).warning).not.toContain('超过目标');
+  });
 });
 
 describe('a later 下达包 at the county', () => {

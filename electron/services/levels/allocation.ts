@@ -80,7 +80,14 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuota
     fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${today(ctx).replaceAll('-', '')}.xlsx`,
   }, opts.outDir, key);
   const tasked = targets.filter((t) => t.value !== null).length;
-  return { ...written, office: office.name, tasked, noTask: targets.length - tasked, warning: quotaGapWarning(gap) };
+  // A typo (7000 for 70) shows as shares adding up to more than the target: said when the package is made, not
+  // found by the county. A sum short of the target is usual while 本级 keeps the rest, so only an excess is said.
+  const unexplained = grid.rows.filter((r) => r.needsReason && r.reason === null && (r.difference ?? 0) > 0 && r.quotas[column] != null)
+    .map((r) => `任务${r.task} 指标${r.indicator}「${r.name}」(${office.name} ${r.quotas[column]},${grid.targetHeader} ${r.target},各级合计超出 ${r.difference})`);
+  const unexplainedWarning = unexplained.length === 0 ? null
+    : `下达给${office.name}的指标中有 ${unexplained.length} 个的分解合计超过目标,且未说明原因:${unexplained.slice(0, 5).join('、')}${unexplained.length > 5 ? ' 等' : ''}。如是录入错误,请改正后重新生成下达包;如确实如此,请在「任务分解」页写明原因。`;
+  const warning = [quotaGapWarning(gap), unexplainedWarning].filter((w) => w !== null).join('') || null;
+  return { ...written, office: office.name, tasked, noTask: targets.length - tasked, warning };
 }
 
 /**
