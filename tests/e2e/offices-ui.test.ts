@@ -81,6 +81,13 @@ describe('分县区 in Chromium', () => {
       expect(await tasks.textContent()).toContain('无任务(');
       expect(await tasks.textContent()).toContain('75人 / 250人');
       await shot(S, '72-summary-office-drilldown');
+
+      // Both ends show the fingerprints they hold, to compare over the phone: the city 郎溪县's, the county the city's.
+      await menu(S, '单位、密钥与数据包');
+      await poll(() => S.getByTestId('office-keys').textContent()).toMatch(/下级汇总端的密钥指纹:郎溪县 [0-9A-F]{4}(-[0-9A-F]{4}){3}/);
+      await shot(S, '73-units-office-keys');
+      await menu(C, '单位、密钥与数据包');
+      await poll(() => C.getByTestId('parent-key').textContent()).toMatch(/上级汇总端「市民生工作办公室」的密钥指纹 [0-9A-F]{4}(-[0-9A-F]{4}){3}/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
