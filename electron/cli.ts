@@ -470,8 +470,9 @@ async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<numbe
       const got = o.revision === null ? rollupStateText(o) : `第${o.revision}版 ${o.receivedOn ?? ''}`;
       io.out(`${o.own ? '  ' : String(k + 1).padStart(2)} ${o.office}  ${got}  ${o.due}/${o.onTime}/${o.late}/${o.missing}/${o.waiting}  ${pct(o.completion)}  ${o.green}/${o.yellow}/${o.red}`);
     });
-    const cell = (f: { target: number | null; value: number | null }, word: string) => (f.target === null ? word : `${f.value ?? '未报'}/${f.target}`);
-    io.out(`\n分指标(数值/目标;累计类合计 = ${v.own.office} + 各下级汇总端,其他类为${v.own.office}牵头单位的数值;无任务不计):`);
+    // A figure reported where there is no task still counts in the area's total: shown beside 无任务, as the page shows it.
+    const cell = (f: { target: number | null; value: number | null }, word: string) => (f.target === null ? (f.value === null ? word : `${word}(${f.value})`) : `${f.value ?? '未报'}/${f.target}`);
+    io.out(`\n分指标(数值/目标;累计类合计 = ${v.own.office} + 各下级汇总端,其他类为${v.own.office}牵头单位的数值;无任务处报来的数值列在括号里,也计入合计):`);
     for (const r of v.indicators) {
       const blank = r.basis === 'sum' ? '无任务' : '同目标';
       io.out(`  任务${r.task} 指标${r.indicator} ${r.name}(${r.unit})  合计 ${r.total ?? '未报'}/${r.target}  ${v.own.office} ${cell(r.own, blank)}  ${v.offices.map((o, k) => `${o.office} ${cell(r.offices[k]!, blank)}`).join('  ')}`);

@@ -62,6 +62,13 @@ describe('ledger summary --by office', () => {
       if (i.basis === 'sum') expect(i.total).toBeCloseTo(parts.reduce((a, b) => a + b, 0), 6);
       else expect(i.total).toBe(i.own.value);
     }
+    // A figure where there is no task (市本级's 3000 of 企业新录用人员培训, which only 广德市 has a quota of) counts in
+    // the total, so the lines printed show it beside 无任务: the columns add up to the total a person reads.
+    const text = await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office');
+    const hiring = text.out.split('\n').find((l) => l.includes('任务1 指标2'))!;
+    const hiringTotal = v.indicators.find((i) => i.task === 1 && i.indicator === 2)!.total;
+    expect(hiring).toContain(`合计 ${hiringTotal}/12100  市本级 无任务(3000)`);
+    expect(hiringTotal).toBe(3000 + 2600 + (v.indicators.find((i) => i.task === 1 && i.indicator === 2)!.offices[1]!.value ?? 0));
     const pension = v.indicators.find((i) => i.task === 20 && i.indicator === 2)!;
     expect(pension).toMatchObject({ basis: 'lead', total: pension.own.value });
     expect(pension.offices.map((o) => o.target)).toEqual([100, 100, 100]);
