@@ -1,5 +1,6 @@
 // A new year starts a new ledger file (`init --carry-from`), the year before stays readable with `--db` as it
-// was: the office keeps its key, name and settings, the units' pinned keys carry over (no new phone check),
+// was: the office keeps its key, name and settings, the units' pinned keys and its counties with theirs carry
+// over (no new phone check),
 // and a unit starts the new year from the new assignment package, keeping its own key.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -20,6 +21,11 @@ import { runLedger as ledger } from '../helpers/cli';
 import { fixedClock } from '../helpers/ledger';
 import { CANLIAN_JUNE, createLoop, snapshotData } from '../helpers/loop';
 import { editPlan } from './county-plan';
+import { setOffices } from '../levels/levels-loop';
+import { listOffices } from '../../db/queries/levels';
+import { pinOfficeKey } from '../../db/queries/rollups';
+import { fingerprint } from '../../electron/services/keys/signing';
+import { testKey } from '../packages/helpers';
 
 const PLAN_2020 = editPlan(PLAN_2019, (p) => {
   Object.assign(p, { id: 'xuancheng-2020', year: 2020, title: '2020年全市民生工作要点', issuedOn: '2020-04-10' });
@@ -32,6 +38,11 @@ describe('a new year', () => {
     const canlian = await loop.unit('市残联');
     await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     expect((await importFiles(loop.office, [loop.usb], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+    // Two counties on the list, 郎溪县's key pinned when it rolled up (here pinned directly).
+    await setOffices(loop.office, ['郎溪县', '广德市']);
+    const county = testKey('other');
+    const langxi = (await listOffices(loop.office.db)).find((o) => o.name === '郎溪县')!;
+    await pinOfficeKey(loop.office.db, { officeId: langxi.id, publicKey: county.publicKey, fingerprint: fingerprint(county.publicKey), at: '2019-07-04T01:00:00.000Z', by: '市民生办' });
     const office2019 = await listKeys(loop.office);
     const unit2019 = await listKeys(canlian);
     const planFile = join(loop.dir, '2020.json');
@@ -50,6 +61,10 @@ describe('a new year', () => {
       expect(await getSetting(office.db, 'office_name')).toBe('市民生工作办公室');
       expect(await getSetting(office.db, 'yellow_points')).toBe('15');
       expect((await listKeys(office)).pinned).toEqual([expect.objectContaining({ unit: '市残联', fingerprint: unit2019.own, acceptedAt: office2019.pinned[0]!.acceptedAt })]);
+      // The counties go on as they were: the list in its order (not the plan's default seven), 郎溪县's key kept.
+      expect((await listOffices(office.db)).map((o) => o.name)).toEqual(['郎溪县', '广德市']);
+      expect((await listKeys(office)).offices).toEqual(office2019.offices);
+      expect(office2019.offices).toEqual([expect.objectContaining({ office: '郎溪县', fingerprint: fingerprint(county.publicKey) })]);
 
       // The unit's 2019 ledger refuses the 2020 assignment, and says how to start the new year.
       const a2020 = await exportAssignment(office, { unit: '市残联', outDir: loop.dir });

@@ -3,14 +3,16 @@
  * One file per year, because a year's ledger is a whole (plan, periods, reports, backups, audit log) and
  * one active plan per file is what every view, package and backup assumes. What carries over from last
  * year's file: this computer's signing key (the units keep trusting the office, the office keeps its
- * name for them), the office's name and settings, and the units' pinned keys, so nobody checks a
- * fingerprint by phone again.
+ * name for them), the office's name and settings, the units' pinned keys, and the subordinate offices with
+ * theirs, so nobody checks a fingerprint by phone again.
  */
 import { chmodSync, copyFileSync, constants, existsSync, unlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
 import type { PlanDef } from '../../../shared/domain';
 import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
+import { deleteOffice, insertOffice, listOffices } from '../../../db/queries/levels';
+import { pinOfficeKey } from '../../../db/queries/rollups';
 import { findUnitByName } from '../../../db/queries/plan';
 import { getSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Tx } from '../../../db/schema';
@@ -26,6 +28,8 @@ export interface Carried {
   readonly settings: ReadonlyMap<SettingKey, string>;
   /** Office side: every unit's trusted key, with every name the unit went by. */
   readonly keys: readonly { readonly names: readonly string[]; readonly unit: string; readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
+  /** Office side: the subordinate offices in their order, each with its trusted key if one was pinned. */
+  readonly offices: readonly { readonly name: string; readonly key: { readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string } | null }[];
 }
 
 /** Settings a new year keeps from the last, per side. */
@@ -61,7 +65,12 @@ export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 
       const aliases = await old.db.selectFrom('unit_aliases').select('alias').where('unit_id', '=', k.unitId).execute();
       keys.push({ names: [k.unit, ...aliases.map((a) => a.alias)], unit: k.unit, publicKey: k.publicKey, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy });
     }
-    return { file, year: last.year, planId: last.id, settings, keys };
+    const officeKeys = await old.db.selectFrom('office_keys').select(['office_id', 'public_key', 'fingerprint', 'accepted_at', 'accepted_by']).where('status', '=', 'trusted').execute();
+    const offices = (await listOffices(old.db)).map((o) => {
+      const k = officeKeys.find((x) => x.office_id === o.id);
+      return { name: o.name, key: k ? { publicKey: k.public_key, fingerprint: k.fingerprint, acceptedAt: k.accepted_at, acceptedBy: k.accepted_by } : null };
+    });
+    return { file, year: last.year, planId: last.id, settings, keys, offices };
   } finally {
     await old.close();
   }
@@ -88,6 +97,23 @@ export function carryKeyFile(from: string, to: string): () => void {
       unlinkSync(target);
     } catch { /* already gone */ }
   };
+}
+
+/**
+ * Lists, in the new year's ledger, last year's subordinate offices in their order, each with the key it was
+ * pinned by: the counties that rolled up last year go on rolling up without a fingerprint checked again.
+ * Returns what was carried; nothing when last year had none (the new plan's default list stays).
+ */
+export async function carryOffices(db: Tx, carried: Carried): Promise<{ office: string; fingerprint: string | null }[]> {
+  if (carried.offices.length === 0) return [];
+  for (const o of await listOffices(db)) await deleteOffice(db, o.id);
+  const out: { office: string; fingerprint: string | null }[] = [];
+  for (const o of carried.offices) {
+    const id = await insertOffice(db, o.name);
+    if (o.key) await pinOfficeKey(db, { officeId: id, publicKey: o.key.publicKey, fingerprint: o.key.fingerprint, at: o.key.acceptedAt, by: o.key.acceptedBy });
+    out.push({ office: o.name, fingerprint: o.key?.fingerprint ?? null });
+  }
+  return out;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { ruleDueOf } from '../deadlines';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
-import { carryKeyFile, pinCarriedKeys, readCarried } from './carry';
+import { carryKeyFile, carryOffices, pinCarriedKeys, readCarried } from './carry';
 import { seedDefaultOffices } from '../levels/offices';
 
 export interface InitSummaryOptions {
@@ -84,9 +84,10 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
       await opts.within?.(trx, at);
       if (carried) {
         const keys = await pinCarriedKeys(trx, carried, plan);
+        const offices = await carryOffices(trx, carried);
         await appendAudit(trx, {
           at, actor: ledger.actor, action: 'plan.carry', entity: 'plan', entityId: plan.id,
-          after: { from: storeName(carried.file), year: carried.year, planId: carried.planId, officeFingerprint: fingerprint(key.publicKey), keys },
+          after: { from: storeName(carried.file), year: carried.year, planId: carried.planId, officeFingerprint: fingerprint(key.publicKey), keys, ...(offices.length > 0 ? { offices } : {}) },
         });
       }
     });
