@@ -155,6 +155,97 @@ describe('parseNoticeText: subordinate governments and groups of units', () => {
   });
 });
 
+describe('parseNoticeText: what a unit list holds besides units', () => {
+  const role = (text: string) => {
+    const parsed = parseNoticeText(text);
+    return { ...roles(parsed.plan.categories[0]!.tasks[0]!), units: parsed.plan.units.map((u) => u.name), review: parsed.review.map((r) => r.reason), errors: parsed.errors };
+  };
+
+  it.each([
+    ['配合责任单位', '(牵头单位:县人社局;配合责任单位:县教育局、县财政局)'],
+    ['协作单位', '(牵头单位:县人社局;协作单位:县教育局、县财政局)'],
+    ['参与部门', '(牵头部门:县人社局;参与部门:县教育局、县财政局)'],
+    ['配合单位 after a space, no separator', '(牵头单位:县人社局 配合单位:县教育局、县财政局)'],
+    ['the lead named by (牵头) in a 责任单位 list', '(责任单位:县教育局、县人社局(牵头)、县财政局)'],
+    ['one marked as helping (县教育局配合) in the lead list', '(牵头单位:县人社局,县教育局配合,县财政局协助)'],
+    ['names separated by spaces', '\n责任单位:县人社局  县教育局  县财政局(列第一位者为牵头单位,下同)'],
+    ['names separated by / and 和', '(牵头单位:县人社局;配合单位:县教育局/县财政局)'],
+  ])('%s: a label is no unit and every name is its own', (_, paren) => {
+    const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);
+    expect(r.errors).toEqual([]);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县人社局'], co: expect.arrayContaining(['县教育局', '县财政局']) as unknown });
+    expect(r.units.sort()).toEqual(['县人社局', '县教育局', '县财政局'].sort());
+  });
+
+  it('keeps 县发展和改革委员会 and 县委 宣传部 whole: what stands before 和 or the space is no name', () => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县发展和改革委员会,配合单位:县住房和城乡建设局和县委 宣传部)`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县发展和改革委员会'], co: ['县住房和城乡建设局', '县委 宣传部'] });
+  });
+
+  it('reads 分管市领导, 县级责任领导 and 牵头县领导 as the leader, inside the parenthesis or on a line', () => {
+    expect(role(`${HEAD}1.甲。(牵头单位:县住建局,分管市领导:副市长李明,配合单位:县城管局)`)).toMatchObject({ lead: ['县住建局'], co: ['县城管局'], leader: '副市长李明', units: ['县住建局', '县城管局'] });
+    expect(role(`${HEAD}1.甲。\n县级责任领导:副县长 王建国\n责任单位:县人社局`)).toMatchObject({ lead: ['县人社局'], leader: '副县长 王建国' });
+    expect(role(`${HEAD}1.甲。\n牵头县领导:副县长李芳\n牵头单位:县民政局`)).toMatchObject({ lead: ['县民政局'], leader: '副县长李芳' });
+  });
+
+  it('takes 完成时限 in the parenthesis as the deadline of the task’s figures, for review, not as a unit', () => {
+    const parsed = parseNoticeText(`${HEAD}1.新建幼儿园2所,新增学位540个。(牵头单位:县教体局,完成时限:2020年8月底前)`);
+    const t = parsed.plan.categories[0]!.tasks[0]!;
+    expect(t.leadUnits).toEqual(['县教体局']);
+    expect(parsed.plan.units.map((u) => u.name)).toEqual(['县教体局']);
+    expect(t.indicators.map((i) => [i.kind, i.deadline])).toEqual([['milestone', 8], ['milestone', 8]]);
+    expect(parsed.review.filter((r) => r.reason.includes('完成时限「2020年8月底前」'))).toHaveLength(2);
+  });
+
+  it('asks about a 完成时限 it cannot read or that falls in another year', () => {
+    const r = role(`${HEAD}1.新建幼儿园2所。(牵头单位:县教体局,完成时限:2021年3月底前)`);
+    expect(r.review.some((x) => x.includes('完成时限「2021年3月底前」不在计划年度'))).toBe(true);
+    expect(role(`${HEAD}1.新建幼儿园2所。(牵头单位:县教体局,完成时限:长期坚持)`).review.some((x) => x.includes('读不出月份'))).toBe(true);
+  });
+
+  it('reads a line in brackets after the task that starts with (配合单位:', () => {
+    expect(role(`${HEAD}1.改造老旧小区12个。(牵头单位:县住建局)\n(配合单位:县财政局、城关镇人民政府)`)).toMatchObject({ lead: ['县住建局'], co: ['县财政局', '城关镇人民政府'] });
+  });
+
+  it('takes 各县(市、区) as the subordinate governments, not as two units', () => {
+    expect(role(`${HEAD}1.甲。(牵头单位:市卫健委;配合单位:各县(市、区),市财政局)`)).toMatchObject({ co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, units: ['市卫健委', '市财政局'] });
+  });
+
+  it('takes the note 列第一位的为牵头单位 printed once before the tasks', () => {
+    const r = role(`${HEAD}责任单位中列第一位的为牵头单位。\n一、民生\n1.甲。\n责任单位:县人社局、县财政局`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县人社局'], co: ['县财政局'] });
+    expect(r.review.some((x) => x.includes('没有说明哪个牵头'))).toBe(false);
+  });
+
+  it('asks about 责任单位 beside a 牵头单位 that is not among them, making them all cooperating', () => {
+    const r = role(`${HEAD}1.甲。\n牵头单位:县民政局\n责任单位:县财政局、县残联`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县民政局'], co: ['县财政局', '县残联'] });
+    expect(r.review.some((x) => x.includes('既写了牵头单位又写了责任单位'))).toBe(true);
+  });
+
+  it.each([
+    ['县直有关部门', '(牵头单位:县文旅局;配合单位:县直有关部门)', ['县文旅局'], true],
+    ['……等5个单位', '(牵头单位:县文旅局;配合单位:县财政局、县自然资源局等5个单位)', ['县文旅局', '县财政局', '县自然资源局'], true],
+    ['负责具体实施', '(牵头单位:县交通局;配合单位:县财政局;各乡镇人民政府负责具体实施)', ['县交通局', '县财政局'], false],
+  ])('does not take %s for a unit, and asks for the units meant', (_, paren, units, openEnded) => {
+    const r = role(`${HEAD}1.甲。${paren}`);
+    expect(r.units).toEqual(units);
+    expect(r.openEnded).toBe(openEnded);
+    expect(r.review.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a label it does not know', '督办单位:县委督查室'],
+    ['a figure', '县第2人民医院'],
+    ['a sentence', '县教体局负责校舍改造'],
+    ['a name longer than twenty characters', '县城乡建设投资集团有限责任公司下属第三工程项目部'],
+    ['two names joined by 和 it cannot split', '县人社局和人行县支行'],
+  ])('asks a person about a unit name holding %s instead of taking it silently', (_, name) => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县民政局;配合单位:${name})`);
+    expect(r.review.some((x) => x.includes('不像一个单位的名称'))).toBe(true);
+  });
+});
+
 describe('parseNoticeText: targets', () => {
   const targets: { phrase: string; comparator: string; target: number; targetMax?: number; unit: string; kind: string }[] = [
     { phrase: '开展技能培训250人', comparator: '>=', target: 250, unit: '人', kind: 'cumulative' },

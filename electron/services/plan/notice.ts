@@ -98,22 +98,85 @@ function classify(lines: readonly string[]): Line[] {
 // ---------------------------------------------------------------------------------------------
 // Units
 
-const LEADER_LABEL = '(?:牵头负责领导|牵头领导|责任领导|分管领导|负责领导)';
-const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头部门)';
-const CO_LABEL = '(?:协同责任单位|协同单位|配合单位|协办单位|参与单位|责任配合单位|配合部门)';
+/** 牵头负责领导, 分管市领导, 县级责任领导, 牵头县领导: whoever answers for the task, not a unit. */
+const LEADER_LABEL = '(?:(?:牵头|分管|责任|负责|联系|包保|[省市县区]级)+[省市县区]?领导)';
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头责任部门|牵头部门)';
+const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)|责任配合(?:单位|部门))';
 const BOTH_LABEL = '(?:责任单位|责任部门)';
-const LABEL = new RegExp(`(${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`, 'g');
+/** 完成时限:2021年8月底前 inside a unit list is the task's deadline, not a unit. */
+const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限)';
+const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
+const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
 /** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
-const ASSIGNMENT_LINE = new RegExp(`^(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`);
-const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
+const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
+const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL}|${CO_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
 /** "(列第一位者为牵头单位,下同)" and its variants: the first unit listed leads. */
 const FIRST_LEADS_NOTE = /[((][^))]*(?:第一位|排名第一|首位|第一个)[^))]*牵头[^))]*[))]/;
+/** The same note as a line of its own before the tasks: "责任单位中列第一位的为牵头单位。" */
+const FIRST_LEADS_LINE = /^[^((]{0,20}(?:第一位|排名第一|首位|第一个)[^((]{0,12}牵头/;
 
 interface UnitList {
   readonly units: string[];
+  /** Marked as leading inside the list: 市教育局(牵头). */
+  readonly marked: string[];
+  /** Marked as helping inside the list: 县税务局配合. */
+  readonly helping: string[];
   readonly openEnded: boolean;
   readonly subordinates: string | null;
+  /** What a person must confirm about the list: words that are no unit, a name that does not look like one. */
+  readonly doubts: string[];
 }
+
+const NO_UNITS: UnitList = { units: [], marked: [], helping: [], openEnded: false, subordinates: null, doubts: [] };
+
+/** How a unit's name ends (局, 委, 办, 中心, 政府 …): where one name stops and the next may begin. */
+const UNIT_END = /[局委办部院会心府处厅站所队社行馆联协团司室校组段署库台]$/;
+/** How a unit's name begins when it names its level: 市卫健委, 县医保局. */
+const UNIT_START = /^[省市县区镇乡]/;
+
+/** Splits at the separators outside brackets: 县政府办(县大数据中心、县信息中心) is one name. */
+function splitOutsideBrackets(s: string, sep: RegExp): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '(' || c === '(') depth++;
+    else if ((c === ')' || c === ')') && depth > 0) depth--;
+    else if (depth === 0 && sep.test(c)) {
+      out.push(s.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(s.slice(from));
+  return out;
+}
+
+/**
+ * "市卫健委和市大数据局", "县人社局 县税务局", "县卫健委/县妇联": two names joined; "县发展和改革委员会" and
+ * "县委 宣传部" stay one, since what stands before 和 or the space is no whole name.
+ */
+function splitJoined(piece: string): string[] {
+  const out: string[] = [];
+  let rest = piece.trim();
+  for (;;) {
+    const joint = [...rest.matchAll(/\s+|[和及与/]/g)].find((m) => {
+      if (m.index === 0) return false;
+      const left = rest.slice(0, m.index).trim();
+      const right = rest.slice(m.index + m[0].length).trim();
+      if (m[0] === '/') return true;
+      return UNIT_END.test(left) && (right === '' || (UNIT_START.test(right) && right.length >= 3));
+    });
+    if (!joint) break;
+    out.push(rest.slice(0, joint.index).trim());
+    rest = rest.slice(joint.index + joint[0].length).trim();
+  }
+  out.push(rest);
+  return out.filter((s) => s !== '');
+}
+
+/** Words a unit list holds that name no unit: the offices meant are not said. */
+const NOT_A_UNIT = /^(?:[省市县区]直)?(?:各)?(?:其他|其它)?(?:有关|相关)(?:单位|部门|方面)?$|^负责|^具体实施$/;
 
 function readUnitList(value: string): UnitList {
   let s = value.replace(FIRST_LEADS_NOTE, '').trim().replace(/[。.;;,,]+$/, '');
@@ -125,16 +188,47 @@ function readUnitList(value: string): UnitList {
   }
   let openEnded = false;
   const units: string[] = [];
-  for (const piece of s.split(/[、,,;;]/)) {
+  const marked: string[] = [];
+  const helping: string[] = [];
+  const doubts: string[] = [];
+  const add = (name: string) => { if (name !== '' && !units.includes(name)) units.push(name); };
+  for (const piece of splitOutsideBrackets(s, /[、,,;;]/).flatMap(splitJoined)) {
     let name = piece.trim();
+    if (name === '') continue;
+    const counted = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`).exec(name);
+    if (counted) {
+      openEnded = true;
+      doubts.push(`「${name}」只列出了部分单位,请补全其余单位。`);
+      name = name.slice(0, counted.index).trim();
+    }
     const etc = /等(?:单位|部门|相关单位|有关单位)?$/.exec(name);
     if (etc) {
       openEnded = true;
       name = name.slice(0, etc.index).trim();
     }
-    if (name !== '' && !units.includes(name)) units.push(name);
+    if (name === '') continue;
+    if (NOT_A_UNIT.test(name)) {
+      if (/有关|相关/.test(name)) openEnded = true;
+      doubts.push(`「${name}」不是具体单位的名称,未作为单位;请写明具体单位。`);
+      continue;
+    }
+    const leads = /\s*(?:[((]\s*牵头\s*[))]|牵头)$/.exec(name);
+    if (leads && leads.index > 0) {
+      name = name.slice(0, leads.index);
+      marked.push(name);
+    }
+    const helps = /\s*(?:[((]\s*(?:配合|协助|协同|参与)\s*[))]|配合|协助|协同|参与)$/.exec(name);
+    if (helps && helps.index > 0) {
+      name = name.slice(0, helps.index);
+      helping.push(name);
+    }
+    // What still looks like a label, a count or a sentence is kept, but a person confirms it.
+    if (/[::\d\s]|配合|负责|时限|领导|完成/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
+      doubts.push(`「${name}」不像一个单位的名称,请核对单位名单。`);
+    }
+    add(name);
   }
-  return { units, openEnded, subordinates };
+  return { units, marked, helping, openEnded, subordinates, doubts };
 }
 
 interface Assignment {
@@ -145,24 +239,40 @@ interface Assignment {
   both?: UnitList;
   /** The note that the first one leads was on this list. */
   firstLeadsNoted?: boolean;
+  /** 完成时限:…, as printed. */
+  deadline?: string;
 }
 
 /** "牵头责任单位:A,协同责任单位:B、C等" and the like, into its parts. */
 function readAssignment(text: string, into: Assignment): void {
+  // A line of its own in brackets, "(配合单位:…)": the closing bracket is not the last unit's.
+  const wrapped = /^\s*[((]/.test(text);
   const marks = [...text.matchAll(LABEL)];
   marks.forEach((m, i) => {
-    const value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
+    let value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
+    if (wrapped && i + 1 === marks.length) value = value.replace(/[))]\s*[。.]?\s*$/, '');
     const label = m[1]!;
+    const cleaned = () => value.trim().replace(/[。.;;,,]+$/, '');
     if (new RegExp(`^${LEADER_LABEL}$`).test(label)) {
-      const leader = value.trim().replace(/[。.;;,,]+$/, '');
-      if (leader) into.leader = leader;
-    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = readUnitList(value);
-    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = readUnitList(value);
+      if (cleaned()) into.leader = cleaned();
+    } else if (new RegExp(`^${DEADLINE_LABEL}$`).test(label)) {
+      if (cleaned()) into.deadline = cleaned();
+    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = joinLists(into.leads, readUnitList(value));
+    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = joinLists(into.cos, readUnitList(value));
     else {
-      into.both = readUnitList(value);
+      into.both = joinLists(into.both, readUnitList(value));
       if (FIRST_LEADS_NOTE.test(value)) into.firstLeadsNoted = true;
     }
   });
+}
+
+/** A second line with the same label adds to the first ("配合单位:" in the parenthesis and on the next line). */
+function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
+  if (!a) return b;
+  return {
+    units: [...new Set([...a.units, ...b.units])], marked: [...a.marked, ...b.marked], helping: [...a.helping, ...b.helping],
+    openEnded: a.openEnded || b.openEnded, subordinates: a.subordinates ?? b.subordinates, doubts: [...a.doubts, ...b.doubts],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -503,7 +613,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     }
   }
   // The note that the first unit listed leads is printed once and holds for every item (下同).
-  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted);
+  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted) || lines.some((l) => FIRST_LEADS_LINE.test(l));
 
   // Head: title, date, issuer.
   let title = '';
@@ -555,13 +665,36 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     }
     seen.set(d.no, d);
     const a = d.assignment;
-    let leads: UnitList = a.leads ?? { units: [], openEnded: false, subordinates: null };
-    let cos: UnitList = a.cos ?? { units: [], openEnded: false, subordinates: null };
+    /** 完成时限 in the unit list: the deadline of every figure whose own sentence names none. */
+    let taskDue: number | null = null;
+    let leads: UnitList = a.leads ?? NO_UNITS;
+    let cos: UnitList = a.cos ?? NO_UNITS;
+    const doubts = [...leads.doubts, ...cos.doubts, ...(a.both?.doubts ?? [])];
     if (a.both) {
-      const [first, ...rest] = a.both.units;
-      leads = { units: [...leads.units, ...(first ? [first] : [])], openEnded: false, subordinates: leads.subordinates };
-      cos = { units: [...cos.units, ...rest], openEnded: cos.openEnded || a.both.openEnded, subordinates: cos.subordinates ?? a.both.subordinates };
-      if (!firstLeadsNoted && rest.length > 0) bothWithoutNote = true;
+      const both = a.both;
+      // 市教育局(牵头) names the lead wherever it stands; else the first leads, unless 牵头单位 already named one.
+      const [first, ...rest] = both.units;
+      let leading = first === undefined ? [] : [first];
+      if (both.marked.length > 0) leading = both.marked;
+      else if (a.leads && first !== undefined && !a.leads.units.includes(first)) {
+        leading = [];
+        doubts.push(`任务既写了牵头单位又写了责任单位,责任单位「${both.units.join('、')}」已都作为协同单位,请核对。`);
+      } else if (!firstLeadsNoted && rest.length > 0) bothWithoutNote = true;
+      leads = { ...leads, units: [...leads.units, ...leading], marked: [...leads.marked, ...both.marked] };
+      cos = { ...cos, units: [...cos.units, ...both.units.filter((u) => !leading.includes(u))], openEnded: cos.openEnded || both.openEnded, subordinates: cos.subordinates ?? both.subordinates };
+    }
+    // 县税务局配合 in a lead list cooperates; 县教体局(牵头) in a cooperating list leads.
+    const helping = [...leads.helping, ...cos.helping, ...(a.both?.helping ?? [])];
+    const marked = [...leads.marked, ...cos.marked];
+    leads = { ...leads, units: [...new Set([...leads.units.filter((u) => !helping.includes(u)), ...cos.units.filter((u) => marked.includes(u))])] };
+    cos = { ...cos, units: [...new Set([...cos.units.filter((u) => !marked.includes(u)), ...helping])] };
+    for (const r of doubts) review.push({ task: d.no, reason: r });
+    if (a.deadline !== undefined) {
+      const month = deadlineMonth(withoutYears(a.deadline));
+      const printedYear = /(\d{4})年/.exec(a.deadline)?.[1];
+      if (month === null || (printedYear !== undefined && Number(printedYear) !== year)) {
+        review.push({ task: d.no, reason: `完成时限「${a.deadline}」${month === null ? '读不出月份' : `不在计划年度(${year}年)内`},未作为指标的完成时限,请核对。` });
+      } else taskDue = month;
     }
     let subordinates: SubordinateGroup | null = null;
     if (leads.subordinates) subordinates = { role: 'lead', phrase: leads.subordinates };
@@ -579,13 +712,15 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     for (const e of targets.errors) errors.push({ where, message: e });
     for (const r of targets.review) review.push({ task: d.no, reason: r });
     const indicators: IndicatorDef[] = targets.found.map((f, k) => {
-      const deadline = deadlineMonth(withoutYears(f.upToClause));
+      const own = deadlineMonth(withoutYears(f.upToClause));
+      const deadline = own ?? taskDue;
+      const where = own === null ? `所在任务写明完成时限「${a.deadline}」` : '所在句有完成时限';
       const { kind, deadline: due } = proposeKind(f, deadline);
       for (const r of f.needsReview) review.push({ task: d.no, indicator: k + 1, reason: r });
       if (kind === 'milestone') {
-        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限,按节点类(${due}月底前)提出,请确认。` });
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where},按节点类(${due}月底前)提出,请确认。` });
       } else if (deadline !== null) {
-        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where}(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
       } else if (f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」可能是变化幅度而不是水平,按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
       }
@@ -602,8 +737,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
       review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。` });
     }
-    const due = deadlineMonth(withoutYears(text));
-    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) !== null)) {
+    const due = deadlineMonth(withoutYears(text)) ?? taskDue;
+    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) ?? taskDue) !== null)) {
       review.push({ task: d.no, reason: indicators.length === 0
         ? `任务有完成时限(${due}月底前)但没有数量目标;如需按节点考核,请手工添加指标。`
         : `任务有完成时限(${due}月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。` });
