@@ -266,6 +266,17 @@ describe('parseNoticeText: targets', () => {
     { phrase: '发放创业担保贷款2.5亿元', comparator: '>=', target: 250_000_000, unit: '元', kind: 'cumulative' },
     { phrase: '完成人工造林1.6万亩', comparator: '>=', target: 16_000, unit: '亩', kind: 'cumulative' },
     { phrase: '项目应用试点增加甲县和乙县2个县', comparator: '=', target: 2, unit: '个', kind: 'cumulative' },
+    { phrase: '婴儿死亡率降至5‰', comparator: '<=', target: 5, unit: '‰', kind: 'level' },
+    { phrase: 'PM2.5平均浓度下降到35微克/立方米', comparator: '<=', target: 35, unit: '微克/立方米', kind: 'level' },
+    { phrase: '5岁以下儿童死亡率降低到6‰', comparator: '<=', target: 6, unit: '‰', kind: 'level' },
+    { phrase: '死亡人数压减至8人', comparator: '<=', target: 8, unit: '人', kind: 'cumulative' },
+    { phrase: '抽检不合格率小于2%', comparator: '<=', target: 2, unit: '%', kind: 'level' },
+    { phrase: '抽检不合格批次少于20批', comparator: '<=', target: 20, unit: '批', kind: 'cumulative' },
+    { phrase: '新增3岁以下婴幼儿托位200个', comparator: '>=', target: 200, unit: '个', kind: 'cumulative' },
+    { phrase: '为65岁以上老年人体检1万人', comparator: '>=', target: 10_000, unit: '人', kind: 'cumulative' },
+    { phrase: '抽检合格率不小于98%', comparator: '>=', target: 98, unit: '%', kind: 'level' },
+    { phrase: '孕产妇死亡率降至12/10万', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '孕产妇死亡率控制在12/10万以下', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);

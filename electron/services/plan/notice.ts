@@ -289,8 +289,13 @@ const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_
 const NUMERAL_COUNT = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*\\s*(?:${MEASURES.join('|')})`);
 /** Whether a piece of text holds a figure, in digits or counted in Chinese numerals. */
 const hasFigure = (s: string) => /\d/.test(s) || NUMERAL_COUNT.test(s);
-const AT_LEAST = /以上|不低于|不少于|达到|至少|超过|达/;
-const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于/;
+const AT_LEAST = /以上|不低于|不少于|不小于|达到|至少|超过|达/;
+/** Words that bound a target from above: a rate that falls (降至6‰) and a cap (不超过, 以内). */
+const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|小于|少于|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至)/;
+/** "3岁以下婴幼儿", "65岁以上老年人": 以上/以下 after another figure qualifies what is counted, it bounds no target. */
+const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
+/** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
+const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
 const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
 
 /** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
@@ -352,7 +357,7 @@ function quoted(before: string): boolean {
 
 const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
-const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不超过|不高于|至少|超过|分别|约为|约|达|低于|以上|以内|左右|以下|提高到|提高至|降至|下降到)+$/;
+const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
 function cleanName(s: string): string {
   return s.trim().replace(VERB_PREFIX, '').replace(/^(?:的|了)/, '').replace(COMPARATOR_TAIL, '').replace(/[的,,、]+$/, '').trim().slice(0, 40);
@@ -403,16 +408,19 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (quoted(taskText.slice(0, piece.start + at))) return null;
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
+  if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
+  const perBase = PER_BASE.exec(after);
   let magnitude = 1;
   const mag = /^\s*(万|亿)/.exec(after);
   if (mag) {
     magnitude = mag[1] === '万' ? 10_000 : 100_000_000;
     after = after.slice(mag[0].length);
   }
-  const measure = MEASURE_RE.exec(after);
-  if (!measure && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
-  let unit = measure ? measure[1]! : '';
-  if (measure) after = after.slice(measure[0].length);
+  const measure = perBase ? null : MEASURE_RE.exec(after);
+  if (!measure && !perBase && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
+  let unit = perBase ? `/${perBase[1]!}` : measure ? measure[1]! : '';
+  if (perBase) after = after.slice(perBase[0].length);
+  else if (measure) after = after.slice(measure[0].length);
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -442,11 +450,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const lo = times(f.lo);
   const hi = f.hi === null ? null : times(f.hi);
   const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
-  const window = before.slice(-8) + tail;
+  const window = before.replace(QUALIFIER_BOUND, '').slice(-8) + tail;
   let comparator: Comparator;
   if (hi !== null) comparator = 'range';
   else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
-  else if (AT_MOST.test(window.replace(/不低于|不少于/g, ''))) comparator = '<=';
+  else if (AT_MOST.test(window.replace(/不低于|不少于|不小于/g, ''))) comparator = '<=';
   else if (AT_LEAST.test(window)) comparator = '>=';
   else if (carried && before.trim() === '') comparator = carried.comparator;
   else comparator = '>=';
@@ -478,7 +486,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  const additive = !(unit === '%' || unit === '‰' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
 }
 
