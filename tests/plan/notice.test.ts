@@ -277,6 +277,15 @@ describe('parseNoticeText: targets', () => {
     { phrase: '抽检合格率不小于98%', comparator: '>=', target: 98, unit: '%', kind: 'level' },
     { phrase: '孕产妇死亡率降至12/10万', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
     { phrase: '孕产妇死亡率控制在12/10万以下', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '新建口袋公园三至五个', comparator: 'range', target: 3, targetMax: 5, unit: '个', kind: 'cumulative' },
+    { phrase: '新建口袋公园3至5个', comparator: 'range', target: 3, targetMax: 5, unit: '个', kind: 'cumulative' },
+    { phrase: '日间照料中心覆盖率达90%—95%', comparator: 'range', target: 90, targetMax: 95, unit: '%', kind: 'level' },
+    { phrase: '日间照料中心覆盖率达到90%~95%', comparator: 'range', target: 90, targetMax: 95, unit: '%', kind: 'level' },
+    { phrase: '新建学生宿舍30余间', comparator: '>=', target: 30, unit: '间', kind: 'cumulative' },
+    { phrase: '受益学生三百余人', comparator: '>=', target: 300, unit: '人', kind: 'cumulative' },
+    { phrase: '惠及群众1万余人', comparator: '>=', target: 10_000, unit: '人', kind: 'cumulative' },
+    { phrase: '医保参保率达到百分之九十五以上', comparator: '>=', target: 95, unit: '%', kind: 'level' },
+    { phrase: '资助参保率百分之百', comparator: '>=', target: 100, unit: '%', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
@@ -288,6 +297,19 @@ describe('parseNoticeText: targets', () => {
     const found = indicatorsOf('在县域、市级医疗机构就诊个人年度自付费用分别不超过0.3万元、0.5万元、1万元。');
     expect(found.map((i) => [i.comparator, i.target, i.unit, i.additive])).toEqual([['<=', 3000, '元', false], ['<=', 5000, '元', false], ['<=', 10_000, '元', false]]);
     expect(new Set(found.map((i) => i.source)).size).toBe(3);
+  });
+
+  it('reads 3,000米 as three thousand: the comma separates thousands, it ends no clause', () => {
+    expect(indicatorsOf('完成管网改造3,000米,新建泵站2座。').map((i) => [i.target, i.unit, i.source])).toEqual([[3000, '米', '完成管网改造3000米'], [2, '座', '新建泵站2座']]);
+  });
+
+  it('asks a person about a count given as 余 (30余间), read as at least the figure', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。新建学生宿舍30余间,受益学生三百余人。(牵头责任单位:县教体局)`);
+    expect(parsed.review.filter((r) => r.reason.includes('是约数')).map((r) => r.indicator)).toEqual([1, 2]);
+  });
+
+  it('keeps 90%—95‰ two figures: a range has one unit', () => {
+    expect(indicatorsOf('甲率达到90%—95‰。').map((i) => [i.comparator, i.target, i.targetMax, i.unit])).toEqual([['>=', 90, null, '%'], ['>=', 95, null, '‰']]);
   });
 
   it('makes a repeated phrase unique by the words before it', () => {

@@ -282,7 +282,15 @@ function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
 const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
   '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
 const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
-const NUMBER_TOKEN = /(\d+(?:\.\d+)?)(?:\s*(?:-|~|～|—|–|至|到)\s*(\d+(?:\.\d+)?))?/g;
+/** A range joins its bounds with a dash or 至; "90%—95%" repeats the unit after the lower bound. */
+const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
+const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
+/** 三至五个: two counts in Chinese numerals joined into a range. */
+const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
+/** 百分之九十五, 百分之百: a percentage in words. */
+const PERCENT_WORDS = new RegExp(`百分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
+const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
 /** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
 const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*`, 'g');
 /** A Chinese numeral counting something a target is counted in (三所, 两千人), as a list item holds one. */
@@ -373,18 +381,41 @@ interface Figure {
   readonly hi: number | null;
   /** Written in Chinese numerals (三所, 两千人). */
   readonly numeral: boolean;
+  /** 百分之九十五: the unit is in the words. */
+  readonly percent?: boolean;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
 function figures(text: string): Figure[] {
-  const out: Figure[] = [...text.matchAll(NUMBER_TOKEN)].map((m) => ({ at: m.index, printed: m[0], lo: Number(m[1]), hi: m[2] === undefined ? null : Number(m[2]), numeral: false }));
+  const out: Figure[] = [...text.matchAll(NUMBER_TOKEN)].flatMap((m) => {
+    // "90%—95‰" is two figures in two units, no range.
+    const unitBetween = m[2]?.trim() ?? '';
+    if (m[3] !== undefined && unitBetween !== '' && !text.slice(m.index + m[0].length).trimStart().startsWith(unitBetween)) {
+      const second = m.index + m[0].length - m[3].length;
+      return [{ at: m.index, printed: m[1]!, lo: Number(m[1]), hi: null, numeral: false }, { at: second, printed: m[3], lo: Number(m[3]), hi: null, numeral: false }];
+    }
+    return [{ at: m.index, printed: m[0], lo: Number(m[1]), hi: m[3] === undefined ? null : Number(m[3]), numeral: false }];
+  });
+  const words: Figure[] = [];
+  for (const m of text.matchAll(PERCENT_WORDS)) {
+    const value = m[1] === '百' ? 100 : /\d/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
+    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: true });
+  }
+  const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
+  const numerals: Figure[] = [];
   for (const m of text.matchAll(NUMERAL_TOKEN)) {
+    if (inWords(m.index)) continue;
     // A trailing 万/亿 is left to be multiplied out, as it is after digits (一百万元 = 一百 × 万元).
     const printed = m[0].replace(/[万亿]+$/, '');
     const value = chineseNumeral(printed);
-    if (value !== null) out.push({ at: m.index, printed, lo: value, hi: null, numeral: true });
+    if (value === null) continue;
+    const previous = numerals.at(-1);
+    const between = previous ? text.slice(previous.at + previous.printed.length, m.index) : '';
+    if (previous && previous.hi === null && NUMERAL_RANGE_JOIN.test(between)) {
+      numerals[numerals.length - 1] = { ...previous, printed: previous.printed + between + printed, hi: value };
+    } else numerals.push({ at: m.index, printed, lo: value, hi: null, numeral: true });
   }
-  return out.sort((a, b) => a.at - b.at);
+  return [...out.filter((f) => !inWords(f.at)), ...words, ...numerals].sort((a, b) => a.at - b.at);
 }
 
 /** A figure in Chinese numerals that is a word, not a count: 第一, 三支一扶, 二期工程, 一批, 一次性. */
@@ -410,15 +441,22 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (/[〔[【]$/.test(before)) return null;
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
   const perBase = PER_BASE.exec(after);
+  // "30余间", "三百余人", "1万余人": at least the figure, but a person says what was meant.
+  let approximate = /^\s*[余多]/.test(after);
+  if (approximate) after = after.replace(/^\s*[余多]/, '');
   let magnitude = 1;
   const mag = /^\s*(万|亿)/.exec(after);
   if (mag) {
     magnitude = mag[1] === '万' ? 10_000 : 100_000_000;
     after = after.slice(mag[0].length);
   }
-  const measure = perBase ? null : MEASURE_RE.exec(after);
-  if (!measure && !perBase && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
-  let unit = perBase ? `/${perBase[1]!}` : measure ? measure[1]! : '';
+  if (/^\s*[余多]/.test(after)) {
+    approximate = true;
+    after = after.replace(/^\s*[余多]/, '');
+  }
+  const measure = perBase || f.percent ? null : MEASURE_RE.exec(after);
+  if (!measure && !perBase && !f.percent && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
+  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? measure[1]! : '';
   if (perBase) after = after.slice(perBase[0].length);
   else if (measure) after = after.slice(measure[0].length);
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
@@ -453,7 +491,10 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const window = before.replace(QUALIFIER_BOUND, '').slice(-8) + tail;
   let comparator: Comparator;
   if (hi !== null) comparator = 'range';
-  else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
+  else if (approximate) {
+    comparator = '>=';
+    needsReview.push(`「${text.trim()}」是约数(……余),按不少于${lo}${unit}提出,请确认。`);
+  } else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
   else if (AT_MOST.test(window.replace(/不低于|不少于|不小于/g, ''))) comparator = '<=';
   else if (AT_LEAST.test(window)) comparator = '>=';
   else if (carried && before.trim() === '') comparator = carried.comparator;
@@ -582,7 +623,8 @@ interface DraftTask {
  * @example const { plan, review, errors } = parseNoticeText(readFileSync('要点.txt', 'utf8'), { fileName: '要点.txt' })
  */
 export function parseNoticeText(input: string, opts: NoticeOptions = {}): ParsedPlan {
-  const lines = normalizeNoticeText(input).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // The separator goes before clauses are split at commas: 3,000米 is one figure, not 3 and 000米.
+  const lines = normalizeNoticeText(input).replace(THOUSANDS, (_, head: string, groups: string) => head + groups.replace(/,/g, '')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const review: PlanReviewItem[] = [];
   const errors: PlanProblem[] = [];
   const classified = classify(lines);
