@@ -286,6 +286,20 @@ describe('parseNoticeText: targets', () => {
     { phrase: '惠及群众1万余人', comparator: '>=', target: 10_000, unit: '人', kind: 'cumulative' },
     { phrase: '医保参保率达到百分之九十五以上', comparator: '>=', target: 95, unit: '%', kind: 'level' },
     { phrase: '资助参保率百分之百', comparator: '>=', target: 100, unit: '%', kind: 'level' },
+    { phrase: '实施复明手术300例', comparator: '>=', target: 300, unit: '例', kind: 'cumulative' },
+    { phrase: '免费发放叶酸2000份', comparator: '>=', target: 2000, unit: '份', kind: 'cumulative' },
+    { phrase: '开展婚前医学检查1500对', comparator: '>=', target: 1500, unit: '对', kind: 'cumulative' },
+    { phrase: '安装节能路灯500盏', comparator: '>=', target: 500, unit: '盏', kind: 'cumulative' },
+    { phrase: '新建塑胶跑道3片', comparator: '>=', target: 3, unit: '片', kind: 'cumulative' },
+    { phrase: '新增绿化面积8000㎡', comparator: '>=', target: 8000, unit: '平方米', kind: 'cumulative' },
+    { phrase: '新打机井20眼', comparator: '>=', target: 20, unit: '眼', kind: 'cumulative' },
+    { phrase: '新建农村公路120km', comparator: '>=', target: 120, unit: '公里', kind: 'cumulative' },
+    { phrase: '新建公共充电桩200根', comparator: '>=', target: 200, unit: '根', kind: 'cumulative' },
+    { phrase: '完成疫苗接种12万剂次', comparator: '>=', target: 120_000, unit: '剂次', kind: 'cumulative' },
+    { phrase: '开展送戏下乡80场次', comparator: '>=', target: 80, unit: '场次', kind: 'cumulative' },
+    { phrase: '抽检食品400批次', comparator: '>=', target: 400, unit: '批次', kind: 'cumulative' },
+    { phrase: '举办培训班4期', comparator: '>=', target: 4, unit: '期', kind: 'cumulative' },
+    { phrase: '登记失业率下降0.5个百分点', comparator: '>=', target: 0.5, unit: '百分点', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
@@ -310,6 +324,15 @@ describe('parseNoticeText: targets', () => {
 
   it('keeps 90%—95‰ two figures: a range has one unit', () => {
     expect(indicatorsOf('甲率达到90%—95‰。').map((i) => [i.comparator, i.target, i.targetMax, i.unit])).toEqual([['>=', 90, null, '%'], ['>=', 95, null, '‰']]);
+  });
+
+  it.each([
+    ['a measure it does not know', '新建智慧灯杆30樘。', '不是已知的计量单位'],
+    ['the count of what was listed', '改造城区学校、乡镇卫生院等15所。', '所列各项的总数'],
+  ])('asks a person about a figure with %s instead of dropping it', (_, sentence, reason) => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。${sentence}(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.some((r) => r.task === 1 && r.reason.includes(reason))).toBe(true);
   });
 
   it('makes a repeated phrase unique by the words before it', () => {

@@ -281,7 +281,22 @@ function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
 /** Units of measure a target is counted in ("名" is recorded as 人, as the 2019 plan does). */
 const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
   '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
-const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
+/**
+ * Measures a figure in digits is also counted in. Not after Chinese numerals, where they are mostly words
+ * (一对一, 三口之家, 四位一体). Spellings are recorded as one unit (km as 公里, ㎡ as 平方米, 个百分点 as 百分点).
+ */
+const DIGIT_MEASURES = ['个百分点', '百分点', '平方千米', '场次', '批次', '剂次', '架次', '车次', '班次', '课时', '学时', '千瓦时', '兆瓦', '公斤', '千克',
+  '㎡', 'm²', 'km', 'KM', 'Km', '例', '份', '对', '盏', '片', '眼', '根', '口', '艘', '架', '篇', '幅', '首', '位', '节', '段', '轮', '剂', '单',
+  '封', '斤', '升', '枚', '颗', '杆', '孔', '幢', '站', '台套', '所次'];
+const SPELLED = new Map([['个百分点', '百分点'], ['平方千米', '平方公里'], ['㎡', '平方米'], ['m²', '平方米'], ['km', '公里'], ['KM', '公里'], ['Km', '公里']]);
+const byLength = (list: readonly string[]) => [...list].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+const MEASURE_RE = new RegExp(`^\\s*(${byLength(MEASURES).join('|')})`);
+const DIGIT_MEASURE_RE = new RegExp(`^\\s*(${byLength([...MEASURES, ...DIGIT_MEASURES]).join('|')})`);
+/**
+ * What follows a figure in digits that counts nothing a target is counted in (28种职业病, 4类对象, 12345热线,
+ * 3A级, 5G). Any other word after a figure is asked about: a measure this reader does not know is no reason to drop a target.
+ */
+const NOT_A_MEASURE = /^\s*(?:种|类|大|级|星|代|型|版|路|线|号线|热线|专线|届|层|档|维|方面|环节|条例)/;
 /** A range joins its bounds with a dash or 至; "90%—95%" repeats the unit after the lower bound. */
 const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
 const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
@@ -435,7 +450,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
   const prevChar = before.slice(-1);
-  if (/[A-Za-z.]/.test(prevChar) || /^[A-Za-z]/.test(after)) return null; // PM2.5, 5G
+  if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
+  if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
   if (quoted(taskText.slice(0, piece.start + at))) return null;
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
@@ -454,9 +470,12 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     approximate = true;
     after = after.replace(/^\s*[余多]/, '');
   }
-  const measure = perBase || f.percent ? null : MEASURE_RE.exec(after);
-  if (!measure && !perBase && !f.percent && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
-  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? measure[1]! : '';
+  const measure = perBase || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
+  if (!measure && !perBase && !f.percent && magnitude === 1) {
+    if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;
+    return { review: `「${text.trim()}」中的「${f.printed}${after.trim().slice(0, 1)}」不是已知的计量单位,未作为指标;如是目标请手工添加。` };
+  }
+  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
   if (perBase) after = after.slice(perBase[0].length);
   else if (measure) after = after.slice(measure[0].length);
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
@@ -469,7 +488,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
 
   // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
   if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
-  if (/(?:(?<!不)超过?|额|(?<!不)高于|按|等)\s*$/.test(before) && (/^\s*(?:以上|以下)?的/.test(after) || /按\s*$/.test(before) || /等\s*$/.test(before))) return null;
+  // "改造城区学校、乡镇卫生院等15所" may well be the target: the count of what was listed is asked about.
+  if (/等\s*$/.test(before) && !/^\s*(?:以上|以下)?的/.test(after)) {
+    return { review: `「${text.trim()}」的数字是前面所列各项的总数,未作为指标;如是目标请手工添加。` };
+  }
+  if (/(?:(?<!不)超过?|额|(?<!不)高于|按|等)\s*$/.test(before) && (/^\s*(?:以上|以下)?的/.test(after) || /按\s*$/.test(before))) return null;
   if (/按\s*$/.test(before)) return null;
   const sentencePart = piece.sentence;
   if (/基础上/.test(sentencePart) && /(?:已|完成|\d{4}年)/.test(before)) {
@@ -527,7 +550,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
 }
 
@@ -771,7 +794,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where},按节点类(${due}月底前)提出,请确认。` });
       } else if (deadline !== null) {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where}(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
-      } else if (f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) {
+      } else if ((f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) || f.unit === '百分点') {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」可能是变化幅度而不是水平,按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
       }
       return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
