@@ -514,6 +514,37 @@ describe('parseNoticeText: the plan as a whole', () => {
   });
 });
 
+describe('parseNoticeText: the plan year when the title has none', () => {
+  const notice = (date: string, body: string) => parseNoticeText(`县人民政府关于印发全县民生实事工作计划的通知\n县人民政府\n${date}\n一、民生\n${body}`);
+  const yearReview = (r: ReturnType<typeof parseNoticeText>) => r.review.filter((x) => x.reason.startsWith('标题没有写年份')).map((x) => x.reason);
+
+  it('takes the year the tasks speak of over a December signing date, and asks a person', () => {
+    const r = notice('二〇二〇年十二月二十八日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)\n2.乙。在2020年签约10万人的基础上,2021年签约13万人。(牵头单位:县卫健委)');
+    expect(r.plan.year).toBe(2021);
+    expect(yearReview(r)).toEqual(['标题没有写年份;印发日期是2020年,任务中写的多是2021年,已按2021年作为计划年度,请核对。']);
+  });
+
+  it('keeps the signing year where the tasks speak of it, and asks where they speak of no year', () => {
+    const same = notice('2021年3月1日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)');
+    expect([same.plan.year, yearReview(same)]).toEqual([2021, []]);
+    const none = notice('2021年3月1日', '1.甲。新建学校4所。(牵头单位:县教体局)');
+    expect([none.plan.year, yearReview(none)]).toEqual([2021, ['标题没有写年份,任务中也没有写年份,已按印发日期定为2021年,请核对。']]);
+  });
+
+  it('asks about a figure set in another year than the plan’s, but not about a baseline year', () => {
+    const r = parseNoticeText(`${HEAD}1.甲。到2023年,学校标准化率达到100%;较2019年增加诊室40间;2021年6月底前建成投用。(牵头责任单位:县教体局)`);
+    expect(r.review.filter((x) => x.reason.includes('不是计划年度')).map((x) => [x.indicator, x.reason])).toEqual([
+      [1, '「学校标准化率达到100%」所在句写的是2023年,不是计划年度2020年,请确认它是否本年度的指标。'],
+      [3, '「2021年6月底前建成投用」有完成时限但没有数量,按节点类(6月底前完成1项)提出,请确认。它写的是2021年,不是计划年度2020年。'],
+    ]);
+  });
+
+  it('reads 2020年底前 as a deadline in December, not as a bare year', () => {
+    const [i] = indicatorsOf('2020年底前完成投资3.5亿元。');
+    expect([i!.name, i!.kind, i!.deadline]).toEqual(['投资', 'milestone', 12]);
+  });
+});
+
 describe('parseNoticeText: what makes a plan unusable', () => {
   it('names no tasks found', () => {
     expect(parseNoticeText('2020年全县民生工作要点\n请各单位认真落实。', { fileName: '要点.txt' }).errors).toEqual([

@@ -378,7 +378,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
@@ -609,8 +609,25 @@ function occurrences(text: string, part: string): number {
 /** What a milestone without a figure finishes by its deadline. */
 const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
 
+/** The year tasks speak of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
+function tasksYear(text: string, issueYear: number): number | null {
+  const counts = new Map<number, number>();
+  for (const m of text.matchAll(/(?<!\d)(20\d{2})年/g)) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+  const near = (y: number) => (y === issueYear || y === issueYear + 1 ? 0 : 1);
+  const ranked = [...counts].sort(([ya, a], [yb, b]) => b - a || near(ya) - near(yb) || yb - ya);
+  return ranked[0]?.[0] ?? null;
+}
+
+/** A year a clause sets its figure in ("到2023年", "2022年6月底前") that is not the plan's; a baseline (较2020年) is none. */
+function yearOtherThan(clause: string, year: number): number | null {
+  for (const m of clause.matchAll(/(?<![较比与同\d])(\d{4})年/g)) {
+    if (Number(m[1]) !== year && !/^(?:的)?基础上|^(?:同期|相比)/.test(clause.slice(m.index + m[0].length))) return Number(m[1]);
+  }
+  return null;
+}
+
 /** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
-const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月)/g, '');
+const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月|底|末)/g, '');
 
 // ---------------------------------------------------------------------------------------------
 // The notice's head: title, date, issuer
@@ -706,7 +723,21 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   const issuedOn = dates[0] ?? '';
   if (!issuedOn) review.push({ task: null, reason: '通知里找不到印发日期(如“2019年4月24日”一行),请补上。' });
   const yearFromTitle = /(\d{4})年/.exec(title);
-  const year = yearFromTitle ? Number(yearFromTitle[1]) : issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
+  const issueYear = issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
+  let year = yearFromTitle ? Number(yearFromTitle[1]) : issueYear;
+  if (!yearFromTitle) {
+    // A notice signed in December is mostly next year's plan: with no year in the title, the year the tasks
+    // speak of most is the plan's, and a person confirms it where it is not the signing date's.
+    const spoken = tasksYear(drafts.map((d) => d.text).join('\n'), issueYear);
+    if (spoken !== null && spoken !== issueYear) {
+      year = spoken;
+      review.push({ task: null, reason: issueYear
+        ? `标题没有写年份;印发日期是${issueYear}年,任务中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。`
+        : `标题没有写年份,也找不到印发日期;任务中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。` });
+    } else if (spoken === null && issueYear) {
+      review.push({ task: null, reason: `标题没有写年份,任务中也没有写年份,已按印发日期定为${issueYear}年,请核对。` });
+    }
+  }
   if (!year) errors.push({ where: '标题', message: `标题「${title}」和印发日期都没有年份,无法确定计划年度。请在标题中写明年份(如“2020年全县民生工作要点”)。` });
   let issuer = lines.find((l) => ISSUER_LINE.test(l)) ?? '';
   const issuedBy = /^(.{2,30}?)关于印发/.exec(head.find((l) => /关于印发/.test(l)) ?? '');
@@ -797,6 +828,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       } else if ((f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) || f.unit === '百分点') {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」可能是变化幅度而不是水平,按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
       }
+      const otherYear = yearOtherThan(f.upToClause, year);
+      if (otherYear !== null) review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句写的是${otherYear}年,不是计划年度${year}年,请确认它是否本年度的指标。` });
       return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
     });
     // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
@@ -808,7 +841,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       if (occurrences(text, source) !== 1) continue;
       const name = cleanName(withoutYears(source)) || source.slice(0, 40);
       indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
-      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。` });
+      const otherYear = yearOtherThan(source, year);
+      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
     }
     const due = deadlineMonth(withoutYears(text)) ?? taskDue;
     if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) ?? taskDue) !== null)) {
