@@ -104,6 +104,15 @@ describe('parseNoticeText: how items are numbered', () => {
     expect(parsed.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.no)])).toEqual([['一', '稳定就业', [1]], ['二', '办好教育', [2]]]);
   });
 
+  it.each([
+    ['ends with 。', '健康旌川。', '健康旌川', '以句号或分号结尾'],
+    ['is a sentence of more than 40 characters', '坚持教育优先发展,办好人民满意的教育,推动义务教育优质均衡和城乡一体化发展,加快建设教育强县', '坚持教育优先发展,办好人民满意的教育,推动义务教育优质均衡和城乡一体化发展,加快建设教育强县', '有46个字'],
+  ])('reads a heading that %s as the next category when its number follows, and asks a person', (_, printed, name, doubt) => {
+    const parsed = parseNoticeText(`${HEAD}一、稳定就业\n1.甲。(牵头责任单位:县人社局)\n二、${printed}\n2.乙。(牵头责任单位:县卫健委)\n三、社会保障\n3.丙。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.no)])).toEqual([['一', '稳定就业', [1]], ['二', name, [2]], ['三', '社会保障', [3]]]);
+    expect(parsed.review.map((r) => r.reason).filter((r) => r.includes('类别标题'))).toEqual([`第4行「二、${name}」${doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。`]);
+  });
+
   it('takes "4.65岁以上…" after task 3 as task 4, not as the figure 4.65', () => {
     const tasks = tasksOf(`${HEAD}3.推进养老服务。(牵头责任单位:县民政局)\n4.65岁以上老年人健康管理率达到70%。(牵头责任单位:县卫健委)`);
     expect(tasks.map((t) => t.no)).toEqual([3, 4]);

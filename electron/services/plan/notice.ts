@@ -49,7 +49,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Lines
 
 type Line =
-  | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number }
+  | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
   | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number }
   | { readonly kind: 'text'; readonly text: string; readonly at: number };
 
@@ -70,6 +70,7 @@ function classify(lines: readonly string[]): Line[] {
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
   const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM);
   let lastTask = 0;
+  let lastHeading = 0;
   return lines.map((l, at): Line => {
     const line = classifyLine(l, at);
     if (line.kind === 'task') lastTask = line.no;
@@ -81,7 +82,16 @@ function classify(lines: readonly string[]): Line[] {
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
     if (decimalStart && Number(decimalStart[1]) === lastTask + 1) return { kind: 'task', no: lastTask + 1, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
     let m = CATEGORY.exec(l);
-    if (m && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+    if (m && looksLikeHeading(m[2]!)) {
+      lastHeading = chineseNumber(m[1]!);
+      return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+    }
+    // "三、健康旌川。" or a heading of a whole sentence: next in the headings' count, it is one, for a person to confirm.
+    if (m && chineseNumber(m[1]!) === lastHeading + 1 && m[2]!.length <= 200) {
+      lastHeading++;
+      const name = m[2]!.trim();
+      return { kind: 'category', no: m[1]!, name: name.replace(/[。;;]+$/, ''), at, doubt: name.length > 40 ? '有' + name.length + '个字' : '以句号或分号结尾' };
+    }
     m = PAREN_CN_ITEM.exec(l);
     if (m) {
       if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
@@ -671,11 +681,11 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   const firstBody = classified.findIndex((l) => l.kind !== 'text');
   const head = lines.slice(0, firstBody === -1 ? lines.length : firstBody);
 
-  const categories: { no: string; name: string; at: number }[] = [];
+  const categories: { no: string; name: string; at: number; doubt: string | null }[] = [];
   const drafts: DraftTask[] = [];
   for (const line of classified) {
     if (line.kind === 'category') {
-      categories.push({ no: line.no, name: line.name, at: line.at });
+      categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
       continue;
     }
     const open = drafts.at(-1);
@@ -868,6 +878,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   categories.forEach((c, k) => {
     const tasks = tasksByCategory.get(k) ?? [];
     if (tasks.length === 0) return;
+    if (c.doubt !== null) review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」${c.doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。` });
     cats.push({ no: c.no, seq: cats.length + 1, name: c.name, tasks });
   });
 
