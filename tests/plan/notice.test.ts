@@ -530,14 +530,16 @@ describe('parseNoticeText: the plan year when the title has none', () => {
   it('takes the year the tasks speak of over a December signing date, and asks a person', () => {
     const r = notice('二〇二〇年十二月二十八日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)\n2.乙。在2020年签约10万人的基础上,2021年签约13万人。(牵头单位:县卫健委)');
     expect(r.plan.year).toBe(2021);
-    expect(yearReview(r)).toEqual(['标题没有写年份;印发日期是2020年,任务中写的多是2021年,已按2021年作为计划年度,请核对。']);
+    expect(yearReview(r)).toEqual(['标题没有写年份;印发日期是2020年,正文中写的多是2021年,已按2021年作为计划年度,请核对。']);
   });
 
-  it('keeps the signing year where the tasks speak of it, and asks where they speak of no year', () => {
+  it('keeps the signing year where the text speaks of it (in a task or the notice’s head), and asks where it speaks of no year', () => {
     const same = notice('2021年3月1日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)');
     expect([same.plan.year, yearReview(same)]).toEqual([2021, []]);
+    const head = parseNoticeText('关于印发2022年县政府十件民生实事的通知\n县人民政府\n2021年12月30日\n一、民生\n1.甲。新建学校4所。(牵头单位:县教体局)');
+    expect(head.plan.year).toBe(2022);
     const none = notice('2021年3月1日', '1.甲。新建学校4所。(牵头单位:县教体局)');
-    expect([none.plan.year, yearReview(none)]).toEqual([2021, ['标题没有写年份,任务中也没有写年份,已按印发日期定为2021年,请核对。']]);
+    expect([none.plan.year, yearReview(none)]).toEqual([2021, ['标题没有写年份,正文中也没有写年份,已按印发日期定为2021年,请核对。']]);
   });
 
   it('asks about a figure set in another year than the plan’s, but not about a baseline year', () => {

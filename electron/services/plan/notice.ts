@@ -619,7 +619,7 @@ function occurrences(text: string, part: string): number {
 /** What a milestone without a figure finishes by its deadline. */
 const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
 
-/** The year tasks speak of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
+/** The year the notice's text speaks of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
 function tasksYear(text: string, issueYear: number): number | null {
   const counts = new Map<number, number>();
   for (const m of text.matchAll(/(?<!\d)(20\d{2})年/g)) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
@@ -738,14 +738,14 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   if (!yearFromTitle) {
     // A notice signed in December is mostly next year's plan: with no year in the title, the year the tasks
     // speak of most is the plan's, and a person confirms it where it is not the signing date's.
-    const spoken = tasksYear(drafts.map((d) => d.text).join('\n'), issueYear);
+    const spoken = tasksYear([...head.filter((l) => isoDate(l) === null), ...drafts.map((d) => d.text)].join('\n'), issueYear);
     if (spoken !== null && spoken !== issueYear) {
       year = spoken;
       review.push({ task: null, reason: issueYear
-        ? `标题没有写年份;印发日期是${issueYear}年,任务中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。`
-        : `标题没有写年份,也找不到印发日期;任务中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。` });
+        ? `标题没有写年份;印发日期是${issueYear}年,正文中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。`
+        : `标题没有写年份,也找不到印发日期;正文中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。` });
     } else if (spoken === null && issueYear) {
-      review.push({ task: null, reason: `标题没有写年份,任务中也没有写年份,已按印发日期定为${issueYear}年,请核对。` });
+      review.push({ task: null, reason: `标题没有写年份,正文中也没有写年份,已按印发日期定为${issueYear}年,请核对。` });
     }
   }
   if (!year) errors.push({ where: '标题', message: `标题「${title}」和印发日期都没有年份,无法确定计划年度。请在标题中写明年份(如“2020年全县民生工作要点”)。` });
