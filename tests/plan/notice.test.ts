@@ -243,6 +243,11 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(r.review.length).toBeGreaterThan(0);
   });
 
+  it('takes 县扶贫开发领导小组办公室 for a unit without asking: 领导小组 is no leader', () => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县扶贫开发领导小组办公室)`);
+    expect([r.lead, r.review.filter((x) => x.includes('不像一个单位的名称'))]).toEqual([['县扶贫开发领导小组办公室'], []]);
+  });
+
   it.each([
     ['a label it does not know', '督办单位:县委督查室'],
     ['a figure', '县第2人民医院'],
@@ -540,6 +545,11 @@ describe('parseNoticeText: the plan year when the title has none', () => {
     expect(head.plan.year).toBe(2022);
     const none = notice('2021年3月1日', '1.甲。新建学校4所。(牵头单位:县教体局)');
     expect([none.plan.year, yearReview(none)]).toEqual([2021, ['标题没有写年份,正文中也没有写年份,已按印发日期定为2021年,请核对。']]);
+  });
+
+  it('counts no baseline year (较2021年, 在2021年的基础上) as the year the tasks speak of', () => {
+    const r = notice('2021年12月30日', '1.甲。2022年新建学校4所,较2021年增加诊室40间。(牵头单位:县教体局)\n2.乙。在2021年的基础上新增托位10个。(牵头单位:县卫健委)');
+    expect(r.plan.year).toBe(2022);
   });
 
   it('asks about a figure set in another year than the plan’s, but not about a baseline year', () => {

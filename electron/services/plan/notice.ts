@@ -233,7 +233,7 @@ function readUnitList(value: string): UnitList {
       helping.push(name);
     }
     // What still looks like a label, a count or a sentence is kept, but a person confirms it.
-    if (/[::\d\s]|配合|负责|时限|领导|完成/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
+    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
       doubts.push(`「${name}」不像一个单位的名称,请核对单位名单。`);
     }
     add(name);
@@ -297,7 +297,7 @@ const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', 
  */
 const DIGIT_MEASURES = ['个百分点', '百分点', '平方千米', '场次', '批次', '剂次', '架次', '车次', '班次', '课时', '学时', '千瓦时', '兆瓦', '公斤', '千克',
   '㎡', 'm²', 'km', 'KM', 'Km', '例', '份', '对', '盏', '片', '眼', '根', '口', '艘', '架', '篇', '幅', '首', '位', '节', '段', '轮', '剂', '单',
-  '封', '斤', '升', '枚', '颗', '杆', '孔', '幢', '站', '台套', '所次'];
+  '封', '斤', '枚', '颗', '杆', '孔', '幢', '站', '台套', '所次'];
 const SPELLED = new Map([['个百分点', '百分点'], ['平方千米', '平方公里'], ['㎡', '平方米'], ['m²', '平方米'], ['km', '公里'], ['KM', '公里'], ['Km', '公里']]);
 const byLength = (list: readonly string[]) => [...list].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
 const MEASURE_RE = new RegExp(`^\\s*(${byLength(MEASURES).join('|')})`);
@@ -306,7 +306,7 @@ const DIGIT_MEASURE_RE = new RegExp(`^\\s*(${byLength([...MEASURES, ...DIGIT_MEA
  * What follows a figure in digits that counts nothing a target is counted in (28种职业病, 4类对象, 12345热线,
  * 3A级, 5G). Any other word after a figure is asked about: a measure this reader does not know is no reason to drop a target.
  */
-const NOT_A_MEASURE = /^\s*(?:种|类|大|级|星|代|型|版|路|线|号线|热线|专线|届|层|档|维|方面|环节|条例)/;
+const NOT_A_MEASURE = /^\s*(?:种|类|大|级|星|代|型|版|路|线|号线|热线|专线|报警|急救|届|层|档|维|方面|环节|条例)/;
 /** A range joins its bounds with a dash or 至; "90%—95%" repeats the unit after the lower bound. */
 const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
 const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
@@ -622,7 +622,7 @@ const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|�
 /** The year the notice's text speaks of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
 function tasksYear(text: string, issueYear: number): number | null {
   const counts = new Map<number, number>();
-  for (const m of text.matchAll(/(?<!\d)(20\d{2})年/g)) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+  for (const m of text.matchAll(/(?<![\d较比与同])(20\d{2})年(?!的?基础上|同期)/g)) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
   const near = (y: number) => (y === issueYear || y === issueYear + 1 ? 0 : 1);
   const ranked = [...counts].sort(([ya, a], [yb, b]) => b - a || near(ya) - near(yb) || yb - ya);
   return ranked[0]?.[0] ?? null;
