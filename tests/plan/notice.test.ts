@@ -343,6 +343,8 @@ describe('parseNoticeText: targets', () => {
   it.each([
     ['a measure it does not know', '新建智慧灯杆30樘。', '不是已知的计量单位'],
     ['the count of what was listed', '改造城区学校、乡镇卫生院等15所。', '所列各项的总数'],
+    ['a bounded length of time', '重污染天数减少至3天以内。', '天数或时长'],
+    ['a length of time cut to', '办理时限压缩至5个工作日。', '天数或时长'],
   ])('asks a person about a figure with %s instead of dropping it', (_, sentence, reason) => {
     const parsed = parseNoticeText(`${HEAD}1.甲。${sentence}(牵头责任单位:县教体局)`);
     expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);

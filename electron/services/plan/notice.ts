@@ -463,6 +463,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
   if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
   if (quoted(taskText.slice(0, piece.start + at))) return null;
+  // "重污染天数减少至3天以内", "办理时限压缩至5个工作日": a length of time bounded is a target this reader does not count in.
+  const duration = /^\s*(?:个工作日|工作日|个月|小时|分钟|天|周)(?!岁)/.exec(after);
+  if (duration && (/^\s*(?:以内|以下|以上)/.test(after.slice(duration[0].length)) || /(?:控制在|压缩|缩短|减少|降|不超过|不少于|不低于|达到|提高)[到至在]?\s*$/.test(before))) {
+    return { review: `「${text.trim()}」的目标是天数或时长,未作为指标;如是目标请手工添加。` };
+  }
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
