@@ -216,6 +216,16 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(role(`${HEAD}1.改造老旧小区12个。(牵头单位:县住建局)\n(配合单位:县财政局、城关镇人民政府)`)).toMatchObject({ lead: ['县住建局'], co: ['县财政局', '城关镇人民政府'] });
   });
 
+  it('reads a closing parenthesis with no label that says who leads: (市卫健委牵头,市财政局、各县(市、区)配合)', () => {
+    expect(role(`${HEAD}1.甲。建设村卫生室50个。(市卫健委牵头,市财政局、各县(市、区)配合)`)).toMatchObject({ lead: ['市卫健委'], co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, errors: [] });
+  });
+
+  it('reads labels after the last sentence with no parenthesis, and 各镇(区) as the subordinate governments', () => {
+    const r = role(`${HEAD}1.甲。新开工安置住房2000套。牵头单位:市住建局;配合单位:市自然资源和规划局、各镇(区)。`);
+    expect(r).toMatchObject({ lead: ['市住建局'], co: ['市自然资源和规划局'], subordinates: { role: 'co', phrase: '各镇(区)' }, errors: [] });
+    expect(tasksOf(`${HEAD}1.甲。新开工安置住房2000套。牵头单位:市住建局。`)[0]!.text).toBe('甲。新开工安置住房2000套。');
+  });
+
   it('takes 各县(市、区) as the subordinate governments, not as two units', () => {
     expect(role(`${HEAD}1.甲。(牵头单位:市卫健委;配合单位:各县(市、区),市财政局)`)).toMatchObject({ co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, units: ['市卫健委', '市财政局'] });
   });
@@ -254,6 +264,7 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     ['a sentence', '县教体局负责校舍改造'],
     ['a name longer than twenty characters', '县城乡建设投资集团有限责任公司下属第三工程项目部'],
     ['two names joined by 和 it cannot split', '县人社局和人行县支行'],
+    ['a group word (各…)', '各街道社区'],
   ])('asks a person about a unit name holding %s instead of taking it silently', (_, name) => {
     const r = role(`${HEAD}1.甲。(牵头单位:县民政局;配合单位:${name})`);
     expect(r.review.some((x) => x.includes('不像一个单位的名称'))).toBe(true);

@@ -120,6 +120,22 @@ const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
 /** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
 const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
 const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL}|${CO_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
+/** A closing parenthesis with no label that says who leads: "(市卫健委牵头,市财政局、各县(市、区)配合)". */
+const UNLABELED_PAREN = /[((]((?:[^()()]|[((][^()()]*[))])*?牵头(?:[^()()]|[((][^()()]*[))])*)[))]\s*[。.]?$/;
+/** Labels after the task's last sentence, with no parenthesis: "…2000套。牵头单位:市住建局;配合单位:…". */
+const INLINE_ASSIGNMENT = new RegExp(`[。;;]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)$`);
+
+/** Where a line's units begin, and their text with its labels. */
+function assignmentAtEnd(line: string): { index: number; text: string } | null {
+  const paren = ASSIGNMENT_PAREN.exec(line);
+  if (paren) return { index: paren.index, text: paren[1]! };
+  const unlabeled = UNLABELED_PAREN.exec(line);
+  if (unlabeled && !FIRST_LEADS_NOTE.test(unlabeled[0])) return { index: unlabeled.index, text: `责任单位:${unlabeled[1]!}` };
+  const inline = INLINE_ASSIGNMENT.exec(line);
+  if (inline) return { index: inline.index + 1, text: inline[1]! };
+  return null;
+}
+
 /** "(列第一位者为牵头单位,下同)" and its variants: the first unit listed leads. */
 const FIRST_LEADS_NOTE = /[((][^))]*(?:第一位|排名第一|首位|第一个)[^))]*牵头[^))]*[))]/;
 /** The same note as a line of its own before the tasks: "责任单位中列第一位的为牵头单位。" */
@@ -204,7 +220,8 @@ function readUnitList(value: string): UnitList {
   const add = (name: string) => { if (name !== '' && !units.includes(name)) units.push(name); };
   for (const piece of splitOutsideBrackets(s, /[、,,;;]/).flatMap(splitJoined)) {
     let name = piece.trim();
-    if (name === '') continue;
+    // "各县(市、区)配合": the group was taken out, its role word is left alone.
+    if (name === '' || /^(?:配合|协助|协同|参与|牵头)$/.test(name)) continue;
     const counted = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`).exec(name);
     if (counted) {
       openEnded = true;
@@ -233,7 +250,7 @@ function readUnitList(value: string): UnitList {
       helping.push(name);
     }
     // What still looks like a label, a count or a sentence is kept, but a person confirms it.
-    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
+    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成|^各/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
       doubts.push(`「${name}」不像一个单位的名称,请核对单位名单。`);
     }
     add(name);
@@ -696,21 +713,21 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const open = drafts.at(-1);
     if (line.kind === 'task') {
       const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: line.rest, assignment: {}, closed: false };
-      const paren = ASSIGNMENT_PAREN.exec(task.text);
+      const paren = assignmentAtEnd(task.text);
       if (paren) {
-        readAssignment(paren[1]!, task.assignment);
+        readAssignment(paren.text, task.assignment);
         task.text = task.text.slice(0, paren.index).trim();
         task.closed = true;
       }
       drafts.push(task);
     } else if (open) {
-      const paren = ASSIGNMENT_PAREN.exec(line.text);
+      const paren = assignmentAtEnd(line.text);
       if (ASSIGNMENT_LINE.test(line.text)) {
         readAssignment(line.text, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
         open.text += line.text.slice(0, paren.index).trim();
-        readAssignment(paren[1]!, open.assignment);
+        readAssignment(paren.text, open.assignment);
         open.closed = true;
       } else if (!open.closed) {
         open.text += line.text;
