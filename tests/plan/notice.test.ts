@@ -338,6 +338,11 @@ describe('parseNoticeText: targets', () => {
     expect(new Set(found.map((i) => i.source)).size).toBe(3);
   });
 
+  it('reads a lower and an upper bound of one thing (5个以上、10个以下) as one range, and keeps bounds of two things apart', () => {
+    expect(indicatorsOf('新建公益性公墓5个以上、10个以下。').map((i) => [i.comparator, i.target, i.targetMax, i.unit, i.source])).toEqual([['range', 5, 10, '个', '新建公益性公墓5个以上、10个以下']]);
+    expect(indicatorsOf('新建公墓5个以上,改造殡仪馆3个以下。').map((i) => [i.comparator, i.target, i.targetMax])).toEqual([['>=', 5, null], ['<=', 3, null]]);
+  });
+
   it('reads 3,000米 as three thousand: the comma separates thousands, it ends no clause', () => {
     expect(indicatorsOf('完成管网改造3,000米,新建泵站2座。').map((i) => [i.target, i.unit, i.source])).toEqual([[3000, '米', '完成管网改造3000米'], [2, '座', '新建泵站2座']]);
   });

@@ -616,7 +616,22 @@ function readTargets(text: string): TaskTargets {
       carried = f;
     }
   }
-  return { found: uniqueSources(found, text), review, errors };
+  return { found: uniqueSources(boundsAsRanges(found, text), text), review, errors };
+}
+
+/** "新建公墓5个以上、10个以下": a lower and an upper bound of one thing, one after the other, are one range. */
+function boundsAsRanges(found: readonly Found[], text: string): Found[] {
+  const out: Found[] = [];
+  for (const f of found) {
+    const prev = out.at(-1);
+    if (prev && prev.comparator === '>=' && f.comparator === '<=' && prev.unit === f.unit && prev.sentence === f.sentence && f.target > prev.target
+      && f.name.startsWith(`${prev.name}(`) && /^[、,,]?$/.test(text.slice(prev.at + prev.source.length, f.at).trim())) {
+      out[out.length - 1] = { ...prev, comparator: 'range', targetMax: f.target, source: text.slice(prev.at, f.at + f.source.length) };
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
 }
 
 /** Each source occurs once in its task's text: a repeated phrase takes the words before it until it does. */
