@@ -218,6 +218,9 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
 
   it('reads a closing parenthesis with no label that says who leads: (市卫健委牵头,市财政局、各县(市、区)配合)', () => {
     expect(role(`${HEAD}1.甲。建设村卫生室50个。(市卫健委牵头,市财政局、各县(市、区)配合)`)).toMatchObject({ lead: ['市卫健委'], co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, errors: [] });
+    expect(role(`${HEAD}1.甲。建设村卫生室50个。(县卫健委牵头)`)).toMatchObject({ lead: ['县卫健委'], errors: [] });
+    const sentence = parseNoticeText(`${HEAD}1.甲。建立联席会议制度(由县政府牵头)。\n牵头单位:县民政局`);
+    expect(sentence.plan.categories[0]!.tasks.map((x) => [x.text, x.leadUnits])).toEqual([['甲。建立联席会议制度(由县政府牵头)。', ['县民政局']]]);
   });
 
   it('reads labels after the last sentence with no parenthesis, and 各镇(区) as the subordinate governments', () => {

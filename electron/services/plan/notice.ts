@@ -130,7 +130,10 @@ function assignmentAtEnd(line: string): { index: number; text: string } | null {
   const paren = ASSIGNMENT_PAREN.exec(line);
   if (paren) return { index: paren.index, text: paren[1]! };
   const unlabeled = UNLABELED_PAREN.exec(line);
-  if (unlabeled && !FIRST_LEADS_NOTE.test(unlabeled[0])) return { index: unlabeled.index, text: `责任单位:${unlabeled[1]!}` };
+  // Only a list of units: "(由县政府牵头)" in a sentence names who, not the task's units.
+  if (unlabeled && !FIRST_LEADS_NOTE.test(unlabeled[0]) && (/配合|协助|协同|参与/.test(unlabeled[1]!) || /^[省市县区][^,,;;、]{1,18}牵头$/.test(unlabeled[1]!))) {
+    return { index: unlabeled.index, text: `责任单位:${unlabeled[1]!}` };
+  }
   const inline = INLINE_ASSIGNMENT.exec(line);
   if (inline) return { index: inline.index + 1, text: inline[1]! };
   return null;
@@ -250,7 +253,7 @@ function readUnitList(value: string): UnitList {
       helping.push(name);
     }
     // What still looks like a label, a count or a sentence is kept, but a person confirms it.
-    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成|^各/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
+    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成|^[各由]/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
       doubts.push(`「${name}」不像一个单位的名称,请核对单位名单。`);
     }
     add(name);
