@@ -59,10 +59,10 @@ export const planSchema: z.ZodType<PlanDef> = z.strictObject({
 
 /**
  * Subordinate governments named as a group (TaskDef.subordinates), in a notice or a 责任分解表 cell alike:
- * 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各街道办事处, 各乡镇(街道). Looked for before a list is split at 、,
+ * 各县、市、区政府, 各县(市、区)人民政府, 各乡镇人民政府, 各街道办事处, 各乡镇(街道), and 各县(市、区), 各镇(区) with no 政府 after it. Looked for before a list is split at 、,
  * which the phrase itself contains.
  */
-export const SUBORDINATE_GROUP = /各(?:县|市|区|乡|镇|街道|[、()\uFF08\uFF09])+?(?:人民政府|政府|办事处)|各乡镇(?:[(\uFF08]街道[)\uFF09]|、街道)?/;
+export const SUBORDINATE_GROUP = /各(?:县|市|区|乡|镇|街道|[、()\uFF08\uFF09])+?(?:人民政府|政府|办事处)|各乡镇(?:[(\uFF08]街道[)\uFF09]|、街道)?|各(?:县|乡镇|镇)[(\uFF08](?:市、?区|区|街道)[)\uFF09]|各县市区|各县区|各区县/;
 
 /** Something a person must confirm in a parsed plan: a doubtful phrase, a guessed unit, a proposed kind. */
 export interface PlanReviewItem {

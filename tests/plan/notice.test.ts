@@ -104,6 +104,15 @@ describe('parseNoticeText: how items are numbered', () => {
     expect(parsed.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.no)])).toEqual([['一', '稳定就业', [1]], ['二', '办好教育', [2]]]);
   });
 
+  it.each([
+    ['ends with 。', '健康旌川。', '健康旌川', '以句号或分号结尾'],
+    ['is a sentence of more than 40 characters', '坚持教育优先发展,办好人民满意的教育,推动义务教育优质均衡和城乡一体化发展,加快建设教育强县', '坚持教育优先发展,办好人民满意的教育,推动义务教育优质均衡和城乡一体化发展,加快建设教育强县', '有46个字'],
+  ])('reads a heading that %s as the next category when its number follows, and asks a person', (_, printed, name, doubt) => {
+    const parsed = parseNoticeText(`${HEAD}一、稳定就业\n1.甲。(牵头责任单位:县人社局)\n二、${printed}\n2.乙。(牵头责任单位:县卫健委)\n三、社会保障\n3.丙。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.no)])).toEqual([['一', '稳定就业', [1]], ['二', name, [2]], ['三', '社会保障', [3]]]);
+    expect(parsed.review.map((r) => r.reason).filter((r) => r.includes('类别标题'))).toEqual([`第4行「二、${name}」${doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。`]);
+  });
+
   it('takes "4.65岁以上…" after task 3 as task 4, not as the figure 4.65', () => {
     const tasks = tasksOf(`${HEAD}3.推进养老服务。(牵头责任单位:县民政局)\n4.65岁以上老年人健康管理率达到70%。(牵头责任单位:县卫健委)`);
     expect(tasks.map((t) => t.no)).toEqual([3, 4]);
@@ -155,6 +164,116 @@ describe('parseNoticeText: subordinate governments and groups of units', () => {
   });
 });
 
+describe('parseNoticeText: what a unit list holds besides units', () => {
+  const role = (text: string) => {
+    const parsed = parseNoticeText(text);
+    return { ...roles(parsed.plan.categories[0]!.tasks[0]!), units: parsed.plan.units.map((u) => u.name), review: parsed.review.map((r) => r.reason), errors: parsed.errors };
+  };
+
+  it.each([
+    ['配合责任单位', '(牵头单位:县人社局;配合责任单位:县教育局、县财政局)'],
+    ['协作单位', '(牵头单位:县人社局;协作单位:县教育局、县财政局)'],
+    ['参与部门', '(牵头部门:县人社局;参与部门:县教育局、县财政局)'],
+    ['配合单位 after a space, no separator', '(牵头单位:县人社局 配合单位:县教育局、县财政局)'],
+    ['the lead named by (牵头) in a 责任单位 list', '(责任单位:县教育局、县人社局(牵头)、县财政局)'],
+    ['one marked as helping (县教育局配合) in the lead list', '(牵头单位:县人社局,县教育局配合,县财政局协助)'],
+    ['names separated by spaces', '\n责任单位:县人社局  县教育局  县财政局(列第一位者为牵头单位,下同)'],
+    ['names separated by / and 和', '(牵头单位:县人社局;配合单位:县教育局/县财政局)'],
+  ])('%s: a label is no unit and every name is its own', (_, paren) => {
+    const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);
+    expect(r.errors).toEqual([]);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县人社局'], co: expect.arrayContaining(['县教育局', '县财政局']) as unknown });
+    expect(r.units.sort()).toEqual(['县人社局', '县教育局', '县财政局'].sort());
+  });
+
+  it('keeps 县发展和改革委员会 and 县委 宣传部 whole: what stands before 和 or the space is no name', () => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县发展和改革委员会,配合单位:县住房和城乡建设局和县委 宣传部)`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县发展和改革委员会'], co: ['县住房和城乡建设局', '县委 宣传部'] });
+  });
+
+  it('reads 分管市领导, 县级责任领导 and 牵头县领导 as the leader, inside the parenthesis or on a line', () => {
+    expect(role(`${HEAD}1.甲。(牵头单位:县住建局,分管市领导:副市长李明,配合单位:县城管局)`)).toMatchObject({ lead: ['县住建局'], co: ['县城管局'], leader: '副市长李明', units: ['县住建局', '县城管局'] });
+    expect(role(`${HEAD}1.甲。\n县级责任领导:副县长 王建国\n责任单位:县人社局`)).toMatchObject({ lead: ['县人社局'], leader: '副县长 王建国' });
+    expect(role(`${HEAD}1.甲。\n牵头县领导:副县长李芳\n牵头单位:县民政局`)).toMatchObject({ lead: ['县民政局'], leader: '副县长李芳' });
+  });
+
+  it('takes 完成时限 in the parenthesis as the deadline of the task’s figures, for review, not as a unit', () => {
+    const parsed = parseNoticeText(`${HEAD}1.新建幼儿园2所,新增学位540个。(牵头单位:县教体局,完成时限:2020年8月底前)`);
+    const t = parsed.plan.categories[0]!.tasks[0]!;
+    expect(t.leadUnits).toEqual(['县教体局']);
+    expect(parsed.plan.units.map((u) => u.name)).toEqual(['县教体局']);
+    expect(t.indicators.map((i) => [i.kind, i.deadline])).toEqual([['milestone', 8], ['milestone', 8]]);
+    expect(parsed.review.filter((r) => r.reason.includes('完成时限「2020年8月底前」'))).toHaveLength(2);
+  });
+
+  it('asks about a 完成时限 it cannot read or that falls in another year', () => {
+    const r = role(`${HEAD}1.新建幼儿园2所。(牵头单位:县教体局,完成时限:2021年3月底前)`);
+    expect(r.review.some((x) => x.includes('完成时限「2021年3月底前」不在计划年度'))).toBe(true);
+    expect(role(`${HEAD}1.新建幼儿园2所。(牵头单位:县教体局,完成时限:长期坚持)`).review.some((x) => x.includes('读不出月份'))).toBe(true);
+  });
+
+  it('reads a line in brackets after the task that starts with (配合单位:', () => {
+    expect(role(`${HEAD}1.改造老旧小区12个。(牵头单位:县住建局)\n(配合单位:县财政局、城关镇人民政府)`)).toMatchObject({ lead: ['县住建局'], co: ['县财政局', '城关镇人民政府'] });
+  });
+
+  it('reads a closing parenthesis with no label that says who leads: (市卫健委牵头,市财政局、各县(市、区)配合)', () => {
+    expect(role(`${HEAD}1.甲。建设村卫生室50个。(市卫健委牵头,市财政局、各县(市、区)配合)`)).toMatchObject({ lead: ['市卫健委'], co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, errors: [] });
+    expect(role(`${HEAD}1.甲。建设村卫生室50个。(县卫健委牵头)`)).toMatchObject({ lead: ['县卫健委'], errors: [] });
+    const sentence = parseNoticeText(`${HEAD}1.甲。建立联席会议制度(由县政府牵头)。\n牵头单位:县民政局`);
+    expect(sentence.plan.categories[0]!.tasks.map((x) => [x.text, x.leadUnits])).toEqual([['甲。建立联席会议制度(由县政府牵头)。', ['县民政局']]]);
+  });
+
+  it('reads labels after the last sentence with no parenthesis, and 各镇(区) as the subordinate governments', () => {
+    const r = role(`${HEAD}1.甲。新开工安置住房2000套。牵头单位:市住建局;配合单位:市自然资源和规划局、各镇(区)。`);
+    expect(r).toMatchObject({ lead: ['市住建局'], co: ['市自然资源和规划局'], subordinates: { role: 'co', phrase: '各镇(区)' }, errors: [] });
+    expect(tasksOf(`${HEAD}1.甲。新开工安置住房2000套。牵头单位:市住建局。`)[0]!.text).toBe('甲。新开工安置住房2000套。');
+  });
+
+  it('takes 各县(市、区) as the subordinate governments, not as two units', () => {
+    expect(role(`${HEAD}1.甲。(牵头单位:市卫健委;配合单位:各县(市、区),市财政局)`)).toMatchObject({ co: ['市财政局'], subordinates: { role: 'co', phrase: '各县(市、区)' }, units: ['市卫健委', '市财政局'] });
+  });
+
+  it('takes the note 列第一位的为牵头单位 printed once before the tasks', () => {
+    const r = role(`${HEAD}责任单位中列第一位的为牵头单位。\n一、民生\n1.甲。\n责任单位:县人社局、县财政局`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县人社局'], co: ['县财政局'] });
+    expect(r.review.some((x) => x.includes('没有说明哪个牵头'))).toBe(false);
+  });
+
+  it('asks about 责任单位 beside a 牵头单位 that is not among them, making them all cooperating', () => {
+    const r = role(`${HEAD}1.甲。\n牵头单位:县民政局\n责任单位:县财政局、县残联`);
+    expect({ lead: r.lead, co: r.co }).toEqual({ lead: ['县民政局'], co: ['县财政局', '县残联'] });
+    expect(r.review.some((x) => x.includes('既写了牵头单位又写了责任单位'))).toBe(true);
+  });
+
+  it.each([
+    ['县直有关部门', '(牵头单位:县文旅局;配合单位:县直有关部门)', ['县文旅局'], true],
+    ['……等5个单位', '(牵头单位:县文旅局;配合单位:县财政局、县自然资源局等5个单位)', ['县文旅局', '县财政局', '县自然资源局'], true],
+    ['负责具体实施', '(牵头单位:县交通局;配合单位:县财政局;各乡镇人民政府负责具体实施)', ['县交通局', '县财政局'], false],
+  ])('does not take %s for a unit, and asks for the units meant', (_, paren, units, openEnded) => {
+    const r = role(`${HEAD}1.甲。${paren}`);
+    expect(r.units).toEqual(units);
+    expect(r.openEnded).toBe(openEnded);
+    expect(r.review.length).toBeGreaterThan(0);
+  });
+
+  it('takes 县扶贫开发领导小组办公室 for a unit without asking: 领导小组 is no leader', () => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县扶贫开发领导小组办公室)`);
+    expect([r.lead, r.review.filter((x) => x.includes('不像一个单位的名称'))]).toEqual([['县扶贫开发领导小组办公室'], []]);
+  });
+
+  it.each([
+    ['a label it does not know', '督办单位:县委督查室'],
+    ['a figure', '县第2人民医院'],
+    ['a sentence', '县教体局负责校舍改造'],
+    ['a name longer than twenty characters', '县城乡建设投资集团有限责任公司下属第三工程项目部'],
+    ['two names joined by 和 it cannot split', '县人社局和人行县支行'],
+    ['a group word (各…)', '各街道社区'],
+  ])('asks a person about a unit name holding %s instead of taking it silently', (_, name) => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县民政局;配合单位:${name})`);
+    expect(r.review.some((x) => x.includes('不像一个单位的名称'))).toBe(true);
+  });
+});
+
 describe('parseNoticeText: targets', () => {
   const targets: { phrase: string; comparator: string; target: number; targetMax?: number; unit: string; kind: string }[] = [
     { phrase: '开展技能培训250人', comparator: '>=', target: 250, unit: '人', kind: 'cumulative' },
@@ -175,6 +294,40 @@ describe('parseNoticeText: targets', () => {
     { phrase: '发放创业担保贷款2.5亿元', comparator: '>=', target: 250_000_000, unit: '元', kind: 'cumulative' },
     { phrase: '完成人工造林1.6万亩', comparator: '>=', target: 16_000, unit: '亩', kind: 'cumulative' },
     { phrase: '项目应用试点增加甲县和乙县2个县', comparator: '=', target: 2, unit: '个', kind: 'cumulative' },
+    { phrase: '婴儿死亡率降至5‰', comparator: '<=', target: 5, unit: '‰', kind: 'level' },
+    { phrase: 'PM2.5平均浓度下降到35微克/立方米', comparator: '<=', target: 35, unit: '微克/立方米', kind: 'level' },
+    { phrase: '5岁以下儿童死亡率降低到6‰', comparator: '<=', target: 6, unit: '‰', kind: 'level' },
+    { phrase: '死亡人数压减至8人', comparator: '<=', target: 8, unit: '人', kind: 'cumulative' },
+    { phrase: '抽检不合格率小于2%', comparator: '<=', target: 2, unit: '%', kind: 'level' },
+    { phrase: '抽检不合格批次少于20批', comparator: '<=', target: 20, unit: '批', kind: 'cumulative' },
+    { phrase: '新增3岁以下婴幼儿托位200个', comparator: '>=', target: 200, unit: '个', kind: 'cumulative' },
+    { phrase: '为65岁以上老年人体检1万人', comparator: '>=', target: 10_000, unit: '人', kind: 'cumulative' },
+    { phrase: '抽检合格率不小于98%', comparator: '>=', target: 98, unit: '%', kind: 'level' },
+    { phrase: '孕产妇死亡率降至12/10万', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '孕产妇死亡率控制在12/10万以下', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '新建口袋公园三至五个', comparator: 'range', target: 3, targetMax: 5, unit: '个', kind: 'cumulative' },
+    { phrase: '新建口袋公园3至5个', comparator: 'range', target: 3, targetMax: 5, unit: '个', kind: 'cumulative' },
+    { phrase: '日间照料中心覆盖率达90%—95%', comparator: 'range', target: 90, targetMax: 95, unit: '%', kind: 'level' },
+    { phrase: '日间照料中心覆盖率达到90%~95%', comparator: 'range', target: 90, targetMax: 95, unit: '%', kind: 'level' },
+    { phrase: '新建学生宿舍30余间', comparator: '>=', target: 30, unit: '间', kind: 'cumulative' },
+    { phrase: '受益学生三百余人', comparator: '>=', target: 300, unit: '人', kind: 'cumulative' },
+    { phrase: '惠及群众1万余人', comparator: '>=', target: 10_000, unit: '人', kind: 'cumulative' },
+    { phrase: '医保参保率达到百分之九十五以上', comparator: '>=', target: 95, unit: '%', kind: 'level' },
+    { phrase: '资助参保率百分之百', comparator: '>=', target: 100, unit: '%', kind: 'level' },
+    { phrase: '实施复明手术300例', comparator: '>=', target: 300, unit: '例', kind: 'cumulative' },
+    { phrase: '免费发放叶酸2000份', comparator: '>=', target: 2000, unit: '份', kind: 'cumulative' },
+    { phrase: '开展婚前医学检查1500对', comparator: '>=', target: 1500, unit: '对', kind: 'cumulative' },
+    { phrase: '安装节能路灯500盏', comparator: '>=', target: 500, unit: '盏', kind: 'cumulative' },
+    { phrase: '新建塑胶跑道3片', comparator: '>=', target: 3, unit: '片', kind: 'cumulative' },
+    { phrase: '新增绿化面积8000㎡', comparator: '>=', target: 8000, unit: '平方米', kind: 'cumulative' },
+    { phrase: '新打机井20眼', comparator: '>=', target: 20, unit: '眼', kind: 'cumulative' },
+    { phrase: '新建农村公路120km', comparator: '>=', target: 120, unit: '公里', kind: 'cumulative' },
+    { phrase: '新建公共充电桩200根', comparator: '>=', target: 200, unit: '根', kind: 'cumulative' },
+    { phrase: '完成疫苗接种12万剂次', comparator: '>=', target: 120_000, unit: '剂次', kind: 'cumulative' },
+    { phrase: '开展送戏下乡80场次', comparator: '>=', target: 80, unit: '场次', kind: 'cumulative' },
+    { phrase: '抽检食品400批次', comparator: '>=', target: 400, unit: '批次', kind: 'cumulative' },
+    { phrase: '举办培训班4期', comparator: '>=', target: 4, unit: '期', kind: 'cumulative' },
+    { phrase: '登记失业率下降0.5个百分点', comparator: '>=', target: 0.5, unit: '百分点', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
@@ -186,6 +339,35 @@ describe('parseNoticeText: targets', () => {
     const found = indicatorsOf('在县域、市级医疗机构就诊个人年度自付费用分别不超过0.3万元、0.5万元、1万元。');
     expect(found.map((i) => [i.comparator, i.target, i.unit, i.additive])).toEqual([['<=', 3000, '元', false], ['<=', 5000, '元', false], ['<=', 10_000, '元', false]]);
     expect(new Set(found.map((i) => i.source)).size).toBe(3);
+  });
+
+  it('reads a lower and an upper bound of one thing (5个以上、10个以下) as one range, and keeps bounds of two things apart', () => {
+    expect(indicatorsOf('新建公益性公墓5个以上、10个以下。').map((i) => [i.comparator, i.target, i.targetMax, i.unit, i.source])).toEqual([['range', 5, 10, '个', '新建公益性公墓5个以上、10个以下']]);
+    expect(indicatorsOf('新建公墓5个以上,改造殡仪馆3个以下。').map((i) => [i.comparator, i.target, i.targetMax])).toEqual([['>=', 5, null], ['<=', 3, null]]);
+  });
+
+  it('reads 3,000米 as three thousand: the comma separates thousands, it ends no clause', () => {
+    expect(indicatorsOf('完成管网改造3,000米,新建泵站2座。').map((i) => [i.target, i.unit, i.source])).toEqual([[3000, '米', '完成管网改造3000米'], [2, '座', '新建泵站2座']]);
+  });
+
+  it('asks a person about a count given as 余 (30余间), read as at least the figure', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。新建学生宿舍30余间,受益学生三百余人。(牵头责任单位:县教体局)`);
+    expect(parsed.review.filter((r) => r.reason.includes('是约数')).map((r) => r.indicator)).toEqual([1, 2]);
+  });
+
+  it('keeps 90%—95‰ two figures: a range has one unit', () => {
+    expect(indicatorsOf('甲率达到90%—95‰。').map((i) => [i.comparator, i.target, i.targetMax, i.unit])).toEqual([['>=', 90, null, '%'], ['>=', 95, null, '‰']]);
+  });
+
+  it.each([
+    ['a measure it does not know', '新建智慧灯杆30樘。', '不是已知的计量单位'],
+    ['the count of what was listed', '改造城区学校、乡镇卫生院等15所。', '所列各项的总数'],
+    ['a bounded length of time', '重污染天数减少至3天以内。', '天数或时长'],
+    ['a length of time cut to', '办理时限压缩至5个工作日。', '天数或时长'],
+  ])('asks a person about a figure with %s instead of dropping it', (_, sentence, reason) => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。${sentence}(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.some((r) => r.task === 1 && r.reason.includes(reason))).toBe(true);
   });
 
   it('makes a repeated phrase unique by the words before it', () => {
@@ -364,6 +546,44 @@ describe('parseNoticeText: the plan as a whole', () => {
       '通知没有写明印发机关(落款),请补上(如“××县人民政府”)。',
       '部分任务前没有“一、……”类别标题,已归入类别「工作任务」,请核对。',
     ]);
+  });
+});
+
+describe('parseNoticeText: the plan year when the title has none', () => {
+  const notice = (date: string, body: string) => parseNoticeText(`县人民政府关于印发全县民生实事工作计划的通知\n县人民政府\n${date}\n一、民生\n${body}`);
+  const yearReview = (r: ReturnType<typeof parseNoticeText>) => r.review.filter((x) => x.reason.startsWith('标题没有写年份')).map((x) => x.reason);
+
+  it('takes the year the tasks speak of over a December signing date, and asks a person', () => {
+    const r = notice('二〇二〇年十二月二十八日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)\n2.乙。在2020年签约10万人的基础上,2021年签约13万人。(牵头单位:县卫健委)');
+    expect(r.plan.year).toBe(2021);
+    expect(yearReview(r)).toEqual(['标题没有写年份;印发日期是2020年,正文中写的多是2021年,已按2021年作为计划年度,请核对。']);
+  });
+
+  it('keeps the signing year where the text speaks of it (in a task or the notice’s head), and asks where it speaks of no year', () => {
+    const same = notice('2021年3月1日', '1.甲。2021年新建学校4所。(牵头单位:县教体局)');
+    expect([same.plan.year, yearReview(same)]).toEqual([2021, []]);
+    const head = parseNoticeText('关于印发2022年县政府十件民生实事的通知\n县人民政府\n2021年12月30日\n一、民生\n1.甲。新建学校4所。(牵头单位:县教体局)');
+    expect(head.plan.year).toBe(2022);
+    const none = notice('2021年3月1日', '1.甲。新建学校4所。(牵头单位:县教体局)');
+    expect([none.plan.year, yearReview(none)]).toEqual([2021, ['标题没有写年份,正文中也没有写年份,已按印发日期定为2021年,请核对。']]);
+  });
+
+  it('counts no baseline year (较2021年, 在2021年的基础上) as the year the tasks speak of', () => {
+    const r = notice('2021年12月30日', '1.甲。2022年新建学校4所,较2021年增加诊室40间。(牵头单位:县教体局)\n2.乙。在2021年的基础上新增托位10个。(牵头单位:县卫健委)');
+    expect(r.plan.year).toBe(2022);
+  });
+
+  it('asks about a figure set in another year than the plan’s, but not about a baseline year', () => {
+    const r = parseNoticeText(`${HEAD}1.甲。到2023年,学校标准化率达到100%;较2019年增加诊室40间;2021年6月底前建成投用。(牵头责任单位:县教体局)`);
+    expect(r.review.filter((x) => x.reason.includes('不是计划年度')).map((x) => [x.indicator, x.reason])).toEqual([
+      [1, '「学校标准化率达到100%」所在句写的是2023年,不是计划年度2020年,请确认它是否本年度的指标。'],
+      [3, '「2021年6月底前建成投用」有完成时限但没有数量,按节点类(6月底前完成1项)提出,请确认。它写的是2021年,不是计划年度2020年。'],
+    ]);
+  });
+
+  it('reads 2020年底前 as a deadline in December, not as a bare year', () => {
+    const [i] = indicatorsOf('2020年底前完成投资3.5亿元。');
+    expect([i!.name, i!.kind, i!.deadline]).toEqual(['投资', 'milestone', 12]);
   });
 });
 

@@ -49,7 +49,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Lines
 
 type Line =
-  | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number }
+  | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
   | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number }
   | { readonly kind: 'text'; readonly text: string; readonly at: number };
 
@@ -70,6 +70,7 @@ function classify(lines: readonly string[]): Line[] {
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
   const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM);
   let lastTask = 0;
+  let lastHeading = 0;
   return lines.map((l, at): Line => {
     const line = classifyLine(l, at);
     if (line.kind === 'task') lastTask = line.no;
@@ -81,7 +82,16 @@ function classify(lines: readonly string[]): Line[] {
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
     if (decimalStart && Number(decimalStart[1]) === lastTask + 1) return { kind: 'task', no: lastTask + 1, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
     let m = CATEGORY.exec(l);
-    if (m && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+    if (m && looksLikeHeading(m[2]!)) {
+      lastHeading = chineseNumber(m[1]!);
+      return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
+    }
+    // "三、健康旌川。" or a heading of a whole sentence: next in the headings' count, it is one, for a person to confirm.
+    if (m && chineseNumber(m[1]!) === lastHeading + 1 && m[2]!.length <= 200) {
+      lastHeading++;
+      const name = m[2]!.trim();
+      return { kind: 'category', no: m[1]!, name: name.replace(/[。;;]+$/, ''), at, doubt: name.length > 40 ? '有' + name.length + '个字' : '以句号或分号结尾' };
+    }
     m = PAREN_CN_ITEM.exec(l);
     if (m) {
       if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
@@ -98,22 +108,104 @@ function classify(lines: readonly string[]): Line[] {
 // ---------------------------------------------------------------------------------------------
 // Units
 
-const LEADER_LABEL = '(?:牵头负责领导|牵头领导|责任领导|分管领导|负责领导)';
-const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头部门)';
-const CO_LABEL = '(?:协同责任单位|协同单位|配合单位|协办单位|参与单位|责任配合单位|配合部门)';
+/** 牵头负责领导, 分管市领导, 县级责任领导, 牵头县领导: whoever answers for the task, not a unit. */
+const LEADER_LABEL = '(?:(?:牵头|分管|责任|负责|联系|包保|[省市县区]级)+[省市县区]?领导)';
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头责任部门|牵头部门)';
+const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)|责任配合(?:单位|部门))';
 const BOTH_LABEL = '(?:责任单位|责任部门)';
-const LABEL = new RegExp(`(${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`, 'g');
+/** 完成时限:2021年8月底前 inside a unit list is the task's deadline, not a unit. */
+const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限)';
+const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
+const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
 /** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
-const ASSIGNMENT_LINE = new RegExp(`^(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})\\s*[::]`);
-const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
+const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
+const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL}|${CO_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
+/** A closing parenthesis with no label that says who leads: "(市卫健委牵头,市财政局、各县(市、区)配合)". */
+const UNLABELED_PAREN = /[((]((?:[^()()]|[((][^()()]*[))])*?牵头(?:[^()()]|[((][^()()]*[))])*)[))]\s*[。.]?$/;
+/** Labels after the task's last sentence, with no parenthesis: "…2000套。牵头单位:市住建局;配合单位:…". */
+const INLINE_ASSIGNMENT = new RegExp(`[。;;]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)$`);
+
+/** Where a line's units begin, and their text with its labels. */
+function assignmentAtEnd(line: string): { index: number; text: string } | null {
+  const paren = ASSIGNMENT_PAREN.exec(line);
+  if (paren) return { index: paren.index, text: paren[1]! };
+  const unlabeled = UNLABELED_PAREN.exec(line);
+  // Only a list of units: "(由县政府牵头)" in a sentence names who, not the task's units.
+  if (unlabeled && !FIRST_LEADS_NOTE.test(unlabeled[0]) && (/配合|协助|协同|参与/.test(unlabeled[1]!) || /^[省市县区][^,,;;、]{1,18}牵头$/.test(unlabeled[1]!))) {
+    return { index: unlabeled.index, text: `责任单位:${unlabeled[1]!}` };
+  }
+  const inline = INLINE_ASSIGNMENT.exec(line);
+  if (inline) return { index: inline.index + 1, text: inline[1]! };
+  return null;
+}
+
 /** "(列第一位者为牵头单位,下同)" and its variants: the first unit listed leads. */
 const FIRST_LEADS_NOTE = /[((][^))]*(?:第一位|排名第一|首位|第一个)[^))]*牵头[^))]*[))]/;
+/** The same note as a line of its own before the tasks: "责任单位中列第一位的为牵头单位。" */
+const FIRST_LEADS_LINE = /^[^((]{0,20}(?:第一位|排名第一|首位|第一个)[^((]{0,12}牵头/;
 
 interface UnitList {
   readonly units: string[];
+  /** Marked as leading inside the list: 市教育局(牵头). */
+  readonly marked: string[];
+  /** Marked as helping inside the list: 县税务局配合. */
+  readonly helping: string[];
   readonly openEnded: boolean;
   readonly subordinates: string | null;
+  /** What a person must confirm about the list: words that are no unit, a name that does not look like one. */
+  readonly doubts: string[];
 }
+
+const NO_UNITS: UnitList = { units: [], marked: [], helping: [], openEnded: false, subordinates: null, doubts: [] };
+
+/** How a unit's name ends (局, 委, 办, 中心, 政府 …): where one name stops and the next may begin. */
+const UNIT_END = /[局委办部院会心府处厅站所队社行馆联协团司室校组段署库台]$/;
+/** How a unit's name begins when it names its level: 市卫健委, 县医保局. */
+const UNIT_START = /^[省市县区镇乡]/;
+
+/** Splits at the separators outside brackets: 县政府办(县大数据中心、县信息中心) is one name. */
+function splitOutsideBrackets(s: string, sep: RegExp): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '(' || c === '(') depth++;
+    else if ((c === ')' || c === ')') && depth > 0) depth--;
+    else if (depth === 0 && sep.test(c)) {
+      out.push(s.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(s.slice(from));
+  return out;
+}
+
+/**
+ * "市卫健委和市大数据局", "县人社局 县税务局", "县卫健委/县妇联": two names joined; "县发展和改革委员会" and
+ * "县委 宣传部" stay one, since what stands before 和 or the space is no whole name.
+ */
+function splitJoined(piece: string): string[] {
+  const out: string[] = [];
+  let rest = piece.trim();
+  for (;;) {
+    const joint = [...rest.matchAll(/\s+|[和及与/]/g)].find((m) => {
+      if (m.index === 0) return false;
+      const left = rest.slice(0, m.index).trim();
+      const right = rest.slice(m.index + m[0].length).trim();
+      if (m[0] === '/') return true;
+      return UNIT_END.test(left) && (right === '' || (UNIT_START.test(right) && right.length >= 3));
+    });
+    if (!joint) break;
+    out.push(rest.slice(0, joint.index).trim());
+    rest = rest.slice(joint.index + joint[0].length).trim();
+  }
+  out.push(rest);
+  return out.filter((s) => s !== '');
+}
+
+/** Words a unit list holds that name no unit: the offices meant are not said. */
+const NOT_A_UNIT = /^(?:[省市县区]直)?(?:各)?(?:其他|其它)?(?:有关|相关)(?:单位|部门|方面)?$|^负责|^具体实施$/;
 
 function readUnitList(value: string): UnitList {
   let s = value.replace(FIRST_LEADS_NOTE, '').trim().replace(/[。.;;,,]+$/, '');
@@ -125,16 +217,48 @@ function readUnitList(value: string): UnitList {
   }
   let openEnded = false;
   const units: string[] = [];
-  for (const piece of s.split(/[、,,;;]/)) {
+  const marked: string[] = [];
+  const helping: string[] = [];
+  const doubts: string[] = [];
+  const add = (name: string) => { if (name !== '' && !units.includes(name)) units.push(name); };
+  for (const piece of splitOutsideBrackets(s, /[、,,;;]/).flatMap(splitJoined)) {
     let name = piece.trim();
+    // "各县(市、区)配合": the group was taken out, its role word is left alone.
+    if (name === '' || /^(?:配合|协助|协同|参与|牵头)$/.test(name)) continue;
+    const counted = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`).exec(name);
+    if (counted) {
+      openEnded = true;
+      doubts.push(`「${name}」只列出了部分单位,请补全其余单位。`);
+      name = name.slice(0, counted.index).trim();
+    }
     const etc = /等(?:单位|部门|相关单位|有关单位)?$/.exec(name);
     if (etc) {
       openEnded = true;
       name = name.slice(0, etc.index).trim();
     }
-    if (name !== '' && !units.includes(name)) units.push(name);
+    if (name === '') continue;
+    if (NOT_A_UNIT.test(name)) {
+      if (/有关|相关/.test(name)) openEnded = true;
+      doubts.push(`「${name}」不是具体单位的名称,未作为单位;请写明具体单位。`);
+      continue;
+    }
+    const leads = /\s*(?:[((]\s*牵头\s*[))]|牵头)$/.exec(name);
+    if (leads && leads.index > 0) {
+      name = name.slice(0, leads.index);
+      marked.push(name);
+    }
+    const helps = /\s*(?:[((]\s*(?:配合|协助|协同|参与)\s*[))]|配合|协助|协同|参与)$/.exec(name);
+    if (helps && helps.index > 0) {
+      name = name.slice(0, helps.index);
+      helping.push(name);
+    }
+    // What still looks like a label, a count or a sentence is kept, but a person confirms it.
+    if (/[::\d\s]|配合|负责|时限|领导(?!小组)|完成|^[各由]/.test(name) || name.length > 20 || /[局委办部院会心府]\s*[和及与]/.test(name)) {
+      doubts.push(`「${name}」不像一个单位的名称,请核对单位名单。`);
+    }
+    add(name);
   }
-  return { units, openEnded, subordinates };
+  return { units, marked, helping, openEnded, subordinates, doubts };
 }
 
 interface Assignment {
@@ -145,24 +269,40 @@ interface Assignment {
   both?: UnitList;
   /** The note that the first one leads was on this list. */
   firstLeadsNoted?: boolean;
+  /** 完成时限:…, as printed. */
+  deadline?: string;
 }
 
 /** "牵头责任单位:A,协同责任单位:B、C等" and the like, into its parts. */
 function readAssignment(text: string, into: Assignment): void {
+  // A line of its own in brackets, "(配合单位:…)": the closing bracket is not the last unit's.
+  const wrapped = /^\s*[((]/.test(text);
   const marks = [...text.matchAll(LABEL)];
   marks.forEach((m, i) => {
-    const value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
+    let value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
+    if (wrapped && i + 1 === marks.length) value = value.replace(/[))]\s*[。.]?\s*$/, '');
     const label = m[1]!;
+    const cleaned = () => value.trim().replace(/[。.;;,,]+$/, '');
     if (new RegExp(`^${LEADER_LABEL}$`).test(label)) {
-      const leader = value.trim().replace(/[。.;;,,]+$/, '');
-      if (leader) into.leader = leader;
-    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = readUnitList(value);
-    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = readUnitList(value);
+      if (cleaned()) into.leader = cleaned();
+    } else if (new RegExp(`^${DEADLINE_LABEL}$`).test(label)) {
+      if (cleaned()) into.deadline = cleaned();
+    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = joinLists(into.leads, readUnitList(value));
+    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = joinLists(into.cos, readUnitList(value));
     else {
-      into.both = readUnitList(value);
+      into.both = joinLists(into.both, readUnitList(value));
       if (FIRST_LEADS_NOTE.test(value)) into.firstLeadsNoted = true;
     }
   });
+}
+
+/** A second line with the same label adds to the first ("配合单位:" in the parenthesis and on the next line). */
+function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
+  if (!a) return b;
+  return {
+    units: [...new Set([...a.units, ...b.units])], marked: [...a.marked, ...b.marked], helping: [...a.helping, ...b.helping],
+    openEnded: a.openEnded || b.openEnded, subordinates: a.subordinates ?? b.subordinates, doubts: [...a.doubts, ...b.doubts],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,16 +311,44 @@ function readAssignment(text: string, into: Assignment): void {
 /** Units of measure a target is counted in ("名" is recorded as 人, as the 2019 plan does). */
 const MEASURES = ['微克/立方米', '平方公里', '平方米', '立方米', '公里', '千米', '公顷', '人次', '户次', '万元', '亿元', '元', '个', '家', '所', '套', '户', '件', '条',
   '座', '处', '亩', '%', '‰', '人', '名', '项', '场', '批', '辆', '台', '张', '间', '吨', '米', '床', '支', '本', '册', '宗', '笔', '棵', '株', '只', '头', '次', '期', '班', '块', '栋', '千瓦'];
-const MEASURE_RE = new RegExp(`^\\s*(${MEASURES.join('|')})`);
-const NUMBER_TOKEN = /(\d+(?:\.\d+)?)(?:\s*(?:-|~|～|—|–|至|到)\s*(\d+(?:\.\d+)?))?/g;
+/**
+ * Measures a figure in digits is also counted in. Not after Chinese numerals, where they are mostly words
+ * (一对一, 三口之家, 四位一体). Spellings are recorded as one unit (km as 公里, ㎡ as 平方米, 个百分点 as 百分点).
+ */
+const DIGIT_MEASURES = ['个百分点', '百分点', '平方千米', '场次', '批次', '剂次', '架次', '车次', '班次', '课时', '学时', '千瓦时', '兆瓦', '公斤', '千克',
+  '㎡', 'm²', 'km', 'KM', 'Km', '例', '份', '对', '盏', '片', '眼', '根', '口', '艘', '架', '篇', '幅', '首', '位', '节', '段', '轮', '剂', '单',
+  '封', '斤', '枚', '颗', '杆', '孔', '幢', '站', '台套', '所次'];
+const SPELLED = new Map([['个百分点', '百分点'], ['平方千米', '平方公里'], ['㎡', '平方米'], ['m²', '平方米'], ['km', '公里'], ['KM', '公里'], ['Km', '公里']]);
+const byLength = (list: readonly string[]) => [...list].sort((a, b) => b.length - a.length).map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+const MEASURE_RE = new RegExp(`^\\s*(${byLength(MEASURES).join('|')})`);
+const DIGIT_MEASURE_RE = new RegExp(`^\\s*(${byLength([...MEASURES, ...DIGIT_MEASURES]).join('|')})`);
+/**
+ * What follows a figure in digits that counts nothing a target is counted in (28种职业病, 4类对象, 12345热线,
+ * 3A级, 5G). Any other word after a figure is asked about: a measure this reader does not know is no reason to drop a target.
+ */
+const NOT_A_MEASURE = /^\s*(?:种|类|大|级|星|代|型|版|路|线|号线|热线|专线|报警|急救|届|层|档|维|方面|环节|条例)/;
+/** A range joins its bounds with a dash or 至; "90%—95%" repeats the unit after the lower bound. */
+const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
+const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
+/** 三至五个: two counts in Chinese numerals joined into a range. */
+const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
+/** 百分之九十五, 百分之百: a percentage in words. */
+const PERCENT_WORDS = new RegExp(`百分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
+const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
 /** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
 const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*`, 'g');
 /** A Chinese numeral counting something a target is counted in (三所, 两千人), as a list item holds one. */
 const NUMERAL_COUNT = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*\\s*(?:${MEASURES.join('|')})`);
 /** Whether a piece of text holds a figure, in digits or counted in Chinese numerals. */
 const hasFigure = (s: string) => /\d/.test(s) || NUMERAL_COUNT.test(s);
-const AT_LEAST = /以上|不低于|不少于|达到|至少|超过|达/;
-const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于/;
+const AT_LEAST = /以上|不低于|不少于|不小于|达到|至少|超过|达/;
+/** Words that bound a target from above: a rate that falls (降至6‰) and a cap (不超过, 以内). */
+const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|小于|少于|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至)/;
+/** "3岁以下婴幼儿", "65岁以上老年人": 以上/以下 after another figure qualifies what is counted, it bounds no target. */
+const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
+/** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
+const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
 const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
 
 /** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
@@ -240,9 +408,9 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
-const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不超过|不高于|至少|超过|分别|约为|约|达|低于|以上|以内|左右|以下|提高到|提高至|降至|下降到)+$/;
+const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
 function cleanName(s: string): string {
   return s.trim().replace(VERB_PREFIX, '').replace(/^(?:的|了)/, '').replace(COMPARATOR_TAIL, '').replace(/[的,,、]+$/, '').trim().slice(0, 40);
@@ -258,18 +426,41 @@ interface Figure {
   readonly hi: number | null;
   /** Written in Chinese numerals (三所, 两千人). */
   readonly numeral: boolean;
+  /** 百分之九十五: the unit is in the words. */
+  readonly percent?: boolean;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
 function figures(text: string): Figure[] {
-  const out: Figure[] = [...text.matchAll(NUMBER_TOKEN)].map((m) => ({ at: m.index, printed: m[0], lo: Number(m[1]), hi: m[2] === undefined ? null : Number(m[2]), numeral: false }));
+  const out: Figure[] = [...text.matchAll(NUMBER_TOKEN)].flatMap((m) => {
+    // "90%—95‰" is two figures in two units, no range.
+    const unitBetween = m[2]?.trim() ?? '';
+    if (m[3] !== undefined && unitBetween !== '' && !text.slice(m.index + m[0].length).trimStart().startsWith(unitBetween)) {
+      const second = m.index + m[0].length - m[3].length;
+      return [{ at: m.index, printed: m[1]!, lo: Number(m[1]), hi: null, numeral: false }, { at: second, printed: m[3], lo: Number(m[3]), hi: null, numeral: false }];
+    }
+    return [{ at: m.index, printed: m[0], lo: Number(m[1]), hi: m[3] === undefined ? null : Number(m[3]), numeral: false }];
+  });
+  const words: Figure[] = [];
+  for (const m of text.matchAll(PERCENT_WORDS)) {
+    const value = m[1] === '百' ? 100 : /\d/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
+    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: true });
+  }
+  const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
+  const numerals: Figure[] = [];
   for (const m of text.matchAll(NUMERAL_TOKEN)) {
+    if (inWords(m.index)) continue;
     // A trailing 万/亿 is left to be multiplied out, as it is after digits (一百万元 = 一百 × 万元).
     const printed = m[0].replace(/[万亿]+$/, '');
     const value = chineseNumeral(printed);
-    if (value !== null) out.push({ at: m.index, printed, lo: value, hi: null, numeral: true });
+    if (value === null) continue;
+    const previous = numerals.at(-1);
+    const between = previous ? text.slice(previous.at + previous.printed.length, m.index) : '';
+    if (previous && previous.hi === null && NUMERAL_RANGE_JOIN.test(between)) {
+      numerals[numerals.length - 1] = { ...previous, printed: previous.printed + between + printed, hi: value };
+    } else numerals.push({ at: m.index, printed, lo: value, hi: null, numeral: true });
   }
-  return out.sort((a, b) => a.at - b.at);
+  return [...out.filter((f) => !inWords(f.at)), ...words, ...numerals].sort((a, b) => a.at - b.at);
 }
 
 /** A figure in Chinese numerals that is a word, not a count: 第一, 三支一扶, 二期工程, 一批, 一次性. */
@@ -289,20 +480,39 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
   const prevChar = before.slice(-1);
-  if (/[A-Za-z.]/.test(prevChar) || /^[A-Za-z]/.test(after)) return null; // PM2.5, 5G
+  if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
+  if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
   if (quoted(taskText.slice(0, piece.start + at))) return null;
+  // "重污染天数减少至3天以内", "办理时限压缩至5个工作日": a length of time bounded is a target this reader does not count in.
+  const duration = /^\s*(?:个工作日|工作日|个月|小时|分钟|天|周)(?!岁)/.exec(after);
+  if (duration && (/^\s*(?:以内|以下|以上)/.test(after.slice(duration[0].length)) || /(?:控制在|压缩|缩短|减少|降|不超过|不少于|不低于|达到|提高)[到至在]?\s*$/.test(before))) {
+    return { review: `「${text.trim()}」的目标是天数或时长,未作为指标;如是目标请手工添加。` };
+  }
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
+  if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
+  const perBase = PER_BASE.exec(after);
+  // "30余间", "三百余人", "1万余人": at least the figure, but a person says what was meant.
+  let approximate = /^\s*[余多]/.test(after);
+  if (approximate) after = after.replace(/^\s*[余多]/, '');
   let magnitude = 1;
   const mag = /^\s*(万|亿)/.exec(after);
   if (mag) {
     magnitude = mag[1] === '万' ? 10_000 : 100_000_000;
     after = after.slice(mag[0].length);
   }
-  const measure = MEASURE_RE.exec(after);
-  if (!measure && magnitude === 1) return null; // 12345热线, 28种, 4类: counted in nothing a target is counted in
-  let unit = measure ? measure[1]! : '';
-  if (measure) after = after.slice(measure[0].length);
+  if (/^\s*[余多]/.test(after)) {
+    approximate = true;
+    after = after.replace(/^\s*[余多]/, '');
+  }
+  const measure = perBase || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
+  if (!measure && !perBase && !f.percent && magnitude === 1) {
+    if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;
+    return { review: `「${text.trim()}」中的「${f.printed}${after.trim().slice(0, 1)}」不是已知的计量单位,未作为指标;如是目标请手工添加。` };
+  }
+  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
+  if (perBase) after = after.slice(perBase[0].length);
+  else if (measure) after = after.slice(measure[0].length);
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -313,7 +523,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
 
   // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
   if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
-  if (/(?:(?<!不)超过?|额|(?<!不)高于|按|等)\s*$/.test(before) && (/^\s*(?:以上|以下)?的/.test(after) || /按\s*$/.test(before) || /等\s*$/.test(before))) return null;
+  // "改造城区学校、乡镇卫生院等15所" may well be the target: the count of what was listed is asked about.
+  if (/等\s*$/.test(before) && !/^\s*(?:以上|以下)?的/.test(after)) {
+    return { review: `「${text.trim()}」的数字是前面所列各项的总数,未作为指标;如是目标请手工添加。` };
+  }
+  if (/(?:(?<!不)超过?|额|(?<!不)高于|按|等)\s*$/.test(before) && (/^\s*(?:以上|以下)?的/.test(after) || /按\s*$/.test(before))) return null;
   if (/按\s*$/.test(before)) return null;
   const sentencePart = piece.sentence;
   if (/基础上/.test(sentencePart) && /(?:已|完成|\d{4}年)/.test(before)) {
@@ -332,11 +546,14 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const lo = times(f.lo);
   const hi = f.hi === null ? null : times(f.hi);
   const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
-  const window = before.slice(-8) + tail;
+  const window = before.replace(QUALIFIER_BOUND, '').slice(-8) + tail;
   let comparator: Comparator;
   if (hi !== null) comparator = 'range';
-  else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
-  else if (AT_MOST.test(window.replace(/不低于|不少于/g, ''))) comparator = '<=';
+  else if (approximate) {
+    comparator = '>=';
+    needsReview.push(`「${text.trim()}」是约数(……余),按不少于${lo}${unit}提出,请确认。`);
+  } else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
+  else if (AT_MOST.test(window.replace(/不低于|不少于|不小于/g, ''))) comparator = '<=';
   else if (AT_LEAST.test(window)) comparator = '>=';
   else if (carried && before.trim() === '') comparator = carried.comparator;
   else comparator = '>=';
@@ -368,7 +585,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
 }
 
@@ -402,7 +619,22 @@ function readTargets(text: string): TaskTargets {
       carried = f;
     }
   }
-  return { found: uniqueSources(found, text), review, errors };
+  return { found: uniqueSources(boundsAsRanges(found, text), text), review, errors };
+}
+
+/** "新建公墓5个以上、10个以下": a lower and an upper bound of one thing, one after the other, are one range. */
+function boundsAsRanges(found: readonly Found[], text: string): Found[] {
+  const out: Found[] = [];
+  for (const f of found) {
+    const prev = out.at(-1);
+    if (prev && prev.comparator === '>=' && f.comparator === '<=' && prev.unit === f.unit && prev.sentence === f.sentence && f.target > prev.target
+      && f.name.startsWith(`${prev.name}(`) && /^[、,,]?$/.test(text.slice(prev.at + prev.source.length, f.at).trim())) {
+      out[out.length - 1] = { ...prev, comparator: 'range', targetMax: f.target, source: text.slice(prev.at, f.at + f.source.length) };
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
 }
 
 /** Each source occurs once in its task's text: a repeated phrase takes the words before it until it does. */
@@ -427,8 +659,25 @@ function occurrences(text: string, part: string): number {
 /** What a milestone without a figure finishes by its deadline. */
 const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
 
+/** The year the notice's text speaks of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
+function tasksYear(text: string, issueYear: number): number | null {
+  const counts = new Map<number, number>();
+  for (const m of text.matchAll(/(?<![\d较比与同])(20\d{2})年(?!的?基础上|同期)/g)) counts.set(Number(m[1]), (counts.get(Number(m[1])) ?? 0) + 1);
+  const near = (y: number) => (y === issueYear || y === issueYear + 1 ? 0 : 1);
+  const ranked = [...counts].sort(([ya, a], [yb, b]) => b - a || near(ya) - near(yb) || yb - ya);
+  return ranked[0]?.[0] ?? null;
+}
+
+/** A year a clause sets its figure in ("到2023年", "2022年6月底前") that is not the plan's; a baseline (较2020年) is none. */
+function yearOtherThan(clause: string, year: number): number | null {
+  for (const m of clause.matchAll(/(?<![较比与同\d])(\d{4})年/g)) {
+    if (Number(m[1]) !== year && !/^(?:的)?基础上|^(?:同期|相比)/.test(clause.slice(m.index + m[0].length))) return Number(m[1]);
+  }
+  return null;
+}
+
 /** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
-const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月)/g, '');
+const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月|底|末)/g, '');
 
 // ---------------------------------------------------------------------------------------------
 // The notice's head: title, date, issuer
@@ -464,38 +713,39 @@ interface DraftTask {
  * @example const { plan, review, errors } = parseNoticeText(readFileSync('要点.txt', 'utf8'), { fileName: '要点.txt' })
  */
 export function parseNoticeText(input: string, opts: NoticeOptions = {}): ParsedPlan {
-  const lines = normalizeNoticeText(input).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // The separator goes before clauses are split at commas: 3,000米 is one figure, not 3 and 000米.
+  const lines = normalizeNoticeText(input).replace(THOUSANDS, (_, head: string, groups: string) => head + groups.replace(/,/g, '')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const review: PlanReviewItem[] = [];
   const errors: PlanProblem[] = [];
   const classified = classify(lines);
   const firstBody = classified.findIndex((l) => l.kind !== 'text');
   const head = lines.slice(0, firstBody === -1 ? lines.length : firstBody);
 
-  const categories: { no: string; name: string; at: number }[] = [];
+  const categories: { no: string; name: string; at: number; doubt: string | null }[] = [];
   const drafts: DraftTask[] = [];
   for (const line of classified) {
     if (line.kind === 'category') {
-      categories.push({ no: line.no, name: line.name, at: line.at });
+      categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
       continue;
     }
     const open = drafts.at(-1);
     if (line.kind === 'task') {
       const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: line.rest, assignment: {}, closed: false };
-      const paren = ASSIGNMENT_PAREN.exec(task.text);
+      const paren = assignmentAtEnd(task.text);
       if (paren) {
-        readAssignment(paren[1]!, task.assignment);
+        readAssignment(paren.text, task.assignment);
         task.text = task.text.slice(0, paren.index).trim();
         task.closed = true;
       }
       drafts.push(task);
     } else if (open) {
-      const paren = ASSIGNMENT_PAREN.exec(line.text);
+      const paren = assignmentAtEnd(line.text);
       if (ASSIGNMENT_LINE.test(line.text)) {
         readAssignment(line.text, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
         open.text += line.text.slice(0, paren.index).trim();
-        readAssignment(paren[1]!, open.assignment);
+        readAssignment(paren.text, open.assignment);
         open.closed = true;
       } else if (!open.closed) {
         open.text += line.text;
@@ -503,7 +753,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     }
   }
   // The note that the first unit listed leads is printed once and holds for every item (下同).
-  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted);
+  const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted) || lines.some((l) => FIRST_LEADS_LINE.test(l));
 
   // Head: title, date, issuer.
   let title = '';
@@ -523,7 +773,21 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   const issuedOn = dates[0] ?? '';
   if (!issuedOn) review.push({ task: null, reason: '通知里找不到印发日期(如“2019年4月24日”一行),请补上。' });
   const yearFromTitle = /(\d{4})年/.exec(title);
-  const year = yearFromTitle ? Number(yearFromTitle[1]) : issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
+  const issueYear = issuedOn ? Number(issuedOn.slice(0, 4)) : 0;
+  let year = yearFromTitle ? Number(yearFromTitle[1]) : issueYear;
+  if (!yearFromTitle) {
+    // A notice signed in December is mostly next year's plan: with no year in the title, the year the tasks
+    // speak of most is the plan's, and a person confirms it where it is not the signing date's.
+    const spoken = tasksYear([...head.filter((l) => isoDate(l) === null), ...drafts.map((d) => d.text)].join('\n'), issueYear);
+    if (spoken !== null && spoken !== issueYear) {
+      year = spoken;
+      review.push({ task: null, reason: issueYear
+        ? `标题没有写年份;印发日期是${issueYear}年,正文中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。`
+        : `标题没有写年份,也找不到印发日期;正文中写的多是${spoken}年,已按${spoken}年作为计划年度,请核对。` });
+    } else if (spoken === null && issueYear) {
+      review.push({ task: null, reason: `标题没有写年份,正文中也没有写年份,已按印发日期定为${issueYear}年,请核对。` });
+    }
+  }
   if (!year) errors.push({ where: '标题', message: `标题「${title}」和印发日期都没有年份,无法确定计划年度。请在标题中写明年份(如“2020年全县民生工作要点”)。` });
   let issuer = lines.find((l) => ISSUER_LINE.test(l)) ?? '';
   const issuedBy = /^(.{2,30}?)关于印发/.exec(head.find((l) => /关于印发/.test(l)) ?? '');
@@ -555,13 +819,36 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     }
     seen.set(d.no, d);
     const a = d.assignment;
-    let leads: UnitList = a.leads ?? { units: [], openEnded: false, subordinates: null };
-    let cos: UnitList = a.cos ?? { units: [], openEnded: false, subordinates: null };
+    /** 完成时限 in the unit list: the deadline of every figure whose own sentence names none. */
+    let taskDue: number | null = null;
+    let leads: UnitList = a.leads ?? NO_UNITS;
+    let cos: UnitList = a.cos ?? NO_UNITS;
+    const doubts = [...leads.doubts, ...cos.doubts, ...(a.both?.doubts ?? [])];
     if (a.both) {
-      const [first, ...rest] = a.both.units;
-      leads = { units: [...leads.units, ...(first ? [first] : [])], openEnded: false, subordinates: leads.subordinates };
-      cos = { units: [...cos.units, ...rest], openEnded: cos.openEnded || a.both.openEnded, subordinates: cos.subordinates ?? a.both.subordinates };
-      if (!firstLeadsNoted && rest.length > 0) bothWithoutNote = true;
+      const both = a.both;
+      // 市教育局(牵头) names the lead wherever it stands; else the first leads, unless 牵头单位 already named one.
+      const [first, ...rest] = both.units;
+      let leading = first === undefined ? [] : [first];
+      if (both.marked.length > 0) leading = both.marked;
+      else if (a.leads && first !== undefined && !a.leads.units.includes(first)) {
+        leading = [];
+        doubts.push(`任务既写了牵头单位又写了责任单位,责任单位「${both.units.join('、')}」已都作为协同单位,请核对。`);
+      } else if (!firstLeadsNoted && rest.length > 0) bothWithoutNote = true;
+      leads = { ...leads, units: [...leads.units, ...leading], marked: [...leads.marked, ...both.marked] };
+      cos = { ...cos, units: [...cos.units, ...both.units.filter((u) => !leading.includes(u))], openEnded: cos.openEnded || both.openEnded, subordinates: cos.subordinates ?? both.subordinates };
+    }
+    // 县税务局配合 in a lead list cooperates; 县教体局(牵头) in a cooperating list leads.
+    const helping = [...leads.helping, ...cos.helping, ...(a.both?.helping ?? [])];
+    const marked = [...leads.marked, ...cos.marked];
+    leads = { ...leads, units: [...new Set([...leads.units.filter((u) => !helping.includes(u)), ...cos.units.filter((u) => marked.includes(u))])] };
+    cos = { ...cos, units: [...new Set([...cos.units.filter((u) => !marked.includes(u)), ...helping])] };
+    for (const r of doubts) review.push({ task: d.no, reason: r });
+    if (a.deadline !== undefined) {
+      const month = deadlineMonth(withoutYears(a.deadline));
+      const printedYear = /(\d{4})年/.exec(a.deadline)?.[1];
+      if (month === null || (printedYear !== undefined && Number(printedYear) !== year)) {
+        review.push({ task: d.no, reason: `完成时限「${a.deadline}」${month === null ? '读不出月份' : `不在计划年度(${year}年)内`},未作为指标的完成时限,请核对。` });
+      } else taskDue = month;
     }
     let subordinates: SubordinateGroup | null = null;
     if (leads.subordinates) subordinates = { role: 'lead', phrase: leads.subordinates };
@@ -579,16 +866,20 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     for (const e of targets.errors) errors.push({ where, message: e });
     for (const r of targets.review) review.push({ task: d.no, reason: r });
     const indicators: IndicatorDef[] = targets.found.map((f, k) => {
-      const deadline = deadlineMonth(withoutYears(f.upToClause));
+      const own = deadlineMonth(withoutYears(f.upToClause));
+      const deadline = own ?? taskDue;
+      const where = own === null ? `所在任务写明完成时限「${a.deadline}」` : '所在句有完成时限';
       const { kind, deadline: due } = proposeKind(f, deadline);
       for (const r of f.needsReview) review.push({ task: d.no, indicator: k + 1, reason: r });
       if (kind === 'milestone') {
-        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限,按节点类(${due}月底前)提出,请确认。` });
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where},按节点类(${due}月底前)提出,请确认。` });
       } else if (deadline !== null) {
-        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句有完成时限(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
-      } else if (f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) {
+        review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where}(${deadline}月底前),但它是${kind === 'growth' ? '增幅' : '比率或水平'},按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
+      } else if ((f.unit === '%' && /提高|提升|下降|降低|减少/.test(f.name)) || f.unit === '百分点') {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」可能是变化幅度而不是水平,按${kind === 'growth' ? '增幅类' : '水平类'}提出,请确认。` });
       }
+      const otherYear = yearOtherThan(f.upToClause, year);
+      if (otherYear !== null) review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句写的是${otherYear}年,不是计划年度${year}年,请确认它是否本年度的指标。` });
       return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
     });
     // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
@@ -600,10 +891,11 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       if (occurrences(text, source) !== 1) continue;
       const name = cleanName(withoutYears(source)) || source.slice(0, 40);
       indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
-      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。` });
+      const otherYear = yearOtherThan(source, year);
+      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
     }
-    const due = deadlineMonth(withoutYears(text));
-    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) !== null)) {
+    const due = deadlineMonth(withoutYears(text)) ?? taskDue;
+    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) ?? taskDue) !== null)) {
       review.push({ task: d.no, reason: indicators.length === 0
         ? `任务有完成时限(${due}月底前)但没有数量目标;如需按节点考核,请手工添加指标。`
         : `任务有完成时限(${due}月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。` });
@@ -626,6 +918,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   categories.forEach((c, k) => {
     const tasks = tasksByCategory.get(k) ?? [];
     if (tasks.length === 0) return;
+    if (c.doubt !== null) review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」${c.doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。` });
     cats.push({ no: c.no, seq: cats.length + 1, name: c.name, tasks });
   });
 
