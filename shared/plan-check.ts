@@ -51,9 +51,13 @@ export function planProblems(plan: PlanDef): PlanProblem[] {
         if (twice !== undefined) out.push({ where, message: `${role}中「${twice}」列了两次(含别名),请只保留一次。` });
       }
       const indicatorNos = new Set<number>();
+      const indicatorNames = new Set<string>();
       for (const i of t.indicators) {
         if (indicatorNos.has(i.no)) out.push({ where: `${where} 指标${i.no}`, message: `指标序号 ${i.no} 在本任务中出现了两次。` });
         indicatorNos.add(i.no);
+        // A row pasted twice, most often; and a revision matches indicators by name (numberIndicatorsByName).
+        if (indicatorNames.has(i.name.trim())) out.push({ where: `${where} 指标${i.no}`, message: `指标「${i.name}」在本任务中出现了两次,请删去重复的一行,或改名以示区别。` });
+        indicatorNames.add(i.name.trim());
         if (i.comparator === 'range' ? i.targetMax === null || i.targetMax < i.target : i.targetMax !== null) {
           out.push({ where: `${where} 指标${i.no}`, message: i.comparator === 'range' ? `区间目标「${i.name}」须有不小于下限的上限。` : `「${i.name}」不是区间目标,不应有目标上限。` });
         }

@@ -57,6 +57,7 @@ describe('planProblems', () => {
     ['a duplicate task number', withTask({ no: 2 }), '任务2', '任务序号 2 出现了两次,每项任务的序号应不同。'],
     ['a unit twice in one task, once by its alias', withTask({ coUnits: ['市教体局', '市教体厅'] }), '任务1', '协同单位中「市教体局」列了两次(含别名),请只保留一次。'],
     ['a unit both leading and cooperating', withTask({ coUnits: ['市人社局'] }), '任务1', '「市人社局」既是牵头单位又是协同单位,请只保留一种。'],
+    ['an indicator given twice (a row pasted twice)', withTask({ indicators: [...task.indicators, { ...task.indicators[0]!, no: 9 }] }), '任务1 指标9', '指标「技能脱贫培训」在本任务中出现了两次,请删去重复的一行,或改名以示区别。'],
     ['a range without its upper bound', withTask({ indicators: [{ ...task.indicators[0]!, comparator: 'range' }] }), '任务1 指标1', '区间目标「技能脱贫培训」须有不小于下限的上限。'],
   ])('%s', (_what, plan, where, message) => {
     expect(planProblems(plan)).toEqual([{ where, message }]);
