@@ -5,12 +5,15 @@
   ["date", sheet, cell, "YYYY-MM-DD"] a date cell
   ["replace", sheet, old, new]       in every text cell of the sheet, as Find & Replace does
   ["rename", old, new]               a sheet
+  ["numfmt_id", sheet, cell, id]     a built-in number format by id alone, as a Chinese Excel saves 31
+                                     (yyyy"年"m"月"d"日"), which openpyxl otherwise writes as a custom format
 """
 import datetime
 import json
 import sys
 
 import openpyxl
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 src, dst, ops_file = sys.argv[1:4]
 wb = openpyxl.load_workbook(src)
@@ -31,6 +34,11 @@ for op in ops:
                     cell.value = cell.value.replace(op[2], op[3])
     elif kind == "rename":
         wb[op[1]].title = op[2]
+    elif kind == "numfmt_id":
+        # openpyxl writes a format by its id when it knows the code as a built-in one.
+        code = "builtin-%d" % op[3]
+        BUILTIN_FORMATS_REVERSE[code] = op[3]
+        wb[op[1]][op[2]].number_format = code
     else:
         raise SystemExit("unknown op " + kind)
 wb.save(dst)

@@ -28,7 +28,8 @@ type Op =
   | ['format', string, string, string]
   | ['date', string, string, string]
   | ['replace', string, string, string]
-  | ['rename', string, string];
+  | ['rename', string, string]
+  | ['numfmt_id', string, string, number];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -284,6 +285,16 @@ describe('ledger plan template, filled in by a script', () => {
       [{ where: '「责任分解」第8行 C列(任务)', message: '任务序号1的「任务」与第7行不同:同一任务的各行须一致,或只在第一行填写。' }]],
     ['a 区间 without 目标上限', [['set', '责任分解', 'H5', null]],
       [{ where: '「责任分解」第5行 H列(目标上限)', message: '比较为「区间」时请填写目标上限(如 1-2家:目标 1,目标上限 2)。' }]],
+    // 1-2 typed into 目标 becomes a date: read as its day serial it would be a target of 43850.
+    ['a 目标 or 目标上限 shown as a date or time (built-in and own formats)', [
+      ['date', '责任分解', 'G7', '2020-01-20'], ['format', '责任分解', 'G7', 'd-mmm'],
+      ['set', '责任分解', 'G8', 43910], ['format', '责任分解', 'G8', 'yyyy/m/d'],
+      ['set', '责任分解', 'H5', 0.5], ['format', '责任分解', 'H5', 'h:mm'],
+    ], [
+      { where: '「责任分解」第7行 G列(目标)', message: '显示为日期「2020-01-20」:请把单元格格式改为常规或数值后重新填写目标。' },
+      { where: '「责任分解」第8行 G列(目标)', message: '显示为日期「2020-03-20」:请把单元格格式改为常规或数值后重新填写目标。' },
+      { where: '「责任分解」第5行 H列(目标上限)', message: '显示为日期「12:00」:请把单元格格式改为常规或数值后重新填写目标上限。' },
+    ]],
     ['an error value left by a formula', [['set', '责任分解', 'G4', '#N/A']],
       [{ where: '「责任分解」第4行 G列(目标)', message: '是错误值「#N/A」:请填写目标,不要用公式。' }]],
     ['one category number for two categories', [['set', '责任分解', 'A4', '一、办好公平优质教育']],
@@ -304,6 +315,12 @@ describe('ledger plan template, filled in by a script', () => {
   it.each(BROKEN)('names the cell: %s', async (name, ops, errors) => {
     const read = await filled(name.replace(/\W+/g, '-'), ops);
     expect(read.errors).toEqual(errors);
+  });
+
+  it('reads 印发日期 saved with a Chinese built-in date format (31: yyyy"年"m"月"d"日") as that date', async () => {
+    const read = await filled('issued-builtin-31', [['date', '计划信息', 'B6', '2020-03-16'], ['numfmt_id', '计划信息', 'B6', 31]]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan.issuedOn).toBe('2020-03-16');
   });
 
   it('refuses a file that is not a workbook, and an old .xls, saying what to do', async () => {

@@ -1237,9 +1237,13 @@ export interface SheetValues {
   readonly rows: readonly (readonly (ShownCell | undefined)[] | undefined)[];
 }
 
-/** Built-in number formats that show a percentage or a date (ECMA-376 §18.8.30). */
+/**
+ * Built-in number formats that show a percentage or a date (ECMA-376 §18.8.30). 27–36 and 50–58 are the
+ * East Asian built-ins: in a Chinese Excel or WPS they are the 年月日 and 时分 formats (31 is
+ * yyyy"年"m"月"d"日"), and a file saved there names them only by id.
+ */
 const BUILTIN_PERCENT = new Set([9, 10]);
-const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 function shownAs(styles: Styles, style: number): ShownAs {
   const id = style >= 0 ? styles.cellXfs[style]?.numFmt ?? 0 : 0;

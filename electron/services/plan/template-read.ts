@@ -79,6 +79,15 @@ function serialDate(serial: number): string {
   return new Date(Math.round((serial - 25569) * 86_400_000)).toISOString().slice(0, 10);
 }
 
+/** A day serial as a date-formatted cell shows it, near enough to recognise: 2019-01-20, 12:30, or both. */
+function shownDate(serial: number): string {
+  const day = Math.floor(serial);
+  const minutes = Math.round((serial - day) * 1440);
+  const time = minutes === 0 ? '' : `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  if (day < 1) return time || '00:00';
+  return time === '' ? serialDate(day) : `${serialDate(day)} ${time}`;
+}
+
 function isoDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
@@ -487,6 +496,12 @@ class TemplateReader {
       if (!got) return null;
       const { cell } = got;
       if (typeof cell.value === 'number') {
+        // 1-2 typed into a cell becomes 1月2日 (a day serial such as 43467): the number read would not be the
+        // number meant, nor the one on screen.
+        if (cell.shownAs === 'date') {
+          bad(key, `显示为日期「${shownDate(cell.value)}」:请把单元格格式改为常规或数值后重新填写${HEADER_OF[key]}。`);
+          return null;
+        }
         // 95% typed into a cell is stored as 0.95; the plan keeps it as 95 with the unit %.
         if (cell.shownAs !== 'percent') return cell.value;
         if (unit !== '%') {
