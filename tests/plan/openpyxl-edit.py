@@ -5,6 +5,7 @@
   ["date", sheet, cell, "YYYY-MM-DD"] a date cell
   ["replace", sheet, old, new]       in every text cell of the sheet, as Find & Replace does
   ["rename", old, new]               a sheet
+  ["merge", sheet, range]            cells merged as Excel merges them: only the top-left keeps its value
   ["numfmt_id", sheet, cell, id]     a built-in number format by id alone, as a Chinese Excel saves 31
                                      (yyyy"年"m"月"d"日"), which openpyxl otherwise writes as a custom format
 """
@@ -34,6 +35,8 @@ for op in ops:
                     cell.value = cell.value.replace(op[2], op[3])
     elif kind == "rename":
         wb[op[1]].title = op[2]
+    elif kind == "merge":
+        wb[op[1]].merge_cells(op[2])
     elif kind == "numfmt_id":
         # openpyxl writes a format by its id when it knows the code as a built-in one.
         code = "builtin-%d" % op[3]

@@ -29,7 +29,8 @@ type Op =
   | ['date', string, string, string]
   | ['replace', string, string, string]
   | ['rename', string, string]
-  | ['numfmt_id', string, string, number];
+  | ['numfmt_id', string, string, number]
+  | ['merge', string, string];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -256,6 +257,20 @@ describe('ledger plan template, filled in by a script', () => {
     expect(read.errors).toEqual([]);
     expect(read.review).toEqual([...COUNTY_REVIEW, { task: null, reason: '「单位名单」中的「县文旅局」没有牵头或协同任何任务,请确认是否需要。' }]);
     expect(read.plan.units.map((u) => u.name)).toEqual([...COUNTY_PLAN.units.map((u) => u.name), '县文旅局']);
+  });
+
+  it('reads a merged cell as filled in each row it spans, and lists a merge across tasks for review', async () => {
+    const withinTask = await filled('merged-within-task', [['merge', '责任分解', 'I7:I8'], ['merge', '责任分解', 'C7:C8']]);
+    expect(withinTask.errors).toEqual([]);
+    expect(withinTask.review).toEqual(COUNTY_REVIEW);
+    expect(withinTask.plan).toEqual(COUNTY_PLAN);
+
+    const acrossTasks = await filled('merged-across-tasks', [['set', '责任分解', 'N7', '副县长 张三'], ['merge', '责任分解', 'N7:N9']]);
+    expect(acrossTasks.errors).toEqual([]);
+    expect(acrossTasks.review).toEqual([{
+      task: null, reason: '「责任分解」第7至9行 N列(牵头领导)是一个合并单元格,跨任务1、2:已按这些任务都填写「副县长 张三」读取,请核对。',
+    }, ...COUNTY_REVIEW]);
+    expect(acrossTasks.plan.categories[0]!.tasks.map((t) => t.leader)).toEqual(['副县长 张三', '副县长 张三']);
   });
 
   it('reads the same county plan after a LibreOffice re-save', async () => {

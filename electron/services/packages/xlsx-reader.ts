@@ -95,7 +95,16 @@ export interface ParsedSheet {
   readonly rowsHiddenByDefault: boolean;
   readonly defaultColWidth: number | undefined;
   readonly showZeros: boolean;
+  /** Merged ranges (`mergeCell`), 0-based and inclusive, as written. */
+  readonly merges: readonly CellRange[];
   readonly issues: readonly SheetIssue[];
+}
+
+export interface CellRange {
+  readonly top: number;
+  readonly left: number;
+  readonly bottom: number;
+  readonly right: number;
 }
 
 export interface Font {
@@ -744,6 +753,7 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
   const rowLooks: (RowLook | undefined)[] = [];
   const cols: ColLook[] = [];
   const issues: { cell: string; problem: string }[] = [];
+  const merges: CellRange[] = [];
   let defaultRowHeight: number | undefined;
   let rowsHiddenByDefault = false;
   let defaultColWidth: number | undefined;
@@ -813,6 +823,8 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
         const where = x.attr('ref') ?? x.attr('sqref');
         if (anyLocal === 'mergeCell') {
           if (where === undefined || isOneCell(where)) break;
+          const range = local === 'mergeCell' ? rangeOf(where) : undefined;
+          if (range) merges.push(range);
           problem = `${problem}(${where})`;
         }
         const issue = { cell: where === undefined ? 'A1' : firstCellOf(where), problem };
@@ -822,7 +834,16 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
       }
     }
   }
-  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, issues };
+  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, merges, issues };
+}
+
+/** `B2:C5` (also `$B$2:$C$5`, corners either way round) as a range; undefined when it is not one. */
+function rangeOf(ref: string): CellRange | undefined {
+  const [a, b] = ref.replace(/\$/g, '').trim().split(':');
+  const from = a === undefined ? undefined : parseCellRef(a);
+  const to = b === undefined ? from : parseCellRef(b);
+  if (!from || !to) return undefined;
+  return { top: Math.min(from.row, to.row), left: Math.min(from.col, to.col), bottom: Math.max(from.row, to.row), right: Math.max(from.col, to.col) };
 }
 
 function isOneCell(range: string): boolean {
@@ -1233,8 +1254,12 @@ export interface ShownCell {
 export interface SheetValues {
   readonly name: string;
   readonly state: SheetState;
-  /** Dense rows (0-based) of dense cells; holes are empty cells. */
+  /**
+   * Dense rows (0-based) of dense cells; holes are empty cells. Every cell of a merged range holds its
+   * top-left cell, as a person reads a merged 计量单位 or 牵头单位 as said of each row it spans.
+   */
   readonly rows: readonly (readonly (ShownCell | undefined)[] | undefined)[];
+  readonly merges: readonly CellRange[];
 }
 
 /**
@@ -1263,11 +1288,34 @@ function shownAs(styles: Styles, style: number): ShownAs {
  * @example sheetValues(readWorkbookFile(bytes))[0].rows[3]?.[6]?.value // G4
  */
 export function sheetValues(wb: ParsedWorkbook): SheetValues[] {
-  return wb.sheets.map((s) => ({
-    name: s.name,
-    state: s.state,
-    rows: s.rows.map((row) => row?.map((c) => c === undefined ? undefined : {
+  return wb.sheets.map((s) => {
+    const rows = s.rows.map((row) => row?.map((c): ShownCell | undefined => c === undefined ? undefined : {
       value: c.value, error: c.kind === 'error', shownAs: typeof c.value === 'number' ? shownAs(wb.styles, c.style) : 'plain',
-    })),
-  }));
+    }));
+    spreadMerges(rows, s.merges);
+    return { name: s.name, state: s.state, rows, merges: s.merges };
+  });
+}
+
+/** Cells a sheet's merges may fill in all: a merge of A1:XFD1048576 is not worth a billion cells. */
+const MERGE_FILL_LIMIT = 1_000_000;
+
+/**
+ * Each merged range's top-left cell copied to the others. A cell the merge covers shows nothing of its own
+ * (programs keep but hide it), so it is not read; the fill stops at the sheet's last row and widest row.
+ */
+function spreadMerges(rows: ((ShownCell | undefined)[] | undefined)[], merges: readonly CellRange[]): void {
+  const width = rows.reduce((w, row) => Math.max(w, row?.length ?? 0), 0);
+  let budget = MERGE_FILL_LIMIT;
+  for (const m of merges) {
+    const shown = rows[m.top]?.[m.left];
+    for (let r = m.top; r <= Math.min(m.bottom, rows.length - 1); r++) {
+      for (let c = m.left; c <= Math.min(m.right, width - 1); c++) {
+        if (r === m.top && c === m.left) continue;
+        if (--budget < 0) return;
+        const row = rows[r] ?? (rows[r] = []);
+        if (shown !== undefined || c < row.length) row[c] = shown;
+      }
+    }
+  }
 }

@@ -374,6 +374,7 @@ class TemplateReader {
       byTask.set(current, rows);
     }
     if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
+    this.mergesAcrossTasks(sheet, columns, byTask);
 
     const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
     for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
@@ -399,6 +400,34 @@ class TemplateReader {
       cat.tasks.push(task);
     }
     return categories.map((c, k) => ({ no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks }));
+  }
+
+  /**
+   * A merged cell spanning rows of two tasks is read as written in each of them, which is how it looks; but
+   * a merge made for layout could also hand one task another's units, so the person confirms it.
+   */
+  private mergesAcrossTasks(sheet: SheetValues, columns: ReadonlyMap<string, number>, byTask: ReadonlyMap<number, TaskRow[]>): void {
+    const taskOfRow = new Map<number, number>();
+    for (const [no, rows] of byTask) for (const r of rows) taskOfRow.set(r.row, no);
+    for (const m of sheet.merges) {
+      // 类别 merged over its tasks is how such tables are laid out, and a category is shared by tasks anyway.
+      const column = TASK_COLUMNS.find((c) => {
+        const k = columns.get(c.header);
+        return c.key !== 'category' && k !== undefined && k >= m.left && k <= m.right;
+      });
+      if (!column || m.bottom === m.top) continue;
+      const tasks = new Set<number>();
+      for (let r = m.top; r <= m.bottom; r++) {
+        const no = taskOfRow.get(r);
+        if (no !== undefined) tasks.add(no);
+      }
+      const got = this.textAt(sheet, m.top, columns.get(column.header)!);
+      if (tasks.size < 2 || !got) continue;
+      this.review.push({
+        task: null,
+        reason: `「${sheet.name}」第${m.top + 1}至${m.bottom + 1}行 ${colName(columns.get(column.header)!)}列(${column.header})是一个合并单元格,跨任务${[...tasks].sort((a, b) => a - b).join('、')}:已按这些任务都填写「${got.text}」读取,请核对。`,
+      });
+    }
   }
 
   /** The task's own cells: the first row that fills each, every other row blank or the same. */
