@@ -6,6 +6,8 @@
   ["replace", sheet, old, new]       in every text cell of the sheet, as Find & Replace does
   ["rename", old, new]               a sheet
   ["merge", sheet, range]            cells merged as Excel merges them: only the top-left keeps its value
+  ["copy_sheet", sheet, new]         a copy of the sheet, as 移动或复制工作表 makes it, placed last
+  ["sheet_state", sheet, state]      "hidden" or "visible"
   ["numfmt_id", sheet, cell, id]     a built-in number format by id alone, as a Chinese Excel saves 31
                                      (yyyy"年"m"月"d"日"), which openpyxl otherwise writes as a custom format
 """
@@ -37,6 +39,10 @@ for op in ops:
         wb[op[1]].title = op[2]
     elif kind == "merge":
         wb[op[1]].merge_cells(op[2])
+    elif kind == "copy_sheet":
+        wb.copy_worksheet(wb[op[1]]).title = op[2]
+    elif kind == "sheet_state":
+        wb[op[1]].sheet_state = op[2]
     elif kind == "numfmt_id":
         # openpyxl writes a format by its id when it knows the code as a built-in one.
         code = "builtin-%d" % op[3]

@@ -30,7 +30,9 @@ type Op =
   | ['replace', string, string, string]
   | ['rename', string, string]
   | ['numfmt_id', string, string, number]
-  | ['merge', string, string];
+  | ['merge', string, string]
+  | ['copy_sheet', string, string]
+  | ['sheet_state', string, string];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -271,6 +273,28 @@ describe('ledger plan template, filled in by a script', () => {
       task: null, reason: '「责任分解」第7至9行 N列(牵头领导)是一个合并单元格,跨任务1、2:已按这些任务都填写「副县长 张三」读取,请核对。',
     }, ...COUNTY_REVIEW]);
     expect(acrossTasks.plan.categories[0]!.tasks.map((t) => t.leader)).toEqual(['副县长 张三', '副县长 张三']);
+  });
+
+  it('of several sheets like 责任分解, reads the visible one with its name, never a hidden one beside a visible one, and refuses to guess', async () => {
+    const copied = await filled('copied-sheet', [['copy_sheet', '责任分解', '责任分解 (2)'], ['set', '责任分解 (2)', 'G7', 1300]]);
+    expect(copied.errors).toEqual([]);
+    expect(copied.plan).toEqual(COUNTY_PLAN);
+    expect(copied.review).toEqual([
+      { task: null, reason: '工作表「责任分解 (2)」也像责任分解表,没有读取:只读取了「责任分解」,请确认要用的是这张表。' }, ...COUNTY_REVIEW,
+    ]);
+
+    // The old sheet hidden with its name kept, the edited copy beside it: what the person sees is the copy.
+    const hiddenOld = await filled('hidden-old-sheet', [
+      ['copy_sheet', '责任分解', '责任分解 (2)'], ['set', '责任分解 (2)', 'G7', 1300], ['sheet_state', '责任分解', 'hidden'],
+    ]);
+    expect(hiddenOld.errors).toEqual([]);
+    expect(hiddenOld.plan.categories[0]!.tasks[0]!.indicators[0]!.target).toBe(1300);
+    expect(hiddenOld.review[0]).toEqual({ task: null, reason: '隐藏的工作表「责任分解」也像责任分解表,没有读取:只读取了「责任分解 (2)」。' });
+
+    const twoRenamed = await filled('two-renamed-sheets', [['rename', '责任分解', '责任分解(旧)'], ['copy_sheet', '责任分解(旧)', '责任分解(修订)']]);
+    expect(twoRenamed.errors).toEqual([{
+      where: 'two-renamed-sheets.xlsx', message: '工作簿中有多张表像责任分解表:「责任分解(旧)」「责任分解(修订)」,请只保留一张或把其他表删除。',
+    }]);
   });
 
   it('reads the same county plan after a LibreOffice re-save', async () => {

@@ -138,20 +138,25 @@ class TemplateReader {
   private readonly review: PlanReviewItem[] = [];
   /** Where a cell shows an error value (#N/A), already named. */
   private readonly errorCells = new Set<string>();
+  /** Sheets (by template name) more than one sheet looked like, already named. */
+  private readonly ambiguous = new Set<string>();
+  private file = '';
 
   constructor(private readonly sheets: readonly SheetValues[]) {}
 
   read(file: string): ParsedPlan {
+    this.file = basename(file);
     const taskSheet = this.find(TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标']);
     const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind]);
     const planSheet = this.findByLabels(TEMPLATE_SHEETS.plan, [PLAN_FIELDS.title, PLAN_FIELDS.year]);
+    const absent = (sheet: unknown, name: string) => !sheet && !this.ambiguous.has(name);
     const missing = [
-      !taskSheet && `「${TEMPLATE_SHEETS.tasks}」(表头含 任务序号、指标 等列)`,
-      !unitSheet && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
-      !planSheet && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
+      absent(taskSheet, TEMPLATE_SHEETS.tasks) && `「${TEMPLATE_SHEETS.tasks}」(表头含 任务序号、指标 等列)`,
+      absent(unitSheet, TEMPLATE_SHEETS.units) && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
+      absent(planSheet, TEMPLATE_SHEETS.plan) && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
     ].filter((x): x is string => typeof x === 'string');
     if (missing.length > 0) {
-      this.errors.push({ where: basename(file), message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
+      this.errors.push({ where: this.file, message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
     }
     // A sheet without all its columns cannot be read row by row: each row would repeat the same complaint.
     if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return noPlan(this.errors);
@@ -214,30 +219,58 @@ class TemplateReader {
   }
 
   /**
-   * A sheet by its name, or else the first sheet whose headers include `key` headers. A sheet found whose
-   * headers lack some of `headers` is named with the missing columns (the rest of it cannot be read).
+   * The sheet whose headers include `key` headers (see `choose` for several). A sheet found whose headers
+   * lack some of `headers` is named with the missing columns (the rest of it cannot be read).
    */
   private find(name: string, headers: readonly string[], key: readonly string[]): Found | null {
-    const candidates = [...this.sheets.filter((s) => s.name === name), ...this.sheets.filter((s) => s.name !== name)];
-    for (const sheet of candidates) {
-      const found = this.headersOf(sheet, key);
-      if (!found) continue;
-      const lacking = headers.filter((h) => !found.columns.has(h));
-      if (lacking.length > 0) {
-        this.problem(sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
-      }
-      return found;
+    const all = this.sheets.map((s) => this.headersOf(s, key)).filter((f): f is Found => f !== null);
+    const sheet = this.choose(name, all.map((f) => f.sheet));
+    const found = all.find((f) => f.sheet === sheet);
+    if (!found) return null;
+    const lacking = headers.filter((h) => !found.columns.has(h));
+    if (lacking.length > 0) {
+      this.problem(found.sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
     }
-    return null;
+    return found;
   }
 
-  /** A sheet of labelled rows (A: label, B: value): by name, or else the first whose A column has all `labels`. */
+  /** A sheet of labelled rows (A: label, B: value) whose A column has all `labels` (see `choose` for several). */
   private findByLabels(name: string, labels: readonly string[]): SheetValues | null {
     const has = (s: SheetValues) => {
       const seen = new Set(s.rows.map((row) => typeof row?.[0]?.value === 'string' ? word(row[0].value) : ''));
       return labels.every((l) => seen.has(l));
     };
-    return this.sheets.find((s) => s.name === name && has(s)) ?? this.sheets.find(has) ?? null;
+    return this.choose(name, this.sheets.filter(has));
+  }
+
+  /**
+   * Of the sheets that look like the one named `name`, the one a person means. A hidden sheet is read only
+   * when no visible one looks right: a copy edited beside the hidden old one is the new one. Among visible
+   * ones the one with the template's name is read and the others listed for review; several without it
+   * are refused, since which copy holds the edits cannot be told from the file.
+   */
+  private choose(name: string, sheets: readonly SheetValues[]): SheetValues | null {
+    const visible = sheets.filter((s) => s.state === 'visible');
+    const pool = visible.length > 0 ? visible : sheets;
+    const chosen = pool.find((s) => s.name === name) ?? (pool.length === 1 ? pool[0]! : null);
+    if (pool.length > 1 && chosen === null) {
+      this.ambiguous.add(name);
+      this.errors.push({ where: this.file, message: `工作簿中有多张表像${name}表:${pool.map((s) => `「${s.name}」`).join('')},请只保留一张或把其他表删除。` });
+      return null;
+    }
+    if (chosen === null) return null;
+    const others = pool.filter((s) => s !== chosen);
+    if (others.length > 0) {
+      this.review.push({ task: null, reason: `工作表${others.map((s) => `「${s.name}」`).join('')}也像${name}表,没有读取:只读取了「${chosen.name}」,请确认要用的是这张表。` });
+    }
+    const hidden = sheets.filter((s) => s.state !== 'visible' && s !== chosen);
+    if (hidden.length > 0) {
+      this.review.push({ task: null, reason: `隐藏的工作表${hidden.map((s) => `「${s.name}」`).join('')}也像${name}表,没有读取:只读取了「${chosen.name}」。` });
+    }
+    if (chosen.state !== 'visible') {
+      this.review.push({ task: null, reason: `读取的工作表「${chosen.name}」是隐藏的:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
+    return chosen;
   }
 
   // ─── 计划信息 ───
