@@ -340,6 +340,9 @@ describe('ledger plan template, filled in by a script', () => {
       [{ where: '「责任分解」第4行 A列(类别)', message: '类别序号「一」在第7行是「稳定和扩大就业」,这里是「办好公平优质教育」:不同类别请用不同的序号。' }]],
     ['a missing header column', [['set', '责任分解', 'H3', null]],
       [{ where: '「责任分解」第3行', message: '缺少「目标上限」列:请不要删除或改动表头,可从模板复制表头。' }]],
+    // A column inserted for new targets beside the old ones: which one holds the plan cannot be told.
+    ['a header written twice', [['set', '责任分解', 'P3', '目标'], ['set', '责任分解', 'P7', 1300]],
+      [{ where: '「责任分解」第3行', message: '表头「目标」出现在G列、P列:请只保留一列,删除另一列或改为其他表头。' }]],
     ['an unknown 报送频率 and 类型', [['set', '计划信息', 'B8', '每月'], ['set', '单位名单', 'C5', '部门']], [
       { where: '「计划信息」第8行 B列(报送频率)', message: '「每月」不是可选的报送频率:请从下拉列表选择「按月」或「按季度」。' },
       { where: '「单位名单」第5行 C列(类型)', message: '「部门」不是可选的类型:请从下拉列表选择「单位」或「成员单位集合」。' },

@@ -100,8 +100,10 @@ interface Found {
   readonly sheet: SheetValues;
   /** 0-based row of the headers. */
   readonly headerRow: number;
-  /** 0-based column of each header found. */
+  /** 0-based column of each header found (the first, when it is there twice). */
   readonly columns: ReadonlyMap<string, number>;
+  /** Every column of each header found, to tell a header written twice. */
+  readonly every: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A task's cells as one row gives them, with where each came from. */
@@ -146,8 +148,10 @@ class TemplateReader {
 
   read(file: string): ParsedPlan {
     this.file = basename(file);
-    const taskSheet = this.find(TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标']);
-    const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind]);
+    const taskSheet = this.find(
+      TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标'], TASK_COLUMNS.map((c) => c.header),
+    );
+    const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind], Object.values(UNIT_HEADERS));
     const planSheet = this.findByLabels(TEMPLATE_SHEETS.plan, [PLAN_FIELDS.title, PLAN_FIELDS.year]);
     const absent = (sheet: unknown, name: string) => !sheet && !this.ambiguous.has(name);
     const missing = [
@@ -207,22 +211,25 @@ class TemplateReader {
   private headersOf(sheet: SheetValues, headers: readonly string[]): Found | null {
     for (let r = 0; r < Math.min(HEADER_SEARCH_ROWS, sheet.rows.length); r++) {
       const columns = new Map<string, number>();
+      const every = new Map<string, number[]>();
       sheet.rows[r]?.forEach((c, k) => {
         if (typeof c?.value === 'string') {
           const h = word(c.value);
           if (!columns.has(h)) columns.set(h, k);
+          every.set(h, [...every.get(h) ?? [], k]);
         }
       });
-      if (headers.every((h) => columns.has(h))) return { sheet, headerRow: r, columns };
+      if (headers.every((h) => columns.has(h))) return { sheet, headerRow: r, columns, every };
     }
     return null;
   }
 
   /**
    * The sheet whose headers include `key` headers (see `choose` for several). A sheet found whose headers
-   * lack some of `headers` is named with the missing columns (the rest of it cannot be read).
+   * lack some of `headers` is named with the missing columns, and one with a header of `known` in two columns
+   * with both (which one the person filled cannot be told); the rest of it cannot be read.
    */
-  private find(name: string, headers: readonly string[], key: readonly string[]): Found | null {
+  private find(name: string, headers: readonly string[], key: readonly string[], known: readonly string[]): Found | null {
     const all = this.sheets.map((s) => this.headersOf(s, key)).filter((f): f is Found => f !== null);
     const sheet = this.choose(name, all.map((f) => f.sheet));
     const found = all.find((f) => f.sheet === sheet);
@@ -230,6 +237,12 @@ class TemplateReader {
     const lacking = headers.filter((h) => !found.columns.has(h));
     if (lacking.length > 0) {
       this.problem(found.sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
+    }
+    for (const h of known) {
+      const cols = found.every.get(h) ?? [];
+      if (cols.length > 1) {
+        this.problem(found.sheet, found.headerRow, null, null, `表头「${h}」出现在${cols.map((c) => `${colName(c)}列`).join('、')}:请只保留一列,删除另一列或改为其他表头。`);
+      }
     }
     return found;
   }
