@@ -32,7 +32,8 @@ type Op =
   | ['numfmt_id', string, string, number]
   | ['merge', string, string]
   | ['copy_sheet', string, string]
-  | ['sheet_state', string, string];
+  | ['sheet_state', string, string]
+  | ['hide_row', string, number];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -295,6 +296,17 @@ describe('ledger plan template, filled in by a script', () => {
     expect(twoRenamed.errors).toEqual([{
       where: 'two-renamed-sheets.xlsx', message: '工作簿中有多张表像责任分解表:「责任分解(旧)」「责任分解(修订)」,请只保留一张或把其他表删除。',
     }]);
+  });
+
+  it('reads hidden rows and lists them for review: the person cannot see what they hold', async () => {
+    const read = await filled('hidden-rows', [['hide_row', '责任分解', 8], ['hide_row', '责任分解', 9], ['hide_row', '单位名单', 6]]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan).toEqual(COUNTY_PLAN);
+    expect(read.review).toEqual([
+      { task: null, reason: '「单位名单」第6行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      { task: null, reason: '「责任分解」第8至9行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      ...COUNTY_REVIEW,
+    ]);
   });
 
   it('reads the same county plan after a LibreOffice re-save', async () => {

@@ -1260,6 +1260,8 @@ export interface SheetValues {
    */
   readonly rows: readonly (readonly (ShownCell | undefined)[] | undefined)[];
   readonly merges: readonly CellRange[];
+  /** Rows (0-based, of `rows`) a person does not see: hidden, or of no height. */
+  readonly hiddenRows: ReadonlySet<number>;
 }
 
 /**
@@ -1293,7 +1295,13 @@ export function sheetValues(wb: ParsedWorkbook): SheetValues[] {
       value: c.value, error: c.kind === 'error', shownAs: typeof c.value === 'number' ? shownAs(wb.styles, c.style) : 'plain',
     }));
     spreadMerges(rows, s.merges);
-    return { name: s.name, state: s.state, rows, merges: s.merges };
+    const hiddenRows = new Set<number>();
+    for (let r = 0; r < rows.length; r++) {
+      const look = s.rowLooks[r];
+      const height = look?.height ?? (s.rowsHiddenByDefault ? 0 : undefined);
+      if (look?.hidden || (height !== undefined && !(height > 0))) hiddenRows.add(r);
+    }
+    return { name: s.name, state: s.state, rows, merges: s.merges, hiddenRows };
   });
 }
 

@@ -379,6 +379,7 @@ class TemplateReader {
       list.push({ name, aliases, kind });
     }
     if (list.length === 0) this.problem(sheet, headerRow + 1, nameCol, UNIT_HEADERS.name, '单位名单是空的:请逐行填写责任单位。');
+    this.hiddenRead(sheet, [...seenAt.values()]);
     return { list, byName };
   }
 
@@ -421,6 +422,7 @@ class TemplateReader {
     }
     if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
     this.mergesAcrossTasks(sheet, columns, byTask);
+    this.hiddenRead(sheet, [...byTask.values()].flatMap((rows) => rows.map((r) => r.row)));
 
     const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
     for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
@@ -446,6 +448,13 @@ class TemplateReader {
       cat.tasks.push(task);
     }
     return categories.map((c, k) => ({ no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks }));
+  }
+
+  /** Rows read that the person cannot see (hidden or of no height) are read all the same, and named. */
+  private hiddenRead(sheet: SheetValues, read: readonly number[]): void {
+    const hidden = [...new Set(read)].filter((r) => sheet.hiddenRows.has(r)).sort((a, b) => a - b);
+    if (hidden.length === 0) return;
+    this.review.push({ task: null, reason: `「${sheet.name}」${rowList(hidden)}是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
   }
 
   /**
@@ -640,6 +649,18 @@ class TemplateReader {
     const source = text('source') || `${name}${comparator === 'range' ? `${target}-${targetMax}` : `${COMPARATOR_WORDS[comparator]}${target}`}${unit}`;
     return { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
   }
+}
+
+/** 0-based rows, ascending, as 第6、9至11行. */
+function rowList(rows: readonly number[]): string {
+  const runs: string[] = [];
+  for (let k = 0; k < rows.length;) {
+    let end = k;
+    while (end + 1 < rows.length && rows[end + 1] === rows[end]! + 1) end++;
+    runs.push(end === k ? `${rows[k]! + 1}` : `${rows[k]! + 1}至${rows[end]! + 1}`);
+    k = end + 1;
+  }
+  return `第${runs.join('、')}行`;
 }
 
 /** Marks where a group's phrase was cut out of a unit cell, so the names around it stay apart. */
