@@ -355,6 +355,15 @@ describe('ledger plan template, filled in by a script', () => {
     // A column inserted for new targets beside the old ones: which one holds the plan cannot be told.
     ['a header written twice', [['set', '责任分解', 'P3', '目标'], ['set', '责任分解', 'P7', 1300]],
       [{ where: '「责任分解」第3行', message: '表头「目标」出现在G列、P列:请只保留一列,删除另一列或改为其他表头。' }]],
+    ['texts longer than a plan keeps', [
+      ['set', '计划信息', 'B4', '县'.repeat(201)], ['set', '责任分解', 'C7', '任务'.repeat(260)], ['set', '责任分解', 'I8', '人(其中建档立卡贫困劳动力不少于一半以上)'],
+      ['set', '单位名单', 'A9', '县'.repeat(101)], ['set', '单位名单', 'C9', '单位'],
+    ], [
+      { where: '「计划信息」第4行 B列(标题)', message: '标题太长(最多 200 个字),这里有 201 个字:请删减。' },
+      { where: '「责任分解」第7行 C列(任务)', message: '任务太长(最多 500 个字),这里有 520 个字:请删减。' },
+      { where: '「责任分解」第8行 I列(计量单位)', message: '计量单位太长(最多 20 个字),这里有 21 个字:请删减。' },
+      { where: '「单位名单」第9行 A列(名称)', message: '名称太长(最多 100 个字),这里有 101 个字:请删减。' },
+    ]],
     ['an unknown 报送频率 and 类型', [['set', '计划信息', 'B8', '每月'], ['set', '单位名单', 'C5', '部门']], [
       { where: '「计划信息」第8行 B列(报送频率)', message: '「每月」不是可选的报送频率:请从下拉列表选择「按月」或「按季度」。' },
       { where: '「单位名单」第5行 C列(类型)', message: '「部门」不是可选的类型:请从下拉列表选择「单位」或「成员单位集合」。' },

@@ -11,6 +11,7 @@
 import { basename } from 'node:path';
 import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
 import { kindProblem } from '../../../shared/rules/kinds';
+import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { PackageError, readWorkbookFile } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
@@ -106,6 +107,13 @@ interface Found {
   readonly every: ReadonlyMap<string, readonly number[]>;
 }
 
+/** An object of the plan as a sheet gave it: its (first) row, and the cell each field came from. */
+interface Located {
+  readonly sheet: SheetValues;
+  readonly row: number;
+  readonly fields: Readonly<Record<string, { readonly row: number; readonly col: number; readonly header: string }>>;
+}
+
 /** A task's cells as one row gives them, with where each came from. */
 interface TaskRow {
   readonly row: number;
@@ -115,6 +123,16 @@ interface TaskRow {
 
 const HEADER_OF: Readonly<Record<TaskColumnKey, string>> = Object.fromEntries(TASK_COLUMNS.map((c) => [c.key, c.header])) as Record<TaskColumnKey, string>;
 const INDICATOR_KEYS: readonly TaskColumnKey[] = TASK_COLUMNS.filter((c) => !c.ofTask).map((c) => c.key);
+/** A plan's lists, for an issue saying one has too many. */
+const LIST_WORDS: Readonly<Record<string, string>> = {
+  categories: '类别', tasks: '一个类别的任务', indicators: '一项任务的指标', units: '单位名单中的单位', leadUnits: '牵头单位', coUnits: '协同单位', aliases: '别名',
+};
+
+/** IndicatorDef's fields and the column each comes from. */
+const INDICATOR_FIELDS: readonly (readonly [keyof IndicatorDef, TaskColumnKey])[] = [
+  ['name', 'indicator'], ['comparator', 'comparator'], ['target', 'target'], ['targetMax', 'targetMax'], ['unit', 'unit'],
+  ['kind', 'kind'], ['deadline', 'deadline'], ['source', 'source'],
+];
 type TaskKey = 'category' | 'title' | 'text' | 'lead' | 'co' | 'leader';
 const TASK_KEYS: readonly TaskKey[] = ['category', 'title', 'text', 'lead', 'co', 'leader'];
 /** A task's own field as its first row that fills it gives it. */
@@ -142,6 +160,7 @@ class TemplateReader {
   private readonly errorCells = new Set<string>();
   /** Sheets (by template name) more than one sheet looked like, already named. */
   private readonly ambiguous = new Set<string>();
+  private readonly located = new Map<object, Located>();
   private file = '';
 
   constructor(private readonly sheets: readonly SheetValues[]) {}
@@ -168,7 +187,8 @@ class TemplateReader {
     const head = this.planFields(planSheet);
     const units = this.units(unitSheet);
     const categories = this.tasks(taskSheet, units);
-    const plan: PlanDef = { ...head, revision: 1, categories, units: units.list };
+    const plan: PlanDef = { ...head.fields, revision: 1, categories, units: units.list };
+    this.locate(plan, planSheet, 0, head.cells);
     const named = new Set(categories.flatMap((c) => c.tasks.flatMap((t) => [...t.leadUnits, ...t.coUnits])));
     for (const u of units.list) {
       if (!named.has(u.name)) this.review.push({ task: null, reason: `「${TEMPLATE_SHEETS.units}」中的「${u.name}」没有牵头或协同任何任务,请确认是否需要。` });
@@ -177,7 +197,7 @@ class TemplateReader {
       // The last guard: the strict shape every plan is held to (lengths, counts), named by task.
       const checked = planSchema.safeParse(plan);
       if (!checked.success) {
-        for (const issue of checked.error.issues) this.errors.push({ where: this.pathWhere(plan, issue.path), message: issue.message });
+        for (const issue of checked.error.issues) this.errors.push(this.issueAt(plan, issue));
       }
     }
     return { plan, review: this.review, errors: this.errors.slice(0, MAX_PROBLEMS) };
@@ -192,12 +212,43 @@ class TemplateReader {
     this.errors.push({ where, message });
   }
 
-  private pathWhere(plan: PlanDef, path: readonly PropertyKey[]): string {
-    if (path[0] === 'categories' && path[2] === 'tasks' && typeof path[1] === 'number' && typeof path[3] === 'number') {
-      const task = plan.categories[path[1]]?.tasks[path[3]];
-      if (task) return `任务${task.no}${path[4] === 'indicators' && typeof path[5] === 'number' ? ` 指标${Number(path[5]) + 1}` : ''}`;
+  /**
+   * A planSchema issue (a text too long, too many tasks) named at the cell it came from, in Chinese: the
+   * object the path reaches last that a sheet gave, and the field of it the path names next.
+   */
+  private issueAt(plan: PlanDef, issue: IssueLike): PlanProblem {
+    let value: unknown = plan;
+    let at: Located | undefined = this.located.get(plan);
+    let field: PropertyKey | undefined = issue.path[0];
+    for (const [k, key] of issue.path.entries()) {
+      value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+      const here = value !== null && typeof value === 'object' ? this.located.get(value) : undefined;
+      if (here) {
+        at = here;
+        field = issue.path[k + 1];
+      }
     }
-    return path.join('.');
+    const cell = at && typeof field === 'string' ? at.fields[field] : undefined;
+    const many = typeof field === 'string' && Object.hasOwn(LIST_WORDS, field) ? LIST_WORDS[field] : undefined;
+    const max = (issue as IssueLike & { maximum?: unknown }).maximum;
+    if (many && issue.code === 'too_big' && (issue as IssueLike & { origin?: unknown }).origin === 'array') {
+      const where = cell ? `「${at!.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`
+        : at && at !== this.located.get(plan) ? `「${at.sheet.name}」第${at.row + 1}行` : this.file;
+      return { where, message: `${many}太多:最多 ${String(max)} 个。` };
+    }
+    const what = issueWords(issue, []);
+    // The words say how long a text may be; how long this one is tells how much to cut.
+    const length = typeof value === 'string' && issue.code === 'too_big' ? `,这里有 ${value.length} 个字:请删减。` : '。';
+    if (at && cell) {
+      return { where: `「${at.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`, message: `${cell.header}${what}${length}` };
+    }
+    if (at) return { where: `「${at.sheet.name}」第${at.row + 1}行`, message: `${what}${length}` };
+    return { where: issue.path.join('.') || this.file, message: `${issueWords(issue)}${length}` };
+  }
+
+  /** Where an object of the plan came from, for naming planSchema's issues (see issueAt). */
+  private locate(of: object, sheet: SheetValues, row: number, fields: Located['fields']): void {
+    this.located.set(of, { sheet, row, fields });
   }
 
   private textAt(sheet: SheetValues, row: number, col: number): { text: string; cell: ShownCell } | null {
@@ -288,7 +339,7 @@ class TemplateReader {
 
   // ─── 计划信息 ───
 
-  private planFields(sheet: SheetValues): Omit<PlanDef, 'revision' | 'categories' | 'units'> {
+  private planFields(sheet: SheetValues): { fields: Omit<PlanDef, 'revision' | 'categories' | 'units'>; cells: Located['fields'] } {
     const at = new Map<string, number>();
     sheet.rows.forEach((row, r) => {
       const label = typeof row?.[0]?.value === 'string' ? word(row[0].value) : '';
@@ -336,7 +387,12 @@ class TemplateReader {
 
     // A new plan has no id yet: one is made from its year (the office's own plans differ by year).
     const id = field(PLAN_FIELDS.id)?.got?.text ?? (year > 0 ? `plan-${year}` : 'plan');
-    return { id, year, title, issuedOn, issuer, frequency };
+    const cells: Record<string, Located['fields'][string]> = {};
+    for (const [key, label] of Object.entries(PLAN_FIELDS)) {
+      const r = at.get(label);
+      if (r !== undefined) cells[key] = { row: r, col: 1, header: label };
+    }
+    return { fields: { id, year, title, issuedOn, issuer, frequency }, cells };
   }
 
   // ─── 单位名单 ───
@@ -376,7 +432,12 @@ class TemplateReader {
           byName.set(n, name);
         }
       }
-      list.push({ name, aliases, kind });
+      const unit: UnitDef = { name, aliases, kind };
+      this.locate(unit, sheet, r, {
+        name: { row: r, col: nameCol, header: UNIT_HEADERS.name },
+        ...aliasCol === undefined ? {} : { aliases: { row: r, col: aliasCol, header: UNIT_HEADERS.aliases } },
+      });
+      list.push(unit);
     }
     if (list.length === 0) this.problem(sheet, headerRow + 1, nameCol, UNIT_HEADERS.name, '单位名单是空的:请逐行填写责任单位。');
     this.hiddenRead(sheet, [...seenAt.values()]);
@@ -447,7 +508,12 @@ class TemplateReader {
       }
       cat.tasks.push(task);
     }
-    return categories.map((c, k) => ({ no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks }));
+    return categories.map((c, k) => {
+      const category: CategoryDef = { no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks };
+      const cell = { row: c.row, col: colOf('category')!, header: HEADER_OF.category };
+      this.locate(category, sheet, c.row, { no: cell, name: cell });
+      return category;
+    });
   }
 
   /** Rows read that the person cannot see (hidden or of no height) are read all the same, and named. */
@@ -560,10 +626,16 @@ class TemplateReader {
       if (i) indicators.push(i);
     }
     if (this.errors.length > before) return null;
-    return {
+    const task: TaskDef = {
       no, title: own.title!.text, text: own.text?.text ?? '', leadUnits: lead.names, coUnits: co.names,
       coUnitsOpenEnded: co.openEnded, leader: own.leader?.text ?? null, subordinates: sub, indicators,
     };
+    const cell = (key: TaskKey) => ({ row: own[key]?.row ?? firstRow, col: colOf(key)!, header: HEADER_OF[key] });
+    this.locate(task, sheet, firstRow, {
+      title: cell('title'), text: cell('text'), leader: cell('leader'), leadUnits: cell('lead'), coUnits: cell('co'),
+      ...sub ? { subordinates: cell(sub.role) } : {},
+    });
+    return task;
   }
 
   private indicator(sheet: SheetValues, colOf: (k: TaskColumnKey) => number | undefined, r: TaskRow, no: number): IndicatorDef | null {
@@ -647,7 +719,14 @@ class TemplateReader {
 
     if (this.errors.length > before || target === null) return null;
     const source = text('source') || `${name}${comparator === 'range' ? `${target}-${targetMax}` : `${COMPARATOR_WORDS[comparator]}${target}`}${unit}`;
-    return { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
+    const indicator: IndicatorDef = { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
+    const fields: Record<string, Located['fields'][string]> = {};
+    for (const [field, key] of INDICATOR_FIELDS) {
+      const col = colOf(key);
+      if (col !== undefined) fields[field] = { row: r.row, col, header: HEADER_OF[key] };
+    }
+    this.locate(indicator, sheet, r.row, fields);
+    return indicator;
   }
 }
 
