@@ -309,6 +309,20 @@ describe('ledger plan template, filled in by a script', () => {
     ]);
   });
 
+  it('reads a 类别 numbered with a space, in brackets or in digits as the category of that number and name', async () => {
+    const read = await filled('category-numbering', [
+      ['set', '责任分解', 'A7', '一 稳定和扩大就业'], ['set', '责任分解', 'A9', '1、稳定和扩大就业'], ['set', '责任分解', 'A4', '（二）办好公平优质教育'],
+    ]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan).toEqual(COUNTY_PLAN);
+    // A form not the template's that starts a category is confirmed; one joining a category already read is not.
+    expect(read.review).toEqual([
+      ...COUNTY_REVIEW,
+      { task: 1, reason: '类别「一 稳定和扩大就业」读作「一、稳定和扩大就业」(第7行),请核对。' },
+      { task: 3, reason: '类别「（二）办好公平优质教育」读作「二、办好公平优质教育」(第4行),请核对。' },
+    ]);
+  });
+
   it('reads the same county plan after a LibreOffice re-save', async () => {
     const file = editWithOpenpyxl(blank, COUNTY_FILL, join(dir, 'county-for-libreoffice.xlsx'));
     const read = await readPlanFile(resaveWithLibreOffice(file, dir));

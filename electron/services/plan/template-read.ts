@@ -146,6 +146,24 @@ const FREQUENCY_OF: ReadonlyMap<string, ReportingFrequency> = new Map(Object.ent
 
 const NUMERALS = '零一二三四五六七八九';
 
+/**
+ * A 类别 cell as its number and name. 一、name is the template's form; people also number with a space
+ * (一 name), in brackets (（二）name) or in digits (1、name): the number is read as a Chinese numeral and the
+ * name without it, so that 1、稳定和扩大就业 is the category 一、稳定和扩大就业 and not another one. `plain`:
+ * written in the template's form (or with no number).
+ */
+function categoryParts(text: string): { no: string | null; name: string; plain: boolean } {
+  const own = /^([一二三四五六七八九十]+)\s*[、.．,，]\s*(.+)$/.exec(text);
+  if (own) return { no: own[1]!, name: own[2]!, plain: true };
+  const s = halfWidth(text);
+  const other = /^[(（]\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]\s*[、.．,，]?\s*(.+)$/.exec(s)
+    ?? /^([一二三四五六七八九十]+)[\s\u3000]+(.+)$/.exec(s)
+    ?? /^(\d{1,2})(?:\s*[、.．,，]|[\s\u3000])\s*(.+)$/.exec(s);
+  const n = other && /^\d+$/.test(other[1]!) ? Number(other[1]) : null;
+  if (!other || n === 0) return { no: null, name: text, plain: true };
+  return { no: n === null ? other[1]! : chineseNumeral(n), name: trimmed(other[2]!), plain: false };
+}
+
 /** 1 → 一, 12 → 十二, 20 → 二十: a category's number when its cell gives none. */
 function chineseNumeral(n: number): string {
   if (n < 10) return NUMERALS[n]!;
@@ -491,10 +509,11 @@ class TemplateReader {
       const own = this.taskFields(sheet, colOf, rows);
       const task = this.task(sheet, colOf, no, rows, own, units.byName);
       if (!task || own.category === null) continue;
-      const m = /^([一二三四五六七八九十]+)\s*[、.．,，]\s*(.+)$/.exec(own.category.text);
-      const catNo = m ? m[1]! : null;
-      const catName = m ? m[2]! : own.category.text;
+      const { no: catNo, name: catName, plain } = categoryParts(own.category.text);
       let cat = categories.find((c) => c.name === catName);
+      if (!cat && !plain) {
+        this.review.push({ task: no, reason: `类别「${own.category.text}」读作「${catNo}、${catName}」(第${own.category.row + 1}行),请核对。` });
+      }
       if (cat && catNo !== null && cat.no !== null && cat.no !== catNo) {
         this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别「${catName}」在第${cat.row + 1}行编为「${cat.no}」,这里是「${catNo}」:同一类别请写同样的序号。`);
       }
