@@ -9,6 +9,7 @@
   ["copy_sheet", sheet, new]         a copy of the sheet, as 移动或复制工作表 makes it, placed last
   ["sheet_state", sheet, state]      "hidden" or "visible"
   ["hide_row", sheet, row]           a row hidden (右键 → 隐藏)
+  ["insert_rows", sheet, row, n]     n blank rows inserted before the row
   ["numfmt_id", sheet, cell, id]     a built-in number format by id alone, as a Chinese Excel saves 31
                                      (yyyy"年"m"月"d"日"), which openpyxl otherwise writes as a custom format
 """
@@ -46,6 +47,8 @@ for op in ops:
         wb[op[1]].sheet_state = op[2]
     elif kind == "hide_row":
         wb[op[1]].row_dimensions[op[2]].hidden = True
+    elif kind == "insert_rows":
+        wb[op[1]].insert_rows(op[2], op[3])
     elif kind == "numfmt_id":
         # openpyxl writes a format by its id when it knows the code as a built-in one.
         code = "builtin-%d" % op[3]

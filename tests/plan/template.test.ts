@@ -33,7 +33,8 @@ type Op =
   | ['merge', string, string]
   | ['copy_sheet', string, string]
   | ['sheet_state', string, string]
-  | ['hide_row', string, number];
+  | ['hide_row', string, number]
+  | ['insert_rows', string, number, number];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -378,6 +379,11 @@ describe('ledger plan template, filled in by a script', () => {
       { where: '「责任分解」第8行 I列(计量单位)', message: '计量单位太长(最多 20 个字),这里有 21 个字:请删减。' },
       { where: '「单位名单」第9行 A列(名称)', message: '名称太长(最多 100 个字),这里有 101 个字:请删减。' },
     ]],
+    // The sheet is there by its name: what is wrong with its headers is said, not that the file is no 责任分解表.
+    ['the key headers renamed', [['set', '责任分解', 'B3', '序号'], ['set', '责任分解', 'G3', '目标值']],
+      [{ where: '「责任分解」第3行', message: '这一行像是表头,但缺少「任务序号」、「目标」列:请不要删除或改动表头,可从模板复制表头。' }]],
+    ['the header row moved below row 10', [['insert_rows', '责任分解', 1, 8]],
+      [{ where: '「责任分解」第11行', message: '这一行是表头,但表头须在前10行内:请删除表头上方多余的空行或文字。' }]],
     ['an unknown 报送频率 and 类型', [['set', '计划信息', 'B8', '每月'], ['set', '单位名单', 'C5', '部门']], [
       { where: '「计划信息」第8行 B列(报送频率)', message: '「每月」不是可选的报送频率:请从下拉列表选择「按月」或「按季度」。' },
       { where: '「单位名单」第5行 C列(类型)', message: '「部门」不是可选的类型:请从下拉列表选择「单位」或「成员单位集合」。' },

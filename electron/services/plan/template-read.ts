@@ -25,6 +25,8 @@ import {
 const MAX_PROBLEMS = 200;
 /** Header rows are looked for among the first rows of a sheet (the template has them on row 3). */
 const HEADER_SEARCH_ROWS = 10;
+/** How far down a header row moved from its place is looked for, to say where it is (see `nearly`). */
+const HEADER_LOOK_ROWS = 100;
 
 /**
  * A 责任分解表 read back: the plan, what a person should confirm, and every problem found.
@@ -176,7 +178,7 @@ class TemplateReader {
   private readonly review: PlanReviewItem[] = [];
   /** Where a cell shows an error value (#N/A), already named. */
   private readonly errorCells = new Set<string>();
-  /** Sheets (by template name) more than one sheet looked like, already named. */
+  /** Sheets (by template name) already named in a problem: several looked like it, or it is there but unreadable. */
   private readonly ambiguous = new Set<string>();
   private readonly located = new Map<object, Located>();
   private file = '';
@@ -300,6 +302,10 @@ class TemplateReader {
    */
   private find(name: string, headers: readonly string[], key: readonly string[], known: readonly string[]): Found | null {
     const all = this.sheets.map((s) => this.headersOf(s, key)).filter((f): f is Found => f !== null);
+    if (all.length === 0) {
+      this.nearly(name, headers);
+      return null;
+    }
     const sheet = this.choose(name, all.map((f) => f.sheet));
     const found = all.find((f) => f.sheet === sheet);
     if (!found) return null;
@@ -314,6 +320,33 @@ class TemplateReader {
       }
     }
     return found;
+  }
+
+  /**
+   * No sheet has the headers where they belong: a sheet named like the template's (2020年责任分解表) is most
+   * likely it with its headers renamed or moved down, so the row most like its headers is named, with what
+   * it lacks, rather than the file called unlike a 责任分解表.
+   */
+  private nearly(name: string, headers: readonly string[]): void {
+    const named = this.sheets.filter((s) => s.name.includes(name));
+    const sheet = named.find((s) => s.state === 'visible') ?? named[0];
+    if (!sheet) return;
+    let best = { row: -1, has: 0 };
+    for (let r = 0; r < Math.min(HEADER_LOOK_ROWS, sheet.rows.length); r++) {
+      const seen = new Set(sheet.rows[r]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
+      const has = headers.filter((h) => seen.has(h)).length;
+      if (has > best.has) best = { row: r, has };
+    }
+    // One header word in a row is a title or a note, not a header row.
+    if (best.has < 2) return;
+    const seen = new Set(sheet.rows[best.row]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
+    const lacking = headers.filter((h) => !seen.has(h));
+    this.ambiguous.add(name);
+    if (lacking.length > 0) {
+      this.problem(sheet, best.row, null, null, `这一行像是表头,但缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
+    } else {
+      this.problem(sheet, best.row, null, null, `这一行是表头,但表头须在前${HEADER_SEARCH_ROWS}行内:请删除表头上方多余的空行或文字。`);
+    }
   }
 
   /** A sheet of labelled rows (A: label, B: value) whose A column has all `labels` (see `choose` for several). */
