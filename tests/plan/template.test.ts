@@ -324,6 +324,12 @@ describe('ledger plan template, filled in by a script', () => {
     ]);
   });
 
+  it('names a list longer than a plan keeps in Chinese: 51 categories', async () => {
+    const ops = Array.from({ length: 49 }, (_, k) => taskRow(10 + k, [`专项工作${k + 1}`, 10 + k, `任务${k + 1}`, null, null, null, null, null, null, null, null, '县民政局'])).flat();
+    const read = await filled('many-categories', ops);
+    expect(read.errors).toEqual([{ where: 'many-categories.xlsx', message: '类别太多:最多 50 个。' }]);
+  });
+
   it('reads the same county plan after a LibreOffice re-save', async () => {
     const file = editWithOpenpyxl(blank, COUNTY_FILL, join(dir, 'county-for-libreoffice.xlsx'));
     const read = await readPlanFile(resaveWithLibreOffice(file, dir));

@@ -214,7 +214,7 @@ class TemplateReader {
       if (!named.has(u.name)) this.review.push({ task: null, reason: `「${TEMPLATE_SHEETS.units}」中的「${u.name}」没有牵头或协同任何任务,请确认是否需要。` });
     }
     if (this.errors.length === 0) {
-      // The last guard: the strict shape every plan is held to (lengths, counts), named by task.
+      // The last guard: the strict shape every plan is held to (lengths, counts), named by cell.
       const checked = planSchema.safeParse(plan);
       if (!checked.success) {
         for (const issue of checked.error.issues) this.errors.push(this.issueAt(plan, issue));
@@ -238,7 +238,8 @@ class TemplateReader {
    */
   private issueAt(plan: PlanDef, issue: IssueLike): PlanProblem {
     let value: unknown = plan;
-    let at: Located | undefined = this.located.get(plan);
+    const top = this.located.get(plan);
+    let at: Located | undefined = top;
     let field: PropertyKey | undefined = issue.path[0];
     for (const [k, key] of issue.path.entries()) {
       value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
@@ -253,17 +254,18 @@ class TemplateReader {
     const max = (issue as IssueLike & { maximum?: unknown }).maximum;
     if (many && issue.code === 'too_big' && (issue as IssueLike & { origin?: unknown }).origin === 'array') {
       const where = cell ? `「${at!.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`
-        : at && at !== this.located.get(plan) ? `「${at.sheet.name}」第${at.row + 1}行` : this.file;
+        : at && at !== top ? `「${at.sheet.name}」第${at.row + 1}行` : this.file;
       return { where, message: `${many}太多:最多 ${String(max)} 个。` };
     }
     const what = issueWords(issue, []);
     // The words say how long a text may be; how long this one is tells how much to cut.
-    const length = typeof value === 'string' && issue.code === 'too_big' ? `,这里有 ${value.length} 个字:请删减。` : '。';
+    const length = typeof value === 'string' && issue.code === 'too_big' ? `,这里有 ${value.length} 个字:请删减。` : what.endsWith('。') ? '' : '。';
     if (at && cell) {
       return { where: `「${at.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`, message: `${cell.header}${what}${length}` };
     }
-    if (at) return { where: `「${at.sheet.name}」第${at.row + 1}行`, message: `${what}${length}` };
-    return { where: issue.path.join('.') || this.file, message: `${issueWords(issue)}${length}` };
+    // The plan as a whole has no row of its own: a list of it too long is the file's.
+    if (at && at !== top) return { where: `「${at.sheet.name}」第${at.row + 1}行`, message: `${what}${length}` };
+    return { where: this.file, message: `${issueWords(issue)}${length}` };
   }
 
   /** Where an object of the plan came from, for naming planSchema's issues (see issueAt). */
