@@ -9,6 +9,7 @@
   ["copy_sheet", sheet, new]         a copy of the sheet, as 移动或复制工作表 makes it, placed last
   ["sheet_state", sheet, state]      "hidden" or "visible"
   ["hide_row", sheet, row]           a row hidden (右键 → 隐藏)
+  ["hide_col", sheet, letter]        a column hidden
   ["insert_rows", sheet, row, n]     n blank rows inserted before the row
   ["numfmt_id", sheet, cell, id]     a built-in number format by id alone, as a Chinese Excel saves 31
                                      (yyyy"年"m"月"d"日"), which openpyxl otherwise writes as a custom format
@@ -47,6 +48,8 @@ for op in ops:
         wb[op[1]].sheet_state = op[2]
     elif kind == "hide_row":
         wb[op[1]].row_dimensions[op[2]].hidden = True
+    elif kind == "hide_col":
+        wb[op[1]].column_dimensions[op[2]].hidden = True
     elif kind == "insert_rows":
         wb[op[1]].insert_rows(op[2], op[3])
     elif kind == "numfmt_id":

@@ -34,7 +34,8 @@ type Op =
   | ['copy_sheet', string, string]
   | ['sheet_state', string, string]
   | ['hide_row', string, number]
-  | ['insert_rows', string, number, number];
+  | ['insert_rows', string, number, number]
+  | ['hide_col', string, string];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
@@ -299,13 +300,22 @@ describe('ledger plan template, filled in by a script', () => {
     }]);
   });
 
-  it('reads hidden rows and lists them for review: the person cannot see what they hold', async () => {
+  it('reads hidden rows and columns and lists them for review: the person cannot see what they hold', async () => {
     const read = await filled('hidden-rows', [['hide_row', '责任分解', 8], ['hide_row', '责任分解', 9], ['hide_row', '单位名单', 6]]);
     expect(read.errors).toEqual([]);
     expect(read.plan).toEqual(COUNTY_PLAN);
     expect(read.review).toEqual([
       { task: null, reason: '「单位名单」第6行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
       { task: null, reason: '「责任分解」第8至9行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      ...COUNTY_REVIEW,
+    ]);
+
+    // A hidden column is named only when it holds something read: K holds 6月, P nothing.
+    const columns = await filled('hidden-columns', [['hide_col', '责任分解', 'K'], ['hide_col', '责任分解', 'P']]);
+    expect(columns.errors).toEqual([]);
+    expect(columns.plan).toEqual(COUNTY_PLAN);
+    expect(columns.review).toEqual([
+      { task: null, reason: '「责任分解」K列(完成时限)是隐藏的列,其中的内容也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
       ...COUNTY_REVIEW,
     ]);
   });

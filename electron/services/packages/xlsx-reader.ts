@@ -1262,6 +1262,8 @@ export interface SheetValues {
   readonly merges: readonly CellRange[];
   /** Rows (0-based, of `rows`) a person does not see: hidden, or of no height. */
   readonly hiddenRows: ReadonlySet<number>;
+  /** Columns (0-based, up to the widest row) a person does not see: hidden, or of no width. */
+  readonly hiddenColumns: ReadonlySet<number>;
 }
 
 /**
@@ -1301,7 +1303,13 @@ export function sheetValues(wb: ParsedWorkbook): SheetValues[] {
       const height = look?.height ?? (s.rowsHiddenByDefault ? 0 : undefined);
       if (look?.hidden || (height !== undefined && !(height > 0))) hiddenRows.add(r);
     }
-    return { name: s.name, state: s.state, rows, merges: s.merges, hiddenRows };
+    const hiddenColumns = new Set<number>();
+    const width = rows.reduce((w, row) => Math.max(w, row?.length ?? 0), 0);
+    for (const col of s.cols) {
+      if (!col.hidden && (col.width === undefined || col.width > 0)) continue;
+      for (let c = col.min; c <= Math.min(col.max, width - 1); c++) hiddenColumns.add(c);
+    }
+    return { name: s.name, state: s.state, rows, merges: s.merges, hiddenRows, hiddenColumns };
   });
 }
 

@@ -493,7 +493,7 @@ class TemplateReader {
       list.push(unit);
     }
     if (list.length === 0) this.problem(sheet, headerRow + 1, nameCol, UNIT_HEADERS.name, '单位名单是空的:请逐行填写责任单位。');
-    this.hiddenRead(sheet, [...seenAt.values()]);
+    this.hiddenRead(sheet, [...seenAt.values()], [[nameCol, UNIT_HEADERS.name], [aliasCol, UNIT_HEADERS.aliases], [kindCol, UNIT_HEADERS.kind]]);
     return { list, byName };
   }
 
@@ -536,7 +536,7 @@ class TemplateReader {
     }
     if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
     this.mergesAcrossTasks(sheet, columns, byTask);
-    this.hiddenRead(sheet, [...byTask.values()].flatMap((rows) => rows.map((r) => r.row)));
+    this.hiddenRead(sheet, [...byTask.values()].flatMap((rows) => rows.map((r) => r.row)), TASK_COLUMNS.map((c) => [colOf(c.key), c.header]));
 
     const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
     for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
@@ -570,11 +570,17 @@ class TemplateReader {
     });
   }
 
-  /** Rows read that the person cannot see (hidden or of no height) are read all the same, and named. */
-  private hiddenRead(sheet: SheetValues, read: readonly number[]): void {
+  /** Rows and columns read that the person cannot see (hidden, or of no size) are read all the same, and named. */
+  private hiddenRead(sheet: SheetValues, read: readonly number[], columns: readonly (readonly [number | undefined, string])[]): void {
     const hidden = [...new Set(read)].filter((r) => sheet.hiddenRows.has(r)).sort((a, b) => a - b);
-    if (hidden.length === 0) return;
-    this.review.push({ task: null, reason: `「${sheet.name}」${rowList(hidden)}是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    if (hidden.length > 0) {
+      this.review.push({ task: null, reason: `「${sheet.name}」${rowList(hidden)}是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
+    // A hidden column that is empty in every row read hides nothing.
+    const shut = columns.filter(([c]) => c !== undefined && sheet.hiddenColumns.has(c) && read.some((r) => this.textAt(sheet, r, c) !== null));
+    if (shut.length > 0) {
+      this.review.push({ task: null, reason: `「${sheet.name}」${shut.map(([c, h]) => `${colName(c!)}列(${h})`).join('、')}是隐藏的列,其中的内容也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
   }
 
   /**
