@@ -13,7 +13,14 @@ export type Op =
   | ['date', string, string, string]
   | ['replace', string, string, string]
   | ['rename', string, string]
-  | ['delete-row', string, string];
+  | ['delete-row', string, string]
+  | ['numfmt_id', string, string, number]
+  | ['merge', string, string]
+  | ['copy_sheet', string, string]
+  | ['sheet_state', string, string]
+  | ['hide_row', string, number]
+  | ['insert_rows', string, number, number]
+  | ['hide_col', string, string];
 
 /** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
 export function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {

@@ -14,29 +14,13 @@ import { readPlanFile } from '../../electron/services/plan/read';
 import { TASK_COLUMNS, TEMPLATE_SHEETS } from '../../electron/services/plan/template-layout';
 import { runLedger as ledger } from '../helpers/cli';
 import { tempDir } from '../helpers/ledger';
-import { requireResavers, SYSTEM_PYTHON } from '../packages/helpers';
+import { requireResavers } from '../packages/helpers';
+import { editWithOpenpyxl, type Op } from './edit-xlsx';
 
 beforeAll(requireResavers, 120_000);
 
 /** soffice takes 15–20 s a conversion on a loaded two-core machine; more than the default per test. */
 const LIBREOFFICE_TIMEOUT = 180_000;
-
-const EDIT_SCRIPT = join(import.meta.dirname, 'openpyxl-edit.py');
-
-type Op =
-  | ['set', string, string, string | number | null]
-  | ['format', string, string, string]
-  | ['date', string, string, string]
-  | ['replace', string, string, string]
-  | ['rename', string, string];
-
-/** The workbook as openpyxl leaves it after `ops`, as a person's script would edit and save it. */
-function editWithOpenpyxl(src: string, ops: readonly Op[], out: string): string {
-  const opsFile = `${out}.ops.json`;
-  writeFileSync(opsFile, JSON.stringify(ops));
-  execFileSync(SYSTEM_PYTHON, [EDIT_SCRIPT, src, out, opsFile], { stdio: 'inherit', timeout: 60_000 });
-  return out;
-}
 
 /** The workbook as LibreOffice saves it again, into another folder (same name). */
 function resaveWithLibreOffice(src: string, dir: string): string {
@@ -257,6 +241,82 @@ describe('ledger plan template, filled in by a script', () => {
     expect(read.plan.units.map((u) => u.name)).toEqual([...COUNTY_PLAN.units.map((u) => u.name), '县文旅局']);
   });
 
+  it('reads a merged cell as filled in each row it spans, and lists a merge across tasks for review', async () => {
+    const withinTask = await filled('merged-within-task', [['merge', '责任分解', 'I7:I8'], ['merge', '责任分解', 'C7:C8']]);
+    expect(withinTask.errors).toEqual([]);
+    expect(withinTask.review).toEqual(COUNTY_REVIEW);
+    expect(withinTask.plan).toEqual(COUNTY_PLAN);
+
+    const acrossTasks = await filled('merged-across-tasks', [['set', '责任分解', 'N7', '副县长 张三'], ['merge', '责任分解', 'N7:N9']]);
+    expect(acrossTasks.errors).toEqual([]);
+    expect(acrossTasks.review).toEqual([{
+      task: null, reason: '「责任分解」第7至9行 N列(牵头领导)是一个合并单元格,跨任务1、2:已按这些任务都填写「副县长 张三」读取,请核对。',
+    }, ...COUNTY_REVIEW]);
+    expect(acrossTasks.plan.categories[0]!.tasks.map((t) => t.leader)).toEqual(['副县长 张三', '副县长 张三']);
+  });
+
+  it('of several sheets like 责任分解, reads the visible one with its name, never a hidden one beside a visible one, and refuses to guess', async () => {
+    const copied = await filled('copied-sheet', [['copy_sheet', '责任分解', '责任分解 (2)'], ['set', '责任分解 (2)', 'G7', 1300]]);
+    expect(copied.errors).toEqual([]);
+    expect(copied.plan).toEqual(COUNTY_PLAN);
+    expect(copied.review).toEqual([
+      { task: null, reason: '工作表「责任分解 (2)」也像责任分解表,没有读取:只读取了「责任分解」,请确认要用的是这张表。' }, ...COUNTY_REVIEW,
+    ]);
+
+    // The old sheet hidden with its name kept, the edited copy beside it: what the person sees is the copy.
+    const hiddenOld = await filled('hidden-old-sheet', [
+      ['copy_sheet', '责任分解', '责任分解 (2)'], ['set', '责任分解 (2)', 'G7', 1300], ['sheet_state', '责任分解', 'hidden'],
+    ]);
+    expect(hiddenOld.errors).toEqual([]);
+    expect(hiddenOld.plan.categories[0]!.tasks[0]!.indicators[0]!.target).toBe(1300);
+    expect(hiddenOld.review[0]).toEqual({ task: null, reason: '隐藏的工作表「责任分解」也像责任分解表,没有读取:只读取了「责任分解 (2)」。' });
+
+    const twoRenamed = await filled('two-renamed-sheets', [['rename', '责任分解', '责任分解(旧)'], ['copy_sheet', '责任分解(旧)', '责任分解(修订)']]);
+    expect(twoRenamed.errors).toEqual([{
+      where: 'two-renamed-sheets.xlsx', message: '工作簿中有多张表像责任分解表:「责任分解(旧)」「责任分解(修订)」,请只保留一张或把其他表删除。',
+    }]);
+  });
+
+  it('reads hidden rows and columns and lists them for review: the person cannot see what they hold', async () => {
+    const read = await filled('hidden-rows', [['hide_row', '责任分解', 8], ['hide_row', '责任分解', 9], ['hide_row', '单位名单', 6]]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan).toEqual(COUNTY_PLAN);
+    expect(read.review).toEqual([
+      { task: null, reason: '「单位名单」第6行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      { task: null, reason: '「责任分解」第8至9行是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      ...COUNTY_REVIEW,
+    ]);
+
+    // A hidden column is named only when it holds something read: K holds 6月, P nothing.
+    const columns = await filled('hidden-columns', [['hide_col', '责任分解', 'K'], ['hide_col', '责任分解', 'P']]);
+    expect(columns.errors).toEqual([]);
+    expect(columns.plan).toEqual(COUNTY_PLAN);
+    expect(columns.review).toEqual([
+      { task: null, reason: '「责任分解」K列(完成时限)是隐藏的列,其中的内容也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。' },
+      ...COUNTY_REVIEW,
+    ]);
+  });
+
+  it('reads a 类别 numbered with a space, in brackets or in digits as the category of that number and name', async () => {
+    const read = await filled('category-numbering', [
+      ['set', '责任分解', 'A7', '一 稳定和扩大就业'], ['set', '责任分解', 'A9', '1、稳定和扩大就业'], ['set', '责任分解', 'A4', '（二）办好公平优质教育'],
+    ]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan).toEqual(COUNTY_PLAN);
+    // A form not the template's that starts a category is confirmed; one joining a category already read is not.
+    expect(read.review).toEqual([
+      ...COUNTY_REVIEW,
+      { task: 1, reason: '类别「一 稳定和扩大就业」读作「一、稳定和扩大就业」(第7行),请核对。' },
+      { task: 3, reason: '类别「（二）办好公平优质教育」读作「二、办好公平优质教育」(第4行),请核对。' },
+    ]);
+  });
+
+  it('names a list longer than a plan keeps in Chinese: 51 categories', async () => {
+    const ops = Array.from({ length: 49 }, (_, k) => taskRow(10 + k, [`专项工作${k + 1}`, 10 + k, `任务${k + 1}`, null, null, null, null, null, null, null, null, '县民政局'])).flat();
+    const read = await filled('many-categories', ops);
+    expect(read.errors).toEqual([{ where: 'many-categories.xlsx', message: '类别太多:最多 50 个。' }]);
+  });
+
   it('reads the same county plan after a LibreOffice re-save', async () => {
     const file = editWithOpenpyxl(blank, COUNTY_FILL, join(dir, 'county-for-libreoffice.xlsx'));
     const read = await readPlanFile(resaveWithLibreOffice(file, dir));
@@ -284,12 +344,39 @@ describe('ledger plan template, filled in by a script', () => {
       [{ where: '「责任分解」第8行 C列(任务)', message: '任务序号1的「任务」与第7行不同:同一任务的各行须一致,或只在第一行填写。' }]],
     ['a 区间 without 目标上限', [['set', '责任分解', 'H5', null]],
       [{ where: '「责任分解」第5行 H列(目标上限)', message: '比较为「区间」时请填写目标上限(如 1-2家:目标 1,目标上限 2)。' }]],
+    // 1-2 typed into 目标 becomes a date: read as its day serial it would be a target of 43850.
+    ['a 目标 or 目标上限 shown as a date or time (built-in and own formats)', [
+      ['date', '责任分解', 'G7', '2020-01-20'], ['format', '责任分解', 'G7', 'd-mmm'],
+      ['set', '责任分解', 'G8', 43910], ['format', '责任分解', 'G8', 'yyyy/m/d'],
+      ['set', '责任分解', 'H5', 0.5], ['format', '责任分解', 'H5', 'h:mm'],
+    ], [
+      { where: '「责任分解」第7行 G列(目标)', message: '显示为日期「2020-01-20」:请把单元格格式改为常规或数值后重新填写目标。' },
+      { where: '「责任分解」第8行 G列(目标)', message: '显示为日期「2020-03-20」:请把单元格格式改为常规或数值后重新填写目标。' },
+      { where: '「责任分解」第5行 H列(目标上限)', message: '显示为日期「12:00」:请把单元格格式改为常规或数值后重新填写目标上限。' },
+    ]],
     ['an error value left by a formula', [['set', '责任分解', 'G4', '#N/A']],
       [{ where: '「责任分解」第4行 G列(目标)', message: '是错误值「#N/A」:请填写目标,不要用公式。' }]],
     ['one category number for two categories', [['set', '责任分解', 'A4', '一、办好公平优质教育']],
       [{ where: '「责任分解」第4行 A列(类别)', message: '类别序号「一」在第7行是「稳定和扩大就业」,这里是「办好公平优质教育」:不同类别请用不同的序号。' }]],
     ['a missing header column', [['set', '责任分解', 'H3', null]],
       [{ where: '「责任分解」第3行', message: '缺少「目标上限」列:请不要删除或改动表头,可从模板复制表头。' }]],
+    // A column inserted for new targets beside the old ones: which one holds the plan cannot be told.
+    ['a header written twice', [['set', '责任分解', 'P3', '目标'], ['set', '责任分解', 'P7', 1300]],
+      [{ where: '「责任分解」第3行', message: '表头「目标」出现在G列、P列:请只保留一列,删除另一列或改为其他表头。' }]],
+    ['texts longer than a plan keeps', [
+      ['set', '计划信息', 'B4', '县'.repeat(201)], ['set', '责任分解', 'C7', '任务'.repeat(260)], ['set', '责任分解', 'I8', '人(其中建档立卡贫困劳动力不少于一半以上)'],
+      ['set', '单位名单', 'A9', '县'.repeat(101)], ['set', '单位名单', 'C9', '单位'],
+    ], [
+      { where: '「计划信息」第4行 B列(标题)', message: '标题太长(最多 200 个字),这里有 201 个字:请删减。' },
+      { where: '「责任分解」第7行 C列(任务)', message: '任务太长(最多 500 个字),这里有 520 个字:请删减。' },
+      { where: '「责任分解」第8行 I列(计量单位)', message: '计量单位太长(最多 20 个字),这里有 21 个字:请删减。' },
+      { where: '「单位名单」第9行 A列(名称)', message: '名称太长(最多 100 个字),这里有 101 个字:请删减。' },
+    ]],
+    // The sheet is there by its name: what is wrong with its headers is said, not that the file is no 责任分解表.
+    ['the key headers renamed', [['set', '责任分解', 'B3', '序号'], ['set', '责任分解', 'G3', '目标值']],
+      [{ where: '「责任分解」第3行', message: '这一行像是表头,但缺少「任务序号」、「目标」列:请不要删除或改动表头,可从模板复制表头。' }]],
+    ['the header row moved below row 10', [['insert_rows', '责任分解', 1, 8]],
+      [{ where: '「责任分解」第11行', message: '这一行是表头,但表头须在前10行内:请删除表头上方多余的空行或文字。' }]],
     ['an unknown 报送频率 and 类型', [['set', '计划信息', 'B8', '每月'], ['set', '单位名单', 'C5', '部门']], [
       { where: '「计划信息」第8行 B列(报送频率)', message: '「每月」不是可选的报送频率:请从下拉列表选择「按月」或「按季度」。' },
       { where: '「单位名单」第5行 C列(类型)', message: '「部门」不是可选的类型:请从下拉列表选择「单位」或「成员单位集合」。' },
@@ -304,6 +391,12 @@ describe('ledger plan template, filled in by a script', () => {
   it.each(BROKEN)('names the cell: %s', async (name, ops, errors) => {
     const read = await filled(name.replace(/\W+/g, '-'), ops);
     expect(read.errors).toEqual(errors);
+  });
+
+  it('reads 印发日期 saved with a Chinese built-in date format (31: yyyy"年"m"月"d"日") as that date', async () => {
+    const read = await filled('issued-builtin-31', [['date', '计划信息', 'B6', '2020-03-16'], ['numfmt_id', '计划信息', 'B6', 31]]);
+    expect(read.errors).toEqual([]);
+    expect(read.plan.issuedOn).toBe('2020-03-16');
   });
 
   it('refuses a file that is not a workbook, and an old .xls, saying what to do', async () => {

@@ -95,7 +95,16 @@ export interface ParsedSheet {
   readonly rowsHiddenByDefault: boolean;
   readonly defaultColWidth: number | undefined;
   readonly showZeros: boolean;
+  /** Merged ranges (`mergeCell`), 0-based and inclusive, as written. */
+  readonly merges: readonly CellRange[];
   readonly issues: readonly SheetIssue[];
+}
+
+export interface CellRange {
+  readonly top: number;
+  readonly left: number;
+  readonly bottom: number;
+  readonly right: number;
 }
 
 export interface Font {
@@ -744,6 +753,7 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
   const rowLooks: (RowLook | undefined)[] = [];
   const cols: ColLook[] = [];
   const issues: { cell: string; problem: string }[] = [];
+  const merges: CellRange[] = [];
   let defaultRowHeight: number | undefined;
   let rowsHiddenByDefault = false;
   let defaultColWidth: number | undefined;
@@ -813,6 +823,8 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
         const where = x.attr('ref') ?? x.attr('sqref');
         if (anyLocal === 'mergeCell') {
           if (where === undefined || isOneCell(where)) break;
+          const range = local === 'mergeCell' ? rangeOf(where) : undefined;
+          if (range) merges.push(range);
           problem = `${problem}(${where})`;
         }
         const issue = { cell: where === undefined ? 'A1' : firstCellOf(where), problem };
@@ -822,7 +834,16 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
       }
     }
   }
-  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, issues };
+  return { name: ref.name, state: ref.state, rows, columns, rowLooks, cols, defaultRowHeight, rowsHiddenByDefault, defaultColWidth, showZeros, merges, issues };
+}
+
+/** `B2:C5` (also `$B$2:$C$5`, corners either way round) as a range; undefined when it is not one. */
+function rangeOf(ref: string): CellRange | undefined {
+  const [a, b] = ref.replace(/\$/g, '').trim().split(':');
+  const from = a === undefined ? undefined : parseCellRef(a);
+  const to = b === undefined ? from : parseCellRef(b);
+  if (!from || !to) return undefined;
+  return { top: Math.min(from.row, to.row), left: Math.min(from.col, to.col), bottom: Math.max(from.row, to.row), right: Math.max(from.col, to.col) };
 }
 
 function isOneCell(range: string): boolean {
@@ -1233,13 +1254,25 @@ export interface ShownCell {
 export interface SheetValues {
   readonly name: string;
   readonly state: SheetState;
-  /** Dense rows (0-based) of dense cells; holes are empty cells. */
+  /**
+   * Dense rows (0-based) of dense cells; holes are empty cells. Every cell of a merged range holds its
+   * top-left cell, as a person reads a merged 计量单位 or 牵头单位 as said of each row it spans.
+   */
   readonly rows: readonly (readonly (ShownCell | undefined)[] | undefined)[];
+  readonly merges: readonly CellRange[];
+  /** Rows (0-based, of `rows`) a person does not see: hidden, or of no height. */
+  readonly hiddenRows: ReadonlySet<number>;
+  /** Columns (0-based, up to the widest row) a person does not see: hidden, or of no width. */
+  readonly hiddenColumns: ReadonlySet<number>;
 }
 
-/** Built-in number formats that show a percentage or a date (ECMA-376 §18.8.30). */
+/**
+ * Built-in number formats that show a percentage or a date (ECMA-376 §18.8.30). 27–36 and 50–58 are the
+ * East Asian built-ins: in a Chinese Excel or WPS they are the 年月日 and 时分 formats (31 is
+ * yyyy"年"m"月"d"日"), and a file saved there names them only by id.
+ */
 const BUILTIN_PERCENT = new Set([9, 10]);
-const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 function shownAs(styles: Styles, style: number): ShownAs {
   const id = style >= 0 ? styles.cellXfs[style]?.numFmt ?? 0 : 0;
@@ -1259,11 +1292,46 @@ function shownAs(styles: Styles, style: number): ShownAs {
  * @example sheetValues(readWorkbookFile(bytes))[0].rows[3]?.[6]?.value // G4
  */
 export function sheetValues(wb: ParsedWorkbook): SheetValues[] {
-  return wb.sheets.map((s) => ({
-    name: s.name,
-    state: s.state,
-    rows: s.rows.map((row) => row?.map((c) => c === undefined ? undefined : {
+  return wb.sheets.map((s) => {
+    const rows = s.rows.map((row) => row?.map((c): ShownCell | undefined => c === undefined ? undefined : {
       value: c.value, error: c.kind === 'error', shownAs: typeof c.value === 'number' ? shownAs(wb.styles, c.style) : 'plain',
-    })),
-  }));
+    }));
+    spreadMerges(rows, s.merges);
+    const hiddenRows = new Set<number>();
+    for (let r = 0; r < rows.length; r++) {
+      const look = s.rowLooks[r];
+      const height = look?.height ?? (s.rowsHiddenByDefault ? 0 : undefined);
+      if (look?.hidden || (height !== undefined && !(height > 0))) hiddenRows.add(r);
+    }
+    const hiddenColumns = new Set<number>();
+    const width = rows.reduce((w, row) => Math.max(w, row?.length ?? 0), 0);
+    for (const col of s.cols) {
+      if (!col.hidden && (col.width === undefined || col.width > 0)) continue;
+      for (let c = col.min; c <= Math.min(col.max, width - 1); c++) hiddenColumns.add(c);
+    }
+    return { name: s.name, state: s.state, rows, merges: s.merges, hiddenRows, hiddenColumns };
+  });
+}
+
+/** Cells a sheet's merges may fill in all: a merge of A1:XFD1048576 is not worth a billion cells. */
+const MERGE_FILL_LIMIT = 1_000_000;
+
+/**
+ * Each merged range's top-left cell copied to the others. A cell the merge covers shows nothing of its own
+ * (programs keep but hide it), so it is not read; the fill stops at the sheet's last row and widest row.
+ */
+function spreadMerges(rows: ((ShownCell | undefined)[] | undefined)[], merges: readonly CellRange[]): void {
+  const width = rows.reduce((w, row) => Math.max(w, row?.length ?? 0), 0);
+  let budget = MERGE_FILL_LIMIT;
+  for (const m of merges) {
+    const shown = rows[m.top]?.[m.left];
+    for (let r = m.top; r <= Math.min(m.bottom, rows.length - 1); r++) {
+      for (let c = m.left; c <= Math.min(m.right, width - 1); c++) {
+        if (r === m.top && c === m.left) continue;
+        if (--budget < 0) return;
+        const row = rows[r] ?? (rows[r] = []);
+        if (shown !== undefined || c < row.length) row[c] = shown;
+      }
+    }
+  }
 }

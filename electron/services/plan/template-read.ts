@@ -11,6 +11,7 @@
 import { basename } from 'node:path';
 import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
 import { kindProblem } from '../../../shared/rules/kinds';
+import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { PackageError, readWorkbookFile } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
@@ -24,6 +25,8 @@ import {
 const MAX_PROBLEMS = 200;
 /** Header rows are looked for among the first rows of a sheet (the template has them on row 3). */
 const HEADER_SEARCH_ROWS = 10;
+/** How far down a header row moved from its place is looked for, to say where it is (see `nearly`). */
+const HEADER_LOOK_ROWS = 100;
 
 /**
  * A 责任分解表 read back: the plan, what a person should confirm, and every problem found.
@@ -79,6 +82,15 @@ function serialDate(serial: number): string {
   return new Date(Math.round((serial - 25569) * 86_400_000)).toISOString().slice(0, 10);
 }
 
+/** A day serial as a date-formatted cell shows it, near enough to recognise: 2019-01-20, 12:30, or both. */
+function shownDate(serial: number): string {
+  const day = Math.floor(serial);
+  const minutes = Math.round((serial - day) * 1440);
+  const time = minutes === 0 ? '' : `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  if (day < 1) return time || '00:00';
+  return time === '' ? serialDate(day) : `${serialDate(day)} ${time}`;
+}
+
 function isoDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
@@ -91,8 +103,17 @@ interface Found {
   readonly sheet: SheetValues;
   /** 0-based row of the headers. */
   readonly headerRow: number;
-  /** 0-based column of each header found. */
+  /** 0-based column of each header found (the first, when it is there twice). */
   readonly columns: ReadonlyMap<string, number>;
+  /** Every column of each header found, to tell a header written twice. */
+  readonly every: ReadonlyMap<string, readonly number[]>;
+}
+
+/** An object of the plan as a sheet gave it: its (first) row, and the cell each field came from. */
+interface Located {
+  readonly sheet: SheetValues;
+  readonly row: number;
+  readonly fields: Readonly<Record<string, { readonly row: number; readonly col: number; readonly header: string }>>;
 }
 
 /** A task's cells as one row gives them, with where each came from. */
@@ -104,6 +125,16 @@ interface TaskRow {
 
 const HEADER_OF: Readonly<Record<TaskColumnKey, string>> = Object.fromEntries(TASK_COLUMNS.map((c) => [c.key, c.header])) as Record<TaskColumnKey, string>;
 const INDICATOR_KEYS: readonly TaskColumnKey[] = TASK_COLUMNS.filter((c) => !c.ofTask).map((c) => c.key);
+/** A plan's lists, for an issue saying one has too many. */
+const LIST_WORDS: Readonly<Record<string, string>> = {
+  categories: '类别', tasks: '一个类别的任务', indicators: '一项任务的指标', units: '单位名单中的单位', leadUnits: '牵头单位', coUnits: '协同单位', aliases: '别名',
+};
+
+/** IndicatorDef's fields and the column each comes from. */
+const INDICATOR_FIELDS: readonly (readonly [keyof IndicatorDef, TaskColumnKey])[] = [
+  ['name', 'indicator'], ['comparator', 'comparator'], ['target', 'target'], ['targetMax', 'targetMax'], ['unit', 'unit'],
+  ['kind', 'kind'], ['deadline', 'deadline'], ['source', 'source'],
+];
 type TaskKey = 'category' | 'title' | 'text' | 'lead' | 'co' | 'leader';
 const TASK_KEYS: readonly TaskKey[] = ['category', 'title', 'text', 'lead', 'co', 'leader'];
 /** A task's own field as its first row that fills it gives it. */
@@ -117,6 +148,24 @@ const FREQUENCY_OF: ReadonlyMap<string, ReportingFrequency> = new Map(Object.ent
 
 const NUMERALS = '零一二三四五六七八九';
 
+/**
+ * A 类别 cell as its number and name. 一、name is the template's form; people also number with a space
+ * (一 name), in brackets (（二）name) or in digits (1、name): the number is read as a Chinese numeral and the
+ * name without it, so that 1、稳定和扩大就业 is the category 一、稳定和扩大就业 and not another one. `plain`:
+ * written in the template's form (or with no number).
+ */
+function categoryParts(text: string): { no: string | null; name: string; plain: boolean } {
+  const own = /^([一二三四五六七八九十]+)\s*[、.．,，]\s*(.+)$/.exec(text);
+  if (own) return { no: own[1]!, name: own[2]!, plain: true };
+  const s = halfWidth(text);
+  const other = /^[(（]\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]\s*[、.．,，]?\s*(.+)$/.exec(s)
+    ?? /^([一二三四五六七八九十]+)[\s\u3000]+(.+)$/.exec(s)
+    ?? /^(\d{1,2})(?:\s*[、.．,，]|[\s\u3000])\s*(.+)$/.exec(s);
+  const n = other && /^\d+$/.test(other[1]!) ? Number(other[1]) : null;
+  if (!other || n === 0) return { no: null, name: text, plain: true };
+  return { no: n === null ? other[1]! : chineseNumeral(n), name: trimmed(other[2]!), plain: false };
+}
+
 /** 1 → 一, 12 → 十二, 20 → 二十: a category's number when its cell gives none. */
 function chineseNumeral(n: number): string {
   if (n < 10) return NUMERALS[n]!;
@@ -129,20 +178,28 @@ class TemplateReader {
   private readonly review: PlanReviewItem[] = [];
   /** Where a cell shows an error value (#N/A), already named. */
   private readonly errorCells = new Set<string>();
+  /** Sheets (by template name) already named in a problem: several looked like it, or it is there but unreadable. */
+  private readonly ambiguous = new Set<string>();
+  private readonly located = new Map<object, Located>();
+  private file = '';
 
   constructor(private readonly sheets: readonly SheetValues[]) {}
 
   read(file: string): ParsedPlan {
-    const taskSheet = this.find(TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标']);
-    const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind]);
+    this.file = basename(file);
+    const taskSheet = this.find(
+      TEMPLATE_SHEETS.tasks, TASK_COLUMNS.filter((c) => !c.optional).map((c) => c.header), ['任务序号', '指标'], TASK_COLUMNS.map((c) => c.header),
+    );
+    const unitSheet = this.find(TEMPLATE_SHEETS.units, Object.values(UNIT_HEADERS), [UNIT_HEADERS.name, UNIT_HEADERS.kind], Object.values(UNIT_HEADERS));
     const planSheet = this.findByLabels(TEMPLATE_SHEETS.plan, [PLAN_FIELDS.title, PLAN_FIELDS.year]);
+    const absent = (sheet: unknown, name: string) => !sheet && !this.ambiguous.has(name);
     const missing = [
-      !taskSheet && `「${TEMPLATE_SHEETS.tasks}」(表头含 任务序号、指标 等列)`,
-      !unitSheet && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
-      !planSheet && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
+      absent(taskSheet, TEMPLATE_SHEETS.tasks) && `「${TEMPLATE_SHEETS.tasks}」(表头含 任务序号、指标 等列)`,
+      absent(unitSheet, TEMPLATE_SHEETS.units) && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
+      absent(planSheet, TEMPLATE_SHEETS.plan) && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
     ].filter((x): x is string => typeof x === 'string');
     if (missing.length > 0) {
-      this.errors.push({ where: basename(file), message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
+      this.errors.push({ where: this.file, message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
     }
     // A sheet without all its columns cannot be read row by row: each row would repeat the same complaint.
     if (!taskSheet || !unitSheet || !planSheet || this.errors.length > 0) return noPlan(this.errors);
@@ -150,16 +207,17 @@ class TemplateReader {
     const head = this.planFields(planSheet);
     const units = this.units(unitSheet);
     const categories = this.tasks(taskSheet, units);
-    const plan: PlanDef = { ...head, revision: 1, categories, units: units.list };
+    const plan: PlanDef = { ...head.fields, revision: 1, categories, units: units.list };
+    this.locate(plan, planSheet, 0, head.cells);
     const named = new Set(categories.flatMap((c) => c.tasks.flatMap((t) => [...t.leadUnits, ...t.coUnits])));
     for (const u of units.list) {
       if (!named.has(u.name)) this.review.push({ task: null, reason: `「${TEMPLATE_SHEETS.units}」中的「${u.name}」没有牵头或协同任何任务,请确认是否需要。` });
     }
     if (this.errors.length === 0) {
-      // The last guard: the strict shape every plan is held to (lengths, counts), named by task.
+      // The last guard: the strict shape every plan is held to (lengths, counts), named by cell.
       const checked = planSchema.safeParse(plan);
       if (!checked.success) {
-        for (const issue of checked.error.issues) this.errors.push({ where: this.pathWhere(plan, issue.path), message: issue.message });
+        for (const issue of checked.error.issues) this.errors.push(this.issueAt(plan, issue));
       }
     }
     return { plan, review: this.review, errors: this.errors.slice(0, MAX_PROBLEMS) };
@@ -174,12 +232,45 @@ class TemplateReader {
     this.errors.push({ where, message });
   }
 
-  private pathWhere(plan: PlanDef, path: readonly PropertyKey[]): string {
-    if (path[0] === 'categories' && path[2] === 'tasks' && typeof path[1] === 'number' && typeof path[3] === 'number') {
-      const task = plan.categories[path[1]]?.tasks[path[3]];
-      if (task) return `任务${task.no}${path[4] === 'indicators' && typeof path[5] === 'number' ? ` 指标${Number(path[5]) + 1}` : ''}`;
+  /**
+   * A planSchema issue (a text too long, too many tasks) named at the cell it came from, in Chinese: the
+   * object the path reaches last that a sheet gave, and the field of it the path names next.
+   */
+  private issueAt(plan: PlanDef, issue: IssueLike): PlanProblem {
+    let value: unknown = plan;
+    const top = this.located.get(plan);
+    let at: Located | undefined = top;
+    let field: PropertyKey | undefined = issue.path[0];
+    for (const [k, key] of issue.path.entries()) {
+      value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+      const here = value !== null && typeof value === 'object' ? this.located.get(value) : undefined;
+      if (here) {
+        at = here;
+        field = issue.path[k + 1];
+      }
     }
-    return path.join('.');
+    const cell = at && typeof field === 'string' ? at.fields[field] : undefined;
+    const many = typeof field === 'string' && Object.hasOwn(LIST_WORDS, field) ? LIST_WORDS[field] : undefined;
+    const max = (issue as IssueLike & { maximum?: unknown }).maximum;
+    if (many && issue.code === 'too_big' && (issue as IssueLike & { origin?: unknown }).origin === 'array') {
+      const where = cell ? `「${at!.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`
+        : at && at !== top ? `「${at.sheet.name}」第${at.row + 1}行` : this.file;
+      return { where, message: `${many}太多:最多 ${String(max)} 个。` };
+    }
+    const what = issueWords(issue, []);
+    // The words say how long a text may be; how long this one is tells how much to cut.
+    const length = typeof value === 'string' && issue.code === 'too_big' ? `,这里有 ${value.length} 个字:请删减。` : what.endsWith('。') ? '' : '。';
+    if (at && cell) {
+      return { where: `「${at.sheet.name}」第${cell.row + 1}行 ${colName(cell.col)}列(${cell.header})`, message: `${cell.header}${what}${length}` };
+    }
+    // The plan as a whole has no row of its own: a list of it too long is the file's.
+    if (at && at !== top) return { where: `「${at.sheet.name}」第${at.row + 1}行`, message: `${what}${length}` };
+    return { where: this.file, message: `${issueWords(issue)}${length}` };
+  }
+
+  /** Where an object of the plan came from, for naming planSchema's issues (see issueAt). */
+  private locate(of: object, sheet: SheetValues, row: number, fields: Located['fields']): void {
+    this.located.set(of, { sheet, row, fields });
   }
 
   private textAt(sheet: SheetValues, row: number, col: number): { text: string; cell: ShownCell } | null {
@@ -193,47 +284,115 @@ class TemplateReader {
   private headersOf(sheet: SheetValues, headers: readonly string[]): Found | null {
     for (let r = 0; r < Math.min(HEADER_SEARCH_ROWS, sheet.rows.length); r++) {
       const columns = new Map<string, number>();
+      const every = new Map<string, number[]>();
       sheet.rows[r]?.forEach((c, k) => {
         if (typeof c?.value === 'string') {
           const h = word(c.value);
           if (!columns.has(h)) columns.set(h, k);
+          every.set(h, [...every.get(h) ?? [], k]);
         }
       });
-      if (headers.every((h) => columns.has(h))) return { sheet, headerRow: r, columns };
+      if (headers.every((h) => columns.has(h))) return { sheet, headerRow: r, columns, every };
     }
     return null;
   }
 
   /**
-   * A sheet by its name, or else the first sheet whose headers include `key` headers. A sheet found whose
-   * headers lack some of `headers` is named with the missing columns (the rest of it cannot be read).
+   * The sheet whose headers include `key` headers (see `choose` for several). A sheet found whose headers
+   * lack some of `headers` is named with the missing columns, and one with a header of `known` in two columns
+   * with both (which one the person filled cannot be told); the rest of it cannot be read.
    */
-  private find(name: string, headers: readonly string[], key: readonly string[]): Found | null {
-    const candidates = [...this.sheets.filter((s) => s.name === name), ...this.sheets.filter((s) => s.name !== name)];
-    for (const sheet of candidates) {
-      const found = this.headersOf(sheet, key);
-      if (!found) continue;
-      const lacking = headers.filter((h) => !found.columns.has(h));
-      if (lacking.length > 0) {
-        this.problem(sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
-      }
-      return found;
+  private find(name: string, headers: readonly string[], key: readonly string[], known: readonly string[]): Found | null {
+    const all = this.sheets.map((s) => this.headersOf(s, key)).filter((f): f is Found => f !== null);
+    if (all.length === 0) {
+      this.nearly(name, headers);
+      return null;
     }
-    return null;
+    const sheet = this.choose(name, all.map((f) => f.sheet));
+    const found = all.find((f) => f.sheet === sheet);
+    if (!found) return null;
+    const lacking = headers.filter((h) => !found.columns.has(h));
+    if (lacking.length > 0) {
+      this.problem(found.sheet, found.headerRow, null, null, `缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
+    }
+    for (const h of known) {
+      const cols = found.every.get(h) ?? [];
+      if (cols.length > 1) {
+        this.problem(found.sheet, found.headerRow, null, null, `表头「${h}」出现在${cols.map((c) => `${colName(c)}列`).join('、')}:请只保留一列,删除另一列或改为其他表头。`);
+      }
+    }
+    return found;
   }
 
-  /** A sheet of labelled rows (A: label, B: value): by name, or else the first whose A column has all `labels`. */
+  /**
+   * No sheet has the headers where they belong: a sheet named like the template's (2020年责任分解表) is most
+   * likely it with its headers renamed or moved down, so the row most like its headers is named, with what
+   * it lacks, rather than the file called unlike a 责任分解表.
+   */
+  private nearly(name: string, headers: readonly string[]): void {
+    const named = this.sheets.filter((s) => s.name.includes(name));
+    const sheet = named.find((s) => s.state === 'visible') ?? named[0];
+    if (!sheet) return;
+    let best = { row: -1, has: 0 };
+    for (let r = 0; r < Math.min(HEADER_LOOK_ROWS, sheet.rows.length); r++) {
+      const seen = new Set(sheet.rows[r]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
+      const has = headers.filter((h) => seen.has(h)).length;
+      if (has > best.has) best = { row: r, has };
+    }
+    // One header word in a row is a title or a note, not a header row.
+    if (best.has < 2) return;
+    const seen = new Set(sheet.rows[best.row]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
+    const lacking = headers.filter((h) => !seen.has(h));
+    this.ambiguous.add(name);
+    if (lacking.length > 0) {
+      this.problem(sheet, best.row, null, null, `这一行像是表头,但缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
+    } else {
+      this.problem(sheet, best.row, null, null, `这一行是表头,但表头须在前${HEADER_SEARCH_ROWS}行内:请删除表头上方多余的空行或文字。`);
+    }
+  }
+
+  /** A sheet of labelled rows (A: label, B: value) whose A column has all `labels` (see `choose` for several). */
   private findByLabels(name: string, labels: readonly string[]): SheetValues | null {
     const has = (s: SheetValues) => {
       const seen = new Set(s.rows.map((row) => typeof row?.[0]?.value === 'string' ? word(row[0].value) : ''));
       return labels.every((l) => seen.has(l));
     };
-    return this.sheets.find((s) => s.name === name && has(s)) ?? this.sheets.find(has) ?? null;
+    return this.choose(name, this.sheets.filter(has));
+  }
+
+  /**
+   * Of the sheets that look like the one named `name`, the one a person means. A hidden sheet is read only
+   * when no visible one looks right: a copy edited beside the hidden old one is the new one. Among visible
+   * ones the one with the template's name is read and the others listed for review; several without it
+   * are refused, since which copy holds the edits cannot be told from the file.
+   */
+  private choose(name: string, sheets: readonly SheetValues[]): SheetValues | null {
+    const visible = sheets.filter((s) => s.state === 'visible');
+    const pool = visible.length > 0 ? visible : sheets;
+    const chosen = pool.find((s) => s.name === name) ?? (pool.length === 1 ? pool[0]! : null);
+    if (pool.length > 1 && chosen === null) {
+      this.ambiguous.add(name);
+      this.errors.push({ where: this.file, message: `工作簿中有多张表像${name}表:${pool.map((s) => `「${s.name}」`).join('')},请只保留一张或把其他表删除。` });
+      return null;
+    }
+    if (chosen === null) return null;
+    const others = pool.filter((s) => s !== chosen);
+    if (others.length > 0) {
+      this.review.push({ task: null, reason: `工作表${others.map((s) => `「${s.name}」`).join('')}也像${name}表,没有读取:只读取了「${chosen.name}」,请确认要用的是这张表。` });
+    }
+    const hidden = sheets.filter((s) => s.state !== 'visible' && s !== chosen);
+    if (hidden.length > 0) {
+      this.review.push({ task: null, reason: `隐藏的工作表${hidden.map((s) => `「${s.name}」`).join('')}也像${name}表,没有读取:只读取了「${chosen.name}」。` });
+    }
+    if (chosen.state !== 'visible') {
+      this.review.push({ task: null, reason: `读取的工作表「${chosen.name}」是隐藏的:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
+    return chosen;
   }
 
   // ─── 计划信息 ───
 
-  private planFields(sheet: SheetValues): Omit<PlanDef, 'revision' | 'categories' | 'units'> {
+  private planFields(sheet: SheetValues): { fields: Omit<PlanDef, 'revision' | 'categories' | 'units'>; cells: Located['fields'] } {
     const at = new Map<string, number>();
     sheet.rows.forEach((row, r) => {
       const label = typeof row?.[0]?.value === 'string' ? word(row[0].value) : '';
@@ -281,7 +440,12 @@ class TemplateReader {
 
     // A new plan has no id yet: one is made from its year (the office's own plans differ by year).
     const id = field(PLAN_FIELDS.id)?.got?.text ?? (year > 0 ? `plan-${year}` : 'plan');
-    return { id, year, title, issuedOn, issuer, frequency };
+    const cells: Record<string, Located['fields'][string]> = {};
+    for (const [key, label] of Object.entries(PLAN_FIELDS)) {
+      const r = at.get(label);
+      if (r !== undefined) cells[key] = { row: r, col: 1, header: label };
+    }
+    return { fields: { id, year, title, issuedOn, issuer, frequency }, cells };
   }
 
   // ─── 单位名单 ───
@@ -321,9 +485,15 @@ class TemplateReader {
           byName.set(n, name);
         }
       }
-      list.push({ name, aliases, kind });
+      const unit: UnitDef = { name, aliases, kind };
+      this.locate(unit, sheet, r, {
+        name: { row: r, col: nameCol, header: UNIT_HEADERS.name },
+        ...aliasCol === undefined ? {} : { aliases: { row: r, col: aliasCol, header: UNIT_HEADERS.aliases } },
+      });
+      list.push(unit);
     }
     if (list.length === 0) this.problem(sheet, headerRow + 1, nameCol, UNIT_HEADERS.name, '单位名单是空的:请逐行填写责任单位。');
+    this.hiddenRead(sheet, [...seenAt.values()], [[nameCol, UNIT_HEADERS.name], [aliasCol, UNIT_HEADERS.aliases], [kindCol, UNIT_HEADERS.kind]]);
     return { list, byName };
   }
 
@@ -365,6 +535,8 @@ class TemplateReader {
       byTask.set(current, rows);
     }
     if (byTask.size === 0) this.problem(sheet, headerRow + 1, null, null, '没有任何任务:请每个指标一行填写。');
+    this.mergesAcrossTasks(sheet, columns, byTask);
+    this.hiddenRead(sheet, [...byTask.values()].flatMap((rows) => rows.map((r) => r.row)), TASK_COLUMNS.map((c) => [colOf(c.key), c.header]));
 
     const categories: { no: string | null; name: string; tasks: TaskDef[]; row: number }[] = [];
     for (const no of [...byTask.keys()].sort((a, b) => a - b)) {
@@ -372,10 +544,11 @@ class TemplateReader {
       const own = this.taskFields(sheet, colOf, rows);
       const task = this.task(sheet, colOf, no, rows, own, units.byName);
       if (!task || own.category === null) continue;
-      const m = /^([一二三四五六七八九十]+)\s*[、.．,，]\s*(.+)$/.exec(own.category.text);
-      const catNo = m ? m[1]! : null;
-      const catName = m ? m[2]! : own.category.text;
+      const { no: catNo, name: catName, plain } = categoryParts(own.category.text);
       let cat = categories.find((c) => c.name === catName);
+      if (!cat && !plain) {
+        this.review.push({ task: no, reason: `类别「${own.category.text}」读作「${catNo}、${catName}」(第${own.category.row + 1}行),请核对。` });
+      }
       if (cat && catNo !== null && cat.no !== null && cat.no !== catNo) {
         this.problem(sheet, own.category.row, colOf('category')!, HEADER_OF.category, `类别「${catName}」在第${cat.row + 1}行编为「${cat.no}」,这里是「${catNo}」:同一类别请写同样的序号。`);
       }
@@ -389,7 +562,53 @@ class TemplateReader {
       }
       cat.tasks.push(task);
     }
-    return categories.map((c, k) => ({ no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks }));
+    return categories.map((c, k) => {
+      const category: CategoryDef = { no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks };
+      const cell = { row: c.row, col: colOf('category')!, header: HEADER_OF.category };
+      this.locate(category, sheet, c.row, { no: cell, name: cell });
+      return category;
+    });
+  }
+
+  /** Rows and columns read that the person cannot see (hidden, or of no size) are read all the same, and named. */
+  private hiddenRead(sheet: SheetValues, read: readonly number[], columns: readonly (readonly [number | undefined, string])[]): void {
+    const hidden = [...new Set(read)].filter((r) => sheet.hiddenRows.has(r)).sort((a, b) => a - b);
+    if (hidden.length > 0) {
+      this.review.push({ task: null, reason: `「${sheet.name}」${rowList(hidden)}是隐藏的行,也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
+    // A hidden column that is empty in every row read hides nothing.
+    const shut = columns.filter(([c]) => c !== undefined && sheet.hiddenColumns.has(c) && read.some((r) => this.textAt(sheet, r, c) !== null));
+    if (shut.length > 0) {
+      this.review.push({ task: null, reason: `「${sheet.name}」${shut.map(([c, h]) => `${colName(c!)}列(${h})`).join('、')}是隐藏的列,其中的内容也已读取:请在 WPS 或 Excel 中取消隐藏,核对其内容。` });
+    }
+  }
+
+  /**
+   * A merged cell spanning rows of two tasks is read as written in each of them, which is how it looks; but
+   * a merge made for layout could also hand one task another's units, so the person confirms it.
+   */
+  private mergesAcrossTasks(sheet: SheetValues, columns: ReadonlyMap<string, number>, byTask: ReadonlyMap<number, TaskRow[]>): void {
+    const taskOfRow = new Map<number, number>();
+    for (const [no, rows] of byTask) for (const r of rows) taskOfRow.set(r.row, no);
+    for (const m of sheet.merges) {
+      // 类别 merged over its tasks is how such tables are laid out, and a category is shared by tasks anyway.
+      const column = TASK_COLUMNS.find((c) => {
+        const k = columns.get(c.header);
+        return c.key !== 'category' && k !== undefined && k >= m.left && k <= m.right;
+      });
+      if (!column || m.bottom === m.top) continue;
+      const tasks = new Set<number>();
+      for (let r = m.top; r <= m.bottom; r++) {
+        const no = taskOfRow.get(r);
+        if (no !== undefined) tasks.add(no);
+      }
+      const got = this.textAt(sheet, m.top, columns.get(column.header)!);
+      if (tasks.size < 2 || !got) continue;
+      this.review.push({
+        task: null,
+        reason: `「${sheet.name}」第${m.top + 1}至${m.bottom + 1}行 ${colName(columns.get(column.header)!)}列(${column.header})是一个合并单元格,跨任务${[...tasks].sort((a, b) => a - b).join('、')}:已按这些任务都填写「${got.text}」读取,请核对。`,
+      });
+    }
   }
 
   /** The task's own cells: the first row that fills each, every other row blank or the same. */
@@ -467,10 +686,16 @@ class TemplateReader {
       if (i) indicators.push(i);
     }
     if (this.errors.length > before) return null;
-    return {
+    const task: TaskDef = {
       no, title: own.title!.text, text: own.text?.text ?? '', leadUnits: lead.names, coUnits: co.names,
       coUnitsOpenEnded: co.openEnded, leader: own.leader?.text ?? null, subordinates: sub, indicators,
     };
+    const cell = (key: TaskKey) => ({ row: own[key]?.row ?? firstRow, col: colOf(key)!, header: HEADER_OF[key] });
+    this.locate(task, sheet, firstRow, {
+      title: cell('title'), text: cell('text'), leader: cell('leader'), leadUnits: cell('lead'), coUnits: cell('co'),
+      ...sub ? { subordinates: cell(sub.role) } : {},
+    });
+    return task;
   }
 
   private indicator(sheet: SheetValues, colOf: (k: TaskColumnKey) => number | undefined, r: TaskRow, no: number): IndicatorDef | null {
@@ -487,6 +712,12 @@ class TemplateReader {
       if (!got) return null;
       const { cell } = got;
       if (typeof cell.value === 'number') {
+        // 1-2 typed into a cell becomes 1月2日 (a day serial such as 43467): the number read would not be the
+        // number meant, nor the one on screen.
+        if (cell.shownAs === 'date') {
+          bad(key, `显示为日期「${shownDate(cell.value)}」:请把单元格格式改为常规或数值后重新填写${HEADER_OF[key]}。`);
+          return null;
+        }
         // 95% typed into a cell is stored as 0.95; the plan keeps it as 95 with the unit %.
         if (cell.shownAs !== 'percent') return cell.value;
         if (unit !== '%') {
@@ -548,8 +779,27 @@ class TemplateReader {
 
     if (this.errors.length > before || target === null) return null;
     const source = text('source') || `${name}${comparator === 'range' ? `${target}-${targetMax}` : `${COMPARATOR_WORDS[comparator]}${target}`}${unit}`;
-    return { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
+    const indicator: IndicatorDef = { no, name, comparator, target, targetMax: comparator === 'range' ? targetMax : null, unit, additive, kind, deadline, source };
+    const fields: Record<string, Located['fields'][string]> = {};
+    for (const [field, key] of INDICATOR_FIELDS) {
+      const col = colOf(key);
+      if (col !== undefined) fields[field] = { row: r.row, col, header: HEADER_OF[key] };
+    }
+    this.locate(indicator, sheet, r.row, fields);
+    return indicator;
   }
+}
+
+/** 0-based rows, ascending, as 第6、9至11行. */
+function rowList(rows: readonly number[]): string {
+  const runs: string[] = [];
+  for (let k = 0; k < rows.length;) {
+    let end = k;
+    while (end + 1 < rows.length && rows[end + 1] === rows[end]! + 1) end++;
+    runs.push(end === k ? `${rows[k]! + 1}` : `${rows[k]! + 1}至${rows[end]! + 1}`);
+    k = end + 1;
+  }
+  return `第${runs.join('、')}行`;
 }
 
 /** Marks where a group's phrase was cut out of a unit cell, so the names around it stay apart. */
