@@ -90,6 +90,16 @@ describe('ledger plan export: the 2019 plan in the 责任分解表', () => {
     expect(kept.formulae?.[0]).toBe('"不低于,不超过,约,区间,等于"');
   }, LIBREOFFICE_TIMEOUT);
 
+  it('a unit typed as full-width ％ (WPS\'s Chinese input) is the unit %: the same units and kinds as the plan', async () => {
+    const dir = tempDir();
+    const edited = editWithOpenpyxl(await exported2019(dir), [['replace', '责任分解', '%', '％']], join(dir, 'full-width.xlsx'));
+    const read = await readPlanFile(edited);
+    expect(read.errors).toEqual([]);
+    const figures = (p: PlanDef) => p.categories.flatMap((c) => c.tasks.flatMap((t) => t.indicators.map((i) => [t.no, i.no, i.unit, i.kind, i.target])));
+    expect(figures(read.plan)).toEqual(figures(PLAN_2019));
+    expect(figures(PLAN_2019).filter((f) => f[2] === '%').length).toBeGreaterThan(3);
+  });
+
   it('after an openpyxl edit (a target changed, an indicator row added, a unit renamed) gives exactly the edit', async () => {
     const dir = tempDir();
     const file = await exported2019(dir);

@@ -705,7 +705,8 @@ class TemplateReader {
 
     const name = text('indicator');
     if (name === '') bad('indicator', '填写了指标的目标等列,但没有指标名称:请填写指标,或清空这一行的指标各列。');
-    const unit = text('unit');
+    // ％ typed full-width (as WPS's Chinese input gives it) is the unit %: judged in points, not as a count (rules/progress.ts).
+    const unit = text('unit') === '％' ? '%' : text('unit');
 
     const number = (key: 'target' | 'targetMax'): number | null => {
       const got = r.cells.get(key);
