@@ -11,7 +11,7 @@ import { getRollup, listOfficeKeys } from '../../db/queries/rollups';
 import { listOffices } from '../../db/queries/levels';
 import { acceptKeyFromFile, importFiles } from '../../electron/services/import/import';
 import { exportRollup } from '../../electron/services/levels/rollup';
-import { removeOffice } from '../../electron/services/levels/offices';
+import { removeOffice, renameOfficeNamed } from '../../electron/services/levels/offices';
 import { listKeys } from '../../electron/services/keys/keys';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { readPackageFile } from '../../electron/services/packages/package-data';
@@ -169,6 +169,17 @@ describe('importing 汇总包 at the city', () => {
     // The old computer's roll-ups no longer count, whatever their number.
     const fromOld = await lv.rollup(langxi, '2019-06');
     expect((await importFiles(lv.city, [fromOld]))[0]).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+  });
+
+  it('after the city renamed a county, the county\'s 汇总包 under its old name is refused saying so and what to do (not "add it to the list")', async () => {
+    const lv = await cityWithCounties(['郎溪县']);
+    const langxi = lv.counties.get('郎溪县')!;
+    await lv.report(langxi, await lv.loop.unit('市人社局', { office: langxi }), '2019-06', rsjEntries('2019-06'));
+    expect((await importFiles(lv.city, [await lv.rollup(langxi, '2019-06')], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
+    await renameOfficeNamed(lv.city, '郎溪县', '郎溪县(含经开区)');
+    const [r] = await importFiles(lv.city, [await lv.rollup(langxi, '2019-06')]);
+    expect(r).toMatchObject({ status: 'rejected', code: 'E_UNKNOWN_OFFICE' });
+    expect(r!.message).toContain('本机已把它改名为「郎溪县(含经开区)」,未导入。请为「郎溪县(含经开区)」重新生成下达包交给它');
   });
 
   it('an office that has sent a roll-up cannot be removed from the list (its records are kept): a plain refusal, nothing changed', async () => {

@@ -82,6 +82,14 @@ export async function importRollup(
   const offices = await listOffices(ctx.db);
   const office = offices.find((o) => o.name === m.unit);
   if (!office) {
+    // Its key pinned under another name: the office was renamed here after its 下达包, and adding the old name back
+    // would only meet E_KEY_OF_OTHER_UNIT.
+    const renamed = (await listOfficeKeys(ctx.db)).find((k) => k.publicKey === m.signerKey && k.status === 'trusted');
+    const now = renamed && offices.find((o) => o.id === renamed.officeId);
+    if (now) {
+      refuse('E_UNKNOWN_OFFICE', `这个汇总包来自「${m.unit}」,它的密钥在本机登记为下级汇总端「${now.name}」的:本机已把它改名为「${now.name}」,未导入。`
+        + `请为「${now.name}」重新生成下达包交给它,对方导入后再生成汇总包。`, { unit: m.unit, renamedTo: now.name });
+    }
     refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,未导入。本机的下级汇总端:${offices.map((o) => o.name).join('、') || '(尚未设置)'}。`
       + '如果它应当向本机报送,请先在「任务分解」页的「下级汇总端…」中添加它(名称须一致),再导入。', { unit: m.unit });
   }
