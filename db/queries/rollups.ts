@@ -44,10 +44,10 @@ export async function listOfficeKeys(db: Tx): Promise<OfficeKeyRow[]> {
 }
 
 /** Each subordinate office's trusted key, by the office's name, in the list's order: what `keys` shows. */
-export async function listTrustedOfficeKeys(db: Tx): Promise<{ office: string; fingerprint: string; acceptedAt: string; acceptedBy: string }[]> {
+export async function listTrustedOfficeKeys(db: Tx): Promise<{ office: string; publicKey: string; fingerprint: string; acceptedAt: string; acceptedBy: string }[]> {
   const rows = await db.selectFrom('office_keys as k').innerJoin('offices as o', 'o.id', 'k.office_id')
-    .select(['o.name', 'k.fingerprint', 'k.accepted_at', 'k.accepted_by']).where('k.status', '=', 'trusted').orderBy('o.seq').execute();
-  return rows.map((r) => ({ office: r.name, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }));
+    .select(['o.name', 'k.public_key', 'k.fingerprint', 'k.accepted_at', 'k.accepted_by']).where('k.status', '=', 'trusted').orderBy('o.seq').execute();
+  return rows.map((r) => ({ office: r.name, publicKey: r.public_key, fingerprint: r.fingerprint, acceptedAt: r.accepted_at, acceptedBy: r.accepted_by }));
 }
 
 /** Pins a key as the office's trusted one, retiring the one it replaces. */

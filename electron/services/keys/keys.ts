@@ -106,7 +106,7 @@ export async function listKeys(ctx: Ctx): Promise<KeysView> {
     own: (await getSetting(ctx.db, 'fingerprint')) ?? '',
     office: await getSetting(ctx.db, 'office_fingerprint'),
     pinned: pinned.map((k) => ({ unit: k.unit, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
-    offices: await listTrustedOfficeKeys(ctx.db),
+    offices: (await listTrustedOfficeKeys(ctx.db)).map((k) => ({ office: k.office, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
     parent: parent && { name: parent.name, fingerprint: parent.fingerprint },
   };
 }

@@ -242,7 +242,7 @@ export async function acceptOfficeKey(ctx: Ctx, pkg: PackageFile['pkg'], fileNam
   const before = keys.find((k) => k.officeId === office!.id && k.status === 'trusted');
   if (before?.publicKey === m.signerKey) refuse('E_EXISTS', `${m.unit}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
   const at = nowIso(ctx);
-  const previous = before ? fingerprint(before.publicKey) : null;
+  const previous = before?.fingerprint ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     await pinOfficeKey(trx, { officeId: office!.id, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
     await appendAudit(trx, {

@@ -12,7 +12,7 @@ import { LedgerError } from '../../../shared/errors';
 import type { PlanDef } from '../../../shared/domain';
 import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
 import { deleteOffice, insertOffice, listOffices } from '../../../db/queries/levels';
-import { pinOfficeKey } from '../../../db/queries/rollups';
+import { listTrustedOfficeKeys, pinOfficeKey } from '../../../db/queries/rollups';
 import { findUnitByName } from '../../../db/queries/plan';
 import { getSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Tx } from '../../../db/schema';
@@ -65,11 +65,8 @@ export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 
       const aliases = await old.db.selectFrom('unit_aliases').select('alias').where('unit_id', '=', k.unitId).execute();
       keys.push({ names: [k.unit, ...aliases.map((a) => a.alias)], unit: k.unit, publicKey: k.publicKey, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy });
     }
-    const officeKeys = await old.db.selectFrom('office_keys').select(['office_id', 'public_key', 'fingerprint', 'accepted_at', 'accepted_by']).where('status', '=', 'trusted').execute();
-    const offices = (await listOffices(old.db)).map((o) => {
-      const k = officeKeys.find((x) => x.office_id === o.id);
-      return { name: o.name, key: k ? { publicKey: k.public_key, fingerprint: k.fingerprint, acceptedAt: k.accepted_at, acceptedBy: k.accepted_by } : null };
-    });
+    const officeKeys = await listTrustedOfficeKeys(old.db);
+    const offices = (await listOffices(old.db)).map((o) => ({ name: o.name, key: officeKeys.find((k) => k.office === o.name) ?? null }));
     return { file, year: last.year, planId: last.id, settings, keys, offices };
   } finally {
     await old.close();
