@@ -24,6 +24,7 @@ import type { AuditRow } from '../db/queries/audit';
 import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
+import type { AllocationPreview } from '../shared/api';
 import type { WorkerVerifier } from './services/packages/worker-verifier';
 
 // Services are imported by the commands that use them: SheetJS, ExcelJS and the verifier's worker
@@ -109,10 +110,12 @@ const HELP = `民生工作督办台账 命令行
   init     --db U.db --from 任务包.xlsx [--carry-from 上年U.db]
                                                        填报端:按任务包新建数据库(--carry-from:新一年接续,
                                                        沿用本机密钥和上年登记的汇总端密钥)
-  init     --db X.db --from 下达包.xlsx [--office 名称] [--units 对照表] [--rename 上级名称=本地名称,...] [--dry-run]
+  init     --db X.db --from 下达包.xlsx [--office 名称] [--units 对照表] [--rename 上级名称=本地名称,...] [--carry-from 上年X.db] [--dry-run]
                                                        按上级下达包新建本级汇总端(名称默认「县名+民生工作办公室」);
                                                        各单位名称按上级名称拟定(市人社局→郎溪县人社局),
-                                                       --dry-run 只列出拟定的名称(可存为对照表改好后用 --units)
+                                                       --dry-run 只列出拟定的名称(可存为对照表改好后用 --units);
+                                                       --carry-from:新一年接续,沿用本机密钥、上年的单位名称、
+                                                       各单位和下级汇总端的密钥(下达包须由上年登记的上级签发)
   export   --db U.db --period YYYY-MM --out FILE.xlsx    填报端:导出填报包
   rollup   --db S.db --period YYYY-MM --out 文件夹       下级汇总端:生成本级一期的汇总包,报送上级汇总端(导入用 import)
   import   --db FILE [--dry-run] [--accept-new-keys] [--received YYYY-MM-DD] [--wait 秒] [--json] 文件或文件夹...
@@ -399,20 +402,28 @@ function unitNameChoices(args: Args): Record<string, string> {
 
 /** `ledger init --from 下达包.xlsx`: a subordinate summary office, its units' names proposed (or given); --dry-run only shows them. */
 async function initFromAllocation(args: Args, io: Io, json: boolean, file: string, from: string): Promise<number> {
-  for (const o of ['frequency', 'carry-from'] as const) {
-    if (args.options.has(o)) throw new UsageError(`--${o} 不用于按上级下达包新建汇总端:工作计划和报送频率来自下达包。`);
-  }
-  const { initOfficeFromAllocation, previewAllocation } = await import('./services/levels/allocation');
+  if (args.options.has('frequency')) throw new UsageError('--frequency 不用于按上级下达包新建汇总端:工作计划和报送频率来自下达包。');
+  const { carriedForAllocation, initOfficeFromAllocation, previewAllocation } = await import('./services/levels/allocation');
   const office = args.options.get('office');
-  const choices = { names: unitNameChoices(args), ...(office === undefined ? {} : { officeName: office }) };
+  const carryFrom = args.options.get('carry-from');
+  const choices = {
+    names: unitNameChoices(args), ...(office === undefined ? {} : { officeName: office }),
+    ...(carryFrom === undefined ? {} : { carried: await carriedForAllocation(from, carryFrom) }),
+  };
   const unitLines = (units: readonly { parent: string; name: string }[]) => units.map((u) => `  ${u.parent}=${u.name}`);
+  const parentLine = (p: AllocationPreview) => `上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}${p.parentKnown ? '(与上年登记的相同,无需再核对)' : '(请与上级电话核对)'}`;
+  // Addressed to a key the parent pinned last year, but set up with a new one: the parent would refuse its 汇总包.
+  const addressedNote = (p: AllocationPreview) => (p.recipient !== null && carryFrom === undefined
+    ? [`提醒:这个下达包是发给密钥指纹为 ${p.recipient} 的汇总端的(上级已登记本级的密钥)。如果本级去年用过本软件,请加 --carry-from 上年台账.db 接续,沿用原来的密钥;新建的密钥要由上级重新登记(ledger keys --accept-from 本级的汇总包)。`]
+    : []);
   if (args.flags.has('dry-run')) {
     const p = previewAllocation(from, choices);
     if (json) io.out(JSON.stringify(p, null, 2));
     else {
-      io.out(`(预览,未新建)下达包 ${p.fileName}:${p.parent} 发给「${p.office}」\n上级汇总端密钥指纹:${p.parentFingerprint}(请与上级电话核对)\n计划:${p.planTitle}(上级第${p.planRevision}版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n本级汇总单位:${p.officeName}`);
+      io.out(`(预览,未新建)下达包 ${p.fileName}:${p.parent} 发给「${p.office}」\n${parentLine(p)}\n计划:${p.planTitle}(上级第${p.planRevision}版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n本级汇总单位:${p.officeName}`);
       io.out(`单位名称(上级名称=本地名称,共 ${p.units.length} 个;可把下面几行存为文件,改好后用 --units 文件 新建,或用 --rename 上级名称=本地名称):`);
       for (const line of unitLines(p.units)) io.out(line);
+      for (const line of addressedNote(p)) io.err(line);
     }
     return 0;
   }
@@ -422,11 +433,19 @@ async function initFromAllocation(args: Args, io: Io, json: boolean, file: strin
     const fp = await getSetting(ledger.db, 'fingerprint');
     if (json) io.out(JSON.stringify({ db: file, ...p, fingerprint: fp }));
     else {
-      io.out(`已按上级下达包新建汇总端数据库 ${shownLocation(parseLocation(file))}\n本级汇总单位:${p.officeName}(上级列为「${p.office}」)\n上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}(请与上级电话核对)`);
-      io.out(`计划:${p.planTitle}(上级第${p.planRevision}版;本级第1版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n下级汇总端:尚未设置(如需,用 ledger offices --add 添加)`);
+      io.out(`已按上级下达包新建汇总端数据库 ${shownLocation(parseLocation(file))}\n本级汇总单位:${p.officeName}(上级列为「${p.office}」)\n${parentLine(p)}`);
+      const offices = await (await import('../db/queries/levels')).listOffices(ledger.db);
+      io.out(`计划:${p.planTitle}(上级第${p.planRevision}版;本级第1版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n下级汇总端:${offices.length > 0 ? `${offices.map((o) => o.name).join('、')}(接续上年)` : '尚未设置(如需,用 ledger offices --add 添加)'}`);
       io.out(`单位(${p.units.length} 个,上级名称=本地名称):`);
       for (const line of unitLines(p.units)) io.out(line);
-      io.out(`本机密钥指纹:${fp}(请电话告知各填报单位核对)\n下一步:为各单位生成任务包(ledger assign --db ${typedStore(file)} --unit 单位 --out 文件夹)。`);
+      if (carryFrom !== undefined) {
+        const { listTrustedKeys } = await import('../db/queries/keys');
+        io.out(`已接续上年台账 ${carryFrom}(上年台账保持不变,仍可用 --db ${carryFrom} 查看):本机密钥不变(上级和各单位无需重新核对指纹),沿用上年的单位名称和设置,${(await listTrustedKeys(ledger.db)).length} 个单位的密钥已登记\n本机密钥指纹:${fp}`);
+      } else {
+        io.out(`本机密钥指纹:${fp}(请电话告知各填报单位核对)`);
+      }
+      io.out(`下一步:为各单位生成任务包(ledger assign --db ${typedStore(file)} --unit 单位 --out 文件夹)。`);
+      for (const line of addressedNote(p)) io.err(line);
     }
   } finally {
     await ledger.close();

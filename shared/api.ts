@@ -384,6 +384,10 @@ export interface AllocationPreview {
   readonly parent: string;
   /** The parent's key fingerprint, to be checked by phone. */
   readonly parentFingerprint: string;
+  /** The parent's key is the one last year's ledger pinned (a new year carried over): no phone check needed. */
+  readonly parentKnown: boolean;
+  /** The office key fingerprint the parent addressed the 下达包 to (it knows this office's key), or null. */
+  readonly recipient: string | null;
   readonly planTitle: string;
   readonly planYear: number;
   readonly planRevision: number;

@@ -27,6 +27,8 @@ import { KIND_LABELS, readPackageFile } from '../packages/package-data';
 import { safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';
+import { readCarried, type Carried } from '../plan/carry';
+import { storeName } from '../../../db/location';
 import { quotaGrid } from './quotas';
 
 // ---------------------------------------------------------------------------------------------
@@ -178,6 +180,48 @@ export function setupKindOf(file: string): PackageKind {
 export interface OfficeSetupChoices {
   readonly officeName?: string;
   readonly names?: Readonly<Record<string, string>>;
+  /**
+   * Last year's ledger of this office (a new year from the parent's new 下达包): its key, settings, units' keys and
+   * subordinate offices carry over, its names for the parent's units and its own name are the defaults, and the
+   * 下达包 must be signed by the parent it pinned and, when addressed, to its key (carriedForAllocation).
+   */
+  readonly carried?: Carried;
+}
+
+/**
+ * Last year's ledger `carryFrom`, read for setting this office up again from the parent's new 下达包 `file`:
+ * refused when it is not an office's ledger of an earlier year (plan/carry.ts readCarried).
+ * @example initOfficeFromAllocation('郎溪县2020.db', f, { carried: await carriedForAllocation(f, '郎溪县2019.db') })
+ */
+export async function carriedForAllocation(file: string, carryFrom: string): Promise<Carried> {
+  return readCarried(carryFrom, 'summary', readAllocationFile(file).data.plan);
+}
+
+/**
+ * A 下达包 taken with last year's ledger must come from the parent that ledger pinned, and when the parent addressed
+ * it to a key, to that ledger's key: otherwise a stranger's 下达包 would be taken without the fingerprint checked
+ * by phone, since carrying over is what spares that check.
+ */
+function checkCarried(received: PackageFile, data: AllocationData, fileName: string, carried: Carried): void {
+  const from = storeName(carried.file);
+  if (carried.parent && carried.parent.publicKey !== data.parent.publicKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `下达包「${fileName}」的签名密钥(指纹 ${received.pkg.fingerprint})不是上年台账「${from}」登记的上级汇总端「${carried.parent.name}」的密钥(指纹 ${carried.parent.fingerprint}),未新建。请电话与上级汇总端核实:如果上级确实换了密钥,请不带 --carry-from 新建,并与上级电话核对新的指纹。`, { fingerprint: received.pkg.fingerprint });
+  }
+  const to = received.pkg.manifest.recipient;
+  if (to !== null && to !== carried.fingerprint) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是发给密钥指纹为 ${to} 的汇总端(「${data.office}」)的,上年台账「${from}」的密钥指纹是 ${carried.fingerprint ?? '(无)'}:不是发给这个台账的,未新建。请确认上年台账选对了,或请上级汇总端核对后重新生成。`, { recipient: to, own: carried.fingerprint });
+  }
+}
+
+/** Last year's own names for the parent's units (by the unit's name or any it went by), for the units still in its plan. */
+function carriedNames(data: AllocationData, carried: Carried | undefined): Record<string, string> {
+  const names: Record<string, string> = {};
+  if (!carried) return names;
+  for (const u of data.plan.units) {
+    const own = [u.name, ...u.aliases].map((n) => carried.parentUnits.get(n)).find((n) => n !== undefined);
+    if (own !== undefined) names[u.name] = own;
+  }
+  return names;
 }
 
 /** The name an office set up from a 下达包 signs as unless told: 郎溪县 → 郎溪县民生工作办公室. */
@@ -218,12 +262,16 @@ export function previewAllocation(file: string, choices: OfficeSetupChoices = {}
 }
 
 function previewOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): AllocationPreview {
-  const units = ownNames(data, choices.names);
+  const { carried } = choices;
+  if (carried) checkCarried(received, data, fileName, carried);
+  // Given names win over last year's: a clerk renaming a unit this year says so.
+  const units = ownNames(data, { ...carriedNames(data, carried), ...choices.names });
   const tasked = data.targets.filter((t) => t.value !== null).length;
   return {
     fileName, parent: data.parent.name, parentFingerprint: received.pkg.fingerprint,
+    parentKnown: carried?.parent != null, recipient: received.pkg.manifest.recipient,
     planTitle: data.plan.title, planYear: data.plan.year, planRevision: data.plan.revision,
-    office: data.office, officeName: choices.officeName?.trim() || defaultOfficeName(data.office),
+    office: data.office, officeName: choices.officeName?.trim() || carried?.settings.get('office_name') || defaultOfficeName(data.office),
     tasks: data.plan.categories.reduce((n, c) => n + c.tasks.length, 0), tasked, noTask: data.targets.length - tasked, units,
   };
 }
@@ -248,7 +296,7 @@ export async function initOfficeFromAllocation(
   const plan = { ...planFrom(data, preview.units), revision: 1 };
   const fingerprint = received.pkg.fingerprint;
   const ledger = await initSummary(dbFile, {
-    plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false,
+    plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false, ...(opts.carried ? { carried: opts.carried } : {}),
     ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? preview.officeName,
     within: async (trx, at) => {
       // The parent's due dates to begin with: the office may set its own units' earlier (设置页).

@@ -12,7 +12,8 @@ import { LedgerError } from '../../../shared/errors';
 import type { PlanDef } from '../../../shared/domain';
 import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
 import { deleteOffice, insertOffice, listOffices } from '../../../db/queries/levels';
-import { listTrustedOfficeKeys, pinOfficeKey } from '../../../db/queries/rollups';
+import { getParent, listTrustedOfficeKeys, pinOfficeKey } from '../../../db/queries/rollups';
+import { loadParentUnits } from '../../../db/queries/parent-units';
 import { findUnitByName } from '../../../db/queries/plan';
 import { getSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Tx } from '../../../db/schema';
@@ -30,6 +31,11 @@ export interface Carried {
   readonly keys: readonly { readonly names: readonly string[]; readonly unit: string; readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
   /** Office side: the subordinate offices in their order, each with its trusted key if one was pinned. */
   readonly offices: readonly { readonly name: string; readonly key: { readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string } | null }[];
+  /** This computer's key fingerprint last year: the key the new ledger goes on signing with. */
+  readonly fingerprint: string | null;
+  /** Office side, set up from a parent's 下达包 last year: the parent's pinned key and the own names chosen for its units. */
+  readonly parent: { readonly name: string; readonly publicKey: string; readonly fingerprint: string } | null;
+  readonly parentUnits: ReadonlyMap<string, string>;
 }
 
 /** Settings a new year keeps from the last, per side. */
@@ -67,7 +73,12 @@ export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 
     }
     const officeKeys = await listTrustedOfficeKeys(old.db);
     const offices = (await listOffices(old.db)).map((o) => ({ name: o.name, key: officeKeys.find((k) => k.office === o.name) ?? null }));
-    return { file, year: last.year, planId: last.id, settings, keys, offices };
+    const parent = role === 'summary' ? await getParent(old.db) : null;
+    return {
+      file, year: last.year, planId: last.id, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
+      parent: parent && { name: parent.name, publicKey: parent.publicKey, fingerprint: parent.fingerprint },
+      parentUnits: parent ? await loadParentUnits(old.db) : new Map(),
+    };
   } finally {
     await old.close();
   }

@@ -13,7 +13,7 @@ import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { ruleDueOf } from '../deadlines';
 import { fingerprint, loadOrCreateKey } from '../keys/keys';
-import { carryKeyFile, carryOffices, pinCarriedKeys, readCarried } from './carry';
+import { carryKeyFile, carryOffices, pinCarriedKeys, readCarried, type Carried } from './carry';
 import { seedDefaultOffices } from '../levels/offices';
 
 export interface InitSummaryOptions {
@@ -24,6 +24,8 @@ export interface InitSummaryOptions {
   readonly dueDay?: number;
   /** Last year's office database: its key, name, settings and the units' pinned keys carry over (plan/carry.ts). */
   readonly carryFrom?: string;
+  /** The same, already read (a county's new year checks it against the 下达包 first: levels/allocation.ts). */
+  readonly carried?: Carried;
   readonly now?: () => Date;
   readonly actor?: string;
   /** Whether the embedded plan's default subordinate offices are listed (yes unless told): a county set up from its parent's 下达包 starts with none. */
@@ -45,7 +47,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     throw new LedgerError('E_EXISTS', `文件 ${file} 已存在,为防止覆盖数据,未做任何修改。请换一个文件名。`);
   }
   const base = opts.plan ?? PLAN_2019;
-  const carried = opts.carryFrom === undefined ? null : await readCarried(opts.carryFrom, 'summary', base);
+  const carried = opts.carried ?? (opts.carryFrom === undefined ? null : await readCarried(opts.carryFrom, 'summary', base));
   const officeName = checkedOfficeName(opts.officeName ?? carried?.settings.get('office_name') ?? DEFAULT_OFFICE_NAME);
   const problems = opts.plan ? planProblems(opts.plan) : [];
   if (problems.length > 0) {

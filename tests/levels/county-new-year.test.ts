@@ -1,0 +1,147 @@
+/**
+ * A county's new year: the city starts 2020 from its 2019 ledger (its counties and their keys carried) and sends
+ * each county its 2020 下达包; the county starts 2020 with `ledger init --from 下达包 --carry-from 上年台账`. Its
+ * key, its names for the city's units, its units' keys and its own settings carry over, so neither the city nor the
+ * units check a fingerprint by phone again, and its first 2020 汇总包 goes into the city's ledger with no key
+ * accepted by hand. A 下达包 from another key than the parent it pinned, or addressed to another office's key, is
+ * refused and nothing is created.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PLAN_2019 } from '../../seeds/plan2019';
+import { getSetting, setSetting } from '../../db/queries/settings';
+import { getParent } from '../../db/queries/rollups';
+import { loadParentUnits } from '../../db/queries/parent-units';
+import { listTrustedKeys } from '../../db/queries/keys';
+import { activePlan, openLedger, type OpenLedger } from '../../electron/services/context';
+import { planModelToDef } from '../../db/queries/plan';
+import { enterReports } from '../../electron/services/entry/entry';
+import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
+import { exportAllocation, initOfficeFromAllocation } from '../../electron/services/levels/allocation';
+import { saveQuotas } from '../../electron/services/levels/quotas';
+import { exportRollup } from '../../electron/services/levels/rollup';
+import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
+import { initSummary } from '../../electron/services/plan/setup';
+import { yearEntries } from '../../scripts/bench-setup';
+import { runLedger as ledger } from '../helpers/cli';
+import { closeAfterTest as keep, fixedClock, tempDir } from '../helpers/ledger';
+import { editPlan } from '../plan/county-plan';
+import { setOffices } from './levels-loop';
+
+const PLAN_2020 = editPlan(PLAN_2019, (p) => {
+  Object.assign(p, { id: 'xuancheng-2020', year: 2020, title: '2020年全市民生工作要点', issuedOn: '2020-04-10' });
+});
+const in2019 = fixedClock('2019-07-04T09:00:00');
+const in2020 = fixedClock('2020-07-04T09:00:00');
+const LOCAL_RSJ = '郎溪县人力资源和社会保障局';
+
+function folder(dir: string, name: string): string {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/** The unit enters June of `year` and exports it; the office imports it (pinning the unit's key in 2019). */
+async function reportJune(office: OpenLedger, unit: OpenLedger, year: number, dir: string): Promise<void> {
+  const period = `${year}-06`;
+  await enterReports(unit, { unit: LOCAL_RSJ, period, items: yearEntries(planModelToDef(await activePlan(unit)), LOCAL_RSJ, period) });
+  const file = (await exportReport(unit, { period, outDir: folder(dir, `reports-${year}`) })).file;
+  const [r] = await importFiles(office, [file], { acceptNewKeys: year === 2019 });
+  expect(r).toMatchObject({ status: 'accepted', period });
+}
+
+/** 2019 as the city and 郎溪县 left it: county set up from its 下达包 with its own name for 市人社局, one roll-up imported by the city. */
+async function year2019(dir: string) {
+  const city = keep(await initSummary(join(dir, 'city-2019.db'), { now: in2019, actor: '市民生办' }));
+  await setOffices(city, ['郎溪县', '宣州区']);
+  await saveQuotas(city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 40 }, { task: 1, indicator: 1, office: '宣州区', value: 30 }], reasons: [] });
+  const allocation = await exportAllocation(city, { office: '郎溪县', outDir: folder(dir, 'to-counties-2019') });
+  const countyFile = join(dir, 'langxi-2019.db');
+  const county = keep(await initOfficeFromAllocation(countyFile, allocation.file, { now: in2019, officeName: '郎溪县民生办', names: { 市人社局: LOCAL_RSJ } }));
+  await setSetting(county.db, 'due_day', '8');
+  await setOffices(county, ['建平镇']);
+  const assignment = await exportAssignment(county, { unit: LOCAL_RSJ, outDir: folder(dir, 'county-units-2019') });
+  const unit = keep(await initUnitFromAssignment(join(dir, 'rsj-2019.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00'), actor: LOCAL_RSJ }));
+  await reportJune(county, unit, 2019, dir);
+  const rollup = await exportRollup(county, { period: '2019-06', outDir: folder(dir, 'to-city-2019') });
+  expect((await importFiles(city, [rollup.file], { acceptNewKeys: true })).map((r) => r.status)).toEqual(['accepted']);
+  return { city, county, countyFile, unit };
+}
+
+/** The city's 2020 ledger, carried from 2019 (its counties with their keys), and its 2020 下达包 for 郎溪县. */
+async function city2020(dir: string, city2019: OpenLedger) {
+  const city = keep(await initSummary(join(dir, 'city-2020.db'), { plan: PLAN_2020, carryFrom: city2019.file, now: in2020, actor: '市民生办' }));
+  await saveQuotas(city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 45 }, { task: 1, indicator: 1, office: '宣州区', value: 35 }], reasons: [] });
+  return { city, allocation: await exportAllocation(city, { office: '郎溪县', outDir: folder(dir, 'to-counties-2020') }) };
+}
+
+describe('a county starts a new year from the city’s new 下达包 and last year’s ledger', () => {
+  it('carries its key, unit names, units’ keys and settings: the city takes its 2020 roll-up and the unit its 2020 report with no fingerprint checked again', async () => {
+    const dir = tempDir('county-year-');
+    const y2019 = await year2019(dir);
+    const { city, allocation } = await city2020(dir, y2019.city);
+    // The city knows 郎溪县's key: the 2020 下达包 is addressed to it.
+    expect(allocation).toMatchObject({ office: '郎溪县' });
+
+    const countyFile = join(dir, 'langxi-2020.db');
+    const made = await ledger('init', '--db', countyFile, '--from', allocation.file, '--carry-from', y2019.countyFile);
+    expect(made.code, made.err).toBe(0); console.log(made.out);
+    expect(made.out).toContain('(与上年登记的相同,无需再核对)');
+    expect(made.out).toContain(`市人社局=${LOCAL_RSJ}`);
+    expect(made.out).toContain('下级汇总端:建平镇(接续上年)');
+    expect(made.out).toMatch(/已接续上年台账 .*langxi-2019\.db.*1 个单位的密钥已登记/);
+    expect(made.err).not.toContain('提醒');
+
+    const county = keep(await openLedger(countyFile, { now: in2020, actor: '郎溪县民生办' }));
+    expect(await getSetting(county.db, 'fingerprint')).toBe(await getSetting(y2019.county.db, 'fingerprint'));
+    expect(await getSetting(county.db, 'office_name')).toBe('郎溪县民生办');
+    expect(await getSetting(county.db, 'due_day')).toBe('8');
+    expect((await loadParentUnits(county.db)).get('市人社局')).toBe(LOCAL_RSJ);
+    expect((await getParent(county.db))?.fingerprint).toBe(await getSetting(city.db, 'fingerprint'));
+    expect((await listTrustedKeys(county.db)).map((k) => k.unit)).toEqual([LOCAL_RSJ]);
+
+    // The unit starts 2020 from the county's new 任务包, keeping its key; its June report goes in without --accept-new-keys.
+    const assignment = await exportAssignment(county, { unit: LOCAL_RSJ, outDir: folder(dir, 'county-units-2020') });
+    const unitFile = join(dir, 'rsj-2020.db');
+    expect((await ledger('init', '--db', unitFile, '--from', assignment.file, '--carry-from', y2019.unit.file)).code).toBe(0);
+    const unit = keep(await openLedger(unitFile, { now: fixedClock('2020-07-02T15:00:00'), actor: LOCAL_RSJ }));
+    await reportJune(county, unit, 2020, dir);
+
+    // Its roll-up is signed by the key the city carried: taken without accepting a key.
+    const rollup = await exportRollup(county, { period: '2020-06', outDir: folder(dir, 'to-city-2020') });
+    const [taken] = await importFiles(city, [rollup.file]);
+    expect(taken).toMatchObject({ status: 'accepted', kind: 'rollup' });
+  });
+
+  it('refuses a 下达包 signed by another key than last year’s parent, or addressed to another office’s key, creating nothing', async () => {
+    const dir = tempDir('county-year-refused-');
+    const y2019 = await year2019(dir);
+    const { allocation } = await city2020(dir, y2019.city);
+
+    // Someone else's "city" (its own key) sends a 下达包 for 郎溪县.
+    const stranger = keep(await initSummary(join(dir, 'stranger.db'), { plan: PLAN_2020, now: in2020 }));
+    await setOffices(stranger, ['郎溪县']);
+    const forged = await exportAllocation(stranger, { office: '郎溪县', outDir: folder(dir, 'stranger-out'), noQuotasOk: true });
+    const target = join(dir, 'langxi-2020.db');
+    const refused = await ledger('init', '--db', target, '--from', forged.file, '--carry-from', y2019.countyFile);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/E_KEY_MISMATCH.*不是上年台账「langxi-2019\.db」登记的上级汇总端「市民生工作办公室」的密钥/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(`${target}.key`)).toBe(false);
+
+    // The city's real 下达包 is addressed to 郎溪县's key: carried from another county's ledger it is refused.
+    const other = keep(await initOfficeFromAllocation(join(dir, 'xuanzhou-2019.db'),
+      (await exportAllocation(y2019.city, { office: '宣州区', outDir: folder(dir, 'to-xz') })).file, { now: in2019 }));
+    const wrong = await ledger('init', '--db', target, '--from', allocation.file, '--carry-from', other.file);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/^错误 \[E_WRONG_RECIPIENT\]:下达包「.+」是发给密钥指纹为 [0-9A-F-]+ 的汇总端.「郎溪县」.的,上年台账「xuanzhou-2019\.db」的密钥指纹是 [0-9A-F-]+:不是发给这个台账的,未新建。/);
+    expect(existsSync(target)).toBe(false);
+
+    // Set up anew without carrying: made, with a reminder that the city knows another key for this county.
+    const fresh = await ledger('init', '--db', target, '--from', allocation.file);
+    expect(fresh.code, fresh.err).toBe(0); console.log(fresh.out, fresh.err);
+    expect(fresh.out).toContain('(请与上级电话核对)');
+    expect(fresh.err).toContain('请加 --carry-from 上年台账.db 接续');
+  });
+});
