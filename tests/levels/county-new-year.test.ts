@@ -6,7 +6,7 @@
  * accepted by hand. A 下达包 from another key than the parent it pinned, or addressed to another office's key, is
  * refused and nothing is created.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_2019 } from '../../seeds/plan2019';
@@ -27,6 +27,9 @@ import { yearEntries } from '../../scripts/bench-setup';
 import { runLedger as ledger } from '../helpers/cli';
 import { closeAfterTest as keep, fixedClock, tempDir } from '../helpers/ledger';
 import { editPlan } from '../plan/county-plan';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/api';
+import { createHandlers, dispatch, LedgerSession, type Dialogs, type Handlers } from '../../electron/services/api';
+import { yearFile } from '../../electron/services/plan/years';
 import { setOffices } from './levels-loop';
 
 const PLAN_2020 = editPlan(PLAN_2019, (p) => {
@@ -143,5 +146,55 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
     expect(fresh.code, fresh.err).toBe(0); console.log(fresh.out, fresh.err);
     expect(fresh.out).toContain('(请与上级电话核对)');
     expect(fresh.err).toContain('请加 --carry-from 上年台账.db 接续');
+  });
+
+  it('in the app: the county chooses the city’s 2020 下达包 to start 2020 and works in it carried over; a plan file is refused for a county, and a 下达包 for a city', async () => {
+    const dir = tempDir('county-year-app-');
+    const y2019 = await year2019(dir);
+    const { city, allocation } = await city2020(dir, y2019.city);
+    const notice = join(dir, '2020年民生工作要点.json');
+    writeFileSync(notice, JSON.stringify(PLAN_2020));
+    const titles: string[] = [];
+    const answers = [notice, allocation.file];
+    const dialogs: Dialogs = { openFiles: async (o) => { titles.push(o.title ?? ''); return [answers.shift()!]; }, openFolder: async () => null, chooseFolder: async () => null, saveFile: async () => null };
+    const session = new LedgerSession(y2019.countyFile, { now: in2020, actor: '郎溪县民生办' });
+    const app: Handlers = createHandlers({ session, dialogs, emit: () => undefined, now: in2020, actor: '郎溪县民生办' });
+    const call = async <C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> => {
+      const r = await dispatch(app, channel, req);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value as ResponseOf<C>;
+    };
+    try {
+      // A plan file would make 郎溪县 an office of its own plan, cut off from the city: shown with the reason, refused if sent anyway.
+      const wrong = await call('years:preview', {});
+      expect(titles[0]).toBe('选择上级发来的新一年的下达包(.xlsx)');
+      expect(wrong!.parsed.errors).toEqual([{ where: '文件', message: '本级汇总端是按上级「市民生工作办公室」的下达包建立的:新的一年请选择上级发来的新一年的下达包(.xlsx),本级的单位名称、密钥和设置会接续过去。' }]);
+      expect(await dispatch(app, 'years:start', { plan: PLAN_2020 })).toMatchObject({ ok: false, error: { code: 'E_USAGE' } });
+
+      const preview = await call('years:preview', {});
+      expect(preview).toMatchObject({ ledgerFileName: 'langxi-2020.db', parsed: { errors: [], plan: { year: 2020 } } });
+      expect(preview!.parsed.plan.units.map((u) => u.name)).toContain(LOCAL_RSJ);
+      const started = await call('years:start', { plan: preview!.parsed.plan });
+      expect(started).toMatchObject({ year: 2020, readOnlyYear: null, officeName: '郎溪县民生办', fingerprint: await getSetting(y2019.county.db, 'fingerprint') });
+      expect(session.dbFile).toBe(yearFile(y2019.countyFile, 2020));
+      expect((await call('keys:list', {})).pinned.map((k) => k.unit)).toEqual([LOCAL_RSJ]);
+      // Its first 2020 汇总包 goes into the city's 2020 ledger under the key the city carried.
+      const county = await session.require();
+      const rollup = await exportRollup(county, { period: '2020-01', outDir: folder(dir, 'to-city-2020') });
+      expect((await importFiles(city, [rollup.file]))[0]).toMatchObject({ status: 'accepted', kind: 'rollup' });
+    } finally {
+      await session.close();
+    }
+
+    // The city choosing a 下达包 for its new year: not a plan.
+    const cityAnswers = [allocation.file];
+    const citySession = new LedgerSession(city.file, { now: fixedClock('2021-04-10T09:00:00'), actor: '市民生办' });
+    const cityApp = createHandlers({ session: citySession, dialogs: { ...dialogs, openFiles: async () => [cityAnswers.shift()!] }, emit: () => undefined, now: fixedClock('2021-04-10T09:00:00'), actor: '市民生办' });
+    try {
+      const r = await dispatch(cityApp, 'years:preview', {});
+      expect(r).toMatchObject({ ok: true, value: { parsed: { errors: [{ where: '文件', message: expect.stringContaining('这是上级发给下级汇总端的下达包,不是工作计划') }] } } });
+    } finally {
+      await citySession.close();
+    }
   });
 });

@@ -257,8 +257,18 @@ function ownNames(data: AllocationData, given: Readonly<Record<string, string>> 
  * @example previewAllocation('下达包-郎溪县.xlsx').units[0] // { parent: '市人社局', name: '郎溪县人社局', proposed: true }
  */
 export function previewAllocation(file: string, choices: OfficeSetupChoices = {}): AllocationPreview {
+  return previewAllocationPlan(file, choices).preview;
+}
+
+/** previewAllocation, and the plan the office would be set up on (its own names, its targets). */
+export function previewAllocationPlan(file: string, choices: OfficeSetupChoices = {}): { readonly preview: AllocationPreview; readonly plan: PlanDef } {
   const { received, data } = readAllocationFile(file);
-  return previewOf(received, data, basename(file), choices);
+  return setupOf(received, data, basename(file), choices);
+}
+
+function setupOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): { readonly preview: AllocationPreview; readonly plan: PlanDef } {
+  const preview = previewOf(received, data, fileName, choices);
+  return { preview, plan: { ...planFrom(data, preview.units), revision: 1 } };
 }
 
 function previewOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): AllocationPreview {
@@ -292,8 +302,7 @@ export async function initOfficeFromAllocation(
   dbFile: string, file: string, opts: OfficeSetupChoices & { readonly now?: () => Date; readonly actor?: string } = {},
 ): Promise<OpenLedger & { readonly preview: AllocationPreview }> {
   const { received, data } = readAllocationFile(file);
-  const preview = previewOf(received, data, basename(file), opts);
-  const plan = { ...planFrom(data, preview.units), revision: 1 };
+  const { preview, plan } = setupOf(received, data, basename(file), opts);
   const fingerprint = received.pkg.fingerprint;
   const ledger = await initSummary(dbFile, {
     plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false, ...(opts.carried ? { carried: opts.carried } : {}),

@@ -5,6 +5,7 @@ import { LedgerError } from '../../../shared/errors';
 import { parsePeriod, planPeriods } from '../../../shared/rules/periods';
 import type { RevisionView } from '../../../shared/api';
 import { listPlanRevisions, planModelToDef } from '../../../db/queries/plan';
+import { getParent } from '../../../db/queries/rollups';
 import { activePlan } from '../context';
 import { fillDemo } from '../entry/demo';
 import { initUnitFromAssignment } from '../import/import';
@@ -94,7 +95,8 @@ export function planHandlers(deps: HandlerDeps) {
       return appInfo(await session.require(), version, session.readOnlyYear);
     },
     'years:preview': async () => {
-      const file = (await dialogs.openFiles({ title: '选择新一年的工作计划:通知(.docx、.txt)或责任分解表(.xlsx)', filters: PLAN_FILTER }))?.[0];
+      const county = (await getParent((await session.require()).db)) !== null;
+      const file = (await dialogs.openFiles({ title: county ? '选择上级发来的新一年的下达包(.xlsx)' : '选择新一年的工作计划:通知(.docx、.txt)或责任分解表(.xlsx)', filters: PLAN_FILTER }))?.[0];
       return file ? previewNewYear(session, file) : null;
     },
     'years:start': async (req) => {

@@ -18,6 +18,9 @@ import { activePlan, openLedger, roleOf, type OpenLedger } from '../context';
 import type { Handlers, LedgerSession } from '../host';
 import { readPlanFile } from './read';
 import { initSummary } from './setup';
+import { getParent } from '../../../db/queries/rollups';
+import { planModelToDef } from '../../../db/queries/plan';
+import { carriedForAllocation, initOfficeFromAllocation, previewAllocationPlan, setupKindOf } from '../levels/allocation';
 
 /** A year's ledger file beside the current one. */
 interface YearFile {
@@ -123,6 +126,8 @@ export async function startNewYear(session: LedgerSession, plan: PlanDef, opts: 
   refuseWhileEarlierYear(session, '开始新的一年');
   refuseNewYearOnServer(session);
   const ctx = await session.require();
+  const parent = await getParent(ctx.db);
+  if (parent) return startCountyYear(session, parent.name, plan, opts);
   const current = await activePlan(ctx);
   if (plan.year <= current.year) {
     throw new LedgerError('E_WRONG_PLAN', `这是 ${plan.year} 年的计划,本台账已是 ${current.year} 年的:新的一年须是 ${current.year + 1} 年或以后。同一年的计划调整请用「编辑计划」或「从文件修订计划」。`);
@@ -141,12 +146,58 @@ export async function startNewYear(session: LedgerSession, plan: PlanDef, opts: 
 export async function previewNewYear(session: LedgerSession, file: string): Promise<PlanFileView & { readonly ledgerFileName: string }> {
   refuseWhileEarlierYear(session, '开始新的一年');
   refuseNewYearOnServer(session);
-  const current = await activePlan(await session.require());
+  const ctx = await session.require();
+  const current = await activePlan(ctx);
+  const parent = await getParent(ctx.db);
+  const allocation = isAllocation(file);
+  if (parent || allocation) {
+    pendingAllocations.delete(session);
+    if (!parent || !allocation) {
+      const message = parent
+        ? `本级汇总端是按上级「${parent.name}」的下达包建立的:新的一年请选择上级发来的新一年的下达包(.xlsx),本级的单位名称、密钥和设置会接续过去。`
+        : '这是上级发给下级汇总端的下达包,不是工作计划:新的一年请选择新一年的通知(.docx、.txt)或责任分解表(.xlsx)。';
+      return { fileName: basename(file), parsed: { plan: await activePlan(ctx).then(planModelToDef), review: [], errors: [{ where: '文件', message }] }, ledgerFileName: '' };
+    }
+    // Checked as `init --from 下达包 --carry-from` checks it: an earlier year's ledger, the parent it pinned, addressed to its key.
+    const { plan } = previewAllocationPlan(file, { carried: await carriedForAllocation(file, session.dbFile) });
+    pendingAllocations.set(session, { file, planId: plan.id, year: plan.year });
+    return { fileName: basename(file), parsed: { plan, review: [], errors: [] }, ledgerFileName: basename(yearFile(session.dbFile, plan.year)) };
+  }
   const parsed = await readPlanFile(file);
   const late = parsed.errors.length === 0 && parsed.plan.year <= current.year
     ? [{ where: '年度', message: `这是 ${parsed.plan.year} 年的计划,本台账已是 ${current.year} 年的:新的一年须是 ${current.year + 1} 年或以后。同一年的计划调整请用「编辑计划」。` }]
     : [];
   return { fileName: basename(file), parsed: { ...parsed, errors: [...parsed.errors, ...late] }, ledgerFileName: basename(yearFile(session.dbFile, parsed.plan.year)) };
+}
+
+/** A county's 下达包 chosen for its new year (previewNewYear), set up from when the clerk confirms (startNewYear). */
+const pendingAllocations = new WeakMap<LedgerSession, { readonly file: string; readonly planId: string; readonly year: number }>();
+
+/** Whether `file` is a 下达包 (a signed package the parent sends its offices): read only when it looks like a package workbook. */
+function isAllocation(file: string): boolean {
+  if (!/\.xlsx$/i.test(file)) return false;
+  try {
+    return setupKindOf(file) === 'allocation';
+  } catch {
+    return false; // not a package at all: a 责任分解表, read as a plan
+  }
+}
+
+/**
+ * A county's new year: its ledger set up again from the parent's new 下达包 chosen in previewNewYear, carrying this
+ * year's key, unit names, units' keys and settings (levels/allocation.ts), then worked in.
+ */
+async function startCountyYear(session: LedgerSession, parent: string, plan: PlanDef, opts: { readonly now: () => Date; readonly actor: string }): Promise<void> {
+  const pending = pendingAllocations.get(session);
+  if (!pending || pending.planId !== plan.id) {
+    throw new LedgerError('E_USAGE', `本级汇总端是按上级「${parent}」的下达包建立的:新的一年请先选择上级发来的新一年的下达包(.xlsx)。`);
+  }
+  const file = yearFile(session.dbFile, pending.year);
+  if (existsSync(file)) throw new LedgerError('E_EXISTS', `本机已有 ${pending.year} 年的台账(${basename(file)}),未做任何修改。请在年度切换中选择 ${pending.year} 年。`);
+  const made = await initOfficeFromAllocation(file, pending.file, { carried: await carriedForAllocation(pending.file, session.dbFile), now: opts.now, actor: opts.actor });
+  await made.close();
+  pendingAllocations.delete(session);
+  await session.switchTo(file, null);
 }
 
 /**
