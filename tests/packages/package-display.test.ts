@@ -61,12 +61,17 @@ describe('content a spreadsheet program skips is not read as the package\'s', ()
     expect(err.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'I2', signed: '加快进度', found: '加快' });
   });
 
-  it('a value in another namespace, two values in one cell, an element inside a value, two font lists: refused as unreadable', () => {
+  it('a value in another namespace, two values in one cell, an element inside a value, two font lists, one style child twice: refused as unreadable', () => {
     const cases: [Buffer, RegExp][] = [
       [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', `<c r="E2"><q:v ${Q}>120</q:v></c>`), /E2 中有不认识的元素 q:v/],
       [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', '<c r="E2"><v>12</v><v>0</v></c>'), /E2 有两个 <v>/],
       [edit(signed, DATA_SHEET, '<c r="E2"><v>120</v></c>', `<c r="E2"><v>12<q:x ${Q}/>0</v></c>`), /E2 中有多余的元素 q:x/],
       [editZipText(signed, 'xl/styles.xml', (x) => x.replace('</styleSheet>', '<fonts count="1"><font><color rgb="FFFFFFFF"/></font></fonts></styleSheet>')), /两份 fonts/],
+      // One child twice in a style: LibreOffice shows the last, another program may show the first.
+      [editZipText(signed, 'xl/styles.xml', (x) => x.replace(/<font>(.*?)<\/font>/, '<font>$1<color rgb="FFFFFFFF"/></font>')), /样式中的字体有两个 <color>/],
+      [editZipText(signed, 'xl/styles.xml', (x) => x.replace(/<font>(.*?)<\/font>/, '<font>$1<sz val="1"/></font>')), /样式中的字体有两个 <sz>/],
+      [editZipText(signed, 'xl/styles.xml', (x) => x.replace('<patternFill patternType="none"/>', '<patternFill patternType="none"/><patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>')), /样式中的填充有两个 <patternFill\/gradientFill>/],
+      [editZipText(signed, 'xl/styles.xml', (x) => x.replace('</numFmts>', '<numFmt numFmtId="56" formatCode="&quot;999&quot;"/></numFmts>')), /样式中数字格式 56 有两种写法/],
     ];
     for (const [bytes, why] of cases) {
       const err = refusalOf(bytes);

@@ -510,15 +510,33 @@ function readFont(x: XmlReader): Font {
   let size: number | undefined;
   let name: string | undefined;
   let raised = false;
+  const once = new Once('字体');
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START || x.depth !== depth + 1) continue;
-    if (x.local === 'color') color = readColor(x);
-    else if (x.local === 'sz') size = numberAttr(x.attr('val'));
-    else if (x.local === 'name' || x.local === 'rFont') name = x.attr('val');
-    else if (x.local === 'vertAlign') raised = x.attr('val') === 'superscript' || x.attr('val') === 'subscript';
+    if (x.local === 'color') color = readColor(once.take(x, x.local));
+    else if (x.local === 'sz') size = numberAttr(once.take(x, x.local).attr('val'));
+    else if (x.local === 'name' || x.local === 'rFont') name = once.take(x, 'name').attr('val');
+    else if (x.local === 'vertAlign') raised = ['superscript', 'subscript'].includes(once.take(x, x.local).attr('val') ?? '');
   }
   return { color, size, name, raised };
+}
+
+/**
+ * The children of a style element that may appear once: two (`<font><color rgb="000000"/><color rgb="FFFFFF"/>`)
+ * let one program show the first and another the last, so the styles are refused rather than read either way.
+ */
+class Once {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly what: string) {}
+
+  /** The reader, on an element of kind `kind` met for the first time in this element; refused the second time. */
+  take(x: XmlReader, kind: string): XmlReader {
+    if (this.seen.has(kind)) throw corrupt(`样式中的${this.what}有两个 <${kind}>`);
+    this.seen.add(kind);
+    return x;
+  }
 }
 
 function readColor(x: XmlReader): Color {
@@ -566,7 +584,9 @@ function readStyles(x: XmlReader): Styles {
       case 'numFmts':
         if (x.local === 'numFmt') {
           const id = integerAttr(x.attr('numFmtId'));
-          if (id !== undefined) numFmts.set(id, x.attr('formatCode') ?? '');
+          const code = x.attr('formatCode') ?? '';
+          if (id !== undefined && numFmts.has(id) && numFmts.get(id) !== code) throw corrupt(`样式中数字格式 ${id} 有两种写法`);
+          if (id !== undefined) numFmts.set(id, code);
         }
         break;
       case 'fonts':
@@ -601,9 +621,11 @@ function readXf(x: XmlReader, isCellXf: boolean): Xf {
     shrink: false,
     rotated: false,
   };
+  const once = new Once('单元格样式');
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START || x.local !== 'alignment') continue;
+    once.take(x, x.local);
     xf.fillAlign = x.attr('horizontal') === 'fill';
     const indent = x.attr('indent');
     if (indent !== undefined) xf.indent = numberAttr(indent) ?? Infinity;
@@ -621,21 +643,22 @@ function readFill(x: XmlReader): Fill {
   let bg: Color | undefined;
   const stops: Color[] = [];
   let gradient = false;
+  const once = new Once('填充');
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START) continue;
     switch (x.local) {
       case 'patternFill':
-        pattern = x.attr('patternType') ?? 'none';
-        break;
       case 'gradientFill':
-        gradient = true;
+        once.take(x, 'patternFill/gradientFill');
+        if (x.local === 'gradientFill') gradient = true;
+        else pattern = x.attr('patternType') ?? 'none';
         break;
       case 'fgColor':
-        fg = readColor(x);
+        fg = readColor(once.take(x, x.local));
         break;
       case 'bgColor':
-        bg = readColor(x);
+        bg = readColor(once.take(x, x.local));
         break;
       case 'color':
         if (gradient) stops.push(readColor(x));
