@@ -364,6 +364,9 @@ describe('ledger plan template, filled in by a script', () => {
       { where: '「责任分解」第8行 G列(目标)', message: '显示为日期「2020-03-20」:请把单元格格式改为常规或数值后重新填写目标。' },
       { where: '「责任分解」第5行 H列(目标上限)', message: '显示为日期「12:00」:请把单元格格式改为常规或数值后重新填写目标上限。' },
     ]],
+    // 1.2 typed as a task's number becomes 1月2日 in Excel and WPS: read as its day serial it would be task 46024.
+    ['a 任务序号 shown as a date', [['date', '责任分解', 'B9', '2026-01-02'], ['format', '责任分解', 'B9', 'm"月"d"日"']],
+      [{ where: '「责任分解」第9行 B列(任务序号)', message: '显示为日期「2026-01-02」:请把单元格格式改为常规或数值后重新填写任务序号(正整数,如 12)。' }]],
     ['an error value left by a formula', [['set', '责任分解', 'G4', '#N/A']],
       [{ where: '「责任分解」第4行 G列(目标)', message: '是错误值「#N/A」:请填写目标,不要用公式。' }]],
     ['one category number for two categories', [['set', '责任分解', 'A4', '一、办好公平优质教育']],

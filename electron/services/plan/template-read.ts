@@ -519,6 +519,12 @@ class TemplateReader {
       if (cells.size === 0) continue;
       const noCell = cells.get('taskNo');
       if (noCell) {
+        // 1.1 or 1-2 typed as a task's number becomes 1月1日 (a day serial such as 46023): not the number meant.
+        if (typeof noCell.cell.value === 'number' && noCell.cell.shownAs === 'date') {
+          this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, `显示为日期「${shownDate(noCell.cell.value)}」:请把单元格格式改为常规或数值后重新填写任务序号(正整数,如 12)。`);
+          current = null;
+          continue;
+        }
         const n = typeof noCell.cell.value === 'number' ? noCell.cell.value : numberFromText(noCell.text);
         if (n === null || !Number.isInteger(n) || n < 1) {
           this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, `「${noCell.text}」不是任务序号:请填写正整数,如 12。`);
