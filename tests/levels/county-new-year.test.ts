@@ -141,6 +141,12 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
     expect(wrong.err).toMatch(/^错误 \[E_WRONG_RECIPIENT\]:下达包「.+」是发给密钥指纹为 [0-9A-F-]+ 的汇总端.「郎溪县」.的,上年台账「xuanzhou-2019\.db」的密钥指纹是 [0-9A-F-]+:不是发给这个台账的,未新建。/);
     expect(existsSync(target)).toBe(false);
 
+    // The same year's 下达包 carried from that year's ledger: it is imported there, not set up from.
+    const again = await exportAllocation(y2019.city, { office: '郎溪县', outDir: folder(dir, 'to-counties-2019-again') });
+    const sameYear = await ledger('init', '--db', target, '--from', again.file, '--carry-from', y2019.countyFile);
+    expect(sameYear.err).toMatch(/^错误 \[E_WRONG_PLAN\]:「langxi-2019\.db」是 2019 年的台账.*只能从往年的台账接续到新一年。同一年上级发来的新下达包请导入本年的台账\(ledger import --db langxi-2019\.db 下达包\)。$/);
+    expect(existsSync(target)).toBe(false);
+
     // Set up anew without carrying: made, with a reminder that the city knows another key for this county.
     const fresh = await ledger('init', '--db', target, '--from', allocation.file);
     expect(fresh.code, fresh.err).toBe(0); console.log(fresh.out, fresh.err);

@@ -194,7 +194,8 @@ export interface OfficeSetupChoices {
  * @example initOfficeFromAllocation('郎溪县2020.db', f, { carried: await carriedForAllocation(f, '郎溪县2019.db') })
  */
 export async function carriedForAllocation(file: string, carryFrom: string): Promise<Carried> {
-  return readCarried(carryFrom, 'summary', readAllocationFile(file).data.plan);
+  // The same year's later 下达包 is imported into that year's ledger, not set up from.
+  return readCarried(carryFrom, 'summary', readAllocationFile(file).data.plan, `同一年上级发来的新下达包请导入本年的台账(ledger import --db ${storeName(carryFrom)} 下达包)。`);
 }
 
 /**

@@ -49,7 +49,11 @@ const CARRIED_SETTINGS: Readonly<Record<Role, readonly SettingKey[]>> = {
  * created) when it is not a ledger of that side, or its plan is not of an earlier year.
  * @example const carried = await readCarried('S2019.db', 'summary', plan2020)
  */
-export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title'>): Promise<Carried> {
+export async function readCarried(
+  file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title'>,
+  /** What to do instead with a plan of the same year, said when it is refused. */
+  sameYear = '同一年的计划调整请用 ledger plan revise。',
+): Promise<Carried> {
   if (!isPostgresUrl(file) && !existsSync(file)) throw new LedgerError('E_NOT_FOUND', `找不到上年的数据库文件「${file}」。`);
   const old = await openLedger(file, { mustExist: true });
   try {
@@ -59,7 +63,7 @@ export async function readCarried(file: string, role: Role, plan: Pick<PlanDef, 
     }
     const last = await activePlan(old);
     if (last.year >= plan.year) {
-      throw new LedgerError('E_WRONG_PLAN', `「${storeName(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。同一年的计划调整请用 ledger plan revise。`);
+      throw new LedgerError('E_WRONG_PLAN', `「${storeName(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。${sameYear}`);
     }
     const settings = new Map<SettingKey, string>();
     for (const key of CARRIED_SETTINGS[role]) {
