@@ -9,8 +9,13 @@ import type { Tx } from '../schema';
  * @example (await loadParentUnits(db)).get('市人社局') // '郎溪县人社局'
  */
 export async function loadParentUnits(db: Tx): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('parent_units').select(['parent_name', 'name']).execute();
-  return new Map(rows.map((r) => [r.parent_name, r.name]));
+  // A unit the office renamed since (编辑计划, plan revise) has the recorded name as an alias: its name now is the one
+  // a later 下达包, or next year's ledger, gives it, not the old one back.
+  const rows = await db.selectFrom('parent_units')
+    .leftJoin('unit_aliases', 'unit_aliases.alias', 'parent_units.name')
+    .leftJoin('units', 'units.id', 'unit_aliases.unit_id')
+    .select(['parent_units.parent_name', 'parent_units.name', 'units.name as current']).execute();
+  return new Map(rows.map((r) => [r.parent_name, r.current ?? r.name]));
 }
 
 /** Records (or replaces) the own name of each parent unit given. @example await saveParentUnits(trx, new Map([['市人社局', '郎溪县人社局']])) */

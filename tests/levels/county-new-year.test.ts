@@ -27,6 +27,8 @@ import { yearEntries } from '../../scripts/bench-setup';
 import { runLedger as ledger } from '../helpers/cli';
 import { closeAfterTest as keep, fixedClock, tempDir } from '../helpers/ledger';
 import { editPlan } from '../plan/county-plan';
+import { applyPlanEdit } from '../../shared/plan-edit';
+import { revisePlan } from '../../electron/services/plan/revise';
 import type { Channel, RequestOf, ResponseOf } from '../../shared/api';
 import { createHandlers, dispatch, LedgerSession, type Dialogs, type Handlers } from '../../electron/services/api';
 import { yearFile } from '../../electron/services/plan/years';
@@ -202,5 +204,31 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
     } finally {
       await citySession.close();
     }
+  });
+
+  it('a unit the county renamed during the year keeps its new name in a later 下达包 and in next year’s ledger', async () => {
+    const dir = tempDir('county-year-renamed-');
+    const y2019 = await year2019(dir);
+    const plan = planModelToDef(await activePlan(y2019.county));
+    const r = await revisePlan(y2019.county, applyPlanEdit(plan, { kind: 'rename-unit', from: LOCAL_RSJ, to: '郎溪县人社局' }));
+    expect(r.diff.changes.map((c) => c.kind)).toContain('unit-renamed');
+    expect((await loadParentUnits(y2019.county.db)).get('市人社局')).toBe('郎溪县人社局');
+
+    // The city's later 2019 下达包 changes no name back.
+    await saveQuotas(y2019.city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 41 }], reasons: [] });
+    const later = await exportAllocation(y2019.city, { office: '郎溪县', outDir: folder(dir, 'to-counties-2019-later') });
+    const [taken] = await importFiles(y2019.county, [later.file]);
+    expect(taken).toMatchObject({ status: 'accepted' });
+    expect(JSON.stringify(taken!.changes ?? [])).not.toContain('改名');
+    expect(planModelToDef(await activePlan(y2019.county)).units.map((u) => u.name)).toContain('郎溪县人社局');
+
+    // Next year carries the new name, and the unit's key pinned under it.
+    const { allocation } = await city2020(dir, y2019.city);
+    const countyFile = join(dir, 'langxi-2020.db');
+    const made = await ledger('init', '--db', countyFile, '--from', allocation.file, '--carry-from', y2019.countyFile);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain('市人社局=郎溪县人社局\n');
+    const county = keep(await openLedger(countyFile, { now: in2020 }));
+    expect((await listTrustedKeys(county.db)).map((k) => k.unit)).toEqual(['郎溪县人社局']);
   });
 });
