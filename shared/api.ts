@@ -284,6 +284,13 @@ export interface RevisionHistoryView {
 }
 
 /** A plan file read for a person to look at before using it: the file's name and what was read. */
+/** A file chosen to start the new year, as read, with the new ledger's file name and what it takes from this year's. */
+export interface NewYearPreview extends PlanFileView {
+  readonly ledgerFileName: string;
+  /** What carries over, in a sentence (a county's differs: its plan comes from the parent's 下达包). */
+  readonly carried: string;
+}
+
 export interface PlanFileView {
   readonly fileName: string;
   readonly parsed: ParsedPlan;
@@ -590,7 +597,7 @@ export interface ResponseMap {
   'plan:history': readonly RevisionHistoryView[];
   'years:list': readonly LedgerYearView[];
   'years:open': AppInfo;
-  'years:preview': (PlanFileView & { readonly ledgerFileName: string }) | null;
+  'years:preview': NewYearPreview | null;
   'years:start': AppInfo;
   'periods:list': readonly PeriodView[];
   'periods:lock': PeriodView;

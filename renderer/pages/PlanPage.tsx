@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Modal, Select, Space, Tabs, Timeline, Typography } from 'antd';
-import type { LedgerYearView, PlanFileView, RevisionHistoryView, RevisionView } from '../../shared/api';
+import type { LedgerYearView, NewYearPreview, PlanFileView, RevisionHistoryView, RevisionView } from '../../shared/api';
 import type { PlanDef } from '../../shared/domain';
 import { localDate } from '../../shared/format';
 import { call } from '../api';
@@ -17,7 +17,7 @@ import { useApp } from '../store';
 const { Text, Paragraph } = Typography;
 
 type Preview = PlanFileView & { readonly revision: RevisionView | null };
-type NewYear = PlanFileView & { readonly ledgerFileName: string };
+type NewYear = NewYearPreview;
 
 function Changes({ changes }: { readonly changes: readonly string[] }) {
   return <ul className="plain-list rows" data-testid="revision-changes">{changes.map((c, k) => <li key={k}>{c}</li>)}</ul>;
@@ -186,10 +186,11 @@ export function PlanPage() {
         ]}>
         {newYear && (
           <>
-            <Paragraph data-testid="new-year-note">
-              将在本机新建台账 <Text strong>{newYear.ledgerFileName}</Text>(与今年的台账在同一文件夹):沿用本机签名密钥(各单位无需重新核对指纹)、汇总单位名称、
-              报送频率和设置,各单位已登记的密钥一并接续。{plan.year} 年的台账保持不变,以后可在「年度」中查看(只读)。
-            </Paragraph>
+            {newYear.parsed.errors.length === 0 && (
+              <Paragraph data-testid="new-year-note">
+                将在本机新建台账 <Text strong>{newYear.ledgerFileName}</Text>(与今年的台账在同一文件夹):{newYear.carried}。{plan.year} 年的台账保持不变,以后可在「年度」中查看(只读)。
+              </Paragraph>
+            )}
             <PlanPreview parsed={newYear.parsed} fileName={newYear.fileName} />
           </>
         )}

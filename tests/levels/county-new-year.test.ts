@@ -181,6 +181,8 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
 
       const preview = await call('years:preview', {});
       expect(preview).toMatchObject({ ledgerFileName: 'langxi-2020.db', parsed: { errors: [], plan: { year: 2020 } } });
+      expect(preview!.carried).toContain('上年给上级各单位定的本地名称');
+      expect(preview!.carried).toContain('报送频率和各期截止日按上级的下达包');
       expect(preview!.parsed.plan.units.map((u) => u.name)).toContain(LOCAL_RSJ);
       const started = await call('years:start', { plan: preview!.parsed.plan });
       expect(started).toMatchObject({ year: 2020, readOnlyYear: null, officeName: '郎溪县民生办', fingerprint: await getSetting(y2019.county.db, 'fingerprint') });

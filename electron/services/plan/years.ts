@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CHANNELS, type Channel, type LedgerYearView, type PlanFileView } from '../../../shared/api';
+import { CHANNELS, type Channel, type LedgerYearView, type NewYearPreview } from '../../../shared/api';
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
 import { getSetting } from '../../../db/queries/settings';
@@ -143,7 +143,7 @@ export async function startNewYear(session: LedgerSession, plan: PlanDef, opts: 
  * The new year's plan as read from `file`, with what stops it from starting the new year added to its
  * errors (a plan not of a later year), and the name its ledger file will have.
  */
-export async function previewNewYear(session: LedgerSession, file: string): Promise<PlanFileView & { readonly ledgerFileName: string }> {
+export async function previewNewYear(session: LedgerSession, file: string): Promise<NewYearPreview> {
   refuseWhileEarlierYear(session, '开始新的一年');
   refuseNewYearOnServer(session);
   const ctx = await session.require();
@@ -156,19 +156,22 @@ export async function previewNewYear(session: LedgerSession, file: string): Prom
       const message = parent
         ? `本级汇总端是按上级「${parent.name}」的下达包建立的:新的一年请选择上级发来的新一年的下达包(.xlsx),本级的单位名称、密钥和设置会接续过去。`
         : '这是上级发给下级汇总端的下达包,不是工作计划:新的一年请选择新一年的通知(.docx、.txt)或责任分解表(.xlsx)。';
-      return { fileName: basename(file), parsed: { plan: await activePlan(ctx).then(planModelToDef), review: [], errors: [{ where: '文件', message }] }, ledgerFileName: '' };
+      return { fileName: basename(file), parsed: { plan: planModelToDef(current), review: [], errors: [{ where: '文件', message }] }, ledgerFileName: '', carried: '' };
     }
     // Checked as `init --from 下达包 --carry-from` checks it: an earlier year's ledger, the parent it pinned, addressed to its key.
     const { plan } = previewAllocationPlan(file, { carried: await carriedForAllocation(file, session.dbFile) });
     pendingAllocations.set(session, { file, planId: plan.id, year: plan.year });
-    return { fileName: basename(file), parsed: { plan, review: [], errors: [] }, ledgerFileName: basename(yearFile(session.dbFile, plan.year)) };
+    return { fileName: basename(file), parsed: { plan, review: [], errors: [] }, ledgerFileName: basename(yearFile(session.dbFile, plan.year)), carried: COUNTY_CARRIES };
   }
   const parsed = await readPlanFile(file);
   const late = parsed.errors.length === 0 && parsed.plan.year <= current.year
     ? [{ where: '年度', message: `这是 ${parsed.plan.year} 年的计划,本台账已是 ${current.year} 年的:新的一年须是 ${current.year + 1} 年或以后。同一年的计划调整请用「编辑计划」。` }]
     : [];
-  return { fileName: basename(file), parsed: { ...parsed, errors: [...parsed.errors, ...late] }, ledgerFileName: basename(yearFile(session.dbFile, parsed.plan.year)) };
+  return { fileName: basename(file), parsed: { ...parsed, errors: [...parsed.errors, ...late] }, ledgerFileName: basename(yearFile(session.dbFile, parsed.plan.year)), carried: OFFICE_CARRIES };
 }
+
+const OFFICE_CARRIES = '沿用本机签名密钥(各单位无需重新核对指纹)、汇总单位名称、报送频率和设置,各单位已登记的密钥一并接续';
+const COUNTY_CARRIES = '沿用本机签名密钥(上级和各单位无需重新核对指纹)、上年给上级各单位定的本地名称、汇总单位名称和设置,各单位和下级汇总端已登记的密钥一并接续;报送频率和各期截止日按上级的下达包';
 
 /** A county's 下达包 chosen for its new year (previewNewYear), set up from when the clerk confirms (startNewYear). */
 const pendingAllocations = new WeakMap<LedgerSession, { readonly file: string; readonly planId: string; readonly year: number }>();
