@@ -23,7 +23,7 @@ import { exportAssignment, exportFeedback, exportReport } from '../../electron/s
 import { initSummary } from '../../electron/services/plan/setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { answerDialogs, ensureRendererBuilt, invoke, launchChromium, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, closeModal, ensureRendererBuilt, invoke, launchChromium, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
 import type { BrowserContext } from 'playwright-core';
 
 const UNIT_DAY = '2019-07-03T10:00:00';
@@ -170,7 +170,7 @@ describe('the entry form’s index and the per-task contact', () => {
     await page.getByTestId('export-result').waitFor();
     expect(await page.getByTestId('export-result').textContent()).toContain('第2版');
     expect(await page.locator('.ant-modal-confirm-error').count()).toBe(0);
-    await page.locator('.ant-modal-wrap:visible').getByRole('button', { name: '知道了' }).last().click();
+    await closeModal(page);
     await poll(() => stateOf(page, returned)).toBe('完成');
     expect(await index.locator('[data-state="已退回"]').count()).toBe(0);
 

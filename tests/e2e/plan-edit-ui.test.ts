@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activePlan, openLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
 import { COUNTY_PLAN } from '../plan/county-plan';
-import { answerDialogs, menu, openPageOn, poll, settled, shot, startOffice, type OneOffice } from './harness';
+import { answerDialogs, closeModal, menu, openPageOn, poll, settled, shot, startOffice, type OneOffice } from './harness';
 
 const DAY = '2020-04-08T10:00:00';
 
@@ -99,9 +99,7 @@ describe('编辑计划 in Chromium', () => {
     await shot(S, '66-new-year-preview');
     await modal.getByTestId('start-new-year').click();
     await poll(() => S.locator('.ant-modal-wrap:visible').textContent()).toContain('已开始 2021 年的台账');
-    await visibleModal(S).getByRole('button', { name: '知道了', exact: true }).last().click();
-    await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-    await settled(S);
+    await closeModal(S);
     expect(existsSync(join(office.dir, 'office-2021.db'))).toBe(true);
     await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('2021年全县民生工作要点');
 

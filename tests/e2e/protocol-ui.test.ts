@@ -15,7 +15,7 @@ import { exportAssignment, exportReport } from '../../electron/services/packages
 import { initSummary } from '../../electron/services/plan/setup';
 import { yearEntries } from '../../scripts/bench-setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
-import { answerDialogs, ensureRendererBuilt, openPageOn, poll, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, closeModal, ensureRendererBuilt, openPageOn, poll, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const OFFICE_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -75,7 +75,7 @@ describe('issue 10 screens in Chromium', () => {
     await S.screenshot({ path: join(SCREENSHOTS, '30-summary-import-key-of-other-unit.png') });
     await S.getByRole('button', { name: '确认两个单位共用这个密钥,登记并重新导入' }).click();
     await poll(() => S.getByTestId('shared-key-accepted').textContent()).toContain('同时是市残联(现用)的密钥');
-    await S.getByRole('button', { name: '知道了', exact: true }).click();
+    await closeModal(S);
     await poll(() => S.getByTestId('import-summary').textContent()).toBe('共 1 个文件:可导入 1,重复 0,拒收 0。');
     await S.getByTestId('commit-import').click();
     await poll(() => S.getByTestId('import-summary').textContent()).toBe('共 1 个文件:已导入 1,重复 0,拒收 0。');

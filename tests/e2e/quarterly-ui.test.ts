@@ -13,7 +13,7 @@ import type { Bridge } from '../../electron/bridge/server';
 import { initUnitFromAssignment } from '../../electron/services/import/import';
 import { exportAssignment } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
-import { ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
+import { closeModal, ensureRendererBuilt, openPageOn, SCREENSHOTS, scratch, startTwoSides, type TwoSides } from './harness';
 
 const OFFICE_DAY = '2019-07-10T10:00:00';
 const UNIT_DAY = '2019-07-02T15:00:00';
@@ -67,8 +67,7 @@ describe('a quarterly plan in Chromium', () => {
     await S.screenshot({ path: join(SCREENSHOTS, '40-first-start-quarterly.png') });
     await S.getByTestId('with-demo').click(); // demo data is off by default
     await S.getByRole('button', { name: '设为汇总端' }).click();
-    await S.getByRole('button', { name: '知道了', exact: true }).click();
-    await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
+    await closeModal(S);
 
     // The demo fills the quarters over by 2019-07-10 (1-3月, 1-6月); the office opens on the latest.
     await poll(() => S.getByTestId('dashboard').locator('.ant-statistic').first().textContent()).toBe('报送期2019年1-6月');

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt, launchChromium, ROOT, scratch } from './harness';
+import { closeModal, ensureRendererBuilt, launchChromium, ROOT, scratch } from './harness';
 
 let tmp: ReturnType<typeof scratch>;
 let child: ChildProcessWithoutNullStreams | null = null;
@@ -68,7 +68,7 @@ describe('npm start without the Electron binary', () => {
     page.setDefaultTimeout(20_000);
     await page.goto(url!);
     await page.getByRole('button', { name: '设为汇总端' }).click();
-    await page.getByRole('button', { name: '知道了', exact: true }).click();
+    await closeModal(page);
     await poll(() => existsSync(dbFile)).toBe(true);
 
     // A file dialog is a question in the terminal; the answer comes from the person at it.
