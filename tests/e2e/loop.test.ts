@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../../shared/rules/progress';
 import type { Bridge } from '../../electron/bridge/server';
-import { answerDialogs, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, type PageGlobals, poll, scratch, SCREENSHOTS, shot, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, type PageGlobals, poll, scratch, SCREENSHOTS, settled, shot, startTwoSides, type TwoSides } from './harness';
 
 const SUMMARY_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -190,6 +190,7 @@ describe('the full loop through the UI in Chromium', () => {
 
     await S.getByTestId('return-task-24').click();
     await S.locator('#return-comment').fill('康复训练人数与残联年报不一致,请核实');
+    await settled(S); // a click during the dialog's opening animation can be lost under load (harness.ts closeModal)
     await S.locator('.ant-modal').getByRole('button', { name: '退回' }).click();
     await poll(() => S.locator('.ant-message').textContent()).toContain('已退回任务24');
     await poll(() => detail.textContent()).toContain('已退回');
@@ -264,10 +265,12 @@ describe('the full loop through the UI in Chromium', () => {
     await S.getByTestId('periods-page').waitFor();
     const january = S.getByTestId('periods-page').locator('tr', { hasText: '2019年1月' });
     await january.getByRole('button', { name: '关账锁定' }).click();
+    await settled(S);
     await S.locator('.ant-modal').getByRole('button', { name: '锁定' }).click();
     await poll(() => january.textContent()).toContain('已关账');
     await january.getByRole('button', { name: '重新开启…' }).click();
     await S.locator('.ant-modal textarea').fill('补录市民政局1月纸质报表');
+    await settled(S);
     await S.locator('.ant-modal').getByRole('button', { name: '重新开启' }).click();
     await poll(() => january.textContent()).toContain('开放');
     await shot(S, '18-summary-periods');

@@ -7,7 +7,6 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activePlan, openLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
@@ -26,8 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await office?.close();
 });
-
-const visibleModal = (page: Page) => page.locator('.ant-modal-wrap:visible');
 
 describe('编辑计划 in Chromium', () => {
   it('edits a target and renames a unit, shows the differences, saves revision 2 and lists it in 修订记录', async () => {
@@ -67,9 +64,7 @@ describe('编辑计划 in Chromium', () => {
 
     const saved = S.getByTestId('revised-modal');
     await poll(() => saved.textContent()).toContain('已保存为第 2 版工作计划');
-    await visibleModal(S).getByRole('button', { name: '以后再说', exact: true }).last().click();
-    await poll(() => S.locator('.ant-modal-wrap:visible, .ant-modal-mask:visible').count()).toBe(0);
-    await settled(S);
+    await closeModal(S, '以后再说');
     await poll(() => S.getByTestId('plan-page').locator('.ant-card-head').textContent()).toContain('第 2 版');
     await S.getByRole('tab', { name: /修订记录/ }).click();
     await poll(() => S.getByTestId('revision-history').textContent()).toContain('任务1 指标1「职业技能培训」目标:1200 → 1500');
