@@ -403,12 +403,12 @@ function unitNameChoices(args: Args): Record<string, string> {
 /** `ledger init --from 下达包.xlsx`: a subordinate summary office, its units' names proposed (or given); --dry-run only shows them. */
 async function initFromAllocation(args: Args, io: Io, json: boolean, file: string, from: string): Promise<number> {
   if (args.options.has('frequency')) throw new UsageError('--frequency 不用于按上级下达包新建汇总端:工作计划和报送频率来自下达包。');
-  const { carriedForAllocation, initOfficeFromAllocation, previewAllocation } = await import('./services/levels/allocation');
+  const { initOfficeFromAllocation, previewAllocationPlan } = await import('./services/levels/allocation');
   const office = args.options.get('office');
   const carryFrom = args.options.get('carry-from');
   const choices = {
     names: unitNameChoices(args), ...(office === undefined ? {} : { officeName: office }),
-    ...(carryFrom === undefined ? {} : { carried: await carriedForAllocation(from, carryFrom) }),
+    ...(carryFrom === undefined ? {} : { carryFrom }),
   };
   const unitLines = (units: readonly { parent: string; name: string }[]) => units.map((u) => `  ${u.parent}=${u.name}`);
   const parentLine = (p: AllocationPreview) => `上级汇总端:${p.parent},密钥指纹 ${p.parentFingerprint}${p.parentKnown ? '(与上年登记的相同,无需再核对)' : '(请与上级电话核对)'}`;
@@ -417,7 +417,7 @@ async function initFromAllocation(args: Args, io: Io, json: boolean, file: strin
     ? [`提醒:这个下达包是发给密钥指纹为 ${p.recipient} 的汇总端的(上级已登记本级的密钥)。如果本级去年用过本软件,请加 --carry-from 上年台账.db 接续,沿用原来的密钥;新建的密钥要由上级重新登记(ledger keys --accept-from 本级的汇总包)。`]
     : []);
   if (args.flags.has('dry-run')) {
-    const p = previewAllocation(from, choices);
+    const { preview: p } = await previewAllocationPlan(from, choices);
     if (json) io.out(JSON.stringify(p, null, 2));
     else {
       io.out(`(预览,未新建)下达包 ${p.fileName}:${p.parent} 发给「${p.office}」\n${parentLine(p)}\n计划:${p.planTitle}(上级第${p.planRevision}版,${p.tasks} 项任务;本地任务 ${p.tasked} 个指标,无任务 ${p.noTask} 个)\n本级汇总单位:${p.officeName}`);

@@ -284,16 +284,16 @@ export interface RevisionHistoryView {
 }
 
 /** A plan file read for a person to look at before using it: the file's name and what was read. */
+export interface PlanFileView {
+  readonly fileName: string;
+  readonly parsed: ParsedPlan;
+}
+
 /** A file chosen to start the new year, as read, with the new ledger's file name and what it takes from this year's. */
 export interface NewYearPreview extends PlanFileView {
   readonly ledgerFileName: string;
   /** What carries over, in a sentence (a county's differs: its plan comes from the parent's 下达包). */
   readonly carried: string;
-}
-
-export interface PlanFileView {
-  readonly fileName: string;
-  readonly parsed: ParsedPlan;
 }
 
 export interface PeriodView {

@@ -74,10 +74,6 @@ function indicatorValue(i: IndicatorDef, field: (typeof INDICATOR_FIELDS)[number
 }
 
 /**
- * The differences from one plan to the next, and the units that need a new assignment package.
- * @example diffPlans(plan, { ...plan, units: renamed }).changes[0].words // '单位「县教育局」改名为「县教体局」(原名称保留为别名,旧数据包仍可导入)'
- */
-/**
  * `after` with each task's indicators numbered as `before` numbers them, matched by name. A plan read from a
  * 责任分解表 or a notice numbers indicators by their order, so a row deleted, inserted or sorted would give every
  * indicator after it the number, and with it the reported values, of another. An indicator whose name is new
@@ -113,6 +109,10 @@ export function numberIndicatorsByName(before: PlanDef, after: PlanDef): PlanDef
   return { ...after, categories: after.categories.map((c) => ({ ...c, tasks: c.tasks.map(renumber) })) };
 }
 
+/**
+ * The differences from one plan to the next, and the units that need a new assignment package.
+ * @example diffPlans(plan, { ...plan, units: renamed }).changes[0].words // '单位「县教育局」改名为「县教体局」(原名称保留为别名,旧数据包仍可导入)'
+ */
 export function diffPlans(before: PlanDef, after: PlanDef): PlanDiff {
   const changes: PlanChange[] = [];
   const touched = new Set<string>();

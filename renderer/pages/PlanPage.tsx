@@ -17,7 +17,6 @@ import { useApp } from '../store';
 const { Text, Paragraph } = Typography;
 
 type Preview = PlanFileView & { readonly revision: RevisionView | null };
-type NewYear = NewYearPreview;
 
 function Changes({ changes }: { readonly changes: readonly string[] }) {
   return <ul className="plain-list rows" data-testid="revision-changes">{changes.map((c, k) => <li key={k}>{c}</li>)}</ul>;
@@ -35,7 +34,7 @@ export function PlanPage() {
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
   const [years, setYears] = useState<readonly LedgerYearView[]>([]);
-  const [newYear, setNewYear] = useState<NewYear | null>(null);
+  const [newYear, setNewYear] = useState<NewYearPreview | null>(null);
   const report = useErrorReporter();
   const { modal } = AntApp.useApp();
 
@@ -84,7 +83,7 @@ export function PlanPage() {
     if (p) setNewYear(p);
   });
 
-  const startNewYear = (next: NewYear) => whileBusy('新的一年未开始', async () => {
+  const startNewYear = (next: NewYearPreview) => whileBusy('新的一年未开始', async () => {
     const info = await call('years:start', { plan: next.parsed.plan });
     setNewYear(null);
     await load();

@@ -183,19 +183,17 @@ export interface OfficeSetupChoices {
   /**
    * Last year's ledger of this office (a new year from the parent's new 下达包): its key, settings, units' keys and
    * subordinate offices carry over, its names for the parent's units and its own name are the defaults, and the
-   * 下达包 must be signed by the parent it pinned and, when addressed, to its key (carriedForAllocation).
+   * 下达包 must be signed by the parent it pinned and, when addressed, to its key (checkCarried). Refused when it
+   * is not an office's ledger of an earlier year (plan/carry.ts readCarried).
    */
-  readonly carried?: Carried;
+  readonly carryFrom?: string;
 }
 
-/**
- * Last year's ledger `carryFrom`, read for setting this office up again from the parent's new 下达包 `file`:
- * refused when it is not an office's ledger of an earlier year (plan/carry.ts readCarried).
- * @example initOfficeFromAllocation('郎溪县2020.db', f, { carried: await carriedForAllocation(f, '郎溪县2019.db') })
- */
-export async function carriedForAllocation(file: string, carryFrom: string): Promise<Carried> {
+/** Last year's ledger `carryFrom` as the 下达包 of `data` takes it (OfficeSetupChoices.carryFrom). */
+async function carriedFrom(carryFrom: string | undefined, data: AllocationData): Promise<Carried | undefined> {
+  if (carryFrom === undefined) return undefined;
   // The same year's later 下达包 is imported into that year's ledger, not set up from.
-  return readCarried(carryFrom, 'summary', readAllocationFile(file).data.plan, `同一年上级发来的新下达包请导入本年的台账(ledger import --db ${storeName(carryFrom)} 下达包)。`);
+  return readCarried(carryFrom, 'summary', data.plan, `同一年上级发来的新下达包请导入本年的台账(ledger import --db ${storeName(carryFrom)} 下达包)。`);
 }
 
 /**
@@ -257,23 +255,23 @@ function ownNames(data: AllocationData, given: Readonly<Record<string, string>> 
  * What setting an office up from this 下达包 would do, for a person to check (nothing is written).
  * @example previewAllocation('下达包-郎溪县.xlsx').units[0] // { parent: '市人社局', name: '郎溪县人社局', proposed: true }
  */
-export function previewAllocation(file: string, choices: OfficeSetupChoices = {}): AllocationPreview {
-  return previewAllocationPlan(file, choices).preview;
-}
-
-/** previewAllocation, and the plan the office would be set up on (its own names, its targets). */
-export function previewAllocationPlan(file: string, choices: OfficeSetupChoices = {}): { readonly preview: AllocationPreview; readonly plan: PlanDef } {
+export function previewAllocation(file: string, choices: Omit<OfficeSetupChoices, 'carryFrom'> = {}): AllocationPreview {
   const { received, data } = readAllocationFile(file);
-  return setupOf(received, data, basename(file), choices);
+  return setupOf(received, data, basename(file), choices, undefined).preview;
 }
 
-function setupOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): { readonly preview: AllocationPreview; readonly plan: PlanDef } {
-  const preview = previewOf(received, data, fileName, choices);
+/** previewAllocation, last year's ledger carried too, and the plan the office would be set up on (its own names, its targets). */
+export async function previewAllocationPlan(file: string, choices: OfficeSetupChoices = {}): Promise<{ readonly preview: AllocationPreview; readonly plan: PlanDef }> {
+  const { received, data } = readAllocationFile(file);
+  return setupOf(received, data, basename(file), choices, await carriedFrom(choices.carryFrom, data));
+}
+
+function setupOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices, carried: Carried | undefined): { readonly preview: AllocationPreview; readonly plan: PlanDef } {
+  const preview = previewOf(received, data, fileName, choices, carried);
   return { preview, plan: { ...planFrom(data, preview.units), revision: 1 } };
 }
 
-function previewOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices): AllocationPreview {
-  const { carried } = choices;
+function previewOf(received: PackageFile, data: AllocationData, fileName: string, choices: OfficeSetupChoices, carried: Carried | undefined): AllocationPreview {
   if (carried) checkCarried(received, data, fileName, carried);
   // Given names win over last year's: a clerk renaming a unit this year says so.
   const units = ownNames(data, { ...carriedNames(data, carried), ...choices.names });
@@ -303,10 +301,11 @@ export async function initOfficeFromAllocation(
   dbFile: string, file: string, opts: OfficeSetupChoices & { readonly now?: () => Date; readonly actor?: string } = {},
 ): Promise<OpenLedger & { readonly preview: AllocationPreview }> {
   const { received, data } = readAllocationFile(file);
-  const { preview, plan } = setupOf(received, data, basename(file), opts);
+  const carried = await carriedFrom(opts.carryFrom, data);
+  const { preview, plan } = setupOf(received, data, basename(file), opts, carried);
   const fingerprint = received.pkg.fingerprint;
   const ledger = await initSummary(dbFile, {
-    plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false, ...(opts.carried ? { carried: opts.carried } : {}),
+    plan, officeName: preview.officeName, frequency: plan.frequency, defaultOffices: false, ...(carried ? { carried } : {}),
     ...(opts.now ? { now: opts.now } : {}), actor: opts.actor ?? preview.officeName,
     within: async (trx, at) => {
       // The parent's due dates to begin with: the office may set its own units' earlier (设置页).

@@ -207,6 +207,9 @@ function splitJoined(piece: string): string[] {
 /** Words a unit list holds that name no unit: the offices meant are not said. */
 const NOT_A_UNIT = /^(?:[省市县区]直)?(?:各)?(?:其他|其它)?(?:有关|相关)(?:单位|部门|方面)?$|^负责|^具体实施$/;
 
+/** "市卫健委等5个单位": a list cut short, its count given. */
+const COUNTED_UNITS = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`);
+
 function readUnitList(value: string): UnitList {
   let s = value.replace(FIRST_LEADS_NOTE, '').trim().replace(/[。.;;,,]+$/, '');
   let subordinates: string | null = null;
@@ -225,7 +228,7 @@ function readUnitList(value: string): UnitList {
     let name = piece.trim();
     // "各县(市、区)配合": the group was taken out, its role word is left alone.
     if (name === '' || /^(?:配合|协助|协同|参与|牵头)$/.test(name)) continue;
-    const counted = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`).exec(name);
+    const counted = COUNTED_UNITS.exec(name);
     if (counted) {
       openEnded = true;
       doubts.push(`「${name}」只列出了部分单位,请补全其余单位。`);
@@ -273,6 +276,11 @@ interface Assignment {
   deadline?: string;
 }
 
+const IS_LEADER_LABEL = new RegExp(`^${LEADER_LABEL}$`);
+const IS_DEADLINE_LABEL = new RegExp(`^${DEADLINE_LABEL}$`);
+const IS_LEAD_LABEL = new RegExp(`^${LEAD_LABEL}$`);
+const IS_CO_LABEL = new RegExp(`^${CO_LABEL}$`);
+
 /** "牵头责任单位:A,协同责任单位:B、C等" and the like, into its parts. */
 function readAssignment(text: string, into: Assignment): void {
   // A line of its own in brackets, "(配合单位:…)": the closing bracket is not the last unit's.
@@ -282,13 +290,13 @@ function readAssignment(text: string, into: Assignment): void {
     let value = text.slice(m.index + m[0].length, i + 1 < marks.length ? marks[i + 1]!.index : text.length);
     if (wrapped && i + 1 === marks.length) value = value.replace(/[))]\s*[。.]?\s*$/, '');
     const label = m[1]!;
-    const cleaned = () => value.trim().replace(/[。.;;,,]+$/, '');
-    if (new RegExp(`^${LEADER_LABEL}$`).test(label)) {
-      if (cleaned()) into.leader = cleaned();
-    } else if (new RegExp(`^${DEADLINE_LABEL}$`).test(label)) {
-      if (cleaned()) into.deadline = cleaned();
-    } else if (new RegExp(`^${LEAD_LABEL}$`).test(label)) into.leads = joinLists(into.leads, readUnitList(value));
-    else if (new RegExp(`^${CO_LABEL}$`).test(label)) into.cos = joinLists(into.cos, readUnitList(value));
+    const cleaned = value.trim().replace(/[。.;;,,]+$/, '');
+    if (IS_LEADER_LABEL.test(label)) {
+      if (cleaned) into.leader = cleaned;
+    } else if (IS_DEADLINE_LABEL.test(label)) {
+      if (cleaned) into.deadline = cleaned;
+    } else if (IS_LEAD_LABEL.test(label)) into.leads = joinLists(into.leads, readUnitList(value));
+    else if (IS_CO_LABEL.test(label)) into.cos = joinLists(into.cos, readUnitList(value));
     else {
       into.both = joinLists(into.both, readUnitList(value));
       if (FIRST_LEADS_NOTE.test(value)) into.firstLeadsNoted = true;
@@ -493,18 +501,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
   const perBase = PER_BASE.exec(after);
   // "30余间", "三百余人", "1万余人": at least the figure, but a person says what was meant.
-  let approximate = /^\s*[余多]/.test(after);
-  if (approximate) after = after.replace(/^\s*[余多]/, '');
-  let magnitude = 1;
-  const mag = /^\s*(万|亿)/.exec(after);
-  if (mag) {
-    magnitude = mag[1] === '万' ? 10_000 : 100_000_000;
-    after = after.slice(mag[0].length);
-  }
-  if (/^\s*[余多]/.test(after)) {
-    approximate = true;
-    after = after.replace(/^\s*[余多]/, '');
-  }
+  // 余 stands before 万 or after it: 30余间, 1万余人.
+  const scale = /^(\s*[余多])?(?:\s*(万|亿))?(\s*[余多])?/.exec(after)!;
+  const approximate = scale[1] !== undefined || scale[3] !== undefined;
+  let magnitude = scale[2] === undefined ? 1 : scale[2] === '万' ? 10_000 : 100_000_000;
+  after = after.slice(scale[0].length);
   const measure = perBase || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
   if (!measure && !perBase && !f.percent && magnitude === 1) {
     if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;

@@ -91,6 +91,11 @@ function shownDate(serial: number): string {
   return time === '' ? serialDate(day) : `${serialDate(day)} ${time}`;
 }
 
+/** A number typed into a cell Excel or WPS then showed as a date (1-2 → 1月2日): not the number meant, nor the one on screen. */
+function shownAsDateWords(serial: number, what: string): string {
+  return `显示为日期「${shownDate(serial)}」:请把单元格格式改为常规或数值后重新填写${what}。`;
+}
+
 function isoDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
@@ -333,16 +338,15 @@ class TemplateReader {
     const named = this.sheets.filter((s) => s.name.includes(name));
     const sheet = named.find((s) => s.state === 'visible') ?? named[0];
     if (!sheet) return;
-    let best = { row: -1, has: 0 };
+    let best = { row: -1, has: 0, lacking: [] as string[] };
     for (let r = 0; r < Math.min(HEADER_LOOK_ROWS, sheet.rows.length); r++) {
       const seen = new Set(sheet.rows[r]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
       const has = headers.filter((h) => seen.has(h)).length;
-      if (has > best.has) best = { row: r, has };
+      if (has > best.has) best = { row: r, has, lacking: headers.filter((h) => !seen.has(h)) };
     }
     // One header word in a row is a title or a note, not a header row.
     if (best.has < 2) return;
-    const seen = new Set(sheet.rows[best.row]?.map((c) => typeof c?.value === 'string' ? word(c.value) : ''));
-    const lacking = headers.filter((h) => !seen.has(h));
+    const { lacking } = best;
     this.ambiguous.add(name);
     if (lacking.length > 0) {
       this.problem(sheet, best.row, null, null, `这一行像是表头,但缺少${lacking.map((h) => `「${h}」`).join('、')}列:请不要删除或改动表头,可从模板复制表头。`);
@@ -521,7 +525,7 @@ class TemplateReader {
       if (noCell) {
         // 1.1 or 1-2 typed as a task's number becomes 1月1日 (a day serial such as 46023): not the number meant.
         if (typeof noCell.cell.value === 'number' && noCell.cell.shownAs === 'date') {
-          this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, `显示为日期「${shownDate(noCell.cell.value)}」:请把单元格格式改为常规或数值后重新填写任务序号(正整数,如 12)。`);
+          this.problem(sheet, r, colOf('taskNo')!, HEADER_OF.taskNo, shownAsDateWords(noCell.cell.value, '任务序号(正整数,如 12)'));
           current = null;
           continue;
         }
@@ -722,7 +726,7 @@ class TemplateReader {
         // 1-2 typed into a cell becomes 1月2日 (a day serial such as 43467): the number read would not be the
         // number meant, nor the one on screen.
         if (cell.shownAs === 'date') {
-          bad(key, `显示为日期「${shownDate(cell.value)}」:请把单元格格式改为常规或数值后重新填写${HEADER_OF[key]}。`);
+          bad(key, shownAsDateWords(cell.value, HEADER_OF[key]));
           return null;
         }
         // 95% typed into a cell is stored as 0.95; the plan keeps it as 95 with the unit %.

@@ -20,7 +20,7 @@ import { readPlanFile } from './read';
 import { initSummary } from './setup';
 import { getParent } from '../../../db/queries/rollups';
 import { planModelToDef } from '../../../db/queries/plan';
-import { carriedForAllocation, initOfficeFromAllocation, previewAllocationPlan, setupKindOf } from '../levels/allocation';
+import { initOfficeFromAllocation, previewAllocationPlan, setupKindOf } from '../levels/allocation';
 
 /** A year's ledger file beside the current one. */
 interface YearFile {
@@ -148,22 +148,19 @@ export async function previewNewYear(session: LedgerSession, file: string): Prom
   refuseNewYearOnServer(session);
   const ctx = await session.require();
   const current = await activePlan(ctx);
+  const refused = (message: string): NewYearPreview => ({ fileName: basename(file), parsed: { plan: planModelToDef(current), review: [], errors: [{ where: '文件', message }] }, ledgerFileName: '', carried: '' });
   const parent = await getParent(ctx.db);
-  const allocation = isAllocation(file);
-  if (parent || allocation) {
+  if (parent) {
     pendingAllocations.delete(session);
-    if (!parent || !allocation) {
-      const message = parent
-        ? `本级汇总端是按上级「${parent.name}」的下达包建立的:新的一年请选择上级发来的新一年的下达包(.xlsx),本级的单位名称、密钥和设置会接续过去。`
-        : '这是上级发给下级汇总端的下达包,不是工作计划:新的一年请选择新一年的通知(.docx、.txt)或责任分解表(.xlsx)。';
-      return { fileName: basename(file), parsed: { plan: planModelToDef(current), review: [], errors: [{ where: '文件', message }] }, ledgerFileName: '', carried: '' };
-    }
+    if (!isAllocation(file)) return refused(`本级汇总端是按上级「${parent.name}」的下达包建立的:新的一年请选择上级发来的新一年的下达包(.xlsx),本级的单位名称、密钥和设置会接续过去。`);
     // Checked as `init --from 下达包 --carry-from` checks it: an earlier year's ledger, the parent it pinned, addressed to its key.
-    const { plan } = previewAllocationPlan(file, { carried: await carriedForAllocation(file, session.dbFile) });
+    const { plan } = await previewAllocationPlan(file, { carryFrom: session.dbFile });
     pendingAllocations.set(session, { file, planId: plan.id, year: plan.year });
     return { fileName: basename(file), parsed: { plan, review: [], errors: [] }, ledgerFileName: basename(yearFile(session.dbFile, plan.year)), carried: COUNTY_CARRIES };
   }
   const parsed = await readPlanFile(file);
+  // A 下达包 chosen by mistake reads as no plan at all: said for what it is (looked at only then, not read twice for every plan).
+  if (parsed.errors.length > 0 && isAllocation(file)) return refused('这是上级发给下级汇总端的下达包,不是工作计划:新的一年请选择新一年的通知(.docx、.txt)或责任分解表(.xlsx)。');
   const late = parsed.errors.length === 0 && parsed.plan.year <= current.year
     ? [{ where: '年度', message: `这是 ${parsed.plan.year} 年的计划,本台账已是 ${current.year} 年的:新的一年须是 ${current.year + 1} 年或以后。同一年的计划调整请用「编辑计划」。` }]
     : [];
@@ -197,7 +194,7 @@ async function startCountyYear(session: LedgerSession, parent: string, plan: Pla
   }
   const file = yearFile(session.dbFile, pending.year);
   if (existsSync(file)) throw new LedgerError('E_EXISTS', `本机已有 ${pending.year} 年的台账(${basename(file)}),未做任何修改。请在年度切换中选择 ${pending.year} 年。`);
-  const made = await initOfficeFromAllocation(file, pending.file, { carried: await carriedForAllocation(pending.file, session.dbFile), now: opts.now, actor: opts.actor });
+  const made = await initOfficeFromAllocation(file, pending.file, { carryFrom: session.dbFile, now: opts.now, actor: opts.actor });
   await made.close();
   pendingAllocations.delete(session);
   await session.switchTo(file, null);
