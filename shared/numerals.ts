@@ -49,3 +49,14 @@ export function chineseNumeral(s: string): number | null {
   }
   return total + section + (digit ?? 0);
 }
+
+/**
+ * "1.100": a dot followed by exactly three digits, after one to three digits that do not start with 0, is
+ * how half of Europe writes one thousand one hundred, and how a decimal with its zeros kept reads too. No
+ * reader can tell which was meant, so both are returned for the clerk to choose; null for any other text.
+ * @example dotGroupedReadings('1.100') // { thousands: 1100, decimal: 1.1 }
+ */
+export function dotGroupedReadings(printed: string): { readonly thousands: number; readonly decimal: number } | null {
+  const m = /^([1-9]\d{0,2})\.(\d{3})$/.exec(printed);
+  return m ? { thousands: Number(m[1]! + m[2]!), decimal: Number(printed) } : null;
+}

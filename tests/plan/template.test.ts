@@ -367,6 +367,11 @@ describe('ledger plan template, filled in by a script', () => {
     // 1.2 typed as a task's number becomes 1月2日 in Excel and WPS: read as its day serial it would be task 46024.
     ['a 任务序号 shown as a date', [['date', '责任分解', 'B9', '2026-01-02'], ['format', '责任分解', 'B9', 'm"月"d"日"']],
       [{ where: '「责任分解」第9行 B列(任务序号)', message: '显示为日期「2026-01-02」:请把单元格格式改为常规或数值后重新填写任务序号(正整数,如 12)。' }]],
+    // Kept as text, 1.100 may be one thousand one hundred written with a dot (as half of Europe writes it) or 1.1.
+    ['a 目标 or 目标上限 written with a dot and three digits as text (1.100)', [['set', '责任分解', 'G7', '1.100'], ['set', '责任分解', 'H5', '2.500']], [
+      { where: '「责任分解」第7行 G列(目标)', message: '「1.100」有两种读法:1100(点号分隔千位)或 1.1。请改写为 1100 或 1.1。' },
+      { where: '「责任分解」第5行 H列(目标上限)', message: '「2.500」有两种读法:2500(点号分隔千位)或 2.5。请改写为 2500 或 2.5。' },
+    ]],
     ['an error value left by a formula', [['set', '责任分解', 'G4', '#N/A']],
       [{ where: '「责任分解」第4行 G列(目标)', message: '是错误值「#N/A」:请填写目标,不要用公式。' }]],
     ['one category number for two categories', [['set', '责任分解', 'A4', '一、办好公平优质教育']],

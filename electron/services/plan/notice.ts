@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
-import { chineseNumeral, CHINESE_NUMERAL_CHARS } from '../../../shared/numerals';
+import { chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings } from '../../../shared/numerals';
 import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
@@ -558,6 +558,11 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   else if (AT_LEAST.test(window)) comparator = '>=';
   else if (carried && before.trim() === '') comparator = carried.comparator;
   else comparator = '>=';
+
+  for (const n of f.numeral || f.percent ? [] : f.printed.match(/\d+(?:\.\d+)?/g) ?? []) {
+    const both = dotGroupedReadings(n);
+    if (both) needsReview.push(`「${text.trim()}」中的 ${n} 有两种读法:${both.thousands}(点号分隔千位)或 ${both.decimal},已按 ${both.decimal} 读取,请核对。`);
+  }
 
   // "郎溪县和旌德县2个县": the items are named and counted exactly.
   const noun = after.trim().slice(0, 1);

@@ -10,6 +10,7 @@
  */
 import { basename } from 'node:path';
 import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
+import { dotGroupedReadings } from '../../../shared/numerals';
 import { kindProblem } from '../../../shared/rules/kinds';
 import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
@@ -737,7 +738,14 @@ class TemplateReader {
         }
         return Number((cell.value * 100).toPrecision(12));
       }
-      const v = numberFromText(unit === '%' ? got.text.replace(/[%％]$/, '') : got.text);
+      const written = unit === '%' ? got.text.replace(/[%％]$/, '') : got.text;
+      // Typed as a number, 1.100 would have become 1.1 on screen; kept as text, it may mean 1100.
+      const both = dotGroupedReadings(halfWidth(written).trim());
+      if (both) {
+        bad(key, `「${got.text}」有两种读法:${both.thousands}(点号分隔千位)或 ${both.decimal}。请改写为 ${both.thousands} 或 ${both.decimal}。`);
+        return null;
+      }
+      const v = numberFromText(written);
       if (v === null) bad(key, `「${got.text}」不是数字:请只填写数字,如 12100、86.79万。`);
       return v;
     };
