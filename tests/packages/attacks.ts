@@ -509,6 +509,11 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
     sheet: '填报数据', cell: 'E2', problem: /上标或下标/,
   },
   {
+    name: 'a struck-through font (a figure crossed out reads as withdrawn)',
+    build: styled('E2', { font: '<strike/><sz val="11"/><name val="Calibri"/>' }),
+    sheet: '填报数据', cell: 'E2', problem: /删除线/,
+  },
+  {
     name: 'a symbol font under its Mac name (ZapfDingbats)',
     build: styled('E2', { font: '<sz val="12"/><name val="ZapfDingbats"/>' }),
     sheet: '填报数据', cell: 'E2', problem: /符号字体「ZapfDingbats」/,

@@ -5,8 +5,8 @@
  *
  * The style rules are the ones that change reading, not taste: a number format other than General
  * (and "@" on text), text the colour of its background, too small to read or in a symbol font, the
- * "fill" alignment that repeats the text, an indent that pushes it out of its cell. Borders, bold,
- * italics, strike-through and other fonts are left alone.
+ * "fill" alignment that repeats the text, an indent that pushes it out of its cell, a line through it
+ * (a figure crossed out reads as withdrawn). Borders, bold, italics, underlines and other fonts are left alone.
  *
  * @example
  *   const why = cellProblem(wb, sheet, 1, 4, cell); // '使用了数字格式「"999"」' or null
@@ -132,6 +132,7 @@ function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Fo
     if (!font) continue;
     if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
     if (font.raised) return '文字被设为上标或下标,字号变小';
+    if (font.struck) return '文字带删除线,读起来像已作废';
     if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
     const text = rgbOf(wb, font.color, BLACK);
     // Unreadable against every colour its background is made of (a pattern has two).

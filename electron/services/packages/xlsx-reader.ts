@@ -113,6 +113,8 @@ export interface Font {
   readonly name: string | undefined;
   /** Superscript or subscript: smaller, and off the line. */
   readonly raised: boolean;
+  /** Struck through: a figure crossed out reads as withdrawn (作废), whatever it says. */
+  readonly struck: boolean;
 }
 
 /** A colour as SpreadsheetML gives it; resolved against the theme and palette when compared. */
@@ -510,6 +512,7 @@ function readFont(x: XmlReader): Font {
   let size: number | undefined;
   let name: string | undefined;
   let raised = false;
+  let struck = false;
   const once = new Once('字体');
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
@@ -518,8 +521,10 @@ function readFont(x: XmlReader): Font {
     else if (x.local === 'sz') size = numberAttr(once.take(x, x.local).attr('val'));
     else if (x.local === 'name' || x.local === 'rFont') name = once.take(x, 'name').attr('val');
     else if (x.local === 'vertAlign') raised = ['superscript', 'subscript'].includes(once.take(x, x.local).attr('val') ?? '');
+    // A boolean property: `<strike/>` alone is on.
+    else if (x.local === 'strike') struck = isOn(once.take(x, x.local).attr('val') ?? '1');
   }
-  return { color, size, name, raised };
+  return { color, size, name, raised, struck };
 }
 
 /**
