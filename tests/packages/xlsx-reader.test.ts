@@ -4,10 +4,10 @@
  * refuses as unreadable rather than guess how Excel or LibreOffice would read it.
  */
 import { describe, expect, it } from 'vitest';
-import { PackageError, readPackage } from '../../electron/services/packages/package-format';
+import { PackageError, readPackage, readWorkbookFile } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { DATA_SHEET, edit } from './attacks';
-import { deflated, editZipText, readZip, sampleReport, testKey, writeRawZip } from './helpers';
+import { deflated, editZipText, readZip, refusalOf, sampleReport, testKey, writeRawZip, writeZip } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
@@ -56,6 +56,35 @@ describe('read as the same values', () => {
   it('a sheet named toString or hasOwnProperty is just a name (the change is in its name)', () => {
     const bytes = editZipText(signed, 'xl/workbook.xml', (x) => x.replace('name="说明"', 'name="hasOwnProperty"'));
     refusedAs(bytes, 'E_TAMPERED', '缺少表「说明」;多出表「hasOwnProperty」');
+  });
+});
+
+describe('cells, columns and strings written plainly (each read in one match) read as the same XML written any other way', () => {
+  // The reader takes `<c r="B2" t="s"><v>17</v></c>`, `<col min=… max=… width=…/>` and `<si><t>…</t></si>` in one
+  // regular-expression match each (xml.ts `plain`); a space before `>` is the same XML that only the tokenizer reads.
+  const cellParts = (bytes: Buffer, edit: (x: string) => string) => writeZip(readZip(bytes).map((e) => (
+    /^xl\/(worksheets\/sheet\d+|sharedStrings)\.xml$/.test(e.name) ? { name: e.name, data: Buffer.from(edit(e.data.toString('utf8'))) } : e)));
+  const spaced = (bytes: Buffer, extra: (x: string) => string = (x) => x) => cellParts(bytes, (x) => extra(x).replace(/<(c|col|t)( [^>]*?)?(\/?)>/g, '<$1$2 $3>'));
+
+  it('the whole package: every sheet, string and column the same, and it verifies', () => {
+    expect(readWorkbookFile(spaced(signed))).toEqual(readWorkbookFile(signed));
+    verifiesAsSigned(spaced(signed));
+  });
+
+  it('text with references, empty values and empty cells the same', () => {
+    const odd = (x: string) => x
+      .replace('<si><t>加快进度</t></si>', '<si><t>A &amp; B &lt;1&gt; &#x4E2D;&#25991;</t></si>')
+      .replace('<c r="E2"><v>', '<c r="E2" s="0"><v>')
+      .replace(/(<c r="A2"[^>]*>)<v>[^<]*<\/v>/, '$1<v></v>')
+      .replace(/(<row r="2"[^>]*>.*?)<\/row>/, '$1<c r="Z2"/><c r="AA2" s="0"></c></row>');
+    expect(readWorkbookFile(spaced(signed, odd))).toEqual(readWorkbookFile(cellParts(signed, odd)));
+  });
+
+  it('a reference that is not one refused in the same words', () => {
+    const bad = (x: string) => x.replace('<si><t>加快进度</t></si>', '<si><t>加快&bogus;进度</t></si>');
+    const plain = editZipText(signed, 'xl/sharedStrings.xml', bad);
+    refusedAs(plain, 'E_UNREADABLE', /未定义的实体 &bogus;/);
+    expect(() => readPackage(spaced(signed, bad))).toThrow(refusalOf(plain).message);
   });
 });
 

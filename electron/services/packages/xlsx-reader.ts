@@ -11,7 +11,7 @@
  *   wb.sheets[0].rows[1]?.[4]?.value; // E2
  */
 import { isUtf8 } from 'node:buffer';
-import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlError, XmlReader } from './xml';
+import { plainText, XML_END, XML_EOF, XML_START, XML_TEXT, XmlError, XmlReader } from './xml';
 
 export type CellValue = string | number | boolean | null;
 
@@ -444,6 +444,9 @@ function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: 
 
 const NO_STRINGS: SharedStrings = { texts: [], runFonts: new Map(), phonetic: new Set() };
 
+/** A shared string of one plain text (xml.ts `plain`); `xml:space` changes nothing a reader keeps. */
+const PLAIN_STRING = /<si><t(?: xml:space="preserve")?>([^<\r]*)<\/t><\/si>/y;
+
 function readSharedStrings(x: XmlReader): SharedStrings {
   const texts: string[] = [];
   const runFonts = new Map<number, Font[]>();
@@ -453,6 +456,10 @@ function readSharedStrings(x: XmlReader): SharedStrings {
   /** Depth of the `t` being read, or 0. */
   let tDepth = 0;
   let inPhonetic = false;
+  /** Strings written plainly (`<si><t>…</t></si>`: no runs, no phonetic guide), read as `next()` would read them. */
+  const plainStrings = () => {
+    for (let m = x.plain(PLAIN_STRING); m !== null; m = x.plain(PLAIN_STRING)) texts.push(decodeXString(plainText(m[1]!)));
+  };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_TEXT) {
       if (tDepth > 0) {
@@ -466,7 +473,9 @@ function readSharedStrings(x: XmlReader): SharedStrings {
     }
     const local = x.local;
     if (t === XML_START) {
-      if (local === 'si' && x.depth === 2) {
+      if (x.depth === 1) {
+        plainStrings();
+      } else if (local === 'si' && x.depth === 2) {
         inSi = true;
         text = '';
       } else if (tDepth > 0) {
@@ -483,6 +492,7 @@ function readSharedStrings(x: XmlReader): SharedStrings {
     } else if (local === 'si' && x.depth === 2) {
       inSi = false;
       texts.push(decodeXString(text));
+      plainStrings();
     } else if (local === 't' && x.depth === tDepth) {
       tDepth = 0;
     } else if (local === 'rPh') {
@@ -808,7 +818,8 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
     // Extensions (x14:conditionalFormatting, xm:sqref …) are found whatever their namespace; looks only in the main one.
     const anyLocal: string = x.anyLocal;
     if (t === XML_END) {
-      if (headerText !== null && HEADER_FOOTER.has(local)) {
+      if (local === 'col') plainCols(x, cols);
+      else if (headerText !== null && HEADER_FOOTER.has(local)) {
         if (headerFooterHasText(headerText)) issues.push({ cell: 'A1', problem: '页眉或页脚中有文字' });
         headerText = null;
       } else if (anyLocal === 'sqref') {
@@ -834,6 +845,9 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
         if (width !== undefined) defaultColWidth = numberAttr(width) ?? 0;
         break;
       }
+      case 'cols':
+        plainCols(x, cols);
+        break;
       case 'col':
         cols.push(readCol(x));
         break;
@@ -879,18 +893,32 @@ function isOneCell(range: string): boolean {
   return b === undefined || a === b;
 }
 
+/** A column as spreadsheet programs mostly write it (`<col min="2" max="2" width="28.83" customWidth="1"/>`): groups min, max, width. */
+const PLAIN_COL = /<col min="([1-9][0-9]{0,4})" max="([1-9][0-9]{0,4})" width="([0-9]{1,3}(?:\.[0-9]{1,17})?)"(?: customWidth="1")?\/>/y;
+
+/** The columns written plainly (xml.ts `plain`), read as readCol reads them, until one is not. */
+function plainCols(x: XmlReader, cols: ColLook[]): void {
+  for (let m = x.plain(PLAIN_COL); m !== null; m = x.plain(PLAIN_COL)) cols.push(colLook(m[1], m[2], m[3], undefined, undefined, undefined, undefined));
+}
+
 function readCol(x: XmlReader): ColLook {
-  const min = integerAttr(x.attr('min'));
-  const max = integerAttr(x.attr('max'));
+  return colLook(x.attr('min'), x.attr('max'), x.attr('width'), x.attr('hidden'), x.attr('style'), x.attr('outlineLevel'), x.attr('collapsed'));
+}
+
+function colLook(
+  minText: string | undefined, maxText: string | undefined, width: string | undefined, hidden: string | undefined,
+  style: string | undefined, outlineLevel: string | undefined, collapsed: string | undefined,
+): ColLook {
+  const min = integerAttr(minText);
+  const max = integerAttr(maxText);
   if (min === undefined || max === undefined || min < 1 || max < min || max > MAX_COLS) throw corrupt('列设置无效');
-  const width = x.attr('width');
   return {
     min: min - 1, max: max - 1,
-    hidden: isOn(x.attr('hidden')),
+    hidden: isOn(hidden),
     width: width === undefined ? undefined : numberAttr(width) ?? 0,
-    style: integerAttr(x.attr('style')) ?? -1,
-    outlined: (integerAttr(x.attr('outlineLevel')) ?? 0) > 0,
-    collapsed: isOn(x.attr('collapsed')),
+    style: integerAttr(style) ?? -1,
+    outlined: (integerAttr(outlineLevel) ?? 0) > 0,
+    collapsed: isOn(collapsed),
   };
 }
 
@@ -912,6 +940,31 @@ function readSheetData(
   /** What the text being read belongs to: 'v', 'f', 't' (inline string), 'rPh', or ''. */
   let reading = '';
   let readingDepth = 0;
+  /** A `<c>` begins: where it stands (its `r`, if any), and its style and type. */
+  const startCell = (r: string | undefined, s: string | undefined, type: string | undefined, richValue: boolean): CellDraft => {
+    let c = col + 1;
+    if (r !== undefined) {
+      const at = parseCellRef(r);
+      if (!at || at.row !== row) throw bad(`的单元格位置 ${r} 无效`);
+      c = at.col;
+    }
+    if (c <= col || c >= MAX_COLS) throw bad(`的单元格顺序错乱(${r ?? encodeCell(row, c)})`);
+    col = c;
+    const style = s === undefined ? -1 : integerAttr(s);
+    if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
+    return { style, type: type ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue, v: null, inline: null, phonetic: false, runFonts: null, parts: 0 };
+  };
+  /** The row's cells written plainly (xml.ts `plain`), read as `next()` would read them, until one is not. */
+  const plainCells = () => {
+    for (let m = x.plain(PLAIN_CELL); m !== null; m = x.plain(PLAIN_CELL)) {
+      const d = startCell(m[1], m[2], m[3], false);
+      if (m[4] !== undefined) {
+        d.parts = 1;
+        if (m[4] !== '') d.v = plainText(m[4]);
+      }
+      storeCell(d, row, col, sheetName, strings, limits, out, cells!);
+    }
+  };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     const depth = x.depth;
     if (t === XML_TEXT) {
@@ -929,6 +982,7 @@ function readSheetData(
       } else if (depth === 4 && cell) {
         storeCell(cell, row, col, sheetName, strings, limits, out, cells!);
         cell = null;
+        plainCells();
       } else if (depth === 3) {
         cells = null;
       }
@@ -946,24 +1000,13 @@ function readSheetData(
       cells = [];
       const look = readRowLook(x);
       if (look) rowLooks[row] = look;
+      plainCells();
       continue;
     }
     if (depth === 4) {
       if (local === 'extLst') continue;
       if (local !== 'c') throw bad(`的行中有不认识的元素 ${x.name}`);
-      const r = x.attr('r');
-      let c = col + 1;
-      if (r !== undefined) {
-        const at = parseCellRef(r);
-        if (!at || at.row !== row) throw bad(`的单元格位置 ${r} 无效`);
-        c = at.col;
-      }
-      if (c <= col || c >= MAX_COLS) throw bad(`的单元格顺序错乱(${r ?? encodeCell(row, c)})`);
-      col = c;
-      const s = x.attr('s');
-      const style = s === undefined ? -1 : integerAttr(s);
-      if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
-      cell = { style, type: x.attr('t') ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue: x.attr('vm') !== undefined, v: null, inline: null, phonetic: false, runFonts: null, parts: 0 };
+      cell = startCell(x.attr('r'), x.attr('s'), x.attr('t'), x.attr('vm') !== undefined);
       continue;
     }
     if (!cell) continue; // inside a row's extLst
@@ -996,6 +1039,12 @@ function readSheetData(
     }
   }
 }
+
+/**
+ * A cell as spreadsheet programs mostly write it (`<c r="B2" s="3" t="s"><v>17</v></c>`, `<c r="C2" s="1"/>`):
+ * read in one match (xml.ts `plain`). Groups: r, s, t, and the value's text when there is a `<v>`.
+ */
+const PLAIN_CELL = /<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?:\/>|><\/c>|><v>([^<\r]*)<\/v><\/c>)/y;
 
 function readRowLook(x: XmlReader): RowLook | undefined {
   const hidden = isOn(x.attr('hidden'));
