@@ -64,7 +64,7 @@ describe('cells, columns and strings written plainly (each read in one match) re
   // regular-expression match each (xml.ts `plain`); a space before `>` is the same XML that only the tokenizer reads.
   const cellParts = (bytes: Buffer, edit: (x: string) => string) => writeZip(readZip(bytes).map((e) => (
     /^xl\/(worksheets\/sheet\d+|sharedStrings)\.xml$/.test(e.name) ? { name: e.name, data: Buffer.from(edit(e.data.toString('utf8'))) } : e)));
-  const spaced = (bytes: Buffer, extra: (x: string) => string = (x) => x) => cellParts(bytes, (x) => extra(x).replace(/<(c|col|t)( [^>]*?)?(\/?)>/g, '<$1$2 $3>'));
+  const spaced = (bytes: Buffer, extra: (x: string) => string = (x) => x) => cellParts(bytes, (x) => extra(x).replace(/<(c|col|t|row)( [^>]*?)?(\/?)>/g, '<$1$2 $3>'));
 
   it('the whole package: every sheet, string and column the same, and it verifies', () => {
     expect(readWorkbookFile(spaced(signed))).toEqual(readWorkbookFile(signed));

@@ -954,17 +954,38 @@ function readSheetData(
     if (style === undefined || (style > 0 && style >= styles.cellXfs.length)) throw bad(`的单元格 ${encodeCell(row, c)} 的样式编号无效`);
     return { style, type: type ?? 'n', formula: false, formulaText: '', formulaKind: undefined, richValue, v: null, inline: null, phonetic: false, runFonts: null, parts: 0 };
   };
+  /** A plain cell's match (PLAIN_CELL's groups), stored as `next()` would have read it. */
+  const plainCell = (m: RegExpExecArray) => {
+    const d = startCell(m[1], m[2], m[3], false);
+    if (m[4] !== undefined) {
+      d.parts = 1;
+      if (m[4] !== '') d.v = plainText(m[4]);
+    }
+    storeCell(d, row, col, sheetName, strings, limits, out, cells!);
+  };
   /** The row's cells written plainly (xml.ts `plain`), read as `next()` would read them, until one is not. */
   const plainCells = () => {
-    for (let m = x.plain(PLAIN_CELL); m !== null; m = x.plain(PLAIN_CELL)) {
-      const d = startCell(m[1], m[2], m[3], false);
-      if (m[4] !== undefined) {
-        d.parts = 1;
-        if (m[4] !== '') d.v = plainText(m[4]);
-      }
-      storeCell(d, row, col, sheetName, strings, limits, out, cells!);
+    for (let m = x.plain(PLAIN_CELL); m !== null; m = x.plain(PLAIN_CELL)) plainCell(m);
+  };
+  /** A row begins: its number (`r`, or the one after the last), its cells to come. */
+  const startRow = (r: string | undefined) => {
+    const next = r === undefined ? row + 2 : integerAttr(r);
+    if (next === undefined || next < 1 || next > MAX_ROWS) throw bad(`的行号 ${r ?? ''} 无效`);
+    if (next - 1 <= row) throw bad(`的行顺序错乱(第 ${next} 行)`);
+    row = next - 1;
+    col = -1;
+    cells = [];
+  };
+  /** Whole rows written plainly, each with its plain cells (PLAIN_ROW), until one is not. */
+  const plainRows = () => {
+    for (let m = x.plain(PLAIN_ROW); m !== null; m = x.plain(PLAIN_ROW)) {
+      startRow(m[1]);
+      PLAIN_CELLS.lastIndex = 0;
+      for (let c = PLAIN_CELLS.exec(m[2]!); c !== null; c = PLAIN_CELLS.exec(m[2]!)) plainCell(c);
+      cells = null;
     }
   };
+  plainRows();
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     const depth = x.depth;
     if (t === XML_TEXT) {
@@ -985,19 +1006,14 @@ function readSheetData(
         plainCells();
       } else if (depth === 3) {
         cells = null;
+        plainRows();
       }
       continue;
     }
     const local = x.local;
     if (depth === 3) {
       if (local !== 'row') throw bad(`的数据中有不认识的元素 ${x.name}`);
-      const r = x.attr('r');
-      const next = r === undefined ? row + 2 : integerAttr(r);
-      if (next === undefined || next < 1 || next > MAX_ROWS) throw bad(`的行号 ${r ?? ''} 无效`);
-      if (next - 1 <= row) throw bad(`的行顺序错乱(第 ${next} 行)`);
-      row = next - 1;
-      col = -1;
-      cells = [];
+      startRow(x.attr('r'));
       const look = readRowLook(x);
       if (look) rowLooks[row] = look;
       plainCells();
@@ -1044,7 +1060,15 @@ function readSheetData(
  * A cell as spreadsheet programs mostly write it (`<c r="B2" s="3" t="s"><v>17</v></c>`, `<c r="C2" s="1"/>`):
  * read in one match (xml.ts `plain`). Groups: r, s, t, and the value's text when there is a `<v>`.
  */
-const PLAIN_CELL = /<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?:\/>|><\/c>|><v>([^<\r]*)<\/v><\/c>)/y;
+const PLAIN_CELL_TEXT = '<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?:\\/>|><\\/c>|><v>([^<\\r]*)<\\/v><\\/c>)';
+const PLAIN_CELL = new RegExp(PLAIN_CELL_TEXT, 'y');
+/** The same cells one after another, as a plain row holds them. */
+const PLAIN_CELLS = new RegExp(PLAIN_CELL_TEXT, 'y');
+/**
+ * A row with no attribute but its number, holding up to 64 plain cells and nothing else: one match. Each cell
+ * begins with its own `<c r="`, so the match cannot go back and forth over the row (linear, and bounded).
+ */
+const PLAIN_ROW = new RegExp(`<row r="([1-9][0-9]{0,6})">((?:${PLAIN_CELL_TEXT.replace(/\((?!\?)/g, '(?:')}){0,64})<\\/row>`, 'y');
 
 function readRowLook(x: XmlReader): RowLook | undefined {
   const hidden = isOn(x.attr('hidden'));

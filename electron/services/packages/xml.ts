@@ -213,7 +213,7 @@ export class XmlReader {
   plain(re: RegExp): RegExpExecArray | null {
     if (this.pendingEnd) return null;
     if (this.endedDepth > 0) this.closeScopes();
-    if (!this.defaultRead || this.foreignDepth > 0 || this.extDepth > 0 || this.stack.length + 2 > MAX_DEPTH) return null;
+    if (!this.defaultRead || this.foreignDepth > 0 || this.extDepth > 0 || this.stack.length + 3 > MAX_DEPTH) return null;
     re.lastIndex = this.pos;
     const m = re.exec(this.src);
     if (m !== null) this.pos = re.lastIndex;
