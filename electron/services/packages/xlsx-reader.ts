@@ -366,14 +366,17 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const main = rootRels.filter((r) => r.type === 'officeDocument');
   if (main.length > 1) throw corrupt('有多个工作簿');
   const workbookPart = main[0]?.target || 'xl/workbook.xml';
-  const workbookText = partText(parts, workbookPart);
-  if (workbookText === undefined) throw new WorkbookError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+  if (!parts.has(workbookPart.toLowerCase())) throw new WorkbookError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
 
   const rels = relsOf(parts, workbookPart);
   for (const r of rels) if (!WORKBOOK_RELS.has(r.type)) workbookIssues.push(`${describeRel(r.type)}(${r.target || '外部'})`);
   const relById = new Map(rels.map((r) => [r.id, r]));
   const shadowed = shadowedInto(workbookIssues);
-  const sheetRefs = withPart(workbookPart, workbookText, SPREADSHEETML, (x) => readSheetList(x, relById, limits, workbookIssues), shadowed);
+  // The sheet list depends on the workbook part, the relationships its ids point through and the sheet limit:
+  // the same bytes read with the same of both give the same list, so a batch from one writer reads it once.
+  const listKey = `sheets:${limits.maxSheets}:${rels.map((r) => `${r.id}=${r.type}>${r.target}`).join('|')}`;
+  const sheetRefs = readPart(parts, workbookPart, listKey, workbookIssues,
+    (text, issues) => withPart(workbookPart, text, SPREADSHEETML, (x) => readSheetList(x, relById, limits, issues), shadowedInto(issues)))!;
 
   const one = (type: string): string | undefined => {
     const of = rels.filter((r) => r.type === type);
