@@ -2,8 +2,10 @@
  * A small pull tokenizer for the XML parts of an untrusted package. It knows only what OOXML parts
  * need and refuses the rest: no DOCTYPE (so no entity can be declared, expanded or fetched), only
  * the five predefined entities and numeric character references, bounded depth, attribute count and
- * name length, one pass over the text with indexOf and charCodeAt (no backtracking regex), no
- * recursion, no object keyed by a name taken from the file.
+ * name length, one pass over the text with indexOf and charCodeAt, no recursion, no object keyed by
+ * a name taken from the file. The one exception to token-by-token reading is `plain`: a caller's sticky
+ * expression for an element's most common spelling, made of literals and bounded character classes that
+ * cannot match the same text two ways (so it runs in linear time); anything else is read by tokens.
  *
  * @example
  *   const x = new XmlReader(text);
