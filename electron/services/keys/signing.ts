@@ -2,9 +2,10 @@
  * Ed25519 signatures and key fingerprints (Node's built-in crypto), without the database: the
  * package verifier's worker thread loads this, and nothing of the store (keys.ts has the rest).
  */
-import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { LedgerError } from '../../../shared/errors';
+import { sha256Hex } from '../packages/hash';
 
 const RAW_PUBLIC_KEY_BYTES = 32;
 const SIGNATURE_BYTES = 64;
@@ -17,7 +18,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function fingerprint(publicKeyB64: string): string {
   const raw = decodeBase64Exact(publicKeyB64, RAW_PUBLIC_KEY_BYTES);
   if (!raw) throw new LedgerError('E_VALIDATION', '公钥格式不正确(应为32字节Ed25519公钥的base64)');
-  const hex = createHash('sha256').update(raw).digest('hex').slice(0, 16).toUpperCase();
+  const hex = sha256Hex(raw).slice(0, 16).toUpperCase();
   return hex.match(/.{4}/g)!.join('-');
 }
 
