@@ -350,9 +350,9 @@ describe('parseNoticeText: targets', () => {
     expect(indicatorsOf('完成管网改造3,000米,新建泵站2座。').map((i) => [i.target, i.unit, i.source])).toEqual([[3000, '米', '完成管网改造3000米'], [2, '座', '新建泵站2座']]);
   });
 
-  it('asks a person about 1.100 (a dot and three digits: 1100 as half of Europe writes it, or 1.1), never about 1.25 or 0.125', () => {
-    const parsed = parseNoticeText(`${HEAD}1.甲。完成管网改造1.100公里,新建泵站1.25座,改造水表0.125万只。(牵头责任单位:县教体局)`);
-    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.target, i.unit])).toEqual([[1.1, '公里'], [1.25, '座'], [1250, '只']]);
+  it('asks a person about 1.100 (a dot and three digits: 1100 as half of Europe writes it, or 1.1), never about 1.25, 0.125 or 1.100万', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。完成管网改造1.100公里,新建泵站1.25座,改造水表0.125万只,新增绿地1.100万平方米。(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.target, i.unit])).toEqual([[1.1, '公里'], [1.25, '座'], [1250, '只'], [11000, '平方米']]);
     expect(parsed.review.filter((r) => r.reason.includes('两种读法')).map((r) => [r.indicator, r.reason])).toEqual([
       [1, '「完成管网改造1.100公里」中的 1.100 有两种读法:1100(点号分隔千位)或 1.1,已按 1.1 读取,请核对。'],
     ]);

@@ -559,7 +559,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   else if (carried && before.trim() === '') comparator = carried.comparator;
   else comparator = '>=';
 
-  for (const n of f.numeral || f.percent ? [] : f.printed.match(/\d+(?:\.\d+)?/g) ?? []) {
+  // With 万 or 亿 after it, 1.100 is a decimal: no one writes a thousands separator before 万.
+  for (const n of f.numeral || f.percent || magnitude !== 1 ? [] : f.printed.match(/\d+(?:\.\d+)?/g) ?? []) {
     const both = dotGroupedReadings(n);
     if (both) needsReview.push(`「${text.trim()}」中的 ${n} 有两种读法:${both.thousands}(点号分隔千位)或 ${both.decimal},已按 ${both.decimal} 读取,请核对。`);
   }
