@@ -901,27 +901,29 @@ const PLAIN_COL = /<col min="([1-9][0-9]{0,4})" max="([1-9][0-9]{0,4})" width="(
 
 /** The columns written plainly (xml.ts `plain`), read as readCol reads them, until one is not. */
 function plainCols(x: XmlReader, cols: ColLook[]): void {
-  for (let m = x.plain(PLAIN_COL); m !== null; m = x.plain(PLAIN_COL)) cols.push(colLook(m[1], m[2], m[3], undefined, undefined, undefined, undefined));
+  for (let m = x.plain(PLAIN_COL); m !== null; m = x.plain(PLAIN_COL)) {
+    const given: Readonly<Record<string, string | undefined>> = { min: m[1], max: m[2], width: m[3] };
+    cols.push(colLook((name) => given[name]));
+  }
 }
 
 function readCol(x: XmlReader): ColLook {
-  return colLook(x.attr('min'), x.attr('max'), x.attr('width'), x.attr('hidden'), x.attr('style'), x.attr('outlineLevel'), x.attr('collapsed'));
+  return colLook((name) => x.attr(name));
 }
 
-function colLook(
-  minText: string | undefined, maxText: string | undefined, width: string | undefined, hidden: string | undefined,
-  style: string | undefined, outlineLevel: string | undefined, collapsed: string | undefined,
-): ColLook {
-  const min = integerAttr(minText);
-  const max = integerAttr(maxText);
+/** A column's look from its attributes, however they were read (`attr` gives undefined for one it lacks). */
+function colLook(attr: (name: string) => string | undefined): ColLook {
+  const min = integerAttr(attr('min'));
+  const max = integerAttr(attr('max'));
+  const width = attr('width');
   if (min === undefined || max === undefined || min < 1 || max < min || max > MAX_COLS) throw corrupt('列设置无效');
   return {
     min: min - 1, max: max - 1,
-    hidden: isOn(hidden),
+    hidden: isOn(attr('hidden')),
     width: width === undefined ? undefined : numberAttr(width) ?? 0,
-    style: integerAttr(style) ?? -1,
-    outlined: (integerAttr(outlineLevel) ?? 0) > 0,
-    collapsed: isOn(collapsed),
+    style: integerAttr(attr('style')) ?? -1,
+    outlined: (integerAttr(attr('outlineLevel')) ?? 0) > 0,
+    collapsed: isOn(attr('collapsed')),
   };
 }
 
@@ -983,8 +985,9 @@ function readSheetData(
   const plainRows = () => {
     for (let m = x.plain(PLAIN_ROW); m !== null; m = x.plain(PLAIN_ROW)) {
       startRow(m[1]);
-      PLAIN_CELLS.lastIndex = 0;
-      for (let c = PLAIN_CELLS.exec(m[2]!); c !== null; c = PLAIN_CELLS.exec(m[2]!)) plainCell(c);
+      // The row's own text holds nothing but plain cells, one after another.
+      PLAIN_CELL.lastIndex = 0;
+      for (let c = PLAIN_CELL.exec(m[2]!); c !== null; c = PLAIN_CELL.exec(m[2]!)) plainCell(c);
       cells = null;
     }
   };
@@ -1065,8 +1068,6 @@ function readSheetData(
  */
 const PLAIN_CELL_TEXT = '<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?(?:\\/>|><\\/c>|><v>([^<\\r]*)<\\/v><\\/c>)';
 const PLAIN_CELL = new RegExp(PLAIN_CELL_TEXT, 'y');
-/** The same cells one after another, as a plain row holds them. */
-const PLAIN_CELLS = new RegExp(PLAIN_CELL_TEXT, 'y');
 /**
  * A row with no attribute but its number, holding up to 64 plain cells and nothing else: one match. Each cell
  * begins with its own `<c r="`, so the match cannot go back and forth over the row (linear, and bounded).

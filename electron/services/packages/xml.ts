@@ -215,6 +215,7 @@ export class XmlReader {
   plain(re: RegExp): RegExpExecArray | null {
     if (this.pendingEnd) return null;
     if (this.endedDepth > 0) this.closeScopes();
+    // Three levels at most are opened inside a plain element (a row, its cells, their values): within the depth limit too.
     if (!this.defaultRead || this.foreignDepth > 0 || this.extDepth > 0 || this.stack.length + 3 > MAX_DEPTH) return null;
     re.lastIndex = this.pos;
     const m = re.exec(this.src);
