@@ -35,15 +35,18 @@ function monthNumber(s: string): number {
 /**
  * The month by whose end a notice's deadline phrase falls due, or null where the text names none:
  * 年内/年底前 → 12, 6月底前 → 6, 10月前 (before October) → 9, 三季度末 → 9, 上半年 → 6. A bare year
- * (2019年) is not a deadline.
+ * (2019年) is not a deadline. In a field that only holds the deadline (`{ field: true }`, 完成时限:2020年12月) a
+ * month alone is one too: "12月" falls due in December, "10月1日" on that day. In running text it is not
+ * ("12月开展义诊" names when, not by when).
  * @example deadlineMonth('确保6月底前完成') // 6
+ * @example deadlineMonth('2020年12月', { field: true }) // 12
  */
-export function deadlineMonth(text: string): number | null {
+export function deadlineMonth(text: string, opts: { readonly field?: boolean } = {}): number | null {
   for (const m of text.matchAll(/(\d{1,2}|十[一二]?|[一二三四五六七八九])月(底|末|份)?(\d{1,2}日)?(前|之前|以前)?/g)) {
     const month = monthNumber(m[1]!);
     const endOf = m[2] !== undefined && m[2] !== '份';
     const before = m[4] !== undefined;
-    if (month < 1 || month > 12 || !(endOf || before)) continue;
+    if (month < 1 || month > 12 || !(endOf || before || opts.field)) continue;
     // "10月前" and "10月1日前" fall due before October begins; "10月底前" and "10月15日前" within it.
     const day = m[3] ? Number(m[3].slice(0, -1)) : null;
     if (before && !endOf && (day === null || day === 1)) return Math.max(1, month - 1);

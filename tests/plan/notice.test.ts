@@ -212,6 +212,12 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(role(`${HEAD}1.新建幼儿园2所。(牵头单位:县教体局,完成时限:长期坚持)`).review.some((x) => x.includes('读不出月份'))).toBe(true);
   });
 
+  it('takes a 完成时限 of a month alone (2020年12月, 9月30日) as due in that month: in its own field it names by when', () => {
+    const parsed = parseNoticeText(`${HEAD}1.新建幼儿园2所。\n牵头单位:县教体局\n完成时限:2020年12月\n2.改造食堂5所。\n牵头单位:县教体局\n完成时限:2020年9月30日`);
+    expect(parsed.plan.categories[0]!.tasks.map((t) => t.indicators.map((i) => [i.kind, i.deadline]))).toEqual([[['milestone', 12]], [['milestone', 9]]]);
+    expect(parsed.review.some((r) => r.reason.includes('读不出月份'))).toBe(false);
+  });
+
   it('reads a line in brackets after the task that starts with (配合单位:', () => {
     expect(role(`${HEAD}1.改造老旧小区12个。(牵头单位:县住建局)\n(配合单位:县财政局、城关镇人民政府)`)).toMatchObject({ lead: ['县住建局'], co: ['县财政局', '城关镇人民政府'] });
   });
@@ -482,6 +488,45 @@ describe('parseNoticeText: numbers that are not targets', () => {
   });
 });
 
+describe('parseNoticeText: project cards (项目名称:… 建设内容:… 牵头单位:…)', () => {
+  const card = (title: string, content: string, lead: string, co: string, due: string) =>
+    `${title}\n建设内容:${content}\n牵头单位:${lead}\n配合单位:${co}\n完成时限:${due}\n`;
+  const CARDS = `2020年宁国市民生实事项目计划\n一、教育事业\n`
+    + card('项目名称:城南小学新建工程', '新建教学楼2栋,新增学位1800个。', '市教体局', '市住建局、市自然资源局', '2020年12月')
+    + card('项目名称:农村学校食堂改造', '改造农村学校食堂15所。一是完善设施;二是规范管理。', '市教体局', '市财政局', '2020年9月底前')
+    + `二、医疗卫生\n` + card('项目名称:村卫生室标准化建设', '建成标准化村卫生室30个', '市卫健委', '各乡镇', '2020年10月')
+    + '宁国市人民政府\n2020年3月1日';
+  const summary = (t: TaskDef) => ({ no: t.no, title: t.title, text: t.text, lead: t.leadUnits, co: t.coUnits, indicators: t.indicators.map((i) => [i.name, i.target, i.unit, i.kind, i.deadline]) });
+
+  it('reads each card as a task: the name its title, the content its text, the labels in neither, numbered in order for review', () => {
+    const parsed = parseNoticeText(CARDS);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.plan.categories.map((c) => [c.name, c.tasks.map(summary)])).toEqual([
+      ['教育事业', [
+        { no: 1, title: '城南小学新建工程', text: '城南小学新建工程。新建教学楼2栋,新增学位1800个。', lead: ['市教体局'], co: ['市住建局', '市自然资源局'], indicators: [['新建教学楼', 2, '栋', 'milestone', 12], ['新增学位', 1800, '个', 'milestone', 12]] },
+        // 一是、二是 inside a card's text enumerate, they are no tasks of their own.
+        { no: 2, title: '农村学校食堂改造', text: '农村学校食堂改造。改造农村学校食堂15所。一是完善设施;二是规范管理。', lead: ['市教体局'], co: ['市财政局'], indicators: [['改造农村学校食堂', 15, '所', 'milestone', 9]] },
+      ]],
+      ['医疗卫生', [
+        { no: 3, title: '村卫生室标准化建设', text: '村卫生室标准化建设。建成标准化村卫生室30个', lead: ['市卫健委'], co: [], indicators: [['建成标准化村卫生室', 30, '个', 'milestone', 10]] },
+      ]],
+    ]);
+    expect(parsed.plan.categories[1]!.tasks[0]!.subordinates).toEqual({ role: 'co', phrase: '各乡镇' });
+    expect(parsed.review).toContainEqual({ task: null, reason: '通知中的3个项目没有编号,已按出现顺序编为任务1–3,请核对。' });
+    expect(JSON.stringify(parsed.plan)).not.toMatch(/项目名称|建设内容/);
+  });
+
+  it.each([
+    ['1.项目名称:城南小学新建工程', '2.项目名称:村卫生室标准化建设'],
+    ['项目一:城南小学新建工程', '项目二:村卫生室标准化建设'],
+  ])('takes the card’s own number where it has one (%s), asking nothing about numbering', (first, second) => {
+    const parsed = parseNoticeText(`2020年宁国市民生实事项目计划\n一、民生\n${card(first, '新建教学楼2栋。', '市教体局', '市住建局', '2020年12月')}${card(second, '建成村卫生室30个。', '市卫健委', '市财政局', '2020年10月')}`);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.plan.categories[0]!.tasks.map((t) => [t.no, t.title])).toEqual([[1, '城南小学新建工程'], [2, '村卫生室标准化建设']]);
+    expect(parsed.review.some((r) => r.reason.includes('没有编号'))).toBe(false);
+  });
+});
+
 describe('parseNoticeText: kinds and deadlines', () => {
   it.each([
     ['6月底前完成改造项目3个', 'milestone', 6],
@@ -523,6 +568,13 @@ describe('parseNoticeText: kinds and deadlines', () => {
     ['三季度末', 9], ['第二季度末', 6], ['上半年', 6], ['2019年', null], ['每月', null],
   ])('deadlineMonth(%s) = %s', (phrase, month) => {
     expect(deadlineMonth(phrase)).toBe(month);
+  });
+
+  it.each([
+    ['2020年12月', 12, null], ['12月份', 12, null], ['10月1日', 10, null], ['6月底前', 6, 6], ['长期坚持', null, null],
+  ])('deadlineMonth(%s) in a 完成时限 field = %s, in running text = %s', (phrase, inField, inText) => {
+    expect(deadlineMonth(phrase.replace(/^\d{4}年(?!\d)/, ''), { field: true })).toBe(inField);
+    expect(deadlineMonth(phrase.replace(/^\d{4}年(?!\d)/, ''))).toBe(inText);
   });
 
   it('holds kindProblem for every proposed kind: the plan passes the strict schema', () => {

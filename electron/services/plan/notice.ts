@@ -3,7 +3,8 @@
  * pasted in), in any of the layouts real notices use, in any mix:
  * - `一、类别` headings and `N.标题。正文…(牵头责任单位:A,协同责任单位:B、C等)` (the 2019 seed);
  * - a units line `责任单位:A、B、C(列第一位者为牵头单位,下同)`, the first one leading;
- * - several lines per task: a numbered target line, then `牵头负责领导:`, `牵头责任单位:`, `协同责任单位:`.
+ * - several lines per task: a numbered target line, then `牵头负责领导:`, `牵头责任单位:`, `协同责任单位:`;
+ * - project cards: `项目名称:…` (or `1.项目名称:…`, `项目一:…`), `建设内容:…`, then the unit and 完成时限 lines.
  * Pure logic: the caller reads the file (read.ts). Whatever a person must confirm goes to `review`; only
  * what makes the plan unusable goes to `errors`.
  */
@@ -50,7 +51,8 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 type Line =
   | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
-  | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number }
+  /** `card`: a project card's name (`rest`); `numbered` false: a card with no number of its own, numbered here in order. */
+  | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number; readonly card?: true; readonly numbered?: false }
   | { readonly kind: 'text'; readonly text: string; readonly at: number };
 
 const DECIMAL_ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
@@ -58,6 +60,14 @@ const PAREN_DECIMAL_ITEM = /^[((](\d{1,3})[))]\s*(.*)$/;
 const PAREN_CN_ITEM = new RegExp(`^[((]([${CN_NUM}]{1,3})[))]\\s*(.*)$`);
 const SHI_ITEM = new RegExp(`^([${CN_NUM}]{1,3})是\\s*(.*)$`);
 const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
+/**
+ * A project card (项目卡), as lists of 民生实事 projects are printed: "项目名称:…" (or "项目一:…") starts a task,
+ * "建设内容:…" and the like give its text, then the usual 牵头单位/配合单位/完成时限 lines.
+ */
+const CARD_TITLE = /^(?:项目名称|工程名称|实事名称|实事项目|事项名称|任务名称|项目)\s*[::]\s*(.+)$/;
+const CARD_NUMBERED = new RegExp(`^(?:项目|实事|工程)\\s*([${CN_NUM}]{1,3}|\\d{1,3})\\s*[::]\\s*(.+)$`);
+/** A card's text under its label; the label is the card's heading, not part of the task's words. */
+const CARD_CONTENT = /^(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况)\s*[::]\s*/;
 
 /** Headings are short and end no sentence. */
 const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
@@ -67,8 +77,10 @@ function classify(lines: readonly string[]): Line[] {
   const decimalTasks = has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM);
   // (一) numbers tasks in a notice that has no 1. / (1) items; beside them it is a sub-heading.
   const parenCnIsHeading = decimalTasks;
+  // Project cards are the tasks where nothing else numbers them; beside numbered items they are those items' text.
+  const cardTasks = !decimalTasks && !has(PAREN_CN_ITEM) && (has(CARD_TITLE) || has(CARD_NUMBERED));
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
-  const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM);
+  const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM) && !cardTasks;
   let lastTask = 0;
   let lastHeading = 0;
   return lines.map((l, at): Line => {
@@ -101,6 +113,12 @@ function classify(lines: readonly string[]): Line[] {
     if (m) return { kind: 'task', no: Number(m[1]), printed: m[1]!, rest: m[2]!, at };
     m = SHI_ITEM.exec(l);
     if (m && shiIsTask) return { kind: 'task', no: chineseNumber(m[1]!), printed: `${m[1]}是`, rest: m[2]!, at };
+    if (cardTasks) {
+      m = CARD_NUMBERED.exec(l);
+      if (m) return { kind: 'task', no: chineseNumber(m[1]!), printed: /\d/.test(m[1]!) ? m[1]! : `项目${m[1]}`, rest: m[2]!, at, card: true };
+      m = CARD_TITLE.exec(l);
+      if (m) return { kind: 'task', no: lastTask + 1, printed: String(lastTask + 1), rest: m[1]!, at, card: true, numbered: false };
+    }
     return { kind: 'text', text: l, at };
   }
 }
@@ -683,6 +701,9 @@ function yearOtherThan(clause: string, year: number): number | null {
   return null;
 }
 
+/** A card's name as a sentence of its own: the task's title ends where the name does. */
+const sentence = (s: string) => (/[。;;!?!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}。`);
+
 /** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
 const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月|底|末)/g, '');
 
@@ -730,6 +751,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
 
   const categories: { no: string; name: string; at: number; doubt: string | null }[] = [];
   const drafts: DraftTask[] = [];
+  /** Project cards numbered here, in order, for a person to confirm. */
+  const unnumbered: number[] = [];
   for (const line of classified) {
     if (line.kind === 'category') {
       categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
@@ -737,7 +760,11 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     }
     const open = drafts.at(-1);
     if (line.kind === 'task') {
-      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: line.rest, assignment: {}, closed: false };
+      // "1.项目名称:城南小学新建工程": the label heads a card; the name is the task's title, a sentence of its own.
+      const card = CARD_TITLE.exec(line.rest);
+      const rest = card ? sentence(card[1]!) : line.card ? sentence(line.rest) : line.rest;
+      if (line.numbered === false) unnumbered.push(line.no);
+      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false };
       const paren = assignmentAtEnd(task.text);
       if (paren) {
         readAssignment(paren.text, task.assignment);
@@ -747,17 +774,22 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       drafts.push(task);
     } else if (open) {
       const paren = assignmentAtEnd(line.text);
+      // "建设内容:…" under a card: its words join the task's text, the label does not.
+      const content = CARD_CONTENT.exec(line.text)?.[0].length ?? 0;
       if (ASSIGNMENT_LINE.test(line.text)) {
         readAssignment(line.text, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
-        open.text += line.text.slice(0, paren.index).trim();
+        open.text += line.text.slice(content, paren.index).trim();
         readAssignment(paren.text, open.assignment);
         open.closed = true;
       } else if (!open.closed) {
-        open.text += line.text;
+        open.text += line.text.slice(content);
       }
     }
+  }
+  if (unnumbered.length > 0) {
+    review.push({ task: null, reason: `通知中的${unnumbered.length}个项目没有编号,已按出现顺序编为任务${unnumbered[0]}–${unnumbered.at(-1)},请核对。` });
   }
   // The note that the first unit listed leads is printed once and holds for every item (下同).
   const firstLeadsNoted = drafts.some((d) => d.assignment.firstLeadsNoted) || lines.some((l) => FIRST_LEADS_LINE.test(l));
@@ -851,7 +883,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     cos = { ...cos, units: [...new Set([...cos.units.filter((u) => !marked.includes(u)), ...helping])] };
     for (const r of doubts) review.push({ task: d.no, reason: r });
     if (a.deadline !== undefined) {
-      const month = deadlineMonth(withoutYears(a.deadline));
+      const month = deadlineMonth(withoutYears(a.deadline), { field: true });
       const printedYear = /(\d{4})年/.exec(a.deadline)?.[1];
       if (month === null || (printedYear !== undefined && Number(printedYear) !== year)) {
         review.push({ task: d.no, reason: `完成时限「${a.deadline}」${month === null ? '读不出月份' : `不在计划年度(${year}年)内`},未作为指标的完成时限,请核对。` });
