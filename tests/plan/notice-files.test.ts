@@ -5,6 +5,7 @@
 //   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-auto-numbered.html
 //   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-auto-numbered-headings.fodt
 //   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-headings-numbered-by-style.fodt
+//   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-projects-table.html
 // and seed-layout-headings-numbered-by-style-xml-only.docx is that file with the one <w:pStyle w:val="Heading1"/>
 // taken out of word/numbering.xml (Python's zipfile), so that only word/styles.xml numbers the headings.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -104,6 +105,24 @@ describe('.docx notices made by LibreOffice', () => {
       [1, 1500, '人次'], [1, 1200, '人'], [2, 80, '个'], [3, 2, '所'], [3, 92, '%'], [4, 70, '%'],
     ]);
     expect(p.categories[0]!.tasks[0]!.subordinates).toEqual({ role: 'co', phrase: '各乡镇人民政府' });
+  });
+
+  it('reads a table of projects (序号, 项目名称, 建设内容, 牵头单位 …) a row a task: merged headings as categories, a merged lead cell for each row it covers', async () => {
+    const { plan: p, review, errors } = await readPlanFile(plan('county-plan-projects-table.docx'));
+    expect(errors).toEqual([]);
+    expect([p.title, p.issuer, p.issuedOn]).toEqual(['2020年宁国市民生实事项目计划', '宁国市人民政府', '2020-03-01']);
+    expect(p.categories.map((c) => [c.no, c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.coUnits])])).toEqual([
+      ['一', '教育事业', [[1, '城南小学新建工程', ['市教体局'], ['市住建局', '市自然资源局']], [2, '农村学校食堂改造', ['市教体局'], ['市财政局']]]],
+      ['二', '医疗卫生', [[3, '村卫生室标准化建设', ['市卫健委'], []]]],
+    ]);
+    expect(p.categories[1]!.tasks[0]!.subordinates).toEqual({ role: 'co', phrase: '各乡镇' });
+    expect(p.categories.flatMap((c) => c.tasks).flatMap((t) => t.indicators.map((i) => [t.no, i.name, i.target, i.unit, i.kind, i.deadline]))).toEqual([
+      [1, '新建教学楼', 2, '栋', 'milestone', 12], [1, '新增学位', 1800, '个', 'milestone', 12],
+      [2, '改造农村学校食堂', 15, '所', 'milestone', 9], [3, '建成标准化村卫生室', 30, '个', 'milestone', 10],
+    ]);
+    // A column the plan has no place for is kept in the task's words, not made a target.
+    expect(p.categories[0]!.tasks[0]!.text).toBe('城南小学新建工程。新建教学楼2栋,新增学位1800个。总投资(万元):12000');
+    expect(review.some((r) => r.reason.includes('没有编号'))).toBe(false);
   });
 
   it('puts back automatic 一、 headings and task numbers that run on across them', async () => {

@@ -6,7 +6,7 @@ import type { IndicatorDef, TaskDef } from '../../shared/domain';
 import { planSchema } from '../../shared/plan';
 import { chineseNumeral } from '../../shared/numerals';
 import { deadlineMonth } from '../../shared/rules/kinds';
-import { parseNoticeText } from '../../electron/services/plan/notice';
+import { cardLines, parseNoticeText } from '../../electron/services/plan/notice';
 
 /** The same text typed with a Chinese input method: full-width digits, letters and punctuation. */
 const wide = (s: string) => s.replace(/[0-9A-Za-z.,:;()%]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -524,6 +524,29 @@ describe('parseNoticeText: project cards (项目名称:… 建设内容:… 牵�
     expect(parsed.errors).toEqual([]);
     expect(parsed.plan.categories[0]!.tasks.map((t) => [t.no, t.title])).toEqual([[1, '城南小学新建工程'], [2, '村卫生室标准化建设']]);
     expect(parsed.review.some((r) => r.reason.includes('没有编号'))).toBe(false);
+  });
+});
+
+describe('cardLines: a table of projects as project cards', () => {
+  const row = (...cells: (string | string[])[]) => cells.map((c) => (typeof c === 'string' ? (c === '' ? [] : [c]) : c));
+
+  it('writes a card a row under the header, units of a cell a paragraph each as a list, a heading row as a line', () => {
+    expect(cardLines([
+      row('附表'),
+      row('序 号', '项目名称', '主要内容', '责任单位', '完成时间', '备注'),
+      row('一、教育'),
+      row('一', '新建幼儿园', ['新建幼儿园2所,', '新增学位540个。'], ['县教体局', '县住建局'], '2020年8月', ''),
+      row('', '', '改造食堂5所', '县教体局', '', '续建'),
+    ])).toEqual([
+      '附表', '一、教育',
+      '1.项目名称:新建幼儿园', '建设内容:新建幼儿园2所,新增学位540个。', '责任单位:县教体局、县住建局', '完成时间:2020年8月',
+      '项目名称:改造食堂5所。', '备注:续建', '责任单位:县教体局',
+    ]);
+  });
+
+  it('leaves a table that lists no projects with units to its lines (null)', () => {
+    expect(cardLines([row('姓名', '电话'), row('张三', '123')])).toBeNull();
+    expect(cardLines([row('项目名称', '总投资'), row('新建幼儿园', '500')])).toBeNull();
   });
 });
 

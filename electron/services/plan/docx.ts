@@ -5,10 +5,13 @@
  * the list's start, its format (1. / 一、 / (1)) and its count running on across the headings between
  * its items, read from word/numbering.xml. A paragraph is numbered by its own numPr or, as headings of
  * Word's 标题 1 and LibreOffice's outline numbering are, by its paragraph style's (word/styles.xml).
+ * A table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 …) becomes project cards, a card a row (notice.ts
+ * cardLines); any other table reads as its paragraphs did.
  */
 import mammoth from 'mammoth';
 import { DEFAULT_LIMITS, inspectZip } from '../packages/package-format';
 import { XML_END, XML_EOF, XML_START, XmlReader } from '../packages/xml';
+import { cardLines } from './notice';
 
 /** The parts of mammoth's document model read here (mammoth ships no types for them). */
 interface DocNode {
@@ -16,12 +19,25 @@ interface DocNode {
   readonly value?: string;
   readonly children?: readonly DocNode[];
   readonly numbering?: { readonly isOrdered: boolean; readonly level: string } | null;
+  /** A table cell's: mammoth drops the cells a vertical merge covers and counts them here. */
+  readonly colSpan?: number;
+  readonly rowSpan?: number;
 }
 
 interface Paragraph {
   readonly text: string;
   /** mammoth's numbering level: one object per list level, all mammoth tells of the list. */
   readonly list: object | null;
+  /** The cell of an outermost table it stands in, by grid position; null outside tables. */
+  readonly cell: { readonly table: Table; readonly row: number; readonly col: number } | null;
+}
+
+/** A table's cells by grid position, as Word draws them: merged cells cover the positions they span. */
+interface Table {
+  /** [row][col] → the cell's lines; a vertically merged cell's lines stand in every row it covers. */
+  readonly grid: string[][][];
+  /** The table's lines in reading order, as read where it is no list of projects. */
+  readonly lines: string[];
 }
 
 function rawText(node: DocNode): string {
@@ -31,13 +47,33 @@ function rawText(node: DocNode): string {
   return (node.children ?? []).map(rawText).join('');
 }
 
-function paragraphs(node: DocNode, out: Paragraph[]): Paragraph[] {
+function paragraphs(node: DocNode, out: Paragraph[], cell: Paragraph['cell'] = null): Paragraph[] {
   if (node.type === 'paragraph') {
     const n = node.numbering ?? null;
-    out.push({ text: rawText(node).trim(), list: n && n.isOrdered ? n : null });
+    out.push({ text: rawText(node).trim(), list: n && n.isOrdered ? n : null, cell });
     return out;
   }
-  for (const child of node.children ?? []) paragraphs(child, out);
+  if (node.type === 'table' && cell === null) {
+    // Positions by the grid: a cell starts at the first column no merge from the rows above still covers.
+    const table: Table = { grid: [], lines: [] };
+    const coveredUntil: number[] = [];
+    (node.children ?? []).forEach((row, r) => {
+      table.grid[r] ??= [];
+      let col = 0;
+      for (const c of row.children ?? []) {
+        while ((coveredUntil[col] ?? -1) >= r) col++;
+        const span = Math.max(1, c.colSpan ?? 1);
+        const rows = Math.max(1, c.rowSpan ?? 1);
+        const lines: string[] = [];
+        for (let k = 0; k < rows; k++) (table.grid[r + k] ??= [])[col] = lines;
+        for (let k = 0; k < span; k++) coveredUntil[col + k] = r + rows - 1;
+        paragraphs(c, out, { table, row: r, col });
+        col += span;
+      }
+    });
+    return out;
+  }
+  for (const child of node.children ?? []) paragraphs(child, out, cell);
   return out;
 }
 
@@ -285,7 +321,7 @@ export async function docxLines(bytes: Buffer): Promise<string[]> {
   }
 
   const counts = new Map<object, number>();
-  const lines: string[] = [];
+  const out: (string | Table)[] = [];
   paras.forEach((p, k) => {
     let label = '';
     if (printed) label = printed[k] ?? '';
@@ -294,7 +330,17 @@ export async function docxLines(bytes: Buffer): Promise<string[]> {
       counts.set(p.list, n);
       label = `${n}.`;
     }
-    if (p.text !== '' || label !== '') lines.push(label + p.text);
+    const line = p.text !== '' || label !== '' ? label + p.text : null;
+    if (!p.cell) {
+      if (line !== null) out.push(line);
+      return;
+    }
+    const { table } = p.cell;
+    if (!out.includes(table)) out.push(table);
+    if (line === null) return;
+    table.grid[p.cell.row]![p.cell.col]!.push(line);
+    table.lines.push(line);
   });
-  return lines;
+  // A table of projects (序号, 项目名称, 牵头单位 … as its header) is read as project cards, a card a row.
+  return out.flatMap((x) => (typeof x === 'string' ? [x] : cardLines(x.grid.map((row) => Array.from(row, (c) => c ?? []))) ?? x.lines));
 }

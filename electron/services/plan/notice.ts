@@ -332,6 +332,66 @@ function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 | 配合单位 | 完成时限), as notices attach them
+
+/** What a column holds, by its header; null for a column of anything else (总投资, 备注), kept as text. */
+type ColumnRole = 'no' | 'title' | 'content' | 'units' | 'leader' | 'deadline';
+
+const NO_HEADER = /^(?:序号|编号|序|项目序号|项目编号)$/;
+const TITLE_HEADER = /^(?:民生)?(?:实事)?(?:项目|工程|实事|事项|任务)(?:名称)?$|^名称$/;
+const CONTENT_HEADER = /^(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况|目标要求)/;
+const UNITS_HEADER = new RegExp(`^(?:${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})$`);
+
+function columnRole(header: string): ColumnRole | null {
+  if (NO_HEADER.test(header)) return 'no';
+  if (TITLE_HEADER.test(header)) return 'title';
+  if (CONTENT_HEADER.test(header)) return 'content';
+  if (UNITS_HEADER.test(header)) return 'units';
+  if (IS_LEADER_LABEL.test(header)) return 'leader';
+  if (IS_DEADLINE_LABEL.test(header)) return 'deadline';
+  return null;
+}
+
+/**
+ * A table's rows (each cell's paragraphs) as the lines of project cards, or null for a table that is no list
+ * of projects (its header names no project or content column and no unit column): that one is read as its
+ * lines were. A row with one filled cell ("一、教育事业", a merged heading) stays a line of its own.
+ * @example cardLines([[['序号'], ['项目名称'], ['牵头单位']], [['1'], ['城南小学'], ['市教体局']]]) // ['1.项目名称:城南小学', '牵头单位:市教体局']
+ */
+export function cardLines(rows: readonly (readonly (readonly string[])[])[]): string[] | null {
+  const compact = (s: string) => normalizeNoticeText(s).replace(/\s+/g, '');
+  const at = rows.findIndex((r) => r.filter((c) => columnRole(compact(c.join(''))) !== null).length >= 2);
+  if (at === -1) return null;
+  const headers = rows[at]!.map((c) => compact(c.join('')));
+  const roles = headers.map(columnRole);
+  if (!roles.includes('units') || !(roles.includes('title') || roles.includes('content'))) return null;
+  const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
+  for (const row of rows.slice(at + 1)) {
+    const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
+    if (filled.length <= 1) {
+      lines.push(...filled);
+      continue;
+    }
+    // Several units in a cell, a paragraph each, are a list; several paragraphs of text, one text.
+    const cell = (k: number) => (row[k] ?? []).map((t) => t.trim()).filter((t) => t !== '').join(roles[k] === 'units' ? '、' : '');
+    const of = (role: ColumnRole) => roles.flatMap((r, k) => (r === role && cell(k) !== '' ? [k] : []));
+    const no = of('no').map(cell).map((t) => /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?$/.exec(t)?.[1]).find((n) => n !== undefined);
+    const title = of('title').map(cell).join(';');
+    const content = of('content').map((k) => sentence(cell(k))).join('');
+    const head = title || content;
+    if (head === '') continue;
+    // Numbered as digits: "一、" would be read as a heading.
+    lines.push(`${no === undefined ? '' : `${chineseNumber(no)}.`}项目名称:${head}`);
+    if (title && content) lines.push(`建设内容:${content}`);
+    roles.forEach((r, k) => {
+      if (r === null && cell(k) !== '' && headers[k] !== '') lines.push(`${headers[k]}:${cell(k)}`);
+    });
+    for (const role of ['leader', 'units', 'deadline'] as const) for (const k of of(role)) lines.push(`${headers[k]}:${cell(k)}`);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Targets
 
 /** Units of measure a target is counted in ("名" is recorded as 人, as the 2019 plan does). */
