@@ -26,6 +26,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose: the code cache's loader (scripts/code-cache.cjs) and the worker it starts run plain scripts.
+    files: ['scripts/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {

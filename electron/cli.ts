@@ -312,10 +312,13 @@ function auditCsv(rows: readonly AuditRow[], words: (r: AuditRow) => AuditText):
 const START_AHEAD_FILES = 64;
 const START_AHEAD_BYTES = 32 * 1024 * 1024;
 
-/** The verifier's worker beside this file: built (dist/cli, scripts/build-cli.mjs) or the source under tsx. */
+/**
+ * The verifier's worker: built, the launcher's (scripts/verify-worker.cjs runs dist/cli/verify-worker.cjs
+ * through the code cache), or the source under tsx.
+ */
 function verifyWorkerFile(): URL {
   const built = !import.meta.url.endsWith('.ts');
-  return new URL(built ? './verify-worker.mjs' : './services/packages/verify-worker.ts', import.meta.url);
+  return new URL(built ? '../../scripts/verify-worker.cjs' : './services/packages/verify-worker.ts', import.meta.url);
 }
 
 /**
@@ -1084,4 +1087,5 @@ export async function main(argv: readonly string[], started: Started = {}): Prom
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
+// Not awaited at the top level: the built command line is CommonJS (scripts/build-cli.mjs); main never throws.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main(process.argv.slice(2));

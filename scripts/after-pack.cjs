@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // electron-builder afterPack hook: flips Electron's fuses in the packed binary, before signing and
 // before the installers are made. No running as plain Node, no NODE_OPTIONS, no --inspect, and the
 // app is loaded only from the asar archive.

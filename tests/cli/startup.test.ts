@@ -1,12 +1,12 @@
 /**
- * The built command line (scripts/ledger.mjs → dist/cli): a command loads only what it uses, and a
- * build older than its sources is rebuilt before it runs, so `npm run -s ledger` never runs stale code.
+ * The built command line (scripts/ledger.mjs → dist/cli): a command evaluates only what it uses, a build
+ * older than its sources is rebuilt before it runs, so `npm run -s ledger` never runs stale code, and V8's
+ * code cache (scripts/code-cache.cjs) is used from a command's second run, never for another build.
  * How fast it starts is measured by `npm run bench` (docs/performance.md), not asserted here.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/ledger';
@@ -16,54 +16,88 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'scripts', 'ledger.mjs');
 const INPUTS = join(ROOT, 'dist', 'cli', 'inputs.json');
 
-/** Runs the launcher with a module-resolution hook that logs every module it loads. */
-async function ledgerLoading(dir: string, ...argv: string[]): Promise<{ stdout: string; loaded: string[] }> {
-  const log = join(dir, 'loaded.txt');
+/**
+ * Runs the launcher with a hook that logs every module it requires, and V8's coverage of the bundle: the
+ * bundle heads each module's code with a function named by its path (esbuild), called when it is evaluated.
+ */
+async function ledgerLoading(dir: string, ...argv: string[]): Promise<{ stdout: string; required: string[]; evaluated: string[] }> {
+  const log = join(dir, 'required.txt');
   writeFileSync(log, '');
-  const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
-  return r;
-}\n`);
-  const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
-  const { stdout } = await exec(process.execPath, ['--import', register, LAUNCHER, ...argv], { cwd: ROOT });
-  return { stdout, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const hook = join(dir, 'hook.cjs');
+  writeFileSync(hook, `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  appendFileSync(${JSON.stringify(log)}, request + '\\n');
+  return load.call(this, request, parent, isMain);
+};\n`);
+  const coverage = join(dir, `coverage-${argv[0]}`);
+  const done = await exec(process.execPath, ['--require', hook, LAUNCHER, ...argv], { cwd: ROOT, env: { ...process.env, NODE_V8_COVERAGE: coverage } })
+    .catch((err: { stdout: string; code: number }) => err);
+  const evaluated = readdirSync(coverage).flatMap((f) => (JSON.parse(readFileSync(join(coverage, f), 'utf8')) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] }).result)
+    .filter((script) => script.url.endsWith('/dist/cli/ledger.cjs'))
+    .flatMap((script) => script.functions.filter((fn) => /\.[cm]?[jt]s$/.test(fn.functionName) && fn.ranges[0]!.count > 0).map((fn) => fn.functionName));
+  return { stdout: done.stdout, required: readFileSync(log, 'utf8').split('\n').filter(Boolean), evaluated };
 }
 
 describe('the built ledger command', () => {
-  it('`ledger keys` loads neither SheetJS, ExcelJS, zod nor the verifier worker; `ledger import` neither SheetJS, ExcelJS nor the typed API’s or the plan’s schemas; `ledger report` does load ExcelJS', async () => {
+  it('`ledger keys` evaluates neither SheetJS, ExcelJS, zod nor the verifier worker; `ledger import` neither SheetJS, ExcelJS nor the typed API’s or the plan’s schemas; `ledger report` does load ExcelJS', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');
     await exec(process.execPath, [LAUNCHER, 'init', '--db', db], { cwd: ROOT });
 
     const keys = await ledgerLoading(dir, 'keys', '--db', db);
     expect(keys.stdout).toMatch(/本机密钥指纹:[0-9A-F]{4}(-[0-9A-F]{4}){3}/);
-    expect(keys.loaded.some((u) => u.includes('/node_modules/better-sqlite3/'))).toBe(true); // the hook saw the modules
-    expect(keys.loaded.filter((u) => /\/node_modules\/(xlsx|exceljs)\//.test(u) || /verify-worker/.test(u))).toEqual([]);
-    // Nor zod, bundled into a chunk of its own: building its schemas was a fifth of the command's start.
-    expect(keys.loaded.filter((u) => u.startsWith('file:') && u.endsWith('.mjs') && readFileSync(fileURLToPath(u), 'utf8').includes('inst._zod'))).toEqual([]);
+    expect(keys.required).toContain('better-sqlite3'); // the hook saw the modules
+    expect(keys.evaluated).toContain('electron/services/keys/keys.ts'); // and the coverage the bundle's
+    expect(keys.required.filter((r) => /^(xlsx|exceljs)$|verif/.test(r))).toEqual([]);
+    // Nor zod: building its schemas was a fifth of the command's start.
+    expect(keys.evaluated.filter((m) => m.startsWith('node_modules/zod/'))).toEqual([]);
 
-    // An import of report packages never writes one: neither SheetJS nor ExcelJS (a 下达包 loads its module when one comes).
+    // An import of report packages never writes one: neither SheetJS nor ExcelJS (a 下达包 evaluates its module when one comes).
     const drive = join(dir, 'U盘');
     mkdirSync(drive);
     writeFileSync(join(drive, '不是数据包.xlsx'), 'not a zip');
-    const imported = await ledgerLoading(dir, 'import', '--db', db, drive).catch((err: { stdout: string; code: number }) => ({ ...err, loaded: readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean) }));
+    const imported = await ledgerLoading(dir, 'import', '--db', db, drive);
     expect(imported.stdout).toContain('拒收 1');
-    expect(imported.loaded.some((u) => /\/dist\/cli\/import-[^/]+\.mjs$/.test(u))).toBe(true);
-    expect(imported.loaded.filter((u) => /\/node_modules\/(xlsx|exceljs)\//.test(u))).toEqual([]);
-    // Nor the typed API's, the plan's or a roll-up's schemas (esbuild heads each module in a chunk with its path):
-    // built at load, they were 20–40 ms of the import's start, and a batch of reports checks none of them.
-    const modules = imported.loaded.filter((u) => u.startsWith('file:') && u.endsWith('.mjs'))
-      .flatMap((u) => readFileSync(fileURLToPath(u), 'utf8').match(/^\/\/ shared\/[\w/-]+\.ts$/gm) ?? []);
-    expect(modules).toContain('// shared/domain.ts'); // the scan sees the shared modules the import does load
-    expect(modules.filter((m) => /shared\/(api|plan|rollup)\.ts$/.test(m))).toEqual([]);
+    expect(imported.evaluated).toContain('electron/services/import/import.ts');
+    expect(imported.required.filter((r) => /^(xlsx|exceljs)$/.test(r))).toEqual([]);
+    // Nor the typed API's, the plan's or a roll-up's schemas: built at load, they were 20–40 ms of the
+    // import's start, and a batch of reports checks none of them.
+    expect(imported.evaluated).toContain('shared/domain.ts'); // the shared modules the import does evaluate are seen
+    expect(imported.evaluated.filter((m) => /shared\/(api|plan|rollup)\.ts$/.test(m))).toEqual([]);
 
     const report = await ledgerLoading(dir, 'report', '--db', db, '--period', '2019-06', '--out', join(dir, '汇总表.xlsx'));
     expect(report.stdout).toContain('已生成汇总表');
-    expect(report.loaded.some((u) => u.includes('/node_modules/exceljs/'))).toBe(true);
+    expect(report.required).toContain('exceljs');
+  }, 60_000);
+
+  it('uses a command’s code cache from its second run, and never the cache of another build of the same length', async () => {
+    // A copy of the project's built command line, so that its bundle can be rebuilt by hand.
+    const root = tempDir();
+    for (const d of ['electron', 'shared', 'db', 'seeds', 'node_modules']) symlinkSync(join(ROOT, d), join(root, d));
+    cpSync(join(ROOT, 'scripts'), join(root, 'scripts'), { recursive: true });
+    mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+    for (const f of ['ledger.cjs', 'verifier.cjs', 'verify-worker.cjs', 'inputs.json']) cpSync(join(ROOT, 'dist', 'cli', f), join(root, 'dist', 'cli', f));
+    const help = async () => {
+      const { stdout, stderr } = await exec(process.execPath, [join(root, 'scripts', 'ledger.mjs'), '--help'], { cwd: root, env: { ...process.env, LEDGER_CODE_CACHE_TRACE: '1' } });
+      return { title: stdout.split('\n')[0], cache: stderr.trim() };
+    };
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令行'), cache: '[code cache] other: none' });
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令行'), cache: '[code cache] other: used' });
+
+    // Another build whose bundle has the very same length: V8 itself checks no more than the length.
+    const bundle = join(root, 'dist', 'cli', 'ledger.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    const rebuilt = text.replaceAll('\\u547D\\u4EE4\\u884C', '\\u547D\\u4EE4\\u5217'); // 命令行 → 命令列
+    expect(rebuilt).not.toBe(text);
+    expect(rebuilt.length).toBe(text.length);
+    writeFileSync(`${bundle}.tmp`, rebuilt);
+    renameSync(`${bundle}.tmp`, bundle);
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令列'), cache: '[code cache] other: none' });
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令列'), cache: '[code cache] other: used' });
+    // One cache per command is kept: the earlier build's went.
+    expect(readdirSync(join(root, 'dist', 'cli', '.v8-cache'))).toHaveLength(1);
   }, 60_000);
 
   it('rebuilds itself first when a source file is newer than the build', async () => {
