@@ -164,6 +164,17 @@ describe('parseNoticeText: subordinate governments and groups of units', () => {
   });
 });
 
+describe('parseNoticeText: a unit under its short name', () => {
+  it('asks whether 县发改委 is 县发展和改革委员会 and 县教体局 县教育体育局, merging nothing; 县民政局 beside 县民族宗教局 is no question', () => {
+    const parsed = parseNoticeText(`${HEAD}1.甲。(牵头责任单位:县发展和改革委员会,协同责任单位:县教育体育局)\n2.乙。(牵头责任单位:县发改委,协同责任单位:县教体局、县民政局、县民族宗教局)`);
+    expect(parsed.plan.units.map((u) => u.name)).toEqual(['县发展和改革委员会', '县教育体育局', '县发改委', '县教体局', '县民政局', '县民族宗教局']);
+    expect(parsed.review.filter((r) => r.reason.includes('简称')).map((r) => r.reason)).toEqual([
+      '单位「县发改委」可能是「县发展和改革委员会」的简称,请确认是否同一单位,是则合并。',
+      '单位「县教体局」可能是「县教育体育局」的简称,请确认是否同一单位,是则合并。',
+    ]);
+  });
+});
+
 describe('parseNoticeText: what a unit list holds besides units', () => {
   const role = (text: string) => {
     const parsed = parseNoticeText(text);

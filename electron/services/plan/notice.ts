@@ -1061,7 +1061,25 @@ function unitsWithAliases(order: readonly string[], kinds: ReadonlyMap<string, U
       if (a.length === b.length && a.length >= 4 && a.slice(0, -1) === b.slice(0, -1)) {
         review.push({ task: null, reason: `单位「${a}」和「${b}」只差一个字,可能是同一单位的不同写法,请确认后合并。` });
       }
+      const [short, long] = a.length < b.length ? [a, b] : [b, a];
+      if (short.length < long.length && abbreviates(short, long)) {
+        review.push({ task: null, reason: `单位「${short}」可能是「${long}」的简称,请确认是否同一单位,是则合并。` });
+      }
     }
   }
   return units;
+}
+
+/**
+ * 县发改委 for 县发展和改革委员会, 县教体局 for 县教育体育局: the short name starts and ends as the long one does
+ * (委员会 shortened to 委) and takes its other characters from it in order. Only asked about, never merged:
+ * 县林业局 and 县林业和园林局 may be two offices.
+ */
+function abbreviates(short: string, long: string): boolean {
+  const s = short.replace(/委员会$/, '委');
+  const l = long.replace(/委员会$/, '委');
+  if (s.length < 3 || s.length >= l.length || s[0] !== l[0] || s.at(-1) !== l.at(-1)) return false;
+  let k = 1;
+  for (const c of l.slice(1, -1)) if (c === s[k]) k++;
+  return k === s.length - 1;
 }
