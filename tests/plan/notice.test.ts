@@ -555,9 +555,27 @@ describe('cardLines: a table of projects as project cards', () => {
     ]);
   });
 
+  it('reads a project that is a table of its own, each label with its value beside it, two pairs a row or one', () => {
+    expect(cardLines([
+      row('项目名称', '城南小学新建工程', '序号', '3'),
+      row('建设内容', ['新建教学楼2栋,', '新增学位1800个。'], '总投资', '12000万元'),
+      row('牵头单位', '市教体局', '配合单位', ['市住建局', '市自然资源局']),
+      row('完成时限', '2020年12月', '', ''),
+    ])).toEqual([
+      '3.项目名称:城南小学新建工程', '建设内容:新建教学楼2栋,新增学位1800个。', '总投资:12000万元',
+      '牵头单位:市教体局', '配合单位:市住建局、市自然资源局', '完成时限:2020年12月',
+    ]);
+    // Read as a card, a task like any other.
+    const lines = cardLines([row('项目名称', '城南小学新建工程'), row('建设内容', '新建教学楼2栋。'), row('牵头单位', '市教体局'), row('完成时限', '2020年12月')])!;
+    const [task] = tasksOf(`2020年宁国市民生实事项目\n一、教育\n${lines.join('\n')}`);
+    expect([task!.no, task!.title, task!.leadUnits, task!.indicators.map((i) => [i.name, i.target, i.kind, i.deadline])]).toEqual([1, '城南小学新建工程', ['市教体局'], [['新建教学楼', 2, 'milestone', 12]]]);
+  });
+
   it('leaves a table that lists no projects with units to its lines (null)', () => {
     expect(cardLines([row('姓名', '电话'), row('张三', '123')])).toBeNull();
     expect(cardLines([row('项目名称', '总投资'), row('新建幼儿园', '500')])).toBeNull();
+    expect(cardLines([row('项目名称', '新建幼儿园'), row('总投资', '500')])).toBeNull(); // a card needs who does it
+    expect(cardLines([row('牵头单位', '县教体局', '配合单位', '县财政局')])).toBeNull();
   });
 });
 

@@ -352,43 +352,60 @@ function columnRole(header: string): ColumnRole | null {
   return null;
 }
 
+/** A cell of a table of projects: what it holds by its header (or the label beside it), and its text. */
+interface Field {
+  readonly role: ColumnRole | null;
+  readonly label: string;
+  readonly text: string;
+}
+
+/** A project's fields as the lines of a project card; none for a row that names no project. */
+function card(fields: readonly Field[]): string[] {
+  const of = (role: ColumnRole) => fields.filter((f) => f.role === role && f.text !== '');
+  const no = of('no').map((f) => /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?$/.exec(f.text)?.[1]).find((n) => n !== undefined);
+  const title = of('title').map((f) => f.text).join(';');
+  const content = of('content').map((f) => sentence(f.text)).join('');
+  const head = title || content;
+  if (head === '') return [];
+  // Numbered as digits: "一、" would be read as a heading.
+  const lines = [`${no === undefined ? '' : `${chineseNumber(no)}.`}项目名称:${head}`];
+  if (title && content) lines.push(`建设内容:${content}`);
+  for (const f of fields) if (f.role === null && f.text !== '' && f.label !== '') lines.push(`${f.label}:${f.text}`);
+  for (const role of ['leader', 'units', 'deadline'] as const) for (const f of of(role)) lines.push(`${f.label}:${f.text}`);
+  return lines;
+}
+
 /**
- * A table's rows (each cell's paragraphs) as the lines of project cards, or null for a table that is no list
- * of projects (its header names no project or content column and no unit column): that one is read as its
- * lines were. A row with one filled cell ("一、教育事业", a merged heading) stays a line of its own.
+ * A table's rows (each cell's paragraphs) as the lines of project cards, or null for a table that lists no
+ * projects with their units: that one is read as its lines were. Two layouts: a header row (序号 | 项目名称 |
+ * 建设内容 | 牵头单位 …) and a project a row under it, a row with one filled cell ("一、教育事业", a merged heading)
+ * staying a line of its own; or one project a table, each label with its value beside it (项目名称 | 城南小学新建工程).
  * @example cardLines([[['序号'], ['项目名称'], ['牵头单位']], [['1'], ['城南小学'], ['市教体局']]]) // ['1.项目名称:城南小学', '牵头单位:市教体局']
  */
 export function cardLines(rows: readonly (readonly (readonly string[])[])[]): string[] | null {
   const compact = (s: string) => normalizeNoticeText(s).replace(/\s+/g, '');
-  const at = rows.findIndex((r) => r.filter((c) => columnRole(compact(c.join(''))) !== null).length >= 2);
-  if (at === -1) return null;
-  const headers = rows[at]!.map((c) => compact(c.join('')));
-  const roles = headers.map(columnRole);
-  if (!roles.includes('units') || !(roles.includes('title') || roles.includes('content'))) return null;
-  const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
-  for (const row of rows.slice(at + 1)) {
-    const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
-    if (filled.length <= 1) {
-      lines.push(...filled);
-      continue;
+  // Several units in a cell, a paragraph each, are a list; several paragraphs of text, one text.
+  const field = (label: string, cell: readonly string[]): Field => {
+    const role = columnRole(label);
+    return { role, label, text: cell.map((t) => t.trim()).filter((t) => t !== '').join(role === 'units' ? '、' : '') };
+  };
+  const namesProjects = (roles: readonly (ColumnRole | null)[]) => roles.includes('units') && (roles.includes('title') || roles.includes('content'));
+  const at = rows.findIndex((r) => namesProjects(r.map((c) => columnRole(compact(c.join(''))))));
+  if (at !== -1) {
+    const headers = rows[at]!.map((c) => compact(c.join('')));
+    const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
+    for (const row of rows.slice(at + 1)) {
+      const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
+      if (filled.length <= 1) lines.push(...filled);
+      else lines.push(...card(headers.map((h, k) => field(h, row[k] ?? []))));
     }
-    // Several units in a cell, a paragraph each, are a list; several paragraphs of text, one text.
-    const cell = (k: number) => (row[k] ?? []).map((t) => t.trim()).filter((t) => t !== '').join(roles[k] === 'units' ? '、' : '');
-    const of = (role: ColumnRole) => roles.flatMap((r, k) => (r === role && cell(k) !== '' ? [k] : []));
-    const no = of('no').map(cell).map((t) => /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?$/.exec(t)?.[1]).find((n) => n !== undefined);
-    const title = of('title').map(cell).join(';');
-    const content = of('content').map((k) => sentence(cell(k))).join('');
-    const head = title || content;
-    if (head === '') continue;
-    // Numbered as digits: "一、" would be read as a heading.
-    lines.push(`${no === undefined ? '' : `${chineseNumber(no)}.`}项目名称:${head}`);
-    if (title && content) lines.push(`建设内容:${content}`);
-    roles.forEach((r, k) => {
-      if (r === null && cell(k) !== '' && headers[k] !== '') lines.push(`${headers[k]}:${cell(k)}`);
-    });
-    for (const role of ['leader', 'units', 'deadline'] as const) for (const k of of(role)) lines.push(`${headers[k]}:${cell(k)}`);
+    return lines;
   }
-  return lines;
+  if (rows.length === 0 || rows.some((r) => r.length % 2 !== 0)) return null;
+  // An empty pair (the row's second half left blank) is nothing; a value with no label is no card's.
+  const pairs = rows.flatMap((r) => r.flatMap((c, k) => (k % 2 === 0 ? [field(compact(c.join('')), r[k + 1]!)] : []))).filter((f) => f.label !== '' || f.text !== '');
+  if (pairs.some((f) => f.label === '') || !namesProjects(pairs.map((f) => f.role))) return null;
+  return card(pairs);
 }
 
 // ---------------------------------------------------------------------------------------------
