@@ -5,7 +5,9 @@
 //   inputs.json        the source files it was built from, so scripts/ledger.mjs can tell when it is stale.
 // Run by `npm ci`/`npm install` (prepare) and, when a source file changed since, by scripts/ledger.mjs.
 // Kysely and zod are bundled (hundreds of small modules: resolving them cost more than the command);
-// better-sqlite3 (native), SheetJS and ExcelJS stay in node_modules and load only where imported.
+// better-sqlite3 (native), SheetJS, ExcelJS, mammoth (.docx notices) and pg (PostgreSQL) stay in node_modules
+// and load only where imported: bundled, mammoth and pg were a third of the bundle every command reads.
+// Reading a .docx notice resolves mammoth's modules, about 60 ms, once a year.
 // CommonJS, one file per entry: Node 20 keeps V8's code cache for a script it is given (vm.Script,
 // scripts/code-cache.cjs), not for ES modules; one file is also one cache. The cost of parsing what a
 // command does not run is the cache's to save.
@@ -18,7 +20,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const outDir = join(root, 'dist', 'cli');
 export const inputsFile = join(outDir, 'inputs.json');
 
-const EXTERNAL = ['better-sqlite3', 'xlsx', 'exceljs', 'electron'];
+const EXTERNAL = ['better-sqlite3', 'xlsx', 'exceljs', 'electron', 'mammoth', 'pg'];
 // The sources' import.meta.url (the worker's file beside the bundle, createRequire) is the bundle's own.
 const IMPORT_META_BANNER = "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 

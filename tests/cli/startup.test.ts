@@ -41,7 +41,7 @@ Module._load = function (request, parent, isMain) {
 }
 
 describe('the built ledger command', () => {
-  it('`ledger keys` evaluates neither SheetJS, ExcelJS, zod nor the verifier worker; `ledger import` neither SheetJS, ExcelJS nor the typed API’s or the plan’s schemas; `ledger report` does load ExcelJS', async () => {
+  it('`ledger keys` evaluates neither SheetJS, ExcelJS, mammoth, pg, zod nor the verifier worker; `ledger import` neither SheetJS, ExcelJS, mammoth, pg nor the typed API’s or the plan’s schemas; `ledger report` does load ExcelJS, `plan parse` of a .docx mammoth', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');
     await exec(process.execPath, [LAUNCHER, 'init', '--db', db], { cwd: ROOT });
@@ -50,7 +50,7 @@ describe('the built ledger command', () => {
     expect(keys.stdout).toMatch(/本机密钥指纹:[0-9A-F]{4}(-[0-9A-F]{4}){3}/);
     expect(keys.required).toContain('better-sqlite3'); // the hook saw the modules
     expect(keys.evaluated).toContain('electron/services/keys/keys.ts'); // and the coverage the bundle's
-    expect(keys.required.filter((r) => /^(xlsx|exceljs)$|verif/.test(r))).toEqual([]);
+    expect(keys.required.filter((r) => /^(xlsx|exceljs|mammoth|pg)$|verif/.test(r))).toEqual([]);
     // Nor zod: building its schemas was a fifth of the command's start.
     expect(keys.evaluated.filter((m) => m.startsWith('node_modules/zod/'))).toEqual([]);
 
@@ -61,7 +61,7 @@ describe('the built ledger command', () => {
     const imported = await ledgerLoading(dir, 'import', '--db', db, drive);
     expect(imported.stdout).toContain('拒收 1');
     expect(imported.evaluated).toContain('electron/services/import/import.ts');
-    expect(imported.required.filter((r) => /^(xlsx|exceljs)$/.test(r))).toEqual([]);
+    expect(imported.required.filter((r) => /^(xlsx|exceljs|mammoth|pg)$/.test(r))).toEqual([]);
     // Nor the typed API's, the plan's or a roll-up's schemas: built at load, they were 20–40 ms of the
     // import's start, and a batch of reports checks none of them.
     expect(imported.evaluated).toContain('shared/domain.ts'); // the shared modules the import does evaluate are seen
@@ -70,6 +70,10 @@ describe('the built ledger command', () => {
     const report = await ledgerLoading(dir, 'report', '--db', db, '--period', '2019-06', '--out', join(dir, '汇总表.xlsx'));
     expect(report.stdout).toContain('已生成汇总表');
     expect(report.required).toContain('exceljs');
+    // A .docx notice is read with mammoth, required from node_modules by the one command that reads one.
+    const parsed = await ledgerLoading(dir, 'plan', 'parse', join(ROOT, 'tests', 'fixtures', 'plans', 'county-plan-projects-table.docx'));
+    expect(parsed.stdout).toContain('城南小学新建工程');
+    expect(parsed.required).toContain('mammoth');
   }, 60_000);
 
   it('uses a command’s code cache from its second run, and never the cache of another build of the same length', async () => {
