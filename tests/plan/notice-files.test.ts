@@ -6,6 +6,7 @@
 //   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-auto-numbered-headings.fodt
 //   soffice --headless --convert-to docx:"MS Word 2007 XML" seed-layout-headings-numbered-by-style.fodt
 //   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-projects-table.html
+//   soffice --headless --infilter="HTML (StarWriter)" --convert-to docx:"MS Word 2007 XML" county-plan-tasks-and-appendix-table.html
 // and seed-layout-headings-numbered-by-style-xml-only.docx is that file with the one <w:pStyle w:val="Heading1"/>
 // taken out of word/numbering.xml (Python's zipfile), so that only word/styles.xml numbers the headings.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -123,6 +124,16 @@ describe('.docx notices made by LibreOffice', () => {
     // A column the plan has no place for is kept in the task's words, not made a target.
     expect(p.categories[0]!.tasks[0]!.text).toBe('城南小学新建工程。新建教学楼2栋,新增学位1800个。总投资(万元):12000');
     expect(review.some((r) => r.reason.includes('没有编号'))).toBe(false);
+  });
+
+  it('reads a table of projects beside tasks the notice numbers itself as the appendix it is: no task twice, no unit of it given to the last task', async () => {
+    const { plan: p, errors } = await readPlanFile(plan('county-plan-tasks-and-appendix-table.docx'));
+    expect(errors).toEqual([]);
+    expect(p.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.coUnits])])).toEqual([
+      ['教育', [[1, '新建幼儿园', ['县教体局'], ['县住建局']], [2, '改造农村学校食堂', ['县教体局'], []]]],
+      ['卫生', [[3, '建设村卫生室', ['县卫健委'], []]]],
+    ]);
+    expect(p.units.map((u) => u.name)).toEqual(['县教体局', '县住建局', '县卫健委']);
   });
 
   it('puts back automatic 一、 headings and task numbers that run on across them', async () => {

@@ -6,12 +6,12 @@
  * its items, read from word/numbering.xml. A paragraph is numbered by its own numPr or, as headings of
  * Word's 标题 1 and LibreOffice's outline numbering are, by its paragraph style's (word/styles.xml).
  * A table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 …) becomes project cards, a card a row (notice.ts
- * cardLines); any other table reads as its paragraphs did.
+ * cardLines), unless the notice's paragraphs number its tasks themselves; any other table reads as its paragraphs did.
  */
 import mammoth from 'mammoth';
 import { DEFAULT_LIMITS, inspectZip } from '../packages/package-format';
 import { XML_END, XML_EOF, XML_START, XmlReader } from '../packages/xml';
-import { cardLines } from './notice';
+import { cardLines, numbersItsTasks } from './notice';
 
 /** The parts of mammoth's document model read here (mammoth ships no types for them). */
 interface DocNode {
@@ -341,6 +341,8 @@ export async function docxLines(bytes: Buffer): Promise<string[]> {
     table.grid[p.cell.row]![p.cell.col]!.push(line);
     table.lines.push(line);
   });
-  // A table of projects (序号, 项目名称, 牵头单位 … as its header) is read as project cards, a card a row.
-  return out.flatMap((x) => (typeof x === 'string' ? [x] : cardLines(x.grid.map((row) => Array.from(row, (c) => c ?? []))) ?? x.lines));
+  // A table of projects (序号, 项目名称, 牵头单位 … as its header) is read as project cards, a card a row, where
+  // the notice's own paragraphs number no tasks; beside numbered tasks it is an appendix, read as before.
+  const cards = !numbersItsTasks(out.filter((x): x is string => typeof x === 'string'));
+  return out.flatMap((x) => (typeof x === 'string' ? [x] : (cards ? cardLines(x.grid.map((row) => Array.from(row, (c) => c ?? []))) : null) ?? x.lines));
 }

@@ -69,6 +69,18 @@ const CARD_NUMBERED = new RegExp(`^(?:项目|实事|工程)\\s*([${CN_NUM}]{1,3}
 /** A card's text under its label; the label is the card's heading, not part of the task's words. */
 const CARD_CONTENT = /^(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况)\s*[::]\s*/;
 
+/**
+ * Whether a notice's own paragraphs number its tasks (1. / (1) / (一)). A table of projects beside them is then an
+ * appendix repeating them, read as its lines were (docx.ts), not as more tasks: its 牵头单位 lines would be taken
+ * as the last task's.
+ */
+export function numbersItsTasks(lines: readonly string[]): boolean {
+  return lines.some((l) => {
+    const t = normalizeNoticeText(l).trim();
+    return DECIMAL_ITEM.test(t) || PAREN_DECIMAL_ITEM.test(t) || PAREN_CN_ITEM.test(t);
+  });
+}
+
 /** Headings are short and end no sentence. */
 const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
 
