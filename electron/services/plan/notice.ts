@@ -66,8 +66,10 @@ const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
  */
 const CARD_TITLE = /^(?:项目名称|工程名称|实事名称|实事项目|事项名称|任务名称|项目)\s*[::]\s*(.+)$/;
 const CARD_NUMBERED = new RegExp(`^(?:项目|实事|工程)\\s*([${CN_NUM}]{1,3}|\\d{1,3})\\s*[::]\\s*(.+)$`);
+/** What a card or a table of projects calls a project's text (建设内容, 目标任务 …). */
+const CONTENT_LABEL = '(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况|目标要求)';
 /** A card's text under its label; the label is the card's heading, not part of the task's words. */
-const CARD_CONTENT = /^(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况)\s*[::]\s*/;
+const CARD_CONTENT = new RegExp(`^(?:主要)?${CONTENT_LABEL}\\s*[::]\\s*`);
 
 /**
  * Whether a notice's own paragraphs number its tasks (1. / (1) / (一)). A table of projects beside them is then an
@@ -351,7 +353,8 @@ type ColumnRole = 'no' | 'title' | 'content' | 'units' | 'leader' | 'deadline';
 
 const NO_HEADER = /^(?:序号|编号|序|项目序号|项目编号)$/;
 const TITLE_HEADER = /^(?:民生)?(?:实事)?(?:项目|工程|实事|事项|任务)(?:名称)?$|^名称$/;
-const CONTENT_HEADER = /^(?:建设内容|主要内容|项目内容|实施内容|工作内容|建设规模|建设任务|目标任务|工作目标|主要目标|建设目标|年度目标|任务目标|具体内容|工作任务|主要任务|项目概况|目标要求)/;
+/** 建设内容及规模: a header may say more than the label (主要建设内容, as a card line may too). */
+const CONTENT_HEADER = new RegExp(`^(?:主要)?${CONTENT_LABEL}`);
 const UNITS_HEADER = new RegExp(`^(?:${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})$`);
 
 function columnRole(header: string): ColumnRole | null {
@@ -850,8 +853,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const open = drafts.at(-1);
     if (line.kind === 'task') {
       // "1.项目名称:城南小学新建工程": the label heads a card; the name is the task's title, a sentence of its own.
-      const card = CARD_TITLE.exec(line.rest);
-      const rest = card ? sentence(card[1]!) : line.card ? sentence(line.rest) : line.rest;
+      const titled = CARD_TITLE.exec(line.rest);
+      const rest = titled ? sentence(titled[1]!) : line.card ? sentence(line.rest) : line.rest;
       if (line.numbered === false) unnumbered.push(line.no);
       const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false };
       const paren = assignmentAtEnd(task.text);
