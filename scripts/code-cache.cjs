@@ -1,7 +1,7 @@
 // Runs a CommonJS bundle of the command line (dist/cli, scripts/build-cli.mjs) through V8's code cache, as
 // v8-compile-cache did before Node had one of its own (Node 22's module.enableCompileCache; this is Node 20):
 // a command's second run takes what its first compiled (the bundle's functions, zod's, Kysely's) from
-// dist/cli/.v8-cache instead of parsing and compiling 2.7 MB of JavaScript again. `ledger import` of 500
+// dist/cli/.v8-cache instead of parsing and compiling about 2 MB of JavaScript again. `ledger import` of 500
 // packages spent about a tenth of its CPU compiling (docs/performance.md). Plain JavaScript, like the launcher:
 // it runs before anything is built.
 'use strict';
@@ -56,15 +56,16 @@ function runCached(file, name) {
     save() {
       if (saved) return;
       saved = true;
+      const temp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
         mkdirSync(dir, { recursive: true });
-        const temp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
         // One cache per command: the caches of earlier builds go.
         for (const f of readdirSync(dir)) if (f.startsWith(`${name}.`) && f.endsWith('.bin') && f !== `${name}.${key}.bin`) rmSync(join(dir, f), { force: true });
       } catch {
         // read-only install or a full disk: the next run compiles again
+        rmSync(temp, { force: true });
       }
     },
   };
