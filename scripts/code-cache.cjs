@@ -64,8 +64,12 @@ function runCached(file, name) {
         // One cache per command: the caches of earlier builds go.
         for (const f of readdirSync(dir)) if (f.startsWith(`${name}.`) && f.endsWith('.bin') && f !== `${name}.${key}.bin`) rmSync(join(dir, f), { force: true });
       } catch {
-        // read-only install or a full disk: the next run compiles again
-        rmSync(temp, { force: true });
+        // read-only install or a full disk: the next run compiles again; never an error of the command's
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // nothing was written
+        }
       }
     },
   };
