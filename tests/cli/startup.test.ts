@@ -5,7 +5,7 @@
  * How fast it starts is measured by `npm run bench` (docs/performance.md), not asserted here.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,12 @@ describe('the built ledger command', () => {
     expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令列'), cache: '[code cache] other: used' });
     // One cache per command is kept: the earlier build's went.
     expect(readdirSync(join(root, 'dist', 'cli', '.v8-cache'))).toHaveLength(1);
+
+    // Where no cache can be written (here its folder is a file), the command runs as ever, compiling each time.
+    rmSync(join(root, 'dist', 'cli', '.v8-cache'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'cli', '.v8-cache'), '');
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令列'), cache: '[code cache] other: none' });
+    expect(await help()).toEqual({ title: expect.stringContaining('民生工作督办台账 命令列'), cache: '[code cache] other: none' });
   }, 60_000);
 
   it('rebuilds itself first when a source file is newer than the build', async () => {
