@@ -5,7 +5,7 @@
 // packages spent about a tenth of its CPU compiling (docs/performance.md). Plain JavaScript, like the launcher:
 // it runs before anything is built.
 'use strict';
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { createRequire, wrap } = require('node:module');
 const vm = require('node:vm');
@@ -15,12 +15,9 @@ function readBundle(file) {
   const fd = openSync(file, 'r');
   try {
     const st = fstatSync(fd);
-    const bytes = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    for (let n = -1; read < st.size && n !== 0; read += n) n = readSync(fd, bytes, read, st.size - read, read);
     // V8 checks a cache against the source's length only: keyed by size and modification time as well, a
     // rebuilt bundle of the same length never runs the code the last build compiled.
-    return { source: bytes.toString('utf8', 0, read), key: `${st.size}-${Math.trunc(st.mtimeMs)}` };
+    return { source: readFileSync(fd, 'utf8'), key: `${st.size}-${Math.trunc(st.mtimeMs)}` };
   } finally {
     closeSync(fd);
   }

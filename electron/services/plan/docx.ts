@@ -336,7 +336,8 @@ export async function docxLines(bytes: Buffer): Promise<string[]> {
       return;
     }
     const { table } = p.cell;
-    if (!out.includes(table)) out.push(table);
+    // A table's paragraphs come one after another (paragraphs() reads it whole): it is placed once, at its first.
+    if (out.at(-1) !== table) out.push(table);
     if (line === null) return;
     table.grid[p.cell.row]![p.cell.col]!.push(line);
     table.lines.push(line);

@@ -77,11 +77,11 @@ const CARD_CONTENT = new RegExp(`^(?:主要)?${CONTENT_LABEL}\\s*[::]\\s*`);
  * as the last task's.
  */
 export function numbersItsTasks(lines: readonly string[]): boolean {
-  return lines.some((l) => {
-    const t = normalizeNoticeText(l).trim();
-    return DECIMAL_ITEM.test(t) || PAREN_DECIMAL_ITEM.test(t) || PAREN_CN_ITEM.test(t);
-  });
+  return itemsNumbered(lines.map((l) => normalizeNoticeText(l).trim()));
 }
+
+/** The same of lines already normalised: the rule classify numbers tasks by, where cards are tasks only without it. */
+const itemsNumbered = (lines: readonly string[]) => lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l));
 
 /** Headings are short and end no sentence. */
 const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
@@ -92,9 +92,10 @@ function classify(lines: readonly string[]): Line[] {
   // (一) numbers tasks in a notice that has no 1. / (1) items; beside them it is a sub-heading.
   const parenCnIsHeading = decimalTasks;
   // Project cards are the tasks where nothing else numbers them; beside numbered items they are those items' text.
-  const cardTasks = !decimalTasks && !has(PAREN_CN_ITEM) && (has(CARD_TITLE) || has(CARD_NUMBERED));
+  const numbered = itemsNumbered(lines);
+  const cardTasks = !numbered && (has(CARD_TITLE) || has(CARD_NUMBERED));
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
-  const shiIsTask = !decimalTasks && !has(PAREN_CN_ITEM) && !cardTasks;
+  const shiIsTask = !numbered && !cardTasks;
   let lastTask = 0;
   let lastHeading = 0;
   return lines.map((l, at): Line => {
