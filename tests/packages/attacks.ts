@@ -537,7 +537,8 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
   {
     name: 'a print area leaving the figures out of the printout',
     build: (p) => edit(p, 'xl/workbook.xml', '</sheets>', '</sheets><definedNames><definedName name="_xlnm.Print_Area" localSheetId="1">\'填报数据\'!$A$1:$B$1</definedName></definedNames>'),
-    sheet: '', cell: '', problem: /打印区域/,
+    sheet: '填报数据', cell: 'C1', problem: /不在打印区域内/,
+    shown: { as: 'pdf', worked: (t) => t.includes('序号') && !t.includes('累计完成') },
   },
   {
     name: 'a table nobody signed on the signature sheet',

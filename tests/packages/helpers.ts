@@ -129,12 +129,17 @@ export function requireResavers(): void {
   if (missing.length > 0) throw new Error(`找不到${missing.join('、')}:数据包重新保存的测试需要它们,.ci/run 会安装。`);
 }
 
-/** Load and save again with openpyxl, as a clerk's Python script would. */
-export function resaveWithOpenpyxl(bytes: Buffer, dir: string): Buffer {
+/**
+ * Load and save again with openpyxl, as a clerk's Python script would; `change` is Python run on the
+ * loaded workbook `wb` before saving.
+ * @example resaveWithOpenpyxl(bytes, dir, "wb['填报数据'].print_area = 'A1:Z200'")
+ */
+export function resaveWithOpenpyxl(bytes: Buffer, dir: string, change = 'pass'): Buffer {
   const input = path.join(dir, 'openpyxl-in.xlsx');
   const output = path.join(dir, 'openpyxl-out.xlsx');
   writeFileSync(input, bytes);
-  execFileSync(SYSTEM_PYTHON, ['-c', 'import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])', input, output], { stdio: 'inherit', timeout: 60_000 });
+  const script = `import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\n${change}\nwb.save(sys.argv[2])`;
+  execFileSync(SYSTEM_PYTHON, ['-c', script, input, output], { stdio: 'inherit', timeout: 60_000 });
   return readFileSync(output);
 }
 

@@ -5,7 +5,8 @@
  *
  * Needs LibreOffice (`soffice`, Debian package libreoffice-calc-nogui) for the re-saved fixtures,
  * exceljs (dev dependency) for the ExcelJS one and openpyxl for Debian's own Python
- * (`/usr/bin/python3`, package python3-openpyxl) for the openpyxl one. Every file is signed with
+ * (`/usr/bin/python3`, package python3-openpyxl) for the openpyxl one, and Gnumeric's `ssconvert`
+ * (package gnumeric, not needed by the tests themselves) for the Gnumeric one. Every file is signed with
  * the committed TEST-ONLY keys, never with a real one.
  */
 import { execFileSync } from 'node:child_process';
@@ -42,6 +43,15 @@ function resaveWithLibreOffice(bytes: Buffer, stem: string): Buffer {
     '--headless', '--convert-to', 'xlsx', '--outdir', outDir, input,
   ], { stdio: 'inherit' });
   return readFileSync(path.join(outDir, `${stem}.xlsx`));
+}
+
+/** Open and save again with Gnumeric (`ssconvert`), which writes a `#REF!` print area for every sheet and cannot keep a sheet very hidden. */
+function resaveWithGnumeric(bytes: Buffer): Buffer {
+  const input = path.join(work, 'gnumeric-in.xlsx');
+  const output = path.join(work, 'gnumeric-out.xlsx');
+  writeFileSync(input, bytes);
+  execFileSync('ssconvert', [input, output], { stdio: 'inherit' });
+  return readFileSync(output);
 }
 
 function signatureSheet(wb: XLSX.WorkBook): XLSX.WorkSheet {
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
   save('report-resaved-by-exceljs.xlsx', Buffer.from(await ej.xlsx.writeBuffer()));
   save('report-resaved-by-openpyxl.xlsx', resaveWithOpenpyxl(valid, work));
   save('report-resaved-excel-like.xlsx', resaveExcelLike(valid));
+  // --- re-saved without changes by a program that shows the signature sheet: refused for that alone
+  save('report-resaved-by-gnumeric.xlsx', resaveWithGnumeric(valid));
 
   // --- visible cells changed: E_TAMPERED naming the cells
   const e2Edited = editZipText(valid, 'xl/worksheets/sheet2.xml', (xml) => xml.replace('<c r="E2"><v>120</v></c>', '<c r="E2"><v>150</v></c>'));

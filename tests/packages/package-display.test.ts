@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackage } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { DATA_SHEET, DISPLAY_ATTACKS, edit, styleCell, withStyle } from './attacks';
-import { editZipText, refusalOf, requireResavers, sampleReport, tempDir, testKey } from './helpers';
+import { editZipText, readZip, refusalOf, requireResavers, resaveWithOpenpyxl, sampleReport, tempDir, testKey } from './helpers';
 
 const key = testKey('unit');
 const signed = writePackage(sampleReport(key));
@@ -107,6 +107,43 @@ describe('what does not change how a value reads is accepted', () => {
     // … but not the other constant, nor another formula.
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+  });
+});
+
+describe('a print area hides nothing when it covers every cell with content', () => {
+  beforeAll(requireResavers, 120_000);
+  /** The package with `areas` as the workbook's defined names (each `[localSheetId, text]`). */
+  const withAreas = (areas: readonly (readonly [number | null, string])[]) => edit(signed, 'xl/workbook.xml', '</sheets>', `</sheets><definedNames>${areas
+    .map(([at, text]) => `<definedName name="_xlnm.Print_Area"${at === null ? '' : ` localSheetId="${at}"`}>${text}</definedName>`).join('')}</definedNames>`);
+
+  it('set over each whole sheet before printing, then saved by openpyxl (as a clerk would in WPS): still verifies', () => {
+    const bytes = resaveWithOpenpyxl(signed, tempDir(), "for ws in wb.worksheets:\n    if ws.sheet_state == 'visible': ws.print_area = 'A1:Z200'");
+    expect(readZip(bytes).find((e) => e.name === 'xl/workbook.xml')!.data.toString('utf8')).toContain("'填报数据'!$A$1:$Z$200");
+    expect(readPackage(bytes).content).toEqual(readPackage(signed).content);
+  });
+
+  it('set over part of a sheet, saved by openpyxl: refused, naming the first cell with content it leaves out', () => {
+    const bytes = resaveWithOpenpyxl(signed, tempDir(), "wb['填报数据'].print_area = 'A1:D3'");
+    const err = refusalOf(bytes);
+    expect(err.details?.cells).toEqual([{ sheet: '填报数据', cell: 'E1', signed: '累计完成', found: '累计完成', problem: '不在打印区域内(打印时印不出来)' }]);
+    expect(err.message).toContain('表「填报数据」E1(原值“累计完成”)不在打印区域内(打印时印不出来)');
+  });
+
+  it('whole columns, whole rows, or several ranges together that cover the sheet: verifies', () => {
+    for (const text of ["'填报数据'!$A:$Z", '填报数据!$1:$50', "'填报数据'!$A$1:$D$30,'填报数据'!$E$1:$Z$30", '$A$1:$Z$30']) {
+      expect(readPackage(withAreas([[1, text]])).manifest.unit, text).toBe('市人社局');
+    }
+  });
+
+  it('#REF! refers to no cells and prints as if there were no area (Gnumeric writes one for every sheet): verifies', () => {
+    expect(readPackage(withAreas([[0, '#REF!'], [1, "'填报数据'!#REF!"], [3, '#REF!']])).manifest.unit).toBe('市人社局');
+  });
+
+  it('one that names another sheet, belongs to no sheet or cannot be read: refused for the workbook', () => {
+    for (const areas of [[[1, "'封面'!$A$1:$Z$200"]], [[null, "'填报数据'!$A$1:$Z$200"]], [[9, "'填报数据'!$A$1:$Z$200"]], [[1, "'填报数据'!$A$1:$Z$200+1"]], [[1, "'填报数据!$A$1"]]] as const) {
+      const err = refusalOf(withAreas(areas));
+      expect(err.details?.cells?.[0], JSON.stringify(areas)).toMatchObject({ sheet: '', cell: '', problem: '带有打印区域(打印时只印出其中的单元格)' });
+    }
   });
 });
 

@@ -97,6 +97,16 @@ describe('re-saved without changes, the package still verifies', () => {
   }, 150_000);
 });
 
+describe('re-saved without changes by a program that shows more: refused for that alone', () => {
+  it('by Gnumeric: committed fixture (the signature sheet now shows; its #REF! print areas are no print area)', () => {
+    const bytes = fixture('report-resaved-by-gnumeric.xlsx');
+    expect(readZip(bytes).find((e) => e.name === 'xl/workbook.xml')!.data.toString('utf8')).toContain('<definedName name="_xlnm.Print_Area" localSheetId="1">#REF!</definedName>');
+    const err = refusalOf(bytes);
+    expect(err.details?.cells).toEqual([{ sheet: SIGNATURE_SHEET, cell: 'A1', signed: null, found: null, problem: '签名页被设为可见' }]);
+    expect(err.message).toBe('数据包内容被改动:表「_ledger_signature」A1签名页被设为可见。请让发送方重新导出,不要手工修改数据包。');
+  });
+});
+
 describe('a visible cell changed is refused, cell by cell', () => {
   const E2: CellDiff = { sheet: '填报数据', cell: 'E2', signed: 120, found: 150 };
   const I2: CellDiff = { sheet: '填报数据', cell: 'I2', signed: '加快进度', found: '已完成' };

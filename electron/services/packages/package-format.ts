@@ -18,7 +18,7 @@ import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, verify } from '../keys/signing';
 import type { ReportData } from './package-data';
 import { cellProblem } from './xlsx-display';
-import { decodeXString, encodeCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
+import { decodeXString, encodeCell, isEmptyCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
 
 // ---------------------------------------------------------------------------------------------
@@ -581,9 +581,6 @@ function parseWorkbook(parts: Parts, limits: Limits): ParsedWorkbook {
   }
 }
 
-function isEmpty(found: FoundCell | undefined): boolean {
-  return !found || (found.kind === 'value' && (found.value === null || found.value === ''));
-}
 
 // --- (d) the signature sheet -----------------------------------------------------------------
 
@@ -621,7 +618,7 @@ function readSignatureSheet(wb: ParsedWorkbook): SignatureCells {
   const chunks: string[] = [];
   for (let r = 4; r < sheet.rows.length; r++) {
     const cell = colA(r);
-    if (isEmpty(cell)) break;
+    if (isEmptyCell(cell)) break;
     const s = str(r);
     if (s === null) throw new PackageError('E_TAMPERED', `签名页内容被改动:A${r + 1} 不是文字`);
     chunks.push(s);
@@ -721,11 +718,11 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
     // Its text is column A down to the first empty row (readSignatureSheet); anything else there is a
     // table nobody signed, which shows if the sheet is unhidden.
     let end = 4;
-    while (!isEmpty(sig.rows[end]?.[0])) end++;
+    while (!isEmptyCell(sig.rows[end]?.[0])) end++;
     if (sig.state === 'visible') record({ sheet: sig.name, cell: 'A1', signed: null, found: null, problem: '签名页被设为可见' });
     sig.columns.forEach((cols, r) => cols?.forEach((c) => {
       const cell = sig.rows[r]![c]!;
-      const extra = (c > 0 || r >= end) && !isEmpty(cell);
+      const extra = (c > 0 || r >= end) && !isEmptyCell(cell);
       const problem = extra ? '签名页上有签名以外的内容' : cellProblem(wb, sig, r, c, cell);
       if (problem) record({ sheet: sig.name, cell: encodeCell(r, c), signed: extra ? null : shownFound(cell), found: shownFound(cell), problem });
     }));

@@ -354,6 +354,8 @@ interface SheetRef {
   readonly name: string;
   readonly state: SheetState;
   readonly part: string;
+  /** Its print area (`_xlnm.Print_Area`) as written, e.g. `'填报数据'!$A$1:$F$20`. */
+  readonly printArea?: string;
 }
 
 /** Names that reach plain objects inside spreadsheet libraries: never a sheet of a package. */
@@ -399,6 +401,8 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
     const sheetShadowed: SheetIssue[] = [];
     const read = withPart(ref.part, text, SPREADSHEETML, (x) => readSheet(x, ref, strings, styles, limits),
       (what) => sheetShadowed.push({ cell: 'A1', problem: `含有${SHADOWED_CONTENT}(${what})` }));
+    const printed = ref.printArea !== undefined && ref.state === 'visible' ? printAreaIssue(ref.printArea, read, workbookIssues) : null;
+    if (printed) sheetShadowed.push(printed);
     const sheet = sheetShadowed.length === 0 ? read : { ...read, issues: [...sheetShadowed, ...read.issues] };
     // Comments, drawings, pictures, tables, OLE objects: all come in through the sheet's relationships.
     const objects = relsOf(parts, ref.part).filter((r) => !SHEET_RELS.has(r.type))
@@ -412,10 +416,23 @@ function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: 
   const out: SheetRef[] = [];
   const names = new Set<string>();
   const partsSeen = new Set<string>();
+  // Print areas by the sheet's position (localSheetId), read once the sheet list is complete.
+  const printAreas = new Map<number, string>();
+  let area: { sheet: number | undefined; text: string; depth: number } | null = null;
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
-    // A print area leaves out of the printout what it does not cover; a package never sets one.
+    if (area) {
+      if (t === XML_TEXT) area.text += x.text;
+      else if (t === XML_END && x.depth === area.depth) {
+        if (area.sheet === undefined || printAreas.has(area.sheet)) issues.push(PRINT_AREA);
+        else printAreas.set(area.sheet, area.text);
+        area = null;
+      }
+      continue;
+    }
+    // A print area leaves out of the printout what it does not cover: checked against each sheet's cells (printAreaIssue).
     if (t === XML_START && x.local === 'definedName' && x.attr('name')?.trim().toLowerCase() === '_xlnm.print_area') {
-      issues.push('打印区域(打印时只印出其中的单元格)');
+      const local = x.attr('localSheetId');
+      area = { sheet: local !== undefined && /^\d{1,5}$/.test(local) ? Number(local) : undefined, text: '', depth: x.depth };
       continue;
     }
     if (t !== XML_START || x.local !== 'sheet' || x.depth !== 3) continue;
@@ -439,7 +456,89 @@ function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: 
   if (out.length > limits.maxSheets + 1) {
     throw new WorkbookError('E_TOO_LARGE', `工作表过多(${out.length} 个,上限 ${limits.maxSheets + 1} 个)`);
   }
+  for (const [at, text] of printAreas) {
+    if (at < out.length) out[at] = { ...out[at]!, printArea: text };
+    else issues.push(PRINT_AREA);
+  }
   return out;
+}
+
+/** A print area that cannot be checked: it belongs to no sheet, or is not a list of ranges on its own sheet. */
+const PRINT_AREA = '打印区域(打印时只印出其中的单元格)';
+
+/**
+ * What a visible sheet's print area leaves out of the printout: the first cell with content outside
+ * it, or (pushed to `workbookIssues`) an area that cannot be read. One covering every cell with content
+ * hides nothing: a clerk who set the report as the print area before printing it changed nothing.
+ * `#REF!` refers to no cells, and programs print as if there were no area (Gnumeric writes it for
+ * every sheet).
+ */
+function printAreaIssue(text: string, sheet: ParsedSheet, workbookIssues: string[]): SheetIssue | null {
+  const ranges = printRanges(text, sheet.name);
+  if (ranges === null) {
+    workbookIssues.push(PRINT_AREA);
+    return null;
+  }
+  if (ranges.length === 0) return null;
+  for (let r = 0; r < sheet.columns.length; r++) {
+    for (const c of sheet.columns[r] ?? []) {
+      if (isEmptyCell(sheet.rows[r]?.[c])) continue;
+      if (!ranges.some((g) => r >= g.top && r <= g.bottom && c >= g.left && c <= g.right)) {
+        return { cell: encodeCell(r, c), problem: '不在打印区域内(打印时印不出来)' };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * A print area's ranges, 0-based and inclusive: `'填报数据'!$A$1:$F$20,'填报数据'!$H:$H` (cells, whole
+ * columns or whole rows, on `sheetName` or unnamed); [] when it refers to nothing (`#REF!`); null for
+ * anything else.
+ */
+function printRanges(text: string, sheetName: string): CellRange[] | null {
+  // Excel's own limit on a defined name's formula; also keeps the expressions below on short text.
+  if (text.length > 8192) return null;
+  const out: CellRange[] = [];
+  // Areas are separated by commas outside a quoted sheet name ('a,b'!A1; '' is a quote).
+  const areas = text.trim().match(/(?:'(?:[^']|'')*'|[^,'])+/g);
+  if (!areas || areas.join(',') !== text.trim()) return null;
+  for (const raw of areas) {
+    const area = raw.trim();
+    if (/^(?:.*!)?#REF!$/i.test(area)) continue;
+    // The sheet is named before the last `!` (a range itself has none), quoted when its name needs it.
+    const bang = area.lastIndexOf('!');
+    if (bang >= 0) {
+      const prefix = area.slice(0, bang);
+      const named = /^'.*'$/s.test(prefix) ? prefix.slice(1, -1).replace(/''/g, "'") : prefix;
+      if (named.toLowerCase() !== sheetName.toLowerCase()) return null;
+    }
+    const ref = area.slice(bang + 1).replace(/\$/g, '').toUpperCase();
+    const range = rangeOf(ref) ?? linesOf(ref);
+    if (!range) return null;
+    out.push(range);
+  }
+  return out;
+}
+
+/** `A:F` or `1:20`: whole columns or rows, to the sheet's edge; undefined otherwise. */
+function linesOf(ref: string): CellRange | undefined {
+  const [from = '', to = from, extra] = ref.split(':');
+  if (extra !== undefined) return undefined;
+  const cols = [from, to].map((c) => (/^[A-Z]{1,3}$/.test(c) ? parseCellRef(`${c}1`)?.col : undefined));
+  if (cols[0] !== undefined && cols[1] !== undefined) {
+    return { top: 0, bottom: MAX_ROWS - 1, left: Math.min(cols[0], cols[1]), right: Math.max(cols[0], cols[1]) };
+  }
+  const rows = [from, to].map((r) => parseCellRef(`A${r}`)?.row);
+  if (rows[0] !== undefined && rows[1] !== undefined) {
+    return { top: Math.min(rows[0], rows[1]), bottom: Math.max(rows[0], rows[1]), left: 0, right: MAX_COLS - 1 };
+  }
+  return undefined;
+}
+
+/** A cell that shows nothing: none, or an empty value. An error value shows (#N/A). */
+export function isEmptyCell(found: FoundCell | undefined): boolean {
+  return !found || (found.kind === 'value' && (found.value === null || found.value === ''));
 }
 
 // ---------------------------------------------------------------------------------------------
