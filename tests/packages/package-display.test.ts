@@ -101,12 +101,30 @@ describe('what does not change how a value reads is accepted', () => {
     expect(readPackage(bytes).manifest.unit).toBe('市人社局');
   });
 
+  it('page numbers in a header or footer, with the words around them a clerk adds before printing (第 &P 页,共 &N 页)', () => {
+    for (const footer of ['&amp;C第 &amp;P 页,共 &amp;N 页', '&amp;CPage &amp;P of &amp;N', '&amp;R&amp;P/&amp;N', '&amp;L&amp;A&amp;R&amp;D &amp;T']) {
+      const bytes = edit(signed, DATA_SHEET, '</sheetData>', `</sheetData><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`);
+      expect(readPackage(bytes).manifest.unit, footer).toBe('市人社局');
+    }
+  });
+
   it("LibreOffice's TRUE() and FALSE() for booleans (a constant of the same value)", () => {
     const bytes = edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f aca="false">TRUE()</f><v>1</v></c>');
     expect(readPackage(bytes).manifest.unit).toBe('市人社局');
     // … but not the other constant, nor another formula.
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+  });
+});
+
+describe('a header or footer that says something is refused, quoting what it prints', () => {
+  const footed = (footer: string) => edit(signed, DATA_SHEET, '</sheetData>', `</sheetData><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`);
+
+  it('words beside the page number, a literal & or a picture', () => {
+    expect(refusalOf(footed('&amp;C第 &amp;P 页 已作废')).details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'A1', problem: '页眉或页脚中有文字「第 页 已作废」' });
+    expect(refusalOf(footed('&amp;C市人社局 2019年1月')).message).toContain('页眉或页脚中有文字「市人社局 2019年1月」');
+    expect(refusalOf(footed('&amp;&amp;')).details?.cells?.[0]?.problem).toBe('页眉或页脚中有文字「&」');
+    expect(refusalOf(footed('&amp;L&amp;G')).details?.cells?.[0]?.problem).toBe('页眉或页脚中有图片');
   });
 });
 

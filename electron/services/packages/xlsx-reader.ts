@@ -922,7 +922,8 @@ function readSheet(x: XmlReader, ref: SheetRef, strings: SharedStrings, styles: 
     if (t === XML_END) {
       if (local === 'col') plainCols(x, cols);
       else if (headerText !== null && HEADER_FOOTER.has(local)) {
-        if (headerFooterHasText(headerText)) issues.push({ cell: 'A1', problem: '页眉或页脚中有文字' });
+        const problem = headerFooterProblem(headerText);
+        if (problem) issues.push({ cell: 'A1', problem });
         headerText = null;
       } else if (anyLocal === 'sqref') {
         inSqref = false;
@@ -1378,21 +1379,25 @@ function firstCellOf(sqref: string): string {
 }
 
 /**
- * Whether a header/footer prints text of its own. Its `&` codes (alignment, page number, sheet and
- * file name, date, fonts, colours) print no text the file chose; `&&` is a literal `&`, and `&G` a
- * picture.
+ * What a header/footer prints that a person could read as part of the report: a picture, or text of its
+ * own beyond page numbering. Its `&` codes (alignment, page number and count, sheet and file name, date,
+ * fonts, colours) print no text the file chose; `&&` is a literal `&`. Page-numbering words around them
+ * (第 &P 页,共 &N 页; Page &P of &N: what Excel and WPS offer, and what a clerk adds before printing) say
+ * nothing about the figures. Null when it prints nothing else.
  */
-function headerFooterHasText(s: string): boolean {
+function headerFooterProblem(s: string): string | null {
+  let text = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c !== 0x26) {
-      if (!/\s/.test(s.charAt(i))) return true;
+      text += s.charAt(i);
       continue;
     }
     const code = s.charAt(i + 1);
     i++;
-    if (code === '&' || code === 'G') return true;
-    if (code === '"') {
+    if (code === 'G') return '页眉或页脚中有图片';
+    if (code === '&') text += '&';
+    else if (code === '"') {
       const end = s.indexOf('"', i + 1);
       i = end < 0 ? s.length : end;
     } else if (code === 'K') {
@@ -1404,8 +1409,13 @@ function headerFooterHasText(s: string): boolean {
       while (s.charAt(i + 1) >= '0' && s.charAt(i + 1) <= '9') i++;
     }
   }
-  return false;
+  if (PAGE_NUMBERING.test(text.replace(/\b(?:page|of)\b/gi, ''))) return null;
+  const shown = text.trim().replace(/\s+/g, ' ');
+  return `页眉或页脚中有文字「${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}」`;
 }
+
+/** What may stand around page numbers in a header or footer: 第、页、共、之, separators and spaces. */
+const PAGE_NUMBERING = /^[\s第页共之/|\-–—,,.。::、()()]*$/;
 
 /** Where an object part (comments, drawing) sits on its sheet, as near as it says; A1 otherwise. */
 function anchorOf(parts: Parts, part: string): string {
