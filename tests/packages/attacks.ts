@@ -190,6 +190,12 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
     shown: { as: 'csv', worked: (t) => csvCell(t, 1, 4) === '' },
   },
   {
+    name: 'a fixed format that rounds the figure (0.00 on 0.953 shows 0.95)',
+    build: styled('E3', { numFmt: '0.00' }),
+    sheet: '填报数据', cell: 'E3', problem: /数字格式「0.00」,显示为 0.95/,
+    shown: { as: 'csv', worked: (t) => t.includes('参保率,0.96,0.95,') },
+  },
+  {
     name: 'a built-in date format (14) on a number',
     build: styled('E2', { numFmt: 14 }),
     sheet: '填报数据', cell: 'E2', problem: /内置数字格式 14/,

@@ -101,6 +101,13 @@ describe('what does not change how a value reads is accepted', () => {
     expect(readPackage(bytes).manifest.unit).toBe('市人社局');
   });
 
+  it('a fixed format that shows the number as it is (#,##0 on 250, 0.00 on 0.48, #,##0.00_ as WPS writes it), and one on text', () => {
+    for (const [ref, numFmt] of [['D2', 3], ['E2', '#,##0'], ['F2', 2], ['D2', '#,##0.00_ '], ['E2', '0.000'], ['B2', '0.00']] as const) {
+      const { bytes, s } = withStyle(signed, { numFmt });
+      expect(readPackage(styleCell(bytes, ref, s)).manifest.unit, `${ref} ${numFmt}`).toBe('市人社局');
+    }
+  });
+
   it('page numbers in a header or footer, with the words around them a clerk adds before printing (第 &P 页,共 &N 页)', () => {
     for (const footer of ['&amp;C第 &amp;P 页,共 &amp;N 页', '&amp;CPage &amp;P of &amp;N', '&amp;R&amp;P/&amp;N', '&amp;L&amp;A&amp;R&amp;D &amp;T']) {
       const bytes = edit(signed, DATA_SHEET, '</sheetData>', `</sheetData><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`);
@@ -114,6 +121,22 @@ describe('what does not change how a value reads is accepted', () => {
     // … but not the other constant, nor another formula.
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>FALSE()</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
     expect(refusalOf(edit(signed, DATA_SHEET, '<c r="I4" t="b"><v>1</v></c>', '<c r="I4" t="b"><f>1=1</f><v>1</v></c>')).details?.cells?.[0]).toMatchObject({ cell: 'I4', problem: '含有公式' });
+  });
+});
+
+describe('a fixed format that rounds the number, or makes it too wide for its column, is refused saying how it shows', () => {
+  const formatted = (ref: string, numFmt: string | number) => {
+    const { bytes, s } = withStyle(signed, { numFmt });
+    return refusalOf(styleCell(bytes, ref, s)).details?.cells?.[0];
+  };
+
+  it('0.00 on 0.953 shows 0.95; #,##0 on 0.48 shows 0', () => {
+    expect(formatted('E3', '0.00')).toMatchObject({ sheet: '填报数据', cell: 'E3', signed: 0.953, problem: '使用了数字格式「0.00」,显示为 0.95,与原值不同' });
+    expect(formatted('F2', 3)).toMatchObject({ cell: 'F2', problem: '使用了数字格式「#,##0」,显示为 0,与原值不同' });
+  });
+
+  it('#,##0 on 1234567890123 needs 17 characters: ### in its column', () => {
+    expect(formatted('D5', '#,##0')?.problem).toMatch(/^使用了数字格式「#,##0」,在宽度为 [\d.]+ 的列中显示为 ###$/);
   });
 });
 

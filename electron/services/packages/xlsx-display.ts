@@ -4,7 +4,7 @@
  * this for every cell whose value matches what was signed, and refuses the package if anything does.
  *
  * The style rules are the ones that change reading, not taste: a number format other than General
- * (and "@" on text), text the colour of its background, too small to read or in a symbol font, the
+ * (and "@" on text, and a fixed 0.00 or #,##0 that shows the number as it is), text the colour of its background, too small to read or in a symbol font, the
  * "fill" alignment that repeats the text, an indent that pushes it out of its cell, a line through it
  * (a figure crossed out reads as withdrawn). Borders, bold, italics, underlines and other fonts are left alone.
  *
@@ -58,19 +58,63 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
   const isText = typeof value === 'string';
   const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts ?? undefined;
-  if (cell.style >= 0) return xfProblem(wb, cell.style, isText) ?? (runs ? runProblem(wb, cell.style, runs) : null);
+  const problemOf = (i: number) => shownAs(xfProblem(wb, i, isText), value, width) ?? (runs ? runProblem(wb, i, runs) : null);
+  if (cell.style >= 0) return problemOf(cell.style);
   for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
     if (i < 0) continue;
-    const why = xfProblem(wb, i, isText) ?? (runs ? runProblem(wb, i, runs) : null);
+    const why = problemOf(i);
     if (why) return why;
   }
   return null;
 }
 
-/** Verdicts per workbook, by xf index and whether the value is text: a package has a few styles, and many cells. */
-const xfMemo = new WeakMap<ParsedWorkbook, Map<number, string | null>>();
+/**
+ * A format that shows a number with a fixed count of decimals, grouped by thousands or not (0.00, #,##0):
+ * what a clerk applies to make a report tidy. It changes how a number reads only when it rounds it, or
+ * makes it too wide for its column (###); on text it changes nothing.
+ */
+interface FixedFormat {
+  readonly code: string;
+  readonly decimals: number;
+  readonly grouped: boolean;
+}
 
-function xfProblem(wb: ParsedWorkbook, i: number, isText: boolean): string | null {
+/** Either of a chain's formats may be the one shown: judged by the one that rounds more, as wide as the wider. */
+function stricter(a: FixedFormat | null, b: FixedFormat): FixedFormat {
+  if (!a) return b;
+  const fewer = a.decimals <= b.decimals ? a : b;
+  return { ...fewer, grouped: a.grouped || b.grouped };
+}
+
+/** A verdict on a cell format: a problem, none, or a fixed format whose verdict depends on the number shown. */
+type Verdict = string | FixedFormat | null;
+
+function shownAs(verdict: Verdict, value: FoundCell['value'], width: number | undefined): string | null {
+  if (verdict === null || typeof verdict === 'string') return verdict;
+  if (typeof value !== 'number') return null;
+  const fixed = Math.abs(value) < 1e15 ? value.toFixed(verdict.decimals) : null;
+  // Equal as the re-save tolerance compares numbers: to 15 significant digits.
+  if (fixed === null || Number(Number(fixed).toPrecision(15)) !== Number(value.toPrecision(15))) {
+    return `使用了数字格式「${verdict.code}」,显示为 ${fixed === null ? '科学计数或 ###' : grouped(fixed, verdict.grouped)},与原值不同`;
+  }
+  const shown = grouped(fixed, verdict.grouped);
+  if (width !== undefined && width < shown.length) return `使用了数字格式「${verdict.code}」,在宽度为 ${width} 的列中显示为 ###`;
+  return null;
+}
+
+/** `-1234567.50` → `-1,234,567.50` when grouped. */
+function grouped(fixed: string, group: boolean): string {
+  if (!group) return fixed;
+  const [whole = '', decimals] = fixed.split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.slice(sign.length).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${sign}${digits}${decimals === undefined ? '' : `.${decimals}`}`;
+}
+
+/** Verdicts per workbook, by xf index and whether the value is text: a package has a few styles, and many cells. */
+const xfMemo = new WeakMap<ParsedWorkbook, Map<number, Verdict>>();
+
+function xfProblem(wb: ParsedWorkbook, i: number, isText: boolean): Verdict {
   let memo = xfMemo.get(wb);
   if (!memo) xfMemo.set(wb, (memo = new Map()));
   const key = i * 2 + (isText ? 1 : 0);
@@ -82,17 +126,19 @@ function xfProblem(wb: ParsedWorkbook, i: number, isText: boolean): string | nul
   return why;
 }
 
-function xfProblemOf(wb: ParsedWorkbook, i: number, isText: boolean): string | null {
+function xfProblemOf(wb: ParsedWorkbook, i: number, isText: boolean): Verdict {
   const xfs = xfChain(wb.styles, i);
+  let fixed: FixedFormat | null = null;
   for (const x of xfs) {
     const format = formatProblem(wb.styles, x.numFmt, isText);
-    if (format) return format;
+    if (typeof format === 'string') return format;
+    if (format) fixed = stricter(fixed, format);
     if (x.fillAlign) return '设置了“填充”对齐,文字被重复显示';
     if (!(x.indent <= MAX_INDENT)) return `缩进 ${x.indent} 级,文字可能被挤出单元格`;
     if (x.shrink) return '设置了“缩小字体填充”,文字可能小得看不清';
     if (x.rotated) return '文字被旋转或竖排,可能被行高截去';
   }
-  return lookProblem(wb, xfs, xfs.map((x) => wb.styles.fonts[x.font]));
+  return lookProblem(wb, xfs, xfs.map((x) => wb.styles.fonts[x.font])) ?? fixed;
 }
 
 /** The cell format and the cell style it derives from: which one a program applies varies. */
@@ -108,14 +154,25 @@ function runProblem(wb: ParsedWorkbook, i: number, runs: readonly Font[]): strin
   return lookProblem(wb, xfChain(wb.styles, i), runs);
 }
 
-/** Anything but General, and "@" (text) on text only: a format is how `"999"` shows for 240. */
-function formatProblem(styles: Styles, id: number, isText: boolean): string | null {
-  const code = styles.numFmts.get(id) ?? (id === 0 ? 'General' : id === 49 ? '@' : undefined);
+/**
+ * Anything but General, "@" (text) on text, and a fixed format (0.00, #,##0: judged by the number it
+ * shows, and nothing to text): a format is how `"999"` shows for 240.
+ */
+function formatProblem(styles: Styles, id: number, isText: boolean): Verdict {
+  const code = styles.numFmts.get(id) ?? BUILTIN_FORMATS.get(id);
   if (code === undefined) return `使用了内置数字格式 ${id}`;
   if (code.trim().toLowerCase() === 'general') return null;
   if (code === '@' && isText) return null;
+  const fixed = FIXED_FORMAT.exec(code);
+  if (fixed) return isText ? null : { code, decimals: fixed[2]?.length ?? 0, grouped: fixed[1] === '#,##0' };
   return `使用了数字格式「${code.length > 30 ? `${code.slice(0, 30)}…` : code}」`;
 }
+
+/** The built-in formats a clerk's program writes by number: General, text and the fixed ones (ECMA-376 §18.8.30). */
+const BUILTIN_FORMATS: ReadonlyMap<number, string> = new Map([[0, 'General'], [1, '0'], [2, '0.00'], [3, '#,##0'], [4, '#,##0.00'], [49, '@']]);
+
+/** 0, 0.00, #,##0, #,##0.00 … up to 15 decimals, with the padding (`_ `, `_)`) WPS adds after them; one section only. */
+const FIXED_FORMAT = /^(#,##0|0)(?:\.(0{1,15}))?(?:_[ )])?$/;
 
 /** Text too small, or of its background's colour. */
 function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Font | undefined)[]): string | null {
