@@ -276,6 +276,25 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     await expectRefused(loop, join(FIXTURES, 'ordinary-workbook-without-signature-sheet.xlsx'), 'E_NOT_A_PACKAGE');
   });
 
+  it('a folder: a report saved again as .xls or .ods is listed and refused saying so, never passed over; other files are left alone', async () => {
+    const loop = await pinnedLoop();
+    copyFileSync(join(FIXTURES, 'report-saved-as-xls.xls'), join(loop.usb, '市残联6月.xls'));
+    copyFileSync(join(FIXTURES, 'report-saved-as-ods.ods'), join(loop.usb, '市残联6月.ods'));
+    copyFileSync(join(FIXTURES, 'report-encrypted-with-password.xlsx'), join(loop.usb, '市残联6月(加密).xlsx'));
+    writeFileSync(join(loop.usb, '说明.txt'), '6月报表');
+    writeFileSync(join(loop.usb, '~$市残联6月.xlsx'), 'Office 的锁文件');
+    const before = await snapshotData(loop.office.db);
+    const results = await importFiles(loop.office, [loop.usb], { dryRun: true });
+    const byFile = Object.fromEntries(results.map((r) => [r.file, r]));
+    expect(Object.keys(byFile).sort()).toEqual(['填报包-市残联-2019-05-第1版.xlsx', '填报包-市残联-2019-06-第1版.xlsx', '市残联6月(加密).xlsx', '市残联6月.ods', '市残联6月.xls'].sort());
+    expect(byFile['市残联6月.xls']).toMatchObject({ status: 'rejected', code: 'E_NOT_A_PACKAGE' });
+    expect(byFile['市残联6月.xls']!.message).toBe('文件「市残联6月.xls」将被拒收:这是旧版 Excel(.xls)或 WPS 表格(.et)格式的文件,不是数据包:数据包是本程序导出的 .xlsx 文件,可能被打开后另存为了其他格式。请让发送方用本程序重新导出,直接发送导出的文件。');
+    expect(byFile['市残联6月.ods']!.message).toContain('这是 OpenDocument 文件(.ods');
+    expect(byFile['市残联6月(加密).xlsx']!.message).toContain('文件设置了打开密码(已加密)');
+    expect(byFile['填报包-市残联-2019-06-第1版.xlsx']!.status).toBe('accepted');
+    expect(await snapshotData(loop.office.db)).toBe(before);
+  });
+
   it('one bad file never stops the rest of a batch', async () => {
     const loop = await pinnedLoop();
     copyFileSync(join(FIXTURES, 'zip-bomb-300mib-of-zeros.xlsx'), join(loop.usb, '0-zip-bomb.xlsx'));

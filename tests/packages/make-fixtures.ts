@@ -31,8 +31,8 @@ function save(name: string, bytes: Buffer): void {
   console.log(`${name}  ${bytes.length} bytes`);
 }
 
-/** Open and save again with LibreOffice Calc ("Calc MS Excel 2007 XML"), as a clerk would. */
-function resaveWithLibreOffice(bytes: Buffer, stem: string): Buffer {
+/** Open and save again with LibreOffice Calc ("Calc MS Excel 2007 XML", or as `to`: xls, ods), as a clerk would. */
+function resaveWithLibreOffice(bytes: Buffer, stem: string, to: 'xlsx' | 'xls' | 'ods' = 'xlsx'): Buffer {
   const inDir = path.join(work, `lo-in-${stem}`);
   const outDir = path.join(work, `lo-out-${stem}`);
   mkdirSync(inDir, { recursive: true });
@@ -40,9 +40,9 @@ function resaveWithLibreOffice(bytes: Buffer, stem: string): Buffer {
   writeFileSync(input, bytes);
   execFileSync('soffice', [
     `-env:UserInstallation=file://${path.join(work, 'lo-profile')}`,
-    '--headless', '--convert-to', 'xlsx', '--outdir', outDir, input,
+    '--headless', '--convert-to', to, '--outdir', outDir, input,
   ], { stdio: 'inherit' });
-  return readFileSync(path.join(outDir, `${stem}.xlsx`));
+  return readFileSync(path.join(outDir, `${stem}.${to}`));
 }
 
 /** Open and save again with Gnumeric (`ssconvert`), which writes a `#REF!` print area for every sheet and cannot keep a sheet very hidden. */
@@ -94,6 +94,10 @@ async function main(): Promise<void> {
   save('report-resaved-excel-like.xlsx', resaveExcelLike(valid));
   // --- re-saved without changes by a program that shows the signature sheet: refused for that alone
   save('report-resaved-by-gnumeric.xlsx', resaveWithGnumeric(valid));
+  // --- saved as another format: refused, saying which. report-encrypted-with-password.xlsx is not made here:
+  // officecrypto-tool 0.0.19 (npm, not a dependency) encrypted report-signed-by-test-unit-key.xlsx with password 1234.
+  save('report-saved-as-xls.xls', resaveWithLibreOffice(valid, 'report-saved-as-xls', 'xls'));
+  save('report-saved-as-ods.ods', resaveWithLibreOffice(valid, 'report-saved-as-ods', 'ods'));
 
   // --- visible cells changed: E_TAMPERED naming the cells
   const e2Edited = editZipText(valid, 'xl/worksheets/sheet2.xml', (xml) => xml.replace('<c r="E2"><v>120</v></c>', '<c r="E2"><v>150</v></c>'));

@@ -61,6 +61,16 @@ describe('not a package at all', () => {
     expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
+  it('a package saved again as .xls or .ods, or given a password: each named, with what to ask the sender', () => {
+    // report-saved-as-xls.xls and -ods.ods: LibreOffice's "save as" of the signed fixture; the encrypted one:
+    // officecrypto-tool 0.0.19 (MS-OFFCRYPTO agile encryption, as Excel and WPS write it), password 1234.
+    const xls = expectRefused(fixture('report-saved-as-xls.xls'), 'E_NOT_A_PACKAGE', '这是旧版 Excel(.xls)或 WPS 表格(.et)格式的文件,不是数据包');
+    expect(xls.message).toContain('请让发送方用本程序重新导出,直接发送导出的文件。');
+    expectRefused(fixture('report-saved-as-ods.ods'), 'E_NOT_A_PACKAGE', '这是 OpenDocument 文件(.ods,LibreOffice 或 WPS 另存的格式),不是数据包');
+    expectRefused(fixture('report-encrypted-with-password.xlsx'), 'E_NOT_A_PACKAGE', /^文件设置了打开密码\(已加密\),无法核对。请让发送方取消密码/);
+    expect(reader.readWorkbook).not.toHaveBeenCalled();
+  });
+
   it('a zip that is not a workbook', () => {
     const zip = writeZip([{ name: 'readme.txt', data: Buffer.from('hello') }]);
     expectRefused(zip, 'E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');

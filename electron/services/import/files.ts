@@ -6,7 +6,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Files to import from paths that may be files or folders (a folder: its .xlsx files, sorted). */
+/**
+ * A folder's files an import reads: packages (.xlsx), and spreadsheets a package may have been saved
+ * again as (.xls, .et, .ods, .xlsm, .xlsb), refused each with what it is rather than passed over in
+ * silence: the office learns a unit sent something. Not Office's lock files (~$…) nor hidden ones.
+ */
+const IMPORTED = /\.(?:xlsx|xlsm|xlsb|xls|et|ods)$/i;
+
+/** Files to import from paths that may be files or folders (a folder: its spreadsheet files, sorted). */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -18,7 +25,7 @@ export function expandPaths(paths: readonly string[]): string[] {
       continue;
     }
     if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => /\.xlsx$/i.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
+      const names = readdirSync(p).filter((n) => IMPORTED.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
       out.push(...names.map((n) => join(p, n)));
     } else {
       out.push(p);

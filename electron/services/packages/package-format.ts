@@ -347,16 +347,33 @@ export function readWorkbookFile(bytes: Buffer | Uint8Array, limits: Limits = DE
   if (buf.length > limits.maxFileBytes) throw tooLarge(buf.length, limits);
 
   // (b) a zip whose directory we have walked ourselves, every entry's real size checked
-  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
-  }
+  if (buf.length < 4 || buf.readUInt32LE(0) !== SIG_LOCAL) throw new PackageError('E_NOT_A_PACKAGE', notXlsx(buf));
   const parts = inspectZip(buf, limits);
   if (!parts.has('[content_types].xml')) {
-    throw new PackageError('E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+    const odf = parts.get('mimetype')?.toString('latin1').startsWith('application/vnd.oasis.opendocument');
+    throw new PackageError('E_NOT_A_PACKAGE', odf ? `这是 OpenDocument 文件(.ods,LibreOffice 或 WPS 另存的格式),${RESAVED}` : '不是Excel数据包(xlsx)文件');
   }
 
   // (c) read the parts a package may hold, exactly as inflated and checked in (b)
   return parseWorkbook(parts, limits);
+}
+
+/** What a clerk is asked to do about a package saved again in another format. */
+const RESAVED = '不是数据包:数据包是本程序导出的 .xlsx 文件,可能被打开后另存为了其他格式。请让发送方用本程序重新导出,直接发送导出的文件。';
+
+/** OLE2 compound files: Excel 97–2003 (.xls), WPS (.et), and Excel's or WPS's password-encrypted .xlsx. */
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** The stream an encrypted OOXML file keeps its workbook in (MS-OFFCRYPTO), as its UTF-16 directory name. */
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+/** Why bytes that are not a zip are not a package, naming what they are when a clerk's program made them. */
+function notXlsx(buf: Buffer): string {
+  if (buf.length >= OLE2.length && buf.subarray(0, OLE2.length).equals(OLE2)) {
+    return buf.includes(ENCRYPTED_PACKAGE)
+      ? '文件设置了打开密码(已加密),无法核对。请让发送方取消密码(WPS:文件→文档加密;Excel:文件→信息→保护工作簿)后重新发送,或用本程序重新导出。'
+      : `这是旧版 Excel(.xls)或 WPS 表格(.et)格式的文件,${RESAVED}`;
+  }
+  return '不是Excel数据包(xlsx)文件';
 }
 
 // --- (b) the zip directory -------------------------------------------------------------------
