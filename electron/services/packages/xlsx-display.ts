@@ -4,9 +4,10 @@
  * this for every cell whose value matches what was signed, and refuses the package if anything does.
  *
  * The style rules are the ones that change reading, not taste: a number format other than General
- * (and "@" on text, and a fixed 0.00 or #,##0 that shows the number as it is), text the colour of its background, too small to read or in a symbol font, the
- * "fill" alignment that repeats the text, an indent that pushes it out of its cell, a line through it
- * (a figure crossed out reads as withdrawn). Borders, bold, italics, underlines and other fonts are left alone.
+ * (and "@" on text, and a fixed 0.00 or #,##0 that shows the number as it is), text the colour of its
+ * background, too small to read or in a symbol font, the "fill" alignment that repeats the text, an
+ * indent that pushes it out of its cell, a line through it (a figure crossed out reads as withdrawn).
+ * Borders, bold, italics, underlines and other fonts are left alone.
  *
  * @example
  *   const why = cellProblem(wb, sheet, 1, 4, cell); // '使用了数字格式「"999"」' or null
