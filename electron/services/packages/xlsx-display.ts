@@ -57,16 +57,19 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
 
   // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
-  const isText = typeof value === 'string';
   const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts ?? undefined;
-  const problemOf = (i: number) => shownAs(xfProblem(wb, i, isText), value, width) ?? (runs ? runProblem(wb, i, runs) : null);
-  if (cell.style >= 0) return problemOf(cell.style);
+  if (cell.style >= 0) return styleProblem(wb, cell.style, value, width, runs);
   for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
     if (i < 0) continue;
-    const why = problemOf(i);
+    const why = styleProblem(wb, i, value, width, runs);
     if (why) return why;
   }
   return null;
+}
+
+/** What cell format `i` makes of this value: its number format, then its look and its rich-text runs'. */
+function styleProblem(wb: ParsedWorkbook, i: number, value: FoundCell['value'], width: number | undefined, runs: readonly Font[] | undefined): string | null {
+  return shownAs(xfProblem(wb, i, typeof value === 'string'), value, width) ?? (runs ? runProblem(wb, i, runs) : null);
 }
 
 /**
@@ -93,23 +96,16 @@ type Verdict = string | FixedFormat | null;
 function shownAs(verdict: Verdict, value: FoundCell['value'], width: number | undefined): string | null {
   if (verdict === null || typeof verdict === 'string') return verdict;
   if (typeof value !== 'number') return null;
-  const fixed = Math.abs(value) < 1e15 ? value.toFixed(verdict.decimals) : null;
+  // As the summary workbook sizes its columns for #,##0.00 (summaries/reports.ts valueText).
+  const shown = Math.abs(value) < 1e15
+    ? value.toLocaleString('en-US', { minimumFractionDigits: verdict.decimals, maximumFractionDigits: verdict.decimals, useGrouping: verdict.grouped })
+    : null;
   // Equal as the re-save tolerance compares numbers: to 15 significant digits.
-  if (fixed === null || Number(Number(fixed).toPrecision(15)) !== Number(value.toPrecision(15))) {
-    return `使用了数字格式「${verdict.code}」,显示为 ${fixed === null ? '科学计数或 ###' : grouped(fixed, verdict.grouped)},与原值不同`;
+  if (shown === null || Number(Number(shown.replace(/,/g, '')).toPrecision(15)) !== Number(value.toPrecision(15))) {
+    return `使用了数字格式「${verdict.code}」,显示为 ${shown ?? '科学计数或 ###'},与原值不同`;
   }
-  const shown = grouped(fixed, verdict.grouped);
   if (width !== undefined && width < shown.length) return `使用了数字格式「${verdict.code}」,在宽度为 ${width} 的列中显示为 ###`;
   return null;
-}
-
-/** `-1234567.50` → `-1,234,567.50` when grouped. */
-function grouped(fixed: string, group: boolean): string {
-  if (!group) return fixed;
-  const [whole = '', decimals] = fixed.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = whole.slice(sign.length).replace(/\B(?=(\d{3})+$)/g, ',');
-  return `${sign}${digits}${decimals === undefined ? '' : `.${decimals}`}`;
 }
 
 /** Verdicts per workbook, by xf index and whether the value is text: a package has a few styles, and many cells. */

@@ -375,10 +375,13 @@ interface Field {
   readonly text: string;
 }
 
+/** A 序号 cell: 3, 3. or 三、 */
+const CARD_NO = new RegExp(`^(\\d{1,3}|[${CN_NUM}]{1,3})\\s*[.、]?$`);
+
 /** A project's fields as the lines of a project card; none for a row that names no project. */
 function card(fields: readonly Field[]): string[] {
   const of = (role: ColumnRole) => fields.filter((f) => f.role === role && f.text !== '');
-  const no = of('no').map((f) => /^(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、]?$/.exec(f.text)?.[1]).find((n) => n !== undefined);
+  const no = of('no').map((f) => CARD_NO.exec(f.text)?.[1]).find((n) => n !== undefined);
   const title = of('title').map((f) => f.text).join(';');
   const content = of('content').map((f) => sentence(f.text)).join('');
   const head = title || content;
@@ -1095,7 +1098,7 @@ function unitsWithAliases(order: readonly string[], kinds: ReadonlyMap<string, U
         review.push({ task: null, reason: `单位「${a}」和「${b}」只差一个字,可能是同一单位的不同写法,请确认后合并。` });
       }
       const [short, long] = a.length < b.length ? [a, b] : [b, a];
-      if (short.length < long.length && abbreviates(short, long)) {
+      if (abbreviates(short, long)) {
         review.push({ task: null, reason: `单位「${short}」可能是「${long}」的简称,请确认是否同一单位,是则合并。` });
       }
     }
@@ -1109,6 +1112,7 @@ function unitsWithAliases(order: readonly string[], kinds: ReadonlyMap<string, U
  * 县林业局 and 县林业和园林局 may be two offices.
  */
 function abbreviates(short: string, long: string): boolean {
+  if (short.length >= long.length) return false;
   const s = short.replace(/委员会$/, '委');
   const l = long.replace(/委员会$/, '委');
   if (s.length < 3 || s.length >= l.length || s[0] !== l[0] || s.at(-1) !== l.at(-1)) return false;
