@@ -661,6 +661,59 @@ describe('parseNoticeText: the plan as a whole', () => {
   });
 });
 
+describe('parseNoticeText: what other cities call their plans', () => {
+  const titleOf = (head: string) => {
+    const r = parseNoticeText(`${head}\n一、民生\n1.新建学校4所。(牵头单位:县教体局)`, { fileName: '通知.txt' });
+    return [r.plan.title, r.review.some((x) => x.reason.startsWith('通知里找不到计划标题'))];
+  };
+
+  it.each([
+    ['蚌埠市人民政府关于印发2021年蚌埠市民生实事项目的通知', '2021年蚌埠市民生实事项目'],
+    ['2022年全市十件民生实事', '2022年全市十件民生实事'],
+    ['关于印发《2020年全县33项民生工程》的通知', '2020年全县33项民生工程'],
+    ['2021年度全区民生工作目标任务', '2021年度全区民生工作目标任务'],
+    ['县政府办公室关于印发2023年重点民生工作安排的通知', '2023年重点民生工作安排'],
+  ])('takes 「%s」 as the title', (head, title) => {
+    expect(titleOf(head)).toEqual([title, false]);
+  });
+
+  it('takes the title from 《》 in the sentence that issues it', () => {
+    expect(titleOf('各区人民政府:\n现将《2021年全市民生实事项目》印发给你们,请认真组织实施。\n市人民政府\n2021年2月1日')).toEqual(['2021年全市民生实事项目', false]);
+  });
+
+  it('still asks for a title where the head names none', () => {
+    expect(titleOf('各区人民政府:\n市人民政府\n2021年2月1日')).toEqual(['通知', true]);
+  });
+});
+
+describe('parseNoticeText: notices that count each category\u2019s tasks from 1', () => {
+  const numbered = (body: string) => {
+    const r = parseNoticeText(`2021年全市民生实事项目\n市人民政府\n2021年2月1日\n${body}`);
+    return { tasks: r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title])]), review: r.review.map((x) => x.reason), errors: r.errors.map((e) => e.message) };
+  };
+
+  it('numbers the tasks in order, across categories, and asks a person to confirm', () => {
+    const r = numbered('一、教育\n1.新建公办幼儿园12所。(牵头单位:市教育局)\n2.改造校舍5万平方米。(牵头单位:市教育局)\n二、养老\n1.新增养老床位500张 。(牵头单位:市民政局)\n2.65岁以上老人免费体检20万人次。(牵头单位:市卫健委)');
+    expect(r.errors).toEqual([]);
+    expect(r.tasks).toEqual([
+      ['教育', [[1, '新建公办幼儿园12所'], [2, '改造校舍5万平方米']]],
+      ['养老', [[3, '新增养老床位500张'], [4, '65岁以上老人免费体检20万人次']]],
+    ]);
+    expect(r.review).toContain('通知中每个类别的任务都从1重新编号,已按出现顺序统一编为任务1–4,请核对。');
+  });
+
+  it('reads "1.65岁以上…" at a category\u2019s start as its task 1, not the figure 1.65', () => {
+    const r = numbered('一、教育\n1.新建公办幼儿园12所。(牵头单位:市教育局)\n二、健康\n1.65岁以上老人免费体检20万人次。(牵头单位:市卫健委)');
+    expect(r.tasks).toEqual([['教育', [[1, '新建公办幼儿园12所']]], ['健康', [[2, '65岁以上老人免费体检20万人次']]]]);
+  });
+
+  it('keeps a number printed twice as an error where the categories do not each count from 1', () => {
+    const r = numbered('一、教育\n1.新建公办幼儿园12所。(牵头单位:市教育局)\n2.改造校舍5万平方米。(牵头单位:市教育局)\n二、养老\n2.新增养老床位500张。(牵头单位:市民政局)');
+    expect(r.errors).toEqual(['任务序号 2 重复(第6行已有),请检查编号。']);
+    expect(r.review.some((x) => x.includes('重新编号'))).toBe(false);
+  });
+});
+
 describe('parseNoticeText: the plan year when the title has none', () => {
   const notice = (date: string, body: string) => parseNoticeText(`县人民政府关于印发全县民生实事工作计划的通知\n县人民政府\n${date}\n一、民生\n${body}`);
   const yearReview = (r: ReturnType<typeof parseNoticeText>) => r.review.filter((x) => x.reason.startsWith('标题没有写年份')).map((x) => x.reason);

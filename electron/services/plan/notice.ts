@@ -97,17 +97,21 @@ function classify(lines: readonly string[]): Line[] {
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
   const shiIsTask = !numbered && !cardTasks;
   let lastTask = 0;
+  /** The last task number under the current heading: some notices count each category's tasks from 1. */
+  let lastInCategory = 0;
   let lastHeading = 0;
   return lines.map((l, at): Line => {
     const line = classifyLine(l, at);
-    if (line.kind === 'task') lastTask = line.no;
+    if (line.kind === 'task') lastTask = lastInCategory = line.no;
+    if (line.kind === 'category') lastInCategory = 0;
     return line;
   });
 
   function classifyLine(l: string, at: number): Line {
-    // "4.65岁以上老年人…" is task 4 when task 3 came before it, not the figure 4.65.
+    // "4.65岁以上老年人…" is task 4 when task 3 came before it (or 1 at a category's start), not the figure 4.65.
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
-    if (decimalStart && Number(decimalStart[1]) === lastTask + 1) return { kind: 'task', no: lastTask + 1, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
+    const no = Number(decimalStart?.[1]);
+    if (decimalStart && (no === lastTask + 1 || no === lastInCategory + 1)) return { kind: 'task', no, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
     let m = CATEGORY.exec(l);
     if (m && looksLikeHeading(m[2]!)) {
       lastHeading = chineseNumber(m[1]!);
@@ -803,10 +807,25 @@ const sentence = (s: string) => (/[。;;!?!?]$/.test(s.trim()) ? s.trim() : `${s
 /** A bare year (2019年) is no deadline; 2019年10月 keeps its month. */
 const withoutYears = (s: string) => s.replace(/\d{4}年(?!\d{1,2}月|底|末)/g, '');
 
+/**
+ * Whether the notice counts each category's tasks from 1 again (一、 1. 2. 二、 1. 2.). A plan numbers its tasks once,
+ * so they are then numbered in order, for a person to confirm. Only where every category starts at 1 and counts on
+ * by one: any other number printed twice is a slip in the notice, and stays an error.
+ */
+function restartsPerCategory(drafts: readonly DraftTask[]): boolean {
+  if (new Set(drafts.map((d) => d.no)).size === drafts.length) return false;
+  const byCategory = new Map<number, number[]>();
+  for (const d of drafts) byCategory.set(d.category, [...(byCategory.get(d.category) ?? []), d.no]);
+  return byCategory.size > 1 && [...byCategory.values()].every((nos) => nos.every((no, i) => no === i + 1));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The notice's head: title, date, issuer
 
-const TITLE_LINE = /^(?:.{0,40}关于印发)?[《]?(.{2,60}?(?:要点|计划|方案|清单|任务分工|责任分解))[》]?(?:的通知)?(?:[((].{1,20}[))])?$/;
+// What a plan is called: 要点 and 计划 here, 民生实事(项目), 民生工程, 目标任务 or 工作安排 in other cities' notices.
+const TITLE_WORDS = '要点|计划|方案|清单|任务分工|责任分解|实事|项目|工程|任务|安排';
+const TITLE_LINE = new RegExp(`^(?:.{0,40}关于印发)?《?(.{2,60}?(?:${TITLE_WORDS}))》?(?:的通知)?(?:[((].{1,20}[))])?$`);
+const QUOTED_TITLE = new RegExp(`《([^》]{2,60}?(?:${TITLE_WORDS}))》`);
 const ISSUER_LINE = /^[\u4e00-\u9fa5]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组)$/;
 
 function isoDate(line: string): string | null {
@@ -884,6 +903,13 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       }
     }
   }
+  if (restartsPerCategory(drafts)) {
+    drafts.forEach((d, i) => {
+      d.no = i + 1;
+      d.printed = String(i + 1);
+    });
+    review.push({ task: null, reason: `通知中每个类别的任务都从1重新编号,已按出现顺序统一编为任务1–${drafts.length},请核对。` });
+  }
   if (unnumbered.length > 0) {
     review.push({ task: null, reason: `通知中的${unnumbered.length}个项目没有编号,已按出现顺序编为任务${unnumbered[0]}–${unnumbered.at(-1)},请核对。` });
   }
@@ -897,12 +923,12 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     if (m && !/[。,,::]/.test(l)) { title = m[1]!; break; }
   }
   if (!title) {
-    const quotedTitle = head.map((l) => /《([^》]{2,60}?(?:要点|计划|方案|清单))》/.exec(l)).find((m) => m);
+    const quotedTitle = head.map((l) => QUOTED_TITLE.exec(l)).find((m) => m);
     if (quotedTitle) title = quotedTitle[1]!;
   }
   if (!title) {
     title = (opts.fileName ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').slice(0, 60) || '工作计划';
-    review.push({ task: null, reason: `通知里找不到计划标题(……要点/计划/方案),暂用「${title}」,请改为正式标题。` });
+    review.push({ task: null, reason: `通知里找不到计划标题(……要点/计划/方案/民生实事),暂用「${title}」,请改为正式标题。` });
   }
   const dates = lines.map(isoDate).filter((d): d is string => d !== null);
   const issuedOn = dates[0] ?? '';
@@ -996,7 +1022,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     for (const u of coUnits) addUnit(u);
 
     const text = d.text.trim();
-    const title = (/^[^。]*/.exec(text)![0] || text).slice(0, 500);
+    const title = (/^[^。]*/.exec(text)![0].trim() || text).slice(0, 500);
     const targets = readTargets(text);
     for (const e of targets.errors) errors.push({ where, message: e });
     for (const r of targets.review) review.push({ task: d.no, reason: r });
