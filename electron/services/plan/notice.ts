@@ -824,7 +824,9 @@ function restartsPerCategory(drafts: readonly DraftTask[]): boolean {
 
 // What a plan is called: 要点 and 计划 here, 民生实事(项目), 民生工程, 目标任务 or 工作安排 in other cities' notices.
 const TITLE_WORDS = '要点|计划|方案|清单|任务分工|责任分解|实事|项目|工程|任务|安排';
-const TITLE_LINE = new RegExp(`^(?:.{0,40}关于印发)?《?(.{2,60}?(?:${TITLE_WORDS}))》?(?:的通知)?(?:[((].{1,20}[))])?$`);
+/** A table's title says it is one (…项目责任分解表, …一览表): the plan is what it lists. */
+const TABLE_WORDS = '(?:责任)?(?:任务)?分解表|一览表|汇总表|表';
+const TITLE_LINE = new RegExp(`^(?:.{0,40}关于印发)?《?(.{2,60}?(?:${TITLE_WORDS}))(?:${TABLE_WORDS})?》?(?:的通知)?(?:[((].{1,20}[))])?$`);
 const QUOTED_TITLE = new RegExp(`《([^》]{2,60}?(?:${TITLE_WORDS}))》`);
 const ISSUER_LINE = /^[\u4e00-\u9fa5]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组)$/;
 

@@ -16,6 +16,7 @@ import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { PackageError, readWorkbookFile } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
+import { cardLines, parseNoticeText } from './notice';
 import { noPlan } from './parsed';
 import {
   COMPARATOR_WORDS, DEADLINE_WORDS, FREQUENCY_WORDS, KIND_WORDS, PLAN_FIELDS, TASK_COLUMNS, TEMPLATE_SHEETS,
@@ -42,7 +43,42 @@ export function parsePlanWorkbook(file: string, bytes: Buffer): ParsedPlan {
     const why = err.code === 'E_NOT_A_PACKAGE' ? '不是 Excel 工作簿(.xlsx)' : err.message.replace('数据包', '工作簿');
     return noPlan([{ where: basename(file), message: `${why}。请在 WPS 或 Excel 中打开后另存为 .xlsx 再选择。` }]);
   }
-  return new TemplateReader(sheets).read(file);
+  const reader = new TemplateReader(sheets);
+  const read = reader.read(file);
+  if (!reader.noTemplateSheet) return read;
+  // Not our template at all: a city's own table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 …), read as the
+  // table a notice attaches is, with everything a person should confirm.
+  const lines = projectTableLines(sheets);
+  if (lines === null) {
+    return noPlan([{ where: basename(file), message: `这不像责任分解表(找不到工作表「${TEMPLATE_SHEETS.tasks}」「${TEMPLATE_SHEETS.units}」「${TEMPLATE_SHEETS.plan}」),也不像项目表(找不到含“项目名称”或“建设内容”和“牵头单位”或“责任单位”的表头行)。请用 ledger plan template 生成的模板填写。` }]);
+  }
+  return parseNoticeText(lines.join('\n'), { fileName: basename(file) });
+}
+
+/**
+ * The visible sheets that list projects with their units under a header row, as the lines of project cards
+ * (notice.ts cardLines); null when no sheet does. Each cell as it is shown: a date as 2021年12月31日, 0.95 shown
+ * as a percentage as 95%.
+ */
+function projectTableLines(sheets: readonly SheetValues[]): string[] | null {
+  const found = sheets.filter((s) => s.state === 'visible').map((s) => cardLines(s.rows.map((row) => Array.from(row ?? [], (c) => {
+    const text = c === undefined ? '' : shownText(c);
+    return text === '' ? [] : [text];
+  }))));
+  const tables = found.filter((lines): lines is string[] => lines !== null);
+  return tables.length === 0 ? null : tables.flat();
+}
+
+function shownText(cell: ShownCell): string {
+  const { value } = cell;
+  if (cell.error || value === null || typeof value === 'boolean') return '';
+  if (typeof value === 'string') return value;
+  if (cell.shownAs === 'percent') return `${Number((value * 100).toPrecision(12))}%`;
+  if (cell.shownAs === 'date') {
+    const [y, m, d] = serialDate(Math.floor(value)).split('-').map(Number);
+    return `${y}年${m}月${d}日`;
+  }
+  return String(value);
 }
 
 // ───────────────────────────── cell values ─────────────────────────────
@@ -188,6 +224,8 @@ class TemplateReader {
   private readonly ambiguous = new Set<string>();
   private readonly located = new Map<object, Located>();
   private file = '';
+  /** None of the template's sheets is there: the workbook may be a table of projects of another layout. */
+  noTemplateSheet = false;
 
   constructor(private readonly sheets: readonly SheetValues[]) {}
 
@@ -204,6 +242,7 @@ class TemplateReader {
       absent(unitSheet, TEMPLATE_SHEETS.units) && `「${TEMPLATE_SHEETS.units}」(表头含 名称、别名、类型)`,
       absent(planSheet, TEMPLATE_SHEETS.plan) && `「${TEMPLATE_SHEETS.plan}」(A列有 标题、年度 等项目)`,
     ].filter((x): x is string => typeof x === 'string');
+    this.noTemplateSheet = missing.length === 3;
     if (missing.length > 0) {
       this.errors.push({ where: this.file, message: `找不到工作表${missing.join('、')}:这不像责任分解表。请用 ledger plan template 生成的模板填写。` });
     }
