@@ -190,6 +190,10 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     ['one marked as helping (县教育局配合) in the lead list', '(牵头单位:县人社局,县教育局配合,县财政局协助)'],
     ['names separated by spaces', '\n责任单位:县人社局  县教育局  县财政局(列第一位者为牵头单位,下同)'],
     ['names separated by / and 和', '(牵头单位:县人社局;配合单位:县教育局/县财政局)'],
+    ['主责单位', '(主责单位:县人社局;协办单位:县教育局、县财政局)'],
+    ['主要责任单位', '(主要责任单位:县人社局;配合单位:县教育局、县财政局)'],
+    ['负责单位', '(负责单位:县人社局;配合单位:县教育局、县财政局)'],
+    ['实施单位 (the first leads)', '(实施单位:县人社局、县教育局、县财政局)'],
   ])('%s: a label is no unit and every name is its own', (_, paren) => {
     const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);
     expect(r.errors).toEqual([]);

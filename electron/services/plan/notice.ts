@@ -147,9 +147,10 @@ function classify(lines: readonly string[]): Line[] {
 
 /** 牵头负责领导, 分管市领导, 县级责任领导, 牵头县领导: whoever answers for the task, not a unit. */
 const LEADER_LABEL = '(?:(?:牵头|分管|责任|负责|联系|包保|[省市县区]级)+[省市县区]?领导)';
-const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头单位|主办单位|牵头责任部门|牵头部门)';
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头负责单位|牵头单位|主办单位|主要责任单位|主责单位|牵头责任部门|牵头部门|主责部门)';
 const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)|责任配合(?:单位|部门))';
-const BOTH_LABEL = '(?:责任单位|责任部门)';
+// 负责单位 and 实施单位 list units as 责任单位 does: the first leads unless one is marked (牵头), for a person to confirm.
+const BOTH_LABEL = '(?:责任单位|责任部门|负责单位|实施单位)';
 /** 完成时限:2021年8月底前 inside a unit list is the task's deadline, not a unit. */
 const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限)';
 const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
