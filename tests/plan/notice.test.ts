@@ -750,6 +750,15 @@ describe('parseNoticeText: the plan year when the title has none', () => {
     ]);
   });
 
+  it.each([
+    ['城市生活垃圾无害化处理率保持100%。', '城市生活垃圾无害化处理率'],
+    ['城乡居民医保参保率维持在95%以上。', '城乡居民医保参保率'],
+    ['学前三年毛入园率提升至92%。', '学前三年毛入园率'],
+    ['养老机构护理型床位占比增加到55%。', '养老机构护理型床位占比'],
+  ])('names 「%s」 without the verb before its figure', (sentence, name) => {
+    expect(indicatorsOf(sentence).map((i) => i.name)).toEqual([name]);
+  });
+
   it('reads 2020年底前 as a deadline in December, not as a bare year', () => {
     const [i] = indicatorsOf('2020年底前完成投资3.5亿元。');
     expect([i!.name, i!.kind, i!.deadline]).toEqual(['投资', 'milestone', 12]);

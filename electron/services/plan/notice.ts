@@ -537,7 +537,7 @@ function quoted(before: string): boolean {
 
 const VERB_PREFIX = /^(?:\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
-const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|达到|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
+const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|保持|维持在|维持|稳定|达到|(?:提升|增加|增长|上升|扩大)(?:到|至)|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
 function cleanName(s: string): string {
   return s.trim().replace(VERB_PREFIX, '').replace(/^(?:的|了)/, '').replace(COMPARATOR_TAIL, '').replace(/[的,,、]+$/, '').trim().slice(0, 40);
