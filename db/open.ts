@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
@@ -27,6 +27,8 @@ export interface OpenDatabase {
   readonly location: string;
   /** The store as messages name it: the file, or `PostgreSQL user@host:port/db` (never a password). */
   readonly shown: string;
+  /** Opened as a copy in memory (OpenOptions.copyIfReadOnly): nothing done with it reaches the file. */
+  readonly inMemoryCopy?: true;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,12 @@ export interface OpenOptions {
   /** Refuse to create a file that does not exist yet (on PostgreSQL: a database without a ledger in it). */
   readonly mustExist?: boolean;
   readonly readonly?: boolean;
+  /**
+   * For commands that only read: where the file's place cannot be written (a write-protected USB stick, where
+   * SQLite cannot make the -wal and -shm files it reads through), a copy of the file is opened in memory instead
+   * (`inMemoryCopy` says so). Never where a -wal file holds changes the file itself has not taken in yet.
+   */
+  readonly copyIfReadOnly?: boolean;
 }
 
 /**
@@ -53,24 +61,73 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase
   try {
     sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
-    throw storeError(err, file) ?? new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
+    const failure = storeError(err, file);
+    if (opts.copyIfReadOnly && failure?.failure === 'read-only' && !hasPendingWal(file)) return openCopy(file);
+    throw failure ?? new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
   }
   try {
     configure(sqlite, opts.readonly ?? false);
   } catch (err) {
     sqlite.close();
-    throw storeError(err, file) ?? err;
+    const failure = storeError(err, file);
+    if (opts.copyIfReadOnly && failure?.failure === 'read-only' && !hasPendingWal(file)) return openCopy(file);
+    throw failure ?? err;
   }
+  return withKysely(sqlite, file, !opts.readonly);
+}
+
+async function withKysely(sqlite: BetterSqlite3.Database, file: string, migrating: boolean, copy = false): Promise<OpenDatabase> {
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new LedgerDialect({ database: statements }, file) });
   registerRunner(db, statements, file);
   try {
-    if (!opts.readonly) await migrate(db, sqlite);
+    if (migrating) await migrate(db, sqlite);
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return { db, dialect: 'sqlite', sqlite, file, location: file, shown: file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, file, location: file, shown: file, ...(copy ? { inMemoryCopy: true as const } : {}), close: () => db.destroy() };
+}
+
+/** A -wal file with frames in it: changes the database file itself does not hold yet, which a copy of it would miss. */
+function hasPendingWal(file: string): boolean {
+  return (sizeOf(`${file}-wal`) ?? 0) > 0;
+}
+
+/**
+ * The file's bytes as a database in memory: read, and migrated there if it is older, as a writable open would.
+ * Nothing reaches the file. A write-protected stick is no reason a clerk cannot look at a ledger on it.
+ */
+async function openCopy(file: string): Promise<OpenDatabase> {
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = openInMemory(readFileSync(file));
+  } catch (err) {
+    throw storeError(err, file) ?? new LedgerError('E_UNREADABLE', `无法读取数据库文件 ${file}:${(err as Error).message}`);
+  }
+  try {
+    sqlite.pragma('foreign_keys = ON');
+    const appId = sqlite.pragma('application_id', { simple: true }) as number;
+    const version = sqlite.pragma('user_version', { simple: true }) as number;
+    const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;
+    checkIdentity(hasTables, appId, version);
+  } catch (err) {
+    sqlite.close();
+    throw storeError(err, file) ?? err;
+  }
+  return withKysely(sqlite, file, true, true);
+}
+
+/**
+ * A database file's bytes opened in memory. A copy of a WAL-mode file opens only once its header says
+ * "rollback journal" (bytes 18 and 19); the pages are the same database either way, since the file holds every
+ * checkpointed page. The bytes are changed in place: pass a buffer of the caller's own.
+ * @example const sqlite = openInMemory(readFileSync('office.db'), { readonly: true });
+ */
+export function openInMemory(bytes: Buffer, opts: { readonly?: boolean } = {}): BetterSqlite3.Database {
+  if (bytes[18] === 2) bytes[18] = 1;
+  if (bytes[19] === 2) bytes[19] = 1;
+  return new BetterSqlite3(bytes, { readonly: opts.readonly ?? false });
 }
 
 function sizeOf(file: string): number | null {

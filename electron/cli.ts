@@ -194,7 +194,7 @@ async function planWorkbookCommand(sub: 'template' | 'export', args: Args, io: I
     const r = await exportPlanWorkbook(l, need(args, 'out'));
     io.out(json ? JSON.stringify(r) : `已把工作计划导出为责任分解表 ${r.out}(${r.tasks} 项任务,${r.rows} 行,${r.units} 个单位)\n工作表:${sheets}`);
     return 0;
-  });
+  }, io);
 }
 
 /** `--out` may name a file or an existing folder (then the package keeps its standard name). */
@@ -258,9 +258,14 @@ function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string): T {
   return parsed.data;
 }
 
-async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on the ledger at `file`. A command that only reads passes `reading`: on a write-protected USB stick
+ * it then reads a copy in memory, and says so there, rather than refusing (db/open.ts copyIfReadOnly).
+ */
+async function withLedger<T>(file: string, fn: (l: OpenLedger) => Promise<T>, reading?: Io): Promise<T> {
   try {
-    const ledger = await openLedger(file, { mustExist: true, actor: process.env.LEDGER_ACTOR ?? '命令行' });
+    const ledger = await openLedger(file, { mustExist: true, actor: process.env.LEDGER_ACTOR ?? '命令行', copyIfReadOnly: reading !== undefined });
+    if (ledger.handle.inMemoryCopy) reading?.err(`注意:数据库文件 ${file} 所在位置只读(文件夹或U盘有写保护),已在内存中打开它的副本查看,不会改动这个文件。`);
     try {
       return await fn(ledger);
     } finally {
@@ -500,7 +505,7 @@ async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<numbe
       io.out(`  任务${r.task} 指标${r.indicator} ${r.name}(${r.unit})  合计 ${r.total ?? '未报'}/${r.target}  ${v.own.office} ${cell(r.own, blank)}  ${v.offices.map((o, k) => `${o.office} ${cell(r.offices[k]!, blank)}`).join('  ')}`);
     }
     return 0;
-  });
+  }, io);
 }
 
 /** `ledger assign --all-units --out DIR`: every unit's assignment package into one folder, and the list of them. */
@@ -639,7 +644,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           // The whole plan, so that the file read back (init --plan, plan revise --from) is this plan.
           io.out(json ? JSON.stringify(def, null, 2) : planText(def));
           return 0;
-        });
+        }, io);
       }
       case 'enter': {
         checkOptions(args, ['db', 'unit', 'period', 'values', 'received']);
@@ -706,7 +711,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             }
           }
           return 0;
-        });
+        }, io);
       }
       case 'demo': {
         checkOptions(args, ['db', 'through']);
@@ -844,7 +849,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             if (!k.office && k.pinned.length === 0 && k.offices.length === 0) io.out('  尚未登记任何单位的密钥。');
           }
           return 0;
-        });
+        }, args.options.has('accept-from') ? undefined : io);
       }
       case 'periods': {
         checkOptions(args, ['db', 'set', 'due', 'reason']);
@@ -867,7 +872,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             io.out(`${p.period}  ${(await labelOf(l, p.period)).padEnd(10)}  截止 ${p.dueOn}${note ? `  ${note}` : ''}`);
           }
           return 0;
-        });
+        }, args.options.has('set') ? undefined : io);
       }
       case 'start': {
         checkOptions(args, ['db', 'unit', 'period', 'reason']);
@@ -909,7 +914,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           if (json) io.out(JSON.stringify({ out: r.out, sheets: r.sheets, units: r.units, tasks: r.tasks }));
           else io.out(`已生成汇总表 ${r.out}(${await labelOf(l, need(args, 'period'))},${r.units} 个单位,${r.tasks} 项任务)\n工作表:${r.sheets.join('、')}`);
           return 0;
-        });
+        }, io);
       }
       case 'backup': {
         checkOptions(args, ['db', 'dir']);
@@ -990,7 +995,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             }
           }
           return 0;
-        });
+        }, actions.length === 0 ? io : undefined);
       }
       case 'quota': {
         checkOptions(args, ['db', 'out', 'from']);
@@ -1032,7 +1037,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             io.out('导出表格:ledger quota --db 文件 --out 任务分解表.xlsx');
           }
           return 0;
-        });
+        }, from === undefined ? io : undefined);
       }
       case 'audit': {
         checkOptions(args, ['db', 'limit', 'out']);
@@ -1062,7 +1067,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             }
           }
           return 0;
-        });
+        }, io);
       }
       default:
         throw new UsageError(`不认识的命令「${args.command}」。运行 ledger --help 查看用法。`);

@@ -28,8 +28,8 @@ export interface OpenLedger extends Ctx {
   close(): Promise<void>;
 }
 
-export async function openLedger(location: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean } = {}): Promise<OpenLedger> {
-  const handle = await openDatabase(location, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false });
+export async function openLedger(location: string, opts: { now?: () => Date; actor?: string; mustExist?: boolean; readonly?: boolean; copyIfReadOnly?: boolean } = {}): Promise<OpenLedger> {
+  const handle = await openDatabase(location, { mustExist: opts.mustExist ?? true, readonly: opts.readonly ?? false, copyIfReadOnly: opts.copyIfReadOnly ?? false });
   const ledger: OpenLedger = {
     db: handle.db,
     // Where the key and backups live: the file itself, or a PostgreSQL database's folder on this PC.

@@ -225,19 +225,55 @@ describe('a read-only database', () => {
     }
   });
 
-  it('a write-protected folder (a USB stick): the database cannot even be opened, and every command says why', async (t) => {
+  it('a write-protected folder (a USB stick): commands that write say why they cannot; commands that read show a copy in memory and say so', async (t) => {
     const { db } = await officeWithJune();
     const folder = join(db, '..');
     // A clean close leaves no -wal/-shm: SQLite has to create them, in a folder it cannot write.
     expect(fs.readdirSync(folder).filter((f) => f.startsWith('office.db-'))).toEqual([]);
+    const before = fs.readFileSync(db);
+    const readable = await runLedger('summary', '--db', db, '--period', '2019-06', '--by', 'unit');
     const undo = makeReadOnly(folder);
     if (!undo) return t.skip();
+    const note = /^注意:数据库文件 .*office\.db 所在位置只读\(文件夹或U盘有写保护\),已在内存中打开它的副本查看,不会改动这个文件。$/m;
     try {
-      for (const argv of [['lock', '--db', db, '--period', '2019-01'], ['plan', '--db', db], ['import', '--db', db, folder]]) {
+      for (const argv of [['lock', '--db', db, '--period', '2019-01'], ['periods', '--db', db, '--set', '2019-02', '--due', '2019-03-20', '--reason', '试'], ['import', '--db', db, folder]]) {
         const r = await runLedger(...argv);
         expect({ argv: argv[0], code: r.code }).toEqual({ argv: argv[0], code: 1 });
         expect(r.err).toMatch(/^错误 \[E_READ_ONLY\]:数据库文件 .*office\.db:文件是只读的\(文件设为只读,或所在文件夹、U盘有写保护\)/);
+        expect(r.err).not.toMatch(note);
       }
+      // The June reports are there, as on a writable folder.
+      const shown = await runLedger('summary', '--db', db, '--period', '2019-06', '--by', 'unit');
+      expect({ code: shown.code, out: shown.out }).toEqual({ code: 0, out: readable.out });
+      expect(shown.err).toMatch(note);
+      const plan = await runLedger('plan', '--db', db);
+      expect(plan.code).toBe(0);
+      expect(plan.out).toContain('2019年全市民生工作要点');
+    } finally {
+      undo();
+    }
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    expect(fs.readdirSync(folder).filter((f) => f.startsWith('office.db-'))).toEqual([]);
+  });
+
+  it('a write-protected folder with a -wal file the database has not taken in: no copy (it would show older figures), the refusal says why', async (t) => {
+    const { db } = await officeWithJune();
+    const stick = join(db, '..', 'stick');
+    fs.mkdirSync(stick);
+    // Copied while the office is open with a change only in its -wal, as a clerk copying the files mid-work would.
+    const open = new BetterSqlite3(db);
+    open.pragma('wal_autocheckpoint = 0');
+    open.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('pending-in-wal', '1');
+    fs.copyFileSync(db, join(stick, 'office.db'));
+    fs.copyFileSync(`${db}-wal`, join(stick, 'office.db-wal'));
+    open.close();
+    expect(fs.statSync(join(stick, 'office.db-wal')).size).toBeGreaterThan(0);
+    const undo = makeReadOnly(stick);
+    if (!undo) return t.skip();
+    try {
+      const r = await runLedger('plan', '--db', join(stick, 'office.db'));
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^错误 \[E_READ_ONLY\]:数据库文件 .*office\.db:文件是只读的/);
     } finally {
       undo();
     }

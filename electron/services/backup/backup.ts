@@ -11,7 +11,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
-import { APPLICATION_ID, openDatabase } from '../../../db/open';
+import { APPLICATION_ID, openDatabase, openInMemory } from '../../../db/open';
 import { failureOf, storeError, StoreError } from '../../../db/errors';
 import { LATEST_VERSION } from '../../../db/migrations';
 import { LedgerError } from '../../../shared/errors';
@@ -182,13 +182,9 @@ function openChecked(file: string): { check: BackupCheck; sqlite: BetterSqlite3.
   const header = readHeader(bytes, bytes.length);
   if (!header) throw new LedgerError('E_NOT_LEDGER_DB', `文件「${name}」不是民生工作督办台账的数据库或备份,未做任何修改。`);
   if (header.incomplete) throw new LedgerError('E_UNREADABLE', `备份文件「${name}」不完整(${header.incomplete}),可能复制时中断或已损坏,未做任何修改。`);
-  // A copy of a WAL-mode file opens in memory only once the header says "rollback journal"; the bytes
-  // are the same database either way, since the file itself holds every checkpointed page.
-  if (bytes[18] === 2) bytes[18] = 1;
-  if (bytes[19] === 2) bytes[19] = 1;
   let sqlite: BetterSqlite3.Database;
   try {
-    sqlite = new BetterSqlite3(bytes, { readonly: true });
+    sqlite = openInMemory(bytes, { readonly: true });
   } catch (err) {
     throw sqliteRefusal(err, name);
   }
