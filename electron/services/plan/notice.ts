@@ -39,7 +39,8 @@ export function normalizeNoticeText(text: string): string {
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\u00a0]/g, ' ')
     .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, ' ');
+    .replace(CONTROL, ' ')
+    .replace(BRACKETED_LABEL, '$1:');
 }
 
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
@@ -156,6 +157,8 @@ const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|�
 const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
 const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
 /** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
+/** 【牵头单位】市教育局, [完成时间]12月底: a label in brackets is the label with a colon. */
+const BRACKETED_LABEL = new RegExp(`[【\\[]\\s*(${ANY_LABEL}|${CONTENT_LABEL}|项目名称|工程名称|实事名称|事项名称|任务名称)\\s*[】\\]]\\s*[::]?`, 'g');
 const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
 const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL}|${CO_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
 /** A closing parenthesis with no label that says who leads: "(市卫健委牵头,市财政局、各县(市、区)配合)". */
