@@ -691,6 +691,17 @@ describe('parseNoticeText: what other cities call their plans', () => {
   });
 });
 
+describe('parseNoticeText: a category that counts its items', () => {
+  it('leaves 就业创业(2项) its name, and asks where the count and the tasks read under it differ', () => {
+    const r = parseNoticeText(`${HEAD}一、就业创业(2项)\n1.新增城镇就业8000人。(牵头单位:县人社局)\n2.开展技能培训1.5万人次。(牵头单位:县人社局)\n二、教育事业(共三项)\n3.新建幼儿园5所。(牵头单位:县教体局)`);
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.length])).toEqual([['就业创业', 2], ['教育事业', 1]]);
+    expect(r.review.filter((x) => x.reason.includes('类别')).map((x) => x.reason)).toEqual([
+      expect.stringMatching(/^第\d+行类别「教育事业」写明三项,其下读到1项任务,请核对是否漏读或多读。$/),
+    ]);
+  });
+});
+
 describe('parseNoticeText: notices that count each category\u2019s tasks from 1', () => {
   const numbered = (body: string) => {
     const r = parseNoticeText(`2021年全市民生实事项目\n市人民政府\n2021年2月1日\n${body}`);

@@ -157,6 +157,8 @@ const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|�
 const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
 const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
 /** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
+/** A category's count of its items after its name: 就业创业(3项), 教育事业(共2件). */
+const CATEGORY_COUNT = new RegExp(`\\s*[((]\\s*共?\\s*(\\d{1,3}|[${CN_NUM}]{1,3})\\s*(项|件|个|类)\\s*[))]\\s*$`);
 /** 【牵头单位】市教育局, [完成时间]12月底: a label in brackets is the label with a colon. */
 const BRACKETED_LABEL = new RegExp(`[【\\[]\\s*(${ANY_LABEL}|${CONTENT_LABEL}|项目名称|工程名称|实事名称|事项名称|任务名称)\\s*[】\\]]\\s*[::]?`, 'g');
 const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
@@ -1086,7 +1088,14 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const tasks = tasksByCategory.get(k) ?? [];
     if (tasks.length === 0) return;
     if (c.doubt !== null) review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」${c.doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。` });
-    cats.push({ no: c.no, seq: cats.length + 1, name: c.name, tasks });
+    // 就业创业(3项): the count is no part of the name, and a check on what was read under it.
+    const counted = CATEGORY_COUNT.exec(c.name);
+    const name = counted ? c.name.slice(0, counted.index).trim() : c.name;
+    const said = counted ? (/\d/.test(counted[1]!) ? Number(counted[1]) : chineseNumber(counted[1]!)) : null;
+    if (said !== null && said !== tasks.length) {
+      review.push({ task: null, reason: `第${c.at + 1}行类别「${name}」写明${counted![1]}${counted![2]},其下读到${tasks.length}项任务,请核对是否漏读或多读。` });
+    }
+    cats.push({ no: c.no, seq: cats.length + 1, name, tasks });
   });
 
   const units = unitsWithAliases(unitOrder, groupKinds, review);
