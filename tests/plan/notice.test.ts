@@ -691,6 +691,18 @@ describe('parseNoticeText: what other cities call their plans', () => {
   });
 });
 
+describe('parseNoticeText: (1) under a task numbered 1.', () => {
+  it('reads (1) (2) after a 1. task as that task\u2019s points, its figures the task\u2019s indicators', () => {
+    const r = parseNoticeText(`${HEAD}一、教育\n1.学前教育提升工程。\n(1)新建幼儿园5所;\n(2)新增学位1500个。\n(牵头单位:县教体局,配合单位:县财政局)\n2.义务教育改善工程。\n(1)改造校舍3万平方米。\n(牵头单位:县教体局)\n二、养老\n(1)新增养老床位500张。(牵头单位:县民政局)`);
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.indicators.map((i) => [i.name, i.target])]))).toEqual([
+      [[1, '学前教育提升工程', ['县教体局'], [['新建幼儿园', 5], ['新增学位', 1500]]], [2, '义务教育改善工程', ['县教体局'], [['改造校舍', 30000]]]],
+      // Under a heading with no 1. task, (1) numbers the task as before.
+      [[3, '新增养老床位500张', ['县民政局'], [['新增养老床位', 500]]]],
+    ]);
+  });
+});
+
 describe('parseNoticeText: a category that counts its items', () => {
   it('leaves 就业创业(2项) its name, and asks where the count and the tasks read under it differ', () => {
     const r = parseNoticeText(`${HEAD}一、就业创业(2项)\n1.新增城镇就业8000人。(牵头单位:县人社局)\n2.开展技能培训1.5万人次。(牵头单位:县人社局)\n二、教育事业(共三项)\n3.新建幼儿园5所。(牵头单位:县教体局)`);

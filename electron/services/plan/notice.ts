@@ -101,10 +101,15 @@ function classify(lines: readonly string[]): Line[] {
   /** The last task number under the current heading: some notices count each category's tasks from 1. */
   let lastInCategory = 0;
   let lastHeading = 0;
+  /** A task numbered 1. under the current heading: (1) after it is a point of that task, not a task. */
+  let decimalInCategory = false;
   return lines.map((l, at): Line => {
     const line = classifyLine(l, at);
     if (line.kind === 'task') lastTask = lastInCategory = line.no;
-    if (line.kind === 'category') lastInCategory = 0;
+    if (line.kind === 'category') {
+      lastInCategory = 0;
+      decimalInCategory = false;
+    }
     return line;
   });
 
@@ -112,7 +117,10 @@ function classify(lines: readonly string[]): Line[] {
     // "4.65岁以上老年人…" is task 4 when task 3 came before it (or 1 at a category's start), not the figure 4.65.
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
     const no = Number(decimalStart?.[1]);
-    if (decimalStart && (no === lastTask + 1 || no === lastInCategory + 1)) return { kind: 'task', no, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
+    if (decimalStart && (no === lastTask + 1 || no === lastInCategory + 1)) {
+      decimalInCategory = true;
+      return { kind: 'task', no, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
+    }
     let m = CATEGORY.exec(l);
     if (m && looksLikeHeading(m[2]!)) {
       lastHeading = chineseNumber(m[1]!);
@@ -129,7 +137,14 @@ function classify(lines: readonly string[]): Line[] {
       if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
       if (!parenCnIsHeading) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
     }
-    m = DECIMAL_ITEM.exec(l) ?? PAREN_DECIMAL_ITEM.exec(l);
+    m = DECIMAL_ITEM.exec(l);
+    if (m) {
+      decimalInCategory = true;
+      return { kind: 'task', no: Number(m[1]), printed: m[1]!, rest: m[2]!, at };
+    }
+    // (1) numbers tasks, unless a 1. task of this category came before it: then it is one of that task's points.
+    m = PAREN_DECIMAL_ITEM.exec(l);
+    if (m && decimalInCategory) return { kind: 'text', text: l, at };
     if (m) return { kind: 'task', no: Number(m[1]), printed: m[1]!, rest: m[2]!, at };
     m = SHI_ITEM.exec(l);
     if (m && shiIsTask) return { kind: 'task', no: chineseNumber(m[1]!), printed: `${m[1]}是`, rest: m[2]!, at };
@@ -540,7 +555,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|保持|维持在|维持|稳定|达到|(?:提升|增加|增长|上升|扩大)(?:到|至)|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
