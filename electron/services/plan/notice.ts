@@ -171,11 +171,11 @@ const BOTH_LABEL = '(?:责任单位|责任部门|负责单位|实施单位)';
 const DEADLINE_LABEL = '(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限)';
 const ANY_LABEL = `(?:${LEADER_LABEL}|${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL}|${DEADLINE_LABEL})`;
 const LABEL = new RegExp(`(${ANY_LABEL})\\s*[::]`, 'g');
-/** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
 /** A category's count of its items after its name: 就业创业(3项), 教育事业(共2件). */
 const CATEGORY_COUNT = new RegExp(`\\s*[((]\\s*共?\\s*(\\d{1,3}|[${CN_NUM}]{1,3})\\s*(项|件|个|类)\\s*[))]\\s*$`);
 /** 【牵头单位】市教育局, [完成时间]12月底: a label in brackets is the label with a colon. */
 const BRACKETED_LABEL = new RegExp(`[【\\[]\\s*(${ANY_LABEL}|${CONTENT_LABEL}|项目名称|工程名称|实事名称|事项名称|任务名称)\\s*[】\\]]\\s*[::]?`, 'g');
+/** The whole of a line, or a closing parenthesis, that only assigns: "(牵头责任单位:…)". */
 const ASSIGNMENT_LINE = new RegExp(`^[((]?\\s*${ANY_LABEL}\\s*[::]`);
 const ASSIGNMENT_PAREN = new RegExp(`[((]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL}|${CO_LABEL})\\s*[::].*)[))]\\s*[。.]?$`);
 /** A closing parenthesis with no label that says who leads: "(市卫健委牵头,市财政局、各县(市、区)配合)". */
