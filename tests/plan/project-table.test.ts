@@ -68,6 +68,11 @@ describe('readPlanFile: a table of projects in another layout than the template'
     expect(r.plan.categories.flatMap((c) => c.tasks.map((t) => t.title))).toEqual(['幼儿园建设', '校舍改造', '老年人体检']);
   });
 
+  it('refuses one of the program\u2019s own packages, which lists tasks too, as no plan', async () => {
+    const r = await readPlanFile(new URL('../fixtures/packages/report-signed-by-test-unit-key.xlsx', import.meta.url).pathname);
+    expect(r.errors.map((e) => e.message)).toEqual(['这是本程序生成的数据包(任务包、下达包、填报包等),不是工作计划。工作计划请选择通知(.docx、.txt)或责任分解表(.xlsx)。']);
+  });
+
   it('refuses a workbook that is neither the template nor a table of projects, saying what it looked for', async () => {
     const dir = tempDir();
     const wb = new ExcelJS.Workbook();

@@ -14,7 +14,7 @@ import { dotGroupedReadings } from '../../../shared/numerals';
 import { kindProblem } from '../../../shared/rules/kinds';
 import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
-import { PackageError, readWorkbookFile } from '../packages/package-format';
+import { PackageError, readWorkbookFile, SIGNATURE_SHEET } from '../packages/package-format';
 import { colName, sheetValues, type SheetValues, type ShownCell } from '../packages/xlsx-reader';
 import { cardLines, parseNoticeText } from './notice';
 import { noPlan } from './parsed';
@@ -46,6 +46,10 @@ export function parsePlanWorkbook(file: string, bytes: Buffer): ParsedPlan {
   const reader = new TemplateReader(sheets);
   const read = reader.read(file);
   if (!reader.noTemplateSheet) return read;
+  // One of this program's own packages (a 任务包, a 下达包 …) lists tasks too, but it is no plan to start from.
+  if (sheets.some((s) => s.name === SIGNATURE_SHEET)) {
+    return noPlan([{ where: basename(file), message: '这是本程序生成的数据包(任务包、下达包、填报包等),不是工作计划。工作计划请选择通知(.docx、.txt)或责任分解表(.xlsx)。' }]);
+  }
   // Not our template at all: a city's own table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 …), read as the
   // table a notice attaches is, with everything a person should confirm.
   const lines = projectTableLines(sheets);
