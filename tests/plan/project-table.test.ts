@@ -61,6 +61,26 @@ describe('readPlanFile: a table of projects in another layout than the template'
     expect(r.review.map((x) => x.reason)).toContain('通知里找不到印发日期(如“2019年4月24日”一行),请补上。');
   });
 
+  it('reads a header of two rows (责任单位 over 牵头单位 | 配合单位) by its lower row', async () => {
+    const dir = tempDir();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('附件');
+    ws.addRow(['2021年全市民生实事项目一览表']);
+    ws.mergeCells('A1:F1');
+    ws.addRow(['序号', '项目名称', '建设内容及目标', '责任单位', null, '完成时限']);
+    ws.addRow([null, null, null, '牵头单位', '配合单位', null]);
+    for (const c of ['A', 'B', 'C', 'F']) ws.mergeCells(`${c}2:${c}3`);
+    ws.mergeCells('D2:E2');
+    ws.addRow([1, '幼儿园建设', '新建公办幼儿园12所', '市教育局', '市财政局', '2021年12月底']);
+    const file = join(dir, '一览表.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await readPlanFile(file);
+    expect(r.errors).toEqual([]);
+    expect(summary(r).tasks).toEqual([['工作任务', [[1, '幼儿园建设', ['市教育局'], ['市财政局'], [['新建公办幼儿园', 12, '所', 12]]]]]]);
+    // Nothing to confirm about who leads: the lower header row says it.
+    expect(r.review.map((x) => x.reason).filter((x) => x.includes('牵头'))).toEqual([]);
+  });
+
   it('leaves a hidden sheet out', async () => {
     const dir = tempDir();
     const r = await readPlanFile(await cityTable(join(dir, 'with-hidden.xlsx'), { hiddenJunk: true }));

@@ -436,9 +436,16 @@ export function cardLines(rows: readonly (readonly (readonly string[])[])[]): st
   const namesProjects = (roles: readonly (ColumnRole | null)[]) => roles.includes('units') && (roles.includes('title') || roles.includes('content'));
   const at = rows.findIndex((r) => namesProjects(r.map((c) => columnRole(compact(c.join(''))))));
   if (at !== -1) {
-    const headers = rows[at]!.map((c) => compact(c.join('')));
+    let headers = rows[at]!.map((c) => compact(c.join('')));
+    let first = at + 1;
+    // A header of two rows: 责任单位 over 牵头单位 | 配合单位. The lower row names what each column holds.
+    const lower = rows[at + 1]?.map((c) => compact(c.join('')));
+    if (lower?.some((h, k) => h !== headers[k] && columnRole(h) === 'units')) {
+      headers = headers.map((h, k) => (lower[k] && lower[k] !== h && columnRole(lower[k]!) !== null ? lower[k]! : h));
+      first = at + 2;
+    }
     const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
-    for (const row of rows.slice(at + 1)) {
+    for (const row of rows.slice(first)) {
       const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
       if (filled.length <= 1) lines.push(...filled);
       else lines.push(...card(headers.map((h, k) => field(h, row[k] ?? []))));
