@@ -703,6 +703,22 @@ describe('parseNoticeText: (1) under a task numbered 1.', () => {
   });
 });
 
+describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () => {
+  it('reads items numbered 一、 with nothing under them as the tasks, and asks a person to confirm', () => {
+    const r = parseNoticeText('2022年县政府十件民生实事\n广德县人民政府\n2022年1月20日\n一、新建公办幼儿园3所,新增学位900个。(牵头单位:县教体局;配合单位:县财政局)\n二、改造农村公路50公里。\n牵头单位:县交通运输局\n三、为全县65岁以上老年人免费体检3万人次。(牵头单位:县卫健委)');
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.indicators.map((i) => i.target)])])).toEqual([
+      ['工作任务', [[1, '新建公办幼儿园3所,新增学位900个', ['县教体局'], [3, 900]], [2, '改造农村公路50公里', ['县交通运输局'], [50]], [3, '为全县65岁以上老年人免费体检3万人次', ['县卫健委'], [30000]]]],
+    ]);
+    expect(r.review.map((x) => x.reason)).toEqual(['通知中的3个事项以“一、二、……”编号,其下没有分项,已作为任务1–3读取,归入类别「工作任务」,请核对。']);
+  });
+
+  it('keeps 一、 as a heading where tasks are numbered under it', () => {
+    const r = parseNoticeText(`${HEAD}一、教育\n1.新建幼儿园3所。(牵头单位:县教体局)`);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.length])).toEqual([['教育', 1]]);
+  });
+});
+
 describe('parseNoticeText: a category that counts its items', () => {
   it('leaves 就业创业(2项) its name, and asks where the count and the tasks read under it differ', () => {
     const r = parseNoticeText(`${HEAD}一、就业创业(2项)\n1.新增城镇就业8000人。(牵头单位:县人社局)\n2.开展技能培训1.5万人次。(牵头单位:县人社局)\n二、教育事业(共三项)\n3.新建幼儿园5所。(牵头单位:县教体局)`);

@@ -53,7 +53,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 type Line =
   | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
   /** `card`: a project card's name (`rest`); `numbered` false: a card with no number of its own, numbered here in order. */
-  | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number; readonly card?: true; readonly numbered?: false }
+  | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number; readonly card?: true; readonly numbered?: false; readonly headed?: true }
   | { readonly kind: 'text'; readonly text: string; readonly at: number };
 
 const DECIMAL_ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
@@ -103,7 +103,7 @@ function classify(lines: readonly string[]): Line[] {
   let lastHeading = 0;
   /** A task numbered 1. under the current heading: (1) after it is a point of that task, not a task. */
   let decimalInCategory = false;
-  return lines.map((l, at): Line => {
+  const classified = lines.map((l, at): Line => {
     const line = classifyLine(l, at);
     if (line.kind === 'task') lastTask = lastInCategory = line.no;
     if (line.kind === 'category') {
@@ -111,6 +111,13 @@ function classify(lines: readonly string[]): Line[] {
       decimalInCategory = false;
     }
     return line;
+  });
+  // 十件民生实事 numbered 一、二、三、 with nothing under them: those are the tasks, not headings of none.
+  if (classified.some((l) => l.kind === 'task') || !classified.some((l) => l.kind === 'category')) return classified;
+  return classified.map((line): Line => {
+    if (line.kind !== 'category') return line;
+    const m = CATEGORY.exec(lines[line.at]!)!;
+    return { kind: 'task', no: chineseNumber(m[1]!), printed: `${m[1]}、`, rest: m[2]!.trim(), at: line.at, headed: true };
   });
 
   function classifyLine(l: string, at: number): Line {
@@ -898,6 +905,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   const drafts: DraftTask[] = [];
   /** Project cards numbered here, in order, for a person to confirm. */
   const unnumbered: number[] = [];
+  /** Items numbered 一、二、 with nothing under them, read as the tasks (classify). */
+  const headed: number[] = [];
   for (const line of classified) {
     if (line.kind === 'category') {
       categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
@@ -909,6 +918,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       const titled = CARD_TITLE.exec(line.rest);
       const rest = titled ? sentence(titled[1]!) : line.card ? sentence(line.rest) : line.rest;
       if (line.numbered === false) unnumbered.push(line.no);
+      if (line.headed) headed.push(line.no);
       const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false };
       const paren = assignmentAtEnd(task.text);
       if (paren) {
@@ -998,7 +1008,9 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     if (!unitOrder.includes(name)) unitOrder.push(name);
     groupKinds.set(name, /成员单位$|成员$/.test(name) ? 'group' : 'unit');
   };
-  if (drafts.some((d) => d.category === -1)) {
+  if (headed.length > 0) {
+    review.push({ task: null, reason: `通知中的${headed.length}个事项以“一、二、……”编号,其下没有分项,已作为任务${headed[0]}–${headed.at(-1)}读取,归入类别「工作任务」,请核对。` });
+  } else if (drafts.some((d) => d.category === -1)) {
     review.push({ task: null, reason: '部分任务前没有“一、……”类别标题,已归入类别「工作任务」,请核对。' });
   }
   let bothWithoutNote = false;
