@@ -795,8 +795,13 @@ describe('parseNoticeText: the plan year when the title has none', () => {
     ['城乡居民医保参保率维持在95%以上。', '城乡居民医保参保率'],
     ['学前三年毛入园率提升至92%。', '学前三年毛入园率'],
     ['养老机构护理型床位占比增加到55%。', '养老机构护理型床位占比'],
+    ['(1)新建幼儿园5所。', '新建幼儿园'],
   ])('names 「%s」 without the verb before its figure', (sentence, name) => {
     expect(indicatorsOf(sentence).map((i) => i.name)).toEqual([name]);
+  });
+
+  it('names the figure after 其中 without it', () => {
+    expect(indicatorsOf('新增停车位2000个以上,其中公共停车位不少于800个。').map((i) => i.name)).toEqual(['新增停车位', '公共停车位']);
   });
 
   it('reads 2020年底前 as a deadline in December, not as a bare year', () => {
