@@ -107,10 +107,7 @@ async function openCopy(file: string): Promise<OpenDatabase> {
   }
   try {
     sqlite.pragma('foreign_keys = ON');
-    const appId = sqlite.pragma('application_id', { simple: true }) as number;
-    const version = sqlite.pragma('user_version', { simple: true }) as number;
-    const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;
-    checkIdentity(hasTables, appId, version);
+    checkSqliteIdentity(sqlite);
   } catch (err) {
     sqlite.close();
     throw storeError(err, file) ?? err;
@@ -194,6 +191,10 @@ function configure(sqlite: BetterSqlite3.Database, readonly: boolean): void {
   // Each imported package is merged in a savepoint, whose journal would otherwise be a temporary
   // file written for every page the package touches (a third of its merge; docs/performance.md).
   sqlite.pragma('temp_store = MEMORY');
+  checkSqliteIdentity(sqlite);
+}
+
+function checkSqliteIdentity(sqlite: BetterSqlite3.Database): void {
   const appId = sqlite.pragma('application_id', { simple: true }) as number;
   const version = sqlite.pragma('user_version', { simple: true }) as number;
   const hasTables = (sqlite.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n > 0;

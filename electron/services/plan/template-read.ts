@@ -77,7 +77,7 @@ function shownText(cell: ShownCell): string {
   const { value } = cell;
   if (cell.error || value === null || typeof value === 'boolean') return '';
   if (typeof value === 'string') return value;
-  if (cell.shownAs === 'percent') return `${Number((value * 100).toPrecision(12))}%`;
+  if (cell.shownAs === 'percent') return `${percentPoints(value)}%`;
   if (cell.shownAs === 'date') {
     const [y, m, d] = serialDate(Math.floor(value)).split('-').map(Number);
     return `${y}年${m}月${d}日`;
@@ -116,6 +116,11 @@ export function numberFromText(text: string): number | null {
   if (!m) return null;
   const v = scaled(m[2]!, m[3] ?? '', m[4] === '万' ? 4 : m[4] === '亿' ? 8 : 0);
   return m[1] === '-' ? -v : v;
+}
+
+/** 0.95 in a cell shown as a percentage is 95 (points), without binary noise (0.07 × 100 = 7.000000000000001). */
+function percentPoints(stored: number): number {
+  return Number((stored * 100).toPrecision(12));
 }
 
 /** Excel's day serial (1900 system) as YYYY-MM-DD. */
@@ -779,7 +784,7 @@ class TemplateReader {
           bad(key, `显示为百分数,但计量单位是「${unit}」:百分数请填写数字(如 95)并在计量单位填 %。`);
           return null;
         }
-        return Number((cell.value * 100).toPrecision(12));
+        return percentPoints(cell.value);
       }
       const written = unit === '%' ? got.text.replace(/[%％]$/, '') : got.text;
       // Typed as a number, 1.100 would have become 1.1 on screen; kept as text, it may mean 1100.
