@@ -7,6 +7,19 @@ const DIGITS: Readonly<Record<string, number>> = { 〇: 0, 零: 0, 一: 1, 二: 
 const UNITS: Readonly<Record<string, number>> = { 十: 10, 百: 100, 千: 1000 };
 const SECTIONS: Readonly<Record<string, number>> = { 万: 10_000, 亿: 100_000_000 };
 
+const COUNTING = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/**
+ * 1…99 counted in Chinese, as headings are numbered and Word's chineseCounting lists are drawn.
+ * @example chineseCounting(12) // '十二'
+ * @example chineseCounting(20) // '二十'
+ */
+export function chineseCounting(n: number): string {
+  if (n < 10) return COUNTING[n]!;
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? '' : COUNTING[tens]}十${n % 10 === 0 ? '' : COUNTING[n % 10]}`;
+}
+
 /** The characters a Chinese numeral is written with. */
 export const CHINESE_NUMERAL_CHARS = '〇零一二两三四五六七八九十百千万亿';
 

@@ -81,6 +81,25 @@ describe('readPlanFile: a table of projects in another layout than the template'
     expect(r.review.map((x) => x.reason).filter((x) => x.includes('牵头'))).toEqual([]);
   });
 
+  it('reads a 类别 column as the categories, each new value heading the projects under it', async () => {
+    const dir = tempDir();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('项目表');
+    ws.addRow(['2022年全县民生实事项目']);
+    ws.addRow(['序号', '类别', '项目名称', '建设内容', '牵头单位', '配合单位']);
+    ws.addRow([1, '教育', '幼儿园建设', '新建公办幼儿园12所', '市教育局', '市财政局']);
+    ws.addRow([2, '教育', '校舍改造', '改造校舍5万平方米', '市教育局', '']);
+    ws.addRow([3, '卫生健康', '老年人体检', '免费体检20万人次', '市卫健委', '']);
+    const file = join(dir, '项目表.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await readPlanFile(file);
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => [c.no, c.name, c.tasks.map((t) => t.title)])).toEqual([
+      ['一', '教育', ['幼儿园建设', '校舍改造']],
+      ['二', '卫生健康', ['老年人体检']],
+    ]);
+  });
+
   it('leaves a hidden sheet out', async () => {
     const dir = tempDir();
     const r = await readPlanFile(await cityTable(join(dir, 'with-hidden.xlsx'), { hiddenJunk: true }));

@@ -9,6 +9,7 @@
  * cardLines), unless the notice's paragraphs number its tasks themselves; any other table reads as its paragraphs did.
  */
 import mammoth from 'mammoth';
+import { chineseCounting } from '../../../shared/numerals';
 import { DEFAULT_LIMITS, inspectZip } from '../packages/package-format';
 import { XML_END, XML_EOF, XML_START, XmlReader } from '../packages/xml';
 import { cardLines, numbersItsTasks } from './notice';
@@ -245,15 +246,9 @@ function paragraphNumbering(xml: string, styles: ReadonlyMap<string, ParagraphSt
 }
 
 const CN = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-/** 1…99 in Chinese counting (一、十一、二十三), as Word's chineseCounting formats. */
-function chinese(n: number): string {
-  if (n < 10) return CN[n]!;
-  const tens = Math.floor(n / 10);
-  return `${tens === 1 ? '' : CN[tens]}十${n % 10 ? CN[n % 10] : ''}`;
-}
 
 function formatCount(n: number, format: string): string {
-  if (/^chinese|^ideograph|^japaneseCounting|^taiwaneseCounting/.test(format)) return format === 'ideographDigital' ? [...String(n)].map((d) => CN[Number(d)]).join('') : chinese(n);
+  if (/^chinese|^ideograph|^japaneseCounting|^taiwaneseCounting/.test(format)) return format === 'ideographDigital' ? [...String(n)].map((d) => CN[Number(d)]).join('') : chineseCounting(n);
   if (format === 'upperLetter' || format === 'lowerLetter') {
     const letter = String.fromCharCode(64 + ((n - 1) % 26) + 1);
     return format === 'upperLetter' ? letter : letter.toLowerCase();

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
-import { chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings } from '../../../shared/numerals';
+import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings } from '../../../shared/numerals';
 import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
@@ -382,9 +382,11 @@ function joinLists(a: UnitList | undefined, b: UnitList): UnitList {
 // A table of projects (序号 | 项目名称 | 建设内容 | 牵头单位 | 配合单位 | 完成时限), as notices attach them
 
 /** What a column holds, by its header; null for a column of anything else (总投资, 备注), kept as text. */
-type ColumnRole = 'no' | 'title' | 'content' | 'units' | 'leader' | 'deadline';
+type ColumnRole = 'no' | 'category' | 'title' | 'content' | 'units' | 'leader' | 'deadline';
 
 const NO_HEADER = /^(?:序号|编号|序|项目序号|项目编号)$/;
+/** A column that names each project's category (教育, 卫生健康), where the table has no heading rows for them. */
+const CATEGORY_HEADER = /^(?:类别|项目类别|类型|项目类型|分类|领域|所属领域|板块)$/;
 const TITLE_HEADER = /^(?:民生)?(?:实事)?(?:项目|工程|实事|事项|任务)(?:名称)?$|^名称$/;
 /** 建设内容及规模: a header may say more than the label (主要建设内容, as a card line may too). */
 const CONTENT_HEADER = new RegExp(`^(?:主要)?${CONTENT_LABEL}`);
@@ -392,6 +394,7 @@ const UNITS_HEADER = new RegExp(`^(?:${LEAD_LABEL}|${CO_LABEL}|${BOTH_LABEL})$`)
 
 function columnRole(header: string): ColumnRole | null {
   if (NO_HEADER.test(header)) return 'no';
+  if (CATEGORY_HEADER.test(header)) return 'category';
   if (TITLE_HEADER.test(header)) return 'title';
   if (CONTENT_HEADER.test(header)) return 'content';
   if (UNITS_HEADER.test(header)) return 'units';
@@ -452,10 +455,22 @@ export function cardLines(rows: readonly (readonly (readonly string[])[])[]): st
       first = at + 2;
     }
     const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
+    let category = '';
+    let categories = 0;
     for (const row of rows.slice(first)) {
       const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
-      if (filled.length <= 1) lines.push(...filled);
-      else lines.push(...card(headers.map((h, k) => field(h, row[k] ?? []))));
+      if (filled.length <= 1) {
+        lines.push(...filled);
+        continue;
+      }
+      const fields = headers.map((h, k) => field(h, row[k] ?? []));
+      // A category column: each new value heads the projects under it, as a heading row would.
+      const named = fields.find((f) => f.role === 'category' && f.text !== '')?.text;
+      if (named !== undefined && named !== category) {
+        category = named;
+        lines.push(`${chineseCounting(++categories)}、${named}`);
+      }
+      lines.push(...card(fields));
     }
     return lines;
   }

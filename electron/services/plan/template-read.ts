@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import type { CategoryDef, Comparator, IndicatorDef, IndicatorKind, PlanDef, ReportingFrequency, SubordinateGroup, TaskDef, UnitDef, UnitKind } from '../../../shared/domain';
-import { dotGroupedReadings } from '../../../shared/numerals';
+import { chineseCounting, dotGroupedReadings } from '../../../shared/numerals';
 import { kindProblem } from '../../../shared/rules/kinds';
 import { issueWords, type IssueLike } from '../../../shared/zod-words';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
@@ -196,9 +196,6 @@ const KIND_OF: ReadonlyMap<string, IndicatorKind> = new Map(Object.entries(KIND_
 const UNIT_KIND_OF: ReadonlyMap<string, UnitKind> = new Map(Object.entries(UNIT_KIND_WORDS).map(([k, w]) => [w, k as UnitKind]));
 const FREQUENCY_OF: ReadonlyMap<string, ReportingFrequency> = new Map(Object.entries(FREQUENCY_WORDS).map(([k, w]) => [w, k as ReportingFrequency]));
 
-
-const NUMERALS = '零一二三四五六七八九';
-
 /**
  * A 类别 cell as its number and name. 一、name is the template's form; people also number with a space
  * (一 name), in brackets (（二）name) or in digits (1、name): the number is read as a Chinese numeral and the
@@ -214,15 +211,9 @@ function categoryParts(text: string): { no: string | null; name: string; plain: 
     ?? /^(\d{1,2})(?:\s*[、.．,，]|[\s\u3000])\s*(.+)$/.exec(s);
   const n = other && /^\d+$/.test(other[1]!) ? Number(other[1]) : null;
   if (!other || n === 0) return { no: null, name: text, plain: true };
-  return { no: n === null ? other[1]! : chineseNumeral(n), name: trimmed(other[2]!), plain: false };
+  return { no: n === null ? other[1]! : chineseCounting(n), name: trimmed(other[2]!), plain: false };
 }
 
-/** 1 → 一, 12 → 十二, 20 → 二十: a category's number when its cell gives none. */
-function chineseNumeral(n: number): string {
-  if (n < 10) return NUMERALS[n]!;
-  const tens = Math.floor(n / 10);
-  return `${tens === 1 ? '' : NUMERALS[tens]}十${n % 10 === 0 ? '' : NUMERALS[n % 10]}`;
-}
 
 class TemplateReader {
   private readonly errors: PlanProblem[] = [];
@@ -622,7 +613,7 @@ class TemplateReader {
       cat.tasks.push(task);
     }
     return categories.map((c, k) => {
-      const category: CategoryDef = { no: c.no ?? chineseNumeral(k + 1), seq: k + 1, name: c.name, tasks: c.tasks };
+      const category: CategoryDef = { no: c.no ?? chineseCounting(k + 1), seq: k + 1, name: c.name, tasks: c.tasks };
       const cell = { row: c.row, col: colOf('category')!, header: HEADER_OF.category };
       this.locate(category, sheet, c.row, { no: cell, name: cell });
       return category;
