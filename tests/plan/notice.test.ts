@@ -576,6 +576,13 @@ describe('cardLines: a table of projects as project cards', () => {
     expect([task!.no, task!.title, task!.leadUnits, task!.indicators.map((i) => [i.name, i.target, i.kind, i.deadline])]).toEqual([1, '城南小学新建工程', ['市教体局'], [['新建教学楼', 2, 'milestone', 12]]]);
   });
 
+  it('keeps a card\u2019s 建设内容 written after its units as the task\u2019s text and figures', () => {
+    const [task] = tasksOf('2022年全县民生实事项目\n一、教育\n项目一:幼儿园建设\n牵头单位:县教体局\n配合单位:县财政局\n建设内容:新建公办幼儿园8所。\n完成时限:2022年12月');
+    expect([task!.title, task!.text, task!.leadUnits, task!.coUnits, task!.indicators.map((i) => [i.name, i.target, i.deadline])]).toEqual(
+      ['幼儿园建设', '幼儿园建设。新建公办幼儿园8所。', ['县教体局'], ['县财政局'], [['新建公办幼儿园', 8, 12]]],
+    );
+  });
+
   it('leaves a table that lists no projects with units to its lines (null)', () => {
     expect(cardLines([row('姓名', '电话'), row('张三', '123')])).toBeNull();
     expect(cardLines([row('项目名称', '总投资'), row('新建幼儿园', '500')])).toBeNull();

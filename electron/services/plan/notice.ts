@@ -953,7 +953,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         open.text += line.text.slice(content, paren.index).trim();
         readAssignment(paren.text, open.assignment);
         open.closed = true;
-      } else if (!open.closed) {
+      } else if (!open.closed || content > 0) {
+        // A card may name its units before its 建设内容: a labelled content line is the task's wherever it stands.
         open.text += line.text.slice(content);
       }
     }
