@@ -194,6 +194,7 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     ['主要责任单位', '(主要责任单位:县人社局;配合单位:县教育局、县财政局)'],
     ['负责单位', '(负责单位:县人社局;配合单位:县教育局、县财政局)'],
     ['实施单位 (the first leads)', '(实施单位:县人社局、县教育局、县财政局)'],
+    ['a line of its own with no label: 县人社局牵头,…配合', '\n县人社局牵头,县教育局、县财政局配合。'],
     ['labels in 【】 on lines of their own', '\n【牵头单位】县人社局 【配合单位】县教育局、县财政局\n【完成时间】2020年12月底'],
   ])('%s: a label is no unit and every name is its own', (_, paren) => {
     const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);

@@ -191,6 +191,9 @@ const UNLABELED_PAREN = /[((]((?:[^()()]|[((][^()()]*[))])*?牵头(?:[^()()]|[((
 const INLINE_ASSIGNMENT = new RegExp(`[。;;]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)$`);
 
 /** Where a line's units begin, and their text with its labels. */
+/** A line of its own that only says who leads and who helps, with no label: "县教体局牵头,县财政局、县住建局配合。" */
+const UNLABELED_LINE = /^([省市县区各][^。()()::,,;;]{1,40}牵头(?:[,,;;][^。()()::]{1,160}(?:配合|协助|协同|参与))?)[。.]?$/;
+
 function assignmentAtEnd(line: string): { index: number; text: string } | null {
   const paren = ASSIGNMENT_PAREN.exec(line);
   if (paren) return { index: paren.index, text: paren[1]! };
@@ -946,8 +949,12 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       const paren = assignmentAtEnd(line.text);
       // "建设内容:…" under a card: its words join the task's text, the label does not.
       const content = CARD_CONTENT.exec(line.text)?.[0].length ?? 0;
+      const unlabeled = open.closed ? null : UNLABELED_LINE.exec(line.text);
       if (ASSIGNMENT_LINE.test(line.text)) {
         readAssignment(line.text, open.assignment);
+        open.closed = true;
+      } else if (unlabeled) {
+        readAssignment(`责任单位:${unlabeled[1]!}`, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
         open.text += line.text.slice(content, paren.index).trim();
