@@ -727,6 +727,18 @@ describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () =
   });
 });
 
+describe('parseNoticeText: units named on a category\u2019s heading', () => {
+  it('are those of each task under it that names no lead of its own; a task\u2019s own units stand', () => {
+    const r = parseNoticeText(`${HEAD}一、教育(牵头单位:县教体局;配合单位:县财政局)\n1.新建公办幼儿园8所。\n2.改造校舍2万平方米。(配合单位:县住建局)\n3.新建学校食堂5个。(牵头单位:县市场监管局)\n二、健康\n4.免费体检10万人次。(牵头单位:县卫健委)`);
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.leadUnits, t.coUnits])])).toEqual([
+      ['教育', [[1, ['县教体局'], ['县财政局']], [2, ['县教体局'], ['县住建局']], [3, ['县市场监管局'], []]]],
+      ['健康', [[4, ['县卫健委'], []]]],
+    ]);
+    expect(r.review.map((x) => x.reason)).toContain('类别「教育」的标题写明了责任单位,其下2项没有写牵头单位的任务(任务1、2)按标题的单位读取,请核对。');
+  });
+});
+
 describe('parseNoticeText: a category that counts its items', () => {
   it('leaves 就业创业(2项) its name, and asks where the count and the tasks read under it differ', () => {
     const r = parseNoticeText(`${HEAD}一、就业创业(2项)\n1.新增城镇就业8000人。(牵头单位:县人社局)\n2.开展技能培训1.5万人次。(牵头单位:县人社局)\n二、教育事业(共三项)\n3.新建幼儿园5所。(牵头单位:县教体局)`);

@@ -872,6 +872,31 @@ function restartsPerCategory(drafts: readonly DraftTask[]): boolean {
   return byCategory.size > 1 && [...byCategory.values()].every((nos) => nos.every((no, i) => no === i + 1));
 }
 
+/**
+ * "一、教育(牵头单位:县教体局)": units named on a category's heading are those of each task under it that names no
+ * lead of its own (a task's own units, deadline and leader stand); the heading keeps only its name.
+ */
+function inheritCategoryUnits(categories: { name: string }[], drafts: readonly DraftTask[], review: PlanReviewItem[]): void {
+  categories.forEach((c, k) => {
+    const paren = assignmentAtEnd(c.name);
+    if (!paren) return;
+    const given: Assignment = {};
+    readAssignment(paren.text, given);
+    c.name = c.name.slice(0, paren.index).trim();
+    const taking = drafts.filter((d) => d.category === k && !d.assignment.leads && !d.assignment.both);
+    for (const { assignment: a } of taking) {
+      if (given.leads) a.leads = given.leads;
+      if (given.both) a.both = given.both;
+      a.cos ??= given.cos;
+      a.leader ??= given.leader;
+      a.deadline ??= given.deadline;
+    }
+    if (taking.length > 0) {
+      review.push({ task: null, reason: `类别「${c.name}」的标题写明了责任单位,其下${taking.length}项没有写牵头单位的任务(任务${taking.map((d) => d.no).join('、')})按标题的单位读取,请核对。` });
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The notice's head: title, date, issuer
 
@@ -973,6 +998,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     });
     review.push({ task: null, reason: `通知中每个类别的任务都从1重新编号,已按出现顺序统一编为任务1–${drafts.length},请核对。` });
   }
+  inheritCategoryUnits(categories, drafts, review);
   if (unnumbered.length > 0) {
     review.push({ task: null, reason: `通知中的${unnumbered.length}个项目没有编号,已按出现顺序编为任务${unnumbered[0]}–${unnumbered.at(-1)},请核对。` });
   }
