@@ -8,6 +8,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/bridge/server';
@@ -57,7 +58,24 @@ describe('a county office on its own plan in Chromium', () => {
     await closeModal(S, '关闭');
     await expect(S.getByTestId('setup-summary').isDisabled()).resolves.toBe(true);
 
-    // The county's notice as Word/WPS would save it.
+    // A city's own table of projects in Excel (not the template): read as the table a notice attaches, shown the same way.
+    const table = join(tmp.dir, 'notices', '2020年民生实事项目表.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('项目表');
+    ws.addRow(['2020年全县民生实事项目一览表']);
+    ws.addRow(['序号', '类别', '项目名称', '建设内容', '牵头单位', '配合单位', '完成时限']);
+    ws.addRow([1, '教育', '幼儿园建设', '新建公办幼儿园5所', '县教体局', '县财政局', '2020年12月底']);
+    ws.addRow([2, '健康', '老年人体检', '免费体检3万人次', '县卫健委', '各乡镇人民政府', '2020年11月底']);
+    await wb.xlsx.writeFile(table);
+    await answerDialogs(office.origin, office.token, table);
+    await S.getByTestId('choose-plan-file').click();
+    await poll(() => modal.getByTestId('preview-tasks').textContent()).toBe('2 项(2 个类别)');
+    await poll(() => modal.getByTestId('preview-task-table').textContent()).toContain('幼儿园建设');
+    expect(await modal.getByTestId('plan-errors').count()).toBe(0);
+    await shot(S, '49-first-start-project-table');
+    await closeModal(S, '已核对');
+
+    // The county's notice as Word/WPS would save it, chosen instead.
     const notice = join(tmp.dir, 'notices', '郎溪县2020年民生工作要点.docx');
     copyFileSync(NOTICE, notice);
     await answerDialogs(office.origin, office.token, notice);
