@@ -727,6 +727,17 @@ describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () =
   });
 });
 
+describe('parseNoticeText: items marked with ● where nothing numbers them', () => {
+  it('reads each as a task, numbered in order for a person to confirm; beside numbered tasks ● is their text', () => {
+    const r = parseNoticeText(`${HEAD}一、教育\n●新建公办幼儿园8所。(牵头单位:县教体局)\n●改造校舍2万平方米。(牵头单位:县教体局)\n二、健康\n■免费体检10万人次。(牵头单位:县卫健委)`);
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => c.tasks.map((t) => [t.no, t.title]))).toEqual([[[1, '新建公办幼儿园8所'], [2, '改造校舍2万平方米']], [[3, '免费体检10万人次']]]);
+    expect(r.review.map((x) => x.reason)).toContain('通知中的3个项目没有编号,已按出现顺序编为任务1–3,请核对。');
+    const numbered = parseNoticeText(`${HEAD}一、教育\n1.学前教育提升。\n●新建公办幼儿园8所;\n●新增学位900个。\n(牵头单位:县教体局)`);
+    expect(numbered.plan.categories[0]!.tasks.map((t) => [t.no, t.indicators.map((i) => i.target)])).toEqual([[1, [8, 900]]]);
+  });
+});
+
 describe('parseNoticeText: units named on a category\u2019s heading', () => {
   it('are those of each task under it that names no lead of its own; a task\u2019s own units stand', () => {
     const r = parseNoticeText(`${HEAD}一、教育(牵头单位:县教体局;配合单位:县财政局)\n1.新建公办幼儿园8所。\n2.改造校舍2万平方米。(配合单位:县住建局)\n3.新建学校食堂5个。(牵头单位:县市场监管局)\n二、健康\n4.免费体检10万人次。(牵头单位:县卫健委)`);

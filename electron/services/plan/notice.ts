@@ -61,6 +61,7 @@ const PAREN_DECIMAL_ITEM = /^[((](\d{1,3})[))]\s*(.*)$/;
 const PAREN_CN_ITEM = new RegExp(`^[((]([${CN_NUM}]{1,3})[))]\\s*(.*)$`);
 const SHI_ITEM = new RegExp(`^([${CN_NUM}]{1,3})是\\s*(.*)$`);
 const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
+const BULLET_ITEM = /^[●•◆◇■□▲△★☆○◎▶►]\s*(.+)$/;
 /**
  * A project card (项目卡), as lists of 民生实事 projects are printed: "项目名称:…" (or "项目一:…") starts a task,
  * "建设内容:…" and the like give its text, then the usual 牵头单位/配合单位/完成时限 lines.
@@ -95,6 +96,8 @@ function classify(lines: readonly string[]): Line[] {
   // Project cards are the tasks where nothing else numbers them; beside numbered items they are those items' text.
   const numbered = itemsNumbered(lines);
   const cardTasks = !numbered && (has(CARD_TITLE) || has(CARD_NUMBERED));
+  // ● bullets are the tasks only where nothing numbers them (a list copied from a web page), numbered here in order.
+  const bulletTasks = !numbered && !cardTasks && has(BULLET_ITEM);
   // 一是、二是 enumerate inside a task's text unless nothing else numbers the tasks.
   const shiIsTask = !numbered && !cardTasks;
   let lastTask = 0;
@@ -155,6 +158,10 @@ function classify(lines: readonly string[]): Line[] {
     if (m) return { kind: 'task', no: Number(m[1]), printed: m[1]!, rest: m[2]!, at };
     m = SHI_ITEM.exec(l);
     if (m && shiIsTask) return { kind: 'task', no: chineseNumber(m[1]!), printed: `${m[1]}是`, rest: m[2]!, at };
+    if (bulletTasks) {
+      m = BULLET_ITEM.exec(l);
+      if (m) return { kind: 'task', no: lastTask + 1, printed: String(lastTask + 1), rest: m[1]!, at, numbered: false };
+    }
     if (cardTasks) {
       m = CARD_NUMBERED.exec(l);
       if (m) return { kind: 'task', no: chineseNumber(m[1]!), printed: /\d/.test(m[1]!) ? m[1]! : `项目${m[1]}`, rest: m[2]!, at, card: true };
