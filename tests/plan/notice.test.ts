@@ -557,7 +557,8 @@ describe('cardLines: a table of projects as project cards', () => {
     ])).toEqual([
       '附表', '一、教育',
       '1.项目名称:新建幼儿园', '建设内容:新建幼儿园2所,新增学位540个。', '责任单位:县教体局、县住建局', '完成时间:2020年8月',
-      '项目名称:改造食堂5所。', '备注:续建', '责任单位:县教体局',
+      // Its 序号 left blank among numbered rows, a project naming its units is the next.
+      '2.项目名称:改造食堂5所。', '备注:续建', '责任单位:县教体局',
     ]);
   });
 
@@ -724,6 +725,26 @@ describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () =
   it('keeps 一、 as a heading where tasks are numbered under it', () => {
     const r = parseNoticeText(`${HEAD}一、教育\n1.新建幼儿园3所。(牵头单位:县教体局)`);
     expect(r.plan.categories.map((c) => [c.name, c.tasks.length])).toEqual([['教育', 1]]);
+  });
+});
+
+describe('parseNoticeText: a table pasted from WPS or Excel (cells separated by tabs)', () => {
+  it('reads it as a table of projects: a row with one cell a category, each other row a task', () => {
+    const r = parseNoticeText('2022年全县民生实事项目\n序号\t项目名称\t建设内容\t牵头单位\t配合单位\n一、教育\t\t\t\t\n1\t幼儿园建设\t新建公办幼儿园8所\t县教体局\t县财政局\n2\t老年人体检\t免费体检10万人次\t县卫健委\t');
+    expect(r.errors).toEqual([]);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.coUnits, t.indicators.map((i) => i.target)])])).toEqual([
+      ['教育', [[1, '幼儿园建设', ['县教体局'], ['县财政局'], [8]], [2, '老年人体检', ['县卫健委'], [], [100000]]]],
+    ]);
+  });
+
+  it('takes a project whose 序号 was left blank among numbered ones as the next, not as the text of the one before', () => {
+    const r = parseNoticeText('2022年全县民生实事项目\n序号\t项目名称\t建设内容\t牵头单位\n1\t幼儿园建设\t新建公办幼儿园8所\t县教体局\n\t老年人体检\t免费体检10万人次\t县卫健委');
+    expect(r.plan.categories.flatMap((c) => c.tasks.map((t) => [t.no, t.title, t.leadUnits]))).toEqual([[1, '幼儿园建设', ['县教体局']], [2, '老年人体检', ['县卫健委']]]);
+  });
+
+  it('leaves lines with tabs that are no table of projects as they were', () => {
+    const r = parseNoticeText(`${HEAD}一、教育\n1.新建幼儿园3所。\t(牵头单位:县教体局)`);
+    expect(r.plan.categories[0]!.tasks.map((t) => [t.title, t.leadUnits])).toEqual([['新建幼儿园3所', ['县教体局']]]);
   });
 });
 

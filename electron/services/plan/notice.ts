@@ -440,6 +440,28 @@ function card(fields: readonly Field[]): string[] {
 }
 
 /**
+ * A table pasted from WPS or Excel into the text (cells separated by tabs, a row a line): read as a table of
+ * projects is, where it is one; any other lines with tabs stay as they are.
+ */
+function tabTablesAsCards(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    if (!lines[i]!.includes('\t')) {
+      out.push(lines[i++]!);
+      continue;
+    }
+    let end = i;
+    while (end < lines.length && lines[end]!.includes('\t')) end++;
+    const block = lines.slice(i, end);
+    const cards = cardLines(block.map((l) => l.split('\t').map((c) => (c.trim() === '' ? [] : [c.trim()]))));
+    out.push(...(cards ?? block));
+    i = end;
+  }
+  return out.join('\n');
+}
+
+/**
  * A table's rows (each cell's paragraphs) as the lines of project cards, or null for a table that lists no
  * projects with their units: that one is read as its lines were. Two layouts: a header row (序号 | 项目名称 |
  * 建设内容 | 牵头单位 …) and a project a row under it, a row with one filled cell ("一、教育事业", a merged heading)
@@ -467,13 +489,19 @@ export function cardLines(rows: readonly (readonly (readonly string[])[])[]): st
     const lines = rows.slice(0, at).flatMap((r) => r.flat().filter((t) => t.trim() !== ''));
     let category = '';
     let categories = 0;
+    let lastNo = 0;
     for (const row of rows.slice(first)) {
       const filled = [...new Set(row.map((c) => c.join('').trim()).filter((t) => t !== ''))];
       if (filled.length <= 1) {
         lines.push(...filled);
         continue;
       }
-      const fields = headers.map((h, k) => field(h, row[k] ?? []));
+      let fields = headers.map((h, k) => field(h, row[k] ?? []));
+      // A project (it names its units) whose 序号 was left blank among numbered ones is the next: unnumbered, it
+      // would be no task in a numbered list.
+      const printedNo = fields.map((f) => (f.role === 'no' ? CARD_NO.exec(f.text)?.[1] : undefined)).find((n) => n !== undefined);
+      if (printedNo !== undefined) lastNo = chineseNumber(printedNo);
+      else if (lastNo > 0 && fields.some((f) => f.role === 'units' && f.text !== '')) fields = fields.map((f) => (f.role === 'no' ? { ...f, text: String(++lastNo) } : f));
       // A category column: each new value heads the projects under it, as a heading row would.
       const named = fields.find((f) => f.role === 'category' && f.text !== '')?.text;
       if (named !== undefined && named !== category) {
@@ -944,7 +972,7 @@ interface DraftTask {
  */
 export function parseNoticeText(input: string, opts: NoticeOptions = {}): ParsedPlan {
   // The separator goes before clauses are split at commas: 3,000米 is one figure, not 3 and 000米.
-  const lines = normalizeNoticeText(input).replace(THOUSANDS, (_, head: string, groups: string) => head + groups.replace(/,/g, '')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = tabTablesAsCards(normalizeNoticeText(input)).replace(THOUSANDS, (_, head: string, groups: string) => head + groups.replace(/,/g, '')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const review: PlanReviewItem[] = [];
   const errors: PlanProblem[] = [];
   const classified = classify(lines);
