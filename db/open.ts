@@ -57,21 +57,16 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<OpenDatabase
   // A ledger emptied to 0 bytes (a power cut mid-copy) would open as a new, empty database and be given
   // a fresh schema: it is a damaged ledger, whose backups are the way back.
   if (opts.mustExist && sizeOf(file) === 0) throw new StoreError('damaged', file, 'SQLITE_NOTADB');
-  let sqlite: BetterSqlite3.Database;
+  let sqlite: BetterSqlite3.Database | undefined;
   try {
     sqlite = new BetterSqlite3(file, { fileMustExist: opts.mustExist ?? false, readonly: opts.readonly ?? false, timeout: BUSY_TIMEOUT_MS });
-  } catch (err) {
-    const failure = storeError(err, file);
-    if (opts.copyIfReadOnly && failure?.failure === 'read-only' && !hasPendingWal(file)) return openCopy(file);
-    throw failure ?? new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`);
-  }
-  try {
     configure(sqlite, opts.readonly ?? false);
   } catch (err) {
-    sqlite.close();
+    sqlite?.close();
     const failure = storeError(err, file);
+    // A read-only place fails at the open or at the first pragma, as SQLite finds out.
     if (opts.copyIfReadOnly && failure?.failure === 'read-only' && !hasPendingWal(file)) return openCopy(file);
-    throw failure ?? err;
+    throw failure ?? (sqlite ? err : new LedgerError('E_NOT_FOUND', `无法打开数据库文件 ${file}:${(err as Error).message}`));
   }
   return withKysely(sqlite, file, !opts.readonly);
 }

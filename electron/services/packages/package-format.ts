@@ -598,7 +598,6 @@ function parseWorkbook(parts: Parts, limits: Limits): ParsedWorkbook {
   }
 }
 
-
 // --- (d) the signature sheet -----------------------------------------------------------------
 
 interface SignatureCells {

@@ -197,10 +197,10 @@ const UNLABELED_PAREN = /[((]((?:[^()()]|[((][^()()]*[))])*?牵头(?:[^()()]|[((
 /** Labels after the task's last sentence, with no parenthesis: "…2000套。牵头单位:市住建局;配合单位:…". */
 const INLINE_ASSIGNMENT = new RegExp(`[。;;]\\s*((?:${LEAD_LABEL}|${BOTH_LABEL}|${LEADER_LABEL})\\s*[::].*)$`);
 
-/** Where a line's units begin, and their text with its labels. */
 /** A line of its own that only says who leads and who helps, with no label: "县教体局牵头,县财政局、县住建局配合。" */
 const UNLABELED_LINE = /^([省市县区各][^。()()::,,;;]{1,40}牵头(?:[,,;;][^。()()::]{1,160}(?:配合|协助|协同|参与))?)[。.]?$/;
 
+/** Where a line's units begin, and their text with its labels. */
 function assignmentAtEnd(line: string): { index: number; text: string } | null {
   const paren = ASSIGNMENT_PAREN.exec(line);
   if (paren) return { index: paren.index, text: paren[1]! };
@@ -423,10 +423,15 @@ interface Field {
 /** A 序号 cell: 3, 3. or 三、 */
 const CARD_NO = new RegExp(`^(\\d{1,3}|[${CN_NUM}]{1,3})\\s*[.、]?$`);
 
+/** The number a project's 序号 field shows (3, 3. or 三、), as printed; undefined for none. */
+function printedNo(fields: readonly Field[]): string | undefined {
+  return fields.map((f) => (f.role === 'no' ? CARD_NO.exec(f.text)?.[1] : undefined)).find((n) => n !== undefined);
+}
+
 /** A project's fields as the lines of a project card; none for a row that names no project. */
 function card(fields: readonly Field[]): string[] {
   const of = (role: ColumnRole) => fields.filter((f) => f.role === role && f.text !== '');
-  const no = of('no').map((f) => CARD_NO.exec(f.text)?.[1]).find((n) => n !== undefined);
+  const no = printedNo(fields);
   const title = of('title').map((f) => f.text).join(';');
   const content = of('content').map((f) => sentence(f.text)).join('');
   const head = title || content;
@@ -499,8 +504,8 @@ export function cardLines(rows: readonly (readonly (readonly string[])[])[]): st
       let fields = headers.map((h, k) => field(h, row[k] ?? []));
       // A project (it names its units) whose 序号 was left blank among numbered ones is the next: unnumbered, it
       // would be no task in a numbered list.
-      const printedNo = fields.map((f) => (f.role === 'no' ? CARD_NO.exec(f.text)?.[1] : undefined)).find((n) => n !== undefined);
-      if (printedNo !== undefined) lastNo = chineseNumber(printedNo);
+      const no = printedNo(fields);
+      if (no !== undefined) lastNo = chineseNumber(no);
       else if (lastNo > 0 && fields.some((f) => f.role === 'units' && f.text !== '')) fields = fields.map((f) => (f.role === 'no' ? { ...f, text: String(++lastNo) } : f));
       // A category column: each new value heads the projects under it, as a heading row would.
       const named = fields.find((f) => f.role === 'category' && f.text !== '')?.text;
