@@ -85,7 +85,7 @@ async function withKysely(sqlite: BetterSqlite3.Database, file: string, migratin
 }
 
 /** A -wal file with frames in it: changes the database file itself does not hold yet, which a copy of it would miss. */
-function hasPendingWal(file: string): boolean {
+export function hasPendingWal(file: string): boolean {
   return (sizeOf(`${file}-wal`) ?? 0) > 0;
 }
 

@@ -796,6 +796,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         const files = expandPaths(args.positional);
         verifier.readAhead(files.slice(0, readAheadCount(files, 0, START_AHEAD_FILES, START_AHEAD_BYTES)));
         // Closed whatever happens, a database that would not open included.
+        // A preview writes nothing, so it may look at a ledger on a write-protected stick (a copy in memory).
         return await withLedger(need(args, 'db'), async (l) => {
           const { importFiles, verifyingWith } = await import('./services/import/import');
           const results = await importFiles(l, args.positional, {
@@ -819,7 +820,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             io.out(`共 ${results.length} 个文件:${word.accepted} ${n('accepted')},重复 ${n('duplicate')},拒收 ${n('rejected')}。`);
           }
           return results.some((r) => r.status === 'rejected') ? 1 : 0;
-        }).finally(() => verifier.close());
+        }, args.flags.has('dry-run') ? io : undefined).finally(() => verifier.close());
       }
       case 'keys': {
         checkOptions(args, ['db', 'accept-from']);
@@ -941,8 +942,11 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         else {
           if (!health.ok) {
             io.out(`注意:${health.problem}`);
-            if (health.lastGoodBackup) io.out(`最近一份完好的备份:${health.lastGoodBackup.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${health.lastGoodBackup.file}`);
-            else io.out('没有找到完好的备份。');
+            // A backup is offered for a damaged or missing file, not for one that is busy or could not be checked.
+            if (health.damaged || !existsSync(base)) {
+              if (health.lastGoodBackup) io.out(`最近一份完好的备份:${health.lastGoodBackup.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${health.lastGoodBackup.file}`);
+              else io.out('没有找到完好的备份。');
+            }
           }
           if (list.length === 0) io.out(`数据库 ${file} 还没有备份(备份文件夹 ${dir})。`);
           else {
@@ -961,6 +965,12 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         else {
           io.out(`已从备份 ${r.restoredFrom} 恢复数据库 ${file}(已记入审计日志,第 ${r.restoreAuditId} 条)。`);
           io.out(r.auditNotCarried ?? `审计日志未丢失:自该备份以来的 ${r.carriedAudit} 条审计记录已原样转入恢复后的数据库。`);
+          // The log keeps what was done since the backup; the data it did is what the restore took back.
+          if (!r.auditNotCarried && r.carriedAudit > 0) {
+            const first = r.restoreAuditId - r.carriedAudit;
+            const ids = r.carriedAudit === 1 ? `${first}` : `${first}–${r.restoreAuditId - 1}`;
+            io.out(`注意:这 ${r.carriedAudit} 条记录(审计日志第 ${ids} 条)所做的导入、录入、关账等修改不在恢复后的数据中;仍需要的,请重新导入或录入(npm run -s ledger -- audit --db ${file} 可查看)。`);
+          }
           if (r.safetyCopy) io.out(`恢复前的数据库已另存为 ${r.safetyCopy.file};如需撤销,用它再恢复一次。`);
           if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);
         }

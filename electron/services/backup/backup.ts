@@ -7,11 +7,11 @@
  * (`<db>.key`) is never copied: a backup holds the database only.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
-import { APPLICATION_ID, openDatabase, openInMemory } from '../../../db/open';
+import { APPLICATION_ID, hasPendingWal, openDatabase, openInMemory } from '../../../db/open';
 import { failureOf, storeError, StoreError } from '../../../db/errors';
 import { LATEST_VERSION } from '../../../db/migrations';
 import { LedgerError } from '../../../shared/errors';
@@ -267,9 +267,12 @@ async function restoreLocked(dbFile: string, backupFile: string, opts: RestoreOp
   try {
     refuseForeignKey(dbFile, check, basename(backupFile));
     if (existsSync(dbFile)) {
+      refuseUnwritable(dbFile);
+      refuseIfOpenElsewhere(dbFile);
       const current = openHealthy(dbFile);
       if (current) {
         try {
+          refuseOtherYear(current, opened.sqlite, basename(backupFile));
           try {
             carried = auditMissingFrom(current, opened.sqlite);
           } catch (err) {
@@ -355,20 +358,43 @@ export function checkDatabaseHealth(dbFile: string, opts: { readonly dir?: strin
     const header = readHeaderOfFile(dbFile);
     if (header?.incomplete) return bad(`数据库文件 ${dbFile} 不完整(${header.incomplete}),已损坏。`, true);
   }
-  let sqlite: BetterSqlite3.Database;
+  const verdict = (sqlite: BetterSqlite3.Database): Health => {
+    try {
+      const rows = (sqlite.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+      return rows.length === 1 && rows[0] === 'ok' ? { ok: true } : bad(`数据库文件 ${dbFile} 已损坏(完整性检查未通过)。`, true);
+    } finally {
+      sqlite.close();
+    }
+  };
   try {
-    sqlite = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+    return verdict(new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true }));
   } catch (err) {
-    return isDamage(err) ? bad(`数据库文件 ${dbFile} 已损坏,无法打开。`, true) : bad(`无法打开数据库文件 ${dbFile}:${fsReason(err)}。`, false);
+    if (isDamage(err)) return bad(`数据库文件 ${dbFile} 已损坏,无法读取。`, true);
+    // A write-protected place cannot hold the -shm a WAL database is read with (the open or the first read
+    // fails): its bytes are checked in memory, as the commands that read it open them (db/open.ts), unless a
+    // -wal holds changes the file has not taken in.
+    const copy = storeError(err, dbFile)?.failure === 'read-only' && !hasPendingWal(dbFile) ? copyOf(dbFile) : null;
+    if (!copy) return notChecked(dbFile, err, bad);
+    try {
+      return verdict(copy);
+    } catch (copyErr) {
+      return isDamage(copyErr) ? bad(`数据库文件 ${dbFile} 已损坏,无法读取。`, true) : notChecked(dbFile, copyErr, bad);
+    }
   }
+}
+
+/** A file that could not be checked is not called damaged: what stopped the check, in words a clerk can act on. */
+function notChecked(dbFile: string, err: unknown, bad: (problem: string, damaged: boolean) => Health): Health {
+  if (failureOf(err) === 'busy') return bad(`数据库文件 ${dbFile} 正被另一个程序独占使用,暂时无法检查;请关闭那个程序后再试。`, false);
+  return bad(`无法打开数据库文件 ${dbFile}:${fsReason(err)}。`, false);
+}
+
+/** The file's bytes in memory, read-only; null if they cannot be read or opened (then the open's error stands). */
+function copyOf(dbFile: string): BetterSqlite3.Database | null {
   try {
-    const rows = (sqlite.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
-    if (rows.length !== 1 || rows[0] !== 'ok') return bad(`数据库文件 ${dbFile} 已损坏(完整性检查未通过)。`, true);
-    return { ok: true };
-  } catch (err) {
-    return isDamage(err) ? bad(`数据库文件 ${dbFile} 已损坏,无法读取。`, true) : bad(`无法读取数据库文件 ${dbFile}:${fsReason(err)}。`, false);
-  } finally {
-    sqlite.close();
+    return openInMemory(readFileSync(dbFile), { readonly: true });
+  } catch {
+    return null;
   }
 }
 
@@ -534,6 +560,64 @@ function readAuditOfDamaged(dbFile: string, backup: BetterSqlite3.Database): Mis
   }
 }
 
+/** Checked before anything is written (the copy made before a restore included): a restore renames over the file. */
+function refuseUnwritable(dbFile: string): void {
+  const places: readonly [string, string][] = [[dbFile, `数据库文件 ${dbFile}`], [dirname(dbFile), `数据库所在的文件夹 ${dirname(dbFile)}`]];
+  for (const [path, what] of places) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      throw new LedgerError('E_READ_ONLY', `${what} 是只读的(只读属性、写保护或没有写入权限),不能把备份恢复到这里。未做任何修改。`);
+    }
+  }
+}
+
+/**
+ * Restoring renames a new file over the database: a program that still has it open (the app's window, another
+ * command, a database tool) would go on writing into the old file, and what it wrote would be lost without a word.
+ * A connection in exclusive locking mode can begin an exclusive transaction on a WAL database only while no other
+ * connection has it open (each holds a lock for as long as it is open, idle or not), and writes nothing doing so.
+ */
+function refuseIfOpenElsewhere(dbFile: string): void {
+  let probe: BetterSqlite3.Database | null = null;
+  try {
+    probe = new BetterSqlite3(dbFile, { fileMustExist: true, timeout: 0 });
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE');
+    probe.exec('ROLLBACK');
+  } catch (err) {
+    if (failureOf(err) === 'busy') {
+      throw new LedgerError('E_DB_BUSY', `数据库 ${dbFile} 正被另一个程序打开(本程序的窗口、另一条命令或数据库工具)。恢复会替换这个文件,那个程序之后写入的内容会丢失:请先关闭它,再恢复。未做任何修改。`);
+    }
+    // Damage and the like are the health check's to find (openHealthy), and a damaged file is what a restore is for.
+  } finally {
+    probe?.close();
+  }
+}
+
+/**
+ * A backup of another year's ledger (a new year keeps the office's key, so refuseForeignKey lets it through) would
+ * replace this year's whole ledger: its plan is another plan. A ledger of that year is restored as a file of its own.
+ */
+function refuseOtherYear(current: BetterSqlite3.Database, backup: BetterSqlite3.Database, name: string): void {
+  const years = (db: BetterSqlite3.Database): number[] => {
+    try {
+      return (db.prepare('SELECT DISTINCT year FROM plans ORDER BY year').all() as { year: number }[]).map((r) => r.year);
+    } catch {
+      return []; // a database without a plan yet (a first start interrupted) has no year to compare
+    }
+  };
+  const mine = years(current);
+  const theirs = years(backup);
+  if (mine.length === 0 || theirs.length === 0 || theirs.some((y) => mine.includes(y))) return;
+  throw new LedgerError(
+    'E_WRONG_PLAN',
+    `备份「${name}」是 ${theirs.join('、')} 年计划的台账,本数据库是 ${mine.join('、')} 年的:恢复会用另一年的台账替换这一年的全部数据,未做任何修改。`
+    + `如需查看那一年的数据,请把备份恢复为另一个数据库文件(restore --db 新文件名.db --from 该备份)。`,
+    { backupYears: theirs, years: mine },
+  );
+}
+
 /** The current database opened read-only, or null if it is damaged or cannot be read. */
 function openHealthy(dbFile: string): BetterSqlite3.Database | null {
   let sqlite: BetterSqlite3.Database;
@@ -596,7 +680,8 @@ async function writeBackup(
   }).catch((err: unknown) => {
     throw fail(err);
   });
-  prune(dbFile, dir, keep, final, spare);
+  const undo = undoOfLastRestore(source);
+  prune(dbFile, dir, keep, final, [spare, undo === null ? null : join(dir, undo)]);
   const bytes = statSync(final).size;
   return { file: final, bytes, createdAt: at.toISOString(), reason };
 }
@@ -618,20 +703,34 @@ function uniqueName(dir: string, base: string, stamp: string, reason: BackupReas
 }
 
 /**
- * Keeps the newest `keep` backups, and the newest copy made before a restore whatever its age: a restore
- * replaces every row, and that copy is the only way to undo the latest one. Only files matching our own
- * name pattern are ever deleted.
+ * Keeps the newest `keep` backups, and the copy made before the latest restore whatever its age: a restore
+ * replaces every row, and that copy is the only way to undo it. `spare`: files kept besides (the backup a
+ * restore is reading; the copy the database's own audit log names as the latest restore's undo, which holds
+ * even when a clock that was wrong once gave an older copy a later name). Only files matching our own name
+ * pattern are ever deleted.
  */
-function prune(dbFile: string, dir: string, keep: number, justMade: string, spare?: string): void {
+function prune(dbFile: string, dir: string, keep: number, justMade: string, spare: readonly (string | null | undefined)[] = []): void {
   const all = scan(dbFile, dir);
-  const undoLastRestore = all.find((e) => e.info.reason === 'before-restore')?.info.file;
-  const spared = spare === undefined ? undefined : resolve(spare);
+  const kept = new Set(spare.filter((f): f is string => typeof f === 'string').map((f) => resolve(f)));
+  const newestUndo = all.find((e) => e.info.reason === 'before-restore')?.info.file;
+  if (newestUndo !== undefined) kept.add(resolve(newestUndo));
   // The new one is kept whatever its time: a clock set back must not make it the first to go.
   const others = all.filter((e) => e.info.file !== justMade);
   for (const e of others.slice(Math.max(0, keep - 1))) {
-    if (e.info.file !== undoLastRestore && resolve(e.info.file) !== spared) removeIfPresent(e.info.file);
+    if (!kept.has(resolve(e.info.file))) removeIfPresent(e.info.file);
   }
   removeStaleTemps(dir, backupTempPattern(basename(dbFile)));
+}
+
+/** The undo copy the latest restore made, as the database's audit log names it (its file name), or null. */
+function undoOfLastRestore(source: BetterSqlite3.Database): string | null {
+  try {
+    const row = source.prepare(`SELECT after FROM audit_log WHERE action = 'backup.restore' ORDER BY id DESC LIMIT 1`).get() as { after: string | null } | undefined;
+    const copy = row?.after ? (JSON.parse(row.after) as { safetyCopy?: unknown }).safetyCopy : null;
+    return typeof copy === 'string' && basename(copy) === copy ? copy : null;
+  } catch {
+    return null; // no audit log to read (a damaged file's copy): the newest by name is kept as before
+  }
 }
 
 function backupTempPattern(base: string): RegExp {
