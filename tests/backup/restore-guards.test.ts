@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createHandlers, dispatch, LedgerSession, type Dialogs } from '../../electron/services/api';
 import { backupNow, listBackups, restoreBackup } from '../../electron/services/backup/backup';
 import { openLedger } from '../../electron/services/context';
 import { initSummary } from '../../electron/services/plan/setup';
@@ -94,6 +95,24 @@ describe('restore refuses, changing nothing', () => {
       undo();
     }
     expect(listBackups(file).map((b) => b.reason)).toEqual(['manual']);
+  });
+});
+
+describe('the app’s own restore', () => {
+  it('closes its session first, so the check for another program lets it through, and it reopens on the restored data', async () => {
+    const { file, backup } = await officeWithBackup();
+    expect((await runLedger('lock', '--db', file, '--period', '2019-01')).code).toBe(0);
+    const dialogs: Dialogs = { openFiles: async () => null, openFolder: async () => null, chooseFolder: async () => null, saveFile: async () => null };
+    const session = new LedgerSession(file, { actor: '本机用户' });
+    try {
+      const handlers = createHandlers({ session, dialogs, emit: () => undefined });
+      expect(await dispatch(handlers, 'backup:list', undefined)).toMatchObject({ ok: true });
+      const r = await dispatch(handlers, 'backup:restore', { name: backup.split('/').at(-1)! });
+      expect(r).toMatchObject({ ok: true, value: { carriedAudit: 2 } });
+      expect(await dispatch(handlers, 'audit:list', {})).toMatchObject({ ok: true });
+    } finally {
+      await session.close();
+    }
   });
 });
 
