@@ -453,6 +453,16 @@ export function inspectZip(buf: Buffer, limits: Limits): Parts {
     const rawName = buf.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLen);
     checkExtraFields(buf.subarray(p + CENTRAL_BYTES + nameLen, p + CENTRAL_BYTES + nameLen + extraLen));
     const name = rawName.toString(flags & 0x800 ? 'utf8' : 'latin1');
+    // A folder entry (`xl/`, nothing in it) names no part: some zip tools add them. Skipped, not read.
+    if (name.endsWith('/') && uncompressedSize === 0 && compressedSize <= 2 && !name.slice(0, -1).endsWith('/')) {
+      const folder = name.slice(0, -1);
+      if (folder === '' || plainPartNameProblem(folder) === null) {
+        p = next;
+        continue;
+      }
+    }
+    const badName = plainPartNameProblem(name);
+    if (badName !== null) throw new PackageError('E_UNREADABLE', `文件已损坏或不完整(压缩包内文件名「${name}」${badName}),文件可能是恶意构造的,请重新导出或重新拷贝`);
     // Case folded: Excel finds parts by name whatever their case, so `xl/Workbook.xml` beside
     // `xl/workbook.xml` would leave two programs reading two different workbooks.
     if (names.has(name.toLowerCase())) throw corrupt(`压缩包内文件名重复:${name}`);
@@ -522,6 +532,22 @@ export function inspectZip(buf: Buffer, limits: Limits): Parts {
     parts.set(e.name.toLowerCase(), plain);
   }
   return parts;
+}
+
+/**
+ * Why a zip entry's name is not a plain part name, or null. Programs find a part by the name a relationship
+ * gives, and do not agree on what `%32`, `//`, `\\` or `..` in a name mean: `sheet%32.xml` beside
+ * `sheet2.xml` is one part to one program and two to another, so such names are refused (§7 b).
+ */
+export function plainPartNameProblem(name: string): string | null {
+  if (name.startsWith('/')) return '以 / 开头';
+  if (name.includes('\\')) return '含有反斜杠';
+  if (name.includes('%')) return '含有 %';
+  for (const segment of name.split('/')) {
+    if (segment === '') return '含有空的路径段(//)';
+    if (segment === '.' || segment === '..') return `含有路径段「${segment}」`;
+  }
+  return null;
 }
 
 /**

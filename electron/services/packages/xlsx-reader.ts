@@ -299,29 +299,36 @@ function relsOf(parts: Parts, part: string): readonly Rel[] {
       if (id === undefined || type === undefined || target === undefined) throw corrupt(`${name} 中的关系不完整`);
       if (out.some((r) => r.id === id)) throw corrupt(`${name} 中的关系编号 ${id} 重复`);
       const external = x.attr('TargetMode') === 'External';
-      out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target) });
+      out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target, name) });
     }
     return out;
   })) ?? [];
 }
 
-/** A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). */
-function resolveTarget(base: string, target: string): string {
-  // What every writer writes: `worksheets/sheet1.xml`, or absolute `/xl/worksheets/sheet1.xml`.
-  if (!target.includes('%') && !target.includes('..') && !target.includes('//')) {
-    return target.charCodeAt(0) === 0x2f ? target.slice(1) : base + target;
+/**
+ * A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). Only
+ * plain names are taken (§7 b): no `%` (programs disagree on decoding it: `sheet%32.xml` is `sheet2.xml`
+ * to one and a part of that literal name to another), no `\\`, no empty or `.` segment, and `..` only
+ * leading a relative target and staying inside the package (`../printerSettings/printerSettings1.bin`).
+ * The part is then looked up by exactly that name (case folded, as zip entries are).
+ */
+function resolveTarget(base: string, target: string, relsName: string): string {
+  const refuse = (why: string) => corrupt(`${relsName} 中的关系目标「${target}」${why}`);
+  if (target.includes('%')) throw refuse('含有 %');
+  if (target.includes('\\')) throw refuse('含有反斜杠');
+  const absolute = target.charCodeAt(0) === 0x2f;
+  const segments = (absolute ? target.slice(1) : target).split('/');
+  const out = absolute ? [] : base.split('/').filter((s) => s !== '');
+  let i = 0;
+  for (; !absolute && segments[i] === '..'; i++) {
+    if (out.length === 0) throw refuse('指向数据包之外');
+    out.pop();
   }
-  let path = target;
-  try {
-    path = decodeURIComponent(target);
-  } catch {
-    // not percent-encoded after all: use it as written
-  }
-  const segments = (path.startsWith('/') ? path.slice(1) : base + path).split('/');
-  const out: string[] = [];
-  for (const s of segments) {
-    if (s === '..') out.pop();
-    else if (s !== '.' && s !== '') out.push(s);
+  for (; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s === '') throw refuse('含有空的路径段');
+    if (s === '.' || s === '..') throw refuse(`含有路径段「${s}」`);
+    out.push(s);
   }
   return out.join('/');
 }
