@@ -844,31 +844,36 @@ function sheetProblems(sheet: ParsedSheet, signedRows: readonly (readonly CellVa
 
 /**
  * Re-save tolerance: empty, '' and a missing cell are equal; numbers are equal at 15 significant
- * digits (what LibreOffice keeps); text is equal once normalised (normaliseText). A number
+ * digits (what LibreOffice keeps); text is equal as sameText allows. A number
  * and the same digits as text differ: changing a cell's type is an edit.
  */
 function sameValue(signed: CellValue, found: FoundCell | undefined): boolean {
   if (found?.kind === 'error') return false;
   const f = found?.value ?? null;
   if (signed === null || signed === '') return f === null || f === '';
-  if (typeof signed === 'string') return typeof f === 'string' && (f === signed || normaliseText(f) === normaliseText(signed));
+  if (typeof signed === 'string') return typeof f === 'string' && (f === signed || sameText(signed, f));
   if (typeof signed === 'number') return typeof f === 'number' && (f === signed || round15(f) === round15(signed));
   return f === signed;
 }
 
 /**
- * Line ends as \n, and OOXML `_xHHHH_` escapes decoded, a few times over: writers disagree on
- * them (SheetJS and ExcelJS write a literal `_x0041_` unescaped, LibreOffice loses one level of
- * `_x005F_`), so "_x0041_" and "A" count as the same text. Only spellings of one text collapse.
+ * Line ends as \n; and the signed text's own literal `_xHHHH_` escapes may have lost a level of escaping
+ * on the way (SheetJS and ExcelJS write a literal `_x0041_` unescaped, LibreOffice loses one level of
+ * `_x005F_`), so signed "_x0041_" read back as "A" is the same text. Only that way round: the text found
+ * is already decoded one level, as Excel and LibreOffice show it, and is never decoded again, so a found
+ * `_x0033_` (written `_x005F_x0033_`) where "3" was signed is the change a person sees.
  */
-function normaliseText(s: string): string {
-  let out = s;
+function sameText(signed: string, found: string): boolean {
+  const want = found.replace(/\r\n?/g, '\n');
+  let out = signed.replace(/\r\n?/g, '\n');
+  if (out === want) return true;
   for (let i = 0; i < MAX_XSTRING_DECODES; i++) {
     const next = decodeXString(out);
-    if (next === out) break;
+    if (next === out) return false;
     out = next;
+    if (out === want) return true;
   }
-  return out.replace(/\r\n?/g, '\n');
+  return false;
 }
 
 function round15(n: number): number {
