@@ -19,6 +19,8 @@ import type { Color, Font, FoundCell, ParsedSheet, ParsedWorkbook, Styles, Xf } 
 const MIN_CONTRAST = 3;
 /** Points: smaller text is a smudge. Spreadsheet defaults are 10–12. */
 const MIN_FONT_POINTS = 6;
+/** Points: the most Excel allows; a size that is not a number up to this is laid out differently by each program. */
+const MAX_FONT_POINTS = 409;
 /** Points: a lower row clips its text (defaults are 12.8–15). */
 const MIN_ROW_POINTS = 8;
 /** Characters: a narrower column shows no digit. */
@@ -184,10 +186,14 @@ function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Fo
   if (backgrounds.length === 0) backgrounds.push([WHITE]);
   for (const font of fonts) {
     if (!font) continue;
+    if (font.size !== undefined && !(Number.isFinite(font.size) && font.size > 0 && font.size <= MAX_FONT_POINTS)) return '字号无效(不是 0 到 409 磅之间的数),各程序显示不同';
     if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
     if (font.raised) return '文字被设为上标或下标,字号变小';
     if (font.struck) return '文字带删除线,读起来像已作废';
     if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
+    // Excel draws a scheme font in the theme's typeface of that kind, whatever `name` says.
+    const themed = font.scheme ? wb.themeFonts[font.scheme].find((face) => SYMBOL_FONTS.test(face.trim())) : undefined;
+    if (themed !== undefined) return `使用了主题字体,主题的${font.scheme === 'minor' ? '正文' : '标题'}字体是符号字体「${themed}」,显示的是符号而不是文字`;
     const text = rgbOf(wb, font.color, BLACK);
     // Unreadable against every colour its background is made of (a pattern has two).
     if (backgrounds.some((bg) => bg.every((b) => contrast(text, b) < MIN_CONTRAST))) return '文字颜色与底色相同或几乎相同,看不见';
