@@ -13,7 +13,7 @@ import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, sign, verify } from '../keys/keys';
 import type { KeyPair } from '../keys/keys';
 import { encodeCell, RESERVED_SHEET_NAMES } from './xlsx-reader';
-import { generalChars, numberWidth } from './xlsx-display';
+import { DEFAULT_COL_WIDTH, generalWidth } from './xlsx-display';
 import {
   CONTENT_CHUNK_CHARS, contentSchema, DEFAULT_LIMITS, describeZodError, FORMAT_VERSION, manifestSchema, PACKAGE_MARKER,
   readPackage, SIGNATURE_SHEET, type CellValue, type Manifest, type PackageContent, type SheetContent,
@@ -39,7 +39,8 @@ export function writePackage(input: WritePackageInput): Buffer {
   const content: PackageContent = {
     sheets: input.sheets.map((s) => {
       const rows = s.rows.map((row) => row.map((v) => (typeof v === 'number' && Object.is(v, -0) ? 0 : v)));
-      return { name: s.name, rows, ...(s.colWidths === undefined ? {} : { colWidths: widthsForNumbers(s.colWidths, rows) }) };
+      const colWidths = widthsForNumbers(s.colWidths, rows);
+      return { name: s.name, rows, ...(colWidths === undefined ? {} : { colWidths }) };
     }),
     data: input.data,
   };
@@ -108,16 +109,19 @@ export function writePackage(input: WritePackageInput): Buffer {
  * does (1234567.891 in a 10-wide column shows 1234568): what the importer checks (xlsx-display.ts
  * numberWidth), so the program's own packages always verify. Whole characters, as the widths are given.
  */
-function widthsForNumbers(widths: readonly number[], rows: readonly (readonly CellValue[])[]): number[] {
-  const out = [...widths];
+function widthsForNumbers(widths: readonly number[] | undefined, rows: readonly (readonly CellValue[])[]): number[] | undefined {
+  const out = widths ? [...widths] : [];
   for (const row of rows) {
     row.forEach((v, c) => {
-      if (typeof v !== 'number' || c >= out.length) return;
-      const need = Math.ceil(numberWidth(generalChars(v)));
-      if (need > out[c]!) out[c] = Math.min(need, MAX_COL_WIDTH);
+      if (typeof v !== 'number') return;
+      const need = Math.ceil(generalWidth(v));
+      // A column given no width is the default one (DEFAULT_COL_WIDTH); the ones before it, if given none, are the default rounded up.
+      if (need <= (c < out.length ? out[c]! : DEFAULT_COL_WIDTH)) return;
+      while (out.length < c) out.push(Math.ceil(DEFAULT_COL_WIDTH));
+      out[c] = Math.min(need, MAX_COL_WIDTH);
     });
   }
-  return out;
+  return widths === undefined && out.length === 0 ? undefined : out;
 }
 
 /** Characters: the widest column Excel allows (and the content schema's limit). */

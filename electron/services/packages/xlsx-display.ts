@@ -54,7 +54,7 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   const width = col?.width ?? sheet.defaultColWidth;
   if (width !== undefined && !(width >= MIN_COL_CHARS)) return `所在的 ${colName(c)} 列宽度为 ${width},看不见`;
   const styles = cell.style >= 0 ? [cell.style] : [0, row?.style ?? -1, col?.style ?? -1].filter((i) => i >= 0);
-  const fit = typeof value === 'number' ? fitOf(wb, styles, width) : null;
+  const fit = typeof value === 'number' ? fitOf(wb, styles, width ?? DEFAULT_COL_WIDTH) : null;
   if (typeof fit === 'string') return fit;
   if ((row?.outlined || col?.outlined) && outlineCollapsed(sheet)) return '所在的行或列被分级折叠';
   if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
@@ -66,7 +66,7 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
     if (why) return why;
   }
   // General rounds decimals to fit the column, and shows ### where the whole part does not fit.
-  if (fit && typeof value === 'number' && !fit.fits(generalChars(value))) return `所在的 ${colName(c)} 列宽度为 ${width},数字显示为 ### 或少了小数`;
+  if (fit && typeof value === 'number' && !fit.fitsGeneral(value)) return `所在的 ${colName(c)} 列宽度为 ${width ?? `${DEFAULT_COL_WIDTH}(默认)`},数字显示为 ### 或少了小数`;
   return null;
 }
 
@@ -77,6 +77,11 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
  * and about 1.3 characters an indent level: 0.75 and 2 a level leave a margin for the reader.
  */
 const NUMBER_PADDING = 0.75;
+/**
+ * Characters: a column without a width (no `<col>`, no `defaultColWidth`) is Excel's default, 8.43;
+ * LibreOffice shows 12345678 in it in full, 123456789 as 1.23E+08 and 1234567.891 as 1234568.
+ */
+export const DEFAULT_COL_WIDTH = 8.43;
 const INDENT_CHARS = 2;
 /** Points: a workbook's default font when it gives none (Excel's Calibri 11). */
 const DEFAULT_FONT_POINTS = 11;
@@ -85,6 +90,7 @@ const DEFAULT_FONT_POINTS = 11;
 interface Fit {
   readonly width: number;
   readonly fits: (chars: number) => boolean;
+  readonly fitsGeneral: (value: number) => boolean;
 }
 
 /**
@@ -92,8 +98,7 @@ interface Fit {
  * the cell's font size over that one (a larger font widens the digits) and its indent. A problem when the
  * default font size is not a number, or null when the column gives no width.
  */
-function fitOf(wb: ParsedWorkbook, styles: readonly number[], width: number | undefined): Fit | string | null {
-  if (width === undefined) return null;
+function fitOf(wb: ParsedWorkbook, styles: readonly number[], width: number): Fit | string {
   const base = wb.styles.fonts[0]?.size ?? DEFAULT_FONT_POINTS;
   if (!(Number.isFinite(base) && base > 0)) return '工作簿的默认字号无效,各程序显示不同';
   let scale = 1;
@@ -105,7 +110,11 @@ function fitOf(wb: ParsedWorkbook, styles: readonly number[], width: number | un
       if (x.indent > indent) indent = x.indent;
     }
   }
-  return { width, fits: (chars) => numberWidth(chars, scale, indent) <= width };
+  return {
+    width,
+    fits: (chars) => numberWidth(chars, scale, indent) <= width,
+    fitsGeneral: (value) => generalWidth(value, scale, indent) <= width,
+  };
 }
 
 /** Column width (characters of the default font) a number of `chars` characters needs, in a font `scale` times the default, indented. */
@@ -114,13 +123,14 @@ export function numberWidth(chars: number, scale = 1, indent = 0): number {
 }
 
 /**
- * Characters a number takes as General shows it in full: its shortest spelling, up to the 11 characters
- * General shows at most. A longer one (0.1 + 0.2, 1e11 and up) shows rounded or in scientific notation in
- * any column: only its whole part must fit (wholeDigits), as before.
+ * Column width a number needs as General shows it in full: its shortest spelling, up to the 11 characters
+ * General shows at most, as numberWidth. A longer one (0.1 + 0.2, 1e11 and up) shows rounded or in
+ * scientific notation in any column: only its whole part must fit (wholeDigits, no padding), as before.
  */
-export function generalChars(v: number): number {
+export function generalWidth(v: number, scale = 1, indent = 0): number {
   const text = String(v);
-  return text.length <= 11 && !text.includes('e') ? text.length : wholeDigits(v);
+  if (text.length <= 11 && !text.includes('e')) return numberWidth(text.length, scale, indent);
+  return wholeDigits(v) * scale + indent * INDENT_CHARS;
 }
 
 /** What cell format `i` makes of this value: its number format, then its look and its rich-text runs'. */
