@@ -530,6 +530,49 @@ export const DISPLAY_ATTACKS: readonly DisplayAttack[] = [
     sheet: '填报数据', cell: 'E2', problem: /数字显示为 ###/,
   },
   {
+    name: 'a column 0.2 wider than the digits (120 in 3.2: LibreOffice needs some padding, prints ###)',
+    build: (p) => edit(p, DATA_SHEET, '<col min="5" max="5" width="10.83203125" customWidth="1"/>', '<col min="5" max="5" width="3.2" customWidth="1"/>'),
+    sheet: '填报数据', cell: 'E2', problem: /列宽度为 3.2,数字显示为 ###/,
+    shown: { as: 'pdf', worked: (t) => t.includes('###') },
+  },
+  {
+    name: 'a column too narrow for the decimals (General shows 0.953 as 0.95 in width 4)',
+    build: (p) => edit(p, DATA_SHEET, '<col min="5" max="5" width="10.83203125" customWidth="1"/>', '<col min="5" max="5" width="4" customWidth="1"/>'),
+    sheet: '填报数据', cell: 'E3', problem: /列宽度为 4,数字显示为 ### 或少了小数/,
+    shown: { as: 'pdf', worked: (t) => !t.includes('0.953') },
+  },
+  {
+    name: 'an indent of 3 levels (allowed) right-aligned in a column the digits alone fit (### in LibreOffice)',
+    build: (p) => styled('E2', { alignment: 'horizontal="right" indent="3"' })(edit(p, DATA_SHEET, '<col min="5" max="5" width="10.83203125" customWidth="1"/>', '<col min="5" max="5" width="6.5" customWidth="1"/>')),
+    sheet: '填报数据', cell: 'E2', problem: /列宽度为 6.5,数字显示为 ###/,
+    shown: { as: 'pdf', worked: (t) => t.includes('###') },
+  },
+  {
+    name: 'a 200-point font on a number (its digits no longer fit the column)',
+    build: styled('E2', { font: '<sz val="200"/><name val="Calibri"/>' }),
+    sheet: '填报数据', cell: 'E2', problem: /列宽度为 10.83203125,数字显示为 ###/,
+  },
+  {
+    name: 'a font size that is not a number (NaN) on a cell',
+    build: styled('I2', { font: '<sz val="NaN"/><name val="Calibri"/>' }),
+    sheet: '填报数据', cell: 'I2', problem: /字号无效/,
+  },
+  {
+    name: 'the default font\'s size INF (LibreOffice\'s layout collapses)',
+    build: (p) => editZipText(p, STYLES, (x) => x.replace('<sz val="12"/>', '<sz val="INF"/>')),
+    sheet: '封面', cell: 'A1', problem: /字号无效/,
+  },
+  {
+    name: 'the theme\'s minor font made Wingdings (Excel draws every scheme="minor" font in it)',
+    build: (p) => editZipText(p, 'xl/theme/theme1.xml', (x) => x.replace('<a:minorFont><a:latin typeface="Calibri"', '<a:minorFont><a:latin typeface="Wingdings"')),
+    sheet: '封面', cell: 'A1', problem: /主题的正文字体是符号字体「Wingdings」/,
+  },
+  {
+    name: 'the workbook window hidden (it opens showing no sheet)',
+    build: (p) => edit(p, 'xl/workbook.xml', '<sheets>', '<bookViews><workbookView visibility="hidden"/></bookViews><sheets>'),
+    sheet: '', cell: '', problem: /工作簿窗口被隐藏/,
+  },
+  {
     name: 'a row 6 points high (the text is clipped)',
     build: (p) => edit(p, DATA_SHEET, '<row r="2">', '<row r="2" ht="6" customHeight="1">'),
     sheet: '填报数据', cell: 'A2', problem: /第 2 行高度为 6/,

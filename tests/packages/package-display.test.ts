@@ -140,6 +140,35 @@ describe('a fixed format that rounds the number, or makes it too wide for its co
   });
 });
 
+describe('numbers in the program\'s own packages show in full: the writer widens their columns', () => {
+  it('1234567.891 in the 10-wide 累计完成 column: written 12 wide and verifies; narrowed back to 10, refused', () => {
+    const input = sampleReport(key);
+    const sheets = input.sheets.map((s) => (s.name === '填报数据' ? { ...s, rows: s.rows.map((row, r) => (r === 1 ? row.map((v, c) => (c === 4 ? 1234567.891 : v)) : row)) } : s));
+    const bytes = writePackage({ ...input, sheets });
+    const pkg = readPackage(bytes);
+    expect(pkg.content.sheets[1]!.colWidths).toEqual([6, 24, 18, 10, 12, 10, 30, 20, 20, 16]);
+    expect(pkg.content.sheets[1]!.rows[1]![4]).toBe(1234567.891);
+    const narrowed = edit(bytes, DATA_SHEET, '<col min="5" max="5" width="12.83203125" customWidth="1"/>', '<col min="5" max="5" width="10.83203125" customWidth="1"/>');
+    const err = refusalOf(narrowed);
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells?.[0]).toMatchObject({ sheet: '填报数据', cell: 'E2', signed: 1234567.891, problem: '所在的 E 列宽度为 10.83203125,数字显示为 ### 或少了小数' });
+  });
+
+  it('a column given no width is the default 8.43 wide: the writer gives one to a column whose numbers need more; the width removed, refused', () => {
+    const input = sampleReport(key);
+    const sheets = [...input.sheets.slice(0, 2), { name: '说明', rows: [['说明', 1234567.891, 12345678]] }];
+    const bytes = writePackage({ ...input, sheets });
+    expect(readPackage(bytes).content.sheets[2]!.colWidths).toEqual([9, 12, 9]);
+    const part = 'xl/worksheets/sheet3.xml';
+    const err = refusalOf(editZipText(bytes, part, (x) => x.replace(/<cols>.*<\/cols>/, '')));
+    expect(err.details?.cells?.[0]).toMatchObject({ sheet: '说明', cell: 'B1', signed: 1234567.891, problem: '所在的 B 列宽度为 8.43(默认),数字显示为 ### 或少了小数' });
+  });
+
+  it('a number General shows rounded in any width (0.1 + 0.2, 2^53 + 1) needs only its whole part: the widths stay as given', () => {
+    expect(readPackage(signed).content.sheets[1]!.colWidths).toEqual([6, 24, 18, 10, 10, 10, 30, 20, 20, 16]);
+  });
+});
+
 describe('a header or footer that says something is refused, quoting what it prints', () => {
   const footed = (footer: string) => edit(signed, DATA_SHEET, '</sheetData>', `</sheetData><headerFooter><oddFooter>${footer}</oddFooter></headerFooter>`);
 

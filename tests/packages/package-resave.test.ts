@@ -12,6 +12,7 @@ import { fingerprint } from '../../electron/services/keys/keys';
 import { SIGNATURE_SHEET, readPackage } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import type { CellDiff } from '../../electron/services/packages/package-format';
+import { edit } from './attacks';
 import { resaveExcelLike } from './excel-like';
 import { editWithSheetJS, fixture, refusalOf, readZip, requireResavers, resaveWithOpenpyxl, sampleReport, setCell, tempDir, testKey } from './helpers';
 
@@ -142,6 +143,15 @@ describe('a visible cell changed is refused, cell by cell', () => {
       setCell(wb.Sheets['填报数据']!, 'E2', { t: 's', v: '120' });
     });
     expect(refusalOf(edited).details?.cells).toEqual([{ ...E2, found: '120' }]);
+  });
+
+  it('a text escaped one level more than signed is a change: `_x005F_x8FDB_` shows as _x8FDB_ (Excel and LibreOffice decode one level)', () => {
+    const signed = writePackage(sampleReport(key));
+    const err = refusalOf(edit(signed, 'xl/sharedStrings.xml', '<si><t>加快进度</t></si>', '<si><t>加快_x005F_x8FDB_度</t></si>'));
+    expect(err.code).toBe('E_TAMPERED');
+    expect(err.details?.cells).toEqual([{ ...I2, found: '加快_x8FDB_度' }]);
+    // The other way round is a writer losing a level of the signed text's own escapes: still the same text.
+    expectSameAsOriginal(edit(signed, 'xl/sharedStrings.xml', '<t>_x005F_x0041_ 字面文字</t>', '<t>_x0041_ 字面文字</t>'));
   });
 
   it('a cell emptied, a cell filled in and an error value are changes', () => {

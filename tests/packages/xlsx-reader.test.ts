@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { PackageError, readPackage, readWorkbookFile } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
-import { DATA_SHEET, edit } from './attacks';
+import { DATA_SHEET, edit, withParts } from './attacks';
 import { deflated, editZipText, readZip, refusalOf, sampleReport, testKey, writeRawZip, writeZip } from './helpers';
 
 const key = testKey('unit');
@@ -123,6 +123,48 @@ describe('refused rather than guessed', () => {
     refusedAs(editZipText(signed, 'xl/_rels/workbook.xml.rels', (x) => x.replace('Target="worksheets/sheet3.xml"', 'Target="worksheets/sheet2.xml"')), 'E_UNREADABLE', '两个工作表指向同一份数据');
     const entries = readZip(signed).filter((e) => e.name !== 'xl/worksheets/sheet3.xml');
     refusedAs(writeRawZip(entries.map(deflated)), 'E_UNREADABLE', '缺少工作表「说明」的数据');
+  });
+
+  it('a relationship target or entry name that is not a plain part name: each program finds another part (§7 b)', () => {
+    const entries = readZip(signed);
+    const sheet = entries.find((e) => e.name === DATA_SHEET)!.data.toString('utf8');
+    const changed = Buffer.from(sheet.replace('<c r="E2"><v>120</v></c>', '<c r="E2"><v>9999</v></c>'));
+    expect(changed.toString('utf8')).not.toBe(sheet);
+    const WB_RELS = 'xl/_rels/workbook.xml.rels';
+    /** The signed sheet left in place, a changed copy under `entry`, and the workbook's relationship pointing at `target`. */
+    const twin = (entry: string, target: string, rename?: string) => {
+      const out = readZip(signed).map((e) => (e.name === DATA_SHEET && rename ? { ...e, name: rename } : e));
+      const rels = out.find((e) => e.name === WB_RELS)!;
+      rels.data = Buffer.from(rels.data.toString('utf8').replace('Target="worksheets/sheet2.xml"', `Target="${target}"`));
+      out.push({ name: entry, data: changed });
+      return writeRawZip(out.map(deflated));
+    };
+    // LibreOffice shows 9999 from the entry named literally; the old reader decoded the target and read the signed sheet.
+    refusedAs(twin('xl/worksheets/sheet%32.xml', 'worksheets/sheet%32.xml'), 'E_UNREADABLE', /文件名「xl\/worksheets\/sheet%32\.xml」含有 %/);
+    refusedAs(twin('xl/worksheets//sheet2.xml', 'worksheets//sheet2.xml'), 'E_UNREADABLE', /文件名「xl\/worksheets\/\/sheet2\.xml」含有空的路径段/);
+    refusedAs(twin('xl/worksheets/sheet%202.xml', 'worksheets/sheet%202.xml', 'xl/worksheets/sheet 2.xml'), 'E_UNREADABLE', /含有 %/);
+    for (const name of ['/xl/worksheets/sheet9.xml', 'xl\\worksheets\\sheet9.xml', 'xl/./worksheets/sheet9.xml', 'xl/worksheets/../worksheets/sheet9.xml']) {
+      refusedAs(writeRawZip([...entries, { name, data: changed }].map(deflated)), 'E_UNREADABLE', `文件名「${name}」`);
+    }
+    // Targets of every kind: sheets, shared strings, styles, theme, a sheet's own relationships.
+    const target = (part: string, from: string, to: string) => editZipText(signed, part, (x) => x.replace(`Target="${from}"`, `Target="${to}"`));
+    for (const [from, to] of [
+      ['worksheets/sheet2.xml', 'worksheets/./sheet2.xml'], ['worksheets/sheet2.xml', 'worksheets\\sheet2.xml'], ['worksheets/sheet2.xml', 'worksheets//sheet2.xml'],
+      ['worksheets/sheet2.xml', 'worksheets/../worksheets/sheet2.xml'],
+      ['sharedStrings.xml', 'sharedStrings%2Exml'], ['styles.xml', './styles.xml'], ['theme/theme1.xml', 'theme//theme1.xml'],
+    ] as const) {
+      refusedAs(target('xl/_rels/workbook.xml.rels', from, to), 'E_UNREADABLE', `关系目标「${to}」`);
+    }
+    refusedAs(target('_rels/.rels', 'xl/workbook.xml', '../xl/workbook.xml'), 'E_UNREADABLE', '指向数据包之外');
+    const printer = withParts(signed, [{ name: 'xl/printerSettings/printerSettings1.bin', xml: Buffer.from([1, 2, 3]) }],
+      [{ id: 'rIdPs1', type: 'printerSettings', target: '../printerSettings/printerSettings1.bin' }]);
+    verifiesAsSigned(printer);
+    refusedAs(editZipText(printer, 'xl/worksheets/_rels/sheet2.xml.rels', (x) => x.replace('../printerSettings/', '../printerSettings/%70')), 'E_UNREADABLE', '含有 %');
+  });
+
+  it('a folder entry (`xl/`, empty) names no part and is passed over', () => {
+    const entries = readZip(signed).map(deflated);
+    verifiesAsSigned(writeRawZip([{ name: 'xl/', stored: Buffer.alloc(0), method: 0, crc: 0, uncompressedSize: 0 }, ...entries]));
   });
 
   it('two entries whose names differ only in case (Excel would read either)', () => {

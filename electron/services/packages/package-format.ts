@@ -453,6 +453,16 @@ export function inspectZip(buf: Buffer, limits: Limits): Parts {
     const rawName = buf.subarray(p + CENTRAL_BYTES, p + CENTRAL_BYTES + nameLen);
     checkExtraFields(buf.subarray(p + CENTRAL_BYTES + nameLen, p + CENTRAL_BYTES + nameLen + extraLen));
     const name = rawName.toString(flags & 0x800 ? 'utf8' : 'latin1');
+    // A folder entry (`xl/`, nothing in it) names no part: some zip tools add them. Skipped, not read.
+    if (name.endsWith('/') && uncompressedSize === 0 && compressedSize <= 2 && !name.slice(0, -1).endsWith('/')) {
+      const folder = name.slice(0, -1);
+      if (folder === '' || plainPartNameProblem(folder) === null) {
+        p = next;
+        continue;
+      }
+    }
+    const badName = plainPartNameProblem(name);
+    if (badName !== null) throw new PackageError('E_UNREADABLE', `文件已损坏或不完整(压缩包内文件名「${name}」${badName}),文件可能是恶意构造的,请重新导出或重新拷贝`);
     // Case folded: Excel finds parts by name whatever their case, so `xl/Workbook.xml` beside
     // `xl/workbook.xml` would leave two programs reading two different workbooks.
     if (names.has(name.toLowerCase())) throw corrupt(`压缩包内文件名重复:${name}`);
@@ -522,6 +532,22 @@ export function inspectZip(buf: Buffer, limits: Limits): Parts {
     parts.set(e.name.toLowerCase(), plain);
   }
   return parts;
+}
+
+/**
+ * Why a zip entry's name is not a plain part name, or null. Programs find a part by the name a relationship
+ * gives, and do not agree on what `%32`, `//`, `\\` or `..` in a name mean: `sheet%32.xml` beside
+ * `sheet2.xml` is one part to one program and two to another, so such names are refused (§7 b).
+ */
+export function plainPartNameProblem(name: string): string | null {
+  if (name.startsWith('/')) return '以 / 开头';
+  if (name.includes('\\')) return '含有反斜杠';
+  if (name.includes('%')) return '含有 %';
+  for (const segment of name.split('/')) {
+    if (segment === '') return '含有空的路径段(//)';
+    if (segment === '.' || segment === '..') return `含有路径段「${segment}」`;
+  }
+  return null;
 }
 
 /**
@@ -818,31 +844,36 @@ function sheetProblems(sheet: ParsedSheet, signedRows: readonly (readonly CellVa
 
 /**
  * Re-save tolerance: empty, '' and a missing cell are equal; numbers are equal at 15 significant
- * digits (what LibreOffice keeps); text is equal once normalised (normaliseText). A number
+ * digits (what LibreOffice keeps); text is equal as sameText allows. A number
  * and the same digits as text differ: changing a cell's type is an edit.
  */
 function sameValue(signed: CellValue, found: FoundCell | undefined): boolean {
   if (found?.kind === 'error') return false;
   const f = found?.value ?? null;
   if (signed === null || signed === '') return f === null || f === '';
-  if (typeof signed === 'string') return typeof f === 'string' && (f === signed || normaliseText(f) === normaliseText(signed));
+  if (typeof signed === 'string') return typeof f === 'string' && (f === signed || sameText(signed, f));
   if (typeof signed === 'number') return typeof f === 'number' && (f === signed || round15(f) === round15(signed));
   return f === signed;
 }
 
 /**
- * Line ends as \n, and OOXML `_xHHHH_` escapes decoded, a few times over: writers disagree on
- * them (SheetJS and ExcelJS write a literal `_x0041_` unescaped, LibreOffice loses one level of
- * `_x005F_`), so "_x0041_" and "A" count as the same text. Only spellings of one text collapse.
+ * Line ends as \n; and the signed text's own literal `_xHHHH_` escapes may have lost a level of escaping
+ * on the way (SheetJS and ExcelJS write a literal `_x0041_` unescaped, LibreOffice loses one level of
+ * `_x005F_`), so signed "_x0041_" read back as "A" is the same text. Only that way round: the text found
+ * is already decoded one level, as Excel and LibreOffice show it, and is never decoded again, so a found
+ * `_x0033_` (written `_x005F_x0033_`) where "3" was signed is the change a person sees.
  */
-function normaliseText(s: string): string {
-  let out = s;
+function sameText(signed: string, found: string): boolean {
+  const want = found.replace(/\r\n?/g, '\n');
+  let out = signed.replace(/\r\n?/g, '\n');
+  if (out === want) return true;
   for (let i = 0; i < MAX_XSTRING_DECODES; i++) {
     const next = decodeXString(out);
-    if (next === out) break;
+    if (next === out) return false;
     out = next;
+    if (out === want) return true;
   }
-  return out.replace(/\r\n?/g, '\n');
+  return false;
 }
 
 function round15(n: number): number {

@@ -13,6 +13,7 @@ import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, sign, verify } from '../keys/keys';
 import type { KeyPair } from '../keys/keys';
 import { encodeCell, RESERVED_SHEET_NAMES } from './xlsx-reader';
+import { DEFAULT_COL_WIDTH, generalWidth } from './xlsx-display';
 import {
   CONTENT_CHUNK_CHARS, contentSchema, DEFAULT_LIMITS, describeZodError, FORMAT_VERSION, manifestSchema, PACKAGE_MARKER,
   readPackage, SIGNATURE_SHEET, type CellValue, type Manifest, type PackageContent, type SheetContent,
@@ -23,7 +24,7 @@ const EXCEL_MAX_CELL_CHARS = 32_767;
 
 export interface WritePackageInput {
   readonly manifest: Omit<Manifest, 'format' | 'contentHash' | 'signer' | 'signerKey'>;
-  /** Visible sheets in order, the cover sheet "封面" first. Written exactly as given. */
+  /** Visible sheets in order, the cover sheet "封面" first. Written as given, but for a column widened to show its numbers in full (widthsForNumbers). */
   readonly sheets: readonly SheetContent[];
   /** The structured payload; must be canonical-JSON-able (plain objects, finite numbers). */
   readonly data: unknown;
@@ -36,11 +37,11 @@ export interface WritePackageInput {
  */
 export function writePackage(input: WritePackageInput): Buffer {
   const content: PackageContent = {
-    sheets: input.sheets.map((s) => ({
-      name: s.name,
-      rows: s.rows.map((row) => row.map((v) => (typeof v === 'number' && Object.is(v, -0) ? 0 : v))),
-      ...(s.colWidths === undefined ? {} : { colWidths: [...s.colWidths] }),
-    })),
+    sheets: input.sheets.map((s) => {
+      const rows = s.rows.map((row) => row.map((v) => (typeof v === 'number' && Object.is(v, -0) ? 0 : v)));
+      const colWidths = widthsForNumbers(s.colWidths, rows);
+      return { name: s.name, rows, ...(colWidths === undefined ? {} : { colWidths }) };
+    }),
     data: input.data,
   };
   checkWritable(content);
@@ -102,6 +103,29 @@ export function writePackage(input: WritePackageInput): Buffer {
   }
   return out;
 }
+
+/**
+ * The given column widths, each widened where a number in the column needs more to show in full as General
+ * does (1234567.891 in a 10-wide column shows 1234568): what the importer checks (xlsx-display.ts
+ * numberWidth), so the program's own packages always verify. Whole characters, as the widths are given.
+ */
+function widthsForNumbers(widths: readonly number[] | undefined, rows: readonly (readonly CellValue[])[]): number[] | undefined {
+  const out = widths ? [...widths] : [];
+  for (const row of rows) {
+    row.forEach((v, c) => {
+      if (typeof v !== 'number') return;
+      const need = Math.ceil(generalWidth(v));
+      // A column given no width is the default one (DEFAULT_COL_WIDTH); the ones before it, if given none, are the default rounded up.
+      if (need <= (c < out.length ? out[c]! : DEFAULT_COL_WIDTH)) return;
+      while (out.length < c) out.push(Math.ceil(DEFAULT_COL_WIDTH));
+      out[c] = Math.min(need, MAX_COL_WIDTH);
+    });
+  }
+  return widths === undefined && out.length === 0 ? undefined : out;
+}
+
+/** Characters: the widest column Excel allows (and the content schema's limit). */
+const MAX_COL_WIDTH = 255;
 
 function checkWritable(content: PackageContent): void {
   const parsed = contentSchema(DEFAULT_LIMITS).safeParse(content);

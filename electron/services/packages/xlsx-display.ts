@@ -19,6 +19,8 @@ import type { Color, Font, FoundCell, ParsedSheet, ParsedWorkbook, Styles, Xf } 
 const MIN_CONTRAST = 3;
 /** Points: smaller text is a smudge. Spreadsheet defaults are 10–12. */
 const MIN_FONT_POINTS = 6;
+/** Points: the most Excel allows; a size that is not a number up to this is laid out differently by each program. */
+const MAX_FONT_POINTS = 409;
 /** Points: a lower row clips its text (defaults are 12.8–15). */
 const MIN_ROW_POINTS = 8;
 /** Characters: a narrower column shows no digit. */
@@ -51,25 +53,89 @@ export function cellProblem(wb: ParsedWorkbook, sheet: ParsedSheet, r: number, c
   if (col?.hidden) return `所在的 ${colName(c)} 列被隐藏`;
   const width = col?.width ?? sheet.defaultColWidth;
   if (width !== undefined && !(width >= MIN_COL_CHARS)) return `所在的 ${colName(c)} 列宽度为 ${width},看不见`;
-  // General rounds decimals to the column, but a number whose whole part does not fit shows as ###.
-  if (width !== undefined && width < 12 && typeof value === 'number' && width < wholeDigits(value)) return `所在的 ${colName(c)} 列宽度为 ${width},数字显示为 ###`;
+  const styles = cell.style >= 0 ? [cell.style] : [0, row?.style ?? -1, col?.style ?? -1].filter((i) => i >= 0);
+  const fit = typeof value === 'number' ? fitOf(wb, styles, width ?? DEFAULT_COL_WIDTH) : null;
+  if (typeof fit === 'string') return fit;
   if ((row?.outlined || col?.outlined) && outlineCollapsed(sheet)) return '所在的行或列被分级折叠';
   if (value === 0 && !sheet.showZeros) return '所在工作表设置为不显示零值';
 
   // A cell without its own style may show its row's or column's (LibreOffice does): check them too.
   const runs = cell.sharedString >= 0 ? wb.strings.runFonts.get(cell.sharedString) : cell.runFonts ?? undefined;
-  if (cell.style >= 0) return styleProblem(wb, cell.style, value, width, runs);
-  for (const i of [0, row?.style ?? -1, col?.style ?? -1]) {
-    if (i < 0) continue;
-    const why = styleProblem(wb, i, value, width, runs);
+  for (const i of styles) {
+    const why = styleProblem(wb, i, value, fit, runs);
     if (why) return why;
   }
+  // General rounds decimals to fit the column, and shows ### where the whole part does not fit.
+  if (fit && typeof value === 'number' && !fit.fitsGeneral(value)) return `所在的 ${colName(c)} 列宽度为 ${width ?? `${DEFAULT_COL_WIDTH}(默认)`},数字显示为 ### 或少了小数`;
   return null;
 }
 
+/**
+ * Characters of column width a number needs beyond its characters: LibreOffice 7.4, default font Calibri 12,
+ * shows 1632 from width 4.3 (### at 4.2), 10.45 from 4.9, 9999.5 from 5.9; at 24 pt 1632 from 8.5, at 48 pt
+ * from 16.5 (### at 16.0); indent 1/2/3 right-aligned: 1632 from 6.0/7.0/8.5. So 0.3–0.5 over the digits,
+ * and about 1.3 characters an indent level: 0.75 and 2 a level leave a margin for the reader.
+ */
+const NUMBER_PADDING = 0.75;
+/**
+ * Characters: a column without a width (no `<col>`, no `defaultColWidth`) is Excel's default, 8.43;
+ * LibreOffice shows 12345678 in it in full, 123456789 as 1.23E+08 and 1234567.891 as 1234568.
+ */
+export const DEFAULT_COL_WIDTH = 8.43;
+const INDENT_CHARS = 2;
+/** Points: a workbook's default font when it gives none (Excel's Calibri 11). */
+const DEFAULT_FONT_POINTS = 11;
+
+/** Whether so many characters of a number show in full in the cell, as its font and indent draw them. */
+interface Fit {
+  readonly width: number;
+  readonly fits: (chars: number) => boolean;
+  readonly fitsGeneral: (value: number) => boolean;
+}
+
+/**
+ * How a cell in this column draws a number: its width in characters of the workbook's default font (font 0),
+ * the cell's font size over that one (a larger font widens the digits) and its indent. A problem when the
+ * default font size is not a number, or null when the column gives no width.
+ */
+function fitOf(wb: ParsedWorkbook, styles: readonly number[], width: number): Fit | string {
+  const base = wb.styles.fonts[0]?.size ?? DEFAULT_FONT_POINTS;
+  if (!(Number.isFinite(base) && base > 0)) return '工作簿的默认字号无效,各程序显示不同';
+  let scale = 1;
+  let indent = 0;
+  for (const i of styles) {
+    for (const x of xfChain(wb.styles, i)) {
+      const size = wb.styles.fonts[x.font]?.size ?? base;
+      if (Number.isFinite(size) && size / base > scale) scale = size / base;
+      if (x.indent > indent) indent = x.indent;
+    }
+  }
+  return {
+    width,
+    fits: (chars) => numberWidth(chars, scale, indent) <= width,
+    fitsGeneral: (value) => generalWidth(value, scale, indent) <= width,
+  };
+}
+
+/** Column width (characters of the default font) a number of `chars` characters needs, in a font `scale` times the default, indented. */
+export function numberWidth(chars: number, scale = 1, indent = 0): number {
+  return chars * scale + indent * INDENT_CHARS + NUMBER_PADDING;
+}
+
+/**
+ * Column width a number needs as General shows it in full: its shortest spelling, up to the 11 characters
+ * General shows at most, as numberWidth. A longer one (0.1 + 0.2, 1e11 and up) shows rounded or in
+ * scientific notation in any column: only its whole part must fit (wholeDigits, no padding), as before.
+ */
+export function generalWidth(v: number, scale = 1, indent = 0): number {
+  const text = String(v);
+  if (text.length <= 11 && !text.includes('e')) return numberWidth(text.length, scale, indent);
+  return wholeDigits(v) * scale + indent * INDENT_CHARS;
+}
+
 /** What cell format `i` makes of this value: its number format, then its look and its rich-text runs'. */
-function styleProblem(wb: ParsedWorkbook, i: number, value: FoundCell['value'], width: number | undefined, runs: readonly Font[] | undefined): string | null {
-  return shownAs(xfProblem(wb, i, typeof value === 'string'), value, width) ?? (runs ? runProblem(wb, i, runs) : null);
+function styleProblem(wb: ParsedWorkbook, i: number, value: FoundCell['value'], fit: Fit | null, runs: readonly Font[] | undefined): string | null {
+  return shownAs(xfProblem(wb, i, typeof value === 'string'), value, fit) ?? (runs ? runProblem(wb, i, runs) : null);
 }
 
 /**
@@ -93,7 +159,7 @@ function stricter(a: FixedFormat | null, b: FixedFormat): FixedFormat {
 /** A verdict on a cell format: a problem, none, or a fixed format whose verdict depends on the number shown. */
 type Verdict = string | FixedFormat | null;
 
-function shownAs(verdict: Verdict, value: FoundCell['value'], width: number | undefined): string | null {
+function shownAs(verdict: Verdict, value: FoundCell['value'], fit: Fit | null): string | null {
   if (verdict === null || typeof verdict === 'string') return verdict;
   if (typeof value !== 'number') return null;
   // As the summary workbook sizes its columns for #,##0.00 (summaries/reports.ts valueText).
@@ -104,7 +170,7 @@ function shownAs(verdict: Verdict, value: FoundCell['value'], width: number | un
   if (shown === null || Number(Number(shown.replace(/,/g, '')).toPrecision(15)) !== Number(value.toPrecision(15))) {
     return `使用了数字格式「${verdict.code}」,显示为 ${shown ?? '科学计数或 ###'},与原值不同`;
   }
-  if (width !== undefined && width < shown.length) return `使用了数字格式「${verdict.code}」,在宽度为 ${width} 的列中显示为 ###`;
+  if (fit && !fit.fits(shown.length)) return `使用了数字格式「${verdict.code}」,在宽度为 ${fit.width} 的列中显示为 ###`;
   return null;
 }
 
@@ -184,10 +250,14 @@ function lookProblem(wb: ParsedWorkbook, xfs: readonly Xf[], fonts: readonly (Fo
   if (backgrounds.length === 0) backgrounds.push([WHITE]);
   for (const font of fonts) {
     if (!font) continue;
+    if (font.size !== undefined && !(Number.isFinite(font.size) && font.size > 0 && font.size <= MAX_FONT_POINTS)) return '字号无效(不是 0 到 409 磅之间的数),各程序显示不同';
     if (font.size !== undefined && !(font.size >= MIN_FONT_POINTS)) return `字号过小(${font.size} 磅),看不清`;
     if (font.raised) return '文字被设为上标或下标,字号变小';
     if (font.struck) return '文字带删除线,读起来像已作废';
     if (font.name !== undefined && SYMBOL_FONTS.test(font.name.trim())) return `使用了符号字体「${font.name}」,显示的是符号而不是文字`;
+    // Excel draws a scheme font in the theme's typeface of that kind, whatever `name` says.
+    const themed = font.scheme ? wb.themeFonts[font.scheme].find((face) => SYMBOL_FONTS.test(face.trim())) : undefined;
+    if (themed !== undefined) return `使用了主题字体,主题的${font.scheme === 'minor' ? '正文' : '标题'}字体是符号字体「${themed}」,显示的是符号而不是文字`;
     const text = rgbOf(wb, font.color, BLACK);
     // Unreadable against every colour its background is made of (a pattern has two).
     if (backgrounds.some((bg) => bg.every((b) => contrast(text, b) < MIN_CONTRAST))) return '文字颜色与底色相同或几乎相同,看不见';

@@ -109,8 +109,11 @@ export interface CellRange {
 
 export interface Font {
   readonly color: Color | undefined;
+  /** Points; NaN when `<sz val>` is not a number (`NaN`, `INF`): refused, programs lay it out differently. */
   readonly size: number | undefined;
   readonly name: string | undefined;
+  /** `<scheme val="minor|major"/>`: Excel draws the text in the theme's font of that kind, not in `name`. */
+  readonly scheme?: 'major' | 'minor';
   /** Superscript or subscript: smaller, and off the line. */
   readonly raised: boolean;
   /** Struck through: a figure crossed out reads as withdrawn (作废), whatever it says. */
@@ -161,6 +164,11 @@ export interface Styles {
   readonly palette: readonly number[] | null;
 }
 
+export interface ThemeFonts {
+  readonly major: readonly string[];
+  readonly minor: readonly string[];
+}
+
 export interface SharedStrings {
   readonly texts: readonly string[];
   /** Fonts of rich-text runs, for the strings that have them. */
@@ -175,6 +183,8 @@ export interface ParsedWorkbook {
   readonly styles: Styles;
   /** Theme colours in SpreadsheetML's index order (lt1, dk1, lt2, dk2, accent1–6, hlink, folHlink). */
   readonly themeColors: readonly number[];
+  /** The typefaces of the theme's minor and major fonts (latin, ea, cs and per script), which scheme fonts are drawn in. */
+  readonly themeFonts: ThemeFonts;
   /** Parts of the workbook (not of one sheet) a package never has. */
   readonly workbookIssues: readonly string[];
 }
@@ -299,29 +309,36 @@ function relsOf(parts: Parts, part: string): readonly Rel[] {
       if (id === undefined || type === undefined || target === undefined) throw corrupt(`${name} 中的关系不完整`);
       if (out.some((r) => r.id === id)) throw corrupt(`${name} 中的关系编号 ${id} 重复`);
       const external = x.attr('TargetMode') === 'External';
-      out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target) });
+      out.push({ id, type: type.slice(type.lastIndexOf('/') + 1), target: external ? '' : resolveTarget(base, target, name) });
     }
     return out;
   })) ?? [];
 }
 
-/** A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). */
-function resolveTarget(base: string, target: string): string {
-  // What every writer writes: `worksheets/sheet1.xml`, or absolute `/xl/worksheets/sheet1.xml`.
-  if (!target.includes('%') && !target.includes('..') && !target.includes('//')) {
-    return target.charCodeAt(0) === 0x2f ? target.slice(1) : base + target;
+/**
+ * A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). Only
+ * plain names are taken (§7 b): no `%` (programs disagree on decoding it: `sheet%32.xml` is `sheet2.xml`
+ * to one and a part of that literal name to another), no `\\`, no empty or `.` segment, and `..` only
+ * leading a relative target and staying inside the package (`../printerSettings/printerSettings1.bin`).
+ * The part is then looked up by exactly that name (case folded, as zip entries are).
+ */
+function resolveTarget(base: string, target: string, relsName: string): string {
+  const refuse = (why: string) => corrupt(`${relsName} 中的关系目标「${target}」${why}`);
+  if (target.includes('%')) throw refuse('含有 %');
+  if (target.includes('\\')) throw refuse('含有反斜杠');
+  const absolute = target.charCodeAt(0) === 0x2f;
+  const segments = (absolute ? target.slice(1) : target).split('/');
+  const out = absolute ? [] : base.split('/').filter((s) => s !== '');
+  let i = 0;
+  for (; !absolute && segments[i] === '..'; i++) {
+    if (out.length === 0) throw refuse('指向数据包之外');
+    out.pop();
   }
-  let path = target;
-  try {
-    path = decodeURIComponent(target);
-  } catch {
-    // not percent-encoded after all: use it as written
-  }
-  const segments = (path.startsWith('/') ? path.slice(1) : base + path).split('/');
-  const out: string[] = [];
-  for (const s of segments) {
-    if (s === '..') out.pop();
-    else if (s !== '.' && s !== '') out.push(s);
+  for (; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s === '') throw refuse('含有空的路径段');
+    if (s === '.' || s === '..') throw refuse(`含有路径段「${s}」`);
+    out.push(s);
   }
   return out.join('/');
 }
@@ -392,8 +409,10 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const styles = (stylesPart === undefined ? undefined : readPart(parts, stylesPart, 'styles', workbookIssues,
     (text, issues) => withPart(stylesPart, text, SPREADSHEETML, readStyles, shadowedInto(issues)))) ?? NO_STYLES;
   const themePart = one('theme');
-  const themeColors = (themePart === undefined ? undefined : readPart(parts, themePart, 'theme', workbookIssues,
-    (text, issues) => withPart(themePart, text, DRAWINGML, (x) => readThemeColors(x, issues), shadowedInto(issues)))) ?? DEFAULT_THEME;
+  const theme = (themePart === undefined ? undefined : readPart(parts, themePart, 'theme', workbookIssues,
+    (text, issues) => withPart(themePart, text, DRAWINGML, (x) => readTheme(x, issues), shadowedInto(issues)))) ?? { colors: DEFAULT_THEME, fonts: NO_THEME_FONTS };
+  const themeColors = theme.colors;
+  const themeFonts = theme.fonts;
 
   const sheets = sheetRefs.map((ref): ParsedSheet => {
     const text = partText(parts, ref.part);
@@ -409,7 +428,7 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
       .map((r) => ({ cell: r.target ? anchorOf(parts, r.target) : 'A1', problem: `带有${describeRel(r.type)}` }));
     return objects.length === 0 ? sheet : { ...sheet, issues: [...sheet.issues, ...objects] };
   });
-  return { sheets, strings, styles, themeColors, workbookIssues };
+  return { sheets, strings, styles, themeColors, themeFonts, workbookIssues };
 }
 
 function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: ReaderLimits, issues: string[]): SheetRef[] {
@@ -433,6 +452,12 @@ function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: 
     if (t === XML_START && x.local === 'definedName' && x.attr('name')?.trim().toLowerCase() === '_xlnm.print_area') {
       const local = x.attr('localSheetId');
       area = { sheet: local !== undefined && /^\d{1,5}$/.test(local) ? Number(local) : undefined, text: '', depth: x.depth };
+      continue;
+    }
+    // A hidden workbook window opens with no sheet to see (Excel: 取消隐藏 under 视图).
+    if (t === XML_START && x.local === 'workbookView' && x.depth === 3) {
+      const visibility = x.attr('visibility');
+      if (visibility !== undefined && visibility !== 'visible') issues.push(`工作簿窗口被隐藏(visibility="${visibility}"),打开后看不到任何工作表`);
       continue;
     }
     if (t !== XML_START || x.local !== 'sheet' || x.depth !== 3) continue;
@@ -625,18 +650,30 @@ function readFont(x: XmlReader): Font {
   let name: string | undefined;
   let raised = false;
   let struck = false;
+  let scheme: Font['scheme'];
   const once = new Once('字体');
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END && x.depth === depth) break;
     if (t !== XML_START || x.depth !== depth + 1) continue;
     if (x.local === 'color') color = readColor(once.take(x, x.local));
-    else if (x.local === 'sz') size = numberAttr(once.take(x, x.local).attr('val'));
+    else if (x.local === 'sz') size = fontSize(once.take(x, x.local).attr('val'));
     else if (x.local === 'name' || x.local === 'rFont') name = once.take(x, 'name').attr('val');
     else if (x.local === 'vertAlign') raised = ['superscript', 'subscript'].includes(once.take(x, x.local).attr('val') ?? '');
     // A boolean property: `<strike/>` alone is on.
     else if (x.local === 'strike') struck = isOn(once.take(x, x.local).attr('val') ?? '1');
+    else if (x.local === 'scheme') {
+      const v = once.take(x, x.local).attr('val');
+      scheme = v === 'minor' || v === 'major' ? v : undefined;
+    }
   }
-  return { color, size, name, raised, struck };
+  return { color, size, name, raised, struck, ...(scheme ? { scheme } : {}) };
+}
+
+/** A font size in points, NaN when it is not a finite number (`NaN`, `INF`, `1e999`): LibreOffice's layout collapses on one. */
+function fontSize(val: string | undefined): number | undefined {
+  if (val === undefined) return undefined;
+  const n = numberAttr(val);
+  return n !== undefined && Number.isFinite(n) ? n : Number.NaN;
 }
 
 /**
@@ -820,25 +857,34 @@ const THEME_SLOTS = ['lt1', 'dk1', 'lt2', 'dk2', 'accent1', 'accent2', 'accent3'
  */
 const SYSTEM_COLORS: Readonly<Record<string, number>> = { windowText: 0x000000, window: 0xffffff };
 
+const NO_THEME_FONTS: ThemeFonts = { major: [], minor: [] };
+
 /**
- * The theme's colour scheme as plain colours. Themes programs write give each colour as `srgbClr` or
- * the window's `sysClr`; any other way (scRGB, HSL, a preset name, a transform such as lumMod, another
- * system colour) is one this reader would have to imitate Office in: it is refused as a workbook issue.
+ * The theme's colour scheme as plain colours, and its fonts' typefaces. Themes programs write give each
+ * colour as `srgbClr` or the window's `sysClr`; any other way (scRGB, HSL, a preset name, a transform such
+ * as lumMod, another system colour) is one this reader would have to imitate Office in: it is refused as a
+ * workbook issue. A font with `<scheme val="minor"/>` is drawn by Excel in the theme's minor font, so every
+ * typeface of the minor and major fonts (latin, ea, cs, and each script's) is kept for the symbol-font check.
  */
-function readThemeColors(x: XmlReader, issues: string[]): number[] {
+function readTheme(x: XmlReader, issues: string[]): { colors: number[]; fonts: ThemeFonts } {
   const out = [...DEFAULT_THEME];
+  const major: string[] = [];
+  const minor: string[] = [];
   let slot = -1;
   let schemeDepth = 0;
+  let fontDepth = 0;
+  let fonts: string[] | null = null;
   const unusual = (what: string) => {
     if (!issues.some((i) => i.startsWith('主题颜色'))) issues.push(`主题颜色${THEME_SLOTS[slot] ?? ''}的写法无法核对(${what})`);
   };
   for (let t = x.next(); t !== XML_EOF; t = x.next()) {
     if (t === XML_END) {
-      if (x.local === 'clrScheme') break; // the rest of a theme (fonts, effects) says nothing about colour
+      if (x.local === 'clrScheme' && x.depth === schemeDepth) schemeDepth = 0;
+      else if (fonts && x.depth === fontDepth) fonts = null;
       continue;
     }
     if (t !== XML_START) continue;
-    if (x.local === 'clrScheme') {
+    if (x.local === 'clrScheme' && schemeDepth === 0) {
       schemeDepth = x.depth;
     } else if (schemeDepth > 0 && x.depth === schemeDepth + 1) {
       slot = THEME_SLOTS.indexOf(x.local);
@@ -848,9 +894,15 @@ function readThemeColors(x: XmlReader, issues: string[]): number[] {
       else unusual(x.name);
     } else if (schemeDepth > 0 && x.depth > schemeDepth + 2 && slot >= 0) {
       unusual(x.name);
+    } else if (schemeDepth === 0 && fonts === null && (x.local === 'majorFont' || x.local === 'minorFont')) {
+      fonts = x.local === 'majorFont' ? major : minor;
+      fontDepth = x.depth;
+    } else if (fonts && x.depth === fontDepth + 1 && ['latin', 'ea', 'cs', 'font'].includes(x.local)) {
+      const face = x.attr('typeface');
+      if (face) fonts.push(face);
     }
   }
-  return out;
+  return { colors: out, fonts: { major, minor } };
 }
 
 // ---------------------------------------------------------------------------------------------
