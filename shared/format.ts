@@ -1,4 +1,5 @@
 import { VALUE_WORDS, type IndicatorFields } from './domain';
+import { isCeiling, pointWord } from './rules/progress';
 
 /**
  * How figures are printed everywhere (CLI, packages, bulletin, UI): one place, so a percentage
@@ -46,7 +47,7 @@ export function valueWord(i: Pick<WordedIndicator, 'kind' | 'deadline'>): string
  * @example scheduleWord({ kind: 'level', comparator: '>=', … }) // '目标值'
  */
 export function scheduleWord(i: WordedIndicator): string | null {
-  if (i.comparator === '<=') return '—';
+  if (isCeiling(i)) return '—';
   switch (i.kind) {
     case 'cumulative': return null;
     case 'level': case 'growth': return '目标值';
@@ -68,9 +69,9 @@ export interface GapWords {
   readonly unit: string | null;
 }
 
-export function gapWords(i: Pick<WordedIndicator, 'kind' | 'comparator' | 'unit'>): GapWords {
-  const points = i.unit === '%' ? '个百分点' : i.unit === '‰' ? '个千分点' : '%';
-  const ceiling = i.comparator === '<=';
+export function gapWords(i: Pick<WordedIndicator, 'kind' | 'comparator' | 'unit'> & { readonly target?: number }): GapWords {
+  const points = pointWord(i.unit) ?? '%';
+  const ceiling = isCeiling(i);
   switch (i.kind) {
     case 'cumulative':
     case 'milestone':

@@ -6,6 +6,7 @@
  */
 import { assertNever, type CategoryDef, type Comparator, type IndicatorDef, type IndicatorKind, type PlanDef, type TaskDef, type UnitDef } from './domain';
 import { LedgerError } from './errors';
+import { isPointUnit } from './rules/progress';
 
 /** What of a task the editor changes; roles are the lead and cooperating unit lists. */
 export type TaskFields = Pick<TaskDef, 'title' | 'text' | 'leader' | 'leadUnits' | 'coUnits'>;
@@ -44,7 +45,7 @@ function findUnit(plan: PlanDef, name: string): UnitDef {
 
 /** Rates and shares (%, ‰) never add up across units, nor do level and growth figures. */
 function additiveOf(i: Pick<IndicatorDef, 'kind' | 'unit'>): boolean {
-  return (i.kind === 'cumulative' || i.kind === 'milestone') && i.unit !== '%' && i.unit !== '‰';
+  return (i.kind === 'cumulative' || i.kind === 'milestone') && !isPointUnit(i.unit);
 }
 
 const RANGE: Comparator = 'range';

@@ -57,7 +57,7 @@ export function expectedShare(ind: Pick<IndicatorTarget, 'kind' | 'deadline'>, m
  */
 export function completion(ind: Pick<IndicatorTarget, 'comparator' | 'target' | 'targetMax'>, value: number): number {
   if (!Number.isFinite(value)) return 0;
-  switch (ind.comparator) {
+  switch (isCeiling(ind) ? '<=' : ind.comparator) {
     case '<=':
       if (value <= ind.target) return 1;
       return value > 0 ? clamp01(ind.target / value) : 0;
@@ -84,8 +84,27 @@ export function isMet(ind: Pick<IndicatorTarget, 'comparator' | 'target' | 'targ
   return completion(ind, value) >= 1;
 }
 
-/** Units whose figures are themselves percentages: a level is behind its target by points of them. */
-const POINT_UNITS = new Set(['%', '‰']);
+/** Units whose figures are themselves percentages (a target of 提高2个百分点 too): a level is behind its target by points of them. */
+const PERCENT_UNITS = new Set(['%', '百分点', '个百分点']);
+const PER_MILLE_UNITS = new Set(['‰', '千分点', '个千分点']);
+
+/** Whether a figure in this unit is a percentage or per-mille figure: behind by its own points, never summed across units. */
+export function isPointUnit(unit: string): boolean {
+  return PERCENT_UNITS.has(unit) || PER_MILLE_UNITS.has(unit);
+}
+
+/** The points a figure in this unit is behind or ahead by: 个百分点 or 个千分点, or null for other units. */
+export function pointWord(unit: string): '个百分点' | '个千分点' | null {
+  return PERCENT_UNITS.has(unit) ? '个百分点' : PER_MILLE_UNITS.has(unit) ? '个千分点' : null;
+}
+
+/**
+ * A ceiling: `<=`, and an exact target of 0 (零事故, 控制在0 written as "= 0"), which any figure above 0
+ * misses: as a floor, 0 would be reached by every figure.
+ */
+export function isCeiling(ind: { readonly comparator: string; readonly target?: number }): boolean {
+  return ind.comparator === '<=' || (ind.comparator === '=' && ind.target === 0);
+}
 
 /**
  * How far a level or growth figure is from its target, signed (negative = short of it): in the
@@ -93,8 +112,8 @@ const POINT_UNITS = new Set(['%', '‰']);
  * ceiling, being under it counts as ahead.
  */
 function pointsAgainstTarget(ind: IndicatorTarget, value: number): number {
-  const ahead = ind.comparator === '<=' ? ind.target - value : value - ind.target;
-  if (POINT_UNITS.has(ind.unit)) return ahead;
+  const ahead = isCeiling(ind) ? ind.target - value : value - ind.target;
+  if (isPointUnit(ind.unit)) return ahead;
   return ind.target === 0 ? (ahead >= 0 ? 0 : -100) : (ahead / Math.abs(ind.target)) * 100;
 }
 
@@ -109,7 +128,7 @@ export function gapPoints(ind: IndicatorTarget, value: number, month: number): n
   const c = completion(ind, value);
   switch (ind.kind) {
     case 'cumulative':
-      return round2((c - (ind.comparator === '<=' ? 1 : timeProgress(month))) * 100);
+      return round2((c - (isCeiling(ind) ? 1 : timeProgress(month))) * 100);
     case 'level':
     case 'growth':
       return round2(pointsAgainstTarget(ind, value));
@@ -139,7 +158,7 @@ export function indicatorLight(
   if (value === null || value === undefined) return 'red';
   const c = completion(ind, value);
   if (c >= 1) return 'green';
-  if (ind.comparator === '<=') return 'red';
+  if (isCeiling(ind)) return 'red';
   if (ind.kind === 'milestone') return month < (ind.deadline ?? 12) ? 'green' : 'red';
   // Rounded so 0.5 − 0.4 is exactly 10 points, not 9.999…: the threshold must cut where people count.
   const behind = Math.round(-gapPoints(ind, value, month) * 1e6) / 1e6;

@@ -1,5 +1,5 @@
 import { VALUE_WORDS, type IndicatorFields, type IndicatorKind, type Role, type TaskStatus } from '../domain';
-import { indicatorLight, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
+import { indicatorLight, isCeiling, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
 import { isRequired } from './required';
 
 /**
@@ -16,6 +16,7 @@ export type IssueCode =
   | 'FUNDS_AVAILABLE_OVER_PLANNED'
   | 'FUNDS_NEGATIVE'
   | 'OVER_3X_TARGET'
+  | 'FRACTION_FOR_PERCENT'
   | 'BEHIND_NO_PLAN'
   | 'MISSING_VALUE'
   | 'MISSING_STATUS'
@@ -134,12 +135,19 @@ export function validateTaskEntry(
         message: `${at()}的「${words.value}」${fmt(ind.value)}${ind.unit}低于${words.previous} ${fmt(ind.previous)}${ind.unit}:${ind.kind === 'milestone' ? '已完成的不会减少' : '累计数只增不减'},如确需调减,请在「说明」中写明原因。`,
       });
     }
-    const ceiling = ind.comparator === '<=';
+    const ceiling = isCeiling(ind);
     const upper = ind.comparator === 'range' && ind.targetMax !== null ? ind.targetMax : ind.target;
     if (!ceiling && upper > 0 && ind.value > OUTLIER_FACTOR * upper) {
       add({
         level: 'warning', code: 'OVER_3X_TARGET', indicatorNo: ind.no, field: 'note', explained: hasNote,
         message: `${at()}的「${words.value}」${fmt(ind.value)}${ind.unit}超过目标 ${fmt(upper)}${ind.unit}的3倍,请核实;如无误,请在「说明」中写一句原因。`,
+      });
+    }
+    // 0.95 typed for 95%: a percentage target of 5 or more and a figure of at most 1 is a fraction typed for a percentage.
+    if (ind.unit === '%' && ind.target >= 5 && ind.value > 0 && ind.value <= 1) {
+      add({
+        level: 'warning', code: 'FRACTION_FOR_PERCENT', indicatorNo: ind.no, field: 'note', explained: hasNote,
+        message: `${at()}的「${words.value}」填的是 ${fmt(ind.value)}%,目标是 ${fmt(ind.target)}%:百分数请填百分号前的数(${fmt(ind.value)} 表示 ${fmt(ind.value)}%,95% 应填 95)。如无误,请在「说明」中写一句原因。`,
       });
     }
     const light = indicatorLight(ind, ind.value, month, thresholds);

@@ -38,6 +38,12 @@ const TABLE: readonly Row[] = [
   ['level >= 5000元 per head, 4600 (8 % short)', ind('level', '>=', 5000, '元'), 4600, [[1, 'yellow'], [12, 'yellow']]],
   ['level >= 5000元 per head, 4000 (20 % short)', ind('level', '>=', 5000, '元'), 4000, [[1, 'red'], [12, 'red']]],
   ['level <= 3000元 cap, 3200', ind('level', '<=', 3000, '元'), 3200, [[1, 'red'], [12, 'red']]],
+  // 提高5个百分点 as a target: behind by points, 2 points short (not 40 % of the target)
+  ['level >= 5百分点, 3 (2 points short)', ind('level', '>=', 5, '百分点'), 3, [[1, 'yellow'], [6, 'yellow'], [12, 'yellow']]],
+  ['level >= 2个百分点, 1.5', ind('level', '>=', 2, '个百分点'), 1.5, [[1, 'yellow'], [12, 'yellow']]],
+  // an exact target of 0 (零事故 written "= 0"): a ceiling, not a floor every figure reaches
+  ['cumulative = 0起, 1', ind('cumulative', '=', 0, '起'), 1, [[1, 'red'], [6, 'red'], [12, 'red']]],
+  ['cumulative = 0起, 0', ind('cumulative', '=', 0, '起'), 0, [[1, 'green'], [6, 'green'], [12, 'green']]],
   // growth: growth to date against the target growth, the same in every month
   ['growth ~ 9%, 5 (4 points short)', ind('growth', '~', 9, '%'), 5, [[1, 'yellow'], [3, 'yellow'], [6, 'yellow'], [12, 'yellow']]],
   ['growth >= 9%, -2 (11 points short)', ind('growth', '>=', 9, '%'), -2, [[1, 'red'], [6, 'red'], [12, 'red']]],

@@ -74,6 +74,16 @@ describe('warnings ask for an explanation', () => {
     expect(blockingIssues(explained)).toHaveLength(0);
   });
 
+  it('a fraction typed for a percentage (0.95 for 95%, 0.32 against a 30% ceiling) asks for a word; 96 or a small target does not', () => {
+    const rate = indicator({ kind: 'level', comparator: '>=', target: 95, unit: '%', value: 0.95, previous: null });
+    const issues = validateTaskEntry(entry({ indicators: [rate] }), 6);
+    expect(issues.find((i) => i.code === 'FRACTION_FOR_PERCENT')?.message).toMatch(/填的是 0\.95%,目标是 95%.*95% 应填 95/);
+    expect(codes(entry({ indicators: [{ ...rate, comparator: '<=', target: 30, value: 0.32 }] }))).toContain('warning:FRACTION_FOR_PERCENT');
+    expect(codes(entry({ indicators: [{ ...rate, value: 96 }] }))).not.toContain('warning:FRACTION_FOR_PERCENT');
+    expect(codes(entry({ indicators: [{ ...rate, target: 2, value: 0.5 }] }))).not.toContain('warning:FRACTION_FOR_PERCENT');
+    expect(validateTaskEntry(entry({ indicators: [{ ...rate, note: '确为0.95%' }] }), 6).find((i) => i.code === 'FRACTION_FOR_PERCENT')?.explained).toBe(true);
+  });
+
   it('a range uses its upper bound for 3×', () => {
     const r = indicator({ comparator: 'range', target: 1, targetMax: 2, value: 5 });
     expect(codes(entry({ indicators: [r] }))).not.toContain('warning:OVER_3X_TARGET');
