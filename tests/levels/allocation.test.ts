@@ -22,6 +22,8 @@ import { importFiles, initUnitFromAssignment } from '../../electron/services/imp
 import { fingerprint, generateKeyPair, loadKey } from '../../electron/services/keys/keys';
 import { exportAllocation, exportAllocations, initOfficeFromAllocation, previewAllocation } from '../../electron/services/levels/allocation';
 import { addOffice } from '../../electron/services/levels/offices';
+import { exportRollup } from '../../electron/services/levels/rollup';
+import { readPackageFile } from '../../electron/services/packages/package-data';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
@@ -273,6 +275,62 @@ describe('a later 下达包 at the county', () => {
     const stale = (await importFiles(lx, [older.file]))[0]!;
     expect(stale).toMatchObject({ status: 'rejected', code: 'E_STALE_REVISION' });
     expect(stale.message).toMatch(/已按上级 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的下达包更新过,这个下达包是 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的/);
+  });
+
+  it('an indicator taken away and given back, one given where it was 无任务: the county keeps the parent’s numbers, its 汇总包 is the city’s plan', async () => {
+    const { dir, c, lx } = await setUp();
+    const day = (d: number): OpenLedger => ({ ...c, now: fixedClock(`2019-07-${String(d).padStart(2, '0')}T09:00:00`) });
+    const take = async (d: number, quotas: { task: number; indicator: number; office: string; value: number | null }[]) => {
+      await saveQuotas(c, { quotas, reasons: [] });
+      const a = await exportAllocation(day(d), { office: '郎溪县', outDir: usb(dir, `d${d}`) });
+      const [r] = await importFiles(lx, [a.file]);
+      expect(r).toMatchObject({ status: 'accepted' });
+      return r!;
+    };
+    const numbers = async (task: number) => (await activePlan(lx)).tasks.find((t) => t.no === task)!.indicators.map((i) => [i.no, i.name]);
+    // 任务1 指标1 taken away (无任务) while 指标3 新技工系统培养, 无任务 until now, is given.
+    await take(5, [{ task: 1, indicator: 1, office: '郎溪县', value: null }, { task: 1, indicator: 3, office: '郎溪县', value: 200 }]);
+    expect(await numbers(1)).toEqual([[2, '企业新录用人员培训'], [3, '新技工系统培养']]);
+    // Given back: its old number, not a new one after the others.
+    const back = await take(6, [{ task: 1, indicator: 1, office: '郎溪县', value: 45 }]);
+    expect((back.changes ?? []).map((w) => w.words).join()).toContain('任务1 新增指标1');
+    expect(await numbers(1)).toEqual([[1, '技能脱贫培训'], [2, '企业新录用人员培训'], [3, '新技工系统培养']]);
+    // The county's 汇总包 carries the city's numbers, and the city takes it.
+    const rollup = await exportRollup({ ...lx, now: fixedClock('2019-07-07T09:00:00') }, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const sent = readPackageFile(rollup.file).pkg.data as { indicators: { task: number; indicator: number; target: number | null }[] };
+    expect(sent.indicators.filter((i) => i.task === 1).map((i) => [i.indicator, i.target])).toEqual([[1, 45], [2, 3000], [3, 200]]);
+    expect((await importFiles(c, [rollup.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('a county an earlier version numbered 任务1 指标4 where the city has 指标1 takes the city’s number from its next 下达包, its reported values kept', async () => {
+    const { dir, c, lx } = await setUp();
+    const unitName = '郎溪县人力资源和社会保障局';
+    const assignment = await exportAssignment(lx, { unit: unitName, outDir: usb(dir, 'assign') });
+    const unit = keep(await initUnitFromAssignment(join(dir, 'unit.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00') }));
+    const items = yearEntries(planModelToDef(await activePlan(unit)), unitName, '2019-06').map((e) => (e.task === 1 && e.indicator === 1 ? { ...e, value: 12 } : e));
+    await enterReports(unit, { unit: unitName, period: '2019-06', items });
+    const report = await exportReport(unit, { period: '2019-06', outDir: usb(dir, 'reports') });
+    expect((await importFiles(lx, [report.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+    // What the earlier version left: 技能脱贫培训 held as 指标4.
+    const planId = (await activePlan(lx)).id;
+    const task1 = await lx.db.selectFrom('tasks').select('id').where('plan_id', '=', planId).where('no', '=', 1).executeTakeFirstOrThrow();
+    await lx.db.updateTable('indicators').set({ no: 4 }).where('task_id', '=', task1.id).where('no', '=', 1).execute();
+
+    await saveQuotas(c, { quotas: [{ task: 1, indicator: 2, office: '郎溪县', value: 3100 }], reasons: [] });
+    const later = await exportAllocation({ ...c, now: fixedClock('2019-07-05T09:00:00') }, { office: '郎溪县', outDir: usb(dir, 'later') });
+    const preview = (await importFiles(lx, [later.file], { dryRun: true }))[0]!;
+    const words = (preview.changes ?? []).map((w) => w.words);
+    expect(words).toContain('任务1 指标4「技能脱贫培训」按上级的编号改为指标1(已填报的数据随之保留)');
+    expect(words.join()).not.toContain('删除指标');
+    const [r] = await importFiles(lx, [later.file]);
+    expect(r).toMatchObject({ status: 'accepted' });
+    expect(r!.message).toContain(unitName);
+    const plan = await activePlan(lx);
+    expect(plan.tasks.find((t) => t.no === 1)!.indicators.map((i) => i.no)).toEqual([1, 2]);
+    const rollup = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const sent = readPackageFile(rollup.file).pkg.data as { indicators: { task: number; indicator: number; value: number | null }[] };
+    expect(sent.indicators.find((i) => i.task === 1 && i.indicator === 1)).toMatchObject({ value: 12 });
+    expect((await importFiles(c, [rollup.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
   });
 
   it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {

@@ -10,7 +10,7 @@ import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { localDate, targetFigure } from '../../../shared/format';
 import { hasNoQuota, isSplit, officePlan, officeTarget, proposeUnitName, quotaGaps, quotaGapWarning, type QuotaGap } from '../../../shared/levels';
-import { changeLines } from '../../../shared/plan-diff';
+import { changeLines, type PlanChange } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
 import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit } from '../../../db/queries/audit';
@@ -328,6 +328,41 @@ export async function initOfficeFromAllocation(
 // ---------------------------------------------------------------------------------------------
 // A later 下达包, imported at the subordinate office
 
+/** An indicator the office holds as `from` that its parent numbers `to` (the same name, in the same task). */
+interface NumberMove { readonly task: number; readonly from: number; readonly to: number; readonly name: string; readonly id: number }
+
+/**
+ * The office's indicators whose number is not the parent's: an indicator of `next` (numbered as the parent
+ * numbers it) held under another number by name, where the parent's number is free in that task (no row, live or
+ * retired). Only an office an earlier version numbered by name can have any.
+ */
+async function numberMoves(ctx: Ctx, next: PlanDef): Promise<NumberMove[]> {
+  const plan = await activePlan(ctx);
+  const rows = await ctx.db.selectFrom('indicators').innerJoin('tasks', 'tasks.id', 'indicators.task_id')
+    .select(['indicators.id', 'indicators.no', 'indicators.name', 'indicators.retired_revision', 'tasks.no as task'])
+    .where('tasks.plan_id', '=', plan.id).execute();
+  const moves: NumberMove[] = [];
+  for (const t of next.categories.flatMap((c) => c.tasks)) {
+    const held = rows.filter((r) => r.task === t.no);
+    for (const i of t.indicators) {
+      if (held.some((r) => r.no === i.no)) continue;
+      const same = held.filter((r) => r.retired_revision === null && r.name.trim() === i.name.trim() && !t.indicators.some((x) => x.no === r.no));
+      if (same.length === 1) moves.push({ task: t.no, from: same[0]!.no, to: i.no, name: i.name, id: same[0]!.id });
+    }
+  }
+  return moves;
+}
+
+async function applyNumberMoves(ctx: Ctx, moves: readonly NumberMove[]): Promise<void> {
+  for (const mv of moves) await ctx.db.updateTable('indicators').set({ no: mv.to }).where('id', '=', mv.id).execute();
+}
+
+/** `plan` as it is once `moves` are made. */
+function movedPlan(plan: PlanDef, moves: readonly NumberMove[]): PlanDef {
+  const to = (task: number, no: number) => moves.find((m) => m.task === task && m.from === no)?.to ?? no;
+  return { ...plan, categories: plan.categories.map((c) => ({ ...c, tasks: c.tasks.map((t) => ({ ...t, indicators: t.indicators.map((i) => ({ ...i, no: to(t.no, i.no) })) })) })) };
+}
+
 /**
  * A later 下达包 (quotas changed, or the parent's plan revised) at the office it was for: signed by the pinned
  * parent key, addressed to this office's key or to none, on the parent's plan, newer than the last one taken.
@@ -374,7 +409,27 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
     const name = [u.name, ...u.aliases].map((n) => known.get(n)).find((n) => n !== undefined);
     return { parent: u.name, name: name ?? proposeUnitName(u.name, data.parent.name, data.office), proposed: name === undefined };
   });
-  const prepared = await prepareRevision(ctx, planFrom(data, units));
+  const next = planFrom(data, units);
+  // The parent's numbers are the office's: an office whose plan was numbered otherwise by an earlier version
+  // (an indicator given back as 指标3 where the parent has 指标1) takes the parent's again, its reports with it.
+  const moves = await numberMoves(ctx, next);
+  if (!opts.dryRun) await applyNumberMoves(ctx, moves);
+  const unmoved = await prepareRevision(ctx, next, { keepNumbers: true, ...(opts.dryRun ? { current: (p: PlanDef) => movedPlan(p, moves) } : {}) });
+  const touched = (mv: NumberMove) => {
+    const task = next.categories.flatMap((c) => c.tasks).find((t) => t.no === mv.task);
+    return [...(task?.leadUnits ?? []), ...(task?.coUnits ?? [])].filter((u) => next.units.some((x) => x.name === u && x.kind === 'unit'));
+  };
+  const prepared = moves.length === 0 ? unmoved : {
+    ...unmoved,
+    diff: {
+      ...unmoved.diff,
+      changes: [...moves.map((mv): PlanChange => ({
+        kind: 'indicator-changed', task: mv.task, indicator: mv.to, field: '序号', before: mv.from, after: mv.to,
+        words: `任务${mv.task} 指标${mv.from}「${mv.name}」按上级的编号改为指标${mv.to}(已填报的数据随之保留)`,
+      })), ...unmoved.diff.changes],
+      units: [...new Set([...unmoved.diff.units, ...moves.flatMap(touched)])],
+    },
+  };
   const { diff, current, revised } = prepared;
   const newUnits = units.filter((u) => u.proposed);
   const at = nowIso(ctx);
