@@ -197,18 +197,38 @@ async function carriedFrom(carryFrom: string | undefined, data: AllocationData):
 }
 
 /**
- * A 下达包 taken with last year's ledger must come from the parent that ledger pinned, and when the parent addressed
- * it to a key, to that ledger's key: otherwise a stranger's 下达包 would be taken without the fingerprint checked
- * by phone, since carrying over is what spares that check.
+ * A 下达包 taken with last year's ledger must be for the office that ledger was: a ledger set up from a 下达包 of the
+ * same parent (its pinned key the signer's), never the signer's own (its key the signer's: the city's ledger would
+ * become a bogus county holding the city's key), and, when the parent addressed it to a key, to that ledger's key;
+ * addressed to no key (the office never sent a 汇总包), to the name the parent listed that ledger's office under.
+ * Otherwise a stranger's 下达包, or another county's, would be taken without the fingerprint checked by phone, since
+ * carrying over is what spares that check.
  */
 function checkCarried(received: PackageFile, data: AllocationData, fileName: string, carried: Carried): void {
   const from = storeName(carried.file);
-  if (carried.parent && carried.parent.publicKey !== data.parent.publicKey) {
-    throw new LedgerError('E_KEY_MISMATCH', `下达包「${fileName}」的签名密钥(指纹 ${received.pkg.fingerprint})不是上年台账「${from}」登记的上级汇总端「${carried.parent.name}」的密钥(指纹 ${carried.parent.fingerprint}),未新建。请电话与上级汇总端核实:如果上级确实换了密钥,请不带 --carry-from 新建,并与上级电话核对新的指纹。`, { fingerprint: received.pkg.fingerprint });
+  const signer = received.pkg.fingerprint;
+  if (carried.fingerprint === signer) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `上年台账「${from}」是签发下达包「${fileName}」的上级汇总端「${data.parent.name}」自己的台账(密钥指纹同为 ${signer}),`
+      + `不是「${data.office}」的台账,未新建。下达包是给「${data.office}」在它自己的电脑上、用它自己的上年台账新建本年台账的;`
+      + `「${data.parent.name}」接续新一年请用 ledger init --db 新文件.db --plan 新一年计划 --carry-from ${from}。`, { signer, own: carried.fingerprint });
+  }
+  if (!carried.parent) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `上年台账「${from}」不是按上级下达包建立的汇总端台账(没有登记上级汇总端),无法确认它是「${data.office}」的台账,未新建。`
+      + `请选「${data.office}」上年按「${data.parent.name}」的下达包建立的台账;上年没有这样的台账的,请不带 --carry-from 新建,并与上级电话核对指纹。`, { signer });
+  }
+  if (carried.parent.publicKey !== data.parent.publicKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `下达包「${fileName}」的签名密钥(指纹 ${signer})不是上年台账「${from}」登记的上级汇总端「${carried.parent.name}」的密钥(指纹 ${carried.parent.fingerprint}),未新建。请电话与上级汇总端核实:如果上级确实换了密钥,请不带 --carry-from 新建,并与上级电话核对新的指纹。`, { fingerprint: signer });
   }
   const to = received.pkg.manifest.recipient;
+  const was = carried.parent.officeName;
   if (to !== null && to !== carried.fingerprint) {
-    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是发给密钥指纹为 ${to} 的汇总端(「${data.office}」)的,上年台账「${from}」的密钥指纹是 ${carried.fingerprint ?? '(无)'}:不是发给这个台账的,未新建。请确认上年台账选对了,或请上级汇总端核对后重新生成。`, { recipient: to, own: carried.fingerprint });
+    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是发给密钥指纹为 ${to} 的汇总端(「${data.office}」)的,上年台账「${from}」的密钥指纹是 ${carried.fingerprint ?? '(无)'}(上级名单中的「${was}」):不是发给这个台账的,未新建。请确认上年台账选对了,或请上级汇总端核对后重新生成。`, { recipient: to, own: carried.fingerprint });
+  }
+  // Addressed to no key: the name is all that tells one county's 下达包 from another's.
+  if (to === null && data.office !== was) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是「${data.parent.name}」发给「${data.office}」的,上年台账「${from}」是「${was}」的汇总端(上级名单中的名称):`
+      + `不是同一个汇总端,未新建。请用「${was}」自己的下达包,或为「${data.office}」选它自己的上年台账。如果上级确已把「${was}」改名为「${data.office}」,`
+      + `请与上级电话核实后不带 --carry-from 新建,并与上级电话核对指纹。`, { recipient: null, office: data.office, carried: was });
   }
 }
 
