@@ -14,11 +14,11 @@ import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices, loadQuotas } from '../../../db/queries/levels';
 import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
-import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
+import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import { nowIso, today, type Ctx } from '../context';
 import { archive } from '../packages/archive';
-import { fingerprint } from '../keys/keys';
+import { fingerprint, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
 import type { Manifest, PackageFile } from '../packages/package-format';
 
 /** What a dry run would have written so far in its batch, for the roll-ups after it. */
@@ -127,8 +127,13 @@ export async function importRollup(
       }
       acceptKey = true;
     } else {
+      const retired = await officeKeyRetirement(ctx.db, officeId, m.signerKey);
+      if (retired) {
+        refuse('E_KEY_MISMATCH', `这个汇总包是用${retiredKeyWords(m.unit, retired)}签名的,未导入。${retiredKeyAdvice(m.unit, '汇总包')}`,
+          { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit, retired: true });
+      }
       refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${fingerprint(pinned)},收到 ${pkg.fingerprint}),未导入。可能是对方重装了程序,也可能是冒名文件:请电话与${m.unit}核实指纹后,`
-        + `在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件),再导入。`,
+        + `在「单位、密钥与数据包」页点「从填报包登记新密钥…」选这个汇总包(下级汇总端的密钥也在这里登记;命令行:keys --accept-from 该汇总包),再导入。`,
         { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit });
     }
   }
@@ -241,6 +246,11 @@ export async function acceptOfficeKey(ctx: Ctx, pkg: PackageFile['pkg'], fileNam
   }
   const before = keys.find((k) => k.officeId === office!.id && k.status === 'trusted');
   if (before?.publicKey === m.signerKey) refuse('E_EXISTS', `${m.unit}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  const retired = await officeKeyRetirement(ctx.db, office!.id, m.signerKey);
+  if (retired) {
+    refuse('E_KEY_MISMATCH', `「${fileName}」是用${retiredKeyWords(m.unit, retired)}签名的,不能把它重新登记为现用密钥,未做任何修改。${retiredKeyAdvice(m.unit, '汇总包')}`,
+      { fingerprint: pkg.fingerprint, unit: m.unit, retired: true });
+  }
   const at = nowIso(ctx);
   const previous = before?.fingerprint ?? null;
   await ctx.db.transaction().execute(async (trx) => {
