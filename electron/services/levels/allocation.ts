@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUnit } from '../../../shared/api';
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
-import { localDate, targetFigure } from '../../../shared/format';
+import { invisibleWords, localDate, nameKey, printable, targetFigure } from '../../../shared/format';
 import { hasNoQuota, isSplit, officePlan, officeTarget, proposeUnitName, quotaGaps, quotaGapWarning, type QuotaGap } from '../../../shared/levels';
 import { changeLines, type PlanChange } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
@@ -261,11 +261,13 @@ function ownNames(data: AllocationData, given: Readonly<Record<string, string>> 
     return own === undefined ? { parent: u.name, name: proposeUnitName(u.name, data.parent.name, data.office), proposed: true } : { parent: u.name, name: own, proposed: false };
   });
   for (const u of units) {
+    const invisible = invisibleWords(u.name);
     if (u.name.length === 0) problems.push(`「${u.parent}」的本地名称不能为空`);
+    else if (invisible) problems.push(`「${u.parent}」的本地名称「${printable(u.name)}」的${invisible}`);
     else if (u.name.length > 100) problems.push(`「${u.parent}」的本地名称不能超过100个字`);
   }
   const holders = new Map<string, string[]>();
-  for (const u of units) holders.set(u.name, [...(holders.get(u.name) ?? []), u.parent]);
+  for (const u of units) holders.set(nameKey(u.name), [...(holders.get(nameKey(u.name)) ?? []), u.parent]);
   for (const [name, of] of holders) if (of.length > 1) problems.push(`「${of.join('」「')}」的本地名称都是「${name}」,请给它们不同的名称`);
   if (problems.length > 0) throw new LedgerError('E_VALIDATION', `单位名称有 ${problems.length} 处问题,未新建:\n${problems.map((p) => `· ${p}`).join('\n')}`, { problems });
   return units;
