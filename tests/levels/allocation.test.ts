@@ -18,10 +18,10 @@ import { getParent, pinOfficeKey } from '../../db/queries/rollups';
 import { getSetting } from '../../db/queries/settings';
 import { activePlan, type OpenLedger } from '../../electron/services/context';
 import { enterReports } from '../../electron/services/entry/entry';
-import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
+import { acceptKeyFromFile, importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
 import { fingerprint, generateKeyPair, loadKey } from '../../electron/services/keys/keys';
 import { exportAllocation, exportAllocations, initOfficeFromAllocation, previewAllocation } from '../../electron/services/levels/allocation';
-import { addOffice } from '../../electron/services/levels/offices';
+import { addOffice, renameOfficeNamed } from '../../electron/services/levels/offices';
 import { exportRollup } from '../../electron/services/levels/rollup';
 import { readPackageFile } from '../../electron/services/packages/package-data';
 import { saveQuotas } from '../../electron/services/levels/quotas';
@@ -333,6 +333,38 @@ describe('a later 下达包 at the county', () => {
     expect((await importFiles(c, [rollup.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
   });
 
+  it('the city renames the county before its first 汇总包: the old-name 汇总包 points to the rename, its key is registered for the new name, and the next 下达包 (to its key) renames the county', async () => {
+    const { dir, c, lx } = await setUp();
+    const at = (d: number, h = 9): OpenLedger => ({ ...c, now: fixedClock(`2019-07-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00`) });
+    await renameOfficeNamed(c, '郎溪县', '郎溪');
+    // Before the city has its key, a 下达包 to 「郎溪」 is refused, saying what a rename needs.
+    const unaddressed = await exportAllocation(at(5), { office: '郎溪', outDir: usb(dir, 'unaddressed') });
+    const [refused] = await importFiles(lx, [unaddressed.file]);
+    expect(refused).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(refused!.message).toContain('如果是上级把本机改名为「郎溪」:上级还没有登记本机的密钥');
+    expect(refused!.message).toContain('ledger keys --accept-from 该汇总包');
+
+    // Its 汇总包 under the old name: not "add 郎溪县" (a second county), but the rename and the key to register.
+    const first = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const [r] = await importFiles(c, [first.file], { acceptNewKeys: true });
+    expect(r).toMatchObject({ status: 'rejected', code: 'E_UNKNOWN_OFFICE' });
+    expect(r!.message).toMatch(/本机已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 把下级汇总端「郎溪县」改名为「郎溪」,未导入。请不要再添加「郎溪县」/);
+    expect(r!.message).not.toContain('请先在「任务分解」页的「下级汇总端…」中添加它');
+    expect(await acceptKeyFromFile(c, first.file)).toMatchObject({ unit: '郎溪', previous: null });
+    expect((await listAudit(c.db, { action: 'office-key.accept-first' }))[0]).toMatchObject({ entityId: '郎溪', after: { listedAs: '郎溪县' } });
+
+    // The next 下达包 is addressed to its key: taken, and the county goes by its new name, saying so.
+    const addressed = await exportAllocation(at(6), { office: '郎溪', outDir: usb(dir, 'addressed') });
+    const [taken] = await importFiles(lx, [addressed.file]);
+    expect(taken).toMatchObject({ status: 'accepted' });
+    expect(taken!.message).toContain('上级已把本机在其名单中的名称由「郎溪县」改为「郎溪」:本机已改用新名称');
+    expect((await getParent(lx.db))?.officeName).toBe('郎溪');
+    expect((await listAudit(lx.db, { action: 'package.import.allocation' }))[0]).toMatchObject({ after: { listedAs: '郎溪', listedBefore: '郎溪县' } });
+    const next = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city-2') });
+    expect((await importFiles(c, [next.file]))[0]).toMatchObject({ status: 'accepted', unit: '郎溪' });
+    expect((await listOffices(c.db)).map((o) => o.name)).not.toContain('郎溪县');
+  });
+
   it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {
     const { dir, c, lx } = await setUp();
     const assignment = await exportAssignment(lx, { unit: '郎溪县人力资源和社会保障局', outDir: usb(dir, 'assign') });
@@ -376,7 +408,7 @@ describe('a later 下达包 at the county', () => {
       ['rejected', 'E_WRONG_RECIPIENT'], ['rejected', 'E_WRONG_RECIPIENT'], ['rejected', 'E_KEY_MISMATCH'], ['rejected', 'E_WRONG_PLAN'],
     ]);
     expect(results[0]!.message).toContain(`是发给密钥指纹为 ${fingerprint(stranger.publicKey)} 的汇总端(「郎溪县」)的`);
-    expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机是「郎溪县」的汇总端');
+    expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机在上级名单中是「郎溪县」,未导入。请把它交给宣州区。');
     expect(await snapshotData(lx.db)).toBe(before);
 
     // A visible cell changed in Excel: refused at set-up and at import, naming the cell.

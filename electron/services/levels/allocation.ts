@@ -409,7 +409,10 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   // Before the parent has this office's key (its first 汇总包), the name the parent lists it under is all that
   // tells one of its offices from another; once addressed to the key, a new name in the parent's list is taken.
   if (m.recipient === null && m.to !== parent!.officeName) {
-    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是「${m.from}」发给「${m.to}」的,本机是「${parent!.officeName}」的汇总端,未导入。请把它交给${m.to}。`, { recipient: null, own });
+    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是「${m.from}」发给「${m.to}」的,本机在上级名单中是「${parent!.officeName}」,未导入。请把它交给${m.to}。`
+      + `如果是上级把本机改名为「${m.to}」:上级还没有登记本机的密钥(还没有导入过本机的汇总包),这个下达包没有写明本机的密钥指纹,无法确认是发给本机的。`
+      + `请把本机的汇总包(ledger rollup)交给上级,请上级与本机电话核对指纹后用它登记本机的密钥(ledger keys --accept-from 该汇总包),再重新生成下达包:`
+      + `新的下达包写明本机的密钥指纹,导入后本机即改用「${m.to}」这个名称。`, { recipient: null, own });
   }
   if (m.planId !== parent!.planId) {
     throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`);
@@ -462,15 +465,18 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
     await archive(ctx.db, received, fileName, null, at, null);
     await appendAudit(ctx.db, {
       at, actor: ctx.actor, action: 'package.import.allocation', entity: 'package', entityId: m.packageId,
-      after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office } : {}) },
+      after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office, listedBefore: parent!.officeName } : {}) },
     });
   }
   const changes = changeLines(diff);
   const will = opts.dryRun ? '(预览)将' : '已';
-  const message = diff.changes.length === 0
+  // Addressed to this office's key under another name: the parent renamed it in its list; its 汇总包 go under the new name.
+  const renamed = data.office !== parent!.officeName
+    ? `上级已把本机在其名单中的名称由「${parent!.officeName}」改为「${data.office}」:本机${opts.dryRun ? '将' : '已'}改用新名称,今后的汇总包按「${data.office}」报送(记入审计日志)。` : '';
+  const message = renamed + (diff.changes.length === 0
     ? `${will}导入上级下达包:本地任务没有变化,工作计划仍是第${current.revision}版。`
     : `${will}按上级下达包把工作计划从第${current.revision}版更新到第${revised.revision}版:${diff.changes.length} 处变化。`
       + (diff.units.length > 0 ? `任务有变化的单位(${diff.units.length} 个)需要新的任务包:${diff.units.join('、')}(ledger assign --unit 单位,或「单位、密钥与数据包」页)。` : '')
-      + (newUnits.length > 0 ? `上级计划新增单位,本地名称按规则拟定为:${newUnits.map((u) => `${u.parent} → ${u.name}`).join('、')}。` : '');
+      + (newUnits.length > 0 ? `上级计划新增单位,本地名称按规则拟定为:${newUnits.map((u) => `${u.parent} → ${u.name}`).join('、')}。` : ''));
   return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
 }
