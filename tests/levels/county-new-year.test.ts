@@ -119,6 +119,26 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
     expect(taken).toMatchObject({ status: 'accepted', kind: 'rollup' });
   });
 
+  it('a year’s package in the other year’s ledger says so: the 2020 下达包 in the county’s 2019 ledger points to init --carry-from, a 2019 汇总包 at the city’s 2020 ledger to 2019’s; the county’s own 汇总包 at the county is its own', async () => {
+    const dir = tempDir('county-year-mixed-');
+    const y2019 = await year2019(dir);
+    const { city, allocation } = await city2020(dir, y2019.city);
+    const [next] = await importFiles(y2019.county, [allocation.file]);
+    expect(next).toMatchObject({ status: 'rejected', code: 'E_WRONG_PLAN' });
+    expect(next!.message).toContain('它是 2020 年「2020年全市民生工作要点」的下达包:新一年请新建本级汇总端的台账');
+    expect(next!.message).toContain('ledger init --db 新文件.db --from 该下达包 --carry-from langxi-2019.db');
+
+    const old = await exportRollup({ ...y2019.county, now: fixedClock('2019-08-04T09:00:00') }, { period: '2019-07', outDir: folder(dir, 'late-2019') });
+    const [late] = await importFiles(city, [old.file]);
+    expect(late).toMatchObject({ status: 'rejected', code: 'E_WRONG_PLAN' });
+    expect(late!.message).toContain('它报送的是 2019 年的报送期(2019-07),属于 2019 年的工作计划,本机是 2020 年的台账:请导入 2019 年的台账');
+
+    const [own] = await importFiles(y2019.county, [old.file]);
+    expect(own).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(own!.message).toContain('这是本机自己生成的汇总包(郎溪县报送上级「市民生工作办公室」的),不需要在本机导入');
+    expect(own!.message).not.toContain('即使名称相同');
+  });
+
   it('refuses a 下达包 signed by another key than last year’s parent, or addressed to another office’s key, creating nothing', async () => {
     const dir = tempDir('county-year-refused-');
     const y2019 = await year2019(dir);

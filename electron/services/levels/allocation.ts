@@ -20,11 +20,11 @@ import { loadParentUnits, saveParentUnits } from '../../../db/queries/parent-uni
 import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/plan';
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
-import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
+import { activePlan, nowIso, officeName, requireRole, type Ctx, type OpenLedger } from '../context';
 import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
 import { KIND_LABELS, readPackageFile } from '../packages/package-data';
-import { safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
+import { freeFileName, safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';
 import { readCarried, type Carried } from '../plan/carry';
@@ -79,7 +79,8 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuota
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period, plan.frequency), p.dueOn])], colWidths: [14, 14] },
     ],
     data,
-    fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${today(ctx).replaceAll('-', '')}.xlsx`,
+    // The time too, and never over another file: several 下达包 of one revision and day (quotas changed between them) are different packages.
+    fileName: opts.fileName ?? freeFileName(opts.outDir, `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${localDate(ctx.now(), 'minutes').replace(/[-:]/g, '').replace(' ', '-')}.xlsx`),
   }, opts.outDir, key);
   const tasked = targets.filter((t) => t.value !== null).length;
   // A typo (7000 for 70) shows as shares adding up to more than the target: said when the package is made, not
@@ -415,7 +416,12 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
       + `新的下达包写明本机的密钥指纹,导入后本机即改用「${m.to}」这个名称。`, { recipient: null, own });
   }
   if (m.planId !== parent!.planId) {
-    throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`);
+    const next = allocationDataSchema.safeParse(pkg.data).data?.plan;
+    const plan = await activePlan(ctx);
+    throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`
+      + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的下达包:新一年请新建本级汇总端的台账,保留本机密钥和各单位的密钥,不用重新核对指纹:`
+        + `ledger init --db 新文件.db --from 该下达包 --carry-from ${storeName(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : '')
+      + (next && next.year < plan.year ? `它是 ${next.year} 年「${next.title}」的下达包,本机是 ${plan.year} 年的台账:往年的下达包请导入往年的台账。` : ''));
   }
   const data = allocationOf(received);
   if (await hasPackage(ctx.db, m.packageId)) {
@@ -424,8 +430,10 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('created_at').as('at'))
     .where('kind', '=', 'allocation').where('direction', '=', 'in').executeTakeFirst();
   if (newest?.at && newest.at > m.createdAt) {
-    // To the minute: two 下达包 of one day are told apart (by the date alone the older read as made the same day).
-    const when = (iso: string) => localDate(new Date(iso), 'minutes');
+    // To the second: two 下达包 of one minute are told apart (to the minute the older read as made at the same time).
+    const seconds = (iso: string) => localDate(new Date(iso), 'seconds');
+    // Within one second: the milliseconds too, so the two never read the same.
+    const when = (iso: string) => (seconds(newest.at!) === seconds(m.createdAt) ? `${seconds(iso)}.${new Date(iso).getMilliseconds().toString().padStart(3, '0')}` : seconds(iso));
     throw new LedgerError('E_STALE_REVISION', `本机已按上级 ${when(newest.at)} 生成的下达包更新过,这个下达包是 ${when(m.createdAt)} 生成的,较旧,未导入。`);
   }
   // The units the office named at set-up keep their names; a unit new to the parent's plan gets the rule's.

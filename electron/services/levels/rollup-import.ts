@@ -97,11 +97,22 @@ export async function importRollup(
   const { pkg } = received;
   const m = pkg.manifest;
   const { plan } = here;
+  if (pkg.fingerprint === here.fingerprint) {
+    refuse('E_WRONG_RECIPIENT', `这是本机自己生成的汇总包(${m.unit}报送上级「${m.to}」的),不需要在本机导入,未导入。请把它交给上级汇总端「${m.to}」导入。`, { recipient: m.recipient, own: here.fingerprint });
+  }
   if (m.recipient !== here.fingerprint) {
     refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的上级汇总端(「${m.to}」)的,本机的指纹是 ${here.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
       + `请电话与${m.unit}核对:它的汇总端是按哪个上级的下达包建立的。`, { recipient: m.recipient, own: here.fingerprint });
   }
-  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个汇总包属于另一个工作计划(${m.planId}),本机是「${plan.title}」(${plan.id}),未导入。请确认${m.unit}是按本机的下达包建立的。`);
+  if (m.planId !== plan.id) {
+    // Its period says its year: a 汇总包 of last year's plan brought to this year's ledger.
+    const year = Number((m.periods[0] ?? '').slice(0, 4));
+    const otherYear = Number.isInteger(year) && year > 2000 && year !== plan.year;
+    refuse('E_WRONG_PLAN', `这个汇总包属于另一个工作计划(${m.planId}),本机是「${plan.title}」(${plan.id}),未导入。`
+      + (otherYear
+        ? `它报送的是 ${year} 年的报送期(${m.periods.join(',')}),属于 ${year} 年的工作计划,本机是 ${plan.year} 年的台账:请导入 ${year} 年的台账(ledger import --db ${year}年的台账 该汇总包;程序中在「年度」中切换到 ${year} 年)。`
+        : `请确认${m.unit}是按本机的下达包建立的。`));
+  }
   const offices = await listOffices(ctx.db);
   const office = offices.find((o) => o.name === m.unit);
   if (!office) {
