@@ -365,6 +365,22 @@ describe('a later 下达包 at the county', () => {
     expect((await listOffices(c.db)).map((o) => o.name)).not.toContain('郎溪县');
   });
 
+  it('a county unit’s 填报包 brought to the city before the county’s first 汇总包: said to be the county’s unit’s, to go to the county, not to be given a 任务包 here', async () => {
+    const { dir, c, lx } = await setUp();
+    const unitName = '郎溪县人力资源和社会保障局';
+    const assignment = await exportAssignment(lx, { unit: unitName, outDir: usb(dir, 'assign') });
+    const unit = keep(await initUnitFromAssignment(join(dir, 'unit.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00') }));
+    await enterReports(unit, { unit: unitName, period: '2019-06', items: yearEntries(planModelToDef(await activePlan(unit)), unitName, '2019-06') });
+    const report = await exportReport(unit, { period: '2019-06', outDir: usb(dir, 'reports') });
+    const before = await snapshotData(c.db);
+    const [r] = await importFiles(c, [report.file], { acceptNewKeys: true });
+    expect(r).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(r!.message).toContain(`看来是郎溪县的单位(${unitName})报给郎溪县汇总端的:本机给郎溪县下达过下达包`);
+    expect(r!.message).toContain('请把这个文件交给郎溪县汇总端导入');
+    expect(r!.message).not.toContain('请从本机生成任务包交给它');
+    expect(await snapshotData(c.db)).toBe(before);
+  });
+
   it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {
     const { dir, c, lx } = await setUp();
     const assignment = await exportAssignment(lx, { unit: '郎溪县人力资源和社会保障局', outDir: usb(dir, 'assign') });

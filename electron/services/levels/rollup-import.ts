@@ -49,7 +49,7 @@ const refuse = (code: LedgerError['code'], message: string, details?: unknown): 
  * office's units (it goes to that office, which rolls it up), or this office's own report to its parent.
  * @example await wrongLevel(ctx, manifest) // '这个填报包是郎溪县的单位(郎溪县人社局)报给郎溪县汇总端的……'
  */
-export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit' | 'to'>): Promise<string | null> {
+export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit' | 'to' | 'planId'>): Promise<string | null> {
   if (m.recipient === null) return null;
   const offices = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
   const office = (await listOfficeKeys(ctx.db)).find((k) => k.fingerprint === m.recipient);
@@ -61,6 +61,18 @@ export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit
   const parent = await getParent(ctx.db);
   if (parent && parent.fingerprint === m.recipient) {
     return `这个填报包是报给上级汇总端(${parent.name})的,不是报给本机的,未导入。${m.unit}是上级的单位,请把这个文件交给上级汇总端导入。`;
+  }
+  // Before a subordinate office's first 汇总包 its key is not known here: its units' reports are on this plan
+  // (the office's plan is ours, from our 下达包) and addressed to the office by its own name (郎溪县民生工作办公室).
+  const plan = await getSetting(ctx.db, 'plan_id');
+  if (m.planId === plan) {
+    const sent = new Set((await ctx.db.selectFrom('packages').select('office_id').distinct().where('kind', '=', 'allocation').where('direction', '=', 'out').execute()).map((r) => r.office_id));
+    const to = m.to.trim();
+    const county = [...offices].filter(([id]) => sent.has(id)).map(([, name]) => name).sort((a, b) => b.length - a.length).find((name) => to === name || to.startsWith(name));
+    if (county !== undefined) {
+      return `这个填报包是报给「${m.to}」的,看来是${county}的单位(${m.unit})报给${county}汇总端的:本机给${county}下达过下达包,${county}的单位应向${county}汇总端报送,不是报给本机的,未导入。`
+        + `请把这个文件交给${county}汇总端导入,由它汇总后生成汇总包报给本机。不要为它从本机生成任务包:那样会把${county}的单位当作本级的单位。请电话与该单位核实。`;
+    }
   }
   return null;
 }
