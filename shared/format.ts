@@ -171,7 +171,7 @@ export function invisibleAt(name: string): { readonly position: number; readonly
 /** invisibleAt in words, for a refusal: 第4个字符是看不见的字符(U+200B,…). */
 export function invisibleWords(name: string): string | null {
   const at = invisibleAt(name);
-  return at && `第${at.position}个字符是看不见的字符(${at.code},如零宽空格、方向控制符),请删除后重新输入`;
+  return at && `第${at.position}个字符是看不见的字符(${at.code};控制字符或格式字符,如零宽空格、方向控制符),请删除后重新输入`;
 }
 
 /**
