@@ -295,6 +295,10 @@ describe('a later 下达包 at the county', () => {
     const back = await take(6, [{ task: 1, indicator: 1, office: '郎溪县', value: 45 }]);
     expect((back.changes ?? []).map((w) => w.words).join()).toContain('任务1 新增指标1');
     expect(await numbers(1)).toEqual([[1, '技能脱贫培训'], [2, '企业新录用人员培训'], [3, '新技工系统培养']]);
+    // The 任务包 for its unit of 任务1 carries the city's numbers too.
+    const assignment = await exportAssignment(lx, { unit: '郎溪县人力资源和社会保障局', outDir: usb(dir, 'assign') });
+    const given = readPackageFile(assignment.file).pkg.data as { plan: { categories: { tasks: { no: number; indicators: { no: number; name: string }[] }[] }[] } };
+    expect(given.plan.categories.flatMap((c) => c.tasks).find((t) => t.no === 1)!.indicators.map((i) => [i.no, i.name])).toEqual(await numbers(1));
     // The county's 汇总包 carries the city's numbers, and the city takes it.
     const rollup = await exportRollup({ ...lx, now: fixedClock('2019-07-07T09:00:00') }, { period: '2019-06', outDir: usb(dir, 'to-city') });
     const sent = readPackageFile(rollup.file).pkg.data as { indicators: { task: number; indicator: number; target: number | null }[] };
