@@ -21,7 +21,7 @@ import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { isPostgresUrl, localBase, parseLocation, shownLocation, typedStore } from '../db/location';
 import type { AuditRow } from '../db/queries/audit';
-import { activeFrequency, activePlan, openLedger, type OpenLedger } from './services/context';
+import { activeFrequency, activePlan, openLedger, requireRole, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
 import type { AllocationPreview } from '../shared/api';
@@ -483,6 +483,7 @@ async function assignOffices(args: Args, io: Io, json: boolean): Promise<number>
 /** `ledger summary --by office`: every subordinate office against its quotas, 本级, and each indicator's area total. */
 async function byOfficeCommand(args: Args, io: Io, json: boolean): Promise<number> {
   return await withLedger(need(args, 'db'), async (l) => {
+    await requireRole(l, 'summary', '按下级汇总端汇总(--by office)');
     const { summaryByOffice } = await import('./services/levels/figures');
     const v = await summaryByOffice(l, need(args, 'period'));
     if (json) {
@@ -986,6 +987,8 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         if (action !== 'rename' && action !== 'move' && to !== undefined) throw new UsageError('--to 只与 --rename 或 --move 一起使用。');
         if (action === 'move' && !/^\d+$/.test(to!)) throw new UsageError(`--to 应为位置序号(1为第一),不是「${to}」。`);
         return await withLedger(need(args, 'db'), async (l) => {
+          // A unit has no subordinate offices: its list would show only a bogus 本级 line.
+          await requireRole(l, 'summary', '查看和设置下级汇总端');
           const o = await import('./services/levels/offices');
           const view = action === 'add' ? await o.addOffice(l, need(args, 'add'))
             : action === 'remove' ? await o.removeOffice(l, need(args, 'remove'))

@@ -149,6 +149,45 @@ export function printable(text: string, keep: 'lines' | 'nothing' = 'nothing'): 
   return text.replace(UNPRINTABLE, (ch) => (keep === 'lines' && ch === '\n' ? ch : `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`));
 }
 
+/**
+ * Characters that show as nothing, or change how the text around them shows: controls (Cc), format characters
+ * (Cf: zero-width space, joiner and non-joiner, BOM, soft hyphen, the bidi controls U+202A–202E and U+2066–2069
+ * …), line and paragraph separators, and the fillers and variation selectors that print blank.
+ */
+// eslint-disable-next-line no-misleading-character-class -- each is matched alone (tested on single characters): a combining one is the point
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0]/u;
+
+/**
+ * Where a name holds a character that cannot be seen (INVISIBLE): its position, counting characters from 1, and
+ * its code; null when none. Two names that look the same must be the same name.
+ * @example invisibleAt('郎溪县\u200b') // { position: 4, code: 'U+200B' }
+ */
+export function invisibleAt(name: string): { readonly position: number; readonly code: string } | null {
+  const chars = Array.from(name);
+  const k = chars.findIndex((c) => INVISIBLE.test(c));
+  if (k < 0) return null;
+  return { position: k + 1, code: `U+${chars[k]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
+}
+
+/** invisibleAt in words, for a refusal: 第4个字符是看不见的字符(U+200B,…). */
+export function invisibleWords(name: string): string | null {
+  const at = invisibleAt(name);
+  return at && `第${at.position}个字符是看不见的字符(${at.code};控制字符或格式字符,如零宽空格、方向控制符),请删除后重新输入`;
+}
+
+/**
+ * The form two names are compared in: NFKC, so a name typed with full-width letters or digits (ＡＢ１) is the
+ * same name as with half-width ones (AB1).
+ * @example sameName('２号片区', '2号片区') // true
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC');
+}
+
+export function sameName(a: string, b: string): boolean {
+  return nameKey(a) === nameKey(b);
+}
+
 /** Longest office name: it is signed into every package the office sends and printed on their covers. */
 export const OFFICE_NAME_MAX = 50;
 
@@ -160,6 +199,8 @@ export const OFFICE_NAME_MAX = 50;
 export function officeNameProblem(name: string): string | null {
   if (name.length === 0) return '汇总单位名称不能为空';
   if (name.length > OFFICE_NAME_MAX) return `汇总单位名称最多 ${OFFICE_NAME_MAX} 个字`;
+  const invisible = invisibleWords(name);
+  if (invisible) return `汇总单位名称的${invisible}`;
   if (printable(name) !== name) return '汇总单位名称不能含有控制字符或不可见字符';
   return null;
 }

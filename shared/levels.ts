@@ -5,6 +5,7 @@
  */
 import type { Comparator, IndicatorDef, IndicatorKind, PlanDef } from './domain';
 import type { OfficeStanding } from './rollup';
+import { invisibleWords } from './format';
 
 /** The seven county-level divisions of 宣城市, in the order its documents list them: the embedded plan's offices. */
 export const XUANCHENG_OFFICES: readonly string[] = ['宣州区', '郎溪县', '广德市', '宁国市', '泾县', '绩溪县', '旌德县'];
@@ -194,8 +195,8 @@ const QUOTA_TABLE_WORDS: readonly string[] = ['合计', '差额', '说明'];
 export function officeNameProblemOf(name: string, own: string): string | null {
   if (name.length === 0) return '名称不能为空';
   if (name.length > 30) return '名称不能超过30个字';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return '名称含有不可见字符';
+  const invisible = invisibleWords(name);
+  if (invisible) return invisible;
   if (name.endsWith('本级') || name === own) return `「${name}」是本级各部门的合称,不是下级汇总端`;
   if (QUOTA_TABLE_WORDS.includes(name)) return `「${name}」是任务分解表的列名`;
   return null;

@@ -4,7 +4,7 @@
  * ones a plan well formed field by field can still have.
  */
 import type { PlanDef } from './domain';
-import { printable } from './format';
+import { invisibleWords, nameKey, printable } from './format';
 import type { PlanProblem } from './plan';
 
 /**
@@ -14,15 +14,23 @@ import type { PlanProblem } from './plan';
 export function planProblems(plan: PlanDef): PlanProblem[] {
   const out: PlanProblem[] = [];
   const names = new Map<string, string>();
+  const keys = new Map<string, string>();
   for (const u of plan.units) {
     for (const n of [u.name, ...u.aliases]) {
       // A name is what packages, keys and file names are matched by: two that look alike must be equal.
-      if (printable(n) !== n || n.trim() !== n) {
+      const invisible = invisibleWords(n);
+      if (invisible) {
+        out.push({ where: `单位「${printable(u.name)}」`, message: `名称「${printable(n)}」的${invisible}。` });
+      } else if (printable(n) !== n || n.trim() !== n) {
         out.push({ where: `单位「${printable(u.name)}」`, message: `名称「${printable(n)}」含有控制字符、不可见字符或首尾空格,请改为只含可见文字的名称。` });
       }
-      const holder = names.get(n);
-      if (holder !== undefined) out.push({ where: `单位「${u.name}」`, message: `名称「${n}」已是单位「${holder}」的名称或别名,一个名称只能属于一个单位。` });
-      else names.set(n, u.name);
+      // Full-width and half-width letters or digits (县２中, 县2中) are one name.
+      const holder = names.get(n) ?? keys.get(nameKey(n));
+      if (holder !== undefined) out.push({ where: `单位「${printable(u.name)}」`, message: `名称「${printable(n)}」已是单位「${printable(holder)}」的名称或别名${names.has(n) ? '' : '(全角、半角字母或数字不同的算同一个名称)'},一个名称只能属于一个单位。` });
+      else {
+        names.set(n, u.name);
+        keys.set(nameKey(n), u.name);
+      }
     }
   }
   const seqs = new Set<number>();

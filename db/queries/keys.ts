@@ -73,3 +73,25 @@ export async function holdersOfKey(db: Tx, publicKey: string): Promise<KeyHolder
   const rows = await holdersQuery.run(db, [publicKey]);
   return rows.map((r) => ({ unitId: r.unit_id, unit: r.name, status: r.status === 'trusted' ? 'trusted' : 'retired' }));
 }
+
+/** A key a unit or office used before: when it was replaced, and by which key (the next one accepted). */
+export interface Retirement {
+  readonly fingerprint: string;
+  /** When the key that replaced it was accepted, and by whom; null if no later key is on record. */
+  readonly replacedAt: string | null;
+  readonly replacedBy: { readonly fingerprint: string; readonly acceptedBy: string } | null;
+}
+
+/** The rows of one holder's keys in the order they were accepted, to find a retired one's successor. */
+export function retirementOf(rows: readonly { public_key: string; fingerprint: string; status: string; accepted_at: string; accepted_by: string }[], publicKey: string): Retirement | null {
+  const k = rows.findIndex((r) => r.public_key === publicKey);
+  if (k < 0 || rows[k]!.status === 'trusted') return null;
+  const next = rows[k + 1] ?? rows.find((r) => r.status === 'trusted');
+  return { fingerprint: rows[k]!.fingerprint, replacedAt: next?.accepted_at ?? null, replacedBy: next ? { fingerprint: next.fingerprint, acceptedBy: next.accepted_by } : null };
+}
+
+/** The unit's retirement of `publicKey`, or null when it is not one of its retired keys. */
+export async function unitKeyRetirement(db: Tx, unitId: number, publicKey: string): Promise<Retirement | null> {
+  const rows = await db.selectFrom('unit_keys').select(['public_key', 'fingerprint', 'status', 'accepted_at', 'accepted_by']).where('unit_id', '=', unitId).orderBy('id').execute();
+  return retirementOf(rows, publicKey);
+}

@@ -5,6 +5,7 @@
  * to be newer than the code).
  */
 import type { Tx } from '../schema';
+import { retirementOf, type Retirement } from './keys';
 
 /** The parent office (上级汇总端), pinned when this office was set up from its 下达包. */
 export interface ParentRow {
@@ -104,4 +105,10 @@ export async function storeRollup(db: Tx, r: Omit<RollupRow, 'id'>, replacedAt: 
   await db.insertInto('rollup_history').values({ rollup_id: old.id, revision: old.revision, package_id: old.packageId, data: old.data, replaced_at: replacedAt }).execute();
   await db.updateTable('rollups').set(values).where('id', '=', old.id).execute();
   return old.revision;
+}
+
+/** The office's retirement of `publicKey`, or null when it is not one of its retired keys. */
+export async function officeKeyRetirement(db: Tx, officeId: number, publicKey: string): Promise<Retirement | null> {
+  const rows = await db.selectFrom('office_keys').select(['public_key', 'fingerprint', 'status', 'accepted_at', 'accepted_by']).where('office_id', '=', officeId).orderBy('id').execute();
+  return retirementOf(rows, publicKey);
 }

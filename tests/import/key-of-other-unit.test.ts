@@ -162,6 +162,12 @@ describe('a key that belongs to another unit', () => {
     const old = await loop.report(await createCanlianAgain(loop), '2019-06', CANLIAN_JUNE);
     const [r] = await importFiles(loop.office, [old]);
     expect(r).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+    // Said to be its retired key, replaced by which and when; not the advice to register it, which is refused.
+    expect(r!.message).toMatch(/这个填报包是用市残联已停用的旧密钥\(指纹 [0-9A-F-]+,\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已由.+登记的新密钥 [0-9A-F-]+ 替换\)签名的,未导入。/);
+    expect(r!.message).not.toContain('登记新密钥」选这个文件');
+    const before = await snapshotData(loop.office.db);
+    await expect(acceptKeyFromFile(loop.office, old)).rejects.toMatchObject({ code: 'E_KEY_MISMATCH', message: expect.stringContaining('不能把它重新登记为现用密钥,未做任何修改') });
+    expect(await snapshotData(loop.office.db)).toBe(before);
   });
 });
 

@@ -135,4 +135,34 @@ describe('ledger init --from 下达包', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('[已导入] 已按上级下达包把工作计划从第1版更新到第2版:1 处变化。任务有变化的单位(1 个)需要新的任务包:郎溪县商务局');
   });
+
+  it('two 下达包 for one county written the same day into one folder are two files; the older one, imported last, is stale with two different times', async () => {
+    const { dir, city, file } = await cityWithAllocation();
+    const county = await testLocation('lx.db');
+    expect((await runLedger('init', '--db', county, '--from', file)).code).toBe(0);
+    const out = join(dir, 'same-day');
+    mkdirSync(out);
+    const assign = async () => JSON.parse((await runLedger('assign', '--db', city, '--office', '郎溪县', '--out', out, '--json')).out).file as string;
+    const older = await assign();
+    await setQuotas(city, [{ task: 1, indicator: 1, office: '郎溪县', value: 45 }]);
+    const newer = await assign();
+    expect(newer).not.toBe(older);
+    expect(readdirSync(out).sort()).toEqual([older, newer].map((f) => f.slice(out.length + 1)).sort());
+    expect(older.slice(out.length + 1)).toMatch(/^下达包-郎溪县-2019-第1版-\d{8}-\d{4}(-2)?\.xlsx$/);
+    expect((await runLedger('import', '--db', county, newer)).code).toBe(0);
+    const stale = await runLedger('import', '--db', county, older);
+    const times = [...stale.out.matchAll(/(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{3})?) 生成/g)].map((x) => x[1]);
+    expect(stale.out).toContain('E_STALE_REVISION');
+    expect(times).toHaveLength(2);
+    expect(times[0]).not.toBe(times[1]);
+  });
+
+  it('a unit’s database has no subordinate offices: offices and summary --by office are refused (E_WRONG_ROLE), not shown with a bogus 本级 line', async () => {
+    const { dir, city } = await cityWithAllocation();
+    const a = JSON.parse((await runLedger('assign', '--db', city, '--unit', '市人社局', '--out', dir, '--json')).out).file as string;
+    const unit = await testLocation('unit.db');
+    expect((await runLedger('init', '--db', unit, '--from', a)).code).toBe(0);
+    expect(await runLedger('offices', '--db', unit)).toMatchObject({ code: 1, out: '', err: '错误 [E_WRONG_ROLE]:只有汇总端可以查看和设置下级汇总端。' });
+    expect(await runLedger('summary', '--db', unit, '--period', '2019-06', '--by', 'office')).toMatchObject({ code: 1, out: '', err: expect.stringContaining('E_WRONG_ROLE') });
+  });
 });

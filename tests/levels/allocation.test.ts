@@ -18,10 +18,12 @@ import { getParent, pinOfficeKey } from '../../db/queries/rollups';
 import { getSetting } from '../../db/queries/settings';
 import { activePlan, type OpenLedger } from '../../electron/services/context';
 import { enterReports } from '../../electron/services/entry/entry';
-import { importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
+import { acceptKeyFromFile, importFiles, initUnitFromAssignment } from '../../electron/services/import/import';
 import { fingerprint, generateKeyPair, loadKey } from '../../electron/services/keys/keys';
 import { exportAllocation, exportAllocations, initOfficeFromAllocation, previewAllocation } from '../../electron/services/levels/allocation';
-import { addOffice } from '../../electron/services/levels/offices';
+import { addOffice, renameOfficeNamed } from '../../electron/services/levels/offices';
+import { exportRollup } from '../../electron/services/levels/rollup';
+import { readPackageFile } from '../../electron/services/packages/package-data';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { exportAssignment, exportReport } from '../../electron/services/packages/packages';
 import { initSummary } from '../../electron/services/plan/setup';
@@ -272,7 +274,115 @@ describe('a later 下达包 at the county', () => {
     const older = await exportAllocation(c, { office: '郎溪县', outDir: usb(dir, 'older') });
     const stale = (await importFiles(lx, [older.file]))[0]!;
     expect(stale).toMatchObject({ status: 'rejected', code: 'E_STALE_REVISION' });
-    expect(stale.message).toMatch(/已按上级 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的下达包更新过,这个下达包是 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 生成的/);
+    expect(stale.message).toContain('已按上级 2019-07-05 09:00:00 生成的下达包更新过,这个下达包是 2019-07-04 09:00:00 生成的');
+  });
+
+  it('an indicator taken away and given back, one given where it was 无任务: the county keeps the parent’s numbers, its 汇总包 is the city’s plan', async () => {
+    const { dir, c, lx } = await setUp();
+    const day = (d: number): OpenLedger => ({ ...c, now: fixedClock(`2019-07-${String(d).padStart(2, '0')}T09:00:00`) });
+    const take = async (d: number, quotas: { task: number; indicator: number; office: string; value: number | null }[]) => {
+      await saveQuotas(c, { quotas, reasons: [] });
+      const a = await exportAllocation(day(d), { office: '郎溪县', outDir: usb(dir, `d${d}`) });
+      const [r] = await importFiles(lx, [a.file]);
+      expect(r).toMatchObject({ status: 'accepted' });
+      return r!;
+    };
+    const numbers = async (task: number) => (await activePlan(lx)).tasks.find((t) => t.no === task)!.indicators.map((i) => [i.no, i.name]);
+    // 任务1 指标1 taken away (无任务) while 指标3 新技工系统培养, 无任务 until now, is given.
+    await take(5, [{ task: 1, indicator: 1, office: '郎溪县', value: null }, { task: 1, indicator: 3, office: '郎溪县', value: 200 }]);
+    expect(await numbers(1)).toEqual([[2, '企业新录用人员培训'], [3, '新技工系统培养']]);
+    // Given back: its old number, not a new one after the others.
+    const back = await take(6, [{ task: 1, indicator: 1, office: '郎溪县', value: 45 }]);
+    expect((back.changes ?? []).map((w) => w.words).join()).toContain('任务1 新增指标1');
+    expect(await numbers(1)).toEqual([[1, '技能脱贫培训'], [2, '企业新录用人员培训'], [3, '新技工系统培养']]);
+    // The 任务包 for its unit of 任务1 carries the city's numbers too.
+    const assignment = await exportAssignment(lx, { unit: '郎溪县人力资源和社会保障局', outDir: usb(dir, 'assign') });
+    const given = readPackageFile(assignment.file).pkg.data as { plan: { categories: { tasks: { no: number; indicators: { no: number; name: string }[] }[] }[] } };
+    expect(given.plan.categories.flatMap((c) => c.tasks).find((t) => t.no === 1)!.indicators.map((i) => [i.no, i.name])).toEqual(await numbers(1));
+    // The county's 汇总包 carries the city's numbers, and the city takes it.
+    const rollup = await exportRollup({ ...lx, now: fixedClock('2019-07-07T09:00:00') }, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const sent = readPackageFile(rollup.file).pkg.data as { indicators: { task: number; indicator: number; target: number | null }[] };
+    expect(sent.indicators.filter((i) => i.task === 1).map((i) => [i.indicator, i.target])).toEqual([[1, 45], [2, 3000], [3, 200]]);
+    expect((await importFiles(c, [rollup.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('a county an earlier version numbered 任务1 指标4 where the city has 指标1 takes the city’s number from its next 下达包, its reported values kept', async () => {
+    const { dir, c, lx } = await setUp();
+    const unitName = '郎溪县人力资源和社会保障局';
+    const assignment = await exportAssignment(lx, { unit: unitName, outDir: usb(dir, 'assign') });
+    const unit = keep(await initUnitFromAssignment(join(dir, 'unit.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00') }));
+    const items = yearEntries(planModelToDef(await activePlan(unit)), unitName, '2019-06').map((e) => (e.task === 1 && e.indicator === 1 ? { ...e, value: 12 } : e));
+    await enterReports(unit, { unit: unitName, period: '2019-06', items });
+    const report = await exportReport(unit, { period: '2019-06', outDir: usb(dir, 'reports') });
+    expect((await importFiles(lx, [report.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+    // What the earlier version left: 技能脱贫培训 held as 指标4.
+    const planId = (await activePlan(lx)).id;
+    const task1 = await lx.db.selectFrom('tasks').select('id').where('plan_id', '=', planId).where('no', '=', 1).executeTakeFirstOrThrow();
+    await lx.db.updateTable('indicators').set({ no: 4 }).where('task_id', '=', task1.id).where('no', '=', 1).execute();
+
+    await saveQuotas(c, { quotas: [{ task: 1, indicator: 2, office: '郎溪县', value: 3100 }], reasons: [] });
+    const later = await exportAllocation({ ...c, now: fixedClock('2019-07-05T09:00:00') }, { office: '郎溪县', outDir: usb(dir, 'later') });
+    const preview = (await importFiles(lx, [later.file], { dryRun: true }))[0]!;
+    const words = (preview.changes ?? []).map((w) => w.words);
+    expect(words).toContain('任务1 指标4「技能脱贫培训」按上级的编号改为指标1(已填报的数据随之保留)');
+    expect(words.join()).not.toContain('删除指标');
+    const [r] = await importFiles(lx, [later.file]);
+    expect(r).toMatchObject({ status: 'accepted' });
+    expect(r!.message).toContain(unitName);
+    const plan = await activePlan(lx);
+    expect(plan.tasks.find((t) => t.no === 1)!.indicators.map((i) => i.no)).toEqual([1, 2]);
+    const rollup = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const sent = readPackageFile(rollup.file).pkg.data as { indicators: { task: number; indicator: number; value: number | null }[] };
+    expect(sent.indicators.find((i) => i.task === 1 && i.indicator === 1)).toMatchObject({ value: 12 });
+    expect((await importFiles(c, [rollup.file], { acceptNewKeys: true }))[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('the city renames the county before its first 汇总包: the old-name 汇总包 points to the rename, its key is registered for the new name, and the next 下达包 (to its key) renames the county', async () => {
+    const { dir, c, lx } = await setUp();
+    const at = (d: number, h = 9): OpenLedger => ({ ...c, now: fixedClock(`2019-07-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00`) });
+    await renameOfficeNamed(c, '郎溪县', '郎溪');
+    // Before the city has its key, a 下达包 to 「郎溪」 is refused, saying what a rename needs.
+    const unaddressed = await exportAllocation(at(5), { office: '郎溪', outDir: usb(dir, 'unaddressed') });
+    const [refused] = await importFiles(lx, [unaddressed.file]);
+    expect(refused).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(refused!.message).toContain('如果是上级把本机改名为「郎溪」:上级还没有登记本机的密钥');
+    expect(refused!.message).toContain('ledger keys --accept-from 该汇总包');
+
+    // Its 汇总包 under the old name: not "add 郎溪县" (a second county), but the rename and the key to register.
+    const first = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city') });
+    const [r] = await importFiles(c, [first.file], { acceptNewKeys: true });
+    expect(r).toMatchObject({ status: 'rejected', code: 'E_UNKNOWN_OFFICE' });
+    expect(r!.message).toMatch(/本机已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 把下级汇总端「郎溪县」改名为「郎溪」,未导入。请不要再添加「郎溪县」/);
+    expect(r!.message).not.toContain('请先在「任务分解」页的「下级汇总端…」中添加它');
+    expect(await acceptKeyFromFile(c, first.file)).toMatchObject({ unit: '郎溪', previous: null });
+    expect((await listAudit(c.db, { action: 'office-key.accept-first' }))[0]).toMatchObject({ entityId: '郎溪', after: { listedAs: '郎溪县' } });
+
+    // The next 下达包 is addressed to its key: taken, and the county goes by its new name, saying so.
+    const addressed = await exportAllocation(at(6), { office: '郎溪', outDir: usb(dir, 'addressed') });
+    const [taken] = await importFiles(lx, [addressed.file]);
+    expect(taken).toMatchObject({ status: 'accepted' });
+    expect(taken!.message).toContain('上级已把本机在其名单中的名称由「郎溪县」改为「郎溪」:本机已改用新名称');
+    expect((await getParent(lx.db))?.officeName).toBe('郎溪');
+    expect((await listAudit(lx.db, { action: 'package.import.allocation' }))[0]).toMatchObject({ after: { listedAs: '郎溪', listedBefore: '郎溪县' } });
+    const next = await exportRollup(lx, { period: '2019-06', outDir: usb(dir, 'to-city-2') });
+    expect((await importFiles(c, [next.file]))[0]).toMatchObject({ status: 'accepted', unit: '郎溪' });
+    expect((await listOffices(c.db)).map((o) => o.name)).not.toContain('郎溪县');
+  });
+
+  it('a county unit’s 填报包 brought to the city before the county’s first 汇总包: said to be the county’s unit’s, to go to the county, not to be given a 任务包 here', async () => {
+    const { dir, c, lx } = await setUp();
+    const unitName = '郎溪县人力资源和社会保障局';
+    const assignment = await exportAssignment(lx, { unit: unitName, outDir: usb(dir, 'assign') });
+    const unit = keep(await initUnitFromAssignment(join(dir, 'unit.db'), assignment.file, { now: fixedClock('2019-07-02T15:00:00') }));
+    await enterReports(unit, { unit: unitName, period: '2019-06', items: yearEntries(planModelToDef(await activePlan(unit)), unitName, '2019-06') });
+    const report = await exportReport(unit, { period: '2019-06', outDir: usb(dir, 'reports') });
+    const before = await snapshotData(c.db);
+    const [r] = await importFiles(c, [report.file], { acceptNewKeys: true });
+    expect(r).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(r!.message).toContain(`看来是郎溪县的单位(${unitName})报给郎溪县汇总端的:本机给郎溪县下达过下达包`);
+    expect(r!.message).toContain('请把这个文件交给郎溪县汇总端导入');
+    expect(r!.message).not.toContain('请从本机生成任务包交给它');
+    expect(await snapshotData(c.db)).toBe(before);
   });
 
   it('in one batch with a unit’s report, the report is judged against the plan the 下达包 made', async () => {
@@ -318,7 +428,7 @@ describe('a later 下达包 at the county', () => {
       ['rejected', 'E_WRONG_RECIPIENT'], ['rejected', 'E_WRONG_RECIPIENT'], ['rejected', 'E_KEY_MISMATCH'], ['rejected', 'E_WRONG_PLAN'],
     ]);
     expect(results[0]!.message).toContain(`是发给密钥指纹为 ${fingerprint(stranger.publicKey)} 的汇总端(「郎溪县」)的`);
-    expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机是「郎溪县」的汇总端');
+    expect(results[1]!.message).toContain('是「市民生工作办公室」发给「宣州区」的,本机在上级名单中是「郎溪县」,未导入。请把它交给宣州区。');
     expect(await snapshotData(lx.db)).toBe(before);
 
     // A visible cell changed in Excel: refused at set-up and at import, naming the cell.

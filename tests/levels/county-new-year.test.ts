@@ -119,10 +119,30 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
     expect(taken).toMatchObject({ status: 'accepted', kind: 'rollup' });
   });
 
+  it('a year’s package in the other year’s ledger says so: the 2020 下达包 in the county’s 2019 ledger points to init --carry-from, a 2019 汇总包 at the city’s 2020 ledger to 2019’s; the county’s own 汇总包 at the county is its own', async () => {
+    const dir = tempDir('county-year-mixed-');
+    const y2019 = await year2019(dir);
+    const { city, allocation } = await city2020(dir, y2019.city);
+    const [next] = await importFiles(y2019.county, [allocation.file]);
+    expect(next).toMatchObject({ status: 'rejected', code: 'E_WRONG_PLAN' });
+    expect(next!.message).toContain('它是 2020 年「2020年全市民生工作要点」的下达包:新一年请新建本级汇总端的台账');
+    expect(next!.message).toContain('ledger init --db 新文件.db --from 该下达包 --carry-from langxi-2019.db');
+
+    const old = await exportRollup({ ...y2019.county, now: fixedClock('2019-08-04T09:00:00') }, { period: '2019-07', outDir: folder(dir, 'late-2019') });
+    const [late] = await importFiles(city, [old.file]);
+    expect(late).toMatchObject({ status: 'rejected', code: 'E_WRONG_PLAN' });
+    expect(late!.message).toContain('它报送的是 2019 年的报送期(2019-07),属于 2019 年的工作计划,本机是 2020 年的台账:请导入 2019 年的台账');
+
+    const [own] = await importFiles(y2019.county, [old.file]);
+    expect(own).toMatchObject({ status: 'rejected', code: 'E_WRONG_RECIPIENT' });
+    expect(own!.message).toContain('这是本机自己生成的汇总包(郎溪县报送上级「市民生工作办公室」的),不需要在本机导入');
+    expect(own!.message).not.toContain('即使名称相同');
+  });
+
   it('refuses a 下达包 signed by another key than last year’s parent, or addressed to another office’s key, creating nothing', async () => {
     const dir = tempDir('county-year-refused-');
     const y2019 = await year2019(dir);
-    const { allocation } = await city2020(dir, y2019.city);
+    const { city, allocation } = await city2020(dir, y2019.city);
 
     // Someone else's "city" (its own key) sends a 下达包 for 郎溪县.
     const stranger = keep(await initSummary(join(dir, 'stranger.db'), { plan: PLAN_2020, now: in2020 }));
@@ -140,7 +160,25 @@ describe('a county starts a new year from the city’s new 下达包 and last ye
       (await exportAllocation(y2019.city, { office: '宣州区', outDir: folder(dir, 'to-xz') })).file, { now: in2019 }));
     const wrong = await ledger('init', '--db', target, '--from', allocation.file, '--carry-from', other.file);
     expect(wrong.code).not.toBe(0);
-    expect(wrong.err).toMatch(/^错误 \[E_WRONG_RECIPIENT\]:下达包「.+」是发给密钥指纹为 [0-9A-F-]+ 的汇总端.「郎溪县」.的,上年台账「xuanzhou-2019\.db」的密钥指纹是 [0-9A-F-]+:不是发给这个台账的,未新建。/);
+    expect(wrong.err).toMatch(/^错误 \[E_WRONG_RECIPIENT\]:下达包「.+」是发给密钥指纹为 [0-9A-F-]+ 的汇总端.「郎溪县」.的,上年台账「xuanzhou-2019\.db」的密钥指纹是 [0-9A-F-]+\(上级名单中的「宣州区」\):不是发给这个台账的,未新建。/);
+    expect(existsSync(target)).toBe(false);
+
+    // 宣州区 never sent a 汇总包: its 2020 下达包 is addressed to no key. Carried from 郎溪县's ledger, the names differ.
+    const toXuanzhou = await exportAllocation(city, { office: '宣州区', outDir: folder(dir, 'to-xz-2020') });
+    const otherCounty = await ledger('init', '--db', target, '--from', toXuanzhou.file, '--carry-from', y2019.countyFile);
+    expect(otherCounty.code).not.toBe(0);
+    expect(otherCounty.err).toContain('是「市民生工作办公室」发给「宣州区」的,上年台账「langxi-2019.db」是「郎溪县」的汇总端(上级名单中的名称):不是同一个汇总端,未新建。');
+    expect(existsSync(target)).toBe(false);
+    // The city's own 2019 ledger: the signer's own, never a county's.
+    const cityOwn = await ledger('init', '--db', target, '--from', toXuanzhou.file, '--carry-from', y2019.city.file);
+    expect(cityOwn.code).not.toBe(0);
+    expect(cityOwn.err).toMatch(/^错误 \[E_WRONG_RECIPIENT\]:上年台账「city-2019\.db」是签发下达包「.+」的上级汇总端「市民生工作办公室」自己的台账\(密钥指纹同为 [0-9A-F-]+\),不是「宣州区」的台账,未新建。/);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(`${target}.key`)).toBe(false);
+    // An office ledger not set up from a 下达包: nothing tells it is 宣州区's.
+    const plain = keep(await initSummary(join(dir, 'plain-2019.db'), { now: in2019 }));
+    const notFromParent = await ledger('init', '--db', target, '--from', toXuanzhou.file, '--carry-from', plain.file);
+    expect(notFromParent.err).toContain('上年台账「plain-2019.db」不是按上级下达包建立的汇总端台账(没有登记上级汇总端),无法确认它是「宣州区」的台账,未新建。');
     expect(existsSync(target)).toBe(false);
 
     // The same year's 下达包 carried from that year's ledger: it is imported there, not set up from.

@@ -85,6 +85,15 @@ describe('subordinate offices', () => {
     await expect(addOffice(l, '合计')).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('是任务分解表的列名') });
     await expect(addOffice(l, '  ')).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('名称不能为空') });
     await expect(renameOfficeNamed(l, '郎溪县', '宣州区')).rejects.toMatchObject({ code: 'E_EXISTS' });
+    // A look-alike: an invisible character (zero-width space, BOM, bidi control, soft hyphen …) is refused, saying where.
+    for (const [name, at, code] of [['郎溪县\u200b', 4, 'U+200B'], ['郎\ufeff溪县', 2, 'U+FEFF'], ['郎\u202e溪县', 2, 'U+202E'], ['郎溪\u00ad县', 3, 'U+00AD'], ['郎\u200d溪县', 2, 'U+200D'], ['郎溪县\u2066', 4, 'U+2066']] as const) {
+      await expect(addOffice(l, name)).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining(`不可用:第${at}个字符是看不见的字符(${code}`) });
+    }
+    await expect(renameOfficeNamed(l, '郎溪县', '宣州\u200c区')).rejects.toMatchObject({ code: 'E_VALIDATION' });
+    // Full-width letters or digits are the same name (NFKC).
+    await addOffice(l, '经开区2');
+    await expect(addOffice(l, '经开区２')).rejects.toMatchObject({ code: 'E_EXISTS', message: '已有下级汇总端「经开区2」,与「经开区２」只差全角、半角的字母或数字,算同一个名称,请换一个名称。' });
+    await removeOffice(l, '经开区2');
     await expect(removeOffice(l, '黄山区')).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringMatching(/^没有名为「黄山区」的下级汇总端。现有:宣州区、郎溪县/) });
     await expect(moveOffice(l, '泾县', 9)).rejects.toMatchObject({ code: 'E_VALIDATION', message: '位置应为 1 至 7 之间的整数,不是「9」。' });
 

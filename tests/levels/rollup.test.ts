@@ -151,7 +151,7 @@ describe('importing 汇总包 at the city', () => {
     const fromNew = await lv.rollup(again, '2019-06');
     const refused = (await importFiles(lv.city, [fromNew], { acceptNewKeys: true }))[0]!;
     expect(refused).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
-    expect(refused.message).toContain('keys --accept-from');
+    expect(refused.message).toContain('点「从填报包登记新密钥…」选这个汇总包(下级汇总端的密钥也在这里登记;命令行:keys --accept-from 该汇总包)');
 
     const accepted = await acceptKeyFromFile(lv.city, fromNew);
     expect(accepted).toMatchObject({ unit: '郎溪县', fingerprint: refused.fingerprint, previous: expect.stringMatching(/^[0-9A-F]{4}-/) });
@@ -168,7 +168,15 @@ describe('importing 汇总包 at the city', () => {
     expect(JSON.parse((await getRollup(lv.city.db, office.id, '2019-06'))!.data).indicators[0]).toMatchObject({ task: 1, indicator: 1, value: 55 });
     // The old computer's roll-ups no longer count, whatever their number.
     const fromOld = await lv.rollup(langxi, '2019-06');
+    const old = (await importFiles(lv.city, [fromOld]))[0]!;
+    expect(old).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+    expect(old.message).toContain(`这个汇总包是用郎溪县已停用的旧密钥(指纹 ${accepted.previous},`);
+    expect(old.message).toContain(`登记的新密钥 ${accepted.fingerprint} 替换)签名的,未导入。`);
+    expect(old.message).not.toContain('选这个汇总包');
+    // Its advice is not to register it again, and registering it is refused: the old 第3版 never replaces the new 第1版.
+    await expect(acceptKeyFromFile(lv.city, fromOld)).rejects.toMatchObject({ code: 'E_KEY_MISMATCH', message: expect.stringContaining('不能把它重新登记为现用密钥,未做任何修改') });
     expect((await importFiles(lv.city, [fromOld]))[0]).toMatchObject({ status: 'rejected', code: 'E_KEY_MISMATCH' });
+    expect(JSON.parse((await getRollup(lv.city.db, office.id, '2019-06'))!.data).indicators[0]).toMatchObject({ value: 55 });
   });
 
   it('after the city renamed a county, the county\'s 汇总包 under its old name is refused saying so and what to do (not "add it to the list")', async () => {

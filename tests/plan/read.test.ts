@@ -64,11 +64,13 @@ describe('planProblems', () => {
   });
 
   it.each([
-    ['an ANSI escape', '\u001b[31m市财政局', '单位「\\u001B[31m市财政局」'],
-    ['a zero-width space', '市财政局\u200b', '单位「市财政局\\u200B」'],
-    ['a right-to-left override', '市\u202e局政财', '单位「市\\u202E局政财」'],
-    ['a trailing space', '市财政局 ', '单位「市财政局 」'],
-  ])('a unit name with %s: two names that look alike would be two units', (_what, name, where) => {
+    ['an ANSI escape', '\u001b[31m市财政局', '单位「\\u001B[31m市财政局」', '的第1个字符是看不见的字符(U+001B'],
+    ['a zero-width space', '市财政局\u200b', '单位「市财政局\\u200B」', '的第5个字符是看不见的字符(U+200B'],
+    ['a right-to-left override', '市\u202e局政财', '单位「市\\u202E局政财」', '的第2个字符是看不见的字符(U+202E'],
+    ['a soft hyphen', '市财\u00ad政局', '单位「市财\u00ad政局」', '的第3个字符是看不见的字符(U+00AD'],
+    ['a word joiner', '市财政\u2060局', '单位「市财政\\u2060局」', '的第4个字符是看不见的字符(U+2060'],
+    ['a trailing space', '市财政局 ', '单位「市财政局 」', '含有控制字符、不可见字符或首尾空格'],
+  ])('a unit name with %s: two names that look alike would be two units', (_what, name, where, message) => {
     // The unit renamed everywhere it is named, so only the name itself is wrong.
     const rename = (n: string) => (n === '市财政局' ? name : n);
     const plan = {
@@ -76,6 +78,11 @@ describe('planProblems', () => {
       units: PLAN_2019.units.map((u) => ({ ...u, name: rename(u.name) })),
       categories: PLAN_2019.categories.map((c) => ({ ...c, tasks: c.tasks.map((t) => ({ ...t, leadUnits: t.leadUnits.map(rename), coUnits: t.coUnits.map(rename) })) })),
     };
-    expect(planProblems(plan)).toEqual([{ where, message: expect.stringContaining('含有控制字符、不可见字符或首尾空格') }]);
+    expect(planProblems(plan)).toEqual([{ where, message: expect.stringContaining(message) }]);
+  });
+
+  it('a unit name in full-width letters or digits is the same name as in half-width ones', () => {
+    const plan = { ...PLAN_2019, units: [...PLAN_2019.units, { name: '市第２中学', aliases: [], kind: 'unit' as const }, { name: '市第2中学', aliases: [], kind: 'unit' as const }] };
+    expect(planProblems(plan)).toEqual([{ where: '单位「市第2中学」', message: '名称「市第2中学」已是单位「市第２中学」的名称或别名(全角、半角字母或数字不同的算同一个名称),一个名称只能属于一个单位。' }]);
   });
 });

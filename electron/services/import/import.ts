@@ -14,7 +14,7 @@ import { isPostgresUrl, storeName } from '../../../db/location';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
 import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
-import { holdersOfKey, pinKey, trustedKey, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
+import { holdersOfKey, pinKey, trustedKey, unitKeyRetirement, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
@@ -35,7 +35,7 @@ import { withWriterLock, type Waiting } from './writer-lock';
 import { isPostgres } from '../../../db/dialect/postgres';
 import { fieldsOf, rolesOfUnit, toTaskEntry } from '../entry/entry';
 import { blockingIssues, validateTaskEntry, type IssueCode } from '../../../shared/rules/validation';
-import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { fingerprint, loadOrCreateKey, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
 import { readVerifiedFile, readVerifiedSmallFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
 import type { WorkerVerifier } from '../packages/worker-verifier';
@@ -548,6 +548,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       acceptKey = true;
     } else {
       const pinnedPrint = fingerprint(pinnedKey);
+      const retired = await unitKeyRetirement(ctx.db, unitId, m.signerKey);
+      if (retired) {
+        refuse('E_KEY_MISMATCH', `这个填报包是用${retiredKeyWords(m.unit, retired)}签名的,未导入。${retiredKeyAdvice(m.unit, '填报包')}`, { fingerprint: pkg.fingerprint, pinned: pinnedPrint, unit: m.unit, retired: true });
+      }
       refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${pinnedPrint},收到 ${pkg.fingerprint})。可能是该单位重装了程序,也可能是冒名文件。请电话核实后,在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件)。`, { fingerprint: pkg.fingerprint, pinned: pinnedPrint, unit: m.unit });
     }
   }
@@ -1004,6 +1008,11 @@ export async function acceptKeyFromFile(ctx: Ctx, file: string, opts: { readonly
   const before = await trustedKey(ctx.db, unit.id);
   if (before?.publicKey === m.signerKey) {
     throw new LedgerError('E_EXISTS', `${unit.name}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  }
+  const ownRetired = await unitKeyRetirement(ctx.db, unit.id, m.signerKey);
+  if (ownRetired) {
+    throw new LedgerError('E_KEY_MISMATCH', `「${basename(file)}」是用${retiredKeyWords(unit.name, ownRetired)}签名的,不能把它重新登记为现用密钥,未做任何修改。${retiredKeyAdvice(unit.name, '填报包')}`,
+      { fingerprint: pkg.fingerprint, unit: unit.name, retired: true });
   }
   const at = nowIso(ctx);
   const action = others.length > 0 ? 'key.accept-shared' : before ? 'key.replace' : 'key.accept-first';

@@ -9,7 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { KeysView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
-import { listTrustedKeys } from '../../../db/queries/keys';
+import { listTrustedKeys, type Retirement } from '../../../db/queries/keys';
+import { localDate } from '../../../shared/format';
 import { getParent, listTrustedOfficeKeys } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import type { Ctx } from '../context';
@@ -109,4 +110,21 @@ export async function listKeys(ctx: Ctx): Promise<KeysView> {
     offices: (await listTrustedOfficeKeys(ctx.db)).map((k) => ({ office: k.office, fingerprint: k.fingerprint, acceptedAt: k.acceptedAt, acceptedBy: k.acceptedBy })),
     parent: parent && { name: parent.name, fingerprint: parent.fingerprint },
   };
+}
+
+/**
+ * A retired key in words, for the refusals of a file signed with it and of registering it again:
+ * 郎溪县已停用的旧密钥(指纹 …,2019-07-05 10:00 已由 市民生办 登记的新密钥 … 替换).
+ */
+export function retiredKeyWords(holder: string, r: Retirement): string {
+  const by = r.replacedBy && r.replacedAt
+    ? `,${localDate(new Date(r.replacedAt), 'minutes')} 已由${r.replacedBy.acceptedBy}登记的新密钥 ${r.replacedBy.fingerprint} 替换`
+    : '';
+  return `${holder}已停用的旧密钥(指纹 ${r.fingerprint}${by})`;
+}
+
+/** Why a retired key is not taken back, and what to do: the files signed with it stay refused. */
+export function retiredKeyAdvice(holder: string, pkg: '汇总包' | '填报包'): string {
+  return `旧密钥停用后,用它签名的文件一律拒收,也不能用 keys --accept-from 重新登记(否则旧电脑上的旧数据会替换现在的数据,旧电脑转给别人时还可被用来冒名)。`
+    + `请电话与${holder}核实:需要报送的数据,请它用现在的程序(现用密钥)重新生成${pkg}。`;
 }

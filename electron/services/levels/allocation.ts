@@ -8,9 +8,9 @@ import { basename } from 'node:path';
 import type { AllocationExport, AllocationPreview, ImportFileResult, ProposedUnit } from '../../../shared/api';
 import type { PlanDef } from '../../../shared/domain';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
-import { localDate, targetFigure } from '../../../shared/format';
+import { invisibleWords, localDate, nameKey, printable, targetFigure } from '../../../shared/format';
 import { hasNoQuota, isSplit, officePlan, officeTarget, proposeUnitName, quotaGaps, quotaGapWarning, type QuotaGap } from '../../../shared/levels';
-import { changeLines } from '../../../shared/plan-diff';
+import { changeLines, type PlanChange } from '../../../shared/plan-diff';
 import { allocationDataSchema, type AllocationData } from '../../../shared/rollup';
 import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit } from '../../../db/queries/audit';
@@ -20,11 +20,11 @@ import { loadParentUnits, saveParentUnits } from '../../../db/queries/parent-uni
 import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/plan';
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
-import { activePlan, nowIso, officeName, requireRole, today, type Ctx, type OpenLedger } from '../context';
+import { activePlan, nowIso, officeName, requireRole, type Ctx, type OpenLedger } from '../context';
 import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
 import { KIND_LABELS, readPackageFile } from '../packages/package-data';
-import { safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
+import { freeFileName, safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';
 import { readCarried, type Carried } from '../plan/carry';
@@ -79,7 +79,8 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuota
       { name: '报送期', rows: [['报送期', '截止日期'], ...periods.map((p): CellValue[] => [periodLabel(p.period, plan.frequency), p.dueOn])], colWidths: [14, 14] },
     ],
     data,
-    fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${today(ctx).replaceAll('-', '')}.xlsx`,
+    // The time too, and never over another file: several 下达包 of one revision and day (quotas changed between them) are different packages.
+    fileName: opts.fileName ?? freeFileName(opts.outDir, `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${localDate(ctx.now(), 'minutes').replace(/[-:]/g, '').replace(' ', '-')}.xlsx`),
   }, opts.outDir, key);
   const tasked = targets.filter((t) => t.value !== null).length;
   // A typo (7000 for 70) shows as shares adding up to more than the target: said when the package is made, not
@@ -197,18 +198,38 @@ async function carriedFrom(carryFrom: string | undefined, data: AllocationData):
 }
 
 /**
- * A 下达包 taken with last year's ledger must come from the parent that ledger pinned, and when the parent addressed
- * it to a key, to that ledger's key: otherwise a stranger's 下达包 would be taken without the fingerprint checked
- * by phone, since carrying over is what spares that check.
+ * A 下达包 taken with last year's ledger must be for the office that ledger was: a ledger set up from a 下达包 of the
+ * same parent (its pinned key the signer's), never the signer's own (its key the signer's: the city's ledger would
+ * become a bogus county holding the city's key), and, when the parent addressed it to a key, to that ledger's key;
+ * addressed to no key (the office never sent a 汇总包), to the name the parent listed that ledger's office under.
+ * Otherwise a stranger's 下达包, or another county's, would be taken without the fingerprint checked by phone, since
+ * carrying over is what spares that check.
  */
 function checkCarried(received: PackageFile, data: AllocationData, fileName: string, carried: Carried): void {
   const from = storeName(carried.file);
-  if (carried.parent && carried.parent.publicKey !== data.parent.publicKey) {
-    throw new LedgerError('E_KEY_MISMATCH', `下达包「${fileName}」的签名密钥(指纹 ${received.pkg.fingerprint})不是上年台账「${from}」登记的上级汇总端「${carried.parent.name}」的密钥(指纹 ${carried.parent.fingerprint}),未新建。请电话与上级汇总端核实:如果上级确实换了密钥,请不带 --carry-from 新建,并与上级电话核对新的指纹。`, { fingerprint: received.pkg.fingerprint });
+  const signer = received.pkg.fingerprint;
+  if (carried.fingerprint === signer) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `上年台账「${from}」是签发下达包「${fileName}」的上级汇总端「${data.parent.name}」自己的台账(密钥指纹同为 ${signer}),`
+      + `不是「${data.office}」的台账,未新建。下达包是给「${data.office}」在它自己的电脑上、用它自己的上年台账新建本年台账的;`
+      + `「${data.parent.name}」接续新一年请用 ledger init --db 新文件.db --plan 新一年计划 --carry-from ${from}。`, { signer, own: carried.fingerprint });
+  }
+  if (!carried.parent) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `上年台账「${from}」不是按上级下达包建立的汇总端台账(没有登记上级汇总端),无法确认它是「${data.office}」的台账,未新建。`
+      + `请选「${data.office}」上年按「${data.parent.name}」的下达包建立的台账;上年没有这样的台账的,请不带 --carry-from 新建,并与上级电话核对指纹。`, { signer });
+  }
+  if (carried.parent.publicKey !== data.parent.publicKey) {
+    throw new LedgerError('E_KEY_MISMATCH', `下达包「${fileName}」的签名密钥(指纹 ${signer})不是上年台账「${from}」登记的上级汇总端「${carried.parent.name}」的密钥(指纹 ${carried.parent.fingerprint}),未新建。请电话与上级汇总端核实:如果上级确实换了密钥,请不带 --carry-from 新建,并与上级电话核对新的指纹。`, { fingerprint: signer });
   }
   const to = received.pkg.manifest.recipient;
+  const was = carried.parent.officeName;
   if (to !== null && to !== carried.fingerprint) {
-    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是发给密钥指纹为 ${to} 的汇总端(「${data.office}」)的,上年台账「${from}」的密钥指纹是 ${carried.fingerprint ?? '(无)'}:不是发给这个台账的,未新建。请确认上年台账选对了,或请上级汇总端核对后重新生成。`, { recipient: to, own: carried.fingerprint });
+    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是发给密钥指纹为 ${to} 的汇总端(「${data.office}」)的,上年台账「${from}」的密钥指纹是 ${carried.fingerprint ?? '(无)'}(上级名单中的「${was}」):不是发给这个台账的,未新建。请确认上年台账选对了,或请上级汇总端核对后重新生成。`, { recipient: to, own: carried.fingerprint });
+  }
+  // Addressed to no key: the name is all that tells one county's 下达包 from another's.
+  if (to === null && data.office !== was) {
+    throw new LedgerError('E_WRONG_RECIPIENT', `下达包「${fileName}」是「${data.parent.name}」发给「${data.office}」的,上年台账「${from}」是「${was}」的汇总端(上级名单中的名称):`
+      + `不是同一个汇总端,未新建。请用「${was}」自己的下达包,或为「${data.office}」选它自己的上年台账。如果上级确已把「${was}」改名为「${data.office}」,`
+      + `请与上级电话核实后不带 --carry-from 新建,并与上级电话核对指纹。`, { recipient: null, office: data.office, carried: was });
   }
 }
 
@@ -241,11 +262,13 @@ function ownNames(data: AllocationData, given: Readonly<Record<string, string>> 
     return own === undefined ? { parent: u.name, name: proposeUnitName(u.name, data.parent.name, data.office), proposed: true } : { parent: u.name, name: own, proposed: false };
   });
   for (const u of units) {
+    const invisible = invisibleWords(u.name);
     if (u.name.length === 0) problems.push(`「${u.parent}」的本地名称不能为空`);
+    else if (invisible) problems.push(`「${u.parent}」的本地名称「${printable(u.name)}」的${invisible}`);
     else if (u.name.length > 100) problems.push(`「${u.parent}」的本地名称不能超过100个字`);
   }
   const holders = new Map<string, string[]>();
-  for (const u of units) holders.set(u.name, [...(holders.get(u.name) ?? []), u.parent]);
+  for (const u of units) holders.set(nameKey(u.name), [...(holders.get(nameKey(u.name)) ?? []), u.parent]);
   for (const [name, of] of holders) if (of.length > 1) problems.push(`「${of.join('」「')}」的本地名称都是「${name}」,请给它们不同的名称`);
   if (problems.length > 0) throw new LedgerError('E_VALIDATION', `单位名称有 ${problems.length} 处问题,未新建:\n${problems.map((p) => `· ${p}`).join('\n')}`, { problems });
   return units;
@@ -328,6 +351,41 @@ export async function initOfficeFromAllocation(
 // ---------------------------------------------------------------------------------------------
 // A later 下达包, imported at the subordinate office
 
+/** An indicator the office holds as `from` that its parent numbers `to` (the same name, in the same task). */
+interface NumberMove { readonly task: number; readonly from: number; readonly to: number; readonly name: string; readonly id: number }
+
+/**
+ * The office's indicators whose number is not the parent's: an indicator of `next` (numbered as the parent
+ * numbers it) held under another number by name, where the parent's number is free in that task (no row, live or
+ * retired). Only an office an earlier version numbered by name can have any.
+ */
+async function numberMoves(ctx: Ctx, next: PlanDef): Promise<NumberMove[]> {
+  const plan = await activePlan(ctx);
+  const rows = await ctx.db.selectFrom('indicators').innerJoin('tasks', 'tasks.id', 'indicators.task_id')
+    .select(['indicators.id', 'indicators.no', 'indicators.name', 'indicators.retired_revision', 'tasks.no as task'])
+    .where('tasks.plan_id', '=', plan.id).execute();
+  const moves: NumberMove[] = [];
+  for (const t of next.categories.flatMap((c) => c.tasks)) {
+    const held = rows.filter((r) => r.task === t.no);
+    for (const i of t.indicators) {
+      if (held.some((r) => r.no === i.no)) continue;
+      const same = held.filter((r) => r.retired_revision === null && r.name.trim() === i.name.trim() && !t.indicators.some((x) => x.no === r.no));
+      if (same.length === 1) moves.push({ task: t.no, from: same[0]!.no, to: i.no, name: i.name, id: same[0]!.id });
+    }
+  }
+  return moves;
+}
+
+async function applyNumberMoves(ctx: Ctx, moves: readonly NumberMove[]): Promise<void> {
+  for (const mv of moves) await ctx.db.updateTable('indicators').set({ no: mv.to }).where('id', '=', mv.id).execute();
+}
+
+/** `plan` as it is once `moves` are made. */
+function movedPlan(plan: PlanDef, moves: readonly NumberMove[]): PlanDef {
+  const to = (task: number, no: number) => moves.find((m) => m.task === task && m.from === no)?.to ?? no;
+  return { ...plan, categories: plan.categories.map((c) => ({ ...c, tasks: c.tasks.map((t) => ({ ...t, indicators: t.indicators.map((i) => ({ ...i, no: to(t.no, i.no) })) })) })) };
+}
+
 /**
  * A later 下达包 (quotas changed, or the parent's plan revised) at the office it was for: signed by the pinned
  * parent key, addressed to this office's key or to none, on the parent's plan, newer than the last one taken.
@@ -352,10 +410,18 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   // Before the parent has this office's key (its first 汇总包), the name the parent lists it under is all that
   // tells one of its offices from another; once addressed to the key, a new name in the parent's list is taken.
   if (m.recipient === null && m.to !== parent!.officeName) {
-    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是「${m.from}」发给「${m.to}」的,本机是「${parent!.officeName}」的汇总端,未导入。请把它交给${m.to}。`, { recipient: null, own });
+    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是「${m.from}」发给「${m.to}」的,本机在上级名单中是「${parent!.officeName}」,未导入。请把它交给${m.to}。`
+      + `如果是上级把本机改名为「${m.to}」:上级还没有登记本机的密钥(还没有导入过本机的汇总包),这个下达包没有写明本机的密钥指纹,无法确认是发给本机的。`
+      + `请把本机的汇总包(ledger rollup)交给上级,请上级与本机电话核对指纹后用它登记本机的密钥(ledger keys --accept-from 该汇总包),再重新生成下达包:`
+      + `新的下达包写明本机的密钥指纹,导入后本机即改用「${m.to}」这个名称。`, { recipient: null, own });
   }
   if (m.planId !== parent!.planId) {
-    throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`);
+    const next = allocationDataSchema.safeParse(pkg.data).data?.plan;
+    const plan = await activePlan(ctx);
+    throw new LedgerError('E_WRONG_PLAN', `这个下达包属于另一个工作计划(${m.planId}),本机是按上级的工作计划 ${parent!.planId} 建立的,未导入。`
+      + (next && next.year > plan.year ? `它是 ${next.year} 年「${next.title}」的下达包:新一年请新建本级汇总端的台账,保留本机密钥和各单位的密钥,不用重新核对指纹:`
+        + `ledger init --db 新文件.db --from 该下达包 --carry-from ${storeName(ctx.file)}。本机 ${plan.year} 年的台账保持不变,仍可查看。` : '')
+      + (next && next.year < plan.year ? `它是 ${next.year} 年「${next.title}」的下达包,本机是 ${plan.year} 年的台账:往年的下达包请导入往年的台账。` : ''));
   }
   const data = allocationOf(received);
   if (await hasPackage(ctx.db, m.packageId)) {
@@ -364,8 +430,10 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('created_at').as('at'))
     .where('kind', '=', 'allocation').where('direction', '=', 'in').executeTakeFirst();
   if (newest?.at && newest.at > m.createdAt) {
-    // To the minute: two 下达包 of one day are told apart (by the date alone the older read as made the same day).
-    const when = (iso: string) => localDate(new Date(iso), 'minutes');
+    // To the second: two 下达包 of one minute are told apart (to the minute the older read as made at the same time).
+    const seconds = (iso: string) => localDate(new Date(iso), 'seconds');
+    // Within one second: the milliseconds too, so the two never read the same.
+    const when = (iso: string) => (seconds(newest.at!) === seconds(m.createdAt) ? `${seconds(iso)}.${new Date(iso).getMilliseconds().toString().padStart(3, '0')}` : seconds(iso));
     throw new LedgerError('E_STALE_REVISION', `本机已按上级 ${when(newest.at)} 生成的下达包更新过,这个下达包是 ${when(m.createdAt)} 生成的,较旧,未导入。`);
   }
   // The units the office named at set-up keep their names; a unit new to the parent's plan gets the rule's.
@@ -374,7 +442,27 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
     const name = [u.name, ...u.aliases].map((n) => known.get(n)).find((n) => n !== undefined);
     return { parent: u.name, name: name ?? proposeUnitName(u.name, data.parent.name, data.office), proposed: name === undefined };
   });
-  const prepared = await prepareRevision(ctx, planFrom(data, units));
+  const next = planFrom(data, units);
+  // The parent's numbers are the office's: an office whose plan was numbered otherwise by an earlier version
+  // (an indicator given back as 指标3 where the parent has 指标1) takes the parent's again, its reports with it.
+  const moves = await numberMoves(ctx, next);
+  if (!opts.dryRun) await applyNumberMoves(ctx, moves);
+  const unmoved = await prepareRevision(ctx, next, { keepNumbers: true, ...(opts.dryRun ? { current: (p: PlanDef) => movedPlan(p, moves) } : {}) });
+  const touched = (mv: NumberMove) => {
+    const task = next.categories.flatMap((c) => c.tasks).find((t) => t.no === mv.task);
+    return [...(task?.leadUnits ?? []), ...(task?.coUnits ?? [])].filter((u) => next.units.some((x) => x.name === u && x.kind === 'unit'));
+  };
+  const prepared = moves.length === 0 ? unmoved : {
+    ...unmoved,
+    diff: {
+      ...unmoved.diff,
+      changes: [...moves.map((mv): PlanChange => ({
+        kind: 'indicator-changed', task: mv.task, indicator: mv.to, field: '序号', before: mv.from, after: mv.to,
+        words: `任务${mv.task} 指标${mv.from}「${mv.name}」按上级的编号改为指标${mv.to}(已填报的数据随之保留)`,
+      })), ...unmoved.diff.changes],
+      units: [...new Set([...unmoved.diff.units, ...moves.flatMap(touched)])],
+    },
+  };
   const { diff, current, revised } = prepared;
   const newUnits = units.filter((u) => u.proposed);
   const at = nowIso(ctx);
@@ -385,15 +473,18 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
     await archive(ctx.db, received, fileName, null, at, null);
     await appendAudit(ctx.db, {
       at, actor: ctx.actor, action: 'package.import.allocation', entity: 'package', entityId: m.packageId,
-      after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office } : {}) },
+      after: { file: fileName, from: m.from, parentRevision: data.plan.revision, changes: diff.changes.length, units: diff.units, ...(data.office !== parent!.officeName ? { listedAs: data.office, listedBefore: parent!.officeName } : {}) },
     });
   }
   const changes = changeLines(diff);
   const will = opts.dryRun ? '(预览)将' : '已';
-  const message = diff.changes.length === 0
+  // Addressed to this office's key under another name: the parent renamed it in its list; its 汇总包 go under the new name.
+  const renamed = data.office !== parent!.officeName
+    ? `上级已把本机在其名单中的名称由「${parent!.officeName}」改为「${data.office}」:本机${opts.dryRun ? '将' : '已'}改用新名称,今后的汇总包按「${data.office}」报送(记入审计日志)。` : '';
+  const message = renamed + (diff.changes.length === 0
     ? `${will}导入上级下达包:本地任务没有变化,工作计划仍是第${current.revision}版。`
     : `${will}按上级下达包把工作计划从第${current.revision}版更新到第${revised.revision}版:${diff.changes.length} 处变化。`
       + (diff.units.length > 0 ? `任务有变化的单位(${diff.units.length} 个)需要新的任务包:${diff.units.join('、')}(ledger assign --unit 单位,或「单位、密钥与数据包」页)。` : '')
-      + (newUnits.length > 0 ? `上级计划新增单位,本地名称按规则拟定为:${newUnits.map((u) => `${u.parent} → ${u.name}`).join('、')}。` : '');
+      + (newUnits.length > 0 ? `上级计划新增单位,本地名称按规则拟定为:${newUnits.map((u) => `${u.parent} → ${u.name}`).join('、')}。` : ''));
   return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
 }

@@ -5,6 +5,7 @@
 import type { OfficesView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
 import { officeNameProblemOf, ownLabel, XUANCHENG_OFFICES } from '../../../shared/levels';
+import { sameName } from '../../../shared/format';
 import { PLAN_2019 } from '../../../seeds/plan2019';
 import { appendAudit } from '../../../db/queries/audit';
 import { countQuotasOf, countRecordsOf, deleteOffice, insertOffice, listOffices, renameOffice, setOfficeOrder, type OfficeRow } from '../../../db/queries/levels';
@@ -55,7 +56,11 @@ async function checkedName(ctx: Ctx, raw: string, offices: readonly OfficeRow[],
   const name = raw.trim();
   const problem = officeNameProblemOf(name, ownLabel(await officeName(ctx)));
   if (problem) throw new LedgerError('E_VALIDATION', `下级汇总端名称「${raw}」不可用:${problem}。`);
-  if (offices.some((o) => o.name === name && o !== except)) throw new LedgerError('E_EXISTS', `已有名为「${name}」的下级汇总端,请换一个名称。`);
+  const same = offices.find((o) => sameName(o.name, name) && o !== except);
+  if (same) {
+    throw new LedgerError('E_EXISTS', same.name === name ? `已有名为「${name}」的下级汇总端,请换一个名称。`
+      : `已有下级汇总端「${same.name}」,与「${name}」只差全角、半角的字母或数字,算同一个名称,请换一个名称。`);
+  }
   return name;
 }
 

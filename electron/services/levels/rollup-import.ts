@@ -6,19 +6,20 @@
  */
 import type { ImportFileResult } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
+import { localDate } from '../../../shared/format';
 import { hasStarted, periodLabel, periodStart, PERIOD_UNIT_WORDS, planPeriodsText } from '../../../shared/rules/periods';
 import { rollupDataSchema } from '../../../shared/rollup';
 import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
-import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
+import { appendAudit, listAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
-import { listOffices, loadQuotas } from '../../../db/queries/levels';
+import { listOffices, loadQuotas, type OfficeRow } from '../../../db/queries/levels';
 import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
-import { getParent, getRollup, listOfficeKeys, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
+import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import { nowIso, today, type Ctx } from '../context';
 import { archive } from '../packages/archive';
-import { fingerprint } from '../keys/keys';
+import { fingerprint, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
 import type { Manifest, PackageFile } from '../packages/package-format';
 
 /** What a dry run would have written so far in its batch, for the roll-ups after it. */
@@ -48,7 +49,7 @@ const refuse = (code: LedgerError['code'], message: string, details?: unknown): 
  * office's units (it goes to that office, which rolls it up), or this office's own report to its parent.
  * @example await wrongLevel(ctx, manifest) // '这个填报包是郎溪县的单位(郎溪县人社局)报给郎溪县汇总端的……'
  */
-export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit' | 'to'>): Promise<string | null> {
+export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit' | 'to' | 'planId'>): Promise<string | null> {
   if (m.recipient === null) return null;
   const offices = new Map((await listOffices(ctx.db)).map((o) => [o.id, o.name]));
   const office = (await listOfficeKeys(ctx.db)).find((k) => k.fingerprint === m.recipient);
@@ -60,6 +61,40 @@ export async function wrongLevel(ctx: Ctx, m: Pick<Manifest, 'recipient' | 'unit
   const parent = await getParent(ctx.db);
   if (parent && parent.fingerprint === m.recipient) {
     return `这个填报包是报给上级汇总端(${parent.name})的,不是报给本机的,未导入。${m.unit}是上级的单位,请把这个文件交给上级汇总端导入。`;
+  }
+  // Before a subordinate office's first 汇总包 its key is not known here: its units' reports are on this plan
+  // (the office's plan is ours, from our 下达包) and addressed to the office by its own name (郎溪县民生工作办公室).
+  const plan = await getSetting(ctx.db, 'plan_id');
+  if (m.planId === plan) {
+    const sent = new Set((await ctx.db.selectFrom('packages').select('office_id').distinct().where('kind', '=', 'allocation').where('direction', '=', 'out').execute()).map((r) => r.office_id));
+    const to = m.to.trim();
+    const county = [...offices].filter(([id]) => sent.has(id)).map(([, name]) => name).sort((a, b) => b.length - a.length).find((name) => to === name || to.startsWith(name));
+    if (county !== undefined) {
+      return `这个填报包是报给「${m.to}」的,看来是${county}的单位(${m.unit})报给${county}汇总端的:本机给${county}下达过下达包,${county}的单位应向${county}汇总端报送,不是报给本机的,未导入。`
+        + `请把这个文件交给${county}汇总端导入,由它汇总后生成汇总包报给本机。不要为它从本机生成任务包:那样会把${county}的单位当作本级的单位。请电话与该单位核实。`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The office now on the list that `name` was renamed to here (following one rename after another, by the audit
+ * log's office.rename lines), with when it was first renamed; null when no office of the list ever had the name.
+ */
+export async function renamedFrom(ctx: Ctx, name: string, offices: readonly OfficeRow[]): Promise<{ readonly office: OfficeRow; readonly at: string } | null> {
+  const renames = (await listAudit(ctx.db, { action: 'office.rename', limit: 10_000 })).reverse();
+  let current = name;
+  let at: string | null = null;
+  const seen = new Set<string>();
+  for (;;) {
+    const step = renames.filter((r) => (r.before as { name?: string } | null)?.name === current).at(-1);
+    const to = (step?.after as { name?: string } | null)?.name;
+    if (!step || to === undefined || seen.has(to)) break;
+    seen.add(to);
+    at ??= step.at;
+    current = to;
+    const office = offices.find((o) => o.name === current);
+    if (office) return { office, at };
   }
   return null;
 }
@@ -74,11 +109,22 @@ export async function importRollup(
   const { pkg } = received;
   const m = pkg.manifest;
   const { plan } = here;
+  if (pkg.fingerprint === here.fingerprint) {
+    refuse('E_WRONG_RECIPIENT', `这是本机自己生成的汇总包(${m.unit}报送上级「${m.to}」的),不需要在本机导入,未导入。请把它交给上级汇总端「${m.to}」导入。`, { recipient: m.recipient, own: here.fingerprint });
+  }
   if (m.recipient !== here.fingerprint) {
     refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的上级汇总端(「${m.to}」)的,本机的指纹是 ${here.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
       + `请电话与${m.unit}核对:它的汇总端是按哪个上级的下达包建立的。`, { recipient: m.recipient, own: here.fingerprint });
   }
-  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个汇总包属于另一个工作计划(${m.planId}),本机是「${plan.title}」(${plan.id}),未导入。请确认${m.unit}是按本机的下达包建立的。`);
+  if (m.planId !== plan.id) {
+    // Its period says its year: a 汇总包 of last year's plan brought to this year's ledger.
+    const year = Number((m.periods[0] ?? '').slice(0, 4));
+    const otherYear = Number.isInteger(year) && year > 2000 && year !== plan.year;
+    refuse('E_WRONG_PLAN', `这个汇总包属于另一个工作计划(${m.planId}),本机是「${plan.title}」(${plan.id}),未导入。`
+      + (otherYear
+        ? `它报送的是 ${year} 年的报送期(${m.periods.join(',')}),属于 ${year} 年的工作计划,本机是 ${plan.year} 年的台账:请导入 ${year} 年的台账(ledger import --db ${year}年的台账 该汇总包;程序中在「年度」中切换到 ${year} 年)。`
+        : `请确认${m.unit}是按本机的下达包建立的。`));
+  }
   const offices = await listOffices(ctx.db);
   const office = offices.find((o) => o.name === m.unit);
   if (!office) {
@@ -89,6 +135,18 @@ export async function importRollup(
     if (now) {
       refuse('E_UNKNOWN_OFFICE', `这个汇总包来自「${m.unit}」,它的密钥在本机登记为下级汇总端「${now.name}」的:本机已把它改名为「${now.name}」,未导入。`
         + `请为「${now.name}」重新生成下达包交给它,对方导入后再生成汇总包。`, { unit: m.unit, renamedTo: now.name });
+    }
+    const former = await renamedFrom(ctx, m.unit, offices);
+    const formerKey = former && (await listOfficeKeys(ctx.db)).find((k) => k.officeId === former.office.id && k.status === 'trusted');
+    if (former && formerKey) {
+      refuse('E_UNKNOWN_OFFICE', `这个汇总包来自「${m.unit}」:本机已把下级汇总端「${m.unit}」改名为「${former.office.name}」,但它的签名密钥(${pkg.fingerprint})不是「${former.office.name}」登记的密钥(${formerKey.fingerprint}),未导入。`
+        + `请不要再添加「${m.unit}」(那样会多出一个下级汇总端),请电话与${former.office.name}核实。`, { unit: m.unit, renamedTo: former.office.name });
+    }
+    if (former) {
+      refuse('E_UNKNOWN_OFFICE', `这个汇总包来自「${m.unit}」:本机已于 ${localDate(new Date(former.at), 'minutes')} 把下级汇总端「${m.unit}」改名为「${former.office.name}」,未导入。`
+        + `请不要再添加「${m.unit}」(那样会多出一个下级汇总端)。它还没有导入改名后的下达包:请电话与它核对这个汇总包的密钥指纹 ${pkg.fingerprint} 后,`
+        + `用这个汇总包登记「${former.office.name}」的密钥(「单位、密钥与数据包」页「从填报包登记新密钥…」,命令行:keys --accept-from 该汇总包),`
+        + `再为「${former.office.name}」重新生成下达包交给它:下达包写明它的密钥指纹,它导入后即改用新名称,再报送汇总包。`, { unit: m.unit, renamedTo: former.office.name });
     }
     refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,未导入。本机的下级汇总端:${offices.map((o) => o.name).join('、') || '(尚未设置)'}。`
       + '如果它应当向本机报送,请先在「任务分解」页的「下级汇总端…」中添加它(名称须一致),再导入。', { unit: m.unit });
@@ -127,8 +185,13 @@ export async function importRollup(
       }
       acceptKey = true;
     } else {
+      const retired = await officeKeyRetirement(ctx.db, officeId, m.signerKey);
+      if (retired) {
+        refuse('E_KEY_MISMATCH', `这个汇总包是用${retiredKeyWords(m.unit, retired)}签名的,未导入。${retiredKeyAdvice(m.unit, '汇总包')}`,
+          { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit, retired: true });
+      }
       refuse('E_KEY_MISMATCH', `${m.unit}的密钥与本机登记的不一致(登记 ${fingerprint(pinned)},收到 ${pkg.fingerprint}),未导入。可能是对方重装了程序,也可能是冒名文件:请电话与${m.unit}核实指纹后,`
-        + `在「单位、密钥与数据包」页用「从填报包登记新密钥」选这个文件(命令行:keys --accept-from 该文件),再导入。`,
+        + `在「单位、密钥与数据包」页点「从填报包登记新密钥…」选这个汇总包(下级汇总端的密钥也在这里登记;命令行:keys --accept-from 该汇总包),再导入。`,
         { fingerprint: pkg.fingerprint, pinned: fingerprint(pinned), unit: m.unit });
     }
   }
@@ -231,24 +294,34 @@ export async function acceptOfficeKey(ctx: Ctx, pkg: PackageFile['pkg'], fileNam
     refuse('E_WRONG_RECIPIENT', `「${fileName}」是发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的汇总端的,本机指纹是 ${ownPrint}:不能用它登记密钥。请让${m.unit}按本机的下达包建立汇总端后重新生成汇总包。`);
   }
   const offices = await listOffices(ctx.db);
-  const office = offices.find((o) => o.name === m.unit);
-  if (!office) refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,不能登记它的密钥。`, { unit: m.unit });
   const keys = await listOfficeKeys(ctx.db);
+  // An office renamed here before its first 汇总包 sends under the name its 下达包 gave it: its key is
+  // registered for the office it is now, so that the next 下达包 is addressed to its key and renames it there.
+  const former = offices.some((o) => o.name === m.unit) ? null : await renamedFrom(ctx, m.unit, offices);
+  const office = offices.find((o) => o.name === m.unit)
+    ?? (former && !keys.some((k) => k.officeId === former.office.id && k.status === 'trusted') ? former.office : undefined);
+  if (!office) refuse('E_UNKNOWN_OFFICE', `「${m.unit}」不是本机的下级汇总端,不能登记它的密钥。`, { unit: m.unit });
+  const name = office!.name;
   const holders = await otherHolders(ctx, offices, keys, office!.id, m.signerKey);
   if (holders.length > 0) {
-    refuse('E_KEY_OF_OTHER_UNIT', `「${fileName}」的签名密钥(${pkg.fingerprint})已登记为${holders.join('、')}的密钥,不能登记为${m.unit}的密钥。一个密钥只属于一方:请电话与${m.unit}核实。`,
+    refuse('E_KEY_OF_OTHER_UNIT', `「${fileName}」的签名密钥(${pkg.fingerprint})已登记为${holders.join('、')}的密钥,不能登记为${name}的密钥。一个密钥只属于一方:请电话与${m.unit}核实。`,
       { fingerprint: pkg.fingerprint, unit: m.unit, holders });
   }
   const before = keys.find((k) => k.officeId === office!.id && k.status === 'trusted');
-  if (before?.publicKey === m.signerKey) refuse('E_EXISTS', `${m.unit}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  if (before?.publicKey === m.signerKey) refuse('E_EXISTS', `${name}的现用密钥已经是 ${pkg.fingerprint},无需重新登记,未做任何修改。`);
+  const retired = await officeKeyRetirement(ctx.db, office!.id, m.signerKey);
+  if (retired) {
+    refuse('E_KEY_MISMATCH', `「${fileName}」是用${retiredKeyWords(name, retired)}签名的,不能把它重新登记为现用密钥,未做任何修改。${retiredKeyAdvice(name, '汇总包')}`,
+      { fingerprint: pkg.fingerprint, unit: name, retired: true });
+  }
   const at = nowIso(ctx);
   const previous = before?.fingerprint ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     await pinOfficeKey(trx, { officeId: office!.id, publicKey: m.signerKey, fingerprint: pkg.fingerprint, at, by: ctx.actor });
     await appendAudit(trx, {
-      at, actor: ctx.actor, action: previous ? 'office-key.replace' : 'office-key.accept-first', entity: 'office', entityId: m.unit,
-      before: previous ? { fingerprint: previous } : null, after: { fingerprint: pkg.fingerprint, file: fileName },
+      at, actor: ctx.actor, action: previous ? 'office-key.replace' : 'office-key.accept-first', entity: 'office', entityId: name,
+      before: previous ? { fingerprint: previous } : null, after: { fingerprint: pkg.fingerprint, file: fileName, ...(name !== m.unit ? { listedAs: m.unit } : {}) },
     });
   });
-  return { unit: m.unit, fingerprint: pkg.fingerprint, previous };
+  return { unit: name, fingerprint: pkg.fingerprint, previous };
 }

@@ -4,7 +4,7 @@
  * this module decides what goes in them. Format: docs/package-format.md.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LIGHT_LABELS, type PlanDef, type ReportingFrequency, type Role } from '../../../shared/domain';
 import { COMPARATOR_WORDS } from '../../../shared/plan-diff';
@@ -72,6 +72,20 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   await replaceFile(file, `${file}.${process.pid}.tmp`, (temp) => writeFileSync(temp, bytes)).catch((err: unknown) => {
     throw writeFailure(file, err);
   });
+}
+
+/**
+ * `fileName` in `outDir`, or, when a file of that name is there already, the same name with -2, -3 … before its
+ * extension: a package written must never replace another on the USB stick (two 下达包 of one day for one office
+ * are two packages).
+ * @example freeFileName('/media/usb', '下达包-郎溪县-2019-第1版-20190704-0930.xlsx') // '下达包-郎溪县-2019-第1版-20190704-0930-2.xlsx' if taken
+ */
+export function freeFileName(outDir: string, fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [fileName.slice(0, dot), fileName.slice(dot)] : [fileName, ''];
+  let name = fileName;
+  for (let n = 2; existsSync(join(outDir, name)); n++) name = `${stem}-${n}${ext}`;
+  return name;
 }
 
 /**

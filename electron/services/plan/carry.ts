@@ -34,7 +34,7 @@ export interface Carried {
   /** This computer's key fingerprint last year: the key the new ledger goes on signing with. */
   readonly fingerprint: string | null;
   /** Office side, set up from a parent's 下达包 last year: the parent's pinned key and the own names chosen for its units. */
-  readonly parent: { readonly name: string; readonly publicKey: string; readonly fingerprint: string } | null;
+  readonly parent: { readonly name: string; readonly publicKey: string; readonly fingerprint: string; readonly officeName: string } | null;
   readonly parentUnits: ReadonlyMap<string, string>;
 }
 
@@ -80,7 +80,7 @@ export async function readCarried(
     const parent = role === 'summary' ? await getParent(old.db) : null;
     return {
       file, year: last.year, planId: last.id, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
-      parent: parent && { name: parent.name, publicKey: parent.publicKey, fingerprint: parent.fingerprint },
+      parent: parent && { name: parent.name, publicKey: parent.publicKey, fingerprint: parent.fingerprint, officeName: parent.officeName },
       parentUnits: parent ? await loadParentUnits(old.db) : new Map(),
     };
   } finally {

@@ -52,17 +52,31 @@ export interface PreparedRevision {
   readonly diff: PlanDiff;
 }
 
+/** How prepareRevision numbers a revision's indicators. */
+export interface RevisionNumbering {
+  /**
+   * The numbers of `next` are the plan's own and stay as they are: a 下达包's are the parent's, which every
+   * 汇总包 must carry back (an indicator without a quota is left out of the office's plan but keeps its number,
+   * and one given back takes it again). Without it a plan read from a table or notice is numbered by name.
+   */
+  readonly keepNumbers?: boolean;
+  /** The stored plan as it is compared (a dry run's view of indicators the caller renumbers when it saves). */
+  readonly current?: (stored: PlanDef) => PlanDef;
+}
+
 /**
  * `next` as the stored plan's next revision, compared with it; refused (E_VALIDATION, E_WRONG_PLAN) with every
  * reason. The plan keeps its id and its reporting frequency, whatever `next` says. Reads through `ctx.db`, so a
  * caller inside a transaction passes it as ctx.db.
  */
-export async function prepareRevision(ctx: Ctx, next: PlanDef): Promise<PreparedRevision> {
+export async function prepareRevision(ctx: Ctx, next: PlanDef, opts: RevisionNumbering = {}): Promise<PreparedRevision> {
   await requireRole(ctx, 'summary', '修订工作计划');
   const model = await activePlan(ctx);
-  const current = planModelToDef(model);
+  const stored = planModelToDef(model);
+  const current = opts.current ? opts.current(stored) : stored;
   // A notice says nothing of how often units report: a revision keeps the office's frequency (设置页 changes it).
-  const revised: PlanDef = numberIndicatorsByName(current, { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency });
+  const numbered: PlanDef = { ...next, id: current.id, revision: current.revision + 1, frequency: current.frequency };
+  const revised: PlanDef = opts.keepNumbers ? numbered : numberIndicatorsByName(current, numbered);
   const diff = diffPlans(current, revised);
   const refused = await refusals(ctx.db, current, revised, diff);
   if (refused.length > 0) {
