@@ -690,6 +690,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
               }
             }
           } else if (by === 'task') {
+            const { taskStatusText } = await import('../shared/summaries');
             const rows = summaryByTask(d);
             if (json) io.out(JSON.stringify(rows, null, 2));
             else {
@@ -697,7 +698,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
               io.out(title);
               io.out(`量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${pct(c.share)},其中${c.done}项已完成;未达到序时进度${c.behind}项;未报数${c.noValue}项`);
               for (const t of rows) {
-                io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${t.status ?? '未报送'}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
+                io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${taskStatusText(t)}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
                 for (const i of t.indicators) {
                   io.out(`    · ${i.name}(${INDICATOR_KIND_LABELS[i.kind]}) 目标 ${targetFigure(i)}${i.unit} ${valueWord(i)} ${i.value === null ? '未报' : `${i.value}${i.unit}`} 完成率 ${pct(i.completion)} ${gapText(i)} ${LIGHT_LABELS[i.light]}`);
                 }

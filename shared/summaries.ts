@@ -110,6 +110,18 @@ export interface PeriodSummaryHeader {
  * red), so the same light is the same colour wherever it is drawn. 'none' where it has no task with a light.
  * @example rowLight({ green: 3, yellow: 1, red: 0 }) // 'yellow'
  */
+/**
+ * A task's 推进状态 as printed and shown in text: 未报送 with no report; with several lead units of which only
+ * some have reported, how many ("推进中(1/2家已报)"): its figures then hold only theirs.
+ * @example taskStatusText({ status: '推进中', reportedLeads: 1, totalLeads: 2 }) // '推进中（1/2家已报）'
+ */
+export function taskStatusText(t: Pick<TaskSummary, 'status' | 'reportedLeads' | 'totalLeads'>): string {
+  const status = t.status ?? '未报送';
+  return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
+    ? `${status}（${t.reportedLeads}/${t.totalLeads}家已报）`
+    : status;
+}
+
 export function rowLight(r: { readonly green: number; readonly yellow: number; readonly red: number }): Light {
   return r.red > 0 ? 'red' : r.yellow > 0 ? 'yellow' : r.green > 0 ? 'green' : 'none';
 }

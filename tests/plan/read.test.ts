@@ -23,6 +23,24 @@ describe('readPlanFile', () => {
     expect(read.plan).toEqual(PLAN_2019);
   });
 
+  it('a parse’s answer in JSON keeps its 请核对 list: `init --plan` of it lists them, as of the notice itself', async () => {
+    const dir = tempDir();
+    const notice = join(dir, '2024年民生实事.txt');
+    writeFileSync(notice, '2024年全县民生实事项目\n一、就业\n1.新增城镇就业2000人左右。牵头单位:县人社局\n2.新建公共充电桩100个。负责单位:县发改委、县住建局\n');
+    const parsed = await ledger('plan', 'parse', notice, '--json');
+    const review = (JSON.parse(parsed.out) as { review: unknown[] }).review;
+    expect(review.length).toBeGreaterThan(0);
+    const file = join(dir, 'plan.json');
+    writeFileSync(file, parsed.out);
+    expect((await readPlanFile(file)).review).toEqual(review);
+    const init = await ledger('init', '--db', join(dir, 'S.db'), '--plan', file);
+    expect(init.code).toBe(0);
+    expect(init.out).toContain(`待确认事项:${review.length} 项`);
+    // A list whose items are not review items is named, not taken.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(parsed.out), review: ['x'] }));
+    expect((await readPlanFile(file)).errors[0]!.message).toMatch(/待核对事项\(review\)的格式不对/);
+  });
+
   it('names what is wrong in a JSON plan, and refuses .doc with how to save it as .docx', async () => {
     const dir = tempDir();
     const broken = join(dir, 'broken.json');

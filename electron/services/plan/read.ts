@@ -5,8 +5,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import * as z from 'zod';
 import { LedgerError } from '../../../shared/errors';
-import { planSchema, type ParsedPlan, type PlanProblem } from '../../../shared/plan';
+import { planSchema, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { planProblems } from '../../../shared/plan-check';
 import { parseNoticeText } from './notice';
 import { noPlan } from './parsed';
@@ -46,8 +47,10 @@ export function unusable(file: string, message: string): ParsedPlan {
 }
 
 /**
- * A plan in JSON: the plan itself (`ledger plan --json`) or a parse's answer (`ledger plan parse --json`,
- * whose `review` and `errors` are dropped: they were about the document it came from).
+ * A plan in JSON: the plan itself (`ledger plan --json`) or a parse's answer (`ledger plan parse --json`).
+ * A parse's `review` is kept: what a person was to confirm about the notice is still to be confirmed when its
+ * answer is used (a person who has checked them deletes the list). Its `errors` are dropped: the plan itself
+ * is checked here, strictly.
  */
 export function parsePlanJson(file: string, text: string): ParsedPlan {
   let raw: unknown;
@@ -56,16 +59,26 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   } catch (err) {
     return unusable(file, `不是有效的 JSON:${(err as Error).message}`);
   }
+  let review: PlanReviewItem[] = [];
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-    const { review: _review, errors: _errors, ...rest } = raw as Record<string, unknown>;
+    const { review: listed, errors: _errors, ...rest } = raw as Record<string, unknown>;
     raw = rest;
+    const items = reviewSchema.safeParse(listed ?? []);
+    if (!items.success) return noPlan([{ where: `${basename(file)} review`, message: '待核对事项(review)的格式不对:每项应为 { task, indicator?, reason }。请改正,或核对完后删去 review。' }]);
+    review = items.data;
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
-  return { plan: parsed.data, review: [], errors: [] };
+  return { plan: parsed.data, review, errors: [] };
 }
+
+const reviewSchema = z.array(z.strictObject({
+  task: z.number().int().positive().nullable(),
+  indicator: z.number().int().positive().optional(),
+  reason: z.string().min(1).max(2000),
+})).max(10_000);
 
 /**
  * A .txt notice's text, its encoding detected, never guessed: UTF-8 (with or without a BOM), UTF-16 with

@@ -16,7 +16,7 @@ import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../..
 import { rollupStateText } from '../../../shared/levels';
 import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
 import { summaryByOffice } from '../levels/figures';
-import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import { taskStatusText, type CategorySummary, type IndicatorSummary, type PeriodSummaryHeader, type TaskSummary, type UnitSummary } from '../../../shared/summaries';
 import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
@@ -522,13 +522,6 @@ function narrativeOrBlank(text: string): string {
   return text.trim() === '' ? '（未填写）' : text;
 }
 
-function statusText(t: TaskSummary): string {
-  const status = t.status ?? '未报送';
-  return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
-    ? `${status}（${t.reportedLeads}/${t.totalLeads}家已报）`
-    : status;
-}
-
 // ───────────────────────────── 总体情况 ─────────────────────────────
 
 const OVERVIEW_COLS: readonly Col[] = [
@@ -850,7 +843,7 @@ function tasksSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly TaskSummary[
       [TASK_LEVEL.no, t.no],
       [TASK_LEVEL.title, t.title],
       [TASK_LEVEL.lead, joinNames(t.leadUnits)],
-      [TASK_LEVEL.status, { v: statusText(t), bold: t.status === null }],
+      [TASK_LEVEL.status, { v: taskStatusText(t), bold: t.status === null }],
       [TASK_LEVEL.progress, t.progress],
       [TASK_LEVEL.problems, t.problems],
       [TASK_LEVEL.nextSteps, t.nextSteps],
