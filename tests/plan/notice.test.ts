@@ -351,11 +351,40 @@ describe('parseNoticeText: targets', () => {
     { phrase: '抽检食品400批次', comparator: '>=', target: 400, unit: '批次', kind: 'cumulative' },
     { phrase: '举办培训班4期', comparator: '>=', target: 4, unit: '期', kind: 'cumulative' },
     { phrase: '登记失业率下降0.5个百分点', comparator: '>=', target: 0.5, unit: '百分点', kind: 'level' },
+    { phrase: '人口自然增长率控制在千分之五以内', comparator: '<=', target: 5, unit: '‰', kind: 'level' },
+    { phrase: '婴儿死亡率控制在千分之三以内', comparator: '<=', target: 3, unit: '‰', kind: 'level' },
+    { phrase: '人口出生率保持在千分之八左右', comparator: '~', target: 8, unit: '‰', kind: 'level' },
+    { phrase: '营养改善计划覆盖率九成以上', comparator: '>=', target: 90, unit: '%', kind: 'level' },
+    { phrase: '每千人口医疗机构床位数达到6.5张', comparator: '>=', target: 6.5, unit: '张', kind: 'level' },
+    { phrase: '每千人口执业(助理)医师数达到3.2人', comparator: '>=', target: 3.2, unit: '人', kind: 'level' },
+    { phrase: '每千人口拥有3岁以下婴幼儿托位数达到4.5个', comparator: '>=', target: 4.5, unit: '个', kind: 'level' },
+    { phrase: '每万人口拥有公共文化设施面积达到1500平方米', comparator: '>=', target: 1500, unit: '平方米', kind: 'level' },
+    { phrase: 'PM2.5年均浓度下降到30微克/立方米', comparator: '<=', target: 30, unit: '微克/立方米', kind: 'level' },
+    { phrase: '公交站点500米覆盖率达到100%', comparator: '>=', target: 100, unit: '%', kind: 'level' },
+    { phrase: '每十万人口献血率达到12‰', comparator: '>=', target: 12, unit: '‰', kind: 'level' },
+    { phrase: '孕产妇死亡率控制在每十万人12人以内', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '增速达到7%', comparator: '>=', target: 7, unit: '%', kind: 'growth' },
+    { phrase: '增速不低于7%', comparator: '>=', target: 7, unit: '%', kind: 'growth' },
+    { phrase: '规模以上工业增加值增速达到8%', comparator: '>=', target: 8, unit: '%', kind: 'growth' },
+    { phrase: '人口自然增长率控制在3‰以内', comparator: '<=', target: 3, unit: '‰', kind: 'level' },
+    { phrase: '城镇调查失业率控制在5.5%左右', comparator: '<=', target: 5.5, unit: '%', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
     expect(found.map(figure)).toEqual([{ comparator, target, targetMax, unit, kind, deadline: null }]);
     expect(found[0]!.source).toBe(phrase);
+  });
+
+  it('keeps a per-population base (每十万人口) and a defining distance (500米覆盖率) in the name, no target of their own', () => {
+    expect(indicatorsOf('公交站点500米覆盖率达到100%,每十万人口献血率达到12‰,孕产妇死亡率控制在每十万人12人以内。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['公交站点500米覆盖率', 100, '%'], ['每十万人口献血率', 12, '‰'], ['孕产妇死亡率', 12, '/10万'],
+    ]);
+  });
+
+  it('reads 控制在……左右 as a ceiling, and asks a person about the 左右', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。城镇调查失业率控制在5.5%左右。(牵头责任单位:县人社局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map(figure)).toEqual([{ comparator: '<=', target: 5.5, targetMax: null, unit: '%', kind: 'level', deadline: null }]);
+    expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('左右'))).toBe(true);
   });
 
   it('reads a list under one comparator (分别不超过A、B、C) as three targets, each source unique in the task', () => {

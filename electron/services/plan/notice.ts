@@ -551,8 +551,10 @@ const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
 const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
 /** 三至五个: two counts in Chinese numerals joined into a range. */
 const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
-/** 百分之九十五, 百分之百: a percentage in words. */
-const PERCENT_WORDS = new RegExp(`百分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** 百分之九十五, 百分之百, 千分之五: a percentage or a per-mille figure in words. */
+const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
+const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
 const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
 /** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
@@ -568,7 +570,25 @@ const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|�
 const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
 /** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
 const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
-const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
+/** Rates, shares, averages, concentrations and per-population ratios (每千人口…): a level, never summed across units. */
+/** 每十万人 just before a figure (控制在每十万人12人以内): the figure is a ratio per that population. */
+const PER_BEFORE = /每\s*(十万|万|千|百|10万|100000|10000|1000)\s*(?:人口|人|名)?\s*$/;
+const PER_BEFORE_BASE: Readonly<Record<string, string>> = { 十万: '10万', 100000: '10万', 10000: '万', 1000: '千' };
+/** What follows a measure that the figure only defines: 500米覆盖率, 15分钟生活圈覆盖率. */
+const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:覆盖率|率|比例|占比|比重)/;
+const NON_ADDITIVE = /人均|户均|每人|每户|每[十百千万]+(?:人|户|车|名)|个人|平均|比例|比重|占比|率|浓度|密度|强度/;
+/** A growth target: 增长, 增速, 增幅, 增收; a 增长率 (人口自然增长率) is a rate, a level like any other. */
+const GROWTH = /增速|增幅|增收|增长(?!率)/;
+
+/**
+ * The kind proposeKind gives, read as a notice means it: 增速 is growth as 增长 is, and a 增长率 is a rate
+ * (人口自然增长率控制在3‰以内), not the growth of the indicator.
+ */
+function noticeKind(f: Pick<IndicatorDef, 'name' | 'source' | 'additive'>, deadline: number | null): { kind: IndicatorDef['kind']; deadline: number | null } {
+  const proposed = proposeKind(f, deadline);
+  if (proposed.kind !== 'growth' && proposed.kind !== 'level') return proposed;
+  return { kind: GROWTH.test(f.name) || GROWTH.test(f.source) ? 'growth' : 'level', deadline: proposed.deadline };
+}
 
 /** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
 interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'> {
@@ -645,8 +665,8 @@ interface Figure {
   readonly hi: number | null;
   /** Written in Chinese numerals (三所, 两千人). */
   readonly numeral: boolean;
-  /** 百分之九十五: the unit is in the words. */
-  readonly percent?: boolean;
+  /** 百分之九十五, 千分之五, 九成: the unit (% or ‰) is in the words. */
+  readonly percent?: '%' | '‰';
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
@@ -662,8 +682,12 @@ function figures(text: string): Figure[] {
   });
   const words: Figure[] = [];
   for (const m of text.matchAll(PERCENT_WORDS)) {
-    const value = m[1] === '百' ? 100 : /\d/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
-    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: true });
+    const value = m[2] === '百' || m[2] === '千' ? (m[1] === '百' ? 100 : 1000) : /\d/.test(m[2]!) ? Number(m[2]) : chineseNumeral(m[2]!);
+    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: m[1] === '百' ? '%' : '‰' });
+  }
+  for (const m of text.matchAll(TENTHS_WORDS)) {
+    const value = chineseNumeral(m[1]!)! * 10 + (m[2] === undefined ? 0 : chineseNumeral(m[2])!);
+    words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: '%' });
   }
   const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
   const numerals: Figure[] = [];
@@ -696,7 +720,7 @@ function numeralWord(f: Figure, before: string, unit: string, rest: string, text
 function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | undefined): Scan {
   const text = piece.text;
   const at = f.at;
-  const before = text.slice(0, at);
+  let before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
@@ -710,21 +734,34 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
-  const perBase = PER_BASE.exec(after);
+  // 每十万人口献血率, 每千人口床位数: the population a ratio is counted per is part of its name, no target.
+  if (/每\s*$/.test(before)) return null;
+  // 控制在每十万人12人以内: the figure is a ratio per that population, written as 12/10万 is.
+  const perBefore = PER_BEFORE.exec(before);
+  if (perBefore) {
+    before = before.slice(0, perBefore.index);
+    after = after.replace(/^\s*(?:人|例|名|起|次)/, '');
+  }
+  const perBase = perBefore ? null : PER_BASE.exec(after);
   // "30余间", "三百余人", "1万余人": at least the figure, but a person says what was meant.
   // 余 stands before 万 or after it: 30余间, 1万余人.
   const scale = /^(\s*[余多])?(?:\s*(万|亿))?(\s*[余多])?/.exec(after)!;
   const approximate = scale[1] !== undefined || scale[3] !== undefined;
   let magnitude = scale[2] === undefined ? 1 : scale[2] === '万' ? 10_000 : 100_000_000;
   after = after.slice(scale[0].length);
-  const measure = perBase || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
-  if (!measure && !perBase && !f.percent && magnitude === 1) {
+  const measure = perBase || perBefore || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
+  if (!measure && !perBase && !perBefore && !f.percent && magnitude === 1) {
     if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${after.trim().slice(0, 1)}」不是已知的计量单位,未作为指标;如是目标请手工添加。` };
   }
-  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
+  let unit = f.percent ? f.percent : perBefore ? `/${PER_BEFORE_BASE[perBefore[1]!] ?? perBefore[1]!}` : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
   if (perBase) after = after.slice(perBase[0].length);
   else if (measure) after = after.slice(measure[0].length);
+  // 公交站点500米覆盖率达到100%: a distance or size that defines a rate is part of its name, not a target.
+  if (measure && RATE_DEFINED.test(after)) {
+    if (figures(text).some((g) => g.at > at)) return null;
+    return { review: `「${text.trim()}」中的「${f.printed}${measure[1]}」像是指标定义的一部分,未作为指标;如是目标请手工添加。` };
+  }
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -764,6 +801,10 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   else if (approximate) {
     comparator = '>=';
     needsReview.push(`「${text.trim()}」是约数(……余),按不少于${lo}${unit}提出,请确认。`);
+  } else if (/左右/.test(tail) && /控制在\s*$/.test(before)) {
+    // 控制在5.5%左右: a ceiling with some give, the 左右 for a person to weigh.
+    comparator = '<=';
+    needsReview.push(`「${text.trim()}」写的是“控制在……左右”,按不超过${lo}${unit}(上限)提出;如允许略高于${lo}${unit},请调整目标值。`);
   } else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
   else if (AT_MOST.test(window.replace(/不低于|不少于|不小于/g, ''))) comparator = '<=';
   else if (AT_LEAST.test(window)) comparator = '>=';
@@ -1161,7 +1202,7 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       const own = deadlineMonth(withoutYears(f.upToClause));
       const deadline = own ?? taskDue;
       const where = own === null ? `所在任务写明完成时限「${a.deadline}」` : '所在句有完成时限';
-      const { kind, deadline: due } = proposeKind(f, deadline);
+      const { kind, deadline: due } = noticeKind(f, deadline);
       for (const r of f.needsReview) review.push({ task: d.no, indicator: k + 1, reason: r });
       if (kind === 'milestone') {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where},按节点类(${due}月底前)提出,请确认。` });
