@@ -368,6 +368,13 @@ describe('parseNoticeText: targets', () => {
     { phrase: '规模以上工业增加值增速达到8%', comparator: '>=', target: 8, unit: '%', kind: 'growth' },
     { phrase: '人口自然增长率控制在3‰以内', comparator: '<=', target: 3, unit: '‰', kind: 'level' },
     { phrase: '城镇调查失业率控制在5.5%左右', comparator: '<=', target: 5.5, unit: '%', kind: 'level' },
+    { phrase: '生产安全事故死亡人数控制在0', comparator: '<=', target: 0, unit: '人', kind: 'cumulative' },
+    { phrase: '甲类传染病发病率控制在0', comparator: '<=', target: 0, unit: '', kind: 'level' },
+    { phrase: '道路交通事故万车死亡率低于1.5', comparator: '<=', target: 1.5, unit: '', kind: 'level' },
+    { phrase: '实现零死亡', comparator: '<=', target: 0, unit: '人', kind: 'cumulative' },
+    { phrase: '实现重大火灾事故零发生', comparator: '<=', target: 0, unit: '起', kind: 'cumulative' },
+    { phrase: '人均预期寿命达到79岁', comparator: '>=', target: 79, unit: '岁', kind: 'level' },
+    { phrase: '劳动年龄人口平均受教育年限达到10.5年', comparator: '>=', target: 10.5, unit: '年', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
@@ -379,6 +386,22 @@ describe('parseNoticeText: targets', () => {
     expect(indicatorsOf('公交站点500米覆盖率达到100%,每十万人口献血率达到12‰,孕产妇死亡率控制在每十万人12人以内。').map((i) => [i.name, i.target, i.unit])).toEqual([
       ['公交站点500米覆盖率', 100, '%'], ['每十万人口献血率', 12, '‰'], ['孕产妇死亡率', 12, '/10万'],
     ]);
+  });
+
+  it('asks for the unit of a target printed without one (控制在0, 低于1.5) and to confirm a target of 零 (实现零死亡)', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。甲类传染病发病率控制在0,道路交通事故万车死亡率低于1.5,实现零死亡。(牵头责任单位:县卫健委)`);
+    const reasons = parsed.review.filter((r) => r.task === 1).map((r) => [r.indicator, r.reason]);
+    expect(reasons).toEqual([
+      [1, '「甲类传染病发病率控制在0」没有计量单位,请补上。'],
+      [2, '「道路交通事故万车死亡率低于1.5」没有计量单位,请补上。'],
+      [3, '「实现零死亡」按死亡人数不超过0人提出,请确认指标名称和计量单位。'],
+    ]);
+  });
+
+  it('asks about a clause worded as a goal with a figure that gives no indicator (零就业家庭动态清零), not about one with none', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。零就业家庭动态清零,城乡居民收入增长与经济增长同步。(牵头责任单位:县人社局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.filter((r) => r.task === 1).map((r) => r.reason)).toEqual(['「零就业家庭动态清零」像是目标,但没有读出指标;如是目标请手工添加。']);
   });
 
   it('reads 控制在……左右 as a ceiling, and asks a person about the 左右', () => {

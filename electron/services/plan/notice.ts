@@ -553,6 +553,10 @@ const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_J
 const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
 /** 百分之九十五, 百分之百, 千分之五: a percentage or a per-mille figure in words. */
 const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** 零死亡, 重大火灾事故零发生: a target of none. 零就业家庭, 零售 and 一千零五 are no such figure. */
+const ZERO_WORDS = /(?<![一二三四五六七八九十百千万〇零两\d])零(?=死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/g;
+/** A figure with no unit that stands where a target's does (死亡人数控制在0, 万车死亡率低于1.5): a target, its unit asked for. */
+const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至)|为)\s*$/;
 /** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
 const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
@@ -597,6 +601,8 @@ interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 't
   readonly sentence: string;
   /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
   readonly upToClause: string;
+  /** The next clause of its sentence: "……1.2万亩,三季度末前完成" gives the figure its deadline there. */
+  readonly nextClause: string;
   readonly needsReview: string[];
 }
 
@@ -608,6 +614,9 @@ interface Piece {
   readonly clauseStart: number;
   readonly sentence: string;
   readonly upToClause: string;
+  /** Its whole clause, and the next one in its sentence ('' for none). */
+  readonly clause: string;
+  readonly nextClause: string;
 }
 
 /** Clauses (split at ,;。) and, inside one, list items that each hold a figure ("3个…、20个…"). */
@@ -617,8 +626,10 @@ function pieces(text: string): Piece[] {
   for (const s of text.matchAll(sentenceRe)) {
     const sentence = s[0];
     let previous = '';
-    for (const c of sentence.matchAll(/[^,,。;;!?!?]+/g)) {
+    const clauses = [...sentence.matchAll(/[^,,。;;!?!?]+/g)];
+    for (const [n, c] of clauses.entries()) {
       const clause = c[0];
+      const nextClause = clauses[n + 1]?.[0] ?? '';
       const clauseStart = s.index + c.index;
       // A deadline is the figure's when its own clause names it, or a clause before it that holds no
       // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
@@ -631,11 +642,11 @@ function pieces(text: string): Piece[] {
         const at = seps[k]!;
         const next = k + 1 < seps.length ? seps[k + 1]! : clause.length;
         if (hasFigure(clause.slice(from, at)) && hasFigure(clause.slice(at + 1, next).slice(0, 24))) {
-          out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause });
+          out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause, clause, nextClause });
           from = at + 1;
         }
       }
-      out.push({ text: clause.slice(from), start: clauseStart + from, clauseStart, sentence, upToClause });
+      out.push({ text: clause.slice(from), start: clauseStart + from, clauseStart, sentence, upToClause, clause, nextClause });
     }
   }
   return out;
@@ -667,6 +678,8 @@ interface Figure {
   readonly numeral: boolean;
   /** 百分之九十五, 千分之五, 九成: the unit (% or ‰) is in the words. */
   readonly percent?: '%' | '‰';
+  /** 零死亡, 零发生: none of it at all, a ceiling of 0. */
+  readonly zero?: true;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
@@ -685,6 +698,7 @@ function figures(text: string): Figure[] {
     const value = m[2] === '百' || m[2] === '千' ? (m[1] === '百' ? 100 : 1000) : /\d/.test(m[2]!) ? Number(m[2]) : chineseNumeral(m[2]!);
     if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: m[1] === '百' ? '%' : '‰' });
   }
+  for (const m of text.matchAll(ZERO_WORDS)) words.push({ at: m.index, printed: '零', lo: 0, hi: null, numeral: false, zero: true });
   for (const m of text.matchAll(TENTHS_WORDS)) {
     const value = chineseNumeral(m[1]!)! * 10 + (m[2] === undefined ? 0 : chineseNumeral(m[2])!);
     words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: '%' });
@@ -722,6 +736,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const at = f.at;
   let before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
+  if (f.zero) return zeroTarget(piece, f);
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
   if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
@@ -731,7 +746,10 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (duration && (/^\s*(?:以内|以下|以上)/.test(after.slice(duration[0].length)) || /(?:控制在|压缩|缩短|减少|降|不超过|不少于|不低于|达到|提高)[到至在]?\s*$/.test(before))) {
     return { review: `「${text.trim()}」的目标是天数或时长,未作为指标;如是目标请手工添加。` };
   }
-  if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
+  // 人均预期寿命达到79岁, 平均受教育年限达到10.5年: a span of life or schooling as the target, not an age that qualifies.
+  const years = /^\s*(周岁|岁|年)(?![龄度份月底末内前])/.exec(after);
+  const lifeSpan = years && /(?:寿命|年龄|年限)[^,,;;。\d]{0,6}$/.test(before) && BARE_TARGET_BEFORE.test(before) ? years : null;
+  if (!lifeSpan && /^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
   // 每十万人口献血率, 每千人口床位数: the population a ratio is counted per is part of its name, no target.
@@ -749,13 +767,16 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const approximate = scale[1] !== undefined || scale[3] !== undefined;
   let magnitude = scale[2] === undefined ? 1 : scale[2] === '万' ? 10_000 : 100_000_000;
   after = after.slice(scale[0].length);
-  const measure = perBase || perBefore || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
-  if (!measure && !perBase && !perBefore && !f.percent && magnitude === 1) {
+  const measure = perBase || perBefore || lifeSpan || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
+  // 死亡人数控制在0, 万车死亡率低于1.5: no unit, but standing where a target stands, at its clause's end.
+  const bareTarget = !f.numeral && BARE_TARGET_BEFORE.test(before) && /^\s*(?:以上|以下|以内|左右)?\s*$/.test(after);
+  if (!measure && !perBase && !perBefore && !lifeSpan && !bareTarget && !f.percent && magnitude === 1) {
     if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${after.trim().slice(0, 1)}」不是已知的计量单位,未作为指标;如是目标请手工添加。` };
   }
-  let unit = f.percent ? f.percent : perBefore ? `/${PER_BEFORE_BASE[perBefore[1]!] ?? perBefore[1]!}` : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
+  let unit = lifeSpan ? (lifeSpan[1] === '年' ? '年' : '岁') : f.percent ? f.percent : perBefore ? `/${PER_BEFORE_BASE[perBefore[1]!] ?? perBefore[1]!}` : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
   if (perBase) after = after.slice(perBase[0].length);
+  else if (lifeSpan) after = after.slice(lifeSpan[0].length);
   else if (measure) after = after.slice(measure[0].length);
   // 公交站点500米覆盖率达到100%: a distance or size that defines a rate is part of its name, not a target.
   if (measure && RATE_DEFINED.test(after)) {
@@ -845,8 +866,32 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
   const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
-  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
+  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, nextClause: piece.nextClause, needsReview } };
 }
+
+/** 实现零死亡, 重大火灾事故零发生: a ceiling of 0, in people for deaths and in cases for anything else, for review. */
+function zeroTarget(piece: Piece, f: Figure): Scan {
+  const text = piece.text;
+  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))![0];
+  const people = /死亡|伤亡|感染|病例|返贫/.test(word);
+  const unit = people ? '人' : '起';
+  const subject = cleanName(text.slice(0, f.at));
+  const name = `${subject}${word}${people ? '人数' : '起数'}`.slice(0, 40);
+  const source = text.trim();
+  const sourceAt = piece.start + (text.length - text.trimStart().length);
+  return { found: {
+    source, at: sourceAt, name, comparator: '<=', target: 0, targetMax: null, unit, additive: true,
+    sentence: piece.sentence, upToClause: piece.upToClause, nextClause: piece.nextClause,
+    needsReview: [`「${source}」按${name}不超过0${unit}提出,请确认指标名称和计量单位。`],
+  } };
+}
+
+/** The words a target is stated with; a clause with one of them and a figure is worded as a goal. */
+const GOAL_WORDS = /达到|控制在|不低于|不少于|不超过|不高于|低于|(?:提高|提升|下降|降低|增加|减少)(?:到|至)|降至|稳定在|保持在|维持在|清零|实现零/;
+/** Something a target is counted with: a digit, 零, 千分之…, 九成. */
+const GOAL_FIGURE = /\d|零|分之|[一二三四五六七八九]成/;
+/** Dates and multiples (不低于人均收入2倍标准, a standard, not a target this reader counts) hold no goal's figure. */
+const MONTH_DAY = /\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?|\d{1,2}日|\d+(?:\.\d+)?倍/g;
 
 interface TaskTargets {
   readonly found: Found[];
@@ -858,12 +903,17 @@ function readTargets(text: string): TaskTargets {
   const found: Found[] = [];
   const review: string[] = [];
   const errors: string[] = [];
+  /** Clauses (by where they start) that gave an indicator or a review item. */
+  const yielded = new Set<number>();
+  const clauses = new Map<number, string>();
   for (const piece of pieces(text)) {
     let carried = found.at(-1);
     if (carried && carried.sentence !== piece.sentence) carried = undefined;
+    clauses.set(piece.clauseStart, piece.clause);
     for (const figure of figures(piece.text)) {
       const r = readFigure(piece, figure, text, carried);
       if (r === null) continue;
+      yielded.add(piece.clauseStart);
       if ('review' in r) { review.push(r.review); continue; }
       const f = r.found;
       if (f.targetMax !== null && f.targetMax < f.target) {
@@ -877,6 +927,11 @@ function readTargets(text: string): TaskTargets {
       found.push(f);
       carried = f;
     }
+  }
+  // A clause worded as a goal, with a figure in it, that gave nothing: a person looks at it rather than lose it.
+  for (const [at, clause] of clauses) {
+    if (yielded.has(at) || !GOAL_WORDS.test(clause) || !GOAL_FIGURE.test(withoutYears(clause).replace(MONTH_DAY, ''))) continue;
+    review.push(`「${clause.trim()}」像是目标,但没有读出指标;如是目标请手工添加。`);
   }
   return { found: uniqueSources(boundsAsRanges(found, text), text), review, errors };
 }
