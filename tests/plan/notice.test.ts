@@ -651,11 +651,43 @@ describe('parseNoticeText: kinds and deadlines', () => {
     ['年内建成村级综合服务中心5个', 'milestone', 12],
     ['三季度末前完成农村公路改造20公里', 'milestone', 9],
     ['6月底前,完成老旧小区改造8个', 'milestone', 6],
+    ['前三季度完成农村危房改造300户', 'milestone', 9],
+    ['第三季度完成农村危房改造300户', 'milestone', 9],
+    ['10月份完成老旧小区改造20个', 'milestone', 10],
+    ['年中完成农贸市场改造10个', 'milestone', 6],
+    ['建设高标准农田1.2万亩,三季度末前完成', 'milestone', 9],
   ])('「%s」 is proposed as a %s due in month %i, and listed for review', (sentence, kind, deadline) => {
     const parsed = parseNoticeText(`${HEAD}1.测试任务。${sentence}。(牵头责任单位:县民政局)`);
     const [i] = parsed.plan.categories[0]!.tasks[0]!.indicators;
     expect([i!.kind, i!.deadline]).toEqual([kind, deadline]);
     expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('节点类'))).toBe(true);
+  });
+
+  it('leaves the time phrase (前三季度, 10月份, 年中, 于…前) out of a counted target’s name', () => {
+    const names = (sentence: string) => indicatorsOf(`${sentence}。`).map((i) => i.name);
+    expect(['前三季度完成农村危房改造300户', '10月份完成老旧小区改造20个', '年中完成农贸市场改造10个', '于8月底前完成学校食堂改造20所'].map(names)).toEqual([
+      ['农村危房改造'], ['老旧小区改造'], ['农贸市场改造'], ['学校食堂改造'],
+    ]);
+  });
+
+  it('gives a count the deadline of the clause after it that says only by when, as one indicator', () => {
+    expect(indicatorsOf('建设高标准农田1.2万亩,三季度末前完成。').map((i) => [i.name, i.target, i.unit, i.kind, i.deadline])).toEqual([['建设高标准农田', 12_000, '亩', 'milestone', 9]]);
+  });
+
+  it.each([
+    ['县医院新院区6月底前开工、年底前完工', [['县医院新院区开工', 'milestone', 6], ['县医院新院区完工', 'milestone', 12]]],
+    ['县第二污水处理厂9月底前投入使用,城市生活污水集中收集率提高2个百分点', [['城市生活污水集中收集率提高', 'level', null], ['县第二污水处理厂投入使用', 'milestone', 9]]],
+    ['9月底前建成投用县第三中学,新增学位2400个', [['新增学位', 'milestone', 9], ['建成投用县第三中学', 'milestone', 9]]],
+    ['二季度末完成市妇幼保健院迁建,一季度完成招标', [['市妇幼保健院迁建', 'milestone', 6], ['招标', 'milestone', 3]]],
+    ['筹集保障性租赁住房5000套,6月底前开工1500套,年底前竣工交付', [['筹集保障性租赁住房', 'cumulative', null], ['开工', 'milestone', 6], ['竣工交付', 'milestone', 12]]],
+  ])('keeps every milestone of 「%s」 besides its figures', (sentence, expected) => {
+    expect(indicatorsOf(`${sentence}。`).map((i) => [i.name, i.kind, i.deadline])).toEqual(expected);
+  });
+
+  it('names a figure after 增长…同步 by the clause before it, growth, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。居民人均可支配收入增长与经济增长基本同步,达到6.5%左右。(牵头责任单位:县统计局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.comparator, i.target, i.kind])).toEqual([['居民人均可支配收入增长', '~', 6.5, 'growth']]);
+    expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('前一分句'))).toBe(true);
   });
 
   it('keeps a rate a level beside 年内, asking a person; a deadline in another clause is not the figure’s', () => {

@@ -601,7 +601,8 @@ interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 't
   readonly sentence: string;
   /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
   readonly upToClause: string;
-  /** The next clause of its sentence: "……1.2万亩,三季度末前完成" gives the figure its deadline there. */
+  /** Its own clause, and the next of its sentence: "……1.2万亩,三季度末前完成" gives the figure its deadline there. */
+  readonly clause: string;
   readonly nextClause: string;
   readonly needsReview: string[];
 }
@@ -658,7 +659,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)|\d{1,2}月份|(?:前|第)?[一二三四]季度(?:末|底|内)?前?|上半年|年中|于)+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|保持|维持在|维持|稳定|达到|(?:提升|增加|增长|上升|扩大)(?:到|至)|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
@@ -855,6 +856,12 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     name = `${carried.name.replace(/\([^(]*\)$/, '')}(${text.trim()})`.slice(0, 60);
     needsReview.push(`指标名称按上一项「${carried.name}」拼成,请核对。`);
   }
+  // "居民人均可支配收入增长与经济增长基本同步,达到6.5%左右": the clause before names what the figure is.
+  const previousClause = piece.upToClause.slice(0, piece.upToClause.length - piece.clause.length);
+  if (name === '' && previousClause.trim() !== '') {
+    name = cleanName(previousClause.split(/与|同|和/)[0]!);
+    if (name !== '') needsReview.push(`「${text.trim()}」的指标名称取自前一分句「${previousClause.trim()}」,请核对。`);
+  }
   if (unit === '') {
     const implied = /(人|户|个)数$/.exec(cleanName(before));
     if (implied) unit = implied[1]!;
@@ -866,7 +873,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
   const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
-  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, nextClause: piece.nextClause, needsReview } };
+  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause, needsReview } };
 }
 
 /** 实现零死亡, 重大火灾事故零发生: a ceiling of 0, in people for deaths and in cases for anything else, for review. */
@@ -881,7 +888,7 @@ function zeroTarget(piece: Piece, f: Figure): Scan {
   const sourceAt = piece.start + (text.length - text.trimStart().length);
   return { found: {
     source, at: sourceAt, name, comparator: '<=', target: 0, targetMax: null, unit, additive: true,
-    sentence: piece.sentence, upToClause: piece.upToClause, nextClause: piece.nextClause,
+    sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause,
     needsReview: [`「${source}」按${name}不超过0${unit}提出,请确认指标名称和计量单位。`],
   } };
 }
@@ -971,7 +978,37 @@ function occurrences(text: string, part: string): number {
 }
 
 /** What a milestone without a figure finishes by its deadline. */
-const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
+const MILESTONE_VERB = /完成|建成|竣工|完工|投入使用|投入运营|投用|交付|开工|启动|实现|出台|印发|建立/;
+
+/** A month or quarter named before something finished, which deadlineMonth leaves to running text's other meanings. */
+const DONE_AFTER = `(?=\\s*(?:全部|全面|基本)?(?:${MILESTONE_VERB.source}))`;
+const QUARTER_DONE = new RegExp(`(?:前|第)?([一二三四1-4])季度(?:内|前)?${DONE_AFTER}`);
+const MONTH_DONE = new RegExp(`(\\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?:内)?${DONE_AFTER}`);
+const MIDYEAR_DONE = new RegExp(`(?<!全)年中(?:前)?${DONE_AFTER}`);
+
+/**
+ * The month a phrase in a notice falls due: deadlineMonth's, and where it names none, a quarter, a month or 年中
+ * before something finished (前三季度完成 → 9, 一季度完成招标 → 3, 10月份完成 → 10, 年中完成 → 6).
+ */
+function noticeDeadline(s: string): number | null {
+  const month = deadlineMonth(s);
+  if (month !== null) return month;
+  const quarter = QUARTER_DONE.exec(s);
+  if (quarter) return (/\d/.test(quarter[1]!) ? Number(quarter[1]) : chineseNumber(quarter[1]!)) * 3;
+  const named = MONTH_DONE.exec(s);
+  const n = named ? chineseNumber(named[1]!) : 0;
+  if (n >= 1 && n <= 12) return n;
+  return MIDYEAR_DONE.test(s) ? 6 : null;
+}
+
+/** A deadline phrase as printed, taken out of a milestone's name. */
+const DEADLINE_PHRASE = /(?:\d{4}年)?(?:\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?|(?:前|第)?[一二三四]季度(?:末|底|内)?(?:前|之前|以前)?|上半年|下半年|年中|年内|年底前?|年末前?)/g;
+
+/** A clause that says only by when ("三季度末前完成", "10月底前全部投入运营"): the deadline of the figure before it. */
+function onlyDeadline(clause: string): boolean {
+  return noticeDeadline(withoutYears(clause)) !== null
+    && withoutYears(clause).replace(DEADLINE_PHRASE, '').replace(/确保|力争|全部|全面|基本|于|之前|以前|前|并|完成|建成|竣工|完工|投入使用|投入运营|投用|交付|开工|启动|运营|到位|\s/g, '') === '';
+}
 
 /** The year the notice's text speaks of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
 function tasksYear(text: string, issueYear: number): number | null {
@@ -1253,8 +1290,12 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const targets = readTargets(text);
     for (const e of targets.errors) errors.push({ where, message: e });
     for (const r of targets.review) review.push({ task: d.no, reason: r });
+    /** Each figure's own deadline: in its clause or the one before, or a clause after that says only by when (……1.2万亩,三季度末前完成). */
+    const inClause = targets.found.map((f) => noticeDeadline(withoutYears(f.upToClause)));
+    const fromNext = targets.found.map((f, k) => inClause[k] === null && f.additive && onlyDeadline(f.nextClause));
+    const owns = targets.found.map((f, k) => (fromNext[k] ? noticeDeadline(withoutYears(f.nextClause)) : inClause[k]!));
     const indicators: IndicatorDef[] = targets.found.map((f, k) => {
-      const own = deadlineMonth(withoutYears(f.upToClause));
+      const own = owns[k]!;
       const deadline = own ?? taskDue;
       const where = own === null ? `所在任务写明完成时限「${a.deadline}」` : '所在句有完成时限';
       const { kind, deadline: due } = noticeKind(f, deadline);
@@ -1272,18 +1313,29 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     });
     // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
     // counted as one item (1项) done by its month.
+    // A clause with a figure is the figure's; one that only says by when is the deadline of the figure beside it.
+    // One that names what it finishes (县第二污水处理厂9月底前投入使用) is a milestone of its own, whatever follows it.
+    const figureClause = (clause: string) => targets.found.some((f, k) => f.clause.trim() === clause.trim()
+      || (onlyDeadline(clause) && (f.upToClause.includes(clause) || (fromNext[k] && f.nextClause.trim() === clause.trim()))));
     for (const clause of text.match(/[^,;。]+/g) ?? []) {
-      const due = deadlineMonth(withoutYears(clause));
-      if (due === null || !MILESTONE_VERB.test(clause) || targets.found.some((f) => f.upToClause.includes(clause))) continue;
-      const source = clause.trim();
-      if (occurrences(text, source) !== 1) continue;
-      const name = cleanName(withoutYears(source)) || source.slice(0, 40);
-      indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
-      const otherYear = yearOtherThan(source, year);
-      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
+      if (noticeDeadline(withoutYears(clause)) === null || !MILESTONE_VERB.test(clause) || figureClause(clause)) continue;
+      // "6月底前开工、年底前完工": two milestones, each by its own month, of the thing named before the first.
+      const parts = clause.split('、');
+      const several = parts.length > 1 && parts.every((p) => noticeDeadline(withoutYears(p)) !== null && MILESTONE_VERB.test(p));
+      const subject = several ? withoutYears(parts[0]!).slice(0, withoutYears(parts[0]!).search(DEADLINE_PHRASE)).trim() : '';
+      for (const part of several ? parts : [clause]) {
+        const due = noticeDeadline(withoutYears(part))!;
+        const source = part.trim();
+        if (occurrences(text, source) !== 1) continue;
+        const own = cleanName(withoutYears(source).replace(DEADLINE_PHRASE, ''));
+        const name = (several && !own.startsWith(subject) ? cleanName(subject || title) + own : own) || source.slice(0, 40);
+        indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
+        const otherYear = yearOtherThan(source, year);
+        review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
+      }
     }
-    const due = deadlineMonth(withoutYears(text)) ?? taskDue;
-    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) ?? taskDue) !== null)) {
+    const due = noticeDeadline(withoutYears(text)) ?? taskDue;
+    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (owns[i.no - 1] ?? taskDue) !== null)) {
       review.push({ task: d.no, reason: indicators.length === 0
         ? `任务有完成时限(${due}月底前)但没有数量目标;如需按节点考核,请手工添加指标。`
         : `任务有完成时限(${due}月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。` });
