@@ -404,6 +404,12 @@ describe('parseNoticeText: targets', () => {
     expect(parsed.review.filter((r) => r.task === 1).map((r) => r.reason)).toEqual(['「零就业家庭动态清零」像是目标,但没有读出指标;如是目标请手工添加。']);
   });
 
+  it('reads no target of its own only from a distance or an area that defines a rate, and no unit from 为', () => {
+    expect(indicatorsOf('城区1公里服务半径覆盖率达到90%,编号为12,于都县新建学校3所。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['城区1公里服务半径覆盖率', 90, '%'], ['于都县新建学校', 3, '所'],
+    ]);
+  });
+
   it('reads 控制在……左右 as a ceiling, and asks a person about the 左右', () => {
     const parsed = parseNoticeText(`${HEAD}1.测试任务。城镇调查失业率控制在5.5%左右。(牵头责任单位:县人社局)`);
     expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map(figure)).toEqual([{ comparator: '<=', target: 5.5, targetMax: null, unit: '%', kind: 'level', deadline: null }]);

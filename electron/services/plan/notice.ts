@@ -556,7 +556,7 @@ const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\
 /** 零死亡, 重大火灾事故零发生: a target of none. 零就业家庭, 零售 and 一千零五 are no such figure. */
 const ZERO_WORDS = /(?<![一二三四五六七八九十百千万〇零两\d])零(?=死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/g;
 /** A figure with no unit that stands where a target's does (死亡人数控制在0, 万车死亡率低于1.5): a target, its unit asked for. */
-const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至)|为)\s*$/;
+const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至))\s*$/;
 /** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
 const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
@@ -578,11 +578,12 @@ const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/
 /** 每十万人 just before a figure (控制在每十万人12人以内): the figure is a ratio per that population. */
 const PER_BEFORE = /每\s*(十万|万|千|百|10万|100000|10000|1000)\s*(?:人口|人|名)?\s*$/;
 const PER_BEFORE_BASE: Readonly<Record<string, string>> = { 十万: '10万', 100000: '10万', 10000: '万', 1000: '千' };
-/** What follows a measure that the figure only defines: 500米覆盖率, 15分钟生活圈覆盖率. */
-const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:覆盖率|率|比例|占比|比重)/;
+/** What follows a distance or an area that only defines a rate: 500米覆盖率, 1公里服务半径覆盖率. */
+const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:率|比例|占比|比重)/;
+const DEFINING_MEASURES = new Set(['米', '公里', '千米', '平方米', '平方公里', '公顷']);
 const NON_ADDITIVE = /人均|户均|每人|每户|每[十百千万]+(?:人|户|车|名)|个人|平均|比例|比重|占比|率|浓度|密度|强度/;
-/** A growth target: 增长, 增速, 增幅, 增收; a 增长率 (人口自然增长率) is a rate, a level like any other. */
-const GROWTH = /增速|增幅|增收|增长(?!率)/;
+/** A growth target: 增长, 增速, 增幅; a 增长率 (人口自然增长率) is a rate, a level like any other. */
+const GROWTH = /增速|增幅|增长(?!率)/;
 
 /**
  * The kind proposeKind gives, read as a notice means it: 增速 is growth as 增长 is, and a 增长率 is a rate
@@ -659,7 +660,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)|\d{1,2}月份|(?:前|第)?[一二三四]季度(?:末|底|内)?前?|上半年|年中|于)+/;
+const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)|\d{1,2}月份|(?:前|第)?[一二三四]季度(?:末|底|内)?前?|上半年|年中|于(?=\d|[一二三四上年]))+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|保持|维持在|维持|稳定|达到|(?:提升|增加|增长|上升|扩大)(?:到|至)|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
@@ -780,7 +781,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   else if (lifeSpan) after = after.slice(lifeSpan[0].length);
   else if (measure) after = after.slice(measure[0].length);
   // 公交站点500米覆盖率达到100%: a distance or size that defines a rate is part of its name, not a target.
-  if (measure && RATE_DEFINED.test(after)) {
+  if (measure && DEFINING_MEASURES.has(unit) && RATE_DEFINED.test(after)) {
     if (figures(text).some((g) => g.at > at)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${measure[1]}」像是指标定义的一部分,未作为指标;如是目标请手工添加。` };
   }
@@ -858,7 +859,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   }
   // "居民人均可支配收入增长与经济增长基本同步,达到6.5%左右": the clause before names what the figure is.
   const previousClause = piece.upToClause.slice(0, piece.upToClause.length - piece.clause.length);
-  if (name === '' && previousClause.trim() !== '') {
+  if (name === '' && /增长|增收|增速|增幅|同步/.test(previousClause)) {
     name = cleanName(previousClause.split(/与|同|和/)[0]!);
     if (name !== '') needsReview.push(`「${text.trim()}」的指标名称取自前一分句「${previousClause.trim()}」,请核对。`);
   }
