@@ -685,7 +685,7 @@ describe('parseNoticeText: kinds and deadlines', () => {
     ['县第二污水处理厂9月底前投入使用,城市生活污水集中收集率提高2个百分点', [['城市生活污水集中收集率提高', 'level', null], ['县第二污水处理厂投入使用', 'milestone', 9]]],
     ['9月底前建成投用县第三中学,新增学位2400个', [['新增学位', 'milestone', 9], ['建成投用县第三中学', 'milestone', 9]]],
     ['二季度末完成市妇幼保健院迁建,一季度完成招标', [['市妇幼保健院迁建', 'milestone', 6], ['招标', 'milestone', 3]]],
-    ['筹集保障性租赁住房5000套,6月底前开工1500套,年底前竣工交付', [['筹集保障性租赁住房', 'cumulative', null], ['开工', 'milestone', 6], ['竣工交付', 'milestone', 12]]],
+    ['筹集保障性租赁住房5000套(间),6月底前开工1500套,年底前竣工交付', [['筹集保障性租赁住房', 'cumulative', null], ['开工', 'milestone', 6], ['竣工交付', 'milestone', 12]]],
   ])('keeps every milestone of 「%s」 besides its figures', (sentence, expected) => {
     expect(indicatorsOf(`${sentence}。`).map((i) => [i.name, i.kind, i.deadline])).toEqual(expected);
   });

@@ -851,7 +851,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   // The words before the figure, after an enumeration's count ("…水泥尘和高温等28种职业病监测信息不低于"),
   // and the noun after it ("新建8所公办幼儿园"): a short verb before joins the noun after.
   const beforeName = cleanName(before.split(/等\d+(?:\.\d+)?[种类项个]?/).at(-1) ?? '');
-  const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*的/, ''));
+  // 5000套(间): the unit's alternative in brackets names nothing.
+  const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*[((][^()()]{1,6}[))]/, '').replace(/^\s*的/, ''));
   let name = afterName.length > 1 ? (beforeName.length <= 4 ? beforeName + afterName : afterName) : beforeName + afterName;
   if (name === '' && carried) {
     name = `${carried.name.replace(/\([^(]*\)$/, '')}(${text.trim()})`.slice(0, 60);
