@@ -351,11 +351,69 @@ describe('parseNoticeText: targets', () => {
     { phrase: '抽检食品400批次', comparator: '>=', target: 400, unit: '批次', kind: 'cumulative' },
     { phrase: '举办培训班4期', comparator: '>=', target: 4, unit: '期', kind: 'cumulative' },
     { phrase: '登记失业率下降0.5个百分点', comparator: '>=', target: 0.5, unit: '百分点', kind: 'level' },
+    { phrase: '人口自然增长率控制在千分之五以内', comparator: '<=', target: 5, unit: '‰', kind: 'level' },
+    { phrase: '婴儿死亡率控制在千分之三以内', comparator: '<=', target: 3, unit: '‰', kind: 'level' },
+    { phrase: '人口出生率保持在千分之八左右', comparator: '~', target: 8, unit: '‰', kind: 'level' },
+    { phrase: '营养改善计划覆盖率九成以上', comparator: '>=', target: 90, unit: '%', kind: 'level' },
+    { phrase: '每千人口医疗机构床位数达到6.5张', comparator: '>=', target: 6.5, unit: '张', kind: 'level' },
+    { phrase: '每千人口执业(助理)医师数达到3.2人', comparator: '>=', target: 3.2, unit: '人', kind: 'level' },
+    { phrase: '每千人口拥有3岁以下婴幼儿托位数达到4.5个', comparator: '>=', target: 4.5, unit: '个', kind: 'level' },
+    { phrase: '每万人口拥有公共文化设施面积达到1500平方米', comparator: '>=', target: 1500, unit: '平方米', kind: 'level' },
+    { phrase: 'PM2.5年均浓度下降到30微克/立方米', comparator: '<=', target: 30, unit: '微克/立方米', kind: 'level' },
+    { phrase: '公交站点500米覆盖率达到100%', comparator: '>=', target: 100, unit: '%', kind: 'level' },
+    { phrase: '每十万人口献血率达到12‰', comparator: '>=', target: 12, unit: '‰', kind: 'level' },
+    { phrase: '孕产妇死亡率控制在每十万人12人以内', comparator: '<=', target: 12, unit: '/10万', kind: 'level' },
+    { phrase: '增速达到7%', comparator: '>=', target: 7, unit: '%', kind: 'growth' },
+    { phrase: '增速不低于7%', comparator: '>=', target: 7, unit: '%', kind: 'growth' },
+    { phrase: '规模以上工业增加值增速达到8%', comparator: '>=', target: 8, unit: '%', kind: 'growth' },
+    { phrase: '人口自然增长率控制在3‰以内', comparator: '<=', target: 3, unit: '‰', kind: 'level' },
+    { phrase: '城镇调查失业率控制在5.5%左右', comparator: '<=', target: 5.5, unit: '%', kind: 'level' },
+    { phrase: '生产安全事故死亡人数控制在0', comparator: '<=', target: 0, unit: '人', kind: 'cumulative' },
+    { phrase: '甲类传染病发病率控制在0', comparator: '<=', target: 0, unit: '', kind: 'level' },
+    { phrase: '道路交通事故万车死亡率低于1.5', comparator: '<=', target: 1.5, unit: '', kind: 'level' },
+    { phrase: '实现零死亡', comparator: '<=', target: 0, unit: '人', kind: 'cumulative' },
+    { phrase: '实现重大火灾事故零发生', comparator: '<=', target: 0, unit: '起', kind: 'cumulative' },
+    { phrase: '人均预期寿命达到79岁', comparator: '>=', target: 79, unit: '岁', kind: 'level' },
+    { phrase: '劳动年龄人口平均受教育年限达到10.5年', comparator: '>=', target: 10.5, unit: '年', kind: 'level' },
   ];
   it.each(targets)('$phrase → $comparator $target $unit ($kind)', ({ phrase, comparator, target, targetMax = null, unit, kind }) => {
     const found = indicatorsOf(`${phrase}。`);
     expect(found.map(figure)).toEqual([{ comparator, target, targetMax, unit, kind, deadline: null }]);
     expect(found[0]!.source).toBe(phrase);
+  });
+
+  it('keeps a per-population base (每十万人口) and a defining distance (500米覆盖率) in the name, no target of their own', () => {
+    expect(indicatorsOf('公交站点500米覆盖率达到100%,每十万人口献血率达到12‰,孕产妇死亡率控制在每十万人12人以内。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['公交站点500米覆盖率', 100, '%'], ['每十万人口献血率', 12, '‰'], ['孕产妇死亡率', 12, '/10万'],
+    ]);
+  });
+
+  it('asks for the unit of a target printed without one (控制在0, 低于1.5) and to confirm a target of 零 (实现零死亡)', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。甲类传染病发病率控制在0,道路交通事故万车死亡率低于1.5,实现零死亡。(牵头责任单位:县卫健委)`);
+    const reasons = parsed.review.filter((r) => r.task === 1).map((r) => [r.indicator, r.reason]);
+    expect(reasons).toEqual([
+      [1, '「甲类传染病发病率控制在0」没有计量单位,请补上。'],
+      [2, '「道路交通事故万车死亡率低于1.5」没有计量单位,请补上。'],
+      [3, '「实现零死亡」按死亡人数不超过0人提出,请确认指标名称和计量单位。'],
+    ]);
+  });
+
+  it('asks about a clause worded as a goal with a figure that gives no indicator (零就业家庭动态清零), not about one with none', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。零就业家庭动态清零,城乡居民收入增长与经济增长同步。(牵头责任单位:县人社局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators).toEqual([]);
+    expect(parsed.review.filter((r) => r.task === 1).map((r) => r.reason)).toEqual(['「零就业家庭动态清零」像是目标,但没有读出指标;如是目标请手工添加。']);
+  });
+
+  it('reads no target of its own only from a distance or an area that defines a rate, and no unit from 为', () => {
+    expect(indicatorsOf('城区1公里服务半径覆盖率达到90%,编号为12,于都县新建学校3所。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['城区1公里服务半径覆盖率', 90, '%'], ['于都县新建学校', 3, '所'],
+    ]);
+  });
+
+  it('reads 控制在……左右 as a ceiling, and asks a person about the 左右', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。城镇调查失业率控制在5.5%左右。(牵头责任单位:县人社局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map(figure)).toEqual([{ comparator: '<=', target: 5.5, targetMax: null, unit: '%', kind: 'level', deadline: null }]);
+    expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('左右'))).toBe(true);
   });
 
   it('reads a list under one comparator (分别不超过A、B、C) as three targets, each source unique in the task', () => {
@@ -599,11 +657,43 @@ describe('parseNoticeText: kinds and deadlines', () => {
     ['年内建成村级综合服务中心5个', 'milestone', 12],
     ['三季度末前完成农村公路改造20公里', 'milestone', 9],
     ['6月底前,完成老旧小区改造8个', 'milestone', 6],
+    ['前三季度完成农村危房改造300户', 'milestone', 9],
+    ['第三季度完成农村危房改造300户', 'milestone', 9],
+    ['10月份完成老旧小区改造20个', 'milestone', 10],
+    ['年中完成农贸市场改造10个', 'milestone', 6],
+    ['建设高标准农田1.2万亩,三季度末前完成', 'milestone', 9],
   ])('「%s」 is proposed as a %s due in month %i, and listed for review', (sentence, kind, deadline) => {
     const parsed = parseNoticeText(`${HEAD}1.测试任务。${sentence}。(牵头责任单位:县民政局)`);
     const [i] = parsed.plan.categories[0]!.tasks[0]!.indicators;
     expect([i!.kind, i!.deadline]).toEqual([kind, deadline]);
     expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('节点类'))).toBe(true);
+  });
+
+  it('leaves the time phrase (前三季度, 10月份, 年中, 于…前) out of a counted target’s name', () => {
+    const names = (sentence: string) => indicatorsOf(`${sentence}。`).map((i) => i.name);
+    expect(['前三季度完成农村危房改造300户', '10月份完成老旧小区改造20个', '年中完成农贸市场改造10个', '于8月底前完成学校食堂改造20所'].map(names)).toEqual([
+      ['农村危房改造'], ['老旧小区改造'], ['农贸市场改造'], ['学校食堂改造'],
+    ]);
+  });
+
+  it('gives a count the deadline of the clause after it that says only by when, as one indicator', () => {
+    expect(indicatorsOf('建设高标准农田1.2万亩,三季度末前完成。').map((i) => [i.name, i.target, i.unit, i.kind, i.deadline])).toEqual([['建设高标准农田', 12_000, '亩', 'milestone', 9]]);
+  });
+
+  it.each([
+    ['县医院新院区6月底前开工、年底前完工', [['县医院新院区开工', 'milestone', 6], ['县医院新院区完工', 'milestone', 12]]],
+    ['县第二污水处理厂9月底前投入使用,城市生活污水集中收集率提高2个百分点', [['城市生活污水集中收集率提高', 'level', null], ['县第二污水处理厂投入使用', 'milestone', 9]]],
+    ['9月底前建成投用县第三中学,新增学位2400个', [['新增学位', 'milestone', 9], ['建成投用县第三中学', 'milestone', 9]]],
+    ['二季度末完成市妇幼保健院迁建,一季度完成招标', [['市妇幼保健院迁建', 'milestone', 6], ['招标', 'milestone', 3]]],
+    ['筹集保障性租赁住房5000套(间),6月底前开工1500套,年底前竣工交付', [['筹集保障性租赁住房', 'cumulative', null], ['开工', 'milestone', 6], ['竣工交付', 'milestone', 12]]],
+  ])('keeps every milestone of 「%s」 besides its figures', (sentence, expected) => {
+    expect(indicatorsOf(`${sentence}。`).map((i) => [i.name, i.kind, i.deadline])).toEqual(expected);
+  });
+
+  it('names a figure after 增长…同步 by the clause before it, growth, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。居民人均可支配收入增长与经济增长基本同步,达到6.5%左右。(牵头责任单位:县统计局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.comparator, i.target, i.kind])).toEqual([['居民人均可支配收入增长', '~', 6.5, 'growth']]);
+    expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('前一分句'))).toBe(true);
   });
 
   it('keeps a rate a level beside 年内, asking a person; a deadline in another clause is not the figure’s', () => {

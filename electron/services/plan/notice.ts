@@ -551,8 +551,14 @@ const RANGE_JOIN = '(?:-|~|～|—|–|至|到)';
 const NUMBER_TOKEN = new RegExp(`(\\d+(?:\\.\\d+)?)(?:(\\s*[%‰]?\\s*)${RANGE_JOIN}\\s*(\\d+(?:\\.\\d+)?))?`, 'g');
 /** 三至五个: two counts in Chinese numerals joined into a range. */
 const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
-/** 百分之九十五, 百分之百: a percentage in words. */
-const PERCENT_WORDS = new RegExp(`百分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** 百分之九十五, 百分之百, 千分之五: a percentage or a per-mille figure in words. */
+const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
+/** 零死亡, 重大火灾事故零发生: a target of none. 零就业家庭, 零售 and 一千零五 are no such figure. */
+const ZERO_WORDS = /(?<![一二三四五六七八九十百千万〇零两\d])零(?=死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/g;
+/** A figure with no unit that stands where a target's does (死亡人数控制在0, 万车死亡率低于1.5): a target, its unit asked for. */
+const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至))\s*$/;
+/** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
+const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
 const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
 /** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
@@ -568,7 +574,26 @@ const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|�
 const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
 /** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
 const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
-const NON_ADDITIVE = /人均|户均|每人|每户|个人|平均|比例|比重|占比|率/;
+/** Rates, shares, averages, concentrations and per-population ratios (每千人口…): a level, never summed across units. */
+/** 每十万人 just before a figure (控制在每十万人12人以内): the figure is a ratio per that population. */
+const PER_BEFORE = /每\s*(十万|万|千|百|10万|100000|10000|1000)\s*(?:人口|人|名)?\s*$/;
+const PER_BEFORE_BASE: Readonly<Record<string, string>> = { 十万: '10万', 100000: '10万', 10000: '万', 1000: '千' };
+/** What follows a distance or an area that only defines a rate: 500米覆盖率, 1公里服务半径覆盖率. */
+const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:率|比例|占比|比重)/;
+const DEFINING_MEASURES = new Set(['米', '公里', '千米', '平方米', '平方公里', '公顷']);
+const NON_ADDITIVE = /人均|户均|每人|每户|每[十百千万]+(?:人|户|车|名)|个人|平均|比例|比重|占比|率|浓度|密度|强度/;
+/** A growth target: 增长, 增速, 增幅; a 增长率 (人口自然增长率) is a rate, a level like any other. */
+const GROWTH = /增速|增幅|增长(?!率)/;
+
+/**
+ * The kind proposeKind gives, read as a notice means it: 增速 is growth as 增长 is, and a 增长率 is a rate
+ * (人口自然增长率控制在3‰以内), not the growth of the indicator.
+ */
+function noticeKind(f: Pick<IndicatorDef, 'name' | 'source' | 'additive'>, deadline: number | null): { kind: IndicatorDef['kind']; deadline: number | null } {
+  const proposed = proposeKind(f, deadline);
+  if (proposed.kind !== 'growth' && proposed.kind !== 'level') return proposed;
+  return { kind: GROWTH.test(f.name) || GROWTH.test(f.source) ? 'growth' : 'level', deadline: proposed.deadline };
+}
 
 /** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
 interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'> {
@@ -577,6 +602,9 @@ interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 't
   readonly sentence: string;
   /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
   readonly upToClause: string;
+  /** Its own clause, and the next of its sentence: "……1.2万亩,三季度末前完成" gives the figure its deadline there. */
+  readonly clause: string;
+  readonly nextClause: string;
   readonly needsReview: string[];
 }
 
@@ -588,6 +616,9 @@ interface Piece {
   readonly clauseStart: number;
   readonly sentence: string;
   readonly upToClause: string;
+  /** Its whole clause, and the next one in its sentence ('' for none). */
+  readonly clause: string;
+  readonly nextClause: string;
 }
 
 /** Clauses (split at ,;。) and, inside one, list items that each hold a figure ("3个…、20个…"). */
@@ -597,8 +628,10 @@ function pieces(text: string): Piece[] {
   for (const s of text.matchAll(sentenceRe)) {
     const sentence = s[0];
     let previous = '';
-    for (const c of sentence.matchAll(/[^,,。;;!?!?]+/g)) {
+    const clauses = [...sentence.matchAll(/[^,,。;;!?!?]+/g)];
+    for (const [n, c] of clauses.entries()) {
       const clause = c[0];
+      const nextClause = clauses[n + 1]?.[0] ?? '';
       const clauseStart = s.index + c.index;
       // A deadline is the figure's when its own clause names it, or a clause before it that holds no
       // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
@@ -611,11 +644,11 @@ function pieces(text: string): Piece[] {
         const at = seps[k]!;
         const next = k + 1 < seps.length ? seps[k + 1]! : clause.length;
         if (hasFigure(clause.slice(from, at)) && hasFigure(clause.slice(at + 1, next).slice(0, 24))) {
-          out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause });
+          out.push({ text: clause.slice(from, at), start: clauseStart + from, clauseStart, sentence, upToClause, clause, nextClause });
           from = at + 1;
         }
       }
-      out.push({ text: clause.slice(from), start: clauseStart + from, clauseStart, sentence, upToClause });
+      out.push({ text: clause.slice(from), start: clauseStart + from, clauseStart, sentence, upToClause, clause, nextClause });
     }
   }
   return out;
@@ -627,7 +660,7 @@ function quoted(before: string): boolean {
   return open > 0 || (before.match(/"/g) ?? []).length % 2 === 1;
 }
 
-const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月底?前|[一二三四]季度末前?|上半年)+/;
+const VERB_PREFIX = /^(?:[((]\d{1,3}[))]\s*|其中|[\u2460-\u2473]\s*|\d{4}年(?:底|末)前?|\d{4}年|我市|我县|我区|力争|确保|全面|全年|全市|全县|全区|实现|积极争取|争取|积极|开展|完成|在全市|为全市|在全县|为全县|为|在|对|分别|共|累计|计划|预计|年内|年底前|\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)|\d{1,2}月份|(?:前|第)?[一二三四]季度(?:末|底|内)?前?|上半年|年中|于(?=\d|[一二三四上年]))+/;
 /** Comparator words end a name's phrase ("参保率稳定在"); inside it they are part of it ("65岁以上老年人"). */
 const COMPARATOR_TAIL = /(?:稳定在|控制在|保持在|保持|维持在|维持|稳定|达到|(?:提升|增加|增长|上升|扩大)(?:到|至)|不低于|不少于|不小于|不超过|不高于|不大于|至少|超过|分别|约为|约|达|低于|小于|少于|以上|以内|左右|以下|提高到|提高至|(?:下降|降低|压减|压降|减少|缩减|降)(?:到|至))+$/;
 
@@ -645,8 +678,10 @@ interface Figure {
   readonly hi: number | null;
   /** Written in Chinese numerals (三所, 两千人). */
   readonly numeral: boolean;
-  /** 百分之九十五: the unit is in the words. */
-  readonly percent?: boolean;
+  /** 百分之九十五, 千分之五, 九成: the unit (% or ‰) is in the words. */
+  readonly percent?: '%' | '‰';
+  /** 零死亡, 零发生: none of it at all, a ceiling of 0. */
+  readonly zero?: true;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
@@ -662,8 +697,13 @@ function figures(text: string): Figure[] {
   });
   const words: Figure[] = [];
   for (const m of text.matchAll(PERCENT_WORDS)) {
-    const value = m[1] === '百' ? 100 : /\d/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
-    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: true });
+    const value = m[2] === '百' || m[2] === '千' ? (m[1] === '百' ? 100 : 1000) : /\d/.test(m[2]!) ? Number(m[2]) : chineseNumeral(m[2]!);
+    if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: m[1] === '百' ? '%' : '‰' });
+  }
+  for (const m of text.matchAll(ZERO_WORDS)) words.push({ at: m.index, printed: '零', lo: 0, hi: null, numeral: false, zero: true });
+  for (const m of text.matchAll(TENTHS_WORDS)) {
+    const value = chineseNumeral(m[1]!)! * 10 + (m[2] === undefined ? 0 : chineseNumeral(m[2])!);
+    words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: '%' });
   }
   const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
   const numerals: Figure[] = [];
@@ -696,8 +736,9 @@ function numeralWord(f: Figure, before: string, unit: string, rest: string, text
 function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | undefined): Scan {
   const text = piece.text;
   const at = f.at;
-  const before = text.slice(0, at);
+  let before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
+  if (f.zero) return zeroTarget(piece, f);
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
   if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
@@ -707,24 +748,43 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   if (duration && (/^\s*(?:以内|以下|以上)/.test(after.slice(duration[0].length)) || /(?:控制在|压缩|缩短|减少|降|不超过|不少于|不低于|达到|提高)[到至在]?\s*$/.test(before))) {
     return { review: `「${text.trim()}」的目标是天数或时长,未作为指标;如是目标请手工添加。` };
   }
-  if (/^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
+  // 人均预期寿命达到79岁, 平均受教育年限达到10.5年: a span of life or schooling as the target, not an age that qualifies.
+  const years = /^\s*(周岁|岁|年)(?![龄度份月底末内前])/.exec(after);
+  const lifeSpan = years && /(?:寿命|年龄|年限)[^,,;;。\d]{0,6}$/.test(before) && BARE_TARGET_BEFORE.test(before) ? years : null;
+  if (!lifeSpan && /^\s*(?:年|月|日|号|周岁|岁|个月|小时|分钟|天|周|倍|〕|\]|】|时)/.test(after)) return null; // years, dates, ages, durations, 〔2019〕12号
   if (/[〔[【]$/.test(before)) return null;
   if (/\d\s*\/\s*$/.test(before)) return null; // the base of 12/10万, read with the 12
-  const perBase = PER_BASE.exec(after);
+  // 每十万人口献血率, 每千人口床位数: the population a ratio is counted per is part of its name, no target.
+  if (/每\s*$/.test(before)) return null;
+  // 控制在每十万人12人以内: the figure is a ratio per that population, written as 12/10万 is.
+  const perBefore = PER_BEFORE.exec(before);
+  if (perBefore) {
+    before = before.slice(0, perBefore.index);
+    after = after.replace(/^\s*(?:人|例|名|起|次)/, '');
+  }
+  const perBase = perBefore ? null : PER_BASE.exec(after);
   // "30余间", "三百余人", "1万余人": at least the figure, but a person says what was meant.
   // 余 stands before 万 or after it: 30余间, 1万余人.
   const scale = /^(\s*[余多])?(?:\s*(万|亿))?(\s*[余多])?/.exec(after)!;
   const approximate = scale[1] !== undefined || scale[3] !== undefined;
   let magnitude = scale[2] === undefined ? 1 : scale[2] === '万' ? 10_000 : 100_000_000;
   after = after.slice(scale[0].length);
-  const measure = perBase || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
-  if (!measure && !perBase && !f.percent && magnitude === 1) {
+  const measure = perBase || perBefore || lifeSpan || f.percent ? null : (f.numeral ? MEASURE_RE : DIGIT_MEASURE_RE).exec(after);
+  // 死亡人数控制在0, 万车死亡率低于1.5: no unit, but standing where a target stands, at its clause's end.
+  const bareTarget = !f.numeral && BARE_TARGET_BEFORE.test(before) && /^\s*(?:以上|以下|以内|左右)?\s*$/.test(after);
+  if (!measure && !perBase && !perBefore && !lifeSpan && !bareTarget && !f.percent && magnitude === 1) {
     if (f.numeral || NOT_A_MEASURE.test(after) || !/^\s*[\u4e00-\u9fff]/.test(after)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${after.trim().slice(0, 1)}」不是已知的计量单位,未作为指标;如是目标请手工添加。` };
   }
-  let unit = f.percent ? '%' : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
+  let unit = lifeSpan ? (lifeSpan[1] === '年' ? '年' : '岁') : f.percent ? f.percent : perBefore ? `/${PER_BEFORE_BASE[perBefore[1]!] ?? perBefore[1]!}` : perBase ? `/${perBase[1]!}` : measure ? SPELLED.get(measure[1]!) ?? measure[1]! : '';
   if (perBase) after = after.slice(perBase[0].length);
+  else if (lifeSpan) after = after.slice(lifeSpan[0].length);
   else if (measure) after = after.slice(measure[0].length);
+  // 公交站点500米覆盖率达到100%: a distance or size that defines a rate is part of its name, not a target.
+  if (measure && DEFINING_MEASURES.has(unit) && RATE_DEFINED.test(after)) {
+    if (figures(text).some((g) => g.at > at)) return null;
+    return { review: `「${text.trim()}」中的「${f.printed}${measure[1]}」像是指标定义的一部分,未作为指标;如是目标请手工添加。` };
+  }
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -764,6 +824,10 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   else if (approximate) {
     comparator = '>=';
     needsReview.push(`「${text.trim()}」是约数(……余),按不少于${lo}${unit}提出,请确认。`);
+  } else if (/左右/.test(tail) && /控制在\s*$/.test(before)) {
+    // 控制在5.5%左右: a ceiling with some give, the 左右 for a person to weigh.
+    comparator = '<=';
+    needsReview.push(`「${text.trim()}」写的是“控制在……左右”,按不超过${lo}${unit}(上限)提出;如允许略高于${lo}${unit},请调整目标值。`);
   } else if (/约为?\s*$/.test(before) || /左右/.test(tail)) comparator = '~';
   else if (AT_MOST.test(window.replace(/不低于|不少于|不小于/g, ''))) comparator = '<=';
   else if (AT_LEAST.test(window)) comparator = '>=';
@@ -787,11 +851,18 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   // The words before the figure, after an enumeration's count ("…水泥尘和高温等28种职业病监测信息不低于"),
   // and the noun after it ("新建8所公办幼儿园"): a short verb before joins the noun after.
   const beforeName = cleanName(before.split(/等\d+(?:\.\d+)?[种类项个]?/).at(-1) ?? '');
-  const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*的/, ''));
+  // 5000套(间): the unit's alternative in brackets names nothing.
+  const afterName = /^\s*[、和及]/.test(restAfter) ? '' : cleanName(restAfter.replace(/^\s*[((][^()()]{1,6}[))]/, '').replace(/^\s*的/, ''));
   let name = afterName.length > 1 ? (beforeName.length <= 4 ? beforeName + afterName : afterName) : beforeName + afterName;
   if (name === '' && carried) {
     name = `${carried.name.replace(/\([^(]*\)$/, '')}(${text.trim()})`.slice(0, 60);
     needsReview.push(`指标名称按上一项「${carried.name}」拼成,请核对。`);
+  }
+  // "居民人均可支配收入增长与经济增长基本同步,达到6.5%左右": the clause before names what the figure is.
+  const previousClause = piece.upToClause.slice(0, piece.upToClause.length - piece.clause.length);
+  if (name === '' && /增长|增收|增速|增幅|同步/.test(previousClause)) {
+    name = cleanName(previousClause.split(/与|同|和/)[0]!);
+    if (name !== '') needsReview.push(`「${text.trim()}」的指标名称取自前一分句「${previousClause.trim()}」,请核对。`);
   }
   if (unit === '') {
     const implied = /(人|户|个)数$/.exec(cleanName(before));
@@ -804,8 +875,32 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
   const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
-  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, needsReview } };
+  return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause, needsReview } };
 }
+
+/** 实现零死亡, 重大火灾事故零发生: a ceiling of 0, in people for deaths and in cases for anything else, for review. */
+function zeroTarget(piece: Piece, f: Figure): Scan {
+  const text = piece.text;
+  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))![0];
+  const people = /死亡|伤亡|感染|病例|返贫/.test(word);
+  const unit = people ? '人' : '起';
+  const subject = cleanName(text.slice(0, f.at));
+  const name = `${subject}${word}${people ? '人数' : '起数'}`.slice(0, 40);
+  const source = text.trim();
+  const sourceAt = piece.start + (text.length - text.trimStart().length);
+  return { found: {
+    source, at: sourceAt, name, comparator: '<=', target: 0, targetMax: null, unit, additive: true,
+    sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause,
+    needsReview: [`「${source}」按${name}不超过0${unit}提出,请确认指标名称和计量单位。`],
+  } };
+}
+
+/** The words a target is stated with; a clause with one of them and a figure is worded as a goal. */
+const GOAL_WORDS = /达到|控制在|不低于|不少于|不超过|不高于|低于|(?:提高|提升|下降|降低|增加|减少)(?:到|至)|降至|稳定在|保持在|维持在|清零|实现零/;
+/** Something a target is counted with: a digit, 零, 千分之…, 九成. */
+const GOAL_FIGURE = /\d|零|分之|[一二三四五六七八九]成/;
+/** Dates and multiples (不低于人均收入2倍标准, a standard, not a target this reader counts) hold no goal's figure. */
+const MONTH_DAY = /\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?|\d{1,2}日|\d+(?:\.\d+)?倍/g;
 
 interface TaskTargets {
   readonly found: Found[];
@@ -817,12 +912,17 @@ function readTargets(text: string): TaskTargets {
   const found: Found[] = [];
   const review: string[] = [];
   const errors: string[] = [];
+  /** Clauses (by where they start) that gave an indicator or a review item. */
+  const yielded = new Set<number>();
+  const clauses = new Map<number, string>();
   for (const piece of pieces(text)) {
     let carried = found.at(-1);
     if (carried && carried.sentence !== piece.sentence) carried = undefined;
+    clauses.set(piece.clauseStart, piece.clause);
     for (const figure of figures(piece.text)) {
       const r = readFigure(piece, figure, text, carried);
       if (r === null) continue;
+      yielded.add(piece.clauseStart);
       if ('review' in r) { review.push(r.review); continue; }
       const f = r.found;
       if (f.targetMax !== null && f.targetMax < f.target) {
@@ -836,6 +936,11 @@ function readTargets(text: string): TaskTargets {
       found.push(f);
       carried = f;
     }
+  }
+  // A clause worded as a goal, with a figure in it, that gave nothing: a person looks at it rather than lose it.
+  for (const [at, clause] of clauses) {
+    if (yielded.has(at) || !GOAL_WORDS.test(clause) || !GOAL_FIGURE.test(withoutYears(clause).replace(MONTH_DAY, ''))) continue;
+    review.push(`「${clause.trim()}」像是目标,但没有读出指标;如是目标请手工添加。`);
   }
   return { found: uniqueSources(boundsAsRanges(found, text), text), review, errors };
 }
@@ -875,7 +980,37 @@ function occurrences(text: string, part: string): number {
 }
 
 /** What a milestone without a figure finishes by its deadline. */
-const MILESTONE_VERB = /完成|建成|竣工|投入使用|投用|开工|启动|实现|出台|印发|建立/;
+const MILESTONE_VERB = /完成|建成|竣工|完工|投入使用|投入运营|投用|交付|开工|启动|实现|出台|印发|建立/;
+
+/** A month or quarter named before something finished, which deadlineMonth leaves to running text's other meanings. */
+const DONE_AFTER = `(?=\\s*(?:全部|全面|基本)?(?:${MILESTONE_VERB.source}))`;
+const QUARTER_DONE = new RegExp(`(?:前|第)?([一二三四1-4])季度(?:内|前)?${DONE_AFTER}`);
+const MONTH_DONE = new RegExp(`(\\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?:内)?${DONE_AFTER}`);
+const MIDYEAR_DONE = new RegExp(`(?<!全)年中(?:前)?${DONE_AFTER}`);
+
+/**
+ * The month a phrase in a notice falls due: deadlineMonth's, and where it names none, a quarter, a month or 年中
+ * before something finished (前三季度完成 → 9, 一季度完成招标 → 3, 10月份完成 → 10, 年中完成 → 6).
+ */
+function noticeDeadline(s: string): number | null {
+  const month = deadlineMonth(s);
+  if (month !== null) return month;
+  const quarter = QUARTER_DONE.exec(s);
+  if (quarter) return (/\d/.test(quarter[1]!) ? Number(quarter[1]) : chineseNumber(quarter[1]!)) * 3;
+  const named = MONTH_DONE.exec(s);
+  const n = named ? chineseNumber(named[1]!) : 0;
+  if (n >= 1 && n <= 12) return n;
+  return MIDYEAR_DONE.test(s) ? 6 : null;
+}
+
+/** A deadline phrase as printed, taken out of a milestone's name. */
+const DEADLINE_PHRASE = /(?:\d{4}年)?(?:\d{1,2}月(?:份|底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?|(?:前|第)?[一二三四]季度(?:末|底|内)?(?:前|之前|以前)?|上半年|下半年|年中|年内|年底前?|年末前?)/g;
+
+/** A clause that says only by when ("三季度末前完成", "10月底前全部投入运营"): the deadline of the figure before it. */
+function onlyDeadline(clause: string): boolean {
+  return noticeDeadline(withoutYears(clause)) !== null
+    && withoutYears(clause).replace(DEADLINE_PHRASE, '').replace(/确保|力争|全部|全面|基本|于|之前|以前|前|并|完成|建成|竣工|完工|投入使用|投入运营|投用|交付|开工|启动|运营|到位|\s/g, '') === '';
+}
 
 /** The year the notice's text speaks of most (2021年新建…), ties going to the signing year or the one after it; null when they name none. */
 function tasksYear(text: string, issueYear: number): number | null {
@@ -1157,11 +1292,15 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const targets = readTargets(text);
     for (const e of targets.errors) errors.push({ where, message: e });
     for (const r of targets.review) review.push({ task: d.no, reason: r });
+    /** Each figure's own deadline: in its clause or the one before, or a clause after that says only by when (……1.2万亩,三季度末前完成). */
+    const inClause = targets.found.map((f) => noticeDeadline(withoutYears(f.upToClause)));
+    const fromNext = targets.found.map((f, k) => inClause[k] === null && f.additive && onlyDeadline(f.nextClause));
+    const owns = targets.found.map((f, k) => (fromNext[k] ? noticeDeadline(withoutYears(f.nextClause)) : inClause[k]!));
     const indicators: IndicatorDef[] = targets.found.map((f, k) => {
-      const own = deadlineMonth(withoutYears(f.upToClause));
+      const own = owns[k]!;
       const deadline = own ?? taskDue;
       const where = own === null ? `所在任务写明完成时限「${a.deadline}」` : '所在句有完成时限';
-      const { kind, deadline: due } = proposeKind(f, deadline);
+      const { kind, deadline: due } = noticeKind(f, deadline);
       for (const r of f.needsReview) review.push({ task: d.no, indicator: k + 1, reason: r });
       if (kind === 'milestone') {
         review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」${where},按节点类(${due}月底前)提出,请确认。` });
@@ -1176,18 +1315,29 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     });
     // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
     // counted as one item (1项) done by its month.
+    // A clause with a figure is the figure's; one that only says by when is the deadline of the figure beside it.
+    // One that names what it finishes (县第二污水处理厂9月底前投入使用) is a milestone of its own, whatever follows it.
+    const figureClause = (clause: string) => targets.found.some((f, k) => f.clause.trim() === clause.trim()
+      || (onlyDeadline(clause) && (f.upToClause.includes(clause) || (fromNext[k] && f.nextClause.trim() === clause.trim()))));
     for (const clause of text.match(/[^,;。]+/g) ?? []) {
-      const due = deadlineMonth(withoutYears(clause));
-      if (due === null || !MILESTONE_VERB.test(clause) || targets.found.some((f) => f.upToClause.includes(clause))) continue;
-      const source = clause.trim();
-      if (occurrences(text, source) !== 1) continue;
-      const name = cleanName(withoutYears(source)) || source.slice(0, 40);
-      indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
-      const otherYear = yearOtherThan(source, year);
-      review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
+      if (noticeDeadline(withoutYears(clause)) === null || !MILESTONE_VERB.test(clause) || figureClause(clause)) continue;
+      // "6月底前开工、年底前完工": two milestones, each by its own month, of the thing named before the first.
+      const parts = clause.split('、');
+      const several = parts.length > 1 && parts.every((p) => noticeDeadline(withoutYears(p)) !== null && MILESTONE_VERB.test(p));
+      const subject = several ? withoutYears(parts[0]!).slice(0, withoutYears(parts[0]!).search(DEADLINE_PHRASE)).trim() : '';
+      for (const part of several ? parts : [clause]) {
+        const due = noticeDeadline(withoutYears(part))!;
+        const source = part.trim();
+        if (occurrences(text, source) !== 1) continue;
+        const own = cleanName(withoutYears(source).replace(DEADLINE_PHRASE, ''));
+        const name = (several && !own.startsWith(subject) ? cleanName(subject || title) + own : own) || source.slice(0, 40);
+        indicators.push({ no: indicators.length + 1, name, comparator: '>=', target: 1, targetMax: null, unit: '项', additive: true, kind: 'milestone', deadline: due, source });
+        const otherYear = yearOtherThan(source, year);
+        review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」有完成时限但没有数量,按节点类(${due}月底前完成1项)提出,请确认。${otherYear === null ? '' : `它写的是${otherYear}年,不是计划年度${year}年。`}` });
+      }
     }
-    const due = deadlineMonth(withoutYears(text)) ?? taskDue;
-    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (deadlineMonth(withoutYears(targets.found[i.no - 1]!.upToClause)) ?? taskDue) !== null)) {
+    const due = noticeDeadline(withoutYears(text)) ?? taskDue;
+    if (due !== null && !indicators.some((i) => i.kind === 'milestone' || (owns[i.no - 1] ?? taskDue) !== null)) {
       review.push({ task: d.no, reason: indicators.length === 0
         ? `任务有完成时限(${due}月底前)但没有数量目标;如需按节点考核,请手工添加指标。`
         : `任务有完成时限(${due}月底前),但不在任何指标的句子里;如某项指标按节点考核,请改为节点类并填完成时限。` });
