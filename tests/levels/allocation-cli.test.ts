@@ -160,7 +160,8 @@ describe('ledger init --from 下达包', () => {
   it('a unit’s database has no subordinate offices: offices and summary --by office are refused (E_WRONG_ROLE), not shown with a bogus 本级 line', async () => {
     const { dir, city } = await cityWithAllocation();
     const a = JSON.parse((await runLedger('assign', '--db', city, '--unit', '市人社局', '--out', dir, '--json')).out).file as string;
-    const unit = await testLocation('unit.db');
+    // A unit's ledger is a file on its own computer, whichever store the office uses.
+    const unit = join(dir, 'unit.db');
     expect((await runLedger('init', '--db', unit, '--from', a)).code).toBe(0);
     expect(await runLedger('offices', '--db', unit)).toMatchObject({ code: 1, out: '', err: '错误 [E_WRONG_ROLE]:只有汇总端可以查看和设置下级汇总端。' });
     expect(await runLedger('summary', '--db', unit, '--period', '2019-06', '--by', 'office')).toMatchObject({ code: 1, out: '', err: expect.stringContaining('E_WRONG_ROLE') });
