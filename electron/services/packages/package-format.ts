@@ -18,7 +18,7 @@ import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, verify } from '../keys/signing';
 import type { ReportData } from './package-data';
 import { cellProblem } from './xlsx-display';
-import { decodeXString, encodeCell, isEmptyCell, parseCellRef, readWorkbook, WorkbookError } from './xlsx-reader';
+import { decodeXString, encodeCell, isEmptyCell, parseCellRef, plainPartNameProblem, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
 
 // ---------------------------------------------------------------------------------------------
@@ -534,21 +534,6 @@ export function inspectZip(buf: Buffer, limits: Limits): Parts {
   return parts;
 }
 
-/**
- * Why a zip entry's name is not a plain part name, or null. Programs find a part by the name a relationship
- * gives, and do not agree on what `%32`, `//`, `\\` or `..` in a name mean: `sheet%32.xml` beside
- * `sheet2.xml` is one part to one program and two to another, so such names are refused (§7 b).
- */
-export function plainPartNameProblem(name: string): string | null {
-  if (name.startsWith('/')) return '以 / 开头';
-  if (name.includes('\\')) return '含有反斜杠';
-  if (name.includes('%')) return '含有 %';
-  for (const segment of name.split('/')) {
-    if (segment === '') return '含有空的路径段(//)';
-    if (segment === '.' || segment === '..') return `含有路径段「${segment}」`;
-  }
-  return null;
-}
 
 /**
  * Parts inflated and checked before, by their stored bytes. The packages of a batch mostly come from one

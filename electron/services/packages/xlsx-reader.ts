@@ -316,6 +316,22 @@ function relsOf(parts: Parts, part: string): readonly Rel[] {
 }
 
 /**
+ * Why a zip entry's name is not a plain part name, or null. Programs find a part by the name a relationship
+ * gives, and do not agree on what `%32`, `//`, `\\` or `..` in a name mean: `sheet%32.xml` beside
+ * `sheet2.xml` is one part to one program and two to another, so such names are refused (§7 b). Relationship targets are held to it too (resolveTarget).
+ */
+export function plainPartNameProblem(name: string): string | null {
+  if (name.startsWith('/')) return '以 / 开头';
+  if (name.includes('\\')) return '含有反斜杠';
+  if (name.includes('%')) return '含有 %';
+  for (const segment of name.split('/')) {
+    if (segment === '') return '含有空的路径段(//)';
+    if (segment === '.' || segment === '..') return `含有路径段「${segment}」`;
+  }
+  return null;
+}
+
+/**
  * A relationship's target as a part name: relative to the source's folder, or absolute (`/xl/…`). Only
  * plain names are taken (§7 b): no `%` (programs disagree on decoding it: `sheet%32.xml` is `sheet2.xml`
  * to one and a part of that literal name to another), no `\\`, no empty or `.` segment, and `..` only
@@ -324,23 +340,19 @@ function relsOf(parts: Parts, part: string): readonly Rel[] {
  */
 function resolveTarget(base: string, target: string, relsName: string): string {
   const refuse = (why: string) => corrupt(`${relsName} 中的关系目标「${target}」${why}`);
-  if (target.includes('%')) throw refuse('含有 %');
-  if (target.includes('\\')) throw refuse('含有反斜杠');
   const absolute = target.charCodeAt(0) === 0x2f;
   const segments = (absolute ? target.slice(1) : target).split('/');
   const out = absolute ? [] : base.split('/').filter((s) => s !== '');
-  let i = 0;
-  for (; !absolute && segments[i] === '..'; i++) {
+  let up = 0;
+  for (; !absolute && segments[up] === '..'; up++) {
     if (out.length === 0) throw refuse('指向数据包之外');
     out.pop();
   }
-  for (; i < segments.length; i++) {
-    const s = segments[i]!;
-    if (s === '') throw refuse('含有空的路径段');
-    if (s === '.' || s === '..') throw refuse(`含有路径段「${s}」`);
-    out.push(s);
-  }
-  return out.join('/');
+  // What is left must be a plain part name, by the rule a zip entry's name is held to.
+  const rest = segments.slice(up).join('/');
+  const why = plainPartNameProblem(rest);
+  if (why !== null) throw refuse(why);
+  return [...out, rest].join('/');
 }
 
 /** Relationship types a package may have, by where they start. Anything else is refused. */
@@ -411,8 +423,6 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
   const themePart = one('theme');
   const theme = (themePart === undefined ? undefined : readPart(parts, themePart, 'theme', workbookIssues,
     (text, issues) => withPart(themePart, text, DRAWINGML, (x) => readTheme(x, issues), shadowedInto(issues)))) ?? { colors: DEFAULT_THEME, fonts: NO_THEME_FONTS };
-  const themeColors = theme.colors;
-  const themeFonts = theme.fonts;
 
   const sheets = sheetRefs.map((ref): ParsedSheet => {
     const text = partText(parts, ref.part);
@@ -428,7 +438,7 @@ export function readWorkbook(parts: Parts, limits: ReaderLimits): ParsedWorkbook
       .map((r) => ({ cell: r.target ? anchorOf(parts, r.target) : 'A1', problem: `带有${describeRel(r.type)}` }));
     return objects.length === 0 ? sheet : { ...sheet, issues: [...sheet.issues, ...objects] };
   });
-  return { sheets, strings, styles, themeColors, themeFonts, workbookIssues };
+  return { sheets, strings, styles, themeColors: theme.colors, themeFonts: theme.fonts, workbookIssues };
 }
 
 function readSheetList(x: XmlReader, relById: ReadonlyMap<string, Rel>, limits: ReaderLimits, issues: string[]): SheetRef[] {

@@ -595,16 +595,14 @@ function noticeKind(f: Pick<IndicatorDef, 'name' | 'source' | 'additive'>, deadl
   return { kind: GROWTH.test(f.name) || GROWTH.test(f.source) ? 'growth' : 'level', deadline: proposed.deadline };
 }
 
-/** A target read from the text: the indicator's figures, and where and in what sentence it stands. */
-interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'> {
+/**
+ * A target read from the text: the indicator's figures, and where and in what sentence it stands (its piece's
+ * sentence and clauses: "……1.2万亩,三季度末前完成" gives the figure the deadline of the clause after it).
+ */
+interface Found extends Pick<IndicatorDef, 'source' | 'name' | 'comparator' | 'target' | 'targetMax' | 'unit' | 'additive'>,
+  Pick<Piece, 'sentence' | 'upToClause' | 'clause' | 'nextClause'> {
   /** Where the source starts in the task's text. */
   readonly at: number;
-  readonly sentence: string;
-  /** The figure's clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
-  readonly upToClause: string;
-  /** Its own clause, and the next of its sentence: "……1.2万亩,三季度末前完成" gives the figure its deadline there. */
-  readonly clause: string;
-  readonly nextClause: string;
   readonly needsReview: string[];
 }
 
@@ -615,6 +613,7 @@ interface Piece {
   /** Its clause's start, for a list item that says only "0.5万元". */
   readonly clauseStart: number;
   readonly sentence: string;
+  /** The clause, with the one before it if that holds no figure: a deadline named there is the figure's. */
   readonly upToClause: string;
   /** Its whole clause, and the next one in its sentence ('' for none). */
   readonly clause: string;
