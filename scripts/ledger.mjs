@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run -s ledger -- …`: runs the built command line (dist/cli, scripts/build-cli.mjs). It is built
 // by `npm ci`/`npm install`; when a source file it was built from has changed since, it is built again
 // first (about a second), so the command never runs stale code. Plain JavaScript: nothing to compile

@@ -123,4 +123,26 @@ describe('the built ledger command', () => {
     const after = JSON.parse(readFileSync(INPUTS, 'utf8')) as { builtAt: number };
     expect(after.builtAt).toBeGreaterThanOrEqual(startedAt);
   }, 60_000);
+
+  it('is the package’s `ledger` command: linked by npm into a prefix it runs without npm, and its advice names `ledger`, or `npm run -s ledger --` when npm started it', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+    expect(pkg.bin?.ledger && join(ROOT, pkg.bin.ledger)).toBe(LAUNCHER);
+    const prefix = tempDir();
+    // What `npm link` does, into a prefix of the test's own instead of the machine's.
+    await exec('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, ROOT], { cwd: ROOT });
+    const bin = join(prefix, 'bin', 'ledger');
+    const { stdout } = await exec(bin, ['help'], { cwd: prefix, env: { ...process.env, npm_lifecycle_event: '' } });
+    expect(stdout).toContain('用法: ledger <命令>');
+
+    // A damaged database's advice: the command to restore, as the user would type it.
+    const dir = tempDir();
+    const db = join(dir, 'S.db');
+    await exec(bin, ['init', '--db', db], { cwd: dir, env: { ...process.env, npm_lifecycle_event: '' } });
+    await exec(bin, ['backup', '--db', db], { cwd: dir, env: { ...process.env, npm_lifecycle_event: '' } });
+    writeFileSync(db, 'not a database any more');
+    const advice = (env: Record<string, string>) => exec(bin, ['backups', '--db', db], { cwd: dir, env: { ...process.env, ...env } })
+      .then((r) => r.stdout, (err: { stdout: string }) => err.stdout);
+    expect(await advice({ npm_lifecycle_event: '' })).toMatch(/恢复:ledger restore --db /);
+    expect(await advice({ npm_lifecycle_event: 'ledger' })).toMatch(/恢复:npm run -s ledger -- restore --db /);
+  });
 });
