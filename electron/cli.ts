@@ -1,5 +1,6 @@
 /**
- * The `ledger` command line: `npm run -s ledger -- <command> [options]`.
+ * The `ledger` command line: `ledger <command> [options]` once linked (package.json `bin`), or
+ * `npm run -s ledger -- <command> [options]` in the source folder.
  * Plain Node over the same services the desktop app uses. Exit codes: 0 success,
  * 1 refused (validation, bad input), 2 usage error.
  */
@@ -14,14 +15,14 @@ import { FREQUENCY_LABELS, INDICATOR_KIND_LABELS, LIGHT_LABELS, REPORTING_FREQUE
 import { deadlineText, gapText, localDate, percent, printable, targetFigure, valueWord } from '../shared/format';
 import { PERIOD_UNIT_WORDS, periodLabel, planPeriodsText } from '../shared/rules/periods';
 import { scheduleCounts } from '../shared/rules/headline';
-import { rollupStateText } from '../shared/levels';
+import { ownLabel, rollupStateText } from '../shared/levels';
 import { issueWords } from '../shared/zod-words';
 import { planModelToDef } from '../db/queries/plan';
 import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { isPostgresUrl, localBase, parseLocation, shownLocation, typedStore } from '../db/location';
 import type { AuditRow } from '../db/queries/audit';
-import { activeFrequency, activePlan, openLedger, requireRole, type OpenLedger } from './services/context';
+import { activeFrequency, activePlan, officeName, openLedger, requireRole, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
 import type { AllocationPreview } from '../shared/api';
@@ -70,9 +71,13 @@ export function parseArgs(argv: readonly string[]): Args {
   return { command: positional.shift(), positional, options, flags };
 }
 
+/** How the user started this command, for the commands a message advises: npm sets npm_lifecycle_event for `npm run`. */
+const LEDGER = process.env.npm_lifecycle_event === 'ledger' ? 'npm run -s ledger --' : 'ledger';
+
 const HELP = `民生工作督办台账 命令行
 
-用法: npm run -s ledger -- <命令> [选项]
+用法: ledger <命令> [选项](在程序源代码目录中 npm link 一次即可直接用 ledger;
+      不 link 时用 npm run -s ledger -- <命令> [选项])
 
   init     --db FILE [--office 名称] [--frequency monthly|quarterly]
                                                        新建汇总端数据库(内置2019年计划;名称默认 市民生工作办公室;
@@ -284,7 +289,7 @@ async function damaged(err: unknown, file: string): Promise<unknown> {
   const health = checkDatabaseHealth(file);
   const last = health.ok ? null : health.lastGoodBackup;
   return new LedgerError('E_UNREADABLE', `数据库文件 ${file} 已损坏。${last
-    ? `最近一份完好的备份:${last.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${last.file}`
+    ? `最近一份完好的备份:${last.file}\n恢复:${LEDGER} restore --db ${file} --from ${last.file}`
     : '没有找到完好的备份。'}`);
 }
 
@@ -690,17 +695,20 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
               }
             }
           } else if (by === 'task') {
-            const { taskStatusText } = await import('../shared/summaries');
+            const { areaPartText, taskStatusText } = await import('../shared/summaries');
             const rows = summaryByTask(d);
+            const own = rows.some((t) => t.indicators.some((i) => i.area)) ? ownLabel(await officeName(l)) : '';
             if (json) io.out(JSON.stringify(rows, null, 2));
             else {
               const c = scheduleCounts(rows, h.month);
               io.out(title);
+              // With 县区, cumulative figures are the whole area's (本级 + their 汇总包), as summary --by office totals them.
+              if (own) io.out(`累计类指标为全辖区合计:${own}加各下级汇总端最新汇总包(${d.offices.filter((o) => o.rollup !== null).length}/${d.offices.length}个已报)。`);
               io.out(`量化指标任务${c.total}项,达到序时进度${c.onSchedule}项,占比${pct(c.share)},其中${c.done}项已完成;未达到序时进度${c.behind}项;未报数${c.noValue}项`);
               for (const t of rows) {
                 io.out(`${t.no}. ${t.title}  牵头:${t.leadUnits.join('、')}  ${taskStatusText(t)}  ${LIGHT_LABELS[t.light]}  完成度 ${pct(t.completion)}`);
                 for (const i of t.indicators) {
-                  io.out(`    · ${i.name}(${INDICATOR_KIND_LABELS[i.kind]}) 目标 ${targetFigure(i)}${i.unit} ${valueWord(i)} ${i.value === null ? '未报' : `${i.value}${i.unit}`} 完成率 ${pct(i.completion)} ${gapText(i)} ${LIGHT_LABELS[i.light]}`);
+                  io.out(`    · ${i.name}(${INDICATOR_KIND_LABELS[i.kind]}) 目标 ${targetFigure(i)}${i.unit} ${valueWord(i)} ${i.value === null ? '未报' : `${i.value}${i.unit}`} 完成率 ${pct(i.completion)} ${gapText(i)} ${LIGHT_LABELS[i.light]}${i.area ? `  ${areaPartText(i.area, i.unit, own)}` : ''}`);
                 }
               }
             }
@@ -946,7 +954,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
             io.out(`注意:${health.problem}`);
             // A backup is offered for a damaged or missing file, not for one that is busy or could not be checked.
             if (health.damaged || !existsSync(base)) {
-              if (health.lastGoodBackup) io.out(`最近一份完好的备份:${health.lastGoodBackup.file}\n恢复:npm run -s ledger -- restore --db ${file} --from ${health.lastGoodBackup.file}`);
+              if (health.lastGoodBackup) io.out(`最近一份完好的备份:${health.lastGoodBackup.file}\n恢复:${LEDGER} restore --db ${file} --from ${health.lastGoodBackup.file}`);
               else io.out('没有找到完好的备份。');
             }
           }
@@ -971,7 +979,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           if (!r.auditNotCarried && r.carriedAudit > 0) {
             const first = r.restoreAuditId - r.carriedAudit;
             const ids = r.carriedAudit === 1 ? `${first}` : `${first}–${r.restoreAuditId - 1}`;
-            io.out(`注意:这 ${r.carriedAudit} 条记录(审计日志第 ${ids} 条)所做的导入、录入、关账等修改不在恢复后的数据中;仍需要的,请重新导入或录入(npm run -s ledger -- audit --db ${file} 可查看)。`);
+            io.out(`注意:这 ${r.carriedAudit} 条记录(审计日志第 ${ids} 条)所做的导入、录入、关账等修改不在恢复后的数据中;仍需要的,请重新导入或录入(${LEDGER} audit --db ${file} 可查看)。`);
           }
           if (r.safetyCopy) io.out(`恢复前的数据库已另存为 ${r.safetyCopy.file};如需撤销,用它再恢复一次。`);
           if (r.damagedCopy) io.out(`原来已损坏的数据库文件保留为 ${r.damagedCopy}。`);

@@ -56,6 +56,38 @@ export interface IndicatorSummary extends IndicatorFields {
   /** 超欠进度, each kind in its own terms (progress.ts gapPoints; worded by format.ts gapText), negative = behind. */
   readonly gapPoints: number | null;
   readonly light: Light;
+  /** For an office with subordinate offices, a cumulative figure's parts: `value` is 本级's plus the offices'. */
+  readonly area?: AreaPart;
+}
+
+/** What a whole area's cumulative figure is made of (本级 + 县区汇总包). */
+export interface AreaPart {
+  /** 本级's own units' figure. */
+  readonly own: number | null;
+  /** The offices' figures from their current 汇总包, summed; null while none came in. */
+  readonly offices: number | null;
+  /** Offices with a target (quota) of the indicator, and how many of them have sent a figure. */
+  readonly owing: number;
+  readonly reported: number;
+}
+
+/**
+ * The parts of an area figure in words, for the task views; `own` is the office's 本级 label (ownLabel).
+ * @example areaPartWords({ own: 35, offices: 70, owing: 3, reported: 2 }, '人', '市本级') // { sum: '市本级 35人 + 下级汇总 70人', note: '(有任务的下级已报 2/3)' }
+ */
+export function areaPartWords(a: AreaPart, unit: string, own = '本级'): { readonly sum: string; readonly note: string } {
+  const fig = (v: number | null) => (v === null ? '未报' : `${v}${unit}`);
+  return {
+    sum: `${own} ${fig(a.own)} + 下级汇总 ${fig(a.offices)}`,
+    // An office with no share of it may still send a figure: it counts in the sum, as summary --by office totals it.
+    note: a.owing === 0 ? '(下级无分解任务)' : `(有任务的下级已报 ${a.reported}/${a.owing})`,
+  };
+}
+
+/** areaPartWords on one line. @example areaPartText({ own: 35, offices: 70, owing: 3, reported: 2 }, '人', '市本级') // '市本级 35人 + 下级汇总 70人(有任务的下级已报 2/3)' */
+export function areaPartText(a: AreaPart, unit: string, own = '本级'): string {
+  const w = areaPartWords(a, unit, own);
+  return `${w.sum}${w.note}`;
 }
 
 export interface TaskSummary {

@@ -5,10 +5,10 @@ import type { ColumnsType } from 'antd/es/table';
 import type { ResponseOf, ReturnView, TrendView } from '../../shared/api';
 import { INDICATOR_KIND_LABELS } from '../../shared/domain';
 import { gapText, percent, valueWord } from '../../shared/format';
-import { reportingGroup, rowLight, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
+import { areaPartWords, reportingGroup, rowLight, type AreaPart, type CategorySummary, type IndicatorSummary, type TaskSummary, type UnitSummary } from '../../shared/summaries';
 import { periodLabel } from '../../shared/rules/periods';
 import { headlineOf } from '../../shared/rules/headline';
-import { scopeWord } from '../../shared/levels';
+import { ownLabel, scopeWord } from '../../shared/levels';
 import { call } from '../api';
 import { Chart } from '../components/Chart';
 import { Narrative, OfficeTable } from './OfficesView';
@@ -34,13 +34,20 @@ export function indicatorColumns(): ColumnsType<IndicatorSummary> {
     { title: '指标', dataIndex: 'name', ellipsis: true, render: (n: string, i) => <>{n} <Tag className="kind-tag">{INDICATOR_KIND_LABELS[i.kind]}</Tag></> },
     { title: '目标', key: 'target', width: 130, render: (_, i) => targetText(i) },
     {
-      title: '进展情况', dataIndex: 'value', width: 170, align: 'right',
-      render: (v: number | null, i) => (v === null ? '—' : <><Text type="secondary" className="value-word">{valueWord(i)}</Text> {num(v)}{i.unit}</>),
+      title: '进展情况', dataIndex: 'value', width: 230, align: 'right',
+      render: (v: number | null, i) => (v === null ? '—' : <><Text type="secondary" className="value-word">{valueWord(i)}</Text> {num(v)}{i.unit}{i.area && <AreaParts part={i.area} unit={i.unit} />}</>),
     },
     { title: '完成率', dataIndex: 'completion', width: 80, align: 'right', render: (v: number | null) => percent(v) },
     { title: '超欠进度', dataIndex: 'gapPoints', width: 220, render: (_, i) => <span data-testid="gap-text">{gapText(i)}</span> },
     { title: '灯号', dataIndex: 'light', width: 90, render: (l: IndicatorSummary['light']) => <LightTag light={l} /> },
   ];
+}
+
+/** Under a whole area's figure: what it is made of (本级 + the subordinate offices' 汇总包). */
+function AreaParts({ part, unit }: { readonly part: AreaPart; readonly unit: string }) {
+  const own = ownLabel(useApp((s) => s.info?.officeName ?? ''));
+  const words = areaPartWords(part, unit, own);
+  return <div className="area-parts" data-testid="area-parts"><Text type="secondary">{words.sum}<br />{words.note}</Text></div>;
 }
 
 /** A task's indicators and narrative, under its row. */

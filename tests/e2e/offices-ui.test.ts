@@ -2,7 +2,7 @@
  * Roll-up in Chromium over the loopback bridge (issue 13 items 4-5): a county's 报送期 page writes its 汇总包
  * with 生成汇总包(报上级) to the folder the dialog gives; the city imports it and the dashboard's 分县区 tab lists
  * every office against its quota (宣州区 not reported, a blank quota read 无任务), and opens 郎溪县's tasks and a
- * task's indicators. Screenshots at 1366×768 in tests/e2e/screenshots/.
+ * task's indicators; its 分任务 tab shows the whole city's figure with its parts. Screenshots at 1366×768 in tests/e2e/screenshots/.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +81,15 @@ describe('分县区 in Chromium', () => {
       expect(await tasks.textContent()).toContain('无任务(');
       expect(await tasks.textContent()).toContain('75人 / 250人');
       await shot(S, '72-summary-office-drilldown');
+
+      // 分任务: the city's figure of 技能脱贫培训 is the whole city's (市本级 35 + 郎溪县's 40), its parts under it.
+      await S.getByRole('tab', { name: '分任务' }).click();
+      const taskTable = S.getByTestId('task-table');
+      await taskTable.waitFor();
+      await taskTable.locator('tr.ant-table-row').first().locator('.ant-table-row-expand-icon').click();
+      await poll(() => taskTable.getByTestId('area-parts').first().textContent()).toBe('市本级 35人 + 下级汇总 40人(有任务的下级已报 1/1)');
+      expect(await taskTable.textContent()).toContain('累计完成 75人');
+      await shot(S, '74-summary-tasks-area');
 
       // Both ends show the fingerprints they hold, to compare over the phone: the city 郎溪县's, the county the city's.
       await menu(S, '单位、密钥与数据包');

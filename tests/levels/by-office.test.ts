@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSummaryWorkbook } from '../../electron/services/summaries/reports';
 import { draftBulletin, renderBulletin } from '../../electron/services/summaries/bulletin';
 import { importFiles } from '../../electron/services/import/import';
+import { loadPeriodData, ownTaskSummaries, summaryByTask, summaryByUnit } from '../../electron/services/summaries/summaries';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { isSplit } from '../../shared/levels';
 import type { OfficeIndicatorRow } from '../../shared/rollup';
@@ -155,5 +156,47 @@ describe('ledger summary --by office', () => {
     const none = (await draftBulletin(quiet.city, { period: '2019-06' })).bulletin;
     expect([none.offices, none.officeRanking]).toEqual(['', []]);
     expect(renderBulletin({ bulletin: none, timeProgress: 0.5 })).not.toContain('下级汇总端');
+  });
+
+  it('the city’s task-by-task view, workbook and CLI judge a cumulative indicator for the whole city: 本级 + the offices’ 汇总包 against the city’s target, the total --by office shows; a county without offices sees its own', async () => {
+    const lv = await cityJune();
+    const loaded = await loadPeriodData(afterDue(lv.city), '2019-06');
+    const tasks = summaryByTask(loaded);
+    const byOffice = JSON.parse((await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { indicators: OfficeIndicatorRow[] };
+    // 技能脱贫培训 250: 市本级 35 (of its 70) was judged alone against 250 (14%, red); the city's figure is 35 + 40 + 30.
+    const training = tasks[0]!.indicators[0]!;
+    expect(training).toMatchObject({ target: 250, value: 105, completion: 105 / 250, area: { own: 35, offices: 70, owing: 2, reported: 2 } });
+    expect(training.completion).toBeCloseTo(105 / 250, 9);
+    // Every indicator: the value the task view judges is the total the by-office view shows.
+    for (const row of byOffice.indicators) {
+      const shown = tasks.find((t) => t.no === row.task)!.indicators[row.indicator - 1]!;
+      expect([row.task, row.indicator, shown.value]).toEqual([row.task, row.indicator, row.total]);
+      // Its parts are shown where an office has a share of it or sent a figure of it.
+      expect(shown.area !== undefined).toBe(row.basis === 'sum' && row.offices.some((o) => o.target !== null || o.value !== null));
+    }
+    // The unit-by-unit view and 本级's own figures are untouched: 市人社局 still reported 35.
+    expect(ownTaskSummaries(loaded)[0]!.indicators[0]!.value).toBe(35);
+    expect(summaryByUnit(loaded).find((u) => u.unit === '市人社局')!.indicatorsReported).toBeGreaterThan(0);
+
+    const text = (await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'task')).out;
+    expect(text).toContain('累计类指标为全辖区合计:市本级加各下级汇总端最新汇总包(2/3个已报)。');
+    const line = text.split('\n').find((l) => l.includes('· 技能脱贫培训'))!;
+    expect(line).toContain('累计完成 105人 完成率 42.0%');
+    expect(line).toContain('市本级 35人 + 下级汇总 70人(有任务的下级已报 2/2)');
+
+    const out = join(lv.loop.dir, '汇总表-分任务.xlsx');
+    await writeSummaryWorkbook(afterDue(lv.city), { period: '2019-06', out });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.getWorksheet('分任务')!;
+    expect(String(ws.getCell(2, 1).value)).toContain('累计类指标的进展情况为全市合计：市本级加各下级汇总端最新汇总包（2/3个已报）');
+    const trainingRow = [...Array(ws.rowCount).keys()].map((k) => ws.getRow(k + 1)).find((r) => r.getCell(5).value === '技能脱贫培训')!;
+    expect(trainingRow.getCell(7).value).toBe(105);
+
+    // A county has no offices of its own: its task view is its own units' figures, with no parts.
+    const county = lv.counties.get('郎溪县')!;
+    const own = summaryByTask(await loadPeriodData(afterDue(county), '2019-06'));
+    expect(own[0]!.indicators[0]!.value).toBe(40);
+    expect(own.flatMap((t) => t.indicators).some((i) => i.area !== undefined)).toBe(false);
   });
 });

@@ -13,22 +13,14 @@ import { reportTiming, type ReportTiming } from '../../../shared/rules/periods';
 import { completion, meanCompletion, taskLight, type IndicatorTarget } from '../../../shared/rules/progress';
 import { isBehind } from '../../../shared/rules/headline';
 import { gapText } from '../../../shared/format';
-import { rollupBasis, rollupDataSchema, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupCompleteness, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
+import { rollupBasis, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupCompleteness, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, TaskModel } from '../../../db/queries/plan';
-import { listOffices, loadQuotas } from '../../../db/queries/levels';
-import { listRollups } from '../../../db/queries/rollups';
+import { loadQuotas } from '../../../db/queries/levels';
 import { parentNames } from './offices';
 import type { TaskStatus } from '../../../shared/domain';
 import { officeName, type Ctx } from '../context';
-import { indicatorSummary, isComplete, loadPeriodData, owedNow, periodFigures, valueOf, type PeriodData } from '../summaries/summaries';
-
-/** A subordinate office's current roll-up of the period, as stored. */
-export interface ReceivedRollup {
-  readonly revision: number;
-  readonly receivedOn: string | null;
-  readonly data: RollupData;
-}
+import { header, indicatorSummary, isComplete, loadPeriodData, owedNow, ownTaskSummaries, rollupValue, summaryByUnit, sumOf, valueOf, type PeriodData, type SubOffice } from '../summaries/summaries';
 
 /** One indicator for the whole area. */
 export interface AreaIndicator {
@@ -53,14 +45,9 @@ export interface AreaFigures {
   /** The office's own units and tasks, as its summaries show them. */
   readonly units: readonly UnitSummary[];
   readonly tasks: readonly TaskSummary[];
-  readonly offices: readonly { readonly id: number; readonly name: string; readonly rollup: ReceivedRollup | null }[];
+  readonly offices: readonly SubOffice[];
   readonly indicators: readonly AreaIndicator[];
 }
-
-const sumOf = (values: readonly (number | null)[]): number | null => {
-  const present = values.filter((v): v is number => v !== null);
-  return present.length === 0 ? null : Math.round(present.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
-};
 
 /**
  * The area's figures for a period, read once; `loaded` is the period's data when the caller has it already (the
@@ -69,17 +56,11 @@ const sumOf = (values: readonly (number | null)[]): number | null => {
  */
 export async function areaFigures(ctx: Ctx, period: string, loaded?: PeriodData): Promise<AreaFigures> {
   const data = loaded ?? await loadPeriodData(ctx, period);
-  const { head, units, tasks } = periodFigures(data);
-  const offices = await listOffices(ctx.db);
-  const stored = new Map((await listRollups(ctx.db, data.period.period)).map((r) => [r.officeId, r]));
-  const withRollups = offices.map((o) => {
-    const r = stored.get(o.id);
-    // A stored row is parsed again: it is never trusted to be of the shape this code knows.
-    const parsed = r ? rollupDataSchema.safeParse(JSON.parse(r.data)) : null;
-    return { id: o.id, name: o.name, rollup: r && parsed?.success ? { revision: r.revision, receivedOn: r.receivedOn, data: parsed.data } : null };
-  });
-  const officeValue = (rollup: ReceivedRollup | null, task: number, indicator: number) =>
-    rollup?.data.indicators.find((x) => x.task === task && x.indicator === indicator) ?? null;
+  const head = header(data);
+  const units = summaryByUnit(data);
+  // 本级's own tasks: the area's figures are made from them here (summaryByTask is the area's view of them).
+  const tasks = ownTaskSummaries(data);
+  const withRollups = data.offices;
   const summaryOf = new Map(tasks.map((t) => [t.no, t]));
   const indicators: AreaIndicator[] = [];
   for (const task of data.plan.tasks) {
@@ -89,7 +70,7 @@ export async function areaFigures(ctx: Ctx, period: string, loaded?: PeriodData)
       const own = summaryOf.get(task.no)!.indicators[k]!.value;
       const leadValues = leadReports.map((r) => valueOf(r, indicator.id));
       const ownUnits = basis === 'sum' ? leadValues.filter((v) => v !== null).length : own === null ? 0 : 1;
-      const fromOffices = withRollups.map((o) => officeValue(o.rollup, task.no, indicator.no));
+      const fromOffices = withRollups.map((o) => rollupValue(o, task, indicator));
       const officeValues = fromOffices.map((f) => f?.value ?? null);
       indicators.push({
         task, indicator, basis, own, ownUnits, offices: officeValues,

@@ -421,7 +421,7 @@ function keepTogether(ws: ExcelJS.Worksheet, cols: readonly Col[], blocks: reado
 }
 
 /** Rows 1–3: merged title (plan, sheet, period), merged subtitle (序时进度, due date, date made), headers. */
-function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period, m.head.frequency)): void {
+function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: string, period = periodLabel(m.head.period, m.head.frequency), about = ''): void {
   const last = cols.length;
   const totalWidth = cols.reduce((a, c) => a + c.width, 0);
   const title = `${m.data.plan.title}落实情况${what}（${period}）`;
@@ -434,7 +434,7 @@ function titleRows(ws: ExcelJS.Worksheet, cols: readonly Col[], m: Model, what: 
   const sub = ws.getCell(2, 1);
   sub.value = cellText(
     `报告期：${periodLabel(m.head.period, m.head.frequency)}    序时进度：${(m.head.timeProgress * 100).toFixed(1)}%    报送截止：${m.head.dueOn}    制表日期：${m.generatedOn}`
-    + (m.note === '' ? '' : `\n选取：${m.note}`),
+    + (m.note === '' ? '' : `\n选取：${m.note}`) + (about === '' ? '' : `\n${about}`),
   );
   sub.style = { font: { name: BODY_FONT, size: BODY_SIZE }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
   ws.mergeCells(2, 1, 2, last);
@@ -824,11 +824,19 @@ function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number
   return cells;
 }
 
+/** With subordinate offices, what a cumulative figure on the task sheet is: the whole area's (summaryByTask). */
+function areaNote(m: Model): string {
+  const offices = m.data.offices;
+  if (!m.tasks.some((t) => t.indicators.some((i) => i.area))) return '';
+  // scope is 全 + the level word (scopeWord): 全市 → 市本级.
+  return `累计类指标的进展情况为${m.scope}合计：${m.scope.slice(1)}本级加各下级汇总端最新汇总包（${offices.filter((o) => o.rollup !== null).length}/${offices.length}个已报）`;
+}
+
 /** `shown`: the tasks to print, in their order (a table as shown on screen); every task by default. */
 function tasksSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly TaskSummary[] = m.tasks): void {
   const cols = withFigureWidths(TASK_COLS, shown.flatMap((t) => t.indicators));
   const ws = newSheet(wb, SUMMARY_SHEETS.tasks, cols);
-  titleRows(ws, cols, m, '分任务汇总表');
+  titleRows(ws, cols, m, '分任务汇总表', undefined, areaNote(m));
   let row = HEADER_ROWS + 1;
   let category = '';
   const blocks: Block[] = [];

@@ -1,14 +1,35 @@
 import { indicatorFields, type Light, type TaskStatus } from '../../../shared/domain';
+import { officeTarget } from '../../../shared/levels';
+import { rollupBasis, rollupDataSchema, type RollupData } from '../../../shared/rollup';
+import { listOffices, loadQuotas } from '../../../db/queries/levels';
+import { listRollups } from '../../../db/queries/rollups';
 import { completion, gapPoints, indicatorLight, meanCompletion, taskLight, timeProgress, type Thresholds } from '../../../shared/rules/progress';
 import { isOverdue, reportTiming, type ReportTiming } from '../../../shared/rules/periods';
 import type { PeriodId } from '../../../shared/domain';
 import { headlineOf, isBehind, type Headline } from '../../../shared/rules/headline';
-import type { CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
+import type { AreaPart, CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../../db/queries/plan';
 import { listReports, type Report } from '../../../db/queries/reports';
 import { activePlan, thresholdsOf, today, type Ctx } from '../context';
 import { resolvePeriod } from '../entry/entry';
 import { unitStarts } from '../entry/starts';
+
+/** A subordinate office's current roll-up of the period, as stored. */
+export interface ReceivedRollup {
+  readonly revision: number;
+  readonly receivedOn: string | null;
+  readonly data: RollupData;
+}
+
+/** A subordinate office (县区) of this one, with its current roll-up of the period and the quotas it is held to. */
+export interface SubOffice {
+  readonly id: number;
+  readonly name: string;
+  /** Null while none came in (or a stored one is not of the shape this code knows). */
+  readonly rollup: ReceivedRollup | null;
+  /** Its target of an indicator by indicator id (officeTarget: null = 无任务). */
+  target(i: IndicatorModel): number | null;
+}
 
 /** Everything one period's summaries are computed from, read once. */
 export interface PeriodData {
@@ -21,6 +42,8 @@ export interface PeriodData {
   readonly today: string;
   /** The period each unit set up or added mid-year starts from (unit id → period); the others start with the plan. */
   readonly starts: ReadonlyMap<number, PeriodId>;
+  /** The office's subordinate offices (none for a unit, or an office without 县区), in their order. */
+  readonly offices: readonly SubOffice[];
 }
 
 /**
@@ -35,7 +58,38 @@ export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known
     plan: p, period: row, thresholds: known.thresholds ?? (await thresholdsOf(ctx)),
     reports: new Map(reports.map((r) => [`${r.unitId}:${r.taskId}`, r])),
     today: today(ctx), starts: known.starts ?? (await unitStarts(ctx.db, p.id)),
+    offices: await subOffices(ctx, p, row.period),
   };
+}
+
+/** The office's subordinate offices with their roll-ups of the period and their quotas (two more queries only where it has any). */
+async function subOffices(ctx: Ctx, plan: PlanModel, period: string): Promise<SubOffice[]> {
+  const offices = await listOffices(ctx.db);
+  if (offices.length === 0) return [];
+  const stored = new Map((await listRollups(ctx.db, period)).map((r) => [r.officeId, r]));
+  const { quotas } = await loadQuotas(ctx.db, plan.id);
+  const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
+  return offices.map((o) => {
+    const r = stored.get(o.id);
+    // A stored row is parsed again: it is never trusted to be of the shape this code knows.
+    const parsed = r ? rollupDataSchema.safeParse(JSON.parse(r.data)) : null;
+    return {
+      id: o.id, name: o.name,
+      rollup: r && parsed?.success ? { revision: r.revision, receivedOn: r.receivedOn, data: parsed.data } : null,
+      target: (i: IndicatorModel) => officeTarget(i, quotaOf.get(`${i.id}:${o.id}`) ?? null),
+    };
+  });
+}
+
+/** An office's figure of an indicator from its roll-up (by the plan's task and indicator numbers); null: none. */
+export function rollupValue(o: SubOffice, task: TaskModel, indicator: IndicatorModel): { readonly value: number | null; readonly units: number } | null {
+  return o.rollup?.data.indicators.find((x) => x.task === task.no && x.indicator === indicator.no) ?? null;
+}
+
+/** A sum of figures, rounded as stored figures are (1e-6), so 0.1 + 0.2 reads 0.3; null when none is present. */
+export function sumOf(values: readonly (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : Math.round(present.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
 }
 
 /** Whether a unit owes this period at all: not for periods before the one it started from. */
@@ -168,11 +222,51 @@ function joinNarrative(parts: readonly { unit: string; text: string }[]): string
 }
 
 /**
- * Task by task. With several lead units, additive figures are the sum of the lead units' own
- * values; a rate is never summed or averaged: the primary (first-named) lead's value stands.
- * Cooperating units' figures are contributions already inside the lead's, so never added.
+ * Task by task for the office's whole area (全市, 全县): where it has subordinate offices, a cumulative
+ * indicator's figure is 本级's plus each office's from its current 汇总包, judged against the plan's target
+ * for the whole area: the total `summary --by office` shows and the figure the office's own 汇总包 sends up,
+ * so no view judges 本级's share alone against the whole area's target. Any other kind stays 本级's lead
+ * unit's figure (never an average of offices). Status and narratives are 本级's lead units'.
+ * Without subordinate offices it is ownTaskSummaries.
  */
 export function summaryByTask(d: PeriodData): TaskSummary[] {
+  const own = ownTaskSummaries(d);
+  if (d.offices.length === 0) return own;
+  const month = d.period.month;
+  return own.map((t, k) => {
+    const task = d.plan.tasks[k]!;
+    if (!task.indicators.some((i) => rollupBasis(i.kind) === 'sum')) return t;
+    const owed = task.leadUnitIds.some((u) => owedNow(d, u));
+    const nothingOwn = task.leadUnitIds.every((u) => !d.reports.has(`${u}:${task.id}`));
+    const indicators = t.indicators.map((s, j): IndicatorSummary => {
+      const i = task.indicators[j]!;
+      if (rollupBasis(i.kind) !== 'sum') return s;
+      const figures = d.offices.map((o) => ({ owes: o.target(i) !== null, value: rollupValue(o, task, i)?.value ?? null }));
+      // No office has a share of it or sent a figure: the area's figure is 本级's, nothing to show beside it.
+      if (figures.every((f) => !f.owes && f.value === null)) return s;
+      const fromOffices = sumOf(figures.map((f) => f.value));
+      const value = sumOf([s.value, ...figures.map((f) => f.value)]);
+      const area: AreaPart = {
+        own: s.value, offices: fromOffices,
+        owing: figures.filter((f) => f.owes).length, reported: figures.filter((f) => f.owes && f.value !== null).length,
+      };
+      // 本级 owes the period and sent nothing: red as before, whatever the offices sent.
+      const light: Light = value === null || (nothingOwn && owed) ? s.light : indicatorLight(i, value, month, d.thresholds);
+      return { ...indicatorSummary(i, value, month, light), area };
+    });
+    const light = t.status === null && !owed ? 'none' : taskLight(
+      { status: t.status, indicators: task.indicators.map((i, j) => ({ target: i, value: indicators[j]!.value })) }, month, d.thresholds,
+    );
+    return { ...t, indicators, light, completion: meanCompletion(indicators.map((i) => i.completion ?? 0)) };
+  });
+}
+
+/**
+ * Task by task, 本级 alone: the office's own units. With several lead units, additive figures are the sum of
+ * the lead units' own values; a rate is never summed or averaged: the primary (first-named) lead's value stands.
+ * Cooperating units' figures are contributions already inside the lead's, so never added.
+ */
+export function ownTaskSummaries(d: PeriodData): TaskSummary[] {
   const unitName = new Map(d.plan.units.map((u) => [u.id, u.name]));
   const catName = new Map(d.plan.categories.map((c) => [c.id, `${c.no}、${c.name}`]));
   return d.plan.tasks.map((task) => {
