@@ -686,8 +686,15 @@ describe('parseNoticeText: kinds and deadlines', () => {
     ['9月底前建成投用县第三中学,新增学位2400个', [['新增学位', 'milestone', 9], ['建成投用县第三中学', 'milestone', 9]]],
     ['二季度末完成市妇幼保健院迁建,一季度完成招标', [['市妇幼保健院迁建', 'milestone', 6], ['招标', 'milestone', 3]]],
     ['筹集保障性租赁住房5000套(间),6月底前开工1500套,年底前竣工交付', [['筹集保障性租赁住房', 'cumulative', null], ['开工', 'milestone', 6], ['竣工交付', 'milestone', 12]]],
+    ['6月底前开工建设学校2所、年底前建成', [['开工建设学校', 'milestone', 6], ['学校建成', 'milestone', 12]]],
   ])('keeps every milestone of 「%s」 besides its figures', (sentence, expected) => {
     expect(indicatorsOf(`${sentence}。`).map((i) => [i.name, i.kind, i.deadline])).toEqual(expected);
+  });
+
+  it('reads a later stage in a figure’s own clause (…学校2所、年底前建成) as a milestone of the same count, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}一、民生\n1.测试任务。6月底前开工建设学校2所、年底前建成。(牵头责任单位:县教体局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.target, i.unit, i.deadline])).toEqual([['开工建设学校', 2, '所', 6], ['学校建成', 2, '所', 12]]);
+    expect(parsed.review.find((r) => r.task === 1 && r.indicator === 2)?.reason).toBe('「年底前建成」与「6月底前开工建设学校2所、年底前建成」同句,按节点类(12月底前建成2所)提出,请确认。');
   });
 
   it('names a figure after 增长…同步 by the clause before it, growth, for review', () => {

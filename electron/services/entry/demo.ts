@@ -1,5 +1,6 @@
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodOf, parsePeriod, planPeriodsText } from '../../../shared/rules/periods';
+import { isCeiling } from '../../../shared/rules/progress';
 import { appendAudit } from '../../../db/queries/audit';
 import { listPeriods, type TaskModel, type IndicatorModel } from '../../../db/queries/plan';
 import { writeReport } from '../../../db/queries/reports';
@@ -27,8 +28,8 @@ function rng(seed: number): () => number {
  * by its deadline at a good pace and later at a slow one.
  */
 function demoValue(ind: IndicatorModel, pace: number, month: number, leads: number): number {
-  if (ind.comparator === '<=') {
-    // Ceilings: most stay under, a slow one drifts over.
+  if (isCeiling(ind)) {
+    // Ceilings (a target of exactly 0 is one too): most stay under, a slow one drifts over.
     return round(ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace));
   }
   switch (ind.kind) {

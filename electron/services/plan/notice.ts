@@ -1312,6 +1312,25 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       if (otherYear !== null) review.push({ task: d.no, indicator: k + 1, reason: `「${f.source}」所在句写的是${otherYear}年,不是计划年度${year}年,请确认它是否本年度的指标。` });
       return { no: k + 1, name: f.name, comparator: f.comparator, target: f.target, targetMax: f.targetMax, unit: f.unit, additive: f.additive, kind, deadline: due, source: f.source };
     });
+    /**
+     * "6月底前开工建设学校2所、年底前建成": a part of a figure's clause with a deadline of its own, a verb and no figure
+     * is a later stage of the same things: a milestone of the figure's count by that month (学校建成 2所, 12月底前).
+     */
+    const laterStage = (clause: string) => {
+      const mine = targets.found.filter((f) => f.clause.trim() === clause.trim());
+      if (mine.length !== 1) return;
+      const f = mine[0]!;
+      for (const part of clause.split('、')) {
+        const due = noticeDeadline(withoutYears(part));
+        if (due === null || part.includes(f.source) || /\d/.test(withoutYears(part).replace(DEADLINE_PHRASE, '')) || !MILESTONE_VERB.test(part)) continue;
+        const source = part.trim();
+        const verb = cleanName(withoutYears(source).replace(DEADLINE_PHRASE, ''));
+        const object = f.name.replace(new RegExp(`^(?:${MILESTONE_VERB.source}|新建|建设|改造|实施)+`), '') || f.name;
+        if (verb === '' || occurrences(text, source) !== 1) continue;
+        indicators.push({ no: indicators.length + 1, name: `${object}${verb}`.slice(0, 40), comparator: '>=', target: f.target, targetMax: null, unit: f.unit, additive: f.additive, kind: 'milestone', deadline: due, source });
+        review.push({ task: d.no, indicator: indicators.length, reason: `「${source}」与「${f.source}」同句,按节点类(${due}月底前${verb}${f.target}${f.unit})提出,请确认。` });
+      }
+    };
     // "6月底前完成县第三中学新校区建设": a deadline with something to finish and no figure is a milestone
     // counted as one item (1项) done by its month.
     // A clause with a figure is the figure's; one that only says by when is the deadline of the figure beside it.
@@ -1319,7 +1338,11 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     const figureClause = (clause: string) => targets.found.some((f, k) => f.clause.trim() === clause.trim()
       || (onlyDeadline(clause) && (f.upToClause.includes(clause) || (fromNext[k] && f.nextClause.trim() === clause.trim()))));
     for (const clause of text.match(/[^,;。]+/g) ?? []) {
-      if (noticeDeadline(withoutYears(clause)) === null || !MILESTONE_VERB.test(clause) || figureClause(clause)) continue;
+      if (noticeDeadline(withoutYears(clause)) === null || !MILESTONE_VERB.test(clause)) continue;
+      if (figureClause(clause)) {
+        laterStage(clause);
+        continue;
+      }
       // "6月底前开工、年底前完工": two milestones, each by its own month, of the thing named before the first.
       const parts = clause.split('、');
       const several = parts.length > 1 && parts.every((p) => noticeDeadline(withoutYears(p)) !== null && MILESTONE_VERB.test(p));
