@@ -42,7 +42,7 @@ export interface AreaFigures {
   readonly data: PeriodData;
   readonly head: PeriodSummaryHeader;
   readonly officeName: string;
-  /** The office's own units and tasks, as its summaries show them. */
+  /** The office's own units as its summaries show them, and 本级's own tasks (ownTaskSummaries: no office's figures in them). */
   readonly units: readonly UnitSummary[];
   readonly tasks: readonly TaskSummary[];
   readonly offices: readonly SubOffice[];
