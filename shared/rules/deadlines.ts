@@ -5,7 +5,7 @@
  * from the chinese-days package), so the rule runs and is tested without it.
  */
 import type { PeriodId } from '../domain';
-import { dueDate } from './periods';
+import { calendarDateProblem, dueDate } from './periods';
 
 /** Which days are off in the years a holiday data set knows. */
 export interface WorkCalendar {
@@ -124,8 +124,8 @@ export function periodDue(period: PeriodId, dueDay: number, cal: WorkCalendar, b
  * @example handDueProblem('2019-09', '2019-09-30') // '截止日期应在报送期结束之后(2019-10-01 或以后)'
  */
 export function handDueProblem(period: PeriodId, on: string): string | null {
-  const d = new Date(`${on}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== on) return `「${on}」不是有效日期,应写成 YYYY-MM-DD,例如 2019-10-08`;
+  const bad = calendarDateProblem(on);
+  if (bad !== null) return bad;
   const after = dueDate(period, 1);
   return on < after ? `截止日期应在报送期结束之后(${after} 或以后)` : null;
 }

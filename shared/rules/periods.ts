@@ -20,6 +20,26 @@ export function isPeriodId(value: string): value is PeriodId {
   return PERIOD_RE.test(value);
 }
 
+/**
+ * Why `on` is not a date of the calendar written YYYY-MM-DD, or null.
+ * @example calendarDateProblem('2019-02-30') // '「2019-02-30」不是有效日期,应写成 YYYY-MM-DD,例如 2019-10-08'
+ */
+export function calendarDateProblem(on: string): string | null {
+  const d = new Date(`${on}T00:00:00Z`);
+  const real = /^\d{4}-\d{2}-\d{2}$/.test(on) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === on;
+  return real ? null : `「${on}」不是有效日期,应写成 YYYY-MM-DD,例如 2019-10-08`;
+}
+
+/**
+ * Why a date typed as the day reports came in (收到日期) cannot be it, or null: a real date, not after today.
+ * @example receivedOnProblem('2019-07-09', '2019-07-08') // '收到日期 2019-07-09 晚于今天(2019-07-08)'
+ */
+export function receivedOnProblem(on: string, today: string): string | null {
+  const bad = calendarDateProblem(on);
+  if (bad !== null) return `收到日期${bad}`;
+  return on > today ? `收到日期 ${on} 晚于今天(${today})` : null;
+}
+
 /** @example periodId(2019, 3) // '2019-03' */
 export function periodId(year: number, month: number): PeriodId {
   return `${year}-${String(month).padStart(2, '0')}`;

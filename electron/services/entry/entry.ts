@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Role } from '../../../shared/domain';
 import { LedgerError } from '../../../shared/errors';
-import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, requireStarted } from '../../../shared/rules/periods';
+import { isPeriodId, periodLabel, planPeriodsText, previousPeriod, receivedOnProblem, requireStarted } from '../../../shared/rules/periods';
 import { blockingIssues, validateTaskEntry, type TaskEntry, type ValidationIssue, type ValidationMode } from '../../../shared/rules/validation';
 import { appendAudit } from '../../../db/queries/audit';
 import { findPeriod, findUnitByName, type PlanModel, type TaskModel, type PeriodRow } from '../../../db/queries/plan';
@@ -178,6 +178,9 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
   const items = EntryItemsSchema.parse(input.items);
   const { plan, unit, period, roles, reports: existing, previous } = await loadUnitPeriod(ctx, await entryUnit(ctx, input.unit), input.period);
   requireStarted(input.period, today(ctx), plan.frequency, '填报');
+  // A paper report's 收到日期 decides 按时 or 逾期: a date not on the calendar, or after today, would decide it wrongly.
+  const dateProblem = input.receivedOn === undefined ? null : receivedOnProblem(input.receivedOn, today(ctx));
+  if (dateProblem !== null) throw new LedgerError('E_VALIDATION', `${dateProblem},未保存任何内容。请填写纸质报表实际收到的日期。`);
   if (period.locked) {
     throw new LedgerError('E_PERIOD_LOCKED', `${periodLabel(input.period, plan.frequency)}(${input.period})已由汇总端关账锁定,不能再修改;如需修改请先由汇总端重新开启。`);
   }

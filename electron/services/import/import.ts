@@ -12,7 +12,7 @@ import { FREQUENCY_LABELS, VALUE_WORDS, type PlanDef, type ReportFields, type Ro
 import { failureOf, failureWords, StoreError, type StoreFailure } from '../../../db/errors';
 import { isPostgresUrl, storeName } from '../../../db/location';
 import { LedgerError, toErrorInfo } from '../../../shared/errors';
-import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText } from '../../../shared/rules/periods';
+import { DEFAULT_DUE_DAY, hasStarted, isPeriodId, isPeriodOf, PERIOD_UNIT_WORDS, periodLabel, periodStart, planPeriodsText, receivedOnProblem } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey, pinKey, trustedKey, unitKeyRetirement, type KeyHolder, type PinnedKey } from '../../../db/queries/keys';
 import { listOffices } from '../../../db/queries/levels';
@@ -24,6 +24,7 @@ import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports,
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
 import { changeLines, diffPlans } from '../../../shared/plan-diff';
 import { listReports, reportRow, writeReports, type Report, type ReportValue } from '../../../db/queries/reports';
+import { isComplete } from '../summaries/summaries';
 import { getSetting, setSetting, type SettingKey } from '../../../db/queries/settings';
 import type { Database, Db, Tx } from '../../../db/schema';
 import { ruleDueOf } from '../deadlines';
@@ -87,9 +88,8 @@ const refuse = (code: ErrorCode, message: string, details?: unknown): never => {
  */
 export async function importFiles(ctx: Ctx, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportFileResult[]> {
   // A mistyped year (2030 for 2020) would file every report of the batch as late.
-  if (opts.receivedOn !== undefined && opts.receivedOn > today(ctx)) {
-    throw new LedgerError('E_VALIDATION', `收到日期 ${opts.receivedOn} 晚于今天(${today(ctx)}),没有导入任何文件。请填写这批文件实际收到的日期。`);
-  }
+  const dateProblem = opts.receivedOn === undefined ? null : receivedOnProblem(opts.receivedOn, today(ctx));
+  if (dateProblem !== null) throw new LedgerError('E_VALIDATION', `${dateProblem},没有导入任何文件。请填写这批文件实际收到的日期。`);
   const files = expandPaths(paths);
   const role = await roleOf(ctx);
   if (opts.dryRun || files.length === 0) return importBatch(ctx, role, files, opts, null);
@@ -363,6 +363,15 @@ class MergeGroup {
 // ---------------------------------------------------------------------------------------------
 // Summary office
 
+/**
+ * The day a task's report first came in, when one in full is being replaced: a later version (a correction, or a
+ * task sent back and reported again) keeps it, so an on-time unit does not turn late by correcting, nor a late one
+ * on time by a version dated earlier. The package itself is archived under the batch's own date.
+ */
+function firstReceived(task: TaskModel, before: Report | undefined): string | null {
+  return isComplete(task, before) && before.receivedOn !== null ? before.receivedOn : null;
+}
+
 /** Options as each file sees them: with the name of the backup taken before the batch. */
 type FileOptions = ImportOptions & {
   readonly backupFile: string | null;
@@ -622,7 +631,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
   const written = await writeReports(ctx.db, tasks.map((t) => reportRow(t.fields, {
     periodId: period!.id, unitId, taskId: t.taskId, role: t.role, enteredBy: t.enteredBy, proxy: false,
-    source: 'package', packageId: m.packageId, revision: m.revision, receivedOn, values: t.values,
+    source: 'package', packageId: m.packageId, revision: m.revision, receivedOn: firstReceived(plan.tasks.find((x) => x.id === t.taskId)!, existing.get(t.taskId)) ?? receivedOn, values: t.values,
   })), at, existing);
   tasks.forEach((t, i) => {
     const { id, before } = written[i]!;
