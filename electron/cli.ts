@@ -22,7 +22,7 @@ import { getSetting } from '../db/queries/settings';
 import { failureOf } from '../db/errors';
 import { isPostgresUrl, localBase, parseLocation, shownLocation, typedStore } from '../db/location';
 import type { AuditRow } from '../db/queries/audit';
-import { activeFrequency, activePlan, officeName, openLedger, requireRole, type OpenLedger } from './services/context';
+import { activeFrequency, activePlan, officeName, openLedger, requireRole, roleOf, type OpenLedger } from './services/context';
 import type { BackupInfo } from './services/backup/backup';
 import type { Destination } from './services/packages/packages';
 import type { AllocationPreview } from '../shared/api';
@@ -891,6 +891,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           const { setUnitStart } = await import('./services/entry/starts');
           const r = await setUnitStart(l, { unit: args.options.get('unit'), period: need(args, 'period'), reason: need(args, 'reason') });
           if (json) io.out(JSON.stringify(r));
+          else if ((await roleOf(l)) === 'unit') io.out(`${r.unit} 从 ${await labelOf(l, r.period)} 起报送(本机的填报提示据此,已记入审计日志)。注意:这只改本机;汇总端是否把此前各期算作未报送,由汇总端用 start 命令设定,请告知汇总端。`);
           else io.out(`${r.unit} 从 ${await labelOf(l, r.period)} 起报送,此前各期不算未报送(已记入审计日志)。`);
           return 0;
         });

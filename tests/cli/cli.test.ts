@@ -93,6 +93,18 @@ describe('ledger command line', () => {
     expect(r.out).toContain('量化指标任务6项,达到序时进度3项,占比50.0%,其中0项已完成;未达到序时进度3项;未报数56项');
   });
 
+  it('start on a unit’s own computer says it changes only that computer, and the office sets its own', async () => {
+    const dir = tempDir();
+    const S = join(dir, 'S.db');
+    expect((await ledger('init', '--db', S)).code).toBe(0);
+    expect((await ledger('assign', '--db', S, '--unit', '市残联', '--out', dir)).code).toBe(0);
+    expect((await ledger('init', '--db', join(dir, 'U.db'), '--from', join(dir, '任务包-市残联-2019-第1版.xlsx'))).code).toBe(0);
+    const atUnit = await ledger('start', '--db', join(dir, 'U.db'), '--period', '2019-10', '--reason', '10月起承担');
+    expect(atUnit.out).toContain('注意:这只改本机;汇总端是否把此前各期算作未报送,由汇总端用 start 命令设定');
+    const atOffice = await ledger('start', '--db', S, '--unit', '市残联', '--period', '2019-10', '--reason', '10月起承担');
+    expect(atOffice.out).toBe('市残联 从 2019年10月 起报送,此前各期不算未报送(已记入审计日志)。');
+  });
+
   it('refuses a bad entry file with exit 1 and every problem listed; usage errors exit 2', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');

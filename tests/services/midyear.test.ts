@@ -4,6 +4,7 @@ import { planModelToDef } from '../../db/queries/plan';
 import { activePlan, type Ctx } from '../../electron/services/context';
 import { enterReports } from '../../electron/services/entry/entry';
 import { firstOwedPeriod, setOpeningValues, setUnitStart, unitStart } from '../../electron/services/entry/starts';
+import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
 import { revisePlan } from '../../electron/services/plan/revise';
 import { loadPeriodData, periodFigures } from '../../electron/services/summaries/summaries';
 import { entryForm, periodViews, trendView } from '../../electron/services/views';
@@ -52,6 +53,21 @@ describe('a unit set up mid-year', () => {
 
     await expect(setUnitStart(office, { unit: '市残联', period: '2019-13', reason: 'x' })).rejects.toMatchObject({ code: 'E_VALIDATION' });
     await expect(setUnitStart(office, { unit: '市残联', period: '2019-10', reason: ' ' })).rejects.toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('请写明为什么市残联从2019年10月起报送') });
+  });
+
+  it('refuses to move a start across a locked period, whose counts stay as they were locked; once reopened it moves', async () => {
+    const loop = await createLoop({ clock: '2019-11-06T09:00:00' });
+    const office = loop.office;
+    await lockPeriod(office, '2019-06');
+    const locked = periodFigures(await loadPeriodData(office, '2019-06')).headline;
+    await expect(setUnitStart(office, { unit: '市住建局', period: '2019-08', reason: '8月起承担' })).rejects.toMatchObject({
+      code: 'E_PERIOD_LOCKED', message: expect.stringContaining('改起报期会改变市住建局在已关账的2019年6月是否应报,未修改'),
+    });
+    expect(periodFigures(await loadPeriodData(office, '2019-06')).headline).toEqual(locked);
+    // A start after the locked period changes nothing before it: allowed.
+    await setUnitStart(office, { unit: '市住建局', period: '2019-01', reason: '从头报送' });
+    await reopenPeriod(office, '2019-06', '补设起报期');
+    expect(await setUnitStart(office, { unit: '市住建局', period: '2019-08', reason: '8月起承担' })).toMatchObject({ period: '2019-08' });
   });
 
   it('enters opening cumulative values: its first report is checked against them (上期累计), audited', async () => {

@@ -80,6 +80,12 @@ export async function setUnitStart(ctx: Ctx, req: { unit?: string | undefined; p
   const reason = req.reason.trim();
   if (reason === '') throw new LedgerError('E_VALIDATION', `请写明为什么${unit.name}从${periodLabel(req.period, plan.frequency)}起报送(记入审计日志)。`);
   const before = await unitStart(ctx.db, plan, unit.id);
+  // Moving the start changes whether the unit owed each period between the two: a locked period's counts stay as locked.
+  const [lo, hi] = before.period <= req.period ? [before.period, req.period] : [req.period, before.period];
+  const locked = (await listPeriods(ctx.db, plan.id)).filter((p) => p.locked && p.period >= lo && p.period < hi);
+  if (locked.length > 0) {
+    throw new LedgerError('E_PERIOD_LOCKED', `改起报期会改变${unit.name}在已关账的${locked.map((p) => periodLabel(p.period, plan.frequency)).join('、')}是否应报,未修改。如确需修改,请先由汇总端重新开启这些报送期。`);
+  }
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('unit_starts').values({ plan_id: plan.id, unit_id: unit.id, period: req.period, how: 'hand', reason })
