@@ -99,6 +99,8 @@ export interface TaskSummary {
   /** Lead units that sent a complete report / lead units in all. */
   readonly reportedLeads: number;
   readonly totalLeads: number;
+  /** Lead units that owe the period (it is not before their start): none means the task is 未起报, not 未报送. */
+  readonly owingLeads: number;
   readonly status: TaskStatus | null;
   readonly indicators: readonly IndicatorSummary[];
   readonly completion: number | null;
@@ -145,10 +147,15 @@ export interface PeriodSummaryHeader {
 /**
  * A task's 推进状态 as printed and shown in text: 未报送 with no report; with several lead units of which only
  * some have reported, how many ("推进中(1/2家已报)"): its figures then hold only theirs.
- * @example taskStatusText({ status: '推进中', reportedLeads: 1, totalLeads: 2 }) // '推进中（1/2家已报）'
+ * @example taskStatusText({ status: '推进中', reportedLeads: 1, totalLeads: 2, owingLeads: 2 }) // '推进中（1/2家已报）'
  */
-export function taskStatusText(t: Pick<TaskSummary, 'status' | 'reportedLeads' | 'totalLeads'>): string {
-  const status = t.status ?? '未报送';
+/** A task's status, or for none reported 未报送, or 未起报 while none of its lead units owes the period yet. */
+export function statusWord(t: Pick<TaskSummary, 'status' | 'owingLeads'>): string {
+  return t.status ?? (t.owingLeads === 0 ? '未起报' : '未报送');
+}
+
+export function taskStatusText(t: Pick<TaskSummary, 'status' | 'reportedLeads' | 'totalLeads' | 'owingLeads'>): string {
+  const status = statusWord(t);
   return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
     ? `${status}（${t.reportedLeads}/${t.totalLeads}家已报）`
     : status;

@@ -7,7 +7,7 @@
 import type { QuotaRowView } from './api';
 import { LIGHT_LABELS, type Light } from './domain';
 import { isSplit, unallocated } from './levels';
-import type { CategorySummary, TaskSummary, UnitSummary } from './summaries';
+import { statusWord, type CategorySummary, type TaskSummary, type UnitSummary } from './summaries';
 
 export type SortOrder = 'ascend' | 'descend';
 
@@ -135,7 +135,7 @@ export const TASK_TABLE: TableSpec<TaskSummary> = {
   },
   filter: {
     category: { label: '类别', values: (t) => [t.category] },
-    status: { label: '状态', values: (t) => [t.status ?? '未报送'] },
+    status: { label: '状态', values: (t) => [statusWord(t)] },
     light: { label: '灯号', values: (t) => [lightWord(t.light)] },
   },
 };

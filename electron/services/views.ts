@@ -19,7 +19,7 @@ import { dueOfPeriod, ruleDueOf, settleDueDates } from './deadlines';
 import { unitStart, unitStarts } from './entry/starts';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
 import { entryUnit, fieldsOf, loadUnitPeriod, priorSubmissions, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
-import { header, indicatorSummary, isComplete, loadPeriodData, owedNow, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
+import { header, indicatorSummary, isComplete, loadPeriodData, owedNow, owesPeriod, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
 export async function appInfo(ctx: Ctx | null, version: string, readOnlyYear: number | null = null): Promise<AppInfo> {
@@ -197,6 +197,7 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
       ...base,
       reportedLeads: role === 'lead' && isComplete(task, r) ? 1 : 0,
       totalLeads: role === 'lead' ? 1 : 0,
+      owingLeads: role === 'lead' && owesPeriod(d, unit.id) ? 1 : 0,
       status: r?.status ?? null,
       indicators,
       completion: meanCompletion(completions),

@@ -44,11 +44,15 @@ export function isBehind(i: Parameters<typeof scheduleClass>[0], value: number, 
  * the bulletin's 总体情况, the workbook's 总体情况 and the dashboard's headline all take them from here.
  * @example scheduleCounts(summaryByTask(d), 6) // { total: 40, onSchedule: 31, done: 4, behind: 9, share: 0.775, noValue: 22 }
  */
-export function scheduleCounts(tasks: readonly Pick<TaskSummary, 'indicators'>[], month: number): ScheduleCounts {
+export function scheduleCounts(tasks: readonly Pick<TaskSummary, 'indicators' | 'owingLeads'>[], month: number): ScheduleCounts {
   let total = 0, onSchedule = 0, done = 0, noValue = 0;
   for (const t of tasks) {
     for (const i of t.indicators) {
-      if (i.value === null) { noValue++; continue; }
+      if (i.value === null) {
+        // Not yet owed by any lead unit (未起报): not a figure missing.
+        if (t.owingLeads > 0) noValue++;
+        continue;
+      }
       total++;
       const c = scheduleClass(i, i.value, month);
       if (c === '欠进度') continue;

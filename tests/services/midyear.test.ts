@@ -6,7 +6,8 @@ import { enterReports } from '../../electron/services/entry/entry';
 import { firstOwedPeriod, setOpeningValues, setUnitStart, unitStart } from '../../electron/services/entry/starts';
 import { lockPeriod, reopenPeriod } from '../../electron/services/entry/periods';
 import { revisePlan } from '../../electron/services/plan/revise';
-import { loadPeriodData, periodFigures } from '../../electron/services/summaries/summaries';
+import { loadPeriodData, periodFigures, summaryByCategory } from '../../electron/services/summaries/summaries';
+import { taskStatusText } from '../../shared/summaries';
 import { entryForm, periodViews, trendView } from '../../electron/services/views';
 import { createLoop } from '../helpers/loop';
 import { fixedClock } from '../helpers/ledger';
@@ -29,7 +30,8 @@ describe('a unit set up mid-year', () => {
   it('at the office, a unit set to start in October owes nothing before it; from October it is 未报送 once overdue', async () => {
     const loop = await createLoop({ clock: '2019-11-06T09:00:00' });
     const office = loop.office;
-    const before = periodFigures(await loadPeriodData(office, '2019-06'));
+    const beforeData = await loadPeriodData(office, '2019-06');
+    const before = periodFigures(beforeData);
     expect(before.units.find((u) => u.unit === '市残联')).toMatchObject({ state: '未报送', red: 1 });
 
     const set = await setUnitStart(office, { unit: '市残联', period: '2019-10', reason: '10月起承担此项任务' });
@@ -45,6 +47,14 @@ describe('a unit set up mid-year', () => {
     expect(june.headline.leadUnits).toBe(before.headline.leadUnits - 1);
     // Its task is led by it alone: nothing is owed, so no red light for it either.
     expect(june.tasks.find((t) => t.no === 24)!.light).toBe('none');
+    // Nor is the task 未报送 anywhere: its status reads 未起报, its category does not count it missing, and its
+    // indicators are not among those 尚未报送数据 in the headline (the bulletin's sentence).
+    const t24 = june.tasks.find((t) => t.no === 24)!;
+    expect([t24.owingLeads, taskStatusText(t24)]).toEqual([0, '未起报']);
+    const categoryOf = (tasks: typeof june.tasks, d: Awaited<ReturnType<typeof loadPeriodData>>) =>
+      summaryByCategory(d, tasks).find((c) => t24.category === `${c.no}、${c.name}`)!;
+    expect(categoryOf(june.tasks, await loadPeriodData(office, '2019-06')).missing).toBe(categoryOf(before.tasks, beforeData).missing - 1);
+    expect(june.headline.counts.noValue).toBe(before.headline.counts.noValue - t24.indicators.length);
     // The trend counts it neither missing nor reported before October.
     expect((await trendView(office)).overall).toEqual([]);
 

@@ -16,7 +16,7 @@ import { rankLabel, rankOfficesByCompletion, rankUnitsByCompletion } from '../..
 import { rollupStateText } from '../../../shared/levels';
 import type { ByOfficeView, OfficeStanding } from '../../../shared/rollup';
 import { summaryByOffice } from '../levels/figures';
-import { taskStatusText, type CategorySummary, type IndicatorSummary, type PeriodSummaryHeader, type TaskSummary, type UnitSummary } from '../../../shared/summaries';
+import { statusWord, taskStatusText, type CategorySummary, type IndicatorSummary, type PeriodSummaryHeader, type TaskSummary, type UnitSummary } from '../../../shared/summaries';
 import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
@@ -859,7 +859,7 @@ function tasksSheet(wb: ExcelJS.Workbook, m: Model, shown: readonly TaskSummary[
     if (t.indicators.length === 0) {
       // No number: the task is judged by its status, never shown as a made-up 100%.
       const cells: (CellIn | undefined)[] = new Array(cols.length).fill(undefined);
-      cells[4] = `无量化指标，按状态考核：${t.status ?? '未报送'}`;
+      cells[4] = `无量化指标，按状态考核：${statusWord(t)}`;
       cells[10] = lightSpec(t.light);
       row = blockRows(ws, row, cols, task, [cells], new Map([[4, 6]]));
     } else {

@@ -297,7 +297,7 @@ export function ownTaskSummaries(d: PeriodData): TaskSummary[] {
       no: task.no, title: task.title, category: catName.get(task.categoryId) ?? '',
       leadUnits: task.leadUnitIds.map((u) => unitName.get(u) ?? ''),
       coUnits: task.coUnitIds.map((u) => unitName.get(u) ?? ''),
-      reportedLeads: complete.length, totalLeads: task.leadUnitIds.length, status,
+      reportedLeads: complete.length, totalLeads: task.leadUnitIds.length, owingLeads: task.leadUnitIds.filter((u) => owesPeriod(d, u)).length, status,
       indicators,
       completion: meanCompletion(indicators.map((i) => i.completion ?? 0)),
       light,
@@ -314,7 +314,8 @@ export function summaryByCategory(d: PeriodData, tasks: readonly TaskSummary[] =
   return d.plan.categories.map((c) => {
     const label = `${c.no}、${c.name}`;
     const mine = tasks.filter((t) => t.category === label);
-    const unreported = mine.filter((t) => t.reportedLeads === 0).length;
+    // A task none of whose lead units has started (未起报) is owed by nobody yet.
+    const unreported = mine.filter((t) => t.reportedLeads === 0 && t.owingLeads > 0).length;
     const completions = mine.flatMap((t) => t.indicators.map((i) => i.completion ?? 0));
     return {
       no: c.no, name: c.name, tasks: mine.length, indicators: completions.length,
