@@ -80,7 +80,7 @@ describe('the audit log in plain Chinese', () => {
     const file = await loop.report(canlian, '2019-06', CANLIAN_JUNE);
     await importFiles(loop.office, [file], { acceptNewKeys: true });
     // A proxy entry over the imported report: one value and the status change, and the received date is set.
-    await enterReports(loop.office, { unit: '市残联', period: '2019-06', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 2000 }], receivedOn: '2019-07-06', replace: true });
+    await enterReports(loop.office, { unit: '市残联', period: '2019-06', items: [{ task: 24, status: '已完成' }, { task: 24, indicator: 1, value: 2000 }], receivedOn: '2019-07-03', replace: true });
     await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实培训人数' });
     await updateSettings(loop.office, { yellowPoints: 8, dueDay: 10 });
     await lockPeriod(loop.office, '2019-06');
@@ -94,7 +94,7 @@ describe('the audit log in plain Chinese', () => {
     expect(proxy.action).toBe('代填');
     expect(proxy.object).toBe('市残联 2019年6月 任务24');
     expect(proxy.changes).toContain('推进状态:推进中 → 已完成');
-    expect(proxy.changes).toContain('收到日期:2019-07-06');
+    expect(proxy.changes).toContain('收到日期:2019-07-03');
     const first = lines.find((l) => l.action === 'report.proxy-entry')!;
     const name = Object.values(first.indicators ?? {})[0]!;
     expect(name).toMatch(/[\u4e00-\u9fff]/);

@@ -6,10 +6,31 @@ import { closeReturn, listReturns, returnTask } from '../../electron/services/en
 import { importFiles } from '../../electron/services/import/import';
 import { exportFeedback } from '../../electron/services/packages/packages';
 import { entryForm } from '../../electron/services/views';
+import { lockPeriod } from '../../electron/services/entry/periods';
 import { CANLIAN_JUNE, createLoop } from '../helpers/loop';
 
 /** 市残联's June with the figures of task 24 raised after the office's return. */
 const CANLIAN_JUNE_CORRECTED = CANLIAN_JUNE.map((i) => (i.task === 24 && i.indicator === 1 ? { ...i, value: 1700 } : i));
+
+describe('what cannot be returned', () => {
+  it('refuses a task the unit has not reported, a task already returned and not yet answered, and a task of a locked period', async () => {
+    const loop = await createLoop();
+    await expect(returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实' })).rejects.toMatchObject({
+      code: 'E_VALIDATION', message: '市残联还没有报来2019年6月的任务24,没有可退回的内容。',
+    });
+    const unit = await loop.unit('市残联');
+    await importFiles(loop.office, [await loop.report(unit, '2019-06', CANLIAN_JUNE)], { acceptNewKeys: true });
+    await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实' });
+    await expect(returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '再补一句' })).rejects.toMatchObject({
+      code: 'E_EXISTS', message: expect.stringContaining('任务24已经退回,尚未重报'),
+    });
+    await lockPeriod(loop.office, '2019-06');
+    await expect(returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 23, comment: '协办情况请写具体' })).rejects.toMatchObject({
+      code: 'E_PERIOD_LOCKED', message: expect.stringContaining('2019年6月已关账锁定,退回后市残联的重报无法导入'),
+    });
+    expect(await listReturns(loop.office)).toHaveLength(1);
+  });
+});
 
 describe('a return followed through: 已退回 → 已发反馈包 → 已重报 (第2版) → 已关闭', () => {
   it('the corrected 第2版 marks it 已重报 with its revision at the office; the office closes it; every step audited', async () => {

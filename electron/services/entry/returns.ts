@@ -4,6 +4,7 @@ import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { compiled, P } from '../../../db/compiled';
 import type { Tx } from '../../../db/schema';
+import { listReports } from '../../../db/queries/reports';
 import { activePlan, nowIso, requireRole, roleOf, type Ctx } from '../context';
 import { resolvePeriod, resolveUnit, rolesOfUnit } from './entry';
 
@@ -26,10 +27,19 @@ export async function returnTask(ctx: Ctx, opts: { unit: string; period: string;
   await requireRole(ctx, 'summary', '退回任务');
   const plan = await activePlan(ctx);
   const unit = await resolveUnit(ctx, plan, opts.unit);
-  await resolvePeriod(ctx, plan, opts.period);
+  const period = await resolvePeriod(ctx, plan, opts.period);
   const task = plan.tasks.find((t) => t.no === opts.task);
   if (!task || !rolesOfUnit(plan, unit.id).has(task.id)) {
     throw new LedgerError('E_VALIDATION', `任务${opts.task}不是${unit.name}牵头或协同的任务,不能退回。`);
+  }
+  const label = periodLabel(opts.period, plan.frequency);
+  // The unit's corrected report would be refused by a locked period: the return could never be answered.
+  if (period.locked) throw new LedgerError('E_PERIOD_LOCKED', `${label}已关账锁定,退回后${unit.name}的重报无法导入;如需退回,请先重新开启该报送期。`);
+  if (!(await listReports(ctx.db, period.id, { unitId: unit.id })).some((r) => r.taskId === task.id)) {
+    throw new LedgerError('E_VALIDATION', `${unit.name}还没有报来${label}的任务${task.no},没有可退回的内容。`);
+  }
+  if ((await openReturnsQuery.run(ctx.db, [unit.id, opts.period])).some((r) => r.task_id === task.id)) {
+    throw new LedgerError('E_EXISTS', `${unit.name}${label}的任务${task.no}已经退回,尚未重报;如需补充意见,请等重报后再退回。`);
   }
   const comment = opts.comment.trim();
   if (comment === '') throw new LedgerError('E_VALIDATION', '请写明退回意见。');
