@@ -667,6 +667,10 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
           else {
             io.out(`已保存 ${r.unit} ${await labelOf(l, r.period)} ${r.tasks.length} 项任务的进展${r.proxy ? '(汇总端代填,已记入审计日志)' : ''}。`);
             for (const w of r.warnings) io.out(`  提示(已说明):${w.message}`);
+            if (r.incomplete.length > 0) {
+              const what = r.incomplete.map((t) => `任务${t.task}${[t.noStatus ? '未选推进状态' : '', t.missing > 0 ? `缺${t.missing}项指标的数值` : ''].filter(Boolean).join('、')}`);
+              io.out(`  注意:${what.join(';')}。未填完的牵头任务不算已报送${r.proxy ? `,${r.unit}本期仍按未报送(或待报送)统计` : ',填完后才能导出填报包'}。`);
+            }
           }
           return 0;
         });

@@ -105,6 +105,23 @@ describe('ledger command line', () => {
     expect(atOffice.out).toBe('市残联 从 2019年10月 起报送,此前各期不算未报送(已记入审计日志)。');
   });
 
+  it('enter saves a lead task left unfinished as typed and says it is not reported yet', async () => {
+    const dir = tempDir();
+    const S = join(dir, 'S.db');
+    expect((await ledger('init', '--db', S)).code).toBe(0);
+    const values = join(dir, 'paper.json');
+    writeFileSync(values, JSON.stringify([{ task: 24, progress: '纸质报表只写了一项' }, { task: 24, indicator: 1, value: 1632 }]));
+    const r = await ledger('enter', '--db', S, '--unit', '市残联', '--period', '2019-06', '--values', values, '--received', '2019-07-03');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('注意:任务24未选推进状态、缺2项指标的数值。未填完的牵头任务不算已报送,市残联本期仍按未报送(或待报送)统计。');
+    const rows = JSON.parse((await ledger('summary', '--db', S, '--period', '2019-06', '--by', 'unit', '--json')).out) as { unit: string; onTime: number }[];
+    expect(rows.find((u) => u.unit === '市残联')!.onTime).toBe(0);
+    const full = join(dir, 'full.json');
+    writeFileSync(full, JSON.stringify([{ task: 24, status: '推进中' }, { task: 24, indicator: 2, value: 214 }, { task: 24, indicator: 3, value: 30 }]));
+    const done = await ledger('enter', '--db', S, '--unit', '市残联', '--period', '2019-06', '--values', full, '--replace');
+    expect(done.out).not.toContain('注意');
+  });
+
   it('refuses a bad entry file with exit 1 and every problem listed; usage errors exit 2', async () => {
     const dir = tempDir();
     const db = join(dir, 'S.db');

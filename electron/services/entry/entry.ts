@@ -43,6 +43,8 @@ export interface EnterResult {
   readonly proxy: boolean;
   readonly tasks: readonly number[];
   readonly warnings: readonly ValidationIssue[];
+  /** Lead tasks saved without a status or with indicators left blank: not counted as reported until filled in. */
+  readonly incomplete: readonly { readonly task: number; readonly missing: number; readonly noStatus: boolean }[];
 }
 
 /** A unit's role on each task it leads or cooperates on. */
@@ -280,5 +282,10 @@ export async function enterReports(ctx: Ctx, input: EnterInput, mode: Validation
       };
     }));
   });
-  return { unit: unit.name, period: input.period, proxy, tasks: writes.map((w) => w.task.no), warnings };
+  // Saved as typed, but a lead task without a status or a figure is not reported yet: said, not hidden.
+  const incomplete = writes.filter((w) => roles.get(w.task.id) === 'lead').flatMap((w) => {
+    const missing = w.task.indicators.filter((i) => (w.values.get(i.id)?.value ?? null) === null).length;
+    return w.fields.status === null || missing > 0 ? [{ task: w.task.no, missing, noStatus: w.fields.status === null }] : [];
+  });
+  return { unit: unit.name, period: input.period, proxy, tasks: writes.map((w) => w.task.no), warnings, incomplete };
 }
