@@ -70,6 +70,41 @@ describe('a return followed through: 已退回 → 已发反馈包 → 已重报
     await expect(closeReturn(unit, made.id)).rejects.toMatchObject({ code: 'E_WRONG_ROLE' });
   });
 
+  it('a feedback package lost on the way is made good by the next, which carries every open return again; the unit takes each return once, and an old package arriving late does not return a corrected task again', async () => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联');
+    await importFiles(loop.office, [await loop.report(unit, '2019-06', CANLIAN_JUNE)], { acceptNewKeys: true });
+    await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实' });
+    const out = join(loop.dir, 'feedback');
+    mkdirSync(out);
+    const lost = await exportFeedback(loop.office, { unit: '市残联', outDir: out });
+    const again = await exportFeedback(loop.office, { unit: '市残联', outDir: out });
+    const [second] = await importFiles(unit, [again.file]);
+    expect(second!.message).toContain('1 项任务被退回');
+    expect(await listReturns(unit)).toHaveLength(1);
+    const corrected = await loop.report(unit, '2019-06', CANLIAN_JUNE_CORRECTED);
+    // The first package turns up after the correction: nothing is returned a second time.
+    const [late] = await importFiles(unit, [lost.file]);
+    expect(late!.message).toContain('没有新的退回任务(另有 1 项此前的反馈包已送达,不重复记录)');
+    expect((await listReturns(unit)).map((r) => r.stage)).toEqual(['已重报']);
+    // Once the office has the correction, the next feedback package returns nothing.
+    await importFiles(loop.office, [corrected]);
+    const after = await exportFeedback(loop.office, { unit: '市残联', outDir: out });
+    expect((await importFiles(unit, [after.file]))[0]!.message).toContain('没有新的退回任务');
+  });
+
+  it('a return that reaches the unit after it exported the period again says the new version may already answer it', async () => {
+    const loop = await createLoop();
+    const unit = await loop.unit('市残联', { clock: '2019-07-05T10:00:00' });
+    await importFiles(loop.office, [await loop.report(unit, '2019-06', CANLIAN_JUNE)], { acceptNewKeys: true });
+    await returnTask(loop.office, { unit: '市残联', period: '2019-06', task: 24, comment: '请核实' }); // at 07-04 09:00
+    await loop.report(unit, '2019-06', CANLIAN_JUNE_CORRECTED); // 07-05: told by phone, corrected before the package came
+    const out = join(loop.dir, 'feedback');
+    mkdirSync(out);
+    const [r] = await importFiles(unit, [(await exportFeedback(loop.office, { unit: '市残联', outDir: out })).file]);
+    expect(r!.message).toContain('注意:任务24在退回之后本机已导出过该期的填报包;如已按退回意见改正,无需再报。');
+  });
+
   it('a report of another period does not answer it', async () => {
     const loop = await createLoop();
     const unit = await loop.unit('市残联');

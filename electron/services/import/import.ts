@@ -806,10 +806,18 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
       if (!t) return refuse('E_WRONG_PLAN', `反馈包中的任务${r.task}不在本机的工作计划中。`);
       return { ...r, taskId: t.id };
     });
-    const changes: ValueChange[] = returns.map((r) => ({ task: r.task, indicator: null, field: '退回意见', before: null, after: r.comment }));
+    // A return this computer already has (an office sends every open return again until it is answered) is taken once.
+    const known = new Set((await ctx.db.selectFrom('returns').select(['period', 'task_id', 'created_at']).where('unit_id', '=', unit.id).execute())
+      .map((r) => `${r.period}|${r.task_id}|${r.created_at}`));
+    const fresh = returns.filter((r) => !known.has(`${r.period}|${r.taskId}|${r.createdAt}`));
+    const again = returns.length - fresh.length;
+    // A report of the period exported after the return was made may already answer it (a stick that came late).
+    const exported = await ctx.db.selectFrom('packages').select(['period', 'created_at']).where('direction', '=', 'out').where('kind', '=', 'report').execute();
+    const answeredMaybe = fresh.filter((r) => exported.some((e) => e.period === r.period && e.created_at > r.createdAt)).map((r) => r.task);
+    const changes: ValueChange[] = fresh.map((r) => ({ task: r.task, indicator: null, field: '退回意见', before: null, after: r.comment }));
     if (!opts.dryRun) {
       await ctx.db.transaction().execute(async (trx) => {
-        for (const r of returns) {
+        for (const r of fresh) {
           await trx.insertInto('returns').values({
             unit_id: unit.id, period: r.period, task_id: r.taskId, comment: r.comment, created_at: r.createdAt,
             created_by: m.from, feedback_package_id: m.packageId,
@@ -822,9 +830,11 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     }
     if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
     const [did, will] = opts.dryRun ? ['(预览)将导入', '将被退回,导入后请修改并重新导出'] : ['已导入', '被退回,请修改后重新导出'];
-    const message = returns.length > 0
-      ? `${did}反馈包:${returns.length} 项任务${will}。回执 ${data.receipts.length} 份。`
-      : `${did}反馈包:回执 ${data.receipts.length} 份,没有退回的任务。`;
+    const seen = again > 0 ? `(另有 ${again} 项此前的反馈包已送达,不重复记录)` : '';
+    const late = answeredMaybe.length > 0 ? `注意:任务${answeredMaybe.join('、')}在退回之后本机已导出过该期的填报包;如已按退回意见改正,无需再报。` : '';
+    const message = fresh.length > 0
+      ? `${did}反馈包:${fresh.length} 项任务${will}${seen}。回执 ${data.receipts.length} 份。${late}`
+      : `${did}反馈包:回执 ${data.receipts.length} 份,没有新的退回任务${seen}。`;
     return { status: 'accepted', message, kind: m.kind, revision: m.revision, changes };
   }
   // A later assignment: targets changed mid-year.

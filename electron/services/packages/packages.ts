@@ -346,7 +346,10 @@ export async function exportFeedback(ctx: Ctx, opts: { unit: string } & Destinat
     .where('unit_id', '=', unit.id).where('direction', '=', 'in').where('kind', '=', 'report').orderBy('received_at').execute();
   const open = await ctx.db.selectFrom('returns').innerJoin('tasks', 'tasks.id', 'returns.task_id')
     .select(['returns.id', 'returns.period', 'returns.comment', 'returns.created_at', 'tasks.no', 'tasks.title'])
-    .where('returns.unit_id', '=', unit.id).where('returns.feedback_package_id', 'is', null).orderBy('returns.id').execute();
+    // Every return not yet answered nor closed, sent before or not: a feedback package lost on its way is made
+    // good by the next one, and a unit that has one already takes it once (by its period, task and time).
+    .where('returns.unit_id', '=', unit.id).where('returns.answered_revision', 'is', null).where('returns.closed_at', 'is', null)
+    .orderBy('returns.id').execute();
   const office = await officeName(ctx);
   const data: FeedbackData = {
     unit: unit.name,
