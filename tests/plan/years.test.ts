@@ -82,6 +82,9 @@ describe('a new year', () => {
       // No new key to accept: the office knows this unit's key from last year.
       const [merged] = await importFiles(office, [june.file]);
       expect(merged).toMatchObject({ status: 'accepted', unit: '市残联', period: '2020-06' });
+      // Last year's report brought to the new year's ledger says which ledger takes it.
+      const [lastYear] = await importFiles(office, [loop.usb]);
+      expect(lastYear).toMatchObject({ status: 'rejected', code: 'E_WRONG_PLAN', message: expect.stringContaining('它是 2019 年的填报包,本机是 2020 年的台账;请在 2019 年的台账中导入') });
     } finally {
       for (const l of open.reverse()) await l.close();
     }

@@ -517,7 +517,14 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端的指纹是 ${batch.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
       + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }
-  if (m.planId !== plan.id) refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。`);
+  if (m.planId !== plan.id) {
+    // Another year's report, the commonest case after a new year is started: say which year's ledger takes it.
+    const year = Number(m.periods[0]?.slice(0, 4));
+    const otherYear = Number.isInteger(year) && year !== plan.year
+      ? `它是 ${year} 年的填报包,本机是 ${plan.year} 年的台账;请在 ${year} 年的台账中导入(界面顶部「年度」下拉框切换,命令行 --db 该年的数据库)。`
+      : '';
+    refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。${otherYear}`);
+  }
   if (!pkg.report) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
