@@ -150,8 +150,9 @@ export function validateTaskEntry(
         message: `${at()}的「${words.value}」填的是 ${fmt(ind.value)}%,目标是 ${fmt(ind.target)}%:百分数请填百分号前的数(${fmt(ind.value)} 表示 ${fmt(ind.value)}%,95% 应填 95)。如无误,请在「说明」中写一句原因。`,
       });
     }
+    // A cooperating unit's figure is its part of the lead's, never the whole: against the whole target it is not "behind".
     const light = indicatorLight(ind, ind.value, month, thresholds);
-    if (light === 'yellow' || light === 'red') behind = true;
+    if (entry.role === 'lead' && (light === 'yellow' || light === 'red')) behind = true;
   }
 
   if (behind && (entry.problems.trim() === '' || entry.nextSteps.trim() === '')) {

@@ -95,6 +95,8 @@ describe('warnings ask for an explanation', () => {
     expect(codes(behind)).toContain('warning:BEHIND_NO_PLAN');
     expect(codes({ ...behind, problems: '资金未到位', nextSteps: '加快拨付' })).not.toContain('warning:BEHIND_NO_PLAN');
     expect(blockingIssues(validateTaskEntry({ ...behind, explanation: '培训集中在下半年' }, 6))).toHaveLength(0);
+    // A cooperating unit's 20% is its part of the lead's figure: not behind the whole target, nothing to explain.
+    expect(codes({ ...behind, role: 'co' })).not.toContain('warning:BEHIND_NO_PLAN');
   });
 
   it('on schedule needs no problems or next steps', () => {
