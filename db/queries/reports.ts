@@ -4,6 +4,7 @@ export type { ReportFields } from '../../shared/domain';
 import { sql } from 'kysely';
 import { compiled, compiledRows, P } from '../compiled';
 import type { ReportSource, Tx } from '../schema';
+import type { TaskModel } from './plan';
 
 export interface ReportValue { readonly indicatorId: number; readonly value: number | null; readonly note: string }
 
@@ -185,4 +186,13 @@ export async function valuesOf(db: Tx, periodId: number, unitId: number): Promis
   const out = new Map<number, number>();
   for (const r of rows) if (r.value !== null) out.set(r.indicator_id, r.value);
   return out;
+}
+
+/**
+ * A saved report counts as reported when it has a status and a value for every indicator. Here, beside the
+ * report's shape, so that an import can ask it without loading the summaries (and their schemas).
+ */
+export function isComplete(task: Pick<TaskModel, 'indicators'>, r: Report | undefined): r is Report {
+  if (!r || r.status === null) return false;
+  return task.indicators.every((i) => r.values.some((v) => v.indicatorId === i.id && v.value !== null));
 }

@@ -9,7 +9,7 @@ import type { PeriodId } from '../../../shared/domain';
 import { headlineOf, isBehind, type Headline } from '../../../shared/rules/headline';
 import type { AreaPart, CategorySummary, IndicatorSummary, PeriodSummaryHeader, ReportState, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, PeriodRow, PlanModel, TaskModel } from '../../../db/queries/plan';
-import { listReports, type Report } from '../../../db/queries/reports';
+import { isComplete, listReports, type Report } from '../../../db/queries/reports';
 import { activePlan, thresholdsOf, today, type Ctx } from '../context';
 import { resolvePeriod } from '../entry/entry';
 import { unitStarts } from '../entry/starts';
@@ -121,11 +121,7 @@ export function periodFigures(d: PeriodData): { head: PeriodSummaryHeader; units
   return { head, units, tasks, headline: headlineOf(head, units, tasks) };
 }
 
-/** A saved report counts as reported when it has a status and a value for every indicator. */
-export function isComplete(task: TaskModel, r: Report | undefined): r is Report {
-  if (!r || r.status === null) return false;
-  return task.indicators.every((i) => r.values.some((v) => v.indicatorId === i.id && v.value !== null));
-}
+export { isComplete };
 
 /** A report's value of one indicator; null when not reported. */
 export function valueOf(r: Report | undefined, indicatorId: number): number | null {
