@@ -187,15 +187,16 @@ describe('the same handlers through the bridge', () => {
     expect(form).toMatchObject({ unit: '市残联', period: '2019-07', month: 7, proxy: true });
     expect(form.tasks[0]!.indicators[0]!.previous).toBe(detail.tasks[0]!.indicators[0]!.value);
 
-    const saved = await value('entry:save', {
-      period: '2019-07', unit: '市残联', receivedOn: '2019-08-09',
-      items: [{ task: 24, status: '推进中', progress: '纸质报表代填' }, { task: 24, indicator: 1, value: 2100 }, { task: 24, indicator: 2, value: 260 }, { task: 24, indicator: 3, value: 40 }],
-    });
+    const paper = [{ task: 24, status: '推进中' as const, progress: '纸质报表代填' }, { task: 24, indicator: 1, value: 2100 }, { task: 24, indicator: 2, value: 260 }, { task: 24, indicator: 3, value: 40 }];
+    // A receipt date after the bridge's today (2019-07-08) would decide 按时/逾期 wrongly: refused, nothing saved.
+    const lateDate = await invoke('entry:save', { period: '2019-07', unit: '市残联', receivedOn: '2019-08-09', items: paper });
+    expect(lateDate.ok ? null : lateDate.error).toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('收到日期 2019-08-09 晚于今天(2019-07-08)') });
+    const saved = await value('entry:save', { period: '2019-07', unit: '市残联', receivedOn: '2019-07-06', items: paper });
     expect(saved.tasks).toEqual([24]);
     const july = await value('summary:byUnit', { period: '2019-07' });
-    expect(july.rows.find((r) => r.unit === '市残联')).toMatchObject({ state: '已报送', late: 1, receivedOn: '2019-08-09' });
+    expect(july.rows.find((r) => r.unit === '市残联')).toMatchObject({ state: '已报送', onTime: 1, late: 0, receivedOn: '2019-07-06' });
     const proxied = await value('summary:unitDetail', { period: '2019-07', unit: '市残联' });
-    expect(proxied.tasks[0]).toMatchObject({ proxy: true, receivedOn: '2019-08-09' });
+    expect(proxied.tasks[0]).toMatchObject({ proxy: true, receivedOn: '2019-07-06' });
 
     const invalid = await invoke('entry:save', { period: '2019-07', unit: '市残联', items: [{ task: 24, indicator: 1, value: -1 }] });
     expect(invalid.ok).toBe(false);
