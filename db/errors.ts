@@ -10,7 +10,7 @@ import { LedgerError, type ErrorCode } from '../shared/errors';
 /** How long a writer waits for another one holding the database before it gives up (PRAGMA busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable';
+export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable' | 'lost';
 
 interface Wording {
   readonly code: ErrorCode;
@@ -40,6 +40,12 @@ const WORDING: Readonly<Record<StoreFailure, Wording>> = {
     reason: '连接不上(服务器未开机或未启动数据库、地址或端口不对、用户名或密码不对,或数据库不存在)',
     advice: '请检查地址和网络,密码放在环境变量 PGPASSWORD 或 .pgpass 文件中;仍不行请联系服务器管理员',
   },
+  // A connection that was open and broke: the server was stopped or restarted, or the network went down.
+  lost: {
+    code: 'E_DB_UNREACHABLE',
+    reason: '连接中断(服务器停止或重启,或网络断开)',
+    advice: '请等服务器恢复、网络通畅后再试;仍不行请联系服务器管理员',
+  },
 };
 
 /**
@@ -50,10 +56,12 @@ function postgresFailure(code: string): StoreFailure | null {
   if (code === '25006' || code === '42501') return 'read-only'; // read-only transaction, no privilege to write
   if (code === '55P03' || code === '40P01' || code === '57014') return 'busy'; // lock not available, deadlock, lock/statement timeout
   if (code === '53100') return 'full';
-  if (code === '58030' || code.startsWith('08')) return 'io'; // I/O error, connection lost mid-way
+  if (code === '58030') return 'io';
+  // Connection lost mid-way (08…), the server shutting down or ending the session (57P01, 57P02), the socket reset.
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === 'ECONNRESET' || code === 'EPIPE') return 'lost';
   if (code === 'XX001' || code === 'XX002') return 'damaged';
   if (code === '28P01' || code === '28000' || code === '3D000' || code === '57P03'
-    || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || code === 'ECONNRESET') return 'unreachable';
+    || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT') return 'unreachable';
   return null;
 }
 

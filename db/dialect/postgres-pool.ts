@@ -14,6 +14,15 @@ const NUMERIC = 1700;
  * authentication timeout, and the command could not exit, nor the database be dropped, before it.
  */
 class ClosingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection checked out of the pool (a transaction's, a report's query) has no other listener: when the
+    // server stops or ends the session, pg would emit 'error' unheard and Node end the whole program with a stack
+    // trace. The query waiting on it fails with the same error, and the next one with pg's "not queryable"
+    // (both said in Chinese by db/dialect/postgres.ts); the pool drops the connection when it comes back.
+    this.on('error', () => undefined);
+  }
+
   override connect(): Promise<pg.Client>;
   override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
   override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {

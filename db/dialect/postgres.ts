@@ -56,7 +56,9 @@ class LedgerPostgresDriver extends PostgresDriver {
     } catch (err) {
       // Whatever stops a connection is the server being unreachable for a clerk: pg says some of it without a
       // SQLSTATE (its connect timeout; a server asking for a password PGPASSWORD and .pgpass do not give).
-      throw storeError(err, this.shown) ?? new StoreError('unreachable', this.shown, String((err as { code?: unknown }).code ?? 'connect'));
+      const failed = storeError(err, this.shown);
+      // A connection that never opened is unreachable, whatever broke it.
+      throw failed && failed.failure !== 'lost' ? failed : new StoreError('unreachable', this.shown, String((err as { code?: unknown }).code ?? 'connect'));
     }
     let w = this.wrapped.get(connection);
     if (!w) {
@@ -88,11 +90,22 @@ function reporting(connection: DatabaseConnection, shown: string, ddl: boolean):
       try {
         return await connection.executeQuery(ddl ? CompiledQuery.raw(postgresDdl(query.sql), [...query.parameters]) : query);
       } catch (err) {
-        throw storeError(err, shown) ?? err;
+        throw storeError(err, shown) ?? lostConnection(err, shown) ?? err;
       }
     },
     streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
   };
+}
+
+/**
+ * pg's own errors for a connection that broke under a query, which carry no SQLSTATE nor errno: the socket closed
+ * ("Connection terminated unexpectedly"), or a query on a connection that had broken before.
+ */
+function lostConnection(err: unknown, shown: string): StoreError | null {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== undefined) return null;
+  return /^(Connection terminated|Client has encountered a connection error|Client was closed)/.test(err.message)
+    ? new StoreError('lost', shown, '08006')
+    : null;
 }
 
 /** Whether `db` (a Kysely instance or a transaction) talks to PostgreSQL. */

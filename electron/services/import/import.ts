@@ -189,7 +189,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
       if (!(err instanceof WriteFailure)) {
         results.push(rejection(name, err, opts.dryRun));
       } else {
-        results.push({ file: name, status: 'rejected', code: err.code, message: `文件「${name}」未能导入:${err.message}` });
+        results.push({ file: name, status: 'rejected', code: err.code, message: `文件「${name}」未能导入:${err.message}${err.failure ? AGAIN_IS_SAFE : ''}` });
         if (err.failure) {
           // The database itself cannot be written (read-only, held by another program, full, damaged):
           // the files after this one would only fail the same way, each after its own wait.
@@ -246,8 +246,11 @@ function writeFailed(err: unknown): WriteFailure {
 /** A file after the database failed: not tried, and said so. */
 function notTried(file: string, failure: StoreFailure): ImportFileResult {
   const words = failureWords(failure);
-  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。` };
+  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。${AGAIN_IS_SAFE}` };
 }
+
+/** Said of every file a failing database left out: the clerk imports the whole drive again rather than pick files. */
+const AGAIN_IS_SAFE = '重新导入同一批文件是安全的:已导入的文件会被识别为重复,不会导入两次。';
 
 /**
  * Files read and queued for verification ahead of the one merging: enough that the worker keeps
@@ -352,7 +355,7 @@ class MergeGroup {
     for (const i of merged) {
       const r = this.results[i]!;
       this.results[i] = {
-        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}`,
+        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}${failed.failure ? AGAIN_IS_SAFE : ''}`,
         ...(r.unit ? { unit: r.unit } : {}),
       };
     }
