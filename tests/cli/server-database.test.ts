@@ -135,6 +135,25 @@ describe('every ledger command on the store given as --db', () => {
     expect(JSON.parse((await ledger('plan', '--db', y2019, '--json')).out)).toMatchObject({ year: 2019, revision: 1 });
   });
 
+  it.skipIf(!onServer)('init --carry-from into a server database creates the folder for its key (LEDGER_HOME) when there is none yet', async () => {
+    const y2020 = await testLocation('S2020.db');
+    const dir = tempDir();
+    const y2019 = join(dir, 'S2019.db');
+    expect((await ledger('init', '--db', y2019)).code).toBe(0);
+    const planFile = join(dir, '2020.json');
+    writeFileSync(planFile, JSON.stringify(PLAN_2020));
+    const home = process.env.LEDGER_HOME;
+    process.env.LEDGER_HOME = join(dir, '台账密钥', '尚未建立');
+    try {
+      const next = await ledger('init', '--db', y2020, '--plan', planFile, '--carry-from', y2019);
+      expect(next.err).toBe('');
+      expect(next.code).toBe(0);
+      expect(readFileSync(`${localBase(y2020)}.key`)).toEqual(readFileSync(`${y2019}.key`));
+    } finally {
+      process.env.LEDGER_HOME = home;
+    }
+  });
+
   it.skipIf(!onServer)('on a server database, the app lists only the open year and says how to start a new one (a new database)', async () => {
     const where = await testLocation('S.db');
     expect((await ledger('init', '--db', where)).code).toBe(0);
