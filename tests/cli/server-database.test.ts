@@ -135,6 +135,32 @@ describe('every ledger command on the store given as --db', () => {
     expect(JSON.parse((await ledger('plan', '--db', y2019, '--json')).out)).toMatchObject({ year: 2019, revision: 1 });
   });
 
+  it('a new year keeps last year’s reporting frequency unless --frequency or the plan file states one', async () => {
+    const y2019 = await testLocation('S2019.db');
+    expect((await ledger('init', '--db', y2019, '--frequency', 'quarterly')).code).toBe(0);
+    const dir = tempDir();
+    // A plan file that says nothing of how often units report (as a notice never does).
+    const silent = join(dir, '2020.json');
+    writeFileSync(silent, JSON.stringify({ ...PLAN_2020, frequency: undefined }));
+    const stating = join(dir, '2020-monthly.json');
+    writeFileSync(stating, JSON.stringify({ ...PLAN_2020, frequency: 'monthly' }));
+    const frequencyOf = async (where: string) => (JSON.parse((await ledger('plan', '--db', where, '--json')).out) as { frequency: string }).frequency;
+
+    const carried = await testLocation('S2020.db');
+    const r = await ledger('init', '--db', carried, '--plan', silent, '--carry-from', y2019);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('按季度');
+    expect(await frequencyOf(carried)).toBe('quarterly');
+
+    const stated = await testLocation('S2020b.db');
+    expect((await ledger('init', '--db', stated, '--plan', stating, '--carry-from', y2019)).code).toBe(0);
+    expect(await frequencyOf(stated)).toBe('monthly');
+
+    const chosen = await testLocation('S2020c.db');
+    expect((await ledger('init', '--db', chosen, '--plan', silent, '--carry-from', y2019, '--frequency', 'monthly')).code).toBe(0);
+    expect(await frequencyOf(chosen)).toBe('monthly');
+  });
+
   it.skipIf(!onServer)('init --carry-from into a server database creates the folder for its key (LEDGER_HOME) when there is none yet', async () => {
     const y2020 = await testLocation('S2020.db');
     const dir = tempDir();

@@ -9,7 +9,7 @@
 import { chmodSync, copyFileSync, constants, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
-import type { PlanDef } from '../../../shared/domain';
+import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
 import { deleteOffice, insertOffice, listOffices } from '../../../db/queries/levels';
 import { getParent, listTrustedOfficeKeys, pinOfficeKey } from '../../../db/queries/rollups';
@@ -26,6 +26,8 @@ export interface Carried {
   readonly file: string;
   readonly year: number;
   readonly planId: string;
+  /** How often units reported last year: the new year goes on so unless told otherwise. */
+  readonly frequency: ReportingFrequency;
   readonly settings: ReadonlyMap<SettingKey, string>;
   /** Office side: every unit's trusted key, with every name the unit went by. */
   readonly keys: readonly { readonly names: readonly string[]; readonly unit: string; readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
@@ -79,7 +81,7 @@ export async function readCarried(
     const offices = (await listOffices(old.db)).map((o) => ({ name: o.name, key: officeKeys.find((k) => k.office === o.name) ?? null }));
     const parent = role === 'summary' ? await getParent(old.db) : null;
     return {
-      file, year: last.year, planId: last.id, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
+      file, year: last.year, planId: last.id, frequency: last.frequency, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
       parent: parent && { name: parent.name, publicKey: parent.publicKey, fingerprint: parent.fingerprint, officeName: parent.officeName },
       parentUnits: parent ? await loadParentUnits(old.db) : new Map(),
     };
