@@ -10,6 +10,13 @@ import { LedgerError, type ErrorCode } from '../shared/errors';
 /** How long a writer waits for another one holding the database before it gives up (PRAGMA busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * The same on PostgreSQL: how long any statement waits for a lock (another clerk's write, an administrator's
+ * maintenance holding a table) before it is refused as busy (E_DB_BUSY). Set for every connection
+ * (dialect/postgres-pool.ts), so that no command waits silently for minutes.
+ */
+export const PG_LOCK_TIMEOUT_MS = 120_000;
+
 export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable' | 'lost';
 
 interface Wording {
@@ -48,6 +55,21 @@ const WORDING: Readonly<Record<StoreFailure, Wording>> = {
   },
 };
 
+/** What a server database's failures say differently from a file's: how long a write waited there. */
+const ON_SERVER: Readonly<Partial<Record<StoreFailure, Partial<Wording>>>> = {
+  busy: {
+    reason: `正被另一个程序占用(等待 ${PG_LOCK_TIMEOUT_MS / 1000} 秒后仍未释放)`,
+    advice: '请等它完成,或关闭正在使用这个数据库的其他程序(另一个台账窗口、命令行或数据库工具;服务器上的维护请问服务器管理员)后再试',
+  },
+};
+
+/** The words for a failure of the store `where` (a file, or `PostgreSQL user@host:port/db`). */
+function wordingOf(failure: StoreFailure, where: string): Wording {
+  return { ...WORDING[failure], ...(onServer(where) ? ON_SERVER[failure] : {}) };
+}
+
+const onServer = (where: string) => where.startsWith('PostgreSQL ');
+
 /**
  * PostgreSQL's SQLSTATE classes (and the socket errors of a server that cannot be reached) as the same
  * failures: a server database is "read-only", "busy" or "full" for a clerk just as a file is.
@@ -74,8 +96,8 @@ export class StoreError extends LedgerError {
     /** SQLite's extended result code, PostgreSQL's SQLSTATE, or the errno, that it came from. */
     readonly origin: string,
   ) {
-    const w = WORDING[failure];
-    super(w.code, `${file.startsWith('PostgreSQL ') ? '数据库' : '数据库文件'} ${file}:${w.reason},这次操作没有完成。${w.advice}。`);
+    const w = wordingOf(failure, file);
+    super(w.code, `${onServer(file) ? '数据库' : '数据库文件'} ${file}:${w.reason},这次操作没有完成。${w.advice}。`);
   }
 }
 
@@ -107,16 +129,17 @@ export function storeError(err: unknown, file: string): StoreError | null {
   if (err instanceof StoreError) return err;
   let failure = failureOf(err);
   if (failure === null) return null;
-  if (failure === 'cannot-open' && !file.startsWith('PostgreSQL ') && !writableFolder(dirname(file))) failure = 'read-only';
+  if (failure === 'cannot-open' && !onServer(file) && !writableFolder(dirname(file))) failure = 'read-only';
   return new StoreError(failure, file, String((err as { code: unknown }).code));
 }
 
 /**
  * Why a store failure happened and what to do, as phrases for a caller's own sentence.
+ * `where`: the store it happened to (StoreError.file), for the words that differ on a server.
  * @example failureWords('read-only').code // 'E_READ_ONLY'
  */
-export function failureWords(failure: StoreFailure): { readonly code: ErrorCode; readonly reason: string; readonly advice: string } {
-  const w = WORDING[failure];
+export function failureWords(failure: StoreFailure, where = ''): { readonly code: ErrorCode; readonly reason: string; readonly advice: string } {
+  const w = wordingOf(failure, where);
   return { code: w.code, reason: failure === 'full' || failure === 'io' ? w.reason : `数据库${w.reason}`, advice: w.advice };
 }
 

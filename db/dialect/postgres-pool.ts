@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { CONNECT_TIMEOUT_MS } from './postgres';
+import { PG_LOCK_TIMEOUT_MS } from '../errors';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -48,8 +49,10 @@ export function createPool(url: string, readonly: boolean): pg.Pool {
     // time, not after the system's TCP timeout of minutes.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'minsheng-ledger',
-    // An earlier year, or a check, opened read-only is refused every write by the server itself.
-    ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+    // Every wait for a lock is bounded, a write's for the ledger's write lock as a read's for a table an
+    // administrator holds: past it, E_DB_BUSY (db/errors.ts). An earlier year, or a check, opened read-only is
+    // refused every write by the server itself.
+    options: `-c lock_timeout=${PG_LOCK_TIMEOUT_MS}${readonly ? ' -c default_transaction_read_only=on' : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8 || oid === NUMERIC) return (v: string) => (v === null ? null : Number(v));

@@ -19,9 +19,6 @@ import { StoreError, storeError } from '../errors';
  */
 export const WRITE_LOCK_KEY = 0x4d534c47;
 
-/** How long a write waits for another clerk's write before it is refused as busy (E_DB_BUSY). */
-export const PG_LOCK_TIMEOUT_MS = 120_000;
-
 /** How long opening a connection may take before the server counts as unreachable (E_DB_UNREACHABLE). */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -71,7 +68,6 @@ class LedgerPostgresDriver extends PostgresDriver {
 
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     await super.beginTransaction(connection, settings);
-    await connection.executeQuery(CompiledQuery.raw(`SET LOCAL lock_timeout = ${PG_LOCK_TIMEOUT_MS}`));
     await connection.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`));
   }
 

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CONNECT_TIMEOUT_MS } from '../../db/dialect/postgres';
+import { PG_LOCK_TIMEOUT_MS } from '../../db/errors';
 import { localBase, parseLocation, shownLocation, typedStore } from '../../db/location';
 import { LedgerSession } from '../../electron/services/host';
 import { ledgerYears, startNewYear } from '../../electron/services/plan/years';
@@ -208,6 +209,31 @@ describe('every ledger command on the store given as --db', () => {
     expect(r.err).toBe(`错误 [E_USAGE]:填报端在本单位的电脑上用一个数据库文件,不用服务器数据库(${shown(unit)}):请把 --db 改为文件名,例如 --db 本单位.db。服务器数据库只用于汇总端。`);
     expect(existsSync(`${localBase(unit)}.key`)).toBe(false);
   });
+});
+
+describe.skipIf(!onServer)('a server database held by another session', () => {
+  it('a table an administrator holds: `ledger lock` refuses with E_DB_BUSY after the 120 s wait (not 5, not for ever) and locks nothing', async () => {
+    const where = await testLocation('S.db');
+    expect((await ledger('init', '--db', where)).code).toBe(0);
+    const dba = new pg.Client({ connectionString: where });
+    await dba.connect();
+    try {
+      await dba.query('BEGIN');
+      await dba.query('LOCK TABLE periods IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const r = await ledger('lock', '--db', where, '--period', '2019-02');
+      const waited = Date.now() - started;
+      await dba.query('ROLLBACK');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^错误 \[E_DB_BUSY\]:数据库 PostgreSQL .*正被另一个程序占用\(等待 120 秒后仍未释放\)/);
+      expect(waited).toBeGreaterThanOrEqual(PG_LOCK_TIMEOUT_MS - 1000);
+      expect(waited).toBeLessThan(PG_LOCK_TIMEOUT_MS + 30_000);
+      const periods = JSON.parse((await ledger('periods', '--db', where, '--json')).out) as { period: string; locked: boolean }[];
+      expect(periods.find((p) => p.period === '2019-02')).toMatchObject({ locked: false });
+    } finally {
+      await dba.end();
+    }
+  }, 240_000);
 });
 
 describe('a server database that cannot be reached', () => {

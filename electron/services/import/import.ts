@@ -193,7 +193,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
         if (err.failure) {
           // The database itself cannot be written (read-only, held by another program, full, damaged):
           // the files after this one would only fail the same way, each after its own wait.
-          for (const rest of files.slice(i + 1)) results.push(notTried(basename(rest), err.failure));
+          for (const rest of files.slice(i + 1)) results.push(notTried(basename(rest), err.failure, err.where));
           break;
         }
       }
@@ -226,7 +226,8 @@ function rejection(name: string, err: unknown, dryRun = false): ImportFileResult
 
 /** A file that could not be written into the database: why, in words from db/errors.ts. */
 class WriteFailure extends LedgerError {
-  constructor(readonly failure: StoreFailure | null, code: ErrorCode, message: string) {
+  /** `where`: the store that failed (StoreError.file), for the words that differ on a server. */
+  constructor(readonly failure: StoreFailure | null, code: ErrorCode, message: string, readonly where = '') {
     super(code, message);
   }
 }
@@ -237,15 +238,16 @@ function writeFailed(err: unknown): WriteFailure {
     const why = err instanceof Error ? err.message : String(err);
     return new WriteFailure(null, 'E_WRITE_FAILED', `写入数据库失败(${why}),这个文件未导入,数据库未被改动。请重新导入这个文件;如仍失败,请联系技术人员。`);
   }
-  const words = failureWords(failure);
+  const where = err instanceof StoreError ? err.file : '';
+  const words = failureWords(failure, where);
   // A damaged database was damaged before this file: "not changed" would read as "fine".
   const unchanged = failure === 'damaged' ? '' : ',数据库未被改动';
-  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入${unchanged}。${words.advice}。`);
+  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入${unchanged}。${words.advice}。`, where);
 }
 
 /** A file after the database failed: not tried, and said so. */
-function notTried(file: string, failure: StoreFailure): ImportFileResult {
-  const words = failureWords(failure);
+function notTried(file: string, failure: StoreFailure, where: string): ImportFileResult {
+  const words = failureWords(failure, where);
   return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。${AGAIN_IS_SAFE}` };
 }
 
