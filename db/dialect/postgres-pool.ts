@@ -6,6 +6,19 @@ import pg from 'pg';
 import { CONNECT_TIMEOUT_MS } from './postgres';
 import { PG_LOCK_TIMEOUT_MS } from '../errors';
 
+/**
+ * Two notes `pg` prints in English on every command, which tell a clerk nothing they can act on: that reading
+ * ~/.pgpass is deprecated (in pg 9; the README tells clerks to keep the password there), and that sslmode=require
+ * is read as verify-full (which it does already). Only these two are kept quiet; every other warning is printed.
+ */
+const DRIVER_NOTES = [/^pgpass support is deprecated/, /^SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases/];
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  if (DRIVER_NOTES.some((note) => note.test(text))) return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const INT8 = 20;
 const NUMERIC = 1700;
 

@@ -282,6 +282,15 @@ describe('a server database that cannot be reached', () => {
     expect(failed!.stderr).not.toContain(secret);
   });
 
+  it('an address with ?sslmode=require: the driver’s English SECURITY WARNING is not shown, only the Chinese refusal', async () => {
+    const port = await freePort();
+    const where = `postgres://clerk@127.0.0.1:${port}/ledger?sslmode=require`;
+    const failed = await exec(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'keys', '--db', where], { cwd: ROOT })
+      .then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failed).not.toBeNull();
+    expect(failed!.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^错误 \[E_DB_UNREACHABLE\]:数据库 PostgreSQL clerk@127\.0\.0\.1:\d+\/ledger.*:连接不上/)]);
+  });
+
   it.skipIf(!onServer)('a database that does not exist on the server: E_DB_UNREACHABLE', async () => {
     const missing = serverWith({ db: 'no_such_ledger_db' });
     expectUnreachable(await ledger('plan', '--db', missing), missing);
@@ -316,6 +325,13 @@ describe('a server database that cannot be reached', () => {
       expect(right.err).toBe('');
       expect(right.out).toContain(`已新建汇总端数据库 PostgreSQL ${user}@127.0.0.1:`);
       expect(right.out).not.toContain('right-password-7');
+      // The password from a .pgpass file instead (PGPASSFILE names it): the real command says nothing in English.
+      const pgpass = join(tempDir(), 'pgpass');
+      writeFileSync(pgpass, `127.0.0.1:*:*:${user}:right-password-7\n`, { mode: 0o600 });
+      const { PGPASSWORD: _, ...env } = process.env;
+      const viaFile = await exec(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'keys', '--db', asUser], { cwd: ROOT, env: { ...env, PGPASSFILE: pgpass } });
+      expect(viaFile.stderr).toBe('');
+      expect(viaFile.stdout).toContain('本机密钥指纹');
     } finally {
       await admin.end();
     }
