@@ -17,7 +17,7 @@ export const BUSY_TIMEOUT_MS = 5000;
  */
 export const PG_LOCK_TIMEOUT_MS = 120_000;
 
-export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable' | 'lost';
+export type StoreFailure = 'read-only' | 'busy' | 'full' | 'io' | 'damaged' | 'cannot-open' | 'unreachable' | 'lost' | 'denied';
 
 interface Wording {
   readonly code: ErrorCode;
@@ -47,6 +47,12 @@ const WORDING: Readonly<Record<StoreFailure, Wording>> = {
     reason: '连接不上(服务器未开机或未启动数据库、地址或端口不对、用户名或密码不对,或数据库不存在)',
     advice: '请检查地址和网络,密码放在环境变量 PGPASSWORD 或 .pgpass 文件中;仍不行请联系服务器管理员',
   },
+  // A server's user (role) not granted what the command needs: nothing the clerk's computer can change.
+  denied: {
+    code: 'E_READ_ONLY',
+    reason: '数据库用户没有所需的权限(SQLSTATE 42501)',
+    advice: '请联系服务器管理员为这个用户授予该数据库的读写权限,或换用有权限的用户',
+  },
   // A connection that was open and broke: the server was stopped or restarted, or the network went down.
   lost: {
     code: 'E_DB_UNREACHABLE',
@@ -75,7 +81,8 @@ const onServer = (where: string) => where.startsWith('PostgreSQL ');
  * failures: a server database is "read-only", "busy" or "full" for a clerk just as a file is.
  */
 function postgresFailure(code: string): StoreFailure | null {
-  if (code === '25006' || code === '42501') return 'read-only'; // read-only transaction, no privilege to write
+  if (code === '25006') return 'read-only'; // a read-only transaction: an earlier year opened read-only
+  if (code === '42501') return 'denied';
   if (code === '55P03' || code === '40P01' || code === '57014') return 'busy'; // lock not available, deadlock, lock/statement timeout
   if (code === '53100') return 'full';
   if (code === '58030') return 'io';
@@ -140,7 +147,7 @@ export function storeError(err: unknown, file: string): StoreError | null {
  */
 export function failureWords(failure: StoreFailure, where = ''): { readonly code: ErrorCode; readonly reason: string; readonly advice: string } {
   const w = wordingOf(failure, where);
-  return { code: w.code, reason: failure === 'full' || failure === 'io' ? w.reason : `数据库${w.reason}`, advice: w.advice };
+  return { code: w.code, reason: failure === 'full' || failure === 'io' || failure === 'denied' ? w.reason : `数据库${w.reason}`, advice: w.advice };
 }
 
 function writableFolder(dir: string): boolean {

@@ -166,8 +166,10 @@ export const IDENTITY_TABLE = 'ledger_identity';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before and between migrations, on any schema
 export async function readIdentity(db: Kysely<any>): Promise<{ applicationId: number | null; version: number; hasTables: boolean }> {
+  // The catalogue, not information_schema: that one lists only the tables the user has a privilege on, and a user
+  // granted none would be told the ledger is not there yet, rather than that it may not read it (42501).
   const tables = await sql<{ table_name: string }>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(db);
+    SELECT tablename AS table_name FROM pg_catalog.pg_tables WHERE schemaname = current_schema()`.execute(db);
   const names = new Set(tables.rows.map((r) => r.table_name));
   if (!names.has(IDENTITY_TABLE)) return { applicationId: null, version: 0, hasTables: names.size > 0 };
   const row = (await sql<{ application_id: number; user_version: number }>`

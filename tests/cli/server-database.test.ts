@@ -236,6 +236,45 @@ describe.skipIf(!onServer)('a server database held by another session', () => {
   }, 240_000);
 });
 
+describe.skipIf(!onServer)('a server user without the privileges a command needs', () => {
+  it('is told the database user lacks the privilege (42501) and to ask the server administrator: not a read-only file, not a missing ledger, not English', async () => {
+    const where = await testLocation('S.db');
+    expect((await ledger('init', '--db', where)).code).toBe(0);
+    const reader = `reader_${process.pid}`;
+    const nobody = `nobody_${process.pid}`;
+    const admin = new pg.Client({ connectionString: where });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${reader} LOGIN`);
+      await admin.query(`CREATE ROLE ${nobody} LOGIN`);
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader}`);
+      const denied = (r: { code: number; out: string; err: string }, as: string) => {
+        expect(r.code, r.err).toBe(1);
+        expect(r.err).toContain(`错误 [E_READ_ONLY]:数据库 ${shown(serverWith({ user: as, db: new URL(where).pathname.slice(1) }))}:数据库用户没有所需的权限(SQLSTATE 42501)`);
+        expect(r.err).toContain('请联系服务器管理员');
+        expect(r.err).not.toMatch(/U盘|只读|还没有台账|permission denied/);
+      };
+      const asReader = serverWith({ user: reader, db: new URL(where).pathname.slice(1) });
+      const asNobody = serverWith({ user: nobody, db: new URL(where).pathname.slice(1) });
+      denied(await ledger('lock', '--db', asReader, '--period', '2019-02'), reader);
+      denied(await ledger('plan', '--db', asNobody), nobody);
+      denied(await ledger('init', '--db', asNobody), nobody);
+      const backup = await ledger('backup', '--db', asReader, '--dir', tempDir());
+      expect(backup.code, backup.err).toBe(1);
+      expect(backup.err).toContain('数据库用户没有所需的权限(SQLSTATE 42501)');
+      expect(backup.err).toContain('请联系服务器管理员');
+      expect(backup.err).not.toMatch(/permission denied/);
+    } finally {
+      await admin.query(`DROP OWNED BY ${reader}, ${nobody}`).catch(() => undefined);
+      await admin.end();
+      const server = new pg.Client({ connectionString: process.env.LEDGER_TEST_PG });
+      await server.connect();
+      await server.query(`DROP ROLE IF EXISTS ${reader}, ${nobody}`).catch(() => undefined);
+      await server.end();
+    }
+  });
+});
+
 describe('a server database that cannot be reached', () => {
   it('a port nothing listens on, a host that does not exist: E_DB_UNREACHABLE naming the database, exit code 1', async () => {
     const port = await freePort();
