@@ -20,6 +20,7 @@ export const POSTGRES_SUITES = [
   'tests/import/key-of-other-unit.test.ts',
   'tests/import/loop.test.ts',
   'tests/import/pg-concurrent.test.ts',
+  'tests/import/pg-connection-lost.test.ts',
   'tests/import/pg-group-wait.test.ts',
   'tests/import/recipient.test.ts',
   'tests/import/refusals.test.ts',

@@ -593,7 +593,9 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         const { initSummary } = await import('./services/plan/setup');
         const parsed = planFile === undefined ? null : await readCheckedPlan(planFile);
         const ledger = await initSummary(file, {
-          ...(office === undefined ? {} : { officeName: office }), ...(frequency === undefined ? {} : { frequency }), ...(parsed ? { plan: parsed.plan } : {}),
+          ...(office === undefined ? {} : { officeName: office }), ...(parsed ? { plan: parsed.plan } : {}),
+          // The plan file's own frequency counts only where it states one: else --carry-from keeps last year's.
+          ...(frequency !== undefined ? { frequency } : parsed?.frequencyStated ? { frequency: parsed.plan.frequency } : {}),
           ...(carryFrom === undefined ? {} : { carryFrom }),
         });
         try {

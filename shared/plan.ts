@@ -84,6 +84,11 @@ export interface PlanProblem {
  */
 export interface ParsedPlan {
   readonly plan: PlanDef;
+  /**
+   * Whether the file itself said how often units report (a JSON plan's `frequency`, the template's 报送频率):
+   * a notice never does, and its plan's `frequency` is only the default then.
+   */
+  readonly frequencyStated?: boolean;
   readonly review: readonly PlanReviewItem[];
   readonly errors: readonly PlanProblem[];
 }

@@ -4,6 +4,20 @@
  */
 import pg from 'pg';
 import { CONNECT_TIMEOUT_MS } from './postgres';
+import { PG_LOCK_TIMEOUT_MS } from '../errors';
+
+/**
+ * Two notes `pg` prints in English on every command, which tell a clerk nothing they can act on: that reading
+ * ~/.pgpass is deprecated (in pg 9; the README tells clerks to keep the password there), and that sslmode=require
+ * is read as verify-full (which it does already). Only these two are kept quiet; every other warning is printed.
+ */
+const DRIVER_NOTES = [/^pgpass support is deprecated/, /^SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases/];
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  if (DRIVER_NOTES.some((note) => note.test(text))) return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -14,6 +28,15 @@ const NUMERIC = 1700;
  * authentication timeout, and the command could not exit, nor the database be dropped, before it.
  */
 class ClosingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection checked out of the pool (a transaction's, a report's query) has no other listener: when the
+    // server stops or ends the session, pg would emit 'error' unheard and Node end the whole program with a stack
+    // trace. The query waiting on it fails with the same error, and the next one with pg's "not queryable"
+    // (both said in Chinese by db/dialect/postgres.ts); the pool drops the connection when it comes back.
+    this.on('error', () => undefined);
+  }
+
   override connect(): Promise<pg.Client>;
   override connect(callback: (err: Error | null, c?: pg.Client) => void): void;
   override connect(callback?: (err: Error | null, c?: pg.Client) => void): Promise<pg.Client> | void {
@@ -39,8 +62,10 @@ export function createPool(url: string, readonly: boolean): pg.Pool {
     // time, not after the system's TCP timeout of minutes.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'minsheng-ledger',
-    // An earlier year, or a check, opened read-only is refused every write by the server itself.
-    ...(readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+    // Every wait for a lock is bounded, a write's for the ledger's write lock as a read's for a table an
+    // administrator holds: past it, E_DB_BUSY (db/errors.ts). An earlier year, or a check, opened read-only is
+    // refused every write by the server itself.
+    options: `-c lock_timeout=${PG_LOCK_TIMEOUT_MS}${readonly ? ' -c default_transaction_read_only=on' : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8 || oid === NUMERIC) return (v: string) => (v === null ? null : Number(v));

@@ -19,9 +19,6 @@ import { StoreError, storeError } from '../errors';
  */
 export const WRITE_LOCK_KEY = 0x4d534c47;
 
-/** How long a write waits for another clerk's write before it is refused as busy (E_DB_BUSY). */
-export const PG_LOCK_TIMEOUT_MS = 120_000;
-
 /** How long opening a connection may take before the server counts as unreachable (E_DB_UNREACHABLE). */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -56,7 +53,9 @@ class LedgerPostgresDriver extends PostgresDriver {
     } catch (err) {
       // Whatever stops a connection is the server being unreachable for a clerk: pg says some of it without a
       // SQLSTATE (its connect timeout; a server asking for a password PGPASSWORD and .pgpass do not give).
-      throw storeError(err, this.shown) ?? new StoreError('unreachable', this.shown, String((err as { code?: unknown }).code ?? 'connect'));
+      const failed = storeError(err, this.shown);
+      // A connection that never opened is unreachable, whatever broke it.
+      throw failed && failed.failure !== 'lost' ? failed : new StoreError('unreachable', this.shown, String((err as { code?: unknown }).code ?? 'connect'));
     }
     let w = this.wrapped.get(connection);
     if (!w) {
@@ -69,7 +68,6 @@ class LedgerPostgresDriver extends PostgresDriver {
 
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     await super.beginTransaction(connection, settings);
-    await connection.executeQuery(CompiledQuery.raw(`SET LOCAL lock_timeout = ${PG_LOCK_TIMEOUT_MS}`));
     await connection.executeQuery(CompiledQuery.raw(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`));
   }
 
@@ -88,11 +86,22 @@ function reporting(connection: DatabaseConnection, shown: string, ddl: boolean):
       try {
         return await connection.executeQuery(ddl ? CompiledQuery.raw(postgresDdl(query.sql), [...query.parameters]) : query);
       } catch (err) {
-        throw storeError(err, shown) ?? err;
+        throw storeError(err, shown) ?? lostConnection(err, shown) ?? err;
       }
     },
     streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
   };
+}
+
+/**
+ * pg's own errors for a connection that broke under a query, which carry no SQLSTATE nor errno: the socket closed
+ * ("Connection terminated unexpectedly"), or a query on a connection that had broken before.
+ */
+function lostConnection(err: unknown, shown: string): StoreError | null {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== undefined) return null;
+  return /^(Connection terminated|Client has encountered a connection error|Client was closed)/.test(err.message)
+    ? new StoreError('lost', shown, '08006')
+    : null;
 }
 
 /** Whether `db` (a Kysely instance or a transaction) talks to PostgreSQL. */
@@ -157,8 +166,10 @@ export const IDENTITY_TABLE = 'ledger_identity';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- runs before and between migrations, on any schema
 export async function readIdentity(db: Kysely<any>): Promise<{ applicationId: number | null; version: number; hasTables: boolean }> {
+  // The catalogue, not information_schema: that one lists only the tables the user has a privilege on, and a user
+  // granted none would be told the ledger is not there yet, rather than that it may not read it (42501).
   const tables = await sql<{ table_name: string }>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(db);
+    SELECT tablename AS table_name FROM pg_catalog.pg_tables WHERE schemaname = current_schema()`.execute(db);
   const names = new Set(tables.rows.map((r) => r.table_name));
   if (!names.has(IDENTITY_TABLE)) return { applicationId: null, version: 0, hasTables: names.size > 0 };
   const row = (await sql<{ application_id: number; user_version: number }>`

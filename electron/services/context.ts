@@ -1,5 +1,6 @@
 import { openDatabase, type OpenDatabase } from '../../db/open';
 import { StoreError } from '../../db/errors';
+import { isPostgres } from '../../db/dialect/postgres';
 import type { Db } from '../../db/schema';
 import { getSetting } from '../../db/queries/settings';
 import { loadPlanModel, type PlanModel } from '../../db/queries/plan';
@@ -45,7 +46,9 @@ export async function openLedger(location: string, opts: { now?: () => Date; act
   } catch (err) {
     // A damaged, read-only or busy file must still open (to back up, restore or read): the dates are
     // settled on the next open that can write, and the operation that follows reports the file's failure.
-    if (!(err instanceof StoreError)) {
+    // On a server, busy means a table another session holds made this read wait the whole lock timeout: what
+    // follows would wait as long again, so the clerk is told now.
+    if (!(err instanceof StoreError) || (err.failure === 'busy' && isPostgres(ledger.db))) {
       await ledger.close();
       throw err;
     }

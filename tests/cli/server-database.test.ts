@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { CONNECT_TIMEOUT_MS } from '../../db/dialect/postgres';
+import { PG_LOCK_TIMEOUT_MS } from '../../db/errors';
 import { localBase, parseLocation, shownLocation, typedStore } from '../../db/location';
 import { LedgerSession } from '../../electron/services/host';
 import { ledgerYears, startNewYear } from '../../electron/services/plan/years';
@@ -135,6 +136,51 @@ describe('every ledger command on the store given as --db', () => {
     expect(JSON.parse((await ledger('plan', '--db', y2019, '--json')).out)).toMatchObject({ year: 2019, revision: 1 });
   });
 
+  it('a new year keeps last year’s reporting frequency unless --frequency or the plan file states one', async () => {
+    const y2019 = await testLocation('S2019.db');
+    expect((await ledger('init', '--db', y2019, '--frequency', 'quarterly')).code).toBe(0);
+    const dir = tempDir();
+    // A plan file that says nothing of how often units report (as a notice never does).
+    const silent = join(dir, '2020.json');
+    writeFileSync(silent, JSON.stringify({ ...PLAN_2020, frequency: undefined }));
+    const stating = join(dir, '2020-monthly.json');
+    writeFileSync(stating, JSON.stringify({ ...PLAN_2020, frequency: 'monthly' }));
+    const frequencyOf = async (where: string) => (JSON.parse((await ledger('plan', '--db', where, '--json')).out) as { frequency: string }).frequency;
+
+    const carried = await testLocation('S2020.db');
+    const r = await ledger('init', '--db', carried, '--plan', silent, '--carry-from', y2019);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('按季度');
+    expect(await frequencyOf(carried)).toBe('quarterly');
+
+    const stated = await testLocation('S2020b.db');
+    expect((await ledger('init', '--db', stated, '--plan', stating, '--carry-from', y2019)).code).toBe(0);
+    expect(await frequencyOf(stated)).toBe('monthly');
+
+    const chosen = await testLocation('S2020c.db');
+    expect((await ledger('init', '--db', chosen, '--plan', silent, '--carry-from', y2019, '--frequency', 'monthly')).code).toBe(0);
+    expect(await frequencyOf(chosen)).toBe('monthly');
+  });
+
+  it.skipIf(!onServer)('init --carry-from into a server database creates the folder for its key (LEDGER_HOME) when there is none yet', async () => {
+    const y2020 = await testLocation('S2020.db');
+    const dir = tempDir();
+    const y2019 = join(dir, 'S2019.db');
+    expect((await ledger('init', '--db', y2019)).code).toBe(0);
+    const planFile = join(dir, '2020.json');
+    writeFileSync(planFile, JSON.stringify(PLAN_2020));
+    const home = process.env.LEDGER_HOME;
+    process.env.LEDGER_HOME = join(dir, '台账密钥', '尚未建立');
+    try {
+      const next = await ledger('init', '--db', y2020, '--plan', planFile, '--carry-from', y2019);
+      expect(next.err).toBe('');
+      expect(next.code).toBe(0);
+      expect(readFileSync(`${localBase(y2020)}.key`)).toEqual(readFileSync(`${y2019}.key`));
+    } finally {
+      process.env.LEDGER_HOME = home;
+    }
+  });
+
   it.skipIf(!onServer)('on a server database, the app lists only the open year and says how to start a new one (a new database)', async () => {
     const where = await testLocation('S.db');
     expect((await ledger('init', '--db', where)).code).toBe(0);
@@ -162,6 +208,70 @@ describe('every ledger command on the store given as --db', () => {
     expect(r).toMatchObject({ code: 2, out: '' });
     expect(r.err).toBe(`错误 [E_USAGE]:填报端在本单位的电脑上用一个数据库文件,不用服务器数据库(${shown(unit)}):请把 --db 改为文件名,例如 --db 本单位.db。服务器数据库只用于汇总端。`);
     expect(existsSync(`${localBase(unit)}.key`)).toBe(false);
+  });
+});
+
+describe.skipIf(!onServer)('a server database held by another session', () => {
+  it('a table an administrator holds: `ledger lock` refuses with E_DB_BUSY after the 120 s wait (not 5, not for ever) and locks nothing', async () => {
+    const where = await testLocation('S.db');
+    expect((await ledger('init', '--db', where)).code).toBe(0);
+    const dba = new pg.Client({ connectionString: where });
+    await dba.connect();
+    try {
+      await dba.query('BEGIN');
+      await dba.query('LOCK TABLE periods IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const r = await ledger('lock', '--db', where, '--period', '2019-02');
+      const waited = Date.now() - started;
+      await dba.query('ROLLBACK');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^错误 \[E_DB_BUSY\]:数据库 PostgreSQL .*正被另一个程序占用\(等待 120 秒后仍未释放\)/);
+      expect(waited).toBeGreaterThanOrEqual(PG_LOCK_TIMEOUT_MS - 1000);
+      expect(waited).toBeLessThan(PG_LOCK_TIMEOUT_MS + 30_000);
+      const periods = JSON.parse((await ledger('periods', '--db', where, '--json')).out) as { period: string; locked: boolean }[];
+      expect(periods.find((p) => p.period === '2019-02')).toMatchObject({ locked: false });
+    } finally {
+      await dba.end();
+    }
+  }, 240_000);
+});
+
+describe.skipIf(!onServer)('a server user without the privileges a command needs', () => {
+  it('is told the database user lacks the privilege (42501) and to ask the server administrator: not a read-only file, not a missing ledger, not English', async () => {
+    const where = await testLocation('S.db');
+    expect((await ledger('init', '--db', where)).code).toBe(0);
+    const reader = `reader_${process.pid}`;
+    const nobody = `nobody_${process.pid}`;
+    const admin = new pg.Client({ connectionString: where });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${reader} LOGIN`);
+      await admin.query(`CREATE ROLE ${nobody} LOGIN`);
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader}`);
+      const denied = (r: { code: number; out: string; err: string }, as: string) => {
+        expect(r.code, r.err).toBe(1);
+        expect(r.err).toContain(`错误 [E_READ_ONLY]:数据库 ${shown(serverWith({ user: as, db: new URL(where).pathname.slice(1) }))}:数据库用户没有所需的权限(SQLSTATE 42501)`);
+        expect(r.err).toContain('请联系服务器管理员');
+        expect(r.err).not.toMatch(/U盘|只读|还没有台账|permission denied/);
+      };
+      const asReader = serverWith({ user: reader, db: new URL(where).pathname.slice(1) });
+      const asNobody = serverWith({ user: nobody, db: new URL(where).pathname.slice(1) });
+      denied(await ledger('lock', '--db', asReader, '--period', '2019-02'), reader);
+      denied(await ledger('plan', '--db', asNobody), nobody);
+      denied(await ledger('init', '--db', asNobody), nobody);
+      const backup = await ledger('backup', '--db', asReader, '--dir', tempDir());
+      expect(backup.code, backup.err).toBe(1);
+      expect(backup.err).toContain('数据库用户没有所需的权限(SQLSTATE 42501)');
+      expect(backup.err).toContain('请联系服务器管理员');
+      expect(backup.err).not.toMatch(/permission denied/);
+    } finally {
+      await admin.query(`DROP OWNED BY ${reader}, ${nobody}`).catch(() => undefined);
+      await admin.end();
+      const server = new pg.Client({ connectionString: process.env.LEDGER_TEST_PG });
+      await server.connect();
+      await server.query(`DROP ROLE IF EXISTS ${reader}, ${nobody}`).catch(() => undefined);
+      await server.end();
+    }
   });
 });
 
@@ -211,6 +321,15 @@ describe('a server database that cannot be reached', () => {
     expect(failed!.stderr).not.toContain(secret);
   });
 
+  it('an address with ?sslmode=require: the driver’s English SECURITY WARNING is not shown, only the Chinese refusal', async () => {
+    const port = await freePort();
+    const where = `postgres://clerk@127.0.0.1:${port}/ledger?sslmode=require`;
+    const failed = await exec(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'keys', '--db', where], { cwd: ROOT })
+      .then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failed).not.toBeNull();
+    expect(failed!.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^错误 \[E_DB_UNREACHABLE\]:数据库 PostgreSQL clerk@127\.0\.0\.1:\d+\/ledger.*:连接不上/)]);
+  });
+
   it.skipIf(!onServer)('a database that does not exist on the server: E_DB_UNREACHABLE', async () => {
     const missing = serverWith({ db: 'no_such_ledger_db' });
     expectUnreachable(await ledger('plan', '--db', missing), missing);
@@ -245,6 +364,13 @@ describe('a server database that cannot be reached', () => {
       expect(right.err).toBe('');
       expect(right.out).toContain(`已新建汇总端数据库 PostgreSQL ${user}@127.0.0.1:`);
       expect(right.out).not.toContain('right-password-7');
+      // The password from a .pgpass file instead (PGPASSFILE names it): the real command says nothing in English.
+      const pgpass = join(tempDir(), 'pgpass');
+      writeFileSync(pgpass, `127.0.0.1:*:*:${user}:right-password-7\n`, { mode: 0o600 });
+      const { PGPASSWORD: _, ...env } = process.env;
+      const viaFile = await exec(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'keys', '--db', asUser], { cwd: ROOT, env: { ...env, PGPASSFILE: pgpass } });
+      expect(viaFile.stderr).toBe('');
+      expect(viaFile.stdout).toContain('本机密钥指纹');
     } finally {
       await admin.end();
     }

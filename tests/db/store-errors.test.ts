@@ -143,7 +143,7 @@ describe('a database held by another program beyond the wait', () => {
       expect(results.map((r) => r.code)).toEqual(['E_DB_BUSY', 'E_DB_BUSY']);
       expect(results[0]!.message).toMatch(/^文件「.+」未能导入:写入数据库失败:数据库正被另一个程序占用.*这个文件未导入,数据库未被改动。/);
       expect(results[1]!.message).toMatch(/^文件「.+」未导入:数据库正被另一个程序占用.*本批其余文件都没有写入。/);
-      expect(results[1]!.message).toMatch(/后重新导入。$/);
+      expect(results[1]!.message).toMatch(/后重新导入。重新导入同一批文件是安全的/);
       expect(results[1]!.message).not.toContain('后再试后');
       for (const text of [lock.err, imp.out]) {
         expect(text).not.toContain('磁盘空间');

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appendAudit, appendStoredAudit, auditMissingFrom, type MissingAudit } from '../../../db/queries/audit';
 import { APPLICATION_ID, hasPendingWal, openDatabase, openInMemory } from '../../../db/open';
-import { failureOf, storeError, StoreError } from '../../../db/errors';
+import { failureOf, failureWords, storeError, StoreError } from '../../../db/errors';
 import { LATEST_VERSION } from '../../../db/migrations';
 import { LedgerError } from '../../../shared/errors';
 import { openLedger, type Ctx } from '../context';
@@ -460,6 +460,10 @@ async function writePgDump(server: Extract<Location, { dialect: 'postgres' }>, b
     if (err instanceof LedgerError) throw err;
     const text = err instanceof Error ? err.message : String(err);
     const tool = (err as { tool?: string }).tool;
+    if (tool === 'pg_dump' && /permission denied/i.test(text)) {
+      const words = failureWords('denied');
+      throw new LedgerError(words.code, `pg_dump 未能读出服务器上的台账 ${server.shown}:${words.reason},没有做成备份。${words.advice}。`);
+    }
     if (tool === 'pg_dump' && isConnectionComplaint(text)) {
       throw new LedgerError('E_DB_UNREACHABLE', `pg_dump 未能读出服务器上的台账 ${server.shown}:${firstLines(text)}。请检查地址、网络和密码(PGPASSWORD 或 .pgpass),pg_dump 的版本不能低于服务器的版本。`);
     }

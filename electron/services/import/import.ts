@@ -188,11 +188,11 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
       if (!(err instanceof WriteFailure)) {
         results.push(rejection(name, err, opts.dryRun));
       } else {
-        results.push({ file: name, status: 'rejected', code: err.code, message: `文件「${name}」未能导入:${err.message}` });
+        results.push({ file: name, status: 'rejected', code: err.code, message: `文件「${name}」未能导入:${err.message}${err.failure ? AGAIN_IS_SAFE : ''}` });
         if (err.failure) {
           // The database itself cannot be written (read-only, held by another program, full, damaged):
           // the files after this one would only fail the same way, each after its own wait.
-          for (const rest of files.slice(i + 1)) results.push(notTried(basename(rest), err.failure));
+          for (const rest of files.slice(i + 1)) results.push(notTried(basename(rest), err.failure, err.where));
           break;
         }
       }
@@ -225,7 +225,8 @@ function rejection(name: string, err: unknown, dryRun = false): ImportFileResult
 
 /** A file that could not be written into the database: why, in words from db/errors.ts. */
 class WriteFailure extends LedgerError {
-  constructor(readonly failure: StoreFailure | null, code: ErrorCode, message: string) {
+  /** `where`: the store that failed (StoreError.file), for the words that differ on a server. */
+  constructor(readonly failure: StoreFailure | null, code: ErrorCode, message: string, readonly where = '') {
     super(code, message);
   }
 }
@@ -236,17 +237,21 @@ function writeFailed(err: unknown): WriteFailure {
     const why = err instanceof Error ? err.message : String(err);
     return new WriteFailure(null, 'E_WRITE_FAILED', `写入数据库失败(${why}),这个文件未导入,数据库未被改动。请重新导入这个文件;如仍失败,请联系技术人员。`);
   }
-  const words = failureWords(failure);
+  const where = err instanceof StoreError ? err.file : '';
+  const words = failureWords(failure, where);
   // A damaged database was damaged before this file: "not changed" would read as "fine".
   const unchanged = failure === 'damaged' ? '' : ',数据库未被改动';
-  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入${unchanged}。${words.advice}。`);
+  return new WriteFailure(failure, words.code, `写入数据库失败:${words.reason},这个文件未导入${unchanged}。${words.advice}。`, where);
 }
 
 /** A file after the database failed: not tried, and said so. */
-function notTried(file: string, failure: StoreFailure): ImportFileResult {
-  const words = failureWords(failure);
-  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。` };
+function notTried(file: string, failure: StoreFailure, where: string): ImportFileResult {
+  const words = failureWords(failure, where);
+  return { file, status: 'rejected', code: words.code, message: `文件「${file}」未导入:${words.reason},本批其余文件都没有写入。${words.advice.replace(/后再试$/, '')}后重新导入。${AGAIN_IS_SAFE}` };
 }
+
+/** Said of every file a failing database left out: the clerk imports the whole drive again rather than pick files. */
+const AGAIN_IS_SAFE = '重新导入同一批文件是安全的:已导入的文件会被识别为重复,不会导入两次。';
 
 /**
  * Files read and queued for verification ahead of the one merging: enough that the worker keeps
@@ -351,7 +356,7 @@ class MergeGroup {
     for (const i of merged) {
       const r = this.results[i]!;
       this.results[i] = {
-        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}`,
+        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}${failed.failure ? AGAIN_IS_SAFE : ''}`,
         ...(r.unit ? { unit: r.unit } : {}),
       };
     }

@@ -6,10 +6,10 @@
  * name for them), the office's name and settings, the units' pinned keys, and the subordinate offices with
  * theirs, so nobody checks a fingerprint by phone again.
  */
-import { chmodSync, copyFileSync, constants, existsSync, unlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { chmodSync, copyFileSync, constants, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { LedgerError } from '../../../shared/errors';
-import type { PlanDef } from '../../../shared/domain';
+import type { PlanDef, ReportingFrequency } from '../../../shared/domain';
 import { listTrustedKeys, pinKey } from '../../../db/queries/keys';
 import { deleteOffice, insertOffice, listOffices } from '../../../db/queries/levels';
 import { getParent, listTrustedOfficeKeys, pinOfficeKey } from '../../../db/queries/rollups';
@@ -26,6 +26,8 @@ export interface Carried {
   readonly file: string;
   readonly year: number;
   readonly planId: string;
+  /** How often units reported last year: the new year goes on so unless told otherwise. */
+  readonly frequency: ReportingFrequency;
   readonly settings: ReadonlyMap<SettingKey, string>;
   /** Office side: every unit's trusted key, with every name the unit went by. */
   readonly keys: readonly { readonly names: readonly string[]; readonly unit: string; readonly publicKey: string; readonly fingerprint: string; readonly acceptedAt: string; readonly acceptedBy: string }[];
@@ -79,7 +81,7 @@ export async function readCarried(
     const offices = (await listOffices(old.db)).map((o) => ({ name: o.name, key: officeKeys.find((k) => k.office === o.name) ?? null }));
     const parent = role === 'summary' ? await getParent(old.db) : null;
     return {
-      file, year: last.year, planId: last.id, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
+      file, year: last.year, planId: last.id, frequency: last.frequency, settings, keys, offices, fingerprint: await getSetting(old.db, 'fingerprint'),
       parent: parent && { name: parent.name, publicKey: parent.publicKey, fingerprint: parent.fingerprint, officeName: parent.officeName },
       parentUnits: parent ? await loadParentUnits(old.db) : new Map(),
     };
@@ -101,6 +103,9 @@ export function carryKeyFile(from: string, to: string): () => void {
       : `上年数据库「${basename(from)}」旁边没有签名密钥文件 ${basename(source)}:请把它和数据库放在同一文件夹后重试。`);
   }
   if (existsSync(target)) throw new LedgerError('E_EXISTS', `密钥文件 ${target} 已存在,为防止覆盖,未做任何修改。请换一个数据库文件名。`);
+  // A server ledger's key goes in LEDGER_HOME, which a plain init creates when it opens the database (db/open.ts):
+  // the key is copied before that, so the folder is made here too.
+  mkdirSync(dirname(target), { recursive: true });
   copyFileSync(source, target, constants.COPYFILE_EXCL);
   chmodSync(target, 0o600);
   // Only the copy made here is taken back: the file did not exist before.

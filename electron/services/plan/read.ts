@@ -71,7 +71,7 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   if (!parsed.success) {
     return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
-  return { plan: parsed.data, review, errors: [] };
+  return { plan: parsed.data, review, errors: [], frequencyStated: typeof raw === 'object' && raw !== null && 'frequency' in raw };
 }
 
 const reviewSchema = z.array(z.strictObject({

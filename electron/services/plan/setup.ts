@@ -19,7 +19,10 @@ import { seedDefaultOffices } from '../levels/offices';
 export interface InitSummaryOptions {
   readonly plan?: PlanDef;
   readonly officeName?: string;
-  /** How often units report; the plan's own (monthly for the 2019 plan) unless chosen. */
+  /**
+   * How often units report, when chosen (or stated by the plan file: ParsedPlan.frequencyStated); else last year's
+   * with `carryFrom`, else the plan's own (monthly for the 2019 plan).
+   */
   readonly frequency?: ReportingFrequency;
   readonly dueDay?: number;
   /** Last year's office database: its key, name, settings and the units' pinned keys carry over (plan/carry.ts). */
@@ -65,7 +68,7 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     throw new LedgerError('E_EXISTS', `数据库 ${ledger.handle.shown} 里已经有台账,为防止覆盖数据,未做任何修改。`);
   }
   try {
-    const plan: PlanDef = { ...base, frequency: opts.frequency ?? base.frequency };
+    const plan: PlanDef = { ...base, frequency: opts.frequency ?? carried?.frequency ?? base.frequency };
     const dueDay = opts.dueDay ?? Number(carried?.settings.get('due_day') ?? DEFAULT_DUE_DAY);
     const key = loadOrCreateKey(ledger.file);
     const at = ledger.now().toISOString();

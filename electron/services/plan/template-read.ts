@@ -265,7 +265,7 @@ class TemplateReader {
         for (const issue of checked.error.issues) this.errors.push(this.issueAt(plan, issue));
       }
     }
-    return { plan, review: this.review, errors: this.errors.slice(0, MAX_PROBLEMS) };
+    return { plan, review: this.review, errors: this.errors.slice(0, MAX_PROBLEMS), frequencyStated: head.frequencyStated };
   }
 
   // ─── where things are ───
@@ -436,7 +436,7 @@ class TemplateReader {
 
   // ─── 计划信息 ───
 
-  private planFields(sheet: SheetValues): { fields: Omit<PlanDef, 'revision' | 'categories' | 'units'>; cells: Located['fields'] } {
+  private planFields(sheet: SheetValues): { fields: Omit<PlanDef, 'revision' | 'categories' | 'units'>; cells: Located['fields']; frequencyStated: boolean } {
     const at = new Map<string, number>();
     sheet.rows.forEach((row, r) => {
       const label = typeof row?.[0]?.value === 'string' ? word(row[0].value) : '';
@@ -489,7 +489,7 @@ class TemplateReader {
       const r = at.get(label);
       if (r !== undefined) cells[key] = { row: r, col: 1, header: label };
     }
-    return { fields: { id, year, title, issuedOn, issuer, frequency }, cells };
+    return { fields: { id, year, title, issuedOn, issuer, frequency }, cells, frequencyStated: f?.got !== undefined };
   }
 
   // ─── 单位名单 ───
