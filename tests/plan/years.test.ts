@@ -108,6 +108,15 @@ describe('a new year', () => {
     expect(existsSync(s)).toBe(false);
     expect(existsSync(`${s}.key`)).toBe(false);
 
+    // Next year's plan made by editing last year's, its year and title changed but not its id: refused, with the id to use.
+    const keptId = join(loop.dir, 'kept-id.json');
+    writeFileSync(keptId, JSON.stringify({ ...PLAN_2020, id: PLAN_2019.id }));
+    const k = join(loop.dir, 'S2020-kept-id.db');
+    const kept = await ledger('init', '--db', k, '--plan', keptId, '--carry-from', loop.office.file);
+    expect([kept.code, kept.err]).toEqual([1, expect.stringContaining(`的编号(id)「${PLAN_2019.id}」与上年的计划相同`)]);
+    expect(kept.err).toContain('「xuancheng-2020」');
+    expect(existsSync(k)).toBe(false);
+
     const planFile = join(loop.dir, '2020.json');
     writeFileSync(planFile, JSON.stringify(PLAN_2020));
     const stranger = join(loop.dir, 'stranger2020.db');

@@ -52,7 +52,7 @@ const CARRIED_SETTINGS: Readonly<Record<Role, readonly SettingKey[]>> = {
  * @example const carried = await readCarried('S2019.db', 'summary', plan2020)
  */
 export async function readCarried(
-  file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title'>,
+  file: string, role: Role, plan: Pick<PlanDef, 'year' | 'title' | 'id'>,
   /** What to do instead with a plan of the same year, said when it is refused. */
   sameYear = '同一年的计划调整请用 ledger plan revise。',
 ): Promise<Carried> {
@@ -66,6 +66,11 @@ export async function readCarried(
     const last = await activePlan(old);
     if (last.year >= plan.year) {
       throw new LedgerError('E_WRONG_PLAN', `「${storeName(file)}」是 ${last.year} 年的台账(${last.title}),新计划「${plan.title}」是 ${plan.year} 年的:只能从往年的台账接续到新一年。${sameYear}`);
+    }
+    // Packages name their plan by its id: with last year's, a 2020 task package would read as a revision of 2019's.
+    if (last.id === plan.id) {
+      const renamed = plan.id.includes(String(last.year)) ? plan.id.replaceAll(String(last.year), String(plan.year)) : `${plan.id}-${plan.year}`;
+      throw new LedgerError('E_WRONG_PLAN', `新计划「${plan.title}」的编号(id)「${plan.id}」与上年的计划相同。每年的计划要有自己的编号,否则上年和本年的任务包、填报包无法区分;请把计划文件中的 id 改为新的编号(例如「${renamed}」)后重试。未做任何修改。`);
     }
     const settings = new Map<SettingKey, string>();
     for (const key of CARRIED_SETTINGS[role]) {
