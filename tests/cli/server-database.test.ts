@@ -276,6 +276,25 @@ describe.skipIf(!onServer)('a server user without the privileges a command needs
 });
 
 describe('a server database that cannot be reached', () => {
+  it.runIf(onServer)('two databases whose names make one key file name (a space, an underscore): the second init is refused, never sharing the first one’s key', async () => {
+    await testLocation('home.db'); // sets this test's LEDGER_HOME
+    const admin = new pg.Client({ connectionString: process.env.LEDGER_TEST_PG });
+    await admin.connect();
+    const names = [`ledger ${process.pid} 2019`, `ledger_${process.pid}_2019`];
+    try {
+      for (const n of names) await admin.query(`CREATE DATABASE "${n}"`);
+      const [spaced, underscored] = names.map((n) => serverWith({ db: encodeURIComponent(n) }));
+      const first = await ledger('init', '--db', spaced!);
+      expect(first.code, first.err).toBe(0);
+      const second = await ledger('init', '--db', underscored!);
+      expect([second.code, second.err]).toEqual([1, expect.stringContaining('它属于另一个服务器台账(数据库名只差空格或符号,或以前同名的数据库),新台账不能与它共用密钥和备份文件夹,未做任何修改')]);
+      expect(fingerprintIn((await ledger('keys', '--db', spaced!)).out)).toBe(fingerprintIn(first.out));
+    } finally {
+      for (const n of names) await admin.query(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it('a port nothing listens on, a host that does not exist: E_DB_UNREACHABLE naming the database, exit code 1', async () => {
     const port = await freePort();
     const closed = `postgres://clerk@127.0.0.1:${port}/ledger`;

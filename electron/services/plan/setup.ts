@@ -12,7 +12,7 @@ import { isPostgresUrl, localBase, storeName } from '../../../db/location';
 import type { Tx } from '../../../db/schema';
 import { checkedOfficeName, openLedger, type OpenLedger } from '../context';
 import { ruleDueOf } from '../deadlines';
-import { fingerprint, loadOrCreateKey } from '../keys/keys';
+import { fingerprint, keyFilePath, loadOrCreateKey } from '../keys/keys';
 import { carryKeyFile, carryOffices, pinCarriedKeys, readCarried, type Carried } from './carry';
 import { seedDefaultOffices } from '../levels/offices';
 
@@ -66,6 +66,13 @@ export async function initSummary(file: string, opts: InitSummaryOptions = {}): 
     await ledger.close();
     takeBackKey();
     throw new LedgerError('E_EXISTS', `数据库 ${ledger.handle.shown} 里已经有台账,为防止覆盖数据,未做任何修改。`);
+  }
+  // A server ledger's key and backups live under LEDGER_HOME by a name made of its database's (location.ts), and two
+  // names may make one (台账 2019, 台账_2019): a new ledger never takes up another's key.
+  if (!carried && isPostgresUrl(file) && existsSync(keyFilePath(ledger.file))) {
+    await ledger.close();
+    throw new LedgerError('E_EXISTS', `本机已有签名密钥文件 ${keyFilePath(ledger.file)},它属于另一个服务器台账(数据库名只差空格或符号,或以前同名的数据库),`
+      + '新台账不能与它共用密钥和备份文件夹,未做任何修改。请换一个数据库名;如确是重建以前同名的数据库,请先把这个密钥文件移到别处保存。');
   }
   try {
     const plan: PlanDef = { ...base, frequency: opts.frequency ?? carried?.frequency ?? base.frequency };
