@@ -23,7 +23,7 @@ import { exportAssignment, exportReport } from '../../electron/services/packages
 import { initSummary } from '../../electron/services/plan/setup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { yearEntries } from '../../scripts/bench-setup';
-import { answerDialogs, ensureRendererBuilt, invoke, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, chooseOption, ensureRendererBuilt, invoke, launchChromium, menu, openPageOn, poll, runningClock, scratch, SCREENSHOTS, settled, shot } from './harness';
 
 const UNIT_DAY = '2019-07-02T10:00:00';
 const OFFICE_DAY = '2019-11-05T09:00:00';
@@ -237,8 +237,7 @@ describe('proxy entry over a unit\'s own report', () => {
     await poll(() => page.getByTestId('proxy-unit').textContent()).toBe('选择单位');
     expect(await page.getByTestId('entry-page').count()).toBe(0);
 
-    await page.getByTestId('proxy-unit').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '市财政局' }).first().click();
+    await chooseOption(page, page.getByTestId('proxy-unit'), '市财政局');
     const warning = page.getByTestId('proxy-prior');
     await warning.waitFor();
     expect(await warning.textContent()).toMatch(/市财政局本期已有:第1版填报包\(10月3日收到\),任务[\d、]+\(共\d+项\)/);

@@ -11,7 +11,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import type { OpenLedger } from '../../electron/services/context';
 import { fillDemo } from '../../electron/services/entry/demo';
 import { initSummary } from '../../electron/services/plan/setup';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -272,13 +272,20 @@ export async function openDashboardOn(browser: BrowserContext, bridge: Bridge, d
 
 /** Chooses a period in the period picker and waits until the page shows it. */
 export async function choosePeriod(page: Page, label: string): Promise<void> {
-  const select = page.getByTestId('period-select');
+  await chooseOption(page, page.getByTestId('period-select'), label);
+}
+
+/**
+ * Opens an antd select and chooses the option reading `label`, then waits until the select shows it. The dropdown
+ * settles first: one still sliding open moves under the pointer and can swallow the click (CI of 2026-12-01,
+ * entry-form: 代填's unit picked during the dropdown's animation, the form never came).
+ */
+export async function chooseOption(page: Page, select: Locator, label: string, shown = label): Promise<void> {
   await select.click();
   const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   await dropdown.waitFor();
-  // A dropdown still sliding open moves under the pointer and can swallow the click.
   await settled(page);
   await dropdown.locator('.ant-select-item-option').filter({ hasText: label }).first().click();
-  await poll(() => select.textContent()).toContain(label);
+  await poll(() => select.textContent()).toContain(shown);
   await settled(page);
 }

@@ -12,7 +12,7 @@ import { scheduleCounts, type ScheduleCounts } from '../../shared/rules/headline
 import type { TaskSummary } from '../../shared/summaries';
 import type { Bridge } from '../../electron/bridge/server';
 import { loadPeriodData, summaryByTask } from '../../electron/services/summaries/summaries';
-import { menu, openDashboardOn, poll, settled, shot, startDemoOffice, type DemoOffice } from './harness';
+import { chooseOption, type DemoOffice, menu, openDashboardOn, poll, settled, shot, startDemoOffice } from './harness';
 
 const DAY = '2019-07-10T10:00:00';
 
@@ -155,8 +155,7 @@ describe('each kind in its own words on the screens', () => {
   it('a unit leading every kind but milestones: 增幅 5% in June is 黄灯, a 发放率 of 90.8% is 黄灯, a count keeps 累计完成 and 序时进度', async () => {
     const S = await openJune();
     await menu(S, '代填纸质报表');
-    await S.getByTestId('proxy-unit').click();
-    await S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '市人社局' }).first().click();
+    await chooseOption(S, S.getByTestId('proxy-unit'), '市人社局');
     await S.getByTestId('task-card-20').waitFor();
     await poll(() => S.getByTestId('value-word-5-1').textContent()).toBe('增幅');
     expect(await S.getByTestId('previous-5-1').textContent()).toMatch(/^上期增幅/);

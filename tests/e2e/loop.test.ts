@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion } from '../../shared/rules/progress';
 import type { Bridge } from '../../electron/bridge/server';
-import { answerDialogs, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, type PageGlobals, poll, scratch, SCREENSHOTS, settled, shot, startTwoSides, type TwoSides } from './harness';
+import { answerDialogs, chooseOption, choosePeriod, closeModal, ensureRendererBuilt, menu, openPageOn, type PageGlobals, poll, scratch, SCREENSHOTS, settled, shot, startTwoSides, type TwoSides } from './harness';
 
 const SUMMARY_DAY = '2019-08-03T10:00:00';
 const UNIT_DAY = '2019-08-02T15:00:00';
@@ -277,8 +277,7 @@ describe('the full loop through the UI in Chromium', () => {
 
     // ---- The remaining screens ------------------------------------------------------------------
     await menu(S, '代填纸质报表');
-    await S.getByTestId('proxy-unit').click();
-    await S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="市人社局"]').click();
+    await chooseOption(S, S.getByTestId('proxy-unit'), '市人社局');
     await poll(() => S.locator('.entry-title').textContent()).toBe('代填:市人社局 · 2019年7月');
     await shot(S, '19-summary-proxy-entry');
     await menu(S, '督查通报');

@@ -12,7 +12,7 @@ import { startBridge, type Bridge } from '../../electron/bridge/server';
 import { openLedger } from '../../electron/services/context';
 import { quotaGrid } from '../../electron/services/levels/quotas';
 import { initSummary } from '../../electron/services/plan/setup';
-import { answerDialogs, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, SCREENSHOTS, scratch, settled, shot } from './harness';
+import { answerDialogs, chooseOption, ensureRendererBuilt, launchChromium, menu, openPageOn, poll, runningClock, scratch, SCREENSHOTS, settled, shot } from './harness';
 import type { BrowserContext } from 'playwright-core';
 
 const DAY = '2019-07-10T10:00:00';
@@ -126,8 +126,7 @@ describe('任务分解 in Chromium', () => {
     await poll(() => rows.count()).toBe(62);
 
     // One office: its column alone beside 市本级.
-    await S.getByTestId('quota-office').click();
-    await S.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '郎溪县' }).first().click();
+    await chooseOption(S, S.getByTestId('quota-office'), '郎溪县');
     await poll(() => grid.locator('thead th').allTextContents()).toEqual(expect.arrayContaining(['市本级', '郎溪县', '合计', '差额']));
     const heads = await grid.locator('thead th').allTextContents();
     expect(heads.filter((h) => ['宣州区', '广德市', '宣城经开区'].includes(h))).toEqual([]);
