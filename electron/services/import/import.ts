@@ -823,7 +823,8 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
     const fresh = returns.filter((r) => !known.has(`${r.period}|${r.taskId}|${r.createdAt}`));
     const again = returns.length - fresh.length;
     // A report of the period exported after the return was made may already answer it (a stick that came late).
-    const exported = await ctx.db.selectFrom('packages').select(['period', 'created_at']).where('direction', '=', 'out').where('kind', '=', 'report').execute();
+    const exported = fresh.length === 0 ? []
+      : await ctx.db.selectFrom('packages').select(['period', 'created_at']).where('direction', '=', 'out').where('kind', '=', 'report').execute();
     const answeredMaybe = fresh.filter((r) => exported.some((e) => e.period === r.period && e.created_at > r.createdAt)).map((r) => r.task);
     const changes: ValueChange[] = fresh.map((r) => ({ task: r.task, indicator: null, field: '退回意见', before: null, after: r.comment }));
     if (!opts.dryRun) {
