@@ -19,7 +19,7 @@ import { dueOfPeriod, ruleDueOf, settleDueDates } from './deadlines';
 import { unitStart, unitStarts } from './entry/starts';
 import { activePlan, checkedOfficeName, dueDayOf, nowIso, requireRole, roleOf, thresholdsOf, today, type Ctx } from './context';
 import { entryUnit, fieldsOf, loadUnitPeriod, priorSubmissions, resolveUnit, rolesOfUnit, selfUnit } from './entry/entry';
-import { header, indicatorSummary, isComplete, loadPeriodData, owedNow, owesPeriod, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
+import { header, indicatorSummary, isComplete, loadArea, loadPeriodData, owedNow, owesPeriod, summaryByTask, summaryByUnit, valueOf } from './summaries/summaries';
 
 /** Version shown in the app (package.json's, injected by the caller). */
 export async function appInfo(ctx: Ctx | null, version: string, readOnlyYear: number | null = null): Promise<AppInfo> {
@@ -220,11 +220,12 @@ export async function trendView(ctx: Ctx): Promise<TrendView> {
   const rows = (await listPeriods(ctx.db, plan.id)).filter((p) => last !== undefined && p.period <= last);
   const thresholds = await thresholdsOf(ctx);
   const starts = await unitStarts(ctx.db, plan.id);
+  const area = await loadArea(ctx, plan);
   const overall: TrendView['overall'][number][] = [];
   const byUnit = new Map<string, (number | null)[]>();
   for (const row of rows) {
     const period = row.period;
-    const d = await loadPeriodData(ctx, row, { plan, thresholds, starts });
+    const d = await loadPeriodData(ctx, row, { plan, thresholds, starts, area });
     const units = summaryByUnit(d).filter((u) => u.state !== '无牵头任务');
     const tasks = summaryByTask(d);
     overall.push({

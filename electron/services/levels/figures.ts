@@ -8,7 +8,7 @@
  * lead unit's own figure, never an average of units or offices. A blank quota (无任务) is no target: the
  * indicator is left out of that office's completion and lights, never judged against 0.
  */
-import { officeTarget, ownLabel } from '../../../shared/levels';
+import { ownLabel } from '../../../shared/levels';
 import { reportTiming, type ReportTiming } from '../../../shared/rules/periods';
 import { completion, meanCompletion, taskLight, type IndicatorTarget } from '../../../shared/rules/progress';
 import { isBehind } from '../../../shared/rules/headline';
@@ -16,7 +16,6 @@ import { gapText } from '../../../shared/format';
 import { rollupBasis, type ByOfficeView, type OfficeFigure, type OfficeTaskRow, type OfficeStanding, type RollupCompleteness, type RollupData, type RollupLagging, type RollupTask } from '../../../shared/rollup';
 import type { PeriodSummaryHeader, TaskSummary, UnitSummary } from '../../../shared/summaries';
 import type { IndicatorModel, TaskModel } from '../../../db/queries/plan';
-import { loadQuotas } from '../../../db/queries/levels';
 import { parentNames } from './offices';
 import type { TaskStatus } from '../../../shared/domain';
 import { officeName, type Ctx } from '../context';
@@ -186,9 +185,7 @@ function standing(f: AreaFigures, c: Column): OfficeStanding {
  */
 export async function summaryByOffice(ctx: Ctx, period: string, loaded?: PeriodData): Promise<ByOfficeView> {
   const f = await areaFigures(ctx, period, loaded);
-  const { quotas } = await loadQuotas(ctx.db, f.data.plan.id);
-  const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
-  const targetOf = (i: IndicatorModel, officeId: number | null) => officeTarget(i, quotaOf.get(`${i.id}:${officeId ?? 'own'}`) ?? null);
+  const targetOf = f.data.area.target;
   const taskSummary = new Map(f.tasks.map((t) => [t.no, t]));
 
   const ownColumn: Column = {

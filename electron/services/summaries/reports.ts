@@ -20,7 +20,7 @@ import { statusWord, taskStatusText, type CategorySummary, type IndicatorSummary
 import { CATEGORY_TABLE, TASK_TABLE, UNIT_TABLE, type OfficeTable, type TableSpec } from '../../../shared/table-view';
 import { listPeriods } from '../../../db/queries/plan';
 import { activePlan, officeName, today, type Ctx } from '../context';
-import { scopeWord } from '../../../shared/levels';
+import { ownLabel, scopeWord } from '../../../shared/levels';
 import {
   A4_MARGINS, BODY_FONT, BODY_SIZE, BORDER, HEADER_STYLE, MAX_ROW_HEIGHT, SECTION_FILL, TITLE_STYLE,
   a4Landscape, cellText, colLetter, heightFor, linesIn, textWidth, wrapAtWords, writeWorkbookFile,
@@ -120,6 +120,8 @@ interface Model {
   readonly trend: readonly TrendPeriod[];
   /** 全市 or 全县: what the headline calls the office's whole area. */
   readonly scope: string;
+  /** 市本级 or 县本级: what the office's own units are called (ownLabel). */
+  readonly own: string;
   /** 分县区: the subordinate offices against their quotas; null for an office without any. */
   readonly offices: ByOfficeView | null;
   /** A selection's query in words (a table exported as shown on screen), printed under the title; '' for none. */
@@ -149,14 +151,15 @@ async function buildModel(ctx: Ctx, opts: SummaryWorkbookOptions, withTrend: boo
       trend.push({ period: p.period, month: p.month, units, headline });
       continue;
     }
-    const f = periodFigures(await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds, starts: data.starts }));
+    const f = periodFigures(await loadPeriodData(ctx, p, { plan, thresholds: data.thresholds, starts: data.starts, area: data.area }));
     trend.push({ period: p.period, month: p.month, units: f.units, headline: f.headline });
   }
 
   // 分县区 is a sheet of the whole workbook only: a table exported as shown has no use for it.
   const byOffice = withTrend ? await summaryByOffice(ctx, data.period.period, data) : null;
   const offices = byOffice && byOffice.offices.length > 0 ? byOffice : null;
-  return { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(await officeName(ctx)), offices, note: '' };
+  const name = await officeName(ctx);
+  return { data, head, units, tasks, categories, headline, generatedOn, trend, scope: scopeWord(name), own: ownLabel(name), offices, note: '' };
 }
 
 function newWorkbook(ctx: Ctx, m: Model, what: string): ExcelJS.Workbook {
@@ -828,8 +831,7 @@ function indicatorCells(i: IndicatorSummary, m: Model, width: number, at: number
 function areaNote(m: Model): string {
   const offices = m.data.offices;
   if (!m.tasks.some((t) => t.indicators.some((i) => i.area))) return '';
-  // scope is 全 + the level word (scopeWord): 全市 → 市本级.
-  return `累计类指标的进展情况为${m.scope}合计：${m.scope.slice(1)}本级加各下级汇总端最新汇总包（${offices.filter((o) => o.rollup !== null).length}/${offices.length}个已报）`;
+  return `累计类指标的进展情况为${m.scope}合计：${m.own}加各下级汇总端最新汇总包（${offices.filter((o) => o.rollup !== null).length}/${offices.length}个已报）`;
 }
 
 /** `shown`: the tasks to print, in their order (a table as shown on screen); every task by default. */

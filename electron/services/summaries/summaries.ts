@@ -31,6 +31,16 @@ export interface SubOffice {
   target(i: IndicatorModel): number | null;
 }
 
+/**
+ * The office's area: its subordinate offices and the quotas 本级 and each office are held to. The same for
+ * every period of the plan, so a caller going over several periods reads it once.
+ */
+export interface Area {
+  readonly offices: readonly { readonly id: number; readonly name: string }[];
+  /** The target of an indicator for 本级 (null) or an office (its id): officeTarget of its quota, null = 无任务. */
+  target(i: IndicatorModel, officeId: number | null): number | null;
+}
+
 /** Everything one period's summaries are computed from, read once. */
 export interface PeriodData {
   readonly plan: PlanModel;
@@ -42,33 +52,49 @@ export interface PeriodData {
   readonly today: string;
   /** The period each unit set up or added mid-year starts from (unit id → period); the others start with the plan. */
   readonly starts: ReadonlyMap<number, PeriodId>;
+  readonly area: Area;
   /** The office's subordinate offices (none for a unit, or an office without 县区), in their order. */
   readonly offices: readonly SubOffice[];
 }
 
-/**
- * A period's data. A caller going over several periods passes what it has already read (the plan,
- * the period rows from listPeriods, the thresholds), so each period costs one query for its reports.
- */
-export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known: { plan?: PlanModel; thresholds?: Thresholds; starts?: ReadonlyMap<number, PeriodId> } = {}): Promise<PeriodData> {
+/** What a caller going over several periods has already read, so each period costs one query for its reports (and roll-ups). */
+export interface KnownData {
+  readonly plan?: PlanModel;
+  readonly thresholds?: Thresholds;
+  readonly starts?: ReadonlyMap<number, PeriodId>;
+  readonly area?: Area;
+}
+
+/** A period's data; `known` is what the caller has already read (the plan, the thresholds, the starts, the area). */
+export async function loadPeriodData(ctx: Ctx, period: string | PeriodRow, known: KnownData = {}): Promise<PeriodData> {
   const p = known.plan ?? (await activePlan(ctx));
   const row = typeof period === 'string' ? await resolvePeriod(ctx, p, period) : period;
   const reports = await listReports(ctx.db, row.id);
+  const area = known.area ?? (await loadArea(ctx, p));
   return {
     plan: p, period: row, thresholds: known.thresholds ?? (await thresholdsOf(ctx)),
     reports: new Map(reports.map((r) => [`${r.unitId}:${r.taskId}`, r])),
     today: today(ctx), starts: known.starts ?? (await unitStarts(ctx.db, p.id)),
-    offices: await subOffices(ctx, p, row.period),
+    area, offices: await subOffices(ctx, area, row.period),
   };
 }
 
-/** The office's subordinate offices with their roll-ups of the period and their quotas (two more queries only where it has any). */
-async function subOffices(ctx: Ctx, plan: PlanModel, period: string): Promise<SubOffice[]> {
+/** The office's subordinate offices and the one quota lookup of 本级 and each of them. */
+export async function loadArea(ctx: Ctx, plan: PlanModel): Promise<Area> {
   const offices = await listOffices(ctx.db);
-  if (offices.length === 0) return [];
-  const stored = new Map((await listRollups(ctx.db, period)).map((r) => [r.officeId, r]));
   const { quotas } = await loadQuotas(ctx.db, plan.id);
   const quotaOf = new Map(quotas.map((q) => [`${q.indicatorId}:${q.officeId ?? 'own'}`, q.value]));
+  return {
+    offices: offices.map((o) => ({ id: o.id, name: o.name })),
+    target: (i, officeId) => officeTarget(i, quotaOf.get(`${i.id}:${officeId ?? 'own'}`) ?? null),
+  };
+}
+
+/** The area's offices with their roll-ups of the period (one more query only where it has any). */
+async function subOffices(ctx: Ctx, area: Area, period: string): Promise<SubOffice[]> {
+  const offices = area.offices;
+  if (offices.length === 0) return [];
+  const stored = new Map((await listRollups(ctx.db, period)).map((r) => [r.officeId, r]));
   return offices.map((o) => {
     const r = stored.get(o.id);
     // A stored row is parsed again: it is never trusted to be of the shape this code knows.
@@ -76,7 +102,7 @@ async function subOffices(ctx: Ctx, plan: PlanModel, period: string): Promise<Su
     return {
       id: o.id, name: o.name,
       rollup: r && parsed?.success ? { revision: r.revision, receivedOn: r.receivedOn, data: parsed.data } : null,
-      target: (i: IndicatorModel) => officeTarget(i, quotaOf.get(`${i.id}:${o.id}`) ?? null),
+      target: (i: IndicatorModel) => area.target(i, o.id),
     };
   });
 }
