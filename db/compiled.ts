@@ -93,12 +93,18 @@ export function compiled<R>(build: (db: Kysely<Database>) => Compilable<R>, form
  */
 export function compiledRows<T extends Record<string, RawBuilder<unknown>>, R>(
   build: (db: Kysely<Database>, rows: T[]) => Compilable<R>, row: T,
+  forms: { readonly postgres?: (db: Kysely<Database>, rows: T[]) => Compilable<R> } = {},
 ): { query(rows: number): Compiled<R> } {
   const byCount = new Map<number, Compiled<R>>();
   return {
     query(rows) {
       let q = byCount.get(rows);
-      if (!q) byCount.set(rows, (q = compiled((db) => build(db, Array.from({ length: rows }, () => row)))));
+      if (!q) {
+        const list = Array.from({ length: rows }, () => row);
+        const postgres = forms.postgres;
+        q = compiled((db) => build(db, list), postgres ? { postgres: (db) => postgres(db, list) } : {});
+        byCount.set(rows, q);
+      }
       return q;
     },
   };

@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AuditView } from '../../shared/api';
+import { sql } from 'kysely';
 import { compiledRows, P } from '../compiled';
+import { isPostgres } from '../dialect/postgres';
 import type { Tx } from '../schema';
 
 export interface AuditEntry {
@@ -14,9 +16,35 @@ export interface AuditEntry {
   readonly after?: unknown;
 }
 
+const AUDIT_COLUMNS = ['at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after'] as const;
+
+/**
+ * SQLite numbers a new line one above the highest (a rowid), so the log's numbers run without a gap. A PostgreSQL
+ * identity column would skip numbers (a rolled-back transaction keeps the numbers it drew, a crash loses those
+ * cached), and a reader takes a gap for a deleted line; there each line is numbered the same way, as the highest
+ * plus one. Safe because every write transaction holds the ledger's write lock (db/dialect/postgres.ts).
+ */
 const insertAudit = compiledRows((db, rows) => db.insertInto('audit_log').values(rows), {
   at: P, actor: P, action: P, entity: P, entity_id: P, before: P, after: P,
+}, {
+  postgres: (db, rows) => db.insertInto('audit_log').columns(['id', ...AUDIT_COLUMNS]).expression(sql`select
+    (select coalesce(max(id), 0) from audit_log) + v.n, ${sql.join(AUDIT_COLUMNS.map((c) => sql.ref(`v.${c}`)))}
+    from (values ${sql.join(rows.map((r, i) => sql`(${sql.lit(i + 1)}, ${sql.join(AUDIT_COLUMNS.map((c) => r[c]))})`))})
+    as v(n, ${sql.join(AUDIT_COLUMNS.map((c) => sql.id(c)))})`),
 });
+
+/** Writes lines of the stored shape (JSON already text), in order, in as many statements as needed. */
+async function insertAuditLines(db: Tx, lines: readonly Omit<StoredAuditLine, 'id'>[]): Promise<void> {
+  // A lone write still takes the write lock on PostgreSQL, which its numbering counts on (insertAudit).
+  if (isPostgres(db) && !db.isTransaction) {
+    await db.transaction().execute((trx) => insertAuditLines(trx, lines));
+    return;
+  }
+  for (let i = 0; i < lines.length; i += COPY_CHUNK) {
+    const chunk = lines.slice(i, i + COPY_CHUNK);
+    await insertAudit.query(chunk.length).run(db, chunk.flatMap((l) => AUDIT_COLUMNS.map((c) => l[c])));
+  }
+}
 
 /**
  * Appends lines to the audit log, in the given order (one statement for a list). There is
@@ -27,11 +55,10 @@ const insertAudit = compiledRows((db, rows) => db.insertInto('audit_log').values
 export async function appendAudit(db: Tx, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
   const list: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (list.length === 0) return;
-  const params: unknown[] = [];
-  for (const e of list) {
-    params.push(e.at, e.actor, e.action, e.entity, e.entityId, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after));
-  }
-  await insertAudit.query(list.length).run(db, params);
+  await insertAuditLines(db, list.map((e) => ({
+    at: e.at, actor: e.actor, action: e.action, entity: e.entity, entity_id: e.entityId,
+    before: e.before === undefined ? null : JSON.stringify(e.before), after: e.after === undefined ? null : JSON.stringify(e.after),
+  })));
 }
 
 /** One audit line as every reader sees it (the same shape the UI gets). */
@@ -125,9 +152,5 @@ const COPY_CHUNK = 500;
  * @example await appendStoredAudit(trx, auditMissingFrom(current, backup).lines)
  */
 export async function appendStoredAudit(db: Tx, lines: readonly StoredAuditLine[]): Promise<void> {
-  for (let i = 0; i < lines.length; i += COPY_CHUNK) {
-    await db.insertInto('audit_log')
-      .values(lines.slice(i, i + COPY_CHUNK).map(({ id: _id, ...line }) => line))
-      .execute();
-  }
+  await insertAuditLines(db, lines);
 }
