@@ -82,6 +82,8 @@ interface ImportFigures {
   readonly rejected: number;
   readonly values: number;
   readonly ms: number;
+  /** CPU time of the whole process (every thread) over the same span as `ms`: above `ms`, the work ran side by side. */
+  readonly cpuMs: number;
   readonly baseRssMb: number;
   readonly maxRssMb: number;
   /** Starting the verification worker, before the clock (the app keeps it for the session). */
@@ -111,16 +113,24 @@ async function childImport(db: string, dir: string, mode: VerifyMode): Promise<I
   const workerStartMs = verifier ? performance.now() - w0 : undefined;
   const baseRssMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const results = await importFiles(ledger, [dir], { acceptNewKeys: true, receivedOn: '2020-01-05', ...(verifier ? verifyingWith(verifier) : {}) });
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(c0);
   await verifier?.close();
   const values = await countRows(ledger.db, 'report_values');
   await ledger.close();
   return {
     files: results.length, accepted: results.filter((r) => r.status === 'accepted').length,
-    rejected: results.filter((r) => r.status === 'rejected').length, values, ms, baseRssMb,
+    rejected: results.filter((r) => r.status === 'rejected').length, values, ms, cpuMs, baseRssMb,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...(workerStartMs !== undefined ? { workerStartMs } : {}),
   };
+}
+
+/** The process's CPU time (user and system, all threads) since `start`, in ms. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 /** Parsers the floor can use: SheetJS, or the app's own reader (zip walk and XML, nothing verified). */
@@ -161,6 +171,7 @@ function childFloor(db: string, dir: string, parser: FloorParser): ImportFigures
   const files = readdirSync(dir).filter((f) => f.endsWith('.xlsx')).sort();
   const baseRssMb = mb(process.memoryUsage().rss);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   files.forEach((f, i) => {
     const sheets = parseRows(readFileSync(join(dir, f)), parser);
     // Committed as the app commits: GROUP_FILES files per transaction, one fsync each.
@@ -172,8 +183,9 @@ function childFloor(db: string, dir: string, parser: FloorParser): ImportFigures
   });
   if (sqlite.inTransaction) sqlite.exec('COMMIT');
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(c0);
   sqlite.close();
-  return { files: files.length, accepted: files.length, rejected: 0, values: 0, ms, baseRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return { files: files.length, accepted: files.length, rejected: 0, values: 0, ms, cpuMs, baseRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 function runChild<T = ImportFigures>(mode: 'import-worker' | 'import-inline' | 'floor' | 'parsers' | 'summaries', db: string, arg: string, extra = ''): T {
@@ -651,7 +663,8 @@ async function main(): Promise<void> {
       const app = runChild('import-worker', await freshOffice(`office-ratio-worker-${r}.db`), folder);
       const inlineRun = runChild('import-inline', await freshOffice(`office-ratio-inline-${r}.db`), folder);
       rounds.push({ floor: floorRun, app, inline: inlineRun });
-      log(`  round ${r}: floor ${fmt(floorRun.ms / 1000, 2)} s, app ${fmt(app.ms / 1000, 2)} s (${fmt(app.ms / floorRun.ms, 2)}×), one thread ${fmt(inlineRun.ms / 1000, 2)} s (${fmt(inlineRun.ms / floorRun.ms, 2)}×)`);
+      const cpu = (f: ImportFigures) => `CPU ${fmt(f.cpuMs / 1000, 2)} s`;
+      log(`  round ${r}: floor ${fmt(floorRun.ms / 1000, 2)} s (${cpu(floorRun)}), app ${fmt(app.ms / 1000, 2)} s (${cpu(app)}; ${fmt(app.ms / floorRun.ms, 2)}×), one thread ${fmt(inlineRun.ms / 1000, 2)} s (${cpu(inlineRun)}; ${fmt(inlineRun.ms / floorRun.ms, 2)}×)`);
     }
     const ratio = median(rounds.map((x) => x.app.ms / x.floor.ms));
     const inlineRatio = median(rounds.map((x) => x.inline.ms / x.floor.ms));
