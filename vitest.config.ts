@@ -19,6 +19,7 @@ export const POSTGRES_SUITES = [
   'tests/import/group-commit.test.ts',
   'tests/import/key-of-other-unit.test.ts',
   'tests/import/loop.test.ts',
+  'tests/import/pg-commit-lost.test.ts',
   'tests/import/pg-concurrent.test.ts',
   'tests/import/pg-connection-lost.test.ts',
   'tests/import/pg-group-wait.test.ts',

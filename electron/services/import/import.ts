@@ -178,7 +178,7 @@ async function importBatch(ctx: Ctx, role: Side, files: readonly string[], opts:
         r = await importAtSummary(ctx, batch, received, name, withBackup);
       }
       results.push({ file: name, ...r });
-      if (r.status === 'accepted') group?.added(results.length - 1);
+      if (r.status === 'accepted') group?.added(results.length - 1, received.pkg.manifest.packageId);
     } catch (caught) {
       if (caught instanceof NoBackup) {
         await group?.rollback();
@@ -281,6 +281,8 @@ class MergeGroup {
   private openedAt = 0;
   /** Indexes in `results` of the packages merged in the open group. */
   private merged: number[] = [];
+  /** The package id of one of them: whether the group was committed can be asked of the store by it. */
+  private witness: string | null = null;
 
   /** `forget`: the batch's cached reads are out of date, when a transaction begins and when one is lost. */
   constructor(private readonly db: Db, private readonly results: ImportFileResult[], private readonly forget: () => void = () => {}) {}
@@ -318,9 +320,10 @@ class MergeGroup {
     return out;
   }
 
-  /** The package at results[index] was merged in the open group. */
-  added(index: number): void {
+  /** The package at results[index], of id `packageId`, was merged in the open group. */
+  added(index: number, packageId: string): void {
     this.merged.push(index);
+    this.witness ??= packageId;
   }
 
   async commitIfDue(): Promise<void> {
@@ -334,9 +337,40 @@ class MergeGroup {
       await trx.commit().execute();
       this.trx = null;
       this.merged = [];
+      this.witness = null;
     } catch (err) {
-      await this.abandon(err);
+      if (failureOf(err) !== 'lost') {
+        await this.abandon(err);
+        return;
+      }
+      // The connection to a server can break after the server committed and before it said so: the store is
+      // asked anew, on a connection of its own once this one is given back.
+      this.trx = null;
+      await trx.rollback().execute().catch(() => undefined);
+      const committed = await this.committedAnyway();
+      if (committed === true) this.keepAfterLostCommit();
+      else await this.abandon(err, committed === null);
     }
+  }
+
+  /** Whether the store holds the open group's packages (a group is all or nothing); null when it cannot be asked. */
+  private async committedAnyway(): Promise<boolean | null> {
+    if (this.witness === null) return false;
+    try {
+      return await hasPackage(this.db, this.witness);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The group was committed although its connection broke on the way back: its packages stay imported, and say so. */
+  private keepAfterLostCommit(): void {
+    for (const i of this.merged) {
+      const r = this.results[i]!;
+      this.results[i] = { ...r, message: `${r.message.replace(/。$/, "")};保存时与数据库服务器的连接中断,已重新连接核实:这个文件已保存。` };
+    }
+    this.merged = [];
+    this.witness = null;
   }
 
   /** Drops the open group: nothing of it is written. */
@@ -344,21 +378,25 @@ class MergeGroup {
     const trx = this.trx;
     this.trx = null;
     this.merged = [];
+    this.witness = null;
     this.forget();
     if (trx && !trx.isRolledBack) await trx.rollback().execute().catch(() => undefined);
   }
 
-  /** The open group is lost: roll back what is left of it and refuse each of its packages. */
-  private async abandon(err: unknown): Promise<void> {
+  /**
+   * The open group is lost: roll back what is left of it and refuse each of its packages. `unknown`: its commit
+   * was sent and the connection broke before the answer, and the server could not be asked again.
+   */
+  private async abandon(err: unknown, unknown = false): Promise<void> {
     const merged = this.merged;
     await this.rollback();
     const failed = writeFailed(err);
     for (const i of merged) {
       const r = this.results[i]!;
-      this.results[i] = {
-        file: r.file, status: 'rejected', code: failed.code, message: `文件「${r.file}」未能导入:${failed.message}${failed.failure ? AGAIN_IS_SAFE : ''}`,
-        ...(r.unit ? { unit: r.unit } : {}),
-      };
+      const message = unknown
+        ? `文件「${r.file}」不能确定是否已导入:保存时与数据库服务器的连接中断,服务器可能已经保存,也可能没有,又无法重新连接核实。请在服务器恢复后再导入一次:已保存的会显示为重复,没有保存的会导入,都只导入一次。`
+        : `文件「${r.file}」未能导入:${failed.message}${failed.failure ? AGAIN_IS_SAFE : ''}`;
+      this.results[i] = { file: r.file, status: 'rejected', code: failed.code, message, ...(r.unit ? { unit: r.unit } : {}) };
     }
   }
 }
