@@ -101,6 +101,8 @@ export interface TaskSummary {
   readonly totalLeads: number;
   /** Lead units that owe the period (it is not before their start): none means the task is 未起报, not 未报送. */
   readonly owingLeads: number;
+  /** Of those, the ones whose due date has passed (owedNow): none means a task without a report is 待报送, not 未报送 yet. */
+  readonly overdueLeads: number;
   readonly status: TaskStatus | null;
   readonly indicators: readonly IndicatorSummary[];
   readonly completion: number | null;
@@ -149,12 +151,15 @@ export interface PeriodSummaryHeader {
  * some have reported, how many ("推进中(1/2家已报)"): its figures then hold only theirs.
  * @example taskStatusText({ status: '推进中', reportedLeads: 1, totalLeads: 2, owingLeads: 2 }) // '推进中（1/2家已报）'
  */
-/** A task's status, or for none reported 未报送, or 未起报 while none of its lead units owes the period yet. */
-export function statusWord(t: Pick<TaskSummary, 'status' | 'owingLeads'>): string {
-  return t.status ?? (t.owingLeads === 0 ? '未起报' : '未报送');
+/**
+ * A task's status; for none reported 未起报 while none of its lead units owes the period yet, 待报送 while the due
+ * date has not passed (as the unit view says of its lead units), then 未报送.
+ */
+export function statusWord(t: Pick<TaskSummary, 'status' | 'owingLeads' | 'overdueLeads'>): string {
+  return t.status ?? (t.owingLeads === 0 ? '未起报' : t.overdueLeads === 0 ? '待报送' : '未报送');
 }
 
-export function taskStatusText(t: Pick<TaskSummary, 'status' | 'reportedLeads' | 'totalLeads' | 'owingLeads'>): string {
+export function taskStatusText(t: Pick<TaskSummary, 'status' | 'reportedLeads' | 'totalLeads' | 'owingLeads' | 'overdueLeads'>): string {
   const status = statusWord(t);
   return t.totalLeads > 1 && t.reportedLeads < t.totalLeads && t.status !== null
     ? `${status}（${t.reportedLeads}/${t.totalLeads}家已报）`

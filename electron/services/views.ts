@@ -198,6 +198,7 @@ export async function unitDetail(ctx: Ctx, req: { period: string; unit: string }
       reportedLeads: role === 'lead' && isComplete(task, r) ? 1 : 0,
       totalLeads: role === 'lead' ? 1 : 0,
       owingLeads: role === 'lead' && owesPeriod(d, unit.id) ? 1 : 0,
+      overdueLeads: role === 'lead' && owedNow(d, unit.id) ? 1 : 0,
       status: r?.status ?? null,
       indicators,
       completion: meanCompletion(completions),

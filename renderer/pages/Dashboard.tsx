@@ -168,7 +168,7 @@ function TaskTable({ rows }: { readonly rows: readonly TaskSummary[] }) {
     { title: '类别', dataIndex: 'category', width: 150, ellipsis: true, ...view.column('category') },
     { title: '牵头单位', key: 'lead', width: 170, ellipsis: true, render: (_, t) => t.leadUnits.join('、') },
     { title: '报送', width: 76, align: 'center', ...view.column('reported'), render: (_, t) => `${t.reportedLeads}/${t.totalLeads}` },
-    { title: '状态', dataIndex: 'status', width: 90, ...view.column('status'), render: (s: string | null, t) => s ?? <Text type={t.owingLeads === 0 ? 'secondary' : 'danger'}>{statusWord(t)}</Text> },
+    { title: '状态', dataIndex: 'status', width: 90, ...view.column('status'), render: (s: string | null, t) => s ?? <Text type={t.overdueLeads === 0 ? 'secondary' : 'danger'}>{statusWord(t)}</Text> },
     { title: '完成度', dataIndex: 'completion', width: 180, ...view.column('completion'), render: (c: number | null, t) => <CompletionBar value={c} light={t.light} /> },
     { title: '灯号', dataIndex: 'light', width: 96, ...view.column('light'), render: (l: TaskSummary['light']) => <LightTag light={l} /> },
   ];

@@ -11,6 +11,7 @@ import { exportAssignment } from '../../electron/services/packages/packages';
 import { draftBulletin } from '../../electron/services/summaries/bulletin';
 import { loadPeriodData, periodFigures, summaryByUnit } from '../../electron/services/summaries/summaries';
 import { periodViews, unitDetail, updateSettings } from '../../electron/services/views';
+import { statusWord } from '../../shared/summaries';
 import { createLoop } from '../helpers/loop';
 import { createTestLedger, fixedClock } from '../helpers/ledger';
 
@@ -40,7 +41,10 @@ describe('September 2019: due 10月5日, inside the National Day holiday, moves 
     expect(renshe).toMatchObject({ state: '待报送', red: 0, onTime: 0, late: 0 });
     expect(dueDay.headline.missingUnitNames).not.toContain('市人社局');
     expect(dueDay.headline.unitsWaiting).toBeGreaterThan(0);
-    expect(dueDay.tasks.find((t) => t.leadUnits.includes('市人社局') && t.leadUnits.length === 1)!.light).toBe('none');
+    const rensheTask = dueDay.tasks.find((t) => t.leadUnits.includes('市人社局') && t.leadUnits.length === 1)!;
+    expect(rensheTask.light).toBe('none');
+    // The task view says of its task what the unit view says of the unit: 待报送, not 未报送, until the day is over.
+    expect(statusWord(rensheTask)).toBe('待报送');
     // Nor is a unit that has sent nothing yet named among the fast or the slow.
     const onDueDay = (await draftBulletin(office, { period: '2019-09' })).bulletin;
     expect(onDueDay.units).not.toContain('市人社局');
@@ -52,6 +56,7 @@ describe('September 2019: due 10月5日, inside the National Day holiday, moves 
     const after = periodFigures(await loadPeriodData(next, '2019-09'));
     expect(after.units.find((u) => u.unit === '市人社局')).toMatchObject({ state: '未报送', red: renshe.leadTasks });
     expect(after.headline.missingUnitNames).toContain('市人社局');
+    expect(statusWord(after.tasks.find((t) => t.no === rensheTask.no)!)).toBe('未报送');
     expect(after.headline.lateUnitNames).not.toContain('市残联');
     // The bulletin names the unit reported on 10月8日 among neither the late nor the missing.
     const bulletin = (await draftBulletin(next, { period: '2019-09' })).bulletin;
