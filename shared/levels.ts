@@ -219,12 +219,16 @@ const SHORT_FORM_BODIES = ['委', '纪委', '人大', '政协', '人民法院', 
  * - 团市委 → 团县委, the youth league's own word order;
  * - 市中级人民法院 → 县人民法院: a county has no intermediate court, its court is the basic people's court;
  * - a name without the parent's level word (宣城供电公司, 国网公司) keeps its name: it is not the parent's own.
- * The parent's level is that of its office name (市 when the name has none, as scopeWord reads it).
+ * The parent's level is that of its office name (市 when the name has none, as scopeWord reads it). An office of
+ * the parent's own level word (a county-level city, 广德市, under a city) takes its full name where a county takes
+ * its level word (广德市残联, 团广德市委): 市残联 would be the parent's own unit, and two units of one name under
+ * two offices are mistaken for each other (their packages even share a file name).
  * @example proposeUnitName('市人社局', '市民生工作办公室', '郎溪县') // '郎溪县人社局'
  */
 export function proposeUnitName(unit: string, parentOffice: string, office: string): string {
   const parent = firstPlace(parentOffice) ?? { place: '市', level: '市' };
-  const short = levelWord(office) || office;
+  const level = levelWord(office);
+  const short = level && level !== parent.level ? level : office;
   if (unit === `团${parent.level}委`) return `团${short}委`;
   const prefix = [parent.place, parent.level].find((p) => unit.startsWith(p) && unit.length > p.length);
   if (prefix === undefined) return unit;

@@ -29,8 +29,12 @@ describe('proposeUnitName: the parent’s unit → the subordinate office’s ow
     // A district and a county-level city take their own level word.
     ['市人社局', '市民生工作办公室', '宣州区', '宣州区人社局'],
     ['团市委', '市民生工作办公室', '宣州区', '团区委'],
-    ['市委组织部', '市民生工作办公室', '广德市', '市委组织部'],
     ['市人社局', '市民生工作办公室', '广德市', '广德市人社局'],
+    // A county-level city under a city: its full name where a county takes its level word, never the city's own names.
+    ['市委组织部', '市民生工作办公室', '广德市', '广德市委组织部'],
+    ['市残联', '市民生工作办公室', '广德市', '广德市残联'],
+    ['团市委', '市民生工作办公室', '广德市', '团广德市委'],
+    ['市中级人民法院', '市民生工作办公室', '广德市', '广德市人民法院'],
     // The parent's full place name, as a parent that signs with it writes its units.
     ['宣城市人社局', '宣城市民生工作办公室', '郎溪县', '郎溪县人社局'],
     ['市人社局', '宣城市民生工作办公室', '郎溪县', '郎溪县人社局'],
@@ -50,6 +54,12 @@ describe('proposeUnitName: the parent’s unit → the subordinate office’s ow
     ['市', '市民生工作办公室', '郎溪县', '市'],
   ])('%s (parent %s) at %s → %s', (unit, parent, office, expected) => {
     expect(proposeUnitName(unit, parent, office)).toBe(expected);
+  });
+
+  it('at a county-level city no unit keeps a name of the city’s own units', () => {
+    const cityUnits = new Set(PLAN_2019.units.map((u) => u.name).filter((n) => n.includes('市')));
+    const proposed = PLAN_2019.units.filter((u) => cityUnits.has(u.name)).map((u) => proposeUnitName(u.name, '市民生工作办公室', '广德市'));
+    expect(proposed.filter((n) => cityUnits.has(n))).toEqual([]);
   });
 
   it('every unit of the embedded plan gets a name of its own, no two the same, and the plan holds together', () => {

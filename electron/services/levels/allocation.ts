@@ -24,7 +24,7 @@ import { activePlan, nowIso, officeName, requireRole, type Ctx, type OpenLedger 
 import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
 import { KIND_LABELS, readPackageFile } from '../packages/package-data';
-import { freeFileName, safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
+import { safeName, signAndWrite, signingKey, type Destination, type ExportedPackage } from '../packages/packages';
 import { prepareRevision, saveRevision } from '../plan/revise';
 import { initSummary } from '../plan/setup';
 import { readCarried, type Carried } from '../plan/carry';
@@ -80,7 +80,7 @@ export async function exportAllocation(ctx: Ctx, opts: { office: string; noQuota
     ],
     data,
     // The time too, and never over another file: several 下达包 of one revision and day (quotas changed between them) are different packages.
-    fileName: opts.fileName ?? freeFileName(opts.outDir, `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${localDate(ctx.now(), 'minutes').replace(/[-:]/g, '').replace(' ', '-')}.xlsx`),
+    fileName: opts.fileName ?? `下达包-${safeName(office.name)}-${plan.year}-第${plan.revision}版-${localDate(ctx.now(), 'minutes').replace(/[-:]/g, '').replace(' ', '-')}.xlsx`,
   }, opts.outDir, key);
   const tasked = targets.filter((t) => t.value !== null).length;
   // A typo (7000 for 70) shows as shares adding up to more than the target: said when the package is made, not

@@ -76,8 +76,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
 
 /**
  * `fileName` in `outDir`, or, when a file of that name is there already, the same name with -2, -3 … before its
- * extension: a package written must never replace another on the USB stick (two 下达包 of one day for one office
- * are two packages).
+ * extension: a package written must never replace another on the USB stick (signAndWrite names every package so).
  * @example freeFileName('/media/usb', '下达包-郎溪县-2019-第1版-20190704-0930.xlsx') // '下达包-郎溪县-2019-第1版-20190704-0930-2.xlsx' if taken
  */
 export function freeFileName(outDir: string, fileName: string): string {
@@ -168,7 +167,9 @@ export async function signAndWrite(ctx: Ctx, draft: Draft, outDir: string, signW
     from: draft.from, to: draft.to, recipient: draft.recipient, unit: draft.unit, periods: draft.periods, revision: draft.revision, createdAt,
   };
   const bytes = writePackage({ manifest, sheets: [cover, ...draft.sheets], data: draft.data, key });
-  const file = join(outDir, draft.fileName);
+  // Never over another file: two units of the same name under two offices (a county-level city's 市残联 and the
+  // city's), or the same package made twice, are two packages on one USB stick.
+  const file = join(outDir, freeFileName(outDir, draft.fileName));
   await writeFileAtomic(file, bytes);
   const fileName = basename(file);
   await ctx.db.transaction().execute(async (trx) => {
