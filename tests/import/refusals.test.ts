@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { writePackage } from '../../electron/services/packages/package-writer';
 import { lockPeriod } from '../../electron/services/entry/periods';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { CANLIAN_JUNE, createLoop, juneAfterMay, snapshotData, type Loop } from '../helpers/loop';
+import { writeZip } from '../packages/helpers';
 
 const FIXTURES = new URL('../fixtures/packages/', import.meta.url).pathname;
 
@@ -293,6 +294,28 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     expect(byFile['市残联6月(加密).xlsx']!.message).toContain('文件设置了打开密码(已加密)');
     expect(byFile['填报包-市残联-2019-06-第1版.xlsx']!.status).toBe('accepted');
     expect(await snapshotData(loop.office.db)).toBe(before);
+  });
+
+  it('a folder with a folder per unit: those are read too; a zip is listed; a folder with nothing in it is refused, not 0 files done', async () => {
+    const loop = await pinnedLoop();
+    const drive = join(loop.dir, 'drive');
+    // One folder per unit, as clerks keep them, one of them a level deeper (May is in already: a duplicate); a package
+    // zipped up; the recycle bin, not read.
+    mkdirSync(join(drive, '市残联', '6月'), { recursive: true });
+    mkdirSync(join(drive, '$RECYCLE.BIN'));
+    const [may, june] = readdirSync(loop.usb).filter((f) => f.endsWith('.xlsx')).sort();
+    copyFileSync(join(loop.usb, may!), join(drive, '市残联', may!));
+    copyFileSync(join(loop.usb, june!), join(drive, '市残联', '6月', june!));
+    copyFileSync(join(loop.usb, june!), join(drive, '$RECYCLE.BIN', june!));
+    writeFileSync(join(drive, '市残联6月.zip'), writeZip([{ name: june!, data: readFileSync(join(loop.usb, june!)) }]));
+    const results = await importFiles(loop.office, [drive], { acceptNewKeys: true, receivedOn: '2019-07-04' });
+    expect(results.map((r) => [r.file, r.status])).toEqual([['市残联6月.zip', 'rejected'], [may, 'duplicate'], [june, 'accepted']]);
+    expect(results[0]!.message).toContain('这是一个压缩文件(zip),里面有 1 个文件,本身不是数据包。请先解压');
+
+    const empty = join(loop.dir, 'empty');
+    mkdirSync(join(empty, '郎溪县'), { recursive: true });
+    writeFileSync(join(empty, '说明.txt'), '6月报表');
+    await expect(importFiles(loop.office, [empty], {})).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('所选文件夹「empty」(含其中三层以内的子文件夹)里没有找到数据包') });
   });
 
   it('one bad file never stops the rest of a batch', async () => {

@@ -71,9 +71,11 @@ describe('not a package at all', () => {
     expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 
-  it('a zip that is not a workbook', () => {
+  it('a zip that is not a workbook; one of packages zipped up says to unzip it first', () => {
     const zip = writeZip([{ name: 'readme.txt', data: Buffer.from('hello') }]);
-    expectRefused(zip, 'E_NOT_A_PACKAGE', '不是Excel数据包(xlsx)文件');
+    expectRefused(zip, 'E_NOT_A_PACKAGE', '这是一个压缩文件(zip)或其他程序的文件,不是 Excel 数据包(.xlsx)');
+    const zipped = writeZip([{ name: '郎溪县/汇总包-郎溪县-2019-06-第2版.xlsx', data: fixture('report-signed-by-test-unit-key.xlsx') }]);
+    expectRefused(zipped, 'E_NOT_A_PACKAGE', '这是一个压缩文件(zip),里面有 1 个文件,本身不是数据包。请先解压');
     expect(reader.readWorkbook).not.toHaveBeenCalled();
   });
 

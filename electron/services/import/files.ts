@@ -7,13 +7,24 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * A folder's files an import reads: packages (.xlsx), and spreadsheets a package may have been saved
- * again as (.xls, .et, .ods, .xlsm, .xlsb), refused each with what it is rather than passed over in
- * silence: the office learns a unit sent something. Not Office's lock files (~$…) nor hidden ones.
+ * A folder's files an import reads: packages (.xlsx), spreadsheets a package may have been saved again as
+ * (.xls, .et, .ods, .xlsm, .xlsb) and zip files (a package renamed, or packages zipped up), each refused with what
+ * it is rather than passed over in silence: the office learns a unit sent something. Not Office's lock files (~$…)
+ * nor hidden ones.
  */
-const IMPORTED = /\.(?:xlsx|xlsm|xlsb|xls|et|ods)$/i;
+const IMPORTED = /\.(?:xlsx|xlsm|xlsb|xls|et|ods|zip)$/i;
 
-/** Files to import from paths that may be files or folders (a folder: its spreadsheet files, sorted). */
+/**
+ * Folders inside a chosen folder are read too, to this depth: a clerk keeps one folder per county or unit on the
+ * stick. Not deeper, so that choosing a whole drive does not walk everything on it; not the system's own folders.
+ */
+const FOLDER_DEPTH = 3;
+const NOT_READ_FOLDERS = /^(?:\$RECYCLE\.BIN|System Volume Information|\..*)$/i;
+
+/**
+ * Files to import from paths that may be files or folders. A folder gives its spreadsheet and zip files, sorted,
+ * then those of its folders in turn (FOLDER_DEPTH).
+ */
 export function expandPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -24,15 +35,26 @@ export function expandPaths(paths: readonly string[]): string[] {
       out.push(p); // reported as unreadable by the import, in its place in the batch
       continue;
     }
-    if (st.isDirectory()) {
-      const names = readdirSync(p).filter((n) => IMPORTED.test(n) && !n.startsWith('~$') && !n.startsWith('.')).sort();
-      out.push(...names.map((n) => join(p, n)));
-    } else {
-      out.push(p);
-    }
+    if (st.isDirectory()) folderFiles(p, FOLDER_DEPTH, out);
+    else out.push(p);
   }
   return out;
 }
+
+function folderFiles(dir: string, depth: number, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // a folder that cannot be listed holds nothing this import can read
+  }
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const files = entries.filter((e) => !e.isDirectory() && IMPORTED.test(e.name) && !e.name.startsWith('~$') && !e.name.startsWith('.')).sort(byName);
+  out.push(...files.map((e) => join(dir, e.name)));
+  if (depth === 0) return;
+  for (const e of entries.filter((x) => x.isDirectory() && !NOT_READ_FOLDERS.test(x.name)).sort(byName)) folderFiles(join(dir, e.name), depth - 1, out);
+}
+
 
 /** A file's size for the read-ahead budget; one that cannot be read costs nothing (it is refused at once). */
 export function sizeOf(file: string): number {

@@ -90,6 +90,10 @@ export async function importFiles(ctx: Ctx, paths: readonly string[], opts: Impo
   const dateProblem = opts.receivedOn === undefined ? null : receivedOnProblem(opts.receivedOn, today(ctx));
   if (dateProblem !== null) throw new LedgerError('E_VALIDATION', `${dateProblem},没有导入任何文件。请填写这批文件实际收到的日期。`);
   const files = expandPaths(paths);
+  if (files.length === 0 && paths.length > 0) {
+    const where = paths.length === 1 ? `所选文件夹「${basename(paths[0]!)}」` : '所选的文件夹';
+    throw new LedgerError('E_NOT_FOUND', `${where}(含其中三层以内的子文件夹)里没有找到数据包(.xlsx 文件),没有导入任何文件。请确认选的是U盘上存放数据包的文件夹。`);
+  }
   const role = await roleOf(ctx);
   if (opts.dryRun || files.length === 0) return importBatch(ctx, role, files, opts, null);
   const lock = {

@@ -351,15 +351,29 @@ export function readWorkbookFile(bytes: Buffer | Uint8Array, limits: Limits = DE
   const parts = inspectZip(buf, limits);
   if (!parts.has('[content_types].xml')) {
     const odf = parts.get('mimetype')?.toString('latin1').startsWith('application/vnd.oasis.opendocument');
-    throw new PackageError('E_NOT_A_PACKAGE', odf ? `这是 OpenDocument 文件(.ods,LibreOffice 或 WPS 另存的格式),${RESAVED}` : '不是Excel数据包(xlsx)文件');
+    throw new PackageError('E_NOT_A_PACKAGE', odf ? `这是 OpenDocument 文件(.ods,LibreOffice 或 WPS 另存的格式),${RESAVED}` : zippedUp(parts));
   }
 
   // (c) read the parts a package may hold, exactly as inflated and checked in (b)
   return parseWorkbook(parts, limits);
 }
 
+/** What a clerk is asked to do about a package changed after it was signed. */
+const EDITED = '。请让发送方重新导出,不要手工修改数据包。';
+
 /** What a clerk is asked to do about a package saved again in another format. */
 const RESAVED = '不是数据包:数据包是本程序导出的 .xlsx 文件,可能被打开后另存为了其他格式。请让发送方用本程序重新导出,直接发送导出的文件。';
+
+/**
+ * A zip that is not a workbook: most often packages zipped up to be sent together (or zipped twice), which are
+ * read once unzipped.
+ */
+function zippedUp(parts: Parts): string {
+  const inner = [...parts.keys()].filter((n) => /\.(?:xlsx|zip)$/.test(n)).length;
+  return inner > 0
+    ? `这是一个压缩文件(zip),里面有 ${inner} 个文件,本身不是数据包。请先解压(右键→解压到当前文件夹),再导入解压出的 .xlsx 数据包。`
+    : '这是一个压缩文件(zip)或其他程序的文件,不是 Excel 数据包(.xlsx)。如果数据包在压缩文件里,请先解压再导入;否则请让发送方用本程序重新导出,直接发送导出的文件。';
+}
 
 /** OLE2 compound files: Excel 97–2003 (.xls), WPS (.et), and Excel's or WPS's password-encrypted .xlsx. */
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -647,7 +661,7 @@ function readSignatureSheet(wb: ParsedWorkbook): SignatureCells {
     const cell = colA(r);
     if (isEmptyCell(cell)) break;
     const s = str(r);
-    if (s === null) throw new PackageError('E_TAMPERED', `签名页内容被改动:A${r + 1} 不是文字`);
+    if (s === null) throw new PackageError('E_TAMPERED', `签名页内容被改动:A${r + 1} 不是文字${EDITED}`);
     chunks.push(s);
   }
   return { manifestText, signature, contentText: chunks.join('') };
@@ -674,7 +688,7 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
   try {
     raw = JSON.parse(textValue);
   } catch {
-    throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法解析');
+    throw new PackageError('E_TAMPERED', `签名页内容被改动:内容数据无法解析${EDITED}`);
   }
   // The writer stores the canonical text itself, so its hash is normally the signed one and the
   // canonical form need not be built again (a tenth of verifying). Only a text that differs (a
@@ -685,10 +699,10 @@ function parseContent(textValue: string, manifest: Manifest, limits: Limits): Pa
     try {
       hash = sha256Hex(canonicalJson(raw));
     } catch {
-      throw new PackageError('E_TAMPERED', '签名页内容被改动:内容数据无法规范化');
+      throw new PackageError('E_TAMPERED', `签名页内容被改动:内容数据无法规范化${EDITED}`);
     }
   }
-  if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', '签名页内容被改动:内容摘要与签名清单不符');
+  if (hash !== manifest.contentHash) throw new PackageError('E_TAMPERED', `签名页内容被改动:内容摘要与签名清单不符${EDITED}`);
   const content = checkedContent(raw, limits);
   if (content.sheets.some((s) => s.name === SIGNATURE_SHEET)) {
     throw new PackageError('E_UNREADABLE', '数据包内容不符合格式规范(签名页名称被用作可见表)');
@@ -768,7 +782,7 @@ function compareVisibleSheets(wb: ParsedWorkbook, signedSheets: readonly SheetCo
   parts.push(...cellParts);
   let message = `数据包内容被改动:${parts.join(';')}`;
   if (named.length > cellParts.length || cellCount > diffs.length) message += ` 等,共 ${cellCount} 处`;
-  message += '。请让发送方重新导出,不要手工修改数据包。';
+  message += EDITED;
 
   const details: PackageErrorDetails = { cells: diffs };
   if (cellCount > diffs.length) details.cellCount = cellCount;
