@@ -374,6 +374,7 @@ async function planRevise(args: Args, io: Io, json: boolean): Promise<number> {
     io.out(`${dryRun ? '(预览,未保存)' : ''}第${r.from}版 → 第${r.from + 1}版,共 ${changes.length} 处变化:`);
     for (const c of changes) io.out(`  · ${c.words}`);
     io.out(units.length > 0 ? `任务有变化的单位(${units.length} 个,需要新的任务包):${units.join('、')}` : '没有单位的任务发生变化。');
+    for (const n of r.notes) io.out(`注意:${n}`);
     if (dryRun) {
       io.out('以上为预览,未做任何修改。确认后去掉 --dry-run 再运行一次即保存为新版本。');
       return 0;
@@ -1053,6 +1054,7 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
                 : `${dryRun ? '试读' : '已读回'}任务分解表 ${from}:${r.changes.length} 处${dryRun ? '将修改(未保存)' : '修改(已记入审计日志)'}`);
               for (const c of r.changes) io.out(`  任务${c.task} 指标${c.indicator}「${c.name}」${c.column}:${show(c.before)} → ${show(c.after)}`);
               if (r.unexplained.length > 0) io.out(`合计与目标不一致、尚未说明原因的指标 ${r.unexplained.length} 个:\n${unexplainedLines(r.unexplained).join('\n')}`);
+              for (const n of r.notes) io.out(`注意:${n}`);
             }
             return 0;
           }

@@ -273,6 +273,8 @@ export interface RevisionView {
   readonly dryRun: boolean;
   readonly changes: readonly string[];
   readonly units: readonly string[];
+  /** What else the revision asks of the clerk (new 下达包, closed periods recomputed), in Chinese. */
+  readonly notes: readonly string[];
 }
 
 /** One kept revision of the plan. */
@@ -638,7 +640,7 @@ export interface ResponseMap {
   'offices:rename': OfficesView;
   'offices:move': OfficesView;
   'quotas:get': QuotaGridView;
-  'quotas:save': { readonly changes: readonly QuotaChangeView[]; readonly grid: QuotaGridView };
+  'quotas:save': { readonly changes: readonly QuotaChangeView[]; readonly notes: readonly string[]; readonly grid: QuotaGridView };
   'offices:exportAllocation': AllocationExport | null;
   'app:chooseAllocation': AllocationPreview | null;
   'app:setupOffice': { readonly info: AppInfo; readonly preview: AllocationPreview };

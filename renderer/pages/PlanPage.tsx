@@ -172,6 +172,7 @@ export function PlanPage() {
             <Paragraph>第 {rev.from} 版 → 第 {rev.from + 1} 版,共 <Text strong data-testid="revision-count">{rev.changes.length}</Text> 处变化。已存的报送数据不会被改写;删除的任务或指标若已有数据则退出计划、数据保留。</Paragraph>
             <Changes changes={rev.changes} />
             {rev.units.length > 0 && <Paragraph className="revision-units">任务有变化的单位({rev.units.length} 个,保存后需要新的任务包):{rev.units.join('、')}</Paragraph>}
+            {rev.notes.map((n) => <Paragraph key={n} type="warning" data-testid="revision-note">注意:{n}</Paragraph>)}
           </>
         ))}
       </Modal>
@@ -201,6 +202,7 @@ export function PlanPage() {
           ...(saved && saved.units.length > 0 ? [<Button key="send" type="primary" onClick={() => void sendAssignments(saved.units)} data-testid="send-assignments">生成这些单位的任务包…</Button>] : []),
         ]}>
         {saved && <Paragraph>已记入审计日志和修订记录。{saved.units.length > 0 ? `任务有变化的 ${saved.units.length} 个单位需要新的任务包:${saved.units.join('、')}。` : '没有单位需要新的任务包。'}</Paragraph>}
+        {saved?.notes.map((n) => <Paragraph key={n} type="warning">注意:{n}</Paragraph>)}
       </Modal>
     </Card>
   );

@@ -123,6 +123,7 @@ export function QuotasPage() {
       setGrid(r.grid);
       setDrafts(new Map());
       void message.success(`已保存 ${r.changes.length} 处修改(已记入审计日志)`);
+      for (const n of r.notes) void message.warning({ content: n, duration: 10 });
       changed();
     } catch (err) {
       report(err, '任务分解未保存');

@@ -6,6 +6,7 @@ import { handDueProblem } from '../../../shared/rules/deadlines';
 import { activePlan, dueDayOf, nowIso, requireRole, type Ctx } from '../context';
 import { dueOfPeriod } from '../deadlines';
 import { resolvePeriod } from './entry';
+import { listPeriods, type PlanModel } from '../../../db/queries/plan';
 import { periodViews } from '../views';
 
 async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: string | null): Promise<PeriodView> {
@@ -24,6 +25,19 @@ async function setLocked(ctx: Ctx, period: string, locked: boolean, reason: stri
     });
   });
   return (await periodViews(ctx)).find((p) => p.period === period)!;
+}
+
+/**
+ * What a change of targets (a plan revision, a quota) does to the periods already closed, in words for the clerk:
+ * their figures are worked out from the targets as they are now, so they move; the workbooks and bulletins saved
+ * at the close do not. Null when no period is locked.
+ */
+export async function lockedPeriodsNote(ctx: Ctx, plan: Pick<PlanModel, 'id' | 'frequency'>): Promise<string | null> {
+  const locked = (await listPeriods(ctx.db, plan.id)).filter((p) => p.locked);
+  if (locked.length === 0) return null;
+  const labels = locked.map((p) => periodLabel(p.period, plan.frequency));
+  const named = labels.length <= 3 ? labels.join('、') : `${labels[0]}至${labels.at(-1)}等 ${labels.length} 期`;
+  return `已关账的${named}的完成率和灯号会按新的目标重新计算,关账时导出保存的汇总表和通报不变;需要留存按原目标的数字,请先导出这些期的汇总表再保存。`;
 }
 
 /** Closes a summarised period: no entry or import may change it until it is reopened. Audited. */

@@ -25,7 +25,7 @@ export function levelHandlers(deps: HandlerDeps) {
     'quotas:save': async (req) => {
       const ctx = await session.require();
       const saved = await saveQuotas(ctx, req, { source: '任务分解页' });
-      return { changes: saved.changes, grid: await quotaGrid(ctx) };
+      return { changes: saved.changes, notes: saved.notes, grid: await quotaGrid(ctx) };
     },
     'offices:exportAllocation': async (req) => {
       const ctx = await session.require();

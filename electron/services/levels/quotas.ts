@@ -10,6 +10,7 @@ import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { listOffices, loadQuotas, setQuota, setQuotaReason } from '../../../db/queries/levels';
 import type { IndicatorModel, PlanModel, TaskModel } from '../../../db/queries/plan';
 import { activePlan, nowIso, officeName, requireRole, type Ctx } from '../context';
+import { lockedPeriodsNote } from '../entry/periods';
 
 /** The heading of the target column: 全市目标 for a city's office, 全县目标 for a county's. */
 export function targetHeader(own: string): string {
@@ -72,6 +73,8 @@ export interface SavedQuotas {
   /** Rows that do not add up to their target and have no reason yet, after the save. */
   readonly unexplained: readonly QuotaRowView[];
   readonly dryRun: boolean;
+  /** Closed periods whose figures a changed quota moves (lockedPeriodsNote), when a quota changed. */
+  readonly notes: readonly string[];
 }
 
 const MAX_REASON = 500;
@@ -144,7 +147,8 @@ export async function saveQuotas(ctx: Ctx, edits: QuotaEdits, opts: { readonly d
     });
   }
   const after = opts.dryRun ? applied(before, changes) : await quotaGrid(ctx);
-  return { changes, unexplained: after.rows.filter((r) => r.needsReason && r.reason === null), dryRun: opts.dryRun ?? false };
+  const moved = writes.length > 0 ? await lockedPeriodsNote(ctx, await activePlan(ctx)) : null;
+  return { changes, unexplained: after.rows.filter((r) => r.needsReason && r.reason === null), dryRun: opts.dryRun ?? false, notes: moved === null ? [] : [moved] };
 }
 
 /** One audit line per indicator changed: its cells before and after, by column. */

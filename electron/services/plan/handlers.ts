@@ -31,7 +31,7 @@ function demoThrough(year: number, frequency: ReportingFrequency, now: Date): st
 const PLAN_FILTER: readonly FileFilter[] = [{ name: '工作计划 (*.docx, *.txt, *.xlsx, *.json)', extensions: ['docx', 'txt', 'xlsx', 'json'] }];
 
 function revisionView(r: RevisionResult): RevisionView {
-  return { from: r.from, to: r.to, dryRun: r.dryRun, changes: r.diff.changes.map((c) => c.words), units: r.diff.units };
+  return { from: r.from, to: r.to, dryRun: r.dryRun, changes: r.diff.changes.map((c) => c.words), units: r.diff.units, notes: r.notes };
 }
 
 export function planHandlers(deps: HandlerDeps) {

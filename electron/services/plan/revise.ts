@@ -13,6 +13,8 @@ import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revi
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, requireRole, today, type Ctx } from '../context';
 import { firstOwedPeriod, recordStart } from '../entry/starts';
+import { lockedPeriodsNote } from '../entry/periods';
+import { listOffices } from '../../../db/queries/levels';
 import { exportAssignment, type ExportedPackage } from '../packages/packages';
 
 export interface RevisionResult {
@@ -23,6 +25,18 @@ export interface RevisionResult {
   readonly diff: PlanDiff;
   /** New assignment packages written (with `outDir`), one per unit of `diff.units` that still has tasks. */
   readonly packages: readonly (ExportedPackage & { readonly unit: string })[];
+  /** What else the revision asks of the clerk: new 下达包 for the subordinate offices, closed periods recomputed. */
+  readonly notes: readonly string[];
+}
+
+/** revisePlan's notes for a revision that changes something (revisionNotes). */
+async function revisionNotes(ctx: Ctx): Promise<string[]> {
+  const plan = await activePlan(ctx);
+  const offices = (await listOffices(ctx.db)).map((o) => o.name);
+  return [
+    ...(offices.length > 0 ? [`下级汇总端(${offices.length} 个)需要新的下达包:${offices.join('、')}(ledger assign --all-offices,或「下级汇总端」页);目标有变化的指标请先在任务分解表中核对各下级的分解任务。`] : []),
+    ...[await lockedPeriodsNote(ctx, plan)].filter((n): n is string => n !== null),
+  ];
 }
 
 /**
@@ -119,7 +133,9 @@ export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRu
   const prepared = await prepareRevision(ctx, next);
   const { current, revised, diff } = prepared;
   const unchanged = diff.changes.length === 0;
-  if (opts.dryRun || unchanged) return { from: current.revision, to: current.revision, dryRun: opts.dryRun ?? false, diff, packages: [] };
+  if (unchanged) return { from: current.revision, to: current.revision, dryRun: opts.dryRun ?? false, diff, packages: [], notes: [] };
+  const notes = await revisionNotes(ctx);
+  if (opts.dryRun) return { from: current.revision, to: current.revision, dryRun: true, diff, packages: [], notes };
 
   const at = nowIso(ctx);
   await ctx.db.transaction().execute(async (trx) => saveRevision(trx, ctx, prepared, at));
@@ -133,5 +149,5 @@ export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRu
       packages.push({ unit, ...await exportAssignment(ctx, { unit, outDir: opts.outDir }) });
     }
   }
-  return { from: current.revision, to: revised.revision, dryRun: false, diff, packages };
+  return { from: current.revision, to: revised.revision, dryRun: false, diff, packages, notes };
 }

@@ -1,0 +1,42 @@
+/**
+ * Changing targets after counties got their 下达包 or after a period was closed: the clerk is told what else
+ * that asks (new 下达包 for every county) and what it does to the closed periods (their figures are worked out
+ * again from the new targets; what was saved at the close stays as it was).
+ */
+import { describe, expect, it } from 'vitest';
+import { planModelToDef } from '../../db/queries/plan';
+import { activePlan } from '../../electron/services/context';
+import { lockPeriod } from '../../electron/services/entry/periods';
+import { saveQuotas } from '../../electron/services/levels/quotas';
+import { revisePlan } from '../../electron/services/plan/revise';
+import type { PlanDef } from '../../shared/domain';
+import { createLoop } from '../helpers/loop';
+
+describe('a change of targets at a city with counties and a closed period', () => {
+  it('plan revise names the counties that need a new 下达包 and says the closed period is recomputed; so does a quota', async () => {
+    const loop = await createLoop();
+    const city = loop.office;
+    const plan = planModelToDef(await activePlan(city));
+    const next: PlanDef = {
+      ...plan,
+      categories: plan.categories.map((c, k) => (k > 0 ? c : {
+        ...c, tasks: c.tasks.map((t, j) => (j > 0 ? t : { ...t, indicators: t.indicators.map((i, n) => (n > 0 ? i : { ...i, target: i.target + 50 })) })),
+      })),
+    };
+
+    const open = await revisePlan(city, next, { dryRun: true });
+    expect(open.notes).toEqual([expect.stringMatching(/^下级汇总端\(7 个\)需要新的下达包:宣州区、郎溪县、广德市、宁国市、泾县、绩溪县、旌德县/)]);
+
+    await lockPeriod(city, '2019-06');
+    const closed = await revisePlan(city, next, { dryRun: true });
+    expect(closed.notes[1]).toBe('已关账的2019年6月的完成率和灯号会按新的目标重新计算,关账时导出保存的汇总表和通报不变;需要留存按原目标的数字,请先导出这些期的汇总表再保存。');
+    const saved = await revisePlan(city, next);
+    expect(saved.notes).toEqual(closed.notes);
+
+    const quota = await saveQuotas(city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 40 }], reasons: [] });
+    expect(quota.notes).toEqual([closed.notes[1]]);
+    // A reason alone changes no figure: nothing to say.
+    const reason = await saveQuotas(city, { quotas: [], reasons: [{ task: 1, indicator: 1, reason: '郎溪县另有省级任务' }] });
+    expect(reason.notes).toEqual([]);
+  });
+});
