@@ -204,3 +204,12 @@ export function officeNameProblem(name: string): string | null {
   if (invisible) return `汇总单位名称的${invisible}`;
   return null;
 }
+
+/**
+ * What a refusal of a package addressed to another office says of the two names: that they are the same only when
+ * they are (two offices may keep one default name); otherwise nothing, the names speak for themselves.
+ * @example namesAlike('市民生工作办公室', '市民生工作办公室') + '不是同一个汇总端' // '即使名称相同,也不是同一个汇总端'
+ */
+export function namesAlike(to: string, ours: string): string {
+  return to.trim() === ours.trim() ? '即使名称相同,也' : '';
+}

@@ -75,7 +75,7 @@ describe('a report is for the office whose key it names', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('(E_WRONG_RECIPIENT)');
     expect(refused.out).toContain(`发给密钥指纹为 ${b} 的汇总端`);
-    expect(refused.out).toContain(`本机汇总端的指纹是 ${a}`);
+    expect(refused.out).toContain(`本机汇总端(「${DEFAULT_OFFICE_NAME}」)的指纹是 ${a}`);
     expect(refused.out).toContain('即使名称相同,也不是同一个汇总端');
     expect(await snapshotOf(A)).toBe(before);
     expect((await keysOf(A)).own).toBe(a);

@@ -29,7 +29,8 @@ import type { Database, Db, Tx } from '../../../db/schema';
 import { ruleDueOf } from '../deadlines';
 import { answerReturns } from '../entry/returns';
 import { recordSetupStart } from '../entry/starts';
-import { activePlan, nowIso, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
+import { activePlan, nowIso, officeName, openLedger, requireRole, roleOf, today, type Ctx, type OpenLedger, type Role as Side } from '../context';
+import { namesAlike } from '../../../shared/format';
 import { backupWhenNeeded, type PendingBackup } from '../backup/backup';
 import { withWriterLock, type Waiting } from './writer-lock';
 import { isPostgres } from '../../../db/dialect/postgres';
@@ -560,8 +561,10 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
     const { wrongLevel } = await import('../levels/rollup-import');
     const level = await wrongLevel(ctx, m);
     if (level !== null) refuse('E_WRONG_RECIPIENT', level, { recipient: m.recipient, own: batch.fingerprint });
-    refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端的指纹是 ${batch.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
-      + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
+    const ours = await officeName(ctx);
+    const elsewhere = namesAlike(m.to, ours) === '' ? `请把这个文件交给「${m.to}」导入。` : '';
+    refuse('E_WRONG_RECIPIENT', `这个填报包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机汇总端(「${ours}」)的指纹是 ${batch.fingerprint}:${namesAlike(m.to, ours)}不是同一个汇总端,未导入。${elsewhere}`
+      + `${m.unit}的程序是按那个汇总端的任务包建立的。请电话与该单位核对其「设置」页上的汇总端密钥指纹;如果它确实应当向本机报送,请从本机生成任务包交给它,按新任务包重新建立填报端后再导出。`, { recipient: m.recipient, own: batch.fingerprint });
   }
   if (m.planId !== plan.id) {
     // Another year's report, the commonest case after a new year is started: say which year's ledger takes it.

@@ -21,6 +21,7 @@ import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/pl
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import { activePlan, nowIso, officeName, requireRole, type Ctx, type OpenLedger } from '../context';
+import { namesAlike } from '../../../shared/format';
 import type { CellValue, PackageFile, PackageKind } from '../packages/package-format';
 import { archive } from '../packages/archive';
 import { KIND_LABELS, readPackageFile } from '../packages/package-data';
@@ -397,6 +398,9 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   const m = pkg.manifest;
   const parent = await getParent(ctx.db);
   if (!parent) {
+    if (pkg.fingerprint === await getSetting(ctx.db, 'fingerprint')) {
+      throw new LedgerError('E_WRONG_RECIPIENT', `这是本机自己生成的下达包(发给「${m.to}」的),应由${m.to}的汇总端导入(新建时 ledger init --from 该下达包),不需要在本机导入,未导入。`);
+    }
     throw new LedgerError('E_WRONG_RECIPIENT', `本机汇总端不是按上级汇总端的下达包建立的,不能导入下达包(这个下达包是「${m.from}」发给「${m.to}」的)。`
       + `如果本机应作为「${m.to}」的汇总端,请另建一个数据库:ledger init --db 新文件.db --from 该下达包(或在首次设置时选「用上级下达包建立本级汇总端」)。`);
   }
@@ -405,7 +409,7 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
   }
   const own = await getSetting(ctx.db, 'fingerprint');
   if (m.recipient !== null && m.recipient !== own) {
-    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机的指纹是 ${own}:即使名称相同,也不是发给本机的,未导入。请上级汇总端核对后重新生成。`, { recipient: m.recipient, own });
+    throw new LedgerError('E_WRONG_RECIPIENT', `这个下达包是发给密钥指纹为 ${m.recipient} 的汇总端(「${m.to}」)的,本机的指纹是 ${own}:${namesAlike(m.to, await officeName(ctx))}不是发给本机的,未导入。请上级汇总端核对后重新生成。`, { recipient: m.recipient, own });
   }
   // Before the parent has this office's key (its first 汇总包), the name the parent lists it under is all that
   // tells one of its offices from another; once addressed to the key, a new name in the parent's list is taken.

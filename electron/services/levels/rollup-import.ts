@@ -17,7 +17,8 @@ import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/pa
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
-import { nowIso, today, type Ctx } from '../context';
+import { nowIso, officeName, today, type Ctx } from '../context';
+import { namesAlike } from '../../../shared/format';
 import { archive } from '../packages/archive';
 import { fingerprint, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
 import type { Manifest, PackageFile } from '../packages/package-format';
@@ -113,7 +114,13 @@ export async function importRollup(
     refuse('E_WRONG_RECIPIENT', `这是本机自己生成的汇总包(${m.unit}报送上级「${m.to}」的),不需要在本机导入,未导入。请把它交给上级汇总端「${m.to}」导入。`, { recipient: m.recipient, own: here.fingerprint });
   }
   if (m.recipient !== here.fingerprint) {
-    refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的上级汇总端(「${m.to}」)的,本机的指纹是 ${here.fingerprint}:即使名称相同,也不是同一个汇总端,未导入。`
+    const ours = await officeName(ctx);
+    const parent = await getParent(ctx.db);
+    // Most often a neighbouring office's, brought here by mistake: both were set up from the same parent.
+    if (parent !== null && m.recipient === parent.fingerprint) {
+      refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}报给上级汇总端「${m.to}」的,本机「${ours}」与${m.unit}同级,不是它的上级,未导入。请把这个文件交给上级汇总端「${m.to}」导入。`, { recipient: m.recipient, own: here.fingerprint });
+    }
+    refuse('E_WRONG_RECIPIENT', `这个汇总包是${m.unit}发给密钥指纹为 ${m.recipient ?? '(未写明)'} 的上级汇总端(「${m.to}」)的,本机(「${ours}」)的指纹是 ${here.fingerprint}:${namesAlike(m.to, ours)}不是同一个汇总端,未导入。`
       + `请电话与${m.unit}核对:它的汇总端是按哪个上级的下达包建立的。`, { recipient: m.recipient, own: here.fingerprint });
   }
   if (m.planId !== plan.id) {
