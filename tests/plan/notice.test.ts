@@ -486,6 +486,20 @@ describe('parseNoticeText: targets in Chinese numerals', () => {
     expect(found[0]!.source).toBe(phrase);
   });
 
+  it.each([
+    ['二十五点五', 25.5], ['一点二万', 12_000], ['零点五', 0.5], ['三点一四', 3.14], ['二十五点', null], ['十点十', null],
+  ])('chineseNumeral(%s) = %s: 点 is the decimal point', (s, value) => {
+    expect(chineseNumeral(s)).toBe(value);
+  });
+
+  it('reads 点 in Chinese numerals as a decimal point, and asks about numerals around 点 it cannot read instead of guessing', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。改造老旧供水管网二十五点五公里,新增就业一点二万人,发放补助零点五万户,铺设管道十点十公里。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['改造老旧供水管网', 25.5, '公里'], ['新增就业', 12_000, '人'], ['发放补助', 5000, '户'],
+    ]);
+    expect(parsed.review.map((r) => r.reason)).toContain('「铺设管道十点十公里」中的「十点十」读不出数字,未作为指标;如是目标请手工添加。');
+  });
+
   it('reads a list of counts in Chinese numerals as one indicator each', () => {
     const found = indicatorsOf('新建三所幼儿园、两个养老服务中心。');
     expect(found.map((i) => [i.target, i.unit, i.source])).toEqual([[3, '所', '新建三所幼儿园'], [2, '个', '两个养老服务中心']]);

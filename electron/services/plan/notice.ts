@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
-import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings } from '../../../shared/numerals';
+import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings, NUMERAL_PATTERN } from '../../../shared/numerals';
 import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
@@ -561,8 +561,9 @@ const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|�
 const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
 const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
-/** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
-const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*`, 'g');
+const NUMERAL_TOKEN = new RegExp(NUMERAL_PATTERN, 'g');
+/** 二十五点, 十点十: numerals around a 点 that make no decimal; read as two counts they would give a wrong target. */
+const BROKEN_DECIMAL = new RegExp(`^[${CHINESE_NUMERAL_CHARS}]*点[${CHINESE_NUMERAL_CHARS}]*`);
 /** A Chinese numeral counting something a target is counted in (三所, 两千人), as a list item holds one. */
 const NUMERAL_COUNT = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*\\s*(?:${MEASURES.join('|')})`);
 /** Whether a piece of text holds a figure, in digits or counted in Chinese numerals. */
@@ -681,6 +682,8 @@ interface Figure {
   readonly percent?: '%' | '‰';
   /** 零死亡, 零发生: none of it at all, a ceiling of 0. */
   readonly zero?: true;
+  /** Numerals that cannot be read as one number (十点十): asked about, never guessed. */
+  readonly unreadable?: true;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
@@ -706,8 +709,15 @@ function figures(text: string): Figure[] {
   }
   const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
   const numerals: Figure[] = [];
+  let brokenUntil = -1;
   for (const m of text.matchAll(NUMERAL_TOKEN)) {
-    if (inWords(m.index)) continue;
+    if (inWords(m.index) || m.index < brokenUntil) continue;
+    const broken = /^点/.test(text.slice(m.index + m[0].length)) ? BROKEN_DECIMAL.exec(text.slice(m.index)) : null;
+    if (broken) {
+      brokenUntil = m.index + broken[0].length;
+      numerals.push({ at: m.index, printed: broken[0], lo: Number.NaN, hi: null, numeral: true, unreadable: true });
+      continue;
+    }
     // A trailing 万/亿 is left to be multiplied out, as it is after digits (一百万元 = 一百 × 万元).
     const printed = m[0].replace(/[万亿]+$/, '');
     const value = chineseNumeral(printed);
@@ -738,6 +748,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   let before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
   if (f.zero) return zeroTarget(piece, f);
+  if (f.unreadable) return { review: `「${text.trim()}」中的「${f.printed}」读不出数字,未作为指标;如是目标请手工添加。` };
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
   if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
