@@ -839,6 +839,67 @@ describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () =
   });
 });
 
+describe('parseNoticeText: tasks numbered ①②③, 第一项, and (一) over 1. items', () => {
+  const shape = (r: ReturnType<typeof parseNoticeText>) => r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.coUnits, t.indicators.map((i) => [i.name, i.target, i.unit])])]);
+
+  it('reads ①②③ under 一、 二、 as the tasks, numbered on across headings, without the marks in their titles', () => {
+    const r = parseNoticeText('2026年广德市民生实事工作安排\n一、就业\n①开展技能培训。培训3000人次。(牵头单位:市人社局)\n②新增城镇就业。城镇新增就业5000人。(牵头单位:市人社局;配合单位:市财政局)\n二、养老\n③建设助餐点。新建老年助餐点30个。(牵头单位:市民政局)\n广德市人民政府办公室\n2026年2月10日');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([
+      ['就业', [[1, '开展技能培训', ['市人社局'], [], [['培训', 3000, '人次']]], [2, '新增城镇就业', ['市人社局'], ['市财政局'], [['城镇新增就业', 5000, '人']]]]],
+      ['养老', [[3, '建设助餐点', ['市民政局'], [], [['新建老年助餐点', 30, '个']]]]],
+    ]);
+    expect(r.review).toEqual([]);
+  });
+
+  it('keeps ①…;②… inside a task (one line, or ① again under each heading) as the task\u2019s items, their figures its indicators', () => {
+    const r = parseNoticeText('2024年十件民生实事\n一、义务教育学校提质工程\n①新建义务教育学校三十五所;②教师培训5000人次。\n责任单位:市教体局、市发改委\n二、城市更新工程\n①改造老旧小区150个。\n②新建城市绿道50公里。\n牵头单位:市住建局');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([['工作任务', [
+      [1, '义务教育学校提质工程', ['市教体局'], ['市发改委'], [['新建义务教育学校', 35, '所'], ['教师培训', 5000, '人次']]],
+      [2, '城市更新工程', ['市住建局'], [], [['改造老旧小区', 150, '个'], ['新建城市绿道', 50, '公里']]],
+    ]]]);
+  });
+
+  it('reads 第一项 … 第十项 (and 第X件) headings as the tasks, the paragraph under a heading its text, not its title', () => {
+    const r = parseNoticeText('关于实施2024年十件民生实事的通知\n第一项 城乡学前教育扩容工程\n新建、改扩建公办幼儿园十五所,新增公办学位4500个。\n责任单位:市教体局、市财政局(列第一位者为牵头单位,下同)\n第二项 义务教育学校提质工程\n①新建义务教育学校三十五所;②教师培训5000人次。\n责任单位:市教体局、市发改委\n第十件:困难群众救助工程\n发放临时救助资金不少于5000万元。\n牵头单位:市民政局');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([['工作任务', [
+      [1, '城乡学前教育扩容工程', ['市教体局'], ['市财政局'], [['新建、改扩建公办幼儿园', 15, '所'], ['新增公办学位', 4500, '个']]],
+      [2, '义务教育学校提质工程', ['市教体局'], ['市发改委'], [['新建义务教育学校', 35, '所'], ['教师培训', 5000, '人次']]],
+      [10, '困难群众救助工程', ['市民政局'], [], [['发放临时救助资金', 50_000_000, '元']]],
+    ]]]);
+    expect(r.plan.categories[0]!.tasks[0]!.text).toBe('城乡学前教育扩容工程。新建、改扩建公办幼儿园十五所,新增公办学位4500个。');
+  });
+
+  it('reads 一、 / (一) / 1. as category, task and the task\u2019s items where the (一) lines name the units', () => {
+    const r = parseNoticeText('2025年宁国市民生实事项目计划\n一、教育类项目\n(一)学前教育扩容。牵头单位:市教体局;配合单位:市财政局。\n1.新建公办幼儿园3所,新增学位900个。\n2.公办园在园幼儿占比达到60%以上。\n(二)义务教育质量提升。牵头单位:市教体局。\n1.建设智慧教室120间。\n二、卫生健康类项目\n(三)免费健康体检。\n牵头单位:市卫健委\n1.为65周岁以上老年人免费体检2.6万人次。');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([
+      ['教育类项目', [
+        [1, '学前教育扩容', ['市教体局'], ['市财政局'], [['新建公办幼儿园', 3, '所'], ['新增学位', 900, '个'], ['公办园在园幼儿占比', 60, '%']]],
+        [2, '义务教育质量提升', ['市教体局'], [], [['建设智慧教室', 120, '间']]],
+      ]],
+      ['卫生健康类项目', [[3, '免费健康体检', ['市卫健委'], [], [['65周岁以上老年人免费体检', 26_000, '人次']]]]],
+    ]);
+    expect(r.plan.categories[0]!.tasks[0]!.text).toBe('学前教育扩容。1.新建公办幼儿园3所,新增学位900个。2.公办园在园幼儿占比达到60%以上。');
+  });
+
+  it('keeps (一) a heading over 1. tasks where the 1. lines name the units', () => {
+    const r = parseNoticeText(`${HEAD}一、民生\n(一)稳定就业\n1.实施技能培训。(牵头责任单位:县人社局)\n(二)办好教育\n2.新建幼儿园。(牵头责任单位:县教体局)`);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.map((t) => t.no)])).toEqual([['稳定就业', [1]], ['办好教育', [2]]]);
+  });
+
+  it('never drops a numbered line silently: one no rule places, or units under a heading with no task, go to review', () => {
+    const r = parseNoticeText(`${HEAD}一、就业\n1.开展技能培训。培训3000人次。(牵头单位:县人社局)\n(1)新增城镇就业5000人。(牵头单位:县财政局)\n二、养老\n新建老年助餐点30个。\n牵头单位:县民政局`);
+    expect(r.review.map((x) => x.reason)).toEqual(expect.arrayContaining([
+      '第4行「(1)新增城镇就业5000人。(牵头单位:县财政局)」有编号,但没有读作任务,也没有归入任何任务,请核对是否漏读。',
+      '第5行「二、养老」下写了责任单位,但没有读到编号的任务,未读入计划,请核对是否漏读。',
+    ]));
+    expect(r.plan.categories.flatMap((c) => c.tasks).map((t) => [t.no, t.leadUnits])).toEqual([[1, ['县人社局']]]);
+  });
+});
+
 describe('parseNoticeText: a table pasted from WPS or Excel (cells separated by tabs)', () => {
   it('reads it as a table of projects: a row with one cell a category, each other row a task', () => {
     const r = parseNoticeText('2022年全县民生实事项目\n序号\t项目名称\t建设内容\t牵头单位\t配合单位\n一、教育\t\t\t\t\n1\t幼儿园建设\t新建公办幼儿园8所\t县教体局\t县财政局\n2\t老年人体检\t免费体检10万人次\t县卫健委\t');

@@ -54,7 +54,9 @@ type Line =
   | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
   /** `card`: a project card's name (`rest`); `numbered` false: a card with no number of its own, numbered here in order. */
   | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number; readonly card?: true; readonly numbered?: false; readonly headed?: true }
-  | { readonly kind: 'text'; readonly text: string; readonly at: number };
+  | { readonly kind: 'text'; readonly text: string; readonly at: number }
+  /** A numbered item of the task above it (1. under (一), ① under 第一项): its text, even after the task's units. */
+  | { readonly kind: 'point'; readonly text: string; readonly at: number };
 
 const DECIMAL_ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
 const PAREN_DECIMAL_ITEM = /^[((](\d{1,3})[))]\s*(.*)$/;
@@ -62,6 +64,16 @@ const PAREN_CN_ITEM = new RegExp(`^[((]([${CN_NUM}]{1,3})[))]\\s*(.*)$`);
 const SHI_ITEM = new RegExp(`^([${CN_NUM}]{1,3})是\\s*(.*)$`);
 const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
 const BULLET_ITEM = /^[●•◆◇■□▲△★☆○◎▶►]\s*(.+)$/;
+/** ①…⑳, ⑴…⒇, ⒈…⒛: one character each, numbered by where it stands in its run. */
+const CIRCLED_ITEM = /^([\u2460-\u249b])\s*(.*)$/;
+const circledNumber = (c: string) => {
+  const cp = c.codePointAt(0)!;
+  return cp - (cp >= 0x2488 ? 0x2488 : cp >= 0x2474 ? 0x2474 : 0x2460) + 1;
+};
+/** 第一项 城乡学前教育扩容工程, 第3件:…: the heading of one of the 十件民生实事. */
+const ORDINAL_ITEM = new RegExp(`^(第\\s*([${CN_NUM}]{1,3}|\\d{1,3})\\s*[项件])(?:\\s*[::、.,]\\s*|\\s+|$)(.*)$`);
+/** Any line that starts with a number a notice numbers its items with: such a line is never dropped unread. */
+const NUMBERED_START = new RegExp(`^(?:\\d{1,3}\\s*[.、](?!\\d)|[((](?:\\d{1,3}|[${CN_NUM}]{1,3})[))]|[\\u2460-\\u249b]|第[${CN_NUM}\\d]{1,3}[项件])`);
 /**
  * A project card (项目卡), as lists of 民生实事 projects are printed: "项目名称:…" (or "项目一:…") starts a task,
  * "建设内容:…" and the like give its text, then the usual 牵头单位/配合单位/完成时限 lines.
@@ -83,16 +95,47 @@ export function numbersItsTasks(lines: readonly string[]): boolean {
 }
 
 /** The same of lines already normalised: the rule classify numbers tasks by, where cards are tasks only without it. */
-const itemsNumbered = (lines: readonly string[]) => lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l));
+const itemsNumbered = (lines: readonly string[]) => lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l) || ORDINAL_ITEM.test(l) || CIRCLED_ITEM.test(l));
+
+/** A numbered line that says who leads, on itself or on the line after it. */
+function carriesUnits(lines: readonly string[], at: number): boolean {
+  const next = lines[at + 1] ?? '';
+  return assignmentAtEnd(lines[at]!) !== null || ASSIGNMENT_LINE.test(next) || UNLABELED_LINE.test(next);
+}
+
+/**
+ * 一、类别 / (一)任务 / 1.分项: three levels, where the (一) lines name the units and the 1. lines under them do not.
+ * Those 1. lines are the task's items: its targets, not tasks without units.
+ */
+function threeLevels(lines: readonly string[]): boolean {
+  const at = (re: RegExp) => lines.flatMap((l, k) => (re.test(l) ? [k] : []));
+  const tasks = at(PAREN_CN_ITEM);
+  const items = [...at(DECIMAL_ITEM), ...at(PAREN_DECIMAL_ITEM)];
+  return lines.some((l) => CATEGORY.test(l)) && tasks.length > 0 && items.length > 0
+    && tasks.some((k) => carriesUnits(lines, k)) && !items.some((k) => carriesUnits(lines, k));
+}
 
 /** Headings are short and end no sentence. */
 const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
 
 function classify(lines: readonly string[]): Line[] {
   const has = (re: RegExp) => lines.some((l) => re.test(l));
-  const decimalTasks = has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM);
+  const nested = threeLevels(lines);
+  // 第一项 … 第十项 number the tasks; whatever is numbered under one is its items.
+  const ordinalTasks = has(ORDINAL_ITEM);
+  /** 1. and (1) lines are the items of the task above them, not tasks. */
+  const decimalPoints = nested || ordinalTasks;
+  const decimalTasks = !decimalPoints && (has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM));
   // (一) numbers tasks in a notice that has no 1. / (1) items; beside them it is a sub-heading.
   const parenCnIsHeading = decimalTasks;
+  // ①②③ number the tasks only where nothing above them does (一、就业 ① ② 二、养老 ③); else they are a task's items.
+  // ①…;②…;③… on one line is a list inside a task, and ① again under each heading is each heading's list, unless
+  // every such line names its own units.
+  const circled = lines.filter((l) => CIRCLED_ITEM.test(l));
+  const circledNos = circled.map((l) => circledNumber(l[0]!));
+  const circledTasks = !ordinalTasks && !lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l))
+    && circled.length > 0 && !circled.some((l) => /[\u2460-\u249b]/.test(l.slice(1)))
+    && (circledNos.every((n, k) => k === 0 || n > circledNos[k - 1]!) || circled.every((l) => assignmentAtEnd(l) !== null));
   // Project cards are the tasks where nothing else numbers them; beside numbered items they are those items' text.
   const numbered = itemsNumbered(lines);
   const cardTasks = !numbered && (has(CARD_TITLE) || has(CARD_NUMBERED));
@@ -124,14 +167,22 @@ function classify(lines: readonly string[]): Line[] {
   });
 
   function classifyLine(l: string, at: number): Line {
+    let m = ORDINAL_ITEM.exec(l);
+    if (m && ordinalTasks) return { kind: 'task', no: chineseNumber(m[2]!), printed: m[1]!.replace(/\s/g, ''), rest: m[3]!.trim(), at };
+    m = CIRCLED_ITEM.exec(l);
+    if (m) {
+      if (circledTasks) return { kind: 'task', no: circledNumber(m[1]!), printed: m[1]!, rest: m[2]!, at };
+      return { kind: 'point', text: l, at };
+    }
+    if (decimalPoints && (DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l))) return { kind: 'point', text: l, at };
     // "4.65岁以上老年人…" is task 4 when task 3 came before it (or 1 at a category's start), not the figure 4.65.
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
     const no = Number(decimalStart?.[1]);
-    if (decimalStart && (no === lastTask + 1 || no === lastInCategory + 1)) {
+    if (decimalStart && !decimalPoints && (no === lastTask + 1 || no === lastInCategory + 1)) {
       decimalInCategory = true;
       return { kind: 'task', no, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
     }
-    let m = CATEGORY.exec(l);
+    m = CATEGORY.exec(l);
     if (m && looksLikeHeading(m[2]!)) {
       lastHeading = chineseNumber(m[1]!);
       return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
@@ -144,6 +195,7 @@ function classify(lines: readonly string[]): Line[] {
     }
     m = PAREN_CN_ITEM.exec(l);
     if (m) {
+      if (nested) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
       if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
       if (!parenCnIsHeading) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
     }
@@ -621,6 +673,9 @@ interface Piece {
   readonly nextClause: string;
 }
 
+/** An item's own number at the start of a clause (1. ① (2)): no part of a target's name or source. */
+const ITEM_MARK = /^\s*(?:\d{1,3}\s*[.、](?!\d)|[((]\d{1,3}[))]|[\u2460-\u249b])\s*/;
+
 /** Clauses (split at ,;。) and, inside one, list items that each hold a figure ("3个…、20个…"). */
 function pieces(text: string): Piece[] {
   const out: Piece[] = [];
@@ -630,9 +685,10 @@ function pieces(text: string): Piece[] {
     let previous = '';
     const clauses = [...sentence.matchAll(/[^,,。;;!?!?]+/g)];
     for (const [n, c] of clauses.entries()) {
-      const clause = c[0];
+      const mark = ITEM_MARK.exec(c[0])?.[0].length ?? 0;
+      const clause = c[0].slice(mark);
       const nextClause = clauses[n + 1]?.[0] ?? '';
-      const clauseStart = s.index + c.index;
+      const clauseStart = s.index + c.index + mark;
       // A deadline is the figure's when its own clause names it, or a clause before it that holds no
       // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
       const upToClause = (/\d/.test(withoutYears(previous).replace(/\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?/g, '')) ? '' : previous) + clause;
@@ -1114,7 +1170,22 @@ interface DraftTask {
   assignment: Assignment;
   /** Its units have been named: free text after them is no longer the task's. */
   closed: boolean;
+  /** Its text so far is a heading alone (第一项 城乡学前教育扩容工程): the paragraph under it is a sentence of its own. */
+  heading: boolean;
 }
+
+/**
+ * A line's words added to a task's text. A heading's body or a numbered item starts a sentence of its own, or the
+ * title (the text up to the first 。) would run on into it.
+ */
+function append(task: DraftTask, more: string, point: boolean): void {
+  const open = task.text !== '' && !/[。;;,,::、!?!?]$/.test(task.text);
+  task.text += (open && (task.heading || point) ? '。' : '') + more;
+  task.heading = false;
+}
+
+/** What is said of a numbered line that was read into no task. */
+const unread = (line: { text: string; at: number }) => `第${line.at + 1}行「${line.text.slice(0, 40)}」有编号,但没有读作任务,也没有归入任何任务,请核对是否漏读。`;
 
 /**
  * Reads a plan from a notice's text.
@@ -1140,14 +1211,16 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
       continue;
     }
-    const open = drafts.at(-1);
+    // A heading ends the task before it: the lines under it are no longer that task's.
+    const open = drafts.at(-1)?.category === categories.length - 1 ? drafts.at(-1) : undefined;
     if (line.kind === 'task') {
       // "1.项目名称:城南小学新建工程": the label heads a card; the name is the task's title, a sentence of its own.
       const titled = CARD_TITLE.exec(line.rest);
       const rest = titled ? sentence(titled[1]!) : line.card ? sentence(line.rest) : line.rest;
       if (line.numbered === false) unnumbered.push(line.no);
       if (line.headed) headed.push(line.no);
-      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false };
+      const heading = rest.length <= 40 && !/[,,。;;::、!?!?]/.test(rest) && !hasFigure(rest);
+      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false, heading };
       const paren = assignmentAtEnd(task.text);
       if (paren) {
         readAssignment(paren.text, task.assignment);
@@ -1155,7 +1228,13 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         task.closed = true;
       }
       drafts.push(task);
-    } else if (open) {
+    } else if (!open) {
+      if (line.kind === 'point') review.push({ task: null, reason: unread(line) });
+    } else if (line.kind === 'point' && open.closed) {
+      // The items under a task whose units stand on its own line ((一)…牵头单位:…), after those units.
+      append(open, line.text, true);
+    } else {
+      const point = line.kind === 'point';
       const paren = assignmentAtEnd(line.text);
       // "建设内容:…" under a card: its words join the task's text, the label does not.
       const content = CARD_CONTENT.exec(line.text)?.[0].length ?? 0;
@@ -1167,12 +1246,15 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         readAssignment(`责任单位:${unlabeled[1]!}`, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
-        open.text += line.text.slice(content, paren.index).trim();
+        append(open, line.text.slice(content, paren.index).trim(), point);
         readAssignment(paren.text, open.assignment);
         open.closed = true;
       } else if (!open.closed || content > 0) {
         // A card may name its units before its 建设内容: a labelled content line is the task's wherever it stands.
-        open.text += line.text.slice(content);
+        append(open, line.text.slice(content), point);
+      } else if (NUMBERED_START.test(line.text)) {
+        // A numbered line after a task's units that no rule places: never lost without a word.
+        review.push({ task: null, reason: unread(line) });
       }
     }
   }
@@ -1392,7 +1474,14 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   if (orphan) cats.push({ no: '一', seq: 1, name: '工作任务', tasks: orphan });
   categories.forEach((c, k) => {
     const tasks = tasksByCategory.get(k) ?? [];
-    if (tasks.length === 0) return;
+    if (tasks.length === 0) {
+      // A heading that names units over no task read: a task written in a way no rule numbers, lost unless said.
+      const block = lines.slice(c.at + 1, categories[k + 1]?.at ?? lines.length);
+      if (block.some((l) => ASSIGNMENT_LINE.test(l) || UNLABELED_LINE.test(l))) {
+        review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」下写了责任单位,但没有读到编号的任务,未读入计划,请核对是否漏读。` });
+      }
+      return;
+    }
     if (c.doubt !== null) review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」${c.doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。` });
     // 就业创业(3项): the count is no part of the name, and a check on what was read under it.
     const counted = CATEGORY_COUNT.exec(c.name);
