@@ -683,6 +683,20 @@ describe('parseNoticeText: kinds and deadlines', () => {
     expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('节点类'))).toBe(true);
   });
 
+  it.each([
+    ['每千常住人口执业(助理)医师数达到3.2人', 'level', false],
+    ['每万人口全科医生数达到4.2名', 'level', false],
+    ['每百户拥有家用汽车30辆', 'level', false],
+    ['每十万人口献血人数达到1200人', 'level', false],
+    ['耕地保有量不低于85万亩', 'level', false],
+    ['生猪存栏量稳定在20万头', 'level', false],
+    ['新建公办幼儿园3所', 'cumulative', true],
+    ['完成1456户农村危房存量改造', 'cumulative', true],
+  ])('「%s」 is %s: a ratio per population or a stock kept is a level, never summed across units', (sentence, kind, additive) => {
+    const [i] = indicatorsOf(`${sentence}。`);
+    expect([i!.kind, i!.additive]).toEqual([kind, additive]);
+  });
+
   it('leaves the time phrase (前三季度, 10月份, 年中, 于…前) out of a counted target’s name', () => {
     const names = (sentence: string) => indicatorsOf(`${sentence}。`).map((i) => i.name);
     expect(['前三季度完成农村危房改造300户', '10月份完成老旧小区改造20个', '年中完成农贸市场改造10个', '于8月底前完成学校食堂改造20所'].map(names)).toEqual([

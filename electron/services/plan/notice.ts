@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
 import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings, NUMERAL_PATTERN } from '../../../shared/numerals';
-import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
+import { deadlineMonth, isLevelMeasure, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
   /** The file the text came from, named in messages and a last resort for the title. */
@@ -627,14 +627,12 @@ const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|�
 const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
 /** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
 const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
-/** Rates, shares, averages, concentrations and per-population ratios (每千人口…): a level, never summed across units. */
 /** 每十万人 just before a figure (控制在每十万人12人以内): the figure is a ratio per that population. */
 const PER_BEFORE = /每\s*(十万|万|千|百|10万|100000|10000|1000)\s*(?:人口|人|名)?\s*$/;
 const PER_BEFORE_BASE: Readonly<Record<string, string>> = { 十万: '10万', 100000: '10万', 10000: '万', 1000: '千' };
 /** What follows a distance or an area that only defines a rate: 500米覆盖率, 1公里服务半径覆盖率. */
 const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:率|比例|占比|比重)/;
 const DEFINING_MEASURES = new Set(['米', '公里', '千米', '平方米', '平方公里', '公顷']);
-const NON_ADDITIVE = /人均|户均|每人|每户|每[十百千万]+(?:人|户|车|名)|个人|平均|比例|比重|占比|率|浓度|密度|强度/;
 /** A growth target: 增长, 增速, 增幅; a 增长率 (人口自然增长率) is a rate, a level like any other. */
 const GROWTH = /增速|增幅|增长(?!率)/;
 
@@ -940,7 +938,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || isLevelMeasure(name) || isLevelMeasure(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause, needsReview } };
 }
 
