@@ -459,6 +459,26 @@ describe('parseNoticeText: targets', () => {
     expect(parsed.review.some((r) => r.task === 1 && r.reason.includes(reason))).toBe(true);
   });
 
+  it('reads 为零 and 为0 as 零发生 is: a ceiling of 0 named by the clause\u2019s subject, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。食品安全事故为零,欠薪案件保持为0,火灾死亡人数为零。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.comparator, i.target, i.unit])).toEqual([
+      ['食品安全事故起数', '<=', 0, '起'], ['欠薪案件起数', '<=', 0, '起'], ['火灾死亡人数', '<=', 0, '人'],
+    ]);
+    expect(parsed.review.map((r) => r.reason)).toContain('「食品安全事故为零」按食品安全事故起数不超过0起提出,请确认指标名称和计量单位。');
+  });
+
+  it('names a range by its subject, not by 之间, and keeps 公里/小时 one unit, the speed a level', () => {
+    expect(indicatorsOf('公租房分配率控制在95%至100%之间,城区平均车速不低于25公里/小时。').map((i) => [i.name, i.comparator, i.target, i.targetMax, i.unit, i.kind])).toEqual([
+      ['公租房分配率', 'range', 95, 100, '%', 'level'], ['城区平均车速', '>=', 25, null, '公里/小时', 'level'],
+    ]);
+  });
+
+  it('reads no target from a count that names a policy (两项补贴, 三项制度): only the amount is one', () => {
+    expect(indicatorsOf('发放残疾人两项补贴资金800万元,落实残疾人两项补贴,建立健全三项制度。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['发放残疾人两项补贴资金', 8_000_000, '元'],
+    ]);
+  });
+
   it('makes a repeated phrase unique by the words before it', () => {
     const found = indicatorsOf('实施排涝工程,新开工4个项目;实施河流治理,新开工4个项目。');
     expect(found.map((i) => i.source)).toEqual(['实施排涝工程,新开工4个项目', '实施河流治理,新开工4个项目']);

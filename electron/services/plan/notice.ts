@@ -607,6 +607,8 @@ const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
 const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
 /** 零死亡, 重大火灾事故零发生: a target of none. 零就业家庭, 零售 and 一千零五 are no such figure. */
 const ZERO_WORDS = /(?<![一二三四五六七八九十百千万〇零两\d])零(?=死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/g;
+/** 食品安全事故为零, 欠薪案件保持为0: none at all, said of what the clause names, as 零发生 is. */
+const ZERO_IS = /(?:为|是|保持|实现|做到)\s*(?<![\d.])(?:零|0)(?![\d.])(?=\s*(?:起|例|人|个|次|件)?\s*$)/g;
 /** A figure with no unit that stands where a target's does (死亡人数控制在0, 万车死亡率低于1.5): a target, its unit asked for. */
 const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至))\s*$/;
 /** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
@@ -757,6 +759,7 @@ function figures(text: string): Figure[] {
     if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: m[1] === '百' ? '%' : '‰' });
   }
   for (const m of text.matchAll(ZERO_WORDS)) words.push({ at: m.index, printed: '零', lo: 0, hi: null, numeral: false, zero: true });
+  for (const m of text.matchAll(ZERO_IS)) words.push({ at: m.index + m[0].length - 1, printed: m[0].slice(-1), lo: 0, hi: null, numeral: false, zero: true });
   for (const m of text.matchAll(TENTHS_WORDS)) {
     const value = chineseNumeral(m[1]!)! * 10 + (m[2] === undefined ? 0 : chineseNumeral(m[2])!);
     words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: '%' });
@@ -849,6 +852,12 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     if (figures(text).some((g) => g.at > at)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${measure[1]}」像是指标定义的一部分,未作为指标;如是目标请手工添加。` };
   }
+  // 25公里/小时: a speed or any rate per something is one compound unit, not a distance and a name "/小时".
+  const per = measure ? /^\s*\/\s*(小时|时|h|分钟|秒|天|日|周|月|年|人|户|车|次)/.exec(after) : null;
+  if (per) {
+    unit = `${unit}/${per[1] === 'h' ? '小时' : per[1]!}`;
+    after = after.slice(per[0].length);
+  }
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -857,6 +866,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     if (word !== undefined) return word;
   }
 
+  // 两项补贴, 三项制度: a count that names a policy, not a number of things to be done.
+  if (unit === '项' && /^\s*(?:补贴|补助|津贴|制度|政策|保险|待遇)/.test(after)) return null;
   // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
   if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
   // "改造城区学校、乡镇卫生院等15所" may well be the target: the count of what was listed is asked about.
@@ -881,7 +892,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const times = (n: number) => Number((n * magnitude).toPrecision(12));
   const lo = times(f.lo);
   const hi = f.hi === null ? null : times(f.hi);
-  const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
+  // 控制在95%至100%之间: 之间 bounds the range, it names nothing.
+  const tail = /^\s*(?:以上|以内|以下|左右|之间|之内)/.exec(after)?.[0] ?? '';
   const window = before.replace(QUALIFIER_BOUND, '').slice(-8) + tail;
   let comparator: Comparator;
   if (hi !== null) comparator = 'range';
@@ -938,18 +950,20 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || isLevelMeasure(name) || isLevelMeasure(source));
+  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.includes('/') || isLevelMeasure(name) || isLevelMeasure(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause, needsReview } };
 }
 
 /** 实现零死亡, 重大火灾事故零发生: a ceiling of 0, in people for deaths and in cases for anything else, for review. */
 function zeroTarget(piece: Piece, f: Figure): Scan {
   const text = piece.text;
-  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))![0];
-  const people = /死亡|伤亡|感染|病例|返贫/.test(word);
+  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))?.[0];
+  // 事故为零: what is none is the clause's subject, before its verb.
+  const subject = cleanName(word === undefined ? text.slice(0, f.at).replace(/(?:为|是|保持|实现|做到)\s*$/, '') : text.slice(0, f.at));
+  const counted = word ?? subject;
+  const people = /死亡|伤亡|感染|病例|返贫|人数$/.test(counted);
   const unit = people ? '人' : '起';
-  const subject = cleanName(text.slice(0, f.at));
-  const name = `${subject}${word}${people ? '人数' : '起数'}`.slice(0, 40);
+  const name = (word === undefined && /数$/.test(subject) ? subject : `${subject}${word ?? ''}${people ? '人数' : '起数'}`).slice(0, 40);
   const source = text.trim();
   const sourceAt = piece.start + (text.length - text.trimStart().length);
   return { found: {
