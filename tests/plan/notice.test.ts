@@ -196,6 +196,10 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     ['实施单位 (the first leads)', '(实施单位:县人社局、县教育局、县财政局)'],
     ['a line of its own with no label: 县人社局牵头,…配合', '\n县人社局牵头,县教育局、县财政局配合。'],
     ['labels in 【】 on lines of their own', '\n【牵头单位】县人社局 【配合单位】县教育局、县财政局\n【完成时间】2020年12月底'],
+    ['协办: with no 单位', '(牵头单位:县人社局;协办:县教育局、县财政局)'],
+    ['配合: and 协助: with no 单位', '(牵头单位:县人社局;配合:县教育局;协助:县财政局)'],
+    ['牵头: and 配合: split by a space only', '(牵头:县人社局 配合:县教育局、县财政局)'],
+    ['由…牵头, …协助 with no label', '(由县人社局牵头,县教育局、县财政局协助)'],
   ])('%s: a label is no unit and every name is its own', (_, paren) => {
     const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);
     expect(r.errors).toEqual([]);
@@ -277,6 +281,12 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(r.units).toEqual(units);
     expect(r.openEnded).toBe(openEnded);
     expect(r.review.length).toBeGreaterThan(0);
+  });
+
+  it.each([['县直各部门'], ['市直各单位'], ['各部门']])('does not take %s for a unit: it is a group of offices, asked about', (group) => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县数据资源局;配合单位:${group})`);
+    expect([r.lead, r.co, r.units, r.openEnded]).toEqual([['县数据资源局'], [], ['县数据资源局'], true]);
+    expect(r.review).toContain(`「${group}」是一类单位的统称,不是一个单位,未作为单位;请写明具体单位。`);
   });
 
   it('takes 县扶贫开发领导小组办公室 for a unit without asking: 领导小组 is no leader', () => {

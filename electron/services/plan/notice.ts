@@ -229,8 +229,9 @@ function classify(lines: readonly string[]): Line[] {
 
 /** 牵头负责领导, 分管市领导, 县级责任领导, 牵头县领导: whoever answers for the task, not a unit. */
 const LEADER_LABEL = '(?:(?:牵头|分管|责任|负责|联系|包保|[省市县区]级)+[省市县区]?领导)';
-const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头负责单位|牵头单位|主办单位|主要责任单位|主责单位|牵头责任部门|牵头部门|主责部门)';
-const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)|责任配合(?:单位|部门))';
+// 牵头:, 协办:, 配合: alone, before a colon, are the same labels shortened.
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头负责单位|牵头单位|主办单位|主要责任单位|主责单位|牵头责任部门|牵头部门|主责部门|牵头)';
+const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)?|责任配合(?:单位|部门))';
 // 负责单位 and 实施单位 list units as 责任单位 does: the first leads unless one is marked (牵头), for a person to confirm.
 const BOTH_LABEL = '(?:责任单位|责任部门|负责单位|实施单位)';
 /** 完成时限:2021年8月底前 inside a unit list is the task's deadline, not a unit. */
@@ -333,6 +334,8 @@ function splitJoined(piece: string): string[] {
 
 /** Words a unit list holds that name no unit: the offices meant are not said. */
 const NOT_A_UNIT = /^(?:[省市县区]直)?(?:各)?(?:其他|其它)?(?:有关|相关)(?:单位|部门|方面)?$|^负责|^具体实施$/;
+/** 县直各部门, 市直各单位, 各部门: every office of a kind, a group and not one unit. */
+const ALL_OFFICES = /^(?:[省市县区]直|[省市县区](?:政府|委)?)?各(?:级|个)?(?:单位|部门|机关|成员单位)$/;
 
 /** "市卫健委等5个单位": a list cut short, its count given. */
 const COUNTED_UNITS = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`);
@@ -367,6 +370,13 @@ function readUnitList(value: string): UnitList {
       name = name.slice(0, etc.index).trim();
     }
     if (name === '') continue;
+    // 由县卫健委牵头: 由 says who, it is no part of the name.
+    name = name.replace(/^由\s*(?=[省市县区])/, '');
+    if (ALL_OFFICES.test(name)) {
+      openEnded = true;
+      doubts.push(`「${name}」是一类单位的统称,不是一个单位,未作为单位;请写明具体单位。`);
+      continue;
+    }
     if (NOT_A_UNIT.test(name)) {
       if (/有关|相关/.test(name)) openEnded = true;
       doubts.push(`「${name}」不是具体单位的名称,未作为单位;请写明具体单位。`);
