@@ -23,6 +23,9 @@ export function chineseCounting(n: number): string {
 /** The characters a Chinese numeral is written with. */
 export const CHINESE_NUMERAL_CHARS = '〇零一二两三四五六七八九十百千万亿';
 
+/** A count in Chinese numerals as running text writes it: 三, 十二, 两千(万), 二十五点五, 零点五; never 千/百/万 alone (千家万户). */
+export const NUMERAL_PATTERN = `(?:零点[〇零一二三四五六七八九]+|[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*(?:点[〇零一二三四五六七八九]+[万亿]*)?)`;
+
 /**
  * The value of a Chinese numeral, or null when `s` is not one: digits follow one another only where a
  * 零 stands for a missing place (一千零五), every 十/百/千 follows a digit (十 may begin: 十二).
@@ -31,6 +34,7 @@ export const CHINESE_NUMERAL_CHARS = '〇零一二两三四五六七八九十百
  */
 export function chineseNumeral(s: string): number | null {
   if (s === '') return null;
+  if (s.includes('点')) return chineseDecimal(s);
   let total = 0;
   let section = 0;
   let digit: number | null = null;
@@ -61,6 +65,21 @@ export function chineseNumeral(s: string): number | null {
     }
   }
   return total + section + (digit ?? 0);
+}
+
+/**
+ * 二十五点五, 一点二万, 零点五: 点 is the decimal point, the digits after it read one by one, 万/亿 scaling the
+ * whole. Null for anything else (二十五点 with no digit after it, 十点十).
+ */
+function chineseDecimal(s: string): number | null {
+  const m = /^(.+?)点([〇零一二三四五六七八九]+)([万亿]*)$/.exec(s);
+  if (!m) return null;
+  const whole = chineseNumeral(m[1]!);
+  if (whole === null || /[万亿]/.test(m[1]!)) return null;
+  const fraction = Number(`0.${[...m[2]!].map((d) => DIGITS[d]!).join('')}`);
+  const scale = [...m[3]!].reduce((n, c) => n * SECTIONS[c]!, 1);
+  // 一点二万 = 12000, not 12000.000000000002.
+  return Number(((whole + fraction) * scale).toPrecision(12));
 }
 
 /**

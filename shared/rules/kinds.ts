@@ -2,6 +2,20 @@ import type { IndicatorDef, IndicatorKind } from '../domain';
 import { chineseNumeral } from '../numerals';
 
 /**
+ * What a figure that never adds up across units is named with: a per-person or per-household amount, a ratio per
+ * population (每千常住人口执业(助理)医师数, 每万人口全科医生数, 每百户), an average, a share or a rate (覆盖率), a density,
+ * and a stock held at a level (耕地保有量, 存栏量): each unit's figure is a level, not a part of a sum. Not 存量 alone:
+ * 完成1456户农村危房存量改造 counts work done on the stock, which adds up.
+ * @example isLevelMeasure('每千常住人口执业(助理)医师数') // true
+ * @example isLevelMeasure('新建公办幼儿园') // false
+ */
+export function isLevelMeasure(phrase: string): boolean {
+  return LEVEL_MEASURE.test(phrase);
+}
+
+const LEVEL_MEASURE = /人均|户均|每人|每户|每\s*(?:十万|[十百千万]+|\d+万?)[^,,;;。\d]{0,6}?(?:人口|人|户|车|名|居民|学生|老人|儿童|婴儿|孕产妇)|个人|平均|比例|比重|占比|率|浓度|密度|强度|保有量|拥有量|存栏量/;
+
+/**
  * The kind of an indicator whose plan does not say (an assignment package from before kinds existed):
  * a growth target names 增长/增幅; what does not add up across units (rates, shares, per-person
  * amounts) is a level; everything else is cumulative. Migration 003 applies the same rule in SQL.

@@ -196,6 +196,10 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     ['实施单位 (the first leads)', '(实施单位:县人社局、县教育局、县财政局)'],
     ['a line of its own with no label: 县人社局牵头,…配合', '\n县人社局牵头,县教育局、县财政局配合。'],
     ['labels in 【】 on lines of their own', '\n【牵头单位】县人社局 【配合单位】县教育局、县财政局\n【完成时间】2020年12月底'],
+    ['协办: with no 单位', '(牵头单位:县人社局;协办:县教育局、县财政局)'],
+    ['配合: and 协助: with no 单位', '(牵头单位:县人社局;配合:县教育局;协助:县财政局)'],
+    ['牵头: and 配合: split by a space only', '(牵头:县人社局 配合:县教育局、县财政局)'],
+    ['由…牵头, …协助 with no label', '(由县人社局牵头,县教育局、县财政局协助)'],
   ])('%s: a label is no unit and every name is its own', (_, paren) => {
     const r = role(`${HEAD}一、民生\n1.开展培训250人。${paren}`);
     expect(r.errors).toEqual([]);
@@ -277,6 +281,12 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(r.units).toEqual(units);
     expect(r.openEnded).toBe(openEnded);
     expect(r.review.length).toBeGreaterThan(0);
+  });
+
+  it.each([['县直各部门'], ['市直各单位'], ['各部门']])('does not take %s for a unit: it is a group of offices, asked about', (group) => {
+    const r = role(`${HEAD}1.甲。(牵头单位:县数据资源局;配合单位:${group})`);
+    expect([r.lead, r.co, r.units, r.openEnded]).toEqual([['县数据资源局'], [], ['县数据资源局'], true]);
+    expect(r.review).toContain(`「${group}」是一类单位的统称,不是一个单位,未作为单位;请写明具体单位。`);
   });
 
   it('takes 县扶贫开发领导小组办公室 for a unit without asking: 领导小组 is no leader', () => {
@@ -459,6 +469,26 @@ describe('parseNoticeText: targets', () => {
     expect(parsed.review.some((r) => r.task === 1 && r.reason.includes(reason))).toBe(true);
   });
 
+  it('reads 为零 and 为0 as 零发生 is: a ceiling of 0 named by the clause\u2019s subject, for review', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。食品安全事故为零,欠薪案件保持为0,火灾死亡人数为零。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.comparator, i.target, i.unit])).toEqual([
+      ['食品安全事故起数', '<=', 0, '起'], ['欠薪案件起数', '<=', 0, '起'], ['火灾死亡人数', '<=', 0, '人'],
+    ]);
+    expect(parsed.review.map((r) => r.reason)).toContain('「食品安全事故为零」按食品安全事故起数不超过0起提出,请确认指标名称和计量单位。');
+  });
+
+  it('names a range by its subject, not by 之间, and keeps 公里/小时 one unit, the speed a level', () => {
+    expect(indicatorsOf('公租房分配率控制在95%至100%之间,城区平均车速不低于25公里/小时。').map((i) => [i.name, i.comparator, i.target, i.targetMax, i.unit, i.kind])).toEqual([
+      ['公租房分配率', 'range', 95, 100, '%', 'level'], ['城区平均车速', '>=', 25, null, '公里/小时', 'level'],
+    ]);
+  });
+
+  it('reads no target from a count that names a policy (两项补贴, 三项制度): only the amount is one', () => {
+    expect(indicatorsOf('发放残疾人两项补贴资金800万元,落实残疾人两项补贴,建立健全三项制度。').map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['发放残疾人两项补贴资金', 8_000_000, '元'],
+    ]);
+  });
+
   it('makes a repeated phrase unique by the words before it', () => {
     const found = indicatorsOf('实施排涝工程,新开工4个项目;实施河流治理,新开工4个项目。');
     expect(found.map((i) => i.source)).toEqual(['实施排涝工程,新开工4个项目', '实施河流治理,新开工4个项目']);
@@ -484,6 +514,20 @@ describe('parseNoticeText: targets in Chinese numerals', () => {
     const found = indicatorsOf(`${phrase}。`);
     expect(found.map((i) => [i.comparator, i.target, i.targetMax, i.unit])).toEqual([['>=', target, null, unit]]);
     expect(found[0]!.source).toBe(phrase);
+  });
+
+  it.each([
+    ['二十五点五', 25.5], ['一点二万', 12_000], ['零点五', 0.5], ['三点一四', 3.14], ['二十五点', null], ['十点十', null],
+  ])('chineseNumeral(%s) = %s: 点 is the decimal point', (s, value) => {
+    expect(chineseNumeral(s)).toBe(value);
+  });
+
+  it('reads 点 in Chinese numerals as a decimal point, and asks about numerals around 点 it cannot read instead of guessing', () => {
+    const parsed = parseNoticeText(`${HEAD}1.测试任务。改造老旧供水管网二十五点五公里,新增就业一点二万人,发放补助零点五万户,铺设管道十点十公里。(牵头责任单位:县民政局)`);
+    expect(parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.target, i.unit])).toEqual([
+      ['改造老旧供水管网', 25.5, '公里'], ['新增就业', 12_000, '人'], ['发放补助', 5000, '户'],
+    ]);
+    expect(parsed.review.map((r) => r.reason)).toContain('「铺设管道十点十公里」中的「十点十」读不出数字,未作为指标;如是目标请手工添加。');
   });
 
   it('reads a list of counts in Chinese numerals as one indicator each', () => {
@@ -669,6 +713,20 @@ describe('parseNoticeText: kinds and deadlines', () => {
     expect(parsed.review.some((r) => r.task === 1 && r.indicator === 1 && r.reason.includes('节点类'))).toBe(true);
   });
 
+  it.each([
+    ['每千常住人口执业(助理)医师数达到3.2人', 'level', false],
+    ['每万人口全科医生数达到4.2名', 'level', false],
+    ['每百户拥有家用汽车30辆', 'level', false],
+    ['每十万人口献血人数达到1200人', 'level', false],
+    ['耕地保有量不低于85万亩', 'level', false],
+    ['生猪存栏量稳定在20万头', 'level', false],
+    ['新建公办幼儿园3所', 'cumulative', true],
+    ['完成1456户农村危房存量改造', 'cumulative', true],
+  ])('「%s」 is %s: a ratio per population or a stock kept is a level, never summed across units', (sentence, kind, additive) => {
+    const [i] = indicatorsOf(`${sentence}。`);
+    expect([i!.kind, i!.additive]).toEqual([kind, additive]);
+  });
+
   it('leaves the time phrase (前三季度, 10月份, 年中, 于…前) out of a counted target’s name', () => {
     const names = (sentence: string) => indicatorsOf(`${sentence}。`).map((i) => i.name);
     expect(['前三季度完成农村危房改造300户', '10月份完成老旧小区改造20个', '年中完成农贸市场改造10个', '于8月底前完成学校食堂改造20所'].map(names)).toEqual([
@@ -822,6 +880,67 @@ describe('parseNoticeText: 十件民生实事 numbered 一、二、三、', () =
   it('keeps 一、 as a heading where tasks are numbered under it', () => {
     const r = parseNoticeText(`${HEAD}一、教育\n1.新建幼儿园3所。(牵头单位:县教体局)`);
     expect(r.plan.categories.map((c) => [c.name, c.tasks.length])).toEqual([['教育', 1]]);
+  });
+});
+
+describe('parseNoticeText: tasks numbered ①②③, 第一项, and (一) over 1. items', () => {
+  const shape = (r: ReturnType<typeof parseNoticeText>) => r.plan.categories.map((c) => [c.name, c.tasks.map((t) => [t.no, t.title, t.leadUnits, t.coUnits, t.indicators.map((i) => [i.name, i.target, i.unit])])]);
+
+  it('reads ①②③ under 一、 二、 as the tasks, numbered on across headings, without the marks in their titles', () => {
+    const r = parseNoticeText('2026年广德市民生实事工作安排\n一、就业\n①开展技能培训。培训3000人次。(牵头单位:市人社局)\n②新增城镇就业。城镇新增就业5000人。(牵头单位:市人社局;配合单位:市财政局)\n二、养老\n③建设助餐点。新建老年助餐点30个。(牵头单位:市民政局)\n广德市人民政府办公室\n2026年2月10日');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([
+      ['就业', [[1, '开展技能培训', ['市人社局'], [], [['培训', 3000, '人次']]], [2, '新增城镇就业', ['市人社局'], ['市财政局'], [['城镇新增就业', 5000, '人']]]]],
+      ['养老', [[3, '建设助餐点', ['市民政局'], [], [['新建老年助餐点', 30, '个']]]]],
+    ]);
+    expect(r.review).toEqual([]);
+  });
+
+  it('keeps ①…;②… inside a task (one line, or ① again under each heading) as the task\u2019s items, their figures its indicators', () => {
+    const r = parseNoticeText('2024年十件民生实事\n一、义务教育学校提质工程\n①新建义务教育学校三十五所;②教师培训5000人次。\n责任单位:市教体局、市发改委\n二、城市更新工程\n①改造老旧小区150个。\n②新建城市绿道50公里。\n牵头单位:市住建局');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([['工作任务', [
+      [1, '义务教育学校提质工程', ['市教体局'], ['市发改委'], [['新建义务教育学校', 35, '所'], ['教师培训', 5000, '人次']]],
+      [2, '城市更新工程', ['市住建局'], [], [['改造老旧小区', 150, '个'], ['新建城市绿道', 50, '公里']]],
+    ]]]);
+  });
+
+  it('reads 第一项 … 第十项 (and 第X件) headings as the tasks, the paragraph under a heading its text, not its title', () => {
+    const r = parseNoticeText('关于实施2024年十件民生实事的通知\n第一项 城乡学前教育扩容工程\n新建、改扩建公办幼儿园十五所,新增公办学位4500个。\n责任单位:市教体局、市财政局(列第一位者为牵头单位,下同)\n第二项 义务教育学校提质工程\n①新建义务教育学校三十五所;②教师培训5000人次。\n责任单位:市教体局、市发改委\n第十件:困难群众救助工程\n发放临时救助资金不少于5000万元。\n牵头单位:市民政局');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([['工作任务', [
+      [1, '城乡学前教育扩容工程', ['市教体局'], ['市财政局'], [['新建、改扩建公办幼儿园', 15, '所'], ['新增公办学位', 4500, '个']]],
+      [2, '义务教育学校提质工程', ['市教体局'], ['市发改委'], [['新建义务教育学校', 35, '所'], ['教师培训', 5000, '人次']]],
+      [10, '困难群众救助工程', ['市民政局'], [], [['发放临时救助资金', 50_000_000, '元']]],
+    ]]]);
+    expect(r.plan.categories[0]!.tasks[0]!.text).toBe('城乡学前教育扩容工程。新建、改扩建公办幼儿园十五所,新增公办学位4500个。');
+  });
+
+  it('reads 一、 / (一) / 1. as category, task and the task\u2019s items where the (一) lines name the units', () => {
+    const r = parseNoticeText('2025年宁国市民生实事项目计划\n一、教育类项目\n(一)学前教育扩容。牵头单位:市教体局;配合单位:市财政局。\n1.新建公办幼儿园3所,新增学位900个。\n2.公办园在园幼儿占比达到60%以上。\n(二)义务教育质量提升。牵头单位:市教体局。\n1.建设智慧教室120间。\n二、卫生健康类项目\n(三)免费健康体检。\n牵头单位:市卫健委\n1.为65周岁以上老年人免费体检2.6万人次。');
+    expect(r.errors).toEqual([]);
+    expect(shape(r)).toEqual([
+      ['教育类项目', [
+        [1, '学前教育扩容', ['市教体局'], ['市财政局'], [['新建公办幼儿园', 3, '所'], ['新增学位', 900, '个'], ['公办园在园幼儿占比', 60, '%']]],
+        [2, '义务教育质量提升', ['市教体局'], [], [['建设智慧教室', 120, '间']]],
+      ]],
+      ['卫生健康类项目', [[3, '免费健康体检', ['市卫健委'], [], [['65周岁以上老年人免费体检', 26_000, '人次']]]]],
+    ]);
+    expect(r.plan.categories[0]!.tasks[0]!.text).toBe('学前教育扩容。1.新建公办幼儿园3所,新增学位900个。2.公办园在园幼儿占比达到60%以上。');
+  });
+
+  it('keeps (一) a heading over 1. tasks where the 1. lines name the units', () => {
+    const r = parseNoticeText(`${HEAD}一、民生\n(一)稳定就业\n1.实施技能培训。(牵头责任单位:县人社局)\n(二)办好教育\n2.新建幼儿园。(牵头责任单位:县教体局)`);
+    expect(r.plan.categories.map((c) => [c.name, c.tasks.map((t) => t.no)])).toEqual([['稳定就业', [1]], ['办好教育', [2]]]);
+  });
+
+  it('never drops a numbered line silently: one no rule places, or units under a heading with no task, go to review', () => {
+    const r = parseNoticeText(`${HEAD}一、就业\n1.开展技能培训。培训3000人次。(牵头单位:县人社局)\n(1)新增城镇就业5000人。(牵头单位:县财政局)\n二、养老\n新建老年助餐点30个。\n牵头单位:县民政局`);
+    expect(r.review.map((x) => x.reason)).toEqual(expect.arrayContaining([
+      '第4行「(1)新增城镇就业5000人。(牵头单位:县财政局)」有编号,但没有读作任务,也没有归入任何任务,请核对是否漏读。',
+      '第5行「二、养老」下写了责任单位,但没有读到编号的任务,未读入计划,请核对是否漏读。',
+    ]));
+    expect(r.plan.categories.flatMap((c) => c.tasks).map((t) => [t.no, t.leadUnits])).toEqual([[1, ['县人社局']]]);
   });
 });
 

@@ -37,6 +37,21 @@ describe('ledger plan parse', () => {
     expect(back.plan).toEqual((await readPlanFile(COUNTY)).plan);
   });
 
+  it('prints every task of a notice numbered ①②③ under 一、 二、, the marks out of the titles', async () => {
+    const file = join(tempDir(), '工作安排.txt');
+    writeFileSync(file, '2026年广德市民生实事工作安排\n一、就业\n①开展技能培训。培训3000人次。(牵头单位:市人社局)\n②新增城镇就业。城镇新增就业5000人。(牵头单位:市人社局;配合单位:市财政局)\n二、养老\n③建设助餐点。新建老年助餐点30个。(牵头单位:市民政局)\n广德市人民政府办公室\n2026年2月10日\n');
+    const r = await ledger('plan', 'parse', file);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => /^\S|^ {2}\d/.test(l))).toEqual([
+      '2026年广德市民生实事工作安排(2026-02-10 印发,第 1 版,按月报送)',
+      '一、就业',
+      '  1. 开展技能培训  牵头:市人社局',
+      '  2. 新增城镇就业  牵头:市人社局  协同:市财政局',
+      '二、养老',
+      '  3. 建设助餐点  牵头:市民政局',
+    ]);
+  });
+
   it('lists the errors in Chinese and exits 1 when the notice cannot be used', async () => {
     const file = join(tempDir(), '要点.txt');
     writeFileSync(file, '2020年全县民生工作要点\n一、就业\n1.开展培训250人。\n2.新建幼儿园3所。(牵头责任单位:县教体局)\n');

@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { CategoryDef, Comparator, IndicatorDef, PlanDef, SubordinateGroup, TaskDef, UnitDef } from '../../../shared/domain';
 import { planSchema, SUBORDINATE_GROUP, type ParsedPlan, type PlanProblem, type PlanReviewItem } from '../../../shared/plan';
-import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings } from '../../../shared/numerals';
-import { deadlineMonth, proposeKind } from '../../../shared/rules/kinds';
+import { chineseCounting, chineseNumeral, CHINESE_NUMERAL_CHARS, dotGroupedReadings, NUMERAL_PATTERN } from '../../../shared/numerals';
+import { deadlineMonth, isLevelMeasure, proposeKind } from '../../../shared/rules/kinds';
 
 export interface NoticeOptions {
   /** The file the text came from, named in messages and a last resort for the title. */
@@ -54,7 +54,9 @@ type Line =
   | { readonly kind: 'category'; readonly no: string; readonly name: string; readonly at: number; readonly doubt?: string }
   /** `card`: a project card's name (`rest`); `numbered` false: a card with no number of its own, numbered here in order. */
   | { readonly kind: 'task'; readonly no: number; readonly printed: string; readonly rest: string; readonly at: number; readonly card?: true; readonly numbered?: false; readonly headed?: true }
-  | { readonly kind: 'text'; readonly text: string; readonly at: number };
+  | { readonly kind: 'text'; readonly text: string; readonly at: number }
+  /** A numbered item of the task above it (1. under (一), ① under 第一项): its text, even after the task's units. */
+  | { readonly kind: 'point'; readonly text: string; readonly at: number };
 
 const DECIMAL_ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*(.*)$/;
 const PAREN_DECIMAL_ITEM = /^[((](\d{1,3})[))]\s*(.*)$/;
@@ -62,6 +64,16 @@ const PAREN_CN_ITEM = new RegExp(`^[((]([${CN_NUM}]{1,3})[))]\\s*(.*)$`);
 const SHI_ITEM = new RegExp(`^([${CN_NUM}]{1,3})是\\s*(.*)$`);
 const CATEGORY = new RegExp(`^([${CN_NUM}]{1,3})、\\s*(.+)$`);
 const BULLET_ITEM = /^[●•◆◇■□▲△★☆○◎▶►]\s*(.+)$/;
+/** ①…⑳, ⑴…⒇, ⒈…⒛: one character each, numbered by where it stands in its run. */
+const CIRCLED_ITEM = /^([\u2460-\u249b])\s*(.*)$/;
+const circledNumber = (c: string) => {
+  const cp = c.codePointAt(0)!;
+  return cp - (cp >= 0x2488 ? 0x2488 : cp >= 0x2474 ? 0x2474 : 0x2460) + 1;
+};
+/** 第一项 城乡学前教育扩容工程, 第3件:…: the heading of one of the 十件民生实事. */
+const ORDINAL_ITEM = new RegExp(`^(第\\s*([${CN_NUM}]{1,3}|\\d{1,3})\\s*[项件])(?:\\s*[::、.,]\\s*|\\s+|$)(.*)$`);
+/** Any line that starts with a number a notice numbers its items with: such a line is never dropped unread. */
+const NUMBERED_START = new RegExp(`^(?:\\d{1,3}\\s*[.、](?!\\d)|[((](?:\\d{1,3}|[${CN_NUM}]{1,3})[))]|[\\u2460-\\u249b]|第[${CN_NUM}\\d]{1,3}[项件])`);
 /**
  * A project card (项目卡), as lists of 民生实事 projects are printed: "项目名称:…" (or "项目一:…") starts a task,
  * "建设内容:…" and the like give its text, then the usual 牵头单位/配合单位/完成时限 lines.
@@ -83,16 +95,47 @@ export function numbersItsTasks(lines: readonly string[]): boolean {
 }
 
 /** The same of lines already normalised: the rule classify numbers tasks by, where cards are tasks only without it. */
-const itemsNumbered = (lines: readonly string[]) => lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l));
+const itemsNumbered = (lines: readonly string[]) => lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l) || ORDINAL_ITEM.test(l) || CIRCLED_ITEM.test(l));
+
+/** A numbered line that says who leads, on itself or on the line after it. */
+function carriesUnits(lines: readonly string[], at: number): boolean {
+  const next = lines[at + 1] ?? '';
+  return assignmentAtEnd(lines[at]!) !== null || ASSIGNMENT_LINE.test(next) || UNLABELED_LINE.test(next);
+}
+
+/**
+ * 一、类别 / (一)任务 / 1.分项: three levels, where the (一) lines name the units and the 1. lines under them do not.
+ * Those 1. lines are the task's items: its targets, not tasks without units.
+ */
+function threeLevels(lines: readonly string[]): boolean {
+  const at = (re: RegExp) => lines.flatMap((l, k) => (re.test(l) ? [k] : []));
+  const tasks = at(PAREN_CN_ITEM);
+  const items = [...at(DECIMAL_ITEM), ...at(PAREN_DECIMAL_ITEM)];
+  return lines.some((l) => CATEGORY.test(l)) && tasks.length > 0 && items.length > 0
+    && tasks.some((k) => carriesUnits(lines, k)) && !items.some((k) => carriesUnits(lines, k));
+}
 
 /** Headings are short and end no sentence. */
 const looksLikeHeading = (s: string) => s.length <= 40 && !/[。;;]/.test(s);
 
 function classify(lines: readonly string[]): Line[] {
   const has = (re: RegExp) => lines.some((l) => re.test(l));
-  const decimalTasks = has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM);
+  const nested = threeLevels(lines);
+  // 第一项 … 第十项 number the tasks; whatever is numbered under one is its items.
+  const ordinalTasks = has(ORDINAL_ITEM);
+  /** 1. and (1) lines are the items of the task above them, not tasks. */
+  const decimalPoints = nested || ordinalTasks;
+  const decimalTasks = !decimalPoints && (has(DECIMAL_ITEM) || has(PAREN_DECIMAL_ITEM));
   // (一) numbers tasks in a notice that has no 1. / (1) items; beside them it is a sub-heading.
   const parenCnIsHeading = decimalTasks;
+  // ①②③ number the tasks only where nothing above them does (一、就业 ① ② 二、养老 ③); else they are a task's items.
+  // ①…;②…;③… on one line is a list inside a task, and ① again under each heading is each heading's list, unless
+  // every such line names its own units.
+  const circled = lines.filter((l) => CIRCLED_ITEM.test(l));
+  const circledNos = circled.map((l) => circledNumber(l[0]!));
+  const circledTasks = !ordinalTasks && !lines.some((l) => DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l) || PAREN_CN_ITEM.test(l))
+    && circled.length > 0 && !circled.some((l) => /[\u2460-\u249b]/.test(l.slice(1)))
+    && (circledNos.every((n, k) => k === 0 || n > circledNos[k - 1]!) || circled.every((l) => assignmentAtEnd(l) !== null));
   // Project cards are the tasks where nothing else numbers them; beside numbered items they are those items' text.
   const numbered = itemsNumbered(lines);
   const cardTasks = !numbered && (has(CARD_TITLE) || has(CARD_NUMBERED));
@@ -124,14 +167,22 @@ function classify(lines: readonly string[]): Line[] {
   });
 
   function classifyLine(l: string, at: number): Line {
+    let m = ORDINAL_ITEM.exec(l);
+    if (m && ordinalTasks) return { kind: 'task', no: chineseNumber(m[2]!), printed: m[1]!.replace(/\s/g, ''), rest: m[3]!.trim(), at };
+    m = CIRCLED_ITEM.exec(l);
+    if (m) {
+      if (circledTasks) return { kind: 'task', no: circledNumber(m[1]!), printed: m[1]!, rest: m[2]!, at };
+      return { kind: 'point', text: l, at };
+    }
+    if (decimalPoints && (DECIMAL_ITEM.test(l) || PAREN_DECIMAL_ITEM.test(l))) return { kind: 'point', text: l, at };
     // "4.65岁以上老年人…" is task 4 when task 3 came before it (or 1 at a category's start), not the figure 4.65.
     const decimalStart = /^(\d{1,3})\.(\d.*)$/.exec(l);
     const no = Number(decimalStart?.[1]);
-    if (decimalStart && (no === lastTask + 1 || no === lastInCategory + 1)) {
+    if (decimalStart && !decimalPoints && (no === lastTask + 1 || no === lastInCategory + 1)) {
       decimalInCategory = true;
       return { kind: 'task', no, printed: decimalStart[1]!, rest: decimalStart[2]!, at };
     }
-    let m = CATEGORY.exec(l);
+    m = CATEGORY.exec(l);
     if (m && looksLikeHeading(m[2]!)) {
       lastHeading = chineseNumber(m[1]!);
       return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
@@ -144,6 +195,7 @@ function classify(lines: readonly string[]): Line[] {
     }
     m = PAREN_CN_ITEM.exec(l);
     if (m) {
+      if (nested) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
       if (parenCnIsHeading && looksLikeHeading(m[2]!)) return { kind: 'category', no: m[1]!, name: m[2]!.trim(), at };
       if (!parenCnIsHeading) return { kind: 'task', no: chineseNumber(m[1]!), printed: `(${m[1]})`, rest: m[2]!, at };
     }
@@ -177,8 +229,9 @@ function classify(lines: readonly string[]): Line[] {
 
 /** 牵头负责领导, 分管市领导, 县级责任领导, 牵头县领导: whoever answers for the task, not a unit. */
 const LEADER_LABEL = '(?:(?:牵头|分管|责任|负责|联系|包保|[省市县区]级)+[省市县区]?领导)';
-const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头负责单位|牵头单位|主办单位|主要责任单位|主责单位|牵头责任部门|牵头部门|主责部门)';
-const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)|责任配合(?:单位|部门))';
+// 牵头:, 协办:, 配合: alone, before a colon, are the same labels shortened.
+const LEAD_LABEL = '(?:牵头责任单位|责任牵头单位|牵头负责单位|牵头单位|主办单位|主要责任单位|主责单位|牵头责任部门|牵头部门|主责部门|牵头)';
+const CO_LABEL = '(?:(?:协同|配合|协办|参与|协作|协助)(?:责任)?(?:单位|部门)?|责任配合(?:单位|部门))';
 // 负责单位 and 实施单位 list units as 责任单位 does: the first leads unless one is marked (牵头), for a person to confirm.
 const BOTH_LABEL = '(?:责任单位|责任部门|负责单位|实施单位)';
 /** 完成时限:2021年8月底前 inside a unit list is the task's deadline, not a unit. */
@@ -281,6 +334,8 @@ function splitJoined(piece: string): string[] {
 
 /** Words a unit list holds that name no unit: the offices meant are not said. */
 const NOT_A_UNIT = /^(?:[省市县区]直)?(?:各)?(?:其他|其它)?(?:有关|相关)(?:单位|部门|方面)?$|^负责|^具体实施$/;
+/** 县直各部门, 市直各单位, 各部门: every office of a kind, a group and not one unit. */
+const ALL_OFFICES = /^(?:[省市县区]直|[省市县区](?:政府|委)?)?各(?:级|个)?(?:单位|部门|机关|成员单位)$/;
 
 /** "市卫健委等5个单位": a list cut short, its count given. */
 const COUNTED_UNITS = new RegExp(`等\\s*(\\d+|[${CN_NUM}]+)\\s*个?(?:单位|部门)$`);
@@ -315,6 +370,13 @@ function readUnitList(value: string): UnitList {
       name = name.slice(0, etc.index).trim();
     }
     if (name === '') continue;
+    // 由县卫健委牵头: 由 says who, it is no part of the name.
+    name = name.replace(/^由\s*(?=[省市县区])/, '');
+    if (ALL_OFFICES.test(name)) {
+      openEnded = true;
+      doubts.push(`「${name}」是一类单位的统称,不是一个单位,未作为单位;请写明具体单位。`);
+      continue;
+    }
     if (NOT_A_UNIT.test(name)) {
       if (/有关|相关/.test(name)) openEnded = true;
       doubts.push(`「${name}」不是具体单位的名称,未作为单位;请写明具体单位。`);
@@ -555,14 +617,17 @@ const NUMERAL_RANGE_JOIN = new RegExp(`^\\s*${RANGE_JOIN}\\s*$`);
 const PERCENT_WORDS = new RegExp(`([百千])分之([${CHINESE_NUMERAL_CHARS}]+|\\d+(?:\\.\\d+)?)`, 'g');
 /** 零死亡, 重大火灾事故零发生: a target of none. 零就业家庭, 零售 and 一千零五 are no such figure. */
 const ZERO_WORDS = /(?<![一二三四五六七八九十百千万〇零两\d])零(?=死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/g;
+/** 食品安全事故为零, 欠薪案件保持为0: none at all, said of what the clause names, as 零发生 is. */
+const ZERO_IS = /(?:为|是|保持|实现|做到)\s*(?<![\d.])(?:零|0)(?![\d.])(?=\s*(?:起|例|人|个|次|件)?\s*$)/g;
 /** A figure with no unit that stands where a target's does (死亡人数控制在0, 万车死亡率低于1.5): a target, its unit asked for. */
 const BARE_TARGET_BEFORE = /(?:控制在|低于|不超过|不高于|不大于|小于|少于|达到|不低于|不少于|不小于|保持在|稳定在|维持在|(?:下降|降低|压减|降|提高|提升|增加|延长)(?:到|至))\s*$/;
 /** 九成, 九成五: tenths in words (九成 = 90%), only before a bound or a clause's end: 一成不变 is no figure. */
 const TENTHS_WORDS = /(?<![一二三四五六七八九十百千万两])([一二三四五六七八九])成([一二三四五六七八九])?(?=以上|以下|以内|左右|[,,;;。]|$)/g;
 /** "3,000米": a thousands separator, not a clause's comma (the clause before ends in no digit group of three). */
 const THOUSANDS = /(?<![\d.])(\d{1,3})((?:,\d{3})+)(?![\d.])/g;
-/** A count in Chinese numerals: 三, 十二, 两千, 一百(万); never 千/百/万 alone (千家万户). */
-const NUMERAL_TOKEN = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*`, 'g');
+const NUMERAL_TOKEN = new RegExp(NUMERAL_PATTERN, 'g');
+/** 二十五点, 十点十: numerals around a 点 that make no decimal; read as two counts they would give a wrong target. */
+const BROKEN_DECIMAL = new RegExp(`^[${CHINESE_NUMERAL_CHARS}]*点[${CHINESE_NUMERAL_CHARS}]*`);
 /** A Chinese numeral counting something a target is counted in (三所, 两千人), as a list item holds one. */
 const NUMERAL_COUNT = new RegExp(`[一二两三四五六七八九十][${CHINESE_NUMERAL_CHARS}]*\\s*(?:${MEASURES.join('|')})`);
 /** Whether a piece of text holds a figure, in digits or counted in Chinese numerals. */
@@ -574,14 +639,12 @@ const AT_MOST = /以内|控制在|不超过|不高于|低于|以下|不大于|�
 const QUALIFIER_BOUND = new RegExp(`(?:\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)\\s*[^\\d,,;;。]{0,3}?(?:以上|以下|以内)`, 'g');
 /** A rate per 100,000 (12/10万) or per 1,000: the figure is the rate, what follows the slash its unit. */
 const PER_BASE = /^\s*\/\s*((?:10|1|100)?万|千|百|1000|10000|100000)(?:人)?/;
-/** Rates, shares, averages, concentrations and per-population ratios (每千人口…): a level, never summed across units. */
 /** 每十万人 just before a figure (控制在每十万人12人以内): the figure is a ratio per that population. */
 const PER_BEFORE = /每\s*(十万|万|千|百|10万|100000|10000|1000)\s*(?:人口|人|名)?\s*$/;
 const PER_BEFORE_BASE: Readonly<Record<string, string>> = { 十万: '10万', 100000: '10万', 10000: '万', 1000: '千' };
 /** What follows a distance or an area that only defines a rate: 500米覆盖率, 1公里服务半径覆盖率. */
 const RATE_DEFINED = /^[^\d,,;;。、达控不提降以超低高保稳实]{0,6}(?:率|比例|占比|比重)/;
 const DEFINING_MEASURES = new Set(['米', '公里', '千米', '平方米', '平方公里', '公顷']);
-const NON_ADDITIVE = /人均|户均|每人|每户|每[十百千万]+(?:人|户|车|名)|个人|平均|比例|比重|占比|率|浓度|密度|强度/;
 /** A growth target: 增长, 增速, 增幅; a 增长率 (人口自然增长率) is a rate, a level like any other. */
 const GROWTH = /增速|增幅|增长(?!率)/;
 
@@ -620,6 +683,9 @@ interface Piece {
   readonly nextClause: string;
 }
 
+/** An item's own number at the start of a clause (1. ① (2)): no part of a target's name or source. */
+const ITEM_MARK = /^\s*(?:\d{1,3}\s*[.、](?!\d)|[((]\d{1,3}[))]|[\u2460-\u249b])\s*/;
+
 /** Clauses (split at ,;。) and, inside one, list items that each hold a figure ("3个…、20个…"). */
 function pieces(text: string): Piece[] {
   const out: Piece[] = [];
@@ -629,9 +695,10 @@ function pieces(text: string): Piece[] {
     let previous = '';
     const clauses = [...sentence.matchAll(/[^,,。;;!?!?]+/g)];
     for (const [n, c] of clauses.entries()) {
-      const clause = c[0];
+      const mark = ITEM_MARK.exec(c[0])?.[0].length ?? 0;
+      const clause = c[0].slice(mark);
       const nextClause = clauses[n + 1]?.[0] ?? '';
-      const clauseStart = s.index + c.index;
+      const clauseStart = s.index + c.index + mark;
       // A deadline is the figure's when its own clause names it, or a clause before it that holds no
       // figure of its own ("6月底前,完成…"); "6月底前新建2所,入园率达到92%" gives the rate none.
       const upToClause = (/\d/.test(withoutYears(previous).replace(/\d{1,2}月(?:底|末)?(?:\d{1,2}日)?(?:前|之前|以前)?/g, '')) ? '' : previous) + clause;
@@ -681,6 +748,8 @@ interface Figure {
   readonly percent?: '%' | '‰';
   /** 零死亡, 零发生: none of it at all, a ceiling of 0. */
   readonly zero?: true;
+  /** Numerals that cannot be read as one number (十点十): asked about, never guessed. */
+  readonly unreadable?: true;
 }
 
 /** Every number of a piece, in digits or in Chinese numerals, in the order they stand. */
@@ -700,14 +769,22 @@ function figures(text: string): Figure[] {
     if (value !== null) words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: m[1] === '百' ? '%' : '‰' });
   }
   for (const m of text.matchAll(ZERO_WORDS)) words.push({ at: m.index, printed: '零', lo: 0, hi: null, numeral: false, zero: true });
+  for (const m of text.matchAll(ZERO_IS)) words.push({ at: m.index + m[0].length - 1, printed: m[0].slice(-1), lo: 0, hi: null, numeral: false, zero: true });
   for (const m of text.matchAll(TENTHS_WORDS)) {
     const value = chineseNumeral(m[1]!)! * 10 + (m[2] === undefined ? 0 : chineseNumeral(m[2])!);
     words.push({ at: m.index, printed: m[0], lo: value, hi: null, numeral: false, percent: '%' });
   }
   const inWords = (at: number) => words.some((w) => at >= w.at && at < w.at + w.printed.length);
   const numerals: Figure[] = [];
+  let brokenUntil = -1;
   for (const m of text.matchAll(NUMERAL_TOKEN)) {
-    if (inWords(m.index)) continue;
+    if (inWords(m.index) || m.index < brokenUntil) continue;
+    const broken = /^点/.test(text.slice(m.index + m[0].length)) ? BROKEN_DECIMAL.exec(text.slice(m.index)) : null;
+    if (broken) {
+      brokenUntil = m.index + broken[0].length;
+      numerals.push({ at: m.index, printed: broken[0], lo: Number.NaN, hi: null, numeral: true, unreadable: true });
+      continue;
+    }
     // A trailing 万/亿 is left to be multiplied out, as it is after digits (一百万元 = 一百 × 万元).
     const printed = m[0].replace(/[万亿]+$/, '');
     const value = chineseNumeral(printed);
@@ -738,6 +815,7 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   let before = text.slice(0, at);
   let after = text.slice(at + f.printed.length);
   if (f.zero) return zeroTarget(piece, f);
+  if (f.unreadable) return { review: `「${text.trim()}」中的「${f.printed}」读不出数字,未作为指标;如是目标请手工添加。` };
   const prevChar = before.slice(-1);
   if (/[A-Za-z.]/.test(prevChar) || (/^[A-Za-z]/.test(after) && !/^(?:km|KM|Km|m²)/.test(after))) return null; // PM2.5, 5G
   if (/第\s*$/.test(before)) return null; // 第3批, 排名第1位
@@ -784,6 +862,12 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     if (figures(text).some((g) => g.at > at)) return null;
     return { review: `「${text.trim()}」中的「${f.printed}${measure[1]}」像是指标定义的一部分,未作为指标;如是目标请手工添加。` };
   }
+  // 25公里/小时: a speed or any rate per something is one compound unit, not a distance and a name "/小时".
+  const per = measure ? /^\s*\/\s*(小时|时|h|分钟|秒|天|日|周|月|年|人|户|车|次)/.exec(after) : null;
+  if (per) {
+    unit = `${unit}/${per[1] === 'h' ? '小时' : per[1]!}`;
+    after = after.slice(per[0].length);
+  }
   if (unit === '万元') { magnitude *= 10_000; unit = '元'; }
   if (unit === '亿元') { magnitude *= 100_000_000; unit = '元'; }
   if (unit === '名') unit = '人';
@@ -792,6 +876,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
     if (word !== undefined) return word;
   }
 
+  // 两项补贴, 三项制度: a count that names a policy, not a number of things to be done.
+  if (unit === '项' && /^\s*(?:补贴|补助|津贴|制度|政策|保险|待遇)/.test(after)) return null;
   // Qualifiers: the subsidy paid, the size that makes a firm count, a share applied, a baseline.
   if (unit === '元' && (/(?:补贴|补助|奖励|奖补|给予|一次性|标准|每人|每户|(?<!不)超过?|额)\s*$/.test(before) || /^\s*(?:的)?(?:补贴|补助|奖励|奖补|求职|创业补贴)/.test(after))) return null;
   // "改造城区学校、乡镇卫生院等15所" may well be the target: the count of what was listed is asked about.
@@ -816,7 +902,8 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const times = (n: number) => Number((n * magnitude).toPrecision(12));
   const lo = times(f.lo);
   const hi = f.hi === null ? null : times(f.hi);
-  const tail = /^\s*(?:以上|以内|以下|左右)/.exec(after)?.[0] ?? '';
+  // 控制在95%至100%之间: 之间 bounds the range, it names nothing.
+  const tail = /^\s*(?:以上|以内|以下|左右|之间|之内)/.exec(after)?.[0] ?? '';
   const window = before.replace(QUALIFIER_BOUND, '').slice(-8) + tail;
   let comparator: Comparator;
   if (hi !== null) comparator = 'range';
@@ -873,18 +960,20 @@ function readFigure(piece: Piece, f: Figure, taskText: string, carried: Found | 
   const printed = taskText.slice(from, piece.start + text.length);
   const source = printed.trim();
   const sourceAt = from + (printed.length - printed.trimStart().length);
-  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.startsWith('/') || NON_ADDITIVE.test(name) || NON_ADDITIVE.test(source));
+  const additive = !(unit === '%' || unit === '‰' || unit === '百分点' || unit.includes('/') || isLevelMeasure(name) || isLevelMeasure(source));
   return { found: { source, at: sourceAt, name: name || cleanName(text) || text.trim().slice(0, 40), comparator, target: lo, targetMax: hi, unit, additive, sentence: piece.sentence, upToClause: piece.upToClause, clause: piece.clause, nextClause: piece.nextClause, needsReview } };
 }
 
 /** 实现零死亡, 重大火灾事故零发生: a ceiling of 0, in people for deaths and in cases for anything else, for review. */
 function zeroTarget(piece: Piece, f: Figure): Scan {
   const text = piece.text;
-  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))![0];
-  const people = /死亡|伤亡|感染|病例|返贫/.test(word);
+  const word = /^(?:死亡|伤亡|发生|事故|新增|感染|病例|欠薪|返贫|超标|污染)/.exec(text.slice(f.at + 1))?.[0];
+  // 事故为零: what is none is the clause's subject, before its verb.
+  const subject = cleanName(word === undefined ? text.slice(0, f.at).replace(/(?:为|是|保持|实现|做到)\s*$/, '') : text.slice(0, f.at));
+  const counted = word ?? subject;
+  const people = /死亡|伤亡|感染|病例|返贫|人数$/.test(counted);
   const unit = people ? '人' : '起';
-  const subject = cleanName(text.slice(0, f.at));
-  const name = `${subject}${word}${people ? '人数' : '起数'}`.slice(0, 40);
+  const name = (word === undefined && /数$/.test(subject) ? subject : `${subject}${word ?? ''}${people ? '人数' : '起数'}`).slice(0, 40);
   const source = text.trim();
   const sourceAt = piece.start + (text.length - text.trimStart().length);
   return { found: {
@@ -1103,7 +1192,22 @@ interface DraftTask {
   assignment: Assignment;
   /** Its units have been named: free text after them is no longer the task's. */
   closed: boolean;
+  /** Its text so far is a heading alone (第一项 城乡学前教育扩容工程): the paragraph under it is a sentence of its own. */
+  heading: boolean;
 }
+
+/**
+ * A line's words added to a task's text. A heading's body or a numbered item starts a sentence of its own, or the
+ * title (the text up to the first 。) would run on into it.
+ */
+function append(task: DraftTask, more: string, point: boolean): void {
+  const open = task.text !== '' && !/[。;;,,::、!?!?]$/.test(task.text);
+  task.text += (open && (task.heading || point) ? '。' : '') + more;
+  task.heading = false;
+}
+
+/** What is said of a numbered line that was read into no task. */
+const unread = (line: { text: string; at: number }) => `第${line.at + 1}行「${line.text.slice(0, 40)}」有编号,但没有读作任务,也没有归入任何任务,请核对是否漏读。`;
 
 /**
  * Reads a plan from a notice's text.
@@ -1129,14 +1233,16 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
       categories.push({ no: line.no, name: line.name, at: line.at, doubt: line.doubt ?? null });
       continue;
     }
-    const open = drafts.at(-1);
+    // A heading ends the task before it: the lines under it are no longer that task's.
+    const open = drafts.at(-1)?.category === categories.length - 1 ? drafts.at(-1) : undefined;
     if (line.kind === 'task') {
       // "1.项目名称:城南小学新建工程": the label heads a card; the name is the task's title, a sentence of its own.
       const titled = CARD_TITLE.exec(line.rest);
       const rest = titled ? sentence(titled[1]!) : line.card ? sentence(line.rest) : line.rest;
       if (line.numbered === false) unnumbered.push(line.no);
       if (line.headed) headed.push(line.no);
-      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false };
+      const heading = rest.length <= 40 && !/[,,。;;::、!?!?]/.test(rest) && !hasFigure(rest);
+      const task: DraftTask = { no: line.no, printed: line.printed, category: categories.length - 1, at: line.at, text: rest, assignment: {}, closed: false, heading };
       const paren = assignmentAtEnd(task.text);
       if (paren) {
         readAssignment(paren.text, task.assignment);
@@ -1144,7 +1250,13 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         task.closed = true;
       }
       drafts.push(task);
-    } else if (open) {
+    } else if (!open) {
+      if (line.kind === 'point') review.push({ task: null, reason: unread(line) });
+    } else if (line.kind === 'point' && open.closed) {
+      // The items under a task whose units stand on its own line ((一)…牵头单位:…), after those units.
+      append(open, line.text, true);
+    } else {
+      const point = line.kind === 'point';
       const paren = assignmentAtEnd(line.text);
       // "建设内容:…" under a card: its words join the task's text, the label does not.
       const content = CARD_CONTENT.exec(line.text)?.[0].length ?? 0;
@@ -1156,12 +1268,15 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
         readAssignment(`责任单位:${unlabeled[1]!}`, open.assignment);
         open.closed = true;
       } else if (!open.closed && paren) {
-        open.text += line.text.slice(content, paren.index).trim();
+        append(open, line.text.slice(content, paren.index).trim(), point);
         readAssignment(paren.text, open.assignment);
         open.closed = true;
       } else if (!open.closed || content > 0) {
         // A card may name its units before its 建设内容: a labelled content line is the task's wherever it stands.
-        open.text += line.text.slice(content);
+        append(open, line.text.slice(content), point);
+      } else if (NUMBERED_START.test(line.text)) {
+        // A numbered line after a task's units that no rule places: never lost without a word.
+        review.push({ task: null, reason: unread(line) });
       }
     }
   }
@@ -1381,7 +1496,14 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
   if (orphan) cats.push({ no: '一', seq: 1, name: '工作任务', tasks: orphan });
   categories.forEach((c, k) => {
     const tasks = tasksByCategory.get(k) ?? [];
-    if (tasks.length === 0) return;
+    if (tasks.length === 0) {
+      // A heading that names units over no task read: a task written in a way no rule numbers, lost unless said.
+      const block = lines.slice(c.at + 1, categories[k + 1]?.at ?? lines.length);
+      if (block.some((l) => ASSIGNMENT_LINE.test(l) || UNLABELED_LINE.test(l))) {
+        review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」下写了责任单位,但没有读到编号的任务,未读入计划,请核对是否漏读。` });
+      }
+      return;
+    }
     if (c.doubt !== null) review.push({ task: null, reason: `第${c.at + 1}行「${c.no}、${c.name}」${c.doubt},不像通常的类别标题,因编号接着上一个类别,已按类别标题读取,请核对。` });
     // 就业创业(3项): the count is no part of the name, and a check on what was read under it.
     const counted = CATEGORY_COUNT.exec(c.name);
