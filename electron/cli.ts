@@ -247,7 +247,7 @@ function frequencyOption(value: string | undefined): ReportingFrequency | undefi
 }
 
 /** A JSON list a command reads from a file (`enter --values`, `opening --values`), or E_VALIDATION naming the items that do not fit. */
-function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string): T {
+function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string, fieldWords: Readonly<Record<string, string>> = {}): T {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -257,7 +257,8 @@ function readJsonList<T>(file: string, schema: z.ZodType<T>, what: string): T {
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${issueWords(i, i.path.slice(1))}`);
+    // The file's own field names (value), with what each is in words, so a clerk finds it in the file and understands it.
+    const where = parsed.error.issues.slice(0, 10).map((i) => `· 第 ${Number(i.path[0] ?? 0) + 1} 条 ${issueWords(i, i.path.slice(1).map((k) => (typeof k === 'string' && Object.hasOwn(fieldWords, k) ? `${k}(${fieldWords[k]})` : k)))}`);
     throw new LedgerError('E_VALIDATION', `${what} ${file} 格式不对,未保存任何内容:\n${where.join('\n')}`);
   }
   return parsed.data;
@@ -659,7 +660,8 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
         checkOptions(args, ['db', 'unit', 'period', 'values', 'received']);
         const file = need(args, 'db');
         const { enterReports, EntryItemsSchema } = await import('./services/entry/entry');
-        const items = readJsonList(need(args, 'values'), EntryItemsSchema, '录入文件');
+        const { ENTRY_FIELD_WORDS } = await import('../shared/entry-items');
+        const items = readJsonList(need(args, 'values'), EntryItemsSchema, '录入文件', ENTRY_FIELD_WORDS);
         const received = args.options.get('received');
         return await withLedger(file, async (l) => {
           const r = await enterReports(l, {
@@ -906,7 +908,8 @@ export async function run(argv: readonly string[], rawIo: Io, started: Started =
       case 'opening': {
         checkOptions(args, ['db', 'unit', 'values']);
         const { OpeningValuesSchema, setOpeningValues } = await import('./services/entry/starts');
-        const values = readJsonList(need(args, 'values'), OpeningValuesSchema, '期初累计数文件');
+        const { ENTRY_FIELD_WORDS } = await import('../shared/entry-items');
+        const values = readJsonList(need(args, 'values'), OpeningValuesSchema, '期初累计数文件', ENTRY_FIELD_WORDS);
         return await withLedger(need(args, 'db'), async (l) => {
           const r = await setOpeningValues(l, { unit: args.options.get('unit'), values });
           if (json) io.out(JSON.stringify(r));

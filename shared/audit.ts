@@ -3,6 +3,7 @@
  * (before → after) — for the log's page, the command line and its CSV alike. The log itself keeps the
  * raw lines (codes and JSON); this only reads them. Pure TypeScript.
  */
+import { ENTRY_FIELD_WORDS } from './entry-items';
 import { FREQUENCY_LABELS, type ReportingFrequency } from './domain';
 import { printable } from './format';
 import { periodLabel } from './rules/periods';
@@ -76,9 +77,9 @@ const arrow = (label: string, before: unknown, after: unknown) => `${label}:${sh
 
 /** The fields of a report, in the order of the form. */
 const REPORT_FIELDS: readonly (readonly [string, string])[] = [
-  ['status', '推进状态'], ['progress', '工作进展'], ['problems', '存在问题'], ['nextSteps', '下步措施'], ['explanation', '情况说明'],
-  ['fundsPlanned', '计划资金(万元)'], ['fundsAvailable', '到位资金(万元)'], ['fundsSpent', '支出资金(万元)'],
-  ['contact', '联系人'], ['phone', '联系电话'], ['receivedOn', '收到日期'],
+  ...(['status', 'progress', 'problems', 'nextSteps', 'explanation', 'fundsPlanned', 'fundsAvailable', 'fundsSpent', 'contact', 'phone'] as const)
+    .map((k) => [k, ENTRY_FIELD_WORDS[k]] as const),
+  ['receivedOn', '收到日期'],
 ];
 
 const SETTINGS_FIELDS: readonly (readonly [string, string, (v: unknown) => unknown])[] = [

@@ -9,6 +9,13 @@ import { TASK_STATUSES, type TaskStatus } from './domain';
 const shortText = z.string().max(4000);
 const money = z.number().finite().nullable();
 
+/** What each field of an entry line is called on the entry form: audit lines and messages about an entry file say so. */
+export const ENTRY_FIELD_WORDS = {
+  task: '任务序号', indicator: '指标序号', value: '数值', note: '说明', status: '推进状态', progress: '工作进展', problems: '存在问题',
+  nextSteps: '下步措施', explanation: '情况说明', fundsPlanned: '计划资金(万元)', fundsAvailable: '到位资金(万元)', fundsSpent: '支出资金(万元)',
+  contact: '联系人', phone: '联系电话',
+} as const;
+
 /** One line of an entry, as in `ledger enter`: task-level fields, or one indicator's value. */
 export const entryItemSchema = z
   .object({

@@ -47,6 +47,12 @@ describe('ledger command line', () => {
       { task: 24, indicator: 2, value: 214 },
       { task: 24, indicator: 3, value: 30 },
     ]));
+    // A figure typed as text: the line, the file's field name and what it is on the form, in Chinese.
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify([{ task: 24, indicator: 1, value: '1632人' }]));
+    const refused = await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', typo, '--received', '2019-07-05');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('· 第 1 条 value(数值) 应为数字');
     const enter = await ledger('enter', '--db', db, '--unit', '市残联', '--period', '2019-06', '--values', values, '--received', '2019-07-05');
     expect(enter.code).toBe(0);
     expect(enter.out).toContain('代填');

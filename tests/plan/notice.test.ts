@@ -239,6 +239,13 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(parsed.review.some((r) => r.reason.includes('读不出月份'))).toBe(false);
   });
 
+  it('reads a 完成时限 typed as a date in text (2020-12-31, 2020/9, 2020.6.30) as the same date in words', () => {
+    const parsed = parseNoticeText(`${HEAD}1.新建幼儿园2所。\n牵头单位:县教体局\n完成时限:2020-12-31\n2.改造食堂5所。\n牵头单位:县教体局\n完成时限:2020/9\n3.新建公厕6座。\n牵头单位:县城管局\n完成时限:2021-06-30`);
+    expect(parsed.plan.categories[0]!.tasks.slice(0, 2).map((t) => t.indicators.map((i) => [i.kind, i.deadline]))).toEqual([[['milestone', 12]], [['milestone', 9]]]);
+    expect(parsed.review.some((r) => r.reason.includes('读不出月份'))).toBe(false);
+    expect(parsed.review.some((r) => r.reason.includes('完成时限「2021-06-30」不在计划年度'))).toBe(true);
+  });
+
   it('reads a line in brackets after the task that starts with (配合单位:', () => {
     expect(role(`${HEAD}1.改造老旧小区12个。(牵头单位:县住建局)\n(配合单位:县财政局、城关镇人民政府)`)).toMatchObject({ lead: ['县住建局'], co: ['县财政局', '城关镇人民政府'] });
   });

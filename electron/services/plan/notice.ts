@@ -1385,8 +1385,10 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     cos = { ...cos, units: [...new Set([...cos.units.filter((u) => !marked.includes(u)), ...helping])] };
     for (const r of doubts) review.push({ task: d.no, reason: r });
     if (a.deadline !== undefined) {
-      const month = deadlineMonth(withoutYears(a.deadline), { field: true });
-      const printedYear = /(\d{4})年/.exec(a.deadline)?.[1];
+      // A table's 完成时限 typed as a date in text (2025-12-31, 2025/12, 2025.6.30) reads as 2025年12月31日 does.
+      const written = a.deadline.replace(/^\s*(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\s*$/, (_, y: string, m: string, d?: string) => `${y}年${Number(m)}月${d ? `${Number(d)}日` : ''}`);
+      const month = deadlineMonth(withoutYears(written), { field: true });
+      const printedYear = /(\d{4})年/.exec(written)?.[1];
       if (month === null || (printedYear !== undefined && Number(printedYear) !== year)) {
         review.push({ task: d.no, reason: `完成时限「${a.deadline}」${month === null ? '读不出月份' : `不在计划年度(${year}年)内`},未作为指标的完成时限,请核对。` });
       } else taskDue = month;
