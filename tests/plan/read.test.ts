@@ -36,6 +36,11 @@ describe('readPlanFile', () => {
     const init = await ledger('init', '--db', join(dir, 'S.db'), '--plan', file);
     expect(init.code).toBe(0);
     expect(init.out).toContain(`待确认事项:${review.length} 项`);
+    // A doubt about a unit's name is answered once the corrected file no longer names that unit; one still named stays.
+    const answer = JSON.parse(parsed.out) as { plan: { units: { name: string; aliases: string[] }[] }; review: { task: number | null; reason: string }[] };
+    const doubts = [{ task: 1, reason: '「牵头:县住建局 配合:县水务公司」不像一个单位的名称,请核对单位名单。' }, { task: 1, reason: '「县人社局」不像一个单位的名称,请核对单位名单。' }];
+    writeFileSync(file, JSON.stringify({ ...answer, review: [...answer.review, ...doubts] }));
+    expect((await readPlanFile(file)).review).toEqual([...answer.review, doubts[1]]);
     // A list whose items are not review items is named, not taken.
     writeFileSync(file, JSON.stringify({ ...JSON.parse(parsed.out), review: ['x'] }));
     expect((await readPlanFile(file)).errors[0]!.message).toMatch(/待核对事项\(review\)的格式不对/);

@@ -71,7 +71,14 @@ export function parsePlanJson(file: string, text: string): ParsedPlan {
   if (!parsed.success) {
     return noPlan(parsed.error.issues.slice(0, 20).map((i) => ({ where: i.path.length ? i.path.join('.') : basename(file), message: i.message })));
   }
-  return { plan: parsed.data, review, errors: [], frequencyStated: typeof raw === 'object' && raw !== null && 'frequency' in raw };
+  // A doubt about a unit's name (「牵头:县住建局 配合:县水务公司」不像一个单位的名称) is answered once the plan no
+  // longer names that unit: the clerk corrected it in the file, and hearing it again would say it is still there.
+  const named = new Set(parsed.data.units.flatMap((u) => [u.name, ...u.aliases]));
+  const open = review.filter((r) => {
+    const doubted = /^「(.+)」不像一个单位的名称/.exec(r.reason)?.[1];
+    return doubted === undefined || named.has(doubted);
+  });
+  return { plan: parsed.data, review: open, errors: [], frequencyStated: typeof raw === 'object' && raw !== null && 'frequency' in raw };
 }
 
 const reviewSchema = z.array(z.strictObject({
