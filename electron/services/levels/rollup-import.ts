@@ -101,6 +101,18 @@ export async function renamedFrom(ctx: Ctx, name: string, offices: readonly Offi
 }
 
 /**
+ * A reminder when the office still holds a 下达包 of an older revision of this plan (a 下达包 carries the plan's
+ * revision as its own): it reports against targets this office has since revised. Empty when it is up to date.
+ */
+async function allocationNote(ctx: Ctx, plan: PlanModel, officeId: number, office: string): Promise<string> {
+  const sent = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('revision').as('r'))
+    .where('kind', '=', 'allocation').where('direction', '=', 'out').where('office_id', '=', officeId).executeTakeFirst();
+  const revision = sent?.r ?? null;
+  if (revision === null || revision >= plan.revision) return '';
+  return `;注意:本机工作计划已修订为第${plan.revision}版,给${office}的下达包还是按第${revision}版生成的,请生成新的下达包交给${office}(ledger assign --office ${office},或「下级汇总端」页)`;
+}
+
+/**
  * Checks one 汇总包 against this office (key, plan, office list, pinned keys, period, revisions) and stores it.
  * @example await importRollup(ctx, { plan, fingerprint }, received, '汇总包-郎溪县-2019-06-第1版.xlsx', opts)
  */
@@ -229,7 +241,7 @@ export async function importRollup(
   if (period!.locked) refuse('E_PERIOD_LOCKED', `${label} 已关账锁定,不能再导入;如需更新,请先重新开启该报送期。`);
 
   const replaces = stored ? `,替换第${stored.revision}版` : '';
-  const targetNote = await targetsNote(ctx, plan, officeId, m.unit, data.indicators);
+  const targetNote = await targetsNote(ctx, plan, officeId, m.unit, data.indicators) + await allocationNote(ctx, plan, officeId, m.unit);
   const summary = `${data.indicators.filter((i) => i.value !== null).length} 个指标有数值,${data.tasks.length} 项任务,滞后事项 ${data.lagging.length} 项`;
   if (opts.dryRun) {
     opts.packages.set(m.packageId, fileName);
