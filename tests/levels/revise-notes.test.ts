@@ -43,6 +43,10 @@ describe('a change of targets at a city with counties and a closed period', () =
 
     const quota = await saveQuotas(city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: 40 }], reasons: [] });
     expect(quota.notes).toEqual([closed.notes[1]]);
+    // A share of something counted whole given as a fraction (a split by percentage left unrounded) is told, and saved.
+    const fraction = await saveQuotas(city, { quotas: [{ task: 1, indicator: 1, office: '宣州区', value: 12.5 }], reasons: [] });
+    expect(fraction.changes).toHaveLength(1);
+    expect(fraction.notes[0]).toMatch(/^以下分解任务不是整数,计量单位却是按整数计的\(可能是按比例分解后未取整\),请核对:任务1 指标1「.+」 宣州区 12\.5人。$/);
     // A reason alone changes no figure: nothing to say.
     const reason = await saveQuotas(city, { quotas: [], reasons: [{ task: 1, indicator: 1, reason: '郎溪县另有省级任务' }] });
     expect(reason.notes).toEqual([]);

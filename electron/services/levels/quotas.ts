@@ -5,7 +5,7 @@
  */
 import type { QuotaChangeView, QuotaGridView, QuotaRowView } from '../../../shared/api';
 import { LedgerError } from '../../../shared/errors';
-import { ownLabel, quotaProblem, quotaTotals } from '../../../shared/levels';
+import { fractionalQuota, ownLabel, quotaProblem, quotaTotals } from '../../../shared/levels';
 import { appendAudit, type AuditEntry } from '../../../db/queries/audit';
 import { listOffices, loadQuotas, setQuota, setQuotaReason } from '../../../db/queries/levels';
 import type { IndicatorModel, PlanModel, TaskModel } from '../../../db/queries/plan';
@@ -73,7 +73,7 @@ export interface SavedQuotas {
   /** Rows that do not add up to their target and have no reason yet, after the save. */
   readonly unexplained: readonly QuotaRowView[];
   readonly dryRun: boolean;
-  /** Closed periods whose figures a changed quota moves (lockedPeriodsNote), when a quota changed. */
+  /** Shares given as fractions of things counted whole, and closed periods a changed quota moves (lockedPeriodsNote). */
   readonly notes: readonly string[];
 }
 
@@ -102,6 +102,8 @@ export async function saveQuotas(ctx: Ctx, edits: QuotaEdits, opts: { readonly d
   const rowOf = new Map(before.rows.map((r) => [rowKey(r.task, r.indicator), r]));
   const changes: QuotaChangeView[] = [];
   const writes: { indicatorId: number; officeId: number | null; value: number | null }[] = [];
+  /** Shares of things counted whole given as fractions: told, not refused. */
+  const fractional: string[] = [];
   const reasonWrites: { indicatorId: number; reason: string | null }[] = [];
   const seen = new Set<string>();
 
@@ -122,6 +124,7 @@ export async function saveQuotas(ctx: Ctx, edits: QuotaEdits, opts: { readonly d
     if (old === e.value) continue;
     changes.push({ task: task.no, indicator: indicator.no, name: indicator.name, column, before: old, after: e.value });
     writes.push({ indicatorId: indicator.id, officeId: id, value: e.value });
+    if (e.value !== null && fractionalQuota(indicator.unit, e.value)) fractional.push(`${where} ${e.value}${indicator.unit}`);
   }
   for (const e of edits.reasons) {
     const found = find(e.task, e.indicator);
@@ -148,7 +151,9 @@ export async function saveQuotas(ctx: Ctx, edits: QuotaEdits, opts: { readonly d
   }
   const after = opts.dryRun ? applied(before, changes) : await quotaGrid(ctx);
   const moved = writes.length > 0 ? await lockedPeriodsNote(ctx, await activePlan(ctx)) : null;
-  return { changes, unexplained: after.rows.filter((r) => r.needsReason && r.reason === null), dryRun: opts.dryRun ?? false, notes: moved === null ? [] : [moved] };
+  const fractions = fractional.length === 0 ? null
+    : `以下分解任务不是整数,计量单位却是按整数计的(可能是按比例分解后未取整),请核对:${fractional.slice(0, 10).join(';')}${fractional.length > 10 ? ` 等 ${fractional.length} 处` : ''}。`;
+  return { changes, unexplained: after.rows.filter((r) => r.needsReason && r.reason === null), dryRun: opts.dryRun ?? false, notes: [fractions, moved].filter((n): n is string => n !== null) };
 }
 
 /** One audit line per indicator changed: its cells before and after, by column. */
