@@ -69,22 +69,25 @@ export interface AreaPart {
   /** Offices with a target (quota) of the indicator, and how many of them have sent a figure. */
   readonly owing: number;
   readonly reported: number;
+  /** Offices without a share of it that sent a figure anyway (their share withdrawn after they reported): in the sum too. */
+  readonly unshared: number;
 }
 
 /**
  * The parts of an area figure in words, for the task views; `own` is the office's 本级 label (ownLabel).
- * @example areaPartWords({ own: 35, offices: 70, owing: 3, reported: 2 }, '人', '市本级') // { sum: '市本级 35人 + 下级汇总 70人', note: '(有任务的下级已报 2/3)' }
+ * @example areaPartWords({ own: 35, offices: 70, owing: 3, reported: 2, unshared: 0 }, '人', '市本级') // { sum: '市本级 35人 + 下级汇总 70人', note: '(有任务的下级已报 2/3)' }
  */
 export function areaPartWords(a: AreaPart, unit: string, own = '本级'): { readonly sum: string; readonly note: string } {
   const fig = (v: number | null) => (v === null ? '未报' : `${v}${unit}`);
+  // An office with no share of it may still send a figure: it counts in the sum, as summary --by office totals it, and is said.
+  const unshared = a.unshared > 0 ? `含无分解任务的下级 ${a.unshared} 个报送的数` : '';
   return {
     sum: `${own} ${fig(a.own)} + 下级汇总 ${fig(a.offices)}`,
-    // An office with no share of it may still send a figure: it counts in the sum, as summary --by office totals it.
-    note: a.owing === 0 ? '(下级无分解任务)' : `(有任务的下级已报 ${a.reported}/${a.owing})`,
+    note: a.owing === 0 ? '(下级无分解任务)' : `(有任务的下级已报 ${a.reported}/${a.owing}${unshared ? `;${unshared}` : ''})`,
   };
 }
 
-/** areaPartWords on one line. @example areaPartText({ own: 35, offices: 70, owing: 3, reported: 2 }, '人', '市本级') // '市本级 35人 + 下级汇总 70人(有任务的下级已报 2/3)' */
+/** areaPartWords on one line. @example areaPartText({ own: 35, offices: 70, owing: 3, reported: 2, unshared: 0 }, '人', '市本级') // '市本级 35人 + 下级汇总 70人(有任务的下级已报 2/3)' */
 export function areaPartText(a: AreaPart, unit: string, own = '本级'): string {
   const w = areaPartWords(a, unit, own);
   return `${w.sum}${w.note}`;

@@ -12,6 +12,7 @@ import { importFiles } from '../../electron/services/import/import';
 import { loadPeriodData, ownTaskSummaries, summaryByTask, summaryByUnit } from '../../electron/services/summaries/summaries';
 import { saveQuotas } from '../../electron/services/levels/quotas';
 import { isSplit } from '../../shared/levels';
+import { areaPartText } from '../../shared/summaries';
 import type { OfficeIndicatorRow } from '../../shared/rollup';
 import { PLAN_2019 } from '../../seeds/plan2019';
 import { runLedger } from '../helpers/cli';
@@ -139,6 +140,14 @@ describe('ledger summary --by office', () => {
     expect(none.sheets).not.toContain('分县区');
   });
 
+  it('a share withdrawn after the office reported: its figure stays in the sum, and the parts say so', async () => {
+    const lv = await cityJune();
+    await saveQuotas(lv.city, { quotas: [{ task: 1, indicator: 1, office: '郎溪县', value: null }], reasons: [] });
+    const training = summaryByTask(await loadPeriodData(afterDue(lv.city), '2019-06'))[0]!.indicators[0]!;
+    expect(training).toMatchObject({ value: 105, area: { own: 35, offices: 70, owing: 1, reported: 1, unshared: 1 } });
+    expect(areaPartText(training.area!, '人', '市本级')).toBe('市本级 35人 + 下级汇总 70人(有任务的下级已报 1/1;含无分解任务的下级 1 个报送的数)');
+  });
+
   it('the bulletin ranks the offices that rolled up, names the silent ones, and has no such section before any roll-up', async () => {
     const lv = await cityJune();
     const { bulletin } = await draftBulletin(afterDue(lv.city), { period: '2019-06' });
@@ -165,7 +174,7 @@ describe('ledger summary --by office', () => {
     const byOffice = JSON.parse((await runLedger('summary', '--db', lv.city.handle.location, '--period', '2019-06', '--by', 'office', '--json')).out) as { indicators: OfficeIndicatorRow[] };
     // 技能脱贫培训 250: 市本级 35 (of its 70) was judged alone against 250 (14%, red); the city's figure is 35 + 40 + 30.
     const training = tasks[0]!.indicators[0]!;
-    expect(training).toMatchObject({ target: 250, value: 105, completion: 105 / 250, area: { own: 35, offices: 70, owing: 2, reported: 2 } });
+    expect(training).toMatchObject({ target: 250, value: 105, completion: 105 / 250, area: { own: 35, offices: 70, owing: 2, reported: 2, unshared: 0 } });
     expect(training.completion).toBeCloseTo(105 / 250, 9);
     // Every indicator: the value the task view judges is the total the by-office view shows.
     for (const row of byOffice.indicators) {

@@ -271,6 +271,7 @@ export function summaryByTask(d: PeriodData): TaskSummary[] {
       const area: AreaPart = {
         own: s.value, offices: fromOffices,
         owing: figures.filter((f) => f.owes).length, reported: figures.filter((f) => f.owes && f.value !== null).length,
+        unshared: figures.filter((f) => !f.owes && f.value !== null).length,
       };
       // 本级 owes the period and sent nothing: red as before, whatever the offices sent.
       const light: Light = value === null || (nothingOwn && owed) ? s.light : indicatorLight(i, value, month, d.thresholds);
