@@ -239,6 +239,17 @@ describe('parseNoticeText: what a unit list holds besides units', () => {
     expect(parsed.review.some((r) => r.reason.includes('读不出月份'))).toBe(false);
   });
 
+  it('a clause that says when work starts (6月底前全部开工) is a stage of its own, not the deadline of the figure before it', () => {
+    const parsed = parseNoticeText(`${HEAD}1.改造城镇老旧小区。改造城镇老旧小区26个,建筑面积25.6万平方米,6月底前全部开工,年底前完工。(牵头单位:县住建局)`);
+    const shown = parsed.plan.categories[0]!.tasks[0]!.indicators.map((i) => [i.name, i.target, i.unit, i.kind, i.deadline]);
+    expect(shown).toEqual([
+      ['改造城镇老旧小区', 26, '个', 'cumulative', null],
+      ['建筑面积', 256000, '平方米', 'cumulative', null],
+      ['全部开工', 1, '项', 'milestone', 6],
+      ['完工', 1, '项', 'milestone', 12],
+    ]);
+  });
+
   it('reads a 完成时限 typed as a date in text (2020-12-31, 2020/9, 2020.6.30) as the same date in words', () => {
     const parsed = parseNoticeText(`${HEAD}1.新建幼儿园2所。\n牵头单位:县教体局\n完成时限:2020-12-31\n2.改造食堂5所。\n牵头单位:县教体局\n完成时限:2020/9\n3.新建公厕6座。\n牵头单位:县城管局\n完成时限:2021-06-30`);
     expect(parsed.plan.categories[0]!.tasks.slice(0, 2).map((t) => t.indicators.map((i) => [i.kind, i.deadline]))).toEqual([[['milestone', 12]], [['milestone', 9]]]);

@@ -1410,7 +1410,8 @@ export function parseNoticeText(input: string, opts: NoticeOptions = {}): Parsed
     for (const r of targets.review) review.push({ task: d.no, reason: r });
     /** Each figure's own deadline: in its clause or the one before, or a clause after that says only by when (……1.2万亩,三季度末前完成). */
     const inClause = targets.found.map((f) => noticeDeadline(withoutYears(f.upToClause)));
-    const fromNext = targets.found.map((f, k) => inClause[k] === null && f.additive && onlyDeadline(f.nextClause));
+    // Not a clause that says when work starts (6月底前全部开工): that is a stage of its own, not when the figure is done.
+    const fromNext = targets.found.map((f, k) => inClause[k] === null && f.additive && onlyDeadline(f.nextClause) && !/开工|启动/.test(f.nextClause));
     const owns = targets.found.map((f, k) => (fromNext[k] ? noticeDeadline(withoutYears(f.nextClause)) : inClause[k]!));
     const indicators: IndicatorDef[] = targets.found.map((f, k) => {
       const own = owns[k]!;
