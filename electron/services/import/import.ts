@@ -18,7 +18,7 @@ import { holdersOfKey, pinKey, trustedKey, unitKeyRetirement, type KeyHolder, ty
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
-import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
+import { hasPackage, idTakenWords, isSamePackage, MAX_REVISION_STEP, newestRevision, packageOwner, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
@@ -38,9 +38,9 @@ import { fieldsOf, rolesOfUnit, toTaskEntry } from '../entry/entry';
 import { blockingIssues, validateTaskEntry, type IssueCode } from '../../../shared/rules/validation';
 import { fingerprint, loadOrCreateKey, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
 import { carryKeyFile, readCarried, type Carried } from '../plan/carry';
-import { readVerifiedFile, readVerifiedSmallFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
+import { describeZodError, readVerifiedFile, readVerifiedSmallFile, type PackageFile, type VerifiedFile } from '../packages/package-format';
 import type { WorkerVerifier } from '../packages/worker-verifier';
-import { feedbackDataSchema, KIND_LABELS, readPackageFile, withReport, type ReportData } from '../packages/package-data';
+import { feedbackDataSchema, KIND_LABELS, readPackageFile, reportDataSchema, withReport, type ReportData } from '../packages/package-data';
 import { archive } from '../packages/archive';
 import { expandPaths, fitsReadAhead, sizeOf } from './files';
 
@@ -574,7 +574,16 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
       : '';
     refuse('E_WRONG_PLAN', `这个填报包属于另一个工作计划(${m.planId}),本机是「${plan.title}」。${otherYear}`);
   }
-  if (!pkg.report) refuse('E_NOT_A_PACKAGE', '填报包内容的结构不对,无法导入。');
+  if (!pkg.report) {
+    // Where it is wrong, for the unit to hear: a compiled schema's verdict only says whether (package-format.ts).
+    const parsed = reportDataSchema.safeParse(pkg.data);
+    const where = parsed.success ? '' : `:${describeZodError(parsed.error)}`;
+    refuse('E_NOT_A_PACKAGE', `填报包内容的结构不对${where},无法导入。本程序导出的数据包不会这样:请电话与${m.unit}核实,请它用本程序重新导出。`);
+  }
+  // A unit's plan is the office's, of this revision or an earlier one: a later one was never issued here.
+  if (m.planRevision < 1 || m.planRevision > plan.revision) {
+    refuse('E_WRONG_PLAN', `填报包写的工作计划是第${m.planRevision}版,本机的工作计划只有第1版到第${plan.revision}版,本机没有发出过这一版,未导入。本程序导出的数据包不会这样:请电话与${m.unit}核实,请它用本程序重新导出。`);
+  }
   // A report's revisions count from 1 (docs/package-format.md §10); the store refuses anything else.
   if (m.revision < 1) refuse('E_NOT_A_PACKAGE', `填报包的版本号 ${m.revision} 无效(应从1开始),无法导入。`);
   const data = pkg.report!;
@@ -632,7 +641,12 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
-  if (sameInBatch !== undefined || await hasPackage(ctx.db, m.packageId)) {
+  const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
+  if (owner !== null && !isSamePackage(owner, m, { unitId })) {
+    const holder = owner.unitId === null ? '本机的另一个数据包' : `${plan.units.find((u) => u.id === owner.unitId)?.name ?? '另一个单位'}的数据包`;
+    refuse('E_EXISTS', idTakenWords(m.packageId, holder, m.unit));
+  }
+  if (sameInBatch !== undefined || owner !== null) {
     const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
       ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
@@ -642,6 +656,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const revisionKey = `${unitId}:${m.periods[0]!}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { unitId }, m.periods[0]!, m.signer);
   const highest = Math.max(newest.revision, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
+  if (m.revision > highest + MAX_REVISION_STEP) refuse('E_VALIDATION', revisionJumpWords(m.unit, label, m.revision, highest));
   if (highest >= m.revision) {
     const inBatch = opts.dryRun && highest > newest.revision;
     refuse('E_STALE_REVISION', `${m.unit} ${label} ${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);
@@ -757,7 +772,7 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
       seenIndicators.add(ind.no);
       return { indicatorId: ind.id, value: v.value, note: v.note };
     });
-    refuseAgainstEntryRules(t, role, fieldsOf(r), values);
+    refuseAgainstEntryRules(t, role, fieldsOf(r), values, skipped === null);
     return {
       taskId: t.id, taskNo: t.no, role, enteredBy: r.enteredBy || data.unit,
       fields: fieldsOf(r),
@@ -773,12 +788,22 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
  * refuses to export such figures, so a package carrying them comes from an older or altered program,
  * and the office is the last place to stop a negative count or an unexplained 1.7e308 turning green.
  */
-const CONTEXT_FREE_RULES: ReadonlySet<IssueCode> = new Set(['NEGATIVE', 'NOT_A_NUMBER', 'FUNDS_NEGATIVE', 'FUNDS_SPENT_OVER_AVAILABLE', 'FUNDS_AVAILABLE_OVER_PLANNED', 'OVER_3X_TARGET', 'TOO_LONG']);
+const CONTEXT_FREE_RULES: ReadonlySet<IssueCode> = new Set([
+  'NEGATIVE', 'NOT_A_NUMBER', 'FUNDS_NEGATIVE', 'FUNDS_SPENT_OVER_AVAILABLE', 'FUNDS_AVAILABLE_OVER_PLANNED', 'OVER_3X_TARGET', 'TOO_LONG',
+  'BAD_PHONE', 'FRACTION_FOR_PERCENT',
+]);
+/**
+ * What the unit's program requires before it exports, of a unit on the office's own plan revision: every lead task
+ * with a status and a value for each indicator. A package without them would replace a complete report with an
+ * empty one. A unit on an older revision is held to what that revision asked (mapReports leaves the rest out).
+ */
+const EXPORT_RULES: ReadonlySet<IssueCode> = new Set(['MISSING_STATUS', 'MISSING_VALUE']);
 const NO_PREVIOUS: ReadonlyMap<number, number> = new Map();
 
-function refuseAgainstEntryRules(t: TaskModel, role: Role, fields: ReportFields, values: readonly { indicatorId: number; value: number | null; note: string }[]): void {
+function refuseAgainstEntryRules(t: TaskModel, role: Role, fields: ReportFields, values: readonly { indicatorId: number; value: number | null; note: string }[], current: boolean): void {
   const byId = new Map(values.map((v) => [v.indicatorId, v]));
-  const broken = blockingIssues(validateTaskEntry(toTaskEntry(t, role, fields, byId, NO_PREVIOUS), 12, 'save')).filter((i) => CONTEXT_FREE_RULES.has(i.code));
+  const broken = blockingIssues(validateTaskEntry(toTaskEntry(t, role, fields, byId, NO_PREVIOUS), 12, 'export'))
+    .filter((i) => CONTEXT_FREE_RULES.has(i.code) || (current && EXPORT_RULES.has(i.code)));
   if (broken.length > 0) {
     refuse('E_VALIDATION', `填报包中的数据不符合填报规则:${broken.slice(0, 3).map((i) => i.message).join('')}${broken.length > 3 ? `等 ${broken.length} 处` : ''}未导入。`
       + '本程序导出时不允许这样的数据,这个文件可能是旧版或被改动过的程序导出的:请电话与该单位核实,请它用正式版程序改正后重新导出。');
@@ -802,6 +827,12 @@ function diff(t: MappedReport, before: Report | undefined): ValueChange[] {
     const indicator = t.indicatorNos.get(v.indicatorId) ?? null;
     if ((old?.value ?? null) !== v.value) out.push({ task: t.taskNo, indicator, field: t.valueWords.get(v.indicatorId) ?? VALUE_WORDS.cumulative.value, before: old?.value ?? null, after: v.value });
     if ((old?.note ?? '') !== v.note) out.push({ task: t.taskNo, indicator, field: '说明', before: old?.note || null, after: v.note || null });
+  }
+  // A value the new version leaves out is gone once it replaces the old one: a change too.
+  for (const old of before?.values ?? []) {
+    if (old.value === null || t.values.some((v) => v.indicatorId === old.indicatorId)) continue;
+    const indicator = t.indicatorNos.get(old.indicatorId) ?? null;
+    out.push({ task: t.taskNo, indicator, field: t.valueWords.get(old.indicatorId) ?? VALUE_WORDS.cumulative.value, before: old.value, after: null });
   }
   return out;
 }
@@ -848,7 +879,9 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
   }
-  if (await hasPackage(ctx.db, m.packageId)) {
+  const owner = await packageOwner(ctx.db, m.packageId);
+  if (owner !== null && !isSamePackage(owner, m)) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.from));
+  if (owner !== null) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const at = nowIso(ctx);

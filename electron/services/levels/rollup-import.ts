@@ -13,7 +13,7 @@ import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
 import { appendAudit, listAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices, loadQuotas, type OfficeRow } from '../../../db/queries/levels';
-import { hasPackage, newestRevision, restoredHint } from '../../../db/queries/packages';
+import { idTakenWords, isSamePackage, MAX_REVISION_STEP, newestRevision, packageOwner, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
@@ -225,7 +225,9 @@ export async function importRollup(
   const sameInBatch = opts.dryRun ? opts.packages.get(m.packageId) : undefined;
   const what = `${m.unit} ${label} 汇总包第${m.revision}版`;
   const base = { unit: m.unit, period: periodId!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint } as const;
-  if (sameInBatch !== undefined || await hasPackage(ctx.db, m.packageId)) {
+  const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
+  if (owner !== null && !isSamePackage(owner, m, { officeId })) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.unit));
+  if (sameInBatch !== undefined || owner !== null) {
     const message = sameInBatch !== undefined ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。` : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
     return { status: 'duplicate', message, ...base };
   }
@@ -234,6 +236,7 @@ export async function importRollup(
   const revisionKey = `${officeId}:${periodId}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { officeId }, periodId!, m.signer);
   const highest = Math.max(newest.revision, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
+  if (m.revision > highest + MAX_REVISION_STEP) refuse('E_VALIDATION', revisionJumpWords(m.unit, label, m.revision, highest));
   if (highest >= m.revision) {
     const inBatch = opts.dryRun && highest > newest.revision;
     refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);
