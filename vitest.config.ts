@@ -25,6 +25,7 @@ export const POSTGRES_SUITES = [
   'tests/import/pg-group-wait.test.ts',
   'tests/import/recipient.test.ts',
   'tests/import/refusals.test.ts',
+  'tests/import/signed-hostile.test.ts',
   'tests/levels/allocation-cli.test.ts',
   'tests/levels/by-office.test.ts',
   'tests/levels/city-and-counties.test.ts',

@@ -55,6 +55,9 @@ describe('packages signed with a unit’s own key that its program could not hav
     const taken = readPackage(readFileSync(real)).manifest.packageId;
     // 市残联 signs an ordinary report of its own under 市医保局's id, and it comes in first.
     const hijack = forged(loop, loop.canlian, loop.good, 'hijack.xlsx', (m) => { m.packageId = taken; });
+    // A preview of both in one batch says what the import will do.
+    const preview = await importFiles(loop.office, [hijack, real], { acceptNewKeys: true, dryRun: true });
+    expect(preview.map((r) => [r.status, r.code ?? null])).toEqual([['accepted', null], ['rejected', 'E_EXISTS']]);
     expect((await importFiles(loop.office, [hijack], { acceptNewKeys: true }))[0]!.status).toBe('accepted');
     // The real one is refused, saying so: never "已导入过" while nothing of 市医保局 is in.
     const message = await refused(loop, real, 'E_EXISTS');

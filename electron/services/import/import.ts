@@ -432,9 +432,14 @@ type FileOptions = ImportOptions & {
  * import would judge them: the same package twice is a duplicate, an older revision after a newer
  * one is stale, a unit's first key is accepted once.
  */
+export interface PreviewedPackage {
+  readonly file: string;
+  readonly signer: string;
+}
+
 interface Preview {
-  /** packageId → the file that brought it */
-  readonly packages: Map<string, string>;
+  /** packageId → the file that brought it and the key that signed it (another key under the id is another package) */
+  readonly packages: Map<string, PreviewedPackage>;
   /** `${unitId}:${period}` → the highest revision */
   readonly revisions: Map<string, number>;
   /** unitId → the key accepted for it */
@@ -641,6 +646,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
+  if (sameInBatch !== undefined && sameInBatch.signer !== m.signer) refuse('E_EXISTS', idTakenWords(m.packageId, `本批的「${sameInBatch.file}」`, m.unit));
   const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
   if (owner !== null && !isSamePackage(owner, m, { unitId })) {
     const holder = owner.unitId === null ? '本机的另一个数据包' : `${plan.units.find((u) => u.id === owner.unitId)?.name ?? '另一个单位'}的数据包`;
@@ -649,7 +655,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   if (sameInBatch !== undefined || owner !== null) {
     const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
-      ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。`
+      ? `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包(${what}),将作为重复跳过。`
       : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
     return { status: 'duplicate', message, unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint };
   }
@@ -687,7 +693,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const receivedOn = opts.receivedOn ?? today(ctx);
   const base = { unit: m.unit, period: m.periods[0]!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint, changes } as const;
   if (opts.dryRun) {
-    preview.packages.set(m.packageId, fileName);
+    preview.packages.set(m.packageId, { file: fileName, signer: m.signer });
     preview.revisions.set(revisionKey, m.revision);
     if (acceptKey) preview.keys.set(unitId, { unitId, unit: m.unit, status: 'trusted', publicKey: m.signerKey });
     return { status: 'accepted', message: `(预览)将导入 ${m.unit} ${label} 第${m.revision}版:${changes.length} 处变化${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${planNote}。`, ...base };
@@ -877,7 +883,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   }
   const sameInBatch = opts.dryRun ? opts.preview.packages.get(m.packageId) : undefined;
   if (sameInBatch !== undefined) {
-    return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
+    return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
   }
   const owner = await packageOwner(ctx.db, m.packageId);
   if (owner !== null && !isSamePackage(owner, m)) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.from));
@@ -918,7 +924,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
         await opts.backupBeforeCommit();
       });
     }
-    if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
+    if (opts.dryRun) opts.preview.packages.set(m.packageId, { file: fileName, signer: m.signer });
     const [did, will] = opts.dryRun ? ['(预览)将导入', '将被退回,导入后请修改并重新导出'] : ['已导入', '被退回,请修改后重新导出'];
     const seen = again > 0 ? `(另有 ${again} 项此前的反馈包已送达,不重复记录)` : '';
     const late = answeredMaybe.length > 0 ? `注意:任务${answeredMaybe.join('、')}在退回之后本机已导出过该期的填报包;如已按退回意见改正,无需再报。` : '';
@@ -941,7 +947,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
       + `请与汇总端联系:这些内容汇总端不能接收;如需改为${FREQUENCY_LABELS[data.plan.frequency]}报送,请在另一台电脑(或另一个数据库文件)上按这个任务包重新建立填报端,再按新的报送期填报。`);
   }
   const changes = await updatePlan(ctx, plan, data.plan, data.periods, opts, at, received, fileName);
-  if (opts.dryRun) opts.preview.packages.set(m.packageId, fileName);
+  if (opts.dryRun) opts.preview.packages.set(m.packageId, { file: fileName, signer: m.signer });
   const frequencyNote = newFrequency ? `;报送频率改为「${FREQUENCY_LABELS[data.plan.frequency]}」,报送期随之改为 ${data.periods.map((p) => periodLabel(p.period, data.plan.frequency)).join('、')}` : '';
   return { status: 'accepted', message: `${opts.dryRun ? '(预览)将' : '已'}更新工作计划到第${data.plan.revision}版:${changes.length} 处变化${frequencyNote}。`, kind: m.kind, revision: m.revision, changes };
 }

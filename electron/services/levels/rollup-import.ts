@@ -18,6 +18,7 @@ import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
 import { nowIso, officeName, today, type Ctx } from '../context';
+import type { PreviewedPackage } from '../import/import';
 import { namesAlike } from '../../../shared/format';
 import { archive } from '../packages/archive';
 import { fingerprint, retiredKeyAdvice, retiredKeyWords } from '../keys/keys';
@@ -37,7 +38,7 @@ export interface RollupImportOptions {
   readonly receivedOn?: string | undefined;
   readonly backupFile: string | null;
   /** packageId → the file that brought it, across the whole batch */
-  readonly packages: Map<string, string>;
+  readonly packages: Map<string, PreviewedPackage>;
   readonly rollups: RollupPreview;
 }
 
@@ -225,10 +226,11 @@ export async function importRollup(
   const sameInBatch = opts.dryRun ? opts.packages.get(m.packageId) : undefined;
   const what = `${m.unit} ${label} 汇总包第${m.revision}版`;
   const base = { unit: m.unit, period: periodId!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint } as const;
+  if (sameInBatch !== undefined && sameInBatch.signer !== m.signer) refuse('E_EXISTS', idTakenWords(m.packageId, `本批的「${sameInBatch.file}」`, m.unit));
   const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
   if (owner !== null && !isSamePackage(owner, m, { officeId })) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.unit));
   if (sameInBatch !== undefined || owner !== null) {
-    const message = sameInBatch !== undefined ? `文件「${fileName}」与本批的「${sameInBatch}」是同一个数据包(${what}),将作为重复跳过。` : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
+    const message = sameInBatch !== undefined ? `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包(${what}),将作为重复跳过。` : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
     return { status: 'duplicate', message, ...base };
   }
   const stored = await getRollup(ctx.db, officeId, periodId!);
@@ -247,7 +249,7 @@ export async function importRollup(
   const targetNote = await targetsNote(ctx, plan, officeId, m.unit, data.indicators) + await allocationNote(ctx, plan, officeId, m.unit);
   const summary = `${data.indicators.filter((i) => i.value !== null).length} 个指标有数值,${data.tasks.length} 项任务,滞后事项 ${data.lagging.length} 项`;
   if (opts.dryRun) {
-    opts.packages.set(m.packageId, fileName);
+    opts.packages.set(m.packageId, { file: fileName, signer: m.signer });
     opts.rollups.revisions.set(revisionKey, m.revision);
     if (acceptKey) opts.rollups.keys.set(officeId, m.signerKey);
     return { status: 'accepted', message: `(预览)将导入 ${what}${replaces}:${summary}${acceptKey ? `;将接受新密钥 ${pkg.fingerprint}` : ''}${targetNote}。`, ...base };
