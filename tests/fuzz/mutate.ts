@@ -10,7 +10,7 @@
 import * as zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import type { KeyPair } from '../../electron/services/keys/keys';
-import { type CellValue, type Manifest, type VerifiedPackage } from '../../electron/services/packages/package-format';
+import { type CellValue, type Manifest, type SheetContent, type VerifiedPackage } from '../../electron/services/packages/package-format';
 import { chunkText, writePackage } from '../../electron/services/packages/package-writer';
 import { deflated, readZip, setCell, writeRawZip, writeZip, type RawZipEntry } from '../packages/helpers';
 
@@ -257,12 +257,21 @@ const signed = (name: string, apply: (data: ReportDataLike, r: Rng, base: Base) 
     const period = r.pick(SIGNED_PERIODS);
     const { data, manifest } = apply({ ...(structuredClone(base.pkg.content.data) as ReportDataLike), period }, r, base);
     const m = base.pkg.manifest;
+    const signedManifest = {
+      kind: m.kind, packageId: ctx.nextId(), planId: m.planId, planRevision: m.planRevision, from: m.from, to: m.to, recipient: m.recipient, unit: m.unit,
+      periods: [period], revision: ctx.nextRevision(), createdAt: m.createdAt, ...manifest,
+    };
+    // As a program holding the key would write it: a cover that names whom the manifest names, and no 填报数据
+    // sheet showing figures the payload no longer has (either would be refused before the payload is looked at).
+    const named: Readonly<Record<string, CellValue | undefined>> = {
+      单位: signedManifest.unit, 发送方: signedManifest.from, 接收方: signedManifest.to, 接收方密钥指纹: signedManifest.recipient ?? undefined,
+    };
+    const cover = (s: SheetContent): SheetContent => (s.name !== '封面' ? s : {
+      ...s, rows: s.rows.map((row) => (typeof row[0] === 'string' && named[row[0]] !== undefined ? [row[0], named[row[0]]!] : row)),
+    });
     return writePackage({
-      manifest: {
-        kind: m.kind, packageId: ctx.nextId(), planId: m.planId, planRevision: m.planRevision, from: m.from, to: m.to, recipient: m.recipient, unit: m.unit,
-        periods: [period], revision: ctx.nextRevision(), createdAt: m.createdAt, ...manifest,
-      },
-      sheets: base.pkg.content.sheets,
+      manifest: signedManifest,
+      sheets: base.pkg.content.sheets.filter((s) => s.name !== '填报数据').map(cover),
       data,
       key: base.key,
     });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
@@ -231,8 +230,9 @@ describe('refusals at the summary office: a stable code, the file named, the dat
     expect(data.reports.map((r) => r.task)).toEqual([23, 24]); // 24 led by 市残联, 23 cooperated on
     const file = join(loop.dir, 'report-signed-without-lead-task-24.xlsx');
     writeFileSync(file, writePackage({
-      manifest: { ...good.manifest, packageId: randomUUID(), revision: good.manifest.revision + 1 },
-      sheets: good.content.sheets, data: { ...data, reports: data.reports.filter((r) => r.task !== 24) }, key: loadKey(loop.canlian.file),
+      manifest: good.manifest, // its cover names its id and revision: kept as they are (the real one is not imported)
+      // Its 填报数据 sheet left out too: it would show task 24, which the payload no longer has (E_TAMPERED).
+      sheets: good.content.sheets.filter((s) => s.name !== '填报数据'), data: { ...data, reports: data.reports.filter((r) => r.task !== 24) }, key: loadKey(loop.canlian.file),
     }));
     const r = await expectRefused(loop, file, 'E_WRONG_PLAN');
     expect(r.message).toContain('填报包缺少本单位牵头的任务24');

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { importFiles } from '../../electron/services/import/import';
 import { loadKey } from '../../electron/services/keys/keys';
-import { readPackage } from '../../electron/services/packages/package-format';
+import * as format from '../../electron/services/packages/package-format';
+import { readPackage, type SheetContent } from '../../electron/services/packages/package-format';
 import { writePackage } from '../../electron/services/packages/package-writer';
 import { loadPeriodData, summaryByUnit } from '../../electron/services/summaries/summaries';
 import type { OpenLedger } from '../../electron/services/context';
@@ -19,15 +20,27 @@ import { PLAN_2019 } from '../../seeds/plan2019';
 
 interface ReportPayload { reports: { task: number; status: string | null; values: { indicator: number; value: number | null; note: string }[]; phone?: string }[] }
 
-/** A package made from `real` and signed with `unit`'s own key, its manifest and payload changed by `change`. */
-function forged(loop: Loop, unit: OpenLedger, real: string, name: string, change: (m: Record<string, unknown>, data: ReportPayload) => void): string {
+/**
+ * A package made from `real` and signed with `unit`'s own key, its manifest and payload changed by `change`, and its
+ * sheets by `sheets` (by default the 填报数据 sheet is left out, so that only the payload speaks of the figures).
+ */
+function forged(
+  loop: Loop, unit: OpenLedger, real: string, name: string, change: (m: Record<string, unknown>, data: ReportPayload) => void,
+  sheets: (s: SheetContent[]) => SheetContent[] = (s) => s.filter((x) => x.name !== '填报数据'),
+): string {
   const pkg = readPackage(readFileSync(real));
   const manifest = { ...pkg.manifest, packageId: randomUUID(), revision: pkg.manifest.revision + 1 } as Record<string, unknown>;
   const data = structuredClone(pkg.content.data) as ReportPayload;
   change(manifest, data);
   const { format: _f, contentHash: _h, signer: _s, signerKey: _k, ...rest } = manifest;
   const file = join(loop.dir, name);
-  writeFileSync(file, writePackage({ manifest: rest as never, sheets: pkg.content.sheets, data, key: loadKey(unit.file) }));
+  // Another program signs what it likes: this program's writer would refuse it in its own check (readPackage).
+  const selfCheck = vi.spyOn(format, 'readPackage').mockImplementation(() => undefined as never);
+  try {
+    writeFileSync(file, writePackage({ manifest: rest as never, sheets: sheets(structuredClone(pkg.content.sheets) as SheetContent[]), data, key: loadKey(unit.file) }));
+  } finally {
+    selfCheck.mockRestore();
+  }
   return file;
 }
 
@@ -94,6 +107,23 @@ describe('packages signed with a unit’s own key that its program could not hav
     // The unit's next real export still comes in.
     const next = await loop.report(loop.canlian, '2019-06', CANLIAN_JUNE);
     expect((await importFiles(loop.office, [next]))[0]!.status).toBe('accepted');
+  });
+
+  it('what the file shows must be what is imported: the cover’s unit, the 填报数据 figures and status', async () => {
+    const loop = await june();
+    const keep = (s: SheetContent[]) => s;
+    const otherUnit = forged(loop, loop.canlian, loop.good, 'cover.xlsx', () => {}, (s) => s.map((x) => (x.name !== '封面' ? x : { ...x, rows: x.rows.map((r) => (r[0] === '单位' ? ['单位', '市民政局'] : r)) })));
+    expect(await refused(loop, otherUnit, 'E_TAMPERED')).toContain('数据包显示的内容与其中签名的数据不一致:封面「单位」写的是「市民政局」,签名清单是「市残联」');
+    const doubled = forged(loop, loop.canlian, loop.good, 'doubled.xlsx', (_m, d) => {
+      const v = d.reports.find((r) => r.task === 24)!.values[0]!;
+      v.value = v.value! * 2;
+    }, keep);
+    expect(await refused(loop, doubled, 'E_TAMPERED')).toMatch(/「填报数据」表中任务24显示的数值\(.+\)与签名的填报数据\(.+\)不一致/);
+    const status = forged(loop, loop.canlian, loop.good, 'status.xlsx', (_m, d) => { d.reports.find((r) => r.task === 24)!.status = '已完成'; }, keep);
+    expect(await refused(loop, status, 'E_TAMPERED')).toContain('「填报数据」表中任务24显示的推进状态');
+    // Shown and signed alike (only the id and revision new): imported.
+    const same = forged(loop, loop.canlian, loop.good, 'same.xlsx', () => {}, keep);
+    expect((await importFiles(loop.office, [same]))[0]!.status).toBe('accepted');
   });
 
   it('a payload of the wrong shape says where it is wrong', async () => {

@@ -18,6 +18,7 @@ import { sha256Hex } from './hash';
 import { fingerprint as keyFingerprint, verify } from '../keys/signing';
 import type { ReportData } from './package-data';
 import { cellProblem } from './xlsx-display';
+import { contentDisagreement } from './signed-sheets';
 import { decodeXString, encodeCell, isEmptyCell, parseCellRef, plainPartNameProblem, readWorkbook, WorkbookError } from './xlsx-reader';
 import type { FoundCell, ParsedSheet, ParsedWorkbook, Parts } from './xlsx-reader';
 
@@ -328,8 +329,10 @@ export function readPackage(bytes: Buffer | Uint8Array, limits: Limits = DEFAULT
   // (f) the signed content, by its hash
   const content = parseContent(sig.contentText, manifest, limits);
 
-  // (g) what a person sees must be what was signed
+  // (g) what a person sees must be what was signed, and what the signed sheets say must be what is imported
   compareVisibleSheets(wb, content.sheets);
+  const disagreement = contentDisagreement(content, manifest);
+  if (disagreement !== null) throw new PackageError('E_TAMPERED', `数据包显示的内容与其中签名的数据不一致:${disagreement}${EDITED}`);
 
   return { manifest, content, fingerprint };
 }
