@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PlanDef, TaskDef, UnitDef } from '../shared/domain';
 import { parsePeriod, planPeriods } from '../shared/rules/periods';
+import { isWholeMeasure } from '../shared/rules/kinds';
 import { PLAN_2019 } from '../seeds/plan2019';
 import { getSetting } from '../db/queries/settings';
 import type { OpenLedger } from '../electron/services/context';
@@ -102,7 +103,7 @@ export function yearEntries(plan: PlanDef, unit: string, period: string): EntryI
 }
 
 export function benchValue(ind: TaskDef['indicators'][number], month: number): number {
-  if (ind.comparator === '<=') return Math.round(ind.target * 50) / 100; // a ceiling, kept well under
+  if (ind.comparator === '<=') return isWholeMeasure(ind.unit) ? Math.floor(ind.target / 2) : Math.round(ind.target * 50) / 100; // a ceiling, kept well under
   const goal = ind.comparator === 'range' && ind.targetMax !== null ? ind.targetMax : ind.target;
   if (!ind.additive) return Math.round(goal * (0.9 + (0.1 * month) / 12) * 100) / 100; // a rate
   const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);

@@ -3,6 +3,7 @@
  * services, the command line, the quota table and the renderer's grid share, so a sum or a difference reads
  * the same everywhere. Pure TypeScript: no Node or DOM APIs.
  */
+import { isWholeMeasure } from './rules/kinds';
 import type { Comparator, IndicatorDef, IndicatorKind, PlanDef } from './domain';
 import type { OfficeStanding } from './rollup';
 import { invisibleWords } from './format';
@@ -183,17 +184,13 @@ export function quotaProblem(kind: IndicatorKind, value: number): string | null 
   return null;
 }
 
-/** Units of measure counted in whole things (人, 家, 所 …): a share of 0.3家 is a split by percentage left unrounded. */
-const WHOLE_MEASURES = new Set(['人', '人次', '户', '户次', '个', '家', '所', '座', '处', '条', '件', '套', '项', '次', '辆', '台', '名', '间', '张',
-  '栋', '幢', '场', '期', '批', '艘', '架', '头', '只', '口', '眼', '册', '本', '部', '支', '队', '村', '校', '园', '站', '箱', '床', '张床']);
-
 /**
  * Whether a quota looks like a mistake a person should see (not a refusal: the plan may count in fractions): a
  * fraction of something counted whole.
  * @example fractionalQuota('家', 0.3) // true
  */
 export function fractionalQuota(measure: string, value: number): boolean {
-  return !Number.isInteger(value) && WHOLE_MEASURES.has(measure.trim());
+  return !Number.isInteger(value) && isWholeMeasure(measure);
 }
 
 /** The word a blank quota shows: 无任务 where the target is split, 同目标 where each office keeps the plan's target. */

@@ -1,6 +1,15 @@
 import type { IndicatorDef, IndicatorKind } from '../domain';
 import { chineseNumeral } from '../numerals';
 
+/** Units of measure counted in whole things (人, 家, 所 …): 0.3家 or 1632.75人 is a slip (a split by percentage left unrounded, a figure mistyped). */
+const WHOLE_MEASURES = new Set(['人', '人次', '户', '户次', '个', '家', '所', '座', '处', '条', '件', '套', '项', '次', '辆', '台', '名', '间', '张',
+  '栋', '幢', '场', '期', '批', '艘', '架', '头', '只', '口', '眼', '册', '本', '部', '支', '队', '村', '校', '园', '站', '箱', '床', '张床']);
+
+/** Whether a unit of measure counts whole things (人, 家, 所 …). @example isWholeMeasure('家') // true */
+export function isWholeMeasure(measure: string): boolean {
+  return WHOLE_MEASURES.has(measure.trim());
+}
+
 /**
  * What a figure that never adds up across units is named with: a per-person or per-household amount, a ratio per
  * population (每千常住人口执业(助理)医师数, 每万人口全科医生数, 每百户), an average, a share or a rate (覆盖率), a density,

@@ -1,6 +1,10 @@
 import { VALUE_WORDS, type IndicatorFields, type IndicatorKind, type Role, type TaskStatus } from '../domain';
 import { indicatorLight, isCeiling, type Thresholds, DEFAULT_THRESHOLDS } from './progress';
 import { isRequired } from './required';
+import { isWholeMeasure } from './kinds';
+
+/** The largest figure the form takes: a thousand trillion (no plan counts beyond it, and sums stay finite). */
+const MAX_FIGURE = 1e15;
 
 /**
  * Two levels, as in the offline statistical clients users know: errors block saving and
@@ -17,6 +21,8 @@ export type IssueCode =
   | 'FUNDS_NEGATIVE'
   | 'OVER_3X_TARGET'
   | 'FRACTION_FOR_PERCENT'
+  | 'FRACTION_OF_WHOLE'
+  | 'TOO_BIG'
   | 'BEHIND_NO_PLAN'
   | 'MISSING_VALUE'
   | 'MISSING_STATUS'
@@ -126,6 +132,19 @@ export function validateTaskEntry(
     if (ind.value < 0 && ind.kind !== 'growth') {
       add({ level: 'error', code: 'NEGATIVE', indicatorNo: ind.no, field: 'value', message: `${at()}的「${words.value}」不能为负数(填的是 ${fmt(ind.value)})。` });
       continue;
+    }
+    // No plan counts in the quadrillions: beyond it a figure is a slip, and two such summed are no longer a number.
+    if (Math.abs(ind.value) > MAX_FIGURE) {
+      add({ level: 'error', code: 'TOO_BIG', indicatorNo: ind.no, field: 'value', message: `${at()}的「${words.value}」${fmt(ind.value)} 过大(超过一千万亿),请核对。` });
+      continue;
+    }
+    // 1632.75人: something counted whole and done in a fraction. A level (每千人口医师数 3.2人) may be one, and so may a
+    // milestone's share when lead units split it.
+    if (ind.kind === 'cumulative' && !Number.isInteger(ind.value) && isWholeMeasure(ind.unit)) {
+      add({
+        level: 'warning', code: 'FRACTION_OF_WHOLE', indicatorNo: ind.no, field: 'note', explained: hasNote,
+        message: `${at()}的「${words.value}」填的是 ${fmt(ind.value)}${ind.unit},「${ind.unit}」按整数计,请核对;如无误,请在「说明」中写一句原因。`,
+      });
     }
     // What is done stays done: a cumulative figure or a milestone's count may not fall without a word
     // of why; a level or a growth rate may go down from one period to the next.

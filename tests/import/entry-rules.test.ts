@@ -19,7 +19,8 @@ const firstValue = (d: ReportData) => d.reports.find((r) => r.values.length > 0)
 describe('a signed report whose figures break the entry rules', () => {
   it.each([
     ['a negative count', (d: ReportData) => { firstValue(d).value = -5; }, /不能为负数/],
-    ['1.7e308, without a word of why', (d: ReportData) => { Object.assign(firstValue(d), { value: 1.7e308, note: '' }); }, /超过目标.*的3倍/],
+    ['1.7e308, however explained (two such summed are no number)', (d: ReportData) => { Object.assign(firstValue(d), { value: 1.7e308, note: '确实如此' }); }, /过大\(超过一千万亿\)/],
+    ['a billion, without a word of why', (d: ReportData) => { Object.assign(firstValue(d), { value: 1e9, note: '' }); }, /超过目标.*的3倍/],
     ['funds spent over funds available', (d: ReportData) => { Object.assign(d.reports[0]!, { fundsAvailable: 10, fundsSpent: 20, fundsPlanned: 30 }); }, /「支出资金」20万元大于「到位资金」10万元/],
   ])('%s is refused (E_VALIDATION), naming the rule; nothing changes', async (_name, change, why) => {
     const loop = await createLoop();

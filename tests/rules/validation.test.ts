@@ -84,6 +84,16 @@ describe('warnings ask for an explanation', () => {
     expect(validateTaskEntry(entry({ indicators: [{ ...rate, note: '确为0.95%' }] }), 6).find((i) => i.code === 'FRACTION_FOR_PERCENT')?.explained).toBe(true);
   });
 
+  it('people counted in a fraction (125.5人) ask for a word; a level (3.2人 per thousand) or 公里 does not; beyond a thousand trillion is an error', () => {
+    const people = indicator({ value: 125.5 });
+    const issues = validateTaskEntry(entry({ indicators: [people] }), 6);
+    expect(issues.find((i) => i.code === 'FRACTION_OF_WHOLE')).toMatchObject({ level: 'warning', explained: false, message: expect.stringContaining('填的是 125.5人,「人」按整数计') });
+    expect(validateTaskEntry(entry({ indicators: [{ ...people, note: '含半年期培训折算' }] }), 6).find((i) => i.code === 'FRACTION_OF_WHOLE')?.explained).toBe(true);
+    expect(codes(entry({ indicators: [indicator({ name: '每千人口执业医师数', kind: 'level', additive: false, target: 3, value: 3.2 })] }))).not.toContain('warning:FRACTION_OF_WHOLE');
+    expect(codes(entry({ indicators: [indicator({ name: '改造管网', unit: '公里', value: 12.5 })] }))).not.toContain('warning:FRACTION_OF_WHOLE');
+    expect(codes(entry({ indicators: [indicator({ value: 1e16, note: '确实如此' })] }))).toContain('error:TOO_BIG');
+  });
+
   it('a range uses its upper bound for 3×', () => {
     const r = indicator({ comparator: 'range', target: 1, targetMax: 2, value: 5 });
     expect(codes(entry({ indicators: [r] }))).not.toContain('warning:OVER_3X_TARGET');

@@ -1,6 +1,7 @@
 import { LedgerError } from '../../../shared/errors';
 import { isPeriodOf, parsePeriod, planPeriodsText } from '../../../shared/rules/periods';
 import { isCeiling } from '../../../shared/rules/progress';
+import { isWholeMeasure } from '../../../shared/rules/kinds';
 import { appendAudit } from '../../../db/queries/audit';
 import { listPeriods, type TaskModel, type IndicatorModel } from '../../../db/queries/plan';
 import { writeReport } from '../../../db/queries/reports';
@@ -29,15 +30,16 @@ function rng(seed: number): () => number {
  */
 function demoValue(ind: IndicatorModel, pace: number, month: number, leads: number): number {
   if (isCeiling(ind)) {
-    // Ceilings (a target of exactly 0 is one too): most stay under, a slow one drifts over.
-    return round(ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace));
+    // Ceilings (a target of exactly 0 is one too): most stay under, a slow one drifts over; people are counted whole.
+    const v = ind.target * (pace < 0.8 ? 1.08 : 0.6 + 0.3 * pace);
+    return isWholeMeasure(ind.unit) ? Math.round(v) : round(v);
   }
   switch (ind.kind) {
     case 'cumulative': {
       // Lead units of one task share a target that adds up: the task figure is the sum of their parts.
       const share = Math.min(1, (pace * month) / 12) / (ind.additive ? leads : 1);
       // Counts of schools, people, projects… are whole numbers; lengths and areas need not be.
-      const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);
+      const whole = isWholeMeasure(ind.unit) || !['%', '‰', '公里', '亩'].includes(ind.unit);
       return whole ? Math.floor(ind.target * share) : round(ind.target * share);
     }
     case 'level': {

@@ -796,7 +796,7 @@ function mapReports(tasksByNo: SummaryBatch['tasksByNo'], roles: ReadonlyMap<num
  */
 const CONTEXT_FREE_RULES: ReadonlySet<IssueCode> = new Set([
   'NEGATIVE', 'NOT_A_NUMBER', 'FUNDS_NEGATIVE', 'FUNDS_SPENT_OVER_AVAILABLE', 'FUNDS_AVAILABLE_OVER_PLANNED', 'OVER_3X_TARGET', 'TOO_LONG',
-  'BAD_PHONE', 'FRACTION_FOR_PERCENT',
+  'BAD_PHONE', 'FRACTION_FOR_PERCENT', 'TOO_BIG',
 ]);
 /**
  * What the unit's program requires before it exports, of a unit on the office's own plan revision: every lead task
