@@ -64,6 +64,11 @@ function valueFor(task: number, indicator: number, target: number): number {
   return Math.round(target * 0.6) + task / 100 + indicator / 1000;
 }
 
+/** The 说明 typed beside each figure. */
+function noteFor(task: number, indicator: number): string {
+  return `小数为位置标记${task}-${indicator}`;
+}
+
 const REPORTER = { filledBy: '李填报', contact: '王联系', phone: '0563-3029999' };
 
 /** Presses a key and checks the cursor went where it should. */
@@ -78,6 +83,8 @@ async function typeTask(page: Page, t: EntryForm['tasks'][number]): Promise<void
     if (k > 0) await poll(() => focused(page)).toBe(`v-${t.no}-${i.no}`);
     await page.keyboard.type(String(valueFor(t.no, i.no, i.target)));
     await press(page, 'Enter', `n-${t.no}-${i.no}`);
+    // The figures' decimals say where they were typed; people are counted whole, so each says why in its 说明.
+    await page.keyboard.insertText(noteFor(t.no, i.no));
     await press(page, k % 2 === 0 ? 'Enter' : 'Tab', k + 1 < t.indicators.length ? `v-${t.no}-${i.no + 1}` : `s-${t.no}`);
   }
   // 推进状态: the arrow keys choose, as in any radio group; Enter goes on.
@@ -166,7 +173,7 @@ describe('the entry form of a long unit, by keyboard only', () => {
         fundsPlanned: 100 + t.no, fundsAvailable: 50 + t.no, fundsSpent: 10 + t.no, contact: REPORTER.contact, phone: REPORTER.phone, saved: true,
       });
       for (const i of t.indicators) expect(i.value, `任务${t.no}指标${i.no}`).toBe(valueFor(t.no, i.no, i.target));
-      for (const i of t.indicators) expect(i.note).toBe('');
+      for (const i of t.indicators) expect(i.note).toBe(noteFor(t.no, i.no));
     }
     expect(saved.reporter).toEqual({ contact: REPORTER.contact, phone: REPORTER.phone, filledBy: REPORTER.filledBy });
     // And the screen shows what was saved: typed fast, a number input once showed 10 where 105 went in.
