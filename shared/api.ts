@@ -313,7 +313,7 @@ export interface PeriodView {
   readonly started: boolean;
   /**
    * Summary side: why the date is what it is (10月5日为国庆节假期,顺延至10月8日; or the office's own date
-   * and reason), null when the due day itself is a working day; unit side: null.
+   * and reason), null when the due day itself is a working day; unit side: the holiday note where its date is the usual due day moved (the office's own reasons do not travel).
    */
   readonly dueNote: string | null;
   /** Summary side: the office set this date by hand (it wins over the rule). */

@@ -98,14 +98,17 @@ export async function periodViews(ctx: Ctx): Promise<PeriodView[]> {
     .where('unit_id', '=', unit.id).groupBy('period_id').execute();
   const exportOf = new Map(exports.map((e) => [e.period, e]));
   const savedAt = new Map(saved.map((s) => [s.period_id, s.at]));
+  // The office's date came with the 任务包, not why: where it is the usual due day moved over a holiday, say so.
+  const dueDay = await dueDayOf(ctx);
   return rows.map((p) => {
+    const due = dueOfPeriod(p, dueDay);
     const ex = exportOf.get(p.period);
     const changed = savedAt.get(p.id) ?? null;
     const state = changed === null ? '未填报' : ex && ex.at !== null && changed <= ex.at ? '已导出' : '草稿';
     return {
       period: p.period, month: p.month, dueOn: p.dueOn, locked: p.locked, state, exportedRevision: ex?.revision ?? null, hasReports: changed !== null,
       started: hasStarted(p.period, day, plan.frequency),
-      dueNote: null, dueByHand: false, ruleDueOn: null, dueWarning: null, beforeStart: p.period < start.period,
+      dueNote: due.dueOn === p.dueOn ? due.note : null, dueByHand: false, ruleDueOn: null, dueWarning: null, beforeStart: p.period < start.period,
     };
   });
 }

@@ -13,6 +13,7 @@ import { loadPeriodData, periodFigures, summaryByUnit } from '../../electron/ser
 import { periodViews, unitDetail, updateSettings } from '../../electron/services/views';
 import { statusWord } from '../../shared/summaries';
 import { createLoop } from '../helpers/loop';
+import { runLedger } from '../helpers/cli';
 import { createTestLedger, fixedClock } from '../helpers/ledger';
 
 /** 市残联's September: its one lead task, every indicator filled. */
@@ -71,7 +72,7 @@ describe('September 2019: due 10月5日, inside the National Day holiday, moves 
     expect(summaryByUnit(await loadPeriodData(office, '2019-09')).find((u) => u.unit === '市残联')).toMatchObject({ state: '已报送', late: 1 });
   });
 
-  it('the 任务包 carries the moved date in its 报送期 sheet, and the unit is due then', async () => {
+  it('the 任务包 carries the moved date in its 报送期 sheet, and the unit is due then, told why', async () => {
     const loop = await createLoop();
     const out = join(loop.dir, 'a');
     mkdirSync(out);
@@ -80,7 +81,11 @@ describe('September 2019: due 10月5日, inside the National Day holiday, moves 
     expect(rows).toContainEqual(['2019年9月', '2019-10-08']);
     expect(rows).toContainEqual(['2019年1月', '2019-02-11']); // 2月5日 春节
     const unit = await loop.unit('市残联');
-    expect((await periodViews(unit)).find((p) => p.period === '2019-09')).toMatchObject({ dueOn: '2019-10-08', dueNote: null });
+    const views = await periodViews(unit);
+    expect(views.find((p) => p.period === '2019-09')).toMatchObject({ dueOn: '2019-10-08', dueNote: '10月5日为国庆节假期,顺延至10月8日' });
+    expect(views.find((p) => p.period === '2019-06')).toMatchObject({ dueOn: '2019-07-05', dueNote: null });
+    // The unit's own screen and `ledger periods` print it as the office's do.
+    expect((await runLedger('periods', '--db', unit.file)).out).toMatch(/2019-09 .*截止 2019-10-08 +10月5日为国庆节假期,顺延至10月8日/);
   });
 });
 
