@@ -1,3 +1,4 @@
+import { LedgerError } from '../../shared/errors';
 import { compiled, P } from '../compiled';
 import type { PackageKindColumn, Tx } from '../schema';
 
@@ -52,6 +53,27 @@ export interface PackageOwner {
 export async function packageOwner(db: Tx, packageId: string): Promise<PackageOwner | null> {
   const [r] = await ownerQuery.run(db, [packageId]);
   return r ? { unitId: r.unit_id, officeId: r.office_id, signer: r.signer, kind: r.kind, direction: r.direction } : null;
+}
+
+/**
+ * Whether this package was received before, by its id: true for the same package again (a duplicate, nothing to do),
+ * false for a new one. An id already another package's is refused (E_EXISTS, idTakenWords), never taken for a
+ * duplicate. `inBatch`: the package of this id a preview met earlier in its batch, which answers without the store;
+ * `holder`: how the refusal names the package recorded under the id.
+ * @example if (await receivedBefore(trx, m, m.unit, { from: { unitId } })) return duplicate
+ */
+export async function receivedBefore(
+  db: Tx, m: { readonly packageId: string; readonly kind: string; readonly signer: string }, sender: string,
+  opts: { readonly from?: { readonly unitId?: number; readonly officeId?: number }; readonly inBatch?: { readonly file: string; readonly signer: string }; readonly holder?: (o: PackageOwner) => string } = {},
+): Promise<boolean> {
+  if (opts.inBatch !== undefined) {
+    if (opts.inBatch.signer !== m.signer) throw new LedgerError('E_EXISTS', idTakenWords(m.packageId, `本批的「${opts.inBatch.file}」`, sender));
+    return true;
+  }
+  const owner = await packageOwner(db, m.packageId);
+  if (owner === null) return false;
+  if (!isSamePackage(owner, m, opts.from)) throw new LedgerError('E_EXISTS', idTakenWords(m.packageId, opts.holder?.(owner) ?? '本机的另一个数据包', sender));
+  return true;
 }
 
 /**

@@ -18,7 +18,7 @@ import { holdersOfKey, pinKey, trustedKey, unitKeyRetirement, type KeyHolder, ty
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
-import { hasPackage, idTakenWords, isSamePackage, MAX_REVISION_STEP, newestRevision, packageOwner, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
+import { hasPackage, MAX_REVISION_STEP, newestRevision, receivedBefore, restoredHint, revisionJumpWords, type PackageOwner } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
@@ -646,13 +646,8 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   }
 
   const sameInBatch = opts.dryRun ? preview.packages.get(m.packageId) : undefined;
-  if (sameInBatch !== undefined && sameInBatch.signer !== m.signer) refuse('E_EXISTS', idTakenWords(m.packageId, `本批的「${sameInBatch.file}」`, m.unit));
-  const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
-  if (owner !== null && !isSamePackage(owner, m, { unitId })) {
-    const holder = owner.unitId === null ? '本机的另一个数据包' : `${plan.units.find((u) => u.id === owner.unitId)?.name ?? '另一个单位'}的数据包`;
-    refuse('E_EXISTS', idTakenWords(m.packageId, holder, m.unit));
-  }
-  if (sameInBatch !== undefined || owner !== null) {
+  const holder = (o: PackageOwner) => (o.unitId === null ? '本机的另一个数据包' : `${plan.units.find((u) => u.id === o.unitId)?.name ?? '另一个单位'}的数据包`);
+  if (await receivedBefore(ctx.db, m, m.unit, { from: { unitId }, holder, ...(sameInBatch ? { inBatch: sameInBatch } : {}) })) {
     const what = `${m.unit} ${label} 第${m.revision}版`;
     const message = sameInBatch !== undefined
       ? `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包(${what}),将作为重复跳过。`
@@ -885,9 +880,7 @@ async function importAtUnit(ctx: Ctx, received: PackageFile, fileName: string, o
   if (sameInBatch !== undefined) {
     return { status: 'duplicate', message: `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包,将作为重复跳过。`, kind: m.kind, revision: m.revision };
   }
-  const owner = await packageOwner(ctx.db, m.packageId);
-  if (owner !== null && !isSamePackage(owner, m)) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.from));
-  if (owner !== null) {
+  if (await receivedBefore(ctx.db, m, m.from)) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const at = nowIso(ctx);

@@ -15,7 +15,7 @@ import { allocationDataSchema, type AllocationData } from '../../../shared/rollu
 import { periodLabel } from '../../../shared/rules/periods';
 import { appendAudit } from '../../../db/queries/audit';
 import { listOffices } from '../../../db/queries/levels';
-import { idTakenWords, isSamePackage, packageOwner } from '../../../db/queries/packages';
+import { receivedBefore } from '../../../db/queries/packages';
 import { loadParentUnits, saveParentUnits } from '../../../db/queries/parent-units';
 import { listPeriods, planModelToDef, setDueDates } from '../../../db/queries/plan';
 import { getParent, listOfficeKeys, setParent } from '../../../db/queries/rollups';
@@ -428,9 +428,7 @@ export async function importAllocation(ctx: Ctx, received: PackageFile, fileName
       + (next && next.year < plan.year ? `它是 ${next.year} 年「${next.title}」的下达包,本机是 ${plan.year} 年的台账:往年的下达包请导入往年的台账。` : ''));
   }
   const data = allocationOf(received);
-  const owner = await packageOwner(ctx.db, m.packageId);
-  if (owner !== null && !isSamePackage(owner, m)) throw new LedgerError('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.from));
-  if (owner !== null) {
+  if (await receivedBefore(ctx.db, m, m.from)) {
     return { status: 'duplicate', message: `文件「${fileName}」已导入过,未做任何改动。`, kind: m.kind, revision: m.revision };
   }
   const newest = await ctx.db.selectFrom('packages').select((eb) => eb.fn.max('created_at').as('at'))

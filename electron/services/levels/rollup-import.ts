@@ -13,7 +13,7 @@ import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
 import { appendAudit, listAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices, loadQuotas, type OfficeRow } from '../../../db/queries/levels';
-import { idTakenWords, isSamePackage, MAX_REVISION_STEP, newestRevision, packageOwner, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
+import { MAX_REVISION_STEP, newestRevision, receivedBefore, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
@@ -226,10 +226,7 @@ export async function importRollup(
   const sameInBatch = opts.dryRun ? opts.packages.get(m.packageId) : undefined;
   const what = `${m.unit} ${label} 汇总包第${m.revision}版`;
   const base = { unit: m.unit, period: periodId!, revision: m.revision, kind: m.kind, fingerprint: pkg.fingerprint } as const;
-  if (sameInBatch !== undefined && sameInBatch.signer !== m.signer) refuse('E_EXISTS', idTakenWords(m.packageId, `本批的「${sameInBatch.file}」`, m.unit));
-  const owner = sameInBatch === undefined ? await packageOwner(ctx.db, m.packageId) : null;
-  if (owner !== null && !isSamePackage(owner, m, { officeId })) refuse('E_EXISTS', idTakenWords(m.packageId, '本机的另一个数据包', m.unit));
-  if (sameInBatch !== undefined || owner !== null) {
+  if (await receivedBefore(ctx.db, m, m.unit, { from: { officeId }, ...(sameInBatch ? { inBatch: sameInBatch } : {}) })) {
     const message = sameInBatch !== undefined ? `文件「${fileName}」与本批的「${sameInBatch.file}」是同一个数据包(${what}),将作为重复跳过。` : `文件「${fileName}」已导入过(${what}),未做任何改动。`;
     return { status: 'duplicate', message, ...base };
   }
