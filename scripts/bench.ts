@@ -35,15 +35,18 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import * as XLSX from 'xlsx';
 import { planPeriods } from '../shared/rules/periods';
 import { sql } from 'kysely';
 import { compiledRows, P } from '../db/compiled';
-import { localBase, parseLocation, shownLocation } from '../db/location';
+import { isPostgresUrl, localBase, parseLocation, shownLocation } from '../db/location';
+import { setSetting } from '../db/queries/settings';
+import { keyFilePath, loadKey } from '../electron/services/keys/keys';
+import { fingerprint } from '../electron/services/keys/signing';
 import { insertPlan } from '../db/queries/plan';
 import type { Database, Tx } from '../db/schema';
 import { ruleDueOf } from '../electron/services/deadlines';
@@ -60,7 +63,15 @@ import { benchValue, countyPlan, exportYear, reportingUnits, setUpUnit } from '.
 import { createDatabase, serverBin, startCluster } from './pg-cluster';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = dirname(dirname(SELF));
+/** This file runs as its source (the parent, under tsx) or built (the children: buildChildren). */
+const BUILT = !SELF.endsWith('.ts');
+const ROOT = resolve(dirname(SELF), BUILT ? '../..' : '..');
+/**
+ * The children run this file bundled by esbuild as the app and `ledger` are built, not its source under tsx: tsx
+ * keeps every inner function's name by wrapping it at each call (`__name`) and loads modules through a hooks thread,
+ * work the shipped program does not do (docs/performance.md, 2026-12-01 night).
+ */
+const CHILD = join(ROOT, 'dist', 'bench', 'bench.mjs');
 /** Debian's own Python, where python3-pandas and python3-openpyxl are installed. */
 const PYTHON = '/usr/bin/python3';
 /** BENCH_QUICK=1: a small run to check the script itself, not for the figures. */
@@ -103,11 +114,12 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 
 async function childImport(db: string, dir: string, mode: VerifyMode): Promise<ImportFigures> {
   const ledger = await openLedger(db, { actor: '基准测试' });
-  // The app's worker is the built verify-worker.mjs; here its TypeScript source, which starts slower
-  // (tsx inside the worker), so it is started before the clock and its start is printed apart.
-  // As the app imports (electron/main.ts); the floor keeps V8's defaults, which suit it better.
+  // The worker `ledger import` starts (the built verifier through V8's code cache, scripts/verify-worker.cjs), started
+  // before the clock and its start printed apart, as the app starts it when the import page opens. As the app
+  // imports (electron/main.ts); the floor keeps V8's defaults, which suit it better.
   if (mode === 'worker') tuneV8ForBatches();
-  const verifier = mode === 'worker' ? createWorkerVerifier(new URL('../electron/services/packages/verify-worker.ts', import.meta.url)) : null;
+  const workerFile = BUILT ? pathToFileURL(join(ROOT, 'scripts', 'verify-worker.cjs')) : new URL('../electron/services/packages/verify-worker.ts', import.meta.url);
+  const verifier = mode === 'worker' ? createWorkerVerifier(workerFile) : null;
   const w0 = performance.now();
   await verifier?.read(join(dir, 'no-such-file.xlsx')).catch(() => undefined); // refused at once: only the worker's start is timed
   const workerStartMs = verifier ? performance.now() - w0 : undefined;
@@ -188,8 +200,25 @@ function childFloor(db: string, dir: string, parser: FloorParser): ImportFigures
   return { files: files.length, accepted: files.length, rejected: 0, values: 0, ms, cpuMs, baseRssMb, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
+/**
+ * Builds what the children run: the command line (dist/cli: its verifier's worker, and `ledger` for sections 3 and 6)
+ * and this file as one ES module (CHILD), with the same externals as the command line's bundle.
+ */
+async function buildChildren(): Promise<void> {
+  const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-cli.mjs')).href)) as { buildCli: () => Promise<unknown> };
+  await buildCli();
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: ROOT, entryPoints: [SELF], outfile: CHILD, bundle: true, format: 'esm', platform: 'node', target: 'node20',
+    external: ['better-sqlite3', 'xlsx', 'exceljs', 'electron', 'mammoth', 'pg', 'esbuild', 'tsx'],
+    // Bundled CommonJS (Kysely's, zod's helpers) may call require: an ES module has none of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
 function runChild<T = ImportFigures>(mode: 'import-worker' | 'import-inline' | 'floor' | 'parsers' | 'summaries', db: string, arg: string, extra = ''): T {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', mode, db, arg, extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CHILD, '--child', mode, db, arg, extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(last) as T;
@@ -238,8 +267,23 @@ async function generate(dir: string) {
 async function summaryOffice(db: string, gen: { plan: ReturnType<typeof countyPlan>; out: string }): Promise<void> {
   const base = localBase(db); // the file, or on PostgreSQL its place under LEDGER_HOME
   mkdirSync(dirname(base), { recursive: true });
-  copyFileSync(join(dirname(gen.out), 'issuing-office.db.key'), `${base}.key`);
-  await (await initSummary(db, { plan: gen.plan })).close();
+  const issuing = join(dirname(gen.out), 'issuing-office.db');
+  if (!isPostgresUrl(db)) {
+    copyFileSync(keyFilePath(issuing), keyFilePath(base)); // taken up by init, as a key file beside a new database is
+    await (await initSummary(db, { plan: gen.plan })).close();
+    return;
+  }
+  // A new server ledger never takes up a key file already there (plan/setup.ts): it makes its own, which is then
+  // replaced by the issuing office's, as an office moving its ledger to a server brings its key.
+  const key = loadKey(issuing);
+  await (await initSummary(db, {
+    plan: gen.plan,
+    within: async (trx) => {
+      copyFileSync(keyFilePath(issuing), keyFilePath(base));
+      await setSetting(trx, 'public_key', key.publicKey);
+      await setSetting(trx, 'fingerprint', fingerprint(key.publicKey));
+    },
+  })).close();
 }
 
 /** A kept run's packages (BENCH_REUSE), measured again without making them anew. */
@@ -589,6 +633,7 @@ async function main(): Promise<void> {
   const m = machine();
   log(`民生工作督办台账 benchmark — ${m.date}`);
   log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.platform}; work folder ${dir}`);
+  await buildChildren();
   // PostgreSQL offices keep their keys under LEDGER_HOME (db/location.ts): the run's own, children included.
   process.env.LEDGER_HOME = join(dir, 'ledger-home');
   let pgt: PgTarget | null = null;
