@@ -150,7 +150,7 @@ export async function saveQuotas(ctx: Ctx, edits: QuotaEdits, opts: { readonly d
     });
   }
   const after = opts.dryRun ? applied(before, changes) : await quotaGrid(ctx);
-  const moved = writes.length > 0 ? await lockedPeriodsNote(ctx, await activePlan(ctx)) : null;
+  const moved = writes.length > 0 ? await lockedPeriodsNote(ctx, plan) : null;
   const fractions = fractional.length === 0 ? null
     : `以下分解任务不是整数,计量单位却是按整数计的(可能是按比例分解后未取整),请核对:${fractional.slice(0, 10).join(';')}${fractional.length > 10 ? ` 等 ${fractional.length} 处` : ''}。`;
   return { changes, unexplained: after.rows.filter((r) => r.needsReason && r.reason === null), dryRun: opts.dryRun ?? false, notes: [fractions, moved].filter((n): n is string => n !== null) };

@@ -8,7 +8,7 @@ import { LedgerError } from '../../../shared/errors';
 import { planProblems } from '../../../shared/plan-check';
 import { diffPlans, numberIndicatorsByName, type PlanDiff } from '../../../shared/plan-diff';
 import { appendAudit } from '../../../db/queries/audit';
-import { findUnitByName, listPeriods, planModelToDef, recordPlanRevision } from '../../../db/queries/plan';
+import { findUnitByName, listPeriods, planModelToDef, recordPlanRevision, type PlanModel } from '../../../db/queries/plan';
 import { applyPlanRevision, mergeConflicts } from '../../../db/queries/plan-revision';
 import type { Tx } from '../../../db/schema';
 import { activePlan, nowIso, requireRole, today, type Ctx } from '../context';
@@ -29,9 +29,8 @@ export interface RevisionResult {
   readonly notes: readonly string[];
 }
 
-/** revisePlan's notes for a revision that changes something (revisionNotes). */
-async function revisionNotes(ctx: Ctx): Promise<string[]> {
-  const plan = await activePlan(ctx);
+/** revisePlan's notes for a revision that changes something, of the stored plan being revised. */
+async function revisionNotes(ctx: Ctx, plan: Pick<PlanModel, 'id' | 'frequency'>): Promise<string[]> {
   const offices = (await listOffices(ctx.db)).map((o) => o.name);
   return [
     ...(offices.length > 0 ? [`下级汇总端(${offices.length} 个)需要新的下达包:${offices.join('、')}(ledger assign --all-offices,或「下级汇总端」页);目标有变化的指标请先在任务分解表中核对各下级的分解任务。`] : []),
@@ -134,7 +133,7 @@ export async function revisePlan(ctx: Ctx, next: PlanDef, opts: { readonly dryRu
   const { current, revised, diff } = prepared;
   const unchanged = diff.changes.length === 0;
   if (unchanged) return { from: current.revision, to: current.revision, dryRun: opts.dryRun ?? false, diff, packages: [], notes: [] };
-  const notes = await revisionNotes(ctx);
+  const notes = await revisionNotes(ctx, current);
   if (opts.dryRun) return { from: current.revision, to: current.revision, dryRun: true, diff, packages: [], notes };
 
   const at = nowIso(ctx);
