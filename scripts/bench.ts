@@ -43,7 +43,7 @@ import * as XLSX from 'xlsx';
 import { planPeriods } from '../shared/rules/periods';
 import { sql } from 'kysely';
 import { compiledRows, P } from '../db/compiled';
-import { isPostgresUrl, localBase, parseLocation, shownLocation } from '../db/location';
+import { localBase, parseLocation, shownLocation } from '../db/location';
 import { setSetting } from '../db/queries/settings';
 import { keyFilePath, loadKey } from '../electron/services/keys/keys';
 import { fingerprint } from '../electron/services/keys/signing';
@@ -210,12 +210,12 @@ function childFloor(db: string, dir: string, parser: FloorParser): ImportFigures
  * and this file as one ES module (CHILD), with the same externals as the command line's bundle.
  */
 async function buildChildren(): Promise<void> {
-  const { buildCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-cli.mjs')).href)) as { buildCli: () => Promise<unknown> };
+  const { buildCli, EXTERNAL } = (await import(pathToFileURL(join(ROOT, 'scripts', 'build-cli.mjs')).href)) as { buildCli: () => Promise<unknown>; EXTERNAL: string[] };
   await buildCli();
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: ROOT, entryPoints: [SELF], outfile: CHILD, bundle: true, format: 'esm', platform: 'node', target: 'node20',
-    external: ['better-sqlite3', 'xlsx', 'exceljs', 'electron', 'mammoth', 'pg', 'esbuild', 'tsx'],
+    external: [...EXTERNAL, 'esbuild', 'tsx'],
     // Bundled CommonJS (Kysely's, zod's helpers) may call require: an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
@@ -272,14 +272,9 @@ async function generate(dir: string) {
 async function summaryOffice(db: string, gen: { plan: ReturnType<typeof countyPlan>; out: string }): Promise<void> {
   const base = localBase(db); // the file, or on PostgreSQL its place under LEDGER_HOME
   mkdirSync(dirname(base), { recursive: true });
+  // A new ledger makes its own key (and on a server never takes up a key file already there, plan/setup.ts); it is
+  // replaced by the issuing office's, as an office moving its ledger to another PC or a server brings its key.
   const issuing = join(dirname(gen.out), 'issuing-office.db');
-  if (!isPostgresUrl(db)) {
-    copyFileSync(keyFilePath(issuing), keyFilePath(base)); // taken up by init, as a key file beside a new database is
-    await (await initSummary(db, { plan: gen.plan })).close();
-    return;
-  }
-  // A new server ledger never takes up a key file already there (plan/setup.ts): it makes its own, which is then
-  // replaced by the issuing office's, as an office moving its ledger to a server brings its key.
   const key = loadKey(issuing);
   await (await initSummary(db, {
     plan: gen.plan,

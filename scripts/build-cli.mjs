@@ -20,7 +20,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const outDir = join(root, 'dist', 'cli');
 export const inputsFile = join(outDir, 'inputs.json');
 
-const EXTERNAL = ['better-sqlite3', 'xlsx', 'exceljs', 'electron', 'mammoth', 'pg'];
+export const EXTERNAL = ['better-sqlite3', 'xlsx', 'exceljs', 'electron', 'mammoth', 'pg'];
 // The sources' import.meta.url (the worker's file beside the bundle, createRequire) is the bundle's own.
 const IMPORT_META_BANNER = "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 

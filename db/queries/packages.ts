@@ -51,7 +51,7 @@ export interface PackageOwner {
   readonly direction: string;
 }
 
-export async function packageOwner(db: Tx, packageId: string): Promise<PackageOwner | null> {
+async function packageOwner(db: Tx, packageId: string): Promise<PackageOwner | null> {
   const [r] = await ownerQuery.run(db, [packageId]);
   return r ? { unitId: r.unit_id, officeId: r.office_id, signer: r.signer, kind: r.kind, direction: r.direction } : null;
 }
@@ -83,7 +83,7 @@ export async function receivedBefore(
  * another package: ids never repeat, so one was made to hide the other, and it is refused, not taken as a duplicate.
  * @example isSamePackage(await packageOwner(db, m.packageId), { kind: 'report', signer: m.signer }, { unitId })
  */
-export function isSamePackage(o: PackageOwner, m: { readonly kind: string; readonly signer: string }, from: { readonly unitId?: number; readonly officeId?: number } = {}): boolean {
+function isSamePackage(o: PackageOwner, m: { readonly kind: string; readonly signer: string }, from: { readonly unitId?: number; readonly officeId?: number } = {}): boolean {
   return o.direction === 'in' && o.kind === m.kind && o.signer === m.signer
     && (from.unitId === undefined || o.unitId === from.unitId) && (from.officeId === undefined || o.officeId === from.officeId);
 }
@@ -92,7 +92,7 @@ export function isSamePackage(o: PackageOwner, m: { readonly kind: string; reado
  * A package whose id is already another package's: refused, not skipped as a duplicate, since the one recorded
  * may have been made to hide this one. The sender exports again (a new package, a new id).
  */
-export function idTakenWords(packageId: string, holder: string, sender: string): string {
+function idTakenWords(packageId: string, holder: string, sender: string): string {
   return `这个数据包的编号(${packageId})已被${holder}使用,两者不是同一个数据包,未导入。数据包编号不会重复,其中一个可能是伪造或被改动过的:`
     + `请电话与${sender}核实,并请${sender}重新导出一次(新导出的数据包有新的编号)后再导入。`;
 }
@@ -102,12 +102,17 @@ export function idTakenWords(packageId: string, holder: string, sender: string):
  * counts one up per export, so a clerk exporting drafts never gets near it, while a revision near 2^53 would leave
  * no revision the sender could ever export after it.
  */
-export const MAX_REVISION_STEP = 1000;
+const MAX_REVISION_STEP = 1000;
 
-/** Why a revision far beyond the newest one imported is refused. */
-export function revisionJumpWords(sender: string, label: string, revision: number, newest: number): string {
-  return `${sender} ${label} 的这个数据包是第${revision}版,${newest === 0 ? '本机还没有导入过这一期的数据包' : `本机已导入的最新是第${newest}版`}:程序每导出一次版本号只加1,`
-    + `不会一下跳过${MAX_REVISION_STEP}版以上,这个文件可能是伪造或被改动过的,未导入。请电话与${sender}核实,并请它用本程序重新导出。`;
+/**
+ * Refuses (E_VALIDATION) a revision more than MAX_REVISION_STEP ahead of `newest`, the highest imported (or met in
+ * the batch) from this sender for the period.
+ * @example refuseRevisionJump(m.unit, '2019年6月', m.revision, highest)
+ */
+export function refuseRevisionJump(sender: string, label: string, revision: number, newest: number): void {
+  if (revision <= newest + MAX_REVISION_STEP) return;
+  throw new LedgerError('E_VALIDATION', `${sender} ${label} 的这个数据包是第${revision}版,${newest === 0 ? '本机还没有导入过这一期的数据包' : `本机已导入的最新是第${newest}版`}:程序每导出一次版本号只加1,`
+    + `不会一下跳过${MAX_REVISION_STEP}版以上,这个文件可能是伪造或被改动过的,未导入。请电话与${sender}核实,并请它用本程序重新导出。`);
 }
 
 /** Whether a package with this id is already recorded (sent or received). */

@@ -39,7 +39,7 @@ function demoValue(ind: IndicatorModel, pace: number, month: number, leads: numb
       // Lead units of one task share a target that adds up: the task figure is the sum of their parts.
       const share = Math.min(1, (pace * month) / 12) / (ind.additive ? leads : 1);
       // Counts of schools, people, projects… are whole numbers; lengths and areas need not be.
-      const whole = isWholeMeasure(ind.unit) || !['%', '‰', '公里', '亩'].includes(ind.unit);
+      const whole = !['%', '‰', '公里', '亩'].includes(ind.unit);
       return whole ? Math.floor(ind.target * share) : round(ind.target * share);
     }
     case 'level': {

@@ -18,7 +18,7 @@ import { holdersOfKey, pinKey, trustedKey, unitKeyRetirement, type KeyHolder, ty
 import { listOffices } from '../../../db/queries/levels';
 import { OFFICE_HOLDER } from '../../../shared/levels';
 import { getParent, listOfficeKeys } from '../../../db/queries/rollups';
-import { hasPackage, MAX_REVISION_STEP, newestRevision, receivedBefore, restoredHint, revisionJumpWords, type PackageOwner } from '../../../db/queries/packages';
+import { hasPackage, newestRevision, receivedBefore, refuseRevisionJump, restoredHint, type PackageOwner } from '../../../db/queries/packages';
 import type { RollupPreview } from '../levels/rollup-import';
 import { findPeriod, findUnitByName, insertPlan, planAtRevision, planHasReports, planModelToDef, recordPlanRevision, setDueDates, setPlanFrequency, type PeriodRow, type PlanModel, type TaskModel } from '../../../db/queries/plan';
 import { applyPlanRevision } from '../../../db/queries/plan-revision';
@@ -657,7 +657,7 @@ async function importAtSummary(ctx: Ctx, batch: SummaryBatch, received: PackageF
   const revisionKey = `${unitId}:${m.periods[0]!}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { unitId }, m.periods[0]!, m.signer);
   const highest = Math.max(newest.revision, (opts.dryRun ? preview.revisions.get(revisionKey) : undefined) ?? 0);
-  if (m.revision > highest + MAX_REVISION_STEP) refuse('E_VALIDATION', revisionJumpWords(m.unit, label, m.revision, highest));
+  refuseRevisionJump(m.unit, label, m.revision, highest);
   if (highest >= m.revision) {
     const inBatch = opts.dryRun && highest > newest.revision;
     refuse('E_STALE_REVISION', `${m.unit} ${label} ${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);

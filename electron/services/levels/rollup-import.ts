@@ -13,7 +13,7 @@ import { OFFICE_HOLDER, officeTarget } from '../../../shared/levels';
 import { appendAudit, listAudit, type AuditEntry } from '../../../db/queries/audit';
 import { holdersOfKey } from '../../../db/queries/keys';
 import { listOffices, loadQuotas, type OfficeRow } from '../../../db/queries/levels';
-import { MAX_REVISION_STEP, newestRevision, receivedBefore, restoredHint, revisionJumpWords } from '../../../db/queries/packages';
+import { newestRevision, receivedBefore, refuseRevisionJump, restoredHint } from '../../../db/queries/packages';
 import { findPeriod, type PlanModel } from '../../../db/queries/plan';
 import { getParent, getRollup, listOfficeKeys, officeKeyRetirement, pinOfficeKey, storeRollup } from '../../../db/queries/rollups';
 import { getSetting } from '../../../db/queries/settings';
@@ -235,7 +235,7 @@ export async function importRollup(
   const revisionKey = `${officeId}:${periodId}:${m.signer}`;
   const newest = await newestRevision(ctx.db, { officeId }, periodId!, m.signer);
   const highest = Math.max(newest.revision, (opts.dryRun ? opts.rollups.revisions.get(revisionKey) : undefined) ?? 0);
-  if (m.revision > highest + MAX_REVISION_STEP) refuse('E_VALIDATION', revisionJumpWords(m.unit, label, m.revision, highest));
+  refuseRevisionJump(m.unit, label, m.revision, highest);
   if (highest >= m.revision) {
     const inBatch = opts.dryRun && highest > newest.revision;
     refuse('E_STALE_REVISION', `${m.unit} ${label} 的汇总包${inBatch ? '本批中已有' : '已导入'}第${highest}版,这个文件是第${m.revision}版,较旧,${opts.dryRun ? '将不导入' : '未导入'}。${inBatch ? '' : restoredHint(newest, m.createdAt)}`);
